@@ -1,0 +1,16 @@
+/* The Arm generic timer: the EL1 physical timer gives every core a tick. */
+#ifndef ARCH_TIMER_H
+#define ARCH_TIMER_H
+
+#include <stdint.h>
+
+#define TIMER_TICKS_PER_SECOND 100
+
+/* On every core: start the periodic tick. */
+void timer_init_cpu(void);
+/* From the interrupt handler: acknowledge the tick and arm the next. */
+void timer_tick(void);
+uint64_t timer_frequency(void);
+uint64_t timer_now(void);      /* counter value */
+
+#endif

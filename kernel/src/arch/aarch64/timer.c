@@ -1,0 +1,32 @@
+#include "arch/cpu.h"
+#include "arch/timer.h"
+
+#define TIMER_ENABLE 1
+
+uint64_t timer_frequency(void)
+{
+    return read_sysreg(cntfrq_el0);
+}
+
+uint64_t timer_now(void)
+{
+    isb();
+    return read_sysreg(cntpct_el0);
+}
+
+static void arm_next_tick(void)
+{
+    write_sysreg(cntp_tval_el0, timer_frequency() / TIMER_TICKS_PER_SECOND);
+}
+
+void timer_init_cpu(void)
+{
+    arm_next_tick();
+    write_sysreg(cntp_ctl_el0, TIMER_ENABLE);
+    isb();
+}
+
+void timer_tick(void)
+{
+    arm_next_tick();
+}

@@ -1,0 +1,92 @@
+/*
+ * The exception vector table. Every entry saves a struct trap_frame on the
+ * current kernel stack, calls C with a pointer to it, and restores it.
+ */
+#include "arch/trap_frame.h"
+
+.macro save_frame
+    sub     sp, sp, #TRAP_FRAME_SIZE
+    stp     x0, x1, [sp, #16 * 0]
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    stp     x18, x19, [sp, #16 * 9]
+    stp     x20, x21, [sp, #16 * 10]
+    stp     x22, x23, [sp, #16 * 11]
+    stp     x24, x25, [sp, #16 * 12]
+    stp     x26, x27, [sp, #16 * 13]
+    stp     x28, x29, [sp, #16 * 14]
+    mrs     x21, sp_el0
+    stp     x30, x21, [sp, #16 * 15]
+    mrs     x22, elr_el1
+    mrs     x23, spsr_el1
+    stp     x22, x23, [sp, #16 * 16]
+.endm
+
+.macro restore_frame_and_return
+    ldp     x22, x23, [sp, #16 * 16]
+    msr     elr_el1, x22
+    msr     spsr_el1, x23
+    ldp     x30, x21, [sp, #16 * 15]
+    msr     sp_el0, x21
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldp     x18, x19, [sp, #16 * 9]
+    ldp     x20, x21, [sp, #16 * 10]
+    ldp     x22, x23, [sp, #16 * 11]
+    ldp     x24, x25, [sp, #16 * 12]
+    ldp     x26, x27, [sp, #16 * 13]
+    ldp     x28, x29, [sp, #16 * 14]
+    add     sp, sp, #TRAP_FRAME_SIZE
+    eret
+.endm
+
+/* One 128-byte vector slot: save, call handler(frame, kind), restore. */
+.macro vector handler, kind
+    .balign 0x80
+    save_frame
+    mov     x0, sp
+    mov     x1, #\kind
+    bl      \handler
+    b       exception_return
+.endm
+
+    .text
+    .balign 0x800
+    .globl  exception_vectors
+exception_vectors:
+    /* Current EL with SP_EL0: never used by the kernel. */
+    vector  handle_unexpected_exception, 0
+    vector  handle_unexpected_exception, 1
+    vector  handle_unexpected_exception, 2
+    vector  handle_unexpected_exception, 3
+    /* Current EL with SP_ELx: the kernel itself. */
+    vector  handle_kernel_sync, 4
+    vector  handle_irq, 5
+    vector  handle_unexpected_exception, 6
+    vector  handle_unexpected_exception, 7
+    /* Lower EL, AArch64: user threads. */
+    vector  handle_unexpected_exception, 8
+    vector  handle_irq, 9
+    vector  handle_unexpected_exception, 10
+    vector  handle_unexpected_exception, 11
+    /* Lower EL, AArch32: not supported. */
+    vector  handle_unexpected_exception, 12
+    vector  handle_unexpected_exception, 13
+    vector  handle_unexpected_exception, 14
+    vector  handle_unexpected_exception, 15
+
+exception_return:
+    restore_frame_and_return

@@ -1,0 +1,31 @@
+/* ARM PrimeCell PL011 UART (QEMU virt, the Pi's UART0). */
+#include "arch/mmio.h"
+#include "drivers/uart.h"
+
+#define PL011_DATA          0x00
+#define PL011_FLAGS         0x18
+#define PL011_FLAG_TX_FULL  (1 << 5)
+#define PL011_CONTROL       0x30
+#define PL011_ENABLE        (1 << 0)
+#define PL011_TX_ENABLE     (1 << 8)
+#define PL011_RX_ENABLE     (1 << 9)
+
+static void pl011_init(uintptr_t registers)
+{
+    uint32_t control = mmio_read32(registers + PL011_CONTROL);
+    mmio_write32(registers + PL011_CONTROL,
+                 control | PL011_ENABLE | PL011_TX_ENABLE | PL011_RX_ENABLE);
+}
+
+static void pl011_put_char(uintptr_t registers, char c)
+{
+    while (mmio_read32(registers + PL011_FLAGS) & PL011_FLAG_TX_FULL)
+        ;
+    mmio_write32(registers + PL011_DATA, (uint8_t)c);
+}
+
+const struct uart_driver pl011_uart = {
+    .name = "pl011",
+    .init = pl011_init,
+    .put_char = pl011_put_char,
+};

@@ -1,0 +1,21 @@
+/* Polled UART drivers for the kernel console. The bootloader or firmware
+ * has already set the line speed; the kernel only writes characters. */
+#ifndef DRIVERS_UART_H
+#define DRIVERS_UART_H
+
+#include <stdint.h>
+#include "kernel/board.h"
+
+struct uart_driver {
+    const char *name;
+    void (*init)(uintptr_t registers);
+    void (*put_char)(uintptr_t registers, char c);
+};
+
+extern const struct uart_driver pl011_uart;
+extern const struct uart_driver bcm2835_aux_uart;
+
+/* The driver for a console kind, or 0 if there is none. */
+const struct uart_driver *uart_driver_for(enum console_kind kind);
+
+#endif

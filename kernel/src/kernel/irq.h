@@ -1,0 +1,23 @@
+/* Interrupt handling: the controller the device tree names, the timer
+ * tick and inter-processor interrupts. */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#include <stdint.h>
+#include "kernel/board.h"
+
+/* On the boot core: pick and start the controller. 0, or -1 if the board's
+ * controller has no driver. */
+int irq_init(const struct board_facts *facts);
+/* On every core: its controller interface, its timer tick. */
+void irq_init_cpu(unsigned cpu);
+
+const char *irq_controller_name(void);
+
+void irq_send_ipi(unsigned cpu);
+
+/* Interrupts taken so far by a core, for the boot self-test. */
+uint64_t irq_timer_ticks(unsigned cpu);
+uint64_t irq_ipis_received(unsigned cpu);
+
+#endif
