@@ -102,7 +102,10 @@ enum board_error {
 };
 
 /* Fill *facts from the device tree blob at dtb (at most dtb_max_size bytes
- * may be read). Never reads outside the blob, whatever the blob says. */
+ * may be read). Never reads outside the blob, whatever the blob says.
+ * Facts the tree lacks stay zero. BOARD_NO_MEMORY, BOARD_NO_CPUS and
+ * BOARD_NO_IRQ_CONTROLLER (checked in that order) still leave every fact
+ * that was found filled in; BOARD_BAD_DEVICE_TREE leaves all zero. */
 enum board_error board_discover(const void *dtb, uint64_t dtb_max_size,
                                 struct board_facts *facts);
 

@@ -87,12 +87,14 @@ static bool read_token(const struct devicetree *tree, int offset,
     position += 4;
 
     switch (token->kind) {
-    case TOKEN_BEGIN_NODE:
+    case TOKEN_BEGIN_NODE: {
         token->name = (const char *)structure + position;
-        if (!is_terminated(token->name, size - position))
+        size_t length = strnlen(token->name, size - position);
+        if (length == size - position)
             return false;
-        position += strlen(token->name) + 1;
+        position += length + 1;
         break;
+    }
     case TOKEN_PROPERTY: {
         if (position + 8 > size)
             return false;
@@ -200,7 +202,8 @@ enum devicetree_error devicetree_open(struct devicetree *tree, const void *blob,
     uint32_t structure_size = read_be32(bytes + HEADER_STRUCTURE_SIZE);
     uint32_t strings_offset = read_be32(bytes + HEADER_STRINGS_OFFSET);
     uint32_t strings_size = read_be32(bytes + HEADER_STRINGS_SIZE);
-    uint32_t reservations_offset = read_be32(bytes + HEADER_RESERVATIONS_OFFSET);
+    uint32_t reservations_offset =
+        read_be32(bytes + HEADER_RESERVATIONS_OFFSET);
     if (!block_inside(total_size, structure_offset, structure_size) ||
         structure_offset % 4 != 0 ||
         !block_inside(total_size, strings_offset, strings_size) ||
@@ -421,7 +424,7 @@ bool devicetree_is_compatible(const struct devicetree *tree, int node,
     if (!devicetree_get_property(tree, node, "compatible", &list))
         return false;
     /* A list of NUL-terminated strings; an unterminated tail is ignored. */
-    uint32_t position = 0;
+    size_t position = 0;
     while (position < list.length) {
         const char *entry = (const char *)list.value + position;
         size_t length = strnlen(entry, list.length - position);
@@ -452,21 +455,12 @@ static size_t path_component_length(const char *path)
     return length;
 }
 
-static bool has_unit_address(const char *component, size_t length)
-{
-    for (size_t i = 0; i < length; i++)
-        if (component[i] == '@')
-            return true;
-    return false;
-}
-
+/* A component without a unit address also matches a name with one. */
 static bool node_name_matches(const char *name, const char *component,
                               size_t length)
 {
-    if (strncmp(name, component, length) != 0)
-        return false;
-    return name[length] == '\0' ||
-           (name[length] == '@' && !has_unit_address(component, length));
+    return strncmp(name, component, length) == 0 &&
+           (name[length] == '\0' || name[length] == '@');
 }
 
 static int find_child(const struct devicetree *tree, int node,
@@ -509,8 +503,7 @@ int devicetree_find_node(const struct devicetree *tree, const char *path)
     if (alias_length == 0 || aliases < 0 ||
         !find_property(tree, aliases, path, alias_length, &alias))
         return DEVICETREE_NO_NODE;
-    /* Aliases name absolute paths; refusing any other keeps an alias from
-     * leading to another alias, and so to a loop. */
+    /* An alias's value is an absolute path, never another alias. */
     const char *target = string_value(&alias);
     if (target == NULL || target[0] != '/')
         return DEVICETREE_NO_NODE;
@@ -548,15 +541,17 @@ int devicetree_find_by_phandle(const struct devicetree *tree, uint32_t phandle)
 uint32_t devicetree_address_cells(const struct devicetree *tree, int node)
 {
     uint32_t cells;
-    return devicetree_property_u32(tree, node, "#address-cells", &cells) ? cells
-                                                                        : 2;
+    if (!devicetree_property_u32(tree, node, "#address-cells", &cells))
+        cells = 2;
+    return cells;
 }
 
 uint32_t devicetree_size_cells(const struct devicetree *tree, int node)
 {
     uint32_t cells;
-    return devicetree_property_u32(tree, node, "#size-cells", &cells) ? cells
-                                                                     : 1;
+    if (!devicetree_property_u32(tree, node, "#size-cells", &cells))
+        cells = 1;
+    return cells;
 }
 
 bool devicetree_node_reg(const struct devicetree *tree, int node,
@@ -623,8 +618,8 @@ bool devicetree_translate(const struct devicetree *tree, int node,
     int depth = node_path(tree, node, path);
     if (depth < 2)
         return false;
-    /* path[depth - 2] is the bus node's address lives on; climb until the
-     * bus is the root, whose address space is the CPU's. */
+    /* bus_address is on node's parent, path[depth - 2]; map it one bus up
+     * at a time until it is on the root, whose address space is the CPU's. */
     uint64_t address = bus_address;
     for (int bus = depth - 2; bus > 0; bus--)
         if (!translate_through_bus(tree, path[bus], path[bus - 1], &address))

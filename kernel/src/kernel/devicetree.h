@@ -54,7 +54,8 @@ struct devicetree_property {
     uint32_t length;                /* in bytes */
 };
 
-/* Opening and walking the tree. */
+/* Opening and walking the tree. The other functions take a tree only once
+ * devicetree_open() has returned DEVICETREE_OK for it. */
 enum devicetree_error devicetree_open(struct devicetree *tree, const void *blob,
                                       uint64_t max_size);
 int devicetree_root(const struct devicetree *tree);
