@@ -49,6 +49,14 @@ static void local_intc_enable(uint32_t irq)
     }
 }
 
+static void local_intc_disable(uint32_t irq)
+{
+    if (irq <= LAST_TIMER_SOURCE) {
+        uintptr_t control = registers + LOCAL_TIMER_CONTROL(local_core());
+        mmio_write32(control, mmio_read32(control) & ~(1u << irq));
+    }
+}
+
 static uint32_t local_intc_acknowledge(void)
 {
     uint32_t pending = mmio_read32(registers + LOCAL_IRQ_SOURCE(local_core()));
@@ -80,6 +88,7 @@ const struct irq_controller bcm2836_local_intc = {
     .init = local_intc_init,
     .init_cpu = local_intc_init_cpu,
     .enable = local_intc_enable,
+    .disable = local_intc_disable,
     .acknowledge = local_intc_acknowledge,
     .end_of_interrupt = local_intc_end_of_interrupt,
     .send_ipi = local_intc_send_ipi,

@@ -67,6 +67,11 @@ static void gic_v2_enable(uint32_t irq)
     mmio_write32(distributor + GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));
 }
 
+static void gic_v2_disable(uint32_t irq)
+{
+    mmio_write32(distributor + GICD_ICENABLER + (irq / 32) * 4, 1u << (irq % 32));
+}
+
 static uint32_t gic_v2_acknowledge(void)
 {
     uint32_t iar = mmio_read32(cpu_interface + GICC_IAR);
@@ -93,6 +98,7 @@ const struct irq_controller gic_v2 = {
     .init = gic_v2_init,
     .init_cpu = gic_v2_init_cpu,
     .enable = gic_v2_enable,
+    .disable = gic_v2_disable,
     .acknowledge = gic_v2_acknowledge,
     .end_of_interrupt = gic_v2_end_of_interrupt,
     .send_ipi = gic_v2_send_ipi,

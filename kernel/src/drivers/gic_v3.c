@@ -27,6 +27,7 @@
 #define GICR_SGI_BASE           0x10000
 #define GICR_IGROUPR0           (GICR_SGI_BASE + 0x0080)
 #define GICR_ISENABLER0         (GICR_SGI_BASE + 0x0100)
+#define GICR_ICENABLER0         (GICR_SGI_BASE + 0x0180)
 #define GICR_IPRIORITYR         (GICR_SGI_BASE + 0x0400)
 
 #define ICC_SRE_SRE             1
@@ -119,6 +120,14 @@ static void gic_v3_enable(uint32_t irq)
     mmio_write32(distributor + GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));
 }
 
+static void gic_v3_disable(uint32_t irq)
+{
+    if (irq < 32)
+        mmio_write32(cpu_redistributor[this_cpu_index()] + GICR_ICENABLER0, 1u << irq);
+    else
+        mmio_write32(distributor + GICD_ICENABLER + (irq / 32) * 4, 1u << (irq % 32));
+}
+
 static uint32_t gic_v3_acknowledge(void)
 {
     uint32_t intid = read_sysreg(icc_iar1_el1) & INTID_MASK;
@@ -148,6 +157,7 @@ const struct irq_controller gic_v3 = {
     .init = gic_v3_init,
     .init_cpu = gic_v3_init_cpu,
     .enable = gic_v3_enable,
+    .disable = gic_v3_disable,
     .acknowledge = gic_v3_acknowledge,
     .end_of_interrupt = gic_v3_end_of_interrupt,
     .send_ipi = gic_v3_send_ipi,

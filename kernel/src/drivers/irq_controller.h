@@ -21,6 +21,8 @@ struct irq_controller {
     /* Enable an interrupt for the calling core (per-core sources) or route
      * it to the calling core (shared ones). */
     void (*enable)(uint32_t irq);
+    /* Mask an interrupt (a device's, until its handler acknowledges). */
+    void (*disable)(uint32_t irq);
     /* The pending interrupt with the highest priority, or IRQ_SPURIOUS. */
     uint32_t (*acknowledge)(void);
     void (*end_of_interrupt)(uint32_t irq);

@@ -1,14 +1,31 @@
+/*
+ * Interrupt dispatch. Acknowledging and the parts that must not wait for
+ * the kernel lock (membarrier's barrier, counting) run first; then, under
+ * the lock, what changes kernel state: time slices, timeouts, and device
+ * interrupts delivered to their IRQHandler's notification.
+ */
 #include "arch/timer.h"
 #include "arch/trap_frame.h"
 #include "drivers/irq_controller.h"
 #include "kernel/console.h"
+#include "kernel/ipc.h"
 #include "kernel/irq.h"
+#include "kernel/membarrier.h"
+#include "kernel/scheduler.h"
 #include "kernel/smp.h"
+
+#define MAX_PENDING_DEVICE_IRQS 8
 
 static const struct irq_controller *controller;
 static uint32_t timer_irq;
 static volatile uint64_t timer_ticks[MAX_CPUS];
 static volatile uint64_t ipis_received[MAX_CPUS];
+
+struct interrupt_events {
+    bool tick;
+    unsigned device_count;
+    uint32_t device[MAX_PENDING_DEVICE_IRQS];
+};
 
 int irq_init(const struct board_facts *facts)
 {
@@ -37,6 +54,16 @@ void irq_send_ipi(unsigned cpu)
     controller->send_ipi(cpu);
 }
 
+void irq_enable_line(uint32_t irq)
+{
+    controller->enable(irq);
+}
+
+bool irq_is_reserved(uint32_t irq)
+{
+    return irq == timer_irq || irq == controller->ipi_irq;
+}
+
 uint64_t irq_timer_ticks(unsigned cpu)
 {
     return timer_ticks[cpu];
@@ -47,12 +74,11 @@ uint64_t irq_ipis_received(unsigned cpu)
     return ipis_received[cpu];
 }
 
-/* Called by vectors.S for an IRQ from the kernel or from user mode. */
-void handle_irq(struct trap_frame *frame, unsigned long vector)
+static void acknowledge_all(struct interrupt_events *events)
 {
-    (void)frame;
-    (void)vector;
     unsigned cpu = this_cpu_index();
+    events->tick = false;
+    events->device_count = 0;
     for (;;) {
         uint32_t irq = controller->acknowledge();
         if (irq == IRQ_SPURIOUS)
@@ -60,11 +86,52 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
         if (irq == timer_irq) {
             timer_tick();
             timer_ticks[cpu]++;
+            events->tick = true;
         } else if (irq == controller->ipi_irq) {
             ipis_received[cpu]++;
+            membarrier_answer_ipi(cpu);     /* a reschedule needs nothing more */
+        } else if (events->device_count < MAX_PENDING_DEVICE_IRQS) {
+            /* Masked until the driver acknowledges it (IRQHandler_Ack). */
+            controller->disable(irq);
+            events->device[events->device_count++] = irq;
         } else {
-            kprintf("tern: cpu%u: unexpected interrupt %u\n", cpu, irq);
+            controller->disable(irq);
+            kprintf("tern: cpu%u: interrupt %u lost\n", cpu, irq);
         }
         controller->end_of_interrupt(irq);
     }
+}
+
+static void process_locked(const struct interrupt_events *events)
+{
+    if (events->tick) {
+        scheduler_tick();
+        notification_timeouts_expire(timer_now());
+    }
+    for (unsigned i = 0; i < events->device_count; i++)
+        irq_handler_deliver(events->device[i]);
+}
+
+/* An interrupt while the kernel ran (the idle loop, or a boot wait). */
+void handle_irq(struct trap_frame *frame, unsigned long vector)
+{
+    (void)frame;
+    (void)vector;
+    struct interrupt_events events;
+    acknowledge_all(&events);
+    if (events.tick || events.device_count) {
+        spin_lock(&kernel_lock);
+        process_locked(&events);
+        spin_unlock(&kernel_lock);
+    }
+}
+
+/* An interrupt while a thread ran: maybe another thread runs next. */
+void handle_user_irq(void)
+{
+    struct interrupt_events events;
+    acknowledge_all(&events);
+    spin_lock(&kernel_lock);
+    process_locked(&events);
+    kernel_exit();
 }

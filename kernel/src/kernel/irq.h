@@ -3,6 +3,7 @@
 #ifndef KERNEL_IRQ_H
 #define KERNEL_IRQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "kernel/board.h"
 
@@ -15,6 +16,11 @@ void irq_init_cpu(unsigned cpu);
 const char *irq_controller_name(void);
 
 void irq_send_ipi(unsigned cpu);
+
+/* Device interrupts handed to user mode (irq_handler.c). */
+void irq_enable_line(uint32_t irq);
+bool irq_is_reserved(uint32_t irq);     /* the timer's and the IPI's */
+void irq_handler_deliver(uint32_t irq);
 
 /* Interrupts taken so far by a core, for the boot self-test. */
 uint64_t irq_timer_ticks(unsigned cpu);

@@ -12,6 +12,8 @@
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "kernel/physical_memory.h"
+#include "kernel/root_task.h"
+#include "kernel/scheduler.h"
 #include "kernel/smp.h"
 
 #define SELF_TEST_TICKS 3
@@ -89,6 +91,7 @@ void kernel_main(const void *dtb, uint64_t dtb_physical, uint64_t image_base, ui
     if (irq_init(&facts))
         panic("no driver for this board's interrupt controller");
     psci_init(facts.psci);
+    scheduler_init_cpu(0);
     irq_init_cpu(0);
     irq_enable();
     kprintf("tern: %s, timer %lu Hz on interrupt %u\n",
@@ -98,6 +101,12 @@ void kernel_main(const void *dtb, uint64_t dtb_physical, uint64_t image_base, ui
     kprintf("tern: board \"%s\", %u cores online, %lu MiB RAM, %s\n",
             facts.name, cores, ram_total() >> 20, irq_controller_name());
     self_test_interrupts(cores);
+
+    irq_disable();
+    spin_lock(&kernel_lock);
+    if (root_task_create(&facts, &free_memory))
+        kernel_exit();
+    spin_unlock(&kernel_lock);
 
     kprintf("tern: powering off\n");
     psci_system_off();

@@ -9,6 +9,7 @@
 #include "arch/timer.h"
 #include "kernel/console.h"
 #include "kernel/irq.h"
+#include "kernel/scheduler.h"
 #include "kernel/smp.h"
 
 #define NO_CPU (~0ULL)
@@ -93,9 +94,8 @@ void secondary_main(unsigned cpu)
 {
     write_sysreg(tpidr_el1, cpu);
     mmu_clear_user_space();
+    scheduler_init_cpu(cpu);
     irq_init_cpu(cpu);
     __atomic_add_fetch(&online_count, 1, __ATOMIC_RELEASE);
-    irq_enable();
-    for (;;)
-        wait_for_interrupt();
+    idle_loop();
 }

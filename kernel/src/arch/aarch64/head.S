@@ -287,6 +287,7 @@ boot_idmap_l2:  .space PAGE_SIZE
 
     .section ".bss.stacks", "aw", %nobits
     .balign 16
+    .globl  cpu_stacks
 cpu_stacks:     .space KERNEL_STACK_SIZE * MAX_CPUS
 
 /*

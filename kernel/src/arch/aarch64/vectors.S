@@ -1,7 +1,16 @@
 /*
- * The exception vector table. Every entry saves a struct trap_frame on the
- * current kernel stack, calls C with a pointer to it, and restores it.
+ * The exception vector table.
+ *
+ * From the kernel (EL1), an entry saves a struct trap_frame on the kernel
+ * stack, calls C with a pointer to it, and restores it.
+ *
+ * From user mode (EL0), SP_EL1 points just past the register area of the
+ * running thread's TCB (restore_user_context leaves it there), so the same
+ * save_frame stores the user registers straight into the TCB. The handler
+ * then moves to this core's kernel stack and never returns: it leaves
+ * through kernel_exit(), which restores whichever thread runs next.
  */
+#include "arch/memory_layout.h"
 #include "arch/trap_frame.h"
 
 .macro save_frame
@@ -53,6 +62,26 @@
     eret
 .endm
 
+/* sp = top of this core's kernel stack (TPIDR_EL1 = cpu index). */
+.macro use_kernel_stack
+    mrs     x0, tpidr_el1
+    adrp    x1, cpu_stacks
+    add     x1, x1, :lo12:cpu_stacks
+    add     x0, x0, #1
+    mov     x2, #KERNEL_STACK_SIZE
+    madd    x1, x0, x2, x1
+    mov     sp, x1
+.endm
+
+/* A slot for entries from user mode: save into the TCB, call handler(). */
+.macro user_vector handler
+    .balign 0x80
+    save_frame
+    use_kernel_stack
+    mov     x29, #0                 /* end of the frame-pointer chain */
+    bl      \handler
+.endm
+
 /* One 128-byte vector slot: save, call handler(frame, kind), restore. */
 .macro vector handler, kind
     .balign 0x80
@@ -78,8 +107,8 @@ exception_vectors:
     vector  handle_unexpected_exception, 6
     vector  handle_unexpected_exception, 7
     /* Lower EL, AArch64: user threads. */
-    vector  handle_unexpected_exception, 8
-    vector  handle_irq, 9
+    user_vector handle_user_sync
+    user_vector handle_user_irq
     vector  handle_unexpected_exception, 10
     vector  handle_unexpected_exception, 11
     /* Lower EL, AArch32: not supported. */
@@ -90,3 +119,15 @@ exception_vectors:
 
 exception_return:
     restore_frame_and_return
+
+/* restore_user_context(struct user_context *): run a thread. */
+    .globl  restore_user_context
+restore_user_context:
+    mov     sp, x0
+    restore_frame_and_return
+
+/* idle_loop(): start this core's idle loop on an empty kernel stack. */
+    .globl  idle_loop
+idle_loop:
+    use_kernel_stack
+    b       idle_loop_body

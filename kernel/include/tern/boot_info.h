@@ -1,0 +1,52 @@
+/*
+ * What the root task receives: a page mapped read-only at the address in
+ * x0 when it starts, and capabilities in fixed slots of its CNode.
+ */
+#ifndef TERN_BOOT_INFO_H
+#define TERN_BOOT_INFO_H
+
+#include <stdint.h>
+
+/* Fixed slots in the root task's CNode (radix TERN_ROOT_CNODE_BITS). */
+enum tern_root_slot {
+    TERN_SLOT_NULL = 0,
+    TERN_SLOT_TCB,                  /* the root task's own thread */
+    TERN_SLOT_CNODE,                /* its CNode (the CSpace root) */
+    TERN_SLOT_VSPACE,               /* its address space */
+    TERN_SLOT_IRQ_CONTROL,
+    TERN_SLOT_IPC_BUFFER,           /* frame of its IPC buffer */
+    TERN_SLOT_BOOT_INFO,            /* frame of this page */
+    TERN_SLOT_FIRST_FREE_FIXED,
+};
+
+#define TERN_ROOT_CNODE_BITS    12
+#define TERN_BOOT_INFO_MAX_UNTYPED 192
+
+struct tern_untyped_description {
+    uint64_t physical_address;
+    uint8_t size_bits;
+    uint8_t is_device;
+    uint8_t padding[6];
+};
+
+struct tern_boot_info {
+    uint64_t ipc_buffer;            /* virtual address of the IPC buffer */
+    uint64_t cpu_count;
+    uint64_t timer_frequency;       /* CNTFRQ_EL0, Hz */
+    /* Slots [first, first + count) hold the untyped capabilities, in the
+     * order of untyped[]. */
+    uint64_t untyped_first;
+    uint64_t untyped_count;
+    struct tern_untyped_description untyped[TERN_BOOT_INFO_MAX_UNTYPED];
+    /* Frames of the root task's own image, slots [first, first + count). */
+    uint64_t image_frames_first;
+    uint64_t image_frames_count;
+    /* The boot archive (initrd), mapped read-only at this address. */
+    uint64_t boot_archive;
+    uint64_t boot_archive_size;
+    /* Slots [first, last) are empty. */
+    uint64_t empty_first;
+    uint64_t empty_last;
+};
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * A core's ready threads: one FIFO per priority (0..255) and a bitmap of
+ * the non-empty ones, so the highest ready priority is found with a few
+ * count-leading-zeros rather than a scan. Pure: unit-tested on the host.
+ */
+#ifndef KERNEL_RUN_QUEUE_H
+#define KERNEL_RUN_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "object/tcb.h"
+
+#define PRIORITY_LEVELS 256
+
+struct run_queue {
+    uint64_t non_empty[PRIORITY_LEVELS / 64];
+    struct thread_queue levels[PRIORITY_LEVELS];
+};
+
+/* Append at the tail of the thread's priority (round robin order). */
+void run_queue_append(struct run_queue *queue, struct tcb *thread);
+/* Insert at the head: for a thread preempted before its slice ended. */
+void run_queue_prepend(struct run_queue *queue, struct tcb *thread);
+void run_queue_remove(struct run_queue *queue, struct tcb *thread);
+/* The first thread of the highest non-empty priority, or 0. */
+struct tcb *run_queue_highest(const struct run_queue *queue);
+bool run_queue_contains(const struct run_queue *queue, const struct tcb *thread);
+
+/* The same FIFO discipline for endpoint and notification queues. */
+void thread_queue_append(struct thread_queue *queue, struct tcb *thread);
+void thread_queue_remove(struct thread_queue *queue, struct tcb *thread);
+
+#endif

@@ -1,0 +1,173 @@
+#include "arch/cpu.h"
+#include "arch/fpu.h"
+#include "kernel/irq.h"
+#include "kernel/scheduler.h"
+#include "kernel/smp.h"
+#include "object/objects.h"
+
+struct cpu_state cpu_states[MAX_CPUS];
+struct spinlock kernel_lock;
+
+/* In vectors.S: load a thread's registers and return to user mode. */
+void restore_user_context(struct user_context *context) __attribute__((noreturn));
+
+void scheduler_init_cpu(unsigned cpu)
+{
+    struct cpu_state *state = &cpu_states[cpu];
+    state->idle.is_idle = 1;
+    state->idle.state = THREAD_RUNNABLE;
+    state->idle.cpu = cpu;
+    state->idle.on_cpu = cpu + 1;
+    state->current = &state->idle;
+}
+
+static void enqueue(struct tcb *thread)
+{
+    run_queue_append(&cpu_states[thread->cpu].ready, thread);
+    thread->queued = 1;
+    if (thread->cpu != this_cpu_index())
+        irq_send_ipi(thread->cpu);
+}
+
+static void dequeue(struct tcb *thread)
+{
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+        if (thread->queued && run_queue_contains(&cpu_states[cpu].ready, thread)) {
+            run_queue_remove(&cpu_states[cpu].ready, thread);
+            thread->queued = 0;
+            return;
+        }
+    }
+}
+
+void thread_make_runnable(struct tcb *thread)
+{
+    thread->state = THREAD_RUNNABLE;
+    thread->blocked_on = 0;
+    /* A thread that blocked and is woken within one kernel entry is still
+     * its core's current: it simply carries on. */
+    if (thread->on_cpu && cpu_states[thread->on_cpu - 1].current == thread) {
+        if ((unsigned)(thread->on_cpu - 1) != this_cpu_index())
+            irq_send_ipi(thread->on_cpu - 1);
+        return;
+    }
+    if (!thread->queued)
+        enqueue(thread);
+}
+
+void thread_block(struct tcb *thread, enum thread_state state)
+{
+    thread->state = state;
+    if (thread->queued)
+        dequeue(thread);
+    /* Current on another core: make that core reschedule now. */
+    if (thread->on_cpu && (unsigned)(thread->on_cpu - 1) != this_cpu_index())
+        irq_send_ipi(thread->on_cpu - 1);
+}
+
+void thread_requeue(struct tcb *thread)
+{
+    if (thread->queued) {
+        dequeue(thread);
+        enqueue(thread);
+    } else if (thread->on_cpu && (unsigned)(thread->on_cpu - 1) != this_cpu_index()) {
+        irq_send_ipi(thread->on_cpu - 1);
+    }
+}
+
+void scheduler_tick(void)
+{
+    cpu_states[this_cpu_index()].slice_expired = true;
+}
+
+void scheduler_yield(void)
+{
+    cpu_states[this_cpu_index()].slice_expired = true;
+}
+
+static void switch_to(struct cpu_state *state, struct tcb *next)
+{
+    struct tcb *previous = state->current;
+    if (previous == next)
+        return;
+    if (!previous->is_idle) {
+        previous->context.tpidr_el0 = read_sysreg(tpidr_el0);
+        if (previous->fp_used)
+            fpu_save(&previous->fp);
+    }
+    previous->on_cpu = 0;
+    if (!next->is_idle) {
+        write_sysreg(tpidr_el0, next->context.tpidr_el0);
+        write_sysreg(tpidrro_el0, next->context.tpidrro_el0);
+        fpu_switch_to(next);
+        vspace_activate(tcb_vspace(next));
+    }
+    next->on_cpu = this_cpu_index() + 1;
+    state->current = next;
+}
+
+void schedule(void)
+{
+    unsigned cpu = this_cpu_index();
+    struct cpu_state *state = &cpu_states[cpu];
+    struct tcb *current = state->current;
+    struct tcb *best = run_queue_highest(&state->ready);
+    bool current_may_run = !current->is_idle && current->state == THREAD_RUNNABLE;
+
+    if (current_may_run && current->cpu != cpu) {
+        /* Its affinity changed while it ran here: hand it over. */
+        current->on_cpu = 0;
+        enqueue(current);
+        current_may_run = false;
+    }
+    if (current_may_run) {
+        bool keep = !best || best->priority < current->priority ||
+                    (best->priority == current->priority && !state->slice_expired);
+        if (keep) {
+            state->slice_expired = false;
+            return;
+        }
+        /* Preempted by a higher priority: keep its turn at the head. */
+        if (state->slice_expired)
+            run_queue_append(&state->ready, current);
+        else
+            run_queue_prepend(&state->ready, current);
+        current->queued = 1;
+    }
+    state->slice_expired = false;
+    best = run_queue_highest(&state->ready);
+    if (best) {
+        run_queue_remove(&state->ready, best);
+        best->queued = 0;
+        switch_to(state, best);
+    } else {
+        switch_to(state, &state->idle);
+    }
+}
+
+void kernel_exit(void)
+{
+    schedule();
+    struct tcb *current = cpu_states[this_cpu_index()].current;
+    spin_unlock(&kernel_lock);
+    if (current->is_idle)
+        idle_loop();
+    restore_user_context(&current->context);
+}
+
+/* This core's idle loop (entered through idle_loop in vectors.S, on an
+ * empty stack). It checks for work with interrupts masked and only then
+ * sleeps: an interrupt that arrives in between still ends the WFI. */
+void idle_loop_body(void)
+{
+    unsigned cpu = this_cpu_index();
+    for (;;) {
+        spin_lock(&kernel_lock);
+        if (run_queue_highest(&cpu_states[cpu].ready))
+            kernel_exit();
+        spin_unlock(&kernel_lock);
+        wait_for_interrupt();
+        irq_enable();
+        irq_disable();
+    }
+}

@@ -1,0 +1,57 @@
+/*
+ * Fixed-priority round-robin scheduling, one run queue per core. The
+ * thread running on a core is its "current" and is not in the queue. Every
+ * kernel exit calls schedule(), so making a thread runnable is all it takes
+ * to have it run when it is the highest priority on its core.
+ */
+#ifndef KERNEL_SCHEDULER_H
+#define KERNEL_SCHEDULER_H
+
+#include <stdbool.h>
+#include "arch/memory_layout.h"
+#include "kernel/run_queue.h"
+#include "kernel/spinlock.h"
+
+struct cpu_state {
+    struct tcb *current;        /* never 0: the idle thread when nothing runs */
+    struct run_queue ready;
+    bool slice_expired;         /* a tick or a Yield: rotate equal priorities */
+    struct tcb idle;
+};
+
+extern struct cpu_state cpu_states[MAX_CPUS];
+/* The big kernel lock: held for the whole of every kernel entry. */
+extern struct spinlock kernel_lock;
+
+void scheduler_init_cpu(unsigned cpu);
+
+static inline struct tcb *current_thread(void)
+{
+    unsigned cpu;
+    __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
+    return cpu_states[cpu].current;
+}
+
+/* Make a blocked or inactive thread runnable on its core (an IPI tells
+ * another core). */
+void thread_make_runnable(struct tcb *thread);
+/* Take a thread out of the running: it blocks (or is suspended). */
+void thread_block(struct tcb *thread, enum thread_state state);
+/* A runnable thread's priority or core changed: requeue it. */
+void thread_requeue(struct tcb *thread);
+
+/* A timer tick on this core. */
+void scheduler_tick(void);
+void scheduler_yield(void);
+
+/* Pick this core's next thread and switch to it. */
+void schedule(void);
+
+/* Leave the kernel: schedule, drop the kernel lock, run the current
+ * thread (or the idle loop). */
+void kernel_exit(void) __attribute__((noreturn));
+
+/* Release the kernel lock and wait for work: this core's idle loop. */
+void idle_loop(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * Entries from user mode: system calls, faults and the Linux upcall.
+ * vectors.S has saved the registers into the current TCB; every path here
+ * runs under the kernel lock and leaves through kernel_exit().
+ */
+#include "arch/cpu.h"
+#include "arch/fpu.h"
+#include "kernel/ipc.h"
+#include "kernel/membarrier.h"
+#include "kernel/console.h"
+#include "kernel/scheduler.h"
+#include "tern/syscalls.h"
+
+#define ESR_CLASS(esr)          ((esr) >> 26)
+#define ESR_CLASS_SVC64         0x15
+#define ESR_CLASS_FP_ACCESS     0x07
+#define ESR_CLASS_INSTRUCTION_ABORT 0x20
+#define ESR_CLASS_DATA_ABORT    0x24
+#define ESR_SVC_IMMEDIATE(esr)  ((esr) & 0xffff)
+
+void psci_system_off(void);
+
+/* Send a fault to the thread's fault handler as if it had Called it; with
+ * no handler, the thread is suspended. */
+static void raise_fault(struct tcb *thread, enum tern_fault fault, uint64_t a, uint64_t b,
+                        uint64_t c, uint64_t d)
+{
+    const struct cap *handler = &thread->fault_handler.cap;
+    if (handler->type != CAP_ENDPOINT) {
+        thread_block(thread, THREAD_INACTIVE);
+        return;
+    }
+    thread->fault_pending = fault;
+    thread->fault_info[0] = a;
+    thread->fault_info[1] = b;
+    thread->fault_info[2] = c;
+    thread->fault_info[3] = d;
+    endpoint_send((struct endpoint *)handler->object, thread, handler->word,
+                  false, false, true, true);
+}
+
+/* The capabilities a Call names in its IPC buffer, for invocations. */
+static enum tern_error look_up_extra_caps(struct tcb *thread, struct invocation *inv,
+                                          unsigned count, struct tern_ipc_buffer *buffer)
+{
+    inv->extra_cap_count = 0;
+    if (count && !buffer)
+        return TERN_FAILED_LOOKUP;
+    for (unsigned i = 0; i < count; i++) {
+        enum tern_error error;
+        inv->extra_caps[i] = cspace_lookup_cap(thread, buffer->caps_or_badges[i], &error);
+        if (!inv->extra_caps[i])
+            return error;
+        inv->extra_cap_count++;
+    }
+    return TERN_OK;
+}
+
+static enum tern_error decode_object(struct invocation *inv)
+{
+    switch (inv->slot->cap.type) {
+    case CAP_UNTYPED:           return untyped_decode(inv);
+    case CAP_CNODE:             return cnode_decode(inv);
+    case CAP_TCB:               return tcb_decode(inv);
+    case CAP_FRAME:             return frame_decode(inv);
+    case CAP_PAGE_TABLE:
+    case CAP_PAGE_DIRECTORY:    return page_table_decode(inv);
+    case CAP_VSPACE:            return vspace_decode(inv);
+    case CAP_REPLY:             return reply_decode(inv);
+    case CAP_NOTIFICATION:      return notification_decode(inv);
+    case CAP_IRQ_CONTROL:       return irq_control_decode(inv);
+    case CAP_IRQ_HANDLER:       return irq_handler_decode(inv);
+    default:                    return TERN_ILLEGAL_OPERATION;
+    }
+}
+
+/* A Call on a kernel object: decode, perform, and answer at once. */
+static void invoke_object(struct tcb *caller, struct cte *slot)
+{
+    static struct invocation inv;   /* large; the kernel lock guards it */
+    struct tern_ipc_buffer *buffer = tcb_ipc_buffer(caller);
+    tern_message_info info = caller->context.x[1];
+
+    inv.caller = caller;
+    inv.slot = slot;
+    inv.label = tern_message_label(info);
+    inv.length = tern_message_length(info);
+    if (inv.length > TERN_MSG_MAX_LENGTH)
+        inv.length = TERN_MSG_MAX_LENGTH;
+    if (!buffer && inv.length > TERN_MSG_REGISTERS)
+        inv.length = TERN_MSG_REGISTERS;
+    for (unsigned i = 0; i < inv.length; i++)
+        inv.args[i] = message_register(caller, buffer, i);
+    inv.result_count = 0;
+
+    enum tern_error error = look_up_extra_caps(caller, &inv, tern_message_caps(info), buffer);
+    if (error == TERN_OK)
+        error = decode_object(&inv);
+    unsigned results = error == TERN_OK ? inv.result_count : 0;
+    if (!buffer && results > TERN_MSG_REGISTERS)
+        results = TERN_MSG_REGISTERS;
+    for (unsigned i = 0; i < results; i++)
+        set_message_register(caller, buffer, i, inv.results[i]);
+    set_return(caller, 0, tern_message(error, 0, results));
+}
+
+static void fail(struct tcb *thread, enum tern_error error)
+{
+    set_return(thread, 0, tern_message(error, 0, 0));
+}
+
+static struct reply *look_up_reply(struct tcb *thread, uint64_t cptr, enum tern_error *error)
+{
+    struct cte *slot = cspace_lookup_cap(thread, cptr, error);
+    if (!slot)
+        return 0;
+    if (slot->cap.type != CAP_REPLY) {
+        *error = TERN_INVALID_CAPABILITY;
+        return 0;
+    }
+    return (struct reply *)slot->cap.object;
+}
+
+static void do_send(struct tcb *thread, struct cte *slot, bool is_call, bool blocking)
+{
+    const struct cap *cap = &slot->cap;
+    if (cap->type == CAP_ENDPOINT) {
+        if (!(cap->rights & TERN_RIGHT_WRITE)) {
+            fail(thread, TERN_INVALID_CAPABILITY);
+            return;
+        }
+        endpoint_send((struct endpoint *)cap->object, thread, cap->word,
+                      cap->rights & TERN_RIGHT_GRANT, cap->rights & TERN_RIGHT_GRANT_REPLY,
+                      is_call, blocking);
+        return;
+    }
+    if (cap->type == CAP_NOTIFICATION && !is_call) {
+        if (cap->rights & TERN_RIGHT_WRITE)
+            notification_signal((struct notification *)cap->object, cap->word);
+        else
+            fail(thread, TERN_INVALID_CAPABILITY);
+        return;
+    }
+    if (is_call) {
+        invoke_object(thread, slot);
+        return;
+    }
+    fail(thread, TERN_INVALID_CAPABILITY);
+}
+
+static void do_receive(struct tcb *thread, uint64_t cptr, uint64_t reply_cptr, bool blocking)
+{
+    enum tern_error error;
+    struct cte *slot = cspace_lookup_cap(thread, cptr, &error);
+    if (!slot) {
+        fail(thread, error);
+        return;
+    }
+    const struct cap *cap = &slot->cap;
+    if (!(cap->rights & TERN_RIGHT_READ)) {
+        fail(thread, TERN_INVALID_CAPABILITY);
+        return;
+    }
+    if (cap->type == CAP_NOTIFICATION) {
+        notification_wait((struct notification *)cap->object, thread, blocking);
+        return;
+    }
+    if (cap->type != CAP_ENDPOINT) {
+        fail(thread, TERN_INVALID_CAPABILITY);
+        return;
+    }
+    struct reply *reply = 0;
+    if (reply_cptr) {
+        reply = look_up_reply(thread, reply_cptr, &error);
+        if (!reply) {
+            fail(thread, error);
+            return;
+        }
+    }
+    endpoint_receive((struct endpoint *)cap->object, thread, reply, blocking);
+}
+
+static void do_reply(struct tcb *thread, uint64_t reply_cptr)
+{
+    enum tern_error error;
+    struct reply *reply = look_up_reply(thread, reply_cptr, &error);
+    if (reply)
+        reply_send(reply, thread);
+}
+
+static void native_syscall(struct tcb *thread, unsigned number)
+{
+    struct user_context *c = &thread->context;
+    enum tern_error error;
+    struct cte *slot;
+
+    switch (number) {
+    case TERN_SYS_CALL:
+    case TERN_SYS_SEND:
+    case TERN_SYS_NB_SEND:
+    case TERN_SYS_SIGNAL:
+        slot = cspace_lookup_cap(thread, c->x[0], &error);
+        if (!slot) {
+            fail(thread, error);
+            return;
+        }
+        if (number == TERN_SYS_SIGNAL && slot->cap.type != CAP_NOTIFICATION) {
+            fail(thread, TERN_INVALID_CAPABILITY);
+            return;
+        }
+        do_send(thread, slot, number == TERN_SYS_CALL, number == TERN_SYS_SEND);
+        return;
+    case TERN_SYS_RECV:
+    case TERN_SYS_NB_RECV:
+        do_receive(thread, c->x[0], c->x[6], number == TERN_SYS_RECV);
+        return;
+    case TERN_SYS_WAIT:
+    case TERN_SYS_POLL:
+        slot = cspace_lookup_cap(thread, c->x[0], &error);
+        if (!slot || slot->cap.type != CAP_NOTIFICATION) {
+            fail(thread, slot ? TERN_INVALID_CAPABILITY : error);
+            return;
+        }
+        do_receive(thread, c->x[0], 0, number == TERN_SYS_WAIT);
+        return;
+    case TERN_SYS_REPLY:
+        do_reply(thread, c->x[6]);
+        return;
+    case TERN_SYS_REPLY_RECV:
+        do_reply(thread, c->x[6]);
+        do_receive(thread, c->x[0], c->x[6], true);
+        return;
+    case TERN_SYS_YIELD:
+        scheduler_yield();
+        return;
+    case TERN_SYS_UPCALL_RETURN: {
+        struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
+        if (!buffer) {
+            raise_fault(thread, TERN_FAULT_USER_EXCEPTION, read_sysreg(esr_el1), 0, 0, 0);
+            return;
+        }
+        c->pc = buffer->upcall_return_address;
+        c->spsr = buffer->upcall_return_pstate & 0xf0000000;   /* flags only: stay in EL0 */
+        return;
+    }
+    case TERN_SYS_MEMBARRIER:
+        c->x[0] = (uint64_t)membarrier(thread, c->x[0], c->x[1], c->x[2]);
+        return;
+    case TERN_SYS_DEBUG_PUT_CHAR: {
+        char character = (char)c->x[0];
+        console_write(&character, 1);
+        return;
+    }
+    case TERN_SYS_DEBUG_POWER_OFF:
+        kprintf("tern: powering off\n");
+        psci_system_off();
+        kprintf("tern: no PSCI to power off with; halted\n");
+        for (;;)
+            wait_for_interrupt();
+    default:
+        raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
+    }
+}
+
+/* svc #0: a Linux system call. With an upcall entry registered for the
+ * address space, return to it with every register intact; the resume
+ * point and flags go to the IPC buffer. Otherwise: an UnknownSyscall
+ * fault, which the fault handler may answer by rewriting registers. */
+static void linux_syscall(struct tcb *thread)
+{
+    struct vspace *vspace = tcb_vspace(thread);
+    struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
+    if (vspace && vspace->upcall_entry && buffer) {
+        buffer->upcall_return_address = thread->context.pc;
+        buffer->upcall_return_pstate = thread->context.spsr;
+        thread->context.pc = vspace->upcall_entry;
+        return;
+    }
+    raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
+}
+
+void handle_user_sync(void)
+{
+    spin_lock(&kernel_lock);
+    struct tcb *thread = current_thread();
+    uint64_t esr = read_sysreg(esr_el1);
+    switch (ESR_CLASS(esr)) {
+    case ESR_CLASS_SVC64: {
+        unsigned immediate = ESR_SVC_IMMEDIATE(esr);
+        if (immediate == TERN_SVC_LINUX)
+            linux_syscall(thread);
+        else if (immediate > TERN_SVC_NATIVE_BASE && immediate < TERN_SVC(TERN_SYSCALL_COUNT))
+            native_syscall(thread, immediate - TERN_SVC_NATIVE_BASE);
+        else
+            raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
+        break;
+    }
+    case ESR_CLASS_FP_ACCESS:
+        fpu_first_use(thread);
+        break;
+    case ESR_CLASS_INSTRUCTION_ABORT:
+    case ESR_CLASS_DATA_ABORT:
+        raise_fault(thread, TERN_FAULT_VM, thread->context.pc, read_sysreg(far_el1),
+                    ESR_CLASS(esr) == ESR_CLASS_INSTRUCTION_ABORT, esr);
+        break;
+    default:
+        raise_fault(thread, TERN_FAULT_USER_EXCEPTION, esr, read_sysreg(far_el1), 0, 0);
+        break;
+    }
+    kernel_exit();
+}

@@ -1,0 +1,121 @@
+/*
+ * Reply objects (seL4 MCS style): a receiver names one in Recv; a caller
+ * that meets it is bound to it until the Reply. While bound, the server may
+ * copy through the message windows the caller named in its Call.
+ */
+#include "kernel/ipc.h"
+#include "kernel/scheduler.h"
+#include "tern/message.h"
+
+void reply_bind(struct reply *reply, struct tcb *caller)
+{
+    if (reply->caller) {
+        /* The server reused a reply object that still held a caller: that
+         * caller can no longer be answered. */
+        reply->caller->reply = 0;
+        thread_block(reply->caller, THREAD_INACTIVE);
+    }
+    reply->caller = caller;
+    reply->window_count = 0;
+    if (!caller->fault_pending) {
+        struct tern_ipc_buffer *buffer = tcb_ipc_buffer(caller);
+        unsigned windows = tern_message_windows(caller->context.x[1]);
+        if (windows > TERN_MSG_MAX_WINDOWS)
+            windows = TERN_MSG_MAX_WINDOWS;
+        for (unsigned i = 0; buffer && i < windows; i++)
+            reply->windows[i] = buffer->windows[i];
+        reply->window_count = buffer ? windows : 0;
+    }
+    caller->reply = reply;
+    thread_block(caller, THREAD_BLOCKED_REPLY);
+}
+
+/* A fault handler's answer: label 0 resumes the thread, with registers
+ * rewritten from the message for the faults that carry them. */
+static void answer_fault(struct tcb *caller, struct tcb *replier)
+{
+    tern_message_info info = replier->context.x[1];
+    struct tern_ipc_buffer *buffer = tcb_ipc_buffer(replier);
+    unsigned length = tern_message_length(info);
+    enum tern_fault fault = caller->fault_pending;
+    caller->fault_pending = 0;
+    if (tern_message_label(info) != 0) {
+        thread_block(caller, THREAD_INACTIVE);
+        return;
+    }
+    struct user_context *c = &caller->context;
+    if (fault == TERN_FAULT_UNKNOWN_SYSCALL) {
+        for (unsigned i = 0; i < 8 && i < length; i++)
+            c->x[i] = message_register(replier, buffer, i);
+        if (length > 8)
+            c->pc = message_register(replier, buffer, 8);
+        if (length > 9)
+            c->sp = message_register(replier, buffer, 9);
+    } else if (fault == TERN_FAULT_USER_EXCEPTION) {
+        if (length > 0)
+            c->pc = message_register(replier, buffer, 0);
+        if (length > 1)
+            c->sp = message_register(replier, buffer, 1);
+    }
+    thread_make_runnable(caller);
+}
+
+void reply_send(struct reply *reply, struct tcb *replier)
+{
+    struct tcb *caller = reply->caller;
+    if (!caller)
+        return;
+    reply->caller = 0;
+    reply->window_count = 0;
+    caller->reply = 0;
+    if (caller->fault_pending) {
+        answer_fault(caller, replier);
+        return;
+    }
+    ipc_transfer(replier, caller, 0, caller->sending_can_grant_reply, 0);
+    thread_make_runnable(caller);
+}
+
+void reply_destroy(struct reply *reply)
+{
+    if (reply->caller) {
+        reply->caller->reply = 0;
+        thread_block(reply->caller, THREAD_INACTIVE);
+        reply->caller = 0;
+    }
+}
+
+/* Reply_ReadWindow / Reply_WriteWindow: window, offset, length, and the
+ * server's own buffer address. */
+enum tern_error reply_decode(struct invocation *inv)
+{
+    struct reply *reply = (struct reply *)inv->slot->cap.object;
+    bool reading = inv->label == TERN_REPLY_READ_WINDOW;
+    if (!reading && inv->label != TERN_REPLY_WRITE_WINDOW)
+        return TERN_ILLEGAL_OPERATION;
+    if (inv->length < 4)
+        return TERN_TRUNCATED_MESSAGE;
+    if (!reply->caller)
+        return TERN_CALLER_GONE;
+    uint64_t window_index = inv->args[0], offset = inv->args[1], length = inv->args[2];
+    uint64_t server_address = inv->args[3];
+    if (window_index >= reply->window_count)
+        return TERN_RANGE_ERROR;
+    const struct tern_message_window *window = &reply->windows[window_index];
+    if (!(window->rights & (reading ? TERN_WINDOW_READ : TERN_WINDOW_WRITE)))
+        return TERN_INVALID_CAPABILITY;
+    if (offset > window->length || length > window->length - offset)
+        return TERN_RANGE_ERROR;
+    struct vspace *client = tcb_vspace(reply->caller);
+    struct vspace *server = tcb_vspace(inv->caller);
+    if (!client || !server)
+        return TERN_CALLER_GONE;
+    enum tern_error error = reading
+        ? vspace_copy(server, server_address, client, window->address + offset, length)
+        : vspace_copy(client, window->address + offset, server, server_address, length);
+    if (error)
+        return error;
+    inv->results[0] = length;
+    inv->result_count = 1;
+    return TERN_OK;
+}

@@ -1,0 +1,229 @@
+/* Thread control blocks: configuration, registers, and life cycle. */
+#include "arch/mmu.h"
+#include "kernel/ipc.h"
+#include "kernel/scheduler.h"
+#include "kernel/smp.h"
+#include "lib/string.h"
+
+#define SPSR_EL0T 0     /* user mode, interrupts unmasked */
+
+struct vspace *tcb_vspace(const struct tcb *tcb)
+{
+    if (tcb->vspace_root.cap.type != CAP_VSPACE)
+        return 0;
+    return vspace_of_cap(&tcb->vspace_root.cap);
+}
+
+struct tern_ipc_buffer *tcb_ipc_buffer(const struct tcb *tcb)
+{
+    const struct cap *frame = &tcb->ipc_buffer_frame.cap;
+    if (frame->type != CAP_FRAME)
+        return 0;
+    uint64_t offset = tcb->ipc_buffer_address & ((1ULL << frame->size_bits) - 1);
+    return phys_to_virt(frame->object + offset);
+}
+
+/* Replace one of the TCB's own capability slots with a copy of source. */
+static void set_tcb_slot(struct cte *slot, struct cte *source)
+{
+    if (slot->cap.type != CAP_NULL)
+        cte_delete(slot);
+    if (source) {
+        struct cap copy = source->cap;
+        if (copy.type == CAP_FRAME)
+            copy.word = copy.word2 = 0;     /* a copy does not own the mapping */
+        cte_insert(source, slot, copy);
+    }
+}
+
+static void suspend(struct tcb *tcb)
+{
+    ipc_cancel(tcb);
+    thread_block(tcb, THREAD_INACTIVE);
+}
+
+static bool runnable_configuration(const struct tcb *tcb)
+{
+    return tcb->vspace_root.cap.type == CAP_VSPACE && tcb->cspace_root.cap.type == CAP_CNODE;
+}
+
+/* TCB_Configure: args fault endpoint cptr (unused: see SetFaultHandler),
+ * IPC buffer address; caps CSpace root, VSpace, IPC buffer frame. */
+static enum tern_error decode_configure(struct invocation *inv, struct tcb *tcb)
+{
+    if (inv->length < 2)
+        return TERN_TRUNCATED_MESSAGE;
+    if (inv->extra_cap_count < 3)
+        return TERN_TRUNCATED_MESSAGE;
+    struct cte *cspace = inv->extra_caps[0], *vspace = inv->extra_caps[1];
+    struct cte *buffer = inv->extra_caps[2];
+    uint64_t buffer_address = inv->args[1];
+    if (cspace->cap.type != CAP_CNODE || vspace->cap.type != CAP_VSPACE)
+        return TERN_INVALID_CAPABILITY;
+    if (buffer->cap.type != CAP_FRAME || (buffer->cap.flags & CAP_FLAG_DEVICE))
+        return TERN_INVALID_CAPABILITY;
+    if (buffer_address & (sizeof(struct tern_ipc_buffer) > 2048 ? 4095 : 1023))
+        return TERN_ALIGNMENT_ERROR;
+    if (tcb->state != THREAD_INACTIVE)
+        return TERN_ILLEGAL_OPERATION;     /* configure a suspended thread */
+    set_tcb_slot(&tcb->cspace_root, cspace);
+    set_tcb_slot(&tcb->vspace_root, vspace);
+    set_tcb_slot(&tcb->ipc_buffer_frame, buffer);
+    tcb->ipc_buffer_address = buffer_address;
+    tcb->context.tpidrro_el0 = buffer_address;
+    return TERN_OK;
+}
+
+/* Registers in the order of TCB_ReadRegisters: pc, sp, spsr, x0..x30,
+ * tpidr_el0. */
+#define REGISTER_COUNT 35
+
+static uint64_t *register_at(struct tcb *tcb, unsigned index)
+{
+    struct user_context *c = &tcb->context;
+    if (index == 0)
+        return &c->pc;
+    if (index == 1)
+        return &c->sp;
+    if (index == 2)
+        return &c->spsr;
+    if (index < 34)
+        return &c->x[index - 3];
+    return &c->tpidr_el0;
+}
+
+static enum tern_error decode_read_registers(struct invocation *inv, struct tcb *tcb)
+{
+    if (tcb == inv->caller)
+        return TERN_ILLEGAL_OPERATION;
+    for (unsigned i = 0; i < REGISTER_COUNT; i++)
+        inv->results[i] = *register_at(tcb, i);
+    inv->result_count = REGISTER_COUNT;
+    return TERN_OK;
+}
+
+/* TCB_WriteRegisters: resume?, count, then registers as above. Only the
+ * condition flags of SPSR may be chosen: the thread stays in EL0. */
+static enum tern_error decode_write_registers(struct invocation *inv, struct tcb *tcb)
+{
+    if (inv->length < 2)
+        return TERN_TRUNCATED_MESSAGE;
+    uint64_t resume = inv->args[0], count = inv->args[1];
+    if (count > REGISTER_COUNT)
+        return TERN_RANGE_ERROR;
+    if (inv->length < 2 + count)
+        return TERN_TRUNCATED_MESSAGE;
+    if (tcb == inv->caller)
+        return TERN_ILLEGAL_OPERATION;
+    if (resume && !runnable_configuration(tcb))
+        return TERN_ILLEGAL_OPERATION;
+    for (unsigned i = 0; i < count; i++)
+        *register_at(tcb, i) = inv->args[2 + i];
+    tcb->context.spsr = (tcb->context.spsr & 0xf0000000) | SPSR_EL0T;
+    if (tcb->on_cpu && (unsigned)(tcb->on_cpu - 1) == this_cpu_index())
+        write_sysreg(tpidr_el0, tcb->context.tpidr_el0);
+    if (resume && tcb->state == THREAD_INACTIVE)
+        thread_make_runnable(tcb);
+    return TERN_OK;
+}
+
+static enum tern_error decode_bind_notification(struct invocation *inv, struct tcb *tcb)
+{
+    if (inv->extra_cap_count < 1)
+        return TERN_TRUNCATED_MESSAGE;
+    const struct cap *cap = &inv->extra_caps[0]->cap;
+    if (cap->type != CAP_NOTIFICATION || !(cap->rights & TERN_RIGHT_READ))
+        return TERN_INVALID_CAPABILITY;
+    struct notification *notification = (struct notification *)cap->object;
+    if (tcb->bound_notification || notification->bound_tcb || notification->waiters.head)
+        return TERN_ILLEGAL_OPERATION;
+    tcb->bound_notification = notification;
+    notification->bound_tcb = tcb;
+    return TERN_OK;
+}
+
+static void unbind_notification(struct tcb *tcb)
+{
+    if (tcb->bound_notification) {
+        tcb->bound_notification->bound_tcb = 0;
+        tcb->bound_notification = 0;
+    }
+}
+
+enum tern_error tcb_decode(struct invocation *inv)
+{
+    struct tcb *tcb = (struct tcb *)inv->slot->cap.object;
+    uint64_t arg0 = invocation_arg(inv, 0);
+    switch (inv->label) {
+    case TERN_TCB_CONFIGURE:
+        return decode_configure(inv, tcb);
+    case TERN_TCB_SET_PRIORITY:
+        if (inv->length < 1)
+            return TERN_TRUNCATED_MESSAGE;
+        if (arg0 > 255)
+            return TERN_RANGE_ERROR;
+        /* No thread may raise another above its own priority. */
+        if (arg0 > inv->caller->priority)
+            return TERN_ILLEGAL_OPERATION;
+        tcb->priority = (uint8_t)arg0;
+        thread_requeue(tcb);
+        return TERN_OK;
+    case TERN_TCB_SET_AFFINITY:
+        if (inv->length < 1)
+            return TERN_TRUNCATED_MESSAGE;
+        if (arg0 >= cpus_online())
+            return TERN_RANGE_ERROR;
+        tcb->cpu = (uint8_t)arg0;
+        thread_requeue(tcb);
+        return TERN_OK;
+    case TERN_TCB_READ_REGISTERS:
+        return decode_read_registers(inv, tcb);
+    case TERN_TCB_WRITE_REGISTERS:
+        return decode_write_registers(inv, tcb);
+    case TERN_TCB_RESUME:
+        if (!runnable_configuration(tcb))
+            return TERN_ILLEGAL_OPERATION;
+        if (tcb->state == THREAD_INACTIVE)
+            thread_make_runnable(tcb);
+        return TERN_OK;
+    case TERN_TCB_SUSPEND:
+        suspend(tcb);
+        return TERN_OK;
+    case TERN_TCB_BIND_NOTIFICATION:
+        return decode_bind_notification(inv, tcb);
+    case TERN_TCB_UNBIND_NOTIFICATION:
+        if (!tcb->bound_notification)
+            return TERN_ILLEGAL_OPERATION;
+        unbind_notification(tcb);
+        return TERN_OK;
+    case TERN_TCB_SET_TLS:
+        if (inv->length < 1)
+            return TERN_TRUNCATED_MESSAGE;
+        tcb->context.tpidr_el0 = arg0;
+        if (tcb == inv->caller)
+            write_sysreg(tpidr_el0, arg0);
+        return TERN_OK;
+    case TERN_TCB_SET_FAULT_HANDLER: {
+        struct cte *handler = inv->extra_cap_count ? inv->extra_caps[0] : 0;
+        if (handler && (handler->cap.type != CAP_ENDPOINT ||
+                        !(handler->cap.rights & TERN_RIGHT_WRITE)))
+            return TERN_INVALID_CAPABILITY;
+        set_tcb_slot(&tcb->fault_handler, handler);
+        return TERN_OK;
+    }
+    default:
+        return TERN_ILLEGAL_OPERATION;
+    }
+}
+
+void tcb_destroy(struct tcb *tcb)
+{
+    suspend(tcb);
+    unbind_notification(tcb);
+    /* Still current on some core: that core switches away at its next
+     * kernel exit (thread_block sent it an IPI). */
+    set_tcb_slot(&tcb->cspace_root, 0);
+    set_tcb_slot(&tcb->vspace_root, 0);
+    set_tcb_slot(&tcb->ipc_buffer_frame, 0);
+    set_tcb_slot(&tcb->fault_handler, 0);
+}

@@ -1,0 +1,69 @@
+/* Threads. */
+#ifndef OBJECT_TCB_H
+#define OBJECT_TCB_H
+
+#include <stdint.h>
+#include "object/structures.h"
+
+/* The user registers, saved by vectors.S at every entry from EL0 straight
+ * into the running thread's TCB (the layout is fixed: see vectors.S). */
+struct user_context {
+    uint64_t x[31];
+    uint64_t sp;            /* SP_EL0 */
+    uint64_t pc;            /* ELR_EL1 */
+    uint64_t spsr;          /* SPSR_EL1 */
+    uint64_t tpidr_el0;     /* TLS */
+    uint64_t tpidrro_el0;   /* the IPC buffer address */
+};
+
+struct fp_context {
+    __uint128_t q[32];
+    uint64_t fpcr;
+    uint64_t fpsr;
+};
+
+enum thread_state {
+    THREAD_INACTIVE,            /* suspended or never started */
+    THREAD_RUNNABLE,            /* on a run queue or running */
+    THREAD_BLOCKED_SEND,        /* in an endpoint's queue, sending (Send or Call) */
+    THREAD_BLOCKED_RECEIVE,     /* in an endpoint's queue, receiving */
+    THREAD_BLOCKED_REPLY,       /* called; waits for the reply object's answer */
+    THREAD_BLOCKED_NOTIFICATION,/* in a notification's queue */
+};
+
+struct tcb {
+    struct user_context context;    /* first: vectors.S relies on it */
+    uint32_t cap_count;
+    uint8_t state;                  /* enum thread_state */
+    uint8_t priority;               /* 0..255, higher runs first */
+    uint8_t cpu;                    /* affinity: the core it runs on */
+    uint8_t fp_used;                /* has touched FP/SIMD: state is saved */
+    struct tcb *next;               /* run queue or blocking queue links */
+    struct tcb *previous;
+    /* What a blocked thread waits on, and how it will be answered. */
+    void *blocked_on;               /* struct endpoint * or struct notification * */
+    struct reply *reply;            /* receiving: where to bind the caller; calling: the reply it waits on */
+    uint64_t sending_badge;         /* blocked sender: the badge of its cap */
+    uint8_t sending_is_call;
+    uint8_t sending_can_grant;
+    uint8_t sending_can_grant_reply;
+    uint8_t is_idle;                /* the per-core idle thread (no user state) */
+    uint8_t on_cpu;                 /* 1 + the core it is current on, 0 if none */
+    uint8_t queued;                 /* on a run queue */
+    uint8_t restart_after_fault;    /* reply says resume */
+    uint32_t fault_pending;         /* enum tern_fault being sent, 0 if none */
+    uint64_t fault_info[4];         /* the fault's details, see tern_fault */
+    struct notification *bound_notification;
+    uint64_t ipc_buffer_address;    /* user address of the IPC buffer */
+    /* Capabilities the thread holds, as slots in the derivation tree so a
+     * Revoke of the originals reaches them. */
+    struct cte cspace_root;
+    struct cte vspace_root;
+    struct cte ipc_buffer_frame;
+    struct cte fault_handler;
+    struct fp_context fp;
+};
+#define TCB_SIZE_BITS 11
+_Static_assert(sizeof(struct tcb) <= (1 << TCB_SIZE_BITS), "TCB object size");
+
+#endif
