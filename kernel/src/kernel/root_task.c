@@ -140,28 +140,39 @@ static bool load_image(struct root_builder *b, const uint8_t *elf, uint64_t size
         return false;
     }
     const struct elf64_program_header *segments = (const void *)(elf + header->program_header_offset);
+    /* Two passes, so the image's frames sit in consecutive slots (the
+     * page tables mapping them come after). */
     b->info->image_frames_first = b->next_slot;
-    for (unsigned i = 0; i < header->program_header_count; i++) {
-        const struct elf64_program_header *s = &segments[i];
-        if (s->type != ELF_SEGMENT_LOAD)
-            continue;
-        if (s->file_size > s->memory_size || s->offset > size || s->file_size > size - s->offset ||
-            s->virtual_address + s->memory_size >= ROOT_BOOT_ARCHIVE) {
-            kprintf("tern: init has a bad segment\n");
-            return false;
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t slot = b->info->image_frames_first;
+        for (unsigned i = 0; i < header->program_header_count; i++) {
+            const struct elf64_program_header *s = &segments[i];
+            if (s->type != ELF_SEGMENT_LOAD)
+                continue;
+            if (s->file_size > s->memory_size || s->offset > size ||
+                s->file_size > size - s->offset ||
+                s->virtual_address + s->memory_size >= ROOT_BOOT_ARCHIVE) {
+                kprintf("tern: init has a bad segment\n");
+                return false;
+            }
+            uint64_t first = s->virtual_address & ~(uint64_t)(PAGE_SIZE - 1);
+            for (uint64_t page = first; page < s->virtual_address + s->memory_size;
+                 page += PAGE_SIZE) {
+                if (pass == 1) {
+                    map_frame(b, &b->cnode[slot++], page, segment_rights(s->flags));
+                    continue;
+                }
+                struct cte *frame = new_object(b, CAP_FRAME, 12, 0);
+                uint8_t *memory = phys_to_virt(frame->cap.object);
+                /* The part of the file that falls in this page. */
+                for (uint64_t at = page; at < page + PAGE_SIZE; at++)
+                    if (at >= s->virtual_address && at < s->virtual_address + s->file_size)
+                        memory[at - page] = elf[s->offset + (at - s->virtual_address)];
+            }
         }
-        uint64_t first = s->virtual_address & ~(uint64_t)(PAGE_SIZE - 1);
-        for (uint64_t page = first; page < s->virtual_address + s->memory_size; page += PAGE_SIZE) {
-            struct cte *frame = new_object(b, CAP_FRAME, 12, 0);
-            uint8_t *memory = phys_to_virt(frame->cap.object);
-            /* The part of the file that falls in this page. */
-            for (uint64_t at = page; at < page + PAGE_SIZE; at++)
-                if (at >= s->virtual_address && at < s->virtual_address + s->file_size)
-                    memory[at - page] = elf[s->offset + (at - s->virtual_address)];
-            map_frame(b, frame, page, segment_rights(s->flags));
-        }
+        if (pass == 0)
+            b->info->image_frames_count = b->next_slot - b->info->image_frames_first;
     }
-    b->info->image_frames_count = b->next_slot - b->info->image_frames_first;
     b->tcb->context.pc = header->entry;
     return true;
 }

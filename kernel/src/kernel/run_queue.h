@@ -24,6 +24,12 @@ void run_queue_prepend(struct run_queue *queue, struct tcb *thread);
 void run_queue_remove(struct run_queue *queue, struct tcb *thread);
 /* The first thread of the highest non-empty priority, or 0. */
 struct tcb *run_queue_highest(const struct run_queue *queue);
+static inline bool run_queue_is_empty(const struct run_queue *queue)
+{
+    return !(queue->non_empty[0] | queue->non_empty[1] | queue->non_empty[2] |
+             queue->non_empty[3]);
+}
+
 bool run_queue_contains(const struct run_queue *queue, const struct tcb *thread);
 
 /* The same FIFO discipline for endpoint and notification queues. */

@@ -51,6 +51,9 @@ void schedule(void);
  * thread (or the idle loop). */
 void kernel_exit(void) __attribute__((noreturn));
 
+/* Leave the kernel to the current thread, chosen already (the fast path). */
+void kernel_exit_switched(void) __attribute__((noreturn));
+
 /* Release the kernel lock and wait for work: this core's idle loop. */
 void idle_loop(void) __attribute__((noreturn));
 

@@ -5,10 +5,12 @@
  */
 #include "arch/cpu.h"
 #include "arch/fpu.h"
+#include "kernel/fastpath.h"
 #include "kernel/ipc.h"
 #include "kernel/membarrier.h"
 #include "kernel/console.h"
 #include "kernel/scheduler.h"
+#include "kernel/smp.h"
 #include "tern/syscalls.h"
 
 #define ESR_CLASS(esr)          ((esr) >> 26)
@@ -279,11 +281,28 @@ static void linux_syscall(struct tcb *thread)
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
 }
 
+/* In vectors.S: load a thread's registers and return to user mode. */
+void restore_user_context(struct user_context *context) __attribute__((noreturn));
+
 void handle_user_sync(void)
 {
-    spin_lock(&kernel_lock);
     struct tcb *thread = current_thread();
     uint64_t esr = read_sysreg(esr_el1);
+    /* Yield with nothing else ready here is a no-op: no lock needed. Only
+     * this core changes its current thread; a thread another core queues
+     * for us meanwhile comes with an IPI, which reschedules. */
+    unsigned cpu = this_cpu_index();
+    if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_YIELD)) &&
+        thread->cpu == cpu && run_queue_is_empty(&cpu_states[cpu].ready))
+        restore_user_context(&thread->context);
+    spin_lock(&kernel_lock);
+    if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_CALL))) {
+        if (fastpath_call(thread))
+            kernel_exit_switched();
+    } else if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_REPLY_RECV))) {
+        if (fastpath_reply_receive(thread))
+            kernel_exit_switched();
+    }
     switch (ESR_CLASS(esr)) {
     case ESR_CLASS_SVC64: {
         unsigned immediate = ESR_SVC_IMMEDIATE(esr);

@@ -399,7 +399,8 @@ static enum tern_error decode_transfer(struct invocation *inv)
     case TERN_CNODE_MUTATE:
         error = apply_cap_data(&cap, inv->args[4]);
         break;
-    default:
+    default:    /* Move */
+        error = TERN_OK;
         break;
     }
     if (error != TERN_OK)

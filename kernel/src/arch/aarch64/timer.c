@@ -2,6 +2,7 @@
 #include "arch/timer.h"
 
 #define TIMER_ENABLE 1
+#define CNTKCTL_EL0_VIRTUAL_COUNTER (1 << 1)    /* EL0 may read CNTVCT_EL0 */
 
 uint64_t timer_frequency(void)
 {
@@ -21,6 +22,9 @@ static void arm_next_tick(void)
 
 void timer_init_cpu(void)
 {
+    /* User mode reads time from the virtual counter, as Linux's vDSO
+     * does; the physical timer stays the kernel's. */
+    write_sysreg(cntkctl_el1, CNTKCTL_EL0_VIRTUAL_COUNTER);
     arm_next_tick();
     write_sysreg(cntp_ctl_el0, TIMER_ENABLE);
     isb();

@@ -1,0 +1,147 @@
+/*
+ * The IPC fast path (seL4's idea): a Call to a server already waiting on
+ * the endpoint, and the server's ReplyRecv back to a caller, done in a
+ * straight line when every condition below holds: a short message (no
+ * caps, at most the register-borne message registers), single-level
+ * CSpaces, the other thread on this core at a priority that would run it
+ * anyway, and nothing else to deliver. Anything else takes the general
+ * path, which gives the same result more slowly.
+ */
+#include "arch/cpu.h"
+#include "arch/fpu.h"
+#include "kernel/fastpath.h"
+#include "kernel/ipc.h"
+#include "kernel/scheduler.h"
+#include "kernel/smp.h"
+#include "tern/message.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* A capability in a single-level CSpace (guard + radix = 64 bits). */
+static inline const struct cap *quick_lookup(const struct tcb *thread, uint64_t cptr)
+{
+    const struct cap *root = &thread->cspace_root.cap;
+    unsigned radix = root->size_bits;
+    if (unlikely(root->type != CAP_CNODE || root->word2 + radix != 64 ||
+                 (cptr >> radix) != root->word))
+        return 0;
+    return &((const struct cte *)root->object)[cptr & ((1ULL << radix) - 1)].cap;
+}
+
+static inline bool short_message(tern_message_info info)
+{
+    return tern_message_caps(info) == 0 && tern_message_length(info) <= TERN_MSG_REGISTERS;
+}
+
+/* The other thread may run now instead of the current one. */
+static inline bool may_switch_to(const struct tcb *next, const struct tcb *current)
+{
+    const struct cpu_state *state = &cpu_states[current->cpu];
+    const struct tcb *ready = run_queue_highest(&state->ready);
+    return next->cpu == current->cpu && next->priority >= current->priority &&
+           (!ready || ready->priority <= next->priority);
+}
+
+static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge)
+{
+    to->context.x[0] = badge;
+    to->context.x[1] = tern_message(tern_message_label(from->context.x[1]), 0,
+                                    tern_message_length(from->context.x[1]));
+    to->context.x[2] = from->context.x[2];
+    to->context.x[3] = from->context.x[3];
+    to->context.x[4] = from->context.x[4];
+    to->context.x[5] = from->context.x[5];
+}
+
+/* Switch this core from current to next: user thread state that lives
+ * in system registers, and the address space. */
+static inline void switch_thread(struct tcb *current, struct tcb *next)
+{
+    struct cpu_state *state = &cpu_states[current->cpu];
+    current->context.tpidr_el0 = read_sysreg(tpidr_el0);
+    if (current->fp_used)
+        fpu_save(&current->fp);
+    write_sysreg(tpidr_el0, next->context.tpidr_el0);
+    write_sysreg(tpidrro_el0, next->context.tpidrro_el0);
+    if (next->fp_used || current->fp_used)
+        fpu_switch_to(next);    /* load its state, or trap its first use */
+    vspace_activate(tcb_vspace(next));
+    current->on_cpu = 0;
+    next->on_cpu = current->cpu + 1;
+    state->current = next;
+}
+
+bool fastpath_call(struct tcb *caller)
+{
+    tern_message_info info = caller->context.x[1];
+    if (unlikely(!short_message(info)))
+        return false;
+    const struct cap *cap = quick_lookup(caller, caller->context.x[0]);
+    if (unlikely(!cap || cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_WRITE)))
+        return false;
+    struct endpoint *endpoint = (struct endpoint *)cap->object;
+    if (unlikely(endpoint->state != ENDPOINT_RECEIVING))
+        return false;
+    struct tcb *server = endpoint->queue.head;
+    struct reply *reply = server->reply;
+    if (unlikely(!reply || reply->caller || !may_switch_to(server, caller) ||
+                 !tcb_vspace(server) || (tern_message_windows(info) && !tcb_ipc_buffer(caller))))
+        return false;
+
+    /* Dequeue the server, hand it the message, bind the caller. */
+    thread_queue_remove(&endpoint->queue, server);
+    if (!endpoint->queue.head)
+        endpoint->state = ENDPOINT_IDLE;
+    server->blocked_on = 0;
+    server->reply = 0;
+    server->state = THREAD_RUNNABLE;
+    copy_message(caller, server, cap->word);
+    unsigned windows = tern_message_windows(info);
+    reply->window_count = 0;
+    if (windows) {
+        struct tern_ipc_buffer *buffer = tcb_ipc_buffer(caller);
+        reply->windows[0] = buffer->windows[0];
+        reply->windows[1] = buffer->windows[1];
+        reply->window_count = windows > TERN_MSG_MAX_WINDOWS ? TERN_MSG_MAX_WINDOWS : windows;
+    }
+    reply->caller = caller;
+    caller->reply = reply;
+    caller->sending_can_grant_reply = (cap->rights & TERN_RIGHT_GRANT_REPLY) != 0;
+    caller->state = THREAD_BLOCKED_REPLY;
+    switch_thread(caller, server);
+    return true;
+}
+
+bool fastpath_reply_receive(struct tcb *server)
+{
+    tern_message_info info = server->context.x[1];
+    if (unlikely(!short_message(info)))
+        return false;
+    const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
+    const struct cap *cap = quick_lookup(server, server->context.x[0]);
+    if (unlikely(!reply_cap || reply_cap->type != CAP_REPLY || !cap ||
+                 cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_READ)))
+        return false;
+    struct reply *reply = (struct reply *)reply_cap->object;
+    struct endpoint *endpoint = (struct endpoint *)cap->object;
+    struct tcb *caller = reply->caller;
+    if (unlikely(!caller || caller->fault_pending || endpoint->state == ENDPOINT_SENDING ||
+                 (server->bound_notification && server->bound_notification->word) ||
+                 !may_switch_to(caller, server)))
+        return false;
+
+    /* Answer the caller, then wait on the endpoint with the same reply. */
+    reply->caller = 0;
+    reply->window_count = 0;
+    caller->reply = 0;
+    caller->state = THREAD_RUNNABLE;
+    copy_message(server, caller, 0);
+    server->reply = reply;
+    server->state = THREAD_BLOCKED_RECEIVE;
+    server->blocked_on = endpoint;
+    endpoint->state = ENDPOINT_RECEIVING;
+    thread_queue_append(&endpoint->queue, server);
+    switch_thread(server, caller);
+    return true;
+}
