@@ -76,7 +76,10 @@ static unsigned transfer_caps(struct tcb *sender, struct tern_ipc_buffer *from,
             done++;
             continue;
         }
-        if (!destination_cnode || cap->type == CAP_REPLY || cap->type == CAP_IRQ_CONTROL)
+        /* As CNode_Copy: no reply or IRQ control caps, and an untyped only
+         * while nothing has been made from it. */
+        if (!destination_cnode || cap->type == CAP_REPLY || cap->type == CAP_IRQ_CONTROL ||
+            (cap->type == CAP_UNTYPED && cte_has_children(source)))
             break;
         struct cte *slot = cspace_lookup_slot(&destination_cnode->cap,
                                               to->receive_index + done, to->receive_depth, &error);

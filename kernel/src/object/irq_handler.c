@@ -38,6 +38,8 @@ enum tern_error irq_control_decode(struct invocation *inv)
     const struct cap *cnode = &inv->extra_caps[0]->cap;
     if (cnode->type != CAP_CNODE)
         return TERN_INVALID_CAPABILITY;
+    if (inv->args[2] == 0 || inv->args[2] > 64)
+        return TERN_RANGE_ERROR;
     enum tern_error error;
     struct cte *slot = cspace_lookup_slot(cnode, inv->args[1], (unsigned)inv->args[2], &error);
     if (!slot)
