@@ -46,3 +46,12 @@ add_test(NAME test.rpi4-sdcard-contents
                  ${RPI_CARD} ${IMAGE} ${RPI_UBOOT})
 set_tests_properties(test.rpi4-image-has-no-virt-addresses test.rpi4-sdcard-contents
                      PROPERTIES TIMEOUT 60 LABELS image)
+
+# The kernel's IPC paths on the Pi boot protocol (spin-table cores, the
+# BCM2836 local controller's mailbox IPIs), with the IPC benchmark as the
+# root task from an initrd; the Pi has no PSCI, so it ends "halted".
+boot_test(kernel.ipc-paths-raspi3b 120
+    "root task \"init\";fast path: [0-9]+ instructions;across two cores: [0-9]+;ipc-bench: done"
+    qemu-system-aarch64 -M raspi3b -kernel ${IMAGE} -dtb ${RPI3_DTB}
+    -initrd ${TERN_TARGET_DIR}/ipc-bench.cpio
+    -display none -serial null -serial stdio)
