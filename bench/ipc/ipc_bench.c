@@ -196,6 +196,7 @@ static uint64_t make_server_space(uint64_t *buffer_frame)
     return vspace;
 }
 
+/* Virtual nanoseconds per operation: guest instructions under icount. */
 static void report(const char *name, uint64_t ticks, uint64_t operations)
 {
     uint64_t instructions = ticks * (1000000000 / boot->timer_frequency);
@@ -203,7 +204,7 @@ static void report(const char *name, uint64_t ticks, uint64_t operations)
     print(name);
     print(": ");
     print_number(instructions / operations);
-    print(" instructions per operation\n");
+    print(" ns per operation\n");
 }
 
 static uint64_t round_trips(unsigned length)

@@ -51,7 +51,7 @@ set_tests_properties(test.rpi4-image-has-no-virt-addresses test.rpi4-sdcard-cont
 # BCM2836 local controller's mailbox IPIs), with the IPC benchmark as the
 # root task from an initrd; the Pi has no PSCI, so it ends "halted".
 boot_test(kernel.ipc-paths-raspi3b 120
-    "root task \"init\";fast path: [0-9]+ instructions;across two cores: [0-9]+;ipc-bench: done"
+    "root task \"init\";fast path: [0-9]+ ns;across two cores: [0-9]+;ipc-bench: done"
     qemu-system-aarch64 -M raspi3b -kernel ${IMAGE} -dtb ${RPI3_DTB}
     -initrd ${TERN_TARGET_DIR}/ipc-bench.cpio
     -display none -serial null -serial stdio)
