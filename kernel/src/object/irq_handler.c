@@ -23,6 +23,13 @@ void irq_handler_deliver(uint32_t irq)
         notification_signal(irqs[irq].notification, irqs[irq].badge);
 }
 
+void irq_handler_forget_notification(struct notification *notification)
+{
+    for (unsigned irq = 0; irq < MAX_IRQS; irq++)
+        if (irqs[irq].notification == notification)
+            irqs[irq].notification = 0;
+}
+
 /* IRQControl_Get(irq, dest_index, dest_depth; cap0 = dest CNode). */
 enum tern_error irq_control_decode(struct invocation *inv)
 {

@@ -117,6 +117,7 @@ enum tern_error notification_decode(struct invocation *inv)
 void notification_destroy(struct notification *notification)
 {
     timeout_cancel(notification);
+    irq_handler_forget_notification(notification);
     while (notification->waiters.head) {
         struct tcb *waiter = notification->waiters.head;
         thread_queue_remove(&notification->waiters, waiter);

@@ -107,6 +107,8 @@ enum tern_error reply_decode(struct invocation *inv);
 /* ---- irq_handler.c ---- */
 enum tern_error irq_control_decode(struct invocation *inv);
 enum tern_error irq_handler_decode(struct invocation *inv);
+/* A notification is being destroyed: no interrupt may signal it. */
+void irq_handler_forget_notification(struct notification *notification);
 
 /* ---- vspace.c: added by the vspace engineer ---- */
 /* Whether count more VSpaces can get an ASID: Retype asks before it
