@@ -55,3 +55,9 @@ boot_test(kernel.ipc-paths-raspi3b 120
     qemu-system-aarch64 -M raspi3b -kernel ${IMAGE} -dtb ${RPI3_DTB}
     -initrd ${TERN_TARGET_DIR}/ipc-bench.cpio
     -display none -serial null -serial stdio)
+
+# The kernel test suite on the Pi boot protocol too.
+boot_test(kernel.suite-raspi3b 200 "[0-9]+ passed;, 0 failed$"
+    qemu-system-aarch64 -M raspi3b -kernel ${IMAGE} -dtb ${RPI3_DTB}
+    -initrd ${TERN_TARGET_DIR}/ktest.cpio
+    -display none -serial null -serial stdio)

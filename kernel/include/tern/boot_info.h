@@ -33,6 +33,7 @@ struct tern_boot_info {
     uint64_t ipc_buffer;            /* virtual address of the IPC buffer */
     uint64_t cpu_count;
     uint64_t timer_frequency;       /* CNTFRQ_EL0, Hz */
+    uint64_t timer_irq;             /* the kernel's own tick: never handed out */
     /* Slots [first, first + count) hold the untyped capabilities, in the
      * order of untyped[]. */
     uint64_t untyped_first;

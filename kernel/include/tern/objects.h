@@ -43,7 +43,7 @@ enum tern_invocation {
     TERN_CNODE_DELETE,              /* index, depth */
     TERN_CNODE_REVOKE,              /* index, depth */
     /* TCB */
-    TERN_TCB_CONFIGURE,             /* fault_ep_cptr, ipc_buffer_address; caps: cspace, vspace, ipc buffer frame */
+    TERN_TCB_CONFIGURE,             /* (unused), ipc_buffer_address; caps: cspace, vspace, ipc buffer frame */
     TERN_TCB_SET_PRIORITY,          /* priority (0..255) */
     TERN_TCB_SET_AFFINITY,          /* cpu */
     TERN_TCB_READ_REGISTERS,        /* -> pc, sp, spsr, x0..x30, tpidr_el0 */
@@ -73,7 +73,7 @@ enum tern_invocation {
     TERN_IRQ_HANDLER_SET_NOTIFICATION,  /* cap0 = notification */
     TERN_IRQ_HANDLER_CLEAR,
     /* Timer (on a notification cap with the write right) */
-    TERN_NOTIFICATION_SET_TIMEOUT,  /* deadline_ns (absolute, 0 = cancel), badge */
+    TERN_NOTIFICATION_SET_TIMEOUT,  /* deadline in CNTVCT_EL0 ticks (absolute, 0 = cancel), badge */
     TERN_INVOCATION_COUNT
 };
 

@@ -46,8 +46,10 @@ static inline bool may_switch_to(const struct tcb *next, const struct tcb *curre
 static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge)
 {
     to->context.x[0] = badge;
-    to->context.x[1] = tern_message(tern_message_label(from->context.x[1]), 0,
-                                    tern_message_length(from->context.x[1]));
+    tern_message_info info = from->context.x[1];
+    to->context.x[1] = tern_message_with_windows(
+        tern_message(tern_message_label(info), 0, tern_message_length(info)),
+        tern_message_windows(info));
     to->context.x[2] = from->context.x[2];
     to->context.x[3] = from->context.x[3];
     to->context.x[4] = from->context.x[4];

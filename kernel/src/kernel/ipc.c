@@ -118,7 +118,10 @@ void ipc_transfer(struct tcb *sender, struct tcb *receiver, uint64_t badge, bool
         if (can_grant && from && tern_message_caps(sent))
             caps = transfer_caps(sender, from, receiver, to, tern_message_caps(sent),
                                  endpoint, &unwrapped);
-        info = tern_message(tern_message_label(sent), caps, length) | ((uint64_t)unwrapped << 9);
+        /* The window count tells a server which windows it may copy. */
+        info = tern_message_with_windows(tern_message(tern_message_label(sent), caps, length),
+                                         tern_message_windows(sent)) |
+               ((uint64_t)unwrapped << 9);
     }
     set_return(receiver, badge, info);
 }

@@ -120,7 +120,12 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
     struct interrupt_events events;
     acknowledge_all(&events);
     if (events.tick || events.device_count) {
-        spin_lock(&kernel_lock);
+        /* Interrupted in membarrier's wait: a core holding the lock may be
+         * waiting for this one to stop its thread, which happens once the
+         * wait ends; so never block on the lock here. */
+        while (!spin_trylock(&kernel_lock))
+            if (scheduler_stop_requested())
+                return;
         process_locked(&events);
         spin_unlock(&kernel_lock);
     }
@@ -131,7 +136,7 @@ void handle_user_irq(void)
 {
     struct interrupt_events events;
     acknowledge_all(&events);
-    spin_lock(&kernel_lock);
+    kernel_lock_for_thread(false);
     process_locked(&events);
     kernel_exit();
 }

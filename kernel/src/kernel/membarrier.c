@@ -83,7 +83,7 @@ static void barrier_on_cores(enum target target, struct vspace *caller_space, in
                __atomic_load_n(&barrier_requested[cpu], __ATOMIC_ACQUIRE))
             ;
     irq_disable();
-    spin_lock(&kernel_lock);
+    kernel_lock_for_thread(true);   /* stopped meanwhile: re-executed later */
     dmb_ish();
 }
 

@@ -196,8 +196,9 @@ static void hand_out_untyped(struct root_builder *b)
     struct tern_boot_info *info = b->info;
     info->untyped_first = b->next_slot;
     for (int i = 0; i < b->free->count; i++) {
-        uint64_t base = b->free->ranges[i].base;
-        uint64_t end = base + b->free->ranges[i].size;
+        /* Objects smaller than a page left some ranges unaligned. */
+        uint64_t end = b->free->ranges[i].base + b->free->ranges[i].size;
+        uint64_t base = (b->free->ranges[i].base + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
         while (base + PAGE_SIZE <= end && info->untyped_count < TERN_BOOT_INFO_MAX_UNTYPED) {
             unsigned bits = 12;
             while (bits < 38 && !(base & ((2ULL << bits) - 1)) && base + (2ULL << bits) <= end)
@@ -279,6 +280,7 @@ bool root_task_create(const struct board_facts *facts, struct free_memory *free_
     info->ipc_buffer = ROOT_IPC_BUFFER;
     info->cpu_count = cpus_online();
     info->timer_frequency = timer_frequency();
+    info->timer_irq = facts->timer_irq_phys;
     hand_out_untyped(b);
     info->empty_first = b->next_slot;
     info->empty_last = 1ULL << TERN_ROOT_CNODE_BITS;

@@ -1,12 +1,16 @@
 #include "arch/cpu.h"
 #include "arch/fpu.h"
+#include "arch/mmu.h"
 #include "kernel/irq.h"
+#include "kernel/membarrier.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
 #include "object/objects.h"
 
 struct cpu_state cpu_states[MAX_CPUS];
 struct spinlock kernel_lock;
+/* A thread another core needs this core to stop running, at once. */
+static struct tcb *volatile stop_request[MAX_CPUS];
 
 /* In vectors.S: load a thread's registers and return to user mode. */
 void restore_user_context(struct user_context *context) __attribute__((noreturn));
@@ -55,14 +59,64 @@ void thread_make_runnable(struct tcb *thread)
         enqueue(thread);
 }
 
+/*
+ * Make another core stop running thread before going on, so that a
+ * suspended thread really is stopped and a destroyed one's memory is no
+ * longer used there. That core switches to idle without the kernel lock
+ * (we hold it): from its interrupt handler, or from its wait for the lock.
+ * While waiting, answer membarrier requests, which it may be waiting on.
+ */
+static void stop_on_other_core(struct tcb *thread)
+{
+    unsigned cpu = thread->on_cpu - 1;
+    __atomic_store_n(&stop_request[cpu], thread, __ATOMIC_RELEASE);
+    irq_send_ipi(cpu);
+    while (__atomic_load_n(&cpu_states[cpu].current, __ATOMIC_ACQUIRE) == thread)
+        membarrier_answer_ipi(this_cpu_index());
+}
+
 void thread_block(struct tcb *thread, enum thread_state state)
 {
     thread->state = state;
     if (thread->queued)
         dequeue(thread);
-    /* Current on another core: make that core reschedule now. */
     if (thread->on_cpu && (unsigned)(thread->on_cpu - 1) != this_cpu_index())
-        irq_send_ipi(thread->on_cpu - 1);
+        stop_on_other_core(thread);
+}
+
+/* The other half of stop_on_other_core, on the core asked to stop. */
+static void switch_to_idle_unlocked(struct cpu_state *state, bool entered_by_svc)
+{
+    struct tcb *thread = state->current;
+    thread->context.tpidr_el0 = read_sysreg(tpidr_el0);
+    if (thread->fp_used)
+        fpu_save(&thread->fp);
+    if (entered_by_svc)
+        thread->context.pc -= 4;
+    mmu_clear_user_space();
+    thread->on_cpu = 0;
+    state->idle.on_cpu = this_cpu_index() + 1;
+    __atomic_store_n(&stop_request[this_cpu_index()], 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&state->current, &state->idle, __ATOMIC_RELEASE);
+}
+
+bool scheduler_stop_requested(void)
+{
+    return __atomic_load_n(&stop_request[this_cpu_index()], __ATOMIC_ACQUIRE) != 0;
+}
+
+void kernel_lock_for_thread(bool entered_by_svc)
+{
+    struct cpu_state *state = &cpu_states[this_cpu_index()];
+    for (;;) {
+        struct tcb *wanted = __atomic_load_n(&stop_request[this_cpu_index()], __ATOMIC_ACQUIRE);
+        if (wanted && wanted == state->current) {
+            switch_to_idle_unlocked(state, entered_by_svc);
+            idle_loop();
+        }
+        if (spin_trylock(&kernel_lock))
+            return;
+    }
 }
 
 void thread_requeue(struct tcb *thread)

@@ -40,6 +40,14 @@ void thread_block(struct tcb *thread, enum thread_state state);
 /* A runnable thread's priority or core changed: requeue it. */
 void thread_requeue(struct tcb *thread);
 
+/* Take the kernel lock on entry from a thread. While waiting, honour a
+ * request from another core to stop running the current thread: switch to
+ * idle and never return (a thread stopped in a system call re-executes it
+ * when it runs again, so pass entered_by_svc). */
+void kernel_lock_for_thread(bool entered_by_svc);
+/* Another core waits for this one to stop its current thread. */
+bool scheduler_stop_requested(void);
+
 /* A timer tick on this core. */
 void scheduler_tick(void);
 void scheduler_yield(void);

@@ -3,6 +3,7 @@
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H
 
+#include <stdbool.h>
 #include "arch/cpu.h"
 
 struct spinlock {
@@ -14,6 +15,11 @@ static inline void spin_lock(struct spinlock *lock)
     while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
             ;
+}
+
+static inline bool spin_trylock(struct spinlock *lock)
+{
+    return !__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE);
 }
 
 static inline void spin_unlock(struct spinlock *lock)

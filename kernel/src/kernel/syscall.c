@@ -210,7 +210,8 @@ static void native_syscall(struct tcb *thread, unsigned number)
             fail(thread, TERN_INVALID_CAPABILITY);
             return;
         }
-        do_send(thread, slot, number == TERN_SYS_CALL, number == TERN_SYS_SEND);
+        do_send(thread, slot, number == TERN_SYS_CALL,
+                number == TERN_SYS_SEND || number == TERN_SYS_CALL);
         return;
     case TERN_SYS_RECV:
     case TERN_SYS_NB_RECV:
@@ -295,7 +296,7 @@ void handle_user_sync(void)
     if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_YIELD)) &&
         thread->cpu == cpu && run_queue_is_empty(&cpu_states[cpu].ready))
         restore_user_context(&thread->context);
-    spin_lock(&kernel_lock);
+    kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
     if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_CALL))) {
         if (fastpath_call(thread))
             kernel_exit_switched();
