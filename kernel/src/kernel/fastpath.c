@@ -37,10 +37,9 @@ static inline bool short_message(tern_message_info info)
 /* The other thread may run now instead of the current one. */
 static inline bool may_switch_to(const struct tcb *next, const struct tcb *current)
 {
-    const struct cpu_state *state = &cpu_states[current->cpu];
-    const struct tcb *ready = run_queue_highest(&state->ready);
+    const struct run_queue *ready = &cpu_states[current->cpu].ready;
     return next->cpu == current->cpu && next->priority >= current->priority &&
-           (!ready || ready->priority <= next->priority);
+           (run_queue_is_empty(ready) || run_queue_highest(ready)->priority <= next->priority);
 }
 
 static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge)

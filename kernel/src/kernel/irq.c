@@ -136,7 +136,8 @@ void handle_user_irq(void)
 {
     struct interrupt_events events;
     acknowledge_all(&events);
-    kernel_lock_for_thread(false);
+    if (!spin_trylock(&kernel_lock))
+        kernel_lock_for_thread(false);
     process_locked(&events);
     kernel_exit();
 }

@@ -296,7 +296,8 @@ void handle_user_sync(void)
     if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_YIELD)) &&
         thread->cpu == cpu && run_queue_is_empty(&cpu_states[cpu].ready))
         restore_user_context(&thread->context);
-    kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
+    if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
+        kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
     if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_CALL))) {
         if (fastpath_call(thread))
             kernel_exit_switched();
