@@ -4,6 +4,7 @@
 
 #define HANDLER_IRQ     100
 #define ERRORS_IRQ      101
+#define RELEASED_IRQ    102
 
 static void control_get_and_handler(void)
 {
@@ -72,7 +73,24 @@ static void control_get_errors(void)
     CHECK_OK(tern_irq_control_get(control, ERRORS_IRQ, ROOT_CNODE, slot, ROOT_DEPTH));
 }
 
+/* A line goes back to IRQControl when its last handler capability goes. */
+static void line_is_released_with_its_last_handler(void)
+{
+    uint64_t handler = slot_new(), other = slot_new();
+    CHECK_OK(tern_irq_control_get(TERN_SLOT_IRQ_CONTROL, RELEASED_IRQ, ROOT_CNODE, handler,
+                                  ROOT_DEPTH));
+    uint64_t copy = cap_copy(handler, TERN_RIGHTS_ALL);
+    CHECK_OK(tern_cnode_delete(ROOT_CNODE, handler, ROOT_DEPTH));
+    CHECK_ERROR(tern_irq_control_get(TERN_SLOT_IRQ_CONTROL, RELEASED_IRQ, ROOT_CNODE, other,
+                                     ROOT_DEPTH),
+                TERN_REVOKE_FIRST);
+    CHECK_OK(tern_cnode_delete(ROOT_CNODE, copy, ROOT_DEPTH));
+    CHECK_OK(tern_irq_control_get(TERN_SLOT_IRQ_CONTROL, RELEASED_IRQ, ROOT_CNODE, other,
+                                  ROOT_DEPTH));
+}
+
 const struct test_case irq_tests[] = {
+    { "line_is_released_with_its_last_handler", line_is_released_with_its_last_handler },
     { "control_get_and_handler", control_get_and_handler },
     { "control_get_errors", control_get_errors },
     TEST_SUITE_END,

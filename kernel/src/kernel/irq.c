@@ -59,6 +59,11 @@ void irq_enable_line(uint32_t irq)
     controller->enable(irq);
 }
 
+void irq_disable_line(uint32_t irq)
+{
+    controller->disable(irq);
+}
+
 bool irq_is_reserved(uint32_t irq)
 {
     return irq == timer_irq || irq == controller->ipi_irq;

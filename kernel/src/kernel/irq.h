@@ -19,6 +19,7 @@ void irq_send_ipi(unsigned cpu);
 
 /* Device interrupts handed to user mode (irq_handler.c). */
 void irq_enable_line(uint32_t irq);
+void irq_disable_line(uint32_t irq);
 bool irq_is_reserved(uint32_t irq);     /* the timer's and the IPI's */
 void irq_handler_deliver(uint32_t irq);
 

@@ -211,8 +211,12 @@ static void empty_slot(struct cte *slot)
             mapping_cap_unmap(&slot->cap);
         struct cap cap = slot->cap;
         bool last_cnode_cap = cap.type == CAP_CNODE && !has_neighbour_to_same_object(slot);
+        bool last_irq_handler_cap = cap.type == CAP_IRQ_HANDLER &&
+                                    !has_neighbour_to_same_object(slot);
         replace_by_children(slot);
         *slot = (struct cte){ 0 };
+        if (last_irq_handler_cap)
+            irq_handler_release(cap.irq);
         if (last_cnode_cap)
             queue_cnode_for_emptying(slot, &cap);
         else

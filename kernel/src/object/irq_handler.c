@@ -23,6 +23,14 @@ void irq_handler_deliver(uint32_t irq)
         notification_signal(irqs[irq].notification, irqs[irq].badge);
 }
 
+void irq_handler_release(uint32_t irq)
+{
+    if (irq >= MAX_IRQS)
+        return;
+    irq_disable_line(irq);
+    irqs[irq] = (struct irq_slot){ 0 };
+}
+
 void irq_handler_forget_notification(struct notification *notification)
 {
     for (unsigned irq = 0; irq < MAX_IRQS; irq++)
@@ -53,7 +61,9 @@ enum tern_error irq_control_decode(struct invocation *inv)
         return error;
     if (slot->cap.type != CAP_NULL)
         return TERN_DELETE_FIRST;
-    struct cap cap = { .type = CAP_IRQ_HANDLER, .rights = TERN_RIGHTS_ALL, .irq = (uint32_t)irq };
+    /* object = the line, so copies of this handler count as one object. */
+    struct cap cap = { .type = CAP_IRQ_HANDLER, .rights = TERN_RIGHTS_ALL, .irq = (uint32_t)irq,
+                       .object = irq };
     irqs[irq].claimed = true;
     cte_insert(inv->slot, slot, cap);
     return TERN_OK;

@@ -107,6 +107,9 @@ enum tern_error reply_decode(struct invocation *inv);
 /* ---- irq_handler.c ---- */
 enum tern_error irq_control_decode(struct invocation *inv);
 enum tern_error irq_handler_decode(struct invocation *inv);
+/* The last capability to an IRQ handler is gone: mask the line and let
+ * IRQControl_Get hand it out again. */
+void irq_handler_release(uint32_t irq);
 /* A notification is being destroyed: no interrupt may signal it. */
 void irq_handler_forget_notification(struct notification *notification);
 
