@@ -133,6 +133,16 @@ static void configure_errors(void)
     const uint64_t registers[] = { 0x400000, 0x1000, 0 };
     CHECK_ERROR(tern_tcb_write_registers(tcb, true, 3, registers), TERN_ILLEGAL_OPERATION);
     CHECK_OK(tern_tcb_configure(tcb, 0, ROOT_CNODE, ROOT_VSPACE, frame, buffer));
+    /* The fault endpoint argument: an endpoint with the write right. */
+    CHECK_ERROR(tern_tcb_configure(tcb, notification, ROOT_CNODE, ROOT_VSPACE, frame, buffer),
+                TERN_INVALID_CAPABILITY);
+    CHECK_ERROR(tern_tcb_configure(tcb, empty, ROOT_CNODE, ROOT_VSPACE, frame, buffer),
+                TERN_FAILED_LOOKUP);
+    uint64_t endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
+    uint64_t receive_only = cap_copy(endpoint, TERN_RIGHT_READ);
+    CHECK_ERROR(tern_tcb_configure(tcb, receive_only, ROOT_CNODE, ROOT_VSPACE, frame, buffer),
+                TERN_INVALID_CAPABILITY);
+    CHECK_OK(tern_tcb_configure(tcb, endpoint, ROOT_CNODE, ROOT_VSPACE, frame, buffer));
 
     /* Assumed (tcb.c): only a suspended thread may be configured. */
     struct thread *running = thread_spawn(count_forever, (uint64_t)&counter_b,

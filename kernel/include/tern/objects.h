@@ -43,7 +43,7 @@ enum tern_invocation {
     TERN_CNODE_DELETE,              /* index, depth */
     TERN_CNODE_REVOKE,              /* index, depth */
     /* TCB */
-    TERN_TCB_CONFIGURE,             /* (unused), ipc_buffer_address; caps: cspace, vspace, ipc buffer frame */
+    TERN_TCB_CONFIGURE,             /* fault_ep_cptr (0 = unchanged), ipc_buffer_address; caps: cspace, vspace, ipc buffer frame */
     TERN_TCB_SET_PRIORITY,          /* priority (0..255) */
     TERN_TCB_SET_AFFINITY,          /* cpu */
     TERN_TCB_READ_REGISTERS,        /* -> pc, sp, spsr, x0..x30, tpidr_el0 */

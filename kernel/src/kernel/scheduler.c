@@ -125,7 +125,11 @@ void thread_requeue(struct tcb *thread)
         dequeue(thread);
         enqueue(thread);
     } else if (thread->on_cpu && (unsigned)(thread->on_cpu - 1) != this_cpu_index()) {
-        irq_send_ipi(thread->on_cpu - 1);
+        /* Running elsewhere: stop it there, then queue it where it now
+         * belongs, so a priority or affinity change holds on return. */
+        stop_on_other_core(thread);
+        if (thread->state == THREAD_RUNNABLE)
+            enqueue(thread);
     }
 }
 

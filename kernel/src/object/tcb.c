@@ -47,8 +47,9 @@ static bool runnable_configuration(const struct tcb *tcb)
     return tcb->vspace_root.cap.type == CAP_VSPACE && tcb->cspace_root.cap.type == CAP_CNODE;
 }
 
-/* TCB_Configure: args fault endpoint cptr (unused: see SetFaultHandler),
- * IPC buffer address; caps CSpace root, VSpace, IPC buffer frame. */
+/* TCB_Configure: args fault endpoint (a cptr in the caller's CSpace, 0 to
+ * leave the fault handler as it is), IPC buffer address; caps CSpace root,
+ * VSpace, IPC buffer frame. */
 static enum tern_error decode_configure(struct invocation *inv, struct tcb *tcb)
 {
     if (inv->length < 2)
@@ -64,8 +65,20 @@ static enum tern_error decode_configure(struct invocation *inv, struct tcb *tcb)
         return TERN_INVALID_CAPABILITY;
     if (buffer_address & (sizeof(struct tern_ipc_buffer) > 2048 ? 4095 : 1023))
         return TERN_ALIGNMENT_ERROR;
+    struct cte *fault_handler = 0;
+    if (inv->args[0]) {
+        enum tern_error error;
+        fault_handler = cspace_lookup_cap(inv->caller, inv->args[0], &error);
+        if (!fault_handler)
+            return error;
+        if (fault_handler->cap.type != CAP_ENDPOINT ||
+            !(fault_handler->cap.rights & TERN_RIGHT_WRITE))
+            return TERN_INVALID_CAPABILITY;
+    }
     if (tcb->state != THREAD_INACTIVE)
         return TERN_ILLEGAL_OPERATION;     /* configure a suspended thread */
+    if (fault_handler)
+        set_tcb_slot(&tcb->fault_handler, fault_handler);
     set_tcb_slot(&tcb->cspace_root, cspace);
     set_tcb_slot(&tcb->vspace_root, vspace);
     set_tcb_slot(&tcb->ipc_buffer_frame, buffer);
