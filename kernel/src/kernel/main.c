@@ -12,6 +12,7 @@
 #include "kernel/irq.h"
 #include "kernel/panic.h"
 #include "kernel/physical_memory.h"
+#include "kernel/power.h"
 #include "kernel/root_task.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
@@ -107,10 +108,5 @@ void kernel_main(const void *dtb, uint64_t dtb_physical, uint64_t image_base, ui
     if (root_task_create(&facts, &free_memory))
         kernel_exit();
     spin_unlock(&kernel_lock);
-
-    kprintf("tern: powering off\n");
-    psci_system_off();
-    kprintf("tern: no PSCI to power off with; halted\n");
-    for (;;)
-        wait_for_interrupt();
+    system_power_off();
 }

@@ -12,8 +12,6 @@ struct spinlock kernel_lock;
 /* A thread another core needs this core to stop running, at once. */
 static struct tcb *volatile stop_request[MAX_CPUS];
 
-/* In vectors.S: load a thread's registers and return to user mode. */
-void restore_user_context(struct user_context *context) __attribute__((noreturn));
 
 void scheduler_init_cpu(unsigned cpu)
 {

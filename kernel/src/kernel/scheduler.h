@@ -59,6 +59,9 @@ void schedule(void);
  * thread (or the idle loop). */
 void kernel_exit(void) __attribute__((noreturn));
 
+/* In vectors.S: load a thread's registers and return to user mode. */
+void restore_user_context(struct user_context *context) __attribute__((noreturn));
+
 /* Leave the kernel to the current thread, chosen already (the fast path). */
 void kernel_exit_switched(void) __attribute__((noreturn));
 

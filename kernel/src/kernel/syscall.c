@@ -8,6 +8,7 @@
 #include "kernel/fastpath.h"
 #include "kernel/ipc.h"
 #include "kernel/membarrier.h"
+#include "kernel/power.h"
 #include "kernel/console.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
@@ -19,8 +20,10 @@
 #define ESR_CLASS_INSTRUCTION_ABORT 0x20
 #define ESR_CLASS_DATA_ABORT    0x24
 #define ESR_SVC_IMMEDIATE(esr)  ((esr) & 0xffff)
+#define ESR_INSTRUCTION_32BIT   (1 << 25)
+/* The whole ESR of `svc #immediate`: one compare recognises a call. */
+#define ESR_OF_SVC(immediate)   ((uint64_t)ESR_CLASS_SVC64 << 26 | ESR_INSTRUCTION_32BIT | (immediate))
 
-void psci_system_off(void);
 
 /* Send a fault to the thread's fault handler as if it had Called it; with
  * no handler, the thread is suspended. */
@@ -255,11 +258,7 @@ static void native_syscall(struct tcb *thread, unsigned number)
         return;
     }
     case TERN_SYS_DEBUG_POWER_OFF:
-        kprintf("tern: powering off\n");
-        psci_system_off();
-        kprintf("tern: no PSCI to power off with; halted\n");
-        for (;;)
-            wait_for_interrupt();
+        system_power_off();
     default:
         raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
     }
@@ -282,9 +281,6 @@ static void linux_syscall(struct tcb *thread)
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
 }
 
-/* In vectors.S: load a thread's registers and return to user mode. */
-void restore_user_context(struct user_context *context) __attribute__((noreturn));
-
 void handle_user_sync(void)
 {
     struct tcb *thread = current_thread();
@@ -293,15 +289,15 @@ void handle_user_sync(void)
      * this core changes its current thread; a thread another core queues
      * for us meanwhile comes with an IPI, which reschedules. */
     unsigned cpu = this_cpu_index();
-    if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_YIELD)) &&
+    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_YIELD)) &&
         thread->cpu == cpu && run_queue_is_empty(&cpu_states[cpu].ready))
         restore_user_context(&thread->context);
     if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
         kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
-    if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_CALL))) {
+    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL))) {
         if (fastpath_call(thread))
             kernel_exit_switched();
-    } else if (esr == ((uint64_t)ESR_CLASS_SVC64 << 26 | 1 << 25 | TERN_SVC(TERN_SYS_REPLY_RECV))) {
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
         if (fastpath_reply_receive(thread))
             kernel_exit_switched();
     }
