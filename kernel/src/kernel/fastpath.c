@@ -60,11 +60,8 @@ static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge
 static inline void switch_thread(struct tcb *current, struct tcb *next)
 {
     struct cpu_state *state = &cpu_states[current->cpu];
-    current->context.tpidr_el0 = read_sysreg(tpidr_el0);
-    if (current->fp_used)
-        fpu_save(&current->fp);
-    write_sysreg(tpidr_el0, next->context.tpidr_el0);
-    write_sysreg(tpidrro_el0, next->context.tpidrro_el0);
+    save_user_state(current);
+    load_user_registers(next);
     if (next->fp_used || current->fp_used)
         fpu_switch_to(next);    /* load its state, or trap its first use */
     vspace_activate(tcb_vspace(next));

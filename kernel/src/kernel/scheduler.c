@@ -86,9 +86,7 @@ void thread_block(struct tcb *thread, enum thread_state state)
 static void switch_to_idle_unlocked(struct cpu_state *state, bool entered_by_svc)
 {
     struct tcb *thread = state->current;
-    thread->context.tpidr_el0 = read_sysreg(tpidr_el0);
-    if (thread->fp_used)
-        fpu_save(&thread->fp);
+    save_user_state(thread);
     if (entered_by_svc)
         thread->context.pc -= 4;
     mmu_clear_user_space();
@@ -146,15 +144,11 @@ static void switch_to(struct cpu_state *state, struct tcb *next)
     struct tcb *previous = state->current;
     if (previous == next)
         return;
-    if (!previous->is_idle) {
-        previous->context.tpidr_el0 = read_sysreg(tpidr_el0);
-        if (previous->fp_used)
-            fpu_save(&previous->fp);
-    }
+    if (!previous->is_idle)
+        save_user_state(previous);
     previous->on_cpu = 0;
     if (!next->is_idle) {
-        write_sysreg(tpidr_el0, next->context.tpidr_el0);
-        write_sysreg(tpidrro_el0, next->context.tpidrro_el0);
+        load_user_registers(next);
         fpu_switch_to(next);
         vspace_activate(tcb_vspace(next));
     }

@@ -8,6 +8,8 @@
 #define KERNEL_SCHEDULER_H
 
 #include <stdbool.h>
+#include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/memory_layout.h"
 #include "kernel/run_queue.h"
 #include "kernel/spinlock.h"
@@ -30,6 +32,22 @@ static inline struct tcb *current_thread(void)
     unsigned cpu;
     __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
     return cpu_states[cpu].current;
+}
+
+/* A thread's user state that lives in system registers while it runs:
+ * keep it when the thread leaves this core, load it when one arrives. The
+ * FP trap and the address space are the callers' (their rules differ). */
+static inline void save_user_state(struct tcb *thread)
+{
+    thread->context.tpidr_el0 = read_sysreg(tpidr_el0);
+    if (thread->fp_used)
+        fpu_save(&thread->fp);
+}
+
+static inline void load_user_registers(const struct tcb *thread)
+{
+    write_sysreg(tpidr_el0, thread->context.tpidr_el0);
+    write_sysreg(tpidrro_el0, thread->context.tpidrro_el0);
 }
 
 /* Make a blocked or inactive thread runnable on its core (an IPI tells
