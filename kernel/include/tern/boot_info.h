@@ -42,9 +42,13 @@ struct tern_boot_info {
     /* Frames of the root task's own image, slots [first, first + count). */
     uint64_t image_frames_first;
     uint64_t image_frames_count;
-    /* The boot archive (initrd), mapped read-only at this address. */
+    /* The boot archive (initrd), mapped read-only at this address (which
+     * is its offset into the first page), through the read-only frames in
+     * slots [first, first + count). */
     uint64_t boot_archive;
     uint64_t boot_archive_size;
+    uint64_t boot_archive_frames_first;
+    uint64_t boot_archive_frames_count;
     /* Slots [first, last) are empty. */
     uint64_t empty_first;
     uint64_t empty_last;

@@ -180,12 +180,19 @@ static bool load_image(struct root_builder *b, const uint8_t *elf, uint64_t size
 static void map_boot_archive(struct root_builder *b, uint64_t start, uint64_t end)
 {
     uint64_t first = start & ~(uint64_t)(PAGE_SIZE - 1);
-    for (uint64_t page = first; page < end; page += PAGE_SIZE) {
+    uint64_t count = (end - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    /* The frames' slots first, so they are consecutive: mapping them
+     * takes slots for page tables. */
+    b->info->boot_archive_frames_first = b->next_slot;
+    b->info->boot_archive_frames_count = count;
+    for (uint64_t i = 0; i < count; i++) {
         struct cap cap = { .type = CAP_FRAME, .rights = TERN_RIGHT_READ, .size_bits = 12,
-                           .object = page };
-        map_frame(b, place_cap(new_slot(b), cap), ROOT_BOOT_ARCHIVE + (page - first),
-                  TERN_RIGHT_READ);
+                           .object = first + i * PAGE_SIZE };
+        place_cap(new_slot(b), cap);
     }
+    for (uint64_t i = 0; i < count; i++)
+        map_frame(b, &b->cnode[b->info->boot_archive_frames_first + i],
+                  ROOT_BOOT_ARCHIVE + i * PAGE_SIZE, TERN_RIGHT_READ);
     b->info->boot_archive = ROOT_BOOT_ARCHIVE + (start - first);
     b->info->boot_archive_size = end - start;
 }

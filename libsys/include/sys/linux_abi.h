@@ -1,0 +1,242 @@
+/*
+ * The parts of Linux's arm64 user ABI that servers and the personality
+ * share: errnos, open and fcntl flags, file modes, struct stat and
+ * linux_dirent64, mmap, signals, wait, clone and futex constants. The
+ * values are Linux's (asm-generic and arch/arm64 uapi); native code has no
+ * libc headers, so they are restated here once.
+ */
+#ifndef SYS_LINUX_ABI_H
+#define SYS_LINUX_ABI_H
+
+#include <stdint.h>
+
+/* errno */
+#define LINUX_EPERM         1
+#define LINUX_ENOENT        2
+#define LINUX_ESRCH         3
+#define LINUX_EINTR         4
+#define LINUX_EIO           5
+#define LINUX_ENXIO         6
+#define LINUX_E2BIG         7
+#define LINUX_ENOEXEC       8
+#define LINUX_EBADF         9
+#define LINUX_ECHILD        10
+#define LINUX_EAGAIN        11
+#define LINUX_ENOMEM        12
+#define LINUX_EACCES        13
+#define LINUX_EFAULT        14
+#define LINUX_EBUSY         16
+#define LINUX_EEXIST        17
+#define LINUX_EXDEV         18
+#define LINUX_ENODEV        19
+#define LINUX_ENOTDIR       20
+#define LINUX_EISDIR        21
+#define LINUX_EINVAL        22
+#define LINUX_ENFILE        23
+#define LINUX_EMFILE        24
+#define LINUX_ENOTTY        25
+#define LINUX_ETXTBSY       26
+#define LINUX_EFBIG         27
+#define LINUX_ENOSPC        28
+#define LINUX_ESPIPE        29
+#define LINUX_EROFS         30
+#define LINUX_EMLINK        31
+#define LINUX_EPIPE         32
+#define LINUX_ERANGE        34
+#define LINUX_EDEADLK       35
+#define LINUX_ENAMETOOLONG  36
+#define LINUX_ENOSYS        38
+#define LINUX_ENOTEMPTY     39
+#define LINUX_ELOOP         40
+#define LINUX_ETIMEDOUT     110
+
+/* open(2) and fcntl(2) status flags (arm64 values) */
+#define LINUX_O_ACCMODE     03
+#define LINUX_O_RDONLY      00
+#define LINUX_O_WRONLY      01
+#define LINUX_O_RDWR        02
+#define LINUX_O_CREAT       0100
+#define LINUX_O_EXCL        0200
+#define LINUX_O_NOCTTY      0400
+#define LINUX_O_TRUNC       01000
+#define LINUX_O_APPEND      02000
+#define LINUX_O_NONBLOCK    04000
+#define LINUX_O_DSYNC       010000
+#define LINUX_O_DIRECTORY   040000
+#define LINUX_O_NOFOLLOW    0100000
+#define LINUX_O_DIRECT      0200000
+#define LINUX_O_LARGEFILE   0400000
+#define LINUX_O_NOATIME     01000000
+#define LINUX_O_CLOEXEC     02000000
+#define LINUX_O_PATH        010000000
+
+#define LINUX_AT_FDCWD              (-100)
+#define LINUX_AT_SYMLINK_NOFOLLOW   0x100
+#define LINUX_AT_REMOVEDIR          0x200
+#define LINUX_AT_EACCESS            0x200
+#define LINUX_AT_EMPTY_PATH         0x1000
+
+#define LINUX_F_DUPFD           0
+#define LINUX_F_GETFD           1
+#define LINUX_F_SETFD           2
+#define LINUX_F_GETFL           3
+#define LINUX_F_SETFL           4
+#define LINUX_F_DUPFD_CLOEXEC   1030
+#define LINUX_FD_CLOEXEC        1
+
+#define LINUX_SEEK_SET  0
+#define LINUX_SEEK_CUR  1
+#define LINUX_SEEK_END  2
+
+/* access(2) */
+#define LINUX_F_OK  0
+#define LINUX_X_OK  1
+#define LINUX_W_OK  2
+#define LINUX_R_OK  4
+
+/* File types and modes */
+#define LINUX_S_IFMT    0170000
+#define LINUX_S_IFSOCK  0140000
+#define LINUX_S_IFLNK   0120000
+#define LINUX_S_IFREG   0100000
+#define LINUX_S_IFBLK   0060000
+#define LINUX_S_IFDIR   0040000
+#define LINUX_S_IFCHR   0020000
+#define LINUX_S_IFIFO   0010000
+#define LINUX_S_ISVTX   01000
+
+/* linux_dirent64 d_type */
+#define LINUX_DT_UNKNOWN 0
+#define LINUX_DT_FIFO    1
+#define LINUX_DT_CHR     2
+#define LINUX_DT_DIR     4
+#define LINUX_DT_REG     8
+#define LINUX_DT_LNK     10
+
+/* struct stat as arm64 (asm-generic) lays it out: 128 bytes. */
+struct linux_stat {
+    uint64_t st_dev;
+    uint64_t st_ino;
+    uint32_t st_mode;
+    uint32_t st_nlink;
+    uint32_t st_uid;
+    uint32_t st_gid;
+    uint64_t st_rdev;
+    uint64_t pad1;
+    int64_t st_size;
+    int32_t st_blksize;
+    int32_t pad2;
+    int64_t st_blocks;
+    int64_t st_atime_sec;
+    uint64_t st_atime_nsec;
+    int64_t st_mtime_sec;
+    uint64_t st_mtime_nsec;
+    int64_t st_ctime_sec;
+    uint64_t st_ctime_nsec;
+    uint32_t unused[2];
+};
+
+/* getdents64 records: d_reclen bytes each, 8-byte aligned. */
+struct linux_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    uint16_t d_reclen;
+    uint8_t d_type;
+    char d_name[];
+};
+
+/* mmap(2) */
+#define LINUX_PROT_NONE     0
+#define LINUX_PROT_READ     1
+#define LINUX_PROT_WRITE    2
+#define LINUX_PROT_EXEC     4
+#define LINUX_MAP_SHARED    0x01
+#define LINUX_MAP_PRIVATE   0x02
+#define LINUX_MAP_SHARED_VALIDATE 0x03
+#define LINUX_MAP_TYPE      0x0f
+#define LINUX_MAP_FIXED     0x10
+#define LINUX_MAP_ANONYMOUS 0x20
+#define LINUX_MAP_NORESERVE 0x4000
+#define LINUX_MAP_POPULATE  0x8000
+#define LINUX_MAP_FIXED_NOREPLACE 0x100000
+#define LINUX_MAP_FAILED    ((uint64_t)-1)
+
+/* Signals */
+#define LINUX_SIGHUP    1
+#define LINUX_SIGINT    2
+#define LINUX_SIGQUIT   3
+#define LINUX_SIGILL    4
+#define LINUX_SIGTRAP   5
+#define LINUX_SIGABRT   6
+#define LINUX_SIGBUS    7
+#define LINUX_SIGFPE    8
+#define LINUX_SIGKILL   9
+#define LINUX_SIGUSR1   10
+#define LINUX_SIGSEGV   11
+#define LINUX_SIGUSR2   12
+#define LINUX_SIGPIPE   13
+#define LINUX_SIGALRM   14
+#define LINUX_SIGTERM   15
+#define LINUX_SIGCHLD   17
+#define LINUX_SIGCONT   18
+#define LINUX_SIGSTOP   19
+#define LINUX_SIGTSTP   20
+#define LINUX_SIGURG    23
+#define LINUX_SIGWINCH  28
+#define LINUX_NSIG      64
+#define LINUX_SIG_DFL   0
+#define LINUX_SIG_IGN   1
+
+/* wait4(2) and waitid(2) */
+#define LINUX_WNOHANG       1
+#define LINUX_WUNTRACED     2
+#define LINUX_WEXITED       4
+#define LINUX_WCONTINUED    8
+#define LINUX_WNOWAIT       0x01000000
+#define LINUX_P_ALL         0
+#define LINUX_P_PID         1
+#define LINUX_P_PGID        2
+#define LINUX_CLD_EXITED    1
+#define LINUX_CLD_KILLED    2
+#define LINUX_CLD_DUMPED    3
+/* Status words as wait4 reports them. */
+#define LINUX_W_EXITCODE(code, signal)  (((code) & 0xff) << 8 | ((signal) & 0x7f))
+
+/* clone(2) */
+#define LINUX_CSIGNAL               0x000000ff
+#define LINUX_CLONE_VM              0x00000100
+#define LINUX_CLONE_FS              0x00000200
+#define LINUX_CLONE_FILES           0x00000400
+#define LINUX_CLONE_SIGHAND         0x00000800
+#define LINUX_CLONE_VFORK           0x00004000
+#define LINUX_CLONE_PARENT          0x00008000
+#define LINUX_CLONE_THREAD          0x00010000
+#define LINUX_CLONE_SYSVSEM         0x00040000
+#define LINUX_CLONE_SETTLS          0x00080000
+#define LINUX_CLONE_PARENT_SETTID   0x00100000
+#define LINUX_CLONE_CHILD_CLEARTID  0x00200000
+#define LINUX_CLONE_DETACHED        0x00400000
+#define LINUX_CLONE_CHILD_SETTID    0x01000000
+
+/* futex(2) */
+#define LINUX_FUTEX_WAIT            0
+#define LINUX_FUTEX_WAKE            1
+#define LINUX_FUTEX_REQUEUE         3
+#define LINUX_FUTEX_CMP_REQUEUE     4
+#define LINUX_FUTEX_WAKE_OP         5
+#define LINUX_FUTEX_WAIT_BITSET     9
+#define LINUX_FUTEX_WAKE_BITSET     10
+#define LINUX_FUTEX_PRIVATE_FLAG    128
+#define LINUX_FUTEX_CLOCK_REALTIME  256
+#define LINUX_FUTEX_CMD_MASK        (~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME))
+
+/* ioctl(2) on terminals and files */
+#define LINUX_TCGETS        0x5401
+#define LINUX_TIOCGWINSZ    0x5413
+#define LINUX_FIONREAD      0x541b
+
+#define LINUX_PAGE_SIZE     4096
+#define LINUX_PATH_MAX      4096
+#define LINUX_NAME_MAX      255
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * How procmgr lays out a Linux process, and what the Linux personality
+ * (libsys/linux) may rely on. One address space and one CSpace per
+ * process (thread group); its threads share both.
+ *
+ * Address space (39-bit, below 0x8000000000):
+ *
+ *   0x0000400000..       the program's PT_LOAD segments (ET_EXEC), or at
+ *                        LINUX_PIE_BASE for a static PIE (ET_DYN); brk
+ *                        starts at the page after the highest segment
+ *   ..LINUX_MMAP_TOP     mmap without a hint, placed top-down
+ *   LINUX_PERSONALITY    the personality image (its own ELF, linked there)
+ *   LINUX_PROCESS_INFO   one page shared between procmgr and the personality
+ *   LINUX_THREAD_AREAS   one area per thread: personality stack + IPC buffer
+ *   ..LINUX_STACK_TOP    the main thread's stack, grown on fault
+ */
+#ifndef SYS_LINUX_PROCESS_H
+#define SYS_LINUX_PROCESS_H
+
+#include <stdint.h>
+
+#define LINUX_PIE_BASE          0x5500000000ULL
+#define LINUX_MMAP_TOP          0x7f00000000ULL
+#define LINUX_PERSONALITY       0x7f80000000ULL
+#define LINUX_PROCESS_INFO      0x7f9fff0000ULL
+#define LINUX_THREAD_AREAS      0x7fa0000000ULL
+#define LINUX_STACK_TOP         0x7ff0000000ULL
+#define LINUX_STACK_LIMIT       (8ULL << 20)    /* RLIMIT_STACK's default */
+
+/*
+ * Thread area i starts at LINUX_THREAD_AREAS + i * LINUX_THREAD_AREA_SIZE:
+ * a guard gap, the personality's stack (it grows down to the gap), then
+ * the IPC buffer page. The upcall entry switches to the stack that ends
+ * where the IPC buffer (TPIDRRO_EL0) begins.
+ */
+#define LINUX_THREAD_AREA_SIZE      0x10000ULL
+#define LINUX_THREAD_STACK_OFFSET   0x2000ULL
+#define LINUX_THREAD_STACK_SIZE     0x8000ULL
+#define LINUX_THREAD_IPC_BUFFER_OFFSET (LINUX_THREAD_STACK_OFFSET + LINUX_THREAD_STACK_SIZE)
+#define LINUX_MAX_THREADS           512
+
+static inline uint64_t linux_thread_ipc_buffer(unsigned area)
+{
+    return LINUX_THREAD_AREAS + area * LINUX_THREAD_AREA_SIZE + LINUX_THREAD_IPC_BUFFER_OFFSET;
+}
+
+/* Per-thread facts, in the IPC buffer page after struct tern_ipc_buffer.
+ * procmgr writes them when it makes the thread; the personality keeps
+ * clear_child_tid up to date (set_tid_address, CLONE_CHILD_CLEARTID). */
+#define LINUX_THREAD_INFO_OFFSET    2048
+struct linux_thread_info {
+    uint64_t tid;
+    uint64_t area;                  /* i: which thread area, slots below */
+    uint64_t clear_child_tid;       /* 0 or the address to clear at exit */
+};
+
+/* The process info page: procmgr writes pid at start and after fork; the
+ * personality keeps the descriptor bitmaps, which procmgr reads on fork,
+ * execve (close-on-exec) and exit (close every descriptor). */
+#define LINUX_MAX_FDS           1024
+struct linux_process_info {
+    uint64_t pid;
+    uint64_t umask;
+    uint64_t fd_open[LINUX_MAX_FDS / 64];
+    uint64_t fd_cloexec[LINUX_MAX_FDS / 64];
+};
+
+/*
+ * CSpace: one CNode of LINUX_CNODE_BITS slots, the whole cptr (depth 64
+ * with a guard of zeros), so cptr == slot index.
+ */
+#define LINUX_CNODE_BITS        12
+enum linux_slot {
+    LINUX_SLOT_CNODE = 1,           /* its own CNode: dup copies fd slots with it */
+    LINUX_SLOT_PROCMGR = 2,         /* procmgr, badged with the pid */
+    LINUX_SLOT_VFS = 3,             /* vfs session, badged with the credentials */
+    LINUX_SLOT_FUTEX = 4,           /* futex server, badged with the pid */
+    LINUX_SLOT_CWD = 5,             /* file capability of the working directory */
+    LINUX_SLOT_THREAD_BASE = 64,    /* per thread area i: two slots, below */
+    LINUX_SLOT_FD_BASE = 2048,      /* descriptor n in LINUX_SLOT_FD_BASE + n */
+};
+/* Thread area i's notification (timeouts: nanosleep, poll) and a scratch
+ * slot that only that thread uses (received capabilities). */
+static inline uint64_t linux_thread_notification_slot(unsigned area)
+{
+    return LINUX_SLOT_THREAD_BASE + 2 * area;
+}
+static inline uint64_t linux_thread_scratch_slot(unsigned area)
+{
+    return LINUX_SLOT_THREAD_BASE + 2 * area + 1;
+}
+static inline uint64_t linux_fd_slot(unsigned fd)
+{
+    return LINUX_SLOT_FD_BASE + fd;
+}
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * Memory for native programs (init and the servers): where new
+ * capabilities go (a slot allocator over the program's own CNode), what
+ * objects are made from (its untyped capabilities), and mapping frames
+ * into any address space with the page tables made on demand.
+ *
+ * All of it works on the program's own CSpace, which the fixed slots of
+ * enum tern_root_slot describe (radix 12 or more, guard of zeros: slot n
+ * is cptr n). Single-threaded: a server calls it from its one loop.
+ */
+#ifndef SYS_MEMORY_H
+#define SYS_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "tern/boot_info.h"
+#include "tern/errors.h"
+#include "tern/objects.h"
+
+/* Free slots [first, last) of the program's CNode, one bit each. */
+struct slot_allocator {
+    uint64_t first, last;
+    uint64_t next;                  /* where the search starts */
+    uint64_t *in_use;               /* (last - first) bits */
+};
+void slot_allocator_init(struct slot_allocator *slots, uint64_t first, uint64_t last,
+                         uint64_t *bitmap);
+/* A free slot, or 0 when none is left (slot 0 is never free). */
+uint64_t slot_allocate(struct slot_allocator *slots);
+void slot_free(struct slot_allocator *slots, uint64_t slot);
+
+/* Untyped capabilities objects are made from. When all are full, refill
+ * (if set) may add another one and return true. */
+#define MEMORY_MAX_UNTYPED TERN_BOOT_INFO_MAX_UNTYPED
+struct untyped_pool {
+    unsigned count;
+    struct {
+        uint64_t slot;
+        uint8_t size_bits;
+        uint8_t exhausted_bits;     /* a retype of this size or more failed here */
+        bool used;                  /* something was made from it */
+    } untyped[MEMORY_MAX_UNTYPED];
+    bool (*refill)(void *context, struct untyped_pool *pool);
+    void *refill_context;
+};
+void untyped_pool_add(struct untyped_pool *pool, uint64_t slot, unsigned size_bits);
+/* Make one object from the pool into slot (index, depth) of the CNode
+ * dest_cnode names. */
+enum tern_error untyped_pool_retype(struct untyped_pool *pool, enum tern_object_type type,
+                                    unsigned size_bits, uint64_t dest_cnode, uint64_t index,
+                                    uint64_t depth);
+
+/* Where a native program's objects come from: slots of its CNode and an
+ * untyped pool (procmgr gives each process its own pool). */
+struct memory {
+    struct slot_allocator *slots;
+    struct untyped_pool *untyped;
+};
+
+/* The whole of what the boot info gives: its untyped RAM (not device
+ * memory) and free slots. bitmap holds (empty_last - empty_first) bits. */
+void memory_init(struct memory *memory, struct slot_allocator *slots, struct untyped_pool *pool,
+                 const struct tern_boot_info *info, uint64_t *bitmap);
+/* Make one object in a fresh slot of the program's CNode; 0 when out of
+ * slots or memory. size_bits: a CNode's radix, else ignored. */
+uint64_t memory_new_object(struct memory *memory, enum tern_object_type type, unsigned size_bits);
+/* Delete the capability in slot and free the slot. The object's memory
+ * goes back to its untyped only when that is revoked: reuse frames rather
+ * than deleting them where it matters. */
+void memory_delete(struct memory *memory, uint64_t slot);
+
+/* Map frame at address in vspace, making the page directory and page
+ * table above it first if they are missing; their slots are reported
+ * through table_made (may be NULL) so the owner can delete them with the
+ * address space. */
+typedef void (*memory_table_made)(void *context, uint64_t table_slot);
+enum tern_error memory_map_frame(struct memory *memory, uint64_t vspace, uint64_t frame,
+                                 uint64_t address, uint64_t rights,
+                                 memory_table_made table_made, void *context);
+
+/* The program's own heap, in pages mapped into its address space from
+ * HEAP_BASE upwards, with small blocks carved out of them by size class.
+ * memory_heap_init once, then heap_allocate / heap_free. Blocks are
+ * zeroed. */
+#define HEAP_BASE 0x6000000000ULL
+void memory_heap_init(struct memory *memory);
+void *heap_allocate(size_t size);
+void heap_free(void *block);
+
+#endif

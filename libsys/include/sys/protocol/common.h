@@ -1,0 +1,33 @@
+/*
+ * What every server protocol shares.
+ *
+ * A request is a Call: the label names the operation, the message
+ * registers carry its arguments in the order each header lists, and
+ * message windows (tern_set_window) carry buffers: a server never reads
+ * or writes client memory except through a window of the current call.
+ *
+ * The reply has label 0 and the result in message register 0 as Linux's
+ * syscall return value: a non-negative result, or -errno. Operations that
+ * return more put it in the following registers; a capability in the
+ * reply lands in the receive slot the client set (tern_set_receive_slot).
+ *
+ * Servers started by init run as native programs: root_main gets a struct
+ * tern_boot_info of their own (their untyped memory and free slots), and
+ * the fixed slots of enum tern_root_slot plus those below.
+ */
+#ifndef SYS_PROTOCOL_COMMON_H
+#define SYS_PROTOCOL_COMMON_H
+
+#include "tern/boot_info.h"
+
+enum server_slot {
+    SERVER_SLOT_ENDPOINT = TERN_SLOT_FIRST_FREE_FIXED, /* its own, unbadged: mint from it */
+    SERVER_SLOT_NOTIFICATION,       /* bound to its thread: timeouts */
+    SERVER_SLOT_FIRST_PRIVATE,      /* each server's own fixed slots start here */
+};
+
+/* Badges of a server's notification as Recv reports them: bit 63 set
+ * means "this was the bound notification, not a message". */
+#define SERVER_TIMER_BADGE      1ULL
+
+#endif

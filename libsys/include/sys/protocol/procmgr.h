@@ -1,0 +1,105 @@
+/*
+ * The procmgr protocol: processes, threads, credentials and memory.
+ * A process reaches procmgr through LINUX_SLOT_PROCMGR, badged with its
+ * pid, so procmgr knows who asks; operations that concern the calling
+ * thread carry its tid, which procmgr checks belongs to that pid. init
+ * holds a capability badged PROCMGR_BADGE_INIT, the parent of the first
+ * process.
+ *
+ *   label              registers in                           result (then more registers)
+ *   PROC_SPAWN         path_length, argc, envc, block_length  pid (init only; block as for execve)
+ *   PROC_FORK          tid, stack (0: the same), 0, 0, frame  child pid
+ *   PROC_CLONE         tid, flags, stack, tls, frame, ctid    child tid (CLONE_VM|CLONE_THREAD...)
+ *   PROC_EXECVE        tid, argc, envc, block_length          no reply on success
+ *                      cap 0: the program (VFS_OPEN_EXEC); window 0: the block
+ *   PROC_EXIT          tid, status, whole_group               no reply
+ *   PROC_WAIT4         pid, options                           pid; status
+ *   PROC_WAITID        idtype, id, options                    0; pid, uid, si_code, si_status
+ *   PROC_KILL          pid, signal                            0
+ *   PROC_TGKILL        tgid, tid, signal                      0
+ *   PROC_GET_IDS                                              0; pid, ppid, uid, euid, suid, gid, egid, sgid, pgid, sid
+ *   PROC_SET_IDS       which, a, b, c                         0 (which: enum proc_set_ids; -1 keeps a value)
+ *   PROC_SETPGID       pid, pgid                              0
+ *   PROC_GETPGID       pid                                    pgid
+ *   PROC_SETSID                                               sid
+ *   PROC_GETSID        pid                                    sid
+ *   PROC_SIGACTION     signal, disposition (0 SIG_DFL, 1 SIG_IGN, 2 handler)   0
+ *   PROC_MMAP          address, length, prot, flags           address
+ *   PROC_MUNMAP        address, length                        0
+ *   PROC_MPROTECT      address, length, prot                  0
+ *   PROC_BRK           address (0 asks)                       the break
+ *   PROC_MREMAP        address, old_length, new_length, flags new address
+ *   PROC_FUTEX_KEY     address                                key (for a shared futex)
+ *
+ * "frame" is struct linux_user_frame in message registers 4 onwards: the
+ * registers the new thread or process starts with (x0 becomes 0; for
+ * PROC_CLONE and a non-zero stack, sp becomes stack).
+ *
+ * The execve/spawn block: the path, then argc argument strings, then envc
+ * environment strings, each NUL-terminated.
+ *
+ * A thread's fault endpoint is procmgr's endpoint badged
+ * PROCMGR_FAULT_BADGE(tid): procmgr is the default pager, and a fault it
+ * cannot resolve kills the process with SIGSEGV (SIGBUS, SIGILL).
+ */
+#ifndef SYS_PROTOCOL_PROCMGR_H
+#define SYS_PROTOCOL_PROCMGR_H
+
+#include <stdint.h>
+
+enum procmgr_label {
+    PROC_SPAWN = 0x300,
+    PROC_FORK,
+    PROC_CLONE,
+    PROC_EXECVE,
+    PROC_EXIT,
+    PROC_WAIT4,
+    PROC_WAITID,
+    PROC_KILL,
+    PROC_TGKILL,
+    PROC_GET_IDS,
+    PROC_SET_IDS,
+    PROC_SETPGID,
+    PROC_GETPGID,
+    PROC_SETSID,
+    PROC_GETSID,
+    PROC_SIGACTION,
+    PROC_MMAP,
+    PROC_MUNMAP,
+    PROC_MPROTECT,
+    PROC_BRK,
+    PROC_MREMAP,
+    PROC_FUTEX_KEY,
+};
+
+enum proc_set_ids {
+    PROC_SETUID, PROC_SETGID, PROC_SETREUID, PROC_SETREGID, PROC_SETRESUID, PROC_SETRESGID,
+};
+
+/* The registers a forked or cloned thread starts with. */
+struct linux_user_frame {
+    uint64_t x[31];
+    uint64_t sp;
+    uint64_t pc;
+    uint64_t pstate;
+    uint64_t tpidr_el0;
+};
+#define PROC_FRAME_FIRST_MR     4
+#define PROC_FRAME_WORDS        (sizeof(struct linux_user_frame) / 8)
+/* PROC_CLONE: the child's clear/set tid address (CLONE_CHILD_CLEARTID,
+ * CLONE_CHILD_SETTID) after the frame. */
+#define PROC_CLONE_CHILD_TID_MR (PROC_FRAME_FIRST_MR + PROC_FRAME_WORDS)
+
+#define PROCMGR_BADGE_INIT          (1ULL << 61)
+#define PROCMGR_FAULT_FLAG          (1ULL << 62)
+#define PROCMGR_FAULT_BADGE(tid)    (PROCMGR_FAULT_FLAG | (uint64_t)(tid))
+
+/* procmgr's own fixed slots (after enum server_slot). */
+enum procmgr_slot {
+    PROCMGR_SLOT_VFS = 16,           /* vfs endpoint, unbadged: mint sessions */
+    PROCMGR_SLOT_FUTEX,             /* futex endpoint, unbadged: mint per process */
+    PROCMGR_SLOT_VFS_SESSION,       /* its own session (root) for programs and the console */
+    PROCMGR_SLOT_REPLY_FIRST = 32,  /* reply objects for deferred replies */
+};
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The vfs protocol: the path namespace. Sent through a session capability
+ * (LINUX_SLOT_VFS), whose badge carries the caller's credentials, which
+ * procmgr mints (VFS_SESSION_BADGE) and re-mints when they change, so vfs
+ * checks permissions against credentials nobody can forge. Descriptors it
+ * hands out speak the file protocol (file.h).
+ *
+ * Paths travel in window 0 (read), length in a register, not
+ * NUL-terminated. A path relative to a directory other than the root
+ * names that directory by sending its descriptor as capability 0: vfs
+ * sees the OFD badge (an unwrapped capability of its own endpoint).
+ * Relative paths without capability 0 are relative to "/" (the
+ * personality always sends LINUX_SLOT_CWD or the dirfd).
+ * Modes arrive with the umask already applied.
+ *
+ *   label         registers in                     windows                result; caps
+ *   VFS_OPEN      path_length, flags, mode         0: path                0; cap: the new descriptor
+ *   VFS_MKDIR     path_length, mode                0: path                0
+ *   VFS_MKNOD     path_length, mode, device        0: path                0 (S_IFIFO, S_IFREG)
+ *   VFS_UNLINK    path_length, flags (AT_REMOVEDIR)  0: path              0
+ *   VFS_STAT      path_length, flags (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH)
+ *                                                  0: path, 1: struct linux_stat (W)   0
+ *   VFS_ACCESS    path_length, mode (R_OK...), flags (AT_EACCESS)  0: path   0
+ *   VFS_RENAME    old_length, new_length           0: old path, 1: new path   0
+ *                 (capability 0: old directory, capability 1: new directory)
+ *   VFS_CHMOD     path_length, mode                0: path                0
+ *   VFS_GETCWD    length                           0: buffer (W)          bytes written, with the NUL
+ *                 (capability 0: the directory; the result is its absolute path)
+ *
+ * VFS_OPEN takes O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY,
+ * O_NOFOLLOW, O_NONBLOCK, O_PATH and the access mode; O_CLOEXEC is the
+ * personality's business. VFS_OPEN_EXEC in flags asks for a regular file
+ * the caller may execute (EACCES otherwise), opened for reading: procmgr
+ * reads programs for execve through it.
+ */
+#ifndef SYS_PROTOCOL_VFS_H
+#define SYS_PROTOCOL_VFS_H
+
+#include <stdint.h>
+
+enum vfs_label {
+    VFS_OPEN = 0x200,
+    VFS_MKDIR,
+    VFS_MKNOD,
+    VFS_UNLINK,
+    VFS_STAT,
+    VFS_ACCESS,
+    VFS_RENAME,
+    VFS_CHMOD,
+    VFS_GETCWD,
+};
+
+#define VFS_OPEN_EXEC   (1ULL << 40)
+
+/* Session badges: bit 62 marks a session (OFD badges never have it),
+ * then the uid in bits 0-23 and the gid in bits 24-47. */
+#define VFS_SESSION_FLAG        (1ULL << 62)
+#define VFS_SESSION_BADGE(uid, gid) \
+    (VFS_SESSION_FLAG | ((uint64_t)(uid) & 0xffffff) | (((uint64_t)(gid) & 0xffffff) << 24))
+#define VFS_SESSION_UID(badge)  ((uint32_t)((badge) & 0xffffff))
+#define VFS_SESSION_GID(badge)  ((uint32_t)(((badge) >> 24) & 0xffffff))
+
+/* vfs's own fixed slots (after enum server_slot). */
+enum vfs_slot {
+    VFS_SLOT_REPLY_FIRST = 16,      /* reply objects for deferred replies */
+};
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * The descriptor table as the rest of the personality uses it: descriptor
+ * n is the capability in slot linux_fd_slot(n), open if its bit in the
+ * process info page says so (fd_table.h). New descriptors are reserved
+ * first, filled (a received capability, a copy), then installed.
+ */
+#ifndef LINUX_DESCRIPTORS_H
+#define LINUX_DESCRIPTORS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The slot (cptr) of open descriptor fd, or -EBADF. */
+int64_t linux_fd_capability(int64_t fd);
+
+/* The lowest free descriptor >= lowest below RLIMIT_NOFILE, reserved; or
+ * -EMFILE. */
+int64_t linux_fd_reserve(unsigned lowest);
+/* The reserved descriptor's slot is filled: it becomes open. */
+void linux_fd_install(unsigned fd, bool cloexec);
+/* The reserved descriptor's slot stayed empty: it becomes free. */
+void linux_fd_release(unsigned fd);
+
+/* Copies the file capability in from_slot to the empty to_slot and tells
+ * its server (FILE_RETAIN): a second reference to the same open file
+ * description. 0 or -errno (the destination is empty again then). */
+int64_t linux_capability_duplicate(uint64_t from_slot, uint64_t to_slot);
+
+/* Drops a file capability: FILE_CLOSE to its server, then empties the
+ * slot. */
+void linux_capability_close(uint64_t slot);
+
+/* Empties a slot without telling any server (a capability that did not
+ * become a descriptor). */
+void linux_slot_delete(uint64_t slot);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * Open files: openat and the calls on a descriptor, each one call of the
+ * file protocol (protocol/file.h) to the server the descriptor's
+ * capability names, with the user's buffer as the message window.
+ */
+#include "descriptors.h"
+#include "iovec.h"
+#include "ipc.h"
+#include "paths.h"
+#include "personality.h"
+#include "syscalls.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/file.h"
+
+int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
+{
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    int64_t result = linux_open_into(linux_fd_slot((unsigned)fd), dirfd, path, flags, mode);
+    if (result < 0) {
+        linux_fd_release((unsigned)fd);
+        return result;
+    }
+    linux_fd_install((unsigned)fd, flags & LINUX_O_CLOEXEC);
+    return fd;
+}
+
+/* One read or write: label FILE_READ/WRITE (registers: length) or
+ * FILE_PREAD/PWRITE (length, offset), the buffer as window 0. */
+static int64_t transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                        uint64_t offset)
+{
+    bool positioned = label == FILE_PREAD || label == FILE_PWRITE;
+    bool reads = label == FILE_READ || label == FILE_PREAD;
+    if (length > LINUX_MAX_RW_COUNT)
+        length = LINUX_MAX_RW_COUNT;
+    linux_set_window(0, buffer, length, reads ? TERN_WINDOW_WRITE : TERN_WINDOW_READ);
+    uint64_t mr[4] = {length, offset, 0, 0};
+    return linux_call(slot, label, positioned ? 2 : 1, 0, 1, mr);
+}
+
+static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t length,
+                           int64_t offset)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    if (offset < 0)
+        return -LINUX_EINVAL;
+    return transfer((uint64_t)slot, label, buffer, length, (uint64_t)offset);
+}
+
+int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
+{
+    return transfer_fd(fd, FILE_READ, buffer, length, 0);
+}
+
+int64_t sys_write(int64_t fd, uint64_t buffer, uint64_t length)
+{
+    return transfer_fd(fd, FILE_WRITE, buffer, length, 0);
+}
+
+int64_t sys_pread64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offset)
+{
+    return transfer_fd(fd, FILE_PREAD, buffer, length, offset);
+}
+
+int64_t sys_pwrite64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offset)
+{
+    return transfer_fd(fd, FILE_PWRITE, buffer, length, offset);
+}
+
+/* The vectored calls: one transfer per buffer, the offset advancing for
+ * the positioned ones. */
+struct vector_transfer {
+    uint64_t slot;
+    uint64_t label;
+    uint64_t offset;
+};
+
+static int64_t transfer_one_buffer(void *context, uint64_t base, uint64_t length)
+{
+    struct vector_transfer *vector = context;
+    int64_t result = transfer(vector->slot, vector->label, base, length, vector->offset);
+    if (result > 0)
+        vector->offset += (uint64_t)result;
+    return result;
+}
+
+/* Writes of up to PIPE_BUF bytes go out as one write, so a small writev
+ * to a pipe is atomic as on Linux (and costs one call). */
+#define GATHERED_WRITE_LIMIT 4096
+
+static int64_t transfer_vector(int64_t fd, uint64_t label, const struct linux_iovec *iov,
+                               int64_t count, int64_t offset)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    if (offset < 0)
+        return -LINUX_EINVAL;
+    int64_t total = iovec_total_length(iov, count);
+    if (total < 0)
+        return total;
+    if (count > 0 && iov == 0)
+        return -LINUX_EFAULT;
+    bool writes = label == FILE_WRITE || label == FILE_PWRITE;
+    if (writes && count > 1 && total <= GATHERED_WRITE_LIMIT) {
+        uint8_t gathered[GATHERED_WRITE_LIMIT];
+        iovec_gather(iov, (int)count, gathered);
+        return transfer((uint64_t)slot, label, (uint64_t)(uintptr_t)gathered, (uint64_t)total,
+                        (uint64_t)offset);
+    }
+    struct vector_transfer vector = {(uint64_t)slot, label, (uint64_t)offset};
+    return iovec_transfer_each(iov, (int)count, transfer_one_buffer, &vector);
+}
+
+int64_t sys_readv(int64_t fd, const struct linux_iovec *iov, int64_t count)
+{
+    return transfer_vector(fd, FILE_READ, iov, count, 0);
+}
+
+int64_t sys_writev(int64_t fd, const struct linux_iovec *iov, int64_t count)
+{
+    return transfer_vector(fd, FILE_WRITE, iov, count, 0);
+}
+
+int64_t sys_preadv(int64_t fd, const struct linux_iovec *iov, int64_t count, int64_t offset)
+{
+    return transfer_vector(fd, FILE_PREAD, iov, count, offset);
+}
+
+int64_t sys_pwritev(int64_t fd, const struct linux_iovec *iov, int64_t count, int64_t offset)
+{
+    return transfer_vector(fd, FILE_PWRITE, iov, count, offset);
+}
+
+int64_t sys_lseek(int64_t fd, int64_t offset, uint64_t whence)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    return linux_request((uint64_t)slot, FILE_SEEK, 2, (uint64_t)offset, whence, 0, 0);
+}
+
+int64_t sys_getdents64(int64_t fd, uint64_t buffer, uint64_t length)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    linux_set_window(0, buffer, length, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {length, 0, 0, 0};
+    return linux_call((uint64_t)slot, FILE_GETDENTS, 1, 0, 1, mr);
+}
+
+/* ioctl requests whose argument points at memory, and its size; the
+ * others pass the argument as a value. */
+#define LINUX_TCSETS        0x5402
+#define LINUX_TCSETSW       0x5403
+#define LINUX_TCSETSF       0x5404
+#define LINUX_TIOCGPGRP     0x540f
+#define LINUX_TIOCSPGRP     0x5410
+#define LINUX_TIOCOUTQ      0x5411
+#define LINUX_TIOCSWINSZ    0x5414
+#define LINUX_FIONBIO       0x5421
+#define LINUX_TERMIOS_SIZE  36      /* the kernel's struct termios on arm64 */
+#define LINUX_WINSIZE_SIZE  8
+
+static uint64_t ioctl_argument_size(uint32_t request)
+{
+    switch (request) {
+    case LINUX_TCGETS:
+    case LINUX_TCSETS:
+    case LINUX_TCSETSW:
+    case LINUX_TCSETSF:
+        return LINUX_TERMIOS_SIZE;
+    case LINUX_TIOCGWINSZ:
+    case LINUX_TIOCSWINSZ:
+        return LINUX_WINSIZE_SIZE;
+    case LINUX_FIONREAD:
+    case LINUX_FIONBIO:
+    case LINUX_TIOCGPGRP:
+    case LINUX_TIOCSPGRP:
+    case LINUX_TIOCOUTQ:
+        return sizeof(int32_t);
+    default:
+        return 0;
+    }
+}
+
+int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    uint32_t command = (uint32_t)request;      /* an unsigned int in Linux */
+    uint64_t size = ioctl_argument_size(command);
+    unsigned windows = 0;
+    if (size > 0) {
+        if (argument == 0)
+            return -LINUX_EFAULT;
+        linux_set_window(0, argument, size, TERN_WINDOW_READ | TERN_WINDOW_WRITE);
+        windows = 1;
+    }
+    uint64_t mr[4] = {command, argument, 0, 0};
+    return linux_call((uint64_t)slot, FILE_IOCTL, 2, 0, windows, mr);
+}
+
+int64_t sys_ftruncate(int64_t fd, int64_t length)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    if (length < 0)
+        return -LINUX_EINVAL;
+    return linux_request((uint64_t)slot, FILE_TRUNCATE, 1, (uint64_t)length, 0, 0, 0);
+}
+
+int64_t sys_truncate(const char *path, int64_t length)
+{
+    if (length < 0)
+        return -LINUX_EINVAL;
+    uint64_t slot = linux_scratch_slot();
+    int64_t result = linux_open_into(slot, LINUX_AT_FDCWD, path, LINUX_O_WRONLY, 0);
+    if (result < 0)
+        return result;
+    result = linux_request(slot, FILE_TRUNCATE, 1, (uint64_t)length, 0, 0, 0);
+    linux_capability_close(slot);
+    return result;
+}
+
+int64_t sys_fsync(int64_t fd)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    return linux_request((uint64_t)slot, FILE_SYNC, 0, 0, 0, 0, 0);
+}

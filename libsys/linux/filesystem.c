@@ -1,0 +1,243 @@
+/*
+ * The path namespace (protocol/vfs.h): stat, statx, mkdir, mknod,
+ * unlink, rename, access, chmod, and the working directory, which is the
+ * directory capability in LINUX_SLOT_CWD that every relative path starts
+ * from.
+ */
+#include "descriptors.h"
+#include "ipc.h"
+#include "paths.h"
+#include "personality.h"
+#include "statx.h"
+#include "syscalls.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/vfs.h"
+
+static int64_t stat_capability(uint64_t slot, struct linux_stat *stat)
+{
+    linux_set_window(0, (uint64_t)(uintptr_t)stat, sizeof(*stat), TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {0};
+    return linux_call(slot, FILE_STAT, 0, 0, 1, mr);
+}
+
+int64_t sys_fstat(int64_t fd, struct linux_stat *stat)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    if (stat == 0)
+        return -LINUX_EFAULT;
+    return stat_capability((uint64_t)slot, stat);
+}
+
+int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | LINUX_AT_NO_AUTOMOUNT))
+        return -LINUX_EINVAL;
+    if (stat == 0)
+        return -LINUX_EFAULT;
+    if ((flags & LINUX_AT_EMPTY_PATH) && path != 0 && path[0] == 0) {
+        /* The object dirfd names itself, the working directory for AT_FDCWD. */
+        int64_t slot = linux_directory_capability(dirfd, path);
+        return slot < 0 ? slot : stat_capability((uint64_t)slot, stat);
+    }
+    uint64_t length;
+    int64_t result = linux_path_window(0, path, false, &length);
+    if (result < 0)
+        return result;
+    int64_t directory = linux_directory_capability(dirfd, path);
+    if (directory < 0)
+        return directory;
+    tern_set_cap(0, (uint64_t)directory);
+    linux_set_window(1, (uint64_t)(uintptr_t)stat, sizeof(*stat), TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {length, flags & LINUX_AT_SYMLINK_NOFOLLOW, 0, 0};
+    return linux_call(LINUX_SLOT_VFS, VFS_STAT, 2, 1, 2, mr);
+}
+
+int64_t sys_statx(int64_t dirfd, const char *path, uint64_t flags, uint64_t mask,
+                  struct linux_statx *statx)
+{
+    (void)mask;     /* every basic field is always there */
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH |
+                            LINUX_AT_NO_AUTOMOUNT | LINUX_AT_STATX_SYNC_TYPE))
+        return -LINUX_EINVAL;
+    if ((flags & LINUX_AT_STATX_SYNC_TYPE) == LINUX_AT_STATX_SYNC_TYPE)
+        return -LINUX_EINVAL;
+    if (statx == 0)
+        return -LINUX_EFAULT;
+    struct linux_stat stat;
+    int64_t result = sys_newfstatat(dirfd, path, &stat, flags & ~(uint64_t)LINUX_AT_STATX_SYNC_TYPE);
+    if (result < 0)
+        return result;
+    statx_from_stat(&stat, statx);
+    return 0;
+}
+
+/* A vfs call on one path relative to dirfd: window 0 the path,
+ * capability 0 the directory, registers: the path's length, then a, b. */
+static int64_t path_call(uint64_t label, int64_t dirfd, const char *path, bool empty_allowed,
+                         unsigned registers, uint64_t a, uint64_t b)
+{
+    uint64_t length;
+    int64_t result = linux_path_window(0, path, empty_allowed, &length);
+    if (result < 0)
+        return result;
+    int64_t directory = linux_directory_capability(dirfd, path);
+    if (directory < 0)
+        return directory;
+    tern_set_cap(0, (uint64_t)directory);
+    uint64_t mr[4] = {length, a, b, 0};
+    return linux_call(LINUX_SLOT_VFS, label, registers, 1, 1, mr);
+}
+
+int64_t sys_mkdirat(int64_t dirfd, const char *path, uint64_t mode)
+{
+    return path_call(VFS_MKDIR, dirfd, path, false, 2, linux_apply_umask(mode), 0);
+}
+
+int64_t sys_mknodat(int64_t dirfd, const char *path, uint64_t mode, uint64_t device)
+{
+    uint64_t type = mode & LINUX_S_IFMT;
+    if (type == 0)
+        type = LINUX_S_IFREG;
+    if (type == LINUX_S_IFCHR || type == LINUX_S_IFBLK || type == LINUX_S_IFSOCK)
+        return -LINUX_EPERM;    /* no device nodes or sockets through mknod here */
+    if (type != LINUX_S_IFREG && type != LINUX_S_IFIFO)
+        return -LINUX_EINVAL;
+    return path_call(VFS_MKNOD, dirfd, path, false, 3, type | linux_apply_umask(mode), device);
+}
+
+int64_t sys_unlinkat(int64_t dirfd, const char *path, uint64_t flags)
+{
+    if (flags & ~(uint64_t)LINUX_AT_REMOVEDIR)
+        return -LINUX_EINVAL;
+    return path_call(VFS_UNLINK, dirfd, path, false, 2, flags, 0);
+}
+
+int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                      const char *new_path, uint64_t flags)
+{
+    if (flags != 0)
+        return -LINUX_EINVAL;   /* RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT: not yet */
+    uint64_t old_length, new_length;
+    int64_t result = linux_path_window(0, old_path, false, &old_length);
+    if (result == 0)
+        result = linux_path_window(1, new_path, false, &new_length);
+    if (result < 0)
+        return result;
+    int64_t old_directory = linux_directory_capability(old_dirfd, old_path);
+    int64_t new_directory = linux_directory_capability(new_dirfd, new_path);
+    if (old_directory < 0 || new_directory < 0)
+        return -LINUX_EBADF;
+    tern_set_cap(0, (uint64_t)old_directory);
+    tern_set_cap(1, (uint64_t)new_directory);
+    uint64_t mr[4] = {old_length, new_length, 0, 0};
+    return linux_call(LINUX_SLOT_VFS, VFS_RENAME, 2, 2, 2, mr);
+}
+
+int64_t sys_renameat(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                     const char *new_path)
+{
+    return sys_renameat2(old_dirfd, old_path, new_dirfd, new_path, 0);
+}
+
+int64_t sys_faccessat2(int64_t dirfd, const char *path, uint64_t mode, uint64_t flags)
+{
+    if (mode & ~(uint64_t)(LINUX_R_OK | LINUX_W_OK | LINUX_X_OK))
+        return -LINUX_EINVAL;
+    if (flags & ~(uint64_t)(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    return path_call(VFS_ACCESS, dirfd, path, flags & LINUX_AT_EMPTY_PATH, 3, mode, flags);
+}
+
+int64_t sys_faccessat(int64_t dirfd, const char *path, uint64_t mode)
+{
+    return sys_faccessat2(dirfd, path, mode, 0);
+}
+
+int64_t sys_fchmodat(int64_t dirfd, const char *path, uint64_t mode)
+{
+    return path_call(VFS_CHMOD, dirfd, path, false, 2, mode & 07777, 0);
+}
+
+int64_t sys_fchmod(int64_t fd, uint64_t mode)
+{
+    /* vfs has no chmod on a descriptor: an empty path relative to the
+     * descriptor names the object itself (AT_EMPTY_PATH's meaning). */
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    static const char empty_path[] = "";
+    tern_set_cap(0, (uint64_t)slot);
+    linux_set_window(0, (uint64_t)(uintptr_t)empty_path, 0, TERN_WINDOW_READ);
+    uint64_t mr[4] = {0, mode & 07777, 0, 0};
+    return linux_call(LINUX_SLOT_VFS, VFS_CHMOD, 2, 1, 1, mr);
+}
+
+int64_t sys_umask(uint64_t mask)
+{
+    return (int64_t)__atomic_exchange_n(&linux_process_info()->umask, mask & 0777,
+                                         __ATOMIC_RELAXED);
+}
+
+/* chdir and fchdir replace the working directory; one at a time. */
+static struct linux_lock working_directory_lock;
+
+/* The directory capability in the scratch slot becomes the working
+ * directory; the old one is closed. Threads that resolve a relative path
+ * in the moment between find no working directory (-EBADF): the one gap
+ * of a CNode without an atomic swap. */
+static int64_t become_working_directory(uint64_t scratch)
+{
+    linux_lock(&working_directory_lock);
+    linux_capability_close(LINUX_SLOT_CWD);
+    enum tern_error error = tern_cnode_move(LINUX_SLOT_CNODE, LINUX_SLOT_CWD, LINUX_SLOT_DEPTH,
+                                            LINUX_SLOT_CNODE, scratch, LINUX_SLOT_DEPTH);
+    linux_unlock(&working_directory_lock);
+    return error == TERN_OK ? 0 : -LINUX_EIO;
+}
+
+int64_t sys_chdir(const char *path)
+{
+    int64_t result = path_call(VFS_ACCESS, LINUX_AT_FDCWD, path, false, 3, LINUX_X_OK,
+                               LINUX_AT_EACCESS);
+    if (result < 0)
+        return result;
+    uint64_t scratch = linux_scratch_slot();
+    result = linux_open_into(scratch, LINUX_AT_FDCWD, path, LINUX_O_DIRECTORY | LINUX_O_PATH, 0);
+    if (result < 0)
+        return result;
+    return become_working_directory(scratch);
+}
+
+int64_t sys_fchdir(int64_t fd)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    struct linux_stat stat;
+    int64_t result = stat_capability((uint64_t)slot, &stat);
+    if (result < 0)
+        return result;
+    if ((stat.st_mode & LINUX_S_IFMT) != LINUX_S_IFDIR)
+        return -LINUX_ENOTDIR;
+    uint64_t scratch = linux_scratch_slot();
+    result = linux_capability_duplicate((uint64_t)slot, scratch);
+    if (result < 0)
+        return result;
+    return become_working_directory(scratch);
+}
+
+int64_t sys_getcwd(uint64_t buffer, uint64_t size)
+{
+    if (size == 0)
+        return -LINUX_ERANGE;
+    if (size > LINUX_PATH_MAX)
+        size = LINUX_PATH_MAX;
+    tern_set_cap(0, LINUX_SLOT_CWD);
+    linux_set_window(0, buffer, size, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {size, 0, 0, 0};
+    return linux_call(LINUX_SLOT_VFS, VFS_GETCWD, 1, 1, 1, mr);
+}

@@ -1,0 +1,42 @@
+/*
+ * What the upcall entry (entry.S) saves for linux_syscall: the thread's
+ * registers at its `svc #0`, its stack pointer, and where it resumes. The
+ * entry restores x1..x30 and sp from here on the way back (x0 becomes the
+ * result), so a handler that changes the frame changes what the thread
+ * resumes with.
+ *
+ * Included by entry.S too: the offsets below are checked against the C
+ * layout in syscall_table.c.
+ */
+#ifndef LINUX_FRAME_H
+#define LINUX_FRAME_H
+
+#define LINUX_FRAME_X1          8
+#define LINUX_FRAME_X2          16
+#define LINUX_FRAME_X30         240
+#define LINUX_FRAME_SP          248
+#define LINUX_FRAME_PC          256
+#define LINUX_FRAME_PSTATE      264
+#define LINUX_FRAME_SIZE        272     /* a multiple of 16: sp stays aligned */
+
+/* Where the kernel leaves the return address and PSTATE of the svc in
+ * struct tern_ipc_buffer (tern/ipc_buffer.h). */
+#define LINUX_IPC_UPCALL_RETURN_ADDRESS 616
+#define LINUX_IPC_UPCALL_RETURN_PSTATE  624
+/* svc #TERN_SVC(TERN_SYS_UPCALL_RETURN): tern/syscalls.h is C only. */
+#define LINUX_SVC_UPCALL_RETURN         0x10c
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct linux_syscall_frame {
+    uint64_t x[31];         /* x8: the syscall number; x0..x5: its arguments */
+    uint64_t sp;
+    uint64_t pc;            /* the instruction after the svc */
+    uint64_t pstate;
+};
+
+int64_t linux_syscall(struct linux_syscall_frame *frame);
+#endif
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * futex(2) through the futex server (protocol/futex.h). A private futex
+ * (FUTEX_PRIVATE_FLAG) has key 0: the server keys it by the caller's pid
+ * and address. A shared one uses the key procmgr gives for the address,
+ * the same in every process that maps the page.
+ *
+ * The futex word travels as a read window of 4 bytes, so the server
+ * compares it and queues the waiter in one step. Timeouts become absolute
+ * counter deadlines: relative for FUTEX_WAIT, absolute for
+ * FUTEX_WAIT_BITSET (CLOCK_MONOTONIC, or CLOCK_REALTIME with
+ * FUTEX_CLOCK_REALTIME, which is the same clock here).
+ */
+#include "clock_math.h"
+#include "ipc.h"
+#include "personality.h"
+#include "syscalls.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/futex.h"
+#include "sys/protocol/procmgr.h"
+
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffULL
+
+static int64_t futex_key(uint64_t address, bool private)
+{
+    if (private)
+        return 0;
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_FUTEX_KEY, 1, address, 0, 0, 0);
+}
+
+static void set_word_window(uint64_t address)
+{
+    linux_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ);
+}
+
+static int64_t futex_wait(uint64_t key, uint64_t address, uint32_t expected, uint64_t deadline,
+                          uint64_t bitset)
+{
+    set_word_window(address);
+    tern_set_mr(4, bitset);
+    uint64_t mr[4] = {key, address, expected, deadline};
+    return linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 5, 0, 1, mr);
+}
+
+static int64_t futex_wake(uint64_t key, uint64_t address, uint64_t count, uint64_t bitset)
+{
+    return linux_request(LINUX_SLOT_FUTEX, FUTEX_WAKE, 4, key, address, count, bitset);
+}
+
+int64_t linux_futex_wake_any(uint64_t address, uint64_t count)
+{
+    /* Linux wakes the clear_child_tid word as a shared futex (musl waits
+     * on it that way too, in __tl_sync), so the key is procmgr's. */
+    int64_t key = futex_key(address, false);
+    if (key < 0)
+        return key;
+    return futex_wake((uint64_t)key, address, count, FUTEX_BITSET_MATCH_ANY);
+}
+
+/* The deadline of a FUTEX_WAIT (relative timeout) or FUTEX_WAIT_BITSET
+ * (absolute); 0 waits forever. */
+static int64_t futex_deadline(const struct linux_timespec *timeout, bool absolute,
+                              uint64_t *deadline)
+{
+    *deadline = 0;
+    if (timeout == 0)
+        return 0;
+    if (!timespec_is_valid(timeout))
+        return -LINUX_EINVAL;
+    uint64_t ticks = timespec_to_ticks(timeout, linux_counter_frequency());
+    *deadline = absolute ? ticks : deadline_after(linux_counter_now(), ticks);
+    if (*deadline == 0)
+        *deadline = 1;      /* the epoch itself: long past, not "forever" */
+    return 0;
+}
+
+int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
+                  const struct linux_timespec *timeout, uint64_t address2, uint64_t value3)
+{
+    uint64_t command = operation & LINUX_FUTEX_CMD_MASK;
+    bool private = operation & LINUX_FUTEX_PRIVATE_FLAG;
+    if ((operation & LINUX_FUTEX_CLOCK_REALTIME) && command != LINUX_FUTEX_WAIT_BITSET)
+        return -LINUX_ENOSYS;
+    if (address & 3)
+        return -LINUX_EINVAL;
+    uint64_t bitset = FUTEX_BITSET_MATCH_ANY;
+    switch (command) {
+    case LINUX_FUTEX_WAIT_BITSET:
+    case LINUX_FUTEX_WAKE_BITSET:
+        bitset = (uint32_t)value3;
+        if (bitset == 0)
+            return -LINUX_EINVAL;
+        break;
+    case LINUX_FUTEX_WAIT:
+    case LINUX_FUTEX_WAKE:
+    case LINUX_FUTEX_REQUEUE:
+    case LINUX_FUTEX_CMP_REQUEUE:
+        break;
+    default:
+        return -LINUX_ENOSYS;
+    }
+    int64_t key = futex_key(address, private);
+    if (key < 0)
+        return key;
+
+    switch (command) {
+    case LINUX_FUTEX_WAIT:
+    case LINUX_FUTEX_WAIT_BITSET: {
+        uint64_t deadline;
+        int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET, &deadline);
+        if (result < 0)
+            return result;
+        return futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset);
+    }
+    case LINUX_FUTEX_WAKE:
+    case LINUX_FUTEX_WAKE_BITSET:
+        return futex_wake((uint64_t)key, address, (uint32_t)value, bitset);
+    default: {
+        /* (CMP_)REQUEUE: the timeout argument is the requeue count. */
+        if (address2 & 3)
+            return -LINUX_EINVAL;
+        int64_t key2 = futex_key(address2, private);
+        if (key2 < 0)
+            return key2;
+        bool compare = command == LINUX_FUTEX_CMP_REQUEUE;
+        if (compare)
+            set_word_window(address);
+        tern_set_mr(4, (uint64_t)key2);
+        tern_set_mr(5, address2);
+        tern_set_mr(6, compare);
+        tern_set_mr(7, (uint32_t)value3);
+        uint64_t mr[4] = {(uint64_t)key, address, (uint32_t)value,
+                          (uint32_t)(uintptr_t)timeout};
+        return linux_call(LINUX_SLOT_FUTEX, FUTEX_REQUEUE, 8, 0, compare ? 1 : 0, mr);
+    }
+    }
+}

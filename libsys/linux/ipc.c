@@ -1,0 +1,61 @@
+/*
+ * Server calls (ipc.h).
+ */
+#include <stdbool.h>
+#include "ipc.h"
+#include "sys/linux_abi.h"
+#include "sys/syscall.h"
+#include "tern/errors.h"
+
+int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
+                   unsigned windows, uint64_t mr[4])
+{
+    tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
+    tern_message_info reply = tern_call(endpoint, info, mr);
+    uint64_t error = tern_message_label(reply);
+    if (error == TERN_FAILED_LOOKUP || error == TERN_INVALID_CAPABILITY)
+        return -LINUX_EBADF;
+    if (error != 0)
+        return -LINUX_EIO;
+    return (int64_t)mr[0];
+}
+
+int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64_t argument0,
+                      uint64_t argument1, uint64_t argument2, uint64_t argument3)
+{
+    uint64_t mr[4] = {argument0, argument1, argument2, argument3};
+    return linux_call(endpoint, label, length, 0, 0, mr);
+}
+
+#define PAGE_SIZE       4096ULL
+#define USER_LIMIT      (1ULL << 39)
+
+static void touch_pages(uint64_t address, uint64_t length, bool writable)
+{
+    if (length == 0 || address < PAGE_SIZE || address > USER_LIMIT || length > USER_LIMIT - address)
+        return;
+    uint64_t end = address + length;
+    for (uint64_t page = address & ~(PAGE_SIZE - 1); page < end; page += PAGE_SIZE) {
+        uint8_t *byte = (uint8_t *)(uintptr_t)(page < address ? address : page);
+        if (writable)
+            __atomic_fetch_add(byte, 0, __ATOMIC_RELAXED);
+        else
+            (void)*(volatile uint8_t *)byte;
+    }
+}
+
+void linux_set_window(unsigned index, uint64_t address, uint64_t length, uint64_t rights)
+{
+    touch_pages(address, length, rights & TERN_WINDOW_WRITE);
+    tern_set_window(index, address, length, rights);
+}
+
+void linux_receive_into(uint64_t slot)
+{
+    tern_set_receive_slot(LINUX_SLOT_CNODE, slot, LINUX_SLOT_DEPTH);
+}
+
+void linux_receive_nothing(void)
+{
+    tern_set_receive_slot(0, 0, 0);
+}

@@ -1,0 +1,41 @@
+/*
+ * Calls to the servers (procmgr, vfs, futex, file servers) as the
+ * protocols in sys/protocol/ lay them out: label, message registers,
+ * capabilities, windows. The reply's message register 0 is the result,
+ * Linux style (>= 0, or -errno).
+ */
+#ifndef LINUX_IPC_H
+#define LINUX_IPC_H
+
+#include <stdint.h>
+#include "sys/linux_process.h"
+
+/* Calls endpoint with label and length message registers: mr[0..3] here,
+ * 4 and up already set with tern_set_mr; caps capabilities set with
+ * tern_set_cap and windows windows set with linux_set_window. mr gets the
+ * reply's registers 0..3 (4 and up: tern_get_mr). Returns the result in
+ * register 0, or an errno for a call the kernel refused (-EBADF: no such
+ * capability, as for a descriptor closed meanwhile; -EIO otherwise). */
+int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
+                   unsigned windows, uint64_t mr[4]);
+
+/* linux_call with up to four registers, no capabilities, no windows. */
+int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64_t argument0,
+                      uint64_t argument1, uint64_t argument2, uint64_t argument3);
+
+/* Names window index for the next call, after touching every page of it
+ * so a lazily mapped page is mapped before the server copies (a kernel
+ * window copy does not fault pages in). A write window's pages are
+ * touched by an atomic add of 0, which changes nothing another thread
+ * could see. A window at or near address 0 is left untouched: the server's
+ * copy fails and it answers -EFAULT. */
+void linux_set_window(unsigned index, uint64_t address, uint64_t length, uint64_t rights);
+
+/* Capabilities received by the next call go to slot (slot, 64) of the
+ * process's CNode; linux_receive_nothing turns that off again. */
+void linux_receive_into(uint64_t slot);
+void linux_receive_nothing(void);
+
+#define LINUX_SLOT_DEPTH 64
+
+#endif

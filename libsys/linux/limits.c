@@ -1,0 +1,90 @@
+/*
+ * getrlimit, setrlimit, prlimit64: per-process limits kept here, with
+ * the defaults a Linux process started from a plain init has. Raising a
+ * hard limit is refused (EPERM), lowering works; RLIMIT_NOFILE's soft
+ * limit bounds the descriptors handed out (EMFILE), and the rest are only
+ * recorded.
+ */
+#include "limits.h"
+#include "personality.h"
+#include "syscalls.h"
+#include "sys/linux_abi.h"
+
+#define RLIMIT_NOFILE       7
+#define RLIMIT_COUNT        16
+#define RLIM_INFINITY       (~0ULL)
+#define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
+
+struct linux_rlimit {
+    uint64_t soft;
+    uint64_t hard;
+};
+
+#define UNLIMITED           {RLIM_INFINITY, RLIM_INFINITY}
+
+static struct linux_rlimit limits[RLIMIT_COUNT] = {
+    UNLIMITED,                          /* RLIMIT_CPU */
+    UNLIMITED,                          /* RLIMIT_FSIZE */
+    UNLIMITED,                          /* RLIMIT_DATA */
+    {LINUX_STACK_LIMIT, RLIM_INFINITY}, /* RLIMIT_STACK */
+    {0, RLIM_INFINITY},                 /* RLIMIT_CORE */
+    UNLIMITED,                          /* RLIMIT_RSS */
+    UNLIMITED,                          /* RLIMIT_NPROC */
+    {1024, 4096},                       /* RLIMIT_NOFILE */
+    {8 << 20, 8 << 20},                 /* RLIMIT_MEMLOCK */
+    UNLIMITED,                          /* RLIMIT_AS */
+    UNLIMITED,                          /* RLIMIT_LOCKS */
+    UNLIMITED,                          /* RLIMIT_SIGPENDING */
+    {819200, 819200},                   /* RLIMIT_MSGQUEUE */
+    {0, 0},                             /* RLIMIT_NICE */
+    {0, 0},                             /* RLIMIT_RTPRIO */
+    UNLIMITED,                          /* RLIMIT_RTTIME */
+};
+static struct linux_lock limits_lock;
+
+unsigned linux_descriptor_limit(void)
+{
+    uint64_t soft = __atomic_load_n(&limits[RLIMIT_NOFILE].soft, __ATOMIC_RELAXED);
+    return soft < LINUX_MAX_FDS ? (unsigned)soft : LINUX_MAX_FDS;
+}
+
+int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,
+                      struct linux_rlimit *old_limit)
+{
+    if (pid != 0 && (uint64_t)pid != linux_process_info()->pid)
+        return -LINUX_EPERM;    /* other processes' limits live in their own personality */
+    if (resource >= RLIMIT_COUNT)
+        return -LINUX_EINVAL;
+    struct linux_rlimit wanted = {0, 0};
+    if (new_limit != 0) {
+        wanted = *new_limit;
+        if (wanted.soft > wanted.hard)
+            return -LINUX_EINVAL;
+        if (resource == RLIMIT_NOFILE && wanted.hard > NOFILE_CEILING)
+            return -LINUX_EPERM;
+    }
+
+    int64_t result = 0;
+    linux_lock(&limits_lock);
+    struct linux_rlimit current = limits[resource];
+    if (new_limit != 0) {
+        if (wanted.hard > current.hard)
+            result = -LINUX_EPERM;
+        else
+            limits[resource] = wanted;
+    }
+    linux_unlock(&limits_lock);
+    if (result == 0 && old_limit != 0)
+        *old_limit = current;
+    return result;
+}
+
+int64_t sys_getrlimit(uint64_t resource, struct linux_rlimit *limit)
+{
+    return sys_prlimit64(0, resource, 0, limit);
+}
+
+int64_t sys_setrlimit(uint64_t resource, const struct linux_rlimit *limit)
+{
+    return sys_prlimit64(0, resource, limit, 0);
+}

@@ -1,0 +1,83 @@
+/*
+ * What every part of the personality shares: where the per-process and
+ * per-thread state lives, and a lock for state threads share.
+ *
+ * Per process: the personality's .data and .bss (each process has its
+ * own copy; fork copies them) and the process info page procmgr shares
+ * with it (LINUX_PROCESS_INFO). Per thread: the thread's IPC buffer page
+ * (TPIDRRO_EL0), which holds procmgr's struct linux_thread_info and,
+ * after it, the personality's own struct linux_thread_state.
+ */
+#ifndef LINUX_PERSONALITY_H
+#define LINUX_PERSONALITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sys/linux_process.h"
+#include "sys/syscall.h"
+
+/* The personality's part of the IPC buffer page: a fresh thread's page
+ * is zero, which is the state a new thread starts with. */
+#define LINUX_THREAD_STATE_OFFSET   3072
+struct linux_thread_state {
+    uint64_t signal_mask;           /* rt_sigprocmask: kept, nothing delivered yet */
+    uint64_t altstack_base;         /* sigaltstack: recorded only */
+    uint64_t altstack_size;
+    uint64_t altstack_enabled;
+    uint64_t robust_list_head;      /* set_robust_list: recorded only */
+    char name[16];                  /* prctl(PR_SET_NAME) */
+};
+
+static inline struct linux_process_info *linux_process_info(void)
+{
+    return (struct linux_process_info *)LINUX_PROCESS_INFO;
+}
+
+static inline struct linux_thread_info *linux_thread_info(void)
+{
+    return (struct linux_thread_info *)((uintptr_t)tern_ipc_buffer() + LINUX_THREAD_INFO_OFFSET);
+}
+
+static inline struct linux_thread_state *linux_thread_state(void)
+{
+    return (struct linux_thread_state *)((uintptr_t)tern_ipc_buffer() + LINUX_THREAD_STATE_OFFSET);
+}
+
+static inline uint64_t linux_thread_id(void)
+{
+    return linux_thread_info()->tid;
+}
+
+/* A spinlock for state the threads of a process share. A holder never
+ * blocks in IPC, so a waiter only yields to let it finish. */
+struct linux_lock {
+    uint32_t held;
+};
+
+static inline void linux_lock(struct linux_lock *lock)
+{
+    while (__atomic_exchange_n(&lock->held, 1, __ATOMIC_ACQUIRE) != 0)
+        tern_yield();
+}
+
+static inline void linux_unlock(struct linux_lock *lock)
+{
+    __atomic_store_n(&lock->held, 0, __ATOMIC_RELEASE);
+}
+
+/* The generic timer's virtual counter, readable at EL0. */
+static inline uint64_t linux_counter_now(void)
+{
+    uint64_t ticks;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(ticks) : : "memory");
+    return ticks;
+}
+
+static inline uint64_t linux_counter_frequency(void)
+{
+    uint64_t frequency;
+    __asm__("mrs %0, cntfrq_el0" : "=r"(frequency));
+    return frequency;
+}
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * linux_syscall: the upcall entry's C half. Decodes the syscall number
+ * (x8) and arguments (x0..x5) as Linux's arm64 prototypes type them
+ * (an int argument is the low 32 bits of its register, sign-extended),
+ * and calls the implementation. Anything else is -ENOSYS, counted per
+ * number and listed on the kernel console when the process exits, so
+ * the missing calls are easy to find.
+ */
+#include <stddef.h>
+#include "frame.h"
+#include "personality.h"
+#include "syscall_numbers.h"
+#include "syscalls.h"
+#include "sys/print.h"
+
+_Static_assert(offsetof(struct linux_syscall_frame, x[1]) == LINUX_FRAME_X1, "frame layout");
+_Static_assert(offsetof(struct linux_syscall_frame, x[2]) == LINUX_FRAME_X2, "frame layout");
+_Static_assert(offsetof(struct linux_syscall_frame, x[30]) == LINUX_FRAME_X30, "frame layout");
+_Static_assert(offsetof(struct linux_syscall_frame, sp) == LINUX_FRAME_SP, "frame layout");
+_Static_assert(offsetof(struct linux_syscall_frame, pc) == LINUX_FRAME_PC, "frame layout");
+_Static_assert(offsetof(struct linux_syscall_frame, pstate) == LINUX_FRAME_PSTATE, "frame layout");
+_Static_assert(sizeof(struct linux_syscall_frame) == LINUX_FRAME_SIZE, "frame layout");
+_Static_assert(offsetof(struct tern_ipc_buffer, upcall_return_address) ==
+                   LINUX_IPC_UPCALL_RETURN_ADDRESS, "IPC buffer layout");
+_Static_assert(offsetof(struct tern_ipc_buffer, upcall_return_pstate) ==
+                   LINUX_IPC_UPCALL_RETURN_PSTATE, "IPC buffer layout");
+_Static_assert(TERN_SVC(TERN_SYS_UPCALL_RETURN) == LINUX_SVC_UPCALL_RETURN, "svc number");
+_Static_assert(LINUX_THREAD_INFO_OFFSET + sizeof(struct linux_thread_info) <=
+                   LINUX_THREAD_STATE_OFFSET, "thread state overlaps the thread info");
+_Static_assert(LINUX_THREAD_STATE_OFFSET + sizeof(struct linux_thread_state) <= 4096,
+               "thread state beyond the IPC buffer page");
+
+static uint32_t unknown_counts[LINUX_NR_LIMIT];
+static uint32_t unknown_beyond_limit;
+
+static int64_t unknown_syscall(uint64_t number)
+{
+    uint32_t *count = number < LINUX_NR_LIMIT ? &unknown_counts[number] : &unknown_beyond_limit;
+    __atomic_fetch_add(count, 1, __ATOMIC_RELAXED);
+    return -LINUX_ENOSYS;
+}
+
+void linux_report_unknown_syscalls(void)
+{
+    bool any = unknown_beyond_limit != 0;
+    for (unsigned number = 0; number < LINUX_NR_LIMIT && !any; number++)
+        any = unknown_counts[number] != 0;
+    if (!any)
+        return;
+    tern_printf("tern: pid %lu: unknown syscalls:", (unsigned long)linux_process_info()->pid);
+    for (unsigned number = 0; number < LINUX_NR_LIMIT; number++) {
+        if (unknown_counts[number] != 0)
+            tern_printf(" %ux%u", number, unknown_counts[number]);
+    }
+    if (unknown_beyond_limit != 0)
+        tern_printf(" >=%ux%u", LINUX_NR_LIMIT, unknown_beyond_limit);
+    tern_printf("\n");
+}
+
+/* Argument i as Linux's int, as a pointer, as a string. */
+#define INT(i)          ((int64_t)(int32_t)arguments[i])
+#define UINT(i)         ((uint64_t)(uint32_t)arguments[i])
+#define POINTER(type, i) ((type)(uintptr_t)arguments[i])
+#define PATH(i)         POINTER(const char *, i)
+
+static int64_t dispatch(uint64_t number, const uint64_t *arguments,
+                        const struct linux_syscall_frame *frame)
+{
+    const uint64_t *a = arguments;
+    switch (number) {
+    /* descriptors */
+    case LINUX_NR_dup: return sys_dup(INT(0));
+    case LINUX_NR_dup3: return sys_dup3(INT(0), INT(1), UINT(2));
+    case LINUX_NR_fcntl: return sys_fcntl(INT(0), INT(1), a[2]);
+    case LINUX_NR_close: return sys_close(INT(0));
+    /* files */
+    case LINUX_NR_openat: return sys_openat(INT(0), PATH(1), UINT(2), UINT(3));
+    case LINUX_NR_read: return sys_read(INT(0), a[1], a[2]);
+    case LINUX_NR_write: return sys_write(INT(0), a[1], a[2]);
+    case LINUX_NR_pread64: return sys_pread64(INT(0), a[1], a[2], (int64_t)a[3]);
+    case LINUX_NR_pwrite64: return sys_pwrite64(INT(0), a[1], a[2], (int64_t)a[3]);
+    case LINUX_NR_readv:
+        return sys_readv(INT(0), POINTER(const struct linux_iovec *, 1), INT(2));
+    case LINUX_NR_writev:
+        return sys_writev(INT(0), POINTER(const struct linux_iovec *, 1), INT(2));
+    case LINUX_NR_preadv:
+        return sys_preadv(INT(0), POINTER(const struct linux_iovec *, 1), INT(2), (int64_t)a[3]);
+    case LINUX_NR_pwritev:
+        return sys_pwritev(INT(0), POINTER(const struct linux_iovec *, 1), INT(2), (int64_t)a[3]);
+    case LINUX_NR_lseek: return sys_lseek(INT(0), (int64_t)a[1], UINT(2));
+    case LINUX_NR_getdents64: return sys_getdents64(INT(0), a[1], UINT(2));
+    case LINUX_NR_ioctl: return sys_ioctl(INT(0), UINT(1), a[2]);
+    case LINUX_NR_ftruncate: return sys_ftruncate(INT(0), (int64_t)a[1]);
+    case LINUX_NR_truncate: return sys_truncate(PATH(0), (int64_t)a[1]);
+    case LINUX_NR_fsync:
+    case LINUX_NR_fdatasync: return sys_fsync(INT(0));
+    /* the file system */
+    case LINUX_NR_fstat: return sys_fstat(INT(0), POINTER(struct linux_stat *, 1));
+    case LINUX_NR_newfstatat:
+        return sys_newfstatat(INT(0), PATH(1), POINTER(struct linux_stat *, 2), UINT(3));
+    case LINUX_NR_statx:
+        return sys_statx(INT(0), PATH(1), UINT(2), UINT(3), POINTER(struct linux_statx *, 4));
+    case LINUX_NR_mkdirat: return sys_mkdirat(INT(0), PATH(1), UINT(2));
+    case LINUX_NR_mknodat: return sys_mknodat(INT(0), PATH(1), UINT(2), UINT(3));
+    case LINUX_NR_unlinkat: return sys_unlinkat(INT(0), PATH(1), UINT(2));
+    case LINUX_NR_renameat: return sys_renameat(INT(0), PATH(1), INT(2), PATH(3));
+    case LINUX_NR_renameat2: return sys_renameat2(INT(0), PATH(1), INT(2), PATH(3), UINT(4));
+    case LINUX_NR_faccessat: return sys_faccessat(INT(0), PATH(1), UINT(2));
+    case LINUX_NR_faccessat2: return sys_faccessat2(INT(0), PATH(1), UINT(2), UINT(3));
+    case LINUX_NR_fchmodat: return sys_fchmodat(INT(0), PATH(1), UINT(2));
+    case LINUX_NR_fchmod: return sys_fchmod(INT(0), UINT(1));
+    case LINUX_NR_umask: return sys_umask(UINT(0));
+    case LINUX_NR_chdir: return sys_chdir(PATH(0));
+    case LINUX_NR_fchdir: return sys_fchdir(INT(0));
+    case LINUX_NR_getcwd: return sys_getcwd(a[0], a[1]);
+    /* processes and threads */
+    case LINUX_NR_clone: return sys_clone(a[0], a[1], a[2], a[3], a[4], frame);
+    case LINUX_NR_execve:
+        return sys_execve(PATH(0), POINTER(const char *const *, 1),
+                          POINTER(const char *const *, 2));
+    case LINUX_NR_exit: return sys_exit(INT(0));
+    case LINUX_NR_exit_group: return sys_exit_group(INT(0));
+    case LINUX_NR_wait4: return sys_wait4(INT(0), POINTER(int32_t *, 1), UINT(2), POINTER(void *, 3));
+    case LINUX_NR_waitid:
+        return sys_waitid(INT(0), INT(1), POINTER(void *, 2), UINT(3), POINTER(void *, 4));
+    case LINUX_NR_getpid: return sys_getpid();
+    case LINUX_NR_gettid: return sys_gettid();
+    case LINUX_NR_set_tid_address: return sys_set_tid_address(a[0]);
+    /* credentials, groups, sessions */
+    case LINUX_NR_getppid: return sys_getppid();
+    case LINUX_NR_getuid: return sys_getuid();
+    case LINUX_NR_geteuid: return sys_geteuid();
+    case LINUX_NR_getgid: return sys_getgid();
+    case LINUX_NR_getegid: return sys_getegid();
+    case LINUX_NR_getresuid:
+        return sys_getresuid(POINTER(uint32_t *, 0), POINTER(uint32_t *, 1), POINTER(uint32_t *, 2));
+    case LINUX_NR_getresgid:
+        return sys_getresgid(POINTER(uint32_t *, 0), POINTER(uint32_t *, 1), POINTER(uint32_t *, 2));
+    case LINUX_NR_setuid: return sys_setuid(UINT(0));
+    case LINUX_NR_setgid: return sys_setgid(UINT(0));
+    case LINUX_NR_setreuid: return sys_setreuid(UINT(0), UINT(1));
+    case LINUX_NR_setregid: return sys_setregid(UINT(0), UINT(1));
+    case LINUX_NR_setresuid: return sys_setresuid(UINT(0), UINT(1), UINT(2));
+    case LINUX_NR_setresgid: return sys_setresgid(UINT(0), UINT(1), UINT(2));
+    case LINUX_NR_getgroups: return sys_getgroups(INT(0), POINTER(uint32_t *, 1));
+    case LINUX_NR_setpgid: return sys_setpgid(INT(0), INT(1));
+    case LINUX_NR_getpgid: return sys_getpgid(INT(0));
+    case LINUX_NR_setsid: return sys_setsid();
+    case LINUX_NR_getsid: return sys_getsid(INT(0));
+    /* signals */
+    case LINUX_NR_kill: return sys_kill(INT(0), INT(1));
+    case LINUX_NR_tgkill: return sys_tgkill(INT(0), INT(1), INT(2));
+    case LINUX_NR_tkill: return sys_tkill(INT(0), INT(1));
+    case LINUX_NR_rt_sigaction:
+        return sys_rt_sigaction(INT(0), POINTER(const struct linux_sigaction *, 1),
+                                POINTER(struct linux_sigaction *, 2), a[3]);
+    case LINUX_NR_rt_sigprocmask:
+        return sys_rt_sigprocmask(INT(0), POINTER(const uint64_t *, 1), POINTER(uint64_t *, 2), a[3]);
+    case LINUX_NR_rt_sigpending: return sys_rt_sigpending(POINTER(uint64_t *, 0), a[1]);
+    case LINUX_NR_sigaltstack:
+        return sys_sigaltstack(POINTER(const struct linux_stack *, 0),
+                               POINTER(struct linux_stack *, 1));
+    /* memory */
+    case LINUX_NR_brk: return sys_brk(a[0]);
+    case LINUX_NR_mmap: return sys_mmap(a[0], a[1], UINT(2), UINT(3), INT(4), a[5]);
+    case LINUX_NR_munmap: return sys_munmap(a[0], a[1]);
+    case LINUX_NR_mprotect: return sys_mprotect(a[0], a[1], UINT(2));
+    case LINUX_NR_mremap: return sys_mremap(a[0], a[1], a[2], UINT(3), a[4]);
+    case LINUX_NR_madvise:
+    case LINUX_NR_msync: return sys_memory_hint(a[0]);
+    case LINUX_NR_mlock:
+    case LINUX_NR_munlock: return 0;
+    /* time */
+    case LINUX_NR_clock_gettime:
+        return sys_clock_gettime(INT(0), POINTER(struct linux_timespec *, 1));
+    case LINUX_NR_clock_getres:
+        return sys_clock_getres(INT(0), POINTER(struct linux_timespec *, 1));
+    case LINUX_NR_gettimeofday:
+        return sys_gettimeofday(POINTER(struct linux_timeval *, 0), POINTER(void *, 1));
+    case LINUX_NR_nanosleep:
+        return sys_nanosleep(POINTER(const struct linux_timespec *, 0),
+                             POINTER(struct linux_timespec *, 1));
+    case LINUX_NR_clock_nanosleep:
+        return sys_clock_nanosleep(INT(0), UINT(1), POINTER(const struct linux_timespec *, 2),
+                                   POINTER(struct linux_timespec *, 3));
+    case LINUX_NR_times: return sys_times(POINTER(int64_t *, 0));
+    case LINUX_NR_getrusage: return sys_getrusage(INT(0), POINTER(void *, 1));
+    /* futexes */
+    case LINUX_NR_futex:
+        return sys_futex(a[0], UINT(1), UINT(2), POINTER(const struct linux_timespec *, 3), a[4],
+                         UINT(5));
+    /* limits */
+    case LINUX_NR_prlimit64:
+        return sys_prlimit64(INT(0), UINT(1), POINTER(const struct linux_rlimit *, 2),
+                             POINTER(struct linux_rlimit *, 3));
+    case LINUX_NR_getrlimit: return sys_getrlimit(UINT(0), POINTER(struct linux_rlimit *, 1));
+    case LINUX_NR_setrlimit: return sys_setrlimit(UINT(0), POINTER(const struct linux_rlimit *, 1));
+    /* the system and this thread */
+    case LINUX_NR_uname: return sys_uname(POINTER(struct linux_utsname *, 0));
+    case LINUX_NR_getrandom: return sys_getrandom(POINTER(uint8_t *, 0), a[1], UINT(2));
+    case LINUX_NR_prctl: return sys_prctl(INT(0), a[1]);
+    case LINUX_NR_sched_yield: return sys_sched_yield();
+    case LINUX_NR_sched_getaffinity:
+        return sys_sched_getaffinity(INT(0), UINT(1), POINTER(uint64_t *, 2));
+    case LINUX_NR_membarrier: return sys_membarrier(INT(0), UINT(1), INT(2));
+    case LINUX_NR_set_robust_list: return sys_set_robust_list(a[0], a[1]);
+    default:
+        return unknown_syscall(number);
+    }
+}
+
+int64_t linux_syscall(struct linux_syscall_frame *frame)
+{
+    int64_t result = dispatch(frame->x[8], frame->x, frame);
+    /* The entry resumes the thread with the frame's registers; where it
+     * resumes is the IPC buffer's, so a handler that moved the pc (a
+     * future rt_sigreturn) is honoured too. */
+    struct tern_ipc_buffer *buffer = tern_ipc_buffer();
+    buffer->upcall_return_address = frame->pc;
+    buffer->upcall_return_pstate = frame->pstate;
+    return result;
+}

@@ -1,0 +1,154 @@
+/*
+ * The system call implementations, one file per area; syscall_table.c
+ * decodes x0..x5 into these. Each returns what Linux's syscall returns:
+ * a result >= 0 or -errno.
+ */
+#ifndef LINUX_SYSCALLS_H
+#define LINUX_SYSCALLS_H
+
+#include <stdint.h>
+#include "clock_math.h"
+#include "frame.h"
+#include "iovec.h"
+#include "statx.h"
+#include "sys/linux_abi.h"
+
+struct linux_rlimit;
+struct linux_sigaction;
+struct linux_stack;
+struct linux_timeval;
+struct linux_utsname;
+
+/* descriptors.c */
+int64_t sys_dup(int64_t fd);
+int64_t sys_dup3(int64_t old, int64_t new, uint64_t flags);
+int64_t sys_fcntl(int64_t fd, int64_t command, uint64_t argument);
+int64_t sys_close(int64_t fd);
+
+/* files.c */
+int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode);
+int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length);
+int64_t sys_write(int64_t fd, uint64_t buffer, uint64_t length);
+int64_t sys_pread64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offset);
+int64_t sys_pwrite64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offset);
+int64_t sys_readv(int64_t fd, const struct linux_iovec *iov, int64_t count);
+int64_t sys_writev(int64_t fd, const struct linux_iovec *iov, int64_t count);
+int64_t sys_preadv(int64_t fd, const struct linux_iovec *iov, int64_t count, int64_t offset);
+int64_t sys_pwritev(int64_t fd, const struct linux_iovec *iov, int64_t count, int64_t offset);
+int64_t sys_lseek(int64_t fd, int64_t offset, uint64_t whence);
+int64_t sys_getdents64(int64_t fd, uint64_t buffer, uint64_t length);
+int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument);
+int64_t sys_ftruncate(int64_t fd, int64_t length);
+int64_t sys_truncate(const char *path, int64_t length);
+int64_t sys_fsync(int64_t fd);
+
+/* filesystem.c */
+int64_t sys_fstat(int64_t fd, struct linux_stat *stat);
+int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat, uint64_t flags);
+int64_t sys_statx(int64_t dirfd, const char *path, uint64_t flags, uint64_t mask,
+                  struct linux_statx *statx);
+int64_t sys_mkdirat(int64_t dirfd, const char *path, uint64_t mode);
+int64_t sys_mknodat(int64_t dirfd, const char *path, uint64_t mode, uint64_t device);
+int64_t sys_unlinkat(int64_t dirfd, const char *path, uint64_t flags);
+int64_t sys_renameat(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                     const char *new_path);
+int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                      const char *new_path, uint64_t flags);
+int64_t sys_faccessat(int64_t dirfd, const char *path, uint64_t mode);
+int64_t sys_faccessat2(int64_t dirfd, const char *path, uint64_t mode, uint64_t flags);
+int64_t sys_fchmodat(int64_t dirfd, const char *path, uint64_t mode);
+int64_t sys_fchmod(int64_t fd, uint64_t mode);
+int64_t sys_umask(uint64_t mask);
+int64_t sys_chdir(const char *path);
+int64_t sys_fchdir(int64_t fd);
+int64_t sys_getcwd(uint64_t buffer, uint64_t size);
+
+/* process.c */
+int64_t sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t tls,
+                  uint64_t child_tid, const struct linux_syscall_frame *frame);
+int64_t sys_execve(const char *path, const char *const *argv, const char *const *envp);
+int64_t sys_exit(int64_t status);
+int64_t sys_exit_group(int64_t status);
+int64_t sys_wait4(int64_t pid, int32_t *status, uint64_t options, void *usage);
+int64_t sys_waitid(int64_t type, int64_t id, void *info, uint64_t options, void *usage);
+int64_t sys_getpid(void);
+int64_t sys_gettid(void);
+int64_t sys_set_tid_address(uint64_t address);
+
+/* identity.c */
+int64_t sys_getppid(void);
+int64_t sys_getuid(void);
+int64_t sys_geteuid(void);
+int64_t sys_getgid(void);
+int64_t sys_getegid(void);
+int64_t sys_getresuid(uint32_t *real, uint32_t *effective, uint32_t *saved);
+int64_t sys_getresgid(uint32_t *real, uint32_t *effective, uint32_t *saved);
+int64_t sys_setuid(uint64_t uid);
+int64_t sys_setgid(uint64_t gid);
+int64_t sys_setreuid(uint64_t real, uint64_t effective);
+int64_t sys_setregid(uint64_t real, uint64_t effective);
+int64_t sys_setresuid(uint64_t real, uint64_t effective, uint64_t saved);
+int64_t sys_setresgid(uint64_t real, uint64_t effective, uint64_t saved);
+int64_t sys_getgroups(int64_t size, uint32_t *list);
+int64_t sys_setpgid(int64_t pid, int64_t pgid);
+int64_t sys_getpgid(int64_t pid);
+int64_t sys_setsid(void);
+int64_t sys_getsid(int64_t pid);
+
+/* signals.c */
+int64_t sys_kill(int64_t pid, int64_t signal);
+int64_t sys_tgkill(int64_t tgid, int64_t tid, int64_t signal);
+int64_t sys_tkill(int64_t tid, int64_t signal);
+int64_t sys_rt_sigaction(int64_t signal, const struct linux_sigaction *action,
+                         struct linux_sigaction *old_action, uint64_t set_size);
+int64_t sys_rt_sigprocmask(int64_t how, const uint64_t *set, uint64_t *old_set, uint64_t set_size);
+int64_t sys_rt_sigpending(uint64_t *set, uint64_t set_size);
+int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
+
+/* memory.c */
+int64_t sys_brk(uint64_t address);
+int64_t sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_t flags,
+                 int64_t fd, uint64_t offset);
+int64_t sys_munmap(uint64_t address, uint64_t length);
+int64_t sys_mprotect(uint64_t address, uint64_t length, uint64_t protection);
+int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, uint64_t flags,
+                   uint64_t new_address);
+int64_t sys_memory_hint(uint64_t address);
+
+/* time.c */
+int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time);
+int64_t sys_clock_getres(int64_t clock, struct linux_timespec *resolution);
+int64_t sys_gettimeofday(struct linux_timeval *time, void *zone);
+int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
+                            struct linux_timespec *remaining);
+int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining);
+int64_t sys_times(int64_t *counts);
+int64_t sys_getrusage(int64_t who, void *usage);
+
+/* futex.c */
+int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
+                  const struct linux_timespec *timeout, uint64_t address2, uint64_t value3);
+/* FUTEX_WAKE of count waiters on a word, keyed as a shared futex (what
+ * Linux does for clear_child_tid at thread exit). */
+int64_t linux_futex_wake_any(uint64_t address, uint64_t count);
+
+/* limits.c */
+int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,
+                      struct linux_rlimit *old_limit);
+int64_t sys_getrlimit(uint64_t resource, struct linux_rlimit *limit);
+int64_t sys_setrlimit(uint64_t resource, const struct linux_rlimit *limit);
+
+/* system.c */
+int64_t sys_uname(struct linux_utsname *name);
+int64_t sys_getrandom(uint8_t *buffer, uint64_t length, uint64_t flags);
+int64_t sys_prctl(uint64_t option, uint64_t argument);
+int64_t sys_sched_yield(void);
+int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask);
+int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu);
+int64_t sys_set_robust_list(uint64_t head, uint64_t length);
+
+/* syscall_table.c: prints the unknown system calls this process made, if
+ * any, on the kernel console (at exit_group). */
+void linux_report_unknown_syscalls(void);
+
+#endif

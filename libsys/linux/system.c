@@ -1,0 +1,146 @@
+/*
+ * What a process asks about the system and its own thread: uname,
+ * getrandom, prctl names, scheduling, membarrier, the robust list.
+ */
+#include "personality.h"
+#include "syscalls.h"
+#include "sys/linux_abi.h"
+
+#define UTS_FIELD 65
+
+struct linux_utsname {
+    char sysname[UTS_FIELD];
+    char nodename[UTS_FIELD];
+    char release[UTS_FIELD];
+    char version[UTS_FIELD];
+    char machine[UTS_FIELD];
+    char domainname[UTS_FIELD];
+};
+
+static void copy_field(char *field, const char *text)
+{
+    __builtin_memset(field, 0, UTS_FIELD);
+    for (unsigned i = 0; text[i] != 0 && i < UTS_FIELD - 1; i++)
+        field[i] = text[i];
+}
+
+int64_t sys_uname(struct linux_utsname *name)
+{
+    if (name == 0)
+        return -LINUX_EFAULT;
+    copy_field(name->sysname, "Linux");
+    copy_field(name->nodename, "tern");
+    copy_field(name->release, "6.1.0-tern");
+    copy_field(name->version, "#1 SMP tern");
+    copy_field(name->machine, "aarch64");
+    copy_field(name->domainname, "(none)");
+    return 0;
+}
+
+/* getrandom: xorshift64* seeded from the counter. Not cryptographic: a
+ * stand-in until there is an entropy source. */
+#define GRND_NONBLOCK   1
+#define GRND_RANDOM     2
+#define GRND_INSECURE   4
+#define GETRANDOM_LIMIT 33554431    /* Linux returns at most this per call */
+
+static uint64_t random_state;
+
+static uint64_t next_random(void)
+{
+    uint64_t state = __atomic_load_n(&random_state, __ATOMIC_RELAXED);
+    if (state == 0)
+        state = linux_counter_now() | 1;
+    state ^= linux_counter_now() << 17;
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    if (state == 0)
+        state = 0x9e3779b97f4a7c15ULL;
+    __atomic_store_n(&random_state, state, __ATOMIC_RELAXED);
+    return state * 0x2545f4914f6cdd1dULL;
+}
+
+int64_t sys_getrandom(uint8_t *buffer, uint64_t length, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+        return -LINUX_EINVAL;
+    if ((flags & GRND_INSECURE) && (flags & GRND_RANDOM))
+        return -LINUX_EINVAL;
+    if (length > GETRANDOM_LIMIT)
+        length = GETRANDOM_LIMIT;
+    if (length > 0 && buffer == 0)
+        return -LINUX_EFAULT;
+    for (uint64_t done = 0; done < length; done += 8) {
+        uint64_t value = next_random();
+        for (unsigned i = 0; i < 8 && done + i < length; i++)
+            buffer[done + i] = (uint8_t)(value >> (8 * i));
+    }
+    return (int64_t)length;
+}
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+int64_t sys_prctl(uint64_t option, uint64_t argument)
+{
+    char *name = linux_thread_state()->name;
+    switch (option) {
+    case PR_SET_NAME: {
+        const char *new_name = (const char *)(uintptr_t)argument;
+        if (new_name == 0)
+            return -LINUX_EFAULT;
+        unsigned i = 0;
+        for (; i < 15 && new_name[i] != 0; i++)
+            name[i] = new_name[i];
+        for (; i < 16; i++)
+            name[i] = 0;
+        return 0;
+    }
+    case PR_GET_NAME:
+        if (argument == 0)
+            return -LINUX_EFAULT;
+        __builtin_memcpy((void *)(uintptr_t)argument, name, 16);
+        return 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
+int64_t sys_sched_yield(void)
+{
+    tern_yield();
+    return 0;
+}
+
+/* The CPU count is not visible here: report cores 0-3, the most a tern
+ * system runs on. */
+#define AFFINITY_MASK   0xfULL
+#define AFFINITY_SIZE   8
+
+int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask)
+{
+    (void)pid;
+    if (size < AFFINITY_SIZE || (size & (AFFINITY_SIZE - 1)))
+        return -LINUX_EINVAL;
+    if (mask == 0)
+        return -LINUX_EFAULT;
+    *mask = AFFINITY_MASK;
+    return AFFINITY_SIZE;
+}
+
+int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu)
+{
+    return tern_membarrier(command, flags, (int32_t)cpu);
+}
+
+/* The robust list is recorded, not walked at thread death yet. */
+#define ROBUST_LIST_HEAD_SIZE 24
+
+int64_t sys_set_robust_list(uint64_t head, uint64_t length)
+{
+    if (length != ROBUST_LIST_HEAD_SIZE)
+        return -LINUX_EINVAL;
+    linux_thread_state()->robust_list_head = head;
+    return 0;
+}

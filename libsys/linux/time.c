@@ -1,0 +1,168 @@
+/*
+ * Clocks and sleeping, from the generic timer's virtual counter
+ * (CNTVCT_EL0, CNTFRQ_EL0), which EL0 may read: no server involved.
+ *
+ * Every clock counts from boot: CLOCK_REALTIME equals CLOCK_MONOTONIC
+ * until something sets the time of day, and the CPU-time clocks report
+ * elapsed time, not time on a CPU. A sleep arms this thread's
+ * notification with the kernel's timeout (a deadline in counter ticks)
+ * and waits on it; the kernel checks deadlines at each 10 ms tick, so
+ * sleeps end up to one tick late.
+ */
+#include "clock_math.h"
+#include "personality.h"
+#include "syscalls.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+
+#define CLOCK_REALTIME              0
+#define CLOCK_MONOTONIC             1
+#define CLOCK_PROCESS_CPUTIME_ID    2
+#define CLOCK_THREAD_CPUTIME_ID     3
+#define CLOCK_MONOTONIC_RAW         4
+#define CLOCK_REALTIME_COARSE       5
+#define CLOCK_MONOTONIC_COARSE      6
+#define CLOCK_BOOTTIME              7
+#define CLOCK_TAI                   11
+#define TIMER_ABSTIME               1
+#define LINUX_EOPNOTSUPP            95
+/* Debian's kernel ticks at 250 Hz: what it reports for the coarse clocks. */
+#define COARSE_RESOLUTION_NS        4000000
+
+static bool clock_is_known(int64_t clock)
+{
+    switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_TAI:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static struct linux_timespec now(void)
+{
+    return ticks_to_timespec(linux_counter_now(), linux_counter_frequency());
+}
+
+int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time)
+{
+    if (!clock_is_known((int32_t)clock))
+        return -LINUX_EINVAL;
+    if (time == 0)
+        return -LINUX_EFAULT;
+    *time = now();
+    return 0;
+}
+
+int64_t sys_clock_getres(int64_t clock, struct linux_timespec *resolution)
+{
+    if (!clock_is_known((int32_t)clock))
+        return -LINUX_EINVAL;
+    if (resolution != 0) {
+        bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
+        resolution->seconds = 0;
+        resolution->nanoseconds = coarse ? COARSE_RESOLUTION_NS : 1;
+    }
+    return 0;
+}
+
+struct linux_timeval {
+    int64_t seconds;
+    int64_t microseconds;
+};
+
+int64_t sys_gettimeofday(struct linux_timeval *time, void *zone)
+{
+    if (time != 0) {
+        struct linux_timespec current = now();
+        time->seconds = current.seconds;
+        time->microseconds = current.nanoseconds / 1000;
+    }
+    if (zone != 0)
+        __builtin_memset(zone, 0, 8);      /* struct timezone: UTC, no DST */
+    return 0;
+}
+
+/* Blocks this thread until the counter reaches deadline. */
+static void sleep_until(uint64_t deadline)
+{
+    uint64_t notification =
+        linux_thread_notification_slot((unsigned)linux_thread_info()->area);
+    /* A word left from an earlier timeout could end the wait early: the
+     * loop checks the counter itself. */
+    while (linux_counter_now() < deadline) {
+        if (tern_notification_set_timeout(notification, deadline, 1) != TERN_OK) {
+            tern_yield();
+            continue;
+        }
+        uint64_t word;
+        tern_wait(notification, &word);
+    }
+}
+
+int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
+                            struct linux_timespec *remaining)
+{
+    (void)remaining;    /* only an interrupted sleep writes it: none is, yet */
+    switch ((int32_t)clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_MONOTONIC:
+    case CLOCK_BOOTTIME:
+    case CLOCK_TAI:
+    case CLOCK_PROCESS_CPUTIME_ID:
+        break;
+    case CLOCK_THREAD_CPUTIME_ID:
+        return -LINUX_EINVAL;
+    default:
+        return clock_is_known((int32_t)clock) ? -LINUX_EOPNOTSUPP : -LINUX_EINVAL;
+    }
+    if (request == 0)
+        return -LINUX_EFAULT;
+    if (!timespec_is_valid(request))
+        return -LINUX_EINVAL;
+    uint64_t frequency = linux_counter_frequency();
+    uint64_t ticks = timespec_to_ticks(request, frequency);
+    uint64_t deadline = (flags & TIMER_ABSTIME) ? ticks : deadline_after(linux_counter_now(), ticks);
+    sleep_until(deadline);
+    return 0;
+}
+
+int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining)
+{
+    return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, request, remaining);
+}
+
+/* struct tms: user, system, children's user and system time in clock
+ * ticks (USER_HZ = 100). No CPU time is accounted yet: all zero. */
+#define USER_HZ 100
+
+int64_t sys_times(int64_t *counts)
+{
+    if (counts != 0)
+        __builtin_memset(counts, 0, 4 * sizeof(int64_t));
+    return (int64_t)(linux_counter_now() / (linux_counter_frequency() / USER_HZ));
+}
+
+#define RUSAGE_SELF     0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD   1
+#define RUSAGE_SIZE     144
+
+int64_t sys_getrusage(int64_t who, void *usage)
+{
+    if ((int32_t)who != RUSAGE_SELF && (int32_t)who != RUSAGE_CHILDREN &&
+        (int32_t)who != RUSAGE_THREAD)
+        return -LINUX_EINVAL;
+    if (usage == 0)
+        return -LINUX_EFAULT;
+    __builtin_memset(usage, 0, RUSAGE_SIZE);
+    return 0;
+}

@@ -1,0 +1,255 @@
+/*
+ * Futex wait queues: a fixed pool of waiters, linked into hash buckets in
+ * arrival order. See core.h for what each operation promises.
+ */
+#include "core.h"
+
+#include "sys/linux_abi.h"
+
+void futex_table_init(struct futex_table *table, struct futex_waiter *pool, unsigned pool_size)
+{
+    *table = (struct futex_table){ .pool = pool, .pool_size = pool_size };
+    for (unsigned i = pool_size; i-- > 0;) {
+        pool[i] = (struct futex_waiter){ .next = table->free_waiters };
+        table->free_waiters = &pool[i];
+    }
+}
+
+struct futex_key futex_key_of(uint64_t pid, uint64_t key, uint64_t address)
+{
+    if (key != 0)
+        return (struct futex_key){ .shared = true, .pid = 0, .word = key };
+    return (struct futex_key){ .shared = false, .pid = pid, .word = address };
+}
+
+static bool keys_equal(struct futex_key a, struct futex_key b)
+{
+    return a.shared == b.shared && a.pid == b.pid && a.word == b.word;
+}
+
+/* Addresses are 4-byte aligned and keys may be too, so mix every bit in
+ * before taking the bucket (a 64-bit finalizer in the style of MurmurHash3). */
+static struct futex_bucket *bucket_of(struct futex_table *table, struct futex_key key)
+{
+    uint64_t mixed = key.word ^ (key.pid * 0x9e3779b97f4a7c15ULL) ^ (key.shared ? 1 : 0);
+    mixed ^= mixed >> 33;
+    mixed *= 0xff51afd7ed558ccdULL;
+    mixed ^= mixed >> 33;
+    mixed *= 0xc4ceb9fe1a85ec53ULL;
+    mixed ^= mixed >> 33;
+    return &table->buckets[mixed % FUTEX_BUCKET_COUNT];
+}
+
+static void bucket_append(struct futex_bucket *bucket, struct futex_waiter *waiter)
+{
+    waiter->next = 0;
+    waiter->previous = bucket->last;
+    if (bucket->last)
+        bucket->last->next = waiter;
+    else
+        bucket->first = waiter;
+    bucket->last = waiter;
+}
+
+static void bucket_remove(struct futex_bucket *bucket, struct futex_waiter *waiter)
+{
+    if (waiter->previous)
+        waiter->previous->next = waiter->next;
+    else
+        bucket->first = waiter->next;
+    if (waiter->next)
+        waiter->next->previous = waiter->previous;
+    else
+        bucket->last = waiter->previous;
+    waiter->next = 0;
+    waiter->previous = 0;
+}
+
+/* Takes the waiter out of its queue and back into the free list; returns
+ * its handle, which is the caller's to answer or release. */
+static uint64_t forget_waiter(struct futex_table *table, struct futex_waiter *waiter)
+{
+    uint64_t handle = waiter->handle;
+    bucket_remove(bucket_of(table, waiter->key), waiter);
+    waiter->queued = false;
+    waiter->next = table->free_waiters;
+    table->free_waiters = waiter;
+    table->waiter_count--;
+    return handle;
+}
+
+static bool is_aligned(uint64_t address)
+{
+    return address % sizeof(uint32_t) == 0;
+}
+
+int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *request,
+                   uint64_t now, futex_read_word_function *read_word, void *context)
+{
+    if (request->bitset == 0 || !is_aligned(request->address))
+        return -LINUX_EINVAL;
+    uint32_t value;
+    int error = read_word(context, &value);
+    if (error)
+        return error;
+    if (value != request->expected)
+        return -LINUX_EAGAIN;
+    if (request->deadline != 0 && request->deadline <= now)
+        return -LINUX_ETIMEDOUT;
+    struct futex_waiter *waiter = table->free_waiters;
+    if (!waiter)
+        return -LINUX_ENOMEM;
+    table->free_waiters = waiter->next;
+    *waiter = (struct futex_waiter){
+        .key = futex_key_of(request->pid, request->key, request->address),
+        .pid = request->pid,
+        .handle = request->handle,
+        .deadline = request->deadline,
+        .sequence = table->next_sequence++,
+        .bitset = request->bitset,
+        .queued = true,
+    };
+    bucket_append(bucket_of(table, waiter->key), waiter);
+    table->waiter_count++;
+    return FUTEX_QUEUED;
+}
+
+int64_t futex_wake(struct futex_table *table, const struct futex_wake_request *request,
+                   futex_answer_function *answer, void *context)
+{
+    if (request->bitset == 0 || !is_aligned(request->address))
+        return -LINUX_EINVAL;
+    /* Linux stops after the waiter that reaches count, so a count of 0
+     * or less still wakes one. */
+    int64_t limit = request->count > 0 ? request->count : 1;
+    struct futex_key key = futex_key_of(request->pid, request->key, request->address);
+    struct futex_bucket *bucket = bucket_of(table, key);
+    int64_t woken = 0;
+    struct futex_waiter *next;
+    for (struct futex_waiter *waiter = bucket->first; waiter && woken < limit; waiter = next) {
+        next = waiter->next;
+        if (!keys_equal(waiter->key, key) || !(waiter->bitset & request->bitset))
+            continue;
+        if (answer(context, forget_waiter(table, waiter), 0))
+            woken++;
+    }
+    return woken;
+}
+
+int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_request *request,
+                      futex_read_word_function *read_word, futex_answer_function *answer,
+                      void *context)
+{
+    if (request->wake_count < 0 || request->requeue_count < 0)
+        return -LINUX_EINVAL;
+    if (!is_aligned(request->address) || !is_aligned(request->address2))
+        return -LINUX_EINVAL;
+    if (request->compare) {
+        uint32_t value;
+        int error = read_word(context, &value);
+        if (error)
+            return error;
+        if (value != request->expected)
+            return -LINUX_EAGAIN;
+    }
+    struct futex_key from = futex_key_of(request->pid, request->key, request->address);
+    struct futex_key to = futex_key_of(request->pid, request->key2, request->address2);
+    struct futex_bucket *bucket = bucket_of(table, from);
+    /* Waiters to requeue are gathered first: appended at once, they could
+     * land in the bucket being scanned and be met again. */
+    struct futex_bucket moving = { 0 };
+    int64_t woken = 0, requeued = 0;
+    struct futex_waiter *next;
+    for (struct futex_waiter *waiter = bucket->first; waiter; waiter = next) {
+        next = waiter->next;
+        if (woken >= request->wake_count && requeued >= request->requeue_count)
+            break;
+        if (!keys_equal(waiter->key, from))
+            continue;
+        if (woken < request->wake_count) {
+            if (answer(context, forget_waiter(table, waiter), 0))
+                woken++;
+            continue;
+        }
+        bucket_remove(bucket, waiter);
+        bucket_append(&moving, waiter);
+        requeued++;
+    }
+    for (struct futex_waiter *waiter = moving.first; waiter; waiter = next) {
+        next = waiter->next;
+        waiter->key = to;
+        bucket_append(bucket_of(table, to), waiter);
+    }
+    return woken + requeued;
+}
+
+/* The queued waiter with the earliest deadline at or before limit (ties:
+ * the first to arrive), or none. */
+static struct futex_waiter *earliest_waiter(const struct futex_table *table, uint64_t limit)
+{
+    struct futex_waiter *earliest = 0;
+    for (unsigned i = 0; i < table->pool_size; i++) {
+        struct futex_waiter *waiter = &table->pool[i];
+        if (!waiter->queued || waiter->deadline == 0 || waiter->deadline > limit)
+            continue;
+        if (!earliest || waiter->deadline < earliest->deadline ||
+            (waiter->deadline == earliest->deadline && waiter->sequence < earliest->sequence))
+            earliest = waiter;
+    }
+    return earliest;
+}
+
+uint64_t futex_expire(struct futex_table *table, uint64_t now, futex_answer_function *answer,
+                      void *context)
+{
+    struct futex_waiter *waiter;
+    while ((waiter = earliest_waiter(table, now)) != 0)
+        answer(context, forget_waiter(table, waiter), -LINUX_ETIMEDOUT);
+    return futex_earliest_deadline(table);
+}
+
+uint64_t futex_earliest_deadline(const struct futex_table *table)
+{
+    struct futex_waiter *waiter = earliest_waiter(table, UINT64_MAX);
+    return waiter ? waiter->deadline : 0;
+}
+
+bool futex_cancel(struct futex_table *table, uint64_t handle)
+{
+    for (unsigned i = 0; i < table->pool_size; i++) {
+        struct futex_waiter *waiter = &table->pool[i];
+        if (waiter->queued && waiter->handle == handle) {
+            forget_waiter(table, waiter);
+            return true;
+        }
+    }
+    return false;
+}
+
+unsigned futex_cancel_selected(struct futex_table *table, futex_select_function *select,
+                               void *context)
+{
+    unsigned cancelled = 0;
+    for (unsigned i = 0; i < table->pool_size; i++) {
+        struct futex_waiter *waiter = &table->pool[i];
+        if (waiter->queued && select(context, waiter->handle)) {
+            forget_waiter(table, waiter);
+            cancelled++;
+        }
+    }
+    return cancelled;
+}
+
+unsigned futex_cancel_process(struct futex_table *table, uint64_t pid,
+                              void (*release)(void *context, uint64_t handle), void *context)
+{
+    unsigned cancelled = 0;
+    for (unsigned i = 0; i < table->pool_size; i++) {
+        struct futex_waiter *waiter = &table->pool[i];
+        if (waiter->queued && waiter->pid == pid) {
+            release(context, forget_waiter(table, waiter));
+            cancelled++;
+        }
+    }
+    return cancelled;
+}

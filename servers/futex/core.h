@@ -1,0 +1,165 @@
+/*
+ * The futex server's state machine: wait queues in a hash table, with no
+ * IPC in it (main.c binds it to the protocol of sys/protocol/futex.h).
+ *
+ * A waiter is a blocked FUTEX_WAIT: an opaque handle (for the server, the
+ * reply object its caller is bound to), the futex it waits on, its bitset
+ * and its deadline. Waiters come from a fixed pool the server sizes, so
+ * memory is bounded: a FUTEX_WAIT that finds the pool empty fails with
+ * -ENOMEM (Linux cannot run out this way; it is the nearest errno).
+ *
+ * Futexes are named as Linux names them: a private futex by (pid,
+ * address), so equal addresses in two processes never meet; a shared one
+ * by the key procmgr computed for the physical word, the same in every
+ * process, with the address left out. The two kinds never match each
+ * other.
+ *
+ * The core never touches client memory or answers a caller itself: it
+ * reads the futex word and lets waiters go through the callbacks below,
+ * so the compare and the queueing happen in one step against every wake
+ * (the server is single-threaded).
+ */
+#ifndef SERVERS_FUTEX_CORE_H
+#define SERVERS_FUTEX_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Reads the 32-bit word of the request being decided into *value:
+ * returns 0, or -LINUX_EFAULT when the word cannot be read. */
+typedef int futex_read_word_function(void *context, uint32_t *value);
+
+/* Answers a waiter that leaves the table with result (0 woken,
+ * -LINUX_ETIMEDOUT ...); the handle is the server's again afterwards.
+ * Returns whether its caller was still waiting: a waiter whose caller
+ * vanished was never woken, so it is not counted. */
+typedef bool futex_answer_function(void *context, uint64_t handle, int64_t result);
+
+/* Says whether a waiter should be cancelled (and, if so, takes its handle
+ * back: the table forgets it without answering). */
+typedef bool futex_select_function(void *context, uint64_t handle);
+
+struct futex_key {
+    bool shared;
+    uint64_t pid;               /* private: the process; shared: 0 */
+    uint64_t word;              /* private: the address; shared: procmgr's key */
+};
+
+struct futex_waiter {
+    struct futex_waiter *next;      /* in its bucket, or in the free list */
+    struct futex_waiter *previous;  /* in its bucket */
+    struct futex_key key;
+    uint64_t pid;                   /* whose thread waits, for either kind */
+    uint64_t handle;
+    uint64_t deadline;              /* CNTVCT ticks, 0: none */
+    uint64_t sequence;              /* arrival order, to break deadline ties */
+    uint32_t bitset;
+    bool queued;
+};
+
+#define FUTEX_BUCKET_COUNT 128
+
+/* Waiters of every futex that hashes to the bucket, oldest first: FIFO
+ * per futex falls out of scanning in order. */
+struct futex_bucket {
+    struct futex_waiter *first;
+    struct futex_waiter *last;
+};
+
+struct futex_table {
+    struct futex_bucket buckets[FUTEX_BUCKET_COUNT];
+    struct futex_waiter *pool;
+    unsigned pool_size;
+    struct futex_waiter *free_waiters;
+    unsigned waiter_count;
+    uint64_t next_sequence;
+};
+
+/* FUTEX_WAIT registers and the caller's identity. key 0: private. */
+struct futex_wait_request {
+    uint64_t pid;
+    uint64_t key;
+    uint64_t address;
+    uint32_t expected;
+    uint64_t deadline;
+    uint32_t bitset;
+    uint64_t handle;
+};
+
+struct futex_wake_request {
+    uint64_t pid;
+    uint64_t key;
+    uint64_t address;
+    int32_t count;              /* Linux's int: 0 or less still wakes one */
+    uint32_t bitset;
+};
+
+struct futex_requeue_request {
+    uint64_t pid;
+    uint64_t key;
+    uint64_t address;
+    int32_t wake_count;
+    int32_t requeue_count;
+    uint64_t key2;
+    uint64_t address2;
+    bool compare;               /* FUTEX_CMP_REQUEUE: the word must hold expected */
+    uint32_t expected;
+};
+
+/* What futex_wait returns when the caller now waits (its handle is the
+ * table's until it is answered or cancelled). */
+#define FUTEX_QUEUED 1
+
+/* pool[0..pool_size) becomes the table's supply of waiters. */
+void futex_table_init(struct futex_table *table, struct futex_waiter *pool, unsigned pool_size);
+
+/* The name of the futex at address for pid, given the key register. */
+struct futex_key futex_key_of(uint64_t pid, uint64_t key, uint64_t address);
+
+/* FUTEX_WAIT: FUTEX_QUEUED, or the answer now: -EINVAL (bitset 0,
+ * address not 4-byte aligned), the read's -EFAULT, -EAGAIN (the word is
+ * not expected), -ETIMEDOUT (the deadline is at or before now), -ENOMEM
+ * (no free waiter). */
+int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *request,
+                   uint64_t now, futex_read_word_function *read_word, void *context);
+
+/* FUTEX_WAKE: answers 0 to up to count waiters of the futex whose bitset
+ * meets the request's, oldest first; returns how many were woken, or
+ * -EINVAL (bitset 0, unaligned address). */
+int64_t futex_wake(struct futex_table *table, const struct futex_wake_request *request,
+                   futex_answer_function *answer, void *context);
+
+/* FUTEX_REQUEUE / FUTEX_CMP_REQUEUE: wakes up to wake_count waiters of
+ * the first futex (any bitset), then moves up to requeue_count of the
+ * rest, in order, to the back of the second futex's queue. Returns woken
+ * + requeued (Linux returns that for both operations), or -EINVAL
+ * (negative count, unaligned address), the read's -EFAULT, -EAGAIN (with
+ * compare, the word is not expected). */
+int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_request *request,
+                      futex_read_word_function *read_word, futex_answer_function *answer,
+                      void *context);
+
+/* Answers -ETIMEDOUT to every waiter whose deadline is at or before now,
+ * earliest deadline first (ties in arrival order). Returns the earliest
+ * deadline still pending, 0 for none. */
+uint64_t futex_expire(struct futex_table *table, uint64_t now, futex_answer_function *answer,
+                      void *context);
+
+/* The earliest deadline of any waiter, 0 for none. */
+uint64_t futex_earliest_deadline(const struct futex_table *table);
+
+/* Takes the waiter with handle out of the table without answering it;
+ * returns whether there was one. The interruption hook: whoever cancels
+ * a wait (a signal) answers the handle itself, with -EINTR. */
+bool futex_cancel(struct futex_table *table, uint64_t handle);
+
+/* Cancels every waiter for which select says so; returns how many. */
+unsigned futex_cancel_selected(struct futex_table *table, futex_select_function *select,
+                               void *context);
+
+/* Cancels every waiter of process pid (it died), private or shared,
+ * handing each handle to release; returns how many. */
+unsigned futex_cancel_process(struct futex_table *table, uint64_t pid,
+                              void (*release)(void *context, uint64_t handle), void *context);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * init, the root task: it starts the servers from the boot archive, gives
+ * each the capabilities its work needs and no more, asks procmgr to run
+ * the first program, and powers the machine off when that program ends.
+ *
+ *   vfs      the archive's frames (mapped read-only), its endpoint, memory
+ *            for file data
+ *   futex    its endpoint, a notification for timeouts, a little memory
+ *   procmgr  its endpoint, the vfs and futex endpoints (to mint per-process
+ *            capabilities), and the rest of memory for processes
+ *
+ * The first program and its arguments come from the archive's file
+ * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
+ * else INIT_DEFAULT_COMMAND. init prints "\033]tern-start\007" before it
+ * starts and "\033]tern-exit;STATUS\007" (STATUS as wait4 reports it) when
+ * it has exited, so a runner can tell the program's output from the
+ * machine's (tools/exec-output), and powers off.
+ */
+#include "native_program.h"
+#include "sys/cpio.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/print.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/futex.h"
+#include "sys/protocol/procmgr.h"
+#include "sys/protocol/vfs.h"
+#include "sys/runtime.h"
+#include "sys/syscall.h"
+
+#define INIT_COMMAND_FILE       "etc/tern/command"
+#define INIT_DEFAULT_COMMAND    "/bin/hello"
+#define SERVER_PRIORITY         200
+#define SERVER_CNODE_BITS       12
+#define PROCMGR_CNODE_BITS      17
+#define VFS_MEMORY_BITS         25      /* 32 MiB of file data in /tmp */
+#define FUTEX_MEMORY_BITS       20
+#define CNODE_DEPTH             64
+#define COMMAND_MAX             4096
+
+static uint64_t slot_bitmap[(1 << TERN_ROOT_CNODE_BITS) / 64];
+static struct slot_allocator slots;
+static struct untyped_pool untyped;
+static struct memory memory;
+
+static char command[COMMAND_MAX];
+static const char environment[] = "PATH=/bin:/usr/bin\0HOME=/\0TERM=linux";
+#define ENVIRONMENT_COUNT 3
+
+static uint64_t length_within(const char *text, uint64_t limit)
+{
+    uint64_t length = 0;
+    while (length < limit && text[length])
+        length++;
+    return length;
+}
+
+/* An endpoint and a notification bound to the server's thread, in the
+ * server's fixed slots; the endpoint's slot in init is returned. */
+static uint64_t give_endpoint(struct native_program *server)
+{
+    uint64_t endpoint = memory_new_object(&memory, TERN_OBJECT_ENDPOINT, 0);
+    uint64_t notification = memory_new_object(&memory, TERN_OBJECT_NOTIFICATION, 0);
+    if (!endpoint || !notification
+        || !native_program_give(server, SERVER_SLOT_ENDPOINT, endpoint, TERN_RIGHTS_ALL, 0)
+        || !native_program_give(server, SERVER_SLOT_NOTIFICATION, notification,
+                                TERN_RIGHTS_ALL, SERVER_TIMER_BADGE)
+        || tern_tcb_bind_notification(server->tcb, notification) != TERN_OK) {
+        tern_printf("init: cannot make the endpoint of %s\n", server->name);
+        return 0;
+    }
+    return endpoint;
+}
+
+static void copy_facts(struct native_program *server, const struct tern_boot_info *info)
+{
+    server->boot_info->cpu_count = info->cpu_count;
+    server->boot_info->timer_frequency = info->timer_frequency;
+    server->boot_info->timer_irq = info->timer_irq;
+}
+
+/* The command line: path and arguments, NUL-separated, as PROC_SPAWN's
+ * block wants them (path, then argv with argv[0] = path). Returns the
+ * block's length and sets *argc. */
+static uint64_t read_command(const struct tern_boot_info *info, unsigned *argc)
+{
+    struct cpio_entry file;
+    const char *text = INIT_DEFAULT_COMMAND;
+    uint64_t length = strlen(INIT_DEFAULT_COMMAND) + 1;
+    if (cpio_find_file((const void *)info->boot_archive, info->boot_archive_size,
+                       INIT_COMMAND_FILE, &file) && file.size > 0 && file.size < COMMAND_MAX / 2) {
+        text = file.data;
+        length = file.size;
+    }
+    /* The path first, then the arguments from argv[0] on. */
+    uint64_t path_length = length_within(text, length);
+    memcpy(command, text, path_length);
+    command[path_length] = '\0';
+    memcpy(command + path_length + 1, text, length);
+    uint64_t total = path_length + 1 + length;
+    if (command[total - 1] != '\0')
+        command[total++] = '\0';
+    *argc = 0;
+    for (uint64_t i = path_length + 1; i < total; i++)
+        if (command[i] == '\0')
+            (*argc)++;
+    memcpy(command + total, environment, sizeof environment);
+    return total + sizeof environment;
+}
+
+/* Hand every untyped capability init has not touched to procmgr; init
+ * keeps the rest of those it made objects from. */
+static void give_remaining_memory(struct native_program *procmgr)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < untyped.count; i++) {
+        if (untyped.untyped[i].used)
+            untyped.untyped[kept++] = untyped.untyped[i];
+        else
+            native_program_move_untyped(procmgr, untyped.untyped[i].slot,
+                                        untyped.untyped[i].size_bits);
+    }
+    untyped.count = kept;
+}
+
+/* Map the archive's frames into vfs's address space (copies: init keeps
+ * its own mapping). */
+static bool hand_archive_to_vfs(struct native_program *vfs, const struct tern_boot_info *info)
+{
+    for (uint64_t i = 0; i < info->boot_archive_frames_count; i++) {
+        uint64_t frame = slot_allocate(&slots);
+        enum tern_error error = tern_cnode_copy(TERN_SLOT_CNODE, frame, CNODE_DEPTH,
+                                                TERN_SLOT_CNODE,
+                                                info->boot_archive_frames_first + i, CNODE_DEPTH,
+                                                TERN_RIGHT_READ);
+        if (error == TERN_OK)
+            error = memory_map_frame(&memory, vfs->vspace, frame, NATIVE_BOOT_ARCHIVE + i * 4096,
+                                     TERN_RIGHT_READ, 0, 0);
+        if (error != TERN_OK) {
+            tern_printf("init: cannot map the boot archive for vfs: %s\n",
+                        tern_error_name(error));
+            return false;
+        }
+    }
+    vfs->boot_info->boot_archive = NATIVE_BOOT_ARCHIVE + (info->boot_archive & 4095);
+    vfs->boot_info->boot_archive_size = info->boot_archive_size;
+    return true;
+}
+
+static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_endpoint)
+{
+    static struct native_program vfs, futex, procmgr;
+    const void *archive = (const void *)info->boot_archive;
+    uint64_t size = info->boot_archive_size;
+    if (!native_program_create(&vfs, &memory, archive, size, "lib/tern/vfs", SERVER_CNODE_BITS)
+        || !native_program_create(&futex, &memory, archive, size, "lib/tern/futex",
+                                  SERVER_CNODE_BITS)
+        || !native_program_create(&procmgr, &memory, archive, size, "lib/tern/procmgr",
+                                  PROCMGR_CNODE_BITS))
+        return false;
+    copy_facts(&vfs, info);
+    copy_facts(&futex, info);
+    copy_facts(&procmgr, info);
+
+    uint64_t vfs_endpoint = give_endpoint(&vfs);
+    uint64_t futex_endpoint = give_endpoint(&futex);
+    *procmgr_endpoint = give_endpoint(&procmgr);
+    uint64_t session_rights = TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY;
+    if (!vfs_endpoint || !futex_endpoint || !*procmgr_endpoint
+        || !native_program_give_untyped(&vfs, &memory, VFS_MEMORY_BITS)
+        || !native_program_give_untyped(&futex, &memory, FUTEX_MEMORY_BITS)
+        || !native_program_give(&procmgr, PROCMGR_SLOT_VFS, vfs_endpoint, TERN_RIGHTS_ALL, 0)
+        || !native_program_give(&procmgr, PROCMGR_SLOT_FUTEX, futex_endpoint, TERN_RIGHTS_ALL, 0)
+        || !native_program_give(&procmgr, PROCMGR_SLOT_VFS_SESSION, vfs_endpoint, session_rights,
+                                VFS_SESSION_BADGE(0, 0))
+        || !hand_archive_to_vfs(&vfs, info)) {
+        tern_printf("init: cannot give the servers their capabilities\n");
+        return false;
+    }
+    give_remaining_memory(&procmgr);
+    return native_program_start(&vfs, &memory, SERVER_PRIORITY)
+        && native_program_start(&futex, &memory, SERVER_PRIORITY)
+        && native_program_start(&procmgr, &memory, SERVER_PRIORITY);
+}
+
+/* Run the first program through procmgr and wait for it: its wait status. */
+static int64_t run_first_program(uint64_t procmgr, uint64_t block_length, unsigned argc)
+{
+    tern_set_window(0, (uint64_t)command, block_length, TERN_WINDOW_READ);
+    uint64_t mr[TERN_MSG_REGISTERS] = { strlen(command), argc, ENVIRONMENT_COUNT, block_length };
+    tern_message_info info = tern_call(procmgr, tern_message_with_windows(
+                                           tern_message(PROC_SPAWN, 0, 4), 1), mr);
+    int64_t pid = (int64_t)mr[0];
+    if (tern_message_label(info) != 0 || pid < 0) {
+        tern_printf("init: cannot run %s: error %ld\n", command, -pid);
+        return LINUX_W_EXITCODE(127, 0);
+    }
+    uint64_t wait[TERN_MSG_REGISTERS] = { pid, 0, 0, 0 };
+    info = tern_call(procmgr, tern_message(PROC_WAIT4, 0, 2), wait);
+    if (tern_message_label(info) != 0 || (int64_t)wait[0] != pid) {
+        tern_printf("init: lost track of %s\n", command);
+        return LINUX_W_EXITCODE(127, 0);
+    }
+    return (int64_t)wait[1];
+}
+
+int root_main(const struct tern_boot_info *info)
+{
+    memory_init(&memory, &slots, &untyped, info, slot_bitmap);
+    unsigned argc;
+    uint64_t block_length = read_command(info, &argc);
+
+    uint64_t procmgr_endpoint;
+    if (!start_servers(info, &procmgr_endpoint)) {
+        tern_printf("init: the servers did not start\n");
+        return 1;
+    }
+    uint64_t procmgr = slot_allocate(&slots);
+    if (tern_cnode_mint(TERN_SLOT_CNODE, procmgr, CNODE_DEPTH, TERN_SLOT_CNODE, procmgr_endpoint,
+                        CNODE_DEPTH, TERN_RIGHT_WRITE | TERN_RIGHT_GRANT, PROCMGR_BADGE_INIT)
+        != TERN_OK)
+        return 1;
+    tern_printf("\033]tern-start\007");
+    int64_t status = run_first_program(procmgr, block_length, argc);
+    tern_printf("\033]tern-exit;%ld\007", status);
+    return 0;
+}

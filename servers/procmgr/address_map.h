@@ -1,0 +1,113 @@
+/*
+ * The regions (VMAs) of one address space: what mmap, munmap, mprotect,
+ * brk and the pager consult and change. Pure bookkeeping: procmgr maps and
+ * unmaps the frames, told which ranges through the callbacks.
+ *
+ * Invariants: regions are sorted by start, page-aligned, never overlap,
+ * and no two adjacent regions are compatible (same kind and prot, and for
+ * REGION_SHARED the same object at contiguous offsets): those are merged.
+ */
+#ifndef PROCMGR_ADDRESS_MAP_H
+#define PROCMGR_ADDRESS_MAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ADDRESS_MAP_MAX_REGIONS 512
+#define ADDRESS_MAP_PAGE_SIZE 4096ULL
+/* Nothing is mapped below this (Linux's default mmap_min_addr). */
+#define ADDRESS_MAP_LOWEST 0x10000ULL
+/* mmap without a hint stays this far above brk_start, leaving the heap room
+ * to grow (musl's malloc falls back to mmap when brk cannot grow). */
+#define ADDRESS_MAP_HEAP_RESERVE (4ULL << 30)
+
+enum region_kind { REGION_PRIVATE, REGION_SHARED, REGION_STACK, REGION_HEAP };
+
+struct region {
+    uint64_t start, end;        /* page-aligned, end exclusive */
+    unsigned prot;              /* LINUX_PROT_* */
+    enum region_kind kind;
+    uint64_t object;            /* REGION_SHARED: the shared memory object's id, else 0 */
+    uint64_t object_offset;     /* byte offset of start within that object */
+};
+
+struct address_map {
+    unsigned count;
+    struct region regions[ADDRESS_MAP_MAX_REGIONS];   /* sorted by start, never overlapping */
+    uint64_t brk_start, brk;    /* the heap: [brk_start, page_up(brk)) is a REGION_HEAP */
+};
+
+/* Called for every piece of an old region that a change removes or
+ * re-protects, with the old region's facts (before the change) and the
+ * piece's range. */
+typedef void (*address_map_change)(void *context, const struct region *old, uint64_t start,
+                                   uint64_t end);
+
+/* Empty, with no heap: execve sets brk_start = brk = the image's end. */
+void address_map_init(struct address_map *map);
+/* fork: dest becomes a copy of src. */
+void address_map_copy(struct address_map *dest, const struct address_map *src);
+
+/* The region holding address, or NULL. */
+const struct region *address_map_lookup(const struct address_map *map, uint64_t address);
+/* True if no region intersects [start, start + length). */
+bool address_map_is_free(const struct address_map *map, uint64_t start, uint64_t length);
+/* The highest free page-aligned range of length bytes (rounded up to pages)
+ * that ends at or below `below` and starts at or above the heap's reserve
+ * (brk_start + ADDRESS_MAP_HEAP_RESERVE, or ADDRESS_MAP_LOWEST without a
+ * heap); 0 if none. */
+uint64_t address_map_find_free(const struct address_map *map, uint64_t length, uint64_t below);
+/* Where mmap without MAP_FIXED puts length bytes: at the hint rounded up to
+ * a page if that range is free and in [ADDRESS_MAP_LOWEST, LINUX_MMAP_TOP),
+ * else address_map_find_free(length, LINUX_MMAP_TOP); 0 if none. */
+uint64_t address_map_place(const struct address_map *map, uint64_t hint, uint64_t length);
+
+/* Maps region->[start, end): whatever was there is removed first (reported
+ * through `removed`, may be NULL), adjacent compatible regions merge.
+ * -LINUX_ENOMEM if the region table could overflow (then nothing changed);
+ * -LINUX_EINVAL if the region is empty or not page-aligned. */
+int address_map_insert(struct address_map *map, const struct region *region,
+                       address_map_change removed, void *context);
+/* munmap: removes [start, start + length) (length rounded up to pages),
+ * splitting regions; unmapped holes are fine (0). -LINUX_ENOMEM if a split
+ * would overflow the table (then nothing changed). */
+int address_map_remove(struct address_map *map, uint64_t start, uint64_t length,
+                       address_map_change removed, void *context);
+/* mprotect: -LINUX_ENOMEM if any page of [start, start + length) is not
+ * mapped or a split would overflow the table (then nothing changes), else
+ * sets prot, splitting as needed, reporting each piece whose prot changes
+ * through `changed`. */
+int address_map_protect(struct address_map *map, uint64_t start, uint64_t length, unsigned prot,
+                        address_map_change changed, void *context);
+/* brk(2): returns the new break, or the old one if the request is invalid
+ * (below brk_start, above LINUX_MMAP_TOP, growing into another region or
+ * within a page of it, or the table is full); new_brk 0 asks for the
+ * current break. Growing maps [page_up(brk), page_up(new_brk)) as a
+ * read-write REGION_HEAP; shrinking removes [page_up(new_brk),
+ * page_up(brk)) and reports it through `removed`. */
+uint64_t address_map_set_brk(struct address_map *map, uint64_t new_brk,
+                             address_map_change removed, void *context);
+
+/*
+ * Argument checks of the system calls, in Linux's order and with its
+ * errnos (mm/mmap.c, mm/mprotect.c, arch/arm64 sys_mmap). Each returns 0
+ * or a negated errno.
+ */
+/* mmap: EINVAL for length 0, an unaligned offset, a mapping type that is
+ * not shared, private or shared-validate, or an unaligned address with
+ * MAP_FIXED / MAP_FIXED_NOREPLACE; ENOMEM if the length overflows when
+ * rounded up, or a fixed range reaches above LINUX_MMAP_TOP. (Linux's
+ * EOVERFLOW for offset + length counts pages in 64 bits: it cannot happen
+ * on a 64-bit system.) Sets *page_length to the rounded-up length. */
+int address_map_check_mmap(uint64_t address, uint64_t length, uint64_t flags, uint64_t offset,
+                           uint64_t *page_length);
+/* munmap: EINVAL for an unaligned start, length 0, or a range reaching
+ * above LINUX_MMAP_TOP. */
+int address_map_check_munmap(uint64_t start, uint64_t length);
+/* mprotect: EINVAL for an unaligned start or prot bits other than
+ * PROT_READ|WRITE|EXEC; ENOMEM if start + length wraps or reaches above
+ * LINUX_MMAP_TOP. Sets *end to the page-aligned end (== start for length
+ * 0, which succeeds without doing anything). */
+int address_map_check_mprotect(uint64_t start, uint64_t length, unsigned prot, uint64_t *end);
+
+#endif

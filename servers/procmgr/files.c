@@ -1,0 +1,143 @@
+/*
+ * Descriptors as procmgr handles them: capabilities in a process's CNode
+ * (linux_fd_slot(n)), listed in the process info page the personality
+ * keeps. procmgr copies them for fork, closes the close-on-exec ones for
+ * execve and all of them at exit, telling each server to count.
+ */
+#include "procmgr.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/vfs.h"
+#include "sys/runtime.h"
+#include "sys/syscall.h"
+
+/* Send a file-protocol message without arguments through the descriptor
+ * capability in slot of the process CNode. */
+int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
+{
+    uint64_t temporary = slot_allocate(procmgr_memory.slots);
+    if (!temporary)
+        return -LINUX_ENOMEM;
+    int64_t result = -LINUX_EBADF;
+    if (tern_cnode_copy(TERN_SLOT_CNODE, temporary, CNODE_DEPTH, cnode, slot, CNODE_DEPTH,
+                        TERN_RIGHTS_ALL) == TERN_OK) {
+        uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
+        tern_message_info info = tern_call(temporary, tern_message(label, 0, 0), mr);
+        result = tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
+    }
+    memory_delete(&procmgr_memory, temporary);
+    return result;
+}
+
+static int read_info(struct process *process, struct linux_process_info *info)
+{
+    uint64_t copied;
+    memset(info, 0, sizeof *info);
+    if (!process->space
+        || tern_vspace_read(process->space->vspace, LINUX_PROCESS_INFO, sizeof *info,
+                            (uint64_t)info, &copied) != TERN_OK)
+        return -LINUX_EFAULT;
+    return 0;
+}
+
+int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[])
+{
+    static struct linux_process_info info;
+    memset(&info, 0, sizeof info);
+    uint64_t copied;
+    if (process->space)
+        tern_vspace_read(process->space->vspace, LINUX_PROCESS_INFO, sizeof info,
+                         (uint64_t)&info, &copied);
+    info.pid = process->pid;
+    if (fd_open)
+        memcpy(info.fd_open, fd_open, sizeof info.fd_open);
+    if (fd_cloexec)
+        memcpy(info.fd_cloexec, fd_cloexec, sizeof info.fd_cloexec);
+    return space_write(process->space, LINUX_PROCESS_INFO, &info, sizeof info);
+}
+
+static void close_slot(struct process *process, uint64_t slot)
+{
+    file_call(process->cnode, slot, FILE_CLOSE);
+    tern_cnode_delete(process->cnode, slot, CNODE_DEPTH);
+}
+
+/* Close the descriptors the mask selects (all open ones when mask is 0);
+ * the ones left open are written to survivors (may be 0). */
+static void close_selected(struct process *process, bool only_cloexec, uint64_t survivors[])
+{
+    static struct linux_process_info info;
+    if (read_info(process, &info) < 0)
+        return;
+    for (unsigned fd = 0; fd < LINUX_MAX_FDS; fd++) {
+        uint64_t bit = 1ULL << (fd % 64);
+        if (!(info.fd_open[fd / 64] & bit)
+            || (only_cloexec && !(info.fd_cloexec[fd / 64] & bit)))
+            continue;
+        close_slot(process, linux_fd_slot(fd));
+        info.fd_open[fd / 64] &= ~bit;
+    }
+    if (survivors)
+        memcpy(survivors, info.fd_open, sizeof info.fd_open);
+}
+
+void files_close_all(struct process *process)
+{
+    close_selected(process, false, 0);
+    close_slot(process, LINUX_SLOT_CWD);
+}
+
+void files_close_on_exec(struct process *process, uint64_t survivors[])
+{
+    close_selected(process, true, survivors);
+}
+
+/* Copy a descriptor capability (between process CNodes or within one) and
+ * count the new reference. */
+static int copy_reference(struct process *from, uint64_t from_slot, struct process *to,
+                          uint64_t to_slot)
+{
+    if (tern_cnode_copy(to->cnode, to_slot, CNODE_DEPTH, from->cnode, from_slot, CNODE_DEPTH,
+                        TERN_RIGHTS_ALL) != TERN_OK)
+        return -LINUX_EBADF;
+    return file_call(to->cnode, to_slot, FILE_RETAIN) < 0 ? -LINUX_EBADF : 0;
+}
+
+int files_copy_all(struct process *parent, struct process *child)
+{
+    static struct linux_process_info info;
+    int result = read_info(parent, &info);
+    if (result < 0)
+        return result;
+    copy_reference(parent, LINUX_SLOT_CWD, child, LINUX_SLOT_CWD);
+    for (unsigned fd = 0; fd < LINUX_MAX_FDS; fd++)
+        if (info.fd_open[fd / 64] & (1ULL << (fd % 64)))
+            if (copy_reference(parent, linux_fd_slot(fd), child, linux_fd_slot(fd)) < 0)
+                info.fd_open[fd / 64] &= ~(1ULL << (fd % 64));
+    return files_write_info(child, info.fd_open, info.fd_cloexec);
+}
+
+/* Open path through procmgr's own vfs session into slot of the process. */
+static int open_into(struct process *process, uint64_t slot, const char *path, uint64_t flags)
+{
+    tern_cnode_delete(process->cnode, slot, CNODE_DEPTH);
+    tern_set_receive_slot(process->cnode, slot, CNODE_DEPTH);
+    tern_set_window(0, (uint64_t)path, strlen(path), TERN_WINDOW_READ);
+    uint64_t mr[TERN_MSG_REGISTERS] = { strlen(path), flags, 0 };
+    tern_message_info info = tern_call(PROCMGR_SLOT_VFS_SESSION, tern_message_with_windows(
+                                           tern_message(VFS_OPEN, 0, 3), 1), mr);
+    if (tern_message_label(info) || (int64_t)mr[0] < 0 || tern_message_caps(info) != 1)
+        return tern_message_label(info) ? -LINUX_EIO : (int)mr[0];
+    return 0;
+}
+
+int files_open_console(struct process *process)
+{
+    int result = open_into(process, LINUX_SLOT_CWD, "/", LINUX_O_RDONLY | LINUX_O_DIRECTORY);
+    if (result == 0)
+        result = open_into(process, linux_fd_slot(0), "/dev/console", LINUX_O_RDWR);
+    for (unsigned fd = 1; fd <= 2 && result == 0; fd++)
+        result = copy_reference(process, linux_fd_slot(0), process, linux_fd_slot(fd));
+    return result;
+}

@@ -1,0 +1,698 @@
+/*
+ * procmgr: processes, threads, credentials and memory for Linux programs
+ * (protocol: sys/protocol/procmgr.h, docs/protocols/procmgr.md), and the
+ * default pager (faults of every thread it made come here).
+ *
+ * One loop: receive, dispatch on the label, answer; wait4 and waitid keep
+ * their reply object until a child ends (deferred replies). Who asks is the
+ * badge: a pid, PROCMGR_BADGE_INIT for init (pid 0 here, the first
+ * program's parent), or a thread's fault badge.
+ */
+#include "procmgr.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/print.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/vfs.h"
+#include "sys/runtime.h"
+#include "sys/syscall.h"
+
+#define EXECVE_BLOCK_MAX    (2ULL << 20)
+#define ESR_WRITE_NOT_READ  (1ULL << 6)
+#define ESR_CLASS(esr)      (((esr) >> 26) & 0x3f)
+#define ESR_CLASS_BRK       0x3c
+
+struct memory procmgr_memory;
+uint64_t procmgr_endpoint_slot = SERVER_SLOT_ENDPOINT;
+static struct slot_allocator slots;
+static struct untyped_pool own_pool;
+static uint64_t slot_bitmap[(1u << 17) / 64];
+static struct process init_process;     /* pid 0: init, the first program's parent */
+
+static uint64_t receive_slot;           /* where capabilities sent to procmgr land */
+static uint64_t *free_replies;
+static unsigned free_reply_count, free_reply_capacity;
+
+/* ---- Reply objects ---- */
+
+static uint64_t reply_take(void)
+{
+    if (free_reply_count)
+        return free_replies[--free_reply_count];
+    return memory_new_object(&procmgr_memory, TERN_OBJECT_REPLY, 0);
+}
+
+void reply_free(uint64_t reply)
+{
+    if (free_reply_count == free_reply_capacity) {
+        unsigned capacity = free_reply_capacity ? 2 * free_reply_capacity : 32;
+        uint64_t *grown = heap_allocate(capacity * sizeof *grown);
+        if (!grown)
+            return;
+        memcpy(grown, free_replies, free_reply_count * sizeof *grown);
+        heap_free(free_replies);
+        free_replies = grown;
+        free_reply_capacity = capacity;
+    }
+    free_replies[free_reply_count++] = reply;
+}
+
+void answer(uint64_t reply, unsigned count, const uint64_t *values)
+{
+    uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
+    for (unsigned i = 0; i < count; i++) {
+        if (i < TERN_MSG_REGISTERS)
+            mr[i] = values[i];
+        else
+            tern_set_mr(i, values[i]);
+    }
+    tern_reply(reply, tern_message(0, 0, count), mr);
+}
+
+/* ---- What a request carries ---- */
+
+struct request {
+    tern_message_info info;
+    uint64_t mr[TERN_MSG_REGISTERS];
+    struct process *process;            /* who asks */
+    uint64_t reply;
+    uint64_t results[12];
+    unsigned result_count;
+    bool deferred;                      /* the reply object is kept: take another */
+    bool silent;                        /* no answer: the caller is gone */
+};
+
+static uint64_t argument(const struct request *request, unsigned index)
+{
+    return index < TERN_MSG_REGISTERS ? request->mr[index] : tern_get_mr(index);
+}
+
+static void result(struct request *request, int64_t value)
+{
+    request->results[0] = (uint64_t)value;
+    request->result_count = 1;
+}
+
+/* The calling thread, if the tid in register 0 is one of the caller's. */
+static struct thread *calling_thread(const struct request *request)
+{
+    uint64_t tid = request->mr[0];
+    struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
+    return thread && thread->process == request->process ? thread : 0;
+}
+
+/* ---- Processes ---- */
+
+/* Registers for TCB_WriteRegisters from the frame in the request. */
+static void frame_registers(const struct request *request, uint64_t stack, uint64_t tls,
+                            uint64_t registers[TERN_USER_REGISTER_COUNT])
+{
+    struct linux_user_frame frame;
+    uint64_t *words = (uint64_t *)&frame;
+    for (unsigned i = 0; i < PROC_FRAME_WORDS; i++)
+        words[i] = argument(request, PROC_FRAME_FIRST_MR + i);
+    registers[0] = frame.pc;
+    registers[1] = stack ? stack : frame.sp;
+    registers[2] = frame.pstate;
+    for (unsigned i = 0; i < 31; i++)
+        registers[3 + i] = frame.x[i];
+    registers[3] = 0;                   /* x0: the child's result */
+    registers[34] = tls;
+    if (!tls)
+        registers[34] = frame.tpidr_el0;
+}
+
+static void handle_fork(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    struct process *parent = request->process;
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    struct process *child = process_new(parent);
+    if (!child)
+        return result(request, -LINUX_EAGAIN);
+    child->space = space_fork(parent->space);
+    struct thread *thread = child->space ? thread_new(child, child->pid, caller->area) : 0;
+    uint64_t registers[TERN_USER_REGISTER_COUNT];
+    frame_registers(request, request->mr[1], 0, registers);
+    if (!thread || files_copy_all(parent, child) < 0
+        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+        process_exit(child, 0);
+        process_reap(child);
+        return result(request, -LINUX_ENOMEM);
+    }
+    result(request, (int64_t)child->pid);
+}
+
+static void handle_clone(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    uint64_t flags = request->mr[1];
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
+        != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
+        return result(request, -LINUX_EINVAL);
+    struct thread *thread = thread_new(request->process, 0, -1);
+    if (!thread)
+        return result(request, -LINUX_EAGAIN);
+    uint64_t registers[TERN_USER_REGISTER_COUNT];
+    frame_registers(request, request->mr[2],
+                    flags & LINUX_CLONE_SETTLS ? request->mr[3] : 0, registers);
+    uint64_t child_tid = argument(request, PROC_CLONE_CHILD_TID_MR);
+    struct space *space = request->process->space;
+    uint64_t info = linux_thread_ipc_buffer(thread->area) + LINUX_THREAD_INFO_OFFSET;
+    if (flags & LINUX_CLONE_CHILD_CLEARTID)
+        space_write(space, info + __builtin_offsetof(struct linux_thread_info, clear_child_tid),
+                    &child_tid, sizeof child_tid);
+    if (flags & LINUX_CLONE_CHILD_SETTID) {
+        uint32_t tid = (uint32_t)thread->tid;
+        space_write(space, child_tid, &tid, sizeof tid);
+    }
+    if (thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+        thread_destroy(thread);
+        return result(request, -LINUX_EAGAIN);
+    }
+    result(request, (int64_t)thread->tid);
+}
+
+/* Read the execve/spawn block from window 0 into procmgr's memory. */
+static char *read_block(struct request *request, uint64_t length)
+{
+    if (length == 0 || length > EXECVE_BLOCK_MAX || tern_message_windows(request->info) < 1)
+        return 0;
+    char *block = heap_allocate(length + 1);
+    uint64_t copied;
+    if (block && tern_reply_read_window(request->reply, 0, 0, length, (uint64_t)block, &copied)
+                     != TERN_OK) {
+        heap_free(block);
+        return 0;
+    }
+    return block;
+}
+
+/* Replace the process's program with the file's (cap slot file). */
+static int exec_program(struct process *process, uint64_t file, const char *block,
+                        uint64_t block_length, unsigned argc, unsigned envc)
+{
+    struct space *space;
+    uint64_t entry, stack_pointer;
+    int status = loader_load(process, file, block, block_length, argc, envc, &space, &entry,
+                             &stack_pointer);
+    if (status < 0)
+        return status;
+    /* The point of no return: the old program goes. A first program
+     * starts with descriptors 0-2 (files_open_console). */
+    uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
+    if (process->space) {
+        files_close_on_exec(process, survivors);
+        for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
+            if (process->threads[area])
+                thread_destroy(process->threads[area]);
+        space_destroy(process->space);
+    }
+    process->space = space;
+    for (unsigned signal = 1; signal <= LINUX_NSIG; signal++)
+        if (process->signal_disposition[signal] == 2)
+            process->signal_disposition[signal] = 0;    /* handlers reset; ignored stays */
+    uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
+    struct thread *thread = thread_new(process, process->pid, 0);
+    uint64_t registers[] = { entry, stack_pointer, 0, 0 };
+    if (!thread || files_write_info(process, survivors, no_cloexec) < 0
+        || thread_start(thread, registers, 4) < 0)
+        return -LINUX_ENOMEM;
+    return 0;
+}
+
+static void handle_spawn(struct request *request)
+{
+    if (request->process != &init_process)
+        return result(request, -LINUX_EPERM);
+    uint64_t block_length = request->mr[3];
+    char *block = read_block(request, block_length);
+    if (!block)
+        return result(request, -LINUX_EFAULT);
+    block[block_length] = '\0';
+    struct process *process = process_new(request->process);
+    int status = process ? files_open_console(process) : -LINUX_EAGAIN;
+    /* Open the program through vfs as procmgr (root). */
+    if (status == 0) {
+        tern_cnode_delete(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
+        tern_set_receive_slot(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
+        tern_set_window(0, (uint64_t)block, strlen(block), TERN_WINDOW_READ);
+        uint64_t mr[TERN_MSG_REGISTERS] = { strlen(block), LINUX_O_RDONLY | VFS_OPEN_EXEC, 0 };
+        tern_message_info info = tern_call(PROCMGR_SLOT_VFS_SESSION, tern_message_with_windows(
+                                               tern_message(VFS_OPEN, 0, 3), 1), mr);
+        status = tern_message_label(info) ? -LINUX_EIO : (int)mr[0];
+        if (status == 0) {
+            status = exec_program(process, receive_slot, block, block_length,
+                                  (unsigned)request->mr[1], (unsigned)request->mr[2]);
+            file_call(TERN_SLOT_CNODE, receive_slot, FILE_CLOSE);
+        }
+    }
+    heap_free(block);
+    if (status < 0) {
+        if (process) {
+            process_exit(process, 0);
+            process_reap(process);
+        }
+        return result(request, status);
+    }
+    result(request, (int64_t)process->pid);
+}
+
+static void handle_execve(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    uint64_t block_length = request->mr[3];
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    if (tern_message_caps(request->info) != 1)
+        return result(request, -LINUX_EBADF);
+    char *block = read_block(request, block_length);
+    if (!block)
+        return result(request, -LINUX_EFAULT);
+    block[block_length] = '\0';
+    int status = exec_program(request->process, receive_slot, block, block_length,
+                              (unsigned)request->mr[1], (unsigned)request->mr[2]);
+    heap_free(block);
+    file_call(TERN_SLOT_CNODE, receive_slot, FILE_CLOSE);
+    if (status < 0)
+        return result(request, status);
+    request->silent = true;             /* the calling thread is gone */
+}
+
+static void handle_exit(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    struct process *process = request->process;
+    uint64_t status = LINUX_W_EXITCODE(request->mr[1], 0);
+    request->silent = true;
+    if (request->mr[2] || process->thread_count == 1)
+        process_exit(process, status);
+    else
+        thread_destroy(caller);
+}
+
+/* Terminate process as signal's default action would, or not at all. */
+static int deliver_signal(struct process *sender, struct process *target, uint64_t signal)
+{
+    if (signal > LINUX_NSIG)
+        return -LINUX_EINVAL;
+    if (!target || target->state != PROCESS_ALIVE || target->pid == 0)
+        return -LINUX_ESRCH;
+    if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
+        && sender->uid != target->suid && sender->euid != target->suid)
+        return -LINUX_EPERM;
+    if (signal == 0)
+        return 0;
+    bool default_ignored = signal == LINUX_SIGCHLD || signal == LINUX_SIGCONT
+                        || signal == LINUX_SIGURG || signal == LINUX_SIGWINCH;
+    uint8_t disposition = target->signal_disposition[signal];
+    if (signal != LINUX_SIGKILL && signal != LINUX_SIGSTOP
+        && (disposition != 0 || default_ignored))
+        return 0;   /* ignored, or a handler: handlers are not run yet */
+    if (signal == LINUX_SIGSTOP || signal == LINUX_SIGTSTP)
+        return 0;   /* stopping is not supported yet */
+    process_exit(target, LINUX_W_EXITCODE(0, signal));
+    return 0;
+}
+
+static void handle_kill(struct request *request)
+{
+    int64_t pid = (int64_t)request->mr[0];
+    uint64_t signal = request->mr[1];
+    struct process *sender = request->process;
+    if (signal > LINUX_NSIG)
+        return result(request, -LINUX_EINVAL);
+    if (pid > 0)
+        return result(request, pid < ID_LIMIT ? deliver_signal(sender, processes[pid], signal)
+                                              : -LINUX_ESRCH);
+    /* A group (0: the caller's, -1: everyone it may signal, < -1: -pid). */
+    uint64_t group = pid == 0 ? sender->pgid : (uint64_t)-pid;
+    bool found = false;
+    int error = -LINUX_ESRCH;
+    bool self = false;
+    for (uint64_t id = 1; id < ID_LIMIT; id++) {
+        struct process *target = processes[id];
+        if (!target || target->state != PROCESS_ALIVE || (pid != -1 && target->pgid != group))
+            continue;
+        if (pid == -1 && (target == sender || id == 1))
+            continue;
+        if (target == sender) {
+            self = true;        /* last: the caller may die of it */
+            continue;
+        }
+        int status = deliver_signal(sender, target, signal);
+        found |= status == 0;
+        if (status < 0)
+            error = status;
+    }
+    if (self) {
+        found = true;
+        result(request, 0);
+        answer(request->reply, request->result_count, request->results);
+        request->silent = true;
+        deliver_signal(sender, sender, signal);
+        return;
+    }
+    result(request, found ? 0 : error);
+}
+
+static void handle_tgkill(struct request *request)
+{
+    uint64_t tgid = request->mr[0], tid = request->mr[1], signal = request->mr[2];
+    if (tid >= ID_LIMIT || !threads[tid] || (tgid && threads[tid]->process->pid != tgid))
+        return result(request, signal > LINUX_NSIG ? -LINUX_EINVAL : -LINUX_ESRCH);
+    struct process *target = threads[tid]->process;
+    if (target == request->process && signal) {
+        /* The caller may die of it: answer first. */
+        result(request, 0);
+        answer(request->reply, 1, request->results);
+        request->silent = true;
+    }
+    int status = deliver_signal(request->process, target, signal);
+    if (!request->silent)
+        result(request, status);
+}
+
+static void wait_for(struct request *request, struct waiter *waiter)
+{
+    struct process *parent = request->process;
+    struct process *child;
+    int64_t found = wait_find(parent, waiter->idtype, waiter->id, &child);
+    if (found < 0)
+        return result(request, found);
+    if (child) {
+        wait_answer(request->reply, waiter, child);
+        request->silent = true;
+        return;
+    }
+    if (waiter->options & LINUX_WNOHANG) {
+        if (waiter->is_waitid) {
+            uint64_t values[] = { 0, 0, 0, 0, 0 };
+            memcpy(request->results, values, sizeof values);
+            request->result_count = 5;
+            return;
+        }
+        return result(request, 0);
+    }
+    if (parent->waiter_count == sizeof parent->waiters / sizeof parent->waiters[0])
+        return result(request, -LINUX_EAGAIN);
+    waiter->reply = request->reply;
+    parent->waiters[parent->waiter_count++] = *waiter;
+    request->deferred = true;
+}
+
+static void handle_wait4(struct request *request)
+{
+    int64_t pid = (int64_t)request->mr[0];
+    uint64_t options = request->mr[1];
+    if (options & ~(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | 0xe0000000ULL))
+        return result(request, -LINUX_EINVAL);
+    struct waiter waiter = { .options = options, .id = pid };
+    if (pid < -1) {
+        waiter.idtype = LINUX_P_PGID;
+        waiter.id = -pid;
+    } else if (pid == -1) {
+        waiter.idtype = LINUX_P_ALL;
+    } else if (pid == 0) {
+        waiter.idtype = LINUX_P_PGID;
+        waiter.id = (int64_t)request->process->pgid;
+    } else {
+        waiter.idtype = LINUX_P_PID;
+    }
+    wait_for(request, &waiter);
+}
+
+static void handle_waitid(struct request *request)
+{
+    uint64_t idtype = request->mr[0], options = request->mr[2];
+    int64_t id = (int64_t)request->mr[1];
+    uint64_t known = LINUX_WNOHANG | LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED
+                   | LINUX_WNOWAIT | 0xe0000000ULL;
+    if ((options & ~known) || !(options & (LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED))
+        || idtype > LINUX_P_PGID || (idtype != LINUX_P_ALL && id < 0))
+        return result(request, -LINUX_EINVAL);
+    if (idtype == LINUX_P_PGID && id == 0)
+        id = (int64_t)request->process->pgid;
+    struct waiter waiter = { .options = options, .id = id, .idtype = idtype, .is_waitid = true };
+    if (!(options & LINUX_WEXITED))
+        return result(request, -LINUX_ECHILD);  /* only exits are reported yet */
+    wait_for(request, &waiter);
+}
+
+static void handle_get_ids(struct request *request)
+{
+    struct process *p = request->process;
+    struct process *parent = processes[p->ppid];
+    uint64_t values[] = { 0, p->pid, parent && parent != &init_process ? p->ppid : 0,
+                          p->uid, p->euid, p->suid, p->gid, p->egid, p->sgid, p->pgid, p->sid };
+    memcpy(request->results, values, sizeof values);
+    request->result_count = sizeof values / sizeof values[0];
+}
+
+/* One of a set of ids may become value if privileged, or if it is one of
+ * the real, effective or saved ids already. */
+static bool may_take(bool privileged, uint64_t value, uint64_t real, uint64_t effective,
+                     uint64_t saved)
+{
+    return privileged || value == real || value == effective || value == saved;
+}
+
+/* setresuid/setresgid's rule, the one the others are built on here; -1
+ * keeps a value. */
+static int set_ids(bool privileged, uint64_t ids[3], const int64_t wanted[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (wanted[i] != -1 && !may_take(privileged, (uint64_t)wanted[i], ids[0], ids[1], ids[2]))
+            return -LINUX_EPERM;
+    for (int i = 0; i < 3; i++)
+        if (wanted[i] != -1)
+            ids[i] = (uint64_t)wanted[i];
+    return 0;
+}
+
+static void handle_set_ids(struct request *request)
+{
+    struct process *p = request->process;
+    uint64_t which = request->mr[0];
+    int64_t a = (int32_t)request->mr[1], b = (int32_t)request->mr[2], c = (int32_t)request->mr[3];
+    bool privileged = p->euid == 0;
+    bool is_group = which == PROC_SETGID || which == PROC_SETREGID || which == PROC_SETRESGID;
+    uint64_t ids[3] = { is_group ? p->gid : p->uid, is_group ? p->egid : p->euid,
+                        is_group ? p->sgid : p->suid };
+    int64_t wanted[3] = { -1, -1, -1 };
+    switch (which) {
+    case PROC_SETUID:
+    case PROC_SETGID:
+        if (a < 0)
+            return result(request, -LINUX_EINVAL);
+        /* Privileged: all three; else only the effective one. */
+        if (privileged)
+            wanted[0] = wanted[1] = wanted[2] = a;
+        else
+            wanted[1] = a;
+        break;
+    case PROC_SETREUID:
+    case PROC_SETREGID:
+        if (a != -1 && !privileged && (uint64_t)a != ids[0] && (uint64_t)a != ids[1])
+            return result(request, -LINUX_EPERM);
+        wanted[0] = a;
+        wanted[1] = b;
+        /* The saved id follows the effective one when the real one is set
+         * or the effective one changes to other than the real one. */
+        if (a != -1 || (b != -1 && (uint64_t)b != ids[0]))
+            wanted[2] = b != -1 ? b : (int64_t)ids[1];
+        break;
+    case PROC_SETRESUID:
+    case PROC_SETRESGID:
+        wanted[0] = a, wanted[1] = b, wanted[2] = c;
+        break;
+    default:
+        return result(request, -LINUX_EINVAL);
+    }
+    int status = set_ids(privileged, ids, wanted);
+    if (status < 0)
+        return result(request, status);
+    if (is_group)
+        p->gid = ids[0], p->egid = ids[1], p->sgid = ids[2];
+    else
+        p->uid = ids[0], p->euid = ids[1], p->suid = ids[2];
+    result(request, process_mint_session(p) ? 0 : -LINUX_ENOMEM);
+}
+
+static void handle_process_groups(struct request *request, uint64_t label)
+{
+    struct process *caller = request->process;
+    int64_t pid = (int64_t)request->mr[0];
+    struct process *target = pid == 0 ? caller : pid > 0 && pid < ID_LIMIT ? processes[pid] : 0;
+    if (label == PROC_SETSID) {
+        if (caller->pgid == caller->pid)
+            return result(request, -LINUX_EPERM);
+        caller->sid = caller->pgid = caller->pid;
+        return result(request, (int64_t)caller->sid);
+    }
+    if (pid < 0 || !target || target->state != PROCESS_ALIVE)
+        return result(request, pid < 0 ? -LINUX_EINVAL : -LINUX_ESRCH);
+    if (label == PROC_GETPGID)
+        return result(request, (int64_t)target->pgid);
+    if (label == PROC_GETSID)
+        return result(request, (int64_t)target->sid);
+    /* PROC_SETPGID: the caller or a child of it, in the caller's session. */
+    int64_t pgid = (int64_t)request->mr[1];
+    if (pgid < 0)
+        return result(request, -LINUX_EINVAL);
+    if (target != caller && target->ppid != caller->pid)
+        return result(request, -LINUX_ESRCH);
+    if (target->sid != caller->sid || target->sid == target->pid)
+        return result(request, -LINUX_EPERM);
+    if (pgid == 0)
+        pgid = (int64_t)target->pid;
+    if ((uint64_t)pgid != target->pid) {
+        bool exists = false;
+        for (uint64_t id = 1; id < ID_LIMIT && !exists; id++)
+            exists = processes[id] && processes[id]->pgid == (uint64_t)pgid
+                  && processes[id]->sid == caller->sid;
+        if (!exists)
+            return result(request, -LINUX_EPERM);
+    }
+    target->pgid = (uint64_t)pgid;
+    result(request, 0);
+}
+
+static void handle_memory(struct request *request, uint64_t label)
+{
+    struct space *space = request->process->space;
+    uint64_t *mr = request->mr;
+    switch (label) {
+    case PROC_MMAP:
+        if (!(mr[3] & LINUX_MAP_ANONYMOUS))
+            return result(request, -LINUX_ENODEV);
+        return result(request, space_mmap(space, mr[0], mr[1], (unsigned)mr[2], (unsigned)mr[3]));
+    case PROC_MUNMAP: return result(request, space_munmap(space, mr[0], mr[1]));
+    case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
+    case PROC_BRK: return result(request, space_brk(space, mr[0]));
+    case PROC_MREMAP:
+        return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));
+    case PROC_FUTEX_KEY: return result(request, space_futex_key(space, mr[0]));
+    }
+}
+
+static void handle_sigaction(struct request *request)
+{
+    uint64_t signal = request->mr[0], disposition = request->mr[1];
+    if (signal == 0 || signal > LINUX_NSIG || disposition > 2
+        || ((signal == LINUX_SIGKILL || signal == LINUX_SIGSTOP) && disposition))
+        return result(request, -LINUX_EINVAL);
+    request->process->signal_disposition[signal] = (uint8_t)disposition;
+    result(request, 0);
+}
+
+/* A fault of one of the threads procmgr made: page it in, or the process
+ * dies of the signal Linux would send. */
+static void handle_fault(struct request *request, uint64_t tid)
+{
+    struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
+    request->silent = true;
+    if (!thread)
+        return;
+    struct process *process = thread->process;
+    uint64_t label = tern_message_label(request->info);
+    uint64_t signal = LINUX_SIGSEGV;
+    if (label == TERN_FAULT_VM) {
+        bool write = !request->mr[2] && (request->mr[3] & ESR_WRITE_NOT_READ);
+        if (space_handle_fault(process->space, request->mr[1], write) == 0) {
+            request->silent = false;
+            request->result_count = 0;
+            return;
+        }
+    } else if (label == TERN_FAULT_USER_EXCEPTION) {
+        signal = ESR_CLASS(request->mr[3]) == ESR_CLASS_BRK ? LINUX_SIGTRAP : LINUX_SIGILL;
+    } else {
+        signal = 31;    /* SIGSYS: a syscall the personality did not take */
+    }
+    process_exit(process, LINUX_W_EXITCODE(0, signal));
+}
+
+static void dispatch(struct request *request, uint64_t label)
+{
+    switch (label) {
+    case PROC_SPAWN: return handle_spawn(request);
+    case PROC_FORK: return handle_fork(request);
+    case PROC_CLONE: return handle_clone(request);
+    case PROC_EXECVE: return handle_execve(request);
+    case PROC_EXIT: return handle_exit(request);
+    case PROC_WAIT4: return handle_wait4(request);
+    case PROC_WAITID: return handle_waitid(request);
+    case PROC_KILL: return handle_kill(request);
+    case PROC_TGKILL: return handle_tgkill(request);
+    case PROC_GET_IDS: return handle_get_ids(request);
+    case PROC_SET_IDS: return handle_set_ids(request);
+    case PROC_SETPGID:
+    case PROC_GETPGID:
+    case PROC_SETSID:
+    case PROC_GETSID: return handle_process_groups(request, label);
+    case PROC_SIGACTION: return handle_sigaction(request);
+    case PROC_MMAP:
+    case PROC_MUNMAP:
+    case PROC_MPROTECT:
+    case PROC_BRK:
+    case PROC_MREMAP:
+    case PROC_FUTEX_KEY:
+        if (!request->process->space)
+            return result(request, -LINUX_EPERM);
+        return handle_memory(request, label);
+    default: return result(request, -LINUX_ENOSYS);
+    }
+}
+
+static void serve(void)
+{
+    uint64_t reply = reply_take();
+    for (;;) {
+        struct request request = { 0 };
+        uint64_t badge;
+        tern_cnode_delete(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
+        tern_set_receive_slot(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
+        request.info = tern_recv(procmgr_endpoint_slot, reply, &badge, request.mr);
+        request.reply = reply;
+        uint64_t label = tern_message_label(request.info);
+        if (badge & PROCMGR_FAULT_FLAG) {
+            handle_fault(&request, badge & ~PROCMGR_FAULT_FLAG);
+        } else {
+            request.process = badge == PROCMGR_BADGE_INIT ? &init_process
+                            : badge < ID_LIMIT ? processes[badge] : 0;
+            if (!request.process || request.process->state != PROCESS_ALIVE)
+                continue;           /* a process that is gone: nothing to answer */
+            dispatch(&request, label);
+        }
+        if (request.deferred)
+            reply = reply_take();
+        else if (!request.silent)
+            answer(reply, request.result_count, request.results);
+    }
+}
+
+int root_main(const struct tern_boot_info *info)
+{
+    slot_allocator_init(&slots, info->empty_first, info->empty_last, slot_bitmap);
+    procmgr_memory.slots = &slots;
+    procmgr_memory.untyped = &own_pool;
+    chunks_init(info);
+    allotment_init_pool(&own_pool);
+    memory_heap_init(&procmgr_memory);
+    receive_slot = slot_allocate(&slots);
+    init_process.state = PROCESS_ALIVE;
+    processes[0] = &init_process;
+    int status = loader_init();
+    if (status < 0) {
+        tern_printf("procmgr: cannot read the personality /lib/tern/linux: error %d\n", -status);
+        return 1;
+    }
+    serve();
+    return 0;
+}

@@ -1,0 +1,227 @@
+/*
+ * Processes and threads (procmgr.h): pids and tids from one number space
+ * as in Linux, each process's CSpace with its fixed capabilities, threads
+ * in thread areas, and the end of a process.
+ */
+#include "procmgr.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/vfs.h"
+#include "sys/runtime.h"
+
+#define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
+
+struct process *processes[ID_LIMIT];
+struct thread *threads[ID_LIMIT];
+static uint64_t last_id;
+
+/* The next id no process or thread uses, as Linux hands them out. */
+static uint64_t id_allocate(void)
+{
+    for (uint64_t tries = 1; tries < ID_LIMIT; tries++) {
+        uint64_t id = (last_id + tries) % ID_LIMIT;
+        if (id >= 1 && !processes[id] && !threads[id]) {
+            last_id = id;
+            return id;
+        }
+    }
+    return 0;
+}
+
+static bool mint_into(struct process *process, uint64_t slot, uint64_t source, uint64_t rights,
+                      uint64_t badge)
+{
+    tern_cnode_delete(process->cnode, slot, CNODE_DEPTH);
+    return tern_cnode_mint(process->cnode, slot, CNODE_DEPTH, TERN_SLOT_CNODE, source,
+                           CNODE_DEPTH, rights, badge) == TERN_OK;
+}
+
+/* The vfs session matches the credentials: re-minted when they change. */
+bool process_mint_session(struct process *process)
+{
+    return mint_into(process, LINUX_SLOT_VFS, PROCMGR_SLOT_VFS, CLIENT_RIGHTS,
+                     VFS_SESSION_BADGE(process->euid, process->egid));
+}
+
+struct process *process_new(struct process *parent)
+{
+    uint64_t pid = id_allocate();
+    struct process *process = pid ? heap_allocate(sizeof *process) : 0;
+    if (!process)
+        return 0;
+    process->pid = pid;
+    if (parent) {
+        process->ppid = parent->pid;
+        process->pgid = parent->pgid;
+        process->sid = parent->sid;
+        process->uid = parent->uid, process->euid = parent->euid, process->suid = parent->suid;
+        process->gid = parent->gid, process->egid = parent->egid, process->sgid = parent->sgid;
+        memcpy(process->signal_disposition, parent->signal_disposition,
+               sizeof process->signal_disposition);
+    } else {
+        process->pgid = process->sid = pid;
+    }
+    allotment_init(&process->objects);
+    uint64_t cnode = allotment_new_object(&process->objects, TERN_OBJECT_CNODE, LINUX_CNODE_BITS);
+    process->cnode = cnode ? slot_allocate(procmgr_memory.slots) : 0;
+    if (!process->cnode || !allotment_own(&process->objects, process->cnode)
+        || tern_cnode_mint(TERN_SLOT_CNODE, process->cnode, CNODE_DEPTH, TERN_SLOT_CNODE, cnode,
+                           CNODE_DEPTH, TERN_RIGHTS_ALL, 64 - LINUX_CNODE_BITS) != TERN_OK
+        || !mint_into(process, LINUX_SLOT_CNODE, process->cnode, TERN_RIGHTS_ALL, 0)
+        || !mint_into(process, LINUX_SLOT_PROCMGR, procmgr_endpoint_slot, CLIENT_RIGHTS, pid)
+        || !mint_into(process, LINUX_SLOT_FUTEX, PROCMGR_SLOT_FUTEX, CLIENT_RIGHTS, pid)
+        || !process_mint_session(process)) {
+        allotment_release(&process->objects);
+        heap_free(process);
+        return 0;
+    }
+    processes[pid] = process;
+    return process;
+}
+
+static int free_area(struct process *process)
+{
+    for (int area = 0; area < LINUX_MAX_THREADS; area++)
+        if (!process->threads[area])
+            return area;
+    return -1;
+}
+
+/* The thread area's regions and IPC buffer page in the current space. */
+static int prepare_area(struct space *space, unsigned area)
+{
+    uint64_t base = LINUX_THREAD_AREAS + area * LINUX_THREAD_AREA_SIZE;
+    uint64_t buffer = linux_thread_ipc_buffer(area);
+    if (!address_map_lookup(&space->map, buffer)) {
+        struct region region = { .start = base + LINUX_THREAD_STACK_OFFSET,
+                                 .end = buffer + PAGE_SIZE,
+                                 .prot = LINUX_PROT_READ | LINUX_PROT_WRITE,
+                                 .kind = REGION_PRIVATE };
+        int result = address_map_insert(&space->map, &region, 0, 0);
+        if (result < 0)
+            return result;
+    }
+    if (!page_index_find(&space->pages, buffer))
+        return space_map_new_page(space, buffer, LINUX_PROT_READ | LINUX_PROT_WRITE);
+    return 0;
+}
+
+struct thread *thread_new(struct process *process, uint64_t tid, int area)
+{
+    struct space *space = process->space;
+    if (area < 0)
+        area = free_area(process);
+    if (!tid)
+        tid = id_allocate();
+    struct thread *thread = tid && area >= 0 ? heap_allocate(sizeof *thread) : 0;
+    if (!thread)
+        return 0;
+    thread->tid = tid;
+    thread->process = process;
+    thread->area = area;
+    uint64_t buffer = linux_thread_ipc_buffer(area);
+    struct linux_thread_info info = { .tid = tid, .area = area };
+    uint64_t notification = linux_thread_notification_slot(area);
+    tern_cnode_delete(process->cnode, notification, CNODE_DEPTH);
+    if (prepare_area(space, area) < 0
+        || space_write(space, buffer + LINUX_THREAD_INFO_OFFSET, &info, sizeof info) < 0
+        || !allotment_new_object_in(&process->objects, TERN_OBJECT_NOTIFICATION, process->cnode,
+                                    notification))
+        goto fail;
+    thread->ipc_buffer_frame = page_index_find(&space->pages, buffer)->slot;
+    thread->tcb = allotment_new_object(&process->objects, TERN_OBJECT_TCB, 0);
+    thread->fault_endpoint = slot_allocate(procmgr_memory.slots);
+    if (!thread->tcb || !thread->fault_endpoint
+        || tern_cnode_mint(TERN_SLOT_CNODE, thread->fault_endpoint, CNODE_DEPTH, TERN_SLOT_CNODE,
+                           procmgr_endpoint_slot, CNODE_DEPTH, TERN_RIGHT_WRITE,
+                           PROCMGR_FAULT_BADGE(tid)) != TERN_OK
+        || tern_tcb_configure(thread->tcb, 0, process->cnode, space->vspace,
+                              thread->ipc_buffer_frame, buffer) != TERN_OK
+        || tern_tcb_set_fault_handler(thread->tcb, thread->fault_endpoint) != TERN_OK
+        || tern_tcb_set_priority(thread->tcb, PROCESS_PRIORITY) != TERN_OK)
+        goto fail;
+    process->threads[area] = thread;
+    process->thread_count++;
+    threads[tid] = thread;
+    return thread;
+fail:
+    if (thread->fault_endpoint)
+        memory_delete(&procmgr_memory, thread->fault_endpoint);
+    if (thread->tcb)
+        tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
+    heap_free(thread);
+    return 0;
+}
+
+int thread_start(struct thread *thread, const uint64_t *registers, unsigned count)
+{
+    return tern_tcb_write_registers(thread->tcb, true, count, registers) == TERN_OK
+               ? 0 : -LINUX_EAGAIN;
+}
+
+void thread_destroy(struct thread *thread)
+{
+    struct process *process = thread->process;
+    /* Deleting the TCB stops the thread wherever it is, cancelling its IPC;
+     * its memory comes back with the process's allotment. */
+    tern_tcb_suspend(thread->tcb);
+    tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
+    memory_delete(&procmgr_memory, thread->fault_endpoint);
+    process->threads[thread->area] = 0;
+    process->thread_count--;
+    threads[thread->tid] = 0;
+    heap_free(thread);
+}
+
+/* Children of an exiting process go to pid 1, or are reaped at once when
+ * there is no pid 1 to wait for them. */
+static void reparent_children(struct process *process)
+{
+    struct process *adopter = processes[1];
+    if (adopter == process || (adopter && adopter->state != PROCESS_ALIVE))
+        adopter = 0;
+    /* init (pid 0) never adopts: it waits for its one child only. */
+    for (uint64_t pid = 1; pid < ID_LIMIT; pid++) {
+        struct process *child = processes[pid];
+        if (!child || child->ppid != process->pid || child == process || pid == 0)
+            continue;
+        child->ppid = adopter ? adopter->pid : 0;
+        if (child->state == PROCESS_ZOMBIE) {
+            if (adopter)
+                wait_notify_parent(child);
+            else
+                process_reap(child);
+        }
+    }
+}
+
+void process_exit(struct process *process, uint64_t wait_status)
+{
+    if (process->state != PROCESS_ALIVE)
+        return;
+    for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
+        if (process->threads[area])
+            thread_destroy(process->threads[area]);
+    files_close_all(process);
+    for (unsigned i = 0; i < process->waiter_count; i++)
+        reply_free(process->waiters[i].reply);
+    process->waiter_count = 0;
+    if (process->space)
+        space_destroy(process->space);
+    process->space = 0;
+    allotment_release(&process->objects);
+    process->state = PROCESS_ZOMBIE;
+    process->wait_status = wait_status;
+    reparent_children(process);
+    if (processes[process->ppid])
+        wait_notify_parent(process);
+    else
+        process_reap(process);
+}
+
+void process_reap(struct process *process)
+{
+    processes[process->pid] = 0;
+    heap_free(process);
+}

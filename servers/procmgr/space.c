@@ -1,0 +1,483 @@
+/*
+ * Address spaces (procmgr.h): regions (address_map), the frames behind
+ * their pages (page_index), faults, fork's copy, and the mmap family.
+ * Pages are made when first touched: procmgr is the default pager.
+ */
+#include "procmgr.h"
+#include "shared_memory.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/runtime.h"
+
+#define INITIAL_PAGE_CAPACITY 1024
+
+static uint64_t next_space_id = 1;
+
+static uint64_t rights_of(unsigned prot)
+{
+    uint64_t rights = TERN_RIGHT_READ;
+    if (prot & LINUX_PROT_WRITE)
+        rights |= TERN_RIGHT_WRITE;
+    if (prot & LINUX_PROT_EXEC)
+        rights |= TERN_RIGHT_EXECUTE;
+    return rights;
+}
+
+struct space *space_create(void)
+{
+    struct space *space = heap_allocate(sizeof *space);
+    struct page_entry *entries = heap_allocate(INITIAL_PAGE_CAPACITY * sizeof *entries);
+    if (!space || !entries)
+        goto fail;
+    space->id = next_space_id++;
+    allotment_init(&space->objects);
+    address_map_init(&space->map);
+    page_index_init(&space->pages, entries, INITIAL_PAGE_CAPACITY);
+    space->vspace = allotment_new_object(&space->objects, TERN_OBJECT_VSPACE, 0);
+    if (!space->vspace)
+        goto fail;
+    return space;
+fail:
+    if (space)
+        allotment_release(&space->objects);
+    heap_free(entries);
+    heap_free(space);
+    return 0;
+}
+
+/* Shared objects count the address spaces that map them (once each, in
+ * however many regions). Call visit once per object this space maps. */
+static void for_each_shared_object(struct space *space, void (*visit)(uint64_t id))
+{
+    for (unsigned i = 0; i < space->map.count; i++) {
+        const struct region *region = &space->map.regions[i];
+        bool seen = false;
+        for (unsigned j = 0; j < i && !seen; j++)
+            seen = space->map.regions[j].kind == REGION_SHARED
+                && space->map.regions[j].object == region->object;
+        if (region->kind == REGION_SHARED && !seen)
+            visit(region->object);
+    }
+}
+
+static bool maps_object(const struct space *space, uint64_t id)
+{
+    for (unsigned i = 0; i < space->map.count; i++)
+        if (space->map.regions[i].kind == REGION_SHARED && space->map.regions[i].object == id)
+            return true;
+    return false;
+}
+
+static void free_frame_slot(uint64_t slot)
+{
+    memory_delete(&procmgr_memory, slot);
+}
+
+static void free_page_slot(void *context, struct page_entry *entry)
+{
+    (void)context;
+    free_frame_slot(entry->slot);
+}
+
+void space_destroy(struct space *space)
+{
+    for_each_shared_object(space, shared_object_release);
+    page_index_for_each(&space->pages, free_page_slot, 0);
+    for (uint32_t i = 0; i < space->spare_count; i++)
+        free_frame_slot(space->spare_frames[i]);
+    allotment_release(&space->objects);
+    heap_free(space->spare_frames);
+    heap_free(space->pages.entries);
+    heap_free(space);
+}
+
+/* A zeroed private frame: a spare one from an earlier munmap, or new.
+ * Frames live in slots of their own (not the allotment's list): the page
+ * index holds them, so munmap can free or keep them at once. */
+static uint64_t new_frame(struct space *space)
+{
+    if (space->spare_count) {
+        uint64_t frame = space->spare_frames[--space->spare_count];
+        void *page = scratch_map(0, frame);
+        if (page) {
+            memset(page, 0, PAGE_SIZE);
+            scratch_unmap(0);
+            return frame;
+        }
+        free_frame_slot(frame);
+        return 0;
+    }
+    struct memory view = { procmgr_memory.slots, &space->objects.pool };
+    return memory_new_object(&view, TERN_OBJECT_FRAME_4K, 0);
+}
+
+static void keep_spare_frame(struct space *space, uint64_t frame)
+{
+    if (space->spare_count == space->spare_capacity) {
+        uint32_t capacity = space->spare_capacity ? 2 * space->spare_capacity : 64;
+        uint32_t *grown = heap_allocate(capacity * sizeof *grown);
+        if (!grown) {
+            free_frame_slot(frame);
+            return;
+        }
+        memcpy(grown, space->spare_frames, space->spare_count * sizeof *grown);
+        heap_free(space->spare_frames);
+        space->spare_frames = grown;
+        space->spare_capacity = capacity;
+    }
+    tern_frame_unmap(frame);
+    space->spare_frames[space->spare_count++] = (uint32_t)frame;
+}
+
+/* A procmgr slot holding a copy of frame (another owner's). */
+static uint64_t copy_frame(uint64_t frame)
+{
+    uint64_t slot = slot_allocate(procmgr_memory.slots);
+    if (slot && tern_cnode_copy(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE, frame,
+                                CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
+        slot_free(procmgr_memory.slots, slot);
+        return 0;
+    }
+    return slot;
+}
+
+/* Record page -> frame, growing the index when it fills up. */
+static int index_page(struct space *space, uint64_t page, uint64_t frame, uint32_t flags)
+{
+    int result = page_index_insert(&space->pages, page, (uint32_t)frame, flags);
+    if (result != -LINUX_ENOMEM)
+        return result;
+    struct page_index old = space->pages;
+    uint32_t capacity = old.capacity * 2;
+    struct page_entry *entries = heap_allocate(capacity * sizeof *entries);
+    if (!entries)
+        return -LINUX_ENOMEM;
+    page_index_init(&space->pages, entries, capacity);
+    for (uint32_t i = 0; i < old.capacity; i++)
+        if (old.entries[i].page != PAGE_INDEX_EMPTY)
+            page_index_insert(&space->pages, old.entries[i].page, old.entries[i].slot,
+                              old.entries[i].flags);
+    heap_free(old.entries);
+    return page_index_insert(&space->pages, page, (uint32_t)frame, flags);
+}
+
+/* Put frame at page with prot (not mapped at all for PROT_NONE). */
+static int place_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot,
+                       uint32_t flags)
+{
+    if (prot != LINUX_PROT_NONE) {
+        if (allotment_map_frame(&space->objects, space->vspace, frame, page, rights_of(prot))
+            != TERN_OK)
+            return -LINUX_ENOMEM;
+        flags |= PAGE_MAPPED;
+    }
+    return index_page(space, page, frame, flags);
+}
+
+int space_map_new_page(struct space *space, uint64_t address, unsigned prot)
+{
+    uint64_t frame = new_frame(space);
+    if (!frame)
+        return -LINUX_ENOMEM;
+    int result = place_frame(space, address & ~(uint64_t)(PAGE_SIZE - 1), frame, prot, 0);
+    if (result < 0)
+        free_frame_slot(frame);
+    return result;
+}
+
+int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot)
+{
+    uint64_t copy = copy_frame(frame);
+    if (!copy)
+        return -LINUX_ENOMEM;
+    int result = place_frame(space, page, copy, prot, PAGE_SHARED);
+    if (result < 0)
+        free_frame_slot(copy);
+    return result;
+}
+
+/* The page of a shared region: a copy of the object's frame. */
+static int map_shared_page(struct space *space, const struct region *region, uint64_t page)
+{
+    uint64_t object_frame = shared_object_frame(region->object,
+                                                region->object_offset + (page - region->start));
+    if (!object_frame)
+        return -LINUX_ENOMEM;
+    uint64_t frame = copy_frame(object_frame);
+    if (!frame)
+        return -LINUX_ENOMEM;
+    int result = place_frame(space, page, frame, region->prot, PAGE_SHARED);
+    if (result < 0)
+        free_frame_slot(frame);
+    return result;
+}
+
+int space_handle_fault(struct space *space, uint64_t address, bool write)
+{
+    const struct region *region = address_map_lookup(&space->map, address);
+    if (!region || region->prot == LINUX_PROT_NONE || (write && !(region->prot & LINUX_PROT_WRITE)))
+        return -LINUX_EFAULT;
+    uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
+    if (page_index_find(&space->pages, page))
+        return -LINUX_EFAULT;       /* present with these rights: a real violation */
+    if (region->kind == REGION_SHARED)
+        return map_shared_page(space, region, page);
+    return space_map_new_page(space, page, region->prot);
+}
+
+int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length)
+{
+    const uint8_t *source = bytes;
+    while (length) {
+        uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t chunk = PAGE_SIZE - (address - page);
+        if (chunk > length)
+            chunk = length;
+        struct page_entry *entry = page_index_find(&space->pages, page);
+        if (!entry) {
+            const struct region *region = address_map_lookup(&space->map, page);
+            int result = region && region->kind == REGION_SHARED
+                             ? map_shared_page(space, region, page)
+                             : space_map_new_page(space, page, region ? region->prot
+                                                                      : LINUX_PROT_READ);
+            if (result < 0)
+                return result;
+            entry = page_index_find(&space->pages, page);
+        }
+        uint8_t *mapped = scratch_map(0, entry->slot);
+        if (!mapped)
+            return -LINUX_ENOMEM;
+        memcpy(mapped + (address - page), source, chunk);
+        scratch_unmap(0);
+        address += chunk;
+        source += chunk;
+        length -= chunk;
+    }
+    return 0;
+}
+
+/* ---- Scratch mappings in procmgr's own address space ---- */
+
+static uint64_t scratch_copies[SCRATCH_PAGES];  /* copies of the frames looked at */
+
+void *scratch_map(unsigned which, uint64_t frame)
+{
+    /* A copy, so a frame that is mapped elsewhere can be mapped here too. */
+    uint64_t copy = copy_frame(frame);
+    uint64_t address = SCRATCH_PAGE + which * PAGE_SIZE;
+    if (!copy)
+        return 0;
+    if (memory_map_frame(&procmgr_memory, TERN_SLOT_VSPACE, copy, address,
+                         TERN_RIGHT_READ | TERN_RIGHT_WRITE, 0, 0) != TERN_OK) {
+        memory_delete(&procmgr_memory, copy);
+        return 0;
+    }
+    scratch_copies[which] = copy;
+    return (void *)address;
+}
+
+void scratch_unmap(unsigned which)
+{
+    memory_delete(&procmgr_memory, scratch_copies[which]);   /* deleting unmaps it */
+}
+
+/* ---- fork ---- */
+
+struct fork_copy {
+    struct space *parent, *child;
+    int result;
+};
+
+static void copy_page(void *context, struct page_entry *entry)
+{
+    struct fork_copy *copy = context;
+    if (copy->result < 0)
+        return;
+    const struct region *region = address_map_lookup(&copy->child->map, entry->page);
+    unsigned prot = region ? region->prot : LINUX_PROT_READ;
+    uint64_t frame = entry->flags & PAGE_SHARED ? copy_frame(entry->slot)
+                                                : new_frame(copy->child);
+    if (!frame) {
+        copy->result = -LINUX_ENOMEM;
+        return;
+    }
+    if (!(entry->flags & PAGE_SHARED)) {
+        uint8_t *source = scratch_map(0, entry->slot);
+        uint8_t *destination = source ? scratch_map(1, frame) : 0;
+        if (destination) {
+            memcpy(destination, source, PAGE_SIZE);
+            scratch_unmap(1);
+        }
+        if (source)
+            scratch_unmap(0);
+        if (!destination) {
+            free_frame_slot(frame);
+            copy->result = -LINUX_ENOMEM;
+            return;
+        }
+    }
+    copy->result = place_frame(copy->child, entry->page, frame, prot,
+                               entry->flags & PAGE_SHARED);
+    if (copy->result < 0)
+        free_frame_slot(frame);
+}
+
+struct space *space_fork(struct space *parent)
+{
+    struct space *child = space_create();
+    if (!child)
+        return 0;
+    address_map_copy(&child->map, &parent->map);
+    for_each_shared_object(child, shared_object_retain);
+    struct fork_copy copy = { parent, child, 0 };
+    page_index_for_each(&parent->pages, copy_page, &copy);
+    if (copy.result < 0) {
+        space_destroy(child);
+        return 0;
+    }
+    return child;
+}
+
+/* ---- The mmap family ---- */
+
+/* What an address_map change removed: the space, and the shared objects
+ * some of whose pages went (checked afterwards: does the space still map
+ * them?). */
+#define REMOVAL_MAX_OBJECTS 16
+struct removal {
+    struct space *space;
+    uint64_t objects[REMOVAL_MAX_OBJECTS];
+    unsigned object_count;
+};
+
+/* address_map callback: the pages of [start, end) leave the space. */
+static void drop_pages(void *context, const struct region *old, uint64_t start, uint64_t end)
+{
+    struct removal *removal = context;
+    struct space *space = removal->space;
+    if (old->kind == REGION_SHARED && removal->object_count < REMOVAL_MAX_OBJECTS)
+        removal->objects[removal->object_count++] = old->object;
+    for (uint64_t page = start; page < end; page += PAGE_SIZE) {
+        struct page_entry removed;
+        if (!page_index_remove(&space->pages, page, &removed))
+            continue;
+        if (removed.flags & PAGE_SHARED)
+            free_frame_slot(removed.slot);
+        else
+            keep_spare_frame(space, removed.slot);
+    }
+}
+
+/* After a change: release the objects the space no longer maps. */
+static void finish_removal(struct removal *removal)
+{
+    for (unsigned i = 0; i < removal->object_count; i++) {
+        uint64_t id = removal->objects[i];
+        bool again = false;
+        for (unsigned j = 0; j < i; j++)
+            again |= removal->objects[j] == id;
+        if (!again && !maps_object(removal->space, id))
+            shared_object_release(id);
+    }
+}
+
+int64_t space_mmap(struct space *space, uint64_t address, uint64_t length, unsigned prot,
+                   unsigned flags)
+{
+    uint64_t page_length;
+    int check = address_map_check_mmap(address, length, flags, 0, &page_length);
+    if (check < 0)
+        return check;
+    if (prot & ~(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
+        return -LINUX_EINVAL;
+    bool fixed = flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE);
+    if (flags & LINUX_MAP_FIXED_NOREPLACE && !address_map_is_free(&space->map, address, page_length))
+        return -LINUX_EEXIST;
+    uint64_t start = fixed ? address : address_map_place(&space->map, address, page_length);
+    if (!start)
+        return -LINUX_ENOMEM;
+    struct region region = { .start = start, .end = start + page_length, .prot = prot,
+                             .kind = REGION_PRIVATE };
+    if ((flags & LINUX_MAP_TYPE) != LINUX_MAP_PRIVATE) {
+        region.kind = REGION_SHARED;
+        region.object = shared_object_create(page_length);
+        if (!region.object)
+            return -LINUX_ENOMEM;
+    }
+    struct removal removal = { .space = space };
+    int result = address_map_insert(&space->map, &region, drop_pages, &removal);
+    finish_removal(&removal);
+    if (result < 0) {
+        if (region.object)
+            shared_object_release(region.object);
+        return result;
+    }
+    return (int64_t)start;
+}
+
+int64_t space_munmap(struct space *space, uint64_t address, uint64_t length)
+{
+    int check = address_map_check_munmap(address, length);
+    if (check < 0)
+        return check;
+    struct removal removal = { .space = space };
+    int result = address_map_remove(&space->map, address, length, drop_pages, &removal);
+    finish_removal(&removal);
+    return result;
+}
+
+/* address_map callback: [start, end) now has the region's new prot. */
+static void reprotect_pages(void *context, const struct region *old, uint64_t start,
+                            uint64_t end)
+{
+    struct space *space = context;
+    const struct region *now = address_map_lookup(&space->map, start);
+    (void)old;
+    if (!now)
+        return;
+    for (uint64_t page = start; page < end; page += PAGE_SIZE) {
+        struct page_entry *entry = page_index_find(&space->pages, page);
+        if (!entry)
+            continue;
+        if (now->prot == LINUX_PROT_NONE) {
+            tern_frame_unmap(entry->slot);
+            entry->flags &= ~PAGE_MAPPED;
+        } else if (allotment_map_frame(&space->objects, space->vspace, entry->slot, page,
+                                       rights_of(now->prot)) == TERN_OK) {
+            entry->flags |= PAGE_MAPPED;
+        }
+    }
+}
+
+int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, unsigned prot)
+{
+    uint64_t end;
+    int check = address_map_check_mprotect(address, length, prot, &end);
+    if (check < 0 || end == address)
+        return check;
+    return address_map_protect(&space->map, address, end - address, prot, reprotect_pages, space);
+}
+
+int64_t space_brk(struct space *space, uint64_t address)
+{
+    struct removal removal = { .space = space };
+    return (int64_t)address_map_set_brk(&space->map, address, drop_pages, &removal);
+}
+
+int64_t space_mremap(struct space *space, uint64_t address, uint64_t old_length,
+                     uint64_t new_length, unsigned flags)
+{
+    (void)space, (void)address, (void)old_length, (void)new_length, (void)flags;
+    return -LINUX_ENOSYS;   /* musl falls back to malloc, copy and free */
+}
+
+int64_t space_futex_key(struct space *space, uint64_t address)
+{
+    const struct region *region = address_map_lookup(&space->map, address);
+    if (!region || (address & 3))
+        return -LINUX_EFAULT;
+    if (region->kind == REGION_SHARED)
+        return (int64_t)((1ULL << 62) | (region->object << 40)
+                         | (region->object_offset + (address - region->start)));
+    return (int64_t)((1ULL << 61) | (space->id << 40) | address);
+}

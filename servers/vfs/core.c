@@ -1,0 +1,54 @@
+/* The tree vfs starts with: "/", /tmp and /dev with its devices. */
+#include "core.h"
+#include "device.h"
+#include "node.h"
+#include "sys/runtime.h"
+
+static int add_directory(struct vfs *vfs, const char *name, uint32_t mode, enum vfs_mount mount,
+                         struct vfs_node **made)
+{
+    struct vfs_node *node = node_create(vfs, LINUX_S_IFDIR | mode, 0, 0, mount);
+    if (node == NULL)
+        return -LINUX_ENOMEM;
+    node_link(vfs, vfs->root, node, name, strlen(name));
+    *made = node;
+    return 0;
+}
+
+static int add_device(struct vfs *vfs, struct vfs_node *dev, const char *name, uint32_t mode,
+                      enum vfs_device device, uint64_t device_number)
+{
+    struct vfs_node *node = node_create(vfs, LINUX_S_IFCHR | mode, 0, 0, VFS_MOUNT_DEV);
+    if (node == NULL)
+        return -LINUX_ENOMEM;
+    node->device = (uint8_t)device;
+    node->device_number = device_number;
+    node_link(vfs, dev, node, name, strlen(name));
+    return 0;
+}
+
+int vfs_init(struct vfs *vfs, const struct vfs_services *services)
+{
+    memset(vfs, 0, sizeof(*vfs));
+    vfs->services = *services;
+    vfs->next_inode = 1;
+    vfs->root = node_create(vfs, LINUX_S_IFDIR | 0755, 0, 0, VFS_MOUNT_ARCHIVE);
+    if (vfs->root == NULL)
+        return -LINUX_ENOMEM;
+    /* "/" is its own parent: it is never unlinked, and ".." stays there. */
+    vfs->root->parent = vfs->root;
+
+    struct vfs_node *tmp, *dev;
+    int error = add_directory(vfs, "tmp", LINUX_S_ISVTX | 0777, VFS_MOUNT_TMP, &tmp);
+    if (error == 0)
+        error = add_directory(vfs, "dev", 0755, VFS_MOUNT_DEV, &dev);
+    if (error == 0)
+        error = add_device(vfs, dev, "console", 0600, VFS_DEVICE_CONSOLE, DEVICE_NUMBER_CONSOLE);
+    if (error == 0)
+        error = add_device(vfs, dev, "tty", 0666, VFS_DEVICE_CONSOLE, DEVICE_NUMBER_TTY);
+    if (error == 0)
+        error = add_device(vfs, dev, "null", 0666, VFS_DEVICE_NULL, DEVICE_NUMBER_NULL);
+    if (error == 0)
+        error = add_device(vfs, dev, "zero", 0666, VFS_DEVICE_ZERO, DEVICE_NUMBER_ZERO);
+    return error;
+}

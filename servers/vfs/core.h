@@ -1,0 +1,154 @@
+/*
+ * The vfs core: a RAM file system and the path namespace, as a state
+ * machine with no IPC in it (main.c binds it to the protocols in
+ * sys/protocol/vfs.h and file.h; tests/host/test_vfs_*.c test it).
+ *
+ * The tree: the boot archive mounted read-only at "/", a writable tmpfs
+ * at /tmp (mode 1777), and /dev (read-only) holding console, tty, null
+ * and zero. Open file descriptions (OFDs) live here; clients name them by
+ * a 64-bit handle (the badge of their descriptor capability), which
+ * carries a generation so a stale handle never reaches a reused OFD.
+ *
+ * Every function returns a non-negative result or -errno (LINUX_E*).
+ * Client buffers are reached only through struct vfs_buffer, so the core
+ * never holds a client pointer.
+ */
+#ifndef SERVERS_VFS_CORE_H
+#define SERVERS_VFS_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sys/linux_abi.h"
+
+#define VFS_PAGE_SIZE 4096
+
+struct vfs_time {
+    int64_t seconds;
+    uint64_t nanoseconds;
+};
+
+/* What the core needs from the program around it. */
+struct vfs_services {
+    /* A page of VFS_PAGE_SIZE bytes, page-aligned, contents undefined;
+     * NULL when memory is exhausted (the core reports ENOSPC or ENOMEM). */
+    void *(*allocate_page)(void *context);
+    void (*free_page)(void *context, void *page);
+    /* Bytes written to /dev/console and /dev/tty. */
+    void (*console_write)(void *context, const char *bytes, size_t length);
+    /* The time stamps of changes. */
+    struct vfs_time (*current_time)(void *context);
+    void *context;
+};
+
+/* A client's buffer: its memory is copied only through these, which
+ * return 0 or -LINUX_EFAULT. offset is from the start of the buffer. */
+struct vfs_buffer {
+    int (*copy_to_client)(void *context, uint64_t offset, const void *source, size_t length);
+    int (*copy_from_client)(void *context, uint64_t offset, void *destination, size_t length);
+    void *context;
+};
+
+struct vfs_credentials {
+    uint32_t uid;
+    uint32_t gid;
+};
+
+/* A directory argument of 0 means "/" (the protocols' "no capability 0"). */
+#define VFS_ROOT_DIRECTORY 0
+
+/* Handles: slot index in bits 0-23, generation in bits 24-55; never 0. */
+#define VFS_HANDLE_INDEX_BITS 24
+#define VFS_OFDS_PER_PAGE (VFS_PAGE_SIZE / 32)
+#define VFS_OFD_PAGE_COUNT 128
+#define VFS_MAX_OFDS (VFS_OFDS_PER_PAGE * VFS_OFD_PAGE_COUNT)
+
+/* Files are at most this long (four levels of page index). */
+#define VFS_MAX_FILE_SIZE (1ULL << 39)
+
+/* The flag VFS_OPEN_EXEC of sys/protocol/vfs.h, restated for the core. */
+#define VFS_CORE_OPEN_EXEC (1ULL << 40)
+
+struct vfs_node;
+struct vfs_ofd;
+
+struct vfs {
+    struct vfs_services services;
+    struct vfs_node *root;
+    uint64_t next_inode;
+    /* Freed node structures, reused before new pages are carved. */
+    struct vfs_node *free_nodes;
+    /* OFD slots live in pages allocated as needed. */
+    struct vfs_ofd *ofd_pages[VFS_OFD_PAGE_COUNT];
+    uint32_t ofd_slots_made;
+    uint32_t ofd_free_head;         /* index + 1 of a free slot, 0: none */
+};
+
+/* Builds "/" (read-only), /tmp (1777) and /dev with its devices. */
+int vfs_init(struct vfs *vfs, const struct vfs_services *services);
+
+/* Adds the CPIO newc archive's directories and regular files under "/",
+ * read-only; file data stays in the archive's memory, which must outlive
+ * the vfs. Entries that would land in /tmp or /dev, symbolic links and
+ * special files are skipped. -EINVAL for a malformed archive (what came
+ * before the bad header stays). */
+int vfs_load_archive(struct vfs *vfs, const void *archive, size_t size);
+
+/* ---- Path operations (sys/protocol/vfs.h). `directory` is the handle
+ * of the OFD relative paths start from, or VFS_ROOT_DIRECTORY; paths are
+ * `length` bytes, not NUL-terminated (a NUL ends them early). ---- */
+
+/* Opens (or creates) the file; *handle gets the new OFD's handle. */
+int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+             const char *path, size_t length, uint64_t flags, uint32_t mode,
+             uint64_t *handle);
+int vfs_mkdir(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode);
+/* S_IFREG (or type 0) and S_IFIFO; other types are EPERM. */
+int vfs_mknod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode, uint64_t device);
+/* unlinkat: flags 0 or AT_REMOVEDIR. */
+int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+               const char *path, size_t length, uint64_t flags);
+int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
+               uint64_t old_directory, const char *old_path, size_t old_length,
+               uint64_t new_directory, const char *new_path, size_t new_length);
+/* flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH (then an empty path names
+ * `directory` itself, whatever its type). */
+int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode, uint64_t flags);
+int vfs_stat(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+             const char *path, size_t length, uint64_t flags, struct linux_stat *stat);
+/* mode: F_OK or R_OK|W_OK|X_OK; flags: AT_EACCESS, AT_SYMLINK_NOFOLLOW,
+ * AT_EMPTY_PATH (one set of ids: real and effective are the same here). */
+int vfs_access(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+               const char *path, size_t length, uint32_t mode, uint64_t flags);
+/* The absolute path of the directory, NUL-terminated, in path[0..size);
+ * returns its length with the NUL. ERANGE if it does not fit in size,
+ * ENAMETOOLONG beyond LINUX_PATH_MAX, ENOENT once it is removed. */
+int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size);
+
+/* ---- File operations (sys/protocol/file.h) on an OFD handle ---- */
+
+int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                 uint64_t length);
+int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                  uint64_t length);
+int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                  uint64_t length, int64_t offset);
+int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                   uint64_t length, int64_t offset);
+int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t whence);
+int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat);
+int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                     uint64_t length);
+int64_t vfs_get_flags(struct vfs *vfs, uint64_t handle);
+int vfs_set_flags(struct vfs *vfs, uint64_t handle, uint64_t flags);
+int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
+                  const struct vfs_buffer *argument);
+int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
+int vfs_retain(struct vfs *vfs, uint64_t handle);
+int vfs_close(struct vfs *vfs, uint64_t handle);
+int vfs_sync(struct vfs *vfs, uint64_t handle);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * The character devices in /dev. The console writes through the
+ * console_write service (the kernel's debug console) and has no input
+ * yet: reads return end of file. It answers the terminal ioctls musl's
+ * isatty() and programs that size their output ask. /dev/null swallows
+ * writes and reads end of file; /dev/zero reads zeros.
+ */
+#ifndef SERVERS_VFS_DEVICE_H
+#define SERVERS_VFS_DEVICE_H
+
+#include "node.h"
+
+/* Linux's device numbers (st_rdev), major << 8 | minor. */
+#define DEVICE_NUMBER_TTY       ((5u << 8) | 0)
+#define DEVICE_NUMBER_CONSOLE   ((5u << 8) | 1)
+#define DEVICE_NUMBER_NULL      ((1u << 8) | 3)
+#define DEVICE_NUMBER_ZERO      ((1u << 8) | 5)
+
+int64_t device_read(const struct vfs_node *node, const struct vfs_buffer *buffer,
+                    uint64_t length);
+int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
+                     const struct vfs_buffer *buffer, uint64_t length);
+/* Terminals cannot seek (ESPIPE); null and zero stay at offset 0. */
+bool device_is_seekable(const struct vfs_node *node);
+int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
+                     const struct vfs_buffer *argument);
+
+#endif

@@ -1,0 +1,317 @@
+/*
+ * The file protocol on an OFD: read, write, seek, stat, getdents, flags,
+ * ioctl, truncate, and reference counting. An O_PATH OFD only names a
+ * node: it may be stat'ed, used as a directory for paths, and closed;
+ * the rest is EBADF, as on Linux.
+ */
+#include "core.h"
+#include "buffer.h"
+#include "device.h"
+#include "ofd.h"
+#include "regular.h"
+#include "sys/runtime.h"
+
+/* Only these status flags change through FILE_SET_FLAGS (F_SETFL). */
+#define SETTABLE_FLAGS (LINUX_O_APPEND | LINUX_O_NONBLOCK | LINUX_O_DIRECT | LINUX_O_NOATIME)
+
+/* getdents64 records: the fixed part is 19 bytes, then the name and a
+ * NUL, padded to 8 bytes. */
+#define DIRENT_HEADER_SIZE 19
+#define DIRENT_MAX_SIZE ((DIRENT_HEADER_SIZE + LINUX_NAME_MAX + 1 + 7) & ~7u)
+
+static bool path_only(const struct vfs_ofd *ofd)
+{
+    return (ofd->flags & LINUX_O_PATH) != 0;
+}
+
+static bool readable(const struct vfs_ofd *ofd)
+{
+    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
+    return !path_only(ofd) && (mode == LINUX_O_RDONLY || mode == LINUX_O_RDWR);
+}
+
+static bool writable(const struct vfs_ofd *ofd)
+{
+    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
+    return !path_only(ofd) && (mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR);
+}
+
+/* The OFD for an operation that an O_PATH OFD cannot do. */
+static struct vfs_ofd *find_open(struct vfs *vfs, uint64_t handle)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    return ofd != NULL && !path_only(ofd) ? ofd : NULL;
+}
+
+static int64_t read_at(struct vfs_ofd *ofd, const struct vfs_buffer *buffer, uint64_t length,
+                       uint64_t offset)
+{
+    const struct vfs_node *node = ofd->node;
+    switch (node_type(node)) {
+    case LINUX_S_IFDIR:
+        return -LINUX_EISDIR;
+    case LINUX_S_IFCHR:
+        return device_read(node, buffer, length);
+    default:
+        return regular_read(node, buffer, length, offset);
+    }
+}
+
+/* Where a write asked for at `offset` goes: O_APPEND writes at the end,
+ * even through pwrite (as on Linux). */
+static uint64_t write_offset(const struct vfs_ofd *ofd, uint64_t offset)
+{
+    if ((ofd->flags & LINUX_O_APPEND) && node_type(ofd->node) == LINUX_S_IFREG)
+        return ofd->node->regular.size;
+    return offset;
+}
+
+static int64_t write_at(struct vfs *vfs, struct vfs_ofd *ofd, const struct vfs_buffer *buffer,
+                        uint64_t length, uint64_t offset)
+{
+    struct vfs_node *node = ofd->node;
+    if (node_type(node) == LINUX_S_IFCHR)
+        return device_write(vfs, node, buffer, length);
+    return regular_write(vfs, node, buffer, length, offset);
+}
+
+int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                 uint64_t length)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL || !readable(ofd))
+        return -LINUX_EBADF;
+    int64_t result = read_at(ofd, buffer, length, ofd->offset);
+    if (result > 0 && node_type(ofd->node) == LINUX_S_IFREG)
+        ofd->offset += (uint64_t)result;
+    return result;
+}
+
+int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                  uint64_t length)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL || !writable(ofd))
+        return -LINUX_EBADF;
+    uint64_t offset = write_offset(ofd, ofd->offset);
+    int64_t result = write_at(vfs, ofd, buffer, length, offset);
+    if (result > 0 && node_type(ofd->node) == LINUX_S_IFREG)
+        ofd->offset = offset + (uint64_t)result;
+    return result;
+}
+
+int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                  uint64_t length, int64_t offset)
+{
+    if (offset < 0)
+        return -LINUX_EINVAL;
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL || !readable(ofd))
+        return -LINUX_EBADF;
+    if (node_type(ofd->node) == LINUX_S_IFCHR && !device_is_seekable(ofd->node))
+        return -LINUX_ESPIPE;
+    return read_at(ofd, buffer, length, (uint64_t)offset);
+}
+
+int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                   uint64_t length, int64_t offset)
+{
+    if (offset < 0)
+        return -LINUX_EINVAL;
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL || !writable(ofd))
+        return -LINUX_EBADF;
+    if (node_type(ofd->node) == LINUX_S_IFCHR && !device_is_seekable(ofd->node))
+        return -LINUX_ESPIPE;
+    return write_at(vfs, ofd, buffer, length, write_offset(ofd, (uint64_t)offset));
+}
+
+int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t whence)
+{
+    struct vfs_ofd *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    const struct vfs_node *node = ofd->node;
+    if (node_type(node) == LINUX_S_IFCHR) {
+        /* Linux's null and zero ignore seeks and stay at 0. */
+        return device_is_seekable(node) ? 0 : -LINUX_ESPIPE;
+    }
+    int64_t base;
+    switch (whence) {
+    case LINUX_SEEK_SET:
+        base = 0;
+        break;
+    case LINUX_SEEK_CUR:
+        base = (int64_t)ofd->offset;
+        break;
+    case LINUX_SEEK_END:
+        /* A directory's offset is a getdents position: it has no end. */
+        if (node_type(node) != LINUX_S_IFREG)
+            return -LINUX_EINVAL;
+        base = (int64_t)node->regular.size;
+        break;
+    default:
+        return -LINUX_EINVAL;
+    }
+    int64_t result;
+    if (__builtin_add_overflow(base, offset, &result) || result < 0)
+        return -LINUX_EINVAL;
+    ofd->offset = (uint64_t)result;
+    return result;
+}
+
+int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    node_fill_stat(ofd->node, stat);
+    return 0;
+}
+
+static uint8_t dirent_type(const struct vfs_node *node)
+{
+    switch (node_type(node)) {
+    case LINUX_S_IFDIR:
+        return LINUX_DT_DIR;
+    case LINUX_S_IFREG:
+        return LINUX_DT_REG;
+    case LINUX_S_IFCHR:
+        return LINUX_DT_CHR;
+    case LINUX_S_IFIFO:
+        return LINUX_DT_FIFO;
+    default:
+        return LINUX_DT_UNKNOWN;
+    }
+}
+
+/* Where getdents is in a directory and how much it has written. */
+struct listing {
+    const struct vfs_buffer *buffer;
+    uint64_t length;
+    uint64_t written;
+    struct vfs_ofd *ofd;
+};
+
+/* Writes one record for the entry at `position`; returns 1 if it went,
+ * 0 if it does not fit, or -errno. The OFD's offset moves past it. */
+static int emit(struct listing *listing, uint64_t position, const struct vfs_node *node,
+                const char *name, size_t name_length)
+{
+    size_t record_length = (DIRENT_HEADER_SIZE + name_length + 1 + 7) & ~(size_t)7;
+    if (listing->written + record_length > listing->length)
+        return listing->written == 0 ? -LINUX_EINVAL : 0;
+    _Alignas(8) uint8_t record[DIRENT_MAX_SIZE];
+    memset(record, 0, record_length);
+    struct linux_dirent64 *entry = (struct linux_dirent64 *)record;
+    entry->d_ino = node->inode;
+    entry->d_off = (int64_t)position + 1;
+    entry->d_reclen = (uint16_t)record_length;
+    entry->d_type = dirent_type(node);
+    memcpy(entry->d_name, name, name_length);
+    if (buffer_copy_to_client(listing->buffer, listing->written, record, record_length) !=
+        record_length)
+        return -LINUX_EFAULT;
+    listing->written += record_length;
+    listing->ofd->offset = position + 1;
+    return 1;
+}
+
+int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+                     uint64_t length)
+{
+    struct vfs_ofd *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    const struct vfs_node *directory = ofd->node;
+    if (!node_is_directory(directory))
+        return -LINUX_ENOTDIR;
+    struct listing listing = {.buffer = buffer, .length = length, .ofd = ofd};
+    int status = 1;
+    if (ofd->offset == 0)
+        status = emit(&listing, 0, directory, ".", 1);
+    if (status == 1 && ofd->offset == 1) {
+        const struct vfs_node *parent =
+            directory->parent != NULL ? directory->parent : directory;
+        status = emit(&listing, 1, parent, "..", 2);
+    }
+    for (const struct vfs_node *child = directory->directory.first_child;
+         child != NULL && status == 1; child = child->next_sibling) {
+        if (child->position >= ofd->offset)
+            status = emit(&listing, child->position, child, child->name, child->name_length);
+    }
+    return buffer_result(listing.written, status < 0 ? status : 0);
+}
+
+int64_t vfs_get_flags(struct vfs *vfs, uint64_t handle)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    return ofd != NULL ? (int64_t)ofd->flags : -LINUX_EBADF;
+}
+
+int vfs_set_flags(struct vfs *vfs, uint64_t handle, uint64_t flags)
+{
+    struct vfs_ofd *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    ofd->flags = (ofd->flags & ~(uint32_t)SETTABLE_FLAGS) | (uint32_t)(flags & SETTABLE_FLAGS);
+    return 0;
+}
+
+int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
+                  const struct vfs_buffer *argument)
+{
+    struct vfs_ofd *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    const struct vfs_node *node = ofd->node;
+    if (node_type(node) == LINUX_S_IFCHR)
+        return device_ioctl(node, request, argument);
+    if (node_type(node) == LINUX_S_IFREG && request == LINUX_FIONREAD) {
+        /* Bytes left to read, as an int (Linux's do_vfs_ioctl). */
+        uint64_t left = node->regular.size > ofd->offset ? node->regular.size - ofd->offset : 0;
+        int32_t value = left > INT32_MAX ? INT32_MAX : (int32_t)left;
+        return buffer_copy_to_client(argument, 0, &value, sizeof(value)) == sizeof(value)
+                   ? 0
+                   : -LINUX_EFAULT;
+    }
+    return -LINUX_ENOTTY;
+}
+
+int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length)
+{
+    struct vfs_ofd *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    if (length < 0 || node_type(ofd->node) != LINUX_S_IFREG || !writable(ofd))
+        return -LINUX_EINVAL;
+    if ((uint64_t)length > VFS_MAX_FILE_SIZE)
+        return -LINUX_EFBIG;
+    regular_resize(vfs, ofd->node, (uint64_t)length);
+    return 0;
+}
+
+int vfs_retain(struct vfs *vfs, uint64_t handle)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    if (ofd->references == UINT32_MAX)
+        return -LINUX_ENFILE;
+    ofd->references++;
+    return 0;
+}
+
+int vfs_close(struct vfs *vfs, uint64_t handle)
+{
+    if (ofd_find(vfs, handle) == NULL)
+        return -LINUX_EBADF;
+    ofd_release(vfs, handle);
+    return 0;
+}
+
+int vfs_sync(struct vfs *vfs, uint64_t handle)
+{
+    /* Everything is in memory: there is nothing to wait for. */
+    return find_open(vfs, handle) != NULL ? 0 : -LINUX_EBADF;
+}

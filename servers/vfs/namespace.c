@@ -1,0 +1,439 @@
+/*
+ * The path operations of the vfs protocol: open, mkdir, mknod, unlink,
+ * rename, chmod, stat, access, getcwd. Each follows Linux's order of
+ * checks (fs/namei.c, fs/open.c), so that when several things are wrong
+ * the errno is the one Linux gives.
+ */
+#include "core.h"
+#include "lookup.h"
+#include "node.h"
+#include "ofd.h"
+#include "permission.h"
+#include "regular.h"
+#include "sys/runtime.h"
+
+/* fstatat's flag, accepted and meaningless here (nothing automounts). */
+#define AT_NO_AUTOMOUNT 0x800
+
+#define PERMISSION_BITS 07777u
+
+/* The status flags an OFD keeps (F_GETFL); the rest only matter to open. */
+#define KEPT_OPEN_FLAGS                                                            \
+    (LINUX_O_ACCMODE | LINUX_O_APPEND | LINUX_O_NONBLOCK | LINUX_O_DSYNC |           \
+     LINUX_O_DIRECT | LINUX_O_LARGEFILE | LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW |     \
+     LINUX_O_NOATIME | LINUX_O_PATH)
+
+/* The node a path names, which must exist; with AT_EMPTY_PATH an empty
+ * path names the directory argument itself. */
+static int resolve_existing(struct vfs *vfs, const struct vfs_credentials *who,
+                            uint64_t directory, const char *path, size_t length,
+                            uint64_t flags, struct vfs_node **node)
+{
+    if ((flags & LINUX_AT_EMPTY_PATH) && lookup_path_length(path, length) == 0)
+        return lookup_handle_node(vfs, directory, node);
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    if (found.node == NULL)
+        return -LINUX_ENOENT;
+    if (found.trailing_slash && !node_is_directory(found.node))
+        return -LINUX_ENOTDIR;
+    *node = found.node;
+    return 0;
+}
+
+/* Makes the missing last component of `found` a new node of `mode`,
+ * owned by the caller (the group of a set-group-ID directory, which
+ * passes the bit on to subdirectories). */
+static int create_node(struct vfs *vfs, const struct vfs_credentials *who,
+                       const struct lookup_result *found, uint32_t mode,
+                       struct vfs_node **created)
+{
+    struct vfs_node *directory = found->directory;
+    int error = permission_may_create(directory, who);
+    if (error != 0)
+        return error;
+    uint32_t gid = who->gid;
+    if (directory->mode & NODE_S_ISGID) {
+        gid = directory->gid;
+        if ((mode & LINUX_S_IFMT) == LINUX_S_IFDIR)
+            mode |= NODE_S_ISGID;
+    }
+    struct vfs_node *node = node_create(vfs, mode, who->uid, gid, directory->mount);
+    if (node == NULL)
+        return -LINUX_ENOSPC;
+    node_link(vfs, directory, node, found->name, found->name_length);
+    *created = node;
+    return 0;
+}
+
+/* Linux's may_open: the type rules, then the permission the access mode
+ * (and O_TRUNC, and VFS_OPEN_EXEC) needs. */
+static int may_open(const struct vfs_node *node, const struct vfs_credentials *who,
+                    uint64_t flags, bool exec)
+{
+    uint64_t access_mode = flags & LINUX_O_ACCMODE;
+    unsigned want = 0;
+    if (exec) {
+        want = MAY_EXECUTE;
+    } else {
+        /* Access mode 3 needs both and allows neither, as on Linux. */
+        if (access_mode != LINUX_O_WRONLY)
+            want |= MAY_READ;
+        if (access_mode != LINUX_O_RDONLY || (flags & LINUX_O_TRUNC))
+            want |= MAY_WRITE;
+    }
+    switch (node_type(node)) {
+    case LINUX_S_IFDIR:
+        if (want & MAY_WRITE)
+            return -LINUX_EISDIR;
+        if (exec)
+            return -LINUX_EACCES;
+        break;
+    case LINUX_S_IFREG:
+        break;
+    default:
+        if (exec)
+            return -LINUX_EACCES;
+        break;
+    }
+    return permission_check(node, who, want);
+}
+
+/*
+ * The hook for FIFOs: they will belong to the pipe server, and opening
+ * one will hand the caller a descriptor of that server for this node
+ * (main.c would then answer with the pipe server's capability instead
+ * of an OFD). Until the pipe server exists no FIFO can be opened for
+ * reading or writing; O_PATH opens are OFDs of vfs as for any node.
+ */
+static int open_fifo(const struct vfs_node *fifo)
+{
+    (void)fifo;
+    return -LINUX_ENXIO;
+}
+
+int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+             const char *path, size_t length, uint64_t flags, uint32_t mode,
+             uint64_t *handle)
+{
+    bool exec = (flags & VFS_CORE_OPEN_EXEC) && !(flags & LINUX_O_PATH);
+    if (flags & LINUX_O_PATH)
+        flags &= LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW | LINUX_O_PATH;
+    else if ((flags & LINUX_O_CREAT) && (flags & LINUX_O_DIRECTORY))
+        return -LINUX_EINVAL;
+    if (exec)
+        flags = (flags & ~(uint64_t)LINUX_O_ACCMODE) | LINUX_O_RDONLY;
+
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    struct vfs_node *node = found.node;
+    bool created = false;
+    if (flags & LINUX_O_CREAT) {
+        if (found.trailing_slash)
+            return -LINUX_EISDIR;
+        if (node == NULL) {
+            error = create_node(vfs, who, &found, LINUX_S_IFREG | (mode & PERMISSION_BITS), &node);
+            if (error != 0)
+                return error;
+            created = true;
+        } else if (flags & LINUX_O_EXCL) {
+            return -LINUX_EEXIST;
+        } else if (node_is_directory(node)) {
+            return -LINUX_EISDIR;
+        }
+    }
+    if (node == NULL)
+        return -LINUX_ENOENT;
+    if (!node_is_directory(node) && (found.trailing_slash || (flags & LINUX_O_DIRECTORY)))
+        return -LINUX_ENOTDIR;
+
+    bool path_only = (flags & LINUX_O_PATH) != 0;
+    /* A file this open created is opened as asked, whatever its mode. */
+    if (!created && !path_only) {
+        error = may_open(node, who, flags, exec);
+        if (error != 0)
+            return error;
+    }
+    if (node_type(node) == LINUX_S_IFIFO && !path_only)
+        return open_fifo(node);
+
+    uint32_t kept = (uint32_t)(flags & KEPT_OPEN_FLAGS);
+    if (!path_only)
+        kept |= LINUX_O_LARGEFILE;
+    error = ofd_create(vfs, node, kept, handle);
+    if (error != 0)
+        return error;
+    if ((flags & LINUX_O_TRUNC) && !path_only && !created && node_type(node) == LINUX_S_IFREG)
+        regular_resize(vfs, node, 0);
+    return 0;
+}
+
+int vfs_mkdir(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode)
+{
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    if (found.last != LAST_NORMAL || found.node != NULL)
+        return -LINUX_EEXIST;
+    struct vfs_node *created;
+    return create_node(vfs, who, &found, LINUX_S_IFDIR | (mode & (0777 | LINUX_S_ISVTX)),
+                       &created);
+}
+
+int vfs_mknod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode, uint64_t device)
+{
+    /* Regular files and FIFOs ignore the device number, as on Linux. */
+    (void)device;
+    uint32_t type = mode & LINUX_S_IFMT;
+    switch (type) {
+    case 0:
+        type = LINUX_S_IFREG;
+        break;
+    case LINUX_S_IFREG:
+    case LINUX_S_IFIFO:
+        break;
+    case LINUX_S_IFCHR:
+    case LINUX_S_IFBLK:
+    case LINUX_S_IFSOCK:
+    case LINUX_S_IFDIR:
+        /* No device nodes or sockets by path yet: as for a caller
+         * without CAP_MKNOD. */
+        return -LINUX_EPERM;
+    default:
+        return -LINUX_EINVAL;
+    }
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    if (found.last != LAST_NORMAL || found.node != NULL)
+        return -LINUX_EEXIST;
+    if (found.trailing_slash)
+        return -LINUX_ENOENT;
+    struct vfs_node *created;
+    return create_node(vfs, who, &found, type | (mode & PERMISSION_BITS), &created);
+}
+
+static int remove_directory(struct vfs *vfs, const struct vfs_credentials *who,
+                            const struct lookup_result *found)
+{
+    switch (found->last) {
+    case LAST_DOTDOT:
+        return -LINUX_ENOTEMPTY;
+    case LAST_DOT:
+        return -LINUX_EINVAL;
+    case LAST_ROOT:
+        return -LINUX_EBUSY;
+    case LAST_NORMAL:
+        break;
+    }
+    if (permission_read_only_mount(found->directory))
+        return -LINUX_EROFS;
+    struct vfs_node *victim = found->node;
+    if (victim == NULL)
+        return -LINUX_ENOENT;
+    int error = permission_may_delete(found->directory, victim, who, true);
+    if (error != 0)
+        return error;
+    if (victim->directory.child_count != 0)
+        return -LINUX_ENOTEMPTY;
+    node_unlink(vfs, victim);
+    node_release(vfs, victim);
+    return 0;
+}
+
+static int remove_file(struct vfs *vfs, const struct vfs_credentials *who,
+                       const struct lookup_result *found)
+{
+    if (found->last != LAST_NORMAL)
+        return -LINUX_EISDIR;
+    if (permission_read_only_mount(found->directory))
+        return -LINUX_EROFS;
+    struct vfs_node *victim = found->node;
+    if (victim == NULL)
+        return -LINUX_ENOENT;
+    if (found->trailing_slash)
+        return node_is_directory(victim) ? -LINUX_EISDIR : -LINUX_ENOTDIR;
+    int error = permission_may_delete(found->directory, victim, who, false);
+    if (error != 0)
+        return error;
+    node_unlink(vfs, victim);
+    node_release(vfs, victim);
+    return 0;
+}
+
+int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+               const char *path, size_t length, uint64_t flags)
+{
+    if (flags & ~(uint64_t)LINUX_AT_REMOVEDIR)
+        return -LINUX_EINVAL;
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    if (flags & LINUX_AT_REMOVEDIR)
+        return remove_directory(vfs, who, &found);
+    return remove_file(vfs, who, &found);
+}
+
+/* Whether `ancestor` is `node` or one of the directories above it. */
+static bool is_ancestor(const struct vfs *vfs, const struct vfs_node *ancestor,
+                        const struct vfs_node *node)
+{
+    for (;;) {
+        if (node == ancestor)
+            return true;
+        if (node == vfs->root || node == NULL)
+            return false;
+        node = node->parent;
+    }
+}
+
+int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
+               uint64_t old_directory, const char *old_path, size_t old_length,
+               uint64_t new_directory, const char *new_path, size_t new_length)
+{
+    struct lookup_result from, to;
+    int error = lookup_path(vfs, who, old_directory, old_path, old_length, &from);
+    if (error != 0)
+        return error;
+    error = lookup_path(vfs, who, new_directory, new_path, new_length, &to);
+    if (error != 0)
+        return error;
+    if (from.directory->mount != to.directory->mount)
+        return -LINUX_EXDEV;
+    if (from.last != LAST_NORMAL || to.last != LAST_NORMAL)
+        return -LINUX_EBUSY;
+    if (permission_read_only_mount(from.directory))
+        return -LINUX_EROFS;
+    struct vfs_node *source = from.node;
+    if (source == NULL)
+        return -LINUX_ENOENT;
+    bool moving_directory = node_is_directory(source);
+    if (!moving_directory && (from.trailing_slash || to.trailing_slash))
+        return -LINUX_ENOTDIR;
+    /* A directory cannot move into itself or below itself. */
+    if (is_ancestor(vfs, source, to.directory))
+        return -LINUX_EINVAL;
+    struct vfs_node *target = to.node;
+    if (target != NULL && is_ancestor(vfs, target, from.directory))
+        return -LINUX_ENOTEMPTY;
+    if (source == target)
+        return 0;
+
+    error = permission_may_delete(from.directory, source, who, moving_directory);
+    if (error == 0) {
+        error = target != NULL
+                    ? permission_may_delete(to.directory, target, who, moving_directory)
+                    : permission_may_create(to.directory, who);
+    }
+    /* A directory changing parent rewrites its "..". */
+    if (error == 0 && moving_directory && to.directory != from.directory)
+        error = permission_check(source, who, MAY_WRITE);
+    if (error != 0)
+        return error;
+    if (target != NULL && moving_directory && target->directory.child_count != 0)
+        return -LINUX_ENOTEMPTY;
+
+    if (target != NULL) {
+        node_unlink(vfs, target);
+        node_release(vfs, target);
+    }
+    node_unlink(vfs, source);
+    node_link(vfs, to.directory, source, to.name, to.name_length);
+    return 0;
+}
+
+int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    struct vfs_node *node;
+    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    if (error != 0)
+        return error;
+    if (permission_read_only_mount(node))
+        return -LINUX_EROFS;
+    if (who->uid != 0 && who->uid != node->uid)
+        return -LINUX_EPERM;
+    mode &= PERMISSION_BITS;
+    /* Only members of the file's group (or root) may set set-group-ID. */
+    if (who->uid != 0 && who->gid != node->gid)
+        mode &= ~(uint32_t)NODE_S_ISGID;
+    node->mode = node_type(node) | mode;
+    node_touch_metadata(vfs, node);
+    return 0;
+}
+
+int vfs_stat(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+             const char *path, size_t length, uint64_t flags, struct linux_stat *stat)
+{
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+        return -LINUX_EINVAL;
+    struct vfs_node *node;
+    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    if (error != 0)
+        return error;
+    node_fill_stat(node, stat);
+    return 0;
+}
+
+int vfs_access(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+               const char *path, size_t length, uint32_t mode, uint64_t flags)
+{
+    if (mode & ~(uint32_t)(LINUX_R_OK | LINUX_W_OK | LINUX_X_OK))
+        return -LINUX_EINVAL;
+    if (flags & ~(uint64_t)(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    struct vfs_node *node;
+    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    if (error != 0 || mode == LINUX_F_OK)
+        return error;
+    unsigned want = 0;
+    if (mode & LINUX_R_OK)
+        want |= MAY_READ;
+    if (mode & LINUX_W_OK)
+        want |= MAY_WRITE;
+    if (mode & LINUX_X_OK)
+        want |= MAY_EXECUTE;
+    return permission_check(node, who, want);
+}
+
+int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size)
+{
+    struct vfs_node *node;
+    int error = lookup_handle_node(vfs, directory, &node);
+    if (error != 0)
+        return error;
+    if (!node_is_directory(node))
+        return -LINUX_ENOTDIR;
+    if (node_is_unlinked(node))
+        return -LINUX_ENOENT;
+    /* Each name costs itself and a "/"; "/" alone is one byte; plus the NUL. */
+    size_t total = 1;
+    for (const struct vfs_node *n = node; n != vfs->root; n = n->parent)
+        total += 1 + n->name_length;
+    if (node == vfs->root)
+        total++;
+    if (total > LINUX_PATH_MAX)
+        return -LINUX_ENAMETOOLONG;
+    if (total > size)
+        return -LINUX_ERANGE;
+    size_t end = total - 1;
+    path[end] = '\0';
+    path[0] = '/';
+    for (const struct vfs_node *n = node; n != vfs->root; n = n->parent) {
+        end -= n->name_length;
+        memcpy(&path[end], n->name, n->name_length);
+        path[--end] = '/';
+    }
+    return (int)total;
+}

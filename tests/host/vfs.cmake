@@ -1,0 +1,21 @@
+# Host tests of servers/vfs: its core (every source but main.c and the
+# native page allocator), through the API in servers/vfs/core.h.
+set(VFS_CORE_SOURCES
+    "${TERN_SERVERS}/vfs/archive.c"
+    "${TERN_SERVERS}/vfs/buffer.c"
+    "${TERN_SERVERS}/vfs/core.c"
+    "${TERN_SERVERS}/vfs/device.c"
+    "${TERN_SERVERS}/vfs/file.c"
+    "${TERN_SERVERS}/vfs/file_data.c"
+    "${TERN_SERVERS}/vfs/lookup.c"
+    "${TERN_SERVERS}/vfs/namespace.c"
+    "${TERN_SERVERS}/vfs/node.c"
+    "${TERN_SERVERS}/vfs/ofd.c"
+    "${TERN_SERVERS}/vfs/permission.c"
+    "${TERN_SERVERS}/vfs/regular.c")
+
+foreach(test test_vfs_namespace test_vfs_files test_vfs_archive)
+    tern_host_test(${test} SOURCES ${test}.c ${VFS_CORE_SOURCES})
+    target_include_directories(${test} PRIVATE
+        "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")
+endforeach()
