@@ -23,6 +23,8 @@
  * struct tern_ipc_buffer (tern/ipc_buffer.h). */
 #define LINUX_IPC_UPCALL_RETURN_ADDRESS 616
 #define LINUX_IPC_UPCALL_RETURN_PSTATE  624
+#define LINUX_IPC_UPCALL_STACK          640
+#define LINUX_IPC_UPCALL_SAVED_SP       648
 /* svc #TERN_SVC(TERN_SYS_UPCALL_RETURN): tern/syscalls.h is C only. */
 #define LINUX_SVC_UPCALL_RETURN         0x10c
 

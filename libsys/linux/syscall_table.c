@@ -24,6 +24,8 @@ _Static_assert(offsetof(struct tern_ipc_buffer, upcall_return_address) ==
                    LINUX_IPC_UPCALL_RETURN_ADDRESS, "IPC buffer layout");
 _Static_assert(offsetof(struct tern_ipc_buffer, upcall_return_pstate) ==
                    LINUX_IPC_UPCALL_RETURN_PSTATE, "IPC buffer layout");
+_Static_assert(offsetof(struct tern_ipc_buffer, upcall_saved_sp) == LINUX_IPC_UPCALL_SAVED_SP,
+               "IPC buffer layout");
 _Static_assert(TERN_SVC(TERN_SYS_UPCALL_RETURN) == LINUX_SVC_UPCALL_RETURN, "svc number");
 _Static_assert(LINUX_THREAD_INFO_OFFSET + sizeof(struct linux_thread_info) <=
                    LINUX_THREAD_STATE_OFFSET, "thread state overlaps the thread info");

@@ -176,6 +176,7 @@ static int load_personality(struct space *space)
                 return result;
         }
     }
+    space->upcall_entry = personality.entry;
     return tern_vspace_set_upcall(space->vspace, personality.entry) == TERN_OK ? 0 : -LINUX_ENOMEM;
 }
 

@@ -166,10 +166,11 @@ static void handle_clone(struct request *request)
     if (flags & LINUX_CLONE_CHILD_CLEARTID)
         space_write(space, info + __builtin_offsetof(struct linux_thread_info, clear_child_tid),
                     &child_tid, sizeof child_tid);
-    if (flags & LINUX_CLONE_CHILD_SETTID) {
-        uint32_t tid = (uint32_t)thread->tid;
+    uint32_t tid = (uint32_t)thread->tid;
+    if (flags & LINUX_CLONE_CHILD_SETTID)
         space_write(space, child_tid, &tid, sizeof tid);
-    }
+    if (flags & LINUX_CLONE_PARENT_SETTID)
+        space_write(space, argument(request, PROC_CLONE_PARENT_TID_MR), &tid, sizeof tid);
     if (thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
         thread_destroy(thread);
         return result(request, -LINUX_EAGAIN);

@@ -9,6 +9,7 @@
 #include "sys/protocol/common.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
+#include "tern/ipc_buffer.h"
 
 #define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
 
@@ -68,7 +69,8 @@ struct process *process_new(struct process *parent)
     if (!process->cnode || !allotment_own(&process->objects, process->cnode)
         || tern_cnode_mint(TERN_SLOT_CNODE, process->cnode, CNODE_DEPTH, TERN_SLOT_CNODE, cnode,
                            CNODE_DEPTH, TERN_RIGHTS_ALL, 64 - LINUX_CNODE_BITS) != TERN_OK
-        || !mint_into(process, LINUX_SLOT_CNODE, process->cnode, TERN_RIGHTS_ALL, 0)
+        || !mint_into(process, LINUX_SLOT_CNODE, process->cnode, TERN_RIGHTS_ALL,
+                      64 - LINUX_CNODE_BITS)    /* for a CNode, Mint's data is the guard */
         || !mint_into(process, LINUX_SLOT_PROCMGR, procmgr_endpoint_slot, CLIENT_RIGHTS, pid)
         || !mint_into(process, LINUX_SLOT_FUTEX, PROCMGR_SLOT_FUTEX, CLIENT_RIGHTS, pid)
         || !process_mint_session(process)) {
@@ -124,8 +126,12 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area)
     struct linux_thread_info info = { .tid = tid, .area = area };
     uint64_t notification = linux_thread_notification_slot(area);
     tern_cnode_delete(process->cnode, notification, CNODE_DEPTH);
+    /* The personality runs on the stack below the IPC buffer. */
+    uint64_t upcall_stack = buffer;
     if (prepare_area(space, area) < 0
         || space_write(space, buffer + LINUX_THREAD_INFO_OFFSET, &info, sizeof info) < 0
+        || space_write(space, buffer + __builtin_offsetof(struct tern_ipc_buffer, upcall_stack),
+                       &upcall_stack, sizeof upcall_stack) < 0
         || !allotment_new_object_in(&process->objects, TERN_OBJECT_NOTIFICATION, process->cnode,
                                     notification))
         goto fail;

@@ -44,6 +44,7 @@ struct allotment {
 struct space {
     uint64_t id;
     uint64_t vspace;
+    uint64_t upcall_entry;              /* the personality's (VSpace_SetUpcall) */
     struct allotment objects;
     struct address_map map;
     struct page_index pages;            /* page -> frame slot (flags: PAGE_*) */

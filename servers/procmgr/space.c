@@ -329,6 +329,8 @@ struct space *space_fork(struct space *parent)
         return 0;
     address_map_copy(&child->map, &parent->map);
     for_each_shared_object(child, shared_object_retain);
+    child->upcall_entry = parent->upcall_entry;
+    tern_vspace_set_upcall(child->vspace, child->upcall_entry);
     struct fork_copy copy = { parent, child, 0 };
     page_index_for_each(&parent->pages, copy_page, &copy);
     if (copy.result < 0) {

@@ -116,10 +116,14 @@ static const struct vfs_buffer *window(struct window *window, uint64_t index)
     return &window->buffer;
 }
 
+/* Puts a reply's data (struct linux_stat, a path) at the start of a window. */
 static int write_to_window(uint64_t index, const void *source, size_t length)
 {
-    struct window target;
-    return copy_to_window(window(&target, index)->context, 0, source, length);
+    uint64_t copied;
+    return tern_reply_write_window(reply_slot, index, 0, length, (uint64_t)source, &copied) ==
+                   TERN_OK
+               ? 0
+               : -LINUX_EFAULT;
 }
 
 /* ---- Arguments ---- */
@@ -402,17 +406,18 @@ int root_main(const struct tern_boot_info *info)
                                      request.registers);
             continue;
         }
+        /* The registers carry the reply out and the next request in. */
         uint64_t mr[TERN_MSG_REGISTERS] = {0};
         tern_message_info reply = answer(&request, mr);
         if (tern_message_caps(reply) == 0) {
             request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, reply_slot, reply,
-                                           &request.badge, request.registers);
-            continue;
+                                           &request.badge, mr);
+        } else {
+            /* The client holds its own copy once the reply is delivered. */
+            tern_reply(reply_slot, reply, mr);
+            tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, ROOT_CNODE_DEPTH);
+            request.info = tern_recv(SERVER_SLOT_ENDPOINT, reply_slot, &request.badge, mr);
         }
-        /* The client holds its own copy once the reply is delivered. */
-        tern_reply(reply_slot, reply, mr);
-        tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, ROOT_CNODE_DEPTH);
-        request.info = tern_recv(SERVER_SLOT_ENDPOINT, reply_slot, &request.badge,
-                                 request.registers);
+        memcpy(request.registers, mr, sizeof(mr));
     }
 }

@@ -123,8 +123,10 @@ int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direct
         flags &= LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW | LINUX_O_PATH;
     else if ((flags & LINUX_O_CREAT) && (flags & LINUX_O_DIRECTORY))
         return -LINUX_EINVAL;
+    /* execve's open is read-only whatever else was asked (Linux's
+     * do_open_execat): it must not create, truncate or append. */
     if (exec)
-        flags = (flags & ~(uint64_t)LINUX_O_ACCMODE) | LINUX_O_RDONLY;
+        flags = LINUX_O_RDONLY;
 
     struct lookup_result found;
     int error = lookup_path(vfs, who, directory, path, length, &found);

@@ -19,10 +19,16 @@ static struct {
     struct free_page *free_list;
 } allocator;
 
+static bool add_table(enum tern_object_type type, uint64_t address);
+
 void page_allocator_init(struct resources *resources)
 {
     allocator.resources = resources;
     allocator.heap_end = PAGE_ALLOCATOR_HEAP_BASE;
+    /* The heap's first page directory now, while untypeds are untouched,
+     * so it does not land between two 2 MiB frames; failing here only
+     * means grow() tries again when it needs one. */
+    add_table(TERN_OBJECT_PAGE_DIRECTORY, PAGE_ALLOCATOR_HEAP_BASE);
 }
 
 /* Maps a new page table (or directory) covering address. A table needs a

@@ -3,6 +3,7 @@
  * and by the process itself, and a new file of the same name is a
  * different file. The lowest free number is reused after close. */
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -50,10 +51,13 @@ int main(void)
     fd = open("/tmp/last-close-2", O_RDWR | O_CREAT | O_TRUNC, 0644);
     REQUIRE(fd >= 0);
     CHECK_EQ(write(fd, "shared", 6), 6);
+    volatile int *parent_closed = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(parent_closed != MAP_FAILED);
     pid_t pid = fork();
     if (pid == 0) {
-        /* Give the parent time to unlink and close. */
-        usleep(100000);
+        while (!__atomic_load_n(parent_closed, __ATOMIC_ACQUIRE))
+            usleep(1000);
         char child_buffer[8] = {0};
         int ok = pread(fd, child_buffer, sizeof child_buffer, 0) == 6 &&
                  strcmp(child_buffer, "shared") == 0;
@@ -63,6 +67,7 @@ int main(void)
     }
     CHECK_EQ(unlink("/tmp/last-close-2"), 0);
     CHECK_EQ(close(fd), 0);
+    __atomic_store_n(parent_closed, 1, __ATOMIC_RELEASE);
     int wait_status;
     CHECK_EQ(waitpid(pid, &wait_status, 0), pid);
     CHECK(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);

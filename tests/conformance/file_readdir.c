@@ -128,6 +128,8 @@ int main(void)
     CHECK(total > 0);
     CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
     CHECK(syscall(SYS_getdents64, fd, buffer, sizeof buffer) > 0);
+    /* From the start again, so there are entries to copy out. */
+    CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
     CHECK_ERRNO(syscall(SYS_getdents64, fd, (void *)1, sizeof buffer), EFAULT);
     CHECK_EQ(close(fd), 0);
     fd = open("/tmp/listing/file-001-with-a-longer-name", O_RDONLY);

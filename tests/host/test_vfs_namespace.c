@@ -281,6 +281,11 @@ static void open_for_exec_needs_an_executable_regular_file(void)
     CHECK_EQ_U64(open_path("/tmp/text", VFS_CORE_OPEN_EXEC, 0), -LINUX_EACCES);
     CHECK_EQ_U64(open_path("/tmp", VFS_CORE_OPEN_EXEC, 0), -LINUX_EACCES);
     CHECK_EQ_U64(open_path("/dev/null", VFS_CORE_OPEN_EXEC, 0), -LINUX_EACCES);
+    /* Nothing but reading comes with it: no truncation, no creation. */
+    CHECK(open_as(&bob, VFS_ROOT_DIRECTORY, "/tmp/program",
+                  VFS_CORE_OPEN_EXEC | LINUX_O_TRUNC | LINUX_O_RDWR, 0) > 0);
+    CHECK_EQ_U64(file_size("/tmp/program"), 4);
+    CHECK_EQ_U64(open_path("/tmp/new", VFS_CORE_OPEN_EXEC | LINUX_O_CREAT, 0755), -LINUX_ENOENT);
 }
 
 static void mkdir_counts_links_and_refuses_what_exists(void)

@@ -37,6 +37,11 @@ struct tern_ipc_buffer {
     uint64_t upcall_return_address;
     uint64_t upcall_return_pstate;
     uint64_t user_data;
+    /* If non-zero: the stack the upcall entry runs on. The kernel saves
+     * the thread's sp in upcall_saved_sp before switching, and UpcallReturn
+     * puts it back, so the entry never touches the program's stack. */
+    uint64_t upcall_stack;
+    uint64_t upcall_saved_sp;
 };
 
 #endif

@@ -247,6 +247,8 @@ static void native_syscall(struct tcb *thread, unsigned number)
         }
         c->pc = buffer->upcall_return_address;
         c->spsr = buffer->upcall_return_pstate & 0xf0000000;   /* flags only: stay in EL0 */
+        if (buffer->upcall_stack)
+            c->sp = buffer->upcall_saved_sp;
         return;
     }
     case TERN_SYS_MEMBARRIER:
@@ -265,9 +267,10 @@ static void native_syscall(struct tcb *thread, unsigned number)
 }
 
 /* svc #0: a Linux system call. With an upcall entry registered for the
- * address space, return to it with every register intact; the resume
- * point and flags go to the IPC buffer. Otherwise: an UnknownSyscall
- * fault, which the fault handler may answer by rewriting registers. */
+ * address space, return to it with every register intact (but sp, if the
+ * thread named an upcall stack); the resume point, flags and sp go to the
+ * IPC buffer. Otherwise: an UnknownSyscall fault, which the fault handler
+ * may answer by rewriting registers. */
 static void linux_syscall(struct tcb *thread)
 {
     struct vspace *vspace = tcb_vspace(thread);
@@ -276,6 +279,10 @@ static void linux_syscall(struct tcb *thread)
         buffer->upcall_return_address = thread->context.pc;
         buffer->upcall_return_pstate = thread->context.spsr;
         thread->context.pc = vspace->upcall_entry;
+        if (buffer->upcall_stack) {
+            buffer->upcall_saved_sp = thread->context.sp;
+            thread->context.sp = buffer->upcall_stack;
+        }
         return;
     }
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);

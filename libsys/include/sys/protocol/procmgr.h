@@ -9,7 +9,7 @@
  *   label              registers in                           result (then more registers)
  *   PROC_SPAWN         path_length, argc, envc, block_length  pid (init only; block as for execve)
  *   PROC_FORK          tid, stack (0: the same), 0, 0, frame  child pid
- *   PROC_CLONE         tid, flags, stack, tls, frame, ctid    child tid (CLONE_VM|CLONE_THREAD...)
+ *   PROC_CLONE         tid, flags, stack, tls, frame, ctid, ptid   child tid (CLONE_VM|CLONE_THREAD...)
  *   PROC_EXECVE        tid, argc, envc, block_length          no reply on success
  *                      cap 0: the program (VFS_OPEN_EXEC); window 0: the block
  *   PROC_EXIT          tid, status, whole_group               no reply
@@ -89,6 +89,9 @@ struct linux_user_frame {
 /* PROC_CLONE: the child's clear/set tid address (CLONE_CHILD_CLEARTID,
  * CLONE_CHILD_SETTID) after the frame. */
 #define PROC_CLONE_CHILD_TID_MR (PROC_FRAME_FIRST_MR + PROC_FRAME_WORDS)
+/* PROC_CLONE: where the parent wants the new tid (CLONE_PARENT_SETTID),
+ * written before the child runs, as Linux does. */
+#define PROC_CLONE_PARENT_TID_MR (PROC_CLONE_CHILD_TID_MR + 1)
 
 #define PROCMGR_BADGE_INIT          (1ULL << 61)
 #define PROCMGR_FAULT_FLAG          (1ULL << 62)

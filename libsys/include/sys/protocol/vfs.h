@@ -23,7 +23,9 @@
  *   VFS_ACCESS    path_length, mode (R_OK...), flags (AT_EACCESS)  0: path   0
  *   VFS_RENAME    old_length, new_length           0: old path, 1: new path   0
  *                 (capability 0: old directory, capability 1: new directory)
- *   VFS_CHMOD     path_length, mode                0: path                0
+ *   VFS_CHMOD     path_length, mode[, flags]       0: path                0
+ *                 (flags, optional: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH; with
+ *                 AT_EMPTY_PATH an empty path names capability 0: fchmod)
  *   VFS_GETCWD    length                           0: buffer (W)          bytes written, with the NUL
  *                 (capability 0: the directory; the result is its absolute path)
  *
