@@ -345,6 +345,50 @@ static void same_endpoint_capability_is_unwrapped(void)
     CHECK(slot_is_empty(receiver.receive_slot));
 }
 
+/* A server that answers each of two Calls with a capability. */
+struct cap_replier {
+    uint64_t endpoint;
+    uint64_t reply;
+    uint64_t given;
+};
+
+static void cap_replier(uint64_t argument)
+{
+    struct cap_replier *r = (struct cap_replier *)argument;
+    uint64_t mr[4] = { 0 };
+    for (int i = 0; i < 2; i++) {
+        tern_recv(r->endpoint, r->reply, 0, mr);
+        tern_set_cap(0, r->given);
+        tern_reply(r->reply, tern_message(0, 1, 0), mr);
+    }
+}
+
+/* A reply carries capabilities only if the Call's capability has the
+ * grant-reply right, also when the server was already waiting (the Call
+ * goes through at once). */
+static void reply_grants_follow_the_callers_right(void)
+{
+    static struct cap_replier replier;
+    replier.endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
+    replier.reply = object_new(TERN_OBJECT_REPLY, 0);
+    replier.given = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    thread_spawn(cap_replier, (uint64_t)&replier, PRIORITY_MIDDLE, 0);
+    uint64_t without = cap_copy(replier.endpoint, TERN_RIGHTS_ALL & ~TERN_RIGHT_GRANT_REPLY);
+    uint64_t with = cap_copy(replier.endpoint, TERN_RIGHTS_ALL);
+    uint64_t slot = slot_new();
+    uint64_t mr[4] = { 0 };
+    tern_set_receive_slot(ROOT_CNODE, slot, ROOT_DEPTH);
+    for (int round = 0; round < 2; round++) {
+        sleep_ticks(1);     /* the server waits in Recv */
+        bool granted = round == 1;
+        tern_message_info info = tern_call(granted ? with : without, tern_message(1, 0, 0), mr);
+        CHECK_LABEL(info, 0);
+        CHECK_EQ(tern_message_caps(info), granted ? 1 : 0);
+        CHECK(granted ? slot_holds(slot, TERN_OBJECT_NOTIFICATION) : slot_is_empty(slot));
+    }
+    tern_set_receive_slot(0, 0, 0);
+}
+
 /* An occupied receive slot: the message arrives without the capability. */
 static void transfer_into_occupied_slot(void)
 {
@@ -542,6 +586,7 @@ const struct test_case ipc_tests[] = {
     { "transfer_without_grant", transfer_without_grant },
     { "same_endpoint_capability_is_unwrapped", same_endpoint_capability_is_unwrapped },
     { "transfer_into_occupied_slot", transfer_into_occupied_slot },
+    { "reply_grants_follow_the_callers_right", reply_grants_follow_the_callers_right },
     { "bound_notification_wakes_a_receiver", bound_notification_wakes_a_receiver },
     { "pending_bound_notification_comes_first", pending_bound_notification_comes_first },
     { "deleting_endpoint_releases_receiver", deleting_endpoint_releases_receiver },

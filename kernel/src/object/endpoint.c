@@ -45,6 +45,8 @@ static void complete_send(struct tcb *sender, struct tcb *receiver, bool is_call
 void endpoint_send(struct endpoint *endpoint, struct tcb *sender, uint64_t badge,
                    bool can_grant, bool can_grant_reply, bool is_call, bool blocking)
 {
+    /* The reply reads it, whether the message goes now or later. */
+    sender->sending_can_grant_reply = can_grant_reply;
     if (endpoint->state == ENDPOINT_RECEIVING) {
         struct tcb *receiver = dequeue_first(endpoint);
         ipc_transfer(sender, receiver, badge, can_grant, endpoint);
@@ -57,7 +59,6 @@ void endpoint_send(struct endpoint *endpoint, struct tcb *sender, uint64_t badge
     sender->sending_badge = badge;
     sender->sending_is_call = is_call;
     sender->sending_can_grant = can_grant;
-    sender->sending_can_grant_reply = can_grant_reply;
     enqueue(endpoint, sender, ENDPOINT_SENDING, THREAD_BLOCKED_SEND);
 }
 
