@@ -26,6 +26,22 @@
     .type linux_upcall_entry, %function
     .balign 4
 linux_upcall_entry:
+    b       linux_upcall_body
+
+/*
+ * linux_fault_return, at linux_upcall_entry + 4 (LINUX_FAULT_RETURN_OFFSET,
+ * sys/linux_process.h): where procmgr sends a thread whose personality
+ * code faulted on a bad user address. The syscall ends with -EFAULT and
+ * the frame it saved, as Linux's copy_from_user fixups make it.
+ */
+    .global linux_fault_return
+linux_fault_return:
+    mrs     x0, tpidrro_el0
+    sub     sp, x0, #LINUX_FRAME_SIZE
+    mov     x0, #-14                    /* -EFAULT */
+    b       linux_upcall_return
+
+linux_upcall_body:
     sub     sp, sp, #LINUX_FRAME_SIZE
     stp     x0, x1, [sp, #0]
     stp     x2, x3, [sp, #16]
@@ -52,6 +68,7 @@ linux_upcall_entry:
     mov     x30, #0
     mov     x0, sp
     bl      linux_syscall               /* x0: the result */
+linux_upcall_return:
     ldr     x1, [sp, #8]
     ldp     x2, x3, [sp, #16]
     ldp     x4, x5, [sp, #32]

@@ -162,6 +162,35 @@ int64_t sys_fchmodat(int64_t dirfd, const char *path, uint64_t mode)
     return path_call(VFS_CHMOD, dirfd, path, false, 2, mode & 07777, 0);
 }
 
+int64_t sys_fchownat(int64_t dirfd, const char *path, uint64_t uid, uint64_t gid,
+                     uint64_t flags)
+{
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    uint64_t length;
+    int64_t result = linux_path_window(0, path, flags & LINUX_AT_EMPTY_PATH, &length);
+    if (result < 0)
+        return result;
+    int64_t directory = linux_directory_capability(dirfd, path);
+    if (directory < 0)
+        return directory;
+    tern_set_cap(0, (uint64_t)directory);
+    uint64_t mr[4] = {length, (uint32_t)uid, (uint32_t)gid, flags};
+    return linux_call(LINUX_SLOT_VFS, VFS_CHOWN, 4, 1, 1, mr);
+}
+
+int64_t sys_fchown(int64_t fd, uint64_t uid, uint64_t gid)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    static const char empty_path[] = "";
+    tern_set_cap(0, (uint64_t)slot);
+    linux_set_window(0, (uint64_t)(uintptr_t)empty_path, 0, TERN_WINDOW_READ);
+    uint64_t mr[4] = {0, (uint32_t)uid, (uint32_t)gid, LINUX_AT_EMPTY_PATH};
+    return linux_call(LINUX_SLOT_VFS, VFS_CHOWN, 4, 1, 1, mr);
+}
+
 int64_t sys_fchmod(int64_t fd, uint64_t mode)
 {
     /* vfs has no chmod on a descriptor: an empty path relative to the
@@ -172,8 +201,8 @@ int64_t sys_fchmod(int64_t fd, uint64_t mode)
     static const char empty_path[] = "";
     tern_set_cap(0, (uint64_t)slot);
     linux_set_window(0, (uint64_t)(uintptr_t)empty_path, 0, TERN_WINDOW_READ);
-    uint64_t mr[4] = {0, mode & 07777, 0, 0};
-    return linux_call(LINUX_SLOT_VFS, VFS_CHMOD, 2, 1, 1, mr);
+    uint64_t mr[4] = {0, mode & 07777, LINUX_AT_EMPTY_PATH, 0};
+    return linux_call(LINUX_SLOT_VFS, VFS_CHMOD, 3, 1, 1, mr);
 }
 
 int64_t sys_umask(uint64_t mask)
@@ -201,14 +230,19 @@ static int64_t become_working_directory(uint64_t scratch)
 
 int64_t sys_chdir(const char *path)
 {
-    int64_t result = path_call(VFS_ACCESS, LINUX_AT_FDCWD, path, false, 3, LINUX_X_OK,
-                               LINUX_AT_EACCESS);
-    if (result < 0)
-        return result;
+    /* A directory first (ENOENT, ENOTDIR), then the right to enter it
+     * (EACCES), in Linux's order. */
     uint64_t scratch = linux_scratch_slot();
-    result = linux_open_into(scratch, LINUX_AT_FDCWD, path, LINUX_O_DIRECTORY | LINUX_O_PATH, 0);
+    int64_t result = linux_open_into(scratch, LINUX_AT_FDCWD, path,
+                                     LINUX_O_DIRECTORY | LINUX_O_PATH, 0);
     if (result < 0)
         return result;
+    result = path_call(VFS_ACCESS, LINUX_AT_FDCWD, path, false, 3, LINUX_X_OK,
+                       LINUX_AT_EACCESS);
+    if (result < 0) {
+        linux_capability_close(scratch);
+        return result;
+    }
     return become_working_directory(scratch);
 }
 

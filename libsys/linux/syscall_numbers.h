@@ -22,6 +22,8 @@
 #define LINUX_NR_fchdir             50
 #define LINUX_NR_fchmod             52
 #define LINUX_NR_fchmodat           53
+#define LINUX_NR_fchownat           54
+#define LINUX_NR_fchown             55
 #define LINUX_NR_openat             56
 #define LINUX_NR_close              57
 #define LINUX_NR_getdents64         61

@@ -110,6 +110,8 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_faccessat: return sys_faccessat(INT(0), PATH(1), UINT(2));
     case LINUX_NR_faccessat2: return sys_faccessat2(INT(0), PATH(1), UINT(2), UINT(3));
     case LINUX_NR_fchmodat: return sys_fchmodat(INT(0), PATH(1), UINT(2));
+    case LINUX_NR_fchownat: return sys_fchownat(INT(0), PATH(1), UINT(2), UINT(3), UINT(4));
+    case LINUX_NR_fchown: return sys_fchown(INT(0), UINT(1), UINT(2));
     case LINUX_NR_fchmod: return sys_fchmod(INT(0), UINT(1));
     case LINUX_NR_umask: return sys_umask(UINT(0));
     case LINUX_NR_chdir: return sys_chdir(PATH(0));

@@ -57,6 +57,9 @@ int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd
 int64_t sys_faccessat(int64_t dirfd, const char *path, uint64_t mode);
 int64_t sys_faccessat2(int64_t dirfd, const char *path, uint64_t mode, uint64_t flags);
 int64_t sys_fchmodat(int64_t dirfd, const char *path, uint64_t mode);
+int64_t sys_fchownat(int64_t dirfd, const char *path, uint64_t uid, uint64_t gid,
+                     uint64_t flags);
+int64_t sys_fchown(int64_t fd, uint64_t uid, uint64_t gid);
 int64_t sys_fchmod(int64_t fd, uint64_t mode);
 int64_t sys_umask(uint64_t mask);
 int64_t sys_chdir(const char *path);

@@ -5,8 +5,8 @@
  *
  * One loop: receive, dispatch on the label, answer; wait4 and waitid keep
  * their reply object until a child ends (deferred replies). Who asks is the
- * badge: a pid, PROCMGR_BADGE_INIT for init (pid 0 here, the first
- * program's parent), or a thread's fault badge.
+ * badge: a pid, PROCMGR_BADGE_INIT for init (pid 1, the first program's
+ * parent), or a thread's fault badge.
  */
 #include "procmgr.h"
 #include "sys/invoke.h"
@@ -28,7 +28,9 @@ uint64_t procmgr_endpoint_slot = SERVER_SLOT_ENDPOINT;
 static struct slot_allocator slots;
 static struct untyped_pool own_pool;
 static uint64_t slot_bitmap[(1u << 17) / 64];
-static struct process init_process;     /* pid 0: init, the first program's parent */
+/* init, as procmgr sees it: pid 1, the first program's parent, which
+ * adopts orphans and reaps them at once (as Linux's init does). */
+static struct process init_process;
 
 static uint64_t receive_slot;           /* where capabilities sent to procmgr land */
 static uint64_t *free_replies;
@@ -237,6 +239,8 @@ static void handle_spawn(struct request *request)
     block[block_length] = '\0';
     struct process *process = process_new(request->process);
     int status = process ? files_open_console(process) : -LINUX_EAGAIN;
+    if (process)
+        process->first_program = true;
     /* Open the program through vfs as procmgr (root). */
     if (status == 0) {
         tern_cnode_delete(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
@@ -303,8 +307,8 @@ static int deliver_signal(struct process *sender, struct process *target, uint64
 {
     if (signal > LINUX_NSIG)
         return -LINUX_EINVAL;
-    if (!target || target->state != PROCESS_ALIVE || target->pid == 0)
-        return -LINUX_ESRCH;
+    if (!target || target->state != PROCESS_ALIVE || !target->space)
+        return -LINUX_ESRCH;    /* init is not a Linux process here */
     if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
         && sender->uid != target->suid && sender->euid != target->suid)
         return -LINUX_EPERM;
@@ -449,8 +453,7 @@ static void handle_waitid(struct request *request)
 static void handle_get_ids(struct request *request)
 {
     struct process *p = request->process;
-    struct process *parent = processes[p->ppid];
-    uint64_t values[] = { 0, p->pid, parent && parent != &init_process ? p->ppid : 0,
+    uint64_t values[] = { 0, p->pid, p->ppid,
                           p->uid, p->euid, p->suid, p->gid, p->egid, p->sgid, p->pgid, p->sid };
     memcpy(request->results, values, sizeof values);
     request->result_count = sizeof values / sizeof values[0];
@@ -606,7 +609,13 @@ static void handle_fault(struct request *request, uint64_t tid)
     uint64_t signal = LINUX_SIGSEGV;
     if (label == TERN_FAULT_VM) {
         bool write = !request->mr[2] && (request->mr[3] & ESR_WRITE_NOT_READ);
-        if (space_handle_fault(process->space, request->mr[1], write) == 0) {
+        uint64_t pc = request->mr[0];
+        bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
+        if (space_handle_fault(process->space, request->mr[1], write) == 0
+            || (in_personality && tern_tcb_write_registers(thread->tcb, false, 1,
+                   &(uint64_t){ process->space->upcall_entry + LINUX_FAULT_RETURN_OFFSET })
+                   == TERN_OK)) {
+            /* Paged in, or a bad address in a syscall: it ends with EFAULT. */
             request->silent = false;
             request->result_count = 0;
             return;
@@ -687,8 +696,9 @@ int root_main(const struct tern_boot_info *info)
     allotment_init_pool(&own_pool);
     memory_heap_init(&procmgr_memory);
     receive_slot = slot_allocate(&slots);
+    init_process.pid = init_process.pgid = init_process.sid = 1;
     init_process.state = PROCESS_ALIVE;
-    processes[0] = &init_process;
+    processes[1] = &init_process;
     int status = loader_init();
     if (status < 0) {
         tern_printf("procmgr: cannot read the personality /lib/tern/linux: error %d\n", -status);

@@ -52,16 +52,15 @@ struct process *process_new(struct process *parent)
     if (!process)
         return 0;
     process->pid = pid;
-    if (parent) {
-        process->ppid = parent->pid;
+    process->ppid = parent->pid;
+    process->pgid = process->sid = pid;    /* init's child leads a session of its own */
+    if (parent->space) {
         process->pgid = parent->pgid;
         process->sid = parent->sid;
         process->uid = parent->uid, process->euid = parent->euid, process->suid = parent->suid;
         process->gid = parent->gid, process->egid = parent->egid, process->sgid = parent->sgid;
         memcpy(process->signal_disposition, parent->signal_disposition,
                sizeof process->signal_disposition);
-    } else {
-        process->pgid = process->sid = pid;
     }
     allotment_init(&process->objects);
     uint64_t cnode = allotment_new_object(&process->objects, TERN_OBJECT_CNODE, LINUX_CNODE_BITS);
@@ -180,25 +179,17 @@ void thread_destroy(struct thread *thread)
     heap_free(thread);
 }
 
-/* Children of an exiting process go to pid 1, or are reaped at once when
- * there is no pid 1 to wait for them. */
+/* Children of an exiting process go to init (pid 1), which reaps them
+ * when they end, as Linux's init does. */
 static void reparent_children(struct process *process)
 {
-    struct process *adopter = processes[1];
-    if (adopter == process || (adopter && adopter->state != PROCESS_ALIVE))
-        adopter = 0;
-    /* init (pid 0) never adopts: it waits for its one child only. */
-    for (uint64_t pid = 1; pid < ID_LIMIT; pid++) {
+    for (uint64_t pid = 2; pid < ID_LIMIT; pid++) {
         struct process *child = processes[pid];
-        if (!child || child->ppid != process->pid || child == process || pid == 0)
+        if (!child || child->ppid != process->pid || child == process)
             continue;
-        child->ppid = adopter ? adopter->pid : 0;
-        if (child->state == PROCESS_ZOMBIE) {
-            if (adopter)
-                wait_notify_parent(child);
-            else
-                process_reap(child);
-        }
+        child->ppid = 1;
+        if (child->state == PROCESS_ZOMBIE)
+            process_reap(child);
     }
 }
 
@@ -220,7 +211,9 @@ void process_exit(struct process *process, uint64_t wait_status)
     process->state = PROCESS_ZOMBIE;
     process->wait_status = wait_status;
     reparent_children(process);
-    if (processes[process->ppid])
+    struct process *parent = processes[process->ppid];
+    /* init collects only the first program; other children of its it reaps. */
+    if (parent && (parent->space || process->first_program))
         wait_notify_parent(process);
     else
         process_reap(process);

@@ -78,6 +78,7 @@ enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
 struct process {
     uint64_t pid, ppid, pgid, sid;
     enum process_state state;
+    bool first_program;                 /* init's child: init waits for it */
     uint64_t wait_status;               /* as wait4 reports it, once a zombie */
     uint64_t uid, euid, suid, gid, egid, sgid;
     uint64_t cnode;                     /* its CSpace (guarded: slot n is cptr n) */
@@ -154,7 +155,7 @@ int loader_init(void);
 
 /* process.c */
 /* A new process with a fresh CSpace: its fixed capabilities are made,
- * its descriptors not. parent is 0 for the first program. */
+ * its descriptors not. */
 struct process *process_new(struct process *parent);
 /* A new thread (tid: 0 picks one) in thread area `area` (-1 picks one) of
  * the process's current space, suspended. */

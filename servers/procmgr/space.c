@@ -392,6 +392,10 @@ int64_t space_mmap(struct space *space, uint64_t address, uint64_t length, unsig
         return check;
     if (prot & ~(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
         return -LINUX_EINVAL;
+    /* Anonymous memory is shared or private; MAP_SHARED_VALIDATE is for files. */
+    unsigned type = flags & LINUX_MAP_TYPE;
+    if (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE)
+        return -LINUX_EINVAL;
     bool fixed = flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE);
     if (flags & LINUX_MAP_FIXED_NOREPLACE && !address_map_is_free(&space->map, address, page_length))
         return -LINUX_EEXIST;

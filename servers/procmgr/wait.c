@@ -9,7 +9,7 @@
 static bool matches(const struct process *parent, const struct process *child, uint64_t idtype,
                     int64_t id)
 {
-    if (child->ppid != parent->pid || child->pid == 0)
+    if (child->ppid != parent->pid)
         return false;
     switch (idtype) {
     case LINUX_P_ALL: return true;

@@ -117,6 +117,10 @@ int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
  * `directory` itself, whatever its type). */
 int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
               const char *path, size_t length, uint32_t mode, uint64_t flags);
+/* chown(2): uid or gid VFS_ID_UNCHANGED keeps it. */
+#define VFS_ID_UNCHANGED 0xffffffffu
+int vfs_chown(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t uid, uint32_t gid, uint64_t flags);
 int vfs_stat(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
              const char *path, size_t length, uint64_t flags, struct linux_stat *stat);
 /* mode: F_OK or R_OK|W_OK|X_OK; flags: AT_EACCESS, AT_SYMLINK_NOFOLLOW,

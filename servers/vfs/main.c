@@ -162,6 +162,8 @@ static uint64_t directory_argument(const struct request *request, unsigned index
 static unsigned registers_needed(uint64_t label)
 {
     switch (label) {
+    case VFS_CHOWN:
+        return 4;
     case VFS_OPEN:
     case VFS_MKNOD:
     case VFS_ACCESS:
@@ -289,6 +291,11 @@ static int64_t handle_session(const struct request *request, bool *with_descript
                           : vfs_chmod(&vfs, &who, directory, paths[0], r[0], (uint32_t)r[1],
                                       flags);
     }
+    case VFS_CHOWN:
+        error = read_path(0, r[0], r[3] & LINUX_AT_EMPTY_PATH);
+        return error != 0 ? error
+                          : vfs_chown(&vfs, &who, directory, paths[0], r[0], (uint32_t)r[1],
+                                      (uint32_t)r[2], r[3]);
     case VFS_GETCWD:
         return get_working_directory(request);
     default:

@@ -375,6 +375,38 @@ int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direc
     return 0;
 }
 
+int vfs_chown(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t uid, uint32_t gid, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    struct vfs_node *node;
+    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    if (error != 0)
+        return error;
+    if (permission_read_only_mount(node))
+        return -LINUX_EROFS;
+    bool changes_owner = uid != VFS_ID_UNCHANGED && uid != node->uid;
+    bool changes_group = gid != VFS_ID_UNCHANGED && gid != node->gid;
+    /* Only root gives a file away; its owner may move it to its own group. */
+    if (who->uid != 0 && (changes_owner || (gid != VFS_ID_UNCHANGED && who->uid != node->uid)
+                          || (changes_group && gid != who->gid)))
+        return -LINUX_EPERM;
+    if (uid != VFS_ID_UNCHANGED)
+        node->uid = uid;
+    if (gid != VFS_ID_UNCHANGED)
+        node->gid = gid;
+    /* As Linux: a regular file loses set-user-ID, and set-group-ID where it
+     * means "run as the group" (group execute set). */
+    if (node_type(node) == LINUX_S_IFREG && (uid != VFS_ID_UNCHANGED || gid != VFS_ID_UNCHANGED)) {
+        node->mode &= ~(uint32_t)NODE_S_ISUID;
+        if (node->mode & 010)
+            node->mode &= ~(uint32_t)NODE_S_ISGID;
+    }
+    node_touch_metadata(vfs, node);
+    return 0;
+}
+
 int vfs_stat(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
              const char *path, size_t length, uint64_t flags, struct linux_stat *stat)
 {

@@ -64,6 +64,7 @@ struct vfs_node {
 };
 
 /* The set-group-ID mode bit, which sys/linux_abi.h does not name. */
+#define NODE_S_ISUID 04000u
 #define NODE_S_ISGID 02000u
 
 /* Positions 0 and 1 are "." and ".." in getdents. */

@@ -26,6 +26,7 @@
  *   VFS_CHMOD     path_length, mode[, flags]       0: path                0
  *                 (flags, optional: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH; with
  *                 AT_EMPTY_PATH an empty path names capability 0: fchmod)
+ *   VFS_CHOWN     path_length, uid, gid, flags     0: path                0 (uid/gid 0xffffffff: unchanged)
  *   VFS_GETCWD    length                           0: buffer (W)          bytes written, with the NUL
  *                 (capability 0: the directory; the result is its absolute path)
  *
@@ -50,6 +51,7 @@ enum vfs_label {
     VFS_RENAME,
     VFS_CHMOD,
     VFS_GETCWD,
+    VFS_CHOWN,
 };
 
 #define VFS_OPEN_EXEC   (1ULL << 40)
