@@ -64,11 +64,15 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit 
             return -LINUX_EPERM;
     }
 
+    /* Raising a hard limit takes privilege (CAP_SYS_RESOURCE: root here). */
+    bool privileged = new_limit != 0
+                   && wanted.hard > __atomic_load_n(&limits[resource].hard, __ATOMIC_RELAXED)
+                   && sys_geteuid() == 0;
     int64_t result = 0;
     linux_lock(&limits_lock);
     struct linux_rlimit current = limits[resource];
     if (new_limit != 0) {
-        if (wanted.hard > current.hard)
+        if (wanted.hard > current.hard && !privileged)
             result = -LINUX_EPERM;
         else
             limits[resource] = wanted;

@@ -52,6 +52,8 @@
 #define LINUX_NR_clock_nanosleep    115
 #define LINUX_NR_sched_getaffinity  123
 #define LINUX_NR_sched_yield        124
+#define LINUX_NR_sched_get_priority_max 125
+#define LINUX_NR_sched_get_priority_min 126
 #define LINUX_NR_kill               129
 #define LINUX_NR_tkill              130
 #define LINUX_NR_tgkill             131

@@ -204,6 +204,8 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_getrandom: return sys_getrandom(POINTER(uint8_t *, 0), a[1], UINT(2));
     case LINUX_NR_prctl: return sys_prctl(INT(0), a[1]);
     case LINUX_NR_sched_yield: return sys_sched_yield();
+    case LINUX_NR_sched_get_priority_max: return sys_sched_get_priority(INT(0), true);
+    case LINUX_NR_sched_get_priority_min: return sys_sched_get_priority(INT(0), false);
     case LINUX_NR_sched_getaffinity:
         return sys_sched_getaffinity(INT(0), UINT(1), POINTER(uint64_t *, 2));
     case LINUX_NR_membarrier: return sys_membarrier(INT(0), UINT(1), INT(2));

@@ -6,6 +6,7 @@
 #ifndef LINUX_SYSCALLS_H
 #define LINUX_SYSCALLS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "clock_math.h"
 #include "frame.h"
@@ -146,6 +147,7 @@ int64_t sys_uname(struct linux_utsname *name);
 int64_t sys_getrandom(uint8_t *buffer, uint64_t length, uint64_t flags);
 int64_t sys_prctl(uint64_t option, uint64_t argument);
 int64_t sys_sched_yield(void);
+int64_t sys_sched_get_priority(int64_t policy, bool maximum);
 int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask);
 int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu);
 int64_t sys_set_robust_list(uint64_t head, uint64_t length);

@@ -113,6 +113,29 @@ int64_t sys_sched_yield(void)
     return 0;
 }
 
+/* Linux's priority ranges: 1-99 for the real-time policies, 0 for the
+ * others; we schedule everything round robin at one priority. */
+#define SCHED_OTHER 0
+#define SCHED_FIFO  1
+#define SCHED_RR    2
+#define SCHED_BATCH 3
+#define SCHED_IDLE  5
+
+int64_t sys_sched_get_priority(int64_t policy, bool maximum)
+{
+    switch (policy) {
+    case SCHED_FIFO:
+    case SCHED_RR:
+        return maximum ? 99 : 1;
+    case SCHED_OTHER:
+    case SCHED_BATCH:
+    case SCHED_IDLE:
+        return 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
 /* The CPU count is not visible here: report cores 0-3, the most a tern
  * system runs on. */
 #define AFFINITY_MASK   0xfULL

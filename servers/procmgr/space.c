@@ -432,24 +432,28 @@ int64_t space_munmap(struct space *space, uint64_t address, uint64_t length)
     return result;
 }
 
-/* address_map callback: [start, end) now has the region's new prot. */
+/* What mprotect changes: the space, and the prot its pages get. */
+struct reprotection {
+    struct space *space;
+    unsigned prot;
+};
+
+/* address_map callback: [start, end) gets the new prot. */
 static void reprotect_pages(void *context, const struct region *old, uint64_t start,
                             uint64_t end)
 {
-    struct space *space = context;
-    const struct region *now = address_map_lookup(&space->map, start);
+    struct reprotection *change = context;
+    struct space *space = change->space;
     (void)old;
-    if (!now)
-        return;
     for (uint64_t page = start; page < end; page += PAGE_SIZE) {
         struct page_entry *entry = page_index_find(&space->pages, page);
         if (!entry)
             continue;
-        if (now->prot == LINUX_PROT_NONE) {
+        if (change->prot == LINUX_PROT_NONE) {
             tern_frame_unmap(entry->slot);
             entry->flags &= ~PAGE_MAPPED;
         } else if (allotment_map_frame(&space->objects, space->vspace, entry->slot, page,
-                                       rights_of(now->prot)) == TERN_OK) {
+                                       rights_of(change->prot)) == TERN_OK) {
             entry->flags |= PAGE_MAPPED;
         }
     }
@@ -461,7 +465,9 @@ int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, u
     int check = address_map_check_mprotect(address, length, prot, &end);
     if (check < 0 || end == address)
         return check;
-    return address_map_protect(&space->map, address, end - address, prot, reprotect_pages, space);
+    struct reprotection change = { space, prot };
+    return address_map_protect(&space->map, address, end - address, prot, reprotect_pages,
+                               &change);
 }
 
 int64_t space_brk(struct space *space, uint64_t address)
