@@ -2,9 +2,10 @@
  * Clocks and sleeping, from the generic timer's virtual counter
  * (CNTVCT_EL0, CNTFRQ_EL0), which EL0 may read: no server involved.
  *
- * Every clock counts from boot: CLOCK_REALTIME equals CLOCK_MONOTONIC
- * until something sets the time of day, and the CPU-time clocks report
- * elapsed time, not time on a CPU. A sleep arms this thread's
+ * The monotonic clocks count from boot. CLOCK_REALTIME adds the time of
+ * day the kernel read from the board's real-time clock at boot (the
+ * process info page has it; 1970 on a board without one), and the
+ * CPU-time clocks report elapsed time, not time on a CPU. A sleep arms this thread's
  * notification with the kernel's timeout (a deadline in counter ticks)
  * and waits on it; the kernel checks deadlines at each 10 ms tick, so
  * sleeps end up to one tick late.
@@ -52,13 +53,31 @@ static struct linux_timespec now(void)
     return ticks_to_timespec(linux_counter_now(), linux_counter_frequency());
 }
 
+static bool clock_is_wall(int64_t clock)
+{
+    return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_TAI;
+}
+
+/* What to add to the counter to count from the epoch instead of boot. */
+static uint64_t epoch_offset_ticks(void)
+{
+    const struct linux_process_info *info = linux_process_info();
+    return info->realtime_seconds * linux_counter_frequency() - info->realtime_counter;
+}
+
+static struct linux_timespec wall_time(void)
+{
+    return ticks_to_timespec(linux_counter_now() + epoch_offset_ticks(),
+                             linux_counter_frequency());
+}
+
 int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time)
 {
     if (!clock_is_known((int32_t)clock))
         return -LINUX_EINVAL;
     if (time == 0)
         return -LINUX_EFAULT;
-    *time = now();
+    *time = clock_is_wall((int32_t)clock) ? wall_time() : now();
     return 0;
 }
 
@@ -82,7 +101,7 @@ struct linux_timeval {
 int64_t sys_gettimeofday(struct linux_timeval *time, void *zone)
 {
     if (time != 0) {
-        struct linux_timespec current = now();
+        struct linux_timespec current = wall_time();
         time->seconds = current.seconds;
         time->microseconds = current.nanoseconds / 1000;
     }
@@ -130,6 +149,9 @@ int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_ti
         return -LINUX_EINVAL;
     uint64_t frequency = linux_counter_frequency();
     uint64_t ticks = timespec_to_ticks(request, frequency);
+    /* An absolute wall-clock time is that much later on the counter. */
+    if ((flags & TIMER_ABSTIME) && clock_is_wall((int32_t)clock))
+        ticks = ticks > epoch_offset_ticks() ? ticks - epoch_offset_ticks() : 0;
     uint64_t deadline = (flags & TIMER_ABSTIME) ? ticks : deadline_after(linux_counter_now(), ticks);
     sleep_until(deadline);
     return 0;

@@ -77,6 +77,8 @@ static void copy_facts(struct native_program *server, const struct tern_boot_inf
     server->boot_info->cpu_count = info->cpu_count;
     server->boot_info->timer_frequency = info->timer_frequency;
     server->boot_info->timer_irq = info->timer_irq;
+    server->boot_info->realtime_seconds = info->realtime_seconds;
+    server->boot_info->realtime_counter = info->realtime_counter;
 }
 
 /* The command line: path and arguments, NUL-separated, as PROC_SPAWN's

@@ -50,6 +50,8 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
         tern_vspace_read(process->space->vspace, LINUX_PROCESS_INFO, sizeof info,
                          (uint64_t)&info, &copied);
     info.pid = process->pid;
+    info.realtime_seconds = procmgr_realtime_seconds;
+    info.realtime_counter = procmgr_realtime_counter;
     if (fd_open)
         memcpy(info.fd_open, fd_open, sizeof info.fd_open);
     if (fd_cloexec)

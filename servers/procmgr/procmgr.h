@@ -92,6 +92,7 @@ struct process {
 };
 
 extern struct memory procmgr_memory;
+extern uint64_t procmgr_realtime_seconds, procmgr_realtime_counter;    /* from the boot info */
 extern struct process *processes[ID_LIMIT];
 extern struct thread *threads[ID_LIMIT];
 

@@ -34,6 +34,11 @@ struct tern_boot_info {
     uint64_t cpu_count;
     uint64_t timer_frequency;       /* CNTFRQ_EL0, Hz */
     uint64_t timer_irq;             /* the kernel's own tick: never handed out */
+    /* The time of day at boot, from the board's real-time clock: seconds
+     * since the epoch when CNTVCT_EL0 read realtime_counter (both 0
+     * without a clock). */
+    uint64_t realtime_seconds;
+    uint64_t realtime_counter;
     /* Slots [first, first + count) hold the untyped capabilities, in the
      * order of untyped[]. */
     uint64_t untyped_first;

@@ -340,6 +340,16 @@ static void discover_initrd(const struct devicetree *tree,
     }
 }
 
+/* An Arm PL031 real-time clock (QEMU virt has one; the Pi has none). */
+static void discover_rtc(const struct devicetree *tree, struct board_facts *facts)
+{
+    uint64_t base, size;
+    int node = devicetree_find_compatible(tree, -1, "arm,pl031");
+    if (node >= 0 && devicetree_is_enabled(tree, node) &&
+        devicetree_node_physical_reg(tree, node, 0, &base, &size))
+        facts->rtc_base = base;
+}
+
 enum board_error board_discover(const void *dtb, uint64_t dtb_max_size,
                                 struct board_facts *facts)
 {
@@ -355,6 +365,7 @@ enum board_error board_discover(const void *dtb, uint64_t dtb_max_size,
     discover_cpus(&tree, facts);
     discover_psci(&tree, facts);
     discover_initrd(&tree, facts);
+    discover_rtc(&tree, facts);
     bool irq_controller_found = discover_irq_controller(&tree, facts);
 
     if (facts->memory_count == 0)

@@ -88,6 +88,9 @@ struct board_facts {
     int cpu_count;
     enum psci_conduit psci;         /* from /psci "method" */
 
+    /* A PL031 real-time clock ("arm,pl031"), 0 when the board has none. */
+    uint64_t rtc_base;
+
     /* /chosen linux,initrd-start and linux,initrd-end, 0 when absent. */
     uint64_t initrd_start;
     uint64_t initrd_end;

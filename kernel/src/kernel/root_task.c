@@ -8,6 +8,7 @@
 #include "arch/cpu.h"
 #include "arch/mmu.h"
 #include "arch/timer.h"
+#include "drivers/pl031.h"
 #include "kernel/console.h"
 #include "kernel/cpio.h"
 #include "kernel/elf.h"
@@ -288,6 +289,10 @@ bool root_task_create(const struct board_facts *facts, struct free_memory *free_
     info->cpu_count = cpus_online();
     info->timer_frequency = timer_frequency();
     info->timer_irq = facts->timer_irq_phys;
+    if (facts->rtc_base) {
+        info->realtime_seconds = pl031_read_seconds(facts->rtc_base);
+        info->realtime_counter = timer_now();
+    }
     hand_out_untyped(b);
     info->empty_first = b->next_slot;
     info->empty_last = 1ULL << TERN_ROOT_CNODE_BITS;

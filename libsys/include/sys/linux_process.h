@@ -66,6 +66,10 @@ struct linux_thread_info {
 struct linux_process_info {
     uint64_t pid;
     uint64_t umask;
+    /* The time of day: realtime_seconds since the epoch when CNTVCT_EL0
+     * read realtime_counter (0, 0 without a real-time clock). */
+    uint64_t realtime_seconds;
+    uint64_t realtime_counter;
     uint64_t fd_open[LINUX_MAX_FDS / 64];
     uint64_t fd_cloexec[LINUX_MAX_FDS / 64];
 };
