@@ -49,14 +49,16 @@ void linux_report_unknown_syscalls(void)
         any = unknown_counts[number] != 0;
     if (!any)
         return;
-    tern_printf("tern: pid %lu: unknown syscalls:", (unsigned long)linux_process_info()->pid);
+    /* On the console's diagnostics channel (see vfs), as stderr would be. */
+    tern_printf("\033]tern-stderr\007tern: pid %lu: unknown syscalls:",
+                (unsigned long)linux_process_info()->pid);
     for (unsigned number = 0; number < LINUX_NR_LIMIT; number++) {
         if (unknown_counts[number] != 0)
             tern_printf(" %ux%u", number, unknown_counts[number]);
     }
     if (unknown_beyond_limit != 0)
         tern_printf(" >=%ux%u", LINUX_NR_LIMIT, unknown_beyond_limit);
-    tern_printf("\n");
+    tern_printf("\n\033]tern-stdout\007");
 }
 
 /* Argument i as Linux's int, as a pointer, as a string. */
@@ -181,6 +183,10 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_clock_getres(INT(0), POINTER(struct linux_timespec *, 1));
     case LINUX_NR_gettimeofday:
         return sys_gettimeofday(POINTER(struct linux_timeval *, 0), POINTER(void *, 1));
+    case LINUX_NR_ppoll:
+        return sys_ppoll(POINTER(struct linux_pollfd *, 0), UINT(1),
+                         POINTER(const struct linux_timespec *, 2), POINTER(const void *, 3),
+                         arguments[4]);
     case LINUX_NR_nanosleep:
         return sys_nanosleep(POINTER(const struct linux_timespec *, 0),
                              POINTER(struct linux_timespec *, 1));

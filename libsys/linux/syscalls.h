@@ -126,6 +126,10 @@ int64_t sys_gettimeofday(struct linux_timeval *time, void *zone);
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
                             struct linux_timespec *remaining);
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining);
+int64_t sys_pause(void);
+struct linux_pollfd;
+int64_t sys_ppoll(struct linux_pollfd *fds, uint64_t count, const struct linux_timespec *timeout,
+                  const void *signal_mask, uint64_t mask_size);
 int64_t sys_times(int64_t *counts);
 int64_t sys_getrusage(int64_t who, void *usage);
 

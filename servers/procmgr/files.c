@@ -139,7 +139,10 @@ int files_open_console(struct process *process)
     int result = open_into(process, LINUX_SLOT_CWD, "/", LINUX_O_RDONLY | LINUX_O_DIRECTORY);
     if (result == 0)
         result = open_into(process, linux_fd_slot(0), "/dev/console", LINUX_O_RDWR);
-    for (unsigned fd = 1; fd <= 2 && result == 0; fd++)
-        result = copy_reference(process, linux_fd_slot(0), process, linux_fd_slot(fd));
+    if (result == 0)
+        result = copy_reference(process, linux_fd_slot(0), process, linux_fd_slot(1));
+    /* stderr on the console's diagnostics channel, which a host can tell apart. */
+    if (result == 0)
+        result = open_into(process, linux_fd_slot(2), "/dev/stderr", LINUX_O_RDWR);
     return result;
 }

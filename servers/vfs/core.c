@@ -46,6 +46,12 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
         error = add_device(vfs, dev, "console", 0600, VFS_DEVICE_CONSOLE, DEVICE_NUMBER_CONSOLE);
     if (error == 0)
         error = add_device(vfs, dev, "tty", 0666, VFS_DEVICE_CONSOLE, DEVICE_NUMBER_TTY);
+    /* On Linux /dev/stderr is a link to the caller's descriptor 2; here it
+     * is the console's second channel, which the first program's stderr
+     * is opened on, so a host can tell its stderr from its stdout. */
+    if (error == 0)
+        error = add_device(vfs, dev, "stderr", 0666, VFS_DEVICE_CONSOLE_ERRORS,
+                           DEVICE_NUMBER_CONSOLE_ERRORS);
     if (error == 0)
         error = add_device(vfs, dev, "null", 0666, VFS_DEVICE_NULL, DEVICE_NUMBER_NULL);
     if (error == 0)

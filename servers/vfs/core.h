@@ -34,8 +34,9 @@ struct vfs_services {
      * NULL when memory is exhausted (the core reports ENOSPC or ENOMEM). */
     void *(*allocate_page)(void *context);
     void (*free_page)(void *context, void *page);
-    /* Bytes written to /dev/console and /dev/tty. */
-    void (*console_write)(void *context, const char *bytes, size_t length);
+    /* Bytes written to /dev/console and /dev/tty, or (errors) to
+     * /dev/stderr, the console's channel for diagnostics. */
+    void (*console_write)(void *context, const char *bytes, size_t length, bool errors);
     /* The time stamps of changes. */
     struct vfs_time (*current_time)(void *context);
     void *context;

@@ -56,7 +56,7 @@ int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
 {
     if (length > BUFFER_MAX_TRANSFER)
         length = BUFFER_MAX_TRANSFER;
-    if (node->device != VFS_DEVICE_CONSOLE)
+    if (!device_is_console(node))
         return (int64_t)length;
     char piece[CONSOLE_PIECE];
     uint64_t done = 0;
@@ -64,15 +64,21 @@ int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
         uint64_t size = length - done < sizeof(piece) ? length - done : sizeof(piece);
         if (buffer->copy_from_client(buffer->context, done, piece, size) != 0)
             return buffer_result(done, -LINUX_EFAULT);
-        vfs->services.console_write(vfs->services.context, piece, size);
+        vfs->services.console_write(vfs->services.context, piece, size,
+                                    node->device == VFS_DEVICE_CONSOLE_ERRORS);
         done += size;
     }
     return (int64_t)done;
 }
 
+bool device_is_console(const struct vfs_node *node)
+{
+    return node->device == VFS_DEVICE_CONSOLE || node->device == VFS_DEVICE_CONSOLE_ERRORS;
+}
+
 bool device_is_seekable(const struct vfs_node *node)
 {
-    return node->device != VFS_DEVICE_CONSOLE;
+    return !device_is_console(node);
 }
 
 static int64_t copy_result(const struct vfs_buffer *argument, const void *value, size_t size)
@@ -83,7 +89,7 @@ static int64_t copy_result(const struct vfs_buffer *argument, const void *value,
 int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
                      const struct vfs_buffer *argument)
 {
-    if (node->device != VFS_DEVICE_CONSOLE)
+    if (!device_is_console(node))
         return -LINUX_ENOTTY;
     int32_t nothing_to_read = 0;
     switch (request) {

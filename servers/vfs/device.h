@@ -13,6 +13,7 @@
 /* Linux's device numbers (st_rdev), major << 8 | minor. */
 #define DEVICE_NUMBER_TTY       ((5u << 8) | 0)
 #define DEVICE_NUMBER_CONSOLE   ((5u << 8) | 1)
+#define DEVICE_NUMBER_CONSOLE_ERRORS ((5u << 8) | 3)   /* tern's own: /dev/stderr */
 #define DEVICE_NUMBER_NULL      ((1u << 8) | 3)
 #define DEVICE_NUMBER_ZERO      ((1u << 8) | 5)
 
@@ -21,6 +22,8 @@ int64_t device_read(const struct vfs_node *node, const struct vfs_buffer *buffer
 int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
                      const struct vfs_buffer *buffer, uint64_t length);
 /* Terminals cannot seek (ESPIPE); null and zero stay at offset 0. */
+/* /dev/console, /dev/tty and /dev/stderr: the terminal. */
+bool device_is_console(const struct vfs_node *node);
 bool device_is_seekable(const struct vfs_node *node);
 int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
                      const struct vfs_buffer *argument);

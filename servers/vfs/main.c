@@ -60,11 +60,26 @@ static void free_page(void *context, void *page)
     page_allocator_free(page);
 }
 
-static void console_write(void *context, const char *bytes, size_t length)
+/* The console's diagnostics channel is marked on the wire (OSC sequences a
+ * terminal ignores) so that a host running us (tools/exec) can pass it on
+ * as stderr. */
+#define CONSOLE_ERRORS_BEGIN "\033]tern-stderr\007"
+#define CONSOLE_ERRORS_END "\033]tern-stdout\007"
+
+static void console_put(const char *bytes, size_t length)
 {
-    (void)context;
     for (size_t i = 0; i < length; i++)
         tern_debug_put_char(bytes[i]);
+}
+
+static void console_write(void *context, const char *bytes, size_t length, bool errors)
+{
+    (void)context;
+    if (errors)
+        console_put(CONSOLE_ERRORS_BEGIN, sizeof CONSOLE_ERRORS_BEGIN - 1);
+    console_put(bytes, length);
+    if (errors)
+        console_put(CONSOLE_ERRORS_END, sizeof CONSOLE_ERRORS_END - 1);
 }
 
 /* Time since boot from the virtual counter: there is no wall clock yet. */

@@ -22,6 +22,7 @@ enum vfs_mount {
 enum vfs_device {
     VFS_DEVICE_NONE,
     VFS_DEVICE_CONSOLE,             /* /dev/console and /dev/tty */
+    VFS_DEVICE_CONSOLE_ERRORS,      /* /dev/stderr: the console's diagnostics channel */
     VFS_DEVICE_NULL,
     VFS_DEVICE_ZERO,
 };

@@ -310,14 +310,14 @@ static void getdents_lists_dot_dotdot_and_entries_with_types(void)
     struct client_buffer window;
     int64_t got = vfs_getdents(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes));
     CHECK(got > 0);
-    const char *expected[] = {".", "..", "console", "tty", "null", "zero"};
+    const char *expected[] = {".", "..", "console", "tty", "stderr", "null", "zero"};
     const uint8_t types[] = {LINUX_DT_DIR, LINUX_DT_DIR, LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_CHR,
-                             LINUX_DT_CHR};
+                             LINUX_DT_CHR, LINUX_DT_CHR};
     int64_t at = 0;
     struct linux_stat dev, slash;
     CHECK_EQ_U64(stat_path("/dev", &dev), 0);
     CHECK_EQ_U64(stat_path("/", &slash), 0);
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 7; i++) {
         struct linux_dirent64 *entry = (struct linux_dirent64 *)&bytes[at];
         CHECK(at < got);
         CHECK_EQ_STR(entry->d_name, expected[i]);
@@ -334,6 +334,20 @@ static void getdents_lists_dot_dotdot_and_entries_with_types(void)
     /* Seeking back to 0 lists again (rewinddir). */
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), 0);
     CHECK_EQ_U64(vfs_getdents(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes)), got);
+}
+
+static void dev_stderr_writes_on_the_consoles_diagnostics_channel(void)
+{
+    fresh_vfs();
+    console_length = console_error_bytes = 0;
+    uint64_t console = (uint64_t)open_path("/dev/console", LINUX_O_WRONLY, 0);
+    uint64_t errors = (uint64_t)open_path("/dev/stderr", LINUX_O_WRONLY, 0);
+    CHECK_EQ_U64(write_text(console, "out "), 4);
+    CHECK_EQ_U64(write_text(errors, "oops"), 4);
+    CHECK_EQ_STR(console_output, "out oops");
+    CHECK_EQ_U64(console_error_bytes, 4);
+    /* It is a terminal like the console, and as unseekable. */
+    CHECK_EQ_U64(vfs_seek(&vfs, errors, 0, LINUX_SEEK_SET), -LINUX_ESPIPE);
 }
 
 static void getdents_resumes_across_small_buffers(void)
@@ -576,6 +590,7 @@ int main(void)
     RUN_TEST(an_o_path_ofd_only_names_its_node);
     RUN_TEST(status_flags_read_back_and_only_some_change);
     RUN_TEST(the_console_writes_out_and_reads_end_of_file);
+    RUN_TEST(dev_stderr_writes_on_the_consoles_diagnostics_channel);
     RUN_TEST(the_console_answers_terminal_ioctls);
     RUN_TEST(files_and_other_devices_are_not_terminals);
     RUN_TEST(null_swallows_and_zero_reads_zeros);

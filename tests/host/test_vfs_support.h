@@ -21,6 +21,8 @@ static long pages_in_use;
 static void *live_pages[1 << 16];
 static char console_output[4096];
 static size_t console_length;
+/* How many of those bytes went to the diagnostics channel (/dev/stderr). */
+static size_t console_error_bytes;
 static int64_t clock_ticks;
 
 static inline void *test_allocate_page(void *context)
@@ -49,9 +51,12 @@ static inline void test_free_page(void *context, void *page)
     CHECK(!"the core freed a page it was never given");
 }
 
-static inline void test_console_write(void *context, const char *bytes, size_t length)
+static inline void test_console_write(void *context, const char *bytes, size_t length,
+                                      bool errors)
 {
     (void)context;
+    if (errors)
+        console_error_bytes += length;
     for (size_t i = 0; i < length && console_length + 1 < sizeof(console_output); i++)
         console_output[console_length++] = bytes[i];
     console_output[console_length] = '\0';
