@@ -71,6 +71,36 @@ int64_t sys_pwrite64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offse
     return transfer_fd(fd, FILE_PWRITE, buffer, length, offset);
 }
 
+/* sendfile: read from in_fd (at *offset, which advances, or at its own
+ * offset), write to out_fd, through a buffer of the personality's; stops
+ * at a short read or write, as Linux's does. */
+#define SENDFILE_CHUNK 4096
+int64_t sys_sendfile(int64_t out_fd, int64_t in_fd, int64_t *offset, uint64_t count)
+{
+    if (linux_fd_capability(out_fd) < 0 || linux_fd_capability(in_fd) < 0)
+        return -LINUX_EBADF;
+    if (offset != 0 && *offset < 0)
+        return -LINUX_EINVAL;
+    uint8_t chunk[SENDFILE_CHUNK];
+    uint64_t done = 0;
+    while (done < count) {
+        uint64_t want = count - done < sizeof chunk ? count - done : sizeof chunk;
+        int64_t got = offset ? sys_pread64(in_fd, (uint64_t)chunk, want, *offset)
+                             : sys_read(in_fd, (uint64_t)chunk, want);
+        if (got <= 0)
+            return done ? (int64_t)done : got;
+        int64_t put = sys_write(out_fd, (uint64_t)chunk, (uint64_t)got);
+        if (put < 0)
+            return done ? (int64_t)done : put;
+        done += (uint64_t)put;
+        if (offset)
+            *offset += put;
+        if (put < got || (uint64_t)got < want)
+            break;
+    }
+    return (int64_t)done;
+}
+
 /* The vectored calls: one transfer per buffer, the offset advancing for
  * the positioned ones. */
 struct vector_transfer {

@@ -47,7 +47,10 @@
 #define LINUX_NR_futex              98
 #define LINUX_NR_set_robust_list    99
 #define LINUX_NR_nanosleep          101
+#define LINUX_NR_sendfile           71
 #define LINUX_NR_ppoll              73
+#define LINUX_NR_readlinkat         78
+#define LINUX_NR_rseq               293
 #define LINUX_NR_clock_gettime      113
 #define LINUX_NR_clock_getres       114
 #define LINUX_NR_clock_nanosleep    115

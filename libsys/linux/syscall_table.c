@@ -183,6 +183,13 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_clock_getres(INT(0), POINTER(struct linux_timespec *, 1));
     case LINUX_NR_gettimeofday:
         return sys_gettimeofday(POINTER(struct linux_timeval *, 0), POINTER(void *, 1));
+    case LINUX_NR_sendfile:
+        return sys_sendfile(INT(0), INT(1), POINTER(int64_t *, 2), arguments[3]);
+    case LINUX_NR_readlinkat:
+        return sys_readlinkat(INT(0), PATH(1), POINTER(char *, 2), INT(3));
+    /* Restartable sequences are an optimisation glibc probes for and does
+     * without: known, and not supported. */
+    case LINUX_NR_rseq: return -LINUX_ENOSYS;
     case LINUX_NR_ppoll:
         return sys_ppoll(POINTER(struct linux_pollfd *, 0), UINT(1),
                          POINTER(const struct linux_timespec *, 2), POINTER(const void *, 3),

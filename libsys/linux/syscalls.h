@@ -45,6 +45,8 @@ int64_t sys_fsync(int64_t fd);
 
 /* filesystem.c */
 int64_t sys_fstat(int64_t fd, struct linux_stat *stat);
+int64_t sys_sendfile(int64_t out_fd, int64_t in_fd, int64_t *offset, uint64_t count);
+int64_t sys_readlinkat(int64_t dirfd, const char *path, char *buffer, int64_t size);
 int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat, uint64_t flags);
 int64_t sys_statx(int64_t dirfd, const char *path, uint64_t flags, uint64_t mask,
                   struct linux_statx *statx);

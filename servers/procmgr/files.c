@@ -41,7 +41,8 @@ static int read_info(struct process *process, struct linux_process_info *info)
     return 0;
 }
 
-int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[])
+int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],
+                     uint64_t umask)
 {
     static struct linux_process_info info;
     memset(&info, 0, sizeof info);
@@ -50,6 +51,7 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
         tern_vspace_read(process->space->vspace, LINUX_PROCESS_INFO, sizeof info,
                          (uint64_t)&info, &copied);
     info.pid = process->pid;
+    info.umask = umask;
     info.realtime_seconds = procmgr_realtime_seconds;
     info.realtime_counter = procmgr_realtime_counter;
     if (fd_open)
@@ -67,7 +69,8 @@ static void close_slot(struct process *process, uint64_t slot)
 
 /* Close the descriptors the mask selects (all open ones when mask is 0);
  * the ones left open are written to survivors (may be 0). */
-static void close_selected(struct process *process, bool only_cloexec, uint64_t survivors[])
+static void close_selected(struct process *process, bool only_cloexec, uint64_t survivors[],
+                           uint64_t *umask)
 {
     static struct linux_process_info info;
     if (read_info(process, &info) < 0)
@@ -82,17 +85,19 @@ static void close_selected(struct process *process, bool only_cloexec, uint64_t 
     }
     if (survivors)
         memcpy(survivors, info.fd_open, sizeof info.fd_open);
+    if (umask)
+        *umask = info.umask;
 }
 
 void files_close_all(struct process *process)
 {
-    close_selected(process, false, 0);
+    close_selected(process, false, 0, 0);
     close_slot(process, LINUX_SLOT_CWD);
 }
 
-void files_close_on_exec(struct process *process, uint64_t survivors[])
+void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t *umask)
 {
-    close_selected(process, true, survivors);
+    close_selected(process, true, survivors, umask);
 }
 
 /* Copy a descriptor capability (between process CNodes or within one) and
@@ -117,7 +122,7 @@ int files_copy_all(struct process *parent, struct process *child)
         if (info.fd_open[fd / 64] & (1ULL << (fd % 64)))
             if (copy_reference(parent, linux_fd_slot(fd), child, linux_fd_slot(fd)) < 0)
                 info.fd_open[fd / 64] &= ~(1ULL << (fd % 64));
-    return files_write_info(child, info.fd_open, info.fd_cloexec);
+    return files_write_info(child, info.fd_open, info.fd_cloexec, info.umask);
 }
 
 /* Open path through procmgr's own vfs session into slot of the process. */

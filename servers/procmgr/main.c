@@ -209,8 +209,9 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     /* The point of no return: the old program goes. A first program
      * starts with descriptors 0-2 (files_open_console). */
     uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
+    uint64_t umask = LINUX_DEFAULT_UMASK;
     if (process->space) {
-        files_close_on_exec(process, survivors);
+        files_close_on_exec(process, survivors, &umask);
         for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
             if (process->threads[area])
                 thread_destroy(process->threads[area]);
@@ -223,7 +224,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
     struct thread *thread = thread_new(process, process->pid, 0);
     uint64_t registers[] = { entry, stack_pointer, 0, 0 };
-    if (!thread || files_write_info(process, survivors, no_cloexec) < 0
+    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0
         || thread_start(thread, registers, 4) < 0)
         return -LINUX_ENOMEM;
     return 0;

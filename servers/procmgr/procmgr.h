@@ -177,13 +177,16 @@ bool process_mint_session(struct process *process);
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
 void files_close_all(struct process *process);
 /* execve: close the close-on-exec descriptors (read from the old space's
- * info page), and say which stay open. */
-void files_close_on_exec(struct process *process, uint64_t survivors[]);
+ * info page), and say which stay open and what the umask is. */
+void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t *umask);
 int files_copy_all(struct process *parent, struct process *child);
 /* The working directory "/" and descriptors 0-2 on the console, for the
  * first program (its info page is written when it is loaded). */
 int files_open_console(struct process *process);
-int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[]);
+/* Write the process info page: pid, clocks, the descriptor bitmaps and
+ * the umask (which survive execve). */
+int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],
+                     uint64_t umask);
 
 /* wait.c */
 /* The zombie child that wait4/waitid asked for, -ECHILD if the caller has

@@ -82,7 +82,8 @@ static void console_write(void *context, const char *bytes, size_t length, bool 
         console_put(CONSOLE_ERRORS_END, sizeof CONSOLE_ERRORS_END - 1);
 }
 
-/* Time since boot from the virtual counter: there is no wall clock yet. */
+/* The time of day: the boot's (from the board's real-time clock, 1970
+ * without one) plus the virtual counter's progress since. */
 static struct vfs_time current_time(void *context)
 {
     (void)context;
@@ -91,6 +92,7 @@ static struct vfs_time current_time(void *context)
         return (struct vfs_time){0, 0};
     uint64_t ticks;
     __asm__ volatile("mrs %0, cntvct_el0" : "=r"(ticks));
+    ticks += boot_info->realtime_seconds * frequency - boot_info->realtime_counter;
     return (struct vfs_time){
         .seconds = (int64_t)(ticks / frequency),
         .nanoseconds = (ticks % frequency) * 1000000000ULL / frequency,

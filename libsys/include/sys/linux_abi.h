@@ -236,6 +236,7 @@ struct linux_dirent64 {
 #define LINUX_FIONREAD      0x541b
 
 #define LINUX_PAGE_SIZE     4096
+#define LINUX_DEFAULT_UMASK 022         /* what init starts with on Linux */
 #define LINUX_PATH_MAX      4096
 #define LINUX_NAME_MAX      255
 

@@ -1,0 +1,20 @@
+# The demo tools/run boots: Debian's static busybox shell running this
+# script on tern, with a musl program of our own. Everything it does goes
+# through the Linux personality to procmgr and vfs.
+echo "== busybox sh, unmodified, on tern"
+uname -a
+date
+echo
+echo "== the boot archive, read-only at /"
+ls -l / /bin /lib/tern
+echo
+echo "== fork, exec and wait: three children, one after the other"
+for n in 1 2 3; do /bin/hello "child $n"; done
+echo
+echo "== a file in /tmp"
+echo "written by the shell" > /tmp/note
+busybox cat /tmp/note
+ls -l /tmp
+rm /tmp/note
+echo
+echo "== done: the system powers off when this script ends"
