@@ -11,7 +11,8 @@
  *
  * The first program and its arguments come from the archive's file
  * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
- * else INIT_DEFAULT_COMMAND. init prints "\033]tern-start\007" before it
+ * else INIT_DEFAULT_COMMAND. Its stdin is the console, or the archive's
+ * file PROC_STDIN_FILE_PATH if there is one. init prints "\033]tern-start\007" before it
  * starts and "\033]tern-exit;STATUS\007" (STATUS as wait4 reports it) when
  * it has exited, so a runner can tell the program's output from the
  * machine's (tools/exec-output), and powers off.
@@ -186,12 +187,14 @@ static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_e
 }
 
 /* Run the first program through procmgr and wait for it: its wait status. */
-static int64_t run_first_program(uint64_t procmgr, uint64_t block_length, unsigned argc)
+static int64_t run_first_program(uint64_t procmgr, uint64_t block_length, unsigned argc,
+                                 bool stdin_from_file)
 {
     tern_set_window(0, (uint64_t)command, block_length, TERN_WINDOW_READ);
     uint64_t mr[TERN_MSG_REGISTERS] = { strlen(command), argc, ENVIRONMENT_COUNT, block_length };
+    tern_set_mr(4, stdin_from_file ? PROC_SPAWN_STDIN_FILE : 0);
     tern_message_info info = tern_call(procmgr, tern_message_with_windows(
-                                           tern_message(PROC_SPAWN, 0, 4), 1), mr);
+                                           tern_message(PROC_SPAWN, 0, 5), 1), mr);
     int64_t pid = (int64_t)mr[0];
     if (tern_message_label(info) != 0 || pid < 0) {
         tern_printf("init: cannot run %s: error %ld\n", command, -pid);
@@ -211,6 +214,10 @@ int root_main(const struct tern_boot_info *info)
     memory_init(&memory, &slots, &untyped, info, slot_bitmap);
     unsigned argc;
     uint64_t block_length = read_command(info, &argc);
+    struct cpio_entry stdin_file;
+    bool stdin_from_file = cpio_find_file((const void *)info->boot_archive,
+                                          info->boot_archive_size, PROC_STDIN_FILE_PATH + 1,
+                                          &stdin_file);
 
     uint64_t procmgr_endpoint;
     if (!start_servers(info, &procmgr_endpoint)) {
@@ -223,7 +230,7 @@ int root_main(const struct tern_boot_info *info)
         != TERN_OK)
         return 1;
     tern_printf("\033]tern-start\007");
-    int64_t status = run_first_program(procmgr, block_length, argc);
+    int64_t status = run_first_program(procmgr, block_length, argc, stdin_from_file);
     tern_printf("\033]tern-exit;%ld\007", status);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/procmgr.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "sys/syscall.h"
@@ -139,13 +140,18 @@ static int open_into(struct process *process, uint64_t slot, const char *path, u
     return 0;
 }
 
-int files_open_console(struct process *process)
+int files_open_console(struct process *process, bool stdin_from_file)
 {
     int result = open_into(process, LINUX_SLOT_CWD, "/", LINUX_O_RDONLY | LINUX_O_DIRECTORY);
-    if (result == 0)
+    if (result == 0 && stdin_from_file) {
+        result = open_into(process, linux_fd_slot(0), PROC_STDIN_FILE_PATH, LINUX_O_RDONLY);
+        if (result == 0)
+            result = open_into(process, linux_fd_slot(1), "/dev/console", LINUX_O_RDWR);
+    } else if (result == 0) {
         result = open_into(process, linux_fd_slot(0), "/dev/console", LINUX_O_RDWR);
-    if (result == 0)
-        result = copy_reference(process, linux_fd_slot(0), process, linux_fd_slot(1));
+        if (result == 0)
+            result = copy_reference(process, linux_fd_slot(0), process, linux_fd_slot(1));
+    }
     /* stderr on the console's diagnostics channel, which a host can tell apart. */
     if (result == 0)
         result = open_into(process, linux_fd_slot(2), "/dev/stderr", LINUX_O_RDWR);

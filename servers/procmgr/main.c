@@ -78,6 +78,9 @@ void answer(uint64_t reply, unsigned count, const uint64_t *values)
 struct request {
     tern_message_info info;
     uint64_t mr[TERN_MSG_REGISTERS];
+    /* The message registers past the first four, copied at once: every
+     * invocation procmgr makes may overwrite the IPC buffer's. */
+    uint64_t more[TERN_MSG_MAX_LENGTH - TERN_MSG_REGISTERS];
     struct process *process;            /* who asks */
     uint64_t reply;
     uint64_t results[12];
@@ -88,7 +91,9 @@ struct request {
 
 static uint64_t argument(const struct request *request, unsigned index)
 {
-    return index < TERN_MSG_REGISTERS ? request->mr[index] : tern_get_mr(index);
+    if (index < TERN_MSG_REGISTERS)
+        return request->mr[index];
+    return index < TERN_MSG_MAX_LENGTH ? request->more[index - TERN_MSG_REGISTERS] : 0;
 }
 
 static void result(struct request *request, int64_t value)
@@ -235,12 +240,14 @@ static void handle_spawn(struct request *request)
     if (request->process != &init_process)
         return result(request, -LINUX_EPERM);
     uint64_t block_length = request->mr[3];
+    bool stdin_from_file = tern_message_length(request->info) > 4
+                        && argument(request, 4) == PROC_SPAWN_STDIN_FILE;
     char *block = read_block(request, block_length);
     if (!block)
         return result(request, -LINUX_EFAULT);
     block[block_length] = '\0';
     struct process *process = process_new(request->process);
-    int status = process ? files_open_console(process) : -LINUX_EAGAIN;
+    int status = process ? files_open_console(process, stdin_from_file) : -LINUX_EAGAIN;
     if (process)
         process->first_program = true;
     /* Open the program through vfs as procmgr (root). */
@@ -672,6 +679,8 @@ static void serve(void)
         tern_set_receive_slot(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
         request.info = tern_recv(procmgr_endpoint_slot, reply, &badge, request.mr);
         request.reply = reply;
+        for (unsigned i = TERN_MSG_REGISTERS; i < tern_message_length(request.info); i++)
+            request.more[i - TERN_MSG_REGISTERS] = tern_get_mr(i);
         uint64_t label = tern_message_label(request.info);
         if (badge & PROCMGR_FAULT_FLAG) {
             handle_fault(&request, badge & ~PROCMGR_FAULT_FLAG);

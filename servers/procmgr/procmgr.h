@@ -180,9 +180,10 @@ void files_close_all(struct process *process);
  * info page), and say which stay open and what the umask is. */
 void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t *umask);
 int files_copy_all(struct process *parent, struct process *child);
-/* The working directory "/" and descriptors 0-2 on the console, for the
- * first program (its info page is written when it is loaded). */
-int files_open_console(struct process *process);
+/* The working directory "/" and descriptors 0-2 on the console (stdin
+ * from PROC_STDIN_FILE_PATH instead if asked), for the first program (its
+ * info page is written when it is loaded). */
+int files_open_console(struct process *process, bool stdin_from_file);
 /* Write the process info page: pid, clocks, the descriptor bitmaps and
  * the umask (which survive execve). */
 int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],

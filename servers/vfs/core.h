@@ -148,6 +148,9 @@ int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat);
 int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
                      uint64_t length);
 int64_t vfs_get_flags(struct vfs *vfs, uint64_t handle);
+/* Whether a read of handle is a read of the console's input, which the
+ * server answers itself (it may have to wait: console_input.c). */
+bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
 int vfs_set_flags(struct vfs *vfs, uint64_t handle, uint64_t flags);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
                   const struct vfs_buffer *argument);

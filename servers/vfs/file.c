@@ -243,6 +243,13 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *
     return buffer_result(listing.written, status < 0 ? status : 0);
 }
 
+bool vfs_reads_console(struct vfs *vfs, uint64_t handle)
+{
+    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    return ofd != NULL && device_is_console(ofd->node)
+        && (ofd->flags & LINUX_O_ACCMODE) != LINUX_O_WRONLY;
+}
+
 int64_t vfs_get_flags(struct vfs *vfs, uint64_t handle)
 {
     struct vfs_ofd *ofd = ofd_find(vfs, handle);

@@ -8,8 +8,10 @@
  * register 0 (protocol/common.h); VFS_OPEN's reply also carries the new
  * descriptor, a capability to this endpoint minted with the OFD's handle.
  * Client memory is reached only through the Call's message windows.
- * Nothing blocks, so every request is answered at once.
+ * Every request is answered at once but a read of the console with nothing
+ * to read, which waits for a line (console_input.c).
  */
+#include "console_input.h"
 #include "core.h"
 #include "page_allocator.h"
 #include "resources.h"
@@ -330,6 +332,9 @@ static int64_t handle_file(const struct request *request)
     struct linux_stat stat;
     switch (tern_message_label(request->info)) {
     case FILE_READ:
+        if (vfs_reads_console(&vfs, handle))
+            return console_input_read(&reply_slot, r[0],
+                                      vfs_get_flags(&vfs, handle) & LINUX_O_NONBLOCK);
         return vfs_read(&vfs, handle, window(&buffer, 0), r[0]);
     case FILE_WRITE:
         return vfs_write(&vfs, handle, window(&buffer, 0), r[0]);
@@ -400,8 +405,8 @@ int root_main(const struct tern_boot_info *info)
     boot_info = info;
     resources_init(&resources, boot_info);
     page_allocator_init(&resources);
-    if (!take_slots()) {
-        tern_printf("vfs: no slots or memory for a reply object\n");
+    if (!take_slots() || !console_input_init(&resources, boot_info->timer_frequency)) {
+        tern_printf("vfs: no slots or memory for reply objects\n");
         return 1;
     }
     const struct vfs_services services = {
@@ -425,7 +430,8 @@ int root_main(const struct tern_boot_info *info)
     request.info = tern_recv(SERVER_SLOT_ENDPOINT, reply_slot, &request.badge, request.registers);
     for (;;) {
         if (request.badge & NOTIFICATION_BADGE_BIT) {
-            /* Our notification (no timeouts are set): nobody to answer. */
+            /* The timer: the console may have input for waiting readers. */
+            console_input_tick();
             request.info = tern_recv(SERVER_SLOT_ENDPOINT, reply_slot, &request.badge,
                                      request.registers);
             continue;
@@ -433,6 +439,12 @@ int root_main(const struct tern_boot_info *info)
         /* The registers carry the reply out and the next request in. */
         uint64_t mr[TERN_MSG_REGISTERS] = {0};
         tern_message_info reply = answer(&request, mr);
+        if ((int64_t)mr[0] == CONSOLE_INPUT_WAITING) {
+            /* The reader keeps the reply object; reply_slot is a fresh one. */
+            request.info = tern_recv(SERVER_SLOT_ENDPOINT, reply_slot, &request.badge,
+                                     request.registers);
+            continue;
+        }
         if (tern_message_caps(reply) == 0) {
             request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, reply_slot, reply,
                                            &request.badge, mr);

@@ -19,3 +19,8 @@ foreach(test test_vfs_namespace test_vfs_files test_vfs_archive)
     target_include_directories(${test} PRIVATE
         "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")
 endforeach()
+
+# The console's input editing, on its own.
+tern_host_test(test_vfs_terminal SOURCES test_vfs_terminal.c "${TERN_SERVERS}/vfs/terminal.c")
+target_include_directories(test_vfs_terminal PRIVATE
+    "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")

@@ -30,6 +30,7 @@ enum tern_syscall {
     TERN_SYS_MEMBARRIER,        /* Linux membarrier(cmd, flags, cpu_id) */
     TERN_SYS_DEBUG_PUT_CHAR,    /* one byte to the kernel console */
     TERN_SYS_DEBUG_POWER_OFF,   /* stop the machine (tests and benchmarks) */
+    TERN_SYS_DEBUG_GET_CHAR,    /* one received byte from the kernel console, or -1 */
     TERN_SYSCALL_COUNT
 };
 

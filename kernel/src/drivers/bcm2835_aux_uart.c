@@ -5,6 +5,7 @@
 
 #define MINI_UART_IO            0x00
 #define MINI_UART_LINE_STATUS   0x14
+#define MINI_UART_DATA_READY    (1 << 0)
 #define MINI_UART_TX_EMPTY      (1 << 5)
 
 static void mini_uart_init(uintptr_t registers)
@@ -19,8 +20,16 @@ static void mini_uart_put_char(uintptr_t registers, char c)
     mmio_write32(registers + MINI_UART_IO, (uint8_t)c);
 }
 
+static int mini_uart_get_char(uintptr_t registers)
+{
+    if (!(mmio_read32(registers + MINI_UART_LINE_STATUS) & MINI_UART_DATA_READY))
+        return -1;
+    return (int)(mmio_read32(registers + MINI_UART_IO) & 0xff);
+}
+
 const struct uart_driver bcm2835_aux_uart = {
     .name = "bcm2835-aux",
     .init = mini_uart_init,
     .put_char = mini_uart_put_char,
+    .get_char = mini_uart_get_char,
 };

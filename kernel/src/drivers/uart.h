@@ -1,5 +1,6 @@
 /* Polled UART drivers for the kernel console. The bootloader or firmware
- * has already set the line speed; the kernel only writes characters. */
+ * has already set the line speed; the kernel writes characters, and reads
+ * what has arrived for user mode's console (DebugGetChar). */
 #ifndef DRIVERS_UART_H
 #define DRIVERS_UART_H
 
@@ -10,6 +11,7 @@ struct uart_driver {
     const char *name;
     void (*init)(uintptr_t registers);
     void (*put_char)(uintptr_t registers, char c);
+    int (*get_char)(uintptr_t registers);       /* a received byte, or -1 */
 };
 
 extern const struct uart_driver pl011_uart;

@@ -29,6 +29,16 @@ static void console_write_locked(const char *text, unsigned long length)
     }
 }
 
+int console_read_char(void)
+{
+    if (!console_driver)
+        return -1;
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+    int c = console_driver->get_char(console_registers);
+    spin_unlock_irqrestore(&console_lock, flags);
+    return c;
+}
+
 void console_write(const char *text, unsigned long length)
 {
     unsigned long flags = spin_lock_irqsave(&console_lock);

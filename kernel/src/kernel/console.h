@@ -10,6 +10,8 @@
 int console_init(const struct board_facts *facts);
 
 void console_write(const char *text, unsigned long length);
+/* A byte the console has received, or -1 if none is waiting. */
+int console_read_char(void);
 
 /* printf with %s %c %d %i %u %x %p %%, widths, zero padding and l/ll/z.
  * Lines from different cores are not interleaved. */

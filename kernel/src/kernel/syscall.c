@@ -259,6 +259,9 @@ static void native_syscall(struct tcb *thread, unsigned number)
         console_write(&character, 1);
         return;
     }
+    case TERN_SYS_DEBUG_GET_CHAR:
+        c->x[0] = (uint64_t)(int64_t)console_read_char();
+        return;
     case TERN_SYS_DEBUG_POWER_OFF:
         system_power_off();
     default:

@@ -275,6 +275,16 @@ TERN_INLINE void tern_debug_put_char(char character)
     (void)x1;
 }
 
+/* A byte the kernel console has received, or -1 if none is waiting. */
+TERN_INLINE int tern_debug_get_char(void)
+{
+    uint64_t *no_mr = 0;
+    TERN_SYSCALL_REGISTERS(0, 0, no_mr, 0);
+    TERN_SYSCALL_ASM(TERN_SYS_DEBUG_GET_CHAR);
+    (void)x1;
+    return (int)(int64_t)x0;
+}
+
 /* Stop the machine (PSCI SYSTEM_OFF; the kernel says "powering off"). */
 TERN_INLINE __attribute__((noreturn)) void tern_debug_power_off(void)
 {

@@ -7,7 +7,8 @@
  * process.
  *
  *   label              registers in                           result (then more registers)
- *   PROC_SPAWN         path_length, argc, envc, block_length  pid (init only; block as for execve)
+ *   PROC_SPAWN         path_length, argc, envc, block_length, stdin   pid (init only; block as for
+ *                      execve; stdin: PROC_SPAWN_STDIN_FILE or 0 for the console)
  *   PROC_FORK          tid, stack (0: the same), 0, 0, frame  child pid
  *   PROC_CLONE         tid, flags, stack, tls, frame, ctid, ptid   child tid (CLONE_VM|CLONE_THREAD...)
  *   PROC_EXECVE        tid, argc, envc, block_length          no reply on success
@@ -71,6 +72,11 @@ enum procmgr_label {
     PROC_MREMAP,
     PROC_FUTEX_KEY,
 };
+
+/* PROC_SPAWN: the first program's stdin is this file, not the console (a
+ * host feeding it input from a file, as tools/exec does). */
+#define PROC_SPAWN_STDIN_FILE   1
+#define PROC_STDIN_FILE_PATH    "/etc/tern/stdin"
 
 enum proc_set_ids {
     PROC_SETUID, PROC_SETGID, PROC_SETREUID, PROC_SETREGID, PROC_SETRESUID, PROC_SETRESGID,

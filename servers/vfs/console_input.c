@@ -1,0 +1,109 @@
+/* Reading the console: console_input.h. */
+#include "console_input.h"
+#include "terminal.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/common.h"
+#include "sys/syscall.h"
+
+#define READERS_MAX         16
+#define POLLS_PER_SECOND    100     /* the kernel checks timeouts each 10 ms tick */
+#define TIMER_BADGE         ((1ULL << 63) | SERVER_TIMER_BADGE)
+
+struct reader {
+    uint64_t reply;
+    uint64_t length;
+};
+
+static struct terminal terminal;
+static struct reader readers[READERS_MAX];     /* in arrival order */
+static unsigned reader_count;
+static uint64_t spare_replies[READERS_MAX];
+static unsigned spare_count;
+static uint64_t poll_interval;
+
+static void echo(void *context, const char *bytes, size_t length)
+{
+    (void)context;
+    for (size_t i = 0; i < length; i++)
+        tern_debug_put_char(bytes[i]);
+}
+
+bool console_input_init(struct resources *resources, uint64_t timer_frequency)
+{
+    terminal_init(&terminal);
+    poll_interval = timer_frequency / POLLS_PER_SECOND;
+    for (spare_count = 0; spare_count < READERS_MAX; spare_count++)
+        if (!resources_retype(resources, TERN_OBJECT_REPLY, &spare_replies[spare_count]))
+            return false;
+    return true;
+}
+
+static void take_input(void)
+{
+    int byte;
+    while ((byte = tern_debug_get_char()) >= 0)
+        terminal_receive(&terminal, (char)byte, echo, 0);
+}
+
+/* Give a reader what the terminal has: its result. */
+static int64_t hand_over(uint64_t reply, uint64_t length)
+{
+    static char bytes[TERMINAL_LINE_MAX];
+    if (length > sizeof bytes)
+        length = sizeof bytes;
+    size_t got = terminal_read(&terminal, bytes, length);
+    uint64_t copied;
+    if (got && tern_reply_write_window(reply, 0, 0, got, (uint64_t)bytes, &copied) != TERN_OK)
+        return -LINUX_EFAULT;
+    return (int64_t)got;
+}
+
+static void arm_timer(void)
+{
+    uint64_t now;
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(now));
+    tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, now + poll_interval, TIMER_BADGE);
+}
+
+int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking)
+{
+    take_input();
+    if (length == 0)
+        return 0;
+    if (terminal_readable(&terminal) && reader_count == 0)
+        return hand_over(*reply, length);
+    if (nonblocking)
+        return -LINUX_EAGAIN;
+    if (reader_count == READERS_MAX || spare_count == 0)
+        return -LINUX_EAGAIN;       /* Linux would queue more; we hold 16 */
+    readers[reader_count++] = (struct reader){ *reply, length };
+    *reply = spare_replies[--spare_count];
+    arm_timer();
+    return CONSOLE_INPUT_WAITING;
+}
+
+/* A reader whose caller is gone (killed while waiting) takes nothing. */
+static bool caller_waits(uint64_t reply)
+{
+    uint64_t copied;
+    return tern_reply_write_window(reply, 0, 0, 0, 0, &copied) != TERN_CALLER_GONE;
+}
+
+void console_input_tick(void)
+{
+    take_input();
+    while (reader_count > 0 && (terminal_readable(&terminal) || !caller_waits(readers[0].reply))) {
+        struct reader reader = readers[0];
+        for (unsigned i = 1; i < reader_count; i++)
+            readers[i - 1] = readers[i];
+        reader_count--;
+        if (caller_waits(reader.reply)) {
+            uint64_t mr[TERN_MSG_REGISTERS] = { (uint64_t)hand_over(reader.reply, reader.length) };
+            tern_reply(reader.reply, tern_message(0, 0, 1), mr);
+        }
+        spare_replies[spare_count++] = reader.reply;
+    }
+    if (reader_count > 0)
+        arm_timer();
+}

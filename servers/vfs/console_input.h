@@ -1,0 +1,27 @@
+/*
+ * Reading the console: the UART's bytes (DebugGetChar) through the
+ * terminal's line editing (terminal.c) to readers, who wait when there is
+ * nothing to read. A waiting reader's reply object is kept until a line
+ * comes; while anyone waits, vfs polls the UART every timer tick (its
+ * bound notification, armed with the kernel's timeout).
+ */
+#ifndef SERVERS_VFS_CONSOLE_INPUT_H
+#define SERVERS_VFS_CONSOLE_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "resources.h"
+
+/* A read's result that means "no answer yet: the reply object is kept". */
+#define CONSOLE_INPUT_WAITING INT64_MIN
+
+/* Make the reply objects waiting readers keep; false without memory. */
+bool console_input_init(struct resources *resources, uint64_t timer_frequency);
+/* A read of length bytes into window 0 of the Call *reply holds: its
+ * result, or CONSOLE_INPUT_WAITING after swapping *reply for a fresh reply
+ * object (the reader keeps the old one). */
+int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking);
+/* The timer fired: take what the UART has, answer who can be answered. */
+void console_input_tick(void);
+
+#endif
