@@ -88,9 +88,9 @@ int64_t sys_statx(int64_t dirfd, const char *path, uint64_t flags, uint64_t mask
 }
 
 /* A vfs call on one path relative to dirfd: window 0 the path,
- * capability 0 the directory, registers: the path's length, then a, b. */
+ * capability 0 the directory, registers: the path's length, then a, b, c. */
 static int64_t path_call(uint64_t label, int64_t dirfd, const char *path, bool empty_allowed,
-                         unsigned registers, uint64_t a, uint64_t b)
+                         unsigned registers, uint64_t a, uint64_t b, uint64_t c)
 {
     uint64_t length;
     int64_t result = linux_path_window(0, path, empty_allowed, &length);
@@ -100,13 +100,28 @@ static int64_t path_call(uint64_t label, int64_t dirfd, const char *path, bool e
     if (directory < 0)
         return directory;
     tern_set_cap(0, (uint64_t)directory);
-    uint64_t mr[4] = {length, a, b, 0};
+    uint64_t mr[4] = {length, a, b, c};
+    return linux_call(LINUX_SLOT_VFS, label, registers, 1, 1, mr);
+}
+
+/* A vfs call on the object a descriptor names: an empty path relative to
+ * it (AT_EMPTY_PATH's meaning), registers: 0, then a, b, c. */
+static int64_t descriptor_call(uint64_t label, int64_t fd, unsigned registers, uint64_t a,
+                               uint64_t b, uint64_t c)
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    static const char empty_path[] = "";
+    tern_set_cap(0, (uint64_t)slot);
+    linux_set_window(0, (uint64_t)(uintptr_t)empty_path, 0, TERN_WINDOW_READ);
+    uint64_t mr[4] = {0, a, b, c};
     return linux_call(LINUX_SLOT_VFS, label, registers, 1, 1, mr);
 }
 
 int64_t sys_mkdirat(int64_t dirfd, const char *path, uint64_t mode)
 {
-    return path_call(VFS_MKDIR, dirfd, path, false, 2, linux_apply_umask(mode), 0);
+    return path_call(VFS_MKDIR, dirfd, path, false, 2, linux_apply_umask(mode), 0, 0);
 }
 
 int64_t sys_mknodat(int64_t dirfd, const char *path, uint64_t mode, uint64_t device)
@@ -118,14 +133,14 @@ int64_t sys_mknodat(int64_t dirfd, const char *path, uint64_t mode, uint64_t dev
         return -LINUX_EPERM;    /* no device nodes or sockets through mknod here */
     if (type != LINUX_S_IFREG && type != LINUX_S_IFIFO)
         return -LINUX_EINVAL;
-    return path_call(VFS_MKNOD, dirfd, path, false, 3, type | linux_apply_umask(mode), device);
+    return path_call(VFS_MKNOD, dirfd, path, false, 3, type | linux_apply_umask(mode), device, 0);
 }
 
 int64_t sys_unlinkat(int64_t dirfd, const char *path, uint64_t flags)
 {
     if (flags & ~(uint64_t)LINUX_AT_REMOVEDIR)
         return -LINUX_EINVAL;
-    return path_call(VFS_UNLINK, dirfd, path, false, 2, flags, 0);
+    return path_call(VFS_UNLINK, dirfd, path, false, 2, flags, 0, 0);
 }
 
 int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
@@ -161,7 +176,7 @@ int64_t sys_faccessat2(int64_t dirfd, const char *path, uint64_t mode, uint64_t 
         return -LINUX_EINVAL;
     if (flags & ~(uint64_t)(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
-    return path_call(VFS_ACCESS, dirfd, path, flags & LINUX_AT_EMPTY_PATH, 3, mode, flags);
+    return path_call(VFS_ACCESS, dirfd, path, flags & LINUX_AT_EMPTY_PATH, 3, mode, flags, 0);
 }
 
 int64_t sys_faccessat(int64_t dirfd, const char *path, uint64_t mode)
@@ -171,7 +186,7 @@ int64_t sys_faccessat(int64_t dirfd, const char *path, uint64_t mode)
 
 int64_t sys_fchmodat(int64_t dirfd, const char *path, uint64_t mode)
 {
-    return path_call(VFS_CHMOD, dirfd, path, false, 2, mode & 07777, 0);
+    return path_call(VFS_CHMOD, dirfd, path, false, 2, mode & 07777, 0, 0);
 }
 
 int64_t sys_fchownat(int64_t dirfd, const char *path, uint64_t uid, uint64_t gid,
@@ -179,42 +194,18 @@ int64_t sys_fchownat(int64_t dirfd, const char *path, uint64_t uid, uint64_t gid
 {
     if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
-    uint64_t length;
-    int64_t result = linux_path_window(0, path, flags & LINUX_AT_EMPTY_PATH, &length);
-    if (result < 0)
-        return result;
-    int64_t directory = linux_directory_capability(dirfd, path);
-    if (directory < 0)
-        return directory;
-    tern_set_cap(0, (uint64_t)directory);
-    uint64_t mr[4] = {length, (uint32_t)uid, (uint32_t)gid, flags};
-    return linux_call(LINUX_SLOT_VFS, VFS_CHOWN, 4, 1, 1, mr);
+    return path_call(VFS_CHOWN, dirfd, path, flags & LINUX_AT_EMPTY_PATH, 4, (uint32_t)uid,
+                     (uint32_t)gid, flags);
 }
 
 int64_t sys_fchown(int64_t fd, uint64_t uid, uint64_t gid)
 {
-    int64_t slot = linux_fd_capability(fd);
-    if (slot < 0)
-        return slot;
-    static const char empty_path[] = "";
-    tern_set_cap(0, (uint64_t)slot);
-    linux_set_window(0, (uint64_t)(uintptr_t)empty_path, 0, TERN_WINDOW_READ);
-    uint64_t mr[4] = {0, (uint32_t)uid, (uint32_t)gid, LINUX_AT_EMPTY_PATH};
-    return linux_call(LINUX_SLOT_VFS, VFS_CHOWN, 4, 1, 1, mr);
+    return descriptor_call(VFS_CHOWN, fd, 4, (uint32_t)uid, (uint32_t)gid, LINUX_AT_EMPTY_PATH);
 }
 
 int64_t sys_fchmod(int64_t fd, uint64_t mode)
 {
-    /* vfs has no chmod on a descriptor: an empty path relative to the
-     * descriptor names the object itself (AT_EMPTY_PATH's meaning). */
-    int64_t slot = linux_fd_capability(fd);
-    if (slot < 0)
-        return slot;
-    static const char empty_path[] = "";
-    tern_set_cap(0, (uint64_t)slot);
-    linux_set_window(0, (uint64_t)(uintptr_t)empty_path, 0, TERN_WINDOW_READ);
-    uint64_t mr[4] = {0, mode & 07777, LINUX_AT_EMPTY_PATH, 0};
-    return linux_call(LINUX_SLOT_VFS, VFS_CHMOD, 3, 1, 1, mr);
+    return descriptor_call(VFS_CHMOD, fd, 3, mode & 07777, LINUX_AT_EMPTY_PATH, 0);
 }
 
 int64_t sys_umask(uint64_t mask)
@@ -250,7 +241,7 @@ int64_t sys_chdir(const char *path)
     if (result < 0)
         return result;
     result = path_call(VFS_ACCESS, LINUX_AT_FDCWD, path, false, 3, LINUX_X_OK,
-                       LINUX_AT_EACCESS);
+                       LINUX_AT_EACCESS, 0);
     if (result < 0) {
         linux_capability_close(scratch);
         return result;

@@ -2,19 +2,21 @@
 #include "sys/cpio.h"
 #include "sys/runtime.h"
 
-#define HEADER_SIZE 110     /* "070701" and 13 eight-digit hex fields */
-#define TRAILER "TRAILER!!!"
+#define HEADER_SIZE     110
+#define MAGIC_LENGTH    6
+#define FIELD_LENGTH    8
+#define TRAILER         "TRAILER!!!"
 
-/* The header's fields, in order, each 8 hex digits after the magic. */
+/* The header's fields, in order after the magic. */
 enum { FIELD_INODE, FIELD_MODE, FIELD_UID, FIELD_GID, FIELD_LINKS, FIELD_MTIME,
        FIELD_FILE_SIZE, FIELD_DEV_MAJOR, FIELD_DEV_MINOR, FIELD_RDEV_MAJOR,
        FIELD_RDEV_MINOR, FIELD_NAME_SIZE, FIELD_CHECK };
 
 static bool parse_field(const char *header, unsigned field, uint64_t *value)
 {
-    const char *text = header + 6 + 8 * field;
+    const char *text = header + MAGIC_LENGTH + FIELD_LENGTH * field;
     *value = 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < FIELD_LENGTH; i++) {
         char c = text[i];
         unsigned digit;
         if (c >= '0' && c <= '9')
@@ -35,28 +37,36 @@ static uint64_t align4(uint64_t offset)
     return (offset + 3) & ~3ULL;
 }
 
-bool cpio_next(const void *archive, uint64_t length, uint64_t *offset, struct cpio_entry *entry)
+enum cpio_status cpio_read_entry(const void *archive, uint64_t length, uint64_t *offset,
+                                 struct cpio_entry *entry)
 {
     const char *base = archive;
-    if (*offset > length || length - *offset < HEADER_SIZE)
-        return false;
+    if (*offset >= length)
+        return CPIO_END;
+    if (length - *offset < HEADER_SIZE)
+        return CPIO_MALFORMED;
     const char *header = base + *offset;
     uint64_t name_size;
-    if (memcmp(header, "070701", 6) || !parse_field(header, FIELD_MODE, &entry->mode)
+    if ((memcmp(header, "070701", MAGIC_LENGTH) && memcmp(header, "070702", MAGIC_LENGTH))
+        || !parse_field(header, FIELD_MODE, &entry->mode)
         || !parse_field(header, FIELD_UID, &entry->uid)
         || !parse_field(header, FIELD_GID, &entry->gid)
+        || !parse_field(header, FIELD_MTIME, &entry->modify_time)
         || !parse_field(header, FIELD_FILE_SIZE, &entry->size)
         || !parse_field(header, FIELD_NAME_SIZE, &name_size))
-        return false;
+        return CPIO_MALFORMED;
     uint64_t name_offset = *offset + HEADER_SIZE;
     if (name_size == 0 || name_size > length - name_offset)
-        return false;
+        return CPIO_MALFORMED;
     const char *name = base + name_offset;
-    if (name[name_size - 1] != '\0' || !strcmp(name, TRAILER))
-        return false;
+    if (name[name_size - 1] != '\0')
+        return CPIO_MALFORMED;
+    /* Even the trailer must be whole: a cut archive is a damaged one. */
     uint64_t data_offset = align4(name_offset + name_size);
     if (data_offset > length || entry->size > length - data_offset)
-        return false;
+        return CPIO_MALFORMED;
+    if (!strcmp(name, TRAILER))
+        return CPIO_END;
     while (name[0] == '.' && name[1] == '/')
         name += 2;
     while (name[0] == '/')
@@ -64,14 +74,14 @@ bool cpio_next(const void *archive, uint64_t length, uint64_t *offset, struct cp
     entry->name = name;
     entry->data = base + data_offset;
     *offset = align4(data_offset + entry->size);
-    return true;
+    return CPIO_ENTRY;
 }
 
 bool cpio_find_file(const void *archive, uint64_t length, const char *name,
                     struct cpio_entry *entry)
 {
     uint64_t offset = 0;
-    while (cpio_next(archive, length, &offset, entry))
+    while (cpio_read_entry(archive, length, &offset, entry) == CPIO_ENTRY)
         if ((entry->mode & 0170000) == 0100000 && !strcmp(entry->name, name))
             return true;
     return false;

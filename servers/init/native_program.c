@@ -12,16 +12,6 @@
 #define UNTYPED_FIRST_SLOT  1024            /* the program's untyped capabilities start here */
 #define CNODE_DEPTH         64
 
-static uint64_t rights_of(unsigned prot)
-{
-    uint64_t rights = TERN_RIGHT_READ;
-    if (prot & LINUX_PROT_WRITE)
-        rights |= TERN_RIGHT_WRITE;
-    if (prot & LINUX_PROT_EXEC)
-        rights |= TERN_RIGHT_EXECUTE;
-    return rights;
-}
-
 /* A fresh frame, mapped at INIT_SCRATCH in init until unmapped. */
 static uint64_t scratch_frame(struct memory *memory)
 {
@@ -61,7 +51,7 @@ static bool load_segments(struct native_program *program, struct memory *memory,
             if (from < to)
                 memcpy(bytes + (from - page), file + segment->file_offset + (from - file_start),
                        to - from);
-            if (!map_page(program, memory, page, bytes, PAGE_SIZE, rights_of(segment->prot)))
+            if (!map_page(program, memory, page, bytes, PAGE_SIZE, memory_rights_for(segment->prot)))
                 return false;
         }
     }

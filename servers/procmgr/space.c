@@ -13,16 +13,6 @@
 
 static uint64_t next_space_id = 1;
 
-static uint64_t rights_of(unsigned prot)
-{
-    uint64_t rights = TERN_RIGHT_READ;
-    if (prot & LINUX_PROT_WRITE)
-        rights |= TERN_RIGHT_WRITE;
-    if (prot & LINUX_PROT_EXEC)
-        rights |= TERN_RIGHT_EXECUTE;
-    return rights;
-}
-
 struct space *space_create(void)
 {
     struct space *space = heap_allocate(sizeof *space);
@@ -166,7 +156,7 @@ static int place_frame(struct space *space, uint64_t page, uint64_t frame, unsig
                        uint32_t flags)
 {
     if (prot != LINUX_PROT_NONE) {
-        if (allotment_map_frame(&space->objects, space->vspace, frame, page, rights_of(prot))
+        if (allotment_map_frame(&space->objects, space->vspace, frame, page, memory_rights_for(prot))
             != TERN_OK)
             return -LINUX_ENOMEM;
         flags |= PAGE_MAPPED;
@@ -453,7 +443,7 @@ static void reprotect_pages(void *context, const struct region *old, uint64_t st
             tern_frame_unmap(entry->slot);
             entry->flags &= ~PAGE_MAPPED;
         } else if (allotment_map_frame(&space->objects, space->vspace, entry->slot, page,
-                                       rights_of(change->prot)) == TERN_OK) {
+                                       memory_rights_for(change->prot)) == TERN_OK) {
             entry->flags |= PAGE_MAPPED;
         }
     }

@@ -1,61 +1,11 @@
 /*
- * Loading the boot archive, a CPIO "newc" archive: each entry is a
- * 110-byte header ("070701" or "070702", then 13 fields of 8 hex digits),
- * the name (namesize bytes with its NUL), padding to 4 bytes, the data
- * (filesize bytes), padding to 4 bytes; "TRAILER!!!" ends it.
+ * Loading the boot archive (a CPIO "newc" archive, read with libsys's
+ * sys/cpio.h) into the read-only part of the tree.
  */
 #include "core.h"
 #include "node.h"
+#include "sys/cpio.h"
 #include "sys/runtime.h"
-
-#define HEADER_SIZE 110
-#define MAGIC_LENGTH 6
-#define FIELD_LENGTH 8
-
-/* The header fields used, by their place after the magic. */
-enum header_field {
-    FIELD_MODE = 1,
-    FIELD_MTIME = 5,
-    FIELD_FILESIZE = 6,
-    FIELD_NAMESIZE = 11,
-};
-
-static const char trailer_name[] = "TRAILER!!!";
-
-struct archive_entry {
-    const char *name;
-    size_t name_length;
-    uint32_t mode;
-    uint32_t modify_time;
-    const uint8_t *data;
-    uint32_t size;
-};
-
-static bool parse_field(const uint8_t *header, enum header_field field, uint32_t *value)
-{
-    const uint8_t *digits = header + MAGIC_LENGTH + FIELD_LENGTH * field;
-    uint32_t result = 0;
-    for (int i = 0; i < FIELD_LENGTH; i++) {
-        uint8_t digit = digits[i];
-        uint32_t nibble;
-        if (digit >= '0' && digit <= '9')
-            nibble = digit - '0';
-        else if (digit >= 'a' && digit <= 'f')
-            nibble = digit - 'a' + 10;
-        else if (digit >= 'A' && digit <= 'F')
-            nibble = digit - 'A' + 10;
-        else
-            return false;
-        result = result << 4 | nibble;
-    }
-    *value = result;
-    return true;
-}
-
-static size_t align4(size_t value)
-{
-    return (value + 3) & ~(size_t)3;
-}
 
 /* Where the next component of `path` starts and how long it is. */
 static size_t next_component(const char *path, size_t length, size_t *position)
@@ -83,22 +33,23 @@ static void link_quietly(struct vfs *vfs, struct vfs_node *directory, struct vfs
 /* Adds one entry (a directory or regular file) with the directories
  * above it. Anything else, or a path through /tmp, /dev or "..", is
  * skipped. */
-static int add_entry(struct vfs *vfs, const struct archive_entry *entry)
+static int add_entry(struct vfs *vfs, const struct cpio_entry *entry)
 {
     uint32_t type = entry->mode & LINUX_S_IFMT;
+    size_t name_length = strlen(entry->name);
     if (type != LINUX_S_IFDIR && type != LINUX_S_IFREG)
         return 0;
     struct vfs_node *directory = vfs->root;
     size_t position = 0;
     for (;;) {
-        size_t length = next_component(entry->name, entry->name_length, &position);
+        size_t length = next_component(entry->name, name_length, &position);
         const char *name = entry->name + position - length;
         if (length == 0)
             return 0;   /* "." or "/" itself: the root stays as vfs made it */
         if (length > LINUX_NAME_MAX || (length == 2 && name[0] == '.' && name[1] == '.'))
             return 0;
         size_t after = position;
-        bool last = next_component(entry->name, entry->name_length, &after) == 0;
+        bool last = next_component(entry->name, name_length, &after) == 0;
         if (length == 1 && name[0] == '.') {
             if (last)
                 return 0;
@@ -120,7 +71,7 @@ static int add_entry(struct vfs *vfs, const struct archive_entry *entry)
             continue;
         }
         if (node == NULL) {
-            node = node_create(vfs, entry->mode, 0, 0, VFS_MOUNT_ARCHIVE);
+            node = node_create(vfs, (uint32_t)entry->mode, 0, 0, VFS_MOUNT_ARCHIVE);
             if (node == NULL)
                 return -LINUX_ENOMEM;
             link_quietly(vfs, directory, node, name, length);
@@ -128,12 +79,12 @@ static int add_entry(struct vfs *vfs, const struct archive_entry *entry)
             return 0;
         }
         /* A later entry for the same path wins, as when cpio extracts. */
-        node->mode = entry->mode;
+        node->mode = (uint32_t)entry->mode;
         if (type == LINUX_S_IFREG) {
             node->regular.archive_bytes = entry->data;
             node->regular.size = entry->size;
         }
-        node->modify_time = (struct vfs_time){.seconds = entry->modify_time};
+        node->modify_time = (struct vfs_time){.seconds = (int64_t)entry->modify_time};
         node->change_time = node->modify_time;
         return 0;
     }
@@ -141,40 +92,13 @@ static int add_entry(struct vfs *vfs, const struct archive_entry *entry)
 
 int vfs_load_archive(struct vfs *vfs, const void *archive, size_t size)
 {
-    const uint8_t *bytes = archive;
-    size_t offset = 0;
-    while (offset < size) {
-        if (size - offset < HEADER_SIZE)
-            return -LINUX_EINVAL;
-        const uint8_t *header = bytes + offset;
-        if (memcmp(header, "070701", MAGIC_LENGTH) != 0 &&
-            memcmp(header, "070702", MAGIC_LENGTH) != 0)
-            return -LINUX_EINVAL;
-        struct archive_entry entry;
-        uint32_t name_size;
-        if (!parse_field(header, FIELD_MODE, &entry.mode) ||
-            !parse_field(header, FIELD_MTIME, &entry.modify_time) ||
-            !parse_field(header, FIELD_FILESIZE, &entry.size) ||
-            !parse_field(header, FIELD_NAMESIZE, &name_size))
-            return -LINUX_EINVAL;
-        size_t name_offset = offset + HEADER_SIZE;
-        if (name_size == 0 || name_size > size - name_offset)
-            return -LINUX_EINVAL;
-        entry.name = (const char *)bytes + name_offset;
-        entry.name_length = 0;
-        while (entry.name_length < name_size - 1 && entry.name[entry.name_length] != '\0')
-            entry.name_length++;
-        size_t data_offset = align4(name_offset + name_size);
-        if (data_offset > size || entry.size > size - data_offset)
-            return -LINUX_EINVAL;
-        entry.data = bytes + data_offset;
-        if (entry.name_length == sizeof(trailer_name) - 1 &&
-            memcmp(entry.name, trailer_name, entry.name_length) == 0)
-            return 0;
+    uint64_t offset = 0;
+    struct cpio_entry entry;
+    enum cpio_status status;
+    while ((status = cpio_read_entry(archive, size, &offset, &entry)) == CPIO_ENTRY) {
         int error = add_entry(vfs, &entry);
         if (error != 0)
             return error;
-        offset = align4(data_offset + entry.size);
     }
-    return 0;
+    return status == CPIO_END ? 0 : -LINUX_EINVAL;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/linux_abi.h"
 #include "tern/boot_info.h"
 #include "tern/errors.h"
 #include "tern/objects.h"
@@ -69,6 +70,18 @@ uint64_t memory_new_object(struct memory *memory, enum tern_object_type type, un
  * goes back to its untyped only when that is revoked: reuse frames rather
  * than deleting them where it matters. */
 void memory_delete(struct memory *memory, uint64_t slot);
+
+/* The mapping rights that give a page Linux's protection prot (read is
+ * always needed to map). */
+static inline uint64_t memory_rights_for(unsigned prot)
+{
+    uint64_t rights = TERN_RIGHT_READ;
+    if (prot & LINUX_PROT_WRITE)
+        rights |= TERN_RIGHT_WRITE;
+    if (prot & LINUX_PROT_EXEC)
+        rights |= TERN_RIGHT_EXECUTE;
+    return rights;
+}
 
 /* Map frame at address in vspace, making the page directory and page
  * table above it first if they are missing; their slots are reported
