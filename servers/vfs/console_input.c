@@ -4,9 +4,12 @@
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
 #include "sys/syscall.h"
 
 #define READERS_MAX         16
+#define POLLERS_MAX         16
+#define CNODE_DEPTH         64
 #define POLLS_PER_SECOND    100     /* the kernel checks timeouts each 10 ms tick */
 #define TIMER_BADGE         ((1ULL << 63) | SERVER_TIMER_BADGE)
 
@@ -21,6 +24,9 @@ static unsigned reader_count;
 static uint64_t spare_replies[READERS_MAX];
 static unsigned spare_count;
 static uint64_t poll_interval;
+/* Notifications of pollers waiting for a line: slots holding them, or 0. */
+static uint64_t poller_slots[POLLERS_MAX];
+static bool poller_waiting[POLLERS_MAX];
 
 static void echo(void *context, const char *bytes, size_t length)
 {
@@ -35,6 +41,9 @@ bool console_input_init(struct resources *resources, uint64_t timer_frequency)
     poll_interval = timer_frequency / POLLS_PER_SECOND;
     for (spare_count = 0; spare_count < READERS_MAX; spare_count++)
         if (!resources_retype(resources, TERN_OBJECT_REPLY, &spare_replies[spare_count]))
+            return false;
+    for (unsigned i = 0; i < POLLERS_MAX; i++)
+        if (!resources_take_slot(resources, &poller_slots[i]))
             return false;
     return true;
 }
@@ -90,9 +99,52 @@ static bool caller_waits(uint64_t reply)
     return tern_reply_write_window(reply, 0, 0, 0, 0, &copied) != TERN_CALLER_GONE;
 }
 
+int64_t console_input_poll(uint64_t events, uint64_t notification)
+{
+    take_input();
+    int64_t ready = (int64_t)(events & (FILE_POLLOUT | FILE_POLLWRNORM));
+    if (terminal_readable(&terminal))
+        return ready | (int64_t)(events & (FILE_POLLIN | FILE_POLLRDNORM));
+    if (notification == 0 || !(events & (FILE_POLLIN | FILE_POLLRDNORM)))
+        return ready;
+    for (unsigned i = 0; i < POLLERS_MAX; i++) {
+        if (poller_waiting[i])
+            continue;
+        if (tern_cnode_move(TERN_SLOT_CNODE, poller_slots[i], CNODE_DEPTH, TERN_SLOT_CNODE,
+                            notification, CNODE_DEPTH) == TERN_OK) {
+            poller_waiting[i] = true;
+            arm_timer();
+        }
+        break;
+    }
+    return ready;
+}
+
+/* A line came: every poller waiting for one hears of it, once. */
+static void wake_pollers(void)
+{
+    for (unsigned i = 0; i < POLLERS_MAX; i++) {
+        if (!poller_waiting[i])
+            continue;
+        tern_signal(poller_slots[i]);
+        tern_cnode_delete(TERN_SLOT_CNODE, poller_slots[i], CNODE_DEPTH);
+        poller_waiting[i] = false;
+    }
+}
+
+static bool pollers_wait(void)
+{
+    for (unsigned i = 0; i < POLLERS_MAX; i++)
+        if (poller_waiting[i])
+            return true;
+    return false;
+}
+
 void console_input_tick(void)
 {
     take_input();
+    if (terminal_readable(&terminal))
+        wake_pollers();
     while (reader_count > 0 && (terminal_readable(&terminal) || !caller_waits(readers[0].reply))) {
         struct reader reader = readers[0];
         for (unsigned i = 1; i < reader_count; i++)
@@ -104,6 +156,6 @@ void console_input_tick(void)
         }
         spare_replies[spare_count++] = reader.reply;
     }
-    if (reader_count > 0)
+    if (reader_count > 0 || pollers_wait())
         arm_timer();
 }

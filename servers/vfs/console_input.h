@@ -2,8 +2,8 @@
  * Reading the console: the UART's bytes (DebugGetChar) through the
  * terminal's line editing (terminal.c) to readers, who wait when there is
  * nothing to read. A waiting reader's reply object is kept until a line
- * comes; while anyone waits, vfs polls the UART every timer tick (its
- * bound notification, armed with the kernel's timeout).
+ * comes; while anyone waits (or polls), vfs polls the UART every timer
+ * tick (its bound notification, armed with the kernel's timeout).
  */
 #ifndef SERVERS_VFS_CONSOLE_INPUT_H
 #define SERVERS_VFS_CONSOLE_INPUT_H
@@ -21,6 +21,10 @@ bool console_input_init(struct resources *resources, uint64_t timer_frequency);
  * result, or CONSOLE_INPUT_WAITING after swapping *reply for a fresh reply
  * object (the reader keeps the old one). */
 int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking);
+/* FILE_POLL of the console: the events among `events` it has now; if
+ * there is nothing to read, the notification in slot notification (0 for
+ * none) is kept (moved out of that slot) and signalled when a line comes. */
+int64_t console_input_poll(uint64_t events, uint64_t notification);
 /* The timer fired: take what the UART has, answer who can be answered. */
 void console_input_tick(void);
 

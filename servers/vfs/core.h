@@ -69,6 +69,9 @@ struct vfs_credentials {
 
 /* The flag VFS_OPEN_EXEC of sys/protocol/vfs.h, restated for the core. */
 #define VFS_CORE_OPEN_EXEC (1ULL << 40)
+/* vfs_open's result for a FIFO: *handle is the node's inode number, not an
+ * OFD (the pipe server opens FIFOs). */
+#define VFS_CORE_OPENED_FIFO 1
 
 struct vfs_node;
 struct vfs_ofd;

@@ -19,6 +19,7 @@
 #include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/pipe.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "sys/syscall.h"
@@ -203,6 +204,7 @@ static unsigned registers_needed(uint64_t label)
     case FILE_GETDENTS:
     case FILE_SET_FLAGS:
     case FILE_TRUNCATE:
+    case FILE_POLL:
         return 1;
     default:
         return 0;
@@ -222,17 +224,22 @@ static int64_t open_file(const struct request *request, const struct vfs_credent
     uint64_t handle;
     error = vfs_open(&vfs, who, directory_argument(request, 0), paths[0], r[0], r[1],
                      (uint32_t)r[2], &handle);
-    if (error != 0)
+    if (error < 0)
         return error;
+    /* A FIFO's ends come from the pipe server: hand out a capability to it
+     * that names this node (pipe.h), to open it with. */
+    bool fifo = error == VFS_CORE_OPENED_FIFO;
+    uint64_t source = fifo ? VFS_SLOT_PIPE : SERVER_SLOT_ENDPOINT;
+    uint64_t badge = fifo ? PIPE_FIFO_BADGE(handle) : handle;
     if (tern_cnode_mint(TERN_SLOT_CNODE, descriptor_slot, ROOT_CNODE_DEPTH, TERN_SLOT_CNODE,
-                        SERVER_SLOT_ENDPOINT, ROOT_CNODE_DEPTH, DESCRIPTOR_RIGHTS,
-                        handle) != TERN_OK) {
-        vfs_close(&vfs, handle);
-        return -LINUX_ENFILE;
+                        source, ROOT_CNODE_DEPTH, DESCRIPTOR_RIGHTS, badge) != TERN_OK) {
+        if (!fifo)
+            vfs_close(&vfs, handle);
+        return fifo ? -LINUX_ENXIO : -LINUX_ENFILE;
     }
     tern_set_cap(0, descriptor_slot);
     *with_descriptor = true;
-    return 0;
+    return fifo ? VFS_OPENED_FIFO : 0;
 }
 
 static int64_t stat_path(const struct request *request, const struct vfs_credentials *who)
@@ -364,6 +371,14 @@ static int64_t handle_file(const struct request *request)
         return vfs_close(&vfs, handle);
     case FILE_SYNC:
         return vfs_sync(&vfs, handle);
+    case FILE_POLL:
+        if (vfs_get_flags(&vfs, handle) < 0)
+            return -LINUX_EBADF;
+        if (vfs_reads_console(&vfs, handle))
+            return console_input_poll(r[0], tern_message_caps(request->info) > 0
+                                                ? receive_slots : 0);
+        /* Files, directories and the other devices never make one wait. */
+        return r[0] & (FILE_POLLIN | FILE_POLLRDNORM | FILE_POLLOUT | FILE_POLLWRNORM);
     default:
         return -LINUX_ENOSYS;
     }

@@ -102,16 +102,14 @@ static int may_open(const struct vfs_node *node, const struct vfs_credentials *w
 }
 
 /*
- * The hook for FIFOs: they will belong to the pipe server, and opening
- * one will hand the caller a descriptor of that server for this node
- * (main.c would then answer with the pipe server's capability instead
- * of an OFD). Until the pipe server exists no FIFO can be opened for
- * reading or writing; O_PATH opens are OFDs of vfs as for any node.
+ * FIFOs belong to the pipe server: opening one (but with O_PATH) makes no
+ * OFD here; the result says so and *handle names the node, for which
+ * main.c hands out a capability to the pipe server (pipe.h's FIFOs).
  */
-static int open_fifo(const struct vfs_node *fifo)
+static int open_fifo(const struct vfs_node *fifo, uint64_t *handle)
 {
-    (void)fifo;
-    return -LINUX_ENXIO;
+    *handle = fifo->inode;
+    return VFS_CORE_OPENED_FIFO;
 }
 
 int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
@@ -161,7 +159,7 @@ int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direct
             return error;
     }
     if (node_type(node) == LINUX_S_IFIFO && !path_only)
-        return open_fifo(node);
+        return open_fifo(node, handle);
 
     uint32_t kept = (uint32_t)(flags & KEPT_OPEN_FLAGS);
     if (!path_only)

@@ -85,6 +85,7 @@ enum linux_slot {
     LINUX_SLOT_VFS = 3,             /* vfs session, badged with the credentials */
     LINUX_SLOT_FUTEX = 4,           /* futex server, badged with the pid */
     LINUX_SLOT_CWD = 5,             /* file capability of the working directory */
+    LINUX_SLOT_PIPE = 6,            /* pipe server, a session badged with the pid */
     LINUX_SLOT_THREAD_BASE = 64,    /* per thread area i: two slots, below */
     LINUX_SLOT_FD_BASE = 2048,      /* descriptor n in LINUX_SLOT_FD_BASE + n */
 };

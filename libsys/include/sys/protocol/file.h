@@ -25,6 +25,15 @@
  *   FILE_RETAIN                                              0
  *   FILE_CLOSE                                               0
  *   FILE_SYNC                                                0 (fsync, fdatasync)
+ *   FILE_POLL       events                  cap 0: a notification (optional)   revents
+ *
+ * FILE_POLL answers at once with the poll(2) events (POLLIN, POLLOUT,
+ * POLLHUP, POLLERR...) the descriptor has now among `events` (POLLHUP and
+ * POLLERR always count). If none and a notification came, the server
+ * keeps it and signals it once when the descriptor's state changes (then
+ * forgets it): the poller calls FILE_POLL again for every descriptor, so
+ * a signal that is no longer needed does no harm. Servers whose objects
+ * are always ready (vfs) answer and never keep the notification.
  */
 #ifndef SYS_PROTOCOL_FILE_H
 #define SYS_PROTOCOL_FILE_H
@@ -44,6 +53,17 @@ enum file_label {
     FILE_RETAIN,
     FILE_CLOSE,
     FILE_SYNC,
+    FILE_POLL,
 };
+
+/* poll(2) events. */
+#define FILE_POLLIN     0x001
+#define FILE_POLLPRI    0x002
+#define FILE_POLLOUT    0x004
+#define FILE_POLLERR    0x008
+#define FILE_POLLHUP    0x010
+#define FILE_POLLNVAL   0x020
+#define FILE_POLLRDNORM 0x040
+#define FILE_POLLWRNORM 0x100
 
 #endif

@@ -108,6 +108,7 @@ enum procmgr_slot {
     PROCMGR_SLOT_VFS = 16,           /* vfs endpoint, unbadged: mint sessions */
     PROCMGR_SLOT_FUTEX,             /* futex endpoint, unbadged: mint per process */
     PROCMGR_SLOT_VFS_SESSION,       /* its own session (root) for programs and the console */
+    PROCMGR_SLOT_PIPE,              /* pipe endpoint, unbadged: mint per process */
     PROCMGR_SLOT_REPLY_FIRST = 32,  /* reply objects for deferred replies */
 };
 

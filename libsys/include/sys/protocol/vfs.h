@@ -32,7 +32,10 @@
  *
  * VFS_OPEN takes O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY,
  * O_NOFOLLOW, O_NONBLOCK, O_PATH and the access mode; O_CLOEXEC is the
- * personality's business. VFS_OPEN_EXEC in flags asks for a regular file
+ * personality's business. Opening a FIFO answers VFS_OPENED_FIFO (a
+ * positive result) with a capability to the pipe server badged for that
+ * FIFO: the opener finishes the open with PIPE_OPEN_FIFO through it
+ * (pipe.h), which may wait for the other end. VFS_OPEN_EXEC in flags asks for a regular file
  * the caller may execute (EACCES otherwise), opened for reading: procmgr
  * reads programs for execve through it.
  */
@@ -55,6 +58,7 @@ enum vfs_label {
 };
 
 #define VFS_OPEN_EXEC   (1ULL << 40)
+#define VFS_OPENED_FIFO 1           /* VFS_OPEN's result for a FIFO */
 
 /* Session badges: bit 62 marks a session (OFD badges never have it),
  * then the uid in bits 0-23 and the gid in bits 24-47. */
@@ -66,7 +70,7 @@ enum vfs_label {
 
 /* vfs's own fixed slots (after enum server_slot). */
 enum vfs_slot {
-    VFS_SLOT_REPLY_FIRST = 16,      /* reply objects for deferred replies */
+    VFS_SLOT_PIPE = 16,             /* the pipe server's endpoint: mint FIFO capabilities */
 };
 
 #endif
