@@ -5,7 +5,9 @@
  * server; afterwards files, processes and memory still work. Calls that
  * could block for good (reading a terminal or an empty pipe, waiting on a
  * futex without a timeout) or harm the run (closing 0-2, signals to
- * others, brk below the heap) are left out, on both systems alike. */
+ * others, brk below the heap) are left out, on both systems alike, and
+ * every call that changes the file system stays in /tmp/robust: only the
+ * paths below, or pointers nothing can be read through. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -83,16 +85,30 @@ static long any_descriptor(void)
     }
 }
 
+/* Paths a call may change (the working directory is /tmp/robust). */
 static const char *const paths[] = {
-    "/tmp/robust/a", "/tmp/robust/b", "/tmp/robust", "/tmp/robust/dir/x", "/dev/null",
-    "/dev/zero", "/", "/nonexistent", "", "/tmp/robust/a/b",
+    "a", "b", "dir/x", "a/b", "", "/tmp/robust/c", "/tmp/robust", "/nonexistent-robust",
+    "/tmp/robust/../robust/d",
 };
+/* Paths only opened without O_CREAT or O_TRUNC, and never unlinked. */
+static const char *const read_only_paths[] = { "/dev/null", "/dev/zero", "/", "/tmp" };
 
 static uint64_t any_path(void)
 {
     if (pick(5) == 0)
-        return any_pointer();
+        return bad_pointer();
     return (uint64_t)paths[pick(sizeof paths / sizeof paths[0])];
+}
+
+static void any_open(void)
+{
+    long flags = (long)(next() & 0x7fffff);
+    uint64_t path = any_path();
+    if (pick(3) == 0) {
+        path = (uint64_t)read_only_paths[pick(sizeof read_only_paths / sizeof read_only_paths[0])];
+        flags &= ~(long)(O_CREAT | O_TRUNC | O_ACCMODE | O_TMPFILE);
+    }
+    syscall(SYS_openat, AT_FDCWD, path, flags, 0644);
 }
 
 static void one_call(void)
@@ -103,7 +119,7 @@ static void one_call(void)
     switch (pick(20)) {
     case 0: syscall(SYS_read, any_descriptor(), any_pointer(), any_length()); break;
     case 1: syscall(SYS_write, any_descriptor(), any_pointer(), any_length()); break;
-    case 2: syscall(SYS_openat, AT_FDCWD, any_path(), (long)(next() & 0x7fffff), 0644); break;
+    case 2: any_open(); break;
     case 3: syscall(SYS_close, any_descriptor()); break;
     case 4: syscall(SYS_lseek, any_descriptor(), (long)next(), (long)pick(6)); break;
     case 5: syscall(SYS_fstat, (long)pick(40) - 1, any_pointer()); break;
@@ -143,6 +159,7 @@ int main(void)
     REQUIRE(munmap(buffer + BUFFER_SIZE, 4096) == 0);
     unmapped = buffer + BUFFER_SIZE;
     mkdir("/tmp/robust", 0755);
+    REQUIRE(chdir("/tmp/robust") == 0);
     for (int i = 0; i < CALLS; i++)
         one_call();
 
