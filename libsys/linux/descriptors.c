@@ -16,10 +16,14 @@
 #include "ipc.h"
 #include "limits.h"
 #include "personality.h"
+#include "pipes.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+
+#define LINUX_F_SETPIPE_SZ  1031
+#define LINUX_F_GETPIPE_SZ  1032
 
 static struct fd_table table = {
     .open = ((struct linux_process_info *)LINUX_PROCESS_INFO)->fd_open,
@@ -168,8 +172,11 @@ int64_t sys_fcntl(int64_t fd, int64_t command, uint64_t argument)
         return linux_request((uint64_t)slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);
     case LINUX_F_SETFL:
         return linux_request((uint64_t)slot, FILE_SET_FLAGS, 1, argument, 0, 0, 0);
+    case LINUX_F_SETPIPE_SZ:
+    case LINUX_F_GETPIPE_SZ:
+        return linux_pipe_fcntl((uint64_t)slot, command, argument);
     default:
-        /* Record locks, leases, pipe sizes, seals: not yet. */
+        /* Record locks, leases, seals: not yet. */
         return -LINUX_EINVAL;
     }
 }

@@ -4,20 +4,27 @@
  * capability names, with the user's buffer as the message window.
  */
 #include "descriptors.h"
+#include "file_transfer.h"
 #include "iovec.h"
 #include "ipc.h"
 #include "paths.h"
 #include "personality.h"
+#include "pipes.h"
+#include "poll.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/vfs.h"
 
 int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
 {
     int64_t fd = linux_fd_reserve(0);
     if (fd < 0)
         return fd;
-    int64_t result = linux_open_into(linux_fd_slot((unsigned)fd), dirfd, path, flags, mode);
+    uint64_t slot = linux_fd_slot((unsigned)fd);
+    int64_t result = linux_open_into(slot, dirfd, path, flags, mode);
+    if (result == VFS_OPENED_FIFO)
+        result = linux_fifo_open(slot, flags);
     if (result < 0) {
         linux_fd_release((unsigned)fd);
         return result;
@@ -26,10 +33,8 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
     return fd;
 }
 
-/* One read or write: label FILE_READ/WRITE (registers: length) or
- * FILE_PREAD/PWRITE (length, offset), the buffer as window 0. */
-static int64_t transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
-                        uint64_t offset)
+int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                            uint64_t offset)
 {
     bool positioned = label == FILE_PREAD || label == FILE_PWRITE;
     bool reads = label == FILE_READ || label == FILE_PREAD;
@@ -48,7 +53,7 @@ static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t
         return slot;
     if (offset < 0)
         return -LINUX_EINVAL;
-    return transfer((uint64_t)slot, label, buffer, length, (uint64_t)offset);
+    return linux_file_transfer((uint64_t)slot, label, buffer, length, (uint64_t)offset);
 }
 
 int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
@@ -56,9 +61,18 @@ int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
     return transfer_fd(fd, FILE_READ, buffer, length, 0);
 }
 
+/* A write that found no reader (a pipe's, later a socket's) raises
+ * SIGPIPE, as Linux's pipe_write does. */
+static int64_t written(int64_t result)
+{
+    if (result == -LINUX_EPIPE)
+        linux_raise_sigpipe();
+    return result;
+}
+
 int64_t sys_write(int64_t fd, uint64_t buffer, uint64_t length)
 {
-    return transfer_fd(fd, FILE_WRITE, buffer, length, 0);
+    return written(transfer_fd(fd, FILE_WRITE, buffer, length, 0));
 }
 
 int64_t sys_pread64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offset)
@@ -107,14 +121,24 @@ struct vector_transfer {
     uint64_t slot;
     uint64_t label;
     uint64_t offset;
+    bool moved;
 };
 
 static int64_t transfer_one_buffer(void *context, uint64_t base, uint64_t length)
 {
     struct vector_transfer *vector = context;
-    int64_t result = transfer(vector->slot, vector->label, base, length, vector->offset);
-    if (result > 0)
+    /* A readv that has something stops where the next read would wait
+     * (a pipe that has no more now): Linux's pipe_read fills the buffers
+     * with what is there in one go. */
+    if (vector->label == FILE_READ && vector->moved &&
+        !(linux_poll_capability(vector->slot, FILE_POLLIN, 0) & FILE_POLLIN))
+        return 0;
+    int64_t result =
+        linux_file_transfer(vector->slot, vector->label, base, length, vector->offset);
+    if (result > 0) {
         vector->offset += (uint64_t)result;
+        vector->moved = true;
+    }
     return result;
 }
 
@@ -139,10 +163,10 @@ static int64_t transfer_vector(int64_t fd, uint64_t label, const struct linux_io
     if (writes && count > 1 && total <= GATHERED_WRITE_LIMIT) {
         uint8_t gathered[GATHERED_WRITE_LIMIT];
         iovec_gather(iov, (int)count, gathered);
-        return transfer((uint64_t)slot, label, (uint64_t)(uintptr_t)gathered, (uint64_t)total,
-                        (uint64_t)offset);
+        return linux_file_transfer((uint64_t)slot, label, (uint64_t)(uintptr_t)gathered,
+                                   (uint64_t)total, (uint64_t)offset);
     }
-    struct vector_transfer vector = {(uint64_t)slot, label, (uint64_t)offset};
+    struct vector_transfer vector = {(uint64_t)slot, label, (uint64_t)offset, false};
     return iovec_transfer_each(iov, (int)count, transfer_one_buffer, &vector);
 }
 
@@ -153,7 +177,7 @@ int64_t sys_readv(int64_t fd, const struct linux_iovec *iov, int64_t count)
 
 int64_t sys_writev(int64_t fd, const struct linux_iovec *iov, int64_t count)
 {
-    return transfer_vector(fd, FILE_WRITE, iov, count, 0);
+    return written(transfer_vector(fd, FILE_WRITE, iov, count, 0));
 }
 
 int64_t sys_preadv(int64_t fd, const struct linux_iovec *iov, int64_t count, int64_t offset)
@@ -253,6 +277,10 @@ int64_t sys_truncate(const char *path, int64_t length)
         return -LINUX_EINVAL;
     uint64_t slot = linux_scratch_slot();
     int64_t result = linux_open_into(slot, LINUX_AT_FDCWD, path, LINUX_O_WRONLY, 0);
+    if (result == VFS_OPENED_FIFO) {
+        linux_slot_delete(slot);
+        return -LINUX_EINVAL;   /* only regular files have a length to cut */
+    }
     if (result < 0)
         return result;
     result = linux_request(slot, FILE_TRUNCATE, 1, (uint64_t)length, 0, 0, 0);

@@ -57,7 +57,7 @@ int64_t linux_open_into(uint64_t slot, int64_t dirfd, const char *path, uint64_t
                       creates ? linux_apply_umask(mode) : 0, 0};
     result = linux_call(LINUX_SLOT_VFS, VFS_OPEN, 3, 1, 1, mr);
     linux_receive_nothing();
-    return result < 0 ? result : 0;
+    return result == VFS_OPENED_FIFO || result < 0 ? result : 0;
 }
 
 uint64_t linux_scratch_slot(void)

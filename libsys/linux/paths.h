@@ -22,7 +22,9 @@ int64_t linux_directory_capability(int64_t dirfd, const char *path);
 
 /* VFS_OPEN of path relative to dirfd, the new file capability received
  * into slot (which must be empty). flags go to vfs as they are (without
- * O_CLOEXEC); mode is applied the umask here. 0 or -errno. */
+ * O_CLOEXEC); mode is applied the umask here. 0 or -errno, or
+ * VFS_OPENED_FIFO when path is a FIFO: slot holds the FIFO's capability
+ * for linux_fifo_open then (never with O_DIRECTORY or VFS_OPEN_EXEC). */
 int64_t linux_open_into(uint64_t slot, int64_t dirfd, const char *path, uint64_t flags,
                         uint64_t mode);
 

@@ -5,6 +5,9 @@
  * (procmgr learns SIG_DFL / SIG_IGN / handler, which is what it needs to
  * act), the blocked mask and the alternate stack per thread. Handlers are
  * not run yet, and rt_sigreturn has nothing to return from.
+ *
+ * SIGPIPE is raised here too: a write to a pipe without readers comes back
+ * -EPIPE from the pipe server, and the writer sends itself the signal.
  */
 #include "ipc.h"
 #include "personality.h"
@@ -164,4 +167,26 @@ int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old
     if (old_stack != 0)
         *old_stack = previous;
     return 0;
+}
+
+void linux_raise_sigpipe(void)
+{
+    linux_lock(&actions_lock);
+    uint64_t handler = actions[LINUX_SIGPIPE - 1].handler;
+    linux_unlock(&actions_lock);
+    /* Ignored, or caught by a handler (which nothing runs yet): the call
+     * just fails with EPIPE. Blocked: Linux leaves it pending, which does
+     * not exist yet either. */
+    if (handler != LINUX_SIG_DFL || (linux_thread_state()->signal_mask & SIGNAL_BIT(LINUX_SIGPIPE)))
+        return;
+    /* Linux signals the writing thread; the default action ends the whole
+     * process. procmgr answers before it carries that out, so wait here
+     * for the end rather than let the program run on; the sleep only ends
+     * if another thread changed the disposition meanwhile. */
+    int64_t result = sys_tgkill((int64_t)linux_process_info()->pid, (int64_t)linux_thread_id(),
+                                LINUX_SIGPIPE);
+    if (result == 0) {
+        const struct linux_timespec grace = {1, 0};
+        sys_nanosleep(&grace, 0);
+    }
 }

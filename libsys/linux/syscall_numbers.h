@@ -48,7 +48,12 @@
 #define LINUX_NR_set_robust_list    99
 #define LINUX_NR_nanosleep          101
 #define LINUX_NR_sendfile           71
+#define LINUX_NR_pipe2              59
+#define LINUX_NR_pselect6           72
 #define LINUX_NR_ppoll              73
+#define LINUX_NR_vmsplice           75
+#define LINUX_NR_splice             76
+#define LINUX_NR_tee                77
 #define LINUX_NR_readlinkat         78
 #define LINUX_NR_rseq               293
 #define LINUX_NR_clock_gettime      113

@@ -77,6 +77,14 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_dup3: return sys_dup3(INT(0), INT(1), UINT(2));
     case LINUX_NR_fcntl: return sys_fcntl(INT(0), INT(1), a[2]);
     case LINUX_NR_close: return sys_close(INT(0));
+    /* pipes */
+    case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
+    case LINUX_NR_splice:
+        return sys_splice(INT(0), POINTER(int64_t *, 1), INT(2), POINTER(int64_t *, 3), a[4],
+                          UINT(5));
+    case LINUX_NR_tee: return sys_tee(INT(0), INT(1), a[2], UINT(3));
+    case LINUX_NR_vmsplice:
+        return sys_vmsplice(INT(0), POINTER(const struct linux_iovec *, 1), a[2], UINT(3));
     /* files */
     case LINUX_NR_openat: return sys_openat(INT(0), PATH(1), UINT(2), UINT(3));
     case LINUX_NR_read: return sys_read(INT(0), a[1], a[2]);
@@ -192,8 +200,12 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_rseq: return -LINUX_ENOSYS;
     case LINUX_NR_ppoll:
         return sys_ppoll(POINTER(struct linux_pollfd *, 0), UINT(1),
-                         POINTER(const struct linux_timespec *, 2), POINTER(const void *, 3),
+                         POINTER(struct linux_timespec *, 2), POINTER(const uint64_t *, 3),
                          arguments[4]);
+    case LINUX_NR_pselect6:
+        return sys_pselect6(INT(0), POINTER(uint64_t *, 1), POINTER(uint64_t *, 2),
+                            POINTER(uint64_t *, 3), POINTER(struct linux_timespec *, 4),
+                            POINTER(const uint64_t *, 5));
     case LINUX_NR_nanosleep:
         return sys_nanosleep(POINTER(const struct linux_timespec *, 0),
                              POINTER(struct linux_timespec *, 1));

@@ -110,6 +110,9 @@ int64_t sys_rt_sigaction(int64_t signal, const struct linux_sigaction *action,
 int64_t sys_rt_sigprocmask(int64_t how, const uint64_t *set, uint64_t *old_set, uint64_t set_size);
 int64_t sys_rt_sigpending(uint64_t *set, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
+/* A write failed with EPIPE: SIGPIPE for the calling thread (the default
+ * action ends the process; ignored or caught, the write returns EPIPE). */
+void linux_raise_sigpipe(void);
 
 /* memory.c */
 int64_t sys_brk(uint64_t address);
@@ -128,12 +131,23 @@ int64_t sys_gettimeofday(struct linux_timeval *time, void *zone);
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
                             struct linux_timespec *remaining);
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining);
-int64_t sys_pause(void);
-struct linux_pollfd;
-int64_t sys_ppoll(struct linux_pollfd *fds, uint64_t count, const struct linux_timespec *timeout,
-                  const void *signal_mask, uint64_t mask_size);
 int64_t sys_times(int64_t *counts);
 int64_t sys_getrusage(int64_t who, void *usage);
+
+/* poll.c, select.c */
+struct linux_pollfd;
+int64_t sys_ppoll(struct linux_pollfd *fds, uint64_t count, struct linux_timespec *timeout,
+                  const uint64_t *signal_mask, uint64_t mask_size);
+int64_t sys_pselect6(int64_t count, uint64_t *read_set, uint64_t *write_set,
+                     uint64_t *except_set, struct linux_timespec *timeout,
+                     const uint64_t *signal_mask_argument);
+
+/* pipes.c, splice.c */
+int64_t sys_pipe2(int32_t *fds, uint64_t flags);
+int64_t sys_splice(int64_t in_fd, int64_t *in_offset, int64_t out_fd, int64_t *out_offset,
+                   uint64_t length, uint64_t flags);
+int64_t sys_tee(int64_t in_fd, int64_t out_fd, uint64_t length, uint64_t flags);
+int64_t sys_vmsplice(int64_t fd, const struct linux_iovec *iov, uint64_t count, uint64_t flags);
 
 /* futex.c */
 int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,

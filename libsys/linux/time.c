@@ -157,17 +157,6 @@ int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_ti
     return 0;
 }
 
-/* Waits for a signal, which nothing delivers yet: until the process ends. */
-int64_t sys_pause(void)
-{
-    uint64_t notification =
-        linux_thread_notification_slot((unsigned)linux_thread_info()->area);
-    for (;;) {
-        uint64_t word;
-        tern_wait(notification, &word);     /* a stale timeout's word: wait on */
-    }
-}
-
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining)
 {
     return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, request, remaining);

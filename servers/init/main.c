@@ -6,8 +6,10 @@
  *   vfs      the archive's frames (mapped read-only), its endpoint, memory
  *            for file data
  *   futex    its endpoint, a notification for timeouts, a little memory
- *   procmgr  its endpoint, the vfs and futex endpoints (to mint per-process
- *            capabilities), and the rest of memory for processes
+ *   pipe     its endpoint, a notification for timeouts, memory for buffers
+ *   vfs      also the pipe endpoint (to mint FIFO capabilities)
+ *   procmgr  its endpoint, the vfs, futex and pipe endpoints (to mint
+ *            per-process capabilities), and the rest of memory for processes
  *
  * The first program and its arguments come from the archive's file
  * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
@@ -24,6 +26,7 @@
 #include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/futex.h"
+#include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
@@ -36,6 +39,7 @@
 #define PROCMGR_CNODE_BITS      17
 #define VFS_MEMORY_BITS         25      /* 32 MiB of file data in /tmp */
 #define FUTEX_MEMORY_BITS       20
+#define PIPE_MEMORY_BITS        26      /* 64 MiB of pipe buffers */
 #define CNODE_DEPTH             64
 #define COMMAND_MAX             4096
 
@@ -152,26 +156,33 @@ static bool hand_archive_to_vfs(struct native_program *vfs, const struct tern_bo
 
 static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_endpoint)
 {
-    static struct native_program vfs, futex, procmgr;
+    static struct native_program vfs, futex, pipe, procmgr;
     const void *archive = (const void *)info->boot_archive;
     uint64_t size = info->boot_archive_size;
     if (!native_program_create(&vfs, &memory, archive, size, "lib/tern/vfs", SERVER_CNODE_BITS)
         || !native_program_create(&futex, &memory, archive, size, "lib/tern/futex",
+                                  SERVER_CNODE_BITS)
+        || !native_program_create(&pipe, &memory, archive, size, "lib/tern/pipe",
                                   SERVER_CNODE_BITS)
         || !native_program_create(&procmgr, &memory, archive, size, "lib/tern/procmgr",
                                   PROCMGR_CNODE_BITS))
         return false;
     copy_facts(&vfs, info);
     copy_facts(&futex, info);
+    copy_facts(&pipe, info);
     copy_facts(&procmgr, info);
 
     uint64_t vfs_endpoint = give_endpoint(&vfs);
     uint64_t futex_endpoint = give_endpoint(&futex);
+    uint64_t pipe_endpoint = give_endpoint(&pipe);
     *procmgr_endpoint = give_endpoint(&procmgr);
     uint64_t session_rights = TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY;
-    if (!vfs_endpoint || !futex_endpoint || !*procmgr_endpoint
+    if (!vfs_endpoint || !futex_endpoint || !pipe_endpoint || !*procmgr_endpoint
         || !native_program_give_untyped(&vfs, &memory, VFS_MEMORY_BITS)
         || !native_program_give_untyped(&futex, &memory, FUTEX_MEMORY_BITS)
+        || !native_program_give_untyped(&pipe, &memory, PIPE_MEMORY_BITS)
+        || !native_program_give(&vfs, VFS_SLOT_PIPE, pipe_endpoint, TERN_RIGHTS_ALL, 0)
+        || !native_program_give(&procmgr, PROCMGR_SLOT_PIPE, pipe_endpoint, TERN_RIGHTS_ALL, 0)
         || !native_program_give(&procmgr, PROCMGR_SLOT_VFS, vfs_endpoint, TERN_RIGHTS_ALL, 0)
         || !native_program_give(&procmgr, PROCMGR_SLOT_FUTEX, futex_endpoint, TERN_RIGHTS_ALL, 0)
         || !native_program_give(&procmgr, PROCMGR_SLOT_VFS_SESSION, vfs_endpoint, session_rights,
@@ -183,6 +194,7 @@ static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_e
     give_remaining_memory(&procmgr);
     return native_program_start(&vfs, &memory, SERVER_PRIORITY)
         && native_program_start(&futex, &memory, SERVER_PRIORITY)
+        && native_program_start(&pipe, &memory, SERVER_PRIORITY)
         && native_program_start(&procmgr, &memory, SERVER_PRIORITY);
 }
 

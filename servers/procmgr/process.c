@@ -7,6 +7,7 @@
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
+#include "sys/protocol/pipe.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "tern/ipc_buffer.h"
@@ -72,6 +73,8 @@ struct process *process_new(struct process *parent)
                       64 - LINUX_CNODE_BITS)    /* for a CNode, Mint's data is the guard */
         || !mint_into(process, LINUX_SLOT_PROCMGR, procmgr_endpoint_slot, CLIENT_RIGHTS, pid)
         || !mint_into(process, LINUX_SLOT_FUTEX, PROCMGR_SLOT_FUTEX, CLIENT_RIGHTS, pid)
+        || !mint_into(process, LINUX_SLOT_PIPE, PROCMGR_SLOT_PIPE, CLIENT_RIGHTS,
+                      PIPE_SESSION_BADGE(pid))
         || !process_mint_session(process)) {
         allotment_release(&process->objects);
         heap_free(process);

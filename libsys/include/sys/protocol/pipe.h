@@ -10,6 +10,8 @@
  *   label            through      registers in              result; caps
  *   PIPE_CREATE      session      flags (O_NONBLOCK, O_DIRECT)   0; cap: the read end
  *   PIPE_OPEN_WRITER a read end   flags                     0; cap: a write end of the same pipe
+ *                    (any end of the pipe will do, as opening /proc/self/fd/N for
+ *                    writing does; it never waits)
  *   PIPE_OPEN_FIFO   FIFO cap     flags (access mode, O_NONBLOCK)  0; cap: the end
  *                    (blocks until the other end is open, as Linux's open of
  *                    a FIFO; O_NONBLOCK: a reader opens at once, a writer
@@ -17,7 +19,9 @@
  *   PIPE_GET_SIZE    an end                                 capacity in bytes
  *   PIPE_SET_SIZE    an end       size, privileged          the new capacity (rounded up to a
  *                    power-of-two number of pages); -EPERM above 1 MiB unless
- *                    privileged, -EBUSY below what the pipe holds, -EINVAL for 0
+ *                    privileged, -EBUSY below the buffers the pipe holds, -EINVAL
+ *                    above 2^31 (the size is Linux's unsigned int: the low 32 bits;
+ *                    0 gives one page, as Linux's round_pipe_size does)
  *                    (Linux's rules: docs/protocols/pipe.md)
  *   PIPE_SPLICE      an end (in)  length, flags; cap 0: the out end   bytes moved
  *   PIPE_TEE         an end (in)  length, flags; cap 0: the out end   bytes copied
@@ -27,6 +31,12 @@
  * ends block (the server keeps the reply until they can go on) unless the
  * end is O_NONBLOCK (-EAGAIN). A write to a pipe without readers is
  * -EPIPE: raising SIGPIPE is the personality's job.
+ *
+ * Every reply carries a second register: PIPE_REPLY_SIGPIPE when Linux
+ * would have sent SIGPIPE to the caller. That is so for -EPIPE from
+ * FILE_WRITE, PIPE_SPLICE and PIPE_TEE, and also for a blocked write that
+ * had put some bytes in when the last reader went: it returns their
+ * count, and Linux raises SIGPIPE all the same.
  */
 #ifndef SYS_PROTOCOL_PIPE_H
 #define SYS_PROTOCOL_PIPE_H
@@ -48,6 +58,9 @@ enum pipe_label {
 #define PIPE_FIFO_FLAG          (1ULL << 61)
 #define PIPE_SESSION_BADGE(pid) (PIPE_SESSION_FLAG | (uint64_t)(pid))
 #define PIPE_FIFO_BADGE(node)   (PIPE_FIFO_FLAG | (uint64_t)(node))
+
+/* Reply register 1 (see above). */
+#define PIPE_REPLY_SIGPIPE      1
 
 #define PIPE_DEFAULT_CAPACITY   65536
 #define PIPE_MAX_CAPACITY       (1 << 20)   /* /proc/sys/fs/pipe-max-size */

@@ -1,0 +1,277 @@
+/*
+ * Blocked calls and pollers: the queues, and settling pipes after they
+ * change.
+ *
+ * Each pipe has three queues, oldest first: reads (and splice or tee
+ * waiting for input), writes (and splice or tee waiting for room), FIFO
+ * opens. When a pipe changes it goes on the server's list; settling runs
+ * its queues in order while the pipe can serve them, as Linux wakes one
+ * exclusive waiter and each wakes the next. A waiter that now waits for
+ * another pipe moves to the back of that pipe's queue. Anything that
+ * changes a pipe puts it back on the list, so settling ends when nothing
+ * moves.
+ */
+#include "internal.h"
+
+#include "sys/protocol/file.h"
+
+void pipe_mark_changed(struct pipe_server *server, struct pipe *pipe)
+{
+    if (pipe->dirty)
+        return;
+    pipe->dirty = true;
+    pipe->next_dirty = server->dirty;
+    server->dirty = pipe;
+}
+
+/* ---- Queues ---- */
+
+static void enqueue(struct pipe_queue *queue, struct pipe_waiter *waiter)
+{
+    waiter->queue = queue;
+    waiter->next = 0;
+    waiter->previous = queue->last;
+    if (queue->last)
+        queue->last->next = waiter;
+    else
+        queue->first = waiter;
+    queue->last = waiter;
+}
+
+static void dequeue(struct pipe_waiter *waiter)
+{
+    struct pipe_queue *queue = waiter->queue;
+    if (waiter->previous)
+        waiter->previous->next = waiter->next;
+    else
+        queue->first = waiter->next;
+    if (waiter->next)
+        waiter->next->previous = waiter->previous;
+    else
+        queue->last = waiter->previous;
+    waiter->queue = 0;
+}
+
+/* A waiter leaves: answered (if answer) with result, or dropped. Either
+ * way the ends it held go back; a FIFO open's end goes to its caller if
+ * the answer reached it. */
+static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool answer,
+                   int64_t result)
+{
+    const struct pipe_services *services = &server->services;
+    dequeue(waiter);
+    if (waiter->previous_waiter)
+        waiter->previous_waiter->next_waiter = waiter->next_waiter;
+    else
+        server->waiters = waiter->next_waiter;
+    if (waiter->next_waiter)
+        waiter->next_waiter->previous_waiter = waiter->previous_waiter;
+
+    bool delivered = false;
+    if (answer) {
+        struct pipe_answer message = {.result = result, .sigpipe = waiter->sigpipe};
+        if (waiter->kind == WAIT_OPEN && result == 0)
+            message.end = pipe_handle_of(server, waiter->end);
+        delivered = services->answer(services->context, waiter->caller, &message);
+    } else {
+        services->forget(services->context, waiter->caller);
+    }
+    if (waiter->kind != WAIT_OPEN || !delivered || result != 0)
+        pipe_end_release(server, waiter->end);
+    if (waiter->out_end)
+        pipe_end_release(server, waiter->out_end);
+    services->free(services->context, waiter);
+}
+
+/* Runs the oldest waiters of queue while the pipe can serve them. */
+static void run_queue(struct pipe_server *server, struct pipe_queue *queue,
+                      bool (*can_serve)(const struct pipe *pipe), const struct pipe *pipe)
+{
+    while (queue->first && can_serve(pipe)) {
+        struct pipe_waiter *waiter = queue->first;
+        struct step step = pipe_step(server, waiter);
+        if (step.outcome == STEP_WAIT) {
+            if (step.queue == queue)
+                return;
+            dequeue(waiter);
+            enqueue(step.queue, waiter);
+            continue;
+        }
+        finish(server, waiter, step.outcome == STEP_DONE, step.result);
+    }
+}
+
+static bool readable(const struct pipe *pipe)
+{
+    return !pipe_is_empty(pipe) || pipe->writers == 0;
+}
+
+static bool writable(const struct pipe *pipe)
+{
+    return !pipe_is_full(pipe) || pipe->readers == 0;
+}
+
+/* FIFO opens do not queue behind each other: each waits for its partner. */
+static void run_openers(struct pipe_server *server, struct pipe *pipe)
+{
+    struct pipe_waiter *waiter = pipe->open_waiters.first;
+    while (waiter) {
+        struct pipe_waiter *next = waiter->next;
+        struct step step = pipe_step(server, waiter);
+        if (step.outcome == STEP_DONE)
+            finish(server, waiter, true, step.result);
+        waiter = next;
+    }
+}
+
+/* ---- Pollers ---- */
+
+static void forget_poller(struct pipe_server *server, struct pipe_poller **link)
+{
+    struct pipe_poller *poller = *link;
+    *link = poller->next;
+    server->services.notify(server->services.context, poller->notification);
+    server->services.free(server->services.context, poller);
+}
+
+static void notify_ready_pollers(struct pipe_server *server, struct pipe *pipe)
+{
+    struct pipe_poller **link = &pipe->pollers;
+    while (*link) {
+        struct pipe_poller *poller = *link;
+        if (pipe_end_events(poller->end) & (poller->events | FILE_POLLHUP | FILE_POLLERR))
+            forget_poller(server, link);
+        else
+            link = &poller->next;
+    }
+}
+
+void pipe_drop_pollers(struct pipe_server *server, struct pipe *pipe, const struct pipe_end *end)
+{
+    struct pipe_poller **link = &pipe->pollers;
+    while (*link) {
+        if ((*link)->end == end)
+            forget_poller(server, link);
+        else
+            link = &(*link)->next;
+    }
+}
+
+/* ---- Settling ---- */
+
+void pipe_settle(struct pipe_server *server)
+{
+    struct pipe *pipe;
+    while ((pipe = server->dirty)) {
+        server->dirty = pipe->next_dirty;
+        pipe->dirty = false;
+        pipe->next_dirty = 0;
+        if (pipe->dead) {
+            pipe_free(server, pipe);
+            continue;
+        }
+        run_openers(server, pipe);
+        run_queue(server, &pipe->read_waiters, readable, pipe);
+        run_queue(server, &pipe->write_waiters, writable, pipe);
+        notify_ready_pollers(server, pipe);
+    }
+}
+
+int64_t pipe_run_call(struct pipe_server *server, struct pipe_waiter *call, bool may_wait)
+{
+    const struct pipe_services *services = &server->services;
+    struct step step = pipe_step(server, call);
+    if (step.outcome != STEP_WAIT) {
+        pipe_settle(server);
+        return step.outcome == STEP_DONE ? step.result : -LINUX_EINTR;
+    }
+    struct pipe_waiter *waiter =
+        may_wait ? services->allocate(services->context, sizeof(*waiter)) : 0;
+    if (!waiter) {
+        /* Cannot keep the caller: a writer keeps what went in. */
+        pipe_settle(server);
+        return call->done ? (int64_t)call->done : -LINUX_ENOMEM;
+    }
+    *waiter = *call;
+    /* An open's end is the call's already; the others hold theirs. */
+    if (waiter->kind != WAIT_OPEN)
+        waiter->end->references++;
+    if (waiter->out_end)
+        waiter->out_end->references++;
+    waiter->previous_waiter = 0;
+    waiter->next_waiter = server->waiters;
+    if (server->waiters)
+        server->waiters->previous_waiter = waiter;
+    server->waiters = waiter;
+    enqueue(step.queue, waiter);
+    pipe_settle(server);
+    return PIPE_QUEUED;
+}
+
+/* ---- Cancel and prune ---- */
+
+bool pipe_cancel(struct pipe_server *server, uint64_t caller, int64_t *result)
+{
+    for (struct pipe_waiter *waiter = server->waiters; waiter; waiter = waiter->next_waiter) {
+        if (waiter->caller != caller)
+            continue;
+        /* Linux returns the bytes a write moved before the signal. */
+        *result = waiter->kind == WAIT_WRITE && waiter->done ? (int64_t)waiter->done
+                                                             : -LINUX_EINTR;
+        finish(server, waiter, false, 0);
+        pipe_settle(server);
+        return true;
+    }
+    return false;
+}
+
+static bool vanished(struct pipe_server *server, const struct pipe_waiter *waiter)
+{
+    return !server->services.caller_waits(server->services.context, waiter->caller);
+}
+
+unsigned pipe_prune(struct pipe_server *server)
+{
+    unsigned dropped = 0;
+    struct pipe_waiter *waiter = server->waiters;
+    while (waiter) {
+        struct pipe_waiter *next = waiter->next_waiter;
+        if (vanished(server, waiter)) {
+            finish(server, waiter, false, 0);
+            dropped++;
+        }
+        waiter = next;
+    }
+    pipe_settle(server);
+    return dropped;
+}
+
+void pipe_prune_openers(struct pipe_server *server, struct pipe *pipe)
+{
+    struct pipe_waiter *waiter = pipe->open_waiters.first;
+    while (waiter) {
+        struct pipe_waiter *next = waiter->next;
+        if (vanished(server, waiter))
+            finish(server, waiter, false, 0);
+        waiter = next;
+    }
+}
+
+void pipe_prune_end(struct pipe_server *server, const struct pipe_end *end)
+{
+    struct pipe_waiter *waiter = server->waiters;
+    while (waiter) {
+        struct pipe_waiter *next = waiter->next_waiter;
+        if ((waiter->end == end || waiter->out_end == end) && vanished(server, waiter))
+            finish(server, waiter, false, 0);
+        waiter = next;
+    }
+}
+
+unsigned pipe_waiter_count(const struct pipe_server *server)
+{
+    unsigned count = 0;
+    for (const struct pipe_waiter *waiter = server->waiters; waiter; waiter = waiter->next_waiter)
+        count++;
+    return count;
+}
