@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "sys/counter.h"
 #include "sys/linux_process.h"
 #include "sys/syscall.h"
 
@@ -65,19 +66,15 @@ static inline void linux_unlock(struct linux_lock *lock)
     __atomic_store_n(&lock->held, 0, __ATOMIC_RELEASE);
 }
 
-/* The generic timer's virtual counter, readable at EL0. */
+/* The generic timer's virtual counter and its frequency. */
 static inline uint64_t linux_counter_now(void)
 {
-    uint64_t ticks;
-    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(ticks) : : "memory");
-    return ticks;
+    return tern_counter_now();
 }
 
 static inline uint64_t linux_counter_frequency(void)
 {
-    uint64_t frequency;
-    __asm__("mrs %0, cntfrq_el0" : "=r"(frequency));
-    return frequency;
+    return tern_counter_frequency();
 }
 
 #endif

@@ -21,6 +21,7 @@
  */
 #include "core.h"
 
+#include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/print.h"
@@ -72,13 +73,6 @@ static __attribute__((noreturn)) void stop(const char *why)
     tern_printf("futex: %s; stopping\n", why);
     for (;;)
         tern_tcb_suspend(TERN_SLOT_TCB);
-}
-
-static uint64_t counter_now(void)
-{
-    uint64_t ticks;
-    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(ticks) : : "memory");
-    return ticks;
 }
 
 /* Retypes up to wanted reply objects from the boot untypeds into the free
@@ -198,7 +192,7 @@ static void program_timer(void)
 static void expire_waiters(void)
 {
     programmed_deadline = 0;
-    futex_expire(&table, counter_now(), answer_waiter, 0);
+    futex_expire(&table, tern_counter_now(), answer_waiter, 0);
 }
 
 static int64_t handle_wait(uint64_t pid, const uint64_t *args, unsigned length,
@@ -215,9 +209,9 @@ static int64_t handle_wait(uint64_t pid, const uint64_t *args, unsigned length,
         .bitset = (uint32_t)args[4],
         .handle = call->reply,
     };
-    int64_t result = futex_wait(&table, &request, counter_now(), read_word, call);
+    int64_t result = futex_wait(&table, &request, tern_counter_now(), read_word, call);
     if (result == -LINUX_ENOMEM && futex_cancel_selected(&table, caller_vanished, 0) > 0)
-        result = futex_wait(&table, &request, counter_now(), read_word, call);
+        result = futex_wait(&table, &request, tern_counter_now(), read_word, call);
     return result;
 }
 

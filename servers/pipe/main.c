@@ -25,6 +25,7 @@
 #include "core.h"
 #include "page_pool.h"
 
+#include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/memory.h"
@@ -82,13 +83,6 @@ static __attribute__((noreturn)) void stop(const char *why)
     tern_printf("pipe: %s; stopping\n", why);
     for (;;)
         tern_tcb_suspend(TERN_SLOT_TCB);
-}
-
-static uint64_t counter_now(void)
-{
-    uint64_t ticks;
-    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(ticks) : : "memory");
-    return ticks;
 }
 
 /* ---- Reply objects ---- */
@@ -221,7 +215,7 @@ static void notify(void *context, uint64_t notification)
 static uint64_t read_clock(void *context)
 {
     (void)context;
-    return counter_now();
+    return tern_counter_now();
 }
 
 /* The interruption hook (see the top of the file): answer a blocked

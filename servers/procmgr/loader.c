@@ -7,6 +7,7 @@
 #include "procmgr.h"
 #include "elf_image.h"
 #include "linux_stack.h"
+#include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
@@ -182,8 +183,7 @@ static int load_personality(struct space *space)
 
 static void random_bytes(uint8_t bytes[16])
 {
-    uint64_t counter;
-    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(counter));
+    uint64_t counter = tern_counter_now();
     for (int i = 0; i < 16; i++) {
         counter ^= counter << 13;
         counter ^= counter >> 7;

@@ -1,6 +1,7 @@
 /* Reading the console: console_input.h. */
 #include "console_input.h"
 #include "terminal.h"
+#include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
@@ -70,9 +71,8 @@ static int64_t hand_over(uint64_t reply, uint64_t length)
 
 static void arm_timer(void)
 {
-    uint64_t now;
-    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(now));
-    tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, now + poll_interval, TIMER_BADGE);
+    tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, tern_counter_now() + poll_interval,
+                                  TIMER_BADGE);
 }
 
 int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking)

@@ -15,6 +15,7 @@
 #include "core.h"
 #include "page_allocator.h"
 #include "resources.h"
+#include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
@@ -93,8 +94,7 @@ static struct vfs_time current_time(void *context)
     uint64_t frequency = boot_info->timer_frequency;
     if (frequency == 0)
         return (struct vfs_time){0, 0};
-    uint64_t ticks;
-    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(ticks));
+    uint64_t ticks = tern_counter_now();
     ticks += boot_info->realtime_seconds * frequency - boot_info->realtime_counter;
     return (struct vfs_time){
         .seconds = (int64_t)(ticks / frequency),
