@@ -11,6 +11,12 @@ echo
 echo "== fork, exec and wait: three children, one after the other"
 for n in 1 2 3; do /bin/hello "child $n"; done
 echo
+echo "== pipes: a pipeline of four processes, and command substitution"
+busybox seq 1 10 | busybox sort -rn | busybox head -3 | busybox tr '\n' ' '
+echo
+echo "/lib/tern holds $(busybox ls /lib/tern | busybox wc -l) programs: the servers and the personality"
+echo
+
 echo "== a file in /tmp"
 echo "written by the shell" > /tmp/note
 busybox cat /tmp/note
