@@ -113,19 +113,3 @@ enum tern_error allotment_map_frame(struct allotment *allotment, uint64_t vspace
     struct memory view = { procmgr_memory.slots, &allotment->pool };
     return memory_map_frame(&view, vspace, frame, address, rights, own_table, allotment);
 }
-
-uint64_t allotment_copy_cap(struct allotment *allotment, uint64_t cnode, uint64_t cap_slot,
-                            uint64_t rights)
-{
-    uint64_t slot = slot_allocate(procmgr_memory.slots);
-    if (!slot)
-        return 0;
-    if (tern_cnode_copy(TERN_SLOT_CNODE, slot, CNODE_DEPTH, cnode, cap_slot, CNODE_DEPTH, rights)
-            != TERN_OK
-        || !allotment_own(allotment, slot)) {
-        tern_cnode_delete(TERN_SLOT_CNODE, slot, CNODE_DEPTH);
-        slot_free(procmgr_memory.slots, slot);
-        return 0;
-    }
-    return slot;
-}

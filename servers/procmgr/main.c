@@ -366,7 +366,6 @@ static void handle_kill(struct request *request)
             error = status;
     }
     if (self) {
-        found = true;
         result(request, 0);
         answer(request->reply, request->result_count, request->results);
         request->silent = true;

@@ -114,9 +114,6 @@ bool allotment_new_object_in(struct allotment *allotment, enum tern_object_type 
 /* Map frame into vspace at address; page tables come from the allotment. */
 enum tern_error allotment_map_frame(struct allotment *allotment, uint64_t vspace, uint64_t frame,
                                     uint64_t address, uint64_t rights);
-/* A procmgr slot owned by the allotment, holding a copy of cap_slot. */
-uint64_t allotment_copy_cap(struct allotment *allotment, uint64_t cnode, uint64_t cap_slot,
-                            uint64_t rights);
 
 /* space.c */
 struct space *space_create(void);
