@@ -34,11 +34,13 @@ static inline bool short_message(tern_message_info info)
     return tern_message_caps(info) == 0 && tern_message_length(info) <= TERN_MSG_REGISTERS;
 }
 
-/* The other thread may run now instead of the current one. */
+/* The other thread may run now instead of the current one, which is about
+ * to block (its own priority does not matter then: a server answering a
+ * lower-priority client runs the client next if nothing ranks higher). */
 static inline bool may_switch_to(const struct tcb *next, const struct tcb *current)
 {
     const struct run_queue *ready = &cpu_states[current->cpu].ready;
-    return next->cpu == current->cpu && next->priority >= current->priority &&
+    return next->cpu == current->cpu &&
            (run_queue_is_empty(ready) || run_queue_highest(ready)->priority <= next->priority);
 }
 
