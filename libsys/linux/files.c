@@ -1,7 +1,9 @@
 /*
  * Open files: openat and the calls on a descriptor, each one call of the
  * file protocol (protocol/file.h) to the server the descriptor's
- * capability names, with the user's buffer as the message window.
+ * capability names, with the user's buffer as the message window; a read
+ * or write of at most FILE_SMALL_MAX bytes carries its bytes in the
+ * message registers instead (FILE_READ_SMALL, FILE_WRITE_SMALL).
  */
 #include "descriptors.h"
 #include "file_transfer.h"
@@ -15,6 +17,7 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/vfs.h"
+#include "sys/syscall.h"
 
 int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
 {
@@ -33,9 +36,50 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
     return fd;
 }
 
+/* FILE_READ_SMALL and FILE_WRITE_SMALL: the bytes in the registers, and
+ * the copies from and to the user's buffer done here. A bad buffer faults
+ * in the personality, and the call ends with -EFAULT: a read's buffer is
+ * touched for writing before the server hands over (and forgets) its
+ * bytes. Returns -ENOSYS from a server that does not know them. */
+static int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length)
+{
+    linux_touch_pages(buffer, length, true);
+    uint64_t mr[4] = {length, 0, 0, 0};
+    int64_t result = linux_call(slot, FILE_READ_SMALL, 1, 0, 0, mr);
+    if (result > 0) {
+        if ((uint64_t)result > length)
+            result = (int64_t)length;   /* a server never hands more than asked */
+        file_small_unpack((void *)(uintptr_t)buffer, mr, tern_ipc_buffer()->message,
+                          (uint64_t)result);
+    }
+    return result;
+}
+
+static int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length)
+{
+    uint64_t mr[4] = {length, 0, 0, 0};
+    file_small_pack(mr, tern_ipc_buffer()->message, (const void *)(uintptr_t)buffer, length);
+    return linux_call(slot, FILE_WRITE_SMALL, FILE_SMALL_REGISTERS(length), 0, 0, mr);
+}
+
+/* A buffer outside the user range (NULL...) goes through a window: the
+ * server then fails only if it comes to copying, as Linux does (a read at
+ * the end of a file is 0, a write without readers EPIPE). */
+static bool goes_small(uint64_t label, uint64_t buffer, uint64_t length)
+{
+    return length <= FILE_SMALL_MAX && (label == FILE_READ || label == FILE_WRITE) &&
+           (length == 0 || linux_user_range(buffer, length));
+}
+
 int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
                             uint64_t offset)
 {
+    if (goes_small(label, buffer, length)) {
+        int64_t result = label == FILE_READ ? read_small(slot, buffer, length)
+                                            : write_small(slot, buffer, length);
+        if (result != -LINUX_ENOSYS)
+            return result;
+    }
     bool positioned = label == FILE_PREAD || label == FILE_PWRITE;
     bool reads = label == FILE_READ || label == FILE_PREAD;
     if (length > LINUX_MAX_RW_COUNT)

@@ -30,9 +30,14 @@ int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64
 #define PAGE_SIZE       4096ULL
 #define USER_LIMIT      (1ULL << 39)
 
-static void touch_pages(uint64_t address, uint64_t length, bool writable)
+bool linux_user_range(uint64_t address, uint64_t length)
 {
-    if (length == 0 || address < PAGE_SIZE || address > USER_LIMIT || length > USER_LIMIT - address)
+    return address >= PAGE_SIZE && address <= USER_LIMIT && length <= USER_LIMIT - address;
+}
+
+void linux_touch_pages(uint64_t address, uint64_t length, bool writable)
+{
+    if (length == 0 || !linux_user_range(address, length))
         return;
     uint64_t end = address + length;
     for (uint64_t page = address & ~(PAGE_SIZE - 1); page < end; page += PAGE_SIZE) {
@@ -46,7 +51,7 @@ static void touch_pages(uint64_t address, uint64_t length, bool writable)
 
 void linux_set_window(unsigned index, uint64_t address, uint64_t length, uint64_t rights)
 {
-    touch_pages(address, length, rights & TERN_WINDOW_WRITE);
+    linux_touch_pages(address, length, rights & TERN_WINDOW_WRITE);
     tern_set_window(index, address, length, rights);
 }
 

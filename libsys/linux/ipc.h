@@ -7,6 +7,7 @@
 #ifndef LINUX_IPC_H
 #define LINUX_IPC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "sys/linux_process.h"
 
@@ -30,6 +31,15 @@ int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64
  * could see. A window at or near address 0 is left untouched: the server's
  * copy fails and it answers -EFAULT. */
 void linux_set_window(unsigned index, uint64_t address, uint64_t length, uint64_t rights);
+
+/* Whether [address, address + length) lies where user memory can be: not
+ * in the page at 0, not above the user address space. */
+bool linux_user_range(uint64_t address, uint64_t length);
+
+/* Touches every page of a buffer in the user range (for writing: an
+ * atomic add of 0), so a lazily mapped page is mapped now and a bad one
+ * faults here: the syscall ends with -EFAULT (linux_fault_return). */
+void linux_touch_pages(uint64_t address, uint64_t length, bool writable);
 
 /* Capabilities received by the next call go to slot (slot, 64) of the
  * process's CNode; linux_receive_nothing turns that off again. */

@@ -28,7 +28,11 @@
  * Client memory is reached only through the services' copies, per
  * caller: bytes leave the ring only once they reached the reader, and a
  * writer's bytes enter it only once all of this round's copies worked, so
- * a caller that vanished mid-call changes nothing.
+ * a caller that vanished mid-call changes nothing. A small read or write
+ * (FILE_READ_SMALL, FILE_WRITE_SMALL) brings its bytes along instead, or
+ * takes them back in its answer: the request's bytes, which a waiter
+ * keeps in its record; before such a waiter runs again the core makes
+ * sure its caller is still there, for the same reason.
  */
 #ifndef SERVERS_PIPE_CORE_H
 #define SERVERS_PIPE_CORE_H
@@ -59,6 +63,12 @@ struct pipe_answer {
     int64_t result;
     uint64_t end;       /* a FIFO open: the new end's handle (hand out a descriptor) */
     bool sigpipe;       /* Linux would have sent SIGPIPE to the caller */
+    /* A read whose data stayed in the server (pipe_request.bytes): its
+     * result bytes, to send in the answer; else NULL. */
+    const uint8_t *bytes;
+    /* The core saw the caller waiting just before this answer (calls with
+     * bytes in the server): no need to look again. */
+    bool caller_checked;
 };
 
 struct pipe_services {
@@ -159,6 +169,10 @@ struct pipe_request {
     uint64_t length;
     uint32_t flags;                 /* splice, tee: SPLICE_F_* */
     uint64_t caller;                /* the caller's handle, for copies and a later answer */
+    /* A small call's data in the server (at most a few hundred bytes): a
+     * write's bytes, or where a read puts them; NULL: the caller's
+     * buffer, through the copy services. */
+    uint8_t *bytes;
     bool may_wait;                  /* false: the server cannot keep the caller (-ENOMEM) */
     bool sigpipe;                   /* out: Linux would have sent SIGPIPE */
 };

@@ -26,6 +26,7 @@ struct pipe_waiter {
     struct pipe_waiter *next_waiter, *previous_waiter;  /* server->waiters */
     enum waiter_kind kind;
     uint64_t caller;
+    uint8_t *bytes;                 /* a small call's data (pipe_request.bytes) */
     struct pipe_end *end;           /* read, write, open: the end; splice, tee: the input */
     struct pipe_end *out_end;       /* splice, tee: the output */
     uint64_t length;

@@ -10,10 +10,13 @@
  *
  * A call that must wait keeps the reply object its caller is bound to: it
  * is the caller's handle in the core, and the server receives the next
- * message with another from its pool (a deferred reply). Bytes move only
+ * message with another from its pool (a deferred reply). Bytes move
  * through the caller's message window 0, straight between it and the
- * ring's pages. A caller that vanished is seen when a window copy (or a
- * copy of nothing, before an answer) says TERN_CALLER_GONE.
+ * ring's pages, or for FILE_READ_SMALL and FILE_WRITE_SMALL in the
+ * message registers (file.h): no window copy at all, and up to 24 bytes a
+ * message the kernel's fast path takes. A caller that vanished is seen
+ * when a window copy (or a copy of nothing, before an answer) says
+ * TERN_CALLER_GONE.
  *
  * Interruption: a signal that cancels a blocked caller's IPC unbinds its
  * reply object; the core drops the waiter when it next runs it or prunes
@@ -64,6 +67,11 @@ static uint64_t receive_slots;          /* TERN_MSG_MAX_CAPS slots for capabilit
 /* The request being decided, and what its copies found. */
 static uint64_t current_reply;
 static bool current_caller_gone;
+/* A small call's bytes out of its message registers, or for its reply:
+ * not in the IPC buffer, which the server's own invocations overwrite. */
+static uint64_t small_words[FILE_SMALL_MAX / 8];
+_Static_assert(FILE_SMALL_REGISTERS(FILE_SMALL_MAX) <= TERN_MSG_MAX_LENGTH,
+               "a small call fits the message registers");
 
 struct request {
     tern_message_info info;
@@ -76,6 +84,7 @@ struct outcome {
     int64_t result;
     bool sigpipe;
     uint64_t descriptor;        /* an end handle to send as capability 0, or 0 */
+    const uint8_t *bytes;       /* a small read: the result's bytes, after the result */
 };
 
 static __attribute__((noreturn)) void stop(const char *why)
@@ -126,6 +135,18 @@ static void send_result(uint64_t reply, int64_t result, bool sigpipe, uint64_t e
     tern_reply(reply, tern_message(0, caps, 2), mr);
     if (caps)
         tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+}
+
+/* A small read's reply: the result in register 0, then its bytes packed
+ * from register 1 (file.h); mr gets registers 0-3, the IPC buffer the
+ * rest. Returns the message info. */
+static tern_message_info small_read_reply(int64_t result, const uint8_t *bytes,
+                                          uint64_t mr[TERN_MSG_REGISTERS])
+{
+    uint64_t count = result > 0 ? (uint64_t)result : 0;
+    mr[0] = (uint64_t)result;
+    file_small_pack(mr, tern_ipc_buffer()->message, bytes, count);
+    return tern_message(0, 0, FILE_SMALL_REGISTERS(count));
 }
 
 /* ---- The core's services ---- */
@@ -186,9 +207,13 @@ static int copy_to_caller(void *context, uint64_t reply, uint64_t offset, const 
 static bool answer_waiter(void *context, uint64_t reply, const struct pipe_answer *answer)
 {
     (void)context;
-    bool waiting = caller_waits(reply);
-    if (waiting)
+    bool waiting = answer->caller_checked || caller_waits(reply);
+    if (waiting && answer->bytes) {
+        uint64_t mr[TERN_MSG_REGISTERS] = {0};
+        tern_reply(reply, small_read_reply(answer->result, answer->bytes, mr), mr);
+    } else if (waiting) {
         send_result(reply, answer->result, answer->sigpipe, answer->end);
+    }
     release_reply(reply);
     return waiting;
 }
@@ -252,6 +277,8 @@ static unsigned registers_needed(uint64_t label)
         return 2;
     case FILE_READ:
     case FILE_WRITE:
+    case FILE_READ_SMALL:
+    case FILE_WRITE_SMALL:
     case FILE_SET_FLAGS:
     case FILE_POLL:
     case PIPE_CREATE:
@@ -386,6 +413,26 @@ static void handle_end(const struct request *request, struct outcome *outcome)
         data_call(outcome, pipe_read, &data);
         return;
     case FILE_WRITE:
+        data_call(outcome, pipe_write, &data);
+        return;
+    case FILE_READ_SMALL:
+        if (data.length > FILE_SMALL_MAX) {
+            outcome->result = -LINUX_EINVAL;
+            return;
+        }
+        data.bytes = (uint8_t *)small_words;
+        data_call(outcome, pipe_read, &data);
+        outcome->bytes = data.bytes;
+        return;
+    case FILE_WRITE_SMALL:
+        if (data.length > FILE_SMALL_MAX ||
+            tern_message_length(request->info) < FILE_SMALL_REGISTERS(data.length)) {
+            outcome->result = -LINUX_EINVAL;
+            return;
+        }
+        file_small_unpack(small_words, request->registers, tern_ipc_buffer()->message,
+                          data.length);
+        data.bytes = (uint8_t *)small_words;
         data_call(outcome, pipe_write, &data);
         return;
     case PIPE_SPLICE:
@@ -571,8 +618,11 @@ int root_main(const struct tern_boot_info *info)
             } else {
                 uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)outcome.result,
                                                   outcome.sigpipe ? PIPE_REPLY_SIGPIPE : 0};
-                request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, receive_reply,
-                                               tern_message(0, 0, 2), &request.badge, mr);
+                tern_message_info reply =
+                    outcome.bytes ? small_read_reply(outcome.result, outcome.bytes, mr)
+                                  : tern_message(0, 0, 2);
+                request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, receive_reply, reply,
+                                               &request.badge, mr);
                 memcpy(request.registers, mr, sizeof(mr));
                 continue;
             }

@@ -28,6 +28,29 @@ static struct step wait_on(struct pipe_queue *queue)
 
 static const struct step gone = {.outcome = STEP_GONE};
 
+/* Bytes to and from the caller: its buffer, or a small call's bytes. */
+static int copy_to_caller(struct pipe_server *server, const struct pipe_waiter *call,
+                          uint64_t offset, const void *source, uint64_t length)
+{
+    if (call->bytes) {
+        __builtin_memcpy(call->bytes + offset, source, length);
+        return 0;
+    }
+    return server->services.copy_to_caller(server->services.context, call->caller, offset,
+                                           source, length);
+}
+
+static int copy_from_caller(struct pipe_server *server, const struct pipe_waiter *call,
+                            uint64_t offset, void *destination, uint64_t length)
+{
+    if (call->bytes) {
+        __builtin_memcpy(destination, call->bytes + offset, length);
+        return 0;
+    }
+    return server->services.copy_from_caller(server->services.context, call->caller, offset,
+                                             destination, length);
+}
+
 /* ---- read ---- */
 
 static struct step read_step(struct pipe_server *server, struct pipe_waiter *call)
@@ -49,8 +72,7 @@ static struct step read_step(struct pipe_server *server, struct pipe_waiter *cal
     while (counter != pipe->head && wanted > 0) {
         struct pipe_buffer *buffer = pipe_slot(pipe, counter);
         uint64_t chars = minimum(buffer->length, wanted);
-        int error = services->copy_to_caller(services->context, call->caller, copied,
-                                             buffer->page + buffer->offset, chars);
+        int error = copy_to_caller(server, call, copied, buffer->page + buffer->offset, chars);
         if (error == PIPE_COPY_GONE)
             return gone;
         if (error != 0) {
@@ -136,8 +158,7 @@ static int merge_into_last(struct pipe_server *server, struct pipe_waiter *call,
     uint64_t offset = (uint64_t)last->offset + last->length;
     if (!(last->flags & PIPE_BUFFER_CAN_MERGE) || offset + chars > PIPE_PAGE_SIZE)
         return 0;
-    int error = server->services.copy_from_caller(server->services.context, call->caller, 0,
-                                                  last->page + offset, chars);
+    int error = copy_from_caller(server, call, 0, last->page + offset, chars);
     if (error == 0) {
         staged->merged = chars;
         staged->bytes = chars;
@@ -175,8 +196,7 @@ static struct step write_step(struct pipe_server *server, struct pipe_waiter *ca
             if (!page)
                 return finish_write(server, call, &staged, -LINUX_ENOMEM);
             uint64_t chars = minimum(remaining, PIPE_PAGE_SIZE);
-            int error = services->copy_from_caller(services->context, call->caller,
-                                                   call->done + staged.bytes, page, chars);
+            int error = copy_from_caller(server, call, call->done + staged.bytes, page, chars);
             if (error != 0) {
                 services->free_page(services->context, page);
                 if (error == PIPE_COPY_GONE) {
@@ -375,6 +395,7 @@ static int64_t prepare_call(struct pipe_server *server, struct pipe_request *req
     *call = (struct pipe_waiter){
         .kind = kind,
         .caller = request->caller,
+        .bytes = kind == WAIT_READ || kind == WAIT_WRITE ? request->bytes : 0,
         .end = pipe_end_of(server, request->end),
         .length = minimum(request->length, PIPE_MAX_TRANSFER),
         .flags = request->flags,

@@ -69,7 +69,12 @@ static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool 
 
     bool delivered = false;
     if (answer) {
-        struct pipe_answer message = {.result = result, .sigpipe = waiter->sigpipe};
+        struct pipe_answer message = {
+            .result = result,
+            .sigpipe = waiter->sigpipe,
+            .bytes = waiter->kind == WAIT_READ ? waiter->bytes : 0,
+            .caller_checked = waiter->bytes != 0,
+        };
         if (waiter->kind == WAIT_OPEN && result == 0)
             message.end = pipe_handle_of(server, waiter->end);
         delivered = services->answer(services->context, waiter->caller, &message);
@@ -83,12 +88,24 @@ static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool 
     services->free(services->context, waiter);
 }
 
-/* Runs the oldest waiters of queue while the pipe can serve them. */
+static bool vanished(struct pipe_server *server, const struct pipe_waiter *waiter)
+{
+    return !server->services.caller_waits(server->services.context, waiter->caller);
+}
+
+/* Runs the oldest waiters of queue while the pipe can serve them. A
+ * small call's bytes are in the server, so no failed copy would tell that
+ * its caller left (a signal, an exit): look first, or a read's bytes
+ * would be lost and a write's put in twice when it is restarted. */
 static void run_queue(struct pipe_server *server, struct pipe_queue *queue,
                       bool (*can_serve)(const struct pipe *pipe), const struct pipe *pipe)
 {
     while (queue->first && can_serve(pipe)) {
         struct pipe_waiter *waiter = queue->first;
+        if (waiter->bytes && vanished(server, waiter)) {
+            finish(server, waiter, false, 0);
+            continue;
+        }
         struct step step = pipe_step(server, waiter);
         if (step.outcome == STEP_WAIT) {
             if (step.queue == queue)
@@ -185,14 +202,22 @@ int64_t pipe_run_call(struct pipe_server *server, struct pipe_waiter *call, bool
         pipe_settle(server);
         return step.outcome == STEP_DONE ? step.result : -LINUX_EINTR;
     }
+    /* A small call's bytes move into the record: the request's are gone
+     * once the server receives the next message. */
+    uint64_t kept_bytes = call->bytes ? call->length : 0;
     struct pipe_waiter *waiter =
-        may_wait ? services->allocate(services->context, sizeof(*waiter)) : 0;
+        may_wait ? services->allocate(services->context, sizeof(*waiter) + kept_bytes) : 0;
     if (!waiter) {
         /* Cannot keep the caller: a writer keeps what went in. */
         pipe_settle(server);
         return call->done ? (int64_t)call->done : -LINUX_ENOMEM;
     }
     *waiter = *call;
+    if (call->bytes) {
+        waiter->bytes = (uint8_t *)(waiter + 1);
+        if (call->kind == WAIT_WRITE)
+            __builtin_memcpy(waiter->bytes, call->bytes, kept_bytes);
+    }
     /* An open's end is the call's already; the others hold theirs. */
     if (waiter->kind != WAIT_OPEN)
         waiter->end->references++;
@@ -223,11 +248,6 @@ bool pipe_cancel(struct pipe_server *server, uint64_t caller, int64_t *result)
         return true;
     }
     return false;
-}
-
-static bool vanished(struct pipe_server *server, const struct pipe_waiter *waiter)
-{
-    return !server->services.caller_waits(server->services.context, waiter->caller);
 }
 
 unsigned pipe_prune(struct pipe_server *server)

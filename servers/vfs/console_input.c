@@ -17,6 +17,7 @@
 struct reader {
     uint64_t reply;
     uint64_t length;
+    bool small;         /* FILE_READ_SMALL: the line goes in the answer's registers */
 };
 
 static struct terminal terminal;
@@ -56,12 +57,15 @@ static void take_input(void)
         terminal_receive(&terminal, (char)byte, echo, 0);
 }
 
-/* Give a reader what the terminal has: its result. */
-static int64_t hand_over(uint64_t reply, uint64_t length)
+/* Give a reader what the terminal has: its result. A small reader's
+ * bytes go to small_bytes (FILE_SMALL_MAX of them) instead of its window. */
+static int64_t hand_over(uint64_t reply, uint64_t length, uint8_t *small_bytes)
 {
     static char bytes[TERMINAL_LINE_MAX];
     if (length > sizeof bytes)
         length = sizeof bytes;
+    if (small_bytes)
+        return (int64_t)terminal_read(&terminal, (char *)small_bytes, length);
     size_t got = terminal_read(&terminal, bytes, length);
     uint64_t copied;
     if (got && tern_reply_write_window(reply, 0, 0, got, (uint64_t)bytes, &copied) != TERN_OK)
@@ -75,18 +79,19 @@ static void arm_timer(void)
                                   TIMER_BADGE);
 }
 
-int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking)
+int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking,
+                           uint8_t *small_bytes)
 {
     take_input();
     if (length == 0)
         return 0;
     if (terminal_readable(&terminal) && reader_count == 0)
-        return hand_over(*reply, length);
+        return hand_over(*reply, length, small_bytes);
     if (nonblocking)
         return -LINUX_EAGAIN;
     if (reader_count == READERS_MAX || spare_count == 0)
         return -LINUX_EAGAIN;       /* Linux would queue more; we hold 16 */
-    readers[reader_count++] = (struct reader){ *reply, length };
+    readers[reader_count++] = (struct reader){ *reply, length, small_bytes != 0 };
     *reply = spare_replies[--spare_count];
     arm_timer();
     return CONSOLE_INPUT_WAITING;
@@ -140,6 +145,22 @@ static bool pollers_wait(void)
     return false;
 }
 
+/* Hands a waiting reader its line: through its window, or packed in the
+ * answer's registers for a small read (file.h). */
+static void answer(const struct reader *reader)
+{
+    static uint8_t small_bytes[FILE_SMALL_MAX];
+    uint64_t mr[TERN_MSG_REGISTERS] = {0};
+    int64_t result = hand_over(reader->reply, reader->length, reader->small ? small_bytes : 0);
+    mr[0] = (uint64_t)result;
+    unsigned length = 1;
+    if (reader->small && result > 0) {
+        file_small_pack(mr, tern_ipc_buffer()->message, small_bytes, (uint64_t)result);
+        length = FILE_SMALL_REGISTERS((uint64_t)result);
+    }
+    tern_reply(reader->reply, tern_message(0, 0, length), mr);
+}
+
 void console_input_tick(void)
 {
     take_input();
@@ -150,10 +171,8 @@ void console_input_tick(void)
         for (unsigned i = 1; i < reader_count; i++)
             readers[i - 1] = readers[i];
         reader_count--;
-        if (caller_waits(reader.reply)) {
-            uint64_t mr[TERN_MSG_REGISTERS] = { (uint64_t)hand_over(reader.reply, reader.length) };
-            tern_reply(reader.reply, tern_message(0, 0, 1), mr);
-        }
+        if (caller_waits(reader.reply))
+            answer(&reader);
         spare_replies[spare_count++] = reader.reply;
     }
     if (reader_count > 0 || pollers_wait())

@@ -17,10 +17,14 @@
 
 /* Make the reply objects waiting readers keep; false without memory. */
 bool console_input_init(struct resources *resources, uint64_t timer_frequency);
-/* A read of length bytes into window 0 of the Call *reply holds: its
- * result, or CONSOLE_INPUT_WAITING after swapping *reply for a fresh reply
- * object (the reader keeps the old one). */
-int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking);
+/* A read of length bytes into window 0 of the Call *reply holds, or for
+ * a small read (FILE_READ_SMALL: small_bytes not NULL, length at most
+ * FILE_SMALL_MAX) into small_bytes, which the caller sends in the reply's
+ * registers: its result, or CONSOLE_INPUT_WAITING after swapping *reply
+ * for a fresh reply object (the reader keeps the old one, and a small
+ * reader gets its line in the registers of the answer). */
+int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking,
+                           uint8_t *small_bytes);
 /* FILE_POLL of the console: the events among `events` it has now; if
  * there is nothing to read, the notification in slot notification (0 for
  * none) is kept (moved out of that slot) and signalled when a line comes. */

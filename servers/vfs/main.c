@@ -7,9 +7,11 @@
  * sys/protocol/file.h. Every reply has label 0 and the result in message
  * register 0 (protocol/common.h); VFS_OPEN's reply also carries the new
  * descriptor, a capability to this endpoint minted with the OFD's handle.
- * Client memory is reached only through the Call's message windows.
- * Every request is answered at once but a read of the console with nothing
- * to read, which waits for a line (console_input.c).
+ * Client memory is reached only through the Call's message windows, or
+ * for FILE_READ_SMALL and FILE_WRITE_SMALL, whose bytes travel in the
+ * message registers (file.h). Every request is answered at once but a
+ * read of the console with nothing to read, which waits for a line
+ * (console_input.c).
  */
 #include "console_input.h"
 #include "core.h"
@@ -136,6 +138,31 @@ static const struct vfs_buffer *window(struct window *window, uint64_t index)
     return &window->buffer;
 }
 
+/* ---- A small call's bytes as the core's client buffer ---- */
+
+/* A small write's bytes out of the registers, or a small read's before
+ * they go in its reply: not in the IPC buffer, which invocations (and
+ * the window copies of other requests) overwrite. */
+static uint64_t small_words[FILE_SMALL_MAX / 8];
+_Static_assert(FILE_SMALL_REGISTERS(FILE_SMALL_MAX) <= TERN_MSG_MAX_LENGTH,
+               "a small call fits the message registers");
+
+static int copy_to_small(void *context, uint64_t offset, const void *source, size_t length)
+{
+    (void)context;
+    memcpy((uint8_t *)small_words + offset, source, length);
+    return 0;
+}
+
+static int copy_from_small(void *context, uint64_t offset, void *destination, size_t length)
+{
+    (void)context;
+    memcpy(destination, (const uint8_t *)small_words + offset, length);
+    return 0;
+}
+
+static const struct vfs_buffer small_buffer = {copy_to_small, copy_from_small, 0};
+
 /* Puts a reply's data (struct linux_stat, a path) at the start of a window. */
 static int write_to_window(uint64_t index, const void *source, size_t length)
 {
@@ -201,6 +228,8 @@ static unsigned registers_needed(uint64_t label)
     case VFS_GETCWD:
     case FILE_READ:
     case FILE_WRITE:
+    case FILE_READ_SMALL:
+    case FILE_WRITE_SMALL:
     case FILE_GETDENTS:
     case FILE_SET_FLAGS:
     case FILE_TRUNCATE:
@@ -341,10 +370,24 @@ static int64_t handle_file(const struct request *request)
     case FILE_READ:
         if (vfs_reads_console(&vfs, handle))
             return console_input_read(&reply_slot, r[0],
-                                      vfs_get_flags(&vfs, handle) & LINUX_O_NONBLOCK);
+                                      vfs_get_flags(&vfs, handle) & LINUX_O_NONBLOCK, 0);
         return vfs_read(&vfs, handle, window(&buffer, 0), r[0]);
     case FILE_WRITE:
         return vfs_write(&vfs, handle, window(&buffer, 0), r[0]);
+    case FILE_READ_SMALL:
+        if (r[0] > FILE_SMALL_MAX)
+            return -LINUX_EINVAL;
+        if (vfs_reads_console(&vfs, handle))
+            return console_input_read(&reply_slot, r[0],
+                                      vfs_get_flags(&vfs, handle) & LINUX_O_NONBLOCK,
+                                      (uint8_t *)small_words);
+        return vfs_read(&vfs, handle, &small_buffer, r[0]);
+    case FILE_WRITE_SMALL:
+        if (r[0] > FILE_SMALL_MAX ||
+            tern_message_length(request->info) < FILE_SMALL_REGISTERS(r[0]))
+            return -LINUX_EINVAL;
+        file_small_unpack(small_words, r, tern_ipc_buffer()->message, r[0]);
+        return vfs_write(&vfs, handle, &small_buffer, r[0]);
     case FILE_PREAD:
         return vfs_pread(&vfs, handle, window(&buffer, 0), r[0], (int64_t)r[1]);
     case FILE_PWRITE:
@@ -402,6 +445,11 @@ static tern_message_info answer(const struct request *request, uint64_t mr[TERN_
             tern_cnode_delete(TERN_SLOT_CNODE, receive_slots + i, ROOT_CNODE_DEPTH);
     }
     mr[0] = (uint64_t)result;
+    if (tern_message_label(request->info) == FILE_READ_SMALL && result > 0 &&
+        result != CONSOLE_INPUT_WAITING) {
+        file_small_pack(mr, tern_ipc_buffer()->message, small_words, (uint64_t)result);
+        return tern_message(0, 0, FILE_SMALL_REGISTERS((uint64_t)result));
+    }
     return tern_message(0, with_descriptor ? 1 : 0, 1);
 }
 

@@ -1,7 +1,8 @@
 /* The pipe core's blocked callers: reads and writes that wait, the order
  * they are served in, PIPE_BUF atomicity among concurrent writers, EOF
  * and EPIPE reaching waiters, callers that vanish while they wait, the
- * cancel hook, and pollers' notifications. */
+ * cancel hook, pollers' notifications, and small calls (bytes in the
+ * request, FILE_READ_SMALL / FILE_WRITE_SMALL) that wait. */
 #include "test_pipe_support.h"
 
 static int64_t blocking_write(uint64_t end, uint64_t handle, unsigned tag, uint64_t length,
@@ -347,6 +348,169 @@ static void test_ready_end_keeps_no_notification(void)
     CHECK(!kept);
 }
 
+/* ---- Small calls: the bytes come with the request, not by copies ---- */
+
+/* A small write of text by caller handle, whose buffer the core must not
+ * touch (its copies would fail): the bytes are the request's, and are
+ * scribbled over once the call returns, as the server's registers are. */
+static int64_t small_write(uint64_t end, uint64_t handle, const char *text, bool *sigpipe)
+{
+    prepare_caller(handle, NULL, 0)->gone = false;
+    caller_of(handle)->fault_after = 1;
+    uint8_t bytes[FILE_SMALL_MAX];
+    uint64_t length = strlen(text);
+    memcpy(bytes, text, length);
+    struct pipe_request request = {.end = end, .length = length, .caller = handle,
+                                   .may_wait = true, .bytes = bytes};
+    int64_t result = pipe_write(&world.server, &request);
+    memset(bytes, '#', sizeof bytes);
+    if (sigpipe)
+        *sigpipe = request.sigpipe;
+    return result;
+}
+
+/* A small read of length bytes: at once into out, or later through the
+ * answer (which lands in the caller's buffer). */
+static int64_t small_read(uint64_t end, uint64_t handle, uint64_t length, uint8_t *out)
+{
+    prepare_caller(handle, NULL, length);
+    caller_of(handle)->fault_after = 1;
+    struct pipe_request request = {.end = end, .length = length, .caller = handle,
+                                   .may_wait = true, .bytes = out};
+    return pipe_read(&world.server, &request);
+}
+
+static void test_small_write_and_read_move_bytes_without_copies(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    CHECK_EQ_U64(small_write(w, 1, "register", 0), 8);
+    uint8_t out[FILE_SMALL_MAX];
+    CHECK_EQ_U64(small_read(r, 2, 5, out), 5);
+    CHECK(memcmp(out, "regis", 5) == 0);
+    CHECK_EQ_U64(small_read(r, 2, 100, out), 3);
+    CHECK(memcmp(out, "ter", 3) == 0);
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
+static void test_small_read_mixes_with_window_writes(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    CHECK_EQ_U64(write_text(w, 1, "window"), 6);
+    uint8_t out[FILE_SMALL_MAX];
+    CHECK_EQ_U64(small_read(r, 2, 6, out), 6);
+    CHECK(memcmp(out, "window", 6) == 0);
+    CHECK_EQ_U64(small_write(w, 3, "small", 0), 5);
+    CHECK_EQ_U64(read_into(r, 4, 10), 5);
+    CHECK(caller_holds(4, "small"));
+}
+
+static void test_waiting_small_reader_gets_its_bytes_in_the_answer(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    CHECK_EQ_U64(small_read(r, 2, 100, out), PIPE_QUEUED);
+    CHECK_EQ_U64(small_write(w, 1, "wake", 0), 4);
+    CHECK_EQ_U64(caller_of(2)->answers, 1);
+    CHECK_EQ_U64(caller_of(2)->answer.result, 4);
+    CHECK(caller_of(2)->answer.caller_checked);
+    CHECK(caller_holds(2, "wake"));
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
+static void test_waiting_small_reader_at_end_of_file_gets_no_bytes(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    small_read(r, 2, 100, out);
+    close_end(w);
+    CHECK_EQ_U64(caller_of(2)->answer.result, 0);
+    close_end(r);
+    check_nothing_leaked();
+}
+
+static void test_waiting_small_writer_keeps_its_bytes(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    write_pattern(w, 1, 1, 0, 65536);
+    CHECK_EQ_U64(small_write(w, 2, "later", 0), PIPE_QUEUED);
+    CHECK_EQ_U64(read_into(r, 3, 65536), 65536);
+    CHECK_EQ_U64(caller_of(2)->answer.result, 5);
+    CHECK_EQ_U64(read_into(r, 3, 100), 5);
+    CHECK(caller_holds(3, "later"));
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
+static void test_small_write_without_readers_is_epipe_with_sigpipe(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    close_end(r);
+    bool sigpipe = false;
+    CHECK_EQ_U64(small_write(w, 1, "lost", &sigpipe), (uint64_t)-LINUX_EPIPE);
+    CHECK(sigpipe);
+}
+
+static void test_small_reader_that_vanished_while_waiting_loses_nothing(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    small_read(r, 2, 100, out);
+    caller_of(2)->gone = true;
+    CHECK_EQ_U64(small_write(w, 1, "kept", 0), 4);
+    CHECK_EQ_U64(caller_of(2)->answers, 0);
+    CHECK_EQ_U64(caller_of(2)->forgotten, 1);
+    CHECK_EQ_U64(pipe_bytes_held(&world.server, r), 4);
+    CHECK_EQ_U64(pipe_waiter_count(&world.server), 0);
+}
+
+static void test_small_writer_that_vanished_while_waiting_adds_nothing(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    write_pattern(w, 1, 1, 0, 65536);
+    small_write(w, 2, "never", 0);
+    caller_of(2)->gone = true;
+    read_into(r, 3, 65536);
+    CHECK_EQ_U64(pipe_bytes_held(&world.server, r), 0);
+    CHECK_EQ_U64(caller_of(2)->forgotten, 1);
+    CHECK_EQ_U64(pipe_waiter_count(&world.server), 0);
+}
+
+static void test_cancelled_small_call_frees_its_record(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    small_read(r, 2, FILE_SMALL_MAX, out);
+    int64_t result;
+    CHECK(pipe_cancel(&world.server, 2, &result));
+    CHECK_EQ_U64(result, (uint64_t)-LINUX_EINTR);
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
 int main(void)
 {
     test_read_of_empty_pipe_waits_for_a_write();
@@ -372,6 +536,15 @@ int main(void)
     test_poller_is_notified_of_hangup();
     test_poller_of_a_closing_end_is_let_go();
     test_ready_end_keeps_no_notification();
+    test_small_write_and_read_move_bytes_without_copies();
+    test_small_read_mixes_with_window_writes();
+    test_waiting_small_reader_gets_its_bytes_in_the_answer();
+    test_waiting_small_reader_at_end_of_file_gets_no_bytes();
+    test_waiting_small_writer_keeps_its_bytes();
+    test_small_write_without_readers_is_epipe_with_sigpipe();
+    test_small_reader_that_vanished_while_waiting_loses_nothing();
+    test_small_writer_that_vanished_while_waiting_adds_nothing();
+    test_cancelled_small_call_frees_its_record();
     drop_everything();
     check_nothing_leaked();
     return check_report();

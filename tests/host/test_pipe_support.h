@@ -124,6 +124,16 @@ static inline bool answer(void *context, uint64_t handle, const struct pipe_answ
         return false;
     caller->answers++;
     caller->answer = *message;
+    /* A small read's bytes travel in the answer (its registers): they land
+     * in the caller's buffer, and the record they were in goes. */
+    if (message->bytes && message->result > 0) {
+        if ((uint64_t)message->result > caller->size) {
+            fprintf(stderr, "answer larger than the caller's buffer\n");
+            abort();
+        }
+        memcpy(caller->buffer, message->bytes, (size_t)message->result);
+        caller->answer.bytes = NULL;
+    }
     return true;
 }
 

@@ -26,6 +26,24 @@
  *   FILE_CLOSE                                               0
  *   FILE_SYNC                                                0 (fsync, fdatasync)
  *   FILE_POLL       events                  cap 0: a notification (optional)   revents
+ *   FILE_READ_SMALL   length (<= FILE_SMALL_MAX)             bytes read; the bytes in MR1..
+ *   FILE_WRITE_SMALL  length (<= FILE_SMALL_MAX), the bytes from MR1   bytes written
+ *
+ * The SMALL calls are FILE_READ and FILE_WRITE with the data in the
+ * message registers instead of a window: no window to name, no window
+ * copy, and up to 24 bytes (MR1..MR3) the message is short enough for
+ * the kernel's IPC fast path both ways. Bytes are packed from MR1 on in
+ * memory order, eight to a register, little-endian (byte i is bits
+ * 8 * (i % 8) of MR(1 + i / 8)); a message carrying n bytes after one
+ * word has FILE_SMALL_REGISTERS(n) registers. A SMALL write's reply is a
+ * FILE_WRITE's (a pipe's MR1 is its SIGPIPE mark, pipe.h); a SMALL
+ * read's reply has the result in MR0 and, when it is positive, that many
+ * bytes from MR1. A server that does not know them answers -ENOSYS and
+ * the client falls back on FILE_READ/FILE_WRITE. Results and errors are
+ * those of FILE_READ/FILE_WRITE, but the server never reports -EFAULT:
+ * the client copies between the registers and its buffer (and must check
+ * that a read's buffer is writable before it calls, since what the
+ * server hands back is consumed).
  *
  * FILE_POLL answers at once with the poll(2) events (POLLIN, POLLOUT,
  * POLLHUP, POLLERR...) the descriptor has now among `events` (POLLHUP and
@@ -37,6 +55,8 @@
  */
 #ifndef SYS_PROTOCOL_FILE_H
 #define SYS_PROTOCOL_FILE_H
+
+#include <stdint.h>
 
 enum file_label {
     FILE_READ = 0x100,
@@ -54,7 +74,40 @@ enum file_label {
     FILE_CLOSE,
     FILE_SYNC,
     FILE_POLL,
+    FILE_READ_SMALL,
+    FILE_WRITE_SMALL,
 };
+
+/* The most bytes a SMALL call carries: the message registers after the
+ * first, (TERN_MSG_MAX_LENGTH - 1) * 8. Up to FILE_SMALL_FAST bytes the
+ * message has at most TERN_MSG_REGISTERS registers (the fast path's). */
+#define FILE_SMALL_MAX  504
+#define FILE_SMALL_FAST 24
+#define FILE_SMALL_REGISTERS(bytes) (1 + ((bytes) + 7) / 8)
+
+/* Packs count bytes (at most FILE_SMALL_MAX) from register 1 on: mr is
+ * registers 0-3 (the IPC calls' array), message the IPC buffer's message
+ * registers (registers 4 and up). */
+static inline void file_small_pack(uint64_t mr[4], uint64_t *message, const void *bytes,
+                                   uint64_t count)
+{
+    uint64_t in_registers = count < FILE_SMALL_FAST ? count : FILE_SMALL_FAST;
+    __builtin_memcpy(&mr[1], bytes, in_registers);
+    if (count > FILE_SMALL_FAST)
+        __builtin_memcpy(&message[4], (const uint8_t *)bytes + FILE_SMALL_FAST,
+                         count - FILE_SMALL_FAST);
+}
+
+/* The other way: count bytes packed from register 1 into bytes. */
+static inline void file_small_unpack(void *bytes, const uint64_t mr[4], const uint64_t *message,
+                                     uint64_t count)
+{
+    uint64_t in_registers = count < FILE_SMALL_FAST ? count : FILE_SMALL_FAST;
+    __builtin_memcpy(bytes, &mr[1], in_registers);
+    if (count > FILE_SMALL_FAST)
+        __builtin_memcpy((uint8_t *)bytes + FILE_SMALL_FAST, &message[4],
+                         count - FILE_SMALL_FAST);
+}
 
 /* poll(2) events. */
 #define FILE_POLLIN     0x001

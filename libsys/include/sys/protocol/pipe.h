@@ -32,7 +32,8 @@
  * end is O_NONBLOCK (-EAGAIN). A write to a pipe without readers is
  * -EPIPE: raising SIGPIPE is the personality's job.
  *
- * Every reply carries a second register: PIPE_REPLY_SIGPIPE when Linux
+ * Every reply (but FILE_READ_SMALL's, whose registers from MR1 on are
+ * data) carries a second register: PIPE_REPLY_SIGPIPE when Linux
  * would have sent SIGPIPE to the caller. That is so for -EPIPE from
  * FILE_WRITE, PIPE_SPLICE and PIPE_TEE, and also for a blocked write that
  * had put some bytes in when the last reader went: it returns their
