@@ -106,10 +106,11 @@ int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 }
 
 /* A write that found no reader (a pipe's, later a socket's) raises
- * SIGPIPE, as Linux's pipe_write does. */
+ * SIGPIPE, as Linux's pipe_write does, also when it had put bytes in
+ * before the last reader went (the server's reply says so). */
 static int64_t written(int64_t result)
 {
-    if (result == -LINUX_EPIPE)
+    if (result == -LINUX_EPIPE || (result > 0 && linux_thread_state()->reply_asked_sigpipe))
         linux_raise_sigpipe();
     return result;
 }

@@ -3,7 +3,10 @@
  */
 #include <stdbool.h>
 #include "ipc.h"
+#include "personality.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/pipe.h"
 #include "sys/syscall.h"
 #include "tern/errors.h"
 
@@ -13,6 +16,10 @@ int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned 
     tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
     tern_message_info reply = tern_call(endpoint, info, mr);
     uint64_t error = tern_message_label(reply);
+    /* Only a reply of two or more registers has a register 1 to read. */
+    linux_thread_state()->reply_asked_sigpipe =
+        error == 0 && tern_message_length(reply) >= 2 && label != FILE_READ_SMALL
+        && (mr[1] & PIPE_REPLY_SIGPIPE);
     if (error == TERN_FAILED_LOOKUP || error == TERN_INVALID_CAPABILITY)
         return -LINUX_EBADF;
     if (error != 0)
