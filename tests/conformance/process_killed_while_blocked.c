@@ -3,8 +3,12 @@
  * (FUTEX_WAKE finds nobody), the futex keeps working for the next
  * waiter; a child killed while it waits in wait4 for its own child leaves
  * that grandchild to be killed and reaped normally; a child killed while
- * it sleeps dies of the signal. */
+ * it sleeps dies of the signal; a reader killed while it waits on a pipe
+ * takes no data with it, and a writer killed while it waits on a full
+ * pipe leaves what it had put in. */
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -89,6 +93,51 @@ int main(void)
     CHECK_EQ(kill(sleeper, SIGTERM), 0);
     CHECK(killed_by(sleeper, SIGTERM));
 
-    printf("futex waiters, wait4 callers and sleepers killed mid-call leave all working\n");
+    /* A reader killed while it waits on an empty pipe takes nothing. */
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    pid_t reader = fork();
+    if (reader == 0) {
+        char byte;
+        _exit(read(fds[0], &byte, 1) == 1 ? 3 : 4);
+    }
+    usleep(20000);      /* let it reach read: either way nothing may be lost */
+    CHECK_EQ(kill(reader, SIGKILL), 0);
+    CHECK(killed_by(reader, SIGKILL));
+    CHECK_EQ(write(fds[1], "data", 4), 4);
+    char back[8] = { 0 };
+    CHECK_EQ(read(fds[0], back, sizeof back), 4);
+    CHECK(memcmp(back, "data", 4) == 0);
+
+    /* A writer killed while it waits on a full pipe leaves its bytes. */
+    pid_t writer = fork();
+    if (writer == 0) {
+        static char lots[65536 + 4096];
+        memset(lots, 'w', sizeof lots);
+        write(fds[1], lots, sizeof lots);
+        _exit(5);
+    }
+    int held = 0;
+    while (ioctl(fds[0], FIONREAD, &held) == 0 && held < 65536)
+        usleep(1000);       /* until the pipe is full and the writer waits */
+    CHECK_EQ(held, 65536);
+    CHECK_EQ(kill(writer, SIGKILL), 0);
+    CHECK(killed_by(writer, SIGKILL));
+    static char drained[65536 + 4096];
+    ssize_t total = 0, got;
+    int flags = fcntl(fds[0], F_GETFL);
+    CHECK_EQ(fcntl(fds[0], F_SETFL, flags | O_NONBLOCK), 0);
+    while ((got = read(fds[0], drained + total, sizeof drained - (size_t)total)) > 0)
+        total += got;
+    CHECK_EQ(total, 65536);
+    CHECK(drained[0] == 'w' && drained[total - 1] == 'w');
+    /* The pipe still works. */
+    CHECK_EQ(write(fds[1], "ok", 2), 2);
+    CHECK_EQ(read(fds[0], back, sizeof back), 2);
+    close(fds[0]);
+    close(fds[1]);
+
+    printf("futex waiters, wait4 callers, sleepers and pipe readers and writers killed"
+           " mid-call leave all working\n");
     return check_finish("process_killed_while_blocked");
 }
