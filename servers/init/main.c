@@ -41,7 +41,7 @@
 #define FUTEX_MEMORY_BITS       20
 #define PIPE_MEMORY_BITS        26      /* 64 MiB of pipe buffers */
 #define CNODE_DEPTH             64
-#define COMMAND_MAX             4096
+#define COMMAND_MAX             65536   /* path, arguments and environment */
 
 static uint64_t slot_bitmap[(1 << TERN_ROOT_CNODE_BITS) / 64];
 static struct slot_allocator slots;
@@ -95,9 +95,15 @@ static uint64_t read_command(const struct tern_boot_info *info, unsigned *argc)
     const char *text = INIT_DEFAULT_COMMAND;
     uint64_t length = strlen(INIT_DEFAULT_COMMAND) + 1;
     if (cpio_find_file((const void *)info->boot_archive, info->boot_archive_size,
-                       INIT_COMMAND_FILE, &file) && file.size > 0 && file.size < COMMAND_MAX / 2) {
+                       INIT_COMMAND_FILE, &file) && file.size > 0) {
         text = file.data;
         length = file.size;
+    }
+    if (length >= (COMMAND_MAX - sizeof environment) / 2) {
+        tern_printf("init: %s is over %lu bytes: running %s\n", INIT_COMMAND_FILE,
+                    (COMMAND_MAX - sizeof environment) / 2, INIT_DEFAULT_COMMAND);
+        text = INIT_DEFAULT_COMMAND;
+        length = strlen(INIT_DEFAULT_COMMAND) + 1;
     }
     /* The path first, then the arguments from argv[0] on. */
     uint64_t path_length = length_within(text, length);
