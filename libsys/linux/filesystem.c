@@ -44,13 +44,9 @@ int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat,
         return slot < 0 ? slot : stat_capability((uint64_t)slot, stat);
     }
     uint64_t length;
-    int64_t result = linux_path_window(0, path, false, &length);
+    int64_t result = linux_path_argument(dirfd, path, false, &length);
     if (result < 0)
         return result;
-    int64_t directory = linux_directory_capability(dirfd, path);
-    if (directory < 0)
-        return directory;
-    tern_set_cap(0, (uint64_t)directory);
     linux_set_window(1, (uint64_t)(uintptr_t)stat, sizeof(*stat), TERN_WINDOW_WRITE);
     uint64_t mr[4] = {length, flags & LINUX_AT_SYMLINK_NOFOLLOW, 0, 0};
     return linux_call(LINUX_SLOT_VFS, VFS_STAT, 2, 1, 2, mr);
@@ -93,13 +89,9 @@ static int64_t path_call(uint64_t label, int64_t dirfd, const char *path, bool e
                          unsigned registers, uint64_t a, uint64_t b, uint64_t c)
 {
     uint64_t length;
-    int64_t result = linux_path_window(0, path, empty_allowed, &length);
+    int64_t result = linux_path_argument(dirfd, path, empty_allowed, &length);
     if (result < 0)
         return result;
-    int64_t directory = linux_directory_capability(dirfd, path);
-    if (directory < 0)
-        return directory;
-    tern_set_cap(0, (uint64_t)directory);
     uint64_t mr[4] = {length, a, b, c};
     return linux_call(LINUX_SLOT_VFS, label, registers, 1, 1, mr);
 }

@@ -32,6 +32,19 @@ int64_t linux_directory_capability(int64_t dirfd, const char *path)
     return linux_fd_capability((int32_t)dirfd);
 }
 
+int64_t linux_path_argument(int64_t dirfd, const char *path, bool empty_allowed,
+                            uint64_t *length)
+{
+    int64_t result = linux_path_window(0, path, empty_allowed, length);
+    if (result < 0)
+        return result;
+    int64_t directory = linux_directory_capability(dirfd, path);
+    if (directory < 0)
+        return directory;
+    tern_set_cap(0, (uint64_t)directory);
+    return 0;
+}
+
 uint64_t linux_apply_umask(uint64_t mode)
 {
     return mode & 07777 & ~__atomic_load_n(&linux_process_info()->umask, __ATOMIC_RELAXED);
@@ -44,14 +57,10 @@ int64_t linux_open_into(uint64_t slot, int64_t dirfd, const char *path, uint64_t
                         uint64_t mode)
 {
     uint64_t length;
-    int64_t result = linux_path_window(0, path, false, &length);
+    int64_t result = linux_path_argument(dirfd, path, false, &length);
     if (result < 0)
         return result;
-    int64_t directory = linux_directory_capability(dirfd, path);
-    if (directory < 0)
-        return directory;
     bool creates = flags & (LINUX_O_CREAT | LINUX_O_TMPFILE_BIT);
-    tern_set_cap(0, (uint64_t)directory);
     linux_receive_into(slot);
     uint64_t mr[4] = {length, flags & ~(uint64_t)LINUX_O_CLOEXEC,
                       creates ? linux_apply_umask(mode) : 0, 0};

@@ -20,6 +20,11 @@ int64_t linux_path_window(unsigned index, const char *path, bool empty_allowed,
  * ignores), else dirfd's own; -EBADF if dirfd is not open. */
 int64_t linux_directory_capability(int64_t dirfd, const char *path);
 
+/* Both for a call on one path: path as window 0 (*length its length) and
+ * its starting directory as capability 0; 0 or the first -errno. */
+int64_t linux_path_argument(int64_t dirfd, const char *path, bool empty_allowed,
+                            uint64_t *length);
+
 /* VFS_OPEN of path relative to dirfd, the new file capability received
  * into slot (which must be empty). flags go to vfs as they are (without
  * O_CLOEXEC); mode is applied the umask here. 0 or -errno, or
