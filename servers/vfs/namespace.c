@@ -351,17 +351,27 @@ int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
     return 0;
 }
 
-int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
-              const char *path, size_t length, uint32_t mode, uint64_t flags)
+/* The node whose owner or mode chmod and chown change: EINVAL for other
+ * flags, the lookup's errors, EROFS on the read-only part. */
+static int resolve_for_attributes(struct vfs *vfs, const struct vfs_credentials *who,
+                                  uint64_t directory, const char *path, size_t length,
+                                  uint64_t flags, struct vfs_node **node)
 {
     if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
-    struct vfs_node *node;
-    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    int error = resolve_existing(vfs, who, directory, path, length, flags, node);
     if (error != 0)
         return error;
-    if (permission_read_only_mount(node))
-        return -LINUX_EROFS;
+    return permission_read_only_mount(*node) ? -LINUX_EROFS : 0;
+}
+
+int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+              const char *path, size_t length, uint32_t mode, uint64_t flags)
+{
+    struct vfs_node *node;
+    int error = resolve_for_attributes(vfs, who, directory, path, length, flags, &node);
+    if (error != 0)
+        return error;
     if (who->uid != 0 && who->uid != node->uid)
         return -LINUX_EPERM;
     mode &= PERMISSION_BITS;
@@ -376,14 +386,10 @@ int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direc
 int vfs_chown(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
               const char *path, size_t length, uint32_t uid, uint32_t gid, uint64_t flags)
 {
-    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
-        return -LINUX_EINVAL;
     struct vfs_node *node;
-    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    int error = resolve_for_attributes(vfs, who, directory, path, length, flags, &node);
     if (error != 0)
         return error;
-    if (permission_read_only_mount(node))
-        return -LINUX_EROFS;
     bool changes_owner = uid != VFS_ID_UNCHANGED && uid != node->uid;
     bool changes_group = gid != VFS_ID_UNCHANGED && gid != node->gid;
     /* Only root gives a file away; its owner may move it to its own group. */
