@@ -62,7 +62,7 @@ static bool clock_is_wall(int64_t clock)
 static uint64_t epoch_offset_ticks(void)
 {
     const struct linux_process_info *info = linux_process_info();
-    return info->realtime_seconds * linux_counter_frequency() - info->realtime_counter;
+    return tern_counter_epoch_offset(info->realtime_seconds, info->realtime_counter);
 }
 
 static struct linux_timespec wall_time(void)

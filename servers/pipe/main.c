@@ -293,15 +293,8 @@ static unsigned registers_needed(uint64_t label)
 /* Ticks of the virtual counter as the time of day (vfs's clock). */
 static void to_time(uint64_t ticks, int64_t *seconds, uint64_t *nanoseconds)
 {
-    uint64_t frequency = boot_info->timer_frequency;
-    if (frequency == 0) {
-        *seconds = 0;
-        *nanoseconds = 0;
-        return;
-    }
-    ticks += boot_info->realtime_seconds * frequency - boot_info->realtime_counter;
-    *seconds = (int64_t)(ticks / frequency);
-    *nanoseconds = (ticks % frequency) * 1000000000ULL / frequency;
+    tern_counter_to_wall_clock(ticks, boot_info->realtime_seconds, boot_info->realtime_counter,
+                               seconds, nanoseconds);
 }
 
 static int64_t stat_end(uint64_t end)

@@ -93,15 +93,10 @@ static void console_write(void *context, const char *bytes, size_t length, bool 
 static struct vfs_time current_time(void *context)
 {
     (void)context;
-    uint64_t frequency = boot_info->timer_frequency;
-    if (frequency == 0)
-        return (struct vfs_time){0, 0};
-    uint64_t ticks = tern_counter_now();
-    ticks += boot_info->realtime_seconds * frequency - boot_info->realtime_counter;
-    return (struct vfs_time){
-        .seconds = (int64_t)(ticks / frequency),
-        .nanoseconds = (ticks % frequency) * 1000000000ULL / frequency,
-    };
+    struct vfs_time now;
+    tern_counter_to_wall_clock(tern_counter_now(), boot_info->realtime_seconds,
+                               boot_info->realtime_counter, &now.seconds, &now.nanoseconds);
+    return now;
 }
 
 /* ---- Message windows as the core's client buffers ---- */
