@@ -170,3 +170,17 @@ enum tern_error memory_map_frame(struct memory *memory, uint64_t vspace, uint64_
         return error;
     return tern_frame_map(frame, vspace, address, rights, 0);
 }
+
+enum tern_error memory_map_large_frame(struct memory *memory, uint64_t vspace, uint64_t frame,
+                                       uint64_t address, uint64_t rights)
+{
+    enum tern_error error = tern_frame_map(frame, vspace, address, rights, 0);
+    if (error != TERN_FAILED_LOOKUP)
+        return error;
+    /* A 2 MiB frame sits in the page directory: only that can be missing. */
+    error = map_new_table(memory, vspace, TERN_OBJECT_PAGE_DIRECTORY,
+                          address & ~((1ULL << 30) - 1), 0, 0);
+    if (error != TERN_OK)
+        return error;
+    return tern_frame_map(frame, vspace, address, rights, 0);
+}

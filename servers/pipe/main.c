@@ -26,7 +26,6 @@
  * cancel_waiter() below; no message reaches it yet.
  */
 #include "core.h"
-#include "page_pool.h"
 
 #include "sys/counter.h"
 #include "sys/invoke.h"
@@ -58,6 +57,10 @@ static uint64_t slot_bitmap[(1 << 16) / 64];
 static struct slot_allocator slots;
 static struct untyped_pool untyped;
 static struct memory memory;
+/* The rings' pages, mapped from here up. */
+#define PAGE_POOL_BASE  0x5000000000ULL
+#define PAGE_POOL_LIMIT (PAGE_POOL_BASE + (1ULL << 34))
+static struct page_pool pages;
 
 static uint64_t free_replies[WAITER_CAPACITY + 1];
 static unsigned free_reply_count;
@@ -154,13 +157,13 @@ static tern_message_info small_read_reply(int64_t result, const uint8_t *bytes,
 static void *allocate_page(void *context)
 {
     (void)context;
-    return page_pool_allocate();
+    return page_pool_allocate(&pages);
 }
 
 static void free_page(void *context, void *page)
 {
     (void)context;
-    page_pool_free(page);
+    page_pool_free(&pages, page);
 }
 
 static void *allocate(void *context, size_t size)
@@ -573,7 +576,7 @@ int root_main(const struct tern_boot_info *info)
         stop("more free slots than the slot bitmap holds");
     memory_init(&memory, &slots, &untyped, info, slot_bitmap);
     memory_heap_init(&memory);
-    page_pool_init(&memory);
+    page_pool_init(&pages, &memory, PAGE_POOL_BASE, PAGE_POOL_LIMIT);
     if (!take_slots())
         stop("no memory or slots for reply objects");
     const struct pipe_services services = {

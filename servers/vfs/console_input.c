@@ -37,15 +37,15 @@ static void echo(void *context, const char *bytes, size_t length)
         tern_debug_put_char(bytes[i]);
 }
 
-bool console_input_init(struct resources *resources, uint64_t timer_frequency)
+bool console_input_init(struct memory *memory, uint64_t timer_frequency)
 {
     terminal_init(&terminal);
     poll_interval = timer_frequency / POLLS_PER_SECOND;
     for (spare_count = 0; spare_count < READERS_MAX; spare_count++)
-        if (!resources_retype(resources, TERN_OBJECT_REPLY, &spare_replies[spare_count]))
+        if (!(spare_replies[spare_count] = memory_new_object(memory, TERN_OBJECT_REPLY, 0)))
             return false;
     for (unsigned i = 0; i < POLLERS_MAX; i++)
-        if (!resources_take_slot(resources, &poller_slots[i]))
+        if (!(poller_slots[i] = slot_allocate(memory->slots)))
             return false;
     return true;
 }

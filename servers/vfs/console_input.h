@@ -10,13 +10,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "resources.h"
+#include "sys/memory.h"
 
 /* A read's result that means "no answer yet: the reply object is kept". */
 #define CONSOLE_INPUT_WAITING INT64_MIN
 
 /* Make the reply objects waiting readers keep; false without memory. */
-bool console_input_init(struct resources *resources, uint64_t timer_frequency);
+bool console_input_init(struct memory *memory, uint64_t timer_frequency);
 /* A read of length bytes into window 0 of the Call *reply holds, or for
  * a small read (FILE_READ_SMALL: small_bytes not NULL, length at most
  * FILE_SMALL_MAX) into small_bytes, which the caller sends in the reply's

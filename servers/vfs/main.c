@@ -15,8 +15,6 @@
  */
 #include "console_input.h"
 #include "core.h"
-#include "page_allocator.h"
-#include "resources.h"
 #include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/print.h"
@@ -40,7 +38,15 @@ _Static_assert(VFS_OPEN_EXEC == VFS_CORE_OPEN_EXEC, "the core knows VFS_OPEN_EXE
 
 static const struct tern_boot_info *boot_info;
 static struct vfs vfs;
-static struct resources resources;
+static uint64_t slot_bitmap[(1 << 12) / 64];    /* vfs's CNode has 4096 slots */
+static struct slot_allocator slots;
+static struct untyped_pool untyped;
+static struct memory memory;
+/* File data, nodes and OFDs: pages mapped from here up, 1 GiB-aligned and
+ * far from the image, stack, IPC buffer, boot info and boot archive. */
+#define PAGES_BASE  0x4000000000ULL
+#define PAGES_LIMIT 0x5000000000ULL
+static struct page_pool pages;
 static uint64_t reply_slot;
 static uint64_t descriptor_slot;        /* where a new descriptor is minted */
 static uint64_t receive_slots;          /* TERN_MSG_MAX_CAPS slots for stray capabilities */
@@ -57,13 +63,13 @@ struct request {
 static void *allocate_page(void *context)
 {
     (void)context;
-    return page_allocator_allocate();
+    return page_pool_allocate(&pages);
 }
 
 static void free_page(void *context, void *page)
 {
     (void)context;
-    page_allocator_free(page);
+    page_pool_free(&pages, page);
 }
 
 /* The console's diagnostics channel is marked on the wire (OSC sequences a
@@ -450,20 +456,25 @@ static tern_message_info answer(const struct request *request, uint64_t mr[TERN_
 
 static bool take_slots(void)
 {
-    uint64_t second, third;
-    return resources_retype(&resources, TERN_OBJECT_REPLY, &reply_slot) &&
-           resources_take_slot(&resources, &descriptor_slot) &&
-           resources_take_slot(&resources, &receive_slots) &&
-           resources_take_slot(&resources, &second) && second == receive_slots + 1 &&
-           resources_take_slot(&resources, &third) && third == receive_slots + 2;
+    reply_slot = memory_new_object(&memory, TERN_OBJECT_REPLY, 0);
+    descriptor_slot = slot_allocate(&slots);
+    receive_slots = slot_allocate(&slots);
+    bool consecutive = true;
+    for (uint64_t i = 1; i < TERN_MSG_MAX_CAPS; i++)
+        consecutive &= slot_allocate(&slots) == receive_slots + i;
+    return reply_slot && descriptor_slot && receive_slots && consecutive;
 }
 
 int root_main(const struct tern_boot_info *info)
 {
     boot_info = info;
-    resources_init(&resources, boot_info);
-    page_allocator_init(&resources);
-    if (!take_slots() || !console_input_init(&resources, boot_info->timer_frequency)) {
+    if (info->empty_last - info->empty_first > sizeof(slot_bitmap) * 8) {
+        tern_printf("vfs: more free slots than the slot bitmap holds\n");
+        return 1;
+    }
+    memory_init(&memory, &slots, &untyped, info, slot_bitmap);
+    page_pool_init(&pages, &memory, PAGES_BASE, PAGES_LIMIT);
+    if (!take_slots() || !console_input_init(&memory, boot_info->timer_frequency)) {
         tern_printf("vfs: no slots or memory for reply objects\n");
         return 1;
     }

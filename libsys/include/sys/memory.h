@@ -92,6 +92,30 @@ enum tern_error memory_map_frame(struct memory *memory, uint64_t vspace, uint64_
                                  uint64_t address, uint64_t rights,
                                  memory_table_made table_made, void *context);
 
+/* The same for a 2 MiB frame (at a 2 MiB boundary): only a page
+ * directory may be missing. */
+enum tern_error memory_map_large_frame(struct memory *memory, uint64_t vspace, uint64_t frame,
+                                       uint64_t address, uint64_t rights);
+
+/* A pool of pages for a server's data (vfs's files, the pipe rings):
+ * mapped read-write into the program's own address space from base up to
+ * limit, 2 MiB frames while the untypeds allow (one slot and one mapping
+ * for 512 pages), else 4 KiB ones. Freed pages go on a free list and are
+ * handed out again before anything new is mapped; they never go back to
+ * the untyped. Contents of a page handed out are undefined. */
+struct page_pool_free_page;
+struct page_pool {
+    struct memory *memory;
+    uint64_t mapped_end, limit;     /* mapped up to mapped_end, never past limit */
+    uint64_t fresh, fresh_end;      /* mapped, never handed out */
+    struct page_pool_free_page *free_list;
+};
+void page_pool_init(struct page_pool *pool, struct memory *memory, uint64_t base,
+                    uint64_t limit);
+/* A page-aligned 4 KiB page, or NULL when memory or the range is used up. */
+void *page_pool_allocate(struct page_pool *pool);
+void page_pool_free(struct page_pool *pool, void *page);
+
 /* The program's own heap, in pages mapped into its address space from
  * HEAP_BASE upwards, with small blocks carved out of them by size class.
  * memory_heap_init once, then heap_allocate / heap_free. Blocks are
