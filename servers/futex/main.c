@@ -24,6 +24,7 @@
 #include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
+#include "sys/memory.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/futex.h"
@@ -32,10 +33,6 @@
 
 /* Waiters the server holds at once; one more reply object receives. */
 #define WAITER_CAPACITY 256
-
-/* A Reply object's size in the kernel (docs/abi.md: 128 bytes). */
-#define REPLY_OBJECT_SIZE_BITS 7
-#define RETYPE_MAX_COUNT 256
 
 /* The notification's word when the timer fires. Bit 63 marks the bound
  * notification (protocol/common.h): no client badge, a pid, has it. */
@@ -51,6 +48,10 @@ static struct futex_table table;
 /* Reply objects bound to no waiter: one of them receives. */
 static uint64_t free_replies[WAITER_CAPACITY + 1];
 static unsigned free_reply_count;
+static uint64_t slot_bitmap[(1 << 12) / 64];   /* the server's CNode has 4096 slots */
+static struct slot_allocator slots;
+static struct untyped_pool untyped;
+static struct memory memory;
 
 /* The deadline the notification's timer holds (0: none). */
 static uint64_t programmed_deadline;
@@ -75,41 +76,20 @@ static __attribute__((noreturn)) void stop(const char *why)
         tern_tcb_suspend(TERN_SLOT_TCB);
 }
 
-/* Retypes up to wanted reply objects from the boot untypeds into the free
- * slots, onto the free list; returns how many there are. */
+/* Makes up to wanted reply objects, onto the free list; returns how many
+ * there are. */
 static unsigned make_reply_objects(const struct tern_boot_info *boot_info, unsigned wanted)
 {
-    uint64_t first_slot = boot_info->empty_first;
-    uint64_t slots = boot_info->empty_last > first_slot ? boot_info->empty_last - first_slot : 0;
-    if (wanted > slots)
-        wanted = (unsigned)slots;
-    uint64_t untyped_count = boot_info->untyped_count;
-    if (untyped_count > TERN_BOOT_INFO_MAX_UNTYPED)
-        untyped_count = TERN_BOOT_INFO_MAX_UNTYPED;
-    unsigned made = 0;
-    for (uint64_t i = 0; i < untyped_count && made < wanted; i++) {
-        const struct tern_untyped_description *untyped = &boot_info->untyped[i];
-        if (untyped->is_device || untyped->size_bits < REPLY_OBJECT_SIZE_BITS)
-            continue;
-        unsigned room_bits = untyped->size_bits - REPLY_OBJECT_SIZE_BITS;
-        uint64_t room = room_bits >= 32 ? UINT64_MAX : 1ULL << room_bits;
-        while (made < wanted && room > 0) {
-            uint64_t count = wanted - made;
-            if (count > room)
-                count = room;
-            if (count > RETYPE_MAX_COUNT)
-                count = RETYPE_MAX_COUNT;
-            uint64_t slot = first_slot + made;
-            if (tern_untyped_retype(boot_info->untyped_first + i, TERN_OBJECT_REPLY, 0,
-                                    TERN_SLOT_CNODE, slot, 64, count) != TERN_OK)
-                break;
-            for (uint64_t k = 0; k < count; k++)
-                free_replies[free_reply_count++] = slot + k;
-            made += (unsigned)count;
-            room -= count;
-        }
+    if (boot_info->empty_last - boot_info->empty_first > sizeof slot_bitmap * 8)
+        return 0;   /* more free slots than the bitmap holds */
+    memory_init(&memory, &slots, &untyped, boot_info, slot_bitmap);
+    while (free_reply_count < wanted) {
+        uint64_t reply = memory_new_object(&memory, TERN_OBJECT_REPLY, 0);
+        if (!reply)
+            break;
+        free_replies[free_reply_count++] = reply;
     }
-    return made;
+    return free_reply_count;
 }
 
 static uint64_t take_reply(void)
