@@ -59,7 +59,7 @@ static int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length)
 {
     uint64_t mr[4] = {length, 0, 0, 0};
     file_small_pack(mr, tern_ipc_buffer()->message, (const void *)(uintptr_t)buffer, length);
-    return linux_call(slot, FILE_WRITE_SMALL, FILE_SMALL_REGISTERS(length), 0, 0, mr);
+    return linux_write_call(slot, FILE_WRITE_SMALL, FILE_SMALL_REGISTERS(length), 0, 0, mr);
 }
 
 /* A buffer outside the user range (NULL...) goes through a window: the
@@ -86,7 +86,8 @@ int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint
         length = LINUX_MAX_RW_COUNT;
     linux_set_window(0, buffer, length, reads ? TERN_WINDOW_WRITE : TERN_WINDOW_READ);
     uint64_t mr[4] = {length, offset, 0, 0};
-    return linux_call(slot, label, positioned ? 2 : 1, 0, 1, mr);
+    return reads ? linux_call(slot, label, positioned ? 2 : 1, 0, 1, mr)
+                 : linux_write_call(slot, label, positioned ? 2 : 1, 0, 1, mr);
 }
 
 static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t length,

@@ -5,26 +5,39 @@
 #include "ipc.h"
 #include "personality.h"
 #include "sys/linux_abi.h"
-#include "sys/protocol/file.h"
 #include "sys/protocol/pipe.h"
 #include "sys/syscall.h"
 #include "tern/errors.h"
 
-int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
-                   unsigned windows, uint64_t mr[4])
+static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
+                    unsigned windows, uint64_t mr[4], tern_message_info *reply)
 {
     tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
-    tern_message_info reply = tern_call(endpoint, info, mr);
-    uint64_t error = tern_message_label(reply);
-    /* Only a reply of two or more registers has a register 1 to read. */
-    linux_thread_state()->reply_asked_sigpipe =
-        error == 0 && tern_message_length(reply) >= 2 && label != FILE_READ_SMALL
-        && (mr[1] & PIPE_REPLY_SIGPIPE);
+    *reply = tern_call(endpoint, info, mr);
+    uint64_t error = tern_message_label(*reply);
     if (error == TERN_FAILED_LOOKUP || error == TERN_INVALID_CAPABILITY)
         return -LINUX_EBADF;
     if (error != 0)
         return -LINUX_EIO;
     return (int64_t)mr[0];
+}
+
+int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
+                   unsigned windows, uint64_t mr[4])
+{
+    tern_message_info reply;
+    return call(endpoint, label, length, caps, windows, mr, &reply);
+}
+
+int64_t linux_write_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
+                         unsigned windows, uint64_t mr[4])
+{
+    tern_message_info reply;
+    int64_t result = call(endpoint, label, length, caps, windows, mr, &reply);
+    /* Only a reply of two or more registers has a register 1 to read. */
+    linux_thread_state()->reply_asked_sigpipe =
+        result >= 0 && tern_message_length(reply) >= 2 && (mr[1] & PIPE_REPLY_SIGPIPE);
+    return result;
 }
 
 int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64_t argument0,

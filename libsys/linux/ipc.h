@@ -20,6 +20,12 @@
 int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
                    unsigned windows, uint64_t mr[4]);
 
+/* linux_call for a write: also records in the thread's state whether the
+ * reply marked SIGPIPE (PIPE_REPLY_SIGPIPE, pipe.h), for a write that put
+ * bytes in before the last reader went. */
+int64_t linux_write_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
+                         unsigned windows, uint64_t mr[4]);
+
 /* linux_call with up to four registers, no capabilities, no windows. */
 int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64_t argument0,
                       uint64_t argument1, uint64_t argument2, uint64_t argument3);

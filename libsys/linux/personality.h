@@ -27,8 +27,9 @@ struct linux_thread_state {
     uint64_t altstack_enabled;
     uint64_t robust_list_head;      /* set_robust_list: recorded only */
     char name[16];                  /* prctl(PR_SET_NAME) */
-    /* The last server reply marked PIPE_REPLY_SIGPIPE (ipc.c): a write
-     * that put bytes in before the last reader went still raises SIGPIPE. */
+    /* The last write's reply marked PIPE_REPLY_SIGPIPE (linux_write_call):
+     * a write that put bytes in before the last reader went still raises
+     * SIGPIPE. */
     uint64_t reply_asked_sigpipe;
 };
 
