@@ -39,7 +39,7 @@ struct test_case {
 
 extern const struct test_case untyped_tests[], cnode_tests[], tcb_tests[], ipc_tests[],
     notification_tests[], vspace_tests[], fault_tests[], membarrier_tests[], window_tests[],
-    irq_tests[], fuzz_tests[];
+    irq_tests[], interrupt_tests[], fuzz_tests[];
 
 /* ---- Failing and skipping (root thread only) ---- */
 

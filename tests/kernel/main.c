@@ -19,6 +19,7 @@ static const struct {
     { "membarrier", membarrier_tests },
     { "windows", window_tests },
     { "irq", irq_tests },
+    { "interrupt", interrupt_tests },
     { "fuzz", fuzz_tests },
 };
 

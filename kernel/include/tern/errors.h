@@ -18,6 +18,7 @@ enum tern_error {
     TERN_FAULT,                 /* an address range is unmapped or lacks rights */
     TERN_CALLER_GONE,           /* the reply's caller no longer waits */
     TERN_PERMISSION,            /* not registered (membarrier) */
+    TERN_INTERRUPTED,           /* TCB_Interrupt ended the blocked Call or Wait */
     TERN_ERROR_COUNT
 };
 

@@ -32,6 +32,10 @@ enum tern_object_type {
 /* Frame mapping attributes (Frame_Map's attributes argument). */
 #define TERN_MAP_UNCACHED       1   /* device memory */
 
+/* TCB_WriteRegisters' first argument: flags. */
+#define TERN_WRITE_REGISTERS_RESUME     1   /* resume the thread after the write */
+#define TERN_WRITE_REGISTERS_IN_UPCALL  2   /* the thread is in its upcall afterwards */
+
 enum tern_invocation {
     /* Untyped */
     TERN_UNTYPED_RETYPE = 1,        /* type, size_bits, dest_index, dest_depth, count; cap0 = dest CNode */
@@ -47,13 +51,14 @@ enum tern_invocation {
     TERN_TCB_SET_PRIORITY,          /* priority (0..255) */
     TERN_TCB_SET_AFFINITY,          /* cpu */
     TERN_TCB_READ_REGISTERS,        /* -> pc, sp, spsr, x0..x30, tpidr_el0 */
-    TERN_TCB_WRITE_REGISTERS,       /* resume, count, pc, sp, x0... */
+    TERN_TCB_WRITE_REGISTERS,       /* flags (TERN_WRITE_REGISTERS_*), count, pc, sp, x0... */
     TERN_TCB_RESUME,
     TERN_TCB_SUSPEND,
     TERN_TCB_BIND_NOTIFICATION,     /* cap0 = notification */
     TERN_TCB_UNBIND_NOTIFICATION,
     TERN_TCB_SET_TLS,               /* tpidr_el0 */
     TERN_TCB_SET_FAULT_HANDLER,     /* cap0 = endpoint (badged) or none */
+    TERN_TCB_INTERRUPT,             /* no args: see TCB_Interrupt in docs/abi.md */
     /* Frames and page tables */
     TERN_FRAME_MAP,                 /* vaddr, rights, attributes; cap0 = VSpace */
     TERN_FRAME_UNMAP,
@@ -67,6 +72,7 @@ enum tern_invocation {
     /* Reply (while it holds a caller) */
     TERN_REPLY_READ_WINDOW,         /* window, offset, length, dest_vaddr */
     TERN_REPLY_WRITE_WINDOW,        /* window, offset, length, src_vaddr */
+    TERN_REPLY_SET_INTERRUPTED_RESULT,  /* value: MR0 of the caller's Call if an interrupt ends it */
     /* IRQs */
     TERN_IRQ_CONTROL_GET,           /* irq, dest_index, dest_depth; cap0 = dest CNode */
     TERN_IRQ_HANDLER_ACK,

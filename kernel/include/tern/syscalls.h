@@ -14,6 +14,15 @@
 
 #define TERN_SVC_LINUX          0       /* svc #0: a Linux system call */
 
+/* Entry points relative to the VSpace's upcall entry (VSpace_SetUpcall;
+ * docs/abi.md, "The Linux upcall" and "Interrupts"). The kernel enters
+ * upcall_entry itself for svc #0 and upcall_entry + 8 for an interrupt;
+ * + 4 is the personality's own (procmgr sends a thread there with
+ * TCB_WriteRegisters after the personality faulted). */
+#define TERN_UPCALL_SYSCALL_OFFSET      0
+#define TERN_UPCALL_FAULT_RETURN_OFFSET 4
+#define TERN_UPCALL_INTERRUPT_OFFSET    8
+
 enum tern_syscall {
     TERN_SYS_CALL = 1,          /* send, then wait for the reply */
     TERN_SYS_SEND,              /* blocking send */

@@ -6,6 +6,14 @@
  * CSpaces, the other thread on this core at a priority that would run it
  * anyway, and nothing else to deliver. Anything else takes the general
  * path, which gives the same result more slowly.
+ *
+ * Interrupts (kernel/interrupt.h): a marked caller, or a server with
+ * interrupts deferred to it, takes the general path; Call records the
+ * server's claim on the reply and ReplyRecv ends it. Neither path diverts
+ * a thread to its interrupt entry: each returns to a thread that made a
+ * native Call or Recv, which a Linux program's own code never does (its
+ * system calls are svc #0; its upcall makes the native calls, and a
+ * thread in its upcall is never diverted).
  */
 #include "arch/cpu.h"
 #include "arch/fpu.h"
@@ -75,7 +83,7 @@ static inline void switch_thread(struct tcb *current, struct tcb *next)
 bool fastpath_call(struct tcb *caller)
 {
     tern_message_info info = caller->context.x[1];
-    if (unlikely(!short_message(info)))
+    if (unlikely(!short_message(info) || caller->interrupt_pending))
         return false;
     const struct cap *cap = quick_lookup(caller, caller->context.x[0]);
     if (unlikely(!cap || cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_WRITE)))
@@ -85,7 +93,8 @@ bool fastpath_call(struct tcb *caller)
         return false;
     struct tcb *server = endpoint->queue.head;
     struct reply *reply = server->reply;
-    if (unlikely(!reply || reply->caller || !may_switch_to(server, caller) ||
+    if (unlikely(!reply || reply->caller || reply->server != server ||
+                 !may_switch_to(server, caller) ||
                  !tcb_vspace(server) || (tern_message_windows(info) && !tcb_ipc_buffer(caller))))
         return false;
 
@@ -106,6 +115,8 @@ bool fastpath_call(struct tcb *caller)
         reply->window_count = windows > TERN_MSG_MAX_WINDOWS ? TERN_MSG_MAX_WINDOWS : windows;
     }
     reply->caller = caller;
+    reply->interrupted_result = 0;
+    reply->claim_generation = server->receive_generation;   /* the server claims it */
     caller->reply = reply;
     caller->sending_can_grant_reply = (cap->rights & TERN_RIGHT_GRANT_REPLY) != 0;
     caller->state = THREAD_BLOCKED_REPLY;
@@ -127,6 +138,7 @@ bool fastpath_reply_receive(struct tcb *server)
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     struct tcb *caller = reply->caller;
     if (unlikely(!caller || caller->fault_pending || endpoint->state == ENDPOINT_SENDING ||
+                 server->interrupt_deferred ||
                  (server->bound_notification && server->bound_notification->word) ||
                  !may_switch_to(caller, server)))
         return false;
@@ -137,6 +149,7 @@ bool fastpath_reply_receive(struct tcb *server)
     caller->reply = 0;
     caller->state = THREAD_RUNNABLE;
     copy_message(server, caller, 0);
+    server->receive_generation++;   /* the receive ends the server's claims */
     server->reply = reply;
     server->state = THREAD_BLOCKED_RECEIVE;
     server->blocked_on = endpoint;

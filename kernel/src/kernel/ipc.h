@@ -35,8 +35,9 @@ void endpoint_receive(struct endpoint *endpoint, struct tcb *receiver, struct re
                       bool blocking);
 /* Answer the caller bound to reply, if any (reply.c). */
 void reply_send(struct reply *reply, struct tcb *replier);
-/* Bind a caller that did a Call (or faulted) to a reply object. */
-void reply_bind(struct reply *reply, struct tcb *caller);
+/* Bind a caller that did a Call (or faulted) to a reply object that the
+ * receiving server named (the server claims it). */
+void reply_bind(struct reply *reply, struct tcb *caller, struct tcb *server);
 /* Remove a thread from whatever IPC queue or reply it waits in. */
 void ipc_cancel(struct tcb *thread);
 

@@ -6,6 +6,7 @@
 #include "arch/cpu.h"
 #include "arch/fpu.h"
 #include "kernel/fastpath.h"
+#include "kernel/interrupt.h"
 #include "kernel/ipc.h"
 #include "kernel/membarrier.h"
 #include "kernel/power.h"
@@ -218,6 +219,7 @@ static void native_syscall(struct tcb *thread, unsigned number)
         return;
     case TERN_SYS_RECV:
     case TERN_SYS_NB_RECV:
+        interrupt_end_claims(thread);
         do_receive(thread, c->x[0], c->x[6], number == TERN_SYS_RECV);
         return;
     case TERN_SYS_WAIT:
@@ -234,6 +236,7 @@ static void native_syscall(struct tcb *thread, unsigned number)
         return;
     case TERN_SYS_REPLY_RECV:
         do_reply(thread, c->x[6]);
+        interrupt_end_claims(thread);
         do_receive(thread, c->x[0], c->x[6], true);
         return;
     case TERN_SYS_YIELD:
@@ -249,6 +252,9 @@ static void native_syscall(struct tcb *thread, unsigned number)
         c->spsr = buffer->upcall_return_pstate & 0xf0000000;   /* flags only: stay in EL0 */
         if (buffer->upcall_stack)
             c->sp = buffer->upcall_saved_sp;
+        /* Back in the program: a pending interrupt diverts it at once
+         * (kernel_exit), with this state and x0 as the entry left it. */
+        thread->in_upcall = 0;
         return;
     }
     case TERN_SYS_MEMBARRIER:
@@ -279,13 +285,7 @@ static void linux_syscall(struct tcb *thread)
     struct vspace *vspace = tcb_vspace(thread);
     struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
     if (vspace && vspace->upcall_entry && buffer) {
-        buffer->upcall_return_address = thread->context.pc;
-        buffer->upcall_return_pstate = thread->context.spsr;
-        thread->context.pc = vspace->upcall_entry;
-        if (buffer->upcall_stack) {
-            buffer->upcall_saved_sp = thread->context.sp;
-            thread->context.sp = buffer->upcall_stack;
-        }
+        upcall_enter(thread, buffer, vspace->upcall_entry + TERN_UPCALL_SYSCALL_OFFSET);
         return;
     }
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
@@ -334,5 +334,9 @@ void handle_user_sync(void)
         raise_fault(thread, TERN_FAULT_USER_EXCEPTION, esr, read_sysreg(far_el1), 0, 0);
         break;
     }
+    /* Marked before it blocked: a Call or Wait it just blocked in ends
+     * at once, as it would had the interrupt come a moment later. */
+    if (thread->interrupt_pending)
+        interrupt_blocked_thread(thread);
     kernel_exit();
 }

@@ -34,7 +34,7 @@ static void complete_send(struct tcb *sender, struct tcb *receiver, bool is_call
         struct reply *reply = receiver->reply;
         receiver->reply = 0;
         if (reply)
-            reply_bind(reply, sender);
+            reply_bind(reply, sender, receiver);
         else
             thread_block(sender, THREAD_INACTIVE);  /* nobody can answer it */
     } else {
@@ -72,7 +72,7 @@ void endpoint_receive(struct endpoint *endpoint, struct tcb *receiver, struct re
         ipc_transfer(sender, receiver, sender->sending_badge, sender->sending_can_grant, endpoint);
         if (sender->sending_is_call) {
             if (reply)
-                reply_bind(reply, sender);
+                reply_bind(reply, sender, receiver);
             else
                 thread_block(sender, THREAD_INACTIVE);
         } else {

@@ -3,11 +3,12 @@
  * that meets it is bound to it until the Reply. While bound, the server may
  * copy through the message windows the caller named in its Call.
  */
+#include "kernel/interrupt.h"
 #include "kernel/ipc.h"
 #include "kernel/scheduler.h"
 #include "tern/message.h"
 
-void reply_bind(struct reply *reply, struct tcb *caller)
+void reply_bind(struct reply *reply, struct tcb *caller, struct tcb *server)
 {
     if (reply->caller) {
         /* The server reused a reply object that still held a caller: that
@@ -17,6 +18,7 @@ void reply_bind(struct reply *reply, struct tcb *caller)
     }
     reply->caller = caller;
     reply->window_count = 0;
+    reply->interrupted_result = 0;
     if (!caller->fault_pending) {
         struct tern_ipc_buffer *buffer = tcb_ipc_buffer(caller);
         unsigned windows = tern_message_windows(caller->context.x[1]);
@@ -28,6 +30,7 @@ void reply_bind(struct reply *reply, struct tcb *caller)
     }
     caller->reply = reply;
     thread_block(caller, THREAD_BLOCKED_REPLY);
+    reply_claim(reply, server);
 }
 
 /* A fault handler's answer: label 0 resumes the thread, with registers
@@ -78,6 +81,7 @@ void reply_send(struct reply *reply, struct tcb *replier)
 
 void reply_destroy(struct reply *reply)
 {
+    reply_forget_server(reply);
     if (reply->caller) {
         reply->caller->reply = 0;
         thread_block(reply->caller, THREAD_INACTIVE);
@@ -85,11 +89,28 @@ void reply_destroy(struct reply *reply)
     }
 }
 
+/* Reply_SetInterruptedResult: value. A server that keeps a caller waiting
+ * after doing part of its work (a write that put some bytes in) says what
+ * the caller's Call returns if an interrupt ends it: MR0 = value, with
+ * label TERN_INTERRUPTED. It claims the reply, as the window calls do. */
+static enum tern_error set_interrupted_result(struct invocation *inv, struct reply *reply)
+{
+    if (inv->length < 1)
+        return TERN_TRUNCATED_MESSAGE;
+    if (!reply->caller)
+        return TERN_CALLER_GONE;
+    reply_claim(reply, inv->caller);
+    reply->interrupted_result = inv->args[0];
+    return TERN_OK;
+}
+
 /* Reply_ReadWindow / Reply_WriteWindow: window, offset, length, and the
  * server's own buffer address. */
 enum tern_error reply_decode(struct invocation *inv)
 {
     struct reply *reply = (struct reply *)inv->slot->cap.object;
+    if (inv->label == TERN_REPLY_SET_INTERRUPTED_RESULT)
+        return set_interrupted_result(inv, reply);
     bool reading = inv->label == TERN_REPLY_READ_WINDOW;
     if (!reading && inv->label != TERN_REPLY_WRITE_WINDOW)
         return TERN_ILLEGAL_OPERATION;
@@ -97,6 +118,9 @@ enum tern_error reply_decode(struct invocation *inv)
         return TERN_TRUNCATED_MESSAGE;
     if (!reply->caller)
         return TERN_CALLER_GONE;
+    /* Even a copy that fails below claims the reply: a server probes a
+     * window before it commits to answering a deferred caller. */
+    reply_claim(reply, inv->caller);
     uint64_t window_index = inv->args[0], offset = inv->args[1], length = inv->args[2];
     uint64_t server_address = inv->args[3];
     if (window_index >= reply->window_count)

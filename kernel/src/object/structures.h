@@ -99,6 +99,17 @@ struct reply {
     uint32_t window_count;
     struct tcb *caller;     /* the thread waiting for this reply, or 0 */
     struct tern_message_window windows[TERN_MSG_MAX_WINDOWS];
+    /* What the caller's Call returns in MR0 if an interrupt ends it (0:
+     * nothing, length 0); Reply_SetInterruptedResult sets it. */
+    uint64_t interrupted_result;
+    /* The last server to claim it (kernel/interrupt.h): claimed while
+     * server->receive_generation still equals claim_generation. A reply
+     * with a server is in that server's claimed_replies list, so that
+     * destroying either one clears the link. */
+    struct tcb *server;
+    uint64_t claim_generation;
+    struct reply *claim_next;
+    struct reply *claim_previous;
 };
 #define REPLY_SIZE_BITS 7
 

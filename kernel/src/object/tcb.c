@@ -1,5 +1,6 @@
 /* Thread control blocks: configuration, registers, and life cycle. */
 #include "arch/mmu.h"
+#include "kernel/interrupt.h"
 #include "kernel/ipc.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
@@ -115,13 +116,18 @@ static enum tern_error decode_read_registers(struct invocation *inv, struct tcb 
     return TERN_OK;
 }
 
-/* TCB_WriteRegisters: resume?, count, then registers as above. Only the
- * condition flags of SPSR may be chosen: the thread stays in EL0. */
+/* TCB_WriteRegisters: flags, count, then registers as above. Only the
+ * condition flags of SPSR may be chosen: the thread stays in EL0. The
+ * thread runs the program's own code afterwards unless the flags say it
+ * is in its upcall (procmgr restarting a personality that faulted). */
 static enum tern_error decode_write_registers(struct invocation *inv, struct tcb *tcb)
 {
     if (inv->length < 2)
         return TERN_TRUNCATED_MESSAGE;
-    uint64_t resume = inv->args[0], count = inv->args[1];
+    uint64_t flags = inv->args[0], count = inv->args[1];
+    bool resume = flags & TERN_WRITE_REGISTERS_RESUME;
+    if (flags & ~(uint64_t)(TERN_WRITE_REGISTERS_RESUME | TERN_WRITE_REGISTERS_IN_UPCALL))
+        return TERN_INVALID_ARGUMENT;
     if (count > REGISTER_COUNT)
         return TERN_RANGE_ERROR;
     if (inv->length < 2 + count)
@@ -133,6 +139,7 @@ static enum tern_error decode_write_registers(struct invocation *inv, struct tcb
     for (unsigned i = 0; i < count; i++)
         *register_at(tcb, i) = inv->args[2 + i];
     tcb->context.spsr = (tcb->context.spsr & 0xf0000000) | SPSR_EL0T;
+    tcb->in_upcall = (flags & TERN_WRITE_REGISTERS_IN_UPCALL) != 0;
     if (tcb->on_cpu && (unsigned)(tcb->on_cpu - 1) == this_cpu_index())
         write_sysreg(tpidr_el0, tcb->context.tpidr_el0);
     if (resume && tcb->state == THREAD_INACTIVE)
@@ -216,6 +223,9 @@ enum tern_error tcb_decode(struct invocation *inv)
         if (tcb == inv->caller)
             write_sysreg(tpidr_el0, arg0);
         return TERN_OK;
+    case TERN_TCB_INTERRUPT:
+        interrupt_thread(tcb);
+        return TERN_OK;
     case TERN_TCB_SET_FAULT_HANDLER: {
         struct cte *handler = inv->extra_cap_count ? inv->extra_caps[0] : 0;
         if (handler && (handler->cap.type != CAP_ENDPOINT ||
@@ -233,6 +243,11 @@ void tcb_destroy(struct tcb *tcb)
 {
     suspend(tcb);
     unbind_notification(tcb);
+    /* As a server it will answer nobody: interrupts deferred to it take
+     * effect, and its replies forget it. */
+    tcb->interrupt_pending = 0;
+    interrupt_end_claims(tcb);
+    server_forget_replies(tcb);
     /* Still current on some core: that core switches away at its next
      * kernel exit (thread_block sent it an IPI). */
     set_tcb_slot(&tcb->cspace_root, 0);

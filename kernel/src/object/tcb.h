@@ -51,10 +51,18 @@ struct tcb {
     uint8_t on_cpu;                 /* 1 + the core it is current on, 0 if none */
     uint8_t queued;                 /* on a run queue */
     uint8_t restart_after_fault;    /* reply says resume */
+    /* Interrupts (kernel/interrupt.h). */
+    uint8_t interrupt_pending;      /* TCB_Interrupt marked it, not yet acted on */
+    uint8_t in_upcall;              /* runs its Linux upcall or interrupt entry */
+    uint8_t interrupt_deferred;     /* as a server: a caller of a claimed reply was marked */
     uint32_t fault_pending;         /* enum tern_fault being sent, 0 if none */
     uint64_t fault_info[4];         /* the fault's details, see tern_fault */
     struct notification *bound_notification;
     uint64_t ipc_buffer_address;    /* user address of the IPC buffer */
+    /* As a server: counts its receives (each ends its claims on reply
+     * objects), and lists the replies it claimed last. */
+    uint64_t receive_generation;
+    struct reply *claimed_replies;
     /* Capabilities the thread holds, as slots in the derivation tree so a
      * Revoke of the originals reaches them. */
     struct cte cspace_root;
