@@ -54,6 +54,7 @@ const char *tern_error_name(uint64_t error)
         [TERN_FAULT] = "TERN_FAULT",
         [TERN_CALLER_GONE] = "TERN_CALLER_GONE",
         [TERN_PERMISSION] = "TERN_PERMISSION",
+        [TERN_INTERRUPTED] = "TERN_INTERRUPTED",
     };
     _Static_assert(ARRAY_LENGTH(names) == TERN_ERROR_COUNT, "a name for every error");
     return error < ARRAY_LENGTH(names) ? names[error] : "?";
@@ -168,13 +169,13 @@ enum tern_error tern_tcb_read_registers(uint64_t tcb, struct tern_user_registers
     return error;
 }
 
-enum tern_error tern_tcb_write_registers(uint64_t tcb, bool resume, unsigned count,
+enum tern_error tern_tcb_write_registers(uint64_t tcb, uint64_t flags, unsigned count,
                                          const uint64_t *values)
 {
     uint64_t args[2 + TERN_USER_REGISTER_COUNT];
     if (count > TERN_USER_REGISTER_COUNT)
         count = TERN_USER_REGISTER_COUNT;
-    args[0] = resume;
+    args[0] = flags;
     args[1] = count;
     for (unsigned i = 0; i < count; i++)
         args[2 + i] = values[i];
@@ -189,6 +190,11 @@ enum tern_error tern_tcb_resume(uint64_t tcb)
 enum tern_error tern_tcb_suspend(uint64_t tcb)
 {
     return invoke_with(tcb, TERN_TCB_SUSPEND, 0, 0, 0, 0);
+}
+
+enum tern_error tern_tcb_interrupt(uint64_t tcb)
+{
+    return invoke_with(tcb, TERN_TCB_INTERRUPT, 0, 0, 0, 0);
 }
 
 enum tern_error tern_tcb_bind_notification(uint64_t tcb, uint64_t notification)
@@ -301,6 +307,11 @@ enum tern_error tern_reply_write_window(uint64_t reply, uint64_t window, uint64_
 {
     const uint64_t args[] = { window, offset, length, src_address };
     return invoke_copy(reply, TERN_REPLY_WRITE_WINDOW, args, 4, copied);
+}
+
+enum tern_error tern_reply_set_interrupted_result(uint64_t reply, uint64_t value)
+{
+    return invoke_with(reply, TERN_REPLY_SET_INTERRUPTED_RESULT, &value, 1, 0, 0);
 }
 
 /* ---- IRQs ---- */

@@ -201,7 +201,7 @@ bool native_program_start(struct native_program *program, struct memory *memory,
     uint64_t registers[] = { program->entry, NATIVE_STACK_TOP, 0, NATIVE_BOOT_INFO };
     enum tern_error error = tern_tcb_set_priority(program->tcb, priority);
     if (error == TERN_OK)
-        error = tern_tcb_write_registers(program->tcb, true, 4, registers);
+        error = tern_tcb_write_registers(program->tcb, TERN_WRITE_REGISTERS_RESUME, 4, registers);
     if (error != TERN_OK)
         tern_printf("init: cannot start %s: %s\n", program->name, tern_error_name(error));
     return error == TERN_OK;

@@ -141,7 +141,8 @@ static void handle_fork(struct request *request)
     if (!child)
         return result(request, -LINUX_EAGAIN);
     child->space = space_fork(parent->space);
-    struct thread *thread = child->space ? thread_new(child, child->pid, caller->area) : 0;
+    struct thread *thread = child->space ? thread_new(child, child->pid, caller->area,
+                                                      signal_blocked_mask(caller)) : 0;
     uint64_t registers[TERN_USER_REGISTER_COUNT];
     frame_registers(request, request->mr[1], 0, registers);
     if (!thread || files_copy_all(parent, child) < 0
@@ -162,7 +163,7 @@ static void handle_clone(struct request *request)
     if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         return result(request, -LINUX_EINVAL);
-    struct thread *thread = thread_new(request->process, 0, -1);
+    struct thread *thread = thread_new(request->process, 0, -1, signal_blocked_mask(caller));
     if (!thread)
         return result(request, -LINUX_EAGAIN);
     uint64_t registers[TERN_USER_REGISTER_COUNT];
@@ -201,10 +202,14 @@ static char *read_block(struct request *request, uint64_t length)
     return block;
 }
 
-/* Replace the process's program with the file's (cap slot file). */
+/* Replace the process's program with the file's (cap slot file); caller
+ * (0 for a spawn) is the thread that asked: its blocked mask and pending
+ * signals pass to the new main thread. */
 static int exec_program(struct process *process, uint64_t file, const char *block,
-                        uint64_t block_length, unsigned argc, unsigned envc)
+                        uint64_t block_length, unsigned argc, unsigned envc,
+                        struct thread *caller)
 {
+    static struct thread signals_kept;
     struct space *space;
     uint64_t entry, stack_pointer;
     int status = loader_load(process, file, block, block_length, argc, envc, &space, &entry,
@@ -215,6 +220,9 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
      * starts with descriptors 0-2 (files_open_console). */
     uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
     uint64_t umask = LINUX_DEFAULT_UMASK;
+    uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
+    if (caller)
+        signal_keep(&signals_kept, caller);
     if (process->space) {
         files_close_on_exec(process, survivors, &umask);
         for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
@@ -223,14 +231,15 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         space_destroy(process->space);
     }
     process->space = space;
-    for (unsigned signal = 1; signal <= LINUX_NSIG; signal++)
-        if (process->signal_disposition[signal] == 2)
-            process->signal_disposition[signal] = 0;    /* handlers reset; ignored stays */
+    signal_reset_handlers(process);
     uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
-    struct thread *thread = thread_new(process, process->pid, 0);
+    struct thread *thread = thread_new(process, process->pid, 0, blocked_signals);
     uint64_t registers[] = { entry, stack_pointer, 0, 0 };
-    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0
-        || thread_start(thread, registers, 4) < 0)
+    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0)
+        return -LINUX_ENOMEM;
+    if (caller)
+        signal_keep(thread, &signals_kept);
+    if (thread_start(thread, registers, 4) < 0)
         return -LINUX_ENOMEM;
     return 0;
 }
@@ -261,7 +270,7 @@ static void handle_spawn(struct request *request)
         status = tern_message_label(info) ? -LINUX_EIO : (int)mr[0];
         if (status == 0) {
             status = exec_program(process, receive_slot, block, block_length,
-                                  (unsigned)request->mr[1], (unsigned)request->mr[2]);
+                                  (unsigned)request->mr[1], (unsigned)request->mr[2], 0);
             file_call(TERN_SLOT_CNODE, receive_slot, FILE_CLOSE);
         }
     }
@@ -289,7 +298,7 @@ static void handle_execve(struct request *request)
         return result(request, -LINUX_EFAULT);
     block[block_length] = '\0';
     int status = exec_program(request->process, receive_slot, block, block_length,
-                              (unsigned)request->mr[1], (unsigned)request->mr[2]);
+                              (unsigned)request->mr[1], (unsigned)request->mr[2], caller);
     heap_free(block);
     file_call(TERN_SLOT_CNODE, receive_slot, FILE_CLOSE);
     if (status < 0)
@@ -311,8 +320,9 @@ static void handle_exit(struct request *request)
         thread_destroy(caller);
 }
 
-/* Terminate process as signal's default action would, or not at all. */
-static int deliver_signal(struct process *sender, struct process *target, uint64_t signal)
+/* kill(2)'s checks, then the signal: 0, -ESRCH or -EPERM. */
+static int deliver_signal(struct process *sender, struct process *target, struct thread *thread,
+                          uint64_t signal, int32_t code)
 {
     if (signal > LINUX_NSIG)
         return -LINUX_EINVAL;
@@ -321,17 +331,9 @@ static int deliver_signal(struct process *sender, struct process *target, uint64
     if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
         && sender->uid != target->suid && sender->euid != target->suid)
         return -LINUX_EPERM;
-    if (signal == 0)
-        return 0;
-    bool default_ignored = signal == LINUX_SIGCHLD || signal == LINUX_SIGCONT
-                        || signal == LINUX_SIGURG || signal == LINUX_SIGWINCH;
-    uint8_t disposition = target->signal_disposition[signal];
-    if (signal != LINUX_SIGKILL && signal != LINUX_SIGSTOP
-        && (disposition != 0 || default_ignored))
-        return 0;   /* ignored, or a handler: handlers are not run yet */
-    if (signal == LINUX_SIGSTOP || signal == LINUX_SIGTSTP)
-        return 0;   /* stopping is not supported yet */
-    process_exit(target, LINUX_W_EXITCODE(0, signal));
+    struct signal_info info = { .code = code, .pid = (uint32_t)sender->pid,
+                                .uid = (uint32_t)sender->uid };
+    signal_send(target, thread, (unsigned)signal, &info);
     return 0;
 }
 
@@ -343,7 +345,8 @@ static void handle_kill(struct request *request)
     if (signal > LINUX_NSIG)
         return result(request, -LINUX_EINVAL);
     if (pid > 0)
-        return result(request, pid < ID_LIMIT ? deliver_signal(sender, processes[pid], signal)
+        return result(request, pid < ID_LIMIT ? deliver_signal(sender, processes[pid], 0, signal,
+                                                               LINUX_SI_USER)
                                               : -LINUX_ESRCH);
     /* A group (0: the caller's, -1: everyone it may signal, < -1: -pid). */
     uint64_t group = pid == 0 ? sender->pgid : (uint64_t)-pid;
@@ -360,7 +363,7 @@ static void handle_kill(struct request *request)
             self = true;        /* last: the caller may die of it */
             continue;
         }
-        int status = deliver_signal(sender, target, signal);
+        int status = deliver_signal(sender, target, 0, signal, LINUX_SI_USER);
         found |= status == 0;
         if (status < 0)
             error = status;
@@ -369,7 +372,7 @@ static void handle_kill(struct request *request)
         result(request, 0);
         answer(request->reply, request->result_count, request->results);
         request->silent = true;
-        deliver_signal(sender, sender, signal);
+        deliver_signal(sender, sender, 0, signal, LINUX_SI_USER);
         return;
     }
     result(request, found ? 0 : error);
@@ -380,14 +383,15 @@ static void handle_tgkill(struct request *request)
     uint64_t tgid = request->mr[0], tid = request->mr[1], signal = request->mr[2];
     if (tid >= ID_LIMIT || !threads[tid] || (tgid && threads[tid]->process->pid != tgid))
         return result(request, signal > LINUX_NSIG ? -LINUX_EINVAL : -LINUX_ESRCH);
-    struct process *target = threads[tid]->process;
-    if (target == request->process && signal) {
+    struct thread *thread = threads[tid];
+    if (thread->process == request->process && signal) {
         /* The caller may die of it: answer first. */
         result(request, 0);
         answer(request->reply, 1, request->results);
         request->silent = true;
     }
-    int status = deliver_signal(request->process, target, signal);
+    int status = deliver_signal(request->process, thread->process, thread, signal,
+                                LINUX_SI_TKILL);
     if (!request->silent)
         result(request, status);
 }
@@ -426,7 +430,7 @@ static void handle_wait4(struct request *request)
     uint64_t options = request->mr[1];
     if (options & ~(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | 0xe0000000ULL))
         return result(request, -LINUX_EINVAL);
-    struct waiter waiter = { .options = options, .id = pid };
+    struct waiter waiter = { .options = options, .id = pid, .tid = request->mr[2] };
     if (pid < -1) {
         waiter.idtype = LINUX_P_PGID;
         waiter.id = -pid;
@@ -452,7 +456,8 @@ static void handle_waitid(struct request *request)
         return result(request, -LINUX_EINVAL);
     if (idtype == LINUX_P_PGID && id == 0)
         id = (int64_t)request->process->pgid;
-    struct waiter waiter = { .options = options, .id = id, .idtype = idtype, .is_waitid = true };
+    struct waiter waiter = { .options = options, .id = id, .idtype = idtype, .is_waitid = true,
+                             .tid = request->mr[3] };
     if (!(options & LINUX_WEXITED))
         return result(request, -LINUX_ECHILD);  /* only exits are reported yet */
     wait_for(request, &waiter);
@@ -597,11 +602,58 @@ static void handle_memory(struct request *request, uint64_t label)
 static void handle_sigaction(struct request *request)
 {
     uint64_t signal = request->mr[0], disposition = request->mr[1];
-    if (signal == 0 || signal > LINUX_NSIG || disposition > 2
+    if (signal == 0 || signal > LINUX_NSIG || disposition > SIGNAL_HANDLER
         || ((signal == LINUX_SIGKILL || signal == LINUX_SIGSTOP) && disposition))
         return result(request, -LINUX_EINVAL);
-    request->process->signal_disposition[signal] = (uint8_t)disposition;
+    signal_set_disposition(request->process, (unsigned)signal, (unsigned)disposition,
+                           request->mr[2]);
     result(request, 0);
+}
+
+static void handle_signal_take(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    struct signal_info info;
+    int signal = signal_take(caller, request->mr[1], &info);
+    if (signal < 0) {
+        request->silent = true;         /* it ended the process */
+        return;
+    }
+    uint64_t values[] = { (uint64_t)signal, (uint64_t)(int64_t)info.code,
+                          info.pid | (uint64_t)info.uid << 32, (uint64_t)(int64_t)info.status };
+    memcpy(request->results, values, sizeof values);
+    request->result_count = signal ? 4 : 1;
+}
+
+static void handle_setitimer(struct request *request)
+{
+    uint64_t values[3] = { 0 };
+    timer_get(request->process, &values[1], &values[2]);
+    timer_set(request->process, request->mr[0], request->mr[1]);
+    memcpy(request->results, values, sizeof values);
+    request->result_count = 3;
+}
+
+static void handle_getitimer(struct request *request)
+{
+    uint64_t values[3] = { 0 };
+    timer_get(request->process, &values[1], &values[2]);
+    memcpy(request->results, values, sizeof values);
+    request->result_count = 3;
+}
+
+static void handle_signal_pause(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    if (signal_pause(caller, request->mr[1], request->reply)) {
+        request->deferred = true;
+        return;
+    }
+    result(request, -LINUX_ERESTARTNOHAND);
 }
 
 /* A fault of one of the threads procmgr made: page it in, or the process
@@ -614,13 +666,16 @@ static void handle_fault(struct request *request, uint64_t tid)
         return;
     struct process *process = thread->process;
     uint64_t label = tern_message_label(request->info);
-    uint64_t signal = LINUX_SIGSEGV;
+    uint64_t signal = LINUX_SIGSEGV, address = 0;
+    int32_t code = 0;
     if (label == TERN_FAULT_VM) {
         bool write = !request->mr[2] && (request->mr[3] & ESR_WRITE_NOT_READ);
         uint64_t pc = request->mr[0];
+        address = request->mr[1];
         bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
-        if (space_handle_fault(process->space, request->mr[1], write) == 0
-            || (in_personality && tern_tcb_write_registers(thread->tcb, false, 1,
+        if (space_handle_fault(process->space, address, write) == 0
+            || (in_personality && tern_tcb_write_registers(thread->tcb,
+                   TERN_WRITE_REGISTERS_IN_UPCALL, 1,
                    &(uint64_t){ process->space->upcall_entry + LINUX_FAULT_RETURN_OFFSET })
                    == TERN_OK)) {
             /* Paged in, or a bad address in a syscall: it ends with EFAULT. */
@@ -628,10 +683,20 @@ static void handle_fault(struct request *request, uint64_t tid)
             request->result_count = 0;
             return;
         }
+        code = address_map_lookup(&process->space->map, address) ? LINUX_SEGV_ACCERR
+                                                                  : LINUX_SEGV_MAPERR;
     } else if (label == TERN_FAULT_USER_EXCEPTION) {
-        signal = ESR_CLASS(request->mr[3]) == ESR_CLASS_BRK ? LINUX_SIGTRAP : LINUX_SIGILL;
+        bool breakpoint = ESR_CLASS(request->mr[3]) == ESR_CLASS_BRK;
+        signal = breakpoint ? LINUX_SIGTRAP : LINUX_SIGILL;
+        code = breakpoint ? LINUX_TRAP_BRKPT : LINUX_ILL_ILLOPC;
+        address = request->mr[0];
     } else {
-        signal = 31;    /* SIGSYS: a syscall the personality did not take */
+        signal = LINUX_SIGSYS;      /* a syscall the personality did not take */
+    }
+    if (signal != LINUX_SIGSYS && signal_fault(thread, (unsigned)signal, code, address)) {
+        request->silent = false;    /* resume: into the handler */
+        request->result_count = 0;
+        return;
     }
     process_exit(process, LINUX_W_EXITCODE(0, signal));
 }
@@ -655,6 +720,10 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_SETSID:
     case PROC_GETSID: return handle_process_groups(request, label);
     case PROC_SIGACTION: return handle_sigaction(request);
+    case PROC_SIGNAL_TAKE: return handle_signal_take(request);
+    case PROC_SIGNAL_PAUSE: return handle_signal_pause(request);
+    case PROC_SETITIMER: return handle_setitimer(request);
+    case PROC_GETITIMER: return handle_getitimer(request);
     case PROC_MMAP:
     case PROC_MUNMAP:
     case PROC_MPROTECT:
@@ -681,6 +750,10 @@ static void serve(void)
         for (unsigned i = TERN_MSG_REGISTERS; i < tern_message_length(request.info); i++)
             request.more[i - TERN_MSG_REGISTERS] = tern_get_mr(i);
         uint64_t label = tern_message_label(request.info);
+        if ((badge & PROCMGR_TIMER_BADGE) && request.info == 0) {
+            timers_expired();       /* the bound notification: nobody to answer */
+            continue;
+        }
         if (badge & PROCMGR_FAULT_FLAG) {
             handle_fault(&request, badge & ~PROCMGR_FAULT_FLAG);
         } else {

@@ -62,6 +62,7 @@ struct process *process_new(struct process *parent)
         process->gid = parent->gid, process->egid = parent->egid, process->sgid = parent->sgid;
         memcpy(process->signal_disposition, parent->signal_disposition,
                sizeof process->signal_disposition);
+        process->no_child_zombies = parent->no_child_zombies;
     }
     allotment_init(&process->objects);
     uint64_t cnode = allotment_new_object(&process->objects, TERN_OBJECT_CNODE, LINUX_CNODE_BITS);
@@ -111,7 +112,8 @@ static int prepare_area(struct space *space, unsigned area)
     return 0;
 }
 
-struct thread *thread_new(struct process *process, uint64_t tid, int area)
+struct thread *thread_new(struct process *process, uint64_t tid, int area,
+                          uint64_t blocked_signals)
 {
     struct space *space = process->space;
     if (area < 0)
@@ -125,7 +127,8 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area)
     thread->process = process;
     thread->area = area;
     uint64_t buffer = linux_thread_ipc_buffer(area);
-    struct linux_thread_info info = { .tid = tid, .area = area };
+    struct linux_thread_info info = { .tid = tid, .area = area,
+                                      .blocked_signals = blocked_signals };
     uint64_t notification = linux_thread_notification_slot(area);
     tern_cnode_delete(process->cnode, notification, CNODE_DEPTH);
     /* The personality runs on the stack below the IPC buffer. */
@@ -164,7 +167,8 @@ fail:
 
 int thread_start(struct thread *thread, const uint64_t *registers, unsigned count)
 {
-    return tern_tcb_write_registers(thread->tcb, true, count, registers) == TERN_OK
+    return tern_tcb_write_registers(thread->tcb, TERN_WRITE_REGISTERS_RESUME, count, registers)
+                   == TERN_OK
                ? 0 : -LINUX_EAGAIN;
 }
 
@@ -174,6 +178,8 @@ void thread_destroy(struct thread *thread)
     /* Deleting the TCB stops the thread wherever it is, cancelling its IPC;
      * its memory comes back with the process's allotment. */
     tern_tcb_suspend(thread->tcb);
+    wait_forget_thread(thread);
+    signal_thread_gone(thread);
     tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
     memory_delete(&procmgr_memory, thread->fault_endpoint);
     process->threads[thread->area] = 0;
@@ -200,6 +206,7 @@ void process_exit(struct process *process, uint64_t wait_status)
 {
     if (process->state != PROCESS_ALIVE)
         return;
+    timer_forget(process);
     for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
         if (process->threads[area])
             thread_destroy(process->threads[area]);

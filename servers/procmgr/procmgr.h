@@ -55,6 +55,18 @@ struct space {
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
 #define PAGE_SHARED     2               /* a copy of a shared object's frame */
 
+/* What a handler's siginfo says of a signal (signals.c). */
+struct signal_info {
+    int32_t code;                       /* si_code */
+    /* The sender, or the child (SIGCHLD); for a fault the address, low
+     * half in pid (siginfo's si_addr overlaps both). */
+    uint32_t pid, uid;
+    int32_t status;                     /* SIGCHLD: the exit code or the signal */
+};
+
+/* signal_disposition values, as PROC_SIGACTION names them */
+enum { SIGNAL_DEFAULT, SIGNAL_IGNORE, SIGNAL_HANDLER };
+
 struct thread {
     uint64_t tid;
     struct process *process;
@@ -62,11 +74,16 @@ struct thread {
     uint64_t tcb;
     uint64_t ipc_buffer_frame;
     uint64_t fault_endpoint;            /* procmgr's endpoint, badged for this thread */
+    uint64_t pending_signals;           /* sent to this thread (tgkill) */
+    uint8_t signal_queued[LINUX_NSIG + 1];  /* real-time: instances beyond the first */
+    uint64_t paused_reply;              /* PROC_SIGNAL_PAUSE's, held until a signal; or 0 */
+    struct signal_info signal_info[LINUX_NSIG + 1];
 };
 
 /* A wait4/waitid caller whose reply procmgr holds until a child changes. */
 struct waiter {
     uint64_t reply;
+    uint64_t tid;                       /* the waiting thread */
     int64_t id;                         /* wait4's pid argument, or waitid's */
     uint64_t idtype;                    /* waitid's, or P_ALL/P_PID/P_PGID from wait4's pid */
     uint64_t options;
@@ -86,7 +103,14 @@ struct process {
     struct space *space;
     struct thread *threads[LINUX_MAX_THREADS];  /* by thread area */
     unsigned thread_count;
-    uint8_t signal_disposition[LINUX_NSIG + 1]; /* 0 default, 1 ignore, 2 handler */
+    uint8_t signal_disposition[LINUX_NSIG + 1]; /* SIGNAL_DEFAULT, _IGNORE, _HANDLER */
+    uint64_t pending_signals;           /* sent to the process (kill) */
+    uint8_t signal_queued[LINUX_NSIG + 1];  /* real-time: instances beyond the first */
+    bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
+    /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
+    uint64_t timer_deadline, timer_interval;
+    struct process *timer_next;
+    struct signal_info signal_info[LINUX_NSIG + 1];
     struct waiter waiters[8];
     unsigned waiter_count;
 };
@@ -156,8 +180,10 @@ int loader_init(void);
  * its descriptors not. */
 struct process *process_new(struct process *parent);
 /* A new thread (tid: 0 picks one) in thread area `area` (-1 picks one) of
- * the process's current space, suspended. */
-struct thread *thread_new(struct process *process, uint64_t tid, int area);
+ * the process's current space, suspended, with nothing pending and
+ * blocked_signals blocked. */
+struct thread *thread_new(struct process *process, uint64_t tid, int area,
+                          uint64_t blocked_signals);
 /* Start it with struct tern_user_registers values (pc, sp, spsr, x0...). */
 int thread_start(struct thread *thread, const uint64_t *registers, unsigned count);
 void thread_destroy(struct thread *thread);
@@ -192,6 +218,50 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
 int64_t wait_find(struct process *parent, uint64_t idtype, int64_t id, struct process **found);
 void wait_notify_parent(struct process *child);
 void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child);
+/* A signal for thread: if it waits in wait4/waitid, answer -ERESTARTSYS. */
+bool wait_interrupt(struct thread *thread);
+/* A thread is going: its waits end unanswered. */
+void wait_forget_thread(struct thread *thread);
+
+/* timers.c: ITIMER_REAL, in counter ticks */
+void timer_get(const struct process *process, uint64_t *remaining, uint64_t *interval);
+/* value 0 disarms; else the first expiry after value, then every interval. */
+void timer_set(struct process *process, uint64_t value, uint64_t interval);
+void timer_forget(struct process *process);
+/* The bound notification fired: SIGALRM where a deadline passed. */
+void timers_expired(void);
+
+/* signals.c */
+/* Send signal to a thread of process (thread 0: to the process): pending
+ * and a thread interrupted to run its handler, or the default action, or
+ * nothing if it is ignored. Permission checks are the caller's. */
+void signal_send(struct process *process, struct thread *thread, unsigned signal,
+                 const struct signal_info *info);
+/* A fault the program may catch: true if a handler will run (the fault's
+ * answer resumes the thread into it), false if the process must die. */
+bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address);
+/* PROC_SIGNAL_TAKE: the lowest pending signal blocked does not hold back,
+ * now taken; 0 if none; -1 if taking it ended the process. */
+int signal_take(struct thread *thread, uint64_t blocked, struct signal_info *info);
+/* PROC_SIGNAL_PAUSE: keeps reply until a signal comes (true), or false if
+ * one blocked lets through is already pending. */
+bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply);
+/* PROC_SIGACTION (flags: sa_flags; SA_NOCLDWAIT counts for SIGCHLD). */
+void signal_set_disposition(struct process *process, unsigned signal, unsigned disposition,
+                            uint64_t flags);
+/* execve: handlers go back to the default; ignored signals stay. */
+void signal_reset_handlers(struct process *process);
+/* The signals the process ignores (for its info page). */
+uint64_t signal_ignored_set(const struct process *process);
+/* Copy a thread's pending signals (execve keeps them across the change
+ * of thread); to->process 0: only the copy, no mirror. */
+void signal_keep(struct thread *to, const struct thread *from);
+/* Whether the process's ended children are reaped at once (SIGCHLD
+ * ignored, or SA_NOCLDWAIT). */
+bool signal_reaps_children(const struct process *process);
+void signal_thread_gone(struct thread *thread);
+/* The thread's blocked mask, as its personality keeps it. */
+uint64_t signal_blocked_mask(const struct thread *thread);
 
 /* main.c */
 extern uint64_t procmgr_endpoint_slot;

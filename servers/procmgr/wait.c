@@ -55,18 +55,87 @@ void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *ch
         process_reap(child);
 }
 
+/* SIGCHLD's siginfo: what waitid would say of the child. */
+static struct signal_info sigchld_info(const struct process *child)
+{
+    bool killed = (child->wait_status & 0x7f) != 0;
+    return (struct signal_info){
+        .code = killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED,
+        .pid = (uint32_t)child->pid,
+        .uid = (uint32_t)child->uid,
+        .status = (int32_t)(killed ? (child->wait_status & 0x7f)
+                                   : (child->wait_status >> 8) & 0xff),
+    };
+}
+
+static void remove_waiter(struct process *parent, unsigned index)
+{
+    parent->waiters[index] = parent->waiters[--parent->waiter_count];
+}
+
+/* Waiters of parent that no child can answer any more: -ECHILD. */
+static void answer_childless_waiters(struct process *parent)
+{
+    for (unsigned i = 0; i < parent->waiter_count; i++) {
+        struct waiter waiter = parent->waiters[i];
+        struct process *child;
+        if (wait_find(parent, waiter.idtype, waiter.id, &child) != -LINUX_ECHILD)
+            continue;
+        remove_waiter(parent, i--);
+        answer(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ECHILD });
+        reply_free(waiter.reply);
+    }
+}
+
 void wait_notify_parent(struct process *child)
 {
     struct process *parent = processes[child->ppid];
     if (!parent)
         return;
-    for (unsigned i = 0; i < parent->waiter_count; i++) {
-        struct waiter waiter = parent->waiters[i];
-        if (!matches(parent, child, waiter.idtype, waiter.id))
+    struct signal_info info = sigchld_info(child);    /* an answer may reap the child */
+    if (parent->space && signal_reaps_children(parent)) {
+        /* SIGCHLD ignored or SA_NOCLDWAIT: no zombie, as on Linux. */
+        process_reap(child);
+        answer_childless_waiters(parent);
+    } else {
+        for (unsigned i = 0; i < parent->waiter_count; i++) {
+            struct waiter waiter = parent->waiters[i];
+            if (!matches(parent, child, waiter.idtype, waiter.id))
+                continue;
+            remove_waiter(parent, i);
+            wait_answer(waiter.reply, &waiter, child);
+            reply_free(waiter.reply);
+            break;
+        }
+    }
+    /* Last: a handler's wait4 finds the child answered or still there. */
+    if (parent->space)
+        signal_send(parent, 0, LINUX_SIGCHLD, &info);
+}
+
+bool wait_interrupt(struct thread *thread)
+{
+    struct process *process = thread->process;
+    for (unsigned i = 0; i < process->waiter_count; i++) {
+        struct waiter waiter = process->waiters[i];
+        if (waiter.tid != thread->tid)
             continue;
-        parent->waiters[i] = parent->waiters[--parent->waiter_count];
-        wait_answer(waiter.reply, &waiter, child);
+        remove_waiter(process, i);
+        answer(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ERESTARTSYS });
         reply_free(waiter.reply);
-        return;
+        return true;
+    }
+    return false;
+}
+
+void wait_forget_thread(struct thread *thread)
+{
+    struct process *process = thread->process;
+    for (unsigned i = 0; i < process->waiter_count; i++) {
+        if (process->waiters[i].tid != thread->tid)
+            continue;
+        reply_free(process->waiters[i].reply);
+        remove_waiter(process, i);
+        i--;
     }
 }

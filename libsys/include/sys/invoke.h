@@ -91,10 +91,15 @@ enum tern_error tern_tcb_set_affinity(uint64_t tcb, uint64_t cpu);
 enum tern_error tern_tcb_read_registers(uint64_t tcb, struct tern_user_registers *registers);
 /* Write the first count registers in struct tern_user_registers order
  * (pc, sp, spsr, x0...) from values; resume the thread if resume. */
-enum tern_error tern_tcb_write_registers(uint64_t tcb, bool resume, unsigned count,
+/* flags: TERN_WRITE_REGISTERS_RESUME, TERN_WRITE_REGISTERS_IN_UPCALL. */
+enum tern_error tern_tcb_write_registers(uint64_t tcb, uint64_t flags, unsigned count,
                                          const uint64_t *values);
 enum tern_error tern_tcb_resume(uint64_t tcb);
 enum tern_error tern_tcb_suspend(uint64_t tcb);
+/* Interrupt the thread (docs/abi.md, TCB_Interrupt): end a call it waits
+ * in unless the server is answering it, or send it to its upcall's
+ * interrupt entry. */
+enum tern_error tern_tcb_interrupt(uint64_t tcb);
 enum tern_error tern_tcb_bind_notification(uint64_t tcb, uint64_t notification);
 enum tern_error tern_tcb_unbind_notification(uint64_t tcb);
 enum tern_error tern_tcb_set_tls(uint64_t tcb, uint64_t tpidr_el0);
@@ -133,6 +138,9 @@ enum tern_error tern_reply_read_window(uint64_t reply, uint64_t window, uint64_t
 enum tern_error tern_reply_write_window(uint64_t reply, uint64_t window, uint64_t offset,
                                         uint64_t length, uint64_t src_address,
                                         uint64_t *copied);
+/* What the caller's Call returns (MR0, label TERN_INTERRUPTED) if an
+ * interrupt ends its wait: a partial result (docs/abi.md). */
+enum tern_error tern_reply_set_interrupted_result(uint64_t reply, uint64_t value);
 
 /* ---- IRQs ---- */
 

@@ -182,10 +182,41 @@ struct linux_dirent64 {
 #define LINUX_SIGSTOP   19
 #define LINUX_SIGTSTP   20
 #define LINUX_SIGURG    23
+#define LINUX_SIGSYS    31
 #define LINUX_SIGWINCH  28
 #define LINUX_NSIG      64
+#define LINUX_SIGTTIN   21
+#define LINUX_SIGTTOU   22
+#define LINUX_SIGRTMIN  32
 #define LINUX_SIG_DFL   0
 #define LINUX_SIG_IGN   1
+#define LINUX_SIGNAL_BIT(signal)    (1ULL << ((signal) - 1))
+
+/* sigaction(2) flags */
+#define LINUX_SA_NOCLDSTOP  0x00000001
+#define LINUX_SA_NOCLDWAIT  0x00000002
+#define LINUX_SA_SIGINFO    0x00000004
+#define LINUX_SA_RESTORER   0x04000000
+#define LINUX_SA_ONSTACK    0x08000000
+#define LINUX_SA_RESTART    0x10000000
+#define LINUX_SA_NODEFER    0x40000000
+#define LINUX_SA_RESETHAND  0x80000000
+
+/* siginfo's si_code for signals a process sent */
+#define LINUX_SI_USER       0
+#define LINUX_SI_KERNEL     0x80
+#define LINUX_SI_TKILL      (-6)
+/* and for faults */
+#define LINUX_SEGV_MAPERR   1
+#define LINUX_SEGV_ACCERR   2
+#define LINUX_ILL_ILLOPC    1
+#define LINUX_TRAP_BRKPT    1
+
+/* What an interrupted system call returns inside the kernel, as Linux's
+ * do: never seen by a program. The signal code turns them into -EINTR or
+ * a restart (docs/personality.md, "Signals"). */
+#define LINUX_ERESTARTSYS       512     /* restart if the handler has SA_RESTART */
+#define LINUX_ERESTARTNOHAND    514     /* restart only if no handler ran */
 
 /* wait4(2) and waitid(2) */
 #define LINUX_WNOHANG       1

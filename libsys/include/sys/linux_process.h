@@ -51,12 +51,21 @@ static inline uint64_t linux_thread_ipc_buffer(unsigned area)
 
 /* Per-thread facts, in the IPC buffer page after struct tern_ipc_buffer.
  * procmgr writes them when it makes the thread; the personality keeps
- * clear_child_tid up to date (set_tid_address, CLONE_CHILD_CLEARTID). */
+ * clear_child_tid up to date (set_tid_address, CLONE_CHILD_CLEARTID).
+ *
+ * Signals: procmgr holds the pending sets and mirrors them here (and in
+ * the process info page for the process's own set) so the personality
+ * sees with a load whether anything is deliverable; the personality owns
+ * the blocked mask, which procmgr reads to pick the thread to interrupt.
+ * Each side writes its word, then reads the other's (with a full barrier
+ * between), so a signal sent while the mask changes is never missed. */
 #define LINUX_THREAD_INFO_OFFSET    2048
 struct linux_thread_info {
     uint64_t tid;
     uint64_t area;                  /* i: which thread area, slots below */
     uint64_t clear_child_tid;       /* 0 or the address to clear at exit */
+    uint64_t pending_signals;       /* procmgr's: bit n-1 for signal n, sent to this thread */
+    uint64_t blocked_signals;       /* the personality's: rt_sigprocmask's mask */
 };
 
 /* The process info page: procmgr writes pid at start and after fork; the
@@ -66,6 +75,8 @@ struct linux_thread_info {
 struct linux_process_info {
     uint64_t pid;
     uint64_t umask;
+    uint64_t pending_signals;       /* procmgr's: signals sent to the whole process */
+    uint64_t ignored_signals;       /* SIG_IGN when the program started (they stay across execve) */
     /* The time of day: realtime_seconds since the epoch when CNTVCT_EL0
      * read realtime_counter (0, 0 without a real-time clock). */
     uint64_t realtime_seconds;

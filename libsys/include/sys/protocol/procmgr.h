@@ -14,8 +14,8 @@
  *   PROC_EXECVE        tid, argc, envc, block_length          no reply on success
  *                      cap 0: the program (VFS_OPEN_EXEC); window 0: the block
  *   PROC_EXIT          tid, status, whole_group               no reply
- *   PROC_WAIT4         pid, options                           pid; status
- *   PROC_WAITID        idtype, id, options                    0; pid, uid, si_code, si_status
+ *   PROC_WAIT4         pid, options, tid                      pid; status
+ *   PROC_WAITID        idtype, id, options, tid               0; pid, uid, si_code, si_status
  *   PROC_KILL          pid, signal                            0
  *   PROC_TGKILL        tgid, tid, signal                      0
  *   PROC_GET_IDS                                              0; pid, ppid, uid, euid, suid, gid, egid, sgid, pgid, sid
@@ -24,7 +24,13 @@
  *   PROC_GETPGID       pid                                    pgid
  *   PROC_SETSID                                               sid
  *   PROC_GETSID        pid                                    sid
- *   PROC_SIGACTION     signal, disposition (0 SIG_DFL, 1 SIG_IGN, 2 handler)   0
+ *   PROC_SIGACTION     signal, disposition (0 SIG_DFL, 1 SIG_IGN, 2 handler), sa_flags   0
+ *   PROC_SIGNAL_TAKE   tid, blocked mask                      signal (0: none); si_code,
+ *                                                             si_pid | si_uid << 32, si_status
+ *   PROC_SIGNAL_PAUSE  tid, blocked mask                      -ERESTARTNOHAND once a signal
+ *                                                             the mask lets through is pending
+ *   PROC_SETITIMER     value, interval (counter ticks)        0; old remaining, old interval
+ *   PROC_GETITIMER                                            0; remaining, interval
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -38,6 +44,15 @@
  *
  * The execve/spawn block: the path, then argc argument strings, then envc
  * environment strings, each NUL-terminated.
+ *
+ * Signals (docs/protocols/procmgr.md, "Signals"): procmgr keeps what is
+ * pending, per process and per thread, mirrored in the process's info
+ * pages (sys/linux_process.h). A signal with a handler makes procmgr
+ * interrupt a thread that does not block it (TCB_Interrupt, or its own
+ * deferred reply: wait4 answers -ERESTARTSYS, PROC_SIGNAL_PAUSE
+ * -ERESTARTNOHAND); the personality then takes it with PROC_SIGNAL_TAKE
+ * and runs the handler. Taking a signal whose action is now to terminate
+ * ends the process instead of answering.
  *
  * A thread's fault endpoint is procmgr's endpoint badged
  * PROCMGR_FAULT_BADGE(tid): procmgr is the default pager, and a fault it
@@ -71,6 +86,10 @@ enum procmgr_label {
     PROC_BRK,
     PROC_MREMAP,
     PROC_FUTEX_KEY,
+    PROC_SIGNAL_TAKE,
+    PROC_SIGNAL_PAUSE,
+    PROC_SETITIMER,
+    PROC_GETITIMER,
 };
 
 /* PROC_SPAWN: the first program's stdin is this file, not the console (a
@@ -102,6 +121,8 @@ struct linux_user_frame {
 #define PROCMGR_BADGE_INIT          (1ULL << 61)
 #define PROCMGR_FAULT_FLAG          (1ULL << 62)
 #define PROCMGR_FAULT_BADGE(tid)    (PROCMGR_FAULT_FLAG | (uint64_t)(tid))
+/* procmgr's own timer notification (interval timers), not a sender. */
+#define PROCMGR_TIMER_BADGE         (1ULL << 63)
 
 /* procmgr's own fixed slots (after enum server_slot). */
 enum procmgr_slot {

@@ -1,0 +1,311 @@
+/*
+ * Signals as procmgr keeps them: what each process does with a signal
+ * (default, ignore, handler), what is pending for a process and for each
+ * of its threads, and getting a handler run.
+ *
+ * A signal that will run a handler is made pending, and a thread that
+ * does not block it is interrupted: a thread waiting in procmgr (wait4,
+ * PROC_SIGNAL_PAUSE) is answered with Linux's internal restart codes, any
+ * other gets TCB_Interrupt, which ends a server call it waits in or sends
+ * it into its personality. The personality then takes the signal
+ * (PROC_SIGNAL_TAKE) and runs the handler. The pending sets are mirrored
+ * in the process's info pages, and the personality's blocked masks are
+ * read from there (sys/linux_process.h says why neither side can miss the
+ * other).
+ *
+ * Not yet: stopping (SIGSTOP and the default action of SIGTSTP, SIGTTIN,
+ * SIGTTOU do nothing), and sigqueue's values.
+ */
+#include "procmgr.h"
+#include "sys/invoke.h"
+#include "sys/runtime.h"
+#include "sys/syscall.h"
+
+static uint64_t thread_info_address(const struct thread *thread)
+{
+    return linux_thread_ipc_buffer(thread->area) + LINUX_THREAD_INFO_OFFSET;
+}
+
+static void write_word(struct process *process, uint64_t address, uint64_t value)
+{
+    uint64_t copied;
+    tern_vspace_write(process->space->vspace, address, sizeof value, (uint64_t)&value, &copied);
+}
+
+uint64_t signal_blocked_mask(const struct thread *thread)
+{
+    uint64_t mask = 0, copied;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* after the pending word went out */
+    tern_vspace_read(thread->process->space->vspace,
+                     thread_info_address(thread) + __builtin_offsetof(struct linux_thread_info,
+                                                            blocked_signals),
+                     sizeof mask, (uint64_t)&mask, &copied);
+    return mask;
+}
+
+static void mirror_thread_pending(struct thread *thread)
+{
+    write_word(thread->process, thread_info_address(thread)
+                   + __builtin_offsetof(struct linux_thread_info, pending_signals),
+               thread->pending_signals);
+}
+
+static void mirror_process_pending(struct process *process)
+{
+    write_word(process,
+               LINUX_PROCESS_INFO + __builtin_offsetof(struct linux_process_info, pending_signals),
+               process->pending_signals);
+}
+
+/* One set of pending signals: a process's or a thread's. */
+struct pending_set {
+    uint64_t *signals;
+    struct signal_info *info;
+    uint8_t *queued;
+};
+
+static struct pending_set thread_set(struct thread *thread)
+{
+    return (struct pending_set){ &thread->pending_signals, thread->signal_info,
+                                 thread->signal_queued };
+}
+
+static struct pending_set process_set(struct process *process)
+{
+    return (struct pending_set){ &process->pending_signals, process->signal_info,
+                                 process->signal_queued };
+}
+
+/* A standard signal already pending merges with it; a real-time one
+ * queues (up to 256 instances, each delivered with the first's siginfo). */
+static void add_pending(struct pending_set set, unsigned signal, const struct signal_info *info)
+{
+    uint64_t bit = LINUX_SIGNAL_BIT(signal);
+    if (!(*set.signals & bit)) {
+        *set.signals |= bit;
+        set.info[signal] = *info;
+    } else if (signal >= LINUX_SIGRTMIN && set.queued[signal] < UINT8_MAX) {
+        set.queued[signal]++;
+    }
+}
+
+static struct signal_info take_pending(struct pending_set set, unsigned signal)
+{
+    if (set.queued[signal])
+        set.queued[signal]--;
+    else
+        *set.signals &= ~LINUX_SIGNAL_BIT(signal);
+    return set.info[signal];
+}
+
+static void discard_pending(struct pending_set set, unsigned signal)
+{
+    set.queued[signal] = 0;
+    *set.signals &= ~LINUX_SIGNAL_BIT(signal);
+}
+
+/* The thread's set if thread, else the process's, out to its page. */
+static void mirror_pending(struct process *process, struct thread *thread)
+{
+    if (thread)
+        mirror_thread_pending(thread);
+    else
+        mirror_process_pending(process);
+}
+
+static bool ignored_by_default(unsigned signal)
+{
+    return signal == LINUX_SIGCHLD || signal == LINUX_SIGCONT || signal == LINUX_SIGURG
+        || signal == LINUX_SIGWINCH;
+}
+
+/* Stopping is not supported: the stop signals' default does nothing. */
+static bool stops_by_default(unsigned signal)
+{
+    return signal == LINUX_SIGSTOP || signal == LINUX_SIGTSTP || signal == LINUX_SIGTTIN
+        || signal == LINUX_SIGTTOU;
+}
+
+/* Whether the process's action for signal, now, is to do nothing. */
+static bool is_ignored(const struct process *process, unsigned signal)
+{
+    uint8_t disposition = process->signal_disposition[signal];
+    if (signal == LINUX_SIGKILL)
+        return false;
+    return disposition == SIGNAL_IGNORE
+        || (disposition == SIGNAL_DEFAULT && (ignored_by_default(signal)
+                                              || stops_by_default(signal)));
+}
+
+static void terminate(struct process *process, unsigned signal)
+{
+    process_exit(process, LINUX_W_EXITCODE(0, signal));
+}
+
+/* Make thread stop waiting or running the program so that its
+ * personality looks at its signals. */
+static void interrupt(struct thread *thread)
+{
+    if (thread->paused_reply) {
+        answer(thread->paused_reply, 1, &(uint64_t){ (uint64_t)-LINUX_ERESTARTNOHAND });
+        reply_free(thread->paused_reply);
+        thread->paused_reply = 0;
+        return;
+    }
+    if (wait_interrupt(thread))
+        return;
+    tern_tcb_interrupt(thread->tcb);
+}
+
+/* A thread of process that does not block signal, the main thread first;
+ * 0 if all do. */
+static struct thread *unblocked_thread(struct process *process, unsigned signal)
+{
+    for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
+        struct thread *thread = process->threads[area];
+        if (thread && !(signal_blocked_mask(thread) & LINUX_SIGNAL_BIT(signal)))
+            return thread;
+    }
+    return 0;
+}
+
+void signal_send(struct process *process, struct thread *thread, unsigned signal,
+                 const struct signal_info *info)
+{
+    if (process->state != PROCESS_ALIVE || !process->space || signal == 0)
+        return;
+    if (signal == LINUX_SIGKILL)
+        return terminate(process, signal);
+    uint64_t bit = LINUX_SIGNAL_BIT(signal);
+    /* Pending first, then the masks: a thread unblocking meanwhile sees
+     * the pending word, or procmgr sees its new mask. */
+    struct pending_set set = thread ? thread_set(thread) : process_set(process);
+    add_pending(set, signal, info);
+    mirror_pending(process, thread);
+    struct thread *target = thread ? thread : unblocked_thread(process, signal);
+    if (target && thread && (signal_blocked_mask(thread) & bit))
+        target = 0;
+    if (!target)
+        return;                 /* blocked everywhere: it waits, pending */
+    if (is_ignored(process, signal)) {
+        /* Discarded, as Linux does with an ignored signal nobody blocks. */
+        discard_pending(set, signal);
+        mirror_pending(process, thread);
+        return;
+    }
+    if (process->signal_disposition[signal] == SIGNAL_DEFAULT)
+        return terminate(process, signal);
+    interrupt(target);
+}
+
+bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)
+{
+    uint64_t bit = LINUX_SIGNAL_BIT(signal);
+    if (thread->process->signal_disposition[signal] != SIGNAL_HANDLER
+        || (signal_blocked_mask(thread) & bit))
+        return false;       /* Linux's force_sig: blocked or not caught, it kills */
+    struct signal_info info = {
+        .code = code, .pid = (uint32_t)address, .uid = (uint32_t)(address >> 32),
+    };
+    add_pending(thread_set(thread), signal, &info);
+    mirror_thread_pending(thread);
+    tern_tcb_interrupt(thread->tcb);    /* its fault's answer resumes it into the handler */
+    return true;
+}
+
+int signal_take(struct thread *thread, uint64_t blocked, struct signal_info *info)
+{
+    struct process *process = thread->process;
+    for (;;) {
+        uint64_t deliverable = (thread->pending_signals | process->pending_signals) & ~blocked;
+        if (!deliverable)
+            return 0;
+        unsigned signal = (unsigned)__builtin_ctzll(deliverable) + 1;
+        if (thread->pending_signals & LINUX_SIGNAL_BIT(signal)) {
+            *info = take_pending(thread_set(thread), signal);
+            mirror_thread_pending(thread);
+        } else {
+            *info = take_pending(process_set(process), signal);
+            mirror_process_pending(process);
+        }
+        if (is_ignored(process, signal))
+            continue;
+        if (process->signal_disposition[signal] == SIGNAL_DEFAULT) {
+            terminate(process, signal);
+            return -1;
+        }
+        return (int)signal;
+    }
+}
+
+bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply)
+{
+    if ((thread->pending_signals | thread->process->pending_signals) & ~blocked)
+        return false;
+    if (thread->paused_reply)
+        return false;           /* cannot happen: the thread waits in one call */
+    thread->paused_reply = reply;
+    return true;
+}
+
+void signal_set_disposition(struct process *process, unsigned signal, unsigned disposition,
+                            uint64_t flags)
+{
+    process->signal_disposition[signal] = (uint8_t)disposition;
+    if (signal == LINUX_SIGCHLD)
+        process->no_child_zombies = (flags & LINUX_SA_NOCLDWAIT) != 0;
+    if (!is_ignored(process, signal))
+        return;
+    /* Setting a signal to be ignored discards it where it is pending. */
+    uint64_t bit = LINUX_SIGNAL_BIT(signal);
+    if (process->pending_signals & bit) {
+        discard_pending(process_set(process), signal);
+        mirror_process_pending(process);
+    }
+    for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
+        struct thread *thread = process->threads[area];
+        if (thread && (thread->pending_signals & bit)) {
+            discard_pending(thread_set(thread), signal);
+            mirror_thread_pending(thread);
+        }
+    }
+}
+
+void signal_reset_handlers(struct process *process)
+{
+    for (unsigned signal = 1; signal <= LINUX_NSIG; signal++)
+        if (process->signal_disposition[signal] == SIGNAL_HANDLER)
+            process->signal_disposition[signal] = SIGNAL_DEFAULT;   /* ignored stays */
+    process->no_child_zombies = false;
+}
+
+uint64_t signal_ignored_set(const struct process *process)
+{
+    uint64_t set = 0;
+    for (unsigned signal = 1; signal <= LINUX_NSIG; signal++)
+        if (process->signal_disposition[signal] == SIGNAL_IGNORE)
+            set |= LINUX_SIGNAL_BIT(signal);
+    return set;
+}
+
+void signal_keep(struct thread *to, const struct thread *from)
+{
+    to->pending_signals = from->pending_signals;
+    memcpy(to->signal_info, from->signal_info, sizeof to->signal_info);
+    memcpy(to->signal_queued, from->signal_queued, sizeof to->signal_queued);
+    if (to->process)
+        mirror_thread_pending(to);
+}
+
+bool signal_reaps_children(const struct process *process)
+{
+    return process->signal_disposition[LINUX_SIGCHLD] == SIGNAL_IGNORE
+        || process->no_child_zombies;
+}
+
+void signal_thread_gone(struct thread *thread)
+{
+    if (thread->paused_reply)
+        reply_free(thread->paused_reply);
+    thread->paused_reply = 0;
+}
