@@ -36,12 +36,29 @@ linux_upcall_entry:
  */
     .global linux_fault_return
 linux_fault_return:
+    b       linux_fault_return_body
+
+/*
+ * linux_interrupt_entry, at linux_upcall_entry + 8
+ * (TERN_UPCALL_INTERRUPT_OFFSET): where the kernel sends a thread that was
+ * interrupted (TCB_Interrupt) while it ran the program's own code, or as
+ * it left a syscall. Every register is the program's, x0 included; the
+ * frame is saved as for a syscall and linux_interrupted decides what x0
+ * becomes (a signal handler's argument, or x0 again).
+ */
+linux_interrupt_entry:
+    b       linux_interrupt_body
+
+linux_fault_return_body:
     mrs     x0, tpidrro_el0
     sub     sp, x0, #LINUX_FRAME_SIZE
     mov     x0, #-14                    /* -EFAULT */
     b       linux_upcall_return
 
-linux_upcall_body:
+/* Saves the thread's registers, sp, pc and PSTATE in a frame on this
+ * stack (the upcall stack, just below the IPC buffer: linux_fault_return
+ * finds it there) and leaves its address in x0. */
+.macro save_frame
     sub     sp, sp, #LINUX_FRAME_SIZE
     stp     x0, x1, [sp, #0]
     stp     x2, x3, [sp, #16]
@@ -67,7 +84,19 @@ linux_upcall_body:
     mov     x29, #0                     /* the frame-pointer chain ends here */
     mov     x30, #0
     mov     x0, sp
+.endm
+
+linux_upcall_body:
+    save_frame
     bl      linux_syscall               /* x0: the result */
+    b       linux_upcall_return
+
+linux_interrupt_body:
+    save_frame
+    bl      linux_interrupted           /* x0: what the program's x0 becomes */
+
+/* Back to the program with the frame's registers and x0; sp, pc and
+ * PSTATE are the IPC buffer's, which linux_resume_with wrote from it. */
 linux_upcall_return:
     ldr     x1, [sp, #8]
     ldp     x2, x3, [sp, #16]
@@ -87,3 +116,16 @@ linux_upcall_return:
     ldr     x30, [sp, #LINUX_FRAME_X30]
     svc     #LINUX_SVC_UPCALL_RETURN    /* sp: the program's again */
     .size linux_upcall_entry, . - linux_upcall_entry
+
+/*
+ * Where a handler returns when its sigaction gave no SA_RESTORER (musl
+ * always gives one): rt_sigreturn, as Linux's vDSO trampoline does.
+ */
+    .text
+    .global linux_signal_trampoline
+    .type linux_signal_trampoline, %function
+    .balign 4
+linux_signal_trampoline:
+    mov     x8, #139                    /* rt_sigreturn */
+    svc     #0
+    .size linux_signal_trampoline, . - linux_signal_trampoline

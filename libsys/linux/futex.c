@@ -109,7 +109,12 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
         int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET, &deadline);
         if (result < 0)
             return result;
-        return futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset);
+        result = futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset);
+        /* Interrupted: Linux restarts a wait without a timeout for an
+         * SA_RESTART handler, never one with a timeout (-EINTR). */
+        if (result == -LINUX_ERESTARTSYS && timeout != 0)
+            result = -LINUX_ERESTARTNOHAND;
+        return result;
     }
     case LINUX_FUTEX_WAKE:
     case LINUX_FUTEX_WAKE_BITSET:

@@ -15,6 +15,12 @@ static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned
     tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
     *reply = tern_call(endpoint, info, mr);
     uint64_t error = tern_message_label(*reply);
+    if (error == TERN_INTERRUPTED) {
+        /* A signal ended the wait. A write that had put bytes in says how
+         * many (the server left that with the reply object): its result. */
+        bool progressed = tern_message_length(*reply) >= 1 && (int64_t)mr[0] > 0;
+        return progressed ? (int64_t)mr[0] : -LINUX_ERESTARTSYS;
+    }
     if (error == TERN_FAILED_LOOKUP || error == TERN_INVALID_CAPABILITY)
         return -LINUX_EBADF;
     if (error != 0)

@@ -16,7 +16,9 @@
  * tern_set_cap and windows windows set with linux_set_window. mr gets the
  * reply's registers 0..3 (4 and up: tern_get_mr). Returns the result in
  * register 0, or an errno for a call the kernel refused (-EBADF: no such
- * capability, as for a descriptor closed meanwhile; -EIO otherwise). */
+ * capability, as for a descriptor closed meanwhile; -EIO otherwise), or
+ * -ERESTARTSYS for a wait a signal interrupted (TCB_Interrupt; the count
+ * so far instead for a write that had put bytes in). */
 int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
                    unsigned windows, uint64_t mr[4]);
 

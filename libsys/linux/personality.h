@@ -21,10 +21,13 @@
  * is zero, which is the state a new thread starts with. */
 #define LINUX_THREAD_STATE_OFFSET   3072
 struct linux_thread_state {
-    uint64_t signal_mask;           /* rt_sigprocmask: kept, nothing delivered yet */
-    uint64_t altstack_base;         /* sigaltstack: recorded only */
+    uint64_t altstack_base;         /* sigaltstack */
     uint64_t altstack_size;
     uint64_t altstack_enabled;
+    /* sigsuspend, ppoll, pselect6: the mask to restore once their
+     * temporary mask has done its job (signals.h). */
+    uint64_t mask_to_restore;
+    uint64_t mask_is_temporary;
     uint64_t robust_list_head;      /* set_robust_list: recorded only */
     char name[16];                  /* prctl(PR_SET_NAME) */
     /* The last write's reply marked PIPE_REPLY_SIGPIPE (linux_write_call):

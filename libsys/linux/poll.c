@@ -16,6 +16,7 @@
 #include "paths.h"
 #include "personality.h"
 #include "poll.h"
+#include "signals.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -93,7 +94,10 @@ int64_t linux_poll_wait(poll_scan_function *scan, void *context,
         bool timed_out = timeout != 0 && linux_counter_now() >= deadline;
         if (ready != 0 || timed_out)
             break;
-        tern_wait(notification, &word);
+        if (tern_message_label(tern_wait(notification, &word)) == TERN_INTERRUPTED) {
+            ready = -LINUX_ERESTARTNOHAND;     /* a signal: -EINTR, or a restart */
+            break;
+        }
     }
     if (timeout != 0) {
         tern_notification_set_timeout(notification, 0, TIMEOUT_BADGE);
@@ -158,8 +162,6 @@ static int64_t scan_poll_list(void *context, uint64_t notification)
 int64_t sys_ppoll(struct linux_pollfd *fds, uint64_t count, struct linux_timespec *timeout,
                   const uint64_t *signal_mask, uint64_t mask_size)
 {
-    /* The mask would be in force while waiting; no signal is delivered
-     * yet, so it changes nothing. */
     if (timeout != 0 && !timespec_is_valid(timeout))
         return -LINUX_EINVAL;
     if (signal_mask != 0 && mask_size != SIGSET_SIZE)
@@ -169,5 +171,7 @@ int64_t sys_ppoll(struct linux_pollfd *fds, uint64_t count, struct linux_timespe
     if (count > 0 && fds == 0)
         return -LINUX_EFAULT;
     struct poll_list list = {fds, count};
+    if (signal_mask != 0)
+        linux_block_temporarily(*signal_mask);     /* until the call ends (signals.h) */
     return linux_poll_wait(scan_poll_list, &list, timeout, true);
 }

@@ -159,8 +159,8 @@ int64_t sys_wait4(int64_t pid, int32_t *status, uint64_t options, void *usage)
     if (options & ~(uint64_t)(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED |
                               LINUX_WNOTHREAD | LINUX_WALL | LINUX_WCLONE))
         return -LINUX_EINVAL;
-    uint64_t mr[4] = {(uint64_t)(int64_t)(int32_t)pid, options, 0, 0};
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_WAIT4, 2, 0, 0, mr);
+    uint64_t mr[4] = {(uint64_t)(int64_t)(int32_t)pid, options, linux_thread_id(), 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_WAIT4, 3, 0, 0, mr);
     if (result > 0 && status != 0)
         *status = (int32_t)mr[1];
     if (result >= 0 && usage != 0)
@@ -186,8 +186,9 @@ int64_t sys_waitid(int64_t type, int64_t id, void *info, uint64_t options, void 
         return -LINUX_EINVAL;
     if (!(options & (LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED)))
         return -LINUX_EINVAL;
-    uint64_t mr[4] = {(uint64_t)type, (uint64_t)(int64_t)(int32_t)id, options, 0};
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_WAITID, 3, 0, 0, mr);
+    uint64_t mr[4] = {(uint64_t)type, (uint64_t)(int64_t)(int32_t)id, options,
+                      linux_thread_id()};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_WAITID, 4, 0, 0, mr);
     if (result < 0)
         return result;
     if (info != 0) {

@@ -8,6 +8,7 @@
 #include "descriptors.h"
 #include "personality.h"
 #include "poll.h"
+#include "signals.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
@@ -65,9 +66,7 @@ int64_t sys_pselect6(int64_t count, uint64_t *read_set, uint64_t *write_set,
                      uint64_t *except_set, struct linux_timespec *timeout,
                      const uint64_t *signal_mask_argument)
 {
-    /* The sixth argument points at {sigset pointer, its size}; the mask
-     * changes nothing while no signal is delivered, but its size is
-     * checked as Linux does. */
+    /* The sixth argument points at {sigset pointer, its size}. */
     if (timeout != 0 && !timespec_is_valid(timeout))
         return -LINUX_EINVAL;
     if (signal_mask_argument != 0 && signal_mask_argument[0] != 0 &&
@@ -95,6 +94,8 @@ int64_t sys_pselect6(int64_t count, uint64_t *read_set, uint64_t *write_set,
         if (named && linux_fd_capability(fd) < 0)
             return -LINUX_EBADF;
     }
+    if (signal_mask_argument != 0 && signal_mask_argument[0] != 0)
+        linux_block_temporarily(*(const uint64_t *)signal_mask_argument[0]);
     int64_t ready = linux_poll_wait(scan_sets, &sets, timeout, true);
     if (ready < 0)
         return ready;

@@ -1,22 +1,20 @@
 /*
- * Signals, as far as they go today: sending them is procmgr's (kill,
- * tgkill, tkill; default actions such as termination happen there), and
- * the personality keeps what a program sets: dispositions per process
- * (procmgr learns SIG_DFL / SIG_IGN / handler, which is what it needs to
- * act), the blocked mask and the alternate stack per thread. Handlers are
- * not run yet, and rt_sigreturn has nothing to return from.
+ * The signal system calls: sending (procmgr's: kill, tgkill, tkill),
+ * actions (kept here per process; procmgr learns only SIG_DFL / SIG_IGN /
+ * handler, which is what it needs to act), the blocked mask and the
+ * alternate stack per thread, and waiting for a signal (rt_sigsuspend).
+ * Running the handlers is signal_frame.c's.
  *
  * SIGPIPE is raised here too: a write to a pipe without readers comes back
  * -EPIPE from the pipe server, and the writer sends itself the signal.
  */
 #include "ipc.h"
 #include "personality.h"
+#include "signals.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
 
-#define SIGNAL_BIT(signal)  (1ULL << ((signal) - 1))
-#define UNBLOCKABLE         (SIGNAL_BIT(LINUX_SIGKILL) | SIGNAL_BIT(LINUX_SIGSTOP))
 #define SIGSET_SIZE         8
 
 static bool signal_is_valid(int64_t signal)
@@ -49,16 +47,22 @@ int64_t sys_tkill(int64_t tid, int64_t signal)
                          (uint64_t)signal, 0);
 }
 
-/* struct sigaction as the arm64 kernel takes it. */
-struct linux_sigaction {
-    uint64_t handler;
-    uint64_t flags;
-    uint64_t restorer;
-    uint64_t mask;
-};
-
 static struct linux_sigaction actions[LINUX_NSIG];
 static struct linux_lock actions_lock;
+static bool actions_loaded;
+
+/* A new program starts with the signals its predecessor ignored still
+ * ignored (procmgr lists them in the info page); call with the lock. */
+static void load_inherited_actions(void)
+{
+    if (actions_loaded)
+        return;
+    actions_loaded = true;
+    uint64_t ignored = linux_process_info()->ignored_signals;
+    for (unsigned signal = 1; signal <= LINUX_NSIG; signal++)
+        if (ignored & LINUX_SIGNAL_BIT(signal))
+            actions[signal - 1].handler = LINUX_SIG_IGN;
+}
 
 int64_t sys_rt_sigaction(int64_t signal, const struct linux_sigaction *action,
                          struct linux_sigaction *old_action, uint64_t set_size)
@@ -70,15 +74,16 @@ int64_t sys_rt_sigaction(int64_t signal, const struct linux_sigaction *action,
     struct linux_sigaction wanted;
     if (action != 0) {
         wanted = *action;
-        wanted.mask &= ~UNBLOCKABLE;
+        wanted.mask &= ~LINUX_UNBLOCKABLE;
         uint64_t disposition = wanted.handler == LINUX_SIG_DFL ? 0
                                : wanted.handler == LINUX_SIG_IGN ? 1 : 2;
-        int64_t result = linux_request(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 2, (uint64_t)signal,
-                                       disposition, 0, 0);
+        int64_t result = linux_request(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 3, (uint64_t)signal,
+                                       disposition, wanted.flags, 0);
         if (result < 0)
             return result;
     }
     linux_lock(&actions_lock);
+    load_inherited_actions();
     struct linux_sigaction previous = actions[signal - 1];
     if (action != 0)
         actions[signal - 1] = wanted;
@@ -96,18 +101,17 @@ int64_t sys_rt_sigprocmask(int64_t how, const uint64_t *set, uint64_t *old_set, 
 {
     if (set_size != SIGSET_SIZE)
         return -LINUX_EINVAL;
-    struct linux_thread_state *thread = linux_thread_state();
-    uint64_t previous = thread->signal_mask;
+    uint64_t previous = linux_blocked_signals();
     if (set != 0) {
         switch (how) {
         case LINUX_SIG_BLOCK:
-            thread->signal_mask |= *set & ~UNBLOCKABLE;
+            linux_set_blocked_signals(previous | *set);
             break;
         case LINUX_SIG_UNBLOCK:
-            thread->signal_mask &= ~*set;
+            linux_set_blocked_signals(previous & ~*set);
             break;
         case LINUX_SIG_SETMASK:
-            thread->signal_mask = *set & ~UNBLOCKABLE;
+            linux_set_blocked_signals(*set);
             break;
         default:
             return -LINUX_EINVAL;
@@ -115,40 +119,73 @@ int64_t sys_rt_sigprocmask(int64_t how, const uint64_t *set, uint64_t *old_set, 
     }
     if (old_set != 0)
         *old_set = previous;
-    return 0;
+    return 0;       /* a signal unblocked now is delivered on the way out */
 }
 
+/* Pending and blocked, as Linux reports them. */
 int64_t sys_rt_sigpending(uint64_t *set, uint64_t set_size)
 {
     if (set_size > SIGSET_SIZE)
         return -LINUX_EINVAL;
     if (set == 0)
         return -LINUX_EFAULT;
-    __builtin_memset(set, 0, set_size);     /* nothing is ever left pending yet */
+    uint64_t pending = (linux_thread_info()->pending_signals
+                        | linux_process_info()->pending_signals) & linux_blocked_signals();
+    __builtin_memcpy(set, &pending, set_size);
     return 0;
 }
 
-/* stack_t on arm64. */
-struct linux_stack {
-    uint64_t base;
-    int32_t flags;
-    int32_t pad;
-    uint64_t size;
-};
-#define LINUX_SS_ONSTACK    1
-#define LINUX_SS_DISABLE    2
-#define LINUX_SS_AUTODISARM (1U << 31)
+void linux_block_temporarily(uint64_t mask)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    thread->mask_to_restore = linux_blocked_signals();
+    thread->mask_is_temporary = 1;
+    linux_set_blocked_signals(mask);
+}
+
+void linux_end_temporary_mask(void)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    if (!thread->mask_is_temporary)
+        return;
+    thread->mask_is_temporary = 0;
+    linux_set_blocked_signals(thread->mask_to_restore);
+}
+
+/* Waits with mask in force until a signal has a handler run: always
+ * -EINTR then, as Linux's (-ERESTARTNOHAND becomes it). */
+int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size)
+{
+    if (set_size != SIGSET_SIZE)
+        return -LINUX_EINVAL;
+    if (mask == 0)
+        return -LINUX_EFAULT;
+    linux_block_temporarily(*mask);
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_SIGNAL_PAUSE, 2, linux_thread_id(),
+                         linux_blocked_signals(), 0, 0);
+}
+
 #define LINUX_MINSIGSTKSZ   5120
+
+bool linux_on_signal_stack(uint64_t sp)
+{
+    const struct linux_thread_state *thread = linux_thread_state();
+    return thread->altstack_enabled && sp > thread->altstack_base
+        && sp - thread->altstack_base <= thread->altstack_size;
+}
 
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack)
 {
     struct linux_thread_state *thread = linux_thread_state();
+    bool on_stack = linux_on_signal_stack(tern_ipc_buffer()->upcall_saved_sp);
     struct linux_stack previous = {
         .base = thread->altstack_base,
-        .flags = thread->altstack_enabled ? 0 : LINUX_SS_DISABLE,
+        .flags = on_stack ? LINUX_SS_ONSTACK : thread->altstack_enabled ? 0 : LINUX_SS_DISABLE,
         .size = thread->altstack_size,
     };
     if (stack != 0) {
+        if (on_stack)
+            return -LINUX_EPERM;    /* a handler runs on it */
         uint32_t mode = (uint32_t)stack->flags & ~LINUX_SS_AUTODISARM;
         if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
             return -LINUX_EINVAL;
@@ -169,23 +206,36 @@ int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old
     return 0;
 }
 
-void linux_raise_sigpipe(void)
+struct linux_sigaction linux_signal_action(unsigned signal)
 {
     linux_lock(&actions_lock);
-    uint64_t handler = actions[LINUX_SIGPIPE - 1].handler;
+    load_inherited_actions();
+    struct linux_sigaction action = actions[signal - 1];
     linux_unlock(&actions_lock);
-    /* Ignored, or caught by a handler (which nothing runs yet): the call
-     * just fails with EPIPE. Blocked: Linux leaves it pending, which does
-     * not exist yet either. */
-    if (handler != LINUX_SIG_DFL || (linux_thread_state()->signal_mask & SIGNAL_BIT(LINUX_SIGPIPE)))
-        return;
-    /* Linux signals the writing thread; the default action ends the whole
-     * process. procmgr answers before it carries that out, so wait here
-     * for the end rather than let the program run on; the sleep only ends
-     * if another thread changed the disposition meanwhile. */
+    return action;
+}
+
+void linux_signal_reset_action(unsigned signal)
+{
+    linux_lock(&actions_lock);
+    load_inherited_actions();
+    actions[signal - 1] = (struct linux_sigaction){ .handler = LINUX_SIG_DFL };
+    linux_unlock(&actions_lock);
+    linux_request(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 2, signal, 0, 0, 0);
+}
+
+void linux_raise_sigpipe(void)
+{
+    bool dies = linux_signal_action(LINUX_SIGPIPE).handler == LINUX_SIG_DFL
+             && !(linux_blocked_signals() & LINUX_SIGNAL_BIT(LINUX_SIGPIPE));
+    /* Linux signals the writing thread. A handler runs as the write
+     * returns; the default action ends the whole process, and procmgr
+     * answers before it carries that out, so wait here for the end rather
+     * than let the program run on (the sleep only ends if another thread
+     * changed the disposition meanwhile). */
     int64_t result = sys_tgkill((int64_t)linux_process_info()->pid, (int64_t)linux_thread_id(),
                                 LINUX_SIGPIPE);
-    if (result == 0) {
+    if (result == 0 && dies) {
         const struct linux_timespec grace = {1, 0};
         sys_nanosleep(&grace, 0);
     }

@@ -71,6 +71,9 @@
 #define LINUX_NR_rt_sigprocmask     135
 #define LINUX_NR_rt_sigpending      136
 #define LINUX_NR_rt_sigreturn       139
+#define LINUX_NR_rt_sigsuspend      133
+#define LINUX_NR_getitimer          102
+#define LINUX_NR_setitimer          103
 #define LINUX_NR_setregid           143
 #define LINUX_NR_setgid             144
 #define LINUX_NR_setreuid           145

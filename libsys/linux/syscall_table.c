@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include "frame.h"
 #include "personality.h"
+#include "signals.h"
 #include "syscall_numbers.h"
 #include "syscalls.h"
 #include "sys/print.h"
@@ -171,6 +172,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_rt_sigprocmask:
         return sys_rt_sigprocmask(INT(0), POINTER(const uint64_t *, 1), POINTER(uint64_t *, 2), a[3]);
     case LINUX_NR_rt_sigpending: return sys_rt_sigpending(POINTER(uint64_t *, 0), a[1]);
+    case LINUX_NR_rt_sigsuspend: return sys_rt_sigsuspend(POINTER(const uint64_t *, 0), a[1]);
     case LINUX_NR_sigaltstack:
         return sys_sigaltstack(POINTER(const struct linux_stack *, 0),
                                POINTER(struct linux_stack *, 1));
@@ -213,6 +215,10 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_clock_nanosleep(INT(0), UINT(1), POINTER(const struct linux_timespec *, 2),
                                    POINTER(struct linux_timespec *, 3));
     case LINUX_NR_times: return sys_times(POINTER(int64_t *, 0));
+    case LINUX_NR_setitimer:
+        return sys_setitimer(INT(0), POINTER(const struct linux_itimerval *, 1),
+                             POINTER(struct linux_itimerval *, 2));
+    case LINUX_NR_getitimer: return sys_getitimer(INT(0), POINTER(struct linux_itimerval *, 1));
     case LINUX_NR_getrusage: return sys_getrusage(INT(0), POINTER(void *, 1));
     /* futexes */
     case LINUX_NR_futex:
@@ -242,12 +248,18 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
 
 int64_t linux_syscall(struct linux_syscall_frame *frame)
 {
-    int64_t result = dispatch(frame->x[8], frame->x, frame);
-    /* The entry resumes the thread with the frame's registers; where it
-     * resumes is the IPC buffer's, so a handler that moved the pc (a
-     * future rt_sigreturn) is honoured too. */
-    struct tern_ipc_buffer *buffer = tern_ipc_buffer();
-    buffer->upcall_return_address = frame->pc;
-    buffer->upcall_return_pstate = frame->pstate;
+    /* rt_sigreturn rewrites the whole frame: whatever x0 it restores is
+     * not a syscall's result. */
+    bool returning = frame->x[8] == LINUX_NR_rt_sigreturn;
+    int64_t result = returning ? linux_signal_return(frame)
+                               : dispatch(frame->x[8], frame->x, frame);
+    bool interrupted = !returning && (result == -LINUX_ERESTARTSYS
+                                      || result == -LINUX_ERESTARTNOHAND);
+    /* The entry resumes the thread with the frame's registers, and where
+     * and with which sp as linux_resume_with says; signals change both. */
+    if (__builtin_expect(interrupted || linux_signal_deliverable()
+                             || linux_thread_state()->mask_is_temporary, 0))
+        return linux_signals_after_syscall(frame, result, interrupted);
+    linux_resume_with(frame);
     return result;
 }

@@ -17,6 +17,7 @@
 struct linux_rlimit;
 struct linux_sigaction;
 struct linux_stack;
+struct linux_itimerval;
 struct linux_timeval;
 struct linux_utsname;
 
@@ -109,6 +110,7 @@ int64_t sys_rt_sigaction(int64_t signal, const struct linux_sigaction *action,
                          struct linux_sigaction *old_action, uint64_t set_size);
 int64_t sys_rt_sigprocmask(int64_t how, const uint64_t *set, uint64_t *old_set, uint64_t set_size);
 int64_t sys_rt_sigpending(uint64_t *set, uint64_t set_size);
+int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
 /* A write failed with EPIPE: SIGPIPE for the calling thread (the default
  * action ends the process; ignored or caught, the write returns EPIPE). */
@@ -131,6 +133,9 @@ int64_t sys_gettimeofday(struct linux_timeval *time, void *zone);
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
                             struct linux_timespec *remaining);
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining);
+int64_t sys_setitimer(int64_t which, const struct linux_itimerval *timer,
+                      struct linux_itimerval *old_timer);
+int64_t sys_getitimer(int64_t which, struct linux_itimerval *timer);
 int64_t sys_times(int64_t *counts);
 int64_t sys_getrusage(int64_t who, void *usage);
 

@@ -11,10 +11,12 @@
  * sleeps end up to one tick late.
  */
 #include "clock_math.h"
+#include "ipc.h"
 #include "personality.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/procmgr.h"
 
 #define CLOCK_REALTIME              0
 #define CLOCK_MONOTONIC             1
@@ -110,8 +112,9 @@ int64_t sys_gettimeofday(struct linux_timeval *time, void *zone)
     return 0;
 }
 
-/* Blocks this thread until the counter reaches deadline. */
-static void sleep_until(uint64_t deadline)
+/* Blocks this thread until the counter reaches deadline: true, or false
+ * if a signal interrupted it. */
+static bool sleep_until(uint64_t deadline)
 {
     uint64_t notification =
         linux_thread_notification_slot((unsigned)linux_thread_info()->area);
@@ -123,14 +126,17 @@ static void sleep_until(uint64_t deadline)
             continue;
         }
         uint64_t word;
-        tern_wait(notification, &word);
+        if (tern_message_label(tern_wait(notification, &word)) == TERN_INTERRUPTED) {
+            tern_notification_set_timeout(notification, 0, 1);
+            return false;
+        }
     }
+    return true;
 }
 
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
                             struct linux_timespec *remaining)
 {
-    (void)remaining;    /* only an interrupted sleep writes it: none is, yet */
     switch ((int32_t)clock) {
     case CLOCK_REALTIME:
     case CLOCK_MONOTONIC:
@@ -153,13 +159,106 @@ int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_ti
     if ((flags & TIMER_ABSTIME) && clock_is_wall((int32_t)clock))
         ticks = ticks > epoch_offset_ticks() ? ticks - epoch_offset_ticks() : 0;
     uint64_t deadline = (flags & TIMER_ABSTIME) ? ticks : deadline_after(linux_counter_now(), ticks);
-    sleep_until(deadline);
-    return 0;
+    if (sleep_until(deadline))
+        return 0;
+    /* Interrupted: a relative sleep says how much was left. */
+    if (remaining != 0 && !(flags & TIMER_ABSTIME)) {
+        uint64_t now = linux_counter_now();
+        *remaining = ticks_to_timespec(deadline > now ? deadline - now : 0, frequency);
+    }
+    return -LINUX_ERESTARTNOHAND;
 }
 
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining)
 {
     return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, request, remaining);
+}
+
+/* ---- Interval timers (procmgr keeps them, in counter ticks) ---- */
+
+struct linux_itimerval {
+    struct linux_timeval interval;
+    struct linux_timeval value;
+};
+
+#define ITIMER_REAL 0
+#define ITIMER_PROF 2
+
+static bool timeval_is_valid(const struct linux_timeval *time)
+{
+    return time->seconds >= 0 && time->microseconds >= 0 && time->microseconds < 1000000;
+}
+
+static uint64_t timeval_to_ticks(const struct linux_timeval *time)
+{
+    struct linux_timespec spec = {time->seconds, time->microseconds * 1000};
+    return timespec_to_ticks(&spec, linux_counter_frequency());
+}
+
+/* Linux rounds what is left up to whole microseconds: a timer that has
+ * not fired never reads as zero. */
+static struct linux_timeval ticks_to_timeval(uint64_t ticks)
+{
+    struct linux_timespec spec = ticks_to_timespec(ticks, linux_counter_frequency());
+    struct linux_timeval time = {spec.seconds, (spec.nanoseconds + 999) / 1000};
+    if (time.microseconds == 1000000) {
+        time.seconds++;
+        time.microseconds = 0;
+    }
+    return time;
+}
+
+static void write_itimer(struct linux_itimerval *timer, const uint64_t values[3])
+{
+    timer->value = ticks_to_timeval(values[1]);
+    timer->interval = ticks_to_timeval(values[2]);
+}
+
+/* Only ITIMER_REAL runs (SIGALRM); the CPU-time timers are not kept. */
+static int64_t check_which(int64_t which)
+{
+    if (which == ITIMER_REAL)
+        return 0;
+    return which >= 0 && which <= ITIMER_PROF ? -LINUX_ENOSYS : -LINUX_EINVAL;
+}
+
+int64_t sys_setitimer(int64_t which, const struct linux_itimerval *timer,
+                      struct linux_itimerval *old_timer)
+{
+    int64_t checked = check_which(which);
+    if (checked < 0)
+        return checked;
+    uint64_t value = 0, interval = 0;
+    if (timer != 0) {
+        if (!timeval_is_valid(&timer->value) || !timeval_is_valid(&timer->interval))
+            return -LINUX_EINVAL;
+        value = timeval_to_ticks(&timer->value);
+        interval = timeval_to_ticks(&timer->interval);
+        if (value == 0 && (timer->value.seconds || timer->value.microseconds))
+            value = 1;      /* a tiny non-zero time still arms it */
+    }
+    uint64_t mr[4] = {value, interval, 0, 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_SETITIMER, 2, 0, 0, mr);
+    if (result < 0)
+        return result;
+    if (old_timer != 0)
+        write_itimer(old_timer, mr);
+    return 0;
+}
+
+int64_t sys_getitimer(int64_t which, struct linux_itimerval *timer)
+{
+    int64_t checked = check_which(which);
+    if (checked < 0)
+        return checked;
+    uint64_t mr[4] = {0, 0, 0, 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_GETITIMER, 0, 0, 0, mr);
+    if (result < 0)
+        return result;
+    if (timer == 0)
+        return -LINUX_EFAULT;
+    write_itimer(timer, mr);
+    return 0;
 }
 
 /* struct tms: user, system, children's user and system time in clock
