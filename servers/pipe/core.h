@@ -93,6 +93,10 @@ struct pipe_services {
     /* A waiter left without an answer (cancelled, or its caller
      * vanished): its handle is the server's again. */
     void (*forget)(void *context, uint64_t caller);
+    /* A write waits again having put done bytes in so far: what its
+     * caller's call returns if a signal ends the wait (Linux's write
+     * returns the count then, not EINTR). May be NULL. */
+    void (*progress)(void *context, uint64_t caller, uint64_t done);
     /* A poller's notification: signal it once; the core forgets it. */
     void (*notify)(void *context, uint64_t notification);
     /* A clock for the pipe's times (may be NULL: times stay 0). */
@@ -238,12 +242,6 @@ int64_t pipe_poll(struct pipe_server *server, uint64_t end, uint32_t events,
 int64_t pipe_retain(struct pipe_server *server, uint64_t end);
 int64_t pipe_close(struct pipe_server *server, uint64_t end);
 int64_t pipe_status(struct pipe_server *server, uint64_t end, struct pipe_status *status);
-
-/* The interruption hook: takes the waiter of caller out of the core
- * without answering it; *result is what Linux returns to an interrupted
- * call (a writer's bytes so far, else -EINTR). Returns whether caller
- * was waiting. */
-bool pipe_cancel(struct pipe_server *server, uint64_t caller, int64_t *result);
 
 /* Drops every waiter whose caller vanished; returns how many. */
 unsigned pipe_prune(struct pipe_server *server);

@@ -18,12 +18,13 @@
  * when a window copy (or a copy of nothing, before an answer) says
  * TERN_CALLER_GONE.
  *
- * Interruption: a signal that cancels a blocked caller's IPC unbinds its
- * reply object; the core drops the waiter when it next runs it or prunes
- * (nothing is lost). A signal server that wants the waiter answered with
- * -EINTR (or a writer's count so far) would call pipe_cancel() with the
- * reply object and answer it with send_result() - the hook is
- * cancel_waiter() below; no message reaches it yet.
+ * Interruption: a signal ends a blocked caller's call in the kernel
+ * (TCB_Interrupt) unless the server is answering it right then; its reply
+ * object is then unbound, and the core drops the waiter when it next runs
+ * it or prunes (nothing is lost: the server probes or copies through the
+ * caller's window before it commits, which claims the caller). A write
+ * that waits again with bytes in leaves their count with the reply object
+ * (record_progress), which is what the interrupted write returns.
  */
 #include "core.h"
 
@@ -246,17 +247,12 @@ static uint64_t read_clock(void *context)
     return tern_counter_now();
 }
 
-/* The interruption hook (see the top of the file): answer a blocked
- * caller now, as a signal would. Unused until a signal server asks. */
-static inline __attribute__((unused)) bool cancel_waiter(uint64_t reply)
+/* A write waits again with bytes in: if a signal ends its wait, the
+ * caller's write returns their count (the kernel keeps it with the reply). */
+static void record_progress(void *context, uint64_t reply, uint64_t done)
 {
-    int64_t result;
-    if (!pipe_cancel(&server, reply, &result))
-        return false;
-    /* pipe_cancel gave the reply object back through forget_waiter:
-     * answer before it is used for anything else. */
-    send_result(reply, result, false, 0);
-    return true;
+    (void)context;
+    tern_reply_set_interrupted_result(reply, done);
 }
 
 /* ---- Requests ---- */
@@ -589,6 +585,7 @@ int root_main(const struct tern_boot_info *info)
         .answer = answer_waiter,
         .caller_waits = probe_caller,
         .forget = forget_waiter,
+        .progress = record_progress,
         .notify = notify,
         .now = read_clock,
     };

@@ -219,6 +219,8 @@ static struct step write_step(struct pipe_server *server, struct pipe_waiter *ca
             return finish_write(server, call, &staged, -LINUX_EAGAIN);
         /* Full: what went in so far is the readers' now. */
         commit_write(server, call, &staged);
+        if (call->done && services->progress)
+            services->progress(services->context, call->caller, call->done);
         return wait_on(&pipe->write_waiters);
     }
 }

@@ -233,22 +233,7 @@ int64_t pipe_run_call(struct pipe_server *server, struct pipe_waiter *call, bool
     return PIPE_QUEUED;
 }
 
-/* ---- Cancel and prune ---- */
-
-bool pipe_cancel(struct pipe_server *server, uint64_t caller, int64_t *result)
-{
-    for (struct pipe_waiter *waiter = server->waiters; waiter; waiter = waiter->next_waiter) {
-        if (waiter->caller != caller)
-            continue;
-        /* Linux returns the bytes a write moved before the signal. */
-        *result = waiter->kind == WAIT_WRITE && waiter->done ? (int64_t)waiter->done
-                                                             : -LINUX_EINTR;
-        finish(server, waiter, false, 0);
-        pipe_settle(server);
-        return true;
-    }
-    return false;
-}
+/* ---- Prune ---- */
 
 unsigned pipe_prune(struct pipe_server *server)
 {

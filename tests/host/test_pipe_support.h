@@ -27,6 +27,7 @@ struct caller {
     uint64_t fault_after;       /* copies reaching past this offset fault (0: never) */
     unsigned answers;
     struct pipe_answer answer;
+    uint64_t progress;          /* what an interrupted wait would return (0: nothing) */
 };
 
 static struct {
@@ -149,6 +150,12 @@ static inline void forget(void *context, uint64_t handle)
     caller_of(handle)->forgotten++;
 }
 
+static inline void progress(void *context, uint64_t handle, uint64_t done)
+{
+    (void)context;
+    caller_of(handle)->progress = done;
+}
+
 static inline void notify(void *context, uint64_t notification)
 {
     (void)context;
@@ -167,10 +174,9 @@ static inline void drop_everything(void)
 {
     if (!world.server.ends)
         return;
-    int64_t result;
     for (uint64_t handle = 1; handle <= MAX_CALLERS; handle++)
-        while (pipe_cancel(&world.server, handle, &result))
-            ;
+        world.callers[handle].gone = true;
+    pipe_prune(&world.server);
     for (unsigned i = 0; i < END_CAPACITY; i++) {
         uint64_t end = (uint64_t)world.ends[i].generation << 32 | (i + 1);
         while (world.ends[i].pipe)
@@ -194,6 +200,7 @@ static inline void world_reset(void)
         .answer = answer,
         .caller_waits = caller_waits,
         .forget = forget,
+        .progress = progress,
         .notify = notify,
         .now = now,
     };
