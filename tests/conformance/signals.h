@@ -1,0 +1,57 @@
+/*
+ * What the signal tests share: sets as bit masks (bit n-1 for signal n,
+ * so a failed check prints something readable), a sleep that signals do
+ * not cut short, and a child's exit status.
+ */
+#ifndef CONFORMANCE_SIGNALS_H
+#define CONFORMANCE_SIGNALS_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static inline uint64_t signal_bit(int signo)
+{
+    return 1ull << (signo - 1);
+}
+
+static inline uint64_t signal_bits(const sigset_t *set)
+{
+    uint64_t bits = 0;
+    for (int signo = 1; signo <= 64; signo++)
+        if (sigismember(set, signo) == 1)
+            bits |= signal_bit(signo);
+    return bits;
+}
+
+/* The calling thread's blocked mask. */
+static inline uint64_t blocked_bits(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigprocmask(SIG_BLOCK, NULL, &set);
+    return signal_bits(&set);
+}
+
+/* Sleeps the whole time, handlers or not. */
+static inline void sleep_milliseconds(long milliseconds)
+{
+    struct timespec delay = {milliseconds / 1000, (milliseconds % 1000) * 1000000};
+    while (nanosleep(&delay, &delay) != 0 && errno == EINTR)
+        continue;
+}
+
+/* Whether child exited with code (a wait a handler interrupts goes on). */
+static inline int exited_with(pid_t child, int code)
+{
+    int status;
+    pid_t result;
+    do
+        result = waitpid(child, &status, 0);
+    while (result == -1 && errno == EINTR);
+    return result == child && WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+#endif
