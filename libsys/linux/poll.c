@@ -122,11 +122,12 @@ static int64_t scan_one(void *context, uint64_t notification)
     return one->revents != 0;
 }
 
-uint64_t linux_poll_wait_one(uint64_t slot, uint64_t events)
+int64_t linux_poll_wait_one(uint64_t slot, uint64_t events)
 {
     struct one_descriptor one = {slot, events, 0};
-    linux_poll_wait(scan_one, &one, 0, false);
-    return one.revents;
+    if (linux_poll_wait(scan_one, &one, 0, false) < 0)
+        return -LINUX_ERESTARTSYS;      /* as Linux's pipe waits */
+    return (int64_t)one.revents;
 }
 
 struct linux_pollfd {

@@ -34,7 +34,8 @@ int64_t linux_poll_wait(poll_scan_function *scan, void *context,
                         struct linux_timespec *timeout, bool update_timeout);
 
 /* Waits, without a timeout, until the descriptor in slot has one of
- * events (or POLLERR, POLLHUP); returns what it has then. */
-uint64_t linux_poll_wait_one(uint64_t slot, uint64_t events);
+ * events (or POLLERR, POLLHUP); returns what it has then, or
+ * -ERESTARTSYS if a signal interrupted the wait. */
+int64_t linux_poll_wait_one(uint64_t slot, uint64_t events);
 
 #endif

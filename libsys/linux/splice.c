@@ -95,8 +95,10 @@ static int64_t room_in_pipe(const struct end *out, bool wait, bool nonblocking)
             return out->capacity - held;
         if (!wait)
             return 0;
-        uint64_t revents = nonblocking ? linux_poll_capability(out->slot, FILE_POLLOUT, 0)
-                                       : linux_poll_wait_one(out->slot, FILE_POLLOUT);
+        int64_t revents = nonblocking ? (int64_t)linux_poll_capability(out->slot, FILE_POLLOUT, 0)
+                                      : linux_poll_wait_one(out->slot, FILE_POLLOUT);
+        if (revents < 0)
+            return revents;     /* a signal */
         if (revents & FILE_POLLERR)
             return write_result(-LINUX_EPIPE);    /* no readers */
         if (nonblocking && !(revents & FILE_POLLOUT))
