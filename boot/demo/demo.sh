@@ -17,6 +17,19 @@ echo
 echo "/lib/tern holds $(busybox ls /lib/tern | busybox wc -l) programs: the servers and the personality"
 echo
 
+echo "== signals: a job in the background, a trap, kill and wait"
+trap 'echo "the shell caught SIGUSR1"' USR1
+busybox sleep 1 &
+echo "started job $!"
+kill -USR1 $$
+wait $!
+echo "the job ended with status $?"
+busybox sleep 10 &
+kill -TERM $!
+wait $!
+echo "a job killed by SIGTERM: status $?"
+echo
+
 echo "== a file in /tmp"
 echo "written by the shell" > /tmp/note
 busybox cat /tmp/note
