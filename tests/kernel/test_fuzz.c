@@ -147,8 +147,8 @@ static void random_invocations_leave_the_kernel_sound(void)
 
     process_start(fuzzer);
     if (!wait_at_least(&data->done, 1, FUZZ_WAIT_TICKS))
-        FAIL("the fuzzer stopped after %lu invocations and %lu other calls",
-             load(&data->invocations), load(&data->other_calls));
+        FAIL("the fuzzer stopped after %lu invocations and %lu other calls (echo answered %lu)",
+             load(&data->invocations), load(&data->other_calls), load(&echo.served));
     CHECK_EQ(data->invocations, FUZZ_INVOCATIONS);
     uint64_t total = 0, kinds = 0;
     for (unsigned i = 0; i <= TERN_ERROR_COUNT; i++) {

@@ -18,10 +18,12 @@
 #include "arch/cpu.h"
 #include "arch/fpu.h"
 #include "kernel/fastpath.h"
+#include "kernel/interrupt.h"
 #include "kernel/ipc.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
 #include "tern/message.h"
+#include "tern/syscalls.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -156,5 +158,24 @@ bool fastpath_reply_receive(struct tcb *server)
     endpoint->state = ENDPOINT_RECEIVING;
     thread_queue_append(&endpoint->queue, server);
     switch_thread(server, caller);
+    return true;
+}
+
+bool fastpath_linux_syscall(struct tcb *thread)
+{
+    struct vspace *vspace = tcb_vspace(thread);
+    struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
+    if (unlikely(!vspace || !vspace->upcall_entry || !buffer))
+        return false;
+    upcall_enter(thread, buffer, vspace->upcall_entry + TERN_UPCALL_SYSCALL_OFFSET);
+    return true;
+}
+
+bool fastpath_upcall_return(struct tcb *thread)
+{
+    struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
+    if (unlikely(!buffer || thread->interrupt_pending))
+        return false;       /* the general path raises the fault, or diverts */
+    upcall_leave(thread, buffer);
     return true;
 }

@@ -10,4 +10,10 @@
 bool fastpath_call(struct tcb *caller);
 bool fastpath_reply_receive(struct tcb *server);
 
+/* The Linux upcall's way in (svc #0) and out (UpcallReturn), for a thread
+ * that carries on at once: no other thread is involved, so the scheduler
+ * is not asked (an IPI or the tick asks it when there is reason to). */
+bool fastpath_linux_syscall(struct tcb *thread);
+bool fastpath_upcall_return(struct tcb *thread);
+
 #endif

@@ -64,6 +64,18 @@ void upcall_enter(struct tcb *thread, struct tern_ipc_buffer *buffer, uint64_t e
     thread->in_upcall = 1;
 }
 
+#define SPSR_NZCV 0xf0000000ULL
+
+void upcall_leave(struct tcb *thread, const struct tern_ipc_buffer *buffer)
+{
+    struct user_context *c = &thread->context;
+    c->pc = buffer->upcall_return_address;
+    c->spsr = buffer->upcall_return_pstate & SPSR_NZCV;
+    if (buffer->upcall_stack)
+        c->sp = buffer->upcall_saved_sp;
+    thread->in_upcall = 0;
+}
+
 void interrupt_divert_on_exit(struct tcb *thread)
 {
     if (thread->in_upcall || thread->state != THREAD_RUNNABLE)

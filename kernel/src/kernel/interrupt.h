@@ -39,6 +39,10 @@ void interrupt_divert_on_exit(struct tcb *thread);
  * named an upcall stack (it runs on that stack then). */
 void upcall_enter(struct tcb *thread, struct tern_ipc_buffer *buffer, uint64_t entry);
 
+/* UpcallReturn: back to the program at the resume point, with its flags
+ * (only NZCV: it stays in EL0) and, with an upcall stack, its sp. */
+void upcall_leave(struct tcb *thread, const struct tern_ipc_buffer *buffer);
+
 /* server enters a receive: its claims end, and the interrupts deferred
  * until then take effect. */
 void interrupt_end_claims(struct tcb *server);

@@ -248,13 +248,9 @@ static void native_syscall(struct tcb *thread, unsigned number)
             raise_fault(thread, TERN_FAULT_USER_EXCEPTION, read_sysreg(esr_el1), 0, 0, 0);
             return;
         }
-        c->pc = buffer->upcall_return_address;
-        c->spsr = buffer->upcall_return_pstate & 0xf0000000;   /* flags only: stay in EL0 */
-        if (buffer->upcall_stack)
-            c->sp = buffer->upcall_saved_sp;
         /* Back in the program: a pending interrupt diverts it at once
          * (kernel_exit), with this state and x0 as the entry left it. */
-        thread->in_upcall = 0;
+        upcall_leave(thread, buffer);
         return;
     }
     case TERN_SYS_MEMBARRIER:
@@ -309,6 +305,12 @@ void handle_user_sync(void)
             kernel_exit_switched();
     } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
         if (fastpath_reply_receive(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
+        if (fastpath_linux_syscall(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN))) {
+        if (fastpath_upcall_return(thread))
             kernel_exit_switched();
     }
     switch (ESR_CLASS(esr)) {
