@@ -20,6 +20,7 @@
 #include "kernel/fastpath.h"
 #include "kernel/interrupt.h"
 #include "kernel/ipc.h"
+#include "kernel/run_queue.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
 #include "tern/message.h"
@@ -158,6 +159,54 @@ bool fastpath_reply_receive(struct tcb *server)
     endpoint->state = ENDPOINT_RECEIVING;
     thread_queue_append(&endpoint->queue, server);
     switch_thread(server, caller);
+    return true;
+}
+
+bool fastpath_reply(struct tcb *replier)
+{
+    tern_message_info info = replier->context.x[1];
+    if (unlikely(!short_message(info)))
+        return false;
+    const struct cap *reply_cap = quick_lookup(replier, replier->context.x[6]);
+    if (unlikely(!reply_cap || reply_cap->type != CAP_REPLY))
+        return false;
+    struct reply *reply = (struct reply *)reply_cap->object;
+    struct tcb *caller = reply->caller;
+    if (unlikely(!caller || caller->fault_pending || caller->cpu != replier->cpu ||
+                 caller->on_cpu || caller->queued))
+        return false;
+    reply->caller = 0;
+    reply->window_count = 0;
+    caller->reply = 0;
+    caller->state = THREAD_RUNNABLE;
+    copy_message(replier, caller, 0);
+    run_queue_append(&cpu_states[caller->cpu].ready, caller);
+    caller->queued = 1;
+    return true;
+}
+
+bool fastpath_reply_invocation(struct tcb *server)
+{
+    tern_message_info info = server->context.x[1];
+    if (unlikely(!short_message(info) || tern_message_windows(info)))
+        return false;
+    const struct cap *cap = quick_lookup(server, server->context.x[0]);
+    if (unlikely(!cap || cap->type != CAP_REPLY))
+        return false;
+    struct invocation inv;      /* large: only what reply_decode reads is set */
+    inv.caller = server;
+    inv.slot = (struct cte *)cap;   /* the cap is the slot's first member */
+    inv.label = tern_message_label(info);
+    inv.length = tern_message_length(info);
+    inv.extra_cap_count = 0;
+    inv.result_count = 0;
+    for (unsigned i = 0; i < inv.length; i++)
+        inv.args[i] = server->context.x[2 + i];
+    enum tern_error error = reply_decode(&inv);
+    unsigned results = error == TERN_OK ? inv.result_count : 0;
+    for (unsigned i = 0; i < results && i < TERN_MSG_REGISTERS; i++)
+        server->context.x[2 + i] = inv.results[i];
+    set_return(server, 0, tern_message(error, 0, results));
     return true;
 }
 

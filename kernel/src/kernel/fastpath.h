@@ -10,6 +10,15 @@
 bool fastpath_call(struct tcb *caller);
 bool fastpath_reply_receive(struct tcb *server);
 
+/* Reply to a caller that will run on this core after the replier: it
+ * joins the run queue; the replier carries on. */
+bool fastpath_reply(struct tcb *replier);
+
+/* An invocation on a reply object (Reply_ReadWindow, Reply_WriteWindow,
+ * Reply_SetInterruptedResult) with its arguments in registers: the same
+ * decoder, without the general path's lookup and bookkeeping. */
+bool fastpath_reply_invocation(struct tcb *server);
+
 /* The Linux upcall's way in (svc #0) and out (UpcallReturn), for a thread
  * that carries on at once: no other thread is involved, so the scheduler
  * is not asked (an IPI or the tick asks it when there is reason to). */

@@ -300,17 +300,22 @@ void handle_user_sync(void)
         restore_user_context(&thread->context);
     if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
         kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
-    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL))) {
-        if (fastpath_call(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
-        if (fastpath_reply_receive(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
+    /* The fast paths, the Linux upcall's first: every Linux system call
+     * goes in and out that way. */
+    if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
         if (fastpath_linux_syscall(thread))
             kernel_exit_switched();
     } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN))) {
         if (fastpath_upcall_return(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL))) {
+        if (fastpath_call(thread) || fastpath_reply_invocation(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
+        if (fastpath_reply_receive(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY))) {
+        if (fastpath_reply(thread))
             kernel_exit_switched();
     }
     switch (ESR_CLASS(esr)) {
