@@ -66,9 +66,6 @@ struct pipe_answer {
     /* A read whose data stayed in the server (pipe_request.bytes): its
      * result bytes, to send in the answer; else NULL. */
     const uint8_t *bytes;
-    /* The core saw the caller waiting just before this answer (calls with
-     * bytes in the server): no need to look again. */
-    bool caller_checked;
 };
 
 struct pipe_services {
@@ -86,7 +83,9 @@ struct pipe_services {
                           uint64_t length);
     /* Answers a waiter; returns whether its caller was still there to
      * take it (if not, the core undoes what the answer would have given:
-     * a FIFO open's end is released). */
+     * a FIFO open's end is released, a small call's read or write is not
+     * done). The answer must reach the caller or not, atomically: the
+     * kernel's Reply says which. */
     bool (*answer)(void *context, uint64_t caller, const struct pipe_answer *answer);
     /* Whether the caller of a waiter is still there. */
     bool (*caller_waits)(void *context, uint64_t caller);

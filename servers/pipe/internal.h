@@ -18,6 +18,23 @@ enum waiter_kind {
     WAIT_OPEN,
 };
 
+/* What a write round has copied but not yet put in the ring. */
+struct staged_write {
+    uint64_t merged;        /* bytes appended to the last buffer */
+    unsigned buffers;       /* fresh buffers past head */
+    uint64_t bytes;         /* merged + the fresh buffers' bytes */
+};
+
+/* A small call run from its queue changes the pipe only once its answer
+ * has reached the caller (its bytes are in the server: no failed copy
+ * would say the caller left). Its step leaves here what it would do. */
+struct pending_change {
+    bool pending;
+    unsigned read_counter;          /* a read: the tail it took the pipe to */
+    uint64_t read_partial;          /* and the bytes taken from that buffer */
+    struct staged_write write;      /* a write: what it copied, uncommitted */
+};
+
 /* A call in progress: on the stack while it runs at once, copied into a
  * record when it has to wait. */
 struct pipe_waiter {
@@ -35,6 +52,8 @@ struct pipe_waiter {
     unsigned opens_seen;            /* open: the other side's open counter when it began */
     bool started;                   /* a write: past its first round (no more merging) */
     bool sigpipe;
+    bool answer_first;              /* from its queue, small: see struct pending_change */
+    struct pending_change change;
 };
 
 struct pipe_poller {
@@ -88,6 +107,9 @@ static inline struct pipe_buffer *pipe_slot(const struct pipe *pipe, unsigned co
 
 /* ---- transfer.c ---- */
 struct step pipe_step(struct pipe_server *server, struct pipe_waiter *call);
+/* What a call with answer_first left pending: done if its answer was
+ * delivered, else dropped. */
+void pipe_settle_change(struct pipe_server *server, struct pipe_waiter *call, bool delivered);
 
 /* ---- waiters.c ---- */
 /* The pipe changed: its waiters and pollers get another look at settle. */

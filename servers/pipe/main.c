@@ -110,9 +110,10 @@ static void release_reply(uint64_t reply)
     free_replies[free_reply_count++] = reply;
 }
 
-/* Reply itself reports nothing, but a window copy of no bytes fails with
- * TERN_CALLER_GONE exactly when nobody is bound any more (a live caller
- * without windows gets TERN_RANGE_ERROR instead). */
+/* Whether a waiter's caller is still there, without answering it (for
+ * pruning): a window copy of no bytes fails with TERN_CALLER_GONE exactly
+ * when nobody is bound any more (a live caller without windows gets
+ * TERN_RANGE_ERROR instead). */
 static bool caller_waits(uint64_t reply)
 {
     uint8_t nothing;
@@ -120,8 +121,9 @@ static bool caller_waits(uint64_t reply)
 }
 
 /* Answers through reply: the result, the SIGPIPE mark, and maybe a new
- * descriptor for end (minted here, deleted once the reply is out). */
-static void send_result(uint64_t reply, int64_t result, bool sigpipe, uint64_t end)
+ * descriptor for end (minted here, deleted once the reply is out).
+ * Returns whether a caller was there to take it. */
+static bool send_result(uint64_t reply, int64_t result, bool sigpipe, uint64_t end)
 {
     uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)result, sigpipe ? PIPE_REPLY_SIGPIPE : 0};
     unsigned caps = 0;
@@ -136,9 +138,11 @@ static void send_result(uint64_t reply, int64_t result, bool sigpipe, uint64_t e
             mr[0] = (uint64_t)-LINUX_ENFILE;
         }
     }
-    tern_reply(reply, tern_message(0, caps, 2), mr);
+    tern_message_info answered = tern_reply(reply, tern_message(0, caps, 2), mr);
+    bool delivered = tern_message_label(answered) == TERN_OK;
     if (caps)
         tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+    return delivered;
 }
 
 /* A small read's reply: the result in register 0, then its bytes packed
@@ -208,18 +212,21 @@ static int copy_to_caller(void *context, uint64_t reply, uint64_t offset, const 
                                                       (uint64_t)source, &copied));
 }
 
+/* The Reply says whether the caller was still there: nobody is probed
+ * first, and the core changes the pipe for a small call only if so. */
 static bool answer_waiter(void *context, uint64_t reply, const struct pipe_answer *answer)
 {
     (void)context;
-    bool waiting = answer->caller_checked || caller_waits(reply);
-    if (waiting && answer->bytes) {
+    bool delivered;
+    if (answer->bytes) {
         uint64_t mr[TERN_MSG_REGISTERS] = {0};
-        tern_reply(reply, small_read_reply(answer->result, answer->bytes, mr), mr);
-    } else if (waiting) {
-        send_result(reply, answer->result, answer->sigpipe, answer->end);
+        tern_message_info info = small_read_reply(answer->result, answer->bytes, mr);
+        delivered = tern_message_label(tern_reply(reply, info, mr)) == TERN_OK;
+    } else {
+        delivered = send_result(reply, answer->result, answer->sigpipe, answer->end);
     }
     release_reply(reply);
-    return waiting;
+    return delivered;
 }
 
 static bool probe_caller(void *context, uint64_t reply)

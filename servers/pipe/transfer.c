@@ -53,9 +53,25 @@ static int copy_from_caller(struct pipe_server *server, const struct pipe_waiter
 
 /* ---- read ---- */
 
-static struct step read_step(struct pipe_server *server, struct pipe_waiter *call)
+/* The bytes a read copied leave the pipe: buffers up to counter, and
+ * partial bytes of the one there. */
+static void take_read(struct pipe_server *server, struct pipe *pipe, unsigned counter,
+                      uint64_t partial)
 {
     const struct pipe_services *services = &server->services;
+    for (; pipe->tail != counter; pipe->tail++)
+        services->free_page(services->context, pipe_slot(pipe, pipe->tail)->page);
+    if (partial) {
+        struct pipe_buffer *buffer = pipe_slot(pipe, pipe->tail);
+        buffer->offset += partial;
+        buffer->length -= partial;
+    }
+    pipe->access_time = pipe_now(server);
+    pipe_mark_changed(server, pipe);
+}
+
+static struct step read_step(struct pipe_server *server, struct pipe_waiter *call)
+{
     struct pipe *pipe = call->end->pipe;
     if (pipe_is_empty(pipe)) {
         if (pipe->writers == 0)
@@ -92,28 +108,17 @@ static struct step read_step(struct pipe_server *server, struct pipe_waiter *cal
         }
         counter++;
     }
-    for (; pipe->tail != counter; pipe->tail++)
-        services->free_page(services->context, pipe_slot(pipe, pipe->tail)->page);
-    if (partial) {
-        struct pipe_buffer *buffer = pipe_slot(pipe, pipe->tail);
-        buffer->offset += partial;
-        buffer->length -= partial;
-    }
     if (copied == 0)
         return done(result);
-    pipe->access_time = pipe_now(server);
-    pipe_mark_changed(server, pipe);
+    if (call->answer_first)
+        call->change = (struct pending_change){.pending = true, .read_counter = counter,
+                                               .read_partial = partial};
+    else
+        take_read(server, pipe, counter, partial);
     return done((int64_t)copied);
 }
 
 /* ---- write ---- */
-
-/* What a write round has copied but not yet put in the ring. */
-struct staged_write {
-    uint64_t merged;        /* bytes appended to the last buffer */
-    unsigned buffers;       /* fresh buffers past head */
-    uint64_t bytes;         /* merged + the fresh buffers' bytes */
-};
 
 static void commit_write(struct pipe_server *server, struct pipe_waiter *call,
                          const struct staged_write *staged)
@@ -140,6 +145,11 @@ static void discard_write(struct pipe_server *server, struct pipe *pipe,
 static struct step finish_write(struct pipe_server *server, struct pipe_waiter *call,
                                 const struct staged_write *staged, int64_t error)
 {
+    if (call->answer_first && staged->bytes) {
+        /* A small write is whole or nothing: call->done is 0 here. */
+        call->change = (struct pending_change){.pending = true, .write = *staged};
+        return done((int64_t)staged->bytes);
+    }
     commit_write(server, call, staged);
     return done(call->done ? (int64_t)call->done : error);
 }
@@ -369,6 +379,23 @@ static struct step open_step(struct pipe_waiter *call)
     unsigned now = (call->end->flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY ? pipe->writer_opens
                                                                          : pipe->reader_opens;
     return now != call->opens_seen ? done(0) : wait_on(&pipe->open_waiters);
+}
+
+void pipe_settle_change(struct pipe_server *server, struct pipe_waiter *call, bool delivered)
+{
+    struct pending_change *change = &call->change;
+    if (!change->pending)
+        return;
+    change->pending = false;
+    struct pipe *pipe = call->end->pipe;
+    if (call->kind == WAIT_READ) {
+        if (delivered)
+            take_read(server, pipe, change->read_counter, change->read_partial);
+    } else if (delivered) {
+        commit_write(server, call, &change->write);
+    } else {
+        discard_write(server, pipe, &change->write);
+    }
 }
 
 struct step pipe_step(struct pipe_server *server, struct pipe_waiter *call)

@@ -73,7 +73,6 @@ static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool 
             .result = result,
             .sigpipe = waiter->sigpipe,
             .bytes = waiter->kind == WAIT_READ ? waiter->bytes : 0,
-            .caller_checked = waiter->bytes != 0,
         };
         if (waiter->kind == WAIT_OPEN && result == 0)
             message.end = pipe_handle_of(server, waiter->end);
@@ -81,6 +80,7 @@ static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool 
     } else {
         services->forget(services->context, waiter->caller);
     }
+    pipe_settle_change(server, waiter, delivered);
     if (waiter->kind != WAIT_OPEN || !delivered || result != 0)
         pipe_end_release(server, waiter->end);
     if (waiter->out_end)
@@ -95,17 +95,15 @@ static bool vanished(struct pipe_server *server, const struct pipe_waiter *waite
 
 /* Runs the oldest waiters of queue while the pipe can serve them. A
  * small call's bytes are in the server, so no failed copy would tell that
- * its caller left (a signal, an exit): look first, or a read's bytes
- * would be lost and a write's put in twice when it is restarted. */
+ * its caller left (a signal, an exit): it changes the pipe only once its
+ * answer was delivered, or a read's bytes would be lost and a write's put
+ * in twice when it is restarted. */
 static void run_queue(struct pipe_server *server, struct pipe_queue *queue,
                       bool (*can_serve)(const struct pipe *pipe), const struct pipe *pipe)
 {
     while (queue->first && can_serve(pipe)) {
         struct pipe_waiter *waiter = queue->first;
-        if (waiter->bytes && vanished(server, waiter)) {
-            finish(server, waiter, false, 0);
-            continue;
-        }
+        waiter->answer_first = waiter->bytes != 0;
         struct step step = pipe_step(server, waiter);
         if (step.outcome == STEP_WAIT) {
             if (step.queue == queue)

@@ -67,10 +67,11 @@ static void check_still_waiting(uint64_t calls_done)
     CHECK_EQ(load(&c.calls_done), calls_done);
 }
 
-static void answer(uint64_t reply)
+/* Reply says whether a caller took the answer. */
+static tern_message_info answer(uint64_t reply)
 {
     uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
-    tern_reply(reply, tern_message(ANSWER_LABEL, 0, 0), mr);
+    return tern_reply(reply, tern_message(ANSWER_LABEL, 0, 0), mr);
 }
 
 /* The root task receives the caller's Call with reply: the root claims it. */
@@ -149,10 +150,10 @@ static void parked_reply_is_interrupted(void)
 
     uint64_t buffer = pages_new(1, RIGHTS_RW, 0), copied = 0;
     CHECK_ERROR(tern_reply_read_window(reply, 0, 0, 8, buffer, &copied), TERN_CALLER_GONE);
-    answer(reply);      /* harmless: nobody is bound */
+    CHECK_LABEL(answer(reply), TERN_CALLER_GONE);   /* harmless: nobody is bound */
     /* The caller's next Call is an ordinary one. */
     receive_call(endpoint, reply);
-    answer(reply);
+    CHECK_LABEL(answer(reply), TERN_OK);
     WAIT_FOR(&c.calls_done, 2);
     CHECK_LABEL(c.info[1], ANSWER_LABEL);
 }

@@ -182,6 +182,7 @@ bool fastpath_reply(struct tcb *replier)
     copy_message(replier, caller, 0);
     run_queue_append(&cpu_states[caller->cpu].ready, caller);
     caller->queued = 1;
+    set_return(replier, 0, tern_message(TERN_OK, 0, 0));
     return true;
 }
 

@@ -186,12 +186,17 @@ static void do_receive(struct tcb *thread, uint64_t cptr, uint64_t reply_cptr, b
     endpoint_receive((struct endpoint *)cap->object, thread, reply, blocking);
 }
 
-static void do_reply(struct tcb *thread, uint64_t reply_cptr)
+/* Reply: TERN_CALLER_GONE when nobody was bound to answer. */
+static enum tern_error do_reply(struct tcb *thread, uint64_t reply_cptr)
 {
     enum tern_error error;
     struct reply *reply = look_up_reply(thread, reply_cptr, &error);
-    if (reply)
-        reply_send(reply, thread);
+    if (!reply)
+        return error;
+    if (!reply->caller)
+        return TERN_CALLER_GONE;
+    reply_send(reply, thread);
+    return TERN_OK;
 }
 
 static void native_syscall(struct tcb *thread, unsigned number)
@@ -232,7 +237,7 @@ static void native_syscall(struct tcb *thread, unsigned number)
         do_receive(thread, c->x[0], 0, number == TERN_SYS_WAIT);
         return;
     case TERN_SYS_REPLY:
-        do_reply(thread, c->x[6]);
+        fail(thread, do_reply(thread, c->x[6]));
         return;
     case TERN_SYS_REPLY_RECV:
         do_reply(thread, c->x[6]);

@@ -174,15 +174,16 @@ TERN_INLINE tern_message_info tern_nb_recv(uint64_t cptr, uint64_t reply, uint64
     return x1;
 }
 
-/* Reply: answer the caller bound to the reply object (nothing happens if
- * none is). */
-TERN_INLINE void tern_reply(uint64_t reply, tern_message_info info,
-                            const uint64_t mr[TERN_MSG_REGISTERS])
+/* Reply: answer the caller bound to the reply object. The label of what
+ * it returns says whether one was: TERN_OK, or TERN_CALLER_GONE (nothing
+ * happened). */
+TERN_INLINE tern_message_info tern_reply(uint64_t reply, tern_message_info info,
+                                         const uint64_t mr[TERN_MSG_REGISTERS])
 {
     TERN_SYSCALL_REGISTERS(0, info, mr, reply);
     TERN_SYSCALL_ASM(TERN_SYS_REPLY);
     (void)x0;
-    (void)x1;
+    return x1;
 }
 
 /* ReplyRecv: Reply through `reply`, then Recv on `cptr` with the same
