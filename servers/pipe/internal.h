@@ -107,6 +107,12 @@ static inline struct pipe_buffer *pipe_slot(const struct pipe *pipe, unsigned co
 
 /* ---- transfer.c ---- */
 struct step pipe_step(struct pipe_server *server, struct pipe_waiter *call);
+/* A small write into an empty pipe whose oldest reader waits with a small
+ * read: its first bytes go straight into that reader's answer, as if they
+ * had passed through the ring. Returns how many (0: none waited, or the
+ * pipe is not empty). */
+uint64_t pipe_hand_to_reader(struct pipe_server *server, struct pipe *pipe, const uint8_t *bytes,
+                             uint64_t length);
 /* What a call with answer_first left pending: done if its answer was
  * delivered, else dropped. */
 void pipe_settle_change(struct pipe_server *server, struct pipe_waiter *call, bool delivered);

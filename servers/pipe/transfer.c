@@ -187,6 +187,10 @@ static struct step write_step(struct pipe_server *server, struct pipe_waiter *ca
             call->sigpipe = true;
             return done(-LINUX_EPIPE);
         }
+        /* A small write answered now (not one from its queue, whose own
+         * answer must come first) in byte-stream mode. */
+        if (call->bytes && !call->answer_first && !(call->end->flags & LINUX_O_DIRECT))
+            call->done = pipe_hand_to_reader(server, pipe, call->bytes, call->length);
         int error = merge_into_last(server, call, &staged);
         if (error == PIPE_COPY_GONE)
             return gone;

@@ -55,7 +55,7 @@ static void dequeue(struct pipe_waiter *waiter)
 /* A waiter leaves: answered (if answer) with result, or dropped. Either
  * way the ends it held go back; a FIFO open's end goes to its caller if
  * the answer reached it. */
-static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool answer,
+static bool finish(struct pipe_server *server, struct pipe_waiter *waiter, bool answer,
                    int64_t result)
 {
     const struct pipe_services *services = &server->services;
@@ -86,6 +86,7 @@ static void finish(struct pipe_server *server, struct pipe_waiter *waiter, bool 
     if (waiter->out_end)
         pipe_end_release(server, waiter->out_end);
     services->free(services->context, waiter);
+    return delivered;
 }
 
 static bool vanished(struct pipe_server *server, const struct pipe_waiter *waiter)
@@ -113,6 +114,23 @@ static void run_queue(struct pipe_server *server, struct pipe_queue *queue,
             continue;
         }
         finish(server, waiter, step.outcome == STEP_DONE, step.result);
+    }
+}
+
+uint64_t pipe_hand_to_reader(struct pipe_server *server, struct pipe *pipe, const uint8_t *bytes,
+                             uint64_t length)
+{
+    for (;;) {
+        struct pipe_waiter *reader = pipe->read_waiters.first;
+        if (!reader || reader->kind != WAIT_READ || !reader->bytes || !pipe_is_empty(pipe))
+            return 0;
+        uint64_t handed = length < reader->length ? length : reader->length;
+        __builtin_memcpy(reader->bytes, bytes, handed);
+        if (finish(server, reader, true, (int64_t)handed)) {
+            pipe->access_time = pipe->modify_time = pipe->change_time = pipe_now(server);
+            return handed;
+        }
+        /* That reader had left: nothing was handed; try the next. */
     }
 }
 

@@ -421,6 +421,61 @@ static void test_waiting_small_reader_gets_its_bytes_in_the_answer(void)
     check_nothing_leaked();
 }
 
+/* Straight into the waiting reader's answer: no page of the ring used. */
+static void test_small_write_hands_its_bytes_to_a_waiting_small_reader(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    CHECK_EQ_U64(small_read(r, 2, 100, out), PIPE_QUEUED);
+    long pages = world.pages;
+    CHECK_EQ_U64(small_write(w, 1, "direct", 0), 6);
+    CHECK_EQ_U64(world.pages, pages);
+    CHECK_EQ_U64(caller_of(2)->answer.result, 6);
+    CHECK(caller_holds(2, "direct"));
+    CHECK_EQ_U64(pipe_bytes_held(&world.server, r), 0);
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
+/* The reader takes what it asked for; the rest goes in the pipe, in order. */
+static void test_small_write_longer_than_the_waiting_read_leaves_the_rest(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    CHECK_EQ_U64(small_read(r, 2, 3, out), PIPE_QUEUED);
+    CHECK_EQ_U64(small_write(w, 1, "abcdefg", 0), 7);
+    CHECK(caller_holds(2, "abc"));
+    CHECK_EQ_U64(pipe_bytes_held(&world.server, r), 4);
+    CHECK_EQ_U64(read_into(r, 3, 100), 4);
+    CHECK(caller_holds(3, "defg"));
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
+/* A reader that left takes nothing: the bytes go in the pipe. */
+static void test_small_write_to_a_reader_that_left_stays_in_the_pipe(void)
+{
+    world_reset();
+    uint64_t r, w;
+    make_pipe(0, &r, &w);
+    uint8_t out[FILE_SMALL_MAX];
+    CHECK_EQ_U64(small_read(r, 2, 100, out), PIPE_QUEUED);
+    caller_of(2)->gone = true;
+    CHECK_EQ_U64(small_write(w, 1, "first", 0), 5);     /* the reader left: it stays */
+    CHECK_EQ_U64(pipe_bytes_held(&world.server, r), 5);
+    CHECK_EQ_U64(small_read(r, 3, 100, out), 5);
+    CHECK(memcmp(out, "first", 5) == 0);
+    close_end(r);
+    close_end(w);
+    check_nothing_leaked();
+}
+
 static void test_waiting_small_reader_at_end_of_file_gets_no_bytes(void)
 {
     world_reset();
@@ -533,6 +588,9 @@ int main(void)
     test_small_write_and_read_move_bytes_without_copies();
     test_small_read_mixes_with_window_writes();
     test_waiting_small_reader_gets_its_bytes_in_the_answer();
+    test_small_write_hands_its_bytes_to_a_waiting_small_reader();
+    test_small_write_longer_than_the_waiting_read_leaves_the_rest();
+    test_small_write_to_a_reader_that_left_stays_in_the_pipe();
     test_waiting_small_reader_at_end_of_file_gets_no_bytes();
     test_waiting_small_writer_keeps_its_bytes();
     test_small_write_without_readers_is_epipe_with_sigpipe();
