@@ -305,19 +305,18 @@ void handle_user_sync(void)
         restore_user_context(&thread->context);
     if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
         kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
-    /* The fast paths, the Linux upcall's first: every Linux system call
-     * goes in and out that way. */
-    if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
-        if (fastpath_linux_syscall(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN))) {
-        if (fastpath_upcall_return(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL))) {
+    /* The fast paths: IPC first, then the Linux upcall's way in and out. */
+    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL))) {
         if (fastpath_call(thread) || fastpath_reply_invocation(thread))
             kernel_exit_switched();
     } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
         if (fastpath_reply_receive(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
+        if (fastpath_linux_syscall(thread))
+            kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN))) {
+        if (fastpath_upcall_return(thread))
             kernel_exit_switched();
     } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY))) {
         if (fastpath_reply(thread))
