@@ -102,6 +102,7 @@ void kernel_main(const void *dtb, uint64_t dtb_physical, uint64_t image_base, ui
     kprintf("tern: board \"%s\", %u cores online, %lu MiB RAM, %s\n",
             facts.name, cores, ram_total() >> 20, irq_controller_name());
     self_test_interrupts(cores);
+    scheduler_allow_idle_without_tick();
 
     irq_disable();
     spin_lock(&kernel_lock);

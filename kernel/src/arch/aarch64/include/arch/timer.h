@@ -12,6 +12,8 @@ void timer_init_cpu(void);
 void timer_tick(void);
 /* Stop this core's tick (an idle secondary core: nothing to preempt, and
  * the boot core's tick keeps time for timeouts), and start it again. */
+void timer_stop_tick(void);
+void timer_start_tick(void);
 uint64_t timer_frequency(void);
 uint64_t timer_now(void);      /* counter value */
 
