@@ -97,14 +97,13 @@ struct taken_signal {
     int32_t status;
 };
 
-/* The lowest deliverable signal, now no longer pending (procmgr ends the
- * process here if its action is to terminate); false if none is. */
-static bool take_signal(struct taken_signal *taken)
+/* The lowest pending signal that blocked lets through, now no longer
+ * pending (unless flags accept it, procmgr ends the process here if its
+ * action is to terminate); false if none is. */
+static bool take_from(uint64_t blocked, uint64_t flags, struct taken_signal *taken)
 {
-    if (!linux_signal_deliverable())
-        return false;
-    uint64_t mr[4] = {linux_thread_id(), linux_blocked_signals(), 0, 0};
-    int64_t signal = linux_call(LINUX_SLOT_PROCMGR, PROC_SIGNAL_TAKE, 2, 0, 0, mr);
+    uint64_t mr[4] = {linux_thread_id(), blocked, flags, 0};
+    int64_t signal = linux_call(LINUX_SLOT_PROCMGR, PROC_SIGNAL_TAKE, 3, 0, 0, mr);
     if (signal <= 0)
         return false;
     *taken = (struct taken_signal){
@@ -115,6 +114,12 @@ static bool take_signal(struct taken_signal *taken)
         .status = (int32_t)mr[3],
     };
     return true;
+}
+
+/* The lowest deliverable signal, to run its handler. */
+static bool take_signal(struct taken_signal *taken)
+{
+    return linux_signal_deliverable() && take_from(linux_blocked_signals(), 0, taken);
 }
 
 static void fill_siginfo(struct linux_siginfo *info, const struct taken_signal *taken)
@@ -261,6 +266,16 @@ int64_t linux_interrupted(struct linux_syscall_frame *frame)
         x0 = deliver(frame, x0, 0);
     linux_resume_with(frame);
     return x0;
+}
+
+int64_t linux_signal_accept(uint64_t set, void *info)
+{
+    struct taken_signal taken;
+    if (!take_from(~set, PROC_SIGNAL_ACCEPT, &taken))
+        return 0;
+    if (info != 0)
+        fill_siginfo(info, &taken);
+    return taken.number;
 }
 
 int64_t linux_signal_return(struct linux_syscall_frame *frame)

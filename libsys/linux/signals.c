@@ -8,11 +8,13 @@
  * SIGPIPE is raised here too: a write to a pipe without readers comes back
  * -EPIPE from the pipe server, and the writer sends itself the signal.
  */
+#include "clock_math.h"
 #include "ipc.h"
 #include "personality.h"
 #include "signals.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
+#include "sys/invoke.h"
 #include "sys/protocol/procmgr.h"
 
 #define SIGSET_SIZE         8
@@ -163,6 +165,67 @@ int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size)
     linux_block_temporarily(*mask);
     return linux_request(LINUX_SLOT_PROCMGR, PROC_SIGNAL_PAUSE, 2, linux_thread_id(),
                          linux_blocked_signals(), 0, 0);
+}
+
+/* Waits until the counter reaches deadline (0: for ever) or the kernel
+ * interrupts the thread (a signal came); false once the deadline passed. */
+static bool wait_for_signal(uint64_t deadline)
+{
+    uint64_t notification =
+        linux_thread_notification_slot((unsigned)linux_thread_info()->area);
+    if (deadline && linux_counter_now() >= deadline)
+        return false;
+    /* A word left from an earlier timeout ends the wait early: the caller
+     * looks again either way. */
+    tern_notification_set_timeout(notification, deadline, 1);
+    uint64_t word;
+    tern_wait(notification, &word);
+    tern_notification_set_timeout(notification, 0, 1);
+    return true;
+}
+
+/* sigwaitinfo and sigtimedwait: a signal of set is taken, whatever its
+ * action. While waiting, the thread info names set as accepted, so that
+ * procmgr interrupts this thread when one comes (blocked or not) instead
+ * of carrying out its action; a signal the mask lets through ends the
+ * wait with EINTR, its handler run on the way out, as on Linux. */
+int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
+                            const struct linux_timespec *timeout, uint64_t set_size)
+{
+    if (set_size != SIGSET_SIZE)
+        return -LINUX_EINVAL;
+    if (set == 0)
+        return -LINUX_EFAULT;
+    if (timeout != 0 && !timespec_is_valid(timeout))
+        return -LINUX_EINVAL;
+    uint64_t wanted = *set & ~LINUX_UNBLOCKABLE;
+    uint64_t deadline = 0;
+    if (timeout != 0) {
+        uint64_t ticks = timespec_to_ticks(timeout, linux_counter_frequency());
+        deadline = deadline_after(linux_counter_now(), ticks ? ticks : 1);
+    }
+    struct linux_thread_info *thread = linux_thread_info();
+    thread->accepting_signals = wanted;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* before the pending words are read */
+    int64_t result;
+    for (;;) {
+        result = linux_signal_accept(wanted, info);
+        if (result != 0)
+            break;
+        uint64_t pending = thread->pending_signals | linux_process_info()->pending_signals;
+        if (pending & wanted)
+            continue;       /* came meanwhile */
+        if (pending & ~linux_blocked_signals()) {
+            result = -LINUX_EINTR;
+            break;
+        }
+        if (!wait_for_signal(deadline)) {
+            result = -LINUX_EAGAIN;
+            break;
+        }
+    }
+    thread->accepting_signals = 0;
+    return result;
 }
 
 #define LINUX_MINSIGSTKSZ   5120

@@ -82,6 +82,10 @@ int64_t linux_signals_after_syscall(struct linux_syscall_frame *frame, int64_t r
  * signal is deliverable. Returns the program's x0. */
 int64_t linux_interrupted(struct linux_syscall_frame *frame);
 
+/* rt_sigtimedwait: take a pending signal of set whatever its action, its
+ * siginfo into info (if not NULL); 0 if none is pending. */
+int64_t linux_signal_accept(uint64_t set, void *info);
+
 /* rt_sigreturn: the frame becomes what the handler's signal frame saved. */
 int64_t linux_signal_return(struct linux_syscall_frame *frame);
 

@@ -72,6 +72,7 @@
 #define LINUX_NR_rt_sigpending      136
 #define LINUX_NR_rt_sigreturn       139
 #define LINUX_NR_rt_sigsuspend      133
+#define LINUX_NR_rt_sigtimedwait    137
 #define LINUX_NR_getitimer          102
 #define LINUX_NR_setitimer          103
 #define LINUX_NR_setregid           143

@@ -173,6 +173,9 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_rt_sigprocmask(INT(0), POINTER(const uint64_t *, 1), POINTER(uint64_t *, 2), a[3]);
     case LINUX_NR_rt_sigpending: return sys_rt_sigpending(POINTER(uint64_t *, 0), a[1]);
     case LINUX_NR_rt_sigsuspend: return sys_rt_sigsuspend(POINTER(const uint64_t *, 0), a[1]);
+    case LINUX_NR_rt_sigtimedwait:
+        return sys_rt_sigtimedwait(POINTER(const uint64_t *, 0), POINTER(void *, 1),
+                                   POINTER(const struct linux_timespec *, 2), a[3]);
     case LINUX_NR_sigaltstack:
         return sys_sigaltstack(POINTER(const struct linux_stack *, 0),
                                POINTER(struct linux_stack *, 1));

@@ -111,6 +111,8 @@ int64_t sys_rt_sigaction(int64_t signal, const struct linux_sigaction *action,
 int64_t sys_rt_sigprocmask(int64_t how, const uint64_t *set, uint64_t *old_set, uint64_t set_size);
 int64_t sys_rt_sigpending(uint64_t *set, uint64_t set_size);
 int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size);
+int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
+                            const struct linux_timespec *timeout, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
 /* A write failed with EPIPE: SIGPIPE for the calling thread (the default
  * action ends the process; ignored or caught, the write returns EPIPE). */

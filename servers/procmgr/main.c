@@ -616,7 +616,7 @@ static void handle_signal_take(struct request *request)
     if (!caller)
         return result(request, -LINUX_ESRCH);
     struct signal_info info;
-    int signal = signal_take(caller, request->mr[1], &info);
+    int signal = signal_take(caller, request->mr[1], request->mr[2] & PROC_SIGNAL_ACCEPT, &info);
     if (signal < 0) {
         request->silent = true;         /* it ended the process */
         return;

@@ -241,8 +241,9 @@ void signal_send(struct process *process, struct thread *thread, unsigned signal
  * answer resumes the thread into it), false if the process must die. */
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address);
 /* PROC_SIGNAL_TAKE: the lowest pending signal blocked does not hold back,
- * now taken; 0 if none; -1 if taking it ended the process. */
-int signal_take(struct thread *thread, uint64_t blocked, struct signal_info *info);
+ * now taken; 0 if none; -1 if taking it ended the process. With accept
+ * (sigtimedwait) its action does not apply. */
+int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct signal_info *info);
 /* PROC_SIGNAL_PAUSE: keeps reply until a signal comes (true), or false if
  * one blocked lets through is already pending. */
 bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply);

@@ -32,15 +32,40 @@ static void write_word(struct process *process, uint64_t address, uint64_t value
     tern_vspace_write(process->space->vspace, address, sizeof value, (uint64_t)&value, &copied);
 }
 
-uint64_t signal_blocked_mask(const struct thread *thread)
+/* The thread's blocked and accepting (sigtimedwait) masks, as its
+ * personality keeps them. */
+struct thread_masks {
+    uint64_t blocked, accepting;
+};
+
+static struct thread_masks thread_masks(const struct thread *thread)
 {
-    uint64_t mask = 0, copied;
+    struct thread_masks masks = {0, 0};
+    uint64_t copied;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);    /* after the pending word went out */
     tern_vspace_read(thread->process->space->vspace,
                      thread_info_address(thread) + __builtin_offsetof(struct linux_thread_info,
-                                                            blocked_signals),
-                     sizeof mask, (uint64_t)&mask, &copied);
-    return mask;
+                                                                      blocked_signals),
+                     sizeof masks, (uint64_t)&masks, &copied);
+    return masks;
+}
+
+uint64_t signal_blocked_mask(const struct thread *thread)
+{
+    return thread_masks(thread).blocked;
+}
+
+/* Whether thread takes signal now: it does not block it, or waits for it
+ * in sigtimedwait. */
+static bool takes(const struct thread *thread, uint64_t bit)
+{
+    struct thread_masks masks = thread_masks(thread);
+    return !(masks.blocked & bit) || (masks.accepting & bit);
+}
+
+static bool accepts(const struct thread *thread, uint64_t bit)
+{
+    return (thread_masks(thread).accepting & bit) != 0;
 }
 
 static void mirror_thread_pending(struct thread *thread)
@@ -157,13 +182,13 @@ static void interrupt(struct thread *thread)
     tern_tcb_interrupt(thread->tcb);
 }
 
-/* A thread of process that does not block signal, the main thread first;
- * 0 if all do. */
-static struct thread *unblocked_thread(struct process *process, unsigned signal)
+/* A thread of process that takes signal (does not block it, or waits for
+ * it), the main thread first; 0 if none does. */
+static struct thread *taking_thread(struct process *process, unsigned signal)
 {
     for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
         struct thread *thread = process->threads[area];
-        if (thread && !(signal_blocked_mask(thread) & LINUX_SIGNAL_BIT(signal)))
+        if (thread && takes(thread, LINUX_SIGNAL_BIT(signal)))
             return thread;
     }
     return 0;
@@ -182,11 +207,13 @@ void signal_send(struct process *process, struct thread *thread, unsigned signal
     struct pending_set set = thread ? thread_set(thread) : process_set(process);
     add_pending(set, signal, info);
     mirror_pending(process, thread);
-    struct thread *target = thread ? thread : unblocked_thread(process, signal);
-    if (target && thread && (signal_blocked_mask(thread) & bit))
+    struct thread *target = thread ? thread : taking_thread(process, signal);
+    if (target && thread && !takes(thread, bit))
         target = 0;
     if (!target)
         return;                 /* blocked everywhere: it waits, pending */
+    if (accepts(target, bit))
+        return interrupt(target);   /* sigtimedwait takes it, whatever its action */
     if (is_ignored(process, signal)) {
         /* Discarded, as Linux does with an ignored signal nobody blocks. */
         discard_pending(set, signal);
@@ -213,7 +240,7 @@ bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t
     return true;
 }
 
-int signal_take(struct thread *thread, uint64_t blocked, struct signal_info *info)
+int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct signal_info *info)
 {
     struct process *process = thread->process;
     for (;;) {
@@ -228,6 +255,8 @@ int signal_take(struct thread *thread, uint64_t blocked, struct signal_info *inf
             *info = take_pending(process_set(process), signal);
             mirror_process_pending(process);
         }
+        if (accept)
+            return (int)signal;
         if (is_ignored(process, signal))
             continue;
         if (process->signal_disposition[signal] == SIGNAL_DEFAULT) {

@@ -66,6 +66,10 @@ struct linux_thread_info {
     uint64_t clear_child_tid;       /* 0 or the address to clear at exit */
     uint64_t pending_signals;       /* procmgr's: bit n-1 for signal n, sent to this thread */
     uint64_t blocked_signals;       /* the personality's: rt_sigprocmask's mask */
+    /* the personality's: while in sigtimedwait, the signals it waits for:
+     * procmgr interrupts it for them, blocked or not, and never carries
+     * out their action (Linux's real_blocked) */
+    uint64_t accepting_signals;
 };
 
 /* The process info page: procmgr writes pid at start and after fork; the

@@ -25,8 +25,10 @@
  *   PROC_SETSID                                               sid
  *   PROC_GETSID        pid                                    sid
  *   PROC_SIGACTION     signal, disposition (0 SIG_DFL, 1 SIG_IGN, 2 handler), sa_flags   0
- *   PROC_SIGNAL_TAKE   tid, blocked mask                      signal (0: none); si_code,
+ *   PROC_SIGNAL_TAKE   tid, blocked mask, flags               signal (0: none); si_code,
  *                                                             si_pid | si_uid << 32, si_status
+ *                      (flags PROC_SIGNAL_ACCEPT: taken whatever its action, as
+ *                      sigwait takes it)
  *   PROC_SIGNAL_PAUSE  tid, blocked mask                      -ERESTARTNOHAND once a signal
  *                                                             the mask lets through is pending
  *   PROC_SETITIMER     value, interval (counter ticks)        0; old remaining, old interval
@@ -121,6 +123,10 @@ struct linux_user_frame {
 #define PROCMGR_BADGE_INIT          (1ULL << 61)
 #define PROCMGR_FAULT_FLAG          (1ULL << 62)
 #define PROCMGR_FAULT_BADGE(tid)    (PROCMGR_FAULT_FLAG | (uint64_t)(tid))
+/* PROC_SIGNAL_TAKE: the caller accepts the signal (sigtimedwait), so its
+ * action (terminate, ignore) does not apply. */
+#define PROC_SIGNAL_ACCEPT          1
+
 /* procmgr's own timer notification (interval timers), not a sender. */
 #define PROCMGR_TIMER_BADGE         (1ULL << 63)
 
