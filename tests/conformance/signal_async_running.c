@@ -157,14 +157,8 @@ static void test_syscall_result_survives(void)
     handled_count = 0;
     int fds[2];
     REQUIRE(pipe(fds) == 0);
-    pid_t parent = getpid();
-    pid_t child = fork();
+    pid_t child = signal_later(SIGUSR1);
     REQUIRE(child >= 0);
-    if (child == 0) {
-        sleep_milliseconds(200);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
     char byte;
     CHECK_ERRNO(read(fds[0], &byte, 1), EINTR);
     CHECK_EQ(handled_count, 1);

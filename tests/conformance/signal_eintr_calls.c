@@ -43,18 +43,6 @@ static void install(int signo, int flags)
     handled_count = 0;
 }
 
-/* A child that sends `signo` to us after 200 ms and exits. */
-static pid_t signal_later(int signo)
-{
-    pid_t parent = getpid();
-    pid_t child = fork();
-    if (child == 0) {
-        sleep_milliseconds(200);
-        kill(parent, signo);
-        _exit(0);
-    }
-    return child;
-}
 
 static void test_nanosleep(void)
 {

@@ -45,14 +45,8 @@ static void test_read_interrupted(void)
     install(0);
     int fds[2];
     REQUIRE(pipe(fds) == 0);
-    pid_t parent = getpid();
-    pid_t child = fork();
+    pid_t child = signal_later(SIGUSR1);
     REQUIRE(child >= 0);
-    if (child == 0) {
-        sleep_milliseconds(200);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
     char buffer[16];
     CHECK_ERRNO(read(fds[0], buffer, sizeof buffer), EINTR);
     CHECK_EQ(handled_count, 1);
@@ -112,14 +106,8 @@ static void test_write_full_interrupted(void)
     int held = 0;
     CHECK_EQ(ioctl(fds[0], FIONREAD, &held), 0);
     CHECK_EQ(held, 65536);
-    pid_t parent = getpid();
-    pid_t child = fork();
+    pid_t child = signal_later(SIGUSR1);
     REQUIRE(child >= 0);
-    if (child == 0) {
-        sleep_milliseconds(200);
-        kill(parent, SIGUSR1);
-        _exit(0);
-    }
     CHECK_ERRNO(write(fds[1], "x", 1), EINTR);
     CHECK_EQ(handled_count, 1);
     CHECK_EQ(ioctl(fds[0], FIONREAD, &held), 0);

@@ -23,18 +23,6 @@ static void on_signal(int signo)
     handled++;
 }
 
-/* A child that sends signo to us after 200 ms and exits. */
-static pid_t signal_later(int signo)
-{
-    pid_t parent = getpid();
-    pid_t child = fork();
-    if (child == 0) {
-        sleep_milliseconds(200);
-        kill(parent, signo);
-        _exit(0);
-    }
-    return child;
-}
 
 static void block(int signo)
 {

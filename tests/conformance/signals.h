@@ -1,7 +1,8 @@
 /*
  * What the signal tests share: sets as bit masks (bit n-1 for signal n,
  * so a failed check prints something readable), a sleep that signals do
- * not cut short, and a child's exit status.
+ * not cut short, a child that signals the caller a little later, and a
+ * child's exit status.
  */
 #ifndef CONFORMANCE_SIGNALS_H
 #define CONFORMANCE_SIGNALS_H
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline uint64_t signal_bit(int signo)
 {
@@ -41,6 +43,20 @@ static inline void sleep_milliseconds(long milliseconds)
     struct timespec delay = {milliseconds / 1000, (milliseconds % 1000) * 1000000};
     while (nanosleep(&delay, &delay) != 0 && errno == EINTR)
         continue;
+}
+
+/* A child that sends signo to the caller after 200 ms (by then the caller
+ * is blocked where the test wants it) and exits 0; -1 if fork failed. */
+static inline pid_t signal_later(int signo)
+{
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child == 0) {
+        sleep_milliseconds(200);
+        kill(parent, signo);
+        _exit(0);
+    }
+    return child;
 }
 
 /* Whether child exited with code (a wait a handler interrupts goes on). */
