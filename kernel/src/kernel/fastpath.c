@@ -7,6 +7,10 @@
  * anyway, and nothing else to deliver. Anything else takes the general
  * path, which gives the same result more slowly.
  *
+ * Beside it, shorter straight lines for calls that involve no other
+ * thread's switch: Reply, the invocations on reply objects (a server's
+ * probe and window copies), and the Linux upcall's way in and out.
+ *
  * Interrupts (kernel/interrupt.h): a marked caller, or a server with
  * interrupts deferred to it, takes the general path; Call records the
  * server's claim on the reply and ReplyRecv ends it. Neither path diverts
@@ -20,7 +24,6 @@
 #include "kernel/fastpath.h"
 #include "kernel/interrupt.h"
 #include "kernel/ipc.h"
-#include "kernel/run_queue.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
 #include "tern/message.h"
@@ -127,6 +130,16 @@ bool fastpath_call(struct tcb *caller)
     return true;
 }
 
+/* The answer of both reply paths: the caller leaves the reply object
+ * with the replier's message. */
+static inline void answer_caller(struct reply *reply, struct tcb *caller, struct tcb *replier)
+{
+    reply->caller = 0;
+    reply->window_count = 0;
+    caller->reply = 0;
+    copy_message(replier, caller, 0);
+}
+
 bool fastpath_reply_receive(struct tcb *server)
 {
     tern_message_info info = server->context.x[1];
@@ -147,11 +160,8 @@ bool fastpath_reply_receive(struct tcb *server)
         return false;
 
     /* Answer the caller, then wait on the endpoint with the same reply. */
-    reply->caller = 0;
-    reply->window_count = 0;
-    caller->reply = 0;
+    answer_caller(reply, caller, server);
     caller->state = THREAD_RUNNABLE;
-    copy_message(server, caller, 0);
     server->receive_generation++;   /* the receive ends the server's claims */
     server->reply = reply;
     server->state = THREAD_BLOCKED_RECEIVE;
@@ -172,16 +182,10 @@ bool fastpath_reply(struct tcb *replier)
         return false;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct tcb *caller = reply->caller;
-    if (unlikely(!caller || caller->fault_pending || caller->cpu != replier->cpu ||
-                 caller->on_cpu || caller->queued))
+    if (unlikely(!caller || caller->fault_pending))
         return false;
-    reply->caller = 0;
-    reply->window_count = 0;
-    caller->reply = 0;
-    caller->state = THREAD_RUNNABLE;
-    copy_message(replier, caller, 0);
-    run_queue_append(&cpu_states[caller->cpu].ready, caller);
-    caller->queued = 1;
+    answer_caller(reply, caller, replier);
+    thread_make_runnable(caller);
     set_return(replier, 0, tern_message(TERN_OK, 0, 0));
     return true;
 }

@@ -1,4 +1,5 @@
-/* The IPC fast path: Call and ReplyRecv between threads on one core. */
+/* The fast paths: Call and ReplyRecv between threads on one core, Reply,
+ * reply-object invocations, and the Linux upcall's way in and out. */
 #ifndef KERNEL_FASTPATH_H
 #define KERNEL_FASTPATH_H
 
@@ -10,8 +11,8 @@
 bool fastpath_call(struct tcb *caller);
 bool fastpath_reply_receive(struct tcb *server);
 
-/* Reply to a caller that will run on this core after the replier: it
- * joins the run queue; the replier carries on. */
+/* Reply with a short message (not to a fault): the caller is made
+ * runnable; the replier carries on. */
 bool fastpath_reply(struct tcb *replier);
 
 /* An invocation on a reply object (Reply_ReadWindow, Reply_WriteWindow,

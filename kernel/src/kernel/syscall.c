@@ -276,19 +276,12 @@ static void native_syscall(struct tcb *thread, unsigned number)
     }
 }
 
-/* svc #0: a Linux system call. With an upcall entry registered for the
- * address space, return to it with every register intact (but sp, if the
- * thread named an upcall stack); the resume point, flags and sp go to the
- * IPC buffer. Otherwise: an UnknownSyscall fault, which the fault handler
+/* svc #0 that the fast path did not take into the Linux upcall
+ * (fastpath_linux_syscall: the address space has no upcall entry, or the
+ * thread no IPC buffer): an UnknownSyscall fault, which the fault handler
  * may answer by rewriting registers. */
 static void linux_syscall(struct tcb *thread)
 {
-    struct vspace *vspace = tcb_vspace(thread);
-    struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
-    if (vspace && vspace->upcall_entry && buffer) {
-        upcall_enter(thread, buffer, vspace->upcall_entry + TERN_UPCALL_SYSCALL_OFFSET);
-        return;
-    }
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
 }
 
