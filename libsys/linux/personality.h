@@ -73,6 +73,10 @@ static inline void linux_unlock(struct linux_lock *lock)
     __atomic_store_n(&lock->held, 0, __ATOMIC_RELEASE);
 }
 
+/* Blocks this thread until the counter reaches deadline: true, or false
+ * if a signal interrupted it (TCB_Interrupt ended its wait). time.c. */
+bool linux_sleep_until(uint64_t deadline);
+
 /* The generic timer's virtual counter and its frequency. */
 static inline uint64_t linux_counter_now(void)
 {

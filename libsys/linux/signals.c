@@ -14,7 +14,6 @@
 #include "signals.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
-#include "sys/invoke.h"
 #include "sys/protocol/procmgr.h"
 
 #define SIGSET_SIZE         8
@@ -167,23 +166,6 @@ int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size)
                          linux_blocked_signals(), 0, 0);
 }
 
-/* Waits until the counter reaches deadline (0: for ever) or the kernel
- * interrupts the thread (a signal came); false once the deadline passed. */
-static bool wait_for_signal(uint64_t deadline)
-{
-    uint64_t notification =
-        linux_thread_notification_slot((unsigned)linux_thread_info()->area);
-    if (deadline && linux_counter_now() >= deadline)
-        return false;
-    /* A word left from an earlier timeout ends the wait early: the caller
-     * looks again either way. */
-    tern_notification_set_timeout(notification, deadline, 1);
-    uint64_t word;
-    tern_wait(notification, &word);
-    tern_notification_set_timeout(notification, 0, 1);
-    return true;
-}
-
 /* sigwaitinfo and sigtimedwait: a signal of set is taken, whatever its
  * action. While waiting, the thread info names set as accepted, so that
  * procmgr interrupts this thread when one comes (blocked or not) instead
@@ -199,7 +181,7 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
     if (timeout != 0 && !timespec_is_valid(timeout))
         return -LINUX_EINVAL;
     uint64_t wanted = *set & ~LINUX_UNBLOCKABLE;
-    uint64_t deadline = 0;
+    uint64_t deadline = UINT64_MAX;     /* no timeout: until a signal */
     if (timeout != 0) {
         uint64_t ticks = timespec_to_ticks(timeout, linux_counter_frequency());
         deadline = deadline_after(linux_counter_now(), ticks ? ticks : 1);
@@ -219,7 +201,7 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
             result = -LINUX_EINTR;
             break;
         }
-        if (!wait_for_signal(deadline)) {
+        if (linux_sleep_until(deadline)) {
             result = -LINUX_EAGAIN;
             break;
         }

@@ -112,9 +112,7 @@ int64_t sys_gettimeofday(struct linux_timeval *time, void *zone)
     return 0;
 }
 
-/* Blocks this thread until the counter reaches deadline: true, or false
- * if a signal interrupted it. */
-static bool sleep_until(uint64_t deadline)
+bool linux_sleep_until(uint64_t deadline)
 {
     uint64_t notification =
         linux_thread_notification_slot((unsigned)linux_thread_info()->area);
@@ -159,7 +157,7 @@ int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_ti
     if ((flags & TIMER_ABSTIME) && clock_is_wall((int32_t)clock))
         ticks = ticks > epoch_offset_ticks() ? ticks - epoch_offset_ticks() : 0;
     uint64_t deadline = (flags & TIMER_ABSTIME) ? ticks : deadline_after(linux_counter_now(), ticks);
-    if (sleep_until(deadline))
+    if (linux_sleep_until(deadline))
         return 0;
     /* Interrupted: a relative sleep says how much was left. */
     if (remaining != 0 && !(flags & TIMER_ABSTIME)) {
