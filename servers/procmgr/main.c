@@ -627,21 +627,18 @@ static void handle_signal_take(struct request *request)
     request->result_count = signal ? 4 : 1;
 }
 
-static void handle_setitimer(struct request *request)
-{
-    uint64_t values[3] = { 0 };
-    timer_get(request->process, &values[1], &values[2]);
-    timer_set(request->process, request->mr[0], request->mr[1]);
-    memcpy(request->results, values, sizeof values);
-    request->result_count = 3;
-}
-
 static void handle_getitimer(struct request *request)
 {
     uint64_t values[3] = { 0 };
     timer_get(request->process, &values[1], &values[2]);
     memcpy(request->results, values, sizeof values);
     request->result_count = 3;
+}
+
+static void handle_setitimer(struct request *request)
+{
+    handle_getitimer(request);      /* the answer is the timer as it was */
+    timer_set(request->process, request->mr[0], request->mr[1]);
 }
 
 static void handle_signal_pause(struct request *request)

@@ -227,7 +227,6 @@ void wait_forget_thread(struct thread *thread);
 void timer_get(const struct process *process, uint64_t *remaining, uint64_t *interval);
 /* value 0 disarms; else the first expiry after value, then every interval. */
 void timer_set(struct process *process, uint64_t value, uint64_t interval);
-void timer_forget(struct process *process);
 /* The bound notification fired: SIGALRM where a deadline passed. */
 void timers_expired(void);
 

@@ -55,17 +55,11 @@ uint64_t signal_blocked_mask(const struct thread *thread)
     return thread_masks(thread).blocked;
 }
 
-/* Whether thread takes signal now: it does not block it, or waits for it
- * in sigtimedwait. */
-static bool takes(const struct thread *thread, uint64_t bit)
+/* Whether a thread with masks takes the signal of bit now: it does not
+ * block it, or waits for it in sigtimedwait. */
+static bool takes(struct thread_masks masks, uint64_t bit)
 {
-    struct thread_masks masks = thread_masks(thread);
     return !(masks.blocked & bit) || (masks.accepting & bit);
-}
-
-static bool accepts(const struct thread *thread, uint64_t bit)
-{
-    return (thread_masks(thread).accepting & bit) != 0;
 }
 
 static void mirror_thread_pending(struct thread *thread)
@@ -182,14 +176,23 @@ static void interrupt(struct thread *thread)
     tern_tcb_interrupt(thread->tcb);
 }
 
-/* A thread of process that takes signal (does not block it, or waits for
- * it), the main thread first; 0 if none does. */
-static struct thread *taking_thread(struct process *process, unsigned signal)
+/* The thread that takes the signal of bit (thread, or for the process
+ * any of its threads, the main thread first), with its masks; 0 if none
+ * does. */
+static struct thread *taking_thread(struct process *process, struct thread *thread,
+                                    uint64_t bit, struct thread_masks *masks)
 {
+    if (thread) {
+        *masks = thread_masks(thread);
+        return takes(*masks, bit) ? thread : 0;
+    }
     for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
-        struct thread *thread = process->threads[area];
-        if (thread && takes(thread, LINUX_SIGNAL_BIT(signal)))
-            return thread;
+        struct thread *candidate = process->threads[area];
+        if (!candidate)
+            continue;
+        *masks = thread_masks(candidate);
+        if (takes(*masks, bit))
+            return candidate;
     }
     return 0;
 }
@@ -207,12 +210,11 @@ void signal_send(struct process *process, struct thread *thread, unsigned signal
     struct pending_set set = thread ? thread_set(thread) : process_set(process);
     add_pending(set, signal, info);
     mirror_pending(process, thread);
-    struct thread *target = thread ? thread : taking_thread(process, signal);
-    if (target && thread && !takes(thread, bit))
-        target = 0;
+    struct thread_masks masks;
+    struct thread *target = taking_thread(process, thread, bit, &masks);
     if (!target)
         return;                 /* blocked everywhere: it waits, pending */
-    if (accepts(target, bit))
+    if (masks.accepting & bit)
         return interrupt(target);   /* sigtimedwait takes it, whatever its action */
     if (is_ignored(process, signal)) {
         /* Discarded, as Linux does with an ignored signal nobody blocks. */

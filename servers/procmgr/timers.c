@@ -1,9 +1,9 @@
 /*
  * Interval timers: setitimer's ITIMER_REAL (and so alarm), one per
- * process. Each armed process has a deadline on the counter; procmgr's
- * thread has a notification bound to it, and the kernel's timeout
- * (Notification_SetTimeout) on that notification is kept at the soonest
- * deadline, so procmgr's receive returns (badge PROCMGR_TIMER_BADGE) when
+ * process. Each armed process has a deadline on the counter, and the
+ * kernel's timeout (Notification_SetTimeout) on the notification init
+ * bound to procmgr's thread (SERVER_SLOT_NOTIFICATION) is kept at the
+ * soonest, so procmgr's receive returns (badge PROCMGR_TIMER_BADGE) when
  * it passes and SIGALRM goes out.
  *
  * Linux keeps the timer across execve and gives a fork child none.
@@ -58,14 +58,6 @@ void timer_set(struct process *process, uint64_t value, uint64_t interval)
     }
     if (value || was_armed)
         rearm();
-}
-
-void timer_forget(struct process *process)
-{
-    if (process->timer_deadline) {
-        disarm(process);
-        rearm();
-    }
 }
 
 void timers_expired(void)

@@ -38,25 +38,8 @@ int64_t wait_find(struct process *parent, uint64_t idtype, int64_t id, struct pr
 
 /* The answer to a waiter about child, which is then reaped unless the
  * waiter only peeks (WNOWAIT). */
-void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child)
-{
-    uint64_t status = child->wait_status;
-    if (waiter->is_waitid) {
-        bool killed = (status & 0x7f) != 0;
-        uint64_t values[] = { 0, child->pid, child->uid,
-                              killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED,
-                              killed ? (status & 0x7f) : (status >> 8) & 0xff };
-        answer(reply, 5, values);
-    } else {
-        uint64_t values[] = { child->pid, status };
-        answer(reply, 2, values);
-    }
-    if (!(waiter->is_waitid && (waiter->options & LINUX_WNOWAIT)))
-        process_reap(child);
-}
-
-/* SIGCHLD's siginfo: what waitid would say of the child. */
-static struct signal_info sigchld_info(const struct process *child)
+/* What waitid and SIGCHLD's siginfo say of an ended child. */
+static struct signal_info child_info(const struct process *child)
 {
     bool killed = (child->wait_status & 0x7f) != 0;
     return (struct signal_info){
@@ -66,6 +49,21 @@ static struct signal_info sigchld_info(const struct process *child)
         .status = (int32_t)(killed ? (child->wait_status & 0x7f)
                                    : (child->wait_status >> 8) & 0xff),
     };
+}
+
+void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child)
+{
+    if (waiter->is_waitid) {
+        struct signal_info info = child_info(child);
+        uint64_t values[] = { 0, info.pid, info.uid, (uint64_t)info.code,
+                              (uint64_t)info.status };
+        answer(reply, 5, values);
+    } else {
+        uint64_t values[] = { child->pid, child->wait_status };
+        answer(reply, 2, values);
+    }
+    if (!(waiter->is_waitid && (waiter->options & LINUX_WNOWAIT)))
+        process_reap(child);
 }
 
 static void remove_waiter(struct process *parent, unsigned index)
@@ -92,7 +90,7 @@ void wait_notify_parent(struct process *child)
     struct process *parent = processes[child->ppid];
     if (!parent)
         return;
-    struct signal_info info = sigchld_info(child);    /* an answer may reap the child */
+    struct signal_info info = child_info(child);      /* an answer may reap the child */
     if (parent->space && signal_reaps_children(parent)) {
         /* SIGCHLD ignored or SA_NOCLDWAIT: no zombie, as on Linux. */
         process_reap(child);
