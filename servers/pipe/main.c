@@ -15,15 +15,16 @@
  * ring's pages, or for FILE_READ_SMALL and FILE_WRITE_SMALL in the
  * message registers (file.h): no window copy at all, and up to 24 bytes a
  * message the kernel's fast path takes. A caller that vanished is seen
- * when a window copy (or a copy of nothing, before an answer) says
- * TERN_CALLER_GONE.
+ * when a window copy or the Reply says TERN_CALLER_GONE (or a copy of
+ * nothing, when pruning).
  *
  * Interruption: a signal ends a blocked caller's call in the kernel
  * (TCB_Interrupt) unless the server is answering it right then; its reply
  * object is then unbound, and the core drops the waiter when it next runs
- * it or prunes (nothing is lost: the server probes or copies through the
- * caller's window before it commits, which claims the caller). A write
- * that waits again with bytes in leaves their count with the reply object
+ * it or prunes. Nothing is lost: a copy through the caller's window
+ * claims the caller before the server commits anything, and a small
+ * call's change waits until its Reply was delivered. A write that waits
+ * again with bytes in leaves their count with the reply object
  * (record_progress), which is what the interrupted write returns.
  */
 #include "core.h"
@@ -138,8 +139,8 @@ static bool send_result(uint64_t reply, int64_t result, bool sigpipe, uint64_t e
             mr[0] = (uint64_t)-LINUX_ENFILE;
         }
     }
-    tern_message_info answered = tern_reply(reply, tern_message(0, caps, 2), mr);
-    bool delivered = tern_message_label(answered) == TERN_OK;
+    bool delivered =
+        tern_message_label(tern_reply(reply, tern_message(0, caps, 2), mr)) == TERN_OK;
     if (caps)
         tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
     return delivered;
