@@ -162,6 +162,8 @@ struct pipe_server {
     struct pipe *fifos;
     struct pipe *dirty;
     struct pipe_waiter *waiters;    /* every waiter, for cancel and prune */
+    struct pipe_waiter *spare_waiters;  /* finished records kept for reuse (waiters.c) */
+    unsigned spare_count;
     uint64_t next_inode;
 };
 
@@ -244,6 +246,10 @@ int64_t pipe_status(struct pipe_server *server, uint64_t end, struct pipe_status
 
 /* Drops every waiter whose caller vanished; returns how many. */
 unsigned pipe_prune(struct pipe_server *server);
+
+/* Frees the finished waiter records kept for reuse (for tests: what
+ * is left once every end is closed). */
+void pipe_free_spare_records(struct pipe_server *server);
 
 /* How many callers wait (for tests and the pool). */
 unsigned pipe_waiter_count(const struct pipe_server *server);

@@ -617,14 +617,19 @@ int root_main(const struct tern_boot_info *info)
             if (outcome.descriptor) {
                 send_result(receive_reply, outcome.result, outcome.sigpipe, outcome.descriptor);
             } else {
-                uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)outcome.result,
-                                                  outcome.sigpipe ? PIPE_REPLY_SIGPIPE : 0};
-                tern_message_info reply =
-                    outcome.bytes ? small_read_reply(outcome.result, outcome.bytes, mr)
-                                  : tern_message(0, 0, 2);
+                /* The answer goes out in the request's registers, which
+                 * the next request then fills. */
+                uint64_t *mr = request.registers;
+                tern_message_info reply;
+                if (outcome.bytes) {
+                    reply = small_read_reply(outcome.result, outcome.bytes, mr);
+                } else {
+                    mr[0] = (uint64_t)outcome.result;
+                    mr[1] = outcome.sigpipe ? PIPE_REPLY_SIGPIPE : 0;
+                    reply = tern_message(0, 0, 2);
+                }
                 request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, receive_reply, reply,
                                                &request.badge, mr);
-                memcpy(request.registers, mr, sizeof(mr));
                 continue;
             }
         } else if (!outcome.answer && outcome.result == PIPE_QUEUED) {

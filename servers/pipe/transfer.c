@@ -425,14 +425,22 @@ struct step pipe_step(struct pipe_server *server, struct pipe_waiter *call)
 static int64_t prepare_call(struct pipe_server *server, struct pipe_request *request,
                             enum waiter_kind kind, struct pipe_waiter *call)
 {
-    *call = (struct pipe_waiter){
-        .kind = kind,
-        .caller = request->caller,
-        .bytes = kind == WAIT_READ || kind == WAIT_WRITE ? request->bytes : 0,
-        .end = pipe_end_of(server, request->end),
-        .length = minimum(request->length, PIPE_MAX_TRANSFER),
-        .flags = request->flags,
-    };
+    /* Field by field: zeroing the whole record (queue links, a pending
+     * change) costs more than the call itself. The links are set when it
+     * waits (pipe_run_call), the change only when change.pending is. */
+    call->kind = kind;
+    call->caller = request->caller;
+    call->bytes = kind == WAIT_READ || kind == WAIT_WRITE ? request->bytes : 0;
+    call->end = pipe_end_of(server, request->end);
+    call->out_end = 0;
+    call->length = minimum(request->length, PIPE_MAX_TRANSFER);
+    call->done = 0;
+    call->flags = request->flags;
+    call->opens_seen = 0;
+    call->started = false;
+    call->sigpipe = false;
+    call->answer_first = false;
+    call->change.pending = false;
     if (!call->end)
         return -LINUX_EBADF;
     if ((kind == WAIT_WRITE) ? !pipe_end_writes(call->end) : !pipe_end_reads(call->end))

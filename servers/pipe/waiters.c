@@ -52,6 +52,55 @@ static void dequeue(struct pipe_waiter *waiter)
     waiter->queue = 0;
 }
 
+/* ---- Records ----
+ *
+ * A call that waits is copied into a record. Finished records of the
+ * usual size are kept (up to SPARE_WAITERS) for the next call that waits,
+ * so blocking and waking cost no allocation; each has room for
+ * SPARE_ROOM bytes of a small call. */
+#define SPARE_WAITERS 16
+#define SPARE_ROOM 64
+
+/* The bytes a record holds after it: a small call's, else none. */
+static uint64_t record_room(const struct pipe_waiter *waiter)
+{
+    return waiter->bytes ? waiter->length : 0;
+}
+
+static struct pipe_waiter *new_record(struct pipe_server *server, uint64_t room)
+{
+    struct pipe_waiter *spare = server->spare_waiters;
+    if (spare && room <= SPARE_ROOM) {
+        server->spare_waiters = spare->next;
+        server->spare_count--;
+        return spare;
+    }
+    const struct pipe_services *services = &server->services;
+    return services->allocate(services->context,
+                              sizeof(struct pipe_waiter) + (room > SPARE_ROOM ? room : SPARE_ROOM));
+}
+
+static void drop_record(struct pipe_server *server, struct pipe_waiter *waiter)
+{
+    if (server->spare_count < SPARE_WAITERS && record_room(waiter) <= SPARE_ROOM) {
+        waiter->next = server->spare_waiters;
+        server->spare_waiters = waiter;
+        server->spare_count++;
+        return;
+    }
+    server->services.free(server->services.context, waiter);
+}
+
+void pipe_free_spare_records(struct pipe_server *server)
+{
+    while (server->spare_waiters) {
+        struct pipe_waiter *spare = server->spare_waiters;
+        server->spare_waiters = spare->next;
+        server->services.free(server->services.context, spare);
+    }
+    server->spare_count = 0;
+}
+
 /* A waiter leaves: answered (if answer) with result, or dropped. Either
  * way the ends it held go back; a FIFO open's end goes to its caller if
  * the answer reached it. */
@@ -85,7 +134,7 @@ static bool finish(struct pipe_server *server, struct pipe_waiter *waiter, bool 
         pipe_end_release(server, waiter->end);
     if (waiter->out_end)
         pipe_end_release(server, waiter->out_end);
-    services->free(services->context, waiter);
+    drop_record(server, waiter);
     return delivered;
 }
 
@@ -212,7 +261,6 @@ void pipe_settle(struct pipe_server *server)
 
 int64_t pipe_run_call(struct pipe_server *server, struct pipe_waiter *call, bool may_wait)
 {
-    const struct pipe_services *services = &server->services;
     struct step step = pipe_step(server, call);
     if (step.outcome != STEP_WAIT) {
         pipe_settle(server);
@@ -220,9 +268,8 @@ int64_t pipe_run_call(struct pipe_server *server, struct pipe_waiter *call, bool
     }
     /* A small call's bytes move into the record: the request's are gone
      * once the server receives the next message. */
-    uint64_t kept_bytes = call->bytes ? call->length : 0;
-    struct pipe_waiter *waiter =
-        may_wait ? services->allocate(services->context, sizeof(*waiter) + kept_bytes) : 0;
+    uint64_t kept_bytes = record_room(call);
+    struct pipe_waiter *waiter = may_wait ? new_record(server, kept_bytes) : 0;
     if (!waiter) {
         /* Cannot keep the caller: a writer keeps what went in. */
         pipe_settle(server);

@@ -187,6 +187,7 @@ static inline void drop_everything(void)
 static inline void world_reset(void)
 {
     drop_everything();
+    pipe_free_spare_records(&world.server);
     for (unsigned i = 1; i <= MAX_CALLERS; i++)
         free(world.callers[i].buffer);
     memset(&world, 0, sizeof(world));
@@ -294,9 +295,11 @@ static inline void close_end(uint64_t end)
     CHECK_EQ_U64(pipe_close(&world.server, end), 0);
 }
 
-/* Everything the core took came back once every end is closed. */
+/* Everything the core took came back once every end is closed (and it
+ * let go of the waiter records it keeps for reuse). */
 static inline void check_nothing_leaked(void)
 {
+    pipe_free_spare_records(&world.server);
     CHECK_EQ_U64(world.pages, 0);
     CHECK_EQ_U64(world.blocks, 0);
 }
