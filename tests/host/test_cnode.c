@@ -58,11 +58,6 @@ void vspace_destroy(struct vspace *vspace) { record_destroy(CAP_VSPACE, vspace);
 
 void irq_handler_release(uint32_t irq) { record_destroy(CAP_IRQ_HANDLER, (void *)(uintptr_t)irq); }
 
-struct vspace *vspace_of_cap(const struct cap *cap)
-{
-    return (struct vspace *)(cap->object + 4096);
-}
-
 void mapping_cap_unmap(struct cap *cap)
 {
     unmap_count++;

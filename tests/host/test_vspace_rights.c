@@ -96,13 +96,9 @@ void panic(const char *format, ...)
     abort();
 }
 
-static struct vspace *caller_vspace;
-
-struct vspace *tcb_vspace(const struct tcb *tcb)
-{
-    (void)tcb;
-    return caller_vspace;
-}
+/* The invoking thread: VSpace_Read and VSpace_Write copy to and from
+ * its address space (none unless a test gives it one). */
+static struct tcb caller_thread;
 
 /* ---- Objects in host memory ---- */
 
@@ -174,6 +170,7 @@ static enum tern_error invoke(struct cte *slot, uint64_t label, unsigned length,
                               uint64_t arg0, uint64_t arg1, uint64_t arg2, struct cte *extra)
 {
     memset(&inv, 0, sizeof inv);
+    inv.caller = &caller_thread;
     inv.slot = slot;
     inv.label = label;
     inv.length = length;
@@ -628,7 +625,7 @@ static void test_vspace_read_copies_across_pages_into_the_caller(void)
     struct cte *first, *second, *mine, *mine_too;
     struct cte *target = two_pages(&first, &second, TERN_RIGHT_READ);
     struct cte *caller = two_pages(&mine, &mine_too, TERN_RIGHT_READ | TERN_RIGHT_WRITE);
-    caller_vspace = vspace_in(caller);
+    caller_thread.vspace_root.cap = caller->cap;
     memset(frame_memory(first), 'a', PAGE_SIZE);
     memset(frame_memory(second), 'b', PAGE_SIZE);
     /* 100 bytes from the end of the target's first page to 20 bytes into
@@ -650,7 +647,7 @@ static void test_vspace_write_copies_from_the_caller(void)
     struct cte *first, *second, *mine, *mine_too;
     struct cte *target = two_pages(&first, &second, TERN_RIGHT_READ | TERN_RIGHT_WRITE);
     struct cte *caller = two_pages(&mine, &mine_too, TERN_RIGHT_READ);
-    caller_vspace = vspace_in(caller);
+    caller_thread.vspace_root.cap = caller->cap;
     memcpy(frame_memory(mine_too), "hello", 5);
     CHECK_EQ_U64(invoke(target, TERN_VSPACE_WRITE, 3, VA + 4094, 5, VA + PAGE_SIZE, 0), TERN_OK);
     CHECK_EQ_U64(inv.results[0], 5);
@@ -663,7 +660,7 @@ static void test_a_failed_copy_copies_nothing(void)
     struct cte *first, *second, *mine, *mine_too;
     struct cte *target = two_pages(&first, &second, TERN_RIGHT_READ);
     struct cte *caller = two_pages(&mine, &mine_too, TERN_RIGHT_READ | TERN_RIGHT_WRITE);
-    caller_vspace = vspace_in(caller);
+    caller_thread.vspace_root.cap = caller->cap;
     memset(frame_memory(mine), 'x', PAGE_SIZE);
     /* The target's second page is read-only: nothing is written to it,
      * not even the part of the first page before it. */
@@ -695,7 +692,7 @@ static void test_vspace_copy_invocation_checks(void)
 {
     struct cte *first, *second;
     struct cte *target = two_pages(&first, &second, TERN_RIGHT_READ | TERN_RIGHT_WRITE);
-    caller_vspace = vspace_in(target);
+    caller_thread.vspace_root.cap = target->cap;
     CHECK_EQ_U64(invoke(target, TERN_VSPACE_READ, 2, VA, 8, VA + PAGE_SIZE, 0),
                  TERN_TRUNCATED_MESSAGE);
     CHECK_EQ_U64(invoke(target, TERN_VSPACE_READ, 3, VA, (1 << 20) + 1, VA + PAGE_SIZE, 0),
@@ -711,7 +708,7 @@ static void test_vspace_copy_invocation_checks(void)
                  TERN_INVALID_CAPABILITY);
     CHECK_EQ_U64(invoke(target, TERN_VSPACE_READ, 3, VA, 8, VA + PAGE_SIZE, 0), TERN_OK);
 
-    caller_vspace = 0;  /* never a kernel pointer */
+    caller_thread.vspace_root.cap = (struct cap){0};    /* never a kernel pointer */
     CHECK_EQ_U64(invoke(target, TERN_VSPACE_READ, 3, VA, 8, 0xffffff8000000000, 0), TERN_FAULT);
 }
 

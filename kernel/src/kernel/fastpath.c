@@ -7,7 +7,11 @@
  * anyway, and nothing else to deliver. Anything else takes the general
  * path, which gives the same result more slowly.
  *
- * Beside it, shorter straight lines for calls that involve no other
+ * A server's Recv that blocks (a caller it keeps waiting, as the pipe
+ * server does with a reader) switches straight to the thread the
+ * scheduler would pick, when there is one and nothing waits to be taken.
+ *
+ * Beside them, shorter straight lines for calls that involve no other
  * thread's switch: Reply, the invocations on reply objects (a server's
  * probe and window copies), and the Linux upcall's way in and out.
  *
@@ -140,6 +144,35 @@ static inline void answer_caller(struct reply *reply, struct tcb *caller, struct
     copy_message(replier, caller, 0);
 }
 
+/* A receive's capabilities: a reply object, and an endpoint to read. */
+static inline bool receive_caps_usable(const struct cap *reply_cap, const struct cap *cap)
+{
+    return reply_cap && reply_cap->type == CAP_REPLY && cap && cap->type == CAP_ENDPOINT &&
+           (cap->rights & TERN_RIGHT_READ);
+}
+
+/* The server's receive blocks with nothing else to do first: no sender
+ * queued, no notification word to take, no interrupt deferred until its
+ * claims end (kernel/interrupt.h). */
+static inline bool may_wait_at_once(const struct tcb *server, const struct endpoint *endpoint)
+{
+    return endpoint->state != ENDPOINT_SENDING && !server->interrupt_deferred &&
+           !(server->bound_notification && server->bound_notification->word);
+}
+
+/* The receive half of ReplyRecv and Recv: the server waits on the
+ * endpoint, to be bound through reply to its next caller. */
+static inline void wait_on_endpoint(struct tcb *server, struct endpoint *endpoint,
+                                    struct reply *reply)
+{
+    server->receive_generation++;   /* the receive ends the server's claims */
+    server->reply = reply;
+    server->state = THREAD_BLOCKED_RECEIVE;
+    server->blocked_on = endpoint;
+    endpoint->state = ENDPOINT_RECEIVING;
+    thread_queue_append(&endpoint->queue, server);
+}
+
 bool fastpath_reply_receive(struct tcb *server)
 {
     tern_message_info info = server->context.x[1];
@@ -147,28 +180,42 @@ bool fastpath_reply_receive(struct tcb *server)
         return false;
     const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
-    if (unlikely(!reply_cap || reply_cap->type != CAP_REPLY || !cap ||
-                 cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_READ)))
+    if (unlikely(!receive_caps_usable(reply_cap, cap)))
         return false;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     struct tcb *caller = reply->caller;
-    if (unlikely(!caller || caller->fault_pending || endpoint->state == ENDPOINT_SENDING ||
-                 server->interrupt_deferred ||
-                 (server->bound_notification && server->bound_notification->word) ||
+    if (unlikely(!caller || caller->fault_pending || !may_wait_at_once(server, endpoint) ||
                  !may_switch_to(caller, server)))
         return false;
 
     /* Answer the caller, then wait on the endpoint with the same reply. */
     answer_caller(reply, caller, server);
     caller->state = THREAD_RUNNABLE;
-    server->receive_generation++;   /* the receive ends the server's claims */
-    server->reply = reply;
-    server->state = THREAD_BLOCKED_RECEIVE;
-    server->blocked_on = endpoint;
-    endpoint->state = ENDPOINT_RECEIVING;
-    thread_queue_append(&endpoint->queue, server);
+    wait_on_endpoint(server, endpoint, reply);
     switch_thread(server, caller);
+    return true;
+}
+
+bool fastpath_receive(struct tcb *server)
+{
+    const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
+    const struct cap *cap = quick_lookup(server, server->context.x[0]);
+    if (unlikely(!receive_caps_usable(reply_cap, cap)))
+        return false;
+    struct endpoint *endpoint = (struct endpoint *)cap->object;
+    struct cpu_state *state = &cpu_states[server->cpu];
+    struct tcb *next = run_queue_highest(&state->ready);
+    if (unlikely(!next || next->interrupt_pending || server->interrupt_pending ||
+                 !may_wait_at_once(server, endpoint)))
+        return false;
+
+    /* Wait, and run what the scheduler would pick next. */
+    wait_on_endpoint(server, endpoint, (struct reply *)reply_cap->object);
+    run_queue_remove(&state->ready, next);
+    next->queued = 0;
+    state->slice_expired = false;
+    switch_thread(server, next);
     return true;
 }
 

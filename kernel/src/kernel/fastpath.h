@@ -1,5 +1,5 @@
-/* The fast paths: Call and ReplyRecv between threads on one core, Reply,
- * reply-object invocations, and the Linux upcall's way in and out. */
+/* The fast paths: Call, ReplyRecv and Recv between threads on one core,
+ * Reply, reply-object invocations, and the Linux upcall's way in and out. */
 #ifndef KERNEL_FASTPATH_H
 #define KERNEL_FASTPATH_H
 
@@ -10,6 +10,9 @@
  * the other thread); false leaves everything untouched for the slow path. */
 bool fastpath_call(struct tcb *caller);
 bool fastpath_reply_receive(struct tcb *server);
+/* Recv that blocks on an endpoint with a reply object, switching to the
+ * first ready thread of this core. */
+bool fastpath_receive(struct tcb *server);
 
 /* Reply with a short message (not to a fault): the caller is made
  * runnable; the replier carries on. */

@@ -305,6 +305,9 @@ void handle_user_sync(void)
     } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
         if (fastpath_reply_receive(thread))
             kernel_exit_switched();
+    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_RECV))) {
+        if (fastpath_receive(thread))
+            kernel_exit_switched();
     } else if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
         if (fastpath_linux_syscall(thread))
             kernel_exit_switched();

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/mmu.h"
 #include "object/structures.h"
 #include "object/tcb.h"
 #include "tern/errors.h"
@@ -75,8 +76,12 @@ void vspace_init_object(struct vspace *vspace);     /* after Retype */
 void vspace_destroy(struct vspace *vspace);
 /* Unmap what a frame or page-table capability maps, if anything. */
 void mapping_cap_unmap(struct cap *cap);
-/* The VSpace object a VSpace capability names. */
-struct vspace *vspace_of_cap(const struct cap *cap);
+/* The VSpace object a VSpace capability names: the page after its root
+ * table (the two are retyped together). */
+static inline struct vspace *vspace_of_cap(const struct cap *cap)
+{
+    return (struct vspace *)(uintptr_t)(cap->object + PAGE_SIZE);
+}
 /* Make vspace the calling core's user address space. */
 void vspace_activate(struct vspace *vspace);
 /* Copy between user memory of two address spaces (either may be 0 for a
@@ -94,8 +99,24 @@ void *vspace_user_pointer(struct vspace *vspace, uint64_t address, bool writable
 /* ---- tcb.c ---- */
 enum tern_error tcb_decode(struct invocation *inv);
 void tcb_destroy(struct tcb *tcb);
-struct vspace *tcb_vspace(const struct tcb *tcb);
-struct tern_ipc_buffer *tcb_ipc_buffer(const struct tcb *tcb);
+
+/* A thread's address space and IPC buffer (kernel address), or 0 if it
+ * has none: inline, as every fast path asks. */
+static inline struct vspace *tcb_vspace(const struct tcb *tcb)
+{
+    if (tcb->vspace_root.cap.type != CAP_VSPACE)
+        return 0;
+    return vspace_of_cap(&tcb->vspace_root.cap);
+}
+
+static inline struct tern_ipc_buffer *tcb_ipc_buffer(const struct tcb *tcb)
+{
+    const struct cap *frame = &tcb->ipc_buffer_frame.cap;
+    if (frame->type != CAP_FRAME)
+        return 0;
+    uint64_t offset = tcb->ipc_buffer_address & ((1ULL << frame->size_bits) - 1);
+    return phys_to_virt(frame->object + offset);
+}
 
 /* ---- endpoint.c, notification.c, reply.c ---- */
 void endpoint_destroy(struct endpoint *endpoint);

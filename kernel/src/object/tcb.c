@@ -8,22 +8,6 @@
 
 #define SPSR_EL0T 0     /* user mode, interrupts unmasked */
 
-struct vspace *tcb_vspace(const struct tcb *tcb)
-{
-    if (tcb->vspace_root.cap.type != CAP_VSPACE)
-        return 0;
-    return vspace_of_cap(&tcb->vspace_root.cap);
-}
-
-struct tern_ipc_buffer *tcb_ipc_buffer(const struct tcb *tcb)
-{
-    const struct cap *frame = &tcb->ipc_buffer_frame.cap;
-    if (frame->type != CAP_FRAME)
-        return 0;
-    uint64_t offset = tcb->ipc_buffer_address & ((1ULL << frame->size_bits) - 1);
-    return phys_to_virt(frame->object + offset);
-}
-
 /* Replace one of the TCB's own capability slots with a copy of source. */
 static void set_tcb_slot(struct cte *slot, struct cte *source)
 {

@@ -315,11 +315,6 @@ static void install_entry(uint64_t *slot, uint64_t entry, uint16_t asid, uint64_
 
 /* ---- Capabilities of mapping objects ---- */
 
-struct vspace *vspace_of_cap(const struct cap *cap)
-{
-    return (struct vspace *)(uintptr_t)(cap->object + PAGE_SIZE);
-}
-
 /* The level a frame is mapped at: 4 KiB pages at L3, 2 MiB blocks at L2;
  * 0 for any other size. */
 static unsigned frame_level(const struct cap *frame)
