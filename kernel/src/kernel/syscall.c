@@ -285,39 +285,33 @@ static void linux_syscall(struct tcb *thread)
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
 }
 
-void handle_user_sync(void)
+/* The fast paths: IPC first, then the Linux upcall's way in and out.
+ * True when one did the whole call (the thread to run is current). */
+static inline bool fast_path(struct tcb *thread, uint64_t esr)
 {
-    struct tcb *thread = current_thread();
-    uint64_t esr = read_sysreg(esr_el1);
-    /* Yield with nothing else ready here is a no-op: no lock needed. Only
-     * this core changes its current thread; a thread another core queues
-     * for us meanwhile comes with an IPI, which reschedules. */
-    unsigned cpu = this_cpu_index();
-    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_YIELD)) &&
-        thread->cpu == cpu && run_queue_is_empty(&cpu_states[cpu].ready))
-        restore_user_context(&thread->context);
-    if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
-        kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
-    /* The fast paths: IPC first, then the Linux upcall's way in and out. */
-    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL))) {
-        if (fastpath_call(thread) || fastpath_reply_invocation(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV))) {
-        if (fastpath_reply_receive(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_RECV))) {
-        if (fastpath_receive(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC_LINUX)) {
-        if (fastpath_linux_syscall(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN))) {
-        if (fastpath_upcall_return(thread))
-            kernel_exit_switched();
-    } else if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY))) {
-        if (fastpath_reply(thread))
-            kernel_exit_switched();
+    switch (esr) {
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL)):
+        return fastpath_call(thread) || fastpath_reply_invocation(thread);
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV)):
+        return fastpath_reply_receive(thread);
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_RECV)):
+        return fastpath_receive(thread);
+    case ESR_OF_SVC(TERN_SVC_LINUX):
+        return fastpath_linux_syscall(thread);
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN)):
+        return fastpath_upcall_return(thread);
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY)):
+        return fastpath_reply(thread);
+    default:
+        return false;
     }
+}
+
+/* Everything the fast paths leave: a function of its own, so that the
+ * entry keeps few registers to save before it knows it needs more. */
+static __attribute__((noinline, noreturn)) void handle_user_exception(struct tcb *thread,
+                                                                      uint64_t esr)
+{
     switch (ESR_CLASS(esr)) {
     case ESR_CLASS_SVC64: {
         unsigned immediate = ESR_SVC_IMMEDIATE(esr);
@@ -346,4 +340,22 @@ void handle_user_sync(void)
     if (thread->interrupt_pending)
         interrupt_blocked_thread(thread);
     kernel_exit();
+}
+
+void handle_user_sync(void)
+{
+    struct tcb *thread = current_thread();
+    uint64_t esr = read_sysreg(esr_el1);
+    /* Yield with nothing else ready here is a no-op: no lock needed. Only
+     * this core changes its current thread; a thread another core queues
+     * for us meanwhile comes with an IPI, which reschedules. */
+    unsigned cpu = this_cpu_index();
+    if (esr == ESR_OF_SVC(TERN_SVC(TERN_SYS_YIELD)) &&
+        thread->cpu == cpu && run_queue_is_empty(&cpu_states[cpu].ready))
+        restore_user_context(&thread->context);
+    if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
+        kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
+    if (fast_path(thread, esr))
+        kernel_exit_switched();
+    handle_user_exception(thread, esr);
 }
