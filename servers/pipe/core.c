@@ -245,9 +245,11 @@ int64_t pipe_open_fifo(struct pipe_server *server, uint64_t node, uint32_t flags
     if (!pipe)
         return -LINUX_ENOMEM;
     bool nonblocking = flags & LINUX_O_NONBLOCK;
+    /* The other side's opens still blocked count (a reader waiting for a
+     * writer is a reader): make sure those callers are still there, as a
+     * signal may have ended their open. */
+    pipe_prune_openers(server, pipe);
     if (mode == LINUX_O_WRONLY && nonblocking) {
-        /* Readers still blocked in open count: make sure they are there. */
-        pipe_prune_openers(server, pipe);
         if (pipe->readers == 0) {
             forget_if_unused(server, pipe);
             pipe_settle(server);

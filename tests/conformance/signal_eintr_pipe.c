@@ -4,7 +4,9 @@
  * the data written later; a write blocked on a full pipe fails with EINTR
  * and puts nothing in; a large blocking write that has already put bytes
  * in returns that partial count, with SA_RESTART or without, and exactly
- * those bytes reach the reader.
+ * those bytes reach the reader. A FIFO open that waits for the other
+ * side fails with EINTR, and the opener it was no longer counts: the
+ * other side's open then waits (or fails with ENXIO) as if it never came.
  *
  * The signal comes from a child that waits until the parent is surely
  * blocked (200 ms, or until the pipe is full and then 200 ms): the
@@ -13,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -175,6 +178,42 @@ static void test_partial_write(int flags)
     CHECK(exited_with(child, 0));
 }
 
+#define FIFO_PATH "/tmp/signal_eintr_pipe_fifo"
+
+/* An open of the FIFO with flags, cut short by SIGUSR1 after 200 ms. */
+static void check_open_interrupted(int flags)
+{
+    pid_t child = signal_later(SIGUSR1);
+    REQUIRE(child >= 0);
+    CHECK_ERRNO(open(FIFO_PATH, flags), EINTR);
+    CHECK(exited_with(child, 0));
+}
+
+static void test_fifo_open_interrupted(void)
+{
+    install(0);
+    unlink(FIFO_PATH);
+    REQUIRE(mkfifo(FIFO_PATH, 0600) == 0);
+    /* A reader waiting for a writer is interrupted: no reader is left. */
+    check_open_interrupted(O_RDONLY);
+    CHECK_ERRNO(open(FIFO_PATH, O_WRONLY | O_NONBLOCK), ENXIO);
+    check_open_interrupted(O_WRONLY);
+    /* And the other way round. */
+    check_open_interrupted(O_RDONLY);
+    CHECK_EQ(handled_count, 3);
+    /* Both sides there: the FIFO works. */
+    int reader = open(FIFO_PATH, O_RDONLY | O_NONBLOCK);
+    CHECK(reader >= 0);
+    int writer = open(FIFO_PATH, O_WRONLY);
+    CHECK(writer >= 0);
+    CHECK_EQ(write(writer, "fifo", 4), 4);
+    char buffer[8];
+    CHECK_EQ(read(reader, buffer, sizeof buffer), 4);
+    close(writer);
+    close(reader);
+    CHECK_OK(unlink(FIFO_PATH));
+}
+
 int main(void)
 {
     test_read_interrupted();
@@ -182,6 +221,8 @@ int main(void)
     test_write_full_interrupted();
     test_partial_write(0);
     test_partial_write(SA_RESTART);
+    test_fifo_open_interrupted();
     printf("pipe reads and writes interrupted by a handler: EINTR, restart, partial counts\n");
+    printf("a FIFO open interrupted: EINTR, and it no longer counts as an opener\n");
     return check_finish("signal_eintr_pipe");
 }
