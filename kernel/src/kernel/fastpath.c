@@ -90,23 +90,23 @@ static inline void switch_thread(struct tcb *current, struct tcb *next)
     state->current = next;
 }
 
-bool fastpath_call(struct tcb *caller)
+struct tcb *fastpath_call(struct tcb *caller)
 {
     tern_message_info info = caller->context.x[1];
     if (unlikely(!short_message(info) || caller->interrupt_pending))
-        return false;
+        return 0;
     const struct cap *cap = quick_lookup(caller, caller->context.x[0]);
     if (unlikely(!cap || cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_WRITE)))
-        return false;
+        return 0;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     if (unlikely(endpoint->state != ENDPOINT_RECEIVING))
-        return false;
+        return 0;
     struct tcb *server = endpoint->queue.head;
     struct reply *reply = server->reply;
     if (unlikely(!reply || reply->caller || reply->server != server ||
                  !may_switch_to(server, caller) ||
                  !tcb_vspace(server) || (tern_message_windows(info) && !tcb_ipc_buffer(caller))))
-        return false;
+        return 0;
 
     /* Dequeue the server, hand it the message, bind the caller. */
     thread_queue_remove(&endpoint->queue, server);
@@ -131,7 +131,7 @@ bool fastpath_call(struct tcb *caller)
     caller->sending_can_grant_reply = (cap->rights & TERN_RIGHT_GRANT_REPLY) != 0;
     caller->state = THREAD_BLOCKED_REPLY;
     switch_thread(caller, server);
-    return true;
+    return server;
 }
 
 /* The answer of both reply paths: the caller leaves the reply object
@@ -173,42 +173,42 @@ static inline void wait_on_endpoint(struct tcb *server, struct endpoint *endpoin
     thread_queue_append(&endpoint->queue, server);
 }
 
-bool fastpath_reply_receive(struct tcb *server)
+struct tcb *fastpath_reply_receive(struct tcb *server)
 {
     tern_message_info info = server->context.x[1];
     if (unlikely(!short_message(info)))
-        return false;
+        return 0;
     const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
     if (unlikely(!receive_caps_usable(reply_cap, cap)))
-        return false;
+        return 0;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     struct tcb *caller = reply->caller;
     if (unlikely(!caller || caller->fault_pending || !may_wait_at_once(server, endpoint) ||
                  !may_switch_to(caller, server)))
-        return false;
+        return 0;
 
     /* Answer the caller, then wait on the endpoint with the same reply. */
     answer_caller(reply, caller, server);
     caller->state = THREAD_RUNNABLE;
     wait_on_endpoint(server, endpoint, reply);
     switch_thread(server, caller);
-    return true;
+    return caller;
 }
 
-bool fastpath_receive(struct tcb *server)
+struct tcb *fastpath_receive(struct tcb *server)
 {
     const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
     if (unlikely(!receive_caps_usable(reply_cap, cap)))
-        return false;
+        return 0;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     struct cpu_state *state = &cpu_states[server->cpu];
     struct tcb *next = run_queue_highest(&state->ready);
     if (unlikely(!next || next->interrupt_pending || server->interrupt_pending ||
                  !may_wait_at_once(server, endpoint)))
-        return false;
+        return 0;
 
     /* Wait, and run what the scheduler would pick next. */
     wait_on_endpoint(server, endpoint, (struct reply *)reply_cap->object);
@@ -216,35 +216,35 @@ bool fastpath_receive(struct tcb *server)
     next->queued = 0;
     state->slice_expired = false;
     switch_thread(server, next);
-    return true;
+    return next;
 }
 
-bool fastpath_reply(struct tcb *replier)
+struct tcb *fastpath_reply(struct tcb *replier)
 {
     tern_message_info info = replier->context.x[1];
     if (unlikely(!short_message(info)))
-        return false;
+        return 0;
     const struct cap *reply_cap = quick_lookup(replier, replier->context.x[6]);
     if (unlikely(!reply_cap || reply_cap->type != CAP_REPLY))
-        return false;
+        return 0;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct tcb *caller = reply->caller;
     if (unlikely(!caller || caller->fault_pending))
-        return false;
+        return 0;
     answer_caller(reply, caller, replier);
     thread_make_runnable(caller);
     set_return(replier, 0, tern_message(TERN_OK, 0, 0));
-    return true;
+    return replier;
 }
 
-bool fastpath_reply_invocation(struct tcb *server)
+struct tcb *fastpath_reply_invocation(struct tcb *server)
 {
     tern_message_info info = server->context.x[1];
     if (unlikely(!short_message(info) || tern_message_windows(info)))
-        return false;
+        return 0;
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
     if (unlikely(!cap || cap->type != CAP_REPLY))
-        return false;
+        return 0;
     struct invocation inv;      /* large: only what reply_decode reads is set */
     inv.caller = server;
     inv.slot = (struct cte *)cap;   /* the cap is the slot's first member */
@@ -259,24 +259,24 @@ bool fastpath_reply_invocation(struct tcb *server)
     for (unsigned i = 0; i < results && i < TERN_MSG_REGISTERS; i++)
         server->context.x[2 + i] = inv.results[i];
     set_return(server, 0, tern_message(error, 0, results));
-    return true;
+    return server;
 }
 
-bool fastpath_linux_syscall(struct tcb *thread)
+struct tcb *fastpath_linux_syscall(struct tcb *thread)
 {
     struct vspace *vspace = tcb_vspace(thread);
     struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
     if (unlikely(!vspace || !vspace->upcall_entry || !buffer))
-        return false;
+        return 0;
     upcall_enter(thread, buffer, vspace->upcall_entry + TERN_UPCALL_SYSCALL_OFFSET);
-    return true;
+    return thread;
 }
 
-bool fastpath_upcall_return(struct tcb *thread)
+struct tcb *fastpath_upcall_return(struct tcb *thread)
 {
     struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
     if (unlikely(!buffer || thread->interrupt_pending))
-        return false;       /* the general path raises the fault, or diverts */
+        return 0;       /* the general path raises the fault, or diverts */
     upcall_leave(thread, buffer);
-    return true;
+    return thread;
 }

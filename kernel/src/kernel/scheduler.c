@@ -197,13 +197,6 @@ void schedule(void)
     }
 }
 
-void kernel_exit_switched(void)
-{
-    struct tcb *current = cpu_states[this_cpu_index()].current;
-    spin_unlock(&kernel_lock);
-    restore_user_context(&current->context);
-}
-
 void kernel_exit(void)
 {
     schedule();

@@ -80,8 +80,13 @@ void kernel_exit(void) __attribute__((noreturn));
 /* In vectors.S: load a thread's registers and return to user mode. */
 void restore_user_context(struct user_context *context) __attribute__((noreturn));
 
-/* Leave the kernel to the current thread, chosen already (the fast path). */
-void kernel_exit_switched(void) __attribute__((noreturn));
+/* Leave the kernel to current, which a fast path made this core's
+ * current thread already. */
+static inline __attribute__((noreturn)) void kernel_exit_to(struct tcb *current)
+{
+    spin_unlock(&kernel_lock);
+    restore_user_context(&current->context);
+}
 
 /* Release the kernel lock and wait for work: this core's idle loop. */
 void idle_loop(void) __attribute__((noreturn));

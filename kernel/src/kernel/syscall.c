@@ -285,13 +285,15 @@ static void linux_syscall(struct tcb *thread)
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
 }
 
-/* The fast paths: IPC first, then the Linux upcall's way in and out.
- * True when one did the whole call (the thread to run is current). */
-static inline bool fast_path(struct tcb *thread, uint64_t esr)
+/* The fast paths (kernel/fastpath.h): the thread to run when one did the
+ * whole call, else 0. */
+static inline struct tcb *fast_path(struct tcb *thread, uint64_t esr)
 {
     switch (esr) {
-    case ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL)):
-        return fastpath_call(thread) || fastpath_reply_invocation(thread);
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL)): {
+        struct tcb *server = fastpath_call(thread);
+        return server ? server : fastpath_reply_invocation(thread);
+    }
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV)):
         return fastpath_reply_receive(thread);
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_RECV)):
@@ -303,7 +305,7 @@ static inline bool fast_path(struct tcb *thread, uint64_t esr)
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY)):
         return fastpath_reply(thread);
     default:
-        return false;
+        return 0;
     }
 }
 
@@ -355,7 +357,8 @@ void handle_user_sync(void)
         restore_user_context(&thread->context);
     if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
         kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
-    if (fast_path(thread, esr))
-        kernel_exit_switched();
+    struct tcb *next = fast_path(thread, esr);
+    if (next)
+        kernel_exit_to(next);
     handle_user_exception(thread, esr);
 }
