@@ -197,6 +197,12 @@ enum tern_error tern_tcb_interrupt(uint64_t tcb)
     return invoke_with(tcb, TERN_TCB_INTERRUPT, 0, 0, 0, 0);
 }
 
+enum tern_error tern_tcb_copy_fp_state(uint64_t tcb, uint64_t source)
+{
+    const uint64_t caps[] = { source };
+    return invoke_with(tcb, TERN_TCB_COPY_FP_STATE, 0, 0, caps, 1);
+}
+
 enum tern_error tern_tcb_bind_notification(uint64_t tcb, uint64_t notification)
 {
     const uint64_t caps[] = { notification };

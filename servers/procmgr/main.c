@@ -146,6 +146,7 @@ static void handle_fork(struct request *request)
     uint64_t registers[TERN_USER_REGISTER_COUNT];
     frame_registers(request, request->mr[1], 0, registers);
     if (!thread || files_copy_all(parent, child) < 0
+        || tern_tcb_copy_fp_state(thread->tcb, caller->tcb) != TERN_OK
         || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
         process_exit(child, 0);
         process_reap(child);
@@ -180,7 +181,8 @@ static void handle_clone(struct request *request)
         space_write(space, child_tid, &tid, sizeof tid);
     if (flags & LINUX_CLONE_PARENT_SETTID)
         space_write(space, argument(request, PROC_CLONE_PARENT_TID_MR), &tid, sizeof tid);
-    if (thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+    if (tern_tcb_copy_fp_state(thread->tcb, caller->tcb) != TERN_OK
+        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
         thread_destroy(thread);
         return result(request, -LINUX_EAGAIN);
     }

@@ -323,6 +323,78 @@ static void binding_errors(void)
     CHECK_OK(tern_tcb_bind_notification(other_tcb, notification));
 }
 
+/* ---- FP/SIMD state (TCB_CopyFpState) ---- */
+
+#define D8_VALUE        0x3ff8000000000000ULL   /* 1.5 */
+#define FPCR_TOWARD_ZERO (3ULL << 22)           /* RMode = round toward zero */
+
+static volatile uint64_t seen_d8, seen_fpcr;
+
+/* The registers are written from general ones: the test is built
+ * without FP code of its own. */
+static void load_fp_state(uint64_t d8)
+{
+    __asm__ volatile("fmov d8, %0\n\tmsr fpcr, %1" : : "r"(d8), "r"(FPCR_TOWARD_ZERO));
+    store(&flag, 1);
+}
+
+static void record_fp_state(uint64_t unused)
+{
+    (void)unused;
+    uint64_t d8, fpcr;
+    __asm__ volatile("fmov %0, d8\n\tmrs %1, fpcr" : "=r"(d8), "=r"(fpcr));
+    store(&seen_d8, d8);
+    store(&seen_fpcr, fpcr);
+    store(&flag, 1);
+}
+
+/* A thread started after copying from source: what it found. */
+static void run_copy_of(uint64_t source)
+{
+    struct thread *copy = thread_new(record_fp_state, 0, PRIORITY_MIDDLE, 0);
+    CHECK_OK(tern_tcb_copy_fp_state(copy->tcb, source));
+    store(&seen_d8, 1);
+    store(&seen_fpcr, 1);
+    flag = 0;
+    thread_start(copy);
+    WAIT_FOR(&flag, 1);
+}
+
+static void copy_fp_state(void)
+{
+    /* From a thread that set its registers and stopped. */
+    flag = 0;
+    struct thread *source = thread_spawn(load_fp_state, D8_VALUE, PRIORITY_MIDDLE, 0);
+    WAIT_FOR(&flag, 1);
+    run_copy_of(source->tcb);
+    CHECK_EQ(load(&seen_d8), D8_VALUE);
+    CHECK_EQ(load(&seen_fpcr), FPCR_TOWARD_ZERO);
+
+    /* From one that never used them: the fresh, zeroed state. */
+    struct thread *unused = thread_new(set_flag, 0, PRIORITY_MIDDLE, 0);
+    run_copy_of(unused->tcb);
+    CHECK_EQ(load(&seen_d8), 0);
+    CHECK_EQ(load(&seen_fpcr), 0);
+
+    /* From the caller itself, whose registers are live. */
+    __asm__ volatile("msr fpcr, %0" : : "r"(FPCR_TOWARD_ZERO));
+    run_copy_of(ROOT_TCB);
+    __asm__ volatile("msr fpcr, %0" : : "r"(0ULL));
+    CHECK_EQ(load(&seen_fpcr), FPCR_TOWARD_ZERO);
+}
+
+static void copy_fp_state_errors(void)
+{
+    uint64_t tcb = object_new(TERN_OBJECT_TCB, 0);
+    uint64_t endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
+    CHECK_ERROR(tern_tcb_copy_fp_state(tcb, endpoint), TERN_INVALID_CAPABILITY);
+    CHECK_ERROR(tern_invoke(tcb, TERN_TCB_COPY_FP_STATE, 0, 0, 0, 0, 0, 0, 0),
+                TERN_TRUNCATED_MESSAGE);
+    /* A running target: its registers, not its TCB, hold its state. */
+    CHECK_ERROR(tern_tcb_copy_fp_state(ROOT_TCB, tcb), TERN_ILLEGAL_OPERATION);
+    CHECK_OK(tern_tcb_copy_fp_state(tcb, tcb));
+}
+
 static void needs_cores(unsigned cores)
 {
     if (boot_info->cpu_count < cores)
@@ -411,6 +483,8 @@ const struct test_case tcb_tests[] = {
     { "lower_priority_waits", lower_priority_waits },
     { "yield_alternates", yield_alternates },
     { "binding_errors", binding_errors },
+    { "copy_fp_state", copy_fp_state },
+    { "copy_fp_state_errors", copy_fp_state_errors },
     { "runs_on_every_core", runs_on_every_core },
     { "suspend_on_another_core", suspend_on_another_core },
     { "affinity_moves_a_running_thread", affinity_moves_a_running_thread },

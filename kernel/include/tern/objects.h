@@ -59,6 +59,7 @@ enum tern_invocation {
     TERN_TCB_SET_TLS,               /* tpidr_el0 */
     TERN_TCB_SET_FAULT_HANDLER,     /* cap0 = endpoint (badged) or none */
     TERN_TCB_INTERRUPT,             /* no args: see TCB_Interrupt in docs/abi.md */
+    TERN_TCB_COPY_FP_STATE,         /* cap0 = source TCB: its FP/SIMD registers, FPSR, FPCR */
     /* Frames and page tables */
     TERN_FRAME_MAP,                 /* vaddr, rights, attributes; cap0 = VSpace */
     TERN_FRAME_UNMAP,

@@ -146,6 +146,29 @@ static enum tern_error decode_bind_notification(struct invocation *inv, struct t
     return TERN_OK;
 }
 
+/* The FP/SIMD registers, FPSR and FPCR of source become tcb's, as fork
+ * and clone hand them to the child. Source's are in its TCB unless it
+ * runs: the caller's own are saved first, another core's cannot be read.
+ * tcb must not run (its registers would not take the copy). */
+static enum tern_error decode_copy_fp_state(struct invocation *inv, struct tcb *tcb)
+{
+    if (inv->extra_cap_count < 1)
+        return TERN_TRUNCATED_MESSAGE;
+    const struct cap *cap = &inv->extra_caps[0]->cap;
+    if (cap->type != CAP_TCB)
+        return TERN_INVALID_CAPABILITY;
+    struct tcb *source = (struct tcb *)cap->object;
+    if (tcb->on_cpu || (source->on_cpu && source != inv->caller))
+        return TERN_ILLEGAL_OPERATION;
+    if (source == tcb)
+        return TERN_OK;
+    if (source->on_cpu && source->fp_used)
+        fpu_save(&source->fp);
+    tcb->fp = source->fp;
+    tcb->fp_used = source->fp_used;
+    return TERN_OK;
+}
+
 static void unbind_notification(struct tcb *tcb)
 {
     if (tcb->bound_notification) {
@@ -210,6 +233,8 @@ enum tern_error tcb_decode(struct invocation *inv)
     case TERN_TCB_INTERRUPT:
         interrupt_thread(tcb);
         return TERN_OK;
+    case TERN_TCB_COPY_FP_STATE:
+        return decode_copy_fp_state(inv, tcb);
     case TERN_TCB_SET_FAULT_HANDLER: {
         struct cte *handler = inv->extra_cap_count ? inv->extra_caps[0] : 0;
         if (handler && (handler->cap.type != CAP_ENDPOINT ||

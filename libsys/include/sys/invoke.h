@@ -100,6 +100,8 @@ enum tern_error tern_tcb_suspend(uint64_t tcb);
  * in unless the server is answering it, or send it to its upcall's
  * interrupt entry. */
 enum tern_error tern_tcb_interrupt(uint64_t tcb);
+/* tcb gets source's FP/SIMD registers, FPSR and FPCR (fork, clone). */
+enum tern_error tern_tcb_copy_fp_state(uint64_t tcb, uint64_t source);
 enum tern_error tern_tcb_bind_notification(uint64_t tcb, uint64_t notification);
 enum tern_error tern_tcb_unbind_notification(uint64_t tcb);
 enum tern_error tern_tcb_set_tls(uint64_t tcb, uint64_t tpidr_el0);
