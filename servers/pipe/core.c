@@ -241,14 +241,17 @@ int64_t pipe_open_fifo(struct pipe_server *server, uint64_t node, uint32_t flags
     uint32_t mode = flags & LINUX_O_ACCMODE;
     if (mode == LINUX_O_ACCMODE)
         return -LINUX_EINVAL;
-    struct pipe *pipe = fifo_pipe(server, node);
+    /* The other side's opens still blocked count (a reader waiting for a
+     * writer is a reader): make sure those callers are still there, as a
+     * signal may have ended their open. If theirs were the FIFO's only
+     * ends, its pipe goes, and this open starts a new one. */
+    struct pipe *pipe = find_fifo(server, node);
+    if (pipe)
+        pipe_prune_openers(server, pipe);
+    pipe = fifo_pipe(server, node);
     if (!pipe)
         return -LINUX_ENOMEM;
     bool nonblocking = flags & LINUX_O_NONBLOCK;
-    /* The other side's opens still blocked count (a reader waiting for a
-     * writer is a reader): make sure those callers are still there, as a
-     * signal may have ended their open. */
-    pipe_prune_openers(server, pipe);
     if (mode == LINUX_O_WRONLY && nonblocking) {
         if (pipe->readers == 0) {
             forget_if_unused(server, pipe);

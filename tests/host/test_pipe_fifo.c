@@ -143,15 +143,20 @@ static void test_data_goes_with_the_last_end(void)
     CHECK_EQ_U64(pipe_bytes_held(&world.server, again), 0);
 }
 
+/* A reader whose open a signal ended is not a reader: a writer's open
+ * that comes next looks for readers still there first, and waits. */
 static void test_opener_that_vanished_gives_its_end_back(void)
 {
     world_reset();
     uint64_t reader, writer;
     open_fifo(NODE, LINUX_O_RDONLY, 1, &reader);
     caller_of(1)->gone = true;
-    /* The writer's open wakes it; the answer finds nobody. */
-    CHECK_EQ_U64(open_fifo(NODE, LINUX_O_WRONLY, 2, &writer), 0);
-    CHECK_EQ_U64(poll_end(writer, FILE_POLLOUT), FILE_POLLOUT | FILE_POLLERR);
+    CHECK_EQ_U64(open_fifo(NODE, LINUX_O_WRONLY, 2, &writer), PIPE_QUEUED);
+    CHECK_EQ_U64(caller_of(1)->answers, 0);
+    CHECK_EQ_U64(caller_of(1)->forgotten, 1);
+    /* A reader that stays opens, and the writer with it. */
+    CHECK_EQ_U64(open_fifo(NODE, LINUX_O_RDONLY, 3, &reader), 0);
+    CHECK_EQ_U64(caller_of(2)->answers, 1);
 }
 
 static void test_vanished_open_takes_back_its_side(void)
