@@ -1,10 +1,13 @@
 /*
  * Entries from user mode: system calls, faults and the Linux upcall.
- * vectors.S has saved the registers into the current TCB; every path here
- * runs under the kernel lock and leaves through kernel_exit().
+ * vectors.S has saved the registers into the current TCB (after
+ * upcall_fastpath.S took what it could); every path here runs under the
+ * kernel lock and leaves through kernel_exit().
  */
+#include <stddef.h>
 #include "arch/cpu.h"
 #include "arch/fpu.h"
+#include "arch/upcall_offsets.h"
 #include "kernel/fastpath.h"
 #include "kernel/interrupt.h"
 #include "kernel/ipc.h"
@@ -25,6 +28,31 @@
 /* The whole ESR of `svc #immediate`: one compare recognises a call. */
 #define ESR_OF_SVC(immediate)   ((uint64_t)ESR_CLASS_SVC64 << 26 | ESR_INSTRUCTION_32BIT | (immediate))
 
+/* What upcall_fastpath.S assumes (arch/upcall_offsets.h). */
+_Static_assert(UPCALL_ESR_LINUX_SVC == ESR_OF_SVC(TERN_SVC_LINUX), "upcall offsets");
+_Static_assert(UPCALL_ESR_RETURN == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN)), "upcall offsets");
+_Static_assert(TCB_INTERRUPT_PENDING == offsetof(struct tcb, interrupt_pending), "upcall offsets");
+_Static_assert(TCB_IN_UPCALL == offsetof(struct tcb, in_upcall), "upcall offsets");
+_Static_assert(TCB_IPC_BUFFER_ADDRESS == offsetof(struct tcb, ipc_buffer_address), "upcall offsets");
+_Static_assert(TCB_VSPACE_CAP_TYPE == offsetof(struct tcb, vspace_root.cap.type), "upcall offsets");
+_Static_assert(TCB_VSPACE_CAP_OBJECT == offsetof(struct tcb, vspace_root.cap.object),
+               "upcall offsets");
+_Static_assert(TCB_IPC_FRAME_CAP_TYPE == offsetof(struct tcb, ipc_buffer_frame.cap.type),
+               "upcall offsets");
+_Static_assert(TCB_IPC_FRAME_CAP_SIZE_BITS ==
+                   offsetof(struct tcb, ipc_buffer_frame.cap.size_bits), "upcall offsets");
+_Static_assert(TCB_IPC_FRAME_CAP_OBJECT == offsetof(struct tcb, ipc_buffer_frame.cap.object),
+               "upcall offsets");
+_Static_assert(UPCALL_CAP_FRAME == CAP_FRAME && UPCALL_CAP_VSPACE == CAP_VSPACE, "upcall offsets");
+_Static_assert(VSPACE_UPCALL_ENTRY == offsetof(struct vspace, upcall_entry), "upcall offsets");
+_Static_assert(IPC_UPCALL_RETURN_ADDRESS == offsetof(struct tern_ipc_buffer, upcall_return_address),
+               "upcall offsets");
+_Static_assert(IPC_UPCALL_RETURN_PSTATE == offsetof(struct tern_ipc_buffer, upcall_return_pstate),
+               "upcall offsets");
+_Static_assert(IPC_UPCALL_STACK == offsetof(struct tern_ipc_buffer, upcall_stack), "upcall offsets");
+_Static_assert(IPC_UPCALL_SAVED_SP == offsetof(struct tern_ipc_buffer, upcall_saved_sp),
+               "upcall offsets");
+_Static_assert(TERN_UPCALL_SYSCALL_OFFSET == 0, "upcall_fastpath.S enters at the entry itself");
 
 /* Send a fault to the thread's fault handler as if it had Called it; with
  * no handler, the thread is suspended. */

@@ -17,6 +17,11 @@
     sub     sp, sp, #TRAP_FRAME_SIZE
     stp     x0, x1, [sp, #16 * 0]
     stp     x2, x3, [sp, #16 * 1]
+    save_frame_from_x4
+.endm
+
+/* The rest of save_frame, once sp is lowered and x0-x3 are saved. */
+.macro save_frame_from_x4
     stp     x4, x5, [sp, #16 * 2]
     stp     x6, x7, [sp, #16 * 3]
     stp     x8, x9, [sp, #16 * 4]
@@ -106,8 +111,10 @@ exception_vectors:
     vector  handle_irq, 5
     vector  handle_unexpected_exception, 6
     vector  handle_unexpected_exception, 7
-    /* Lower EL, AArch64: user threads. */
-    user_vector handle_user_sync
+    /* Lower EL, AArch64: user threads. A synchronous exception tries the
+     * Linux upcall's way in and out first (upcall_fastpath.S). */
+    .balign 0x80
+    b       el0_sync_fast
     user_vector handle_user_irq
     vector  handle_unexpected_exception, 10
     vector  handle_unexpected_exception, 11
@@ -119,6 +126,15 @@ exception_vectors:
 
 exception_return:
     restore_frame_and_return
+
+/* A user thread's synchronous exception that el0_sync_fast did not take:
+ * sp is lowered and x0-x3 are saved already. */
+    .globl  el0_sync_general
+el0_sync_general:
+    save_frame_from_x4
+    use_kernel_stack
+    mov     x29, #0                 /* end of the frame-pointer chain */
+    bl      handle_user_sync
 
 /* restore_user_context(struct user_context *): run a thread. */
     .globl  restore_user_context
