@@ -25,7 +25,9 @@ struct tcb *fastpath_reply_invocation(struct tcb *server);
 
 /* The Linux upcall's way in (svc #0) and out (UpcallReturn), for a thread
  * that carries on at once: no other thread is involved, so the scheduler
- * is not asked (an IPI or the tick asks it when there is reason to). */
+ * is not asked (an IPI or the tick asks it when there is reason to).
+ * arch/aarch64/upcall_fastpath.S does the same before any register is
+ * saved; these serve when it found the kernel lock taken. */
 struct tcb *fastpath_linux_syscall(struct tcb *thread);
 struct tcb *fastpath_upcall_return(struct tcb *thread);
 
