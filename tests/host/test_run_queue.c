@@ -80,6 +80,22 @@ static void priority_extremes_work(void)
     CHECK_EQ_U64(queue.non_empty[0], 1);
 }
 
+/* Against every priority, at the edges of the bitmap's words. */
+static void has_above_sees_only_higher_priorities(void)
+{
+    memset(&queue, 0, sizeof(queue));
+    for (unsigned p = 0; p < PRIORITY_LEVELS; p++)
+        CHECK(!run_queue_has_above(&queue, p));
+    const int ready[] = {0, 63, 64, 127, 128, 200, 255};
+    for (unsigned i = 0; i < sizeof ready / sizeof ready[0]; i++) {
+        memset(&queue, 0, sizeof(queue));
+        run_queue_append(&queue, thread(0, ready[i]));
+        for (int p = 0; p < PRIORITY_LEVELS; p++)
+            if (run_queue_has_above(&queue, (unsigned)p) != (p < ready[i]))
+                CHECK(!"run_queue_has_above agrees with the one ready priority");
+    }
+}
+
 int main(void)
 {
     RUN_TEST(empty_queue_has_no_highest);
@@ -88,5 +104,6 @@ int main(void)
     RUN_TEST(prepend_goes_before_equal_priority);
     RUN_TEST(removing_from_the_middle_keeps_order);
     RUN_TEST(priority_extremes_work);
+    RUN_TEST(has_above_sees_only_higher_priorities);
     return check_report();
 }

@@ -59,7 +59,7 @@ static inline bool may_switch_to(const struct tcb *next, const struct tcb *curre
 {
     const struct run_queue *ready = &cpu_states[current->cpu].ready;
     return next->cpu == current->cpu &&
-           (run_queue_is_empty(ready) || run_queue_highest(ready)->priority <= next->priority);
+           (run_queue_is_empty(ready) || !run_queue_has_above(ready, next->priority));
 }
 
 static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge)

@@ -30,6 +30,16 @@ static inline bool run_queue_is_empty(const struct run_queue *queue)
              queue->non_empty[3]);
 }
 
+/* Whether a thread of a priority above priority is ready. */
+static inline bool run_queue_has_above(const struct run_queue *queue, unsigned priority)
+{
+    unsigned word = priority / 64;
+    uint64_t above = queue->non_empty[word] & (~1ULL << (priority % 64));
+    for (word++; word < PRIORITY_LEVELS / 64; word++)
+        above |= queue->non_empty[word];
+    return above != 0;
+}
+
 bool run_queue_contains(const struct run_queue *queue, const struct tcb *thread);
 
 /* The same FIFO discipline for endpoint and notification queues. */
