@@ -22,7 +22,10 @@
  * then "pipe_bench done". The lines are kept and printed at the end, so
  * no console output (and, on Linux, no console interrupt) falls into a
  * timed phase. Any failed call prints the lines so far and
- * "pipe_bench: ..." on stderr and exits 1. */
+ * "pipe_bench: ..." on stderr and exits 1.
+ *
+ * "pipe_bench pingpong N" runs only the ping-pong, for N round trips
+ * (bench/run-profile compares two such runs). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -202,6 +205,8 @@ static void send_and_check(int to, int from, int count)
     }
 }
 
+static int pingpong_round_trips = PINGPONG_ITERATIONS;
+
 static void run_pingpong(void)
 {
     int there[2], back[2];
@@ -211,20 +216,20 @@ static void run_pingpong(void)
     if (child == 0) {
         close_or_fail(there[1]);
         close_or_fail(back[0]);
-        echo_bytes(there[0], back[1], PINGPONG_WARM_UP + PINGPONG_ITERATIONS);
+        echo_bytes(there[0], back[1], PINGPONG_WARM_UP + pingpong_round_trips);
         exit(0);
     }
     close_or_fail(there[0]);
     close_or_fail(back[1]);
     send_and_check(there[1], back[0], PINGPONG_WARM_UP);
     uint64_t start = now_ns();
-    send_and_check(there[1], back[0], PINGPONG_ITERATIONS);
+    send_and_check(there[1], back[0], pingpong_round_trips);
     uint64_t elapsed = now_ns() - start;
     close_or_fail(there[1]);
     close_or_fail(back[0]);
     wait_for_success(child);
-    report_line("pingpong-1B iterations=%d round_trip_ns=%llu\n", PINGPONG_ITERATIONS,
-                (unsigned long long)(elapsed / PINGPONG_ITERATIONS));
+    report_line("pingpong-1B iterations=%d round_trip_ns=%llu\n", pingpong_round_trips,
+                (unsigned long long)(elapsed / (uint64_t)pingpong_round_trips));
 }
 
 /* --- Steps: what one pipe call costs, in one process ------------------ */
@@ -412,8 +417,18 @@ static const struct throughput_case throughput_cases[] = {
     {MIB, MIB, 16 * MIB},
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "pingpong") == 0 && atoi(argv[2]) > 0) {
+        pingpong_round_trips = atoi(argv[2]);
+        run_pingpong();
+        print_report();
+        return 0;
+    }
+    if (argc != 1) {
+        fprintf(stderr, "usage: pipe_bench [pingpong ROUND_TRIPS]\n");
+        return 2;
+    }
     run_calibration();
     run_pingpong();
     run_steps();
