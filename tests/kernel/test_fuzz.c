@@ -8,13 +8,14 @@
  * endpoint server still answers, the pool's memory all comes back, and the
  * root task's own capabilities and new objects still work.
  *
- * The fuzzer holds no thread capability (TCB invocations have their own
- * tests, test_tcb.c and test_interrupt.c, error paths included). With
- * one, it configured threads in its CNode and address space, made the
- * echo endpoint their fault handler and resumed them; on four cores such
- * a thread once came back with faults and Calls a million times while the
- * fuzzer's own Call to the echo server went unanswered (in about one run
- * in ten; why it was never answered is not understood yet).
+ * With its thread capabilities the fuzzer configures threads, makes the
+ * echo endpoint their fault handler, changes their priority and resumes
+ * them; on four cores one of them may then send the echo server a million
+ * faults and Calls, which the echo server answers in turn with the
+ * fuzzer's. That found a kernel bug: a queued thread whose priority
+ * changed stayed linked in its old run-queue level, and the next queue it
+ * joined (here the echo endpoint's, with the fuzzer's Call in it) lost
+ * its other threads (tcb.priority_change_moves_a_queued_thread).
  */
 #include "ktest.h"
 #include "standalone.h"
@@ -56,6 +57,7 @@ static void labels_for(enum tern_object_type type, uint8_t *first, uint8_t *coun
     } ranges[] = {
         { TERN_OBJECT_UNTYPED, TERN_UNTYPED_RETYPE, TERN_UNTYPED_RETYPE },
         { TERN_OBJECT_CNODE, TERN_CNODE_COPY, TERN_CNODE_REVOKE },
+        { TERN_OBJECT_TCB, TERN_TCB_CONFIGURE, TERN_TCB_SET_FAULT_HANDLER },
         { TERN_OBJECT_FRAME_4K, TERN_FRAME_MAP, TERN_FRAME_GET_ADDRESS },
         { TERN_OBJECT_FRAME_2M, TERN_FRAME_MAP, TERN_FRAME_GET_ADDRESS },
         { TERN_OBJECT_PAGE_TABLE, TERN_PAGE_TABLE_MAP, TERN_PAGE_TABLE_UNMAP },
@@ -96,6 +98,9 @@ static void random_invocations_leave_the_kernel_sound(void)
     uint64_t frame = FROM_POOL(TERN_OBJECT_FRAME_4K, 0);
     uint64_t vspace = FROM_POOL(TERN_OBJECT_VSPACE, 0);
     uint64_t cnode = FROM_POOL(TERN_OBJECT_CNODE, 4);
+    uint64_t configured = FROM_POOL(TERN_OBJECT_TCB, 0);
+    uint64_t buffer_frame = FROM_POOL(TERN_OBJECT_FRAME_4K, 0);
+    CHECK_OK(tern_tcb_configure(configured, 0, cnode, vspace, buffer_frame, 0x10000));
     const uint64_t move = ~0ULL;        /* rights: move it (a reply) */
     const struct {
         enum tern_object_type type;
@@ -111,6 +116,8 @@ static void random_invocations_leave_the_kernel_sound(void)
         { TERN_OBJECT_NOTIFICATION, notification, TERN_RIGHTS_ALL, 0 },
         { TERN_OBJECT_NOTIFICATION, notification, TERN_RIGHT_WRITE, 0x5 },
         { TERN_OBJECT_NOTIFICATION, notification, TERN_RIGHT_READ, 0 },
+        { TERN_OBJECT_TCB, FROM_POOL(TERN_OBJECT_TCB, 0), TERN_RIGHTS_ALL, 0 },
+        { TERN_OBJECT_TCB, configured, TERN_RIGHTS_ALL, 0 },
         { TERN_OBJECT_REPLY, FROM_POOL(TERN_OBJECT_REPLY, 0), move, 0 },
         { TERN_OBJECT_REPLY, FROM_POOL(TERN_OBJECT_REPLY, 0), move, 0 },
         { TERN_OBJECT_FRAME_4K, frame, TERN_RIGHTS_ALL, 0 },

@@ -1,5 +1,6 @@
 /* Notifications: Signal, Wait, Poll, badges OR-ed, and the timer. */
 #include "ktest.h"
+#include "sys/counter.h"
 
 static void signal_then_wait(void)
 {
@@ -125,6 +126,14 @@ static void wrong_types_and_rights(void)
     CHECK_LABEL(tern_poll(empty, &word), TERN_FAILED_LOOKUP);
 }
 
+/* A deadline milliseconds from now. One already past fires at the next
+ * tick of any core, which may come between two calls of a test: a
+ * deadline that must not fire before the test's next call is set ahead. */
+static uint64_t deadline_in(uint64_t milliseconds)
+{
+    return tern_counter_now() + tern_counter_frequency() / 1000 * milliseconds;
+}
+
 /* Notification_SetTimeout: a deadline already past fires at the next
  * tick, with the badge given. */
 static void timeout_fires(void)
@@ -134,8 +143,8 @@ static void timeout_fires(void)
     uint64_t word = 0;
     CHECK_LABEL(tern_wait(notification, &word), TERN_OK);
     CHECK_EQ(word, 0x80);
-    /* Assumed: arming again replaces the earlier deadline and badge. */
-    CHECK_OK(tern_notification_set_timeout(notification, 1, 0x4));
+    /* Arming again replaces the earlier deadline and badge. */
+    CHECK_OK(tern_notification_set_timeout(notification, deadline_in(100), 0x4));
     CHECK_OK(tern_notification_set_timeout(notification, 1, 0x8));
     CHECK_LABEL(tern_wait(notification, &word), TERN_OK);
     CHECK_EQ(word, 0x8);
@@ -144,9 +153,12 @@ static void timeout_fires(void)
 static void timeout_can_be_cancelled(void)
 {
     uint64_t notification = object_new(TERN_OBJECT_NOTIFICATION, 0);
-    CHECK_OK(tern_notification_set_timeout(notification, 1, 0x10));
+    uint64_t deadline = deadline_in(50);
+    CHECK_OK(tern_notification_set_timeout(notification, deadline, 0x10));
     CHECK_OK(tern_notification_set_timeout(notification, 0, 0));
-    sleep_ticks(3);
+    while (tern_counter_now() < deadline)
+        sleep_ticks(1);
+    sleep_ticks(3);             /* and the tick that would have fired it */
     uint64_t word = 99;
     CHECK_LABEL(tern_poll(notification, &word), TERN_OK);
     CHECK_EQ(word, 0);

@@ -14,6 +14,11 @@ static void set_flag(uint64_t value)
     store(&flag, value);
 }
 
+static void store_one(uint64_t address)
+{
+    store((volatile uint64_t *)address, 1);
+}
+
 static void thread_runs_a_function(void)
 {
     flag = 0;
@@ -281,6 +286,26 @@ static void lower_priority_waits(void)
 /* Yield lets a thread of the same priority run; a lower one still waits. */
 static volatile uint64_t yield_turns[2];
 
+/* A queued thread whose priority changes moves to its new level: once it
+ * is suspended, nothing of it is left in the run queue to run it. (It
+ * used to stay linked in its old level too, so that the scheduler later
+ * ran it although suspended, and it corrupted the next queue it joined.) */
+static volatile uint64_t suspended_ran;
+
+static void priority_change_moves_a_queued_thread(void)
+{
+    suspended_ran = 0;
+    flag = 0;
+    struct thread *queued = thread_new(store_one, (uint64_t)&suspended_ran, PRIORITY_LOW, 0);
+    thread_start(queued);                   /* queued: the root task runs */
+    CHECK_OK(tern_tcb_set_priority(queued->tcb, PRIORITY_MIDDLE));
+    CHECK_OK(tern_tcb_suspend(queued->tcb));
+    thread_spawn(set_flag, 7, PRIORITY_LOW, 0);
+    WAIT_FOR(&flag, 7);
+    sleep_ticks(2);
+    CHECK_EQ(load(&suspended_ran), 0);
+}
+
 static void yielder(uint64_t index)
 {
     for (;;) {
@@ -481,6 +506,7 @@ const struct test_case tcb_tests[] = {
     { "higher_priority_preempts_at_once", higher_priority_preempts_at_once },
     { "equal_priorities_share_the_core", equal_priorities_share_the_core },
     { "lower_priority_waits", lower_priority_waits },
+    { "priority_change_moves_a_queued_thread", priority_change_moves_a_queued_thread },
     { "yield_alternates", yield_alternates },
     { "binding_errors", binding_errors },
     { "copy_fp_state", copy_fp_state },

@@ -117,14 +117,20 @@ void kernel_lock_for_thread(bool entered_by_svc)
     }
 }
 
-void thread_requeue(struct tcb *thread)
+void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
 {
-    if (thread->queued) {
+    /* Out of its run queue while the level it is on is still its
+     * priority: dequeue finds it there. */
+    bool was_queued = thread->queued;
+    if (was_queued)
         dequeue(thread);
+    thread->priority = priority;
+    thread->cpu = cpu;
+    if (was_queued) {
         enqueue(thread);
     } else if (thread->on_cpu && (unsigned)(thread->on_cpu - 1) != this_cpu_index()) {
         /* Running elsewhere: stop it there, then queue it where it now
-         * belongs, so a priority or affinity change holds on return. */
+         * belongs, so the change holds on return. */
         stop_on_other_core(thread);
         if (thread->state == THREAD_RUNNABLE)
             enqueue(thread);

@@ -55,8 +55,10 @@ static inline void load_user_registers(const struct tcb *thread)
 void thread_make_runnable(struct tcb *thread);
 /* Take a thread out of the running: it blocks (or is suspended). */
 void thread_block(struct tcb *thread, enum thread_state state);
-/* A runnable thread's priority or core changed: requeue it. */
-void thread_requeue(struct tcb *thread);
+/* Give a thread a new priority and core: a queued thread moves to the
+ * run queue and level they name, one running on another core is stopped
+ * there (and queued here, or where it now belongs). */
+void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu);
 
 /* Take the kernel lock on entry from a thread. While waiting, honour a
  * request from another core to stop running the current thread: switch to

@@ -192,16 +192,14 @@ enum tern_error tcb_decode(struct invocation *inv)
         /* No thread may raise another above its own priority. */
         if (arg0 > inv->caller->priority)
             return TERN_ILLEGAL_OPERATION;
-        tcb->priority = (uint8_t)arg0;
-        thread_requeue(tcb);
+        thread_set_placement(tcb, (uint8_t)arg0, tcb->cpu);
         return TERN_OK;
     case TERN_TCB_SET_AFFINITY:
         if (inv->length < 1)
             return TERN_TRUNCATED_MESSAGE;
         if (arg0 >= cpus_online())
             return TERN_RANGE_ERROR;
-        tcb->cpu = (uint8_t)arg0;
-        thread_requeue(tcb);
+        thread_set_placement(tcb, tcb->priority, (uint8_t)arg0);
         return TERN_OK;
     case TERN_TCB_READ_REGISTERS:
         return decode_read_registers(inv, tcb);
