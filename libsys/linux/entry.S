@@ -32,7 +32,8 @@ linux_upcall_entry:
  * linux_fault_return, at linux_upcall_entry + 4 (LINUX_FAULT_RETURN_OFFSET,
  * sys/linux_process.h): where procmgr sends a thread whose personality
  * code faulted on a bad user address. The syscall ends with -EFAULT and
- * the frame it saved, as Linux's copy_from_user fixups make it.
+ * the frame it saved, as Linux's copy_from_user fixups make it, unless the
+ * fault was in a signal frame (linux_fault_returned).
  */
     .global linux_fault_return
 linux_fault_return:
@@ -52,7 +53,8 @@ linux_interrupt_entry:
 linux_fault_return_body:
     mrs     x0, tpidrro_el0
     sub     sp, x0, #LINUX_FRAME_SIZE
-    mov     x0, #-14                    /* -EFAULT */
+    mov     x0, sp
+    bl      linux_fault_returned        /* x0: the result */
     b       linux_upcall_return
 
 /* Saves the thread's registers, sp, pc and PSTATE in a frame on this

@@ -112,7 +112,7 @@ int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 static int64_t written(int64_t result)
 {
     if (result == -LINUX_EPIPE || (result > 0 && linux_thread_state()->reply_asked_sigpipe))
-        linux_raise_sigpipe();
+        linux_raise_signal(LINUX_SIGPIPE);
     return result;
 }
 

@@ -34,6 +34,10 @@ struct linux_thread_state {
      * a write that put bytes in before the last reader went still raises
      * SIGPIPE. */
     uint64_t reply_asked_sigpipe;
+    /* While a handler's signal frame is written (or rt_sigreturn reads
+     * one back: SIGSEGV), the signal it is for: a bad address there ends
+     * in SIGSEGV, as on Linux, rather than the syscall's EFAULT. */
+    uint64_t frame_for_signal;
 };
 
 static inline struct linux_process_info *linux_process_info(void)

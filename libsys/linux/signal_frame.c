@@ -15,6 +15,7 @@
 #include "ipc.h"
 #include "personality.h"
 #include "signals.h"
+#include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
 
@@ -155,8 +156,8 @@ static void enter_handler(struct linux_syscall_frame *frame, const struct taken_
     uint64_t frame_address = (record_address - sizeof(struct linux_rt_sigframe)) & ~15ULL;
     struct linux_rt_sigframe *signal_frame = (struct linux_rt_sigframe *)frame_address;
     uint64_t *record = (uint64_t *)record_address;
-    /* A bad stack faults here; the program then sees the syscall fail
-     * with EFAULT rather than Linux's SIGSEGV. */
+    /* A bad stack faults here: SIGSEGV then comes instead (linux_fault_returned). */
+    thread->frame_for_signal = taken->number;
     linux_touch_pages(frame_address, top - frame_address, true);
 
     fill_siginfo(&signal_frame->info, taken);
@@ -197,6 +198,7 @@ static void enter_handler(struct linux_syscall_frame *frame, const struct taken_
 
     record[0] = frame->x[29];
     record[1] = frame->x[30];
+    thread->frame_for_signal = 0;
     frame->x[0] = taken->number;
     frame->x[1] = (uint64_t)&signal_frame->info;
     frame->x[2] = (uint64_t)uc;
@@ -281,6 +283,8 @@ int64_t linux_signal_accept(uint64_t set, void *info)
 int64_t linux_signal_return(struct linux_syscall_frame *frame)
 {
     const struct linux_rt_sigframe *signal_frame = (const struct linux_rt_sigframe *)frame->sp;
+    struct linux_thread_state *thread = linux_thread_state();
+    thread->frame_for_signal = LINUX_SIGSEGV;      /* a bad frame: Linux's SIGSEGV */
     linux_touch_pages(frame->sp, sizeof *signal_frame, false);
     const struct linux_sigcontext *context = &signal_frame->uc.mcontext;
     for (unsigned i = 0; i < 31; i++)
@@ -293,5 +297,23 @@ int64_t linux_signal_return(struct linux_syscall_frame *frame)
     if (fpsimd->magic == FPSIMD_MAGIC && fpsimd->size == sizeof *fpsimd)
         linux_fpsimd_restore(fpsimd);
     linux_set_blocked_signals(signal_frame->uc.sigmask);
+    thread->frame_for_signal = 0;
     return (int64_t)frame->x[0];
+}
+
+/* Linux's force_sigsegv: a handler's frame could not be written, or
+ * rt_sigreturn's read back. SIGSEGV comes instead, neither blocked nor
+ * ignored, with its default action if it was SIGSEGV's own frame. */
+int64_t linux_fault_returned(struct linux_syscall_frame *frame)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    unsigned failed = (unsigned)thread->frame_for_signal;
+    if (failed == 0)
+        return -LINUX_EFAULT;
+    thread->frame_for_signal = 0;
+    if (failed == LINUX_SIGSEGV || linux_signal_action(LINUX_SIGSEGV).handler == LINUX_SIG_IGN)
+        linux_signal_reset_action(LINUX_SIGSEGV);
+    linux_set_blocked_signals(linux_blocked_signals() & ~LINUX_SIGNAL_BIT(LINUX_SIGSEGV));
+    linux_raise_signal(LINUX_SIGSEGV);
+    return linux_signals_after_syscall(frame, -LINUX_EFAULT, false);
 }

@@ -269,17 +269,17 @@ void linux_signal_reset_action(unsigned signal)
     linux_request(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 2, signal, 0, 0, 0);
 }
 
-void linux_raise_sigpipe(void)
+void linux_raise_signal(unsigned signal)
 {
-    bool dies = linux_signal_action(LINUX_SIGPIPE).handler == LINUX_SIG_DFL
-             && !(linux_blocked_signals() & LINUX_SIGNAL_BIT(LINUX_SIGPIPE));
-    /* Linux signals the writing thread. A handler runs as the write
-     * returns; the default action ends the whole process, and procmgr
-     * answers before it carries that out, so wait here for the end rather
-     * than let the program run on (the sleep only ends if another thread
-     * changed the disposition meanwhile). */
+    bool dies = linux_signal_action(signal).handler == LINUX_SIG_DFL
+             && !(linux_blocked_signals() & LINUX_SIGNAL_BIT(signal));
+    /* To this thread. A handler runs as the syscall returns; a default
+     * action that ends the process is procmgr's, which answers before it
+     * carries it out, so wait here for the end rather than let the
+     * program run on (the sleep only ends if another thread changed the
+     * disposition meanwhile). */
     int64_t result = sys_tgkill((int64_t)linux_process_info()->pid, (int64_t)linux_thread_id(),
-                                LINUX_SIGPIPE);
+                                signal);
     if (result == 0 && dies) {
         const struct linux_timespec grace = {1, 0};
         sys_nanosleep(&grace, 0);

@@ -86,6 +86,12 @@ int64_t linux_interrupted(struct linux_syscall_frame *frame);
  * siginfo into info (if not NULL); 0 if none is pending. */
 int64_t linux_signal_accept(uint64_t set, void *info);
 
+/* linux_fault_return (entry.S): the personality faulted on a bad user
+ * address. Returns the syscall's result, -EFAULT, or with a signal frame
+ * that could not be written or read, what follows Linux's force_sigsegv
+ * (a SIGSEGV handler set up in frame, or the end of the process). */
+int64_t linux_fault_returned(struct linux_syscall_frame *frame);
+
 /* rt_sigreturn: the frame becomes what the handler's signal frame saved. */
 int64_t linux_signal_return(struct linux_syscall_frame *frame);
 

@@ -63,7 +63,7 @@ static bool writable(const struct end *end)
 static int64_t write_result(int64_t result)
 {
     if (result == -LINUX_EPIPE)
-        linux_raise_sigpipe();
+        linux_raise_signal(LINUX_SIGPIPE);
     return result;
 }
 

@@ -114,9 +114,10 @@ int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size);
 int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
                             const struct linux_timespec *timeout, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
-/* A write failed with EPIPE: SIGPIPE for the calling thread (the default
- * action ends the process; ignored or caught, the write returns EPIPE). */
-void linux_raise_sigpipe(void);
+/* signal (one whose default action ends the process) for the calling
+ * thread, as a write that failed with EPIPE raises SIGPIPE: with the
+ * default action this waits for the end; ignored or caught, it returns. */
+void linux_raise_signal(unsigned signal);
 
 /* memory.c */
 int64_t sys_brk(uint64_t address);

@@ -5,7 +5,11 @@
  * stack off (and is reported with no address or size); a stack smaller
  * than the minimum is ENOMEM and unknown flags are EINVAL. musl checks the
  * size against its own MINSIGSTKSZ (6144) first, so the raw call shows the
- * kernel's minimum for arm64 (5120). */
+ * kernel's minimum for arm64 (5120). An alternate stack that cannot take
+ * the signal frame (no access) brings SIGSEGV instead of the handler,
+ * as Linux's force_sigsegv does: the process dies of it unless a SIGSEGV
+ * handler can run elsewhere; rt_sigreturn from a frame that cannot be
+ * read is SIGSEGV too. */
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -191,6 +195,69 @@ static void test_fork_keeps(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* In a child: raise SIGUSR1, whose SA_ONSTACK handler's frame cannot be
+ * written to the inaccessible alternate stack; segv_flags: SIGSEGV's own
+ * handler (-1: none), SA_ONSTACK or not. Returns the child's status. */
+static void exit_42(int signo)
+{
+    (void)signo;
+    _exit(42);
+}
+
+static int status_with_unwritable_stack(int segv_flags)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        void *no_access = mmap(NULL, STACK_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        stack_t alternate = {.ss_sp = no_access, .ss_size = STACK_SIZE, .ss_flags = 0};
+        if (no_access == MAP_FAILED || sigaltstack(&alternate, NULL) != 0)
+            _exit(90);
+        install(SA_ONSTACK);
+        if (segv_flags >= 0) {
+            struct sigaction action;
+            memset(&action, 0, sizeof action);
+            action.sa_handler = exit_42;
+            action.sa_flags = segv_flags;
+            sigemptyset(&action.sa_mask);
+            sigaction(SIGSEGV, &action, NULL);
+        }
+        raise(SIGUSR1);
+        _exit(seen.ran ? 91 : 92);
+    }
+    int status = -1;
+    waitpid(child, &status, 0);
+    return status;
+}
+
+static void test_unwritable_stack(void)
+{
+    int status = status_with_unwritable_stack(-1);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+    /* SIGSEGV's handler on the normal stack runs instead. */
+    status = status_with_unwritable_stack(0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+    /* On the same bad stack it cannot run either: the default action. */
+    status = status_with_unwritable_stack(SA_ONSTACK);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
+/* rt_sigreturn with sp at an unreadable frame. */
+static void test_sigreturn_from_bad_frame(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        void *no_access = mmap(NULL, STACK_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (no_access == MAP_FAILED)
+            _exit(90);
+        uint64_t bad_sp = (uint64_t)no_access + STACK_SIZE / 2;
+        __asm__ volatile("mov sp, %0\n\tmov x8, #139\n\tsvc #0" : : "r"(bad_sp) : "x8", "memory");
+        _exit(91);
+    }
+    int status = -1;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+}
+
 int main(void)
 {
     alternate_stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
@@ -201,6 +268,9 @@ int main(void)
     test_disable();
     test_errors();
     test_fork_keeps();
+    test_unwritable_stack();
+    test_sigreturn_from_bad_frame();
     printf("SA_ONSTACK handlers run on the sigaltstack, SS_ONSTACK and EPERM inside\n");
+    printf("a frame that cannot be written or read back: SIGSEGV\n");
     return check_finish("signal_altstack");
 }
