@@ -29,8 +29,8 @@ linux_upcall_entry:
     b       linux_upcall_body
 
 /*
- * linux_fault_return, at linux_upcall_entry + 4 (LINUX_FAULT_RETURN_OFFSET,
- * sys/linux_process.h): where procmgr sends a thread whose personality
+ * linux_fault_return, at linux_upcall_entry + 4 (TERN_UPCALL_FAULT_RETURN_OFFSET,
+ * tern/syscalls.h): where procmgr sends a thread whose personality
  * code faulted on a bad user address. The syscall ends with -EFAULT and
  * the frame it saved, as Linux's copy_from_user fixups make it, unless the
  * fault was in a signal frame (linux_fault_returned).

@@ -675,9 +675,10 @@ static void handle_fault(struct request *request, uint64_t tid)
         if (space_handle_fault(process->space, address, write) == 0
             || (in_personality && tern_tcb_write_registers(thread->tcb,
                    TERN_WRITE_REGISTERS_IN_UPCALL, 1,
-                   &(uint64_t){ process->space->upcall_entry + LINUX_FAULT_RETURN_OFFSET })
+                   &(uint64_t){ process->space->upcall_entry + TERN_UPCALL_FAULT_RETURN_OFFSET })
                    == TERN_OK)) {
-            /* Paged in, or a bad address in a syscall: it ends with EFAULT. */
+            /* Paged in, or a bad address in a syscall: the personality
+             * ends it with EFAULT (SIGSEGV for a signal frame). */
             request->silent = false;
             request->result_count = 0;
             return;

@@ -27,11 +27,6 @@
 #define LINUX_STACK_TOP         0x7ff0000000ULL
 #define LINUX_STACK_LIMIT       (8ULL << 20)    /* RLIMIT_STACK's default */
 
-/* Where the personality ends a syscall with -EFAULT: procmgr resumes a
- * thread there when the personality's own code faults on a bad user
- * address (the image's entry point + this offset). */
-#define LINUX_FAULT_RETURN_OFFSET 4
-
 /*
  * Thread area i starts at LINUX_THREAD_AREAS + i * LINUX_THREAD_AREA_SIZE:
  * a guard gap, the personality's stack (it grows down to the gap), then
