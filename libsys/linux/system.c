@@ -136,9 +136,8 @@ int64_t sys_sched_get_priority(int64_t policy, bool maximum)
     }
 }
 
-/* The CPU count is not visible here: report cores 0-3, the most a tern
- * system runs on. */
-#define AFFINITY_MASK   0xfULL
+/* Every core online (procmgr's info page says how many), as a thread
+ * that was never pinned has on Linux: what nproc and sysconf count. */
 #define AFFINITY_SIZE   8
 
 int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask)
@@ -148,7 +147,8 @@ int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask)
         return -LINUX_EINVAL;
     if (mask == 0)
         return -LINUX_EFAULT;
-    *mask = AFFINITY_MASK;
+    uint64_t cores = linux_process_info()->cpu_count;
+    *mask = cores >= 64 ? ~0ULL : (1ULL << cores) - 1;
     return AFFINITY_SIZE;
 }
 

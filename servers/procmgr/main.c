@@ -24,7 +24,7 @@
 #define ESR_CLASS_BRK       0x3c
 
 struct memory procmgr_memory;
-uint64_t procmgr_realtime_seconds, procmgr_realtime_counter;
+uint64_t procmgr_realtime_seconds, procmgr_realtime_counter, procmgr_cpu_count;
 uint64_t procmgr_endpoint_slot = SERVER_SLOT_ENDPOINT;
 static struct slot_allocator slots;
 static struct untyped_pool own_pool;
@@ -781,6 +781,7 @@ int root_main(const struct tern_boot_info *info)
     receive_slot = slot_allocate(&slots);
     procmgr_realtime_seconds = info->realtime_seconds;
     procmgr_realtime_counter = info->realtime_counter;
+    procmgr_cpu_count = info->cpu_count;
     init_process.pid = init_process.pgid = init_process.sid = 1;
     init_process.state = PROCESS_ALIVE;
     processes[1] = &init_process;

@@ -116,7 +116,8 @@ struct process {
 };
 
 extern struct memory procmgr_memory;
-extern uint64_t procmgr_realtime_seconds, procmgr_realtime_counter;    /* from the boot info */
+/* From the boot info, for every process's info page. */
+extern uint64_t procmgr_realtime_seconds, procmgr_realtime_counter, procmgr_cpu_count;
 extern struct process *processes[ID_LIMIT];
 extern struct thread *threads[ID_LIMIT];
 
