@@ -1,0 +1,259 @@
+/*
+ * The servers against a hostile process (tern only). A Linux program
+ * holds the capabilities its personality uses, and nothing stops it from
+ * making native system calls with them itself. A child process does
+ * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
+ * its argument), to procmgr, vfs,
+ * the futex server, the pipe server, its working directory and its
+ * descriptors (a pipe's two ends, a file, a directory): each server's own
+ * labels mostly, any label sometimes, with random arguments, message
+ * lengths, windows (into its memory or anywhere) and capabilities.
+ *
+ * Every Call must come back: a SIGALRM every 20 ms ends one that waits
+ * (an empty pipe, a futex). The child may end itself on the way (it may
+ * unmap its own memory, say); what matters is that the servers survive.
+ * Afterwards the parent checks that they still work: a pipe carries
+ * data, a file is written and read back, a child is forked and waited
+ * for.
+ *
+ * Left out, as they end the child at once or reach beyond it: procmgr's
+ * exit, execve, fork, clone, spawn, kill and tgkill, and setitimer and
+ * sigaction (which would stop the alarm that ends waiting Calls).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sys/linux_process.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/futex.h"
+#include "sys/protocol/pipe.h"
+#include "sys/protocol/procmgr.h"
+#include "sys/protocol/vfs.h"
+#include "tern/ipc_buffer.h"
+#include "tern/message.h"
+#include "tern/syscalls.h"
+
+#define FUZZ_CALLS  6000
+#define FUZZ_SEED   0x9e3779b97f4a7c15ULL
+
+static uint64_t state = FUZZ_SEED;
+
+static uint64_t next(void)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+
+/* Memory the child's windows and pointers may name. */
+static uint8_t scratch[16384];
+static const char *const paths[] = {"/tmp/fuzz", "/tmp/fuzz/a", "/tmp", "/", "", "/bin/sh"};
+
+static uint64_t pick_address(void)
+{
+    switch (next() % 6) {
+    case 0: return 0;
+    case 1: return next();
+    case 2: return (uint64_t)(uintptr_t)paths[next() % (sizeof paths / sizeof paths[0])];
+    case 3: return 0xffffff8000000000ULL + next() % 4096;   /* the kernel's */
+    default: return (uint64_t)(uintptr_t)scratch + next() % sizeof scratch;
+    }
+}
+
+static uint64_t pick_argument(void)
+{
+    switch (next() % 6) {
+    case 0: return next() % 8;
+    case 1: return next() % 4096;
+    case 2: return next();
+    case 3: return (uint64_t)-(int64_t)(next() % 200);
+    default: return pick_address();
+    }
+}
+
+struct target {
+    uint64_t cptr;
+    uint32_t first_label, label_count;  /* its protocol's labels */
+};
+
+static bool excluded(uint64_t label)
+{
+    switch (label) {
+    case PROC_SPAWN: case PROC_FORK: case PROC_CLONE: case PROC_EXECVE: case PROC_EXIT:
+    case PROC_KILL: case PROC_TGKILL: case PROC_SETITIMER: case PROC_SIGACTION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A native Call from the program's own code, as the personality makes them. */
+static uint64_t native_call(uint64_t cptr, tern_message_info info, uint64_t mr[4])
+{
+    register uint64_t x0 __asm__("x0") = cptr;
+    register uint64_t x1 __asm__("x1") = info;
+    register uint64_t x2 __asm__("x2") = mr[0];
+    register uint64_t x3 __asm__("x3") = mr[1];
+    register uint64_t x4 __asm__("x4") = mr[2];
+    register uint64_t x5 __asm__("x5") = mr[3];
+    __asm__ volatile("svc %6"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
+                     : "i"(TERN_SVC(TERN_SYS_CALL))
+                     : "x6", "memory");
+    return tern_message_label(x1);
+}
+
+static struct tern_ipc_buffer *ipc_buffer(void)
+{
+    uint64_t address;
+    __asm__ volatile("mrs %0, tpidrro_el0" : "=r"(address));
+    return (struct tern_ipc_buffer *)address;
+}
+
+static void on_alarm(int signo)
+{
+    (void)signo;
+}
+
+static void fuzz(const struct target *targets, unsigned target_count, volatile uint64_t *done)
+{
+    struct sigaction action = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &action, NULL);
+    struct itimerval every = {{0, 20000}, {0, 20000}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    for (unsigned i = 0; i < sizeof scratch; i++)
+        scratch[i] = (uint8_t)next();
+
+    struct tern_ipc_buffer *buffer = ipc_buffer();
+    for (unsigned call = 0; call < FUZZ_CALLS; call++) {
+        const struct target *target = &targets[next() % target_count];
+        uint64_t label = next() % 4 ? target->first_label + next() % target->label_count
+                                    : next() % 0x700;
+        if (excluded(label))
+            continue;
+        unsigned length = (unsigned)(next() % 70);
+        uint64_t mr[4];
+        for (unsigned m = 0; m < TERN_MSG_MAX_LENGTH; m++) {
+            uint64_t value = pick_argument();
+            if (m < 4)
+                mr[m] = value;
+            else
+                buffer->message[m] = value;
+        }
+        unsigned caps = (unsigned)(next() % 4);
+        for (unsigned c = 0; c < TERN_MSG_MAX_CAPS; c++)
+            buffer->caps_or_badges[c] = targets[next() % target_count].cptr;
+        unsigned windows = (unsigned)(next() % 3);
+        for (unsigned w = 0; w < TERN_MSG_MAX_WINDOWS; w++) {
+            buffer->windows[w].address = pick_address();
+            buffer->windows[w].length = next() % 3 ? next() % 512 : next();
+            buffer->windows[w].rights = next() % 4;
+        }
+        /* Capabilities in answers go nowhere. */
+        buffer->receive_cnode = buffer->receive_index = buffer->receive_depth = 0;
+        native_call(target->cptr,
+                    tern_message_with_windows(tern_message(label, caps, length), windows), mr);
+        *done = call + 1;
+    }
+    buffer->caps_or_badges[0] = buffer->caps_or_badges[1] = buffer->caps_or_badges[2] = 0;
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+}
+
+static int failures;
+
+static void check(int condition, const char *what)
+{
+    if (!condition) {
+        printf("server_fuzz: FAIL: %s\n", what);
+        failures++;
+    }
+}
+
+/* The servers still work: a pipe, a file, a child. */
+static void check_servers_work(void)
+{
+    int fds[2];
+    check(pipe(fds) == 0, "pipe");
+    check(write(fds[1], "after", 5) == 5, "write to a pipe");
+    char buffer[8] = {0};
+    check(read(fds[0], buffer, sizeof buffer) == 5 && memcmp(buffer, "after", 5) == 0,
+          "read from a pipe");
+    close(fds[0]);
+    close(fds[1]);
+
+    int file = open("/tmp/server_fuzz_after", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    check(file >= 0, "open a new file");
+    check(write(file, "kept", 4) == 4, "write a file");
+    check(lseek(file, 0, SEEK_SET) == 0, "seek");
+    check(read(file, buffer, sizeof buffer) == 4 && memcmp(buffer, "kept", 4) == 0,
+          "read the file back");
+    close(file);
+    check(unlink("/tmp/server_fuzz_after") == 0, "unlink");
+
+    pid_t child = fork();
+    if (child == 0)
+        _exit(7);
+    int status = 0;
+    check(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+              WEXITSTATUS(status) == 7,
+          "fork and wait");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        state = strtoull(argv[1], NULL, 0);     /* another sequence, to explore */
+    mkdir("/tmp/fuzz", 0700);
+    int pipe_ends[2];
+    if (pipe2(pipe_ends, O_NONBLOCK) != 0)
+        return 2;
+    int file = open("/tmp/fuzz/file", O_RDWR | O_CREAT, 0600);
+    int directory = open("/tmp/fuzz", O_RDONLY | O_DIRECTORY);
+    if (file < 0 || directory < 0)
+        return 2;
+    const uint32_t files = FILE_WRITE_SMALL - FILE_READ + 1;
+    const struct target targets[] = {
+        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_GETITIMER - PROC_SPAWN + 1},
+        {LINUX_SLOT_VFS, VFS_OPEN, VFS_CHOWN - VFS_OPEN + 1},
+        {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_REQUEUE - FUTEX_WAIT + 1},
+        {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
+        {LINUX_SLOT_CWD, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + pipe_ends[0], FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + pipe_ends[1], PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
+        {LINUX_SLOT_FD_BASE + pipe_ends[1], FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + file, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + directory, FILE_READ, files},
+    };
+    volatile uint64_t *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (done == MAP_FAILED)
+        return 2;
+    pid_t child = fork();
+    if (child == 0) {
+        fuzz(targets, sizeof targets / sizeof targets[0], done);
+        _exit(0);
+    }
+    int status = 0;
+    check(child > 0 && waitpid(child, &status, 0) == child, "the fuzzing child ends");
+    printf("server_fuzz: the child made %llu of %u calls and %s %d\n",
+           (unsigned long long)*done, FUZZ_CALLS,
+           WIFSIGNALED(status) ? "was killed by signal" : "exited with",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    check_servers_work();
+    if (failures)
+        return 1;
+    printf("server_fuzz: procmgr, vfs, futex and pipe server still work\n");
+    return 0;
+}
