@@ -74,7 +74,7 @@ static void fail(const char *what, uint64_t error)
     print(" failed with error ");
     print_number(error);
     print("\n");
-    struct registers r = { 0 };
+    struct registers r = { .x0 = TERN_SLOT_IRQ_CONTROL };
     SYSCALL(TERN_SYS_DEBUG_POWER_OFF, &r);
 }
 
@@ -280,6 +280,6 @@ void benchmark_main(const struct tern_boot_info *boot_info)
     report("null system call (Yield, nothing else to run)", counter() - start, ITERATIONS);
 
     print("ipc-bench: done\n");
-    r = (struct registers){ 0 };
+    r = (struct registers){ .x0 = TERN_SLOT_IRQ_CONTROL };
     SYSCALL(TERN_SYS_DEBUG_POWER_OFF, &r);
 }

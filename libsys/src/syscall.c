@@ -11,11 +11,16 @@ _Static_assert(TERN_SVC(TERN_SYSCALL_COUNT) <= 0xffff, "svc immediates are 16 bi
 _Static_assert(offsetof(struct tern_ipc_buffer, message) == 8,
                "message registers follow the tag");
 
+#include "sys/invoke.h"
 #include "sys/runtime.h"
+#include "tern/boot_info.h"
 
-/* crt0 comes here when root_main returns: there is no one to return to. */
+/* crt0 comes here when root_main returns: there is no one to return to.
+ * A root task holds IRQControl in its boot slot, unless it gave it away. */
 void tern_root_exit(int status)
 {
     (void)status;
-    tern_debug_power_off();
+    tern_debug_power_off(TERN_SLOT_IRQ_CONTROL);
+    for (;;)
+        tern_tcb_suspend(TERN_SLOT_TCB);
 }

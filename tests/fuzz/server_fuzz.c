@@ -9,6 +9,9 @@
  * labels mostly, any label sometimes, with random arguments, message
  * lengths, windows (into its memory or anywhere) and capabilities.
  *
+ * It also tries to power the machine off with each of its capabilities,
+ * which needs one it does not hold (IRQControl).
+ *
  * Every Call must come back: a SIGALRM every 20 ms ends one that waits
  * (an empty pipe, a futex). The child may end itself on the way (it may
  * unmap its own memory, say); what matters is that the servers survive.
@@ -114,6 +117,15 @@ static uint64_t native_call(uint64_t cptr, tern_message_info info, uint64_t mr[4
     return tern_message_label(x1);
 }
 
+/* The kernel's power off, which needs IRQControl: the program holds none. */
+static void try_power_off(uint64_t cptr)
+{
+    register uint64_t x0 __asm__("x0") = cptr;
+    register uint64_t x1 __asm__("x1") = 0;
+    __asm__ volatile("svc %2" : "+r"(x0), "+r"(x1) : "i"(TERN_SVC(TERN_SYS_DEBUG_POWER_OFF))
+                     : "x2", "x3", "x4", "x5", "x6", "memory");
+}
+
 static struct tern_ipc_buffer *ipc_buffer(void)
 {
     uint64_t address;
@@ -134,6 +146,10 @@ static void fuzz(const struct target *targets, unsigned target_count, volatile u
     setitimer(ITIMER_REAL, &every, NULL);
     for (unsigned i = 0; i < sizeof scratch; i++)
         scratch[i] = (uint8_t)next();
+
+    for (unsigned t = 0; t < target_count; t++)
+        try_power_off(targets[t].cptr);
+    try_power_off(0);
 
     struct tern_ipc_buffer *buffer = ipc_buffer();
     for (unsigned call = 0; call < FUZZ_CALLS; call++) {

@@ -89,9 +89,21 @@ static void line_is_released_with_its_last_handler(void)
                                   ROOT_DEPTH));
 }
 
+/* Power off needs IRQControl: with anything else the call fails and the
+ * machine runs on. */
+static void power_off_needs_irq_control(void)
+{
+    uint64_t notification = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    CHECK_LABEL(tern_debug_power_off(notification), TERN_INVALID_CAPABILITY);
+    CHECK_LABEL(tern_debug_power_off(ROOT_TCB), TERN_INVALID_CAPABILITY);
+    CHECK_LABEL(tern_debug_power_off(slot_new()), TERN_FAILED_LOOKUP);
+    CHECK_LABEL(tern_debug_power_off(1ULL << TERN_ROOT_CNODE_BITS), TERN_FAILED_LOOKUP);
+}
+
 const struct test_case irq_tests[] = {
     { "line_is_released_with_its_last_handler", line_is_released_with_its_last_handler },
     { "control_get_and_handler", control_get_and_handler },
     { "control_get_errors", control_get_errors },
+    { "power_off_needs_irq_control", power_off_needs_irq_control },
     TEST_SUITE_END,
 };

@@ -298,6 +298,13 @@ static void native_syscall(struct tcb *thread, unsigned number)
         c->x[0] = (uint64_t)(int64_t)console_read_char();
         return;
     case TERN_SYS_DEBUG_POWER_OFF:
+        /* The machine's authority: the IRQControl capability, which only
+         * the root task holds at boot. */
+        slot = cspace_lookup_cap(thread, c->x[0], &error);
+        if (!slot || slot->cap.type != CAP_IRQ_CONTROL) {
+            fail(thread, slot ? TERN_INVALID_CAPABILITY : error);
+            return;
+        }
         system_power_off();
     default:
         raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);

@@ -286,13 +286,16 @@ TERN_INLINE int tern_debug_get_char(void)
     return (int)(int64_t)x0;
 }
 
-/* Stop the machine (PSCI SYSTEM_OFF; the kernel says "powering off"). */
-TERN_INLINE __attribute__((noreturn)) void tern_debug_power_off(void)
+/* Stop the machine (PSCI SYSTEM_OFF; the kernel says "powering off"),
+ * with the IRQControl capability as the authority; returns the error
+ * without it. */
+TERN_INLINE tern_message_info tern_debug_power_off(uint64_t irq_control)
 {
     uint64_t *no_mr = 0;
-    TERN_SYSCALL_REGISTERS(0, 0, no_mr, 0);
-    for (;;)
-        TERN_SYSCALL_ASM(TERN_SYS_DEBUG_POWER_OFF);
+    TERN_SYSCALL_REGISTERS(irq_control, 0, no_mr, 0);
+    TERN_SYSCALL_ASM(TERN_SYS_DEBUG_POWER_OFF);
+    (void)x0;
+    return x1;
 }
 
 #endif
