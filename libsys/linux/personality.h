@@ -24,6 +24,7 @@ struct linux_thread_state {
     uint64_t altstack_base;         /* sigaltstack */
     uint64_t altstack_size;
     uint64_t altstack_enabled;
+    uint64_t altstack_given_flags;  /* as sigaltstack got them (SS_AUTODISARM...) */
     /* sigsuspend, ppoll, pselect6: the mask to restore once their
      * temporary mask has done its job (signals.h). */
     uint64_t mask_to_restore;

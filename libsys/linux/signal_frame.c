@@ -166,8 +166,7 @@ static void enter_handler(struct linux_syscall_frame *frame, const struct taken_
     uc->link = 0;
     uc->stack = (struct linux_stack){
         .base = thread->altstack_base,
-        .flags = linux_on_signal_stack(frame->sp) ? LINUX_SS_ONSTACK
-                 : thread->altstack_enabled ? 0 : LINUX_SS_DISABLE,
+        .flags = (int32_t)linux_altstack_flags(),
         .size = thread->altstack_size,
     };
     uc->sigmask = thread->mask_is_temporary ? thread->mask_to_restore : linux_blocked_signals();
@@ -199,6 +198,10 @@ static void enter_handler(struct linux_syscall_frame *frame, const struct taken_
     record[0] = frame->x[29];
     record[1] = frame->x[30];
     thread->frame_for_signal = 0;
+    /* Linux's signal_delivered: the handler starts with it disarmed, and
+     * rt_sigreturn arms it again from uc_stack. */
+    if (thread->altstack_given_flags & LINUX_SS_AUTODISARM)
+        linux_disarm_altstack();
     frame->x[0] = taken->number;
     frame->x[1] = (uint64_t)&signal_frame->info;
     frame->x[2] = (uint64_t)uc;
@@ -286,6 +289,10 @@ int64_t linux_signal_return(struct linux_syscall_frame *frame)
     struct linux_thread_state *thread = linux_thread_state();
     thread->frame_for_signal = LINUX_SIGSEGV;      /* a bad frame: Linux's SIGSEGV */
     linux_touch_pages(frame->sp, sizeof *signal_frame, false);
+    /* The alternate stack as the frame saved it (Linux's restore_altstack:
+     * refused, silently, while the handler's sp is on it). */
+    struct linux_stack saved_stack = signal_frame->uc.stack;
+    linux_set_altstack(&saved_stack, frame->sp);
     const struct linux_sigcontext *context = &signal_frame->uc.mcontext;
     for (unsigned i = 0; i < 31; i++)
         frame->x[i] = context->regs[i];

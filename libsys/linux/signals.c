@@ -212,39 +212,68 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
 
 #define LINUX_MINSIGSTKSZ   5120
 
+/* With SS_AUTODISARM a handler never runs on the stack while it is
+ * armed (it is disarmed as the handler starts), so sp is never on it. */
 bool linux_on_signal_stack(uint64_t sp)
 {
     const struct linux_thread_state *thread = linux_thread_state();
-    return thread->altstack_enabled && sp > thread->altstack_base
-        && sp - thread->altstack_base <= thread->altstack_size;
+    return thread->altstack_enabled && !(thread->altstack_given_flags & LINUX_SS_AUTODISARM)
+        && sp > thread->altstack_base && sp - thread->altstack_base <= thread->altstack_size;
+}
+
+uint32_t linux_altstack_flags(void)
+{
+    const struct linux_thread_state *thread = linux_thread_state();
+    return thread->altstack_enabled ? (uint32_t)thread->altstack_given_flags
+                                    : (uint32_t)thread->altstack_given_flags | LINUX_SS_DISABLE;
+}
+
+void linux_disarm_altstack(void)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    thread->altstack_enabled = 0;
+    thread->altstack_base = 0;
+    thread->altstack_size = 0;
+    thread->altstack_given_flags = LINUX_SS_DISABLE;
+}
+
+int64_t linux_set_altstack(const struct linux_stack *stack, uint64_t sp)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    if (linux_on_signal_stack(sp))
+        return -LINUX_EPERM;        /* a handler runs on it */
+    uint32_t mode = (uint32_t)stack->flags & ~LINUX_SS_AUTODISARM;
+    if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
+        return -LINUX_EINVAL;
+    if (mode == LINUX_SS_DISABLE) {
+        linux_disarm_altstack();
+    } else {
+        if (stack->size < LINUX_MINSIGSTKSZ)
+            return -LINUX_ENOMEM;
+        thread->altstack_enabled = 1;
+        thread->altstack_base = stack->base;
+        thread->altstack_size = stack->size;
+    }
+    thread->altstack_given_flags = (uint32_t)stack->flags;
+    return 0;
 }
 
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack)
 {
     struct linux_thread_state *thread = linux_thread_state();
-    bool on_stack = linux_on_signal_stack(tern_ipc_buffer()->upcall_saved_sp);
+    uint64_t sp = tern_ipc_buffer()->upcall_saved_sp;
+    /* Linux's sas_ss_flags, with the flag bits (SS_AUTODISARM) it was given. */
+    uint32_t state = !thread->altstack_enabled ? LINUX_SS_DISABLE
+                     : linux_on_signal_stack(sp) ? LINUX_SS_ONSTACK : 0;
     struct linux_stack previous = {
         .base = thread->altstack_base,
-        .flags = on_stack ? LINUX_SS_ONSTACK : thread->altstack_enabled ? 0 : LINUX_SS_DISABLE,
+        .flags = (int32_t)(state | ((uint32_t)thread->altstack_given_flags & LINUX_SS_AUTODISARM)),
         .size = thread->altstack_size,
     };
     if (stack != 0) {
-        if (on_stack)
-            return -LINUX_EPERM;    /* a handler runs on it */
-        uint32_t mode = (uint32_t)stack->flags & ~LINUX_SS_AUTODISARM;
-        if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
-            return -LINUX_EINVAL;
-        if (mode == LINUX_SS_DISABLE) {
-            thread->altstack_enabled = 0;
-            thread->altstack_base = 0;
-            thread->altstack_size = 0;
-        } else {
-            if (stack->size < LINUX_MINSIGSTKSZ)
-                return -LINUX_ENOMEM;
-            thread->altstack_enabled = 1;
-            thread->altstack_base = stack->base;
-            thread->altstack_size = stack->size;
-        }
+        int64_t error = linux_set_altstack(stack, sp);
+        if (error != 0)
+            return error;
     }
     if (old_stack != 0)
         *old_stack = previous;

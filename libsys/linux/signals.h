@@ -71,6 +71,14 @@ void linux_end_temporary_mask(void);
 
 /* Whether sp is on the thread's alternate signal stack. */
 bool linux_on_signal_stack(uint64_t sp);
+/* The alternate stack's flags as Linux keeps them (sas_ss_flags): what
+ * sigaltstack was given, SS_DISABLE when it is off. A signal frame's
+ * uc_stack carries them. */
+uint32_t linux_altstack_flags(void);
+/* sigaltstack's change, as if the program's sp were sp: 0 or -errno. */
+int64_t linux_set_altstack(const struct linux_stack *stack, uint64_t sp);
+/* SS_AUTODISARM's work as a handler starts: the alternate stack is off. */
+void linux_disarm_altstack(void);
 
 /* After a syscall that returned result (interrupted: a restart code,
  * which becomes -EINTR or a restart): a deliverable signal's handler is

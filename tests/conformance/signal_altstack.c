@@ -9,7 +9,9 @@
  * the signal frame (no access) brings SIGSEGV instead of the handler,
  * as Linux's force_sigsegv does: the process dies of it unless a SIGSEGV
  * handler can run elsewhere; rt_sigreturn from a frame that cannot be
- * read is SIGSEGV too. */
+ * read is SIGSEGV too. With SS_AUTODISARM the alternate stack is disarmed
+ * while a handler runs (sigaltstack reports it disabled and may set
+ * another) and armed again, as it was, when the handler returns. */
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -195,6 +197,50 @@ static void test_fork_keeps(void)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+static char *other_stack;
+static struct {
+    int ran;
+    int flags_inside;
+    int set_inside;
+} disarmed;
+
+static void disarm_observing_handler(int signo)
+{
+    (void)signo;
+    stack_t now;
+    sigaltstack(NULL, &now);
+    disarmed.ran = 1;
+    disarmed.flags_inside = now.ss_flags;
+    stack_t other = {.ss_sp = other_stack, .ss_size = STACK_SIZE, .ss_flags = 0};
+    disarmed.set_inside = sigaltstack(&other, NULL);
+}
+
+static void test_autodisarm(void)
+{
+    stack_t alternate = {.ss_sp = alternate_stack, .ss_size = STACK_SIZE,
+                         .ss_flags = SS_AUTODISARM};
+    REQUIRE(sigaltstack(&alternate, NULL) == 0);
+    stack_t now;
+    CHECK_EQ(sigaltstack(NULL, &now), 0);
+    CHECK_EQ((unsigned)now.ss_flags, SS_AUTODISARM);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = disarm_observing_handler;
+    action.sa_flags = SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    REQUIRE(sigaction(SIGUSR1, &action, NULL) == 0);
+    raise(SIGUSR1);
+    CHECK_EQ(disarmed.ran, 1);
+    CHECK_EQ(disarmed.flags_inside, SS_DISABLE);
+    CHECK_EQ(disarmed.set_inside, 0);
+    CHECK_EQ(sigaltstack(NULL, &now), 0);
+    CHECK(now.ss_sp == alternate_stack);
+    CHECK_EQ(now.ss_size, STACK_SIZE);
+    CHECK_EQ((unsigned)now.ss_flags, SS_AUTODISARM);
+    stack_t disable = {.ss_flags = SS_DISABLE};
+    CHECK_EQ(sigaltstack(&disable, NULL), 0);
+}
+
 /* In a child: raise SIGUSR1, whose SA_ONSTACK handler's frame cannot be
  * written to the inaccessible alternate stack; segv_flags: SIGSEGV's own
  * handler (-1: none), SA_ONSTACK or not. Returns the child's status. */
@@ -263,14 +309,19 @@ int main(void)
     alternate_stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(alternate_stack != MAP_FAILED);
+    other_stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+    REQUIRE(other_stack != MAP_FAILED);
     test_initially_disabled();
     test_on_alternate_stack();
     test_disable();
     test_errors();
     test_fork_keeps();
+    test_autodisarm();
     test_unwritable_stack();
     test_sigreturn_from_bad_frame();
     printf("SA_ONSTACK handlers run on the sigaltstack, SS_ONSTACK and EPERM inside\n");
     printf("a frame that cannot be written or read back: SIGSEGV\n");
+    printf("SS_AUTODISARM: disarmed while the handler runs, armed again after\n");
     return check_finish("signal_altstack");
 }
