@@ -16,6 +16,7 @@
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/procmgr.h"
 #include "sys/protocol/vfs.h"
 #include "sys/syscall.h"
 
@@ -112,7 +113,7 @@ int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 static int64_t written(int64_t result)
 {
     if (result == -LINUX_EPIPE || (result > 0 && linux_thread_state()->reply_asked_sigpipe))
-        linux_raise_signal(LINUX_SIGPIPE);
+        linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
     return result;
 }
 

@@ -321,6 +321,6 @@ int64_t linux_fault_returned(struct linux_syscall_frame *frame)
     if (failed == LINUX_SIGSEGV || linux_signal_action(LINUX_SIGSEGV).handler == LINUX_SIG_IGN)
         linux_signal_reset_action(LINUX_SIGSEGV);
     linux_set_blocked_signals(linux_blocked_signals() & ~LINUX_SIGNAL_BIT(LINUX_SIGSEGV));
-    linux_raise_signal(LINUX_SIGSEGV);
+    linux_raise_signal(LINUX_SIGSEGV, PROC_TGKILL_FROM_KERNEL);
     return linux_signals_after_syscall(frame, -LINUX_EFAULT, false);
 }

@@ -298,7 +298,7 @@ void linux_signal_reset_action(unsigned signal)
     linux_request(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 2, signal, 0, 0, 0);
 }
 
-void linux_raise_signal(unsigned signal)
+void linux_raise_signal(unsigned signal, uint64_t how)
 {
     bool dies = linux_signal_action(signal).handler == LINUX_SIG_DFL
              && !(linux_blocked_signals() & LINUX_SIGNAL_BIT(signal));
@@ -307,8 +307,8 @@ void linux_raise_signal(unsigned signal)
      * carries it out, so wait here for the end rather than let the
      * program run on (the sleep only ends if another thread changed the
      * disposition meanwhile). */
-    int64_t result = sys_tgkill((int64_t)linux_process_info()->pid, (int64_t)linux_thread_id(),
-                                signal);
+    int64_t result = linux_request(LINUX_SLOT_PROCMGR, PROC_TGKILL, 4, linux_process_info()->pid,
+                                   linux_thread_id(), signal, how);
     if (result == 0 && dies) {
         const struct linux_timespec grace = {1, 0};
         sys_nanosleep(&grace, 0);

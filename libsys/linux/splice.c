@@ -17,6 +17,7 @@
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/procmgr.h"
 #include "sys/protocol/pipe.h"
 
 #define SPLICE_F_NONBLOCK   2
@@ -63,7 +64,7 @@ static bool writable(const struct end *end)
 static int64_t write_result(int64_t result)
 {
     if (result == -LINUX_EPIPE)
-        linux_raise_signal(LINUX_SIGPIPE);
+        linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
     return result;
 }
 

@@ -115,9 +115,11 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
                             const struct linux_timespec *timeout, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
 /* signal (one whose default action ends the process) for the calling
- * thread, as a write that failed with EPIPE raises SIGPIPE: with the
- * default action this waits for the end; ignored or caught, it returns. */
-void linux_raise_signal(unsigned signal);
+ * thread, as Linux's kernel sends it (how: PROC_TGKILL_AS_KILL, as a
+ * write that failed with EPIPE raises SIGPIPE, or PROC_TGKILL_FROM_KERNEL):
+ * with the default action this waits for the end; ignored or caught, it
+ * returns. */
+void linux_raise_signal(unsigned signal, uint64_t how);
 
 /* memory.c */
 int64_t sys_brk(uint64_t address);

@@ -333,8 +333,10 @@ static int deliver_signal(struct process *sender, struct process *target, struct
     if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
         && sender->uid != target->suid && sender->euid != target->suid)
         return -LINUX_EPERM;
-    struct signal_info info = { .code = code, .pid = (uint32_t)sender->pid,
-                                .uid = (uint32_t)sender->uid };
+    /* The kernel's own signals name no sender. */
+    bool from_kernel = code == LINUX_SI_KERNEL;
+    struct signal_info info = { .code = code, .pid = from_kernel ? 0 : (uint32_t)sender->pid,
+                                .uid = from_kernel ? 0 : (uint32_t)sender->uid };
     signal_send(target, thread, (unsigned)signal, &info);
     return 0;
 }
@@ -386,14 +388,19 @@ static void handle_tgkill(struct request *request)
     if (tid >= ID_LIMIT || !threads[tid] || (tgid && threads[tid]->process->pid != tgid))
         return result(request, signal > LINUX_NSIG ? -LINUX_EINVAL : -LINUX_ESRCH);
     struct thread *thread = threads[tid];
+    uint64_t flags = tern_message_length(request->info) > 3 ? request->mr[3] : 0;
+    if (flags && thread->process != request->process)
+        return result(request, -LINUX_EPERM);
+    int32_t code = (flags & PROC_TGKILL_FROM_KERNEL) ? LINUX_SI_KERNEL
+                   : (flags & PROC_TGKILL_AS_KILL) ? LINUX_SI_USER
+                                                   : LINUX_SI_TKILL;
     if (thread->process == request->process && signal) {
         /* The caller may die of it: answer first. */
         result(request, 0);
         answer(request->reply, 1, request->results);
         request->silent = true;
     }
-    int status = deliver_signal(request->process, thread->process, thread, signal,
-                                LINUX_SI_TKILL);
+    int status = deliver_signal(request->process, thread->process, thread, signal, code);
     if (!request->silent)
         result(request, status);
 }

@@ -1,8 +1,8 @@
 /* Writing to a pipe nobody reads: EPIPE, and SIGPIPE, whose default
  * action kills the writer (write, writev and a large write alike) while
  * SIG_IGN leaves the call failing with EPIPE. A writer blocked on a full
- * pipe gets the same once the last reader goes. No handlers: they are not
- * delivered on every system under test yet. */
+ * pipe gets the same once the last reader goes. A handler runs once, with
+ * Linux's siginfo for it: SI_USER from the writer's own process. */
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/uio.h>
@@ -101,6 +101,39 @@ static void test_blocked_writer(void)
     close(go[0]);
 }
 
+static volatile sig_atomic_t handled;
+static volatile int seen_code, seen_pid, seen_uid;
+
+static void on_sigpipe(int signo, siginfo_t *info, void *context)
+{
+    (void)signo;
+    (void)context;
+    handled++;
+    seen_code = info->si_code;
+    seen_pid = info->si_pid;
+    seen_uid = (int)info->si_uid;
+}
+
+static void test_handled(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_sigpipe;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    REQUIRE(sigaction(SIGPIPE, &action, NULL) == 0);
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    close(fds[0]);
+    CHECK_ERRNO(write(fds[1], "x", 1), EPIPE);
+    CHECK_EQ(handled, 1);
+    CHECK_EQ(seen_code, SI_USER);
+    CHECK_EQ(seen_pid, getpid());
+    CHECK_EQ(seen_uid, (int)getuid());
+    close(fds[1]);
+    signal(SIGPIPE, SIG_DFL);
+}
+
 int main(void)
 {
     check_killed(BY_WRITE);
@@ -108,5 +141,6 @@ int main(void)
     check_killed(BY_BIG_WRITE);
     test_ignored();
     test_blocked_writer();
+    test_handled();
     return check_finish("pipe_sigpipe");
 }

@@ -244,10 +244,12 @@ static void test_autodisarm(void)
 /* In a child: raise SIGUSR1, whose SA_ONSTACK handler's frame cannot be
  * written to the inaccessible alternate stack; segv_flags: SIGSEGV's own
  * handler (-1: none), SA_ONSTACK or not. Returns the child's status. */
-static void exit_42(int signo)
+/* SIGSEGV's handler: 42 if its siginfo is the kernel's own (force_sig). */
+static void exit_42_if_from_kernel(int signo, siginfo_t *info, void *context)
 {
     (void)signo;
-    _exit(42);
+    (void)context;
+    _exit(info->si_code == SI_KERNEL && info->si_pid == 0 ? 42 : 43);
 }
 
 static int status_with_unwritable_stack(int segv_flags)
@@ -262,8 +264,8 @@ static int status_with_unwritable_stack(int segv_flags)
         if (segv_flags >= 0) {
             struct sigaction action;
             memset(&action, 0, sizeof action);
-            action.sa_handler = exit_42;
-            action.sa_flags = segv_flags;
+            action.sa_sigaction = exit_42_if_from_kernel;
+            action.sa_flags = segv_flags | SA_SIGINFO;
             sigemptyset(&action.sa_mask);
             sigaction(SIGSEGV, &action, NULL);
         }
@@ -279,7 +281,8 @@ static void test_unwritable_stack(void)
 {
     int status = status_with_unwritable_stack(-1);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
-    /* SIGSEGV's handler on the normal stack runs instead. */
+    /* SIGSEGV's handler on the normal stack runs instead, with the
+     * kernel's siginfo. */
     status = status_with_unwritable_stack(0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
     /* On the same bad stack it cannot run either: the default action. */

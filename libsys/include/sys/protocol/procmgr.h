@@ -17,7 +17,8 @@
  *   PROC_WAIT4         pid, options, tid                      pid; status
  *   PROC_WAITID        idtype, id, options, tid               0; pid, uid, si_code, si_status
  *   PROC_KILL          pid, signal                            0
- *   PROC_TGKILL        tgid, tid, signal                      0
+ *   PROC_TGKILL        tgid, tid, signal, flags               0 (flags, for a thread of the
+ *                      caller only: PROC_TGKILL_FROM_KERNEL, PROC_TGKILL_AS_KILL)
  *   PROC_GET_IDS                                              0; pid, ppid, uid, euid, suid, gid, egid, sgid, pgid, sid
  *   PROC_SET_IDS       which, a, b, c                         0 (which: enum proc_set_ids; -1 keeps a value)
  *   PROC_SETPGID       pid, pgid                              0
@@ -93,6 +94,14 @@ enum procmgr_label {
     PROC_SETITIMER,
     PROC_GETITIMER,
 };
+
+/* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
+ * which the personality raises for it. FROM_KERNEL: force_sig's si_code
+ * SI_KERNEL and no sender (SIGSEGV for a signal frame that cannot be
+ * written); AS_KILL: send_sig's SI_USER from the thread's own process
+ * (SIGPIPE). */
+#define PROC_TGKILL_FROM_KERNEL 1
+#define PROC_TGKILL_AS_KILL     2
 
 /* PROC_SPAWN: the first program's stdin is this file, not the console (a
  * host feeding it input from a file, as tools/exec does). */
