@@ -28,7 +28,7 @@ struct linux_siginfo {
         struct {
             uint32_t pid;
             uint32_t uid;
-            int32_t status;         /* SIGCHLD's */
+            uint64_t value;         /* SIGCHLD's si_status, sigqueue's si_value */
         } sender;
         uint8_t bytes[112];
     };
@@ -95,7 +95,7 @@ struct taken_signal {
     unsigned number;
     int32_t code;
     uint32_t pid, uid;
-    int32_t status;
+    uint64_t value;             /* SIGCHLD's status, or sigqueue's value */
 };
 
 /* The lowest pending signal that blocked lets through, now no longer
@@ -112,7 +112,7 @@ static bool take_from(uint64_t blocked, uint64_t flags, struct taken_signal *tak
         .code = (int32_t)mr[1],
         .pid = (uint32_t)mr[2],
         .uid = (uint32_t)(mr[2] >> 32),
-        .status = (int32_t)mr[3],
+        .value = mr[3],
     };
     return true;
 }
@@ -130,8 +130,7 @@ static void fill_siginfo(struct linux_siginfo *info, const struct taken_signal *
     info->code = taken->code;
     info->sender.pid = taken->pid;
     info->sender.uid = taken->uid;
-    if (taken->number == LINUX_SIGCHLD)
-        info->sender.status = taken->status;
+    info->sender.value = taken->value;
 }
 
 /* Where the frame goes: below sp, or at the top of the alternate stack

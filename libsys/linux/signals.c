@@ -39,6 +39,51 @@ int64_t sys_tgkill(int64_t tgid, int64_t tid, int64_t signal)
                          (uint64_t)(int32_t)tid, (uint64_t)signal, 0);
 }
 
+/* A siginfo as rt_sigqueueinfo takes it: the fields sigqueue fills. */
+struct queued_siginfo {
+    int32_t signo;
+    int32_t error;
+    int32_t code;
+    int32_t pad;
+    uint32_t pid;
+    uint32_t uid;
+    uint64_t value;
+};
+
+/* Linux's do_rt_sigqueueinfo: the caller's siginfo as given, but what
+ * would pass for the kernel's (si_code >= 0) or tgkill's goes only to the
+ * caller itself (self: the process, or for rt_tgsigqueueinfo the thread). */
+static int64_t queue_signal(int64_t pid, int64_t tid, int64_t signal, const void *info,
+                            bool self)
+{
+    if (info == 0)
+        return -LINUX_EFAULT;
+    struct queued_siginfo given = *(const struct queued_siginfo *)info;   /* faults: EFAULT */
+    if ((given.code >= 0 || given.code == LINUX_SI_TKILL) && !self)
+        return -LINUX_EPERM;
+    tern_set_mr(4, given.value);
+    tern_set_mr(5, given.pid);
+    tern_set_mr(6, given.uid);
+    uint64_t mr[4] = {(uint64_t)pid, (uint64_t)tid, (uint64_t)signal,
+                      (uint64_t)(int64_t)given.code};
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_SIGQUEUE, 7, 0, 0, mr);
+}
+
+int64_t sys_rt_sigqueueinfo(int64_t pid, int64_t signal, const void *info)
+{
+    int32_t target = (int32_t)pid;      /* none at 0 or below: ESRCH */
+    return queue_signal(target, 0, signal, info,
+                        target > 0 && (uint64_t)target == linux_process_info()->pid);
+}
+
+int64_t sys_rt_tgsigqueueinfo(int64_t tgid, int64_t tid, int64_t signal, const void *info)
+{
+    if ((int32_t)tgid <= 0 || (int32_t)tid <= 0)
+        return -LINUX_EINVAL;
+    return queue_signal((int32_t)tgid, (int32_t)tid, signal, info,
+                        (uint64_t)(int32_t)tid == linux_thread_id());
+}
+
 int64_t sys_tkill(int64_t tid, int64_t signal)
 {
     if ((int32_t)tid <= 0 || signal < 0 || signal > LINUX_NSIG)

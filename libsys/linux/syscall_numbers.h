@@ -73,6 +73,8 @@
 #define LINUX_NR_rt_sigreturn       139
 #define LINUX_NR_rt_sigsuspend      133
 #define LINUX_NR_rt_sigtimedwait    137
+#define LINUX_NR_rt_sigqueueinfo    138
+#define LINUX_NR_rt_tgsigqueueinfo  240
 #define LINUX_NR_getitimer          102
 #define LINUX_NR_setitimer          103
 #define LINUX_NR_setregid           143

@@ -173,6 +173,10 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_rt_sigprocmask(INT(0), POINTER(const uint64_t *, 1), POINTER(uint64_t *, 2), a[3]);
     case LINUX_NR_rt_sigpending: return sys_rt_sigpending(POINTER(uint64_t *, 0), a[1]);
     case LINUX_NR_rt_sigsuspend: return sys_rt_sigsuspend(POINTER(const uint64_t *, 0), a[1]);
+    case LINUX_NR_rt_sigqueueinfo:
+        return sys_rt_sigqueueinfo(INT(0), INT(1), POINTER(const void *, 2));
+    case LINUX_NR_rt_tgsigqueueinfo:
+        return sys_rt_tgsigqueueinfo(INT(0), INT(1), INT(2), POINTER(const void *, 3));
     case LINUX_NR_rt_sigtimedwait:
         return sys_rt_sigtimedwait(POINTER(const uint64_t *, 0), POINTER(void *, 1),
                                    POINTER(const struct linux_timespec *, 2), a[3]);

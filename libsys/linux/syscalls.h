@@ -114,6 +114,8 @@ int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size);
 int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
                             const struct linux_timespec *timeout, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
+int64_t sys_rt_sigqueueinfo(int64_t pid, int64_t signal, const void *info);
+int64_t sys_rt_tgsigqueueinfo(int64_t tgid, int64_t tid, int64_t signal, const void *info);
 /* signal (one whose default action ends the process) for the calling
  * thread, as Linux's kernel sends it (how: PROC_TGKILL_AS_KILL, as a
  * write that failed with EPIPE raises SIGPIPE, or PROC_TGKILL_FROM_KERNEL):

@@ -237,8 +237,10 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
     struct thread *thread = thread_new(process, process->pid, 0, blocked_signals);
     uint64_t registers[] = { entry, stack_pointer, 0, 0 };
-    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0)
+    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0) {
+        signal_thread_gone(&signals_kept);     /* what it kept goes too */
         return -LINUX_ENOMEM;
+    }
     if (caller)
         signal_keep(thread, &signals_kept);
     if (thread_start(thread, registers, 4) < 0)
@@ -322,9 +324,12 @@ static void handle_exit(struct request *request)
         thread_destroy(caller);
 }
 
-/* kill(2)'s checks, then the signal: 0, -ESRCH or -EPERM. */
-static int deliver_signal(struct process *sender, struct process *target, struct thread *thread,
-                          uint64_t signal, int32_t code)
+/* kill(2)'s checks, then the signal with its siginfo: 0, -ESRCH, -EPERM,
+ * or -EAGAIN when a real-time instance could not queue (but for kill's
+ * SI_USER, which Linux sends then without its siginfo). */
+static int deliver_with_info(struct process *sender, struct process *target,
+                             struct thread *thread, uint64_t signal,
+                             const struct signal_info *info)
 {
     if (signal > LINUX_NSIG)
         return -LINUX_EINVAL;
@@ -333,12 +338,57 @@ static int deliver_signal(struct process *sender, struct process *target, struct
     if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
         && sender->uid != target->suid && sender->euid != target->suid)
         return -LINUX_EPERM;
-    /* The kernel's own signals name no sender. */
+    int status = signal_send(target, thread, (unsigned)signal, info);
+    return info->code == LINUX_SI_USER ? 0 : status;
+}
+
+/* A signal with the siginfo code gives it: from sender, or from the
+ * kernel (SI_KERNEL: no sender). */
+static int deliver_signal(struct process *sender, struct process *target, struct thread *thread,
+                          uint64_t signal, int32_t code)
+{
     bool from_kernel = code == LINUX_SI_KERNEL;
     struct signal_info info = { .code = code, .pid = from_kernel ? 0 : (uint32_t)sender->pid,
                                 .uid = from_kernel ? 0 : (uint32_t)sender->uid };
-    signal_send(target, thread, (unsigned)signal, &info);
-    return 0;
+    return deliver_with_info(sender, target, thread, signal, &info);
+}
+
+/* PROC_SIGQUEUE: rt_sigqueueinfo and rt_tgsigqueueinfo, with the
+ * caller's siginfo (code, value, sender). Only to itself may a process
+ * send what would pass for the kernel's (si_code >= 0) or tgkill's. */
+static void handle_sigqueue(struct request *request)
+{
+    if (tern_message_length(request->info) < 7)
+        return result(request, -LINUX_EINVAL);
+    uint64_t pid = request->mr[0], tid = request->mr[1], signal = request->mr[2];
+    struct signal_info info = {
+        .code = (int32_t)request->mr[3],
+        .value = argument(request, 4),
+        .pid = (uint32_t)argument(request, 5),
+        .uid = (uint32_t)argument(request, 6),
+    };
+    struct thread *thread = tid && tid < ID_LIMIT ? threads[tid] : 0;
+    struct process *target = tid ? (thread ? thread->process : 0)
+                                  : pid < ID_LIMIT ? processes[pid] : 0;
+    if (tid && thread && thread->process->pid != pid)
+        target = 0;
+    if (!target)
+        return result(request, -LINUX_ESRCH);
+    if (signal > LINUX_NSIG)
+        return result(request, -LINUX_EINVAL);
+    if ((info.code >= 0 || info.code == LINUX_SI_TKILL) && target != request->process)
+        return result(request, -LINUX_EPERM);
+    if (target == request->process && signal) {
+        /* The caller may die of it: answer first, as for tgkill. */
+        if (!signal_can_queue(target, thread, (unsigned)signal))
+            return result(request, -LINUX_EAGAIN);
+        result(request, 0);
+        answer(request->reply, 1, request->results);
+        request->silent = true;
+    }
+    int status = deliver_with_info(request->process, target, thread, signal, &info);
+    if (!request->silent)
+        result(request, status);
 }
 
 static void handle_kill(struct request *request)
@@ -631,7 +681,7 @@ static void handle_signal_take(struct request *request)
         return;
     }
     uint64_t values[] = { (uint64_t)signal, (uint64_t)(int64_t)info.code,
-                          info.pid | (uint64_t)info.uid << 32, (uint64_t)(int64_t)info.status };
+                          info.pid | (uint64_t)info.uid << 32, info.value };
     memcpy(request->results, values, sizeof values);
     request->result_count = signal ? 4 : 1;
 }
@@ -720,6 +770,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_WAITID: return handle_waitid(request);
     case PROC_KILL: return handle_kill(request);
     case PROC_TGKILL: return handle_tgkill(request);
+    case PROC_SIGQUEUE: return handle_sigqueue(request);
     case PROC_GET_IDS: return handle_get_ids(request);
     case PROC_SET_IDS: return handle_set_ids(request);
     case PROC_SETPGID:

@@ -217,6 +217,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->space)
         space_destroy(process->space);
     process->space = 0;
+    signal_process_gone(process);
     allotment_release(&process->objects);
     process->state = PROCESS_ZOMBIE;
     process->wait_status = wait_status;

@@ -61,7 +61,17 @@ struct signal_info {
     /* The sender, or the child (SIGCHLD); for a fault the address, low
      * half in pid (siginfo's si_addr overlaps both). */
     uint32_t pid, uid;
-    int32_t status;                     /* SIGCHLD: the exit code or the signal */
+    /* SIGCHLD: the exit code or the signal (si_status); sigqueue: its
+     * value (si_value). */
+    uint64_t value;
+};
+
+/* A pending real-time signal's instances after the first, each with its
+ * own siginfo, in arrival order (signals.c). */
+struct queued_signal {
+    struct queued_signal *next;
+    unsigned signal;
+    struct signal_info info;
 };
 
 /* signal_disposition values, as PROC_SIGACTION names them */
@@ -75,7 +85,8 @@ struct thread {
     uint64_t ipc_buffer_frame;
     uint64_t fault_endpoint;            /* procmgr's endpoint, badged for this thread */
     uint64_t pending_signals;           /* sent to this thread (tgkill) */
-    uint8_t signal_queued[LINUX_NSIG + 1];  /* real-time: instances beyond the first */
+    struct queued_signal *signal_queue; /* real-time: instances beyond the first */
+    unsigned signal_queue_length;
     uint64_t paused_reply;              /* PROC_SIGNAL_PAUSE's, held until a signal; or 0 */
     struct signal_info signal_info[LINUX_NSIG + 1];
 };
@@ -105,7 +116,8 @@ struct process {
     unsigned thread_count;
     uint8_t signal_disposition[LINUX_NSIG + 1]; /* SIGNAL_DEFAULT, _IGNORE, _HANDLER */
     uint64_t pending_signals;           /* sent to the process (kill) */
-    uint8_t signal_queued[LINUX_NSIG + 1];  /* real-time: instances beyond the first */
+    struct queued_signal *signal_queue; /* real-time: instances beyond the first */
+    unsigned signal_queue_length;
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
@@ -234,9 +246,14 @@ void timers_expired(void);
 /* signals.c */
 /* Send signal to a thread of process (thread 0: to the process): pending
  * and a thread interrupted to run its handler, or the default action, or
- * nothing if it is ignored. Permission checks are the caller's. */
-void signal_send(struct process *process, struct thread *thread, unsigned signal,
-                 const struct signal_info *info);
+ * nothing if it is ignored. Permission checks are the caller's. Returns 0,
+ * or -EAGAIN when a real-time signal already pending could not queue
+ * another instance (sigqueue fails then; kill's still counts as sent). */
+int signal_send(struct process *process, struct thread *thread, unsigned signal,
+                const struct signal_info *info);
+/* Whether signal_send would take one more signal there (a real-time one
+ * already pending queues only so many instances). */
+bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal);
 /* A fault the program may catch: true if a handler will run (the fault's
  * answer resumes the thread into it), false if the process must die. */
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address);
@@ -254,13 +271,15 @@ void signal_set_disposition(struct process *process, unsigned signal, unsigned d
 void signal_reset_handlers(struct process *process);
 /* The signals the process ignores (for its info page). */
 uint64_t signal_ignored_set(const struct process *process);
-/* Copy a thread's pending signals (execve keeps them across the change
- * of thread); to->process 0: only the copy, no mirror. */
-void signal_keep(struct thread *to, const struct thread *from);
+/* Move a thread's pending signals to another (execve keeps them across
+ * the change of thread); to->process 0: only the move, no mirror. */
+void signal_keep(struct thread *to, struct thread *from);
 /* Whether the process's ended children are reaped at once (SIGCHLD
  * ignored, or SA_NOCLDWAIT). */
 bool signal_reaps_children(const struct process *process);
+/* A thread or process ends: what it has pending goes. */
 void signal_thread_gone(struct thread *thread);
+void signal_process_gone(struct process *process);
 /* The thread's blocked mask, as its personality keeps it. */
 uint64_t signal_blocked_mask(const struct thread *thread);
 

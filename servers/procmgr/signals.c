@@ -79,48 +79,85 @@ static void mirror_process_pending(struct process *process)
 /* One set of pending signals: a process's or a thread's. */
 struct pending_set {
     uint64_t *signals;
-    struct signal_info *info;
-    uint8_t *queued;
+    struct signal_info *info;           /* each pending signal's first instance */
+    struct queued_signal **queue;       /* real-time: the instances after it */
+    unsigned *queue_length;
 };
 
 static struct pending_set thread_set(struct thread *thread)
 {
     return (struct pending_set){ &thread->pending_signals, thread->signal_info,
-                                 thread->signal_queued };
+                                 &thread->signal_queue, &thread->signal_queue_length };
 }
 
 static struct pending_set process_set(struct process *process)
 {
     return (struct pending_set){ &process->pending_signals, process->signal_info,
-                                 process->signal_queued };
+                                 &process->signal_queue, &process->signal_queue_length };
 }
 
+/* Real-time instances a set holds beyond each signal's first (Linux
+ * limits them per user, RLIMIT_SIGPENDING). */
+#define QUEUE_LIMIT 256
+
 /* A standard signal already pending merges with it; a real-time one
- * queues (up to 256 instances, each delivered with the first's siginfo). */
-static void add_pending(struct pending_set set, unsigned signal, const struct signal_info *info)
+ * queues with its own siginfo. False if it could not queue. */
+static bool add_pending(struct pending_set set, unsigned signal, const struct signal_info *info)
 {
     uint64_t bit = LINUX_SIGNAL_BIT(signal);
     if (!(*set.signals & bit)) {
         *set.signals |= bit;
         set.info[signal] = *info;
-    } else if (signal >= LINUX_SIGRTMIN && set.queued[signal] < UINT8_MAX) {
-        set.queued[signal]++;
+        return true;
     }
+    if (signal < LINUX_SIGRTMIN)
+        return true;
+    struct queued_signal *instance =
+        *set.queue_length < QUEUE_LIMIT ? heap_allocate(sizeof *instance) : 0;
+    if (!instance)
+        return false;
+    *instance = (struct queued_signal){ .signal = signal, .info = *info };
+    struct queued_signal **tail = set.queue;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = instance;
+    (*set.queue_length)++;
+    return true;
 }
 
+/* The signal's first instance; the next queued one takes its place. */
 static struct signal_info take_pending(struct pending_set set, unsigned signal)
 {
-    if (set.queued[signal])
-        set.queued[signal]--;
-    else
-        *set.signals &= ~LINUX_SIGNAL_BIT(signal);
-    return set.info[signal];
+    struct signal_info taken = set.info[signal];
+    for (struct queued_signal **link = set.queue; *link; link = &(*link)->next) {
+        struct queued_signal *instance = *link;
+        if (instance->signal == signal) {
+            set.info[signal] = instance->info;
+            *link = instance->next;
+            (*set.queue_length)--;
+            heap_free(instance);
+            return taken;
+        }
+    }
+    *set.signals &= ~LINUX_SIGNAL_BIT(signal);
+    return taken;
 }
 
+/* Every instance of signal goes; signal 0: of every signal. */
 static void discard_pending(struct pending_set set, unsigned signal)
 {
-    set.queued[signal] = 0;
-    *set.signals &= ~LINUX_SIGNAL_BIT(signal);
+    struct queued_signal **link = set.queue;
+    while (*link) {
+        struct queued_signal *instance = *link;
+        if (signal == 0 || instance->signal == signal) {
+            *link = instance->next;
+            (*set.queue_length)--;
+            heap_free(instance);
+        } else {
+            link = &instance->next;
+        }
+    }
+    *set.signals &= signal ? ~LINUX_SIGNAL_BIT(signal) : 0;
 }
 
 /* The thread's set if thread, else the process's, out to its page. */
@@ -197,34 +234,48 @@ static struct thread *taking_thread(struct process *process, struct thread *thre
     return 0;
 }
 
-void signal_send(struct process *process, struct thread *thread, unsigned signal,
-                 const struct signal_info *info)
+int signal_send(struct process *process, struct thread *thread, unsigned signal,
+                const struct signal_info *info)
 {
     if (process->state != PROCESS_ALIVE || !process->space || signal == 0)
-        return;
-    if (signal == LINUX_SIGKILL)
-        return terminate(process, signal);
+        return 0;
+    if (signal == LINUX_SIGKILL) {
+        terminate(process, signal);
+        return 0;
+    }
     uint64_t bit = LINUX_SIGNAL_BIT(signal);
     /* Pending first, then the masks: a thread unblocking meanwhile sees
      * the pending word, or procmgr sees its new mask. */
     struct pending_set set = thread ? thread_set(thread) : process_set(process);
-    add_pending(set, signal, info);
+    if (!add_pending(set, signal, info))
+        return -LINUX_EAGAIN;
     mirror_pending(process, thread);
     struct thread_masks masks;
     struct thread *target = taking_thread(process, thread, bit, &masks);
     if (!target)
-        return;                 /* blocked everywhere: it waits, pending */
-    if (masks.accepting & bit)
-        return interrupt(target);   /* sigtimedwait takes it, whatever its action */
+        return 0;               /* blocked everywhere: it waits, pending */
+    if (masks.accepting & bit) {
+        interrupt(target);      /* sigtimedwait takes it, whatever its action */
+        return 0;
+    }
     if (is_ignored(process, signal)) {
         /* Discarded, as Linux does with an ignored signal nobody blocks. */
         discard_pending(set, signal);
         mirror_pending(process, thread);
-        return;
+        return 0;
     }
     if (process->signal_disposition[signal] == SIGNAL_DEFAULT)
-        return terminate(process, signal);
-    interrupt(target);
+        terminate(process, signal);
+    else
+        interrupt(target);
+    return 0;
+}
+
+bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal)
+{
+    struct pending_set set = thread ? thread_set(thread) : process_set(process);
+    return signal < LINUX_SIGRTMIN || !(*set.signals & LINUX_SIGNAL_BIT(signal))
+        || *set.queue_length < QUEUE_LIMIT;
 }
 
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)
@@ -319,11 +370,15 @@ uint64_t signal_ignored_set(const struct process *process)
     return set;
 }
 
-void signal_keep(struct thread *to, const struct thread *from)
+void signal_keep(struct thread *to, struct thread *from)
 {
     to->pending_signals = from->pending_signals;
     memcpy(to->signal_info, from->signal_info, sizeof to->signal_info);
-    memcpy(to->signal_queued, from->signal_queued, sizeof to->signal_queued);
+    to->signal_queue = from->signal_queue;
+    to->signal_queue_length = from->signal_queue_length;
+    from->pending_signals = 0;
+    from->signal_queue = 0;
+    from->signal_queue_length = 0;
     if (to->process)
         mirror_thread_pending(to);
 }
@@ -339,4 +394,10 @@ void signal_thread_gone(struct thread *thread)
     if (thread->paused_reply)
         reply_free(thread->paused_reply);
     thread->paused_reply = 0;
+    discard_pending(thread_set(thread), 0);
+}
+
+void signal_process_gone(struct process *process)
+{
+    discard_pending(process_set(process), 0);
 }

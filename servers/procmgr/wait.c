@@ -46,8 +46,7 @@ static struct signal_info child_info(const struct process *child)
         .code = killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED,
         .pid = (uint32_t)child->pid,
         .uid = (uint32_t)child->uid,
-        .status = (int32_t)(killed ? (child->wait_status & 0x7f)
-                                   : (child->wait_status >> 8) & 0xff),
+        .value = killed ? (child->wait_status & 0x7f) : (child->wait_status >> 8) & 0xff,
     };
 }
 
@@ -55,8 +54,7 @@ void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *ch
 {
     if (waiter->is_waitid) {
         struct signal_info info = child_info(child);
-        uint64_t values[] = { 0, info.pid, info.uid, (uint64_t)info.code,
-                              (uint64_t)info.status };
+        uint64_t values[] = { 0, info.pid, info.uid, (uint64_t)info.code, info.value };
         answer(reply, 5, values);
     } else {
         uint64_t values[] = { child->pid, child->wait_status };

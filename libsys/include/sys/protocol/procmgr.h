@@ -34,6 +34,7 @@
  *                                                             the mask lets through is pending
  *   PROC_SETITIMER     value, interval (counter ticks)        0; old remaining, old interval
  *   PROC_GETITIMER                                            0; remaining, interval
+ *   PROC_SIGQUEUE      pid, tid (0: the process), signal, si_code, si_value, si_pid, si_uid   0
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -93,6 +94,7 @@ enum procmgr_label {
     PROC_SIGNAL_PAUSE,
     PROC_SETITIMER,
     PROC_GETITIMER,
+    PROC_SIGQUEUE,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
