@@ -20,7 +20,7 @@
  * for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
- * exit, execve, fork, clone, spawn, kill and tgkill, and setitimer and
+ * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
  * sigaction (which would stop the alarm that ends waiting Calls).
  */
 #include <fcntl.h>
@@ -94,7 +94,8 @@ static bool excluded(uint64_t label)
 {
     switch (label) {
     case PROC_SPAWN: case PROC_FORK: case PROC_CLONE: case PROC_EXECVE: case PROC_EXIT:
-    case PROC_KILL: case PROC_TGKILL: case PROC_SETITIMER: case PROC_SIGACTION:
+    case PROC_KILL: case PROC_TGKILL: case PROC_SIGQUEUE: case PROC_SETITIMER:
+    case PROC_SIGACTION:
         return true;
     default:
         return false;
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
         return 2;
     const uint32_t files = FILE_WRITE_SMALL - FILE_READ + 1;
     const struct target targets[] = {
-        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_GETITIMER - PROC_SPAWN + 1},
+        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_SIGQUEUE - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_CHOWN - VFS_OPEN + 1},
         {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_REQUEUE - FUTEX_WAIT + 1},
         {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
