@@ -59,7 +59,9 @@
 #define LINUX_NR_clock_gettime      113
 #define LINUX_NR_clock_getres       114
 #define LINUX_NR_clock_nanosleep    115
+#define LINUX_NR_sched_setaffinity  122
 #define LINUX_NR_sched_getaffinity  123
+#define LINUX_NR_getcpu             168
 #define LINUX_NR_sched_yield        124
 #define LINUX_NR_sched_get_priority_max 125
 #define LINUX_NR_sched_get_priority_min 126

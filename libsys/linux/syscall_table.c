@@ -246,6 +246,10 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_sched_get_priority_min: return sys_sched_get_priority(INT(0), false);
     case LINUX_NR_sched_getaffinity:
         return sys_sched_getaffinity(INT(0), UINT(1), POINTER(uint64_t *, 2));
+    case LINUX_NR_sched_setaffinity:
+        return sys_sched_setaffinity(INT(0), UINT(1), POINTER(const uint8_t *, 2));
+    case LINUX_NR_getcpu:
+        return sys_getcpu(POINTER(uint32_t *, 0), POINTER(uint32_t *, 1));
     case LINUX_NR_membarrier: return sys_membarrier(INT(0), UINT(1), INT(2));
     case LINUX_NR_set_robust_list: return sys_set_robust_list(a[0], a[1]);
     default:

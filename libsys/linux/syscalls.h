@@ -181,6 +181,8 @@ int64_t sys_prctl(uint64_t option, uint64_t argument);
 int64_t sys_sched_yield(void);
 int64_t sys_sched_get_priority(int64_t policy, bool maximum);
 int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask);
+int64_t sys_sched_setaffinity(int64_t pid, uint64_t size, const uint8_t *mask);
+int64_t sys_getcpu(uint32_t *cpu, uint32_t *node);
 int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu);
 int64_t sys_set_robust_list(uint64_t head, uint64_t length);
 

@@ -2,9 +2,11 @@
  * What a process asks about the system and its own thread: uname,
  * getrandom, prctl names, scheduling, membarrier, the robust list.
  */
+#include "ipc.h"
 #include "personality.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/procmgr.h"
 
 #define UTS_FIELD 65
 
@@ -136,20 +138,55 @@ int64_t sys_sched_get_priority(int64_t policy, bool maximum)
     }
 }
 
-/* Every core online (procmgr's info page says how many), as a thread
- * that was never pinned has on Linux: what nproc and sysconf count. */
+/* Affinity masks: one word, for the 64 cores tern counts at most (Linux's
+ * answer is as long as its cpumask; these are all a tern system has).
+ * procmgr keeps each thread's (PROC_SCHED_AFFINITY) and writes it, with
+ * the core the thread runs on, to the thread's info page. */
 #define AFFINITY_SIZE   8
+
+/* pid 0 is the calling thread. */
+static uint64_t thread_named(int64_t pid)
+{
+    return (int32_t)pid == 0 ? linux_thread_id() : (uint64_t)(int64_t)(int32_t)pid;
+}
 
 int64_t sys_sched_getaffinity(int64_t pid, uint64_t size, uint64_t *mask)
 {
-    (void)pid;
     if (size < AFFINITY_SIZE || (size & (AFFINITY_SIZE - 1)))
         return -LINUX_EINVAL;
     if (mask == 0)
         return -LINUX_EFAULT;
-    uint64_t cores = linux_process_info()->cpu_count;
-    *mask = cores >= 64 ? ~0ULL : (1ULL << cores) - 1;
+    uint64_t tid = thread_named(pid);
+    int64_t cores = tid == linux_thread_id()
+                        ? (int64_t)linux_thread_info()->cpu_mask
+                        : linux_request(LINUX_SLOT_PROCMGR, PROC_SCHED_AFFINITY, 2, tid, 0, 0, 0);
+    if (cores < 0)
+        return cores;
+    *mask = (uint64_t)cores;
     return AFFINITY_SIZE;
+}
+
+int64_t sys_sched_setaffinity(int64_t pid, uint64_t size, const uint8_t *mask)
+{
+    /* The first size bytes count, the rest of a word is zero; cores
+     * beyond 64 are none tern has. */
+    uint64_t cores = 0;
+    for (uint64_t i = 0; i < size && i < AFFINITY_SIZE; i++)
+        cores |= (uint64_t)mask[i] << (8 * i);      /* a bad pointer faults: EFAULT */
+    if (cores == 0)
+        return -LINUX_EINVAL;
+    int64_t result = linux_request(LINUX_SLOT_PROCMGR, PROC_SCHED_AFFINITY, 2,
+                                   thread_named(pid), cores, 0, 0);
+    return result < 0 ? result : 0;
+}
+
+int64_t sys_getcpu(uint32_t *cpu, uint32_t *node)
+{
+    if (cpu != 0)
+        *cpu = (uint32_t)linux_thread_info()->cpu;
+    if (node != 0)
+        *node = 0;
+    return 0;
 }
 
 int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu)

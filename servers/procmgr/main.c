@@ -142,7 +142,8 @@ static void handle_fork(struct request *request)
         return result(request, -LINUX_EAGAIN);
     child->space = space_fork(parent->space);
     struct thread *thread = child->space ? thread_new(child, child->pid, caller->area,
-                                                      signal_blocked_mask(caller)) : 0;
+                                                      signal_blocked_mask(caller),
+                                                      caller->cpu_mask) : 0;
     uint64_t registers[TERN_USER_REGISTER_COUNT];
     frame_registers(request, request->mr[1], 0, registers);
     if (!thread || files_copy_all(parent, child) < 0
@@ -164,7 +165,8 @@ static void handle_clone(struct request *request)
     if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         return result(request, -LINUX_EINVAL);
-    struct thread *thread = thread_new(request->process, 0, -1, signal_blocked_mask(caller));
+    struct thread *thread = thread_new(request->process, 0, -1, signal_blocked_mask(caller),
+                                       caller->cpu_mask);
     if (!thread)
         return result(request, -LINUX_EAGAIN);
     uint64_t registers[TERN_USER_REGISTER_COUNT];
@@ -223,6 +225,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
     uint64_t umask = LINUX_DEFAULT_UMASK;
     uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
+    uint64_t cpu_mask = caller ? caller->cpu_mask : 0;      /* execve keeps the affinity */
     if (caller)
         signal_keep(&signals_kept, caller);
     if (process->space) {
@@ -235,7 +238,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     process->space = space;
     signal_reset_handlers(process);
     uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
-    struct thread *thread = thread_new(process, process->pid, 0, blocked_signals);
+    struct thread *thread = thread_new(process, process->pid, 0, blocked_signals, cpu_mask);
     uint64_t registers[] = { entry, stack_pointer, 0, 0 };
     if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0) {
         signal_thread_gone(&signals_kept);     /* what it kept goes too */
@@ -389,6 +392,25 @@ static void handle_sigqueue(struct request *request)
     int status = deliver_with_info(request->process, target, thread, signal, &info);
     if (!request->silent)
         result(request, status);
+}
+
+/* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
+ * mask its new ones (sched_setaffinity: the caller's own threads, or
+ * another user's only for root, as Linux's check_same_owner). */
+static void handle_sched_affinity(struct request *request)
+{
+    uint64_t tid = request->mr[0], mask = request->mr[1];
+    struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
+    if (!thread || thread->process->state != PROCESS_ALIVE)
+        return result(request, -LINUX_ESRCH);
+    if (!mask)
+        return result(request, (int64_t)thread->cpu_mask);
+    struct process *sender = request->process, *target = thread->process;
+    if (sender != target && sender->euid != 0 && sender->euid != target->uid
+        && sender->euid != target->euid)
+        return result(request, -LINUX_EPERM);
+    int status = thread_set_cpu_mask(thread, mask);
+    result(request, status < 0 ? status : (int64_t)thread->cpu_mask);
 }
 
 static void handle_kill(struct request *request)
@@ -771,6 +793,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_KILL: return handle_kill(request);
     case PROC_TGKILL: return handle_tgkill(request);
     case PROC_SIGQUEUE: return handle_sigqueue(request);
+    case PROC_SCHED_AFFINITY: return handle_sched_affinity(request);
     case PROC_GET_IDS: return handle_get_ids(request);
     case PROC_SET_IDS: return handle_set_ids(request);
     case PROC_SETPGID:

@@ -112,8 +112,20 @@ static int prepare_area(struct space *space, unsigned area)
     return 0;
 }
 
+/* Every core online, as a mask. */
+static uint64_t cores_online(void)
+{
+    return procmgr_cpu_count >= 64 ? ~0ULL : (1ULL << procmgr_cpu_count) - 1;
+}
+
+/* The core of mask to run on: the current one if allowed, else the lowest. */
+static unsigned core_in(uint64_t mask, unsigned current)
+{
+    return (mask >> current) & 1 ? current : (unsigned)__builtin_ctzll(mask);
+}
+
 struct thread *thread_new(struct process *process, uint64_t tid, int area,
-                          uint64_t blocked_signals)
+                          uint64_t blocked_signals, uint64_t cpu_mask)
 {
     struct space *space = process->space;
     if (area < 0)
@@ -126,9 +138,12 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     thread->tid = tid;
     thread->process = process;
     thread->area = area;
+    thread->cpu_mask = cpu_mask & cores_online() ? cpu_mask & cores_online() : cores_online();
+    thread->cpu = core_in(thread->cpu_mask, 0);
     uint64_t buffer = linux_thread_ipc_buffer(area);
     struct linux_thread_info info = { .tid = tid, .area = area,
-                                      .blocked_signals = blocked_signals };
+                                      .blocked_signals = blocked_signals,
+                                      .cpu_mask = thread->cpu_mask, .cpu = thread->cpu };
     uint64_t notification = linux_thread_notification_slot(area);
     tern_cnode_delete(process->cnode, notification, CNODE_DEPTH);
     /* The personality runs on the stack below the IPC buffer. */
@@ -150,7 +165,8 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
         || tern_tcb_configure(thread->tcb, 0, process->cnode, space->vspace,
                               thread->ipc_buffer_frame, buffer) != TERN_OK
         || tern_tcb_set_fault_handler(thread->tcb, thread->fault_endpoint) != TERN_OK
-        || tern_tcb_set_priority(thread->tcb, PROCESS_PRIORITY) != TERN_OK)
+        || tern_tcb_set_priority(thread->tcb, PROCESS_PRIORITY) != TERN_OK
+        || tern_tcb_set_affinity(thread->tcb, thread->cpu) != TERN_OK)
         goto fail;
     process->threads[area] = thread;
     process->thread_count++;
@@ -162,6 +178,24 @@ fail:
     if (thread->tcb)
         tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
     heap_free(thread);
+    return 0;
+}
+
+int thread_set_cpu_mask(struct thread *thread, uint64_t mask)
+{
+    mask &= cores_online();
+    if (!mask)
+        return -LINUX_EINVAL;
+    unsigned cpu = core_in(mask, thread->cpu);
+    if (cpu != thread->cpu && tern_tcb_set_affinity(thread->tcb, cpu) != TERN_OK)
+        return -LINUX_EINVAL;
+    thread->cpu_mask = mask;
+    thread->cpu = cpu;
+    uint64_t info = linux_thread_ipc_buffer(thread->area) + LINUX_THREAD_INFO_OFFSET;
+    uint64_t placement[] = { mask, cpu };
+    space_write(thread->process->space,
+                info + __builtin_offsetof(struct linux_thread_info, cpu_mask), placement,
+                sizeof placement);
     return 0;
 }
 

@@ -88,6 +88,8 @@ struct thread {
     struct queued_signal *signal_queue; /* real-time: instances beyond the first */
     unsigned signal_queue_length;
     uint64_t paused_reply;              /* PROC_SIGNAL_PAUSE's, held until a signal; or 0 */
+    uint64_t cpu_mask;                  /* sched_setaffinity's, cores online only */
+    unsigned cpu;                       /* the core of the mask it runs on */
     struct signal_info signal_info[LINUX_NSIG + 1];
 };
 
@@ -193,10 +195,14 @@ int loader_init(void);
  * its descriptors not. */
 struct process *process_new(struct process *parent);
 /* A new thread (tid: 0 picks one) in thread area `area` (-1 picks one) of
- * the process's current space, suspended, with nothing pending and
- * blocked_signals blocked. */
+ * the process's current space, suspended, with nothing pending,
+ * blocked_signals blocked, and cpu_mask's cores to run on (0: all). */
 struct thread *thread_new(struct process *process, uint64_t tid, int area,
-                          uint64_t blocked_signals);
+                          uint64_t blocked_signals, uint64_t cpu_mask);
+/* sched_setaffinity: the thread runs on a core of mask from now on (it
+ * stays where it is if that core is in it). -EINVAL if mask names no
+ * core online. */
+int thread_set_cpu_mask(struct thread *thread, uint64_t mask);
 /* Start it with struct tern_user_registers values (pc, sp, spsr, x0...). */
 int thread_start(struct thread *thread, const uint64_t *registers, unsigned count);
 void thread_destroy(struct thread *thread);

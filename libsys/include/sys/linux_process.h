@@ -65,6 +65,10 @@ struct linux_thread_info {
      * procmgr interrupts it for them, blocked or not, and never carries
      * out their action (Linux's real_blocked) */
     uint64_t accepting_signals;
+    /* procmgr's: the cores the thread may run on (sched_setaffinity), and
+     * the one it runs on (getcpu): tern runs a thread on one core. */
+    uint64_t cpu_mask;
+    uint64_t cpu;
 };
 
 /* The process info page: procmgr writes pid at start and after fork; the

@@ -35,6 +35,7 @@
  *   PROC_SETITIMER     value, interval (counter ticks)        0; old remaining, old interval
  *   PROC_GETITIMER                                            0; remaining, interval
  *   PROC_SIGQUEUE      pid, tid (0: the process), signal, si_code, si_value, si_pid, si_uid   0
+ *   PROC_SCHED_AFFINITY tid, mask (0: only ask)              the thread's mask of cores
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -95,6 +96,7 @@ enum procmgr_label {
     PROC_SETITIMER,
     PROC_GETITIMER,
     PROC_SIGQUEUE,
+    PROC_SCHED_AFFINITY,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
