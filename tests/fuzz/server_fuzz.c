@@ -242,7 +242,7 @@ int main(int argc, char **argv)
         return 2;
     const uint32_t files = FILE_WRITE_SMALL - FILE_READ + 1;
     const struct target targets[] = {
-        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_SIGQUEUE - PROC_SPAWN + 1},
+        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_SCHED_AFFINITY - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_CHOWN - VFS_OPEN + 1},
         {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_REQUEUE - FUTEX_WAIT + 1},
         {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
