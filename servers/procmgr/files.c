@@ -57,7 +57,6 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     info.ignored_signals = signal_ignored_set(process);
     info.realtime_seconds = procmgr_realtime_seconds;
     info.realtime_counter = procmgr_realtime_counter;
-    info.cpu_count = procmgr_cpu_count;
     if (fd_open)
         memcpy(info.fd_open, fd_open, sizeof info.fd_open);
     if (fd_cloexec)

@@ -130,7 +130,8 @@ struct process {
 };
 
 extern struct memory procmgr_memory;
-/* From the boot info, for every process's info page. */
+/* From the boot info: the time of day for every process's info page, and
+ * the cores online (thread affinity masks). */
 extern uint64_t procmgr_realtime_seconds, procmgr_realtime_counter, procmgr_cpu_count;
 extern struct process *processes[ID_LIMIT];
 extern struct thread *threads[ID_LIMIT];

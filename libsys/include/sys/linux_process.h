@@ -84,7 +84,6 @@ struct linux_process_info {
      * read realtime_counter (0, 0 without a real-time clock). */
     uint64_t realtime_seconds;
     uint64_t realtime_counter;
-    uint64_t cpu_count;             /* cores online: sched_getaffinity's mask */
     uint64_t fd_open[LINUX_MAX_FDS / 64];
     uint64_t fd_cloexec[LINUX_MAX_FDS / 64];
 };
