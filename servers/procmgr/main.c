@@ -327,6 +327,15 @@ static void handle_exit(struct request *request)
         thread_destroy(caller);
 }
 
+/* A signal to the caller's own process may end it before procmgr answers:
+ * the caller has its answer (0) first, and procmgr says nothing after. */
+static void answer_before_signalling_self(struct request *request)
+{
+    result(request, 0);
+    answer(request->reply, request->result_count, request->results);
+    request->silent = true;
+}
+
 /* kill(2)'s checks, then the signal with its siginfo: 0, -ESRCH, -EPERM,
  * or -EAGAIN when a real-time instance could not queue (but for kill's
  * SI_USER, which Linux sends then without its siginfo). */
@@ -382,12 +391,9 @@ static void handle_sigqueue(struct request *request)
     if ((info.code >= 0 || info.code == LINUX_SI_TKILL) && target != request->process)
         return result(request, -LINUX_EPERM);
     if (target == request->process && signal) {
-        /* The caller may die of it: answer first, as for tgkill. */
         if (!signal_can_queue(target, thread, (unsigned)signal))
             return result(request, -LINUX_EAGAIN);
-        result(request, 0);
-        answer(request->reply, 1, request->results);
-        request->silent = true;
+        answer_before_signalling_self(request);
     }
     int status = deliver_with_info(request->process, target, thread, signal, &info);
     if (!request->silent)
@@ -445,9 +451,7 @@ static void handle_kill(struct request *request)
             error = status;
     }
     if (self) {
-        result(request, 0);
-        answer(request->reply, request->result_count, request->results);
-        request->silent = true;
+        answer_before_signalling_self(request);
         deliver_signal(sender, sender, 0, signal, LINUX_SI_USER);
         return;
     }
@@ -466,12 +470,8 @@ static void handle_tgkill(struct request *request)
     int32_t code = (flags & PROC_TGKILL_FROM_KERNEL) ? LINUX_SI_KERNEL
                    : (flags & PROC_TGKILL_AS_KILL) ? LINUX_SI_USER
                                                    : LINUX_SI_TKILL;
-    if (thread->process == request->process && signal) {
-        /* The caller may die of it: answer first. */
-        result(request, 0);
-        answer(request->reply, 1, request->results);
-        request->silent = true;
-    }
+    if (thread->process == request->process && signal)
+        answer_before_signalling_self(request);
     int status = deliver_signal(request->process, thread->process, thread, signal, code);
     if (!request->silent)
         result(request, status);

@@ -100,11 +100,21 @@ static struct pending_set process_set(struct process *process)
  * limits them per user, RLIMIT_SIGPENDING). */
 #define QUEUE_LIMIT 256
 
+/* Whether the set takes one more: a real-time signal already pending
+ * queues only so many instances. */
+static bool has_room(struct pending_set set, unsigned signal)
+{
+    return signal < LINUX_SIGRTMIN || !(*set.signals & LINUX_SIGNAL_BIT(signal))
+        || *set.queue_length < QUEUE_LIMIT;
+}
+
 /* A standard signal already pending merges with it; a real-time one
  * queues with its own siginfo. False if it could not queue. */
 static bool add_pending(struct pending_set set, unsigned signal, const struct signal_info *info)
 {
     uint64_t bit = LINUX_SIGNAL_BIT(signal);
+    if (!has_room(set, signal))
+        return false;
     if (!(*set.signals & bit)) {
         *set.signals |= bit;
         set.info[signal] = *info;
@@ -112,8 +122,7 @@ static bool add_pending(struct pending_set set, unsigned signal, const struct si
     }
     if (signal < LINUX_SIGRTMIN)
         return true;
-    struct queued_signal *instance =
-        *set.queue_length < QUEUE_LIMIT ? heap_allocate(sizeof *instance) : 0;
+    struct queued_signal *instance = heap_allocate(sizeof *instance);
     if (!instance)
         return false;
     *instance = (struct queued_signal){ .signal = signal, .info = *info };
@@ -273,9 +282,7 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
 
 bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal)
 {
-    struct pending_set set = thread ? thread_set(thread) : process_set(process);
-    return signal < LINUX_SIGRTMIN || !(*set.signals & LINUX_SIGNAL_BIT(signal))
-        || *set.queue_length < QUEUE_LIMIT;
+    return has_room(thread ? thread_set(thread) : process_set(process), signal);
 }
 
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)
