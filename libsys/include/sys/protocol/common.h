@@ -26,8 +26,10 @@ enum server_slot {
     SERVER_SLOT_FIRST_PRIVATE,      /* each server's own fixed slots start here */
 };
 
-/* Badges of a server's notification as Recv reports them: bit 63 set
- * means "this was the bound notification, not a message". */
+/* Words of a server's notification as Recv reports them (in place of a
+ * badge): SERVER_NOTIFIED set means "this was the bound notification, not
+ * a message", which no client's badge ever has. */
+#define SERVER_NOTIFIED         (1ULL << 63)
 #define SERVER_TIMER_BADGE      1ULL
 
 #endif

@@ -1,0 +1,88 @@
+/*
+ * The file protocol (sys/protocol/file.h) as a server answers it: a
+ * table of operations, like Linux's struct file_operations, where every
+ * entry left NULL gets Linux's generic answer. A new kind of descriptor
+ * fills in what it does differently and inherits the rest.
+ *
+ * Requests come through a descriptor: request->badge is the handle of
+ * its open file description (OFD). Before any operation the runtime
+ * checks the request has the registers its label needs (else -EINVAL),
+ * and answers the generic ioctls (FIONBIO) itself, as Linux's
+ * do_vfs_ioctl does before a file's own ioctl.
+ *
+ * The generic answers, for an operation left NULL:
+ *   read, write            -EINVAL (the file cannot be read or written)
+ *   read_small, write_small -ENOSYS (the client falls back on read, write)
+ *   pread, pwrite, seek    -ESPIPE
+ *   getdents               -ENOTDIR
+ *   truncate, sync         -EINVAL
+ *   ioctl                  -ENOTTY
+ *   poll                   readable and writable at once (Linux's DEFAULT_POLLMASK)
+ *   stat                   an anonymous inode: mode 0600 with no file type,
+ *                          owned by root, as Linux's anon_inodefs shows it
+ *   get_flags, set_flags, retain, close   the server's file table
+ *                          (sys/file_table.h): F_GETFL, F_SETFL's settable
+ *                          flags, and reference counting, with release
+ *                          called when the last reference goes
+ * Each checks first that the OFD exists (-EBADF).
+ */
+#ifndef SYS_FILE_SERVER_H
+#define SYS_FILE_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sys/file_table.h"
+#include "sys/protocol/file.h"
+#include "sys/server.h"
+
+/* st_dev and st_ino of the anonymous inode the generic stat shows. */
+#define FILE_ANONYMOUS_DEVICE   13
+#define FILE_ANONYMOUS_INODE    1
+
+struct file_operations {
+    /* Data: each answers the request (server_answer) or defers it. */
+    enum server_outcome (*read)(struct server_request *request);
+    enum server_outcome (*write)(struct server_request *request);
+    enum server_outcome (*read_small)(struct server_request *request);
+    enum server_outcome (*write_small)(struct server_request *request);
+    enum server_outcome (*pread)(struct server_request *request);
+    enum server_outcome (*pwrite)(struct server_request *request);
+    enum server_outcome (*seek)(struct server_request *request);
+    enum server_outcome (*stat)(struct server_request *request);
+    enum server_outcome (*getdents)(struct server_request *request);
+    enum server_outcome (*ioctl)(struct server_request *request);
+    enum server_outcome (*truncate)(struct server_request *request);
+    enum server_outcome (*sync)(struct server_request *request);
+    enum server_outcome (*poll)(struct server_request *request);
+    /* The OFD named by handle: its flags or -EBADF; F_SETFL; one more
+     * reference; one less. */
+    int64_t (*get_flags)(uint64_t handle);
+    int (*set_flags)(uint64_t handle, uint64_t flags);
+    int (*retain)(uint64_t handle);
+    int (*close)(uint64_t handle);
+    /* With the file table's close: the last reference to object went. */
+    void (*release)(void *object);
+};
+
+struct file_server {
+    const struct file_operations *operations;
+    /* The server's OFDs, for the generic get_flags, set_flags, retain
+     * and close (NULL if the server keeps them itself). */
+    struct file_table *files;
+};
+
+/* Whether label is one of the file protocol's (enum file_label). */
+static inline bool file_protocol_label(uint64_t label)
+{
+    return label >= FILE_READ && label <= FILE_WRITE_SMALL;
+}
+
+/* Answers a file-protocol request through a descriptor. */
+enum server_outcome file_server_handle(const struct file_server *server,
+                                       struct server_request *request);
+
+/* The status flags of the request's OFD, or -EBADF (the server's own
+ * get_flags, or its file table's). */
+int64_t file_server_flags(const struct file_server *server, uint64_t handle);
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * The server runtime: the loop every server runs, and what its handlers
+ * share (docs/servers.md says how to write a server with it).
+ *
+ * A server is one thread serving Calls on its endpoint
+ * (SERVER_SLOT_ENDPOINT). server_run receives a message, hands it to the
+ * server's handler, and then does what the handler decided: answer now,
+ * keep the caller waiting (a deferred reply), or answer nobody. An answer
+ * with nothing but registers goes out in the same system call that
+ * receives the next message (ReplyRecv), so a server's common case is one
+ * kernel entry per request.
+ *
+ * Deferred replies: a Call binds its caller to the reply object the
+ * server received it with. A handler that cannot answer yet keeps that
+ * object (request->reply) as the caller's handle and the runtime receives
+ * the next message with another one from its pool; the server answers
+ * later with server_answer_deferred, or drops the caller with
+ * server_release_reply, and the object goes back to the pool. A caller
+ * can vanish while it waits (a signal interrupted its call, or its thread
+ * ended): server_caller_waits tells, and a window copy or a Reply to it
+ * fails with TERN_CALLER_GONE.
+ *
+ * Single-threaded, one server a program: the runtime's state is its own
+ * (server.c), and handlers run one at a time.
+ */
+#ifndef SYS_SERVER_H
+#define SYS_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sys/memory.h"
+#include "tern/boot_info.h"
+#include "tern/message.h"
+
+/* Rights of a descriptor capability a server hands out: Call, with
+ * capabilities, and pass it on. */
+#define SERVER_DESCRIPTOR_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
+
+/* One request, as the handler sees it. */
+struct server_request {
+    tern_message_info info;     /* the message as it came (label, length, capabilities, windows) */
+    uint64_t badge;             /* of the capability it came through: who asks */
+    /* Its message registers, all of them (those past the fourth are
+     * copied out of the IPC buffer, which the server's own invocations
+     * overwrite); the handler puts its answer's here. */
+    uint64_t mr[TERN_MSG_MAX_LENGTH];
+    uint64_t reply;             /* the reply object its caller is bound to */
+    tern_message_info answer;   /* the answer's label 0, length and capabilities */
+    bool caller_gone;           /* a window copy found nobody there: answer nobody */
+    /* The badges of capabilities that came unwrapped (server_received_badge). */
+    uint64_t capability_badges[TERN_MSG_MAX_CAPS];
+};
+
+/* What a handler decided. */
+enum server_outcome {
+    SERVER_ANSWER,              /* answer now: request->answer, request->mr */
+    SERVER_DEFER,               /* the caller waits: request->reply is the server's */
+    SERVER_SILENT,              /* nobody to answer */
+};
+
+struct server_config {
+    const char *name;           /* for messages: "pipe: ..." */
+    /* The most callers kept waiting at once (their reply objects are
+     * made as they are needed). */
+    unsigned deferred_capacity;
+    enum server_outcome (*handle)(struct server_request *request);
+    /* The notification bound to the server's thread was signalled (its
+     * timer): word has SERVER_NOTIFIED set. NULL: the server has none. */
+    void (*notified)(uint64_t word);
+    /* Every reply object is taken: let go of waiters whose callers
+     * vanished (server_release_reply). NULL: nothing to prune. */
+    void (*prune)(void);
+};
+
+/* The server's memory: slots of its CNode and its untyped memory, from
+ * the boot info (procmgr refills it from chunks of its own). */
+extern struct memory server_memory;
+extern const struct tern_boot_info *server_boot_info;
+
+/* Takes the boot info's memory and slots and sets up the heap. */
+void server_init(const struct tern_boot_info *info, const struct server_config *config);
+/* Serves requests forever. */
+__attribute__((noreturn)) void server_run(void);
+/* Something the server cannot go on without failed: says why and stops. */
+__attribute__((noreturn)) void server_stop(const char *why);
+
+/* ---- Answers ---- */
+
+/* The usual answer: result in register 0 (Linux's: >= 0 or -errno). */
+static inline enum server_outcome server_answer(struct server_request *request, int64_t result)
+{
+    request->mr[0] = (uint64_t)result;
+    request->answer = tern_message(0, 0, 1);
+    return SERVER_ANSWER;
+}
+
+/* An answer of count registers from values. */
+enum server_outcome server_answer_values(struct server_request *request, unsigned count,
+                                         const uint64_t *values);
+
+/* A new descriptor goes with the answer: a capability to the endpoint in
+ * slot source (SERVER_SLOT_ENDPOINT: the server's own) badged badge, sent
+ * as capability 0. False if it could not be made. */
+bool server_give_descriptor(struct server_request *request, uint64_t source, uint64_t badge);
+
+/* ---- Callers kept waiting ---- */
+
+/* Whether a handler may defer: a reply object is free, or can be made,
+ * or prune gave one back. */
+bool server_can_defer(void);
+/* Answers a caller kept waiting with info's registers from mr; with one
+ * capability in info, a descriptor minted first with
+ * server_mint_descriptor. The reply object goes back to the pool.
+ * Returns whether the caller was there to take the answer. */
+bool server_answer_deferred(uint64_t reply, tern_message_info info, const uint64_t *mr);
+/* The descriptor the next answer with a capability sends (see
+ * server_give_descriptor). */
+bool server_mint_descriptor(uint64_t source, uint64_t badge);
+/* Lets go of a caller kept waiting without answering it. */
+void server_release_reply(uint64_t reply);
+/* Whether a caller is still bound to reply, without answering it. */
+bool server_caller_waits(uint64_t reply);
+
+/* ---- Windows of the request ---- */
+
+/* Copies between window `window` of the request's caller and the
+ * server: 0, or -EFAULT for a range or rights the window does not give.
+ * A caller that is gone gives -EFAULT and sets request->caller_gone. */
+int server_read_window(struct server_request *request, unsigned window, uint64_t offset,
+                       void *destination, uint64_t length);
+int server_write_window(struct server_request *request, unsigned window, uint64_t offset,
+                        const void *source, uint64_t length);
+
+/* ---- Capabilities the request carried ---- */
+
+/* Whether capability index was one to this server's own endpoint: the
+ * kernel hands over its badge instead (a descriptor of this server, or
+ * one of its sessions), in *badge. */
+bool server_received_badge(const struct server_request *request, unsigned index,
+                           uint64_t *badge);
+/* The slot where capability index landed (the handler may use it; the
+ * runtime empties it afterwards), or 0 if it came as a badge or not at
+ * all. */
+uint64_t server_received_slot(const struct server_request *request, unsigned index);
+/* Moves capability index out of the receive slots into a slot of its
+ * own, which the server now owns (memory_delete it when done); 0 if it
+ * did not come as a capability or no slot is free. */
+uint64_t server_keep_capability(const struct server_request *request, unsigned index);
+
+#endif

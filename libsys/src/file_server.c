@@ -1,0 +1,189 @@
+/* The file protocol's generic answers: sys/file_server.h. */
+#include "sys/file_server.h"
+#include "sys/linux_abi.h"
+#include "sys/runtime.h"
+
+/* Linux's generic ioctl (include/uapi/asm-generic/ioctls.h): O_NONBLOCK
+ * on or off, as F_SETFL would set it. */
+#define FIONBIO 0x5421
+
+/* The message registers each label needs. */
+static unsigned registers_needed(uint64_t label)
+{
+    switch (label) {
+    case FILE_PREAD:
+    case FILE_PWRITE:
+    case FILE_SEEK:
+    case FILE_IOCTL:
+        return 2;
+    case FILE_READ:
+    case FILE_WRITE:
+    case FILE_READ_SMALL:
+    case FILE_WRITE_SMALL:
+    case FILE_GETDENTS:
+    case FILE_SET_FLAGS:
+    case FILE_TRUNCATE:
+    case FILE_POLL:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int64_t file_server_flags(const struct file_server *server, uint64_t handle)
+{
+    if (server->operations->get_flags)
+        return server->operations->get_flags(handle);
+    return server->files ? file_table_get_flags(server->files, handle) : -LINUX_EBADF;
+}
+
+static int set_flags(const struct file_server *server, uint64_t handle, uint64_t flags)
+{
+    if (server->operations->set_flags)
+        return server->operations->set_flags(handle, flags);
+    return server->files ? file_table_set_flags(server->files, handle, flags) : -LINUX_EBADF;
+}
+
+static int retain(const struct file_server *server, uint64_t handle)
+{
+    if (server->operations->retain)
+        return server->operations->retain(handle);
+    return server->files ? file_table_retain(server->files, handle) : -LINUX_EBADF;
+}
+
+static int close_description(const struct file_server *server, uint64_t handle)
+{
+    if (server->operations->close)
+        return server->operations->close(handle);
+    if (!server->files)
+        return -LINUX_EBADF;
+    void *last;
+    int result = file_table_close(server->files, handle, &last);
+    if (last && server->operations->release)
+        server->operations->release(last);
+    return result;
+}
+
+/* An operation the file does not have: error, once the OFD is known to
+ * exist. */
+static enum server_outcome lacking(const struct file_server *server,
+                                   struct server_request *request, int64_t error)
+{
+    int64_t flags = file_server_flags(server, request->badge);
+    return server_answer(request, flags < 0 ? flags : error);
+}
+
+/* FIONBIO: the int its argument points at says on or off. */
+static enum server_outcome set_nonblocking(const struct file_server *server,
+                                           struct server_request *request)
+{
+    int64_t flags = file_server_flags(server, request->badge);
+    if (flags < 0)
+        return server_answer(request, flags);
+    int32_t on;
+    if (server_read_window(request, 0, 0, &on, sizeof on) != 0)
+        return server_answer(request, -LINUX_EFAULT);
+    uint64_t changed = on ? (uint64_t)flags | LINUX_O_NONBLOCK
+                          : (uint64_t)flags & ~(uint64_t)LINUX_O_NONBLOCK;
+    return server_answer(request, set_flags(server, request->badge, changed));
+}
+
+/* The anonymous inode Linux's eventfd, timerfd, epoll... descriptors
+ * show: one for them all, made at boot by root. */
+static enum server_outcome stat_anonymous(const struct file_server *server,
+                                          struct server_request *request)
+{
+    int64_t flags = file_server_flags(server, request->badge);
+    if (flags < 0)
+        return server_answer(request, flags);
+    struct linux_stat stat = {
+        .st_dev = FILE_ANONYMOUS_DEVICE,
+        .st_ino = FILE_ANONYMOUS_INODE,
+        .st_mode = 0600,
+        .st_nlink = 1,
+        .st_blksize = 4096,
+    };
+    return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
+}
+
+static enum server_outcome poll_always_ready(const struct file_server *server,
+                                             struct server_request *request)
+{
+    int64_t flags = file_server_flags(server, request->badge);
+    uint64_t ready = FILE_POLLIN | FILE_POLLRDNORM | FILE_POLLOUT | FILE_POLLWRNORM;
+    return server_answer(request, flags < 0 ? flags : (int64_t)(request->mr[0] & ready));
+}
+
+/* The operation for label, or NULL: operations is the server's table. */
+typedef enum server_outcome (*file_operation)(struct server_request *request);
+
+static file_operation operation_for(const struct file_operations *operations, uint64_t label)
+{
+    switch (label) {
+    case FILE_READ: return operations->read;
+    case FILE_WRITE: return operations->write;
+    case FILE_READ_SMALL: return operations->read_small;
+    case FILE_WRITE_SMALL: return operations->write_small;
+    case FILE_PREAD: return operations->pread;
+    case FILE_PWRITE: return operations->pwrite;
+    case FILE_SEEK: return operations->seek;
+    case FILE_STAT: return operations->stat;
+    case FILE_GETDENTS: return operations->getdents;
+    case FILE_IOCTL: return operations->ioctl;
+    case FILE_TRUNCATE: return operations->truncate;
+    case FILE_SYNC: return operations->sync;
+    case FILE_POLL: return operations->poll;
+    default: return 0;
+    }
+}
+
+/* What Linux answers for an operation a file does not have. */
+static enum server_outcome generic(const struct file_server *server,
+                                   struct server_request *request, uint64_t label)
+{
+    uint64_t handle = request->badge;
+    switch (label) {
+    case FILE_READ:
+    case FILE_WRITE:
+    case FILE_TRUNCATE:
+    case FILE_SYNC:
+        return lacking(server, request, -LINUX_EINVAL);
+    case FILE_READ_SMALL:
+    case FILE_WRITE_SMALL:
+        return lacking(server, request, -LINUX_ENOSYS);
+    case FILE_PREAD:
+    case FILE_PWRITE:
+    case FILE_SEEK:
+        return lacking(server, request, -LINUX_ESPIPE);
+    case FILE_GETDENTS:
+        return lacking(server, request, -LINUX_ENOTDIR);
+    case FILE_IOCTL:
+        return lacking(server, request, -LINUX_ENOTTY);
+    case FILE_STAT:
+        return stat_anonymous(server, request);
+    case FILE_POLL:
+        return poll_always_ready(server, request);
+    case FILE_GET_FLAGS:
+        return server_answer(request, file_server_flags(server, handle));
+    case FILE_SET_FLAGS:
+        return server_answer(request, set_flags(server, handle, request->mr[0]));
+    case FILE_RETAIN:
+        return server_answer(request, retain(server, handle));
+    case FILE_CLOSE:
+        return server_answer(request, close_description(server, handle));
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+enum server_outcome file_server_handle(const struct file_server *server,
+                                       struct server_request *request)
+{
+    uint64_t label = tern_message_label(request->info);
+    if (tern_message_length(request->info) < registers_needed(label))
+        return server_answer(request, -LINUX_EINVAL);
+    if (label == FILE_IOCTL && request->mr[0] == FIONBIO)
+        return set_nonblocking(server, request);
+    file_operation operation = operation_for(server->operations, label);
+    return operation ? operation(request) : generic(server, request, label);
+}

@@ -1,0 +1,308 @@
+/* The server runtime: sys/server.h. */
+#include "sys/server.h"
+#include "sys/invoke.h"
+#include "sys/print.h"
+#include "sys/protocol/common.h"
+#include "sys/runtime.h"
+#include "sys/syscall.h"
+
+#define CNODE_DEPTH 64
+/* The largest CNode a server is given (procmgr's): one bit a slot. */
+#define MAX_SLOTS (1u << 17)
+
+struct memory server_memory;
+const struct tern_boot_info *server_boot_info;
+
+static const struct server_config *config;
+static uint64_t slot_bitmap[MAX_SLOTS / 64];
+static struct slot_allocator slots;
+static struct untyped_pool untyped;
+
+/* Reply objects not bound to a waiting caller; made as they are needed,
+ * up to the deferred capacity plus the one the server receives with. */
+static uint64_t *free_replies;
+static unsigned free_reply_count, replies_made, reply_limit;
+
+static uint64_t descriptor_slot;        /* where an answer's descriptor is minted */
+static uint64_t receive_slots;          /* TERN_MSG_MAX_CAPS slots for capabilities sent */
+
+static struct server_request request;
+
+void server_stop(const char *why)
+{
+    tern_printf("%s: %s; stopping\n", config ? config->name : "server", why);
+    for (;;)
+        tern_tcb_suspend(TERN_SLOT_TCB);
+}
+
+/* Slots the runtime needs for the whole of its life. */
+static bool take_slots(void)
+{
+    descriptor_slot = slot_allocate(&slots);
+    receive_slots = slot_allocate(&slots);
+    bool consecutive = true;
+    for (uint64_t i = 1; i < TERN_MSG_MAX_CAPS; i++)
+        consecutive &= slot_allocate(&slots) == receive_slots + i;
+    return descriptor_slot && receive_slots && consecutive;
+}
+
+void server_init(const struct tern_boot_info *info, const struct server_config *server_config)
+{
+    config = server_config;
+    server_boot_info = info;
+    if (info->empty_last - info->empty_first > MAX_SLOTS)
+        server_stop("more free slots than the slot bitmap holds");
+    memory_init(&server_memory, &slots, &untyped, info, slot_bitmap);
+    memory_heap_init(&server_memory);
+    reply_limit = config->deferred_capacity + 1;
+    free_replies = heap_allocate(reply_limit * sizeof *free_replies);
+    if (!free_replies || !take_slots())
+        server_stop("no memory or slots to start with");
+}
+
+/* ---- Reply objects ---- */
+
+/* A free reply object, made if none is and the limit allows; 0 if none. */
+static uint64_t take_reply(void)
+{
+    if (free_reply_count)
+        return free_replies[--free_reply_count];
+    if (replies_made == reply_limit)
+        return 0;
+    uint64_t reply = memory_new_object(&server_memory, TERN_OBJECT_REPLY, 0);
+    if (reply)
+        replies_made++;
+    return reply;
+}
+
+void server_release_reply(uint64_t reply)
+{
+    free_replies[free_reply_count++] = reply;
+}
+
+bool server_can_defer(void)
+{
+    if (free_reply_count)
+        return true;
+    uint64_t reply = take_reply();
+    if (!reply && config->prune) {
+        config->prune();
+        return free_reply_count > 0;
+    }
+    if (reply)
+        server_release_reply(reply);
+    return reply != 0;
+}
+
+/* A window copy of nothing fails with TERN_CALLER_GONE exactly when
+ * nobody is bound to the reply object any more (a caller there without
+ * windows gets TERN_RANGE_ERROR instead). */
+bool server_caller_waits(uint64_t reply)
+{
+    uint8_t nothing;
+    return tern_reply_read_window(reply, 0, 0, 0, (uint64_t)&nothing, 0) != TERN_CALLER_GONE;
+}
+
+/* ---- Answers ---- */
+
+enum server_outcome server_answer_values(struct server_request *answered, unsigned count,
+                                         const uint64_t *values)
+{
+    memcpy(answered->mr, values, count * sizeof *values);
+    answered->answer = tern_message(0, 0, count);
+    return SERVER_ANSWER;
+}
+
+bool server_mint_descriptor(uint64_t source, uint64_t badge)
+{
+    return tern_cnode_mint(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH, TERN_SLOT_CNODE, source,
+                           CNODE_DEPTH, SERVER_DESCRIPTOR_RIGHTS, badge) == TERN_OK;
+}
+
+bool server_give_descriptor(struct server_request *answered, uint64_t source, uint64_t badge)
+{
+    if (!server_mint_descriptor(source, badge))
+        return false;
+    answered->answer = tern_message(0, 1, tern_message_length(answered->answer));
+    return true;
+}
+
+/* Registers 4 and up of an answer travel in the IPC buffer. */
+static void put_registers(tern_message_info info, const uint64_t *mr)
+{
+    unsigned length = tern_message_length(info);
+    uint64_t *message = tern_ipc_buffer()->message;
+    for (unsigned i = TERN_MSG_REGISTERS; i < length; i++)
+        message[i] = mr[i];
+}
+
+/* Reply with the descriptor if info has a capability; it is ours to
+ * delete once the caller holds its copy. */
+static bool reply(uint64_t reply_object, tern_message_info info, const uint64_t *mr)
+{
+    put_registers(info, mr);
+    if (tern_message_caps(info))
+        tern_set_cap(0, descriptor_slot);
+    bool delivered = tern_message_label(tern_reply(reply_object, info, mr)) == TERN_OK;
+    if (tern_message_caps(info))
+        tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+    return delivered;
+}
+
+bool server_answer_deferred(uint64_t reply_object, tern_message_info info, const uint64_t *mr)
+{
+    bool delivered = reply(reply_object, info, mr);
+    server_release_reply(reply_object);
+    return delivered;
+}
+
+/* ---- Windows ---- */
+
+static int window_result(struct server_request *copying, enum tern_error error)
+{
+    if (error == TERN_CALLER_GONE)
+        copying->caller_gone = true;
+    return error == TERN_OK ? 0 : -LINUX_EFAULT;
+}
+
+int server_read_window(struct server_request *copying, unsigned window, uint64_t offset,
+                       void *destination, uint64_t length)
+{
+    uint64_t copied;
+    return window_result(copying, tern_reply_read_window(copying->reply, window, offset, length,
+                                                         (uint64_t)destination, &copied));
+}
+
+int server_write_window(struct server_request *copying, unsigned window, uint64_t offset,
+                        const void *source, uint64_t length)
+{
+    uint64_t copied;
+    return window_result(copying, tern_reply_write_window(copying->reply, window, offset, length,
+                                                          (uint64_t)source, &copied));
+}
+
+/* ---- Capabilities sent ---- */
+
+static bool came_as_badge(const struct server_request *received, unsigned index)
+{
+    return tern_message_unwrapped(received->info) & (1u << index);
+}
+
+bool server_received_badge(const struct server_request *received, unsigned index,
+                           uint64_t *badge)
+{
+    if (index >= tern_message_caps(received->info) || !came_as_badge(received, index))
+        return false;
+    *badge = received->capability_badges[index];
+    return true;
+}
+
+uint64_t server_received_slot(const struct server_request *received, unsigned index)
+{
+    if (index >= tern_message_caps(received->info) || came_as_badge(received, index))
+        return 0;
+    return receive_slots + index;
+}
+
+uint64_t server_keep_capability(const struct server_request *received, unsigned index)
+{
+    uint64_t from = server_received_slot(received, index);
+    uint64_t slot = from ? slot_allocate(&slots) : 0;
+    if (slot && tern_cnode_move(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE, from,
+                                CNODE_DEPTH) != TERN_OK) {
+        slot_free(&slots, slot);
+        return 0;
+    }
+    return slot;
+}
+
+/* Capabilities the handler did not keep are dropped. */
+static void empty_receive_slots(void)
+{
+    for (unsigned i = 0; i < tern_message_caps(request.info); i++)
+        if (!came_as_badge(&request, i))
+            tern_cnode_delete(TERN_SLOT_CNODE, receive_slots + i, CNODE_DEPTH);
+}
+
+/* ---- The loop ---- */
+
+/* A failed Recv returns the error as the label with badge 0 and nothing
+ * else: only a broken endpoint capability does that, and it would fail
+ * the same way forever. */
+static bool receive_failed(void)
+{
+    uint64_t label = tern_message_label(request.info);
+    return request.badge == 0 && request.info == tern_message(label, 0, 0) && label != TERN_OK &&
+           label < TERN_ERROR_COUNT;
+}
+
+/* Registers 4 and up of the message just received, before any
+ * invocation overwrites them. */
+static void take_registers(void)
+{
+    unsigned length = tern_message_length(request.info);
+    const struct tern_ipc_buffer *buffer = tern_ipc_buffer();
+    for (unsigned i = TERN_MSG_REGISTERS; i < length; i++)
+        request.mr[i] = buffer->message[i];
+    for (unsigned i = 0; i < tern_message_caps(request.info); i++)
+        request.capability_badges[i] = buffer->caps_or_badges[i];
+}
+
+static void receive(void)
+{
+    request.info = tern_recv(SERVER_SLOT_ENDPOINT, request.reply, &request.badge, request.mr);
+}
+
+/* Answers and receives the next request, in one system call when the
+ * answer carries no capability. */
+static void answer_and_receive(void)
+{
+    if (tern_message_caps(request.answer)) {
+        reply(request.reply, request.answer, request.mr);
+        receive();
+        return;
+    }
+    put_registers(request.answer, request.mr);
+    request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, request.reply, request.answer,
+                                   &request.badge, request.mr);
+}
+
+void server_run(void)
+{
+    request.reply = take_reply();
+    if (!request.reply)
+        server_stop("no memory for a reply object");
+    tern_set_receive_slot(TERN_SLOT_CNODE, receive_slots, CNODE_DEPTH);
+    receive();
+    for (;;) {
+        if (request.info == 0 && (request.badge & SERVER_NOTIFIED)) {
+            if (config->notified)
+                config->notified(request.badge);
+            receive();
+            continue;
+        }
+        if (receive_failed())
+            server_stop("cannot receive on the endpoint");
+        take_registers();
+        request.caller_gone = false;
+        request.answer = 0;
+        enum server_outcome outcome = config->handle(&request);
+        if (tern_message_caps(request.info))
+            empty_receive_slots();
+        /* The handler's own calls may have moved it. */
+        tern_set_receive_slot(TERN_SLOT_CNODE, receive_slots, CNODE_DEPTH);
+        if (outcome == SERVER_ANSWER && !request.caller_gone) {
+            answer_and_receive();
+            continue;
+        }
+        if (outcome == SERVER_DEFER) {
+            /* server_can_defer made sure there is another. */
+            request.reply = take_reply();
+            if (!request.reply)
+                server_stop("a caller was kept waiting without a spare reply object");
+        } else if (tern_message_caps(request.answer)) {
+            tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+        }
+        receive();
+    }
+}
