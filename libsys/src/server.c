@@ -1,5 +1,6 @@
 /* The server runtime: sys/server.h. */
 #include "sys/server.h"
+#include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
@@ -21,7 +22,8 @@ static struct untyped_pool untyped;
 /* Reply objects not bound to a waiting caller; made as they are needed,
  * up to the deferred capacity plus the one the server receives with. */
 static uint64_t *free_replies;
-static unsigned free_reply_count, replies_made, reply_limit;
+unsigned server_free_reply_count;
+static unsigned replies_made, reply_limit;
 
 static uint64_t descriptor_slot;        /* where an answer's descriptor is minted */
 static uint64_t receive_slots;          /* TERN_MSG_MAX_CAPS slots for capabilities sent */
@@ -63,10 +65,10 @@ void server_init(const struct tern_boot_info *info, const struct server_config *
 /* ---- Reply objects ---- */
 
 /* A free reply object, made if none is and the limit allows; 0 if none. */
-static uint64_t take_reply(void)
+static inline __attribute__((always_inline)) uint64_t take_reply(void)
 {
-    if (free_reply_count)
-        return free_replies[--free_reply_count];
+    if (server_free_reply_count)
+        return free_replies[--server_free_reply_count];
     if (replies_made == reply_limit)
         return 0;
     uint64_t reply = memory_new_object(&server_memory, TERN_OBJECT_REPLY, 0);
@@ -77,21 +79,19 @@ static uint64_t take_reply(void)
 
 void server_release_reply(uint64_t reply)
 {
-    free_replies[free_reply_count++] = reply;
+    free_replies[server_free_reply_count++] = reply;
 }
 
-bool server_can_defer(void)
+bool server_make_spare_reply(void)
 {
-    if (free_reply_count)
-        return true;
     uint64_t reply = take_reply();
-    if (!reply && config->prune) {
-        config->prune();
-        return free_reply_count > 0;
-    }
-    if (reply)
+    if (reply) {
         server_release_reply(reply);
-    return reply != 0;
+        return true;
+    }
+    if (config->prune)
+        config->prune();
+    return server_free_reply_count > 0;
 }
 
 /* A window copy of nothing fails with TERN_CALLER_GONE exactly when
@@ -128,9 +128,11 @@ bool server_give_descriptor(struct server_request *answered, uint64_t source, ui
 }
 
 /* Registers 4 and up of an answer travel in the IPC buffer. */
-static void put_registers(tern_message_info info, const uint64_t *mr)
+static inline void put_registers(tern_message_info info, const uint64_t *mr)
 {
     unsigned length = tern_message_length(info);
+    if (length <= TERN_MSG_REGISTERS)
+        return;
     uint64_t *message = tern_ipc_buffer()->message;
     for (unsigned i = TERN_MSG_REGISTERS; i < length; i++)
         message[i] = mr[i];
@@ -138,14 +140,16 @@ static void put_registers(tern_message_info info, const uint64_t *mr)
 
 /* Reply with the descriptor if info has a capability; it is ours to
  * delete once the caller holds its copy. */
-static bool reply(uint64_t reply_object, tern_message_info info, const uint64_t *mr)
+static inline __attribute__((always_inline)) bool reply(uint64_t reply_object,
+                                                        tern_message_info info,
+                                                        const uint64_t *mr)
 {
     put_registers(info, mr);
-    if (tern_message_caps(info))
-        tern_set_cap(0, descriptor_slot);
+    if (!tern_message_caps(info))
+        return tern_message_label(tern_reply(reply_object, info, mr)) == TERN_OK;
+    tern_set_cap(0, descriptor_slot);
     bool delivered = tern_message_label(tern_reply(reply_object, info, mr)) == TERN_OK;
-    if (tern_message_caps(info))
-        tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+    tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
     return delivered;
 }
 
@@ -236,11 +240,20 @@ static bool receive_failed(void)
            label < TERN_ERROR_COUNT;
 }
 
+/* Whether the request is a file-protocol one through a descriptor. */
+static inline bool through_descriptor(void)
+{
+    return config->descriptors && !(request.badge & config->session_badge_bits) &&
+           file_protocol_label(tern_message_label(request.info));
+}
+
 /* Registers 4 and up of the message just received, before any
  * invocation overwrites them. */
 static void take_registers(void)
 {
     unsigned length = tern_message_length(request.info);
+    if (length <= TERN_MSG_REGISTERS && tern_message_caps(request.info) == 0)
+        return;                 /* the common case: all in the CPU registers */
     const struct tern_ipc_buffer *buffer = tern_ipc_buffer();
     for (unsigned i = TERN_MSG_REGISTERS; i < length; i++)
         request.mr[i] = buffer->message[i];
@@ -248,7 +261,7 @@ static void take_registers(void)
         request.capability_badges[i] = buffer->caps_or_badges[i];
 }
 
-static void receive(void)
+static inline void receive(void)
 {
     request.info = tern_recv(SERVER_SLOT_ENDPOINT, request.reply, &request.badge, request.mr);
 }
@@ -286,11 +299,11 @@ void server_run(void)
         take_registers();
         request.caller_gone = false;
         request.answer = 0;
-        enum server_outcome outcome = config->handle(&request);
+        enum server_outcome outcome = through_descriptor()
+                                          ? file_server_handle(config->descriptors, &request)
+                                          : config->handle(&request);
         if (tern_message_caps(request.info))
             empty_receive_slots();
-        /* The handler's own calls may have moved it. */
-        tern_set_receive_slot(TERN_SLOT_CNODE, receive_slots, CNODE_DEPTH);
         if (outcome == SERVER_ANSWER && !request.caller_gone) {
             answer_and_receive();
             continue;

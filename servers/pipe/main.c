@@ -1,22 +1,22 @@
 /*
  * The pipe server: pipes and FIFOs for every process
  * (sys/protocol/pipe.h, docs/protocols/pipe.md). The state machine lives
- * in core.c, transfer.c and waiters.c; this file binds it to IPC.
+ * in core.c, transfer.c and waiters.c; this file binds it to the server
+ * runtime (sys/server.h) and the file protocol (sys/file_server.h).
  *
  * Badges say who speaks: PIPE_SESSION_BADGE(pid) a process's session
  * (PIPE_CREATE), PIPE_FIFO_BADGE(node) a FIFO vfs handed out
  * (PIPE_OPEN_FIFO); any other badge is an end's handle (the file protocol
  * and the rest of pipe.h), which the core checks.
  *
- * A call that must wait keeps the reply object its caller is bound to: it
- * is the caller's handle in the core, and the server receives the next
- * message with another from its pool (a deferred reply). Bytes move
- * through the caller's message window 0, straight between it and the
- * ring's pages, or for FILE_READ_SMALL and FILE_WRITE_SMALL in the
- * message registers (file.h): no window copy at all, and up to 24 bytes a
- * message the kernel's fast path takes. A caller that vanished is seen
- * when a window copy or the Reply says TERN_CALLER_GONE (or a copy of
- * nothing, when pruning).
+ * A call that must wait keeps its caller's reply object: it is the
+ * caller's handle in the core (a deferred reply). Bytes move through the
+ * caller's message window 0, straight between it and the ring's pages,
+ * or for FILE_READ_SMALL and FILE_WRITE_SMALL in the message registers
+ * (file.h): no window copy at all, and up to 24 bytes a message the
+ * kernel's fast path takes. A caller that vanished is seen when a window
+ * copy or the Reply says TERN_CALLER_GONE (or a copy of nothing, when
+ * pruning).
  *
  * Interruption: a signal ends a blocked caller's call in the kernel
  * (TCB_Interrupt) unless the server is answering it right then; its reply
@@ -30,132 +30,60 @@
 #include "core.h"
 
 #include "sys/counter.h"
+#include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/memory.h"
-#include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/pipe.h"
 #include "sys/runtime.h"
+#include "sys/server.h"
 #include "sys/syscall.h"
 
 #define END_CAPACITY 4096
-/* Callers the server keeps waiting at once; one more reply object receives. */
+/* Callers the server keeps waiting at once. */
 #define WAITER_CAPACITY 256
-#define CNODE_DEPTH 64
-#define DESCRIPTOR_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
-/* The badge bit of a Recv that took the bound notification's word. */
-#define NOTIFICATION_BIT (1ULL << 63)
 /* st_dev of anonymous pipes: Linux's pipefs is an anonymous device too. */
 #define PIPE_DEVICE 12
 #define FIFO_MODE (LINUX_S_IFIFO | 0600)
 
-static const struct tern_boot_info *boot_info;
 static struct pipe_end ends[END_CAPACITY];
 static struct pipe_server server;
-
-static uint64_t slot_bitmap[(1 << 16) / 64];
-static struct slot_allocator slots;
-static struct untyped_pool untyped;
-static struct memory memory;
 /* The rings' pages, mapped from here up. */
 #define PAGE_POOL_BASE  0x5000000000ULL
 #define PAGE_POOL_LIMIT (PAGE_POOL_BASE + (1ULL << 34))
 static struct page_pool pages;
 
-static uint64_t free_replies[WAITER_CAPACITY + 1];
-static unsigned free_reply_count;
-static uint64_t descriptor_slot;        /* where a new descriptor is minted */
-static uint64_t receive_slots;          /* TERN_MSG_MAX_CAPS slots for capabilities sent to us */
+/* The request being decided: its copies report a vanished caller. */
+static struct server_request *current;
 
-/* The request being decided, and what its copies found. */
-static uint64_t current_reply;
-static bool current_caller_gone;
-/* A small call's bytes out of its message registers, or for its reply:
- * not in the IPC buffer, which the server's own invocations overwrite. */
-static uint64_t small_words[FILE_SMALL_MAX / 8];
 _Static_assert(FILE_SMALL_REGISTERS(FILE_SMALL_MAX) <= TERN_MSG_MAX_LENGTH,
                "a small call fits the message registers");
 
-struct request {
-    tern_message_info info;
-    uint64_t badge;
-    uint64_t registers[TERN_MSG_REGISTERS];
-};
-
-struct outcome {
-    bool answer;                /* reply now (else: deferred, or nobody to answer) */
-    int64_t result;
-    bool sigpipe;
-    uint64_t descriptor;        /* an end handle to send as capability 0, or 0 */
-    const uint8_t *bytes;       /* a small read: the result's bytes, after the result */
-};
-
-static __attribute__((noreturn)) void stop(const char *why)
+/* A small call's bytes, packed from register 1 on (file.h): in the
+ * request's registers, a small write's as they came and a small read's
+ * as its answer sends them. */
+static uint8_t *small_bytes(uint64_t *mr)
 {
-    tern_printf("pipe: %s; stopping\n", why);
-    for (;;)
-        tern_tcb_suspend(TERN_SLOT_TCB);
+    return (uint8_t *)&mr[1];
 }
 
-/* ---- Reply objects ---- */
-
-static uint64_t take_reply(void)
+/* A write's answer: the result, and the SIGPIPE mark. */
+static enum server_outcome answer_result(struct server_request *request, int64_t result,
+                                         bool sigpipe)
 {
-    return free_replies[--free_reply_count];
+    request->mr[0] = (uint64_t)result;
+    request->mr[1] = sigpipe ? PIPE_REPLY_SIGPIPE : 0;
+    request->answer = tern_message(0, 0, 2);
+    return SERVER_ANSWER;
 }
 
-static void release_reply(uint64_t reply)
+/* A small read's answer: the result, then the bytes already in place. */
+static tern_message_info small_read_answer(uint64_t *mr, int64_t result)
 {
-    free_replies[free_reply_count++] = reply;
-}
-
-/* Whether a waiter's caller is still there, without answering it (for
- * pruning): a window copy of no bytes fails with TERN_CALLER_GONE exactly
- * when nobody is bound any more (a live caller without windows gets
- * TERN_RANGE_ERROR instead). */
-static bool caller_waits(uint64_t reply)
-{
-    uint8_t nothing;
-    return tern_reply_read_window(reply, 0, 0, 0, (uint64_t)&nothing, 0) != TERN_CALLER_GONE;
-}
-
-/* Answers through reply: the result, the SIGPIPE mark, and maybe a new
- * descriptor for end (minted here, deleted once the reply is out).
- * Returns whether a caller was there to take it. */
-static bool send_result(uint64_t reply, int64_t result, bool sigpipe, uint64_t end)
-{
-    uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)result, sigpipe ? PIPE_REPLY_SIGPIPE : 0};
-    unsigned caps = 0;
-    if (end) {
-        if (tern_cnode_mint(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH, TERN_SLOT_CNODE,
-                            SERVER_SLOT_ENDPOINT, CNODE_DEPTH, DESCRIPTOR_RIGHTS,
-                            end) == TERN_OK) {
-            tern_set_cap(0, descriptor_slot);
-            caps = 1;
-        } else {
-            pipe_close(&server, end);
-            mr[0] = (uint64_t)-LINUX_ENFILE;
-        }
-    }
-    bool delivered =
-        tern_message_label(tern_reply(reply, tern_message(0, caps, 2), mr)) == TERN_OK;
-    if (caps)
-        tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
-    return delivered;
-}
-
-/* A small read's reply: the result in register 0, then its bytes packed
- * from register 1 (file.h); mr gets registers 0-3, the IPC buffer the
- * rest. Returns the message info. */
-static tern_message_info small_read_reply(int64_t result, const uint8_t *bytes,
-                                          uint64_t mr[TERN_MSG_REGISTERS])
-{
-    uint64_t count = result > 0 ? (uint64_t)result : 0;
     mr[0] = (uint64_t)result;
-    file_small_pack(mr, tern_ipc_buffer()->message, bytes, count);
-    return tern_message(0, 0, FILE_SMALL_REGISTERS(count));
+    return tern_message(0, 0, FILE_SMALL_REGISTERS(result > 0 ? (uint64_t)result : 0));
 }
 
 /* ---- The core's services ---- */
@@ -190,8 +118,8 @@ static int copy_result(uint64_t reply, enum tern_error error)
         return 0;
     if (error != TERN_CALLER_GONE)
         return -LINUX_EFAULT;
-    if (reply == current_reply)
-        current_caller_gone = true;
+    if (reply == current->reply)
+        current->caller_gone = true;
     return PIPE_COPY_GONE;
 }
 
@@ -218,35 +146,47 @@ static int copy_to_caller(void *context, uint64_t reply, uint64_t offset, const 
 static bool answer_waiter(void *context, uint64_t reply, const struct pipe_answer *answer)
 {
     (void)context;
-    bool delivered;
+    /* Only the registers the answer sends are set (a small read's bytes
+     * fill up to 63 of them). */
+    uint64_t mr[TERN_MSG_MAX_LENGTH];
+    mr[0] = (uint64_t)answer->result;
+    mr[1] = answer->sigpipe ? PIPE_REPLY_SIGPIPE : 0;
+    tern_message_info info = tern_message(0, 0, 2);
     if (answer->bytes) {
-        uint64_t mr[TERN_MSG_REGISTERS] = {0};
-        tern_message_info info = small_read_reply(answer->result, answer->bytes, mr);
-        delivered = tern_message_label(tern_reply(reply, info, mr)) == TERN_OK;
-    } else {
-        delivered = send_result(reply, answer->result, answer->sigpipe, answer->end);
+        /* Mostly a few bytes: a loop, cheaper than a call to memcpy. */
+        uint64_t count = answer->result > 0 ? (uint64_t)answer->result : 0;
+        uint8_t *bytes = small_bytes(mr);
+        for (uint64_t i = 0; i < count; i++)
+            bytes[i] = answer->bytes[i];
+        info = small_read_answer(mr, answer->result);
+    } else if (answer->end) {
+        if (server_mint_descriptor(SERVER_SLOT_ENDPOINT, answer->end)) {
+            info = tern_message(0, 1, 2);
+        } else {
+            pipe_close(&server, answer->end);
+            mr[0] = (uint64_t)-LINUX_ENFILE;
+        }
     }
-    release_reply(reply);
-    return delivered;
+    return server_answer_deferred(reply, info, mr);
 }
 
 static bool probe_caller(void *context, uint64_t reply)
 {
     (void)context;
-    return caller_waits(reply);
+    return server_caller_waits(reply);
 }
 
 static void forget_waiter(void *context, uint64_t reply)
 {
     (void)context;
-    release_reply(reply);
+    server_release_reply(reply);
 }
 
 static void notify(void *context, uint64_t notification)
 {
     (void)context;
     tern_signal(notification);
-    memory_delete(&memory, notification);
+    memory_delete(&server_memory, notification);
 }
 
 static uint64_t read_clock(void *context)
@@ -263,53 +203,87 @@ static void record_progress(void *context, uint64_t reply, uint64_t done)
     tern_reply_set_interrupted_result(reply, done);
 }
 
-/* ---- Requests ---- */
-
-/* Whether the server can keep one more caller waiting: the pool must
- * keep a reply object to receive with. */
-static bool can_defer(void)
+/* Every reply object is taken: drop the waiters whose callers vanished. */
+static void prune(void)
 {
-    if (free_reply_count == 0)
-        pipe_prune(&server);
-    return free_reply_count > 0;
+    pipe_prune(&server);
 }
 
-static unsigned registers_needed(uint64_t label)
+/* ---- The file protocol on an end ---- */
+
+/* Runs a data call: false if its caller now waits (its reply object is
+ * the core's handle), else true with the result. */
+static bool finished(struct server_request *request,
+                     int64_t (*operation)(struct pipe_server *, struct pipe_request *),
+                     struct pipe_request *data, int64_t *result)
 {
-    switch (label) {
-    case FILE_IOCTL:
-    case PIPE_SET_SIZE:
-    case PIPE_SPLICE:
-    case PIPE_TEE:
-        return 2;
-    case FILE_READ:
-    case FILE_WRITE:
-    case FILE_READ_SMALL:
-    case FILE_WRITE_SMALL:
-    case FILE_SET_FLAGS:
-    case FILE_POLL:
-    case PIPE_CREATE:
-    case PIPE_OPEN_WRITER:
-    case PIPE_OPEN_FIFO:
-        return 1;
-    default:
-        return 0;
-    }
+    data->caller = request->reply;
+    data->may_wait = server_can_defer();
+    *result = operation(&server, data);
+    return *result != PIPE_QUEUED;
+}
+
+/* A read, write, splice or tee: answered now, or deferred when it waits. */
+static enum server_outcome data_call(struct server_request *request,
+                                     int64_t (*operation)(struct pipe_server *,
+                                                          struct pipe_request *),
+                                     struct pipe_request *data)
+{
+    int64_t result;
+    if (!finished(request, operation, data, &result))
+        return SERVER_DEFER;
+    return answer_result(request, result, data->sigpipe);
+}
+
+static enum server_outcome read_end(struct server_request *request)
+{
+    struct pipe_request data = {.end = request->badge, .length = request->mr[0]};
+    return data_call(request, pipe_read, &data);
+}
+
+static enum server_outcome write_end(struct server_request *request)
+{
+    struct pipe_request data = {.end = request->badge, .length = request->mr[0]};
+    return data_call(request, pipe_write, &data);
+}
+
+/* The bytes read go straight into the answer's registers. */
+static enum server_outcome read_end_small(struct server_request *request)
+{
+    struct pipe_request data = {.end = request->badge, .length = request->mr[0],
+                                .bytes = small_bytes(request->mr)};
+    if (data.length > FILE_SMALL_MAX)
+        return server_answer(request, -LINUX_EINVAL);
+    int64_t result;
+    if (!finished(request, pipe_read, &data, &result))
+        return SERVER_DEFER;
+    request->answer = small_read_answer(request->mr, result);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome write_end_small(struct server_request *request)
+{
+    struct pipe_request data = {.end = request->badge, .length = request->mr[0],
+                                .bytes = small_bytes(request->mr)};
+    if (data.length > FILE_SMALL_MAX ||
+        tern_message_length(request->info) < FILE_SMALL_REGISTERS(data.length))
+        return server_answer(request, -LINUX_EINVAL);
+    return data_call(request, pipe_write, &data);
 }
 
 /* Ticks of the virtual counter as the time of day (vfs's clock). */
 static void to_time(uint64_t ticks, int64_t *seconds, uint64_t *nanoseconds)
 {
-    tern_counter_to_wall_clock(ticks, boot_info->realtime_seconds, boot_info->realtime_counter,
-                               seconds, nanoseconds);
+    tern_counter_to_wall_clock(ticks, server_boot_info->realtime_seconds,
+                               server_boot_info->realtime_counter, seconds, nanoseconds);
 }
 
-static int64_t stat_end(uint64_t end)
+static enum server_outcome stat_end(struct server_request *request)
 {
     struct pipe_status status;
-    int64_t error = pipe_status(&server, end, &status);
+    int64_t error = pipe_status(&server, request->badge, &status);
     if (error != 0)
-        return error;
+        return server_answer(request, error);
     struct linux_stat stat = {
         .st_dev = status.fifo ? 0 : PIPE_DEVICE,
         .st_ino = status.identity,
@@ -320,269 +294,190 @@ static int64_t stat_end(uint64_t end)
     to_time(status.access_time, &stat.st_atime_sec, &stat.st_atime_nsec);
     to_time(status.modify_time, &stat.st_mtime_sec, &stat.st_mtime_nsec);
     to_time(status.change_time, &stat.st_ctime_sec, &stat.st_ctime_nsec);
-    uint64_t copied;
-    return tern_reply_write_window(current_reply, 0, 0, sizeof(stat), (uint64_t)&stat,
-                                   &copied) == TERN_OK
-               ? 0
-               : -LINUX_EFAULT;
+    return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
 }
 
-/* FIONBIO: Linux's generic ioctl, the same as F_SETFL's O_NONBLOCK. */
-#define FIONBIO 0x5421
-
-static int64_t set_nonblocking(uint64_t end)
+/* FIONREAD: the bytes the pipe holds, as an int. */
+static enum server_outcome ioctl_end(struct server_request *request)
 {
-    int32_t on;
-    uint64_t copied;
-    if (tern_reply_read_window(current_reply, 0, 0, sizeof(on), (uint64_t)&on, &copied) !=
-        TERN_OK)
-        return -LINUX_EFAULT;
-    int64_t flags = pipe_get_flags(&server, end);
-    uint32_t changed = on ? (uint32_t)flags | LINUX_O_NONBLOCK
-                          : (uint32_t)flags & ~(uint32_t)LINUX_O_NONBLOCK;
-    return pipe_set_flags(&server, end, changed);
-}
-
-static int64_t ioctl_end(uint64_t end, uint64_t request)
-{
-    int64_t held = pipe_bytes_held(&server, end);
-    if (held >= 0 && request == FIONBIO)
-        return set_nonblocking(end);
-    if (held < 0 || request != LINUX_FIONREAD)
-        return held < 0 ? held : -LINUX_ENOTTY;
+    int64_t held = pipe_bytes_held(&server, request->badge);
+    if (held < 0 || request->mr[0] != LINUX_FIONREAD)
+        return server_answer(request, held < 0 ? held : -LINUX_ENOTTY);
     int32_t value = (int32_t)held;
-    uint64_t copied;
-    return tern_reply_write_window(current_reply, 0, 0, sizeof(value), (uint64_t)&value,
-                                   &copied) == TERN_OK
-               ? 0
-               : -LINUX_EFAULT;
+    return server_answer(request, server_write_window(request, 0, 0, &value, sizeof value));
 }
 
 /* FILE_POLL: a notification (capability 0) is kept only if the end is
- * not ready; it moves out of the receive slot into one of its own. */
-static int64_t poll_end(const struct request *request, uint64_t end)
+ * not ready. */
+static enum server_outcome poll_end(struct server_request *request)
 {
-    uint32_t events = (uint32_t)request->registers[0];
+    uint32_t events = (uint32_t)request->mr[0];
     bool kept;
-    int64_t ready = pipe_poll(&server, end, events, 0, &kept);
-    bool notification = tern_message_caps(request->info) >= 1 &&
-                        !(tern_message_unwrapped(request->info) & 1);
-    if (ready != 0 || !notification)
-        return ready;
-    uint64_t slot = slot_allocate(&slots);
-    if (!slot || tern_cnode_move(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE,
-                                 receive_slots, CNODE_DEPTH) != TERN_OK) {
-        if (slot)
-            slot_free(&slots, slot);
-        return 0;
-    }
-    ready = pipe_poll(&server, end, events, slot, &kept);
+    int64_t ready = pipe_poll(&server, request->badge, events, 0, &kept);
+    if (ready != 0 || !server_received_slot(request, 0))
+        return server_answer(request, ready);
+    uint64_t notification = server_keep_capability(request, 0);
+    if (!notification)
+        return server_answer(request, 0);
+    ready = pipe_poll(&server, request->badge, events, notification, &kept);
     if (!kept)
-        memory_delete(&memory, slot);
-    return ready;
+        memory_delete(&server_memory, notification);
+    return server_answer(request, ready);
 }
+
+static int64_t get_flags(uint64_t end)
+{
+    return pipe_get_flags(&server, end);
+}
+
+static int set_flags(uint64_t end, uint64_t flags)
+{
+    return (int)pipe_set_flags(&server, end, (uint32_t)flags);
+}
+
+static int retain_end(uint64_t end)
+{
+    return (int)pipe_retain(&server, end);
+}
+
+static int close_end(uint64_t end)
+{
+    return (int)pipe_close(&server, end);
+}
+
+static const struct file_operations end_operations = {
+    .read = read_end,
+    .write = write_end,
+    .read_small = read_end_small,
+    .write_small = write_end_small,
+    .stat = stat_end,
+    .ioctl = ioctl_end,
+    .poll = poll_end,
+    .get_flags = get_flags,
+    .set_flags = set_flags,
+    .retain = retain_end,
+    .close = close_end,
+};
+static const struct file_server ends_served = {.operations = &end_operations};
+
+/* ---- The rest of the pipe protocol (the runtime hands the file
+ * protocol's requests through an end straight to end_operations) ---- */
 
 /* The output end of PIPE_SPLICE and PIPE_TEE: capability 0, which must
  * be one of our descriptors (the kernel hands those over as badges). */
-static uint64_t out_end(const struct request *request)
+static uint64_t out_end(const struct server_request *request)
 {
-    if (tern_message_caps(request->info) < 1 || !(tern_message_unwrapped(request->info) & 1))
-        return 0;
-    return tern_get_badge(0);
+    uint64_t end;
+    return server_received_badge(request, 0, &end) ? end : 0;
 }
 
-/* A data call: answered now, or deferred when it waits. */
-static void data_call(struct outcome *outcome, int64_t (*operation)(struct pipe_server *,
-                                                                     struct pipe_request *),
-                      struct pipe_request *pipe_request)
+/* Whether the request has fewer message registers than its label needs. */
+static bool lacks(const struct server_request *request, unsigned registers)
 {
-    pipe_request->caller = current_reply;
-    pipe_request->may_wait = can_defer();
-    outcome->result = operation(&server, pipe_request);
-    outcome->sigpipe = pipe_request->sigpipe;
-    outcome->answer = outcome->result != PIPE_QUEUED;
+    return tern_message_length(request->info) < registers;
 }
 
-static void handle_end(const struct request *request, struct outcome *outcome)
+/* An answer with a new end's descriptor. */
+static enum server_outcome answer_end(struct server_request *request, int64_t result,
+                                      uint64_t end)
+{
+    if (result == 0 && !server_give_descriptor(request, SERVER_SLOT_ENDPOINT, end)) {
+        pipe_close(&server, end);
+        result = -LINUX_ENFILE;
+    }
+    request->mr[0] = (uint64_t)result;
+    request->mr[1] = 0;
+    request->answer = tern_message(0, tern_message_caps(request->answer), 2);
+    return SERVER_ANSWER;
+}
+
+/* splice(2) and tee(2) from end to the end capability 0 names. */
+static enum server_outcome splice_call(struct server_request *request,
+                                       int64_t (*operation)(struct pipe_server *,
+                                                            struct pipe_request *))
+{
+    struct pipe_request data = {.end = request->badge, .out_end = out_end(request),
+                                .length = request->mr[0], .flags = (uint32_t)request->mr[1]};
+    return data_call(request, operation, &data);
+}
+
+static enum server_outcome handle_end(struct server_request *request)
 {
     uint64_t end = request->badge;
-    const uint64_t *r = request->registers;
-    struct pipe_request data = {.end = end, .length = r[0]};
+    const uint64_t *r = request->mr;
+    uint64_t writer = 0;
     switch (tern_message_label(request->info)) {
-    case FILE_READ:
-        data_call(outcome, pipe_read, &data);
-        return;
-    case FILE_WRITE:
-        data_call(outcome, pipe_write, &data);
-        return;
-    case FILE_READ_SMALL:
-        if (data.length > FILE_SMALL_MAX) {
-            outcome->result = -LINUX_EINVAL;
-            return;
-        }
-        data.bytes = (uint8_t *)small_words;
-        data_call(outcome, pipe_read, &data);
-        outcome->bytes = data.bytes;
-        return;
-    case FILE_WRITE_SMALL:
-        if (data.length > FILE_SMALL_MAX ||
-            tern_message_length(request->info) < FILE_SMALL_REGISTERS(data.length)) {
-            outcome->result = -LINUX_EINVAL;
-            return;
-        }
-        file_small_unpack(small_words, request->registers, tern_ipc_buffer()->message,
-                          data.length);
-        data.bytes = (uint8_t *)small_words;
-        data_call(outcome, pipe_write, &data);
-        return;
-    case PIPE_SPLICE:
-    case PIPE_TEE:
-        data.out_end = out_end(request);
-        data.flags = (uint32_t)r[1];
-        data_call(outcome,
-                  tern_message_label(request->info) == PIPE_SPLICE ? pipe_splice : pipe_tee,
-                  &data);
-        return;
-    case FILE_PREAD:
-    case FILE_PWRITE:
-    case FILE_SEEK: {
-        int64_t flags = pipe_get_flags(&server, end);
-        outcome->result = flags < 0 ? flags : -LINUX_ESPIPE;
-        return;
-    }
-    case FILE_STAT:
-        outcome->result = stat_end(end);
-        return;
-    case FILE_GET_FLAGS:
-        outcome->result = pipe_get_flags(&server, end);
-        return;
-    case FILE_SET_FLAGS:
-        outcome->result = pipe_set_flags(&server, end, (uint32_t)r[0]);
-        return;
-    case FILE_IOCTL:
-        outcome->result = ioctl_end(end, r[0]);
-        return;
-    case FILE_GETDENTS:
-    case FILE_TRUNCATE:
-    case FILE_SYNC: {
-        int64_t flags = pipe_get_flags(&server, end);
-        uint64_t label = tern_message_label(request->info);
-        outcome->result = flags < 0 ? flags
-                          : label == FILE_GETDENTS ? -LINUX_ENOTDIR
-                                                   : -LINUX_EINVAL;
-        return;
-    }
-    case FILE_RETAIN:
-        outcome->result = pipe_retain(&server, end);
-        return;
-    case FILE_CLOSE:
-        outcome->result = pipe_close(&server, end);
-        return;
-    case FILE_POLL:
-        outcome->result = poll_end(request, end);
-        return;
-    case PIPE_OPEN_WRITER: {
-        uint64_t writer;
-        outcome->result = pipe_open_writer(&server, end, (uint32_t)r[0], &writer);
-        if (outcome->result == 0)
-            outcome->descriptor = writer;
-        return;
-    }
     case PIPE_GET_SIZE:
-        outcome->result = pipe_get_size(&server, end);
-        return;
+        return server_answer(request, pipe_get_size(&server, end));
     case PIPE_SET_SIZE:
-        outcome->result = pipe_set_size(&server, end, (uint32_t)r[0], r[1] != 0);
-        return;
+        if (lacks(request, 2))
+            return server_answer(request, -LINUX_EINVAL);
+        return server_answer(request, pipe_set_size(&server, end, (uint32_t)r[0], r[1] != 0));
+    case PIPE_SPLICE:
+        return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
+                                 : splice_call(request, pipe_splice);
+    case PIPE_TEE:
+        return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
+                                 : splice_call(request, pipe_tee);
+    case PIPE_OPEN_WRITER:
+        if (lacks(request, 1))
+            return server_answer(request, -LINUX_EINVAL);
+        return answer_end(request, pipe_open_writer(&server, end, (uint32_t)r[0], &writer),
+                          writer);
     default:
-        outcome->result = -LINUX_ENOSYS;
-        return;
+        return server_answer(request, -LINUX_ENOSYS);
     }
 }
 
-static void handle_session(const struct request *request, struct outcome *outcome)
+static enum server_outcome handle_session(struct server_request *request)
 {
-    if (tern_message_label(request->info) != PIPE_CREATE) {
-        outcome->result = -LINUX_ENOSYS;
-        return;
-    }
-    uint64_t reader;
-    outcome->result = pipe_create(&server, (uint32_t)request->registers[0], &reader);
-    if (outcome->result == 0)
-        outcome->descriptor = reader;
+    if (tern_message_label(request->info) != PIPE_CREATE)
+        return server_answer(request, -LINUX_ENOSYS);
+    if (lacks(request, 1))
+        return server_answer(request, -LINUX_EINVAL);
+    uint64_t reader = 0;
+    int64_t result = pipe_create(&server, (uint32_t)request->mr[0], &reader);
+    return answer_end(request, result, reader);
 }
 
-static void handle_fifo(const struct request *request, struct outcome *outcome)
+static enum server_outcome handle_fifo(struct server_request *request)
 {
-    if (tern_message_label(request->info) != PIPE_OPEN_FIFO) {
-        outcome->result = -LINUX_ENOSYS;
-        return;
-    }
+    if (tern_message_label(request->info) != PIPE_OPEN_FIFO)
+        return server_answer(request, -LINUX_ENOSYS);
+    if (lacks(request, 1))
+        return server_answer(request, -LINUX_EINVAL);
     uint64_t node = request->badge & ~PIPE_FIFO_FLAG;
-    uint64_t end;
-    outcome->result = pipe_open_fifo(&server, node, (uint32_t)request->registers[0],
-                                     current_reply, can_defer(), &end);
-    if (outcome->result == PIPE_QUEUED)
-        outcome->answer = false;
-    else if (outcome->result == 0)
-        outcome->descriptor = end;
+    uint64_t end = 0;
+    int64_t result = pipe_open_fifo(&server, node, (uint32_t)request->mr[0], request->reply,
+                                    server_can_defer(), &end);
+    if (result == PIPE_QUEUED)
+        return SERVER_DEFER;
+    return answer_end(request, result, end);
 }
 
-/* A failed Recv returns the error as the label with badge 0 and nothing
- * else: only a broken endpoint capability does that. */
-static bool receive_failed(const struct request *request)
+static enum server_outcome handle(struct server_request *request)
 {
-    uint64_t label = tern_message_label(request->info);
-    return request->badge == 0 && request->info == tern_message(label, 0, 0) &&
-           label != TERN_OK && label < TERN_ERROR_COUNT;
+    current = request;
+    if (request->badge & PIPE_SESSION_FLAG)
+        return handle_session(request);
+    if (request->badge & PIPE_FIFO_FLAG)
+        return handle_fifo(request);
+    return handle_end(request);
 }
 
-static void dispatch(const struct request *request, struct outcome *outcome)
-{
-    *outcome = (struct outcome){.answer = true};
-    uint64_t label = tern_message_label(request->info);
-    if (tern_message_length(request->info) < registers_needed(label))
-        outcome->result = -LINUX_EINVAL;
-    else if (request->badge & PIPE_SESSION_FLAG)
-        handle_session(request, outcome);
-    else if (request->badge & PIPE_FIFO_FLAG)
-        handle_fifo(request, outcome);
-    else
-        handle_end(request, outcome);
-    /* Capabilities that were not kept landed in the receive slots. */
-    if (tern_message_caps(request->info) != 0)
-        for (uint64_t i = 0; i < TERN_MSG_MAX_CAPS; i++)
-            tern_cnode_delete(TERN_SLOT_CNODE, receive_slots + i, CNODE_DEPTH);
-}
-
-/* ---- Start ---- */
-
-static bool take_slots(void)
-{
-    for (unsigned i = 0; i < WAITER_CAPACITY + 1; i++) {
-        uint64_t reply = memory_new_object(&memory, TERN_OBJECT_REPLY, 0);
-        if (!reply)
-            break;
-        release_reply(reply);
-    }
-    descriptor_slot = slot_allocate(&slots);
-    receive_slots = slot_allocate(&slots);
-    bool consecutive = true;
-    for (uint64_t i = 1; i < TERN_MSG_MAX_CAPS; i++)
-        consecutive &= slot_allocate(&slots) == receive_slots + i;
-    return free_reply_count >= 2 && descriptor_slot && receive_slots && consecutive;
-}
+static const struct server_config pipe_server = {
+    .name = "pipe",
+    .deferred_capacity = WAITER_CAPACITY,
+    .handle = handle,
+    .descriptors = &ends_served,
+    .session_badge_bits = PIPE_SESSION_FLAG | PIPE_FIFO_FLAG,
+    .prune = prune,
+};
 
 int root_main(const struct tern_boot_info *info)
 {
-    boot_info = info;
-    if (info->empty_last - info->empty_first > sizeof(slot_bitmap) * 8)
-        stop("more free slots than the slot bitmap holds");
-    memory_init(&memory, &slots, &untyped, info, slot_bitmap);
-    memory_heap_init(&memory);
-    page_pool_init(&pages, &memory, PAGE_POOL_BASE, PAGE_POOL_LIMIT);
-    if (!take_slots())
-        stop("no memory or slots for reply objects");
+    server_init(info, &pipe_server);
+    page_pool_init(&pages, &server_memory, PAGE_POOL_BASE, PAGE_POOL_LIMIT);
     const struct pipe_services services = {
         .allocate_page = allocate_page,
         .free_page = free_page,
@@ -598,46 +493,5 @@ int root_main(const struct tern_boot_info *info)
         .now = read_clock,
     };
     pipe_server_init(&server, &services, ends, END_CAPACITY);
-    tern_set_receive_slot(TERN_SLOT_CNODE, receive_slots, CNODE_DEPTH);
-
-    uint64_t receive_reply = take_reply();
-    struct request request;
-    request.info = tern_recv(SERVER_SLOT_ENDPOINT, receive_reply, &request.badge,
-                             request.registers);
-    for (;;) {
-        if (receive_failed(&request))
-            stop("cannot receive on the endpoint");
-        struct outcome outcome = {0};
-        if (!(request.badge & NOTIFICATION_BIT) || request.info != 0) {
-            current_reply = receive_reply;
-            current_caller_gone = false;
-            dispatch(&request, &outcome);
-        }
-        if (outcome.answer && !current_caller_gone) {
-            if (outcome.descriptor) {
-                send_result(receive_reply, outcome.result, outcome.sigpipe, outcome.descriptor);
-            } else {
-                /* The answer goes out in the request's registers, which
-                 * the next request then fills. */
-                uint64_t *mr = request.registers;
-                tern_message_info reply;
-                if (outcome.bytes) {
-                    reply = small_read_reply(outcome.result, outcome.bytes, mr);
-                } else {
-                    mr[0] = (uint64_t)outcome.result;
-                    mr[1] = outcome.sigpipe ? PIPE_REPLY_SIGPIPE : 0;
-                    reply = tern_message(0, 0, 2);
-                }
-                request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, receive_reply, reply,
-                                               &request.badge, mr);
-                continue;
-            }
-        } else if (!outcome.answer && outcome.result == PIPE_QUEUED) {
-            /* The caller keeps this reply object; can_defer() made sure
-             * the pool has another (or the answer already gave it back). */
-            receive_reply = take_reply();
-        }
-        request.info = tern_recv(SERVER_SLOT_ENDPOINT, receive_reply, &request.badge,
-                                 request.registers);
-    }
+    server_run();
 }

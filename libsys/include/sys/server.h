@@ -58,12 +58,19 @@ enum server_outcome {
     SERVER_SILENT,              /* nobody to answer */
 };
 
+struct file_server;
+
 struct server_config {
     const char *name;           /* for messages: "pipe: ..." */
     /* The most callers kept waiting at once (their reply objects are
      * made as they are needed). */
     unsigned deferred_capacity;
     enum server_outcome (*handle)(struct server_request *request);
+    /* Descriptors (sys/file_server.h): a file-protocol request through a
+     * badge with none of session_badge_bits set goes to descriptors, not
+     * handle. NULL: the server hands out no descriptors. */
+    const struct file_server *descriptors;
+    uint64_t session_badge_bits;
     /* The notification bound to the server's thread was signalled (its
      * timer): word has SERVER_NOTIFIED set. NULL: the server has none. */
     void (*notified)(uint64_t word);
@@ -105,9 +112,17 @@ bool server_give_descriptor(struct server_request *request, uint64_t source, uin
 
 /* ---- Callers kept waiting ---- */
 
+/* The pool's free count and its slow path, for server_can_defer's
+ * inline check: not for servers to use. */
+extern unsigned server_free_reply_count;
+bool server_make_spare_reply(void);
+
 /* Whether a handler may defer: a reply object is free, or can be made,
  * or prune gave one back. */
-bool server_can_defer(void);
+static inline bool server_can_defer(void)
+{
+    return server_free_reply_count > 0 || server_make_spare_reply();
+}
 /* Answers a caller kept waiting with info's registers from mr; with one
  * capability in info, a descriptor minted first with
  * server_mint_descriptor. The reply object goes back to the pool.
