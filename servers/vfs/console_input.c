@@ -6,13 +6,14 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
+#include "sys/server.h"
 #include "sys/syscall.h"
 
 #define READERS_MAX         16
 #define POLLERS_MAX         16
 #define CNODE_DEPTH         64
 #define POLLS_PER_SECOND    100     /* the kernel checks timeouts each 10 ms tick */
-#define TIMER_BADGE         ((1ULL << 63) | SERVER_TIMER_BADGE)
+#define TIMER_BADGE         (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
 
 struct reader {
     uint64_t reply;
@@ -23,8 +24,6 @@ struct reader {
 static struct terminal terminal;
 static struct reader readers[READERS_MAX];     /* in arrival order */
 static unsigned reader_count;
-static uint64_t spare_replies[READERS_MAX];
-static unsigned spare_count;
 static uint64_t poll_interval;
 /* Notifications of pollers waiting for a line: slots holding them, or 0. */
 static uint64_t poller_slots[POLLERS_MAX];
@@ -41,9 +40,6 @@ bool console_input_init(struct memory *memory, uint64_t timer_frequency)
 {
     terminal_init(&terminal);
     poll_interval = timer_frequency / POLLS_PER_SECOND;
-    for (spare_count = 0; spare_count < READERS_MAX; spare_count++)
-        if (!(spare_replies[spare_count] = memory_new_object(memory, TERN_OBJECT_REPLY, 0)))
-            return false;
     for (unsigned i = 0; i < POLLERS_MAX; i++)
         if (!(poller_slots[i] = slot_allocate(memory->slots)))
             return false;
@@ -79,29 +75,21 @@ static void arm_timer(void)
                                   TIMER_BADGE);
 }
 
-int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking,
+int64_t console_input_read(uint64_t reply, uint64_t length, bool nonblocking,
                            uint8_t *small_bytes)
 {
     take_input();
     if (length == 0)
         return 0;
     if (terminal_readable(&terminal) && reader_count == 0)
-        return hand_over(*reply, length, small_bytes);
+        return hand_over(reply, length, small_bytes);
     if (nonblocking)
         return -LINUX_EAGAIN;
-    if (reader_count == READERS_MAX || spare_count == 0)
+    if (reader_count == READERS_MAX || !server_can_defer())
         return -LINUX_EAGAIN;       /* Linux would queue more; we hold 16 */
-    readers[reader_count++] = (struct reader){ *reply, length, small_bytes != 0 };
-    *reply = spare_replies[--spare_count];
+    readers[reader_count++] = (struct reader){ reply, length, small_bytes != 0 };
     arm_timer();
     return CONSOLE_INPUT_WAITING;
-}
-
-/* A reader whose caller is gone (killed while waiting) takes nothing. */
-static bool caller_waits(uint64_t reply)
-{
-    uint64_t copied;
-    return tern_reply_write_window(reply, 0, 0, 0, 0, &copied) != TERN_CALLER_GONE;
 }
 
 int64_t console_input_poll(uint64_t events, uint64_t notification)
@@ -149,16 +137,12 @@ static bool pollers_wait(void)
  * answer's registers for a small read (file.h). */
 static void answer(const struct reader *reader)
 {
-    static uint8_t small_bytes[FILE_SMALL_MAX];
-    uint64_t mr[TERN_MSG_REGISTERS] = {0};
-    int64_t result = hand_over(reader->reply, reader->length, reader->small ? small_bytes : 0);
+    uint64_t mr[TERN_MSG_MAX_LENGTH];
+    uint8_t *small_bytes = reader->small ? (uint8_t *)&mr[1] : 0;
+    int64_t result = hand_over(reader->reply, reader->length, small_bytes);
     mr[0] = (uint64_t)result;
-    unsigned length = 1;
-    if (reader->small && result > 0) {
-        file_small_pack(mr, tern_ipc_buffer()->message, small_bytes, (uint64_t)result);
-        length = FILE_SMALL_REGISTERS((uint64_t)result);
-    }
-    tern_reply(reader->reply, tern_message(0, 0, length), mr);
+    unsigned length = reader->small && result > 0 ? FILE_SMALL_REGISTERS((uint64_t)result) : 1;
+    server_answer_deferred(reader->reply, tern_message(0, 0, length), mr);
 }
 
 void console_input_tick(void)
@@ -166,14 +150,16 @@ void console_input_tick(void)
     take_input();
     if (terminal_readable(&terminal))
         wake_pollers();
-    while (reader_count > 0 && (terminal_readable(&terminal) || !caller_waits(readers[0].reply))) {
+    while (reader_count > 0 &&
+           (terminal_readable(&terminal) || !server_caller_waits(readers[0].reply))) {
         struct reader reader = readers[0];
         for (unsigned i = 1; i < reader_count; i++)
             readers[i - 1] = readers[i];
         reader_count--;
-        if (caller_waits(reader.reply))
+        if (server_caller_waits(reader.reply))
             answer(&reader);
-        spare_replies[spare_count++] = reader.reply;
+        else
+            server_release_reply(reader.reply);   /* killed while waiting: takes nothing */
     }
     if (reader_count > 0 || pollers_wait())
         arm_timer();

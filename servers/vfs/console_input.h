@@ -15,15 +15,15 @@
 /* A read's result that means "no answer yet: the reply object is kept". */
 #define CONSOLE_INPUT_WAITING INT64_MIN
 
-/* Make the reply objects waiting readers keep; false without memory. */
+/* Take the slots pollers' notifications are kept in; false without. */
 bool console_input_init(struct memory *memory, uint64_t timer_frequency);
-/* A read of length bytes into window 0 of the Call *reply holds, or for
- * a small read (FILE_READ_SMALL: small_bytes not NULL, length at most
+/* A read of length bytes into window 0 of the Call reply holds, or for a
+ * small read (FILE_READ_SMALL: small_bytes not NULL, length at most
  * FILE_SMALL_MAX) into small_bytes, which the caller sends in the reply's
- * registers: its result, or CONSOLE_INPUT_WAITING after swapping *reply
- * for a fresh reply object (the reader keeps the old one, and a small
- * reader gets its line in the registers of the answer). */
-int64_t console_input_read(uint64_t *reply, uint64_t length, bool nonblocking,
+ * registers: its result, or CONSOLE_INPUT_WAITING when the reader waits
+ * for a line (the server defers the request: its reply object is kept,
+ * and a small reader gets its line in the registers of the answer). */
+int64_t console_input_read(uint64_t reply, uint64_t length, bool nonblocking,
                            uint8_t *small_bytes);
 /* FILE_POLL of the console: the events among `events` it has now; if
  * there is nothing to read, the notification in slot notification (0 for

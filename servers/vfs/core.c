@@ -32,6 +32,7 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
     memset(vfs, 0, sizeof(*vfs));
     vfs->services = *services;
     vfs->next_inode = 1;
+    file_table_init(&vfs->files, services->allocate_page, services->context);
     vfs->root = node_create(vfs, LINUX_S_IFDIR | 0755, 0, 0, VFS_MOUNT_ARCHIVE);
     if (vfs->root == NULL)
         return -LINUX_ENOMEM;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/file_table.h"
 #include "sys/linux_abi.h"
 
 #define VFS_PAGE_SIZE 4096
@@ -58,12 +59,6 @@ struct vfs_credentials {
 /* A directory argument of 0 means "/" (the protocols' "no capability 0"). */
 #define VFS_ROOT_DIRECTORY 0
 
-/* Handles: slot index in bits 0-23, generation in bits 24-55; never 0. */
-#define VFS_HANDLE_INDEX_BITS 24
-#define VFS_OFDS_PER_PAGE (VFS_PAGE_SIZE / 32)
-#define VFS_OFD_PAGE_COUNT 128
-#define VFS_MAX_OFDS (VFS_OFDS_PER_PAGE * VFS_OFD_PAGE_COUNT)
-
 /* Files are at most this long (four levels of page index). */
 #define VFS_MAX_FILE_SIZE (1ULL << 39)
 
@@ -74,7 +69,6 @@ struct vfs_credentials {
 #define VFS_CORE_OPENED_FIFO 1
 
 struct vfs_node;
-struct vfs_ofd;
 
 struct vfs {
     struct vfs_services services;
@@ -82,10 +76,9 @@ struct vfs {
     uint64_t next_inode;
     /* Freed node structures, reused before new pages are carved. */
     struct vfs_node *free_nodes;
-    /* OFD slots live in pages allocated as needed. */
-    struct vfs_ofd *ofd_pages[VFS_OFD_PAGE_COUNT];
-    uint32_t ofd_slots_made;
-    uint32_t ofd_free_head;         /* index + 1 of a free slot, 0: none */
+    /* The open file descriptions: their handles are the badges of the
+     * descriptors vfs hands out, and their objects are nodes. */
+    struct file_table files;
 };
 
 /* Builds "/" (read-only), /tmp (1777) and /dev with its devices. */
@@ -150,16 +143,17 @@ int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t when
 int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat);
 int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
                      uint64_t length);
-int64_t vfs_get_flags(struct vfs *vfs, uint64_t handle);
 /* Whether a read of handle is a read of the console's input, which the
  * server answers itself (it may have to wait: console_input.c). */
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
-int vfs_set_flags(struct vfs *vfs, uint64_t handle, uint64_t flags);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
                   const struct vfs_buffer *argument);
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
-int vfs_retain(struct vfs *vfs, uint64_t handle);
+/* FILE_CLOSE: one reference less (the status flags and FILE_RETAIN are
+ * the file table's, vfs->files). */
 int vfs_close(struct vfs *vfs, uint64_t handle);
+/* The last reference to an OFD of node went (file_table_close). */
+void vfs_release(struct vfs *vfs, void *node);
 int vfs_sync(struct vfs *vfs, uint64_t handle);
 
 #endif

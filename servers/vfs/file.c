@@ -11,42 +11,39 @@
 #include "regular.h"
 #include "sys/runtime.h"
 
-/* Only these status flags change through FILE_SET_FLAGS (F_SETFL). */
-#define SETTABLE_FLAGS (LINUX_O_APPEND | LINUX_O_NONBLOCK | LINUX_O_DIRECT | LINUX_O_NOATIME)
-
 /* getdents64 records: the fixed part is 19 bytes, then the name and a
  * NUL, padded to 8 bytes. */
 #define DIRENT_HEADER_SIZE 19
 #define DIRENT_MAX_SIZE ((DIRENT_HEADER_SIZE + LINUX_NAME_MAX + 1 + 7) & ~7u)
 
-static bool path_only(const struct vfs_ofd *ofd)
+static bool path_only(const struct file_description *ofd)
 {
     return (ofd->flags & LINUX_O_PATH) != 0;
 }
 
-static bool readable(const struct vfs_ofd *ofd)
+static bool readable(const struct file_description *ofd)
 {
     uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
     return !path_only(ofd) && (mode == LINUX_O_RDONLY || mode == LINUX_O_RDWR);
 }
 
-static bool writable(const struct vfs_ofd *ofd)
+static bool writable(const struct file_description *ofd)
 {
     uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
     return !path_only(ofd) && (mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR);
 }
 
 /* The OFD for an operation that an O_PATH OFD cannot do. */
-static struct vfs_ofd *find_open(struct vfs *vfs, uint64_t handle)
+static struct file_description *find_open(struct vfs *vfs, uint64_t handle)
 {
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     return ofd != NULL && !path_only(ofd) ? ofd : NULL;
 }
 
-static int64_t read_at(struct vfs_ofd *ofd, const struct vfs_buffer *buffer, uint64_t length,
+static int64_t read_at(struct file_description *ofd, const struct vfs_buffer *buffer, uint64_t length,
                        uint64_t offset)
 {
-    const struct vfs_node *node = ofd->node;
+    const struct vfs_node *node = ofd_node(ofd);
     switch (node_type(node)) {
     case LINUX_S_IFDIR:
         return -LINUX_EISDIR;
@@ -59,17 +56,17 @@ static int64_t read_at(struct vfs_ofd *ofd, const struct vfs_buffer *buffer, uin
 
 /* Where a write asked for at `offset` goes: O_APPEND writes at the end,
  * even through pwrite (as on Linux). */
-static uint64_t write_offset(const struct vfs_ofd *ofd, uint64_t offset)
+static uint64_t write_offset(const struct file_description *ofd, uint64_t offset)
 {
-    if ((ofd->flags & LINUX_O_APPEND) && node_type(ofd->node) == LINUX_S_IFREG)
-        return ofd->node->regular.size;
+    if ((ofd->flags & LINUX_O_APPEND) && node_type(ofd_node(ofd)) == LINUX_S_IFREG)
+        return ofd_node(ofd)->regular.size;
     return offset;
 }
 
-static int64_t write_at(struct vfs *vfs, struct vfs_ofd *ofd, const struct vfs_buffer *buffer,
+static int64_t write_at(struct vfs *vfs, struct file_description *ofd, const struct vfs_buffer *buffer,
                         uint64_t length, uint64_t offset)
 {
-    struct vfs_node *node = ofd->node;
+    struct vfs_node *node = ofd_node(ofd);
     if (node_type(node) == LINUX_S_IFCHR)
         return device_write(vfs, node, buffer, length);
     return regular_write(vfs, node, buffer, length, offset);
@@ -78,25 +75,25 @@ static int64_t write_at(struct vfs *vfs, struct vfs_ofd *ofd, const struct vfs_b
 int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
                  uint64_t length)
 {
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     if (ofd == NULL || !readable(ofd))
         return -LINUX_EBADF;
-    int64_t result = read_at(ofd, buffer, length, ofd->offset);
-    if (result > 0 && node_type(ofd->node) == LINUX_S_IFREG)
-        ofd->offset += (uint64_t)result;
+    int64_t result = read_at(ofd, buffer, length, ofd->position);
+    if (result > 0 && node_type(ofd_node(ofd)) == LINUX_S_IFREG)
+        ofd->position += (uint64_t)result;
     return result;
 }
 
 int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
                   uint64_t length)
 {
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     if (ofd == NULL || !writable(ofd))
         return -LINUX_EBADF;
-    uint64_t offset = write_offset(ofd, ofd->offset);
+    uint64_t offset = write_offset(ofd, ofd->position);
     int64_t result = write_at(vfs, ofd, buffer, length, offset);
-    if (result > 0 && node_type(ofd->node) == LINUX_S_IFREG)
-        ofd->offset = offset + (uint64_t)result;
+    if (result > 0 && node_type(ofd_node(ofd)) == LINUX_S_IFREG)
+        ofd->position = offset + (uint64_t)result;
     return result;
 }
 
@@ -105,10 +102,10 @@ int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buf
 {
     if (offset < 0)
         return -LINUX_EINVAL;
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     if (ofd == NULL || !readable(ofd))
         return -LINUX_EBADF;
-    if (node_type(ofd->node) == LINUX_S_IFCHR && !device_is_seekable(ofd->node))
+    if (node_type(ofd_node(ofd)) == LINUX_S_IFCHR && !device_is_seekable(ofd_node(ofd)))
         return -LINUX_ESPIPE;
     return read_at(ofd, buffer, length, (uint64_t)offset);
 }
@@ -118,20 +115,20 @@ int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *bu
 {
     if (offset < 0)
         return -LINUX_EINVAL;
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     if (ofd == NULL || !writable(ofd))
         return -LINUX_EBADF;
-    if (node_type(ofd->node) == LINUX_S_IFCHR && !device_is_seekable(ofd->node))
+    if (node_type(ofd_node(ofd)) == LINUX_S_IFCHR && !device_is_seekable(ofd_node(ofd)))
         return -LINUX_ESPIPE;
     return write_at(vfs, ofd, buffer, length, write_offset(ofd, (uint64_t)offset));
 }
 
 int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t whence)
 {
-    struct vfs_ofd *ofd = find_open(vfs, handle);
+    struct file_description *ofd = find_open(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
-    const struct vfs_node *node = ofd->node;
+    const struct vfs_node *node = ofd_node(ofd);
     if (node_type(node) == LINUX_S_IFCHR) {
         /* Linux's null and zero ignore seeks and stay at 0. */
         return device_is_seekable(node) ? 0 : -LINUX_ESPIPE;
@@ -142,7 +139,7 @@ int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t when
         base = 0;
         break;
     case LINUX_SEEK_CUR:
-        base = (int64_t)ofd->offset;
+        base = (int64_t)ofd->position;
         break;
     case LINUX_SEEK_END:
         /* A directory's offset is a getdents position: it has no end. */
@@ -156,16 +153,16 @@ int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t when
     int64_t result;
     if (__builtin_add_overflow(base, offset, &result) || result < 0)
         return -LINUX_EINVAL;
-    ofd->offset = (uint64_t)result;
+    ofd->position = (uint64_t)result;
     return result;
 }
 
 int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat)
 {
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
-    node_fill_stat(ofd->node, stat);
+    node_fill_stat(ofd_node(ofd), stat);
     return 0;
 }
 
@@ -190,7 +187,7 @@ struct listing {
     const struct vfs_buffer *buffer;
     uint64_t length;
     uint64_t written;
-    struct vfs_ofd *ofd;
+    struct file_description *ofd;
 };
 
 /* Writes one record for the entry at `position`; returns 1 if it went,
@@ -213,31 +210,31 @@ static int emit(struct listing *listing, uint64_t position, const struct vfs_nod
         record_length)
         return -LINUX_EFAULT;
     listing->written += record_length;
-    listing->ofd->offset = position + 1;
+    listing->ofd->position = position + 1;
     return 1;
 }
 
 int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
                      uint64_t length)
 {
-    struct vfs_ofd *ofd = find_open(vfs, handle);
+    struct file_description *ofd = find_open(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
-    const struct vfs_node *directory = ofd->node;
+    const struct vfs_node *directory = ofd_node(ofd);
     if (!node_is_directory(directory))
         return -LINUX_ENOTDIR;
     struct listing listing = {.buffer = buffer, .length = length, .ofd = ofd};
     int status = 1;
-    if (ofd->offset == 0)
+    if (ofd->position == 0)
         status = emit(&listing, 0, directory, ".", 1);
-    if (status == 1 && ofd->offset == 1) {
+    if (status == 1 && ofd->position == 1) {
         const struct vfs_node *parent =
             directory->parent != NULL ? directory->parent : directory;
         status = emit(&listing, 1, parent, "..", 2);
     }
     for (const struct vfs_node *child = directory->directory.first_child;
          child != NULL && status == 1; child = child->next_sibling) {
-        if (child->position >= ofd->offset)
+        if (child->position >= ofd->position)
             status = emit(&listing, child->position, child, child->name, child->name_length);
     }
     return buffer_result(listing.written, status < 0 ? status : 0);
@@ -245,38 +242,23 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *
 
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle)
 {
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
-    return ofd != NULL && device_is_console(ofd->node)
+    struct file_description *ofd = ofd_find(vfs, handle);
+    return ofd != NULL && device_is_console(ofd_node(ofd))
         && (ofd->flags & LINUX_O_ACCMODE) != LINUX_O_WRONLY;
-}
-
-int64_t vfs_get_flags(struct vfs *vfs, uint64_t handle)
-{
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
-    return ofd != NULL ? (int64_t)ofd->flags : -LINUX_EBADF;
-}
-
-int vfs_set_flags(struct vfs *vfs, uint64_t handle, uint64_t flags)
-{
-    struct vfs_ofd *ofd = find_open(vfs, handle);
-    if (ofd == NULL)
-        return -LINUX_EBADF;
-    ofd->flags = (ofd->flags & ~(uint32_t)SETTABLE_FLAGS) | (uint32_t)(flags & SETTABLE_FLAGS);
-    return 0;
 }
 
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
                   const struct vfs_buffer *argument)
 {
-    struct vfs_ofd *ofd = find_open(vfs, handle);
+    struct file_description *ofd = find_open(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
-    const struct vfs_node *node = ofd->node;
+    const struct vfs_node *node = ofd_node(ofd);
     if (node_type(node) == LINUX_S_IFCHR)
         return device_ioctl(node, request, argument);
     if (node_type(node) == LINUX_S_IFREG && request == LINUX_FIONREAD) {
         /* Bytes left to read, as an int (Linux's do_vfs_ioctl). */
-        uint64_t left = node->regular.size > ofd->offset ? node->regular.size - ofd->offset : 0;
+        uint64_t left = node->regular.size > ofd->position ? node->regular.size - ofd->position : 0;
         int32_t value = left > INT32_MAX ? INT32_MAX : (int32_t)left;
         return buffer_copy_to_client(argument, 0, &value, sizeof(value)) == sizeof(value)
                    ? 0
@@ -287,33 +269,14 @@ int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
 
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length)
 {
-    struct vfs_ofd *ofd = find_open(vfs, handle);
+    struct file_description *ofd = find_open(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
-    if (length < 0 || node_type(ofd->node) != LINUX_S_IFREG || !writable(ofd))
+    if (length < 0 || node_type(ofd_node(ofd)) != LINUX_S_IFREG || !writable(ofd))
         return -LINUX_EINVAL;
     if ((uint64_t)length > VFS_MAX_FILE_SIZE)
         return -LINUX_EFBIG;
-    regular_resize(vfs, ofd->node, (uint64_t)length);
-    return 0;
-}
-
-int vfs_retain(struct vfs *vfs, uint64_t handle)
-{
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
-    if (ofd == NULL)
-        return -LINUX_EBADF;
-    if (ofd->references == UINT32_MAX)
-        return -LINUX_ENFILE;
-    ofd->references++;
-    return 0;
-}
-
-int vfs_close(struct vfs *vfs, uint64_t handle)
-{
-    if (ofd_find(vfs, handle) == NULL)
-        return -LINUX_EBADF;
-    ofd_release(vfs, handle);
+    regular_resize(vfs, ofd_node(ofd), (uint64_t)length);
     return 0;
 }
 

@@ -9,10 +9,10 @@ int lookup_handle_node(struct vfs *vfs, uint64_t handle, struct vfs_node **node)
         *node = vfs->root;
         return 0;
     }
-    struct vfs_ofd *ofd = ofd_find(vfs, handle);
+    struct file_description *ofd = ofd_find(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
-    *node = ofd->node;
+    *node = ofd_node(ofd);
     return 0;
 }
 

@@ -28,7 +28,7 @@ static void descriptors_of_one_ofd_share_the_offset(void)
     make_file_as(&root, "/tmp/f", "abcdef", 0644);
     uint64_t shared = (uint64_t)open_path("/tmp/f", LINUX_O_RDONLY, 0);
     uint64_t separate = (uint64_t)open_path("/tmp/f", LINUX_O_RDONLY, 0);
-    CHECK_EQ_U64(vfs_retain(&vfs, shared), 0);
+    CHECK_EQ_U64(file_table_retain(&vfs.files, shared), 0);
     char bytes[4] = {0};
     CHECK_EQ_U64(read_into(shared, bytes, 2), 2);
     /* The second descriptor of the same OFD carries on where it stopped. */
@@ -42,7 +42,7 @@ static void descriptors_of_one_ofd_share_the_offset(void)
     CHECK_EQ_STR(bytes, "ab");
     CHECK_EQ_U64(vfs_close(&vfs, shared), 0);
     CHECK_EQ_U64(vfs_close(&vfs, shared), -LINUX_EBADF);
-    CHECK_EQ_U64(vfs_retain(&vfs, shared), -LINUX_EBADF);
+    CHECK_EQ_U64(file_table_retain(&vfs.files, shared), -LINUX_EBADF);
 }
 
 static void a_stale_handle_does_not_reach_a_reused_ofd(void)
@@ -72,11 +72,11 @@ static void unknown_handles_are_ebadf(void)
         CHECK_EQ_U64(vfs_seek(&vfs, bogus[i], 0, LINUX_SEEK_SET), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_fstat(&vfs, bogus[i], &stat), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_getdents(&vfs, bogus[i], buffer, 1), -LINUX_EBADF);
-        CHECK_EQ_U64(vfs_get_flags(&vfs, bogus[i]), -LINUX_EBADF);
-        CHECK_EQ_U64(vfs_set_flags(&vfs, bogus[i], 0), -LINUX_EBADF);
+        CHECK_EQ_U64(file_table_get_flags(&vfs.files, bogus[i]), -LINUX_EBADF);
+        CHECK_EQ_U64(file_table_set_flags(&vfs.files, bogus[i], 0), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_ioctl(&vfs, bogus[i], LINUX_TCGETS, buffer), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_truncate(&vfs, bogus[i], 0), -LINUX_EBADF);
-        CHECK_EQ_U64(vfs_retain(&vfs, bogus[i]), -LINUX_EBADF);
+        CHECK_EQ_U64(file_table_retain(&vfs.files, bogus[i]), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_close(&vfs, bogus[i]), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_sync(&vfs, bogus[i]), -LINUX_EBADF);
     }
@@ -113,7 +113,7 @@ static void o_append_writes_at_the_end(void)
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&window, bytes, 8), 8, 0), 6);
     CHECK_EQ_STR(bytes, "abcdef");
     /* F_SETFL can take O_APPEND away. */
-    CHECK_EQ_U64(vfs_set_flags(&vfs, handle, 0), 0);
+    CHECK_EQ_U64(file_table_set_flags(&vfs.files, handle, 0), 0);
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), 0);
     CHECK_EQ_U64(write_text(handle, "X"), 1);
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&window, bytes, 8), 8, 0), 6);
@@ -244,7 +244,7 @@ static void an_unlinked_file_lives_until_its_last_close(void)
     long pages_before = pages_in_use;
     uint64_t handle = open_tmp("/tmp/f", LINUX_O_RDWR);
     CHECK_EQ_U64(write_text(handle, "still here"), 10);
-    CHECK_EQ_U64(vfs_retain(&vfs, handle), 0);
+    CHECK_EQ_U64(file_table_retain(&vfs.files, handle), 0);
     CHECK_EQ_U64(unlink_as(&root, "/tmp/f", 0), 0);
     CHECK_EQ_U64(file_size("/tmp/f"), -LINUX_ENOENT);
     struct linux_stat stat;
@@ -426,9 +426,9 @@ static void an_o_path_ofd_only_names_its_node(void)
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), -LINUX_EBADF);
     CHECK_EQ_U64(vfs_ioctl(&vfs, handle, LINUX_FIONREAD, buffer), -LINUX_EBADF);
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, 0), -LINUX_EBADF);
-    CHECK_EQ_U64(vfs_set_flags(&vfs, handle, LINUX_O_APPEND), -LINUX_EBADF);
+    CHECK_EQ_U64(file_table_set_flags(&vfs.files, handle, LINUX_O_APPEND), -LINUX_EBADF);
     CHECK_EQ_U64(vfs_sync(&vfs, handle), -LINUX_EBADF);
-    CHECK_EQ_U64(vfs_retain(&vfs, handle), 0);
+    CHECK_EQ_U64(file_table_retain(&vfs.files, handle), 0);
     CHECK_EQ_U64(vfs_close(&vfs, handle), 0);
     CHECK_EQ_U64(vfs_close(&vfs, handle), 0);
 }
@@ -438,9 +438,9 @@ static void status_flags_read_back_and_only_some_change(void)
     fresh_vfs();
     uint64_t handle = open_tmp("/tmp/f", LINUX_O_RDWR | LINUX_O_NONBLOCK | LINUX_O_EXCL |
                                              LINUX_O_TRUNC | LINUX_O_NOCTTY);
-    CHECK_EQ_U64(vfs_get_flags(&vfs, handle), LINUX_O_RDWR | LINUX_O_NONBLOCK | LINUX_O_LARGEFILE);
-    CHECK_EQ_U64(vfs_set_flags(&vfs, handle, LINUX_O_WRONLY | LINUX_O_APPEND), 0);
-    CHECK_EQ_U64(vfs_get_flags(&vfs, handle), LINUX_O_RDWR | LINUX_O_APPEND | LINUX_O_LARGEFILE);
+    CHECK_EQ_U64(file_table_get_flags(&vfs.files, handle), LINUX_O_RDWR | LINUX_O_NONBLOCK | LINUX_O_LARGEFILE);
+    CHECK_EQ_U64(file_table_set_flags(&vfs.files, handle, LINUX_O_WRONLY | LINUX_O_APPEND), 0);
+    CHECK_EQ_U64(file_table_get_flags(&vfs.files, handle), LINUX_O_RDWR | LINUX_O_APPEND | LINUX_O_LARGEFILE);
 }
 
 static void the_console_writes_out_and_reads_end_of_file(void)

@@ -256,7 +256,7 @@ static void o_path_names_a_node_without_opening_it(void)
     struct linux_stat stat;
     CHECK_EQ_U64(vfs_fstat(&vfs, (uint64_t)handle, &stat), 0);
     CHECK_EQ_U64(stat.st_mode, LINUX_S_IFREG | 0600);
-    CHECK_EQ_U64(vfs_get_flags(&vfs, (uint64_t)handle), LINUX_O_PATH);
+    CHECK_EQ_U64(file_table_get_flags(&vfs.files, (uint64_t)handle), LINUX_O_PATH);
     /* An O_PATH directory serves as the start of relative paths. */
     int64_t directory = open_as(&bob, VFS_ROOT_DIRECTORY, "/tmp/d", LINUX_O_PATH, 0);
     CHECK(directory > 0);
@@ -275,7 +275,7 @@ static void open_for_exec_needs_an_executable_regular_file(void)
     /* Opened for reading, even though bob may not read it otherwise. */
     char bytes[4];
     CHECK_EQ_U64(read_into((uint64_t)handle, bytes, 4), 4);
-    CHECK_EQ_U64(vfs_get_flags(&vfs, (uint64_t)handle) & LINUX_O_ACCMODE, LINUX_O_RDONLY);
+    CHECK_EQ_U64(file_table_get_flags(&vfs.files, (uint64_t)handle) & LINUX_O_ACCMODE, LINUX_O_RDONLY);
     CHECK_EQ_U64(open_as(&bob, VFS_ROOT_DIRECTORY, "/tmp/text", VFS_CORE_OPEN_EXEC, 0),
                  -LINUX_EACCES);
     CHECK_EQ_U64(open_path("/tmp/text", VFS_CORE_OPEN_EXEC, 0), -LINUX_EACCES);

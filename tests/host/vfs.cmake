@@ -13,7 +13,8 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/ofd.c"
     "${TERN_SERVERS}/vfs/permission.c"
     "${TERN_SERVERS}/vfs/regular.c"
-    "${TERN_LIBSYS_INCLUDE}/../src/cpio.c")
+    "${TERN_LIBSYS_INCLUDE}/../src/cpio.c"
+    "${TERN_LIBSYS_INCLUDE}/../src/file_table.c")
 
 foreach(test test_vfs_namespace test_vfs_files test_vfs_archive)
     tern_host_test(${test} SOURCES ${test}.c ${VFS_CORE_SOURCES})
