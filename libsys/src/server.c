@@ -18,6 +18,7 @@ static const struct server_config *config;
 static uint64_t slot_bitmap[MAX_SLOTS / 64];
 static struct slot_allocator slots;
 static struct untyped_pool untyped;
+static struct page_pool pages;
 
 /* Reply objects not bound to a waiting caller; made as they are needed,
  * up to the deferred capacity plus the one the server receives with. */
@@ -56,10 +57,23 @@ void server_init(const struct tern_boot_info *info, const struct server_config *
         server_stop("more free slots than the slot bitmap holds");
     memory_init(&server_memory, &slots, &untyped, info, slot_bitmap);
     memory_heap_init(&server_memory);
+    page_pool_init(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
     reply_limit = config->deferred_capacity + 1;
     free_replies = heap_allocate(reply_limit * sizeof *free_replies);
     if (!free_replies || !take_slots())
         server_stop("no memory or slots to start with");
+}
+
+void *server_allocate_page(void *context)
+{
+    (void)context;
+    return page_pool_allocate(&pages);
+}
+
+void server_free_page(void *context, void *page)
+{
+    (void)context;
+    page_pool_free(&pages, page);
 }
 
 /* ---- Reply objects ---- */

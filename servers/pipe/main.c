@@ -50,10 +50,6 @@
 
 static struct pipe_end ends[END_CAPACITY];
 static struct pipe_server server;
-/* The rings' pages, mapped from here up. */
-#define PAGE_POOL_BASE  0x5000000000ULL
-#define PAGE_POOL_LIMIT (PAGE_POOL_BASE + (1ULL << 34))
-static struct page_pool pages;
 
 /* The request being decided: its copies report a vanished caller. */
 static struct server_request *current;
@@ -87,18 +83,6 @@ static tern_message_info small_read_answer(uint64_t *mr, int64_t result)
 }
 
 /* ---- The core's services ---- */
-
-static void *allocate_page(void *context)
-{
-    (void)context;
-    return page_pool_allocate(&pages);
-}
-
-static void free_page(void *context, void *page)
-{
-    (void)context;
-    page_pool_free(&pages, page);
-}
 
 static void *allocate(void *context, size_t size)
 {
@@ -477,10 +461,9 @@ static const struct server_config pipe_server = {
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &pipe_server);
-    page_pool_init(&pages, &server_memory, PAGE_POOL_BASE, PAGE_POOL_LIMIT);
     const struct pipe_services services = {
-        .allocate_page = allocate_page,
-        .free_page = free_page,
+        .allocate_page = server_allocate_page,
+        .free_page = server_free_page,
         .allocate = allocate,
         .free = release,
         .copy_from_caller = copy_from_caller,

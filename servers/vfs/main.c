@@ -39,26 +39,9 @@ _Static_assert(VFS_OPEN_EXEC == VFS_CORE_OPEN_EXEC, "the core knows VFS_OPEN_EXE
 #define WAITING_READERS 16
 
 static struct vfs vfs;
-/* File data, nodes and OFDs: pages mapped from here up, 1 GiB-aligned and
- * far from the image, stack, IPC buffer, boot info and boot archive. */
-#define PAGES_BASE  0x4000000000ULL
-#define PAGES_LIMIT 0x5000000000ULL
-static struct page_pool pages;
 static char paths[2][LINUX_PATH_MAX];
 
 /* ---- The core's services ---- */
-
-static void *allocate_page(void *context)
-{
-    (void)context;
-    return page_pool_allocate(&pages);
-}
-
-static void free_page(void *context, void *page)
-{
-    (void)context;
-    page_pool_free(&pages, page);
-}
 
 /* The console's diagnostics channel is marked on the wire (OSC sequences a
  * terminal ignores) so that a host running us (tools/exec) can pass it on
@@ -503,12 +486,11 @@ static const struct server_config vfs_server = {
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &vfs_server);
-    page_pool_init(&pages, &server_memory, PAGES_BASE, PAGES_LIMIT);
     if (!console_input_init(&server_memory, info->timer_frequency))
         server_stop("no slots for the console's pollers");
     const struct vfs_services services = {
-        .allocate_page = allocate_page,
-        .free_page = free_page,
+        .allocate_page = server_allocate_page,
+        .free_page = server_free_page,
         .console_write = console_write,
         .current_time = current_time,
     };

@@ -84,12 +84,24 @@ struct server_config {
 extern struct memory server_memory;
 extern const struct tern_boot_info *server_boot_info;
 
+/* Where the server's data pages are mapped (server_allocate_page). */
+#define SERVER_PAGES_BASE  0x4000000000ULL
+#define SERVER_PAGES_LIMIT 0x5000000000ULL
+
 /* Takes the boot info's memory and slots and sets up the heap. */
 void server_init(const struct tern_boot_info *info, const struct server_config *config);
 /* Serves requests forever. */
 __attribute__((noreturn)) void server_run(void);
 /* Something the server cannot go on without failed: says why and stops. */
 __attribute__((noreturn)) void server_stop(const char *why);
+
+/* A page of the server's data (a core's buffers, records, file data):
+ * 4 KiB, page-aligned, contents undefined; NULL when memory is used up.
+ * A page pool (sys/memory.h) in the server's own address space; the
+ * context argument is unused, so these fit a core's services as they
+ * are. */
+void *server_allocate_page(void *context);
+void server_free_page(void *context, void *page);
 
 /* ---- Answers ---- */
 
