@@ -13,10 +13,10 @@
  */
 #include "descriptors.h"
 #include "fd_table.h"
-#include "ipc.h"
 #include "limits.h"
 #include "personality.h"
 #include "pipes.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
