@@ -13,10 +13,10 @@
  */
 #include "descriptors.h"
 #include "fd_table.h"
-#include "ipc.h"
 #include "limits.h"
 #include "personality.h"
 #include "pipes.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -59,6 +59,14 @@ void linux_fd_release(unsigned fd)
 {
     linux_lock(&table_lock);
     fd_table_release(&table, fd);
+    linux_unlock(&table_lock);
+}
+
+void linux_fd_set_cloexec(unsigned fd, bool cloexec)
+{
+    linux_lock(&table_lock);
+    if (fd_table_is_open(&table, fd))
+        fd_table_set_cloexec(&table, fd, cloexec);
     linux_unlock(&table_lock);
 }
 
@@ -163,10 +171,7 @@ int64_t sys_fcntl(int64_t fd, int64_t command, uint64_t argument)
         return cloexec ? LINUX_FD_CLOEXEC : 0;
     }
     case LINUX_F_SETFD:
-        linux_lock(&table_lock);
-        if (fd_table_is_open(&table, fd))
-            fd_table_set_cloexec(&table, (unsigned)fd, argument & LINUX_FD_CLOEXEC);
-        linux_unlock(&table_lock);
+        linux_fd_set_cloexec((unsigned)fd, argument & LINUX_FD_CLOEXEC);
         return 0;
     case LINUX_F_GETFL:
         return linux_request((uint64_t)slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);

@@ -21,6 +21,10 @@ void linux_fd_install(unsigned fd, bool cloexec);
 /* The reserved descriptor's slot stayed empty: it becomes free. */
 void linux_fd_release(unsigned fd);
 
+/* Sets or clears an open descriptor's close-on-exec flag (F_SETFD,
+ * FIOCLEX, FIONCLEX); one closed meanwhile is left alone. */
+void linux_fd_set_cloexec(unsigned fd, bool cloexec);
+
 /* Copies the file capability in from_slot to the empty to_slot and tells
  * its server (FILE_RETAIN): a second reference to the same open file
  * description. 0 or -errno (the destination is empty again then). */

@@ -8,11 +8,11 @@
 #include "descriptors.h"
 #include "file_transfer.h"
 #include "iovec.h"
-#include "ipc.h"
 #include "paths.h"
 #include "personality.h"
 #include "pipes.h"
 #include "poll.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
@@ -267,6 +267,9 @@ int64_t sys_getdents64(int64_t fd, uint64_t buffer, uint64_t length)
 #define LINUX_FIONBIO       0x5421
 #define LINUX_TERMIOS_SIZE  36      /* the kernel's struct termios on arm64 */
 #define LINUX_WINSIZE_SIZE  8
+/* Requests about the descriptor, not the file. */
+#define LINUX_FIONCLEX      0x5450
+#define LINUX_FIOCLEX       0x5451
 
 static uint64_t ioctl_argument_size(uint32_t request)
 {
@@ -290,12 +293,29 @@ static uint64_t ioctl_argument_size(uint32_t request)
     }
 }
 
+/* FIOCLEX and FIONCLEX set and clear the close-on-exec flag, which the
+ * personality keeps: like Linux's generic ioctl code, it answers them
+ * without the file's own ioctl. But an O_PATH descriptor is EBADF for
+ * every ioctl, and only its server knows it is one. */
+static int64_t ioctl_set_cloexec(int64_t fd, uint64_t slot, bool cloexec)
+{
+    int64_t status_flags = linux_request(slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);
+    if (status_flags < 0)
+        return status_flags;
+    if (status_flags & LINUX_O_PATH)
+        return -LINUX_EBADF;
+    linux_fd_set_cloexec((unsigned)fd, cloexec);
+    return 0;
+}
+
 int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
 {
     int64_t slot = linux_fd_capability(fd);
     if (slot < 0)
         return slot;
     uint32_t command = (uint32_t)request;      /* an unsigned int in Linux */
+    if (command == LINUX_FIOCLEX || command == LINUX_FIONCLEX)
+        return ioctl_set_cloexec(fd, (uint64_t)slot, command == LINUX_FIOCLEX);
     uint64_t size = ioctl_argument_size(command);
     unsigned windows = 0;
     if (size > 0) {

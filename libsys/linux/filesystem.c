@@ -5,9 +5,9 @@
  * from.
  */
 #include "descriptors.h"
-#include "ipc.h"
 #include "paths.h"
 #include "personality.h"
+#include "server_call.h"
 #include "statx.h"
 #include "syscalls.h"
 #include "sys/invoke.h"

@@ -11,8 +11,8 @@
  * FUTEX_CLOCK_REALTIME, which is the same clock here).
  */
 #include "clock_math.h"
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/futex.h"

@@ -3,8 +3,8 @@
  * (PROC_GET_IDS, PROC_SET_IDS, PROC_SETPGID...); the personality only
  * converts. procmgr re-mints the vfs session when the credentials change.
  */
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"

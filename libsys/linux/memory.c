@@ -6,8 +6,8 @@
  * mappings need a page cache shared with the file's server: not yet.
  */
 #include "descriptors.h"
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"

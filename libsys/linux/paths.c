@@ -3,8 +3,8 @@
  */
 #include "paths.h"
 #include "descriptors.h"
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/vfs.h"
 

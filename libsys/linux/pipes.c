@@ -6,10 +6,10 @@
  * its own in the pipe server, as on Linux.
  */
 #include "descriptors.h"
-#include "ipc.h"
 #include "paths.h"
 #include "personality.h"
 #include "pipes.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"

@@ -11,11 +11,11 @@
  * and nothing else. musl's poll and pause are ppoll too.
  */
 #include "descriptors.h"
-#include "ipc.h"
 #include "limits.h"
 #include "paths.h"
 #include "personality.h"
 #include "poll.h"
+#include "server_call.h"
 #include "signals.h"
 #include "syscalls.h"
 #include "sys/invoke.h"

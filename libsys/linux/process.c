@@ -9,9 +9,9 @@
  */
 #include "descriptors.h"
 #include "exec_block.h"
-#include "ipc.h"
 #include "paths.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"

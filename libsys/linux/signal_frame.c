@@ -12,8 +12,8 @@
  * them. The personality itself never touches FP/SIMD registers
  * (-mgeneral-regs-only), so they still hold the program's values here.
  */
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "signals.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"

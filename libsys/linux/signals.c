@@ -9,8 +9,8 @@
  * -EPIPE from the pipe server, and the writer sends itself the signal.
  */
 #include "clock_math.h"
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "signals.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"

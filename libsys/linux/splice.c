@@ -10,10 +10,10 @@
  */
 #include "descriptors.h"
 #include "file_transfer.h"
-#include "ipc.h"
 #include "personality.h"
 #include "pipes.h"
 #include "poll.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"

@@ -2,8 +2,8 @@
  * What a process asks about the system and its own thread: uname,
  * getrandom, prctl names, scheduling, membarrier, the robust list.
  */
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"

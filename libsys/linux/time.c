@@ -11,8 +11,8 @@
  * sleeps end up to one tick late.
  */
 #include "clock_math.h"
-#include "ipc.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"

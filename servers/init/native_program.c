@@ -1,7 +1,7 @@
 /* Building and starting a native program from the boot archive: native_program.h. */
 #include "native_program.h"
-#include "../procmgr/elf_image.h"
 #include "sys/cpio.h"
+#include "sys/elf_image.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/print.h"

@@ -5,9 +5,9 @@
  * would build. The thread areas are thread_new's.
  */
 #include "procmgr.h"
-#include "elf_image.h"
 #include "linux_stack.h"
 #include "sys/counter.h"
+#include "sys/elf_image.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"

@@ -6,7 +6,8 @@
  *
  * vspace.c is compiled into this file with VSPACE_HOST_TEST, which leaves
  * out its few hardware operations (barriers, TLB and cache maintenance,
- * TTBR0); the versions below record what was asked instead. Tables and
+ * TTBR0: arch/tlb.h and arch/cache.h); the versions below record what was
+ * asked instead. Tables and
  * frames are host memory, and virt_to_phys is the inverse of the kernel's
  * phys_to_virt, so the table walks run unchanged.
  */

@@ -39,7 +39,6 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include "arch/cpu.h"
 #include "arch/memory_layout.h"
 #include "arch/mmu.h"
 #include "arch/page_table.h"
@@ -81,80 +80,13 @@ static uint16_t stale_asid[MAX_CPUS];
 /* ---- Hardware operations (the host unit test replaces these) ---- */
 
 #ifndef VSPACE_HOST_TEST
-
-#define CTR_IDC                 BIT(28)     /* no D-cache clean needed for I-fetch */
-#define CTR_DIC                 BIT(29)     /* no I-cache invalidation needed */
-#define CTR_L1IP_PIPT           3
-
-/* Make earlier stores to translation tables visible to table walks (for
- * instance a table's zeroed contents before the entry that links it). */
-static void translation_store_barrier(void)
-{
-    __asm__ volatile("dsb ishst" ::: "memory");
-}
-
-/* A new entry replaced an invalid one: make it visible; no TLB can hold
- * the old (invalid) one. */
-static void translation_entry_written(void)
-{
-    __asm__ volatile("dsb ishst\n\tisb" ::: "memory");
-}
-
-/* Invalidate every core's TLB entries for one page of one ASID, after the
- * entry has been cleared. */
-static void tlb_flush_page(uint16_t asid, uint64_t address)
-{
-    uint64_t operand = (address >> PAGE_SHIFT) | ((uint64_t)asid << 48);
-    __asm__ volatile("dsb ishst\n\ttlbi vae1is, %0\n\tdsb ish\n\tisb"
-                     : : "r"(operand) : "memory");
-}
-
-/* Invalidate every core's TLB and walk-cache entries for an ASID. */
-static void tlb_flush_asid(uint16_t asid)
-{
-    uint64_t operand = (uint64_t)asid << 48;
-    __asm__ volatile("dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb"
-                     : : "r"(operand) : "memory");
-}
-
-/* Make instructions written to a RAM frame (through any cacheable alias)
- * visible to instruction fetches: clean the D-cache to the point of
- * unification, then invalidate the I-cache. By line on a PIPT I-cache,
- * where the kernel's alias finds the lines; else the whole I-cache. */
-static void sync_instruction_cache(uint64_t physical, uint64_t size)
-{
-    uint64_t ctr = read_sysreg(ctr_el0);
-    uintptr_t start = (uintptr_t)phys_to_virt(physical);
-    if (!(ctr & CTR_IDC)) {
-        uint64_t line = 4ULL << ((ctr >> 16) & 0xf);
-        for (uintptr_t address = start; address < start + size; address += line)
-            __asm__ volatile("dc cvau, %0" : : "r"(address) : "memory");
-        dsb_ish();
-    }
-    if (!(ctr & CTR_DIC)) {
-        if (((ctr >> 14) & 3) == CTR_L1IP_PIPT && size <= PAGE_SIZE) {
-            uint64_t line = 4ULL << (ctr & 0xf);
-            for (uintptr_t address = start; address < start + size; address += line)
-                __asm__ volatile("ic ivau, %0" : : "r"(address) : "memory");
-        } else {
-            __asm__ volatile("ic ialluis" ::: "memory");
-        }
-        dsb_ish();
-    }
-    isb();
-}
-
-static void set_user_translation_base(uint64_t ttbr0)
-{
-    write_sysreg(ttbr0_el1, ttbr0);
-    isb();
-}
+#include "arch/cache.h"
+#include "arch/tlb.h"
 
 static unsigned current_cpu(void)
 {
     return this_cpu_index();
 }
-
 #endif
 
 /* ---- ASIDs ---- */

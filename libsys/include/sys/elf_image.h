@@ -1,10 +1,11 @@
 /*
  * Validating and describing a static aarch64 ELF64 executable held in
- * memory: what execve needs to map its segments and build its stack.
+ * memory: what execve needs to map its segments and build its stack
+ * (procmgr), and what init needs to start a native program.
  * Pure: reads the file bytes, allocates nothing, changes nothing.
  */
-#ifndef PROCMGR_ELF_IMAGE_H
-#define PROCMGR_ELF_IMAGE_H
+#ifndef SYS_ELF_IMAGE_H
+#define SYS_ELF_IMAGE_H
 
 #include <stdint.h>
 

@@ -1,10 +1,11 @@
-/* procmgr's ELF parser: what execve accepts, what it describes, and the
- * errno for everything else. Arguments: a static musl program (ET_EXEC)
- * and a static PIE (ET_DYN), both aarch64. */
+/* libsys's ELF parser, which init and procmgr's execve use: what it
+ * accepts, what it describes, and the errno for everything else.
+ * Arguments: a static musl program (ET_EXEC) and a static PIE (ET_DYN),
+ * both aarch64. */
 #include <elf.h>
 
 #include "check.h"
-#include "elf_image.h"
+#include "sys/elf_image.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
 

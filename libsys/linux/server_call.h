@@ -4,8 +4,8 @@
  * capabilities, windows. The reply's message register 0 is the result,
  * Linux style (>= 0, or -errno).
  */
-#ifndef LINUX_IPC_H
-#define LINUX_IPC_H
+#ifndef LINUX_SERVER_CALL_H
+#define LINUX_SERVER_CALL_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,11 +1,12 @@
 /*
- * ELF64 parsing for execve. The file comes from a client (vfs or the boot
- * archive), so every offset and size is checked for overflow before use.
+ * ELF64 parsing for execve and init: sys/elf_image.h. The file comes from
+ * a client (vfs or the boot archive), so every offset and size is checked
+ * for overflow before use.
  * Headers are copied out with memcpy: the file buffer need not be aligned.
  * Both the target and the test host are little-endian, so the copied
  * fields need no swapping once EI_DATA says little-endian.
  */
-#include "elf_image.h"
+#include "sys/elf_image.h"
 
 #include <stdbool.h>
 

@@ -1,8 +1,8 @@
 /*
- * Server calls (ipc.h).
+ * Server calls (server_call.h).
  */
 #include <stdbool.h>
-#include "ipc.h"
+#include "server_call.h"
 #include "personality.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/pipe.h"
