@@ -347,8 +347,8 @@ static int deliver_with_info(struct process *sender, struct process *target,
         return -LINUX_EINVAL;
     if (!target || target->state != PROCESS_ALIVE || !target->space)
         return -LINUX_ESRCH;    /* init is not a Linux process here */
-    if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
-        && sender->uid != target->suid && sender->euid != target->suid)
+    struct credentials from = process_credentials(sender), to = process_credentials(target);
+    if (!credentials_may_signal(&from, &to))
         return -LINUX_EPERM;
     int status = signal_send(target, thread, (unsigned)signal, info);
     return info->code == LINUX_SI_USER ? 0 : status;
@@ -411,9 +411,9 @@ static void handle_sched_affinity(struct request *request)
         return result(request, -LINUX_ESRCH);
     if (!mask)
         return result(request, (int64_t)thread->cpu_mask);
-    struct process *sender = request->process, *target = thread->process;
-    if (sender != target && sender->euid != 0 && sender->euid != target->uid
-        && sender->euid != target->euid)
+    struct credentials caller = process_credentials(request->process);
+    struct credentials owner = process_credentials(thread->process);
+    if (!credentials_may_set_affinity(&caller, &owner))
         return result(request, -LINUX_EPERM);
     int status = thread_set_cpu_mask(thread, mask);
     result(request, status < 0 ? status : (int64_t)thread->cpu_mask);
@@ -553,74 +553,16 @@ static void handle_get_ids(struct request *request)
     request->result_count = sizeof values / sizeof values[0];
 }
 
-/* One of a set of ids may become value if privileged, or if it is one of
- * the real, effective or saved ids already. */
-static bool may_take(bool privileged, uint64_t value, uint64_t real, uint64_t effective,
-                     uint64_t saved)
-{
-    return privileged || value == real || value == effective || value == saved;
-}
-
-/* setresuid/setresgid's rule, the one the others are built on here; -1
- * keeps a value. */
-static int set_ids(bool privileged, uint64_t ids[3], const int64_t wanted[3])
-{
-    for (int i = 0; i < 3; i++)
-        if (wanted[i] != -1 && !may_take(privileged, (uint64_t)wanted[i], ids[0], ids[1], ids[2]))
-            return -LINUX_EPERM;
-    for (int i = 0; i < 3; i++)
-        if (wanted[i] != -1)
-            ids[i] = (uint64_t)wanted[i];
-    return 0;
-}
-
 static void handle_set_ids(struct request *request)
 {
-    struct process *p = request->process;
-    uint64_t which = request->mr[0];
-    int64_t a = (int32_t)request->mr[1], b = (int32_t)request->mr[2], c = (int32_t)request->mr[3];
-    bool privileged = p->euid == 0;
-    bool is_group = which == PROC_SETGID || which == PROC_SETREGID || which == PROC_SETRESGID;
-    uint64_t ids[3] = { is_group ? p->gid : p->uid, is_group ? p->egid : p->euid,
-                        is_group ? p->sgid : p->suid };
-    int64_t wanted[3] = { -1, -1, -1 };
-    switch (which) {
-    case PROC_SETUID:
-    case PROC_SETGID:
-        if (a < 0)
-            return result(request, -LINUX_EINVAL);
-        /* Privileged: all three; else only the effective one. */
-        if (privileged)
-            wanted[0] = wanted[1] = wanted[2] = a;
-        else
-            wanted[1] = a;
-        break;
-    case PROC_SETREUID:
-    case PROC_SETREGID:
-        if (a != -1 && !privileged && (uint64_t)a != ids[0] && (uint64_t)a != ids[1])
-            return result(request, -LINUX_EPERM);
-        wanted[0] = a;
-        wanted[1] = b;
-        /* The saved id follows the effective one when the real one is set
-         * or the effective one changes to other than the real one. */
-        if (a != -1 || (b != -1 && (uint64_t)b != ids[0]))
-            wanted[2] = b != -1 ? b : (int64_t)ids[1];
-        break;
-    case PROC_SETRESUID:
-    case PROC_SETRESGID:
-        wanted[0] = a, wanted[1] = b, wanted[2] = c;
-        break;
-    default:
-        return result(request, -LINUX_EINVAL);
-    }
-    int status = set_ids(privileged, ids, wanted);
+    /* The ids are 32 bits wide; -1 keeps one. */
+    int64_t first = (int32_t)request->mr[1], second = (int32_t)request->mr[2],
+            third = (int32_t)request->mr[3];
+    struct credentials credentials = process_credentials(request->process);
+    int status = credentials_set_ids(&credentials, request->mr[0], first, second, third);
     if (status < 0)
         return result(request, status);
-    if (is_group)
-        p->gid = ids[0], p->egid = ids[1], p->sgid = ids[2];
-    else
-        p->uid = ids[0], p->euid = ids[1], p->suid = ids[2];
-    result(request, process_mint_session(p) ? 0 : -LINUX_ENOMEM);
+    result(request, process_set_credentials(request->process, &credentials) ? 0 : -LINUX_ENOMEM);
 }
 
 static void handle_process_groups(struct request *request, uint64_t label)

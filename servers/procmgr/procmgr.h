@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "address_map.h"
+#include "credentials.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
@@ -214,6 +215,10 @@ void process_exit(struct process *process, uint64_t wait_status);
 void process_reap(struct process *process);
 /* Give the process a vfs session with its current credentials. */
 bool process_mint_session(struct process *process);
+/* Its user and group ids, and new ones (with a vfs session to match:
+ * false if that could not be made). */
+struct credentials process_credentials(const struct process *process);
+bool process_set_credentials(struct process *process, const struct credentials *credentials);
 
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */

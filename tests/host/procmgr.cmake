@@ -1,5 +1,6 @@
 # Host tests of servers/procmgr's pure parts: ELF parsing, the initial
-# Linux stack, the region map and the page index.
+# Linux stack, the region map, the page index, and the policy cores
+# (credentials).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
 get_filename_component(PROCMGR_KERNEL_INCLUDE
@@ -58,3 +59,5 @@ procmgr_host_test(test_procmgr_address_map
     SOURCES test_procmgr_address_map.c "${PROCMGR_DIR}/address_map.c")
 procmgr_host_test(test_procmgr_page_index
     SOURCES test_procmgr_page_index.c "${PROCMGR_DIR}/page_index.c")
+procmgr_host_test(test_procmgr_credentials
+    SOURCES test_procmgr_credentials.c "${PROCMGR_DIR}/credentials.c")
