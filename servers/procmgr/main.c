@@ -336,22 +336,31 @@ static void answer_before_signalling_self(struct request *request)
     request->silent = true;
 }
 
-/* kill(2)'s checks, then the signal with its siginfo: 0, -ESRCH, -EPERM,
- * or -EAGAIN when a real-time instance could not queue (but for kill's
- * SI_USER, which Linux sends then without its siginfo). */
+/* A process as kill sees it (0: there is none). */
+static struct kill_target kill_target_of(const struct process *process)
+{
+    struct kill_target target = { .alive = false };
+    if (!process)
+        return target;
+    /* init is not a Linux process here. */
+    target.alive = process->state == PROCESS_ALIVE && process->space;
+    target.credentials = process_credentials(process);
+    return target;
+}
+
+/* kill(2)'s checks (kill_check), then the signal with its siginfo: 0,
+ * -EINVAL, -ESRCH, -EPERM, or -EAGAIN when a real-time instance could
+ * not queue (kill_sent_status). */
 static int deliver_with_info(struct process *sender, struct process *target,
                              struct thread *thread, uint64_t signal,
                              const struct signal_info *info)
 {
-    if (signal > LINUX_NSIG)
-        return -LINUX_EINVAL;
-    if (!target || target->state != PROCESS_ALIVE || !target->space)
-        return -LINUX_ESRCH;    /* init is not a Linux process here */
-    struct credentials from = process_credentials(sender), to = process_credentials(target);
-    if (!credentials_may_signal(&from, &to))
-        return -LINUX_EPERM;
-    int status = signal_send(target, thread, (unsigned)signal, info);
-    return info->code == LINUX_SI_USER ? 0 : status;
+    struct credentials from = process_credentials(sender);
+    struct kill_target to = kill_target_of(target);
+    int status = kill_check(signal, &from, &to);
+    if (status < 0)
+        return status;
+    return kill_sent_status(info->code, signal_send(target, thread, (unsigned)signal, info));
 }
 
 /* A signal with the siginfo code gives it: from sender, or from the
@@ -388,14 +397,15 @@ static void handle_sigqueue(struct request *request)
         return result(request, -LINUX_ESRCH);
     if (signal > LINUX_NSIG)
         return result(request, -LINUX_EINVAL);
-    if ((info.code >= 0 || info.code == LINUX_SI_TKILL) && target != request->process)
-        return result(request, -LINUX_EPERM);
+    int status = kill_check_sigqueue_code(info.code, target == request->process);
+    if (status < 0)
+        return result(request, status);
     if (target == request->process && signal) {
         if (!signal_can_queue(target, thread, (unsigned)signal))
             return result(request, -LINUX_EAGAIN);
         answer_before_signalling_self(request);
     }
-    int status = deliver_with_info(request->process, target, thread, signal, &info);
+    status = deliver_with_info(request->process, target, thread, signal, &info);
     if (!request->silent)
         result(request, status);
 }
@@ -427,35 +437,30 @@ static void handle_kill(struct request *request)
     if (signal > LINUX_NSIG)
         return result(request, -LINUX_EINVAL);
     if (pid > 0)
-        return result(request, pid < ID_LIMIT ? deliver_signal(sender, processes[pid], 0, signal,
-                                                               LINUX_SI_USER)
-                                              : -LINUX_ESRCH);
-    /* A group (0: the caller's, -1: everyone it may signal, < -1: -pid). */
-    uint64_t group = pid == 0 ? sender->pgid : (uint64_t)-pid;
-    bool found = false;
-    int error = -LINUX_ESRCH;
+        return result(request, deliver_signal(sender, pid < ID_LIMIT ? processes[pid] : 0, 0,
+                                              signal, LINUX_SI_USER));
+    /* Every process kill_reaches, the caller's own last: it may die of it. */
+    struct process_ids from = process_ids_of(sender);
+    struct kill_tally tally = kill_tally_start();
     bool self = false;
     for (uint64_t id = 1; id < ID_LIMIT; id++) {
         struct process *target = processes[id];
-        if (!target || target->state != PROCESS_ALIVE || (pid != -1 && target->pgid != group))
+        if (!target || target->state != PROCESS_ALIVE)
             continue;
-        if (pid == -1 && (target == sender || id == 1))
+        struct process_ids candidate = process_ids_of(target);
+        if (!kill_reaches(pid, &from, &candidate))
             continue;
-        if (target == sender) {
-            self = true;        /* last: the caller may die of it */
-            continue;
-        }
-        int status = deliver_signal(sender, target, 0, signal, LINUX_SI_USER);
-        found |= status == 0;
-        if (status < 0)
-            error = status;
+        if (target == sender)
+            self = true;
+        else
+            kill_tally_add(&tally, deliver_signal(sender, target, 0, signal, LINUX_SI_USER));
     }
     if (self) {
         answer_before_signalling_self(request);
         deliver_signal(sender, sender, 0, signal, LINUX_SI_USER);
         return;
     }
-    result(request, found ? 0 : error);
+    result(request, kill_tally_result(&tally));
 }
 
 static void handle_tgkill(struct request *request)

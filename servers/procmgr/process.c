@@ -63,6 +63,11 @@ bool process_set_credentials(struct process *process, const struct credentials *
     return process_mint_session(process);
 }
 
+struct process_ids process_ids_of(const struct process *process)
+{
+    return (struct process_ids){ process->pid, process->ppid, process->pgid, process->sid };
+}
+
 struct process *process_new(struct process *parent)
 {
     uint64_t pid = id_allocate();

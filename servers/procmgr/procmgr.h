@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include "address_map.h"
 #include "credentials.h"
+#include "kill_rules.h"
+#include "process_ids.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
@@ -219,6 +221,8 @@ bool process_mint_session(struct process *process);
  * false if that could not be made). */
 struct credentials process_credentials(const struct process *process);
 bool process_set_credentials(struct process *process, const struct credentials *credentials);
+/* Its pid, parent, process group and session, for the rules that relate processes. */
+struct process_ids process_ids_of(const struct process *process);
 
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */

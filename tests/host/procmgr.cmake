@@ -61,3 +61,5 @@ procmgr_host_test(test_procmgr_page_index
     SOURCES test_procmgr_page_index.c "${PROCMGR_DIR}/page_index.c")
 procmgr_host_test(test_procmgr_credentials
     SOURCES test_procmgr_credentials.c "${PROCMGR_DIR}/credentials.c")
+procmgr_host_test(test_procmgr_kill_rules
+    SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c" "${PROCMGR_DIR}/credentials.c")

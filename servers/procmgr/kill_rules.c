@@ -1,0 +1,56 @@
+/*
+ * kill(2)'s rules (kill_rules.h).
+ */
+#include "kill_rules.h"
+#include "sys/linux_abi.h"
+
+int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target)
+{
+    if (signal > LINUX_NSIG)
+        return -LINUX_EINVAL;
+    if (!target->alive)
+        return -LINUX_ESRCH;
+    if (!credentials_may_signal(sender, &target->credentials))
+        return -LINUX_EPERM;
+    return 0;
+}
+
+bool kill_reaches(int64_t pid, const struct process_ids *sender,
+                  const struct process_ids *candidate)
+{
+    if (pid == -1)
+        return candidate->pid != sender->pid && candidate->pid != 1;
+    uint64_t group = pid == 0 ? sender->pgid : (uint64_t)-pid;
+    return candidate->pgid == group;
+}
+
+struct kill_tally kill_tally_start(void)
+{
+    return (struct kill_tally){ .targets = 0, .delivered = false, .status = -LINUX_ESRCH };
+}
+
+void kill_tally_add(struct kill_tally *tally, int status)
+{
+    tally->targets++;
+    if (status == 0)
+        tally->delivered = true;
+    else
+        tally->status = status;
+}
+
+int kill_tally_result(const struct kill_tally *tally)
+{
+    return tally->delivered ? 0 : tally->status;
+}
+
+int kill_sent_status(int32_t code, int send_status)
+{
+    return code == LINUX_SI_USER ? 0 : send_status;
+}
+
+int kill_check_sigqueue_code(int32_t code, bool to_own_process)
+{
+    if ((code >= 0 || code == LINUX_SI_TKILL) && !to_own_process)
+        return -LINUX_EPERM;
+    return 0;
+}

@@ -1,0 +1,235 @@
+/* kill(2)'s rules: the checks for one target, which processes a kill of
+ * a group or of everyone reaches, the result it adds up to, and the
+ * siginfo a process may send with rt_sigqueueinfo. */
+#include "check.h"
+#include "kill_rules.h"
+#include "sys/linux_abi.h"
+
+static const struct credentials root = { { 0, 0, 0 }, { 0, 0, 0 } };
+static const struct credentials user = { { 1000, 1000, 1000 }, { 1000, 1000, 1000 } };
+static const struct credentials other_user = { { 2000, 2000, 2000 }, { 2000, 2000, 2000 } };
+
+static struct kill_target alive(struct credentials credentials)
+{
+    return (struct kill_target){ .alive = true, .credentials = credentials };
+}
+
+static struct process_ids process(uint64_t pid, uint64_t pgid)
+{
+    return (struct process_ids){ .pid = pid, .ppid = 1, .pgid = pgid, .sid = pgid };
+}
+
+/* ---- One target ---- */
+
+static void a_signal_to_a_process_of_the_same_user_passes(void)
+{
+    struct kill_target target = alive(user);
+    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &target), 0);
+}
+
+static void signal_zero_is_only_the_checks(void)
+{
+    struct kill_target target = alive(user);
+    CHECK_EQ_U64(kill_check(0, &user, &target), 0);
+    struct kill_target theirs = alive(other_user);
+    CHECK_EQ_U64(kill_check(0, &user, &theirs), -LINUX_EPERM);
+}
+
+static void the_last_signal_number_is_valid(void)
+{
+    struct kill_target target = alive(user);
+    CHECK_EQ_U64(kill_check(LINUX_NSIG, &user, &target), 0);
+}
+
+static void a_signal_number_past_the_last_is_einval(void)
+{
+    struct kill_target target = alive(user);
+    CHECK_EQ_U64(kill_check(LINUX_NSIG + 1, &user, &target), -LINUX_EINVAL);
+    CHECK_EQ_U64(kill_check(UINT64_MAX, &user, &target), -LINUX_EINVAL);
+}
+
+static void an_invalid_signal_is_einval_before_the_target_is_looked_at(void)
+{
+    struct kill_target none = { .alive = false };
+    CHECK_EQ_U64(kill_check(LINUX_NSIG + 1, &user, &none), -LINUX_EINVAL);
+    struct kill_target theirs = alive(other_user);
+    CHECK_EQ_U64(kill_check(LINUX_NSIG + 1, &user, &theirs), -LINUX_EINVAL);
+}
+
+static void a_target_that_is_not_alive_is_esrch(void)
+{
+    struct kill_target gone = { .alive = false, .credentials = user };
+    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &gone), -LINUX_ESRCH);
+    CHECK_EQ_U64(kill_check(0, &root, &gone), -LINUX_ESRCH);
+}
+
+static void another_users_process_is_eperm(void)
+{
+    struct kill_target theirs = alive(other_user);
+    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &theirs), -LINUX_EPERM);
+}
+
+static void root_may_signal_another_users_process(void)
+{
+    struct kill_target theirs = alive(other_user);
+    CHECK_EQ_U64(kill_check(LINUX_SIGKILL, &root, &theirs), 0);
+}
+
+static void an_unprivileged_signal_to_root_is_eperm(void)
+{
+    struct kill_target roots = alive(root);
+    CHECK_EQ_U64(kill_check(0, &user, &roots), -LINUX_EPERM);
+    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &roots), -LINUX_EPERM);
+}
+
+/* ---- Which processes a kill reaches ---- */
+
+static void kill_zero_reaches_the_senders_process_group(void)
+{
+    struct process_ids sender = process(10, 10), member = process(11, 10);
+    struct process_ids outsider = process(12, 12);
+    CHECK(kill_reaches(0, &sender, &member));
+    CHECK(!kill_reaches(0, &sender, &outsider));
+}
+
+static void kill_zero_reaches_the_sender_itself(void)
+{
+    struct process_ids sender = process(10, 10);
+    CHECK(kill_reaches(0, &sender, &sender));
+}
+
+static void kill_below_minus_one_reaches_that_process_group(void)
+{
+    struct process_ids sender = process(10, 10), member = process(21, 20);
+    struct process_ids leader = process(20, 20), outsider = process(11, 10);
+    CHECK(kill_reaches(-20, &sender, &member));
+    CHECK(kill_reaches(-20, &sender, &leader));
+    CHECK(!kill_reaches(-20, &sender, &outsider));
+    CHECK(!kill_reaches(-20, &sender, &sender));
+}
+
+static void kill_below_minus_one_reaches_the_sender_in_that_group(void)
+{
+    struct process_ids sender = process(21, 20);
+    CHECK(kill_reaches(-20, &sender, &sender));
+}
+
+static void kill_minus_one_reaches_every_other_process(void)
+{
+    struct process_ids sender = process(10, 10), other = process(30, 30);
+    struct process_ids same_group = process(11, 10);
+    CHECK(kill_reaches(-1, &sender, &other));
+    CHECK(kill_reaches(-1, &sender, &same_group));
+}
+
+static void kill_minus_one_never_reaches_the_sender(void)
+{
+    struct process_ids sender = process(10, 10);
+    CHECK(!kill_reaches(-1, &sender, &sender));
+}
+
+static void kill_minus_one_never_reaches_init(void)
+{
+    struct process_ids sender = process(10, 10), init = process(1, 1);
+    CHECK(!kill_reaches(-1, &sender, &init));
+}
+
+/* ---- The result of a kill that reaches many ---- */
+
+static void a_kill_that_reaches_nobody_is_esrch(void)
+{
+    struct kill_tally tally = kill_tally_start();
+    CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_ESRCH);
+}
+
+static void a_kill_that_one_target_took_succeeds(void)
+{
+    struct kill_tally tally = kill_tally_start();
+    kill_tally_add(&tally, -LINUX_EPERM);
+    kill_tally_add(&tally, 0);
+    kill_tally_add(&tally, -LINUX_EPERM);
+    CHECK_EQ_U64(kill_tally_result(&tally), 0);
+    CHECK_EQ_U64(tally.targets, 3);
+}
+
+static void a_kill_that_no_target_took_gives_the_last_error(void)
+{
+    struct kill_tally tally = kill_tally_start();
+    kill_tally_add(&tally, -LINUX_EAGAIN);
+    kill_tally_add(&tally, -LINUX_EPERM);
+    CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_EPERM);
+}
+
+/* ---- What the sender hears ---- */
+
+static void kill_counts_as_sent_when_a_real_time_instance_could_not_queue(void)
+{
+    CHECK_EQ_U64(kill_sent_status(LINUX_SI_USER, -LINUX_EAGAIN), 0);
+    CHECK_EQ_U64(kill_sent_status(LINUX_SI_USER, 0), 0);
+}
+
+static void sigqueue_and_tgkill_hear_eagain_when_an_instance_could_not_queue(void)
+{
+    CHECK_EQ_U64(kill_sent_status(LINUX_SI_TKILL, -LINUX_EAGAIN), -LINUX_EAGAIN);
+    CHECK_EQ_U64(kill_sent_status(-1 /* SI_QUEUE */, -LINUX_EAGAIN), -LINUX_EAGAIN);
+    CHECK_EQ_U64(kill_sent_status(LINUX_SI_KERNEL, -LINUX_EAGAIN), -LINUX_EAGAIN);
+    CHECK_EQ_U64(kill_sent_status(-1, 0), 0);
+}
+
+/* ---- rt_sigqueueinfo's siginfo ---- */
+
+static void sigqueue_with_a_negative_code_may_go_to_another_process(void)
+{
+    CHECK_EQ_U64(kill_check_sigqueue_code(-1 /* SI_QUEUE */, false), 0);
+    CHECK_EQ_U64(kill_check_sigqueue_code(-60, false), 0);
+}
+
+static void sigqueue_posing_as_the_kernel_to_another_process_is_eperm(void)
+{
+    CHECK_EQ_U64(kill_check_sigqueue_code(LINUX_SI_USER, false), -LINUX_EPERM);
+    CHECK_EQ_U64(kill_check_sigqueue_code(LINUX_SI_KERNEL, false), -LINUX_EPERM);
+    CHECK_EQ_U64(kill_check_sigqueue_code(1, false), -LINUX_EPERM);
+}
+
+static void sigqueue_posing_as_tgkill_to_another_process_is_eperm(void)
+{
+    CHECK_EQ_U64(kill_check_sigqueue_code(LINUX_SI_TKILL, false), -LINUX_EPERM);
+}
+
+static void sigqueue_to_its_own_process_may_carry_any_code(void)
+{
+    CHECK_EQ_U64(kill_check_sigqueue_code(LINUX_SI_USER, true), 0);
+    CHECK_EQ_U64(kill_check_sigqueue_code(LINUX_SI_KERNEL, true), 0);
+    CHECK_EQ_U64(kill_check_sigqueue_code(LINUX_SI_TKILL, true), 0);
+    CHECK_EQ_U64(kill_check_sigqueue_code(-1, true), 0);
+}
+
+int main(void)
+{
+    RUN_TEST(a_signal_to_a_process_of_the_same_user_passes);
+    RUN_TEST(signal_zero_is_only_the_checks);
+    RUN_TEST(the_last_signal_number_is_valid);
+    RUN_TEST(a_signal_number_past_the_last_is_einval);
+    RUN_TEST(an_invalid_signal_is_einval_before_the_target_is_looked_at);
+    RUN_TEST(a_target_that_is_not_alive_is_esrch);
+    RUN_TEST(another_users_process_is_eperm);
+    RUN_TEST(root_may_signal_another_users_process);
+    RUN_TEST(an_unprivileged_signal_to_root_is_eperm);
+    RUN_TEST(kill_zero_reaches_the_senders_process_group);
+    RUN_TEST(kill_zero_reaches_the_sender_itself);
+    RUN_TEST(kill_below_minus_one_reaches_that_process_group);
+    RUN_TEST(kill_below_minus_one_reaches_the_sender_in_that_group);
+    RUN_TEST(kill_minus_one_reaches_every_other_process);
+    RUN_TEST(kill_minus_one_never_reaches_the_sender);
+    RUN_TEST(kill_minus_one_never_reaches_init);
+    RUN_TEST(a_kill_that_reaches_nobody_is_esrch);
+    RUN_TEST(a_kill_that_one_target_took_succeeds);
+    RUN_TEST(a_kill_that_no_target_took_gives_the_last_error);
+    RUN_TEST(kill_counts_as_sent_when_a_real_time_instance_could_not_queue);
+    RUN_TEST(sigqueue_and_tgkill_hear_eagain_when_an_instance_could_not_queue);
+    RUN_TEST(sigqueue_with_a_negative_code_may_go_to_another_process);
+    RUN_TEST(sigqueue_posing_as_the_kernel_to_another_process_is_eperm);
+    RUN_TEST(sigqueue_posing_as_tgkill_to_another_process_is_eperm);
+    RUN_TEST(sigqueue_to_its_own_process_may_carry_any_code);
+    return check_report();
+}
