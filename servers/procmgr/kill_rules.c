@@ -4,14 +4,17 @@
 #include "kill_rules.h"
 #include "sys/linux_abi.h"
 
-int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target)
+int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target,
+               bool *send)
 {
+    *send = false;
     if (signal > LINUX_NSIG)
         return -LINUX_EINVAL;
     if (!target->alive)
         return -LINUX_ESRCH;
     if (!credentials_may_signal(sender, &target->credentials))
         return -LINUX_EPERM;
+    *send = target->runs_program;
     return 0;
 }
 
@@ -24,9 +27,9 @@ bool kill_reaches(int64_t pid, const struct process_ids *sender,
     return candidate->pgid == group;
 }
 
-struct kill_tally kill_tally_start(void)
+struct kill_tally kill_tally_start(int64_t pid)
 {
-    return (struct kill_tally){ .targets = 0, .delivered = false, .status = -LINUX_ESRCH };
+    return (struct kill_tally){ .everyone = pid == -1 };
 }
 
 void kill_tally_add(struct kill_tally *tally, int status)
@@ -34,12 +37,18 @@ void kill_tally_add(struct kill_tally *tally, int status)
     tally->targets++;
     if (status == 0)
         tally->delivered = true;
-    else
+    /* kill(-1) means "all I may signal": the others do not count, and
+     * the last one that does decides. */
+    if (tally->everyone ? status != -LINUX_EPERM : status != 0)
         tally->status = status;
 }
 
 int kill_tally_result(const struct kill_tally *tally)
 {
+    if (tally->targets == 0)
+        return -LINUX_ESRCH;
+    if (tally->everyone)
+        return tally->status;
     return tally->delivered ? 0 : tally->status;
 }
 

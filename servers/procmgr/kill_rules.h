@@ -16,14 +16,20 @@
 /* A process as kill sees it. */
 struct kill_target {
     bool alive;                         /* false: there is none, or a zombie */
+    /* false for init (pid 1), procmgr's stand-in for Linux's: alive and
+     * root's like any init, but with no program to act on a signal. */
+    bool runs_program;
     struct credentials credentials;
 };
 
 /* The checks for one target, in this order: -LINUX_EINVAL for a signal
  * past LINUX_NSIG, -LINUX_ESRCH for a target not alive, -LINUX_EPERM if
- * the sender may not signal it (credentials_may_signal); else 0. Signal 0
- * is only these checks. */
-int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target);
+ * the sender may not signal it (credentials_may_signal); else 0, and
+ * *send says whether the signal goes on to the target: init drops every
+ * signal, as Linux's init drops one it has no handler for. Signal 0 is
+ * only the checks. */
+int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target,
+               bool *send);
 
 /* Whether kill(pid, ...) reaches candidate, an alive process (the sender
  * may be one): pid 0 is the sender's process group, -1 every process but
@@ -32,15 +38,18 @@ int kill_check(uint64_t signal, const struct credentials *sender, const struct k
 bool kill_reaches(int64_t pid, const struct process_ids *sender,
                   const struct process_ids *candidate);
 
-/* The result of a kill that reaches many processes, added up one target
- * at a time: 0 if one took the signal, else the last error, -LINUX_ESRCH
- * if there was none to try. */
+/* The result of a kill that reaches many processes (pid 0, -1 or below
+ * -1), added up one target at a time as Linux does: -LINUX_ESRCH if there
+ * was none to try; for a process group, 0 if one took the signal, else
+ * the last error; for everyone (-1), the last status but EPERM, so 0 when
+ * the only refusals were processes the sender may not signal. */
 struct kill_tally {
+    bool everyone;                      /* kill(-1) */
     unsigned targets;                   /* tried */
     bool delivered;                     /* one took it */
-    int status;                         /* the last error */
+    int status;                         /* the last status that counts */
 };
-struct kill_tally kill_tally_start(void);
+struct kill_tally kill_tally_start(int64_t pid);
 void kill_tally_add(struct kill_tally *tally, int status);
 int kill_tally_result(const struct kill_tally *tally);
 

@@ -30,7 +30,9 @@ static struct slot_allocator slots;
 static struct untyped_pool own_pool;
 static uint64_t slot_bitmap[(1u << 17) / 64];
 /* init, as procmgr sees it: pid 1, the first program's parent, which
- * adopts orphans and reaps them at once (as Linux's init does). */
+ * adopts orphans and reaps them at once (as Linux's init does). Its ids
+ * are root's; it runs no program, so a signal to it is dropped once kill's
+ * checks pass (kill_rules.h). */
 static struct process init_process;
 
 static uint64_t receive_slot;           /* where capabilities sent to procmgr land */
@@ -342,8 +344,8 @@ static struct kill_target kill_target_of(const struct process *process)
     struct kill_target target = { .alive = false };
     if (!process)
         return target;
-    /* init is not a Linux process here. */
-    target.alive = process->state == PROCESS_ALIVE && process->space;
+    target.alive = process->state == PROCESS_ALIVE;
+    target.runs_program = process->space != 0;     /* all but init */
     target.credentials = process_credentials(process);
     return target;
 }
@@ -357,8 +359,9 @@ static int deliver_with_info(struct process *sender, struct process *target,
 {
     struct credentials from = process_credentials(sender);
     struct kill_target to = kill_target_of(target);
-    int status = kill_check(signal, &from, &to);
-    if (status < 0)
+    bool send;
+    int status = kill_check(signal, &from, &to, &send);
+    if (status < 0 || !send)
         return status;
     return kill_sent_status(info->code, signal_send(target, thread, (unsigned)signal, info));
 }
@@ -441,7 +444,7 @@ static void handle_kill(struct request *request)
                                               signal, LINUX_SI_USER));
     /* Every process kill_reaches, the caller's own last: it may die of it. */
     struct process_ids from = process_ids_of(sender);
-    struct kill_tally tally = kill_tally_start();
+    struct kill_tally tally = kill_tally_start(pid);
     bool self = false;
     for (uint64_t id = 1; id < ID_LIMIT; id++) {
         struct process *target = processes[id];

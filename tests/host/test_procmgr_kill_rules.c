@@ -11,7 +11,21 @@ static const struct credentials other_user = { { 2000, 2000, 2000 }, { 2000, 200
 
 static struct kill_target alive(struct credentials credentials)
 {
-    return (struct kill_target){ .alive = true, .credentials = credentials };
+    return (struct kill_target){ .alive = true, .runs_program = true, .credentials = credentials };
+}
+
+/* pid 1 as procmgr keeps it: alive and root's, with no program. */
+static const struct kill_target init = { .alive = true, .runs_program = false,
+                                         .credentials = { { 0, 0, 0 }, { 0, 0, 0 } } };
+
+/* kill_check's result, and whether the signal would be sent. */
+static bool sent;
+
+static int check(uint64_t signal, const struct credentials *sender,
+                 const struct kill_target *target)
+{
+    sent = true;        /* kill_check must say */
+    return kill_check(signal, sender, target, &sent);
 }
 
 static struct process_ids process(uint64_t pid, uint64_t pgid)
@@ -24,62 +38,113 @@ static struct process_ids process(uint64_t pid, uint64_t pgid)
 static void a_signal_to_a_process_of_the_same_user_passes(void)
 {
     struct kill_target target = alive(user);
-    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &target), 0);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &target), 0);
 }
 
 static void signal_zero_is_only_the_checks(void)
 {
     struct kill_target target = alive(user);
-    CHECK_EQ_U64(kill_check(0, &user, &target), 0);
+    CHECK_EQ_U64(check(0, &user, &target), 0);
     struct kill_target theirs = alive(other_user);
-    CHECK_EQ_U64(kill_check(0, &user, &theirs), -LINUX_EPERM);
+    CHECK_EQ_U64(check(0, &user, &theirs), -LINUX_EPERM);
 }
 
 static void the_last_signal_number_is_valid(void)
 {
     struct kill_target target = alive(user);
-    CHECK_EQ_U64(kill_check(LINUX_NSIG, &user, &target), 0);
+    CHECK_EQ_U64(check(LINUX_NSIG, &user, &target), 0);
 }
 
 static void a_signal_number_past_the_last_is_einval(void)
 {
     struct kill_target target = alive(user);
-    CHECK_EQ_U64(kill_check(LINUX_NSIG + 1, &user, &target), -LINUX_EINVAL);
-    CHECK_EQ_U64(kill_check(UINT64_MAX, &user, &target), -LINUX_EINVAL);
+    CHECK_EQ_U64(check(LINUX_NSIG + 1, &user, &target), -LINUX_EINVAL);
+    CHECK_EQ_U64(check(UINT64_MAX, &user, &target), -LINUX_EINVAL);
 }
 
 static void an_invalid_signal_is_einval_before_the_target_is_looked_at(void)
 {
     struct kill_target none = { .alive = false };
-    CHECK_EQ_U64(kill_check(LINUX_NSIG + 1, &user, &none), -LINUX_EINVAL);
+    CHECK_EQ_U64(check(LINUX_NSIG + 1, &user, &none), -LINUX_EINVAL);
     struct kill_target theirs = alive(other_user);
-    CHECK_EQ_U64(kill_check(LINUX_NSIG + 1, &user, &theirs), -LINUX_EINVAL);
+    CHECK_EQ_U64(check(LINUX_NSIG + 1, &user, &theirs), -LINUX_EINVAL);
 }
 
 static void a_target_that_is_not_alive_is_esrch(void)
 {
     struct kill_target gone = { .alive = false, .credentials = user };
-    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &gone), -LINUX_ESRCH);
-    CHECK_EQ_U64(kill_check(0, &root, &gone), -LINUX_ESRCH);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &gone), -LINUX_ESRCH);
+    CHECK_EQ_U64(check(0, &root, &gone), -LINUX_ESRCH);
 }
 
 static void another_users_process_is_eperm(void)
 {
     struct kill_target theirs = alive(other_user);
-    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &theirs), -LINUX_EPERM);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &theirs), -LINUX_EPERM);
 }
 
 static void root_may_signal_another_users_process(void)
 {
     struct kill_target theirs = alive(other_user);
-    CHECK_EQ_U64(kill_check(LINUX_SIGKILL, &root, &theirs), 0);
+    CHECK_EQ_U64(check(LINUX_SIGKILL, &root, &theirs), 0);
 }
 
 static void an_unprivileged_signal_to_root_is_eperm(void)
 {
     struct kill_target roots = alive(root);
-    CHECK_EQ_U64(kill_check(0, &user, &roots), -LINUX_EPERM);
-    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &roots), -LINUX_EPERM);
+    CHECK_EQ_U64(check(0, &user, &roots), -LINUX_EPERM);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &roots), -LINUX_EPERM);
+}
+
+static void a_signal_that_passes_the_checks_is_sent(void)
+{
+    struct kill_target target = alive(user);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &target), 0);
+    CHECK(sent);
+}
+
+static void a_signal_that_fails_the_checks_is_not_sent(void)
+{
+    struct kill_target theirs = alive(other_user);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &theirs), -LINUX_EPERM);
+    CHECK(!sent);
+    struct kill_target gone = { .alive = false };
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &root, &gone), -LINUX_ESRCH);
+    CHECK(!sent);
+    CHECK_EQ_U64(check(LINUX_NSIG + 1, &root, &theirs), -LINUX_EINVAL);
+    CHECK(!sent);
+}
+
+/* ---- pid 1 ---- */
+
+static void root_may_probe_init_with_signal_zero(void)
+{
+    CHECK_EQ_U64(check(0, &root, &init), 0);
+}
+
+static void a_signal_from_root_to_init_succeeds_and_is_dropped(void)
+{
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &root, &init), 0);
+    CHECK(!sent);
+    CHECK_EQ_U64(check(LINUX_SIGKILL, &root, &init), 0);
+    CHECK(!sent);
+}
+
+static void an_unprivileged_probe_of_init_is_eperm_not_esrch(void)
+{
+    CHECK_EQ_U64(check(0, &user, &init), -LINUX_EPERM);
+}
+
+static void an_unprivileged_signal_to_init_is_eperm(void)
+{
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &init), -LINUX_EPERM);
+    CHECK_EQ_U64(check(LINUX_SIGKILL, &user, &init), -LINUX_EPERM);
+    CHECK(!sent);
+}
+
+static void an_invalid_signal_to_init_is_einval(void)
+{
+    CHECK_EQ_U64(check(LINUX_NSIG + 1, &root, &init), -LINUX_EINVAL);
 }
 
 /* ---- Which processes a kill reaches ---- */
@@ -136,15 +201,17 @@ static void kill_minus_one_never_reaches_init(void)
 
 /* ---- The result of a kill that reaches many ---- */
 
-static void a_kill_that_reaches_nobody_is_esrch(void)
+static void a_group_kill_that_reaches_nobody_is_esrch(void)
 {
-    struct kill_tally tally = kill_tally_start();
+    struct kill_tally tally = kill_tally_start(-20);
+    CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_ESRCH);
+    tally = kill_tally_start(0);
     CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_ESRCH);
 }
 
-static void a_kill_that_one_target_took_succeeds(void)
+static void a_group_kill_that_one_target_took_succeeds(void)
 {
-    struct kill_tally tally = kill_tally_start();
+    struct kill_tally tally = kill_tally_start(-20);
     kill_tally_add(&tally, -LINUX_EPERM);
     kill_tally_add(&tally, 0);
     kill_tally_add(&tally, -LINUX_EPERM);
@@ -152,12 +219,46 @@ static void a_kill_that_one_target_took_succeeds(void)
     CHECK_EQ_U64(tally.targets, 3);
 }
 
-static void a_kill_that_no_target_took_gives_the_last_error(void)
+static void a_group_kill_that_no_target_took_gives_the_last_error(void)
 {
-    struct kill_tally tally = kill_tally_start();
+    struct kill_tally tally = kill_tally_start(0);
     kill_tally_add(&tally, -LINUX_EAGAIN);
     kill_tally_add(&tally, -LINUX_EPERM);
     CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_EPERM);
+}
+
+/* Linux: ESRCH only when there is no other process at all but init. */
+static void a_kill_of_everyone_that_reaches_nobody_is_esrch(void)
+{
+    struct kill_tally tally = kill_tally_start(-1);
+    CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_ESRCH);
+}
+
+static void a_kill_of_everyone_refused_by_every_target_succeeds(void)
+{
+    struct kill_tally tally = kill_tally_start(-1);
+    kill_tally_add(&tally, -LINUX_EPERM);
+    kill_tally_add(&tally, -LINUX_EPERM);
+    CHECK_EQ_U64(kill_tally_result(&tally), 0);
+}
+
+static void a_kill_of_everyone_that_one_target_took_succeeds(void)
+{
+    struct kill_tally tally = kill_tally_start(-1);
+    kill_tally_add(&tally, 0);
+    kill_tally_add(&tally, -LINUX_EPERM);
+    CHECK_EQ_U64(kill_tally_result(&tally), 0);
+}
+
+static void a_kill_of_everyone_gives_the_last_status_other_than_eperm(void)
+{
+    struct kill_tally tally = kill_tally_start(-1);
+    kill_tally_add(&tally, 0);
+    kill_tally_add(&tally, -LINUX_EAGAIN);
+    kill_tally_add(&tally, -LINUX_EPERM);
+    CHECK_EQ_U64(kill_tally_result(&tally), -LINUX_EAGAIN);
+    kill_tally_add(&tally, 0);
+    CHECK_EQ_U64(kill_tally_result(&tally), 0);
 }
 
 /* ---- What the sender hears ---- */
@@ -215,6 +316,13 @@ int main(void)
     RUN_TEST(another_users_process_is_eperm);
     RUN_TEST(root_may_signal_another_users_process);
     RUN_TEST(an_unprivileged_signal_to_root_is_eperm);
+    RUN_TEST(a_signal_that_passes_the_checks_is_sent);
+    RUN_TEST(a_signal_that_fails_the_checks_is_not_sent);
+    RUN_TEST(root_may_probe_init_with_signal_zero);
+    RUN_TEST(a_signal_from_root_to_init_succeeds_and_is_dropped);
+    RUN_TEST(an_unprivileged_probe_of_init_is_eperm_not_esrch);
+    RUN_TEST(an_unprivileged_signal_to_init_is_eperm);
+    RUN_TEST(an_invalid_signal_to_init_is_einval);
     RUN_TEST(kill_zero_reaches_the_senders_process_group);
     RUN_TEST(kill_zero_reaches_the_sender_itself);
     RUN_TEST(kill_below_minus_one_reaches_that_process_group);
@@ -222,9 +330,13 @@ int main(void)
     RUN_TEST(kill_minus_one_reaches_every_other_process);
     RUN_TEST(kill_minus_one_never_reaches_the_sender);
     RUN_TEST(kill_minus_one_never_reaches_init);
-    RUN_TEST(a_kill_that_reaches_nobody_is_esrch);
-    RUN_TEST(a_kill_that_one_target_took_succeeds);
-    RUN_TEST(a_kill_that_no_target_took_gives_the_last_error);
+    RUN_TEST(a_group_kill_that_reaches_nobody_is_esrch);
+    RUN_TEST(a_group_kill_that_one_target_took_succeeds);
+    RUN_TEST(a_group_kill_that_no_target_took_gives_the_last_error);
+    RUN_TEST(a_kill_of_everyone_that_reaches_nobody_is_esrch);
+    RUN_TEST(a_kill_of_everyone_refused_by_every_target_succeeds);
+    RUN_TEST(a_kill_of_everyone_that_one_target_took_succeeds);
+    RUN_TEST(a_kill_of_everyone_gives_the_last_status_other_than_eperm);
     RUN_TEST(kill_counts_as_sent_when_a_real_time_instance_could_not_queue);
     RUN_TEST(sigqueue_and_tgkill_hear_eagain_when_an_instance_could_not_queue);
     RUN_TEST(sigqueue_with_a_negative_code_may_go_to_another_process);
