@@ -573,43 +573,47 @@ static void handle_set_ids(struct request *request)
     result(request, process_set_credentials(request->process, &credentials) ? 0 : -LINUX_ENOMEM);
 }
 
+/* Whether process group pgid exists in session sid (zombies count: they
+ * keep their group until reaped). */
+static bool group_in_session(void *context, uint64_t pgid, uint64_t sid)
+{
+    (void)context;
+    for (uint64_t id = 1; id < ID_LIMIT; id++)
+        if (processes[id] && processes[id]->pgid == pgid && processes[id]->sid == sid)
+            return true;
+    return false;
+}
+
+/* setpgid, getpgid, setsid, getsid: process_group.c decides. */
 static void handle_process_groups(struct request *request, uint64_t label)
 {
     struct process *caller = request->process;
     int64_t pid = (int64_t)request->mr[0];
-    struct process *target = pid == 0 ? caller : pid > 0 && pid < ID_LIMIT ? processes[pid] : 0;
-    if (label == PROC_SETSID) {
-        if (caller->pgid == caller->pid)
-            return result(request, -LINUX_EPERM);
-        caller->sid = caller->pgid = caller->pid;
-        return result(request, (int64_t)caller->sid);
+    struct process *found = pid == 0 ? caller : pid > 0 && pid < ID_LIMIT ? processes[pid] : 0;
+    struct process_ids self = process_ids_of(caller), target_ids;
+    const struct process_ids *target = 0;
+    if (found && found->state == PROCESS_ALIVE) {
+        target_ids = process_ids_of(found);
+        target = &target_ids;
     }
-    if (pid < 0 || !target || target->state != PROCESS_ALIVE)
-        return result(request, pid < 0 ? -LINUX_EINVAL : -LINUX_ESRCH);
-    if (label == PROC_GETPGID)
-        return result(request, (int64_t)target->pgid);
-    if (label == PROC_GETSID)
-        return result(request, (int64_t)target->sid);
-    /* PROC_SETPGID: the caller or a child of it, in the caller's session. */
-    int64_t pgid = (int64_t)request->mr[1];
-    if (pgid < 0)
-        return result(request, -LINUX_EINVAL);
-    if (target != caller && target->ppid != caller->pid)
-        return result(request, -LINUX_ESRCH);
-    if (target->sid != caller->sid || target->sid == target->pid)
-        return result(request, -LINUX_EPERM);
-    if (pgid == 0)
-        pgid = (int64_t)target->pid;
-    if ((uint64_t)pgid != target->pid) {
-        bool exists = false;
-        for (uint64_t id = 1; id < ID_LIMIT && !exists; id++)
-            exists = processes[id] && processes[id]->pgid == (uint64_t)pgid
-                  && processes[id]->sid == caller->sid;
-        if (!exists)
-            return result(request, -LINUX_EPERM);
+    int64_t value;
+    switch (label) {
+    case PROC_GETPGID:
+        return result(request, process_group_getpgid(pid, target));
+    case PROC_GETSID:
+        return result(request, process_group_getsid(pid, target));
+    case PROC_SETSID:
+        value = process_group_setsid(&self);
+        if (value >= 0)
+            caller->sid = caller->pgid = (uint64_t)value;
+        return result(request, value);
+    default:        /* PROC_SETPGID */
+        value = process_group_setpgid(&self, pid, target, (int64_t)request->mr[1],
+                                      group_in_session, 0);
+        if (value >= 0)
+            found->pgid = (uint64_t)value;
+        return result(request, value < 0 ? value : 0);
     }
-    target->pgid = (uint64_t)pgid;
-    result(request, 0);
 }
 
 static void handle_memory(struct request *request, uint64_t label)

@@ -15,6 +15,7 @@
 #include "address_map.h"
 #include "credentials.h"
 #include "kill_rules.h"
+#include "process_group.h"
 #include "process_ids.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
