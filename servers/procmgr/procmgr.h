@@ -15,6 +15,7 @@
 #include "address_map.h"
 #include "credentials.h"
 #include "kill_rules.h"
+#include "pending_signals.h"
 #include "process_group.h"
 #include "process_ids.h"
 #include "page_index.h"
@@ -59,25 +60,6 @@ struct space {
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
 #define PAGE_SHARED     2               /* a copy of a shared object's frame */
 
-/* What a handler's siginfo says of a signal (signals.c). */
-struct signal_info {
-    int32_t code;                       /* si_code */
-    /* The sender, or the child (SIGCHLD); for a fault the address, low
-     * half in pid (siginfo's si_addr overlaps both). */
-    uint32_t pid, uid;
-    /* SIGCHLD: the exit code or the signal (si_status); sigqueue: its
-     * value (si_value). */
-    uint64_t value;
-};
-
-/* A pending real-time signal's instances after the first, each with its
- * own siginfo, in arrival order (signals.c). */
-struct queued_signal {
-    struct queued_signal *next;
-    unsigned signal;
-    struct signal_info info;
-};
-
 /* signal_disposition values, as PROC_SIGACTION names them */
 enum { SIGNAL_DEFAULT, SIGNAL_IGNORE, SIGNAL_HANDLER };
 
@@ -88,13 +70,10 @@ struct thread {
     uint64_t tcb;
     uint64_t ipc_buffer_frame;
     uint64_t fault_endpoint;            /* procmgr's endpoint, badged for this thread */
-    uint64_t pending_signals;           /* sent to this thread (tgkill) */
-    struct queued_signal *signal_queue; /* real-time: instances beyond the first */
-    unsigned signal_queue_length;
+    struct pending_signals pending;     /* sent to this thread (tgkill) */
     uint64_t paused_reply;              /* PROC_SIGNAL_PAUSE's, held until a signal; or 0 */
     uint64_t cpu_mask;                  /* sched_setaffinity's, cores online only */
     unsigned cpu;                       /* the core of the mask it runs on */
-    struct signal_info signal_info[LINUX_NSIG + 1];
 };
 
 /* A wait4/waitid caller whose reply procmgr holds until a child changes. */
@@ -121,14 +100,11 @@ struct process {
     struct thread *threads[LINUX_MAX_THREADS];  /* by thread area */
     unsigned thread_count;
     uint8_t signal_disposition[LINUX_NSIG + 1]; /* SIGNAL_DEFAULT, _IGNORE, _HANDLER */
-    uint64_t pending_signals;           /* sent to the process (kill) */
-    struct queued_signal *signal_queue; /* real-time: instances beyond the first */
-    unsigned signal_queue_length;
+    struct pending_signals pending;     /* sent to the process (kill) */
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
     struct process *timer_next;
-    struct signal_info signal_info[LINUX_NSIG + 1];
     struct waiter waiters[8];
     unsigned waiter_count;
 };

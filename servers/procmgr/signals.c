@@ -66,107 +66,23 @@ static void mirror_thread_pending(struct thread *thread)
 {
     write_word(thread->process, thread_info_address(thread)
                    + __builtin_offsetof(struct linux_thread_info, pending_signals),
-               thread->pending_signals);
+               thread->pending.set);
 }
 
 static void mirror_process_pending(struct process *process)
 {
     write_word(process,
                LINUX_PROCESS_INFO + __builtin_offsetof(struct linux_process_info, pending_signals),
-               process->pending_signals);
+               process->pending.set);
 }
 
-/* One set of pending signals: a process's or a thread's. */
-struct pending_set {
-    uint64_t *signals;
-    struct signal_info *info;           /* each pending signal's first instance */
-    struct queued_signal **queue;       /* real-time: the instances after it */
-    unsigned *queue_length;
-};
+/* Queued real-time instances live in procmgr's heap. */
+static const struct pending_memory heap = { heap_allocate, heap_free };
 
-static struct pending_set thread_set(struct thread *thread)
+/* The set a signal for thread goes to, or for the process if thread is 0. */
+static struct pending_signals *pending_of(struct process *process, struct thread *thread)
 {
-    return (struct pending_set){ &thread->pending_signals, thread->signal_info,
-                                 &thread->signal_queue, &thread->signal_queue_length };
-}
-
-static struct pending_set process_set(struct process *process)
-{
-    return (struct pending_set){ &process->pending_signals, process->signal_info,
-                                 &process->signal_queue, &process->signal_queue_length };
-}
-
-/* Real-time instances a set holds beyond each signal's first (Linux
- * limits them per user, RLIMIT_SIGPENDING). */
-#define QUEUE_LIMIT 256
-
-/* Whether the set takes one more: a real-time signal already pending
- * queues only so many instances. */
-static bool has_room(struct pending_set set, unsigned signal)
-{
-    return signal < LINUX_SIGRTMIN || !(*set.signals & LINUX_SIGNAL_BIT(signal))
-        || *set.queue_length < QUEUE_LIMIT;
-}
-
-/* A standard signal already pending merges with it; a real-time one
- * queues with its own siginfo. False if it could not queue. */
-static bool add_pending(struct pending_set set, unsigned signal, const struct signal_info *info)
-{
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (!has_room(set, signal))
-        return false;
-    if (!(*set.signals & bit)) {
-        *set.signals |= bit;
-        set.info[signal] = *info;
-        return true;
-    }
-    if (signal < LINUX_SIGRTMIN)
-        return true;
-    struct queued_signal *instance = heap_allocate(sizeof *instance);
-    if (!instance)
-        return false;
-    *instance = (struct queued_signal){ .signal = signal, .info = *info };
-    struct queued_signal **tail = set.queue;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = instance;
-    (*set.queue_length)++;
-    return true;
-}
-
-/* The signal's first instance; the next queued one takes its place. */
-static struct signal_info take_pending(struct pending_set set, unsigned signal)
-{
-    struct signal_info taken = set.info[signal];
-    for (struct queued_signal **link = set.queue; *link; link = &(*link)->next) {
-        struct queued_signal *instance = *link;
-        if (instance->signal == signal) {
-            set.info[signal] = instance->info;
-            *link = instance->next;
-            (*set.queue_length)--;
-            heap_free(instance);
-            return taken;
-        }
-    }
-    *set.signals &= ~LINUX_SIGNAL_BIT(signal);
-    return taken;
-}
-
-/* Every instance of signal goes; signal 0: of every signal. */
-static void discard_pending(struct pending_set set, unsigned signal)
-{
-    struct queued_signal **link = set.queue;
-    while (*link) {
-        struct queued_signal *instance = *link;
-        if (signal == 0 || instance->signal == signal) {
-            *link = instance->next;
-            (*set.queue_length)--;
-            heap_free(instance);
-        } else {
-            link = &instance->next;
-        }
-    }
-    *set.signals &= signal ? ~LINUX_SIGNAL_BIT(signal) : 0;
+    return thread ? &thread->pending : &process->pending;
 }
 
 /* The thread's set if thread, else the process's, out to its page. */
@@ -255,9 +171,10 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
     uint64_t bit = LINUX_SIGNAL_BIT(signal);
     /* Pending first, then the masks: a thread unblocking meanwhile sees
      * the pending word, or procmgr sees its new mask. */
-    struct pending_set set = thread ? thread_set(thread) : process_set(process);
-    if (!add_pending(set, signal, info))
-        return -LINUX_EAGAIN;
+    struct pending_signals *pending = pending_of(process, thread);
+    int status = pending_add(pending, signal, info, &heap);
+    if (status < 0)
+        return status;
     mirror_pending(process, thread);
     struct thread_masks masks;
     struct thread *target = taking_thread(process, thread, bit, &masks);
@@ -269,7 +186,7 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
     }
     if (is_ignored(process, signal)) {
         /* Discarded, as Linux does with an ignored signal nobody blocks. */
-        discard_pending(set, signal);
+        pending_discard(pending, signal, &heap);
         mirror_pending(process, thread);
         return 0;
     }
@@ -282,7 +199,7 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
 
 bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal)
 {
-    return has_room(thread ? thread_set(thread) : process_set(process), signal);
+    return pending_has_room(pending_of(process, thread), signal);
 }
 
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)
@@ -294,7 +211,7 @@ bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t
     struct signal_info info = {
         .code = code, .pid = (uint32_t)address, .uid = (uint32_t)(address >> 32),
     };
-    add_pending(thread_set(thread), signal, &info);
+    pending_add(&thread->pending, signal, &info, &heap);
     mirror_thread_pending(thread);
     tern_tcb_interrupt(thread->tcb);    /* its fault's answer resumes it into the handler */
     return true;
@@ -304,15 +221,15 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
 {
     struct process *process = thread->process;
     for (;;) {
-        uint64_t deliverable = (thread->pending_signals | process->pending_signals) & ~blocked;
+        uint64_t deliverable = (thread->pending.set | process->pending.set) & ~blocked;
         if (!deliverable)
             return 0;
         unsigned signal = (unsigned)__builtin_ctzll(deliverable) + 1;
-        if (thread->pending_signals & LINUX_SIGNAL_BIT(signal)) {
-            *info = take_pending(thread_set(thread), signal);
+        if (thread->pending.set & LINUX_SIGNAL_BIT(signal)) {
+            *info = pending_take(&thread->pending, signal, &heap);
             mirror_thread_pending(thread);
         } else {
-            *info = take_pending(process_set(process), signal);
+            *info = pending_take(&process->pending, signal, &heap);
             mirror_process_pending(process);
         }
         if (accept)
@@ -329,7 +246,7 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
 
 bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply)
 {
-    if ((thread->pending_signals | thread->process->pending_signals) & ~blocked)
+    if ((thread->pending.set | thread->process->pending.set) & ~blocked)
         return false;
     if (thread->paused_reply)
         return false;           /* cannot happen: the thread waits in one call */
@@ -347,14 +264,14 @@ void signal_set_disposition(struct process *process, unsigned signal, unsigned d
         return;
     /* Setting a signal to be ignored discards it where it is pending. */
     uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (process->pending_signals & bit) {
-        discard_pending(process_set(process), signal);
+    if (process->pending.set & bit) {
+        pending_discard(&process->pending, signal, &heap);
         mirror_process_pending(process);
     }
     for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
         struct thread *thread = process->threads[area];
-        if (thread && (thread->pending_signals & bit)) {
-            discard_pending(thread_set(thread), signal);
+        if (thread && (thread->pending.set & bit)) {
+            pending_discard(&thread->pending, signal, &heap);
             mirror_thread_pending(thread);
         }
     }
@@ -379,13 +296,7 @@ uint64_t signal_ignored_set(const struct process *process)
 
 void signal_keep(struct thread *to, struct thread *from)
 {
-    to->pending_signals = from->pending_signals;
-    memcpy(to->signal_info, from->signal_info, sizeof to->signal_info);
-    to->signal_queue = from->signal_queue;
-    to->signal_queue_length = from->signal_queue_length;
-    from->pending_signals = 0;
-    from->signal_queue = 0;
-    from->signal_queue_length = 0;
+    pending_move(&to->pending, &from->pending);
     if (to->process)
         mirror_thread_pending(to);
 }
@@ -401,10 +312,10 @@ void signal_thread_gone(struct thread *thread)
     if (thread->paused_reply)
         reply_free(thread->paused_reply);
     thread->paused_reply = 0;
-    discard_pending(thread_set(thread), 0);
+    pending_discard(&thread->pending, 0, &heap);
 }
 
 void signal_process_gone(struct process *process)
 {
-    discard_pending(process_set(process), 0);
+    pending_discard(&process->pending, 0, &heap);
 }

@@ -65,3 +65,5 @@ procmgr_host_test(test_procmgr_kill_rules
     SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c" "${PROCMGR_DIR}/credentials.c")
 procmgr_host_test(test_procmgr_process_group
     SOURCES test_procmgr_process_group.c "${PROCMGR_DIR}/process_group.c")
+procmgr_host_test(test_procmgr_pending_signals
+    SOURCES test_procmgr_pending_signals.c "${PROCMGR_DIR}/pending_signals.c")
