@@ -637,9 +637,9 @@ static void handle_memory(struct request *request, uint64_t label)
 static void handle_sigaction(struct request *request)
 {
     uint64_t signal = request->mr[0], disposition = request->mr[1];
-    if (signal == 0 || signal > LINUX_NSIG || disposition > SIGNAL_HANDLER
-        || ((signal == LINUX_SIGKILL || signal == LINUX_SIGSTOP) && disposition))
-        return result(request, -LINUX_EINVAL);
+    int status = signal_check_disposition(signal, disposition);
+    if (status < 0)
+        return result(request, status);
     signal_set_disposition(request->process, (unsigned)signal, (unsigned)disposition,
                            request->mr[2]);
     result(request, 0);

@@ -18,6 +18,7 @@
 #include "pending_signals.h"
 #include "process_group.h"
 #include "process_ids.h"
+#include "signal_delivery.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
@@ -60,9 +61,6 @@ struct space {
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
 #define PAGE_SHARED     2               /* a copy of a shared object's frame */
 
-/* signal_disposition values, as PROC_SIGACTION names them */
-enum { SIGNAL_DEFAULT, SIGNAL_IGNORE, SIGNAL_HANDLER };
-
 struct thread {
     uint64_t tid;
     struct process *process;
@@ -99,7 +97,8 @@ struct process {
     struct space *space;
     struct thread *threads[LINUX_MAX_THREADS];  /* by thread area */
     unsigned thread_count;
-    uint8_t signal_disposition[LINUX_NSIG + 1]; /* SIGNAL_DEFAULT, _IGNORE, _HANDLER */
+    /* SIGNAL_DEFAULT, _IGNORE or _HANDLER (signal_delivery.h) */
+    uint8_t signal_disposition[LINUX_NSIG + 1];
     struct pending_signals pending;     /* sent to the process (kill) */
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */

@@ -13,8 +13,12 @@
  * read from there (sys/linux_process.h says why neither side can miss the
  * other).
  *
+ * What a signal comes to is signal_delivery.c's decision, and the pending
+ * sets are pending_signals.c's; this file reads the masks, mirrors the
+ * sets and acts.
+ *
  * Not yet: stopping (SIGSTOP and the default action of SIGTSTP, SIGTTIN,
- * SIGTTOU do nothing), and sigqueue's values.
+ * SIGTTOU do nothing).
  */
 #include "procmgr.h"
 #include "sys/invoke.h"
@@ -32,12 +36,7 @@ static void write_word(struct process *process, uint64_t address, uint64_t value
     tern_vspace_write(process->space->vspace, address, sizeof value, (uint64_t)&value, &copied);
 }
 
-/* The thread's blocked and accepting (sigtimedwait) masks, as its
- * personality keeps them. */
-struct thread_masks {
-    uint64_t blocked, accepting;
-};
-
+/* The thread's masks, read from its info page. */
 static struct thread_masks thread_masks(const struct thread *thread)
 {
     struct thread_masks masks = {0, 0};
@@ -53,13 +52,6 @@ static struct thread_masks thread_masks(const struct thread *thread)
 uint64_t signal_blocked_mask(const struct thread *thread)
 {
     return thread_masks(thread).blocked;
-}
-
-/* Whether a thread with masks takes the signal of bit now: it does not
- * block it, or waits for it in sigtimedwait. */
-static bool takes(struct thread_masks masks, uint64_t bit)
-{
-    return !(masks.blocked & bit) || (masks.accepting & bit);
 }
 
 static void mirror_thread_pending(struct thread *thread)
@@ -94,30 +86,6 @@ static void mirror_pending(struct process *process, struct thread *thread)
         mirror_process_pending(process);
 }
 
-static bool ignored_by_default(unsigned signal)
-{
-    return signal == LINUX_SIGCHLD || signal == LINUX_SIGCONT || signal == LINUX_SIGURG
-        || signal == LINUX_SIGWINCH;
-}
-
-/* Stopping is not supported: the stop signals' default does nothing. */
-static bool stops_by_default(unsigned signal)
-{
-    return signal == LINUX_SIGSTOP || signal == LINUX_SIGTSTP || signal == LINUX_SIGTTIN
-        || signal == LINUX_SIGTTOU;
-}
-
-/* Whether the process's action for signal, now, is to do nothing. */
-static bool is_ignored(const struct process *process, unsigned signal)
-{
-    uint8_t disposition = process->signal_disposition[signal];
-    if (signal == LINUX_SIGKILL)
-        return false;
-    return disposition == SIGNAL_IGNORE
-        || (disposition == SIGNAL_DEFAULT && (ignored_by_default(signal)
-                                              || stops_by_default(signal)));
-}
-
 static void terminate(struct process *process, unsigned signal)
 {
     process_exit(process, LINUX_W_EXITCODE(0, signal));
@@ -138,37 +106,42 @@ static void interrupt(struct thread *thread)
     tern_tcb_interrupt(thread->tcb);
 }
 
-/* The thread that takes the signal of bit (thread, or for the process
- * any of its threads, the main thread first), with its masks; 0 if none
- * does. */
+/* The thread that takes signal (thread, or for the process the one
+ * signal_choose_thread picks), with its masks; 0 if none does. */
 static struct thread *taking_thread(struct process *process, struct thread *thread,
-                                    uint64_t bit, struct thread_masks *masks)
+                                    unsigned signal, struct thread_masks *masks)
 {
+    /* Too big for procmgr's stack; one call at a time uses them. */
+    static struct thread *candidates[LINUX_MAX_THREADS];
+    static struct thread_masks candidate_masks[LINUX_MAX_THREADS];
     if (thread) {
         *masks = thread_masks(thread);
-        return takes(*masks, bit) ? thread : 0;
+        return signal_taken_by(*masks, signal) ? thread : 0;
     }
+    unsigned count = 0;
     for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
-        struct thread *candidate = process->threads[area];
-        if (!candidate)
+        if (!process->threads[area])
             continue;
-        *masks = thread_masks(candidate);
-        if (takes(*masks, bit))
-            return candidate;
+        candidates[count] = process->threads[area];
+        candidate_masks[count++] = thread_masks(process->threads[area]);
     }
-    return 0;
+    unsigned chosen = signal_choose_thread(candidate_masks, count, signal);
+    if (chosen == count)
+        return 0;
+    *masks = candidate_masks[chosen];
+    return candidates[chosen];
 }
 
 int signal_send(struct process *process, struct thread *thread, unsigned signal,
                 const struct signal_info *info)
 {
+    /* Without a program (init) there is nothing for a signal to act on. */
     if (process->state != PROCESS_ALIVE || !process->space || signal == 0)
         return 0;
-    if (signal == LINUX_SIGKILL) {
+    if (signal == LINUX_SIGKILL) {     /* neither blocked nor caught: at once */
         terminate(process, signal);
         return 0;
     }
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
     /* Pending first, then the masks: a thread unblocking meanwhile sees
      * the pending word, or procmgr sees its new mask. */
     struct pending_signals *pending = pending_of(process, thread);
@@ -176,24 +149,22 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
     if (status < 0)
         return status;
     mirror_pending(process, thread);
-    struct thread_masks masks;
-    struct thread *target = taking_thread(process, thread, bit, &masks);
-    if (!target)
-        return 0;               /* blocked everywhere: it waits, pending */
-    if (masks.accepting & bit) {
-        interrupt(target);      /* sigtimedwait takes it, whatever its action */
-        return 0;
-    }
-    if (is_ignored(process, signal)) {
-        /* Discarded, as Linux does with an ignored signal nobody blocks. */
+    struct thread_masks masks = { 0, 0 };
+    struct thread *target = taking_thread(process, thread, signal, &masks);
+    switch (signal_outcome(signal, process->signal_disposition[signal], target != 0, masks)) {
+    case SIGNAL_STAYS_PENDING:
+        break;
+    case SIGNAL_INTERRUPTS:
+        interrupt(target);
+        break;
+    case SIGNAL_DISCARDED:
         pending_discard(pending, signal, &heap);
         mirror_pending(process, thread);
-        return 0;
-    }
-    if (process->signal_disposition[signal] == SIGNAL_DEFAULT)
+        break;
+    case SIGNAL_TERMINATES:
         terminate(process, signal);
-    else
-        interrupt(target);
+        break;
+    }
     return 0;
 }
 
@@ -204,10 +175,9 @@ bool signal_can_queue(struct process *process, struct thread *thread, unsigned s
 
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)
 {
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (thread->process->signal_disposition[signal] != SIGNAL_HANDLER
-        || (signal_blocked_mask(thread) & bit))
-        return false;       /* Linux's force_sig: blocked or not caught, it kills */
+    if (!signal_fault_caught(signal, thread->process->signal_disposition[signal],
+                             signal_blocked_mask(thread)))
+        return false;
     struct signal_info info = {
         .code = code, .pid = (uint32_t)address, .uid = (uint32_t)(address >> 32),
     };
@@ -221,11 +191,12 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
 {
     struct process *process = thread->process;
     for (;;) {
-        uint64_t deliverable = (thread->pending.set | process->pending.set) & ~blocked;
-        if (!deliverable)
+        bool from_thread;
+        unsigned signal = signal_next(thread->pending.set, process->pending.set, blocked,
+                                      &from_thread);
+        if (!signal)
             return 0;
-        unsigned signal = (unsigned)__builtin_ctzll(deliverable) + 1;
-        if (thread->pending.set & LINUX_SIGNAL_BIT(signal)) {
+        if (from_thread) {
             *info = pending_take(&thread->pending, signal, &heap);
             mirror_thread_pending(thread);
         } else {
@@ -234,19 +205,22 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
         }
         if (accept)
             return (int)signal;
-        if (is_ignored(process, signal))
-            continue;
-        if (process->signal_disposition[signal] == SIGNAL_DEFAULT) {
+        switch (signal_action(signal, process->signal_disposition[signal])) {
+        case SIGNAL_ACTION_NONE:
+            continue;           /* ignored meanwhile: the next one */
+        case SIGNAL_ACTION_TERMINATE:
             terminate(process, signal);
             return -1;
+        case SIGNAL_ACTION_HANDLER:
+            return (int)signal;
         }
-        return (int)signal;
     }
 }
 
 bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply)
 {
-    if ((thread->pending.set | thread->process->pending.set) & ~blocked)
+    bool from_thread;
+    if (signal_next(thread->pending.set, thread->process->pending.set, blocked, &from_thread))
         return false;
     if (thread->paused_reply)
         return false;           /* cannot happen: the thread waits in one call */
@@ -260,7 +234,7 @@ void signal_set_disposition(struct process *process, unsigned signal, unsigned d
     process->signal_disposition[signal] = (uint8_t)disposition;
     if (signal == LINUX_SIGCHLD)
         process->no_child_zombies = (flags & LINUX_SA_NOCLDWAIT) != 0;
-    if (!is_ignored(process, signal))
+    if (signal_action(signal, (uint8_t)disposition) != SIGNAL_ACTION_NONE)
         return;
     /* Setting a signal to be ignored discards it where it is pending. */
     uint64_t bit = LINUX_SIGNAL_BIT(signal);

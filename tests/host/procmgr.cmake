@@ -67,3 +67,5 @@ procmgr_host_test(test_procmgr_process_group
     SOURCES test_procmgr_process_group.c "${PROCMGR_DIR}/process_group.c")
 procmgr_host_test(test_procmgr_pending_signals
     SOURCES test_procmgr_pending_signals.c "${PROCMGR_DIR}/pending_signals.c")
+procmgr_host_test(test_procmgr_signal_delivery
+    SOURCES test_procmgr_signal_delivery.c "${PROCMGR_DIR}/signal_delivery.c")
