@@ -489,7 +489,7 @@ static void wait_for(struct request *request, struct waiter *waiter)
 {
     struct process *parent = request->process;
     struct process *child;
-    int64_t found = wait_find(parent, waiter->idtype, waiter->id, &child);
+    int64_t found = wait_find(parent, &waiter->request, &child);
     if (found < 0)
         return result(request, found);
     if (child) {
@@ -497,8 +497,8 @@ static void wait_for(struct request *request, struct waiter *waiter)
         request->silent = true;
         return;
     }
-    if (waiter->options & LINUX_WNOHANG) {
-        if (waiter->is_waitid) {
+    if (waiter->request.options & LINUX_WNOHANG) {
+        if (waiter->request.is_waitid) {
             uint64_t values[] = { 0, 0, 0, 0, 0 };
             memcpy(request->results, values, sizeof values);
             request->result_count = 5;
@@ -515,40 +515,22 @@ static void wait_for(struct request *request, struct waiter *waiter)
 
 static void handle_wait4(struct request *request)
 {
-    int64_t pid = (int64_t)request->mr[0];
-    uint64_t options = request->mr[1];
-    if (options & ~(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | 0xe0000000ULL))
-        return result(request, -LINUX_EINVAL);
-    struct waiter waiter = { .options = options, .id = pid, .tid = request->mr[2] };
-    if (pid < -1) {
-        waiter.idtype = LINUX_P_PGID;
-        waiter.id = -pid;
-    } else if (pid == -1) {
-        waiter.idtype = LINUX_P_ALL;
-    } else if (pid == 0) {
-        waiter.idtype = LINUX_P_PGID;
-        waiter.id = (int64_t)request->process->pgid;
-    } else {
-        waiter.idtype = LINUX_P_PID;
-    }
+    struct waiter waiter = { .tid = request->mr[2] };
+    int status = wait_request_from_wait4((int64_t)request->mr[0], request->mr[1],
+                                         request->process->pgid, &waiter.request);
+    if (status < 0)
+        return result(request, status);
     wait_for(request, &waiter);
 }
 
 static void handle_waitid(struct request *request)
 {
-    uint64_t idtype = request->mr[0], options = request->mr[2];
-    int64_t id = (int64_t)request->mr[1];
-    uint64_t known = LINUX_WNOHANG | LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED
-                   | LINUX_WNOWAIT | 0xe0000000ULL;
-    if ((options & ~known) || !(options & (LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED))
-        || idtype > LINUX_P_PGID || (idtype != LINUX_P_ALL && id < 0))
-        return result(request, -LINUX_EINVAL);
-    if (idtype == LINUX_P_PGID && id == 0)
-        id = (int64_t)request->process->pgid;
-    struct waiter waiter = { .options = options, .id = id, .idtype = idtype, .is_waitid = true,
-                             .tid = request->mr[3] };
-    if (!(options & LINUX_WEXITED))
-        return result(request, -LINUX_ECHILD);  /* only exits are reported yet */
+    struct waiter waiter = { .tid = request->mr[3] };
+    int status = wait_request_from_waitid(request->mr[0], (int64_t)request->mr[1],
+                                          request->mr[2], request->process->pgid,
+                                          &waiter.request);
+    if (status < 0)
+        return result(request, status);
     wait_for(request, &waiter);
 }
 

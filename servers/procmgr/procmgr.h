@@ -19,6 +19,7 @@
 #include "process_group.h"
 #include "process_ids.h"
 #include "signal_delivery.h"
+#include "wait_match.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
@@ -78,10 +79,7 @@ struct thread {
 struct waiter {
     uint64_t reply;
     uint64_t tid;                       /* the waiting thread */
-    int64_t id;                         /* wait4's pid argument, or waitid's */
-    uint64_t idtype;                    /* waitid's, or P_ALL/P_PID/P_PGID from wait4's pid */
-    uint64_t options;
-    bool is_waitid;
+    struct wait_request request;
 };
 
 enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
@@ -220,7 +218,8 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
 /* wait.c */
 /* The zombie child that wait4/waitid asked for, -ECHILD if the caller has
  * no such child at all, or 0 if none has changed yet. */
-int64_t wait_find(struct process *parent, uint64_t idtype, int64_t id, struct process **found);
+int64_t wait_find(struct process *parent, const struct wait_request *request,
+                  struct process **found);
 void wait_notify_parent(struct process *child);
 void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child);
 /* A signal for thread: if it waits in wait4/waitid, answer -ERESTARTSYS. */

@@ -69,3 +69,5 @@ procmgr_host_test(test_procmgr_pending_signals
     SOURCES test_procmgr_pending_signals.c "${PROCMGR_DIR}/pending_signals.c")
 procmgr_host_test(test_procmgr_signal_delivery
     SOURCES test_procmgr_signal_delivery.c "${PROCMGR_DIR}/signal_delivery.c")
+procmgr_host_test(test_procmgr_wait_match
+    SOURCES test_procmgr_wait_match.c "${PROCMGR_DIR}/wait_match.c")
