@@ -3,6 +3,7 @@
  */
 #include "kill_rules.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/procmgr.h"
 
 int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target,
                bool *send)
@@ -55,6 +56,19 @@ int kill_tally_result(const struct kill_tally *tally)
 int kill_sent_status(int32_t code, int send_status)
 {
     return code == LINUX_SI_USER ? 0 : send_status;
+}
+
+int kill_tgkill_code(uint64_t flags, bool to_own_process, int32_t *code)
+{
+    if (flags && !to_own_process)
+        return -LINUX_EPERM;
+    if (flags & PROC_TGKILL_FROM_KERNEL)
+        *code = LINUX_SI_KERNEL;        /* force_sig: no sender */
+    else if (flags & PROC_TGKILL_AS_KILL)
+        *code = LINUX_SI_USER;          /* send_sig: from the caller's process */
+    else
+        *code = LINUX_SI_TKILL;
+    return 0;
 }
 
 int kill_check_sigqueue_code(int32_t code, bool to_own_process)

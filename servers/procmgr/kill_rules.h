@@ -59,6 +59,13 @@ int kill_tally_result(const struct kill_tally *tally);
  * as Linux then queues it without its siginfo; others hear the error. */
 int kill_sent_status(int32_t code, int send_status);
 
+/* PROC_TGKILL's flags, for the signals the personality raises as the
+ * kernel it stands in for would: the siginfo code they give (SI_TKILL
+ * without flags, SI_KERNEL for PROC_TGKILL_FROM_KERNEL, SI_USER for
+ * PROC_TGKILL_AS_KILL), or -LINUX_EPERM for flags to another process
+ * than the caller's. */
+int kill_tgkill_code(uint64_t flags, bool to_own_process, int32_t *code);
+
 /* rt_sigqueueinfo's siginfo code: a process may pass a signal off as the
  * kernel's (si_code >= 0) or tgkill's (SI_TKILL) only to itself:
  * -LINUX_EPERM to another, else 0. */

@@ -438,7 +438,7 @@ static void handle_kill(struct request *request)
     uint64_t signal = request->mr[1];
     struct process *sender = request->process;
     if (signal > LINUX_NSIG)
-        return result(request, -LINUX_EINVAL);
+        return result(request, -LINUX_EINVAL);     /* even when no process is found */
     if (pid > 0)
         return result(request, deliver_signal(sender, pid < ID_LIMIT ? processes[pid] : 0, 0,
                                               signal, LINUX_SI_USER));
@@ -473,14 +473,13 @@ static void handle_tgkill(struct request *request)
         return result(request, signal > LINUX_NSIG ? -LINUX_EINVAL : -LINUX_ESRCH);
     struct thread *thread = threads[tid];
     uint64_t flags = tern_message_length(request->info) > 3 ? request->mr[3] : 0;
-    if (flags && thread->process != request->process)
-        return result(request, -LINUX_EPERM);
-    int32_t code = (flags & PROC_TGKILL_FROM_KERNEL) ? LINUX_SI_KERNEL
-                   : (flags & PROC_TGKILL_AS_KILL) ? LINUX_SI_USER
-                                                   : LINUX_SI_TKILL;
+    int32_t code;
+    int status = kill_tgkill_code(flags, thread->process == request->process, &code);
+    if (status < 0)
+        return result(request, status);
     if (thread->process == request->process && signal)
         answer_before_signalling_self(request);
-    int status = deliver_signal(request->process, thread->process, thread, signal, code);
+    status = deliver_signal(request->process, thread->process, thread, signal, code);
     if (!request->silent)
         result(request, status);
 }

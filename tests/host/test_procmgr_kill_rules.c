@@ -4,6 +4,7 @@
 #include "check.h"
 #include "kill_rules.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/procmgr.h"
 
 static const struct credentials root = { { 0, 0, 0 }, { 0, 0, 0 } };
 static const struct credentials user = { { 1000, 1000, 1000 }, { 1000, 1000, 1000 } };
@@ -277,6 +278,38 @@ static void sigqueue_and_tgkill_hear_eagain_when_an_instance_could_not_queue(voi
     CHECK_EQ_U64(kill_sent_status(-1, 0), 0);
 }
 
+/* ---- tgkill's flags ---- */
+
+static void tgkill_without_flags_is_si_tkill_to_any_process(void)
+{
+    int32_t code = 0;
+    CHECK_EQ_U64(kill_tgkill_code(0, false, &code), 0);
+    CHECK_EQ_U64(code, LINUX_SI_TKILL);
+    CHECK_EQ_U64(kill_tgkill_code(0, true, &code), 0);
+    CHECK_EQ_U64(code, LINUX_SI_TKILL);
+}
+
+static void tgkill_from_the_kernel_is_si_kernel(void)
+{
+    int32_t code = 0;
+    CHECK_EQ_U64(kill_tgkill_code(PROC_TGKILL_FROM_KERNEL, true, &code), 0);
+    CHECK_EQ_U64(code, LINUX_SI_KERNEL);
+}
+
+static void tgkill_as_kill_is_si_user(void)
+{
+    int32_t code = 0;
+    CHECK_EQ_U64(kill_tgkill_code(PROC_TGKILL_AS_KILL, true, &code), 0);
+    CHECK_EQ_U64(code, LINUX_SI_USER);
+}
+
+static void tgkill_flags_to_another_process_are_eperm(void)
+{
+    int32_t code = 0;
+    CHECK_EQ_U64(kill_tgkill_code(PROC_TGKILL_FROM_KERNEL, false, &code), -LINUX_EPERM);
+    CHECK_EQ_U64(kill_tgkill_code(PROC_TGKILL_AS_KILL, false, &code), -LINUX_EPERM);
+}
+
 /* ---- rt_sigqueueinfo's siginfo ---- */
 
 static void sigqueue_with_a_negative_code_may_go_to_another_process(void)
@@ -339,6 +372,10 @@ int main(void)
     RUN_TEST(a_kill_of_everyone_gives_the_last_status_other_than_eperm);
     RUN_TEST(kill_counts_as_sent_when_a_real_time_instance_could_not_queue);
     RUN_TEST(sigqueue_and_tgkill_hear_eagain_when_an_instance_could_not_queue);
+    RUN_TEST(tgkill_without_flags_is_si_tkill_to_any_process);
+    RUN_TEST(tgkill_from_the_kernel_is_si_kernel);
+    RUN_TEST(tgkill_as_kill_is_si_user);
+    RUN_TEST(tgkill_flags_to_another_process_are_eperm);
     RUN_TEST(sigqueue_with_a_negative_code_may_go_to_another_process);
     RUN_TEST(sigqueue_posing_as_the_kernel_to_another_process_is_eperm);
     RUN_TEST(sigqueue_posing_as_tgkill_to_another_process_is_eperm);
