@@ -1,6 +1,7 @@
 # Host tests of servers/procmgr's pure parts: ELF parsing, the initial
 # Linux stack, the region map, the page index, and the policy cores
-# (credentials).
+# (credentials, kill rules, process groups, pending signals, signal
+# delivery, wait matching).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
 get_filename_component(PROCMGR_KERNEL_INCLUDE
@@ -62,7 +63,8 @@ procmgr_host_test(test_procmgr_page_index
 procmgr_host_test(test_procmgr_credentials
     SOURCES test_procmgr_credentials.c "${PROCMGR_DIR}/credentials.c")
 procmgr_host_test(test_procmgr_kill_rules
-    SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c" "${PROCMGR_DIR}/credentials.c")
+    SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c"
+            "${PROCMGR_DIR}/credentials.c")
 procmgr_host_test(test_procmgr_process_group
     SOURCES test_procmgr_process_group.c "${PROCMGR_DIR}/process_group.c")
 procmgr_host_test(test_procmgr_pending_signals
