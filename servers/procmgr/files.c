@@ -53,7 +53,7 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
                          (uint64_t)&info, &copied);
     info.pid = process->pid;
     info.umask = umask;
-    info.pending_signals = process->pending_signals;
+    info.pending_signals = process->pending.set;
     info.ignored_signals = signal_ignored_set(process);
     info.realtime_seconds = procmgr_realtime_seconds;
     info.realtime_counter = procmgr_realtime_counter;

@@ -30,7 +30,9 @@ static struct slot_allocator slots;
 static struct untyped_pool own_pool;
 static uint64_t slot_bitmap[(1u << 17) / 64];
 /* init, as procmgr sees it: pid 1, the first program's parent, which
- * adopts orphans and reaps them at once (as Linux's init does). */
+ * adopts orphans and reaps them at once (as Linux's init does). Its ids
+ * are root's; it runs no program, so a signal to it is dropped once kill's
+ * checks pass (kill_rules.h). */
 static struct process init_process;
 
 static uint64_t receive_slot;           /* where capabilities sent to procmgr land */
@@ -336,22 +338,32 @@ static void answer_before_signalling_self(struct request *request)
     request->silent = true;
 }
 
-/* kill(2)'s checks, then the signal with its siginfo: 0, -ESRCH, -EPERM,
- * or -EAGAIN when a real-time instance could not queue (but for kill's
- * SI_USER, which Linux sends then without its siginfo). */
+/* A process as kill sees it (0: there is none). */
+static struct kill_target kill_target_of(const struct process *process)
+{
+    struct kill_target target = { .alive = false };
+    if (!process)
+        return target;
+    target.alive = process->state == PROCESS_ALIVE;
+    target.runs_program = process->space != 0;     /* all but init */
+    target.credentials = process_credentials(process);
+    return target;
+}
+
+/* kill(2)'s checks (kill_check), then the signal with its siginfo: 0,
+ * -EINVAL, -ESRCH, -EPERM, or -EAGAIN when a real-time instance could
+ * not queue (kill_sent_status). */
 static int deliver_with_info(struct process *sender, struct process *target,
                              struct thread *thread, uint64_t signal,
                              const struct signal_info *info)
 {
-    if (signal > LINUX_NSIG)
-        return -LINUX_EINVAL;
-    if (!target || target->state != PROCESS_ALIVE || !target->space)
-        return -LINUX_ESRCH;    /* init is not a Linux process here */
-    if (sender->euid != 0 && sender->uid != target->uid && sender->euid != target->uid
-        && sender->uid != target->suid && sender->euid != target->suid)
-        return -LINUX_EPERM;
-    int status = signal_send(target, thread, (unsigned)signal, info);
-    return info->code == LINUX_SI_USER ? 0 : status;
+    struct credentials from = process_credentials(sender);
+    struct kill_target to = kill_target_of(target);
+    bool send;
+    int status = kill_check(signal, &from, &to, &send);
+    if (status < 0 || !send)
+        return status;
+    return kill_sent_status(info->code, signal_send(target, thread, (unsigned)signal, info));
 }
 
 /* A signal with the siginfo code gives it: from sender, or from the
@@ -388,14 +400,15 @@ static void handle_sigqueue(struct request *request)
         return result(request, -LINUX_ESRCH);
     if (signal > LINUX_NSIG)
         return result(request, -LINUX_EINVAL);
-    if ((info.code >= 0 || info.code == LINUX_SI_TKILL) && target != request->process)
-        return result(request, -LINUX_EPERM);
+    int status = kill_check_sigqueue_code(info.code, target == request->process);
+    if (status < 0)
+        return result(request, status);
     if (target == request->process && signal) {
         if (!signal_can_queue(target, thread, (unsigned)signal))
             return result(request, -LINUX_EAGAIN);
         answer_before_signalling_self(request);
     }
-    int status = deliver_with_info(request->process, target, thread, signal, &info);
+    status = deliver_with_info(request->process, target, thread, signal, &info);
     if (!request->silent)
         result(request, status);
 }
@@ -411,9 +424,9 @@ static void handle_sched_affinity(struct request *request)
         return result(request, -LINUX_ESRCH);
     if (!mask)
         return result(request, (int64_t)thread->cpu_mask);
-    struct process *sender = request->process, *target = thread->process;
-    if (sender != target && sender->euid != 0 && sender->euid != target->uid
-        && sender->euid != target->euid)
+    struct credentials caller = process_credentials(request->process);
+    struct credentials owner = process_credentials(thread->process);
+    if (!credentials_may_set_affinity(&caller, &owner))
         return result(request, -LINUX_EPERM);
     int status = thread_set_cpu_mask(thread, mask);
     result(request, status < 0 ? status : (int64_t)thread->cpu_mask);
@@ -425,37 +438,32 @@ static void handle_kill(struct request *request)
     uint64_t signal = request->mr[1];
     struct process *sender = request->process;
     if (signal > LINUX_NSIG)
-        return result(request, -LINUX_EINVAL);
+        return result(request, -LINUX_EINVAL);     /* even when no process is found */
     if (pid > 0)
-        return result(request, pid < ID_LIMIT ? deliver_signal(sender, processes[pid], 0, signal,
-                                                               LINUX_SI_USER)
-                                              : -LINUX_ESRCH);
-    /* A group (0: the caller's, -1: everyone it may signal, < -1: -pid). */
-    uint64_t group = pid == 0 ? sender->pgid : (uint64_t)-pid;
-    bool found = false;
-    int error = -LINUX_ESRCH;
+        return result(request, deliver_signal(sender, pid < ID_LIMIT ? processes[pid] : 0, 0,
+                                              signal, LINUX_SI_USER));
+    /* Every process kill_reaches, the caller's own last: it may die of it. */
+    struct process_ids from = process_ids_of(sender);
+    struct kill_tally tally = kill_tally_start(pid);
     bool self = false;
     for (uint64_t id = 1; id < ID_LIMIT; id++) {
         struct process *target = processes[id];
-        if (!target || target->state != PROCESS_ALIVE || (pid != -1 && target->pgid != group))
+        if (!target || target->state != PROCESS_ALIVE)
             continue;
-        if (pid == -1 && (target == sender || id == 1))
+        struct process_ids candidate = process_ids_of(target);
+        if (!kill_reaches(pid, &from, &candidate))
             continue;
-        if (target == sender) {
-            self = true;        /* last: the caller may die of it */
-            continue;
-        }
-        int status = deliver_signal(sender, target, 0, signal, LINUX_SI_USER);
-        found |= status == 0;
-        if (status < 0)
-            error = status;
+        if (target == sender)
+            self = true;
+        else
+            kill_tally_add(&tally, deliver_signal(sender, target, 0, signal, LINUX_SI_USER));
     }
     if (self) {
         answer_before_signalling_self(request);
         deliver_signal(sender, sender, 0, signal, LINUX_SI_USER);
         return;
     }
-    result(request, found ? 0 : error);
+    result(request, kill_tally_result(&tally));
 }
 
 static void handle_tgkill(struct request *request)
@@ -465,14 +473,13 @@ static void handle_tgkill(struct request *request)
         return result(request, signal > LINUX_NSIG ? -LINUX_EINVAL : -LINUX_ESRCH);
     struct thread *thread = threads[tid];
     uint64_t flags = tern_message_length(request->info) > 3 ? request->mr[3] : 0;
-    if (flags && thread->process != request->process)
-        return result(request, -LINUX_EPERM);
-    int32_t code = (flags & PROC_TGKILL_FROM_KERNEL) ? LINUX_SI_KERNEL
-                   : (flags & PROC_TGKILL_AS_KILL) ? LINUX_SI_USER
-                                                   : LINUX_SI_TKILL;
+    int32_t code;
+    int status = kill_tgkill_code(flags, thread->process == request->process, &code);
+    if (status < 0)
+        return result(request, status);
     if (thread->process == request->process && signal)
         answer_before_signalling_self(request);
-    int status = deliver_signal(request->process, thread->process, thread, signal, code);
+    status = deliver_signal(request->process, thread->process, thread, signal, code);
     if (!request->silent)
         result(request, status);
 }
@@ -481,7 +488,7 @@ static void wait_for(struct request *request, struct waiter *waiter)
 {
     struct process *parent = request->process;
     struct process *child;
-    int64_t found = wait_find(parent, waiter->idtype, waiter->id, &child);
+    int64_t found = wait_find(parent, &waiter->request, &child);
     if (found < 0)
         return result(request, found);
     if (child) {
@@ -489,8 +496,8 @@ static void wait_for(struct request *request, struct waiter *waiter)
         request->silent = true;
         return;
     }
-    if (waiter->options & LINUX_WNOHANG) {
-        if (waiter->is_waitid) {
+    if (waiter->request.options & LINUX_WNOHANG) {
+        if (waiter->request.is_waitid) {
             uint64_t values[] = { 0, 0, 0, 0, 0 };
             memcpy(request->results, values, sizeof values);
             request->result_count = 5;
@@ -507,40 +514,22 @@ static void wait_for(struct request *request, struct waiter *waiter)
 
 static void handle_wait4(struct request *request)
 {
-    int64_t pid = (int64_t)request->mr[0];
-    uint64_t options = request->mr[1];
-    if (options & ~(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | 0xe0000000ULL))
-        return result(request, -LINUX_EINVAL);
-    struct waiter waiter = { .options = options, .id = pid, .tid = request->mr[2] };
-    if (pid < -1) {
-        waiter.idtype = LINUX_P_PGID;
-        waiter.id = -pid;
-    } else if (pid == -1) {
-        waiter.idtype = LINUX_P_ALL;
-    } else if (pid == 0) {
-        waiter.idtype = LINUX_P_PGID;
-        waiter.id = (int64_t)request->process->pgid;
-    } else {
-        waiter.idtype = LINUX_P_PID;
-    }
+    struct waiter waiter = { .tid = request->mr[2] };
+    int status = wait_request_from_wait4((int64_t)request->mr[0], request->mr[1],
+                                         request->process->pgid, &waiter.request);
+    if (status < 0)
+        return result(request, status);
     wait_for(request, &waiter);
 }
 
 static void handle_waitid(struct request *request)
 {
-    uint64_t idtype = request->mr[0], options = request->mr[2];
-    int64_t id = (int64_t)request->mr[1];
-    uint64_t known = LINUX_WNOHANG | LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED
-                   | LINUX_WNOWAIT | 0xe0000000ULL;
-    if ((options & ~known) || !(options & (LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED))
-        || idtype > LINUX_P_PGID || (idtype != LINUX_P_ALL && id < 0))
-        return result(request, -LINUX_EINVAL);
-    if (idtype == LINUX_P_PGID && id == 0)
-        id = (int64_t)request->process->pgid;
-    struct waiter waiter = { .options = options, .id = id, .idtype = idtype, .is_waitid = true,
-                             .tid = request->mr[3] };
-    if (!(options & LINUX_WEXITED))
-        return result(request, -LINUX_ECHILD);  /* only exits are reported yet */
+    struct waiter waiter = { .tid = request->mr[3] };
+    int status = wait_request_from_waitid(request->mr[0], (int64_t)request->mr[1],
+                                          request->mr[2], request->process->pgid,
+                                          &waiter.request);
+    if (status < 0)
+        return result(request, status);
     wait_for(request, &waiter);
 }
 
@@ -553,113 +542,59 @@ static void handle_get_ids(struct request *request)
     request->result_count = sizeof values / sizeof values[0];
 }
 
-/* One of a set of ids may become value if privileged, or if it is one of
- * the real, effective or saved ids already. */
-static bool may_take(bool privileged, uint64_t value, uint64_t real, uint64_t effective,
-                     uint64_t saved)
-{
-    return privileged || value == real || value == effective || value == saved;
-}
-
-/* setresuid/setresgid's rule, the one the others are built on here; -1
- * keeps a value. */
-static int set_ids(bool privileged, uint64_t ids[3], const int64_t wanted[3])
-{
-    for (int i = 0; i < 3; i++)
-        if (wanted[i] != -1 && !may_take(privileged, (uint64_t)wanted[i], ids[0], ids[1], ids[2]))
-            return -LINUX_EPERM;
-    for (int i = 0; i < 3; i++)
-        if (wanted[i] != -1)
-            ids[i] = (uint64_t)wanted[i];
-    return 0;
-}
-
 static void handle_set_ids(struct request *request)
 {
-    struct process *p = request->process;
-    uint64_t which = request->mr[0];
-    int64_t a = (int32_t)request->mr[1], b = (int32_t)request->mr[2], c = (int32_t)request->mr[3];
-    bool privileged = p->euid == 0;
-    bool is_group = which == PROC_SETGID || which == PROC_SETREGID || which == PROC_SETRESGID;
-    uint64_t ids[3] = { is_group ? p->gid : p->uid, is_group ? p->egid : p->euid,
-                        is_group ? p->sgid : p->suid };
-    int64_t wanted[3] = { -1, -1, -1 };
-    switch (which) {
-    case PROC_SETUID:
-    case PROC_SETGID:
-        if (a < 0)
-            return result(request, -LINUX_EINVAL);
-        /* Privileged: all three; else only the effective one. */
-        if (privileged)
-            wanted[0] = wanted[1] = wanted[2] = a;
-        else
-            wanted[1] = a;
-        break;
-    case PROC_SETREUID:
-    case PROC_SETREGID:
-        if (a != -1 && !privileged && (uint64_t)a != ids[0] && (uint64_t)a != ids[1])
-            return result(request, -LINUX_EPERM);
-        wanted[0] = a;
-        wanted[1] = b;
-        /* The saved id follows the effective one when the real one is set
-         * or the effective one changes to other than the real one. */
-        if (a != -1 || (b != -1 && (uint64_t)b != ids[0]))
-            wanted[2] = b != -1 ? b : (int64_t)ids[1];
-        break;
-    case PROC_SETRESUID:
-    case PROC_SETRESGID:
-        wanted[0] = a, wanted[1] = b, wanted[2] = c;
-        break;
-    default:
-        return result(request, -LINUX_EINVAL);
-    }
-    int status = set_ids(privileged, ids, wanted);
+    /* The ids are 32 bits wide; -1 keeps one. */
+    int64_t first = (int32_t)request->mr[1], second = (int32_t)request->mr[2],
+            third = (int32_t)request->mr[3];
+    struct credentials credentials = process_credentials(request->process);
+    int status = credentials_set_ids(&credentials, request->mr[0], first, second, third);
     if (status < 0)
         return result(request, status);
-    if (is_group)
-        p->gid = ids[0], p->egid = ids[1], p->sgid = ids[2];
-    else
-        p->uid = ids[0], p->euid = ids[1], p->suid = ids[2];
-    result(request, process_mint_session(p) ? 0 : -LINUX_ENOMEM);
+    result(request, process_set_credentials(request->process, &credentials) ? 0 : -LINUX_ENOMEM);
 }
 
+/* Whether process group pgid exists in session sid (zombies count: they
+ * keep their group until reaped). */
+static bool group_in_session(void *context, uint64_t pgid, uint64_t sid)
+{
+    (void)context;
+    for (uint64_t id = 1; id < ID_LIMIT; id++)
+        if (processes[id] && processes[id]->pgid == pgid && processes[id]->sid == sid)
+            return true;
+    return false;
+}
+
+/* setpgid, getpgid, setsid, getsid: process_group.c decides. */
 static void handle_process_groups(struct request *request, uint64_t label)
 {
     struct process *caller = request->process;
     int64_t pid = (int64_t)request->mr[0];
-    struct process *target = pid == 0 ? caller : pid > 0 && pid < ID_LIMIT ? processes[pid] : 0;
-    if (label == PROC_SETSID) {
-        if (caller->pgid == caller->pid)
-            return result(request, -LINUX_EPERM);
-        caller->sid = caller->pgid = caller->pid;
-        return result(request, (int64_t)caller->sid);
+    struct process *found = pid == 0 ? caller : pid > 0 && pid < ID_LIMIT ? processes[pid] : 0;
+    struct process_ids self = process_ids_of(caller), target_ids;
+    const struct process_ids *target = 0;
+    if (found && found->state == PROCESS_ALIVE) {
+        target_ids = process_ids_of(found);
+        target = &target_ids;
     }
-    if (pid < 0 || !target || target->state != PROCESS_ALIVE)
-        return result(request, pid < 0 ? -LINUX_EINVAL : -LINUX_ESRCH);
-    if (label == PROC_GETPGID)
-        return result(request, (int64_t)target->pgid);
-    if (label == PROC_GETSID)
-        return result(request, (int64_t)target->sid);
-    /* PROC_SETPGID: the caller or a child of it, in the caller's session. */
-    int64_t pgid = (int64_t)request->mr[1];
-    if (pgid < 0)
-        return result(request, -LINUX_EINVAL);
-    if (target != caller && target->ppid != caller->pid)
-        return result(request, -LINUX_ESRCH);
-    if (target->sid != caller->sid || target->sid == target->pid)
-        return result(request, -LINUX_EPERM);
-    if (pgid == 0)
-        pgid = (int64_t)target->pid;
-    if ((uint64_t)pgid != target->pid) {
-        bool exists = false;
-        for (uint64_t id = 1; id < ID_LIMIT && !exists; id++)
-            exists = processes[id] && processes[id]->pgid == (uint64_t)pgid
-                  && processes[id]->sid == caller->sid;
-        if (!exists)
-            return result(request, -LINUX_EPERM);
+    int64_t value;
+    switch (label) {
+    case PROC_GETPGID:
+        return result(request, process_group_getpgid(pid, target));
+    case PROC_GETSID:
+        return result(request, process_group_getsid(pid, target));
+    case PROC_SETSID:
+        value = process_group_setsid(&self);
+        if (value >= 0)
+            caller->sid = caller->pgid = (uint64_t)value;
+        return result(request, value);
+    default:        /* PROC_SETPGID */
+        value = process_group_setpgid(&self, pid, target, (int64_t)request->mr[1],
+                                      group_in_session, 0);
+        if (value >= 0)
+            found->pgid = (uint64_t)value;
+        return result(request, value < 0 ? value : 0);
     }
-    target->pgid = (uint64_t)pgid;
-    result(request, 0);
 }
 
 static void handle_memory(struct request *request, uint64_t label)
@@ -683,9 +618,9 @@ static void handle_memory(struct request *request, uint64_t label)
 static void handle_sigaction(struct request *request)
 {
     uint64_t signal = request->mr[0], disposition = request->mr[1];
-    if (signal == 0 || signal > LINUX_NSIG || disposition > SIGNAL_HANDLER
-        || ((signal == LINUX_SIGKILL || signal == LINUX_SIGSTOP) && disposition))
-        return result(request, -LINUX_EINVAL);
+    int status = signal_check_disposition(signal, disposition);
+    if (status < 0)
+        return result(request, status);
     signal_set_disposition(request->process, (unsigned)signal, (unsigned)disposition,
                            request->mr[2]);
     result(request, 0);

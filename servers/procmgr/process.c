@@ -46,6 +46,28 @@ bool process_mint_session(struct process *process)
                      VFS_SESSION_BADGE(process->euid, process->egid));
 }
 
+struct credentials process_credentials(const struct process *process)
+{
+    return (struct credentials){ { process->uid, process->euid, process->suid },
+                                 { process->gid, process->egid, process->sgid } };
+}
+
+bool process_set_credentials(struct process *process, const struct credentials *credentials)
+{
+    process->uid = credentials->user.real;
+    process->euid = credentials->user.effective;
+    process->suid = credentials->user.saved;
+    process->gid = credentials->group.real;
+    process->egid = credentials->group.effective;
+    process->sgid = credentials->group.saved;
+    return process_mint_session(process);
+}
+
+struct process_ids process_ids_of(const struct process *process)
+{
+    return (struct process_ids){ process->pid, process->ppid, process->pgid, process->sid };
+}
+
 struct process *process_new(struct process *parent)
 {
     uint64_t pid = id_allocate();

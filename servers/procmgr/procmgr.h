@@ -13,6 +13,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "address_map.h"
+#include "credentials.h"
+#include "kill_rules.h"
+#include "pending_signals.h"
+#include "process_group.h"
+#include "process_ids.h"
+#include "signal_delivery.h"
+#include "wait_match.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
@@ -55,28 +62,6 @@ struct space {
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
 #define PAGE_SHARED     2               /* a copy of a shared object's frame */
 
-/* What a handler's siginfo says of a signal (signals.c). */
-struct signal_info {
-    int32_t code;                       /* si_code */
-    /* The sender, or the child (SIGCHLD); for a fault the address, low
-     * half in pid (siginfo's si_addr overlaps both). */
-    uint32_t pid, uid;
-    /* SIGCHLD: the exit code or the signal (si_status); sigqueue: its
-     * value (si_value). */
-    uint64_t value;
-};
-
-/* A pending real-time signal's instances after the first, each with its
- * own siginfo, in arrival order (signals.c). */
-struct queued_signal {
-    struct queued_signal *next;
-    unsigned signal;
-    struct signal_info info;
-};
-
-/* signal_disposition values, as PROC_SIGACTION names them */
-enum { SIGNAL_DEFAULT, SIGNAL_IGNORE, SIGNAL_HANDLER };
-
 struct thread {
     uint64_t tid;
     struct process *process;
@@ -84,23 +69,17 @@ struct thread {
     uint64_t tcb;
     uint64_t ipc_buffer_frame;
     uint64_t fault_endpoint;            /* procmgr's endpoint, badged for this thread */
-    uint64_t pending_signals;           /* sent to this thread (tgkill) */
-    struct queued_signal *signal_queue; /* real-time: instances beyond the first */
-    unsigned signal_queue_length;
+    struct pending_signals pending;     /* sent to this thread (tgkill) */
     uint64_t paused_reply;              /* PROC_SIGNAL_PAUSE's, held until a signal; or 0 */
     uint64_t cpu_mask;                  /* sched_setaffinity's, cores online only */
     unsigned cpu;                       /* the core of the mask it runs on */
-    struct signal_info signal_info[LINUX_NSIG + 1];
 };
 
 /* A wait4/waitid caller whose reply procmgr holds until a child changes. */
 struct waiter {
     uint64_t reply;
     uint64_t tid;                       /* the waiting thread */
-    int64_t id;                         /* wait4's pid argument, or waitid's */
-    uint64_t idtype;                    /* waitid's, or P_ALL/P_PID/P_PGID from wait4's pid */
-    uint64_t options;
-    bool is_waitid;
+    struct wait_request request;
 };
 
 enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
@@ -116,15 +95,13 @@ struct process {
     struct space *space;
     struct thread *threads[LINUX_MAX_THREADS];  /* by thread area */
     unsigned thread_count;
-    uint8_t signal_disposition[LINUX_NSIG + 1]; /* SIGNAL_DEFAULT, _IGNORE, _HANDLER */
-    uint64_t pending_signals;           /* sent to the process (kill) */
-    struct queued_signal *signal_queue; /* real-time: instances beyond the first */
-    unsigned signal_queue_length;
+    /* SIGNAL_DEFAULT, _IGNORE or _HANDLER (signal_delivery.h) */
+    uint8_t signal_disposition[LINUX_NSIG + 1];
+    struct pending_signals pending;     /* sent to the process (kill) */
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
     struct process *timer_next;
-    struct signal_info signal_info[LINUX_NSIG + 1];
     struct waiter waiters[8];
     unsigned waiter_count;
 };
@@ -214,6 +191,12 @@ void process_exit(struct process *process, uint64_t wait_status);
 void process_reap(struct process *process);
 /* Give the process a vfs session with its current credentials. */
 bool process_mint_session(struct process *process);
+/* Its user and group ids, and new ones (with a vfs session to match:
+ * false if that could not be made). */
+struct credentials process_credentials(const struct process *process);
+bool process_set_credentials(struct process *process, const struct credentials *credentials);
+/* Its pid, parent, process group and session, for the rules that relate processes. */
+struct process_ids process_ids_of(const struct process *process);
 
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
@@ -235,7 +218,8 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
 /* wait.c */
 /* The zombie child that wait4/waitid asked for, -ECHILD if the caller has
  * no such child at all, or 0 if none has changed yet. */
-int64_t wait_find(struct process *parent, uint64_t idtype, int64_t id, struct process **found);
+int64_t wait_find(struct process *parent, const struct wait_request *request,
+                  struct process **found);
 void wait_notify_parent(struct process *child);
 void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child);
 /* A signal for thread: if it waits in wait4/waitid, answer -ERESTARTSYS. */

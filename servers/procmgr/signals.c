@@ -13,8 +13,12 @@
  * read from there (sys/linux_process.h says why neither side can miss the
  * other).
  *
+ * What a signal comes to is signal_delivery.c's decision, and the pending
+ * sets are pending_signals.c's; this file reads the masks, mirrors the
+ * sets and acts.
+ *
  * Not yet: stopping (SIGSTOP and the default action of SIGTSTP, SIGTTIN,
- * SIGTTOU do nothing), and sigqueue's values.
+ * SIGTTOU do nothing).
  */
 #include "procmgr.h"
 #include "sys/invoke.h"
@@ -32,12 +36,7 @@ static void write_word(struct process *process, uint64_t address, uint64_t value
     tern_vspace_write(process->space->vspace, address, sizeof value, (uint64_t)&value, &copied);
 }
 
-/* The thread's blocked and accepting (sigtimedwait) masks, as its
- * personality keeps them. */
-struct thread_masks {
-    uint64_t blocked, accepting;
-};
-
+/* The thread's masks, read from its info page. */
 static struct thread_masks thread_masks(const struct thread *thread)
 {
     struct thread_masks masks = {0, 0};
@@ -55,118 +54,27 @@ uint64_t signal_blocked_mask(const struct thread *thread)
     return thread_masks(thread).blocked;
 }
 
-/* Whether a thread with masks takes the signal of bit now: it does not
- * block it, or waits for it in sigtimedwait. */
-static bool takes(struct thread_masks masks, uint64_t bit)
-{
-    return !(masks.blocked & bit) || (masks.accepting & bit);
-}
-
 static void mirror_thread_pending(struct thread *thread)
 {
     write_word(thread->process, thread_info_address(thread)
                    + __builtin_offsetof(struct linux_thread_info, pending_signals),
-               thread->pending_signals);
+               thread->pending.set);
 }
 
 static void mirror_process_pending(struct process *process)
 {
     write_word(process,
                LINUX_PROCESS_INFO + __builtin_offsetof(struct linux_process_info, pending_signals),
-               process->pending_signals);
+               process->pending.set);
 }
 
-/* One set of pending signals: a process's or a thread's. */
-struct pending_set {
-    uint64_t *signals;
-    struct signal_info *info;           /* each pending signal's first instance */
-    struct queued_signal **queue;       /* real-time: the instances after it */
-    unsigned *queue_length;
-};
+/* Queued real-time instances live in procmgr's heap. */
+static const struct pending_memory heap = { heap_allocate, heap_free };
 
-static struct pending_set thread_set(struct thread *thread)
+/* The set a signal for thread goes to, or for the process if thread is 0. */
+static struct pending_signals *pending_of(struct process *process, struct thread *thread)
 {
-    return (struct pending_set){ &thread->pending_signals, thread->signal_info,
-                                 &thread->signal_queue, &thread->signal_queue_length };
-}
-
-static struct pending_set process_set(struct process *process)
-{
-    return (struct pending_set){ &process->pending_signals, process->signal_info,
-                                 &process->signal_queue, &process->signal_queue_length };
-}
-
-/* Real-time instances a set holds beyond each signal's first (Linux
- * limits them per user, RLIMIT_SIGPENDING). */
-#define QUEUE_LIMIT 256
-
-/* Whether the set takes one more: a real-time signal already pending
- * queues only so many instances. */
-static bool has_room(struct pending_set set, unsigned signal)
-{
-    return signal < LINUX_SIGRTMIN || !(*set.signals & LINUX_SIGNAL_BIT(signal))
-        || *set.queue_length < QUEUE_LIMIT;
-}
-
-/* A standard signal already pending merges with it; a real-time one
- * queues with its own siginfo. False if it could not queue. */
-static bool add_pending(struct pending_set set, unsigned signal, const struct signal_info *info)
-{
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (!has_room(set, signal))
-        return false;
-    if (!(*set.signals & bit)) {
-        *set.signals |= bit;
-        set.info[signal] = *info;
-        return true;
-    }
-    if (signal < LINUX_SIGRTMIN)
-        return true;
-    struct queued_signal *instance = heap_allocate(sizeof *instance);
-    if (!instance)
-        return false;
-    *instance = (struct queued_signal){ .signal = signal, .info = *info };
-    struct queued_signal **tail = set.queue;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = instance;
-    (*set.queue_length)++;
-    return true;
-}
-
-/* The signal's first instance; the next queued one takes its place. */
-static struct signal_info take_pending(struct pending_set set, unsigned signal)
-{
-    struct signal_info taken = set.info[signal];
-    for (struct queued_signal **link = set.queue; *link; link = &(*link)->next) {
-        struct queued_signal *instance = *link;
-        if (instance->signal == signal) {
-            set.info[signal] = instance->info;
-            *link = instance->next;
-            (*set.queue_length)--;
-            heap_free(instance);
-            return taken;
-        }
-    }
-    *set.signals &= ~LINUX_SIGNAL_BIT(signal);
-    return taken;
-}
-
-/* Every instance of signal goes; signal 0: of every signal. */
-static void discard_pending(struct pending_set set, unsigned signal)
-{
-    struct queued_signal **link = set.queue;
-    while (*link) {
-        struct queued_signal *instance = *link;
-        if (signal == 0 || instance->signal == signal) {
-            *link = instance->next;
-            (*set.queue_length)--;
-            heap_free(instance);
-        } else {
-            link = &instance->next;
-        }
-    }
-    *set.signals &= signal ? ~LINUX_SIGNAL_BIT(signal) : 0;
+    return thread ? &thread->pending : &process->pending;
 }
 
 /* The thread's set if thread, else the process's, out to its page. */
@@ -176,30 +84,6 @@ static void mirror_pending(struct process *process, struct thread *thread)
         mirror_thread_pending(thread);
     else
         mirror_process_pending(process);
-}
-
-static bool ignored_by_default(unsigned signal)
-{
-    return signal == LINUX_SIGCHLD || signal == LINUX_SIGCONT || signal == LINUX_SIGURG
-        || signal == LINUX_SIGWINCH;
-}
-
-/* Stopping is not supported: the stop signals' default does nothing. */
-static bool stops_by_default(unsigned signal)
-{
-    return signal == LINUX_SIGSTOP || signal == LINUX_SIGTSTP || signal == LINUX_SIGTTIN
-        || signal == LINUX_SIGTTOU;
-}
-
-/* Whether the process's action for signal, now, is to do nothing. */
-static bool is_ignored(const struct process *process, unsigned signal)
-{
-    uint8_t disposition = process->signal_disposition[signal];
-    if (signal == LINUX_SIGKILL)
-        return false;
-    return disposition == SIGNAL_IGNORE
-        || (disposition == SIGNAL_DEFAULT && (ignored_by_default(signal)
-                                              || stops_by_default(signal)));
 }
 
 static void terminate(struct process *process, unsigned signal)
@@ -222,79 +106,82 @@ static void interrupt(struct thread *thread)
     tern_tcb_interrupt(thread->tcb);
 }
 
-/* The thread that takes the signal of bit (thread, or for the process
- * any of its threads, the main thread first), with its masks; 0 if none
- * does. */
+/* The thread that takes signal (thread, or for the process the one
+ * signal_choose_thread picks), with its masks; 0 if none does. */
 static struct thread *taking_thread(struct process *process, struct thread *thread,
-                                    uint64_t bit, struct thread_masks *masks)
+                                    unsigned signal, struct thread_masks *masks)
 {
+    /* Too big for procmgr's stack; one call at a time uses them. */
+    static struct thread *candidates[LINUX_MAX_THREADS];
+    static struct thread_masks candidate_masks[LINUX_MAX_THREADS];
     if (thread) {
         *masks = thread_masks(thread);
-        return takes(*masks, bit) ? thread : 0;
+        return signal_taken_by(*masks, signal) ? thread : 0;
     }
+    unsigned count = 0;
     for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
-        struct thread *candidate = process->threads[area];
-        if (!candidate)
+        if (!process->threads[area])
             continue;
-        *masks = thread_masks(candidate);
-        if (takes(*masks, bit))
-            return candidate;
+        candidates[count] = process->threads[area];
+        candidate_masks[count++] = thread_masks(process->threads[area]);
     }
-    return 0;
+    unsigned chosen = signal_choose_thread(candidate_masks, count, signal);
+    if (chosen == count)
+        return 0;
+    *masks = candidate_masks[chosen];
+    return candidates[chosen];
 }
 
 int signal_send(struct process *process, struct thread *thread, unsigned signal,
                 const struct signal_info *info)
 {
+    /* Without a program (init) there is nothing for a signal to act on. */
     if (process->state != PROCESS_ALIVE || !process->space || signal == 0)
         return 0;
-    if (signal == LINUX_SIGKILL) {
+    if (signal == LINUX_SIGKILL) {     /* neither blocked nor caught: at once */
         terminate(process, signal);
         return 0;
     }
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
     /* Pending first, then the masks: a thread unblocking meanwhile sees
      * the pending word, or procmgr sees its new mask. */
-    struct pending_set set = thread ? thread_set(thread) : process_set(process);
-    if (!add_pending(set, signal, info))
-        return -LINUX_EAGAIN;
+    struct pending_signals *pending = pending_of(process, thread);
+    int status = pending_add(pending, signal, info, &heap);
+    if (status < 0)
+        return status;
     mirror_pending(process, thread);
-    struct thread_masks masks;
-    struct thread *target = taking_thread(process, thread, bit, &masks);
-    if (!target)
-        return 0;               /* blocked everywhere: it waits, pending */
-    if (masks.accepting & bit) {
-        interrupt(target);      /* sigtimedwait takes it, whatever its action */
-        return 0;
-    }
-    if (is_ignored(process, signal)) {
-        /* Discarded, as Linux does with an ignored signal nobody blocks. */
-        discard_pending(set, signal);
-        mirror_pending(process, thread);
-        return 0;
-    }
-    if (process->signal_disposition[signal] == SIGNAL_DEFAULT)
-        terminate(process, signal);
-    else
+    struct thread_masks masks = { 0, 0 };
+    struct thread *target = taking_thread(process, thread, signal, &masks);
+    switch (signal_outcome(signal, process->signal_disposition[signal], target != 0, masks)) {
+    case SIGNAL_STAYS_PENDING:
+        break;
+    case SIGNAL_INTERRUPTS:
         interrupt(target);
+        break;
+    case SIGNAL_DISCARDED:
+        pending_discard(pending, signal, &heap);
+        mirror_pending(process, thread);
+        break;
+    case SIGNAL_TERMINATES:
+        terminate(process, signal);
+        break;
+    }
     return 0;
 }
 
 bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal)
 {
-    return has_room(thread ? thread_set(thread) : process_set(process), signal);
+    return pending_has_room(pending_of(process, thread), signal);
 }
 
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)
 {
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (thread->process->signal_disposition[signal] != SIGNAL_HANDLER
-        || (signal_blocked_mask(thread) & bit))
-        return false;       /* Linux's force_sig: blocked or not caught, it kills */
+    if (!signal_fault_caught(signal, thread->process->signal_disposition[signal],
+                             signal_blocked_mask(thread)))
+        return false;
     struct signal_info info = {
         .code = code, .pid = (uint32_t)address, .uid = (uint32_t)(address >> 32),
     };
-    add_pending(thread_set(thread), signal, &info);
+    pending_add(&thread->pending, signal, &info, &heap);
     mirror_thread_pending(thread);
     tern_tcb_interrupt(thread->tcb);    /* its fault's answer resumes it into the handler */
     return true;
@@ -304,32 +191,36 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
 {
     struct process *process = thread->process;
     for (;;) {
-        uint64_t deliverable = (thread->pending_signals | process->pending_signals) & ~blocked;
-        if (!deliverable)
+        bool from_thread;
+        unsigned signal = signal_next(thread->pending.set, process->pending.set, blocked,
+                                      &from_thread);
+        if (!signal)
             return 0;
-        unsigned signal = (unsigned)__builtin_ctzll(deliverable) + 1;
-        if (thread->pending_signals & LINUX_SIGNAL_BIT(signal)) {
-            *info = take_pending(thread_set(thread), signal);
+        if (from_thread) {
+            *info = pending_take(&thread->pending, signal, &heap);
             mirror_thread_pending(thread);
         } else {
-            *info = take_pending(process_set(process), signal);
+            *info = pending_take(&process->pending, signal, &heap);
             mirror_process_pending(process);
         }
         if (accept)
             return (int)signal;
-        if (is_ignored(process, signal))
-            continue;
-        if (process->signal_disposition[signal] == SIGNAL_DEFAULT) {
+        switch (signal_action(signal, process->signal_disposition[signal])) {
+        case SIGNAL_ACTION_NONE:
+            continue;           /* ignored meanwhile: the next one */
+        case SIGNAL_ACTION_TERMINATE:
             terminate(process, signal);
             return -1;
+        case SIGNAL_ACTION_HANDLER:
+            return (int)signal;
         }
-        return (int)signal;
     }
 }
 
 bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply)
 {
-    if ((thread->pending_signals | thread->process->pending_signals) & ~blocked)
+    bool from_thread;
+    if (signal_next(thread->pending.set, thread->process->pending.set, blocked, &from_thread))
         return false;
     if (thread->paused_reply)
         return false;           /* cannot happen: the thread waits in one call */
@@ -343,18 +234,18 @@ void signal_set_disposition(struct process *process, unsigned signal, unsigned d
     process->signal_disposition[signal] = (uint8_t)disposition;
     if (signal == LINUX_SIGCHLD)
         process->no_child_zombies = (flags & LINUX_SA_NOCLDWAIT) != 0;
-    if (!is_ignored(process, signal))
+    if (signal_action(signal, (uint8_t)disposition) != SIGNAL_ACTION_NONE)
         return;
     /* Setting a signal to be ignored discards it where it is pending. */
     uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (process->pending_signals & bit) {
-        discard_pending(process_set(process), signal);
+    if (process->pending.set & bit) {
+        pending_discard(&process->pending, signal, &heap);
         mirror_process_pending(process);
     }
     for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
         struct thread *thread = process->threads[area];
-        if (thread && (thread->pending_signals & bit)) {
-            discard_pending(thread_set(thread), signal);
+        if (thread && (thread->pending.set & bit)) {
+            pending_discard(&thread->pending, signal, &heap);
             mirror_thread_pending(thread);
         }
     }
@@ -379,13 +270,7 @@ uint64_t signal_ignored_set(const struct process *process)
 
 void signal_keep(struct thread *to, struct thread *from)
 {
-    to->pending_signals = from->pending_signals;
-    memcpy(to->signal_info, from->signal_info, sizeof to->signal_info);
-    to->signal_queue = from->signal_queue;
-    to->signal_queue_length = from->signal_queue_length;
-    from->pending_signals = 0;
-    from->signal_queue = 0;
-    from->signal_queue_length = 0;
+    pending_move(&to->pending, &from->pending);
     if (to->process)
         mirror_thread_pending(to);
 }
@@ -401,10 +286,10 @@ void signal_thread_gone(struct thread *thread)
     if (thread->paused_reply)
         reply_free(thread->paused_reply);
     thread->paused_reply = 0;
-    discard_pending(thread_set(thread), 0);
+    pending_discard(&thread->pending, 0, &heap);
 }
 
 void signal_process_gone(struct process *process)
 {
-    discard_pending(process_set(process), 0);
+    pending_discard(&process->pending, 0, &heap);
 }

@@ -6,53 +6,34 @@
 #include "sys/linux_abi.h"
 #include "sys/syscall.h"
 
-static bool matches(const struct process *parent, const struct process *child, uint64_t idtype,
-                    int64_t id)
+int64_t wait_find(struct process *parent, const struct wait_request *request,
+                  struct process **found)
 {
-    if (child->ppid != parent->pid)
-        return false;
-    switch (idtype) {
-    case LINUX_P_ALL: return true;
-    case LINUX_P_PID: return (int64_t)child->pid == id;
-    case LINUX_P_PGID: return (int64_t)child->pgid == id;
-    default: return false;
+    struct wait_search search = { .any_child = false, .found = 0 };
+    for (uint64_t pid = 1; pid < ID_LIMIT; pid++) {
+        struct process *process = processes[pid];
+        if (!process)
+            continue;
+        struct process_ids ids = process_ids_of(process);
+        if (wait_search_add(&search, request, parent->pid, &ids,
+                            process->state == PROCESS_ZOMBIE))
+            break;
     }
+    *found = search.found ? processes[search.found] : 0;
+    return wait_search_result(&search);
 }
 
-int64_t wait_find(struct process *parent, uint64_t idtype, int64_t id, struct process **found)
+/* What waitid and SIGCHLD's siginfo say of an ended child. */
+static struct signal_info child_info(const struct process *child)
 {
-    bool any_child = false;
-    *found = 0;
-    for (uint64_t pid = 1; pid < ID_LIMIT; pid++) {
-        struct process *child = processes[pid];
-        if (!child || !matches(parent, child, idtype, id))
-            continue;
-        any_child = true;
-        if (child->state == PROCESS_ZOMBIE) {
-            *found = child;
-            return (int64_t)child->pid;
-        }
-    }
-    return any_child ? 0 : -LINUX_ECHILD;
+    return wait_child_info(child->pid, child->uid, child->wait_status);
 }
 
 /* The answer to a waiter about child, which is then reaped unless the
  * waiter only peeks (WNOWAIT). */
-/* What waitid and SIGCHLD's siginfo say of an ended child. */
-static struct signal_info child_info(const struct process *child)
-{
-    bool killed = (child->wait_status & 0x7f) != 0;
-    return (struct signal_info){
-        .code = killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED,
-        .pid = (uint32_t)child->pid,
-        .uid = (uint32_t)child->uid,
-        .value = killed ? (child->wait_status & 0x7f) : (child->wait_status >> 8) & 0xff,
-    };
-}
-
 void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child)
 {
-    if (waiter->is_waitid) {
+    if (waiter->request.is_waitid) {
         struct signal_info info = child_info(child);
         uint64_t values[] = { 0, info.pid, info.uid, (uint64_t)info.code, info.value };
         answer(reply, 5, values);
@@ -60,7 +41,7 @@ void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *ch
         uint64_t values[] = { child->pid, child->wait_status };
         answer(reply, 2, values);
     }
-    if (!(waiter->is_waitid && (waiter->options & LINUX_WNOWAIT)))
+    if (wait_request_reaps(&waiter->request))
         process_reap(child);
 }
 
@@ -75,7 +56,7 @@ static void answer_childless_waiters(struct process *parent)
     for (unsigned i = 0; i < parent->waiter_count; i++) {
         struct waiter waiter = parent->waiters[i];
         struct process *child;
-        if (wait_find(parent, waiter.idtype, waiter.id, &child) != -LINUX_ECHILD)
+        if (wait_find(parent, &waiter.request, &child) != -LINUX_ECHILD)
             continue;
         remove_waiter(parent, i--);
         answer(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ECHILD });
@@ -96,7 +77,8 @@ void wait_notify_parent(struct process *child)
     } else {
         for (unsigned i = 0; i < parent->waiter_count; i++) {
             struct waiter waiter = parent->waiters[i];
-            if (!matches(parent, child, waiter.idtype, waiter.id))
+            struct process_ids ids = process_ids_of(child);
+            if (!wait_request_matches(&waiter.request, parent->pid, &ids))
                 continue;
             remove_waiter(parent, i);
             wait_answer(waiter.reply, &waiter, child);

@@ -1,5 +1,7 @@
 # Host tests of servers/procmgr's pure parts: the initial Linux stack, the
-# region map and the page index. Its ELF parser is libsys's (libsys.cmake).
+# region map, the page index, and the policy cores (credentials, kill
+# rules, process groups, pending signals, signal delivery, wait matching).
+# Its ELF parser is libsys's (libsys.cmake).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
 get_filename_component(PROCMGR_KERNEL_INCLUDE
@@ -17,3 +19,16 @@ procmgr_host_test(test_procmgr_address_map
     SOURCES test_procmgr_address_map.c "${PROCMGR_DIR}/address_map.c")
 procmgr_host_test(test_procmgr_page_index
     SOURCES test_procmgr_page_index.c "${PROCMGR_DIR}/page_index.c")
+procmgr_host_test(test_procmgr_credentials
+    SOURCES test_procmgr_credentials.c "${PROCMGR_DIR}/credentials.c")
+procmgr_host_test(test_procmgr_kill_rules
+    SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c"
+            "${PROCMGR_DIR}/credentials.c")
+procmgr_host_test(test_procmgr_process_group
+    SOURCES test_procmgr_process_group.c "${PROCMGR_DIR}/process_group.c")
+procmgr_host_test(test_procmgr_pending_signals
+    SOURCES test_procmgr_pending_signals.c "${PROCMGR_DIR}/pending_signals.c")
+procmgr_host_test(test_procmgr_signal_delivery
+    SOURCES test_procmgr_signal_delivery.c "${PROCMGR_DIR}/signal_delivery.c")
+procmgr_host_test(test_procmgr_wait_match
+    SOURCES test_procmgr_wait_match.c "${PROCMGR_DIR}/wait_match.c")

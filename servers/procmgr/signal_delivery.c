@@ -1,0 +1,91 @@
+/*
+ * What becomes of a signal (signal_delivery.h).
+ */
+#include "signal_delivery.h"
+#include "sys/linux_abi.h"
+
+int signal_check_disposition(uint64_t signal, uint64_t disposition)
+{
+    if (signal == 0 || signal > LINUX_NSIG || disposition > SIGNAL_HANDLER)
+        return -LINUX_EINVAL;
+    if ((signal == LINUX_SIGKILL || signal == LINUX_SIGSTOP) && disposition != SIGNAL_DEFAULT)
+        return -LINUX_EINVAL;
+    return 0;
+}
+
+bool signal_ignored_by_default(unsigned signal)
+{
+    return signal == LINUX_SIGCHLD || signal == LINUX_SIGCONT || signal == LINUX_SIGURG
+        || signal == LINUX_SIGWINCH;
+}
+
+bool signal_stops_by_default(unsigned signal)
+{
+    return signal == LINUX_SIGSTOP || signal == LINUX_SIGTSTP || signal == LINUX_SIGTTIN
+        || signal == LINUX_SIGTTOU;
+}
+
+enum signal_action signal_action(unsigned signal, uint8_t disposition)
+{
+    if (signal == LINUX_SIGKILL)
+        return SIGNAL_ACTION_TERMINATE;
+    switch (disposition) {
+    case SIGNAL_IGNORE:
+        return SIGNAL_ACTION_NONE;
+    case SIGNAL_DEFAULT:
+        if (signal_ignored_by_default(signal) || signal_stops_by_default(signal))
+            return SIGNAL_ACTION_NONE;
+        return SIGNAL_ACTION_TERMINATE;
+    default:
+        return SIGNAL_ACTION_HANDLER;
+    }
+}
+
+bool signal_taken_by(struct thread_masks masks, unsigned signal)
+{
+    uint64_t bit = LINUX_SIGNAL_BIT(signal);
+    return !(masks.blocked & bit) || (masks.accepting & bit);
+}
+
+unsigned signal_choose_thread(const struct thread_masks masks[], unsigned count, unsigned signal)
+{
+    for (unsigned i = 0; i < count; i++)
+        if (signal_taken_by(masks[i], signal))
+            return i;
+    return count;
+}
+
+enum signal_outcome signal_outcome(unsigned signal, uint8_t disposition, bool taken,
+                                   struct thread_masks taker)
+{
+    if (!taken)
+        return SIGNAL_STAYS_PENDING;    /* blocked everywhere: it waits */
+    if (taker.accepting & LINUX_SIGNAL_BIT(signal))
+        return SIGNAL_INTERRUPTS;       /* sigtimedwait takes it, whatever its action */
+    switch (signal_action(signal, disposition)) {
+    case SIGNAL_ACTION_NONE:
+        /* As Linux discards an ignored signal nobody blocks. */
+        return SIGNAL_DISCARDED;
+    case SIGNAL_ACTION_TERMINATE:
+        return SIGNAL_TERMINATES;
+    default:
+        return SIGNAL_INTERRUPTS;
+    }
+}
+
+unsigned signal_next(uint64_t thread_pending, uint64_t process_pending, uint64_t blocked,
+                     bool *from_thread)
+{
+    uint64_t deliverable = (thread_pending | process_pending) & ~blocked;
+    *from_thread = false;
+    if (!deliverable)
+        return 0;
+    unsigned signal = (unsigned)__builtin_ctzll(deliverable) + 1;
+    *from_thread = (thread_pending & LINUX_SIGNAL_BIT(signal)) != 0;
+    return signal;
+}
+
+bool signal_fault_caught(unsigned signal, uint8_t disposition, uint64_t blocked)
+{
+    return disposition == SIGNAL_HANDLER && !(blocked & LINUX_SIGNAL_BIT(signal));
+}

@@ -1,0 +1,78 @@
+/*
+ * What becomes of a signal: the action a process's disposition gives it,
+ * which thread takes it, what sending it comes to, and which pending
+ * signal a thread takes next. Plain C, host-tested
+ * (tests/host/test_procmgr_signal_delivery.c); signals.c reads the masks,
+ * keeps the pending sets and acts on the answers.
+ */
+#ifndef PROCMGR_SIGNAL_DELIVERY_H
+#define PROCMGR_SIGNAL_DELIVERY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A process's disposition of a signal, as PROC_SIGACTION names them. */
+enum { SIGNAL_DEFAULT, SIGNAL_IGNORE, SIGNAL_HANDLER };
+
+/* PROC_SIGACTION's checks: 0, or -LINUX_EINVAL for signal 0 or past
+ * LINUX_NSIG, an unknown disposition, or SIGKILL or SIGSTOP other than
+ * by default. */
+int signal_check_disposition(uint64_t signal, uint64_t disposition);
+
+/* SIGCHLD, SIGCONT, SIGURG and SIGWINCH: nothing happens by default. */
+bool signal_ignored_by_default(unsigned signal);
+/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the default stops the process,
+ * which tern does not support: they do nothing. */
+bool signal_stops_by_default(unsigned signal);
+
+enum signal_action {
+    SIGNAL_ACTION_NONE,                 /* ignored, or a default that does nothing */
+    SIGNAL_ACTION_TERMINATE,            /* the default of every other signal */
+    SIGNAL_ACTION_HANDLER,
+};
+/* What signal does to a process with this disposition of it (SIGKILL
+ * always terminates). */
+enum signal_action signal_action(unsigned signal, uint8_t disposition);
+
+/* A thread's masks, as its personality keeps them in its info page:
+ * blocked (sigprocmask), and accepting (what it waits for in
+ * sigtimedwait). */
+struct thread_masks {
+    uint64_t blocked, accepting;
+};
+
+/* Whether a thread with masks takes signal now: it does not block it, or
+ * waits for it. */
+bool signal_taken_by(struct thread_masks masks, unsigned signal);
+
+/* The thread that takes a signal sent to the process: the first of count
+ * threads (their masks in thread-area order, the main thread first) that
+ * takes it; count if none does. */
+unsigned signal_choose_thread(const struct thread_masks masks[], unsigned count, unsigned signal);
+
+/* What comes of a signal once it is pending, taken (or not) by a thread
+ * with the masks taker. */
+enum signal_outcome {
+    SIGNAL_STAYS_PENDING,               /* no thread takes it now */
+    /* The thread is interrupted: a handler is to run, or sigtimedwait
+     * accepts it whatever its action. */
+    SIGNAL_INTERRUPTS,
+    SIGNAL_DISCARDED,                   /* ignored, and nobody blocks it: it goes */
+    SIGNAL_TERMINATES,
+};
+enum signal_outcome signal_outcome(unsigned signal, uint8_t disposition, bool taken,
+                                   struct thread_masks taker);
+
+/* The signal PROC_SIGNAL_TAKE takes next from a thread's pending set and
+ * its process's, with blocked held back: the lowest, from the thread's
+ * set if it is pending there (*from_thread), else from the process's; 0
+ * if none. */
+unsigned signal_next(uint64_t thread_pending, uint64_t process_pending, uint64_t blocked,
+                     bool *from_thread);
+
+/* A fault the program may catch (SIGSEGV, SIGILL, SIGTRAP...): whether a
+ * handler runs for it. If the signal is blocked or not caught the fault
+ * kills, as Linux's force_sig does. */
+bool signal_fault_caught(unsigned signal, uint8_t disposition, uint64_t blocked);
+
+#endif
