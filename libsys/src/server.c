@@ -174,6 +174,11 @@ bool server_answer_deferred(uint64_t reply_object, tern_message_info info, const
     return delivered;
 }
 
+void server_answer_now(struct server_request *answered)
+{
+    reply(answered->reply, answered->answer, answered->mr);
+}
+
 /* ---- Windows ---- */
 
 static int window_result(struct server_request *copying, enum tern_error error)
@@ -197,6 +202,18 @@ int server_write_window(struct server_request *copying, unsigned window, uint64_
     uint64_t copied;
     return window_result(copying, tern_reply_write_window(copying->reply, window, offset, length,
                                                           (uint64_t)source, &copied));
+}
+
+/* ---- Calls to other servers ---- */
+
+tern_message_info server_call_receiving(uint64_t endpoint, tern_message_info info,
+                                        uint64_t mr[TERN_MSG_REGISTERS], uint64_t cnode,
+                                        uint64_t index)
+{
+    tern_set_receive_slot(cnode, index, CNODE_DEPTH);
+    tern_message_info answer = tern_call(endpoint, info, mr);
+    tern_set_receive_slot(TERN_SLOT_CNODE, receive_slots, CNODE_DEPTH);
+    return answer;
 }
 
 /* ---- Capabilities sent ---- */

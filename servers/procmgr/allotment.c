@@ -20,7 +20,7 @@ void chunks_init(const struct tern_boot_info *info)
             continue;
         for (uint64_t n = 0; n < 1ULL << (bits - CHUNK_BITS) && free_chunk_count < CHUNK_LIMIT;
              n++) {
-            uint64_t slot = slot_allocate(procmgr_memory.slots);
+            uint64_t slot = slot_allocate(server_memory.slots);
             if (!slot || tern_untyped_retype(untyped, TERN_OBJECT_UNTYPED, CHUNK_BITS,
                                              TERN_SLOT_CNODE, slot, CNODE_DEPTH, 1) != TERN_OK)
                 break;
@@ -61,7 +61,7 @@ void allotment_release(struct allotment *allotment)
     for (uint32_t i = 0; i < allotment->owned_count; i++) {
         /* Copies of other owners' caps are not below our chunks. */
         tern_cnode_delete(TERN_SLOT_CNODE, allotment->owned_slots[i], CNODE_DEPTH);
-        slot_free(procmgr_memory.slots, allotment->owned_slots[i]);
+        slot_free(server_memory.slots, allotment->owned_slots[i]);
     }
     heap_free(allotment->owned_slots);
     allotment->owned_slots = 0;
@@ -87,7 +87,7 @@ bool allotment_own(struct allotment *allotment, uint64_t slot)
 uint64_t allotment_new_object(struct allotment *allotment, enum tern_object_type type,
                               unsigned size_bits)
 {
-    struct memory view = { procmgr_memory.slots, &allotment->pool };
+    struct memory view = { server_memory.slots, &allotment->pool };
     uint64_t slot = memory_new_object(&view, type, size_bits);
     if (slot && !allotment_own(allotment, slot)) {
         memory_delete(&view, slot);
@@ -110,6 +110,6 @@ static void own_table(void *context, uint64_t table)
 enum tern_error allotment_map_frame(struct allotment *allotment, uint64_t vspace, uint64_t frame,
                                     uint64_t address, uint64_t rights)
 {
-    struct memory view = { procmgr_memory.slots, &allotment->pool };
+    struct memory view = { server_memory.slots, &allotment->pool };
     return memory_map_frame(&view, vspace, frame, address, rights, own_table, allotment);
 }

@@ -11,13 +11,14 @@
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
+#include "sys/server.h"
 #include "sys/syscall.h"
 
 /* Send a file-protocol message without arguments through the descriptor
  * capability in slot of the process CNode. */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
 {
-    uint64_t temporary = slot_allocate(procmgr_memory.slots);
+    uint64_t temporary = slot_allocate(server_memory.slots);
     if (!temporary)
         return -LINUX_ENOMEM;
     int64_t result = -LINUX_EBADF;
@@ -27,7 +28,7 @@ int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
         tern_message_info info = tern_call(temporary, tern_message(label, 0, 0), mr);
         result = tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
     }
-    memory_delete(&procmgr_memory, temporary);
+    memory_delete(&server_memory, temporary);
     return result;
 }
 
@@ -55,8 +56,8 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     info.umask = umask;
     info.pending_signals = process->pending.set;
     info.ignored_signals = signal_ignored_set(process);
-    info.realtime_seconds = procmgr_realtime_seconds;
-    info.realtime_counter = procmgr_realtime_counter;
+    info.realtime_seconds = server_boot_info->realtime_seconds;
+    info.realtime_counter = server_boot_info->realtime_counter;
     if (fd_open)
         memcpy(info.fd_open, fd_open, sizeof info.fd_open);
     if (fd_cloexec)
@@ -128,18 +129,23 @@ int files_copy_all(struct process *parent, struct process *child)
     return files_write_info(child, info.fd_open, info.fd_cloexec, info.umask);
 }
 
-/* Open path through procmgr's own vfs session into slot of the process. */
-static int open_into(struct process *process, uint64_t slot, const char *path, uint64_t flags)
+int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags)
 {
-    tern_cnode_delete(process->cnode, slot, CNODE_DEPTH);
-    tern_set_receive_slot(process->cnode, slot, CNODE_DEPTH);
+    tern_cnode_delete(cnode, slot, CNODE_DEPTH);
     tern_set_window(0, (uint64_t)path, strlen(path), TERN_WINDOW_READ);
     uint64_t mr[TERN_MSG_REGISTERS] = { strlen(path), flags, 0 };
-    tern_message_info info = tern_call(PROCMGR_SLOT_VFS_SESSION, tern_message_with_windows(
-                                           tern_message(VFS_OPEN, 0, 3), 1), mr);
+    tern_message_info info = server_call_receiving(
+        PROCMGR_SLOT_VFS_SESSION, tern_message_with_windows(tern_message(VFS_OPEN, 0, 3), 1),
+        mr, cnode, slot);
     if (tern_message_label(info) || (int64_t)mr[0] < 0 || tern_message_caps(info) != 1)
         return tern_message_label(info) ? -LINUX_EIO : (int)mr[0];
     return 0;
+}
+
+/* Open path through procmgr's own vfs session into slot of the process. */
+static int open_into(struct process *process, uint64_t slot, const char *path, uint64_t flags)
+{
+    return file_open(process->cnode, slot, path, flags);
 }
 
 int files_open_console(struct process *process, bool stdin_from_file)

@@ -106,14 +106,8 @@ static int load_segment(struct space *space, uint64_t file, const struct elf_seg
 
 int loader_init(void)
 {
-    uint64_t file = slot_allocate(procmgr_memory.slots);
-    const char *path = PERSONALITY_PATH;
-    tern_set_receive_slot(TERN_SLOT_CNODE, file, CNODE_DEPTH);
-    tern_set_window(0, (uint64_t)path, strlen(path), TERN_WINDOW_READ);
-    uint64_t mr[TERN_MSG_REGISTERS] = { strlen(path), LINUX_O_RDONLY, 0 };
-    tern_message_info info = tern_call(PROCMGR_SLOT_VFS_SESSION, tern_message_with_windows(
-                                           tern_message(VFS_OPEN, 0, 3), 1), mr);
-    if (tern_message_label(info) || (int64_t)mr[0] < 0)
+    uint64_t file = slot_allocate(server_memory.slots);
+    if (!file || file_open(TERN_SLOT_CNODE, file, PERSONALITY_PATH, LINUX_O_RDONLY) < 0)
         return -LINUX_ENOENT;
     int result = read_image(file, 0, LINUX_PROCESS_INFO, &personality);
     if (result < 0)
@@ -129,7 +123,7 @@ int loader_init(void)
         uint64_t end = segment->address + segment->file_size;
         for (uint64_t page = segment->address & ~(uint64_t)(PAGE_SIZE - 1); page < end;
              page += PAGE_SIZE) {
-            uint64_t frame = memory_new_object(&procmgr_memory, TERN_OBJECT_FRAME_4K, 0);
+            uint64_t frame = memory_new_object(&server_memory, TERN_OBJECT_FRAME_4K, 0);
             uint8_t *mapped = frame ? scratch_map(0, frame) : 0;
             if (!mapped)
                 return -LINUX_ENOMEM;
@@ -143,8 +137,8 @@ int loader_init(void)
             personality_frames[next++] = (uint32_t)frame;
         }
     }
-    tern_call(file, tern_message(FILE_CLOSE, 0, 0), mr);
-    memory_delete(&procmgr_memory, file);
+    file_call(TERN_SLOT_CNODE, file, FILE_CLOSE);
+    memory_delete(&server_memory, file);
     return 0;
 }
 

@@ -23,79 +23,39 @@
 #define ESR_CLASS(esr)      (((esr) >> 26) & 0x3f)
 #define ESR_CLASS_BRK       0x3c
 
-struct memory procmgr_memory;
-uint64_t procmgr_realtime_seconds, procmgr_realtime_counter, procmgr_cpu_count;
-uint64_t procmgr_endpoint_slot = SERVER_SLOT_ENDPOINT;
-static struct slot_allocator slots;
+/* Callers procmgr keeps waiting at once (wait4, waitid, sigsuspend). */
+#define WAITING_CALLERS 4096
+
 static struct untyped_pool own_pool;
-static uint64_t slot_bitmap[(1u << 17) / 64];
 /* init, as procmgr sees it: pid 1, the first program's parent, which
  * adopts orphans and reaps them at once (as Linux's init does). Its ids
  * are root's; it runs no program, so a signal to it is dropped once kill's
  * checks pass (kill_rules.h). */
 static struct process init_process;
 
-static uint64_t receive_slot;           /* where capabilities sent to procmgr land */
-static uint64_t *free_replies;
-static unsigned free_reply_count, free_reply_capacity;
-
-/* ---- Reply objects ---- */
-
-static uint64_t reply_take(void)
+void answer_waiter(uint64_t reply, unsigned count, const uint64_t *values)
 {
-    if (free_reply_count)
-        return free_replies[--free_reply_count];
-    return memory_new_object(&procmgr_memory, TERN_OBJECT_REPLY, 0);
-}
-
-void reply_free(uint64_t reply)
-{
-    if (free_reply_count == free_reply_capacity) {
-        unsigned capacity = free_reply_capacity ? 2 * free_reply_capacity : 32;
-        uint64_t *grown = heap_allocate(capacity * sizeof *grown);
-        if (!grown)
-            return;
-        memcpy(grown, free_replies, free_reply_count * sizeof *grown);
-        heap_free(free_replies);
-        free_replies = grown;
-        free_reply_capacity = capacity;
-    }
-    free_replies[free_reply_count++] = reply;
-}
-
-void answer(uint64_t reply, unsigned count, const uint64_t *values)
-{
-    uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
-    for (unsigned i = 0; i < count; i++) {
-        if (i < TERN_MSG_REGISTERS)
-            mr[i] = values[i];
-        else
-            tern_set_mr(i, values[i]);
-    }
-    tern_reply(reply, tern_message(0, 0, count), mr);
+    server_answer_deferred(reply, tern_message(0, 0, count), values);
 }
 
 /* ---- What a request carries ---- */
 
 struct request {
+    struct server_request *message;     /* as the runtime received it */
     tern_message_info info;
-    uint64_t mr[TERN_MSG_REGISTERS];
-    /* The message registers past the first four, copied at once: every
-     * invocation procmgr makes may overwrite the IPC buffer's. */
-    uint64_t more[TERN_MSG_MAX_LENGTH - TERN_MSG_REGISTERS];
-    struct process *process;            /* who asks */
+    const uint64_t *mr;                 /* all its message registers */
     uint64_t reply;
+    struct process *process;            /* who asks */
     uint64_t results[12];
     unsigned result_count;
     bool deferred;                      /* the reply object is kept: take another */
     bool silent;                        /* no answer: the caller is gone */
 };
 
+/* Message register index, or 0 past the message's length. */
 static uint64_t argument(const struct request *request, unsigned index)
 {
-    if (index < TERN_MSG_REGISTERS)
-        return request->mr[index];
-    return index < TERN_MSG_MAX_LENGTH ? request->more[index - TERN_MSG_REGISTERS] : 0;
+    return index < tern_message_length(request->info) ? request->mr[index] : 0;
 }
 
 static void result(struct request *request, int64_t value)
@@ -199,9 +159,7 @@ static char *read_block(struct request *request, uint64_t length)
     if (length == 0 || length > EXECVE_BLOCK_MAX || tern_message_windows(request->info) < 1)
         return 0;
     char *block = heap_allocate(length + 1);
-    uint64_t copied;
-    if (block && tern_reply_read_window(request->reply, 0, 0, length, (uint64_t)block, &copied)
-                     != TERN_OK) {
+    if (block && server_read_window(request->message, 0, 0, block, length) != 0) {
         heap_free(block);
         return 0;
     }
@@ -269,20 +227,18 @@ static void handle_spawn(struct request *request)
     if (process)
         process->first_program = true;
     /* Open the program through vfs as procmgr (root). */
+    uint64_t program = slot_allocate(server_memory.slots);
+    if (status == 0 && !program)
+        status = -LINUX_ENOMEM;
+    if (status == 0)
+        status = file_open(TERN_SLOT_CNODE, program, block, LINUX_O_RDONLY | VFS_OPEN_EXEC);
     if (status == 0) {
-        tern_cnode_delete(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
-        tern_set_receive_slot(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
-        tern_set_window(0, (uint64_t)block, strlen(block), TERN_WINDOW_READ);
-        uint64_t mr[TERN_MSG_REGISTERS] = { strlen(block), LINUX_O_RDONLY | VFS_OPEN_EXEC, 0 };
-        tern_message_info info = tern_call(PROCMGR_SLOT_VFS_SESSION, tern_message_with_windows(
-                                               tern_message(VFS_OPEN, 0, 3), 1), mr);
-        status = tern_message_label(info) ? -LINUX_EIO : (int)mr[0];
-        if (status == 0) {
-            status = exec_program(process, receive_slot, block, block_length,
-                                  (unsigned)request->mr[1], (unsigned)request->mr[2], 0);
-            file_call(TERN_SLOT_CNODE, receive_slot, FILE_CLOSE);
-        }
+        status = exec_program(process, program, block, block_length, (unsigned)request->mr[1],
+                              (unsigned)request->mr[2], 0);
+        file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
     }
+    if (program)
+        memory_delete(&server_memory, program);
     heap_free(block);
     if (status < 0) {
         if (process) {
@@ -300,16 +256,17 @@ static void handle_execve(struct request *request)
     uint64_t block_length = request->mr[3];
     if (!caller)
         return result(request, -LINUX_ESRCH);
-    if (tern_message_caps(request->info) != 1)
+    uint64_t program = server_received_slot(request->message, 0);
+    if (tern_message_caps(request->info) != 1 || !program)
         return result(request, -LINUX_EBADF);
     char *block = read_block(request, block_length);
     if (!block)
         return result(request, -LINUX_EFAULT);
     block[block_length] = '\0';
-    int status = exec_program(request->process, receive_slot, block, block_length,
+    int status = exec_program(request->process, program, block, block_length,
                               (unsigned)request->mr[1], (unsigned)request->mr[2], caller);
     heap_free(block);
-    file_call(TERN_SLOT_CNODE, receive_slot, FILE_CLOSE);
+    file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
     if (status < 0)
         return result(request, status);
     request->silent = true;             /* the calling thread is gone */
@@ -333,8 +290,8 @@ static void handle_exit(struct request *request)
  * the caller has its answer (0) first, and procmgr says nothing after. */
 static void answer_before_signalling_self(struct request *request)
 {
-    result(request, 0);
-    answer(request->reply, request->result_count, request->results);
+    server_answer(request->message, 0);
+    server_answer_now(request->message);
     request->silent = true;
 }
 
@@ -492,8 +449,7 @@ static void wait_for(struct request *request, struct waiter *waiter)
     if (found < 0)
         return result(request, found);
     if (child) {
-        wait_answer(request->reply, waiter, child);
-        request->silent = true;
+        request->result_count = wait_answer_values(&waiter->request, child, request->results);
         return;
     }
     if (waiter->request.options & LINUX_WNOHANG) {
@@ -600,7 +556,7 @@ static void handle_process_groups(struct request *request, uint64_t label)
 static void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
-    uint64_t *mr = request->mr;
+    const uint64_t *mr = request->mr;
     switch (label) {
     case PROC_MMAP:
         if (!(mr[3] & LINUX_MAP_ANONYMOUS))
@@ -753,51 +709,50 @@ static void dispatch(struct request *request, uint64_t label)
     }
 }
 
-static void serve(void)
+/* Who asks, by the badge: a thread's fault, init, or a process (0 for
+ * one that is gone: nothing to answer). */
+static enum server_outcome handle(struct server_request *message)
 {
-    uint64_t reply = reply_take();
-    for (;;) {
-        struct request request = { 0 };
-        uint64_t badge;
-        tern_cnode_delete(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
-        tern_set_receive_slot(TERN_SLOT_CNODE, receive_slot, CNODE_DEPTH);
-        request.info = tern_recv(procmgr_endpoint_slot, reply, &badge, request.mr);
-        request.reply = reply;
-        for (unsigned i = TERN_MSG_REGISTERS; i < tern_message_length(request.info); i++)
-            request.more[i - TERN_MSG_REGISTERS] = tern_get_mr(i);
-        uint64_t label = tern_message_label(request.info);
-        if ((badge & PROCMGR_TIMER_BADGE) && request.info == 0) {
-            timers_expired();       /* the bound notification: nobody to answer */
-            continue;
-        }
-        if (badge & PROCMGR_FAULT_FLAG) {
-            handle_fault(&request, badge & ~PROCMGR_FAULT_FLAG);
-        } else {
-            request.process = badge == PROCMGR_BADGE_INIT ? &init_process
-                            : badge < ID_LIMIT ? processes[badge] : 0;
-            if (!request.process || request.process->state != PROCESS_ALIVE)
-                continue;           /* a process that is gone: nothing to answer */
-            dispatch(&request, label);
-        }
-        if (request.deferred)
-            reply = reply_take();
-        else if (!request.silent)
-            answer(reply, request.result_count, request.results);
+    struct request request = { .message = message, .info = message->info, .mr = message->mr,
+                               .reply = message->reply };
+    uint64_t badge = message->badge;
+    if (badge & PROCMGR_FAULT_FLAG) {
+        handle_fault(&request, badge & ~PROCMGR_FAULT_FLAG);
+    } else {
+        request.process = badge == PROCMGR_BADGE_INIT ? &init_process
+                        : badge < ID_LIMIT ? processes[badge] : 0;
+        if (!request.process || request.process->state != PROCESS_ALIVE)
+            return SERVER_SILENT;
+        dispatch(&request, tern_message_label(request.info));
     }
+    if (request.deferred)
+        return SERVER_DEFER;
+    if (request.silent)
+        return SERVER_SILENT;
+    return server_answer_values(message, request.result_count, request.results);
 }
+
+/* The bound notification: an interval timer's deadline passed. */
+static void timer_fired(uint64_t word)
+{
+    (void)word;
+    timers_expired();
+}
+
+static const struct server_config procmgr_server = {
+    .name = "procmgr",
+    .deferred_capacity = WAITING_CALLERS,
+    .handle = handle,
+    .notified = timer_fired,
+};
 
 int root_main(const struct tern_boot_info *info)
 {
-    slot_allocator_init(&slots, info->empty_first, info->empty_last, slot_bitmap);
-    procmgr_memory.slots = &slots;
-    procmgr_memory.untyped = &own_pool;
+    server_init(info, &procmgr_server);
+    /* Everything procmgr makes comes from chunks (allotment.c). */
     chunks_init(info);
     allotment_init_pool(&own_pool);
-    memory_heap_init(&procmgr_memory);
-    receive_slot = slot_allocate(&slots);
-    procmgr_realtime_seconds = info->realtime_seconds;
-    procmgr_realtime_counter = info->realtime_counter;
-    procmgr_cpu_count = info->cpu_count;
+    server_memory.untyped = &own_pool;
     init_process.pid = init_process.pgid = init_process.sid = 1;
     init_process.state = PROCESS_ALIVE;
     processes[1] = &init_process;
@@ -806,6 +761,5 @@ int root_main(const struct tern_boot_info *info)
         tern_printf("procmgr: cannot read the personality /lib/tern/linux: error %d\n", -status);
         return 1;
     }
-    serve();
-    return 0;
+    server_run();
 }

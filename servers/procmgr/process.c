@@ -10,6 +10,7 @@
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
+#include "sys/server.h"
 #include "tern/ipc_buffer.h"
 
 #define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
@@ -88,13 +89,13 @@ struct process *process_new(struct process *parent)
     }
     allotment_init(&process->objects);
     uint64_t cnode = allotment_new_object(&process->objects, TERN_OBJECT_CNODE, LINUX_CNODE_BITS);
-    process->cnode = cnode ? slot_allocate(procmgr_memory.slots) : 0;
+    process->cnode = cnode ? slot_allocate(server_memory.slots) : 0;
     if (!process->cnode || !allotment_own(&process->objects, process->cnode)
         || tern_cnode_mint(TERN_SLOT_CNODE, process->cnode, CNODE_DEPTH, TERN_SLOT_CNODE, cnode,
                            CNODE_DEPTH, TERN_RIGHTS_ALL, 64 - LINUX_CNODE_BITS) != TERN_OK
         || !mint_into(process, LINUX_SLOT_CNODE, process->cnode, TERN_RIGHTS_ALL,
                       64 - LINUX_CNODE_BITS)    /* for a CNode, Mint's data is the guard */
-        || !mint_into(process, LINUX_SLOT_PROCMGR, procmgr_endpoint_slot, CLIENT_RIGHTS, pid)
+        || !mint_into(process, LINUX_SLOT_PROCMGR, SERVER_SLOT_ENDPOINT, CLIENT_RIGHTS, pid)
         || !mint_into(process, LINUX_SLOT_FUTEX, PROCMGR_SLOT_FUTEX, CLIENT_RIGHTS, pid)
         || !mint_into(process, LINUX_SLOT_PIPE, PROCMGR_SLOT_PIPE, CLIENT_RIGHTS,
                       PIPE_SESSION_BADGE(pid))
@@ -137,7 +138,8 @@ static int prepare_area(struct space *space, unsigned area)
 /* Every core online, as a mask. */
 static uint64_t cores_online(void)
 {
-    return procmgr_cpu_count >= 64 ? ~0ULL : (1ULL << procmgr_cpu_count) - 1;
+    uint64_t cores = server_boot_info->cpu_count;
+    return cores >= 64 ? ~0ULL : (1ULL << cores) - 1;
 }
 
 /* The core of mask to run on: the current one if allowed, else the lowest. */
@@ -179,10 +181,10 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
         goto fail;
     thread->ipc_buffer_frame = page_index_find(&space->pages, buffer)->slot;
     thread->tcb = allotment_new_object(&process->objects, TERN_OBJECT_TCB, 0);
-    thread->fault_endpoint = slot_allocate(procmgr_memory.slots);
+    thread->fault_endpoint = slot_allocate(server_memory.slots);
     if (!thread->tcb || !thread->fault_endpoint
         || tern_cnode_mint(TERN_SLOT_CNODE, thread->fault_endpoint, CNODE_DEPTH, TERN_SLOT_CNODE,
-                           procmgr_endpoint_slot, CNODE_DEPTH, TERN_RIGHT_WRITE,
+                           SERVER_SLOT_ENDPOINT, CNODE_DEPTH, TERN_RIGHT_WRITE,
                            PROCMGR_FAULT_BADGE(tid)) != TERN_OK
         || tern_tcb_configure(thread->tcb, 0, process->cnode, space->vspace,
                               thread->ipc_buffer_frame, buffer) != TERN_OK
@@ -196,7 +198,7 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     return thread;
 fail:
     if (thread->fault_endpoint)
-        memory_delete(&procmgr_memory, thread->fault_endpoint);
+        memory_delete(&server_memory, thread->fault_endpoint);
     if (thread->tcb)
         tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
     heap_free(thread);
@@ -237,7 +239,7 @@ void thread_destroy(struct thread *thread)
     wait_forget_thread(thread);
     signal_thread_gone(thread);
     tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
-    memory_delete(&procmgr_memory, thread->fault_endpoint);
+    memory_delete(&server_memory, thread->fault_endpoint);
     process->threads[thread->area] = 0;
     process->thread_count--;
     threads[thread->tid] = 0;
@@ -268,7 +270,7 @@ void process_exit(struct process *process, uint64_t wait_status)
             thread_destroy(process->threads[area]);
     files_close_all(process);
     for (unsigned i = 0; i < process->waiter_count; i++)
-        reply_free(process->waiters[i].reply);
+        server_release_reply(process->waiters[i].reply);
     process->waiter_count = 0;
     if (process->space)
         space_destroy(process->space);

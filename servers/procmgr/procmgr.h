@@ -25,6 +25,7 @@
 #include "sys/linux_process.h"
 #include "sys/memory.h"
 #include "sys/protocol/procmgr.h"
+#include "sys/server.h"
 
 #define CHUNK_BITS          20
 #define ID_LIMIT            32768           /* pids and tids: 1 .. ID_LIMIT - 1 */
@@ -106,10 +107,6 @@ struct process {
     unsigned waiter_count;
 };
 
-extern struct memory procmgr_memory;
-/* From the boot info: the time of day for every process's info page, and
- * the cores online (thread affinity masks). */
-extern uint64_t procmgr_realtime_seconds, procmgr_realtime_counter, procmgr_cpu_count;
 extern struct process *processes[ID_LIMIT];
 extern struct thread *threads[ID_LIMIT];
 
@@ -201,6 +198,9 @@ struct process_ids process_ids_of(const struct process *process);
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
+/* Opens path through procmgr's own vfs session (root) into the empty
+ * slot of the CNode that cnode names: 0 or -errno. */
+int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags);
 void files_close_all(struct process *process);
 /* execve: close the close-on-exec descriptors (read from the old space's
  * info page), and say which stay open and what the umask is. */
@@ -221,7 +221,12 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
 int64_t wait_find(struct process *parent, const struct wait_request *request,
                   struct process **found);
 void wait_notify_parent(struct process *child);
-void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child);
+/* The answer of a wait4 (pid, status) or waitid (0, pid, uid, si_code,
+ * si_status) about child, in values; its count. The child is reaped
+ * unless the caller only peeks (WNOWAIT). */
+#define WAIT_ANSWER_MAX 5
+unsigned wait_answer_values(const struct wait_request *request, struct process *child,
+                            uint64_t values[WAIT_ANSWER_MAX]);
 /* A signal for thread: if it waits in wait4/waitid, answer -ERESTARTSYS. */
 bool wait_interrupt(struct thread *thread);
 /* A thread is going: its waits end unanswered. */
@@ -275,8 +280,8 @@ void signal_process_gone(struct process *process);
 uint64_t signal_blocked_mask(const struct thread *thread);
 
 /* main.c */
-extern uint64_t procmgr_endpoint_slot;
-void reply_free(uint64_t reply);
-void answer(uint64_t reply, unsigned count, const uint64_t *values);
+/* Answers a caller procmgr kept waiting (wait4, PROC_SIGNAL_PAUSE) with
+ * count registers; its reply object goes back to the runtime's pool. */
+void answer_waiter(uint64_t reply, unsigned count, const uint64_t *values);
 
 #endif

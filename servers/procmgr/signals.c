@@ -96,8 +96,7 @@ static void terminate(struct process *process, unsigned signal)
 static void interrupt(struct thread *thread)
 {
     if (thread->paused_reply) {
-        answer(thread->paused_reply, 1, &(uint64_t){ (uint64_t)-LINUX_ERESTARTNOHAND });
-        reply_free(thread->paused_reply);
+        answer_waiter(thread->paused_reply, 1, &(uint64_t){ (uint64_t)-LINUX_ERESTARTNOHAND });
         thread->paused_reply = 0;
         return;
     }
@@ -284,7 +283,7 @@ bool signal_reaps_children(const struct process *process)
 void signal_thread_gone(struct thread *thread)
 {
     if (thread->paused_reply)
-        reply_free(thread->paused_reply);
+        server_release_reply(thread->paused_reply);
     thread->paused_reply = 0;
     pending_discard(&thread->pending, 0, &heap);
 }

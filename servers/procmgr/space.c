@@ -60,7 +60,7 @@ static bool maps_object(const struct space *space, uint64_t id)
 
 static void free_frame_slot(uint64_t slot)
 {
-    memory_delete(&procmgr_memory, slot);
+    memory_delete(&server_memory, slot);
 }
 
 static void free_page_slot(void *context, struct page_entry *entry)
@@ -97,7 +97,7 @@ static uint64_t new_frame(struct space *space)
         free_frame_slot(frame);
         return 0;
     }
-    struct memory view = { procmgr_memory.slots, &space->objects.pool };
+    struct memory view = { server_memory.slots, &space->objects.pool };
     return memory_new_object(&view, TERN_OBJECT_FRAME_4K, 0);
 }
 
@@ -122,10 +122,10 @@ static void keep_spare_frame(struct space *space, uint64_t frame)
 /* A procmgr slot holding a copy of frame (another owner's). */
 static uint64_t copy_frame(uint64_t frame)
 {
-    uint64_t slot = slot_allocate(procmgr_memory.slots);
+    uint64_t slot = slot_allocate(server_memory.slots);
     if (slot && tern_cnode_copy(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE, frame,
                                 CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
-        slot_free(procmgr_memory.slots, slot);
+        slot_free(server_memory.slots, slot);
         return 0;
     }
     return slot;
@@ -257,9 +257,9 @@ void *scratch_map(unsigned which, uint64_t frame)
     uint64_t address = SCRATCH_PAGE + which * PAGE_SIZE;
     if (!copy)
         return 0;
-    if (memory_map_frame(&procmgr_memory, TERN_SLOT_VSPACE, copy, address,
+    if (memory_map_frame(&server_memory, TERN_SLOT_VSPACE, copy, address,
                          TERN_RIGHT_READ | TERN_RIGHT_WRITE, 0, 0) != TERN_OK) {
-        memory_delete(&procmgr_memory, copy);
+        memory_delete(&server_memory, copy);
         return 0;
     }
     scratch_copies[which] = copy;
@@ -268,7 +268,7 @@ void *scratch_map(unsigned which, uint64_t frame)
 
 void scratch_unmap(unsigned which)
 {
-    memory_delete(&procmgr_memory, scratch_copies[which]);   /* deleting unmaps it */
+    memory_delete(&server_memory, scratch_copies[which]);   /* deleting unmaps it */
 }
 
 /* ---- fork ---- */

@@ -3,6 +3,7 @@
  * answering waiters whose reply procmgr held when a child ends.
  */
 #include "procmgr.h"
+#include "sys/runtime.h"
 #include "sys/linux_abi.h"
 #include "sys/syscall.h"
 
@@ -29,20 +30,30 @@ static struct signal_info child_info(const struct process *child)
     return wait_child_info(child->pid, child->uid, child->wait_status);
 }
 
-/* The answer to a waiter about child, which is then reaped unless the
- * waiter only peeks (WNOWAIT). */
-void wait_answer(uint64_t reply, const struct waiter *waiter, struct process *child)
+unsigned wait_answer_values(const struct wait_request *request, struct process *child,
+                            uint64_t values[WAIT_ANSWER_MAX])
 {
-    if (waiter->request.is_waitid) {
+    unsigned count = 2;
+    if (request->is_waitid) {
         struct signal_info info = child_info(child);
-        uint64_t values[] = { 0, info.pid, info.uid, (uint64_t)info.code, info.value };
-        answer(reply, 5, values);
+        uint64_t waitid[] = { 0, info.pid, info.uid, (uint64_t)info.code, info.value };
+        memcpy(values, waitid, sizeof waitid);
+        count = 5;
     } else {
-        uint64_t values[] = { child->pid, child->wait_status };
-        answer(reply, 2, values);
+        values[0] = child->pid;
+        values[1] = child->wait_status;
     }
-    if (wait_request_reaps(&waiter->request))
+    if (wait_request_reaps(request))
         process_reap(child);
+    return count;
+}
+
+/* Answers a waiter procmgr kept about child. */
+static void answer_about(const struct waiter *waiter, struct process *child)
+{
+    uint64_t values[WAIT_ANSWER_MAX];
+    unsigned count = wait_answer_values(&waiter->request, child, values);
+    answer_waiter(waiter->reply, count, values);
 }
 
 static void remove_waiter(struct process *parent, unsigned index)
@@ -59,8 +70,7 @@ static void answer_childless_waiters(struct process *parent)
         if (wait_find(parent, &waiter.request, &child) != -LINUX_ECHILD)
             continue;
         remove_waiter(parent, i--);
-        answer(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ECHILD });
-        reply_free(waiter.reply);
+        answer_waiter(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ECHILD });
     }
 }
 
@@ -81,8 +91,7 @@ void wait_notify_parent(struct process *child)
             if (!wait_request_matches(&waiter.request, parent->pid, &ids))
                 continue;
             remove_waiter(parent, i);
-            wait_answer(waiter.reply, &waiter, child);
-            reply_free(waiter.reply);
+            answer_about(&waiter, child);
             break;
         }
     }
@@ -99,8 +108,7 @@ bool wait_interrupt(struct thread *thread)
         if (waiter.tid != thread->tid)
             continue;
         remove_waiter(process, i);
-        answer(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ERESTARTSYS });
-        reply_free(waiter.reply);
+        answer_waiter(waiter.reply, 1, &(uint64_t){ (uint64_t)-LINUX_ERESTARTSYS });
         return true;
     }
     return false;
@@ -112,7 +120,7 @@ void wait_forget_thread(struct thread *thread)
     for (unsigned i = 0; i < process->waiter_count; i++) {
         if (process->waiters[i].tid != thread->tid)
             continue;
-        reply_free(process->waiters[i].reply);
+        server_release_reply(process->waiters[i].reply);
         remove_waiter(process, i);
         i--;
     }

@@ -122,6 +122,12 @@ enum server_outcome server_answer_values(struct server_request *request, unsigne
  * as capability 0. False if it could not be made. */
 bool server_give_descriptor(struct server_request *request, uint64_t source, uint64_t badge);
 
+/* Sends the answer the handler built (request->answer, request->mr)
+ * now, before the handler goes on with something that may end its
+ * caller (a signal to the caller's own process); the handler then
+ * returns SERVER_SILENT. */
+void server_answer_now(struct server_request *request);
+
 /* ---- Callers kept waiting ---- */
 
 /* The pool's free count and its slow path, for server_can_defer's
@@ -157,6 +163,16 @@ int server_read_window(struct server_request *request, unsigned window, uint64_t
                        void *destination, uint64_t length);
 int server_write_window(struct server_request *request, unsigned window, uint64_t offset,
                         const void *source, uint64_t length);
+
+/* ---- Calls to other servers ---- */
+
+/* Calls endpoint with info and mr (registers 0-3; the rest and any
+ * windows set as for tern_call), and has a capability in the answer land
+ * in slot index of the CNode that cnode names (depth 64): the runtime's
+ * own receive slots are set back afterwards. Returns the answer's info. */
+tern_message_info server_call_receiving(uint64_t endpoint, tern_message_info info,
+                                        uint64_t mr[TERN_MSG_REGISTERS], uint64_t cnode,
+                                        uint64_t index);
 
 /* ---- Capabilities the request carried ---- */
 
