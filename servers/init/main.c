@@ -1,15 +1,13 @@
 /*
- * init, the root task: it starts the servers from the boot archive, gives
- * each the capabilities its work needs and no more, asks procmgr to run
- * the first program, and powers the machine off when that program ends.
- *
- *   vfs      the archive's frames (mapped read-only), its endpoint, memory
- *            for file data
- *   futex    its endpoint, a notification for timeouts, a little memory
- *   pipe     its endpoint, a notification for timeouts, memory for buffers
- *   vfs      also the pipe endpoint (to mint FIFO capabilities)
- *   procmgr  its endpoint, the vfs, futex and pipe endpoints (to mint
- *            per-process capabilities), and the rest of memory for processes
+ * init, the root task: it starts the servers of the table in
+ * sys/servers.h from the boot archive, gives each the capabilities its
+ * work needs and no more, asks procmgr to run the first program, and
+ * powers the machine off when that program ends. Every server gets its
+ * endpoint, a notification bound to its thread (timeouts), the memory
+ * its entry names and the endpoints of its peers; vfs the archive's
+ * frames (mapped read-only); procmgr every server's endpoint (to mint
+ * each process's sessions), a root session of vfs, and the rest of
+ * memory for processes.
  *
  * The first program and its arguments come from the archive's file
  * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
@@ -25,21 +23,15 @@
 #include "sys/linux_abi.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
-#include "sys/protocol/futex.h"
-#include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
+#include "sys/servers.h"
 #include "sys/syscall.h"
 
 #define INIT_COMMAND_FILE       "etc/tern/command"
 #define INIT_DEFAULT_COMMAND    "/bin/hello"
 #define SERVER_PRIORITY         200
-#define SERVER_CNODE_BITS       12
-#define PROCMGR_CNODE_BITS      17
-#define VFS_MEMORY_BITS         25      /* 32 MiB of file data in /tmp */
-#define FUTEX_MEMORY_BITS       20
-#define PIPE_MEMORY_BITS        26      /* 64 MiB of pipe buffers */
 #define CNODE_DEPTH             64
 #define COMMAND_MAX             65536   /* path, arguments and environment */
 
@@ -136,9 +128,9 @@ static void give_remaining_memory(struct native_program *procmgr)
     untyped.count = kept;
 }
 
-/* Map the archive's frames into vfs's address space (copies: init keeps
- * its own mapping). */
-static bool hand_archive_to_vfs(struct native_program *vfs, const struct tern_boot_info *info)
+/* Map the archive's frames into a server's address space (copies: init
+ * keeps its own mapping). */
+static bool hand_archive_to(struct native_program *server, const struct tern_boot_info *info)
 {
     for (uint64_t i = 0; i < info->boot_archive_frames_count; i++) {
         uint64_t frame = slot_allocate(&slots);
@@ -147,61 +139,75 @@ static bool hand_archive_to_vfs(struct native_program *vfs, const struct tern_bo
                                                 info->boot_archive_frames_first + i, CNODE_DEPTH,
                                                 TERN_RIGHT_READ);
         if (error == TERN_OK)
-            error = memory_map_frame(&memory, vfs->vspace, frame, NATIVE_BOOT_ARCHIVE + i * 4096,
-                                     TERN_RIGHT_READ, 0, 0);
+            error = memory_map_frame(&memory, server->vspace, frame,
+                                     NATIVE_BOOT_ARCHIVE + i * 4096, TERN_RIGHT_READ, 0, 0);
         if (error != TERN_OK) {
-            tern_printf("init: cannot map the boot archive for vfs: %s\n",
+            tern_printf("init: cannot map the boot archive for %s: %s\n", server->name,
                         tern_error_name(error));
             return false;
         }
     }
-    vfs->boot_info->boot_archive = NATIVE_BOOT_ARCHIVE + (info->boot_archive & 4095);
-    vfs->boot_info->boot_archive_size = info->boot_archive_size;
+    server->boot_info->boot_archive = NATIVE_BOOT_ARCHIVE + (info->boot_archive & 4095);
+    server->boot_info->boot_archive_size = info->boot_archive_size;
     return true;
 }
 
+/* What init gives every server: an endpoint and notification, memory, the
+ * endpoints of its peers, the boot archive if its entry asks. procmgr
+ * also gets every server's endpoint (to mint each process's sessions),
+ * its own root session of vfs, and all the memory left. */
+static bool give_capabilities(struct native_program programs[SERVER_COUNT],
+                              const uint64_t endpoints[SERVER_COUNT],
+                              const struct tern_boot_info *info)
+{
+    uint64_t session_rights = TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY;
+    struct native_program *procmgr = &programs[SERVER_PROCMGR];
+    for (unsigned id = 0; id < SERVER_COUNT; id++) {
+        const struct server_entry *entry = &server_table[id];
+        struct native_program *server = &programs[id];
+        if ((entry->memory_bits && !native_program_give_untyped(server, &memory,
+                                                                entry->memory_bits))
+            || (entry->boot_archive && !hand_archive_to(server, info))
+            || !native_program_give(procmgr, PROCMGR_SLOT_SERVERS + id, endpoints[id],
+                                    TERN_RIGHTS_ALL, 0))
+            return false;
+        for (unsigned i = 0; i < SERVER_MAX_PEERS && entry->peers[i].slot; i++)
+            if (!native_program_give(server, entry->peers[i].slot,
+                                     endpoints[entry->peers[i].server], TERN_RIGHTS_ALL, 0))
+                return false;
+    }
+    if (!native_program_give(procmgr, PROCMGR_SLOT_VFS_SESSION, endpoints[SERVER_VFS],
+                             session_rights, VFS_SESSION_BADGE(0, 0)))
+        return false;
+    give_remaining_memory(procmgr);
+    return true;
+}
+
+/* Every server of the table (sys/servers.h), started in its order. */
 static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_endpoint)
 {
-    static struct native_program vfs, futex, pipe, procmgr;
+    static struct native_program programs[SERVER_COUNT];
+    uint64_t endpoints[SERVER_COUNT];
     const void *archive = (const void *)info->boot_archive;
-    uint64_t size = info->boot_archive_size;
-    if (!native_program_create(&vfs, &memory, archive, size, "lib/tern/vfs", SERVER_CNODE_BITS)
-        || !native_program_create(&futex, &memory, archive, size, "lib/tern/futex",
-                                  SERVER_CNODE_BITS)
-        || !native_program_create(&pipe, &memory, archive, size, "lib/tern/pipe",
-                                  SERVER_CNODE_BITS)
-        || !native_program_create(&procmgr, &memory, archive, size, "lib/tern/procmgr",
-                                  PROCMGR_CNODE_BITS))
-        return false;
-    copy_facts(&vfs, info);
-    copy_facts(&futex, info);
-    copy_facts(&pipe, info);
-    copy_facts(&procmgr, info);
-
-    uint64_t vfs_endpoint = give_endpoint(&vfs);
-    uint64_t futex_endpoint = give_endpoint(&futex);
-    uint64_t pipe_endpoint = give_endpoint(&pipe);
-    *procmgr_endpoint = give_endpoint(&procmgr);
-    uint64_t session_rights = TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY;
-    if (!vfs_endpoint || !futex_endpoint || !pipe_endpoint || !*procmgr_endpoint
-        || !native_program_give_untyped(&vfs, &memory, VFS_MEMORY_BITS)
-        || !native_program_give_untyped(&futex, &memory, FUTEX_MEMORY_BITS)
-        || !native_program_give_untyped(&pipe, &memory, PIPE_MEMORY_BITS)
-        || !native_program_give(&vfs, VFS_SLOT_PIPE, pipe_endpoint, TERN_RIGHTS_ALL, 0)
-        || !native_program_give(&procmgr, PROCMGR_SLOT_PIPE, pipe_endpoint, TERN_RIGHTS_ALL, 0)
-        || !native_program_give(&procmgr, PROCMGR_SLOT_VFS, vfs_endpoint, TERN_RIGHTS_ALL, 0)
-        || !native_program_give(&procmgr, PROCMGR_SLOT_FUTEX, futex_endpoint, TERN_RIGHTS_ALL, 0)
-        || !native_program_give(&procmgr, PROCMGR_SLOT_VFS_SESSION, vfs_endpoint, session_rights,
-                                VFS_SESSION_BADGE(0, 0))
-        || !hand_archive_to_vfs(&vfs, info)) {
+    for (unsigned id = 0; id < SERVER_COUNT; id++) {
+        const struct server_entry *entry = &server_table[id];
+        if (!native_program_create(&programs[id], &memory, archive, info->boot_archive_size,
+                                   entry->program, entry->cnode_bits))
+            return false;
+        copy_facts(&programs[id], info);
+        endpoints[id] = give_endpoint(&programs[id]);
+        if (!endpoints[id])
+            return false;
+    }
+    if (!give_capabilities(programs, endpoints, info)) {
         tern_printf("init: cannot give the servers their capabilities\n");
         return false;
     }
-    give_remaining_memory(&procmgr);
-    return native_program_start(&vfs, &memory, SERVER_PRIORITY)
-        && native_program_start(&futex, &memory, SERVER_PRIORITY)
-        && native_program_start(&pipe, &memory, SERVER_PRIORITY)
-        && native_program_start(&procmgr, &memory, SERVER_PRIORITY);
+    for (unsigned id = 0; id < SERVER_COUNT; id++)
+        if (!native_program_start(&programs[id], &memory, SERVER_PRIORITY))
+            return false;
+    *procmgr_endpoint = endpoints[SERVER_PROCMGR];
+    return true;
 }
 
 /* Run the first program through procmgr and wait for it: its wait status. */

@@ -7,8 +7,6 @@
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
-#include "sys/protocol/pipe.h"
-#include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
 #include "tern/ipc_buffer.h"
@@ -40,11 +38,32 @@ static bool mint_into(struct process *process, uint64_t slot, uint64_t source, u
                            CNODE_DEPTH, rights, badge) == TERN_OK;
 }
 
-/* The vfs session matches the credentials: re-minted when they change. */
-bool process_mint_session(struct process *process)
+/* The process's session of one server, badged as its entry says
+ * (sys/servers.h). */
+static bool mint_session(struct process *process, enum server_id server)
 {
-    return mint_into(process, LINUX_SLOT_VFS, PROCMGR_SLOT_VFS, CLIENT_RIGHTS,
-                     VFS_SESSION_BADGE(process->euid, process->egid));
+    const struct server_entry *entry = &server_table[server];
+    uint64_t badge = entry->session == SESSION_BY_PID
+                         ? entry->session_flag | process->pid
+                         : SESSION_CREDENTIALS_BADGE(entry->session_flag, process->euid,
+                                                     process->egid);
+    return mint_into(process, linux_session_slot(server), PROCMGR_SLOT_SERVERS + server,
+                     CLIENT_RIGHTS, badge);
+}
+
+/* Every session the process holds, or only those that carry its
+ * credentials (after they changed). */
+static bool mint_sessions(struct process *process, bool only_by_credentials)
+{
+    for (unsigned server = 0; server < SERVER_COUNT; server++) {
+        enum session_kind session = server_table[server].session;
+        if (session == SESSION_NONE
+            || (only_by_credentials && session != SESSION_BY_CREDENTIALS))
+            continue;
+        if (!mint_session(process, server))
+            return false;
+    }
+    return true;
 }
 
 struct credentials process_credentials(const struct process *process)
@@ -61,7 +80,7 @@ bool process_set_credentials(struct process *process, const struct credentials *
     process->gid = credentials->group.real;
     process->egid = credentials->group.effective;
     process->sgid = credentials->group.saved;
-    return process_mint_session(process);
+    return mint_sessions(process, true);
 }
 
 struct process_ids process_ids_of(const struct process *process)
@@ -95,11 +114,7 @@ struct process *process_new(struct process *parent)
                            CNODE_DEPTH, TERN_RIGHTS_ALL, 64 - LINUX_CNODE_BITS) != TERN_OK
         || !mint_into(process, LINUX_SLOT_CNODE, process->cnode, TERN_RIGHTS_ALL,
                       64 - LINUX_CNODE_BITS)    /* for a CNode, Mint's data is the guard */
-        || !mint_into(process, LINUX_SLOT_PROCMGR, SERVER_SLOT_ENDPOINT, CLIENT_RIGHTS, pid)
-        || !mint_into(process, LINUX_SLOT_FUTEX, PROCMGR_SLOT_FUTEX, CLIENT_RIGHTS, pid)
-        || !mint_into(process, LINUX_SLOT_PIPE, PROCMGR_SLOT_PIPE, CLIENT_RIGHTS,
-                      PIPE_SESSION_BADGE(pid))
-        || !process_mint_session(process)) {
+        || !mint_sessions(process, false)) {
         allotment_release(&process->objects);
         heap_free(process);
         return 0;

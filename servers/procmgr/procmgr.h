@@ -186,8 +186,6 @@ void thread_destroy(struct thread *thread);
 void process_exit(struct process *process, uint64_t wait_status);
 /* Reap a zombie: its pid is free again. */
 void process_reap(struct process *process);
-/* Give the process a vfs session with its current credentials. */
-bool process_mint_session(struct process *process);
 /* Its user and group ids, and new ones (with a vfs session to match:
  * false if that could not be made). */
 struct credentials process_credentials(const struct process *process);

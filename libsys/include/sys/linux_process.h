@@ -18,6 +18,7 @@
 #define SYS_LINUX_PROCESS_H
 
 #include <stdint.h>
+#include "sys/servers.h"
 
 #define LINUX_PIE_BASE          0x5500000000ULL
 #define LINUX_MMAP_TOP          0x7f00000000ULL
@@ -90,19 +91,30 @@ struct linux_process_info {
 
 /*
  * CSpace: one CNode of LINUX_CNODE_BITS slots, the whole cptr (depth 64
- * with a guard of zeros), so cptr == slot index.
+ * with a guard of zeros), so cptr == slot index. A session of each server
+ * of sys/servers.h sits at LINUX_SLOT_SESSIONS + its server_id, minted by
+ * procmgr as the server's entry says.
  */
 #define LINUX_CNODE_BITS        12
 enum linux_slot {
     LINUX_SLOT_CNODE = 1,           /* its own CNode: dup copies fd slots with it */
-    LINUX_SLOT_PROCMGR = 2,         /* procmgr, badged with the pid */
-    LINUX_SLOT_VFS = 3,             /* vfs session, badged with the credentials */
-    LINUX_SLOT_FUTEX = 4,           /* futex server, badged with the pid */
-    LINUX_SLOT_CWD = 5,             /* file capability of the working directory */
-    LINUX_SLOT_PIPE = 6,            /* pipe server, a session badged with the pid */
+    LINUX_SLOT_CWD = 2,             /* file capability of the working directory */
+    LINUX_SLOT_SESSIONS = 8,
+    LINUX_SLOT_VFS = LINUX_SLOT_SESSIONS + SERVER_VFS,      /* badged with the credentials */
+    LINUX_SLOT_FUTEX = LINUX_SLOT_SESSIONS + SERVER_FUTEX,  /* badged with the pid */
+    LINUX_SLOT_PIPE = LINUX_SLOT_SESSIONS + SERVER_PIPE,    /* badged with the pid */
+    LINUX_SLOT_PROCMGR = LINUX_SLOT_SESSIONS + SERVER_PROCMGR,  /* badged with the pid */
     LINUX_SLOT_THREAD_BASE = 64,    /* per thread area i: two slots, below */
     LINUX_SLOT_FD_BASE = 2048,      /* descriptor n in LINUX_SLOT_FD_BASE + n */
 };
+_Static_assert(LINUX_SLOT_SESSIONS + SERVER_COUNT <= LINUX_SLOT_THREAD_BASE,
+               "every server's session has a slot");
+
+static inline uint64_t linux_session_slot(enum server_id server)
+{
+    return LINUX_SLOT_SESSIONS + server;
+}
+
 /* Thread area i's notification (timeouts: nanosleep, poll) and a scratch
  * slot that only that thread uses (received capabilities). */
 static inline uint64_t linux_thread_notification_slot(unsigned area)

@@ -145,11 +145,11 @@ struct linux_user_frame {
 
 /* procmgr's own fixed slots (after enum server_slot). */
 enum procmgr_slot {
-    PROCMGR_SLOT_VFS = 16,           /* vfs endpoint, unbadged: mint sessions */
-    PROCMGR_SLOT_FUTEX,             /* futex endpoint, unbadged: mint per process */
-    PROCMGR_SLOT_VFS_SESSION,       /* its own session (root) for programs and the console */
-    PROCMGR_SLOT_PIPE,              /* pipe endpoint, unbadged: mint per process */
-    PROCMGR_SLOT_REPLY_FIRST = 32,  /* reply objects for deferred replies */
+    /* Its own session of vfs, as root: it opens programs and consoles. */
+    PROCMGR_SLOT_VFS_SESSION = 16,
+    /* Every server's endpoint, unbadged, to mint each process's sessions
+     * from: server s's (sys/servers.h) in PROCMGR_SLOT_SERVERS + s. */
+    PROCMGR_SLOT_SERVERS = 32,
 };
 
 #endif

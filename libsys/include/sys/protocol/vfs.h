@@ -43,6 +43,7 @@
 #define SYS_PROTOCOL_VFS_H
 
 #include <stdint.h>
+#include "sys/servers.h"
 
 enum vfs_label {
     VFS_OPEN = 0x200,
@@ -63,8 +64,7 @@ enum vfs_label {
 /* Session badges: bit 62 marks a session (OFD badges never have it),
  * then the uid in bits 0-23 and the gid in bits 24-47. */
 #define VFS_SESSION_FLAG        (1ULL << 62)
-#define VFS_SESSION_BADGE(uid, gid) \
-    (VFS_SESSION_FLAG | ((uint64_t)(uid) & 0xffffff) | (((uint64_t)(gid) & 0xffffff) << 24))
+#define VFS_SESSION_BADGE(uid, gid) SESSION_CREDENTIALS_BADGE(VFS_SESSION_FLAG, uid, gid)
 #define VFS_SESSION_UID(badge)  ((uint32_t)((badge) & 0xffffff))
 #define VFS_SESSION_GID(badge)  ((uint32_t)(((badge) >> 24) & 0xffffff))
 

@@ -1,0 +1,61 @@
+/*
+ * The servers of the system, in one table: which program each is, what
+ * init gives it, and what session of it every Linux process holds.
+ * init starts them in table order from it (servers/init), procmgr mints
+ * each process's sessions from it (servers/procmgr/process.c), and the
+ * slots where a process finds them follow from it (sys/linux_process.h).
+ * Adding a server is one entry here and one in enum server_id, plus its
+ * own folder (docs/servers.md).
+ */
+#ifndef SYS_SERVERS_H
+#define SYS_SERVERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum server_id {
+    SERVER_VFS,
+    SERVER_FUTEX,
+    SERVER_PIPE,
+    SERVER_PROCMGR,         /* last: it is started once the others run */
+    SERVER_COUNT,
+};
+
+/* The badge of the session a process holds of a server. */
+enum session_kind {
+    SESSION_NONE,           /* processes hold none */
+    SESSION_BY_PID,         /* flag | the process's pid */
+    /* flag | its effective uid | its effective gid << 24, minted again
+     * when they change */
+    SESSION_BY_CREDENTIALS,
+};
+
+#define SESSION_CREDENTIALS_BADGE(flag, uid, gid) \
+    ((flag) | ((uint64_t)(uid) & 0xffffff) | (((uint64_t)(gid) & 0xffffff) << 24))
+
+/* Another server's endpoint (unbadged, all rights) that a server is given
+ * in one of its own fixed slots. */
+struct server_peer {
+    enum server_id server;
+    uint64_t slot;          /* 0 ends the list */
+};
+
+#define SERVER_MAX_PEERS 2
+
+struct server_entry {
+    const char *name;
+    const char *program;    /* its file in the boot archive */
+    unsigned cnode_bits;    /* its CNode's radix */
+    /* Untyped memory init carves for it (2^memory_bits bytes); 0: all
+     * that is left once every other server has its share. */
+    unsigned memory_bits;
+    enum session_kind session;
+    uint64_t session_flag;
+    struct server_peer peers[SERVER_MAX_PEERS];
+    /* The boot archive mapped read-only in its address space (vfs). */
+    bool boot_archive;
+};
+
+extern const struct server_entry server_table[SERVER_COUNT];
+
+#endif

@@ -1,0 +1,39 @@
+/* The table of servers: sys/servers.h. */
+#include "sys/servers.h"
+#include "sys/protocol/pipe.h"
+#include "sys/protocol/vfs.h"
+
+const struct server_entry server_table[SERVER_COUNT] = {
+    [SERVER_VFS] = {
+        .name = "vfs",
+        .program = "lib/tern/vfs",
+        .cnode_bits = 14,           /* a slot for every page of file data */
+        .memory_bits = 25,          /* 32 MiB of files in /tmp */
+        .session = SESSION_BY_CREDENTIALS,
+        .session_flag = VFS_SESSION_FLAG,
+        .peers = {{SERVER_PIPE, VFS_SLOT_PIPE}},    /* to hand out FIFOs */
+        .boot_archive = true,
+    },
+    [SERVER_FUTEX] = {
+        .name = "futex",
+        .program = "lib/tern/futex",
+        .cnode_bits = 12,
+        .memory_bits = 20,
+        .session = SESSION_BY_PID,
+    },
+    [SERVER_PIPE] = {
+        .name = "pipe",
+        .program = "lib/tern/pipe",
+        .cnode_bits = 12,
+        .memory_bits = 26,          /* 64 MiB of pipe buffers */
+        .session = SESSION_BY_PID,
+        .session_flag = PIPE_SESSION_FLAG,
+    },
+    [SERVER_PROCMGR] = {
+        .name = "procmgr",
+        .program = "lib/tern/procmgr",
+        .cnode_bits = 17,
+        .memory_bits = 0,           /* the rest: every process's memory */
+        .session = SESSION_BY_PID,
+    },
+};
