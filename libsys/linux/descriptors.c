@@ -62,6 +62,16 @@ void linux_fd_release(unsigned fd)
     linux_unlock(&table_lock);
 }
 
+int64_t linux_fd_settle(unsigned fd, int64_t result, bool cloexec)
+{
+    if (result < 0) {
+        linux_fd_release(fd);
+        return result;
+    }
+    linux_fd_install(fd, cloexec);
+    return fd;
+}
+
 void linux_fd_set_cloexec(unsigned fd, bool cloexec)
 {
     linux_lock(&table_lock);
@@ -102,12 +112,7 @@ static int64_t duplicate_into(int64_t old, unsigned new, bool cloexec)
     int64_t old_slot = linux_fd_capability(old);
     int64_t result = old_slot < 0 ? old_slot
                                   : linux_capability_duplicate((uint64_t)old_slot, linux_fd_slot(new));
-    if (result < 0) {
-        linux_fd_release(new);
-        return result;
-    }
-    linux_fd_install(new, cloexec);
-    return new;
+    return linux_fd_settle(new, result, cloexec);
 }
 
 static int64_t duplicate_lowest(int64_t old, unsigned lowest, bool cloexec)

@@ -2,7 +2,9 @@
  * The descriptor table as the rest of the personality uses it: descriptor
  * n is the capability in slot linux_fd_slot(n), open if its bit in the
  * process info page says so (fd_table.h). New descriptors are reserved
- * first, filled (a received capability, a copy), then installed.
+ * first, filled (a capability a server's answer carries, received with
+ * linux_call_receiving, or a copy), then settled: installed, or released
+ * if filling failed.
  */
 #ifndef LINUX_DESCRIPTORS_H
 #define LINUX_DESCRIPTORS_H
@@ -20,6 +22,10 @@ int64_t linux_fd_reserve(unsigned lowest);
 void linux_fd_install(unsigned fd, bool cloexec);
 /* The reserved descriptor's slot stayed empty: it becomes free. */
 void linux_fd_release(unsigned fd);
+/* The end of making reserved descriptor fd, whose slot result says was
+ * filled (not negative: installed, close-on-exec if cloexec) or not (a
+ * -errno: released). Returns fd, or result if negative. */
+int64_t linux_fd_settle(unsigned fd, int64_t result, bool cloexec);
 
 /* Sets or clears an open descriptor's close-on-exec flag (F_SETFD,
  * FIOCLEX, FIONCLEX); one closed meanwhile is left alone. */

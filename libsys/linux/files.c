@@ -29,12 +29,7 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
     int64_t result = linux_open_into(slot, dirfd, path, flags, mode);
     if (result == VFS_OPENED_FIFO)
         result = linux_fifo_open(slot, flags);
-    if (result < 0) {
-        linux_fd_release((unsigned)fd);
-        return result;
-    }
-    linux_fd_install((unsigned)fd, flags & LINUX_O_CLOEXEC);
-    return fd;
+    return linux_fd_settle((unsigned)fd, result, flags & LINUX_O_CLOEXEC);
 }
 
 /* FILE_READ_SMALL and FILE_WRITE_SMALL: the bytes in the registers, and

@@ -61,11 +61,9 @@ int64_t linux_open_into(uint64_t slot, int64_t dirfd, const char *path, uint64_t
     if (result < 0)
         return result;
     bool creates = flags & (LINUX_O_CREAT | LINUX_O_TMPFILE_BIT);
-    linux_receive_into(slot);
     uint64_t mr[4] = {length, flags & ~(uint64_t)LINUX_O_CLOEXEC,
                       creates ? linux_apply_umask(mode) : 0, 0};
-    result = linux_call(LINUX_SLOT_VFS, VFS_OPEN, 3, 1, 1, mr);
-    linux_receive_nothing();
+    result = linux_call_receiving(slot, LINUX_SLOT_VFS, VFS_OPEN, 3, 1, 1, mr);
     return result == VFS_OPENED_FIFO || result < 0 ? result : 0;
 }
 

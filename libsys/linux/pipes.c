@@ -33,21 +33,22 @@ int64_t linux_pipe_bytes_held(uint64_t slot)
     return result < 0 ? result : held;
 }
 
-/* A call through endpoint whose one reply capability lands in slot. */
+/* A call through endpoint with flags, whose answer's capability lands in slot. */
 static int64_t call_receiving(uint64_t endpoint, uint64_t label, uint64_t flags, uint64_t slot)
 {
-    linux_receive_into(slot);
-    int64_t result = linux_request(endpoint, label, 1, flags, 0, 0, 0);
-    linux_receive_nothing();
-    return result;
+    uint64_t mr[4] = {flags, 0, 0, 0};
+    return linux_call_receiving(slot, endpoint, label, 1, 0, 0, mr);
 }
 
 int64_t sys_pipe2(int32_t *fds, uint64_t flags)
 {
     if (flags & ~(uint64_t)PIPE_FLAGS)
         return -LINUX_EINVAL;
-    if (fds == 0)
+    /* A bad fds is -EFAULT (here, or as the touch faults) before
+     * anything is made. */
+    if (!linux_user_range((uint64_t)(uintptr_t)fds, 2 * sizeof *fds))
         return -LINUX_EFAULT;
+    linux_touch_pages((uint64_t)(uintptr_t)fds, 2 * sizeof *fds, true);
     int64_t read_fd = linux_fd_reserve(0);
     if (read_fd < 0)
         return read_fd;
@@ -65,14 +66,11 @@ int64_t sys_pipe2(int32_t *fds, uint64_t flags)
         if (result < 0)
             linux_capability_close(read_slot);
     }
-    if (result < 0) {
-        linux_fd_release((unsigned)read_fd);
-        linux_fd_release((unsigned)write_fd);
-        return result;
-    }
     bool cloexec = flags & LINUX_O_CLOEXEC;
-    linux_fd_install((unsigned)read_fd, cloexec);
-    linux_fd_install((unsigned)write_fd, cloexec);
+    linux_fd_settle((unsigned)read_fd, result, cloexec);
+    linux_fd_settle((unsigned)write_fd, result, cloexec);
+    if (result < 0)
+        return result;
     fds[0] = (int32_t)read_fd;
     fds[1] = (int32_t)write_fd;
     return 0;

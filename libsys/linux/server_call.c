@@ -81,12 +81,11 @@ void linux_set_window(unsigned index, uint64_t address, uint64_t length, uint64_
     tern_set_window(index, address, length, rights);
 }
 
-void linux_receive_into(uint64_t slot)
+int64_t linux_call_receiving(uint64_t slot, uint64_t endpoint, uint64_t label, unsigned length,
+                             unsigned caps, unsigned windows, uint64_t mr[4])
 {
     tern_set_receive_slot(LINUX_SLOT_CNODE, slot, LINUX_SLOT_DEPTH);
-}
-
-void linux_receive_nothing(void)
-{
-    tern_set_receive_slot(0, 0, 0);
+    int64_t result = linux_call(endpoint, label, length, caps, windows, mr);
+    tern_set_receive_slot(0, 0, 0);     /* capabilities sent to other calls are refused */
+    return result;
 }

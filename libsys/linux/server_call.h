@@ -49,10 +49,10 @@ bool linux_user_range(uint64_t address, uint64_t length);
  * faults here: the syscall ends with -EFAULT (linux_fault_return). */
 void linux_touch_pages(uint64_t address, uint64_t length, bool writable);
 
-/* Capabilities received by the next call go to slot (slot, 64) of the
- * process's CNode; linux_receive_nothing turns that off again. */
-void linux_receive_into(uint64_t slot);
-void linux_receive_nothing(void);
+/* linux_call, with the capability the answer carries (a new descriptor,
+ * say) landing in the empty slot (slot, 64) of the process's CNode. */
+int64_t linux_call_receiving(uint64_t slot, uint64_t endpoint, uint64_t label, unsigned length,
+                             unsigned caps, unsigned windows, uint64_t mr[4]);
 
 #define LINUX_SLOT_DEPTH 64
 

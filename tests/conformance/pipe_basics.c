@@ -50,6 +50,8 @@ static void test_descriptors_and_flags(void)
     CHECK_ERRNO(pipe2(fds, O_APPEND), EINVAL);
     CHECK_ERRNO(pipe2(fds, O_TRUNC), EINVAL);
     CHECK_ERRNO(pipe2(fds, 0x40000000), EINVAL);
+    int *volatile unmapped = (int *)8;     /* volatile: GCC would check a constant */
+    CHECK_ERRNO(pipe2(unmapped, 0), EFAULT);
     /* Nothing leaked: the next descriptor is still 3. */
     int next = dup(0);
     CHECK_EQ(next, 3);
