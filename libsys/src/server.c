@@ -26,7 +26,7 @@ static uint64_t *free_replies;
 unsigned server_free_reply_count;
 static unsigned replies_made, reply_limit;
 
-static uint64_t descriptor_slot;        /* where an answer's descriptor is minted */
+static uint64_t answer_slot;            /* where an answer's capability is made */
 static uint64_t receive_slots;          /* TERN_MSG_MAX_CAPS slots for capabilities sent */
 
 static struct server_request request;
@@ -41,12 +41,12 @@ void server_stop(const char *why)
 /* Slots the runtime needs for the whole of its life. */
 static bool take_slots(void)
 {
-    descriptor_slot = slot_allocate(&slots);
+    answer_slot = slot_allocate(&slots);
     receive_slots = slot_allocate(&slots);
     bool consecutive = true;
     for (uint64_t i = 1; i < TERN_MSG_MAX_CAPS; i++)
         consecutive &= slot_allocate(&slots) == receive_slots + i;
-    return descriptor_slot && receive_slots && consecutive;
+    return answer_slot && receive_slots && consecutive;
 }
 
 void server_init(const struct tern_boot_info *info, const struct server_config *server_config)
@@ -57,7 +57,10 @@ void server_init(const struct tern_boot_info *info, const struct server_config *
         server_stop("more free slots than the slot bitmap holds");
     memory_init(&server_memory, &slots, &untyped, info, slot_bitmap);
     memory_heap_init(&server_memory);
-    page_pool_init(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
+    if (config->lendable_pages)
+        page_pool_init_lendable(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
+    else
+        page_pool_init(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
     reply_limit = config->deferred_capacity + 1;
     free_replies = heap_allocate(reply_limit * sizeof *free_replies);
     if (!free_replies || !take_slots())
@@ -74,6 +77,11 @@ void server_free_page(void *context, void *page)
 {
     (void)context;
     page_pool_free(&pages, page);
+}
+
+uint64_t server_page_frame(const void *page)
+{
+    return page_pool_frame(&pages, page);
 }
 
 /* ---- Reply objects ---- */
@@ -127,15 +135,16 @@ enum server_outcome server_answer_values(struct server_request *answered, unsign
     return SERVER_ANSWER;
 }
 
-bool server_mint_descriptor(uint64_t source, uint64_t badge)
+bool server_make_capability(uint64_t source, uint64_t rights, uint64_t badge)
 {
-    return tern_cnode_mint(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH, TERN_SLOT_CNODE, source,
-                           CNODE_DEPTH, SERVER_DESCRIPTOR_RIGHTS, badge) == TERN_OK;
+    return tern_cnode_mint(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH, TERN_SLOT_CNODE, source,
+                           CNODE_DEPTH, rights, badge) == TERN_OK;
 }
 
-bool server_give_descriptor(struct server_request *answered, uint64_t source, uint64_t badge)
+bool server_give_capability(struct server_request *answered, uint64_t source, uint64_t rights,
+                            uint64_t badge)
 {
-    if (!server_mint_descriptor(source, badge))
+    if (!server_make_capability(source, rights, badge))
         return false;
     answered->answer = tern_message(0, 1, tern_message_length(answered->answer));
     return true;
@@ -152,7 +161,7 @@ static inline void put_registers(tern_message_info info, const uint64_t *mr)
         message[i] = mr[i];
 }
 
-/* Reply with the descriptor if info has a capability; it is ours to
+/* Reply with the capability made if info has one; it is ours to
  * delete once the caller holds its copy. */
 static inline __attribute__((always_inline)) bool reply(uint64_t reply_object,
                                                         tern_message_info info,
@@ -161,9 +170,9 @@ static inline __attribute__((always_inline)) bool reply(uint64_t reply_object,
     put_registers(info, mr);
     if (!tern_message_caps(info))
         return tern_message_label(tern_reply(reply_object, info, mr)) == TERN_OK;
-    tern_set_cap(0, descriptor_slot);
+    tern_set_cap(0, answer_slot);
     bool delivered = tern_message_label(tern_reply(reply_object, info, mr)) == TERN_OK;
-    tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+    tern_cnode_delete(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH);
     return delivered;
 }
 
@@ -345,7 +354,7 @@ void server_run(void)
             if (!request.reply)
                 server_stop("a caller was kept waiting without a spare reply object");
         } else if (tern_message_caps(request.answer)) {
-            tern_cnode_delete(TERN_SLOT_CNODE, descriptor_slot, CNODE_DEPTH);
+            tern_cnode_delete(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH);
         }
         receive();
     }

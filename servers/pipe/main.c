@@ -144,7 +144,7 @@ static bool answer_waiter(void *context, uint64_t reply, const struct pipe_answe
             bytes[i] = answer->bytes[i];
         info = small_read_answer(mr, answer->result);
     } else if (answer->end) {
-        if (server_mint_descriptor(SERVER_SLOT_ENDPOINT, answer->end)) {
+        if (server_make_capability(SERVER_SLOT_ENDPOINT, SERVER_DESCRIPTOR_RIGHTS, answer->end)) {
             info = tern_message(0, 1, 2);
         } else {
             pipe_close(&server, answer->end);

@@ -149,6 +149,27 @@ bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
                   const struct vfs_buffer *argument);
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
+/* ---- Mapping (sys/protocol/memory.h) ---- */
+
+/* vfs_map's answer for /dev/zero: map anonymous memory instead. */
+#define VFS_MAP_ANONYMOUS 1
+
+/* MEMORY_MAP: may the OFD be mapped with prot (LINUX_PROT_*), shared or
+ * not? 0 with the file's identity ((st_dev << 32) | st_ino) in
+ * *identity, VFS_MAP_ANONYMOUS, or Linux's mmap errors: -EBADF (no such
+ * OFD, or an O_PATH one), -EACCES (opened write-only, or a shared
+ * writable mapping of an OFD not open for writing), -ENODEV (neither a
+ * regular file nor /dev/zero). */
+int vfs_map(struct vfs *vfs, uint64_t handle, uint32_t prot, bool shared, uint64_t *identity);
+/* MEMORY_PAGE: in *page, the data page holding bytes [offset, offset +
+ * VFS_PAGE_SIZE) of the OFD's regular file, made (zeroed, or for an
+ * archive file a copy of its bytes) if the file has none there yet: the
+ * page that reads, writes and every mapping of the file share. -EINVAL
+ * for an unaligned offset, -EACCES for write through an OFD not open for
+ * writing, -ENXIO when the page lies wholly past the end of the file,
+ * -ENOMEM, -EBADF, -ENODEV. */
+int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, bool write, void **page);
+
 /* FILE_CLOSE: one reference less (the status flags and FILE_RETAIN are
  * the file table's, vfs->files). */
 int vfs_close(struct vfs *vfs, uint64_t handle);

@@ -24,6 +24,7 @@
 #include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/memory.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
@@ -458,13 +459,52 @@ static const struct file_operations file_operations = {
 static const struct file_server files_served = {.operations = &file_operations,
                                                 .files = &vfs.files};
 
-/* Sessions; the runtime hands the file protocol's requests through a
- * descriptor straight to file_operations. */
+/* ---- Lending pages to procmgr (sys/protocol/memory.h) ---- */
+
+/* MEMORY_MAP: may the file be mapped so? Its identity, or "anonymous". */
+static enum server_outcome map_file(struct server_request *request)
+{
+    uint32_t prot = (uint32_t)request->mr[2];
+    bool shared = (request->mr[3] & LINUX_MAP_TYPE) != LINUX_MAP_PRIVATE;
+    uint64_t identity = 0;
+    int result = vfs_map(&vfs, request->badge, prot, shared, &identity);
+    if (result < 0)
+        return server_answer(request, result);
+    uint64_t answer[] = {0, identity, result == VFS_MAP_ANONYMOUS ? MEMORY_MAP_ANONYMOUS : 0};
+    return server_answer_values(request, 3, answer);
+}
+
+/* MEMORY_PAGE: a capability to the page's frame, writable if asked and
+ * allowed; derived from the frame's own, so that freeing the page (the
+ * file shrinks) revokes it. */
+static enum server_outcome lend_page(struct server_request *request)
+{
+    bool write = request->mr[1] & MEMORY_PAGE_WRITE;
+    void *page;
+    int result = vfs_map_page(&vfs, request->badge, request->mr[0], write, &page);
+    if (result < 0)
+        return server_answer(request, result);
+    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
+    server_answer(request, 0);
+    if (!server_give_capability(request, server_page_frame(page), rights, 0))
+        return server_answer(request, -LINUX_ENOMEM);
+    return SERVER_ANSWER;
+}
+
+/* Sessions, and the memory-object protocol through a descriptor; the
+ * runtime hands the file protocol's requests through a descriptor
+ * straight to file_operations. */
 static enum server_outcome handle(struct server_request *request)
 {
     if (request->badge & VFS_SESSION_FLAG)
         return handle_session(request);
-    return server_answer(request, -LINUX_ENOSYS);   /* no other label through a descriptor */
+    uint64_t label = tern_message_label(request->info);
+    unsigned registers = tern_message_length(request->info);
+    if (label == MEMORY_MAP)
+        return registers < 4 ? server_answer(request, -LINUX_EINVAL) : map_file(request);
+    if (label == MEMORY_PAGE)
+        return registers < 2 ? server_answer(request, -LINUX_EINVAL) : lend_page(request);
+    return server_answer(request, -LINUX_ENOSYS);
 }
 
 /* The timer: the console may have input for waiting readers. */
@@ -481,6 +521,7 @@ static const struct server_config vfs_server = {
     .descriptors = &files_served,
     .session_badge_bits = VFS_SESSION_FLAG,
     .notified = timer_fired,
+    .lendable_pages = true,
 };
 
 int root_main(const struct tern_boot_info *info)

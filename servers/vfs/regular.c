@@ -36,6 +36,18 @@ int64_t regular_read(const struct vfs_node *node, const struct vfs_buffer *buffe
     return (int64_t)done;
 }
 
+/* Before the file grows: the bytes past its size in the page that holds
+ * its end are zeros, whatever a mapping of the file wrote there (they
+ * were never the file's), so the grown part reads as zeros. */
+static void zero_past_size(struct vfs_node *node)
+{
+    uint64_t size = node->regular.size;
+    uint64_t in_page = size % VFS_PAGE_SIZE;
+    uint8_t *page = file_data_find(&node->regular.data, size / VFS_PAGE_SIZE);
+    if (in_page != 0 && page != NULL)
+        memset(page + in_page, 0, VFS_PAGE_SIZE - in_page);
+}
+
 int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_buffer *buffer,
                       uint64_t length, uint64_t offset)
 {
@@ -47,6 +59,8 @@ int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_b
         length = VFS_MAX_FILE_SIZE - offset;
     if (length > BUFFER_MAX_TRANSFER)
         length = BUFFER_MAX_TRANSFER;
+    if (offset + length > node->regular.size)
+        zero_past_size(node);
     uint64_t done = 0;
     int error = 0;
     while (done < length) {
@@ -77,6 +91,8 @@ int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_b
 void regular_resize(struct vfs *vfs, struct vfs_node *node, uint64_t size)
 {
     struct file_data *data = &node->regular.data;
+    if (size > node->regular.size)
+        zero_past_size(node);
     if (size < node->regular.size) {
         file_data_truncate(vfs, data, (size + VFS_PAGE_SIZE - 1) / VFS_PAGE_SIZE);
         /* Keep the promise that bytes past the size read as zeros. */

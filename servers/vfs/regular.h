@@ -1,8 +1,9 @@
 /*
  * The contents of regular files: archive files read in place from the
  * boot archive, tmpfs files in pages (file_data.h). Bytes past the size
- * inside an allocated page are always zero, so growing a file (write
- * past the end, truncate up) shows zeros without clearing anything.
+ * inside an allocated page read as zeros once the file grows over them
+ * (write past the end, truncate up): a shrink clears them, and so does
+ * growing, since a shared mapping may have written there meanwhile.
  */
 #ifndef SERVERS_VFS_REGULAR_H
 #define SERVERS_VFS_REGULAR_H

@@ -102,19 +102,36 @@ enum tern_error memory_map_large_frame(struct memory *memory, uint64_t vspace, u
  * limit, 2 MiB frames while the untypeds allow (one slot and one mapping
  * for 512 pages), else 4 KiB ones. Freed pages go on a free list and are
  * handed out again before anything new is mapped; they never go back to
- * the untyped. Contents of a page handed out are undefined. */
+ * the untyped. Contents of a page handed out are undefined.
+ *
+ * A lendable pool maps every page as a 4 KiB frame of its own and keeps
+ * its capability (page_pool_frame), so that a server can lend the page to
+ * other address spaces (sys/protocol/memory.h): what it hands out is
+ * derived from that capability, and a page freed has all of it revoked
+ * first, which unmaps it wherever it was lent. */
 struct page_pool_free_page;
 struct page_pool {
     struct memory *memory;
+    uint64_t base;
     uint64_t mapped_end, limit;     /* mapped up to mapped_end, never past limit */
     uint64_t fresh, fresh_end;      /* mapped, never handed out */
     struct page_pool_free_page *free_list;
+    /* Lendable: the frame capability of page i (from base), for every
+     * page mapped; frame_capacity entries (heap memory). */
+    bool lendable;
+    uint32_t *frames;
+    uint64_t frame_capacity;
 };
 void page_pool_init(struct page_pool *pool, struct memory *memory, uint64_t base,
                     uint64_t limit);
+void page_pool_init_lendable(struct page_pool *pool, struct memory *memory, uint64_t base,
+                             uint64_t limit);
 /* A page-aligned 4 KiB page, or NULL when memory or the range is used up. */
 void *page_pool_allocate(struct page_pool *pool);
 void page_pool_free(struct page_pool *pool, void *page);
+/* A lendable pool's page: the slot of its frame capability, or 0 for an
+ * address the pool never mapped. */
+uint64_t page_pool_frame(const struct page_pool *pool, const void *page);
 
 /* The program's own heap, in pages mapped into its address space from
  * HEAP_BASE upwards, with small blocks carved out of them by size class.

@@ -77,6 +77,9 @@ struct server_config {
     /* Every reply object is taken: let go of waiters whose callers
      * vanished (server_release_reply). NULL: nothing to prune. */
     void (*prune)(void);
+    /* Data pages the server can lend to other address spaces
+     * (server_page_frame; sys/protocol/memory.h). */
+    bool lendable_pages;
 };
 
 /* The server's memory: slots of its CNode and its untyped memory, from
@@ -102,6 +105,10 @@ __attribute__((noreturn)) void server_stop(const char *why);
  * are. */
 void *server_allocate_page(void *context);
 void server_free_page(void *context, void *page);
+/* With lendable pages: the slot of a page's frame capability, which
+ * every capability the server lends of the page is derived from (a page
+ * freed has them all revoked). */
+uint64_t server_page_frame(const void *page);
 
 /* ---- Answers ---- */
 
@@ -117,10 +124,18 @@ static inline enum server_outcome server_answer(struct server_request *request, 
 enum server_outcome server_answer_values(struct server_request *request, unsigned count,
                                          const uint64_t *values);
 
+/* A capability goes with the answer as capability 0: one derived from
+ * the server's in slot source, with rights (at most the source's) and a
+ * badge (endpoints only; 0: none). False if it could not be made. */
+bool server_give_capability(struct server_request *request, uint64_t source, uint64_t rights,
+                            uint64_t badge);
 /* A new descriptor goes with the answer: a capability to the endpoint in
- * slot source (SERVER_SLOT_ENDPOINT: the server's own) badged badge, sent
- * as capability 0. False if it could not be made. */
-bool server_give_descriptor(struct server_request *request, uint64_t source, uint64_t badge);
+ * slot source (SERVER_SLOT_ENDPOINT: the server's own) badged badge. */
+static inline bool server_give_descriptor(struct server_request *request, uint64_t source,
+                                          uint64_t badge)
+{
+    return server_give_capability(request, source, SERVER_DESCRIPTOR_RIGHTS, badge);
+}
 
 /* Sends the answer the handler built (request->answer, request->mr)
  * now, before the handler goes on with something that may end its
@@ -142,13 +157,13 @@ static inline bool server_can_defer(void)
     return server_free_reply_count > 0 || server_make_spare_reply();
 }
 /* Answers a caller kept waiting with info's registers from mr; with one
- * capability in info, a descriptor minted first with
- * server_mint_descriptor. The reply object goes back to the pool.
- * Returns whether the caller was there to take the answer. */
+ * capability in info, the one made first with server_make_capability.
+ * The reply object goes back to the pool. Returns whether the caller was
+ * there to take the answer. */
 bool server_answer_deferred(uint64_t reply, tern_message_info info, const uint64_t *mr);
-/* The descriptor the next answer with a capability sends (see
- * server_give_descriptor). */
-bool server_mint_descriptor(uint64_t source, uint64_t badge);
+/* The capability the next answer with one sends (see
+ * server_give_capability). */
+bool server_make_capability(uint64_t source, uint64_t rights, uint64_t badge);
 /* Lets go of a caller kept waiting without answering it. */
 void server_release_reply(uint64_t reply);
 /* Whether a caller is still bound to reply, without answering it. */
