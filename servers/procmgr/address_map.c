@@ -112,12 +112,10 @@ uint64_t address_map_place(const struct address_map *map, uint64_t hint, uint64_
 
 static bool compatible(const struct region *low, const struct region *high)
 {
-    if (low->end != high->start || low->kind != high->kind || low->prot != high->prot)
+    if (low->end != high->start || low->kind != high->kind || low->prot != high->prot ||
+        low->write_forbidden != high->write_forbidden || low->object != high->object)
         return false;
-    if (low->kind != REGION_SHARED)
-        return true;
-    return low->object == high->object &&
-           low->object_offset + (low->end - low->start) == high->object_offset;
+    return low->object == 0 || low->object_offset + (low->end - low->start) == high->object_offset;
 }
 
 static void insert_at(struct address_map *map, unsigned index, const struct region *region)
@@ -273,11 +271,15 @@ int address_map_protect(struct address_map *map, uint64_t start, uint64_t length
      * cover the range without a hole. */
     unsigned first = first_ending_above(map, start);
     unsigned last = first;
+    bool write_forbidden = false;
     for (uint64_t covered = start; covered < end; last++) {
         if (last == map->count || map->regions[last].start > covered)
             return -LINUX_ENOMEM;
         covered = map->regions[last].end;
+        write_forbidden |= map->regions[last].write_forbidden;
     }
+    if (write_forbidden && (prot & LINUX_PROT_WRITE))
+        return -LINUX_EACCES;
     bool split_low = map->regions[first].start < start && map->regions[first].prot != prot;
     bool split_high = map->regions[last - 1].end > end && map->regions[last - 1].prot != prot;
     if (map->count + split_low + split_high > ADDRESS_MAP_MAX_REGIONS)

@@ -4,8 +4,9 @@
  * unmaps the frames, told which ranges through the callbacks.
  *
  * Invariants: regions are sorted by start, page-aligned, never overlap,
- * and no two adjacent regions are compatible (same kind and prot, and for
- * REGION_SHARED the same object at contiguous offsets): those are merged.
+ * and no two adjacent regions are compatible (same kind, prot and
+ * write_forbidden, and the same object at contiguous offsets, or no
+ * object): those are merged.
  */
 #ifndef PROCMGR_ADDRESS_MAP_H
 #define PROCMGR_ADDRESS_MAP_H
@@ -21,14 +22,22 @@
  * to grow (musl's malloc falls back to mmap when brk cannot grow). */
 #define ADDRESS_MAP_HEAP_RESERVE (4ULL << 30)
 
+/* REGION_PRIVATE: the process's own pages (a private mapping of a file
+ * starts with the object's and copies one when it is first written);
+ * REGION_SHARED: the object's pages, seen by every space that maps it. */
 enum region_kind { REGION_PRIVATE, REGION_SHARED, REGION_STACK, REGION_HEAP };
 
 struct region {
     uint64_t start, end;        /* page-aligned, end exclusive */
     unsigned prot;              /* LINUX_PROT_* */
     enum region_kind kind;
-    uint64_t object;            /* REGION_SHARED: the shared memory object's id, else 0 */
+    /* The memory object it maps (memory_object.h): always for
+     * REGION_SHARED, for REGION_PRIVATE a file's; 0: none. */
+    uint64_t object;
     uint64_t object_offset;     /* byte offset of start within that object */
+    /* PROT_WRITE can never be added (EACCES): a shared mapping of a file
+     * not open for writing (Linux's VM_MAYWRITE cleared). */
+    bool write_forbidden;
 };
 
 struct address_map {
@@ -74,9 +83,10 @@ int address_map_insert(struct address_map *map, const struct region *region,
 int address_map_remove(struct address_map *map, uint64_t start, uint64_t length,
                        address_map_change removed, void *context);
 /* mprotect: -LINUX_ENOMEM if any page of [start, start + length) is not
- * mapped or a split would overflow the table (then nothing changes), else
- * sets prot, splitting as needed, reporting each piece whose prot changes
- * through `changed`. */
+ * mapped or a split would overflow the table, -LINUX_EACCES if prot has
+ * PROT_WRITE and a region of the range forbids it (then nothing
+ * changes), else sets prot, splitting as needed, reporting each piece
+ * whose prot changes through `changed`. */
 int address_map_protect(struct address_map *map, uint64_t start, uint64_t length, unsigned prot,
                         address_map_change changed, void *context);
 /* brk(2): returns the new break, or the old one if the request is invalid

@@ -8,6 +8,7 @@
  * badge: a pid, PROCMGR_BADGE_INIT for init (pid 1, the first program's
  * parent), or a thread's fault badge.
  */
+#include "memory_object.h"
 #include "procmgr.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -553,15 +554,54 @@ static void handle_process_groups(struct request *request, uint64_t label)
     }
 }
 
+/* A file mapping: its descriptor (capability 0) says whether and how the
+ * file maps (memory_object_map_file); 0 or -errno. */
+static int map_file(struct request *request, struct mapping *mapping)
+{
+    uint64_t descriptor = server_keep_capability(request->message, 0);
+    if (!descriptor)
+        return -LINUX_EBADF;
+    bool writable = false;
+    int status = memory_object_map_file(descriptor, mapping->prot, mapping->shared,
+                                        mapping->offset, mapping->length, &mapping->object,
+                                        &writable);
+    if (status != 0)                        /* the object did not take it */
+        memory_delete(&server_memory, descriptor);
+    if (status < 0)
+        return status;
+    mapping->write_forbidden = mapping->shared && !writable;
+    return 0;
+}
+
+/* PROC_MMAP: anonymous memory, or a file (capability 0, offset in MR4). */
+static void handle_mmap(struct request *request)
+{
+    const uint64_t *mr = request->mr;
+    unsigned type = (unsigned)mr[3] & LINUX_MAP_TYPE;
+    struct mapping mapping = { .address = mr[0], .length = mr[1], .prot = (unsigned)mr[2],
+                               .flags = (unsigned)mr[3], .offset = argument(request, 4),
+                               .shared = type == LINUX_MAP_SHARED
+                                         || type == LINUX_MAP_SHARED_VALIDATE };
+    uint64_t page_length;
+    int status = address_map_check_mmap(mapping.address, mapping.length, mapping.flags,
+                                        mapping.offset, &page_length);
+    if (status == 0 && !(mapping.flags & LINUX_MAP_ANONYMOUS))
+        status = map_file(request, &mapping);
+    else if (status == 0 && type == LINUX_MAP_SHARED_VALIDATE)
+        status = -LINUX_EINVAL;     /* it validates flags for files only */
+    mapping.offset = mapping.object ? mapping.offset : 0;
+    if (status < 0)
+        return result(request, status);
+    result(request, space_mmap(request->process->space, &mapping));
+}
+
 static void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
     const uint64_t *mr = request->mr;
     switch (label) {
     case PROC_MMAP:
-        if (!(mr[3] & LINUX_MAP_ANONYMOUS))
-            return result(request, -LINUX_ENODEV);
-        return result(request, space_mmap(space, mr[0], mr[1], (unsigned)mr[2], (unsigned)mr[3]));
+        return handle_mmap(request);
     case PROC_MUNMAP: return result(request, space_munmap(space, mr[0], mr[1]));
     case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
     case PROC_BRK: return result(request, space_brk(space, mr[0]));
@@ -642,7 +682,8 @@ static void handle_fault(struct request *request, uint64_t tid)
         uint64_t pc = request->mr[0];
         address = request->mr[1];
         bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
-        if (space_handle_fault(process->space, address, write) == 0
+        struct fault_signal unresolved;
+        if (space_handle_fault(process->space, address, write, &unresolved) == 0
             || (in_personality && tern_tcb_write_registers(thread->tcb,
                    TERN_WRITE_REGISTERS_IN_UPCALL, 1,
                    &(uint64_t){ process->space->upcall_entry + TERN_UPCALL_FAULT_RETURN_OFFSET })
@@ -653,8 +694,8 @@ static void handle_fault(struct request *request, uint64_t tid)
             request->result_count = 0;
             return;
         }
-        code = address_map_lookup(&process->space->map, address) ? LINUX_SEGV_ACCERR
-                                                                  : LINUX_SEGV_MAPERR;
+        signal = unresolved.signal;
+        code = unresolved.code;
     } else if (label == TERN_FAULT_USER_EXCEPTION) {
         bool breakpoint = ESR_CLASS(request->mr[3]) == ESR_CLASS_BRK;
         signal = breakpoint ? LINUX_SIGTRAP : LINUX_SIGILL;

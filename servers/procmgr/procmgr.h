@@ -61,7 +61,28 @@ struct space {
 };
 /* page_entry flags */
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
-#define PAGE_SHARED     2               /* a copy of a shared object's frame */
+/* A copy of a frame the space does not own (a memory object's, the
+ * personality's text): never reused, and fork borrows it again. */
+#define PAGE_BORROWED   2
+#define PAGE_WRITABLE   4               /* a borrowed frame that may be written through */
+
+/* What mmap asks for (space_mmap). */
+struct mapping {
+    uint64_t address, length;
+    unsigned prot, flags;               /* mmap's (MAP_FIXED...) */
+    bool shared;
+    /* A memory object to map (a file's), whose reference the mapping
+     * takes, or 0: anonymous memory (shared: a new object). */
+    uint64_t object;
+    uint64_t offset;                    /* in the object */
+    bool write_forbidden;               /* address_map.h */
+};
+
+/* A fault procmgr cannot resolve: the signal and its si_code. */
+struct fault_signal {
+    unsigned signal;
+    int32_t code;
+};
 
 struct thread {
     uint64_t tid;
@@ -136,15 +157,17 @@ void space_destroy(struct space *space);
 int space_map_new_page(struct space *space, uint64_t address, unsigned prot);
 /* Map a copy of frame (procmgr's, shared with others) at page. */
 int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot);
-/* Resolve a fault at address (write: a write access): 0 or -EFAULT. */
-int space_handle_fault(struct space *space, uint64_t address, bool write);
+/* Resolve a fault at address (write: a write access): 0, or -errno and
+ * the signal Linux would send (SIGSEGV, or SIGBUS for a page a mapped
+ * object does not have). */
+int space_handle_fault(struct space *space, uint64_t address, bool write,
+                       struct fault_signal *signal);
 /* Write bytes into the space (its pages are made as needed). */
 int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length);
 /* The fork copy of a whole address space. */
 struct space *space_fork(struct space *parent);
 /* mmap family: results as the syscalls return them. */
-int64_t space_mmap(struct space *space, uint64_t address, uint64_t length, unsigned prot,
-                   unsigned flags);
+int64_t space_mmap(struct space *space, const struct mapping *mapping);
 int64_t space_munmap(struct space *space, uint64_t address, uint64_t length);
 int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, unsigned prot);
 int64_t space_brk(struct space *space, uint64_t address);

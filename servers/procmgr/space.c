@@ -1,10 +1,13 @@
 /*
  * Address spaces (procmgr.h): regions (address_map), the frames behind
  * their pages (page_index), faults, fork's copy, and the mmap family.
- * Pages are made when first touched: procmgr is the default pager.
+ * Pages are made when first touched: procmgr is the default pager. What
+ * a fault needs is fault.c's decision; what shared mappings and private
+ * file mappings map are memory objects (memory_object.h).
  */
+#include "fault.h"
+#include "memory_object.h"
 #include "procmgr.h"
-#include "shared_memory.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
@@ -35,25 +38,24 @@ fail:
     return 0;
 }
 
-/* Shared objects count the address spaces that map them (once each, in
- * however many regions). Call visit once per object this space maps. */
-static void for_each_shared_object(struct space *space, void (*visit)(uint64_t id))
+/* Objects count the address spaces that map them (once each, in however
+ * many regions). Call visit once per object this space maps. */
+static void for_each_object(struct space *space, void (*visit)(uint64_t id))
 {
     for (unsigned i = 0; i < space->map.count; i++) {
-        const struct region *region = &space->map.regions[i];
+        uint64_t object = space->map.regions[i].object;
         bool seen = false;
         for (unsigned j = 0; j < i && !seen; j++)
-            seen = space->map.regions[j].kind == REGION_SHARED
-                && space->map.regions[j].object == region->object;
-        if (region->kind == REGION_SHARED && !seen)
-            visit(region->object);
+            seen = space->map.regions[j].object == object;
+        if (object && !seen)
+            visit(object);
     }
 }
 
 static bool maps_object(const struct space *space, uint64_t id)
 {
     for (unsigned i = 0; i < space->map.count; i++)
-        if (space->map.regions[i].kind == REGION_SHARED && space->map.regions[i].object == id)
+        if (space->map.regions[i].object == id)
             return true;
     return false;
 }
@@ -71,7 +73,7 @@ static void free_page_slot(void *context, struct page_entry *entry)
 
 void space_destroy(struct space *space)
 {
-    for_each_shared_object(space, shared_object_release);
+    for_each_object(space, memory_object_release);
     page_index_for_each(&space->pages, free_page_slot, 0);
     for (uint32_t i = 0; i < space->spare_count; i++)
         free_frame_slot(space->spare_frames[i]);
@@ -119,18 +121,6 @@ static void keep_spare_frame(struct space *space, uint64_t frame)
     space->spare_frames[space->spare_count++] = (uint32_t)frame;
 }
 
-/* A procmgr slot holding a copy of frame (another owner's). */
-static uint64_t copy_frame(uint64_t frame)
-{
-    uint64_t slot = slot_allocate(server_memory.slots);
-    if (slot && tern_cnode_copy(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE, frame,
-                                CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
-        slot_free(server_memory.slots, slot);
-        return 0;
-    }
-    return slot;
-}
-
 /* Record page -> frame, growing the index when it fills up. */
 static int index_page(struct space *space, uint64_t page, uint64_t frame, uint32_t flags)
 {
@@ -151,7 +141,9 @@ static int index_page(struct space *space, uint64_t page, uint64_t frame, uint32
     return page_index_insert(&space->pages, page, (uint32_t)frame, flags);
 }
 
-/* Put frame at page with prot (not mapped at all for PROT_NONE). */
+/* Put frame at page with prot (not mapped at all for PROT_NONE); the
+ * frame's own rights may allow less (a lent frame read-only). On failure
+ * the frame is the caller's still. */
 static int place_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot,
                        uint32_t flags)
 {
@@ -164,55 +156,157 @@ static int place_frame(struct space *space, uint64_t page, uint64_t frame, unsig
     return index_page(space, page, frame, flags);
 }
 
+/* place_frame, or free the frame if it fails. */
+static int place_or_free(struct space *space, uint64_t page, uint64_t frame, unsigned prot,
+                         uint32_t flags)
+{
+    int result = place_frame(space, page, frame, prot, flags);
+    if (result < 0)
+        free_frame_slot(frame);
+    return result;
+}
+
 int space_map_new_page(struct space *space, uint64_t address, unsigned prot)
 {
     uint64_t frame = new_frame(space);
     if (!frame)
         return -LINUX_ENOMEM;
-    int result = place_frame(space, address & ~(uint64_t)(PAGE_SIZE - 1), frame, prot, 0);
-    if (result < 0)
-        free_frame_slot(frame);
-    return result;
+    return place_or_free(space, address & ~(uint64_t)(PAGE_SIZE - 1), frame, prot, 0);
 }
 
 int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot)
 {
-    uint64_t copy = copy_frame(frame);
+    uint64_t copy = memory_copy_frame(frame);
     if (!copy)
         return -LINUX_ENOMEM;
-    int result = place_frame(space, page, copy, prot, PAGE_SHARED);
-    if (result < 0)
-        free_frame_slot(copy);
-    return result;
+    return place_or_free(space, page, copy, prot, PAGE_BORROWED);
 }
 
-/* The page of a shared region: a copy of the object's frame. */
-static int map_shared_page(struct space *space, const struct region *region, uint64_t page)
+/* Takes a page out of the index: the space's own frame is kept as a spare
+ * for reuse, another owner's copy is deleted. */
+static void drop_page(struct space *space, uint64_t page)
 {
-    uint64_t object_frame = shared_object_frame(region->object,
-                                                region->object_offset + (page - region->start));
-    if (!object_frame)
-        return -LINUX_ENOMEM;
-    uint64_t frame = copy_frame(object_frame);
-    if (!frame)
-        return -LINUX_ENOMEM;
-    int result = place_frame(space, page, frame, region->prot, PAGE_SHARED);
-    if (result < 0)
-        free_frame_slot(frame);
-    return result;
+    struct page_entry removed;
+    if (!page_index_remove(&space->pages, page, &removed))
+        return;
+    if (removed.flags & PAGE_BORROWED)
+        free_frame_slot(removed.slot);
+    else
+        keep_spare_frame(space, removed.slot);
 }
 
-int space_handle_fault(struct space *space, uint64_t address, bool write)
+/* Whether the borrowed frame in slot is still there: its owner revokes
+ * what it lent when the page leaves the object (a file that shrinks). */
+static bool frame_still_there(uint64_t slot)
 {
-    const struct region *region = address_map_lookup(&space->map, address);
-    if (!region || region->prot == LINUX_PROT_NONE || (write && !(region->prot & LINUX_PROT_WRITE)))
-        return -LINUX_EFAULT;
+    uint64_t physical;
+    return tern_frame_get_address(slot, &physical) == TERN_OK;
+}
+
+/* The page's state for fault_decide; a revoked borrowed frame is dropped
+ * (the page is absent again). */
+static struct fault_page page_state(struct space *space, uint64_t page)
+{
+    struct page_entry *entry = page_index_find(&space->pages, page);
+    if (entry && (entry->flags & PAGE_BORROWED) && !frame_still_there(entry->slot)) {
+        drop_page(space, page);
+        entry = 0;
+    }
+    if (!entry)
+        return (struct fault_page){ .present = false };
+    return (struct fault_page){ .present = true,
+                                .from_object = entry->flags & PAGE_BORROWED,
+                                .writable = entry->flags & PAGE_WRITABLE };
+}
+
+/* The object's page for region at page: 0, or -errno. */
+static int object_page(struct space *space, const struct region *region, uint64_t page,
+                       bool write)
+{
+    bool writable = fault_wants_writable(region, write);
+    uint64_t frame;
+    int result = memory_object_page(region->object, region->object_offset + (page - region->start),
+                                    writable, &frame);
+    if (result < 0)
+        return result;
+    drop_page(space, page);     /* one lent read-only, before a write came */
+    return place_or_free(space, page, frame, region->prot,
+                         PAGE_BORROWED | (writable ? PAGE_WRITABLE : 0));
+}
+
+/* A private mapping's first write to a file page: the space's own copy of
+ * it. */
+static int copy_object_page(struct space *space, const struct region *region, uint64_t page)
+{
+    uint64_t source;
+    int result = memory_object_page(region->object, region->object_offset + (page - region->start),
+                                    false, &source);
+    if (result < 0)
+        return result;
+    uint64_t frame = new_frame(space);
+    uint8_t *from = frame ? scratch_map(0, source) : 0;
+    uint8_t *to = from ? scratch_map(1, frame) : 0;
+    if (to) {
+        memcpy(to, from, PAGE_SIZE);
+        scratch_unmap(1);
+    }
+    if (from)
+        scratch_unmap(0);
+    free_frame_slot(source);
+    if (!to) {
+        if (frame)
+            free_frame_slot(frame);
+        return -LINUX_ENOMEM;
+    }
+    drop_page(space, page);
+    return place_or_free(space, page, frame, region->prot, 0);
+}
+
+/* Makes the page at address ready for the access (write or not), as a
+ * fault needs it or, with ignore_protection, as procmgr's own writes do:
+ * FAULT_NEW_PAGE when it is (the action is done), else what stops it. */
+static enum fault_action prepare_page(struct space *space, uint64_t address, bool write,
+                                      bool ignore_protection, int *error)
+{
     uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
-    if (page_index_find(&space->pages, page))
-        return -LINUX_EFAULT;       /* present with these rights: a real violation */
-    if (region->kind == REGION_SHARED)
-        return map_shared_page(space, region, page);
-    return space_map_new_page(space, page, region->prot);
+    const struct region *region = address_map_lookup(&space->map, page);
+    enum fault_action action = fault_decide(region, page_state(space, page), write,
+                                            ignore_protection);
+    switch (action) {
+    case FAULT_NEW_PAGE:
+        *error = space_map_new_page(space, page, region->prot);
+        break;
+    case FAULT_OBJECT_PAGE:
+        *error = object_page(space, region, page, write);
+        break;
+    case FAULT_COPY_OBJECT_PAGE:
+        *error = copy_object_page(space, region, page);
+        break;
+    default:
+        *error = 0;
+        break;
+    }
+    return action;
+}
+
+int space_handle_fault(struct space *space, uint64_t address, bool write,
+                       struct fault_signal *signal)
+{
+    int error;
+    enum fault_action action = prepare_page(space, address, write, false, &error);
+    if (action == FAULT_SEGV_MAPERR || action == FAULT_SEGV_ACCERR) {
+        *signal = (struct fault_signal){ LINUX_SIGSEGV, action == FAULT_SEGV_MAPERR
+                                                            ? LINUX_SEGV_MAPERR
+                                                            : LINUX_SEGV_ACCERR };
+        return -LINUX_EFAULT;
+    }
+    if (error < 0) {
+        /* The object has no such page (past the end of a file), or no
+         * memory for it: Linux's VM_FAULT_SIGBUS. */
+        *signal = (struct fault_signal){ LINUX_SIGBUS, LINUX_BUS_ADRERR };
+        return error;
+    }
+    return 0;
 }
 
 int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length)
@@ -224,15 +318,22 @@ int space_write(struct space *space, uint64_t address, const void *bytes, uint64
         if (chunk > length)
             chunk = length;
         struct page_entry *entry = page_index_find(&space->pages, page);
-        if (!entry) {
-            const struct region *region = address_map_lookup(&space->map, page);
-            int result = region && region->kind == REGION_SHARED
-                             ? map_shared_page(space, region, page)
-                             : space_map_new_page(space, page, region ? region->prot
-                                                                      : LINUX_PROT_READ);
-            if (result < 0)
-                return result;
+        bool read_only = entry && (entry->flags & PAGE_BORROWED) && !(entry->flags & PAGE_WRITABLE);
+        if (!entry || read_only) {
+            int error = 0;
+            if (!address_map_lookup(&space->map, page)) {
+                /* Outside every region: the process info page. */
+                error = space_map_new_page(space, page, LINUX_PROT_READ);
+            } else {
+                enum fault_action action = prepare_page(space, page, true, true, &error);
+                if (action == FAULT_SEGV_MAPERR || action == FAULT_SEGV_ACCERR)
+                    error = -LINUX_EFAULT;
+            }
+            if (error < 0)
+                return error;
             entry = page_index_find(&space->pages, page);
+            if (!entry)
+                return -LINUX_EFAULT;
         }
         uint8_t *mapped = scratch_map(0, entry->slot);
         if (!mapped)
@@ -253,7 +354,7 @@ static uint64_t scratch_copies[SCRATCH_PAGES];  /* copies of the frames looked a
 void *scratch_map(unsigned which, uint64_t frame)
 {
     /* A copy, so a frame that is mapped elsewhere can be mapped here too. */
-    uint64_t copy = copy_frame(frame);
+    uint64_t copy = memory_copy_frame(frame);
     uint64_t address = SCRATCH_PAGE + which * PAGE_SIZE;
     if (!copy)
         return 0;
@@ -278,6 +379,9 @@ struct fork_copy {
     int result;
 };
 
+/* The child's copy of one page: a borrowed frame is borrowed again (a
+ * revoked one is left out: the child asks the object when it touches it),
+ * the space's own is copied byte for byte. */
 static void copy_page(void *context, struct page_entry *entry)
 {
     struct fork_copy *copy = context;
@@ -285,13 +389,15 @@ static void copy_page(void *context, struct page_entry *entry)
         return;
     const struct region *region = address_map_lookup(&copy->child->map, entry->page);
     unsigned prot = region ? region->prot : LINUX_PROT_READ;
-    uint64_t frame = entry->flags & PAGE_SHARED ? copy_frame(entry->slot)
-                                                : new_frame(copy->child);
+    bool borrowed = entry->flags & PAGE_BORROWED;
+    if (borrowed && !frame_still_there(entry->slot))
+        return;
+    uint64_t frame = borrowed ? memory_copy_frame(entry->slot) : new_frame(copy->child);
     if (!frame) {
         copy->result = -LINUX_ENOMEM;
         return;
     }
-    if (!(entry->flags & PAGE_SHARED)) {
+    if (!borrowed) {
         uint8_t *source = scratch_map(0, entry->slot);
         uint8_t *destination = source ? scratch_map(1, frame) : 0;
         if (destination) {
@@ -306,10 +412,8 @@ static void copy_page(void *context, struct page_entry *entry)
             return;
         }
     }
-    copy->result = place_frame(copy->child, entry->page, frame, prot,
-                               entry->flags & PAGE_SHARED);
-    if (copy->result < 0)
-        free_frame_slot(frame);
+    copy->result = place_or_free(copy->child, entry->page, frame, prot,
+                                 entry->flags & (PAGE_BORROWED | PAGE_WRITABLE));
 }
 
 struct space *space_fork(struct space *parent)
@@ -318,7 +422,7 @@ struct space *space_fork(struct space *parent)
     if (!child)
         return 0;
     address_map_copy(&child->map, &parent->map);
-    for_each_shared_object(child, shared_object_retain);
+    for_each_object(child, memory_object_retain);
     child->upcall_entry = parent->upcall_entry;
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);
     struct fork_copy copy = { parent, child, 0 };
@@ -332,9 +436,8 @@ struct space *space_fork(struct space *parent)
 
 /* ---- The mmap family ---- */
 
-/* What an address_map change removed: the space, and the shared objects
- * some of whose pages went (checked afterwards: does the space still map
- * them?). */
+/* What an address_map change removed: the space, and the objects some of
+ * whose pages went (checked afterwards: does the space still map them?). */
 #define REMOVAL_MAX_OBJECTS 16
 struct removal {
     struct space *space;
@@ -346,18 +449,10 @@ struct removal {
 static void drop_pages(void *context, const struct region *old, uint64_t start, uint64_t end)
 {
     struct removal *removal = context;
-    struct space *space = removal->space;
-    if (old->kind == REGION_SHARED && removal->object_count < REMOVAL_MAX_OBJECTS)
+    if (old->object && removal->object_count < REMOVAL_MAX_OBJECTS)
         removal->objects[removal->object_count++] = old->object;
-    for (uint64_t page = start; page < end; page += PAGE_SIZE) {
-        struct page_entry removed;
-        if (!page_index_remove(&space->pages, page, &removed))
-            continue;
-        if (removed.flags & PAGE_SHARED)
-            free_frame_slot(removed.slot);
-        else
-            keep_spare_frame(space, removed.slot);
-    }
+    for (uint64_t page = start; page < end; page += PAGE_SIZE)
+        drop_page(removal->space, page);
 }
 
 /* After a change: release the objects the space no longer maps. */
@@ -369,34 +464,37 @@ static void finish_removal(struct removal *removal)
         for (unsigned j = 0; j < i; j++)
             again |= removal->objects[j] == id;
         if (!again && !maps_object(removal->space, id))
-            shared_object_release(id);
+            memory_object_release(id);
     }
 }
 
-int64_t space_mmap(struct space *space, uint64_t address, uint64_t length, unsigned prot,
-                   unsigned flags)
+int64_t space_mmap(struct space *space, const struct mapping *mapping)
 {
     uint64_t page_length;
-    int check = address_map_check_mmap(address, length, flags, 0, &page_length);
+    uint64_t address = mapping->address;
+    unsigned flags = mapping->flags;
+    int check = address_map_check_mmap(address, mapping->length, flags, mapping->offset,
+                                       &page_length);
     if (check < 0)
-        return check;
-    if (prot & ~(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
-        return -LINUX_EINVAL;
-    /* Anonymous memory is shared or private; MAP_SHARED_VALIDATE is for files. */
-    unsigned type = flags & LINUX_MAP_TYPE;
-    if (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE)
-        return -LINUX_EINVAL;
+        goto fail;
+    check = -LINUX_EINVAL;
+    if (mapping->prot & ~(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
+        goto fail;
     bool fixed = flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE);
+    check = -LINUX_EEXIST;
     if (flags & LINUX_MAP_FIXED_NOREPLACE && !address_map_is_free(&space->map, address, page_length))
-        return -LINUX_EEXIST;
+        goto fail;
     uint64_t start = fixed ? address : address_map_place(&space->map, address, page_length);
+    check = -LINUX_ENOMEM;
     if (!start)
-        return -LINUX_ENOMEM;
-    struct region region = { .start = start, .end = start + page_length, .prot = prot,
-                             .kind = REGION_PRIVATE };
-    if ((flags & LINUX_MAP_TYPE) != LINUX_MAP_PRIVATE) {
-        region.kind = REGION_SHARED;
-        region.object = shared_object_create(page_length);
+        goto fail;
+    struct region region = { .start = start, .end = start + page_length, .prot = mapping->prot,
+                             .kind = mapping->shared ? REGION_SHARED : REGION_PRIVATE,
+                             .object = mapping->object, .object_offset = mapping->offset,
+                             .write_forbidden = mapping->write_forbidden };
+    if (mapping->shared && !region.object) {
+        region.object = memory_object_create_anonymous(page_length);
+        region.object_offset = 0;
         if (!region.object)
             return -LINUX_ENOMEM;
     }
@@ -405,10 +503,14 @@ int64_t space_mmap(struct space *space, uint64_t address, uint64_t length, unsig
     finish_removal(&removal);
     if (result < 0) {
         if (region.object)
-            shared_object_release(region.object);
+            memory_object_release(region.object);
         return result;
     }
     return (int64_t)start;
+fail:
+    if (mapping->object)
+        memory_object_release(mapping->object);
+    return check;
 }
 
 int64_t space_munmap(struct space *space, uint64_t address, uint64_t length)
@@ -428,7 +530,9 @@ struct reprotection {
     unsigned prot;
 };
 
-/* address_map callback: [start, end) gets the new prot. */
+/* address_map callback: [start, end) gets the new prot (a frame's own
+ * rights still limit it: a lent read-only page stays read-only until a
+ * write fault asks for more). */
 static void reprotect_pages(void *context, const struct region *old, uint64_t start,
                             uint64_t end)
 {
@@ -473,13 +577,16 @@ int64_t space_mremap(struct space *space, uint64_t address, uint64_t old_length,
     return -LINUX_ENOSYS;   /* musl falls back to malloc, copy and free */
 }
 
+/* A shared mapping's futexes are named by its object's key and the
+ * offset in it, so every process that maps the object meets on them;
+ * any other by the space and the address. */
 int64_t space_futex_key(struct space *space, uint64_t address)
 {
     const struct region *region = address_map_lookup(&space->map, address);
     if (!region || (address & 3))
         return -LINUX_EFAULT;
     if (region->kind == REGION_SHARED)
-        return (int64_t)((1ULL << 62) | (region->object << 40)
+        return (int64_t)((1ULL << 62) | (memory_object_key(region->object) << 40)
                          | (region->object_offset + (address - region->start)));
     return (int64_t)((1ULL << 61) | (space->id << 40) | address);
 }

@@ -151,15 +151,17 @@ int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
 /* ---- Mapping (sys/protocol/memory.h) ---- */
 
-/* vfs_map's answer for /dev/zero: map anonymous memory instead. */
+/* vfs_map's answers: /dev/zero's (map anonymous memory instead), and an
+ * OFD open for writing (it lends writable pages). */
 #define VFS_MAP_ANONYMOUS 1
+#define VFS_MAP_WRITABLE  2
 
 /* MEMORY_MAP: may the OFD be mapped with prot (LINUX_PROT_*), shared or
- * not? 0 with the file's identity ((st_dev << 32) | st_ino) in
- * *identity, VFS_MAP_ANONYMOUS, or Linux's mmap errors: -EBADF (no such
- * OFD, or an O_PATH one), -EACCES (opened write-only, or a shared
- * writable mapping of an OFD not open for writing), -ENODEV (neither a
- * regular file nor /dev/zero). */
+ * not? VFS_MAP_* flags (the file's identity, (st_dev << 32) | st_ino, in
+ * *identity), or Linux's mmap errors: -EBADF (no such OFD, or an O_PATH
+ * one), -EACCES (opened write-only, or a shared writable mapping of an
+ * OFD not open for writing), -ENODEV (neither a regular file nor
+ * /dev/zero). */
 int vfs_map(struct vfs *vfs, uint64_t handle, uint32_t prot, bool shared, uint64_t *identity);
 /* MEMORY_PAGE: in *page, the data page holding bytes [offset, offset +
  * VFS_PAGE_SIZE) of the OFD's regular file, made (zeroed, or for an

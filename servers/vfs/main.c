@@ -470,7 +470,9 @@ static enum server_outcome map_file(struct server_request *request)
     int result = vfs_map(&vfs, request->badge, prot, shared, &identity);
     if (result < 0)
         return server_answer(request, result);
-    uint64_t answer[] = {0, identity, result == VFS_MAP_ANONYMOUS ? MEMORY_MAP_ANONYMOUS : 0};
+    uint64_t flags = (result & VFS_MAP_ANONYMOUS ? MEMORY_MAP_ANONYMOUS : 0) |
+                     (result & VFS_MAP_WRITABLE ? MEMORY_MAP_WRITABLE : 0);
+    uint64_t answer[] = {0, identity, flags};
     return server_answer_values(request, 3, answer);
 }
 

@@ -48,7 +48,7 @@ int vfs_map(struct vfs *vfs, uint64_t handle, uint32_t prot, bool shared, uint64
     if (node_type(node) != LINUX_S_IFREG)
         return -LINUX_ENODEV;
     *identity = (uint64_t)node->mount << 32 | node->inode;
-    return 0;
+    return writable(ofd) ? VFS_MAP_WRITABLE : 0;
 }
 
 /* An archive file's page, copied out of the archive the first time. */

@@ -32,3 +32,5 @@ procmgr_host_test(test_procmgr_signal_delivery
     SOURCES test_procmgr_signal_delivery.c "${PROCMGR_DIR}/signal_delivery.c")
 procmgr_host_test(test_procmgr_wait_match
     SOURCES test_procmgr_wait_match.c "${PROCMGR_DIR}/wait_match.c")
+procmgr_host_test(test_procmgr_fault
+    SOURCES test_procmgr_fault.c "${PROCMGR_DIR}/fault.c")

@@ -143,6 +143,37 @@ static void shared_regions_merge_only_at_contiguous_offsets(void)
     CHECK_EQ_U64(map.count, 3);
 }
 
+static void private_regions_of_a_file_merge_only_at_contiguous_offsets(void)
+{
+    reset();
+    struct region file = private_region(0x400000, 0x401000, RW);
+    file.object = 7;
+    insert(file);
+    file = (struct region){ .start = 0x401000, .end = 0x402000, .prot = RW, .object = 7,
+                            .object_offset = 0x1000 };
+    insert(file);
+    CHECK_EQ_U64(map.count, 1);
+    /* Anonymous memory next to it is not the file's. */
+    insert(private_region(0x402000, 0x403000, RW));
+    CHECK_EQ_U64(map.count, 2);
+    file.start = 0x403000, file.end = 0x404000, file.object_offset = 0x9000;
+    insert(file);
+    CHECK_EQ_U64(map.count, 3);
+}
+
+static void write_forbidden_regions_merge_only_with_their_like(void)
+{
+    reset();
+    struct region writable = shared_region(0x400000, 0x401000, 7, 0);
+    writable.prot = R;
+    struct region forbidden = shared_region(0x401000, 0x402000, 7, 0x1000);
+    forbidden.prot = R;
+    forbidden.write_forbidden = true;
+    insert(writable);
+    insert(forbidden);
+    CHECK_EQ_U64(map.count, 2);
+}
+
 static void insert_over_the_middle_splits_and_reports(void)
 {
     reset();
@@ -310,6 +341,24 @@ static void protect_over_a_hole_is_enomem_and_changes_nothing(void)
     CHECK_EQ_U64(map.count, 2);
     check_region(0, 0x400000, 0x401000, RW);
     CHECK_EQ_U64(change_count, 0);
+}
+
+static void protect_adding_write_where_it_is_forbidden_is_eacces(void)
+{
+    reset();
+    struct region forbidden = shared_region(0x401000, 0x402000, 7, 0);
+    forbidden.prot = R;
+    forbidden.write_forbidden = true;
+    insert(private_region(0x400000, 0x401000, R));
+    insert(forbidden);
+    change_count = 0;
+    CHECK_EQ_U64(address_map_protect(&map, 0x400000, 0x2000, RW, record, NULL), -LINUX_EACCES);
+    CHECK_EQ_U64(change_count, 0);
+    check_region(0, 0x400000, 0x401000, R);     /* nothing changed, not even the first */
+    /* Any other protection is fine. */
+    CHECK_EQ_U64(address_map_protect(&map, 0x401000, 0x1000, R | LINUX_PROT_EXEC, record, NULL),
+                 0);
+    CHECK_EQ_U64(address_map_protect(&map, 0x401000, 0x1000, LINUX_PROT_NONE, record, NULL), 0);
 }
 
 static void protect_a_whole_region_merges_with_neighbours(void)
@@ -610,6 +659,8 @@ int main(void)
     RUN_TEST(adjacent_private_regions_with_equal_prot_merge);
     RUN_TEST(different_prot_or_kind_does_not_merge);
     RUN_TEST(shared_regions_merge_only_at_contiguous_offsets);
+    RUN_TEST(private_regions_of_a_file_merge_only_at_contiguous_offsets);
+    RUN_TEST(write_forbidden_regions_merge_only_with_their_like);
     RUN_TEST(insert_over_the_middle_splits_and_reports);
     RUN_TEST(insert_over_several_regions_reports_each_piece);
     RUN_TEST(replacing_a_shared_piece_reports_its_object_offset);
@@ -624,6 +675,7 @@ int main(void)
     RUN_TEST(protect_with_unchanged_prot_reports_nothing);
     RUN_TEST(protect_across_adjacent_regions);
     RUN_TEST(protect_over_a_hole_is_enomem_and_changes_nothing);
+    RUN_TEST(protect_adding_write_where_it_is_forbidden_is_eacces);
     RUN_TEST(protect_a_whole_region_merges_with_neighbours);
     RUN_TEST(full_table_refuses_a_new_region);
     RUN_TEST(full_table_accepts_a_replacement);

@@ -18,7 +18,7 @@ static void a_tmpfs_file_maps_with_its_identity(void)
     make_file_as(&root, "/tmp/f", "hello", 0644);
     uint64_t handle = open_file("/tmp/f", LINUX_O_RDWR);
     uint64_t identity = 0;
-    CHECK_EQ_U64(vfs_map(&vfs, handle, PROT_READ_WRITE, true, &identity), 0);
+    CHECK_EQ_U64(vfs_map(&vfs, handle, PROT_READ_WRITE, true, &identity), VFS_MAP_WRITABLE);
     struct linux_stat stat;
     CHECK_EQ_U64(stat_path("/tmp/f", &stat), 0);
     CHECK_EQ_U64(identity, stat.st_dev << 32 | stat.st_ino);
@@ -39,6 +39,8 @@ static void access_modes_decide_as_linux_does(void)
     /* A shared writable mapping needs the file open for writing... */
     CHECK_EQ_U64(vfs_map(&vfs, read_only, PROT_READ_WRITE, true, &identity), -LINUX_EACCES);
     CHECK_EQ_U64(vfs_map(&vfs, read_only, LINUX_PROT_READ, true, &identity), 0);
+    uint64_t read_write = open_file("/tmp/f", LINUX_O_RDWR);
+    CHECK_EQ_U64(vfs_map(&vfs, read_write, LINUX_PROT_READ, true, &identity), VFS_MAP_WRITABLE);
     /* ...a private one copies on write, so reading is enough... */
     CHECK_EQ_U64(vfs_map(&vfs, read_only, PROT_READ_WRITE, false, &identity), 0);
     /* ...and every mapping reads. */

@@ -209,6 +209,7 @@ struct linux_dirent64 {
 /* and for faults */
 #define LINUX_SEGV_MAPERR   1
 #define LINUX_SEGV_ACCERR   2
+#define LINUX_BUS_ADRERR    2
 #define LINUX_ILL_ILLOPC    1
 #define LINUX_TRAP_BRKPT    1
 

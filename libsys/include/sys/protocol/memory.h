@@ -13,7 +13,6 @@
  *                 (mmap's, MAP_SHARED or             MR2 MEMORY_MAP_* answer flags
  *                 MAP_PRIVATE in flags)
  *   MEMORY_PAGE   offset, access                  0; cap 0: the page's frame
- *   MEMORY_UNMAP  prot, flags (as MEMORY_MAP's)   0
  *
  * MEMORY_MAP: may the open file description be mapped so? 0, or Linux's
  * mmap errors: -ENODEV (the file cannot be mapped), -EACCES (opened
@@ -22,10 +21,11 @@
  * every description of it and unique on the system ((st_dev << 32) |
  * st_ino, as fstat shows them: every server has devices of its own), so
  * that processes mapping it meet on the same futexes.
- * MEMORY_MAP_ANONYMOUS in MR2: map anonymous memory instead (/dev/zero:
- * shared, or private, as the mapping is); nothing more is asked then.
- * The server counts each shared writable mapping until its MEMORY_UNMAP
- * (seals need to know whether one exists).
+ * MR2's flags: MEMORY_MAP_ANONYMOUS, map anonymous memory instead
+ * (/dev/zero: shared, or private, as the mapping is), and nothing more is
+ * asked; MEMORY_MAP_WRITABLE, the description lends writable pages (it is
+ * open for writing), so a shared mapping may be made writable later
+ * (mprotect; without it, that is EACCES as on Linux).
  *
  * MEMORY_PAGE: the frame that holds bytes [offset, offset + 4096) of the
  * object (offset page-aligned), made (zeroed) if the object has none
@@ -39,8 +39,9 @@
  * object (truncation), the server revokes the original (CNode_Revoke):
  * the copies procmgr holds, and with them the page's mapping in every
  * address space, are gone. The next access faults, procmgr asks again,
- * and past the end that is SIGBUS. A seal that forbids writing revokes
- * the writable copies the same way.
+ * and past the end that is SIGBUS. (Seals, which memfds bring, will need
+ * to know whether a shared writable mapping exists: that is for the
+ * memfd server to add, with a message procmgr sends when a mapping goes.)
  *
  * procmgr keeps a reference to the description (FILE_RETAIN) for as long
  * as any address space maps it, so a file stays mappable after its last
@@ -52,11 +53,11 @@
 enum memory_label {
     MEMORY_MAP = 0x700,
     MEMORY_PAGE,
-    MEMORY_UNMAP,
 };
 
 /* MEMORY_MAP's answer flags (MR2). */
 #define MEMORY_MAP_ANONYMOUS    1
+#define MEMORY_MAP_WRITABLE     2
 
 /* MEMORY_PAGE's access. */
 #define MEMORY_PAGE_WRITE       1

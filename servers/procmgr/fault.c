@@ -1,0 +1,39 @@
+/* What a page fault needs: fault.h. */
+#include "fault.h"
+#include "sys/linux_abi.h"
+
+static bool allows(const struct region *region, bool write)
+{
+    unsigned needed = write ? LINUX_PROT_WRITE : LINUX_PROT_READ | LINUX_PROT_EXEC;
+    return (region->prot & needed) != 0;
+}
+
+enum fault_action fault_decide(const struct region *region, struct fault_page page, bool write,
+                               bool ignore_protection)
+{
+    if (region == 0)
+        return FAULT_SEGV_MAPERR;
+    if (!ignore_protection && !allows(region, write))
+        return FAULT_SEGV_ACCERR;
+    bool private_file = region->kind != REGION_SHARED && region->object != 0;
+    if (!page.present) {
+        if (region->kind == REGION_SHARED)
+            return FAULT_OBJECT_PAGE;
+        if (private_file)
+            return write ? FAULT_COPY_OBJECT_PAGE : FAULT_OBJECT_PAGE;
+        return FAULT_NEW_PAGE;
+    }
+    /* Present, and yet it faulted: a write to an object page mapped
+     * without write (a private mapping's, to copy; a shared one's lent
+     * read-only before PROT_WRITE came), or a real violation. */
+    if (!write || !page.from_object || page.writable)
+        return FAULT_SEGV_ACCERR;
+    return private_file ? FAULT_COPY_OBJECT_PAGE : FAULT_OBJECT_PAGE;
+}
+
+bool fault_wants_writable(const struct region *region, bool write)
+{
+    if (region->kind != REGION_SHARED)
+        return false;
+    return write || ((region->prot & LINUX_PROT_WRITE) && !region->write_forbidden);
+}

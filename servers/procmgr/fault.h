@@ -1,0 +1,46 @@
+/*
+ * What a page fault needs, or procmgr writing into an address space: from
+ * the region the address lies in and the state of its page, the one thing
+ * space.c must do. Pure C (tests/host/test_procmgr_fault.c).
+ *
+ * A region's page is one of:
+ *   - absent: never touched, or dropped (munmap, a revoked lent frame);
+ *   - the space's own frame (private anonymous memory, or a private
+ *     mapping's copy of a file page once written);
+ *   - the object's frame (memory_object.h): a shared mapping's pages, and
+ *     a private file mapping's until first written, which are mapped
+ *     read-only so that the first write faults and copies.
+ */
+#ifndef PROCMGR_FAULT_H
+#define PROCMGR_FAULT_H
+
+#include <stdbool.h>
+#include "address_map.h"
+
+enum fault_action {
+    FAULT_SEGV_MAPERR,          /* no region there: SIGSEGV, SEGV_MAPERR */
+    FAULT_SEGV_ACCERR,          /* the region forbids the access: SIGSEGV, SEGV_ACCERR */
+    FAULT_NEW_PAGE,             /* a zeroed frame of the space's own */
+    FAULT_OBJECT_PAGE,          /* the object's page (writable: fault_wants_writable) */
+    FAULT_COPY_OBJECT_PAGE,     /* a frame of the space's own with a copy of the object's page */
+};
+
+struct fault_page {
+    bool present;               /* in the page index, its frame still there */
+    bool from_object;           /* that frame is the object's */
+    bool writable;              /* that frame may be written through */
+};
+
+/* For an access (write or not) at a page of region (NULL: no region),
+ * with procmgr's own writes (ignore_protection) allowed whatever the
+ * region's protection. */
+enum fault_action fault_decide(const struct region *region, struct fault_page page, bool write,
+                               bool ignore_protection);
+
+/* Whether to ask the object for a writable frame: only what a write may
+ * reach through the mapping (a shared mapping with PROT_WRITE, or
+ * procmgr's own write); a private mapping's object pages stay
+ * read-only. */
+bool fault_wants_writable(const struct region *region, bool write);
+
+#endif

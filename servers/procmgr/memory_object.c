@@ -1,0 +1,201 @@
+/* Memory objects: memory_object.h. */
+#include "memory_object.h"
+#include "procmgr.h"
+#include "sys/invoke.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/memory.h"
+#include "sys/runtime.h"
+#include "sys/syscall.h"
+
+#define OBJECT_LIMIT 1024
+
+struct memory_object {
+    uint64_t id;
+    uint64_t references;            /* address spaces that map it */
+    uint64_t key;                   /* memory_object_key */
+    bool lent;
+    /* Anonymous: its frames, by offset. */
+    uint64_t size;
+    struct allotment objects;
+    struct page_index pages;
+    /* Lent: the descriptor procmgr keeps (one reference), and the file's
+     * identity, as its server names it. */
+    uint64_t descriptor;
+    uint64_t identity;
+};
+
+static struct memory_object *objects[OBJECT_LIMIT];
+static uint64_t next_id = 1;
+
+static struct memory_object *find(uint64_t id)
+{
+    struct memory_object *object = objects[id % OBJECT_LIMIT];
+    return object && object->id == id ? object : 0;
+}
+
+/* A new object with one reference, in the table; 0 when it is full. Ids
+ * only grow, so an id (and so a key) is never another object's later. */
+static struct memory_object *create(void)
+{
+    for (unsigned tries = 0; tries < OBJECT_LIMIT; tries++, next_id++) {
+        if (objects[next_id % OBJECT_LIMIT])
+            continue;
+        struct memory_object *object = heap_allocate(sizeof *object);
+        if (!object)
+            return 0;
+        object->id = object->key = next_id++;
+        object->references = 1;
+        objects[object->id % OBJECT_LIMIT] = object;
+        return object;
+    }
+    return 0;
+}
+
+uint64_t memory_copy_frame(uint64_t frame)
+{
+    uint64_t slot = slot_allocate(server_memory.slots);
+    if (slot && tern_cnode_copy(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE, frame,
+                                CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
+        slot_free(server_memory.slots, slot);
+        return 0;
+    }
+    return slot;
+}
+
+uint64_t memory_object_create_anonymous(uint64_t size)
+{
+    uint32_t capacity = 64;
+    while (capacity < 2 * (size / PAGE_SIZE) && capacity < (1u << 20))
+        capacity *= 2;
+    struct page_entry *entries = heap_allocate(capacity * sizeof *entries);
+    struct memory_object *object = entries ? create() : 0;
+    if (!object) {
+        heap_free(entries);
+        return 0;
+    }
+    object->size = size;
+    allotment_init(&object->objects);
+    page_index_init(&object->pages, entries, capacity);
+    return object->id;
+}
+
+/* The key of a live lent object of the same file, if there is one. */
+static uint64_t key_of_file(uint64_t identity)
+{
+    for (unsigned i = 0; i < OBJECT_LIMIT; i++)
+        if (objects[i] && objects[i]->lent && objects[i]->identity == identity)
+            return objects[i]->key;
+    return 0;
+}
+
+int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint64_t offset,
+                           uint64_t length, uint64_t *id, bool *writable)
+{
+    uint64_t mr[TERN_MSG_REGISTERS] = { offset, length, prot,
+                                        shared ? LINUX_MAP_SHARED : LINUX_MAP_PRIVATE };
+    tern_message_info info = tern_call(descriptor, tern_message(MEMORY_MAP, 0, 4), mr);
+    int64_t result = tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
+    if (result == -LINUX_ENOSYS)
+        return -LINUX_ENODEV;       /* a file its server cannot map */
+    if (result < 0)
+        return (int)result;
+    if (tern_message_length(info) < 3)
+        return -LINUX_ENODEV;
+    if (mr[2] & MEMORY_MAP_ANONYMOUS)
+        return MEMORY_OBJECT_ANONYMOUS;
+    uint64_t identity = mr[1];
+    *writable = mr[2] & MEMORY_MAP_WRITABLE;
+    if (file_call(TERN_SLOT_CNODE, descriptor, FILE_RETAIN) < 0)
+        return -LINUX_EBADF;
+    uint64_t key = key_of_file(identity);
+    struct memory_object *object = create();
+    if (!object) {
+        file_call(TERN_SLOT_CNODE, descriptor, FILE_CLOSE);
+        return -LINUX_ENOMEM;
+    }
+    object->lent = true;
+    object->descriptor = descriptor;
+    object->identity = identity;
+    if (key)
+        object->key = key;
+    *id = object->id;
+    return 0;
+}
+
+void memory_object_retain(uint64_t id)
+{
+    struct memory_object *object = find(id);
+    if (object)
+        object->references++;
+}
+
+void memory_object_release(uint64_t id)
+{
+    struct memory_object *object = find(id);
+    if (!object || --object->references)
+        return;
+    objects[id % OBJECT_LIMIT] = 0;
+    if (object->lent) {
+        file_call(TERN_SLOT_CNODE, object->descriptor, FILE_CLOSE);
+        memory_delete(&server_memory, object->descriptor);
+    } else {
+        allotment_release(&object->objects);
+        heap_free(object->pages.entries);
+    }
+    heap_free(object);
+}
+
+/* An anonymous object's frame at page, made if new: its own slot. */
+static uint64_t anonymous_frame(struct memory_object *object, uint64_t page)
+{
+    struct page_entry *entry = page_index_find(&object->pages, page);
+    if (entry)
+        return entry->slot;
+    uint64_t frame = allotment_new_object(&object->objects, TERN_OBJECT_FRAME_4K, 0);
+    if (!frame || page_index_insert(&object->pages, page, (uint32_t)frame, 0) < 0)
+        return 0;
+    return frame;
+}
+
+/* MEMORY_PAGE through the file's descriptor, the frame landing in a
+ * fresh procmgr slot. */
+static int lent_frame(struct memory_object *object, uint64_t offset, bool write,
+                      uint64_t *frame)
+{
+    uint64_t slot = slot_allocate(server_memory.slots);
+    if (!slot)
+        return -LINUX_ENOMEM;
+    uint64_t mr[TERN_MSG_REGISTERS] = { offset, write ? MEMORY_PAGE_WRITE : 0 };
+    tern_message_info info = server_call_receiving(object->descriptor,
+                                                   tern_message(MEMORY_PAGE, 0, 2), mr,
+                                                   TERN_SLOT_CNODE, slot);
+    int64_t result = tern_message_label(info) ? -LINUX_EIO : (int64_t)mr[0];
+    if (result == 0 && tern_message_caps(info) != 1)
+        result = -LINUX_EIO;
+    if (result < 0) {
+        memory_delete(&server_memory, slot);
+        return (int)result;
+    }
+    *frame = slot;
+    return 0;
+}
+
+int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame)
+{
+    struct memory_object *object = find(id);
+    if (!object)
+        return -LINUX_ENXIO;
+    if (object->lent)
+        return lent_frame(object, offset, write, frame);
+    if (offset >= object->size)
+        return -LINUX_ENXIO;
+    uint64_t own = anonymous_frame(object, offset & ~(uint64_t)(PAGE_SIZE - 1));
+    *frame = own ? memory_copy_frame(own) : 0;
+    return *frame ? 0 : -LINUX_ENOMEM;
+}
+
+uint64_t memory_object_key(uint64_t id)
+{
+    struct memory_object *object = find(id);
+    return object ? object->key : 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * Memory objects: what shared mappings map, and private mappings of a
+ * file until they copy a page (space.c). Two kinds:
+ *   - anonymous (MAP_SHARED | MAP_ANONYMOUS, /dev/zero's shared
+ *     mappings): procmgr's own frames, made on first touch;
+ *   - lent (a file): its server's frames, asked for page by page through
+ *     the descriptor the file was mapped with (sys/protocol/memory.h);
+ *     procmgr keeps that descriptor, counted (FILE_RETAIN), so the file
+ *     stays mappable when the process closes or unlinks it.
+ * An object counts the address spaces that map it (space.c counts each
+ * space once, however many regions); with the last it goes (anonymous:
+ * its frames; lent: FILE_CLOSE).
+ *
+ * Servers procmgr asks here answer at once and never call procmgr, so a
+ * fault never waits on anything that waits on procmgr.
+ */
+#ifndef PROCMGR_MEMORY_OBJECT_H
+#define PROCMGR_MEMORY_OBJECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A new anonymous object of size bytes with one reference: its id, or 0. */
+uint64_t memory_object_create_anonymous(uint64_t size);
+
+/* What mapping the file behind descriptor (a procmgr slot) comes to
+ * (MEMORY_MAP with mmap's prot, MAP_SHARED or not, offset and length):
+ * 0 with *id a lent object (one reference; it owns descriptor now) and
+ * *writable whether its pages may be written through; 1 when the file
+ * maps anonymous memory instead (/dev/zero: descriptor is the caller's
+ * still); or -errno (-ENODEV for a server that maps nothing). */
+int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint64_t offset,
+                           uint64_t length, uint64_t *id, bool *writable);
+#define MEMORY_OBJECT_ANONYMOUS 1
+
+void memory_object_retain(uint64_t id);
+void memory_object_release(uint64_t id);
+
+/* The frame of the object's page at offset (page-aligned), in a procmgr
+ * slot the caller now owns: 0, or -ENXIO (past the end: SIGBUS), -EACCES
+ * (a writable one, from a file not open for writing), -ENOMEM. write:
+ * ask for a writable frame (an anonymous object's always are). */
+int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame);
+
+/* What futex keys name the object by: the same for every object of one
+ * file, so processes that map it separately meet on its futexes. */
+uint64_t memory_object_key(uint64_t id);
+
+/* A procmgr slot holding a copy of frame (another owner's, or one that
+ * is mapped already), or 0. */
+uint64_t memory_copy_frame(uint64_t frame);
+
+#endif

@@ -1,0 +1,133 @@
+/* procmgr's fault decisions (servers/procmgr/fault.h): what each kind of
+ * region needs at a fault, and which object pages are asked writable. */
+#include "check.h"
+#include "fault.h"
+#include "sys/linux_abi.h"
+
+#define R LINUX_PROT_READ
+#define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
+
+static const struct fault_page absent = {false, false, false};
+static const struct fault_page own = {true, false, true};
+static const struct fault_page object_read_only = {true, true, false};
+static const struct fault_page object_writable = {true, true, true};
+
+static struct region anonymous(unsigned prot)
+{
+    return (struct region){ .start = 0x400000, .end = 0x500000, .prot = prot,
+                            .kind = REGION_PRIVATE };
+}
+
+static struct region shared(unsigned prot)
+{
+    return (struct region){ .start = 0x400000, .end = 0x500000, .prot = prot,
+                            .kind = REGION_SHARED, .object = 3 };
+}
+
+static struct region private_file(unsigned prot)
+{
+    struct region region = anonymous(prot);
+    region.object = 3;
+    return region;
+}
+
+static void no_region_is_maperr(void)
+{
+    CHECK_EQ_U64(fault_decide(0, absent, false, false), FAULT_SEGV_MAPERR);
+    CHECK_EQ_U64(fault_decide(0, absent, true, true), FAULT_SEGV_MAPERR);
+}
+
+static void an_access_the_protection_forbids_is_accerr(void)
+{
+    struct region read_only = anonymous(R);
+    struct region none = anonymous(LINUX_PROT_NONE);
+    CHECK_EQ_U64(fault_decide(&read_only, absent, true, false), FAULT_SEGV_ACCERR);
+    CHECK_EQ_U64(fault_decide(&none, absent, false, false), FAULT_SEGV_ACCERR);
+    struct region shared_read_only = shared(R);
+    CHECK_EQ_U64(fault_decide(&shared_read_only, object_read_only, true, false),
+                 FAULT_SEGV_ACCERR);
+    /* Execute-only counts as readable, as on arm64 Linux's fault path. */
+    struct region execute = anonymous(LINUX_PROT_EXEC);
+    CHECK_EQ_U64(fault_decide(&execute, absent, false, false), FAULT_NEW_PAGE);
+}
+
+static void procmgrs_own_writes_ignore_the_protection(void)
+{
+    struct region read_only = anonymous(R);
+    CHECK_EQ_U64(fault_decide(&read_only, absent, true, true), FAULT_NEW_PAGE);
+    struct region file = private_file(R);
+    CHECK_EQ_U64(fault_decide(&file, object_read_only, true, true), FAULT_COPY_OBJECT_PAGE);
+}
+
+static void anonymous_memory_gets_a_new_page(void)
+{
+    struct region region = anonymous(RW);
+    CHECK_EQ_U64(fault_decide(&region, absent, false, false), FAULT_NEW_PAGE);
+    CHECK_EQ_U64(fault_decide(&region, absent, true, false), FAULT_NEW_PAGE);
+    struct region heap = region, stack = region;
+    heap.kind = REGION_HEAP;
+    stack.kind = REGION_STACK;
+    CHECK_EQ_U64(fault_decide(&heap, absent, true, false), FAULT_NEW_PAGE);
+    CHECK_EQ_U64(fault_decide(&stack, absent, true, false), FAULT_NEW_PAGE);
+}
+
+static void a_shared_mapping_maps_the_objects_page(void)
+{
+    struct region region = shared(RW);
+    CHECK_EQ_U64(fault_decide(&region, absent, false, false), FAULT_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&region, absent, true, false), FAULT_OBJECT_PAGE);
+}
+
+static void a_shared_page_lent_read_only_is_asked_again_to_write(void)
+{
+    /* Mapped read-only, then mprotect added PROT_WRITE. */
+    struct region region = shared(RW);
+    CHECK_EQ_U64(fault_decide(&region, object_read_only, true, false), FAULT_OBJECT_PAGE);
+}
+
+static void a_private_file_mapping_copies_on_the_first_write(void)
+{
+    struct region region = private_file(RW);
+    CHECK_EQ_U64(fault_decide(&region, absent, false, false), FAULT_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&region, absent, true, false), FAULT_COPY_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&region, object_read_only, true, false), FAULT_COPY_OBJECT_PAGE);
+}
+
+static void a_present_page_that_faults_anyway_is_accerr(void)
+{
+    struct region region = anonymous(RW);
+    CHECK_EQ_U64(fault_decide(&region, own, true, false), FAULT_SEGV_ACCERR);
+    CHECK_EQ_U64(fault_decide(&region, own, false, false), FAULT_SEGV_ACCERR);
+    struct region file = shared(RW);
+    CHECK_EQ_U64(fault_decide(&file, object_writable, true, false), FAULT_SEGV_ACCERR);
+    CHECK_EQ_U64(fault_decide(&file, object_read_only, false, false), FAULT_SEGV_ACCERR);
+}
+
+static void only_what_a_shared_mapping_may_write_is_asked_writable(void)
+{
+    struct region writable = shared(RW);
+    struct region read_only = shared(R);
+    struct region forbidden = shared(R);
+    forbidden.write_forbidden = true;
+    CHECK(fault_wants_writable(&writable, false));
+    CHECK(!fault_wants_writable(&read_only, false));
+    CHECK(fault_wants_writable(&read_only, true));      /* procmgr writing into it */
+    CHECK(!fault_wants_writable(&forbidden, false));
+    struct region file = private_file(RW);
+    CHECK(!fault_wants_writable(&file, false));
+    CHECK(!fault_wants_writable(&file, true));          /* it copies instead */
+}
+
+int main(void)
+{
+    no_region_is_maperr();
+    an_access_the_protection_forbids_is_accerr();
+    procmgrs_own_writes_ignore_the_protection();
+    anonymous_memory_gets_a_new_page();
+    a_shared_mapping_maps_the_objects_page();
+    a_shared_page_lent_read_only_is_asked_again_to_write();
+    a_private_file_mapping_copies_on_the_first_write();
+    a_present_page_that_faults_anyway_is_accerr();
+    only_what_a_shared_mapping_may_write_is_asked_writable();
+    return check_report();
+}
