@@ -6,8 +6,10 @@
  * its argument), to procmgr, vfs,
  * the futex server, the pipe server, its working directory and its
  * descriptors (a pipe's two ends, a file, a directory): each server's own
- * labels mostly, any label sometimes, with random arguments, message
- * lengths, windows (into its memory or anywhere) and capabilities.
+ * labels mostly (the file protocol's and the memory-object protocol's
+ * through descriptors, which only procmgr sends otherwise), any label
+ * sometimes, with random arguments, message lengths, windows (into its
+ * memory or anywhere) and capabilities.
  *
  * It also tries to power the machine off with each of its capabilities,
  * which needs one it does not hold (IRQControl).
@@ -16,8 +18,8 @@
  * (an empty pipe, a futex). The child may end itself on the way (it may
  * unmap its own memory, say); what matters is that the servers survive.
  * Afterwards the parent checks that they still work: a pipe carries
- * data, a file is written and read back, a child is forked and waited
- * for.
+ * data, a file is written and read back and mapped, a child is forked
+ * and waited for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -39,6 +41,7 @@
 #include "sys/linux_process.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/futex.h"
+#include "sys/protocol/memory.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/vfs.h"
@@ -156,7 +159,7 @@ static void fuzz(const struct target *targets, unsigned target_count, volatile u
     for (unsigned call = 0; call < FUZZ_CALLS; call++) {
         const struct target *target = &targets[next() % target_count];
         uint64_t label = next() % 4 ? target->first_label + next() % target->label_count
-                                    : next() % 0x700;
+                                    : next() % 0x800;
         if (excluded(label))
             continue;
         unsigned length = (unsigned)(next() % 70);
@@ -216,6 +219,13 @@ static void check_servers_work(void)
     check(lseek(file, 0, SEEK_SET) == 0, "seek");
     check(read(file, buffer, sizeof buffer) == 4 && memcmp(buffer, "kept", 4) == 0,
           "read the file back");
+    char *mapped = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, file, 0);
+    check(mapped != MAP_FAILED && memcmp(mapped, "kept", 4) == 0, "map the file");
+    if (mapped != MAP_FAILED) {
+        mapped[0] = 'K';
+        check(pread(file, buffer, 1, 0) == 1 && buffer[0] == 'K', "write through the mapping");
+        munmap(mapped, 4096);
+    }
     close(file);
     check(unlink("/tmp/server_fuzz_after") == 0, "unlink");
 
@@ -241,6 +251,7 @@ int main(int argc, char **argv)
     if (file < 0 || directory < 0)
         return 2;
     const uint32_t files = FILE_WRITE_SMALL - FILE_READ + 1;
+    const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
         {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_SCHED_AFFINITY - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_CHOWN - VFS_OPEN + 1},
@@ -251,7 +262,9 @@ int main(int argc, char **argv)
         {LINUX_SLOT_FD_BASE + pipe_ends[1], PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
         {LINUX_SLOT_FD_BASE + pipe_ends[1], FILE_READ, files},
         {LINUX_SLOT_FD_BASE + file, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + file, MEMORY_MAP, memory},
         {LINUX_SLOT_FD_BASE + directory, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + pipe_ends[0], MEMORY_MAP, memory},
     };
     volatile uint64_t *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
                                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
