@@ -1,0 +1,118 @@
+/*
+ * procmgr's requests about memory (request.h): the mmap family, futex
+ * keys, and the faults of every thread it made (it is their pager). The
+ * work is space.c's, with memory_object.c for what files lend.
+ */
+#include "memory_object.h"
+#include "request.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/syscall.h"
+
+#define ESR_WRITE_NOT_READ  (1ULL << 6)
+#define ESR_CLASS(esr)      (((esr) >> 26) & 0x3f)
+#define ESR_CLASS_BRK       0x3c
+
+/* A file mapping: its descriptor (capability 0) says whether and how the
+ * file maps (memory_object_map_file); 0 or -errno. */
+static int map_file(struct request *request, struct mapping *mapping)
+{
+    uint64_t descriptor = server_keep_capability(request->message, 0);
+    if (!descriptor)
+        return -LINUX_EBADF;
+    bool writable = false;
+    int status = memory_object_map_file(descriptor, mapping->prot, mapping->shared,
+                                        mapping->offset, mapping->length, &mapping->object,
+                                        &writable);
+    if (status != 0)                        /* the object did not take it */
+        memory_delete(&server_memory, descriptor);
+    if (status < 0)
+        return status;
+    mapping->write_forbidden = mapping->shared && !writable;
+    return 0;
+}
+
+/* PROC_MMAP: anonymous memory, or a file (capability 0, offset in MR4). */
+void handle_mmap(struct request *request)
+{
+    const uint64_t *mr = request->mr;
+    unsigned type = (unsigned)mr[3] & LINUX_MAP_TYPE;
+    struct mapping mapping = { .address = mr[0], .length = mr[1], .prot = (unsigned)mr[2],
+                               .flags = (unsigned)mr[3], .offset = argument(request, 4),
+                               .shared = type == LINUX_MAP_SHARED
+                                         || type == LINUX_MAP_SHARED_VALIDATE };
+    uint64_t page_length;
+    int status = address_map_check_mmap(mapping.address, mapping.length, mapping.flags,
+                                        mapping.offset, &page_length);
+    if (status == 0 && !(mapping.flags & LINUX_MAP_ANONYMOUS))
+        status = map_file(request, &mapping);
+    else if (status == 0 && type == LINUX_MAP_SHARED_VALIDATE)
+        status = -LINUX_EINVAL;     /* it validates flags for files only */
+    mapping.offset = mapping.object ? mapping.offset : 0;
+    if (status < 0)
+        return result(request, status);
+    result(request, space_mmap(request->process->space, &mapping));
+}
+
+void handle_memory(struct request *request, uint64_t label)
+{
+    struct space *space = request->process->space;
+    const uint64_t *mr = request->mr;
+    switch (label) {
+    case PROC_MMAP:
+        return handle_mmap(request);
+    case PROC_MUNMAP: return result(request, space_munmap(space, mr[0], mr[1]));
+    case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
+    case PROC_BRK: return result(request, space_brk(space, mr[0]));
+    case PROC_MREMAP:
+        return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));
+    case PROC_FUTEX_KEY: return result(request, space_futex_key(space, mr[0]));
+    }
+}
+
+/* A fault of one of the threads procmgr made: page it in, or the process
+ * dies of the signal Linux would send. */
+void handle_fault(struct request *request, uint64_t tid)
+{
+    struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
+    request->silent = true;
+    if (!thread)
+        return;
+    struct process *process = thread->process;
+    uint64_t label = tern_message_label(request->info);
+    uint64_t signal = LINUX_SIGSEGV, address = 0;
+    int32_t code = 0;
+    if (label == TERN_FAULT_VM) {
+        bool write = !request->mr[2] && (request->mr[3] & ESR_WRITE_NOT_READ);
+        uint64_t pc = request->mr[0];
+        address = request->mr[1];
+        bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
+        struct fault_signal unresolved;
+        if (space_handle_fault(process->space, address, write, &unresolved) == 0
+            || (in_personality && tern_tcb_write_registers(thread->tcb,
+                   TERN_WRITE_REGISTERS_IN_UPCALL, 1,
+                   &(uint64_t){ process->space->upcall_entry + TERN_UPCALL_FAULT_RETURN_OFFSET })
+                   == TERN_OK)) {
+            /* Paged in, or a bad address in a syscall: the personality
+             * ends it with EFAULT (SIGSEGV for a signal frame). */
+            request->silent = false;
+            request->result_count = 0;
+            return;
+        }
+        signal = unresolved.signal;
+        code = unresolved.code;
+    } else if (label == TERN_FAULT_USER_EXCEPTION) {
+        bool breakpoint = ESR_CLASS(request->mr[3]) == ESR_CLASS_BRK;
+        signal = breakpoint ? LINUX_SIGTRAP : LINUX_SIGILL;
+        code = breakpoint ? LINUX_TRAP_BRKPT : LINUX_ILL_ILLOPC;
+        address = request->mr[0];
+    } else {
+        signal = LINUX_SIGSYS;      /* a syscall the personality did not take */
+    }
+    if (signal != LINUX_SIGSYS && signal_fault(thread, (unsigned)signal, code, address)) {
+        request->silent = false;    /* resume: into the handler */
+        request->result_count = 0;
+        return;
+    }
+    process_exit(process, LINUX_W_EXITCODE(0, signal));
+}

@@ -1,0 +1,358 @@
+/*
+ * procmgr's requests about processes (request.h): fork, clone, the
+ * first program (spawn) and execve, exit, wait4 and waitid, credentials,
+ * process groups and sessions, and thread affinity. The rules are the
+ * cores' (credentials.c, process_group.c, wait_match.c); these decode,
+ * ask them and act.
+ */
+#include "request.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/vfs.h"
+#include "sys/runtime.h"
+
+#define EXECVE_BLOCK_MAX    (2ULL << 20)
+
+/* Registers for TCB_WriteRegisters from the frame in the request. */
+static void frame_registers(const struct request *request, uint64_t stack, uint64_t tls,
+                            uint64_t registers[TERN_USER_REGISTER_COUNT])
+{
+    struct linux_user_frame frame;
+    uint64_t *words = (uint64_t *)&frame;
+    for (unsigned i = 0; i < PROC_FRAME_WORDS; i++)
+        words[i] = argument(request, PROC_FRAME_FIRST_MR + i);
+    registers[0] = frame.pc;
+    registers[1] = stack ? stack : frame.sp;
+    registers[2] = frame.pstate;
+    for (unsigned i = 0; i < 31; i++)
+        registers[3 + i] = frame.x[i];
+    registers[3] = 0;                   /* x0: the child's result */
+    registers[34] = tls;
+    if (!tls)
+        registers[34] = frame.tpidr_el0;
+}
+
+void handle_fork(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    struct process *parent = request->process;
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    struct process *child = process_new(parent);
+    if (!child)
+        return result(request, -LINUX_EAGAIN);
+    child->space = space_fork(parent->space);
+    struct thread *thread = child->space ? thread_new(child, child->pid, caller->area,
+                                                      signal_blocked_mask(caller),
+                                                      caller->cpu_mask) : 0;
+    uint64_t registers[TERN_USER_REGISTER_COUNT];
+    frame_registers(request, request->mr[1], 0, registers);
+    if (!thread || files_copy_all(parent, child) < 0
+        || tern_tcb_copy_fp_state(thread->tcb, caller->tcb) != TERN_OK
+        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+        process_exit(child, 0);
+        process_reap(child);
+        return result(request, -LINUX_ENOMEM);
+    }
+    result(request, (int64_t)child->pid);
+}
+
+void handle_clone(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    uint64_t flags = request->mr[1];
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
+        != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
+        return result(request, -LINUX_EINVAL);
+    struct thread *thread = thread_new(request->process, 0, -1, signal_blocked_mask(caller),
+                                       caller->cpu_mask);
+    if (!thread)
+        return result(request, -LINUX_EAGAIN);
+    uint64_t registers[TERN_USER_REGISTER_COUNT];
+    frame_registers(request, request->mr[2],
+                    flags & LINUX_CLONE_SETTLS ? request->mr[3] : 0, registers);
+    uint64_t child_tid = argument(request, PROC_CLONE_CHILD_TID_MR);
+    struct space *space = request->process->space;
+    uint64_t info = linux_thread_ipc_buffer(thread->area) + LINUX_THREAD_INFO_OFFSET;
+    if (flags & LINUX_CLONE_CHILD_CLEARTID)
+        space_write(space, info + __builtin_offsetof(struct linux_thread_info, clear_child_tid),
+                    &child_tid, sizeof child_tid);
+    uint32_t tid = (uint32_t)thread->tid;
+    if (flags & LINUX_CLONE_CHILD_SETTID)
+        space_write(space, child_tid, &tid, sizeof tid);
+    if (flags & LINUX_CLONE_PARENT_SETTID)
+        space_write(space, argument(request, PROC_CLONE_PARENT_TID_MR), &tid, sizeof tid);
+    if (tern_tcb_copy_fp_state(thread->tcb, caller->tcb) != TERN_OK
+        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+        thread_destroy(thread);
+        return result(request, -LINUX_EAGAIN);
+    }
+    result(request, (int64_t)thread->tid);
+}
+
+/* Read the execve/spawn block from window 0 into procmgr's memory. */
+static char *read_block(struct request *request, uint64_t length)
+{
+    if (length == 0 || length > EXECVE_BLOCK_MAX || tern_message_windows(request->info) < 1)
+        return 0;
+    char *block = heap_allocate(length + 1);
+    if (block && server_read_window(request->message, 0, 0, block, length) != 0) {
+        heap_free(block);
+        return 0;
+    }
+    return block;
+}
+
+/* Replace the process's program with the file's (cap slot file); caller
+ * (0 for a spawn) is the thread that asked: its blocked mask and pending
+ * signals pass to the new main thread. */
+static int exec_program(struct process *process, uint64_t file, const char *block,
+                        uint64_t block_length, unsigned argc, unsigned envc,
+                        struct thread *caller)
+{
+    static struct thread signals_kept;
+    struct space *space;
+    uint64_t entry, stack_pointer;
+    int status = loader_load(process, file, block, block_length, argc, envc, &space, &entry,
+                             &stack_pointer);
+    if (status < 0)
+        return status;
+    /* The point of no return: the old program goes. A first program
+     * starts with descriptors 0-2 (files_open_console). */
+    uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
+    uint64_t umask = LINUX_DEFAULT_UMASK;
+    uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
+    uint64_t cpu_mask = caller ? caller->cpu_mask : 0;      /* execve keeps the affinity */
+    if (caller)
+        signal_keep(&signals_kept, caller);
+    if (process->space) {
+        files_close_on_exec(process, survivors, &umask);
+        for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
+            if (process->threads[area])
+                thread_destroy(process->threads[area]);
+        space_destroy(process->space);
+    }
+    process->space = space;
+    signal_reset_handlers(process);
+    uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
+    struct thread *thread = thread_new(process, process->pid, 0, blocked_signals, cpu_mask);
+    uint64_t registers[] = { entry, stack_pointer, 0, 0 };
+    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0) {
+        signal_thread_gone(&signals_kept);     /* what it kept goes too */
+        return -LINUX_ENOMEM;
+    }
+    if (caller)
+        signal_keep(thread, &signals_kept);
+    if (thread_start(thread, registers, 4) < 0)
+        return -LINUX_ENOMEM;
+    return 0;
+}
+
+void handle_spawn(struct request *request)
+{
+    if (request->process != processes[1])      /* init's alone */
+        return result(request, -LINUX_EPERM);
+    uint64_t block_length = request->mr[3];
+    bool stdin_from_file = tern_message_length(request->info) > 4
+                        && argument(request, 4) == PROC_SPAWN_STDIN_FILE;
+    char *block = read_block(request, block_length);
+    if (!block)
+        return result(request, -LINUX_EFAULT);
+    block[block_length] = '\0';
+    struct process *process = process_new(request->process);
+    int status = process ? files_open_console(process, stdin_from_file) : -LINUX_EAGAIN;
+    if (process)
+        process->first_program = true;
+    /* Open the program through vfs as procmgr (root). */
+    uint64_t program = slot_allocate(server_memory.slots);
+    if (status == 0 && !program)
+        status = -LINUX_ENOMEM;
+    if (status == 0)
+        status = file_open(TERN_SLOT_CNODE, program, block, LINUX_O_RDONLY | VFS_OPEN_EXEC);
+    if (status == 0) {
+        status = exec_program(process, program, block, block_length, (unsigned)request->mr[1],
+                              (unsigned)request->mr[2], 0);
+        file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
+    }
+    if (program)
+        memory_delete(&server_memory, program);
+    heap_free(block);
+    if (status < 0) {
+        if (process) {
+            process_exit(process, 0);
+            process_reap(process);
+        }
+        return result(request, status);
+    }
+    result(request, (int64_t)process->pid);
+}
+
+void handle_execve(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    uint64_t block_length = request->mr[3];
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    uint64_t program = server_received_slot(request->message, 0);
+    if (tern_message_caps(request->info) != 1 || !program)
+        return result(request, -LINUX_EBADF);
+    char *block = read_block(request, block_length);
+    if (!block)
+        return result(request, -LINUX_EFAULT);
+    block[block_length] = '\0';
+    int status = exec_program(request->process, program, block, block_length,
+                              (unsigned)request->mr[1], (unsigned)request->mr[2], caller);
+    heap_free(block);
+    file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
+    if (status < 0)
+        return result(request, status);
+    request->silent = true;             /* the calling thread is gone */
+}
+
+void handle_exit(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    if (!caller)
+        return result(request, -LINUX_ESRCH);
+    struct process *process = request->process;
+    uint64_t status = LINUX_W_EXITCODE(request->mr[1], 0);
+    request->silent = true;
+    if (request->mr[2] || process->thread_count == 1)
+        process_exit(process, status);
+    else
+        thread_destroy(caller);
+}
+
+/* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
+ * mask its new ones (sched_setaffinity: the caller's own threads, or
+ * another user's only for root, as Linux's check_same_owner). */
+void handle_sched_affinity(struct request *request)
+{
+    uint64_t tid = request->mr[0], mask = request->mr[1];
+    struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
+    if (!thread || thread->process->state != PROCESS_ALIVE)
+        return result(request, -LINUX_ESRCH);
+    if (!mask)
+        return result(request, (int64_t)thread->cpu_mask);
+    struct credentials caller = process_credentials(request->process);
+    struct credentials owner = process_credentials(thread->process);
+    if (!credentials_may_set_affinity(&caller, &owner))
+        return result(request, -LINUX_EPERM);
+    int status = thread_set_cpu_mask(thread, mask);
+    result(request, status < 0 ? status : (int64_t)thread->cpu_mask);
+}
+
+static void wait_for(struct request *request, struct waiter *waiter)
+{
+    struct process *parent = request->process;
+    struct process *child;
+    int64_t found = wait_find(parent, &waiter->request, &child);
+    if (found < 0)
+        return result(request, found);
+    if (child) {
+        request->result_count = wait_answer_values(&waiter->request, child, request->results);
+        return;
+    }
+    if (waiter->request.options & LINUX_WNOHANG) {
+        if (waiter->request.is_waitid) {
+            uint64_t values[] = { 0, 0, 0, 0, 0 };
+            memcpy(request->results, values, sizeof values);
+            request->result_count = 5;
+            return;
+        }
+        return result(request, 0);
+    }
+    if (parent->waiter_count == sizeof parent->waiters / sizeof parent->waiters[0])
+        return result(request, -LINUX_EAGAIN);
+    waiter->reply = request->reply;
+    parent->waiters[parent->waiter_count++] = *waiter;
+    request->deferred = true;
+}
+
+void handle_wait4(struct request *request)
+{
+    struct waiter waiter = { .tid = request->mr[2] };
+    int status = wait_request_from_wait4((int64_t)request->mr[0], request->mr[1],
+                                         request->process->pgid, &waiter.request);
+    if (status < 0)
+        return result(request, status);
+    wait_for(request, &waiter);
+}
+
+void handle_waitid(struct request *request)
+{
+    struct waiter waiter = { .tid = request->mr[3] };
+    int status = wait_request_from_waitid(request->mr[0], (int64_t)request->mr[1],
+                                          request->mr[2], request->process->pgid,
+                                          &waiter.request);
+    if (status < 0)
+        return result(request, status);
+    wait_for(request, &waiter);
+}
+
+void handle_get_ids(struct request *request)
+{
+    struct process *p = request->process;
+    uint64_t values[] = { 0, p->pid, p->ppid,
+                          p->uid, p->euid, p->suid, p->gid, p->egid, p->sgid, p->pgid, p->sid };
+    memcpy(request->results, values, sizeof values);
+    request->result_count = sizeof values / sizeof values[0];
+}
+
+void handle_set_ids(struct request *request)
+{
+    /* The ids are 32 bits wide; -1 keeps one. */
+    int64_t first = (int32_t)request->mr[1], second = (int32_t)request->mr[2],
+            third = (int32_t)request->mr[3];
+    struct credentials credentials = process_credentials(request->process);
+    int status = credentials_set_ids(&credentials, request->mr[0], first, second, third);
+    if (status < 0)
+        return result(request, status);
+    result(request, process_set_credentials(request->process, &credentials) ? 0 : -LINUX_ENOMEM);
+}
+
+/* Whether process group pgid exists in session sid (zombies count: they
+ * keep their group until reaped). */
+static bool group_in_session(void *context, uint64_t pgid, uint64_t sid)
+{
+    (void)context;
+    for (uint64_t id = 1; id < ID_LIMIT; id++)
+        if (processes[id] && processes[id]->pgid == pgid && processes[id]->sid == sid)
+            return true;
+    return false;
+}
+
+/* setpgid, getpgid, setsid, getsid: process_group.c decides. */
+void handle_process_groups(struct request *request, uint64_t label)
+{
+    struct process *caller = request->process;
+    int64_t pid = (int64_t)request->mr[0];
+    struct process *found = pid == 0 ? caller : pid > 0 && pid < ID_LIMIT ? processes[pid] : 0;
+    struct process_ids self = process_ids_of(caller), target_ids;
+    const struct process_ids *target = 0;
+    if (found && found->state == PROCESS_ALIVE) {
+        target_ids = process_ids_of(found);
+        target = &target_ids;
+    }
+    int64_t value;
+    switch (label) {
+    case PROC_GETPGID:
+        return result(request, process_group_getpgid(pid, target));
+    case PROC_GETSID:
+        return result(request, process_group_getsid(pid, target));
+    case PROC_SETSID:
+        value = process_group_setsid(&self);
+        if (value >= 0)
+            caller->sid = caller->pgid = (uint64_t)value;
+        return result(request, value);
+    default:        /* PROC_SETPGID */
+        value = process_group_setpgid(&self, pid, target, (int64_t)request->mr[1],
+                                      group_in_session, 0);
+        if (value >= 0)
+            found->pgid = (uint64_t)value;
+        return result(request, value < 0 ? value : 0);
+    }
+}

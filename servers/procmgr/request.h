@@ -1,0 +1,73 @@
+/*
+ * A request to procmgr as its handlers see it (main.c decodes who asks,
+ * then dispatches on the label to process_requests.c, signal_requests.c
+ * and memory_requests.c), and the answer they build: results in
+ * registers, or a deferred or silent outcome.
+ */
+#ifndef PROCMGR_REQUEST_H
+#define PROCMGR_REQUEST_H
+
+#include "procmgr.h"
+#include "sys/server.h"
+
+struct request {
+    struct server_request *message;     /* as the runtime received it */
+    tern_message_info info;
+    const uint64_t *mr;                 /* all its message registers */
+    uint64_t reply;
+    struct process *process;            /* who asks */
+    uint64_t results[12];
+    unsigned result_count;
+    bool deferred;                      /* the reply object is kept: take another */
+    bool silent;                        /* no answer: the caller is gone */
+};
+
+/* Message register index, or 0 past the message's length. */
+static inline uint64_t argument(const struct request *request, unsigned index)
+{
+    return index < tern_message_length(request->info) ? request->mr[index] : 0;
+}
+
+static inline void result(struct request *request, int64_t value)
+{
+    request->results[0] = (uint64_t)value;
+    request->result_count = 1;
+}
+
+/* The calling thread, if the tid in register 0 is one of the caller's. */
+static inline struct thread *calling_thread(const struct request *request)
+{
+    uint64_t tid = request->mr[0];
+    struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
+    return thread && thread->process == request->process ? thread : 0;
+}
+
+/* process_requests.c */
+void handle_fork(struct request *request);
+void handle_clone(struct request *request);
+void handle_spawn(struct request *request);
+void handle_execve(struct request *request);
+void handle_exit(struct request *request);
+void handle_wait4(struct request *request);
+void handle_waitid(struct request *request);
+void handle_get_ids(struct request *request);
+void handle_set_ids(struct request *request);
+void handle_process_groups(struct request *request, uint64_t label);
+void handle_sched_affinity(struct request *request);
+
+/* signal_requests.c */
+void handle_kill(struct request *request);
+void handle_tgkill(struct request *request);
+void handle_sigqueue(struct request *request);
+void handle_sigaction(struct request *request);
+void handle_signal_take(struct request *request);
+void handle_signal_pause(struct request *request);
+void handle_getitimer(struct request *request);
+void handle_setitimer(struct request *request);
+
+/* memory_requests.c */
+void handle_memory(struct request *request, uint64_t label);
+/* A fault of thread tid: paged in, or the signal Linux would send. */
+void handle_fault(struct request *request, uint64_t tid);
+
+#endif
