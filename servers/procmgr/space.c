@@ -234,6 +234,21 @@ static int object_page(struct space *space, const struct region *region, uint64_
                          PAGE_BORROWED | (writable ? PAGE_WRITABLE : 0));
 }
 
+/* The bytes of frame source into frame destination (both procmgr's
+ * slots): false without memory to look at them. */
+static bool copy_contents(uint64_t destination, uint64_t source)
+{
+    uint8_t *from = scratch_map(0, source);
+    uint8_t *to = from ? scratch_map(1, destination) : 0;
+    if (to) {
+        memcpy(to, from, PAGE_SIZE);
+        scratch_unmap(1);
+    }
+    if (from)
+        scratch_unmap(0);
+    return to != 0;
+}
+
 /* A private mapping's first write to a file page: the space's own copy of
  * it. */
 static int copy_object_page(struct space *space, const struct region *region, uint64_t page)
@@ -244,16 +259,9 @@ static int copy_object_page(struct space *space, const struct region *region, ui
     if (result < 0)
         return result;
     uint64_t frame = new_frame(space);
-    uint8_t *from = frame ? scratch_map(0, source) : 0;
-    uint8_t *to = from ? scratch_map(1, frame) : 0;
-    if (to) {
-        memcpy(to, from, PAGE_SIZE);
-        scratch_unmap(1);
-    }
-    if (from)
-        scratch_unmap(0);
+    bool copied = frame && copy_contents(frame, source);
     free_frame_slot(source);
-    if (!to) {
+    if (!copied) {
         if (frame)
             free_frame_slot(frame);
         return -LINUX_ENOMEM;
@@ -397,20 +405,10 @@ static void copy_page(void *context, struct page_entry *entry)
         copy->result = -LINUX_ENOMEM;
         return;
     }
-    if (!borrowed) {
-        uint8_t *source = scratch_map(0, entry->slot);
-        uint8_t *destination = source ? scratch_map(1, frame) : 0;
-        if (destination) {
-            memcpy(destination, source, PAGE_SIZE);
-            scratch_unmap(1);
-        }
-        if (source)
-            scratch_unmap(0);
-        if (!destination) {
-            free_frame_slot(frame);
-            copy->result = -LINUX_ENOMEM;
-            return;
-        }
+    if (!borrowed && !copy_contents(frame, entry->slot)) {
+        free_frame_slot(frame);
+        copy->result = -LINUX_ENOMEM;
+        return;
     }
     copy->result = place_or_free(copy->child, entry->page, frame, prot,
                                  entry->flags & (PAGE_BORROWED | PAGE_WRITABLE));
