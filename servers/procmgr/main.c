@@ -12,8 +12,9 @@
 #include "request.h"
 #include "sys/print.h"
 
-/* Callers procmgr keeps waiting at once (wait4, waitid, sigsuspend). */
-#define WAITING_CALLERS 4096
+/* Callers procmgr keeps waiting at once (wait4, waitid, sigsuspend): a
+ * thread waits in one call at a time, so every thread may. */
+#define WAITING_CALLERS ID_LIMIT
 
 static struct untyped_pool own_pool;
 /* init, as procmgr sees it: pid 1, the first program's parent, which

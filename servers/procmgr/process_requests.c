@@ -265,7 +265,8 @@ static void wait_for(struct request *request, struct waiter *waiter)
         }
         return result(request, 0);
     }
-    if (parent->waiter_count == sizeof parent->waiters / sizeof parent->waiters[0])
+    if (parent->waiter_count == sizeof parent->waiters / sizeof parent->waiters[0]
+        || !server_can_defer())
         return result(request, -LINUX_EAGAIN);
     waiter->reply = request->reply;
     parent->waiters[parent->waiter_count++] = *waiter;

@@ -191,7 +191,9 @@ void handle_signal_pause(struct request *request)
     struct thread *caller = calling_thread(request);
     if (!caller)
         return result(request, -LINUX_ESRCH);
-    if (signal_pause(caller, request->mr[1], request->reply)) {
+    /* Without memory to wait in, it returns as a signal would: the
+     * personality pauses again. */
+    if (server_can_defer() && signal_pause(caller, request->mr[1], request->reply)) {
         request->deferred = true;
         return;
     }
