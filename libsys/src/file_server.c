@@ -133,8 +133,8 @@ static file_operation operation_for(const struct file_operations *operations, ui
 
 /* What Linux answers for an operation a file does not have (out of the
  * way of the operations a server has: reads and writes go straight). */
-static __attribute__((noinline)) enum server_outcome generic(const struct file_server *server,
-                                   struct server_request *request, uint64_t label)
+static __attribute__((noinline)) enum server_outcome
+generic(const struct file_server *server, struct server_request *request, uint64_t label)
 {
     uint64_t handle = request->badge;
     switch (label) {
