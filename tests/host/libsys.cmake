@@ -1,6 +1,6 @@
 # Host tests of libsys's pure parts (libsys/src): the memory functions,
-# the open file description table servers keep, and the ELF parser init
-# and procmgr share.
+# the open file description table and the page tree servers keep, and the
+# ELF parser init and procmgr share.
 
 get_filename_component(LIBSYS_SOURCES
     "${CMAKE_CURRENT_LIST_DIR}/../../libsys/src" ABSOLUTE)
@@ -18,6 +18,8 @@ set_source_files_properties(libsys_string_renamed.c PROPERTIES COMPILE_OPTIONS -
 
 libsys_host_test(test_libsys_file_table
     SOURCES test_libsys_file_table.c "${LIBSYS_SOURCES}/file_table.c")
+libsys_host_test(test_libsys_page_tree
+    SOURCES test_libsys_page_tree.c "${LIBSYS_SOURCES}/page_tree.c")
 
 # Real static musl programs for the ELF parser: one ET_EXEC, one static PIE
 # (ET_DYN without PT_INTERP), linked by hand as cmake/musl-program.cmake does.
