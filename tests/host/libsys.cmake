@@ -20,6 +20,9 @@ libsys_host_test(test_libsys_file_table
     SOURCES test_libsys_file_table.c "${LIBSYS_SOURCES}/file_table.c")
 libsys_host_test(test_libsys_page_tree
     SOURCES test_libsys_page_tree.c "${LIBSYS_SOURCES}/page_tree.c")
+libsys_host_test(test_libsys_file_pages
+    SOURCES test_libsys_file_pages.c "${LIBSYS_SOURCES}/file_pages.c"
+            "${LIBSYS_SOURCES}/page_tree.c" "${LIBSYS_SOURCES}/client_buffer.c")
 
 # Real static musl programs for the ELF parser: one ET_EXEC, one static PIE
 # (ET_DYN without PT_INTERP), linked by hand as cmake/musl-program.cmake does.
