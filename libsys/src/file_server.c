@@ -21,7 +21,7 @@ static const uint8_t registers_needed[] = {
     [FILE_POLL - FILE_READ] = 1,
     [FILE_READ_SMALL - FILE_READ] = 1,
     [FILE_WRITE_SMALL - FILE_READ] = 1,
-    [FILE_WRITE_SMALL - FILE_READ + 1] = 0,
+    [FILE_ADD_SEALS - FILE_READ] = 1,
 };
 
 int64_t file_server_flags(const struct file_server *server, uint64_t handle)
@@ -65,6 +65,19 @@ static enum server_outcome lacking(const struct file_server *server,
 {
     int64_t flags = file_server_flags(server, request->badge);
     return server_answer(request, flags < 0 ? flags : error);
+}
+
+/* No seals to add: but Linux refuses a description not open for writing
+ * before it looks at the file. */
+static enum server_outcome add_seals_lacking(const struct file_server *server,
+                                             struct server_request *request)
+{
+    int64_t flags = file_server_flags(server, request->badge);
+    if (flags < 0)
+        return server_answer(request, flags);
+    uint32_t mode = (uint32_t)flags & LINUX_O_ACCMODE;
+    bool writable = mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR;
+    return server_answer(request, writable ? -LINUX_EINVAL : -LINUX_EPERM);
 }
 
 /* FIONBIO: the int its argument points at says on or off. */
@@ -127,6 +140,8 @@ static file_operation operation_for(const struct file_operations *operations, ui
     case FILE_TRUNCATE: return operations->truncate;
     case FILE_SYNC: return operations->sync;
     case FILE_POLL: return operations->poll;
+    case FILE_GET_SEALS: return operations->get_seals;
+    case FILE_ADD_SEALS: return operations->add_seals;
     default: return 0;
     }
 }
@@ -152,6 +167,10 @@ generic(const struct file_server *server, struct server_request *request, uint64
         return lacking(server, request, -LINUX_ESPIPE);
     case FILE_GETDENTS:
         return lacking(server, request, -LINUX_ENOTDIR);
+    case FILE_GET_SEALS:
+        return lacking(server, request, -LINUX_EINVAL);
+    case FILE_ADD_SEALS:
+        return add_seals_lacking(server, request);
     case FILE_IOCTL:
         return lacking(server, request, -LINUX_ENOTTY);
     case FILE_STAT:

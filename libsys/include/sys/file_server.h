@@ -17,6 +17,8 @@
  *   getdents               -ENOTDIR
  *   truncate, sync         -EINVAL
  *   ioctl                  -ENOTTY
+ *   get_seals, add_seals   -EINVAL (not a tmpfs file); add_seals -EPERM
+ *                          first when the OFD is not open for writing
  *   poll                   readable and writable at once (Linux's DEFAULT_POLLMASK)
  *   stat                   an anonymous inode: mode 0600 with no file type,
  *                          owned by root, as Linux's anon_inodefs shows it
@@ -54,6 +56,8 @@ struct file_operations {
     enum server_outcome (*truncate)(struct server_request *request);
     enum server_outcome (*sync)(struct server_request *request);
     enum server_outcome (*poll)(struct server_request *request);
+    enum server_outcome (*get_seals)(struct server_request *request);
+    enum server_outcome (*add_seals)(struct server_request *request);
     /* The OFD named by handle: its flags or -EBADF; F_SETFL; one more
      * reference; one less. */
     int64_t (*get_flags)(uint64_t handle);
@@ -74,7 +78,7 @@ struct file_server {
 /* Whether label is one of the file protocol's (enum file_label). */
 static inline bool file_protocol_label(uint64_t label)
 {
-    return label >= FILE_READ && label <= FILE_WRITE_SMALL;
+    return label >= FILE_READ && label <= FILE_ADD_SEALS;
 }
 
 /* Answers a file-protocol request through a descriptor. */

@@ -28,6 +28,13 @@
  *   FILE_POLL       events                  cap 0: a notification (optional)   revents
  *   FILE_READ_SMALL   length (<= FILE_SMALL_MAX)             bytes read; the bytes in MR1..
  *   FILE_WRITE_SMALL  length (<= FILE_SMALL_MAX), the bytes from MR1   bytes written
+ *   FILE_GET_SEALS                                           the seals (F_GET_SEALS)
+ *   FILE_ADD_SEALS  seals                                    0 (F_ADD_SEALS)
+ *
+ * Seals are a tmpfs (shmem) file's: memfds take them (docs/protocols/
+ * memfd.md), other tmpfs files show F_SEAL_SEAL and take none (EPERM);
+ * any other file has none: EINVAL, but EPERM for FILE_ADD_SEALS through a
+ * description not open for writing (Linux checks that first).
  *
  * The SMALL calls are FILE_READ and FILE_WRITE with the data in the
  * message registers instead of a window: no window to name, no window
@@ -76,7 +83,19 @@ enum file_label {
     FILE_POLL,
     FILE_READ_SMALL,
     FILE_WRITE_SMALL,
+    FILE_GET_SEALS,
+    FILE_ADD_SEALS,
 };
+
+/* Seals (fcntl F_ADD_SEALS), as Linux numbers them. */
+#define FILE_SEAL_SEAL          0x01
+#define FILE_SEAL_SHRINK        0x02
+#define FILE_SEAL_GROW          0x04
+#define FILE_SEAL_WRITE         0x08
+#define FILE_SEAL_FUTURE_WRITE  0x10
+/* The seals Linux 6.1 knows (F_SEAL_EXEC came in 6.3). */
+#define FILE_SEALS_KNOWN        (FILE_SEAL_SEAL | FILE_SEAL_SHRINK | FILE_SEAL_GROW | \
+                                 FILE_SEAL_WRITE | FILE_SEAL_FUTURE_WRITE)
 
 /* The most bytes a SMALL call carries: the message registers after the
  * first, (TERN_MSG_MAX_LENGTH - 1) * 8. Up to FILE_SMALL_FAST bytes the
