@@ -18,8 +18,9 @@ struct memory_object {
     uint64_t size;
     struct allotment objects;
     struct page_index pages;
-    /* Lent: the descriptor procmgr keeps (one reference), and the file's
-     * identity, as its server names it. */
+    /* Lent: the descriptor procmgr keeps (one reference: the caller's,
+     * retained, or one the server made for the mapping), and the file's
+     * identity as its server names it. */
     uint64_t descriptor;
     uint64_t identity;
 };
@@ -88,36 +89,75 @@ static uint64_t key_of_file(uint64_t identity)
     return 0;
 }
 
+/* MEMORY_MAP through descriptor; mr gets the answer. With
+ * MEMORY_MAP_DESCRIPTOR, the mapping's own descriptor lands in a fresh
+ * slot, *own (else 0). 0 or -errno. */
+static int ask_to_map(uint64_t descriptor, uint64_t mr[TERN_MSG_REGISTERS], uint64_t *own)
+{
+    *own = slot_allocate(server_memory.slots);
+    if (!*own)
+        return -LINUX_ENOMEM;
+    tern_message_info info = server_call_receiving(descriptor, tern_message(MEMORY_MAP, 0, 4),
+                                                   mr, TERN_SLOT_CNODE, *own);
+    int64_t result = tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
+    if (result == 0 && tern_message_length(info) < 3)
+        result = -LINUX_ENODEV;
+    bool has_own = result == 0 && (mr[2] & MEMORY_MAP_DESCRIPTOR);
+    if (has_own && tern_message_caps(info) != 1)
+        result = -LINUX_EIO;
+    if (result < 0 || !has_own) {
+        memory_delete(&server_memory, *own);
+        *own = 0;
+    }
+    if (result == -LINUX_ENOSYS)
+        return -LINUX_ENODEV;       /* a file its server cannot map */
+    return (int)result;
+}
+
+/* A descriptor kept for a mapping that went: closed, its slot freed. */
+static void let_go(uint64_t descriptor)
+{
+    file_call(TERN_SLOT_CNODE, descriptor, FILE_CLOSE);
+    memory_delete(&server_memory, descriptor);
+}
+
 int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint64_t offset,
                            uint64_t length, uint64_t *id, bool *writable)
 {
     uint64_t mr[TERN_MSG_REGISTERS] = { offset, length, prot,
                                         shared ? LINUX_MAP_SHARED : LINUX_MAP_PRIVATE };
-    tern_message_info info = tern_call(descriptor, tern_message(MEMORY_MAP, 0, 4), mr);
-    int64_t result = tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
-    if (result == -LINUX_ENOSYS)
-        return -LINUX_ENODEV;       /* a file its server cannot map */
+    uint64_t own;
+    int result = ask_to_map(descriptor, mr, &own);
     if (result < 0)
-        return (int)result;
-    if (tern_message_length(info) < 3)
-        return -LINUX_ENODEV;
-    if (mr[2] & MEMORY_MAP_ANONYMOUS)
+        return result;
+    uint64_t identity = mr[1], flags = mr[2];
+    if (flags & MEMORY_MAP_ANONYMOUS) {
+        if (own)
+            let_go(own);
         return MEMORY_OBJECT_ANONYMOUS;
-    uint64_t identity = mr[1];
-    *writable = mr[2] & MEMORY_MAP_WRITABLE;
-    if (file_call(TERN_SLOT_CNODE, descriptor, FILE_RETAIN) < 0)
-        return -LINUX_EBADF;
-    uint64_t key = key_of_file(identity);
-    struct memory_object *object = create();
-    if (!object) {
-        file_call(TERN_SLOT_CNODE, descriptor, FILE_CLOSE);
-        return -LINUX_ENOMEM;
     }
-    object->lent = true;
-    object->descriptor = descriptor;
-    object->identity = identity;
+    /* The descriptor the object keeps: the mapping's own, or the
+     * caller's, retained. */
+    struct memory_object *object = create();
+    bool kept = object && (own || file_call(TERN_SLOT_CNODE, descriptor, FILE_RETAIN) == 0);
+    if (!kept) {
+        if (own)
+            let_go(own);
+        if (object) {
+            objects[object->id % OBJECT_LIMIT] = 0;
+            heap_free(object);
+        }
+        return object ? -LINUX_EBADF : -LINUX_ENOMEM;
+    }
+    if (own)
+        memory_delete(&server_memory, descriptor);
+    uint64_t key = key_of_file(identity);
     if (key)
         object->key = key;
+    object->lent = true;
+    object->descriptor = own ? own : descriptor;
+    object->identity = identity;
+    *writable = flags & MEMORY_MAP_WRITABLE;
     *id = object->id;
     return 0;
 }
@@ -136,8 +176,7 @@ void memory_object_release(uint64_t id)
         return;
     objects[id % OBJECT_LIMIT] = 0;
     if (object->lent) {
-        file_call(TERN_SLOT_CNODE, object->descriptor, FILE_CLOSE);
-        memory_delete(&server_memory, object->descriptor);
+        let_go(object->descriptor);
     } else {
         allotment_release(&object->objects);
         heap_free(object->pages.entries);

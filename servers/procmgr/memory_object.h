@@ -5,7 +5,8 @@
  *     mappings): procmgr's own frames, made on first touch;
  *   - lent (a file): its server's frames, asked for page by page through
  *     the descriptor the file was mapped with (sys/protocol/memory.h);
- *     procmgr keeps that descriptor, counted (FILE_RETAIN), so the file
+ *     procmgr keeps that descriptor, counted (FILE_RETAIN), or one the
+ *     server made for the mapping (MEMORY_MAP_DESCRIPTOR), so the file
  *     stays mappable when the process closes or unlinks it.
  * An object counts the address spaces that map it (space.c counts each
  * space once, however many regions); with the last it goes (anonymous:
