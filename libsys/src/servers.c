@@ -1,5 +1,6 @@
 /* The table of servers: sys/servers.h. */
 #include "sys/servers.h"
+#include "sys/protocol/memfd.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/vfs.h"
 
@@ -28,6 +29,14 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 26,          /* 64 MiB of pipe buffers */
         .session = SESSION_BY_PID,
         .session_flag = PIPE_SESSION_FLAG,
+    },
+    [SERVER_MEMFD] = {
+        .name = "memfd",
+        .program = "lib/tern/memfd",
+        .cnode_bits = 14,           /* a slot for every page of memfds */
+        .memory_bits = 25,          /* 32 MiB of memory files */
+        .session = SESSION_BY_PROCESS,
+        .session_flag = MEMFD_SESSION_FLAG,
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

@@ -43,10 +43,12 @@ static bool mint_into(struct process *process, uint64_t slot, uint64_t source, u
 static bool mint_session(struct process *process, enum server_id server)
 {
     const struct server_entry *entry = &server_table[server];
-    uint64_t badge = entry->session == SESSION_BY_PID
-                         ? entry->session_flag | process->pid
-                         : SESSION_CREDENTIALS_BADGE(entry->session_flag, process->euid,
-                                                     process->egid);
+    uint64_t flag = entry->session_flag;
+    uint64_t badge = entry->session == SESSION_BY_PID ? flag | process->pid
+                     : entry->session == SESSION_BY_CREDENTIALS
+                         ? SESSION_CREDENTIALS_BADGE(flag, process->euid, process->egid)
+                         : SESSION_PROCESS_BADGE(flag, process->pid, process->euid,
+                                                 process->egid);
     return mint_into(process, linux_session_slot(server), PROCMGR_SLOT_SERVERS + server,
                      CLIENT_RIGHTS, badge);
 }
@@ -57,8 +59,7 @@ static bool mint_sessions(struct process *process, bool only_by_credentials)
 {
     for (unsigned server = 0; server < SERVER_COUNT; server++) {
         enum session_kind session = server_table[server].session;
-        if (session == SESSION_NONE
-            || (only_by_credentials && session != SESSION_BY_CREDENTIALS))
+        if (session == SESSION_NONE || (only_by_credentials && session == SESSION_BY_PID))
             continue;
         if (!mint_session(process, server))
             return false;

@@ -17,6 +17,7 @@ enum server_id {
     SERVER_VFS,
     SERVER_FUTEX,
     SERVER_PIPE,
+    SERVER_MEMFD,
     SERVER_PROCMGR,         /* last: it is started once the others run */
     SERVER_COUNT,
 };
@@ -28,10 +29,19 @@ enum session_kind {
     /* flag | its effective uid | its effective gid << 24, minted again
      * when they change */
     SESSION_BY_CREDENTIALS,
+    /* flag | the credentials as above, but the gid in 23 bits | the pid
+     * << 47: for servers that need both (SysV IPC's owners and pids) */
+    SESSION_BY_PROCESS,
 };
 
 #define SESSION_CREDENTIALS_BADGE(flag, uid, gid) \
     ((flag) | ((uint64_t)(uid) & 0xffffff) | (((uint64_t)(gid) & 0xffffff) << 24))
+#define SESSION_PROCESS_BADGE(flag, pid, uid, gid)                                  \
+    (SESSION_CREDENTIALS_BADGE(flag, uid, (uint64_t)(gid) & 0x7fffff) |            \
+     ((uint64_t)(pid) & 0x7fff) << 47)
+#define SESSION_PROCESS_UID(badge)  ((uint32_t)((badge) & 0xffffff))
+#define SESSION_PROCESS_GID(badge)  ((uint32_t)(((badge) >> 24) & 0x7fffff))
+#define SESSION_PROCESS_PID(badge)  ((uint32_t)(((badge) >> 47) & 0x7fff))
 
 /* Another server's endpoint (unbadged, all rights) that a server is given
  * in one of its own fixed slots. */
