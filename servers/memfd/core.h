@@ -1,0 +1,122 @@
+/*
+ * The memfd server's state machine: memory files as Linux's
+ * memfd_create(2) makes them (a tmpfs file with no name), with no IPC in
+ * it (main.c binds it to sys/protocol/memfd.h, file.h and memory.h;
+ * tests/host/test_memfd_core.c tests it).
+ *
+ * A memfd's bytes are pages (sys/file_pages.h), which the server lends to
+ * procmgr for mappings. Its open file descriptions are a file table's
+ * (sys/file_table.h): each memfd_create makes one memfd and one OFD, open
+ * for reading and writing; dup and fork count references to it. A shared
+ * mapping that may write gets an OFD of its own, which procmgr keeps for
+ * as long as the mapping lives (MEMORY_MAP_DESCRIPTOR): such OFDs are
+ * what the WRITE seal waits for. The memfd goes with its last OFD.
+ *
+ * Seals (F_ADD_SEALS) are Linux 6.1's: SEAL (no more seals), SHRINK and
+ * GROW (the size), WRITE (no writes and no mapping that may write: EBUSY
+ * while one exists) and FUTURE_WRITE (mappings that may write keep doing
+ * so, nothing new may). A memfd made without MFD_ALLOW_SEALING starts
+ * with F_SEAL_SEAL.
+ *
+ * Every function returns a non-negative result or -errno.
+ */
+#ifndef SERVERS_MEMFD_CORE_H
+#define SERVERS_MEMFD_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sys/client_buffer.h"
+#include "sys/file_pages.h"
+#include "sys/file_table.h"
+#include "sys/linux_abi.h"
+
+/* st_dev of memfds: an anonymous device of their own, as Linux's
+ * internal tmpfs mount is. */
+#define MEMFD_DEVICE 14
+
+struct memfd_time {
+    int64_t seconds;
+    uint64_t nanoseconds;
+};
+
+struct memfd_services {
+    /* Data pages and small blocks (zeroed), NULL without memory. */
+    void *(*allocate_page)(void *context);
+    void (*free_page)(void *context, void *page);
+    void *(*allocate)(void *context, uint64_t size);
+    void (*free)(void *context, void *block);
+    struct memfd_time (*now)(void *context);
+    void *context;
+};
+
+struct memfd {
+    uint64_t inode;
+    struct file_pages data;
+    uint32_t seals;                 /* FILE_SEAL_* (file.h) */
+    uint32_t mode;                  /* LINUX_S_IFREG | 0777 */
+    uint32_t uid, gid;              /* its maker's */
+    uint32_t block_size;            /* st_blksize: a page, or the huge page size */
+    uint32_t descriptions;          /* OFDs naming it, mappings' included */
+    /* Mappings that may write (shared, not sealed against it when made):
+     * the OFDs MEMORY_MAP made for them. */
+    uint32_t mappings_that_may_write;
+    struct memfd_time modify_time, change_time;
+};
+
+struct memfd_core {
+    struct memfd_services services;
+    struct page_tree_pages pages;   /* the services' page allocator, as file_pages takes it */
+    struct file_table files;
+    uint64_t next_inode;
+};
+
+void memfd_core_init(struct memfd_core *core, const struct memfd_services *services);
+
+/* memfd_create: flags (MEMFD_* of memfd.h without MFD_CLOEXEC) checked as
+ * Linux 6.1 does (EINVAL), the maker's ids; *handle gets the OFD. ENFILE,
+ * ENOMEM. */
+int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t uid, uint32_t gid,
+                 uint64_t *handle);
+/* The last reference to an OFD went (file_table_close gave object): a
+ * mapping's no longer counts, and the memfd goes with its last OFD. */
+void memfd_release(struct memfd_core *core, void *object);
+
+/* The file protocol on an OFD (-EBADF for an unknown one). */
+int64_t memfd_read(struct memfd_core *core, uint64_t handle, const struct client_buffer *buffer,
+                   uint64_t length);
+int64_t memfd_write(struct memfd_core *core, uint64_t handle, const struct client_buffer *buffer,
+                    uint64_t length);
+/* -EINVAL for a negative offset. */
+int64_t memfd_pread(struct memfd_core *core, uint64_t handle, const struct client_buffer *buffer,
+                    uint64_t length, int64_t offset);
+int64_t memfd_pwrite(struct memfd_core *core, uint64_t handle,
+                     const struct client_buffer *buffer, uint64_t length, int64_t offset);
+/* SEEK_SET, SEEK_CUR, SEEK_END; -EINVAL for another whence or a negative
+ * result. */
+int64_t memfd_seek(struct memfd_core *core, uint64_t handle, int64_t offset, uint64_t whence);
+int memfd_stat(struct memfd_core *core, uint64_t handle, struct linux_stat *stat);
+/* ftruncate: EPERM against SHRINK or GROW seals, EFBIG, EINVAL. */
+int memfd_truncate(struct memfd_core *core, uint64_t handle, int64_t length);
+/* FIONREAD: the bytes from the offset to the end, at most INT_MAX. */
+int64_t memfd_bytes_left(struct memfd_core *core, uint64_t handle);
+int64_t memfd_get_seals(struct memfd_core *core, uint64_t handle);
+/* F_ADD_SEALS, in Linux's order: EINVAL above 32 bits, EPERM through an
+ * OFD not open for writing, EINVAL for an unknown seal, EPERM once
+ * sealed, EBUSY for WRITE while a mapping may write. */
+int memfd_add_seals(struct memfd_core *core, uint64_t handle, uint64_t seals);
+
+/* The memory-object protocol (sys/protocol/memory.h). */
+/* MEMORY_MAP: MEMORY_MAP_* answer flags, the identity in *identity;
+ * EPERM for a shared writable mapping against WRITE or FUTURE_WRITE,
+ * EACCES for an OFD not open for reading, ENOMEM for huge pages. A
+ * shared mapping that may write gets an OFD of its own in *mapping
+ * (MEMORY_MAP_DESCRIPTOR; ENFILE, ENOMEM). */
+int memfd_map(struct memfd_core *core, uint64_t handle, uint32_t prot, bool shared,
+              uint64_t *identity, uint64_t *mapping);
+/* MEMORY_PAGE: the page at offset, made (zeroed) if new; -ENXIO past the
+ * end, -EPERM for a writable one against the WRITE seal, -EINVAL for an
+ * unaligned offset, -ENOMEM. */
+int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, bool write,
+                   void **page);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * The memfd server: memory files (sys/protocol/memfd.h,
+ * docs/protocols/memfd.md). The state machine lives in core.c; this file
+ * binds it to the server runtime (sys/server.h), the file protocol
+ * (sys/file_server.h) and the memory-object protocol (memory.h).
+ *
+ * A session (SESSION_PROCESS_BADGE: the maker's pid and credentials)
+ * speaks MEMFD_CREATE; a descriptor (badge: an OFD of the core's file
+ * table) speaks the file protocol, seals included, and lends its pages
+ * to procmgr. Every request is answered at once.
+ */
+#include "core.h"
+#include "sys/counter.h"
+#include "sys/file_server.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/memfd.h"
+#include "sys/protocol/memory.h"
+#include "sys/runtime.h"
+#include "sys/server.h"
+#include "sys/servers.h"
+
+static struct memfd_core core;
+
+/* ---- The core's services ---- */
+
+static void *allocate(void *context, uint64_t size)
+{
+    (void)context;
+    return heap_allocate(size);
+}
+
+static void release(void *context, void *block)
+{
+    (void)context;
+    heap_free(block);
+}
+
+/* The time of day: the boot's plus the virtual counter's progress since. */
+static struct memfd_time now(void *context)
+{
+    (void)context;
+    struct memfd_time time;
+    tern_counter_to_wall_clock(tern_counter_now(), server_boot_info->realtime_seconds,
+                               server_boot_info->realtime_counter, &time.seconds,
+                               &time.nanoseconds);
+    return time;
+}
+
+/* ---- Client buffers: window 0, or a small call's registers ---- */
+
+static int copy_to_window(void *context, uint64_t offset, const void *source, size_t length)
+{
+    return server_write_window(context, 0, offset, source, length);
+}
+
+static int copy_from_window(void *context, uint64_t offset, void *destination, size_t length)
+{
+    return server_read_window(context, 0, offset, destination, length);
+}
+
+static struct client_buffer window(struct server_request *request)
+{
+    return (struct client_buffer){copy_to_window, copy_from_window, request};
+}
+
+/* A small call's bytes, packed from register 1 of the request (file.h). */
+static uint8_t *small_bytes(struct server_request *request)
+{
+    return (uint8_t *)&request->mr[1];
+}
+
+static int copy_to_small(void *context, uint64_t offset, const void *source, size_t length)
+{
+    memcpy(small_bytes(context) + offset, source, length);
+    return 0;
+}
+
+static int copy_from_small(void *context, uint64_t offset, void *destination, size_t length)
+{
+    memcpy(destination, small_bytes(context) + offset, length);
+    return 0;
+}
+
+static struct client_buffer small(struct server_request *request)
+{
+    return (struct client_buffer){copy_to_small, copy_from_small, request};
+}
+
+/* ---- The file protocol ---- */
+
+static enum server_outcome read_file(struct server_request *request)
+{
+    struct client_buffer buffer = window(request);
+    return server_answer(request, memfd_read(&core, request->badge, &buffer, request->mr[0]));
+}
+
+static enum server_outcome write_file(struct server_request *request)
+{
+    struct client_buffer buffer = window(request);
+    return server_answer(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
+}
+
+static enum server_outcome read_file_small(struct server_request *request)
+{
+    uint64_t length = request->mr[0];
+    if (length > FILE_SMALL_MAX)
+        return server_answer(request, -LINUX_EINVAL);
+    struct client_buffer buffer = small(request);
+    int64_t result = memfd_read(&core, request->badge, &buffer, length);
+    request->mr[0] = (uint64_t)result;
+    request->answer = tern_message(0, 0, FILE_SMALL_REGISTERS(result > 0 ? (uint64_t)result : 0));
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome write_file_small(struct server_request *request)
+{
+    uint64_t length = request->mr[0];
+    if (length > FILE_SMALL_MAX ||
+        tern_message_length(request->info) < FILE_SMALL_REGISTERS(length))
+        return server_answer(request, -LINUX_EINVAL);
+    struct client_buffer buffer = small(request);
+    return server_answer(request, memfd_write(&core, request->badge, &buffer, length));
+}
+
+static enum server_outcome pread_file(struct server_request *request)
+{
+    struct client_buffer buffer = window(request);
+    return server_answer(request, memfd_pread(&core, request->badge, &buffer, request->mr[0],
+                                              (int64_t)request->mr[1]));
+}
+
+static enum server_outcome pwrite_file(struct server_request *request)
+{
+    struct client_buffer buffer = window(request);
+    return server_answer(request, memfd_pwrite(&core, request->badge, &buffer, request->mr[0],
+                                               (int64_t)request->mr[1]));
+}
+
+static enum server_outcome seek_file(struct server_request *request)
+{
+    return server_answer(request, memfd_seek(&core, request->badge, (int64_t)request->mr[0],
+                                             request->mr[1]));
+}
+
+static enum server_outcome stat_file(struct server_request *request)
+{
+    struct linux_stat stat;
+    int error = memfd_stat(&core, request->badge, &stat);
+    if (error == 0)
+        error = server_write_window(request, 0, 0, &stat, sizeof stat);
+    return server_answer(request, error);
+}
+
+/* FIONREAD: the bytes from the offset to the end, as an int. */
+static enum server_outcome ioctl_file(struct server_request *request)
+{
+    int64_t left = memfd_bytes_left(&core, request->badge);
+    if (left < 0 || request->mr[0] != LINUX_FIONREAD)
+        return server_answer(request, left < 0 ? left : -LINUX_ENOTTY);
+    int32_t value = (int32_t)left;
+    return server_answer(request, server_write_window(request, 0, 0, &value, sizeof value));
+}
+
+static enum server_outcome truncate_file(struct server_request *request)
+{
+    return server_answer(request, memfd_truncate(&core, request->badge, (int64_t)request->mr[0]));
+}
+
+/* Everything is in memory: there is nothing to wait for. */
+static enum server_outcome sync_file(struct server_request *request)
+{
+    int64_t flags = file_table_get_flags(&core.files, request->badge);
+    return server_answer(request, flags < 0 ? flags : 0);
+}
+
+static enum server_outcome get_seals(struct server_request *request)
+{
+    return server_answer(request, memfd_get_seals(&core, request->badge));
+}
+
+static enum server_outcome add_seals(struct server_request *request)
+{
+    return server_answer(request, memfd_add_seals(&core, request->badge, request->mr[0]));
+}
+
+static void release_memfd(void *object)
+{
+    memfd_release(&core, object);
+}
+
+/* An OFD made for a client that could not be given it. */
+static void close_description(uint64_t handle)
+{
+    void *last;
+    file_table_close(&core.files, handle, &last);
+    if (last)
+        memfd_release(&core, last);
+}
+
+static const struct file_operations memfd_operations = {
+    .read = read_file,
+    .write = write_file,
+    .read_small = read_file_small,
+    .write_small = write_file_small,
+    .pread = pread_file,
+    .pwrite = pwrite_file,
+    .seek = seek_file,
+    .stat = stat_file,
+    .ioctl = ioctl_file,
+    .truncate = truncate_file,
+    .sync = sync_file,
+    .get_seals = get_seals,
+    .add_seals = add_seals,
+    .release = release_memfd,
+};
+static const struct file_server memfds_served = {.operations = &memfd_operations,
+                                                 .files = &core.files};
+
+/* ---- Lending pages to procmgr (sys/protocol/memory.h) ---- */
+
+static enum server_outcome map_memfd(struct server_request *request)
+{
+    uint32_t prot = (uint32_t)request->mr[2];
+    bool shared = (request->mr[3] & LINUX_MAP_TYPE) != LINUX_MAP_PRIVATE;
+    uint64_t identity = 0, mapping = 0;
+    int flags = memfd_map(&core, request->badge, prot, shared, &identity, &mapping);
+    if (flags < 0)
+        return server_answer(request, flags);
+    uint64_t answer[] = {0, identity, (uint64_t)flags};
+    server_answer_values(request, 3, answer);
+    if (!(flags & MEMORY_MAP_DESCRIPTOR) ||
+        server_give_descriptor(request, SERVER_SLOT_ENDPOINT, mapping))
+        return SERVER_ANSWER;
+    close_description(mapping);
+    return server_answer(request, -LINUX_ENFILE);
+}
+
+/* A capability to the page's frame, derived from the frame's own, so
+ * that freeing the page (the memfd shrinks or goes) revokes it. */
+static enum server_outcome lend_page(struct server_request *request)
+{
+    bool write = request->mr[1] & MEMORY_PAGE_WRITE;
+    void *page;
+    int result = memfd_map_page(&core, request->badge, request->mr[0], write, &page);
+    if (result < 0)
+        return server_answer(request, result);
+    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
+    server_answer(request, 0);
+    if (!server_give_capability(request, server_page_frame(page), rights, 0))
+        return server_answer(request, -LINUX_ENOMEM);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome handle_descriptor(struct server_request *request)
+{
+    unsigned registers = tern_message_length(request->info);
+    switch (tern_message_label(request->info)) {
+    case MEMORY_MAP:
+        return registers < 4 ? server_answer(request, -LINUX_EINVAL) : map_memfd(request);
+    case MEMORY_PAGE:
+        return registers < 2 ? server_answer(request, -LINUX_EINVAL) : lend_page(request);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+/* ---- Sessions ---- */
+
+/* MEMFD_CREATE: the name is read only to check it can be. */
+static enum server_outcome create(struct server_request *request)
+{
+    if (tern_message_length(request->info) < 2)
+        return server_answer(request, -LINUX_EINVAL);
+    uint32_t flags = (uint32_t)request->mr[0];
+    uint64_t name_length = request->mr[1];
+    char name[MEMFD_NAME_MAX];
+    if (name_length > MEMFD_NAME_MAX)
+        return server_answer(request, -LINUX_EINVAL);
+    if (server_read_window(request, 0, 0, name, name_length) != 0)
+        return server_answer(request, -LINUX_EFAULT);
+    uint64_t handle;
+    int error = memfd_create(&core, flags & ~(uint32_t)MEMFD_CLOEXEC,
+                             SESSION_PROCESS_UID(request->badge),
+                             SESSION_PROCESS_GID(request->badge), &handle);
+    if (error < 0)
+        return server_answer(request, error);
+    server_answer(request, 0);
+    if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
+        return SERVER_ANSWER;
+    close_description(handle);
+    return server_answer(request, -LINUX_ENFILE);
+}
+
+static enum server_outcome handle(struct server_request *request)
+{
+    if (!(request->badge & MEMFD_SESSION_FLAG))
+        return handle_descriptor(request);
+    if (tern_message_label(request->info) == MEMFD_CREATE)
+        return create(request);
+    return server_answer(request, -LINUX_ENOSYS);
+}
+
+static const struct server_config memfd_server = {
+    .name = "memfd",
+    .handle = handle,
+    .descriptors = &memfds_served,
+    .session_badge_bits = MEMFD_SESSION_FLAG,
+    .lendable_pages = true,
+};
+
+int root_main(const struct tern_boot_info *info)
+{
+    server_init(info, &memfd_server);
+    const struct memfd_services services = {
+        .allocate_page = server_allocate_page,
+        .free_page = server_free_page,
+        .allocate = allocate,
+        .free = release,
+        .now = now,
+    };
+    memfd_core_init(&core, &services);
+    server_run();
+}

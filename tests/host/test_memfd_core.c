@@ -1,0 +1,382 @@
+/* The memfd server's core (servers/memfd/core.h): memfd_create's flags,
+ * the file protocol on a memfd, and the seal rules, as Linux 6.1 has them
+ * (each checked on Debian's kernel before it was written down here). */
+#include <stdlib.h>
+#include "check.h"
+#include "core.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/memfd.h"
+#include "sys/protocol/memory.h"
+
+#define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
+
+static long pages_live, blocks_live;
+/* Every page handed out and not freed, so that a fresh core can free its
+ * OFD table's pages, which a core keeps for good. */
+static void *live_pages[4096];
+
+static void *allocate_page(void *context)
+{
+    (void)context;
+    void *page = aligned_alloc(4096, 4096);
+    live_pages[pages_live++] = page;
+    return page;
+}
+
+static void free_page(void *context, void *page)
+{
+    (void)context;
+    for (long i = 0; i < pages_live; i++) {
+        if (live_pages[i] == page) {
+            live_pages[i] = live_pages[--pages_live];
+            free(page);
+            return;
+        }
+    }
+    CHECK(!"the core freed a page it was never given");
+}
+
+/* Frees what the last core kept (its OFD table's pages). */
+static void free_kept_pages(void)
+{
+    while (pages_live > 0)
+        free(live_pages[--pages_live]);
+}
+
+static void *allocate(void *context, uint64_t size)
+{
+    (void)context;
+    blocks_live++;
+    return calloc(1, size);
+}
+
+static void release(void *context, void *block)
+{
+    (void)context;
+    blocks_live--;
+    free(block);
+}
+
+static int64_t clock_ticks;
+
+static struct memfd_time now(void *context)
+{
+    (void)context;
+    return (struct memfd_time){++clock_ticks, 0};
+}
+
+static const struct memfd_services services = {allocate_page, free_page, allocate, release,
+                                               now, NULL};
+static struct memfd_core core;
+/* Pages live once the memfd is made: its OFD table's, kept for good. */
+static long pages_at_start;
+
+struct client {
+    uint8_t *bytes;
+    size_t size;
+    struct client_buffer buffer;
+};
+
+static int copy_to(void *context, uint64_t offset, const void *source, size_t length)
+{
+    struct client *client = context;
+    if (offset > client->size || length > client->size - offset)
+        return -LINUX_EFAULT;
+    memcpy(client->bytes + offset, source, length);
+    return 0;
+}
+
+static int copy_from(void *context, uint64_t offset, void *destination, size_t length)
+{
+    struct client *client = context;
+    if (offset > client->size || length > client->size - offset)
+        return -LINUX_EFAULT;
+    memcpy(destination, client->bytes + offset, length);
+    return 0;
+}
+
+static const struct client_buffer *client(struct client *client, const void *bytes, size_t size)
+{
+    *client = (struct client){(uint8_t *)bytes, size, {copy_to, copy_from, client}};
+    return &client->buffer;
+}
+
+static int64_t write_text(uint64_t handle, const char *text)
+{
+    struct client buffer;
+    return memfd_write(&core, handle, client(&buffer, text, strlen(text)), strlen(text));
+}
+
+static int64_t pwrite_text(uint64_t handle, const char *text, int64_t offset)
+{
+    struct client buffer;
+    return memfd_pwrite(&core, handle, client(&buffer, text, strlen(text)), strlen(text),
+                        offset);
+}
+
+/* A fresh core and one memfd made with flags. */
+static uint64_t fresh(uint32_t flags)
+{
+    free_kept_pages();
+    memfd_core_init(&core, &services);
+    uint64_t handle = 0;
+    CHECK_EQ_U64(memfd_create(&core, flags, 1000, 100, &handle), 0);
+    pages_at_start = pages_live;
+    return handle;
+}
+
+/* One OFD's last reference goes: FILE_CLOSE, or procmgr letting go of a
+ * mapping's OFD. */
+static void close_one(uint64_t handle)
+{
+    void *last = NULL;
+    CHECK_EQ_U64(file_table_close(&core.files, handle, &last), 0);
+    if (last)
+        memfd_release(&core, last);
+}
+
+/* The memfd's last OFD goes, and everything it held with it. */
+static void close_all(uint64_t handle)
+{
+    close_one(handle);
+    CHECK_EQ_U64(pages_live, pages_at_start);     /* every data page went back */
+    CHECK_EQ_U64(blocks_live, 0);
+}
+
+static void flags_are_linux_6_1s(void)
+{
+    uint64_t handle = fresh(0);
+    close_all(handle);
+    handle = fresh(MEMFD_ALLOW_SEALING);
+    close_all(handle);
+    handle = fresh(MEMFD_HUGETLB);
+    close_all(handle);
+    handle = fresh(MEMFD_HUGETLB | 21u << MEMFD_HUGE_SHIFT);
+    close_all(handle);
+    /* MFD_NOEXEC_SEAL and MFD_EXEC came in Linux 6.3. */
+    CHECK_EQ_U64(memfd_create(&core, 0x8, 0, 0, &handle), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_create(&core, 0x10, 0, 0, &handle), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_create(&core, 0x40, 0, 0, &handle), -LINUX_EINVAL);
+    /* A huge page size without MFD_HUGETLB. */
+    CHECK_EQ_U64(memfd_create(&core, 21u << MEMFD_HUGE_SHIFT, 0, 0, &handle), -LINUX_EINVAL);
+}
+
+/* What Linux 6.1 on arm64 does with MFD_HUGETLB and no huge pages set
+ * aside (Debian's default). */
+static void huge_page_memfds_are_hugetlbfss(void)
+{
+    uint64_t handle;
+    CHECK_EQ_U64(memfd_create(&core, MEMFD_HUGETLB | 22u << MEMFD_HUGE_SHIFT, 0, 0, &handle),
+                 -LINUX_ENODEV);
+    CHECK_EQ_U64(memfd_create(&core, MEMFD_HUGETLB | 12u << MEMFD_HUGE_SHIFT, 0, 0, &handle),
+                 -LINUX_ENODEV);
+    handle = fresh(MEMFD_HUGETLB | 16u << MEMFD_HUGE_SHIFT);
+    struct linux_stat stat;
+    CHECK_EQ_U64(memfd_stat(&core, handle, &stat), 0);
+    CHECK_EQ_U64(stat.st_blksize, 64 << 10);
+    CHECK_EQ_U64(write_text(handle, "x"), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 4096), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 128 << 10), 0);
+    uint64_t identity, mapping;
+    CHECK_EQ_U64(memfd_map(&core, handle, LINUX_PROT_READ, true, &identity, &mapping),
+                 -LINUX_ENOMEM);
+    close_all(handle);
+}
+
+static void fstat_shows_linuxs_mode_and_owner(void)
+{
+    uint64_t handle = fresh(0);
+    struct linux_stat stat;
+    CHECK_EQ_U64(memfd_stat(&core, handle, &stat), 0);
+    CHECK_EQ_U64(stat.st_mode, LINUX_S_IFREG | 0777);
+    CHECK_EQ_U64(stat.st_nlink, 0);
+    CHECK_EQ_U64(stat.st_uid, 1000);
+    CHECK_EQ_U64(stat.st_gid, 100);
+    CHECK_EQ_U64(stat.st_size, 0);
+    CHECK_EQ_U64(stat.st_blksize, 4096);
+    CHECK_EQ_U64(stat.st_dev, MEMFD_DEVICE);
+    CHECK_EQ_U64(write_text(handle, "hello"), 5);
+    CHECK_EQ_U64(memfd_stat(&core, handle, &stat), 0);
+    CHECK_EQ_U64(stat.st_size, 5);
+    CHECK_EQ_U64(stat.st_blocks, 8);
+    CHECK_EQ_U64(file_table_get_flags(&core.files, handle), LINUX_O_RDWR | LINUX_O_LARGEFILE);
+    close_all(handle);
+    uint64_t huge = fresh(MEMFD_HUGETLB);
+    CHECK_EQ_U64(memfd_stat(&core, huge, &stat), 0);
+    CHECK_EQ_U64(stat.st_blksize, 2 << 20);
+    close_all(huge);
+}
+
+static void reads_writes_and_seeks_are_a_files(void)
+{
+    uint64_t handle = fresh(0);
+    CHECK_EQ_U64(write_text(handle, "hello, world"), 12);
+    CHECK_EQ_U64(memfd_seek(&core, handle, 7, LINUX_SEEK_SET), 7);
+    char bytes[16] = {0};
+    struct client buffer;
+    CHECK_EQ_U64(memfd_read(&core, handle, client(&buffer, bytes, 16), 16), 5);
+    CHECK_EQ_STR(bytes, "world");
+    CHECK_EQ_U64(memfd_seek(&core, handle, -3, LINUX_SEEK_END), 9);
+    CHECK_EQ_U64(memfd_bytes_left(&core, handle), 3);
+    CHECK_EQ_U64(memfd_seek(&core, handle, -100, LINUX_SEEK_CUR), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_seek(&core, handle, 0, 7), -LINUX_EINVAL);
+    CHECK_EQ_U64(pwrite_text(handle, "W", 7), 1);
+    CHECK_EQ_U64(memfd_pread(&core, handle, client(&buffer, bytes, 16), 5, 7), 5);
+    CHECK(memcmp(bytes, "World", 5) == 0);
+    CHECK_EQ_U64(memfd_pread(&core, handle, client(&buffer, bytes, 16), 5, -1), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 3 * 4096), 0);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, -1), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, (int64_t)PAGE_TREE_MAX_SIZE + 1), -LINUX_EFBIG);
+    close_all(handle);
+}
+
+static void unknown_handles_are_ebadf(void)
+{
+    uint64_t handle = fresh(0);
+    struct client buffer;
+    char byte;
+    struct linux_stat stat;
+    void *page;
+    uint64_t identity, mapping;
+    uint64_t bogus = handle + 1;
+    CHECK_EQ_U64(memfd_read(&core, bogus, client(&buffer, &byte, 1), 1), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_write(&core, bogus, client(&buffer, &byte, 1), 1), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_stat(&core, bogus, &stat), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_truncate(&core, bogus, 0), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_get_seals(&core, bogus), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_add_seals(&core, bogus, 1), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_map(&core, bogus, RW, true, &identity, &mapping), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_map_page(&core, bogus, 0, false, &page), -LINUX_EBADF);
+    close_all(handle);
+}
+
+static void without_allow_sealing_it_is_sealed_already(void)
+{
+    uint64_t handle = fresh(0);
+    CHECK_EQ_U64(memfd_get_seals(&core, handle), FILE_SEAL_SEAL);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_GROW), -LINUX_EPERM);
+    close_all(handle);
+}
+
+static void seal_checks_come_in_linuxs_order(void)
+{
+    uint64_t handle = fresh(MEMFD_ALLOW_SEALING);
+    CHECK_EQ_U64(memfd_get_seals(&core, handle), 0);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, 1ULL << 32), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, 0x20), -LINUX_EINVAL);  /* F_SEAL_EXEC: 6.3 */
+    file_table_find(&core.files, handle)->flags = LINUX_O_RDONLY;
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, 0x20), -LINUX_EPERM);   /* write access first */
+    file_table_find(&core.files, handle)->flags = LINUX_O_RDWR;
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_SEAL), 0);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_GROW), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, 0), -LINUX_EPERM);
+    close_all(handle);
+}
+
+static void grow_and_shrink_seals_hold_the_size(void)
+{
+    uint64_t handle = fresh(MEMFD_ALLOW_SEALING);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 4096 + 10), 0);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_GROW | FILE_SEAL_SHRINK), 0);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 5), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 9000), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 4096 + 10), 0);       /* the same size */
+    /* A write that would grow it: nothing of its first page goes... */
+    char text[32];
+    memset(text, 'x', sizeof text);
+    struct client buffer;
+    CHECK_EQ_U64(memfd_pwrite(&core, handle, client(&buffer, text, 32), 32, 4096),
+                 -LINUX_EPERM);
+    /* ...but the pages before the one that would grow it do. */
+    CHECK_EQ_U64(memfd_pwrite(&core, handle, client(&buffer, text, 32), 32, 4080), 16);
+    CHECK_EQ_U64(memfd_pwrite(&core, handle, client(&buffer, text, 10), 10, 4096), 10);
+    close_all(handle);
+}
+
+static void the_write_seal_stops_writes_and_waits_for_mappings(void)
+{
+    uint64_t handle = fresh(MEMFD_ALLOW_SEALING);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 8192), 0);
+    uint64_t identity, mapping = 0, unused;
+    int flags = memfd_map(&core, handle, LINUX_PROT_READ, true, &identity, &mapping);
+    CHECK_EQ_U64(flags, MEMORY_MAP_WRITABLE | MEMORY_MAP_DESCRIPTOR);
+    CHECK(mapping != handle);
+    /* Even a read-only shared mapping could become writable: busy. */
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_WRITE), -LINUX_EBUSY);
+    /* Private: no OFD, nothing to wait for. */
+    CHECK_EQ_U64(memfd_map(&core, handle, RW, false, &identity, &unused), 0);
+    /* The mapping's OFD is the memfd's as much as the first. */
+    CHECK_EQ_U64(memfd_get_seals(&core, mapping), 0);
+    close_one(mapping);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_WRITE), 0);
+    CHECK_EQ_U64(write_text(handle, "x"), -LINUX_EPERM);
+    CHECK_EQ_U64(pwrite_text(handle, "x", 0), -LINUX_EPERM);
+    CHECK_EQ_U64(write_text(handle, ""), 0);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 100), 0);       /* the size is not the seal's */
+    CHECK_EQ_U64(memfd_map(&core, handle, RW, true, &identity, &unused), -LINUX_EPERM);
+    /* Sealed, a read-only shared mapping cannot come to write: no OFD. */
+    CHECK_EQ_U64(memfd_map(&core, handle, LINUX_PROT_READ, true, &identity, &unused), 0);
+    void *page;
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, true, &page), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, false, &page), 0);
+    close_all(handle);
+}
+
+static void the_future_write_seal_lets_existing_mappings_write(void)
+{
+    uint64_t handle = fresh(MEMFD_ALLOW_SEALING);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 4096), 0);
+    uint64_t identity, mapping = 0, unused;
+    CHECK_EQ_U64(memfd_map(&core, handle, RW, true, &identity, &mapping),
+                 MEMORY_MAP_WRITABLE | MEMORY_MAP_DESCRIPTOR);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_FUTURE_WRITE), 0);
+    void *page;
+    CHECK_EQ_U64(memfd_map_page(&core, mapping, 0, true, &page), 0);    /* the old mapping's */
+    CHECK_EQ_U64(memfd_map(&core, handle, RW, true, &identity, &unused), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_map(&core, handle, LINUX_PROT_READ, true, &identity, &unused), 0);
+    CHECK_EQ_U64(write_text(handle, "q"), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_WRITE), -LINUX_EBUSY);
+    /* The first OFD closing first: the mapping's keeps the memfd. */
+    close_one(handle);
+    CHECK_EQ_U64(memfd_get_seals(&core, mapping), FILE_SEAL_FUTURE_WRITE);
+    CHECK_EQ_U64(memfd_add_seals(&core, mapping, FILE_SEAL_WRITE), -LINUX_EBUSY);
+    close_all(mapping);
+}
+
+static void lent_pages_are_the_files(void)
+{
+    uint64_t handle = fresh(0);
+    CHECK_EQ_U64(write_text(handle, "shared"), 6);
+    uint64_t identity = 0, mapping = 0;
+    CHECK(memfd_map(&core, handle, RW, true, &identity, &mapping) >= 0);
+    CHECK_EQ_U64(identity >> 32, MEMFD_DEVICE);
+    close_one(mapping);
+    void *page = NULL;
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, true, &page), 0);
+    CHECK(memcmp(page, "shared", 6) == 0);
+    memcpy(page, "SH", 2);
+    char bytes[6];
+    struct client buffer;
+    CHECK_EQ_U64(memfd_pread(&core, handle, client(&buffer, bytes, 6), 6, 0), 6);
+    CHECK(memcmp(bytes, "SHared", 6) == 0);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, false, &page), -LINUX_ENXIO);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 1, false, &page), -LINUX_EINVAL);
+    close_all(handle);
+}
+
+int main(void)
+{
+    flags_are_linux_6_1s();
+    huge_page_memfds_are_hugetlbfss();
+    fstat_shows_linuxs_mode_and_owner();
+    reads_writes_and_seeks_are_a_files();
+    unknown_handles_are_ebadf();
+    without_allow_sealing_it_is_sealed_already();
+    seal_checks_come_in_linuxs_order();
+    grow_and_shrink_seals_hold_the_size();
+    the_write_seal_stops_writes_and_waits_for_mappings();
+    the_future_write_seal_lets_existing_mappings_write();
+    lent_pages_are_the_files();
+    free_kept_pages();
+    return check_report();
+}
