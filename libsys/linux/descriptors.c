@@ -22,9 +22,6 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
 
-#define LINUX_F_SETPIPE_SZ  1031
-#define LINUX_F_GETPIPE_SZ  1032
-
 static struct fd_table table = {
     .open = ((struct linux_process_info *)LINUX_PROCESS_INFO)->fd_open,
     .cloexec = ((struct linux_process_info *)LINUX_PROCESS_INFO)->fd_cloexec,
@@ -185,8 +182,11 @@ int64_t sys_fcntl(int64_t fd, int64_t command, uint64_t argument)
     case LINUX_F_SETPIPE_SZ:
     case LINUX_F_GETPIPE_SZ:
         return linux_pipe_fcntl((uint64_t)slot, command, argument);
+    case LINUX_F_ADD_SEALS:
+    case LINUX_F_GET_SEALS:
+        return linux_seal_fcntl((uint64_t)slot, command, argument);
     default:
-        /* Record locks, leases, seals: not yet. */
+        /* Record locks, leases: not yet. */
         return -LINUX_EINVAL;
     }
 }

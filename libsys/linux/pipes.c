@@ -16,7 +16,6 @@
 #include "sys/protocol/file.h"
 #include "sys/protocol/pipe.h"
 
-#define LINUX_F_GETPIPE_SZ  1032
 #define PIPE_FLAGS          (LINUX_O_CLOEXEC | LINUX_O_NONBLOCK | LINUX_O_DIRECT)
 
 int64_t linux_pipe_capacity(uint64_t slot)

@@ -122,6 +122,7 @@
 #define LINUX_NR_prlimit64          261
 #define LINUX_NR_renameat2          276
 #define LINUX_NR_getrandom          278
+#define LINUX_NR_memfd_create       279
 #define LINUX_NR_membarrier         283
 #define LINUX_NR_statx              291
 #define LINUX_NR_faccessat2         439

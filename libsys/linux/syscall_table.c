@@ -80,6 +80,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_close: return sys_close(INT(0));
     /* pipes */
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
+    case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
     case LINUX_NR_splice:
         return sys_splice(INT(0), POINTER(int64_t *, 1), INT(2), POINTER(int64_t *, 3), a[4],
                           UINT(5));

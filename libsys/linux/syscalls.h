@@ -161,6 +161,11 @@ int64_t sys_splice(int64_t in_fd, int64_t *in_offset, int64_t out_fd, int64_t *o
 int64_t sys_tee(int64_t in_fd, int64_t out_fd, uint64_t length, uint64_t flags);
 int64_t sys_vmsplice(int64_t fd, const struct linux_iovec *iov, uint64_t count, uint64_t flags);
 
+/* memfd.c */
+int64_t sys_memfd_create(const char *name, uint64_t flags);
+/* fcntl's F_GET_SEALS and F_ADD_SEALS on the descriptor in slot. */
+int64_t linux_seal_fcntl(uint64_t slot, int64_t command, uint64_t argument);
+
 /* futex.c */
 int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
                   const struct linux_timespec *timeout, uint64_t address2, uint64_t value3);

@@ -82,6 +82,10 @@
 #define LINUX_F_GETFL           3
 #define LINUX_F_SETFL           4
 #define LINUX_F_DUPFD_CLOEXEC   1030
+#define LINUX_F_SETPIPE_SZ      1031
+#define LINUX_F_GETPIPE_SZ      1032
+#define LINUX_F_ADD_SEALS       1033
+#define LINUX_F_GET_SEALS       1034
 #define LINUX_FD_CLOEXEC        1
 
 #define LINUX_SEEK_SET  0
