@@ -149,6 +149,12 @@ bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
                   const struct vfs_buffer *argument);
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
+/* F_GET_SEALS and F_ADD_SEALS (file.h): every regular file is tmpfs's,
+ * which takes no seals: sealed against them (FILE_SEAL_SEAL), adding any
+ * is EPERM (EINVAL for a seal Linux does not know). Other files have no
+ * seals (EINVAL); adding through an OFD not open for writing is EPERM. */
+int64_t vfs_get_seals(struct vfs *vfs, uint64_t handle);
+int vfs_add_seals(struct vfs *vfs, uint64_t handle, uint64_t seals);
 /* ---- Mapping (sys/protocol/memory.h) ---- */
 
 /* vfs_map's answers: /dev/zero's (map anonymous memory instead), and an

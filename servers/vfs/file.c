@@ -9,6 +9,7 @@
 #include "device.h"
 #include "ofd.h"
 #include "regular.h"
+#include "sys/protocol/file.h"
 #include "sys/runtime.h"
 
 /* getdents64 records: the fixed part is 19 bytes, then the name and a
@@ -278,6 +279,26 @@ int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length)
         return -LINUX_EFBIG;
     regular_resize(vfs, ofd_node(ofd), (uint64_t)length);
     return 0;
+}
+
+int64_t vfs_get_seals(struct vfs *vfs, uint64_t handle)
+{
+    struct file_description *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    return node_type(ofd_node(ofd)) == LINUX_S_IFREG ? FILE_SEAL_SEAL : -LINUX_EINVAL;
+}
+
+int vfs_add_seals(struct vfs *vfs, uint64_t handle, uint64_t seals)
+{
+    struct file_description *ofd = find_open(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    if (!writable(ofd))
+        return -LINUX_EPERM;
+    if (seals & ~(uint64_t)FILE_SEALS_KNOWN || node_type(ofd_node(ofd)) != LINUX_S_IFREG)
+        return -LINUX_EINVAL;
+    return -LINUX_EPERM;
 }
 
 int vfs_sync(struct vfs *vfs, uint64_t handle)

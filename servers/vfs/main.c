@@ -420,6 +420,16 @@ static enum server_outcome sync_file(struct server_request *request)
     return server_answer(request, vfs_sync(&vfs, request->badge));
 }
 
+static enum server_outcome get_seals(struct server_request *request)
+{
+    return server_answer(request, vfs_get_seals(&vfs, request->badge));
+}
+
+static enum server_outcome add_seals(struct server_request *request)
+{
+    return server_answer(request, vfs_add_seals(&vfs, request->badge, request->mr[0]));
+}
+
 /* Files, directories and the other devices never make a poller wait; the
  * console keeps a poller's notification until a line comes. */
 static enum server_outcome poll_file(struct server_request *request)
@@ -454,6 +464,8 @@ static const struct file_operations file_operations = {
     .truncate = truncate_file,
     .sync = sync_file,
     .poll = poll_file,
+    .get_seals = get_seals,
+    .add_seals = add_seals,
     .release = release_node,
 };
 static const struct file_server files_served = {.operations = &file_operations,

@@ -1,5 +1,6 @@
 /* The vfs core's file protocol: reading, writing, seeking, getdents,
  * flags, truncation, devices, and the life of OFDs and their nodes. */
+#include "sys/protocol/file.h"
 #include "test_vfs_support.h"
 
 static uint64_t open_tmp(const char *path, uint64_t flags)
@@ -529,6 +530,29 @@ static void null_swallows_and_zero_reads_zeros(void)
     CHECK_EQ_STR(console_output, "");
 }
 
+/* tmpfs's files are sealed against seals; directories and devices have
+ * none. */
+static void regular_files_take_no_seals(void)
+{
+    fresh_vfs();
+    make_file_as(&root, "/tmp/f", "abc", 0644);
+    uint64_t file = (uint64_t)open_path("/tmp/f", LINUX_O_RDWR, 0);
+    uint64_t read_only = (uint64_t)open_path("/tmp/f", LINUX_O_RDONLY, 0);
+    uint64_t null = (uint64_t)open_path("/dev/null", LINUX_O_RDWR, 0);
+    uint64_t directory = (uint64_t)open_path("/tmp", LINUX_O_RDONLY, 0);
+    CHECK_EQ_U64(vfs_get_seals(&vfs, file), FILE_SEAL_SEAL);
+    CHECK_EQ_U64(vfs_get_seals(&vfs, read_only), FILE_SEAL_SEAL);
+    CHECK_EQ_U64(vfs_get_seals(&vfs, null), -LINUX_EINVAL);
+    CHECK_EQ_U64(vfs_get_seals(&vfs, directory), -LINUX_EINVAL);
+    CHECK_EQ_U64(vfs_get_seals(&vfs, 12345), -LINUX_EBADF);
+    CHECK_EQ_U64(vfs_add_seals(&vfs, file, FILE_SEAL_WRITE), -LINUX_EPERM);
+    CHECK_EQ_U64(vfs_add_seals(&vfs, file, 0x40), -LINUX_EINVAL);
+    CHECK_EQ_U64(vfs_add_seals(&vfs, read_only, 0x40), -LINUX_EPERM);
+    CHECK_EQ_U64(vfs_add_seals(&vfs, null, FILE_SEAL_WRITE), -LINUX_EINVAL);
+    CHECK_EQ_U64(vfs_add_seals(&vfs, directory, FILE_SEAL_WRITE), -LINUX_EPERM);
+    CHECK_EQ_U64(vfs_add_seals(&vfs, 12345, FILE_SEAL_WRITE), -LINUX_EBADF);
+}
+
 static void running_out_of_pages_is_enospc(void)
 {
     fresh_vfs();
@@ -594,6 +618,7 @@ int main(void)
     RUN_TEST(the_console_answers_terminal_ioctls);
     RUN_TEST(files_and_other_devices_are_not_terminals);
     RUN_TEST(null_swallows_and_zero_reads_zeros);
+    RUN_TEST(regular_files_take_no_seals);
     RUN_TEST(running_out_of_pages_is_enospc);
     RUN_TEST(a_buffer_the_client_lacks_is_efault);
     return check_report();
