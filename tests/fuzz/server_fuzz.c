@@ -3,9 +3,9 @@
  * holds the capabilities its personality uses, and nothing stops it from
  * making native system calls with them itself. A child process does
  * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
- * its argument), to procmgr, vfs,
- * the futex server, the pipe server, its working directory and its
- * descriptors (a pipe's two ends, a file, a directory): each server's own
+ * its argument), to procmgr, vfs, the futex, pipe and memfd servers, its
+ * working directory and its descriptors (a pipe's two ends, a file, a
+ * directory, a memfd): each server's own
  * labels mostly (the file protocol's and the memory-object protocol's
  * through descriptors, which only procmgr sends otherwise), any label
  * sometimes, with random arguments, message lengths, windows (into its
@@ -18,13 +18,14 @@
  * (an empty pipe, a futex). The child may end itself on the way (it may
  * unmap its own memory, say); what matters is that the servers survive.
  * Afterwards the parent checks that they still work: a pipe carries
- * data, a file is written and read back and mapped, a child is forked
- * and waited for.
+ * data, a file is written and read back and mapped, so is a memfd, which
+ * then takes a seal, and a child is forked and waited for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
  * sigaction (which would stop the alarm that ends waiting Calls).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,6 +42,7 @@
 #include "sys/linux_process.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/futex.h"
+#include "sys/protocol/memfd.h"
 #include "sys/protocol/memory.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
@@ -159,7 +161,7 @@ static void fuzz(const struct target *targets, unsigned target_count, volatile u
     for (unsigned call = 0; call < FUZZ_CALLS; call++) {
         const struct target *target = &targets[next() % target_count];
         uint64_t label = next() % 4 ? target->first_label + next() % target->label_count
-                                    : next() % 0x800;
+                                    : next() % 0x900;
         if (excluded(label))
             continue;
         unsigned length = (unsigned)(next() % 70);
@@ -229,6 +231,22 @@ static void check_servers_work(void)
     close(file);
     check(unlink("/tmp/server_fuzz_after") == 0, "unlink");
 
+    int memory = memfd_create("after", MFD_ALLOW_SEALING);
+    check(memory >= 0, "memfd_create");
+    check(ftruncate(memory, 4096) == 0, "size a memfd");
+    mapped = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memory, 0);
+    check(mapped != MAP_FAILED, "map a memfd");
+    if (mapped != MAP_FAILED) {
+        mapped[0] = 'M';
+        check(pread(memory, buffer, 1, 0) == 1 && buffer[0] == 'M', "write a memfd's mapping");
+        check(fcntl(memory, F_ADD_SEALS, F_SEAL_WRITE) == -1 && errno == EBUSY,
+              "no write seal while a mapping may write");
+        munmap(mapped, 4096);
+    }
+    check(fcntl(memory, F_ADD_SEALS, F_SEAL_WRITE) == 0, "seal a memfd");
+    check(write(memory, "x", 1) == -1 && errno == EPERM, "a sealed memfd refuses writes");
+    close(memory);
+
     pid_t child = fork();
     if (child == 0)
         _exit(7);
@@ -250,7 +268,10 @@ int main(int argc, char **argv)
     int directory = open("/tmp/fuzz", O_RDONLY | O_DIRECTORY);
     if (file < 0 || directory < 0)
         return 2;
-    const uint32_t files = FILE_WRITE_SMALL - FILE_READ + 1;
+    int memfd = memfd_create("fuzz", MFD_ALLOW_SEALING);
+    if (memfd < 0 || ftruncate(memfd, 8192) != 0)
+        return 2;
+    const uint32_t files = FILE_ADD_SEALS - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
         {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_SCHED_AFFINITY - PROC_SPAWN + 1},
@@ -265,6 +286,9 @@ int main(int argc, char **argv)
         {LINUX_SLOT_FD_BASE + file, MEMORY_MAP, memory},
         {LINUX_SLOT_FD_BASE + directory, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + pipe_ends[0], MEMORY_MAP, memory},
+        {LINUX_SLOT_MEMFD, MEMFD_CREATE, 1},
+        {LINUX_SLOT_FD_BASE + memfd, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + memfd, MEMORY_MAP, memory},
     };
     volatile uint64_t *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
                                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -284,6 +308,6 @@ int main(int argc, char **argv)
     check_servers_work();
     if (failures)
         return 1;
-    printf("server_fuzz: procmgr, vfs, futex and pipe server still work\n");
+    printf("server_fuzz: procmgr, vfs, futex, pipe and memfd server still work\n");
     return 0;
 }
