@@ -70,12 +70,19 @@ struct vfs_credentials {
 
 struct vfs_node;
 
+/* Records of one size (nodes, directory entries) carved out of pages;
+ * freed ones are reused before new pages are carved (pool.c). */
+struct vfs_pool {
+    void *free_records;
+    size_t record_size;
+};
+
 struct vfs {
     struct vfs_services services;
     struct vfs_node *root;
     uint64_t next_inode;
-    /* Freed node structures, reused before new pages are carved. */
-    struct vfs_node *free_nodes;
+    struct vfs_pool nodes;
+    struct vfs_pool entries;
     /* The open file descriptions: their handles are the badges of the
      * descriptors vfs hands out, and their objects are nodes. */
     struct file_table files;

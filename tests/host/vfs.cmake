@@ -5,6 +5,7 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/buffer.c"
     "${TERN_SERVERS}/vfs/core.c"
     "${TERN_SERVERS}/vfs/device.c"
+    "${TERN_SERVERS}/vfs/entry.c"
     "${TERN_SERVERS}/vfs/file.c"
     "${TERN_SERVERS}/vfs/file_data.c"
     "${TERN_SERVERS}/vfs/lookup.c"
@@ -13,6 +14,7 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/mapping.c"
     "${TERN_SERVERS}/vfs/ofd.c"
     "${TERN_SERVERS}/vfs/permission.c"
+    "${TERN_SERVERS}/vfs/pool.c"
     "${TERN_SERVERS}/vfs/regular.c"
     "${TERN_LIBSYS_INCLUDE}/../src/cpio.c"
     "${TERN_LIBSYS_INCLUDE}/../src/file_table.c")
