@@ -1,4 +1,4 @@
-/* The tree vfs starts with: "/", /tmp and /dev with its devices. */
+/* The tree vfs starts with: "/", /tmp, /dev with its devices, /dev/shm. */
 #include "core.h"
 #include "device.h"
 #include "entry.h"
@@ -44,7 +44,9 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
         return -LINUX_ENOMEM;
     int error = entry_init(vfs);
 
-    struct vfs_node *tmp, *dev;
+    /* /tmp and /dev/shm are tmpfs mounts, world-writable and sticky, as
+     * on Debian. */
+    struct vfs_node *tmp, *dev, *shm;
     if (error == 0)
         error = add_node(vfs, vfs->root, "tmp", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777,
                          VFS_MOUNT_TMP, &tmp);
@@ -64,5 +66,8 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
         error = add_device(vfs, dev, "null", 0666, VFS_DEVICE_NULL, DEVICE_NUMBER_NULL);
     if (error == 0)
         error = add_device(vfs, dev, "zero", 0666, VFS_DEVICE_ZERO, DEVICE_NUMBER_ZERO);
+    if (error == 0)
+        error = add_node(vfs, dev, "shm", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777, VFS_MOUNT_SHM,
+                         &shm);
     return error;
 }

@@ -3,9 +3,9 @@
  * machine with no IPC in it (main.c binds it to the protocols in
  * sys/protocol/vfs.h and file.h; tests/host/test_vfs_*.c test it).
  *
- * The tree: the boot archive mounted read-only at "/", a writable tmpfs
- * at /tmp (mode 1777), and /dev (read-only) holding console, tty, null
- * and zero. Open file descriptions (OFDs) live here; clients name them by
+ * The tree: the boot archive mounted read-only at "/", writable tmpfs
+ * file systems at /tmp and /dev/shm (mode 1777), and /dev (read-only)
+ * holding console, tty, null and zero. Open file descriptions (OFDs) live here; clients name them by
  * a 64-bit handle (the badge of their descriptor capability), which
  * carries a generation so a stale handle never reaches a reused OFD.
  *
@@ -88,7 +88,8 @@ struct vfs {
     struct file_table files;
 };
 
-/* Builds "/" (read-only), /tmp (1777) and /dev with its devices. */
+/* Builds "/" (read-only), /tmp (1777), /dev with its devices and
+ * /dev/shm (1777). */
 int vfs_init(struct vfs *vfs, const struct vfs_services *services);
 
 /* Adds the CPIO newc archive's directories and regular files under "/",

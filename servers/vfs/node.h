@@ -19,6 +19,7 @@ enum vfs_mount {
     VFS_MOUNT_ARCHIVE = 1,          /* "/": the boot archive, read-only */
     VFS_MOUNT_TMP,                  /* /tmp: writable */
     VFS_MOUNT_DEV,                  /* /dev: read-only names, devices inside */
+    VFS_MOUNT_SHM,                  /* /dev/shm: writable, POSIX shared memory */
 };
 
 enum vfs_device {

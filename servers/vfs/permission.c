@@ -22,7 +22,7 @@ bool permission_mode_allows(const struct vfs_node *node, const struct vfs_creden
 
 bool permission_read_only_mount(const struct vfs_node *node)
 {
-    return node->mount != VFS_MOUNT_TMP;
+    return node->mount == VFS_MOUNT_ARCHIVE || node->mount == VFS_MOUNT_DEV;
 }
 
 int permission_check(const struct vfs_node *node, const struct vfs_credentials *who,

@@ -17,7 +17,8 @@
  * search any directory). */
 bool permission_mode_allows(const struct vfs_node *node, const struct vfs_credentials *who,
                             unsigned want);
-/* Names and contents under "/" (the archive) and /dev cannot change. */
+/* Names and contents under "/" (the archive) and /dev cannot change
+ * (but in the tmpfs mounts /tmp and /dev/shm). */
 bool permission_read_only_mount(const struct vfs_node *node);
 /* Linux's inode_permission: EROFS for writing a directory or regular
  * file on a read-only mount, then EACCES by the mode bits. */
