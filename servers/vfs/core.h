@@ -5,7 +5,8 @@
  *
  * The tree: the boot archive mounted read-only at "/", writable tmpfs
  * file systems at /tmp and /dev/shm (mode 1777), and /dev (read-only)
- * holding console, tty, null and zero. Open file descriptions (OFDs) live here; clients name them by
+ * holding console, tty, null and zero. A regular file or FIFO may have
+ * several names (hard links) within its file system. Open file descriptions (OFDs) live here; clients name them by
  * a 64-bit handle (the badge of their descriptor capability), which
  * carries a generation so a stale handle never reaches a reused OFD.
  *
@@ -118,6 +119,13 @@ int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dire
 int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
                uint64_t old_directory, const char *old_path, size_t old_length,
                uint64_t new_directory, const char *new_path, size_t new_length);
+/* linkat: another name for the node old_path names. flags:
+ * AT_SYMLINK_FOLLOW (no effect: there are no symbolic links) and
+ * AT_EMPTY_PATH (then an empty old_path names old_directory itself; only
+ * root may, as only holders of CAP_DAC_READ_SEARCH may on Linux). */
+int vfs_link(struct vfs *vfs, const struct vfs_credentials *who,
+             uint64_t old_directory, const char *old_path, size_t old_length,
+             uint64_t new_directory, const char *new_path, size_t new_length, uint64_t flags);
 /* flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH (then an empty path names
  * `directory` itself, whatever its type). */
 int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,

@@ -33,4 +33,10 @@ int permission_may_create(const struct vfs_node *directory, const struct vfs_cre
 int permission_may_delete(const struct vfs_node *directory, const struct vfs_node *victim,
                           const struct vfs_credentials *who, bool removing_directory);
 
+/* May `who` give node another name (Linux's may_linkat with Debian's
+ * fs.protected_hardlinks = 1): root and the owner may; others only for a
+ * regular file they may read and write that is neither set-user-ID nor an
+ * executable set-group-ID one. EPERM otherwise. */
+int permission_may_link(const struct vfs_node *node, const struct vfs_credentials *who);
+
 #endif

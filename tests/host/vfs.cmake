@@ -8,6 +8,7 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/entry.c"
     "${TERN_SERVERS}/vfs/file.c"
     "${TERN_SERVERS}/vfs/file_data.c"
+    "${TERN_SERVERS}/vfs/link.c"
     "${TERN_SERVERS}/vfs/lookup.c"
     "${TERN_SERVERS}/vfs/namespace.c"
     "${TERN_SERVERS}/vfs/node.c"
@@ -19,7 +20,7 @@ set(VFS_CORE_SOURCES
     "${TERN_LIBSYS_INCLUDE}/../src/cpio.c"
     "${TERN_LIBSYS_INCLUDE}/../src/file_table.c")
 
-foreach(test test_vfs_namespace test_vfs_files test_vfs_archive test_vfs_mapping)
+foreach(test test_vfs_namespace test_vfs_links test_vfs_files test_vfs_archive test_vfs_mapping)
     tern_host_test(${test} SOURCES ${test}.c ${VFS_CORE_SOURCES})
     target_include_directories(${test} PRIVATE
         "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")
