@@ -1,6 +1,6 @@
 /*
  * The path namespace (protocol/vfs.h): stat, statx, mkdir, mknod,
- * unlink, rename, access, chmod, and the working directory, which is the
+ * unlink, rename, link, access, chmod, and the working directory, which is the
  * directory capability in LINUX_SLOT_CWD that every relative path starts
  * from.
  */
@@ -135,13 +135,15 @@ int64_t sys_unlinkat(int64_t dirfd, const char *path, uint64_t flags)
     return path_call(VFS_UNLINK, dirfd, path, false, 2, flags, 0, 0);
 }
 
-int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
-                      const char *new_path, uint64_t flags)
+/* A vfs call on two paths, each relative to its dirfd: windows 0 and 1
+ * the paths, capabilities 0 and 1 their directories, registers: the two
+ * lengths, then flags if `registers` is 3. */
+static int64_t two_path_call(uint64_t label, int64_t old_dirfd, const char *old_path,
+                             bool old_empty_allowed, int64_t new_dirfd, const char *new_path,
+                             unsigned registers, uint64_t flags)
 {
-    if (flags != 0)
-        return -LINUX_EINVAL;   /* RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT: not yet */
     uint64_t old_length, new_length;
-    int64_t result = linux_path_window(0, old_path, false, &old_length);
+    int64_t result = linux_path_window(0, old_path, old_empty_allowed, &old_length);
     if (result == 0)
         result = linux_path_window(1, new_path, false, &new_length);
     if (result < 0)
@@ -152,14 +154,33 @@ int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd
         return -LINUX_EBADF;
     tern_set_cap(0, (uint64_t)old_directory);
     tern_set_cap(1, (uint64_t)new_directory);
-    uint64_t mr[4] = {old_length, new_length, 0, 0};
-    return linux_call(LINUX_SLOT_VFS, VFS_RENAME, 2, 2, 2, mr);
+    uint64_t mr[4] = {old_length, new_length, flags, 0};
+    return linux_call(LINUX_SLOT_VFS, label, registers, 2, 2, mr);
+}
+
+int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                      const char *new_path, uint64_t flags)
+{
+    if (flags != 0)
+        return -LINUX_EINVAL;   /* RENAME_NOREPLACE, _EXCHANGE, _WHITEOUT: not yet */
+    return two_path_call(VFS_RENAME, old_dirfd, old_path, false, new_dirfd, new_path, 2, 0);
 }
 
 int64_t sys_renameat(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
                      const char *new_path)
 {
     return sys_renameat2(old_dirfd, old_path, new_dirfd, new_path, 0);
+}
+
+int64_t sys_linkat(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                   const char *new_path, uint64_t flags)
+{
+    if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_FOLLOW | LINUX_AT_EMPTY_PATH))
+        return -LINUX_EINVAL;
+    /* With AT_EMPTY_PATH an empty old path names old_dirfd's file; vfs
+     * decides who may do that. */
+    return two_path_call(VFS_LINK, old_dirfd, old_path, flags & LINUX_AT_EMPTY_PATH, new_dirfd,
+                         new_path, 3, flags);
 }
 
 int64_t sys_faccessat2(int64_t dirfd, const char *path, uint64_t mode, uint64_t flags)

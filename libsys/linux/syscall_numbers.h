@@ -14,6 +14,7 @@
 #define LINUX_NR_mknodat            33
 #define LINUX_NR_mkdirat            34
 #define LINUX_NR_unlinkat           35
+#define LINUX_NR_linkat             37
 #define LINUX_NR_renameat           38
 #define LINUX_NR_truncate           45
 #define LINUX_NR_ftruncate          46

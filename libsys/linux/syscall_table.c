@@ -117,6 +117,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_mkdirat: return sys_mkdirat(INT(0), PATH(1), UINT(2));
     case LINUX_NR_mknodat: return sys_mknodat(INT(0), PATH(1), UINT(2), UINT(3));
     case LINUX_NR_unlinkat: return sys_unlinkat(INT(0), PATH(1), UINT(2));
+    case LINUX_NR_linkat: return sys_linkat(INT(0), PATH(1), INT(2), PATH(3), UINT(4));
     case LINUX_NR_renameat: return sys_renameat(INT(0), PATH(1), INT(2), PATH(3));
     case LINUX_NR_renameat2: return sys_renameat2(INT(0), PATH(1), INT(2), PATH(3), UINT(4));
     case LINUX_NR_faccessat: return sys_faccessat(INT(0), PATH(1), UINT(2));

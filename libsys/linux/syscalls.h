@@ -58,6 +58,8 @@ int64_t sys_renameat(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
                      const char *new_path);
 int64_t sys_renameat2(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
                       const char *new_path, uint64_t flags);
+int64_t sys_linkat(int64_t old_dirfd, const char *old_path, int64_t new_dirfd,
+                   const char *new_path, uint64_t flags);
 int64_t sys_faccessat(int64_t dirfd, const char *path, uint64_t mode);
 int64_t sys_faccessat2(int64_t dirfd, const char *path, uint64_t mode, uint64_t flags);
 int64_t sys_fchmodat(int64_t dirfd, const char *path, uint64_t mode);

@@ -3,7 +3,7 @@
  * sys/cpio.h) into the read-only part of the tree.
  */
 #include "core.h"
-#include "node.h"
+#include "entry.h"
 #include "sys/cpio.h"
 #include "sys/runtime.h"
 
@@ -18,16 +18,24 @@ static size_t next_component(const char *path, size_t length, size_t *position)
     return *position - start;
 }
 
-/* Links a node without touching the directory's times, which are the
- * archive's: loading it is not a change. */
-static void link_quietly(struct vfs *vfs, struct vfs_node *directory, struct vfs_node *node,
-                         const char *name, size_t length)
+/* A new node of the archive named in directory, without touching the
+ * directory's times, which are the archive's: loading it is not a change.
+ * NULL without memory. */
+static struct vfs_node *add_quietly(struct vfs *vfs, struct vfs_node *directory, uint32_t mode,
+                                    const char *name, size_t length)
 {
+    struct vfs_node *node = node_create(vfs, mode, 0, 0, VFS_MOUNT_ARCHIVE);
+    if (node == NULL)
+        return NULL;
     struct vfs_time modify_time = directory->modify_time;
     struct vfs_time change_time = directory->change_time;
-    node_link(vfs, directory, node, name, length);
+    if (entry_add(vfs, directory, node, name, length) == NULL) {
+        node_release(vfs, node);
+        return NULL;
+    }
     directory->modify_time = modify_time;
     directory->change_time = change_time;
+    return node;
 }
 
 /* Adds one entry (a directory or regular file) with the directories
@@ -55,15 +63,15 @@ static int add_entry(struct vfs *vfs, const struct cpio_entry *entry)
                 return 0;
             continue;
         }
-        struct vfs_node *node = node_find_child(directory, name, length);
+        struct vfs_entry *found = entry_find(directory, name, length);
+        struct vfs_node *node = found != NULL ? found->node : NULL;
         if (node != NULL && node->mount != VFS_MOUNT_ARCHIVE)
             return 0;
         if (!last) {
             if (node == NULL) {
-                node = node_create(vfs, LINUX_S_IFDIR | 0755, 0, 0, VFS_MOUNT_ARCHIVE);
+                node = add_quietly(vfs, directory, LINUX_S_IFDIR | 0755, name, length);
                 if (node == NULL)
                     return -LINUX_ENOMEM;
-                link_quietly(vfs, directory, node, name, length);
             }
             if (!node_is_directory(node))
                 return 0;
@@ -71,10 +79,9 @@ static int add_entry(struct vfs *vfs, const struct cpio_entry *entry)
             continue;
         }
         if (node == NULL) {
-            node = node_create(vfs, (uint32_t)entry->mode, 0, 0, VFS_MOUNT_ARCHIVE);
+            node = add_quietly(vfs, directory, (uint32_t)entry->mode, name, length);
             if (node == NULL)
                 return -LINUX_ENOMEM;
-            link_quietly(vfs, directory, node, name, length);
         } else if (node_type(node) != type) {
             return 0;
         }

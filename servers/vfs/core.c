@@ -1,16 +1,21 @@
-/* The tree vfs starts with: "/", /tmp and /dev with its devices. */
+/* The tree vfs starts with: "/", /tmp, /dev with its devices, /dev/shm. */
 #include "core.h"
 #include "device.h"
+#include "entry.h"
 #include "node.h"
 #include "sys/runtime.h"
 
-static int add_directory(struct vfs *vfs, const char *name, uint32_t mode, enum vfs_mount mount,
-                         struct vfs_node **made)
+/* A new node named `name` in directory, owned by root; -ENOMEM. */
+static int add_node(struct vfs *vfs, struct vfs_node *directory, const char *name,
+                    uint32_t mode, enum vfs_mount mount, struct vfs_node **made)
 {
-    struct vfs_node *node = node_create(vfs, LINUX_S_IFDIR | mode, 0, 0, mount);
+    struct vfs_node *node = node_create(vfs, mode, 0, 0, mount);
     if (node == NULL)
         return -LINUX_ENOMEM;
-    node_link(vfs, vfs->root, node, name, strlen(name));
+    if (entry_add(vfs, directory, node, name, strlen(name)) == NULL) {
+        node_release(vfs, node);
+        return -LINUX_ENOMEM;
+    }
     *made = node;
     return 0;
 }
@@ -18,12 +23,12 @@ static int add_directory(struct vfs *vfs, const char *name, uint32_t mode, enum 
 static int add_device(struct vfs *vfs, struct vfs_node *dev, const char *name, uint32_t mode,
                       enum vfs_device device, uint64_t device_number)
 {
-    struct vfs_node *node = node_create(vfs, LINUX_S_IFCHR | mode, 0, 0, VFS_MOUNT_DEV);
-    if (node == NULL)
-        return -LINUX_ENOMEM;
+    struct vfs_node *node;
+    int error = add_node(vfs, dev, name, LINUX_S_IFCHR | mode, VFS_MOUNT_DEV, &node);
+    if (error != 0)
+        return error;
     node->device = (uint8_t)device;
     node->device_number = device_number;
-    node_link(vfs, dev, node, name, strlen(name));
     return 0;
 }
 
@@ -33,16 +38,20 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
     vfs->services = *services;
     vfs->next_inode = 1;
     file_table_init(&vfs->files, services->allocate_page, services->context);
+    node_pool_init(vfs);
     vfs->root = node_create(vfs, LINUX_S_IFDIR | 0755, 0, 0, VFS_MOUNT_ARCHIVE);
     if (vfs->root == NULL)
         return -LINUX_ENOMEM;
-    /* "/" is its own parent: it is never unlinked, and ".." stays there. */
-    vfs->root->parent = vfs->root;
+    int error = entry_init(vfs);
 
-    struct vfs_node *tmp, *dev;
-    int error = add_directory(vfs, "tmp", LINUX_S_ISVTX | 0777, VFS_MOUNT_TMP, &tmp);
+    /* /tmp and /dev/shm are tmpfs mounts, world-writable and sticky, as
+     * on Debian. */
+    struct vfs_node *tmp, *dev, *shm;
     if (error == 0)
-        error = add_directory(vfs, "dev", 0755, VFS_MOUNT_DEV, &dev);
+        error = add_node(vfs, vfs->root, "tmp", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777,
+                         VFS_MOUNT_TMP, &tmp);
+    if (error == 0)
+        error = add_node(vfs, vfs->root, "dev", LINUX_S_IFDIR | 0755, VFS_MOUNT_DEV, &dev);
     if (error == 0)
         error = add_device(vfs, dev, "console", 0600, VFS_DEVICE_CONSOLE, DEVICE_NUMBER_CONSOLE);
     if (error == 0)
@@ -57,5 +66,8 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
         error = add_device(vfs, dev, "null", 0666, VFS_DEVICE_NULL, DEVICE_NUMBER_NULL);
     if (error == 0)
         error = add_device(vfs, dev, "zero", 0666, VFS_DEVICE_ZERO, DEVICE_NUMBER_ZERO);
+    if (error == 0)
+        error = add_node(vfs, dev, "shm", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777, VFS_MOUNT_SHM,
+                         &shm);
     return error;
 }

@@ -3,9 +3,10 @@
  * machine with no IPC in it (main.c binds it to the protocols in
  * sys/protocol/vfs.h and file.h; tests/host/test_vfs_*.c test it).
  *
- * The tree: the boot archive mounted read-only at "/", a writable tmpfs
- * at /tmp (mode 1777), and /dev (read-only) holding console, tty, null
- * and zero. Open file descriptions (OFDs) live here; clients name them by
+ * The tree: the boot archive mounted read-only at "/", writable tmpfs
+ * file systems at /tmp and /dev/shm (mode 1777), and /dev (read-only)
+ * holding console, tty, null and zero. A regular file or FIFO may have
+ * several names (hard links) within its file system. Open file descriptions (OFDs) live here; clients name them by
  * a 64-bit handle (the badge of their descriptor capability), which
  * carries a generation so a stale handle never reaches a reused OFD.
  *
@@ -70,18 +71,26 @@ struct vfs_credentials {
 
 struct vfs_node;
 
+/* Records of one size (nodes, directory entries) carved out of pages;
+ * freed ones are reused before new pages are carved (pool.c). */
+struct vfs_pool {
+    void *free_records;
+    size_t record_size;
+};
+
 struct vfs {
     struct vfs_services services;
     struct vfs_node *root;
     uint64_t next_inode;
-    /* Freed node structures, reused before new pages are carved. */
-    struct vfs_node *free_nodes;
+    struct vfs_pool nodes;
+    struct vfs_pool entries;
     /* The open file descriptions: their handles are the badges of the
      * descriptors vfs hands out, and their objects are nodes. */
     struct file_table files;
 };
 
-/* Builds "/" (read-only), /tmp (1777) and /dev with its devices. */
+/* Builds "/" (read-only), /tmp (1777), /dev with its devices and
+ * /dev/shm (1777). */
 int vfs_init(struct vfs *vfs, const struct vfs_services *services);
 
 /* Adds the CPIO newc archive's directories and regular files under "/",
@@ -110,6 +119,13 @@ int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dire
 int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
                uint64_t old_directory, const char *old_path, size_t old_length,
                uint64_t new_directory, const char *new_path, size_t new_length);
+/* linkat: another name for the node old_path names. flags:
+ * AT_SYMLINK_FOLLOW (no effect: there are no symbolic links) and
+ * AT_EMPTY_PATH (then an empty old_path names old_directory itself; only
+ * root may, as only holders of CAP_DAC_READ_SEARCH may on Linux). */
+int vfs_link(struct vfs *vfs, const struct vfs_credentials *who,
+             uint64_t old_directory, const char *old_path, size_t old_length,
+             uint64_t new_directory, const char *new_path, size_t new_length, uint64_t flags);
 /* flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH (then an empty path names
  * `directory` itself, whatever its type). */
 int vfs_chmod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,

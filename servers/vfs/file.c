@@ -7,6 +7,7 @@
 #include "core.h"
 #include "buffer.h"
 #include "device.h"
+#include "entry.h"
 #include "ofd.h"
 #include "regular.h"
 #include "sys/protocol/file.h"
@@ -229,14 +230,14 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *
     if (ofd->position == 0)
         status = emit(&listing, 0, directory, ".", 1);
     if (status == 1 && ofd->position == 1) {
-        const struct vfs_node *parent =
-            directory->parent != NULL ? directory->parent : directory;
-        status = emit(&listing, 1, parent, "..", 2);
+        /* A removed directory's ".." is itself, as on Linux. */
+        const struct vfs_node *parent = entry_parent(directory);
+        status = emit(&listing, 1, parent != NULL ? parent : directory, "..", 2);
     }
-    for (const struct vfs_node *child = directory->directory.first_child;
-         child != NULL && status == 1; child = child->next_sibling) {
-        if (child->position >= ofd->position)
-            status = emit(&listing, child->position, child, child->name, child->name_length);
+    for (const struct vfs_entry *entry = directory->directory.first_entry;
+         entry != NULL && status == 1; entry = entry->next) {
+        if (entry->position >= ofd->position)
+            status = emit(&listing, entry->position, entry->node, entry->name, entry->name_length);
     }
     return buffer_result(listing.written, status < 0 ? status : 0);
 }

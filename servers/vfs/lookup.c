@@ -76,20 +76,23 @@ int lookup_path(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dir
             return -LINUX_ENAMETOOLONG;
 
         enum last_component last = classify(name, name_length);
+        struct vfs_entry *entry = NULL;
         struct vfs_node *child;
-        if (last == LAST_DOT)
+        if (last == LAST_DOT) {
             child = current;
-        else if (last == LAST_DOTDOT)
-            child = current == vfs->root ? current : current->parent;
-        else
-            child = node_find_child(current, name, name_length);
-        /* ".." of a removed directory leads nowhere. */
-        if (last == LAST_DOTDOT && child == NULL)
-            return -LINUX_ENOENT;
+        } else if (last == LAST_DOTDOT) {
+            child = entry_parent(current);
+            /* ".." of a removed directory leads nowhere. */
+            if (child == NULL)
+                return -LINUX_ENOENT;
+        } else {
+            entry = entry_find(current, name, name_length);
+            child = entry != NULL ? entry->node : NULL;
+        }
 
         if (position == length) {
             *result = (struct lookup_result){
-                .directory = current, .node = child, .name = name,
+                .directory = current, .node = child, .entry = entry, .name = name,
                 .name_length = name_length, .last = last,
                 .trailing_slash = path[length - 1] == '/'};
             return 0;
@@ -98,4 +101,21 @@ int lookup_path(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dir
             return -LINUX_ENOENT;
         current = child;
     }
+}
+
+int lookup_existing(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+                    const char *path, size_t length, uint64_t flags, struct vfs_node **node)
+{
+    if ((flags & LINUX_AT_EMPTY_PATH) && lookup_path_length(path, length) == 0)
+        return lookup_handle_node(vfs, directory, node);
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    if (found.node == NULL)
+        return -LINUX_ENOENT;
+    if (found.trailing_slash && !node_is_directory(found.node))
+        return -LINUX_ENOTDIR;
+    *node = found.node;
+    return 0;
 }

@@ -7,7 +7,7 @@
 #ifndef SERVERS_VFS_LOOKUP_H
 #define SERVERS_VFS_LOOKUP_H
 
-#include "node.h"
+#include "entry.h"
 
 enum last_component {
     LAST_NORMAL,                    /* a name */
@@ -19,6 +19,7 @@ enum last_component {
 struct lookup_result {
     struct vfs_node *directory;     /* holds the last component */
     struct vfs_node *node;          /* what the path names; NULL if absent */
+    struct vfs_entry *entry;        /* a LAST_NORMAL name's entry; NULL if absent */
     const char *name;               /* the last component */
     size_t name_length;
     enum last_component last;
@@ -36,6 +37,13 @@ int lookup_handle_node(struct vfs *vfs, uint64_t handle, struct vfs_node **node)
  * search permission), EBADF (a bad handle for a relative path). */
 int lookup_path(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
                 const char *path, size_t length, struct lookup_result *result);
+
+/* The node a path names, which must exist (ENOENT; ENOTDIR for a
+ * trailing slash after a non-directory), with lookup_path's errors; with
+ * LINUX_AT_EMPTY_PATH in flags an empty path names the directory handle
+ * itself, whatever its type (EBADF for a bad one). */
+int lookup_existing(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+                    const char *path, size_t length, uint64_t flags, struct vfs_node **node);
 
 /* The length of the path up to its first NUL, at most length. */
 size_t lookup_path_length(const char *path, size_t length);

@@ -173,6 +173,7 @@ static unsigned registers_needed(uint64_t label)
     case VFS_OPEN:
     case VFS_MKNOD:
     case VFS_ACCESS:
+    case VFS_LINK:
         return 3;
     case VFS_MKDIR:
     case VFS_UNLINK:
@@ -239,6 +240,20 @@ static int64_t rename_path(struct server_request *request, const struct vfs_cred
                       directory_argument(request, 1), paths[1], r[1]);
 }
 
+/* An empty old path passes here with AT_EMPTY_PATH; the core decides
+ * who may name a file by its descriptor. */
+static int64_t link_path(struct server_request *request, const struct vfs_credentials *who)
+{
+    const uint64_t *r = request->mr;
+    int error = read_path(request, 0, r[0], r[2] & LINUX_AT_EMPTY_PATH);
+    if (error == 0)
+        error = read_path(request, 1, r[1], false);
+    if (error != 0)
+        return error;
+    return vfs_link(&vfs, who, directory_argument(request, 0), paths[0], r[0],
+                    directory_argument(request, 1), paths[1], r[1], r[2]);
+}
+
 static int64_t get_working_directory(struct server_request *request)
 {
     uint64_t size = request->mr[0];
@@ -277,6 +292,8 @@ static int64_t session_call(struct server_request *request, const struct vfs_cre
                                        r[2]);
     case VFS_RENAME:
         return rename_path(request, who);
+    case VFS_LINK:
+        return link_path(request, who);
     case VFS_CHMOD: {
         /* flags (a third register) is optional: fchmodat2's AT_EMPTY_PATH. */
         uint64_t flags = tern_message_length(request->info) > 2 ? r[2] : 0;

@@ -23,26 +23,6 @@
      LINUX_O_DIRECT | LINUX_O_LARGEFILE | LINUX_O_DIRECTORY | LINUX_O_NOFOLLOW |     \
      LINUX_O_NOATIME | LINUX_O_PATH)
 
-/* The node a path names, which must exist; with AT_EMPTY_PATH an empty
- * path names the directory argument itself. */
-static int resolve_existing(struct vfs *vfs, const struct vfs_credentials *who,
-                            uint64_t directory, const char *path, size_t length,
-                            uint64_t flags, struct vfs_node **node)
-{
-    if ((flags & LINUX_AT_EMPTY_PATH) && lookup_path_length(path, length) == 0)
-        return lookup_handle_node(vfs, directory, node);
-    struct lookup_result found;
-    int error = lookup_path(vfs, who, directory, path, length, &found);
-    if (error != 0)
-        return error;
-    if (found.node == NULL)
-        return -LINUX_ENOENT;
-    if (found.trailing_slash && !node_is_directory(found.node))
-        return -LINUX_ENOTDIR;
-    *node = found.node;
-    return 0;
-}
-
 /* Makes the missing last component of `found` a new node of `mode`,
  * owned by the caller (the group of a set-group-ID directory, which
  * passes the bit on to subdirectories). */
@@ -63,7 +43,10 @@ static int create_node(struct vfs *vfs, const struct vfs_credentials *who,
     struct vfs_node *node = node_create(vfs, mode, who->uid, gid, directory->mount);
     if (node == NULL)
         return -LINUX_ENOSPC;
-    node_link(vfs, directory, node, found->name, found->name_length);
+    if (entry_add(vfs, directory, node, found->name, found->name_length) == NULL) {
+        node_release(vfs, node);
+        return -LINUX_ENOSPC;
+    }
     *created = node;
     return 0;
 }
@@ -242,10 +225,9 @@ static int remove_directory(struct vfs *vfs, const struct vfs_credentials *who,
     int error = permission_may_delete(found->directory, victim, who, true);
     if (error != 0)
         return error;
-    if (victim->directory.child_count != 0)
+    if (victim->directory.entry_count != 0)
         return -LINUX_ENOTEMPTY;
-    node_unlink(vfs, victim);
-    node_release(vfs, victim);
+    entry_remove(vfs, found->entry);
     return 0;
 }
 
@@ -264,8 +246,7 @@ static int remove_file(struct vfs *vfs, const struct vfs_credentials *who,
     int error = permission_may_delete(found->directory, victim, who, false);
     if (error != 0)
         return error;
-    node_unlink(vfs, victim);
-    node_release(vfs, victim);
+    entry_remove(vfs, found->entry);
     return 0;
 }
 
@@ -283,7 +264,8 @@ int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dire
     return remove_file(vfs, who, &found);
 }
 
-/* Whether `ancestor` is `node` or one of the directories above it. */
+/* Whether `ancestor` is the directory `node` or one of the directories
+ * above it. */
 static bool is_ancestor(const struct vfs *vfs, const struct vfs_node *ancestor,
                         const struct vfs_node *node)
 {
@@ -292,7 +274,7 @@ static bool is_ancestor(const struct vfs *vfs, const struct vfs_node *ancestor,
             return true;
         if (node == vfs->root || node == NULL)
             return false;
-        node = node->parent;
+        node = entry_parent(node);
     }
 }
 
@@ -325,6 +307,7 @@ int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
     struct vfs_node *target = to.node;
     if (target != NULL && is_ancestor(vfs, target, from.directory))
         return -LINUX_ENOTEMPTY;
+    /* Two names of one node: Linux (and POSIX) leave both alone. */
     if (source == target)
         return 0;
 
@@ -339,15 +322,12 @@ int vfs_rename(struct vfs *vfs, const struct vfs_credentials *who,
         error = permission_check(source, who, MAY_WRITE);
     if (error != 0)
         return error;
-    if (target != NULL && moving_directory && target->directory.child_count != 0)
+    if (target != NULL && moving_directory && target->directory.entry_count != 0)
         return -LINUX_ENOTEMPTY;
 
-    if (target != NULL) {
-        node_unlink(vfs, target);
-        node_release(vfs, target);
-    }
-    node_unlink(vfs, source);
-    node_link(vfs, to.directory, source, to.name, to.name_length);
+    if (target != NULL)
+        entry_remove(vfs, to.entry);
+    entry_move(vfs, from.entry, to.directory, to.name, to.name_length);
     return 0;
 }
 
@@ -359,7 +339,7 @@ static int resolve_for_attributes(struct vfs *vfs, const struct vfs_credentials 
 {
     if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
-    int error = resolve_existing(vfs, who, directory, path, length, flags, node);
+    int error = lookup_existing(vfs, who, directory, path, length, flags, node);
     if (error != 0)
         return error;
     return permission_read_only_mount(*node) ? -LINUX_EROFS : 0;
@@ -417,7 +397,7 @@ int vfs_stat(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direct
     if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return -LINUX_EINVAL;
     struct vfs_node *node;
-    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    int error = lookup_existing(vfs, who, directory, path, length, flags, &node);
     if (error != 0)
         return error;
     node_fill_stat(node, stat);
@@ -432,7 +412,7 @@ int vfs_access(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dire
     if (flags & ~(uint64_t)(LINUX_AT_EACCESS | LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
     struct vfs_node *node;
-    int error = resolve_existing(vfs, who, directory, path, length, flags, &node);
+    int error = lookup_existing(vfs, who, directory, path, length, flags, &node);
     if (error != 0 || mode == LINUX_F_OK)
         return error;
     unsigned want = 0;
@@ -455,10 +435,11 @@ int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size)
         return -LINUX_ENOTDIR;
     if (node_is_unlinked(node))
         return -LINUX_ENOENT;
-    /* Each name costs itself and a "/"; "/" alone is one byte; plus the NUL. */
+    /* Each name costs itself and a "/"; "/" alone is one byte; plus the
+     * NUL. A directory has one name, so its path is unique. */
     size_t total = 1;
-    for (const struct vfs_node *n = node; n != vfs->root; n = n->parent)
-        total += 1 + n->name_length;
+    for (const struct vfs_node *n = node; n != vfs->root; n = entry_parent(n))
+        total += 1 + n->directory.entry->name_length;
     if (node == vfs->root)
         total++;
     if (total > LINUX_PATH_MAX)
@@ -468,9 +449,10 @@ int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size)
     size_t end = total - 1;
     path[end] = '\0';
     path[0] = '/';
-    for (const struct vfs_node *n = node; n != vfs->root; n = n->parent) {
-        end -= n->name_length;
-        memcpy(&path[end], n->name, n->name_length);
+    for (const struct vfs_node *n = node; n != vfs->root; n = entry_parent(n)) {
+        const struct vfs_entry *name = n->directory.entry;
+        end -= name->name_length;
+        memcpy(&path[end], name->name, name->name_length);
         path[--end] = '/';
     }
     return (int)total;

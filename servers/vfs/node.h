@@ -1,10 +1,12 @@
 /*
- * Nodes of the tree (inodes with their one name: there are no hard
- * links, so a node has at most one parent and its name lives in it).
+ * Nodes of the tree: inodes, without their names. A node's names are the
+ * directory entries that point at it (entry.h), and it counts them
+ * (link_count): a regular file or FIFO may have several (hard links), a
+ * directory has exactly one while it exists, as on Linux.
  *
- * A node lives while it is linked into a directory or an OFD refers to
- * it: unlinking the last name of an open file keeps it readable until its
- * last OFD closes (node_release).
+ * A node lives while an entry names it or an OFD refers to it: removing
+ * the last name of an open file keeps it readable until its last OFD
+ * closes (node_release).
  */
 #ifndef SERVERS_VFS_NODE_H
 #define SERVERS_VFS_NODE_H
@@ -17,6 +19,7 @@ enum vfs_mount {
     VFS_MOUNT_ARCHIVE = 1,          /* "/": the boot archive, read-only */
     VFS_MOUNT_TMP,                  /* /tmp: writable */
     VFS_MOUNT_DEV,                  /* /dev: read-only names, devices inside */
+    VFS_MOUNT_SHM,                  /* /dev/shm: writable, POSIX shared memory */
 };
 
 enum vfs_device {
@@ -27,30 +30,31 @@ enum vfs_device {
     VFS_DEVICE_ZERO,
 };
 
+struct vfs_entry;
+
 struct vfs_node {
     uint64_t inode;
     uint32_t mode;                  /* LINUX_S_IF* type and permission bits */
     uint32_t uid;
     uint32_t gid;
     uint32_t open_count;            /* OFDs that refer to it */
+    uint32_t link_count;            /* entries that name it */
     uint8_t mount;                  /* enum vfs_mount */
     uint8_t device;                 /* enum vfs_device, character devices */
-    uint16_t name_length;
     uint64_t device_number;         /* st_rdev */
     struct vfs_time modify_time;
     struct vfs_time change_time;
-    /* The directory holding its name; NULL once unlinked ("/" is its own). */
-    struct vfs_node *parent;
-    /* In the parent's list, which is in increasing `position` order: the
-     * getdents offset of the entry, never reused within a directory. */
-    struct vfs_node *next_sibling;
-    uint64_t position;
     union {
         struct {
-            struct vfs_node *first_child;
-            struct vfs_node *last_child;
+            /* Its one name, whose directory is its parent ("/" has one
+             * of its own: entry.h); NULL once it is removed. */
+            struct vfs_entry *entry;
+            /* The names in it, in increasing `position` order: each
+             * one's getdents offset, never reused within a directory. */
+            struct vfs_entry *first_entry;
+            struct vfs_entry *last_entry;
             uint64_t next_position;
-            uint32_t child_count;
+            uint32_t entry_count;
             uint32_t subdirectory_count;
         } directory;
         struct {
@@ -61,7 +65,6 @@ struct vfs_node {
             struct file_data data;
         } regular;
     };
-    char name[LINUX_NAME_MAX + 1];
 };
 
 /* The set-group-ID mode bit, which sys/linux_abi.h does not name. */
@@ -69,7 +72,7 @@ struct vfs_node {
 #define NODE_S_ISGID 02000u
 
 /* Positions 0 and 1 are "." and ".." in getdents. */
-#define NODE_FIRST_CHILD_POSITION 2
+#define NODE_FIRST_ENTRY_POSITION 2
 
 static inline uint32_t node_type(const struct vfs_node *node)
 {
@@ -84,27 +87,17 @@ static inline bool node_is_directory(const struct vfs_node *node)
 /* A node with no name left: open but unlinked, or a removed directory. */
 static inline bool node_is_unlinked(const struct vfs_node *node)
 {
-    return node->parent == NULL;
+    return node->link_count == 0;
 }
 
-/* A new node of the given mode (type and permissions) on a mount, not
- * yet linked anywhere; NULL without memory. Times are now. */
+/* The pool of nodes, for vfs_init. */
+void node_pool_init(struct vfs *vfs);
+/* A new node of the given mode (type and permissions) on a mount, with
+ * no name yet; NULL without memory. Times are now. */
 struct vfs_node *node_create(struct vfs *vfs, uint32_t mode, uint32_t uid, uint32_t gid,
                              enum vfs_mount mount);
-/* Frees a node that has neither name nor OFD (and no children). */
-void node_destroy(struct vfs *vfs, struct vfs_node *node);
-/* Frees the node if nothing keeps it any more. */
+/* Frees the node if nothing keeps it any more: no name, no OFD. */
 void node_release(struct vfs *vfs, struct vfs_node *node);
-
-/* The child of a directory with that name, or NULL. */
-struct vfs_node *node_find_child(const struct vfs_node *directory, const char *name,
-                                 size_t name_length);
-/* Gives the node the name (at most LINUX_NAME_MAX bytes) in the directory,
- * at the end of its listing. */
-void node_link(struct vfs *vfs, struct vfs_node *directory, struct vfs_node *node,
-               const char *name, size_t name_length);
-/* Takes the node's name out of its directory; it stays alive if open. */
-void node_unlink(struct vfs *vfs, struct vfs_node *node);
 
 /* st_nlink as Linux counts it. */
 uint32_t node_link_count(const struct vfs_node *node);

@@ -22,7 +22,7 @@ bool permission_mode_allows(const struct vfs_node *node, const struct vfs_creden
 
 bool permission_read_only_mount(const struct vfs_node *node)
 {
-    return node->mount != VFS_MOUNT_TMP;
+    return node->mount == VFS_MOUNT_ARCHIVE || node->mount == VFS_MOUNT_DEV;
 }
 
 int permission_check(const struct vfs_node *node, const struct vfs_credentials *who,
@@ -59,5 +59,21 @@ int permission_may_delete(const struct vfs_node *directory, const struct vfs_nod
         return -LINUX_ENOTDIR;
     if (!removing_directory && node_is_directory(victim))
         return -LINUX_EISDIR;
+    return 0;
+}
+
+int permission_may_link(const struct vfs_node *node, const struct vfs_credentials *who)
+{
+    if (who->uid == 0 || who->uid == node->uid)
+        return 0;
+    /* Otherwise a name must not pin a file its owner could not expect
+     * others to keep: a special file, a privileged program, or a file the
+     * caller could not change anyway. */
+    if (node_type(node) != LINUX_S_IFREG || (node->mode & NODE_S_ISUID))
+        return -LINUX_EPERM;
+    if ((node->mode & (NODE_S_ISGID | 010)) == (NODE_S_ISGID | 010))
+        return -LINUX_EPERM;
+    if (permission_check(node, who, MAY_READ | MAY_WRITE) != 0)
+        return -LINUX_EPERM;
     return 0;
 }

@@ -17,7 +17,8 @@
  * search any directory). */
 bool permission_mode_allows(const struct vfs_node *node, const struct vfs_credentials *who,
                             unsigned want);
-/* Names and contents under "/" (the archive) and /dev cannot change. */
+/* Names and contents under "/" (the archive) and /dev cannot change
+ * (but in the tmpfs mounts /tmp and /dev/shm). */
 bool permission_read_only_mount(const struct vfs_node *node);
 /* Linux's inode_permission: EROFS for writing a directory or regular
  * file on a read-only mount, then EACCES by the mode bits. */
@@ -31,5 +32,11 @@ int permission_may_create(const struct vfs_node *directory, const struct vfs_cre
  * type is not the one the call removes. */
 int permission_may_delete(const struct vfs_node *directory, const struct vfs_node *victim,
                           const struct vfs_credentials *who, bool removing_directory);
+
+/* May `who` give node another name (Linux's may_linkat with Debian's
+ * fs.protected_hardlinks = 1): root and the owner may; others only for a
+ * regular file they may read and write that is neither set-user-ID nor an
+ * executable set-group-ID one. EPERM otherwise. */
+int permission_may_link(const struct vfs_node *node, const struct vfs_credentials *who);
 
 #endif

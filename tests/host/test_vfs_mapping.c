@@ -29,6 +29,22 @@ static void a_tmpfs_file_maps_with_its_identity(void)
     CHECK_EQ_U64(other_identity, identity);
 }
 
+static void a_dev_shm_file_maps_as_a_tmpfs_file(void)
+{
+    fresh_vfs();
+    make_file_as(&root, "/dev/shm/object", "hello", 0644);
+    uint64_t handle = open_file("/dev/shm/object", LINUX_O_RDWR);
+    uint64_t identity = 0;
+    CHECK_EQ_U64(vfs_map(&vfs, handle, PROT_READ_WRITE, true, &identity), VFS_MAP_WRITABLE);
+    CHECK_EQ_U64(identity >> 32, 4);
+    void *page;
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, true, &page), 0);
+    memcpy(page, "HE", 2);
+    char bytes[6] = {0};
+    CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&(struct client_buffer){0}, bytes, 5), 5, 0), 5);
+    CHECK_EQ_STR(bytes, "HEllo");
+}
+
 static void access_modes_decide_as_linux_does(void)
 {
     fresh_vfs();
@@ -180,6 +196,7 @@ static void an_archive_file_lends_a_copy_of_its_bytes(void)
 int main(void)
 {
     a_tmpfs_file_maps_with_its_identity();
+    a_dev_shm_file_maps_as_a_tmpfs_file();
     access_modes_decide_as_linux_does();
     only_regular_files_and_dev_zero_map();
     o_path_and_unknown_descriptions_are_ebadf();

@@ -9,7 +9,7 @@ static uint64_t inode_of(const char *path)
     return stat.st_ino;
 }
 
-static void the_initial_tree_has_tmp_dev_and_devices(void)
+static void the_initial_tree_has_tmp_dev_devices_and_shm(void)
 {
     fresh_vfs();
     struct linux_stat stat;
@@ -27,6 +27,46 @@ static void the_initial_tree_has_tmp_dev_and_devices(void)
     CHECK_EQ_U64(stat_path("/dev/tty", &stat), 0);
     CHECK_EQ_U64(stat.st_mode, LINUX_S_IFCHR | 0666);
     CHECK_EQ_U64(stat.st_blksize, 4096);
+    CHECK_EQ_U64(stat_path("/dev/shm", &stat), 0);
+    CHECK_EQ_U64(stat.st_mode, LINUX_S_IFDIR | LINUX_S_ISVTX | 0777);
+    CHECK_EQ_U64(stat.st_uid, 0);
+    CHECK_EQ_U64(stat.st_nlink, 2);
+}
+
+/* Each file system has its own st_dev, as each mount has on Linux. */
+static uint64_t device_of(const char *path)
+{
+    struct linux_stat stat;
+    CHECK_EQ_U64(stat_path(path, &stat), 0);
+    return stat.st_dev;
+}
+
+static void dev_shm_is_a_writable_file_system_of_its_own(void)
+{
+    fresh_vfs();
+    CHECK_EQ_U64(device_of("/"), 1);
+    CHECK_EQ_U64(device_of("/tmp"), 2);
+    CHECK_EQ_U64(device_of("/dev"), 3);
+    CHECK_EQ_U64(device_of("/dev/shm"), 4);
+    make_file_as(&alice, "/dev/shm/object", "shared", 0600);
+    CHECK_EQ_U64(device_of("/dev/shm/object"), 4);
+    CHECK_EQ_U64(file_size("/dev/shm/object"), 6);
+    CHECK_EQ_U64(mkdir_as(&alice, "/dev/shm/directory", 0700), 0);
+    CHECK_EQ_U64(rename_as(&alice, "/dev/shm/object", "/dev/shm/renamed"), 0);
+    CHECK_EQ_U64(access_as(&alice, "/dev/shm", LINUX_W_OK), 0);
+    /* Names do not move between it and /tmp. */
+    CHECK_EQ_U64(rename_as(&alice, "/dev/shm/renamed", "/tmp/object"), -LINUX_EXDEV);
+    make_file_as(&alice, "/tmp/file", "x", 0600);
+    CHECK_EQ_U64(rename_as(&alice, "/tmp/file", "/dev/shm/file"), -LINUX_EXDEV);
+    /* Sticky: bob cannot remove alice's object, nor read it (0600). */
+    CHECK_EQ_U64(unlink_as(&bob, "/dev/shm/renamed", 0), -LINUX_EPERM);
+    CHECK_EQ_U64(open_as(&bob, VFS_ROOT_DIRECTORY, "/dev/shm/renamed", LINUX_O_RDONLY, 0),
+                 -LINUX_EACCES);
+    CHECK_EQ_U64(unlink_as(&alice, "/dev/shm/renamed", 0), 0);
+    CHECK_EQ_U64(unlink_as(&alice, "/dev/shm/directory", LINUX_AT_REMOVEDIR), 0);
+    /* The directory itself is a name in the read-only /dev. */
+    CHECK_EQ_U64(unlink_as(&root, "/dev/shm", LINUX_AT_REMOVEDIR), -LINUX_EROFS);
+    CHECK_EQ_U64(vfs_chmod(&vfs, &root, VFS_ROOT_DIRECTORY, "/dev/shm", 8, 0755, 0), 0);
 }
 
 static void dots_and_repeated_slashes_resolve(void)
@@ -558,7 +598,8 @@ static void mknod_makes_fifos_and_regular_files(void)
 
 int main(void)
 {
-    RUN_TEST(the_initial_tree_has_tmp_dev_and_devices);
+    RUN_TEST(the_initial_tree_has_tmp_dev_devices_and_shm);
+    RUN_TEST(dev_shm_is_a_writable_file_system_of_its_own);
     RUN_TEST(dots_and_repeated_slashes_resolve);
     RUN_TEST(relative_paths_start_at_the_directory_handle);
     RUN_TEST(a_relative_path_from_a_file_is_enotdir);

@@ -5,19 +5,22 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/buffer.c"
     "${TERN_SERVERS}/vfs/core.c"
     "${TERN_SERVERS}/vfs/device.c"
+    "${TERN_SERVERS}/vfs/entry.c"
     "${TERN_SERVERS}/vfs/file.c"
     "${TERN_SERVERS}/vfs/file_data.c"
+    "${TERN_SERVERS}/vfs/link.c"
     "${TERN_SERVERS}/vfs/lookup.c"
     "${TERN_SERVERS}/vfs/namespace.c"
     "${TERN_SERVERS}/vfs/node.c"
     "${TERN_SERVERS}/vfs/mapping.c"
     "${TERN_SERVERS}/vfs/ofd.c"
     "${TERN_SERVERS}/vfs/permission.c"
+    "${TERN_SERVERS}/vfs/pool.c"
     "${TERN_SERVERS}/vfs/regular.c"
     "${TERN_LIBSYS_INCLUDE}/../src/cpio.c"
     "${TERN_LIBSYS_INCLUDE}/../src/file_table.c")
 
-foreach(test test_vfs_namespace test_vfs_files test_vfs_archive test_vfs_mapping)
+foreach(test test_vfs_namespace test_vfs_links test_vfs_files test_vfs_archive test_vfs_mapping)
     tern_host_test(${test} SOURCES ${test}.c ${VFS_CORE_SOURCES})
     target_include_directories(${test} PRIVATE
         "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")

@@ -74,6 +74,7 @@
 #define LINUX_AT_SYMLINK_NOFOLLOW   0x100
 #define LINUX_AT_REMOVEDIR          0x200
 #define LINUX_AT_EACCESS            0x200
+#define LINUX_AT_SYMLINK_FOLLOW     0x400
 #define LINUX_AT_EMPTY_PATH         0x1000
 
 #define LINUX_F_DUPFD           0

@@ -29,6 +29,10 @@
  *   VFS_CHOWN     path_length, uid, gid, flags     0: path                0 (uid/gid 0xffffffff: unchanged)
  *   VFS_GETCWD    length                           0: buffer (W)          bytes written, with the NUL
  *                 (capability 0: the directory; the result is its absolute path)
+ *   VFS_LINK      old_length, new_length, flags    0: old path, 1: new path   0
+ *                 (capability 0: old directory, capability 1: new directory;
+ *                 flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH, with which an
+ *                 empty old path names capability 0 itself)
  *
  * VFS_OPEN takes O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY,
  * O_NOFOLLOW, O_NONBLOCK, O_PATH and the access mode; O_CLOEXEC is the
@@ -56,6 +60,7 @@ enum vfs_label {
     VFS_CHMOD,
     VFS_GETCWD,
     VFS_CHOWN,
+    VFS_LINK,
 };
 
 #define VFS_OPEN_EXEC   (1ULL << 40)
