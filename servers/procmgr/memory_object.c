@@ -18,10 +18,13 @@ struct memory_object {
     uint64_t size;
     struct allotment objects;
     struct page_index pages;
-    /* Lent: the descriptor procmgr keeps (one reference: the caller's,
-     * retained, or one the server made for the mapping), and the file's
-     * identity as its server names it. */
+    /* Lent: the descriptor procmgr keeps (the caller's, retained, or one
+     * the server made for the mapping), the references to its open file
+     * description procmgr holds (one per address space: the server can
+     * count attachments), and the file's identity as its server names
+     * it. */
     uint64_t descriptor;
+    uint64_t held;
     uint64_t identity;
 };
 
@@ -156,6 +159,7 @@ int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint
         object->key = key;
     object->lent = true;
     object->descriptor = own ? own : descriptor;
+    object->held = 1;
     object->identity = identity;
     *writable = flags & MEMORY_MAP_WRITABLE;
     *id = object->id;
@@ -165,14 +169,26 @@ int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint
 void memory_object_retain(uint64_t id)
 {
     struct memory_object *object = find(id);
-    if (object)
-        object->references++;
+    if (!object)
+        return;
+    object->references++;
+    if (object->lent && file_call(TERN_SLOT_CNODE, object->descriptor, FILE_RETAIN) == 0)
+        object->held++;
 }
 
 void memory_object_release(uint64_t id)
 {
     struct memory_object *object = find(id);
-    if (!object || --object->references)
+    if (!object)
+        return;
+    object->references--;
+    /* One reference to the description less, but never the last while
+     * an address space maps it (a retain that failed is not given back). */
+    if (object->lent && object->held > 1 && object->held > object->references) {
+        file_call(TERN_SLOT_CNODE, object->descriptor, FILE_CLOSE);
+        object->held--;
+    }
+    if (object->references)
         return;
     objects[id % OBJECT_LIMIT] = 0;
     if (object->lent) {

@@ -10,7 +10,10 @@
  *     stays mappable when the process closes or unlinks it.
  * An object counts the address spaces that map it (space.c counts each
  * space once, however many regions); with the last it goes (anonymous:
- * its frames; lent: FILE_CLOSE).
+ * its frames; lent: FILE_CLOSE). A lent object holds one reference to
+ * its description per address space (FILE_RETAIN at fork, FILE_CLOSE as
+ * each goes), so the server can tell how many attach it (System V's
+ * shm_nattch).
  *
  * Servers procmgr asks here answer at once and never call procmgr, so a
  * fault never waits on anything that waits on procmgr.
