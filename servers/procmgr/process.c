@@ -1,7 +1,8 @@
 /*
  * Processes and threads (procmgr.h): pids and tids from one number space
  * as in Linux, each process's CSpace with its fixed capabilities, threads
- * in thread areas, and the end of a process.
+ * in thread areas, and the end of a process (which the servers that ask
+ * are told of).
  */
 #include "procmgr.h"
 #include "sys/invoke.h"
@@ -9,6 +10,7 @@
 #include "sys/protocol/common.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/syscall.h"
 #include "tern/ipc_buffer.h"
 
 #define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
@@ -262,6 +264,37 @@ void thread_destroy(struct thread *thread)
     heap_free(thread);
 }
 
+/* Procmgr's notice capabilities: each server that asks for exit notices,
+ * through its session of pid 0 (minted at the first notice). */
+static uint64_t notice_slots[SERVER_COUNT];
+
+/* The servers whose entry asks (exit_notices, sys/servers.h) hear that
+ * process pid ended: the semaphore adjustments of SEM_UNDO are applied
+ * then. Each answers at once and never calls procmgr. */
+static void tell_servers_process_ended(uint64_t pid)
+{
+    for (unsigned server = 0; server < SERVER_COUNT; server++) {
+        const struct server_entry *entry = &server_table[server];
+        if (!entry->exit_notices)
+            continue;
+        if (!notice_slots[server]) {
+            uint64_t slot = slot_allocate(server_memory.slots);
+            if (!slot || tern_cnode_mint(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE,
+                                         PROCMGR_SLOT_SERVERS + server, CNODE_DEPTH,
+                                         CLIENT_RIGHTS,
+                                         SESSION_NOTICE_BADGE(entry->session_flag))
+                             != TERN_OK) {
+                if (slot)
+                    slot_free(server_memory.slots, slot);
+                continue;
+            }
+            notice_slots[server] = slot;
+        }
+        uint64_t mr[TERN_MSG_REGISTERS] = { pid };
+        tern_call(notice_slots[server], tern_message(SERVER_PROCESS_ENDED, 0, 1), mr);
+    }
+}
+
 /* Children of an exiting process go to init (pid 1), which reaps them
  * when they end, as Linux's init does. */
 static void reparent_children(struct process *process)
@@ -291,6 +324,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->space)
         space_destroy(process->space);
     process->space = 0;
+    tell_servers_process_ended(process->pid);
     signal_process_gone(process);
     allotment_release(&process->objects);
     process->state = PROCESS_ZOMBIE;

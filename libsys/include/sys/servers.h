@@ -42,6 +42,10 @@ enum session_kind {
 #define SESSION_PROCESS_UID(badge)  ((uint32_t)((badge) & 0xffffff))
 #define SESSION_PROCESS_GID(badge)  ((uint32_t)(((badge) >> 24) & 0x7fffff))
 #define SESSION_PROCESS_PID(badge)  ((uint32_t)(((badge) >> 47) & 0x7fff))
+/* The session of pid 0 (ids 0 too) of a server whose sessions carry the
+ * pid: no process has it, so procmgr alone speaks through it (its
+ * notices: exit_notices below). */
+#define SESSION_NOTICE_BADGE(flag)  ((uint64_t)(flag))
 
 /* Another server's endpoint (unbadged, all rights) that a server is given
  * in one of its own fixed slots. */
@@ -64,6 +68,10 @@ struct server_entry {
     struct server_peer peers[SERVER_MAX_PEERS];
     /* The boot archive mapped read-only in its address space (vfs). */
     bool boot_archive;
+    /* procmgr tells it of every process that ends (SERVER_PROCESS_ENDED,
+     * sys/protocol/common.h) through SESSION_NOTICE_BADGE(session_flag):
+     * only for sessions that carry the pid. */
+    bool exit_notices;
 };
 
 extern const struct server_entry server_table[SERVER_COUNT];

@@ -32,4 +32,12 @@ enum server_slot {
 #define SERVER_NOTIFIED         (1ULL << 63)
 #define SERVER_TIMER_BADGE      1ULL
 
+/* procmgr's notice to the servers whose entry asks for it (exit_notices,
+ * sys/servers.h): the process in MR0 has ended, its last thread gone by
+ * exit or by a signal, its address space already torn down. It comes
+ * through the server's session badge of pid 0 (SESSION_NOTICE_BADGE),
+ * which no process holds. The server answers at once (0) and never calls
+ * procmgr, which waits for the answer. */
+#define SERVER_PROCESS_ENDED    0xf00
+
 #endif
