@@ -59,6 +59,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_BRK:
     case PROC_MREMAP:
     case PROC_FUTEX_KEY:
+    case PROC_MAPPING:
         if (!request->process->space)
             return result(request, -LINUX_EPERM);
         return handle_memory(request, label);

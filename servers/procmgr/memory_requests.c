@@ -1,12 +1,13 @@
 /*
  * procmgr's requests about memory (request.h): the mmap family, futex
- * keys, and the faults of every thread it made (it is their pager). The
+ * keys, what is mapped where, and the faults of every thread it made (it is their pager). The
  * work is space.c's, with memory_object.c for what files lend.
  */
 #include "memory_object.h"
 #include "request.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
+#include "sys/runtime.h"
 #include "sys/syscall.h"
 
 #define ESR_WRITE_NOT_READ  (1ULL << 6)
@@ -54,6 +55,27 @@ void handle_mmap(struct request *request)
     result(request, space_mmap(request->process->space, &mapping));
 }
 
+/* PROC_MAPPING: the region holding address, or the first above it: its
+ * start, end, the key of the memory object it maps (0: none) and the
+ * offset of its start in that object; -ENOMEM above the last region.
+ * shmdt looks for the attachments it detaches this way. */
+static void handle_mapping(struct request *request, const struct space *space,
+                           uint64_t address)
+{
+    for (unsigned i = 0; i < space->map.count; i++) {
+        const struct region *region = &space->map.regions[i];
+        if (region->end <= address)
+            continue;
+        uint64_t values[] = { 0, region->start, region->end,
+                              region->object ? memory_object_key(region->object) : 0,
+                              region->object_offset };
+        memcpy(request->results, values, sizeof values);
+        request->result_count = sizeof values / sizeof values[0];
+        return;
+    }
+    result(request, -LINUX_ENOMEM);
+}
+
 void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
@@ -67,6 +89,7 @@ void handle_memory(struct request *request, uint64_t label)
     case PROC_MREMAP:
         return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));
     case PROC_FUTEX_KEY: return result(request, space_futex_key(space, mr[0]));
+    case PROC_MAPPING: return handle_mapping(request, space, mr[0]);
     }
 }
 

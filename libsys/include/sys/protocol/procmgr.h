@@ -42,6 +42,9 @@
  *   PROC_BRK           address (0 asks)                       the break
  *   PROC_MREMAP        address, old_length, new_length, flags new address
  *   PROC_FUTEX_KEY     address                                key (for a shared futex)
+ *   PROC_MAPPING       address                                0; start, end, object key
+ *                      (0: none), offset of start in it: the region holding address or the
+ *                      first above it (-ENOMEM: none); shmdt finds attachments so
  *
  * "frame" is struct linux_user_frame in message registers 4 onwards: the
  * registers the new thread or process starts with (x0 becomes 0; for
@@ -97,6 +100,7 @@ enum procmgr_label {
     PROC_GETITIMER,
     PROC_SIGQUEUE,
     PROC_SCHED_AFFINITY,
+    PROC_MAPPING,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
