@@ -48,6 +48,7 @@
 #define LINUX_ENOSYS        38
 #define LINUX_ENOTEMPTY     39
 #define LINUX_ELOOP         40
+#define LINUX_EIDRM         43
 #define LINUX_ETIMEDOUT     110
 
 /* open(2) and fcntl(2) status flags (arm64 values) */

@@ -1,0 +1,363 @@
+/*
+ * The System V IPC server: shared memory segments and semaphore sets
+ * (sys/protocol/sysv.h, docs/protocols/sysv.md). The policy lives in the
+ * cores (shm.c and shm_attach.c, sem_set.c, sem_operations.c and
+ * sem_undo.c, on ipc_ids.c); this file binds them to the server runtime
+ * (sys/server.h), the file protocol's reference counting
+ * (sys/file_server.h) and the memory-object protocol (memory.h).
+ *
+ * Badges: a session (SESSION_PROCESS_BADGE: the caller's pid and
+ * effective ids) speaks sysv.h's labels; SESSION_NOTICE_BADGE (pid 0,
+ * procmgr's) only SERVER_PROCESS_ENDED; any other badge is a segment's
+ * descriptor (an attach grant or an attachment), which speaks the file
+ * protocol (FILE_RETAIN and FILE_CLOSE count attachments) and lends pages.
+ *
+ * A semop that waits keeps its caller's reply object (a deferred reply),
+ * which is the waiter's handle in the core, as the futex server does:
+ * deadlines go to the notification's timer, the earliest one always
+ * programmed. A signal for a waiting caller ends its call in the kernel;
+ * the core then finds it gone when it answers it (and makes nothing), or
+ * when the reply objects run out (prune), or when its process ends.
+ */
+#include "sem.h"
+#include "shm.h"
+#include "sys/counter.h"
+#include "sys/file_server.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/print.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/memory.h"
+#include "sys/protocol/sysv.h"
+#include "sys/runtime.h"
+#include "sys/server.h"
+#include "sys/servers.h"
+
+/* Callers kept waiting at once (semop). */
+#define WAITER_CAPACITY 1024
+/* The notification's word when the timer fires. */
+#define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
+
+static struct shm_core shm;
+static struct sem_core sem;
+/* The deadline the notification's timer holds (0: none). */
+static uint64_t programmed_deadline;
+
+/* ---- The cores' services ---- */
+
+static void *allocate(void *context, uint64_t size)
+{
+    (void)context;
+    return heap_allocate(size);
+}
+
+static void release(void *context, void *block)
+{
+    (void)context;
+    heap_free(block);
+}
+
+static int64_t now(void *context)
+{
+    (void)context;
+    int64_t seconds;
+    uint64_t nanoseconds;
+    tern_counter_to_wall_clock(tern_counter_now(), server_boot_info->realtime_seconds,
+                               server_boot_info->realtime_counter, &seconds, &nanoseconds);
+    return seconds;
+}
+
+/* Waiters are deferred replies. */
+static bool answer_waiter(void *context, uint64_t reply, int64_t result)
+{
+    (void)context;
+    uint64_t mr[] = {(uint64_t)result};
+    return server_answer_deferred(reply, tern_message(0, 0, 1), mr);
+}
+
+static bool caller_waits(void *context, uint64_t reply)
+{
+    (void)context;
+    return server_caller_waits(reply);
+}
+
+static void release_waiter(void *context, uint64_t reply)
+{
+    (void)context;
+    server_release_reply(reply);
+}
+
+/* ---- Client buffers: window 0 ---- */
+
+static int copy_to_window(void *context, uint64_t offset, const void *source, size_t length)
+{
+    return server_write_window(context, 0, offset, source, length);
+}
+
+static int copy_from_window(void *context, uint64_t offset, void *destination, size_t length)
+{
+    return server_read_window(context, 0, offset, destination, length);
+}
+
+static struct client_buffer window(struct server_request *request)
+{
+    return (struct client_buffer){copy_to_window, copy_from_window, request};
+}
+
+/* ---- Semaphores ---- */
+
+/* Keeps the notification's timer on the earliest pending deadline. */
+static void program_timer(void)
+{
+    uint64_t deadline = sem_earliest_deadline(&sem);
+    if (deadline == programmed_deadline)
+        return;
+    enum tern_error error =
+        tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, deadline, TIMER_WORD);
+    if (error != TERN_OK)
+        tern_printf("sysv: cannot set the timer: %s\n", tern_error_name(error));
+    programmed_deadline = deadline;
+}
+
+/* The timer fired: it is spent, so whatever is pending is programmed
+ * again (even the same deadline, if the kernel's clock ran ahead). */
+static void timer_fired(uint64_t word)
+{
+    (void)word;
+    programmed_deadline = 0;
+    sem_expire(&sem, tern_counter_now());
+    program_timer();
+}
+
+/* Every reply object is taken: waiters whose callers vanished give theirs back. */
+static void prune(void)
+{
+    sem_prune(&sem);
+}
+
+static enum server_outcome semaphore_operations(struct server_request *request,
+                                                const struct sysv_caller *caller)
+{
+    static struct sysv_sembuf operations[SYSV_SEMOPM];
+    int32_t semid = (int32_t)request->mr[0];
+    uint32_t count = (uint32_t)request->mr[1];
+    if (count < 1 || semid < 0)
+        return server_answer(request, -LINUX_EINVAL);
+    if (count > SYSV_SEMOPM)
+        return server_answer(request, -LINUX_E2BIG);
+    if (count <= SYSV_SEMOP_INLINE) {
+        if (tern_message_length(request->info) < SYSV_SEMOP_FIRST_MR + count)
+            return server_answer(request, -LINUX_EINVAL);
+        for (uint32_t i = 0; i < count; i++)
+            operations[i] = sysv_sembuf_unpack(request->mr[SYSV_SEMOP_FIRST_MR + i]);
+    } else if (server_read_window(request, 0, 0, operations, count * sizeof *operations)) {
+        return server_answer(request, -LINUX_EFAULT);
+    }
+    int64_t result = sem_operate(&sem, caller, semid, operations, count, request->mr[2],
+                                 tern_counter_now(), request->reply, server_can_defer());
+    if (result == SEM_QUEUED)
+        return SERVER_DEFER;
+    return server_answer(request, result);
+}
+
+static enum server_outcome semaphore_control(struct server_request *request,
+                                             const struct sysv_caller *caller)
+{
+    struct client_buffer buffer = window(request);
+    return server_answer(request, sem_control(&sem, caller, (int32_t)request->mr[0],
+                                              (int32_t)request->mr[1], (int32_t)request->mr[2],
+                                              request->mr[3], &buffer));
+}
+
+/* ---- Shared memory ---- */
+
+/* A grant for shmat, as capability 0; its size in register 1. */
+static enum server_outcome attach(struct server_request *request,
+                                  const struct sysv_caller *caller)
+{
+    uint64_t handle, size;
+    int error = shm_attach(&shm, caller, (int32_t)request->mr[0], (int32_t)request->mr[1],
+                           &handle, &size);
+    if (error < 0)
+        return server_answer(request, error);
+    uint64_t answer[] = {0, size};
+    server_answer_values(request, 2, answer);
+    if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
+        return SERVER_ANSWER;
+    shm_close(&shm, handle);
+    return server_answer(request, -LINUX_ENFILE);
+}
+
+static enum server_outcome segment_control(struct server_request *request,
+                                           const struct sysv_caller *caller)
+{
+    struct client_buffer buffer = window(request);
+    return server_answer(request, shm_control(&shm, caller, (int32_t)request->mr[0],
+                                              (int32_t)request->mr[1], request->mr[2],
+                                              &buffer));
+}
+
+/* ---- Sessions ---- */
+
+/* The registers each session label needs, by label - SYSV_SHMGET. */
+static const uint8_t registers_needed[] = {
+    [SYSV_SHMGET - SYSV_SHMGET] = 3,
+    [SYSV_SHMAT - SYSV_SHMGET] = 2,
+    [SYSV_SHMDT - SYSV_SHMGET] = 1,
+    [SYSV_SHMCTL - SYSV_SHMGET] = 3,
+    [SYSV_SEMGET - SYSV_SHMGET] = 3,
+    [SYSV_SEMOP - SYSV_SHMGET] = 3,
+    [SYSV_SEMCTL - SYSV_SHMGET] = 4,
+    [SYSV_SEM_COUNT - SYSV_SHMGET] = 1,
+};
+
+static enum server_outcome handle_session(struct server_request *request)
+{
+    uint64_t label = tern_message_label(request->info);
+    if (label < SYSV_SHMGET || label > SYSV_SEM_COUNT)
+        return server_answer(request, -LINUX_ENOSYS);
+    if (tern_message_length(request->info) < registers_needed[label - SYSV_SHMGET])
+        return server_answer(request, -LINUX_EINVAL);
+    const struct sysv_caller caller = {SESSION_PROCESS_PID(request->badge),
+                                       SESSION_PROCESS_UID(request->badge),
+                                       SESSION_PROCESS_GID(request->badge)};
+    const uint64_t *mr = request->mr;
+    switch (label) {
+    case SYSV_SHMGET:
+        return server_answer(request,
+                             shm_get(&shm, &caller, (int32_t)mr[0], mr[1], (int32_t)mr[2]));
+    case SYSV_SHMAT:
+        return attach(request, &caller);
+    case SYSV_SHMDT:
+        return server_answer(request, shm_detach(&shm, &caller, (int32_t)mr[0]));
+    case SYSV_SHMCTL:
+        return segment_control(request, &caller);
+    case SYSV_SEMGET:
+        return server_answer(request, sem_get(&sem, &caller, (int32_t)mr[0], (int32_t)mr[1],
+                                              (int32_t)mr[2]));
+    case SYSV_SEMOP:
+        return semaphore_operations(request, &caller);
+    case SYSV_SEMCTL:
+        return semaphore_control(request, &caller);
+    default:
+        return server_answer(request, sem_count(&sem, (int32_t)mr[0]));
+    }
+}
+
+/* procmgr's notice through the session of pid 0: a process ended. */
+static enum server_outcome handle_notice(struct server_request *request)
+{
+    if (tern_message_label(request->info) != SERVER_PROCESS_ENDED ||
+        tern_message_length(request->info) < 1)
+        return server_answer(request, -LINUX_ENOSYS);
+    uint32_t pid = (uint32_t)request->mr[0];
+    sem_process_ended(&sem, pid);
+    shm_process_ended(&shm, pid);
+    return server_answer(request, 0);
+}
+
+/* ---- Descriptors: grants and attachments ---- */
+
+static int retain_descriptor(uint64_t handle)
+{
+    return shm_retain(&shm, handle);
+}
+
+static int close_descriptor(uint64_t handle)
+{
+    return shm_close(&shm, handle);
+}
+
+static const struct file_operations segment_operations = {
+    .retain = retain_descriptor,
+    .close = close_descriptor,
+};
+static const struct file_server segments_served = {.operations = &segment_operations,
+                                                   .files = &shm.files};
+
+/* MEMORY_MAP through a grant: the attachment goes with the answer. */
+static enum server_outcome map_segment(struct server_request *request)
+{
+    uint64_t identity = 0, attachment = 0;
+    int flags = shm_map(&shm, request->badge, (uint32_t)request->mr[2], &identity,
+                        &attachment);
+    if (flags < 0)
+        return server_answer(request, flags);
+    uint64_t answer[] = {0, identity, (uint64_t)flags};
+    server_answer_values(request, 3, answer);
+    if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, attachment))
+        return SERVER_ANSWER;
+    shm_close(&shm, attachment);
+    return server_answer(request, -LINUX_ENFILE);
+}
+
+/* A capability to the page's frame, derived from the frame's own, so
+ * that freeing the page (the segment goes) revokes it. */
+static enum server_outcome lend_page(struct server_request *request)
+{
+    bool write = request->mr[1] & MEMORY_PAGE_WRITE;
+    void *page;
+    int result = shm_map_page(&shm, request->badge, request->mr[0], write, &page);
+    if (result < 0)
+        return server_answer(request, result);
+    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
+    server_answer(request, 0);
+    if (!server_give_capability(request, server_page_frame(page), rights, 0))
+        return server_answer(request, -LINUX_ENOMEM);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome handle_descriptor(struct server_request *request)
+{
+    unsigned registers = tern_message_length(request->info);
+    switch (tern_message_label(request->info)) {
+    case MEMORY_MAP:
+        return registers < 4 ? server_answer(request, -LINUX_EINVAL) : map_segment(request);
+    case MEMORY_PAGE:
+        return registers < 2 ? server_answer(request, -LINUX_EINVAL) : lend_page(request);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+static enum server_outcome handle(struct server_request *request)
+{
+    if (!(request->badge & SYSV_SESSION_FLAG))
+        return handle_descriptor(request);
+    enum server_outcome outcome = request->badge == SESSION_NOTICE_BADGE(SYSV_SESSION_FLAG)
+                                      ? handle_notice(request)
+                                      : handle_session(request);
+    program_timer();
+    return outcome;
+}
+
+static const struct server_config sysv_server = {
+    .name = "sysv",
+    .deferred_capacity = WAITER_CAPACITY,
+    .handle = handle,
+    .descriptors = &segments_served,
+    .session_badge_bits = SYSV_SESSION_FLAG,
+    .notified = timer_fired,
+    .prune = prune,
+    .lendable_pages = true,
+};
+
+int root_main(const struct tern_boot_info *info)
+{
+    server_init(info, &sysv_server);
+    const struct sysv_services services = {
+        .allocate_page = server_allocate_page,
+        .free_page = server_free_page,
+        .allocate = allocate,
+        .free = release,
+        .now = now,
+    };
+    const struct sem_replies replies = {
+        .answer = answer_waiter,
+        .waits = caller_waits,
+        .release = release_waiter,
+    };
+    shm_core_init(&shm, &services, 1ULL << server_table[SERVER_SYSV].memory_bits);
+    sem_core_init(&sem, &services, &replies);
+    server_run();
+}

@@ -1,0 +1,118 @@
+/*
+ * System V shared memory as Linux 6.1's ipc/shm.c has it: shmget, shmctl,
+ * and what shmat and shmdt ask of the server. Plain C with no IPC in it
+ * (main.c binds it to sys/protocol/sysv.h, file.h and memory.h;
+ * tests/host/test_sysv_shm.c tests it).
+ *
+ * A segment's bytes are pages (sys/page_tree.h) the server lends to
+ * procmgr, so every process that attaches it maps the same memory. Its
+ * descriptors are open file descriptions of a file table:
+ *   - an attach grant, made by shmat (shm_attach) for one caller with
+ *     the access it asked for and was allowed: it maps the segment once
+ *     (MEMORY_MAP, shm_map), which makes
+ *   - an attachment, the descriptor procmgr keeps while any address
+ *     space maps that attachment (FILE_RETAIN at fork, FILE_CLOSE as each
+ *     goes): the references to attachments are shm_nattch.
+ * Grants not used yet count as attachments in progress, as Linux counts
+ * a shmat under way: IPC_RMID then only marks the segment SHM_DEST.
+ * A segment removed while attached goes with its last detach.
+ *
+ * Every function returns a non-negative result or -errno.
+ */
+#ifndef SERVERS_SYSV_SHM_H
+#define SERVERS_SYSV_SHM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ipc_ids.h"
+#include "services.h"
+#include "sys/client_buffer.h"
+#include "sys/file_table.h"
+#include "sys/page_tree.h"
+
+/* st_dev of segments: the device in the identity MEMORY_MAP answers. */
+#define SHM_DEVICE 15
+
+struct shm_segment {
+    struct ipc_object ipc;      /* first: what the ids table holds */
+    uint64_t size;              /* shm_segsz */
+    uint64_t inode;             /* with SHM_DEVICE, its identity */
+    struct page_tree pages;
+    int64_t atime, dtime, ctime;
+    uint32_t cpid, lpid;
+    uint64_t attachments;       /* references to its attachments */
+    uint32_t attaching;         /* its grants not used yet */
+};
+
+/* An attach grant's record (its OFD's object, marked). */
+struct shm_grant {
+    struct shm_segment *segment;        /* NULL once used */
+    struct shm_grant *next, *previous;  /* among the grants not used yet */
+    uint64_t handle;
+    uint32_t pid;                       /* who attaches: shm_lpid */
+    bool exec;                          /* SHM_EXEC: it may map PROT_EXEC */
+};
+
+struct shm_core {
+    struct sysv_services services;
+    struct page_tree_pages pages;   /* the services' page allocator, as page_tree takes it */
+    struct ipc_ids ids;
+    struct file_table files;
+    uint64_t capacity;              /* bytes of memory there are: a bigger segment is ENOMEM */
+    uint64_t pages_total;           /* shm_tot: of every segment, in pages */
+    uint64_t next_inode;
+    struct shm_grant *unused_grants;
+};
+
+void shm_core_init(struct shm_core *core, const struct sysv_services *services,
+                   uint64_t capacity);
+
+/* shmget: key, size, shmflg as Linux takes them; the segment's id. EINVAL
+ * (size 0 or over SHMMAX for a new segment, bigger than an existing
+ * one, a huge page size arm64 lacks), ENOENT, EEXIST, EACCES, ENOSPC
+ * (SHMMNI segments, SHMALL pages), ENOMEM (bigger than the server's
+ * memory, unless SHM_NORESERVE; SHM_HUGETLB: no huge pages are set
+ * aside). */
+int64_t shm_get(struct shm_core *core, const struct sysv_caller *caller, int32_t key,
+                uint64_t size, int32_t flags);
+
+/* shmctl: cmd on segment shmid; buffer is the caller's struct for the
+ * commands that take one; memory_lock_limit the caller's RLIMIT_MEMLOCK
+ * (SHM_LOCK). Errors in Linux's order for each command. */
+int64_t shm_control(struct shm_core *core, const struct sysv_caller *caller, int32_t shmid,
+                    int32_t cmd, uint64_t memory_lock_limit,
+                    const struct client_buffer *buffer);
+
+/* shmat's part: a grant of segment shmid for the caller, with read, or
+ * read and write (no SHM_RDONLY), and execute (SHM_EXEC) access, in
+ * *handle; *size is the segment's. EINVAL, EACCES, ENFILE, ENOMEM. */
+int shm_attach(struct shm_core *core, const struct sysv_caller *caller, int32_t shmid,
+               int32_t flags, uint64_t *handle, uint64_t *size);
+/* shmdt's part: the caller is about to detach segment shmid (shm_lpid).
+ * EINVAL for an unknown id. */
+int shm_detach(struct shm_core *core, const struct sysv_caller *caller, int32_t shmid);
+
+/* The memory-object protocol through a descriptor (-EBADF for an unknown
+ * one). MEMORY_MAP through a grant: the attachment in *attachment and the
+ * identity; MEMORY_MAP_* flags, -EACCES for protection the grant does
+ * not give, -EBADF for a grant used already, -ENODEV through an
+ * attachment. */
+int shm_map(struct shm_core *core, uint64_t handle, uint32_t prot, uint64_t *identity,
+            uint64_t *attachment);
+/* MEMORY_PAGE: the segment's page at offset, made (zeroed) if new;
+ * -ENXIO past the end, -EACCES for a writable page through read-only
+ * access, -EINVAL for an unaligned offset, -ENOMEM. */
+int shm_map_page(struct shm_core *core, uint64_t handle, uint64_t offset, bool write,
+                 void **page);
+
+/* FILE_RETAIN and FILE_CLOSE of a descriptor: an attachment's count
+ * shm_nattch (a fork attaches, sets shm_atime; each detach sets
+ * shm_dtime), and a segment removed goes with its last. */
+int shm_retain(struct shm_core *core, uint64_t handle);
+int shm_close(struct shm_core *core, uint64_t handle);
+
+/* Process pid ended: grants it did not use go (it was killed inside
+ * shmat). */
+void shm_process_ended(struct shm_core *core, uint32_t pid);
+
+#endif
