@@ -2,6 +2,7 @@
 #include "sys/servers.h"
 #include "sys/protocol/memfd.h"
 #include "sys/protocol/pipe.h"
+#include "sys/protocol/sysv.h"
 #include "sys/protocol/vfs.h"
 
 const struct server_entry server_table[SERVER_COUNT] = {
@@ -37,6 +38,15 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 25,          /* 32 MiB of memory files */
         .session = SESSION_BY_PROCESS,
         .session_flag = MEMFD_SESSION_FLAG,
+    },
+    [SERVER_SYSV] = {
+        .name = "sysv",
+        .program = "lib/tern/sysv",
+        .cnode_bits = 14,           /* a slot for every page of segments */
+        .memory_bits = 24,          /* 16 MiB of segments and semaphore sets */
+        .session = SESSION_BY_PROCESS,
+        .session_flag = SYSV_SESSION_FLAG,
+        .exit_notices = true,       /* SEM_UNDO */
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

@@ -18,6 +18,7 @@ enum server_id {
     SERVER_FUTEX,
     SERVER_PIPE,
     SERVER_MEMFD,
+    SERVER_SYSV,
     SERVER_PROCMGR,         /* last: it is started once the others run */
     SERVER_COUNT,
 };
