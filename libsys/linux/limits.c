@@ -2,8 +2,8 @@
  * getrlimit, setrlimit, prlimit64: per-process limits kept here, with
  * the defaults a Linux process started from a plain init has. Raising a
  * hard limit is refused (EPERM), lowering works; RLIMIT_NOFILE's soft
- * limit bounds the descriptors handed out (EMFILE), and the rest are only
- * recorded.
+ * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
+ * bounds what shmctl may lock, and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
@@ -11,6 +11,7 @@
 #include "sys/linux_abi.h"
 
 #define RLIMIT_NOFILE       7
+#define RLIMIT_MEMLOCK      8
 #define RLIMIT_COUNT        16
 #define RLIM_INFINITY       (~0ULL)
 #define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
@@ -46,6 +47,11 @@ unsigned linux_descriptor_limit(void)
 {
     uint64_t soft = __atomic_load_n(&limits[RLIMIT_NOFILE].soft, __ATOMIC_RELAXED);
     return soft < LINUX_MAX_FDS ? (unsigned)soft : LINUX_MAX_FDS;
+}
+
+uint64_t linux_memory_lock_limit(void)
+{
+    return __atomic_load_n(&limits[RLIMIT_MEMLOCK].soft, __ATOMIC_RELAXED);
 }
 
 int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,

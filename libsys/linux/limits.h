@@ -1,7 +1,8 @@
 /*
  * Resource limits (getrlimit, setrlimit, prlimit64), kept per process in
- * the personality. Only RLIMIT_NOFILE has an effect here: descriptors at
- * or above its soft limit are not handed out.
+ * the personality. RLIMIT_NOFILE has an effect here: descriptors at or
+ * above its soft limit are not handed out; and RLIMIT_MEMLOCK's goes with
+ * shmctl's SHM_LOCK to the server that decides it.
  */
 #ifndef LINUX_LIMITS_H
 #define LINUX_LIMITS_H
@@ -10,5 +11,7 @@
 
 /* The soft RLIMIT_NOFILE, at most LINUX_MAX_FDS. */
 unsigned linux_descriptor_limit(void);
+/* The soft RLIMIT_MEMLOCK, in bytes (~0: unlimited). */
+uint64_t linux_memory_lock_limit(void);
 
 #endif

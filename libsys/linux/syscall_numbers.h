@@ -108,6 +108,14 @@
 #define LINUX_NR_getgid             176
 #define LINUX_NR_getegid            177
 #define LINUX_NR_gettid             178
+#define LINUX_NR_semget             190
+#define LINUX_NR_semctl             191
+#define LINUX_NR_semtimedop         192
+#define LINUX_NR_semop              193
+#define LINUX_NR_shmget             194
+#define LINUX_NR_shmctl             195
+#define LINUX_NR_shmat              196
+#define LINUX_NR_shmdt              197
 #define LINUX_NR_brk                214
 #define LINUX_NR_munmap             215
 #define LINUX_NR_mremap             216

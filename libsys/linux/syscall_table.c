@@ -233,6 +233,18 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_futex:
         return sys_futex(a[0], UINT(1), UINT(2), POINTER(const struct linux_timespec *, 3), a[4],
                          UINT(5));
+    /* System V shared memory and semaphores */
+    case LINUX_NR_shmget: return sys_shmget(INT(0), a[1], INT(2));
+    case LINUX_NR_shmat: return sys_shmat(INT(0), a[1], INT(2));
+    case LINUX_NR_shmdt: return sys_shmdt(a[0]);
+    case LINUX_NR_shmctl: return sys_shmctl(INT(0), INT(1), a[2]);
+    case LINUX_NR_semget: return sys_semget(INT(0), INT(1), INT(2));
+    case LINUX_NR_semctl: return sys_semctl(INT(0), INT(1), INT(2), a[3]);
+    case LINUX_NR_semop:
+        return sys_semtimedop(INT(0), POINTER(const struct sysv_sembuf *, 1), UINT(2), 0);
+    case LINUX_NR_semtimedop:
+        return sys_semtimedop(INT(0), POINTER(const struct sysv_sembuf *, 1), UINT(2),
+                              POINTER(const struct linux_timespec *, 3));
     /* limits */
     case LINUX_NR_prlimit64:
         return sys_prlimit64(INT(0), UINT(1), POINTER(const struct linux_rlimit *, 2),

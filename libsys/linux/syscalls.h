@@ -175,6 +175,18 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
  * Linux does for clear_child_tid at thread exit). */
 int64_t linux_futex_wake_any(uint64_t address, uint64_t count);
 
+/* sysv.c */
+struct sysv_sembuf;
+int64_t sys_shmget(int64_t key, uint64_t size, int64_t flags);
+int64_t sys_shmat(int64_t shmid, uint64_t address, int64_t flags);
+int64_t sys_shmdt(uint64_t address);
+int64_t sys_shmctl(int64_t shmid, int64_t cmd, uint64_t buffer);
+int64_t sys_semget(int64_t key, int64_t count, int64_t flags);
+int64_t sys_semctl(int64_t semid, int64_t semnum, int64_t cmd, uint64_t argument);
+/* semop is semtimedop without a timeout. */
+int64_t sys_semtimedop(int64_t semid, const struct sysv_sembuf *operations, uint64_t count,
+                       const struct linux_timespec *timeout);
+
 /* limits.c */
 int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,
                       struct linux_rlimit *old_limit);
