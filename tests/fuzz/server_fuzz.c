@@ -3,9 +3,11 @@
  * holds the capabilities its personality uses, and nothing stops it from
  * making native system calls with them itself. A child process does
  * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
- * its argument), to procmgr, vfs, the futex, pipe and memfd servers, its
- * working directory and its descriptors (a pipe's two ends, a file, a
- * directory, a memfd): each server's own
+ * its argument), to procmgr, vfs, the futex, pipe, memfd and sysv
+ * servers, its working directory and its descriptors (a pipe's two ends,
+ * a file, a directory, a memfd, a System V segment's attach grant and
+ * attachment, which it asks the sysv server and the grant for itself):
+ * each server's own
  * labels mostly (the file protocol's and the memory-object protocol's
  * through descriptors, which only procmgr sends otherwise), any label
  * sometimes, with random arguments, message lengths, windows (into its
@@ -19,7 +21,8 @@
  * unmap its own memory, say); what matters is that the servers survive.
  * Afterwards the parent checks that they still work: a pipe carries
  * data, a file is written and read back and mapped, so is a memfd, which
- * then takes a seal, and a child is forked and waited for.
+ * then takes a seal, a System V segment is attached twice and a semaphore
+ * wakes a child, and a child is forked and waited for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -33,7 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -46,6 +52,7 @@
 #include "sys/protocol/memory.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
+#include "sys/protocol/sysv.h"
 #include "sys/protocol/vfs.h"
 #include "tern/ipc_buffer.h"
 #include "tern/message.h"
@@ -139,6 +146,26 @@ static struct tern_ipc_buffer *ipc_buffer(void)
     return (struct tern_ipc_buffer *)address;
 }
 
+/* Where the fuzzing child keeps a System V segment's attach grant and its
+ * attachment: descriptor slots no descriptor uses. */
+#define GRANT_SLOT      (LINUX_SLOT_FD_BASE + 1000)
+#define ATTACHMENT_SLOT (LINUX_SLOT_FD_BASE + 1001)
+
+/* A grant of segment from the sysv server, and an attachment from the
+ * grant, as shmat and then procmgr would ask for them. */
+static void take_segment_descriptors(int segment)
+{
+    struct tern_ipc_buffer *buffer = ipc_buffer();
+    buffer->receive_cnode = LINUX_SLOT_CNODE;
+    buffer->receive_depth = 64;
+    buffer->receive_index = GRANT_SLOT;
+    uint64_t attach[4] = {(uint64_t)segment, 0, 0, 0};
+    native_call(LINUX_SLOT_SYSV, tern_message(SYSV_SHMAT, 0, 2), attach);
+    buffer->receive_index = ATTACHMENT_SLOT;
+    uint64_t map[4] = {0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED};
+    native_call(GRANT_SLOT, tern_message(MEMORY_MAP, 0, 4), map);
+}
+
 static void on_alarm(int signo)
 {
     (void)signo;
@@ -161,7 +188,7 @@ static void fuzz(const struct target *targets, unsigned target_count, volatile u
     for (unsigned call = 0; call < FUZZ_CALLS; call++) {
         const struct target *target = &targets[next() % target_count];
         uint64_t label = next() % 4 ? target->first_label + next() % target->label_count
-                                    : next() % 0x900;
+                                    : next() % 0x1000;
         if (excluded(label))
             continue;
         unsigned length = (unsigned)(next() % 70);
@@ -247,6 +274,34 @@ static void check_servers_work(void)
     check(write(memory, "x", 1) == -1 && errno == EPERM, "a sealed memfd refuses writes");
     close(memory);
 
+    int segment = shmget(IPC_PRIVATE, 4096, 0600);
+    check(segment >= 0, "shmget");
+    char *first = shmat(segment, NULL, 0), *second = shmat(segment, NULL, SHM_RDONLY);
+    check(first != (void *)-1 && second != (void *)-1, "shmat twice");
+    if (first != (void *)-1 && second != (void *)-1) {
+        first[0] = 'S';
+        check(second[0] == 'S', "a segment's attachments are one memory");
+        check(shmdt(first) == 0 && shmdt(second) == 0, "shmdt");
+    }
+    struct shmid_ds segment_stat;
+    check(shmctl(segment, IPC_STAT, &segment_stat) == 0 && segment_stat.shm_nattch == 0,
+          "shm_nattch back to 0");
+    check(shmctl(segment, IPC_RMID, NULL) == 0, "remove a segment");
+    int set = semget(IPC_PRIVATE, 1, 0600);
+    check(set >= 0, "semget");
+    pid_t waiter = fork();
+    if (waiter == 0) {
+        struct sembuf down = {0, -1, 0};
+        _exit(semop(set, &down, 1) == 0 ? 0 : 1);
+    }
+    struct sembuf up = {0, 1, 0};
+    check(semop(set, &up, 1) == 0, "semop");
+    int waited = 0;
+    check(waiter > 0 && waitpid(waiter, &waited, 0) == waiter && WIFEXITED(waited) &&
+              WEXITSTATUS(waited) == 0,
+          "a semaphore wakes a child");
+    check(semctl(set, 0, IPC_RMID) == 0, "remove a semaphore set");
+
     pid_t child = fork();
     if (child == 0)
         _exit(7);
@@ -271,6 +326,9 @@ int main(int argc, char **argv)
     int memfd = memfd_create("fuzz", MFD_ALLOW_SEALING);
     if (memfd < 0 || ftruncate(memfd, 8192) != 0)
         return 2;
+    int segment = shmget(IPC_PRIVATE, 8192, 0600);
+    if (segment < 0)
+        return 2;
     const uint32_t files = FILE_ADD_SEALS - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
@@ -289,6 +347,11 @@ int main(int argc, char **argv)
         {LINUX_SLOT_MEMFD, MEMFD_CREATE, 1},
         {LINUX_SLOT_FD_BASE + memfd, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + memfd, MEMORY_MAP, memory},
+        {LINUX_SLOT_SYSV, SYSV_SHMGET, SYSV_SEM_COUNT - SYSV_SHMGET + 1},
+        {GRANT_SLOT, FILE_READ, files},
+        {GRANT_SLOT, MEMORY_MAP, memory},
+        {ATTACHMENT_SLOT, FILE_READ, files},
+        {ATTACHMENT_SLOT, MEMORY_MAP, memory},
     };
     volatile uint64_t *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
                                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -296,6 +359,7 @@ int main(int argc, char **argv)
         return 2;
     pid_t child = fork();
     if (child == 0) {
+        take_segment_descriptors(segment);
         fuzz(targets, sizeof targets / sizeof targets[0], done);
         _exit(0);
     }
@@ -305,9 +369,10 @@ int main(int argc, char **argv)
            (unsigned long long)*done, FUZZ_CALLS,
            WIFSIGNALED(status) ? "was killed by signal" : "exited with",
            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    shmctl(segment, IPC_RMID, NULL);    /* the child may have removed it already */
     check_servers_work();
     if (failures)
         return 1;
-    printf("server_fuzz: procmgr, vfs, futex, pipe and memfd server still work\n");
+    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd and sysv server still work\n");
     return 0;
 }
