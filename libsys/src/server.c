@@ -4,6 +4,7 @@
 #include "sys/invoke.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
+#include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 
@@ -148,6 +149,40 @@ bool server_give_capability(struct server_request *answered, uint64_t source, ui
         return false;
     answered->answer = tern_message(0, 1, tern_message_length(answered->answer));
     return true;
+}
+
+enum server_outcome server_memory_request(struct server_request *request,
+                                          enum server_outcome (*map)(struct server_request *),
+                                          enum server_outcome (*page)(struct server_request *))
+{
+    unsigned registers = tern_message_length(request->info);
+    switch (tern_message_label(request->info)) {
+    case MEMORY_MAP:
+        return registers < 4 ? server_answer(request, -LINUX_EINVAL) : map(request);
+    case MEMORY_PAGE:
+        return registers < 2 ? server_answer(request, -LINUX_EINVAL) : page(request);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+bool server_answer_mapping(struct server_request *answered, uint64_t identity, uint64_t flags,
+                           uint64_t mapping)
+{
+    uint64_t values[] = {0, identity, flags};
+    server_answer_values(answered, 3, values);
+    return !(flags & MEMORY_MAP_DESCRIPTOR) ||
+           server_give_descriptor(answered, SERVER_SLOT_ENDPOINT, mapping);
+}
+
+enum server_outcome server_lend_page(struct server_request *answered, const void *page,
+                                     bool write)
+{
+    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
+    server_answer(answered, 0);
+    if (!server_give_capability(answered, server_page_frame(page), rights, 0))
+        return server_answer(answered, -LINUX_ENOMEM);
+    return SERVER_ANSWER;
 }
 
 /* Registers 4 and up of an answer travel in the IPC buffer. */

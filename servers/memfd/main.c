@@ -227,42 +227,20 @@ static enum server_outcome map_memfd(struct server_request *request)
     int flags = memfd_map(&core, request->badge, prot, shared, &identity, &mapping);
     if (flags < 0)
         return server_answer(request, flags);
-    uint64_t answer[] = {0, identity, (uint64_t)flags};
-    server_answer_values(request, 3, answer);
-    if (!(flags & MEMORY_MAP_DESCRIPTOR) ||
-        server_give_descriptor(request, SERVER_SLOT_ENDPOINT, mapping))
+    if (server_answer_mapping(request, identity, (uint64_t)flags, mapping))
         return SERVER_ANSWER;
     close_description(mapping);
     return server_answer(request, -LINUX_ENFILE);
 }
 
-/* A capability to the page's frame, derived from the frame's own, so
- * that freeing the page (the memfd shrinks or goes) revokes it. */
+/* The page's frame: freeing the page (the memfd shrinks or goes) revokes
+ * what was lent. */
 static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = memfd_map_page(&core, request->badge, request->mr[0], write, &page);
-    if (result < 0)
-        return server_answer(request, result);
-    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
-    server_answer(request, 0);
-    if (!server_give_capability(request, server_page_frame(page), rights, 0))
-        return server_answer(request, -LINUX_ENOMEM);
-    return SERVER_ANSWER;
-}
-
-static enum server_outcome handle_descriptor(struct server_request *request)
-{
-    unsigned registers = tern_message_length(request->info);
-    switch (tern_message_label(request->info)) {
-    case MEMORY_MAP:
-        return registers < 4 ? server_answer(request, -LINUX_EINVAL) : map_memfd(request);
-    case MEMORY_PAGE:
-        return registers < 2 ? server_answer(request, -LINUX_EINVAL) : lend_page(request);
-    default:
-        return server_answer(request, -LINUX_ENOSYS);
-    }
+    return result < 0 ? server_answer(request, result) : server_lend_page(request, page, write);
 }
 
 /* ---- Sessions ---- */
@@ -295,7 +273,7 @@ static enum server_outcome create(struct server_request *request)
 static enum server_outcome handle(struct server_request *request)
 {
     if (!(request->badge & MEMFD_SESSION_FLAG))
-        return handle_descriptor(request);
+        return server_memory_request(request, map_memfd, lend_page);
     if (tern_message_label(request->info) == MEMFD_CREATE)
         return create(request);
     return server_answer(request, -LINUX_ENOSYS);

@@ -501,25 +501,18 @@ static enum server_outcome map_file(struct server_request *request)
         return server_answer(request, result);
     uint64_t flags = (result & VFS_MAP_ANONYMOUS ? MEMORY_MAP_ANONYMOUS : 0) |
                      (result & VFS_MAP_WRITABLE ? MEMORY_MAP_WRITABLE : 0);
-    uint64_t answer[] = {0, identity, flags};
-    return server_answer_values(request, 3, answer);
+    server_answer_mapping(request, identity, flags, 0);
+    return SERVER_ANSWER;
 }
 
-/* MEMORY_PAGE: a capability to the page's frame, writable if asked and
- * allowed; derived from the frame's own, so that freeing the page (the
- * file shrinks) revokes it. */
+/* MEMORY_PAGE: the page's frame, writable if asked and allowed; freeing
+ * the page (the file shrinks) revokes what was lent. */
 static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = vfs_map_page(&vfs, request->badge, request->mr[0], write, &page);
-    if (result < 0)
-        return server_answer(request, result);
-    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
-    server_answer(request, 0);
-    if (!server_give_capability(request, server_page_frame(page), rights, 0))
-        return server_answer(request, -LINUX_ENOMEM);
-    return SERVER_ANSWER;
+    return result < 0 ? server_answer(request, result) : server_lend_page(request, page, write);
 }
 
 /* Sessions, and the memory-object protocol through a descriptor; the
@@ -529,13 +522,7 @@ static enum server_outcome handle(struct server_request *request)
 {
     if (request->badge & VFS_SESSION_FLAG)
         return handle_session(request);
-    uint64_t label = tern_message_label(request->info);
-    unsigned registers = tern_message_length(request->info);
-    if (label == MEMORY_MAP)
-        return registers < 4 ? server_answer(request, -LINUX_EINVAL) : map_file(request);
-    if (label == MEMORY_PAGE)
-        return registers < 2 ? server_answer(request, -LINUX_EINVAL) : lend_page(request);
-    return server_answer(request, -LINUX_ENOSYS);
+    return server_memory_request(request, map_file, lend_page);
 }
 
 /* The timer: the console may have input for waiting readers. */
