@@ -165,7 +165,20 @@ bool ipc_may_control(const struct ipc_object *object, const struct sysv_caller *
     return caller->uid == object->cuid || caller->uid == object->uid || ipc_privileged(caller);
 }
 
-int ipc_object_set(struct ipc_object *object, const struct sysv_ipc64_perm *perm)
+struct ipc_object *ipc_ids_control(const struct ipc_ids *ids, const struct sysv_caller *caller,
+                                   int32_t id, int32_t cmd, const struct client_buffer *buffer,
+                                   struct sysv_ipc64_perm *wanted, int *error)
+{
+    *error = -LINUX_EFAULT;
+    if (cmd == SYSV_IPC_SET &&
+        buffer->copy_from_client(buffer->context, 0, wanted, sizeof *wanted) != 0)
+        return NULL;
+    struct ipc_object *object = ipc_ids_find(ids, id);
+    *error = !object ? -LINUX_EINVAL : !ipc_may_control(object, caller) ? -LINUX_EPERM : 0;
+    return *error == 0 ? object : NULL;
+}
+
+int ipc_object_set(struct ipc_object *object, const struct sysv_ipc64_perm *perm, int64_t now)
 {
     if (perm->uid == UINT32_MAX || perm->gid == UINT32_MAX)
         return -LINUX_EINVAL;
@@ -173,6 +186,7 @@ int ipc_object_set(struct ipc_object *object, const struct sysv_ipc64_perm *perm
     object->gid = perm->gid;
     object->mode = (object->mode & ~(uint32_t)SYSV_MODE_PERMISSIONS) |
                    (perm->mode & SYSV_MODE_PERMISSIONS);
+    object->ctime = now;
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "services.h"
+#include "sys/client_buffer.h"
 #include "sys/protocol/sysv.h"
 
 /* What every object has: Linux's kern_ipc_perm. */
@@ -27,6 +28,7 @@ struct ipc_object {
     uint32_t mode;              /* permissions, and SHM_DEST / SHM_LOCKED above them */
     uint16_t seq;
     int32_t id;
+    int64_t ctime;              /* made, or changed by IPC_SET (SETVAL, SETALL too) */
 };
 
 /* IPCMNI: indexes are below it. */
@@ -83,9 +85,18 @@ bool ipc_may_control(const struct ipc_object *object, const struct sysv_caller *
 /* Whether the caller is root: the capabilities above and CAP_IPC_LOCK. */
 bool ipc_privileged(const struct sysv_caller *caller);
 
+/* What IPC_SET and IPC_RMID check, in Linux's order (semctl_down,
+ * shmctl_down): IPC_SET's new ids and mode read from the caller's struct
+ * first (its struct ipc64_perm leads every kind's; -EFAULT), then the
+ * object (-EINVAL), then that the caller may change it (ipc_may_control:
+ * -EPERM). The object, or NULL with *error. */
+struct ipc_object *ipc_ids_control(const struct ipc_ids *ids, const struct sysv_caller *caller,
+                                   int32_t id, int32_t cmd, const struct client_buffer *buffer,
+                                   struct sysv_ipc64_perm *wanted, int *error);
 /* IPC_SET (ipc_update_perm): the owner's uid and gid and the permission
- * bits from perm; -EINVAL for an id that is not one ((uid_t)-1). */
-int ipc_object_set(struct ipc_object *object, const struct sysv_ipc64_perm *perm);
+ * bits from perm, the change time now; -EINVAL for an id that is not one
+ * ((uid_t)-1). */
+int ipc_object_set(struct ipc_object *object, const struct sysv_ipc64_perm *perm, int64_t now);
 /* IPC_STAT's struct ipc64_perm. */
 void ipc_object_get(const struct ipc_object *object, struct sysv_ipc64_perm *perm);
 

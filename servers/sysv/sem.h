@@ -27,36 +27,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ipc_ids.h"
+#include "list.h"
 #include "services.h"
 #include "sys/client_buffer.h"
 #include "sys/protocol/sysv.h"
-
-struct sem_waiter;
-struct sem_undo;
 
 struct sem {
     uint16_t value;             /* semval: 0 .. SEMVMX */
     uint32_t pid;               /* sempid: the last to change it */
 };
 
-/* A waiter's queue in its set. */
-struct sem_queue {
-    struct sem_waiter *first, *last;
-};
-
 struct sem_set {
     struct ipc_object ipc;      /* first: what the ids table holds */
-    int64_t otime, ctime;
+    int64_t otime;
     uint32_t count;             /* nsems */
-    struct sem_queue altering;  /* waiters whose operations change values */
-    struct sem_queue zero;      /* waiters that only wait for zeros */
-    struct sem_undo *undos;     /* every process's adjustments of this set */
+    struct list altering;       /* waiters whose operations change values */
+    struct list zero;           /* waiters that only wait for zeros */
+    struct list undos;          /* every process's adjustments of this set */
     struct sem semaphores[];
 };
 
 struct sem_waiter {
-    struct sem_waiter *next, *previous;         /* in its set's queue */
-    struct sem_waiter *all_next, *all_previous; /* among every waiter */
+    struct list_link in_queue;  /* its set's altering or zero */
+    struct list_link in_all;    /* among every waiter, the oldest first */
     struct sem_set *set;
     struct sem_undo *undo;      /* its process's adjustments, for SEM_UNDO */
     uint64_t handle;
@@ -70,8 +63,8 @@ struct sem_waiter {
 /* Adjustments of one process (tgid: its threads share them, as musl's
  * pthread_create asks with CLONE_SYSVSEM) for one set. */
 struct sem_undo {
-    struct sem_undo *set_next, *set_previous;         /* the set's */
-    struct sem_undo *process_next, *process_previous; /* the process's bucket */
+    struct list_link in_set;        /* its set's undos */
+    struct list_link in_process;    /* its process's bucket */
     struct sem_set *set;
     uint32_t pid;
     int16_t adjustments[];      /* one a semaphore */
@@ -96,10 +89,9 @@ struct sem_core {
     struct sem_replies replies;
     struct ipc_ids ids;
     uint64_t semaphores_in_use;     /* used_sems, against SEMMNS */
-    struct sem_waiter *waiters;     /* every waiter, the oldest first */
-    struct sem_waiter *last_waiter;
+    struct list waiters;            /* every waiter, the oldest first */
     uint32_t waiter_count;
-    struct sem_undo *undo_buckets[SEM_UNDO_BUCKETS];    /* by pid */
+    struct list undo_buckets[SEM_UNDO_BUCKETS];         /* by pid */
 };
 
 void sem_core_init(struct sem_core *core, const struct sysv_services *services,

@@ -73,50 +73,34 @@ static bool alters(const struct sysv_sembuf *operations, uint32_t count)
 
 /* ---- Waiters ---- */
 
-static struct sem_queue *queue_of(struct sem_waiter *waiter)
+static struct list *queue_of(struct sem_waiter *waiter)
 {
     return alters(waiter->operations, waiter->count) ? &waiter->set->altering
                                                      : &waiter->set->zero;
 }
 
+static struct sem_waiter *waiter_in_queue(struct list_link *link)
+{
+    return link ? list_entry(link, struct sem_waiter, in_queue) : NULL;
+}
+
+static struct sem_waiter *waiter_in_all(struct list_link *link)
+{
+    return link ? list_entry(link, struct sem_waiter, in_all) : NULL;
+}
+
 static void enqueue(struct sem_core *core, struct sem_waiter *waiter)
 {
-    struct sem_queue *queue = queue_of(waiter);
-    waiter->previous = queue->last;
-    if (queue->last)
-        queue->last->next = waiter;
-    else
-        queue->first = waiter;
-    queue->last = waiter;
-    waiter->all_previous = core->last_waiter;
-    if (core->last_waiter)
-        core->last_waiter->all_next = waiter;
-    else
-        core->waiters = waiter;
-    core->last_waiter = waiter;
+    list_append(queue_of(waiter), &waiter->in_queue);
+    list_append(&core->waiters, &waiter->in_all);
     core->waiter_count++;
 }
 
-/* Takes the waiter out of its queues (it is the caller's to free). */
+/* Takes the waiter out of its lists (it is the caller's to free). */
 static void unlink_waiter(struct sem_core *core, struct sem_waiter *waiter)
 {
-    struct sem_queue *queue = queue_of(waiter);
-    if (waiter->previous)
-        waiter->previous->next = waiter->next;
-    else
-        queue->first = waiter->next;
-    if (waiter->next)
-        waiter->next->previous = waiter->previous;
-    else
-        queue->last = waiter->previous;
-    if (waiter->all_previous)
-        waiter->all_previous->all_next = waiter->all_next;
-    else
-        core->waiters = waiter->all_next;
-    if (waiter->all_next)
-        waiter->all_next->all_previous = waiter->all_previous;
-    else
-        core->last_waiter = waiter->all_previous;
+    list_remove(queue_of(waiter), &waiter->in_queue);
+    list_remove(&core->waiters, &waiter->in_all);
     core->waiter_count--;
 }
 
@@ -171,12 +155,12 @@ bool sem_wake(struct sem_core *core, struct sem_set *set)
     bool made_any = false;
     struct sem_waiter *waiter, *next;
 again:
-    for (waiter = set->zero.first; waiter; waiter = next) {
-        next = waiter->next;
+    for (waiter = waiter_in_queue(set->zero.first); waiter; waiter = next) {
+        next = waiter_in_queue(waiter->in_queue.next);
         made_any |= retry(core, waiter);
     }
-    for (waiter = set->altering.first; waiter; waiter = next) {
-        next = waiter->next;
+    for (waiter = waiter_in_queue(set->altering.first); waiter; waiter = next) {
+        next = waiter_in_queue(waiter->in_queue.next);
         if (retry(core, waiter)) {
             /* Values changed: every waiter may go now, the oldest first. */
             made_any = true;
@@ -189,16 +173,16 @@ again:
 void sem_wake_removed(struct sem_core *core, struct sem_set *set)
 {
     while (set->zero.first)
-        answer(core, set->zero.first, -LINUX_EIDRM);
+        answer(core, waiter_in_queue(set->zero.first), -LINUX_EIDRM);
     while (set->altering.first)
-        answer(core, set->altering.first, -LINUX_EIDRM);
+        answer(core, waiter_in_queue(set->altering.first), -LINUX_EIDRM);
 }
 
 void sem_forget_process_waiters(struct sem_core *core, uint32_t pid)
 {
     struct sem_waiter *next;
-    for (struct sem_waiter *waiter = core->waiters; waiter; waiter = next) {
-        next = waiter->all_next;
+    for (struct sem_waiter *waiter = waiter_in_all(core->waiters.first); waiter; waiter = next) {
+        next = waiter_in_all(waiter->in_all.next);
         if (waiter->pid == pid)
             release(core, waiter);
     }
@@ -218,8 +202,8 @@ unsigned sem_prune(struct sem_core *core)
 {
     unsigned pruned = 0;
     struct sem_waiter *next;
-    for (struct sem_waiter *waiter = core->waiters; waiter; waiter = next) {
-        next = waiter->all_next;
+    for (struct sem_waiter *waiter = waiter_in_all(core->waiters.first); waiter; waiter = next) {
+        next = waiter_in_all(waiter->in_all.next);
         pruned += prune_one(core, waiter);
     }
     return pruned;
@@ -229,8 +213,8 @@ int64_t sem_waiting_on(struct sem_core *core, struct sem_set *set, uint32_t semn
 {
     int64_t waiting = 0;
     struct sem_waiter *next;
-    for (struct sem_waiter *waiter = core->waiters; waiter; waiter = next) {
-        next = waiter->all_next;
+    for (struct sem_waiter *waiter = waiter_in_all(core->waiters.first); waiter; waiter = next) {
+        next = waiter_in_all(waiter->in_all.next);
         if (waiter->set != set || prune_one(core, waiter))
             continue;
         const struct sysv_sembuf *operation = &waiter->operations[waiter->blocking];
@@ -323,7 +307,8 @@ int64_t sem_operate(struct sem_core *core, const struct sysv_caller *caller, int
 static struct sem_waiter *earliest(const struct sem_core *core, uint64_t limit)
 {
     struct sem_waiter *found = NULL;
-    for (struct sem_waiter *waiter = core->waiters; waiter; waiter = waiter->all_next) {
+    for (struct sem_waiter *waiter = waiter_in_all(core->waiters.first); waiter;
+         waiter = waiter_in_all(waiter->in_all.next)) {
         if (waiter->deadline == 0 || waiter->deadline > limit)
             continue;
         if (!found || waiter->deadline < found->deadline)

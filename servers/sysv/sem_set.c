@@ -37,12 +37,12 @@ static int64_t create(struct sem_core *core, const struct sysv_caller *caller, i
     if (!set)
         return -LINUX_ENOMEM;
     set->count = (uint32_t)count;
-    set->ctime = now(core);
     int32_t id = ipc_ids_add(&core->ids, &set->ipc, key, (uint32_t)flags, caller);
     if (id < 0) {
         core->services.free(core->services.context, set);
         return id;
     }
+    set->ipc.ctime = now(core);
     core->semaphores_in_use += (uint32_t)count;
     return id;
 }
@@ -92,7 +92,7 @@ static int64_t stat_set(struct sem_core *core, const struct sysv_caller *caller,
         return -LINUX_EACCES;
     struct sysv_semid64_ds stat = {
         .sem_otime = set->otime,
-        .sem_ctime = set->ctime,
+        .sem_ctime = set->ipc.ctime,
         .sem_nsems = set->count,
     };
     ipc_object_get(&set->ipc, &stat.sem_perm);
@@ -132,7 +132,7 @@ static int64_t set_value(struct sem_core *core, const struct sysv_caller *caller
         return -LINUX_EACCES;
     sem_undo_clear(set, semnum);
     set->semaphores[semnum] = (struct sem){(uint16_t)value, caller->pid};
-    set->ctime = now(core);
+    set->ipc.ctime = now(core);
     if (sem_wake(core, set))
         set->otime = now(core);
     return 0;
@@ -172,7 +172,7 @@ static int64_t set_all(struct sem_core *core, const struct sysv_caller *caller,
     if (result < 0)
         return result;
     sem_undo_clear(set, -1);
-    set->ctime = now(core);
+    set->ipc.ctime = now(core);
     if (sem_wake(core, set))
         set->otime = now(core);
     return 0;
@@ -212,28 +212,20 @@ static void remove_set(struct sem_core *core, struct sem_set *set)
     core->services.free(core->services.context, set);
 }
 
-/* semctl_down: IPC_SET (its buffer read first, as Linux copies it before
- * it looks the set up) and IPC_RMID, for the owner, creator or root. */
+/* semctl_down: IPC_SET and IPC_RMID. */
 static int64_t change(struct sem_core *core, const struct sysv_caller *caller, int32_t semid,
                       int32_t cmd, const struct client_buffer *buffer)
 {
-    struct sysv_semid64_ds wanted;
-    if (cmd == SYSV_IPC_SET &&
-        buffer->copy_from_client(buffer->context, 0, &wanted, sizeof wanted) != 0)
-        return -LINUX_EFAULT;
-    struct sem_set *set = find(core, semid);
+    struct sysv_ipc64_perm wanted;
+    int error;
+    struct sem_set *set = (struct sem_set *)ipc_ids_control(&core->ids, caller, semid, cmd,
+                                                            buffer, &wanted, &error);
     if (!set)
-        return -LINUX_EINVAL;
-    if (!ipc_may_control(&set->ipc, caller))
-        return -LINUX_EPERM;
-    if (cmd == SYSV_IPC_RMID) {
-        remove_set(core, set);
-        return 0;
-    }
-    int error = ipc_object_set(&set->ipc, &wanted.sem_perm);
-    if (error == 0)
-        set->ctime = now(core);
-    return error;
+        return error;
+    if (cmd == SYSV_IPC_SET)
+        return ipc_object_set(&set->ipc, &wanted, now(core));
+    remove_set(core, set);
+    return 0;
 }
 
 int64_t sem_control(struct sem_core *core, const struct sysv_caller *caller, int32_t semid,

@@ -10,16 +10,27 @@
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
 
-static struct sem_undo **bucket_of(struct sem_core *core, uint32_t pid)
+static struct list *bucket_of(struct sem_core *core, uint32_t pid)
 {
     return &core->undo_buckets[pid % SEM_UNDO_BUCKETS];
+}
+
+static struct sem_undo *undo_in_set(struct list_link *link)
+{
+    return link ? list_entry(link, struct sem_undo, in_set) : NULL;
+}
+
+static struct sem_undo *undo_in_process(struct list_link *link)
+{
+    return link ? list_entry(link, struct sem_undo, in_process) : NULL;
 }
 
 struct sem_undo *sem_undo_of(struct sem_core *core, struct sem_set *set, uint32_t pid,
                              bool create)
 {
-    struct sem_undo **bucket = bucket_of(core, pid);
-    for (struct sem_undo *undo = *bucket; undo; undo = undo->process_next)
+    struct list *bucket = bucket_of(core, pid);
+    for (struct sem_undo *undo = undo_in_process(bucket->first); undo;
+         undo = undo_in_process(undo->in_process.next))
         if (undo->pid == pid && undo->set == set)
             return undo;
     if (!create)
@@ -30,38 +41,23 @@ struct sem_undo *sem_undo_of(struct sem_core *core, struct sem_set *set, uint32_
         return NULL;
     undo->set = set;
     undo->pid = pid;
-    undo->set_next = set->undos;
-    if (set->undos)
-        set->undos->set_previous = undo;
-    set->undos = undo;
-    undo->process_next = *bucket;
-    if (*bucket)
-        (*bucket)->process_previous = undo;
-    *bucket = undo;
+    list_append(&set->undos, &undo->in_set);
+    list_append(bucket, &undo->in_process);
     return undo;
 }
 
 /* Takes the record out of both its lists and frees it. */
 static void drop(struct sem_core *core, struct sem_undo *undo)
 {
-    if (undo->set_previous)
-        undo->set_previous->set_next = undo->set_next;
-    else
-        undo->set->undos = undo->set_next;
-    if (undo->set_next)
-        undo->set_next->set_previous = undo->set_previous;
-    if (undo->process_previous)
-        undo->process_previous->process_next = undo->process_next;
-    else
-        *bucket_of(core, undo->pid) = undo->process_next;
-    if (undo->process_next)
-        undo->process_next->process_previous = undo->process_previous;
+    list_remove(&undo->set->undos, &undo->in_set);
+    list_remove(bucket_of(core, undo->pid), &undo->in_process);
     core->services.free(core->services.context, undo);
 }
 
 void sem_undo_clear(struct sem_set *set, int32_t semnum)
 {
-    for (struct sem_undo *undo = set->undos; undo; undo = undo->set_next) {
+    for (struct sem_undo *undo = undo_in_set(set->undos.first); undo;
+         undo = undo_in_set(undo->in_set.next)) {
         if (semnum >= 0)
             undo->adjustments[semnum] = 0;
         else
@@ -71,8 +67,8 @@ void sem_undo_clear(struct sem_set *set, int32_t semnum)
 
 void sem_undo_drop_set(struct sem_core *core, struct sem_set *set)
 {
-    while (set->undos)
-        drop(core, set->undos);
+    while (set->undos.first)
+        drop(core, undo_in_set(set->undos.first));
 }
 
 /* exit_sem for one record: each adjustment is added, the value kept
@@ -96,10 +92,10 @@ static void apply(struct sem_core *core, struct sem_undo *undo)
 
 void sem_undo_apply_process(struct sem_core *core, uint32_t pid)
 {
-    struct sem_undo **bucket = bucket_of(core, pid);
     struct sem_undo *next;
-    for (struct sem_undo *undo = *bucket; undo; undo = next) {
-        next = undo->process_next;
+    for (struct sem_undo *undo = undo_in_process(bucket_of(core, pid)->first); undo;
+         undo = next) {
+        next = undo_in_process(undo->in_process.next);
         if (undo->pid == pid)
             apply(core, undo);
     }

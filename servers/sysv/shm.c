@@ -101,7 +101,6 @@ static int64_t create(struct shm_core *core, const struct sysv_caller *caller, i
     *segment = (struct shm_segment){
         .size = size,
         .inode = core->next_inode,
-        .ctime = now(core),
         .cpid = caller->pid,
     };
     int32_t id = ipc_ids_add(&core->ids, &segment->ipc, key, (uint32_t)flags, caller);
@@ -109,6 +108,7 @@ static int64_t create(struct shm_core *core, const struct sysv_caller *caller, i
         core->services.free(core->services.context, segment);
         return id;
     }
+    segment->ipc.ctime = now(core);
     core->next_inode++;
     core->pages_total += pages;
     return id;
@@ -148,7 +148,7 @@ static int64_t stat_segment(struct shm_core *core, const struct sysv_caller *cal
         .shm_segsz = segment->size,
         .shm_atime = segment->atime,
         .shm_dtime = segment->dtime,
-        .shm_ctime = segment->ctime,
+        .shm_ctime = segment->ipc.ctime,
         .shm_cpid = (int32_t)segment->cpid,
         .shm_lpid = (int32_t)segment->lpid,
         /* a shmat under way counts, as in Linux */
@@ -195,28 +195,20 @@ static void remove_segment(struct shm_core *core, struct shm_segment *segment)
     shm_settle(core, segment);
 }
 
-/* shmctl_down: IPC_SET (its buffer read first, as Linux copies it before
- * it looks the segment up) and IPC_RMID, for the owner, creator or root. */
+/* shmctl_down: IPC_SET and IPC_RMID. */
 static int64_t change(struct shm_core *core, const struct sysv_caller *caller, int32_t shmid,
                       int32_t cmd, const struct client_buffer *buffer)
 {
-    struct sysv_shmid64_ds wanted;
-    if (cmd == SYSV_IPC_SET &&
-        buffer->copy_from_client(buffer->context, 0, &wanted, sizeof wanted) != 0)
-        return -LINUX_EFAULT;
-    struct shm_segment *segment = shm_find(core, shmid);
+    struct sysv_ipc64_perm wanted;
+    int error;
+    struct shm_segment *segment = (struct shm_segment *)ipc_ids_control(
+        &core->ids, caller, shmid, cmd, buffer, &wanted, &error);
     if (!segment)
-        return -LINUX_EINVAL;
-    if (!ipc_may_control(&segment->ipc, caller))
-        return -LINUX_EPERM;
-    if (cmd == SYSV_IPC_RMID) {
-        remove_segment(core, segment);
-        return 0;
-    }
-    int error = ipc_object_set(&segment->ipc, &wanted.shm_perm);
-    if (error == 0)
-        segment->ctime = now(core);
-    return error;
+        return error;
+    if (cmd == SYSV_IPC_SET)
+        return ipc_object_set(&segment->ipc, &wanted, now(core));
+    remove_segment(core, segment);
+    return 0;
 }
 
 /* shmctl_do_lock: nothing is ever swapped, so locking only marks the

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ipc_ids.h"
+#include "list.h"
 #include "services.h"
 #include "sys/client_buffer.h"
 #include "sys/file_table.h"
@@ -38,7 +39,7 @@ struct shm_segment {
     uint64_t size;              /* shm_segsz */
     uint64_t inode;             /* with SHM_DEVICE, its identity */
     struct page_tree pages;
-    int64_t atime, dtime, ctime;
+    int64_t atime, dtime;
     uint32_t cpid, lpid;
     uint64_t attachments;       /* references to its attachments */
     uint32_t attaching;         /* its grants not used yet */
@@ -47,7 +48,7 @@ struct shm_segment {
 /* An attach grant's record (its OFD's object, marked). */
 struct shm_grant {
     struct shm_segment *segment;        /* NULL once used */
-    struct shm_grant *next, *previous;  /* among the grants not used yet */
+    struct list_link in_unused;         /* among the grants not used yet */
     uint64_t handle;
     uint32_t pid;                       /* who attaches: shm_lpid */
     bool exec;                          /* SHM_EXEC: it may map PROT_EXEC */
@@ -61,7 +62,7 @@ struct shm_core {
     uint64_t capacity;              /* bytes of memory there are: a bigger segment is ENOMEM */
     uint64_t pages_total;           /* shm_tot: of every segment, in pages */
     uint64_t next_inode;
-    struct shm_grant *unused_grants;
+    struct list unused_grants;
 };
 
 void shm_core_init(struct shm_core *core, const struct sysv_services *services,

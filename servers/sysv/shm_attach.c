@@ -66,11 +66,9 @@ int shm_attach(struct shm_core *core, const struct sysv_caller *caller, int32_t 
         core->services.free(core->services.context, grant);
         return error;
     }
-    *grant = (struct shm_grant){.segment = segment, .next = core->unused_grants,
-                                .handle = *handle, .pid = caller->pid, .exec = exec};
-    if (grant->next)
-        grant->next->previous = grant;
-    core->unused_grants = grant;
+    *grant = (struct shm_grant){.segment = segment, .handle = *handle, .pid = caller->pid,
+                                .exec = exec};
+    list_append(&core->unused_grants, &grant->in_unused);
     segment->attaching++;
     *size = segment->size;
     return 0;
@@ -79,12 +77,7 @@ int shm_attach(struct shm_core *core, const struct sysv_caller *caller, int32_t 
 /* The grant no longer holds its segment: it was used, or it goes unused. */
 static void let_go_of_segment(struct shm_core *core, struct shm_grant *grant)
 {
-    if (grant->previous)
-        grant->previous->next = grant->next;
-    else
-        core->unused_grants = grant->next;
-    if (grant->next)
-        grant->next->previous = grant->previous;
+    list_remove(&core->unused_grants, &grant->in_unused);
     grant->segment->attaching--;
     grant->segment = NULL;
 }
@@ -98,11 +91,17 @@ int shm_detach(struct shm_core *core, const struct sysv_caller *caller, int32_t 
     return 0;
 }
 
+static struct shm_grant *unused_grant(struct list_link *link)
+{
+    return link ? list_entry(link, struct shm_grant, in_unused) : NULL;
+}
+
 void shm_process_ended(struct shm_core *core, uint32_t pid)
 {
     struct shm_grant *next;
-    for (struct shm_grant *grant = core->unused_grants; grant; grant = next) {
-        next = grant->next;
+    for (struct shm_grant *grant = unused_grant(core->unused_grants.first); grant;
+         grant = next) {
+        next = unused_grant(grant->in_unused.next);
         if (grant->pid != pid)
             continue;
         /* Its capability went with the process: no reference is left. */

@@ -145,13 +145,14 @@ static void ipc_set_changes_owner_and_permission_bits(void)
     add(0, 55, 0600);
     objects[0].mode |= SYSV_SHM_DEST;
     struct sysv_ipc64_perm wanted = {.uid = 7, .gid = 8, .mode = 07777};
-    CHECK_EQ_U64(ipc_object_set(&objects[0], &wanted), 0);
+    CHECK_EQ_U64(ipc_object_set(&objects[0], &wanted, 77), 0);
+    CHECK_EQ_U64(objects[0].ctime, 77);
     CHECK_EQ_U64(objects[0].uid, 7);
     CHECK_EQ_U64(objects[0].gid, 8);
     CHECK_EQ_U64(objects[0].mode, SYSV_SHM_DEST | 0777);
     CHECK_EQ_U64(objects[0].cuid, 1000);
     wanted.uid = UINT32_MAX;
-    CHECK_EQ_U64(ipc_object_set(&objects[0], &wanted), -LINUX_EINVAL);
+    CHECK_EQ_U64(ipc_object_set(&objects[0], &wanted, 78), -LINUX_EINVAL);
     struct sysv_ipc64_perm shown;
     ipc_object_get(&objects[0], &shown);
     CHECK_EQ_U64(shown.key, 55);
