@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include "check.h"
+#include "test_client_memory.h"
 #include "sys/file_pages.h"
 #include "sys/linux_abi.h"
 
@@ -28,37 +29,6 @@ static void release(void *context, void *page)
 }
 
 static const struct page_tree_pages pages = {allocate, release, NULL};
-
-/* A client's memory: bytes[0..size), a copy outside is EFAULT. */
-struct client {
-    uint8_t *bytes;
-    size_t size;
-    struct client_buffer buffer;
-};
-
-static int copy_to(void *context, uint64_t offset, const void *source, size_t length)
-{
-    struct client *client = context;
-    if (offset > client->size || length > client->size - offset)
-        return -LINUX_EFAULT;
-    memcpy(client->bytes + offset, source, length);
-    return 0;
-}
-
-static int copy_from(void *context, uint64_t offset, void *destination, size_t length)
-{
-    struct client *client = context;
-    if (offset > client->size || length > client->size - offset)
-        return -LINUX_EFAULT;
-    memcpy(destination, client->bytes + offset, length);
-    return 0;
-}
-
-static const struct client_buffer *client(struct client *client, void *bytes, size_t size)
-{
-    *client = (struct client){bytes, size, {copy_to, copy_from, client}};
-    return &client->buffer;
-}
 
 static int64_t write_text(struct file_pages *file, const char *text, uint64_t offset)
 {

@@ -3,6 +3,8 @@
  * (each checked on Debian's kernel before it was written down here). */
 #include <stdlib.h>
 #include "check.h"
+#include "test_client_memory.h"
+#include "test_core_blocks.h"
 #include "core.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/memfd.h"
@@ -10,7 +12,7 @@
 
 #define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
 
-static long pages_live, blocks_live;
+static long pages_live;
 /* Every page handed out and not freed, so that a fresh core can free its
  * OFD table's pages, which a core keeps for good. */
 static void *live_pages[4096];
@@ -43,20 +45,6 @@ static void free_kept_pages(void)
         free(live_pages[--pages_live]);
 }
 
-static void *allocate(void *context, uint64_t size)
-{
-    (void)context;
-    blocks_live++;
-    return calloc(1, size);
-}
-
-static void release(void *context, void *block)
-{
-    (void)context;
-    blocks_live--;
-    free(block);
-}
-
 static int64_t clock_ticks;
 
 static struct memfd_time now(void *context)
@@ -70,36 +58,6 @@ static const struct memfd_services services = {allocate_page, free_page, allocat
 static struct memfd_core core;
 /* Pages live once the memfd is made: its OFD table's, kept for good. */
 static long pages_at_start;
-
-struct client {
-    uint8_t *bytes;
-    size_t size;
-    struct client_buffer buffer;
-};
-
-static int copy_to(void *context, uint64_t offset, const void *source, size_t length)
-{
-    struct client *client = context;
-    if (offset > client->size || length > client->size - offset)
-        return -LINUX_EFAULT;
-    memcpy(client->bytes + offset, source, length);
-    return 0;
-}
-
-static int copy_from(void *context, uint64_t offset, void *destination, size_t length)
-{
-    struct client *client = context;
-    if (offset > client->size || length > client->size - offset)
-        return -LINUX_EFAULT;
-    memcpy(destination, client->bytes + offset, length);
-    return 0;
-}
-
-static const struct client_buffer *client(struct client *client, const void *bytes, size_t size)
-{
-    *client = (struct client){(uint8_t *)bytes, size, {copy_to, copy_from, client}};
-    return &client->buffer;
-}
 
 static int64_t write_text(uint64_t handle, const char *text)
 {
