@@ -15,14 +15,10 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "sysv.h"
 
 enum { page = 4096 };
 
-union semun {
-    int val;
-    struct semid_ds *buf;
-    struct seminfo *info;
-};
 
 /* One line of "ipcs -m" for a segment. */
 struct segment_line {

@@ -14,19 +14,11 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "sysv.h"
 
 enum { page = 4096 };
 
-union semun {
-    int val;
-    struct semid_ds *buf;
-};
 
-static int op(int id, unsigned short num, short value, short flags)
-{
-    struct sembuf operation = {num, value, flags};
-    return semop(id, &operation, 1);
-}
 
 static void as_user(void (*checks)(void *), void *argument)
 {
@@ -127,11 +119,11 @@ static void set_checks(void *argument)
 {
     const struct sets *s = argument;
     CHECK_ERRNO(semctl(s->private_one, 0, GETVAL), EACCES);
-    CHECK_ERRNO(op(s->private_one, 0, 0, IPC_NOWAIT), EACCES);
+    CHECK_ERRNO(sem_op(s->private_one, 0, 0, IPC_NOWAIT), EACCES);
     CHECK_ERRNO(semctl(s->private_one, 0, IPC_RMID), EPERM);
     CHECK_EQ(semctl(s->readable, 0, GETVAL), 0);
-    CHECK_EQ(op(s->readable, 0, 0, IPC_NOWAIT), 0);           /* reading is enough */
-    CHECK_ERRNO(op(s->readable, 0, 1, 0), EACCES);
+    CHECK_EQ(sem_op(s->readable, 0, 0, IPC_NOWAIT), 0);           /* reading is enough */
+    CHECK_ERRNO(sem_op(s->readable, 0, 1, 0), EACCES);
     CHECK_ERRNO(semctl(s->readable, 0, SETVAL, (union semun){.val = 1}), EACCES);
     CHECK_ERRNO(semctl(s->readable, 0, IPC_RMID), EPERM);
     struct semid_ds stat;
@@ -140,7 +132,7 @@ static void set_checks(void *argument)
     CHECK_EQ(semctl(s->private_one % 32768, 0, SEM_STAT_ANY, (union semun){.buf = &stat}),
              s->private_one);
     /* Given to the user: its owner bits judge it, and it may remove it. */
-    CHECK_EQ(op(s->given, 0, 1, 0), 0);
+    CHECK_EQ(sem_op(s->given, 0, 1, 0), 0);
     CHECK_EQ(semctl(s->given, 0, IPC_STAT, (union semun){.buf = &stat}), 0);
     CHECK_EQ(stat.sem_perm.uid, 1000);
     CHECK_EQ(stat.sem_perm.cuid, 0);
@@ -167,7 +159,7 @@ static void sets(void)
     as_user(set_checks, &s);
     CHECK_ERRNO(semctl(s.given, 0, GETVAL), EINVAL);          /* the user removed it */
     /* Root may do anything with anyone's. */
-    CHECK_EQ(op(s.private_one, 0, 1, 0), 0);
+    CHECK_EQ(sem_op(s.private_one, 0, 1, 0), 0);
     CHECK_EQ(semctl(s.private_one, 0, IPC_RMID), 0);
     CHECK_EQ(semctl(s.readable, 0, IPC_RMID), 0);
 }

@@ -14,38 +14,12 @@
 #include <time.h>
 
 #include "check.h"
+#include "sysv.h"
 
-union semun {
-    int val;
-    struct semid_ds *buf;
-    unsigned short *array;
-    struct seminfo *info;
-};
 
-static int op(int id, unsigned short num, short value, short flags)
-{
-    struct sembuf operation = {num, value, flags};
-    return semop(id, &operation, 1);
-}
 
-static int value_of(int id, int num)
-{
-    return semctl(id, num, GETVAL);
-}
 
-static void waits_for(pid_t child)
-{
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
-/* Until count callers wait on semaphore num (GETNCNT, or GETZCNT). */
-static void until_waiting(int id, int num, int command, int count)
-{
-    while (semctl(id, num, command) != count)
-        usleep(1000);
-}
 
 static void values(void)
 {
@@ -56,7 +30,7 @@ static void values(void)
     CHECK(all[0] == 0 && all[1] == 0 && all[2] == 0);
     CHECK_EQ(semctl(id, 0, GETPID), 0);
     CHECK_EQ(semctl(id, 1, SETVAL, (union semun){.val = 7}), 0);
-    CHECK_EQ(value_of(id, 1), 7);
+    CHECK_EQ(sem_value(id, 1), 7);
     CHECK_EQ(semctl(id, 1, GETPID), getpid());
     unsigned short set[3] = {1, 2, 32767};
     CHECK_EQ(semctl(id, 0, SETALL, (union semun){.array = set}), 0);
@@ -74,20 +48,20 @@ static void operations_all_or_nothing(void)
     CHECK_EQ(semop(id, three, 3), 0);
     struct sembuf too_much[] = {{0, -1, 0}, {1, -2, IPC_NOWAIT}, {2, -1, 0}};
     CHECK_ERRNO(semop(id, too_much, 3), EAGAIN);
-    CHECK_EQ(value_of(id, 0), 2);
-    CHECK_EQ(value_of(id, 2), 3);
+    CHECK_EQ(sem_value(id, 0), 2);
+    CHECK_EQ(sem_value(id, 2), 3);
     /* Several on one semaphore add up, in order. */
     struct sembuf up_then_down[] = {{1, 5, 0}, {1, -6, 0}, {0, 0, IPC_NOWAIT}};
     CHECK_ERRNO(semop(id, up_then_down, 3), EAGAIN);    /* 0 is not zero */
-    CHECK_EQ(value_of(id, 1), 1);
+    CHECK_EQ(sem_value(id, 1), 1);
     struct sembuf zero_then[] = {{0, -2, 0}, {0, 0, 0}, {1, 5, 0}, {1, -6, 0}};
     CHECK_EQ(semop(id, zero_then, 4), 0);
-    CHECK_EQ(value_of(id, 0), 0);
-    CHECK_EQ(value_of(id, 1), 0);
+    CHECK_EQ(sem_value(id, 0), 0);
+    CHECK_EQ(sem_value(id, 1), 0);
     /* Waiting for zero on a zero goes at once. */
-    CHECK_EQ(op(id, 0, 0, 0), 0);
-    CHECK_ERRNO(op(id, 0, -1, IPC_NOWAIT), EAGAIN);
-    CHECK_ERRNO(op(id, 2, 0, IPC_NOWAIT), EAGAIN);
+    CHECK_EQ(sem_op(id, 0, 0, 0), 0);
+    CHECK_ERRNO(sem_op(id, 0, -1, IPC_NOWAIT), EAGAIN);
+    CHECK_ERRNO(sem_op(id, 2, 0, IPC_NOWAIT), EAGAIN);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
 }
 
@@ -99,24 +73,24 @@ static void waiters(void)
     CHECK_EQ(semctl(id, 1, SETVAL, (union semun){.val = 1}), 0);
     pid_t lowering = fork();
     if (lowering == 0)
-        _exit(op(id, 0, -2, 0) == 0 ? 0 : 1);
+        _exit(sem_op(id, 0, -2, 0) == 0 ? 0 : 1);
     pid_t zero = fork();
     if (zero == 0)
-        _exit(op(id, 1, 0, 0) == 0 ? 0 : 1);
-    until_waiting(id, 0, GETNCNT, 1);
-    until_waiting(id, 1, GETZCNT, 1);
+        _exit(sem_op(id, 1, 0, 0) == 0 ? 0 : 1);
+    sem_until_waiting(id, 0, GETNCNT, 1);
+    sem_until_waiting(id, 1, GETZCNT, 1);
     CHECK_EQ(semctl(id, 0, GETNCNT), 1);
     CHECK_EQ(semctl(id, 0, GETZCNT), 0);
     CHECK_EQ(semctl(id, 1, GETZCNT), 1);
     CHECK_EQ(semctl(id, 1, GETNCNT), 0);
-    CHECK_EQ(op(id, 0, 1, 0), 0);                       /* not enough yet */
+    CHECK_EQ(sem_op(id, 0, 1, 0), 0);                       /* not enough yet */
     CHECK_EQ(semctl(id, 0, GETNCNT), 1);
-    CHECK_EQ(op(id, 0, 1, 0), 0);
-    waits_for(lowering);
-    CHECK_EQ(value_of(id, 0), 0);
+    CHECK_EQ(sem_op(id, 0, 1, 0), 0);
+    CHECK(child_succeeds(lowering));
+    CHECK_EQ(sem_value(id, 0), 0);
     CHECK_EQ(semctl(id, 0, GETPID), lowering);
-    CHECK_EQ(op(id, 1, -1, 0), 0);
-    waits_for(zero);
+    CHECK_EQ(sem_op(id, 1, -1, 0), 0);
+    CHECK(child_succeeds(zero));
     CHECK_EQ(semctl(id, 1, GETZCNT), 0);
     CHECK_EQ(semctl(id, 1, GETPID), zero);              /* waiting for zero counts */
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
@@ -151,13 +125,13 @@ static void removal_wakes_waiters(void)
     REQUIRE(id >= 0);
     pid_t child = fork();
     if (child == 0) {
-        CHECK_ERRNO(op(id, 0, -1, 0), EIDRM);
+        CHECK_ERRNO(sem_op(id, 0, -1, 0), EIDRM);
         check_child_exit();
     }
-    until_waiting(id, 0, GETNCNT, 1);
+    sem_until_waiting(id, 0, GETNCNT, 1);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
-    waits_for(child);
-    CHECK_ERRNO(value_of(id, 0), EINVAL);
+    CHECK(child_succeeds(child));
+    CHECK_ERRNO(sem_value(id, 0), EINVAL);
 }
 
 static volatile sig_atomic_t handled;
@@ -178,18 +152,18 @@ static void signals_interrupt(void)
     pid_t parent = getpid();
     pid_t child = fork();
     if (child == 0) {
-        until_waiting(id, 0, GETNCNT, 1);
+        sem_until_waiting(id, 0, GETNCNT, 1);
         usleep(20000);
         kill(parent, SIGUSR1);
         _exit(0);
     }
-    CHECK_ERRNO(op(id, 0, -1, 0), EINTR);
+    CHECK_ERRNO(sem_op(id, 0, -1, 0), EINTR);
     CHECK_EQ(handled, 1);
-    waits_for(child);
+    CHECK(child_succeeds(child));
     CHECK_EQ(semctl(id, 0, GETNCNT), 0);
     /* The value it did not get is still there for the next. */
-    CHECK_EQ(op(id, 0, 1, 0), 0);
-    CHECK_EQ(op(id, 0, -1, IPC_NOWAIT), 0);
+    CHECK_EQ(sem_op(id, 0, 1, 0), 0);
+    CHECK_EQ(sem_op(id, 0, -1, IPC_NOWAIT), 0);
     signal(SIGUSR1, SIG_DFL);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
 }
@@ -210,7 +184,7 @@ static void stat_set_and_info(void)
     CHECK_EQ(stat.sem_perm.cgid, 0);
     CHECK_EQ(stat.sem_otime, 0);
     CHECK(stat.sem_ctime > 0);
-    CHECK_EQ(op(id, 3, 1, 0), 0);
+    CHECK_EQ(sem_op(id, 3, 1, 0), 0);
     CHECK_EQ(semctl(id, 0, IPC_STAT, (union semun){.buf = &stat}), 0);
     CHECK(stat.sem_otime > 0);
     stat.sem_perm.uid = 1000;

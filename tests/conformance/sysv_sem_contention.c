@@ -11,21 +11,14 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "sysv.h"
 
 #define WORKERS 4
 #define ROUNDS 500
 
-union semun {
-    int val;
-};
 
 enum { MUTEX, RUNNING };
 
-static int op(int id, unsigned short num, short value, short flags)
-{
-    struct sembuf operation = {num, value, flags};
-    return semop(id, &operation, 1);
-}
 
 /* One worker: ROUNDS increments, each inside the mutex. Returns how many
  * of its semops failed. */
@@ -33,14 +26,14 @@ static int work(int set, volatile long *counter)
 {
     int failures = 0;
     for (int round = 0; round < ROUNDS; round++) {
-        failures += op(set, MUTEX, -1, SEM_UNDO) != 0;
+        failures += sem_op(set, MUTEX, -1, SEM_UNDO) != 0;
         long seen = *counter;
         if (round % 8 == 0)
             sched_yield();              /* invite the others in */
         *counter = seen + 1;
-        failures += op(set, MUTEX, 1, SEM_UNDO) != 0;
+        failures += sem_op(set, MUTEX, 1, SEM_UNDO) != 0;
     }
-    failures += op(set, RUNNING, -1, 0) != 0;
+    failures += sem_op(set, RUNNING, -1, 0) != 0;
     return failures;
 }
 
@@ -61,7 +54,7 @@ int main(void)
             _exit(work(set, counter) == 0 ? 0 : 1);
     }
     /* Every worker done: RUNNING reaches zero. */
-    CHECK_EQ(op(set, RUNNING, 0, 0), 0);
+    CHECK_EQ(sem_op(set, RUNNING, 0, 0), 0);
     CHECK_EQ(*counter, WORKERS * ROUNDS);
     int succeeded = 0;
     for (int i = 0; i < WORKERS; i++) {

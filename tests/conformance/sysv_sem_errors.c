@@ -14,18 +14,9 @@
 #include <time.h>
 
 #include "check.h"
+#include "sysv.h"
 
-union semun {
-    int val;
-    struct semid_ds *buf;
-    unsigned short *array;
-};
 
-static int op(int id, unsigned short num, short value, short flags)
-{
-    struct sembuf operation = {num, value, flags};
-    return semop(id, &operation, 1);
-}
 
 static void semget_errors(void)
 {
@@ -62,8 +53,8 @@ static void semop_errors(void)
     CHECK_ERRNO(syscall(SYS_semop, id, NULL, 1), EFAULT);
     CHECK_ERRNO(syscall(SYS_semop, id, (void *)8, 501), E2BIG);
     CHECK_ERRNO(syscall(SYS_semop, id, (void *)8, 0), EINVAL);
-    CHECK_ERRNO(op(id, 2, 1, 0), EFBIG);
-    CHECK_ERRNO(op(id + 1, 2, 1, 0), EINVAL);                   /* the id first */
+    CHECK_ERRNO(sem_op(id, 2, 1, 0), EFBIG);
+    CHECK_ERRNO(sem_op(id + 1, 2, 1, 0), EINVAL);                   /* the id first */
     /* 500 operations go; 501 are too many. */
     static struct sembuf many[501];
     for (int i = 0; i < 501; i++)
@@ -72,7 +63,7 @@ static void semop_errors(void)
     CHECK_EQ(semctl(id, 0, GETVAL), 250);
     CHECK_ERRNO(semop(id, many, 501), E2BIG);
     CHECK_EQ(semctl(id, 1, SETVAL, (union semun){.val = 32767}), 0);
-    CHECK_ERRNO(op(id, 1, 1, 0), ERANGE);
+    CHECK_ERRNO(sem_op(id, 1, 1, 0), ERANGE);
     /* The first operation that cannot go decides. */
     CHECK_EQ(semctl(id, 0, SETVAL, (union semun){.val = 0}), 0);
     struct sembuf waits_first[] = {{0, -1, IPC_NOWAIT}, {1, 1, 0}};
@@ -86,10 +77,10 @@ static void semop_errors(void)
     CHECK_EQ(semctl(id, 1, GETVAL), 32767);
     /* Adjustments stay within -32768..32767. */
     CHECK_EQ(semctl(id, 0, SETVAL, (union semun){.val = 0}), 0);
-    CHECK_EQ(op(id, 0, 32767, SEM_UNDO), 0);
-    CHECK_EQ(op(id, 0, -32767, 0), 0);
-    CHECK_EQ(op(id, 0, 1, SEM_UNDO), 0);
-    CHECK_ERRNO(op(id, 0, 1, SEM_UNDO), ERANGE);
+    CHECK_EQ(sem_op(id, 0, 32767, SEM_UNDO), 0);
+    CHECK_EQ(sem_op(id, 0, -32767, 0), 0);
+    CHECK_EQ(sem_op(id, 0, 1, SEM_UNDO), 0);
+    CHECK_ERRNO(sem_op(id, 0, 1, SEM_UNDO), ERANGE);
     CHECK_EQ(semctl(id, 0, GETVAL), 1);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
 }

@@ -12,22 +12,10 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "sysv.h"
 
-union semun {
-    int val;
-    unsigned short *array;
-};
 
-static int op(int id, unsigned short num, short value, short flags)
-{
-    struct sembuf operation = {num, value, flags};
-    return semop(id, &operation, 1);
-}
 
-static int value_of(int id, int num)
-{
-    return semctl(id, num, GETVAL);
-}
 
 static void set_value(int id, int num, int value)
 {
@@ -67,6 +55,20 @@ static void close_handshake(struct handshake *h)
     close(h->ready[0]), close(h->ready[1]), close(h->go[0]), close(h->go[1]);
 }
 
+/* A child that changes semaphores 0 and 1 with SEM_UNDO, says so and
+ * exits when told to. */
+static pid_t child_adjusting(int id, short change0, short change1, struct handshake *h)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        sem_op(id, 0, change0, SEM_UNDO);
+        sem_op(id, 1, change1, SEM_UNDO);
+        child_ready_then_wait(h);
+        _exit(0);
+    }
+    return child;
+}
+
 static int exit_status(pid_t child)
 {
     int status = 0;
@@ -82,16 +84,16 @@ static void undone_at_exit(void)
     set_value(id, 0, 5);
     pid_t child = fork();
     if (child == 0) {
-        op(id, 0, -2, SEM_UNDO);
-        op(id, 0, -1, SEM_UNDO);            /* adds up: +3 at exit */
-        op(id, 1, 4, SEM_UNDO);
-        op(id, 2, 7, 0);                    /* not undone */
-        _exit(value_of(id, 0) == 2 ? 0 : 1);
+        sem_op(id, 0, -2, SEM_UNDO);
+        sem_op(id, 0, -1, SEM_UNDO);            /* adds up: +3 at exit */
+        sem_op(id, 1, 4, SEM_UNDO);
+        sem_op(id, 2, 7, 0);                    /* not undone */
+        _exit(sem_value(id, 0) == 2 ? 0 : 1);
     }
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(id, 0), 5);
-    CHECK_EQ(value_of(id, 1), 0);
-    CHECK_EQ(value_of(id, 2), 7);
+    CHECK_EQ(sem_value(id, 0), 5);
+    CHECK_EQ(sem_value(id, 1), 0);
+    CHECK_EQ(sem_value(id, 2), 7);
     CHECK_EQ(semctl(id, 0, GETPID), child);
     CHECK_EQ(semctl(id, 1, GETPID), child);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
@@ -106,20 +108,14 @@ static void undo_is_clamped(void)
     set_value(id, 1, 32767);
     struct handshake h;
     open_handshake(&h);
-    pid_t child = fork();
-    if (child == 0) {
-        op(id, 0, 3, SEM_UNDO);             /* -3 at exit */
-        op(id, 1, -10, SEM_UNDO);           /* +10 at exit */
-        child_ready_then_wait(&h);
-        _exit(0);
-    }
+    pid_t child = child_adjusting(id, 3, -10, &h);     /* undone: -3 and +10 */
     CHECK_EQ(parent_waits_ready(&h), 1);
-    CHECK_EQ(op(id, 0, -2, 0), 0);          /* 1 left */
-    CHECK_EQ(op(id, 1, 5, 0), 0);           /* 32762 */
+    CHECK_EQ(sem_op(id, 0, -2, 0), 0);          /* 1 left */
+    CHECK_EQ(sem_op(id, 1, 5, 0), 0);           /* 32762 */
     CHECK_EQ(parent_says_go(&h), 1);
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(id, 0), 0);
-    CHECK_EQ(value_of(id, 1), 32767);
+    CHECK_EQ(sem_value(id, 0), 0);
+    CHECK_EQ(sem_value(id, 1), 32767);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
     close_handshake(&h);
 }
@@ -133,22 +129,20 @@ static void undone_when_killed(void)
     set_value(id, 0, 1);                    /* 0: the lock; 1: never raised */
     pid_t holder = fork();
     if (holder == 0) {
-        op(id, 0, -1, SEM_UNDO);
-        op(id, 1, -1, 0);                   /* waits until killed */
+        sem_op(id, 0, -1, SEM_UNDO);
+        sem_op(id, 1, -1, 0);                   /* waits until killed */
         _exit(1);
     }
-    while (semctl(id, 1, GETNCNT) != 1)
-        usleep(1000);
-    CHECK_EQ(value_of(id, 0), 0);
+    sem_until_waiting(id, 1, GETNCNT, 1);
+    CHECK_EQ(sem_value(id, 0), 0);
     pid_t waiter = fork();
     if (waiter == 0)
-        _exit(op(id, 0, -1, 0) == 0 ? 0 : 1);
-    while (semctl(id, 0, GETNCNT) != 1)
-        usleep(1000);
+        _exit(sem_op(id, 0, -1, 0) == 0 ? 0 : 1);
+    sem_until_waiting(id, 0, GETNCNT, 1);
     CHECK_EQ(kill(holder, SIGKILL), 0);
     CHECK_EQ(exit_status(holder), 128 + SIGKILL);
     CHECK_EQ(exit_status(waiter), 0);
-    CHECK_EQ(value_of(id, 0), 0);
+    CHECK_EQ(sem_value(id, 0), 0);
     CHECK_EQ(semctl(id, 1, GETNCNT), 0);    /* the dead waiter is gone */
     CHECK_EQ(semctl(id, 0, GETPID), waiter);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
@@ -160,33 +154,21 @@ static void setval_and_setall_clear_adjustments(void)
     REQUIRE(id >= 0);
     struct handshake h;
     open_handshake(&h);
-    pid_t child = fork();
-    if (child == 0) {
-        op(id, 0, 2, SEM_UNDO);
-        op(id, 1, 2, SEM_UNDO);
-        child_ready_then_wait(&h);
-        _exit(0);
-    }
+    pid_t child = child_adjusting(id, 2, 2, &h);
     CHECK_EQ(parent_waits_ready(&h), 1);
     set_value(id, 0, 9);                    /* clears 0's adjustment only */
     CHECK_EQ(parent_says_go(&h), 1);
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(id, 0), 9);
-    CHECK_EQ(value_of(id, 1), 0);
-    child = fork();
-    if (child == 0) {
-        op(id, 0, 1, SEM_UNDO);
-        op(id, 1, 1, SEM_UNDO);
-        child_ready_then_wait(&h);
-        _exit(0);
-    }
+    CHECK_EQ(sem_value(id, 0), 9);
+    CHECK_EQ(sem_value(id, 1), 0);
+    child = child_adjusting(id, 1, 1, &h);
     CHECK_EQ(parent_waits_ready(&h), 1);
     unsigned short values[2] = {4, 4};
     CHECK_EQ(semctl(id, 0, SETALL, (union semun){.array = values}), 0);
     CHECK_EQ(parent_says_go(&h), 1);
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(id, 0), 4);
-    CHECK_EQ(value_of(id, 1), 4);
+    CHECK_EQ(sem_value(id, 0), 4);
+    CHECK_EQ(sem_value(id, 1), 4);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
     close_handshake(&h);
 }
@@ -195,30 +177,30 @@ static void setval_and_setall_clear_adjustments(void)
  * process's, applied when it exits. */
 static int after_exec(int id)
 {
-    return value_of(id, 0) == 1 ? 0 : 1;
+    return sem_value(id, 0) == 1 ? 0 : 1;
 }
 
 static void fork_and_exec(const char *self)
 {
     int id = semget(IPC_PRIVATE, 1, 0600);
     REQUIRE(id >= 0);
-    CHECK_EQ(op(id, 0, 1, SEM_UNDO), 0);    /* the parent's, not the child's */
+    CHECK_EQ(sem_op(id, 0, 1, SEM_UNDO), 0);    /* the parent's, not the child's */
     pid_t child = fork();
     if (child == 0)
         _exit(0);
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(id, 0), 1);
+    CHECK_EQ(sem_value(id, 0), 1);
     set_value(id, 0, 0);
     child = fork();
     if (child == 0) {
         char id_text[16];
         snprintf(id_text, sizeof id_text, "%d", id);
-        op(id, 0, 1, SEM_UNDO);
+        sem_op(id, 0, 1, SEM_UNDO);
         execl(self, self, "after-exec", id_text, (char *)NULL);
         _exit(3);
     }
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(id, 0), 0);
+    CHECK_EQ(sem_value(id, 0), 0);
     CHECK_EQ(semctl(id, 0, IPC_RMID), 0);
 }
 
@@ -227,7 +209,7 @@ static int thread_set;
 static void *raise_with_undo(void *unused)
 {
     (void)unused;
-    return (void *)(long)op(thread_set, 0, 2, SEM_UNDO);
+    return (void *)(long)sem_op(thread_set, 0, 2, SEM_UNDO);
 }
 
 /* A thread's adjustment is its process's: not undone when the thread
@@ -243,10 +225,10 @@ static void threads_share_their_process(void)
         if (pthread_create(&thread, NULL, raise_with_undo, NULL) != 0 ||
             pthread_join(thread, &result) != 0 || result != NULL)
             _exit(1);
-        _exit(value_of(thread_set, 0) == 2 ? 0 : 2);
+        _exit(sem_value(thread_set, 0) == 2 ? 0 : 2);
     }
     CHECK_EQ(exit_status(child), 0);
-    CHECK_EQ(value_of(thread_set, 0), 0);
+    CHECK_EQ(sem_value(thread_set, 0), 0);
     CHECK_EQ(semctl(thread_set, 0, IPC_RMID), 0);
 }
 

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "check.h"
+#include "sysv.h"
 
 enum { page = 4096 };
 
@@ -20,12 +21,6 @@ static unsigned long attached(int id)
     return stat.shm_nattch;
 }
 
-static void waits_for(pid_t child)
-{
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
 /* The second role, after execve: the attachment is gone, the segment not. */
 static int after_exec(const char *id_text)
@@ -70,14 +65,14 @@ static void fork_inherits(void)
     CHECK_EQ(attached(id), 1);              /* the child's shmdt: its copy only */
     at[0] = 'F';
     CHECK_EQ(write(go[1], "g", 1), 1);
-    waits_for(child);
+    CHECK(child_succeeds(child));
     CHECK_EQ(attached(id), 1);
     CHECK_EQ(at[0], 'F');
     /* A child that exits attached detaches. */
     child = fork();
     if (child == 0)
         _exit(at[0] == 'F' ? 0 : 1);
-    waits_for(child);
+    CHECK(child_succeeds(child));
     CHECK_EQ(attached(id), 1);
     CHECK_EQ(shmdt(at), 0);
     CHECK_EQ(shmctl(id, IPC_RMID, NULL), 0);
@@ -98,7 +93,7 @@ static void exec_drops_attachments(const char *self)
         execl(self, self, "after-exec", id_text, (char *)NULL);
         _exit(3);
     }
-    waits_for(child);
+    CHECK(child_succeeds(child));
     CHECK(strcmp(at, "after exec") == 0);
     CHECK_EQ(attached(id), 1);
     CHECK_EQ(shmdt(at), 0);
@@ -130,7 +125,7 @@ static void attach_by_key(void)
         CHECK_EQ(stat.shm_lpid, getpid());
         check_child_exit();
     }
-    waits_for(child);
+    CHECK(child_succeeds(child));
     CHECK(strcmp(at, "by key") == 0);
     CHECK_EQ(shmdt(at), 0);
     struct shmid_ds stat;
@@ -164,7 +159,7 @@ static void removal_waits_for_everyone(void)
     strcpy(at, "still here");
     CHECK_EQ(shmdt(at), 0);
     CHECK_EQ(write(go[1], "g", 1), 1);
-    waits_for(child);
+    CHECK(child_succeeds(child));
     struct shmid_ds stat;
     CHECK_ERRNO(shmctl(id, IPC_STAT, &stat), EINVAL);
     close(go[0]), close(go[1]);
