@@ -28,16 +28,15 @@
  * (bench/run-profile compares two such runs). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "report.h"
 
 #define KIB 1024
 #define MIB (1024 * 1024)
@@ -48,60 +47,16 @@
 /* The reader asks for this much per read, or the write size if larger. */
 #define READ_CHUNK (64 * KIB)
 
-/* The result lines so far; only the first process prints them. */
-static char report[4096];
-static size_t report_length;
-static bool in_child;
-
-static void print_report(void)
-{
-    fwrite(report, 1, report_length, stdout);
-    fflush(stdout);
-}
-
-static void fail_because(const char *what, const char *why)
-{
-    if (!in_child)
-        print_report();
-    fprintf(stderr, "pipe_bench: %s: %s\n", what, why);
-    exit(1);
-}
-
-static void fail(const char *what)
-{
-    fail_because(what, strerror(errno));
-}
-
-static void report_line(const char *format, ...)
-{
-    va_list arguments;
-    va_start(arguments, format);
-    int length = vsnprintf(report + report_length, sizeof report - report_length, format,
-                           arguments);
-    va_end(arguments);
-    if (length < 0 || (size_t)length >= sizeof report - report_length)
-        fail_because("report", "too long");
-    report_length += (size_t)length;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec time;
-    if (clock_gettime(CLOCK_MONOTONIC, &time) != 0)
-        fail("clock_gettime");
-    return (uint64_t)time.tv_sec * 1000000000u + (uint64_t)time.tv_nsec;
-}
-
 static void make_pipe(int ends[2])
 {
     if (pipe(ends) != 0)
-        fail("pipe");
+        bench_fail("pipe");
 }
 
 static void close_or_fail(int fd)
 {
     if (close(fd) != 0)
-        fail("close");
+        bench_fail("close");
 }
 
 static void write_all(int fd, const void *data, size_t length)
@@ -110,9 +65,9 @@ static void write_all(int fd, const void *data, size_t length)
     while (length > 0) {
         ssize_t written = write(fd, next, length);
         if (written < 0)
-            fail("write");
+            bench_fail("write");
         if (written == 0)
-            fail_because("write", "wrote nothing");
+            bench_fail_because("write", "wrote nothing");
         next += written;
         length -= (size_t)written;
     }
@@ -125,31 +80,12 @@ static void read_exact(int fd, void *data, size_t length)
     while (length > 0) {
         ssize_t got = read(fd, next, length);
         if (got < 0)
-            fail("read");
+            bench_fail("read");
         if (got == 0)
-            fail_because("read", "end of file too early");
+            bench_fail_because("read", "end of file too early");
         next += got;
         length -= (size_t)got;
     }
-}
-
-static pid_t fork_or_fail(void)
-{
-    pid_t child = fork();
-    if (child < 0)
-        fail("fork");
-    if (child == 0)
-        in_child = true;
-    return child;
-}
-
-static void wait_for_success(pid_t child)
-{
-    int status;
-    if (waitpid(child, &status, 0) != child)
-        fail("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_because("child", "did not exit 0");
 }
 
 /* Memory that is private to this process and already faulted in, so no
@@ -159,27 +95,9 @@ static char *map_touched(size_t length)
     char *memory = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                         -1, 0);
     if (memory == MAP_FAILED)
-        fail("mmap");
+        bench_fail("mmap");
     memset(memory, 0x5a, length);
     return memory;
-}
-
-/* --- Calibration ------------------------------------------------------- */
-
-#define CALIBRATION_LOOPS 10000000
-
-/* A loop of exactly two instructions per turn: under -icount shift=0 it
- * should take as many nanoseconds as it runs instructions (plus whatever
- * the kernel's timer ticks cost meanwhile), which checks that the clock
- * counts instructions on the system under test. */
-static void run_calibration(void)
-{
-    uint64_t turns = CALIBRATION_LOOPS;
-    uint64_t start = now_ns();
-    __asm__ volatile("1: subs %0, %0, #1\n\tb.ne 1b" : "+r"(turns) : : "cc");
-    uint64_t elapsed = now_ns() - start;
-    report_line("calibration instructions=%d ns=%llu\n", 2 * CALIBRATION_LOOPS,
-                (unsigned long long)elapsed);
 }
 
 /* --- Ping-pong --------------------------------------------------------- */
@@ -201,7 +119,7 @@ static void send_and_check(int to, int from, int count)
         write_all(to, &byte, 1);
         read_exact(from, &answer, 1);
         if (answer != (char)(byte + 1))
-            fail_because("ping-pong", "wrong byte back");
+            bench_fail_because("ping-pong", "wrong byte back");
     }
 }
 
@@ -212,7 +130,7 @@ static void run_pingpong(void)
     int there[2], back[2];
     make_pipe(there);
     make_pipe(back);
-    pid_t child = fork_or_fail();
+    pid_t child = bench_fork();
     if (child == 0) {
         close_or_fail(there[1]);
         close_or_fail(back[0]);
@@ -222,13 +140,13 @@ static void run_pingpong(void)
     close_or_fail(there[0]);
     close_or_fail(back[1]);
     send_and_check(there[1], back[0], PINGPONG_WARM_UP);
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     send_and_check(there[1], back[0], pingpong_round_trips);
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     close_or_fail(there[1]);
     close_or_fail(back[0]);
-    wait_for_success(child);
-    report_line("pingpong-1B iterations=%d round_trip_ns=%llu\n", pingpong_round_trips,
+    bench_wait_for_success(child);
+    bench_report("pingpong-1B iterations=%d round_trip_ns=%llu\n", pingpong_round_trips,
                 (unsigned long long)(elapsed / (uint64_t)pingpong_round_trips));
 }
 
@@ -258,15 +176,15 @@ static void do_step(enum step step, const int ends[2])
     switch (step) {
     case STEP_GETPID:
         if (getpid() <= 0)
-            fail_because("getpid", "not positive");
+            bench_fail_because("getpid", "not positive");
         break;
     case STEP_PIPE_SIZE:
         if (fcntl(ends[0], F_GETPIPE_SZ) <= 0)
-            fail("fcntl F_GETPIPE_SZ");
+            bench_fail("fcntl F_GETPIPE_SZ");
         break;
     case STEP_READ_EMPTY:
         if (read(ends[0], &byte, 1) != -1 || errno != EAGAIN)
-            fail_because("read of an empty pipe", "not EAGAIN");
+            bench_fail_because("read of an empty pipe", "not EAGAIN");
         break;
     case STEP_WRITE_READ:
         write_all(ends[1], &byte, 1);
@@ -280,15 +198,15 @@ static void run_steps(void)
     int ends[2];
     make_pipe(ends);
     if (fcntl(ends[0], F_SETFL, O_NONBLOCK) != 0)
-        fail("fcntl F_SETFL");
+        bench_fail("fcntl F_SETFL");
     for (enum step step = STEP_GETPID; step <= STEP_WRITE_READ; step++) {
         for (int i = 0; i < PINGPONG_WARM_UP; i++)
             do_step(step, ends);
-        uint64_t start = now_ns();
+        uint64_t start = bench_now_ns();
         for (int i = 0; i < PINGPONG_ITERATIONS; i++)
             do_step(step, ends);
-        uint64_t elapsed = now_ns() - start;
-        report_line("step %s iterations=%d ns=%llu\n", step_names[step], PINGPONG_ITERATIONS,
+        uint64_t elapsed = bench_now_ns() - start;
+        bench_report("step %s iterations=%d ns=%llu\n", step_names[step], PINGPONG_ITERATIONS,
                     (unsigned long long)(elapsed / PINGPONG_ITERATIONS));
     }
     close_or_fail(ends[0]);
@@ -337,12 +255,12 @@ static void read_stream(int data, char *buffer, size_t chunk, size_t length, siz
         size_t want = length - position < chunk ? length - position : chunk;
         ssize_t got = read(data, buffer, want);
         if (got < 0)
-            fail("read");
+            bench_fail("read");
         if (got == 0)
-            fail_because("read", "end of file too early");
+            bench_fail_because("read", "end of file too early");
         for (ssize_t i = 0; check && i < got; i++) {
             if (buffer[i] != pattern_byte(position + (size_t)i, write_size))
-                fail_because("throughput", "wrong data");
+                bench_fail_because("throughput", "wrong data");
         }
         position += (size_t)got;
     }
@@ -365,13 +283,13 @@ static void run_throughput(const struct throughput_case *test)
     make_pipe(data);
     make_pipe(go);
     if (test->pipe_size != 0 && fcntl(data[1], F_SETPIPE_SZ, (int)test->pipe_size) < 0)
-        fail("fcntl F_SETPIPE_SZ");
+        bench_fail("fcntl F_SETPIPE_SZ");
     int pipe_size = fcntl(data[0], F_GETPIPE_SZ);
     if (pipe_size < 0)
-        fail("fcntl F_GETPIPE_SZ");
+        bench_fail("fcntl F_GETPIPE_SZ");
     size_t warm_up = warm_up_bytes(test, (size_t)pipe_size);
 
-    pid_t child = fork_or_fail();
+    pid_t child = bench_fork();
     if (child == 0) {
         close_or_fail(data[0]);
         close_or_fail(go[1]);
@@ -386,22 +304,22 @@ static void run_throughput(const struct throughput_case *test)
 
     /* The pipe is empty and the writer waits for the go: time exactly the
      * timed bytes, from the go to the last byte read. */
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     write_all(go[1], "g", 1);
     read_stream(data[0], buffer, chunk, test->timed_bytes, test->write_size, false);
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
 
     char extra;
     ssize_t end = read(data[0], &extra, 1);
     if (end != 0)
-        fail_because("throughput", end < 0 ? strerror(errno) : "more data than written");
+        bench_fail_because("throughput", end < 0 ? strerror(errno) : "more data than written");
     close_or_fail(data[0]);
     close_or_fail(go[1]);
     if (munmap(buffer, chunk) != 0)
-        fail("munmap");
-    wait_for_success(child);
+        bench_fail("munmap");
+    bench_wait_for_success(child);
     /* bytes per microsecond = MB/s of virtual time */
-    report_line("throughput write=%zu pipe=%d bytes=%zu ns=%llu MBps=%llu\n", test->write_size,
+    bench_report("throughput write=%zu pipe=%d bytes=%zu ns=%llu MBps=%llu\n", test->write_size,
                 pipe_size, test->timed_bytes, (unsigned long long)elapsed,
                 (unsigned long long)(elapsed ? (uint64_t)test->timed_bytes * 1000 / elapsed : 0));
 }
@@ -419,22 +337,23 @@ static const struct throughput_case throughput_cases[] = {
 
 int main(int argc, char **argv)
 {
+    bench_start("pipe_bench");
     if (argc == 3 && strcmp(argv[1], "pingpong") == 0 && atoi(argv[2]) > 0) {
         pingpong_round_trips = atoi(argv[2]);
         run_pingpong();
-        print_report();
+        bench_print_report();
         return 0;
     }
     if (argc != 1) {
         fprintf(stderr, "usage: pipe_bench [pingpong ROUND_TRIPS]\n");
         return 2;
     }
-    run_calibration();
+    bench_calibrate();
     run_pingpong();
     run_steps();
     for (size_t i = 0; i < sizeof throughput_cases / sizeof throughput_cases[0]; i++)
         run_throughput(&throughput_cases[i]);
-    report_line("pipe_bench done\n");
-    print_report();
+    bench_report("pipe_bench done\n");
+    bench_print_report();
     return 0;
 }
