@@ -1,6 +1,6 @@
 /*
  * The memory-object protocol: how a server that owns mappable objects
- * (vfs's files, memfds; later System V shared memory) lends
+ * (vfs's files, memfds, System V shared memory segments) lends
  * their pages to procmgr, which maps them into any number of address
  * spaces, so that every process sees the same physical pages
  * (docs/protocols/memory.md).
