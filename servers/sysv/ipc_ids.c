@@ -101,7 +101,8 @@ struct ipc_object *ipc_ids_find(const struct ipc_ids *ids, int32_t id)
     return object && object->id == id ? object : NULL;
 }
 
-struct ipc_object *ipc_ids_find_key(const struct ipc_ids *ids, int32_t key)
+/* The object with a key (not IPC_PRIVATE), or NULL. */
+static struct ipc_object *find_key(const struct ipc_ids *ids, int32_t key)
 {
     if (key == SYSV_IPC_PRIVATE)
         return NULL;
@@ -133,7 +134,7 @@ int ipc_ids_lookup(const struct ipc_ids *ids, int32_t key, int32_t flags,
     *found = NULL;
     if (key == SYSV_IPC_PRIVATE)
         return IPC_GET_CREATE;
-    *found = ipc_ids_find_key(ids, key);
+    *found = find_key(ids, key);
     if (!*found)
         return (flags & SYSV_IPC_CREAT) ? IPC_GET_CREATE : -LINUX_ENOENT;
     if ((flags & SYSV_IPC_CREAT) && (flags & SYSV_IPC_EXCL))

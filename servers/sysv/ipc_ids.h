@@ -57,8 +57,6 @@ int32_t ipc_ids_add(struct ipc_ids *ids, struct ipc_object *object, int32_t key,
 struct ipc_object *ipc_ids_find(const struct ipc_ids *ids, int32_t id);
 /* The object at an index (SHM_STAT, SEM_STAT take one), or NULL. */
 struct ipc_object *ipc_ids_at(const struct ipc_ids *ids, int32_t index);
-/* The object with a key (not IPC_PRIVATE), or NULL. */
-struct ipc_object *ipc_ids_find_key(const struct ipc_ids *ids, int32_t key);
 void ipc_ids_remove(struct ipc_ids *ids, struct ipc_object *object);
 /* IPC_INFO's and the *_INFO's answer: the highest index in use, 0 for none. */
 int32_t ipc_ids_highest_index(const struct ipc_ids *ids);

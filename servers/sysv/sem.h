@@ -90,7 +90,6 @@ struct sem_core {
     struct ipc_ids ids;
     uint64_t semaphores_in_use;     /* used_sems, against SEMMNS */
     struct list waiters;            /* every waiter, the oldest first */
-    uint32_t waiter_count;
     struct list undo_buckets[SEM_UNDO_BUCKETS];         /* by pid */
 };
 

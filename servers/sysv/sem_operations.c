@@ -93,7 +93,6 @@ static void enqueue(struct sem_core *core, struct sem_waiter *waiter)
 {
     list_append(queue_of(waiter), &waiter->in_queue);
     list_append(&core->waiters, &waiter->in_all);
-    core->waiter_count++;
 }
 
 /* Takes the waiter out of its lists (it is the caller's to free). */
@@ -101,7 +100,6 @@ static void unlink_waiter(struct sem_core *core, struct sem_waiter *waiter)
 {
     list_remove(queue_of(waiter), &waiter->in_queue);
     list_remove(&core->waiters, &waiter->in_all);
-    core->waiter_count--;
 }
 
 static void free_waiter(struct sem_core *core, struct sem_waiter *waiter)
