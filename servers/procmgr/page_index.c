@@ -53,16 +53,16 @@ struct page_entry *page_index_find(struct page_index *index, uint64_t page)
     return entry->page == page ? entry : NULL;
 }
 
-int page_index_insert(struct page_index *index, uint64_t page, uint32_t slot, uint32_t flags)
+int page_index_insert(struct page_index *index, struct page_entry entry)
 {
-    if (page % PAGE_SIZE != 0)
+    if (entry.page % PAGE_SIZE != 0)
         return -LINUX_EINVAL;
-    uint32_t position = probe(index, page);
-    if (index->entries[position].page == page)
+    uint32_t position = probe(index, entry.page);
+    if (index->entries[position].page == entry.page)
         return -LINUX_EEXIST;
     if ((uint64_t)(index->count + 1) * 4 > (uint64_t)index->capacity * 3)
         return -LINUX_ENOMEM;
-    index->entries[position] = (struct page_entry){ page, slot, flags };
+    index->entries[position] = entry;
     index->count++;
     return 0;
 }
