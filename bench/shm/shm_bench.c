@@ -11,8 +11,14 @@
  * each: the same small work on both systems, and on every transport, so
  * what differs between the rows is what it costs to move the bytes and
  * hand them over. The consumer times from its "go" (all slots empty, the
- * producer waiting for it) until it has checked the last chunk; the first
- * chunks, before the go, fault in every page either process uses.
+ * producer waiting for it) until it has checked the last chunk, and only
+ * then lets the producer go on to unmap and exit; the first chunks, before
+ * the go, fault in every page either process uses.
+ *
+ * Steps, to split what a futex hand-over costs (one process, nobody waits,
+ * nothing switches): getpid, and a FUTEX_WAKE that wakes nobody, on a
+ * private word and on a word of a MAP_SHARED memfd mapping (a shared
+ * futex, named by the page it lives in rather than by its address).
  *
  * Fork: a process that has written to N MiB of private anonymous memory
  * forks a child that exits at once, and waits for it, again and again:
@@ -20,6 +26,9 @@
  *
  *   shm_bench                          everything below, with the defaults
  *   shm_bench MODE MIB [CHUNK_KIB]     one transfer: pipe, memfd, posix-shm
+ *   shm_bench steps                    the steps alone
+ *   shm_bench quick                    every case, small (1 MiB, 2 forks
+ *                                      with 1 MiB): to check the runner
  *   shm_bench fork MIB ITERATIONS      one fork case
  *
  * It prints, once everything is done (no console output falls into a
@@ -27,6 +36,7 @@
  *
  *   calibration instructions=I ns=T
  *   transfer mode=M bytes=B chunk=C chunks=N ns=T
+ *   step NAME iterations=N ns=T
  *   fork touched=B iterations=N ns_per_fork=T
  *   shm_bench done
  *
@@ -39,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,6 +146,11 @@ static void run_transfer(enum transport_kind kind, size_t bytes, size_t chunk_si
             fail("read go");
         for (uint64_t index = WARM_UP_CHUNKS; index < WARM_UP_CHUNKS + chunks; index++)
             produce(&transport, index);
+        /* Wait for the consumer's clock to stop before letting go of
+         * anything: where a wake-up does not preempt the waker, this
+         * process's unmapping and exit would otherwise be timed. */
+        if (read(go[0], &signal, 1) != 1)
+            fail("read done");
         transport_detach(&transport);
         exit(0);
     }
@@ -152,6 +168,8 @@ static void run_transfer(enum transport_kind kind, size_t bytes, size_t chunk_si
         consume(&transport, index);
     uint64_t elapsed = now_ns() - start;
 
+    if (write(go[1], "d", 1) != 1)
+        fail("write done");
     transport_detach(&transport);
     if (close(go[1]) != 0)
         fail("close");
@@ -160,6 +178,64 @@ static void run_transfer(enum transport_kind kind, size_t bytes, size_t chunk_si
     report_line("transfer mode=%s bytes=%zu chunk=%zu chunks=%llu ns=%llu\n",
                 transport_name(kind), (size_t)(chunks * chunk_size), chunk_size,
                 (unsigned long long)chunks, (unsigned long long)elapsed);
+}
+
+/* --- Steps: what one futex call costs, in one process ------------------ */
+
+#define STEP_WARM_UP 200
+#define STEP_ITERATIONS 5000
+
+#define FUTEX_WAKE 1
+#define FUTEX_PRIVATE_FLAG 128
+
+enum step { STEP_GETPID, STEP_WAKE_PRIVATE, STEP_WAKE_SHARED };
+
+static const char *const step_names[] = {
+    [STEP_GETPID] = "getpid",
+    [STEP_WAKE_PRIVATE] = "futex-wake-private",
+    [STEP_WAKE_SHARED] = "futex-wake-shared",
+};
+
+static void do_step(enum step step, uint32_t *private_word, uint32_t *shared_word)
+{
+    long woken = 0;
+    switch (step) {
+    case STEP_GETPID:
+        woken = getpid() > 0 ? 0 : -1;
+        break;
+    case STEP_WAKE_PRIVATE:
+        woken = syscall(SYS_futex, private_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
+        break;
+    case STEP_WAKE_SHARED:
+        woken = syscall(SYS_futex, shared_word, FUTEX_WAKE, 1, NULL, NULL, 0);
+        break;
+    }
+    if (woken != 0)
+        fail_because(step_names[step], "not 0");
+}
+
+static void run_steps(void)
+{
+    static uint32_t private_word;
+    int fd = memfd_create("shm_bench steps", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, PAGE_SIZE) != 0)
+        fail("memfd_create or ftruncate");
+    uint32_t *shared_word = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (shared_word == MAP_FAILED)
+        fail("mmap MAP_SHARED");
+    *shared_word = 0;   /* faulted in */
+    for (enum step step = STEP_GETPID; step <= STEP_WAKE_SHARED; step++) {
+        for (int i = 0; i < STEP_WARM_UP; i++)
+            do_step(step, &private_word, shared_word);
+        uint64_t start = now_ns();
+        for (int i = 0; i < STEP_ITERATIONS; i++)
+            do_step(step, &private_word, shared_word);
+        uint64_t elapsed = now_ns() - start;
+        report_line("step %s iterations=%d ns=%llu\n", step_names[step], STEP_ITERATIONS,
+                    (unsigned long long)(elapsed / STEP_ITERATIONS));
+    }
+    if (munmap(shared_word, PAGE_SIZE) != 0 || close(fd) != 0)
+        fail("munmap or close");
 }
 
 /* --- Fork --------------------------------------------------------------- */
@@ -199,7 +275,8 @@ static void run_fork(size_t touched, int iterations)
 
 static _Noreturn void usage(void)
 {
-    fprintf(stderr, "usage: shm_bench [pipe|memfd|posix-shm MIB [CHUNK_KIB]]\n"
+    fprintf(stderr, "usage: shm_bench [quick | steps]\n"
+                    "       shm_bench pipe|memfd|posix-shm MIB [CHUNK_KIB]\n"
                     "       shm_bench fork MIB ITERATIONS\n");
     exit(2);
 }
@@ -217,14 +294,19 @@ static long positive(const char *text)
 int main(int argc, char **argv)
 {
     enum transport_kind kind;
-    if (argc == 1) {
+    bool quick = argc == 2 && strcmp(argv[1], "quick") == 0;
+    if (argc == 1 || quick) {
+        size_t bytes = quick ? MIB : TRANSFER_BYTES;
         run_calibration();
-        run_transfer(TRANSPORT_PIPE, TRANSFER_BYTES, CHUNK_SIZE);
-        run_transfer(TRANSPORT_MEMFD, TRANSFER_BYTES, CHUNK_SIZE);
-        run_transfer(TRANSPORT_POSIX_SHM, TRANSFER_BYTES, CHUNK_SIZE);
-        run_fork(0, FORK_ITERATIONS_UNTOUCHED);
-        run_fork(FORK_TOUCHED, FORK_ITERATIONS);
+        run_transfer(TRANSPORT_PIPE, bytes, CHUNK_SIZE);
+        run_transfer(TRANSPORT_MEMFD, bytes, CHUNK_SIZE);
+        run_transfer(TRANSPORT_POSIX_SHM, bytes, CHUNK_SIZE);
+        run_steps();
+        run_fork(0, quick ? 2 : FORK_ITERATIONS_UNTOUCHED);
+        run_fork(quick ? MIB : FORK_TOUCHED, quick ? 2 : FORK_ITERATIONS);
         report_line("shm_bench done\n");
+    } else if (argc == 2 && strcmp(argv[1], "steps") == 0) {
+        run_steps();
     } else if (argc == 4 && strcmp(argv[1], "fork") == 0) {
         long mib = strcmp(argv[2], "0") == 0 ? 0 : positive(argv[2]);
         run_fork((size_t)mib * MIB, (int)positive(argv[3]));
