@@ -68,6 +68,8 @@ struct space {
 /* A private frame fork shared (frames.h): mapped read-only, copied on
  * the first write unless no other space uses it by then. */
 #define PAGE_COPY_ON_WRITE 8
+/* A child's entry fork leaves out (space_fork; never seen elsewhere). */
+#define PAGE_FORK_DROPPED 16
 
 /* What mmap asks for (space_mmap). */
 struct mapping {

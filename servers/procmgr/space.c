@@ -81,7 +81,8 @@ static void free_frame_slot(uint64_t slot)
 static void let_go_of(const struct page_entry *entry)
 {
     if (!entry->frame) {
-        free_frame_slot(entry->slot);
+        if (entry->slot)
+            free_frame_slot(entry->slot);
         return;
     }
     if (entry->slot && entry->slot != entry->frame)
@@ -91,16 +92,12 @@ static void let_go_of(const struct page_entry *entry)
     frames_release(entry->frame);
 }
 
-static void let_go_of_page(void *context, struct page_entry *entry)
-{
-    (void)context;
-    let_go_of(entry);
-}
-
 void space_destroy(struct space *space)
 {
     for_each_object(space, memory_object_release);
-    page_index_for_each(&space->pages, let_go_of_page, 0);
+    for (uint32_t i = 0; i < space->pages.capacity; i++)
+        if (space->pages.entries[i].page != PAGE_INDEX_EMPTY)
+            let_go_of(&space->pages.entries[i]);
     allotment_release(&space->objects);
     heap_free(space->pages.entries);
     heap_free(space);
@@ -433,67 +430,73 @@ void scratch_unmap(unsigned which)
 
 /* ---- fork ---- */
 
-/* Pages fork copies rather than shares: the process info page and the
- * thread areas, which procmgr writes with VSpace_Write and the kernel
- * through IPC buffers, neither of which fault, and any page outside every
- * region. */
-static bool copied_at_fork(uint64_t page, const struct region *region)
+/* Private pages fork copies rather than shares: the process info page
+ * and the thread areas, which procmgr writes with VSpace_Write and the
+ * kernel through IPC buffers, neither of which fault. */
+static bool copied_at_fork(uint64_t page)
 {
     uint64_t areas_end = LINUX_THREAD_AREAS + LINUX_MAX_THREADS * LINUX_THREAD_AREA_SIZE;
-    return !region || page == LINUX_PROCESS_INFO ||
-           (page >= LINUX_THREAD_AREAS && page < areas_end);
+    return page == LINUX_PROCESS_INFO || (page >= LINUX_THREAD_AREAS && page < areas_end);
 }
 
-struct fork_copy {
-    struct space *parent, *child;
-    int result;
-};
-
-/* The child's copy of a page fork does not share: another owner's frame
- * borrowed again, a private one copied byte for byte. */
-static int copy_page(struct space *child, const struct page_entry *entry, unsigned prot)
+/* Maps entry, which the index holds already, in space with prot. */
+static int map_entry(struct space *space, struct page_entry *entry, unsigned prot)
 {
-    if (entry->flags & PAGE_BORROWED) {
-        uint64_t copy = memory_copy_frame(entry->slot);
-        if (!copy)
-            return -LINUX_ENOMEM;
-        struct page_entry borrowed = { entry->page, (uint32_t)copy, 0,
-                                       entry->flags & (PAGE_BORROWED | PAGE_WRITABLE) };
-        return place(child, borrowed, prot);
-    }
-    uint64_t frame = private_copy_of(entry->slot ? entry->slot : entry->frame);
+    if (prot == LINUX_PROT_NONE)
+        return 0;
+    if (allotment_map_frame(&space->objects, space->vspace, entry->slot, entry->page,
+                            rights_for_page(entry->flags, prot)) != TERN_OK)
+        return -LINUX_ENOMEM;
+    entry->flags |= PAGE_MAPPED;
+    return 0;
+}
+
+/* The child's entry for a page fork does not share, made from the
+ * parent's (same page): another owner's frame borrowed again, a private
+ * one copied byte for byte; mapped. */
+static int copy_entry(struct space *child, struct page_entry *entry,
+                      const struct page_entry *parent_entry, unsigned prot)
+{
+    bool borrowed = parent_entry->flags & PAGE_BORROWED;
+    uint64_t frame = borrowed ? memory_copy_frame(parent_entry->slot)
+                              : private_copy_of(parent_entry->slot ? parent_entry->slot
+                                                                   : parent_entry->frame);
     if (!frame)
         return -LINUX_ENOMEM;
-    return place_private(child, entry->page, frame, prot);
+    *entry = borrowed ? (struct page_entry){ entry->page, (uint32_t)frame, 0,
+                                             parent_entry->flags & (PAGE_BORROWED |
+                                                                    PAGE_WRITABLE) }
+                      : (struct page_entry){ entry->page, (uint32_t)frame, (uint32_t)frame, 0 };
+    return map_entry(child, entry, prot);
 }
 
-/* The child's view of one page. A private frame is shared copy-on-write:
- * the child gets the entry, not yet mapped (its first access maps it),
- * and the parent's mapping becomes read-only (space_fork). A lent
- * object's page is left out: the child asks the object when it touches
- * it (a revoked one would be left out anyway). What fork copies instead
- * is copied now. */
-static void fork_page(void *context, struct page_entry *entry)
+/* The child's view of one page, in place in its copy of the parent's
+ * index (same place in both). A private frame is shared copy-on-write:
+ * the child's entry is not mapped yet (its first access maps it), and
+ * the parent's mapping becomes read-only (space_fork). A lent object's
+ * page (or a revoked one) is left out (PAGE_FORK_DROPPED): the child asks
+ * the object when it touches it. What fork copies instead is copied now.
+ * Until it is done, an entry holds nothing of the parent's. */
+static int fork_entry(struct space *child, struct page_entry *entry,
+                      struct page_entry *parent_entry)
 {
-    struct fork_copy *copy = context;
-    if (copy->result < 0)
-        return;
-    const struct region *region = address_map_lookup(&copy->child->map, entry->page);
     bool borrowed = entry->flags & PAGE_BORROWED;
-    if (borrowed && !frame_still_there(entry->slot))
-        return;
-    if (copied_at_fork(entry->page, region)) {
-        copy->result = copy_page(copy->child, entry, region ? region->prot : LINUX_PROT_READ);
-    } else if (!borrowed) {
+    if (!borrowed && !copied_at_fork(entry->page)) {
         frames_share(entry->frame);
-        entry->flags |= PAGE_COPY_ON_WRITE;
-        struct page_entry shared = { entry->page, 0, entry->frame, PAGE_COPY_ON_WRITE };
-        copy->result = index_page(copy->child, shared);
-        if (copy->result < 0)
-            frames_release(entry->frame);
-    } else if (!region->object) {
-        copy->result = copy_page(copy->child, entry, region->prot);
+        parent_entry->flags |= PAGE_COPY_ON_WRITE;
+        *entry = (struct page_entry){ entry->page, 0, entry->frame, PAGE_COPY_ON_WRITE };
+        return 0;
     }
+    *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
+    const struct region *region = address_map_lookup(&child->map, entry->page);
+    if (borrowed && (!frame_still_there(parent_entry->slot) || (region && region->object)))
+        return 0;
+    return copy_entry(child, entry, parent_entry, region ? region->prot : LINUX_PROT_READ);
+}
+
+static bool dropped_at_fork(const struct page_entry *entry)
+{
+    return entry->flags & PAGE_FORK_DROPPED;
 }
 
 /* The parent's private pages are the child's too now: none may be
@@ -502,24 +505,43 @@ static void write_protect_private_regions(struct space *space)
 {
     for (unsigned i = 0; i < space->map.count; i++) {
         const struct region *region = &space->map.regions[i];
-        if (region->kind != REGION_SHARED && !copied_at_fork(region->start, region))
+        if (region->kind != REGION_SHARED && !copied_at_fork(region->start))
             tern_vspace_write_protect(space->vspace, region->start, region->end - region->start);
     }
 }
 
 struct space *space_fork(struct space *parent)
 {
-    struct space *child = space_create_sized(parent->pages.capacity);
-    if (!child)
+    uint32_t capacity = parent->pages.capacity;
+    struct page_entry *entries = heap_allocate_unzeroed(capacity * sizeof *entries);
+    struct space *child = entries ? space_create_sized(1) : 0;
+    if (!child) {
+        heap_free(entries);
         return 0;
+    }
+    /* The parent's index, then each entry made the child's where it lies. */
+    heap_free(child->pages.entries);
+    page_index_copy(&child->pages, entries, &parent->pages);
     address_map_copy(&child->map, &parent->map);
     for_each_object(child, memory_object_retain);
     child->upcall_entry = parent->upcall_entry;
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);
-    struct fork_copy copy = { parent, child, 0 };
-    page_index_for_each(&parent->pages, fork_page, &copy);
+    int result = 0;
+    bool dropped = false;
+    for (uint32_t i = 0; i < capacity; i++) {
+        struct page_entry *entry = &child->pages.entries[i];
+        if (entry->page == PAGE_INDEX_EMPTY)
+            continue;
+        if (result == 0)
+            result = fork_entry(child, entry, &parent->pages.entries[i]);
+        else
+            *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
+        dropped |= entry->flags & PAGE_FORK_DROPPED;
+    }
+    if (dropped)
+        page_index_remove_if(&child->pages, dropped_at_fork);
     write_protect_private_regions(parent);
-    if (copy.result < 0) {
+    if (result < 0) {
         space_destroy(child);
         return 0;
     }

@@ -268,9 +268,47 @@ static void remove_of_an_empty_range_does_nothing(void)
     CHECK_EQ_U64(index_.count, 4);
 }
 
+/* A copy has the same entries at the same places: what fork builds the
+ * child's index from. */
+static void a_copy_is_the_same_table(void)
+{
+    reset(64);
+    fill_pages(1, 40);
+    static struct page_entry copy_storage[64];
+    struct page_index copy;
+    page_index_copy(&copy, copy_storage, &index_);
+    CHECK_EQ_U64(copy.count, 40);
+    CHECK_EQ_U64(copy.capacity, 64);
+    for (uint32_t i = 0; i < 64; i++)
+        CHECK_EQ_U64(copy_storage[i].page, storage[i].page);
+    for (uint64_t page = 1; page <= 40; page++)
+        CHECK_EQ_U64(page_index_find(&copy, page * PAGE)->slot, page);
+}
+
+static bool odd_slot(const struct page_entry *entry)
+{
+    return entry->slot % 2 == 1;
+}
+
+/* Every entry the predicate picks goes, wherever the table's runs wrap,
+ * and every other stays findable. */
+static void remove_if_removes_what_is_picked(void)
+{
+    for (uint64_t first = 1; first < 200; first += 37) {
+        reset(64);
+        fill_pages(first, first + 47);
+        page_index_remove_if(&index_, odd_slot);
+        CHECK_EQ_U64(index_.count, 24);
+        for (uint64_t page = first; page <= first + 47; page++)
+            CHECK((page_index_find(&index_, page * PAGE) == NULL) == (page % 2 == 1));
+    }
+}
+
 int main(void)
 {
     RUN_TEST(empty_index_finds_nothing);
+    RUN_TEST(a_copy_is_the_same_table);
+    RUN_TEST(remove_if_removes_what_is_picked);
     RUN_TEST(inserted_page_is_found_with_its_slot_and_flags);
     RUN_TEST(page_zero_is_a_valid_key);
     RUN_TEST(found_entry_can_be_updated_in_place);
