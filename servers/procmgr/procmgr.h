@@ -113,6 +113,10 @@ enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
 
 struct process {
     uint64_t pid, ppid, pgid, sid;
+    /* Its children, oldest first (wait4 looks at them in that order),
+     * and its place among its parent's. */
+    struct process *first_child, *last_child;
+    struct process *next_sibling, *previous_sibling;
     enum process_state state;
     bool first_program;                 /* init's child: init waits for it */
     uint64_t wait_status;               /* as wait4 reports it, once a zombie */
