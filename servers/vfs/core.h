@@ -11,8 +11,8 @@
  * carries a generation so a stale handle never reaches a reused OFD.
  *
  * Every function returns a non-negative result or -errno (LINUX_E*).
- * Client buffers are reached only through struct vfs_buffer, so the core
- * never holds a client pointer.
+ * Client buffers are reached only through struct client_buffer
+ * (sys/client_buffer.h), so the core never holds a client pointer.
  */
 #ifndef SERVERS_VFS_CORE_H
 #define SERVERS_VFS_CORE_H
@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/client_buffer.h"
 #include "sys/file_table.h"
 #include "sys/linux_abi.h"
 
@@ -41,14 +42,6 @@ struct vfs_services {
     void (*console_write)(void *context, const char *bytes, size_t length, bool errors);
     /* The time stamps of changes. */
     struct vfs_time (*current_time)(void *context);
-    void *context;
-};
-
-/* A client's buffer: its memory is copied only through these, which
- * return 0 or -LINUX_EFAULT. offset is from the start of the buffer. */
-struct vfs_buffer {
-    int (*copy_to_client)(void *context, uint64_t offset, const void *source, size_t length);
-    int (*copy_from_client)(void *context, uint64_t offset, void *destination, size_t length);
     void *context;
 };
 
@@ -147,23 +140,23 @@ int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size);
 
 /* ---- File operations (sys/protocol/file.h) on an OFD handle ---- */
 
-int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                  uint64_t length);
-int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                   uint64_t length);
-int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                   uint64_t length, int64_t offset);
-int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                    uint64_t length, int64_t offset);
 int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t whence);
 int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat);
-int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                      uint64_t length);
 /* Whether a read of handle is a read of the console's input, which the
  * server answers itself (it may have to wait: console_input.c). */
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
-                  const struct vfs_buffer *argument);
+                  const struct client_buffer *argument);
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
 /* F_GET_SEALS and F_ADD_SEALS (file.h): every regular file is tmpfs's,
  * which takes no seals: sealed against them (FILE_SEAL_SEAL), adding any

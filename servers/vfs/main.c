@@ -83,7 +83,7 @@ static struct vfs_time current_time(void *context)
 struct window {
     struct server_request *request;
     unsigned index;
-    struct vfs_buffer buffer;
+    struct client_buffer buffer;
 };
 
 static int copy_to_window(void *context, uint64_t offset, const void *source, size_t length)
@@ -99,10 +99,10 @@ static int copy_from_window(void *context, uint64_t offset, void *destination, s
 }
 
 /* Window 0 of the request, as a client buffer. */
-static const struct vfs_buffer *window(struct window *window, struct server_request *request)
+static const struct client_buffer *window(struct window *window, struct server_request *request)
 {
     *window = (struct window){.request = request, .index = 0};
-    window->buffer = (struct vfs_buffer){copy_to_window, copy_from_window, window};
+    window->buffer = (struct client_buffer){copy_to_window, copy_from_window, window};
     return &window->buffer;
 }
 
@@ -131,9 +131,9 @@ static int copy_from_small(void *context, uint64_t offset, void *destination, si
 }
 
 /* The request's registers from 1 on, as a client buffer. */
-static struct vfs_buffer small_buffer(struct server_request *request)
+static struct client_buffer small_buffer(struct server_request *request)
 {
-    return (struct vfs_buffer){copy_to_small, copy_from_small, request};
+    return (struct client_buffer){copy_to_small, copy_from_small, request};
 }
 
 /* ---- Arguments ---- */
@@ -363,7 +363,7 @@ static enum server_outcome read_file_small(struct server_request *request)
         int64_t result = (int64_t)request->mr[0];
         return outcome == SERVER_ANSWER ? small_read_answer(request, result) : outcome;
     }
-    struct vfs_buffer buffer = small_buffer(request);
+    struct client_buffer buffer = small_buffer(request);
     return small_read_answer(request, vfs_read(&vfs, request->badge, &buffer, length));
 }
 
@@ -380,7 +380,7 @@ static enum server_outcome write_file_small(struct server_request *request)
     if (length > FILE_SMALL_MAX ||
         tern_message_length(request->info) < FILE_SMALL_REGISTERS(length))
         return server_answer(request, -LINUX_EINVAL);
-    struct vfs_buffer buffer = small_buffer(request);
+    struct client_buffer buffer = small_buffer(request);
     return server_answer(request, vfs_write(&vfs, request->badge, &buffer, length));
 }
 

@@ -1,9 +1,9 @@
 /* Regular file contents: see regular.h. */
 #include "regular.h"
-#include "buffer.h"
+#include "sys/client_buffer.h"
 #include "sys/runtime.h"
 
-int64_t regular_read(const struct vfs_node *node, const struct vfs_buffer *buffer,
+int64_t regular_read(const struct vfs_node *node, const struct client_buffer *buffer,
                      uint64_t length, uint64_t offset)
 {
     uint64_t size = node->regular.size;
@@ -11,12 +11,12 @@ int64_t regular_read(const struct vfs_node *node, const struct vfs_buffer *buffe
         return 0;
     if (length > size - offset)
         length = size - offset;
-    if (length > BUFFER_MAX_TRANSFER)
-        length = BUFFER_MAX_TRANSFER;
+    if (length > CLIENT_BUFFER_MAX_TRANSFER)
+        length = CLIENT_BUFFER_MAX_TRANSFER;
     if (node->mount == VFS_MOUNT_ARCHIVE) {
-        uint64_t done = buffer_copy_to_client(buffer, 0, node->regular.archive_bytes + offset,
+        uint64_t done = client_buffer_copy_to(buffer, 0, node->regular.archive_bytes + offset,
                                               length);
-        return buffer_result(done, -LINUX_EFAULT);
+        return client_buffer_result(done, -LINUX_EFAULT);
     }
     uint64_t done = 0;
     while (done < length) {
@@ -27,11 +27,11 @@ int64_t regular_read(const struct vfs_node *node, const struct vfs_buffer *buffe
             piece = length - done;
         const uint8_t *page = file_data_find(&node->regular.data, position / VFS_PAGE_SIZE);
         uint64_t copied = page != NULL
-                              ? buffer_copy_to_client(buffer, done, page + in_page, piece)
-                              : buffer_zero_client(buffer, done, piece);
+                              ? client_buffer_copy_to(buffer, done, page + in_page, piece)
+                              : client_buffer_zero(buffer, done, piece);
         done += copied;
         if (copied < piece)
-            return buffer_result(done, -LINUX_EFAULT);
+            return client_buffer_result(done, -LINUX_EFAULT);
     }
     return (int64_t)done;
 }
@@ -48,7 +48,7 @@ static void zero_past_size(struct vfs_node *node)
         memset(page + in_page, 0, VFS_PAGE_SIZE - in_page);
 }
 
-int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_buffer *buffer,
+int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct client_buffer *buffer,
                       uint64_t length, uint64_t offset)
 {
     if (length == 0)
@@ -57,8 +57,8 @@ int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_b
         return -LINUX_EFBIG;
     if (length > VFS_MAX_FILE_SIZE - offset)
         length = VFS_MAX_FILE_SIZE - offset;
-    if (length > BUFFER_MAX_TRANSFER)
-        length = BUFFER_MAX_TRANSFER;
+    if (length > CLIENT_BUFFER_MAX_TRANSFER)
+        length = CLIENT_BUFFER_MAX_TRANSFER;
     if (offset + length > node->regular.size)
         zero_past_size(node);
     uint64_t done = 0;
@@ -85,7 +85,7 @@ int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_b
             node->regular.size = offset + done;
         node_touch_contents(vfs, node);
     }
-    return buffer_result(done, error);
+    return client_buffer_result(done, error);
 }
 
 void regular_resize(struct vfs *vfs, struct vfs_node *node, uint64_t size)

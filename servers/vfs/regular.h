@@ -12,11 +12,11 @@
 
 /* Copies up to length bytes from offset to the client's buffer; returns
  * the count (0 at or past the end) or -EFAULT. */
-int64_t regular_read(const struct vfs_node *node, const struct vfs_buffer *buffer,
+int64_t regular_read(const struct vfs_node *node, const struct client_buffer *buffer,
                      uint64_t length, uint64_t offset);
 /* Copies length bytes from the client to offset, growing the file;
  * returns the count, or -EFBIG / -ENOSPC / -EFAULT if none was written. */
-int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct vfs_buffer *buffer,
+int64_t regular_write(struct vfs *vfs, struct vfs_node *node, const struct client_buffer *buffer,
                       uint64_t length, uint64_t offset);
 /* Sets the size (at most VFS_MAX_FILE_SIZE), freeing pages past it. */
 void regular_resize(struct vfs *vfs, struct vfs_node *node, uint64_t size);
