@@ -23,8 +23,10 @@
 #include "sys/client_buffer.h"
 #include "sys/file_table.h"
 #include "sys/linux_abi.h"
+#include "sys/page_tree.h"
 
 #define VFS_PAGE_SIZE 4096
+_Static_assert(VFS_PAGE_SIZE == PAGE_TREE_PAGE_SIZE, "a file's pages are the services' pages");
 
 struct vfs_time {
     int64_t seconds;
@@ -53,9 +55,6 @@ struct vfs_credentials {
 /* A directory argument of 0 means "/" (the protocols' "no capability 0"). */
 #define VFS_ROOT_DIRECTORY 0
 
-/* Files are at most this long (four levels of page index). */
-#define VFS_MAX_FILE_SIZE (1ULL << 39)
-
 /* The flag VFS_OPEN_EXEC of sys/protocol/vfs.h, restated for the core. */
 #define VFS_CORE_OPEN_EXEC (1ULL << 40)
 /* vfs_open's result for a FIFO: *handle is the node's inode number, not an
@@ -77,6 +76,8 @@ struct vfs {
     uint64_t next_inode;
     struct vfs_pool nodes;
     struct vfs_pool entries;
+    /* The services' page allocator, as a file's page tree takes it. */
+    struct page_tree_pages pages;
     /* The open file descriptions: their handles are the badges of the
      * descriptors vfs hands out, and their objects are nodes. */
     struct file_table files;

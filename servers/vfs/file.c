@@ -61,7 +61,7 @@ static int64_t read_at(struct file_description *ofd, const struct client_buffer 
 static uint64_t write_offset(const struct file_description *ofd, uint64_t offset)
 {
     if ((ofd->flags & LINUX_O_APPEND) && node_type(ofd_node(ofd)) == LINUX_S_IFREG)
-        return ofd_node(ofd)->regular.size;
+        return ofd_node(ofd)->regular.data.size;
     return offset;
 }
 
@@ -147,7 +147,7 @@ int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t when
         /* A directory's offset is a getdents position: it has no end. */
         if (node_type(node) != LINUX_S_IFREG)
             return -LINUX_EINVAL;
-        base = (int64_t)node->regular.size;
+        base = (int64_t)node->regular.data.size;
         break;
     default:
         return -LINUX_EINVAL;
@@ -260,7 +260,8 @@ int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
         return device_ioctl(node, request, argument);
     if (node_type(node) == LINUX_S_IFREG && request == LINUX_FIONREAD) {
         /* Bytes left to read, as an int (Linux's do_vfs_ioctl). */
-        uint64_t left = node->regular.size > ofd->position ? node->regular.size - ofd->position : 0;
+        uint64_t size = node->regular.data.size;
+        uint64_t left = size > ofd->position ? size - ofd->position : 0;
         int32_t value = left > INT32_MAX ? INT32_MAX : (int32_t)left;
         return client_buffer_copy_to(argument, 0, &value, sizeof(value)) == sizeof(value)
                    ? 0
@@ -276,7 +277,7 @@ int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length)
         return -LINUX_EBADF;
     if (length < 0 || node_type(ofd_node(ofd)) != LINUX_S_IFREG || !writable(ofd))
         return -LINUX_EINVAL;
-    if ((uint64_t)length > VFS_MAX_FILE_SIZE)
+    if ((uint64_t)length > PAGE_TREE_MAX_SIZE)
         return -LINUX_EFBIG;
     regular_resize(vfs, ofd_node(ofd), (uint64_t)length);
     return 0;
