@@ -288,11 +288,10 @@ static enum server_outcome read_file(struct server_request *request)
     return server_answer(request, vfs_read(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
+/* The runtime checked the small calls' lengths (sys/file_server.h). */
 static enum server_outcome read_file_small(struct server_request *request)
 {
     uint64_t length = request->mr[0];
-    if (length > FILE_SMALL_MAX)
-        return server_answer(request, -LINUX_EINVAL);
     if (vfs_reads_console(&vfs, request->badge)) {
         enum server_outcome outcome = console_read(request, server_small_bytes(request));
         int64_t result = (int64_t)request->mr[0];
@@ -310,12 +309,8 @@ static enum server_outcome write_file(struct server_request *request)
 
 static enum server_outcome write_file_small(struct server_request *request)
 {
-    uint64_t length = request->mr[0];
-    if (length > FILE_SMALL_MAX ||
-        tern_message_length(request->info) < FILE_SMALL_REGISTERS(length))
-        return server_answer(request, -LINUX_EINVAL);
     struct client_buffer buffer = server_small_buffer(request);
-    return server_answer(request, vfs_write(&vfs, request->badge, &buffer, length));
+    return server_answer(request, vfs_write(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome pread_file(struct server_request *request)
