@@ -189,20 +189,14 @@ static enum server_outcome map_memfd(struct server_request *request)
     return server_answer(request, -LINUX_ENFILE);
 }
 
-/* A capability to the page's frame, derived from the frame's own, so
- * that freeing the page (the memfd shrinks or goes) revokes it. */
+/* A capability to the page's frame, which freeing the page (the memfd
+ * shrinks or goes) revokes. */
 static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = memfd_map_page(&core, request->badge, request->mr[0], write, &page);
-    if (result < 0)
-        return server_answer(request, result);
-    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
-    server_answer(request, 0);
-    if (!server_give_capability(request, server_page_frame(page), rights, 0))
-        return server_answer(request, -LINUX_ENOMEM);
-    return SERVER_ANSWER;
+    return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
 static enum server_outcome handle_descriptor(struct server_request *request)

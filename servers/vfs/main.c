@@ -433,20 +433,13 @@ static enum server_outcome map_file(struct server_request *request)
 }
 
 /* MEMORY_PAGE: a capability to the page's frame, writable if asked and
- * allowed; derived from the frame's own, so that freeing the page (the
- * file shrinks) revokes it. */
+ * allowed, which freeing the page (the file shrinks) revokes. */
 static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = vfs_map_page(&vfs, request->badge, request->mr[0], write, &page);
-    if (result < 0)
-        return server_answer(request, result);
-    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
-    server_answer(request, 0);
-    if (!server_give_capability(request, server_page_frame(page), rights, 0))
-        return server_answer(request, -LINUX_ENOMEM);
-    return SERVER_ANSWER;
+    return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
 /* Sessions, and the memory-object protocol through a descriptor; the
