@@ -2,6 +2,7 @@
 #include "sys/server.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
+#include "sys/linux_abi.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/runtime.h"
@@ -148,6 +149,16 @@ bool server_give_capability(struct server_request *answered, uint64_t source, ui
         return false;
     answered->answer = tern_message(0, 1, tern_message_length(answered->answer));
     return true;
+}
+
+enum server_outcome server_answer_page(struct server_request *answered, const void *page,
+                                       bool write)
+{
+    uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
+    server_answer(answered, 0);
+    if (!server_give_capability(answered, server_page_frame(page), rights, 0))
+        return server_answer(answered, -LINUX_ENOMEM);
+    return SERVER_ANSWER;
 }
 
 /* Registers 4 and up of an answer travel in the IPC buffer. */

@@ -136,6 +136,12 @@ static inline bool server_give_descriptor(struct server_request *request, uint64
 {
     return server_give_capability(request, source, SERVER_DESCRIPTOR_RIGHTS, badge);
 }
+/* With lendable pages, the answer to MEMORY_PAGE (sys/protocol/memory.h):
+ * 0 and a capability to the page's frame derived from its own
+ * (server_page_frame), so that freeing the page revokes it; readable
+ * and, if write, writable. -ENOMEM if it could not be made. */
+enum server_outcome server_answer_page(struct server_request *request, const void *page,
+                                       bool write);
 
 /* Sends the answer the handler built (request->answer, request->mr)
  * now, before the handler goes on with something that may end its
