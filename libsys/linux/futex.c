@@ -20,11 +20,47 @@
 
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffULL
 
+/* procmgr's keys of shared futexes, remembered by page: a key names the
+ * object and offset (or the address space and address) the word's page
+ * maps, so within a page it grows with the address, and only a change of
+ * this process's mappings changes it (linux_futex_forget_keys). Entries
+ * carry the pid: a forked child's copy of them is not its own. */
+#define KEY_CACHE_SIZE 16
+static struct {
+    uint64_t pid, page;
+    int64_t first;          /* the key of the page's first byte */
+} key_cache[KEY_CACHE_SIZE];
+static struct linux_lock key_cache_lock;
+
+void linux_futex_forget_keys(void)
+{
+    linux_lock(&key_cache_lock);
+    __builtin_memset(key_cache, 0, sizeof key_cache);
+    linux_unlock(&key_cache_lock);
+}
+
 static int64_t futex_key(uint64_t address, bool private)
 {
     if (private)
         return 0;
-    return linux_request(LINUX_SLOT_PROCMGR, PROC_FUTEX_KEY, 1, address, 0, 0, 0);
+    uint64_t page = address & ~(uint64_t)(LINUX_PAGE_SIZE - 1);
+    uint64_t pid = linux_process_info()->pid;
+    unsigned index = (unsigned)(page / LINUX_PAGE_SIZE) % KEY_CACHE_SIZE;
+    linux_lock(&key_cache_lock);
+    bool known = key_cache[index].pid == pid && key_cache[index].page == page;
+    int64_t first = key_cache[index].first;
+    linux_unlock(&key_cache_lock);
+    if (known)
+        return first + (int64_t)(address - page);
+    int64_t key = linux_request(LINUX_SLOT_PROCMGR, PROC_FUTEX_KEY, 1, address, 0, 0, 0);
+    if (key < 0)
+        return key;
+    linux_lock(&key_cache_lock);
+    key_cache[index].pid = pid;
+    key_cache[index].page = page;
+    key_cache[index].first = key - (int64_t)(address - page);
+    linux_unlock(&key_cache_lock);
+    return key;
 }
 
 static void set_word_window(uint64_t address)

@@ -16,6 +16,7 @@
 
 int64_t sys_brk(uint64_t address)
 {
+    linux_futex_forget_keys();
     return linux_request(LINUX_SLOT_PROCMGR, PROC_BRK, 1, address, 0, 0, 0);
 }
 
@@ -24,6 +25,7 @@ int64_t sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_
 {
     if (offset & PAGE_MASK)
         return -LINUX_EINVAL;
+    linux_futex_forget_keys();      /* MAP_FIXED may replace a mapping */
     uint64_t mr[4] = {address, length, protection, flags};
     if (flags & LINUX_MAP_ANONYMOUS)
         return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 4, 0, 0, mr);
@@ -38,6 +40,7 @@ int64_t sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_
 
 int64_t sys_munmap(uint64_t address, uint64_t length)
 {
+    linux_futex_forget_keys();
     return linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, address, length, 0, 0);
 }
 
@@ -54,6 +57,7 @@ int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, u
     (void)new_address;
     if (flags & LINUX_MREMAP_FIXED)
         return -LINUX_EINVAL;   /* PROC_MREMAP takes no target address yet */
+    linux_futex_forget_keys();
     return linux_request(LINUX_SLOT_PROCMGR, PROC_MREMAP, 4, address, old_length, new_length,
                          flags);
 }

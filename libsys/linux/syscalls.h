@@ -174,6 +174,8 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
 /* FUTEX_WAKE of count waiters on a word, keyed as a shared futex (what
  * Linux does for clear_child_tid at thread exit). */
 int64_t linux_futex_wake_any(uint64_t address, uint64_t count);
+/* The process's mappings change: the futex keys remembered are stale. */
+void linux_futex_forget_keys(void);
 
 /* sysv.c */
 struct sysv_sembuf;

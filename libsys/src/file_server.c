@@ -190,6 +190,19 @@ generic(const struct file_server *server, struct server_request *request, uint64
     }
 }
 
+/* Whether a small call's length is one it may have: at most
+ * FILE_SMALL_MAX, and a write's bytes all came (file.h). */
+static bool small_call_fits(const struct server_request *request, uint64_t label)
+{
+    uint64_t length = request->mr[0];
+    if (label == FILE_READ_SMALL)
+        return length <= FILE_SMALL_MAX;
+    if (label == FILE_WRITE_SMALL)
+        return length <= FILE_SMALL_MAX &&
+               tern_message_length(request->info) >= FILE_SMALL_REGISTERS(length);
+    return true;
+}
+
 enum server_outcome file_server_handle(const struct file_server *server,
                                        struct server_request *request)
 {
@@ -201,5 +214,9 @@ enum server_outcome file_server_handle(const struct file_server *server,
     if (label == FILE_IOCTL && request->mr[0] == FIONBIO)
         return set_nonblocking(server, request);
     file_operation operation = operation_for(server->operations, label);
-    return operation ? operation(request) : generic(server, request, label);
+    if (operation == NULL)
+        return generic(server, request, label);
+    if (!small_call_fits(request, label))
+        return server_answer(request, -LINUX_EINVAL);
+    return operation(request);
 }

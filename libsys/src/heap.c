@@ -50,7 +50,8 @@ static void *grow(uint64_t size)
     return (void *)start;
 }
 
-void *heap_allocate(size_t size)
+/* A block of the class size fits in, its header set; NULL without memory. */
+static struct block_header *take_block(size_t size)
 {
     unsigned class_bits = MIN_CLASS_BITS;
     while ((1ULL << class_bits) < size + sizeof(struct block_header))
@@ -75,8 +76,22 @@ void *heap_allocate(size_t size)
         }
         header = (struct block_header *)memory;
     }
-    memset(header, 0, 1ULL << class_bits);
     header->class_bits = class_bits;
+    return header;
+}
+
+void *heap_allocate_unzeroed(size_t size)
+{
+    struct block_header *header = take_block(size);
+    return header ? header + 1 : 0;
+}
+
+void *heap_allocate(size_t size)
+{
+    struct block_header *header = take_block(size);
+    if (!header)
+        return 0;
+    memset(header + 1, 0, (1ULL << header->class_bits) - sizeof *header);
     return header + 1;
 }
 

@@ -299,6 +299,12 @@ enum tern_error tern_vspace_set_upcall(uint64_t vspace, uint64_t entry)
     return invoke_with(vspace, TERN_VSPACE_SET_UPCALL, args, 1, 0, 0);
 }
 
+enum tern_error tern_vspace_write_protect(uint64_t vspace, uint64_t address, uint64_t length)
+{
+    const uint64_t args[] = { address, length };
+    return invoke_with(vspace, TERN_VSPACE_WRITE_PROTECT, args, 2, 0, 0);
+}
+
 enum tern_error tern_reply_read_window(uint64_t reply, uint64_t window, uint64_t offset,
                                        uint64_t length, uint64_t dest_address,
                                        uint64_t *copied)

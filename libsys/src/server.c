@@ -2,6 +2,7 @@
 #include "sys/server.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
+#include "sys/linux_abi.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/memory.h"
@@ -175,8 +176,8 @@ bool server_answer_mapping(struct server_request *answered, uint64_t identity, u
            server_give_descriptor(answered, SERVER_SLOT_ENDPOINT, mapping);
 }
 
-enum server_outcome server_lend_page(struct server_request *answered, const void *page,
-                                     bool write)
+enum server_outcome server_answer_page(struct server_request *answered, const void *page,
+                                       bool write)
 {
     uint64_t rights = TERN_RIGHT_READ | (write ? TERN_RIGHT_WRITE : 0);
     server_answer(answered, 0);

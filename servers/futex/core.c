@@ -75,6 +75,8 @@ static uint64_t forget_waiter(struct futex_table *table, struct futex_waiter *wa
     waiter->next = table->free_waiters;
     table->free_waiters = waiter;
     table->waiter_count--;
+    if (waiter->deadline)
+        table->timed_waiter_count--;
     return handle;
 }
 
@@ -111,6 +113,8 @@ int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *r
     };
     bucket_append(bucket_of(table, waiter->key), waiter);
     table->waiter_count++;
+    if (waiter->deadline)
+        table->timed_waiter_count++;
     return FUTEX_QUEUED;
 }
 
@@ -184,10 +188,13 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
 }
 
 /* The queued waiter with the earliest deadline at or before limit (ties:
- * the first to arrive), or none. */
+ * the first to arrive), or none. Every request asks (the timer follows
+ * the earliest deadline), so without timed waiters it looks at nothing. */
 static struct futex_waiter *earliest_waiter(const struct futex_table *table, uint64_t limit)
 {
     struct futex_waiter *earliest = 0;
+    if (table->timed_waiter_count == 0)
+        return 0;
     for (unsigned i = 0; i < table->pool_size; i++) {
         struct futex_waiter *waiter = &table->pool[i];
         if (!waiter->queued || waiter->deadline == 0 || waiter->deadline > limit)

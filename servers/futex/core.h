@@ -72,6 +72,7 @@ struct futex_table {
     unsigned pool_size;
     struct futex_waiter *free_waiters;
     unsigned waiter_count;
+    unsigned timed_waiter_count;    /* of those, the ones with a deadline */
     uint64_t next_sequence;
 };
 

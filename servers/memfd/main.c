@@ -18,6 +18,7 @@
 #include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_buffer.h"
 #include "sys/servers.h"
 
 static struct memfd_core core;
@@ -47,92 +48,44 @@ static struct memfd_time now(void *context)
     return time;
 }
 
-/* ---- Client buffers: window 0, or a small call's registers ---- */
-
-static int copy_to_window(void *context, uint64_t offset, const void *source, size_t length)
-{
-    return server_write_window(context, 0, offset, source, length);
-}
-
-static int copy_from_window(void *context, uint64_t offset, void *destination, size_t length)
-{
-    return server_read_window(context, 0, offset, destination, length);
-}
-
-static struct client_buffer window(struct server_request *request)
-{
-    return (struct client_buffer){copy_to_window, copy_from_window, request};
-}
-
-/* A small call's bytes, packed from register 1 of the request (file.h). */
-static uint8_t *small_bytes(struct server_request *request)
-{
-    return (uint8_t *)&request->mr[1];
-}
-
-static int copy_to_small(void *context, uint64_t offset, const void *source, size_t length)
-{
-    memcpy(small_bytes(context) + offset, source, length);
-    return 0;
-}
-
-static int copy_from_small(void *context, uint64_t offset, void *destination, size_t length)
-{
-    memcpy(destination, small_bytes(context) + offset, length);
-    return 0;
-}
-
-static struct client_buffer small(struct server_request *request)
-{
-    return (struct client_buffer){copy_to_small, copy_from_small, request};
-}
-
 /* ---- The file protocol ---- */
 
 static enum server_outcome read_file(struct server_request *request)
 {
-    struct client_buffer buffer = window(request);
+    struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, memfd_read(&core, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome write_file(struct server_request *request)
 {
-    struct client_buffer buffer = window(request);
+    struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
 }
 
+/* The runtime checked the small calls' lengths (sys/file_server.h). */
 static enum server_outcome read_file_small(struct server_request *request)
 {
-    uint64_t length = request->mr[0];
-    if (length > FILE_SMALL_MAX)
-        return server_answer(request, -LINUX_EINVAL);
-    struct client_buffer buffer = small(request);
-    int64_t result = memfd_read(&core, request->badge, &buffer, length);
-    request->mr[0] = (uint64_t)result;
-    request->answer = tern_message(0, 0, FILE_SMALL_REGISTERS(result > 0 ? (uint64_t)result : 0));
-    return SERVER_ANSWER;
+    struct client_buffer buffer = server_small_buffer(request);
+    return server_answer_small_read(request,
+                                    memfd_read(&core, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome write_file_small(struct server_request *request)
 {
-    uint64_t length = request->mr[0];
-    if (length > FILE_SMALL_MAX ||
-        tern_message_length(request->info) < FILE_SMALL_REGISTERS(length))
-        return server_answer(request, -LINUX_EINVAL);
-    struct client_buffer buffer = small(request);
-    return server_answer(request, memfd_write(&core, request->badge, &buffer, length));
+    struct client_buffer buffer = server_small_buffer(request);
+    return server_answer(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome pread_file(struct server_request *request)
 {
-    struct client_buffer buffer = window(request);
+    struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, memfd_pread(&core, request->badge, &buffer, request->mr[0],
                                               (int64_t)request->mr[1]));
 }
 
 static enum server_outcome pwrite_file(struct server_request *request)
 {
-    struct client_buffer buffer = window(request);
+    struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, memfd_pwrite(&core, request->badge, &buffer, request->mr[0],
                                                (int64_t)request->mr[1]));
 }
@@ -233,14 +186,14 @@ static enum server_outcome map_memfd(struct server_request *request)
     return server_answer(request, -LINUX_ENFILE);
 }
 
-/* The page's frame: freeing the page (the memfd shrinks or goes) revokes
- * what was lent. */
+/* A capability to the page's frame, which freeing the page (the memfd
+ * shrinks or goes) revokes. */
 static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = memfd_map_page(&core, request->badge, request->mr[0], write, &page);
-    return result < 0 ? server_answer(request, result) : server_lend_page(request, page, write);
+    return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
 /* ---- Sessions ---- */

@@ -23,7 +23,11 @@ enum fault_action fault_decide(const struct region *region, struct fault_page pa
             return write ? FAULT_COPY_OBJECT_PAGE : FAULT_OBJECT_PAGE;
         return FAULT_NEW_PAGE;
     }
-    /* Present, and yet it faulted: a write to an object page mapped
+    if (write && page.copy_on_write)
+        return FAULT_COPY_ON_WRITE;
+    if (!page.mapped)
+        return FAULT_MAP_PRESENT;
+    /* Mapped, and yet it faulted: a write to an object page mapped
      * without write (a private mapping's, to copy; a shared one's lent
      * read-only before PROT_WRITE came), or a real violation. */
     if (!write || !page.from_object || page.writable)

@@ -5,8 +5,10 @@
  *
  * A region's page is one of:
  *   - absent: never touched, or dropped (munmap, a revoked lent frame);
- *   - the space's own frame (private anonymous memory, or a private
- *     mapping's copy of a file page once written);
+ *   - a private frame (frames.h: private anonymous memory, or a private
+ *     mapping's copy of a file page once written), the space's alone or
+ *     shared copy-on-write with others since a fork, mapped read-only
+ *     until a write copies it (or, if the others are gone, takes it);
  *   - the object's frame (memory_object.h): a shared mapping's pages, and
  *     a private file mapping's until first written, which are mapped
  *     read-only so that the first write faults and copies.
@@ -23,12 +25,16 @@ enum fault_action {
     FAULT_NEW_PAGE,             /* a zeroed frame of the space's own */
     FAULT_OBJECT_PAGE,          /* the object's page (writable: fault_wants_writable) */
     FAULT_COPY_OBJECT_PAGE,     /* a frame of the space's own with a copy of the object's page */
+    FAULT_COPY_ON_WRITE,        /* a write to a shared private frame: the space's own copy */
+    FAULT_MAP_PRESENT,          /* the page's frame, mapped as the region allows */
 };
 
 struct fault_page {
     bool present;               /* in the page index, its frame still there */
     bool from_object;           /* that frame is the object's */
     bool writable;              /* that frame may be written through */
+    bool mapped;                /* mapped now (fork leaves a child's shared pages unmapped) */
+    bool copy_on_write;         /* a private frame other spaces may share */
 };
 
 /* For an access (write or not) at a page of region (NULL: no region),

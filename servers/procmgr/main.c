@@ -9,6 +9,7 @@
  * handler (request.h). wait4, waitid and sigsuspend keep their caller
  * waiting (deferred replies).
  */
+#include "frames.h"
 #include "request.h"
 #include "sys/print.h"
 
@@ -111,6 +112,10 @@ int root_main(const struct tern_boot_info *info)
     chunks_init(info);
     allotment_init_pool(&own_pool);
     server_memory.untyped = &own_pool;
+    if (!frames_init(server_memory.slots->last)) {
+        tern_printf("procmgr: no memory for the frame pool\n");
+        return 1;
+    }
     init_process.pid = init_process.pgid = init_process.sid = 1;
     init_process.state = PROCESS_ALIVE;
     processes[1] = &init_process;

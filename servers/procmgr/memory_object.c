@@ -207,7 +207,7 @@ static uint64_t anonymous_frame(struct memory_object *object, uint64_t page)
     if (entry)
         return entry->slot;
     uint64_t frame = allotment_new_object(&object->objects, TERN_OBJECT_FRAME_4K, 0);
-    if (!frame || page_index_insert(&object->pages, page, (uint32_t)frame, 0) < 0)
+    if (!frame || page_index_insert(&object->pages, (struct page_entry){ page, (uint32_t)frame, 0, 0 }) < 0)
         return 0;
     return frame;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "sys/linux_abi.h"
+#include "sys/runtime.h"
 
 #define PAGE_SIZE 4096ULL
 
@@ -53,16 +54,16 @@ struct page_entry *page_index_find(struct page_index *index, uint64_t page)
     return entry->page == page ? entry : NULL;
 }
 
-int page_index_insert(struct page_index *index, uint64_t page, uint32_t slot, uint32_t flags)
+int page_index_insert(struct page_index *index, struct page_entry entry)
 {
-    if (page % PAGE_SIZE != 0)
+    if (entry.page % PAGE_SIZE != 0)
         return -LINUX_EINVAL;
-    uint32_t position = probe(index, page);
-    if (index->entries[position].page == page)
+    uint32_t position = probe(index, entry.page);
+    if (index->entries[position].page == entry.page)
         return -LINUX_EEXIST;
     if ((uint64_t)(index->count + 1) * 4 > (uint64_t)index->capacity * 3)
         return -LINUX_ENOMEM;
-    index->entries[position] = (struct page_entry){ page, slot, flags };
+    index->entries[position] = entry;
     index->count++;
     return 0;
 }
@@ -104,6 +105,31 @@ void page_index_for_each(struct page_index *index,
     for (uint32_t i = 0; i < index->capacity; i++) {
         if (index->entries[i].page != PAGE_INDEX_EMPTY)
             visit(context, &index->entries[i]);
+    }
+}
+
+void page_index_copy(struct page_index *index, struct page_entry *storage,
+                     const struct page_index *source)
+{
+    memcpy(storage, source->entries, source->capacity * sizeof *storage);
+    index->entries = storage;
+    index->capacity = source->capacity;
+    index->count = source->count;
+}
+
+/* As in page_index_remove_range: a removal may pull a later entry back
+ * into the current position, which is looked at again; entries only
+ * move back towards their home, so none still to be looked at lands on
+ * a position passed (one pulled back across the table's end, from the
+ * first positions to the last, was looked at already). */
+void page_index_remove_if(struct page_index *index, bool (*drop)(const struct page_entry *entry))
+{
+    for (uint32_t position = 0; position < index->capacity;) {
+        const struct page_entry *entry = &index->entries[position];
+        if (entry->page != PAGE_INDEX_EMPTY && drop(entry))
+            remove_at(index, position);
+        else
+            position++;
     }
 }
 

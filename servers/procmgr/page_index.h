@@ -14,22 +14,33 @@
 /* The page value of an unused entry: never page-aligned, so never a key. */
 #define PAGE_INDEX_EMPTY UINT64_MAX
 
-struct page_entry { uint64_t page; uint32_t slot; uint32_t flags; };
+/* slot: the capability the page is mapped with (a procmgr slot; 0: none
+ * yet); frame: the private frame it maps (frames.h), 0 for another
+ * owner's; flags: the user's. */
+struct page_entry { uint64_t page; uint32_t slot; uint32_t frame; uint32_t flags; };
 struct page_index { struct page_entry *entries; uint32_t capacity; /* power of two */ uint32_t count; };
 
 /* capacity must be a power of two (at least 1); marks every entry empty. */
 void page_index_init(struct page_index *index, struct page_entry *storage, uint32_t capacity);
 /* The entry for page, or NULL. It stays valid until the next insert or remove. */
 struct page_entry *page_index_find(struct page_index *index, uint64_t page);
-/* 0; -LINUX_EINVAL if page is not page-aligned; -LINUX_EEXIST if present;
- * -LINUX_ENOMEM when the index would become more than 3/4 full. */
-int page_index_insert(struct page_index *index, uint64_t page, uint32_t slot, uint32_t flags);
+/* Adds entry: 0; -LINUX_EINVAL if its page is not page-aligned;
+ * -LINUX_EEXIST if present; -LINUX_ENOMEM when the index would become
+ * more than 3/4 full. */
+int page_index_insert(struct page_index *index, struct page_entry entry);
 /* Removes page, copying its entry to *removed (may be NULL); false if absent. */
 bool page_index_remove(struct page_index *index, uint64_t page, struct page_entry *removed);
 /* Calls visit for every entry (order unspecified); visit may change an
  * entry's slot and flags but must not insert or remove. */
 void page_index_for_each(struct page_index *index,
                          void (*visit)(void *context, struct page_entry *entry), void *context);
+/* index becomes a copy of source, in storage of source->capacity entries:
+ * the same entries at the same places. */
+void page_index_copy(struct page_index *index, struct page_entry *storage,
+                     const struct page_index *source);
+/* Removes every entry drop says to (drop may be asked twice about an
+ * entry it keeps). */
+void page_index_remove_if(struct page_index *index, bool (*drop)(const struct page_entry *entry));
 /* Removes and reports every entry with start <= page < end (removed may be NULL). */
 void page_index_remove_range(struct page_index *index, uint64_t start, uint64_t end,
                              void (*removed)(void *context, const struct page_entry *entry),

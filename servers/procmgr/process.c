@@ -91,6 +91,35 @@ struct process_ids process_ids_of(const struct process *process)
     return (struct process_ids){ process->pid, process->ppid, process->pgid, process->sid };
 }
 
+/* child joins parent's children, as the youngest. */
+static void adopt(struct process *parent, struct process *child)
+{
+    child->ppid = parent->pid;
+    child->next_sibling = 0;
+    child->previous_sibling = parent->last_child;
+    if (parent->last_child)
+        parent->last_child->next_sibling = child;
+    else
+        parent->first_child = child;
+    parent->last_child = child;
+}
+
+/* child leaves its parent's children. */
+static void disown(struct process *child)
+{
+    struct process *parent = processes[child->ppid];
+    if (!parent)
+        return;
+    if (child->previous_sibling)
+        child->previous_sibling->next_sibling = child->next_sibling;
+    else
+        parent->first_child = child->next_sibling;
+    if (child->next_sibling)
+        child->next_sibling->previous_sibling = child->previous_sibling;
+    else
+        parent->last_child = child->previous_sibling;
+}
+
 struct process *process_new(struct process *parent)
 {
     uint64_t pid = id_allocate();
@@ -123,6 +152,7 @@ struct process *process_new(struct process *parent)
         return 0;
     }
     processes[pid] = process;
+    adopt(parent, process);
     return process;
 }
 
@@ -297,15 +327,18 @@ static void tell_servers_process_ended(uint64_t pid)
 
 /* Children of an exiting process go to init (pid 1), which reaps them
  * when they end, as Linux's init does. */
+/* Its children become init's; ended ones go, as init reaps them. */
 static void reparent_children(struct process *process)
 {
-    for (uint64_t pid = 2; pid < ID_LIMIT; pid++) {
-        struct process *child = processes[pid];
-        if (!child || child->ppid != process->pid || child == process)
-            continue;
-        child->ppid = 1;
-        if (child->state == PROCESS_ZOMBIE)
+    struct process *next;
+    for (struct process *child = process->first_child; child; child = next) {
+        next = child->next_sibling;
+        if (child->state == PROCESS_ZOMBIE) {
             process_reap(child);
+            continue;
+        }
+        disown(child);
+        adopt(processes[1], child);
     }
 }
 
@@ -340,6 +373,7 @@ void process_exit(struct process *process, uint64_t wait_status)
 
 void process_reap(struct process *process)
 {
+    disown(process);
     processes[process->pid] = 0;
     heap_free(process);
 }

@@ -4,8 +4,10 @@
  *
  * Memory: procmgr splits its untyped memory into CHUNK_BITS chunks. Each
  * address space (and each shared memory object) takes chunks as it needs
- * them and makes all its objects from them, so when it goes away, revoking
- * its chunks destroys everything at once and the chunks are free again.
+ * them and makes its objects from them (page tables, threads...), so when
+ * it goes away, revoking its chunks destroys everything at once and the
+ * chunks are free again. Private frames are the exception: fork shares
+ * them between spaces, so they come from a pool of their own (frames.h).
  */
 #ifndef PROCMGR_PROCMGR_H
 #define PROCMGR_PROCMGR_H
@@ -55,9 +57,7 @@ struct space {
     uint64_t upcall_entry;              /* the personality's (VSpace_SetUpcall) */
     struct allotment objects;
     struct address_map map;
-    struct page_index pages;            /* page -> frame slot (flags: PAGE_*) */
-    uint32_t *spare_frames;             /* unmapped private frames, for reuse */
-    uint32_t spare_count, spare_capacity;
+    struct page_index pages;            /* page -> frame (flags: PAGE_*) */
 };
 /* page_entry flags */
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
@@ -65,6 +65,11 @@ struct space {
  * personality's text): never reused, and fork borrows it again. */
 #define PAGE_BORROWED   2
 #define PAGE_WRITABLE   4               /* a borrowed frame that may be written through */
+/* A private frame fork shared (frames.h): mapped read-only, copied on
+ * the first write unless no other space uses it by then. */
+#define PAGE_COPY_ON_WRITE 8
+/* A child's entry fork leaves out (space_fork; never seen elsewhere). */
+#define PAGE_FORK_DROPPED 16
 
 /* What mmap asks for (space_mmap). */
 struct mapping {
@@ -108,6 +113,10 @@ enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
 
 struct process {
     uint64_t pid, ppid, pgid, sid;
+    /* Its children, oldest first (wait4 looks at them in that order),
+     * and its place among its parent's. */
+    struct process *first_child, *last_child;
+    struct process *next_sibling, *previous_sibling;
     enum process_state state;
     bool first_program;                 /* init's child: init waits for it */
     uint64_t wait_status;               /* as wait4 reports it, once a zombie */

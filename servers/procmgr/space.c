@@ -1,11 +1,13 @@
 /*
  * Address spaces (procmgr.h): regions (address_map), the frames behind
- * their pages (page_index), faults, fork's copy, and the mmap family.
- * Pages are made when first touched: procmgr is the default pager. What
- * a fault needs is fault.c's decision; what shared mappings and private
- * file mappings map are memory objects (memory_object.h).
+ * their pages (page_index), faults, fork, and the mmap family. Pages are
+ * made when first touched: procmgr is the default pager. What a fault
+ * needs is fault.c's decision; what shared mappings and private file
+ * mappings map are memory objects (memory_object.h); private pages are
+ * frames of the pool (frames.h), which fork shares copy-on-write.
  */
 #include "fault.h"
+#include "frames.h"
 #include "memory_object.h"
 #include "procmgr.h"
 #include "sys/invoke.h"
@@ -16,16 +18,18 @@
 
 static uint64_t next_space_id = 1;
 
-struct space *space_create(void)
+/* An empty space whose page index starts with room for capacity entries
+ * (a power of two). */
+static struct space *space_create_sized(uint32_t capacity)
 {
     struct space *space = heap_allocate(sizeof *space);
-    struct page_entry *entries = heap_allocate(INITIAL_PAGE_CAPACITY * sizeof *entries);
+    struct page_entry *entries = heap_allocate(capacity * sizeof *entries);
     if (!space || !entries)
         goto fail;
     space->id = next_space_id++;
     allotment_init(&space->objects);
     address_map_init(&space->map);
-    page_index_init(&space->pages, entries, INITIAL_PAGE_CAPACITY);
+    page_index_init(&space->pages, entries, capacity);
     space->vspace = allotment_new_object(&space->objects, TERN_OBJECT_VSPACE, 0);
     if (!space->vspace)
         goto fail;
@@ -36,6 +40,11 @@ fail:
     heap_free(entries);
     heap_free(space);
     return 0;
+}
+
+struct space *space_create(void)
+{
+    return space_create_sized(INITIAL_PAGE_CAPACITY);
 }
 
 /* Objects count the address spaces that map them (once each, in however
@@ -65,66 +74,39 @@ static void free_frame_slot(uint64_t slot)
     memory_delete(&server_memory, slot);
 }
 
-static void free_page_slot(void *context, struct page_entry *entry)
+/* What a page held goes: another owner's frame (its copy deleted), or the
+ * space's use of a private frame (a copy of its capability deleted, or
+ * the capability itself unmapped), the frame back to the pool with its
+ * last user. */
+static void let_go_of(const struct page_entry *entry)
 {
-    (void)context;
-    free_frame_slot(entry->slot);
+    if (!entry->frame) {
+        if (entry->slot)
+            free_frame_slot(entry->slot);
+        return;
+    }
+    if (entry->slot && entry->slot != entry->frame)
+        free_frame_slot(entry->slot);
+    else if (entry->slot)
+        tern_frame_unmap(entry->slot);
+    frames_release(entry->frame);
 }
 
 void space_destroy(struct space *space)
 {
     for_each_object(space, memory_object_release);
-    page_index_for_each(&space->pages, free_page_slot, 0);
-    for (uint32_t i = 0; i < space->spare_count; i++)
-        free_frame_slot(space->spare_frames[i]);
+    for (uint32_t i = 0; i < space->pages.capacity; i++)
+        if (space->pages.entries[i].page != PAGE_INDEX_EMPTY)
+            let_go_of(&space->pages.entries[i]);
     allotment_release(&space->objects);
-    heap_free(space->spare_frames);
     heap_free(space->pages.entries);
     heap_free(space);
 }
 
-/* A zeroed private frame: a spare one from an earlier munmap, or new.
- * Frames live in slots of their own (not the allotment's list): the page
- * index holds them, so munmap can free or keep them at once. */
-static uint64_t new_frame(struct space *space)
+/* Record an entry, growing the index when it fills up. */
+static int index_page(struct space *space, struct page_entry entry)
 {
-    if (space->spare_count) {
-        uint64_t frame = space->spare_frames[--space->spare_count];
-        void *page = scratch_map(0, frame);
-        if (page) {
-            memset(page, 0, PAGE_SIZE);
-            scratch_unmap(0);
-            return frame;
-        }
-        free_frame_slot(frame);
-        return 0;
-    }
-    struct memory view = { server_memory.slots, &space->objects.pool };
-    return memory_new_object(&view, TERN_OBJECT_FRAME_4K, 0);
-}
-
-static void keep_spare_frame(struct space *space, uint64_t frame)
-{
-    if (space->spare_count == space->spare_capacity) {
-        uint32_t capacity = space->spare_capacity ? 2 * space->spare_capacity : 64;
-        uint32_t *grown = heap_allocate(capacity * sizeof *grown);
-        if (!grown) {
-            free_frame_slot(frame);
-            return;
-        }
-        memcpy(grown, space->spare_frames, space->spare_count * sizeof *grown);
-        heap_free(space->spare_frames);
-        space->spare_frames = grown;
-        space->spare_capacity = capacity;
-    }
-    tern_frame_unmap(frame);
-    space->spare_frames[space->spare_count++] = (uint32_t)frame;
-}
-
-/* Record page -> frame, growing the index when it fills up. */
-static int index_page(struct space *space, uint64_t page, uint64_t frame, uint32_t flags)
-{
-    int result = page_index_insert(&space->pages, page, (uint32_t)frame, flags);
+    int result = page_index_insert(&space->pages, entry);
     if (result != -LINUX_ENOMEM)
         return result;
     struct page_index old = space->pages;
@@ -135,43 +117,51 @@ static int index_page(struct space *space, uint64_t page, uint64_t frame, uint32
     page_index_init(&space->pages, entries, capacity);
     for (uint32_t i = 0; i < old.capacity; i++)
         if (old.entries[i].page != PAGE_INDEX_EMPTY)
-            page_index_insert(&space->pages, old.entries[i].page, old.entries[i].slot,
-                              old.entries[i].flags);
+            page_index_insert(&space->pages, old.entries[i]);
     heap_free(old.entries);
-    return page_index_insert(&space->pages, page, (uint32_t)frame, flags);
+    return page_index_insert(&space->pages, entry);
 }
 
-/* Put frame at page with prot (not mapped at all for PROT_NONE); the
- * frame's own rights may allow less (a lent frame read-only). On failure
- * the frame is the caller's still. */
-static int place_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot,
-                       uint32_t flags)
+/* The rights a page's frame is mapped with: the region's, but never
+ * write for a frame shared copy-on-write. */
+static uint64_t rights_for_page(uint32_t flags, unsigned prot)
+{
+    if (flags & PAGE_COPY_ON_WRITE)
+        prot &= ~LINUX_PROT_WRITE;
+    return memory_rights_for(prot);
+}
+
+/* Put entry (its capability in slot) at its page with prot (not mapped
+ * at all for PROT_NONE); the capability's own rights may allow less (a
+ * lent frame read-only). On failure what the entry holds is let go of. */
+static int place(struct space *space, struct page_entry entry, unsigned prot)
 {
     if (prot != LINUX_PROT_NONE) {
-        if (allotment_map_frame(&space->objects, space->vspace, frame, page, memory_rights_for(prot))
-            != TERN_OK)
+        if (allotment_map_frame(&space->objects, space->vspace, entry.slot, entry.page,
+                                rights_for_page(entry.flags, prot)) != TERN_OK) {
+            let_go_of(&entry);
             return -LINUX_ENOMEM;
-        flags |= PAGE_MAPPED;
+        }
+        entry.flags |= PAGE_MAPPED;
     }
-    return index_page(space, page, frame, flags);
+    int result = index_page(space, entry);
+    if (result < 0)
+        let_go_of(&entry);
+    return result;
 }
 
-/* place_frame, or free the frame if it fails. */
-static int place_or_free(struct space *space, uint64_t page, uint64_t frame, unsigned prot,
-                         uint32_t flags)
+/* A private frame of the space's own at page. */
+static int place_private(struct space *space, uint64_t page, uint64_t frame, unsigned prot)
 {
-    int result = place_frame(space, page, frame, prot, flags);
-    if (result < 0)
-        free_frame_slot(frame);
-    return result;
+    return place(space, (struct page_entry){ page, (uint32_t)frame, (uint32_t)frame, 0 }, prot);
 }
 
 int space_map_new_page(struct space *space, uint64_t address, unsigned prot)
 {
-    uint64_t frame = new_frame(space);
+    uint64_t frame = frames_new();
     if (!frame)
         return -LINUX_ENOMEM;
-    return place_or_free(space, address & ~(uint64_t)(PAGE_SIZE - 1), frame, prot, 0);
+    return place_private(space, address & ~(uint64_t)(PAGE_SIZE - 1), frame, prot);
 }
 
 int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot)
@@ -179,20 +169,15 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
     uint64_t copy = memory_copy_frame(frame);
     if (!copy)
         return -LINUX_ENOMEM;
-    return place_or_free(space, page, copy, prot, PAGE_BORROWED);
+    return place(space, (struct page_entry){ page, (uint32_t)copy, 0, PAGE_BORROWED }, prot);
 }
 
-/* Takes a page out of the index: the space's own frame is kept as a spare
- * for reuse, another owner's copy is deleted. */
+/* Takes a page out of the index and lets go of what it held. */
 static void drop_page(struct space *space, uint64_t page)
 {
     struct page_entry removed;
-    if (!page_index_remove(&space->pages, page, &removed))
-        return;
-    if (removed.flags & PAGE_BORROWED)
-        free_frame_slot(removed.slot);
-    else
-        keep_spare_frame(space, removed.slot);
+    if (page_index_remove(&space->pages, page, &removed))
+        let_go_of(&removed);
 }
 
 /* Whether the borrowed frame in slot is still there: its owner revokes
@@ -216,7 +201,9 @@ static struct fault_page page_state(struct space *space, uint64_t page)
         return (struct fault_page){ .present = false };
     return (struct fault_page){ .present = true,
                                 .from_object = entry->flags & PAGE_BORROWED,
-                                .writable = entry->flags & PAGE_WRITABLE };
+                                .writable = entry->flags & PAGE_WRITABLE,
+                                .mapped = entry->flags & PAGE_MAPPED,
+                                .copy_on_write = entry->flags & PAGE_COPY_ON_WRITE };
 }
 
 /* The object's page for region at page: 0, or -errno. */
@@ -230,8 +217,9 @@ static int object_page(struct space *space, const struct region *region, uint64_
     if (result < 0)
         return result;
     drop_page(space, page);     /* one lent read-only, before a write came */
-    return place_or_free(space, page, frame, region->prot,
-                         PAGE_BORROWED | (writable ? PAGE_WRITABLE : 0));
+    struct page_entry entry = { page, (uint32_t)frame, 0,
+                                PAGE_BORROWED | (writable ? PAGE_WRITABLE : 0) };
+    return place(space, entry, region->prot);
 }
 
 /* The bytes of frame source into frame destination (both procmgr's
@@ -249,6 +237,18 @@ static bool copy_contents(uint64_t destination, uint64_t source)
     return to != 0;
 }
 
+/* A private frame with a copy of the frame in slot source; 0 without
+ * memory. */
+static uint64_t private_copy_of(uint64_t source)
+{
+    uint64_t frame = frames_new_unzeroed();
+    if (frame && !copy_contents(frame, source)) {
+        frames_release(frame);
+        return 0;
+    }
+    return frame;
+}
+
 /* A private mapping's first write to a file page: the space's own copy of
  * it. */
 static int copy_object_page(struct space *space, const struct region *region, uint64_t page)
@@ -258,16 +258,57 @@ static int copy_object_page(struct space *space, const struct region *region, ui
                                     false, &source);
     if (result < 0)
         return result;
-    uint64_t frame = new_frame(space);
-    bool copied = frame && copy_contents(frame, source);
+    uint64_t frame = private_copy_of(source);
     free_frame_slot(source);
-    if (!copied) {
-        if (frame)
-            free_frame_slot(frame);
+    if (!frame)
         return -LINUX_ENOMEM;
-    }
     drop_page(space, page);
-    return place_or_free(space, page, frame, region->prot, 0);
+    return place_private(space, page, frame, region->prot);
+}
+
+/* A write to a private frame fork shared: a copy of the space's own, or,
+ * once no other space uses the frame, the frame itself, made writable. */
+static int copy_on_write(struct space *space, const struct region *region, uint64_t page)
+{
+    struct page_entry *entry = page_index_find(&space->pages, page);
+    if (frames_users(entry->frame) == 1) {
+        if (!entry->slot)
+            entry->slot = entry->frame;     /* its capability, which nothing maps now */
+        entry->flags &= ~PAGE_COPY_ON_WRITE;
+        if (region->prot == LINUX_PROT_NONE)
+            return 0;
+        if (allotment_map_frame(&space->objects, space->vspace, entry->slot, page,
+                                memory_rights_for(region->prot)) != TERN_OK)
+            return -LINUX_ENOMEM;
+        entry->flags |= PAGE_MAPPED;
+        return 0;
+    }
+    uint64_t frame = private_copy_of(entry->slot ? entry->slot : entry->frame);
+    if (!frame)
+        return -LINUX_ENOMEM;
+    drop_page(space, page);
+    return place_private(space, page, frame, region->prot);
+}
+
+/* A page whose frame the space has but does not map: a child's page
+ * fork shared, which gets a copy of the frame's capability of its own,
+ * or one fork write-protected or mprotect left unmapped. */
+static int map_present(struct space *space, const struct region *region, uint64_t page)
+{
+    struct page_entry *entry = page_index_find(&space->pages, page);
+    if (!entry->slot) {
+        uint64_t copy = memory_copy_frame(entry->frame);
+        if (!copy)
+            return -LINUX_ENOMEM;
+        entry->slot = (uint32_t)copy;
+    }
+    if (region->prot == LINUX_PROT_NONE)
+        return 0;
+    if (allotment_map_frame(&space->objects, space->vspace, entry->slot, page,
+                            rights_for_page(entry->flags, region->prot)) != TERN_OK)
+        return -LINUX_ENOMEM;
+    entry->flags |= PAGE_MAPPED;
+    return 0;
 }
 
 /* Makes the page at address ready for the access (write or not), as a
@@ -289,6 +330,12 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
         break;
     case FAULT_COPY_OBJECT_PAGE:
         *error = copy_object_page(space, region, page);
+        break;
+    case FAULT_COPY_ON_WRITE:
+        *error = copy_on_write(space, region, page);
+        break;
+    case FAULT_MAP_PRESENT:
+        *error = map_present(space, region, page);
         break;
     default:
         *error = 0;
@@ -327,7 +374,8 @@ int space_write(struct space *space, uint64_t address, const void *bytes, uint64
             chunk = length;
         struct page_entry *entry = page_index_find(&space->pages, page);
         bool read_only = entry && (entry->flags & PAGE_BORROWED) && !(entry->flags & PAGE_WRITABLE);
-        if (!entry || read_only) {
+        bool shared = entry && (entry->flags & PAGE_COPY_ON_WRITE);
+        if (!entry || read_only || shared || !entry->slot) {
             int error = 0;
             if (!address_map_lookup(&space->map, page)) {
                 /* Outside every region: the process info page. */
@@ -382,50 +430,118 @@ void scratch_unmap(unsigned which)
 
 /* ---- fork ---- */
 
-struct fork_copy {
-    struct space *parent, *child;
-    int result;
-};
-
-/* The child's copy of one page: a borrowed frame is borrowed again (a
- * revoked one is left out: the child asks the object when it touches it),
- * the space's own is copied byte for byte. */
-static void copy_page(void *context, struct page_entry *entry)
+/* Private pages fork copies rather than shares: the process info page
+ * and the thread areas, which procmgr writes with VSpace_Write and the
+ * kernel through IPC buffers, neither of which fault. */
+static bool copied_at_fork(uint64_t page)
 {
-    struct fork_copy *copy = context;
-    if (copy->result < 0)
-        return;
-    const struct region *region = address_map_lookup(&copy->child->map, entry->page);
-    unsigned prot = region ? region->prot : LINUX_PROT_READ;
+    uint64_t areas_end = LINUX_THREAD_AREAS + LINUX_MAX_THREADS * LINUX_THREAD_AREA_SIZE;
+    return page == LINUX_PROCESS_INFO || (page >= LINUX_THREAD_AREAS && page < areas_end);
+}
+
+/* Maps entry, which the index holds already, in space with prot. */
+static int map_entry(struct space *space, struct page_entry *entry, unsigned prot)
+{
+    if (prot == LINUX_PROT_NONE)
+        return 0;
+    if (allotment_map_frame(&space->objects, space->vspace, entry->slot, entry->page,
+                            rights_for_page(entry->flags, prot)) != TERN_OK)
+        return -LINUX_ENOMEM;
+    entry->flags |= PAGE_MAPPED;
+    return 0;
+}
+
+/* The child's entry for a page fork does not share, made from the
+ * parent's (same page): another owner's frame borrowed again, a private
+ * one copied byte for byte; mapped. */
+static int copy_entry(struct space *child, struct page_entry *entry,
+                      const struct page_entry *parent_entry, unsigned prot)
+{
+    bool borrowed = parent_entry->flags & PAGE_BORROWED;
+    uint64_t frame = borrowed ? memory_copy_frame(parent_entry->slot)
+                              : private_copy_of(parent_entry->slot ? parent_entry->slot
+                                                                   : parent_entry->frame);
+    if (!frame)
+        return -LINUX_ENOMEM;
+    *entry = borrowed ? (struct page_entry){ entry->page, (uint32_t)frame, 0,
+                                             parent_entry->flags & (PAGE_BORROWED |
+                                                                    PAGE_WRITABLE) }
+                      : (struct page_entry){ entry->page, (uint32_t)frame, (uint32_t)frame, 0 };
+    return map_entry(child, entry, prot);
+}
+
+/* The child's view of one page, in place in its copy of the parent's
+ * index (same place in both). A private frame is shared copy-on-write:
+ * the child's entry is not mapped yet (its first access maps it), and
+ * the parent's mapping becomes read-only (space_fork). A lent object's
+ * page (or a revoked one) is left out (PAGE_FORK_DROPPED): the child asks
+ * the object when it touches it. What fork copies instead is copied now.
+ * Until it is done, an entry holds nothing of the parent's. */
+static int fork_entry(struct space *child, struct page_entry *entry,
+                      struct page_entry *parent_entry)
+{
     bool borrowed = entry->flags & PAGE_BORROWED;
-    if (borrowed && !frame_still_there(entry->slot))
-        return;
-    uint64_t frame = borrowed ? memory_copy_frame(entry->slot) : new_frame(copy->child);
-    if (!frame) {
-        copy->result = -LINUX_ENOMEM;
-        return;
+    if (!borrowed && !copied_at_fork(entry->page)) {
+        frames_share(entry->frame);
+        parent_entry->flags |= PAGE_COPY_ON_WRITE;
+        *entry = (struct page_entry){ entry->page, 0, entry->frame, PAGE_COPY_ON_WRITE };
+        return 0;
     }
-    if (!borrowed && !copy_contents(frame, entry->slot)) {
-        free_frame_slot(frame);
-        copy->result = -LINUX_ENOMEM;
-        return;
+    *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
+    const struct region *region = address_map_lookup(&child->map, entry->page);
+    if (borrowed && (!frame_still_there(parent_entry->slot) || (region && region->object)))
+        return 0;
+    return copy_entry(child, entry, parent_entry, region ? region->prot : LINUX_PROT_READ);
+}
+
+static bool dropped_at_fork(const struct page_entry *entry)
+{
+    return entry->flags & PAGE_FORK_DROPPED;
+}
+
+/* The parent's private pages are the child's too now: none may be
+ * written through its mappings any more. */
+static void write_protect_private_regions(struct space *space)
+{
+    for (unsigned i = 0; i < space->map.count; i++) {
+        const struct region *region = &space->map.regions[i];
+        if (region->kind != REGION_SHARED && !copied_at_fork(region->start))
+            tern_vspace_write_protect(space->vspace, region->start, region->end - region->start);
     }
-    copy->result = place_or_free(copy->child, entry->page, frame, prot,
-                                 entry->flags & (PAGE_BORROWED | PAGE_WRITABLE));
 }
 
 struct space *space_fork(struct space *parent)
 {
-    struct space *child = space_create();
-    if (!child)
+    uint32_t capacity = parent->pages.capacity;
+    struct page_entry *entries = heap_allocate_unzeroed(capacity * sizeof *entries);
+    struct space *child = entries ? space_create_sized(1) : 0;
+    if (!child) {
+        heap_free(entries);
         return 0;
+    }
+    /* The parent's index, then each entry made the child's where it lies. */
+    heap_free(child->pages.entries);
+    page_index_copy(&child->pages, entries, &parent->pages);
     address_map_copy(&child->map, &parent->map);
     for_each_object(child, memory_object_retain);
     child->upcall_entry = parent->upcall_entry;
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);
-    struct fork_copy copy = { parent, child, 0 };
-    page_index_for_each(&parent->pages, copy_page, &copy);
-    if (copy.result < 0) {
+    int result = 0;
+    bool dropped = false;
+    for (uint32_t i = 0; i < capacity; i++) {
+        struct page_entry *entry = &child->pages.entries[i];
+        if (entry->page == PAGE_INDEX_EMPTY)
+            continue;
+        if (result == 0)
+            result = fork_entry(child, entry, &parent->pages.entries[i]);
+        else
+            *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
+        dropped |= entry->flags & PAGE_FORK_DROPPED;
+    }
+    if (dropped)
+        page_index_remove_if(&child->pages, dropped_at_fork);
+    write_protect_private_regions(parent);
+    if (result < 0) {
         space_destroy(child);
         return 0;
     }
@@ -530,7 +646,7 @@ struct reprotection {
 
 /* address_map callback: [start, end) gets the new prot (a frame's own
  * rights still limit it: a lent read-only page stays read-only until a
- * write fault asks for more). */
+ * write fault asks for more, and so does a page shared copy-on-write). */
 static void reprotect_pages(void *context, const struct region *old, uint64_t start,
                             uint64_t end)
 {
@@ -539,13 +655,13 @@ static void reprotect_pages(void *context, const struct region *old, uint64_t st
     (void)old;
     for (uint64_t page = start; page < end; page += PAGE_SIZE) {
         struct page_entry *entry = page_index_find(&space->pages, page);
-        if (!entry)
-            continue;
+        if (!entry || !entry->slot)
+            continue;   /* nothing mapped: the first access maps it as it is then */
         if (change->prot == LINUX_PROT_NONE) {
             tern_frame_unmap(entry->slot);
             entry->flags &= ~PAGE_MAPPED;
         } else if (allotment_map_frame(&space->objects, space->vspace, entry->slot, page,
-                                       memory_rights_for(change->prot)) == TERN_OK) {
+                                       rights_for_page(entry->flags, change->prot)) == TERN_OK) {
             entry->flags |= PAGE_MAPPED;
         }
     }

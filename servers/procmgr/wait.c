@@ -11,10 +11,8 @@ int64_t wait_find(struct process *parent, const struct wait_request *request,
                   struct process **found)
 {
     struct wait_search search = { .any_child = false, .found = 0 };
-    for (uint64_t pid = 1; pid < ID_LIMIT; pid++) {
-        struct process *process = processes[pid];
-        if (!process)
-            continue;
+    for (struct process *process = parent->first_child; process;
+         process = process->next_sibling) {
         struct process_ids ids = process_ids_of(process);
         if (wait_search_add(&search, request, parent->pid, &ids,
                             process->state == PROCESS_ZOMBIE))

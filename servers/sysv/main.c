@@ -296,7 +296,7 @@ static enum server_outcome lend_page(struct server_request *request)
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = shm_map_page(&shm, request->badge, request->mr[0], write, &page);
-    return result < 0 ? server_answer(request, result) : server_lend_page(request, page, write);
+    return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
 static enum server_outcome handle(struct server_request *request)

@@ -89,7 +89,7 @@ static int add_entry(struct vfs *vfs, const struct cpio_entry *entry)
         node->mode = (uint32_t)entry->mode;
         if (type == LINUX_S_IFREG) {
             node->regular.archive_bytes = entry->data;
-            node->regular.size = entry->size;
+            node->regular.data.size = entry->size;
         }
         node->modify_time = (struct vfs_time){.seconds = (int64_t)entry->modify_time};
         node->change_time = node->modify_time;

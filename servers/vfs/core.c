@@ -36,6 +36,8 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
 {
     memset(vfs, 0, sizeof(*vfs));
     vfs->services = *services;
+    vfs->pages = (struct page_tree_pages){services->allocate_page, services->free_page,
+                                          services->context};
     vfs->next_inode = 1;
     file_table_init(&vfs->files, services->allocate_page, services->context);
     node_pool_init(vfs);

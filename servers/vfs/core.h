@@ -11,8 +11,8 @@
  * carries a generation so a stale handle never reaches a reused OFD.
  *
  * Every function returns a non-negative result or -errno (LINUX_E*).
- * Client buffers are reached only through struct vfs_buffer, so the core
- * never holds a client pointer.
+ * Client buffers are reached only through struct client_buffer
+ * (sys/client_buffer.h), so the core never holds a client pointer.
  */
 #ifndef SERVERS_VFS_CORE_H
 #define SERVERS_VFS_CORE_H
@@ -20,10 +20,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/client_buffer.h"
 #include "sys/file_table.h"
 #include "sys/linux_abi.h"
+#include "sys/page_tree.h"
 
 #define VFS_PAGE_SIZE 4096
+_Static_assert(VFS_PAGE_SIZE == PAGE_TREE_PAGE_SIZE, "a file's pages are the services' pages");
 
 struct vfs_time {
     int64_t seconds;
@@ -44,14 +47,6 @@ struct vfs_services {
     void *context;
 };
 
-/* A client's buffer: its memory is copied only through these, which
- * return 0 or -LINUX_EFAULT. offset is from the start of the buffer. */
-struct vfs_buffer {
-    int (*copy_to_client)(void *context, uint64_t offset, const void *source, size_t length);
-    int (*copy_from_client)(void *context, uint64_t offset, void *destination, size_t length);
-    void *context;
-};
-
 struct vfs_credentials {
     uint32_t uid;
     uint32_t gid;
@@ -59,9 +54,6 @@ struct vfs_credentials {
 
 /* A directory argument of 0 means "/" (the protocols' "no capability 0"). */
 #define VFS_ROOT_DIRECTORY 0
-
-/* Files are at most this long (four levels of page index). */
-#define VFS_MAX_FILE_SIZE (1ULL << 39)
 
 /* The flag VFS_OPEN_EXEC of sys/protocol/vfs.h, restated for the core. */
 #define VFS_CORE_OPEN_EXEC (1ULL << 40)
@@ -84,6 +76,8 @@ struct vfs {
     uint64_t next_inode;
     struct vfs_pool nodes;
     struct vfs_pool entries;
+    /* The services' page allocator, as a file's page tree takes it. */
+    struct page_tree_pages pages;
     /* The open file descriptions: their handles are the badges of the
      * descriptors vfs hands out, and their objects are nodes. */
     struct file_table files;
@@ -147,23 +141,23 @@ int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size);
 
 /* ---- File operations (sys/protocol/file.h) on an OFD handle ---- */
 
-int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                  uint64_t length);
-int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                   uint64_t length);
-int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                   uint64_t length, int64_t offset);
-int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                    uint64_t length, int64_t offset);
 int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t whence);
 int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat);
-int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                      uint64_t length);
 /* Whether a read of handle is a read of the console's input, which the
  * server answers itself (it may have to wait: console_input.c). */
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
-                  const struct vfs_buffer *argument);
+                  const struct client_buffer *argument);
 int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length);
 /* F_GET_SEALS and F_ADD_SEALS (file.h): every regular file is tmpfs's,
  * which takes no seals: sealed against them (FILE_SEAL_SEAL), adding any

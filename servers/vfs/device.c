@@ -1,6 +1,6 @@
 /* The devices of /dev: see device.h. */
 #include "device.h"
-#include "buffer.h"
+#include "sys/client_buffer.h"
 #include "sys/runtime.h"
 
 /* Bytes written to the console go out through a buffer this long. */
@@ -41,21 +41,21 @@ static const struct linux_termios console_termios = {
 
 static const struct linux_winsize console_size = {.rows = 24, .columns = 80};
 
-int64_t device_read(const struct vfs_node *node, const struct vfs_buffer *buffer,
+int64_t device_read(const struct vfs_node *node, const struct client_buffer *buffer,
                     uint64_t length)
 {
     if (node->device != VFS_DEVICE_ZERO)
         return 0;   /* the console has no input yet; /dev/null is empty */
-    if (length > BUFFER_MAX_TRANSFER)
-        length = BUFFER_MAX_TRANSFER;
-    return buffer_result(buffer_zero_client(buffer, 0, length), -LINUX_EFAULT);
+    if (length > CLIENT_BUFFER_MAX_TRANSFER)
+        length = CLIENT_BUFFER_MAX_TRANSFER;
+    return client_buffer_result(client_buffer_zero(buffer, 0, length), -LINUX_EFAULT);
 }
 
 int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
-                     const struct vfs_buffer *buffer, uint64_t length)
+                     const struct client_buffer *buffer, uint64_t length)
 {
-    if (length > BUFFER_MAX_TRANSFER)
-        length = BUFFER_MAX_TRANSFER;
+    if (length > CLIENT_BUFFER_MAX_TRANSFER)
+        length = CLIENT_BUFFER_MAX_TRANSFER;
     if (!device_is_console(node))
         return (int64_t)length;
     char piece[CONSOLE_PIECE];
@@ -63,7 +63,7 @@ int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
     while (done < length) {
         uint64_t size = length - done < sizeof(piece) ? length - done : sizeof(piece);
         if (buffer->copy_from_client(buffer->context, done, piece, size) != 0)
-            return buffer_result(done, -LINUX_EFAULT);
+            return client_buffer_result(done, -LINUX_EFAULT);
         vfs->services.console_write(vfs->services.context, piece, size,
                                     node->device == VFS_DEVICE_CONSOLE_ERRORS);
         done += size;
@@ -81,13 +81,13 @@ bool device_is_seekable(const struct vfs_node *node)
     return !device_is_console(node);
 }
 
-static int64_t copy_result(const struct vfs_buffer *argument, const void *value, size_t size)
+static int64_t copy_result(const struct client_buffer *argument, const void *value, size_t size)
 {
-    return buffer_copy_to_client(argument, 0, value, size) == size ? 0 : -LINUX_EFAULT;
+    return client_buffer_copy_to(argument, 0, value, size) == size ? 0 : -LINUX_EFAULT;
 }
 
 int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
-                     const struct vfs_buffer *argument)
+                     const struct client_buffer *argument)
 {
     if (!device_is_console(node))
         return -LINUX_ENOTTY;

@@ -17,15 +17,15 @@
 #define DEVICE_NUMBER_NULL      ((1u << 8) | 3)
 #define DEVICE_NUMBER_ZERO      ((1u << 8) | 5)
 
-int64_t device_read(const struct vfs_node *node, const struct vfs_buffer *buffer,
+int64_t device_read(const struct vfs_node *node, const struct client_buffer *buffer,
                     uint64_t length);
 int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
-                     const struct vfs_buffer *buffer, uint64_t length);
+                     const struct client_buffer *buffer, uint64_t length);
 /* Terminals cannot seek (ESPIPE); null and zero stay at offset 0. */
 /* /dev/console, /dev/tty and /dev/stderr: the terminal. */
 bool device_is_console(const struct vfs_node *node);
 bool device_is_seekable(const struct vfs_node *node);
 int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
-                     const struct vfs_buffer *argument);
+                     const struct client_buffer *argument);
 
 #endif

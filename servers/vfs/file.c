@@ -5,7 +5,7 @@
  * the rest is EBADF, as on Linux.
  */
 #include "core.h"
-#include "buffer.h"
+#include "sys/client_buffer.h"
 #include "device.h"
 #include "entry.h"
 #include "ofd.h"
@@ -42,8 +42,8 @@ static struct file_description *find_open(struct vfs *vfs, uint64_t handle)
     return ofd != NULL && !path_only(ofd) ? ofd : NULL;
 }
 
-static int64_t read_at(struct file_description *ofd, const struct vfs_buffer *buffer, uint64_t length,
-                       uint64_t offset)
+static int64_t read_at(struct file_description *ofd, const struct client_buffer *buffer,
+                       uint64_t length, uint64_t offset)
 {
     const struct vfs_node *node = ofd_node(ofd);
     switch (node_type(node)) {
@@ -61,12 +61,12 @@ static int64_t read_at(struct file_description *ofd, const struct vfs_buffer *bu
 static uint64_t write_offset(const struct file_description *ofd, uint64_t offset)
 {
     if ((ofd->flags & LINUX_O_APPEND) && node_type(ofd_node(ofd)) == LINUX_S_IFREG)
-        return ofd_node(ofd)->regular.size;
+        return ofd_node(ofd)->regular.data.size;
     return offset;
 }
 
-static int64_t write_at(struct vfs *vfs, struct file_description *ofd, const struct vfs_buffer *buffer,
-                        uint64_t length, uint64_t offset)
+static int64_t write_at(struct vfs *vfs, struct file_description *ofd,
+                        const struct client_buffer *buffer, uint64_t length, uint64_t offset)
 {
     struct vfs_node *node = ofd_node(ofd);
     if (node_type(node) == LINUX_S_IFCHR)
@@ -74,7 +74,7 @@ static int64_t write_at(struct vfs *vfs, struct file_description *ofd, const str
     return regular_write(vfs, node, buffer, length, offset);
 }
 
-int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                  uint64_t length)
 {
     struct file_description *ofd = ofd_find(vfs, handle);
@@ -86,7 +86,7 @@ int64_t vfs_read(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buff
     return result;
 }
 
-int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                   uint64_t length)
 {
     struct file_description *ofd = ofd_find(vfs, handle);
@@ -99,7 +99,7 @@ int64_t vfs_write(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buf
     return result;
 }
 
-int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                   uint64_t length, int64_t offset)
 {
     if (offset < 0)
@@ -112,7 +112,7 @@ int64_t vfs_pread(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buf
     return read_at(ofd, buffer, length, (uint64_t)offset);
 }
 
-int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                    uint64_t length, int64_t offset)
 {
     if (offset < 0)
@@ -147,7 +147,7 @@ int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t when
         /* A directory's offset is a getdents position: it has no end. */
         if (node_type(node) != LINUX_S_IFREG)
             return -LINUX_EINVAL;
-        base = (int64_t)node->regular.size;
+        base = (int64_t)node->regular.data.size;
         break;
     default:
         return -LINUX_EINVAL;
@@ -186,7 +186,7 @@ static uint8_t dirent_type(const struct vfs_node *node)
 
 /* Where getdents is in a directory and how much it has written. */
 struct listing {
-    const struct vfs_buffer *buffer;
+    const struct client_buffer *buffer;
     uint64_t length;
     uint64_t written;
     struct file_description *ofd;
@@ -208,7 +208,7 @@ static int emit(struct listing *listing, uint64_t position, const struct vfs_nod
     entry->d_reclen = (uint16_t)record_length;
     entry->d_type = dirent_type(node);
     memcpy(entry->d_name, name, name_length);
-    if (buffer_copy_to_client(listing->buffer, listing->written, record, record_length) !=
+    if (client_buffer_copy_to(listing->buffer, listing->written, record, record_length) !=
         record_length)
         return -LINUX_EFAULT;
     listing->written += record_length;
@@ -216,7 +216,7 @@ static int emit(struct listing *listing, uint64_t position, const struct vfs_nod
     return 1;
 }
 
-int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *buffer,
+int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                      uint64_t length)
 {
     struct file_description *ofd = find_open(vfs, handle);
@@ -239,7 +239,7 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct vfs_buffer *
         if (entry->position >= ofd->position)
             status = emit(&listing, entry->position, entry->node, entry->name, entry->name_length);
     }
-    return buffer_result(listing.written, status < 0 ? status : 0);
+    return client_buffer_result(listing.written, status < 0 ? status : 0);
 }
 
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle)
@@ -250,7 +250,7 @@ bool vfs_reads_console(struct vfs *vfs, uint64_t handle)
 }
 
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
-                  const struct vfs_buffer *argument)
+                  const struct client_buffer *argument)
 {
     struct file_description *ofd = find_open(vfs, handle);
     if (ofd == NULL)
@@ -260,9 +260,10 @@ int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
         return device_ioctl(node, request, argument);
     if (node_type(node) == LINUX_S_IFREG && request == LINUX_FIONREAD) {
         /* Bytes left to read, as an int (Linux's do_vfs_ioctl). */
-        uint64_t left = node->regular.size > ofd->position ? node->regular.size - ofd->position : 0;
+        uint64_t size = node->regular.data.size;
+        uint64_t left = size > ofd->position ? size - ofd->position : 0;
         int32_t value = left > INT32_MAX ? INT32_MAX : (int32_t)left;
-        return buffer_copy_to_client(argument, 0, &value, sizeof(value)) == sizeof(value)
+        return client_buffer_copy_to(argument, 0, &value, sizeof(value)) == sizeof(value)
                    ? 0
                    : -LINUX_EFAULT;
     }
@@ -276,7 +277,7 @@ int vfs_truncate(struct vfs *vfs, uint64_t handle, int64_t length)
         return -LINUX_EBADF;
     if (length < 0 || node_type(ofd_node(ofd)) != LINUX_S_IFREG || !writable(ofd))
         return -LINUX_EINVAL;
-    if ((uint64_t)length > VFS_MAX_FILE_SIZE)
+    if ((uint64_t)length > PAGE_TREE_MAX_SIZE)
         return -LINUX_EFBIG;
     regular_resize(vfs, ofd_node(ofd), (uint64_t)length);
     return 0;

@@ -12,7 +12,8 @@
  * a capability to this endpoint minted with the OFD's handle. Client
  * memory is reached only through the Call's message windows, or for
  * FILE_READ_SMALL and FILE_WRITE_SMALL, whose bytes travel in the message
- * registers (file.h). Every request is answered at once but a read of
+ * registers (file.h), as the runtime's client buffers
+ * (sys/server_buffer.h). Every request is answered at once but a read of
  * the console with nothing to read, which waits for a line
  * (console_input.c).
  */
@@ -29,6 +30,7 @@
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_buffer.h"
 #include "sys/syscall.h"
 
 _Static_assert(VFS_OPEN_EXEC == VFS_CORE_OPEN_EXEC, "the core knows VFS_OPEN_EXEC");
@@ -76,64 +78,6 @@ static struct vfs_time current_time(void *context)
                                server_boot_info->realtime_counter, &now.seconds,
                                &now.nanoseconds);
     return now;
-}
-
-/* ---- Message windows as the core's client buffers ---- */
-
-struct window {
-    struct server_request *request;
-    unsigned index;
-    struct vfs_buffer buffer;
-};
-
-static int copy_to_window(void *context, uint64_t offset, const void *source, size_t length)
-{
-    const struct window *window = context;
-    return server_write_window(window->request, window->index, offset, source, length);
-}
-
-static int copy_from_window(void *context, uint64_t offset, void *destination, size_t length)
-{
-    const struct window *window = context;
-    return server_read_window(window->request, window->index, offset, destination, length);
-}
-
-/* Window 0 of the request, as a client buffer. */
-static const struct vfs_buffer *window(struct window *window, struct server_request *request)
-{
-    *window = (struct window){.request = request, .index = 0};
-    window->buffer = (struct vfs_buffer){copy_to_window, copy_from_window, window};
-    return &window->buffer;
-}
-
-/* ---- A small call's bytes as the core's client buffer ---- */
-
-_Static_assert(FILE_SMALL_REGISTERS(FILE_SMALL_MAX) <= TERN_MSG_MAX_LENGTH,
-               "a small call fits the message registers");
-
-/* A small write's bytes as they came, or a small read's as its answer
- * sends them: packed from register 1 of the request on (file.h). */
-static uint8_t *small_bytes(struct server_request *request)
-{
-    return (uint8_t *)&request->mr[1];
-}
-
-static int copy_to_small(void *context, uint64_t offset, const void *source, size_t length)
-{
-    memcpy(small_bytes(context) + offset, source, length);
-    return 0;
-}
-
-static int copy_from_small(void *context, uint64_t offset, void *destination, size_t length)
-{
-    memcpy(destination, small_bytes(context) + offset, length);
-    return 0;
-}
-
-/* The request's registers from 1 on, as a client buffer. */
-static struct vfs_buffer small_buffer(struct server_request *request)
-{
-    return (struct vfs_buffer){copy_to_small, copy_from_small, request};
 }
 
 /* ---- Arguments ---- */
@@ -338,64 +282,49 @@ static enum server_outcome console_read(struct server_request *request, uint8_t 
 
 static enum server_outcome read_file(struct server_request *request)
 {
-    struct window buffer;
     if (vfs_reads_console(&vfs, request->badge))
         return console_read(request, 0);
-    return server_answer(request, vfs_read(&vfs, request->badge, window(&buffer, request),
-                                           request->mr[0]));
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, vfs_read(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
-/* The answer of a small read: the result, and its bytes already in place. */
-static enum server_outcome small_read_answer(struct server_request *request, int64_t result)
-{
-    request->mr[0] = (uint64_t)result;
-    request->answer = tern_message(0, 0, FILE_SMALL_REGISTERS(result > 0 ? (uint64_t)result : 0));
-    return SERVER_ANSWER;
-}
-
+/* The runtime checked the small calls' lengths (sys/file_server.h). */
 static enum server_outcome read_file_small(struct server_request *request)
 {
     uint64_t length = request->mr[0];
-    if (length > FILE_SMALL_MAX)
-        return server_answer(request, -LINUX_EINVAL);
     if (vfs_reads_console(&vfs, request->badge)) {
-        enum server_outcome outcome = console_read(request, small_bytes(request));
+        enum server_outcome outcome = console_read(request, server_small_bytes(request));
         int64_t result = (int64_t)request->mr[0];
-        return outcome == SERVER_ANSWER ? small_read_answer(request, result) : outcome;
+        return outcome == SERVER_ANSWER ? server_answer_small_read(request, result) : outcome;
     }
-    struct vfs_buffer buffer = small_buffer(request);
-    return small_read_answer(request, vfs_read(&vfs, request->badge, &buffer, length));
+    struct client_buffer buffer = server_small_buffer(request);
+    return server_answer_small_read(request, vfs_read(&vfs, request->badge, &buffer, length));
 }
 
 static enum server_outcome write_file(struct server_request *request)
 {
-    struct window buffer;
-    return server_answer(request, vfs_write(&vfs, request->badge, window(&buffer, request),
-                                            request->mr[0]));
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, vfs_write(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome write_file_small(struct server_request *request)
 {
-    uint64_t length = request->mr[0];
-    if (length > FILE_SMALL_MAX ||
-        tern_message_length(request->info) < FILE_SMALL_REGISTERS(length))
-        return server_answer(request, -LINUX_EINVAL);
-    struct vfs_buffer buffer = small_buffer(request);
-    return server_answer(request, vfs_write(&vfs, request->badge, &buffer, length));
+    struct client_buffer buffer = server_small_buffer(request);
+    return server_answer(request, vfs_write(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome pread_file(struct server_request *request)
 {
-    struct window buffer;
-    return server_answer(request, vfs_pread(&vfs, request->badge, window(&buffer, request),
-                                            request->mr[0], (int64_t)request->mr[1]));
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, vfs_pread(&vfs, request->badge, &buffer, request->mr[0],
+                                            (int64_t)request->mr[1]));
 }
 
 static enum server_outcome pwrite_file(struct server_request *request)
 {
-    struct window buffer;
-    return server_answer(request, vfs_pwrite(&vfs, request->badge, window(&buffer, request),
-                                             request->mr[0], (int64_t)request->mr[1]));
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, vfs_pwrite(&vfs, request->badge, &buffer, request->mr[0],
+                                             (int64_t)request->mr[1]));
 }
 
 static enum server_outcome seek_file(struct server_request *request)
@@ -415,16 +344,14 @@ static enum server_outcome stat_file(struct server_request *request)
 
 static enum server_outcome list_directory(struct server_request *request)
 {
-    struct window buffer;
-    return server_answer(request, vfs_getdents(&vfs, request->badge, window(&buffer, request),
-                                               request->mr[0]));
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, vfs_getdents(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome ioctl_file(struct server_request *request)
 {
-    struct window buffer;
-    return server_answer(request,
-                         vfs_ioctl(&vfs, request->badge, request->mr[0], window(&buffer, request)));
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, vfs_ioctl(&vfs, request->badge, request->mr[0], &buffer));
 }
 
 static enum server_outcome truncate_file(struct server_request *request)
@@ -505,14 +432,14 @@ static enum server_outcome map_file(struct server_request *request)
     return SERVER_ANSWER;
 }
 
-/* MEMORY_PAGE: the page's frame, writable if asked and allowed; freeing
- * the page (the file shrinks) revokes what was lent. */
+/* MEMORY_PAGE: a capability to the page's frame, writable if asked and
+ * allowed, which freeing the page (the file shrinks) revokes. */
 static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = vfs_map_page(&vfs, request->badge, request->mr[0], write, &page);
-    return result < 0 ? server_answer(request, result) : server_lend_page(request, page, write);
+    return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
 /* Sessions, and the memory-object protocol through a descriptor; the

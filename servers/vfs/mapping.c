@@ -3,7 +3,7 @@
  * and how, and the pages procmgr maps. A tmpfs file's data pages are the
  * ones its reads and writes use, so every mapping and every write see the
  * same bytes. An archive file's bytes sit in the boot archive at no page
- * boundary, so its pages are copies made on first use, kept in its data
+ * boundary, so its pages are copies made on first use, kept in its page
  * tree (which archive files have no other use for) for as long as vfs
  * runs: the file never changes.
  */
@@ -55,13 +55,13 @@ int vfs_map(struct vfs *vfs, uint64_t handle, uint32_t prot, bool shared, uint64
 static void *archive_page(struct vfs *vfs, struct vfs_node *node, uint64_t offset)
 {
     uint64_t index = offset / VFS_PAGE_SIZE;
-    uint8_t *page = file_data_find(&node->regular.data, index);
+    uint8_t *page = page_tree_find(&node->regular.data.tree, index);
     if (page != NULL)
         return page;
-    page = file_data_get(vfs, &node->regular.data, index);
+    page = page_tree_get(&node->regular.data.tree, &vfs->pages, index);
     if (page == NULL)
         return NULL;
-    uint64_t length = node->regular.size - offset;
+    uint64_t length = node->regular.data.size - offset;
     memcpy(page, node->regular.archive_bytes + offset,
            length < VFS_PAGE_SIZE ? length : VFS_PAGE_SIZE);
     return page;
@@ -79,10 +79,10 @@ int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, bool write, 
         return -LINUX_EACCES;
     if (node_type(node) != LINUX_S_IFREG)
         return -LINUX_ENODEV;
-    if (offset >= node->regular.size)
+    if (offset >= node->regular.data.size)
         return -LINUX_ENXIO;
     *page = node->mount == VFS_MOUNT_ARCHIVE
                 ? archive_page(vfs, node, offset)
-                : file_data_get(vfs, &node->regular.data, offset / VFS_PAGE_SIZE);
+                : page_tree_get(&node->regular.data.tree, &vfs->pages, offset / VFS_PAGE_SIZE);
     return *page != NULL ? 0 : -LINUX_ENOMEM;
 }

@@ -36,7 +36,7 @@ void node_release(struct vfs *vfs, struct vfs_node *node)
         return;
     /* A removed directory was empty: only a file has anything to free. */
     if (node_type(node) == LINUX_S_IFREG)
-        file_data_truncate(vfs, &node->regular.data, 0);
+        page_tree_truncate(&node->regular.data.tree, &vfs->pages, 0);
     pool_give(&vfs->nodes, node);
 }
 
@@ -52,8 +52,8 @@ uint32_t node_link_count(const struct vfs_node *node)
 static int64_t regular_blocks(const struct vfs_node *node)
 {
     uint64_t pages = node->regular.archive_bytes != NULL
-                         ? (node->regular.size + VFS_PAGE_SIZE - 1) / VFS_PAGE_SIZE
-                         : node->regular.data.page_count;
+                         ? (node->regular.data.size + VFS_PAGE_SIZE - 1) / VFS_PAGE_SIZE
+                         : node->regular.data.tree.page_count;
     return (int64_t)(pages * (VFS_PAGE_SIZE / 512));
 }
 
@@ -69,7 +69,7 @@ void node_fill_stat(const struct vfs_node *node, struct linux_stat *stat)
     stat->st_rdev = node->device_number;
     stat->st_blksize = VFS_PAGE_SIZE;
     if (node_type(node) == LINUX_S_IFREG) {
-        stat->st_size = (int64_t)node->regular.size;
+        stat->st_size = (int64_t)node->regular.data.size;
         stat->st_blocks = regular_blocks(node);
     } else if (node_is_directory(node)) {
         stat->st_size = DIRECTORY_ENTRY_SIZE * (2 + (int64_t)node->directory.entry_count);

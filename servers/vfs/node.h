@@ -12,7 +12,7 @@
 #define SERVERS_VFS_NODE_H
 
 #include "core.h"
-#include "file_data.h"
+#include "sys/file_pages.h"
 
 /* Which file system a node belongs to: st_dev, and what may change. */
 enum vfs_mount {
@@ -58,11 +58,12 @@ struct vfs_node {
             uint32_t subdirectory_count;
         } directory;
         struct {
-            uint64_t size;
             /* Archive files: their bytes in the archive; else NULL and the
-             * bytes are in `data`. */
+             * bytes are in `data`'s pages. */
             const uint8_t *archive_bytes;
-            struct file_data data;
+            /* The size, and the pages: a tmpfs file's bytes, an archive
+             * file's copies for mappings (mapping.c). */
+            struct file_pages data;
         } regular;
     };
 };

@@ -600,6 +600,26 @@ static void no_waiters_means_no_deadline(void)
     CHECK_EQ_U64(futex_expire(&table, 100, answer, &world), 0);
 }
 
+/* The table counts its timed waiters (so a request without any looks at
+ * none): every way out of the queue counts them down. */
+static void timed_waiters_are_counted_in_and_out(void)
+{
+    reset();
+    wait_until(0x1000, 0, 0, 100);                 /* no deadline */
+    wait_until(0x1000, 300, 0, 101);
+    wait_until(0x2000, 200, 0, 102);
+    CHECK_EQ_U64(table.timed_waiter_count, 2);
+    CHECK_EQ_U64(futex_earliest_deadline(&table), 200);
+    CHECK(futex_cancel(&table, 102));
+    CHECK_EQ_U64(table.timed_waiter_count, 1);
+    CHECK_EQ_U64(wake(1, 0, 0x1000, 2, ~0u), 2);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+    CHECK_EQ_U64(futex_earliest_deadline(&table), 0);
+    wait_until(0x1000, 50, 0, 103);
+    futex_expire(&table, 60, answer, &world);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+}
+
 /* ---- Cancellation ---- */
 
 static void cancel_takes_a_waiter_out_without_answering(void)
@@ -704,6 +724,7 @@ int main(void)
     RUN_TEST(a_woken_waiter_no_longer_times_out);
     RUN_TEST(a_requeued_waiter_keeps_its_deadline);
     RUN_TEST(no_waiters_means_no_deadline);
+    RUN_TEST(timed_waiters_are_counted_in_and_out);
     RUN_TEST(cancel_takes_a_waiter_out_without_answering);
     RUN_TEST(cancel_of_an_unknown_handle_finds_nothing);
     RUN_TEST(cancel_selected_takes_out_what_the_selector_picks);

@@ -7,10 +7,17 @@
 #define R LINUX_PROT_READ
 #define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
 
-static const struct fault_page absent = {false, false, false};
-static const struct fault_page own = {true, false, true};
-static const struct fault_page object_read_only = {true, true, false};
-static const struct fault_page object_writable = {true, true, true};
+/* present, from_object, writable, mapped, copy_on_write */
+static const struct fault_page absent = {false, false, false, false, false};
+static const struct fault_page own = {true, false, true, true, false};
+static const struct fault_page object_read_only = {true, true, false, true, false};
+static const struct fault_page object_writable = {true, true, true, true, false};
+/* A private frame fork shared: the parent's, mapped read-only; the
+ * child's, not mapped until it touches it. */
+static const struct fault_page shared_mapped = {true, false, false, true, true};
+static const struct fault_page shared_unmapped = {true, false, false, false, true};
+/* Its frame, not mapped (PROT_NONE before, or after the sharing ended). */
+static const struct fault_page own_unmapped = {true, false, true, false, false};
 
 static struct region anonymous(unsigned prot)
 {
@@ -103,6 +110,29 @@ static void a_present_page_that_faults_anyway_is_accerr(void)
     CHECK_EQ_U64(fault_decide(&file, object_read_only, false, false), FAULT_SEGV_ACCERR);
 }
 
+static void a_write_to_a_page_fork_shared_copies_it(void)
+{
+    struct region region = anonymous(RW);
+    CHECK_EQ_U64(fault_decide(&region, shared_mapped, true, false), FAULT_COPY_ON_WRITE);
+    CHECK_EQ_U64(fault_decide(&region, shared_unmapped, true, false), FAULT_COPY_ON_WRITE);
+    /* procmgr's own writes copy too: the other space must not see them. */
+    struct region read_only = anonymous(R);
+    CHECK_EQ_U64(fault_decide(&read_only, shared_mapped, true, true), FAULT_COPY_ON_WRITE);
+    CHECK_EQ_U64(fault_decide(&read_only, shared_mapped, true, false), FAULT_SEGV_ACCERR);
+    /* A child's first read maps the shared frame; a mapped one cannot fault. */
+    CHECK_EQ_U64(fault_decide(&region, shared_unmapped, false, false), FAULT_MAP_PRESENT);
+    CHECK_EQ_U64(fault_decide(&region, shared_mapped, false, false), FAULT_SEGV_ACCERR);
+}
+
+static void a_page_present_but_unmapped_is_mapped(void)
+{
+    struct region region = anonymous(RW);
+    CHECK_EQ_U64(fault_decide(&region, own_unmapped, true, false), FAULT_MAP_PRESENT);
+    CHECK_EQ_U64(fault_decide(&region, own_unmapped, false, false), FAULT_MAP_PRESENT);
+    struct region none = anonymous(LINUX_PROT_NONE);
+    CHECK_EQ_U64(fault_decide(&none, own_unmapped, false, false), FAULT_SEGV_ACCERR);
+}
+
 static void only_what_a_shared_mapping_may_write_is_asked_writable(void)
 {
     struct region writable = shared(RW);
@@ -128,6 +158,8 @@ int main(void)
     a_shared_page_lent_read_only_is_asked_again_to_write();
     a_private_file_mapping_copies_on_the_first_write();
     a_present_page_that_faults_anyway_is_accerr();
+    a_write_to_a_page_fork_shared_copies_it();
+    a_page_present_but_unmapped_is_mapped();
     only_what_a_shared_mapping_may_write_is_asked_writable();
     return check_report();
 }

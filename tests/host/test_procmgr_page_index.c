@@ -26,7 +26,7 @@ static void empty_index_finds_nothing(void)
 static void inserted_page_is_found_with_its_slot_and_flags(void)
 {
     reset(64);
-    CHECK_EQ_U64(page_index_insert(&index_, 0x400000, 77, 3), 0);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 0x400000, 77, 0, 3 }), 0);
     struct page_entry *entry = page_index_find(&index_, 0x400000);
     CHECK(entry != NULL);
     if (entry != NULL) {
@@ -41,14 +41,14 @@ static void inserted_page_is_found_with_its_slot_and_flags(void)
 static void page_zero_is_a_valid_key(void)
 {
     reset(64);
-    CHECK_EQ_U64(page_index_insert(&index_, 0, 5, 0), 0);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 0, 5, 0, 0 }), 0);
     CHECK(page_index_find(&index_, 0) != NULL);
 }
 
 static void found_entry_can_be_updated_in_place(void)
 {
     reset(64);
-    page_index_insert(&index_, 0x400000, 1, 0);
+    page_index_insert(&index_, (struct page_entry){ 0x400000, 1, 0, 0 });
     page_index_find(&index_, 0x400000)->slot = 9;
     CHECK_EQ_U64(page_index_find(&index_, 0x400000)->slot, 9);
 }
@@ -56,8 +56,8 @@ static void found_entry_can_be_updated_in_place(void)
 static void duplicate_insert_is_eexist(void)
 {
     reset(64);
-    page_index_insert(&index_, 0x400000, 1, 0);
-    CHECK_EQ_U64(page_index_insert(&index_, 0x400000, 2, 0), -LINUX_EEXIST);
+    page_index_insert(&index_, (struct page_entry){ 0x400000, 1, 0, 0 });
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 0x400000, 2, 0, 0 }), -LINUX_EEXIST);
     CHECK_EQ_U64(page_index_find(&index_, 0x400000)->slot, 1);
     CHECK_EQ_U64(index_.count, 1);
 }
@@ -65,8 +65,8 @@ static void duplicate_insert_is_eexist(void)
 static void unaligned_page_is_einval(void)
 {
     reset(64);
-    CHECK_EQ_U64(page_index_insert(&index_, 0x400010, 1, 0), -LINUX_EINVAL);
-    CHECK_EQ_U64(page_index_insert(&index_, PAGE_INDEX_EMPTY, 1, 0), -LINUX_EINVAL);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 0x400010, 1, 0, 0 }), -LINUX_EINVAL);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ PAGE_INDEX_EMPTY, 1, 0, 0 }), -LINUX_EINVAL);
     CHECK_EQ_U64(index_.count, 0);
 }
 
@@ -74,24 +74,24 @@ static void more_than_three_quarters_full_is_enomem(void)
 {
     reset(16);
     for (uint64_t i = 0; i < 12; i++)
-        CHECK_EQ_U64(page_index_insert(&index_, i * PAGE, (uint32_t)i, 0), 0);
-    CHECK_EQ_U64(page_index_insert(&index_, 12 * PAGE, 12, 0), -LINUX_ENOMEM);
+        CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ i * PAGE, (uint32_t)i, 0, 0 }), 0);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 12 * PAGE, 12, 0, 0 }), -LINUX_ENOMEM);
     CHECK_EQ_U64(index_.count, 12);
     /* A page already present is still EEXIST, not ENOMEM. */
-    CHECK_EQ_U64(page_index_insert(&index_, 3 * PAGE, 3, 0), -LINUX_EEXIST);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 3 * PAGE, 3, 0, 0 }), -LINUX_EEXIST);
 }
 
 static void capacity_one_holds_nothing(void)
 {
     reset(1);
-    CHECK_EQ_U64(page_index_insert(&index_, 0x400000, 1, 0), -LINUX_ENOMEM);
+    CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ 0x400000, 1, 0, 0 }), -LINUX_ENOMEM);
     CHECK(page_index_find(&index_, 0x400000) == NULL);
 }
 
 static void remove_returns_the_entry(void)
 {
     reset(64);
-    page_index_insert(&index_, 0x400000, 42, 7);
+    page_index_insert(&index_, (struct page_entry){ 0x400000, 42, 0, 7 });
     struct page_entry removed = { 0 };
     CHECK(page_index_remove(&index_, 0x400000, &removed));
     CHECK_EQ_U64(removed.page, 0x400000);
@@ -107,12 +107,12 @@ static void remove_returns_the_entry(void)
 static unsigned colliding_pages(uint64_t *pages, unsigned wanted, uint32_t capacity)
 {
     reset(capacity);
-    page_index_insert(&index_, 0, 0, 0);
+    page_index_insert(&index_, (struct page_entry){ 0, 0, 0, 0 });
     uint32_t home = (uint32_t)(page_index_find(&index_, 0) - storage);
     unsigned found = 0;
     for (uint64_t page = 0; found < wanted && page < 0x10000000; page += PAGE) {
         reset(capacity);
-        page_index_insert(&index_, page, 0, 0);
+        page_index_insert(&index_, (struct page_entry){ page, 0, 0, 0 });
         if ((uint32_t)(page_index_find(&index_, page) - storage) == home)
             pages[found++] = page;
     }
@@ -125,7 +125,7 @@ static void removal_inside_a_collision_run_keeps_the_rest_findable(void)
     uint64_t pages[5];
     CHECK_EQ_U64(colliding_pages(pages, 5, 64), 5);
     for (unsigned i = 0; i < 5; i++)
-        page_index_insert(&index_, pages[i], i, 0);
+        page_index_insert(&index_, (struct page_entry){ pages[i], i, 0, 0 });
     CHECK(page_index_remove(&index_, pages[1], NULL));
     CHECK(page_index_remove(&index_, pages[3], NULL));
     CHECK(page_index_find(&index_, pages[0]) != NULL);
@@ -142,7 +142,7 @@ static void removals_leave_no_tombstones(void)
     reset(16);
     for (unsigned round = 0; round < 20; round++) {
         for (uint64_t i = 0; i < 12; i++)
-            CHECK_EQ_U64(page_index_insert(&index_, (round * 12 + i) * PAGE, 0, 0), 0);
+            CHECK_EQ_U64(page_index_insert(&index_, (struct page_entry){ (round * 12 + i) * PAGE, 0, 0, 0 }), 0);
         for (uint64_t i = 0; i < 12; i++)
             CHECK(page_index_remove(&index_, (round * 12 + i) * PAGE, NULL));
     }
@@ -163,7 +163,7 @@ static void random_operations_agree_with_a_reference(void)
         uint64_t page = 0x7f00000000ULL - which * PAGE;
         if ((state >> 20) & 1) {
             uint32_t count_before = index_.count;
-            int result = page_index_insert(&index_, page, which, 0);
+            int result = page_index_insert(&index_, (struct page_entry){ page, which, 0, 0 });
             if (present[which])
                 CHECK_EQ_U64(result, -LINUX_EEXIST);
             else if (count_before >= 48)
@@ -199,7 +199,7 @@ static void for_each_visits_every_entry_once(void)
 {
     reset(64);
     for (uint32_t i = 1; i <= 10; i++)
-        page_index_insert(&index_, i * PAGE, i, 0);
+        page_index_insert(&index_, (struct page_entry){ i * PAGE, i, 0, 0 });
     uint64_t sum = 0;
     page_index_for_each(&index_, count_visit, &sum);
     CHECK_EQ_U64(sum, 55);
@@ -218,7 +218,7 @@ static void note_removed(void *context, const struct page_entry *entry)
 static void fill_pages(uint64_t first, uint64_t last)
 {
     for (uint64_t page = first; page <= last; page++)
-        page_index_insert(&index_, page * PAGE, (uint32_t)page, 0);
+        page_index_insert(&index_, (struct page_entry){ page * PAGE, (uint32_t)page, 0, 0 });
 }
 
 static void remove_range_removes_exactly_the_range(void)
@@ -268,9 +268,47 @@ static void remove_of_an_empty_range_does_nothing(void)
     CHECK_EQ_U64(index_.count, 4);
 }
 
+/* A copy has the same entries at the same places: what fork builds the
+ * child's index from. */
+static void a_copy_is_the_same_table(void)
+{
+    reset(64);
+    fill_pages(1, 40);
+    static struct page_entry copy_storage[64];
+    struct page_index copy;
+    page_index_copy(&copy, copy_storage, &index_);
+    CHECK_EQ_U64(copy.count, 40);
+    CHECK_EQ_U64(copy.capacity, 64);
+    for (uint32_t i = 0; i < 64; i++)
+        CHECK_EQ_U64(copy_storage[i].page, storage[i].page);
+    for (uint64_t page = 1; page <= 40; page++)
+        CHECK_EQ_U64(page_index_find(&copy, page * PAGE)->slot, page);
+}
+
+static bool odd_slot(const struct page_entry *entry)
+{
+    return entry->slot % 2 == 1;
+}
+
+/* Every entry the predicate picks goes, wherever the table's runs wrap,
+ * and every other stays findable. */
+static void remove_if_removes_what_is_picked(void)
+{
+    for (uint64_t first = 1; first < 200; first += 37) {
+        reset(64);
+        fill_pages(first, first + 47);
+        page_index_remove_if(&index_, odd_slot);
+        CHECK_EQ_U64(index_.count, 24);
+        for (uint64_t page = first; page <= first + 47; page++)
+            CHECK((page_index_find(&index_, page * PAGE) == NULL) == (page % 2 == 1));
+    }
+}
+
 int main(void)
 {
     RUN_TEST(empty_index_finds_nothing);
+    RUN_TEST(a_copy_is_the_same_table);
+    RUN_TEST(remove_if_removes_what_is_picked);
     RUN_TEST(inserted_page_is_found_with_its_slot_and_flags);
     RUN_TEST(page_zero_is_a_valid_key);
     RUN_TEST(found_entry_can_be_updated_in_place);

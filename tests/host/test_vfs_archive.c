@@ -53,7 +53,7 @@ static void contents_are_read_in_place(void)
     char bytes[16] = {0};
     CHECK_EQ_U64(read_into((uint64_t)handle, bytes, sizeof(bytes)), 8);
     CHECK_EQ_STR(bytes, "welcome\n");
-    struct client_buffer window;
+    struct client window;
     memset(bytes, 0, sizeof(bytes));
     CHECK_EQ_U64(vfs_pread(&vfs, (uint64_t)handle, client(&window, bytes, 4), 4, 3), 4);
     CHECK_EQ_STR(bytes, "come");

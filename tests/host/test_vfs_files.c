@@ -62,10 +62,10 @@ static void unknown_handles_are_ebadf(void)
     fresh_vfs();
     const uint64_t bogus[] = {0, 1, 0x1000000, 0xffffffffffffffffULL, 1ULL << 62};
     struct linux_stat stat;
-    struct client_buffer window;
+    struct client window;
     char byte;
     for (size_t i = 0; i < sizeof(bogus) / sizeof(bogus[0]); i++) {
-        const struct vfs_buffer *buffer = client(&window, &byte, 1);
+        const struct client_buffer *buffer = client(&window, &byte, 1);
         CHECK_EQ_U64(vfs_read(&vfs, bogus[i], buffer, 1), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_write(&vfs, bogus[i], buffer, 1), -LINUX_EBADF);
         CHECK_EQ_U64(vfs_pread(&vfs, bogus[i], buffer, 1, 0), -LINUX_EBADF);
@@ -108,7 +108,7 @@ static void o_append_writes_at_the_end(void)
     CHECK_EQ_U64(write_text(handle, "de"), 2);
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_CUR), 5);
     /* pwrite on an O_APPEND file appends too, as on Linux. */
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pwrite(&vfs, handle, client(&window, "f", 1), 1, 0), 1);
     char bytes[8] = {0};
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&window, bytes, 8), 8, 0), 6);
@@ -125,7 +125,7 @@ static void pread_and_pwrite_leave_the_offset(void)
 {
     fresh_vfs();
     uint64_t handle = open_tmp("/tmp/f", LINUX_O_RDWR);
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pwrite(&vfs, handle, client(&window, "xyz", 3), 3, 10), 3);
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_CUR), 0);
     char bytes[3];
@@ -168,7 +168,7 @@ static void holes_read_as_zeros_and_take_no_blocks(void)
     CHECK_EQ_U64(stat.st_blksize, 4096);
     static uint8_t bytes[4 * VFS_PAGE_SIZE];
     memset(bytes, 0xff, sizeof(bytes));
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes), 0),
                  3 * VFS_PAGE_SIZE + 8);
     bool zeros = true;
@@ -183,7 +183,7 @@ static void far_offsets_grow_the_index_and_truncate_frees_it(void)
     fresh_vfs();
     uint64_t handle = open_tmp("/tmp/far", LINUX_O_RDWR);
     long pages_before = pages_in_use;
-    struct client_buffer window;
+    struct client window;
     const int64_t offsets[] = {5, 3 << 20, 1LL << 31, (1LL << 39) - 3};
     for (size_t i = 0; i < 4; i++)
         CHECK_EQ_U64(vfs_pwrite(&vfs, handle, client(&window, "abc", 3), 3, offsets[i]), 3);
@@ -213,7 +213,7 @@ static void truncate_shrinks_and_grows_with_zeros(void)
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, 6), 0);
     char bytes[8];
     memset(bytes, 0xff, sizeof(bytes));
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&window, bytes, 8), 8, 0), 6);
     CHECK(memcmp(bytes, "abc\0\0\0", 6) == 0);
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, -1), -LINUX_EINVAL);
@@ -287,7 +287,7 @@ static int list_names(uint64_t handle, size_t size, char names[][16], int max)
     static uint8_t bytes[4096];
     int count = 0;
     for (;;) {
-        struct client_buffer window;
+        struct client window;
         int64_t got = vfs_getdents(&vfs, handle, client(&window, bytes, size), size);
         CHECK(got >= 0);
         if (got <= 0)
@@ -308,7 +308,7 @@ static void getdents_lists_dot_dotdot_and_entries_with_types(void)
     fresh_vfs();
     uint64_t handle = (uint64_t)open_path("/dev", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0);
     static uint8_t bytes[1024];
-    struct client_buffer window;
+    struct client window;
     int64_t got = vfs_getdents(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes));
     CHECK(got > 0);
     const char *expected[] = {".", "..", "console", "tty", "stderr", "null", "zero", "shm"};
@@ -368,7 +368,7 @@ static void getdents_resumes_across_small_buffers(void)
     CHECK_EQ_STR(names[3], "two");
     CHECK_EQ_STR(names[4], "three");
     static uint8_t bytes[16];
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), 0);
     CHECK_EQ_U64(vfs_getdents(&vfs, handle, client(&window, bytes, 16), 16), -LINUX_EINVAL);
 }
@@ -382,7 +382,7 @@ static void getdents_survives_changes_between_calls(void)
     make_file_as(&root, "/tmp/d/c", "", 0644);
     uint64_t handle = (uint64_t)open_path("/tmp/d", LINUX_O_RDONLY, 0);
     static uint8_t bytes[256];
-    struct client_buffer window;
+    struct client window;
     /* ".", ".." and "a" fit in 72 bytes (24 each). */
     CHECK_EQ_U64(vfs_getdents(&vfs, handle, client(&window, bytes, 72), 72), 72);
     CHECK_EQ_U64(unlink_as(&root, "/tmp/d/a", 0), 0);
@@ -401,7 +401,7 @@ static void getdents_wants_an_open_directory(void)
     uint64_t file = (uint64_t)open_path("/tmp/f", LINUX_O_RDONLY, 0);
     uint64_t path_only = (uint64_t)open_path("/tmp", LINUX_O_PATH, 0);
     static uint8_t bytes[256];
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_getdents(&vfs, file, client(&window, bytes, 256), 256), -LINUX_ENOTDIR);
     CHECK_EQ_U64(vfs_getdents(&vfs, path_only, client(&window, bytes, 256), 256), -LINUX_EBADF);
     /* A buffer the client does not really have is EFAULT. */
@@ -419,9 +419,9 @@ static void an_o_path_ofd_only_names_its_node(void)
     fresh_vfs();
     make_file_as(&root, "/tmp/f", "abc", 0644);
     uint64_t handle = (uint64_t)open_path("/tmp/f", LINUX_O_PATH, 0);
-    struct client_buffer window;
+    struct client window;
     char byte;
-    const struct vfs_buffer *buffer = client(&window, &byte, 1);
+    const struct client_buffer *buffer = client(&window, &byte, 1);
     CHECK_EQ_U64(vfs_read(&vfs, handle, buffer, 1), -LINUX_EBADF);
     CHECK_EQ_U64(vfs_write(&vfs, handle, buffer, 1), -LINUX_EBADF);
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), -LINUX_EBADF);
@@ -457,7 +457,7 @@ static void the_console_writes_out_and_reads_end_of_file(void)
     char byte;
     CHECK_EQ_U64(read_into(console, &byte, 1), 0);
     CHECK_EQ_U64(vfs_seek(&vfs, console, 0, LINUX_SEEK_SET), -LINUX_ESPIPE);
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pread(&vfs, console, client(&window, &byte, 1), 1, 0), -LINUX_ESPIPE);
     CHECK_EQ_U64(vfs_pwrite(&vfs, console, client(&window, &byte, 1), 1, 0), -LINUX_ESPIPE);
     /* /dev/tty is the same console. */
@@ -473,7 +473,7 @@ static void the_console_answers_terminal_ioctls(void)
     uint64_t console = (uint64_t)open_path("/dev/console", LINUX_O_RDWR, 0);
     uint8_t termios[36];
     memset(termios, 0xff, sizeof(termios));
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_ioctl(&vfs, console, LINUX_TCGETS, client(&window, termios, 36)), 0);
     uint32_t local_flags;
     memcpy(&local_flags, &termios[12], 4);
@@ -499,7 +499,7 @@ static void files_and_other_devices_are_not_terminals(void)
     uint64_t null = (uint64_t)open_path("/dev/null", LINUX_O_RDONLY, 0);
     uint64_t directory = (uint64_t)open_path("/tmp", LINUX_O_RDONLY, 0);
     uint8_t termios[36];
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_ioctl(&vfs, file, LINUX_TCGETS, client(&window, termios, 36)), -LINUX_ENOTTY);
     CHECK_EQ_U64(vfs_ioctl(&vfs, null, LINUX_TCGETS, client(&window, termios, 36)), -LINUX_ENOTTY);
     CHECK_EQ_U64(vfs_ioctl(&vfs, directory, LINUX_TCGETS, client(&window, termios, 36)),
@@ -558,7 +558,7 @@ static void running_out_of_pages_is_enospc(void)
     fresh_vfs();
     uint64_t handle = open_tmp("/tmp/f", LINUX_O_RDWR);
     static uint8_t bytes[3 * VFS_PAGE_SIZE];
-    struct client_buffer window;
+    struct client window;
     pages_left = 2;     /* the first data page and one more */
     CHECK_EQ_U64(vfs_write(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes)),
                  VFS_PAGE_SIZE);
@@ -575,7 +575,7 @@ static void a_buffer_the_client_lacks_is_efault(void)
     make_file_as(&root, "/tmp/f", "abcdefgh", 0644);
     uint64_t handle = (uint64_t)open_path("/tmp/f", LINUX_O_RDWR, 0);
     char bytes[8];
-    struct client_buffer window;
+    struct client window;
     /* The client says 8 bytes but its window holds none. */
     CHECK_EQ_U64(vfs_read(&vfs, handle, client(&window, bytes, 0), 8), -LINUX_EFAULT);
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_CUR), 0);

@@ -101,7 +101,7 @@ static void the_node_goes_with_its_last_name_and_its_last_description(void)
     CHECK_EQ_U64(vfs_fstat(&vfs, (uint64_t)handle, &stat), 0);
     CHECK_EQ_U64(stat.st_nlink, 0);
     char bytes[4];
-    CHECK_EQ_U64(vfs_pread(&vfs, (uint64_t)handle, client(&(struct client_buffer){0}, bytes, 4),
+    CHECK_EQ_U64(vfs_pread(&vfs, (uint64_t)handle, client(&(struct client){0}, bytes, 4),
                            4, 0), 4);
     CHECK_EQ_U64(pages_in_use, pages_before + 1);
     CHECK_EQ_U64(vfs_close(&vfs, (uint64_t)handle), 0);
@@ -145,7 +145,7 @@ static void getdents_lists_every_name_of_a_node(void)
     CHECK_EQ_U64(link_as(&root, "/tmp/d/a", "/tmp/d/b"), 0);
     uint64_t handle = (uint64_t)open_path("/tmp/d", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0);
     static uint8_t bytes[512];
-    int64_t got = vfs_getdents(&vfs, handle, client(&(struct client_buffer){0}, bytes,
+    int64_t got = vfs_getdents(&vfs, handle, client(&(struct client){0}, bytes,
                                                     sizeof(bytes)), sizeof(bytes));
     const char *expected[] = {".", "..", "a", "b"};
     uint64_t inodes[4];

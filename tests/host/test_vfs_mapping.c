@@ -41,7 +41,7 @@ static void a_dev_shm_file_maps_as_a_tmpfs_file(void)
     CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, true, &page), 0);
     memcpy(page, "HE", 2);
     char bytes[6] = {0};
-    CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&(struct client_buffer){0}, bytes, 5), 5, 0), 5);
+    CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&(struct client){0}, bytes, 5), 5, 0), 5);
     CHECK_EQ_STR(bytes, "HEllo");
 }
 
@@ -104,10 +104,10 @@ static void a_lent_page_is_the_one_read_and_write_use(void)
     /* A store through the mapping is what read() sees... */
     memcpy(page, "HE", 2);
     char bytes[8] = {0};
-    CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&(struct client_buffer){0}, bytes, 5), 5, 0), 5);
+    CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&(struct client){0}, bytes, 5), 5, 0), 5);
     CHECK_EQ_STR(bytes, "HEllo");
     /* ...and a write() is what the mapping sees. */
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pwrite(&vfs, handle, client(&window, "J", 1), 1, 4), 1);
     CHECK_EQ_U64(((char *)page)[4], 'J');
     /* Asking again lends the same page. */
@@ -163,7 +163,7 @@ static void bytes_a_mapping_wrote_past_the_end_read_as_zeros_once_the_file_grows
     memset((char *)page + 3, 'x', 10);          /* past the end: not the file's */
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, 8), 0);
     char bytes[8];
-    struct client_buffer window;
+    struct client window;
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&window, bytes, 8), 8, 0), 8);
     CHECK(memcmp(bytes, "abc\0\0\0\0\0", 8) == 0);
     memset((char *)page + 8, 'y', 10);

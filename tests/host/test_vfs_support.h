@@ -95,15 +95,15 @@ static inline void fresh_vfs(void)
 
 /* ---- Client buffers ---- */
 
-struct client_buffer {
+struct client {
     uint8_t *bytes;
     size_t size;
-    struct vfs_buffer buffer;
+    struct client_buffer buffer;
 };
 
 static inline int client_copy_to(void *context, uint64_t offset, const void *source, size_t length)
 {
-    struct client_buffer *client = context;
+    struct client *client = context;
     if (offset > client->size || length > client->size - offset)
         return -LINUX_EFAULT;
     memcpy(client->bytes + offset, source, length);
@@ -112,18 +112,18 @@ static inline int client_copy_to(void *context, uint64_t offset, const void *sou
 
 static inline int client_copy_from(void *context, uint64_t offset, void *destination, size_t length)
 {
-    struct client_buffer *client = context;
+    struct client *client = context;
     if (offset > client->size || length > client->size - offset)
         return -LINUX_EFAULT;
     memcpy(destination, client->bytes + offset, length);
     return 0;
 }
 
-static inline const struct vfs_buffer *client(struct client_buffer *client, void *bytes, size_t size)
+static inline const struct client_buffer *client(struct client *client, void *bytes, size_t size)
 {
     client->bytes = bytes;
     client->size = size;
-    client->buffer = (struct vfs_buffer){client_copy_to, client_copy_from, client};
+    client->buffer = (struct client_buffer){client_copy_to, client_copy_from, client};
     return &client->buffer;
 }
 
@@ -147,13 +147,13 @@ static inline int64_t open_path(const char *path, uint64_t flags, uint32_t mode)
 
 static inline int64_t write_text(uint64_t handle, const char *text)
 {
-    struct client_buffer window;
+    struct client window;
     return vfs_write(&vfs, handle, client(&window, (void *)text, strlen(text)), strlen(text));
 }
 
 static inline int64_t read_into(uint64_t handle, char *bytes, size_t size)
 {
-    struct client_buffer window;
+    struct client window;
     return vfs_read(&vfs, handle, client(&window, bytes, size), size);
 }
 

@@ -2,12 +2,10 @@
 # native page allocator), through the API in servers/vfs/core.h.
 set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/archive.c"
-    "${TERN_SERVERS}/vfs/buffer.c"
     "${TERN_SERVERS}/vfs/core.c"
     "${TERN_SERVERS}/vfs/device.c"
     "${TERN_SERVERS}/vfs/entry.c"
     "${TERN_SERVERS}/vfs/file.c"
-    "${TERN_SERVERS}/vfs/file_data.c"
     "${TERN_SERVERS}/vfs/link.c"
     "${TERN_SERVERS}/vfs/lookup.c"
     "${TERN_SERVERS}/vfs/namespace.c"
@@ -17,8 +15,11 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/permission.c"
     "${TERN_SERVERS}/vfs/pool.c"
     "${TERN_SERVERS}/vfs/regular.c"
-    "${TERN_LIBSYS_INCLUDE}/../src/cpio.c"
-    "${TERN_LIBSYS_INCLUDE}/../src/file_table.c")
+    "${LIBSYS_SOURCES}/client_buffer.c"
+    "${LIBSYS_SOURCES}/cpio.c"
+    "${LIBSYS_SOURCES}/file_pages.c"
+    "${LIBSYS_SOURCES}/file_table.c"
+    "${LIBSYS_SOURCES}/page_tree.c")
 
 foreach(test test_vfs_namespace test_vfs_links test_vfs_files test_vfs_archive test_vfs_mapping)
     tern_host_test(${test} SOURCES ${test}.c ${VFS_CORE_SOURCES})

@@ -216,6 +216,48 @@ static void vspace_read_and_write(void)
     CHECK_ERROR(tern_vspace_read(vspace, TARGET, 8, (uint64_t)buffer, &copied), TERN_FAULT);
 }
 
+/* VSpace_WriteProtect: pages in the range (across page tables) become
+ * read-only and stay mapped; pages outside it keep writing; a Frame_Map
+ * at the same place gives the write permission back. */
+static void write_protect(void)
+{
+    uint64_t vspace = object_new(TERN_OBJECT_VSPACE, 0);
+    /* Four pages: the last two of one page table, the first two of the next. */
+    uint64_t start = TARGET + (2ULL << 20) - 2 * PAGE_SIZE;
+    uint64_t frames[4];
+    for (unsigned i = 0; i < 4; i++) {
+        frames[i] = object_new(TERN_OBJECT_FRAME_4K, 0);
+        CHECK_OK(map_frame(vspace, frames[i], start + i * PAGE_SIZE, RIGHTS_RW));
+    }
+    uint64_t buffer = pages_new(1, RIGHTS_RW, 0), copied;
+    CHECK_OK(tern_vspace_write_protect(vspace, start + PAGE_SIZE, 2 * PAGE_SIZE));
+    CHECK_OK(tern_vspace_write(vspace, start, 8, buffer, &copied));
+    for (unsigned i = 1; i < 3; i++) {
+        CHECK_ERROR(tern_vspace_write(vspace, start + i * PAGE_SIZE, 8, buffer, &copied),
+                    TERN_FAULT);
+        CHECK_OK(tern_vspace_read(vspace, start + i * PAGE_SIZE, 8, buffer, &copied));
+    }
+    CHECK_OK(tern_vspace_write(vspace, start + 3 * PAGE_SIZE, 8, buffer, &copied));
+    CHECK_OK(tern_frame_map(frames[1], vspace, start + PAGE_SIZE, RIGHTS_RW, 0));
+    CHECK_OK(tern_vspace_write(vspace, start + PAGE_SIZE, 8, buffer, &copied));
+    /* A range with nothing mapped, or with holes in its tables, is fine. */
+    CHECK_OK(tern_vspace_write_protect(vspace, UNTOUCHED_REGION, 1ULL << 30));
+    CHECK_OK(tern_vspace_write_protect(vspace, 0, 1ULL << 39));
+    CHECK_ERROR(tern_vspace_write(vspace, start + 3 * PAGE_SIZE, 8, buffer, &copied),
+                TERN_FAULT);
+    CHECK_OK(tern_vspace_write_protect(vspace, start, 0));
+
+    CHECK_ERROR(tern_vspace_write_protect(vspace, start + 8, PAGE_SIZE), TERN_ALIGNMENT_ERROR);
+    CHECK_ERROR(tern_vspace_write_protect(vspace, start, 8), TERN_ALIGNMENT_ERROR);
+    CHECK_ERROR(tern_vspace_write_protect(vspace, 1ULL << 39, PAGE_SIZE), TERN_INVALID_ARGUMENT);
+    CHECK_ERROR(tern_vspace_write_protect(vspace, start, 1ULL << 39), TERN_INVALID_ARGUMENT);
+    CHECK_ERROR(tern_vspace_write_protect(cap_copy(vspace, TERN_RIGHT_READ), start, PAGE_SIZE),
+                TERN_INVALID_CAPABILITY);
+    const uint64_t args[] = { start };
+    CHECK_ERROR(tern_invoke(vspace, TERN_VSPACE_WRITE_PROTECT, args, 1, 0, 0, 0, 0, 0),
+                TERN_TRUNCATED_MESSAGE);
+}
+
 /* A thread in an address space and CSpace of its own. */
 static void thread_in_a_new_vspace(void)
 {
@@ -246,6 +288,7 @@ const struct test_case vspace_tests[] = {
     { "page_table_errors", page_table_errors },
     { "large_frames", large_frames },
     { "vspace_read_and_write", vspace_read_and_write },
+    { "write_protect", write_protect },
     { "thread_in_a_new_vspace", thread_in_a_new_vspace },
     TEST_SUITE_END,
 };

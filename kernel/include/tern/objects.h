@@ -70,6 +70,7 @@ enum tern_invocation {
     TERN_VSPACE_READ,               /* vaddr, length, dest_vaddr: copy from it into the caller */
     TERN_VSPACE_WRITE,              /* vaddr, length, src_vaddr: copy from the caller into it */
     TERN_VSPACE_SET_UPCALL,         /* Linux syscall upcall entry (0 = none) */
+    TERN_VSPACE_WRITE_PROTECT,      /* vaddr, length: every mapping there becomes read-only */
     /* Reply (while it holds a caller) */
     TERN_REPLY_READ_WINDOW,         /* window, offset, length, dest_vaddr */
     TERN_REPLY_WRITE_WINDOW,        /* window, offset, length, src_vaddr */

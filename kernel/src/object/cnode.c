@@ -252,8 +252,11 @@ bool cte_has_children(const struct cte *slot)
 
 void cnode_destroy(struct cte *slots, unsigned radix)
 {
+    /* An empty slot has nothing to delete and no children: most of a
+     * process's CNode is empty when it goes. */
     for (uint64_t i = 0; i < (1ULL << radix); i++)
-        cte_delete(&slots[i]);
+        if (slots[i].cap.type != CAP_NULL)
+            cte_delete(&slots[i]);
 }
 
 /* ---- Insertion and moves ---- */

@@ -638,6 +638,80 @@ static enum tern_error decode_set_upcall(struct invocation *inv)
     return TERN_OK;
 }
 
+/* Clears the write permission of every leaf in entries [first, last] of
+ * a table at level (2: blocks, 3: pages); whether any was writable. */
+static bool write_protect_leaves(uint64_t *table, unsigned level, unsigned first, unsigned last)
+{
+    bool changed = false;
+    for (unsigned i = first; i <= last; i++) {
+        uint64_t entry = table[i];
+        if (is_leaf_descriptor(entry, level) && !(entry & PTE_AP_READ_ONLY)) {
+            table[i] = entry | PTE_AP_READ_ONLY;
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* The index range [*first, *last] of a level's table that [start, end]
+ * covers, within the entry of the level above that holds base. */
+static void index_range(uint64_t start, uint64_t end, uint64_t base, unsigned level,
+                        unsigned *first, unsigned *last)
+{
+    uint64_t span = 1ULL << level_shift(level - 1);
+    *first = start > base ? table_index(start, level) : 0;
+    *last = end < base + span - 1 ? table_index(end, level) : TABLE_ENTRIES - 1;
+}
+
+/* VSpace_WriteProtect: what fork needs to share pages copy-on-write at
+ * once. Taking the write permission away from mappings only ever lessens
+ * what the address space may do (a later Frame_Map of the same frame may
+ * give it back, as its capability allows), so the VSpace capability's
+ * WRITE right is all it needs. A permission change needs no
+ * break-before-make; one flush of the ASID covers every page. */
+static enum tern_error decode_write_protect(struct invocation *inv)
+{
+    const struct cap *cap = &inv->slot->cap;
+    uint64_t address = invocation_arg(inv, 0);
+    uint64_t length = invocation_arg(inv, 1);
+    if (inv->length < 2)
+        return TERN_TRUNCATED_MESSAGE;
+    if (!(cap->rights & TERN_RIGHT_WRITE))
+        return TERN_INVALID_CAPABILITY;
+    if ((address | length) & (PAGE_SIZE - 1))
+        return TERN_ALIGNMENT_ERROR;
+    if (address >= USER_ADDRESS_LIMIT || length > USER_ADDRESS_LIMIT - address)
+        return TERN_INVALID_ARGUMENT;
+    if (length == 0)
+        return TERN_OK;
+    struct vspace *vspace = vspace_of_cap(cap);
+    uint64_t last_byte = address + length - 1;
+    uint64_t *root = root_table(vspace);
+    bool changed = false;
+    for (unsigned l1 = table_index(address, 1); l1 <= table_index(last_byte, 1); l1++) {
+        if (!is_table_descriptor(root[l1]))
+            continue;
+        uint64_t *directory = table_at(root[l1]);
+        uint64_t gigabyte = (uint64_t)l1 << level_shift(1);
+        unsigned first2, last2;
+        index_range(address, last_byte, gigabyte, 2, &first2, &last2);
+        changed |= write_protect_leaves(directory, 2, first2, last2);
+        for (unsigned l2 = first2; l2 <= last2; l2++) {
+            if (!is_table_descriptor(directory[l2]))
+                continue;
+            uint64_t block = gigabyte + ((uint64_t)l2 << level_shift(2));
+            unsigned first3, last3;
+            index_range(address, last_byte, block, 3, &first3, &last3);
+            changed |= write_protect_leaves(table_at(directory[l2]), 3, first3, last3);
+        }
+    }
+    if (changed) {
+        translation_entry_written();
+        tlb_flush_asid(vspace->asid);
+    }
+    return TERN_OK;
+}
+
 enum tern_error vspace_decode(struct invocation *inv)
 {
     inv->result_count = 0;
@@ -648,6 +722,8 @@ enum tern_error vspace_decode(struct invocation *inv)
         return decode_vspace_copy(inv, false);
     case TERN_VSPACE_SET_UPCALL:
         return decode_set_upcall(inv);
+    case TERN_VSPACE_WRITE_PROTECT:
+        return decode_write_protect(inv);
     default:
         return TERN_ILLEGAL_OPERATION;
     }

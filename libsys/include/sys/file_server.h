@@ -6,9 +6,11 @@
  *
  * Requests come through a descriptor: request->badge is the handle of
  * its open file description (OFD). Before any operation the runtime
- * checks the request has the registers its label needs (else -EINVAL),
- * and answers the generic ioctls (FIONBIO) itself, as Linux's
- * do_vfs_ioctl does before a file's own ioctl.
+ * checks the request has the registers its label needs and, for
+ * read_small and write_small, a length they take (at most
+ * FILE_SMALL_MAX, a write's bytes all there) (else -EINVAL), and answers
+ * the generic ioctls (FIONBIO) itself, as Linux's do_vfs_ioctl does
+ * before a file's own ioctl.
  *
  * The generic answers, for an operation left NULL:
  *   read, write            -EINVAL (the file cannot be read or written)

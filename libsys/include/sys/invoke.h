@@ -131,6 +131,7 @@ enum tern_error tern_vspace_write(uint64_t vspace, uint64_t address, uint64_t le
                                   uint64_t src_address, uint64_t *copied);
 /* The Linux syscall upcall entry of the address space, 0 for none. */
 enum tern_error tern_vspace_set_upcall(uint64_t vspace, uint64_t entry);
+enum tern_error tern_vspace_write_protect(uint64_t vspace, uint64_t address, uint64_t length);
 
 /* ---- Reply: the windows the caller bound to it named ---- */
 

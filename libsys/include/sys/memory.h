@@ -140,6 +140,9 @@ uint64_t page_pool_frame(const struct page_pool *pool, const void *page);
 #define HEAP_BASE 0x6000000000ULL
 void memory_heap_init(struct memory *memory);
 void *heap_allocate(size_t size);
+/* heap_allocate without the zeroing, for a block the caller fills at
+ * once (a large copy). */
+void *heap_allocate_unzeroed(size_t size);
 void heap_free(void *block);
 
 #endif

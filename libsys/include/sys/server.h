@@ -136,6 +136,12 @@ static inline bool server_give_descriptor(struct server_request *request, uint64
 {
     return server_give_capability(request, source, SERVER_DESCRIPTOR_RIGHTS, badge);
 }
+/* With lendable pages, the answer to MEMORY_PAGE (sys/protocol/memory.h):
+ * 0 and a capability to the page's frame derived from its own
+ * (server_page_frame), so that freeing the page revokes it; readable
+ * and, if write, writable. -ENOMEM if it could not be made. */
+enum server_outcome server_answer_page(struct server_request *request, const void *page,
+                                       bool write);
 
 /* A memory-object request through a descriptor (sys/protocol/memory.h):
  * MEMORY_MAP goes to map, MEMORY_PAGE to page, once each has the
@@ -143,17 +149,12 @@ static inline bool server_give_descriptor(struct server_request *request, uint64
 enum server_outcome server_memory_request(struct server_request *request,
                                           enum server_outcome (*map)(struct server_request *),
                                           enum server_outcome (*page)(struct server_request *));
-/* The memory-object protocol's answers, for servers with lendable pages. MEMORY_MAP's: 0, the object's identity and
- * its MEMORY_MAP_* flags, and with MEMORY_MAP_DESCRIPTOR the mapping's
- * own descriptor (badged mapping) as capability 0: false if that could
- * not be made (the server then closes mapping and answers -ENFILE). */
+/* MEMORY_MAP's answer: 0, the object's identity and its MEMORY_MAP_*
+ * flags, and with MEMORY_MAP_DESCRIPTOR the mapping's own descriptor
+ * (badged mapping) as capability 0: false if that could not be made (the
+ * server then closes mapping and answers -ENFILE). */
 bool server_answer_mapping(struct server_request *request, uint64_t identity, uint64_t flags,
                            uint64_t mapping);
-/* MEMORY_PAGE's: 0 and a capability to the page's frame (writable if
- * write), derived from the frame's own so that freeing the page revokes
- * it; -ENOMEM if it could not be made. */
-enum server_outcome server_lend_page(struct server_request *request, const void *page,
-                                     bool write);
 
 /* Sends the answer the handler built (request->answer, request->mr)
  * now, before the handler goes on with something that may end its
