@@ -31,6 +31,7 @@
 #include "sys/protocol/sysv.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_buffer.h"
 #include "sys/servers.h"
 
 /* Callers kept waiting at once (semop). */
@@ -85,23 +86,6 @@ static void release_waiter(void *context, uint64_t reply)
 {
     (void)context;
     server_release_reply(reply);
-}
-
-/* ---- Client buffers: window 0 ---- */
-
-static int copy_to_window(void *context, uint64_t offset, const void *source, size_t length)
-{
-    return server_write_window(context, 0, offset, source, length);
-}
-
-static int copy_from_window(void *context, uint64_t offset, void *destination, size_t length)
-{
-    return server_read_window(context, 0, offset, destination, length);
-}
-
-static struct client_buffer window(struct server_request *request)
-{
-    return (struct client_buffer){copy_to_window, copy_from_window, request};
 }
 
 /* ---- Semaphores ---- */
@@ -163,7 +147,7 @@ static enum server_outcome semaphore_operations(struct server_request *request,
 static enum server_outcome semaphore_control(struct server_request *request,
                                              const struct sysv_caller *caller)
 {
-    struct client_buffer buffer = window(request);
+    struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, sem_control(&sem, caller, (int32_t)request->mr[0],
                                               (int32_t)request->mr[1], (int32_t)request->mr[2],
                                               request->mr[3], &buffer));
@@ -191,7 +175,7 @@ static enum server_outcome attach(struct server_request *request,
 static enum server_outcome segment_control(struct server_request *request,
                                            const struct sysv_caller *caller)
 {
-    struct client_buffer buffer = window(request);
+    struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, shm_control(&shm, caller, (int32_t)request->mr[0],
                                               (int32_t)request->mr[1], request->mr[2],
                                               &buffer));
