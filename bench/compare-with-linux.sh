@@ -7,8 +7,9 @@
 #   bench_usage     the lines of its own header to print for --help
 #
 # and defined results FILE, which turns the program's lines into
-# "CASE<TAB>NANOSECONDS" rows (bench_rows helps); it then calls
-# bench_main "$@".
+# "CASE<TAB>NANOSECONDS" rows (bench_rows helps), and, if it has more to
+# say under the table, after_table LINUX_RESULTS OURS_RESULTS; it then
+# calls bench_main "$@". Arguments after the options go to the program.
 #
 # Both systems boot with the same options (QEMU virt, GICv3, Cortex-A72
 # model, 1 GiB, N cores, default 1):
@@ -17,7 +18,8 @@
 #       -icount shift=0 -nographic -nic none -monitor none -serial stdio
 #
 # Linux: build/sysroot/boot/vmlinuz with a busybox initramfs whose /init
-# (bench/linux-init) runs the program as /bin/bench, booted with nokaslr:
+# (bench/linux-init) mounts a tmpfs on /dev/shm and runs the program as
+# /bin/bench with the arguments, booted with nokaslr:
 # QEMU's random KASLR seed otherwise moves Linux's numbers from boot to
 # boot (and KASLR turns on KPTI, which costs a little on every system
 # call). Tern: the system's boot archive (<target>/system.manifest) with
@@ -25,13 +27,15 @@
 # tools/exec-output reads the console. The target directory is
 # $TERN_TARGET_DIR, else build/target after tools/build.
 #
-# Options: --cores N, --linux-only, --ours-only. Exit status: 0 if every
+# Options: --cores N, --linux-only, --ours-only; $TERN_BENCH_TIME_LIMIT
+# seconds for each system (default 1800). Exit status: 0 if every
 # system run succeeded, 1 if one failed (its output is shown), 2 for a
 # usage or build problem.
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cores=1 run_linux=yes run_ours=yes failed=no
-time_limit=${TERN_BENCH_TIME_LIMIT:-900}
+time_limit=${TERN_BENCH_TIME_LIMIT:-1800}
+bench_arguments=()
 
 bench_parse_options() {
     while [ $# -gt 0 ]; do
@@ -40,10 +44,13 @@ bench_parse_options() {
         --linux-only) run_ours=no ;;
         --ours-only) run_linux=no ;;
         -h|--help) sed -n "$bench_usage" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) echo "$bench_name: unknown argument $1" >&2; exit 2 ;;
+        --) shift; break ;;
+        -*) echo "$bench_name: unknown option $1" >&2; exit 2 ;;
+        *) break ;;
         esac
         shift
     done
+    bench_arguments=("$@")
     if [ $run_linux = no ] && [ $run_ours = no ]; then
         echo "$bench_name: --linux-only and --ours-only exclude each other" >&2
         exit 2
@@ -62,13 +69,16 @@ report_failure() {
 
 run_on_linux() {
     local sysroot=$root/build/sysroot staging=$work/initramfs applet
-    mkdir -p "$staging/bin" "$staging/dev" "$staging/proc"
+    mkdir -p "$staging/bin" "$staging/dev" "$staging/proc" "$staging/etc"
     cp "$sysroot/bin/busybox" "$staging/bin/busybox"
-    for applet in sh mount poweroff; do
+    for applet in sh mount mkdir cat poweroff; do
         ln -s busybox "$staging/bin/$applet"
     done
     cp "$root/bench/linux-init" "$staging/init"
     cp "$binary" "$staging/bin/bench"
+    if [ ${#bench_arguments[@]} -gt 0 ]; then
+        printf '%s\n' "${bench_arguments[@]}"
+    fi > "$staging/etc/bench-arguments"
     (cd "$staging" && find . -mindepth 1 | LC_ALL=C sort |
         cpio --quiet -o -H newc -R 0:0) > "$work/linux.cpio"
 
@@ -90,7 +100,7 @@ run_on_linux() {
 }
 
 run_on_ours() {
-    printf '%s\0' "/bin/$bench_name" > "$work/command"
+    printf '%s\0' "/bin/$bench_name" "${bench_arguments[@]}" > "$work/command"
     "$root/boot/make-boot-archive" "$work/ours.cpio" "@$target/system.manifest" \
         "$binary:bin/$bench_name" "$work/command:etc/tern/command" || {
         report_failure tern "could not pack the boot archive" /dev/null
@@ -186,5 +196,8 @@ bench_main() {
     [ -e "$work/linux.out" ] && results "$work/linux.out" > "$work/linux.results"
     [ -e "$work/ours.out" ] && results "$work/ours.out" > "$work/ours.results"
     print_table
+    if declare -F after_table > /dev/null; then
+        after_table "$work/linux.results" "$work/ours.results"
+    fi
     [ $failed = no ]
 }

@@ -63,42 +63,6 @@
 #define FORK_ITERATIONS_UNTOUCHED 100
 #define FORK_WARM_UP 2
 
-static pid_t fork_or_fail(void)
-{
-    pid_t child = fork();
-    if (child < 0)
-        fail("fork");
-    if (child == 0)
-        in_child = true;
-    return child;
-}
-
-static void wait_for_success(pid_t child)
-{
-    int status;
-    if (waitpid(child, &status, 0) != child)
-        fail("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail_because("child", "did not exit 0");
-}
-
-/* --- Calibration ------------------------------------------------------- */
-
-#define CALIBRATION_LOOPS 10000000
-
-/* A loop of exactly two instructions per turn: it should take as many
- * nanoseconds as it runs instructions, plus what the timer tick costs,
- * which checks that the clock counts instructions on the system. */
-static void run_calibration(void)
-{
-    uint64_t turns = CALIBRATION_LOOPS;
-    uint64_t start = now_ns();
-    __asm__ volatile("1: subs %0, %0, #1\n\tb.ne 1b" : "+r"(turns) : : "cc");
-    uint64_t elapsed = now_ns() - start;
-    report_line("calibration instructions=%d ns=%llu\n", 2 * CALIBRATION_LOOPS,
-                (unsigned long long)elapsed);
-}
-
 /* --- Transfers ---------------------------------------------------------- */
 
 /* The word at the start of page `page` of chunk `index`. */
@@ -120,7 +84,7 @@ static void consume(struct transport *transport, uint64_t index)
     const char *chunk = transport_consume_begin(transport, index);
     for (size_t page = 0; page < transport->chunk_size / PAGE_SIZE; page++) {
         if (*(const uint64_t *)(chunk + page * PAGE_SIZE) != stamp(index, page))
-            fail_because(transport_name(transport->kind), "wrong data");
+            bench_fail_because(transport_name(transport->kind), "wrong data");
     }
     transport_consume_end(transport, index);
 }
@@ -132,50 +96,50 @@ static void run_transfer(enum transport_kind kind, size_t bytes, size_t chunk_si
     transport_create(&transport, kind, chunk_size);
     int go[2];
     if (pipe(go) != 0)
-        fail("pipe");
+        bench_fail("pipe");
 
-    pid_t child = fork_or_fail();
+    pid_t child = bench_fork();
     if (child == 0) {
         if (close(go[1]) != 0)
-            fail("close");
+            bench_fail("close");
         transport_attach(&transport, true);
         for (uint64_t index = 0; index < WARM_UP_CHUNKS; index++)
             produce(&transport, index);
         char signal;
         if (read(go[0], &signal, 1) != 1)
-            fail("read go");
+            bench_fail("read go");
         for (uint64_t index = WARM_UP_CHUNKS; index < WARM_UP_CHUNKS + chunks; index++)
             produce(&transport, index);
         /* Wait for the consumer's clock to stop before letting go of
          * anything: where a wake-up does not preempt the waker, this
          * process's unmapping and exit would otherwise be timed. */
         if (read(go[0], &signal, 1) != 1)
-            fail("read done");
+            bench_fail("read done");
         transport_detach(&transport);
         exit(0);
     }
     if (close(go[0]) != 0)
-        fail("close");
+        bench_fail("close");
     transport_attach(&transport, false);
     for (uint64_t index = 0; index < WARM_UP_CHUNKS; index++)
         consume(&transport, index);
 
     /* Every slot is empty and the producer waits for the go. */
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     if (write(go[1], "g", 1) != 1)
-        fail("write go");
+        bench_fail("write go");
     for (uint64_t index = WARM_UP_CHUNKS; index < WARM_UP_CHUNKS + chunks; index++)
         consume(&transport, index);
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
 
     if (write(go[1], "d", 1) != 1)
-        fail("write done");
+        bench_fail("write done");
     transport_detach(&transport);
     if (close(go[1]) != 0)
-        fail("close");
-    wait_for_success(child);
+        bench_fail("close");
+    bench_wait_for_success(child);
     transport_destroy(&transport);
-    report_line("transfer mode=%s bytes=%zu chunk=%zu chunks=%llu ns=%llu\n",
+    bench_report("transfer mode=%s bytes=%zu chunk=%zu chunks=%llu ns=%llu\n",
                 transport_name(kind), (size_t)(chunks * chunk_size), chunk_size,
                 (unsigned long long)chunks, (unsigned long long)elapsed);
 }
@@ -211,7 +175,7 @@ static void do_step(enum step step, uint32_t *private_word, uint32_t *shared_wor
         break;
     }
     if (woken != 0)
-        fail_because(step_names[step], "not 0");
+        bench_fail_because(step_names[step], "not 0");
 }
 
 static void run_steps(void)
@@ -219,33 +183,33 @@ static void run_steps(void)
     static uint32_t private_word;
     int fd = memfd_create("shm_bench steps", MFD_CLOEXEC);
     if (fd < 0 || ftruncate(fd, PAGE_SIZE) != 0)
-        fail("memfd_create or ftruncate");
+        bench_fail("memfd_create or ftruncate");
     uint32_t *shared_word = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (shared_word == MAP_FAILED)
-        fail("mmap MAP_SHARED");
+        bench_fail("mmap MAP_SHARED");
     *shared_word = 0;   /* faulted in */
     for (enum step step = STEP_GETPID; step <= STEP_WAKE_SHARED; step++) {
         for (int i = 0; i < STEP_WARM_UP; i++)
             do_step(step, &private_word, shared_word);
-        uint64_t start = now_ns();
+        uint64_t start = bench_now_ns();
         for (int i = 0; i < STEP_ITERATIONS; i++)
             do_step(step, &private_word, shared_word);
-        uint64_t elapsed = now_ns() - start;
-        report_line("step %s iterations=%d ns=%llu\n", step_names[step], STEP_ITERATIONS,
+        uint64_t elapsed = bench_now_ns() - start;
+        bench_report("step %s iterations=%d ns=%llu\n", step_names[step], STEP_ITERATIONS,
                     (unsigned long long)(elapsed / STEP_ITERATIONS));
     }
     if (munmap(shared_word, PAGE_SIZE) != 0 || close(fd) != 0)
-        fail("munmap or close");
+        bench_fail("munmap or close");
 }
 
 /* --- Fork --------------------------------------------------------------- */
 
 static void fork_exit_wait(void)
 {
-    pid_t child = fork_or_fail();
+    pid_t child = bench_fork();
     if (child == 0)
         _exit(0);
-    wait_for_success(child);
+    bench_wait_for_success(child);
 }
 
 static void run_fork(size_t touched, int iterations)
@@ -254,20 +218,20 @@ static void run_fork(size_t touched, int iterations)
     if (touched > 0) {
         memory = mmap(NULL, touched, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (memory == MAP_FAILED)
-            fail("mmap");
+            bench_fail("mmap");
         /* A write to every page makes each one the process's own. */
         for (size_t offset = 0; offset < touched; offset += PAGE_SIZE)
             memory[offset] = (char)(offset / PAGE_SIZE + 1);
     }
     for (int i = 0; i < FORK_WARM_UP; i++)
         fork_exit_wait();
-    uint64_t start = now_ns();
+    uint64_t start = bench_now_ns();
     for (int i = 0; i < iterations; i++)
         fork_exit_wait();
-    uint64_t elapsed = now_ns() - start;
+    uint64_t elapsed = bench_now_ns() - start;
     if (memory && munmap(memory, touched) != 0)
-        fail("munmap");
-    report_line("fork touched=%zu iterations=%d ns_per_fork=%llu\n", touched, iterations,
+        bench_fail("munmap");
+    bench_report("fork touched=%zu iterations=%d ns_per_fork=%llu\n", touched, iterations,
                 (unsigned long long)(elapsed / (uint64_t)iterations));
 }
 
@@ -293,18 +257,19 @@ static long positive(const char *text)
 
 int main(int argc, char **argv)
 {
+    bench_start("shm_bench");
     enum transport_kind kind;
     bool quick = argc == 2 && strcmp(argv[1], "quick") == 0;
     if (argc == 1 || quick) {
         size_t bytes = quick ? MIB : TRANSFER_BYTES;
-        run_calibration();
+        bench_calibrate();
         run_transfer(TRANSPORT_PIPE, bytes, CHUNK_SIZE);
         run_transfer(TRANSPORT_MEMFD, bytes, CHUNK_SIZE);
         run_transfer(TRANSPORT_POSIX_SHM, bytes, CHUNK_SIZE);
         run_steps();
         run_fork(0, quick ? 2 : FORK_ITERATIONS_UNTOUCHED);
         run_fork(quick ? MIB : FORK_TOUCHED, quick ? 2 : FORK_ITERATIONS);
-        report_line("shm_bench done\n");
+        bench_report("shm_bench done\n");
     } else if (argc == 2 && strcmp(argv[1], "steps") == 0) {
         run_steps();
     } else if (argc == 4 && strcmp(argv[1], "fork") == 0) {
@@ -318,6 +283,6 @@ int main(int argc, char **argv)
     } else {
         usage();
     }
-    print_report();
+    bench_print_report();
     return 0;
 }

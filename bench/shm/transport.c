@@ -69,7 +69,7 @@ static char *map_shared(const struct transport *transport, int fd)
     char *memory = mmap(NULL, shared_length(transport), PROT_READ | PROT_WRITE, MAP_SHARED,
                         fd, 0);
     if (memory == MAP_FAILED)
-        fail("mmap MAP_SHARED");
+        bench_fail("mmap MAP_SHARED");
     return memory;
 }
 
@@ -109,7 +109,7 @@ static void slot_wait(_Atomic uint32_t *word, uint32_t full)
         /* EAGAIN: the word changed before we slept; EINTR: look again. */
         if (syscall(SYS_futex, word, FUTEX_WAIT, seen, NULL, NULL, 0) != 0
             && errno != EAGAIN && errno != EINTR)
-            fail("futex FUTEX_WAIT");
+            bench_fail("futex FUTEX_WAIT");
     }
 }
 
@@ -117,7 +117,7 @@ static void slot_set(_Atomic uint32_t *word, uint32_t full)
 {
     uint32_t before = atomic_exchange_explicit(word, full, memory_order_release);
     if ((before & SLOT_WAITED) && syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0) < 0)
-        fail("futex FUTEX_WAKE");
+        bench_fail("futex FUTEX_WAKE");
 }
 
 /* --- posix-shm: a mutex and two condition variables ------------------- */
@@ -133,7 +133,7 @@ static void init_control_locks(struct control *shared)
         || pthread_condattr_setpshared(&condition_attributes, PTHREAD_PROCESS_SHARED) != 0
         || pthread_cond_init(&shared->slot_emptied, &condition_attributes) != 0
         || pthread_cond_init(&shared->slot_filled, &condition_attributes) != 0)
-        fail_because("posix-shm", "cannot make the process-shared mutex and conditions");
+        bench_fail_because("posix-shm", "cannot make the process-shared mutex and conditions");
 }
 
 /* Waits, under the lock, until the slot is full or empty as wanted. */
@@ -166,30 +166,30 @@ void transport_create(struct transport *transport, enum transport_kind kind, siz
     switch (kind) {
     case TRANSPORT_PIPE:
         if (pipe(transport->pipe_ends) != 0)
-            fail("pipe");
+            bench_fail("pipe");
         break;
     case TRANSPORT_MEMFD:
         /* Its futex words start at 0: every slot empty, nobody waiting. */
         transport->object = memfd_create("shm_bench", MFD_CLOEXEC);
         if (transport->object < 0)
-            fail("memfd_create");
+            bench_fail("memfd_create");
         if (ftruncate(transport->object, (off_t)shared_length(transport)) != 0)
-            fail("ftruncate memfd");
+            bench_fail("ftruncate memfd");
         break;
     case TRANSPORT_POSIX_SHM: {
         creator = getpid();
         shm_name(name, creator);
         int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
         if (fd < 0)
-            fail("shm_open O_CREAT");
+            bench_fail("shm_open O_CREAT");
         if (ftruncate(fd, (off_t)shared_length(transport)) != 0)
-            fail("ftruncate shm");
+            bench_fail("ftruncate shm");
         /* Made here, before either process uses them; each process then
          * opens and maps the object by its name. */
         transport->shared = map_shared(transport, fd);
         init_control_locks(control(transport));
         if (munmap(transport->shared, shared_length(transport)) != 0 || close(fd) != 0)
-            fail("munmap or close shm");
+            bench_fail("munmap or close shm");
         transport->shared = NULL;
         break;
     }
@@ -203,7 +203,7 @@ static char *map_touched(size_t length)
     char *memory = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                         -1, 0);
     if (memory == MAP_FAILED)
-        fail("mmap");
+        bench_fail("mmap");
     memset(memory, 0x5a, length);
     return memory;
 }
@@ -217,24 +217,24 @@ void transport_attach(struct transport *transport, bool producer)
     switch (transport->kind) {
     case TRANSPORT_PIPE:
         if (close(transport->pipe_ends[producer ? 0 : 1]) != 0)
-            fail("close");
+            bench_fail("close");
         transport->pipe_ends[producer ? 0 : 1] = -1;
         transport->own_buffer = map_touched(transport->chunk_size);
         break;
     case TRANSPORT_MEMFD:
         transport->shared = map_shared(transport, transport->object);
         if (close(transport->object) != 0)
-            fail("close memfd");
+            bench_fail("close memfd");
         transport->object = -1;
         break;
     case TRANSPORT_POSIX_SHM: {
         shm_name(name, creator);
         int fd = shm_open(name, O_RDWR, 0);
         if (fd < 0)
-            fail("shm_open");
+            bench_fail("shm_open");
         transport->shared = map_shared(transport, fd);
         if (close(fd) != 0)
-            fail("close shm");
+            bench_fail("close shm");
         break;
     }
     }
@@ -261,7 +261,7 @@ static void write_all(int fd, const char *data, size_t length)
     while (length > 0) {
         ssize_t written = write(fd, data, length);
         if (written <= 0)
-            fail(written < 0 ? "write" : "write wrote nothing");
+            bench_fail(written < 0 ? "write" : "write wrote nothing");
         data += written;
         length -= (size_t)written;
     }
@@ -289,9 +289,9 @@ static void read_exact(int fd, char *data, size_t length)
     while (length > 0) {
         ssize_t got = read(fd, data, length);
         if (got < 0)
-            fail("read");
+            bench_fail("read");
         if (got == 0)
-            fail_because("read", "end of file too early");
+            bench_fail_because("read", "end of file too early");
         data += got;
         length -= (size_t)got;
     }
@@ -334,14 +334,14 @@ void transport_detach(struct transport *transport)
     if (transport->kind == TRANSPORT_PIPE) {
         for (int end = 0; end < 2; end++) {
             if (transport->pipe_ends[end] >= 0 && close(transport->pipe_ends[end]) != 0)
-                fail("close");
+                bench_fail("close");
         }
         if (munmap(transport->own_buffer, transport->chunk_size) != 0)
-            fail("munmap");
+            bench_fail("munmap");
         return;
     }
     if (munmap(transport->shared, shared_length(transport)) != 0)
-        fail("munmap shared");
+        bench_fail("munmap shared");
 }
 
 void transport_destroy(struct transport *transport)
@@ -350,6 +350,6 @@ void transport_destroy(struct transport *transport)
     if (transport->kind == TRANSPORT_POSIX_SHM) {
         shm_name(name, creator);
         if (shm_unlink(name) != 0)
-            fail("shm_unlink");
+            bench_fail("shm_unlink");
     }
 }
