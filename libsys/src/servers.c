@@ -56,3 +56,13 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .session = SESSION_BY_PID,
     },
 };
+
+unsigned server_memory_bits(const struct server_entry *entry, uint64_t free_bytes)
+{
+    if (entry->memory_bits == 0)
+        return 0;
+    unsigned bits = entry->memory_bits;
+    while (bits > 20 && (1ULL << bits) > free_bytes / 8)
+        bits--;
+    return bits;
+}

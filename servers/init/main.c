@@ -152,6 +152,16 @@ static bool hand_archive_to(struct native_program *server, const struct tern_boo
     return true;
 }
 
+/* The RAM the kernel handed over, in bytes (device memory aside). */
+static uint64_t free_memory(const struct tern_boot_info *info)
+{
+    uint64_t total = 0;
+    for (uint64_t i = 0; i < info->untyped_count; i++)
+        if (!info->untyped[i].is_device)
+            total += 1ULL << info->untyped[i].size_bits;
+    return total;
+}
+
 /* What init gives every server: an endpoint and notification, memory, the
  * endpoints of its peers, the boot archive if its entry asks. procmgr
  * also gets every server's endpoint (to mint each process's sessions),
@@ -165,8 +175,8 @@ static bool give_capabilities(struct native_program programs[SERVER_COUNT],
     for (unsigned id = 0; id < SERVER_COUNT; id++) {
         const struct server_entry *entry = &server_table[id];
         struct native_program *server = &programs[id];
-        if ((entry->memory_bits && !native_program_give_untyped(server, &memory,
-                                                                entry->memory_bits))
+        unsigned memory_bits = server_memory_bits(entry, free_memory(info));
+        if ((memory_bits && !native_program_give_untyped(server, &memory, memory_bits))
             || (entry->boot_archive && !hand_archive_to(server, info))
             || !native_program_give(procmgr, PROCMGR_SLOT_SERVERS + id, endpoints[id],
                                     TERN_RIGHTS_ALL, 0))
@@ -204,7 +214,7 @@ static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_e
         return false;
     }
     for (unsigned id = 0; id < SERVER_COUNT; id++)
-        if (!native_program_start(&programs[id], &memory, SERVER_PRIORITY))
+        if (!native_program_start(&programs[id], SERVER_PRIORITY))
             return false;
     *procmgr_endpoint = endpoints[SERVER_PROCMGR];
     return true;

@@ -113,6 +113,17 @@ bool native_program_create(struct native_program *program, struct memory *memory
         || !give_fixed_caps(program, ipc_buffer_frame))
         goto out_of_memory;
 
+    /* The program's read-only view of its boot info, mapped now while
+     * init still has memory for the page table (it gives the rest away
+     * before the servers start). */
+    uint64_t view = slot_allocate(memory->slots);
+    if (!view
+        || tern_cnode_copy(TERN_SLOT_CNODE, view, CNODE_DEPTH, TERN_SLOT_CNODE,
+                           program->boot_info_frame, CNODE_DEPTH, TERN_RIGHT_READ) != TERN_OK
+        || memory_map_frame(memory, program->vspace, view, NATIVE_BOOT_INFO, TERN_RIGHT_READ, 0,
+                            0) != TERN_OK)
+        goto out_of_memory;
+
     /* init fills the boot info through a mapping of its own until start. */
     static uint64_t next_info_address = INIT_SCRATCH + PAGE_SIZE;
     uint64_t info_address = next_info_address;
@@ -178,26 +189,13 @@ bool native_program_give_untyped(struct native_program *program, struct memory *
     return moved;
 }
 
-bool native_program_map_read_only(struct native_program *program, struct memory *memory,
-                                  uint64_t frame, uint64_t address)
-{
-    return memory_map_frame(memory, program->vspace, frame, address, TERN_RIGHT_READ, 0, 0)
-        == TERN_OK;
-}
-
-bool native_program_start(struct native_program *program, struct memory *memory,
-                          unsigned priority)
+bool native_program_start(struct native_program *program, unsigned priority)
 {
     struct tern_boot_info *info = program->boot_info;
     info->empty_first = program->next_untyped_slot;
     info->empty_last = 1ULL << program->cnode_bits;
-    tern_frame_unmap(program->boot_info_frame);
+    tern_frame_unmap(program->boot_info_frame);    /* the program's alone from now on */
     program->boot_info = 0;
-    if (!native_program_map_read_only(program, memory, program->boot_info_frame,
-                                      NATIVE_BOOT_INFO)) {
-        tern_printf("init: cannot map the boot info of %s\n", program->name);
-        return false;
-    }
     uint64_t registers[] = { program->entry, NATIVE_STACK_TOP, 0, NATIVE_BOOT_INFO };
     enum tern_error error = tern_tcb_set_priority(program->tcb, priority);
     if (error == TERN_OK)

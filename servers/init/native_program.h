@@ -46,11 +46,7 @@ bool native_program_give_untyped(struct native_program *program, struct memory *
 /* Move an untyped capability of init's (not yet used) to the program. */
 bool native_program_move_untyped(struct native_program *program, uint64_t init_slot,
                                  unsigned size_bits);
-/* Map init's frame capability at address in the program, read-only. */
-bool native_program_map_read_only(struct native_program *program, struct memory *memory,
-                                  uint64_t frame, uint64_t address);
 /* Finish the boot info and start the thread at priority. */
-bool native_program_start(struct native_program *program, struct memory *memory,
-                          unsigned priority);
+bool native_program_start(struct native_program *program, unsigned priority);
 
 #endif

@@ -61,8 +61,9 @@ struct server_entry {
     const char *name;
     const char *program;    /* its file in the boot archive */
     unsigned cnode_bits;    /* its CNode's radix */
-    /* Untyped memory init carves for it (2^memory_bits bytes); 0: all
-     * that is left once every other server has its share. */
+    /* Untyped memory init carves for it: 2^memory_bits bytes at most
+     * (server_memory_bits); 0: all that is left once every other server
+     * has its share. */
     unsigned memory_bits;
     enum session_kind session;
     uint64_t session_flag;
@@ -76,5 +77,12 @@ struct server_entry {
 };
 
 extern const struct server_entry server_table[SERVER_COUNT];
+
+/* A server's share of the machine's memory, as a power of two: its
+ * entry's memory_bits, but at most an eighth of the free memory
+ * (free_bytes), so that a small board still boots every server and
+ * leaves the most to processes. At least 2^20 (a server needs room for
+ * its own pages); 0 for an entry that takes what is left. */
+unsigned server_memory_bits(const struct server_entry *entry, uint64_t free_bytes);
 
 #endif
