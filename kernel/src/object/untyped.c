@@ -23,6 +23,7 @@
  * object's address in the kernel's linear map.
  */
 #include "arch/mmu.h"
+#include "arch/cache.h"
 #include "lib/string.h"
 #include "object/objects.h"
 
@@ -112,6 +113,14 @@ static struct cte *lookup_destination(const struct cap *root, uint64_t index, ui
     return first;
 }
 
+/* A new object's memory, zeroed: by cache blocks where it can be (RAM
+ * objects are aligned to their size), else by stores. */
+static void zero(void *memory, uint64_t length)
+{
+    if (!zero_by_blocks(memory, length))
+        memset(memory, 0, length);
+}
+
 /* The kernel state of a new object, in its zeroed memory (physical for
  * untyped and frames, else the linear map) and its capability. */
 static struct cap make_object(enum tern_object_type type, uint64_t physical,
@@ -123,11 +132,11 @@ static struct cap make_object(enum tern_object_type type, uint64_t physical,
         type == TERN_OBJECT_FRAME_2M) {
         cap.flags = device ? CAP_FLAG_DEVICE : 0;
         if (!device && type != TERN_OBJECT_UNTYPED)
-            memset(phys_to_virt(physical), 0, 1ULL << object_bits);
+            zero(phys_to_virt(physical), 1ULL << object_bits);
         return cap;
     }
     void *object = phys_to_virt(physical);
-    memset(object, 0, 1ULL << object_bits);
+    zero(object, 1ULL << object_bits);
     cap.object = (uint64_t)object;
     if (type == TERN_OBJECT_CNODE) {
         cap.size_bits = requested_bits;     /* the radix; guard 0 */

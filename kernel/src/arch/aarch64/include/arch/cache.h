@@ -5,12 +5,14 @@
 #ifndef ARCH_CACHE_H
 #define ARCH_CACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "arch/cpu.h"
 #include "arch/memory_layout.h"
 #include "arch/mmu.h"
 #include "arch/registers.h"
 
+#define DCZID_PROHIBITED        BIT(4)      /* DC ZVA may not be used */
 #define CTR_IDC                 BIT(28)     /* no D-cache clean needed for I-fetch */
 #define CTR_DIC                 BIT(29)     /* no I-cache invalidation needed */
 #define CTR_L1IP_PIPT           3
@@ -40,6 +42,24 @@ static inline void sync_instruction_cache(uint64_t physical, uint64_t size)
         dsb_ish();
     }
     isb();
+}
+
+/* Zeroes [address, address + length) of normal memory, both multiples
+ * of the DC ZVA block (64 bytes on the cores we run on; DCZID_EL0 says):
+ * one instruction a block, where stores take eight. Every object and
+ * frame a retype makes is zeroed this way. Returns false, having done
+ * nothing, where DC ZVA is not allowed or the range does not fit its
+ * blocks. */
+static inline bool zero_by_blocks(void *address, uint64_t length)
+{
+    uint64_t dczid = read_sysreg(dczid_el0);
+    uint64_t block = 4ULL << (dczid & 0xf);
+    uintptr_t start = (uintptr_t)address;
+    if ((dczid & DCZID_PROHIBITED) || ((start | length) & (block - 1)))
+        return false;
+    for (uintptr_t line = start; line < start + length; line += block)
+        __asm__ volatile("dc zva, %0" : : "r"(line) : "memory");
+    return true;
 }
 
 #endif
