@@ -326,8 +326,7 @@ static void tell_servers_process_ended(uint64_t pid)
 }
 
 /* Children of an exiting process go to init (pid 1), which reaps them
- * when they end, as Linux's init does. */
-/* Its children become init's; ended ones go, as init reaps them. */
+ * when they end, as Linux's init does; ended ones go at once. */
 static void reparent_children(struct process *process)
 {
     struct process *next;
