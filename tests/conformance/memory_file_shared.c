@@ -7,13 +7,13 @@
  * of the file is SIGBUS, also after the file shrinks under the mapping,
  * and readable again (zeros) once it grows. */
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "bus_error.h"
 #include "check.h"
 #include "futex.h"
 
@@ -164,28 +164,9 @@ static void an_offset_maps_from_there(void)
     CHECK_EQ(close(fd), 0);
 }
 
-static sigjmp_buf recovery;
-
-static void on_sigbus(int signal, siginfo_t *info, void *context)
-{
-    (void)context;
-    siglongjmp(recovery, signal == SIGBUS && info->si_code == BUS_ADRERR ? 1 : 2);
-}
-
-/* 0 if reading address worked, 1 for SIGBUS (BUS_ADRERR), 2 for other. */
-static int read_faults(volatile char *address)
-{
-    int caught = sigsetjmp(recovery, 1);
-    if (caught == 0)
-        (void)*address;
-    return caught;
-}
-
 static void pages_past_the_end_are_sigbus(void)
 {
-    struct sigaction action = {.sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO};
-    sigemptyset(&action.sa_mask);
-    CHECK_EQ(sigaction(SIGBUS, &action, NULL), 0);
+    CHECK_EQ(bus_error_catch(), 0);
     int fd = open_file(O_RDWR | O_CREAT | O_TRUNC);
     CHECK_EQ(ftruncate(fd, page + 10), 0);
     volatile char *mapped = map_file(fd, 3 * page, PROT_READ | PROT_WRITE, 0);

@@ -10,7 +10,6 @@
  * set aside (Debian sets none aside). */
 /* musl names the huge page sizes MAP_HUGE_*: memfd_create shares them. */
 #include <fcntl.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -18,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "bus_error.h"
 #include "check.h"
 
 enum { page = 4096 };
@@ -200,28 +200,9 @@ static void shared_mappings_are_the_file(void)
     CHECK_EQ(munmap((void *)mapped, 2 * page), 0);
 }
 
-static sigjmp_buf recovery;
-
-static void on_fault(int signal, siginfo_t *info, void *context)
-{
-    (void)context;
-    siglongjmp(recovery, signal == SIGBUS && info->si_code == BUS_ADRERR ? 1 : 2);
-}
-
-/* 0 if reading address worked, 1 for SIGBUS (BUS_ADRERR), 2 for other. */
-static int read_faults(volatile char *address)
-{
-    int caught = sigsetjmp(recovery, 1);
-    if (caught == 0)
-        (void)*address;
-    return caught;
-}
-
 static void past_the_end_is_sigbus(void)
 {
-    struct sigaction action = {.sa_sigaction = on_fault, .sa_flags = SA_SIGINFO};
-    CHECK_EQ(sigaction(SIGBUS, &action, NULL), 0);
-    CHECK_EQ(sigaction(SIGSEGV, &action, NULL), 0);
+    CHECK_EQ(bus_error_catch(), 0);
     int fd = make("short", 0);
     CHECK_EQ(ftruncate(fd, page), 0);
     volatile char *mapped = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
