@@ -75,8 +75,7 @@ static enum server_outcome add_seals_lacking(const struct file_server *server,
     int64_t flags = file_server_flags(server, request->badge);
     if (flags < 0)
         return server_answer(request, flags);
-    uint32_t mode = (uint32_t)flags & LINUX_O_ACCMODE;
-    bool writable = mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR;
+    bool writable = file_flags_writable((uint32_t)flags);
     return server_answer(request, writable ? -LINUX_EINVAL : -LINUX_EPERM);
 }
 

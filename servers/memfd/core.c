@@ -102,14 +102,12 @@ void memfd_release(struct memfd_core *core, void *object)
 
 static bool readable(const struct file_description *ofd)
 {
-    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
-    return mode == LINUX_O_RDONLY || mode == LINUX_O_RDWR;
+    return file_flags_readable(ofd->flags);
 }
 
 static bool writable(const struct file_description *ofd)
 {
-    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
-    return mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR;
+    return file_flags_writable(ofd->flags);
 }
 
 /* A memfd of huge pages (MFD_HUGETLB) is hugetlbfs's: no write(2), sizes

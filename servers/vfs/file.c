@@ -25,14 +25,12 @@ static bool path_only(const struct file_description *ofd)
 
 static bool readable(const struct file_description *ofd)
 {
-    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
-    return !path_only(ofd) && (mode == LINUX_O_RDONLY || mode == LINUX_O_RDWR);
+    return !path_only(ofd) && file_flags_readable(ofd->flags);
 }
 
 static bool writable(const struct file_description *ofd)
 {
-    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
-    return !path_only(ofd) && (mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR);
+    return !path_only(ofd) && file_flags_writable(ofd->flags);
 }
 
 /* The OFD for an operation that an O_PATH OFD cannot do. */

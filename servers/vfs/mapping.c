@@ -15,14 +15,12 @@
 
 static bool readable(const struct file_description *ofd)
 {
-    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
-    return mode == LINUX_O_RDONLY || mode == LINUX_O_RDWR;
+    return file_flags_readable(ofd->flags);
 }
 
 static bool writable(const struct file_description *ofd)
 {
-    uint32_t mode = ofd->flags & LINUX_O_ACCMODE;
-    return mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR;
+    return file_flags_writable(ofd->flags);
 }
 
 /* The OFD of a mapping: O_PATH ones name a file but cannot map it. */

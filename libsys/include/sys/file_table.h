@@ -16,6 +16,7 @@
 #ifndef SYS_FILE_TABLE_H
 #define SYS_FILE_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "sys/linux_abi.h"
 
@@ -28,6 +29,20 @@
 /* F_SETFL changes only these status flags (Linux's SETFL_MASK). */
 #define FILE_TABLE_SETTABLE_FLAGS \
     (LINUX_O_APPEND | LINUX_O_NONBLOCK | LINUX_O_DIRECT | LINUX_O_NOATIME)
+
+/* Whether flags' access mode (O_RDONLY, O_WRONLY, O_RDWR) lets the OFD
+ * read, or write. */
+static inline bool file_flags_readable(uint32_t flags)
+{
+    uint32_t mode = flags & LINUX_O_ACCMODE;
+    return mode == LINUX_O_RDONLY || mode == LINUX_O_RDWR;
+}
+
+static inline bool file_flags_writable(uint32_t flags)
+{
+    uint32_t mode = flags & LINUX_O_ACCMODE;
+    return mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR;
+}
 
 struct file_description {
     void *object;               /* what was opened; NULL: the slot is free */
