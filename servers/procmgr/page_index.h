@@ -15,8 +15,9 @@
 #define PAGE_INDEX_EMPTY UINT64_MAX
 
 /* slot: the capability the page is mapped with (a procmgr slot; 0: none
- * yet); frame: the private frame it maps (frames.h), 0 for another
- * owner's; flags: the user's. */
+ * yet); frame: the private frame it maps (frames.h), or for another
+ * owner's frame the capability it can be borrowed again from (the
+ * personality's pages; 0 for an object's); flags: the user's. */
 struct page_entry { uint64_t page; uint32_t slot; uint32_t frame; uint32_t flags; };
 struct page_index { struct page_entry *entries; uint32_t capacity; /* power of two */ uint32_t count; };
 

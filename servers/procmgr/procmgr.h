@@ -62,7 +62,8 @@ struct space {
 /* page_entry flags */
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
 /* A copy of a frame the space does not own (a memory object's, the
- * personality's text): never reused, and fork borrows it again. */
+ * personality's text): never reused. A fork child asks the object for it
+ * again, or borrows the personality's when it first touches it. */
 #define PAGE_BORROWED   2
 #define PAGE_WRITABLE   4               /* a borrowed frame that may be written through */
 /* A private frame fork shared (frames.h): mapped read-only, copied on

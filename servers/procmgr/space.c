@@ -80,7 +80,7 @@ static void free_frame_slot(uint64_t slot)
  * last user. */
 static void let_go_of(const struct page_entry *entry)
 {
-    if (!entry->frame) {
+    if (entry->flags & PAGE_BORROWED) {
         if (entry->slot)
             free_frame_slot(entry->slot);
         return;
@@ -169,7 +169,8 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
     uint64_t copy = memory_copy_frame(frame);
     if (!copy)
         return -LINUX_ENOMEM;
-    return place(space, (struct page_entry){ page, (uint32_t)copy, 0, PAGE_BORROWED }, prot);
+    struct page_entry entry = { page, (uint32_t)copy, (uint32_t)frame, PAGE_BORROWED };
+    return place(space, entry, prot);
 }
 
 /* Takes a page out of the index and lets go of what it held. */
@@ -193,7 +194,8 @@ static bool frame_still_there(uint64_t slot)
 static struct fault_page page_state(struct space *space, uint64_t page)
 {
     struct page_entry *entry = page_index_find(&space->pages, page);
-    if (entry && (entry->flags & PAGE_BORROWED) && !frame_still_there(entry->slot)) {
+    if (entry && (entry->flags & PAGE_BORROWED) && entry->slot &&
+        !frame_still_there(entry->slot)) {
         drop_page(space, page);
         entry = 0;
     }
@@ -431,12 +433,15 @@ void scratch_unmap(unsigned which)
 /* ---- fork ---- */
 
 /* Private pages fork copies rather than shares: the process info page
- * and the thread areas, which procmgr writes with VSpace_Write and the
- * kernel through IPC buffers, neither of which fault. */
+ * and the threads' IPC buffers, which procmgr writes with VSpace_Write
+ * and the kernel directly, neither of which fault. */
 static bool copied_at_fork(uint64_t page)
 {
     uint64_t areas_end = LINUX_THREAD_AREAS + LINUX_MAX_THREADS * LINUX_THREAD_AREA_SIZE;
-    return page == LINUX_PROCESS_INFO || (page >= LINUX_THREAD_AREAS && page < areas_end);
+    if (page == LINUX_PROCESS_INFO)
+        return true;
+    return page >= LINUX_THREAD_AREAS && page < areas_end &&
+           (page - LINUX_THREAD_AREAS) % LINUX_THREAD_AREA_SIZE == LINUX_THREAD_IPC_BUFFER_OFFSET;
 }
 
 /* Maps entry, which the index holds already, in space with prot. */
@@ -478,13 +483,18 @@ static int copy_entry(struct space *child, struct page_entry *entry,
  * the object when it touches it. What fork copies instead is copied now.
  * Until it is done, an entry holds nothing of the parent's. */
 static int fork_entry(struct space *child, struct page_entry *entry,
-                      struct page_entry *parent_entry)
+                      struct page_entry *parent_entry, bool copied)
 {
     bool borrowed = entry->flags & PAGE_BORROWED;
-    if (!borrowed && !copied_at_fork(entry->page)) {
+    if (!borrowed && !copied) {
         frames_share(entry->frame);
         parent_entry->flags |= PAGE_COPY_ON_WRITE;
         *entry = (struct page_entry){ entry->page, 0, entry->frame, PAGE_COPY_ON_WRITE };
+        return 0;
+    }
+    if (borrowed && entry->frame) {
+        /* The personality's: borrowed again at the child's first touch. */
+        *entry = (struct page_entry){ entry->page, 0, entry->frame, PAGE_BORROWED };
         return 0;
     }
     *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
@@ -505,8 +515,19 @@ static void write_protect_private_regions(struct space *space)
 {
     for (unsigned i = 0; i < space->map.count; i++) {
         const struct region *region = &space->map.regions[i];
-        if (region->kind != REGION_SHARED && !copied_at_fork(region->start))
+        if (region->kind != REGION_SHARED)
             tern_vspace_write_protect(space->vspace, region->start, region->end - region->start);
+    }
+}
+
+/* But for the pages fork copies: the parent's are writable again. */
+static void map_copied_pages_again(struct space *space, const uint64_t *pages, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++) {
+        struct page_entry *entry = page_index_find(&space->pages, pages[i]);
+        const struct region *region = address_map_lookup(&space->map, pages[i]);
+        if (entry && region && (entry->flags & PAGE_MAPPED))
+            map_entry(space, entry, region->prot);
     }
 }
 
@@ -528,12 +549,17 @@ struct space *space_fork(struct space *parent)
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);
     int result = 0;
     bool dropped = false;
+    static uint64_t copied[LINUX_MAX_THREADS + 1];     /* the IPC buffers and the info page */
+    unsigned copied_count = 0;
     for (uint32_t i = 0; i < capacity; i++) {
         struct page_entry *entry = &child->pages.entries[i];
         if (entry->page == PAGE_INDEX_EMPTY)
             continue;
+        bool copy = copied_at_fork(entry->page);
+        if (copy && copied_count < LINUX_MAX_THREADS + 1)
+            copied[copied_count++] = entry->page;
         if (result == 0)
-            result = fork_entry(child, entry, &parent->pages.entries[i]);
+            result = fork_entry(child, entry, &parent->pages.entries[i], copy);
         else
             *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
         dropped |= entry->flags & PAGE_FORK_DROPPED;
@@ -541,6 +567,7 @@ struct space *space_fork(struct space *parent)
     if (dropped)
         page_index_remove_if(&child->pages, dropped_at_fork);
     write_protect_private_regions(parent);
+    map_copied_pages_again(parent, copied, copied_count);
     if (result < 0) {
         space_destroy(child);
         return 0;
