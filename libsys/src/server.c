@@ -11,7 +11,7 @@
 
 #define CNODE_DEPTH 64
 /* The largest CNode a server is given (procmgr's): one bit a slot. */
-#define MAX_SLOTS (1u << 17)
+#define MAX_SLOTS (1u << 18)
 
 struct memory server_memory;
 const struct tern_boot_info *server_boot_info;

@@ -51,7 +51,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
     [SERVER_PROCMGR] = {
         .name = "procmgr",
         .program = "lib/tern/procmgr",
-        .cnode_bits = 17,
+        .cnode_bits = 18,           /* two slots a private frame: the spaces' and procmgr's view (frames.h) */
         .memory_bits = 0,           /* the rest: every process's memory */
         .session = SESSION_BY_PID,
     },

@@ -1,5 +1,6 @@
 /* Private frames: frames.h. */
 #include "frames.h"
+#include "memory_object.h"
 #include "procmgr.h"
 #include "sys/invoke.h"
 #include "sys/runtime.h"
@@ -24,32 +25,41 @@ bool frames_init(uint64_t limit)
     return extra_users != 0;
 }
 
-uint64_t frames_new_unzeroed(void)
+void *frames_contents(uint64_t frame)
 {
-    if (free_count)
-        return free_frames[--free_count];
+    return (void *)(FRAME_WINDOW + frame * PAGE_SIZE);
+}
+
+/* A new frame of the pool, seen by procmgr at its place in the window
+ * (through a copy of its capability: the frame's own is the spaces'). */
+static uint64_t make_frame(void)
+{
     struct memory view = { server_memory.slots, &untyped };
     uint64_t frame = memory_new_object(&view, TERN_OBJECT_FRAME_4K, 0);
-    if (frame >= slot_limit) {          /* cannot happen: slots are below the limit */
+    if (!frame)
+        return 0;
+    uint64_t seen = frame < slot_limit ? memory_copy_frame(frame) : 0;
+    if (!seen || memory_map_frame(&view, TERN_SLOT_VSPACE, seen, (uint64_t)frames_contents(frame),
+                                  TERN_RIGHT_READ | TERN_RIGHT_WRITE, 0, 0) != TERN_OK) {
+        if (seen)
+            memory_delete(&view, seen);
         memory_delete(&view, frame);
         return 0;
     }
     return frame;
 }
 
+uint64_t frames_new_unzeroed(void)
+{
+    return free_count ? free_frames[--free_count] : make_frame();
+}
+
 uint64_t frames_new(void)
 {
     bool recycled = free_count > 0;     /* a new frame is zeroed by its retype */
     uint64_t frame = frames_new_unzeroed();
-    if (!frame || !recycled)
-        return frame;
-    void *page = scratch_map(0, frame);
-    if (!page) {
-        frames_release(frame);
-        return 0;
-    }
-    memset(page, 0, PAGE_SIZE);
-    scratch_unmap(0);
+    if (frame && recycled)
+        memset(frames_contents(frame), 0, PAGE_SIZE);
     return frame;
 }
 

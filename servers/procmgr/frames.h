@@ -10,6 +10,10 @@
  * pool counts the spaces that use each frame; with the last, the frame
  * goes back to the pool (its capability unmapped first by the caller) to
  * be handed out again, zeroed.
+ *
+ * procmgr maps every frame of the pool in its own address space once,
+ * when it makes it (a copy of its capability, at FRAME_WINDOW): copying
+ * and zeroing pages then take no invocations.
  */
 #ifndef PROCMGR_FRAMES_H
 #define PROCMGR_FRAMES_H
@@ -25,6 +29,9 @@ uint64_t frames_new(void);
 /* A frame with one user whose contents do not matter (the caller fills
  * every byte), or 0. */
 uint64_t frames_new_unzeroed(void);
+
+/* The frame's bytes, as procmgr sees them. */
+void *frames_contents(uint64_t frame);
 
 /* One user more (fork shares the frame). */
 void frames_share(uint64_t frame);

@@ -4,6 +4,7 @@
  * personality image, the process info page and the initial stack Linux
  * would build. The thread areas are thread_new's.
  */
+#include "frames.h"
 #include "procmgr.h"
 #include "linux_stack.h"
 #include "sys/counter.h"
@@ -92,12 +93,9 @@ static int load_segment(struct space *space, uint64_t file, const struct elf_seg
         }
         uint64_t from = page > segment->address ? page : segment->address;
         uint64_t to = page + PAGE_SIZE < end ? page + PAGE_SIZE : end;
-        uint8_t *mapped = scratch_map(0, page_index_find(&space->pages, page)->slot);
-        if (!mapped)
-            return -LINUX_ENOMEM;
+        uint8_t *mapped = frames_contents(page_index_find(&space->pages, page)->frame);
         int64_t got = file_pread(file, mapped + (from - page), to - from,
                                  segment->file_offset + (from - segment->address));
-        scratch_unmap(0);
         if (got != (int64_t)(to - from))
             return -LINUX_EIO;
     }

@@ -40,6 +40,9 @@
 #define SCRATCH_PAGES       2
 #define SCRATCH_BUFFER      0x7d00200000ULL /* SCRATCH_BUFFER_SIZE for reading files */
 #define SCRATCH_BUFFER_SIZE 0x100000ULL
+/* Where procmgr sees every private frame of the pool (frames.h): the
+ * frame in slot n at FRAME_WINDOW + n * PAGE_SIZE. */
+#define FRAME_WINDOW        0x7e00000000ULL
 
 /* Objects made from chunks of their own: when the owner goes, revoking
  * the chunks destroys them all, and the procmgr slots that held them

@@ -224,30 +224,27 @@ static int object_page(struct space *space, const struct region *region, uint64_
     return place(space, entry, region->prot);
 }
 
-/* The bytes of frame source into frame destination (both procmgr's
- * slots): false without memory to look at them. */
-static bool copy_contents(uint64_t destination, uint64_t source)
-{
-    uint8_t *from = scratch_map(0, source);
-    uint8_t *to = from ? scratch_map(1, destination) : 0;
-    if (to) {
-        memcpy(to, from, PAGE_SIZE);
-        scratch_unmap(1);
-    }
-    if (from)
-        scratch_unmap(0);
-    return to != 0;
-}
-
-/* A private frame with a copy of the frame in slot source; 0 without
- * memory. */
+/* A private frame with a copy of private frame source's bytes; 0
+ * without memory. */
 static uint64_t private_copy_of(uint64_t source)
 {
     uint64_t frame = frames_new_unzeroed();
-    if (frame && !copy_contents(frame, source)) {
-        frames_release(frame);
+    if (frame)
+        memcpy(frames_contents(frame), frames_contents(source), PAGE_SIZE);
+    return frame;
+}
+
+/* The same of the frame in slot source, another owner's (an object's):
+ * procmgr maps it for a moment to read it. */
+static uint64_t private_copy_of_borrowed(uint64_t source)
+{
+    uint8_t *from = scratch_map(0, source);
+    if (!from)
         return 0;
-    }
+    uint64_t frame = frames_new_unzeroed();
+    if (frame)
+        memcpy(frames_contents(frame), from, PAGE_SIZE);
+    scratch_unmap(0);
     return frame;
 }
 
@@ -260,7 +257,7 @@ static int copy_object_page(struct space *space, const struct region *region, ui
                                     false, &source);
     if (result < 0)
         return result;
-    uint64_t frame = private_copy_of(source);
+    uint64_t frame = private_copy_of_borrowed(source);
     free_frame_slot(source);
     if (!frame)
         return -LINUX_ENOMEM;
@@ -285,7 +282,7 @@ static int copy_on_write(struct space *space, const struct region *region, uint6
         entry->flags |= PAGE_MAPPED;
         return 0;
     }
-    uint64_t frame = private_copy_of(entry->slot ? entry->slot : entry->frame);
+    uint64_t frame = private_copy_of(entry->frame);
     if (!frame)
         return -LINUX_ENOMEM;
     drop_page(space, page);
@@ -393,11 +390,13 @@ int space_write(struct space *space, uint64_t address, const void *bytes, uint64
             if (!entry)
                 return -LINUX_EFAULT;
         }
-        uint8_t *mapped = scratch_map(0, entry->slot);
+        bool borrowed = entry->flags & PAGE_BORROWED;
+        uint8_t *mapped = borrowed ? scratch_map(0, entry->slot) : frames_contents(entry->frame);
         if (!mapped)
             return -LINUX_ENOMEM;
         memcpy(mapped + (address - page), source, chunk);
-        scratch_unmap(0);
+        if (borrowed)
+            scratch_unmap(0);
         address += chunk;
         source += chunk;
         length -= chunk;
@@ -464,8 +463,7 @@ static int copy_entry(struct space *child, struct page_entry *entry,
 {
     bool borrowed = parent_entry->flags & PAGE_BORROWED;
     uint64_t frame = borrowed ? memory_copy_frame(parent_entry->slot)
-                              : private_copy_of(parent_entry->slot ? parent_entry->slot
-                                                                   : parent_entry->frame);
+                              : private_copy_of(parent_entry->frame);
     if (!frame)
         return -LINUX_ENOMEM;
     *entry = borrowed ? (struct page_entry){ entry->page, (uint32_t)frame, 0,
