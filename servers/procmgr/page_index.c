@@ -108,29 +108,39 @@ void page_index_for_each(struct page_index *index,
     }
 }
 
-void page_index_copy(struct page_index *index, struct page_entry *storage,
-                     const struct page_index *source)
+uint32_t page_index_capacity_for(uint32_t count)
 {
-    memcpy(storage, source->entries, source->capacity * sizeof *storage);
-    index->entries = storage;
-    index->capacity = source->capacity;
-    index->count = source->count;
+    uint32_t capacity = 1;
+    while ((uint64_t)count * 4 > (uint64_t)capacity * 3)
+        capacity *= 2;
+    return capacity;
 }
 
-/* As in page_index_remove_range: a removal may pull a later entry back
- * into the current position, which is looked at again; entries only
- * move back towards their home, so none still to be looked at lands on
- * a position passed (one pulled back across the table's end, from the
- * first positions to the last, was looked at already). */
-void page_index_remove_if(struct page_index *index, bool (*drop)(const struct page_entry *entry))
+void page_index_move(struct page_index *index, struct page_entry *storage, uint32_t capacity)
 {
-    for (uint32_t position = 0; position < index->capacity;) {
-        const struct page_entry *entry = &index->entries[position];
-        if (entry->page != PAGE_INDEX_EMPTY && drop(entry))
-            remove_at(index, position);
-        else
-            position++;
+    struct page_index old = *index;
+    page_index_init(index, storage, capacity);
+    for (uint32_t i = 0; i < old.capacity; i++)
+        if (old.entries[i].page != PAGE_INDEX_EMPTY)
+            page_index_insert(index, old.entries[i]);
+}
+
+bool page_index_has_range(struct page_index *index, uint64_t start, uint64_t end)
+{
+    if (start >= end || index->count == 0)
+        return false;
+    if ((end - start) / PAGE_SIZE < index->capacity) {
+        for (uint64_t page = start & ~(PAGE_SIZE - 1); page < end; page += PAGE_SIZE)
+            if (page_index_find(index, page))
+                return true;
+        return false;
     }
+    for (uint32_t i = 0; i < index->capacity; i++) {
+        uint64_t page = index->entries[i].page;
+        if (page != PAGE_INDEX_EMPTY && page >= start && page < end)
+            return true;
+    }
+    return false;
 }
 
 /*

@@ -35,13 +35,13 @@ bool page_index_remove(struct page_index *index, uint64_t page, struct page_entr
  * entry's slot and flags but must not insert or remove. */
 void page_index_for_each(struct page_index *index,
                          void (*visit)(void *context, struct page_entry *entry), void *context);
-/* index becomes a copy of source, in storage of source->capacity entries:
- * the same entries at the same places. */
-void page_index_copy(struct page_index *index, struct page_entry *storage,
-                     const struct page_index *source);
-/* Removes every entry drop says to (drop may be asked twice about an
- * entry it keeps). */
-void page_index_remove_if(struct page_index *index, bool (*drop)(const struct page_entry *entry));
+/* The smallest capacity (a power of two) that holds count entries. */
+uint32_t page_index_capacity_for(uint32_t count);
+/* Moves every entry into storage of capacity entries (a power of two
+ * that holds them all), which the index uses from then on. */
+void page_index_move(struct page_index *index, struct page_entry *storage, uint32_t capacity);
+/* Whether any page p with start <= p < end has an entry. */
+bool page_index_has_range(struct page_index *index, uint64_t start, uint64_t end);
 /* Removes and reports every entry with start <= page < end (removed may be NULL). */
 void page_index_remove_range(struct page_index *index, uint64_t start, uint64_t end,
                              void (*removed)(void *context, const struct page_entry *entry),

@@ -61,6 +61,10 @@ struct space {
     struct allotment objects;
     struct address_map map;
     struct page_index pages;            /* page -> frame (flags: PAGE_*) */
+    /* The private frames the space shares with those it forked from or
+     * forked (space.c), and its mappings of them (PAGE_INHERITED). */
+    struct inherited_pages *inherited;
+    struct page_index views;
 };
 /* page_entry flags */
 #define PAGE_MAPPED     1               /* mapped now (PROT_NONE pages are not) */
@@ -72,8 +76,9 @@ struct space {
 /* A private frame fork shared (frames.h): mapped read-only, copied on
  * the first write unless no other space uses it by then. */
 #define PAGE_COPY_ON_WRITE 8
-/* A child's entry fork leaves out (space_fork; never seen elsewhere). */
-#define PAGE_FORK_DROPPED 16
+/* A view of an inherited frame: the space maps it, but the inherited
+ * index holds the frame's use (space.c). */
+#define PAGE_INHERITED 16
 
 /* What mmap asks for (space_mmap). */
 struct mapping {

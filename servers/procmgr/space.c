@@ -5,6 +5,15 @@
  * needs is fault.c's decision; what shared mappings and private file
  * mappings map are memory objects (memory_object.h); private pages are
  * frames of the pool (frames.h), which fork shares copy-on-write.
+ *
+ * A space's own pages are in its page index. fork moves the parent's
+ * private frames into an inherited index that parent and child then
+ * share, frozen, with one use of each frame for all of them; each keeps
+ * its mappings of those frames in its views. A write copies the page
+ * into the space's own index (or, with no one else left, takes it), so
+ * a fork costs what changed since the last one, not every page. A space
+ * still sharing its inherited index takes a copy of it (detach) before
+ * pages leave it or before it forks again.
  */
 #include "fault.h"
 #include "frames.h"
@@ -15,29 +24,90 @@
 #include "sys/runtime.h"
 
 #define INITIAL_PAGE_CAPACITY 1024
+#define INITIAL_VIEW_CAPACITY 16
+/* fork write-protects the parent's pages one by one up to this many,
+ * beyond it region by region. */
+#define PROTECT_ONE_BY_ONE 16
+
+/* Private frames fork shared: frozen while more than one space uses
+ * them; each entry holds one use of its frame (frames.h). */
+struct inherited_pages {
+    struct page_index index;
+    unsigned users;
+};
 
 static uint64_t next_space_id = 1;
+
+/* Empty storage for an index of capacity entries, or 0. */
+static bool index_create(struct page_index *index, uint32_t capacity)
+{
+    struct page_entry *entries = heap_allocate_unzeroed(capacity * sizeof *entries);
+    if (entries)
+        page_index_init(index, entries, capacity);
+    return entries;
+}
+
+/* Room for `more` entries, moving the index into bigger storage if
+ * needed: 0, or -LINUX_ENOMEM (then the index is as it was). */
+static int index_make_room(struct page_index *index, uint32_t more)
+{
+    uint32_t capacity = page_index_capacity_for(index->count + more);
+    if (capacity <= index->capacity)
+        return 0;
+    struct page_entry *entries = heap_allocate_unzeroed(capacity * sizeof *entries);
+    if (!entries)
+        return -LINUX_ENOMEM;
+    struct page_entry *old = index->entries;
+    page_index_move(index, entries, capacity);
+    heap_free(old);
+    return 0;
+}
+
+/* Record an entry, growing the index when it fills up. */
+static int index_insert(struct page_index *index, struct page_entry entry)
+{
+    int result = index_make_room(index, 1);
+    return result < 0 ? result : page_index_insert(index, entry);
+}
+
+static struct page_entry *inherited_entry(struct space *space, uint64_t page)
+{
+    return space->inherited ? page_index_find(&space->inherited->index, page) : 0;
+}
+
+/* One space less uses the inherited frames; with the last they go. Its
+ * views must be gone. */
+static void inherited_release(struct inherited_pages *inherited)
+{
+    if (--inherited->users)
+        return;
+    for (uint32_t i = 0; i < inherited->index.capacity; i++)
+        if (inherited->index.entries[i].page != PAGE_INDEX_EMPTY)
+            frames_release(inherited->index.entries[i].frame);
+    heap_free(inherited->index.entries);
+    heap_free(inherited);
+}
 
 /* An empty space whose page index starts with room for capacity entries
  * (a power of two). */
 static struct space *space_create_sized(uint32_t capacity)
 {
     struct space *space = heap_allocate(sizeof *space);
-    struct page_entry *entries = heap_allocate(capacity * sizeof *entries);
-    if (!space || !entries)
-        goto fail;
+    if (!space)
+        return 0;
     space->id = next_space_id++;
     allotment_init(&space->objects);
     address_map_init(&space->map);
-    page_index_init(&space->pages, entries, capacity);
-    space->vspace = allotment_new_object(&space->objects, TERN_OBJECT_VSPACE, 0);
-    if (!space->vspace)
+    space->inherited = 0;
+    if (!index_create(&space->pages, capacity) ||
+        !index_create(&space->views, INITIAL_VIEW_CAPACITY) ||
+        !(space->vspace = allotment_new_object(&space->objects, TERN_OBJECT_VSPACE, 0)))
         goto fail;
     return space;
 fail:
-    if (space)
-        allotment_release(&space->objects);
-    heap_free(entries);
+    allotment_release(&space->objects);
+    heap_free(space->pages.entries);
+    heap_free(space->views.entries);
     heap_free(space);
     return 0;
 }
@@ -77,7 +147,7 @@ static void free_frame_slot(uint64_t slot)
 /* What a page held goes: another owner's frame (its copy deleted), or the
  * space's use of a private frame (a copy of its capability deleted, or
  * the capability itself unmapped), the frame back to the pool with its
- * last user. */
+ * last user; a view's frame stays the inherited index's. */
 static void let_go_of(const struct page_entry *entry)
 {
     if (entry->flags & PAGE_BORROWED) {
@@ -89,37 +159,28 @@ static void let_go_of(const struct page_entry *entry)
         free_frame_slot(entry->slot);
     else if (entry->slot)
         tern_frame_unmap(entry->slot);
-    frames_release(entry->frame);
+    if (!(entry->flags & PAGE_INHERITED))
+        frames_release(entry->frame);
+}
+
+static void let_go_of_all(struct page_index *index)
+{
+    for (uint32_t i = 0; i < index->capacity; i++)
+        if (index->entries[i].page != PAGE_INDEX_EMPTY)
+            let_go_of(&index->entries[i]);
 }
 
 void space_destroy(struct space *space)
 {
     for_each_object(space, memory_object_release);
-    for (uint32_t i = 0; i < space->pages.capacity; i++)
-        if (space->pages.entries[i].page != PAGE_INDEX_EMPTY)
-            let_go_of(&space->pages.entries[i]);
+    let_go_of_all(&space->pages);
+    let_go_of_all(&space->views);
+    if (space->inherited)
+        inherited_release(space->inherited);
     allotment_release(&space->objects);
     heap_free(space->pages.entries);
+    heap_free(space->views.entries);
     heap_free(space);
-}
-
-/* Record an entry, growing the index when it fills up. */
-static int index_page(struct space *space, struct page_entry entry)
-{
-    int result = page_index_insert(&space->pages, entry);
-    if (result != -LINUX_ENOMEM)
-        return result;
-    struct page_index old = space->pages;
-    uint32_t capacity = old.capacity * 2;
-    struct page_entry *entries = heap_allocate(capacity * sizeof *entries);
-    if (!entries)
-        return -LINUX_ENOMEM;
-    page_index_init(&space->pages, entries, capacity);
-    for (uint32_t i = 0; i < old.capacity; i++)
-        if (old.entries[i].page != PAGE_INDEX_EMPTY)
-            page_index_insert(&space->pages, old.entries[i]);
-    heap_free(old.entries);
-    return page_index_insert(&space->pages, entry);
 }
 
 /* The rights a page's frame is mapped with: the region's, but never
@@ -144,7 +205,7 @@ static int place(struct space *space, struct page_entry entry, unsigned prot)
         }
         entry.flags |= PAGE_MAPPED;
     }
-    int result = index_page(space, entry);
+    int result = index_insert(&space->pages, entry);
     if (result < 0)
         let_go_of(&entry);
     return result;
@@ -173,12 +234,19 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
     return place(space, entry, prot);
 }
 
-/* Takes a page out of the index and lets go of what it held. */
+/* Takes a page out of the space and lets go of what it held. An
+ * inherited frame goes from the inherited index too, which the space
+ * must have to itself by then (detach_from_range). */
 static void drop_page(struct space *space, uint64_t page)
 {
     struct page_entry removed;
     if (page_index_remove(&space->pages, page, &removed))
         let_go_of(&removed);
+    if (page_index_remove(&space->views, page, &removed))
+        let_go_of(&removed);
+    if (space->inherited && space->inherited->users == 1 &&
+        page_index_remove(&space->inherited->index, page, &removed))
+        frames_release(removed.frame);
 }
 
 /* Whether the borrowed frame in slot is still there: its owner revokes
@@ -198,6 +266,11 @@ static struct fault_page page_state(struct space *space, uint64_t page)
         !frame_still_there(entry->slot)) {
         drop_page(space, page);
         entry = 0;
+    }
+    if (!entry && inherited_entry(space, page)) {
+        struct page_entry *view = page_index_find(&space->views, page);
+        return (struct fault_page){ .present = true, .copy_on_write = true,
+                                    .mapped = view && (view->flags & PAGE_MAPPED) };
     }
     if (!entry)
         return (struct fault_page){ .present = false };
@@ -265,11 +338,39 @@ static int copy_object_page(struct space *space, const struct region *region, ui
     return place_private(space, page, frame, region->prot);
 }
 
+/* A write to an inherited page: the space's own copy, or, when no other
+ * space uses the inherited index or the frame, the frame itself taken
+ * out of the index. Its view goes; the space's own entry shadows an
+ * inherited entry others still see. */
+static int copy_inherited(struct space *space, const struct region *region, uint64_t page)
+{
+    struct inherited_pages *inherited = space->inherited;
+    uint64_t frame = page_index_find(&inherited->index, page)->frame;
+    bool alone = inherited->users == 1;
+    bool take = alone && frames_users(frame) == 1;
+    uint64_t copy = take ? 0 : private_copy_of(frame);
+    if (!take && !copy)
+        return -LINUX_ENOMEM;
+    struct page_entry view = { .slot = 0 };
+    if (page_index_remove(&space->views, page, &view) && !take)
+        let_go_of(&view);
+    if (alone)
+        page_index_remove(&inherited->index, page, 0);
+    if (take)   /* the view's capability, or the frame's own, which nothing maps */
+        return place(space, (struct page_entry){ page, view.slot ? view.slot : (uint32_t)frame,
+                                                 (uint32_t)frame, 0 }, region->prot);
+    if (alone)
+        frames_release(frame);
+    return place_private(space, page, copy, region->prot);
+}
+
 /* A write to a private frame fork shared: a copy of the space's own, or,
  * once no other space uses the frame, the frame itself, made writable. */
 static int copy_on_write(struct space *space, const struct region *region, uint64_t page)
 {
     struct page_entry *entry = page_index_find(&space->pages, page);
+    if (!entry)
+        return copy_inherited(space, region, page);
     if (frames_users(entry->frame) == 1) {
         if (!entry->slot)
             entry->slot = entry->frame;     /* its capability, which nothing maps now */
@@ -289,12 +390,30 @@ static int copy_on_write(struct space *space, const struct region *region, uint6
     return place_private(space, page, frame, region->prot);
 }
 
-/* A page whose frame the space has but does not map: a child's page
+/* The space's view of an inherited page, made (unmapped) if it has none;
+ * 0 without memory. */
+static struct page_entry *view_of(struct space *space, uint64_t page)
+{
+    struct page_entry *view = page_index_find(&space->views, page);
+    if (view)
+        return view;
+    struct page_entry entry = { page, 0, inherited_entry(space, page)->frame,
+                                PAGE_INHERITED | PAGE_COPY_ON_WRITE };
+    if (index_insert(&space->views, entry) < 0)
+        return 0;
+    return page_index_find(&space->views, page);
+}
+
+/* A page whose frame the space has but does not map: an inherited page
  * fork shared, which gets a copy of the frame's capability of its own,
  * or one fork write-protected or mprotect left unmapped. */
 static int map_present(struct space *space, const struct region *region, uint64_t page)
 {
     struct page_entry *entry = page_index_find(&space->pages, page);
+    if (!entry)
+        entry = view_of(space, page);
+    if (!entry)
+        return -LINUX_ENOMEM;
     if (!entry->slot) {
         uint64_t copy = memory_copy_frame(entry->frame);
         if (!copy)
@@ -443,7 +562,7 @@ static bool copied_at_fork(uint64_t page)
            (page - LINUX_THREAD_AREAS) % LINUX_THREAD_AREA_SIZE == LINUX_THREAD_IPC_BUFFER_OFFSET;
 }
 
-/* Maps entry, which the index holds already, in space with prot. */
+/* Maps entry, which an index holds already, in space with prot. */
 static int map_entry(struct space *space, struct page_entry *entry, unsigned prot)
 {
     if (prot == LINUX_PROT_NONE)
@@ -455,117 +574,200 @@ static int map_entry(struct space *space, struct page_entry *entry, unsigned pro
     return 0;
 }
 
-/* The child's entry for a page fork does not share, made from the
- * parent's (same page): another owner's frame borrowed again, a private
- * one copied byte for byte; mapped. */
-static int copy_entry(struct space *child, struct page_entry *entry,
-                      const struct page_entry *parent_entry, unsigned prot)
+/* The child's own copy of a page of the parent's that fork does not make
+ * inherited: another owner's frame borrowed again, a private one copied
+ * byte for byte; indexed and mapped. */
+static int copy_entry(struct space *child, const struct page_entry *parent_entry, unsigned prot)
 {
     bool borrowed = parent_entry->flags & PAGE_BORROWED;
     uint64_t frame = borrowed ? memory_copy_frame(parent_entry->slot)
                               : private_copy_of(parent_entry->frame);
     if (!frame)
         return -LINUX_ENOMEM;
-    *entry = borrowed ? (struct page_entry){ entry->page, (uint32_t)frame, 0,
-                                             parent_entry->flags & (PAGE_BORROWED |
-                                                                    PAGE_WRITABLE) }
-                      : (struct page_entry){ entry->page, (uint32_t)frame, (uint32_t)frame, 0 };
-    return map_entry(child, entry, prot);
+    uint64_t page = parent_entry->page;
+    struct page_entry entry =
+        borrowed ? (struct page_entry){ page, (uint32_t)frame, 0,
+                                        parent_entry->flags & (PAGE_BORROWED | PAGE_WRITABLE) }
+                 : (struct page_entry){ page, (uint32_t)frame, (uint32_t)frame, 0 };
+    return place(child, entry, prot);
 }
 
-/* The child's view of one page, in place in its copy of the parent's
- * index (same place in both). A private frame is shared copy-on-write:
- * the child's entry is not mapped yet (its first access maps it), and
- * the parent's mapping becomes read-only (space_fork). A lent object's
- * page (or a revoked one) is left out (PAGE_FORK_DROPPED): the child asks
- * the object when it touches it. What fork copies instead is copied now.
- * Until it is done, an entry holds nothing of the parent's. */
-static int fork_entry(struct space *child, struct page_entry *entry,
-                      struct page_entry *parent_entry, bool copied)
+/* The child's entry for one of the parent's own pages after fork made the
+ * private ones inherited: the personality's pages are borrowed again at
+ * the child's first touch, a lent object's page (or a revoked one) is
+ * asked of the object then, and what fork copies is copied now. */
+static int fork_own_entry(struct space *child, const struct page_entry *parent_entry)
 {
-    bool borrowed = entry->flags & PAGE_BORROWED;
-    if (!borrowed && !copied) {
-        frames_share(entry->frame);
-        parent_entry->flags |= PAGE_COPY_ON_WRITE;
-        *entry = (struct page_entry){ entry->page, 0, entry->frame, PAGE_COPY_ON_WRITE };
-        return 0;
-    }
-    if (borrowed && entry->frame) {
-        /* The personality's: borrowed again at the child's first touch. */
-        *entry = (struct page_entry){ entry->page, 0, entry->frame, PAGE_BORROWED };
-        return 0;
-    }
-    *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
-    const struct region *region = address_map_lookup(&child->map, entry->page);
+    uint64_t page = parent_entry->page;
+    bool borrowed = parent_entry->flags & PAGE_BORROWED;
+    if (borrowed && parent_entry->frame)
+        return index_insert(&child->pages,
+                            (struct page_entry){ page, 0, parent_entry->frame, PAGE_BORROWED });
+    const struct region *region = address_map_lookup(&child->map, page);
     if (borrowed && (!frame_still_there(parent_entry->slot) || (region && region->object)))
         return 0;
-    return copy_entry(child, entry, parent_entry, region ? region->prot : LINUX_PROT_READ);
+    return copy_entry(child, parent_entry, region ? region->prot : LINUX_PROT_READ);
 }
 
-static bool dropped_at_fork(const struct page_entry *entry)
+static bool becomes_inherited(const struct page_entry *entry)
 {
-    return entry->flags & PAGE_FORK_DROPPED;
+    return !(entry->flags & PAGE_BORROWED) && !copied_at_fork(entry->page);
 }
 
-/* The parent's private pages are the child's too now: none may be
- * written through its mappings any more. */
-static void write_protect_private_regions(struct space *space)
+/* The pages of the parent's that must become read-only at fork: a few
+ * one by one, more region by region. */
+struct protection {
+    uint64_t pages[PROTECT_ONE_BY_ONE];
+    unsigned count;
+};
+
+/* Moves the parent's private pages (but those fork copies) into the
+ * inherited index: each frame's use goes there (replacing the frame an
+ * older copy shadowed), its mapping into the views. The own index keeps
+ * the rest, in storage sized for them. -LINUX_ENOMEM changes nothing. */
+static int make_inherited(struct space *parent, struct protection *protection)
 {
+    struct page_index *own = &parent->pages, *inherited = &parent->inherited->index, kept;
+    uint32_t moving = 0;
+    for (uint32_t i = 0; i < own->capacity; i++)
+        moving += own->entries[i].page != PAGE_INDEX_EMPTY && becomes_inherited(&own->entries[i]);
+    if (index_make_room(inherited, moving) < 0 || index_make_room(&parent->views, moving) < 0 ||
+        !index_create(&kept, 2 * page_index_capacity_for(own->count - moving)))
+        return -LINUX_ENOMEM;
+    for (uint32_t i = 0; i < own->capacity; i++) {
+        struct page_entry entry = own->entries[i];
+        if (entry.page == PAGE_INDEX_EMPTY)
+            continue;
+        if (!becomes_inherited(&entry)) {
+            page_index_insert(&kept, entry);
+            continue;
+        }
+        struct page_entry *older = page_index_find(inherited, entry.page);
+        if (older) {
+            frames_release(older->frame);       /* nothing maps it: its view went at the copy */
+            older->frame = entry.frame;
+        } else {
+            page_index_insert(inherited, (struct page_entry){ entry.page, 0, entry.frame, 0 });
+        }
+        if (entry.slot)
+            page_index_insert(&parent->views,
+                              (struct page_entry){ entry.page, entry.slot, entry.frame,
+                                                   PAGE_INHERITED | PAGE_COPY_ON_WRITE |
+                                                   (entry.flags & PAGE_MAPPED) });
+        if ((entry.flags & PAGE_MAPPED) && !(entry.flags & PAGE_COPY_ON_WRITE)) {
+            if (protection->count < PROTECT_ONE_BY_ONE)
+                protection->pages[protection->count] = entry.page;
+            protection->count++;
+        }
+    }
+    heap_free(own->entries);
+    *own = kept;
+    return 0;
+}
+
+/* The parent's pages that were written since the last fork are the
+ * child's too now: none may be written through its mappings any more. */
+static void write_protect(struct space *space, const struct protection *protection)
+{
+    if (protection->count <= PROTECT_ONE_BY_ONE) {
+        for (unsigned i = 0; i < protection->count; i++) {
+            uint64_t page = protection->pages[i];
+            const struct region *region = address_map_lookup(&space->map, page);
+            if (region)
+                map_entry(space, page_index_find(&space->views, page), region->prot);
+        }
+        return;
+    }
     for (unsigned i = 0; i < space->map.count; i++) {
         const struct region *region = &space->map.regions[i];
         if (region->kind != REGION_SHARED)
             tern_vspace_write_protect(space->vspace, region->start, region->end - region->start);
     }
-}
-
-/* But for the pages fork copies: the parent's are writable again. */
-static void map_copied_pages_again(struct space *space, const uint64_t *pages, unsigned count)
-{
-    for (unsigned i = 0; i < count; i++) {
-        struct page_entry *entry = page_index_find(&space->pages, pages[i]);
-        const struct region *region = address_map_lookup(&space->map, pages[i]);
-        if (entry && region && (entry->flags & PAGE_MAPPED))
+    /* But for the pages fork copies, which stay the parent's own. */
+    for (uint32_t i = 0; i < space->pages.capacity; i++) {
+        struct page_entry *entry = &space->pages.entries[i];
+        if (entry->page == PAGE_INDEX_EMPTY || !(entry->flags & PAGE_MAPPED) ||
+            (entry->flags & PAGE_BORROWED))
+            continue;
+        const struct region *region = address_map_lookup(&space->map, entry->page);
+        if (region)
             map_entry(space, entry, region->prot);
     }
 }
 
-struct space *space_fork(struct space *parent)
+/* The space's own copy of what it inherits, for a space that shares it:
+ * each frame one use more, each view its own entry again. */
+static int detach(struct space *space)
 {
-    uint32_t capacity = parent->pages.capacity;
-    struct page_entry *entries = heap_allocate_unzeroed(capacity * sizeof *entries);
-    struct space *child = entries ? space_create_sized(1) : 0;
-    if (!child) {
-        heap_free(entries);
+    struct inherited_pages *inherited = space->inherited;
+    if (index_make_room(&space->pages, inherited->index.count) < 0)
+        return -LINUX_ENOMEM;
+    for (uint32_t i = 0; i < inherited->index.capacity; i++) {
+        struct page_entry entry = inherited->index.entries[i];
+        if (entry.page == PAGE_INDEX_EMPTY || page_index_find(&space->pages, entry.page))
+            continue;   /* the space's own copy shadows it */
+        page_index_remove(&space->views, entry.page, &entry);
+        entry.flags = (entry.flags & PAGE_MAPPED) | PAGE_COPY_ON_WRITE;
+        frames_share(entry.frame);
+        page_index_insert(&space->pages, entry);
+    }
+    space->inherited = 0;
+    inherited_release(inherited);
+    return 0;
+}
+
+/* Before pages of [start, end) leave the space: detached, if it shares
+ * inherited pages of that range with another space. */
+static int detach_from_range(struct space *space, uint64_t start, uint64_t end)
+{
+    struct inherited_pages *inherited = space->inherited;
+    if (!inherited || inherited->users == 1 || !page_index_has_range(&inherited->index, start, end))
+        return 0;
+    return detach(space);
+}
+
+static struct inherited_pages *inherited_create(void)
+{
+    struct inherited_pages *inherited = heap_allocate(sizeof *inherited);
+    if (inherited && !index_create(&inherited->index, INITIAL_VIEW_CAPACITY)) {
+        heap_free(inherited);
         return 0;
     }
-    /* The parent's index, then each entry made the child's where it lies. */
-    heap_free(child->pages.entries);
-    page_index_copy(&child->pages, entries, &parent->pages);
+    if (inherited)
+        inherited->users = 1;
+    return inherited;
+}
+
+/*
+ * The parent's private pages become inherited (shared with the child,
+ * mapped read-only in the parent, not yet mapped in the child: its first
+ * access maps them); an index the parent shares with an earlier child
+ * still alive is detached from first. The rest of its own pages the child
+ * gets as fork_own_entry says.
+ */
+struct space *space_fork(struct space *parent)
+{
+    if (parent->inherited && parent->inherited->users > 1 && detach(parent) < 0)
+        return 0;
+    if (!parent->inherited && !(parent->inherited = inherited_create()))
+        return 0;
+    struct protection protection = { .count = 0 };
+    if (make_inherited(parent, &protection) < 0)
+        return 0;
+    write_protect(parent, &protection);
+    struct space *child = space_create_sized(2 * page_index_capacity_for(parent->pages.count));
+    if (!child)
+        return 0;
+    child->inherited = parent->inherited;
+    child->inherited->users++;
     address_map_copy(&child->map, &parent->map);
     for_each_object(child, memory_object_retain);
     child->upcall_entry = parent->upcall_entry;
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);
     int result = 0;
-    bool dropped = false;
-    static uint64_t copied[LINUX_MAX_THREADS + 1];     /* the IPC buffers and the info page */
-    unsigned copied_count = 0;
-    for (uint32_t i = 0; i < capacity; i++) {
-        struct page_entry *entry = &child->pages.entries[i];
-        if (entry->page == PAGE_INDEX_EMPTY)
-            continue;
-        bool copy = copied_at_fork(entry->page);
-        if (copy && copied_count < LINUX_MAX_THREADS + 1)
-            copied[copied_count++] = entry->page;
-        if (result == 0)
-            result = fork_entry(child, entry, &parent->pages.entries[i], copy);
-        else
-            *entry = (struct page_entry){ entry->page, 0, 0, PAGE_FORK_DROPPED };
-        dropped |= entry->flags & PAGE_FORK_DROPPED;
-    }
-    if (dropped)
-        page_index_remove_if(&child->pages, dropped_at_fork);
-    write_protect_private_regions(parent);
-    map_copied_pages_again(parent, copied, copied_count);
+    for (uint32_t i = 0; i < parent->pages.capacity && result == 0; i++)
+        if (parent->pages.entries[i].page != PAGE_INDEX_EMPTY)
+            result = fork_own_entry(child, &parent->pages.entries[i]);
     if (result < 0) {
         space_destroy(child);
         return 0;
@@ -625,7 +827,7 @@ int64_t space_mmap(struct space *space, const struct mapping *mapping)
         goto fail;
     uint64_t start = fixed ? address : address_map_place(&space->map, address, page_length);
     check = -LINUX_ENOMEM;
-    if (!start)
+    if (!start || detach_from_range(space, start, start + page_length) < 0)
         goto fail;
     struct region region = { .start = start, .end = start + page_length, .prot = mapping->prot,
                              .kind = mapping->shared ? REGION_SHARED : REGION_PRIVATE,
@@ -655,7 +857,7 @@ fail:
 int64_t space_munmap(struct space *space, uint64_t address, uint64_t length)
 {
     int check = address_map_check_munmap(address, length);
-    if (check < 0)
+    if (check < 0 || (check = detach_from_range(space, address, address + length)) < 0)
         return check;
     struct removal removal = { .space = space };
     int result = address_map_remove(&space->map, address, length, drop_pages, &removal);
@@ -680,6 +882,8 @@ static void reprotect_pages(void *context, const struct region *old, uint64_t st
     (void)old;
     for (uint64_t page = start; page < end; page += PAGE_SIZE) {
         struct page_entry *entry = page_index_find(&space->pages, page);
+        if (!entry)
+            entry = page_index_find(&space->views, page);
         if (!entry || !entry->slot)
             continue;   /* nothing mapped: the first access maps it as it is then */
         if (change->prot == LINUX_PROT_NONE) {
@@ -705,6 +909,10 @@ int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, u
 
 int64_t space_brk(struct space *space, uint64_t address)
 {
+    /* A shrinking heap's pages leave (an invalid request keeps them). */
+    if (address >= space->map.brk_start && address < space->map.brk &&
+        detach_from_range(space, address, space->map.brk + PAGE_SIZE) < 0)
+        return (int64_t)space->map.brk;
     struct removal removal = { .space = space };
     return (int64_t)address_map_set_brk(&space->map, address, drop_pages, &removal);
 }

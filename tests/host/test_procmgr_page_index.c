@@ -268,47 +268,53 @@ static void remove_of_an_empty_range_does_nothing(void)
     CHECK_EQ_U64(index_.count, 4);
 }
 
-/* A copy has the same entries at the same places: what fork builds the
- * child's index from. */
-static void a_copy_is_the_same_table(void)
+/* Moved into bigger or smaller storage, every entry stays findable. */
+static void a_moved_index_keeps_every_entry(void)
 {
     reset(64);
     fill_pages(1, 40);
-    static struct page_entry copy_storage[64];
-    struct page_index copy;
-    page_index_copy(&copy, copy_storage, &index_);
-    CHECK_EQ_U64(copy.count, 40);
-    CHECK_EQ_U64(copy.capacity, 64);
-    for (uint32_t i = 0; i < 64; i++)
-        CHECK_EQ_U64(copy_storage[i].page, storage[i].page);
+    static struct page_entry bigger[128], smaller[64];
+    page_index_move(&index_, bigger, 128);
+    CHECK_EQ_U64(index_.count, 40);
+    CHECK_EQ_U64(index_.capacity, 128);
+    page_index_remove_range(&index_, 1 * PAGE, 31 * PAGE, NULL, NULL);
+    page_index_move(&index_, smaller, page_index_capacity_for(index_.count));
+    CHECK_EQ_U64(index_.capacity, 16);
+    CHECK_EQ_U64(index_.count, 10);
     for (uint64_t page = 1; page <= 40; page++)
-        CHECK_EQ_U64(page_index_find(&copy, page * PAGE)->slot, page);
+        CHECK((page_index_find(&index_, page * PAGE) != NULL) == (page > 30));
 }
 
-static bool odd_slot(const struct page_entry *entry)
+/* The smallest power of two that stays at most 3/4 full. */
+static void capacity_for_keeps_a_quarter_free(void)
 {
-    return entry->slot % 2 == 1;
+    CHECK_EQ_U64(page_index_capacity_for(0), 1);
+    CHECK_EQ_U64(page_index_capacity_for(3), 4);
+    CHECK_EQ_U64(page_index_capacity_for(4), 8);
+    CHECK_EQ_U64(page_index_capacity_for(12), 16);
+    CHECK_EQ_U64(page_index_capacity_for(13), 32);
 }
 
-/* Every entry the predicate picks goes, wherever the table's runs wrap,
- * and every other stays findable. */
-static void remove_if_removes_what_is_picked(void)
+/* Small ranges are looked up page by page, large ones by a scan: both
+ * answer the same. */
+static void has_range_finds_any_page_in_the_range(void)
 {
-    for (uint64_t first = 1; first < 200; first += 37) {
-        reset(64);
-        fill_pages(first, first + 47);
-        page_index_remove_if(&index_, odd_slot);
-        CHECK_EQ_U64(index_.count, 24);
-        for (uint64_t page = first; page <= first + 47; page++)
-            CHECK((page_index_find(&index_, page * PAGE) == NULL) == (page % 2 == 1));
-    }
+    reset(64);
+    fill_pages(10, 12);
+    CHECK(!page_index_has_range(&index_, 0, 10 * PAGE));
+    CHECK(page_index_has_range(&index_, 0, 10 * PAGE + 1));
+    CHECK(page_index_has_range(&index_, 12 * PAGE, 13 * PAGE));
+    CHECK(!page_index_has_range(&index_, 13 * PAGE, 1000 * PAGE));
+    CHECK(page_index_has_range(&index_, 0, 1000 * PAGE));
+    CHECK(!page_index_has_range(&index_, 11 * PAGE, 11 * PAGE));
 }
 
 int main(void)
 {
     RUN_TEST(empty_index_finds_nothing);
-    RUN_TEST(a_copy_is_the_same_table);
-    RUN_TEST(remove_if_removes_what_is_picked);
+    RUN_TEST(a_moved_index_keeps_every_entry);
+    RUN_TEST(capacity_for_keeps_a_quarter_free);
+    RUN_TEST(has_range_finds_any_page_in_the_range);
     RUN_TEST(inserted_page_is_found_with_its_slot_and_flags);
     RUN_TEST(page_zero_is_a_valid_key);
     RUN_TEST(found_entry_can_be_updated_in_place);
