@@ -621,25 +621,93 @@ struct protection {
     unsigned count;
 };
 
-/* Moves the parent's private pages (but those fork copies) into the
- * inherited index: each frame's use goes there (replacing the frame an
- * older copy shadowed), its mapping into the views. The own index keeps
- * the rest, in storage sized for them. -LINUX_ENOMEM changes nothing. */
-static int make_inherited(struct space *parent, struct protection *protection)
+static void note_protection(struct protection *protection, const struct page_entry *entry)
 {
-    struct page_index *own = &parent->pages, *inherited = &parent->inherited->index, kept;
-    uint32_t moving = 0;
-    for (uint32_t i = 0; i < own->capacity; i++)
-        moving += own->entries[i].page != PAGE_INDEX_EMPTY && becomes_inherited(&own->entries[i]);
-    if (index_make_room(inherited, moving) < 0 || index_make_room(&parent->views, moving) < 0 ||
-        !index_create(&kept, 2 * page_index_capacity_for(own->count - moving)))
+    if (!(entry->flags & PAGE_MAPPED) || (entry->flags & PAGE_COPY_ON_WRITE))
+        return;     /* not mapped, or read-only already */
+    if (protection->count < PROTECT_ONE_BY_ONE)
+        protection->pages[protection->count] = entry->page;
+    protection->count++;
+}
+
+/* Puts what an older inherited index (or older views) held into the new
+ * one, which has room: but for an inherited frame a newer copy shadowed,
+ * which goes (nothing maps it: its view went at the copy; a view never
+ * meets a newer one, as the space had no own page where it had a view). */
+static void merge_older(struct page_index *index, const struct page_index *older)
+{
+    for (uint32_t i = 0; i < older->capacity; i++) {
+        const struct page_entry *entry = &older->entries[i];
+        if (entry->page == PAGE_INDEX_EMPTY)
+            continue;
+        if (!page_index_find(index, entry->page))
+            page_index_insert(index, *entry);
+        else if (!(entry->flags & PAGE_INHERITED))
+            frames_release(entry->frame);
+    }
+    heap_free(older->entries);
+}
+
+/* When most of what moves is in the own index (the first fork, or one
+ * after the space wrote most of its pages): the own index's storage
+ * becomes the views and a copy of it the inherited index, the entries
+ * fixed in place, and the pages that stay the space's own (in kept) go
+ * from both; what the older inherited index and views held is merged
+ * in. */
+static int adopt_own_index(struct space *parent, struct page_index *kept,
+                           struct protection *protection)
+{
+    struct page_index *own = &parent->pages, *inherited = &parent->inherited->index;
+    uint32_t older = inherited->count > parent->views.count ? inherited->count
+                                                            : parent->views.count;
+    if (index_make_room(own, older) < 0)
+        return -LINUX_ENOMEM;
+    struct page_entry *copy = heap_allocate_unzeroed(own->capacity * sizeof *copy);
+    if (!copy)
+        return -LINUX_ENOMEM;
+    memcpy(copy, own->entries, own->capacity * sizeof *copy);
+    struct page_index older_inherited = *inherited, older_views = parent->views;
+    *inherited = (struct page_index){ copy, own->capacity, own->count };
+    parent->views = *own;
+    for (uint32_t i = 0; i < own->capacity; i++) {
+        struct page_entry *view = &parent->views.entries[i];
+        if (view->page == PAGE_INDEX_EMPTY)
+            continue;
+        if (!becomes_inherited(view)) {
+            page_index_insert(kept, *view);
+            continue;
+        }
+        copy[i].slot = 0;
+        copy[i].flags = 0;
+        note_protection(protection, view);
+        view->flags = PAGE_INHERITED | PAGE_COPY_ON_WRITE | (view->flags & PAGE_MAPPED);
+    }
+    for (uint32_t i = 0; i < kept->capacity; i++) {
+        if (kept->entries[i].page != PAGE_INDEX_EMPTY) {
+            page_index_remove(inherited, kept->entries[i].page, 0);
+            page_index_remove(&parent->views, kept->entries[i].page, 0);
+        }
+    }
+    merge_older(inherited, &older_inherited);
+    merge_older(&parent->views, &older_views);
+    return 0;
+}
+
+/* Otherwise entry by entry: each frame's use goes into the inherited
+ * index (replacing the frame an older copy shadowed), its mapping into
+ * the views. */
+static int move_into_inherited(struct space *parent, uint32_t moving, struct page_index *kept,
+                               struct protection *protection)
+{
+    struct page_index *own = &parent->pages, *inherited = &parent->inherited->index;
+    if (index_make_room(inherited, moving) < 0 || index_make_room(&parent->views, moving) < 0)
         return -LINUX_ENOMEM;
     for (uint32_t i = 0; i < own->capacity; i++) {
         struct page_entry entry = own->entries[i];
         if (entry.page == PAGE_INDEX_EMPTY)
             continue;
         if (!becomes_inherited(&entry)) {
-            page_index_insert(&kept, entry);
+            page_index_insert(kept, entry);
             continue;
         }
         struct page_entry *older = page_index_find(inherited, entry.page);
@@ -654,13 +722,30 @@ static int make_inherited(struct space *parent, struct protection *protection)
                               (struct page_entry){ entry.page, entry.slot, entry.frame,
                                                    PAGE_INHERITED | PAGE_COPY_ON_WRITE |
                                                    (entry.flags & PAGE_MAPPED) });
-        if ((entry.flags & PAGE_MAPPED) && !(entry.flags & PAGE_COPY_ON_WRITE)) {
-            if (protection->count < PROTECT_ONE_BY_ONE)
-                protection->pages[protection->count] = entry.page;
-            protection->count++;
-        }
+        note_protection(protection, &entry);
     }
     heap_free(own->entries);
+    return 0;
+}
+
+/* Moves the parent's private pages (but those fork copies) into the
+ * inherited index; the own index keeps the rest, in storage sized for
+ * them. -LINUX_ENOMEM changes nothing. */
+static int make_inherited(struct space *parent, struct protection *protection)
+{
+    struct page_index *own = &parent->pages, kept;
+    uint32_t moving = 0;
+    for (uint32_t i = 0; i < own->capacity; i++)
+        moving += own->entries[i].page != PAGE_INDEX_EMPTY && becomes_inherited(&own->entries[i]);
+    if (!index_create(&kept, 2 * page_index_capacity_for(own->count - moving)))
+        return -LINUX_ENOMEM;
+    bool mostly_own = parent->inherited->index.count + parent->views.count <= moving;
+    int result = mostly_own ? adopt_own_index(parent, &kept, protection)
+                            : move_into_inherited(parent, moving, &kept, protection);
+    if (result < 0) {
+        heap_free(kept.entries);
+        return result;
+    }
     *own = kept;
     return 0;
 }

@@ -94,6 +94,39 @@ static void forks_again_and_again(void)
     CHECK_EQ(munmap(memory, pages * page), 0);
 }
 
+/* Pages written before one fork and not since sit beside pages written
+ * again before the next: a child of the next fork sees both as they are,
+ * however many pages were written. */
+static char kept_since_the_first_fork[3 * page];
+
+static void most_pages_written_between_forks(void)
+{
+    enum { many = 1024 };
+    char *memory = anonymous(many * page);
+    kept_since_the_first_fork[0] = kept_since_the_first_fork[2 * page] = 'k';
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < many; i++)
+            memory[i * page] = (char)(round + i);
+        pid_t child = fork();
+        if (child == 0) {
+            int same = 1;
+            for (int i = 0; i < many; i++)
+                same &= memory[i * page] == (char)(round + i);
+            CHECK(same);
+            CHECK_EQ(kept_since_the_first_fork[0], 'k');
+            CHECK_EQ(kept_since_the_first_fork[2 * page], 'k');
+            memset(memory, 'c', many * page);
+            check_child_exit();
+        }
+        waits_for_child(child);
+    }
+    int same = 1;
+    for (int i = 0; i < many; i++)
+        same &= memory[i * page] == (char)(2 + i);
+    CHECK(same);
+    CHECK_EQ(munmap(memory, many * page), 0);
+}
+
 /* A second child forked while the first still shares the parent's pages:
  * each has the pages of its own fork. */
 static void two_children_alive_at_once(void)
@@ -222,6 +255,7 @@ static void a_child_shrinks_the_heap(void)
 int main(void)
 {
     forks_again_and_again();
+    most_pages_written_between_forks();
     two_children_alive_at_once();
     a_grandchild_while_its_grandparent_runs();
     a_child_unmaps_and_maps_over();
