@@ -10,7 +10,8 @@
  * timing.
  *
  * Children of fork() check with the same macros and leave with
- * check_child_exit(), whose status (0 or 1) the parent checks; their count
+ * check_child_exit(), whose status (0 or 1) the parent checks (with
+ * check_child_passed(), or by hand); their count
  * is not added to the parent's.
  */
 #ifndef CONFORMANCE_CHECK_H
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int check_count;
@@ -121,6 +123,15 @@ static inline int check_finish(const char *test_name)
 static inline __attribute__((noreturn)) void check_child_exit(void)
 {
     _exit(check_failures == 0 ? 0 : 1);
+}
+
+/* The parent's side: the child exited, and with status 0 (its checks
+ * passed). */
+static inline void check_child_passed(pid_t child)
+{
+    int status = 0;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /* Not testable here: the runner reports the test as skipped. */

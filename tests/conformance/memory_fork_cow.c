@@ -17,13 +17,6 @@
 
 enum { page = 4096, pages = 64 };
 
-static void waits_for_child(pid_t child)
-{
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 static char *anonymous(size_t length)
 {
     char *memory = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -69,7 +62,7 @@ static void each_side_writes_its_own_copy(void)
     CHECK(pages_hold(memory, pages, 'A'));      /* the child's writes are not here */
     fill(memory + pages / 2 * page, pages / 2, '0');
     CHECK_EQ(write(to_child[1], "p", 1), 1);
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK(pages_hold(memory + pages / 2 * page, pages / 2, '0'));
     /* The child is gone: the pages are the parent's alone again. */
     fill(memory, pages, 'Z');
@@ -97,7 +90,7 @@ static void the_heap_and_untouched_pages_too(void)
         untouched[page] = 'c';
         check_child_exit();
     }
-    waits_for_child(child);
+    check_child_passed(child);
     int same = 1;
     for (size_t i = 0; i < length; i++)
         same &= heap[i] == (unsigned char)(i * 13);
@@ -121,7 +114,7 @@ static void a_read_into_the_memory_copies_it(void)
         check_child_exit();
     }
     CHECK_EQ(write(ends[1], "kernel", 6), 6);
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK(memcmp(memory, "parent", 7) == 0);
     close(ends[0]), close(ends[1]);
     CHECK_EQ(munmap(memory, 2 * page), 0);
@@ -141,7 +134,7 @@ static void mprotect_and_munmap_touch_one_side(void)
         CHECK_EQ(munmap(memory + 2 * page, 2 * page), 0);
         check_child_exit();
     }
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK(pages_hold(memory, 4, 'm'));
     CHECK_EQ(mprotect(memory, 4 * page, PROT_READ | PROT_WRITE), 0);
     fill(memory, 4, 'M');
@@ -165,12 +158,12 @@ static void forks_of_forks(void)
             check_child_exit();
         }
         fill(memory + 4 * page, 4, 'C');
-        waits_for_child(grandchild);
+        check_child_passed(grandchild);
         CHECK(pages_hold(memory, 4, 'c'));
         CHECK(pages_hold(memory + 4 * page, 4, 'C'));
         check_child_exit();
     }
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK(pages_hold(memory, 8, 'g'));
     CHECK_EQ(munmap(memory, 8 * page), 0);
 }
@@ -194,7 +187,7 @@ static void private_file_pages_and_shared_memory(void)
         shared[0] = 's';
         check_child_exit();
     }
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK_EQ(file[0], 'w');
     CHECK_EQ(file[page], 0);
     CHECK_EQ(shared[0], 's');

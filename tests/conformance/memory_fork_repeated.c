@@ -14,13 +14,6 @@
 
 enum { page = 4096, pages = 64 };
 
-static void waits_for_child(pid_t child)
-{
-    int status = 0;
-    CHECK_EQ(waitpid(child, &status, 0), child);
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 static char *anonymous(size_t length)
 {
     char *memory = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -87,7 +80,7 @@ static void forks_again_and_again(void)
         wait_end(to_parent[0]);
         write_pages(memory, expected, pages - during[round], during[round], (char)('A' + round));
         signal_end(to_child[1]);
-        waits_for_child(child);
+        check_child_passed(child);
         CHECK(pages_are(memory, expected));
         close(to_child[0]), close(to_child[1]), close(to_parent[0]), close(to_parent[1]);
     }
@@ -118,7 +111,7 @@ static void most_pages_written_between_forks(void)
             memset(memory, 'c', many * page);
             check_child_exit();
         }
-        waits_for_child(child);
+        check_child_passed(child);
     }
     int same = 1;
     for (int i = 0; i < many; i++)
@@ -152,8 +145,8 @@ static void two_children_alive_at_once(void)
     }
     signal_end(go[1]);
     signal_end(go[1]);
-    waits_for_child(children[0]);
-    waits_for_child(children[1]);
+    check_child_passed(children[0]);
+    check_child_passed(children[1]);
     CHECK(pages_are(memory, expected));
     close(go[0]), close(go[1]);
     CHECK_EQ(munmap(memory, pages * page), 0);
@@ -177,7 +170,7 @@ static void a_grandchild_while_its_grandparent_runs(void)
             check_child_exit();
         }
         write_pages(memory, expected, 8, 8, 'C');
-        waits_for_child(grandchild);
+        check_child_passed(grandchild);
         CHECK(pages_are(memory, expected));
         check_child_exit();
     }
@@ -185,7 +178,7 @@ static void a_grandchild_while_its_grandparent_runs(void)
     memcpy(mine, expected, pages);
     write_pages(memory, mine, 0, pages, 'P');
     signal_end(go[1]);
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK(pages_are(memory, mine));
     close(go[0]), close(go[1]);
     CHECK_EQ(munmap(memory, pages * page), 0);
@@ -218,7 +211,7 @@ static void a_child_unmaps_and_maps_over(void)
     }
     wait_end(done[0]);
     CHECK(pages_are(memory, expected));
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK(pages_are(memory, expected));
     close(done[0]), close(done[1]);
     CHECK_EQ(munmap(memory, pages * page), 0);
@@ -246,7 +239,7 @@ static void a_child_shrinks_the_heap(void)
     wait_end(done[0]);
     CHECK_EQ(heap[0], 'h');
     CHECK_EQ(heap[7 * page + 100], 'h');
-    waits_for_child(child);
+    check_child_passed(child);
     CHECK_EQ(heap[4 * page], 'h');
     CHECK_EQ((char *)syscall(SYS_brk, heap), heap);
     close(done[0]), close(done[1]);
