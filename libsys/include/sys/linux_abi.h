@@ -49,6 +49,7 @@
 #define LINUX_ENOTEMPTY     39
 #define LINUX_ELOOP         40
 #define LINUX_EIDRM         43
+#define LINUX_EMSGSIZE      90
 #define LINUX_ETIMEDOUT     110
 
 /* open(2) and fcntl(2) status flags (arm64 values) */
@@ -196,6 +197,10 @@ struct linux_dirent64 {
 #define LINUX_SIGRTMIN  32
 #define LINUX_SIG_DFL   0
 #define LINUX_SIG_IGN   1
+/* struct sigevent's sigev_notify */
+#define LINUX_SIGEV_SIGNAL  0
+#define LINUX_SIGEV_NONE    1
+#define LINUX_SIGEV_THREAD  2
 #define LINUX_SIGNAL_BIT(signal)    (1ULL << ((signal) - 1))
 
 /* sigaction(2) flags */
