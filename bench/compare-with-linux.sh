@@ -43,7 +43,7 @@ bench_parse_options() {
         --cores) cores=$2; shift ;;
         --linux-only) run_ours=no ;;
         --ours-only) run_linux=no ;;
-        -h|--help) sed -n "$bench_usage" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n "${bench_usage}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         --) shift; break ;;
         -*) echo "$bench_name: unknown option $1" >&2; exit 2 ;;
         *) break ;;

@@ -81,6 +81,10 @@ static inline void linux_unlock(struct linux_lock *lock)
 /* Blocks this thread until the counter reaches deadline: true, or false
  * if a signal interrupted it (TCB_Interrupt ended its wait). time.c. */
 bool linux_sleep_until(uint64_t deadline);
+struct linux_timespec;
+/* The counter deadline of an absolute CLOCK_REALTIME time (a valid
+ * timespec); a time before boot is 1, long past. */
+uint64_t linux_realtime_deadline(const struct linux_timespec *time);
 
 /* The generic timer's virtual counter and its frequency. */
 static inline uint64_t linux_counter_now(void)

@@ -108,6 +108,12 @@
 #define LINUX_NR_getgid             176
 #define LINUX_NR_getegid            177
 #define LINUX_NR_gettid             178
+#define LINUX_NR_mq_open            180
+#define LINUX_NR_mq_unlink          181
+#define LINUX_NR_mq_timedsend       182
+#define LINUX_NR_mq_timedreceive    183
+#define LINUX_NR_mq_notify          184
+#define LINUX_NR_mq_getsetattr      185
 #define LINUX_NR_semget             190
 #define LINUX_NR_semctl             191
 #define LINUX_NR_semtimedop         192

@@ -81,6 +81,20 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     /* pipes */
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
+    /* message queues */
+    case LINUX_NR_mq_open:
+        return sys_mq_open(POINTER(const char *, 0), UINT(1), UINT(2),
+                           POINTER(const struct linux_mq_attr *, 3));
+    case LINUX_NR_mq_unlink: return sys_mq_unlink(POINTER(const char *, 0));
+    case LINUX_NR_mq_timedsend:
+        return sys_mq_timedsend(INT(0), POINTER(const void *, 1), a[2], UINT(3),
+                                POINTER(const struct linux_timespec *, 4));
+    case LINUX_NR_mq_timedreceive:
+        return sys_mq_timedreceive(INT(0), POINTER(void *, 1), a[2], POINTER(uint32_t *, 3),
+                                   POINTER(const struct linux_timespec *, 4));
+    case LINUX_NR_mq_getsetattr:
+        return sys_mq_getsetattr(INT(0), POINTER(const struct linux_mq_attr *, 1),
+                                 POINTER(struct linux_mq_attr *, 2));
     case LINUX_NR_splice:
         return sys_splice(INT(0), POINTER(int64_t *, 1), INT(2), POINTER(int64_t *, 3), a[4],
                           UINT(5));

@@ -163,6 +163,18 @@ int64_t sys_splice(int64_t in_fd, int64_t *in_offset, int64_t out_fd, int64_t *o
 int64_t sys_tee(int64_t in_fd, int64_t out_fd, uint64_t length, uint64_t flags);
 int64_t sys_vmsplice(int64_t fd, const struct linux_iovec *iov, uint64_t count, uint64_t flags);
 
+/* mqueue.c */
+struct linux_mq_attr;
+int64_t sys_mq_open(const char *name, uint64_t flags, uint64_t mode,
+                    const struct linux_mq_attr *attributes);
+int64_t sys_mq_unlink(const char *name);
+int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint64_t priority,
+                         const struct linux_timespec *timeout);
+int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t *priority,
+                            const struct linux_timespec *timeout);
+int64_t sys_mq_getsetattr(int64_t fd, const struct linux_mq_attr *wanted,
+                          struct linux_mq_attr *old);
+
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);
 /* fcntl's F_GET_SEALS and F_ADD_SEALS on the descriptor in slot. */

@@ -67,6 +67,13 @@ static uint64_t epoch_offset_ticks(void)
     return tern_counter_epoch_offset(info->realtime_seconds, info->realtime_counter);
 }
 
+uint64_t linux_realtime_deadline(const struct linux_timespec *time)
+{
+    uint64_t ticks = timespec_to_ticks(time, linux_counter_frequency());
+    uint64_t offset = epoch_offset_ticks();
+    return ticks > offset ? ticks - offset : 1;     /* 1: long past, not "none" */
+}
+
 static struct linux_timespec wall_time(void)
 {
     return ticks_to_timespec(linux_counter_now() + epoch_offset_ticks(),

@@ -1,6 +1,7 @@
 /* The table of servers: sys/servers.h. */
 #include "sys/servers.h"
 #include "sys/protocol/memfd.h"
+#include "sys/protocol/mqueue.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/sysv.h"
 #include "sys/protocol/vfs.h"
@@ -47,6 +48,14 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .session = SESSION_BY_PROCESS,
         .session_flag = SYSV_SESSION_FLAG,
         .exit_notices = true,       /* SEM_UNDO */
+    },
+    [SERVER_MQUEUE] = {
+        .name = "mqueue",
+        .program = "lib/tern/mqueue",
+        .cnode_bits = 12,
+        .memory_bits = 24,          /* 16 MiB of queued messages */
+        .session = SESSION_BY_PROCESS,
+        .session_flag = MQUEUE_SESSION_FLAG,
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

@@ -3,10 +3,11 @@
  * holds the capabilities its personality uses, and nothing stops it from
  * making native system calls with them itself. A child process does
  * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
- * its argument), to procmgr, vfs, the futex, pipe, memfd and sysv
- * servers, its working directory and its descriptors (a pipe's two ends,
- * a file, a directory, a memfd, a System V segment's attach grant and
- * attachment, which it asks the sysv server and the grant for itself):
+ * its argument), to procmgr, vfs, the futex, pipe, memfd, sysv and
+ * mqueue servers, its working directory and its descriptors (a pipe's
+ * two ends, a file, a directory, a memfd, a message queue, a System V
+ * segment's attach grant and attachment, which it asks the sysv server
+ * and the grant for itself):
  * each server's own
  * labels mostly (the file protocol's and the memory-object protocol's
  * through descriptors, which only procmgr sends otherwise), any label
@@ -22,7 +23,8 @@
  * Afterwards the parent checks that they still work: a pipe carries
  * data, a file is written and read back and mapped, so is a memfd, which
  * then takes a seal, a System V segment is attached twice and a semaphore
- * wakes a child, and a child is forked and waited for.
+ * wakes a child, a message queue carries messages in priority order, and
+ * a child is forked and waited for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -30,6 +32,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <mqueue.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -49,6 +52,7 @@
 #include "sys/protocol/file.h"
 #include "sys/protocol/futex.h"
 #include "sys/protocol/memfd.h"
+#include "sys/protocol/mqueue.h"
 #include "sys/protocol/memory.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
@@ -302,6 +306,17 @@ static void check_servers_work(void)
           "a semaphore wakes a child");
     check(semctl(set, 0, IPC_RMID) == 0, "remove a semaphore set");
 
+    struct mq_attr attributes = {.mq_maxmsg = 2, .mq_msgsize = 8};
+    mqd_t queue = mq_open("/server_fuzz_after", O_CREAT | O_RDWR, 0600, &attributes);
+    check(queue >= 0, "mq_open");
+    check(mq_send(queue, "low", 3, 1) == 0 && mq_send(queue, "high", 4, 9) == 0, "mq_send");
+    unsigned priority = 0;
+    check(mq_receive(queue, buffer, sizeof buffer, &priority) == 4 && priority == 9 &&
+              memcmp(buffer, "high", 4) == 0,
+          "mq_receive the highest priority first");
+    mq_close(queue);
+    check(mq_unlink("/server_fuzz_after") == 0, "mq_unlink");
+
     pid_t child = fork();
     if (child == 0)
         _exit(7);
@@ -329,6 +344,9 @@ int main(int argc, char **argv)
     int segment = shmget(IPC_PRIVATE, 8192, 0600);
     if (segment < 0)
         return 2;
+    mqd_t queue = mq_open("/server_fuzz", O_CREAT | O_RDWR | O_NONBLOCK, 0600, NULL);
+    if (queue < 0)
+        return 2;
     const uint32_t files = FILE_ADD_SEALS - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
@@ -348,6 +366,9 @@ int main(int argc, char **argv)
         {LINUX_SLOT_FD_BASE + memfd, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + memfd, MEMORY_MAP, memory},
         {LINUX_SLOT_SYSV, SYSV_SHMGET, SYSV_SEM_COUNT - SYSV_SHMGET + 1},
+        {LINUX_SLOT_MQUEUE, MQ_OPEN, MQ_ATTRIBUTES - MQ_OPEN + 1},
+        {LINUX_SLOT_FD_BASE + queue, MQ_OPEN, MQ_ATTRIBUTES - MQ_OPEN + 1},
+        {LINUX_SLOT_FD_BASE + queue, FILE_READ, files},
         {GRANT_SLOT, FILE_READ, files},
         {GRANT_SLOT, MEMORY_MAP, memory},
         {ATTACHMENT_SLOT, FILE_READ, files},
@@ -370,9 +391,10 @@ int main(int argc, char **argv)
            WIFSIGNALED(status) ? "was killed by signal" : "exited with",
            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
     shmctl(segment, IPC_RMID, NULL);    /* the child may have removed it already */
+    mq_unlink("/server_fuzz");
     check_servers_work();
     if (failures)
         return 1;
-    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd and sysv server still work\n");
+    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv and mqueue server still work\n");
     return 0;
 }

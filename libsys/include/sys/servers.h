@@ -19,6 +19,7 @@ enum server_id {
     SERVER_PIPE,
     SERVER_MEMFD,
     SERVER_SYSV,
+    SERVER_MQUEUE,
     SERVER_PROCMGR,         /* last: it is started once the others run */
     SERVER_COUNT,
 };

@@ -1,0 +1,43 @@
+/*
+ * The mqueue protocol (servers/mqueue, docs/protocols/mqueue.md): POSIX
+ * message queues. A process reaches the server through its session
+ * (LINUX_SLOT_MQUEUE, badged with its pid and credentials:
+ * SESSION_PROCESS_BADGE with MQUEUE_SESSION_FLAG, minted by procmgr). A
+ * queue descriptor speaks the file protocol (file.h: close, dup, poll,
+ * F_GETFL/F_SETFL, and a read gives the queue's status line) and the
+ * labels below.
+ *
+ *   label           through     registers in                       windows         result
+ *   MQ_OPEN         session     flags, mode, name length[,         0: name (R)     0; cap 0: the descriptor
+ *                               maxmsg, msgsize]
+ *   MQ_UNLINK       session     name length                        0: name (R)     0
+ *   MQ_SEND         descriptor  length, priority, deadline         0: message (R)  0
+ *   MQ_RECEIVE      descriptor  length, deadline                   0: buffer (W)   bytes; MR1: priority
+ *   MQ_ATTRIBUTES   descriptor  set (0 or 1), flags                                0; MR1-4: flags,
+ *                                                                                  maxmsg, msgsize, curmsgs
+ *
+ * MQ_OPEN's flags are Linux's (access mode, O_CREAT, O_EXCL, O_NONBLOCK;
+ * O_CLOEXEC is the personality's), mode has the umask applied, and the
+ * attributes come only with O_CREAT and a struct mq_attr (five
+ * registers; three: Linux's defaults). The name is musl's, without the
+ * leading slash. Deadlines are absolute, in ticks of the virtual counter
+ * (0: none). A send or receive that must wait keeps the caller until it
+ * can go on, its deadline passes (-ETIMEDOUT) or a signal ends the call.
+ */
+#ifndef SYS_PROTOCOL_MQUEUE_H
+#define SYS_PROTOCOL_MQUEUE_H
+
+#include <stdint.h>
+
+enum mqueue_label {
+    MQ_OPEN = 0xa00,
+    MQ_UNLINK,
+    MQ_SEND,
+    MQ_RECEIVE,
+    MQ_ATTRIBUTES,
+};
+
+/* Sessions are marked: descriptor handles never have this bit. */
+#define MQUEUE_SESSION_FLAG     (1ULL << 62)
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * POSIX message queues: mq_open and mq_unlink through the process's
+ * session of the mqueue server (LINUX_SLOT_MQUEUE), the rest through the
+ * queue's descriptor (sys/protocol/mqueue.h). A queue descriptor is a
+ * descriptor like any other: close, dup, poll and fork need nothing
+ * here. Checks come in Linux's order (ipc/mqueue.c): the timeout before
+ * the descriptor, the descriptor before the sizes.
+ */
+#include "clock_math.h"
+#include "descriptors.h"
+#include "paths.h"
+#include "personality.h"
+#include "server_call.h"
+#include "syscalls.h"
+#include "tern/ipc_buffer.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/mqueue.h"
+
+/* PATH_MAX: getname's limit; NAME_MAX is the server's. */
+#define PATH_MAX 4096
+/* The largest message a queue can have (HARD_MSGSIZEMAX): no receive
+ * window need be longer. */
+#define LARGEST_MESSAGE (16u << 20)
+
+struct linux_mq_attr {
+    int64_t flags, max_messages, message_size, messages;
+    int64_t reserved[4];
+};
+
+/* Sets window 0 to the name at user address name: its length, or an
+ * errno (-EFAULT, -ENAMETOOLONG past PATH_MAX). Longer than NAME_MAX
+ * goes to the server, which answers -ENAMETOOLONG. */
+static int64_t name_window(const char *name)
+{
+    if (!linux_user_range((uint64_t)(uintptr_t)name, 1))
+        return -LINUX_EFAULT;
+    uint64_t length = 0;
+    while (name[length] != 0)
+        if (++length >= PATH_MAX)
+            return -LINUX_ENAMETOOLONG;
+    uint64_t sent = length < 256 ? length : 256;
+    linux_set_window(0, (uint64_t)(uintptr_t)name, sent, TERN_WINDOW_READ);
+    return (int64_t)sent;
+}
+
+int64_t sys_mq_open(const char *name, uint64_t flags, uint64_t mode,
+                    const struct linux_mq_attr *attributes)
+{
+    struct linux_mq_attr given;
+    if (attributes) {
+        if (!linux_user_range((uint64_t)(uintptr_t)attributes, sizeof given))
+            return -LINUX_EFAULT;
+        given = *attributes;
+    }
+    int64_t length = name_window(name);
+    if (length < 0)
+        return length;
+    /* Every queue descriptor is close-on-exec (Linux's do_mq_open). */
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    uint32_t kept = (uint32_t)flags & (LINUX_O_ACCMODE | LINUX_O_CREAT | LINUX_O_EXCL |
+                                       LINUX_O_NONBLOCK);
+    uint64_t mr[4] = {kept, linux_apply_umask(mode & 07777), (uint64_t)length, 0};
+    unsigned registers = 3;
+    if (attributes && (flags & LINUX_O_CREAT)) {
+        mr[3] = (uint64_t)given.max_messages;
+        tern_set_mr(4, (uint64_t)given.message_size);
+        registers = 5;
+    }
+    int64_t result = linux_call_receiving(linux_fd_slot((unsigned)fd), LINUX_SLOT_MQUEUE,
+                                          MQ_OPEN, registers, 0, 1, mr);
+    return linux_fd_settle((unsigned)fd, result, true);
+}
+
+int64_t sys_mq_unlink(const char *name)
+{
+    int64_t length = name_window(name);
+    if (length < 0)
+        return length;
+    uint64_t mr[4] = {(uint64_t)length, 0, 0, 0};
+    return linux_call(LINUX_SLOT_MQUEUE, MQ_UNLINK, 1, 0, 1, mr);
+}
+
+/* The deadline of an absolute timeout (0: none), or an errno. */
+static int64_t deadline_of(const struct linux_timespec *timeout, uint64_t *deadline)
+{
+    *deadline = 0;
+    if (!timeout)
+        return 0;
+    if (!linux_user_range((uint64_t)(uintptr_t)timeout, sizeof *timeout))
+        return -LINUX_EFAULT;
+    struct linux_timespec limit = *timeout;
+    if (!timespec_is_valid(&limit))
+        return -LINUX_EINVAL;
+    *deadline = linux_realtime_deadline(&limit);
+    return 0;
+}
+
+/* A queue call through descriptor fd: another kind of descriptor does
+ * not know the label (-ENOSYS), which is Linux's -EBADF. A wait a signal
+ * ended is restarted with SA_RESTART, as Linux restarts these calls. */
+static int64_t queue_call(int64_t fd, uint64_t label, unsigned registers, unsigned windows,
+                          uint64_t mr[4])
+{
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    int64_t result = linux_call((uint64_t)slot, label, registers, 0, windows, mr);
+    return result == -LINUX_ENOSYS ? -LINUX_EBADF : result;
+}
+
+int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint64_t priority,
+                         const struct linux_timespec *timeout)
+{
+    uint64_t deadline;
+    int64_t error = deadline_of(timeout, &deadline);
+    if (error < 0)
+        return error;
+    if ((uint32_t)priority >= 32768)
+        return -LINUX_EINVAL;   /* MQ_PRIO_MAX, before the descriptor */
+    if (length)
+        linux_set_window(0, (uint64_t)(uintptr_t)message,
+                         length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_READ);
+    uint64_t mr[4] = {length, (uint32_t)priority, deadline, 0};
+    return queue_call(fd, MQ_SEND, 3, length ? 1 : 0, mr);
+}
+
+int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t *priority,
+                            const struct linux_timespec *timeout)
+{
+    uint64_t deadline;
+    int64_t error = deadline_of(timeout, &deadline);
+    if (error < 0)
+        return error;
+    if (priority && !linux_user_range((uint64_t)(uintptr_t)priority, sizeof *priority))
+        return -LINUX_EFAULT;
+    linux_set_window(0, (uint64_t)(uintptr_t)buffer,
+                     length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {length, deadline, 0, 0};
+    int64_t result = queue_call(fd, MQ_RECEIVE, 2, 1, mr);
+    if (result >= 0 && priority)
+        *priority = (uint32_t)mr[1];
+    return result;
+}
+
+int64_t sys_mq_getsetattr(int64_t fd, const struct linux_mq_attr *wanted,
+                          struct linux_mq_attr *old)
+{
+    struct linux_mq_attr new_attributes = {0};
+    if (wanted) {
+        if (!linux_user_range((uint64_t)(uintptr_t)wanted, sizeof new_attributes))
+            return -LINUX_EFAULT;
+        new_attributes = *wanted;
+        if (new_attributes.flags & ~(int64_t)LINUX_O_NONBLOCK)
+            return -LINUX_EINVAL;
+    }
+    uint64_t mr[4] = {wanted != 0, (uint64_t)new_attributes.flags, 0, 0};
+    int64_t result = queue_call(fd, MQ_ATTRIBUTES, 2, 0, mr);
+    if (result < 0 || !old)
+        return result;
+    if (!linux_user_range((uint64_t)(uintptr_t)old, sizeof *old))
+        return -LINUX_EFAULT;
+    *old = (struct linux_mq_attr){ .flags = (int64_t)mr[1], .max_messages = (int64_t)mr[2],
+                                   .message_size = (int64_t)mr[3],
+                                   .messages = (int64_t)tern_get_mr(4) };
+    return 0;
+}

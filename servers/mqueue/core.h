@@ -1,0 +1,136 @@
+/*
+ * The mqueue server's state machine: POSIX message queues as Linux 6.1's
+ * ipc/mqueue.c keeps them, with no IPC in it (main.c binds it to
+ * sys/protocol/mqueue.h and the file protocol; tests/host/
+ * test_mqueue_core.c).
+ *
+ * Queues have names (one flat name space, as /dev/mqueue is) and live
+ * while their name or an open file description (OFD, sys/file_table.h)
+ * refers to them. Each queue's messages and attributes are queue.h's.
+ *
+ * Blocking: a send to a full queue or a receive from an empty one
+ * becomes a waiter with the caller's opaque handle (for the server, the
+ * reply object its caller is bound to), unless the OFD is O_NONBLOCK
+ * (-EAGAIN) or its deadline passed (-ETIMEDOUT). A waiting sender's
+ * message is already in the server (Linux loads it before it sleeps).
+ * Waiters are served in arrival order, as Linux's are among threads of
+ * one priority: a send to a queue with a waiting receiver hands the
+ * message straight to it (the queue stays empty: no mq_notify), and a
+ * receive that makes room puts the oldest waiting sender's message in.
+ * A waiter whose caller went (a signal ended its call) is dropped when
+ * its turn comes, having taken or put nothing.
+ */
+#ifndef SERVERS_MQUEUE_CORE_H
+#define SERVERS_MQUEUE_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "queue.h"
+#include "sys/file_table.h"
+
+/* What a send or receive returns when its caller now waits. */
+#define MQ_QUEUED INT64_MIN
+/* A copy service's result when the caller is no longer there. */
+#define MQ_COPY_GONE 1
+/* NAME_MAX: the longest queue name. */
+#define MQ_NAME_MAX 255
+
+struct mq_core_services {
+    void *(*allocate)(void *context, size_t size);     /* NULL without memory */
+    void (*free)(void *context, void *block);
+    void *(*allocate_page)(void *context);             /* for the OFD table */
+    /* Bytes of a caller's window 0: 0, -EFAULT or MQ_COPY_GONE. */
+    int (*copy_from_caller)(void *context, uint64_t caller, void *destination, uint64_t length);
+    int (*copy_to_caller)(void *context, uint64_t caller, const void *source, uint64_t length);
+    /* Answers a waiter (result, and a received message's priority);
+     * whether its caller was still there to take it. */
+    bool (*answer)(void *context, uint64_t caller, int64_t result, uint32_t priority);
+    /* Whether a waiter's caller is still there. */
+    bool (*caller_waits)(void *context, uint64_t caller);
+    /* A waiter left without an answer: its handle is the server's again. */
+    void (*forget)(void *context, uint64_t caller);
+    /* A poller's notification: signal it once; the core forgets it. */
+    void (*notify)(void *context, uint64_t notification);
+    uint64_t (*now)(void *context);                    /* the deadlines' clock */
+    void *context;
+};
+
+/* Who asks: the session's process and credentials. */
+struct mq_caller {
+    int32_t pid;
+    uint32_t uid, gid;
+};
+
+struct mq_waiter;
+struct mq_poller;
+
+struct mq_object {
+    struct mq_queue queue;
+    char name[MQ_NAME_MAX + 1];
+    bool named;                 /* still has its name (not unlinked) */
+    uint32_t descriptions;      /* OFDs of it */
+    uint32_t uid, gid, mode;
+    struct mq_waiter *senders, *receivers;     /* oldest first */
+    struct mq_poller *pollers;
+    struct mq_object *next, *previous;      /* among every queue */
+};
+
+struct mq_core {
+    struct mq_core_services services;
+    struct mq_services queue_services;
+    struct mq_limits limits;
+    struct file_table files;
+    struct mq_object *objects;  /* every queue, named or only open */
+    uint32_t queue_count;
+    struct mq_waiter *spare_waiters;
+};
+
+struct mq_attributes {
+    int64_t flags, max_messages, message_size, messages;
+};
+
+void mq_core_init(struct mq_core *core, const struct mq_core_services *services);
+
+/* mq_open: name (without the slash musl strips) of length bytes; flags
+ * Linux's (access mode, O_CREAT, O_EXCL, O_NONBLOCK); mode the
+ * permission bits with the umask applied; attributes NULL or
+ * {maxmsg, msgsize}. The new OFD's handle in *handle. */
+int mq_core_open(struct mq_core *core, const struct mq_caller *caller, const char *name,
+                 uint64_t length, uint32_t flags, uint32_t mode, const int64_t *attributes,
+                 uint64_t *handle);
+/* mq_unlink: the name goes; the queue lives on while open. */
+int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const char *name,
+                   uint64_t length);
+
+/* mq_timedsend of length bytes from the caller's window (deadline 0:
+ * none): 0, -errno, or MQ_QUEUED (the caller waits; may_wait false:
+ * -ENOMEM instead). */
+int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
+                     uint32_t priority, uint64_t deadline, bool may_wait);
+/* mq_timedreceive into a buffer of length bytes: the message's length
+ * (its priority in *priority), -errno, or MQ_QUEUED. */
+int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
+                        uint64_t deadline, bool may_wait, uint32_t *priority);
+/* mq_getsetattr: the attributes before, and with set the OFD's
+ * O_NONBLOCK becomes flags' (other flags: -EINVAL, checked first). */
+int mq_core_attributes(struct mq_core *core, uint64_t handle, bool set, int64_t flags,
+                       struct mq_attributes *old);
+/* FILE_POLL: the events among `events` the queue has now; if none and
+ * notification is not 0, it is kept (*kept) and signalled once at the
+ * queue's next change. */
+int64_t mq_core_poll(struct mq_core *core, uint64_t handle, uint32_t events,
+                     uint64_t notification, bool *kept);
+/* FILE_READ of the queue's file: its status line, from the OFD's
+ * position; the bytes in line, their count returned. */
+int64_t mq_core_status(struct mq_core *core, uint64_t handle, char *line);
+
+/* The last OFD of object went (the file table's release). */
+void mq_core_release(struct mq_core *core, struct mq_object *object);
+/* Answers the waiters whose deadline passed (-ETIMEDOUT). */
+void mq_core_expire(struct mq_core *core);
+/* The earliest deadline of any waiter, 0 for none. */
+uint64_t mq_core_earliest_deadline(const struct mq_core *core);
+/* Drops the waiters whose callers went. */
+void mq_core_prune(struct mq_core *core);
+
+#endif

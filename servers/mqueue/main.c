@@ -1,0 +1,363 @@
+/*
+ * The mqueue server: POSIX message queues (sys/protocol/mqueue.h,
+ * docs/protocols/mqueue.md). The state machine lives in core.c and
+ * queue.c; this file binds it to the server runtime (sys/server.h) and
+ * the file protocol (sys/file_server.h).
+ *
+ * A session (SESSION_PROCESS_BADGE: the caller's pid and credentials)
+ * speaks MQ_OPEN and MQ_UNLINK; a descriptor (badge: an OFD of the
+ * core's file table) the file protocol and the rest. A send or receive
+ * that must wait keeps its caller's reply object, which is its handle in
+ * the core; messages move through the caller's window 0, once each way
+ * (a waiting sender's message is in the server already). Deadlines are
+ * kept on the server's notification's timer, set to the earliest.
+ */
+#include "core.h"
+
+#include "sys/counter.h"
+#include "sys/file_server.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/memory.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/mqueue.h"
+#include "sys/runtime.h"
+#include "sys/server.h"
+#include "sys/servers.h"
+#include "sys/syscall.h"
+
+/* Callers the server keeps waiting at once. */
+#define WAITER_CAPACITY 256
+/* The notification's word when the deadline timer fires. */
+#define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
+
+static struct mq_core core;
+
+/* The request being decided: its copies report a vanished caller. */
+static struct server_request *current;
+
+/* The deadline the notification's timer holds (0: none). */
+static uint64_t programmed_deadline;
+
+/* ---- The core's services ---- */
+
+static void *allocate(void *context, size_t size)
+{
+    (void)context;
+    return heap_allocate(size);
+}
+
+static void release(void *context, void *block)
+{
+    (void)context;
+    heap_free(block);
+}
+
+static int copy_result(uint64_t reply, enum tern_error error)
+{
+    if (error == TERN_OK)
+        return 0;
+    if (error != TERN_CALLER_GONE)
+        return -LINUX_EFAULT;
+    if (current && reply == current->reply)
+        current->caller_gone = true;
+    return MQ_COPY_GONE;
+}
+
+static int copy_from_caller(void *context, uint64_t reply, void *destination, uint64_t length)
+{
+    (void)context;
+    uint64_t copied;
+    if (length == 0)
+        return 0;
+    return copy_result(reply, tern_reply_read_window(reply, 0, 0, length,
+                                                     (uint64_t)destination, &copied));
+}
+
+static int copy_to_caller(void *context, uint64_t reply, const void *source, uint64_t length)
+{
+    (void)context;
+    uint64_t copied;
+    /* Even an empty message claims the caller, so it cannot vanish now. */
+    return copy_result(reply, tern_reply_write_window(reply, 0, 0, length, (uint64_t)source,
+                                                      &copied));
+}
+
+static bool answer_waiter(void *context, uint64_t reply, int64_t result, uint32_t priority)
+{
+    (void)context;
+    uint64_t mr[2] = {(uint64_t)result, priority};
+    return server_answer_deferred(reply, tern_message(0, 0, 2), mr);
+}
+
+static bool probe_caller(void *context, uint64_t reply)
+{
+    (void)context;
+    return server_caller_waits(reply);
+}
+
+static void forget_waiter(void *context, uint64_t reply)
+{
+    (void)context;
+    server_release_reply(reply);
+}
+
+static void notify(void *context, uint64_t notification)
+{
+    (void)context;
+    tern_signal(notification);
+    memory_delete(&server_memory, notification);
+}
+
+static uint64_t read_clock(void *context)
+{
+    (void)context;
+    return tern_counter_now();
+}
+
+static void prune(void)
+{
+    mq_core_prune(&core);
+}
+
+/* Keeps the notification's timer on the earliest deadline. */
+static void program_timer(void)
+{
+    uint64_t deadline = mq_core_earliest_deadline(&core);
+    if (deadline == programmed_deadline)
+        return;
+    tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, deadline, TIMER_WORD);
+    programmed_deadline = deadline;
+}
+
+/* The timer fired: expire what is due and set it again (even for the
+ * same deadline, if the kernel's clock ran ahead of ours). */
+static void timer_fired(uint64_t word)
+{
+    (void)word;
+    programmed_deadline = 0;
+    mq_core_expire(&core);
+    program_timer();
+}
+
+/* ---- A queue descriptor ---- */
+
+static bool lacks(const struct server_request *request, unsigned registers)
+{
+    return tern_message_length(request->info) < registers;
+}
+
+static enum server_outcome send(struct server_request *request)
+{
+    if (lacks(request, 3))
+        return server_answer(request, -LINUX_EINVAL);
+    int64_t result = mq_core_send(&core, request->badge, request->reply, request->mr[0],
+                                  (uint32_t)request->mr[1], request->mr[2], server_can_defer());
+    if (result == MQ_QUEUED) {
+        program_timer();
+        return SERVER_DEFER;
+    }
+    return server_answer(request, result);
+}
+
+static enum server_outcome receive(struct server_request *request)
+{
+    if (lacks(request, 2))
+        return server_answer(request, -LINUX_EINVAL);
+    uint32_t priority = 0;
+    int64_t result = mq_core_receive(&core, request->badge, request->reply, request->mr[0],
+                                     request->mr[1], server_can_defer(), &priority);
+    if (result == MQ_QUEUED) {
+        program_timer();
+        return SERVER_DEFER;
+    }
+    request->mr[0] = (uint64_t)result;
+    request->mr[1] = priority;
+    request->answer = tern_message(0, 0, 2);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome attributes(struct server_request *request)
+{
+    if (lacks(request, 2))
+        return server_answer(request, -LINUX_EINVAL);
+    struct mq_attributes old;
+    int result = mq_core_attributes(&core, request->badge, request->mr[0] != 0,
+                                    (int64_t)request->mr[1], &old);
+    if (result < 0)
+        return server_answer(request, result);
+    uint64_t *mr = request->mr;
+    mr[0] = 0;
+    mr[1] = (uint64_t)old.flags;
+    mr[2] = (uint64_t)old.max_messages;
+    mr[3] = (uint64_t)old.message_size;
+    mr[4] = (uint64_t)old.messages;
+    request->answer = tern_message(0, 0, 5);
+    return SERVER_ANSWER;
+}
+
+/* FILE_READ: the status line from the start (Linux's read of the
+ * queue's file keeps a position; a second read of the same OFD gives
+ * the rest, here nothing, as the line is read whole). */
+static enum server_outcome read_status(struct server_request *request)
+{
+    char line[MQ_STATUS_SIZE];
+    int64_t length = mq_core_status(&core, request->badge, line);
+    if (length < 0)
+        return server_answer(request, length);
+    struct file_description *file = file_table_find(&core.files, request->badge);
+    uint64_t from = file->position < (uint64_t)length ? file->position : (uint64_t)length;
+    uint64_t count = (uint64_t)length - from;
+    if (count > request->mr[0])
+        count = request->mr[0];
+    int error = server_write_window(request, 0, 0, line + from, count);
+    if (error < 0)
+        return server_answer(request, error);
+    file->position += count;
+    return server_answer(request, (int64_t)count);
+}
+
+static enum server_outcome poll_queue(struct server_request *request)
+{
+    uint32_t events = (uint32_t)request->mr[0];
+    bool kept;
+    int64_t ready = mq_core_poll(&core, request->badge, events, 0, &kept);
+    if (ready != 0 || !server_received_slot(request, 0))
+        return server_answer(request, ready);
+    uint64_t notification = server_keep_capability(request, 0);
+    if (!notification)
+        return server_answer(request, 0);
+    ready = mq_core_poll(&core, request->badge, events, notification, &kept);
+    if (!kept)
+        memory_delete(&server_memory, notification);
+    return server_answer(request, ready);
+}
+
+static void release_queue(void *object)
+{
+    mq_core_release(&core, object);
+}
+
+static const struct file_operations queue_operations = {
+    .read = read_status,
+    .poll = poll_queue,
+    .release = release_queue,
+};
+static const struct file_server queues_served = {.operations = &queue_operations,
+                                                 .files = &core.files};
+
+/* ---- Sessions ---- */
+
+static struct mq_caller caller_of(const struct server_request *request)
+{
+    return (struct mq_caller){ .pid = (int32_t)SESSION_PROCESS_PID(request->badge),
+                               .uid = SESSION_PROCESS_UID(request->badge),
+                               .gid = SESSION_PROCESS_GID(request->badge) };
+}
+
+/* The name in window 0 (length in register `at`): 0, or an errno. */
+static int read_name(struct server_request *request, unsigned at, char *name, uint64_t *length)
+{
+    *length = request->mr[at];
+    if (*length > MQ_NAME_MAX)
+        return -LINUX_ENAMETOOLONG;
+    return server_read_window(request, 0, 0, name, *length) == 0 ? 0 : -LINUX_EFAULT;
+}
+
+static void close_description(uint64_t handle)
+{
+    void *last;
+    file_table_close(&core.files, handle, &last);
+    if (last)
+        mq_core_release(&core, last);
+}
+
+static enum server_outcome open_queue(struct server_request *request)
+{
+    if (lacks(request, 3))
+        return server_answer(request, -LINUX_EINVAL);
+    char name[MQ_NAME_MAX];
+    uint64_t length;
+    int error = read_name(request, 2, name, &length);
+    if (error < 0)
+        return server_answer(request, error);
+    struct mq_caller caller = caller_of(request);
+    int64_t attributes[2] = {(int64_t)request->mr[3], (int64_t)request->mr[4]};
+    bool given = tern_message_length(request->info) >= 5;
+    uint64_t handle;
+    error = mq_core_open(&core, &caller, name, length, (uint32_t)request->mr[0],
+                         (uint32_t)request->mr[1], given ? attributes : 0, &handle);
+    if (error < 0)
+        return server_answer(request, error);
+    server_answer(request, 0);
+    if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
+        return SERVER_ANSWER;
+    close_description(handle);
+    return server_answer(request, -LINUX_ENFILE);
+}
+
+static enum server_outcome unlink_queue(struct server_request *request)
+{
+    if (lacks(request, 1))
+        return server_answer(request, -LINUX_EINVAL);
+    char name[MQ_NAME_MAX];
+    uint64_t length;
+    int error = read_name(request, 0, name, &length);
+    if (error < 0)
+        return server_answer(request, error);
+    struct mq_caller caller = caller_of(request);
+    return server_answer(request, mq_core_unlink(&core, &caller, name, length));
+}
+
+static enum server_outcome handle(struct server_request *request)
+{
+    current = request;
+    uint64_t label = tern_message_label(request->info);
+    if (request->badge & MQUEUE_SESSION_FLAG) {
+        if (label == MQ_OPEN)
+            return open_queue(request);
+        if (label == MQ_UNLINK)
+            return unlink_queue(request);
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+    switch (label) {
+    case MQ_SEND:
+        return send(request);
+    case MQ_RECEIVE:
+        return receive(request);
+    case MQ_ATTRIBUTES:
+        return attributes(request);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+static const struct server_config mqueue_server = {
+    .name = "mqueue",
+    .deferred_capacity = WAITER_CAPACITY,
+    .handle = handle,
+    .notified = timer_fired,
+    .descriptors = &queues_served,
+    .session_badge_bits = MQUEUE_SESSION_FLAG,
+    .prune = prune,
+};
+
+int root_main(const struct tern_boot_info *info)
+{
+    server_init(info, &mqueue_server);
+    const struct mq_core_services services = {
+        .allocate = allocate,
+        .free = release,
+        .allocate_page = server_allocate_page,
+        .copy_from_caller = copy_from_caller,
+        .copy_to_caller = copy_to_caller,
+        .answer = answer_waiter,
+        .caller_waits = probe_caller,
+        .forget = forget_waiter,
+        .notify = notify,
+        .now = read_clock,
+    };
+    mq_core_init(&core, &services);
+    server_run();
+}
