@@ -3,7 +3,8 @@
  * the defaults a Linux process started from a plain init has. Raising a
  * hard limit is refused (EPERM), lowering works; RLIMIT_NOFILE's soft
  * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
- * bounds what shmctl may lock, and the rest are only recorded.
+ * bounds what shmctl may lock, RLIMIT_MSGQUEUE's what mq_open may
+ * create, and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
@@ -12,6 +13,7 @@
 
 #define RLIMIT_NOFILE       7
 #define RLIMIT_MEMLOCK      8
+#define RLIMIT_MSGQUEUE     12
 #define RLIMIT_COUNT        16
 #define RLIM_INFINITY       (~0ULL)
 #define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
@@ -52,6 +54,11 @@ unsigned linux_descriptor_limit(void)
 uint64_t linux_memory_lock_limit(void)
 {
     return __atomic_load_n(&limits[RLIMIT_MEMLOCK].soft, __ATOMIC_RELAXED);
+}
+
+uint64_t linux_message_queue_limit(void)
+{
+    return __atomic_load_n(&limits[RLIMIT_MSGQUEUE].soft, __ATOMIC_RELAXED);
 }
 
 int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,

@@ -1,8 +1,9 @@
 /*
  * Resource limits (getrlimit, setrlimit, prlimit64), kept per process in
  * the personality. RLIMIT_NOFILE has an effect here: descriptors at or
- * above its soft limit are not handed out; and RLIMIT_MEMLOCK's goes with
- * shmctl's SHM_LOCK to the server that decides it.
+ * above its soft limit are not handed out; RLIMIT_MEMLOCK's goes with
+ * shmctl's SHM_LOCK and RLIMIT_MSGQUEUE's with mq_open to the server
+ * that decides it.
  */
 #ifndef LINUX_LIMITS_H
 #define LINUX_LIMITS_H
@@ -13,5 +14,7 @@
 unsigned linux_descriptor_limit(void);
 /* The soft RLIMIT_MEMLOCK, in bytes (~0: unlimited). */
 uint64_t linux_memory_lock_limit(void);
+/* The soft RLIMIT_MSGQUEUE, in bytes (~0: unlimited). */
+uint64_t linux_message_queue_limit(void);
 
 #endif

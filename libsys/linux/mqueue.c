@@ -8,6 +8,7 @@
  */
 #include "clock_math.h"
 #include "descriptors.h"
+#include "limits.h"
 #include "paths.h"
 #include "personality.h"
 #include "server_call.h"
@@ -61,12 +62,13 @@ int64_t sys_mq_open(const char *name, uint64_t flags, uint64_t mode,
         return fd;
     uint32_t kept = (uint32_t)flags & (LINUX_O_ACCMODE | LINUX_O_CREAT | LINUX_O_EXCL |
                                        LINUX_O_NONBLOCK);
-    uint64_t mr[4] = {kept, linux_apply_umask(mode & 07777), (uint64_t)length, 0};
-    unsigned registers = 3;
+    uint64_t mr[4] = {kept, linux_apply_umask(mode & 07777), (uint64_t)length,
+                      linux_message_queue_limit()};
+    unsigned registers = 4;
     if (attributes && (flags & LINUX_O_CREAT)) {
-        mr[3] = (uint64_t)given.max_messages;
-        tern_set_mr(4, (uint64_t)given.message_size);
-        registers = 5;
+        tern_set_mr(4, (uint64_t)given.max_messages);
+        tern_set_mr(5, (uint64_t)given.message_size);
+        registers = 6;
     }
     int64_t result = linux_call_receiving(linux_fd_slot((unsigned)fd), LINUX_SLOT_MQUEUE,
                                           MQ_OPEN, registers, 0, 1, mr);

@@ -60,7 +60,9 @@ static int check_name(const char *name, uint64_t length)
 {
     if (length > MQ_NAME_MAX)
         return -LINUX_ENAMETOOLONG;
-    if (length == 0 || (length == 1 && name[0] == '.') ||
+    if (length == 0)
+        return -LINUX_ENOENT;   /* the root itself, which is no queue */
+    if ((length == 1 && name[0] == '.') ||
         (length == 2 && name[0] == '.' && name[1] == '.'))
         return -LINUX_EACCES;
     for (uint64_t i = 0; i < length; i++)
@@ -96,8 +98,48 @@ static bool permitted(const struct mq_object *object, const struct mq_caller *ca
     return (bits & wanted) == wanted;
 }
 
+/* The record of uid's charges, made if asked; NULL without memory. */
+static struct mq_user *user_of(struct mq_core *core, uint32_t uid, bool make)
+{
+    struct mq_user *user = core->users;
+    while (user && user->uid != uid)
+        user = user->next;
+    if (!user && make && (user = allocate(core, sizeof *user))) {
+        *user = (struct mq_user){ .next = core->users, .uid = uid };
+        core->users = user;
+    }
+    return user;
+}
+
+/* Charges a new queue to its creator's user: -EMFILE past the caller's
+ * RLIMIT_MSGQUEUE (root's too, as on Linux). */
+static int charge(struct mq_core *core, const struct mq_caller *caller, uint64_t bytes)
+{
+    struct mq_user *user = user_of(core, caller->uid, true);
+    if (!user)
+        return -LINUX_ENOMEM;
+    if (user->bytes + bytes < user->bytes || user->bytes + bytes > caller->queue_limit)
+        return -LINUX_EMFILE;
+    user->bytes += bytes;
+    return 0;
+}
+
+static void uncharge(struct mq_core *core, uint32_t uid, uint64_t bytes)
+{
+    struct mq_user **link = &core->users;
+    while ((*link)->uid != uid)
+        link = &(*link)->next;
+    struct mq_user *user = *link;
+    user->bytes -= bytes;
+    if (user->bytes == 0) {
+        *link = user->next;
+        release(core, user);
+    }
+}
+
 static void free_object(struct mq_core *core, struct mq_object *object)
 {
+    uncharge(core, object->uid, object->charge);
     if (object->previous)
         object->previous->next = object->next;
     else
@@ -128,11 +170,17 @@ static int create(struct mq_core *core, const struct mq_caller *caller, const ch
                                     message_size);
     if (error < 0)
         return error;
+    uint64_t bytes = mq_charge(max_messages, message_size);
     struct mq_object *object = allocate(core, sizeof *object);
     if (!object)
         return -LINUX_ENOMEM;
+    if ((error = charge(core, caller, bytes)) < 0) {
+        release(core, object);
+        return error;
+    }
     *object = (struct mq_object){ .named = true, .uid = caller->uid, .gid = caller->gid,
-                                  .mode = mode & 07777 };
+                                  .mode = mode & 07777, .inode = ++core->next_inode,
+                                  .charge = bytes };
     for (uint64_t i = 0; i < length; i++)
         object->name[i] = name[i];
     object->name[length] = 0;

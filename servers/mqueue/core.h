@@ -59,6 +59,14 @@ struct mq_core_services {
 struct mq_caller {
     int32_t pid;
     uint32_t uid, gid;
+    uint64_t queue_limit;       /* its soft RLIMIT_MSGQUEUE, in bytes */
+};
+
+/* What one user's queues take, against RLIMIT_MSGQUEUE (mq_charge). */
+struct mq_user {
+    struct mq_user *next;
+    uint32_t uid;
+    uint64_t bytes;
 };
 
 struct mq_waiter;
@@ -70,6 +78,8 @@ struct mq_object {
     bool named;                 /* still has its name (not unlinked) */
     uint32_t descriptions;      /* OFDs of it */
     uint32_t uid, gid, mode;
+    uint64_t inode;
+    uint64_t charge;            /* to its creator's user */
     struct mq_waiter *senders, *receivers;     /* oldest first */
     struct mq_poller *pollers;
     struct mq_object *next, *previous;      /* among every queue */
@@ -82,6 +92,8 @@ struct mq_core {
     struct file_table files;
     struct mq_object *objects;  /* every queue, named or only open */
     uint32_t queue_count;
+    struct mq_user *users;      /* those with queues */
+    uint64_t next_inode;
     struct mq_waiter *spare_waiters;
 };
 

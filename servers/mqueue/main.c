@@ -29,6 +29,8 @@
 
 /* Callers the server keeps waiting at once. */
 #define WAITER_CAPACITY 256
+/* st_dev of queues: Linux's mqueue file system is an anonymous device. */
+#define MQUEUE_DEVICE 14
 /* The notification's word when the deadline timer fires. */
 #define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
 
@@ -234,6 +236,44 @@ static enum server_outcome poll_queue(struct server_request *request)
     return server_answer(request, ready);
 }
 
+/* FILE_PREAD: the status line from an offset, as Linux's read of the
+ * queue's file at a position. */
+static enum server_outcome pread_status(struct server_request *request)
+{
+    char line[MQ_STATUS_SIZE];
+    int64_t length = mq_core_status(&core, request->badge, line);
+    int64_t offset = (int64_t)request->mr[1];
+    if (length < 0 || offset < 0)
+        return server_answer(request, length < 0 ? length : -LINUX_EINVAL);
+    uint64_t from = (uint64_t)offset < (uint64_t)length ? (uint64_t)offset : (uint64_t)length;
+    uint64_t count = (uint64_t)length - from;
+    if (count > request->mr[0])
+        count = request->mr[0];
+    int error = server_write_window(request, 0, 0, line + from, count);
+    return server_answer(request, error < 0 ? error : (int64_t)count);
+}
+
+/* A queue's inode in Linux's mqueue file system: a regular file of 80
+ * bytes (FILENT_SIZE) with its creator's ids and mode. */
+static enum server_outcome stat_queue(struct server_request *request)
+{
+    struct file_description *file = file_table_find(&core.files, request->badge);
+    if (!file)
+        return server_answer(request, -LINUX_EBADF);
+    const struct mq_object *object = file->object;
+    struct linux_stat stat = {
+        .st_dev = MQUEUE_DEVICE,
+        .st_ino = object->inode,
+        .st_mode = LINUX_S_IFREG | object->mode,
+        .st_nlink = object->named ? 1 : 0,
+        .st_uid = object->uid,
+        .st_gid = object->gid,
+        .st_size = 80,
+        .st_blksize = 4096,
+    };
+    return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
+}
+
 static void release_queue(void *object)
 {
     mq_core_release(&core, object);
@@ -241,6 +281,8 @@ static void release_queue(void *object)
 
 static const struct file_operations queue_operations = {
     .read = read_status,
+    .pread = pread_status,
+    .stat = stat_queue,
     .poll = poll_queue,
     .release = release_queue,
 };
@@ -275,7 +317,7 @@ static void close_description(uint64_t handle)
 
 static enum server_outcome open_queue(struct server_request *request)
 {
-    if (lacks(request, 3))
+    if (lacks(request, 4))
         return server_answer(request, -LINUX_EINVAL);
     char name[MQ_NAME_MAX];
     uint64_t length;
@@ -283,8 +325,9 @@ static enum server_outcome open_queue(struct server_request *request)
     if (error < 0)
         return server_answer(request, error);
     struct mq_caller caller = caller_of(request);
-    int64_t attributes[2] = {(int64_t)request->mr[3], (int64_t)request->mr[4]};
-    bool given = tern_message_length(request->info) >= 5;
+    caller.queue_limit = request->mr[3];
+    int64_t attributes[2] = {(int64_t)request->mr[4], (int64_t)request->mr[5]};
+    bool given = tern_message_length(request->info) >= 6;
     uint64_t handle;
     error = mq_core_open(&core, &caller, name, length, (uint32_t)request->mr[0],
                          (uint32_t)request->mr[1], given ? attributes : 0, &handle);

@@ -127,9 +127,10 @@ static const struct mq_core_services services = {
 };
 
 static struct mq_core core;
-static const struct mq_caller root = { 1, 0, 0 };
-static const struct mq_caller user = { 2, 1000, 1000 };
-static const struct mq_caller other = { 3, 1001, 1001 };
+/* RLIMIT_MSGQUEUE's default: 819,200 bytes. */
+static const struct mq_caller root = { 1, 0, 0, 819200 };
+static const struct mq_caller user = { 2, 1000, 1000, 819200 };
+static const struct mq_caller other = { 3, 1001, 1001, 819200 };
 
 static void reset(void)
 {
@@ -179,7 +180,8 @@ static void names_follow_linux_s_lookup(void)
     reset();
     uint64_t handle;
     CHECK_EQ_U64(mq_core_open(&core, &root, "", 0, LINUX_O_CREAT, 0600, NULL, &handle),
-                 -LINUX_EACCES);
+                 -LINUX_ENOENT);
+    CHECK_EQ_U64(mq_core_unlink(&core, &root, "", 0), -LINUX_ENOENT);
     CHECK_EQ_U64(mq_core_open(&core, &root, "a/b", 3, LINUX_O_CREAT, 0600, NULL, &handle),
                  -LINUX_EACCES);
     CHECK_EQ_U64(mq_core_open(&core, &root, "..", 2, LINUX_O_CREAT, 0600, NULL, &handle),
@@ -216,6 +218,31 @@ static void open_creates_finds_and_refuses(void)
                  -LINUX_EINVAL);
     CHECK_EQ_U64(mq_core_open(&core, &root, "big", 3, LINUX_O_CREAT, 0600, too_many, &handle),
                  0);
+}
+
+/* A user's queues are charged against its RLIMIT_MSGQUEUE (root's too):
+ * nine of the default size fit, a tenth is EMFILE, and a queue's charge
+ * goes with the queue. */
+static void queues_are_charged_to_their_user(void)
+{
+    reset();
+    char name[2] = "a";
+    uint64_t handles[9];
+    for (int i = 0; i < 9; i++, name[0]++)
+        handles[i] = open_queue(&user, name, LINUX_O_CREAT | LINUX_O_RDWR, 10, 8192);
+    uint64_t handle;
+    CHECK_EQ_U64(mq_core_open(&core, &user, "z", 1, LINUX_O_CREAT, 0600, NULL, &handle),
+                 -LINUX_EMFILE);
+    int64_t huge[2] = { 1, 16 << 20 };
+    CHECK_EQ_U64(mq_core_open(&core, &root, "z", 1, LINUX_O_CREAT, 0600, huge, &handle),
+                 -LINUX_EMFILE);
+    /* Another user has its own budget. */
+    CHECK_EQ_U64(mq_core_open(&core, &other, "z", 1, LINUX_O_CREAT, 0600, NULL, &handle), 0);
+    CHECK_EQ_U64(mq_core_unlink(&core, &user, "a", 1), 0);
+    CHECK_EQ_U64(mq_core_open(&core, &user, "y", 1, LINUX_O_CREAT, 0600, NULL, &handle),
+                 -LINUX_EMFILE);        /* still open: still charged */
+    close_handle(handles[0]);
+    CHECK_EQ_U64(mq_core_open(&core, &user, "y", 1, LINUX_O_CREAT, 0600, NULL, &handle), 0);
 }
 
 /* The name goes at once; the queue with its last descriptor. */
@@ -344,7 +371,7 @@ static void everything_goes_with_the_last_descriptor(void)
 {
     reset();
     uint64_t handle = open_queue(&root, "q", LINUX_O_CREAT | LINUX_O_RDWR, 1, 16);
-    long before = blocks_live;      /* the OFD table's page and the queue */
+    long before = blocks_live;      /* the OFD table's page, the queue, its user's charge */
     CHECK_EQ_U64(receive(handle, 1, 0), MQ_QUEUED);
     CHECK_EQ_U64(mq_core_unlink(&core, &root, "q", 1), 0);
     close_handle(handle);
@@ -353,14 +380,15 @@ static void everything_goes_with_the_last_descriptor(void)
     mq_core_prune(&core);
     CHECK_EQ_U64(core.queue_count, 0);
     CHECK(core.objects == NULL);
-    /* The queue went; the spare waiter record stays in its place. */
-    CHECK_EQ_U64(blocks_live, before);
+    /* The queue and its user's charge went; a spare waiter record stays. */
+    CHECK_EQ_U64(blocks_live, before - 2 + 1);
 }
 
 int main(void)
 {
     RUN_TEST(names_follow_linux_s_lookup);
     RUN_TEST(open_creates_finds_and_refuses);
+    RUN_TEST(queues_are_charged_to_their_user);
     RUN_TEST(unlink_leaves_open_queues_working);
     RUN_TEST(access_modes_and_sizes);
     RUN_TEST(a_send_goes_straight_to_a_waiting_receiver);

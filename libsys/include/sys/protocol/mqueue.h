@@ -8,8 +8,8 @@
  * labels below.
  *
  *   label           through     registers in                       windows         result
- *   MQ_OPEN         session     flags, mode, name length[,         0: name (R)     0; cap 0: the descriptor
- *                               maxmsg, msgsize]
+ *   MQ_OPEN         session     flags, mode, name length,          0: name (R)     0; cap 0: the descriptor
+ *                               RLIMIT_MSGQUEUE[, maxmsg, msgsize]
  *   MQ_UNLINK       session     name length                        0: name (R)     0
  *   MQ_SEND         descriptor  length, priority, deadline         0: message (R)  0
  *   MQ_RECEIVE      descriptor  length, deadline                   0: buffer (W)   bytes; MR1: priority
@@ -17,9 +17,10 @@
  *                                                                                  maxmsg, msgsize, curmsgs
  *
  * MQ_OPEN's flags are Linux's (access mode, O_CREAT, O_EXCL, O_NONBLOCK;
- * O_CLOEXEC is the personality's), mode has the umask applied, and the
- * attributes come only with O_CREAT and a struct mq_attr (five
- * registers; three: Linux's defaults). The name is musl's, without the
+ * O_CLOEXEC is the personality's), mode has the umask applied, the
+ * caller's soft RLIMIT_MSGQUEUE bounds what its user's queues may take,
+ * and the attributes come only with O_CREAT and a struct mq_attr (six
+ * registers; four: Linux's defaults). The name is musl's, without the
  * leading slash. Deadlines are absolute, in ticks of the virtual counter
  * (0: none). A send or receive that must wait keeps the caller until it
  * can go on, its deadline passes (-ETIMEDOUT) or a signal ends the call.
