@@ -98,8 +98,9 @@ int64_t linux_capability_duplicate(uint64_t from_slot, uint64_t to_slot)
 void linux_capability_close(uint64_t slot)
 {
     /* Linux's close does not report what the last reference's release
-     * found; neither does this. */
-    linux_request(slot, FILE_CLOSE, 0, 0, 0, 0, 0);
+     * found; neither does this. The pid is the closer, for the server's
+     * flush (file.h). */
+    linux_request(slot, FILE_CLOSE, 1, (uint64_t)linux_process_info()->pid, 0, 0, 0);
     linux_slot_delete(slot);
 }
 

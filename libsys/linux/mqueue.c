@@ -16,9 +16,13 @@
 #include "tern/ipc_buffer.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/mqueue.h"
+#include "sys/protocol/procmgr.h"
 
 /* PATH_MAX: getname's limit; NAME_MAX is the server's. */
 #define PATH_MAX 4096
+/* SIGEV_THREAD's cookie, read from sigev_value.sival_ptr. */
+#define NOTIFY_COOKIE_LENGTH 32
+#define LINUX_ENOTSOCK 88
 /* The largest message a queue can have (HARD_MSGSIZEMAX): no receive
  * window need be longer. */
 #define LARGEST_MESSAGE (16u << 20)
@@ -26,6 +30,15 @@
 struct linux_mq_attr {
     int64_t flags, max_messages, message_size, messages;
     int64_t reserved[4];
+};
+
+/* struct sigevent on arm64: the value, the signal, the kind, then what
+ * SIGEV_THREAD needs (64 bytes in all). */
+struct linux_sigevent {
+    uint64_t value;
+    int32_t signal;
+    int32_t kind;
+    uint8_t rest[48];
 };
 
 /* Sets window 0 to the name at user address name: its length, or an
@@ -125,7 +138,10 @@ int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint6
         linux_set_window(0, (uint64_t)(uintptr_t)message,
                          length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_READ);
     uint64_t mr[4] = {length, (uint32_t)priority, deadline, 0};
-    return queue_call(fd, MQ_SEND, 3, length ? 1 : 0, mr);
+    int64_t result = queue_call(fd, MQ_SEND, 3, length ? 1 : 0, mr);
+    if (result == 0 && (mr[1] & MQ_SEND_NOTIFIED))
+        linux_request(LINUX_SLOT_PROCMGR, PROC_MQ_NOTIFIED, 0, 0, 0, 0, 0);
+    return result;
 }
 
 int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t *priority,
@@ -167,4 +183,35 @@ int64_t sys_mq_getsetattr(int64_t fd, const struct linux_mq_attr *wanted,
                                    .message_size = (int64_t)mr[3],
                                    .messages = (int64_t)tern_get_mr(4) };
     return 0;
+}
+
+/* mq_notify: the sigevent's checks here, in Linux's order, then
+ * MQ_NOTIFY through the session with the queue's descriptor. SIGEV_THREAD
+ * needs a netlink socket, which this system has none of (musl's
+ * mq_notify fails to make one first). */
+int64_t sys_mq_notify(int64_t fd, const struct linux_sigevent *event)
+{
+    struct linux_sigevent wanted = {0};
+    if (event) {
+        if (!linux_user_range((uint64_t)(uintptr_t)event, sizeof wanted))
+            return -LINUX_EFAULT;
+        wanted = *event;
+        if (wanted.kind != LINUX_SIGEV_NONE && wanted.kind != LINUX_SIGEV_SIGNAL &&
+            wanted.kind != LINUX_SIGEV_THREAD)
+            return -LINUX_EINVAL;
+        if (wanted.kind == LINUX_SIGEV_SIGNAL && (uint32_t)wanted.signal > LINUX_NSIG)
+            return -LINUX_EINVAL;
+        if (wanted.kind == LINUX_SIGEV_THREAD) {
+            if (!linux_user_range(wanted.value, NOTIFY_COOKIE_LENGTH))
+                return -LINUX_EFAULT;
+            return linux_fd_capability(wanted.signal) < 0 ? -LINUX_EBADF : -LINUX_ENOTSOCK;
+        }
+    }
+    int64_t slot = linux_fd_capability(fd);
+    if (slot < 0)
+        return slot;
+    tern_set_cap(0, (uint64_t)slot);
+    uint64_t mr[4] = {event != 0, (uint64_t)(int64_t)wanted.kind, (uint64_t)(int64_t)wanted.signal,
+                      wanted.value};
+    return linux_call(LINUX_SLOT_MQUEUE, MQ_NOTIFY, 4, 1, 0, mr);
 }

@@ -92,6 +92,8 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_mq_timedreceive:
         return sys_mq_timedreceive(INT(0), POINTER(void *, 1), a[2], POINTER(uint32_t *, 3),
                                    POINTER(const struct linux_timespec *, 4));
+    case LINUX_NR_mq_notify:
+        return sys_mq_notify(INT(0), POINTER(const struct linux_sigevent *, 1));
     case LINUX_NR_mq_getsetattr:
         return sys_mq_getsetattr(INT(0), POINTER(const struct linux_mq_attr *, 1),
                                  POINTER(struct linux_mq_attr *, 2));

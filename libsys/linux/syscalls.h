@@ -174,6 +174,8 @@ int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t 
                             const struct linux_timespec *timeout);
 int64_t sys_mq_getsetattr(int64_t fd, const struct linux_mq_attr *wanted,
                           struct linux_mq_attr *old);
+struct linux_sigevent;
+int64_t sys_mq_notify(int64_t fd, const struct linux_sigevent *event);
 
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);

@@ -183,6 +183,8 @@ generic(const struct file_server *server, struct server_request *request, uint64
     case FILE_RETAIN:
         return server_answer(request, retain(server, handle));
     case FILE_CLOSE:
+        if (server->operations->flush && tern_message_length(request->info) >= 1)
+            server->operations->flush(handle, (uint32_t)request->mr[0]);
         return server_answer(request, close_description(server, handle));
     default:
         return server_answer(request, -LINUX_ENOSYS);

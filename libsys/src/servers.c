@@ -56,6 +56,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 24,          /* 16 MiB of queued messages */
         .session = SESSION_BY_PROCESS,
         .session_flag = MQUEUE_SESSION_FLAG,
+        .exit_notices = true,       /* mq_notify's owners; its notices (PROC_MQ_NOTIFIED) */
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

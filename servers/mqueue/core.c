@@ -370,9 +370,63 @@ static bool passed(const struct mq_core *core, uint64_t deadline)
     return deadline && core->services.now(core->services.context) >= deadline;
 }
 
-int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
-                     uint32_t priority, uint64_t deadline, bool may_wait)
+/* A message went into the queue: a registration due fires (a signal's
+ * is kept for procmgr to take; SIGEV_NONE and signal 0 only go). */
+static bool fire_registration(struct mq_core *core, struct mq_object *object)
 {
+    struct mq_notification fired;
+    if (!mq_notify_due(&object->queue, &fired) || fired.kind != LINUX_SIGEV_SIGNAL ||
+        fired.signal == 0)
+        return false;
+    struct mq_notice *notice = allocate(core, sizeof *notice);
+    if (!notice)
+        return false;   /* as a signal Linux could not queue */
+    *notice = (struct mq_notice){ .fired = fired };
+    if (core->last_notice)
+        core->last_notice->next = notice;
+    else
+        core->notices = notice;
+    core->last_notice = notice;
+    return true;
+}
+
+bool mq_core_take_notice(struct mq_core *core, struct mq_notification *notice)
+{
+    struct mq_notice *first = core->notices;
+    if (!first)
+        return false;
+    core->notices = first->next;
+    if (!core->notices)
+        core->last_notice = 0;
+    *notice = first->fired;
+    release(core, first);
+    return true;
+}
+
+int mq_core_notify(struct mq_core *core, uint64_t handle, int32_t owner, bool registering,
+                   int32_t kind, int32_t signal, uint64_t value)
+{
+    struct file_description *file = description(core, handle);
+    if (!file)
+        return -LINUX_EBADF;
+    struct mq_queue *queue = &((struct mq_object *)file->object)->queue;
+    if (!registering) {
+        mq_notify_unregister(queue, owner);
+        return 0;
+    }
+    return mq_notify_register(queue, owner, kind, signal, value);
+}
+
+void mq_core_process_ended(struct mq_core *core, int32_t pid)
+{
+    for (struct mq_object *object = core->objects; object; object = object->next)
+        mq_notify_unregister(&object->queue, pid);
+}
+
+int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
+                     uint32_t priority, uint64_t deadline, bool may_wait, bool *notified)
+{
+    *notified = false;
     if (priority >= MQ_PRIORITIES)
         return -LINUX_EINVAL;
     struct file_description *file = description(core, handle);
@@ -404,6 +458,7 @@ int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uin
         /* Straight to a waiting receiver: the queue never held it. */
     } else if ((result = mq_queue_put(&object->queue, message)) == 0) {
         notify_pollers(core, object);
+        *notified = fire_registration(core, object);
         return 0;
     }
     mq_message_free(&object->queue, message);

@@ -72,6 +72,12 @@ struct mq_user {
 struct mq_waiter;
 struct mq_poller;
 
+/* A fired SIGEV_SIGNAL registration, until procmgr takes it. */
+struct mq_notice {
+    struct mq_notice *next;
+    struct mq_notification fired;
+};
+
 struct mq_object {
     struct mq_queue queue;
     char name[MQ_NAME_MAX + 1];
@@ -94,6 +100,7 @@ struct mq_core {
     uint32_t queue_count;
     struct mq_user *users;      /* those with queues */
     uint64_t next_inode;
+    struct mq_notice *notices, *last_notice;   /* oldest first */
     struct mq_waiter *spare_waiters;
 };
 
@@ -116,9 +123,10 @@ int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const c
 
 /* mq_timedsend of length bytes from the caller's window (deadline 0:
  * none): 0, -errno, or MQ_QUEUED (the caller waits; may_wait false:
- * -ENOMEM instead). */
+ * -ENOMEM instead). *notified: the message fired a signal registration,
+ * whose notice waits for mq_core_take_notice. */
 int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
-                     uint32_t priority, uint64_t deadline, bool may_wait);
+                     uint32_t priority, uint64_t deadline, bool may_wait, bool *notified);
 /* mq_timedreceive into a buffer of length bytes: the message's length
  * (its priority in *priority), -errno, or MQ_QUEUED. */
 int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
@@ -135,6 +143,15 @@ int64_t mq_core_poll(struct mq_core *core, uint64_t handle, uint32_t events,
 /* FILE_READ of the queue's file: its status line, from the OFD's
  * position; the bytes in line, their count returned. */
 int64_t mq_core_status(struct mq_core *core, uint64_t handle, char *line);
+
+/* mq_notify through the OFD handle for process owner: register (kind,
+ * signal, value) or, not registering, unregister (only its own). */
+int mq_core_notify(struct mq_core *core, uint64_t handle, int32_t owner, bool registering,
+                   int32_t kind, int32_t signal, uint64_t value);
+/* The oldest fired notice, taken: false if none. */
+bool mq_core_take_notice(struct mq_core *core, struct mq_notification *notice);
+/* Process pid ended: its registrations go. */
+void mq_core_process_ended(struct mq_core *core, int32_t pid);
 
 /* The last OFD of object went (the file table's release). */
 void mq_core_release(struct mq_core *core, struct mq_object *object);

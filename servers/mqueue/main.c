@@ -5,8 +5,9 @@
  * the file protocol (sys/file_server.h).
  *
  * A session (SESSION_PROCESS_BADGE: the caller's pid and credentials)
- * speaks MQ_OPEN and MQ_UNLINK; a descriptor (badge: an OFD of the
- * core's file table) the file protocol and the rest. A send or receive
+ * speaks MQ_OPEN, MQ_UNLINK and MQ_NOTIFY; a descriptor (badge: an OFD
+ * of the core's file table) the file protocol and the rest; procmgr's
+ * notice session (pid 0) MQ_TAKE_NOTICE and SERVER_PROCESS_ENDED. A send or receive
  * that must wait keeps its caller's reply object, which is its handle in
  * the core; messages move through the caller's window 0, once each way
  * (a waiting sender's message is in the server already). Deadlines are
@@ -154,13 +155,18 @@ static enum server_outcome send(struct server_request *request)
 {
     if (lacks(request, 3))
         return server_answer(request, -LINUX_EINVAL);
+    bool notified;
     int64_t result = mq_core_send(&core, request->badge, request->reply, request->mr[0],
-                                  (uint32_t)request->mr[1], request->mr[2], server_can_defer());
+                                  (uint32_t)request->mr[1], request->mr[2], server_can_defer(),
+                                  &notified);
     if (result == MQ_QUEUED) {
         program_timer();
         return SERVER_DEFER;
     }
-    return server_answer(request, result);
+    request->mr[0] = (uint64_t)result;
+    request->mr[1] = notified ? MQ_SEND_NOTIFIED : 0;
+    request->answer = tern_message(0, 0, 2);
+    return SERVER_ANSWER;
 }
 
 static enum server_outcome receive(struct server_request *request)
@@ -279,12 +285,20 @@ static void release_queue(void *object)
     mq_core_release(&core, object);
 }
 
+/* Linux's mqueue_flush_file: the owner's close of any descriptor of
+ * the queue drops its mq_notify registration. */
+static void flush_queue(uint64_t handle, uint32_t pid)
+{
+    mq_core_notify(&core, handle, (int32_t)pid, false, 0, 0, 0);
+}
+
 static const struct file_operations queue_operations = {
     .read = read_status,
     .pread = pread_status,
     .stat = stat_queue,
     .poll = poll_queue,
     .release = release_queue,
+    .flush = flush_queue,
 };
 static const struct file_server queues_served = {.operations = &queue_operations,
                                                  .files = &core.files};
@@ -353,15 +367,56 @@ static enum server_outcome unlink_queue(struct server_request *request)
     return server_answer(request, mq_core_unlink(&core, &caller, name, length));
 }
 
+/* MQ_NOTIFY: the queue's descriptor comes as capability 0, so the
+ * owner is the session's process. */
+static enum server_outcome notify_queue(struct server_request *request)
+{
+    uint64_t handle;
+    if (lacks(request, 4))
+        return server_answer(request, -LINUX_EINVAL);
+    if (!server_received_badge(request, 0, &handle))
+        return server_answer(request, -LINUX_EBADF);
+    const uint64_t *mr = request->mr;
+    int32_t owner = (int32_t)SESSION_PROCESS_PID(request->badge);
+    return server_answer(request, mq_core_notify(&core, handle, owner, mr[0] != 0, (int32_t)mr[1],
+                                                 (int32_t)mr[2], mr[3]));
+}
+
+/* procmgr's notice session: a fired notice to deliver, or a process
+ * that ended. */
+static enum server_outcome handle_notice(struct server_request *request)
+{
+    uint64_t label = tern_message_label(request->info);
+    if (label == SERVER_PROCESS_ENDED && !lacks(request, 1)) {
+        mq_core_process_ended(&core, (int32_t)request->mr[0]);
+        return server_answer(request, 0);
+    }
+    if (label != MQ_TAKE_NOTICE)
+        return server_answer(request, -LINUX_ENOSYS);
+    struct mq_notification notice;
+    if (!mq_core_take_notice(&core, &notice))
+        return server_answer(request, -LINUX_ENOENT);
+    request->mr[0] = 0;
+    request->mr[1] = (uint64_t)notice.owner;
+    request->mr[2] = (uint64_t)notice.signal;
+    request->mr[3] = notice.value;
+    request->answer = tern_message(0, 0, 4);
+    return SERVER_ANSWER;
+}
+
 static enum server_outcome handle(struct server_request *request)
 {
     current = request;
     uint64_t label = tern_message_label(request->info);
+    if (request->badge == SESSION_NOTICE_BADGE(MQUEUE_SESSION_FLAG))
+        return handle_notice(request);
     if (request->badge & MQUEUE_SESSION_FLAG) {
         if (label == MQ_OPEN)
             return open_queue(request);
         if (label == MQ_UNLINK)
             return unlink_queue(request);
+        if (label == MQ_NOTIFY)
+            return notify_queue(request);
         return server_answer(request, -LINUX_ENOSYS);
     }
     switch (label) {

@@ -295,8 +295,27 @@ void thread_destroy(struct thread *thread)
 }
 
 /* Procmgr's notice capabilities: each server that asks for exit notices,
- * through its session of pid 0 (minted at the first notice). */
+ * through its session of pid 0 (minted when first used). */
 static uint64_t notice_slots[SERVER_COUNT];
+
+uint64_t server_notice_slot(enum server_id server)
+{
+    const struct server_entry *entry = &server_table[server];
+    if (!entry->exit_notices)
+        return 0;
+    if (!notice_slots[server]) {
+        uint64_t slot = slot_allocate(server_memory.slots);
+        if (!slot || tern_cnode_mint(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE,
+                                     PROCMGR_SLOT_SERVERS + server, CNODE_DEPTH, CLIENT_RIGHTS,
+                                     SESSION_NOTICE_BADGE(entry->session_flag)) != TERN_OK) {
+            if (slot)
+                slot_free(server_memory.slots, slot);
+            return 0;
+        }
+        notice_slots[server] = slot;
+    }
+    return notice_slots[server];
+}
 
 /* The servers whose entry asks (exit_notices, sys/servers.h) hear that
  * process pid ended: the semaphore adjustments of SEM_UNDO are applied
@@ -304,24 +323,11 @@ static uint64_t notice_slots[SERVER_COUNT];
 static void tell_servers_process_ended(uint64_t pid)
 {
     for (unsigned server = 0; server < SERVER_COUNT; server++) {
-        const struct server_entry *entry = &server_table[server];
-        if (!entry->exit_notices)
+        uint64_t slot = server_notice_slot(server);
+        if (!slot)
             continue;
-        if (!notice_slots[server]) {
-            uint64_t slot = slot_allocate(server_memory.slots);
-            if (!slot || tern_cnode_mint(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE,
-                                         PROCMGR_SLOT_SERVERS + server, CNODE_DEPTH,
-                                         CLIENT_RIGHTS,
-                                         SESSION_NOTICE_BADGE(entry->session_flag))
-                             != TERN_OK) {
-                if (slot)
-                    slot_free(server_memory.slots, slot);
-                continue;
-            }
-            notice_slots[server] = slot;
-        }
         uint64_t mr[TERN_MSG_REGISTERS] = { pid };
-        tern_call(notice_slots[server], tern_message(SERVER_PROCESS_ENDED, 0, 1), mr);
+        tern_call(slot, tern_message(SERVER_PROCESS_ENDED, 0, 1), mr);
     }
 }
 

@@ -278,6 +278,10 @@ void timer_set(struct process *process, uint64_t value, uint64_t interval);
 /* The bound notification fired: SIGALRM where a deadline passed. */
 void timers_expired(void);
 
+/* procmgr's notice session of server (exit_notices, sys/servers.h),
+ * minted when first asked for; 0 for a server without one. */
+uint64_t server_notice_slot(enum server_id server);
+
 /* signals.c */
 /* Send signal to a thread of process (thread 0: to the process): pending
  * and a thread interrupted to run its handler, or the default action, or

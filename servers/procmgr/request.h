@@ -59,6 +59,7 @@ void handle_sched_affinity(struct request *request);
 void handle_kill(struct request *request);
 void handle_tgkill(struct request *request);
 void handle_sigqueue(struct request *request);
+void handle_mq_notified(struct request *request);
 void handle_sigaction(struct request *request);
 void handle_signal_take(struct request *request);
 void handle_signal_pause(struct request *request);

@@ -1,12 +1,14 @@
 /*
  * procmgr's requests about signals (request.h): kill, tgkill, sigqueue,
- * sigaction, taking a pending signal, pausing until one comes, and the
- * interval timer. Who may signal whom is kill_rules.c's; what a signal
+ * sigaction, taking a pending signal, pausing until one comes, the
+ * interval timer, and mq_notify's signals. Who may signal whom is kill_rules.c's; what a signal
  * does, signal_delivery.c's and signals.c's.
  */
 #include "request.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/mqueue.h"
 #include "sys/runtime.h"
+#include "sys/syscall.h"
 
 /* A signal to the caller's own process may end it before procmgr answers:
  * the caller has its answer (0) first, and procmgr says nothing after. */
@@ -198,4 +200,29 @@ void handle_signal_pause(struct request *request)
         return;
     }
     result(request, -LINUX_ERESTARTNOHAND);
+}
+
+/* PROC_MQ_NOTIFIED: the caller's mq_send fired a queue's mq_notify
+ * registration. procmgr takes the notice from the mqueue server (through
+ * its notice session, which no process holds) and delivers it as Linux's
+ * kernel does: SI_MESGQ from the sender, with no permission check. */
+void handle_mq_notified(struct request *request)
+{
+    uint64_t slot = server_notice_slot(SERVER_MQUEUE);
+    uint64_t mr[TERN_MSG_REGISTERS] = {0};
+    if (!slot)
+        return result(request, -LINUX_ENOMEM);
+    tern_call(slot, tern_message(MQ_TAKE_NOTICE, 0, 0), mr);
+    uint64_t pid = mr[1];
+    struct process *owner = (int64_t)mr[0] == 0 && pid < ID_LIMIT ? processes[pid] : 0;
+    if (!owner || owner->state != PROCESS_ALIVE || mr[2] == 0 || mr[2] > LINUX_NSIG)
+        return result(request, 0);
+    struct signal_info info = { .code = LINUX_SI_MESGQ, .value = mr[3],
+                                .pid = (uint32_t)request->process->pid,
+                                .uid = (uint32_t)request->process->uid };
+    if (owner == request->process)
+        answer_before_signalling_self(request);
+    signal_send(owner, 0, (unsigned)mr[2], &info);
+    if (!request->silent)
+        result(request, 0);
 }

@@ -156,7 +156,8 @@ static int64_t send(uint64_t handle, uint64_t caller, const char *text, uint32_t
                     uint64_t deadline)
 {
     strcpy(callers[caller].window, text);
-    return mq_core_send(&core, handle, caller, strlen(text), priority, deadline, true);
+    bool notified;
+    return mq_core_send(&core, handle, caller, strlen(text), priority, deadline, true, &notified);
 }
 
 static int64_t receive(uint64_t handle, uint64_t caller, uint64_t deadline)

@@ -68,6 +68,10 @@ struct file_operations {
     int (*close)(uint64_t handle);
     /* With the file table's close: the last reference to object went. */
     void (*release)(void *object);
+    /* Before a FILE_CLOSE that names the closing process (its pid), as
+     * Linux's flush runs at every close: what that process keeps on the
+     * file may go (mq_notify's registration). NULL: nothing. */
+    void (*flush)(uint64_t handle, uint32_t pid);
 };
 
 struct file_server {

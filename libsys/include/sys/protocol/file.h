@@ -8,7 +8,12 @@
  * The server counts references to each OFD: the personality sends
  * FILE_RETAIN when it copies a descriptor (dup, fork copies every one
  * through procmgr, which retains them), FILE_CLOSE when it drops one; the
- * OFD goes away with its last reference. Results are Linux's.
+ * OFD goes away with its last reference. The personality's FILE_CLOSE
+ * names its process (MR0), as Linux's flush knows who closes: a server
+ * may drop that process's state on the file then (a queue's mq_notify
+ * registration). The pid is the caller's word: a process that lies can
+ * at worst drop another's state on a file it holds a descriptor of.
+ * Results are Linux's.
  *
  *   label           registers in            windows          result
  *   FILE_READ       length                  0: buffer (W)    bytes read
@@ -23,7 +28,7 @@
  *   FILE_IOCTL      request, argument       0: argument buffer (R/W) if any   ioctl's result
  *   FILE_TRUNCATE   length                                   0
  *   FILE_RETAIN                                              0
- *   FILE_CLOSE                                               0
+ *   FILE_CLOSE      [the closer's pid]                       0
  *   FILE_SYNC                                                0 (fsync, fdatasync)
  *   FILE_POLL       events                  cap 0: a notification (optional)   revents
  *   FILE_READ_SMALL   length (<= FILE_SMALL_MAX)             bytes read; the bytes in MR1..

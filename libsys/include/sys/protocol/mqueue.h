@@ -15,6 +15,10 @@
  *   MQ_RECEIVE      descriptor  length, deadline                   0: buffer (W)   bytes; MR1: priority
  *   MQ_ATTRIBUTES   descriptor  set (0 or 1), flags                                0; MR1-4: flags,
  *                                                                                  maxmsg, msgsize, curmsgs
+ *   MQ_NOTIFY       session     register (0 or 1), kind, signal,   cap 0: the      0
+ *                               value                              descriptor
+ *   MQ_TAKE_NOTICE  procmgr's notice session                                       0; MR1-3: owner pid,
+ *                                                                                  signal, value; -ENOENT
  *
  * MQ_OPEN's flags are Linux's (access mode, O_CREAT, O_EXCL, O_NONBLOCK;
  * O_CLOEXEC is the personality's), mode has the umask applied, the
@@ -24,6 +28,15 @@
  * leading slash. Deadlines are absolute, in ticks of the virtual counter
  * (0: none). A send or receive that must wait keeps the caller until it
  * can go on, its deadline passes (-ETIMEDOUT) or a signal ends the call.
+ *
+ * mq_notify registers through the session, so the owner is the caller's
+ * pid. A send that fires a SIGEV_SIGNAL registration answers with
+ * MQ_SEND_NOTIFIED in MR1; the sender's personality then asks procmgr
+ * (PROC_MQ_NOTIFIED), which takes the notice from the server through its
+ * notice session (SESSION_NOTICE_BADGE) and delivers the signal with
+ * si_code SI_MESGQ and the sender's pid and uid, as Linux's kernel does
+ * (no permission check). The server also takes SERVER_PROCESS_ENDED
+ * there: an ended owner's registrations go.
  */
 #ifndef SYS_PROTOCOL_MQUEUE_H
 #define SYS_PROTOCOL_MQUEUE_H
@@ -36,7 +49,12 @@ enum mqueue_label {
     MQ_SEND,
     MQ_RECEIVE,
     MQ_ATTRIBUTES,
+    MQ_NOTIFY,
+    MQ_TAKE_NOTICE,
 };
+
+/* MQ_SEND's MR1: the send fired a signal registration (see above). */
+#define MQ_SEND_NOTIFIED        1
 
 /* Sessions are marked: descriptor handles never have this bit. */
 #define MQUEUE_SESSION_FLAG     (1ULL << 62)

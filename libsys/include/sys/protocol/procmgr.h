@@ -101,6 +101,7 @@ enum procmgr_label {
     PROC_SIGQUEUE,
     PROC_SCHED_AFFINITY,
     PROC_MAPPING,
+    PROC_MQ_NOTIFIED,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
