@@ -125,6 +125,29 @@ static int64_t queue_call(int64_t fd, uint64_t label, unsigned registers, unsign
     return result == -LINUX_ENOSYS ? -LINUX_EBADF : result;
 }
 
+/* A small message's bytes into the registers from 2 on (mqueue.h):
+ * registers 2 and 3 in mr, the rest in the IPC buffer. */
+static void small_pack(uint64_t mr[4], const uint8_t *bytes, uint64_t length)
+{
+    uint64_t words[MQ_SMALL_REGISTERS(MQ_SMALL_MAX)] = {0};
+    __builtin_memcpy(&words[2], bytes, length);
+    mr[2] = words[2];
+    mr[3] = words[3];
+    for (unsigned i = 4; i < MQ_SMALL_REGISTERS(length); i++)
+        tern_set_mr(i, words[i]);
+}
+
+/* And out of an answer's registers. */
+static void small_unpack(uint8_t *bytes, const uint64_t mr[4], uint64_t length)
+{
+    uint64_t words[MQ_SMALL_REGISTERS(MQ_SMALL_MAX)];
+    words[2] = mr[2];
+    words[3] = mr[3];
+    for (unsigned i = 4; i < MQ_SMALL_REGISTERS(length); i++)
+        words[i] = tern_get_mr(i);
+    __builtin_memcpy(bytes, &words[2], length);
+}
+
 int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint64_t priority,
                          const struct linux_timespec *timeout)
 {
@@ -134,11 +157,22 @@ int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint6
         return error;
     if ((uint32_t)priority >= 32768)
         return -LINUX_EINVAL;   /* MQ_PRIO_MAX, before the descriptor */
-    if (length)
+    uint64_t mr[4] = {length, (uint32_t)priority, deadline, 0};
+    int64_t result;
+    if (length <= MQ_SMALL_MAX) {
+        /* The bytes go in the registers (a bad buffer faults here:
+         * EFAULT, nothing sent, as Linux's load_msg). */
+        if (length && !linux_user_range((uint64_t)(uintptr_t)message, length))
+            return -LINUX_EFAULT;
+        mr[0] = length | (uint64_t)(uint32_t)priority << 32;
+        mr[1] = deadline;
+        small_pack(mr, message, length);
+        result = queue_call(fd, MQ_SEND_SMALL, MQ_SMALL_REGISTERS(length), 0, mr);
+    } else {
         linux_set_window(0, (uint64_t)(uintptr_t)message,
                          length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_READ);
-    uint64_t mr[4] = {length, (uint32_t)priority, deadline, 0};
-    int64_t result = queue_call(fd, MQ_SEND, 3, length ? 1 : 0, mr);
+        result = queue_call(fd, MQ_SEND, 3, 1, mr);
+    }
     if (result == 0 && (mr[1] & MQ_SEND_NOTIFIED))
         linux_request(LINUX_SLOT_PROCMGR, PROC_MQ_NOTIFIED, 0, 0, 0, 0, 0);
     return result;
@@ -153,12 +187,21 @@ int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t 
         return error;
     if (priority && !linux_user_range((uint64_t)(uintptr_t)priority, sizeof *priority))
         return -LINUX_EFAULT;
-    linux_set_window(0, (uint64_t)(uintptr_t)buffer,
-                     length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_WRITE);
+    /* The window is only copied to for a message longer than a small one. */
+    tern_set_window(0, (uint64_t)(uintptr_t)buffer,
+                    length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_WRITE);
     uint64_t mr[4] = {length, deadline, 0, 0};
     int64_t result = queue_call(fd, MQ_RECEIVE, 2, 1, mr);
-    if (result >= 0 && priority)
+    if (result < 0)
+        return result;
+    /* The message is taken: a bad buffer loses it (EFAULT), as on Linux. */
+    if (priority)
         *priority = (uint32_t)mr[1];
+    if ((uint64_t)result <= MQ_SMALL_MAX) {
+        if (result && !linux_user_range((uint64_t)(uintptr_t)buffer, (uint64_t)result))
+            return -LINUX_EFAULT;
+        small_unpack(buffer, mr, (uint64_t)result);
+    }
     return result;
 }
 

@@ -326,6 +326,16 @@ static bool hand_to_receiver(struct mq_core *core, struct mq_object *object,
 {
     struct mq_waiter *receiver;
     while ((receiver = take_first(&object->receivers))) {
+        if (message->length <= MQ_SMALL_MAX) {
+            /* In the answer itself: the Reply says whether it was taken. */
+            bool taken = core->services.answer(core->services.context, receiver->caller,
+                                               message->length, message->priority,
+                                               message->bytes, message->length);
+            finish_waiter(core, receiver);
+            if (taken)
+                return true;
+            continue;
+        }
         int copied = core->services.copy_to_caller(core->services.context, receiver->caller,
                                                    message->bytes, message->length);
         if (copied == MQ_COPY_GONE) {
@@ -335,7 +345,7 @@ static bool hand_to_receiver(struct mq_core *core, struct mq_object *object,
         }
         int64_t result = copied < 0 ? copied : (int64_t)message->length;
         core->services.answer(core->services.context, receiver->caller, result,
-                              message->priority);
+                              message->priority, NULL, 0);
         finish_waiter(core, receiver);
         return true;
     }
@@ -349,7 +359,7 @@ static void admit_sender(struct mq_core *core, struct mq_object *object)
     struct mq_waiter *sender;
     while ((sender = take_first(&object->senders))) {
         struct mq_message *message = sender->message;
-        bool taken = core->services.answer(core->services.context, sender->caller, 0, 0);
+        bool taken = core->services.answer(core->services.context, sender->caller, 0, 0, NULL, 0);
         if (!taken || mq_queue_put(&object->queue, message) < 0)
             mq_message_free(&object->queue, message);
         finish_waiter(core, sender);
@@ -424,7 +434,8 @@ void mq_core_process_ended(struct mq_core *core, int32_t pid)
 }
 
 int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
-                     uint32_t priority, uint64_t deadline, bool may_wait, bool *notified)
+                     uint32_t priority, uint64_t deadline, bool may_wait, const void *bytes,
+                     bool *notified)
 {
     *notified = false;
     if (priority >= MQ_PRIORITIES)
@@ -438,7 +449,11 @@ int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uin
     struct mq_message *message = mq_message_new(&object->queue, priority, (uint32_t)length);
     if (!message)
         return -LINUX_ENOMEM;
-    int copied = core->services.copy_from_caller(core->services.context, caller, message->bytes,
+    int copied = 0;
+    if (bytes)
+        __builtin_memcpy(message->bytes, bytes, length);
+    else
+        copied = core->services.copy_from_caller(core->services.context, caller, message->bytes,
                                                  length);
     if (copied != 0) {
         mq_message_free(&object->queue, message);
@@ -466,7 +481,7 @@ int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uin
 }
 
 int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
-                        uint64_t deadline, bool may_wait, uint32_t *priority)
+                        uint64_t deadline, bool may_wait, uint32_t *priority, uint8_t *small)
 {
     struct file_description *file = description(core, handle);
     if (!file || !file_flags_readable(file->flags))
@@ -486,7 +501,11 @@ int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, 
     struct mq_message *message = mq_queue_take(&object->queue);
     admit_sender(core, object);
     notify_pollers(core, object);
-    int copied = core->services.copy_to_caller(core->services.context, caller, message->bytes,
+    int copied = 0;
+    if (message->length <= MQ_SMALL_MAX)
+        __builtin_memcpy(small, message->bytes, message->length);
+    else
+        copied = core->services.copy_to_caller(core->services.context, caller, message->bytes,
                                                message->length);
     int64_t result = copied == 0 ? (int64_t)message->length : -LINUX_EFAULT;
     *priority = message->priority;
@@ -576,7 +595,7 @@ static bool expired(struct mq_core *core, struct mq_waiter *waiter)
 {
     if (!passed(core, waiter->deadline))
         return false;
-    core->services.answer(core->services.context, waiter->caller, -LINUX_ETIMEDOUT, 0);
+    core->services.answer(core->services.context, waiter->caller, -LINUX_ETIMEDOUT, 0, NULL, 0);
     return true;
 }
 

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include "queue.h"
 #include "sys/file_table.h"
+#include "sys/protocol/mqueue.h"
 
 /* What a send or receive returns when its caller now waits. */
 #define MQ_QUEUED INT64_MIN
@@ -42,9 +43,11 @@ struct mq_core_services {
     /* Bytes of a caller's window 0: 0, -EFAULT or MQ_COPY_GONE. */
     int (*copy_from_caller)(void *context, uint64_t caller, void *destination, uint64_t length);
     int (*copy_to_caller)(void *context, uint64_t caller, const void *source, uint64_t length);
-    /* Answers a waiter (result, and a received message's priority);
-     * whether its caller was still there to take it. */
-    bool (*answer)(void *context, uint64_t caller, int64_t result, uint32_t priority);
+    /* Answers a waiter (result, and a received message's priority, with
+     * its bytes when they go in the answer: at most MQ_SMALL_MAX, else
+     * NULL); whether its caller was still there to take it. */
+    bool (*answer)(void *context, uint64_t caller, int64_t result, uint32_t priority,
+                   const void *bytes, uint64_t length);
     /* Whether a waiter's caller is still there. */
     bool (*caller_waits)(void *context, uint64_t caller);
     /* A waiter left without an answer: its handle is the server's again. */
@@ -121,16 +124,20 @@ int mq_core_open(struct mq_core *core, const struct mq_caller *caller, const cha
 int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const char *name,
                    uint64_t length);
 
-/* mq_timedsend of length bytes from the caller's window (deadline 0:
- * none): 0, -errno, or MQ_QUEUED (the caller waits; may_wait false:
- * -ENOMEM instead). *notified: the message fired a signal registration,
- * whose notice waits for mq_core_take_notice. */
+/* mq_timedsend of length bytes, from bytes (a small send's, which came
+ * with the request) or else the caller's window (deadline 0: none): 0,
+ * -errno, or MQ_QUEUED (the caller waits; may_wait false: -ENOMEM
+ * instead). *notified: the message fired a signal registration, whose
+ * notice waits for mq_core_take_notice. */
 int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
-                     uint32_t priority, uint64_t deadline, bool may_wait, bool *notified);
+                     uint32_t priority, uint64_t deadline, bool may_wait, const void *bytes,
+                     bool *notified);
 /* mq_timedreceive into a buffer of length bytes: the message's length
- * (its priority in *priority), -errno, or MQ_QUEUED. */
+ * (its priority in *priority), -errno, or MQ_QUEUED. A message of at
+ * most MQ_SMALL_MAX bytes goes into small (for the answer), a longer one
+ * to the caller's window. */
 int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, uint64_t length,
-                        uint64_t deadline, bool may_wait, uint32_t *priority);
+                        uint64_t deadline, bool may_wait, uint32_t *priority, uint8_t *small);
 /* mq_getsetattr: the attributes before, and with set the OFD's
  * O_NONBLOCK becomes flags' (other flags: -EINVAL, checked first). */
 int mq_core_attributes(struct mq_core *core, uint64_t handle, bool set, int64_t flags,

@@ -87,11 +87,31 @@ static int copy_to_caller(void *context, uint64_t reply, const void *source, uin
                                                       &copied));
 }
 
-static bool answer_waiter(void *context, uint64_t reply, int64_t result, uint32_t priority)
+/* A small message's bytes, packed from register 2 on (mqueue.h). */
+static uint8_t *small_bytes(uint64_t *mr)
+{
+    return (uint8_t *)&mr[2];
+}
+
+/* An answer of result and priority, with a small message's bytes (at
+ * most MQ_SMALL_MAX of them) already in place from register 2. */
+static tern_message_info receive_answer(uint64_t *mr, int64_t result, uint32_t priority)
+{
+    mr[0] = (uint64_t)result;
+    mr[1] = priority;
+    bool small = result >= 0 && result <= MQ_SMALL_MAX;
+    return tern_message(0, 0, small ? MQ_SMALL_REGISTERS((uint64_t)result) : 2);
+}
+
+static bool answer_waiter(void *context, uint64_t reply, int64_t result, uint32_t priority,
+                          const void *bytes, uint64_t length)
 {
     (void)context;
-    uint64_t mr[2] = {(uint64_t)result, priority};
-    return server_answer_deferred(reply, tern_message(0, 0, 2), mr);
+    uint64_t mr[TERN_MSG_MAX_LENGTH];
+    /* A sender's 0 and an error have no bytes: two registers. */
+    if (bytes)
+        __builtin_memcpy(small_bytes(mr), bytes, length);
+    return server_answer_deferred(reply, receive_answer(mr, result, priority), mr);
 }
 
 static bool probe_caller(void *context, uint64_t reply)
@@ -151,16 +171,22 @@ static bool lacks(const struct server_request *request, unsigned registers)
     return tern_message_length(request->info) < registers;
 }
 
-static enum server_outcome send(struct server_request *request)
+/* MQ_SEND (the message in window 0) and MQ_SEND_SMALL (in registers). */
+static enum server_outcome send(struct server_request *request, bool small)
 {
-    if (lacks(request, 3))
+    uint64_t length = small ? (uint32_t)request->mr[0] : request->mr[0];
+    uint32_t priority = (uint32_t)(small ? request->mr[0] >> 32 : request->mr[1]);
+    uint64_t deadline = small ? request->mr[1] : request->mr[2];
+    if (small ? length > MQ_SMALL_MAX || lacks(request, MQ_SMALL_REGISTERS(length))
+              : lacks(request, 3))
         return server_answer(request, -LINUX_EINVAL);
     bool notified;
-    int64_t result = mq_core_send(&core, request->badge, request->reply, request->mr[0],
-                                  (uint32_t)request->mr[1], request->mr[2], server_can_defer(),
-                                  &notified);
+    int64_t result = mq_core_send(&core, request->badge, request->reply, length, priority,
+                                  deadline, server_can_defer(),
+                                  small ? small_bytes(request->mr) : 0, &notified);
     if (result == MQ_QUEUED) {
-        program_timer();
+        if (deadline)
+            program_timer();
         return SERVER_DEFER;
     }
     request->mr[0] = (uint64_t)result;
@@ -175,14 +201,14 @@ static enum server_outcome receive(struct server_request *request)
         return server_answer(request, -LINUX_EINVAL);
     uint32_t priority = 0;
     int64_t result = mq_core_receive(&core, request->badge, request->reply, request->mr[0],
-                                     request->mr[1], server_can_defer(), &priority);
+                                     request->mr[1], server_can_defer(), &priority,
+                                     small_bytes(request->mr));
     if (result == MQ_QUEUED) {
-        program_timer();
+        if (request->mr[1])
+            program_timer();     /* only a deadline needs the timer */
         return SERVER_DEFER;
     }
-    request->mr[0] = (uint64_t)result;
-    request->mr[1] = priority;
-    request->answer = tern_message(0, 0, 2);
+    request->answer = receive_answer(request->mr, result, priority);
     return SERVER_ANSWER;
 }
 
@@ -421,7 +447,9 @@ static enum server_outcome handle(struct server_request *request)
     }
     switch (label) {
     case MQ_SEND:
-        return send(request);
+        return send(request, false);
+    case MQ_SEND_SMALL:
+        return send(request, true);
     case MQ_RECEIVE:
         return receive(request);
     case MQ_ATTRIBUTES:

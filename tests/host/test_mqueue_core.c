@@ -13,7 +13,7 @@
 #define CALLERS 8
 
 struct fake_caller {
-    char window[256];           /* window 0: a send's message, a receive's buffer */
+    char window[1024];          /* window 0: a send's message, a receive's buffer */
     bool gone;                  /* its call ended (a signal) */
     bool answered;
     int64_t result;
@@ -85,11 +85,18 @@ static int copy_to_caller(void *context, uint64_t caller, const void *source, ui
     return 0;
 }
 
-static bool answer(void *context, uint64_t caller, int64_t result, uint32_t priority)
+/* A small message in the answer lands in the caller's buffer, as the
+ * personality puts it there. */
+static bool answer(void *context, uint64_t caller, int64_t result, uint32_t priority,
+                   const void *bytes, uint64_t length)
 {
     (void)context;
     if (callers[caller].gone)
         return false;
+    if (bytes) {
+        memcpy(callers[caller].window, bytes, length);
+        callers[caller].window[length] = 0;
+    }
     callers[caller].answered = true;
     callers[caller].result = result;
     callers[caller].priority = priority;
@@ -157,13 +164,20 @@ static int64_t send(uint64_t handle, uint64_t caller, const char *text, uint32_t
 {
     strcpy(callers[caller].window, text);
     bool notified;
-    return mq_core_send(&core, handle, caller, strlen(text), priority, deadline, true, &notified);
+    return mq_core_send(&core, handle, caller, strlen(text), priority, deadline, true, NULL,
+                        &notified);
 }
 
 static int64_t receive(uint64_t handle, uint64_t caller, uint64_t deadline)
 {
     uint32_t priority = 0;
-    int64_t result = mq_core_receive(&core, handle, caller, 256, deadline, true, &priority);
+    uint8_t small[MQ_SMALL_MAX];
+    int64_t result = mq_core_receive(&core, handle, caller, 1000, deadline, true, &priority,
+                                     small);
+    if (result >= 0 && result <= MQ_SMALL_MAX) {
+        memcpy(callers[caller].window, small, (size_t)result);
+        callers[caller].window[result] = 0;
+    }
     callers[caller].priority = priority;
     return result;
 }
@@ -274,7 +288,9 @@ static void access_modes_and_sizes(void)
     CHECK_EQ_U64(send(writer, 0, "123456789", 0, 0), -LINUX_EMSGSIZE);
     CHECK_EQ_U64(send(writer, 0, "x", 32768, 0), -LINUX_EINVAL);
     uint32_t priority;
-    CHECK_EQ_U64(mq_core_receive(&core, reader, 0, 7, 0, true, &priority), -LINUX_EMSGSIZE);
+    uint8_t small[MQ_SMALL_MAX];
+    CHECK_EQ_U64(mq_core_receive(&core, reader, 0, 7, 0, true, &priority, small),
+                 -LINUX_EMSGSIZE);
     CHECK_EQ_U64(send(writer, 0, "12345678", 32767, 0), 0);
     CHECK_EQ_U64(receive(reader, 1, 0), 8);
     CHECK_EQ_U64(callers[1].priority, 32767);
@@ -385,6 +401,55 @@ static void everything_goes_with_the_last_descriptor(void)
     CHECK_EQ_U64(blocks_live, before - 2 + 1);
 }
 
+/* A message longer than MQ_SMALL_MAX goes through the windows both
+ * ways, also straight to a waiting receiver. */
+static void long_messages_go_through_the_windows(void)
+{
+    reset();
+    uint64_t handle = open_queue(&root, "q", LINUX_O_CREAT | LINUX_O_RDWR, 2, 1000);
+    char text[601];
+    memset(text, 'L', 600);
+    text[600] = 0;
+    CHECK_EQ_U64(receive(handle, 1, 0), MQ_QUEUED);
+    CHECK_EQ_U64(send(handle, 0, text, 2, 0), 0);
+    CHECK(callers[1].answered && callers[1].result == 600);
+    CHECK_EQ_STR(callers[1].window, text);
+    text[0] = 'M';
+    CHECK_EQ_U64(send(handle, 0, text, 2, 0), 0);
+    memset(callers[2].window, 0, sizeof callers[2].window);
+    CHECK_EQ_U64(receive(handle, 2, 0), 600);
+    CHECK(callers[2].window[0] == 'M' && callers[2].window[599] == 'L');
+}
+
+/* A SIGEV_SIGNAL registration fires as a notice procmgr takes; a
+ * waiting receiver keeps it from firing; the owner's close (its flush)
+ * or exit drops it. */
+static void notices_wait_for_procmgr(void)
+{
+    reset();
+    uint64_t handle = open_queue(&root, "q", LINUX_O_CREAT | LINUX_O_RDWR, 2, 16);
+    CHECK_EQ_U64(mq_core_notify(&core, handle, 42, true, LINUX_SIGEV_SIGNAL, 10, 77), 0);
+    CHECK_EQ_U64(mq_core_notify(&core, handle, 43, true, LINUX_SIGEV_NONE, 0, 0), -LINUX_EBUSY);
+    CHECK_EQ_U64(receive(handle, 1, 0), MQ_QUEUED);
+    bool notified = true;
+    strcpy(callers[0].window, "to the receiver");
+    CHECK_EQ_U64(mq_core_send(&core, handle, 0, 15, 0, 0, true, NULL, &notified), 0);
+    CHECK(!notified);
+    CHECK_EQ_U64(core.objects->queue.notification.owner, 42);
+    CHECK_EQ_U64(mq_core_send(&core, handle, 0, 15, 0, 0, true, "into the queue!", &notified),
+                 0);
+    CHECK(notified);
+    struct mq_notification notice;
+    CHECK(mq_core_take_notice(&core, &notice));
+    CHECK(notice.owner == 42 && notice.signal == 10 && notice.value == 77);
+    CHECK(!mq_core_take_notice(&core, &notice));
+    CHECK_EQ_U64(mq_core_notify(&core, handle, 43, true, LINUX_SIGEV_SIGNAL, 12, 0), 0);
+    mq_core_notify(&core, handle, 42, false, 0, 0, 0);     /* not the owner's */
+    CHECK_EQ_U64(core.objects->queue.notification.owner, 43);
+    mq_core_process_ended(&core, 43);
+    CHECK_EQ_U64(core.objects->queue.notification.owner, 0);
+}
+
 int main(void)
 {
     RUN_TEST(names_follow_linux_s_lookup);
@@ -397,6 +462,8 @@ int main(void)
     RUN_TEST(nonblocking_and_deadlines);
     RUN_TEST(poll_and_its_notification);
     RUN_TEST(everything_goes_with_the_last_descriptor);
+    RUN_TEST(long_messages_go_through_the_windows);
+    RUN_TEST(notices_wait_for_procmgr);
     free_everything();
     return check_report();
 }

@@ -12,7 +12,10 @@
  *                               RLIMIT_MSGQUEUE[, maxmsg, msgsize]
  *   MQ_UNLINK       session     name length                        0: name (R)     0
  *   MQ_SEND         descriptor  length, priority, deadline         0: message (R)  0
- *   MQ_RECEIVE      descriptor  length, deadline                   0: buffer (W)   bytes; MR1: priority
+ *   MQ_SEND_SMALL   descriptor  length | priority << 32, deadline,                 0
+ *                               the bytes from MR2
+ *   MQ_RECEIVE      descriptor  length, deadline                   0: buffer (W)   bytes; MR1: priority;
+ *                                                                                  a small message's bytes from MR2
  *   MQ_ATTRIBUTES   descriptor  set (0 or 1), flags                                0; MR1-4: flags,
  *                                                                                  maxmsg, msgsize, curmsgs
  *   MQ_NOTIFY       session     register (0 or 1), kind, signal,   cap 0: the      0
@@ -28,6 +31,13 @@
  * leading slash. Deadlines are absolute, in ticks of the virtual counter
  * (0: none). A send or receive that must wait keeps the caller until it
  * can go on, its deadline passes (-ETIMEDOUT) or a signal ends the call.
+ *
+ * A message of at most MQ_SMALL_MAX bytes travels in message registers
+ * (packed from MR2 on, eight bytes a register, in memory order), not
+ * through a window: MQ_SEND_SMALL carries it, and MQ_RECEIVE answers
+ * with it (the buffer's window stays untouched); a longer one goes
+ * through the windows. Up to 16 bytes a message has at most four
+ * registers, which the kernel's IPC fast path takes.
  *
  * mq_notify registers through the session, so the owner is the caller's
  * pid. A send that fires a SIGEV_SIGNAL registration answers with
@@ -51,7 +61,12 @@ enum mqueue_label {
     MQ_ATTRIBUTES,
     MQ_NOTIFY,
     MQ_TAKE_NOTICE,
+    MQ_SEND_SMALL,
 };
+
+/* The longest message that travels in registers: MR2 to the last. */
+#define MQ_SMALL_MAX            496
+#define MQ_SMALL_REGISTERS(bytes) (2 + ((bytes) + 7) / 8)
 
 /* MQ_SEND's MR1: the send fired a signal registration (see above). */
 #define MQ_SEND_NOTIFIED        1
