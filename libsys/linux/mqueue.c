@@ -187,9 +187,13 @@ int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t 
         return error;
     if (priority && !linux_user_range((uint64_t)(uintptr_t)priority, sizeof *priority))
         return -LINUX_EFAULT;
-    /* The window is only copied to for a message longer than a small one. */
-    tern_set_window(0, (uint64_t)(uintptr_t)buffer,
-                    length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_WRITE);
+    /* Only a message longer than a small one is copied to the window: a
+     * buffer that holds no more needs no touching of its pages first. */
+    uint64_t window = length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE;
+    if (length > MQ_SMALL_MAX)
+        linux_set_window(0, (uint64_t)(uintptr_t)buffer, window, TERN_WINDOW_WRITE);
+    else
+        tern_set_window(0, (uint64_t)(uintptr_t)buffer, window, TERN_WINDOW_WRITE);
     uint64_t mr[4] = {length, deadline, 0, 0};
     int64_t result = queue_call(fd, MQ_RECEIVE, 2, 1, mr);
     if (result < 0)
