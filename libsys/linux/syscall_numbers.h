@@ -114,6 +114,10 @@
 #define LINUX_NR_mq_timedreceive    183
 #define LINUX_NR_mq_notify          184
 #define LINUX_NR_mq_getsetattr      185
+#define LINUX_NR_msgget             186
+#define LINUX_NR_msgctl             187
+#define LINUX_NR_msgrcv             188
+#define LINUX_NR_msgsnd             189
 #define LINUX_NR_semget             190
 #define LINUX_NR_semctl             191
 #define LINUX_NR_semtimedop         192

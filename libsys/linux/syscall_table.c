@@ -82,6 +82,10 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
     /* message queues */
+    case LINUX_NR_msgget: return sys_msgget(INT(0), INT(1));
+    case LINUX_NR_msgsnd: return sys_msgsnd(INT(0), a[1], a[2], INT(3));
+    case LINUX_NR_msgrcv: return sys_msgrcv(INT(0), a[1], a[2], (int64_t)a[3], INT(4));
+    case LINUX_NR_msgctl: return sys_msgctl(INT(0), INT(1), a[2]);
     case LINUX_NR_mq_open:
         return sys_mq_open(POINTER(const char *, 0), UINT(1), UINT(2),
                            POINTER(const struct linux_mq_attr *, 3));

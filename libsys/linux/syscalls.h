@@ -177,6 +177,12 @@ int64_t sys_mq_getsetattr(int64_t fd, const struct linux_mq_attr *wanted,
 struct linux_sigevent;
 int64_t sys_mq_notify(int64_t fd, const struct linux_sigevent *event);
 
+/* sysv_msg.c */
+int64_t sys_msgget(int64_t key, int64_t flags);
+int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags);
+int64_t sys_msgrcv(int64_t id, uint64_t buffer, uint64_t size, int64_t type, int64_t flags);
+int64_t sys_msgctl(int64_t id, int64_t cmd, uint64_t buffer);
+
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);
 /* fcntl's F_GET_SEALS and F_ADD_SEALS on the descriptor in slot. */

@@ -1,8 +1,8 @@
 /*
- * The System V IPC server: shared memory segments and semaphore sets
- * (sys/protocol/sysv.h, docs/protocols/sysv.md). The policy lives in the
- * cores (shm.c and shm_attach.c, sem_set.c, sem_operations.c and
- * sem_undo.c, on ipc_ids.c); this file binds them to the server runtime
+ * The System V IPC server: shared memory segments, semaphore sets and
+ * message queues (sys/protocol/sysv.h, docs/protocols/sysv.md). The
+ * policy lives in the cores (shm.c and shm_attach.c, sem_set.c,
+ * sem_operations.c and sem_undo.c, msg.c, on ipc_ids.c); this file binds them to the server runtime
  * (sys/server.h), the file protocol's reference counting
  * (sys/file_server.h) and the memory-object protocol (memory.h).
  *
@@ -12,13 +12,14 @@
  * descriptor (an attach grant or an attachment), which speaks the file
  * protocol (FILE_RETAIN and FILE_CLOSE count attachments) and lends pages.
  *
- * A semop that waits keeps its caller's reply object (a deferred reply),
+ * A semop, msgsnd or msgrcv that waits keeps its caller's reply object (a deferred reply),
  * which is the waiter's handle in the core, as the futex server does:
  * deadlines go to the notification's timer, the earliest one always
  * programmed. A signal for a waiting caller ends its call in the kernel;
  * the core then finds it gone when it answers it (and makes nothing), or
  * when the reply objects run out (prune), or when its process ends.
  */
+#include "msg.h"
 #include "sem.h"
 #include "shm.h"
 #include "sys/counter.h"
@@ -34,13 +35,14 @@
 #include "sys/server_buffer.h"
 #include "sys/servers.h"
 
-/* Callers kept waiting at once (semop). */
+/* Callers kept waiting at once (semop, msgsnd, msgrcv). */
 #define WAITER_CAPACITY 1024
 /* The notification's word when the timer fires. */
 #define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
 
 static struct shm_core shm;
 static struct sem_core sem;
+static struct msg_core msg;
 /* The deadline the notification's timer holds (0: none). */
 static uint64_t programmed_deadline;
 
@@ -117,6 +119,7 @@ static void timer_fired(uint64_t word)
 static void prune(void)
 {
     sem_prune(&sem);
+    msg_prune(&msg);
 }
 
 static enum server_outcome semaphore_operations(struct server_request *request,
@@ -151,6 +154,100 @@ static enum server_outcome semaphore_control(struct server_request *request,
     return server_answer(request, sem_control(&sem, caller, (int32_t)request->mr[0],
                                               (int32_t)request->mr[1], (int32_t)request->mr[2],
                                               request->mr[3], &buffer));
+}
+
+/* ---- Message queues ---- */
+
+/* A message-queue answer: the result; for a received message its type,
+ * and a small text from register 2 (a longer one went to the window). */
+static tern_message_info message_answer(uint64_t *mr, int64_t result,
+                                        const struct msg_message *message)
+{
+    mr[0] = (uint64_t)result;
+    if (result < 0 || !message)
+        return tern_message(0, 0, 1);
+    mr[1] = (uint64_t)message->type;
+    if ((uint64_t)result > SYSV_MSG_SMALL_MAX)
+        return tern_message(0, 0, 2);
+    __builtin_memcpy(&mr[2], message->text, (uint64_t)result);
+    return tern_message(0, 0, SYSV_MSG_SMALL_REGISTERS(2, (uint64_t)result));
+}
+
+/* A waiter's answer; a long text goes to its window first (a fault there
+ * answers EFAULT, and the message is lost, as Linux's store_msg). */
+static bool answer_message_waiter(void *context, uint64_t reply, int64_t result,
+                                  const struct msg_message *message)
+{
+    (void)context;
+    if (message && (uint64_t)result > SYSV_MSG_SMALL_MAX) {
+        uint64_t copied;
+        enum tern_error error = tern_reply_write_window(reply, 0, 0, (uint64_t)result,
+                                                        (uint64_t)message->text, &copied);
+        if (error == TERN_CALLER_GONE) {
+            server_release_reply(reply);
+            return false;
+        }
+        if (error != TERN_OK) {
+            result = -LINUX_EFAULT;
+            message = 0;
+        }
+    }
+    uint64_t mr[TERN_MSG_MAX_LENGTH];
+    return server_answer_deferred(reply, message_answer(mr, result, message), mr);
+}
+
+/* msgsnd: a small text in registers from 4, a longer one in window 0. */
+static enum server_outcome message_send(struct server_request *request,
+                                        const struct sysv_caller *caller)
+{
+    const uint64_t *mr = request->mr;
+    uint64_t length = mr[1];
+    int64_t type = (int64_t)mr[3];
+    if (length > SYSV_MSGMAX || (int32_t)mr[0] < 0 || type < 1)
+        return server_answer(request, -LINUX_EINVAL);
+    bool small = length <= SYSV_MSG_SMALL_MAX;
+    if (small && tern_message_length(request->info) < SYSV_MSG_SMALL_REGISTERS(4, length))
+        return server_answer(request, -LINUX_EINVAL);
+    struct msg_message *message = msg_new(&msg, type, length);
+    if (!message)
+        return server_answer(request, -LINUX_ENOMEM);
+    if (small)
+        __builtin_memcpy(message->text, &mr[4], length);
+    else if (server_read_window(request, 0, 0, message->text, length) != 0) {
+        msg_free(&msg, message);
+        return server_answer(request, -LINUX_EFAULT);
+    }
+    int64_t result = msg_send(&msg, caller, (int32_t)mr[0], message, (int32_t)mr[2],
+                              request->reply, server_can_defer());
+    return result == MSG_QUEUED ? SERVER_DEFER : server_answer(request, result);
+}
+
+/* msgrcv: the text back in registers, or to window 0. */
+static enum server_outcome message_receive(struct server_request *request,
+                                           const struct sysv_caller *caller)
+{
+    const uint64_t *mr = request->mr;
+    int32_t flags = (int32_t)mr[3];
+    struct msg_message *message;
+    int64_t result = msg_receive(&msg, caller, (int32_t)mr[0], mr[1], (int64_t)mr[2], flags,
+                                 request->reply, server_can_defer(), &message);
+    if (result == MSG_QUEUED)
+        return SERVER_DEFER;
+    if (result > SYSV_MSG_SMALL_MAX &&
+        server_write_window(request, 0, 0, message->text, (uint64_t)result) != 0)
+        result = -LINUX_EFAULT;
+    request->answer = message_answer(request->mr, result, message);
+    if (message && !(flags & SYSV_MSG_COPY))
+        msg_free(&msg, message);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome message_control(struct server_request *request,
+                                           const struct sysv_caller *caller)
+{
+    struct client_buffer buffer = server_window_buffer(request);
+    return server_answer(request, msg_control(&msg, caller, (int32_t)request->mr[0],
+                                              (int32_t)request->mr[1], &buffer));
 }
 
 /* ---- Shared memory ---- */
@@ -193,12 +290,16 @@ static const uint8_t registers_needed[] = {
     [SYSV_SEMOP - SYSV_SHMGET] = 3,
     [SYSV_SEMCTL - SYSV_SHMGET] = 4,
     [SYSV_SEM_COUNT - SYSV_SHMGET] = 1,
+    [SYSV_MSGGET - SYSV_SHMGET] = 2,
+    [SYSV_MSGSND - SYSV_SHMGET] = 4,
+    [SYSV_MSGRCV - SYSV_SHMGET] = 4,
+    [SYSV_MSGCTL - SYSV_SHMGET] = 2,
 };
 
 static enum server_outcome handle_session(struct server_request *request)
 {
     uint64_t label = tern_message_label(request->info);
-    if (label < SYSV_SHMGET || label > SYSV_SEM_COUNT)
+    if (label < SYSV_SHMGET || label > SYSV_MSGCTL)
         return server_answer(request, -LINUX_ENOSYS);
     if (tern_message_length(request->info) < registers_needed[label - SYSV_SHMGET])
         return server_answer(request, -LINUX_EINVAL);
@@ -223,6 +324,14 @@ static enum server_outcome handle_session(struct server_request *request)
         return semaphore_operations(request, &caller);
     case SYSV_SEMCTL:
         return semaphore_control(request, &caller);
+    case SYSV_MSGGET:
+        return server_answer(request, msg_get(&msg, &caller, (int32_t)mr[0], (int32_t)mr[1]));
+    case SYSV_MSGSND:
+        return message_send(request, &caller);
+    case SYSV_MSGRCV:
+        return message_receive(request, &caller);
+    case SYSV_MSGCTL:
+        return message_control(request, &caller);
     default:
         return server_answer(request, sem_count(&sem, (int32_t)mr[0]));
     }
@@ -322,5 +431,11 @@ int root_main(const struct tern_boot_info *info)
     };
     shm_core_init(&shm, &services, 1ULL << server_table[SERVER_SYSV].memory_bits);
     sem_core_init(&sem, &services, &replies);
+    const struct msg_replies message_replies = {
+        .answer = answer_message_waiter,
+        .waits = caller_waits,
+        .forget = release_waiter,
+    };
+    msg_core_init(&msg, &services, &message_replies);
     server_run();
 }

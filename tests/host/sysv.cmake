@@ -1,5 +1,6 @@
 # Host tests of servers/sysv: ids and permissions, semaphores, shared
-# memory, each core with malloc'd memory and plain memory for clients.
+# memory, message queues, each core with malloc'd memory and plain
+# memory for clients.
 set(SYSV_SOURCES "${TERN_SERVERS}/sysv")
 tern_host_test(test_sysv_ipc_ids
     SOURCES test_sysv_ipc_ids.c "${SYSV_SOURCES}/ipc_ids.c")
@@ -11,7 +12,10 @@ tern_host_test(test_sysv_shm
     SOURCES test_sysv_shm.c "${SYSV_SOURCES}/ipc_ids.c" "${SYSV_SOURCES}/shm.c"
             "${SYSV_SOURCES}/shm_attach.c" "${LIBSYS_SOURCES}/file_table.c"
             "${LIBSYS_SOURCES}/page_tree.c")
-foreach(test test_sysv_ipc_ids test_sysv_sem test_sysv_shm)
+tern_host_test(test_sysv_msg
+    SOURCES test_sysv_msg.c "${SYSV_SOURCES}/ipc_ids.c" "${SYSV_SOURCES}/msg.c"
+            "${LIBSYS_SOURCES}/client_buffer.c")
+foreach(test test_sysv_ipc_ids test_sysv_sem test_sysv_shm test_sysv_msg)
     target_include_directories(${test} PRIVATE
         "${TERN_SERVERS}" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")
 endforeach()

@@ -48,6 +48,7 @@
 #define LINUX_ENOSYS        38
 #define LINUX_ENOTEMPTY     39
 #define LINUX_ELOOP         40
+#define LINUX_ENOMSG        42
 #define LINUX_EIDRM         43
 #define LINUX_EMSGSIZE      90
 #define LINUX_ETIMEDOUT     110

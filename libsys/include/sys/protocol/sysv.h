@@ -18,6 +18,12 @@
  *                            operations (SYSV_SEMOP_INLINE) (more than that)
  *   SYSV_SEMCTL    session   semid, semnum, cmd, value     the buffer (cmd's)  cmd's result
  *   SYSV_SEM_COUNT session   semid                                             nsems
+ *   SYSV_MSGGET    session   key, msgflg                                       msqid
+ *   SYSV_MSGSND    session   msqid, length, msgflg, mtype, the text (small)    0 (maybe later)
+ *                            (a longer text: window 0)
+ *   SYSV_MSGRCV    session   msqid, size, msgtyp, msgflg   the text (W)        length; MR1 mtype,
+ *                                                                              a small text from MR2
+ *   SYSV_MSGCTL    session   msqid, cmd                    the buffer (cmd's)  cmd's result
  *
  * The arguments are Linux's: ids, keys, flags, commands and semnum are C
  * ints (the low 32 bits of the register, signed), size a size_t, nsops an
@@ -43,6 +49,14 @@
  * low 48 bits of each; more travel in window 0. SYSV_SEM_COUNT tells the
  * personality how long GETALL's and SETALL's window must be.
  *
+ * Message queues: a text of at most SYSV_MSG_SMALL_MAX bytes travels in
+ * registers (SYSV_MSGSND's from MR4, SYSV_MSGRCV's answer from MR2, eight
+ * bytes a register in memory order), a longer one through window 0. A
+ * SYSV_MSGSND that finds no room and a SYSV_MSGRCV that finds no message
+ * wait (deferred replies) unless IPC_NOWAIT, until the queue changes, it
+ * is removed (-EIDRM) or a signal ends the call (-EINTR: Linux restarts
+ * neither).
+ *
  * procmgr tells the server of every process that ends (SERVER_PROCESS_ENDED
  * of sys/protocol/common.h, through the session badge of pid 0, which no
  * process holds): its SEM_UNDO adjustments are applied then.
@@ -61,6 +75,10 @@ enum sysv_label {
     SYSV_SEMOP,
     SYSV_SEMCTL,
     SYSV_SEM_COUNT,
+    SYSV_MSGGET,
+    SYSV_MSGSND,
+    SYSV_MSGRCV,
+    SYSV_MSGCTL,
 };
 
 /* Sessions are marked: descriptor handles never have this bit. */
@@ -125,6 +143,22 @@ enum sysv_label {
 #define SYSV_SEMMNU             SYSV_SEMMNS
 #define SYSV_SEMMAP             SYSV_SEMMNS
 #define SYSV_SEMUSZ             20
+#define SYSV_MSG_NOERROR        010000
+#define SYSV_MSG_EXCEPT         020000
+#define SYSV_MSG_COPY           040000
+#define SYSV_MSG_STAT           11
+#define SYSV_MSG_INFO           12
+#define SYSV_MSG_STAT_ANY       13
+#define SYSV_MSGMAX             8192        /* a message's largest text */
+#define SYSV_MSGMNB             16384       /* a new queue's msg_qbytes */
+#define SYSV_MSGMNI             32000       /* queues */
+#define SYSV_MSGPOOL            (SYSV_MSGMNI * SYSV_MSGMNB / 1024)
+#define SYSV_MSGSSZ             16
+#define SYSV_MSGSEG             0xffff
+/* The longest text that travels in registers (MR4 to the last). */
+#define SYSV_MSG_SMALL_MAX      480
+#define SYSV_MSG_SMALL_REGISTERS(first, bytes) ((first) + ((bytes) + 7) / 8)
+
 /* Index bits of an id; the sequence number is above them (ipc/util.h). */
 #define SYSV_ID_INDEX_BITS      15
 
@@ -176,6 +210,21 @@ struct sysv_seminfo {
     int32_t semmap, semmni, semmns, semmnu, semmsl, semopm, semume, semusz, semvmx, semaem;
 };
 
+struct sysv_msqid64_ds {
+    struct sysv_ipc64_perm msg_perm;
+    int64_t msg_stime, msg_rtime, msg_ctime;
+    uint64_t msg_cbytes, msg_qnum, msg_qbytes;
+    int32_t msg_lspid, msg_lrpid;
+    uint64_t unused[2];
+};
+
+struct sysv_msginfo {
+    int32_t msgpool, msgmap, msgmax, msgmnb, msgmni, msgssz, msgtql;
+    uint16_t msgseg;
+};
+
+_Static_assert(sizeof(struct sysv_msqid64_ds) == 120, "struct msqid64_ds");
+_Static_assert(sizeof(struct sysv_msginfo) == 32, "struct msginfo");
 _Static_assert(sizeof(struct sysv_sembuf) == 6, "struct sembuf");
 _Static_assert(sizeof(struct sysv_ipc64_perm) == 48, "struct ipc64_perm");
 _Static_assert(sizeof(struct sysv_shmid64_ds) == 112, "struct shmid64_ds");

@@ -1,0 +1,122 @@
+/*
+ * System V message queues: msgget, msgsnd, msgrcv and msgctl through the
+ * process's session of the sysv server (sys/protocol/sysv.h). A text of
+ * at most SYSV_MSG_SMALL_MAX bytes travels in message registers, a
+ * longer one through window 0. A wait a signal ends is -EINTR even with
+ * SA_RESTART, as Linux's -ERESTARTNOHAND is when a handler runs.
+ */
+#include "server_call.h"
+#include "syscalls.h"
+#include "tern/ipc_buffer.h"
+#include "sys/linux_abi.h"
+#include "sys/syscall.h"
+#include "sys/protocol/sysv.h"
+
+/* struct msgbuf: the type, then the text. */
+#define TEXT_OFFSET 8
+
+int64_t sys_msgget(int64_t key, int64_t flags)
+{
+    return linux_request(LINUX_SLOT_SYSV, SYSV_MSGGET, 2, (uint64_t)key, (uint64_t)flags, 0, 0);
+}
+
+/* The registers from `first` on, as bytes in memory order: out of or into
+ * mr (registers up to 3) and the IPC buffer (4 on). */
+static void pack(uint64_t mr[4], unsigned first, const uint8_t *bytes, uint64_t length)
+{
+    uint64_t words[SYSV_MSG_SMALL_REGISTERS(4, SYSV_MSG_SMALL_MAX)] = {0};
+    __builtin_memcpy(&words[first], bytes, length);
+    for (unsigned i = first; i < SYSV_MSG_SMALL_REGISTERS(first, length); i++) {
+        if (i < 4)
+            mr[i] = words[i];
+        else
+            tern_set_mr(i, words[i]);
+    }
+}
+
+static void unpack(uint8_t *bytes, const uint64_t mr[4], unsigned first, uint64_t length)
+{
+    uint64_t words[SYSV_MSG_SMALL_REGISTERS(4, SYSV_MSG_SMALL_MAX)];
+    for (unsigned i = first; i < SYSV_MSG_SMALL_REGISTERS(first, length); i++)
+        words[i] = i < 4 ? mr[i] : tern_get_mr(i);
+    __builtin_memcpy(bytes, &words[first], length);
+}
+
+int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
+{
+    /* Linux's order: the sizes and the id, the type, then the text. */
+    if (length > SYSV_MSGMAX || (int64_t)length < 0 || (int32_t)id < 0)
+        return -LINUX_EINVAL;
+    if (!linux_user_range(buffer, TEXT_OFFSET + length))
+        return -LINUX_EFAULT;
+    int64_t type = *(const int64_t *)buffer;
+    if (type < 1)
+        return -LINUX_EINVAL;
+    uint64_t mr[4] = {(uint64_t)id, length, (uint64_t)flags, (uint64_t)type};
+    int64_t result;
+    if (length <= SYSV_MSG_SMALL_MAX) {
+        pack(mr, 4, (const uint8_t *)buffer + TEXT_OFFSET, length);
+        result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, SYSV_MSG_SMALL_REGISTERS(4, length), 0,
+                            0, mr);
+    } else {
+        linux_set_window(0, buffer + TEXT_OFFSET, length, TERN_WINDOW_READ);
+        result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, 4, 0, 1, mr);
+    }
+    return result == -LINUX_ERESTARTSYS ? -LINUX_ERESTARTNOHAND : result;
+}
+
+int64_t sys_msgrcv(int64_t id, uint64_t buffer, uint64_t size, int64_t type, int64_t flags)
+{
+    if ((int64_t)size >= 0 && !linux_user_range(buffer, TEXT_OFFSET))
+        return -LINUX_EFAULT;
+    /* Only a text longer than a small one is copied to the window: a
+     * buffer no longer needs no touching of its pages first. */
+    uint64_t window = size < SYSV_MSGMAX ? size : SYSV_MSGMAX;
+    if (window > SYSV_MSG_SMALL_MAX)
+        linux_set_window(0, buffer + TEXT_OFFSET, window, TERN_WINDOW_WRITE);
+    else
+        tern_set_window(0, buffer + TEXT_OFFSET, window, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {(uint64_t)id, size, (uint64_t)type, (uint64_t)flags};
+    int64_t result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGRCV, 4, 0, 1, mr);
+    if (result == -LINUX_ERESTARTSYS)
+        return -LINUX_ERESTARTNOHAND;
+    if (result < 0)
+        return result;
+    /* The message is taken: a bad buffer loses it (EFAULT), as on Linux. */
+    if (!linux_user_range(buffer, TEXT_OFFSET + (uint64_t)result))
+        return -LINUX_EFAULT;
+    *(int64_t *)buffer = (int64_t)mr[1];
+    if ((uint64_t)result <= SYSV_MSG_SMALL_MAX)
+        unpack((uint8_t *)buffer + TEXT_OFFSET, mr, 2, (uint64_t)result);
+    return result;
+}
+
+/* msgctl's buffer for cmd: its length and rights, or 0. */
+static uint64_t queue_buffer(int64_t cmd, uint64_t *rights)
+{
+    *rights = TERN_WINDOW_WRITE;
+    switch (cmd) {
+    case SYSV_IPC_STAT:
+    case SYSV_MSG_STAT:
+    case SYSV_MSG_STAT_ANY:
+        return sizeof(struct sysv_msqid64_ds);
+    case SYSV_IPC_SET:
+        *rights = TERN_WINDOW_READ;
+        return sizeof(struct sysv_msqid64_ds);
+    case SYSV_IPC_INFO:
+    case SYSV_MSG_INFO:
+        return sizeof(struct sysv_msginfo);
+    default:
+        return 0;
+    }
+}
+
+int64_t sys_msgctl(int64_t id, int64_t cmd, uint64_t buffer)
+{
+    uint64_t rights;
+    uint64_t length = queue_buffer((int32_t)cmd, &rights);
+    if (length)
+        linux_set_window(0, buffer, length, rights);
+    uint64_t mr[4] = {(uint64_t)id, (uint64_t)cmd, 0, 0};
+    return linux_call(LINUX_SLOT_SYSV, SYSV_MSGCTL, 2, 0, length ? 1 : 0, mr);
+}
