@@ -44,14 +44,15 @@ static void unpack(uint8_t *bytes, const uint64_t mr[4], unsigned first, uint64_
 
 int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
 {
-    /* Linux's order: the sizes and the id, the type, then the text. */
-    if (length > SYSV_MSGMAX || (int64_t)length < 0 || (int32_t)id < 0)
-        return -LINUX_EINVAL;
-    if (!linux_user_range(buffer, TEXT_OFFSET + length))
+    /* Linux's order: the type is read, the sizes and the id checked,
+     * then the type, then the text read (none for an empty text). */
+    if (!linux_user_range(buffer, TEXT_OFFSET))
         return -LINUX_EFAULT;
     int64_t type = *(const int64_t *)buffer;
-    if (type < 1)
+    if (length > SYSV_MSGMAX || (int64_t)length < 0 || (int32_t)id < 0 || type < 1)
         return -LINUX_EINVAL;
+    if (length && !linux_user_range(buffer + TEXT_OFFSET, length))
+        return -LINUX_EFAULT;
     uint64_t mr[4] = {(uint64_t)id, length, (uint64_t)flags, (uint64_t)type};
     int64_t result;
     if (length <= SYSV_MSG_SMALL_MAX) {
@@ -67,7 +68,9 @@ int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
 
 int64_t sys_msgrcv(int64_t id, uint64_t buffer, uint64_t size, int64_t type, int64_t flags)
 {
-    if ((int64_t)size >= 0 && !linux_user_range(buffer, TEXT_OFFSET))
+    /* MSG_COPY reads the caller's buffer first (Linux's prepare_copy). */
+    if ((flags & SYSV_MSG_COPY) && (int64_t)size >= 0 && !(flags & SYSV_MSG_EXCEPT) &&
+        (flags & SYSV_IPC_NOWAIT) && !linux_user_range(buffer, size))
         return -LINUX_EFAULT;
     /* Only a text longer than a small one is copied to the window: a
      * buffer no longer needs no touching of its pages first. */

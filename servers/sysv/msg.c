@@ -158,13 +158,14 @@ static bool hand_to_receiver(struct msg_core *core, struct msg_queue *queue,
         link = link->next;
         if (!suits(message, receiver->type, (enum search)receiver->search))
             continue;
-        bool whole = message->length <= receiver->size;
-        uint32_t pid = receiver->pid;
+        bool fits_buffer = message->length <= receiver->size || receiver->truncate;
+        uint64_t given = message->length < receiver->size ? message->length : receiver->size;
+        uint32_t pid = receiver->caller.pid;
         bool taken = core->replies.answer(core->replies.context, receiver->handle,
-                                          whole ? (int64_t)message->length : -LINUX_E2BIG,
-                                          whole ? message : 0);
+                                          fits_buffer ? (int64_t)given : -LINUX_E2BIG,
+                                          fits_buffer ? message : 0);
         finish_waiter(core, &queue->receivers, receiver);
-        if (taken && whole) {
+        if (taken && fits_buffer) {
             queue->lrpid = pid;
             queue->rtime = now(core);
             return true;
@@ -187,7 +188,8 @@ static void deliver(struct msg_core *core, struct msg_queue *queue, struct msg_m
 }
 
 /* ss_wakeup: waiting senders go in, oldest first, while they fit; one
- * whose caller went puts nothing in. */
+ * whose caller went puts nothing in, one that may no longer write (an
+ * IPC_SET since) gets EACCES. */
 static void admit_senders(struct msg_core *core, struct msg_queue *queue)
 {
     for (struct list_link *link = queue->senders.first; link;) {
@@ -196,13 +198,29 @@ static void admit_senders(struct msg_core *core, struct msg_queue *queue)
         if (!fits(queue, sender->message->length))
             continue;
         struct msg_message *message = sender->message;
-        uint32_t pid = sender->pid;
-        bool taken = core->replies.answer(core->replies.context, sender->handle, 0, 0);
+        uint32_t pid = sender->caller.pid;
+        bool allowed = ipc_permitted(&queue->ipc, &sender->caller, WRITE_PERMISSION);
+        bool taken = core->replies.answer(core->replies.context, sender->handle,
+                                          allowed ? 0 : -LINUX_EACCES, 0);
         finish_waiter(core, &queue->senders, sender);
-        if (taken)
+        if (taken && allowed)
             deliver(core, queue, message, pid);
         else
             msg_free(core, message);
+    }
+}
+
+/* After IPC_SET: waiting receivers that may no longer read get EACCES
+ * (Linux wakes them all to check again). */
+static void recheck_receivers(struct msg_core *core, struct msg_queue *queue)
+{
+    for (struct list_link *link = queue->receivers.first; link;) {
+        struct msg_waiter *receiver = list_entry(link, struct msg_waiter, link);
+        link = link->next;
+        if (ipc_permitted(&queue->ipc, &receiver->caller, READ_PERMISSION))
+            continue;
+        core->replies.answer(core->replies.context, receiver->handle, -LINUX_EACCES, 0);
+        finish_waiter(core, &queue->receivers, receiver);
     }
 }
 
@@ -234,7 +252,7 @@ int64_t msg_send(struct msg_core *core, const struct sysv_caller *caller, int32_
         result = -LINUX_ENOMEM;
     else
         result = wait_on(core, &queue->senders,
-                         (struct msg_waiter){ .handle = handle, .pid = caller->pid,
+                         (struct msg_waiter){ .handle = handle, .caller = *caller,
                                               .message = message });
     if (result < 0 && result != MSG_QUEUED)
         msg_free(core, message);
@@ -263,16 +281,20 @@ int64_t msg_receive(struct msg_core *core, const struct sysv_caller *caller, int
             return -LINUX_ENOMSG;
         if (!may_wait)
             return -LINUX_ENOMEM;
-        uint64_t most = flags & SYSV_MSG_NOERROR ? UINT64_MAX : size;
         return wait_on(core, &queue->receivers,
-                       (struct msg_waiter){ .handle = handle, .pid = caller->pid, .type = type,
-                                            .search = (int32_t)search, .size = most });
+                       (struct msg_waiter){ .handle = handle, .caller = *caller, .type = type,
+                                            .search = (int32_t)search, .size = size,
+                                            .truncate = flags & SYSV_MSG_NOERROR });
     }
     if (size < message->length && !(flags & SYSV_MSG_NOERROR))
         return -LINUX_E2BIG;
+    if (flags & SYSV_MSG_COPY) {
+        if (size < message->length)
+            return -LINUX_EINVAL;   /* copy_msg cuts nothing, MSG_NOERROR or not */
+        *taken = message;
+        return (int64_t)message->length;
+    }
     *taken = message;
-    if (flags & SYSV_MSG_COPY)
-        return (int64_t)(size < message->length ? size : message->length);
     dequeue(core, queue, message);
     queue->rtime = now(core);
     queue->lrpid = caller->pid;
@@ -369,6 +391,7 @@ static int64_t change(struct msg_core *core, const struct sysv_caller *caller, i
     if (error < 0)
         return error;
     queue->qbytes = wanted.msg_qbytes;
+    recheck_receivers(core, queue);
     admit_senders(core, queue);     /* a larger queue may take them now */
     return 0;
 }

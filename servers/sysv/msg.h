@@ -48,11 +48,12 @@ struct msg_queue {
 struct msg_waiter {
     struct list_link link;
     uint64_t handle;
-    uint32_t pid;
+    struct sysv_caller caller;  /* its permissions are checked again after IPC_SET */
     struct msg_message *message;    /* a sender's */
     int64_t type;               /* a receiver's msgtyp (made positive for "at most"), */
     int32_t search;             /* how it picks one (Linux's convert_mode) */
-    uint64_t size;              /* and buffer size */
+    uint64_t size;              /* its buffer's size, */
+    bool truncate;              /* and whether a longer text is cut (MSG_NOERROR) */
 };
 
 /* How the core answers waiters (the server's deferred replies). */
