@@ -23,8 +23,9 @@
  * Afterwards the parent checks that they still work: a pipe carries
  * data, a file is written and read back and mapped, so is a memfd, which
  * then takes a seal, a System V segment is attached twice and a semaphore
- * wakes a child, a message queue carries messages in priority order, and
- * a child is forked and waited for.
+ * wakes a child, a System V message queue and a POSIX one carry
+ * messages (the latter in priority order), and a child is forked and
+ * waited for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -41,6 +42,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -306,6 +308,14 @@ static void check_servers_work(void)
           "a semaphore wakes a child");
     check(semctl(set, 0, IPC_RMID) == 0, "remove a semaphore set");
 
+    int messages = msgget(IPC_PRIVATE, 0600);
+    struct { long type; char text[8]; } message = {2, "sysv"}, received;
+    check(messages >= 0 && msgsnd(messages, &message, 4, 0) == 0, "msgsnd");
+    check(msgrcv(messages, &received, sizeof received.text, 2, 0) == 4 &&
+              memcmp(received.text, "sysv", 4) == 0,
+          "msgrcv");
+    check(msgctl(messages, IPC_RMID, NULL) == 0, "remove a message queue");
+
     struct mq_attr attributes = {.mq_maxmsg = 2, .mq_msgsize = 8};
     mqd_t queue = mq_open("/server_fuzz_after", O_CREAT | O_RDWR, 0600, &attributes);
     check(queue >= 0, "mq_open");
@@ -365,7 +375,7 @@ int main(int argc, char **argv)
         {LINUX_SLOT_MEMFD, MEMFD_CREATE, 1},
         {LINUX_SLOT_FD_BASE + memfd, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + memfd, MEMORY_MAP, memory},
-        {LINUX_SLOT_SYSV, SYSV_SHMGET, SYSV_SEM_COUNT - SYSV_SHMGET + 1},
+        {LINUX_SLOT_SYSV, SYSV_SHMGET, SYSV_MSGCTL - SYSV_SHMGET + 1},
         {LINUX_SLOT_MQUEUE, MQ_OPEN, MQ_ATTRIBUTES - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, MQ_OPEN, MQ_ATTRIBUTES - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, FILE_READ, files},
