@@ -129,11 +129,14 @@ static int64_t queue_call(int64_t fd, uint64_t label, unsigned registers, unsign
  * registers 2 and 3 in mr, the rest in the IPC buffer. */
 static void small_pack(uint64_t mr[4], const uint8_t *bytes, uint64_t length)
 {
-    uint64_t words[MQ_SMALL_REGISTERS(MQ_SMALL_MAX)] = {0};
+    uint64_t words[MQ_SMALL_REGISTERS(MQ_SMALL_MAX)];
+    unsigned last = MQ_SMALL_REGISTERS(length);
+    words[2] = words[3] = 0;
+    words[last - 1] = 0;        /* the unused bytes of a part-filled last register */
     __builtin_memcpy(&words[2], bytes, length);
     mr[2] = words[2];
     mr[3] = words[3];
-    for (unsigned i = 4; i < MQ_SMALL_REGISTERS(length); i++)
+    for (unsigned i = 4; i < last; i++)
         tern_set_mr(i, words[i]);
 }
 
@@ -188,14 +191,14 @@ int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t 
     if (priority && !linux_user_range((uint64_t)(uintptr_t)priority, sizeof *priority))
         return -LINUX_EFAULT;
     /* Only a message longer than a small one is copied to the window: a
-     * buffer that holds no more needs no touching of its pages first. */
-    uint64_t window = length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE;
-    if (length > MQ_SMALL_MAX)
-        linux_set_window(0, (uint64_t)(uintptr_t)buffer, window, TERN_WINDOW_WRITE);
-    else
-        tern_set_window(0, (uint64_t)(uintptr_t)buffer, window, TERN_WINDOW_WRITE);
+     * buffer that holds no more needs none (and the call takes the
+     * kernel's fast path). */
+    bool windowed = length > MQ_SMALL_MAX;
+    if (windowed)
+        linux_set_window(0, (uint64_t)(uintptr_t)buffer,
+                         length < LARGEST_MESSAGE ? length : LARGEST_MESSAGE, TERN_WINDOW_WRITE);
     uint64_t mr[4] = {length, deadline, 0, 0};
-    int64_t result = queue_call(fd, MQ_RECEIVE, 2, 1, mr);
+    int64_t result = queue_call(fd, MQ_RECEIVE, 2, windowed ? 1 : 0, mr);
     if (result < 0)
         return result;
     /* The message is taken: a bad buffer loses it (EFAULT), as on Linux. */

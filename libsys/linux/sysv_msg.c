@@ -24,9 +24,12 @@ int64_t sys_msgget(int64_t key, int64_t flags)
  * mr (registers up to 3) and the IPC buffer (4 on). */
 static void pack(uint64_t mr[4], unsigned first, const uint8_t *bytes, uint64_t length)
 {
-    uint64_t words[SYSV_MSG_SMALL_REGISTERS(4, SYSV_MSG_SMALL_MAX)] = {0};
+    uint64_t words[SYSV_MSG_SMALL_REGISTERS(4, SYSV_MSG_SMALL_MAX)];
+    unsigned last = SYSV_MSG_SMALL_REGISTERS(first, length);
+    if (last > first)
+        words[last - 1] = 0;    /* the unused bytes of a part-filled last register */
     __builtin_memcpy(&words[first], bytes, length);
-    for (unsigned i = first; i < SYSV_MSG_SMALL_REGISTERS(first, length); i++) {
+    for (unsigned i = first; i < last; i++) {
         if (i < 4)
             mr[i] = words[i];
         else
@@ -53,15 +56,15 @@ int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
         return -LINUX_EINVAL;
     if (length && !linux_user_range(buffer + TEXT_OFFSET, length))
         return -LINUX_EFAULT;
-    uint64_t mr[4] = {(uint64_t)id, length, (uint64_t)flags, (uint64_t)type};
+    uint64_t mr[4] = {(uint32_t)id | (uint64_t)(uint32_t)flags << 32, length, (uint64_t)type, 0};
     int64_t result;
     if (length <= SYSV_MSG_SMALL_MAX) {
-        pack(mr, 4, (const uint8_t *)buffer + TEXT_OFFSET, length);
-        result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, SYSV_MSG_SMALL_REGISTERS(4, length), 0,
+        pack(mr, 3, (const uint8_t *)buffer + TEXT_OFFSET, length);
+        result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, SYSV_MSG_SMALL_REGISTERS(3, length), 0,
                             0, mr);
     } else {
         linux_set_window(0, buffer + TEXT_OFFSET, length, TERN_WINDOW_READ);
-        result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, 4, 0, 1, mr);
+        result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, 3, 0, 1, mr);
     }
     return result == -LINUX_ERESTARTSYS ? -LINUX_ERESTARTNOHAND : result;
 }
@@ -73,14 +76,14 @@ int64_t sys_msgrcv(int64_t id, uint64_t buffer, uint64_t size, int64_t type, int
         (flags & SYSV_IPC_NOWAIT) && !linux_user_range(buffer, size))
         return -LINUX_EFAULT;
     /* Only a text longer than a small one is copied to the window: a
-     * buffer no longer needs no touching of its pages first. */
+     * buffer no longer needs none (and the call, four registers and no
+     * window, takes the kernel's fast path). */
     uint64_t window = size < SYSV_MSGMAX ? size : SYSV_MSGMAX;
-    if (window > SYSV_MSG_SMALL_MAX)
+    bool windowed = window > SYSV_MSG_SMALL_MAX;
+    if (windowed)
         linux_set_window(0, buffer + TEXT_OFFSET, window, TERN_WINDOW_WRITE);
-    else
-        tern_set_window(0, buffer + TEXT_OFFSET, window, TERN_WINDOW_WRITE);
     uint64_t mr[4] = {(uint64_t)id, size, (uint64_t)type, (uint64_t)flags};
-    int64_t result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGRCV, 4, 0, 1, mr);
+    int64_t result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGRCV, 4, 0, windowed ? 1 : 0, mr);
     if (result == -LINUX_ERESTARTSYS)
         return -LINUX_ERESTARTNOHAND;
     if (result < 0)

@@ -54,6 +54,12 @@ static void *allocate(void *context, uint64_t size)
     return heap_allocate(size);
 }
 
+static void *allocate_unzeroed(void *context, uint64_t size)
+{
+    (void)context;
+    return heap_allocate_unzeroed(size);
+}
+
 static void release(void *context, void *block)
 {
     (void)context;
@@ -196,29 +202,30 @@ static bool answer_message_waiter(void *context, uint64_t reply, int64_t result,
     return server_answer_deferred(reply, message_answer(mr, result, message), mr);
 }
 
-/* msgsnd: a small text in registers from 4, a longer one in window 0. */
+/* msgsnd: a small text in registers from 3, a longer one in window 0. */
 static enum server_outcome message_send(struct server_request *request,
                                         const struct sysv_caller *caller)
 {
     const uint64_t *mr = request->mr;
+    int32_t id = (int32_t)mr[0], flags = (int32_t)(mr[0] >> 32);
     uint64_t length = mr[1];
-    int64_t type = (int64_t)mr[3];
-    if (length > SYSV_MSGMAX || (int32_t)mr[0] < 0 || type < 1)
+    int64_t type = (int64_t)mr[2];
+    if (length > SYSV_MSGMAX || id < 0 || type < 1)
         return server_answer(request, -LINUX_EINVAL);
     bool small = length <= SYSV_MSG_SMALL_MAX;
-    if (small && tern_message_length(request->info) < SYSV_MSG_SMALL_REGISTERS(4, length))
+    if (small && tern_message_length(request->info) < SYSV_MSG_SMALL_REGISTERS(3, length))
         return server_answer(request, -LINUX_EINVAL);
     struct msg_message *message = msg_new(&msg, type, length);
     if (!message)
         return server_answer(request, -LINUX_ENOMEM);
     if (small)
-        __builtin_memcpy(message->text, &mr[4], length);
+        __builtin_memcpy(message->text, &mr[3], length);
     else if (server_read_window(request, 0, 0, message->text, length) != 0) {
         msg_free(&msg, message);
         return server_answer(request, -LINUX_EFAULT);
     }
-    int64_t result = msg_send(&msg, caller, (int32_t)mr[0], message, (int32_t)mr[2],
-                              request->reply, server_can_defer());
+    int64_t result = msg_send(&msg, caller, id, message, flags, request->reply,
+                              server_can_defer());
     return result == MSG_QUEUED ? SERVER_DEFER : server_answer(request, result);
 }
 
@@ -291,7 +298,7 @@ static const uint8_t registers_needed[] = {
     [SYSV_SEMCTL - SYSV_SHMGET] = 4,
     [SYSV_SEM_COUNT - SYSV_SHMGET] = 1,
     [SYSV_MSGGET - SYSV_SHMGET] = 2,
-    [SYSV_MSGSND - SYSV_SHMGET] = 4,
+    [SYSV_MSGSND - SYSV_SHMGET] = 3,
     [SYSV_MSGRCV - SYSV_SHMGET] = 4,
     [SYSV_MSGCTL - SYSV_SHMGET] = 2,
 };
@@ -396,10 +403,13 @@ static enum server_outcome handle(struct server_request *request)
 {
     if (!(request->badge & SYSV_SESSION_FLAG))
         return server_memory_request(request, map_segment, lend_page);
+    uint64_t label = tern_message_label(request->info);
     enum server_outcome outcome = request->badge == SESSION_NOTICE_BADGE(SYSV_SESSION_FLAG)
                                       ? handle_notice(request)
                                       : handle_session(request);
-    program_timer();
+    /* Only semaphores have deadlines (a notice may end a process's waits). */
+    if (label == SYSV_SEMOP || label == SYSV_SEMCTL || label == SERVER_PROCESS_ENDED)
+        program_timer();
     return outcome;
 }
 
@@ -421,6 +431,7 @@ int root_main(const struct tern_boot_info *info)
         .allocate_page = server_allocate_page,
         .free_page = server_free_page,
         .allocate = allocate,
+        .allocate_unzeroed = allocate_unzeroed,
         .free = release,
         .now = now,
     };

@@ -57,7 +57,7 @@ int64_t msg_get(struct msg_core *core, const struct sysv_caller *caller, int32_t
 struct msg_message *msg_new(struct msg_core *core, int64_t type, uint64_t length)
 {
     struct msg_message *message =
-        core->services.allocate(core->services.context, sizeof *message + length);
+        core->services.allocate_unzeroed(core->services.context, sizeof *message + length);
     if (message)
         *message = (struct msg_message){ .type = type, .length = length };
     return message;
@@ -227,7 +227,8 @@ static void recheck_receivers(struct msg_core *core, struct msg_queue *queue)
 /* Queues the caller on list. */
 static int64_t wait_on(struct msg_core *core, struct list *list, struct msg_waiter fields)
 {
-    struct msg_waiter *waiter = core->services.allocate(core->services.context, sizeof *waiter);
+    struct msg_waiter *waiter =
+        core->services.allocate_unzeroed(core->services.context, sizeof *waiter);
     if (!waiter)
         return -LINUX_ENOMEM;
     *waiter = fields;

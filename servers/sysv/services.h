@@ -14,6 +14,8 @@ struct sysv_services {
     void *(*allocate_page)(void *context);
     void (*free_page)(void *context, void *page);
     void *(*allocate)(void *context, uint64_t size);
+    /* A block the caller fills in whole (a message and its text). */
+    void *(*allocate_unzeroed)(void *context, uint64_t size);
     void (*free)(void *context, void *block);
     /* The time of day in seconds, as Linux's ktime_get_real_seconds. */
     int64_t (*now)(void *context);

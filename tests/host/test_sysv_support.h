@@ -35,8 +35,8 @@ static int64_t now(void *context)
     return clock_seconds;
 }
 
-static const struct sysv_services services = {allocate_page, free_page, allocate, release, now,
-                                              NULL};
+static const struct sysv_services services = {allocate_page, free_page, allocate, allocate,
+                                              release, now, NULL};
 
 /* Callers: root, and two unprivileged users of different groups. */
 static const struct sysv_caller root = {10, 0, 0};

@@ -35,8 +35,8 @@
  * A message of at most MQ_SMALL_MAX bytes travels in message registers
  * (packed from MR2 on, eight bytes a register, in memory order), not
  * through a window: MQ_SEND_SMALL carries it, and MQ_RECEIVE answers
- * with it (the buffer's window stays untouched); a longer one goes
- * through the windows. Up to 16 bytes a message has at most four
+ * with it (the buffer's window stays untouched, and a buffer no longer
+ * than that needs none); a longer one goes through the windows. Up to 16 bytes a message has at most four
  * registers, which the kernel's IPC fast path takes.
  *
  * mq_notify registers through the session, so the owner is the caller's

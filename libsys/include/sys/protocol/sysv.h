@@ -19,8 +19,8 @@
  *   SYSV_SEMCTL    session   semid, semnum, cmd, value     the buffer (cmd's)  cmd's result
  *   SYSV_SEM_COUNT session   semid                                             nsems
  *   SYSV_MSGGET    session   key, msgflg                                       msqid
- *   SYSV_MSGSND    session   msqid, length, msgflg, mtype, the text (small)    0 (maybe later)
- *                            (a longer text: window 0)
+ *   SYSV_MSGSND    session   msqid | msgflg << 32, length, 0 (maybe later)
+ *                            mtype, the text (small; a longer text: window 0)
  *   SYSV_MSGRCV    session   msqid, size, msgtyp, msgflg   the text (W)        length; MR1 mtype,
  *                                                                              a small text from MR2
  *   SYSV_MSGCTL    session   msqid, cmd                    the buffer (cmd's)  cmd's result
@@ -50,8 +50,11 @@
  * personality how long GETALL's and SETALL's window must be.
  *
  * Message queues: a text of at most SYSV_MSG_SMALL_MAX bytes travels in
- * registers (SYSV_MSGSND's from MR4, SYSV_MSGRCV's answer from MR2, eight
- * bytes a register in memory order), a longer one through window 0. A
+ * registers (SYSV_MSGSND's from MR3, SYSV_MSGRCV's answer from MR2, eight
+ * bytes a register in memory order), a longer one through window 0
+ * (SYSV_MSGRCV's buffer needs no window if it is no longer than that).
+ * Up to 8 bytes a message has at most four registers each way, which
+ * the kernel's IPC fast path takes. A
  * SYSV_MSGSND that finds no room and a SYSV_MSGRCV that finds no message
  * wait (deferred replies) unless IPC_NOWAIT, until the queue changes, it
  * is removed (-EIDRM) or a signal ends the call (-EINTR: Linux restarts
@@ -155,7 +158,7 @@ enum sysv_label {
 #define SYSV_MSGPOOL            (SYSV_MSGMNI * SYSV_MSGMNB / 1024)
 #define SYSV_MSGSSZ             16
 #define SYSV_MSGSEG             0xffff
-/* The longest text that travels in registers (MR4 to the last). */
+/* The longest text that travels in registers (MR3 to the last). */
 #define SYSV_MSG_SMALL_MAX      480
 #define SYSV_MSG_SMALL_REGISTERS(first, bytes) ((first) + ((bytes) + 7) / 8)
 
