@@ -25,54 +25,13 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "check.h"
+#include "sysv_msg.h"
 
 #ifndef MSG_COPY
 #define MSG_COPY 040000
 #endif
 
-enum { msgmax = 8192, msgmnb = 16384, index_span = 32768 };
-
-struct message {
-    long mtype;
-    char mtext[msgmax + 64];
-};
-
-static struct message outgoing, incoming;
-
-/* Sends text (its length, no NUL) as a message of type. */
-static int send_text(int id, long type, const char *text, int flags)
-{
-    size_t length = strlen(text);
-    outgoing.mtype = type;
-    memcpy(outgoing.mtext, text, length);
-    return msgsnd(id, &outgoing, length, flags);
-}
-
-/* msgrcv(id, size, type, flags) must give a message of want_type
- * holding want_text. */
-static void receives(int id, size_t size, long type, int flags, long want_type,
-                     const char *want_text)
-{
-    memset(&incoming, 0, sizeof incoming);
-    errno = 0;
-    ssize_t length = msgrcv(id, &incoming, size, type, flags);
-    int error = errno;
-    size_t want_length = strlen(want_text);
-    if (!CHECK(length == (ssize_t)want_length && incoming.mtype == want_type &&
-               memcmp(incoming.mtext, want_text, want_length) == 0))
-        fprintf(stderr, "    msgrcv(type %ld) gave %zd (errno %d), type %ld, \"%.*s\";"
-                " expected type %ld, \"%s\"\n", type, length, error, incoming.mtype,
-                length > 0 ? (int)length : 0, incoming.mtext, want_type, want_text);
-}
-
-static struct msqid_ds status(int id)
-{
-    struct msqid_ds stat;
-    memset(&stat, 0, sizeof stat);
-    CHECK_EQ(msgctl(id, IPC_STAT, &stat), 0);
-    return stat;
-}
+enum { index_span = 32768 };
 
 static void getting_queues(void)
 {

@@ -17,87 +17,9 @@
  * parent and four children use a small queue as a work queue (the
  * parent waiting for room), the results coming back on another. */
 #include <signal.h>
-#include <sys/ipc.h>
-#include <sys/mman.h>
-#include <sys/msg.h>
 #include <sys/wait.h>
 
-#include "check.h"
-#include "signals.h"
-
-struct message {
-    long mtype;
-    char mtext[64];
-};
-
-static struct message outgoing, incoming;
-
-/* Shared with the children. */
-struct shared {
-    int entering;           /* children about to make a call that waits */
-    int done;               /* the parent's interrupted call returned */
-};
-static struct shared *shared;
-
-static int send_text(int id, long type, const char *text, int flags)
-{
-    size_t length = strlen(text);
-    outgoing.mtype = type;
-    memcpy(outgoing.mtext, text, length);
-    return msgsnd(id, &outgoing, length, flags);
-}
-
-/* msgrcv(id, size, type, flags) must give a message of want_type
- * holding want_text. */
-static void receives(int id, size_t size, long type, int flags, long want_type,
-                     const char *want_text)
-{
-    memset(&incoming, 0, sizeof incoming);
-    errno = 0;
-    ssize_t length = msgrcv(id, &incoming, size, type, flags);
-    int error = errno;
-    size_t want_length = strlen(want_text);
-    if (!CHECK(length == (ssize_t)want_length && incoming.mtype == want_type &&
-               memcmp(incoming.mtext, want_text, want_length) == 0))
-        fprintf(stderr, "    msgrcv(type %ld) gave %zd (errno %d), type %ld;"
-                " expected type %ld, \"%s\"\n", type, length, error, incoming.mtype,
-                want_type, want_text);
-}
-
-static struct msqid_ds status(int id)
-{
-    struct msqid_ds stat;
-    memset(&stat, 0, sizeof stat);
-    CHECK_EQ(msgctl(id, IPC_STAT, &stat), 0);
-    return stat;
-}
-
-static int new_queue(unsigned long qbytes)
-{
-    int id = msgget(IPC_PRIVATE, 0600);
-    REQUIRE(id >= 0);
-    struct msqid_ds stat;
-    REQUIRE(msgctl(id, IPC_STAT, &stat) == 0);
-    stat.msg_qbytes = qbytes;
-    REQUIRE(msgctl(id, IPC_SET, &stat) == 0);
-    return id;
-}
-
-/* A child's last step before its call that waits. */
-static void entering(void)
-{
-    __atomic_add_fetch(&shared->entering, 1, __ATOMIC_SEQ_CST);
-}
-
-/* Until count children are about to wait, and a while more: by then they
- * wait. */
-static void until_waiting(int count)
-{
-    while (__atomic_load_n(&shared->entering, __ATOMIC_SEQ_CST) < count)
-        sleep_milliseconds(1);
-    sleep_milliseconds(200);
-    __atomic_store_n(&shared->entering, 0, __ATOMIC_SEQ_CST);
-}
+#include "sysv_msg.h"
 
 static void receiver_woken_by_sender(void)
 {
@@ -397,17 +319,17 @@ static void on_signal(int signo)
 }
 
 /* A child that sends signo to the caller every 100 ms until its call
- * has returned (shared->done); after 50 it removes queue id instead, so
+ * has returned (waiting->done); after 50 it removes queue id instead, so
  * that a wait the signals do not end ends all the same (EIDRM). */
 static pid_t interrupter(int signo, int id)
 {
     pid_t parent = getpid();
-    __atomic_store_n(&shared->done, 0, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&waiting->done, 0, __ATOMIC_SEQ_CST);
     pid_t child = fork();
     if (child == 0) {
         for (int i = 0; i < 50; i++) {
             sleep_milliseconds(100);
-            if (__atomic_load_n(&shared->done, __ATOMIC_SEQ_CST))
+            if (__atomic_load_n(&waiting->done, __ATOMIC_SEQ_CST))
                 _exit(0);
             kill(parent, signo);
         }
@@ -419,7 +341,7 @@ static pid_t interrupter(int signo, int id)
 
 static void returned(pid_t interrupting)
 {
-    __atomic_store_n(&shared->done, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&waiting->done, 1, __ATOMIC_SEQ_CST);
     CHECK(exited_with(interrupting, 0));
 }
 
@@ -581,9 +503,7 @@ static void work_queue(void)
 
 int main(void)
 {
-    shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
-                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    REQUIRE(shared != MAP_FAILED);
+    waiting_map();
     receiver_woken_by_sender();
     receivers_wait_for_their_type();
     several_receivers();

@@ -3,86 +3,9 @@
  * unseen, as Linux's -ERESTARTNOHAND does when no handler runs. Skipped,
  * with the reason, on a system that cannot stop a process. */
 #include <signal.h>
-#include <sys/ipc.h>
-#include <sys/mman.h>
-#include <sys/msg.h>
 #include <sys/wait.h>
 
-#include "check.h"
-#include "signals.h"
-
-struct message {
-    long mtype;
-    char mtext[64];
-};
-
-static struct message outgoing, incoming;
-
-/* Shared with the children. */
-struct shared {
-    int entering;           /* children about to make a call that waits */
-};
-static struct shared *shared;
-
-static int send_text(int id, long type, const char *text, int flags)
-{
-    size_t length = strlen(text);
-    outgoing.mtype = type;
-    memcpy(outgoing.mtext, text, length);
-    return msgsnd(id, &outgoing, length, flags);
-}
-
-/* msgrcv(id, size, type, flags) must give a message of want_type
- * holding want_text. */
-static void receives(int id, size_t size, long type, int flags, long want_type,
-                     const char *want_text)
-{
-    memset(&incoming, 0, sizeof incoming);
-    errno = 0;
-    ssize_t length = msgrcv(id, &incoming, size, type, flags);
-    int error = errno;
-    size_t want_length = strlen(want_text);
-    if (!CHECK(length == (ssize_t)want_length && incoming.mtype == want_type &&
-               memcmp(incoming.mtext, want_text, want_length) == 0))
-        fprintf(stderr, "    msgrcv(type %ld) gave %zd (errno %d), type %ld;"
-                " expected type %ld, \"%s\"\n", type, length, error, incoming.mtype,
-                want_type, want_text);
-}
-
-static struct msqid_ds status(int id)
-{
-    struct msqid_ds stat;
-    memset(&stat, 0, sizeof stat);
-    CHECK_EQ(msgctl(id, IPC_STAT, &stat), 0);
-    return stat;
-}
-
-static int new_queue(unsigned long qbytes)
-{
-    int id = msgget(IPC_PRIVATE, 0600);
-    REQUIRE(id >= 0);
-    struct msqid_ds stat;
-    REQUIRE(msgctl(id, IPC_STAT, &stat) == 0);
-    stat.msg_qbytes = qbytes;
-    REQUIRE(msgctl(id, IPC_SET, &stat) == 0);
-    return id;
-}
-
-/* A child's last step before its call that waits. */
-static void entering(void)
-{
-    __atomic_add_fetch(&shared->entering, 1, __ATOMIC_SEQ_CST);
-}
-
-/* Until count children are about to wait, and a while more: by then they
- * wait. */
-static void until_waiting(int count)
-{
-    while (__atomic_load_n(&shared->entering, __ATOMIC_SEQ_CST) < count)
-        sleep_milliseconds(1);
-    sleep_milliseconds(200);
-    __atomic_store_n(&shared->entering, 0, __ATOMIC_SEQ_CST);
-}
+#include "sysv_msg.h"
 
 /* Whether SIGSTOP stops a process here (waitpid's WUNTRACED sees it
  * within a second). */
@@ -156,9 +79,7 @@ int main(void)
 {
     if (!can_stop())
         check_skip("stopping a process (SIGSTOP, SIGCONT) is not implemented yet");
-    shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE,
-                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    REQUIRE(shared != MAP_FAILED);
+    waiting_map();
     stopped_and_continued();
     return check_finish("sysv_msg_stopped");
 }
