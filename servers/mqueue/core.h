@@ -2,7 +2,8 @@
  * The mqueue server's state machine: POSIX message queues as Linux 6.1's
  * ipc/mqueue.c keeps them, with no IPC in it (main.c binds it to
  * sys/protocol/mqueue.h and the file protocol; tests/host/
- * test_mqueue_core.c).
+ * test_mqueue_core.c). core.c keeps the queues, their names and the
+ * descriptions; transfer.c sends, receives and keeps the waiters.
  *
  * Queues have names (one flat name space, as /dev/mqueue is) and live
  * while their name or an open file description (OFD, sys/file_table.h)

@@ -1,8 +1,8 @@
 /*
  * The mqueue server: POSIX message queues (sys/protocol/mqueue.h,
- * docs/protocols/mqueue.md). The state machine lives in core.c and
- * queue.c; this file binds it to the server runtime (sys/server.h) and
- * the file protocol (sys/file_server.h).
+ * docs/protocols/mqueue.md). The state machine lives in core.c,
+ * transfer.c and queue.c; this file binds it to the server runtime
+ * (sys/server.h) and the file protocol (sys/file_server.h).
  *
  * A session (SESSION_PROCESS_BADGE: the caller's pid and credentials)
  * speaks MQ_OPEN, MQ_UNLINK and MQ_NOTIFY; a descriptor (badge: an OFD

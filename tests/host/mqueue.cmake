@@ -4,7 +4,8 @@ set(MQUEUE_SOURCES "${TERN_SERVERS}/mqueue")
 tern_host_test(test_mqueue_queue
     SOURCES test_mqueue_queue.c "${MQUEUE_SOURCES}/queue.c")
 tern_host_test(test_mqueue_core
-    SOURCES test_mqueue_core.c "${MQUEUE_SOURCES}/core.c" "${MQUEUE_SOURCES}/queue.c"
+    SOURCES test_mqueue_core.c "${MQUEUE_SOURCES}/core.c" "${MQUEUE_SOURCES}/transfer.c"
+            "${MQUEUE_SOURCES}/queue.c"
             "${LIBSYS_SOURCES}/file_table.c")
 foreach(test test_mqueue_queue test_mqueue_core)
     target_include_directories(${test} PRIVATE
