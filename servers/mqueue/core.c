@@ -123,6 +123,7 @@ static void free_object(struct mq_core *core, struct mq_object *object)
         core->objects = object->next;
     if (object->next)
         object->next->previous = object->previous;
+    mq_notify_pollers(core, object);
     mq_queue_destroy(&object->queue);
     core->queue_count--;
     mq_release(core, object);

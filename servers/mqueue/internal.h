@@ -31,4 +31,8 @@ static inline void mq_release(struct mq_core *core, void *block)
     core->services.free(core->services.context, block);
 }
 
+/* Signals every poller of the queue once, and forgets them (its state
+ * changed, or it goes). */
+void mq_notify_pollers(struct mq_core *core, struct mq_object *object);
+
 #endif

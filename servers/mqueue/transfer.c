@@ -60,7 +60,7 @@ static struct mq_waiter *take_first(struct mq_waiter **list)
     return waiter;
 }
 
-static void notify_pollers(struct mq_core *core, struct mq_object *object)
+void mq_notify_pollers(struct mq_core *core, struct mq_object *object)
 {
     while (object->pollers) {
         struct mq_poller *poller = object->pollers;
@@ -219,12 +219,13 @@ int64_t mq_core_send(struct mq_core *core, uint64_t handle, uint64_t caller, uin
             result = -LINUX_ETIMEDOUT;
         else if (!may_wait)
             result = -LINUX_ENOMEM;
-        else
-            return wait_on(core, &object->senders, handle, caller, deadline, message, 0);
+        else if ((result = wait_on(core, &object->senders, handle, caller, deadline, message,
+                                   0)) == MQ_QUEUED)
+            return result;      /* the message is the waiter's now */
     } else if (hand_to_receiver(core, object, message)) {
         /* Straight to a waiting receiver: the queue never held it. */
     } else if ((result = mq_queue_put(&object->queue, message)) == 0) {
-        notify_pollers(core, object);
+        mq_notify_pollers(core, object);
         *notified = fire_registration(core, object);
         return 0;
     }
@@ -252,7 +253,7 @@ int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, 
     }
     struct mq_message *message = mq_queue_take(&object->queue);
     admit_sender(core, object);
-    notify_pollers(core, object);
+    mq_notify_pollers(core, object);
     int copied = 0;
     if (message->length <= MQ_SMALL_MAX)
         __builtin_memcpy(small, message->bytes, message->length);

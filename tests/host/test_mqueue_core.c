@@ -380,6 +380,15 @@ static void poll_and_its_notification(void)
     CHECK_EQ_U64(notified, 1);
     CHECK_EQ_U64(mq_core_poll(&core, handle, FILE_POLLIN | FILE_POLLOUT, 0, &kept),
                  FILE_POLLIN);
+    /* A queue that goes signals its pollers and forgets them. */
+    CHECK_EQ_U64(mq_core_poll(&core, handle, FILE_POLLOUT, 78, &kept), 0);
+    CHECK(kept);
+    long before = blocks_live;
+    CHECK_EQ_U64(mq_core_unlink(&core, &root, "q", 1), 0);
+    close_handle(handle);
+    CHECK_EQ_U64(notified, 2);
+    CHECK(blocks_live < before);
+    CHECK(core.objects == NULL);
 }
 
 /* Waiters hold their descriptor: the queue outlives a close meanwhile,
