@@ -1,5 +1,6 @@
 /* What ipcs and ipcrm (busybox's, util-linux's) do with System V shared
- * memory and semaphores, call for call: the highest index from SHM_INFO
+ * memory and semaphores (and, for message queues, the same with
+ * MSG_INFO, MSG_STAT, IPC_STAT and msgget of a key), call for call: the highest index from SHM_INFO
  * and SEM_INFO, every index up to it tried with SHM_STAT and SEM_STAT
  * (the listing: key, id, owner, mode, size or nsems, nattch, the dest and
  * locked status), the limits (IPC_INFO) and the usage (SHM_INFO,
@@ -10,6 +11,7 @@
  * (Debian's busybox-static has neither applet, so the conformance suite
  * cannot run them: this program makes their calls.) */
 #include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
@@ -204,11 +206,60 @@ static void removal(void)
     CHECK_EQ(shmctl(roots, IPC_RMID, NULL), 0);
 }
 
+/* ipcs -q: every queue the indexes reach (key, id, owner, mode, used
+ * bytes, messages); ipcs -q -i ID; ipcs -q -l and -u; ipcrm -q ID and
+ * -Q KEY. */
+static void message_queues(void)
+{
+    int queue = msgget(0x53590705, IPC_CREAT | IPC_EXCL | 0620);
+    int other = msgget(IPC_PRIVATE, 0600);
+    REQUIRE(queue >= 0 && other >= 0);
+    struct { long type; char text[8]; } message = {1, "1234567"};
+    CHECK_EQ(msgsnd(queue, &message, 7, 0), 0);
+    CHECK_EQ(msgsnd(queue, &message, 3, 0), 0);
+    struct msginfo usage;
+    int highest = msgctl(0, MSG_INFO, (struct msqid_ds *)&usage);
+    CHECK(highest >= 0);
+    CHECK(usage.msgpool >= 2);              /* "allocated queues" */
+    CHECK(usage.msgmap >= 2);               /* "used headers" */
+    CHECK(usage.msgtql >= 10);              /* "used space" */
+    int listed = 0, found = 0;
+    for (int index = 0; index <= highest; index++) {
+        struct msqid_ds stat;
+        int id = msgctl(index, MSG_STAT, &stat);
+        if (id < 0)
+            continue;
+        listed++;
+        if (id == queue)
+            found = stat.msg_perm.__key == 0x53590705 && (stat.msg_perm.mode & 0777) == 0620 &&
+                    stat.msg_cbytes == 10 && stat.msg_qnum == 2 && stat.msg_perm.uid == 0;
+    }
+    CHECK(listed >= 2);
+    CHECK(found);
+    struct msginfo limits;
+    CHECK(msgctl(0, IPC_INFO, (struct msqid_ds *)&limits) >= 0);
+    CHECK_EQ(limits.msgmni, 32000);         /* "max queues system wide" */
+    CHECK_EQ(limits.msgmax, 8192);          /* "max size of message" */
+    CHECK_EQ(limits.msgmnb, 16384);         /* "default max size of queue" */
+    struct msqid_ds stat;
+    CHECK_EQ(msgctl(queue, IPC_STAT, &stat), 0);
+    CHECK_EQ(stat.msg_lspid, getpid());
+    CHECK_EQ(stat.msg_lrpid, 0);
+    CHECK_EQ(stat.msg_rtime, 0);            /* "Not set" */
+    CHECK_EQ(msgctl(other, IPC_RMID, NULL), 0);
+    int by_key = msgget(0x53590705, 0);
+    CHECK_EQ(by_key, queue);
+    CHECK_EQ(msgctl(by_key, IPC_RMID, NULL), 0);
+    CHECK_ERRNO(msgget(0x53590705, 0), ENOENT);
+    CHECK_ERRNO(msgctl(other, IPC_RMID, NULL), EINVAL);
+}
+
 int main(void)
 {
     listing();
     limits_and_usage();
     one_in_detail();
     removal();
+    message_queues();
     return check_finish("sysv_ipcs_listing");
 }
