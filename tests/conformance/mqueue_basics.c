@@ -26,6 +26,7 @@
 #include <mqueue.h>
 #include <poll.h>
 #include <stdio.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -616,6 +617,30 @@ static void polling(void)
     CHECK_EQ(wait_for.revents, POLLIN);
     check_child_passed(child);
     receives(reader, "woke", 0);
+
+    /* select sees the same: writable when there is room, readable when
+     * there is a message, and waits for one. */
+    fd_set readable, writable;
+    FD_ZERO(&readable);
+    FD_ZERO(&writable);
+    FD_SET(reader, &readable);
+    FD_SET(writer, &writable);
+    struct timeval now = {0, 0};
+    CHECK_EQ(select(writer + 1, &readable, &writable, NULL, &now), 1);
+    CHECK(!FD_ISSET(reader, &readable) && FD_ISSET(writer, &writable));
+    child = fork();
+    if (child == 0) {
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        CHECK_EQ(mq_send(writer, "selected", 8, 0), 0);
+        check_child_exit();
+    }
+    FD_ZERO(&readable);
+    FD_SET(reader, &readable);
+    CHECK_EQ(select(reader + 1, &readable, NULL, NULL, NULL), 1);
+    CHECK(FD_ISSET(reader, &readable));
+    check_child_passed(child);
+    receives(reader, "selected", 0);
     CHECK_EQ(mq_close(reader), 0);
     CHECK_EQ(mq_close(writer), 0);
     CHECK_EQ(mq_close(queue), 0);
