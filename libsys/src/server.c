@@ -356,6 +356,20 @@ static void answer_and_receive(void)
                                    &request.badge, request.mr);
 }
 
+/* The deadline the notification's timer holds (0: none, or spent). */
+static uint64_t programmed_deadline;
+
+void server_program_timer(uint64_t deadline)
+{
+    if (deadline == programmed_deadline)
+        return;
+    enum tern_error error = tern_notification_set_timeout(
+        SERVER_SLOT_NOTIFICATION, deadline, SERVER_NOTIFIED | SERVER_TIMER_BADGE);
+    if (error != TERN_OK)
+        tern_printf("%s: cannot set the timer: %s\n", config->name, tern_error_name(error));
+    programmed_deadline = deadline;
+}
+
 void server_run(void)
 {
     request.reply = take_reply();
@@ -365,6 +379,7 @@ void server_run(void)
     receive();
     for (;;) {
         if (request.info == 0 && (request.badge & SERVER_NOTIFIED)) {
+            programmed_deadline = 0;    /* it fired: spent */
             if (config->notified)
                 config->notified(request.badge);
             receive();

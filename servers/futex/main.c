@@ -30,14 +30,8 @@
 /* Waiters the server holds at once. */
 #define WAITER_CAPACITY 256
 
-/* The notification's word when the timer fires. */
-#define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
-
 static struct futex_waiter waiters[WAITER_CAPACITY];
 static struct futex_table table;
-
-/* The deadline the notification's timer holds (0: none). */
-static uint64_t programmed_deadline;
 
 /* Reads the futex word through window 0 of the request being decided. */
 static int read_word(void *context, uint32_t *value)
@@ -73,22 +67,13 @@ static void prune(void)
 /* Keeps the notification's timer on the earliest pending deadline. */
 static void program_timer(void)
 {
-    uint64_t deadline = futex_earliest_deadline(&table);
-    if (deadline == programmed_deadline)
-        return;
-    enum tern_error error =
-        tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, deadline, TIMER_WORD);
-    if (error != TERN_OK)
-        tern_printf("futex: cannot set the timer: %s\n", tern_error_name(error));
-    programmed_deadline = deadline;
+    server_program_timer(futex_earliest_deadline(&table));
 }
 
-/* The timer fired: it is spent, so whatever is pending is programmed
- * again (even the same deadline, if the kernel's clock ran ahead). */
+/* The timer fired: what is due expires, and the timer is set again. */
 static void timer_fired(uint64_t word)
 {
     (void)word;
-    programmed_deadline = 0;
     futex_expire(&table, tern_counter_now(), answer_waiter, 0);
     program_timer();
 }

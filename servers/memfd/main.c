@@ -18,24 +18,13 @@
 #include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_services.h"
 #include "sys/server_buffer.h"
 #include "sys/servers.h"
 
 static struct memfd_core core;
 
 /* ---- The core's services ---- */
-
-static void *allocate(void *context, uint64_t size)
-{
-    (void)context;
-    return heap_allocate(size);
-}
-
-static void release(void *context, void *block)
-{
-    (void)context;
-    heap_free(block);
-}
 
 /* The time of day: the boot's plus the virtual counter's progress since. */
 static struct memfd_time now(void *context)
@@ -246,8 +235,8 @@ int root_main(const struct tern_boot_info *info)
     const struct memfd_services services = {
         .allocate_page = server_allocate_page,
         .free_page = server_free_page,
-        .allocate = allocate,
-        .free = release,
+        .allocate = server_core_allocate,
+        .free = server_core_free,
         .now = now,
     };
     memfd_core_init(&core, &services);

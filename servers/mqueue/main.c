@@ -15,7 +15,6 @@
  */
 #include "core.h"
 
-#include "sys/counter.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -25,6 +24,7 @@
 #include "sys/protocol/mqueue.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_services.h"
 #include "sys/servers.h"
 #include "sys/syscall.h"
 
@@ -32,32 +32,14 @@
 #define WAITER_CAPACITY 256
 /* st_dev of queues: Linux's mqueue file system is an anonymous device. */
 #define MQUEUE_DEVICE 14
-/* The notification's word when the deadline timer fires. */
-#define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
 
 static struct mq_core core;
 
 /* The request being decided: its copies report a vanished caller. */
 static struct server_request *current;
 
-/* The deadline the notification's timer holds (0: none). */
-static uint64_t programmed_deadline;
 
 /* ---- The core's services ---- */
-
-/* The core fills in everything it allocates (a message's bytes too):
- * no zeroing. */
-static void *allocate(void *context, size_t size)
-{
-    (void)context;
-    return heap_allocate_unzeroed(size);
-}
-
-static void release(void *context, void *block)
-{
-    (void)context;
-    heap_free(block);
-}
 
 static int copy_result(uint64_t reply, enum tern_error error)
 {
@@ -116,31 +98,6 @@ static bool answer_waiter(void *context, uint64_t reply, int64_t result, uint32_
     return server_answer_deferred(reply, receive_answer(mr, result, priority), mr);
 }
 
-static bool probe_caller(void *context, uint64_t reply)
-{
-    (void)context;
-    return server_caller_waits(reply);
-}
-
-static void forget_waiter(void *context, uint64_t reply)
-{
-    (void)context;
-    server_release_reply(reply);
-}
-
-static void notify(void *context, uint64_t notification)
-{
-    (void)context;
-    tern_signal(notification);
-    memory_delete(&server_memory, notification);
-}
-
-static uint64_t read_clock(void *context)
-{
-    (void)context;
-    return tern_counter_now();
-}
-
 static void prune(void)
 {
     mq_core_prune(&core);
@@ -149,19 +106,13 @@ static void prune(void)
 /* Keeps the notification's timer on the earliest deadline. */
 static void program_timer(void)
 {
-    uint64_t deadline = mq_core_earliest_deadline(&core);
-    if (deadline == programmed_deadline)
-        return;
-    tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, deadline, TIMER_WORD);
-    programmed_deadline = deadline;
+    server_program_timer(mq_core_earliest_deadline(&core));
 }
 
-/* The timer fired: expire what is due and set it again (even for the
- * same deadline, if the kernel's clock ran ahead of ours). */
+/* The timer fired: what is due expires, and the timer is set again. */
 static void timer_fired(uint64_t word)
 {
     (void)word;
-    programmed_deadline = 0;
     mq_core_expire(&core);
     program_timer();
 }
@@ -475,16 +426,17 @@ int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &mqueue_server);
     const struct mq_core_services services = {
-        .allocate = allocate,
-        .free = release,
+        /* The core fills in all it allocates, a message's bytes too. */
+        .allocate = server_core_allocate_unzeroed,
+        .free = server_core_free,
         .allocate_page = server_allocate_page,
         .copy_from_caller = copy_from_caller,
         .copy_to_caller = copy_to_caller,
         .answer = answer_waiter,
-        .caller_waits = probe_caller,
-        .forget = forget_waiter,
-        .notify = notify,
-        .now = read_clock,
+        .caller_waits = server_core_caller_waits,
+        .forget = server_core_release_reply,
+        .notify = server_core_notify,
+        .now = server_core_counter,
     };
     mq_core_init(&core, &services);
     server_run();

@@ -39,6 +39,7 @@
 #include "sys/protocol/pipe.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_services.h"
 #include "sys/syscall.h"
 
 #define END_CAPACITY 4096
@@ -83,18 +84,6 @@ static tern_message_info small_read_answer(uint64_t *mr, int64_t result)
 }
 
 /* ---- The core's services ---- */
-
-static void *allocate(void *context, size_t size)
-{
-    (void)context;
-    return heap_allocate(size);
-}
-
-static void release(void *context, void *block)
-{
-    (void)context;
-    heap_free(block);
-}
 
 static int copy_result(uint64_t reply, enum tern_error error)
 {
@@ -152,31 +141,6 @@ static bool answer_waiter(void *context, uint64_t reply, const struct pipe_answe
         }
     }
     return server_answer_deferred(reply, info, mr);
-}
-
-static bool probe_caller(void *context, uint64_t reply)
-{
-    (void)context;
-    return server_caller_waits(reply);
-}
-
-static void forget_waiter(void *context, uint64_t reply)
-{
-    (void)context;
-    server_release_reply(reply);
-}
-
-static void notify(void *context, uint64_t notification)
-{
-    (void)context;
-    tern_signal(notification);
-    memory_delete(&server_memory, notification);
-}
-
-static uint64_t read_clock(void *context)
-{
-    (void)context;
-    return tern_counter_now();
 }
 
 /* A write waits again with bytes in: if a signal ends its wait, the
@@ -464,16 +428,16 @@ int root_main(const struct tern_boot_info *info)
     const struct pipe_services services = {
         .allocate_page = server_allocate_page,
         .free_page = server_free_page,
-        .allocate = allocate,
-        .free = release,
+        .allocate = server_core_allocate,
+        .free = server_core_free,
         .copy_from_caller = copy_from_caller,
         .copy_to_caller = copy_to_caller,
         .answer = answer_waiter,
-        .caller_waits = probe_caller,
-        .forget = forget_waiter,
+        .caller_waits = server_core_caller_waits,
+        .forget = server_core_release_reply,
         .progress = record_progress,
-        .notify = notify,
-        .now = read_clock,
+        .notify = server_core_notify,
+        .now = server_core_counter,
     };
     pipe_server_init(&server, &services, ends, END_CAPACITY);
     server_run();

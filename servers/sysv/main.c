@@ -32,39 +32,18 @@
 #include "sys/protocol/sysv.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/server_services.h"
 #include "sys/server_buffer.h"
 #include "sys/servers.h"
 
 /* Callers kept waiting at once (semop, msgsnd, msgrcv). */
 #define WAITER_CAPACITY 1024
-/* The notification's word when the timer fires. */
-#define TIMER_WORD (SERVER_NOTIFIED | SERVER_TIMER_BADGE)
 
 static struct shm_core shm;
 static struct sem_core sem;
 static struct msg_core msg;
-/* The deadline the notification's timer holds (0: none). */
-static uint64_t programmed_deadline;
 
 /* ---- The cores' services ---- */
-
-static void *allocate(void *context, uint64_t size)
-{
-    (void)context;
-    return heap_allocate(size);
-}
-
-static void *allocate_unzeroed(void *context, uint64_t size)
-{
-    (void)context;
-    return heap_allocate_unzeroed(size);
-}
-
-static void release(void *context, void *block)
-{
-    (void)context;
-    heap_free(block);
-}
 
 static int64_t now(void *context)
 {
@@ -84,39 +63,18 @@ static bool answer_waiter(void *context, uint64_t reply, int64_t result)
     return server_answer_deferred(reply, tern_message(0, 0, 1), mr);
 }
 
-static bool caller_waits(void *context, uint64_t reply)
-{
-    (void)context;
-    return server_caller_waits(reply);
-}
-
-static void release_waiter(void *context, uint64_t reply)
-{
-    (void)context;
-    server_release_reply(reply);
-}
-
 /* ---- Semaphores ---- */
 
 /* Keeps the notification's timer on the earliest pending deadline. */
 static void program_timer(void)
 {
-    uint64_t deadline = sem_earliest_deadline(&sem);
-    if (deadline == programmed_deadline)
-        return;
-    enum tern_error error =
-        tern_notification_set_timeout(SERVER_SLOT_NOTIFICATION, deadline, TIMER_WORD);
-    if (error != TERN_OK)
-        tern_printf("sysv: cannot set the timer: %s\n", tern_error_name(error));
-    programmed_deadline = deadline;
+    server_program_timer(sem_earliest_deadline(&sem));
 }
 
-/* The timer fired: it is spent, so whatever is pending is programmed
- * again (even the same deadline, if the kernel's clock ran ahead). */
+/* The timer fired: what is due expires, and the timer is set again. */
 static void timer_fired(uint64_t word)
 {
     (void)word;
-    programmed_deadline = 0;
     sem_expire(&sem, tern_counter_now());
     program_timer();
 }
@@ -430,22 +388,22 @@ int root_main(const struct tern_boot_info *info)
     const struct sysv_services services = {
         .allocate_page = server_allocate_page,
         .free_page = server_free_page,
-        .allocate = allocate,
-        .allocate_unzeroed = allocate_unzeroed,
-        .free = release,
+        .allocate = server_core_allocate,
+        .allocate_unzeroed = server_core_allocate_unzeroed,
+        .free = server_core_free,
         .now = now,
     };
     const struct sem_replies replies = {
         .answer = answer_waiter,
-        .waits = caller_waits,
-        .release = release_waiter,
+        .waits = server_core_caller_waits,
+        .release = server_core_release_reply,
     };
     shm_core_init(&shm, &services, 1ULL << server_table[SERVER_SYSV].memory_bits);
     sem_core_init(&sem, &services, &replies);
     const struct msg_replies message_replies = {
         .answer = answer_message_waiter,
-        .waits = caller_waits,
-        .forget = release_waiter,
+        .waits = server_core_caller_waits,
+        .forget = server_core_release_reply,
     };
     msg_core_init(&msg, &services, &message_replies);
     server_run();

@@ -72,7 +72,8 @@ struct server_config {
     const struct file_server *descriptors;
     uint64_t session_badge_bits;
     /* The notification bound to the server's thread was signalled (its
-     * timer): word has SERVER_NOTIFIED set. NULL: the server has none. */
+     * timer): word has SERVER_NOTIFIED set. NULL: the server has none. A
+     * timer set with server_program_timer is spent by then. */
     void (*notified)(uint64_t word);
     /* Every reply object is taken: let go of waiters whose callers
      * vanished (server_release_reply). NULL: nothing to prune. */
@@ -183,6 +184,14 @@ bool server_answer_deferred(uint64_t reply, tern_message_info info, const uint64
 /* The capability the next answer with one sends (see
  * server_give_capability). */
 bool server_make_capability(uint64_t source, uint64_t rights, uint64_t badge);
+/* Keeps the timer of the notification bound to the server's thread
+ * (SERVER_SLOT_NOTIFICATION) on deadline, the earliest one pending (CNTVCT
+ * ticks; 0: none), with a kernel call only when it changed. When it
+ * fires, config->notified runs: it expires what is due and calls this
+ * again, which sets the timer even for the same deadline (the kernel's
+ * clock may have run ahead of the server's). */
+void server_program_timer(uint64_t deadline);
+
 /* Lets go of a caller kept waiting without answering it. */
 void server_release_reply(uint64_t reply);
 /* Whether a caller is still bound to reply, without answering it. */
