@@ -184,25 +184,31 @@ static enum server_outcome attributes(struct server_request *request)
     return SERVER_ANSWER;
 }
 
-/* FILE_READ: the status line from the start (Linux's read of the
- * queue's file keeps a position; a second read of the same OFD gives
- * the rest, here nothing, as the line is read whole). */
-static enum server_outcome read_status(struct server_request *request)
+/* The queue file's status line from offset into window 0, at most the
+ * request's length (MR0): the bytes given, or -errno. */
+static int64_t copy_status(struct server_request *request, uint64_t offset)
 {
     char line[MQ_STATUS_SIZE];
     int64_t length = mq_core_status(&core, request->badge, line);
     if (length < 0)
-        return server_answer(request, length);
-    struct file_description *file = file_table_find(&core.files, request->badge);
-    uint64_t from = file->position < (uint64_t)length ? file->position : (uint64_t)length;
+        return length;
+    uint64_t from = offset < (uint64_t)length ? offset : (uint64_t)length;
     uint64_t count = (uint64_t)length - from;
     if (count > request->mr[0])
         count = request->mr[0];
     int error = server_write_window(request, 0, 0, line + from, count);
-    if (error < 0)
-        return server_answer(request, error);
-    file->position += count;
-    return server_answer(request, (int64_t)count);
+    return error < 0 ? error : (int64_t)count;
+}
+
+/* FILE_READ: from the description's position, which moves on: a second
+ * read gives what the first left (nothing, after the whole line). */
+static enum server_outcome read_status(struct server_request *request)
+{
+    struct file_description *file = file_table_find(&core.files, request->badge);
+    int64_t count = copy_status(request, file ? file->position : 0);
+    if (count > 0)
+        file->position += (uint64_t)count;
+    return server_answer(request, count);
 }
 
 static enum server_outcome poll_queue(struct server_request *request)
@@ -221,21 +227,14 @@ static enum server_outcome poll_queue(struct server_request *request)
     return server_answer(request, ready);
 }
 
-/* FILE_PREAD: the status line from an offset, as Linux's read of the
- * queue's file at a position. */
+/* FILE_PREAD: from an offset, as Linux's read of the queue's file at a
+ * position. */
 static enum server_outcome pread_status(struct server_request *request)
 {
-    char line[MQ_STATUS_SIZE];
-    int64_t length = mq_core_status(&core, request->badge, line);
     int64_t offset = (int64_t)request->mr[1];
-    if (length < 0 || offset < 0)
-        return server_answer(request, length < 0 ? length : -LINUX_EINVAL);
-    uint64_t from = (uint64_t)offset < (uint64_t)length ? (uint64_t)offset : (uint64_t)length;
-    uint64_t count = (uint64_t)length - from;
-    if (count > request->mr[0])
-        count = request->mr[0];
-    int error = server_write_window(request, 0, 0, line + from, count);
-    return server_answer(request, error < 0 ? error : (int64_t)count);
+    if (offset < 0 && file_table_find(&core.files, request->badge))
+        return server_answer(request, -LINUX_EINVAL);
+    return server_answer(request, copy_status(request, (uint64_t)offset));
 }
 
 /* A queue's inode in Linux's mqueue file system: a regular file of 80
