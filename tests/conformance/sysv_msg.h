@@ -1,13 +1,15 @@
 /* What the System V message-queue tests share: a message buffer big
  * enough for any text, sending a text and checking what a msgrcv gives,
- * a queue's IPC_STAT, a new private queue of a given msg_qbytes, and
- * waiting until children are about to wait in a call. */
+ * a queue's IPC_STAT, a new private queue of a given msg_qbytes,
+ * waiting until children are about to wait in a call, and waiters that
+ * something which must not end their calls happens to. */
 #ifndef CONFORMANCE_SYSV_MSG_H
 #define CONFORMANCE_SYSV_MSG_H
 
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/wait.h>
 
 #include "check.h"
 #include "signals.h"
@@ -95,6 +97,43 @@ static inline void until_waiting(int count)
         sleep_milliseconds(1);
     sleep_milliseconds(200);
     __atomic_store_n(&waiting->entering, 0, __ATOMIC_SEQ_CST);
+}
+
+/* A receiver waiting on an empty queue, then a sender waiting on a
+ * full one: disturb(child) happens to each while it waits, and neither
+ * call ends before the queue lets it. */
+static inline void waiters_outlast(void (*disturb)(pid_t child))
+{
+    int id = new_queue(16384);
+    pid_t child = fork();
+    if (child == 0) {
+        entering();
+        receives(id, 64, 0, 0, 8, "resumed");
+        check_child_exit();
+    }
+    until_waiting(1);
+    disturb(child);
+    sleep_milliseconds(100);
+    CHECK_EQ(send_text(id, 8, "resumed", 0), 0);
+    check_child_passed(child);
+
+    struct msqid_ds stat = status(id);
+    stat.msg_qbytes = 4;
+    CHECK_EQ(msgctl(id, IPC_SET, &stat), 0);
+    CHECK_EQ(send_text(id, 1, "full", 0), 0);
+    child = fork();
+    if (child == 0) {
+        entering();
+        CHECK_EQ(send_text(id, 2, "late", 0), 0);
+        check_child_exit();
+    }
+    until_waiting(1);
+    disturb(child);
+    sleep_milliseconds(100);
+    receives(id, 64, 0, 0, 1, "full");
+    receives(id, 64, 0, 0, 2, "late");
+    check_child_passed(child);
+    CHECK_EQ(msgctl(id, IPC_RMID, NULL), 0);
 }
 
 #endif

@@ -382,39 +382,9 @@ static void interrupted(int flags)
 
 /* Sent a signal whose default is to ignore it, a waiter waits on: no
  * EINTR. (Stopped and continued: sysv_msg_stopped.c.) */
-static void not_interrupted(void)
+static void ignored_signal(pid_t child)
 {
-    int id = new_queue(16384);
-    pid_t child = fork();
-    if (child == 0) {
-        entering();
-        receives(id, 64, 0, 0, 8, "resumed");
-        check_child_exit();
-    }
-    until_waiting(1);
     CHECK_EQ(kill(child, SIGWINCH), 0);
-    sleep_milliseconds(100);
-    CHECK_EQ(send_text(id, 8, "resumed", 0), 0);
-    check_child_passed(child);
-
-    /* A sender the same. */
-    struct msqid_ds stat = status(id);
-    stat.msg_qbytes = 4;
-    CHECK_EQ(msgctl(id, IPC_SET, &stat), 0);
-    CHECK_EQ(send_text(id, 1, "full", 0), 0);
-    child = fork();
-    if (child == 0) {
-        entering();
-        CHECK_EQ(send_text(id, 2, "late", 0), 0);
-        check_child_exit();
-    }
-    until_waiting(1);
-    CHECK_EQ(kill(child, SIGWINCH), 0);
-    sleep_milliseconds(100);
-    receives(id, 64, 0, 0, 1, "full");
-    receives(id, 64, 0, 0, 2, "late");
-    check_child_passed(child);
-    CHECK_EQ(msgctl(id, IPC_RMID, NULL), 0);
 }
 
 #define WORKERS 4
@@ -514,7 +484,7 @@ int main(void)
     removal_ends_every_wait();
     interrupted(0);
     interrupted(SA_RESTART);
-    not_interrupted();
+    waiters_outlast(ignored_signal);
     work_queue();
     return check_finish("sysv_msg_blocking");
 }

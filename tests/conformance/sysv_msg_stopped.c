@@ -31,48 +31,14 @@ static int can_stop(void)
 
 /* Stopped and continued, and sent a signal whose default is to ignore
  * it, a waiter waits on: no EINTR. */
-static void stopped_and_continued(void)
+static void stopped_and_continued(pid_t child)
 {
-    int id = new_queue(16384);
-    pid_t child = fork();
-    if (child == 0) {
-        entering();
-        receives(id, 64, 0, 0, 8, "resumed");
-        check_child_exit();
-    }
-    until_waiting(1);
     CHECK_EQ(kill(child, SIGSTOP), 0);
     int wait_status = 0;
     CHECK_EQ(waitpid(child, &wait_status, WUNTRACED), child);
     CHECK(WIFSTOPPED(wait_status));
     CHECK_EQ(kill(child, SIGCONT), 0);
     CHECK_EQ(kill(child, SIGWINCH), 0);
-    sleep_milliseconds(100);
-    CHECK_EQ(send_text(id, 8, "resumed", 0), 0);
-    check_child_passed(child);
-
-    /* A sender the same. */
-    struct msqid_ds stat = status(id);
-    stat.msg_qbytes = 4;
-    CHECK_EQ(msgctl(id, IPC_SET, &stat), 0);
-    CHECK_EQ(send_text(id, 1, "full", 0), 0);
-    child = fork();
-    if (child == 0) {
-        entering();
-        CHECK_EQ(send_text(id, 2, "late", 0), 0);
-        check_child_exit();
-    }
-    until_waiting(1);
-    CHECK_EQ(kill(child, SIGSTOP), 0);
-    CHECK_EQ(waitpid(child, &wait_status, WUNTRACED), child);
-    CHECK(WIFSTOPPED(wait_status));
-    CHECK_EQ(kill(child, SIGCONT), 0);
-    CHECK_EQ(kill(child, SIGWINCH), 0);
-    sleep_milliseconds(100);
-    receives(id, 64, 0, 0, 1, "full");
-    receives(id, 64, 0, 0, 2, "late");
-    check_child_passed(child);
-    CHECK_EQ(msgctl(id, IPC_RMID, NULL), 0);
 }
 
 int main(void)
@@ -80,6 +46,6 @@ int main(void)
     if (!can_stop())
         check_skip("stopping a process (SIGSTOP, SIGCONT) is not implemented yet");
     waiting_map();
-    stopped_and_continued();
+    waiters_outlast(stopped_and_continued);
     return check_finish("sysv_msg_stopped");
 }
