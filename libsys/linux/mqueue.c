@@ -125,32 +125,6 @@ static int64_t queue_call(int64_t fd, uint64_t label, unsigned registers, unsign
     return result == -LINUX_ENOSYS ? -LINUX_EBADF : result;
 }
 
-/* A small message's bytes into the registers from 2 on (mqueue.h):
- * registers 2 and 3 in mr, the rest in the IPC buffer. */
-static void small_pack(uint64_t mr[4], const uint8_t *bytes, uint64_t length)
-{
-    uint64_t words[MQ_SMALL_REGISTERS(MQ_SMALL_MAX)];
-    unsigned last = MQ_SMALL_REGISTERS(length);
-    words[2] = words[3] = 0;
-    words[last - 1] = 0;        /* the unused bytes of a part-filled last register */
-    __builtin_memcpy(&words[2], bytes, length);
-    mr[2] = words[2];
-    mr[3] = words[3];
-    for (unsigned i = 4; i < last; i++)
-        tern_set_mr(i, words[i]);
-}
-
-/* And out of an answer's registers. */
-static void small_unpack(uint8_t *bytes, const uint64_t mr[4], uint64_t length)
-{
-    uint64_t words[MQ_SMALL_REGISTERS(MQ_SMALL_MAX)];
-    words[2] = mr[2];
-    words[3] = mr[3];
-    for (unsigned i = 4; i < MQ_SMALL_REGISTERS(length); i++)
-        words[i] = tern_get_mr(i);
-    __builtin_memcpy(bytes, &words[2], length);
-}
-
 int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint64_t priority,
                          const struct linux_timespec *timeout)
 {
@@ -169,7 +143,7 @@ int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint6
             return -LINUX_EFAULT;
         mr[0] = length | (uint64_t)(uint32_t)priority << 32;
         mr[1] = deadline;
-        small_pack(mr, message, length);
+        linux_pack_registers(mr, 2, message, length);
         result = queue_call(fd, MQ_SEND_SMALL, MQ_SMALL_REGISTERS(length), 0, mr);
     } else {
         linux_set_window(0, (uint64_t)(uintptr_t)message,
@@ -207,7 +181,7 @@ int64_t sys_mq_timedreceive(int64_t fd, void *buffer, uint64_t length, uint32_t 
     if ((uint64_t)result <= MQ_SMALL_MAX) {
         if (result && !linux_user_range((uint64_t)(uintptr_t)buffer, (uint64_t)result))
             return -LINUX_EFAULT;
-        small_unpack(buffer, mr, (uint64_t)result);
+        linux_unpack_registers(buffer, mr, 2, (uint64_t)result);
     }
     return result;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "sys/linux_process.h"
+#include "sys/syscall.h"
 
 /* Calls endpoint with label and length message registers: mr[0..3] here,
  * 4 and up already set with tern_set_mr; caps capabilities set with
@@ -53,6 +54,38 @@ void linux_touch_pages(uint64_t address, uint64_t length, bool writable);
  * say) landing in the empty slot (slot, 64) of the process's CNode. */
 int64_t linux_call_receiving(uint64_t slot, uint64_t endpoint, uint64_t label, unsigned length,
                              unsigned caps, unsigned windows, uint64_t mr[4]);
+
+/* A small message's bytes in message registers from `first` on, eight to
+ * a register in memory order (mqueue.h's and sysv.h's small messages):
+ * packed into mr (registers below 4) and the IPC buffer (4 on) for the
+ * next call, the unused bytes of a part-filled last register zero; and
+ * out of an answer's registers. first + (length + 7) / 8 registers, at
+ * most TERN_MSG_MAX_LENGTH. */
+static inline void linux_pack_registers(uint64_t mr[4], unsigned first, const void *bytes,
+                                        uint64_t length)
+{
+    uint64_t words[TERN_MSG_MAX_LENGTH];
+    unsigned last = first + (unsigned)((length + 7) / 8);
+    if (last > first)
+        words[last - 1] = 0;    /* the unused bytes of a part-filled last register */
+    __builtin_memcpy(&words[first], bytes, length);
+    for (unsigned i = first; i < last; i++) {
+        if (i < 4)
+            mr[i] = words[i];
+        else
+            tern_set_mr(i, words[i]);
+    }
+}
+
+static inline void linux_unpack_registers(void *bytes, const uint64_t mr[4], unsigned first,
+                                          uint64_t length)
+{
+    uint64_t words[TERN_MSG_MAX_LENGTH];
+    unsigned last = first + (unsigned)((length + 7) / 8);
+    for (unsigned i = first; i < last; i++)
+        words[i] = i < 4 ? mr[i] : tern_get_mr(i);
+    __builtin_memcpy(bytes, &words[first], length);
+}
 
 #define LINUX_SLOT_DEPTH 64
 

@@ -20,31 +20,6 @@ int64_t sys_msgget(int64_t key, int64_t flags)
     return linux_request(LINUX_SLOT_SYSV, SYSV_MSGGET, 2, (uint64_t)key, (uint64_t)flags, 0, 0);
 }
 
-/* The registers from `first` on, as bytes in memory order: out of or into
- * mr (registers up to 3) and the IPC buffer (4 on). */
-static void pack(uint64_t mr[4], unsigned first, const uint8_t *bytes, uint64_t length)
-{
-    uint64_t words[SYSV_MSG_SMALL_REGISTERS(4, SYSV_MSG_SMALL_MAX)];
-    unsigned last = SYSV_MSG_SMALL_REGISTERS(first, length);
-    if (last > first)
-        words[last - 1] = 0;    /* the unused bytes of a part-filled last register */
-    __builtin_memcpy(&words[first], bytes, length);
-    for (unsigned i = first; i < last; i++) {
-        if (i < 4)
-            mr[i] = words[i];
-        else
-            tern_set_mr(i, words[i]);
-    }
-}
-
-static void unpack(uint8_t *bytes, const uint64_t mr[4], unsigned first, uint64_t length)
-{
-    uint64_t words[SYSV_MSG_SMALL_REGISTERS(4, SYSV_MSG_SMALL_MAX)];
-    for (unsigned i = first; i < SYSV_MSG_SMALL_REGISTERS(first, length); i++)
-        words[i] = i < 4 ? mr[i] : tern_get_mr(i);
-    __builtin_memcpy(bytes, &words[first], length);
-}
-
 int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
 {
     /* Linux's order: the type is read, the sizes and the id checked,
@@ -59,7 +34,7 @@ int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
     uint64_t mr[4] = {(uint32_t)id | (uint64_t)(uint32_t)flags << 32, length, (uint64_t)type, 0};
     int64_t result;
     if (length <= SYSV_MSG_SMALL_MAX) {
-        pack(mr, 3, (const uint8_t *)buffer + TEXT_OFFSET, length);
+        linux_pack_registers(mr, 3, (const uint8_t *)buffer + TEXT_OFFSET, length);
         result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGSND, SYSV_MSG_SMALL_REGISTERS(3, length), 0,
                             0, mr);
     } else {
@@ -93,7 +68,7 @@ int64_t sys_msgrcv(int64_t id, uint64_t buffer, uint64_t size, int64_t type, int
         return -LINUX_EFAULT;
     *(int64_t *)buffer = (int64_t)mr[1];
     if ((uint64_t)result <= SYSV_MSG_SMALL_MAX)
-        unpack((uint8_t *)buffer + TEXT_OFFSET, mr, 2, (uint64_t)result);
+        linux_unpack_registers((uint8_t *)buffer + TEXT_OFFSET, mr, 2, (uint64_t)result);
     return result;
 }
 
