@@ -5,6 +5,7 @@
  * from.
  */
 #include "descriptors.h"
+#include "mqueue.h"
 #include "paths.h"
 #include "personality.h"
 #include "server_call.h"
@@ -49,7 +50,10 @@ int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat,
         return result;
     linux_set_window(1, (uint64_t)(uintptr_t)stat, sizeof(*stat), TERN_WINDOW_WRITE);
     uint64_t mr[4] = {length, flags & LINUX_AT_SYMLINK_NOFOLLOW, 0, 0};
-    return linux_call(LINUX_SLOT_VFS, VFS_STAT, 2, 1, 2, mr);
+    result = linux_call(LINUX_SLOT_VFS, VFS_STAT, 2, 1, 2, mr);
+    if (result == VFS_IN_MQUEUE)
+        return linux_mqueue_stat_name(path + mr[1], mr[2], 0, stat);
+    return result;
 }
 
 /* No symbolic links exist yet: what names something else is not one
@@ -93,7 +97,13 @@ static int64_t path_call(uint64_t label, int64_t dirfd, const char *path, bool e
     if (result < 0)
         return result;
     uint64_t mr[4] = {length, a, b, c};
-    return linux_call(LINUX_SLOT_VFS, label, registers, 1, 1, mr);
+    result = linux_call(LINUX_SLOT_VFS, label, registers, 1, 1, mr);
+    if (result != VFS_IN_MQUEUE)
+        return result;
+    /* A queue in /dev/mqueue: vfs answers so only unlink and access. */
+    const char *name = path + mr[1];
+    return label == VFS_UNLINK ? linux_mqueue_unlink_name(name, mr[2])
+                               : linux_mqueue_stat_name(name, mr[2], a, 0);
 }
 
 /* A vfs call on the object a descriptor names: an empty path relative to

@@ -9,6 +9,7 @@
 #include "clock_math.h"
 #include "descriptors.h"
 #include "limits.h"
+#include "mqueue.h"
 #include "paths.h"
 #include "personality.h"
 #include "server_call.h"
@@ -57,10 +58,28 @@ static int64_t name_window(const char *name)
     return (int64_t)sent;
 }
 
+/* MQ_OPEN of the name in window 0; with given attributes (O_CREAT and a
+ * struct mq_attr: {maxmsg, msgsize}) or the defaults. */
+static int64_t open_queue(uint64_t slot, uint64_t length, uint64_t flags, uint64_t mode,
+                          const int64_t *attributes)
+{
+    uint32_t kept = (uint32_t)flags & (LINUX_O_ACCMODE | LINUX_O_CREAT | LINUX_O_EXCL |
+                                       LINUX_O_NONBLOCK);
+    uint64_t mr[4] = {kept, linux_apply_umask(mode & 07777), length,
+                      linux_message_queue_limit()};
+    unsigned registers = 4;
+    if (attributes && (flags & LINUX_O_CREAT)) {
+        tern_set_mr(4, (uint64_t)attributes[0]);
+        tern_set_mr(5, (uint64_t)attributes[1]);
+        registers = 6;
+    }
+    return linux_call_receiving(slot, LINUX_SLOT_MQUEUE, MQ_OPEN, registers, 0, 1, mr);
+}
+
 int64_t sys_mq_open(const char *name, uint64_t flags, uint64_t mode,
                     const struct linux_mq_attr *attributes)
 {
-    struct linux_mq_attr given;
+    struct linux_mq_attr given = {0};
     if (attributes) {
         if (!linux_user_range((uint64_t)(uintptr_t)attributes, sizeof given))
             return -LINUX_EFAULT;
@@ -73,18 +92,9 @@ int64_t sys_mq_open(const char *name, uint64_t flags, uint64_t mode,
     int64_t fd = linux_fd_reserve(0);
     if (fd < 0)
         return fd;
-    uint32_t kept = (uint32_t)flags & (LINUX_O_ACCMODE | LINUX_O_CREAT | LINUX_O_EXCL |
-                                       LINUX_O_NONBLOCK);
-    uint64_t mr[4] = {kept, linux_apply_umask(mode & 07777), (uint64_t)length,
-                      linux_message_queue_limit()};
-    unsigned registers = 4;
-    if (attributes && (flags & LINUX_O_CREAT)) {
-        tern_set_mr(4, (uint64_t)given.max_messages);
-        tern_set_mr(5, (uint64_t)given.message_size);
-        registers = 6;
-    }
-    int64_t result = linux_call_receiving(linux_fd_slot((unsigned)fd), LINUX_SLOT_MQUEUE,
-                                          MQ_OPEN, registers, 0, 1, mr);
+    int64_t sizes[2] = {given.max_messages, given.message_size};
+    int64_t result = open_queue(linux_fd_slot((unsigned)fd), (uint64_t)length, flags, mode,
+                                attributes ? sizes : 0);
     return linux_fd_settle((unsigned)fd, result, true);
 }
 
@@ -94,6 +104,37 @@ int64_t sys_mq_unlink(const char *name)
     if (length < 0)
         return length;
     uint64_t mr[4] = {(uint64_t)length, 0, 0, 0};
+    return linux_call(LINUX_SLOT_MQUEUE, MQ_UNLINK, 1, 0, 1, mr);
+}
+
+/* The name vfs found in a path is at most NAME_MAX bytes, within the
+ * path the caller passed. */
+static void name_in_path(const char *name, uint64_t length)
+{
+    linux_set_window(0, (uint64_t)(uintptr_t)name, length, TERN_WINDOW_READ);
+}
+
+int64_t linux_mqueue_open_name(uint64_t slot, const char *name, uint64_t length, uint64_t flags,
+                               uint64_t mode)
+{
+    name_in_path(name, length);
+    return open_queue(slot, length, flags, mode, 0);
+}
+
+int64_t linux_mqueue_stat_name(const char *name, uint64_t length, uint64_t access,
+                               struct linux_stat *stat)
+{
+    name_in_path(name, length);
+    if (stat)
+        linux_set_window(1, (uint64_t)(uintptr_t)stat, sizeof *stat, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {length, access, 0, 0};
+    return linux_call(LINUX_SLOT_MQUEUE, MQ_STAT, 2, 0, stat ? 2 : 1, mr);
+}
+
+int64_t linux_mqueue_unlink_name(const char *name, uint64_t length)
+{
+    name_in_path(name, length);
+    uint64_t mr[4] = {length, 0, 0, 0};
     return linux_call(LINUX_SLOT_MQUEUE, MQ_UNLINK, 1, 0, 1, mr);
 }
 

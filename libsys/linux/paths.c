@@ -3,6 +3,7 @@
  */
 #include "paths.h"
 #include "descriptors.h"
+#include "mqueue.h"
 #include "personality.h"
 #include "server_call.h"
 #include "sys/linux_abi.h"
@@ -64,6 +65,8 @@ int64_t linux_open_into(uint64_t slot, int64_t dirfd, const char *path, uint64_t
     uint64_t mr[4] = {length, flags & ~(uint64_t)LINUX_O_CLOEXEC,
                       creates ? linux_apply_umask(mode) : 0, 0};
     result = linux_call_receiving(slot, LINUX_SLOT_VFS, VFS_OPEN, 3, 1, 1, mr);
+    if (result == VFS_IN_MQUEUE)
+        return linux_mqueue_open_name(slot, path + mr[1], mr[2], flags, mode);
     return result == VFS_OPENED_FIFO || result < 0 ? result : 0;
 }
 

@@ -28,7 +28,6 @@
 #define CLOCK_BOOTTIME              7
 #define CLOCK_TAI                   11
 #define TIMER_ABSTIME               1
-#define LINUX_EOPNOTSUPP            95
 /* Debian's kernel ticks at 250 Hz: what it reports for the coarse clocks. */
 #define COARSE_RESOLUTION_NS        4000000
 

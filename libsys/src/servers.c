@@ -14,7 +14,8 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 25,          /* 32 MiB of files in /tmp */
         .session = SESSION_BY_CREDENTIALS,
         .session_flag = VFS_SESSION_FLAG,
-        .peers = {{SERVER_PIPE, VFS_SLOT_PIPE}},    /* to hand out FIFOs */
+        .peers = {{SERVER_PIPE, VFS_SLOT_PIPE},     /* to hand out FIFOs */
+                  {SERVER_MQUEUE, VFS_SLOT_MQUEUE, MQUEUE_LISTING_BADGE}},  /* /dev/mqueue */
         .boot_archive = true,
     },
     [SERVER_FUTEX] = {

@@ -183,7 +183,8 @@ static bool give_capabilities(struct native_program programs[SERVER_COUNT],
             return false;
         for (unsigned i = 0; i < SERVER_MAX_PEERS && entry->peers[i].slot; i++)
             if (!native_program_give(server, entry->peers[i].slot,
-                                     endpoints[entry->peers[i].server], TERN_RIGHTS_ALL, 0))
+                                     endpoints[entry->peers[i].server], TERN_RIGHTS_ALL,
+                                     entry->peers[i].badge))
                 return false;
     }
     if (!native_program_give(procmgr, PROCMGR_SLOT_VFS_SESSION, endpoints[SERVER_VFS],

@@ -227,6 +227,33 @@ int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const c
     return 0;
 }
 
+int mq_core_lookup(struct mq_core *core, const struct mq_caller *caller, const char *name,
+                   uint64_t length, uint32_t wanted, const struct mq_object **found)
+{
+    int error = check_name(name, length);
+    if (error < 0)
+        return error;
+    const struct mq_object *object = find_name(core, name, length);
+    if (!object)
+        return -LINUX_ENOENT;
+    /* As for any file, root may execute only what someone may. */
+    bool executes = wanted & 1;
+    if (!permitted(object, caller, wanted) ||
+        (executes && privileged(caller) && !(object->mode & 0111)))
+        return -LINUX_EACCES;
+    *found = object;
+    return 0;
+}
+
+const struct mq_object *mq_core_next_named(const struct mq_core *core, uint64_t from)
+{
+    const struct mq_object *next = 0;
+    for (const struct mq_object *object = core->objects; object; object = object->next)
+        if (object->named && object->inode >= from && (!next || object->inode < next->inode))
+            next = object;
+    return next;
+}
+
 void mq_core_release(struct mq_core *core, struct mq_object *object)
 {
     if (--object->descriptions == 0 && !object->named)

@@ -125,6 +125,15 @@ int mq_core_open(struct mq_core *core, const struct mq_caller *caller, const cha
 int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const char *name,
                    uint64_t length);
 
+/* A queue by name, as stat and access find a file in /dev/mqueue: 0
+ * with it in *found, the name's errors, -ENOENT, or -EACCES when the
+ * caller lacks the access wanted (R_OK 4, W_OK 2, X_OK 1; 0 for none). */
+int mq_core_lookup(struct mq_core *core, const struct mq_caller *caller, const char *name,
+                   uint64_t length, uint32_t wanted, const struct mq_object **found);
+/* /dev/mqueue's listing: the named queue with the smallest inode number
+ * at least `from`, or NULL. */
+const struct mq_object *mq_core_next_named(const struct mq_core *core, uint64_t from);
+
 /* mq_timedsend of length bytes, from bytes (a small send's, which came
  * with the request) or else the caller's window (deadline 0: none): 0,
  * -errno, or MQ_QUEUED (the caller waits; may_wait false: -ENOMEM

@@ -239,13 +239,9 @@ static enum server_outcome pread_status(struct server_request *request)
 
 /* A queue's inode in Linux's mqueue file system: a regular file of 80
  * bytes (FILENT_SIZE) with its creator's ids and mode. */
-static enum server_outcome stat_queue(struct server_request *request)
+static struct linux_stat status_of(const struct mq_object *object)
 {
-    struct file_description *file = file_table_find(&core.files, request->badge);
-    if (!file)
-        return server_answer(request, -LINUX_EBADF);
-    const struct mq_object *object = file->object;
-    struct linux_stat stat = {
+    return (struct linux_stat){
         .st_dev = MQUEUE_DEVICE,
         .st_ino = object->inode,
         .st_mode = LINUX_S_IFREG | object->mode,
@@ -255,6 +251,14 @@ static enum server_outcome stat_queue(struct server_request *request)
         .st_size = 80,
         .st_blksize = 4096,
     };
+}
+
+static enum server_outcome stat_queue(struct server_request *request)
+{
+    struct file_description *file = file_table_find(&core.files, request->badge);
+    if (!file)
+        return server_answer(request, -LINUX_EBADF);
+    struct linux_stat stat = status_of(file->object);
     return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
 }
 
@@ -345,6 +349,44 @@ static enum server_outcome unlink_queue(struct server_request *request)
     return server_answer(request, mq_core_unlink(&core, &caller, name, length));
 }
 
+/* MQ_STAT: a queue in /dev/mqueue by name, for stat (window 1) and
+ * access (MR1). */
+static enum server_outcome stat_named(struct server_request *request)
+{
+    if (lacks(request, 2))
+        return server_answer(request, -LINUX_EINVAL);
+    char name[MQ_NAME_MAX];
+    uint64_t length;
+    int error = read_name(request, 0, name, &length);
+    if (error < 0)
+        return server_answer(request, error);
+    struct mq_caller caller = caller_of(request);
+    const struct mq_object *object;
+    error = mq_core_lookup(&core, &caller, name, length, (uint32_t)request->mr[1], &object);
+    if (error < 0 || tern_message_windows(request->info) < 2)
+        return server_answer(request, error);
+    struct linux_stat stat = status_of(object);
+    return server_answer(request, server_write_window(request, 1, 0, &stat, sizeof stat));
+}
+
+/* MQ_LIST: vfs lists /dev/mqueue. */
+static enum server_outcome list_queue(struct server_request *request)
+{
+    if (lacks(request, 1))
+        return server_answer(request, -LINUX_EINVAL);
+    const struct mq_object *object = mq_core_next_named(&core, request->mr[0]);
+    if (!object)
+        return server_answer(request, 0);
+    uint64_t length = strlen(object->name);
+    int error = server_write_window(request, 0, 0, object->name, length);
+    if (error < 0)
+        return server_answer(request, error);
+    request->mr[0] = length;
+    request->mr[1] = object->inode;
+    request->answer = tern_message(0, 0, 2);
+    return SERVER_ANSWER;
+}
+
 /* MQ_NOTIFY: the queue's descriptor comes as capability 0, so the
  * owner is the session's process. */
 static enum server_outcome notify_queue(struct server_request *request)
@@ -388,6 +430,8 @@ static enum server_outcome handle(struct server_request *request)
     uint64_t label = tern_message_label(request->info);
     if (request->badge == SESSION_NOTICE_BADGE(MQUEUE_SESSION_FLAG))
         return handle_notice(request);
+    if (request->badge == MQUEUE_LISTING_BADGE)
+        return label == MQ_LIST ? list_queue(request) : server_answer(request, -LINUX_ENOSYS);
     if (request->badge & MQUEUE_SESSION_FLAG) {
         if (label == MQ_OPEN)
             return open_queue(request);
@@ -395,6 +439,8 @@ static enum server_outcome handle(struct server_request *request)
             return unlink_queue(request);
         if (label == MQ_NOTIFY)
             return notify_queue(request);
+        if (label == MQ_STAT)
+            return stat_named(request);
         return server_answer(request, -LINUX_ENOSYS);
     }
     switch (label) {

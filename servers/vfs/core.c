@@ -1,4 +1,5 @@
-/* The tree vfs starts with: "/", /tmp, /dev with its devices, /dev/shm. */
+/* The tree vfs starts with: "/", /tmp, /dev with its devices, /dev/shm,
+ * /dev/mqueue. */
 #include "core.h"
 #include "device.h"
 #include "entry.h"
@@ -48,7 +49,7 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
 
     /* /tmp and /dev/shm are tmpfs mounts, world-writable and sticky, as
      * on Debian. */
-    struct vfs_node *tmp, *dev, *shm;
+    struct vfs_node *tmp, *dev, *shm, *mqueue;
     if (error == 0)
         error = add_node(vfs, vfs->root, "tmp", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777,
                          VFS_MOUNT_TMP, &tmp);
@@ -71,5 +72,9 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
     if (error == 0)
         error = add_node(vfs, dev, "shm", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777, VFS_MOUNT_SHM,
                          &shm);
+    /* Its names are the mqueue server's queues (lookup_names_queue). */
+    if (error == 0)
+        error = add_node(vfs, dev, "mqueue", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777,
+                         VFS_MOUNT_MQUEUE, &mqueue);
     return error;
 }

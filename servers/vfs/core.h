@@ -44,6 +44,11 @@ struct vfs_services {
     void (*console_write)(void *context, const char *bytes, size_t length, bool errors);
     /* The time stamps of changes. */
     struct vfs_time (*current_time)(void *context);
+    /* /dev/mqueue's listing: of the queues whose inode number is at least
+     * `from`, the first: its name (up to LINUX_NAME_MAX bytes) in name,
+     * its inode in *inode, the name's length returned; 0 when there is
+     * none, or -errno. */
+    int (*next_queue)(void *context, uint64_t from, char *name, uint64_t *inode);
     void *context;
 };
 
@@ -60,6 +65,11 @@ struct vfs_credentials {
 /* vfs_open's result for a FIFO: *handle is the node's inode number, not an
  * OFD (the pipe server opens FIFOs). */
 #define VFS_CORE_OPENED_FIFO 1
+/* What vfs_open, vfs_stat, vfs_access and vfs_unlink answer for a path
+ * that names a queue: one in /dev/mqueue, which holds the mqueue
+ * server's queues, not nodes. The path's last component is the queue's
+ * name, and the caller asks the mqueue server (sys/protocol/vfs.h). */
+#define VFS_CORE_IN_MQUEUE 2
 
 struct vfs_node;
 

@@ -192,8 +192,8 @@ struct listing {
 
 /* Writes one record for the entry at `position`; returns 1 if it went,
  * 0 if it does not fit, or -errno. The OFD's offset moves past it. */
-static int emit(struct listing *listing, uint64_t position, const struct vfs_node *node,
-                const char *name, size_t name_length)
+static int emit_record(struct listing *listing, uint64_t position, uint64_t inode, uint8_t type,
+                       const char *name, size_t name_length)
 {
     size_t record_length = (DIRENT_HEADER_SIZE + name_length + 1 + 7) & ~(size_t)7;
     if (listing->written + record_length > listing->length)
@@ -201,10 +201,10 @@ static int emit(struct listing *listing, uint64_t position, const struct vfs_nod
     _Alignas(8) uint8_t record[DIRENT_MAX_SIZE];
     memset(record, 0, record_length);
     struct linux_dirent64 *entry = (struct linux_dirent64 *)record;
-    entry->d_ino = node->inode;
+    entry->d_ino = inode;
     entry->d_off = (int64_t)position + 1;
     entry->d_reclen = (uint16_t)record_length;
-    entry->d_type = dirent_type(node);
+    entry->d_type = type;
     memcpy(entry->d_name, name, name_length);
     if (client_buffer_copy_to(listing->buffer, listing->written, record, record_length) !=
         record_length)
@@ -212,6 +212,35 @@ static int emit(struct listing *listing, uint64_t position, const struct vfs_nod
     listing->written += record_length;
     listing->ofd->position = position + 1;
     return 1;
+}
+
+static int emit(struct listing *listing, uint64_t position, const struct vfs_node *node,
+                const char *name, size_t name_length)
+{
+    return emit_record(listing, position, node->inode, dirent_type(node), name, name_length);
+}
+
+/* /dev/mqueue lists the mqueue server's queues, each at position 2 + its
+ * inode number, so a listing goes on where it stopped whatever queues
+ * came and went meanwhile. */
+#define FIRST_QUEUE_POSITION 2
+
+static int emit_queues(struct vfs *vfs, struct listing *listing)
+{
+    const struct vfs_services *services = &vfs->services;
+    char name[LINUX_NAME_MAX];
+    for (;;) {
+        uint64_t inode;
+        int length = services->next_queue(services->context,
+                                          listing->ofd->position - FIRST_QUEUE_POSITION, name,
+                                          &inode);
+        if (length <= 0)
+            return length < 0 ? length : 1;
+        int status = emit_record(listing, FIRST_QUEUE_POSITION + inode, inode, LINUX_DT_REG,
+                                 name, (size_t)length);
+        if (status != 1)
+            return status;
+    }
 }
 
 int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
@@ -232,6 +261,8 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffe
         const struct vfs_node *parent = entry_parent(directory);
         status = emit(&listing, 1, parent != NULL ? parent : directory, "..", 2);
     }
+    if (status == 1 && directory->mount == VFS_MOUNT_MQUEUE)
+        status = emit_queues(vfs, &listing);
     for (const struct vfs_entry *entry = directory->directory.first_entry;
          entry != NULL && status == 1; entry = entry->next) {
         if (entry->position >= ofd->position)

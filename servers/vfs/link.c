@@ -22,6 +22,9 @@ int vfs_link(struct vfs *vfs, const struct vfs_credentials *who,
         return -LINUX_ENOENT;
     struct vfs_node *node;
     int error = lookup_existing(vfs, who, old_directory, old_path, old_length, flags, &node);
+    /* A queue has its one name in /dev/mqueue, another mount. */
+    if (error == VFS_CORE_IN_MQUEUE)
+        return -LINUX_EXDEV;
     if (error != 0)
         return error;
 

@@ -112,10 +112,18 @@ int lookup_existing(struct vfs *vfs, const struct vfs_credentials *who, uint64_t
     int error = lookup_path(vfs, who, directory, path, length, &found);
     if (error != 0)
         return error;
+    if (lookup_names_queue(&found))
+        return VFS_CORE_IN_MQUEUE;
     if (found.node == NULL)
         return -LINUX_ENOENT;
     if (found.trailing_slash && !node_is_directory(found.node))
         return -LINUX_ENOTDIR;
     *node = found.node;
     return 0;
+}
+
+bool lookup_names_queue(const struct lookup_result *found)
+{
+    return found->directory->mount == VFS_MOUNT_MQUEUE && found->last == LAST_NORMAL &&
+           !found->trailing_slash;
 }

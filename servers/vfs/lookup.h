@@ -39,11 +39,16 @@ int lookup_path(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dir
                 const char *path, size_t length, struct lookup_result *result);
 
 /* The node a path names, which must exist (ENOENT; ENOTDIR for a
- * trailing slash after a non-directory), with lookup_path's errors; with
+ * trailing slash after a non-directory), with lookup_path's errors, or
+ * VFS_CORE_IN_MQUEUE for a queue; with
  * LINUX_AT_EMPTY_PATH in flags an empty path names the directory handle
  * itself, whatever its type (EBADF for a bad one). */
 int lookup_existing(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
                     const char *path, size_t length, uint64_t flags, struct vfs_node **node);
+
+/* Whether the path's last component names a queue: a name in
+ * /dev/mqueue, without a trailing slash (VFS_CORE_IN_MQUEUE). */
+bool lookup_names_queue(const struct lookup_result *found);
 
 /* The length of the path up to its first NUL, at most length. */
 size_t lookup_path_length(const char *path, size_t length);

@@ -19,6 +19,7 @@
  */
 #include "console_input.h"
 #include "core.h"
+#include "lookup.h"
 #include "sys/counter.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
@@ -26,6 +27,7 @@
 #include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/memory.h"
+#include "sys/protocol/mqueue.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
@@ -78,6 +80,23 @@ static struct vfs_time current_time(void *context)
                                server_boot_info->realtime_counter, &now.seconds,
                                &now.nanoseconds);
     return now;
+}
+
+/* /dev/mqueue's listing: MQ_LIST through vfs's session of the mqueue
+ * server, which never calls vfs, so neither waits on the other. */
+static int next_queue(void *context, uint64_t from, char *name, uint64_t *inode)
+{
+    (void)context;
+    tern_set_window(0, (uint64_t)(uintptr_t)name, LINUX_NAME_MAX, TERN_WINDOW_WRITE);
+    uint64_t mr[TERN_MSG_REGISTERS] = {from};
+    tern_message_info info = tern_call(VFS_SLOT_MQUEUE, tern_message_with_windows(
+                                                            tern_message(MQ_LIST, 0, 1), 1), mr);
+    if (tern_message_label(info) != 0)
+        return -LINUX_EIO;
+    if ((int64_t)mr[0] <= 0 || mr[0] > LINUX_NAME_MAX)
+        return (int64_t)mr[0] < 0 ? (int)mr[0] : 0;
+    *inode = mr[1];
+    return (int)mr[0];
 }
 
 /* ---- Arguments ---- */
@@ -134,6 +153,22 @@ static unsigned registers_needed(uint64_t label)
 
 /* ---- The vfs protocol ---- */
 
+/* VFS_IN_MQUEUE: the path (of `length` bytes, without a trailing slash)
+ * names a queue, its last component. */
+static enum server_outcome answer_in_mqueue(struct server_request *request, const char *path,
+                                            uint64_t length)
+{
+    length = lookup_path_length(path, length);
+    uint64_t start = length;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    request->mr[0] = VFS_IN_MQUEUE;
+    request->mr[1] = start;
+    request->mr[2] = length - start;
+    request->answer = tern_message(0, 0, 3);
+    return SERVER_ANSWER;
+}
+
 /* VFS_OPEN: on success the reply carries the new descriptor. */
 static enum server_outcome open_file(struct server_request *request,
                                      const struct vfs_credentials *who)
@@ -147,6 +182,8 @@ static enum server_outcome open_file(struct server_request *request,
                      (uint32_t)r[2], &handle);
     if (error < 0)
         return server_answer(request, error);
+    if (error == VFS_CORE_IN_MQUEUE)
+        return answer_in_mqueue(request, paths[0], r[0]);
     /* A FIFO's ends come from the pipe server: hand out a capability to it
      * that names this node (pipe.h), to open it with. */
     bool fifo = error == VFS_CORE_OPENED_FIFO;
@@ -266,7 +303,10 @@ static enum server_outcome handle_session(struct server_request *request)
         return server_answer(request, -LINUX_EINVAL);
     if (tern_message_label(request->info) == VFS_OPEN)
         return open_file(request, &who);
-    return server_answer(request, session_call(request, &who));
+    int64_t result = session_call(request, &who);
+    if (result == VFS_CORE_IN_MQUEUE)
+        return answer_in_mqueue(request, paths[0], request->mr[0]);
+    return server_answer(request, result);
 }
 
 /* ---- The file protocol ---- */
@@ -479,6 +519,7 @@ int root_main(const struct tern_boot_info *info)
         .free_page = server_free_page,
         .console_write = console_write,
         .current_time = current_time,
+        .next_queue = next_queue,
     };
     int error = vfs_init(&vfs, &services);
     if (error != 0)

@@ -113,6 +113,12 @@ int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direct
     int error = lookup_path(vfs, who, directory, path, length, &found);
     if (error != 0)
         return error;
+    if (lookup_names_queue(&found)) {
+        /* A queue is neither a directory nor a program. */
+        if (exec)
+            return -LINUX_EACCES;
+        return flags & LINUX_O_DIRECTORY ? -LINUX_ENOTDIR : VFS_CORE_IN_MQUEUE;
+    }
     struct vfs_node *node = found.node;
     bool created = false;
     if (flags & LINUX_O_CREAT) {
@@ -259,6 +265,8 @@ int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t dire
     int error = lookup_path(vfs, who, directory, path, length, &found);
     if (error != 0)
         return error;
+    if (lookup_names_queue(&found))
+        return flags & LINUX_AT_REMOVEDIR ? -LINUX_ENOTDIR : VFS_CORE_IN_MQUEUE;
     if (flags & LINUX_AT_REMOVEDIR)
         return remove_directory(vfs, who, &found);
     return remove_file(vfs, who, &found);
@@ -340,6 +348,10 @@ static int resolve_for_attributes(struct vfs *vfs, const struct vfs_credentials 
     if (flags & ~(uint64_t)(LINUX_AT_SYMLINK_NOFOLLOW | LINUX_AT_EMPTY_PATH))
         return -LINUX_EINVAL;
     int error = lookup_existing(vfs, who, directory, path, length, flags, node);
+    /* A queue's owner and mode are the mqueue server's, which does not
+     * change them (docs/protocols/mqueue.md). */
+    if (error == VFS_CORE_IN_MQUEUE)
+        return -LINUX_EOPNOTSUPP;
     if (error != 0)
         return error;
     return permission_read_only_mount(*node) ? -LINUX_EROFS : 0;

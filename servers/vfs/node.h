@@ -20,6 +20,7 @@ enum vfs_mount {
     VFS_MOUNT_TMP,                  /* /tmp: writable */
     VFS_MOUNT_DEV,                  /* /dev: read-only names, devices inside */
     VFS_MOUNT_SHM,                  /* /dev/shm: writable, POSIX shared memory */
+    VFS_MOUNT_MQUEUE,               /* /dev/mqueue: the mqueue server's queues */
 };
 
 enum vfs_device {

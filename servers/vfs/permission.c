@@ -41,7 +41,12 @@ int permission_may_create(const struct vfs_node *directory, const struct vfs_cre
 {
     if (node_is_unlinked(directory))
         return -LINUX_ENOENT;
-    return permission_check(directory, who, MAY_WRITE | MAY_EXECUTE);
+    int error = permission_check(directory, who, MAY_WRITE | MAY_EXECUTE);
+    /* /dev/mqueue holds only queues, which the mqueue server makes (as
+     * Linux's mqueue file system has no mkdir, mknod or link). */
+    if (error == 0 && directory->mount == VFS_MOUNT_MQUEUE)
+        return -LINUX_EPERM;
+    return error;
 }
 
 int permission_may_delete(const struct vfs_node *directory, const struct vfs_node *victim,

@@ -459,6 +459,38 @@ static void notices_wait_for_procmgr(void)
     CHECK_EQ_U64(core.objects->queue.notification.owner, 0);
 }
 
+/* /dev/mqueue: a queue by name for stat and access, and the listing in
+ * inode order, named queues only. */
+static void the_file_system_finds_and_lists_named_queues(void)
+{
+    reset();
+    uint64_t first = open_queue(&user, "first", LINUX_O_RDWR | LINUX_O_CREAT, 1, 8);
+    uint64_t second = open_queue(&user, "second", LINUX_O_RDWR | LINUX_O_CREAT, 1, 8);
+    const struct mq_object *found = NULL;
+    CHECK_EQ_U64(mq_core_lookup(&core, &user, "second", 6, 4 | 2, &found), 0);
+    CHECK_EQ_STR(found->name, "second");
+    CHECK_EQ_U64(found->mode, 0600);
+    CHECK_EQ_U64(mq_core_lookup(&core, &other, "second", 6, 0, &found), 0);
+    CHECK_EQ_U64(mq_core_lookup(&core, &other, "second", 6, 4, &found), -LINUX_EACCES);
+    CHECK_EQ_U64(mq_core_lookup(&core, &root, "second", 6, 4 | 2, &found), 0);
+    /* Root executes only what has an execute bit. */
+    CHECK_EQ_U64(mq_core_lookup(&core, &root, "second", 6, 1, &found), -LINUX_EACCES);
+    CHECK_EQ_U64(mq_core_lookup(&core, &user, "third", 5, 0, &found), -LINUX_ENOENT);
+    CHECK_EQ_U64(mq_core_lookup(&core, &user, "a/b", 3, 0, &found), -LINUX_EACCES);
+
+    const struct mq_object *listed = mq_core_next_named(&core, 0);
+    CHECK(listed != NULL && strcmp(listed->name, "first") == 0);
+    listed = mq_core_next_named(&core, listed->inode + 1);
+    CHECK(listed != NULL && strcmp(listed->name, "second") == 0);
+    CHECK(mq_core_next_named(&core, listed->inode + 1) == NULL);
+    /* An unlinked queue, still open, is no longer listed. */
+    CHECK_EQ_U64(mq_core_unlink(&core, &user, "first", 5), 0);
+    listed = mq_core_next_named(&core, 0);
+    CHECK(listed != NULL && strcmp(listed->name, "second") == 0);
+    close_handle(first);
+    close_handle(second);
+}
+
 int main(void)
 {
     RUN_TEST(names_follow_linux_s_lookup);
@@ -473,6 +505,7 @@ int main(void)
     RUN_TEST(everything_goes_with_the_last_descriptor);
     RUN_TEST(long_messages_go_through_the_windows);
     RUN_TEST(notices_wait_for_procmgr);
+    RUN_TEST(the_file_system_finds_and_lists_named_queues);
     free_everything();
     return check_report();
 }

@@ -311,14 +311,15 @@ static void getdents_lists_dot_dotdot_and_entries_with_types(void)
     struct client window;
     int64_t got = vfs_getdents(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes));
     CHECK(got > 0);
-    const char *expected[] = {".", "..", "console", "tty", "stderr", "null", "zero", "shm"};
+    const char *expected[] = {".", "..", "console", "tty", "stderr", "null", "zero", "shm",
+                              "mqueue"};
     const uint8_t types[] = {LINUX_DT_DIR, LINUX_DT_DIR, LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_CHR,
-                             LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_DIR};
+                             LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_DIR, LINUX_DT_DIR};
     int64_t at = 0;
     struct linux_stat dev, slash;
     CHECK_EQ_U64(stat_path("/dev", &dev), 0);
     CHECK_EQ_U64(stat_path("/", &slash), 0);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         struct linux_dirent64 *entry = (struct linux_dirent64 *)&bytes[at];
         CHECK(at < got);
         CHECK_EQ_STR(entry->d_name, expected[i]);
@@ -335,6 +336,48 @@ static void getdents_lists_dot_dotdot_and_entries_with_types(void)
     /* Seeking back to 0 lists again (rewinddir). */
     CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), 0);
     CHECK_EQ_U64(vfs_getdents(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes)), got);
+}
+
+/* Lists what one getdents call gives into names (one string, each name
+ * followed by a space); the call's result. */
+static int64_t list_once(uint64_t handle, size_t size, char *names)
+{
+    static uint8_t bytes[1024];
+    struct client window;
+    int64_t got = vfs_getdents(&vfs, handle, client(&window, bytes, size), size);
+    for (int64_t at = 0; at < got;) {
+        struct linux_dirent64 *entry = (struct linux_dirent64 *)&bytes[at];
+        strcat(names, entry->d_name);
+        strcat(names, " ");
+        at += entry->d_reclen;
+    }
+    return got;
+}
+
+static void dev_mqueue_lists_the_servers_queues_where_it_stopped(void)
+{
+    fresh_vfs();
+    test_queues[0] = (struct test_queue){"first", 3};
+    test_queues[1] = (struct test_queue){"second", 7};
+    test_queues[2] = (struct test_queue){"third", 9};
+    test_queue_count = 3;
+    uint64_t handle = (uint64_t)open_path("/dev/mqueue", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0);
+    char names[256] = "";
+    /* Room for three records: ".", ".." (24 bytes each), "first" (32). */
+    CHECK_EQ_U64(list_once(handle, 80, names), 80);
+    CHECK_EQ_STR(names, ". .. first ");
+    /* "second" goes and "zeroth" comes before where the listing is: it
+     * goes on after "first" all the same. */
+    test_queues[1] = (struct test_queue){"zeroth", 1};
+    names[0] = 0;
+    CHECK(list_once(handle, 1024, names) > 0);
+    CHECK_EQ_STR(names, "third ");
+    CHECK_EQ_U64(list_once(handle, 1024, names), 0);
+    CHECK_EQ_U64(vfs_seek(&vfs, handle, 0, LINUX_SEEK_SET), 0);
+    names[0] = 0;
+    CHECK(list_once(handle, 1024, names) > 0);
+    CHECK_EQ_STR(names, ". .. zeroth first third ");
+    test_queue_count = 0;
 }
 
 static void dev_stderr_writes_on_the_consoles_diagnostics_channel(void)
@@ -608,6 +651,7 @@ int main(void)
     RUN_TEST(an_unlinked_file_lives_until_its_last_close);
     RUN_TEST(renaming_over_an_open_file_keeps_it_readable);
     RUN_TEST(getdents_lists_dot_dotdot_and_entries_with_types);
+    RUN_TEST(dev_mqueue_lists_the_servers_queues_where_it_stopped);
     RUN_TEST(getdents_resumes_across_small_buffers);
     RUN_TEST(getdents_survives_changes_between_calls);
     RUN_TEST(getdents_wants_an_open_directory);

@@ -596,6 +596,38 @@ static void mknod_makes_fifos_and_regular_files(void)
                  -LINUX_ENOENT);
 }
 
+/* A name in /dev/mqueue is the mqueue server's: vfs says so for the
+ * path operations that take one, and refuses the rest as Linux's mqueue
+ * file system does (or, for chmod, as this one must). */
+static void paths_in_dev_mqueue_name_the_mqueue_servers_queues(void)
+{
+    fresh_vfs();
+    struct linux_stat stat;
+    CHECK_EQ_U64(stat_path("/dev/mqueue", &stat), 0);
+    CHECK_EQ_U64(stat.st_mode, LINUX_S_IFDIR | LINUX_S_ISVTX | 0777);
+    CHECK_EQ_U64(stat_path("/dev/mqueue/queue", &stat), VFS_CORE_IN_MQUEUE);
+    CHECK_EQ_U64(stat_path("/dev/mqueue/.", &stat), 0);
+    CHECK_EQ_U64(stat_path("/dev/mqueue/queue/", &stat), -LINUX_ENOENT);
+    CHECK_EQ_U64(access_as(&alice, "/dev/mqueue/queue", LINUX_R_OK), VFS_CORE_IN_MQUEUE);
+    CHECK_EQ_U64(open_as(&alice, VFS_ROOT_DIRECTORY, "/dev/mqueue/queue",
+                         LINUX_O_RDWR | LINUX_O_CREAT, 0600), VFS_CORE_IN_MQUEUE);
+    CHECK_EQ_U64(open_path("/dev/mqueue/queue", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0),
+                 -LINUX_ENOTDIR);
+    CHECK_EQ_U64(open_path("/dev/mqueue/queue", VFS_CORE_OPEN_EXEC, 0), -LINUX_EACCES);
+    CHECK_EQ_U64(unlink_as(&alice, "/dev/mqueue/queue", 0), VFS_CORE_IN_MQUEUE);
+    CHECK_EQ_U64(unlink_as(&alice, "/dev/mqueue/queue", LINUX_AT_REMOVEDIR), -LINUX_ENOTDIR);
+    CHECK_EQ_U64(mkdir_as(&alice, "/dev/mqueue/directory", 0700), -LINUX_EPERM);
+    CHECK_EQ_U64(vfs_mknod(&vfs, &alice, VFS_ROOT_DIRECTORY, "/dev/mqueue/fifo", 16,
+                           LINUX_S_IFIFO | 0600, 0), -LINUX_EPERM);
+    CHECK_EQ_U64(vfs_chmod(&vfs, &root, VFS_ROOT_DIRECTORY, "/dev/mqueue/queue", 17, 0600, 0),
+                 -LINUX_EOPNOTSUPP);
+    make_file_as(&alice, "/tmp/file", "x", 0600);
+    CHECK_EQ_U64(vfs_link(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/file", 9, VFS_ROOT_DIRECTORY,
+                          "/dev/mqueue/file", 16, 0), -LINUX_EXDEV);
+    CHECK_EQ_U64(vfs_link(&vfs, &alice, VFS_ROOT_DIRECTORY, "/dev/mqueue/queue", 17,
+                          VFS_ROOT_DIRECTORY, "/tmp/queue", 10, 0), -LINUX_EXDEV);
+}
+
 int main(void)
 {
     RUN_TEST(the_initial_tree_has_tmp_dev_devices_and_shm);
@@ -630,5 +662,6 @@ int main(void)
     RUN_TEST(getcwd_gives_the_absolute_path);
     RUN_TEST(a_removed_directory_takes_no_new_names);
     RUN_TEST(mknod_makes_fifos_and_regular_files);
+    RUN_TEST(paths_in_dev_mqueue_name_the_mqueue_servers_queues);
     return check_report();
 }

@@ -69,11 +69,34 @@ static inline struct vfs_time test_current_time(void *context)
     return (struct vfs_time){.seconds = clock_ticks, .nanoseconds = 0};
 }
 
+/* The mqueue server's queues, as its listing gives them: by inode. */
+struct test_queue {
+    const char *name;
+    uint64_t inode;
+};
+static struct test_queue test_queues[4];
+static unsigned test_queue_count;
+
+static inline int test_next_queue(void *context, uint64_t from, char *name, uint64_t *inode)
+{
+    (void)context;
+    const struct test_queue *next = NULL;
+    for (unsigned i = 0; i < test_queue_count; i++)
+        if (test_queues[i].inode >= from && (!next || test_queues[i].inode < next->inode))
+            next = &test_queues[i];
+    if (!next)
+        return 0;
+    memcpy(name, next->name, strlen(next->name));
+    *inode = next->inode;
+    return (int)strlen(next->name);
+}
+
 static const struct vfs_services test_services = {
     .allocate_page = test_allocate_page,
     .free_page = test_free_page,
     .console_write = test_console_write,
     .current_time = test_current_time,
+    .next_queue = test_next_queue,
 };
 
 static struct vfs vfs;

@@ -51,6 +51,7 @@
 #define LINUX_ENOMSG        42
 #define LINUX_EIDRM         43
 #define LINUX_EMSGSIZE      90
+#define LINUX_EOPNOTSUPP    95
 #define LINUX_ETIMEDOUT     110
 
 /* open(2) and fcntl(2) status flags (arm64 values) */

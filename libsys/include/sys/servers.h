@@ -49,11 +49,12 @@ enum session_kind {
  * notices: exit_notices below). */
 #define SESSION_NOTICE_BADGE(flag)  ((uint64_t)(flag))
 
-/* Another server's endpoint (unbadged, all rights) that a server is given
- * in one of its own fixed slots. */
+/* Another server's endpoint (all rights) that a server is given in one of
+ * its own fixed slots, unbadged or a session of its own. */
 struct server_peer {
     enum server_id server;
     uint64_t slot;          /* 0 ends the list */
+    uint64_t badge;         /* 0: the endpoint itself */
 };
 
 #define SERVER_MAX_PEERS 2

@@ -22,6 +22,10 @@
  *                               value                              descriptor
  *   MQ_TAKE_NOTICE  procmgr's notice session                                       0; MR1-3: owner pid,
  *                                                                                  signal, value; -ENOENT
+ *   MQ_STAT         session     name length, access (R_OK...)      0: name (R),    0
+ *                                                                  1: struct linux_stat (W), optional
+ *   MQ_LIST         vfs's listing session: from (an inode number)  0: name (W,     the name's length, 0 for
+ *                                                                  NAME_MAX bytes) none; MR1: its inode
  *
  * MQ_OPEN's flags are Linux's (access mode, O_CREAT, O_EXCL, O_NONBLOCK;
  * O_CLOEXEC is the personality's), mode has the umask applied, the
@@ -47,11 +51,19 @@
  * si_code SI_MESGQ and the sender's pid and uid, as Linux's kernel does
  * (no permission check). The server also takes SERVER_PROCESS_ENDED
  * there: an ended owner's registrations go.
+ *
+ * /dev/mqueue: vfs answers a path naming a queue there with
+ * VFS_IN_MQUEUE (vfs.h), and the personality asks here by the name:
+ * open is MQ_OPEN, unlink MQ_UNLINK, stat and access MQ_STAT. vfs lists
+ * the directory through its own session (MQUEUE_LISTING_BADGE, given by
+ * the wiring table): MQ_LIST answers the queue with the smallest inode
+ * number at least `from`, so the listing's position is an inode number.
  */
 #ifndef SYS_PROTOCOL_MQUEUE_H
 #define SYS_PROTOCOL_MQUEUE_H
 
 #include <stdint.h>
+#include "sys/servers.h"
 
 enum mqueue_label {
     MQ_OPEN = 0xa00,
@@ -62,6 +74,8 @@ enum mqueue_label {
     MQ_NOTIFY,
     MQ_TAKE_NOTICE,
     MQ_SEND_SMALL,
+    MQ_STAT,
+    MQ_LIST,
 };
 
 /* The longest message that travels in registers: MR2 to the last. */
@@ -73,5 +87,8 @@ enum mqueue_label {
 
 /* Sessions are marked: descriptor handles never have this bit. */
 #define MQUEUE_SESSION_FLAG     (1ULL << 62)
+/* vfs's session, to list /dev/mqueue: pid 0 (no process's) with uid 1,
+ * which procmgr's notice session (all ids 0) is not. */
+#define MQUEUE_LISTING_BADGE    SESSION_PROCESS_BADGE(MQUEUE_SESSION_FLAG, 0, 1, 0)
 
 #endif

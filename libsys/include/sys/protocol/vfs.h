@@ -42,6 +42,14 @@
  * (pipe.h), which may wait for the other end. VFS_OPEN_EXEC in flags asks for a regular file
  * the caller may execute (EACCES otherwise), opened for reading: procmgr
  * reads programs for execve through it.
+ *
+ * /dev/mqueue holds the mqueue server's queues, not files of vfs: VFS_OPEN,
+ * VFS_STAT, VFS_ACCESS and VFS_UNLINK of a path naming one answer
+ * VFS_IN_MQUEUE (a positive result) with MR1 the offset of the queue's
+ * name in the path and MR2 its length, and the caller asks the mqueue
+ * server by that name (mqueue.h). A queue has no other path operations:
+ * VFS_CHMOD and VFS_CHOWN answer -EOPNOTSUPP, VFS_LINK -EXDEV, and
+ * VFS_MKDIR, VFS_MKNOD and VFS_LINK into the directory -EPERM.
  */
 #ifndef SYS_PROTOCOL_VFS_H
 #define SYS_PROTOCOL_VFS_H
@@ -65,6 +73,7 @@ enum vfs_label {
 
 #define VFS_OPEN_EXEC   (1ULL << 40)
 #define VFS_OPENED_FIFO 1           /* VFS_OPEN's result for a FIFO */
+#define VFS_IN_MQUEUE   2           /* the path names a queue in /dev/mqueue */
 
 /* Session badges: bit 62 marks a session (OFD badges never have it),
  * then the uid in bits 0-23 and the gid in bits 24-47. */
@@ -76,6 +85,7 @@ enum vfs_label {
 /* vfs's own fixed slots (after enum server_slot). */
 enum vfs_slot {
     VFS_SLOT_PIPE = 16,             /* the pipe server's endpoint: mint FIFO capabilities */
+    VFS_SLOT_MQUEUE,                /* its session of the mqueue server: list /dev/mqueue */
 };
 
 #endif
