@@ -59,13 +59,14 @@ static int64_t name_window(const char *name)
 }
 
 /* MQ_OPEN of the name in window 0; with given attributes (O_CREAT and a
- * struct mq_attr: {maxmsg, msgsize}) or the defaults. */
+ * struct mq_attr: {maxmsg, msgsize}) or the defaults; by_path:
+ * MQ_BY_PATH. */
 static int64_t open_queue(uint64_t slot, uint64_t length, uint64_t flags, uint64_t mode,
-                          const int64_t *attributes)
+                          const int64_t *attributes, uint64_t by_path)
 {
     uint32_t kept = (uint32_t)flags & (LINUX_O_ACCMODE | LINUX_O_CREAT | LINUX_O_EXCL |
                                        LINUX_O_NONBLOCK);
-    uint64_t mr[4] = {kept, linux_apply_umask(mode & 07777), length,
+    uint64_t mr[4] = {kept | by_path, linux_apply_umask(mode & 07777), length,
                       linux_message_queue_limit()};
     unsigned registers = 4;
     if (attributes && (flags & LINUX_O_CREAT)) {
@@ -94,7 +95,7 @@ int64_t sys_mq_open(const char *name, uint64_t flags, uint64_t mode,
         return fd;
     int64_t sizes[2] = {given.max_messages, given.message_size};
     int64_t result = open_queue(linux_fd_slot((unsigned)fd), (uint64_t)length, flags, mode,
-                                attributes ? sizes : 0);
+                                attributes ? sizes : 0, 0);
     return linux_fd_settle((unsigned)fd, result, true);
 }
 
@@ -118,7 +119,7 @@ int64_t linux_mqueue_open_name(uint64_t slot, const char *name, uint64_t length,
                                uint64_t mode)
 {
     name_in_path(name, length);
-    return open_queue(slot, length, flags, mode, 0);
+    return open_queue(slot, length, flags, mode, 0, MQ_BY_PATH);
 }
 
 int64_t linux_mqueue_stat_name(const char *name, uint64_t length, uint64_t access,
@@ -134,7 +135,7 @@ int64_t linux_mqueue_stat_name(const char *name, uint64_t length, uint64_t acces
 int64_t linux_mqueue_unlink_name(const char *name, uint64_t length)
 {
     name_in_path(name, length);
-    uint64_t mr[4] = {length, 0, 0, 0};
+    uint64_t mr[4] = {length | MQ_BY_PATH, 0, 0, 0};
     return linux_call(LINUX_SLOT_MQUEUE, MQ_UNLINK, 1, 0, 1, mr);
 }
 

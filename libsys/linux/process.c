@@ -45,10 +45,10 @@ static void set_frame_registers(const struct linux_syscall_frame *frame, uint64_
         tern_set_mr(PROC_FRAME_FIRST_MR + i, words[i]);
 }
 
-static int64_t fork_process(uint64_t stack, const struct linux_syscall_frame *frame)
+static int64_t fork_process(uint64_t stack, uint64_t flags, const struct linux_syscall_frame *frame)
 {
     set_frame_registers(frame, current_tls());
-    uint64_t mr[4] = {linux_thread_id(), stack, 0, 0};
+    uint64_t mr[4] = {linux_thread_id(), stack, flags & LINUX_CLONE_NEWIPC, 0};
     return linux_call(LINUX_SLOT_PROCMGR, PROC_FORK, PROC_FRAME_FIRST_MR + PROC_FRAME_WORDS, 0, 0,
                       mr);
 }
@@ -80,6 +80,10 @@ int64_t sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
         return -LINUX_EINVAL;
     if ((flags & LINUX_CLONE_SIGHAND) && !(flags & LINUX_CLONE_VM))
         return -LINUX_EINVAL;
+    /* A new IPC namespace is for a new process, and its SEM_UNDO list
+     * cannot be shared with the old one's. */
+    if ((flags & LINUX_CLONE_NEWIPC) && (flags & (LINUX_CLONE_THREAD | LINUX_CLONE_SYSVSEM)))
+        return -LINUX_EINVAL;
     if (flags & LINUX_CLONE_THREAD)
         return clone_thread(flags, stack, parent_tid, tls, child_tid, frame);
     if ((flags & LINUX_CLONE_VM) && !(flags & LINUX_CLONE_VFORK))
@@ -87,10 +91,16 @@ int64_t sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
     /* fork, and vfork as posix_spawn does it (CLONE_VM|CLONE_VFORK on a
      * stack of its own): the child gets a copy of the address space and
      * starts on the given stack, which is all vfork promises. */
-    int64_t pid = fork_process(stack, frame);
+    int64_t pid = fork_process(stack, flags, frame);
     if (pid > 0 && (flags & LINUX_CLONE_PARENT_SETTID) && parent_tid != 0)
         *(volatile int32_t *)(uintptr_t)parent_tid = (int32_t)pid;
     return pid;
+}
+
+/* Only a new IPC namespace can be had; the rest is not done (EINVAL). */
+int64_t sys_unshare(uint64_t flags)
+{
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_UNSHARE, 1, flags, 0, 0, 0);
 }
 
 int64_t sys_execve(const char *path, const char *const *argv, const char *const *envp)

@@ -45,6 +45,7 @@
 #define LINUX_NR_exit_group         94
 #define LINUX_NR_waitid             95
 #define LINUX_NR_set_tid_address    96
+#define LINUX_NR_unshare            97
 #define LINUX_NR_futex              98
 #define LINUX_NR_set_robust_list    99
 #define LINUX_NR_nanosleep          101

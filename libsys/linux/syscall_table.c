@@ -163,6 +163,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_getpid: return sys_getpid();
     case LINUX_NR_gettid: return sys_gettid();
     case LINUX_NR_set_tid_address: return sys_set_tid_address(a[0]);
+    case LINUX_NR_unshare: return sys_unshare(a[0]);
     /* credentials, groups, sessions */
     case LINUX_NR_getppid: return sys_getppid();
     case LINUX_NR_getuid: return sys_getuid();

@@ -76,6 +76,7 @@ int64_t sys_getcwd(uint64_t buffer, uint64_t size);
 int64_t sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t tls,
                   uint64_t child_tid, const struct linux_syscall_frame *frame);
 int64_t sys_execve(const char *path, const char *const *argv, const char *const *envp);
+int64_t sys_unshare(uint64_t flags);
 int64_t sys_exit(int64_t status);
 int64_t sys_exit_group(int64_t status);
 int64_t sys_wait4(int64_t pid, int32_t *status, uint64_t options, void *usage);

@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include "sys/ipc_namespace.h"
 #include "sys/linux_abi.h"
 
 /* The queue's services are the core's allocator. */
@@ -48,16 +49,28 @@ static int check_name(const char *name, uint64_t length)
     return 0;
 }
 
-static struct mq_object *find_name(struct mq_core *core, const char *name, uint64_t length)
+static struct mq_object *find_name(struct mq_core *core, uint32_t namespace, const char *name,
+                                   uint64_t length)
 {
     for (struct mq_object *object = core->objects; object; object = object->next) {
+        if (!object->named || object->namespace != namespace)
+            continue;
         uint64_t i = 0;
         while (i < length && object->name[i] == name[i])
             i++;
-        if (object->named && i == length && object->name[i] == 0)
+        if (i == length && object->name[i] == 0)
             return object;
     }
     return 0;
+}
+
+/* The queues of a namespace, named or only open: queues_max's count. */
+static uint32_t queues_in(const struct mq_core *core, uint32_t namespace)
+{
+    uint32_t count = 0;
+    for (const struct mq_object *object = core->objects; object; object = object->next)
+        count += object->namespace == namespace;
+    return count;
 }
 
 /* inode_permission: the owner's, the group's or the others' bits, root
@@ -135,7 +148,7 @@ static int create(struct mq_core *core, const struct mq_caller *caller, const ch
                   uint64_t length, uint32_t mode, const int64_t *attributes,
                   struct mq_object **made)
 {
-    if (core->queue_count >= core->limits.queues_max && !privileged(caller))
+    if (queues_in(core, caller->namespace) >= core->limits.queues_max && !privileged(caller))
         return -LINUX_ENOSPC;
     int64_t max_messages, message_size;
     if (attributes) {
@@ -156,7 +169,8 @@ static int create(struct mq_core *core, const struct mq_caller *caller, const ch
         mq_release(core, object);
         return error;
     }
-    *object = (struct mq_object){ .named = true, .uid = caller->uid, .gid = caller->gid,
+    *object = (struct mq_object){ .namespace = caller->namespace, .named = true,
+                                  .uid = caller->uid, .gid = caller->gid,
                                   .mode = mode & 07777, .inode = ++core->next_inode,
                                   .charge = bytes };
     for (uint64_t i = 0; i < length; i++)
@@ -179,7 +193,7 @@ int mq_core_open(struct mq_core *core, const struct mq_caller *caller, const cha
     int error = check_name(name, length);
     if (error < 0)
         return error;
-    struct mq_object *object = find_name(core, name, length);
+    struct mq_object *object = find_name(core, caller->namespace, name, length);
     bool made = false;
     if (!object) {
         if (!(flags & LINUX_O_CREAT))
@@ -215,7 +229,7 @@ int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const c
     int error = check_name(name, length);
     if (error < 0)
         return error;
-    struct mq_object *object = find_name(core, name, length);
+    struct mq_object *object = find_name(core, caller->namespace, name, length);
     if (!object)
         return -LINUX_ENOENT;
     /* /dev/mqueue is sticky: only the owner (or root) removes a queue. */
@@ -233,7 +247,7 @@ int mq_core_lookup(struct mq_core *core, const struct mq_caller *caller, const c
     int error = check_name(name, length);
     if (error < 0)
         return error;
-    const struct mq_object *object = find_name(core, name, length);
+    const struct mq_object *object = find_name(core, caller->namespace, name, length);
     if (!object)
         return -LINUX_ENOENT;
     /* As for any file, root may execute only what someone may. */
@@ -249,9 +263,23 @@ const struct mq_object *mq_core_next_named(const struct mq_core *core, uint64_t 
 {
     const struct mq_object *next = 0;
     for (const struct mq_object *object = core->objects; object; object = object->next)
-        if (object->named && object->inode >= from && (!next || object->inode < next->inode))
+        if (object->named && object->namespace == IPC_NAMESPACE_INITIAL &&
+            object->inode >= from && (!next || object->inode < next->inode))
             next = object;
     return next;
+}
+
+void mq_core_namespace_ended(struct mq_core *core, uint32_t namespace)
+{
+    struct mq_object *next;
+    for (struct mq_object *object = core->objects; object; object = next) {
+        next = object->next;
+        if (object->namespace != namespace || !object->named)
+            continue;
+        object->named = false;
+        if (object->descriptions == 0)
+            free_object(core, object);
+    }
 }
 
 void mq_core_release(struct mq_core *core, struct mq_object *object)

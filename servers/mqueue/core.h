@@ -59,11 +59,13 @@ struct mq_core_services {
     void *context;
 };
 
-/* Who asks: the session's process and credentials. */
+/* Who asks: the session's process, its credentials and the IPC
+ * namespace whose queues it names (sys/ipc_namespace.h). */
 struct mq_caller {
     int32_t pid;
     uint32_t uid, gid;
     uint64_t queue_limit;       /* its soft RLIMIT_MSGQUEUE, in bytes */
+    uint32_t namespace;
 };
 
 /* What one user's queues take, against RLIMIT_MSGQUEUE (mq_charge). */
@@ -85,6 +87,7 @@ struct mq_notice {
 struct mq_object {
     struct mq_queue queue;
     char name[MQ_NAME_MAX + 1];
+    uint32_t namespace;         /* whose name space the name is in */
     bool named;                 /* still has its name (not unlinked) */
     uint32_t descriptions;      /* OFDs of it */
     uint32_t uid, gid, mode;
@@ -101,7 +104,7 @@ struct mq_core {
     struct mq_limits limits;
     struct file_table files;
     struct mq_object *objects;  /* every queue, named or only open */
-    uint32_t queue_count;
+    uint32_t queue_count;       /* in every namespace */
     struct mq_user *users;      /* those with queues */
     uint64_t next_inode;
     struct mq_notice *notices, *last_notice;   /* oldest first */
@@ -125,13 +128,16 @@ int mq_core_open(struct mq_core *core, const struct mq_caller *caller, const cha
 int mq_core_unlink(struct mq_core *core, const struct mq_caller *caller, const char *name,
                    uint64_t length);
 
-/* A queue by name, as stat and access find a file in /dev/mqueue: 0
+/* Names are the caller's namespace's.
+ *
+ * A queue by name, as stat and access find a file in /dev/mqueue: 0
  * with it in *found, the name's errors, -ENOENT, or -EACCES when the
  * caller lacks the access wanted (R_OK 4, W_OK 2, X_OK 1; 0 for none). */
 int mq_core_lookup(struct mq_core *core, const struct mq_caller *caller, const char *name,
                    uint64_t length, uint32_t wanted, const struct mq_object **found);
-/* /dev/mqueue's listing: the named queue with the smallest inode number
- * at least `from`, or NULL. */
+/* /dev/mqueue's listing: the named queue of the initial namespace (whose
+ * file system /dev/mqueue is) with the smallest inode number at least
+ * `from`, or NULL. */
 const struct mq_object *mq_core_next_named(const struct mq_core *core, uint64_t from);
 
 /* mq_timedsend of length bytes, from bytes (a small send's, which came
@@ -169,6 +175,9 @@ int mq_core_notify(struct mq_core *core, uint64_t handle, int32_t owner, bool re
 bool mq_core_take_notice(struct mq_core *core, struct mq_notification *notice);
 /* Process pid ended: its registrations go. */
 void mq_core_process_ended(struct mq_core *core, int32_t pid);
+/* The last process of IPC namespace `namespace` ended: its queues lose
+ * their names, and go once no descriptor holds them. */
+void mq_core_namespace_ended(struct mq_core *core, uint32_t namespace);
 
 /* The last OFD of object went (the file table's release). */
 void mq_core_release(struct mq_core *core, struct mq_object *object);

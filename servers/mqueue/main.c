@@ -16,6 +16,7 @@
 #include "core.h"
 
 #include "sys/file_server.h"
+#include "sys/ipc_namespace.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/memory.h"
@@ -287,11 +288,18 @@ static const struct file_server queues_served = {.operations = &queue_operations
 
 /* ---- Sessions ---- */
 
-static struct mq_caller caller_of(const struct server_request *request)
+/* Which processes are in another IPC namespace than the initial one. */
+static struct ipc_namespace_members members;
+
+/* The session's process; by_path: the name is /dev/mqueue's (MQ_BY_PATH). */
+static struct mq_caller caller_of(const struct server_request *request, bool by_path)
 {
-    return (struct mq_caller){ .pid = (int32_t)SESSION_PROCESS_PID(request->badge),
+    uint32_t pid = SESSION_PROCESS_PID(request->badge);
+    return (struct mq_caller){ .pid = (int32_t)pid,
                                .uid = SESSION_PROCESS_UID(request->badge),
-                               .gid = SESSION_PROCESS_GID(request->badge) };
+                               .gid = SESSION_PROCESS_GID(request->badge),
+                               .namespace = by_path ? IPC_NAMESPACE_INITIAL
+                                                    : ipc_namespace_of(&members, pid) };
 }
 
 /* The name in window 0 (length in register `at`): 0, or an errno. */
@@ -320,7 +328,7 @@ static enum server_outcome open_queue(struct server_request *request)
     int error = read_name(request, 2, name, &length);
     if (error < 0)
         return server_answer(request, error);
-    struct mq_caller caller = caller_of(request);
+    struct mq_caller caller = caller_of(request, request->mr[0] & MQ_BY_PATH);
     caller.queue_limit = request->mr[3];
     int64_t attributes[2] = {(int64_t)request->mr[4], (int64_t)request->mr[5]};
     bool given = tern_message_length(request->info) >= 6;
@@ -342,10 +350,12 @@ static enum server_outcome unlink_queue(struct server_request *request)
         return server_answer(request, -LINUX_EINVAL);
     char name[MQ_NAME_MAX];
     uint64_t length;
+    bool by_path = request->mr[0] & MQ_BY_PATH;
+    request->mr[0] &= ~MQ_BY_PATH;
     int error = read_name(request, 0, name, &length);
     if (error < 0)
         return server_answer(request, error);
-    struct mq_caller caller = caller_of(request);
+    struct mq_caller caller = caller_of(request, by_path);
     return server_answer(request, mq_core_unlink(&core, &caller, name, length));
 }
 
@@ -360,7 +370,7 @@ static enum server_outcome stat_named(struct server_request *request)
     int error = read_name(request, 0, name, &length);
     if (error < 0)
         return server_answer(request, error);
-    struct mq_caller caller = caller_of(request);
+    struct mq_caller caller = caller_of(request, true);
     const struct mq_object *object;
     error = mq_core_lookup(&core, &caller, name, length, (uint32_t)request->mr[1], &object);
     if (error < 0 || tern_message_windows(request->info) < 2)
@@ -402,13 +412,23 @@ static enum server_outcome notify_queue(struct server_request *request)
                                                  (int32_t)mr[2], mr[3]));
 }
 
-/* procmgr's notice session: a fired notice to deliver, or a process
- * that ended. */
+/* procmgr's notice session: a fired notice to deliver, a process that
+ * ended, one in another IPC namespace, a namespace that ended. */
 static enum server_outcome handle_notice(struct server_request *request)
 {
     uint64_t label = tern_message_label(request->info);
+    const uint64_t *mr = request->mr;
     if (label == SERVER_PROCESS_ENDED && !lacks(request, 1)) {
-        mq_core_process_ended(&core, (int32_t)request->mr[0]);
+        mq_core_process_ended(&core, (int32_t)mr[0]);
+        ipc_namespace_enter(&members, (uint32_t)mr[0], IPC_NAMESPACE_INITIAL);
+        return server_answer(request, 0);
+    }
+    if (label == SERVER_PROCESS_NAMESPACE && !lacks(request, 2)) {
+        ipc_namespace_enter(&members, (uint32_t)mr[0], (uint32_t)mr[1]);
+        return server_answer(request, 0);
+    }
+    if (label == SERVER_NAMESPACE_ENDED && !lacks(request, 1)) {
+        mq_core_namespace_ended(&core, (uint32_t)mr[0]);
         return server_answer(request, 0);
     }
     if (label != MQ_TAKE_NOTICE)

@@ -44,6 +44,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_SIGQUEUE: return handle_sigqueue(request);
     case PROC_MQ_NOTIFIED: return handle_mq_notified(request);
     case PROC_SCHED_AFFINITY: return handle_sched_affinity(request);
+    case PROC_UNSHARE: return handle_unshare(request);
     case PROC_GET_IDS: return handle_get_ids(request);
     case PROC_SET_IDS: return handle_set_ids(request);
     case PROC_SETPGID:

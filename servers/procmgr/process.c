@@ -4,6 +4,7 @@
  * in thread areas, and the end of a process (which the servers that ask
  * are told of).
  */
+#include "ipc_namespaces.h"
 #include "procmgr.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -16,6 +17,10 @@
 #define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
 
 struct process *processes[ID_LIMIT];
+/* How many processes each IPC namespace has. */
+static struct ipc_namespaces ipc_namespaces;
+
+static void tell_servers(uint64_t label, uint64_t first, uint64_t second);
 struct thread *threads[ID_LIMIT];
 static uint64_t last_id;
 
@@ -153,6 +158,10 @@ struct process *process_new(struct process *parent)
     }
     processes[pid] = process;
     adopt(parent, process);
+    process->ipc_namespace = parent->ipc_namespace;
+    ipc_namespace_join(&ipc_namespaces, process->ipc_namespace);
+    if (process->ipc_namespace != IPC_NAMESPACE_INITIAL)
+        tell_servers(SERVER_PROCESS_NAMESPACE, pid, process->ipc_namespace);
     return process;
 }
 
@@ -317,18 +326,37 @@ uint64_t server_notice_slot(enum server_id server)
     return notice_slots[server];
 }
 
-/* The servers whose entry asks (exit_notices, sys/servers.h) hear that
- * process pid ended: the semaphore adjustments of SEM_UNDO are applied
- * then. Each answers at once and never calls procmgr. */
-static void tell_servers_process_ended(uint64_t pid)
+/* The servers whose entry asks (exit_notices, sys/servers.h) hear of
+ * processes that end (the semaphore adjustments of SEM_UNDO are applied
+ * then) and of IPC namespaces (sys/protocol/common.h). Each answers at
+ * once and never calls procmgr. */
+static void tell_servers(uint64_t label, uint64_t first, uint64_t second)
 {
     for (unsigned server = 0; server < SERVER_COUNT; server++) {
         uint64_t slot = server_notice_slot(server);
         if (!slot)
             continue;
-        uint64_t mr[TERN_MSG_REGISTERS] = { pid };
-        tern_call(slot, tern_message(SERVER_PROCESS_ENDED, 0, 1), mr);
+        uint64_t mr[TERN_MSG_REGISTERS] = { first, second };
+        tern_call(slot, tern_message(label, 0, 2), mr);
     }
+}
+
+/* The process leaves its IPC namespace, which may end with it. */
+static void leave_ipc_namespace(struct process *process)
+{
+    if (ipc_namespace_leave(&ipc_namespaces, process->ipc_namespace))
+        tell_servers(SERVER_NAMESPACE_ENDED, process->ipc_namespace, 0);
+}
+
+int process_unshare_ipc_namespace(struct process *process)
+{
+    int64_t namespace = ipc_namespace_create(&ipc_namespaces, process->euid);
+    if (namespace < 0)
+        return (int)namespace;
+    leave_ipc_namespace(process);
+    process->ipc_namespace = (uint32_t)namespace;
+    tell_servers(SERVER_PROCESS_NAMESPACE, process->pid, process->ipc_namespace);
+    return 0;
 }
 
 /* Children of an exiting process go to init (pid 1), which reaps them
@@ -362,7 +390,8 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->space)
         space_destroy(process->space);
     process->space = 0;
-    tell_servers_process_ended(process->pid);
+    tell_servers(SERVER_PROCESS_ENDED, process->pid, 0);
+    leave_ipc_namespace(process);
     signal_process_gone(process);
     allotment_release(&process->objects);
     process->state = PROCESS_ZOMBIE;

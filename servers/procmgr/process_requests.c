@@ -42,6 +42,12 @@ void handle_fork(struct request *request)
     struct process *child = process_new(parent);
     if (!child)
         return result(request, -LINUX_EAGAIN);
+    int error = request->mr[2] & LINUX_CLONE_NEWIPC ? process_unshare_ipc_namespace(child) : 0;
+    if (error < 0) {
+        process_exit(child, 0);
+        process_reap(child);
+        return result(request, error);
+    }
     child->space = space_fork(parent->space);
     struct thread *thread = child->space ? thread_new(child, child->pid, caller->area,
                                                       signal_blocked_mask(caller),
@@ -229,6 +235,14 @@ void handle_exit(struct request *request)
 /* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
  * mask its new ones (sched_setaffinity: the caller's own threads, or
  * another user's only for root, as Linux's check_same_owner). */
+void handle_unshare(struct request *request)
+{
+    if (request->mr[0] & ~(uint64_t)LINUX_CLONE_NEWIPC)
+        return result(request, -LINUX_EINVAL);
+    int error = request->mr[0] ? process_unshare_ipc_namespace(request->process) : 0;
+    result(request, error);
+}
+
 void handle_sched_affinity(struct request *request)
 {
     uint64_t tid = request->mr[0], mask = request->mr[1];

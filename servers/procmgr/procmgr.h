@@ -130,6 +130,7 @@ struct process {
     bool first_program;                 /* init's child: init waits for it */
     uint64_t wait_status;               /* as wait4 reports it, once a zombie */
     uint64_t uid, euid, suid, gid, egid, sgid;
+    uint32_t ipc_namespace;             /* sys/ipc_namespace.h */
     uint64_t cnode;                     /* its CSpace (guarded: slot n is cptr n) */
     struct allotment objects;           /* its CNode and threads: they outlive execve */
     struct space *space;
@@ -210,6 +211,10 @@ int loader_init(void);
 /* A new process with a fresh CSpace: its fixed capabilities are made,
  * its descriptors not. */
 struct process *process_new(struct process *parent);
+/* unshare(CLONE_NEWIPC), and clone's for a new child: the process moves
+ * to a new IPC namespace (ipc_namespaces.h: -EPERM, -ENOSPC), the servers
+ * told before it runs there. */
+int process_unshare_ipc_namespace(struct process *process);
 /* A new thread (tid: 0 picks one) in thread area `area` (-1 picks one) of
  * the process's current space, suspended, with nothing pending,
  * blocked_signals blocked, and cpu_mask's cores to run on (0: all). */

@@ -19,9 +19,7 @@
  * the core then finds it gone when it answers it (and makes nothing), or
  * when the reply objects run out (prune), or when its process ends.
  */
-#include "msg.h"
-#include "sem.h"
-#include "shm.h"
+#include "namespaces.h"
 #include "sys/counter.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
@@ -39,9 +37,15 @@
 /* Callers kept waiting at once (semop, msgsnd, msgrcv). */
 #define WAITER_CAPACITY 1024
 
-static struct shm_core shm;
-static struct sem_core sem;
-static struct msg_core msg;
+static struct sysv_namespaces namespaces;
+/* The namespace of the session's process, for the request being handled. */
+static struct sysv_namespace *here;
+/* Descriptors reach their segments through any namespace's core. */
+#define DESCRIPTORS (&namespaces.initial.shm)
+
+#define each_namespace(namespace) \
+    (struct sysv_namespace *namespace = &namespaces.initial; namespace; \
+     namespace = namespace->next)
 
 /* ---- The cores' services ---- */
 
@@ -68,22 +72,31 @@ static bool answer_waiter(void *context, uint64_t reply, int64_t result)
 /* Keeps the notification's timer on the earliest pending deadline. */
 static void program_timer(void)
 {
-    server_program_timer(sem_earliest_deadline(&sem));
+    uint64_t earliest = 0;
+    for each_namespace(namespace) {
+        uint64_t deadline = sem_earliest_deadline(&namespace->sem);
+        if (deadline && (!earliest || deadline < earliest))
+            earliest = deadline;
+    }
+    server_program_timer(earliest);
 }
 
 /* The timer fired: what is due expires, and the timer is set again. */
 static void timer_fired(uint64_t word)
 {
     (void)word;
-    sem_expire(&sem, tern_counter_now());
+    for each_namespace(namespace)
+        sem_expire(&namespace->sem, tern_counter_now());
     program_timer();
 }
 
 /* Every reply object is taken: waiters whose callers vanished give theirs back. */
 static void prune(void)
 {
-    sem_prune(&sem);
-    msg_prune(&msg);
+    for each_namespace(namespace) {
+        sem_prune(&namespace->sem);
+        msg_prune(&namespace->msg);
+    }
 }
 
 static enum server_outcome semaphore_operations(struct server_request *request,
@@ -104,7 +117,7 @@ static enum server_outcome semaphore_operations(struct server_request *request,
     } else if (server_read_window(request, 0, 0, operations, count * sizeof *operations)) {
         return server_answer(request, -LINUX_EFAULT);
     }
-    int64_t result = sem_operate(&sem, caller, semid, operations, count, request->mr[2],
+    int64_t result = sem_operate(&here->sem, caller, semid, operations, count, request->mr[2],
                                  tern_counter_now(), request->reply, server_can_defer());
     if (result == SEM_QUEUED)
         return SERVER_DEFER;
@@ -115,7 +128,7 @@ static enum server_outcome semaphore_control(struct server_request *request,
                                              const struct sysv_caller *caller)
 {
     struct client_buffer buffer = server_window_buffer(request);
-    return server_answer(request, sem_control(&sem, caller, (int32_t)request->mr[0],
+    return server_answer(request, sem_control(&here->sem, caller, (int32_t)request->mr[0],
                                               (int32_t)request->mr[1], (int32_t)request->mr[2],
                                               request->mr[3], &buffer));
 }
@@ -173,16 +186,16 @@ static enum server_outcome message_send(struct server_request *request,
     bool small = length <= SYSV_MSG_SMALL_MAX;
     if (small && tern_message_length(request->info) < SYSV_MSG_SMALL_REGISTERS(3, length))
         return server_answer(request, -LINUX_EINVAL);
-    struct msg_message *message = msg_new(&msg, type, length);
+    struct msg_message *message = msg_new(&here->msg, type, length);
     if (!message)
         return server_answer(request, -LINUX_ENOMEM);
     if (small)
         __builtin_memcpy(message->text, &mr[3], length);
     else if (server_read_window(request, 0, 0, message->text, length) != 0) {
-        msg_free(&msg, message);
+        msg_free(&here->msg, message);
         return server_answer(request, -LINUX_EFAULT);
     }
-    int64_t result = msg_send(&msg, caller, id, message, flags, request->reply,
+    int64_t result = msg_send(&here->msg, caller, id, message, flags, request->reply,
                               server_can_defer());
     return result == MSG_QUEUED ? SERVER_DEFER : server_answer(request, result);
 }
@@ -194,7 +207,7 @@ static enum server_outcome message_receive(struct server_request *request,
     const uint64_t *mr = request->mr;
     int32_t flags = (int32_t)mr[3];
     struct msg_message *message;
-    int64_t result = msg_receive(&msg, caller, (int32_t)mr[0], mr[1], (int64_t)mr[2], flags,
+    int64_t result = msg_receive(&here->msg, caller, (int32_t)mr[0], mr[1], (int64_t)mr[2], flags,
                                  request->reply, server_can_defer(), &message);
     if (result == MSG_QUEUED)
         return SERVER_DEFER;
@@ -203,7 +216,7 @@ static enum server_outcome message_receive(struct server_request *request,
         result = -LINUX_EFAULT;
     request->answer = message_answer(request->mr, result, message);
     if (message && !(flags & SYSV_MSG_COPY))
-        msg_free(&msg, message);
+        msg_free(&here->msg, message);
     return SERVER_ANSWER;
 }
 
@@ -211,7 +224,7 @@ static enum server_outcome message_control(struct server_request *request,
                                            const struct sysv_caller *caller)
 {
     struct client_buffer buffer = server_window_buffer(request);
-    return server_answer(request, msg_control(&msg, caller, (int32_t)request->mr[0],
+    return server_answer(request, msg_control(&here->msg, caller, (int32_t)request->mr[0],
                                               (int32_t)request->mr[1], &buffer));
 }
 
@@ -222,7 +235,7 @@ static enum server_outcome attach(struct server_request *request,
                                   const struct sysv_caller *caller)
 {
     uint64_t handle, size;
-    int error = shm_attach(&shm, caller, (int32_t)request->mr[0], (int32_t)request->mr[1],
+    int error = shm_attach(&here->shm, caller, (int32_t)request->mr[0], (int32_t)request->mr[1],
                            &handle, &size);
     if (error < 0)
         return server_answer(request, error);
@@ -230,7 +243,7 @@ static enum server_outcome attach(struct server_request *request,
     server_answer_values(request, 2, answer);
     if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
         return SERVER_ANSWER;
-    shm_close(&shm, handle);
+    shm_close(&here->shm, handle);
     return server_answer(request, -LINUX_ENFILE);
 }
 
@@ -238,7 +251,7 @@ static enum server_outcome segment_control(struct server_request *request,
                                            const struct sysv_caller *caller)
 {
     struct client_buffer buffer = server_window_buffer(request);
-    return server_answer(request, shm_control(&shm, caller, (int32_t)request->mr[0],
+    return server_answer(request, shm_control(&here->shm, caller, (int32_t)request->mr[0],
                                               (int32_t)request->mr[1], request->mr[2],
                                               &buffer));
 }
@@ -271,26 +284,29 @@ static enum server_outcome handle_session(struct server_request *request)
     const struct sysv_caller caller = {SESSION_PROCESS_PID(request->badge),
                                        SESSION_PROCESS_UID(request->badge),
                                        SESSION_PROCESS_GID(request->badge)};
+    here = sysv_namespace_of(&namespaces, caller.pid);
+    if (!here)
+        return server_answer(request, -LINUX_ENOMEM);
     const uint64_t *mr = request->mr;
     switch (label) {
     case SYSV_SHMGET:
         return server_answer(request,
-                             shm_get(&shm, &caller, (int32_t)mr[0], mr[1], (int32_t)mr[2]));
+                             shm_get(&here->shm, &caller, (int32_t)mr[0], mr[1], (int32_t)mr[2]));
     case SYSV_SHMAT:
         return attach(request, &caller);
     case SYSV_SHMDT:
-        return server_answer(request, shm_detach(&shm, &caller, (int32_t)mr[0]));
+        return server_answer(request, shm_detach(&here->shm, &caller, (int32_t)mr[0]));
     case SYSV_SHMCTL:
         return segment_control(request, &caller);
     case SYSV_SEMGET:
-        return server_answer(request, sem_get(&sem, &caller, (int32_t)mr[0], (int32_t)mr[1],
+        return server_answer(request, sem_get(&here->sem, &caller, (int32_t)mr[0], (int32_t)mr[1],
                                               (int32_t)mr[2]));
     case SYSV_SEMOP:
         return semaphore_operations(request, &caller);
     case SYSV_SEMCTL:
         return semaphore_control(request, &caller);
     case SYSV_MSGGET:
-        return server_answer(request, msg_get(&msg, &caller, (int32_t)mr[0], (int32_t)mr[1]));
+        return server_answer(request, msg_get(&here->msg, &caller, (int32_t)mr[0], (int32_t)mr[1]));
     case SYSV_MSGSND:
         return message_send(request, &caller);
     case SYSV_MSGRCV:
@@ -298,19 +314,25 @@ static enum server_outcome handle_session(struct server_request *request)
     case SYSV_MSGCTL:
         return message_control(request, &caller);
     default:
-        return server_answer(request, sem_count(&sem, (int32_t)mr[0]));
+        return server_answer(request, sem_count(&here->sem, (int32_t)mr[0]));
     }
 }
 
-/* procmgr's notice through the session of pid 0: a process ended. */
+/* procmgr's notices through the session of pid 0: a process ended, or
+ * one is in another IPC namespace, or a namespace ended. */
 static enum server_outcome handle_notice(struct server_request *request)
 {
-    if (tern_message_label(request->info) != SERVER_PROCESS_ENDED ||
-        tern_message_length(request->info) < 1)
+    uint64_t label = tern_message_label(request->info);
+    unsigned length = tern_message_length(request->info);
+    const uint64_t *mr = request->mr;
+    if (label == SERVER_PROCESS_ENDED && length >= 1)
+        sysv_namespaces_process_ended(&namespaces, (uint32_t)mr[0]);
+    else if (label == SERVER_PROCESS_NAMESPACE && length >= 2)
+        sysv_namespaces_process_entered(&namespaces, (uint32_t)mr[0], (uint32_t)mr[1]);
+    else if (label == SERVER_NAMESPACE_ENDED && length >= 1)
+        sysv_namespaces_ended(&namespaces, (uint32_t)mr[0]);
+    else
         return server_answer(request, -LINUX_ENOSYS);
-    uint32_t pid = (uint32_t)request->mr[0];
-    sem_process_ended(&sem, pid);
-    shm_process_ended(&shm, pid);
     return server_answer(request, 0);
 }
 
@@ -318,12 +340,12 @@ static enum server_outcome handle_notice(struct server_request *request)
 
 static int retain_descriptor(uint64_t handle)
 {
-    return shm_retain(&shm, handle);
+    return shm_retain(DESCRIPTORS, handle);
 }
 
 static int close_descriptor(uint64_t handle)
 {
-    return shm_close(&shm, handle);
+    return shm_close(DESCRIPTORS, handle);
 }
 
 static const struct file_operations segment_operations = {
@@ -331,19 +353,19 @@ static const struct file_operations segment_operations = {
     .close = close_descriptor,
 };
 static const struct file_server segments_served = {.operations = &segment_operations,
-                                                   .files = &shm.files};
+                                                   .files = &namespaces.descriptors.files};
 
 /* MEMORY_MAP through a grant: the attachment goes with the answer. */
 static enum server_outcome map_segment(struct server_request *request)
 {
     uint64_t identity = 0, attachment = 0;
-    int flags = shm_map(&shm, request->badge, (uint32_t)request->mr[2], &identity,
+    int flags = shm_map(DESCRIPTORS, request->badge, (uint32_t)request->mr[2], &identity,
                         &attachment);
     if (flags < 0)
         return server_answer(request, flags);
     if (server_answer_mapping(request, identity, (uint64_t)flags, attachment))
         return SERVER_ANSWER;
-    shm_close(&shm, attachment);
+    shm_close(DESCRIPTORS, attachment);
     return server_answer(request, -LINUX_ENFILE);
 }
 
@@ -353,7 +375,7 @@ static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
-    int result = shm_map_page(&shm, request->badge, request->mr[0], write, &page);
+    int result = shm_map_page(DESCRIPTORS, request->badge, request->mr[0], write, &page);
     return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
@@ -366,7 +388,8 @@ static enum server_outcome handle(struct server_request *request)
                                       ? handle_notice(request)
                                       : handle_session(request);
     /* Only semaphores have deadlines (a notice may end a process's waits). */
-    if (label == SYSV_SEMOP || label == SYSV_SEMCTL || label == SERVER_PROCESS_ENDED)
+    if (label == SYSV_SEMOP || label == SYSV_SEMCTL || label == SERVER_PROCESS_ENDED ||
+        label == SERVER_NAMESPACE_ENDED)
         program_timer();
     return outcome;
 }
@@ -398,13 +421,12 @@ int root_main(const struct tern_boot_info *info)
         .waits = server_core_caller_waits,
         .release = server_core_release_reply,
     };
-    shm_core_init(&shm, &services, 1ULL << server_table[SERVER_SYSV].memory_bits);
-    sem_core_init(&sem, &services, &replies);
     const struct msg_replies message_replies = {
         .answer = answer_message_waiter,
         .waits = server_core_caller_waits,
         .forget = server_core_release_reply,
     };
-    msg_core_init(&msg, &services, &message_replies);
+    sysv_namespaces_init(&namespaces, &services, &replies, &message_replies,
+                         1ULL << server_table[SERVER_SYSV].memory_bits);
     server_run();
 }

@@ -23,16 +23,22 @@ static void free_page(void *context, void *page)
     services->free_page(services->context, page);
 }
 
+void shm_descriptors_init(struct shm_descriptors *descriptors,
+                          const struct sysv_services *services)
+{
+    file_table_init(&descriptors->files, services->allocate_page, services->context);
+    descriptors->next_inode = 1;
+}
+
 void shm_core_init(struct shm_core *core, const struct sysv_services *services,
-                   uint64_t capacity)
+                   uint64_t capacity, struct shm_descriptors *descriptors)
 {
     memset(core, 0, sizeof *core);
     core->services = *services;
     core->pages = (struct page_tree_pages){allocate_page, free_page, &core->services};
     ipc_ids_init(&core->ids, SYSV_SHMMNI, &core->services);
-    file_table_init(&core->files, services->allocate_page, services->context);
+    core->descriptors = descriptors;
     core->capacity = capacity;
-    core->next_inode = 1;
 }
 
 static int64_t now(struct shm_core *core)
@@ -100,7 +106,8 @@ static int64_t create(struct shm_core *core, const struct sysv_caller *caller, i
         return -LINUX_ENOMEM;
     *segment = (struct shm_segment){
         .size = size,
-        .inode = core->next_inode,
+        .core = core,
+        .inode = core->descriptors->next_inode,
         .cpid = caller->pid,
     };
     int32_t id = ipc_ids_add(&core->ids, &segment->ipc, key, (uint32_t)flags, caller);
@@ -109,7 +116,7 @@ static int64_t create(struct shm_core *core, const struct sysv_caller *caller, i
         return id;
     }
     segment->ipc.ctime = now(core);
-    core->next_inode++;
+    core->descriptors->next_inode++;
     core->pages_total += pages;
     return id;
 }

@@ -34,8 +34,11 @@
 /* st_dev of segments: the device in the identity MEMORY_MAP answers. */
 #define SHM_DEVICE 15
 
+struct shm_core;
+
 struct shm_segment {
     struct ipc_object ipc;      /* first: what the ids table holds */
+    struct shm_core *core;      /* its IPC namespace's */
     uint64_t size;              /* shm_segsz */
     uint64_t inode;             /* with SHM_DEVICE, its identity */
     struct page_tree pages;
@@ -54,19 +57,30 @@ struct shm_grant {
     bool exec;                          /* SHM_EXEC: it may map PROT_EXEC */
 };
 
+/* What every IPC namespace's segments share: the descriptors (an
+ * attachment's handle is its badge, so one table holds them all) and the
+ * inode numbers that tell segments apart in procmgr's mappings. */
+struct shm_descriptors {
+    struct file_table files;
+    uint64_t next_inode;
+};
+
+void shm_descriptors_init(struct shm_descriptors *descriptors,
+                          const struct sysv_services *services);
+
+/* One IPC namespace's segments. */
 struct shm_core {
     struct sysv_services services;
     struct page_tree_pages pages;   /* the services' page allocator, as page_tree takes it */
     struct ipc_ids ids;
-    struct file_table files;
+    struct shm_descriptors *descriptors;
     uint64_t capacity;              /* bytes of memory there are: a bigger segment is ENOMEM */
     uint64_t pages_total;           /* shm_tot: of every segment, in pages */
-    uint64_t next_inode;
     struct list unused_grants;
 };
 
 void shm_core_init(struct shm_core *core, const struct sysv_services *services,
-                   uint64_t capacity);
+                   uint64_t capacity, struct shm_descriptors *descriptors);
 
 /* shmget: key, size, shmflg as Linux takes them; the segment's id. EINVAL
  * (size 0 or over SHMMAX for a new segment, bigger than an existing
@@ -93,7 +107,10 @@ int shm_attach(struct shm_core *core, const struct sysv_caller *caller, int32_t 
  * EINVAL for an unknown id. */
 int shm_detach(struct shm_core *core, const struct sysv_caller *caller, int32_t shmid);
 
-/* The memory-object protocol through a descriptor (-EBADF for an unknown
+/* The descriptor calls take any namespace's core (the table is shared):
+ * a handle names its segment, which belongs to its namespace's core.
+ *
+ * The memory-object protocol through a descriptor (-EBADF for an unknown
  * one). MEMORY_MAP through a grant: the attachment in *attachment and the
  * identity; MEMORY_MAP_* flags, -EACCES for protection the grant does
  * not give, -EBADF for a grant used already, -ENODEV through an

@@ -60,7 +60,7 @@ int shm_attach(struct shm_core *core, const struct sysv_caller *caller, int32_t 
     if (!grant)
         return -LINUX_ENOMEM;
     void *object = (void *)((uintptr_t)grant | GRANT_MARK);
-    int error = file_table_open(&core->files, object,
+    int error = file_table_open(&core->descriptors->files, object,
                                 read_only ? LINUX_O_RDONLY : LINUX_O_RDWR, handle);
     if (error < 0) {
         core->services.free(core->services.context, grant);
@@ -106,7 +106,7 @@ void shm_process_ended(struct shm_core *core, uint32_t pid)
             continue;
         /* Its capability went with the process: no reference is left. */
         uint64_t handle = grant->handle;
-        while (file_table_find(&core->files, handle))
+        while (file_table_find(&core->descriptors->files, handle))
             shm_close(core, handle);
     }
 }
@@ -116,7 +116,7 @@ void shm_process_ended(struct shm_core *core, uint32_t pid)
 int shm_map(struct shm_core *core, uint64_t handle, uint32_t prot, uint64_t *identity,
             uint64_t *attachment)
 {
-    struct file_description *ofd = file_table_find(&core->files, handle);
+    struct file_description *ofd = file_table_find(&core->descriptors->files, handle);
     if (!ofd)
         return -LINUX_EBADF;
     if (!is_grant(ofd))
@@ -128,14 +128,14 @@ int shm_map(struct shm_core *core, uint64_t handle, uint32_t prot, uint64_t *ide
     if (((prot & LINUX_PROT_WRITE) && !writable(ofd)) ||
         ((prot & LINUX_PROT_EXEC) && !grant->exec))
         return -LINUX_EACCES;
-    int error = file_table_open(&core->files, segment, ofd->flags, attachment);
+    int error = file_table_open(&core->descriptors->files, segment, ofd->flags, attachment);
     if (error < 0)
         return error;
     /* __shm_open */
     segment->attachments++;
     segment->atime = now(core);
     segment->lpid = grant->pid;
-    let_go_of_segment(core, grant);
+    let_go_of_segment(segment->core, grant);
     *identity = (uint64_t)SHM_DEVICE << 32 | segment->inode;
     return MEMORY_MAP_DESCRIPTOR | (writable(ofd) ? MEMORY_MAP_WRITABLE : 0);
 }
@@ -143,7 +143,7 @@ int shm_map(struct shm_core *core, uint64_t handle, uint32_t prot, uint64_t *ide
 int shm_map_page(struct shm_core *core, uint64_t handle, uint64_t offset, bool write,
                  void **page)
 {
-    struct file_description *ofd = file_table_find(&core->files, handle);
+    struct file_description *ofd = file_table_find(&core->descriptors->files, handle);
     struct shm_segment *segment = ofd ? segment_of(ofd) : NULL;
     if (!segment)
         return -LINUX_EBADF;
@@ -161,10 +161,10 @@ int shm_map_page(struct shm_core *core, uint64_t handle, uint64_t offset, bool w
 
 int shm_retain(struct shm_core *core, uint64_t handle)
 {
-    struct file_description *ofd = file_table_find(&core->files, handle);
+    struct file_description *ofd = file_table_find(&core->descriptors->files, handle);
     if (!ofd)
         return -LINUX_EBADF;
-    int error = file_table_retain(&core->files, handle);
+    int error = file_table_retain(&core->descriptors->files, handle);
     if (error == 0 && !is_grant(ofd)) {
         /* fork: one more address space attaches it (shm_open) */
         struct shm_segment *segment = ofd->object;
@@ -176,19 +176,19 @@ int shm_retain(struct shm_core *core, uint64_t handle)
 
 int shm_close(struct shm_core *core, uint64_t handle)
 {
-    struct file_description *ofd = file_table_find(&core->files, handle);
+    struct file_description *ofd = file_table_find(&core->descriptors->files, handle);
     if (!ofd)
         return -LINUX_EBADF;
     bool grant = is_grant(ofd);
     struct shm_grant *record = grant ? grant_of(ofd) : NULL;
     struct shm_segment *segment = segment_of(ofd);
     void *last;
-    file_table_close(&core->files, handle, &last);
+    file_table_close(&core->descriptors->files, handle, &last);
     if (grant) {
         if (!last)
             return 0;
         if (segment)
-            let_go_of_segment(core, record);
+            let_go_of_segment(segment->core, record);
         core->services.free(core->services.context, record);
     } else {
         /* shm_close: one address space detaches it */
@@ -196,6 +196,6 @@ int shm_close(struct shm_core *core, uint64_t handle)
         segment->dtime = now(core);
     }
     if (segment)
-        shm_settle(core, segment);
+        shm_settle(segment->core, segment);
     return 0;
 }

@@ -34,3 +34,5 @@ procmgr_host_test(test_procmgr_wait_match
     SOURCES test_procmgr_wait_match.c "${PROCMGR_DIR}/wait_match.c")
 procmgr_host_test(test_procmgr_fault
     SOURCES test_procmgr_fault.c "${PROCMGR_DIR}/fault.c")
+procmgr_host_test(test_procmgr_ipc_namespaces
+    SOURCES test_procmgr_ipc_namespaces.c "${PROCMGR_DIR}/ipc_namespaces.c")

@@ -135,9 +135,11 @@ static const struct mq_core_services services = {
 
 static struct mq_core core;
 /* RLIMIT_MSGQUEUE's default: 819,200 bytes. */
-static const struct mq_caller root = { 1, 0, 0, 819200 };
-static const struct mq_caller user = { 2, 1000, 1000, 819200 };
-static const struct mq_caller other = { 3, 1001, 1001, 819200 };
+static const struct mq_caller root = { 1, 0, 0, 819200, 0 };
+static const struct mq_caller user = { 2, 1000, 1000, 819200, 0 };
+static const struct mq_caller other = { 3, 1001, 1001, 819200, 0 };
+/* A process in another IPC namespace (1). */
+static const struct mq_caller elsewhere = { 4, 1000, 1000, 819200, 1 };
 
 static void reset(void)
 {
@@ -491,6 +493,48 @@ static void the_file_system_finds_and_lists_named_queues(void)
     close_handle(second);
 }
 
+/* Each IPC namespace has its own names; the listing is the initial
+ * one's; a namespace that ends takes its names, and its queues go with
+ * their last descriptor. */
+static void namespaces_have_their_own_names(void)
+{
+    reset();
+    uint64_t here = open_queue(&user, "queue", LINUX_O_RDWR | LINUX_O_CREAT, 1, 8);
+    uint64_t there = 0;
+    CHECK_EQ_U64(mq_core_open(&core, &elsewhere, "queue", 5, LINUX_O_RDWR, 0600, NULL, &there),
+                 -LINUX_ENOENT);
+    const int64_t small_queue[2] = {1, 8};
+    CHECK_EQ_U64(mq_core_open(&core, &elsewhere, "queue", 5,
+                              LINUX_O_RDWR | LINUX_O_CREAT | LINUX_O_EXCL, 0600, small_queue,
+                              &there), 0);
+    bool notified;
+    CHECK_EQ_U64(mq_core_send(&core, there, 0, 5, 0, 0, false, "there", &notified), 0);
+    struct mq_attributes attributes;
+    CHECK_EQ_U64(mq_core_attributes(&core, here, false, 0, &attributes), 0);
+    CHECK_EQ_U64(attributes.messages, 0);
+    const struct mq_object *found;
+    CHECK_EQ_U64(mq_core_lookup(&core, &elsewhere, "queue", 5, 0, &found), 0);
+    CHECK(found->namespace == 1);
+    const struct mq_object *listed = mq_core_next_named(&core, 0);
+    CHECK(listed != NULL && listed->namespace == 0);
+    CHECK(mq_core_next_named(&core, listed->inode + 1) == NULL);
+
+    uint64_t unopened = 0;
+    CHECK_EQ_U64(mq_core_open(&core, &elsewhere, "unopened", 8, LINUX_O_RDWR | LINUX_O_CREAT, 0600,
+                              NULL, &unopened), 0);
+    close_handle(unopened);
+    CHECK_EQ_U64(core.queue_count, 3);
+    mq_core_namespace_ended(&core, 1);
+    /* The unopened queue went; the open one lost its name but works. */
+    CHECK_EQ_U64(core.queue_count, 2);
+    CHECK_EQ_U64(mq_core_lookup(&core, &elsewhere, "queue", 5, 0, &found), -LINUX_ENOENT);
+    CHECK_EQ_U64(receive(there, 0, 0), 5);
+    CHECK_EQ_U64(mq_core_lookup(&core, &user, "queue", 5, 0, &found), 0);
+    close_handle(there);
+    close_handle(here);
+    CHECK_EQ_U64(core.queue_count, 1);
+}
+
 int main(void)
 {
     RUN_TEST(names_follow_linux_s_lookup);
@@ -506,6 +550,7 @@ int main(void)
     RUN_TEST(long_messages_go_through_the_windows);
     RUN_TEST(notices_wait_for_procmgr);
     RUN_TEST(the_file_system_finds_and_lists_named_queues);
+    RUN_TEST(namespaces_have_their_own_names);
     free_everything();
     return check_report();
 }

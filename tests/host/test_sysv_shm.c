@@ -10,19 +10,21 @@
 #define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
 
 static struct shm_core core;
+static struct shm_descriptors descriptors;
 
 /* What the last core kept for good (its OFD table's pages, its ids
  * table) goes, everything else must have gone already; then a fresh one. */
 static void fresh(void)
 {
     for (unsigned i = 0; i < FILE_TABLE_PAGES; i++)
-        if (core.files.pages[i])
-            free_page(NULL, core.files.pages[i]);
+        if (descriptors.files.pages[i])
+            free_page(NULL, descriptors.files.pages[i]);
     if (core.ids.objects)
         release(NULL, core.ids.objects);
     CHECK_EQ_U64(blocks_live, 0);
     CHECK_EQ_U64(pages_live, 0);
-    shm_core_init(&core, &services, CAPACITY);
+    shm_descriptors_init(&descriptors, &services);
+    shm_core_init(&core, &services, CAPACITY, &descriptors);
 }
 
 static int32_t new_segment(uint64_t size, int32_t mode)

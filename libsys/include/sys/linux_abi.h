@@ -263,6 +263,7 @@ struct linux_dirent64 {
 #define LINUX_CLONE_CHILD_CLEARTID  0x00200000
 #define LINUX_CLONE_DETACHED        0x00400000
 #define LINUX_CLONE_CHILD_SETTID    0x01000000
+#define LINUX_CLONE_NEWIPC          0x08000000
 
 /* futex(2) */
 #define LINUX_FUTEX_WAIT            0

@@ -39,5 +39,12 @@ enum server_slot {
  * which no process holds. The server answers at once (0) and never calls
  * procmgr, which waits for the answer. */
 #define SERVER_PROCESS_ENDED    0xf00
+/* The same way, about IPC namespaces (sys/ipc_namespace.h): the process
+ * in MR0 is now in namespace MR1 (it unshared, or was forked or cloned
+ * into it), told before it runs there; and the last process of
+ * namespace MR0 ended, so its objects go, as Linux's free_ipcs and
+ * mq_clear_sbinfo do. */
+#define SERVER_PROCESS_NAMESPACE 0xf01
+#define SERVER_NAMESPACE_ENDED  0xf02
 
 #endif

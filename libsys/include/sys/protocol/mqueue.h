@@ -82,6 +82,12 @@ enum mqueue_label {
 #define MQ_SMALL_MAX            496
 #define MQ_SMALL_REGISTERS(bytes) (2 + ((bytes) + 7) / 8)
 
+/* In MQ_OPEN's and MQ_UNLINK's MR0: the name came by a path in
+ * /dev/mqueue, which is the initial IPC namespace's file system, not by
+ * mq_open or mq_unlink, whose names are the caller's namespace's (MQ_STAT
+ * is always by path). */
+#define MQ_BY_PATH              (1ULL << 32)
+
 /* MQ_SEND's MR1: the send fired a signal registration (see above). */
 #define MQ_SEND_NOTIFIED        1
 

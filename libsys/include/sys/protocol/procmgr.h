@@ -9,7 +9,8 @@
  *   label              registers in                           result (then more registers)
  *   PROC_SPAWN         path_length, argc, envc, block_length, stdin   pid (init only; block as for
  *                      execve; stdin: PROC_SPAWN_STDIN_FILE or 0 for the console)
- *   PROC_FORK          tid, stack (0: the same), 0, 0, frame  child pid
+ *   PROC_FORK          tid, stack (0: the same), flags, 0, frame  child pid (flags: CLONE_NEWIPC
+ *                      puts the child in a new IPC namespace)
  *   PROC_CLONE         tid, flags, stack, tls, frame, ctid, ptid   child tid (CLONE_VM|CLONE_THREAD...)
  *   PROC_EXECVE        tid, argc, envc, block_length          no reply on success
  *                      cap 0: the program (VFS_OPEN_EXEC); window 0: the block
@@ -36,6 +37,8 @@
  *   PROC_GETITIMER                                            0; remaining, interval
  *   PROC_SIGQUEUE      pid, tid (0: the process), signal, si_code, si_value, si_pid, si_uid   0
  *   PROC_SCHED_AFFINITY tid, mask (0: only ask)              the thread's mask of cores
+ *   PROC_UNSHARE       flags (CLONE_NEWIPC)                   0 (-EPERM but for root, -EINVAL
+ *                      for other flags): the caller's process gets a new IPC namespace
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -102,6 +105,7 @@ enum procmgr_label {
     PROC_SCHED_AFFINITY,
     PROC_MAPPING,
     PROC_MQ_NOTIFIED,
+    PROC_UNSHARE,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
