@@ -71,6 +71,11 @@ struct sysv_namespace *sysv_namespace_of(struct sysv_namespaces *all, uint32_t p
 
 void sysv_namespaces_process_entered(struct sysv_namespaces *all, uint32_t pid, uint32_t id)
 {
+    /* Linux's unshare(CLONE_NEWIPC) implies CLONE_SYSVSEM: the process's
+     * SEM_UNDO adjustments in the old namespace are applied now. */
+    struct sysv_namespace *old = find(all, ipc_namespace_of(&all->members, pid));
+    if (old)
+        sem_process_ended(&old->sem, pid);
     ipc_namespace_enter(&all->members, pid, id);
 }
 

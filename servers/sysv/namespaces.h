@@ -43,7 +43,8 @@ void sysv_namespaces_init(struct sysv_namespaces *all, const struct sysv_service
 /* The namespace of process pid, made if it is new; NULL without memory. */
 struct sysv_namespace *sysv_namespace_of(struct sysv_namespaces *all, uint32_t pid);
 
-/* procmgr's notices: pid is now in namespace id; pid ended (its undo
+/* procmgr's notices: pid is now in namespace id (its undo adjustments
+ * in the old one are applied, as unshare's exit_sem); pid ended (its undo
  * adjustments and unused grants, in whichever namespace they are);
  * namespace id's last process ended: every object of it is removed as
  * IPC_RMID removes it (a segment still attached stays until detached). */

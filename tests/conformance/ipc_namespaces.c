@@ -12,8 +12,10 @@
  * namespace too (ids 0 and 1, the highest index 1; after 0 is removed
  * the next is 2: indexes go round, 0 is not taken again at once); two
  * siblings that each unshare do not see each other's keys (both get id
- * 0 for the same key); afterwards the parent's keys and name give
- * exactly its own objects, unchanged. */
+ * 0 for the same key); unshare applies the SEM_UNDO adjustments of the
+ * old namespace at once, and /dev/mqueue stays the initial namespace's
+ * (a queue made there by path after unshare is the parent's); afterwards
+ * the parent's keys and name give exactly its own objects, unchanged. */
 #include <fcntl.h>
 #include <mqueue.h>
 #include <sched.h>
@@ -264,6 +266,45 @@ static void siblings(void)
     CHECK_ERRNO(msgget(sibling_key, 0), ENOENT);
 }
 
+/* unshare(CLONE_NEWIPC) implies CLONE_SYSVSEM: the child's SEM_UNDO
+ * adjustments in the old namespace are applied as it unshares, before
+ * it ends. And /dev/mqueue stays the file system of the namespace it
+ * was mounted in: a queue made there by path is the parent's. */
+static void unshare_applies_undo(void)
+{
+    int set = semget(IPC_PRIVATE, 1, 0600);
+    REQUIRE(set >= 0);
+    int ready[2], done[2];
+    REQUIRE(pipe(ready) == 0 && pipe(done) == 0);
+    char byte = 0;
+    pid_t child = fork();
+    if (child == 0) {
+        struct sembuf raise = {0, 4, SEM_UNDO};
+        CHECK_EQ(semop(set, &raise, 1), 0);
+        CHECK_EQ(unshare(CLONE_NEWIPC), 0);
+        int queue = open("/dev/mqueue/ns-by-path", O_CREAT | O_EXCL | O_RDWR, 0600);
+        CHECK(queue >= 0);
+        CHECK_ERRNO(mq_open("/ns-by-path", O_RDWR), ENOENT);
+        CHECK_EQ(write(ready[1], "r", 1), 1);
+        CHECK_EQ(read(done[0], &byte, 1), 1);
+        check_child_exit();
+    }
+    REQUIRE(child > 0);
+    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    CHECK_EQ(semctl(set, 0, GETVAL), 0);
+    mqd_t queue = mq_open("/ns-by-path", O_RDWR);
+    CHECK(queue >= 0);
+    CHECK_EQ(mq_close(queue), 0);
+    CHECK_EQ(mq_unlink("/ns-by-path"), 0);
+    CHECK_EQ(write(done[1], "d", 1), 1);
+    check_child_passed(child);
+    CHECK_EQ(semctl(set, 0, IPC_RMID), 0);
+    close(ready[0]);
+    close(ready[1]);
+    close(done[0]);
+    close(done[1]);
+}
+
 /* The parent's keys and name: its own objects, as it left them. */
 static void parent_objects_intact(void)
 {
@@ -307,6 +348,7 @@ int main(void)
     check_child_passed(child);
     cloned();
     siblings();
+    unshare_applies_undo();
     parent_objects_intact();
     remove_parent_objects();
     return check_finish("ipc_namespaces");

@@ -60,6 +60,28 @@ static void keys_and_ids_are_each_namespaces_own(void)
     CHECK(sysv_namespace_of(&namespaces, inside.pid) == initial);
 }
 
+/* Moving to a new namespace applies the process's SEM_UNDO adjustments
+ * in the old one (unshare implies CLONE_SYSVSEM). */
+static void unsharing_applies_the_undo_adjustments(void)
+{
+    struct sysv_namespace *initial = &namespaces.initial;
+    int64_t set = sem_get(&initial->sem, &inside, SYSV_IPC_PRIVATE, 1, 0600);
+    CHECK(set >= 0);
+    struct sysv_sembuf raise = {0, 3, SYSV_SEM_UNDO};
+    CHECK_EQ_U64(sem_operate(&initial->sem, &inside, (int32_t)set, &raise, 1, 0, 0, 1, true), 0);
+    struct client buffer;
+    CHECK_EQ_U64(sem_control(&initial->sem, &inside, (int32_t)set, 0, SYSV_GETVAL, 0,
+                             client(&buffer, NULL, 0)), 3);
+    sysv_namespaces_process_entered(&namespaces, inside.pid, 3);
+    CHECK_EQ_U64(sem_control(&initial->sem, &root, (int32_t)set, 0, SYSV_GETVAL, 0,
+                             client(&buffer, NULL, 0)), 0);
+    CHECK_EQ_U64(sem_control(&initial->sem, &root, (int32_t)set, 0, SYSV_IPC_RMID, 0,
+                             client(&buffer, NULL, 0)), 0);
+    /* It ends. */
+    sysv_namespaces_process_ended(&namespaces, inside.pid);
+    CHECK(sysv_namespace_of(&namespaces, inside.pid) == initial);
+}
+
 static void an_ended_namespace_takes_its_objects(void)
 {
     long blocks_before = blocks_live;
@@ -102,6 +124,7 @@ static void an_ended_namespace_takes_its_objects(void)
 int main(void)
 {
     RUN_TEST(keys_and_ids_are_each_namespaces_own);
+    RUN_TEST(unsharing_applies_the_undo_adjustments);
     RUN_TEST(an_ended_namespace_takes_its_objects);
     return check_report();
 }
