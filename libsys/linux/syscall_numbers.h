@@ -7,6 +7,7 @@
 #define LINUX_SYSCALL_NUMBERS_H
 
 #define LINUX_NR_getcwd             17
+#define LINUX_NR_eventfd2           19
 #define LINUX_NR_dup                23
 #define LINUX_NR_dup3               24
 #define LINUX_NR_fcntl              25

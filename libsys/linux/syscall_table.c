@@ -81,6 +81,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     /* pipes */
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
+    case LINUX_NR_eventfd2: return sys_eventfd2(UINT(0), UINT(1));
     /* message queues */
     case LINUX_NR_msgget: return sys_msgget(INT(0), INT(1));
     case LINUX_NR_msgsnd: return sys_msgsnd(INT(0), a[1], a[2], INT(3));

@@ -186,6 +186,8 @@ int64_t sys_msgctl(int64_t id, int64_t cmd, uint64_t buffer);
 
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);
+/* event.c */
+int64_t sys_eventfd2(uint64_t initial, uint64_t flags);
 /* fcntl's F_GET_SEALS and F_ADD_SEALS on the descriptor in slot. */
 int64_t linux_seal_fcntl(uint64_t slot, int64_t command, uint64_t argument);
 

@@ -1,5 +1,6 @@
 /* The table of servers: sys/servers.h. */
 #include "sys/servers.h"
+#include "sys/protocol/event.h"
 #include "sys/protocol/memfd.h"
 #include "sys/protocol/mqueue.h"
 #include "sys/protocol/pipe.h"
@@ -58,6 +59,14 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .session = SESSION_BY_PROCESS,
         .session_flag = MQUEUE_SESSION_FLAG,
         .exit_notices = true,       /* mq_notify's owners; its notices (PROC_MQ_NOTIFIED) */
+    },
+    [SERVER_EVENT] = {
+        .name = "event",
+        .program = "lib/tern/event",
+        .cnode_bits = 12,
+        .memory_bits = 20,          /* counters and waiters */
+        .session = SESSION_BY_PID,
+        .session_flag = EVENT_SESSION_FLAG,
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

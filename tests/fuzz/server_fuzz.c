@@ -3,9 +3,9 @@
  * holds the capabilities its personality uses, and nothing stops it from
  * making native system calls with them itself. A child process does
  * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
- * its argument), to procmgr, vfs, the futex, pipe, memfd, sysv and
- * mqueue servers, its working directory and its descriptors (a pipe's
- * two ends, a file, a directory, a memfd, a message queue, a System V
+ * its argument), to procmgr, vfs, the futex, pipe, memfd, sysv, mqueue
+ * and event servers, its working directory and its descriptors (a pipe's
+ * two ends, a file, a directory, a memfd, a message queue, an eventfd, a System V
  * segment's attach grant and attachment, which it asks the sysv server
  * and the grant for itself):
  * each server's own
@@ -24,8 +24,8 @@
  * data, a file is written and read back and mapped, so is a memfd, which
  * then takes a seal, a System V segment is attached twice and a semaphore
  * wakes a child, a System V message queue and a POSIX one carry
- * messages (the latter in priority order), and a child is forked and
- * waited for.
+ * messages (the latter in priority order), an eventfd counts and wakes a
+ * reader in a child, and a child is forked and waited for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -53,6 +54,7 @@
 #include "sys/linux_process.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/futex.h"
+#include "sys/protocol/event.h"
 #include "sys/protocol/memfd.h"
 #include "sys/protocol/mqueue.h"
 #include "sys/protocol/memory.h"
@@ -280,6 +282,20 @@ static void check_servers_work(void)
     check(write(memory, "x", 1) == -1 && errno == EPERM, "a sealed memfd refuses writes");
     close(memory);
 
+    int counter = eventfd(0, 0);
+    check(counter >= 0, "eventfd");
+    pid_t reader = fork();
+    if (reader == 0) {
+        eventfd_t value = 0;
+        _exit(eventfd_read(counter, &value) == 0 && value == 5 ? 0 : 1);
+    }
+    check(eventfd_write(counter, 5) == 0, "write an eventfd");
+    int read_status = 0;
+    check(reader > 0 && waitpid(reader, &read_status, 0) == reader && WIFEXITED(read_status) &&
+              WEXITSTATUS(read_status) == 0,
+          "an eventfd wakes its reader");
+    close(counter);
+
     int segment = shmget(IPC_PRIVATE, 4096, 0600);
     check(segment >= 0, "shmget");
     char *first = shmat(segment, NULL, 0), *second = shmat(segment, NULL, SHM_RDONLY);
@@ -357,6 +373,9 @@ int main(int argc, char **argv)
     mqd_t queue = mq_open("/server_fuzz", O_CREAT | O_RDWR | O_NONBLOCK, 0600, NULL);
     if (queue < 0)
         return 2;
+    int counter = eventfd(1, EFD_SEMAPHORE);
+    if (counter < 0)
+        return 2;
     const uint32_t files = FILE_ADD_SEALS - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
@@ -379,6 +398,8 @@ int main(int argc, char **argv)
         {LINUX_SLOT_MQUEUE, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, FILE_READ, files},
+        {LINUX_SLOT_EVENT, EVENT_EVENTFD, 1},
+        {LINUX_SLOT_FD_BASE + counter, FILE_READ, files},
         {GRANT_SLOT, FILE_READ, files},
         {GRANT_SLOT, MEMORY_MAP, memory},
         {ATTACHMENT_SLOT, FILE_READ, files},
@@ -405,6 +426,6 @@ int main(int argc, char **argv)
     check_servers_work();
     if (failures)
         return 1;
-    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv and mqueue server still work\n");
+    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv, mqueue and event server still work\n");
     return 0;
 }

@@ -20,6 +20,7 @@ enum server_id {
     SERVER_MEMFD,
     SERVER_SYSV,
     SERVER_MQUEUE,
+    SERVER_EVENT,
     SERVER_PROCMGR,         /* last: it is started once the others run */
     SERVER_COUNT,
 };

@@ -1,0 +1,271 @@
+/* eventfd's counter (servers/event/eventfd.h) against Linux 6.1's
+ * fs/eventfd.c: reads and writes, EFD_SEMAPHORE, the maximum, O_NONBLOCK,
+ * waiting readers and writers served in order, callers that vanished
+ * changing nothing, a description held by its waiters, poll. A caller
+ * handle is an index into callers[]. */
+#include <stdlib.h>
+#include "check.h"
+#include "eventfd.h"
+#include "sys/linux_abi.h"
+
+#define CALLERS 8
+#define POLLIN 0x001
+#define POLLOUT 0x004
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
+
+struct fake_caller {
+    bool gone;                  /* its call ended (a signal) */
+    bool answered;
+    bool small;
+    uint64_t value;             /* what it read */
+};
+
+static struct fake_caller callers[CALLERS];
+static long blocks_live;
+static int notified;
+
+static void *allocate(void *context, size_t size)
+{
+    (void)context;
+    blocks_live++;
+    return malloc(size);
+}
+
+static void release(void *context, void *block)
+{
+    (void)context;
+    blocks_live--;
+    free(block);
+}
+
+static void *allocate_page(void *context)
+{
+    (void)context;
+    return aligned_alloc(4096, 4096);   /* the OFD table's: kept until the next fresh core */
+}
+
+static bool answer_reader(void *context, uint64_t caller, bool small, uint64_t value)
+{
+    (void)context;
+    if (callers[caller].gone)
+        return false;
+    callers[caller] = (struct fake_caller){.answered = true, .small = small, .value = value};
+    return true;
+}
+
+static bool answer_writer(void *context, uint64_t caller)
+{
+    (void)context;
+    if (callers[caller].gone)
+        return false;
+    callers[caller].answered = true;
+    return true;
+}
+
+static bool caller_waits(void *context, uint64_t caller)
+{
+    (void)context;
+    return !callers[caller].gone;
+}
+
+static void forget(void *context, uint64_t caller)
+{
+    (void)context, (void)caller;
+}
+
+static void notify(void *context, uint64_t notification)
+{
+    (void)context, (void)notification;
+    notified++;
+}
+
+static const struct eventfd_services services = {
+    allocate, release, allocate_page, answer_reader, answer_writer, caller_waits, forget,
+    notify, NULL,
+};
+
+static struct eventfd_core core;
+
+static void free_table(void)
+{
+    for (unsigned i = 0; i < FILE_TABLE_PAGES; i++)
+        free(core.files.pages[i]);
+}
+
+static uint64_t fresh(uint64_t initial, uint32_t flags)
+{
+    CHECK_EQ_U64(blocks_live, 0);
+    free_table();
+    memset(callers, 0, sizeof callers);
+    notified = 0;
+    eventfd_core_init(&core, &services);
+    uint64_t handle = 0;
+    CHECK_EQ_U64(eventfd_create(&core, initial, flags, &handle), 0);
+    return handle;
+}
+
+static void close_handle(uint64_t handle)
+{
+    void *last;
+    CHECK_EQ_U64(file_table_close(&core.files, handle, &last), 0);
+    if (last)
+        eventfd_release(&core, last);
+}
+
+static int64_t read_now(uint64_t handle, uint64_t *value)
+{
+    return eventfd_read(&core, handle, 0, true, 8, true, value);
+}
+
+static int64_t write_now(uint64_t handle, uint64_t value)
+{
+    return eventfd_write(&core, handle, 0, 8, value, true);
+}
+
+static void reads_take_the_count_and_writes_add(void)
+{
+    uint64_t handle = fresh(5, 0);
+    uint64_t value = 0;
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, 5);
+    CHECK_EQ_U64(write_now(handle, 3), 8);
+    CHECK_EQ_U64(write_now(handle, 4), 8);
+    CHECK_EQ_U64(eventfd_read(&core, handle, 0, false, 16, true, &value), 8);
+    CHECK_EQ_U64(value, 7);
+    /* Short buffers, and the one value no write may add. */
+    CHECK_EQ_U64(eventfd_read(&core, handle, 0, true, 7, true, &value), -LINUX_EINVAL);
+    CHECK_EQ_U64(eventfd_write(&core, handle, 0, 7, 1, true), -LINUX_EINVAL);
+    CHECK_EQ_U64(write_now(handle, UINT64_MAX), -LINUX_EINVAL);
+    CHECK_EQ_U64(eventfd_read(&core, 999, 0, true, 8, true, &value), -LINUX_EBADF);
+    /* Only an unsigned int's worth starts the count. */
+    close_handle(handle);
+    handle = fresh(0x100000007ULL, 0);
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, 7);
+    CHECK_EQ_U64(eventfd_create(&core, 0, 0x10, &value), -LINUX_EINVAL);
+    close_handle(handle);
+}
+
+static void a_semaphore_gives_one_at_a_time(void)
+{
+    uint64_t handle = fresh(2, EVENTFD_SEMAPHORE | LINUX_O_NONBLOCK);
+    uint64_t value = 0;
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, 1);
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, 1);
+    CHECK_EQ_U64(read_now(handle, &value), -LINUX_EAGAIN);
+    close_handle(handle);
+}
+
+static void the_maximum_and_o_nonblock(void)
+{
+    uint64_t handle = fresh(0, LINUX_O_NONBLOCK);
+    uint64_t value = 0;
+    CHECK_EQ_U64(read_now(handle, &value), -LINUX_EAGAIN);
+    CHECK_EQ_U64(write_now(handle, EVENTFD_MAXIMUM - 1), 8);
+    CHECK_EQ_U64(write_now(handle, 2), -LINUX_EAGAIN);
+    CHECK_EQ_U64(write_now(handle, 1), 8);
+    CHECK_EQ_U64(write_now(handle, 1), -LINUX_EAGAIN);
+    /* Adding nothing always fits. */
+    CHECK_EQ_U64(write_now(handle, 0), 8);
+    bool kept;
+    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN | POLLOUT, 0, &kept), POLLIN);
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, EVENTFD_MAXIMUM);
+    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN | POLLOUT | POLLWRNORM, 0, &kept),
+                 POLLOUT | POLLWRNORM);
+    close_handle(handle);
+}
+
+static void waiting_readers_are_served_in_order(void)
+{
+    uint64_t handle = fresh(0, EVENTFD_SEMAPHORE);
+    uint64_t value;
+    for (uint64_t caller = 1; caller <= 3; caller++)
+        CHECK_EQ_U64(eventfd_read(&core, handle, caller, caller != 2, 8, true, &value),
+                     EVENTFD_QUEUED);
+    /* The second's call ended: it takes nothing when its turn comes. */
+    callers[2].gone = true;
+    CHECK_EQ_U64(write_now(handle, 2), 8);
+    CHECK(callers[1].answered && callers[1].value == 1 && callers[1].small);
+    CHECK(!callers[2].answered);
+    CHECK(callers[3].answered && callers[3].value == 1);
+    CHECK_EQ_U64(read_now(handle, &value), EVENTFD_QUEUED);   /* nothing left */
+    callers[0].gone = true;
+    eventfd_prune(&core);
+    close_handle(handle);
+    CHECK_EQ_U64(blocks_live, 0);
+}
+
+static void waiting_writers_go_in_when_their_value_fits(void)
+{
+    uint64_t handle = fresh(0, 0);
+    CHECK_EQ_U64(write_now(handle, EVENTFD_MAXIMUM - 5), 8);
+    CHECK_EQ_U64(eventfd_write(&core, handle, 1, 8, 10, true), EVENTFD_QUEUED);
+    CHECK_EQ_U64(eventfd_write(&core, handle, 2, 8, 8, true), EVENTFD_QUEUED);
+    /* A write that fits goes in at once, though others wait for room. */
+    CHECK_EQ_U64(write_now(handle, 3), 8);
+    uint64_t value = 0;
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, EVENTFD_MAXIMUM - 2);
+    /* Both went in, in order, and wake a reader no more. */
+    CHECK(callers[1].answered && callers[2].answered);
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, 18);
+    close_handle(handle);
+    CHECK_EQ_U64(blocks_live, 0);
+}
+
+static void a_waiter_holds_its_description(void)
+{
+    uint64_t handle = fresh(0, 0);
+    uint64_t value;
+    CHECK_EQ_U64(eventfd_read(&core, handle, 1, true, 8, true, &value), EVENTFD_QUEUED);
+    /* The descriptor is closed: the eventfd stays while its reader waits,
+     * and goes when the reader's caller is found gone. */
+    close_handle(handle);
+    CHECK(blocks_live > 0);
+    callers[1].gone = true;
+    eventfd_prune(&core);
+    CHECK_EQ_U64(blocks_live, 0);
+    /* No room to keep a waiter: -ENOMEM, nothing kept. */
+    handle = fresh(0, 0);
+    CHECK_EQ_U64(eventfd_read(&core, handle, 1, true, 8, false, &value), -LINUX_ENOMEM);
+    close_handle(handle);
+}
+
+static void poll_notifies_at_the_next_change(void)
+{
+    uint64_t handle = fresh(0, 0);
+    bool kept = false;
+    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN, 77, &kept), 0);
+    CHECK(kept);
+    CHECK_EQ_U64(notified, 0);
+    CHECK_EQ_U64(write_now(handle, 1), 8);
+    CHECK_EQ_U64(notified, 1);
+    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN | POLLRDNORM, 77, &kept),
+                 POLLIN | POLLRDNORM);
+    CHECK(!kept);
+    /* A poller kept when the eventfd goes is told too. */
+    uint64_t value;
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN, 78, &kept), 0);
+    close_handle(handle);
+    CHECK_EQ_U64(notified, 2);
+    CHECK_EQ_U64(blocks_live, 0);
+}
+
+int main(void)
+{
+    RUN_TEST(reads_take_the_count_and_writes_add);
+    RUN_TEST(a_semaphore_gives_one_at_a_time);
+    RUN_TEST(the_maximum_and_o_nonblock);
+    RUN_TEST(waiting_readers_are_served_in_order);
+    RUN_TEST(waiting_writers_go_in_when_their_value_fits);
+    RUN_TEST(a_waiter_holds_its_description);
+    RUN_TEST(poll_notifies_at_the_next_change);
+    free_table();
+    return check_report();
+}
