@@ -8,14 +8,6 @@
 #define LINUX_POLLWRNORM 0x100
 #define VALUE_SIZE 8
 
-struct eventfd_waiter {
-    struct eventfd_waiter *next;
-    uint64_t caller;
-    uint64_t handle;            /* the OFD it waits through, retained meanwhile */
-    uint64_t value;             /* a writer's */
-    bool small;                 /* a reader's answer goes in the registers */
-};
-
 struct eventfd_poller {
     struct eventfd_poller *next;
     uint64_t notification;
@@ -90,7 +82,8 @@ static bool let_go(struct eventfd_core *core, struct eventfd_waiter *waiter)
 {
     void *last;
     file_table_close(&core->files, waiter->handle, &last);
-    release(core, waiter);
+    waiter->next = core->spare_waiters;
+    core->spare_waiters = waiter;
     if (last)
         eventfd_release(core, last);
     return last != 0;
@@ -154,10 +147,14 @@ static int64_t wait_on(struct eventfd_core *core, struct eventfd_waiter **list, 
 {
     if (!may_wait)
         return -LINUX_ENOMEM;
-    struct eventfd_waiter *waiter = allocate(core, sizeof *waiter);
-    if (!waiter || file_table_retain(&core->files, handle) < 0) {
-        if (waiter)
-            release(core, waiter);
+    struct eventfd_waiter *waiter = core->spare_waiters;
+    if (waiter)
+        core->spare_waiters = waiter->next;
+    else if (!(waiter = allocate(core, sizeof *waiter)))
+        return -LINUX_ENOMEM;
+    if (file_table_retain(&core->files, handle) < 0) {
+        waiter->next = core->spare_waiters;
+        core->spare_waiters = waiter;
         return -LINUX_ENOMEM;
     }
     *waiter = (struct eventfd_waiter){ .caller = caller, .handle = handle, .value = value,

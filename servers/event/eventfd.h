@@ -46,7 +46,15 @@ struct eventfd_services {
     void *context;
 };
 
-struct eventfd_waiter;
+/* A reader or writer kept waiting. */
+struct eventfd_waiter {
+    struct eventfd_waiter *next;
+    uint64_t caller;
+    uint64_t handle;            /* the OFD it waits through, retained meanwhile */
+    uint64_t value;             /* a writer's */
+    bool small;                 /* a reader's answer goes in the registers */
+};
+
 struct eventfd_poller;
 
 struct eventfd {
@@ -61,6 +69,7 @@ struct eventfd_core {
     struct eventfd_services services;
     struct file_table files;
     struct eventfd *all;
+    struct eventfd_waiter *spare_waiters;   /* kept for the next wait */
 };
 
 void eventfd_core_init(struct eventfd_core *core, const struct eventfd_services *services);

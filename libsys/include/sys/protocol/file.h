@@ -115,6 +115,11 @@ enum file_label {
 static inline void file_small_pack(uint64_t mr[4], uint64_t *message, const void *bytes,
                                    uint64_t count)
 {
+    /* The event descriptors' 8-byte values: one load, no call to memcpy. */
+    if (count == 8) {
+        __builtin_memcpy(&mr[1], bytes, 8);
+        return;
+    }
     uint64_t in_registers = count < FILE_SMALL_FAST ? count : FILE_SMALL_FAST;
     __builtin_memcpy(&mr[1], bytes, in_registers);
     if (count > FILE_SMALL_FAST)
@@ -126,6 +131,10 @@ static inline void file_small_pack(uint64_t mr[4], uint64_t *message, const void
 static inline void file_small_unpack(void *bytes, const uint64_t mr[4], const uint64_t *message,
                                      uint64_t count)
 {
+    if (count == 8) {
+        __builtin_memcpy(bytes, &mr[1], 8);
+        return;
+    }
     uint64_t in_registers = count < FILE_SMALL_FAST ? count : FILE_SMALL_FAST;
     __builtin_memcpy(bytes, &mr[1], in_registers);
     if (count > FILE_SMALL_FAST)
