@@ -157,8 +157,8 @@ int64_t sys_sendfile(int64_t out_fd, int64_t in_fd, int64_t *offset, uint64_t co
     return (int64_t)done;
 }
 
-/* The vectored calls: one transfer per buffer, the offset advancing for
- * the positioned ones. */
+/* The vectored calls of a large total: one transfer per buffer, the
+ * offset advancing for the positioned ones. */
 struct vector_transfer {
     uint64_t slot;
     uint64_t label;
@@ -184,9 +184,22 @@ static int64_t transfer_one_buffer(void *context, uint64_t base, uint64_t length
     return result;
 }
 
-/* Writes of up to PIPE_BUF bytes go out as one write, so a small writev
- * to a pipe is atomic as on Linux (and costs one call). */
-#define GATHERED_WRITE_LIMIT 4096
+/* A small total moves in one transfer through a buffer here, as Linux's
+ * read_iter and write_iter take an iovec: a writev to a pipe is as atomic
+ * as a write (PIPE_BUF), and a readv gets what one read would. */
+#define GATHERED_LIMIT 4096
+
+/* Whether every buffer is the process's and writable, touched now: a
+ * bad one faults here (EFAULT) before anything is read. */
+static bool buffers_writable(const struct linux_iovec *iov, int64_t count)
+{
+    for (int64_t i = 0; i < count; i++) {
+        if (iov[i].length && !linux_user_range(iov[i].base, iov[i].length))
+            return false;
+        linux_touch_pages(iov[i].base, iov[i].length, true);
+    }
+    return true;
+}
 
 static int64_t transfer_vector(int64_t fd, uint64_t label, const struct linux_iovec *iov,
                                int64_t count, int64_t offset)
@@ -202,11 +215,16 @@ static int64_t transfer_vector(int64_t fd, uint64_t label, const struct linux_io
     if (count > 0 && iov == 0)
         return -LINUX_EFAULT;
     bool writes = label == FILE_WRITE || label == FILE_PWRITE;
-    if (writes && count > 1 && total <= GATHERED_WRITE_LIMIT) {
-        uint8_t gathered[GATHERED_WRITE_LIMIT];
-        iovec_gather(iov, (int)count, gathered);
-        return linux_file_transfer((uint64_t)slot, label, (uint64_t)(uintptr_t)gathered,
-                                   (uint64_t)total, (uint64_t)offset);
+    if (count > 1 && total <= GATHERED_LIMIT && (writes || buffers_writable(iov, count))) {
+        uint8_t gathered[GATHERED_LIMIT];
+        if (writes)
+            iovec_gather(iov, (int)count, gathered);
+        int64_t result = linux_file_transfer((uint64_t)slot, label,
+                                             (uint64_t)(uintptr_t)gathered, (uint64_t)total,
+                                             (uint64_t)offset);
+        if (!writes && result > 0)
+            iovec_scatter(iov, (int)count, gathered, (uint64_t)result);
+        return result;
     }
     struct vector_transfer vector = {(uint64_t)slot, label, (uint64_t)offset, false};
     return iovec_transfer_each(iov, (int)count, transfer_one_buffer, &vector);

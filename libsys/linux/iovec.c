@@ -50,3 +50,16 @@ void iovec_gather(const struct linux_iovec *iov, int count, uint8_t *buffer)
         buffer += iov[i].length;
     }
 }
+
+void iovec_scatter(const struct linux_iovec *iov, int count, const uint8_t *buffer,
+                   uint64_t length)
+{
+    for (int i = 0; i < count && length > 0; i++) {
+        uint64_t part = iov[i].length < length ? iov[i].length : length;
+        if (part == 0)
+            continue;
+        __builtin_memcpy((void *)(uintptr_t)iov[i].base, buffer, part);
+        buffer += part;
+        length -= part;
+    }
+}

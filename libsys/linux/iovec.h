@@ -37,5 +37,10 @@ int64_t iovec_transfer_each(const struct linux_iovec *iov, int count,
  * least their total length): writev of a small total is one write, as
  * atomic as Linux makes it. */
 void iovec_gather(const struct linux_iovec *iov, int count, uint8_t *buffer);
+/* The other way: the first length bytes of buffer into the buffers, in
+ * order: readv of a small total is one read, as Linux's read_iter takes
+ * it (a pipe gives what it has, an eventfd its 8 bytes across them). */
+void iovec_scatter(const struct linux_iovec *iov, int count, const uint8_t *buffer,
+                   uint64_t length);
 
 #endif

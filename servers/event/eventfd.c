@@ -4,8 +4,6 @@
 
 #define LINUX_POLLIN  0x001
 #define LINUX_POLLOUT 0x004
-#define LINUX_POLLRDNORM 0x040
-#define LINUX_POLLWRNORM 0x100
 #define VALUE_SIZE 8
 
 struct eventfd_poller {
@@ -216,13 +214,15 @@ int64_t eventfd_write(struct eventfd_core *core, uint64_t handle, uint64_t calle
     return VALUE_SIZE;
 }
 
+/* Linux's eventfd_poll: POLLIN and POLLOUT only, never their
+ * RDNORM and WRNORM twins. */
 static uint32_t ready_events(const struct eventfd *eventfd)
 {
     uint32_t ready = 0;
     if (eventfd->count)
-        ready |= LINUX_POLLIN | LINUX_POLLRDNORM;
+        ready |= LINUX_POLLIN;
     if (eventfd->count < EVENTFD_MAXIMUM)
-        ready |= LINUX_POLLOUT | LINUX_POLLWRNORM;
+        ready |= LINUX_POLLOUT;
     return ready;
 }
 

@@ -91,7 +91,7 @@ int64_t eventfd_write(struct eventfd_core *core, uint64_t handle, uint64_t calle
                       uint64_t length, uint64_t value, bool may_wait);
 
 /* FILE_POLL: POLLIN with a count, POLLOUT while 1 more fits (Linux's
- * eventfd_poll); if none of events and notification is not 0, it is
+ * eventfd_poll, which has no POLLRDNORM or POLLWRNORM); if none of events and notification is not 0, it is
  * kept (*kept) and signalled at the counter's next change. */
 int64_t eventfd_poll(struct eventfd_core *core, uint64_t handle, uint32_t events,
                      uint64_t notification, bool *kept);

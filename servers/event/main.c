@@ -139,6 +139,13 @@ static enum server_outcome poll_value(struct server_request *request)
     return server_answer(request, ready);
 }
 
+/* Linux's noop_llseek: any seek leaves the position at 0. */
+static enum server_outcome seek_nowhere(struct server_request *request)
+{
+    int64_t flags = file_table_get_flags(&eventfds.files, request->badge);
+    return server_answer(request, flags < 0 ? flags : 0);
+}
+
 static void release_eventfd(void *object)
 {
     eventfd_release(&eventfds, object);
@@ -150,6 +157,7 @@ static const struct file_operations eventfd_operations = {
     .read_small = read_value_small,
     .write_small = write_value_small,
     .poll = poll_value,
+    .seek = seek_nowhere,
     .release = release_eventfd,
 };
 static const struct file_server eventfds_served = {.operations = &eventfd_operations,

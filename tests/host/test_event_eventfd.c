@@ -194,7 +194,7 @@ static void the_maximum_and_o_nonblock(void)
     CHECK_EQ_U64(read_now(handle, &value), 8);
     CHECK_EQ_U64(value, EVENTFD_MAXIMUM);
     CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN | POLLOUT | POLLWRNORM, 0, &kept),
-                 POLLOUT | POLLWRNORM);
+                 POLLOUT);
     close_handle(handle);
 }
 
@@ -264,8 +264,7 @@ static void poll_notifies_at_the_next_change(void)
     CHECK_EQ_U64(notified, 0);
     CHECK_EQ_U64(write_now(handle, 1), 8);
     CHECK_EQ_U64(notified, 1);
-    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN | POLLRDNORM, 77, &kept),
-                 POLLIN | POLLRDNORM);
+    CHECK_EQ_U64(eventfd_poll(&core, handle, POLLIN | POLLRDNORM, 77, &kept), POLLIN);
     CHECK(!kept);
     /* A poller kept when the eventfd goes is told too. */
     uint64_t value;

@@ -116,6 +116,18 @@ static void gather_concatenates_the_buffers(void)
     CHECK(memcmp(buffer, "abcde", 5) == 0);
 }
 
+static void scatter_fills_the_buffers_in_order(void)
+{
+    char first[4] = "....", second[4] = "....", third[2] = "..";
+    struct linux_iovec iov[4] = {{(uint64_t)(uintptr_t)first, 3}, {0, 0},
+                                 {(uint64_t)(uintptr_t)second, 4},
+                                 {(uint64_t)(uintptr_t)third, 2}};
+    iovec_scatter(iov, 4, (const uint8_t *)"abcdef", 6);
+    CHECK(memcmp(first, "abc.", 4) == 0);
+    CHECK(memcmp(second, "def.", 4) == 0);
+    CHECK(memcmp(third, "..", 2) == 0);
+}
+
 int main(void)
 {
     RUN_TEST(total_is_the_sum_of_lengths);
@@ -129,5 +141,6 @@ int main(void)
     RUN_TEST(nothing_to_transfer_is_zero);
     RUN_TEST(walk_stops_at_max_rw_count);
     RUN_TEST(gather_concatenates_the_buffers);
+    RUN_TEST(scatter_fills_the_buffers_in_order);
     return check_report();
 }
