@@ -302,7 +302,9 @@ static uint64_t ioctl_argument_size(uint32_t request)
     case LINUX_TIOCOUTQ:
         return sizeof(int32_t);
     default:
-        return 0;
+        /* Newer requests carry a direction and their argument's size
+         * (Linux's _IOC encoding: TFD_IOC_SET_TICKS is _IOW('T', 0, u64)). */
+        return (request >> 30) ? (request >> 16) & 0x3fff : 0;
     }
 }
 

@@ -85,6 +85,9 @@ struct linux_timespec;
 /* The counter deadline of an absolute CLOCK_REALTIME time (a valid
  * timespec); a time before boot is 1, long past. */
 uint64_t linux_realtime_deadline(const struct linux_timespec *time);
+/* The counter's ticks from the epoch to boot: CLOCK_REALTIME less
+ * CLOCK_MONOTONIC. time.c. */
+uint64_t linux_epoch_offset_ticks(void);
 
 /* The generic timer's virtual counter and its frequency. */
 static inline uint64_t linux_counter_now(void)

@@ -42,6 +42,9 @@
 #define LINUX_NR_fstat              80
 #define LINUX_NR_fsync              82
 #define LINUX_NR_fdatasync          83
+#define LINUX_NR_timerfd_create     85
+#define LINUX_NR_timerfd_settime    86
+#define LINUX_NR_timerfd_gettime    87
 #define LINUX_NR_exit               93
 #define LINUX_NR_exit_group         94
 #define LINUX_NR_waitid             95

@@ -82,6 +82,12 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
     case LINUX_NR_eventfd2: return sys_eventfd2(UINT(0), UINT(1));
+    case LINUX_NR_timerfd_create: return sys_timerfd_create(INT(0), UINT(1));
+    case LINUX_NR_timerfd_settime:
+        return sys_timerfd_settime(INT(0), INT(1), POINTER(const struct linux_itimerspec *, 2),
+                                   POINTER(struct linux_itimerspec *, 3));
+    case LINUX_NR_timerfd_gettime:
+        return sys_timerfd_gettime(INT(0), POINTER(struct linux_itimerspec *, 1));
     /* message queues */
     case LINUX_NR_msgget: return sys_msgget(INT(0), INT(1));
     case LINUX_NR_msgsnd: return sys_msgsnd(INT(0), a[1], a[2], INT(3));

@@ -187,7 +187,12 @@ int64_t sys_msgctl(int64_t id, int64_t cmd, uint64_t buffer);
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);
 /* event.c */
+struct linux_itimerspec;
 int64_t sys_eventfd2(uint64_t initial, uint64_t flags);
+int64_t sys_timerfd_create(int64_t clock, uint64_t flags);
+int64_t sys_timerfd_settime(int64_t fd, int64_t flags, const struct linux_itimerspec *wanted,
+                            struct linux_itimerspec *old);
+int64_t sys_timerfd_gettime(int64_t fd, struct linux_itimerspec *current);
 /* fcntl's F_GET_SEALS and F_ADD_SEALS on the descriptor in slot. */
 int64_t linux_seal_fcntl(uint64_t slot, int64_t command, uint64_t argument);
 

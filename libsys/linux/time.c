@@ -60,7 +60,7 @@ static bool clock_is_wall(int64_t clock)
 }
 
 /* What to add to the counter to count from the epoch instead of boot. */
-static uint64_t epoch_offset_ticks(void)
+uint64_t linux_epoch_offset_ticks(void)
 {
     const struct linux_process_info *info = linux_process_info();
     return tern_counter_epoch_offset(info->realtime_seconds, info->realtime_counter);
@@ -69,13 +69,13 @@ static uint64_t epoch_offset_ticks(void)
 uint64_t linux_realtime_deadline(const struct linux_timespec *time)
 {
     uint64_t ticks = timespec_to_ticks(time, linux_counter_frequency());
-    uint64_t offset = epoch_offset_ticks();
+    uint64_t offset = linux_epoch_offset_ticks();
     return ticks > offset ? ticks - offset : 1;     /* 1: long past, not "none" */
 }
 
 static struct linux_timespec wall_time(void)
 {
-    return ticks_to_timespec(linux_counter_now() + epoch_offset_ticks(),
+    return ticks_to_timespec(linux_counter_now() + linux_epoch_offset_ticks(),
                              linux_counter_frequency());
 }
 
@@ -161,7 +161,7 @@ int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_ti
     uint64_t ticks = timespec_to_ticks(request, frequency);
     /* An absolute wall-clock time is that much later on the counter. */
     if ((flags & TIMER_ABSTIME) && clock_is_wall((int32_t)clock))
-        ticks = ticks > epoch_offset_ticks() ? ticks - epoch_offset_ticks() : 0;
+        ticks = ticks > linux_epoch_offset_ticks() ? ticks - linux_epoch_offset_ticks() : 0;
     uint64_t deadline = (flags & TIMER_ABSTIME) ? ticks : deadline_after(linux_counter_now(), ticks);
     if (linux_sleep_until(deadline))
         return 0;

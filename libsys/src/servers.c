@@ -64,8 +64,8 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .name = "event",
         .program = "lib/tern/event",
         .cnode_bits = 12,
-        .memory_bits = 20,          /* counters and waiters */
-        .session = SESSION_BY_PID,
+        .memory_bits = 20,          /* counters, timers and waiters */
+        .session = SESSION_BY_PROCESS,     /* root's alarm clocks */
         .session_flag = EVENT_SESSION_FLAG,
     },
     [SERVER_PROCMGR] = {

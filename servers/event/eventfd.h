@@ -16,63 +16,28 @@
 #ifndef SERVERS_EVENT_EVENTFD_H
 #define SERVERS_EVENT_EVENTFD_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include "sys/file_table.h"
+#include "waiters.h"
 
 /* ULLONG_MAX - 1: the most the count may hold. */
 #define EVENTFD_MAXIMUM 0xfffffffffffffffeULL
-/* What a read or write returns when its caller now waits. */
-#define EVENTFD_QUEUED INT64_MIN
 /* eventfd2's flags (EFD_CLOEXEC is the personality's). */
 #define EVENTFD_SEMAPHORE 1u
 
-struct eventfd_services {
-    void *(*allocate)(void *context, size_t size);     /* NULL without memory */
-    void (*free)(void *context, void *block);
-    void *(*allocate_page)(void *context);             /* for the OFD table */
-    /* Answers a waiting reader with the value it reads (small: through
-     * the registers, else its window), or a waiting writer with 8:
-     * whether its caller took it. The caller's handle is the server's
-     * again either way. */
-    bool (*answer_reader)(void *context, uint64_t caller, bool small, uint64_t value);
-    bool (*answer_writer)(void *context, uint64_t caller);
-    /* Whether a waiter's caller is still there; let go of one that is not. */
-    bool (*caller_waits)(void *context, uint64_t caller);
-    void (*forget)(void *context, uint64_t caller);
-    /* A poller's notification: signal it once; the core forgets it. */
-    void (*notify)(void *context, uint64_t notification);
-    void *context;
-};
-
-/* A reader or writer kept waiting. */
-struct eventfd_waiter {
-    struct eventfd_waiter *next;
-    uint64_t caller;
-    uint64_t handle;            /* the OFD it waits through, retained meanwhile */
-    uint64_t value;             /* a writer's */
-    bool small;                 /* a reader's answer goes in the registers */
-};
-
-struct eventfd_poller;
-
 struct eventfd {
+    enum event_kind kind;                       /* EVENT_KIND_EVENTFD */
     uint64_t count;
     bool semaphore;
-    struct eventfd_waiter *readers, *writers;  /* oldest first */
-    struct eventfd_poller *pollers;
+    struct event_waiter *readers, *writers;     /* oldest first */
+    struct event_poller *pollers;
     struct eventfd *next, *previous;            /* among every eventfd */
 };
 
 struct eventfd_core {
-    struct eventfd_services services;
-    struct file_table files;
+    struct event_descriptors *descriptors;
     struct eventfd *all;
-    struct eventfd_waiter *spare_waiters;   /* kept for the next wait */
 };
 
-void eventfd_core_init(struct eventfd_core *core, const struct eventfd_services *services);
+void eventfd_core_init(struct eventfd_core *core, struct event_descriptors *descriptors);
 
 /* eventfd2: a counter of initial (an unsigned int) and flags
  * (EVENTFD_SEMAPHORE, O_NONBLOCK), opened read-write: its OFD's handle in
@@ -81,18 +46,19 @@ int eventfd_create(struct eventfd_core *core, uint64_t initial, uint32_t flags,
                    uint64_t *handle);
 
 /* A read into length bytes: the value read (*value; the result is 8),
- * -EINVAL under 8 bytes, -EAGAIN, -EBADF, or EVENTFD_QUEUED (may_wait
+ * -EINVAL under 8 bytes, -EAGAIN, -EBADF, or EVENT_QUEUED (may_wait
  * false: -ENOMEM instead) with caller and small kept for the answer. */
 int64_t eventfd_read(struct eventfd_core *core, uint64_t handle, uint64_t caller, bool small,
                      uint64_t length, bool may_wait, uint64_t *value);
 /* A write of length bytes whose first 8 are value: 8, -EINVAL under 8
- * bytes or for ULLONG_MAX, -EAGAIN, -EBADF, or EVENTFD_QUEUED. */
+ * bytes or for ULLONG_MAX, -EAGAIN, -EBADF, or EVENT_QUEUED. */
 int64_t eventfd_write(struct eventfd_core *core, uint64_t handle, uint64_t caller,
                       uint64_t length, uint64_t value, bool may_wait);
 
 /* FILE_POLL: POLLIN with a count, POLLOUT while 1 more fits (Linux's
- * eventfd_poll, which has no POLLRDNORM or POLLWRNORM); if none of events and notification is not 0, it is
- * kept (*kept) and signalled at the counter's next change. */
+ * eventfd_poll, which has no POLLRDNORM or POLLWRNORM); if none of
+ * events and notification is not 0, it is kept (*kept) and signalled at
+ * the counter's next change. */
 int64_t eventfd_poll(struct eventfd_core *core, uint64_t handle, uint32_t events,
                      uint64_t notification, bool *kept);
 

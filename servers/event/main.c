@@ -1,20 +1,23 @@
 /*
  * The event server: event descriptors (sys/protocol/event.h,
- * docs/protocols/event.md), eventfd so far. The state machine lives in
- * eventfd.c; this file binds it to the server runtime (sys/server.h) and
- * the file protocol (sys/file_server.h).
+ * docs/protocols/event.md): eventfd and timerfd so far. The state
+ * machines live in eventfd.c and timerfd.c, on what they share
+ * (waiters.c); this file binds them to the server runtime (sys/server.h)
+ * and the file protocol (sys/file_server.h).
  *
- * A session (badge: EVENT_SESSION_FLAG and the pid) makes descriptors;
- * any other badge is a descriptor's OFD handle, which speaks the file
- * protocol. A read or write that must wait keeps its caller's reply
- * object (a deferred reply), which is its handle in the core. An 8-byte
- * value travels in the message registers (FILE_READ_SMALL,
- * FILE_WRITE_SMALL) or, for a caller whose buffer is not one the
- * personality can touch, through window 0. A caller a signal took away
- * is found when its answer is not delivered: its read or write then
- * changes nothing.
+ * A session (SESSION_PROCESS_BADGE: the pid and credentials) makes
+ * descriptors; any other badge is a descriptor's OFD handle, whose object
+ * says its kind, which the file protocol's operations go by. A read or
+ * write that must wait keeps its caller's reply object (a deferred
+ * reply), which is its handle in the cores. An 8-byte value travels in
+ * the message registers (FILE_READ_SMALL, FILE_WRITE_SMALL) or, for a
+ * caller whose buffer is not one the personality can touch, through
+ * window 0. A caller a signal took away is found when its answer is not
+ * delivered: its read or write then changes nothing. The timer wakes the
+ * server for the earliest expiry someone waits or polls for.
  */
 #include "eventfd.h"
+#include "timerfd.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -25,15 +28,19 @@
 #include "sys/runtime.h"
 #include "sys/server.h"
 #include "sys/server_services.h"
+#include "sys/servers.h"
 #include "sys/syscall.h"
 
 /* Callers kept waiting at once. */
 #define WAITER_CAPACITY 256
 #define VALUE_SIZE 8
 
+static struct file_table files;
+static struct event_descriptors descriptors;
 static struct eventfd_core eventfds;
+static struct timerfd_core timerfds;
 
-/* ---- The core's services ---- */
+/* ---- The cores' services ---- */
 
 /* A small read's answer: 8, the value in register 1 (file.h's packing). */
 static tern_message_info small_read_answer(uint64_t *mr, uint64_t value)
@@ -70,40 +77,95 @@ static bool answer_writer(void *context, uint64_t reply)
     return server_answer_deferred(reply, tern_message(0, 0, 1), mr);
 }
 
+static enum event_kind kind_of(const void *object)
+{
+    return *(const enum event_kind *)object;
+}
+
+static void release_object(void *context, void *object)
+{
+    (void)context;
+    if (kind_of(object) == EVENT_KIND_EVENTFD)
+        eventfd_release(&eventfds, object);
+    else
+        timerfd_release(&timerfds, object);
+}
+
+static void program_timer(void)
+{
+    server_program_timer(timerfd_earliest(&timerfds));
+}
+
+static void timer_fired(uint64_t word)
+{
+    (void)word;
+    timerfd_expire(&timerfds);
+    program_timer();
+}
+
 static void prune(void)
 {
     eventfd_prune(&eventfds);
+    timerfd_prune(&timerfds);
 }
 
-/* ---- The file protocol on an eventfd ---- */
+/* ---- The file protocol ---- */
+
+/* The kind of the request's descriptor; 0 for none. */
+static enum event_kind request_kind(const struct server_request *request)
+{
+    struct file_description *file = file_table_find(&files, request->badge);
+    return file ? kind_of(file->object) : 0;
+}
 
 static enum server_outcome answer_or_wait(struct server_request *request, int64_t result)
 {
-    return result == EVENTFD_QUEUED ? SERVER_DEFER : server_answer(request, result);
+    return result == EVENT_QUEUED ? SERVER_DEFER : server_answer(request, result);
+}
+
+/* A read of either kind: the value, or the caller waits. */
+static int64_t read_either(struct server_request *request, bool small, uint64_t *value)
+{
+    if (request_kind(request) == EVENT_KIND_TIMERFD)
+        return timerfd_read(&timerfds, request->badge, request->reply, small, request->mr[0],
+                            server_can_defer(), value);
+    return eventfd_read(&eventfds, request->badge, request->reply, small, request->mr[0],
+                        server_can_defer(), value);
 }
 
 static enum server_outcome read_value(struct server_request *request)
 {
     uint64_t value;
-    int64_t result = eventfd_read(&eventfds, request->badge, request->reply, false,
-                                  request->mr[0], server_can_defer(), &value);
+    int64_t result = read_either(request, false, &value);
     if (result == VALUE_SIZE) {
         int error = server_write_window(request, 0, 0, &value, VALUE_SIZE);
         return server_answer(request, error < 0 ? error : result);
     }
+    if (result == EVENT_QUEUED)
+        program_timer();
     return answer_or_wait(request, result);
 }
 
 static enum server_outcome read_value_small(struct server_request *request)
 {
     uint64_t value;
-    int64_t result = eventfd_read(&eventfds, request->badge, request->reply, true,
-                                  request->mr[0], server_can_defer(), &value);
+    int64_t result = read_either(request, true, &value);
     if (result == VALUE_SIZE) {
         request->answer = small_read_answer(request->mr, value);
         return SERVER_ANSWER;
     }
+    if (result == EVENT_QUEUED)
+        program_timer();
     return answer_or_wait(request, result);
+}
+
+/* Only an eventfd is written (a timerfd has no write: -EINVAL). */
+static enum server_outcome write_either(struct server_request *request, uint64_t value)
+{
+    if (request_kind(request) != EVENT_KIND_EVENTFD)
+        return server_answer(request, request_kind(request) ? -LINUX_EINVAL : -LINUX_EBADF);
+    return answer_or_wait(request, eventfd_write(&eventfds, request->badge, request->reply,
+                                                 request->mr[0], value, server_can_defer()));
 }
 
 static enum server_outcome write_value(struct server_request *request)
@@ -111,92 +173,169 @@ static enum server_outcome write_value(struct server_request *request)
     uint64_t value = 0;
     if (request->mr[0] >= VALUE_SIZE && server_read_window(request, 0, 0, &value, VALUE_SIZE))
         return server_answer(request, -LINUX_EFAULT);
-    return answer_or_wait(request, eventfd_write(&eventfds, request->badge, request->reply,
-                                                 request->mr[0], value, server_can_defer()));
+    return write_either(request, value);
 }
 
 /* The runtime checked the bytes are all there (sys/file_server.h). */
 static enum server_outcome write_value_small(struct server_request *request)
 {
-    return answer_or_wait(request, eventfd_write(&eventfds, request->badge, request->reply,
-                                                 request->mr[0], request->mr[1],
-                                                 server_can_defer()));
+    return write_either(request, request->mr[1]);
+}
+
+static int64_t poll_either(struct server_request *request, uint32_t events,
+                           uint64_t notification, bool *kept)
+{
+    if (request_kind(request) == EVENT_KIND_TIMERFD)
+        return timerfd_poll(&timerfds, request->badge, events, notification, kept);
+    return eventfd_poll(&eventfds, request->badge, events, notification, kept);
 }
 
 static enum server_outcome poll_value(struct server_request *request)
 {
     uint32_t events = (uint32_t)request->mr[0];
     bool kept;
-    int64_t ready = eventfd_poll(&eventfds, request->badge, events, 0, &kept);
+    int64_t ready = poll_either(request, events, 0, &kept);
     if (ready != 0 || !server_received_slot(request, 0))
         return server_answer(request, ready);
     uint64_t notification = server_keep_capability(request, 0);
     if (!notification)
         return server_answer(request, 0);
-    ready = eventfd_poll(&eventfds, request->badge, events, notification, &kept);
+    ready = poll_either(request, events, notification, &kept);
     if (!kept)
         memory_delete(&server_memory, notification);
+    program_timer();
     return server_answer(request, ready);
 }
 
 /* Linux's noop_llseek: any seek leaves the position at 0. */
 static enum server_outcome seek_nowhere(struct server_request *request)
 {
-    int64_t flags = file_table_get_flags(&eventfds.files, request->badge);
+    int64_t flags = file_table_get_flags(&files, request->badge);
     return server_answer(request, flags < 0 ? flags : 0);
 }
 
-static void release_eventfd(void *object)
+/* TFD_IOC_SET_TICKS, the 8-byte count in window 0. */
+static enum server_outcome control(struct server_request *request)
 {
-    eventfd_release(&eventfds, object);
+    if (request_kind(request) != EVENT_KIND_TIMERFD ||
+        (uint32_t)request->mr[0] != EVENT_TFD_IOC_SET_TICKS)
+        return server_answer(request, request_kind(request) ? -LINUX_ENOTTY : -LINUX_EBADF);
+    uint64_t ticks;
+    if (server_read_window(request, 0, 0, &ticks, sizeof ticks))
+        return server_answer(request, -LINUX_EFAULT);
+    return server_answer(request, timerfd_set_ticks(&timerfds, request->badge, ticks));
 }
 
-static const struct file_operations eventfd_operations = {
+static void release_descriptor(void *object)
+{
+    release_object(0, object);
+}
+
+static const struct file_operations event_operations = {
     .read = read_value,
     .write = write_value,
     .read_small = read_value_small,
     .write_small = write_value_small,
     .poll = poll_value,
     .seek = seek_nowhere,
-    .release = release_eventfd,
+    .ioctl = control,
+    .release = release_descriptor,
 };
-static const struct file_server eventfds_served = {.operations = &eventfd_operations,
-                                                   .files = &eventfds.files};
+static const struct file_server descriptors_served = {.operations = &event_operations,
+                                                      .files = &files};
+
+/* ---- A timerfd's own labels ---- */
+
+static enum server_outcome answer_setting(struct server_request *request, int error,
+                                          const struct timerfd_setting *setting)
+{
+    if (error < 0)
+        return server_answer(request, error);
+    request->mr[0] = 0;
+    request->mr[1] = setting->remaining;
+    request->mr[2] = setting->interval;
+    request->answer = tern_message(0, 0, 3);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome set_timer(struct server_request *request)
+{
+    const uint64_t *mr = request->mr;
+    if (tern_message_length(request->info) < 4)
+        return server_answer(request, -LINUX_EINVAL);
+    struct timerfd_setting old;
+    int error = timerfd_settime(&timerfds, request->badge, mr[0] & EVENT_TIMER_ABSTIME, mr[1],
+                                mr[2], mr[3], &old);
+    program_timer();
+    return answer_setting(request, error, &old);
+}
+
+static enum server_outcome get_timer(struct server_request *request)
+{
+    struct timerfd_setting setting;
+    int error = timerfd_gettime(&timerfds, request->badge, &setting);
+    return answer_setting(request, error, &setting);
+}
 
 /* ---- Sessions ---- */
 
-static enum server_outcome make_eventfd(struct server_request *request)
+static enum server_outcome give(struct server_request *request, int error, uint64_t handle)
 {
-    if (tern_message_length(request->info) < 2)
-        return server_answer(request, -LINUX_EINVAL);
-    uint64_t handle;
-    int error = eventfd_create(&eventfds, (uint32_t)request->mr[0], (uint32_t)request->mr[1],
-                               &handle);
     if (error < 0)
         return server_answer(request, error);
     server_answer(request, 0);
     if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
         return SERVER_ANSWER;
     void *last;
-    file_table_close(&eventfds.files, handle, &last);
+    file_table_close(&files, handle, &last);
     if (last)
-        eventfd_release(&eventfds, last);
+        release_object(0, last);
     return server_answer(request, -LINUX_ENFILE);
+}
+
+static enum server_outcome make_timerfd(struct server_request *request)
+{
+    uint64_t clock = request->mr[0], handle = 0;
+    bool alarm = clock == EVENT_CLOCK_REALTIME_ALARM || clock == EVENT_CLOCK_BOOTTIME_ALARM;
+    if (clock != EVENT_CLOCK_REALTIME && clock != EVENT_CLOCK_MONOTONIC &&
+        clock != EVENT_CLOCK_BOOTTIME && !alarm)
+        return server_answer(request, -LINUX_EINVAL);
+    /* CAP_WAKE_ALARM, which root has. */
+    if (alarm && SESSION_PROCESS_UID(request->badge) != 0)
+        return server_answer(request, -LINUX_EPERM);
+    bool wall = clock == EVENT_CLOCK_REALTIME || clock == EVENT_CLOCK_REALTIME_ALARM;
+    int error = timerfd_create(&timerfds, wall, (uint32_t)request->mr[1], &handle);
+    return give(request, error, handle);
 }
 
 static enum server_outcome handle(struct server_request *request)
 {
-    if (!(request->badge & EVENT_SESSION_FLAG) ||
-        tern_message_label(request->info) != EVENT_EVENTFD)
+    uint64_t label = tern_message_label(request->info);
+    if (!(request->badge & EVENT_SESSION_FLAG)) {
+        if (label == EVENT_TIMERFD_SETTIME)
+            return set_timer(request);
+        if (label == EVENT_TIMERFD_GETTIME)
+            return get_timer(request);
         return server_answer(request, -LINUX_ENOSYS);
-    return make_eventfd(request);
+    }
+    if (tern_message_length(request->info) < 2)
+        return server_answer(request, -LINUX_EINVAL);
+    if (label == EVENT_TIMERFD)
+        return make_timerfd(request);
+    if (label != EVENT_EVENTFD)
+        return server_answer(request, -LINUX_ENOSYS);
+    uint64_t handle = 0;
+    int error = eventfd_create(&eventfds, (uint32_t)request->mr[0], (uint32_t)request->mr[1],
+                               &handle);
+    return give(request, error, handle);
 }
 
 static const struct server_config event_server = {
     .name = "event",
     .deferred_capacity = WAITER_CAPACITY,
     .handle = handle,
-    .descriptors = &eventfds_served,
+    .notified = timer_fired,
+    .descriptors = &descriptors_served,
     .session_badge_bits = EVENT_SESSION_FLAG,
     .prune = prune,
 };
@@ -204,16 +343,22 @@ static const struct server_config event_server = {
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &event_server);
-    const struct eventfd_services services = {
-        .allocate = server_core_allocate,
-        .free = server_core_free,
-        .allocate_page = server_allocate_page,
-        .answer_reader = answer_reader,
-        .answer_writer = answer_writer,
-        .caller_waits = server_core_caller_waits,
-        .forget = server_core_release_reply,
-        .notify = server_core_notify,
+    file_table_init(&files, server_allocate_page, 0);
+    descriptors = (struct event_descriptors){
+        .services = {
+            .allocate = server_core_allocate,
+            .free = server_core_free,
+            .answer_reader = answer_reader,
+            .answer_writer = answer_writer,
+            .caller_waits = server_core_caller_waits,
+            .forget = server_core_release_reply,
+            .notify = server_core_notify,
+            .release = release_object,
+            .now = server_core_counter,
+        },
+        .files = &files,
     };
-    eventfd_core_init(&eventfds, &services);
+    eventfd_core_init(&eventfds, &descriptors);
+    timerfd_core_init(&timerfds, &descriptors);
     server_run();
 }

@@ -3,122 +3,21 @@
  * waiting readers and writers served in order, callers that vanished
  * changing nothing, a description held by its waiters, poll. A caller
  * handle is an index into callers[]. */
-#include <stdlib.h>
-#include "check.h"
 #include "eventfd.h"
-#include "sys/linux_abi.h"
-
-#define CALLERS 8
-#define POLLIN 0x001
-#define POLLOUT 0x004
-#define POLLRDNORM 0x040
-#define POLLWRNORM 0x100
-
-struct fake_caller {
-    bool gone;                  /* its call ended (a signal) */
-    bool answered;
-    bool small;
-    uint64_t value;             /* what it read */
-};
-
-static struct fake_caller callers[CALLERS];
-static long blocks_live;
-static int notified;
-
-static void *allocate(void *context, size_t size)
-{
-    (void)context;
-    blocks_live++;
-    return malloc(size);
-}
-
-static void release(void *context, void *block)
-{
-    (void)context;
-    blocks_live--;
-    free(block);
-}
-
-static void *allocate_page(void *context)
-{
-    (void)context;
-    return aligned_alloc(4096, 4096);   /* the OFD table's: kept until the next fresh core */
-}
-
-static bool answer_reader(void *context, uint64_t caller, bool small, uint64_t value)
-{
-    (void)context;
-    if (callers[caller].gone)
-        return false;
-    callers[caller] = (struct fake_caller){.answered = true, .small = small, .value = value};
-    return true;
-}
-
-static bool answer_writer(void *context, uint64_t caller)
-{
-    (void)context;
-    if (callers[caller].gone)
-        return false;
-    callers[caller].answered = true;
-    return true;
-}
-
-static bool caller_waits(void *context, uint64_t caller)
-{
-    (void)context;
-    return !callers[caller].gone;
-}
-
-static void forget(void *context, uint64_t caller)
-{
-    (void)context, (void)caller;
-}
-
-static void notify(void *context, uint64_t notification)
-{
-    (void)context, (void)notification;
-    notified++;
-}
-
-static const struct eventfd_services services = {
-    allocate, release, allocate_page, answer_reader, answer_writer, caller_waits, forget,
-    notify, NULL,
-};
+#include "test_event_support.h"
 
 static struct eventfd_core core;
 
-static void free_table(void)
+static void release_object(void *context, void *object)
 {
-    for (unsigned i = 0; i < FILE_TABLE_PAGES; i++)
-        free(core.files.pages[i]);
-}
-
-/* Blocks the core holds but its spare waiters, which it keeps for good. */
-static long blocks_in_use(void)
-{
-    long spares = 0;
-    for (struct eventfd_waiter *waiter = core.spare_waiters; waiter; waiter = waiter->next)
-        spares++;
-    return blocks_live - spares;
-}
-
-static void free_spares(void)
-{
-    while (core.spare_waiters) {
-        struct eventfd_waiter *waiter = core.spare_waiters;
-        core.spare_waiters = waiter->next;
-        release(NULL, waiter);
-    }
+    (void)context;
+    eventfd_release(&core, object);
 }
 
 static uint64_t fresh(uint64_t initial, uint32_t flags)
 {
-    free_spares();
-    CHECK_EQ_U64(blocks_live, 0);
-    free_table();
-    memset(callers, 0, sizeof callers);
-    notified = 0;
-    eventfd_core_init(&core, &services);
+    fresh_descriptors();
+    eventfd_core_init(&core, &descriptors);
     uint64_t handle = 0;
     CHECK_EQ_U64(eventfd_create(&core, initial, flags, &handle), 0);
     return handle;
@@ -127,7 +26,7 @@ static uint64_t fresh(uint64_t initial, uint32_t flags)
 static void close_handle(uint64_t handle)
 {
     void *last;
-    CHECK_EQ_U64(file_table_close(&core.files, handle, &last), 0);
+    CHECK_EQ_U64(file_table_close(&files, handle, &last), 0);
     if (last)
         eventfd_release(&core, last);
 }
@@ -204,14 +103,14 @@ static void waiting_readers_are_served_in_order(void)
     uint64_t value;
     for (uint64_t caller = 1; caller <= 3; caller++)
         CHECK_EQ_U64(eventfd_read(&core, handle, caller, caller != 2, 8, true, &value),
-                     EVENTFD_QUEUED);
+                     EVENT_QUEUED);
     /* The second's call ended: it takes nothing when its turn comes. */
     callers[2].gone = true;
     CHECK_EQ_U64(write_now(handle, 2), 8);
     CHECK(callers[1].answered && callers[1].value == 1 && callers[1].small);
     CHECK(!callers[2].answered);
     CHECK(callers[3].answered && callers[3].value == 1);
-    CHECK_EQ_U64(read_now(handle, &value), EVENTFD_QUEUED);   /* nothing left */
+    CHECK_EQ_U64(read_now(handle, &value), EVENT_QUEUED);   /* nothing left */
     callers[0].gone = true;
     eventfd_prune(&core);
     close_handle(handle);
@@ -222,8 +121,8 @@ static void waiting_writers_go_in_when_their_value_fits(void)
 {
     uint64_t handle = fresh(0, 0);
     CHECK_EQ_U64(write_now(handle, EVENTFD_MAXIMUM - 5), 8);
-    CHECK_EQ_U64(eventfd_write(&core, handle, 1, 8, 10, true), EVENTFD_QUEUED);
-    CHECK_EQ_U64(eventfd_write(&core, handle, 2, 8, 8, true), EVENTFD_QUEUED);
+    CHECK_EQ_U64(eventfd_write(&core, handle, 1, 8, 10, true), EVENT_QUEUED);
+    CHECK_EQ_U64(eventfd_write(&core, handle, 2, 8, 8, true), EVENT_QUEUED);
     /* A write that fits goes in at once, though others wait for room. */
     CHECK_EQ_U64(write_now(handle, 3), 8);
     uint64_t value = 0;
@@ -241,7 +140,7 @@ static void a_waiter_holds_its_description(void)
 {
     uint64_t handle = fresh(0, 0);
     uint64_t value;
-    CHECK_EQ_U64(eventfd_read(&core, handle, 1, true, 8, true, &value), EVENTFD_QUEUED);
+    CHECK_EQ_U64(eventfd_read(&core, handle, 1, true, 8, true, &value), EVENT_QUEUED);
     /* The descriptor is closed: the eventfd stays while its reader waits,
      * and goes when the reader's caller is found gone. */
     close_handle(handle);

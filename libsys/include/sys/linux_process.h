@@ -106,7 +106,7 @@ enum linux_slot {
     LINUX_SLOT_MEMFD = LINUX_SLOT_SESSIONS + SERVER_MEMFD,  /* with the pid and credentials */
     LINUX_SLOT_SYSV = LINUX_SLOT_SESSIONS + SERVER_SYSV,    /* with the pid and credentials */
     LINUX_SLOT_MQUEUE = LINUX_SLOT_SESSIONS + SERVER_MQUEUE,    /* with the pid and credentials */
-    LINUX_SLOT_EVENT = LINUX_SLOT_SESSIONS + SERVER_EVENT,      /* badged with the pid */
+    LINUX_SLOT_EVENT = LINUX_SLOT_SESSIONS + SERVER_EVENT,      /* with the pid and credentials */
     LINUX_SLOT_PROCMGR = LINUX_SLOT_SESSIONS + SERVER_PROCMGR,  /* badged with the pid */
     LINUX_SLOT_THREAD_BASE = 64,    /* per thread area i: two slots, below */
     LINUX_SLOT_FD_BASE = 2048,      /* descriptor n in LINUX_SLOT_FD_BASE + n */

@@ -1,13 +1,18 @@
 /*
  * The event protocol (servers/event, docs/protocols/event.md): event
  * descriptors. A process reaches the server through its session
- * (LINUX_SLOT_EVENT, badged with its pid: SESSION_BY_PID with
- * EVENT_SESSION_FLAG, minted by procmgr). What it makes are descriptors
- * that speak only the file protocol (file.h): read, write, poll, the
- * status flags, dup, fork and close are a descriptor's like any other.
+ * (LINUX_SLOT_EVENT, badged with its pid and credentials:
+ * SESSION_PROCESS_BADGE with EVENT_SESSION_FLAG, minted by procmgr). What
+ * it makes are descriptors that speak the file protocol (file.h): read,
+ * write, poll, the status flags, dup, fork and close are a descriptor's
+ * like any other; a timerfd also takes two labels of its own.
  *
- *   label            through   registers in          result; caps
- *   EVENT_EVENTFD    session   initial count, flags  0; cap 0: the descriptor
+ *   label                  through      registers in                 result; caps
+ *   EVENT_EVENTFD          session      initial count, flags         0; cap 0: the descriptor
+ *   EVENT_TIMERFD          session      clock, flags                 0; cap 0: the descriptor
+ *   EVENT_TIMERFD_SETTIME  a timerfd    flags, value, interval,      0; MR1-2: the old
+ *                                       epoch offset                 remaining time, interval
+ *   EVENT_TIMERFD_GETTIME  a timerfd                                 0; MR1-2: remaining, interval
  *
  * EVENT_EVENTFD: eventfd2's count (an unsigned int) and flags
  * (EVENT_EFD_SEMAPHORE, O_NONBLOCK; EFD_CLOEXEC is the personality's):
@@ -15,6 +20,17 @@
  * 8 bytes (native order) and resets it, or gives 1 and takes 1 with
  * EVENT_EFD_SEMAPHORE; a write of at least 8 bytes adds their value. Both
  * wait as Linux's do (docs/protocols/event.md).
+ *
+ * EVENT_TIMERFD: timerfd_create's clock (CLOCK_REALTIME, CLOCK_MONOTONIC,
+ * CLOCK_BOOTTIME, and their _ALARM forms for root only: -EPERM; others
+ * -EINVAL) and flags (O_NONBLOCK; TFD_CLOEXEC is the personality's). Times
+ * are ticks of the virtual counter: SETTIME's value is 0 (disarm), ticks
+ * from now, or with EVENT_TIMER_ABSTIME the instant on the timer's clock
+ * (CLOCK_REALTIME's counts from the epoch: the caller sends the ticks
+ * from the epoch to boot as the epoch offset); a read gives the
+ * expirations as 8 bytes; FILE_IOCTL's TFD_IOC_SET_TICKS sets them. A
+ * label sent to another kind of descriptor is -EINVAL (-ENOSYS from
+ * another server).
  */
 #ifndef SYS_PROTOCOL_EVENT_H
 #define SYS_PROTOCOL_EVENT_H
@@ -23,6 +39,9 @@
 
 enum event_label {
     EVENT_EVENTFD = 0xb00,
+    EVENT_TIMERFD,
+    EVENT_TIMERFD_SETTIME,
+    EVENT_TIMERFD_GETTIME,
 };
 
 /* Sessions are marked: descriptor handles never have this bit. */
@@ -32,5 +51,17 @@ enum event_label {
 #define EVENT_EFD_SEMAPHORE     0x1
 #define EVENT_EFD_NONBLOCK      04000
 #define EVENT_EFD_CLOEXEC       02000000
+
+/* timerfd's clocks, flags and ioctl (arm64). */
+#define EVENT_CLOCK_REALTIME        0
+#define EVENT_CLOCK_MONOTONIC       1
+#define EVENT_CLOCK_BOOTTIME        7
+#define EVENT_CLOCK_REALTIME_ALARM  8
+#define EVENT_CLOCK_BOOTTIME_ALARM  9
+#define EVENT_TFD_NONBLOCK          04000
+#define EVENT_TFD_CLOEXEC           02000000
+#define EVENT_TIMER_ABSTIME         1
+#define EVENT_TIMER_CANCEL_ON_SET   2
+#define EVENT_TFD_IOC_SET_TICKS     0x40085400u
 
 #endif
