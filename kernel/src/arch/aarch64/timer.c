@@ -1,8 +1,20 @@
+/*
+ * The EL1 physical timer of each core: its compare value is the sooner of
+ * the core's next tick (TIMER_TICKS_PER_SECOND, which drives time
+ * slices) and the earliest kernel timeout (notification timeouts), so a
+ * timeout fires when it is due, not at the tick after.
+ */
 #include "arch/cpu.h"
 #include "arch/timer.h"
+#include "kernel/smp.h"
 
 #define TIMER_ENABLE 1
 #define CNTKCTL_EL0_VIRTUAL_COUNTER (1 << 1)    /* EL0 may read CNTVCT_EL0 */
+
+/* When each core's next tick is due (counter ticks). */
+static uint64_t next_tick[MAX_CPUS];
+/* The earliest timeout (0: none), which the kernel lock guards. */
+static uint64_t next_timeout;
 
 uint64_t timer_frequency(void)
 {
@@ -15,9 +27,21 @@ uint64_t timer_now(void)
     return read_sysreg(cntpct_el0);
 }
 
-static void arm_next_tick(void)
+static uint64_t tick_period(void)
 {
-    write_sysreg(cntp_tval_el0, timer_frequency() / TIMER_TICKS_PER_SECOND);
+    return timer_frequency() / TIMER_TICKS_PER_SECOND;
+}
+
+/* The compare value: the next tick, or a timeout due before it. One due
+ * already is left to the tick's caller to expire (programming the past
+ * would raise the interrupt again at once). */
+static void program(unsigned cpu, uint64_t now)
+{
+    uint64_t due = next_tick[cpu];
+    if (next_timeout > now && next_timeout < due)
+        due = next_timeout;
+    write_sysreg(cntp_cval_el0, due);
+    isb();
 }
 
 void timer_init_cpu(void)
@@ -25,14 +49,27 @@ void timer_init_cpu(void)
     /* User mode reads time from the virtual counter, as Linux's vDSO
      * does; the physical timer stays the kernel's. */
     write_sysreg(cntkctl_el1, CNTKCTL_EL0_VIRTUAL_COUNTER);
-    arm_next_tick();
-    write_sysreg(cntp_ctl_el0, TIMER_ENABLE);
-    isb();
+    timer_start_tick();
 }
 
-void timer_tick(void)
+bool timer_interrupt(void)
 {
-    arm_next_tick();
+    unsigned cpu = this_cpu_index();
+    uint64_t now = timer_now();
+    bool tick = now >= next_tick[cpu];
+    if (tick) {
+        next_tick[cpu] += tick_period();
+        if (next_tick[cpu] <= now)
+            next_tick[cpu] = now + tick_period();
+    }
+    program(cpu, now);
+    return tick;
+}
+
+void timer_set_next_timeout(uint64_t deadline)
+{
+    next_timeout = deadline;
+    program(this_cpu_index(), timer_now());
 }
 
 void timer_stop_tick(void)
@@ -43,7 +80,10 @@ void timer_stop_tick(void)
 
 void timer_start_tick(void)
 {
-    arm_next_tick();
+    unsigned cpu = this_cpu_index();
+    uint64_t now = timer_now();
+    next_tick[cpu] = now + tick_period();
+    program(cpu, now);
     write_sysreg(cntp_ctl_el0, TIMER_ENABLE);
     isb();
 }
