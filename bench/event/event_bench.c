@@ -12,13 +12,18 @@
  *     0);
  *   - to split that cost, single calls in one process (nobody waits,
  *     nothing switches): getpid, and a write of 1 then a read of one
- *     eventfd.
+ *     eventfd;
+ *   - a timerfd of CLOCK_MONOTONIC with a 1 ms interval, read in a loop
+ *     for one second of the monotonic clock: the expirations counted and
+ *     the reads that returned (each one a wake-up), which show the
+ *     timer's resolution.
  * Each case warms up first, then times a fixed number of rounds, and
  * prints one line (kept until the end, bench/support/report.h):
  *
  *   calibration instructions=I ns=T
  *   pingpong kind=eventfd iterations=N round_trip_ns=X
  *   step NAME iterations=N ns=X
+ *   timerfd interval_ns=1000000 expirations=E reads=R
  *
  * then "event_bench done".
  *
@@ -26,6 +31,7 @@
  *   event_bench pingpong [N]     the ping-pong alone, N round trips
  *                                (default 20,000)
  *   event_bench steps            the steps alone (5,000 each)
+ *   event_bench timerfd          the timerfd's second alone
  *   event_bench quick            every case, small: to check the runner
  *
  * Where eventfd() fails (a system without it answers ENOSYS), the program
@@ -36,6 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -171,11 +179,39 @@ static void run_steps(int iterations)
     close_eventfd(fd);
 }
 
+/* --- A timerfd's second ---------------------------------------------------- */
+
+#define TIMER_INTERVAL_NS 1000000L
+#define TIMER_SPAN_NS 1000000000ULL
+
+static void run_timerfd(void)
+{
+    int fd = timerfd_create(CLOCK_MONOTONIC, 0);
+    if (fd < 0)
+        bench_fail("timerfd_create");
+    struct itimerspec every = {{0, TIMER_INTERVAL_NS}, {0, TIMER_INTERVAL_NS}};
+    uint64_t start = bench_now_ns();
+    if (timerfd_settime(fd, 0, &every, NULL) != 0)
+        bench_fail("timerfd_settime");
+    uint64_t expirations = 0, reads = 0;
+    while (bench_now_ns() - start < TIMER_SPAN_NS) {
+        uint64_t count;
+        if (read(fd, &count, sizeof count) != sizeof count)
+            bench_fail("timerfd read");
+        expirations += count;
+        reads++;
+    }
+    bench_report("timerfd interval_ns=%ld expirations=%llu reads=%llu\n", TIMER_INTERVAL_NS,
+                 (unsigned long long)expirations, (unsigned long long)reads);
+    if (close(fd) != 0)
+        bench_fail("close");
+}
+
 /* --- Main --------------------------------------------------------------- */
 
 static _Noreturn void usage(void)
 {
-    fprintf(stderr, "usage: event_bench [quick | steps]\n"
+    fprintf(stderr, "usage: event_bench [quick | steps | timerfd]\n"
                     "       event_bench pingpong [ROUND_TRIPS]\n");
     exit(2);
 }
@@ -198,11 +234,14 @@ int main(int argc, char **argv)
         bench_calibrate();
         run_pingpong(quick ? 100 : PINGPONG_ITERATIONS);
         run_steps(quick ? 100 : STEP_ITERATIONS);
+        run_timerfd();
         bench_report("event_bench done\n");
     } else if ((argc == 2 || argc == 3) && strcmp(argv[1], "pingpong") == 0) {
         run_pingpong(argc == 3 ? (int)positive(argv[2]) : PINGPONG_ITERATIONS);
     } else if (argc == 2 && strcmp(argv[1], "steps") == 0) {
         run_steps(STEP_ITERATIONS);
+    } else if (argc == 2 && strcmp(argv[1], "timerfd") == 0) {
+        run_timerfd();
     } else {
         usage();
     }
