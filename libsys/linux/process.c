@@ -45,10 +45,14 @@ static void set_frame_registers(const struct linux_syscall_frame *frame, uint64_
         tern_set_mr(PROC_FRAME_FIRST_MR + i, words[i]);
 }
 
-static int64_t fork_process(uint64_t stack, uint64_t flags, const struct linux_syscall_frame *frame)
+/* PROC_FORK: flags CLONE_NEWIPC and CLONE_PIDFD (its pidfd into
+ * pidfd_slot). */
+static int64_t fork_process(uint64_t stack, uint64_t flags, uint64_t pidfd_slot,
+                            const struct linux_syscall_frame *frame)
 {
     set_frame_registers(frame, current_tls());
-    uint64_t mr[4] = {linux_thread_id(), stack, flags & LINUX_CLONE_NEWIPC, 0};
+    uint64_t mr[4] = {linux_thread_id(), stack, flags & (LINUX_CLONE_NEWIPC | LINUX_CLONE_PIDFD),
+                      pidfd_slot};
     return linux_call(LINUX_SLOT_PROCMGR, PROC_FORK, PROC_FRAME_FIRST_MR + PROC_FRAME_WORDS, 0, 0,
                       mr);
 }
@@ -84,6 +88,8 @@ int64_t sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
      * cannot be shared with the old one's. */
     if ((flags & LINUX_CLONE_NEWIPC) && (flags & (LINUX_CLONE_THREAD | LINUX_CLONE_SYSVSEM)))
         return -LINUX_EINVAL;
+    if ((flags & LINUX_CLONE_PIDFD) && (flags & LINUX_CLONE_THREAD))
+        return -LINUX_EINVAL;
     if (flags & LINUX_CLONE_THREAD)
         return clone_thread(flags, stack, parent_tid, tls, child_tid, frame);
     if ((flags & LINUX_CLONE_VM) && !(flags & LINUX_CLONE_VFORK))
@@ -91,9 +97,24 @@ int64_t sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t 
     /* fork, and vfork as posix_spawn does it (CLONE_VM|CLONE_VFORK on a
      * stack of its own): the child gets a copy of the address space and
      * starts on the given stack, which is all vfork promises. */
-    int64_t pid = fork_process(stack, flags, frame);
-    if (pid > 0 && (flags & LINUX_CLONE_PARENT_SETTID) && parent_tid != 0)
-        *(volatile int32_t *)(uintptr_t)parent_tid = (int32_t)pid;
+    if (!(flags & LINUX_CLONE_PIDFD)) {
+        int64_t pid = fork_process(stack, flags, 0, frame);
+        if (pid > 0 && (flags & LINUX_CLONE_PARENT_SETTID) && parent_tid != 0)
+            *(volatile int32_t *)(uintptr_t)parent_tid = (int32_t)pid;
+        return pid;
+    }
+    /* CLONE_PIDFD stores the pidfd where CLONE_PARENT_SETTID would the tid. */
+    if (flags & LINUX_CLONE_PARENT_SETTID)
+        return -LINUX_EINVAL;
+    if (!linux_user_range(parent_tid, sizeof(int32_t)))
+        return -LINUX_EFAULT;
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    /* Only the parent comes back here: the child starts from the frame. */
+    int64_t pid = fork_process(stack, flags, linux_fd_slot((unsigned)fd), frame);
+    if (linux_fd_settle((unsigned)fd, pid, true) >= 0)
+        *(volatile int32_t *)(uintptr_t)parent_tid = (int32_t)fd;
     return pid;
 }
 
@@ -196,9 +217,16 @@ int64_t sys_waitid(int64_t type, int64_t id, void *info, uint64_t options, void 
         return -LINUX_EINVAL;
     if (!(options & (LINUX_WEXITED | LINUX_WUNTRACED | LINUX_WCONTINUED)))
         return -LINUX_EINVAL;
+    unsigned caps = 0;
+    if (type == LINUX_P_PIDFD) {
+        int64_t status = linux_pidfd_argument(id);
+        if (status < 0)
+            return status;
+        caps = 1;
+    }
     uint64_t mr[4] = {(uint64_t)type, (uint64_t)(int64_t)(int32_t)id, options,
                       linux_thread_id()};
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_WAITID, 4, 0, 0, mr);
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_WAITID, 4, caps, 0, mr);
     if (result < 0)
         return result;
     if (info != 0) {

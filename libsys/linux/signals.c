@@ -39,17 +39,6 @@ int64_t sys_tgkill(int64_t tgid, int64_t tid, int64_t signal)
                          (uint64_t)(int32_t)tid, (uint64_t)signal, 0);
 }
 
-/* A siginfo as rt_sigqueueinfo takes it: the fields sigqueue fills. */
-struct queued_siginfo {
-    int32_t signo;
-    int32_t error;
-    int32_t code;
-    int32_t pad;
-    uint32_t pid;
-    uint32_t uid;
-    uint64_t value;
-};
-
 /* Linux's do_rt_sigqueueinfo: the caller's siginfo as given, but what
  * would pass for the kernel's (si_code >= 0) or tgkill's goes only to the
  * caller itself (self: the process, or for rt_tgsigqueueinfo the thread). */

@@ -107,4 +107,16 @@ int64_t linux_signal_return(struct linux_syscall_frame *frame);
  * buffer, where UpcallReturn takes them. */
 void linux_resume_with(const struct linux_syscall_frame *frame);
 
+/* A siginfo as rt_sigqueueinfo and pidfd_send_signal take it: the fields
+ * sigqueue fills. */
+struct queued_siginfo {
+    int32_t signo;
+    int32_t error;
+    int32_t code;
+    int32_t pad;
+    uint32_t pid;
+    uint32_t uid;
+    uint64_t value;
+};
+
 #endif

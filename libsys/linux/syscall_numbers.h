@@ -149,6 +149,9 @@
 #define LINUX_NR_memfd_create       279
 #define LINUX_NR_membarrier         283
 #define LINUX_NR_statx              291
+#define LINUX_NR_pidfd_send_signal 424
+#define LINUX_NR_pidfd_open         434
+#define LINUX_NR_pidfd_getfd        438
 #define LINUX_NR_faccessat2         439
 
 /* Numbers below this are counted one by one when unknown. */

@@ -186,6 +186,14 @@ int64_t sys_msgctl(int64_t id, int64_t cmd, uint64_t buffer);
 
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);
+/* pidfd.c */
+int64_t sys_pidfd_open(int64_t pid, uint64_t flags);
+int64_t sys_pidfd_send_signal(int64_t pidfd, int64_t signal, const void *info, uint64_t flags);
+int64_t sys_pidfd_getfd(int64_t pidfd, int64_t target, uint64_t flags);
+/* The pidfd as capability 0 of the next call to procmgr: 0, or -EBADF
+ * if it is not open (waitid's P_PIDFD too). */
+int64_t linux_pidfd_argument(int64_t pidfd);
+
 /* event.c */
 struct linux_itimerspec;
 int64_t sys_eventfd2(uint64_t initial, uint64_t flags);

@@ -67,6 +67,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 20,          /* counters, timers and waiters */
         .session = SESSION_BY_PROCESS,     /* root's alarm clocks */
         .session_flag = EVENT_SESSION_FLAG,
+        .exit_notices = true,       /* pidfds become readable */
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

@@ -1,12 +1,13 @@
 /*
  * The event server: event descriptors (sys/protocol/event.h,
- * docs/protocols/event.md): eventfd and timerfd so far. The state
- * machines live in eventfd.c and timerfd.c, on what they share
+ * docs/protocols/event.md): eventfd, timerfd and pidfd so far. The state
+ * machines live in eventfd.c, timerfd.c and pidfd.c, on what they share
  * (waiters.c); this file binds them to the server runtime (sys/server.h)
  * and the file protocol (sys/file_server.h).
  *
  * A session (SESSION_PROCESS_BADGE: the pid and credentials) makes
- * descriptors; any other badge is a descriptor's OFD handle, whose object
+ * descriptors, and procmgr's notice session (pid 0) makes pidfds and
+ * says which processes ended; any other badge is a descriptor's OFD handle, whose object
  * says its kind, which the file protocol's operations go by. A read or
  * write that must wait keeps its caller's reply object (a deferred
  * reply), which is its handle in the cores. An 8-byte value travels in
@@ -17,6 +18,7 @@
  * server for the earliest expiry someone waits or polls for.
  */
 #include "eventfd.h"
+#include "pidfd.h"
 #include "timerfd.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
@@ -39,6 +41,7 @@ static struct file_table files;
 static struct event_descriptors descriptors;
 static struct eventfd_core eventfds;
 static struct timerfd_core timerfds;
+static struct pidfd_core pidfds;
 
 /* ---- The cores' services ---- */
 
@@ -85,10 +88,14 @@ static enum event_kind kind_of(const void *object)
 static void release_object(void *context, void *object)
 {
     (void)context;
-    if (kind_of(object) == EVENT_KIND_EVENTFD)
-        eventfd_release(&eventfds, object);
-    else
-        timerfd_release(&timerfds, object);
+    switch (kind_of(object)) {
+    case EVENT_KIND_EVENTFD:
+        return eventfd_release(&eventfds, object);
+    case EVENT_KIND_TIMERFD:
+        return timerfd_release(&timerfds, object);
+    case EVENT_KIND_PIDFD:
+        return pidfd_release(&pidfds, object);
+    }
 }
 
 static void program_timer(void)
@@ -123,14 +130,21 @@ static enum server_outcome answer_or_wait(struct server_request *request, int64_
     return result == EVENT_QUEUED ? SERVER_DEFER : server_answer(request, result);
 }
 
-/* A read of either kind: the value, or the caller waits. */
+/* A read of an eventfd or a timerfd: the value, or the caller waits
+ * (a pidfd is not read: -EINVAL). */
 static int64_t read_either(struct server_request *request, bool small, uint64_t *value)
 {
-    if (request_kind(request) == EVENT_KIND_TIMERFD)
+    switch (request_kind(request)) {
+    case EVENT_KIND_EVENTFD:
+        return eventfd_read(&eventfds, request->badge, request->reply, small, request->mr[0],
+                            server_can_defer(), value);
+    case EVENT_KIND_TIMERFD:
         return timerfd_read(&timerfds, request->badge, request->reply, small, request->mr[0],
                             server_can_defer(), value);
-    return eventfd_read(&eventfds, request->badge, request->reply, small, request->mr[0],
-                        server_can_defer(), value);
+    case EVENT_KIND_PIDFD:
+        return -LINUX_EINVAL;
+    }
+    return -LINUX_EBADF;
 }
 
 static enum server_outcome read_value(struct server_request *request)
@@ -185,9 +199,14 @@ static enum server_outcome write_value_small(struct server_request *request)
 static int64_t poll_either(struct server_request *request, uint32_t events,
                            uint64_t notification, bool *kept)
 {
-    if (request_kind(request) == EVENT_KIND_TIMERFD)
+    switch (request_kind(request)) {
+    case EVENT_KIND_TIMERFD:
         return timerfd_poll(&timerfds, request->badge, events, notification, kept);
-    return eventfd_poll(&eventfds, request->badge, events, notification, kept);
+    case EVENT_KIND_PIDFD:
+        return pidfd_poll(&pidfds, request->badge, events, notification, kept);
+    default:
+        return eventfd_poll(&eventfds, request->badge, events, notification, kept);
+    }
 }
 
 static enum server_outcome poll_value(struct server_request *request)
@@ -207,11 +226,14 @@ static enum server_outcome poll_value(struct server_request *request)
     return server_answer(request, ready);
 }
 
-/* Linux's noop_llseek: any seek leaves the position at 0. */
+/* eventfd's and timerfd's noop_llseek: any seek leaves the position at
+ * 0; a pidfd has no llseek at all. */
 static enum server_outcome seek_nowhere(struct server_request *request)
 {
-    int64_t flags = file_table_get_flags(&files, request->badge);
-    return server_answer(request, flags < 0 ? flags : 0);
+    enum event_kind kind = request_kind(request);
+    if (!kind)
+        return server_answer(request, -LINUX_EBADF);
+    return server_answer(request, kind == EVENT_KIND_PIDFD ? -LINUX_ESPIPE : 0);
 }
 
 /* TFD_IOC_SET_TICKS, the 8-byte count in window 0. */
@@ -277,6 +299,19 @@ static enum server_outcome get_timer(struct server_request *request)
     return answer_setting(request, error, &setting);
 }
 
+/* ---- A pidfd's label ---- */
+
+static enum server_outcome query_pidfd(struct server_request *request)
+{
+    uint32_t pid;
+    bool ended;
+    int error = pidfd_query(&pidfds, request->badge, &pid, &ended);
+    if (error < 0)
+        return server_answer(request, error);
+    uint64_t answer[] = {0, pid, ended};
+    return server_answer_values(request, 3, answer);
+}
+
 /* ---- Sessions ---- */
 
 static enum server_outcome give(struct server_request *request, int error, uint64_t handle)
@@ -308,6 +343,30 @@ static enum server_outcome make_timerfd(struct server_request *request)
     return give(request, error, handle);
 }
 
+/* procmgr's notice session: pidfds, and its notices about processes
+ * (only an end matters here). */
+static enum server_outcome handle_notice(struct server_request *request)
+{
+    const uint64_t *mr = request->mr;
+    switch (tern_message_label(request->info)) {
+    case SERVER_PROCESS_ENDED:
+        pidfd_process_ended(&pidfds, (uint32_t)mr[0]);
+        return server_answer(request, 0);
+    case SERVER_PROCESS_NAMESPACE:
+    case SERVER_NAMESPACE_ENDED:
+        return server_answer(request, 0);
+    case EVENT_PIDFD: {
+        if (tern_message_length(request->info) < 3)
+            return server_answer(request, -LINUX_EINVAL);
+        uint64_t handle = 0;
+        int error = pidfd_create(&pidfds, (uint32_t)mr[0], mr[2] != 0, (uint32_t)mr[1], &handle);
+        return give(request, error, handle);
+    }
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
 static enum server_outcome handle(struct server_request *request)
 {
     uint64_t label = tern_message_label(request->info);
@@ -316,8 +375,12 @@ static enum server_outcome handle(struct server_request *request)
             return set_timer(request);
         if (label == EVENT_TIMERFD_GETTIME)
             return get_timer(request);
+        if (label == EVENT_PIDFD_QUERY)
+            return query_pidfd(request);
         return server_answer(request, -LINUX_ENOSYS);
     }
+    if (request->badge == SESSION_NOTICE_BADGE(EVENT_SESSION_FLAG))
+        return handle_notice(request);
     if (tern_message_length(request->info) < 2)
         return server_answer(request, -LINUX_EINVAL);
     if (label == EVENT_TIMERFD)
@@ -360,5 +423,6 @@ int root_main(const struct tern_boot_info *info)
     };
     eventfd_core_init(&eventfds, &descriptors);
     timerfd_core_init(&timerfds, &descriptors);
+    pidfd_core_init(&pidfds, &descriptors);
     server_run();
 }

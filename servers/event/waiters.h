@@ -16,6 +16,7 @@
 enum event_kind {
     EVENT_KIND_EVENTFD = 1,
     EVENT_KIND_TIMERFD,
+    EVENT_KIND_PIDFD,
 };
 
 /* What a read or write returns when its caller now waits. */

@@ -28,6 +28,18 @@ bool credentials_may_set_affinity(const struct credentials *caller,
         || caller->user.effective == target->user.effective;
 }
 
+static bool all_are(const struct id_triple *ids, uint64_t id)
+{
+    return ids->real == id && ids->effective == id && ids->saved == id;
+}
+
+bool credentials_may_take_descriptors(const struct credentials *caller,
+                                      const struct credentials *target)
+{
+    return credentials_privileged(caller) || (all_are(&target->user, caller->user.real) &&
+                                              all_are(&target->group, caller->group.real));
+}
+
 /* setresuid's rule, the one the other calls are built on here: each id
  * may become one the triple already holds, or anything for root. */
 static int set_triple(bool privileged, struct id_triple *ids, const int64_t wanted[3])

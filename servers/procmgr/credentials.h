@@ -31,6 +31,12 @@ bool credentials_may_signal(const struct credentials *sender, const struct crede
 bool credentials_may_set_affinity(const struct credentials *caller,
                                   const struct credentials *target);
 
+/* pidfd_getfd (Linux's ptrace_may_access with PTRACE_MODE_ATTACH_REALCREDS):
+ * root, or the caller's real user and group ids are each of the target's
+ * real, effective and saved ones. */
+bool credentials_may_take_descriptors(const struct credentials *caller,
+                                      const struct credentials *target);
+
 /* PROC_SET_IDS: which (enum proc_set_ids) with its arguments, each an id
  * or -1 to keep one (setuid and setgid use only the first). Changes the
  * user or group ids of credentials as the syscall does and returns 0, or

@@ -43,6 +43,13 @@ static int read_info(struct process *process, struct linux_process_info *info)
     return 0;
 }
 
+bool files_is_open(struct process *process, uint64_t fd)
+{
+    static struct linux_process_info info;
+    return fd < LINUX_MAX_FDS && read_info(process, &info) == 0 &&
+           (info.fd_open[fd / 64] >> (fd % 64) & 1);
+}
+
 int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],
                      uint64_t umask)
 {

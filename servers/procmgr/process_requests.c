@@ -42,7 +42,10 @@ void handle_fork(struct request *request)
     struct process *child = process_new(parent);
     if (!child)
         return result(request, -LINUX_EAGAIN);
-    int error = request->mr[2] & LINUX_CLONE_NEWIPC ? process_unshare_ipc_namespace(child) : 0;
+    uint64_t flags = request->mr[2];
+    int error = flags & LINUX_CLONE_NEWIPC ? process_unshare_ipc_namespace(child) : 0;
+    if (error == 0 && (flags & LINUX_CLONE_PIDFD))
+        error = make_pidfd(child, 0, parent, request->mr[3]);
     if (error < 0) {
         process_exit(child, 0);
         process_reap(child);
@@ -300,8 +303,15 @@ void handle_wait4(struct request *request)
 void handle_waitid(struct request *request)
 {
     struct waiter waiter = { .tid = request->mr[3] };
-    int status = wait_request_from_waitid(request->mr[0], (int64_t)request->mr[1],
-                                          request->mr[2], request->process->pgid,
+    uint64_t idtype = request->mr[0];
+    int64_t id = (int64_t)request->mr[1];
+    if (idtype == LINUX_P_PIDFD) {
+        int status = pidfd_wait_target(request, &id);
+        if (status < 0)
+            return result(request, status);
+        idtype = LINUX_P_PID;
+    }
+    int status = wait_request_from_waitid(idtype, id, request->mr[2], request->process->pgid,
                                           &waiter.request);
     if (status < 0)
         return result(request, status);

@@ -242,6 +242,8 @@ struct process_ids process_ids_of(const struct process *process);
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
+/* Whether descriptor fd of the process is open (its info page says). */
+bool files_is_open(struct process *process, uint64_t fd);
 /* Opens path through procmgr's own vfs session (root) into the empty
  * slot of the CNode that cnode names: 0 or -errno. */
 int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags);

@@ -67,6 +67,20 @@ void handle_signal_pause(struct request *request);
 void handle_getitimer(struct request *request);
 void handle_setitimer(struct request *request);
 
+/* pidfd_requests.c */
+void handle_pidfd_open(struct request *request);
+void handle_pidfd_send_signal(struct request *request);
+void handle_pidfd_getfd(struct request *request);
+/* A pidfd of target in owner's CNode slot (CLONE_PIDFD, pidfd_open): 0
+ * or -errno. */
+int make_pidfd(struct process *target, uint32_t flags, struct process *owner, uint64_t slot);
+/* waitid's P_PIDFD: the pid the pidfd in capability 0 names, 0 once it
+ * is reaped; -EBADF for anything but a pidfd. */
+int pidfd_wait_target(struct request *request, int64_t *pid);
+/* kill's checks and a signal with its siginfo, from sender (signal_requests.c). */
+int signal_deliver_from(struct process *sender, struct process *target, uint64_t signal,
+                        const struct signal_info *info);
+
 /* memory_requests.c */
 void handle_memory(struct request *request, uint64_t label);
 /* A fault of thread tid: paged in, or the signal Linux would send. */

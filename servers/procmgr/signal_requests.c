@@ -47,6 +47,12 @@ static int deliver_with_info(struct process *sender, struct process *target,
     return kill_sent_status(info->code, signal_send(target, thread, (unsigned)signal, info));
 }
 
+int signal_deliver_from(struct process *sender, struct process *target, uint64_t signal,
+                        const struct signal_info *info)
+{
+    return deliver_with_info(sender, target, 0, signal, info);
+}
+
 /* A signal with the siginfo code gives it: from sender, or from the
  * kernel (SI_KERNEL: no sender). */
 static int deliver_signal(struct process *sender, struct process *target, struct thread *thread,

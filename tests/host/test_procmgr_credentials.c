@@ -359,6 +359,20 @@ static void an_unknown_set_ids_operation_is_einval(void)
     check_group_ids(&credentials, 0, 0, 0);
 }
 
+static void descriptors_are_taken_from_the_same_user_or_by_root(void)
+{
+    struct credentials caller = user(1000, 1000, 1000), same = user(1000, 1000, 1000);
+    CHECK(credentials_may_take_descriptors(&caller, &same));
+    CHECK(credentials_may_take_descriptors(&root, &same));
+    /* A target that changed any id (set-user-ID) is out of reach. */
+    struct credentials setuid_target = user(1000, 0, 0);
+    CHECK(!credentials_may_take_descriptors(&caller, &setuid_target));
+    struct credentials other_group = same;
+    other_group.group.saved = 200;
+    CHECK(!credentials_may_take_descriptors(&caller, &other_group));
+    CHECK(!credentials_may_take_descriptors(&caller, &root));
+}
+
 int main(void)
 {
     RUN_TEST(root_may_signal_any_process);
@@ -404,5 +418,6 @@ int main(void)
     RUN_TEST(setresgid_sets_group_ids_and_no_user_id);
     RUN_TEST(setresgid_unprivileged_to_a_group_not_held_is_eperm);
     RUN_TEST(an_unknown_set_ids_operation_is_einval);
+    RUN_TEST(descriptors_are_taken_from_the_same_user_or_by_root);
     return check_report();
 }

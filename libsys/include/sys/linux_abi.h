@@ -242,6 +242,7 @@ struct linux_dirent64 {
 #define LINUX_P_ALL         0
 #define LINUX_P_PID         1
 #define LINUX_P_PGID        2
+#define LINUX_P_PIDFD       3
 #define LINUX_CLD_EXITED    1
 #define LINUX_CLD_KILLED    2
 #define LINUX_CLD_DUMPED    3
@@ -263,6 +264,7 @@ struct linux_dirent64 {
 #define LINUX_CLONE_CHILD_CLEARTID  0x00200000
 #define LINUX_CLONE_DETACHED        0x00400000
 #define LINUX_CLONE_CHILD_SETTID    0x01000000
+#define LINUX_CLONE_PIDFD           0x00001000
 #define LINUX_CLONE_NEWIPC          0x08000000
 
 /* futex(2) */

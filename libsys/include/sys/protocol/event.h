@@ -13,6 +13,9 @@
  *   EVENT_TIMERFD_SETTIME  a timerfd    flags, value, interval,      0; MR1-2: the old
  *                                       epoch offset                 remaining time, interval
  *   EVENT_TIMERFD_GETTIME  a timerfd                                 0; MR1-2: remaining, interval
+ *   EVENT_PIDFD            procmgr's    pid, flags, ended                0; cap 0: the descriptor
+ *                          notice session
+ *   EVENT_PIDFD_QUERY      a pidfd                                      0; MR1-2: pid, ended
  *
  * EVENT_EVENTFD: eventfd2's count (an unsigned int) and flags
  * (EVENT_EFD_SEMAPHORE, O_NONBLOCK; EFD_CLOEXEC is the personality's):
@@ -31,6 +34,13 @@
  * expirations as 8 bytes; FILE_IOCTL's TFD_IOC_SET_TICKS sets them. A
  * label sent to another kind of descriptor is -EINVAL (-ENOSYS from
  * another server).
+ *
+ * pidfds are procmgr's to make (it knows which processes exist):
+ * EVENT_PIDFD comes through procmgr's notice session (SESSION_NOTICE_BADGE,
+ * the server's entry asks for exit notices), and SERVER_PROCESS_ENDED
+ * there makes a process's pidfds readable. procmgr asks a pidfd which
+ * process it names (EVENT_PIDFD_QUERY; -EBADF from another kind) for
+ * pidfd_send_signal, pidfd_getfd and waitid's P_PIDFD.
  */
 #ifndef SYS_PROTOCOL_EVENT_H
 #define SYS_PROTOCOL_EVENT_H
@@ -42,6 +52,8 @@ enum event_label {
     EVENT_TIMERFD,
     EVENT_TIMERFD_SETTIME,
     EVENT_TIMERFD_GETTIME,
+    EVENT_PIDFD,
+    EVENT_PIDFD_QUERY,
 };
 
 /* Sessions are marked: descriptor handles never have this bit. */

@@ -9,8 +9,9 @@
  *   label              registers in                           result (then more registers)
  *   PROC_SPAWN         path_length, argc, envc, block_length, stdin   pid (init only; block as for
  *                      execve; stdin: PROC_SPAWN_STDIN_FILE or 0 for the console)
- *   PROC_FORK          tid, stack (0: the same), flags, 0, frame  child pid (flags: CLONE_NEWIPC
- *                      puts the child in a new IPC namespace)
+ *   PROC_FORK          tid, stack (0: the same), flags, slot, frame  child pid (flags: CLONE_NEWIPC
+ *                      puts the child in a new IPC namespace; CLONE_PIDFD makes a pidfd of it
+ *                      in the caller's CNode slot)
  *   PROC_CLONE         tid, flags, stack, tls, frame, ctid, ptid   child tid (CLONE_VM|CLONE_THREAD...)
  *   PROC_EXECVE        tid, argc, envc, block_length          no reply on success
  *                      cap 0: the program (VFS_OPEN_EXEC); window 0: the block
@@ -39,6 +40,12 @@
  *   PROC_SCHED_AFFINITY tid, mask (0: only ask)              the thread's mask of cores
  *   PROC_UNSHARE       flags (CLONE_NEWIPC)                   0 (-EPERM but for root, -EINVAL
  *                      for other flags): the caller's process gets a new IPC namespace
+ *   PROC_PIDFD_OPEN    pid, flags, slot                       0: a pidfd in the caller's CNode slot
+ *   PROC_PIDFD_SEND_SIGNAL  signal, has siginfo, si_code, si_value, si_pid, si_uid   0
+ *                      (cap 0: the pidfd)
+ *   PROC_PIDFD_GETFD   fd, flags, slot                        0: the target's descriptor fd
+ *                      in the caller's CNode slot (cap 0: the pidfd)
+ *   PROC_WAITID's idtype P_PIDFD takes the pidfd as cap 0 (its id is ignored)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -106,6 +113,9 @@ enum procmgr_label {
     PROC_MAPPING,
     PROC_MQ_NOTIFIED,
     PROC_UNSHARE,
+    PROC_PIDFD_OPEN,
+    PROC_PIDFD_SEND_SIGNAL,
+    PROC_PIDFD_GETFD,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
