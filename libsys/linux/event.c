@@ -73,12 +73,13 @@ static int64_t store_setting(struct linux_itimerspec *setting, const uint64_t mr
 int64_t sys_timerfd_settime(int64_t fd, int64_t flags, const struct linux_itimerspec *wanted,
                             struct linux_itimerspec *old)
 {
-    if ((uint32_t)flags & ~(uint32_t)(EVENT_TIMER_ABSTIME | EVENT_TIMER_CANCEL_ON_SET))
-        return -LINUX_EINVAL;
+    /* Linux's order: the setting is read first, then the flags and the
+     * setting are judged, then the descriptor. */
     if (!linux_user_range((uint64_t)(uintptr_t)wanted, sizeof *wanted))
         return -LINUX_EFAULT;
     struct linux_itimerspec setting = *wanted;
-    if (!timespec_is_valid(&setting.value) || !timespec_is_valid(&setting.interval))
+    if (((uint32_t)flags & ~(uint32_t)(EVENT_TIMER_ABSTIME | EVENT_TIMER_CANCEL_ON_SET)) ||
+        !timespec_is_valid(&setting.value) || !timespec_is_valid(&setting.interval))
         return -LINUX_EINVAL;
     uint64_t frequency = linux_counter_frequency();
     uint64_t mr[4] = {(uint32_t)flags & EVENT_TIMER_ABSTIME,

@@ -43,7 +43,7 @@ void timerfd_core_init(struct timerfd_core *core, struct event_descriptors *desc
 
 /* timerfd_create: a disarmed timer, wall for CLOCK_REALTIME and
  * CLOCK_REALTIME_ALARM, flags O_NONBLOCK or none (else -EINVAL), opened
- * for reading: its handle in *handle. -ENOMEM, -ENFILE. */
+ * read-write as Linux's is: its handle in *handle. -ENOMEM, -ENFILE. */
 int timerfd_create(struct timerfd_core *core, bool wall, uint32_t flags, uint64_t *handle);
 
 /* timerfd_settime: value 0 disarms; else the first expiry is value ticks
