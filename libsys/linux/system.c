@@ -81,6 +81,8 @@ int64_t sys_getrandom(uint8_t *buffer, uint64_t length, uint64_t flags)
     return (int64_t)length;
 }
 
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 
@@ -104,6 +106,15 @@ int64_t sys_prctl(uint64_t option, uint64_t argument)
             return -LINUX_EFAULT;
         __builtin_memcpy((void *)(uintptr_t)argument, name, 16);
         return 0;
+    case PR_GET_DUMPABLE:
+        return linux_request(LINUX_SLOT_PROCMGR, PROC_DUMPABLE, 1, (uint64_t)-1, 0, 0, 0);
+    case PR_SET_DUMPABLE: {
+        /* SUID_DUMP_DISABLE or SUID_DUMP_USER: the only two one may set. */
+        if (argument > 1)
+            return -LINUX_EINVAL;
+        int64_t result = linux_request(LINUX_SLOT_PROCMGR, PROC_DUMPABLE, 1, argument, 0, 0, 0);
+        return result < 0 ? result : 0;
+    }
     default:
         return -LINUX_EINVAL;
     }

@@ -304,12 +304,12 @@ static enum server_outcome get_timer(struct server_request *request)
 static enum server_outcome query_pidfd(struct server_request *request)
 {
     uint32_t pid;
-    bool ended;
-    int error = pidfd_query(&pidfds, request->badge, &pid, &ended);
+    bool ended, nonblocking;
+    int error = pidfd_query(&pidfds, request->badge, &pid, &ended, &nonblocking);
     if (error < 0)
         return server_answer(request, error);
-    uint64_t answer[] = {0, pid, ended};
-    return server_answer_values(request, 3, answer);
+    uint64_t answer[] = {0, pid, ended, nonblocking};
+    return server_answer_values(request, 4, answer);
 }
 
 /* ---- Sessions ---- */

@@ -50,9 +50,10 @@ static struct pidfd *find(struct pidfd_core *core, uint64_t handle)
     return event_find(core->descriptors, handle, EVENT_KIND_PIDFD, &nonblocking);
 }
 
-int pidfd_query(struct pidfd_core *core, uint64_t handle, uint32_t *pid, bool *ended)
+int pidfd_query(struct pidfd_core *core, uint64_t handle, uint32_t *pid, bool *ended,
+                bool *nonblocking)
 {
-    struct pidfd *pidfd = find(core, handle);
+    struct pidfd *pidfd = event_find(core->descriptors, handle, EVENT_KIND_PIDFD, nonblocking);
     if (!pidfd)
         return -LINUX_EBADF;
     *pid = pidfd->pid;

@@ -32,9 +32,10 @@ void pidfd_core_init(struct pidfd_core *core, struct event_descriptors *descript
  * -ENOMEM, -ENFILE. */
 int pidfd_create(struct pidfd_core *core, uint32_t pid, bool ended, uint32_t flags,
                  uint64_t *handle);
-/* The process a pidfd names and whether it ended: 0, or -EBADF for a
- * handle that is no pidfd. */
-int pidfd_query(struct pidfd_core *core, uint64_t handle, uint32_t *pid, bool *ended);
+/* The process a pidfd names, whether it ended and whether the
+ * description is O_NONBLOCK: 0, or -EBADF for a handle that is no pidfd. */
+int pidfd_query(struct pidfd_core *core, uint64_t handle, uint32_t *pid, bool *ended,
+                bool *nonblocking);
 /* FILE_POLL: POLLIN | POLLRDNORM once the process ended; else a
  * notification is kept for then. */
 int64_t pidfd_poll(struct pidfd_core *core, uint64_t handle, uint32_t events,

@@ -11,11 +11,11 @@ int kill_check(uint64_t signal, const struct credentials *sender, const struct k
     *send = false;
     if (signal > LINUX_NSIG)
         return -LINUX_EINVAL;
-    if (!target->alive)
+    if (!target->exists)
         return -LINUX_ESRCH;
     if (!credentials_may_signal(sender, &target->credentials))
         return -LINUX_EPERM;
-    *send = target->runs_program;
+    *send = target->alive && target->runs_program;
     return 0;
 }
 

@@ -15,7 +15,8 @@
 
 /* A process as kill sees it. */
 struct kill_target {
-    bool alive;                         /* false: there is none, or a zombie */
+    bool exists;                        /* false: there is none */
+    bool alive;                         /* false: a zombie, which takes no signal */
     /* false for init (pid 1), procmgr's stand-in for Linux's: alive and
      * root's like any init, but with no program to act on a signal. */
     bool runs_program;
@@ -23,11 +24,12 @@ struct kill_target {
 };
 
 /* The checks for one target, in this order: -LINUX_EINVAL for a signal
- * past LINUX_NSIG, -LINUX_ESRCH for a target not alive, -LINUX_EPERM if
- * the sender may not signal it (credentials_may_signal); else 0, and
- * *send says whether the signal goes on to the target: init drops every
- * signal, as Linux's init drops one it has no handler for. Signal 0 is
- * only the checks. */
+ * past LINUX_NSIG, -LINUX_ESRCH for no target, -LINUX_EPERM if the
+ * sender may not signal it (credentials_may_signal); else 0, and *send
+ * says whether the signal goes on to the target: a zombie drops it (as
+ * Linux's kill of a zombie succeeds), and init drops every signal, as
+ * Linux's init drops one it has no handler for. Signal 0 is only the
+ * checks. */
 int kill_check(uint64_t signal, const struct credentials *sender, const struct kill_target *target,
                bool *send);
 

@@ -33,8 +33,8 @@ int make_pidfd(struct process *target, uint32_t flags, struct process *owner, ui
 
 /* The process the pidfd in the request's capability 0 names: -EBADF for
  * anything but a pidfd; *target NULL once it is reaped (or its pid went
- * to another process). */
-static int pidfd_target(struct request *request, struct process **target)
+ * to another process). *nonblocking: the pidfd's O_NONBLOCK. */
+static int pidfd_target(struct request *request, struct process **target, bool *nonblocking)
 {
     uint64_t slot = server_received_slot(request->message, 0);
     if (!slot)
@@ -45,6 +45,7 @@ static int pidfd_target(struct request *request, struct process **target)
         return -LINUX_EBADF;
     uint64_t pid = mr[1];
     bool ended = mr[2] != 0;
+    *nonblocking = mr[3] != 0;
     struct process *process = pid < ID_LIMIT ? processes[pid] : 0;
     /* Ended: it is a zombie still, or gone (a live one of that pid is
      * another process). */
@@ -77,7 +78,8 @@ void handle_pidfd_send_signal(struct request *request)
     if (tern_message_length(request->info) < 6)
         return result(request, -LINUX_EINVAL);
     struct process *target;
-    int status = pidfd_target(request, &target);
+    bool nonblocking;
+    int status = pidfd_target(request, &target, &nonblocking);
     if (status < 0)
         return result(request, status);
     uint64_t signal = request->mr[0];
@@ -108,7 +110,8 @@ void handle_pidfd_send_signal(struct request *request)
 void handle_pidfd_getfd(struct request *request)
 {
     struct process *caller = request->process, *target;
-    int status = pidfd_target(request, &target);
+    bool nonblocking;
+    int status = pidfd_target(request, &target, &nonblocking);
     if (status < 0)
         return result(request, status);
     uint64_t fd = request->mr[0], slot = request->mr[2];
@@ -117,7 +120,8 @@ void handle_pidfd_getfd(struct request *request)
     if (!target || target->state != PROCESS_ALIVE)
         return result(request, -LINUX_ESRCH);
     struct credentials from = process_credentials(caller), to = process_credentials(target);
-    if (!credentials_may_take_descriptors(&from, &to))
+    if (!credentials_may_take_descriptors(&from, &to) ||
+        (!target->dumpable && !credentials_privileged(&from)))
         return result(request, -LINUX_EPERM);
     if (fd >= LINUX_MAX_FDS || !files_is_open(target, fd) || slot < LINUX_SLOT_FD_BASE ||
         slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)
@@ -132,10 +136,10 @@ void handle_pidfd_getfd(struct request *request)
     result(request, status < 0 ? status : 0);
 }
 
-int pidfd_wait_target(struct request *request, int64_t *pid)
+int pidfd_wait_target(struct request *request, int64_t *pid, bool *nonblocking)
 {
     struct process *target;
-    int status = pidfd_target(request, &target);
+    int status = pidfd_target(request, &target, nonblocking);
     if (status < 0)
         return status;
     /* A reaped one is no child any more: 0 matches none (ECHILD). */

@@ -82,6 +82,9 @@ struct credentials process_credentials(const struct process *process)
 
 bool process_set_credentials(struct process *process, const struct credentials *credentials)
 {
+    /* commit_creds: with suid_dumpable 0, as Debian has it. */
+    if (process->euid != credentials->user.effective || process->egid != credentials->group.effective)
+        process->dumpable = false;
     process->uid = credentials->user.real;
     process->euid = credentials->user.effective;
     process->suid = credentials->user.saved;
@@ -157,6 +160,7 @@ struct process *process_new(struct process *parent)
         return 0;
     }
     processes[pid] = process;
+    process->dumpable = parent->space ? parent->dumpable : true;
     adopt(parent, process);
     process->ipc_namespace = parent->ipc_namespace;
     ipc_namespace_join(&ipc_namespaces, process->ipc_namespace);

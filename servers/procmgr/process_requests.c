@@ -145,6 +145,8 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         space_destroy(process->space);
     }
     process->space = space;
+    /* setup_new_exec: dumpable again unless its ids differ. */
+    process->dumpable = process->euid == process->uid && process->egid == process->gid;
     signal_reset_handlers(process);
     uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
     struct thread *thread = thread_new(process, process->pid, 0, blocked_signals, cpu_mask);
@@ -238,6 +240,19 @@ void handle_exit(struct request *request)
 /* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
  * mask its new ones (sched_setaffinity: the caller's own threads, or
  * another user's only for root, as Linux's check_same_owner). */
+/* PR_GET_DUMPABLE (MR0 -1) and PR_SET_DUMPABLE (0 or 1): the value
+ * before. */
+void handle_dumpable(struct request *request)
+{
+    int64_t wanted = (int64_t)request->mr[0];
+    bool before = request->process->dumpable;
+    if (wanted != -1 && wanted != 0 && wanted != 1)
+        return result(request, -LINUX_EINVAL);
+    if (wanted != -1)
+        request->process->dumpable = wanted;
+    result(request, before);
+}
+
 void handle_unshare(struct request *request)
 {
     if (request->mr[0] & ~(uint64_t)LINUX_CLONE_NEWIPC)
@@ -262,7 +277,9 @@ void handle_sched_affinity(struct request *request)
     result(request, status < 0 ? status : (int64_t)thread->cpu_mask);
 }
 
-static void wait_for(struct request *request, struct waiter *waiter)
+/* none_ready: what a WNOHANG wait with nothing to report answers
+ * instead of nothing (a nonblocking pidfd's -EAGAIN), or 0. */
+static void wait_for(struct request *request, struct waiter *waiter, int none_ready)
 {
     struct process *parent = request->process;
     struct process *child;
@@ -274,6 +291,8 @@ static void wait_for(struct request *request, struct waiter *waiter)
         return;
     }
     if (waiter->request.options & LINUX_WNOHANG) {
+        if (none_ready)
+            return result(request, none_ready);
         if (waiter->request.is_waitid) {
             uint64_t values[] = { 0, 0, 0, 0, 0 };
             memcpy(request->results, values, sizeof values);
@@ -297,25 +316,33 @@ void handle_wait4(struct request *request)
                                          request->process->pgid, &waiter.request);
     if (status < 0)
         return result(request, status);
-    wait_for(request, &waiter);
+    wait_for(request, &waiter, 0);
 }
 
 void handle_waitid(struct request *request)
 {
     struct waiter waiter = { .tid = request->mr[3] };
-    uint64_t idtype = request->mr[0];
+    uint64_t idtype = request->mr[0], options = request->mr[2];
     int64_t id = (int64_t)request->mr[1];
+    int none_ready = 0;
     if (idtype == LINUX_P_PIDFD) {
-        int status = pidfd_wait_target(request, &id);
+        bool nonblocking;
+        int status = pidfd_wait_target(request, &id, &nonblocking);
         if (status < 0)
             return result(request, status);
         idtype = LINUX_P_PID;
+        /* Linux's kernel_waitid: a nonblocking pidfd does not wait, and
+         * says so (-EAGAIN) unless WNOHANG was asked. */
+        if (nonblocking && !(options & LINUX_WNOHANG)) {
+            options |= LINUX_WNOHANG;
+            none_ready = -LINUX_EAGAIN;
+        }
     }
-    int status = wait_request_from_waitid(idtype, id, request->mr[2], request->process->pgid,
+    int status = wait_request_from_waitid(idtype, id, options, request->process->pgid,
                                           &waiter.request);
     if (status < 0)
         return result(request, status);
-    wait_for(request, &waiter);
+    wait_for(request, &waiter, none_ready);
 }
 
 void handle_get_ids(struct request *request)

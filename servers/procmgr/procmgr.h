@@ -131,6 +131,10 @@ struct process {
     uint64_t wait_status;               /* as wait4 reports it, once a zombie */
     uint64_t uid, euid, suid, gid, egid, sgid;
     uint32_t ipc_namespace;             /* sys/ipc_namespace.h */
+    /* Linux's dumpable: others of its user may take its descriptors
+     * (pidfd_getfd); lost when its effective ids change, set again by an
+     * execve with equal real and effective ids, or prctl. */
+    bool dumpable;
     uint64_t cnode;                     /* its CSpace (guarded: slot n is cptr n) */
     struct allotment objects;           /* its CNode and threads: they outlive execve */
     struct space *space;

@@ -55,6 +55,7 @@ void handle_set_ids(struct request *request);
 void handle_process_groups(struct request *request, uint64_t label);
 void handle_sched_affinity(struct request *request);
 void handle_unshare(struct request *request);
+void handle_dumpable(struct request *request);
 
 /* signal_requests.c */
 void handle_kill(struct request *request);
@@ -75,8 +76,9 @@ void handle_pidfd_getfd(struct request *request);
  * or -errno. */
 int make_pidfd(struct process *target, uint32_t flags, struct process *owner, uint64_t slot);
 /* waitid's P_PIDFD: the pid the pidfd in capability 0 names, 0 once it
- * is reaped; -EBADF for anything but a pidfd. */
-int pidfd_wait_target(struct request *request, int64_t *pid);
+ * is reaped, and whether its description is O_NONBLOCK; -EBADF for
+ * anything but a pidfd. */
+int pidfd_wait_target(struct request *request, int64_t *pid, bool *nonblocking);
 /* kill's checks and a signal with its siginfo, from sender (signal_requests.c). */
 int signal_deliver_from(struct process *sender, struct process *target, uint64_t signal,
                         const struct signal_info *info);

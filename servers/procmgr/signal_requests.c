@@ -22,9 +22,10 @@ static void answer_before_signalling_self(struct request *request)
 /* A process as kill sees it (0: there is none). */
 static struct kill_target kill_target_of(const struct process *process)
 {
-    struct kill_target target = { .alive = false };
+    struct kill_target target = { .exists = false };
     if (!process)
         return target;
+    target.exists = true;
     target.alive = process->state == PROCESS_ALIVE;
     target.runs_program = process->space != 0;     /* all but init */
     target.credentials = process_credentials(process);

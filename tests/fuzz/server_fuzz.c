@@ -5,9 +5,9 @@
  * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
  * its argument), to procmgr, vfs, the futex, pipe, memfd, sysv, mqueue
  * and event servers, its working directory and its descriptors (a pipe's
- * two ends, a file, a directory, a memfd, a message queue, an eventfd, a System V
- * segment's attach grant and attachment, which it asks the sysv server
- * and the grant for itself):
+ * two ends, a file, a directory, a memfd, a message queue, an eventfd, a
+ * timerfd, a pidfd of itself, a System V segment's attach grant and
+ * attachment, which it asks the sysv server and the grant for itself):
  * each server's own
  * labels mostly (the file protocol's and the memory-object protocol's
  * through descriptors, which only procmgr sends otherwise), any label
@@ -25,7 +25,8 @@
  * then takes a seal, a System V segment is attached twice and a semaphore
  * wakes a child, a System V message queue and a POSIX one carry
  * messages (the latter in priority order), an eventfd counts and wakes a
- * reader in a child, and a child is forked and waited for.
+ * reader in a child, a timerfd expires, and a child is forked and waited
+ * for.
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -43,6 +44,8 @@
 #include <sys/ipc.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -295,6 +298,14 @@ static void check_servers_work(void)
               WEXITSTATUS(read_status) == 0,
           "an eventfd wakes its reader");
     close(counter);
+    int timer = timerfd_create(CLOCK_MONOTONIC, 0);
+    struct itimerspec soon = {{0, 0}, {0, 1000000}};
+    uint64_t expirations = 0;
+    check(timer >= 0 && timerfd_settime(timer, 0, &soon, NULL) == 0 &&
+              read(timer, &expirations, sizeof expirations) == sizeof expirations &&
+              expirations == 1,
+          "a timerfd expires");
+    close(timer);
 
     int segment = shmget(IPC_PRIVATE, 4096, 0600);
     check(segment >= 0, "shmget");
@@ -374,12 +385,14 @@ int main(int argc, char **argv)
     if (queue < 0)
         return 2;
     int counter = eventfd(1, EFD_SEMAPHORE);
-    if (counter < 0)
+    int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+    int process = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    if (counter < 0 || timer < 0 || process < 0)
         return 2;
     const uint32_t files = FILE_ADD_SEALS - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
-        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_UNSHARE - PROC_SPAWN + 1},
+        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_DUMPABLE - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_LINK - VFS_OPEN + 1},
         {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_REQUEUE - FUTEX_WAIT + 1},
         {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
@@ -398,8 +411,12 @@ int main(int argc, char **argv)
         {LINUX_SLOT_MQUEUE, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, FILE_READ, files},
-        {LINUX_SLOT_EVENT, EVENT_EVENTFD, 1},
+        {LINUX_SLOT_EVENT, EVENT_EVENTFD, EVENT_PIDFD_QUERY - EVENT_EVENTFD + 1},
         {LINUX_SLOT_FD_BASE + counter, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + timer, EVENT_EVENTFD, EVENT_PIDFD_QUERY - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_FD_BASE + timer, FILE_READ, files},
+        {LINUX_SLOT_FD_BASE + process, EVENT_EVENTFD, EVENT_PIDFD_QUERY - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_FD_BASE + process, FILE_READ, files},
         {GRANT_SLOT, FILE_READ, files},
         {GRANT_SLOT, MEMORY_MAP, memory},
         {ATTACHMENT_SLOT, FILE_READ, files},

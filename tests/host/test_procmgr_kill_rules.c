@@ -12,11 +12,12 @@ static const struct credentials other_user = { { 2000, 2000, 2000 }, { 2000, 200
 
 static struct kill_target alive(struct credentials credentials)
 {
-    return (struct kill_target){ .alive = true, .runs_program = true, .credentials = credentials };
+    return (struct kill_target){ .exists = true, .alive = true, .runs_program = true,
+                                 .credentials = credentials };
 }
 
 /* pid 1 as procmgr keeps it: alive and root's, with no program. */
-static const struct kill_target init = { .alive = true, .runs_program = false,
+static const struct kill_target init = { .exists = true, .alive = true, .runs_program = false,
                                          .credentials = { { 0, 0, 0 }, { 0, 0, 0 } } };
 
 /* kill_check's result, and whether the signal would be sent. */
@@ -71,11 +72,24 @@ static void an_invalid_signal_is_einval_before_the_target_is_looked_at(void)
     CHECK_EQ_U64(check(LINUX_NSIG + 1, &user, &theirs), -LINUX_EINVAL);
 }
 
-static void a_target_that_is_not_alive_is_esrch(void)
+static void a_target_that_is_not_there_is_esrch(void)
 {
-    struct kill_target gone = { .alive = false, .credentials = user };
+    struct kill_target gone = { .exists = false, .credentials = user };
     CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &gone), -LINUX_ESRCH);
     CHECK_EQ_U64(check(0, &root, &gone), -LINUX_ESRCH);
+}
+
+/* A zombie is there until reaped: the checks pass, the signal is dropped. */
+static void a_zombie_takes_the_checks_and_drops_the_signal(void)
+{
+    struct kill_target zombie = { .exists = true, .alive = false, .runs_program = true,
+                                  .credentials = user };
+    bool send = true;
+    CHECK_EQ_U64(kill_check(LINUX_SIGTERM, &user, &zombie, &send), 0);
+    CHECK(!send);
+    struct kill_target theirs = zombie;
+    theirs.credentials = other_user;
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &theirs), -LINUX_EPERM);
 }
 
 static void another_users_process_is_eperm(void)
@@ -345,7 +359,8 @@ int main(void)
     RUN_TEST(the_last_signal_number_is_valid);
     RUN_TEST(a_signal_number_past_the_last_is_einval);
     RUN_TEST(an_invalid_signal_is_einval_before_the_target_is_looked_at);
-    RUN_TEST(a_target_that_is_not_alive_is_esrch);
+    RUN_TEST(a_target_that_is_not_there_is_esrch);
+    RUN_TEST(a_zombie_takes_the_checks_and_drops_the_signal);
     RUN_TEST(another_users_process_is_eperm);
     RUN_TEST(root_may_signal_another_users_process);
     RUN_TEST(an_unprivileged_signal_to_root_is_eperm);

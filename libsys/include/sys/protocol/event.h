@@ -15,7 +15,8 @@
  *   EVENT_TIMERFD_GETTIME  a timerfd                                 0; MR1-2: remaining, interval
  *   EVENT_PIDFD            procmgr's    pid, flags, ended                0; cap 0: the descriptor
  *                          notice session
- *   EVENT_PIDFD_QUERY      a pidfd                                      0; MR1-2: pid, ended
+ *   EVENT_PIDFD_QUERY      a pidfd                                      0; MR1-3: pid, ended,
+ *                                                                      O_NONBLOCK
  *
  * EVENT_EVENTFD: eventfd2's count (an unsigned int) and flags
  * (EVENT_EFD_SEMAPHORE, O_NONBLOCK; EFD_CLOEXEC is the personality's):

@@ -46,6 +46,8 @@
  *   PROC_PIDFD_GETFD   fd, flags, slot                        0: the target's descriptor fd
  *                      in the caller's CNode slot (cap 0: the pidfd)
  *   PROC_WAITID's idtype P_PIDFD takes the pidfd as cap 0 (its id is ignored)
+ *   PROC_DUMPABLE      -1 (ask), 0 or 1 (set)                 the value before (prctl's
+ *                      PR_GET_DUMPABLE, PR_SET_DUMPABLE)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -116,6 +118,7 @@ enum procmgr_label {
     PROC_PIDFD_OPEN,
     PROC_PIDFD_SEND_SIGNAL,
     PROC_PIDFD_GETFD,
+    PROC_DUMPABLE,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
