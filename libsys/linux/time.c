@@ -79,19 +79,72 @@ static struct linux_timespec wall_time(void)
                              linux_counter_frequency());
 }
 
+/* clock_getcpuclockid's ids: ~pid << 3 and the kind (CPUCLOCK_SCHED;
+ * PROF and VIRT read the same here), with PERTHREAD for a thread's. */
+#define CPUCLOCK_KIND       3
+#define CPUCLOCK_PERTHREAD  4
+
+/* The CPU time procmgr measured: the calling thread's, a process's (0:
+ * this one) and its reaped children's, in counter ticks. */
+static int64_t cpu_times(uint64_t pid, uint64_t *thread, uint64_t *process, uint64_t *children)
+{
+    uint64_t mr[4] = {linux_thread_id(), pid, 0, 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_CPU_TIME, 2, 0, 0, mr);
+    *thread = mr[1], *process = mr[2], *children = mr[3];
+    return result;
+}
+
+/* What a CPU-time clock reads (counter ticks): 0, -EINVAL (a clock of
+ * another process's thread is not kept), -ESRCH; 1 if clock is no
+ * CPU-time clock. */
+static int64_t cpu_clock_read(int32_t clock, uint64_t *ticks)
+{
+    bool per_thread;
+    uint64_t pid = 0;
+    if (clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID) {
+        per_thread = clock == CLOCK_THREAD_CPUTIME_ID;
+    } else if (clock < 0) {
+        if ((clock & CPUCLOCK_KIND) == CPUCLOCK_KIND)
+            return -LINUX_EINVAL;
+        per_thread = clock & CPUCLOCK_PERTHREAD;
+        uint64_t id = (uint32_t)~(clock >> 3);
+        if (per_thread && id != linux_thread_id())
+            return -LINUX_EINVAL;
+        if (!per_thread && id != linux_process_info()->pid)
+            pid = id;
+    } else {
+        return 1;
+    }
+    uint64_t thread, process, children;
+    int64_t result = cpu_times(pid, &thread, &process, &children);
+    *ticks = per_thread ? thread : process;
+    return result;
+}
+
 int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time)
 {
-    if (!clock_is_known((int32_t)clock))
+    uint64_t cpu_time;
+    int64_t cpu_clock = cpu_clock_read((int32_t)clock, &cpu_time);
+    if (cpu_clock < 0)
+        return cpu_clock;
+    if (cpu_clock == 1 && !clock_is_known((int32_t)clock))
         return -LINUX_EINVAL;
     if (time == 0)
         return -LINUX_EFAULT;
-    *time = clock_is_wall((int32_t)clock) ? wall_time() : now();
+    if (cpu_clock == 0)
+        *time = ticks_to_timespec(cpu_time, linux_counter_frequency());
+    else
+        *time = clock_is_wall((int32_t)clock) ? wall_time() : now();
     return 0;
 }
 
 int64_t sys_clock_getres(int64_t clock, struct linux_timespec *resolution)
 {
-    if (!clock_is_known((int32_t)clock))
+    uint64_t cpu_time;
+    int64_t cpu_clock = cpu_clock_read((int32_t)clock, &cpu_time);
+    if (cpu_clock < 0)
+        return cpu_clock;
+    if (cpu_clock == 1 && !clock_is_known((int32_t)clock))
         return -LINUX_EINVAL;
     if (resolution != 0) {
         bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
@@ -266,14 +319,26 @@ int64_t sys_getitimer(int64_t which, struct linux_itimerval *timer)
 }
 
 /* struct tms: user, system, children's user and system time in clock
- * ticks (USER_HZ = 100). No CPU time is accounted yet: all zero. */
+ * ticks (USER_HZ = 100). All the time procmgr measured counts as user
+ * time: what the servers do for a process is theirs. */
 #define USER_HZ 100
 
 int64_t sys_times(int64_t *counts)
 {
-    if (counts != 0)
-        __builtin_memset(counts, 0, 4 * sizeof(int64_t));
-    return (int64_t)(linux_counter_now() / (linux_counter_frequency() / USER_HZ));
+    uint64_t per_tick = linux_counter_frequency() / USER_HZ;
+    if (counts != 0) {
+        uint64_t thread, process, children;
+        int64_t result = cpu_times(0, &thread, &process, &children);
+        if (result < 0)
+            return result;
+        if (!linux_user_range((uint64_t)(uintptr_t)counts, 4 * sizeof(int64_t)))
+            return -LINUX_EFAULT;
+        counts[0] = (int64_t)(process / per_tick);
+        counts[1] = 0;
+        counts[2] = (int64_t)(children / per_tick);
+        counts[3] = 0;
+    }
+    return (int64_t)(linux_counter_now() / per_tick);
 }
 
 #define RUSAGE_SELF     0
@@ -286,8 +351,19 @@ int64_t sys_getrusage(int64_t who, void *usage)
     if ((int32_t)who != RUSAGE_SELF && (int32_t)who != RUSAGE_CHILDREN &&
         (int32_t)who != RUSAGE_THREAD)
         return -LINUX_EINVAL;
-    if (usage == 0)
+    if (usage == 0 || !linux_user_range((uint64_t)(uintptr_t)usage, RUSAGE_SIZE))
         return -LINUX_EFAULT;
+    uint64_t thread, process, children;
+    int64_t result = cpu_times(0, &thread, &process, &children);
+    if (result < 0)
+        return result;
+    uint64_t time = (int32_t)who == RUSAGE_SELF ? process
+                    : (int32_t)who == RUSAGE_THREAD ? thread : children;
+    /* ru_utime leads struct rusage; the rest is not counted here. */
+    struct linux_timespec user = ticks_to_timespec(time, linux_counter_frequency());
     __builtin_memset(usage, 0, RUSAGE_SIZE);
+    struct linux_timeval *user_time = usage;
+    user_time->seconds = user.seconds;
+    user_time->microseconds = user.nanoseconds / 1000;
     return 0;
 }

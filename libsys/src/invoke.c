@@ -197,6 +197,13 @@ enum tern_error tern_tcb_interrupt(uint64_t tcb)
     return invoke_with(tcb, TERN_TCB_INTERRUPT, 0, 0, 0, 0);
 }
 
+enum tern_error tern_tcb_get_cpu_time(uint64_t tcb, uint64_t *time)
+{
+    unsigned count = 0;
+    enum tern_error error = tern_invoke(tcb, TERN_TCB_GET_CPU_TIME, 0, 0, 0, 0, time, 1, &count);
+    return error == TERN_OK && count < 1 ? TERN_TRUNCATED_MESSAGE : error;
+}
+
 enum tern_error tern_tcb_copy_fp_state(uint64_t tcb, uint64_t source)
 {
     const uint64_t caps[] = { source };

@@ -291,9 +291,27 @@ int thread_start(struct thread *thread, const uint64_t *registers, unsigned coun
                ? 0 : -LINUX_EAGAIN;
 }
 
+/* The time the thread has run (0 if the kernel cannot say). */
+static uint64_t thread_cpu_time(const struct thread *thread)
+{
+    uint64_t time = 0;
+    tern_tcb_get_cpu_time(thread->tcb, &time);
+    return time;
+}
+
+uint64_t process_cpu_time(const struct process *process)
+{
+    uint64_t time = process->ended_threads_time;
+    for (unsigned area = 0; area < LINUX_MAX_THREADS; area++)
+        if (process->threads[area])
+            time += thread_cpu_time(process->threads[area]);
+    return time;
+}
+
 void thread_destroy(struct thread *thread)
 {
     struct process *process = thread->process;
+    process->ended_threads_time += thread_cpu_time(thread);
     /* Deleting the TCB stops the thread wherever it is, cancelling its IPC;
      * its memory comes back with the process's allotment. */
     tern_tcb_suspend(thread->tcb);
@@ -411,6 +429,11 @@ void process_exit(struct process *process, uint64_t wait_status)
 
 void process_reap(struct process *process)
 {
+    /* Its time, and what it reaped, are its parent's children's time. */
+    struct process *parent = processes[process->ppid];
+    if (parent)
+        parent->reaped_children_time += process->ended_threads_time +
+                                        process->reaped_children_time;
     disown(process);
     processes[process->pid] = 0;
     heap_free(process);

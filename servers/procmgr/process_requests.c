@@ -240,6 +240,24 @@ void handle_exit(struct request *request)
 /* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
  * mask its new ones (sched_setaffinity: the caller's own threads, or
  * another user's only for root, as Linux's check_same_owner). */
+/* PROC_CPU_TIME: the calling thread's, and a process's (the caller's
+ * for pid 0) with its reaped children's. */
+void handle_cpu_time(struct request *request)
+{
+    struct thread *caller = calling_thread(request);
+    uint64_t pid = request->mr[1];
+    struct process *process = pid ? (pid < ID_LIMIT ? processes[pid] : 0) : request->process;
+    if (!caller || !process)
+        return result(request, -LINUX_ESRCH);
+    uint64_t thread_time = 0;
+    tern_tcb_get_cpu_time(caller->tcb, &thread_time);
+    request->results[0] = 0;
+    request->results[1] = thread_time;
+    request->results[2] = process_cpu_time(process);
+    request->results[3] = process->reaped_children_time;
+    request->result_count = 4;
+}
+
 /* PR_GET_DUMPABLE (MR0 -1) and PR_SET_DUMPABLE (0 or 1): the value
  * before. */
 void handle_dumpable(struct request *request)

@@ -135,6 +135,9 @@ struct process {
      * (pidfd_getfd); lost when its effective ids change, set again by an
      * execve with equal real and effective ids, or prctl. */
     bool dumpable;
+    /* CPU time in counter ticks: of its threads that ended, and of its
+     * children and their own that it reaped (times' cutime). */
+    uint64_t ended_threads_time, reaped_children_time;
     uint64_t cnode;                     /* its CSpace (guarded: slot n is cptr n) */
     struct allotment objects;           /* its CNode and threads: they outlive execve */
     struct space *space;
@@ -215,6 +218,8 @@ int loader_init(void);
 /* A new process with a fresh CSpace: its fixed capabilities are made,
  * its descriptors not. */
 struct process *process_new(struct process *parent);
+/* The CPU time of its threads, the ended ones' too (counter ticks). */
+uint64_t process_cpu_time(const struct process *process);
 /* unshare(CLONE_NEWIPC), and clone's for a new child: the process moves
  * to a new IPC namespace (ipc_namespaces.h: -EPERM, -ENOSPC), the servers
  * told before it runs there. */

@@ -56,6 +56,7 @@ void handle_process_groups(struct request *request, uint64_t label);
 void handle_sched_affinity(struct request *request);
 void handle_unshare(struct request *request);
 void handle_dumpable(struct request *request);
+void handle_cpu_time(struct request *request);
 
 /* signal_requests.c */
 void handle_kill(struct request *request);

@@ -60,6 +60,7 @@ enum tern_invocation {
     TERN_TCB_SET_FAULT_HANDLER,     /* cap0 = endpoint (badged) or none */
     TERN_TCB_INTERRUPT,             /* no args: see TCB_Interrupt in docs/abi.md */
     TERN_TCB_COPY_FP_STATE,         /* cap0 = source TCB: its FP/SIMD registers, FPSR, FPCR */
+    TERN_TCB_GET_CPU_TIME,          /* -> counter ticks the thread has run */
     /* Frames and page tables */
     TERN_FRAME_MAP,                 /* vaddr, rights, attributes; cap0 = VSpace */
     TERN_FRAME_UNMAP,

@@ -233,6 +233,10 @@ enum tern_error tcb_decode(struct invocation *inv)
         return TERN_OK;
     case TERN_TCB_COPY_FP_STATE:
         return decode_copy_fp_state(inv, tcb);
+    case TERN_TCB_GET_CPU_TIME:
+        inv->results[0] = tcb->cpu_time;
+        inv->result_count = 1;
+        return TERN_OK;
     case TERN_TCB_SET_FAULT_HANDLER: {
         struct cte *handler = inv->extra_cap_count ? inv->extra_caps[0] : 0;
         if (handler && (handler->cap.type != CAP_ENDPOINT ||

@@ -70,6 +70,9 @@ struct tcb {
     struct cte ipc_buffer_frame;
     struct cte fault_handler;
     struct fp_context fp;
+    /* The time it has run, sampled: each timer tick that finds it
+     * current adds a tick's worth of counter ticks. */
+    uint64_t cpu_time;
 };
 #define TCB_SIZE_BITS 11
 _Static_assert(sizeof(struct tcb) <= (1 << TCB_SIZE_BITS), "TCB object size");

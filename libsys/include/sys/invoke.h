@@ -95,6 +95,8 @@ enum tern_error tern_tcb_read_registers(uint64_t tcb, struct tern_user_registers
 enum tern_error tern_tcb_write_registers(uint64_t tcb, uint64_t flags, unsigned count,
                                          const uint64_t *values);
 enum tern_error tern_tcb_resume(uint64_t tcb);
+/* The counter ticks the thread has run (sampled at the timer's ticks). */
+enum tern_error tern_tcb_get_cpu_time(uint64_t tcb, uint64_t *time);
 enum tern_error tern_tcb_suspend(uint64_t tcb);
 /* Interrupt the thread (docs/abi.md, TCB_Interrupt): end a call it waits
  * in unless the server is answering it, or send it to its upcall's

@@ -48,6 +48,8 @@
  *   PROC_WAITID's idtype P_PIDFD takes the pidfd as cap 0 (its id is ignored)
  *   PROC_DUMPABLE      -1 (ask), 0 or 1 (set)                 the value before (prctl's
  *                      PR_GET_DUMPABLE, PR_SET_DUMPABLE)
+ *   PROC_CPU_TIME      tid, pid (0: the caller's)             0; the thread's CPU time, the
+ *                      process's, its reaped children's (counter ticks)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -119,6 +121,7 @@ enum procmgr_label {
     PROC_PIDFD_SEND_SIGNAL,
     PROC_PIDFD_GETFD,
     PROC_DUMPABLE,
+    PROC_CPU_TIME,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
