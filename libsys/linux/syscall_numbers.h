@@ -61,6 +61,7 @@
 #define LINUX_NR_splice             76
 #define LINUX_NR_tee                77
 #define LINUX_NR_readlinkat         78
+#define LINUX_NR_sysinfo            179
 #define LINUX_NR_rseq               293
 #define LINUX_NR_clock_gettime      113
 #define LINUX_NR_clock_getres       114

@@ -256,6 +256,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_clock_nanosleep(INT(0), UINT(1), POINTER(const struct linux_timespec *, 2),
                                    POINTER(struct linux_timespec *, 3));
     case LINUX_NR_times: return sys_times(POINTER(int64_t *, 0));
+    case LINUX_NR_sysinfo: return sys_sysinfo(POINTER(struct linux_sysinfo *, 0));
     case LINUX_NR_setitimer:
         return sys_setitimer(INT(0), POINTER(const struct linux_itimerval *, 1),
                              POINTER(struct linux_itimerval *, 2));

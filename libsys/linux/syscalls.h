@@ -146,6 +146,8 @@ int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespe
 int64_t sys_setitimer(int64_t which, const struct linux_itimerval *timer,
                       struct linux_itimerval *old_timer);
 int64_t sys_getitimer(int64_t which, struct linux_itimerval *timer);
+struct linux_sysinfo;
+int64_t sys_sysinfo(struct linux_sysinfo *info);
 int64_t sys_times(int64_t *counts);
 int64_t sys_getrusage(int64_t who, void *usage);
 

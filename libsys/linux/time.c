@@ -367,3 +367,34 @@ int64_t sys_getrusage(int64_t who, void *usage)
     user_time->microseconds = user.nanoseconds / 1000;
     return 0;
 }
+
+/* struct sysinfo on arm64. */
+struct linux_sysinfo {
+    int64_t uptime;
+    uint64_t loads[3];
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs, pad;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+    char reserved[4];
+};
+
+/* Uptime from the counter; memory and threads from procmgr; no load
+ * average, no swap. */
+int64_t sys_sysinfo(struct linux_sysinfo *info)
+{
+    if (!linux_user_range((uint64_t)(uintptr_t)info, sizeof *info))
+        return -LINUX_EFAULT;
+    uint64_t mr[4] = {0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_SYSINFO, 0, 0, 0, mr);
+    if (result < 0)
+        return result;
+    *info = (struct linux_sysinfo){
+        .uptime = (int64_t)(linux_counter_now() / linux_counter_frequency()),
+        .totalram = mr[1],
+        .freeram = mr[2],
+        .procs = (uint16_t)(mr[3] > 0xffff ? 0xffff : mr[3]),
+        .mem_unit = 1,
+    };
+    return 0;
+}

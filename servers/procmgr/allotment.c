@@ -10,6 +10,7 @@
 #define CHUNK_LIMIT 16384                  /* 16 GiB of chunks */
 static uint64_t free_chunks[CHUNK_LIMIT];
 static uint64_t free_chunk_count;
+static uint64_t chunk_count;        /* every chunk, free or taken */
 
 void chunks_init(const struct tern_boot_info *info)
 {
@@ -27,6 +28,13 @@ void chunks_init(const struct tern_boot_info *info)
             free_chunks[free_chunk_count++] = slot;
         }
     }
+    chunk_count = free_chunk_count;
+}
+
+void chunks_count(uint64_t *total, uint64_t *free)
+{
+    *total = chunk_count << CHUNK_BITS;
+    *free = free_chunk_count << CHUNK_BITS;
 }
 
 static bool take_chunk(void *context, struct untyped_pool *pool)

@@ -47,6 +47,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_UNSHARE: return handle_unshare(request);
     case PROC_DUMPABLE: return handle_dumpable(request);
     case PROC_CPU_TIME: return handle_cpu_time(request);
+    case PROC_SYSINFO: return handle_sysinfo(request);
     case PROC_PIDFD_OPEN: return handle_pidfd_open(request);
     case PROC_PIDFD_SEND_SIGNAL: return handle_pidfd_send_signal(request);
     case PROC_PIDFD_GETFD: return handle_pidfd_getfd(request);

@@ -258,6 +258,20 @@ void handle_cpu_time(struct request *request)
     request->result_count = 4;
 }
 
+/* PROC_SYSINFO: memory for processes, what is free of it, and how many
+ * threads there are (sysinfo's procs counts threads, as Linux's). */
+void handle_sysinfo(struct request *request)
+{
+    uint64_t total, free, threads_alive = 0;
+    chunks_count(&total, &free);
+    for (unsigned pid = 1; pid < ID_LIMIT; pid++)
+        if (processes[pid])
+            threads_alive += processes[pid]->thread_count;
+    uint64_t values[] = {0, total, free, threads_alive};
+    memcpy(request->results, values, sizeof values);
+    request->result_count = 4;
+}
+
 /* PR_GET_DUMPABLE (MR0 -1) and PR_SET_DUMPABLE (0 or 1): the value
  * before. */
 void handle_dumpable(struct request *request)

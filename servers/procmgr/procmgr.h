@@ -159,6 +159,9 @@ extern struct thread *threads[ID_LIMIT];
 
 /* allotment.c */
 void chunks_init(const struct tern_boot_info *info);
+/* The bytes of memory for processes, and of those no allotment has
+ * (sysinfo's totalram and freeram). */
+void chunks_count(uint64_t *total, uint64_t *free);
 void allotment_init(struct allotment *allotment);
 /* An untyped pool that takes chunks as it needs them. */
 void allotment_init_pool(struct untyped_pool *pool);

@@ -50,6 +50,8 @@
  *                      PR_GET_DUMPABLE, PR_SET_DUMPABLE)
  *   PROC_CPU_TIME      tid, pid (0: the caller's)             0; the thread's CPU time, the
  *                      process's, its reaped children's (counter ticks)
+ *   PROC_SYSINFO                                              0; bytes of memory for processes,
+ *                      those free, the threads that exist
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -122,6 +124,7 @@ enum procmgr_label {
     PROC_PIDFD_GETFD,
     PROC_DUMPABLE,
     PROC_CPU_TIME,
+    PROC_SYSINFO,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
