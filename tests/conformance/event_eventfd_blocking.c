@@ -16,40 +16,13 @@
 #include <sys/eventfd.h>
 
 #include "check.h"
-#include "signals.h"
+#include "event.h"
 
 #define CEILING 0xfffffffffffffffeull
-
-static uint64_t get(int fd)
-{
-    uint64_t value = 0;
-    return read(fd, &value, sizeof value) == sizeof value ? value : 0;
-}
 
 static long add(int fd, uint64_t value)
 {
     return write(fd, &value, sizeof value);
-}
-
-/* What the counter holds, without waiting: 0 for none. */
-static uint64_t take(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    uint64_t value = get(fd);
-    fcntl(fd, F_SETFL, flags);
-    return value;
-}
-
-/* Waits until count waiters (processes or threads) have said, through
- * ready, that they are about to wait, then gives them time to: only the
- * coverage, never a result, depends on the pause. */
-static void until_waiting(int ready, uint64_t count)
-{
-    uint64_t said = 0;
-    while (said < count)
-        said += get(ready);
-    sleep_milliseconds(200);
 }
 
 static void reader_and_writer_woken(void)

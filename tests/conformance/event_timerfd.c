@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "event.h"
 
 #define TFD_IOC_SET_TICKS 0x40085400   /* _IOW('T', 0, uint64_t) */
 #define NS 1000000000ll
@@ -70,13 +71,6 @@ static struct itimerspec current(int fd)
     struct itimerspec timer = spec(-NS, -NS);
     timerfd_gettime(fd, &timer);
     return timer;
-}
-
-/* A read's count: 0 if the read fails (EAGAIN with O_NONBLOCK). */
-static uint64_t get(int fd)
-{
-    uint64_t count = 0;
-    return read(fd, &count, sizeof count) == sizeof count ? count : 0;
 }
 
 static long set_ticks(int fd, uint64_t ticks)

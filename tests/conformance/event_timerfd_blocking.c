@@ -21,7 +21,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "signals.h"
+#include "event.h"
 
 #define TFD_IOC_SET_TICKS 0x40085400   /* _IOW('T', 0, uint64_t) */
 #define NS 1000000000ll
@@ -39,34 +39,6 @@ static int arm(int fd, int flags, long long value_ns, long long interval_ns)
     struct itimerspec new_value = {{interval_ns / NS, interval_ns % NS},
                                    {value_ns / NS, value_ns % NS}};
     return timerfd_settime(fd, flags, &new_value, NULL);
-}
-
-/* A read's count: 0 if the read fails. */
-static uint64_t get(int fd)
-{
-    uint64_t count = 0;
-    return read(fd, &count, sizeof count) == sizeof count ? count : 0;
-}
-
-/* The count without waiting: 0 for none. */
-static uint64_t take(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    uint64_t count = get(fd);
-    fcntl(fd, F_SETFL, flags);
-    return count;
-}
-
-/* Waits until count waiters have said, through the eventfd ready, that
- * they are about to wait, then gives them time to: only the coverage,
- * never a result, depends on the pause. */
-static void until_waiting(int ready, uint64_t count)
-{
-    uint64_t said = 0;
-    while (said < count)
-        said += get(ready);
-    sleep_milliseconds(200);
 }
 
 static void reads_wait(void)
