@@ -118,7 +118,8 @@ static int64_t cpu_clock_read(int32_t clock, uint64_t *ticks)
     uint64_t thread, process, children;
     int64_t result = cpu_times(pid, &thread, &process, &children);
     *ticks = per_thread ? thread : process;
-    return result;
+    /* Linux: the clock of a process that does not exist is EINVAL. */
+    return result == -LINUX_ESRCH ? -LINUX_EINVAL : result;
 }
 
 int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time)

@@ -23,7 +23,7 @@ static volatile uint64_t ipis_received[MAX_CPUS];
 
 struct interrupt_events {
     bool timer;                 /* the timer fired: timeouts may be due */
-    bool tick;                  /* and it was this core's tick */
+    unsigned tick;              /* and this many of this core's ticks passed */
     unsigned device_count;
     uint32_t device[MAX_PENDING_DEVICE_IRQS];
 };
@@ -83,7 +83,8 @@ uint64_t irq_ipis_received(unsigned cpu)
 static void acknowledge_all(struct interrupt_events *events)
 {
     unsigned cpu = this_cpu_index();
-    events->timer = events->tick = false;
+    events->timer = false;
+    events->tick = 0;
     events->device_count = 0;
     for (;;) {
         uint32_t irq = controller->acknowledge();
@@ -91,10 +92,8 @@ static void acknowledge_all(struct interrupt_events *events)
             break;
         if (irq == timer_irq) {
             events->timer = true;
-            if (timer_interrupt()) {
-                timer_ticks[cpu]++;
-                events->tick = true;
-            }
+            events->tick = timer_interrupt();
+            timer_ticks[cpu] += events->tick;
         } else if (irq == controller->ipi_irq) {
             ipis_received[cpu]++;
             membarrier_answer_ipi(cpu);     /* a reschedule needs nothing more */
@@ -113,7 +112,7 @@ static void acknowledge_all(struct interrupt_events *events)
 static void process_locked(const struct interrupt_events *events)
 {
     if (events->tick)
-        scheduler_tick();
+        scheduler_tick(events->tick);
     if (events->timer)
         notification_timeouts_expire(timer_now());
     for (unsigned i = 0; i < events->device_count; i++)

@@ -137,13 +137,14 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
     }
 }
 
-void scheduler_tick(void)
+void scheduler_tick(unsigned ticks)
 {
     struct cpu_state *state = &cpu_states[this_cpu_index()];
     state->slice_expired = true;
-    /* CPU time, sampled as Linux's tick accounting does. */
+    /* CPU time, sampled as Linux's tick accounting does: a late
+     * interrupt charges every period that passed. */
     if (!state->current->is_idle)
-        state->current->cpu_time += timer_frequency() / TIMER_TICKS_PER_SECOND;
+        state->current->cpu_time += ticks * (timer_frequency() / TIMER_TICKS_PER_SECOND);
 }
 
 void scheduler_yield(void)

@@ -52,18 +52,19 @@ void timer_init_cpu(void)
     timer_start_tick();
 }
 
-bool timer_interrupt(void)
+unsigned timer_interrupt(void)
 {
     unsigned cpu = this_cpu_index();
     uint64_t now = timer_now();
-    bool tick = now >= next_tick[cpu];
-    if (tick) {
-        next_tick[cpu] += tick_period();
-        if (next_tick[cpu] <= now)
-            next_tick[cpu] = now + tick_period();
+    unsigned ticks = 0;
+    if (now >= next_tick[cpu]) {
+        /* An interrupt taken late stands for every period that passed. */
+        uint64_t periods = 1 + (now - next_tick[cpu]) / tick_period();
+        next_tick[cpu] += periods * tick_period();
+        ticks = periods > UINT32_MAX ? UINT32_MAX : (unsigned)periods;
     }
     program(cpu, now);
-    return tick;
+    return ticks;
 }
 
 void timer_set_next_timeout(uint64_t deadline)

@@ -10,9 +10,10 @@
 
 /* On every core: start the periodic tick. */
 void timer_init_cpu(void);
-/* From the interrupt handler: whether this core's tick was due (else it
- * fired for a timeout); the timer is armed again either way. */
-bool timer_interrupt(void);
+/* From the interrupt handler: how many of this core's tick periods
+ * passed since the last (0: it fired for a timeout; more than 1: the
+ * interrupt came late); the timer is armed again either way. */
+unsigned timer_interrupt(void);
 /* The earliest kernel timeout changed (0: none): this core's timer fires
  * for it, if it comes before the next tick. Under the kernel lock. */
 void timer_set_next_timeout(uint64_t deadline);
