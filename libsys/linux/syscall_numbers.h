@@ -62,6 +62,11 @@
 #define LINUX_NR_tee                77
 #define LINUX_NR_readlinkat         78
 #define LINUX_NR_sysinfo            179
+#define LINUX_NR_timer_create       107
+#define LINUX_NR_timer_gettime      108
+#define LINUX_NR_timer_getoverrun   109
+#define LINUX_NR_timer_settime      110
+#define LINUX_NR_timer_delete       111
 #define LINUX_NR_rseq               293
 #define LINUX_NR_clock_gettime      113
 #define LINUX_NR_clock_getres       114

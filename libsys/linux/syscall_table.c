@@ -83,6 +83,16 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
     case LINUX_NR_eventfd2: return sys_eventfd2(UINT(0), UINT(1));
     case LINUX_NR_pidfd_open: return sys_pidfd_open(INT(0), UINT(1));
+    case LINUX_NR_timer_create:
+        return sys_timer_create(INT(0), POINTER(const struct linux_sigevent *, 1),
+                                POINTER(int32_t *, 2));
+    case LINUX_NR_timer_settime:
+        return sys_timer_settime(INT(0), INT(1), POINTER(const struct linux_itimerspec *, 2),
+                                 POINTER(struct linux_itimerspec *, 3));
+    case LINUX_NR_timer_gettime:
+        return sys_timer_gettime(INT(0), POINTER(struct linux_itimerspec *, 1));
+    case LINUX_NR_timer_getoverrun: return sys_timer_getoverrun(INT(0));
+    case LINUX_NR_timer_delete: return sys_timer_delete(INT(0));
     case LINUX_NR_pidfd_send_signal:
         return sys_pidfd_send_signal(INT(0), INT(1), POINTER(const void *, 2), UINT(3));
     case LINUX_NR_pidfd_getfd: return sys_pidfd_getfd(INT(0), INT(1), UINT(2));

@@ -188,6 +188,16 @@ int64_t sys_msgctl(int64_t id, int64_t cmd, uint64_t buffer);
 
 /* memfd.c */
 int64_t sys_memfd_create(const char *name, uint64_t flags);
+/* posix_timers.c */
+struct linux_sigevent;
+struct linux_itimerspec;
+int64_t sys_timer_create(int64_t clock, const struct linux_sigevent *event, int32_t *timer);
+int64_t sys_timer_settime(int64_t timer, int64_t flags, const struct linux_itimerspec *wanted,
+                          struct linux_itimerspec *old);
+int64_t sys_timer_gettime(int64_t timer, struct linux_itimerspec *current);
+int64_t sys_timer_getoverrun(int64_t timer);
+int64_t sys_timer_delete(int64_t timer);
+
 /* pidfd.c */
 int64_t sys_pidfd_open(int64_t pid, uint64_t flags);
 int64_t sys_pidfd_send_signal(int64_t pidfd, int64_t signal, const void *info, uint64_t flags);

@@ -48,6 +48,11 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_DUMPABLE: return handle_dumpable(request);
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
+    case PROC_TIMER_CREATE: return handle_timer_create(request);
+    case PROC_TIMER_SETTIME: return handle_timer_settime(request);
+    case PROC_TIMER_GETTIME: return handle_timer_gettime(request);
+    case PROC_TIMER_GETOVERRUN: return handle_timer_getoverrun(request);
+    case PROC_TIMER_DELETE: return handle_timer_delete(request);
     case PROC_PIDFD_OPEN: return handle_pidfd_open(request);
     case PROC_PIDFD_SEND_SIGNAL: return handle_pidfd_send_signal(request);
     case PROC_PIDFD_GETFD: return handle_pidfd_getfd(request);

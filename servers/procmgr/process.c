@@ -402,6 +402,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->state != PROCESS_ALIVE)
         return;
     timer_set(process, 0, 0);           /* its interval timer goes with it */
+    posix_timers_delete_all(process);
     for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
         if (process->threads[area])
             thread_destroy(process->threads[area]);

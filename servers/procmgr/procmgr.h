@@ -150,6 +150,8 @@ struct process {
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
     struct process *timer_next;
+    struct posix_timer *posix_timers;   /* timer_create's (posix_timers.c) */
+    int32_t next_timer_id;
     struct waiter waiters[8];
     unsigned waiter_count;
 };
@@ -296,6 +298,18 @@ void timer_get(const struct process *process, uint64_t *remaining, uint64_t *int
 void timer_set(struct process *process, uint64_t value, uint64_t interval);
 /* The bound notification fired: SIGALRM where a deadline passed. */
 void timers_expired(void);
+/* The kernel timeout goes to the soonest deadline of every timer. */
+void timers_rearm(void);
+
+/* posix_timers.c */
+struct posix_timer;
+uint64_t posix_timers_soonest(void);
+void posix_timers_expired(uint64_t now);
+/* A signal of a timer is taken: its si_overrun is the timer's, which
+ * timer_getoverrun says from then on. */
+void posix_timer_taken(struct process *process, struct signal_info *info);
+/* execve and exit: the process's timers go. */
+void posix_timers_delete_all(struct process *process);
 
 /* procmgr's notice session of server (exit_notices, sys/servers.h),
  * minted when first asked for; 0 for a server without one. */

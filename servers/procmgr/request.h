@@ -85,6 +85,13 @@ int pidfd_wait_target(struct request *request, int64_t *pid, bool *nonblocking);
 int signal_deliver_from(struct process *sender, struct process *target, uint64_t signal,
                         const struct signal_info *info);
 
+/* posix_timers.c */
+void handle_timer_create(struct request *request);
+void handle_timer_settime(struct request *request);
+void handle_timer_gettime(struct request *request);
+void handle_timer_getoverrun(struct request *request);
+void handle_timer_delete(struct request *request);
+
 /* memory_requests.c */
 void handle_memory(struct request *request, uint64_t label);
 /* A fault of thread tid: paged in, or the signal Linux would send. */

@@ -202,6 +202,8 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
             *info = pending_take(&process->pending, signal, &heap);
             mirror_process_pending(process);
         }
+        if (info->code == LINUX_SI_TIMER)
+            posix_timer_taken(process, info);
         if (accept)
             return (int)signal;
         switch (signal_action(signal, process->signal_disposition[signal])) {

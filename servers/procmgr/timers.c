@@ -1,6 +1,7 @@
 /*
  * Interval timers: setitimer's ITIMER_REAL (and so alarm), one per
- * process. Each armed process has a deadline on the counter, and the
+ * process, and the kernel timeout that timer_create's (posix_timers.c)
+ * share. Each armed process has a deadline on the counter, and the
  * kernel's timeout (Notification_SetTimeout) on the notification init
  * bound to procmgr's thread (SERVER_SLOT_NOTIFICATION) is kept at the
  * soonest, so procmgr's receive returns (badge PROCMGR_TIMER_BADGE) when
@@ -16,9 +17,9 @@
 
 static struct process *armed;       /* processes with a deadline, by timer_next */
 
-static void rearm(void)
+void timers_rearm(void)
 {
-    uint64_t soonest = 0;
+    uint64_t soonest = posix_timers_soonest();
     for (struct process *process = armed; process; process = process->timer_next)
         if (!soonest || process->timer_deadline < soonest)
             soonest = process->timer_deadline;
@@ -57,7 +58,7 @@ void timer_set(struct process *process, uint64_t value, uint64_t interval)
         armed = process;
     }
     if (value || was_armed)
-        rearm();
+        timers_rearm();
 }
 
 void timers_expired(void)
@@ -78,5 +79,6 @@ void timers_expired(void)
         }
         signal_send(process, 0, LINUX_SIGALRM, &info);     /* may end it: next is kept */
     }
-    rearm();
+    posix_timers_expired(now);
+    timers_rearm();
 }

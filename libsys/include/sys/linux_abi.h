@@ -219,6 +219,7 @@ struct linux_dirent64 {
 #define LINUX_SI_USER       0
 #define LINUX_SI_KERNEL     0x80
 #define LINUX_SI_TKILL      (-6)
+#define LINUX_SI_TIMER      (-2)
 #define LINUX_SI_MESGQ      (-3)
 /* and for faults */
 #define LINUX_SEGV_MAPERR   1

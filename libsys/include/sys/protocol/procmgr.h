@@ -52,6 +52,12 @@
  *                      process's, its reaped children's (counter ticks)
  *   PROC_SYSINFO                                              0; bytes of memory for processes,
  *                      those free, the threads that exist
+ *   PROC_TIMER_CREATE  clock, notify (-1: the default), signal, value, tid   the timer's id
+ *   PROC_TIMER_SETTIME id, flags (TIMER_ABSTIME), value, interval (ticks), epoch offset
+ *                                                             0; the old remaining, interval
+ *   PROC_TIMER_GETTIME id                                     0; remaining, interval
+ *   PROC_TIMER_GETOVERRUN id                                  the overrun of its last signal
+ *   PROC_TIMER_DELETE  id                                     0
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -125,6 +131,11 @@ enum procmgr_label {
     PROC_DUMPABLE,
     PROC_CPU_TIME,
     PROC_SYSINFO,
+    PROC_TIMER_CREATE,
+    PROC_TIMER_SETTIME,
+    PROC_TIMER_GETTIME,
+    PROC_TIMER_GETOVERRUN,
+    PROC_TIMER_DELETE,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
