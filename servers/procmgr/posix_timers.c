@@ -38,6 +38,9 @@ struct posix_timer {
 #define SIGEV_THREAD_ID 4
 #define TIMER_ABSTIME 1
 #define OVERRUN_MAX 0x7fffffffu         /* DELAYTIMER_MAX */
+/* A process's timers at most: procmgr's memory is everybody's. Linux
+ * charges each to RLIMIT_SIGPENDING (its default here is 1,024 too). */
+#define TIMERS_PER_PROCESS 1024
 
 static struct posix_timer *armed;
 
@@ -161,7 +164,10 @@ void handle_timer_create(struct request *request)
     if (notify == SIGEV_THREAD_ID &&
         (tid >= ID_LIMIT || !threads[tid] || threads[tid]->process != process))
         return result(request, -LINUX_EINVAL);
-    struct posix_timer *timer = heap_allocate(sizeof *timer);
+    unsigned count = 0;
+    for (struct posix_timer *other = process->posix_timers; other; other = other->next)
+        count++;
+    struct posix_timer *timer = count < TIMERS_PER_PROCESS ? heap_allocate(sizeof *timer) : 0;
     if (!timer)
         return result(request, -LINUX_EAGAIN);
     int32_t id = process->next_timer_id++;
