@@ -272,12 +272,10 @@ static void write_itimer(struct linux_itimerval *timer, const uint64_t values[3]
     timer->interval = ticks_to_timeval(values[2]);
 }
 
-/* Only ITIMER_REAL runs (SIGALRM); the CPU-time timers are not kept. */
+/* ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF. */
 static int64_t check_which(int64_t which)
 {
-    if (which == ITIMER_REAL)
-        return 0;
-    return which >= 0 && which <= ITIMER_PROF ? -LINUX_ENOSYS : -LINUX_EINVAL;
+    return (int32_t)which >= ITIMER_REAL && (int32_t)which <= ITIMER_PROF ? 0 : -LINUX_EINVAL;
 }
 
 int64_t sys_setitimer(int64_t which, const struct linux_itimerval *timer,
@@ -295,8 +293,8 @@ int64_t sys_setitimer(int64_t which, const struct linux_itimerval *timer,
         if (value == 0 && (timer->value.seconds || timer->value.microseconds))
             value = 1;      /* a tiny non-zero time still arms it */
     }
-    uint64_t mr[4] = {value, interval, 0, 0};
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_SETITIMER, 2, 0, 0, mr);
+    uint64_t mr[4] = {value, interval, (uint32_t)which, 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_SETITIMER, 3, 0, 0, mr);
     if (result < 0)
         return result;
     if (old_timer != 0)
@@ -309,8 +307,8 @@ int64_t sys_getitimer(int64_t which, struct linux_itimerval *timer)
     int64_t checked = check_which(which);
     if (checked < 0)
         return checked;
-    uint64_t mr[4] = {0, 0, 0, 0};
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_GETITIMER, 0, 0, 0, mr);
+    uint64_t mr[4] = {(uint32_t)which, 0, 0, 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_GETITIMER, 1, 0, 0, mr);
     if (result < 0)
         return result;
     if (timer == 0)

@@ -401,7 +401,8 @@ void process_exit(struct process *process, uint64_t wait_status)
 {
     if (process->state != PROCESS_ALIVE)
         return;
-    timer_set(process, 0, 0);           /* its interval timer goes with it */
+    for (unsigned which = 0; which < 3; which++)
+        timer_set(process, which, 0, 0);    /* its interval timers go with it */
     posix_timers_delete_all(process);
     for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
         if (process->threads[area])

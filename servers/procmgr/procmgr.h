@@ -150,6 +150,10 @@ struct process {
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
     struct process *timer_next;
+    /* ITIMER_VIRTUAL and ITIMER_PROF: a deadline on its CPU time (0: not
+     * armed) and the period, and its place among processes with one. */
+    uint64_t cpu_timer_deadline[2], cpu_timer_interval[2];
+    struct process *cpu_timer_next;
     struct posix_timer *posix_timers;   /* timer_create's (posix_timers.c) */
     int32_t next_timer_id;
     struct waiter waiters[8];
@@ -292,11 +296,14 @@ bool wait_interrupt(struct thread *thread);
 /* A thread is going: its waits end unanswered. */
 void wait_forget_thread(struct thread *thread);
 
-/* timers.c: ITIMER_REAL, in counter ticks */
-void timer_get(const struct process *process, uint64_t *remaining, uint64_t *interval);
+/* timers.c: setitimer's timers, in counter ticks: which is ITIMER_REAL
+ * (on the counter), or ITIMER_VIRTUAL and ITIMER_PROF (on the process's
+ * CPU time). */
+void timer_get(struct process *process, unsigned which, uint64_t *remaining, uint64_t *interval);
 /* value 0 disarms; else the first expiry after value, then every interval. */
-void timer_set(struct process *process, uint64_t value, uint64_t interval);
-/* The bound notification fired: SIGALRM where a deadline passed. */
+void timer_set(struct process *process, unsigned which, uint64_t value, uint64_t interval);
+/* The bound notification fired: SIGALRM (SIGVTALRM, SIGPROF) where a
+ * deadline passed. */
 void timers_expired(void);
 /* The kernel timeout goes to the soonest deadline of every timer. */
 void timers_rearm(void);

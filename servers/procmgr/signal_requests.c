@@ -181,18 +181,29 @@ void handle_signal_take(struct request *request)
     request->result_count = signal ? 4 : 1;
 }
 
+/* which (ITIMER_REAL, _VIRTUAL, _PROF) in register index. */
+static unsigned itimer_which(const struct request *request, unsigned index)
+{
+    uint64_t which = argument(request, index);
+    return which <= 2 ? (unsigned)which : 0;
+}
+
 void handle_getitimer(struct request *request)
 {
     uint64_t values[3] = { 0 };
-    timer_get(request->process, &values[1], &values[2]);
+    timer_get(request->process, itimer_which(request, 0), &values[1], &values[2]);
     memcpy(request->results, values, sizeof values);
     request->result_count = 3;
 }
 
 void handle_setitimer(struct request *request)
 {
-    handle_getitimer(request);      /* the answer is the timer as it was */
-    timer_set(request->process, request->mr[0], request->mr[1]);
+    unsigned which = itimer_which(request, 2);
+    uint64_t values[3] = { 0 };
+    timer_get(request->process, which, &values[1], &values[2]);     /* the answer: as it was */
+    memcpy(request->results, values, sizeof values);
+    request->result_count = 3;
+    timer_set(request->process, which, request->mr[0], request->mr[1]);
 }
 
 void handle_signal_pause(struct request *request)

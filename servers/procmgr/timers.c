@@ -1,7 +1,10 @@
 /*
  * Interval timers: setitimer's ITIMER_REAL (and so alarm), one per
  * process, and the kernel timeout that timer_create's (posix_timers.c)
- * share. Each armed process has a deadline on the counter, and the
+ * share. ITIMER_VIRTUAL and ITIMER_PROF count the process's CPU time,
+ * which the kernel samples at its ticks: while one is armed, procmgr
+ * looks at every tick's worth of time (both count all CPU time, which
+ * is user time here). Each armed process has a deadline on the counter, and the
  * kernel's timeout (Notification_SetTimeout) on the notification init
  * bound to procmgr's thread (SERVER_SLOT_NOTIFICATION) is kept at the
  * soonest, so procmgr's receive returns (badge PROCMGR_TIMER_BADGE) when
@@ -16,10 +19,21 @@
 #include "sys/syscall.h"
 
 static struct process *armed;       /* processes with a deadline, by timer_next */
+static struct process *cpu_armed;   /* with a CPU-time timer, by cpu_timer_next */
+
+#define ITIMER_REAL 0
+#define CPU_TIMER_SIGNALS {LINUX_SIGVTALRM, LINUX_SIGPROF}
+/* How often an armed CPU-time timer is looked at: the kernel's tick. */
+#define CPU_TIMER_POLLS_PER_SECOND 100
 
 void timers_rearm(void)
 {
     uint64_t soonest = posix_timers_soonest();
+    if (cpu_armed) {
+        uint64_t poll = tern_counter_now() + tern_counter_frequency() / CPU_TIMER_POLLS_PER_SECOND;
+        if (!soonest || poll < soonest)
+            soonest = poll;
+    }
     for (struct process *process = armed; process; process = process->timer_next)
         if (!soonest || process->timer_deadline < soonest)
             soonest = process->timer_deadline;
@@ -38,16 +52,82 @@ static void disarm(struct process *process)
     process->timer_interval = 0;
 }
 
-void timer_get(const struct process *process, uint64_t *remaining, uint64_t *interval)
+static bool cpu_timers_armed(const struct process *process)
 {
+    return process->cpu_timer_deadline[0] || process->cpu_timer_deadline[1];
+}
+
+static void leave_cpu_armed(struct process *process)
+{
+    for (struct process **link = &cpu_armed; *link; link = &(*link)->cpu_timer_next) {
+        if (*link == process) {
+            *link = process->cpu_timer_next;
+            break;
+        }
+    }
+}
+
+static void cpu_timer_get(struct process *process, unsigned index, uint64_t *remaining,
+                          uint64_t *interval)
+{
+    uint64_t deadline = process->cpu_timer_deadline[index], used = process_cpu_time(process);
+    *remaining = deadline > used ? deadline - used : deadline ? 1 : 0;
+    *interval = process->cpu_timer_interval[index];
+}
+
+static void cpu_timer_set(struct process *process, unsigned index, uint64_t value,
+                          uint64_t interval)
+{
+    bool was_armed = cpu_timers_armed(process);
+    process->cpu_timer_deadline[index] = value ? process_cpu_time(process) + value : 0;
+    process->cpu_timer_interval[index] = value ? interval : 0;
+    if (was_armed && !cpu_timers_armed(process))
+        leave_cpu_armed(process);
+    if (!was_armed && cpu_timers_armed(process)) {
+        process->cpu_timer_next = cpu_armed;
+        cpu_armed = process;
+    }
+    timers_rearm();
+}
+
+/* The CPU-time timers whose deadline the process's CPU time passed. */
+static void cpu_timers_expired(void)
+{
+    static const unsigned signals[] = CPU_TIMER_SIGNALS;
+    struct signal_info info = { .code = LINUX_SI_KERNEL };
+    struct process *next;
+    for (struct process *process = cpu_armed; process; process = next) {
+        next = process->cpu_timer_next;
+        uint64_t used = process_cpu_time(process);
+        for (unsigned index = 0; index < 2; index++) {
+            uint64_t *deadline = &process->cpu_timer_deadline[index];
+            if (!*deadline || used < *deadline)
+                continue;
+            uint64_t interval = process->cpu_timer_interval[index];
+            *deadline = interval ? used + interval : 0;
+            if (!cpu_timers_armed(process))
+                leave_cpu_armed(process);
+            signal_send(process, 0, signals[index], &info);     /* may end it */
+            if (process->state != PROCESS_ALIVE)
+                break;
+        }
+    }
+}
+
+void timer_get(struct process *process, unsigned which, uint64_t *remaining, uint64_t *interval)
+{
+    if (which != ITIMER_REAL)
+        return cpu_timer_get(process, which - 1, remaining, interval);
     uint64_t now = tern_counter_now();
     *remaining = process->timer_deadline > now ? process->timer_deadline - now
                : process->timer_deadline ? 1 : 0;   /* due: about to fire */
     *interval = process->timer_interval;
 }
 
-void timer_set(struct process *process, uint64_t value, uint64_t interval)
+void timer_set(struct process *process, unsigned which, uint64_t value, uint64_t interval)
 {
+    if (which != ITIMER_REAL)
+        return cpu_timer_set(process, which - 1, value, interval);
     bool was_armed = process->timer_deadline != 0;
     if (was_armed)
         disarm(process);
@@ -80,5 +160,6 @@ void timers_expired(void)
         signal_send(process, 0, LINUX_SIGALRM, &info);     /* may end it: next is kept */
     }
     posix_timers_expired(now);
+    cpu_timers_expired();
     timers_rearm();
 }

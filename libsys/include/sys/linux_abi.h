@@ -191,6 +191,8 @@ struct linux_dirent64 {
 #define LINUX_SIGSTOP   19
 #define LINUX_SIGTSTP   20
 #define LINUX_SIGURG    23
+#define LINUX_SIGVTALRM 26
+#define LINUX_SIGPROF   27
 #define LINUX_SIGSYS    31
 #define LINUX_SIGWINCH  28
 #define LINUX_NSIG      64

@@ -34,8 +34,9 @@
  *                      sigwait takes it)
  *   PROC_SIGNAL_PAUSE  tid, blocked mask                      -ERESTARTNOHAND once a signal
  *                                                             the mask lets through is pending
- *   PROC_SETITIMER     value, interval (counter ticks)        0; old remaining, old interval
- *   PROC_GETITIMER                                            0; remaining, interval
+ *   PROC_SETITIMER     value, interval (counter ticks), which 0; old remaining, old interval
+ *                      (which: ITIMER_REAL, _VIRTUAL, _PROF; 0 when absent)
+ *   PROC_GETITIMER     which                                  0; remaining, interval
  *   PROC_SIGQUEUE      pid, tid (0: the process), signal, si_code, si_value, si_pid, si_uid   0
  *   PROC_SCHED_AFFINITY tid, mask (0: only ask)              the thread's mask of cores
  *   PROC_UNSHARE       flags (CLONE_NEWIPC)                   0 (-EPERM but for root, -EINVAL
