@@ -66,6 +66,8 @@ static int64_t store_setting(struct linux_itimerspec *setting, const uint64_t mr
 int64_t sys_timer_settime(int64_t timer, int64_t flags, const struct linux_itimerspec *wanted,
                           struct linux_itimerspec *old)
 {
+    if (!wanted)
+        return -LINUX_EINVAL;
     if (!linux_user_range((uint64_t)(uintptr_t)wanted, sizeof *wanted))
         return -LINUX_EFAULT;
     struct linux_itimerspec setting = *wanted;

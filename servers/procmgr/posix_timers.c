@@ -32,9 +32,12 @@ struct posix_timer {
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
 #define CLOCK_REALTIME_ALARM 8
 #define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11
 #define SIGEV_THREAD_ID 4
 #define TIMER_ABSTIME 1
 #define OVERRUN_MAX 0x7fffffffu         /* DELAYTIMER_MAX */
@@ -149,7 +152,12 @@ void handle_timer_create(struct request *request)
     int64_t clock = (int64_t)request->mr[0], notify = (int32_t)request->mr[1];
     uint64_t signal = request->mr[2], tid = argument(request, 4);
     bool alarm = clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM;
-    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME && !alarm)
+    /* The raw and coarse clocks have no timers (Linux: EOPNOTSUPP); the
+     * CPU-time ones are not done here. */
+    if (clock >= CLOCK_MONOTONIC_RAW && clock <= CLOCK_MONOTONIC_COARSE)
+        return result(request, -LINUX_EOPNOTSUPP);
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME &&
+        clock != CLOCK_TAI && !alarm)
         return result(request, -LINUX_EINVAL);
     if (alarm && process->euid != 0)
         return result(request, -LINUX_EPERM);
@@ -173,7 +181,7 @@ void handle_timer_create(struct request *request)
     int32_t id = process->next_timer_id++;
     *timer = (struct posix_timer){
         .next = process->posix_timers, .process = process, .id = id,
-        .wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM,
+        .wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI,
         .notify = (int32_t)notify, .signal = (uint32_t)signal, .tid = (uint32_t)tid,
         .value = (int32_t)request->mr[1] == -1 ? (uint64_t)id : request->mr[3]};
     process->posix_timers = timer;
@@ -200,7 +208,7 @@ void handle_timer_settime(struct request *request)
     if (timer->deadline)
         disarm(timer);
     uint64_t value = request->mr[2], now = tern_counter_now();
-    timer->interval = request->mr[3];
+    timer->interval = value ? request->mr[3] : 0;      /* disarming forgets it too */
     if (value) {
         if (!(request->mr[1] & TIMER_ABSTIME))
             value = now + value < now ? UINT64_MAX : now + value;
