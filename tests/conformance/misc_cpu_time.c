@@ -7,11 +7,15 @@
  * follow the spinning, tms_cutime+tms_cstime count a child only once it is
  * reaped (on top of what the process inherited across exec). getrusage:
  * RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD in a second thread, EINVAL
- * for an unknown who. Bounds are generous (CPU time may be sampled at a
+ * for an unknown who. setitimer's ITIMER_VIRTUAL and ITIMER_PROF count
+ * CPU time: 20 ms timers over 300 ms of spinning deliver SIGVTALRM and
+ * SIGPROF about 15 times each, none while asleep. Bounds are generous (CPU time may be sampled at a
  * 100 Hz tick); only user + system sums are checked, never system time
  * alone. No time is printed. */
 #include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
 
@@ -74,6 +78,41 @@ static void sleep_ms(long ms)
 {
     struct timespec request = {0, ms * 1000000L};
     nanosleep(&request, NULL);
+}
+
+static volatile sig_atomic_t virtual_alarms, profiling_alarms;
+
+static void count_alarm(int signal)
+{
+    if (signal == SIGVTALRM)
+        virtual_alarms++;
+    else
+        profiling_alarms++;
+}
+
+/* ITIMER_VIRTUAL and ITIMER_PROF, 20 ms apart: about 15 each over 300 ms
+ * of spinning, none over 200 ms of sleep. */
+static void cpu_time_timers(void)
+{
+    struct sigaction action = {.sa_handler = count_alarm, .sa_flags = SA_RESTART};
+    REQUIRE(sigaction(SIGVTALRM, &action, NULL) == 0 && sigaction(SIGPROF, &action, NULL) == 0);
+    struct itimerval every = {{0, 20000}, {0, 20000}};
+    CHECK_EQ(setitimer(ITIMER_VIRTUAL, &every, NULL), 0);
+    CHECK_EQ(setitimer(ITIMER_PROF, &every, NULL), 0);
+    spin_ms(300);
+    int virtual_count = virtual_alarms, profiling_count = profiling_alarms;
+    CHECK_WITHIN(virtual_count, 8, 20);
+    CHECK_WITHIN(profiling_count, 8, 20);
+    struct itimerval current;
+    CHECK_EQ(getitimer(ITIMER_VIRTUAL, &current), 0);
+    CHECK(current.it_interval.tv_sec == 0 && current.it_interval.tv_usec == 20000);
+    sleep_ms(200);
+    CHECK_WITHIN(virtual_alarms - virtual_count, 0, 2);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    CHECK_EQ(setitimer(ITIMER_VIRTUAL, &off, NULL), 0);
+    CHECK_EQ(setitimer(ITIMER_PROF, &off, NULL), 0);
+    CHECK_EQ(getitimer(ITIMER_PROF, &current), 0);
+    CHECK(current.it_value.tv_sec == 0 && current.it_value.tv_usec == 0);
 }
 
 static long long thread_usage;
@@ -199,6 +238,7 @@ int main(void)
     clockid_t gone = (clockid_t)(((unsigned)~child << 3) | 2);
     CHECK_ERRNO(clock_gettime(gone, &resolution), EINVAL);
 
+    cpu_time_timers();
     printf("CPU-time clocks, times() and getrusage follow spinning, not sleeping\n");
     return check_finish("misc_cpu_time");
 }
