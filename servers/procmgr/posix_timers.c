@@ -96,9 +96,12 @@ static void fire(struct posix_timer *timer, uint64_t periods)
     if (timer->notify == LINUX_SIGEV_NONE)
         return;
     struct thread *thread = target_thread(timer);
-    uint64_t overrun = timer->overrun + periods - (signal_pending(timer, thread) ? 0 : 1);
+    bool pending = signal_pending(timer, thread);
+    /* Pending still: every period is an overrun. Else the signal goes,
+     * standing for the periods it missed too. */
+    uint64_t overrun = pending ? timer->overrun + periods : periods - 1;
     timer->overrun = overrun > OVERRUN_MAX ? OVERRUN_MAX : (uint32_t)overrun;
-    if (signal_pending(timer, thread))
+    if (pending)
         return;
     struct signal_info info = {.code = LINUX_SI_TIMER, .pid = (uint32_t)timer->id,
                                .uid = timer->overrun, .value = timer->value};
