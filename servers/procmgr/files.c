@@ -72,7 +72,7 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     return space_write(process->space, LINUX_PROCESS_INFO, &info, sizeof info);
 }
 
-static void close_slot(struct process *process, uint64_t slot)
+void files_close_slot(struct process *process, uint64_t slot)
 {
     file_call(process->cnode, slot, FILE_CLOSE);
     tern_cnode_delete(process->cnode, slot, CNODE_DEPTH);
@@ -91,7 +91,7 @@ static void close_selected(struct process *process, bool only_cloexec, uint64_t 
         if (!(info.fd_open[fd / 64] & bit)
             || (only_cloexec && !(info.fd_cloexec[fd / 64] & bit)))
             continue;
-        close_slot(process, linux_fd_slot(fd));
+        files_close_slot(process, linux_fd_slot(fd));
         info.fd_open[fd / 64] &= ~bit;
     }
     if (survivors)
@@ -103,7 +103,7 @@ static void close_selected(struct process *process, bool only_cloexec, uint64_t 
 void files_close_all(struct process *process)
 {
     close_selected(process, false, 0, 0);
-    close_slot(process, LINUX_SLOT_CWD);
+    files_close_slot(process, LINUX_SLOT_CWD);
 }
 
 void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t *umask)

@@ -20,7 +20,7 @@ int make_pidfd(struct process *target, uint32_t flags, struct process *owner, ui
     uint64_t notice = server_notice_slot(SERVER_EVENT);
     if (!notice || slot < LINUX_SLOT_FD_BASE || slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)
         return -LINUX_EINVAL;
-    tern_cnode_delete(owner->cnode, slot, CNODE_DEPTH);
+    files_close_slot(owner, slot);
     uint64_t mr[TERN_MSG_REGISTERS] = {target->pid, flags, target->state != PROCESS_ALIVE};
     tern_message_info info = server_call_receiving(notice, tern_message(EVENT_PIDFD, 0, 3), mr,
                                                    owner->cnode, slot);
@@ -126,7 +126,7 @@ void handle_pidfd_getfd(struct request *request)
     if (fd >= LINUX_MAX_FDS || !files_is_open(target, fd) || slot < LINUX_SLOT_FD_BASE ||
         slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)
         return result(request, -LINUX_EBADF);
-    tern_cnode_delete(caller->cnode, slot, CNODE_DEPTH);
+    files_close_slot(caller, slot);
     if (tern_cnode_copy(caller->cnode, slot, CNODE_DEPTH, target->cnode,
                         LINUX_SLOT_FD_BASE + fd, CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK)
         return result(request, -LINUX_EBADF);

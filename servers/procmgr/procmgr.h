@@ -260,6 +260,10 @@ struct process_ids process_ids_of(const struct process *process);
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
+/* Closes what the process's CNode slot holds (FILE_CLOSE, for a
+ * descriptor) and empties it: a slot procmgr fills for it is empty
+ * first, whatever the process put there. */
+void files_close_slot(struct process *process, uint64_t slot);
 /* Whether descriptor fd of the process is open (its info page says). */
 bool files_is_open(struct process *process, uint64_t fd);
 /* Opens path through procmgr's own vfs session (root) into the empty
