@@ -22,8 +22,7 @@ static volatile uint64_t timer_ticks[MAX_CPUS];
 static volatile uint64_t ipis_received[MAX_CPUS];
 
 struct interrupt_events {
-    bool timer;                 /* the timer fired: timeouts may be due */
-    unsigned tick;              /* and this many of this core's ticks passed */
+    bool tick;
     unsigned device_count;
     uint32_t device[MAX_PENDING_DEVICE_IRQS];
 };
@@ -83,17 +82,16 @@ uint64_t irq_ipis_received(unsigned cpu)
 static void acknowledge_all(struct interrupt_events *events)
 {
     unsigned cpu = this_cpu_index();
-    events->timer = false;
-    events->tick = 0;
+    events->tick = false;
     events->device_count = 0;
     for (;;) {
         uint32_t irq = controller->acknowledge();
         if (irq == IRQ_SPURIOUS)
             break;
         if (irq == timer_irq) {
-            events->timer = true;
-            events->tick = timer_interrupt();
-            timer_ticks[cpu] += events->tick;
+            timer_tick();
+            timer_ticks[cpu]++;
+            events->tick = true;
         } else if (irq == controller->ipi_irq) {
             ipis_received[cpu]++;
             membarrier_answer_ipi(cpu);     /* a reschedule needs nothing more */
@@ -111,10 +109,10 @@ static void acknowledge_all(struct interrupt_events *events)
 
 static void process_locked(const struct interrupt_events *events)
 {
-    if (events->tick)
-        scheduler_tick(events->tick);
-    if (events->timer)
+    if (events->tick) {
+        scheduler_tick();
         notification_timeouts_expire(timer_now());
+    }
     for (unsigned i = 0; i < events->device_count; i++)
         irq_handler_deliver(events->device[i]);
 }
@@ -126,7 +124,7 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
     (void)vector;
     struct interrupt_events events;
     acknowledge_all(&events);
-    if (events.timer || events.device_count) {
+    if (events.tick || events.device_count) {
         /* Interrupted in membarrier's wait: a core holding the lock may be
          * waiting for this one to stop its thread, which happens once the
          * wait ends; so never block on the lock here. */

@@ -137,14 +137,13 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
     }
 }
 
-void scheduler_tick(unsigned ticks)
+void scheduler_tick(void)
 {
     struct cpu_state *state = &cpu_states[this_cpu_index()];
     state->slice_expired = true;
-    /* CPU time, sampled as Linux's tick accounting does: a late
-     * interrupt charges every period that passed. */
+    /* CPU time, sampled as Linux's tick accounting does. */
     if (!state->current->is_idle)
-        state->current->cpu_time += ticks * (timer_frequency() / TIMER_TICKS_PER_SECOND);
+        state->current->cpu_time += timer_frequency() / TIMER_TICKS_PER_SECOND;
 }
 
 void scheduler_yield(void)

@@ -68,8 +68,8 @@ void kernel_lock_for_thread(bool entered_by_svc);
 /* Another core waits for this one to stop its current thread. */
 bool scheduler_stop_requested(void);
 
-/* Timer ticks on this core: ticks periods passed since the last. */
-void scheduler_tick(unsigned ticks);
+/* A timer tick on this core. */
+void scheduler_tick(void);
 void scheduler_yield(void);
 
 /* Pick this core's next thread and switch to it. */

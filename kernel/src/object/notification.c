@@ -58,12 +58,6 @@ bool notification_deliver_bound(struct tcb *thread)
     return true;
 }
 
-/* The timer fires for the earliest timeout, not only at ticks. */
-static void earliest_changed(void)
-{
-    timer_set_next_timeout(timeouts ? timeouts->timeout_deadline : 0);
-}
-
 static void timeout_cancel(struct notification *notification)
 {
     if (!notification->timeout_armed)
@@ -89,7 +83,6 @@ static void timeout_arm(struct notification *notification, uint64_t deadline, ui
         link = &(*link)->timeout_next;
     notification->timeout_next = *link;
     *link = notification;
-    earliest_changed();
 }
 
 void notification_timeouts_expire(uint64_t now)
@@ -101,11 +94,10 @@ void notification_timeouts_expire(uint64_t now)
         due->timeout_next = 0;
         notification_signal(due, due->timeout_badge);
     }
-    earliest_changed();
 }
 
 /* Notification_SetTimeout(deadline in counter ticks (CNTVCT, absolute;
- * 0 cancels), badge). The timer fires when the earliest is due. */
+ * 0 cancels), badge). The deadline is checked at every timer tick. */
 enum tern_error notification_decode(struct invocation *inv)
 {
     if (inv->label != TERN_NOTIFICATION_SET_TIMEOUT)
