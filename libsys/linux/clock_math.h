@@ -17,6 +17,12 @@ struct linux_timespec {
     int64_t nanoseconds;
 };
 
+/* struct itimerspec: the interval, then the value. */
+struct linux_itimerspec {
+    struct linux_timespec interval;
+    struct linux_timespec value;
+};
+
 /* Linux's timespec64_valid: seconds >= 0, nanoseconds in [0, 1e9). */
 bool timespec_is_valid(const struct linux_timespec *time);
 

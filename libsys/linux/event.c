@@ -42,12 +42,6 @@ int64_t sys_timerfd_create(int64_t clock, uint64_t flags_argument)
     return linux_fd_settle((unsigned)fd, result, flags & EVENT_TFD_CLOEXEC);
 }
 
-/* struct itimerspec: the interval, then the value. */
-struct linux_itimerspec {
-    struct linux_timespec interval;
-    struct linux_timespec value;
-};
-
 /* A timerfd label through fd's capability: another server's descriptor
  * does not know it (-ENOSYS), which is Linux's -EINVAL ("not a timerfd"). */
 static int64_t timer_call(int64_t fd, uint64_t label, unsigned registers, uint64_t mr[4])
@@ -57,17 +51,6 @@ static int64_t timer_call(int64_t fd, uint64_t label, unsigned registers, uint64
         return slot;
     int64_t result = linux_call((uint64_t)slot, label, registers, 0, 0, mr);
     return result == -LINUX_ENOSYS ? -LINUX_EINVAL : result;
-}
-
-/* The answer's remaining time and interval (ticks) as a struct itimerspec. */
-static int64_t store_setting(struct linux_itimerspec *setting, const uint64_t mr[4])
-{
-    if (!linux_user_range((uint64_t)(uintptr_t)setting, sizeof *setting))
-        return -LINUX_EFAULT;
-    uint64_t frequency = linux_counter_frequency();
-    setting->value = ticks_to_timespec(mr[1], frequency);
-    setting->interval = ticks_to_timespec(mr[2], frequency);
-    return 0;
 }
 
 int64_t sys_timerfd_settime(int64_t fd, int64_t flags, const struct linux_itimerspec *wanted,
@@ -87,12 +70,12 @@ int64_t sys_timerfd_settime(int64_t fd, int64_t flags, const struct linux_itimer
                       timespec_to_ticks(&setting.interval, frequency),
                       linux_epoch_offset_ticks()};
     int64_t result = timer_call(fd, EVENT_TIMERFD_SETTIME, 4, mr);
-    return result < 0 || !old ? result : store_setting(old, mr);
+    return result < 0 || !old ? result : linux_store_itimerspec(old, mr[1], mr[2]);
 }
 
 int64_t sys_timerfd_gettime(int64_t fd, struct linux_itimerspec *current)
 {
     uint64_t mr[4] = {0};
     int64_t result = timer_call(fd, EVENT_TIMERFD_GETTIME, 0, mr);
-    return result < 0 ? result : store_setting(current, mr);
+    return result < 0 ? result : linux_store_itimerspec(current, mr[1], mr[2]);
 }

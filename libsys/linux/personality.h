@@ -88,6 +88,12 @@ uint64_t linux_realtime_deadline(const struct linux_timespec *time);
 /* The counter's ticks from the epoch to boot: CLOCK_REALTIME less
  * CLOCK_MONOTONIC. time.c. */
 uint64_t linux_epoch_offset_ticks(void);
+struct linux_itimerspec;
+/* Writes a timer's setting, the ticks to its next expiry and its
+ * interval, as a struct itimerspec at the caller's address: 0 or
+ * -EFAULT. time.c. */
+int64_t linux_store_itimerspec(struct linux_itimerspec *setting, uint64_t remaining,
+                               uint64_t interval);
 
 /* The generic timer's virtual counter and its frequency. */
 static inline uint64_t linux_counter_now(void)

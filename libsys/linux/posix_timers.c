@@ -25,11 +25,6 @@ struct linux_sigevent {
     uint8_t rest[44];
 };
 
-struct linux_itimerspec {
-    struct linux_timespec interval;
-    struct linux_timespec value;
-};
-
 int64_t sys_timer_create(int64_t clock, const struct linux_sigevent *event, int32_t *timer)
 {
     struct linux_sigevent wanted = {.notify = -1};     /* none: SIGALRM with the id */
@@ -52,17 +47,6 @@ int64_t sys_timer_create(int64_t clock, const struct linux_sigevent *event, int3
     return 0;
 }
 
-/* The answer's remaining time and interval (ticks) as a struct itimerspec. */
-static int64_t store_setting(struct linux_itimerspec *setting, const uint64_t mr[4])
-{
-    if (!linux_user_range((uint64_t)(uintptr_t)setting, sizeof *setting))
-        return -LINUX_EFAULT;
-    uint64_t frequency = linux_counter_frequency();
-    setting->value = ticks_to_timespec(mr[1], frequency);
-    setting->interval = ticks_to_timespec(mr[2], frequency);
-    return 0;
-}
-
 int64_t sys_timer_settime(int64_t timer, int64_t flags, const struct linux_itimerspec *wanted,
                           struct linux_itimerspec *old)
 {
@@ -79,14 +63,14 @@ int64_t sys_timer_settime(int64_t timer, int64_t flags, const struct linux_itime
                       timespec_to_ticks(&setting.value, frequency),
                       timespec_to_ticks(&setting.interval, frequency)};
     int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_TIMER_SETTIME, 5, 0, 0, mr);
-    return result < 0 || !old ? result : store_setting(old, mr);
+    return result < 0 || !old ? result : linux_store_itimerspec(old, mr[1], mr[2]);
 }
 
 int64_t sys_timer_gettime(int64_t timer, struct linux_itimerspec *current)
 {
     uint64_t mr[4] = {(uint64_t)(int64_t)(int32_t)timer, 0, 0, 0};
     int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_TIMER_GETTIME, 1, 0, 0, mr);
-    return result < 0 ? result : store_setting(current, mr);
+    return result < 0 ? result : linux_store_itimerspec(current, mr[1], mr[2]);
 }
 
 int64_t sys_timer_getoverrun(int64_t timer)

@@ -122,6 +122,17 @@ static int64_t cpu_clock_read(int32_t clock, uint64_t *ticks)
     return result == -LINUX_ESRCH ? -LINUX_EINVAL : result;
 }
 
+int64_t linux_store_itimerspec(struct linux_itimerspec *setting, uint64_t remaining,
+                               uint64_t interval)
+{
+    if (!linux_user_range((uint64_t)(uintptr_t)setting, sizeof *setting))
+        return -LINUX_EFAULT;
+    uint64_t frequency = linux_counter_frequency();
+    setting->value = ticks_to_timespec(remaining, frequency);
+    setting->interval = ticks_to_timespec(interval, frequency);
+    return 0;
+}
+
 int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time)
 {
     uint64_t cpu_time;

@@ -1,26 +1,12 @@
 /* The System V objects of every IPC namespace: namespaces.h. */
 #include "namespaces.h"
-#include "sys/linux_abi.h"
 
 /* An ended namespace's number: procmgr may give its own to a new one. */
 #define ENDED UINT32_MAX
 
-/* Removing a namespace's objects is IPC_RMID by root, with no buffer. */
+/* Removing a namespace's objects is IPC_RMID by root; only IPC_SET reads
+ * the caller's buffer, so there is none. */
 static const struct sysv_caller namespace_end = {0, 0, 0};
-
-static int no_copy(void *context, uint64_t offset, void *bytes, size_t length)
-{
-    (void)context, (void)offset, (void)bytes, (void)length;
-    return -LINUX_EFAULT;
-}
-
-static int no_copy_to(void *context, uint64_t offset, const void *bytes, size_t length)
-{
-    (void)context, (void)offset, (void)bytes, (void)length;
-    return -LINUX_EFAULT;
-}
-
-static const struct client_buffer no_buffer = {no_copy_to, no_copy, 0};
 
 static void namespace_init(struct sysv_namespaces *all, struct sysv_namespace *namespace,
                            uint32_t id)
@@ -122,17 +108,17 @@ static void remove_all(struct ipc_ids *ids, void *core,
 
 static void remove_segment(void *core, int32_t id)
 {
-    shm_control(core, &namespace_end, id, SYSV_IPC_RMID, 0, &no_buffer);
+    shm_control(core, &namespace_end, id, SYSV_IPC_RMID, 0, NULL);
 }
 
 static void remove_set(void *core, int32_t id)
 {
-    sem_control(core, &namespace_end, id, 0, SYSV_IPC_RMID, 0, &no_buffer);
+    sem_control(core, &namespace_end, id, 0, SYSV_IPC_RMID, 0, NULL);
 }
 
 static void remove_queue(void *core, int32_t id)
 {
-    msg_control(core, &namespace_end, id, SYSV_IPC_RMID, &no_buffer);
+    msg_control(core, &namespace_end, id, SYSV_IPC_RMID, NULL);
 }
 
 void sysv_namespaces_ended(struct sysv_namespaces *all, uint32_t id)
