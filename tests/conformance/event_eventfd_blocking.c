@@ -3,7 +3,7 @@
  * enough for its value) is woken by a read; waiting readers of an
  * EFD_SEMAPHORE eventfd, processes or threads, get one unit each, those
  * without a unit waiting on (which one wakes first is not asserted: Linux
- * wakes them all and they race); a handled signal ends a wait with EINTR
+ * wakes them all and they race); a sigusr1_handled signal ends a wait with EINTR
  * without SA_RESTART, and with SA_RESTART the read goes on and gets the
  * value; a waiter killed by SIGKILL takes nothing and adds nothing; ppoll
  * waits for POLLIN and POLLOUT; two processes ping-pong 1000 values
@@ -129,22 +129,6 @@ static void semaphore_threads(void)
     close(thread_ready);
 }
 
-static volatile sig_atomic_t handled;
-
-static void on_signal(int signo)
-{
-    (void)signo;
-    handled++;
-}
-
-static void handle_sigusr1(int flags)
-{
-    struct sigaction action = {.sa_handler = on_signal, .sa_flags = flags};
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGUSR1, &action, NULL);
-    handled = 0;
-}
-
 static void signals_interrupt_or_restart(void)
 {
     int fd = eventfd(0, 0);
@@ -152,12 +136,12 @@ static void signals_interrupt_or_restart(void)
     pid_t child = signal_later(SIGUSR1);
     uint64_t value = 0;
     CHECK_ERRNO(read(fd, &value, sizeof value), EINTR);
-    CHECK_EQ(handled, 1);
+    CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
     CHECK_EQ(add(fd, CEILING), 8);
     child = signal_later(SIGUSR1);
     CHECK_ERRNO(add(fd, 1), EINTR);
-    CHECK_EQ(handled, 2);
+    CHECK_EQ(sigusr1_handled, 2);
     CHECK(exited_with(child, 0));
     CHECK(take(fd) == CEILING);
 
@@ -171,7 +155,7 @@ static void signals_interrupt_or_restart(void)
         _exit(add(fd, 77) == 8 ? 0 : 1);
     }
     CHECK_EQ(get(fd), 77);
-    CHECK_EQ(handled, 1);
+    CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
     signal(SIGUSR1, SIG_DFL);
     close(fd);

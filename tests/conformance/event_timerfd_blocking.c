@@ -3,7 +3,7 @@
  * differ) and for an absolute one (until the clock has reached it); a
  * reader waiting on a disarmed timer shared through fork is left waiting
  * by a disarming settime and woken by another process's settime or
- * TFD_IOC_SET_TICKS; a handled signal ends the wait with EINTR without
+ * TFD_IOC_SET_TICKS; a sigusr1_handled signal ends the wait with EINTR without
  * SA_RESTART, and with SA_RESTART the read goes on and gets the count; a
  * 1 ms interval timer read repeatedly for 200 ms counts at least 150 and
  * at most one per millisecond that really passed (Linux: about 200);
@@ -90,22 +90,6 @@ static void woken_by_another_process(void)
     close(ready);
 }
 
-static volatile sig_atomic_t handled;
-
-static void on_signal(int signo)
-{
-    (void)signo;
-    handled++;
-}
-
-static void handle_sigusr1(int flags)
-{
-    struct sigaction action = {.sa_handler = on_signal, .sa_flags = flags};
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGUSR1, &action, NULL);
-    handled = 0;
-}
-
 static void signals_interrupt_or_restart(void)
 {
     int fd = timerfd_create(CLOCK_MONOTONIC, 0);
@@ -113,14 +97,14 @@ static void signals_interrupt_or_restart(void)
     pid_t child = signal_later(SIGUSR1);
     uint64_t count = 0;
     CHECK_ERRNO(read(fd, &count, sizeof count), EINTR);
-    CHECK_EQ(handled, 1);
+    CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
 
     /* Armed 10 s ahead, the wait is cut short all the same. */
     CHECK_EQ(arm(fd, 0, 10 * NS, 0), 0);
     child = signal_later(SIGUSR1);
     CHECK_ERRNO(read(fd, &count, sizeof count), EINTR);
-    CHECK_EQ(handled, 2);
+    CHECK_EQ(sigusr1_handled, 2);
     CHECK(exited_with(child, 0));
 
     handle_sigusr1(SA_RESTART);
@@ -133,7 +117,7 @@ static void signals_interrupt_or_restart(void)
         _exit(arm(fd, 0, MS, 0) == 0 ? 0 : 1);
     }
     CHECK_EQ(get(fd), 1);
-    CHECK_EQ(handled, 1);
+    CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
     signal(SIGUSR1, SIG_DFL);
     close(fd);

@@ -7,7 +7,7 @@
  * EAGAIN rather than ETIMEDOUT with O_NONBLOCK; a bad timeout (tv_nsec
  * out of 0..999999999, tv_sec negative) is EINVAL before anything else,
  * even when the call would not wait, on a bad descriptor or with a short
- * buffer, and a bad pointer EFAULT; a handled signal ends a wait with
+ * buffer, and a bad pointer EFAULT; a sigusr1_handled signal ends a wait with
  * EINTR without SA_RESTART, and with SA_RESTART the call goes on waiting
  * and gets the message (receiving and sending). */
 #include <fcntl.h>
@@ -240,23 +240,7 @@ static void bad_timeouts(void)
     CHECK_EQ(mq_unlink(name), 0);
 }
 
-static volatile sig_atomic_t handled;
-
-static void on_signal(int signo)
-{
-    (void)signo;
-    handled++;
-}
-
-static void handle_sigusr1(int flags)
-{
-    struct sigaction action = {.sa_handler = on_signal, .sa_flags = flags};
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGUSR1, &action, NULL);
-    handled = 0;
-}
-
-/* Without SA_RESTART a handled signal ends the wait with EINTR. */
+/* Without SA_RESTART a sigusr1_handled signal ends the wait with EINTR. */
 static void signal_interrupts(void)
 {
     const char *name = "/mqueue_blocking_eintr";
@@ -265,26 +249,26 @@ static void signal_interrupts(void)
     pid_t child = signal_later(SIGUSR1);
     REQUIRE(child > 0);
     CHECK_ERRNO(mq_receive(queue, buffer, sizeof buffer, NULL), EINTR);
-    CHECK_EQ(handled, 1);
+    CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
 
     struct timespec later = realtime_in(60000);
     child = signal_later(SIGUSR1);
     REQUIRE(child > 0);
     CHECK_ERRNO(mq_timedreceive(queue, buffer, sizeof buffer, NULL, &later), EINTR);
-    CHECK_EQ(handled, 2);
+    CHECK_EQ(sigusr1_handled, 2);
     CHECK(exited_with(child, 0));
 
     CHECK_EQ(mq_send(queue, "full", 4, 0), 0);
     child = signal_later(SIGUSR1);
     REQUIRE(child > 0);
     CHECK_ERRNO(mq_send(queue, "more", 4, 0), EINTR);
-    CHECK_EQ(handled, 3);
+    CHECK_EQ(sigusr1_handled, 3);
     CHECK(exited_with(child, 0));
     child = signal_later(SIGUSR1);
     REQUIRE(child > 0);
     CHECK_ERRNO(mq_timedsend(queue, "more", 4, 0, &later), EINTR);
-    CHECK_EQ(handled, 4);
+    CHECK_EQ(sigusr1_handled, 4);
     CHECK(exited_with(child, 0));
     CHECK_EQ(queued(queue), 1);
     receives(queue, "full", 0);
@@ -310,7 +294,7 @@ static void signal_restarts(void)
         check_child_exit();
     }
     receives(queue, "after the signal", 5);
-    CHECK_EQ(handled, 1);
+    CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
 
     struct timespec later = realtime_in(60000);
@@ -325,7 +309,7 @@ static void signal_restarts(void)
     unsigned priority = 0;
     CHECK_EQ(mq_timedreceive(queue, buffer, sizeof buffer, &priority, &later), 5);
     CHECK_EQ(priority, 6);
-    CHECK_EQ(handled, 2);
+    CHECK_EQ(sigusr1_handled, 2);
     CHECK(exited_with(child, 0));
 
     CHECK_EQ(mq_send(queue, "full", 4, 0), 0);
@@ -338,7 +322,7 @@ static void signal_restarts(void)
         check_child_exit();
     }
     CHECK_EQ(mq_send(queue, "sent at last", 12, 7), 0);
-    CHECK_EQ(handled, 3);
+    CHECK_EQ(sigusr1_handled, 3);
     CHECK(exited_with(child, 0));
     receives(queue, "sent at last", 7);
     signal(SIGUSR1, SIG_DFL);

@@ -1,8 +1,8 @@
 /*
  * What the signal tests share: sets as bit masks (bit n-1 for signal n,
  * so a failed check prints something readable), a sleep that signals do
- * not cut short, a child that signals the caller a little later, and a
- * child's exit status.
+ * not cut short, a child that signals the caller a little later, a
+ * SIGUSR1 handler that counts, and a child's exit status.
  */
 #ifndef CONFORMANCE_SIGNALS_H
 #define CONFORMANCE_SIGNALS_H
@@ -43,6 +43,24 @@ static inline void sleep_milliseconds(long milliseconds)
     struct timespec delay = {milliseconds / 1000, (milliseconds % 1000) * 1000000};
     while (nanosleep(&delay, &delay) != 0 && errno == EINTR)
         continue;
+}
+
+/* SIGUSR1's handler, which counts in sigusr1_handled. */
+static volatile sig_atomic_t sigusr1_handled;
+
+static inline void count_sigusr1(int signo)
+{
+    (void)signo;
+    sigusr1_handled++;
+}
+
+/* Installs it with flags (SA_RESTART or 0), the count back at 0. */
+static inline void handle_sigusr1(int flags)
+{
+    struct sigaction action = {.sa_handler = count_sigusr1, .sa_flags = flags};
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGUSR1, &action, NULL);
+    sigusr1_handled = 0;
 }
 
 /* A child that sends signo to the caller after 200 ms (by then the caller
