@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -207,6 +208,74 @@ static void run_timerfd(void)
         bench_fail("close");
 }
 
+/* --- epoll: one active pipe among idle registrations -------------------- */
+
+#define EPOLL_IDLE_FEW 10
+#define EPOLL_IDLE_MANY 1000
+
+/* One round: a byte into the active pipe, epoll_wait reporting it (and
+ * nothing else), the byte read back. */
+static void epoll_round(int epoll_fd, const int active[2])
+{
+    char byte = 'x';
+    if (write(active[1], &byte, 1) != 1)
+        bench_fail("pipe write");
+    struct epoll_event events[8];
+    int ready = epoll_wait(epoll_fd, events, 8, -1);
+    if (ready < 0)
+        bench_fail("epoll_wait");
+    if (ready != 1 || events[0].data.fd != active[0])
+        bench_fail_because("epoll_wait", "not the one active pipe");
+    if (read(active[0], &byte, 1) != 1)
+        bench_fail("pipe read");
+}
+
+static void watch(int epoll_fd, int fd)
+{
+    struct epoll_event event = {.events = EPOLLIN, .data.fd = fd};
+    if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event) != 0)
+        bench_fail("epoll_ctl");
+}
+
+/* idle registered descriptors: both ends of idle / 2 pipes, watched for
+ * EPOLLIN (an empty read end and a write end are never readable). */
+static void run_epoll(int idle, int iterations)
+{
+    int epoll_fd = epoll_create1(0);
+    if (epoll_fd < 0) {
+        if (errno == ENOSYS)
+            bench_fail_because("epoll_create1",
+                               "Function not implemented (ENOSYS): this system has no epoll");
+        bench_fail("epoll_create1");
+    }
+    int idle_pipes[EPOLL_IDLE_MANY / 2][2];
+    for (int i = 0; i < idle / 2; i++) {
+        if (pipe(idle_pipes[i]) != 0)
+            bench_fail("pipe");
+        watch(epoll_fd, idle_pipes[i][0]);
+        watch(epoll_fd, idle_pipes[i][1]);
+    }
+    int active[2];
+    if (pipe(active) != 0)
+        bench_fail("pipe");
+    watch(epoll_fd, active[0]);
+    for (int i = 0; i < STEP_WARM_UP; i++)
+        epoll_round(epoll_fd, active);
+    uint64_t start = bench_now_ns();
+    for (int i = 0; i < iterations; i++)
+        epoll_round(epoll_fd, active);
+    uint64_t elapsed = bench_now_ns() - start;
+    bench_report("epoll idle=%d iterations=%d ns=%llu\n", idle, iterations,
+                 (unsigned long long)(elapsed / (uint64_t)iterations));
+    for (int i = 0; i < idle / 2; i++) {
+        close(idle_pipes[i][0]);
+        close(idle_pipes[i][1]);
+    }
+    close(active[0]);
+    close(active[1]);
+    close(epoll_fd);
+}
+
 /* --- Main --------------------------------------------------------------- */
 
 static _Noreturn void usage(void)
@@ -242,6 +311,9 @@ int main(int argc, char **argv)
         run_steps(STEP_ITERATIONS);
     } else if (argc == 2 && strcmp(argv[1], "timerfd") == 0) {
         run_timerfd();
+    } else if (argc == 2 && strcmp(argv[1], "epoll") == 0) {
+        run_epoll(EPOLL_IDLE_FEW, STEP_ITERATIONS);
+        run_epoll(EPOLL_IDLE_MANY, STEP_ITERATIONS);
     } else {
         usage();
     }
