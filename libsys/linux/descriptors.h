@@ -40,6 +40,12 @@ int64_t linux_capability_duplicate(uint64_t from_slot, uint64_t to_slot);
  * slot. */
 void linux_capability_close(uint64_t slot);
 
+/* epoll's (epoll.c): descriptor fd was closed (its instance loses a
+ * descriptor; registrations through it stay but it no longer names them),
+ * or from was copied to to. */
+void linux_epoll_descriptor_closed(unsigned fd);
+void linux_epoll_descriptor_copied(unsigned from, unsigned to);
+
 /* Empties a slot without telling any server (a capability that did not
  * become a descriptor). */
 void linux_slot_delete(uint64_t slot);

@@ -45,6 +45,13 @@ uint64_t linux_poll_capability(uint64_t slot, uint64_t events, uint64_t notifica
     return (uint64_t)result & events;
 }
 
+uint64_t linux_poll_descriptor(int64_t fd, uint64_t slot, uint64_t events, uint64_t notification)
+{
+    bool is_epoll;
+    uint64_t ready = linux_epoll_poll(fd, events, notification, &is_epoll);
+    return is_epoll ? ready : linux_poll_capability(slot, events, notification);
+}
+
 /* This thread's notification, and a badged copy of it in the scratch
  * slot for servers to keep (0 if it cannot be made: then the wait ends
  * only at the timeout). */
@@ -151,8 +158,8 @@ static int64_t scan_poll_list(void *context, uint64_t notification)
         if (entry->fd >= 0) {
             int64_t slot = linux_fd_capability(entry->fd);
             revents = slot < 0 ? FILE_POLLNVAL
-                               : linux_poll_capability((uint64_t)slot, (uint16_t)entry->events,
-                                                       notification);
+                               : linux_poll_descriptor(entry->fd, (uint64_t)slot,
+                                                       (uint16_t)entry->events, notification);
         }
         entry->revents = (int16_t)revents;
         ready += revents != 0;

@@ -20,6 +20,14 @@
  * a poll method are; a capability gone meanwhile is POLLNVAL. */
 uint64_t linux_poll_capability(uint64_t slot, uint64_t events, uint64_t notification);
 
+/* linux_poll_capability for descriptor fd in slot: an epoll descriptor
+ * is this process's (epoll.c). */
+uint64_t linux_poll_descriptor(int64_t fd, uint64_t slot, uint64_t events, uint64_t notification);
+/* An epoll descriptor's events among events (POLLIN when it has events
+ * to report), the notification left with its boards; *is_epoll false
+ * (and 0) for any other descriptor. */
+uint64_t linux_epoll_poll(int64_t fd, uint64_t events, uint64_t notification, bool *is_epoll);
+
 /* One pass over the caller's descriptors: asks each (passing
  * notification on, 0 for none) and records what it found; returns how
  * many are ready, or -errno to end the wait with that. */

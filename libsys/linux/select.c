@@ -49,7 +49,7 @@ static int64_t scan_sets(void *context, uint64_t notification)
         int64_t slot = linux_fd_capability(fd);
         if (slot < 0)
             return -LINUX_EBADF;    /* closed by another thread meanwhile */
-        uint64_t revents = linux_poll_capability((uint64_t)slot, events, notification);
+        uint64_t revents = linux_poll_descriptor(fd, (uint64_t)slot, events, notification);
         if (revents & FILE_POLLNVAL)
             return -LINUX_EBADF;
         for (unsigned which = 0; which < SET_COUNT; which++) {

@@ -8,6 +8,9 @@
 
 #define LINUX_NR_getcwd             17
 #define LINUX_NR_eventfd2           19
+#define LINUX_NR_epoll_create1      20
+#define LINUX_NR_epoll_ctl          21
+#define LINUX_NR_epoll_pwait        22
 #define LINUX_NR_dup                23
 #define LINUX_NR_dup3               24
 #define LINUX_NR_fcntl              25
@@ -158,6 +161,7 @@
 #define LINUX_NR_pidfd_send_signal 424
 #define LINUX_NR_pidfd_open         434
 #define LINUX_NR_pidfd_getfd        438
+#define LINUX_NR_epoll_pwait2       441
 #define LINUX_NR_faccessat2         439
 
 /* Numbers below this are counted one by one when unknown. */

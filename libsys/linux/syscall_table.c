@@ -82,6 +82,16 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
     case LINUX_NR_eventfd2: return sys_eventfd2(UINT(0), UINT(1));
+    case LINUX_NR_epoll_create1: return sys_epoll_create1(INT(0));
+    case LINUX_NR_epoll_ctl:
+        return sys_epoll_ctl(INT(0), INT(1), INT(2), POINTER(const struct epoll_report *, 3));
+    case LINUX_NR_epoll_pwait:
+        return sys_epoll_pwait(INT(0), POINTER(struct epoll_report *, 1), INT(2), INT(3),
+                               POINTER(const uint64_t *, 4), a[5]);
+    case LINUX_NR_epoll_pwait2:
+        return sys_epoll_pwait2(INT(0), POINTER(struct epoll_report *, 1), INT(2),
+                                POINTER(const struct linux_timespec *, 3),
+                                POINTER(const uint64_t *, 4), a[5]);
     case LINUX_NR_pidfd_open: return sys_pidfd_open(INT(0), UINT(1));
     case LINUX_NR_timer_create:
         return sys_timer_create(INT(0), POINTER(const struct linux_sigevent *, 1),

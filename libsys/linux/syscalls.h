@@ -209,6 +209,15 @@ int64_t linux_pidfd_argument(int64_t pidfd);
 /* event.c */
 struct linux_itimerspec;
 int64_t sys_eventfd2(uint64_t initial, uint64_t flags);
+struct epoll_report;
+int64_t sys_epoll_create1(int64_t flags);
+int64_t sys_epoll_ctl(int64_t epfd, int64_t operation, int64_t fd,
+                      const struct epoll_report *event);
+int64_t sys_epoll_pwait(int64_t epfd, struct epoll_report *events, int64_t max,
+                        int64_t milliseconds, const uint64_t *signal_mask, uint64_t mask_size);
+int64_t sys_epoll_pwait2(int64_t epfd, struct epoll_report *events, int64_t max,
+                         const struct linux_timespec *timeout, const uint64_t *signal_mask,
+                         uint64_t mask_size);
 int64_t sys_timerfd_create(int64_t clock, uint64_t flags);
 int64_t sys_timerfd_settime(int64_t fd, int64_t flags, const struct linux_itimerspec *wanted,
                             struct linux_itimerspec *old);

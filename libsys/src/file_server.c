@@ -2,6 +2,7 @@
 #include "sys/file_server.h"
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
+#include "watch_server.h"
 
 /* Linux's generic ioctl (include/uapi/asm-generic/ioctls.h): O_NONBLOCK
  * on or off, as F_SETFL would set it. */
@@ -45,12 +46,24 @@ static int retain(const struct file_server *server, uint64_t handle)
     return server->files ? file_table_retain(server->files, handle) : -LINUX_EBADF;
 }
 
+/* A description about to go (its last reference): epoll's watches of it
+ * are told, before its object may go with it. */
+static void forget_watches(const struct file_server *server, uint64_t handle)
+{
+    struct file_description *file = file_table_find(server->files, handle);
+    struct watch_target target;
+    if (file && file->references == 1 && server->operations->watch &&
+        server->operations->watch(handle, &target))
+        watch_list_forget(target.list, handle);
+}
+
 static int close_description(const struct file_server *server, uint64_t handle)
 {
     if (server->operations->close)
         return server->operations->close(handle);
     if (!server->files)
         return -LINUX_EBADF;
+    forget_watches(server, handle);
     void *last;
     int result = file_table_close(server->files, handle, &last);
     if (last && server->operations->release)
@@ -214,6 +227,8 @@ enum server_outcome file_server_handle(const struct file_server *server,
         return server_answer(request, -LINUX_EINVAL);
     if (label == FILE_IOCTL && request->mr[0] == FIONBIO)
         return set_nonblocking(server, request);
+    if (label >= FILE_WATCH_BOARD)
+        return watch_server_description_request(server, request);
     file_operation operation = operation_for(server->operations, label);
     if (operation == NULL)
         return generic(server, request, label);

@@ -8,6 +8,8 @@
 #include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 #include "sys/syscall.h"
+#include "sys/protocol/watch.h"
+#include "watch_server.h"
 
 #define CNODE_DEPTH 64
 /* The largest CNode a server is given (procmgr's): one bit a slot. */
@@ -63,6 +65,8 @@ void server_init(const struct tern_boot_info *info, const struct server_config *
         page_pool_init_lendable(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
     else
         page_pool_init(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
+    if (config->descriptors)
+        watch_server_init();
     reply_limit = config->deferred_capacity + 1;
     free_replies = heap_allocate(reply_limit * sizeof *free_replies);
     if (!free_replies || !take_slots())
@@ -323,6 +327,13 @@ static inline bool through_descriptor(void)
            file_protocol_label(tern_message_label(request.info));
 }
 
+/* Whether the request came through one of epoll's readiness boards. */
+static inline bool through_board(void)
+{
+    return config->descriptors &&
+           (request.badge & (WATCH_BOARD_FLAG | config->session_badge_bits)) == WATCH_BOARD_FLAG;
+}
+
 /* Registers 4 and up of the message just received, before any
  * invocation overwrites them. */
 static void take_registers(void)
@@ -382,6 +393,7 @@ void server_run(void)
             programmed_deadline = 0;    /* it fired: spent */
             if (config->notified)
                 config->notified(request.badge);
+            watch_server_signal_due();
             receive();
             continue;
         }
@@ -390,9 +402,11 @@ void server_run(void)
         take_registers();
         request.caller_gone = false;
         request.answer = 0;
-        enum server_outcome outcome = through_descriptor()
-                                          ? file_server_handle(config->descriptors, &request)
-                                          : config->handle(&request);
+        enum server_outcome outcome =
+            through_board()        ? watch_server_board_request(&request)
+            : through_descriptor() ? file_server_handle(config->descriptors, &request)
+                                   : config->handle(&request);
+        watch_server_signal_due();
         if (tern_message_caps(request.info))
             empty_receive_slots();
         if (outcome == SERVER_ANSWER && !request.caller_gone) {

@@ -39,6 +39,7 @@ void eventfd_release(struct eventfd_core *core, struct eventfd *eventfd)
 {
     /* Nobody waits (a waiter holds its description); pollers are told. */
     event_notify_pollers(core->descriptors, &eventfd->pollers);
+    watch_list_drop(&eventfd->watches);
     if (eventfd->previous)
         eventfd->previous->next = eventfd->next;
     else
@@ -120,6 +121,7 @@ int64_t eventfd_read(struct eventfd_core *core, uint64_t handle, uint64_t caller
     *value = take(eventfd);
     serve_waiters(core, eventfd);
     event_notify_pollers(core->descriptors, &eventfd->pollers);
+    watch_list_woken(&eventfd->watches, LINUX_POLLOUT);
     return VALUE_SIZE;
 }
 
@@ -143,12 +145,13 @@ int64_t eventfd_write(struct eventfd_core *core, uint64_t handle, uint64_t calle
     eventfd->count += value;
     serve_waiters(core, eventfd);
     event_notify_pollers(core->descriptors, &eventfd->pollers);
+    watch_list_woken(&eventfd->watches, LINUX_POLLIN);
     return VALUE_SIZE;
 }
 
 /* Linux's eventfd_poll: POLLIN and POLLOUT only, never their
  * RDNORM and WRNORM twins. */
-static uint32_t ready_events(const struct eventfd *eventfd)
+uint32_t eventfd_events(const struct eventfd *eventfd)
 {
     uint32_t ready = 0;
     if (eventfd->count)
@@ -167,7 +170,7 @@ int64_t eventfd_poll(struct eventfd_core *core, uint64_t handle, uint32_t events
                                          &nonblocking);
     if (!eventfd)
         return -LINUX_EBADF;
-    uint32_t ready = ready_events(eventfd) & events;
+    uint32_t ready = eventfd_events(eventfd) & events;
     if (ready || !notification)
         return ready;
     int error = event_keep_poller(core->descriptors, &eventfd->pollers, notification);

@@ -16,6 +16,7 @@
 #ifndef SERVERS_EVENT_EVENTFD_H
 #define SERVERS_EVENT_EVENTFD_H
 
+#include "sys/watch.h"
 #include "waiters.h"
 
 /* ULLONG_MAX - 1: the most the count may hold. */
@@ -29,6 +30,7 @@ struct eventfd {
     bool semaphore;
     struct event_waiter *readers, *writers;     /* oldest first */
     struct event_poller *pollers;
+    struct watch_list watches;          /* epoll's (sys/watch.h) */
     struct eventfd *next, *previous;            /* among every eventfd */
 };
 
@@ -63,6 +65,9 @@ int64_t eventfd_poll(struct eventfd_core *core, uint64_t handle, uint32_t events
                      uint64_t notification, bool *kept);
 
 /* The last OFD of an eventfd went (the file table's release). */
+/* Its poll events now: POLLIN with a count, POLLOUT with room (Linux's
+ * eventfd_poll). */
+uint32_t eventfd_events(const struct eventfd *eventfd);
 void eventfd_release(struct eventfd_core *core, struct eventfd *eventfd);
 /* Lets go of every waiter whose caller went. */
 void eventfd_prune(struct eventfd_core *core);

@@ -95,6 +95,8 @@ static void release_object(void *context, void *object)
         return timerfd_release(&timerfds, object);
     case EVENT_KIND_PIDFD:
         return pidfd_release(&pidfds, object);
+    case EVENT_KIND_EPOLL:
+        return heap_free(object);
     }
 }
 
@@ -142,6 +144,7 @@ static int64_t read_either(struct server_request *request, bool small, uint64_t 
         return timerfd_read(&timerfds, request->badge, request->reply, small, request->mr[0],
                             server_can_defer(), value);
     case EVENT_KIND_PIDFD:
+    case EVENT_KIND_EPOLL:
         return -LINUX_EINVAL;
     }
     return -LINUX_EBADF;
@@ -204,6 +207,8 @@ static int64_t poll_either(struct server_request *request, uint32_t events,
         return timerfd_poll(&timerfds, request->badge, events, notification, kept);
     case EVENT_KIND_PIDFD:
         return pidfd_poll(&pidfds, request->badge, events, notification, kept);
+    case EVENT_KIND_EPOLL:
+        return 0;       /* the personality polls its instances itself */
     default:
         return eventfd_poll(&eventfds, request->badge, events, notification, kept);
     }
@@ -253,6 +258,39 @@ static void release_descriptor(void *object)
     release_object(0, object);
 }
 
+static uint32_t eventfd_readiness(const void *eventfd) { return eventfd_events(eventfd); }
+static uint32_t timerfd_readiness(const void *timerfd) { return timerfd_events(timerfd); }
+static uint32_t pidfd_readiness(const void *pidfd) { return pidfd_events(pidfd); }
+
+/* epoll: every kind but an epoll (whose readiness is the personality's)
+ * keeps its watches itself. */
+static bool watch_value(uint64_t handle, struct watch_target *target)
+{
+    struct file_description *file = file_table_find(&files, handle);
+    if (!file)
+        return false;
+    switch (kind_of(file->object)) {
+    case EVENT_KIND_EVENTFD: {
+        struct eventfd *eventfd = file->object;
+        *target = (struct watch_target){&eventfd->watches, eventfd, eventfd_readiness};
+        return true;
+    }
+    case EVENT_KIND_TIMERFD: {
+        struct timerfd *timerfd = file->object;
+        *target = (struct watch_target){&timerfd->watches, timerfd, timerfd_readiness};
+        program_timer();    /* a watched timer's expiry must be seen */
+        return true;
+    }
+    case EVENT_KIND_PIDFD: {
+        struct pidfd *pidfd = file->object;
+        *target = (struct watch_target){&pidfd->watches, pidfd, pidfd_readiness};
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
 static const struct file_operations event_operations = {
     .read = read_value,
     .write = write_value,
@@ -262,6 +300,7 @@ static const struct file_operations event_operations = {
     .seek = seek_nowhere,
     .ioctl = control,
     .release = release_descriptor,
+    .watch = watch_value,
 };
 static const struct file_server descriptors_served = {.operations = &event_operations,
                                                       .files = &files};
@@ -343,6 +382,27 @@ static enum server_outcome make_timerfd(struct server_request *request)
     return give(request, error, handle);
 }
 
+/* An epoll instance's descriptor, its id (its handle) in MR1. */
+static enum server_outcome make_epoll(struct server_request *request)
+{
+    enum event_kind *epoll = heap_allocate(sizeof *epoll);
+    if (!epoll)
+        return server_answer(request, -LINUX_ENOMEM);
+    *epoll = EVENT_KIND_EPOLL;
+    uint64_t handle = 0;
+    int64_t error = file_table_open(&files, epoll, LINUX_O_RDWR, &handle);
+    if (error < 0) {
+        heap_free(epoll);
+        return server_answer(request, error);
+    }
+    enum server_outcome outcome = give(request, 0, handle);
+    if (request->mr[0] == 0) {
+        request->mr[1] = handle;
+        request->answer = tern_message(0, tern_message_caps(request->answer), 2);
+    }
+    return outcome;
+}
+
 /* procmgr's notice session: pidfds, and its notices about processes
  * (only an end matters here). */
 static enum server_outcome handle_notice(struct server_request *request)
@@ -377,6 +437,9 @@ static enum server_outcome handle(struct server_request *request)
             return get_timer(request);
         if (label == EVENT_PIDFD_QUERY)
             return query_pidfd(request);
+        if (label == EVENT_EPOLL_ID)
+            return server_answer(request, request_kind(request) == EVENT_KIND_EPOLL
+                                              ? (int64_t)request->badge : -LINUX_EINVAL);
         return server_answer(request, -LINUX_ENOSYS);
     }
     if (request->badge == SESSION_NOTICE_BADGE(EVENT_SESSION_FLAG))
@@ -385,6 +448,8 @@ static enum server_outcome handle(struct server_request *request)
         return server_answer(request, -LINUX_EINVAL);
     if (label == EVENT_TIMERFD)
         return make_timerfd(request);
+    if (label == EVENT_EPOLL)
+        return make_epoll(request);
     if (label != EVENT_EVENTFD)
         return server_answer(request, -LINUX_ENOSYS);
     uint64_t handle = 0;

@@ -35,6 +35,7 @@ int pidfd_create(struct pidfd_core *core, uint32_t pid, bool ended, uint32_t fla
 void pidfd_release(struct pidfd_core *core, struct pidfd *pidfd)
 {
     event_notify_pollers(core->descriptors, &pidfd->pollers);
+    watch_list_drop(&pidfd->watches);
     if (pidfd->previous)
         pidfd->previous->next = pidfd->next;
     else
@@ -61,6 +62,11 @@ int pidfd_query(struct pidfd_core *core, uint64_t handle, uint32_t *pid, bool *e
     return 0;
 }
 
+uint32_t pidfd_events(const struct pidfd *pidfd)
+{
+    return pidfd->ended ? LINUX_POLLIN | LINUX_POLLRDNORM : 0;
+}
+
 int64_t pidfd_poll(struct pidfd_core *core, uint64_t handle, uint32_t events,
                    uint64_t notification, bool *kept)
 {
@@ -68,7 +74,7 @@ int64_t pidfd_poll(struct pidfd_core *core, uint64_t handle, uint32_t events,
     struct pidfd *pidfd = find(core, handle);
     if (!pidfd)
         return -LINUX_EBADF;
-    uint32_t ready = pidfd->ended ? (LINUX_POLLIN | LINUX_POLLRDNORM) & events : 0;
+    uint32_t ready = pidfd_events(pidfd) & events;
     if (ready || !notification)
         return ready;
     int error = event_keep_poller(core->descriptors, &pidfd->pollers, notification);
@@ -82,6 +88,7 @@ void pidfd_process_ended(struct pidfd_core *core, uint32_t pid)
         if (pidfd->pid == pid && !pidfd->ended) {
             pidfd->ended = true;
             event_notify_pollers(core->descriptors, &pidfd->pollers);
+            watch_list_changed(&pidfd->watches);
         }
     }
 }

@@ -10,6 +10,7 @@
 #ifndef SERVERS_EVENT_PIDFD_H
 #define SERVERS_EVENT_PIDFD_H
 
+#include "sys/watch.h"
 #include "waiters.h"
 
 struct pidfd {
@@ -17,6 +18,7 @@ struct pidfd {
     uint32_t pid;
     bool ended;                         /* the process exited (or was reaped) */
     struct event_poller *pollers;
+    struct watch_list watches;          /* epoll's (sys/watch.h) */
     struct pidfd *next, *previous;      /* among every pidfd */
 };
 
@@ -43,6 +45,8 @@ int64_t pidfd_poll(struct pidfd_core *core, uint64_t handle, uint32_t events,
 /* procmgr's notice: process pid ended. */
 void pidfd_process_ended(struct pidfd_core *core, uint32_t pid);
 
+/* Its poll events: readable once the process ended. */
+uint32_t pidfd_events(const struct pidfd *pidfd);
 void pidfd_release(struct pidfd_core *core, struct pidfd *pidfd);
 
 #endif

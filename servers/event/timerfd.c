@@ -35,6 +35,7 @@ int timerfd_create(struct timerfd_core *core, bool wall, uint32_t flags, uint64_
 void timerfd_release(struct timerfd_core *core, struct timerfd *timerfd)
 {
     event_notify_pollers(core->descriptors, &timerfd->pollers);
+    watch_list_drop(&timerfd->watches);
     if (timerfd->previous)
         timerfd->previous->next = timerfd->next;
     else
@@ -79,6 +80,7 @@ static void serve(struct timerfd_core *core, struct timerfd *timerfd)
     }
     if (timerfd->expirations)
         event_notify_pollers(core->descriptors, &timerfd->pollers);
+    watch_list_woken(&timerfd->watches, timerfd->expirations ? LINUX_POLLIN : 0);
 }
 
 static struct timerfd *find(struct timerfd_core *core, uint64_t handle, bool *nonblocking)
@@ -149,6 +151,7 @@ int64_t timerfd_read(struct timerfd_core *core, uint64_t handle, uint64_t caller
     }
     *value = timerfd->expirations;
     timerfd->expirations = 0;
+    watch_list_woken(&timerfd->watches, 0);
     return VALUE_SIZE;
 }
 
@@ -183,14 +186,21 @@ int64_t timerfd_poll(struct timerfd_core *core, uint64_t handle, uint32_t events
     return error;
 }
 
+uint32_t timerfd_events(const struct timerfd *timerfd)
+{
+    return timerfd->expirations ? LINUX_POLLIN : 0;
+}
+
 void timerfd_expire(struct timerfd_core *core)
 {
     uint64_t time = now(core);
     struct timerfd *next;
     for (struct timerfd *timerfd = core->all; timerfd; timerfd = next) {
         next = timerfd->next;
+        uint64_t before = timerfd->expirations;
         advance(timerfd, time);
-        serve(core, timerfd);
+        if (timerfd->expirations != before)
+            serve(core, timerfd);
     }
 }
 
@@ -198,7 +208,7 @@ uint64_t timerfd_earliest(const struct timerfd_core *core)
 {
     uint64_t earliest = 0;
     for (const struct timerfd *timerfd = core->all; timerfd; timerfd = timerfd->next) {
-        bool watched = timerfd->readers || timerfd->pollers;
+        bool watched = timerfd->readers || timerfd->pollers || timerfd->watches.first;
         if (watched && timerfd->deadline && (!earliest || timerfd->deadline < earliest))
             earliest = timerfd->deadline;
     }

@@ -15,6 +15,7 @@
 #ifndef SERVERS_EVENT_TIMERFD_H
 #define SERVERS_EVENT_TIMERFD_H
 
+#include "sys/watch.h"
 #include "waiters.h"
 
 struct timerfd {
@@ -25,6 +26,7 @@ struct timerfd {
     uint64_t expirations;               /* since the last read or setting */
     struct event_waiter *readers;       /* oldest first */
     struct event_poller *pollers;
+    struct watch_list watches;          /* epoll's (sys/watch.h) */
     struct timerfd *next, *previous;    /* among every timerfd */
 };
 
@@ -73,6 +75,9 @@ void timerfd_expire(struct timerfd_core *core);
 /* The earliest expiry someone waits or polls for; 0: none. */
 uint64_t timerfd_earliest(const struct timerfd_core *core);
 
+/* Its poll events as of the last expiry the core saw: POLLIN with
+ * expirations unread. */
+uint32_t timerfd_events(const struct timerfd *timerfd);
 void timerfd_release(struct timerfd_core *core, struct timerfd *timerfd);
 void timerfd_prune(struct timerfd_core *core);
 

@@ -137,6 +137,7 @@ static void free_object(struct mq_core *core, struct mq_object *object)
     if (object->next)
         object->next->previous = object->previous;
     mq_notify_pollers(core, object);
+    watch_list_drop(&object->watches);
     mq_queue_destroy(&object->queue);
     core->queue_count--;
     mq_release(core, object);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "queue.h"
 #include "sys/file_table.h"
+#include "sys/watch.h"
 #include "sys/protocol/mqueue.h"
 
 /* What a send or receive returns when its caller now waits. */
@@ -95,6 +96,7 @@ struct mq_object {
     uint64_t charge;            /* to its creator's user */
     struct mq_waiter *senders, *receivers;     /* oldest first */
     struct mq_poller *pollers;
+    struct watch_list watches;  /* epoll's (sys/watch.h) */
     struct mq_object *next, *previous;      /* among every queue */
 };
 
@@ -158,6 +160,9 @@ int64_t mq_core_receive(struct mq_core *core, uint64_t handle, uint64_t caller, 
  * O_NONBLOCK becomes flags' (other flags: -EINVAL, checked first). */
 int mq_core_attributes(struct mq_core *core, uint64_t handle, bool set, int64_t flags,
                        struct mq_attributes *old);
+/* epoll: a description's watches go on its queue's list, its events are
+ * poll's (sys/watch.h). False for no such description. */
+bool mq_core_watch(struct mq_core *core, uint64_t handle, struct watch_target *target);
 /* FILE_POLL: the events among `events` the queue has now; if none and
  * notification is not 0, it is kept (*kept) and signalled once at the
  * queue's next change. */

@@ -263,6 +263,11 @@ static enum server_outcome stat_queue(struct server_request *request)
     return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
 }
 
+static bool watch_queue(uint64_t handle, struct watch_target *target)
+{
+    return mq_core_watch(&core, handle, target);
+}
+
 static void release_queue(void *object)
 {
     mq_core_release(&core, object);
@@ -281,6 +286,7 @@ static const struct file_operations queue_operations = {
     .stat = stat_queue,
     .poll = poll_queue,
     .release = release_queue,
+    .watch = watch_queue,
     .flush = flush_queue,
 };
 static const struct file_server queues_served = {.operations = &queue_operations,

@@ -68,6 +68,7 @@ void mq_notify_pollers(struct mq_core *core, struct mq_object *object)
         core->services.notify(core->services.context, poller->notification);
         mq_release(core, poller);
     }
+    watch_list_changed(&object->watches);
 }
 
 /* A message for the oldest receiver still there: copied into its buffer
@@ -282,6 +283,21 @@ int mq_core_attributes(struct mq_core *core, uint64_t handle, bool set, int64_t 
     if (set)
         file->flags = (file->flags & ~(uint32_t)LINUX_O_NONBLOCK) | (uint32_t)flags;
     return 0;
+}
+
+static uint32_t queue_events(const void *object)
+{
+    return mq_queue_poll(&((const struct mq_object *)object)->queue);
+}
+
+bool mq_core_watch(struct mq_core *core, uint64_t handle, struct watch_target *target)
+{
+    struct file_description *file = description(core, handle);
+    if (!file)
+        return false;
+    struct mq_object *object = file->object;
+    *target = (struct watch_target){&object->watches, object, queue_events};
+    return true;
 }
 
 int64_t mq_core_poll(struct mq_core *core, uint64_t handle, uint32_t events,

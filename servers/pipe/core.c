@@ -90,7 +90,7 @@ static struct pipe_end *new_end(struct pipe_server *server, struct pipe *pipe, u
         pipe->readers++;
     if (pipe_end_writes(end))
         pipe->writers++;
-    pipe_mark_changed(server, pipe);
+    pipe_mark_changed(server, pipe, WATCH_WAKE_ALL);
     return end;
 }
 
@@ -118,10 +118,11 @@ void pipe_end_release(struct pipe_server *server, struct pipe_end *end)
     if (pipe_end_writes(end))
         pipe->writers--;
     pipe_drop_pollers(server, pipe, end);
+    watch_list_forget(&pipe->watches, pipe_handle_of(server, end));
     end->pipe = 0;
     end->next_free = server->free_end;
     server->free_end = (unsigned)(end - server->ends);
-    pipe_mark_changed(server, pipe);
+    pipe_mark_changed(server, pipe, WATCH_WAKE_ALL);
     if (--pipe->files == 0) {
         pipe->dead = true;
         if (pipe->fifo)
@@ -158,6 +159,7 @@ static struct pipe *new_pipe(struct pipe_server *server)
 void pipe_free(struct pipe_server *server, struct pipe *pipe)
 {
     const struct pipe_services *services = &server->services;
+    watch_list_drop(&pipe->watches);
     for (unsigned counter = pipe->tail; counter != pipe->head; counter++)
         services->free_page(services->context, pipe_slot(pipe, counter)->page);
     services->free(services->context, pipe->ring);
@@ -232,7 +234,7 @@ static void forget_if_unused(struct pipe_server *server, struct pipe *pipe)
         return;
     unlink_fifo(server, pipe);
     pipe->dead = true;
-    pipe_mark_changed(server, pipe);
+    pipe_mark_changed(server, pipe, WATCH_WAKE_ALL);
 }
 
 int64_t pipe_open_fifo(struct pipe_server *server, uint64_t node, uint32_t flags,
@@ -361,7 +363,7 @@ int64_t pipe_set_size(struct pipe_server *server, uint64_t handle, uint32_t size
     pipe->ring_size = pipe->max_usage = slots;
     pipe->tail = 0;
     pipe->head = held;
-    pipe_mark_changed(server, pipe);
+    pipe_mark_changed(server, pipe, WATCH_WAKE_ALL);
     pipe_settle(server);
     return (int64_t)bytes;
 }
@@ -396,6 +398,20 @@ uint32_t pipe_end_events(const struct pipe_end *end)
             events |= FILE_POLLERR;
     }
     return events;
+}
+
+static uint32_t watched_end_events(const void *end)
+{
+    return pipe_end_events(end);
+}
+
+bool pipe_watch_target(struct pipe_server *server, uint64_t handle, struct watch_target *target)
+{
+    struct pipe_end *end = pipe_end_of(server, handle);
+    if (!end)
+        return false;
+    *target = (struct watch_target){&end->pipe->watches, end, watched_end_events};
+    return true;
 }
 
 int64_t pipe_poll(struct pipe_server *server, uint64_t handle, uint32_t events,

@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/watch.h"
 
 #define PIPE_PAGE_SIZE 4096u
 
@@ -141,6 +142,8 @@ struct pipe {
     struct pipe_queue write_waiters;    /* writes, and splice/tee waiting for room */
     struct pipe_queue open_waiters;     /* FIFO opens waiting for the other side */
     struct pipe_poller *pollers;
+    struct watch_list watches;      /* epoll's, on both ends (sys/watch.h) */
+    uint32_t woken;                 /* the wake-ups' events since the last settling */
     struct pipe *next_dirty;
     struct pipe *next_fifo, *previous_fifo;
 };
@@ -239,6 +242,10 @@ int64_t pipe_bytes_held(struct pipe_server *server, uint64_t end);
  * (*kept) and notifies it once when the end has something to report. */
 int64_t pipe_poll(struct pipe_server *server, uint64_t end, uint32_t events,
                   uint64_t notification, bool *kept);
+
+/* epoll: an end's watches go on its pipe's list, and its events are
+ * poll's (sys/watch.h). False for no such end. */
+bool pipe_watch_target(struct pipe_server *server, uint64_t end, struct watch_target *target);
 
 int64_t pipe_retain(struct pipe_server *server, uint64_t end);
 int64_t pipe_close(struct pipe_server *server, uint64_t end);

@@ -118,8 +118,12 @@ uint64_t pipe_hand_to_reader(struct pipe_server *server, struct pipe *pipe, cons
 void pipe_settle_change(struct pipe_server *server, struct pipe_waiter *call, bool delivered);
 
 /* ---- waiters.c ---- */
-/* The pipe changed: its waiters and pollers get another look at settle. */
-void pipe_mark_changed(struct pipe_server *server, struct pipe *pipe);
+/* The pipe changed: its waiters and pollers get another look at settle,
+ * and its epoll watches a wake-up for woken (poll events, as Linux's
+ * wake-up keys: POLLIN for data written, POLLOUT for room made in a full
+ * pipe, WATCH_WAKE_ALL for an end opened or closed; 0 for a change that
+ * wakes nobody, a partial read). */
+void pipe_mark_changed(struct pipe_server *server, struct pipe *pipe, uint32_t woken);
 /* Runs the waiters and pollers of every changed pipe until nothing moves;
  * frees pipes whose last end went. */
 void pipe_settle(struct pipe_server *server);

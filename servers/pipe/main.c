@@ -293,6 +293,11 @@ static int close_end(uint64_t end)
     return (int)pipe_close(&server, end);
 }
 
+static bool watch_end(uint64_t end, struct watch_target *target)
+{
+    return pipe_watch_target(&server, end, target);
+}
+
 static const struct file_operations end_operations = {
     .read = read_end,
     .write = write_end,
@@ -305,6 +310,7 @@ static const struct file_operations end_operations = {
     .set_flags = set_flags,
     .retain = retain_end,
     .close = close_end,
+    .watch = watch_end,
 };
 static const struct file_server ends_served = {.operations = &end_operations};
 

@@ -10,6 +10,7 @@
  * it was in this round.
  */
 #include "internal.h"
+#include "sys/protocol/file.h"
 
 static uint64_t minimum(uint64_t a, uint64_t b)
 {
@@ -59,6 +60,8 @@ static void take_read(struct pipe_server *server, struct pipe *pipe, unsigned co
                       uint64_t partial)
 {
     const struct pipe_services *services = &server->services;
+    /* Linux wakes writers only when the read began with the pipe full. */
+    bool was_full = pipe_is_full(pipe);
     for (; pipe->tail != counter; pipe->tail++)
         services->free_page(services->context, pipe_slot(pipe, pipe->tail)->page);
     if (partial) {
@@ -67,7 +70,7 @@ static void take_read(struct pipe_server *server, struct pipe *pipe, unsigned co
         buffer->length -= partial;
     }
     pipe->access_time = pipe_now(server);
-    pipe_mark_changed(server, pipe);
+    pipe_mark_changed(server, pipe, was_full ? FILE_POLLOUT | FILE_POLLWRNORM : 0);
 }
 
 static struct step read_step(struct pipe_server *server, struct pipe_waiter *call)
@@ -130,7 +133,7 @@ static void commit_write(struct pipe_server *server, struct pipe_waiter *call,
     call->done += staged->bytes;
     if (staged->bytes) {
         pipe->modify_time = pipe->change_time = pipe_now(server);
-        pipe_mark_changed(server, pipe);
+        pipe_mark_changed(server, pipe, FILE_POLLIN | FILE_POLLRDNORM);
     }
 }
 
@@ -267,7 +270,7 @@ static bool prepare_pipes(struct pipe_waiter *call, struct step *step)
 static void transferred(struct pipe_server *server, struct pipe *pipe)
 {
     pipe->modify_time = pipe->change_time = pipe_now(server);
-    pipe_mark_changed(server, pipe);
+    pipe_mark_changed(server, pipe, WATCH_WAKE_ALL);
 }
 
 /* A copy of the first length bytes of buffer in a fresh page, which no

@@ -15,8 +15,9 @@
 
 #include "sys/protocol/file.h"
 
-void pipe_mark_changed(struct pipe_server *server, struct pipe *pipe)
+void pipe_mark_changed(struct pipe_server *server, struct pipe *pipe, uint32_t woken)
 {
+    pipe->woken |= woken;
     if (pipe->dirty)
         return;
     pipe->dirty = true;
@@ -256,6 +257,8 @@ void pipe_settle(struct pipe_server *server)
         run_queue(server, &pipe->read_waiters, readable, pipe);
         run_queue(server, &pipe->write_waiters, writable, pipe);
         notify_ready_pollers(server, pipe);
+        watch_list_woken(&pipe->watches, pipe->woken);
+        pipe->woken = 0;
     }
 }
 

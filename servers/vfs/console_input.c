@@ -75,14 +75,19 @@ static void arm_timer(void)
                                   TIMER_BADGE);
 }
 
+static void publish_readiness(void);
+
 int64_t console_input_read(uint64_t reply, uint64_t length, bool nonblocking,
                            uint8_t *small_bytes)
 {
     take_input();
     if (length == 0)
         return 0;
-    if (terminal_readable(&terminal) && reader_count == 0)
-        return hand_over(reply, length, small_bytes);
+    if (terminal_readable(&terminal) && reader_count == 0) {
+        int64_t result = hand_over(reply, length, small_bytes);
+        publish_readiness();
+        return result;
+    }
     if (nonblocking)
         return -LINUX_EAGAIN;
     if (reader_count == READERS_MAX || !server_can_defer())
@@ -111,6 +116,37 @@ int64_t console_input_poll(uint64_t events, uint64_t notification)
         break;
     }
     return ready;
+}
+
+/* ---- epoll's watches (sys/watch.h) ---- */
+
+static struct watch_list watches;
+static bool published_readable;
+
+static uint32_t console_events(const void *object)
+{
+    (void)object;
+    uint32_t events = FILE_POLLOUT | FILE_POLLWRNORM;
+    if (terminal_readable(&terminal))
+        events |= FILE_POLLIN | FILE_POLLRDNORM;
+    return events;
+}
+
+void console_input_watch(struct watch_target *target)
+{
+    *target = (struct watch_target){&watches, &watches, console_events};
+    published_readable = terminal_readable(&terminal);
+    arm_timer();
+}
+
+/* Watches hear when a line comes and when the last is read. */
+static void publish_readiness(void)
+{
+    bool readable = terminal_readable(&terminal);
+    if (readable != published_readable) {
+        published_readable = readable;
+        watch_list_changed(&watches);
+    }
 }
 
 /* A line came: every poller waiting for one hears of it, once. */
@@ -161,6 +197,7 @@ void console_input_tick(void)
         else
             server_release_reply(reader.reply);   /* killed while waiting: takes nothing */
     }
-    if (reader_count > 0 || pollers_wait())
+    publish_readiness();
+    if (reader_count > 0 || pollers_wait() || watches.first)
         arm_timer();
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "sys/memory.h"
+#include "sys/watch.h"
 
 /* A read's result that means "no answer yet: the reply object is kept". */
 #define CONSOLE_INPUT_WAITING INT64_MIN
@@ -29,6 +30,9 @@ int64_t console_input_read(uint64_t reply, uint64_t length, bool nonblocking,
  * there is nothing to read, the notification in slot notification (0 for
  * none) is kept (moved out of that slot) and signalled when a line comes. */
 int64_t console_input_poll(uint64_t events, uint64_t notification);
+/* epoll: where a console reader's watches go (the UART is polled while
+ * any is kept). */
+void console_input_watch(struct watch_target *target);
 /* The timer fired: take what the UART has, answer who can be answered. */
 void console_input_tick(void);
 

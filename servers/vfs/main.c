@@ -429,6 +429,16 @@ static enum server_outcome poll_file(struct server_request *request)
                                              FILE_POLLWRNORM)));
 }
 
+/* epoll watches the console (for reading); every other file of vfs is a
+ * file without poll to Linux's epoll_ctl (-EPERM). */
+static bool watch_file(uint64_t handle, struct watch_target *target)
+{
+    if (!vfs_reads_console(&vfs, handle))
+        return false;
+    console_input_watch(target);
+    return true;
+}
+
 static void release_node(void *node)
 {
     vfs_release(&vfs, node);
@@ -451,6 +461,7 @@ static const struct file_operations file_operations = {
     .get_seals = get_seals,
     .add_seals = add_seals,
     .release = release_node,
+    .watch = watch_file,
 };
 static const struct file_server files_served = {.operations = &file_operations,
                                                 .files = &vfs.files};

@@ -3,10 +3,10 @@
 # clock the test moves.
 set(EVENT_SOURCES "${TERN_SERVERS}/event")
 tern_host_test(test_event_eventfd
-    SOURCES test_event_eventfd.c "${EVENT_SOURCES}/eventfd.c" "${EVENT_SOURCES}/waiters.c"
+    SOURCES test_event_eventfd.c "${EVENT_SOURCES}/eventfd.c" "${EVENT_SOURCES}/waiters.c" "${TERN_WATCH_SOURCE}"
             "${LIBSYS_SOURCES}/file_table.c")
 tern_host_test(test_event_timerfd
-    SOURCES test_event_timerfd.c "${EVENT_SOURCES}/timerfd.c" "${EVENT_SOURCES}/waiters.c"
+    SOURCES test_event_timerfd.c "${EVENT_SOURCES}/timerfd.c" "${EVENT_SOURCES}/waiters.c" "${TERN_WATCH_SOURCE}"
             "${LIBSYS_SOURCES}/file_table.c")
 foreach(test test_event_eventfd test_event_timerfd)
     target_include_directories(${test} PRIVATE

@@ -38,6 +38,7 @@
 #include "sys/file_table.h"
 #include "sys/protocol/file.h"
 #include "sys/server.h"
+#include "sys/watch.h"
 
 /* st_dev and st_ino of the anonymous inode the generic stat shows. */
 #define FILE_ANONYMOUS_DEVICE   13
@@ -72,6 +73,12 @@ struct file_operations {
      * Linux's flush runs at every close: what that process keeps on the
      * file may go (mq_notify's registration). NULL: nothing. */
     void (*flush)(uint64_t handle, uint32_t pid);
+    /* epoll (sys/watch.h): where the OFD's watches go and how its
+     * readiness is read; false, or NULL: it cannot be watched (-EPERM,
+     * as Linux's epoll_ctl for a file without poll). The server calls
+     * watch_list_changed wherever it wakes pollers, and
+     * watch_list_forget when a description goes. */
+    bool (*watch)(uint64_t handle, struct watch_target *target);
 };
 
 struct file_server {
@@ -84,7 +91,7 @@ struct file_server {
 /* Whether label is one of the file protocol's (enum file_label). */
 static inline bool file_protocol_label(uint64_t label)
 {
-    return label >= FILE_READ && label <= FILE_ADD_SEALS;
+    return label >= FILE_READ && label <= FILE_UNWATCH;
 }
 
 /* Answers a file-protocol request through a descriptor. */

@@ -110,6 +110,8 @@ enum linux_slot {
     LINUX_SLOT_PROCMGR = LINUX_SLOT_SESSIONS + SERVER_PROCMGR,  /* badged with the pid */
     LINUX_SLOT_THREAD_BASE = 64,    /* per thread area i: two slots, below */
     LINUX_SLOT_FD_BASE = 2048,      /* descriptor n in LINUX_SLOT_FD_BASE + n */
+    /* epoll's readiness boards (libsys/linux/epoll.c): 1024 slots */
+    LINUX_SLOT_BOARD_BASE = LINUX_SLOT_FD_BASE + LINUX_MAX_FDS,
 };
 _Static_assert(LINUX_SLOT_SESSIONS + SERVER_COUNT <= LINUX_SLOT_THREAD_BASE,
                "every server's session has a slot");

@@ -17,6 +17,9 @@
  *                          notice session
  *   EVENT_PIDFD_QUERY      a pidfd                                      0; MR1-3: pid, ended,
  *                                                                      O_NONBLOCK
+ *   EVENT_EPOLL            session                                      0; MR1: its id; cap 0:
+ *                                                                      the descriptor
+ *   EVENT_EPOLL_ID         an epoll                                     its id (> 0)
  *
  * EVENT_EVENTFD: eventfd2's count (an unsigned int) and flags
  * (EVENT_EFD_SEMAPHORE, O_NONBLOCK; EFD_CLOEXEC is the personality's):
@@ -35,6 +38,12 @@
  * expirations as 8 bytes; FILE_IOCTL's TFD_IOC_SET_TICKS sets them. A
  * label sent to another kind of descriptor is -EINVAL (-ENOSYS from
  * another server).
+ *
+ * EVENT_EPOLL makes the descriptor of an epoll instance: a file
+ * description that dup, fork, close-on-exec and close treat as any other
+ * (stat shows the anonymous inode); its registrations and readiness are
+ * the personality's, which knows an instance by its id, the same through
+ * every descriptor of it (EVENT_EPOLL_ID; -EINVAL through another kind).
  *
  * pidfds are procmgr's to make (it knows which processes exist):
  * EVENT_PIDFD comes through procmgr's notice session (SESSION_NOTICE_BADGE,
@@ -55,6 +64,8 @@ enum event_label {
     EVENT_TIMERFD_GETTIME,
     EVENT_PIDFD,
     EVENT_PIDFD_QUERY,
+    EVENT_EPOLL,
+    EVENT_EPOLL_ID,
 };
 
 /* Sessions are marked: descriptor handles never have this bit. */

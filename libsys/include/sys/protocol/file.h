@@ -35,6 +35,8 @@
  *   FILE_WRITE_SMALL  length (<= FILE_SMALL_MAX), the bytes from MR1   bytes written
  *   FILE_GET_SEALS                                           the seals (F_GET_SEALS)
  *   FILE_ADD_SEALS  seals                                    0 (F_ADD_SEALS)
+ *   FILE_WATCH_BOARD, FILE_WATCH, FILE_UNWATCH: epoll's readiness
+ *                   boards (sys/protocol/watch.h)
  *
  * Seals are a tmpfs (shmem) file's: memfds take them (docs/protocols/
  * memfd.md), other tmpfs files show F_SEAL_SEAL and take none (EPERM);
@@ -90,6 +92,10 @@ enum file_label {
     FILE_WRITE_SMALL,
     FILE_GET_SEALS,
     FILE_ADD_SEALS,
+    /* epoll's readiness boards: sys/protocol/watch.h */
+    FILE_WATCH_BOARD,
+    FILE_WATCH,
+    FILE_UNWATCH,
 };
 
 /* Seals (fcntl F_ADD_SEALS), as Linux numbers them. */

@@ -1,0 +1,652 @@
+/*
+ * epoll (epoll_create1, epoll_ctl, epoll_pwait, epoll_pwait2) on the
+ * servers' readiness boards (sys/protocol/watch.h).
+ *
+ * An epoll descriptor is a descriptor of the event server (EVENT_EPOLL),
+ * so dup, fork, close-on-exec and close treat it as any other; what it
+ * watches is this process's, in an instance block of its own memory
+ * (epoll_core.h), found through the descriptor (by_fd, or the server's
+ * EVENT_EPOLL_ID when the descriptor came some other way). Each watched
+ * descriptor is a slot of a board its server lent the instance and this
+ * process maps, so epoll_wait reads what is ready without a call to
+ * anyone; it calls the boards' servers only to sleep (FILE_POLL on a
+ * board keeps the thread's notification until the board changes).
+ *
+ * A fork copies the instances: the child's first use of one makes boards
+ * of its own and watches through them again (its inherited mappings of
+ * the parent's boards go). After an execve an inherited epoll descriptor
+ * has an empty instance. docs/personality.md lists what differs from
+ * Linux.
+ */
+#include "descriptors.h"
+#include "epoll_core.h"
+#include "personality.h"
+#include "poll.h"
+#include "server_call.h"
+#include "signals.h"
+#include "syscalls.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/event.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/procmgr.h"
+
+#define EPOLL_CTL_ADD       1
+#define EPOLL_CTL_DEL       2
+#define EPOLL_CTL_MOD       3
+#define EPOLL_CLOEXEC       LINUX_O_CLOEXEC
+/* Linux's EP_MAX_NESTS, and the events EPOLLEXCLUSIVE may come with. */
+#define MAX_NESTS           4
+#define EXCLUSIVE_OK_BITS   (EPOLL_IN | EPOLL_OUT | EPOLL_ERR | EPOLL_HUP | EPOLL_WAKEUP |     \
+                             EPOLL_ET | EPOLL_EXCLUSIVE)
+/* Linux's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
+#define MAX_EVENTS          (0x7fffffff / (int64_t)sizeof(struct epoll_report))
+#define SIGSET_SIZE         8
+#define BOARD_SLOT_COUNT    1024
+
+static struct linux_lock epoll_lock;
+static struct epoll_instance *instances;
+static struct epoll_instance *by_fd[LINUX_MAX_FDS];
+static uint64_t registered_fds[LINUX_MAX_FDS / 64];    /* some item names the descriptor */
+static uint64_t board_slots_used[BOARD_SLOT_COUNT / 64];
+
+static uint32_t this_pid(void)
+{
+    return (uint32_t)linux_process_info()->pid;
+}
+
+/* ---- Memory and boards ---- */
+
+static int64_t map(uint64_t length, uint64_t flags, uint64_t capability)
+{
+    uint64_t mr[4] = {0, length, LINUX_PROT_READ | LINUX_PROT_WRITE, flags};
+    if (!capability)
+        return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 4, 0, 0, mr);
+    tern_set_cap(0, capability);
+    tern_set_mr(4, 0);
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 5, 1, 0, mr);
+}
+
+static void unmap(const void *address, uint64_t length)
+{
+    linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, (uint64_t)(uintptr_t)address, length, 0,
+                  0);
+}
+
+static uint64_t take_board_slot(void)
+{
+    for (unsigned i = 0; i < BOARD_SLOT_COUNT; i++) {
+        if (!(board_slots_used[i / 64] & (1ULL << (i % 64)))) {
+            board_slots_used[i / 64] |= 1ULL << (i % 64);
+            return LINUX_SLOT_BOARD_BASE + i;
+        }
+    }
+    return 0;
+}
+
+static void give_back_board_slot(uint64_t slot)
+{
+    unsigned i = (unsigned)(slot - LINUX_SLOT_BOARD_BASE);
+    linux_slot_delete(slot);
+    board_slots_used[i / 64] &= ~(1ULL << (i % 64));
+}
+
+/* A new board from the server of the descriptor in target, mapped; its
+ * index, or -errno. Only the mapping holds the board: it goes with the
+ * instance's munmap, or with the process. */
+static int64_t new_board(struct epoll_instance *instance, uint64_t target)
+{
+    if (instance->board_count == EPOLL_MAX_BOARDS)
+        return -LINUX_ENOSPC;
+    uint64_t slot = take_board_slot();
+    if (!slot)
+        return -LINUX_ENOSPC;
+    uint64_t mr[4] = {0};
+    int64_t result = linux_call_receiving(slot, target, FILE_WATCH_BOARD, 0, 0, 0, mr);
+    if (result < 0) {
+        give_back_board_slot(slot);
+        return result == -LINUX_ENOSYS ? -LINUX_EPERM : result;
+    }
+    int64_t address = map(sizeof(struct watch_board_page), LINUX_MAP_SHARED, slot);
+    linux_request(slot, FILE_CLOSE, 1, this_pid(), 0, 0, 0);
+    if (address < 0) {
+        give_back_board_slot(slot);
+        return address;
+    }
+    struct epoll_board *board = &instance->boards[instance->board_count];
+    board->page = (struct watch_board_page *)address;
+    board->capability = slot;
+    board->used = 0;
+    __builtin_memset(board->items, 0xff, sizeof board->items);
+    return instance->board_count++;
+}
+
+static void drop_boards(struct epoll_instance *instance, bool close_them)
+{
+    for (uint32_t b = 0; b < instance->board_count; b++) {
+        struct epoll_board *board = &instance->boards[b];
+        unmap(board->page, sizeof *board->page);
+        if (close_them)
+            give_back_board_slot(board->capability);
+        board->page = 0;
+    }
+    instance->board_count = 0;
+}
+
+/* FILE_WATCH of the descriptor in target through slot of board b: the
+ * description's handle, or -errno (-EXDEV: a board of another server). */
+static int64_t watch_through(struct epoll_instance *instance, uint16_t b, uint64_t target,
+                             struct epoll_item *item)
+{
+    struct epoll_board *board = &instance->boards[b];
+    int slot = epoll_board_free_slot(board);
+    if (slot < 0)
+        return -LINUX_EXDEV;
+    tern_set_cap(0, board->capability);
+    uint64_t mr[4] = {(uint64_t)slot, 0, 0, 0};
+    int64_t result = linux_call(target, FILE_WATCH, 1, 1, 0, mr);
+    if (result > 0) {
+        epoll_board_attach(instance, b, (uint16_t)slot, item);
+        item->description = (uint64_t)result;
+    }
+    return result == -LINUX_ENOSYS ? -LINUX_EPERM : result;
+}
+
+/* Watches the descriptor in target for item, through a board of its
+ * server (a new one if none has room). */
+static int64_t watch(struct epoll_instance *instance, uint64_t target, struct epoll_item *item)
+{
+    for (uint32_t b = 0; b < instance->board_count; b++) {
+        int64_t result = watch_through(instance, (uint16_t)b, target, item);
+        if (result != -LINUX_EXDEV)
+            return result < 0 ? result : 0;
+    }
+    int64_t b = new_board(instance, target);
+    if (b < 0)
+        return b;
+    int64_t result = watch_through(instance, (uint16_t)b, target, item);
+    return result < 0 ? (result == -LINUX_EXDEV ? -LINUX_EIO : result) : 0;
+}
+
+static void unwatch(struct epoll_instance *instance, struct epoll_item *item)
+{
+    if (item->board == EPOLL_NO_ITEM)
+        return;
+    tern_set_cap(0, instance->boards[item->board].capability);
+    uint64_t mr[4] = {item->slot, 0, 0, 0};
+    int64_t target = linux_fd_capability(item->fd);
+    /* Any descriptor of the server reaches the board's slot; the board
+     * itself does when the item's descriptor is gone. */
+    linux_call(target >= 0 ? (uint64_t)target : instance->boards[item->board].capability,
+               FILE_UNWATCH, 1, 1, 0, mr);
+}
+
+/* ---- Instances ---- */
+
+/* A fork's child watches again through boards of its own. */
+static void rebuild(struct epoll_instance *instance)
+{
+    if (instance->pid == this_pid())
+        return;
+    drop_boards(instance, true);
+    instance->pid = this_pid();
+    for (uint32_t i = 0; i < instance->item_limit; i++) {
+        struct epoll_item *item = &instance->items[i];
+        if (!item->used || item->inner)
+            continue;
+        item->board = item->slot = EPOLL_NO_ITEM;
+        int64_t target = item->fd >= 0 ? linux_fd_capability(item->fd) : -1;
+        if (target < 0 || watch(instance, (uint64_t)target, item) < 0)
+            epoll_item_free(instance, item);
+    }
+    /* What the parent had not noted yet is readiness the new boards show. */
+    epoll_note_changes(instance);
+    for (uint32_t i = 0; i < instance->item_limit; i++)
+        if (instance->items[i].used)
+            epoll_item_check(instance, &instance->items[i]);
+}
+
+static struct epoll_instance *new_instance(uint64_t id)
+{
+    uint64_t size = (sizeof(struct epoll_instance) + LINUX_PAGE_SIZE - 1) &
+                    ~(uint64_t)(LINUX_PAGE_SIZE - 1);
+    int64_t address = map(size, LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, 0);
+    if (address < 0)
+        return 0;
+    struct epoll_instance *instance = (struct epoll_instance *)address;
+    epoll_instance_init(instance, id, this_pid(), size);
+    instance->next = instances;
+    instances = instance;
+    return instance;
+}
+
+static void destroy_instance(struct epoll_instance *instance)
+{
+    for (struct epoll_instance **link = &instances; *link; link = &(*link)->next) {
+        if (*link == instance) {
+            *link = instance->next;
+            break;
+        }
+    }
+    /* Linux's epoll drops an epoll that goes from every epoll holding it. */
+    for (struct epoll_instance *outer = instances; outer; outer = outer->next)
+        for (uint32_t i = 0; i < outer->item_limit; i++)
+            if (outer->items[i].used && outer->items[i].inner == instance)
+                epoll_item_free(outer, &outer->items[i]);
+    drop_boards(instance, instance->pid == this_pid());
+    unmap(instance, instance->block_size);
+}
+
+/* The instance epfd names, rebuilt after a fork; NULL with *error -EBADF
+ * (no such descriptor) or -EINVAL (not an epoll). */
+static struct epoll_instance *instance_of(int64_t epfd, int64_t *error)
+{
+    int64_t slot = linux_fd_capability(epfd);
+    if (slot < 0) {
+        *error = slot;
+        return 0;
+    }
+    struct epoll_instance *instance = by_fd[epfd];
+    if (!instance) {
+        uint64_t mr[4] = {0};
+        int64_t id = linux_call((uint64_t)slot, EVENT_EPOLL_ID, 0, 0, 0, mr);
+        if (id <= 0) {
+            *error = -LINUX_EINVAL;
+            return 0;
+        }
+        for (instance = instances; instance && instance->id != (uint64_t)id;
+             instance = instance->next)
+            ;
+        if (instance)
+            instance->descriptors++;
+        else if (!(instance = new_instance((uint64_t)id))) {
+            *error = -LINUX_ENOMEM;
+            return 0;
+        }
+        by_fd[epfd] = instance;
+    }
+    rebuild(instance);
+    return instance;
+}
+
+/* ---- Hooks of the descriptor table (descriptors.c) ---- */
+
+void linux_epoll_descriptor_closed(unsigned fd)
+{
+    if (!instances || fd >= LINUX_MAX_FDS)
+        return;
+    linux_lock(&epoll_lock);
+    struct epoll_instance *instance = by_fd[fd];
+    if (instance) {
+        by_fd[fd] = 0;
+        if (--instance->descriptors == 0)
+            destroy_instance(instance);
+    }
+    if (registered_fds[fd / 64] & (1ULL << (fd % 64))) {
+        registered_fds[fd / 64] &= ~(1ULL << (fd % 64));
+        for (instance = instances; instance; instance = instance->next)
+            epoll_detach_fd(instance, (int32_t)fd);
+    }
+    linux_unlock(&epoll_lock);
+}
+
+void linux_epoll_descriptor_copied(unsigned from, unsigned to)
+{
+    if (!instances || from >= LINUX_MAX_FDS || to >= LINUX_MAX_FDS)
+        return;
+    linux_lock(&epoll_lock);
+    if (by_fd[from]) {
+        by_fd[to] = by_fd[from];
+        by_fd[to]->descriptors++;
+    }
+    linux_unlock(&epoll_lock);
+}
+
+/* ---- Readiness ---- */
+
+static bool inner_ready(struct epoll_instance *inner)
+{
+    rebuild(inner);
+    epoll_note_changes(inner);
+    return epoll_harvest(inner, 0, 1, true, inner_ready) > 0;
+}
+
+/* Leaves notification with every board of instance (and of the
+ * instances inside it), to be signalled at their next change: whether
+ * one had changed already. */
+static bool arm(struct epoll_instance *instance, uint64_t notification, unsigned depth)
+{
+    bool changed = false;
+    for (uint32_t b = 0; b < instance->board_count; b++)
+        changed |= linux_poll_capability(instance->boards[b].capability, FILE_POLLIN,
+                                         notification) != 0;
+    for (uint32_t i = 0; i < instance->item_limit && depth <= MAX_NESTS; i++)
+        if (instance->items[i].used && instance->items[i].inner)
+            changed |= arm(instance->items[i].inner, notification, depth + 1);
+    return changed;
+}
+
+uint64_t linux_epoll_poll(int64_t fd, uint64_t events, uint64_t notification, bool *is_epoll)
+{
+    *is_epoll = false;
+    if (!instances || fd < 0 || fd >= LINUX_MAX_FDS || !by_fd[fd])
+        return 0;
+    *is_epoll = true;
+    linux_lock(&epoll_lock);
+    struct epoll_instance *instance = by_fd[fd];
+    bool ready = instance && inner_ready(instance);
+    if (instance && !ready && notification && arm(instance, notification, 0))
+        ready = inner_ready(instance);
+    linux_unlock(&epoll_lock);
+    return ready ? events & (FILE_POLLIN | FILE_POLLRDNORM) : 0;
+}
+
+/* ---- The system calls ---- */
+
+int64_t sys_epoll_create1(int64_t flags)
+{
+    if ((uint32_t)flags & ~(uint32_t)EPOLL_CLOEXEC)
+        return -LINUX_EINVAL;
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    uint64_t mr[4] = {0, 0, 0, 0};
+    int64_t result = linux_call_receiving(linux_fd_slot((unsigned)fd), LINUX_SLOT_EVENT,
+                                          EVENT_EPOLL, 2, 0, 0, mr);
+    if (result >= 0) {
+        linux_lock(&epoll_lock);
+        struct epoll_instance *instance = new_instance(mr[1]);
+        by_fd[fd] = instance;
+        linux_unlock(&epoll_lock);
+        if (!instance) {
+            linux_capability_close(linux_fd_slot((unsigned)fd));
+            result = -LINUX_ENOMEM;
+        }
+    }
+    return linux_fd_settle((unsigned)fd, result, (uint32_t)flags & EPOLL_CLOEXEC);
+}
+
+struct wait_state {
+    int64_t epfd;
+    struct epoll_report *reports;   /* NULL: a buffer that cannot be written */
+    int max;
+    uint64_t sleeping;              /* the wake-up capability recorded in the instance */
+};
+
+/* A thread that sleeps is woken by an epoll_ctl that readies an item. */
+static void note_sleeper(struct epoll_instance *instance, struct wait_state *wait,
+                         uint64_t notification)
+{
+    if (wait->sleeping == notification)
+        return;
+    for (unsigned i = 0; i < EPOLL_MAX_SLEEPERS; i++) {
+        if (!instance->sleepers[i]) {
+            instance->sleepers[i] = notification;
+            wait->sleeping = notification;
+            return;
+        }
+    }
+}
+
+static void forget_sleeper(int64_t epfd, uint64_t notification)
+{
+    struct epoll_instance *instance = by_fd[epfd];
+    for (unsigned i = 0; instance && i < EPOLL_MAX_SLEEPERS; i++)
+        if (instance->sleepers[i] == notification)
+            instance->sleepers[i] = 0;
+}
+
+static void wake_sleepers(struct epoll_instance *instance, const struct epoll_item *item)
+{
+    for (unsigned i = 0; item->queued && i < EPOLL_MAX_SLEEPERS; i++)
+        if (instance->sleepers[i])
+            tern_signal(instance->sleepers[i]);
+}
+
+#define LOOPS 1000
+
+/* How many epoll links lead down from instance (0: it holds no epoll),
+ * or LOOPS if one leads to outer. */
+static unsigned depth_below(const struct epoll_instance *instance,
+                            const struct epoll_instance *outer, unsigned visited)
+{
+    unsigned deepest = 0;
+    if (visited > MAX_NESTS + 1)
+        return LOOPS;
+    for (uint32_t i = 0; i < instance->item_limit; i++) {
+        const struct epoll_instance *nested =
+            instance->items[i].used ? instance->items[i].inner : 0;
+        if (!nested)
+            continue;
+        if (nested == outer)
+            return LOOPS;
+        unsigned below = 1 + depth_below(nested, outer, visited + 1);
+        if (below > deepest)
+            deepest = below;
+    }
+    return deepest;
+}
+
+/* How many epoll links lead up from instance: the epolls holding it. */
+static unsigned depth_above(const struct epoll_instance *instance, unsigned visited)
+{
+    unsigned highest = 0;
+    if (visited > MAX_NESTS + 1)
+        return LOOPS;
+    for (struct epoll_instance *outer = instances; outer; outer = outer->next) {
+        for (uint32_t i = 0; i < outer->item_limit; i++) {
+            if (outer->items[i].used && outer->items[i].inner == instance) {
+                unsigned above = 1 + depth_above(outer, visited + 1);
+                if (above > highest)
+                    highest = above;
+                break;
+            }
+        }
+    }
+    return highest;
+}
+
+/* Linux's ep_loop_check: ELOOP if putting inner into outer makes a
+ * cycle, or a path of more than MAX_NESTS epoll links, counted from the
+ * highest epoll above outer to the deepest below inner. */
+static bool loops(const struct epoll_instance *outer, const struct epoll_instance *inner)
+{
+    unsigned below = depth_below(inner, outer, 0);
+    return below > MAX_NESTS || below + 1 + depth_above(outer, 0) > MAX_NESTS;
+}
+
+static int64_t add(struct epoll_instance *instance, int64_t fd, uint64_t target,
+                   const struct epoll_report *event)
+{
+    if (epoll_find(instance, (int32_t)fd))
+        return -LINUX_EEXIST;
+    struct epoll_instance *inner = by_fd[fd];
+    if (inner && loops(instance, inner))
+        return -LINUX_ELOOP;
+    struct epoll_item *item = epoll_item_new(instance);
+    if (!item)
+        return -LINUX_ENOSPC;
+    item->fd = (int32_t)fd;
+    item->events = event->events;
+    item->data = event->data;
+    if (inner) {
+        rebuild(inner);
+        item->inner = inner;
+    } else {
+        int64_t result = watch(instance, target, item);
+        if (result < 0) {
+            epoll_item_free(instance, item);
+            return result;
+        }
+    }
+    registered_fds[fd / 64] |= 1ULL << (fd % 64);
+    epoll_note_changes(instance);
+    epoll_item_check(instance, item);
+    wake_sleepers(instance, item);
+    return 0;
+}
+
+/* Whether the descriptor in target can be polled at all (Linux's
+ * file_can_poll): its server answers FILE_WATCH without a board with
+ * -EPERM if not. Asked only where the answer decides an error. */
+static bool pollable(int64_t fd, uint64_t target)
+{
+    if (by_fd[fd])
+        return true;
+    uint64_t mr[4] = {WATCH_BOARD_SLOTS, 0, 0, 0};
+    int64_t result = linux_call(target, FILE_WATCH, 1, 0, 0, mr);
+    return result != -LINUX_EPERM && result != -LINUX_ENOSYS;
+}
+
+int64_t sys_epoll_ctl(int64_t epfd, int64_t operation, int64_t fd,
+                      const struct epoll_report *user_event)
+{
+    struct epoll_report event = {0};
+    bool has_event = operation != EPOLL_CTL_DEL;
+    if (has_event) {
+        if (!linux_user_range((uint64_t)(uintptr_t)user_event, sizeof event))
+            return -LINUX_EFAULT;
+        event = *user_event;
+    }
+    /* Linux's order: both descriptors, then whether fd can be polled
+     * (the server answers that), then the epoll. */
+    int64_t epoll_slot = linux_fd_capability(epfd);
+    if (epoll_slot < 0)
+        return epoll_slot;
+    int64_t target = linux_fd_capability(fd);
+    if (target < 0)
+        return target;
+    linux_lock(&epoll_lock);
+    int64_t error = 0;
+    struct epoll_instance *instance = instance_of(epfd, &error);
+    if (instance && (epfd == fd || by_fd[fd] == instance))
+        error = -LINUX_EINVAL;      /* the epoll itself, through any descriptor */
+    struct epoll_item *item = instance ? epoll_find(instance, (int32_t)fd) : 0;
+    /* Linux refuses a file without poll first, whatever else is wrong;
+     * a registration found shows fd can be polled. */
+    if (!item && (error || operation != EPOLL_CTL_ADD) && !pollable(fd, (uint64_t)target))
+        error = -LINUX_EPERM;
+    if (!error && has_event && (event.events & EPOLL_EXCLUSIVE) &&
+        (operation == EPOLL_CTL_MOD ||
+         (operation == EPOLL_CTL_ADD && (by_fd[fd] || (event.events & ~EXCLUSIVE_OK_BITS)))))
+        error = -LINUX_EINVAL;
+    if (error) {
+        linux_unlock(&epoll_lock);
+        return error;
+    }
+    switch (operation) {
+    case EPOLL_CTL_ADD:
+        error = add(instance, fd, (uint64_t)target, &event);
+        break;
+    case EPOLL_CTL_DEL:
+        if (!item) {
+            error = -LINUX_ENOENT;
+            break;
+        }
+        unwatch(instance, item);
+        epoll_item_free(instance, item);
+        break;
+    case EPOLL_CTL_MOD:
+        if (!item)
+            error = -LINUX_ENOENT;
+        else if (item->events & EPOLL_EXCLUSIVE)
+            error = -LINUX_EINVAL;
+        else {
+            epoll_item_modify(instance, item, event.events, event.data);
+            wake_sleepers(instance, item);
+        }
+        break;
+    default:
+        error = -LINUX_EINVAL;
+    }
+    linux_unlock(&epoll_lock);
+    return error;
+}
+
+/* One pass of epoll_wait (poll.h's scan): what is ready, or the
+ * notification left with every board. */
+static int64_t scan_instance(void *context, uint64_t notification)
+{
+    struct wait_state *wait = context;
+    linux_lock(&epoll_lock);
+    int64_t error = 0;
+    struct epoll_instance *instance = instance_of(wait->epfd, &error);
+    int64_t count = error;
+    bool peek = !wait->reports;
+    if (instance) {
+        epoll_note_changes(instance);
+        count = epoll_harvest(instance, wait->reports, wait->max, peek, inner_ready);
+        if (count == 0 && notification) {
+            note_sleeper(instance, wait, notification);
+            if (arm(instance, notification, 0)) {
+                epoll_note_changes(instance);
+                count = epoll_harvest(instance, wait->reports, wait->max, peek, inner_ready);
+            }
+        }
+    }
+    if (count > 0 && peek)
+        count = -LINUX_EFAULT;      /* an event to store, and nowhere to: it stays */
+    /* A signal pending already (one the call's mask lets through) ends
+     * the wait before it begins, as Linux's ep_poll. */
+    if (count == 0 && notification && linux_signal_deliverable())
+        count = -LINUX_ERESTARTNOHAND;
+    linux_unlock(&epoll_lock);
+    return count;
+}
+
+static int64_t wait_for_events(int64_t epfd, struct epoll_report *reports, int64_t max,
+                               struct linux_timespec *timeout, const uint64_t *signal_mask,
+                               uint64_t mask_size)
+{
+    if (signal_mask && mask_size != SIGSET_SIZE)
+        return -LINUX_EINVAL;
+    if (max <= 0 || max > MAX_EVENTS)
+        return -LINUX_EINVAL;
+    /* Linux's access_ok: a buffer is looked at only when an event is
+     * stored; one in the page at 0 is never writable. */
+    if ((uintptr_t)reports < LINUX_PAGE_SIZE)
+        reports = 0;
+    else if (!linux_user_range((uint64_t)(uintptr_t)reports, (uint64_t)max * sizeof *reports))
+        return -LINUX_EFAULT;
+    struct wait_state wait = {epfd, reports, (int)max, 0};
+    /* The common case first: something is ready (or the epoll is bad). */
+    int64_t result = scan_instance(&wait, 0);
+    if (result != 0)
+        return result;
+    if (signal_mask)
+        linux_block_temporarily(*signal_mask);     /* until the call ends (signals.h) */
+    result = linux_poll_wait(scan_instance, &wait, timeout, false);
+    if (wait.sleeping) {
+        linux_lock(&epoll_lock);
+        forget_sleeper(epfd, wait.sleeping);
+        linux_unlock(&epoll_lock);
+    }
+    /* -ERESTARTNOHAND: -EINTR once a handler ran, SA_RESTART or not, as
+     * Linux's epoll_wait is never restarted. */
+    return result;
+}
+
+int64_t sys_epoll_pwait(int64_t epfd, struct epoll_report *reports, int64_t max,
+                        int64_t milliseconds, const uint64_t *signal_mask, uint64_t mask_size)
+{
+    int32_t ms = (int32_t)milliseconds;
+    struct linux_timespec timeout = {ms / 1000, (ms % 1000) * 1000000};
+    return wait_for_events(epfd, reports, (int32_t)max, ms < 0 ? 0 : &timeout, signal_mask,
+                           mask_size);
+}
+
+int64_t sys_epoll_pwait2(int64_t epfd, struct epoll_report *reports, int64_t max,
+                         const struct linux_timespec *user_timeout, const uint64_t *signal_mask,
+                         uint64_t mask_size)
+{
+    struct linux_timespec timeout;
+    if (user_timeout) {
+        if (!linux_user_range((uint64_t)(uintptr_t)user_timeout, sizeof timeout))
+            return -LINUX_EFAULT;
+        timeout = *user_timeout;
+        if (!timespec_is_valid(&timeout))
+            return -LINUX_EINVAL;
+    }
+    return wait_for_events(epfd, reports, (int32_t)max, user_timeout ? &timeout : 0,
+                           signal_mask, mask_size);
+}
