@@ -13,6 +13,10 @@
  *   - to split that cost, single calls in one process (nobody waits,
  *     nothing switches): getpid, and a write of 1 then a read of one
  *     eventfd;
+ *   - epoll, one process: a byte written into the one active pipe of an
+ *     epoll that also watches 10 (then 1,000) idle descriptors (both ends
+ *     of 5, then 500, pipes, for EPOLLIN), epoll_wait reporting it, the
+ *     byte read back; the two costs should be the same;
  *   - a timerfd of CLOCK_MONOTONIC with a 1 ms interval, read in a loop
  *     for one second of the monotonic clock: the expirations counted and
  *     the reads that returned (each one a wake-up), which show the
@@ -24,6 +28,7 @@
  *   pingpong kind=eventfd iterations=N round_trip_ns=X
  *   step NAME iterations=N ns=X
  *   timerfd interval_ns=1000000 expirations=E reads=R
+ *   epoll idle=I iterations=N ns=X
  *
  * then "event_bench done".
  *
@@ -32,6 +37,7 @@
  *                                (default 20,000)
  *   event_bench steps            the steps alone (5,000 each)
  *   event_bench timerfd          the timerfd's second alone
+ *   event_bench epoll            the epoll rounds alone (5,000 each)
  *   event_bench quick            every case, small: to check the runner
  *
  * Where eventfd() fails (a system without it answers ENOSYS), the program
@@ -280,7 +286,7 @@ static void run_epoll(int idle, int iterations)
 
 static _Noreturn void usage(void)
 {
-    fprintf(stderr, "usage: event_bench [quick | steps | timerfd]\n"
+    fprintf(stderr, "usage: event_bench [quick | steps | timerfd | epoll]\n"
                     "       event_bench pingpong [ROUND_TRIPS]\n");
     exit(2);
 }
@@ -303,6 +309,8 @@ int main(int argc, char **argv)
         bench_calibrate();
         run_pingpong(quick ? 100 : PINGPONG_ITERATIONS);
         run_steps(quick ? 100 : STEP_ITERATIONS);
+        run_epoll(EPOLL_IDLE_FEW, quick ? 100 : STEP_ITERATIONS);
+        run_epoll(EPOLL_IDLE_MANY, quick ? 100 : STEP_ITERATIONS);
         run_timerfd();
         bench_report("event_bench done\n");
     } else if ((argc == 2 || argc == 3) && strcmp(argv[1], "pingpong") == 0) {

@@ -366,11 +366,17 @@ int64_t sys_epoll_create1(int64_t flags)
     return linux_fd_settle((unsigned)fd, result, (uint32_t)flags & EPOLL_CLOEXEC);
 }
 
+/* The most events one epoll_wait reports (fewer than asked is Linux's
+ * right too): they are taken into the thread's stack first. */
+#define REPORTS_AT_ONCE 256
+
 struct wait_state {
     int64_t epfd;
-    struct epoll_report *reports;   /* NULL: a buffer that cannot be written */
+    struct epoll_report *reports;   /* the caller's; NULL: one that cannot be written */
     int max;
     uint64_t sleeping;              /* the wake-up capability recorded in the instance */
+    bool probed;                    /* the caller's buffer took a store */
+    struct epoll_report taken[REPORTS_AT_ONCE];
 };
 
 /* A thread that sleeps is woken by an epoll_ctl that readies an item. */
@@ -563,35 +569,66 @@ int64_t sys_epoll_ctl(int64_t epfd, int64_t operation, int64_t fd,
     return error;
 }
 
-/* One pass of epoll_wait (poll.h's scan): what is ready, or the
+/* The caller's buffer must take a report before anything is taken off
+ * the ready list: a bad buffer faults the thread into linux_fault_return
+ * (EFAULT) here, with the lock free and nothing lost, as Linux puts back
+ * an event its copy could not store. */
+static void probe_buffer(struct wait_state *wait)
+{
+    *(volatile uint32_t *)&wait->reports[0].events = 0;
+    wait->probed = true;
+}
+
+/* Whether the instance may have something to report: then the buffer is
+ * probed first (and the pass starts again, the lock having been let go).
+ * An instance whose list holds only items no longer ready probes a
+ * buffer Linux would not have looked at. */
+static bool must_probe(struct wait_state *wait, const struct epoll_instance *instance)
+{
+    return instance->ready_first != EPOLL_NO_ITEM && !wait->probed && wait->reports;
+}
+
+/* One pass of epoll_wait (poll.h's scan): what is ready, taken into
+ * wait->taken (the caller's buffer gets it with the lock free), or the
  * notification left with every board. */
 static int64_t scan_instance(void *context, uint64_t notification)
 {
     struct wait_state *wait = context;
-    linux_lock(&epoll_lock);
-    int64_t error = 0;
-    struct epoll_instance *instance = instance_of(wait->epfd, &error);
-    int64_t count = error;
-    bool peek = !wait->reports;
-    if (instance) {
-        epoll_note_changes(instance);
-        count = epoll_harvest(instance, wait->reports, wait->max, peek, inner_ready);
-        if (count == 0 && notification) {
-            note_sleeper(instance, wait, notification);
-            if (arm(instance, notification, 0)) {
-                epoll_note_changes(instance);
-                count = epoll_harvest(instance, wait->reports, wait->max, peek, inner_ready);
-            }
+    /* A hint without the lock: the common case probes before locking. */
+    struct epoll_instance *hint = by_fd[wait->epfd];
+    if (hint && must_probe(wait, hint))
+        probe_buffer(wait);
+    for (;;) {
+        linux_lock(&epoll_lock);
+        int64_t count = 0;
+        struct epoll_instance *instance = instance_of(wait->epfd, &count);
+        if (!instance) {
+            linux_unlock(&epoll_lock);
+            return count;
         }
+        epoll_note_changes(instance);
+        if (!must_probe(wait, instance) && !count && notification &&
+            instance->ready_first == EPOLL_NO_ITEM) {
+            note_sleeper(instance, wait, notification);
+            if (arm(instance, notification, 0))
+                epoll_note_changes(instance);
+        }
+        if (must_probe(wait, instance)) {
+            linux_unlock(&epoll_lock);
+            probe_buffer(wait);
+            continue;
+        }
+        if (wait->reports)
+            count = epoll_harvest(instance, wait->taken, wait->max, false, inner_ready);
+        else if (epoll_harvest(instance, 0, 1, true, inner_ready))
+            count = -LINUX_EFAULT;      /* an event to store, and nowhere to: it stays */
+        linux_unlock(&epoll_lock);
+        /* A signal pending already (one the call's mask lets through)
+         * ends the wait before it begins, as Linux's ep_poll. */
+        if (count == 0 && notification && linux_signal_deliverable())
+            count = -LINUX_ERESTARTNOHAND;
+        return count;
     }
-    if (count > 0 && peek)
-        count = -LINUX_EFAULT;      /* an event to store, and nowhere to: it stays */
-    /* A signal pending already (one the call's mask lets through) ends
-     * the wait before it begins, as Linux's ep_poll. */
-    if (count == 0 && notification && linux_signal_deliverable())
-        count = -LINUX_ERESTARTNOHAND;
-    linux_unlock(&epoll_lock);
-    return count;
 }
 
 static int64_t wait_for_events(int64_t epfd, struct epoll_report *reports, int64_t max,
@@ -608,19 +645,26 @@ static int64_t wait_for_events(int64_t epfd, struct epoll_report *reports, int64
         reports = 0;
     else if (!linux_user_range((uint64_t)(uintptr_t)reports, (uint64_t)max * sizeof *reports))
         return -LINUX_EFAULT;
-    struct wait_state wait = {epfd, reports, (int)max, 0};
+    struct wait_state wait;     /* taken is written before it is read: no zeroing */
+    wait.epfd = epfd;
+    wait.reports = reports;
+    wait.max = max < REPORTS_AT_ONCE ? (int)max : REPORTS_AT_ONCE;
+    wait.sleeping = 0;
+    wait.probed = false;
     /* The common case first: something is ready (or the epoll is bad). */
     int64_t result = scan_instance(&wait, 0);
-    if (result != 0)
-        return result;
-    if (signal_mask)
-        linux_block_temporarily(*signal_mask);     /* until the call ends (signals.h) */
-    result = linux_poll_wait(scan_instance, &wait, timeout, false);
-    if (wait.sleeping) {
-        linux_lock(&epoll_lock);
-        forget_sleeper(epfd, wait.sleeping);
-        linux_unlock(&epoll_lock);
+    if (result == 0) {
+        if (signal_mask)
+            linux_block_temporarily(*signal_mask);     /* until the call ends (signals.h) */
+        result = linux_poll_wait(scan_instance, &wait, timeout, false);
+        if (wait.sleeping) {
+            linux_lock(&epoll_lock);
+            forget_sleeper(epfd, wait.sleeping);
+            linux_unlock(&epoll_lock);
+        }
     }
+    if (result > 0)
+        __builtin_memcpy(reports, wait.taken, (uint64_t)result * sizeof *reports);
     /* -ERESTARTNOHAND: -EINTR once a handler ran, SA_RESTART or not, as
      * Linux's epoll_wait is never restarted. */
     return result;

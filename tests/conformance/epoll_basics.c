@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -265,18 +266,22 @@ static void test_wait_errors(void)
     CHECK_ERRNO(epoll_wait(fds[0], events, 4, -1), EINVAL);
     CHECK_ERRNO(epoll_pwait(fds[1], events, 4, 0, NULL), EINVAL);
 
-    /* No buffer (NULL): fine while nothing is ready, EFAULT when an
-     * event is to be stored, and the event is not lost. */
+    /* A buffer that cannot be written: fine while nothing is ready,
+     * EFAULT when an event is to be stored, and the event is not lost. */
+    void *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(hole != MAP_FAILED);
     CHECK_EQ(add(ep, fds[0], EPOLLIN, 9), 0);
+    CHECK_EQ(epoll_wait(ep, hole, 4, 0), 0);
     CHECK_EQ(epoll_wait(ep, NULL, 4, 0), 0);
     CHECK_EQ(write(fds[1], "x", 1), 1);
-    CHECK_ERRNO(epoll_wait(ep, NULL, 4, 0), EFAULT);
+    CHECK_ERRNO(epoll_wait(ep, hole, 4, 0), EFAULT);
     CHECK_ERRNO(epoll_wait(ep, NULL, 4, -1), EFAULT);
     CHECK_EQ(only(ep, 9), EPOLLIN);
     CHECK_EQ(mod(ep, fds[0], EPOLLIN | EPOLLET, 10), 0);
-    CHECK_ERRNO(epoll_wait(ep, NULL, 4, 0), EFAULT);
+    CHECK_ERRNO(epoll_wait(ep, hole, 4, 0), EFAULT);
     CHECK_EQ(only(ep, 10), EPOLLIN);
     CHECK_EQ(ready(ep), 0);
+    munmap(hole, 4096);
 
     /* Timeout 0 returns at once, also with nothing registered. */
     int empty = epoll_create1(0);

@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -246,7 +247,14 @@ static void check_servers_work(void)
 {
     int fds[2];
     check(pipe(fds) == 0, "pipe");
+    int watcher = epoll_create1(0);
+    struct epoll_event event = {.events = EPOLLIN, .data.u64 = 9};
+    check(watcher >= 0 && epoll_ctl(watcher, EPOLL_CTL_ADD, fds[0], &event) == 0,
+          "epoll watches a pipe");
     check(write(fds[1], "after", 5) == 5, "write to a pipe");
+    check(epoll_wait(watcher, &event, 1, 1000) == 1 && event.data.u64 == 9,
+          "epoll reports the pipe");
+    close(watcher);
     char buffer[8] = {0};
     check(read(fds[0], buffer, sizeof buffer) == 5 && memcmp(buffer, "after", 5) == 0,
           "read from a pipe");
@@ -389,7 +397,16 @@ int main(int argc, char **argv)
     int process = (int)syscall(SYS_pidfd_open, getpid(), 0);
     if (counter < 0 || timer < 0 || process < 0)
         return 2;
-    const uint32_t files = FILE_ADD_SEALS - FILE_READ + 1;
+    /* An epoll watching a pipe, an eventfd and a queue: the fuzzing child
+     * makes its own readiness boards of the three servers (slots
+     * LINUX_SLOT_BOARD_BASE on) at its first epoll_wait. */
+    int watcher = epoll_create1(0);
+    struct epoll_event watched = {.events = EPOLLIN};
+    if (watcher < 0 || epoll_ctl(watcher, EPOLL_CTL_ADD, pipe_ends[0], &watched) != 0 ||
+        epoll_ctl(watcher, EPOLL_CTL_ADD, counter, &watched) != 0 ||
+        epoll_ctl(watcher, EPOLL_CTL_ADD, queue, &watched) != 0)
+        return 2;
+    const uint32_t files = FILE_UNWATCH - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
         {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_TIMER_DELETE - PROC_SPAWN + 1},
@@ -411,11 +428,17 @@ int main(int argc, char **argv)
         {LINUX_SLOT_MQUEUE, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, FILE_READ, files},
-        {LINUX_SLOT_EVENT, EVENT_EVENTFD, EVENT_PIDFD_QUERY - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_EVENT, EVENT_EVENTFD, EVENT_EPOLL_ID - EVENT_EVENTFD + 1},
         {LINUX_SLOT_FD_BASE + counter, FILE_READ, files},
-        {LINUX_SLOT_FD_BASE + timer, EVENT_EVENTFD, EVENT_PIDFD_QUERY - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_FD_BASE + timer, EVENT_EVENTFD, EVENT_EPOLL_ID - EVENT_EVENTFD + 1},
         {LINUX_SLOT_FD_BASE + timer, FILE_READ, files},
-        {LINUX_SLOT_FD_BASE + process, EVENT_EVENTFD, EVENT_PIDFD_QUERY - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_FD_BASE + process, EVENT_EVENTFD, EVENT_EPOLL_ID - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_FD_BASE + watcher, EVENT_EVENTFD, EVENT_EPOLL_ID - EVENT_EVENTFD + 1},
+        {LINUX_SLOT_FD_BASE + watcher, FILE_READ, files},
+        {LINUX_SLOT_BOARD_BASE, FILE_READ, files},
+        {LINUX_SLOT_BOARD_BASE, MEMORY_MAP, memory},
+        {LINUX_SLOT_BOARD_BASE + 1, FILE_READ, files},
+        {LINUX_SLOT_BOARD_BASE + 2, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + process, FILE_READ, files},
         {GRANT_SLOT, FILE_READ, files},
         {GRANT_SLOT, MEMORY_MAP, memory},
@@ -429,6 +452,8 @@ int main(int argc, char **argv)
     pid_t child = fork();
     if (child == 0) {
         take_segment_descriptors(segment);
+        struct epoll_event event;
+        epoll_wait(watcher, &event, 1, 0);
         fuzz(targets, sizeof targets / sizeof targets[0], done);
         _exit(0);
     }

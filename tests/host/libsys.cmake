@@ -67,3 +67,5 @@ libsys_host_test(test_libsys_elf_image
     SOURCES test_libsys_elf_image.c "${LIBSYS_SOURCES}/elf_image.c"
     ARGS "${LIBSYS_FIXTURES}/hello" "${LIBSYS_FIXTURES}/hello-pie"
     DEPENDS libsys_test_programs)
+libsys_host_test(test_libsys_watch
+    SOURCES test_libsys_watch.c "${LIBSYS_SOURCES}/watch.c")

@@ -20,3 +20,5 @@ personality_host_test(test_personality_clock_math
     SOURCES "${CMAKE_CURRENT_LIST_DIR}/test_personality_clock_math.c" "${PERSONALITY_DIR}/clock_math.c")
 personality_host_test(test_personality_statx
     SOURCES "${CMAKE_CURRENT_LIST_DIR}/test_personality_statx.c" "${PERSONALITY_DIR}/statx.c")
+personality_host_test(test_personality_epoll_core
+    SOURCES "${CMAKE_CURRENT_LIST_DIR}/test_personality_epoll_core.c" "${PERSONALITY_DIR}/epoll_core.c")
