@@ -100,11 +100,21 @@ struct taken_signal {
 
 /* The lowest pending signal that blocked lets through, now no longer
  * pending (unless flags accept it, procmgr ends the process here if its
- * action is to terminate); false if none is. */
+ * action is to terminate, and while the process is stopped answers only
+ * once it continues: the thread stops here); false if none is. */
 static bool take_from(uint64_t blocked, uint64_t flags, struct taken_signal *taken)
 {
-    uint64_t mr[4] = {linux_thread_id(), blocked, flags, 0};
-    int64_t signal = linux_call(LINUX_SLOT_PROCMGR, PROC_SIGNAL_TAKE, 3, 0, 0, mr);
+    int64_t signal;
+    uint64_t mr[4];
+    /* An interrupt meant for the stop may end the first call as procmgr
+     * keeps it: then ask again. */
+    do {
+        mr[0] = linux_thread_id();
+        mr[1] = blocked;
+        mr[2] = flags;
+        mr[3] = 0;
+        signal = linux_call(LINUX_SLOT_PROCMGR, PROC_SIGNAL_TAKE, 3, 0, 0, mr);
+    } while (signal == -LINUX_ERESTARTSYS);
     if (signal <= 0)
         return false;
     *taken = (struct taken_signal){

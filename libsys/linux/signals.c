@@ -204,7 +204,9 @@ int64_t sys_rt_sigsuspend(const uint64_t *mask, uint64_t set_size)
  * action. While waiting, the thread info names set as accepted, so that
  * procmgr interrupts this thread when one comes (blocked or not) instead
  * of carrying out its action; a signal the mask lets through ends the
- * wait with EINTR, its handler run on the way out, as on Linux. */
+ * wait with EINTR, its handler run on the way out, as on Linux; so does
+ * a stop (the thread stops on the way out: Linux's sigtimedwait is one
+ * of the calls a stop and SIGCONT end with EINTR). */
 int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
                             const struct linux_timespec *timeout, uint64_t set_size)
 {
@@ -231,7 +233,7 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
         uint64_t pending = thread->pending_signals | linux_process_info()->pending_signals;
         if (pending & wanted)
             continue;       /* came meanwhile */
-        if (pending & ~linux_blocked_signals()) {
+        if ((pending & ~linux_blocked_signals()) || linux_process_info()->stopped) {
             result = -LINUX_EINTR;
             break;
         }

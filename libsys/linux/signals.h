@@ -55,12 +55,13 @@ static inline void linux_set_blocked_signals(uint64_t mask)
 }
 
 /* Whether procmgr holds a signal for this thread that its mask lets
- * through: two loads from the info pages, no call. */
+ * through, or the process is stopped (job control), when the thread stops
+ * by taking its signals: loads from the info pages, no call. */
 static inline bool linux_signal_deliverable(void)
 {
     uint64_t pending = linux_thread_info()->pending_signals
                      | linux_process_info()->pending_signals;
-    return (pending & ~linux_blocked_signals()) != 0;
+    return (pending & ~linux_blocked_signals()) != 0 || linux_process_info()->stopped;
 }
 
 /* sigsuspend, ppoll and pselect6: mask is in force until a handler has

@@ -13,7 +13,8 @@ int kill_check(uint64_t signal, const struct credentials *sender, const struct k
         return -LINUX_EINVAL;
     if (!target->exists)
         return -LINUX_ESRCH;
-    if (!credentials_may_signal(sender, &target->credentials))
+    if (!credentials_may_signal(sender, &target->credentials)
+        && !(signal == LINUX_SIGCONT && target->in_senders_session))
         return -LINUX_EPERM;
     *send = target->alive && target->runs_program;
     return 0;

@@ -21,11 +21,14 @@ struct kill_target {
      * root's like any init, but with no program to act on a signal. */
     bool runs_program;
     struct credentials credentials;
+    bool in_senders_session;            /* the sender's session is its own */
 };
 
 /* The checks for one target, in this order: -LINUX_EINVAL for a signal
  * past LINUX_NSIG, -LINUX_ESRCH for no target, -LINUX_EPERM if the
- * sender may not signal it (credentials_may_signal); else 0, and *send
+ * sender may not signal it (credentials_may_signal), but for SIGCONT
+ * within the sender's session, which any process may send (for job
+ * control shells, as Linux's check_kill_permission); else 0, and *send
  * says whether the signal goes on to the target: a zombie drops it (as
  * Linux's kill of a zombie succeeds), and init drops every signal, as
  * Linux's init drops one it has no handler for. Signal 0 is only the

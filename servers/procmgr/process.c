@@ -145,6 +145,7 @@ struct process *process_new(struct process *parent)
         memcpy(process->signal_disposition, parent->signal_disposition,
                sizeof process->signal_disposition);
         process->no_child_zombies = parent->no_child_zombies;
+        process->no_child_stops = parent->no_child_stops;
     }
     allotment_init(&process->objects);
     uint64_t cnode = allotment_new_object(&process->objects, TERN_OBJECT_CNODE, LINUX_CNODE_BITS);
@@ -323,6 +324,7 @@ void thread_destroy(struct thread *thread)
     process->thread_count--;
     threads[thread->tid] = 0;
     heap_free(thread);
+    signal_thread_ended(process);       /* the others may all be stopped */
 }
 
 /* Procmgr's notice capabilities: each server that asks for exit notices,
@@ -401,6 +403,7 @@ void process_exit(struct process *process, uint64_t wait_status)
 {
     if (process->state != PROCESS_ALIVE)
         return;
+    job_end(&process->job);             /* a stop under way ends untold */
     for (unsigned which = 0; which < 3; which++)
         timer_set(process, which, 0, 0);    /* its interval timers go with it */
     posix_timers_delete_all(process);

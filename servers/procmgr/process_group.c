@@ -55,3 +55,11 @@ int64_t process_group_setpgid(const struct process_ids *caller, int64_t pid,
         return -LINUX_EPERM;
     return pgid;
 }
+
+bool process_group_member_anchors(const struct process_ids *member, bool ended,
+                                  const struct process_ids *parent)
+{
+    if (ended || parent->pid == 1)
+        return false;
+    return parent->pgid != member->pgid && parent->sid == member->sid;
+}

@@ -1,6 +1,6 @@
 /*
  * Process groups and sessions: the rules of setpgid, getpgid, setsid and
- * getsid. Plain C, host-tested (tests/host/test_procmgr_process_group.c);
+ * getsid, and which groups are orphaned (job control's). Plain C, host-tested (tests/host/test_procmgr_process_group.c);
  * main.c looks the processes up and stores what these decide.
  */
 #ifndef PROCMGR_PROCESS_GROUP_H
@@ -32,5 +32,15 @@ int64_t process_group_setsid(const struct process_ids *caller);
 int64_t process_group_setpgid(const struct process_ids *caller, int64_t pid,
                               const struct process_ids *target, int64_t pgid,
                               group_in_session_function *group_in_session, void *context);
+
+/* Whether member (ended: a zombie) keeps its process group from being
+ * orphaned: its parent (whose ids are parent) is in another group of the
+ * same session. A group none of whose members does is orphaned: nobody
+ * outside it in its session could continue it, so the job control stop
+ * signals but SIGSTOP do nothing there. Linux's will_become_orphaned_pgrp
+ * looks at each member this way, passing over zombies and members whose
+ * parent is init. */
+bool process_group_member_anchors(const struct process_ids *member, bool ended,
+                                  const struct process_ids *parent);
 
 #endif

@@ -99,6 +99,7 @@ void handle_clone(struct request *request)
         thread_destroy(thread);
         return result(request, -LINUX_EAGAIN);
     }
+    signal_thread_started(thread);
     result(request, (int64_t)thread->tid);
 }
 
@@ -160,6 +161,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         signal_keep(thread, &signals_kept);
     if (thread_start(thread, registers, 4) < 0)
         return -LINUX_ENOMEM;
+    signal_thread_started(thread);
     return 0;
 }
 
@@ -316,11 +318,13 @@ static void wait_for(struct request *request, struct waiter *waiter, int none_re
 {
     struct process *parent = request->process;
     struct process *child;
-    int64_t found = wait_find(parent, &waiter->request, &child);
+    enum wait_event event;
+    int64_t found = wait_find(parent, &waiter->request, &child, &event);
     if (found < 0)
         return result(request, found);
     if (child) {
-        request->result_count = wait_answer_values(&waiter->request, child, request->results);
+        request->result_count = wait_answer_values(&waiter->request, child, event,
+                                                   request->results);
         return;
     }
     if (waiter->request.options & LINUX_WNOHANG) {
@@ -334,6 +338,9 @@ static void wait_for(struct request *request, struct waiter *waiter, int none_re
         }
         return result(request, 0);
     }
+    /* A stopping caller stops first, then waits again. */
+    if (signal_process_stopping(parent))
+        return result(request, -LINUX_ERESTARTSYS);
     if (parent->waiter_count == sizeof parent->waiters / sizeof parent->waiters[0]
         || !server_can_defer())
         return result(request, -LINUX_EAGAIN);

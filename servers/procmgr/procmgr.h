@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "address_map.h"
 #include "credentials.h"
+#include "job_control.h"
 #include "kill_rules.h"
 #include "pending_signals.h"
 #include "process_group.h"
@@ -107,6 +108,9 @@ struct thread {
     uint64_t fault_endpoint;            /* procmgr's endpoint, badged for this thread */
     struct pending_signals pending;     /* sent to this thread (tgkill) */
     uint64_t paused_reply;              /* PROC_SIGNAL_PAUSE's, held until a signal; or 0 */
+    /* Stopped (job control): its PROC_SIGNAL_TAKE, held until SIGCONT, and
+     * the mask it took with; or 0. */
+    uint64_t stop_reply, stop_blocked;
     uint64_t cpu_mask;                  /* sched_setaffinity's, cores online only */
     unsigned cpu;                       /* the core of the mask it runs on */
 };
@@ -147,6 +151,8 @@ struct process {
     uint8_t signal_disposition[LINUX_NSIG + 1];
     struct pending_signals pending;     /* sent to the process (kill) */
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
+    bool no_child_stops;                /* SIGCHLD's SA_NOCLDSTOP */
+    struct job_control job;             /* stopped or not (job_control.h) */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
     struct process *timer_next;
@@ -284,17 +290,24 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
                      uint64_t umask);
 
 /* wait.c */
-/* The zombie child that wait4/waitid asked for, -ECHILD if the caller has
- * no such child at all, or 0 if none has changed yet. */
+/* The child that wait4/waitid asked for with something to report (*event:
+ * its end, a stop, a continue), -ECHILD if the caller has no such child
+ * at all, or 0 if none has anything yet. */
 int64_t wait_find(struct process *parent, const struct wait_request *request,
-                  struct process **found);
+                  struct process **found, enum wait_event *event);
+/* The child ended: its parent's waiters are answered, SIGCHLD sent. */
 void wait_notify_parent(struct process *child);
+/* The child stopped or continued (code: CLD_STOPPED, CLD_CONTINUED): its
+ * parent's waiters are answered, and SIGCHLD sent unless the parent asked
+ * not to hear of it. */
+void wait_notify_job_change(struct process *child, int32_t code);
 /* The answer of a wait4 (pid, status) or waitid (0, pid, uid, si_code,
- * si_status) about child, in values; its count. The child is reaped
- * unless the caller only peeks (WNOWAIT). */
+ * si_status) about child's event, in values; its count. An end is reaped,
+ * a stop or continue reported once, unless the caller only peeks
+ * (WNOWAIT). */
 #define WAIT_ANSWER_MAX 5
 unsigned wait_answer_values(const struct wait_request *request, struct process *child,
-                            uint64_t values[WAIT_ANSWER_MAX]);
+                            enum wait_event event, uint64_t values[WAIT_ANSWER_MAX]);
 /* A signal for thread: if it waits in wait4/waitid, answer -ERESTARTSYS. */
 bool wait_interrupt(struct thread *thread);
 /* A thread is going: its waits end unanswered. */
@@ -341,13 +354,30 @@ bool signal_can_queue(struct process *process, struct thread *thread, unsigned s
  * answer resumes the thread into it), false if the process must die. */
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address);
 /* PROC_SIGNAL_TAKE: the lowest pending signal blocked does not hold back,
- * now taken; 0 if none; -1 if taking it ended the process. With accept
- * (sigtimedwait) its action does not apply. */
-int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct signal_info *info);
+ * now taken; 0 if none; -1 if taking it ended the process;
+ * SIGNAL_TAKE_STOPPED if the process is stopped (or taking a stop signal
+ * stopped it): reply is kept until SIGCONT, which answers it with what
+ * the thread takes then (signal_take_values). With accept (sigtimedwait)
+ * its action does not apply, and it never stops. */
+#define SIGNAL_TAKE_STOPPED (-2)
+int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct signal_info *info,
+                uint64_t reply);
+/* PROC_SIGNAL_TAKE's answer for a signal signal_take gave (0: none):
+ * the count of values. */
+unsigned signal_take_values(int signal, const struct signal_info *info, uint64_t values[4]);
+/* A thread begins to run (clone, execve's new one): in a stopped process
+ * it stops at once. */
+void signal_thread_started(struct thread *thread);
+/* A thread of process ended: a stop under way may be complete now. */
+void signal_thread_ended(struct process *process);
+/* Whether the process is stopped or stopping: its threads wait in
+ * procmgr (wait4, sigsuspend) no more, but stop. */
+bool signal_process_stopping(const struct process *process);
 /* PROC_SIGNAL_PAUSE: keeps reply until a signal comes (true), or false if
  * one blocked lets through is already pending. */
 bool signal_pause(struct thread *thread, uint64_t blocked, uint64_t reply);
-/* PROC_SIGACTION (flags: sa_flags; SA_NOCLDWAIT counts for SIGCHLD). */
+/* PROC_SIGACTION (flags: sa_flags; SA_NOCLDWAIT and SA_NOCLDSTOP count
+ * for SIGCHLD). */
 void signal_set_disposition(struct process *process, unsigned signal, unsigned disposition,
                             uint64_t flags);
 /* execve: handlers go back to the default; ignored signals stay. */

@@ -33,8 +33,10 @@ enum signal_action signal_action(unsigned signal, uint8_t disposition)
     case SIGNAL_IGNORE:
         return SIGNAL_ACTION_NONE;
     case SIGNAL_DEFAULT:
-        if (signal_ignored_by_default(signal) || signal_stops_by_default(signal))
+        if (signal_ignored_by_default(signal))
             return SIGNAL_ACTION_NONE;
+        if (signal_stops_by_default(signal))
+            return SIGNAL_ACTION_STOP;
         return SIGNAL_ACTION_TERMINATE;
     default:
         return SIGNAL_ACTION_HANDLER;
@@ -56,21 +58,48 @@ unsigned signal_choose_thread(const struct thread_masks masks[], unsigned count,
 }
 
 enum signal_outcome signal_outcome(unsigned signal, uint8_t disposition, bool taken,
-                                   struct thread_masks taker)
+                                   struct thread_masks taker, bool stopped)
 {
     if (!taken)
         return SIGNAL_STAYS_PENDING;    /* blocked everywhere: it waits */
-    if (taker.accepting & LINUX_SIGNAL_BIT(signal))
+    enum signal_action action = signal_action(signal, disposition);
+    bool accepted = (taker.accepting & LINUX_SIGNAL_BIT(signal)) != 0;
+    if (action == SIGNAL_ACTION_NONE && !accepted)
+        return SIGNAL_DISCARDED;        /* as Linux discards an ignored signal nobody blocks */
+    if (stopped)
+        return SIGNAL_STAYS_PENDING;    /* taken once the process continues */
+    if (accepted)
         return SIGNAL_INTERRUPTS;       /* sigtimedwait takes it, whatever its action */
-    switch (signal_action(signal, disposition)) {
-    case SIGNAL_ACTION_NONE:
-        /* As Linux discards an ignored signal nobody blocks. */
-        return SIGNAL_DISCARDED;
+    switch (action) {
     case SIGNAL_ACTION_TERMINATE:
         return SIGNAL_TERMINATES;
+    case SIGNAL_ACTION_STOP:
+        return SIGNAL_STOPS;
     default:
         return SIGNAL_INTERRUPTS;
     }
+}
+
+#define STOP_SIGNALS (LINUX_SIGNAL_BIT(LINUX_SIGSTOP) | LINUX_SIGNAL_BIT(LINUX_SIGTSTP) \
+                      | LINUX_SIGNAL_BIT(LINUX_SIGTTIN) | LINUX_SIGNAL_BIT(LINUX_SIGTTOU))
+
+uint64_t signal_discarded_by(unsigned signal)
+{
+    if (signal == LINUX_SIGCONT)
+        return STOP_SIGNALS;
+    if (signal_stops_by_default(signal))
+        return LINUX_SIGNAL_BIT(LINUX_SIGCONT);
+    return 0;
+}
+
+bool signal_stop_applies(unsigned signal, bool group_orphaned)
+{
+    return signal == LINUX_SIGSTOP || !group_orphaned;
+}
+
+bool signal_child_stop_notifies(uint8_t sigchld_disposition, bool no_child_stop)
+{
+    return sigchld_disposition != SIGNAL_IGNORE && !no_child_stop;
 }
 
 unsigned signal_next(uint64_t thread_pending, uint64_t process_pending, uint64_t blocked,

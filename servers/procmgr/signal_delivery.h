@@ -21,13 +21,14 @@ int signal_check_disposition(uint64_t signal, uint64_t disposition);
 
 /* SIGCHLD, SIGCONT, SIGURG and SIGWINCH: nothing happens by default. */
 bool signal_ignored_by_default(unsigned signal);
-/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the default stops the process,
- * which tern does not support: they do nothing. */
+/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the default stops the process
+ * (job_control.h). */
 bool signal_stops_by_default(unsigned signal);
 
 enum signal_action {
     SIGNAL_ACTION_NONE,                 /* ignored, or a default that does nothing */
-    SIGNAL_ACTION_TERMINATE,            /* the default of every other signal */
+    SIGNAL_ACTION_TERMINATE,            /* the default of most signals */
+    SIGNAL_ACTION_STOP,                 /* the default of the stop signals */
     SIGNAL_ACTION_HANDLER,
 };
 /* What signal does to a process with this disposition of it (SIGKILL
@@ -51,7 +52,8 @@ bool signal_taken_by(struct thread_masks masks, unsigned signal);
 unsigned signal_choose_thread(const struct thread_masks masks[], unsigned count, unsigned signal);
 
 /* What comes of a signal once it is pending, taken (or not) by a thread
- * with the masks taker. */
+ * with the masks taker, in a process that is stopped (or stopping) or
+ * not. */
 enum signal_outcome {
     SIGNAL_STAYS_PENDING,               /* no thread takes it now */
     /* The thread is interrupted: a handler is to run, or sigtimedwait
@@ -59,9 +61,28 @@ enum signal_outcome {
     SIGNAL_INTERRUPTS,
     SIGNAL_DISCARDED,                   /* ignored, and nobody blocks it: it goes */
     SIGNAL_TERMINATES,
+    SIGNAL_STOPS,                       /* it is taken, and the process stops */
 };
+/* A stopped process takes nothing until it continues: its signals stay
+ * pending (but ignored ones go, as ever), as Linux's stopped threads do
+ * not want any (SIGKILL and SIGCONT are the sender's to act on first). */
 enum signal_outcome signal_outcome(unsigned signal, uint8_t disposition, bool taken,
-                                   struct thread_masks taker);
+                                   struct thread_masks taker, bool stopped);
+
+/* The pending signals that sending signal discards, whatever either's
+ * action or mask (Linux's prepare_signal): SIGCONT discards the stop
+ * signals, a stop signal discards SIGCONT. */
+uint64_t signal_discarded_by(unsigned signal);
+
+/* Whether a stop signal taken with its default action stops a process
+ * whose process group is orphaned or not: SIGSTOP always does, SIGTSTP,
+ * SIGTTIN and SIGTTOU do nothing in an orphaned group (nobody there
+ * could continue it), as on Linux. */
+bool signal_stop_applies(unsigned signal, bool group_orphaned);
+
+/* Whether a parent hears by SIGCHLD that a child stopped or continued:
+ * not when it ignores SIGCHLD, nor with SA_NOCLDSTOP. */
+bool signal_child_stop_notifies(uint8_t sigchld_disposition, bool no_child_stop);
 
 /* The signal PROC_SIGNAL_TAKE takes next from a thread's pending set and
  * its process's, with blocked held back: the lowest, from the thread's

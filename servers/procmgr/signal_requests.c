@@ -19,8 +19,9 @@ static void answer_before_signalling_self(struct request *request)
     request->silent = true;
 }
 
-/* A process as kill sees it (0: there is none). */
-static struct kill_target kill_target_of(const struct process *process)
+/* A process as kill from sender sees it (0: there is none). */
+static struct kill_target kill_target_of(const struct process *sender,
+                                         const struct process *process)
 {
     struct kill_target target = { .exists = false };
     if (!process)
@@ -29,6 +30,7 @@ static struct kill_target kill_target_of(const struct process *process)
     target.alive = process->state == PROCESS_ALIVE;
     target.runs_program = process->space != 0;     /* all but init */
     target.credentials = process_credentials(process);
+    target.in_senders_session = process->sid == sender->sid;
     return target;
 }
 
@@ -40,7 +42,7 @@ static int deliver_with_info(struct process *sender, struct process *target,
                              const struct signal_info *info)
 {
     struct credentials from = process_credentials(sender);
-    struct kill_target to = kill_target_of(target);
+    struct kill_target to = kill_target_of(sender, target);
     bool send;
     int status = kill_check(signal, &from, &to, &send);
     if (status < 0 || !send)
@@ -170,15 +172,17 @@ void handle_signal_take(struct request *request)
     if (!caller)
         return result(request, -LINUX_ESRCH);
     struct signal_info info;
-    int signal = signal_take(caller, request->mr[1], request->mr[2] & PROC_SIGNAL_ACCEPT, &info);
+    int signal = signal_take(caller, request->mr[1], request->mr[2] & PROC_SIGNAL_ACCEPT, &info,
+                             request->reply);
+    if (signal == SIGNAL_TAKE_STOPPED) {
+        request->deferred = true;       /* answered when the process continues */
+        return;
+    }
     if (signal < 0) {
         request->silent = true;         /* it ended the process */
         return;
     }
-    uint64_t values[] = { (uint64_t)signal, (uint64_t)(int64_t)info.code,
-                          info.pid | (uint64_t)info.uid << 32, info.value };
-    memcpy(request->results, values, sizeof values);
-    request->result_count = signal ? 4 : 1;
+    request->result_count = signal_take_values(signal, &info, request->results);
 }
 
 /* which (ITIMER_REAL, _VIRTUAL, _PROF) in register index. */

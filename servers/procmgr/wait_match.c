@@ -13,7 +13,8 @@ int wait_request_from_wait4(int64_t pid, uint64_t options, uint64_t caller_pgid,
 {
     if (options & ~(LINUX_WNOHANG | LINUX_WUNTRACED | LINUX_WCONTINUED | WAIT_THREAD_OPTIONS))
         return -LINUX_EINVAL;
-    *request = (struct wait_request){ .idtype = LINUX_P_PID, .id = pid, .options = options };
+    *request = (struct wait_request){ .idtype = LINUX_P_PID, .id = pid,
+                                      .options = options | LINUX_WEXITED };
     if (pid < -1) {
         request->idtype = LINUX_P_PGID;
         request->id = -pid;
@@ -38,9 +39,6 @@ int wait_request_from_waitid(uint64_t idtype, int64_t id, uint64_t options,
         id = (int64_t)caller_pgid;
     *request = (struct wait_request){ .idtype = idtype, .id = id, .options = options,
                                       .is_waitid = true };
-    /* Stopped and continued children are not reported yet: only exits. */
-    if (!(options & LINUX_WEXITED))
-        return -LINUX_ECHILD;
     return 0;
 }
 
@@ -62,14 +60,32 @@ bool wait_request_reaps(const struct wait_request *request)
     return !(request->is_waitid && (request->options & LINUX_WNOWAIT));
 }
 
+enum wait_event wait_event_for(const struct wait_request *request, const struct wait_child *child)
+{
+    if (child->ended)
+        return request->options & LINUX_WEXITED ? WAIT_EVENT_EXITED : WAIT_EVENT_NONE;
+    if (child->stop_signal && (request->options & LINUX_WUNTRACED))
+        return WAIT_EVENT_STOPPED;
+    if (child->continued && (request->options & LINUX_WCONTINUED))
+        return WAIT_EVENT_CONTINUED;
+    return WAIT_EVENT_NONE;
+}
+
 bool wait_search_add(struct wait_search *search, const struct wait_request *request,
-                     uint64_t parent_pid, const struct process_ids *process, bool ended)
+                     uint64_t parent_pid, const struct process_ids *process,
+                     const struct wait_child *child)
 {
     if (!wait_request_matches(request, parent_pid, process))
         return false;
-    search->any_child = true;
-    if (ended && !search->found)
+    /* A zombie is invisible to a waitid without WEXITED: with no other
+     * child, ECHILD, as Linux's wait_task_zombie leaves it. */
+    if (!child->ended || (request->options & LINUX_WEXITED))
+        search->any_child = true;
+    enum wait_event event = wait_event_for(request, child);
+    if (event != WAIT_EVENT_NONE && !search->found) {
         search->found = process->pid;
+        search->event = event;
+    }
     return search->found != 0;
 }
 
@@ -89,4 +105,31 @@ struct signal_info wait_child_info(uint64_t pid, uint64_t uid, uint64_t wait_sta
         .uid = (uint32_t)uid,
         .value = signal ? signal : (wait_status >> 8) & 0xff,
     };
+}
+
+uint64_t wait_event_status(enum wait_event event, const struct wait_child *child)
+{
+    switch (event) {
+    case WAIT_EVENT_STOPPED: return LINUX_W_STOPCODE(child->stop_signal);
+    case WAIT_EVENT_CONTINUED: return LINUX_W_CONTINUED;
+    default: return child->wait_status;
+    }
+}
+
+struct signal_info wait_event_info(enum wait_event event, uint64_t pid, uint64_t uid,
+                                   const struct wait_child *child)
+{
+    struct signal_info info = { .pid = (uint32_t)pid, .uid = (uint32_t)uid };
+    switch (event) {
+    case WAIT_EVENT_STOPPED:
+        info.code = LINUX_CLD_STOPPED;
+        info.value = child->stop_signal;
+        return info;
+    case WAIT_EVENT_CONTINUED:
+        info.code = LINUX_CLD_CONTINUED;
+        info.value = LINUX_SIGCONT;
+        return info;
+    default:
+        return wait_child_info(pid, uid, child->wait_status);
+    }
 }

@@ -1,6 +1,7 @@
 # Host tests of servers/procmgr's pure parts: the initial Linux stack, the
 # region map, the page index, and the policy cores (credentials, kill
-# rules, process groups, pending signals, signal delivery, wait matching).
+# rules, process groups, pending signals, signal delivery, job control,
+# wait matching).
 # Its ELF parser is libsys's (libsys.cmake).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
@@ -30,6 +31,8 @@ procmgr_host_test(test_procmgr_pending_signals
     SOURCES test_procmgr_pending_signals.c "${PROCMGR_DIR}/pending_signals.c")
 procmgr_host_test(test_procmgr_signal_delivery
     SOURCES test_procmgr_signal_delivery.c "${PROCMGR_DIR}/signal_delivery.c")
+procmgr_host_test(test_procmgr_job_control
+    SOURCES test_procmgr_job_control.c "${PROCMGR_DIR}/job_control.c")
 procmgr_host_test(test_procmgr_wait_match
     SOURCES test_procmgr_wait_match.c "${PROCMGR_DIR}/wait_match.c")
 procmgr_host_test(test_procmgr_fault

@@ -111,6 +111,20 @@ static void an_unprivileged_signal_to_root_is_eperm(void)
     CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &roots), -LINUX_EPERM);
 }
 
+/* Linux's check_kill_permission: a job control shell may continue any
+ * process of its session. */
+static void sigcont_within_the_senders_session_needs_no_permission(void)
+{
+    struct kill_target roots = alive(root);
+    roots.in_senders_session = true;
+    CHECK_EQ_U64(check(LINUX_SIGCONT, &user, &roots), 0);
+    CHECK(sent);
+    CHECK_EQ_U64(check(LINUX_SIGTERM, &user, &roots), -LINUX_EPERM);
+    CHECK_EQ_U64(check(0, &user, &roots), -LINUX_EPERM);
+    roots.in_senders_session = false;
+    CHECK_EQ_U64(check(LINUX_SIGCONT, &user, &roots), -LINUX_EPERM);
+}
+
 static void a_signal_that_passes_the_checks_is_sent(void)
 {
     struct kill_target target = alive(user);
@@ -364,6 +378,7 @@ int main(void)
     RUN_TEST(another_users_process_is_eperm);
     RUN_TEST(root_may_signal_another_users_process);
     RUN_TEST(an_unprivileged_signal_to_root_is_eperm);
+    RUN_TEST(sigcont_within_the_senders_session_needs_no_permission);
     RUN_TEST(a_signal_that_passes_the_checks_is_sent);
     RUN_TEST(a_signal_that_fails_the_checks_is_not_sent);
     RUN_TEST(root_may_probe_init_with_signal_zero);

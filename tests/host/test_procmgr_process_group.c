@@ -1,5 +1,5 @@
 /* Process groups and sessions: setpgid, getpgid, setsid and getsid as
- * Linux rules them. */
+ * Linux rules them, and which members keep a group from being orphaned. */
 #include "check.h"
 #include "process_group.h"
 #include "sys/linux_abi.h"
@@ -151,6 +151,39 @@ static void setpgid_without_a_live_process_is_esrch_before_the_group_is_checked(
     CHECK_EQ_U64(setpgid(&caller, 999, NULL, -1), -LINUX_ESRCH);
 }
 
+/* ---- Orphaned process groups ---- */
+
+static void a_parent_in_another_group_of_the_session_anchors_its_childs_group(void)
+{
+    struct process_ids parent = { .pid = 10, .ppid = 5, .pgid = 10, .sid = 10 };
+    struct process_ids member = { .pid = 11, .ppid = 10, .pgid = 11, .sid = 10 };
+    CHECK(process_group_member_anchors(&member, false, &parent));
+}
+
+static void a_parent_in_the_same_group_does_not_anchor_it(void)
+{
+    struct process_ids parent = { .pid = 10, .ppid = 5, .pgid = 10, .sid = 10 };
+    struct process_ids member = { .pid = 11, .ppid = 10, .pgid = 10, .sid = 10 };
+    CHECK(!process_group_member_anchors(&member, false, &parent));
+}
+
+static void a_parent_in_another_session_does_not_anchor_it(void)
+{
+    struct process_ids parent = { .pid = 10, .ppid = 5, .pgid = 10, .sid = 10 };
+    struct process_ids member = { .pid = 11, .ppid = 10, .pgid = 11, .sid = 11 };
+    CHECK(!process_group_member_anchors(&member, false, &parent));
+}
+
+static void neither_a_zombie_nor_a_child_of_init_anchors_it(void)
+{
+    struct process_ids parent = { .pid = 10, .ppid = 5, .pgid = 10, .sid = 10 };
+    struct process_ids member = { .pid = 11, .ppid = 10, .pgid = 11, .sid = 10 };
+    CHECK(!process_group_member_anchors(&member, true, &parent));
+    struct process_ids init = { .pid = 1, .ppid = 0, .pgid = 1, .sid = 1 };
+    struct process_ids orphan = { .pid = 12, .ppid = 1, .pgid = 12, .sid = 1 };
+    CHECK(!process_group_member_anchors(&orphan, false, &init));
+}
+
 int main(void)
 {
     RUN_TEST(getpgid_gives_the_targets_process_group);
@@ -172,5 +205,9 @@ int main(void)
     RUN_TEST(setpgid_with_a_negative_group_is_einval);
     RUN_TEST(setpgid_with_a_negative_pid_is_einval);
     RUN_TEST(setpgid_without_a_live_process_is_esrch_before_the_group_is_checked);
+    RUN_TEST(a_parent_in_another_group_of_the_session_anchors_its_childs_group);
+    RUN_TEST(a_parent_in_the_same_group_does_not_anchor_it);
+    RUN_TEST(a_parent_in_another_session_does_not_anchor_it);
+    RUN_TEST(neither_a_zombie_nor_a_child_of_init_anchors_it);
     return check_report();
 }

@@ -1,5 +1,6 @@
 /* What becomes of a signal: sigaction's checks, the action a disposition
- * gives, which thread takes a signal, what sending one comes to, which
+ * gives, which thread takes a signal, what sending one comes to (in a
+ * stopped process too), what SIGCONT and the stop signals discard, which
  * pending signal is taken next, and which faults a handler catches. */
 #include "check.h"
 #include "signal_delivery.h"
@@ -93,16 +94,16 @@ static void sigchld_sigcont_sigurg_and_sigwinch_are_ignored_by_default(void)
     CHECK(!signal_ignored_by_default(LINUX_SIGTERM));
 }
 
-/* Stopping is not supported: the stop signals' default does nothing. */
-static void the_default_of_the_stop_signals_does_nothing(void)
+static void the_default_of_the_stop_signals_stops(void)
 {
     static const unsigned signals[] = { LINUX_SIGSTOP, LINUX_SIGTSTP, LINUX_SIGTTIN,
                                         LINUX_SIGTTOU };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         CHECK(signal_stops_by_default(signals[i]));
-        CHECK_EQ_U64(signal_action(signals[i], SIGNAL_DEFAULT), SIGNAL_ACTION_NONE);
+        CHECK_EQ_U64(signal_action(signals[i], SIGNAL_DEFAULT), SIGNAL_ACTION_STOP);
     }
     CHECK(!signal_stops_by_default(LINUX_SIGCONT));
+    CHECK_EQ_U64(signal_action(LINUX_SIGTSTP, SIGNAL_IGNORE), SIGNAL_ACTION_NONE);
 }
 
 static void sigkill_always_terminates(void)
@@ -173,17 +174,17 @@ static void no_thread_is_chosen_when_every_one_blocks_the_signal(void)
 
 static void a_signal_no_thread_takes_stays_pending_whatever_its_action(void)
 {
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, false, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, false, open_masks, false),
                  SIGNAL_STAYS_PENDING);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_HANDLER, false, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_HANDLER, false, open_masks, false),
                  SIGNAL_STAYS_PENDING);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_IGNORE, false, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_IGNORE, false, open_masks, false),
                  SIGNAL_STAYS_PENDING);
 }
 
 static void a_caught_signal_interrupts_the_thread_that_takes_it(void)
 {
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_HANDLER, true, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_HANDLER, true, open_masks, false),
                  SIGNAL_INTERRUPTS);
 }
 
@@ -191,29 +192,91 @@ static void a_signal_a_thread_waits_for_in_sigtimedwait_interrupts_it_whatever_i
 {
     struct thread_masks waiting = { .blocked = BIT(LINUX_SIGTERM) | BIT(LINUX_SIGCHLD),
                                     .accepting = BIT(LINUX_SIGTERM) | BIT(LINUX_SIGCHLD) };
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, true, waiting),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, true, waiting, false),
                  SIGNAL_INTERRUPTS);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_IGNORE, true, waiting), SIGNAL_INTERRUPTS);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGCHLD, SIGNAL_DEFAULT, true, waiting),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_IGNORE, true, waiting, false),
+                 SIGNAL_INTERRUPTS);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGCHLD, SIGNAL_DEFAULT, true, waiting, false),
                  SIGNAL_INTERRUPTS);
 }
 
 static void an_ignored_signal_a_thread_takes_is_discarded(void)
 {
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_IGNORE, true, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_IGNORE, true, open_masks, false),
                  SIGNAL_DISCARDED);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGCHLD, SIGNAL_DEFAULT, true, open_masks),
-                 SIGNAL_DISCARDED);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGTSTP, SIGNAL_DEFAULT, true, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGCHLD, SIGNAL_DEFAULT, true, open_masks, false),
                  SIGNAL_DISCARDED);
 }
 
 static void a_signal_whose_default_terminates_terminates_the_process(void)
 {
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, true, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, true, open_masks, false),
                  SIGNAL_TERMINATES);
-    CHECK_EQ_U64(signal_outcome(LINUX_SIGRTMIN, SIGNAL_DEFAULT, true, open_masks),
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGRTMIN, SIGNAL_DEFAULT, true, open_masks, false),
                  SIGNAL_TERMINATES);
+}
+
+static void a_stop_signal_a_thread_takes_stops_the_process(void)
+{
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGSTOP, SIGNAL_DEFAULT, true, open_masks, false),
+                 SIGNAL_STOPS);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTSTP, SIGNAL_DEFAULT, true, open_masks, false),
+                 SIGNAL_STOPS);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTSTP, SIGNAL_DEFAULT, false, open_masks, false),
+                 SIGNAL_STAYS_PENDING);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTTIN, SIGNAL_HANDLER, true, open_masks, false),
+                 SIGNAL_INTERRUPTS);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTTOU, SIGNAL_IGNORE, true, open_masks, false),
+                 SIGNAL_DISCARDED);
+}
+
+/* Until it continues, a stopped process's signals wait, whatever their
+ * action; ignored ones still go. */
+static void a_stopped_process_leaves_its_signals_pending(void)
+{
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGTERM, SIGNAL_DEFAULT, true, open_masks, true),
+                 SIGNAL_STAYS_PENDING);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_HANDLER, true, open_masks, true),
+                 SIGNAL_STAYS_PENDING);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGSTOP, SIGNAL_DEFAULT, true, open_masks, true),
+                 SIGNAL_STAYS_PENDING);
+    struct thread_masks waiting = { .blocked = BIT(LINUX_SIGUSR1),
+                                    .accepting = BIT(LINUX_SIGUSR1) };
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_DEFAULT, true, waiting, true),
+                 SIGNAL_STAYS_PENDING);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGUSR1, SIGNAL_IGNORE, true, open_masks, true),
+                 SIGNAL_DISCARDED);
+    CHECK_EQ_U64(signal_outcome(LINUX_SIGCHLD, SIGNAL_DEFAULT, true, open_masks, true),
+                 SIGNAL_DISCARDED);
+}
+
+static void sigcont_discards_the_stop_signals_and_a_stop_signal_sigcont(void)
+{
+    uint64_t stops = BIT(LINUX_SIGSTOP) | BIT(LINUX_SIGTSTP) | BIT(LINUX_SIGTTIN)
+                   | BIT(LINUX_SIGTTOU);
+    CHECK_EQ_U64(signal_discarded_by(LINUX_SIGCONT), stops);
+    CHECK_EQ_U64(signal_discarded_by(LINUX_SIGSTOP), BIT(LINUX_SIGCONT));
+    CHECK_EQ_U64(signal_discarded_by(LINUX_SIGTTOU), BIT(LINUX_SIGCONT));
+    CHECK_EQ_U64(signal_discarded_by(LINUX_SIGTERM), 0);
+    CHECK_EQ_U64(signal_discarded_by(LINUX_SIGKILL), 0);
+}
+
+static void only_sigstop_stops_a_process_in_an_orphaned_group(void)
+{
+    CHECK(signal_stop_applies(LINUX_SIGSTOP, true));
+    CHECK(signal_stop_applies(LINUX_SIGSTOP, false));
+    CHECK(!signal_stop_applies(LINUX_SIGTSTP, true));
+    CHECK(!signal_stop_applies(LINUX_SIGTTIN, true));
+    CHECK(!signal_stop_applies(LINUX_SIGTTOU, true));
+    CHECK(signal_stop_applies(LINUX_SIGTSTP, false));
+}
+
+static void a_parent_hears_of_stops_unless_it_ignores_sigchld_or_asked_sa_nocldstop(void)
+{
+    CHECK(signal_child_stop_notifies(SIGNAL_DEFAULT, false));
+    CHECK(signal_child_stop_notifies(SIGNAL_HANDLER, false));
+    CHECK(!signal_child_stop_notifies(SIGNAL_HANDLER, true));
+    CHECK(!signal_child_stop_notifies(SIGNAL_IGNORE, false));
 }
 
 /* ---- The next one taken ---- */
@@ -302,7 +365,7 @@ int main(void)
     RUN_TEST(an_ignored_signal_does_nothing);
     RUN_TEST(the_default_of_most_signals_terminates);
     RUN_TEST(sigchld_sigcont_sigurg_and_sigwinch_are_ignored_by_default);
-    RUN_TEST(the_default_of_the_stop_signals_does_nothing);
+    RUN_TEST(the_default_of_the_stop_signals_stops);
     RUN_TEST(sigkill_always_terminates);
     RUN_TEST(a_thread_that_does_not_block_a_signal_takes_it);
     RUN_TEST(a_thread_that_blocks_a_signal_does_not_take_it);
@@ -317,6 +380,11 @@ int main(void)
     RUN_TEST(a_signal_a_thread_waits_for_in_sigtimedwait_interrupts_it_whatever_its_action);
     RUN_TEST(an_ignored_signal_a_thread_takes_is_discarded);
     RUN_TEST(a_signal_whose_default_terminates_terminates_the_process);
+    RUN_TEST(a_stop_signal_a_thread_takes_stops_the_process);
+    RUN_TEST(a_stopped_process_leaves_its_signals_pending);
+    RUN_TEST(sigcont_discards_the_stop_signals_and_a_stop_signal_sigcont);
+    RUN_TEST(only_sigstop_stops_a_process_in_an_orphaned_group);
+    RUN_TEST(a_parent_hears_of_stops_unless_it_ignores_sigchld_or_asked_sa_nocldstop);
     RUN_TEST(nothing_pending_gives_no_signal);
     RUN_TEST(the_lowest_pending_signal_goes_first);
     RUN_TEST(blocked_signals_are_held_back);

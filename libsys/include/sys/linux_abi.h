@@ -249,8 +249,12 @@ struct linux_dirent64 {
 #define LINUX_CLD_EXITED    1
 #define LINUX_CLD_KILLED    2
 #define LINUX_CLD_DUMPED    3
+#define LINUX_CLD_STOPPED   5
+#define LINUX_CLD_CONTINUED 6
 /* Status words as wait4 reports them. */
 #define LINUX_W_EXITCODE(code, signal)  (((code) & 0xff) << 8 | ((signal) & 0x7f))
+#define LINUX_W_STOPCODE(signal)        (((signal) & 0xff) << 8 | 0x7f)
+#define LINUX_W_CONTINUED               0xffff
 
 /* clone(2) */
 #define LINUX_CSIGNAL               0x000000ff

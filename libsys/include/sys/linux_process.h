@@ -87,6 +87,10 @@ struct linux_process_info {
     uint64_t realtime_counter;
     uint64_t fd_open[LINUX_MAX_FDS / 64];
     uint64_t fd_cloexec[LINUX_MAX_FDS / 64];
+    /* procmgr's: not 0 while the process is stopped or stopping (job
+     * control): each thread then takes its signals (PROC_SIGNAL_TAKE),
+     * which procmgr answers only once SIGCONT continues the process. */
+    uint64_t stopped;
 };
 
 /*
