@@ -13,6 +13,7 @@
 #include "clock_math.h"
 #include "personality.h"
 #include "server_call.h"
+#include "syscall_numbers.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/futex.h"
@@ -75,6 +76,40 @@ static int64_t futex_wait(uint64_t key, uint64_t address, uint32_t expected, uin
     tern_set_mr(4, bitset);
     uint64_t mr[4] = {key, address, expected, deadline};
     return linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 5, 0, 1, mr);
+}
+
+/* A wait with a deadline (0: none), interrupted as Linux's futex_wait
+ * is: without a deadline it restarts (-ERESTARTSYS: for an SA_RESTART
+ * handler too); with one it is -EINTR for any handler, and without a
+ * handler (a stop and SIGCONT) restart_syscall goes on to the same
+ * deadline (the restart block), as futex_wait_restart does. */
+static int64_t timed_futex_wait(uint64_t key, uint64_t address, uint32_t expected,
+                                uint64_t deadline, uint64_t bitset, bool private)
+{
+    int64_t result = futex_wait(key, address, expected, deadline, bitset);
+    if (result != -LINUX_ERESTARTSYS || deadline == 0)
+        return result;
+    struct linux_thread_state *thread = linux_thread_state();
+    thread->restart_call = LINUX_NR_futex;
+    thread->restart_deadline = deadline;
+    thread->restart_arguments[0] = address;
+    thread->restart_arguments[1] = expected;
+    thread->restart_arguments[2] = bitset;
+    thread->restart_arguments[3] = private;
+    return -LINUX_ERESTART_RESTARTBLOCK;
+}
+
+int64_t linux_futex_wait_restart(void)
+{
+    const struct linux_thread_state *thread = linux_thread_state();
+    uint64_t address = thread->restart_arguments[0], bitset = thread->restart_arguments[2];
+    uint32_t expected = (uint32_t)thread->restart_arguments[1];
+    bool private = thread->restart_arguments[3];
+    int64_t key = futex_key(address, private);
+    if (key < 0)
+        return key;
+    return timed_futex_wait((uint64_t)key, address, expected, thread->restart_deadline, bitset,
+                            private);
 }
 
 static int64_t futex_wake(uint64_t key, uint64_t address, uint64_t count, uint64_t bitset)
@@ -145,12 +180,8 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
         int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET, &deadline);
         if (result < 0)
             return result;
-        result = futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset);
-        /* Interrupted: Linux restarts a wait without a timeout for an
-         * SA_RESTART handler, never one with a timeout (-EINTR). */
-        if (result == -LINUX_ERESTARTSYS && timeout != 0)
-            result = -LINUX_ERESTARTNOHAND;
-        return result;
+        return timed_futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset,
+                                private);
     }
     case LINUX_FUTEX_WAKE:
     case LINUX_FUTEX_WAKE_BITSET:

@@ -39,6 +39,14 @@ struct linux_thread_state {
      * one back: SIGSEGV), the signal it is for: a bad address there ends
      * in SIGSEGV, as on Linux, rather than the syscall's EFAULT. */
     uint64_t frame_for_signal;
+    /* Linux's restart_block: a timed wait that ended with
+     * -ERESTART_RESTARTBLOCK and is restarted without a handler (a stop
+     * and SIGCONT) goes on as restart_syscall with the same deadline:
+     * the call (LINUX_NR_clock_nanosleep, LINUX_NR_futex; 0: none), its
+     * counter deadline and what else it needs. */
+    uint64_t restart_call;
+    uint64_t restart_deadline;
+    uint64_t restart_arguments[4];
 };
 
 static inline struct linux_process_info *linux_process_info(void)

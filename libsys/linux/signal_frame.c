@@ -15,6 +15,7 @@
 #include "personality.h"
 #include "server_call.h"
 #include "signals.h"
+#include "syscall_numbers.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
@@ -223,13 +224,18 @@ static void enter_handler(struct linux_syscall_frame *frame, const struct taken_
 
 static bool is_restart_code(int64_t result)
 {
-    return result == -LINUX_ERESTARTSYS || result == -LINUX_ERESTARTNOHAND;
+    return result == -LINUX_ERESTARTSYS || result == -LINUX_ERESTARTNOHAND
+        || result == -LINUX_ERESTART_RESTARTBLOCK;
 }
 
-/* The syscall runs again when the thread resumes: its svc, its x0. */
-static int64_t restart(struct linux_syscall_frame *frame)
+/* The syscall runs again when the thread resumes: its svc, its x0; for
+ * -ERESTART_RESTARTBLOCK as restart_syscall (x8), as Linux's arm64
+ * setup_restart_syscall does. */
+static int64_t restart(struct linux_syscall_frame *frame, int64_t interrupted)
 {
     frame->pc -= 4;
+    if (interrupted == -LINUX_ERESTART_RESTARTBLOCK)
+        frame->x[8] = LINUX_NR_restart_syscall;
     return (int64_t)frame->x[0];
 }
 
@@ -249,12 +255,12 @@ static int64_t deliver(struct linux_syscall_frame *frame, int64_t x0, int64_t in
     struct taken_signal taken;
     if (!take_signal(&taken)) {
         linux_end_temporary_mask();
-        return is_restart_code(interrupted) ? restart(frame) : x0;
+        return is_restart_code(interrupted) ? restart(frame, interrupted) : x0;
     }
     do {
         struct linux_sigaction action = linux_signal_action(taken.number);
         if (interrupted == -LINUX_ERESTARTSYS && (action.flags & LINUX_SA_RESTART))
-            x0 = restart(frame);
+            x0 = restart(frame, interrupted);
         else if (is_restart_code(interrupted))
             x0 = -LINUX_EINTR;
         interrupted = 0;
@@ -314,6 +320,7 @@ int64_t linux_signal_return(struct linux_syscall_frame *frame)
         linux_fpsimd_restore(fpsimd);
     linux_set_blocked_signals(signal_frame->uc.sigmask);
     thread->frame_for_signal = 0;
+    thread->restart_call = 0;       /* a restart_syscall now is EINTR, as on Linux */
     return (int64_t)frame->x[0];
 }
 

@@ -12,6 +12,7 @@
 #include "personality.h"
 #include "server_call.h"
 #include "signals.h"
+#include "syscall_numbers.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
@@ -244,6 +245,18 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
     }
     thread->accepting_signals = 0;
     return result;
+}
+
+int64_t sys_restart_syscall(void)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    uint64_t call = thread->restart_call;
+    thread->restart_call = 0;
+    switch (call) {
+    case LINUX_NR_clock_nanosleep: return linux_nanosleep_restart();
+    case LINUX_NR_futex: return linux_futex_wait_restart();
+    default: return -LINUX_EINTR;       /* Linux's do_no_restart_syscall */
+    }
 }
 
 #define LINUX_MINSIGSTKSZ   5120

@@ -80,6 +80,7 @@
 #define LINUX_NR_sched_yield        124
 #define LINUX_NR_sched_get_priority_max 125
 #define LINUX_NR_sched_get_priority_min 126
+#define LINUX_NR_restart_syscall    128
 #define LINUX_NR_kill               129
 #define LINUX_NR_tkill              130
 #define LINUX_NR_tgkill             131

@@ -269,6 +269,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_pselect6(INT(0), POINTER(uint64_t *, 1), POINTER(uint64_t *, 2),
                             POINTER(uint64_t *, 3), POINTER(struct linux_timespec *, 4),
                             POINTER(const uint64_t *, 5));
+    case LINUX_NR_restart_syscall: return sys_restart_syscall();
     case LINUX_NR_nanosleep:
         return sys_nanosleep(POINTER(const struct linux_timespec *, 0),
                              POINTER(struct linux_timespec *, 1));
@@ -332,7 +333,8 @@ int64_t linux_syscall(struct linux_syscall_frame *frame)
     int64_t result = returning ? linux_signal_return(frame)
                                : dispatch(frame->x[8], frame->x, frame);
     bool interrupted = !returning && (result == -LINUX_ERESTARTSYS
-                                      || result == -LINUX_ERESTARTNOHAND);
+                                      || result == -LINUX_ERESTARTNOHAND
+                                      || result == -LINUX_ERESTART_RESTARTBLOCK);
     /* The entry resumes the thread with the frame's registers, and where
      * and with which sp as linux_resume_with says; signals change both. */
     if (__builtin_expect(interrupted || linux_signal_deliverable()

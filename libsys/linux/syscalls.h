@@ -118,6 +118,9 @@ int64_t sys_rt_sigtimedwait(const uint64_t *set, void *info,
                             const struct linux_timespec *timeout, uint64_t set_size);
 int64_t sys_sigaltstack(const struct linux_stack *stack, struct linux_stack *old_stack);
 int64_t sys_rt_sigqueueinfo(int64_t pid, int64_t signal, const void *info);
+/* restart_syscall: goes on with the wait the thread's restart block
+ * names (a sleep or a futex wait a stop ended), -EINTR without one. */
+int64_t sys_restart_syscall(void);
 int64_t sys_rt_tgsigqueueinfo(int64_t tgid, int64_t tid, int64_t signal, const void *info);
 /* signal (one whose default action ends the process) for the calling
  * thread, as Linux's kernel sends it (how: PROC_TGKILL_AS_KILL, as a
@@ -143,6 +146,8 @@ int64_t sys_gettimeofday(struct linux_timeval *time, void *zone);
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
                             struct linux_timespec *remaining);
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining);
+/* restart_syscall of a relative sleep (the restart block's deadline). */
+int64_t linux_nanosleep_restart(void);
 int64_t sys_setitimer(int64_t which, const struct linux_itimerval *timer,
                       struct linux_itimerval *old_timer);
 int64_t sys_getitimer(int64_t which, struct linux_itimerval *timer);
@@ -228,6 +233,8 @@ int64_t linux_seal_fcntl(uint64_t slot, int64_t command, uint64_t argument);
 /* futex.c */
 int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
                   const struct linux_timespec *timeout, uint64_t address2, uint64_t value3);
+/* restart_syscall of a timed wait (the restart block's arguments). */
+int64_t linux_futex_wait_restart(void);
 /* FUTEX_WAKE of count waiters on a word, keyed as a shared futex (what
  * Linux does for clear_child_tid at thread exit). */
 int64_t linux_futex_wake_any(uint64_t address, uint64_t count);

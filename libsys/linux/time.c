@@ -13,6 +13,7 @@
 #include "clock_math.h"
 #include "personality.h"
 #include "server_call.h"
+#include "syscall_numbers.h"
 #include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -203,6 +204,24 @@ bool linux_sleep_until(uint64_t deadline)
     return true;
 }
 
+/* A relative sleep a signal interrupted says how much was left, and
+ * leaves its deadline in the restart block: restarted without a handler
+ * (a stop and SIGCONT), restart_syscall sleeps until that same deadline,
+ * as Linux's hrtimer_nanosleep_restart does; with one it is EINTR. */
+static int64_t relative_sleep_interrupted(uint64_t deadline, struct linux_timespec *remaining)
+{
+    if (remaining != 0) {
+        uint64_t now = linux_counter_now();
+        *remaining = ticks_to_timespec(deadline > now ? deadline - now : 0,
+                                       linux_counter_frequency());
+    }
+    struct linux_thread_state *thread = linux_thread_state();
+    thread->restart_call = LINUX_NR_clock_nanosleep;
+    thread->restart_deadline = deadline;
+    thread->restart_arguments[0] = (uint64_t)(uintptr_t)remaining;
+    return -LINUX_ERESTART_RESTARTBLOCK;
+}
+
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,
                             struct linux_timespec *remaining)
 {
@@ -230,12 +249,19 @@ int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_ti
     uint64_t deadline = (flags & TIMER_ABSTIME) ? ticks : deadline_after(linux_counter_now(), ticks);
     if (linux_sleep_until(deadline))
         return 0;
-    /* Interrupted: a relative sleep says how much was left. */
-    if (remaining != 0 && !(flags & TIMER_ABSTIME)) {
-        uint64_t now = linux_counter_now();
-        *remaining = ticks_to_timespec(deadline > now ? deadline - now : 0, frequency);
-    }
-    return -LINUX_ERESTARTNOHAND;
+    if (flags & TIMER_ABSTIME)
+        return -LINUX_ERESTARTNOHAND;   /* restarted as it was: the same instant */
+    return relative_sleep_interrupted(deadline, remaining);
+}
+
+int64_t linux_nanosleep_restart(void)
+{
+    struct linux_thread_state *thread = linux_thread_state();
+    uint64_t deadline = thread->restart_deadline;
+    if (linux_sleep_until(deadline))
+        return 0;
+    return relative_sleep_interrupted(
+        deadline, (struct linux_timespec *)(uintptr_t)thread->restart_arguments[0]);
 }
 
 int64_t sys_nanosleep(const struct linux_timespec *request, struct linux_timespec *remaining)

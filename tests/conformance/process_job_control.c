@@ -7,8 +7,10 @@
  * SIGKILL ends it; SIGCONT continues it even blocked or ignored, runs its
  * handler, and discards pending stop signals, as a stop signal discards
  * a pending SIGCONT; a read that waits on a pipe goes on waiting once
- * continued. SIGTSTP does nothing in an orphaned process group, SIGSTOP
- * still stops; any process of the session may send SIGCONT.
+ * continued; a sleep or a timed futex wait a stop cuts into ends at its
+ * own deadline (Linux's restart_syscall), not a whole timeout later.
+ * SIGTSTP does nothing in an orphaned process group, SIGSTOP still
+ * stops; any process of the session may send SIGCONT.
  *
  * Each stopped child is put in a process group of its own first, whose
  * parent (this test) is in another group of the same session, so the
@@ -20,8 +22,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "check.h"
+#include "futex.h"
 #include "signals.h"
 
 /* Memory a child and the parent share. */
@@ -32,6 +36,8 @@ struct shared {
     volatile uint64_t counter[2];       /* what a child (its threads) counts */
     volatile int handled;               /* a child's handler ran this often */
     volatile int ready;                 /* the child is set up */
+    volatile long elapsed[3];           /* milliseconds each timed wait took */
+    volatile int results[3];            /* and what it returned (errno, or 0) */
 };
 static struct shared *shared;
 
@@ -655,6 +661,69 @@ static void a_caught_stop_signal_does_not_stop(void)
     end_child(child);
 }
 
+/* Three timed waits of 2 s at once in one child: nanosleep,
+ * clock_nanosleep and FUTEX_WAIT (relative timeouts). */
+static long milliseconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+static void timed_wait(int which)
+{
+    struct timespec start, two_seconds = {2, 0};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long result;
+    if (which == 0) {
+        result = nanosleep(&two_seconds, NULL);
+    } else if (which == 1) {
+        result = clock_nanosleep(CLOCK_MONOTONIC, 0, &two_seconds, NULL);
+        errno = (int)result;
+        result = result ? -1 : 0;
+    } else {
+        static int word;
+        result = futex_wait(&word, 0, &two_seconds, FUTEX_PRIVATE_FLAG);
+    }
+    shared->results[which] = result == 0 ? 0 : errno;
+    shared->elapsed[which] = milliseconds_since(&start);
+}
+
+static void *timed_wait_thread(void *which)
+{
+    timed_wait((int)(intptr_t)which);
+    return NULL;
+}
+
+static void wait_three_ways(void)
+{
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++)
+        if (pthread_create(&threads[i], NULL, timed_wait_thread, (void *)(intptr_t)(i + 1)) != 0)
+            _exit(2);
+    timed_wait(0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(threads[i], NULL);
+    _exit(0);
+}
+
+static void timed_waits_keep_their_deadline_through_a_stop(void)
+{
+    reset_shared();
+    pid_t child = spawn(wait_three_ways);
+    sleep_milliseconds(300);                    /* all three wait by now */
+    CHECK(stop_with(child, SIGSTOP));
+    sleep_milliseconds(2500);                   /* past their deadline */
+    CHECK_EQ(kill(child, SIGCONT), 0);
+    CHECK(exited_with(child, 0));
+    CHECK_EQ(shared->results[0], 0);
+    CHECK_EQ(shared->results[1], 0);
+    CHECK_EQ(shared->results[2], ETIMEDOUT);
+    /* At least the stop; not a whole timeout after it (about 4.8 s). */
+    for (int i = 0; i < 3; i++)
+        CHECK(shared->elapsed[i] >= 2000 && shared->elapsed[i] < 4000);
+}
+
 int main(void)
 {
     shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -674,5 +743,6 @@ int main(void)
     sigtstp_does_nothing_in_an_orphaned_group();
     sigcont_needs_no_permission_within_the_session();
     a_caught_stop_signal_does_not_stop();
+    timed_waits_keep_their_deadline_through_a_stop();
     return check_finish("process_job_control");
 }

@@ -235,6 +235,9 @@ struct linux_dirent64 {
  * a restart (docs/personality.md, "Signals"). */
 #define LINUX_ERESTARTSYS       512     /* restart if the handler has SA_RESTART */
 #define LINUX_ERESTARTNOHAND    514     /* restart only if no handler ran */
+/* Restart only if no handler ran, as restart_syscall, which goes on with
+ * what the thread's restart block says (a sleep's deadline). */
+#define LINUX_ERESTART_RESTARTBLOCK 516
 
 /* wait4(2) and waitid(2) */
 #define LINUX_WNOHANG       1
