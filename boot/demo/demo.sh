@@ -30,6 +30,17 @@ wait $!
 echo "a job killed by SIGTERM: status $?"
 echo
 
+echo "== job control: a job stopped and continued"
+busybox sleep 1 &
+job=$!
+kill -STOP $job
+busybox sleep 2
+kill -0 $job && echo "after 2 s the stopped job (a 1 s sleep) is still there"
+kill -CONT $job
+wait $job
+echo "continued, it ended with status $?"
+echo
+
 echo "== a file in /tmp"
 echo "written by the shell" > /tmp/note
 busybox cat /tmp/note

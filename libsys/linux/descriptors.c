@@ -92,9 +92,12 @@ int64_t linux_capability_duplicate(uint64_t from_slot, uint64_t to_slot)
     int64_t result = linux_request(to_slot, FILE_RETAIN, 0, 0, 0, 0, 0);
     if (result < 0)
         linux_slot_delete(to_slot);
-    else if (from_slot >= LINUX_SLOT_FD_BASE && to_slot >= LINUX_SLOT_FD_BASE)
-        linux_epoll_descriptor_copied((unsigned)(from_slot - LINUX_SLOT_FD_BASE),
-                                      (unsigned)(to_slot - LINUX_SLOT_FD_BASE));
+    else if (from_slot >= LINUX_SLOT_FD_BASE && to_slot >= LINUX_SLOT_FD_BASE) {
+        unsigned from = (unsigned)(from_slot - LINUX_SLOT_FD_BASE);
+        unsigned to = (unsigned)(to_slot - LINUX_SLOT_FD_BASE);
+        linux_epoll_descriptor_copied(from, to);
+        linux_signalfd_copied(from, to);
+    }
     return result < 0 ? result : 0;
 }
 
@@ -105,8 +108,10 @@ void linux_capability_close(uint64_t slot)
      * flush (file.h). */
     linux_request(slot, FILE_CLOSE, 1, (uint64_t)linux_process_info()->pid, 0, 0, 0);
     linux_slot_delete(slot);
-    if (slot >= LINUX_SLOT_FD_BASE)
+    if (slot >= LINUX_SLOT_FD_BASE) {
         linux_epoll_descriptor_closed((unsigned)(slot - LINUX_SLOT_FD_BASE));
+        linux_signalfd_closed((unsigned)(slot - LINUX_SLOT_FD_BASE));
+    }
 }
 
 /* Duplicates open descriptor old onto the reserved descriptor new. */

@@ -45,6 +45,9 @@ void linux_capability_close(uint64_t slot);
  * or from was copied to to. */
 void linux_epoll_descriptor_closed(unsigned fd);
 void linux_epoll_descriptor_copied(unsigned from, unsigned to);
+/* signalfd's (signalfd.c): its mask goes with the descriptor. */
+void linux_signalfd_closed(unsigned fd);
+void linux_signalfd_copied(unsigned from, unsigned to);
 
 /* Empties a slot without telling any server (a capability that did not
  * become a descriptor). */

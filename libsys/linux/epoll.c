@@ -192,7 +192,7 @@ static void rebuild(struct epoll_instance *instance)
     instance->pid = this_pid();
     for (uint32_t i = 0; i < instance->item_limit; i++) {
         struct epoll_item *item = &instance->items[i];
-        if (!item->used || item->inner)
+        if (!item->used || epoll_item_local(item))
             continue;
         item->board = item->slot = EPOLL_NO_ITEM;
         int64_t target = item->fd >= 0 ? linux_fd_capability(item->fd) : -1;
@@ -304,11 +304,22 @@ void linux_epoll_descriptor_copied(unsigned from, unsigned to)
 
 /* ---- Readiness ---- */
 
+static uint32_t local_events(struct epoll_item *item);
+
 static bool inner_ready(struct epoll_instance *inner)
 {
     rebuild(inner);
     epoll_note_changes(inner);
-    return epoll_harvest(inner, 0, 1, true, inner_ready) > 0;
+    return epoll_harvest(inner, 0, 1, true, local_events) > 0;
+}
+
+/* A nested epoll is readable while it has an event to give; a signalfd
+ * while a signal of its mask is pending. */
+static uint32_t local_events(struct epoll_item *item)
+{
+    if (item->inner)
+        return inner_ready(item->inner) ? EPOLL_IN | EPOLL_RDNORM : 0;
+    return (uint32_t)linux_signalfd_poll(item->signals, EPOLL_IN | EPOLL_RDNORM, 0);
 }
 
 /* Leaves notification with every board of instance (and of the
@@ -320,9 +331,13 @@ static bool arm(struct epoll_instance *instance, uint64_t notification, unsigned
     for (uint32_t b = 0; b < instance->board_count; b++)
         changed |= linux_poll_capability(instance->boards[b].capability, FILE_POLLIN,
                                          notification) != 0;
-    for (uint32_t i = 0; i < instance->item_limit && depth <= MAX_NESTS; i++)
-        if (instance->items[i].used && instance->items[i].inner)
-            changed |= arm(instance->items[i].inner, notification, depth + 1);
+    for (uint32_t i = 0; i < instance->item_limit && depth <= MAX_NESTS; i++) {
+        struct epoll_item *item = &instance->items[i];
+        if (item->used && item->inner)
+            changed |= arm(item->inner, notification, depth + 1);
+        else if (item->used && item->signalfd)
+            changed |= linux_signalfd_poll(item->signals, FILE_POLLIN, notification) != 0;
+    }
     return changed;
 }
 
@@ -469,6 +484,8 @@ static int64_t add(struct epoll_instance *instance, int64_t fd, uint64_t target,
     struct epoll_instance *inner = by_fd[fd];
     if (inner && loops(instance, inner))
         return -LINUX_ELOOP;
+    uint64_t signals = 0;
+    bool signalfd = linux_signalfd_mask(fd, &signals);
     struct epoll_item *item = epoll_item_new(instance);
     if (!item)
         return -LINUX_ENOSPC;
@@ -478,6 +495,9 @@ static int64_t add(struct epoll_instance *instance, int64_t fd, uint64_t target,
     if (inner) {
         rebuild(inner);
         item->inner = inner;
+    } else if (signalfd) {
+        item->signalfd = true;
+        item->signals = signals;
     } else {
         int64_t result = watch(instance, target, item);
         if (result < 0) {
@@ -497,7 +517,8 @@ static int64_t add(struct epoll_instance *instance, int64_t fd, uint64_t target,
  * -EPERM if not. Asked only where the answer decides an error. */
 static bool pollable(int64_t fd, uint64_t target)
 {
-    if (by_fd[fd])
+    uint64_t mask;
+    if (by_fd[fd] || linux_signalfd_mask(fd, &mask))
         return true;
     uint64_t mr[4] = {WATCH_BOARD_SLOTS, 0, 0, 0};
     int64_t result = linux_call(target, FILE_WATCH, 1, 0, 0, mr);
@@ -619,8 +640,8 @@ static int64_t scan_instance(void *context, uint64_t notification)
             continue;
         }
         if (wait->reports)
-            count = epoll_harvest(instance, wait->taken, wait->max, false, inner_ready);
-        else if (epoll_harvest(instance, 0, 1, true, inner_ready))
+            count = epoll_harvest(instance, wait->taken, wait->max, false, local_events);
+        else if (epoll_harvest(instance, 0, 1, true, local_events))
             count = -LINUX_EFAULT;      /* an event to store, and nowhere to: it stays */
         linux_unlock(&epoll_lock);
         /* A signal pending already (one the call's mask lets through)

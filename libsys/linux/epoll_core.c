@@ -131,7 +131,7 @@ static uint32_t wanted(const struct epoll_item *item)
 
 void epoll_item_check(struct epoll_instance *instance, struct epoll_item *item)
 {
-    if (!item->queued && (item->inner || (item->revents & wanted(item))))
+    if (!item->queued && (epoll_item_local(item) || (item->revents & wanted(item))))
         enqueue(instance, item);
 }
 
@@ -187,7 +187,7 @@ void epoll_note_changes(struct epoll_instance *instance)
 }
 
 int epoll_harvest(struct epoll_instance *instance, struct epoll_report *reports, int max,
-                  bool peek, bool (*inner_ready)(struct epoll_instance *inner))
+                  bool peek, uint32_t (*local_events)(struct epoll_item *item))
 {
     int count = 0;
     uint16_t previous = EPOLL_NO_ITEM;
@@ -197,14 +197,13 @@ int epoll_harvest(struct epoll_instance *instance, struct epoll_report *reports,
         struct epoll_item *item = &instance->items[at];
         uint16_t next = item->next_ready;
         bool last = at == stop;
-        uint32_t events = item->inner ? (inner_ready(item->inner) ? EPOLL_IN | EPOLL_RDNORM : 0)
-                                      : item->revents;
+        uint32_t events = epoll_item_local(item) ? local_events(item) : item->revents;
         events &= wanted(item);
         if (peek) {
             if (events)
                 return 1;
         } else if (!events) {
-            if (!item->inner)
+            if (!epoll_item_local(item))
                 unlink_ready(instance, previous, item);     /* no longer ready */
             else
                 previous = at;
@@ -213,7 +212,7 @@ int epoll_harvest(struct epoll_instance *instance, struct epoll_report *reports,
             unlink_ready(instance, previous, item);
             if (item->events & EPOLL_ONESHOT)
                 item->disabled = true;
-            else if (!(item->events & EPOLL_ET) || item->inner)
+            else if (!(item->events & EPOLL_ET) || epoll_item_local(item))
                 enqueue(instance, item);    /* level-triggered: again next time */
         }
         if (peek)

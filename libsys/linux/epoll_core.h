@@ -60,6 +60,8 @@ struct epoll_item {
     uint64_t data;
     uint64_t description;       /* its server's handle of the watched description */
     struct epoll_instance *inner;   /* a nested epoll (no board), else NULL */
+    bool signalfd;                  /* a signalfd (no board): its mask is signals */
+    uint64_t signals;
     uint16_t board, slot;
     uint32_t revents;           /* the board's, as last noted */
     bool used;
@@ -130,12 +132,19 @@ void epoll_item_check(struct epoll_instance *instance, struct epoll_item *item);
  * went are freed. */
 void epoll_note_changes(struct epoll_instance *instance);
 
-/* Reports up to max ready events into reports (see above); an item of a
- * nested instance is ready when inner_ready says so (EPOLLIN). With peek
+/* Whether an item is the personality's own (a nested epoll, a
+ * signalfd): no board, always on the ready list, its events asked of
+ * local_events at each harvest. */
+static inline bool epoll_item_local(const struct epoll_item *item)
+{
+    return item->inner || item->signalfd;
+}
+
+/* Reports up to max ready events into reports (see above). With peek
  * the queue is left as it is and nothing is written: the count is
  * whether any event is ready (0 or 1). */
 int epoll_harvest(struct epoll_instance *instance, struct epoll_report *reports, int max,
-                  bool peek, bool (*inner_ready)(struct epoll_instance *inner));
+                  bool peek, uint32_t (*local_events)(struct epoll_item *item));
 
 /* Every descriptor of the instance's items that is fd becomes detached
  * (close: the registration stays, but fd no longer names it). */

@@ -99,6 +99,9 @@ static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t
 
 int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 {
+    uint64_t mask;
+    if (linux_signalfd_mask(fd, &mask))
+        return linux_signalfd_read(fd, mask, buffer, length);
     return transfer_fd(fd, FILE_READ, buffer, length, 0);
 }
 

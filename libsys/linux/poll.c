@@ -49,7 +49,12 @@ uint64_t linux_poll_descriptor(int64_t fd, uint64_t slot, uint64_t events, uint6
 {
     bool is_epoll;
     uint64_t ready = linux_epoll_poll(fd, events, notification, &is_epoll);
-    return is_epoll ? ready : linux_poll_capability(slot, events, notification);
+    if (is_epoll)
+        return ready;
+    uint64_t mask;
+    if (linux_signalfd_mask(fd, &mask))
+        return linux_signalfd_poll(mask, events | FILE_POLLERR | FILE_POLLHUP, notification);
+    return linux_poll_capability(slot, events, notification);
 }
 
 /* This thread's notification, and a badged copy of it in the scratch
@@ -101,11 +106,15 @@ int64_t linux_poll_wait(poll_scan_function *scan, void *context,
         bool timed_out = timeout != 0 && linux_counter_now() >= deadline;
         if (ready != 0 || timed_out)
             break;
-        if (tern_message_label(tern_wait(notification, &word)) == TERN_INTERRUPTED) {
-            ready = -LINUX_ERESTARTNOHAND;     /* a signal: -EINTR, or a restart */
+        /* A signal: -EINTR, or a restart; a signal a signalfd polled
+         * for (procmgr interrupts for those too) is only a rescan. */
+        if (tern_message_label(tern_wait(notification, &word)) == TERN_INTERRUPTED &&
+            linux_signal_deliverable()) {
+            ready = -LINUX_ERESTARTNOHAND;
             break;
         }
     }
+    linux_thread_info()->accepting_signals = 0;     /* signalfd.c's, if it set any */
     if (timeout != 0) {
         tern_notification_set_timeout(notification, 0, TIMEOUT_BADGE);
         if (update_timeout)

@@ -28,6 +28,14 @@ uint64_t linux_poll_descriptor(int64_t fd, uint64_t slot, uint64_t events, uint6
  * (and 0) for any other descriptor. */
 uint64_t linux_epoll_poll(int64_t fd, uint64_t events, uint64_t notification, bool *is_epoll);
 
+/* signalfd.c: whether fd is a signalfd (its mask in *mask); a read of
+ * one; its events among events (POLLIN while a signal of mask is
+ * pending), a signal of mask that the thread blocks interrupting the
+ * wait of the poller that passes a notification. */
+bool linux_signalfd_mask(int64_t fd, uint64_t *mask);
+int64_t linux_signalfd_read(int64_t fd, uint64_t mask, uint64_t buffer, uint64_t length);
+uint64_t linux_signalfd_poll(uint64_t mask, uint64_t events, uint64_t notification);
+
 /* One pass over the caller's descriptors: asks each (passing
  * notification on, 0 for none) and records what it found; returns how
  * many are ready, or -errno to end the wait with that. */

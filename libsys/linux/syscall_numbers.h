@@ -60,6 +60,7 @@
 #define LINUX_NR_pipe2              59
 #define LINUX_NR_pselect6           72
 #define LINUX_NR_ppoll              73
+#define LINUX_NR_signalfd4          74
 #define LINUX_NR_vmsplice           75
 #define LINUX_NR_splice             76
 #define LINUX_NR_tee                77

@@ -83,6 +83,8 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_memfd_create: return sys_memfd_create(POINTER(const char *, 0), UINT(1));
     case LINUX_NR_eventfd2: return sys_eventfd2(UINT(0), UINT(1));
     case LINUX_NR_epoll_create1: return sys_epoll_create1(INT(0));
+    case LINUX_NR_signalfd4:
+        return sys_signalfd4(INT(0), POINTER(const uint64_t *, 1), a[2], UINT(3));
     case LINUX_NR_epoll_ctl:
         return sys_epoll_ctl(INT(0), INT(1), INT(2), POINTER(const struct epoll_report *, 3));
     case LINUX_NR_epoll_pwait:

@@ -216,6 +216,7 @@ struct linux_itimerspec;
 int64_t sys_eventfd2(uint64_t initial, uint64_t flags);
 struct epoll_report;
 int64_t sys_epoll_create1(int64_t flags);
+int64_t sys_signalfd4(int64_t fd, const uint64_t *mask, uint64_t size, uint64_t flags);
 int64_t sys_epoll_ctl(int64_t epfd, int64_t operation, int64_t fd,
                       const struct epoll_report *event);
 int64_t sys_epoll_pwait(int64_t epfd, struct epoll_report *events, int64_t max,

@@ -96,6 +96,7 @@ static void release_object(void *context, void *object)
     case EVENT_KIND_PIDFD:
         return pidfd_release(&pidfds, object);
     case EVENT_KIND_EPOLL:
+    case EVENT_KIND_SIGNALFD:
         return heap_free(object);
     }
 }
@@ -145,6 +146,7 @@ static int64_t read_either(struct server_request *request, bool small, uint64_t 
                             server_can_defer(), value);
     case EVENT_KIND_PIDFD:
     case EVENT_KIND_EPOLL:
+    case EVENT_KIND_SIGNALFD:
         return -LINUX_EINVAL;
     }
     return -LINUX_EBADF;
@@ -208,7 +210,8 @@ static int64_t poll_either(struct server_request *request, uint32_t events,
     case EVENT_KIND_PIDFD:
         return pidfd_poll(&pidfds, request->badge, events, notification, kept);
     case EVENT_KIND_EPOLL:
-        return 0;       /* the personality polls its instances itself */
+    case EVENT_KIND_SIGNALFD:
+        return 0;       /* the personality polls these itself */
     default:
         return eventfd_poll(&eventfds, request->badge, events, notification, kept);
     }
@@ -382,17 +385,19 @@ static enum server_outcome make_timerfd(struct server_request *request)
     return give(request, error, handle);
 }
 
-/* An epoll instance's descriptor, its id (its handle) in MR1. */
-static enum server_outcome make_epoll(struct server_request *request)
+/* The descriptor of an epoll instance or a signalfd, whose state is the
+ * personality's: its id (its handle) in MR1. */
+static enum server_outcome make_personal(struct server_request *request, enum event_kind kind,
+                                         uint32_t flags)
 {
-    enum event_kind *epoll = heap_allocate(sizeof *epoll);
-    if (!epoll)
+    enum event_kind *object = heap_allocate(sizeof *object);
+    if (!object)
         return server_answer(request, -LINUX_ENOMEM);
-    *epoll = EVENT_KIND_EPOLL;
+    *object = kind;
     uint64_t handle = 0;
-    int64_t error = file_table_open(&files, epoll, LINUX_O_RDWR, &handle);
+    int64_t error = file_table_open(&files, object, LINUX_O_RDWR | flags, &handle);
     if (error < 0) {
-        heap_free(epoll);
+        heap_free(object);
         return server_answer(request, error);
     }
     enum server_outcome outcome = give(request, 0, handle);
@@ -449,7 +454,10 @@ static enum server_outcome handle(struct server_request *request)
     if (label == EVENT_TIMERFD)
         return make_timerfd(request);
     if (label == EVENT_EPOLL)
-        return make_epoll(request);
+        return make_personal(request, EVENT_KIND_EPOLL, 0);
+    if (label == EVENT_SIGNALFD)
+        return make_personal(request, EVENT_KIND_SIGNALFD,
+                             (uint32_t)request->mr[0] & LINUX_O_NONBLOCK);
     if (label != EVENT_EVENTFD)
         return server_answer(request, -LINUX_ENOSYS);
     uint64_t handle = 0;

@@ -18,6 +18,7 @@ enum event_kind {
     EVENT_KIND_TIMERFD,
     EVENT_KIND_PIDFD,
     EVENT_KIND_EPOLL,       /* an epoll instance: its registrations are the personality's */
+    EVENT_KIND_SIGNALFD,    /* a signalfd: its mask and reads are the personality's */
 };
 
 /* What a read or write returns when its caller now waits. */

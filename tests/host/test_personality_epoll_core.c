@@ -41,10 +41,10 @@ static struct epoll_item *watched(struct epoll_instance *instance, int fd, unsig
     return item;
 }
 
-static bool never_ready(struct epoll_instance *inner)
+static uint32_t never_ready(struct epoll_item *item)
 {
-    (void)inner;
-    return false;
+    (void)item;
+    return 0;
 }
 
 static int wait_for(struct epoll_instance *instance, struct epoll_report *reports, int max)
@@ -158,9 +158,9 @@ static void a_closed_descriptor_no_longer_names_its_item(void)
 
 static struct epoll_instance *ready_inner;
 
-static bool inner_is_ready(struct epoll_instance *inner)
+static uint32_t inner_is_ready(struct epoll_item *item)
 {
-    return inner == ready_inner;
+    return item->inner == ready_inner ? EPOLL_IN | EPOLL_RDNORM : 0;
 }
 
 static void a_nested_instance_is_readable_while_it_has_events(void)

@@ -20,6 +20,8 @@
  *   EVENT_EPOLL            session                                      0; MR1: its id; cap 0:
  *                                                                      the descriptor
  *   EVENT_EPOLL_ID         an epoll                                     its id (> 0)
+ *   EVENT_SIGNALFD         session      flags                           0; MR1: its id; cap 0:
+ *                                                                      the descriptor
  *
  * EVENT_EVENTFD: eventfd2's count (an unsigned int) and flags
  * (EVENT_EFD_SEMAPHORE, O_NONBLOCK; EFD_CLOEXEC is the personality's):
@@ -45,6 +47,11 @@
  * the personality's, which knows an instance by its id, the same through
  * every descriptor of it (EVENT_EPOLL_ID; -EINVAL through another kind).
  *
+ * EVENT_SIGNALFD makes a signalfd's descriptor (flags: O_NONBLOCK): as
+ * an epoll's, a description like any other whose reading and polling
+ * are the personality's (signals are procmgr's and the process's); its
+ * id is its handle, and a read or write through the server is -EINVAL.
+ *
  * pidfds are procmgr's to make (it knows which processes exist):
  * EVENT_PIDFD comes through procmgr's notice session (SESSION_NOTICE_BADGE,
  * the server's entry asks for exit notices), and SERVER_PROCESS_ENDED
@@ -66,6 +73,7 @@ enum event_label {
     EVENT_PIDFD_QUERY,
     EVENT_EPOLL,
     EVENT_EPOLL_ID,
+    EVENT_SIGNALFD,
 };
 
 /* Sessions are marked: descriptor handles never have this bit. */
