@@ -319,7 +319,16 @@ static uint32_t local_events(struct epoll_item *item)
 {
     if (item->inner)
         return inner_ready(item->inner) ? EPOLL_IN | EPOLL_RDNORM : 0;
-    return (uint32_t)linux_signalfd_poll(item->signals, EPOLL_IN | EPOLL_RDNORM, 0);
+    uint64_t pending = linux_signalfd_pending(item->signals);
+    if (!(item->events & EPOLL_ET))
+        return pending ? EPOLL_IN : 0;
+    /* Edge-triggered: with one of its signals pending, a signal queued
+     * since it last looked (a repeat of a pending standard signal is
+     * none), as Linux's wake-ups of a signalfd's waiters. */
+    uint64_t queued = __atomic_load_n(&linux_process_info()->signals_queued, __ATOMIC_ACQUIRE);
+    bool news = queued != item->signals_seen;
+    item->signals_seen = queued;
+    return pending && news ? EPOLL_IN : 0;
 }
 
 /* Leaves notification with every board of instance (and of the
@@ -498,6 +507,7 @@ static int64_t add(struct epoll_instance *instance, int64_t fd, uint64_t target,
     } else if (signalfd) {
         item->signalfd = true;
         item->signals = signals;
+        item->signals_seen = linux_process_info()->signals_queued - 1;  /* new to it */
     } else {
         int64_t result = watch(instance, target, item);
         if (result < 0) {
@@ -580,6 +590,8 @@ int64_t sys_epoll_ctl(int64_t epfd, int64_t operation, int64_t fd,
             error = -LINUX_EINVAL;
         else {
             epoll_item_modify(instance, item, event.events, event.data);
+            if (item->signalfd)     /* looked at anew, as Linux's ep_modify polls */
+                item->signals_seen = linux_process_info()->signals_queued - 1;
             wake_sleepers(instance, item);
         }
         break;
@@ -609,6 +621,15 @@ static bool must_probe(struct wait_state *wait, const struct epoll_instance *ins
     return instance->ready_first != EPOLL_NO_ITEM && !wait->probed && wait->reports;
 }
 
+/* What is ready, into wait->taken; with no buffer, -EFAULT if there is
+ * anything (it stays). */
+static int64_t harvest(struct wait_state *wait, struct epoll_instance *instance)
+{
+    if (wait->reports)
+        return epoll_harvest(instance, wait->taken, wait->max, false, local_events);
+    return epoll_harvest(instance, 0, 1, true, local_events) ? -LINUX_EFAULT : 0;
+}
+
 /* One pass of epoll_wait (poll.h's scan): what is ready, taken into
  * wait->taken (the caller's buffer gets it with the lock free), or the
  * notification left with every board. */
@@ -628,21 +649,24 @@ static int64_t scan_instance(void *context, uint64_t notification)
             return count;
         }
         epoll_note_changes(instance);
-        if (!must_probe(wait, instance) && !count && notification &&
-            instance->ready_first == EPOLL_NO_ITEM) {
-            note_sleeper(instance, wait, notification);
-            if (arm(instance, notification, 0))
-                epoll_note_changes(instance);
-        }
         if (must_probe(wait, instance)) {
             linux_unlock(&epoll_lock);
             probe_buffer(wait);
             continue;
         }
-        if (wait->reports)
-            count = epoll_harvest(instance, wait->taken, wait->max, false, local_events);
-        else if (epoll_harvest(instance, 0, 1, true, local_events))
-            count = -LINUX_EFAULT;      /* an event to store, and nowhere to: it stays */
+        count = harvest(wait, instance);
+        if (count == 0 && notification) {
+            note_sleeper(instance, wait, notification);
+            if (arm(instance, notification, 0)) {
+                epoll_note_changes(instance);
+                if (must_probe(wait, instance)) {
+                    linux_unlock(&epoll_lock);
+                    probe_buffer(wait);
+                    continue;
+                }
+                count = harvest(wait, instance);
+            }
+        }
         linux_unlock(&epoll_lock);
         /* A signal pending already (one the call's mask lets through)
          * ends the wait before it begins, as Linux's ep_poll. */

@@ -62,6 +62,7 @@ struct epoll_item {
     struct epoll_instance *inner;   /* a nested epoll (no board), else NULL */
     bool signalfd;                  /* a signalfd (no board): its mask is signals */
     uint64_t signals;
+    uint64_t signals_seen;          /* an edge-triggered one's: signals_queued when last looked */
     uint16_t board, slot;
     uint32_t revents;           /* the board's, as last noted */
     bool used;

@@ -35,6 +35,8 @@ uint64_t linux_epoll_poll(int64_t fd, uint64_t events, uint64_t notification, bo
 bool linux_signalfd_mask(int64_t fd, uint64_t *mask);
 int64_t linux_signalfd_read(int64_t fd, uint64_t mask, uint64_t buffer, uint64_t length);
 uint64_t linux_signalfd_poll(uint64_t mask, uint64_t events, uint64_t notification);
+/* The signals of mask pending for this thread (its own and its process's). */
+uint64_t linux_signalfd_pending(uint64_t mask);
 
 /* One pass over the caller's descriptors: asks each (passing
  * notification on, 0 for none) and records what it found; returns how

@@ -13,6 +13,7 @@
  */
 #include "descriptors.h"
 #include "personality.h"
+#include "poll.h"
 #include "server_call.h"
 #include "signals.h"
 #include "syscalls.h"
@@ -97,11 +98,14 @@ static void set_mask(uint64_t id, uint64_t mask)
 
 int64_t sys_signalfd4(int64_t fd, const uint64_t *user_mask, uint64_t size, uint64_t flags)
 {
-    if (size != SIGSET_SIZE || (flags & ~(uint64_t)(SFD_NONBLOCK | SFD_CLOEXEC)))
+    /* Linux's order: the size, the mask read, the flags, the descriptor. */
+    if (size != SIGSET_SIZE)
         return -LINUX_EINVAL;
     if (!linux_user_range((uint64_t)(uintptr_t)user_mask, SIGSET_SIZE))
         return -LINUX_EFAULT;
     uint64_t mask = *user_mask & ~LINUX_UNBLOCKABLE;   /* SIGKILL, SIGSTOP: ignored */
+    if (flags & ~(uint64_t)(SFD_NONBLOCK | SFD_CLOEXEC))
+        return -LINUX_EINVAL;
     if ((int32_t)fd != -1) {
         if (linux_fd_capability(fd) < 0)
             return -LINUX_EBADF;
@@ -212,6 +216,10 @@ uint64_t linux_signalfd_poll(uint64_t mask, uint64_t events, uint64_t notificati
         thread->accepting_signals |= mask & linux_blocked_signals();
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
     }
-    uint64_t pending = thread->pending_signals | linux_process_info()->pending_signals;
-    return (pending & mask) ? events & (FILE_POLLIN | FILE_POLLRDNORM) : 0;
+    return (linux_signalfd_pending(mask)) ? events & FILE_POLLIN : 0;   /* never RDNORM */
+}
+
+uint64_t linux_signalfd_pending(uint64_t mask)
+{
+    return (linux_thread_info()->pending_signals | linux_process_info()->pending_signals) & mask;
 }

@@ -281,7 +281,6 @@ static bool watch_value(uint64_t handle, struct watch_target *target)
     case EVENT_KIND_TIMERFD: {
         struct timerfd *timerfd = file->object;
         *target = (struct watch_target){&timerfd->watches, timerfd, timerfd_readiness};
-        program_timer();    /* a watched timer's expiry must be seen */
         return true;
     }
     case EVENT_KIND_PIDFD: {

@@ -208,8 +208,8 @@ uint64_t timerfd_earliest(const struct timerfd_core *core)
 {
     uint64_t earliest = 0;
     for (const struct timerfd *timerfd = core->all; timerfd; timerfd = timerfd->next) {
-        bool watched = timerfd->readers || timerfd->pollers || timerfd->watches.first;
-        if (watched && timerfd->deadline && (!earliest || timerfd->deadline < earliest))
+        /* Every armed timer: a poll or an epoll may look at any. */
+        if (timerfd->deadline && (!earliest || timerfd->deadline < earliest))
             earliest = timerfd->deadline;
     }
     return earliest;

@@ -9,8 +9,8 @@
  * from the clock when they are looked at, so the count is exact whenever
  * the server wakes: a read takes it (and waits while it is 0, unless
  * the description is O_NONBLOCK: -EAGAIN), setting the timer resets it.
- * The server's timer need only wake it for the earliest timer that
- * someone waits or polls for (timerfd_earliest).
+ * The server's timer wakes it for the earliest armed timer
+ * (timerfd_earliest): a reader, a poller or an epoll may look at any.
  */
 #ifndef SERVERS_EVENT_TIMERFD_H
 #define SERVERS_EVENT_TIMERFD_H
@@ -72,7 +72,7 @@ int64_t timerfd_poll(struct timerfd_core *core, uint64_t handle, uint32_t events
 /* The server's timer fired: due timers count their expirations, and
  * their readers and pollers are served. */
 void timerfd_expire(struct timerfd_core *core);
-/* The earliest expiry someone waits or polls for; 0: none. */
+/* The earliest expiry of an armed timer; 0: none. */
 uint64_t timerfd_earliest(const struct timerfd_core *core);
 
 /* Its poll events as of the last expiry the core saw: POLLIN with

@@ -153,6 +153,7 @@ struct process {
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
     bool no_child_stops;                /* SIGCHLD's SA_NOCLDSTOP */
     struct job_control job;             /* stopped or not (job_control.h) */
+    uint64_t signals_queued;            /* mirrored in the info page (signals.c) */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
     struct process *timer_next;

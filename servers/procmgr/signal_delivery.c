@@ -102,16 +102,27 @@ bool signal_child_stop_notifies(uint8_t sigchld_disposition, bool no_child_stop)
     return sigchld_disposition != SIGNAL_IGNORE && !no_child_stop;
 }
 
+/* The signals a fault raises: Linux's SYNCHRONOUS_MASK, taken first. */
+#define SYNCHRONOUS (LINUX_SIGNAL_BIT(LINUX_SIGSEGV) | LINUX_SIGNAL_BIT(LINUX_SIGBUS) |      \
+                     LINUX_SIGNAL_BIT(LINUX_SIGILL) | LINUX_SIGNAL_BIT(LINUX_SIGTRAP) |      \
+                     LINUX_SIGNAL_BIT(LINUX_SIGFPE) | LINUX_SIGNAL_BIT(LINUX_SIGSYS))
+
+/* Linux's next_signal: a synchronous one first, else the lowest. */
+static unsigned next_of(uint64_t set)
+{
+    if (set & SYNCHRONOUS)
+        set &= SYNCHRONOUS;
+    return (unsigned)__builtin_ctzll(set) + 1;
+}
+
 unsigned signal_next(uint64_t thread_pending, uint64_t process_pending, uint64_t blocked,
                      bool *from_thread)
 {
-    uint64_t deliverable = (thread_pending | process_pending) & ~blocked;
-    *from_thread = false;
-    if (!deliverable)
-        return 0;
-    unsigned signal = (unsigned)__builtin_ctzll(deliverable) + 1;
-    *from_thread = (thread_pending & LINUX_SIGNAL_BIT(signal)) != 0;
-    return signal;
+    uint64_t own = thread_pending & ~blocked, shared = process_pending & ~blocked;
+    *from_thread = own != 0;
+    if (own)
+        return next_of(own);
+    return shared ? next_of(shared) : 0;
 }
 
 bool signal_fault_caught(unsigned signal, uint8_t disposition, uint64_t blocked)

@@ -85,9 +85,10 @@ bool signal_stop_applies(unsigned signal, bool group_orphaned);
 bool signal_child_stop_notifies(uint8_t sigchld_disposition, bool no_child_stop);
 
 /* The signal PROC_SIGNAL_TAKE takes next from a thread's pending set and
- * its process's, with blocked held back: the lowest, from the thread's
- * set if it is pending there (*from_thread), else from the process's; 0
- * if none. */
+ * its process's, with blocked held back, as Linux's dequeue_signal: the
+ * thread's own first (*from_thread), then the process's; within a set a
+ * synchronous signal (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS)
+ * first, else the lowest; 0 if none. */
 unsigned signal_next(uint64_t thread_pending, uint64_t process_pending, uint64_t blocked,
                      bool *from_thread);
 

@@ -78,6 +78,14 @@ static void mirror_process_pending(struct process *process)
                process->pending.set);
 }
 
+/* One more signal queued, out to the info page. */
+static void count_queued(struct process *process)
+{
+    write_word(process,
+               LINUX_PROCESS_INFO + __builtin_offsetof(struct linux_process_info, signals_queued),
+               ++process->signals_queued);
+}
+
 /* Queued real-time instances live in procmgr's heap. */
 static const struct pending_memory heap = { heap_allocate, heap_free };
 
@@ -280,10 +288,13 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
     /* Pending first, then the masks: a thread unblocking meanwhile sees
      * the pending word, or procmgr sees its new mask. */
     struct pending_signals *pending = pending_of(process, thread);
+    bool merges = signal < LINUX_SIGRTMIN && (pending->set & LINUX_SIGNAL_BIT(signal));
     int status = pending_add(pending, signal, info, &heap);
     if (status < 0)
         return status;
     mirror_pending(process, thread);
+    if (!merges)
+        count_queued(process);
     struct thread_masks masks = { 0, 0 };
     struct thread *target = taking_thread(process, thread, signal, &masks);
     bool stopped = job_stopping(&process->job) && signal != LINUX_SIGCONT;

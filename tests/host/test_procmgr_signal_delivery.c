@@ -319,12 +319,23 @@ static void a_signal_pending_for_both_is_taken_from_the_thread_first(void)
     CHECK(from_thread);
 }
 
-static void a_lower_process_signal_goes_before_a_thread_signal(void)
+static void the_threads_own_signals_go_before_the_process_s(void)
 {
     bool from_thread;
     CHECK_EQ_U64(signal_next(BIT(LINUX_SIGTERM), BIT(LINUX_SIGHUP), 0, &from_thread),
+                 LINUX_SIGTERM);
+    CHECK(from_thread);
+}
+
+static void a_synchronous_signal_goes_before_lower_ones(void)
+{
+    bool from_thread;
+    uint64_t pending = BIT(LINUX_SIGHUP) | BIT(LINUX_SIGUSR1) | BIT(LINUX_SIGSEGV) |
+                       BIT(LINUX_SIGBUS);
+    CHECK_EQ_U64(signal_next(0, pending, 0, &from_thread), LINUX_SIGBUS);
+    CHECK_EQ_U64(signal_next(0, pending & ~BIT(LINUX_SIGBUS), 0, &from_thread), LINUX_SIGSEGV);
+    CHECK_EQ_U64(signal_next(0, BIT(LINUX_SIGHUP) | BIT(LINUX_SIGUSR1), 0, &from_thread),
                  LINUX_SIGHUP);
-    CHECK(!from_thread);
 }
 
 static void the_last_signal_number_can_be_taken(void)
@@ -390,7 +401,8 @@ int main(void)
     RUN_TEST(blocked_signals_are_held_back);
     RUN_TEST(a_signal_pending_for_the_thread_is_taken_from_the_thread);
     RUN_TEST(a_signal_pending_for_both_is_taken_from_the_thread_first);
-    RUN_TEST(a_lower_process_signal_goes_before_a_thread_signal);
+    RUN_TEST(the_threads_own_signals_go_before_the_process_s);
+    RUN_TEST(a_synchronous_signal_goes_before_lower_ones);
     RUN_TEST(the_last_signal_number_can_be_taken);
     RUN_TEST(a_fault_with_a_handler_it_does_not_block_is_caught);
     RUN_TEST(a_blocked_fault_kills_even_with_a_handler);

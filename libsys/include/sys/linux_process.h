@@ -91,6 +91,10 @@ struct linux_process_info {
      * control): each thread then takes its signals (PROC_SIGNAL_TAKE),
      * which procmgr answers only once SIGCONT continues the process. */
     uint64_t stopped;
+    /* procmgr's: how many signals were queued to the process or its
+     * threads (one merged with a pending standard signal is none): a
+     * signalfd's edge-triggered epoll watch sees news by it. */
+    uint64_t signals_queued;
 };
 
 /*
