@@ -99,10 +99,13 @@ static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t
 
 int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 {
+    int64_t result = transfer_fd(fd, FILE_READ, buffer, length, 0);
+    /* A signalfd's server cannot read it (-EINVAL): signals are the
+     * process's. Asked only then, so other reads pay nothing for it. */
     uint64_t mask;
-    if (linux_signalfd_mask(fd, &mask))
+    if (result == -LINUX_EINVAL && linux_signalfd_mask(fd, &mask))
         return linux_signalfd_read(fd, mask, buffer, length);
-    return transfer_fd(fd, FILE_READ, buffer, length, 0);
+    return result;
 }
 
 /* A write that found no reader (a pipe's, later a socket's) raises

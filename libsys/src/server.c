@@ -9,6 +9,7 @@
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 #include "sys/protocol/watch.h"
+#include "sys/watch.h"
 #include "watch_server.h"
 
 #define CNODE_DEPTH 64
@@ -393,7 +394,8 @@ void server_run(void)
             programmed_deadline = 0;    /* it fired: spent */
             if (config->notified)
                 config->notified(request.badge);
-            watch_server_signal_due();
+            if (watch_due())
+                watch_server_signal_due();
             receive();
             continue;
         }
@@ -406,7 +408,8 @@ void server_run(void)
             through_board()        ? watch_server_board_request(&request)
             : through_descriptor() ? file_server_handle(config->descriptors, &request)
                                    : config->handle(&request);
-        watch_server_signal_due();
+        if (watch_due())
+            watch_server_signal_due();
         if (tern_message_caps(request.info))
             empty_receive_slots();
         if (outcome == SERVER_ANSWER && !request.caller_gone) {

@@ -28,7 +28,7 @@ struct watch_board {
 static struct watch_services services;
 static struct watch_board *boards[MAX_BOARDS];
 static uint32_t generations[MAX_BOARDS];
-static struct watch_board *due_first;
+struct watch_board *watch_due_first;
 
 void watch_init(const struct watch_services *given)
 {
@@ -93,7 +93,7 @@ static void unlink_watch(struct watch *watch)
 
 static void take_off_due_list(struct watch_board *board)
 {
-    for (struct watch_board **link = &due_first; *link; link = &(*link)->next_due) {
+    for (struct watch_board **link = &watch_due_first; *link; link = &(*link)->next_due) {
         if (*link == board) {
             *link = board->next_due;
             break;
@@ -149,8 +149,8 @@ static void publish(struct watch_board *board, uint32_t slot, uint32_t revents, 
     __atomic_fetch_or(&board->page->summary, 1ULL << (slot / 64), __ATOMIC_RELEASE);
     if (board->notification && !board->due) {
         board->due = true;
-        board->next_due = due_first;
-        due_first = board;
+        board->next_due = watch_due_first;
+        watch_due_first = board;
     }
 }
 
@@ -218,10 +218,10 @@ void watch_list_drop(struct watch_list *list)
 
 uint64_t watch_take_due(void)
 {
-    struct watch_board *board = due_first;
+    struct watch_board *board = watch_due_first;
     if (!board)
         return 0;
-    due_first = board->next_due;
+    watch_due_first = board->next_due;
     board->due = false;
     uint64_t notification = board->notification;
     board->notification = 0;

@@ -83,7 +83,13 @@ void watch_list_forget(struct watch_list *list, uint64_t description);
 void watch_list_drop(struct watch_list *list);
 
 /* A due board's notification, handed over (the caller signals and
- * releases it), or 0 when none is due. */
+ * releases it), or 0 when none is due; watch_due says whether one is,
+ * without a call (the runtime asks after every request). */
 uint64_t watch_take_due(void);
+extern struct watch_board *watch_due_first;
+static inline bool watch_due(void)
+{
+    return watch_due_first != NULL;
+}
 
 #endif
