@@ -65,7 +65,7 @@ int64_t sys_timerfd_settime(int64_t fd, int64_t flags, const struct linux_itimer
         !timespec_is_valid(&setting.value) || !timespec_is_valid(&setting.interval))
         return -LINUX_EINVAL;
     uint64_t frequency = linux_counter_frequency();
-    uint64_t mr[4] = {(uint32_t)flags & EVENT_TIMER_ABSTIME,
+    uint64_t mr[4] = {(uint32_t)flags & (EVENT_TIMER_ABSTIME | EVENT_TIMER_CANCEL_ON_SET),
                       timespec_to_ticks(&setting.value, frequency),
                       timespec_to_ticks(&setting.interval, frequency),
                       linux_epoch_offset_ticks()};

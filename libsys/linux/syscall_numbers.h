@@ -72,6 +72,7 @@
 #define LINUX_NR_timer_settime      110
 #define LINUX_NR_timer_delete       111
 #define LINUX_NR_rseq               293
+#define LINUX_NR_clock_settime      112
 #define LINUX_NR_clock_gettime      113
 #define LINUX_NR_clock_getres       114
 #define LINUX_NR_clock_nanosleep    115

@@ -250,6 +250,8 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_mlock:
     case LINUX_NR_munlock: return 0;
     /* time */
+    case LINUX_NR_clock_settime:
+        return sys_clock_settime(INT(0), POINTER(const struct linux_timespec *, 1));
     case LINUX_NR_clock_gettime:
         return sys_clock_gettime(INT(0), POINTER(struct linux_timespec *, 1));
     case LINUX_NR_clock_getres:

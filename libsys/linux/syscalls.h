@@ -141,6 +141,7 @@ int64_t sys_memory_hint(uint64_t address);
 
 /* time.c */
 int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time);
+int64_t sys_clock_settime(int64_t clock, const struct linux_timespec *time);
 int64_t sys_clock_getres(int64_t clock, struct linux_timespec *resolution);
 int64_t sys_gettimeofday(struct linux_timeval *time, void *zone);
 int64_t sys_clock_nanosleep(int64_t clock, uint64_t flags, const struct linux_timespec *request,

@@ -151,6 +151,26 @@ int64_t sys_clock_gettime(int64_t clock, struct linux_timespec *time)
     return 0;
 }
 
+/* Linux's clock_settime: only CLOCK_REALTIME can be set (others EINVAL,
+ * a process's or thread's CPU-time clock by id EPERM once the time is
+ * read), to a valid time, by root (procmgr checks: EPERM). */
+int64_t sys_clock_settime(int64_t clock, const struct linux_timespec *time)
+{
+    int32_t which = (int32_t)clock;
+    bool cpu = which < 0 && (which & CPUCLOCK_KIND) != CPUCLOCK_KIND;
+    if (which != CLOCK_REALTIME && !cpu)
+        return -LINUX_EINVAL;
+    if (!linux_user_range((uint64_t)(uintptr_t)time, sizeof *time))
+        return -LINUX_EFAULT;
+    struct linux_timespec wanted = *time;
+    if (cpu)
+        return -LINUX_EPERM;
+    if (!timespec_is_valid(&wanted))
+        return -LINUX_EINVAL;
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_CLOCK_SET, 2, (uint64_t)wanted.seconds,
+                         wanted.nanoseconds, 0, 0);
+}
+
 int64_t sys_clock_getres(int64_t clock, struct linux_timespec *resolution)
 {
     uint64_t cpu_time;

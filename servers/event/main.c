@@ -20,6 +20,7 @@
 #include "eventfd.h"
 #include "pidfd.h"
 #include "timerfd.h"
+#include "sys/counter.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -71,6 +72,13 @@ static bool answer_reader(void *context, uint64_t reply, bool small, uint64_t va
     mr[0] = error == TERN_OK ? VALUE_SIZE : (uint64_t)-LINUX_EFAULT;
     server_answer_deferred(reply, tern_message(0, 0, 1), mr);
     return true;
+}
+
+static bool answer_error(void *context, uint64_t reply, int64_t error)
+{
+    (void)context;
+    uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)error};
+    return server_answer_deferred(reply, tern_message(0, 0, 1), mr);
 }
 
 static bool answer_writer(void *context, uint64_t reply)
@@ -327,7 +335,8 @@ static enum server_outcome set_timer(struct server_request *request)
     if (tern_message_length(request->info) < 4)
         return server_answer(request, -LINUX_EINVAL);
     struct timerfd_setting old;
-    int error = timerfd_settime(&timerfds, request->badge, mr[0] & EVENT_TIMER_ABSTIME, mr[1],
+    int error = timerfd_settime(&timerfds, request->badge, mr[0] & EVENT_TIMER_ABSTIME,
+                                mr[0] & EVENT_TIMER_CANCEL_ON_SET, mr[1],
                                 mr[2], mr[3], &old);
     program_timer();
     return answer_setting(request, error, &old);
@@ -416,6 +425,10 @@ static enum server_outcome handle_notice(struct server_request *request)
     case SERVER_PROCESS_ENDED:
         pidfd_process_ended(&pidfds, (uint32_t)mr[0]);
         return server_answer(request, 0);
+    case SERVER_CLOCK_SET:
+        timerfd_clock_set(&timerfds, mr[0]);
+        program_timer();
+        return server_answer(request, 0);
     case SERVER_PROCESS_NAMESPACE:
     case SERVER_NAMESPACE_ENDED:
         return server_answer(request, 0);
@@ -485,6 +498,7 @@ int root_main(const struct tern_boot_info *info)
             .free = server_core_free,
             .answer_reader = answer_reader,
             .answer_writer = answer_writer,
+            .answer_error = answer_error,
             .caller_waits = server_core_caller_waits,
             .forget = server_core_release_reply,
             .notify = server_core_notify,
@@ -495,6 +509,8 @@ int root_main(const struct tern_boot_info *info)
     };
     eventfd_core_init(&eventfds, &descriptors);
     timerfd_core_init(&timerfds, &descriptors);
+    timerfds.epoch_offset = tern_counter_epoch_offset(info->realtime_seconds,
+                                                      info->realtime_counter);
     pidfd_core_init(&pidfds, &descriptors);
     server_run();
 }

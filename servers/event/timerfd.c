@@ -69,18 +69,23 @@ static void advance(struct timerfd *timerfd, uint64_t time)
 static void serve(struct timerfd_core *core, struct timerfd *timerfd)
 {
     const struct event_services *services = &core->descriptors->services;
-    while (timerfd->readers && timerfd->expirations) {
+    while (timerfd->readers && (timerfd->expirations || timerfd->canceled)) {
         struct event_waiter *reader = timerfd->readers;
         timerfd->readers = reader->next;
-        if (services->answer_reader(services->context, reader->caller, reader->small,
-                                    timerfd->expirations))
+        if (timerfd->canceled) {
+            if (services->answer_error(services->context, reader->caller, -LINUX_ECANCELED))
+                timerfd->canceled = false, timerfd->expirations = 0;
+        } else if (services->answer_reader(services->context, reader->caller, reader->small,
+                                           timerfd->expirations)) {
             timerfd->expirations = 0;
+        }
         if (event_let_go(core->descriptors, reader))
             return;
     }
-    if (timerfd->expirations)
+    if (timerfd->expirations || timerfd->canceled)
         event_notify_pollers(core->descriptors, &timerfd->pollers);
-    watch_list_woken(&timerfd->watches, timerfd->expirations ? LINUX_POLLIN : 0);
+    watch_list_woken(&timerfd->watches,
+                     timerfd->expirations || timerfd->canceled ? LINUX_POLLIN : 0);
 }
 
 static struct timerfd *find(struct timerfd_core *core, uint64_t handle, bool *nonblocking)
@@ -95,8 +100,9 @@ static struct timerfd_setting setting_of(const struct timerfd *timerfd, uint64_t
         .interval = timerfd->interval };
 }
 
-int timerfd_settime(struct timerfd_core *core, uint64_t handle, bool absolute, uint64_t value,
-                    uint64_t interval, uint64_t epoch_offset, struct timerfd_setting *old)
+int timerfd_settime(struct timerfd_core *core, uint64_t handle, bool absolute,
+                    bool cancel_on_set, uint64_t value, uint64_t interval,
+                    uint64_t epoch_offset, struct timerfd_setting *old)
 {
     bool nonblocking;
     struct timerfd *timerfd = find(core, handle, &nonblocking);
@@ -107,6 +113,10 @@ int timerfd_settime(struct timerfd_core *core, uint64_t handle, bool absolute, u
     *old = setting_of(timerfd, time);
     timerfd->expirations = 0;
     timerfd->interval = interval;
+    timerfd->canceled = false;
+    /* Linux's timerfd_setup_cancel: only an absolute wall timer. */
+    timerfd->at_wall_instant = value && absolute && timerfd->wall;
+    timerfd->cancel_on_set = absolute && timerfd->wall && cancel_on_set;
     if (!value) {
         timerfd->deadline = 0;
     } else if (absolute) {
@@ -143,6 +153,12 @@ int64_t timerfd_read(struct timerfd_core *core, uint64_t handle, uint64_t caller
     if (length < VALUE_SIZE)
         return -LINUX_EINVAL;
     advance(timerfd, now(core));
+    if (timerfd->canceled && !timerfd->readers) {
+        timerfd->canceled = false;
+        timerfd->expirations = 0;
+        watch_list_woken(&timerfd->watches, 0);
+        return -LINUX_ECANCELED;
+    }
     if (!timerfd->expirations || timerfd->readers) {
         if (nonblocking)
             return -LINUX_EAGAIN;
@@ -178,7 +194,7 @@ int64_t timerfd_poll(struct timerfd_core *core, uint64_t handle, uint32_t events
     if (!timerfd)
         return -LINUX_EBADF;
     advance(timerfd, now(core));
-    uint32_t ready = timerfd->expirations ? LINUX_POLLIN & events : 0;
+    uint32_t ready = timerfd_events(timerfd) & events;
     if (ready || !notification)
         return ready;
     int error = event_keep_poller(core->descriptors, &timerfd->pollers, notification);
@@ -188,7 +204,28 @@ int64_t timerfd_poll(struct timerfd_core *core, uint64_t handle, uint32_t events
 
 uint32_t timerfd_events(const struct timerfd *timerfd)
 {
-    return timerfd->expirations ? LINUX_POLLIN : 0;
+    return timerfd->expirations || timerfd->canceled ? LINUX_POLLIN : 0;
+}
+
+void timerfd_clock_set(struct timerfd_core *core, uint64_t epoch_offset)
+{
+    uint64_t old = core->epoch_offset, time = now(core);
+    core->epoch_offset = epoch_offset;
+    struct timerfd *next;
+    for (struct timerfd *timerfd = core->all; timerfd; timerfd = next) {
+        next = timerfd->next;
+        if (timerfd->at_wall_instant && timerfd->deadline) {
+            /* The same instant of the realtime clock, on the counter now. */
+            uint64_t deadline = timerfd->deadline + old - epoch_offset;
+            timerfd->deadline = (int64_t)(deadline - time) <= 0 || !deadline ? time : deadline;
+        }
+        if (timerfd->cancel_on_set)
+            timerfd->canceled = true;
+        uint64_t before = timerfd->expirations;
+        advance(timerfd, time);
+        if (timerfd->cancel_on_set || timerfd->expirations != before)
+            serve(core, timerfd);
+    }
 }
 
 void timerfd_expire(struct timerfd_core *core)

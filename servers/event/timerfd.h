@@ -24,6 +24,9 @@ struct timerfd {
     uint64_t deadline;                  /* the next expiry; 0: disarmed */
     uint64_t interval;                  /* 0: it expires once */
     uint64_t expirations;               /* since the last read or setting */
+    bool at_wall_instant;               /* set for an instant of the realtime clock */
+    bool cancel_on_set;                 /* ...with TFD_TIMER_CANCEL_ON_SET */
+    bool canceled;                      /* the clock was set since: ECANCELED */
     struct event_waiter *readers;       /* oldest first */
     struct event_poller *pollers;
     struct watch_list watches;          /* epoll's (sys/watch.h) */
@@ -33,6 +36,7 @@ struct timerfd {
 struct timerfd_core {
     struct event_descriptors *descriptors;
     struct timerfd *all;
+    uint64_t epoch_offset;              /* the time of day's (sys/counter.h) */
 };
 
 /* What timerfd_gettime shows: ticks to the next expiry (0: disarmed) and
@@ -51,14 +55,21 @@ int timerfd_create(struct timerfd_core *core, bool wall, uint32_t flags, uint64_
 /* timerfd_settime: value 0 disarms; else the first expiry is value ticks
  * from now, or with absolute the instant value on the timer's clock (a
  * wall clock's less epoch_offset, the counter's ticks since the epoch at
- * boot), then every interval ticks. The count goes back to 0. The
- * setting before in *old. -EINVAL for a handle that is no timerfd. */
-int timerfd_settime(struct timerfd_core *core, uint64_t handle, bool absolute, uint64_t value,
-                    uint64_t interval, uint64_t epoch_offset, struct timerfd_setting *old);
+ * boot), then every interval ticks. The count goes back to 0. An
+ * absolute wall timer moves with the time of day (timerfd_clock_set);
+ * with cancel_on_set too (TFD_TIMER_CANCEL_ON_SET) a setting of the clock
+ * cancels it: its next read is -ECANCELED. The setting before in *old.
+ * -EINVAL for a handle that is no timerfd. */
+int timerfd_settime(struct timerfd_core *core, uint64_t handle, bool absolute,
+                    bool cancel_on_set, uint64_t value, uint64_t interval,
+                    uint64_t epoch_offset, struct timerfd_setting *old);
+/* The time of day was set: its epoch offset is now epoch_offset. */
+void timerfd_clock_set(struct timerfd_core *core, uint64_t epoch_offset);
 int timerfd_gettime(struct timerfd_core *core, uint64_t handle, struct timerfd_setting *now);
 
 /* A read into length bytes: the expirations (*value; the result is 8),
- * -EINVAL under 8 bytes, -EAGAIN, or EVENT_QUEUED (as eventfd_read). */
+ * -EINVAL under 8 bytes, -ECANCELED once after the clock was set, -EAGAIN,
+ * or EVENT_QUEUED (as eventfd_read). */
 int64_t timerfd_read(struct timerfd_core *core, uint64_t handle, uint64_t caller, bool small,
                      uint64_t length, bool may_wait, uint64_t *value);
 /* TFD_IOC_SET_TICKS: the count becomes ticks (0: -EINVAL), which wakes a

@@ -33,6 +33,8 @@ struct event_services {
      * again either way. */
     bool (*answer_reader)(void *context, uint64_t caller, bool small, uint64_t value);
     bool (*answer_writer)(void *context, uint64_t caller);
+    /* Answers a waiting reader with an error (-ECANCELED). */
+    bool (*answer_error)(void *context, uint64_t caller, int64_t error);
     /* Whether a waiter's caller is still there; let go of one that is not. */
     bool (*caller_waits)(void *context, uint64_t caller);
     void (*forget)(void *context, uint64_t caller);

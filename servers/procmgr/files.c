@@ -64,8 +64,7 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     info.pending_signals = process->pending.set;
     info.ignored_signals = signal_ignored_set(process);
     info.stopped = signal_process_stopping(process);
-    info.realtime_seconds = server_boot_info->realtime_seconds;
-    info.realtime_counter = server_boot_info->realtime_counter;
+    wall_clock_info(&info.realtime_seconds, &info.realtime_counter);
     if (fd_open)
         memcpy(info.fd_open, fd_open, sizeof info.fd_open);
     if (fd_cloexec)

@@ -48,6 +48,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_DUMPABLE: return handle_dumpable(request);
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
+    case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TIMER_CREATE: return handle_timer_create(request);
     case PROC_TIMER_SETTIME: return handle_timer_settime(request);
     case PROC_TIMER_GETTIME: return handle_timer_gettime(request);
@@ -121,6 +122,7 @@ static const struct server_config procmgr_server = {
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &procmgr_server);
+    wall_clock_init(info->realtime_seconds, info->realtime_counter);
     /* Everything procmgr makes comes from chunks (allotment.c). */
     chunks_init(info);
     allotment_init_pool(&own_pool);

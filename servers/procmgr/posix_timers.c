@@ -21,6 +21,7 @@ struct posix_timer {
     struct process *process;
     int32_t id;
     bool wall;                          /* CLOCK_REALTIME: absolute times from the epoch */
+    bool at_wall_instant;               /* set for an instant of the realtime clock */
     int32_t notify;                     /* LINUX_SIGEV_SIGNAL, _NONE or _THREAD_ID */
     uint32_t signal;
     uint32_t tid;                       /* SIGEV_THREAD_ID's thread */
@@ -212,6 +213,7 @@ void handle_timer_settime(struct request *request)
         disarm(timer);
     uint64_t value = request->mr[2], now = tern_counter_now();
     timer->interval = value ? request->mr[3] : 0;      /* disarming forgets it too */
+    timer->at_wall_instant = value && timer->wall && (request->mr[1] & TIMER_ABSTIME);
     if (value) {
         if (!(request->mr[1] & TIMER_ABSTIME))
             value = now + value < now ? UINT64_MAX : now + value;
@@ -224,6 +226,20 @@ void handle_timer_settime(struct request *request)
     timers_rearm();
     if (timer->deadline && timer->deadline <= now)
         posix_timers_expired(now);      /* an instant already past: at once */
+}
+
+void posix_timers_clock_set(uint64_t old, uint64_t new)
+{
+    uint64_t now = tern_counter_now();
+    for (struct posix_timer *timer = armed; timer; timer = timer->next_armed) {
+        if (!timer->at_wall_instant)
+            continue;
+        /* The same instant of the realtime clock, on the counter now. */
+        uint64_t deadline = timer->deadline + old - new;
+        timer->deadline = (int64_t)(deadline - now) < 0 || !deadline ? now : deadline;
+    }
+    timers_rearm();
+    posix_timers_expired(now);
 }
 
 void handle_timer_gettime(struct request *request)

@@ -20,7 +20,6 @@ struct process *processes[ID_LIMIT];
 /* How many processes each IPC namespace has. */
 static struct ipc_namespaces ipc_namespaces;
 
-static void tell_servers(uint64_t label, uint64_t first, uint64_t second);
 struct thread *threads[ID_LIMIT];
 static uint64_t last_id;
 
@@ -166,7 +165,7 @@ struct process *process_new(struct process *parent)
     process->ipc_namespace = parent->ipc_namespace;
     ipc_namespace_join(&ipc_namespaces, process->ipc_namespace);
     if (process->ipc_namespace != IPC_NAMESPACE_INITIAL)
-        tell_servers(SERVER_PROCESS_NAMESPACE, pid, process->ipc_namespace);
+        process_tell_servers(SERVER_PROCESS_NAMESPACE, pid, process->ipc_namespace);
     return process;
 }
 
@@ -352,9 +351,9 @@ uint64_t server_notice_slot(enum server_id server)
 
 /* The servers whose entry asks (exit_notices, sys/servers.h) hear of
  * processes that end (the semaphore adjustments of SEM_UNDO are applied
- * then) and of IPC namespaces (sys/protocol/common.h). Each answers at
+ * then), of IPC namespaces and of the clock (sys/protocol/common.h). Each answers at
  * once and never calls procmgr. */
-static void tell_servers(uint64_t label, uint64_t first, uint64_t second)
+void process_tell_servers(uint64_t label, uint64_t first, uint64_t second)
 {
     for (unsigned server = 0; server < SERVER_COUNT; server++) {
         uint64_t slot = server_notice_slot(server);
@@ -369,7 +368,7 @@ static void tell_servers(uint64_t label, uint64_t first, uint64_t second)
 static void leave_ipc_namespace(struct process *process)
 {
     if (ipc_namespace_leave(&ipc_namespaces, process->ipc_namespace))
-        tell_servers(SERVER_NAMESPACE_ENDED, process->ipc_namespace, 0);
+        process_tell_servers(SERVER_NAMESPACE_ENDED, process->ipc_namespace, 0);
 }
 
 int process_unshare_ipc_namespace(struct process *process)
@@ -379,7 +378,7 @@ int process_unshare_ipc_namespace(struct process *process)
         return (int)namespace;
     leave_ipc_namespace(process);
     process->ipc_namespace = (uint32_t)namespace;
-    tell_servers(SERVER_PROCESS_NAMESPACE, process->pid, process->ipc_namespace);
+    process_tell_servers(SERVER_PROCESS_NAMESPACE, process->pid, process->ipc_namespace);
     return 0;
 }
 
@@ -417,7 +416,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->space)
         space_destroy(process->space);
     process->space = 0;
-    tell_servers(SERVER_PROCESS_ENDED, process->pid, 0);
+    process_tell_servers(SERVER_PROCESS_ENDED, process->pid, 0);
     leave_ipc_namespace(process);
     signal_process_gone(process);
     allotment_release(&process->objects);

@@ -326,6 +326,13 @@ void timers_expired(void);
 /* The kernel timeout goes to the soonest deadline of every timer. */
 void timers_rearm(void);
 
+/* wall_clock.c: the time of day, settable by root (PROC_CLOCK_SET). */
+void wall_clock_init(uint64_t realtime_seconds, uint64_t realtime_counter);
+uint64_t wall_clock_offset(void);
+void wall_clock_info(uint64_t *realtime_seconds, uint64_t *realtime_counter);
+/* process.c: a notice to every server that asks for procmgr's notices. */
+void process_tell_servers(uint64_t label, uint64_t first, uint64_t second);
+
 /* posix_timers.c */
 struct posix_timer;
 uint64_t posix_timers_soonest(void);
@@ -335,6 +342,9 @@ void posix_timers_expired(uint64_t now);
 void posix_timer_taken(struct process *process, struct signal_info *info);
 /* execve and exit: the process's timers go. */
 void posix_timers_delete_all(struct process *process);
+/* The time of day moved from epoch offset old to new: timers set for an
+ * instant of the realtime clock move with it. */
+void posix_timers_clock_set(uint64_t old, uint64_t new);
 
 /* procmgr's notice session of server (exit_notices, sys/servers.h),
  * minted when first asked for; 0 for a server without one. */

@@ -58,6 +58,7 @@ void handle_unshare(struct request *request);
 void handle_dumpable(struct request *request);
 void handle_cpu_time(struct request *request);
 void handle_sysinfo(struct request *request);
+void handle_clock_set(struct request *request);
 
 /* signal_requests.c */
 void handle_kill(struct request *request);

@@ -23,6 +23,7 @@ struct fake_caller {
     bool answered;
     bool small;
     uint64_t value;             /* what it read */
+    int64_t error;              /* or the error it got */
 };
 
 static struct fake_caller callers[CALLERS];
@@ -67,6 +68,15 @@ static bool answer_writer(void *context, uint64_t caller)
     return true;
 }
 
+static bool answer_error(void *context, uint64_t caller, int64_t error)
+{
+    (void)context;
+    if (callers[caller].gone)
+        return false;
+    callers[caller] = (struct fake_caller){.answered = true, .error = error};
+    return true;
+}
+
 static bool caller_waits(void *context, uint64_t caller)
 {
     (void)context;
@@ -96,8 +106,8 @@ static void release_object(void *context, void *object);
 
 static struct file_table files;
 static struct event_descriptors descriptors = {
-    .services = {allocate, release, answer_reader, answer_writer, caller_waits, forget, notify,
-                 release_object, counter_now, NULL},
+    .services = {allocate, release, answer_reader, answer_writer, answer_error, caller_waits,
+                 forget, notify, release_object, counter_now, NULL},
     .files = &files,
 };
 

@@ -37,7 +37,8 @@ static struct timerfd_setting set(uint64_t handle, bool absolute, uint64_t value
                                   uint64_t interval)
 {
     struct timerfd_setting old = {7, 7};
-    CHECK_EQ_U64(timerfd_settime(&core, handle, absolute, value, interval, 1000, &old), 0);
+    CHECK_EQ_U64(timerfd_settime(&core, handle, absolute, false, value, interval, 1000, &old),
+                 0);
     return old;
 }
 
@@ -164,14 +165,53 @@ static void only_timerfds_and_known_flags(void)
     uint64_t other = 0;
     CHECK_EQ_U64(timerfd_create(&core, false, 0x10, &other), -LINUX_EINVAL);
     struct timerfd_setting old;
-    CHECK_EQ_U64(timerfd_settime(&core, 999, false, 1, 0, 0, &old), -LINUX_EINVAL);
+    CHECK_EQ_U64(timerfd_settime(&core, 999, false, false, 1, 0, 0, &old), -LINUX_EINVAL);
     CHECK_EQ_U64(timerfd_set_ticks(&core, 999, 1), -LINUX_ENOTTY);
     close_handle(handle);
+}
+
+static void setting_the_clock_moves_wall_instants_and_cancels_who_asked(void)
+{
+    struct timerfd_setting old, now;
+    uint64_t handle = fresh(true, 0), cancelling = 0, relative = 0;
+    bool nonblocking;
+    CHECK_EQ_U64(timerfd_create(&core, true, 0, &cancelling), 0);
+    CHECK_EQ_U64(timerfd_create(&core, true, LINUX_O_NONBLOCK, &relative), 0);
+    clock_now = 100;
+    core.epoch_offset = 1000;
+    /* Instant 2000 on the realtime clock: counter 1000. */
+    CHECK_EQ_U64(timerfd_settime(&core, handle, true, false, 2000, 0, 1000, &old), 0);
+    CHECK_EQ_U64(timerfd_settime(&core, cancelling, true, true, 5000, 0, 1000, &old), 0);
+    CHECK_EQ_U64(timerfd_settime(&core, relative, false, true, 500, 0, 1000, &old), 0);
+    uint64_t value;
+    CHECK_EQ_U64(timerfd_read(&core, cancelling, 3, true, 8, true, &value), EVENT_QUEUED);
+    /* The clock goes 300 ticks forward: the instant comes 300 sooner. */
+    timerfd_clock_set(&core, 1300);
+    CHECK_EQ_U64(timerfd_gettime(&core, handle, &now), 0);
+    CHECK_EQ_U64(now.remaining, 600);
+    CHECK_EQ_U64(timerfd_gettime(&core, relative, &now), 0);
+    CHECK_EQ_U64(now.remaining, 500);                   /* a relative one stays */
+    CHECK(callers[3].answered);                          /* its waiting reader: */
+    CHECK_EQ_U64(callers[3].error, -LINUX_ECANCELED);
+    CHECK_EQ_U64(timerfd_read(&core, relative, 4, true, 8, true, &value), -LINUX_EAGAIN);
+    /* Past the instant: it expires at once. */
+    timerfd_clock_set(&core, 5000);
+    CHECK_EQ_U64(read_now(handle, &value), 8);
+    CHECK_EQ_U64(value, 1);
+    CHECK_EQ_U64(timerfd_read(&core, cancelling, 5, true, 8, true, &value), -LINUX_ECANCELED);
+    /* Once: nothing more to read. */
+    const struct timerfd *timer =
+        event_find(&descriptors, cancelling, EVENT_KIND_TIMERFD, &nonblocking);
+    CHECK_EQ_U64(timerfd_events(timer), 0);
+    close_handle(handle);
+    close_handle(cancelling);
+    close_handle(relative);
 }
 
 int main(void)
 {
     RUN_TEST(a_one_shot_timer_expires_once);
+    RUN_TEST(setting_the_clock_moves_wall_instants_and_cancels_who_asked);
     RUN_TEST(an_interval_timer_counts_every_expiry);
     RUN_TEST(absolute_times_count_from_the_clocks_origin);
     RUN_TEST(waiting_readers_and_pollers_are_served_when_it_fires);

@@ -53,6 +53,7 @@
 #define LINUX_EMSGSIZE      90
 #define LINUX_EOPNOTSUPP    95
 #define LINUX_ETIMEDOUT     110
+#define LINUX_ECANCELED     125
 
 /* open(2) and fcntl(2) status flags (arm64 values) */
 #define LINUX_O_ACCMODE     03

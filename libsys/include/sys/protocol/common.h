@@ -46,5 +46,10 @@ enum server_slot {
  * mq_clear_sbinfo do. */
 #define SERVER_PROCESS_NAMESPACE 0xf01
 #define SERVER_NAMESPACE_ENDED  0xf02
+/* The same way: root set the time of day (clock_settime); MR0 is the new
+ * epoch offset, the counter ticks from the epoch to the counter's 0
+ * (sys/counter.h). Timers set for an instant of the realtime clock move
+ * with it. */
+#define SERVER_CLOCK_SET        0xf03
 
 #endif

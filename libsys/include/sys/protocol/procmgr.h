@@ -59,6 +59,8 @@
  *   PROC_TIMER_GETTIME id                                     0; remaining, interval
  *   PROC_TIMER_GETOVERRUN id                                  the overrun of its last signal
  *   PROC_TIMER_DELETE  id                                     0
+ *   PROC_CLOCK_SET     seconds, nanoseconds (valid)           0 (-EPERM but for root): the
+ *                      time of day (clock_settime's CLOCK_REALTIME)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -137,6 +139,7 @@ enum procmgr_label {
     PROC_TIMER_GETTIME,
     PROC_TIMER_GETOVERRUN,
     PROC_TIMER_DELETE,
+    PROC_CLOCK_SET,
 };
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
