@@ -11,6 +11,7 @@
  */
 #include "ktest.h"
 #include "standalone.h"
+#include "sys/counter.h"
 
 #define TEST_ADDRESS_BASE       0x1000000000ULL     /* 64 GiB: the first per-test mapping */
 #define THREAD_STACK_PAGES      4
@@ -324,8 +325,10 @@ void sleep_ticks(unsigned ticks)
 {
     for (unsigned i = 0; i < ticks; i++) {
         uint64_t word;
-        /* Deadline 1 has passed: the notification fires at the next tick. */
-        tern_notification_set_timeout(env.timer, 1, 1);
+        /* A tick's time (the kernel's 100 Hz), whatever the timer's
+         * resolution. */
+        tern_notification_set_timeout(env.timer,
+                                      tern_counter_now() + tern_counter_frequency() / 100, 1);
         tern_wait(env.timer, &word);
     }
 }

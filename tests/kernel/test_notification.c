@@ -134,8 +134,8 @@ static uint64_t deadline_in(uint64_t milliseconds)
     return tern_counter_now() + tern_counter_frequency() / 1000 * milliseconds;
 }
 
-/* Notification_SetTimeout: a deadline already past fires at the next
- * tick, with the badge given. */
+/* Notification_SetTimeout: a deadline already past fires at once (the
+ * timeout timer's interrupt), with the badge given. */
 static void timeout_fires(void)
 {
     uint64_t notification = object_new(TERN_OBJECT_NOTIFICATION, 0);

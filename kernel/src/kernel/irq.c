@@ -18,11 +18,13 @@
 
 static const struct irq_controller *controller;
 static uint32_t timer_irq;
+static uint32_t timeout_irq;        /* the virtual timer's: timeouts (arch/timer.h) */
 static volatile uint64_t timer_ticks[MAX_CPUS];
 static volatile uint64_t ipis_received[MAX_CPUS];
 
 struct interrupt_events {
     bool tick;
+    bool timeout;
     unsigned device_count;
     uint32_t device[MAX_PENDING_DEVICE_IRQS];
 };
@@ -33,6 +35,7 @@ int irq_init(const struct board_facts *facts)
     if (!controller)
         return -1;
     timer_irq = facts->timer_irq_phys;
+    timeout_irq = facts->timer_irq_virt;
     controller->init(facts);
     return 0;
 }
@@ -41,6 +44,7 @@ void irq_init_cpu(unsigned cpu)
 {
     controller->init_cpu(cpu);
     controller->enable(timer_irq);
+    controller->enable(timeout_irq);
     timer_init_cpu();
 }
 
@@ -66,7 +70,7 @@ void irq_disable_line(uint32_t irq)
 
 bool irq_is_reserved(uint32_t irq)
 {
-    return irq == timer_irq || irq == controller->ipi_irq;
+    return irq == timer_irq || irq == timeout_irq || irq == controller->ipi_irq;
 }
 
 uint64_t irq_timer_ticks(unsigned cpu)
@@ -82,7 +86,7 @@ uint64_t irq_ipis_received(unsigned cpu)
 static void acknowledge_all(struct interrupt_events *events)
 {
     unsigned cpu = this_cpu_index();
-    events->tick = false;
+    events->tick = events->timeout = false;
     events->device_count = 0;
     for (;;) {
         uint32_t irq = controller->acknowledge();
@@ -92,6 +96,9 @@ static void acknowledge_all(struct interrupt_events *events)
             timer_tick();
             timer_ticks[cpu]++;
             events->tick = true;
+        } else if (irq == timeout_irq) {
+            timer_timeout_fired();
+            events->timeout = true;
         } else if (irq == controller->ipi_irq) {
             ipis_received[cpu]++;
             membarrier_answer_ipi(cpu);     /* a reschedule needs nothing more */
@@ -109,10 +116,10 @@ static void acknowledge_all(struct interrupt_events *events)
 
 static void process_locked(const struct interrupt_events *events)
 {
-    if (events->tick) {
+    if (events->tick)
         scheduler_tick();
+    if (events->tick || events->timeout)
         notification_timeouts_expire(timer_now());
-    }
     for (unsigned i = 0; i < events->device_count; i++)
         irq_handler_deliver(events->device[i]);
 }
@@ -124,7 +131,7 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
     (void)vector;
     struct interrupt_events events;
     acknowledge_all(&events);
-    if (events.tick || events.device_count) {
+    if (events.tick || events.timeout || events.device_count) {
         /* Interrupted in membarrier's wait: a core holding the lock may be
          * waiting for this one to stop its thread, which happens once the
          * wait ends; so never block on the lock here. */

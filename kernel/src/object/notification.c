@@ -72,6 +72,12 @@ static void timeout_cancel(struct notification *notification)
     notification->timeout_next = 0;
 }
 
+/* This core's timeout timer is set for the earliest timeout. */
+static void program_timeout_timer(void)
+{
+    timer_set_timeout(timeouts ? timeouts->timeout_deadline : 0);
+}
+
 static void timeout_arm(struct notification *notification, uint64_t deadline, uint64_t badge)
 {
     timeout_cancel(notification);
@@ -83,6 +89,8 @@ static void timeout_arm(struct notification *notification, uint64_t deadline, ui
         link = &(*link)->timeout_next;
     notification->timeout_next = *link;
     *link = notification;
+    if (timeouts == notification)
+        program_timeout_timer();
 }
 
 void notification_timeouts_expire(uint64_t now)
@@ -94,10 +102,12 @@ void notification_timeouts_expire(uint64_t now)
         due->timeout_next = 0;
         notification_signal(due, due->timeout_badge);
     }
+    program_timeout_timer();
 }
 
 /* Notification_SetTimeout(deadline in counter ticks (CNTVCT, absolute;
- * 0 cancels), badge). The deadline is checked at every timer tick. */
+ * 0 cancels), badge). The timeout timer fires for the earliest; every
+ * tick checks them too. */
 enum tern_error notification_decode(struct invocation *inv)
 {
     if (inv->label != TERN_NOTIFICATION_SET_TIMEOUT)

@@ -35,6 +35,23 @@ void timer_tick(void)
     arm_next_tick();
 }
 
+void timer_set_timeout(uint64_t deadline)
+{
+    if (deadline) {
+        write_sysreg(cntv_cval_el0, deadline);
+        write_sysreg(cntv_ctl_el0, TIMER_ENABLE);
+    } else {
+        write_sysreg(cntv_ctl_el0, 0);
+    }
+    isb();
+}
+
+void timer_timeout_fired(void)
+{
+    write_sysreg(cntv_ctl_el0, 0);
+    isb();
+}
+
 void timer_stop_tick(void)
 {
     write_sysreg(cntp_ctl_el0, 0);

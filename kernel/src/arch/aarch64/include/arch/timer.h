@@ -1,4 +1,6 @@
-/* The Arm generic timer: the EL1 physical timer gives every core a tick. */
+/* The Arm generic timer: the EL1 physical timer gives every core a tick;
+ * the EL1 virtual timer fires for the earliest kernel timeout, so a
+ * timeout is not left waiting for the next tick. */
 #ifndef ARCH_TIMER_H
 #define ARCH_TIMER_H
 
@@ -14,6 +16,13 @@ void timer_tick(void);
  * the boot core's tick keeps time for timeouts), and start it again. */
 void timer_stop_tick(void);
 void timer_start_tick(void);
+/* This core's timeout timer fires at deadline (CNTVCT ticks, as the
+ * notification timeouts' deadlines; 0: never). Under the kernel lock;
+ * the tick still expires any timeout a core's timer missed. */
+void timer_set_timeout(uint64_t deadline);
+/* From the interrupt handler: the timeout timer fired, and is off until
+ * set again (its interrupt is level: it would fire again at once). */
+void timer_timeout_fired(void);
 uint64_t timer_frequency(void);
 uint64_t timer_now(void);      /* counter value */
 
