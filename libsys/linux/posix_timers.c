@@ -38,9 +38,10 @@ int64_t sys_timer_create(int64_t clock, const struct linux_sigevent *event, int3
     if (!linux_user_range((uint64_t)(uintptr_t)timer, sizeof *timer))
         return -LINUX_EFAULT;
     tern_set_mr(4, (uint64_t)(uint32_t)wanted.tid);
+    tern_set_mr(5, linux_thread_id());     /* CLOCK_THREAD_CPUTIME_ID's thread */
     uint64_t mr[4] = {(uint64_t)(int64_t)(int32_t)clock, (uint64_t)(int64_t)wanted.notify,
                       (uint64_t)(uint32_t)wanted.signal, wanted.value};
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_TIMER_CREATE, 5, 0, 0, mr);
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_TIMER_CREATE, 6, 0, 0, mr);
     if (result < 0)
         return result;
     *timer = (int32_t)result;

@@ -87,21 +87,23 @@ static struct linux_timespec wall_time(void)
 
 /* The CPU time procmgr measured: the calling thread's, a process's (0:
  * this one) and its reaped children's, in counter ticks. */
-static int64_t cpu_times(uint64_t pid, uint64_t *thread, uint64_t *process, uint64_t *children)
+/* The CPU times of thread tid (one of this process's), of process pid (0:
+ * this one) and of its reaped children. */
+static int64_t cpu_times(uint64_t tid, uint64_t pid, uint64_t *thread, uint64_t *process,
+                         uint64_t *children)
 {
-    uint64_t mr[4] = {linux_thread_id(), pid, 0, 0};
+    uint64_t mr[4] = {tid, pid, 0, 0};
     int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_CPU_TIME, 2, 0, 0, mr);
     *thread = mr[1], *process = mr[2], *children = mr[3];
     return result;
 }
 
 /* What a CPU-time clock reads (counter ticks): 0, -EINVAL (a clock of
- * another process's thread is not kept), -ESRCH; 1 if clock is no
- * CPU-time clock. */
+ * another process's thread), -ESRCH; 1 if clock is no CPU-time clock. */
 static int64_t cpu_clock_read(int32_t clock, uint64_t *ticks)
 {
     bool per_thread;
-    uint64_t pid = 0;
+    uint64_t pid = 0, tid = linux_thread_id();
     if (clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID) {
         per_thread = clock == CLOCK_THREAD_CPUTIME_ID;
     } else if (clock < 0) {
@@ -109,15 +111,15 @@ static int64_t cpu_clock_read(int32_t clock, uint64_t *ticks)
             return -LINUX_EINVAL;
         per_thread = clock & CPUCLOCK_PERTHREAD;
         uint64_t id = (uint32_t)~(clock >> 3);
-        if (per_thread && id != linux_thread_id())
-            return -LINUX_EINVAL;
-        if (!per_thread && id != linux_process_info()->pid)
+        if (per_thread)
+            tid = id;       /* procmgr answers -ESRCH for another process's */
+        else if (id != linux_process_info()->pid)
             pid = id;
     } else {
         return 1;
     }
     uint64_t thread, process, children;
-    int64_t result = cpu_times(pid, &thread, &process, &children);
+    int64_t result = cpu_times(tid, pid, &thread, &process, &children);
     *ticks = per_thread ? thread : process;
     /* Linux: the clock of a process that does not exist is EINVAL. */
     return result == -LINUX_ESRCH ? -LINUX_EINVAL : result;
@@ -384,7 +386,7 @@ int64_t sys_times(int64_t *counts)
     uint64_t per_tick = linux_counter_frequency() / USER_HZ;
     if (counts != 0) {
         uint64_t thread, process, children;
-        int64_t result = cpu_times(0, &thread, &process, &children);
+        int64_t result = cpu_times(linux_thread_id(), 0, &thread, &process, &children);
         if (result < 0)
             return result;
         if (!linux_user_range((uint64_t)(uintptr_t)counts, 4 * sizeof(int64_t)))
@@ -410,7 +412,7 @@ int64_t sys_getrusage(int64_t who, void *usage)
     if (usage == 0 || !linux_user_range((uint64_t)(uintptr_t)usage, RUSAGE_SIZE))
         return -LINUX_EFAULT;
     uint64_t thread, process, children;
-    int64_t result = cpu_times(0, &thread, &process, &children);
+    int64_t result = cpu_times(linux_thread_id(), 0, &thread, &process, &children);
     if (result < 0)
         return result;
     uint64_t time = (int32_t)who == RUSAGE_SELF ? process

@@ -9,9 +9,15 @@
  * timer_getoverrun). The armed timers share the kernel timeout with
  * setitimer's (timers.c). Linux deletes a process's timers at execve and
  * gives a fork child none.
+ *
+ * A timer on a CPU-time clock (the process's or one of its threads') has
+ * its deadline in CPU time: while one is armed, procmgr looks at the CPU
+ * time every tick's worth of time, as for ITIMER_VIRTUAL (timers.c), the
+ * kernel sampling it at its ticks anyway.
  */
 #include "request.h"
 #include "sys/counter.h"
+#include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/syscall.h"
 
@@ -21,6 +27,10 @@ struct posix_timer {
     struct process *process;
     int32_t id;
     bool wall;                          /* CLOCK_REALTIME: absolute times from the epoch */
+    /* On a CPU-time clock: the process's, or with cpu_thread that
+     * thread's; deadline and interval are then CPU time. */
+    bool cpu;
+    uint32_t cpu_thread;
     bool at_wall_instant;               /* set for an instant of the realtime clock */
     int32_t notify;                     /* LINUX_SIGEV_SIGNAL, _NONE or _THREAD_ID */
     uint32_t signal;
@@ -41,12 +51,21 @@ struct posix_timer {
 #define CLOCK_TAI 11
 #define SIGEV_THREAD_ID 4
 #define TIMER_ABSTIME 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+/* A CPU-time clock of a process or thread by id (Linux's
+ * MAKE_PROCESS_CPUCLOCK): ~id << 3, per thread 4, kind in the low bits
+ * (CPUCLOCK_SCHED, 2, is what clock_getcpuclockid makes). */
+#define CPUCLOCK_PERTHREAD 4
+#define CPUCLOCK_KIND 3
+#define CPUCLOCK_ID(clock) ((uint32_t)~((clock) >> 3))
 #define OVERRUN_MAX 0x7fffffffu         /* DELAYTIMER_MAX */
 /* A process's timers at most: procmgr's memory is everybody's. Linux
  * charges each to RLIMIT_SIGPENDING (its default here is 1,024 too). */
 #define TIMERS_PER_PROCESS 1024
 
-static struct posix_timer *armed;
+static struct posix_timer *armed;       /* on the counter */
+static struct posix_timer *cpu_armed;   /* on a CPU-time clock */
 
 uint64_t posix_timers_soonest(void)
 {
@@ -57,9 +76,37 @@ uint64_t posix_timers_soonest(void)
     return soonest;
 }
 
+bool posix_timers_cpu_armed(void)
+{
+    return cpu_armed != 0;
+}
+
+/* The CPU time a timer's clock shows now (0 for a thread that ended). */
+static uint64_t cpu_time_of(const struct posix_timer *timer)
+{
+    if (!timer->cpu_thread)
+        return process_cpu_time(timer->process);
+    struct thread *thread = timer->cpu_thread < ID_LIMIT ? threads[timer->cpu_thread] : 0;
+    uint64_t time = 0;
+    if (thread && thread->process == timer->process)
+        tern_tcb_get_cpu_time(thread->tcb, &time);
+    return time;
+}
+
+/* What the timer's deadline is measured against. */
+static uint64_t clock_now(const struct posix_timer *timer)
+{
+    return timer->cpu ? cpu_time_of(timer) : tern_counter_now();
+}
+
+static struct posix_timer **armed_list(const struct posix_timer *timer)
+{
+    return timer->cpu ? &cpu_armed : &armed;
+}
+
 static void disarm(struct posix_timer *timer)
 {
-    for (struct posix_timer **link = &armed; *link; link = &(*link)->next_armed) {
+    for (struct posix_timer **link = armed_list(timer); *link; link = &(*link)->next_armed) {
         if (*link == timer) {
             *link = timer->next_armed;
             break;
@@ -109,11 +156,14 @@ static void fire(struct posix_timer *timer, uint64_t periods)
     signal_send(timer->process, thread, timer->signal, &info);
 }
 
-void posix_timers_expired(uint64_t now)
+/* The timers of list whose clock passed their deadline (now, for the
+ * counter's; each its own, for the CPU-time ones). */
+static void expire(struct posix_timer *list, uint64_t counter_now)
 {
     struct posix_timer *next;
-    for (struct posix_timer *timer = armed; timer; timer = next) {
+    for (struct posix_timer *timer = list; timer; timer = next) {
         next = timer->next_armed;
+        uint64_t now = timer->cpu ? cpu_time_of(timer) : counter_now;
         if (timer->deadline > now)
             continue;
         uint64_t periods = 1;
@@ -125,6 +175,16 @@ void posix_timers_expired(uint64_t now)
         }
         fire(timer, periods);       /* may end the process: next is kept */
     }
+}
+
+void posix_timers_expired(uint64_t now)
+{
+    expire(armed, now);
+}
+
+void posix_timers_cpu_expired(void)
+{
+    expire(cpu_armed, 0);
 }
 
 void posix_timer_taken(struct process *process, struct signal_info *info)
@@ -148,20 +208,54 @@ void posix_timers_delete_all(struct process *process)
     timers_rearm();
 }
 
+/* Whether clock is a CPU-time clock a timer can be on: 1 (the calling
+ * thread's, or a thread's of the caller's process, in *thread; else the
+ * process's), 0 for another clock, -EINVAL for a process's or thread's
+ * that the caller's process does not have (procmgr keeps timers only on
+ * one's own CPU time: docs/personality.md). */
+static int cpu_clock(const struct request *request, int64_t clock, uint32_t *thread)
+{
+    if (clock == CLOCK_PROCESS_CPUTIME_ID)
+        return 1;
+    if (clock == CLOCK_THREAD_CPUTIME_ID) {
+        uint64_t caller = argument(request, 5);
+        if (caller >= ID_LIMIT || !threads[caller] || threads[caller]->process != request->process)
+            return -LINUX_EINVAL;
+        *thread = (uint32_t)caller;
+        return 1;
+    }
+    if (clock >= 0)
+        return 0;
+    if ((clock & CPUCLOCK_KIND) == CPUCLOCK_KIND)
+        return -LINUX_EINVAL;
+    uint32_t id = CPUCLOCK_ID(clock);
+    if (clock & CPUCLOCK_PERTHREAD) {
+        struct thread *target = id < ID_LIMIT ? threads[id] : 0;
+        if (!target || target->process != request->process)
+            return -LINUX_EINVAL;
+        *thread = id;
+        return 1;
+    }
+    return id == 0 || id == request->process->pid ? 1 : -LINUX_EINVAL;
+}
+
 /* PROC_TIMER_CREATE: clock, notify (-1: the default, SIGALRM with the id
- * as its value), signal, value, tid. */
+ * as its value), signal, value, tid, the calling thread. */
 void handle_timer_create(struct request *request)
 {
     struct process *process = request->process;
     int64_t clock = (int64_t)request->mr[0], notify = (int32_t)request->mr[1];
     uint64_t signal = request->mr[2], tid = argument(request, 4);
     bool alarm = clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM;
-    /* The raw and coarse clocks have no timers (Linux: EOPNOTSUPP); the
-     * CPU-time ones are not done here. */
+    uint32_t cpu_thread = 0;
+    int cpu = cpu_clock(request, clock, &cpu_thread);
+    if (cpu < 0)
+        return result(request, cpu);
+    /* The raw and coarse clocks have no timers (Linux: EOPNOTSUPP). */
     if (clock >= CLOCK_MONOTONIC_RAW && clock <= CLOCK_MONOTONIC_COARSE)
         return result(request, -LINUX_EOPNOTSUPP);
     if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME &&
-        clock != CLOCK_TAI && !alarm)
+        clock != CLOCK_TAI && !alarm && !cpu)
         return result(request, -LINUX_EINVAL);
     if (alarm && process->euid != 0)
         return result(request, -LINUX_EPERM);
@@ -186,6 +280,7 @@ void handle_timer_create(struct request *request)
     *timer = (struct posix_timer){
         .next = process->posix_timers, .process = process, .id = id,
         .wall = clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_ALARM || clock == CLOCK_TAI,
+        .cpu = cpu, .cpu_thread = cpu_thread,
         .notify = (int32_t)notify, .signal = (uint32_t)signal, .tid = (uint32_t)tid,
         .value = (int32_t)request->mr[1] == -1 ? (uint64_t)id : request->mr[3]};
     process->posix_timers = timer;
@@ -194,7 +289,7 @@ void handle_timer_create(struct request *request)
 
 static void answer_setting(struct request *request, const struct posix_timer *timer)
 {
-    uint64_t now = tern_counter_now();
+    uint64_t now = clock_now(timer);
     request->results[0] = 0;
     request->results[1] = timer->deadline > now ? timer->deadline - now
                         : timer->deadline ? 1 : 0;      /* due: about to fire */
@@ -211,7 +306,7 @@ void handle_timer_settime(struct request *request)
     answer_setting(request, timer);
     if (timer->deadline)
         disarm(timer);
-    uint64_t value = request->mr[2], now = tern_counter_now();
+    uint64_t value = request->mr[2], now = clock_now(timer);
     timer->interval = value ? request->mr[3] : 0;      /* disarming forgets it too */
     timer->at_wall_instant = value && timer->wall && (request->mr[1] & TIMER_ABSTIME);
     if (value) {
@@ -220,12 +315,12 @@ void handle_timer_settime(struct request *request)
         else if (timer->wall)
             value = value > request->mr[4] ? value - request->mr[4] : 1;
         timer->deadline = value ? value : 1;
-        timer->next_armed = armed;
-        armed = timer;
+        timer->next_armed = *armed_list(timer);
+        *armed_list(timer) = timer;
     }
     timers_rearm();
-    if (timer->deadline && timer->deadline <= now)
-        posix_timers_expired(now);      /* an instant already past: at once */
+    if (timer->deadline && timer->deadline <= now)     /* an instant already past: at once */
+        timer->cpu ? posix_timers_cpu_expired() : posix_timers_expired(now);
 }
 
 void posix_timers_clock_set(uint64_t old, uint64_t new)

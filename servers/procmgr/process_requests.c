@@ -243,8 +243,9 @@ void handle_exit(struct request *request)
 /* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
  * mask its new ones (sched_setaffinity: the caller's own threads, or
  * another user's only for root, as Linux's check_same_owner). */
-/* PROC_CPU_TIME: the calling thread's, and a process's (the caller's
- * for pid 0) with its reaped children's. */
+/* PROC_CPU_TIME: a thread's of the caller's process (the calling one,
+ * or another: its clock by id), and a process's (the caller's for pid 0)
+ * with its reaped children's. */
 void handle_cpu_time(struct request *request)
 {
     struct thread *caller = calling_thread(request);

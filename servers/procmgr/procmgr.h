@@ -337,6 +337,10 @@ void process_tell_servers(uint64_t label, uint64_t first, uint64_t second);
 struct posix_timer;
 uint64_t posix_timers_soonest(void);
 void posix_timers_expired(uint64_t now);
+/* Timers on CPU-time clocks: whether any is armed (then timers.c looks
+ * every tick's worth of time), and firing those whose clock passed. */
+bool posix_timers_cpu_armed(void);
+void posix_timers_cpu_expired(void);
 /* A signal of a timer is taken: its si_overrun is the timer's, which
  * timer_getoverrun says from then on. */
 void posix_timer_taken(struct process *process, struct signal_info *info);

@@ -29,7 +29,7 @@ static struct process *cpu_armed;   /* with a CPU-time timer, by cpu_timer_next 
 void timers_rearm(void)
 {
     uint64_t soonest = posix_timers_soonest();
-    if (cpu_armed) {
+    if (cpu_armed || posix_timers_cpu_armed()) {
         uint64_t poll = tern_counter_now() + tern_counter_frequency() / CPU_TIMER_POLLS_PER_SECOND;
         if (!soonest || poll < soonest)
             soonest = poll;
@@ -160,6 +160,7 @@ void timers_expired(void)
         signal_send(process, 0, LINUX_SIGALRM, &info);     /* may end it: next is kept */
     }
     posix_timers_expired(now);
+    posix_timers_cpu_expired();
     cpu_timers_expired();
     timers_rearm();
 }

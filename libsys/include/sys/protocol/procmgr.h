@@ -53,7 +53,8 @@
  *                      process's, its reaped children's (counter ticks)
  *   PROC_SYSINFO                                              0; bytes of memory for processes,
  *                      those free, the threads that exist
- *   PROC_TIMER_CREATE  clock, notify (-1: the default), signal, value, tid   the timer's id
+ *   PROC_TIMER_CREATE  clock, notify (-1: the default), signal, value, tid, the calling
+ *                      thread (CLOCK_THREAD_CPUTIME_ID's)             the timer's id
  *   PROC_TIMER_SETTIME id, flags (TIMER_ABSTIME), value, interval (ticks), epoch offset
  *                                                             0; the old remaining, interval
  *   PROC_TIMER_GETTIME id                                     0; remaining, interval
