@@ -441,18 +441,7 @@ void signal_set_disposition(struct process *process, unsigned signal, unsigned d
     if (signal_action(signal, (uint8_t)disposition) != SIGNAL_ACTION_NONE)
         return;
     /* Setting a signal to be ignored discards it where it is pending. */
-    uint64_t bit = LINUX_SIGNAL_BIT(signal);
-    if (process->pending.set & bit) {
-        pending_discard(&process->pending, signal, &heap);
-        mirror_process_pending(process);
-    }
-    for (unsigned area = 0; area < LINUX_MAX_THREADS; area++) {
-        struct thread *thread = process->threads[area];
-        if (thread && (thread->pending.set & bit)) {
-            pending_discard(&thread->pending, signal, &heap);
-            mirror_thread_pending(thread);
-        }
-    }
+    discard_everywhere(process, LINUX_SIGNAL_BIT(signal));
 }
 
 void signal_reset_handlers(struct process *process)

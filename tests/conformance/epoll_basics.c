@@ -39,54 +39,9 @@
 #include <time.h>
 
 #include "check.h"
+#include "epoll.h"
 
 #define NS 1000000000ll
-
-static struct epoll_event got[16];
-
-static long long now(void)
-{
-    struct timespec time = {0, 0};
-    clock_gettime(CLOCK_MONOTONIC, &time);
-    return time.tv_sec * NS + time.tv_nsec;
-}
-
-static int ctl(int ep, int op, int fd, uint32_t events, uint64_t data)
-{
-    struct epoll_event event = {.events = events, .data.u64 = data};
-    return epoll_ctl(ep, op, fd, &event);
-}
-
-static int add(int ep, int fd, uint32_t events, uint64_t data)
-{
-    return ctl(ep, EPOLL_CTL_ADD, fd, events, data);
-}
-
-static int mod(int ep, int fd, uint32_t events, uint64_t data)
-{
-    return ctl(ep, EPOLL_CTL_MOD, fd, events, data);
-}
-
-static int del(int ep, int fd)
-{
-    return epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
-}
-
-/* epoll_wait without waiting, into got[] (cleared first). */
-static int ready(int ep)
-{
-    memset(got, 0, sizeof got);
-    return epoll_wait(ep, got, 16, 0);
-}
-
-/* The events of the only ready registration, or -1 if not exactly one is
- * ready or its data is not this. */
-static long long only(int ep, uint64_t data)
-{
-    if (ready(ep) != 1 || got[0].data.u64 != data)
-        return -1;
-    return got[0].events;
-}
 
 static void drain(int fd)
 {

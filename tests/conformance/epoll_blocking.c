@@ -25,38 +25,13 @@
 #include <time.h>
 
 #include "check.h"
+#include "epoll.h"
 #include "signals.h"
 
 #define NS 1000000000ll
 #define MS 1000000ll
 #define SYS_EPOLL_PWAIT2 441
 #define SIGSET_SIZE 8                    /* the kernel's sigset_t */
-
-static struct epoll_event got[16];
-
-static long long now(void)
-{
-    struct timespec time = {0, 0};
-    clock_gettime(CLOCK_MONOTONIC, &time);
-    return time.tv_sec * NS + time.tv_nsec;
-}
-
-static int ctl(int ep, int op, int fd, uint32_t events, uint64_t data)
-{
-    struct epoll_event event = {.events = events, .data.u64 = data};
-    return epoll_ctl(ep, op, fd, &event);
-}
-
-static int add(int ep, int fd, uint32_t events, uint64_t data)
-{
-    return ctl(ep, EPOLL_CTL_ADD, fd, events, data);
-}
-
-static int wait_for(int ep, int timeout)
-{
-    memset(got, 0, sizeof got);
-    return epoll_wait(ep, got, 16, timeout);
-}
 
 static long pwait2(int ep, struct epoll_event *events, int maxevents,
                    const struct timespec *timeout, const sigset_t *mask,

@@ -17,35 +17,10 @@
 #include <time.h>
 
 #include "check.h"
+#include "epoll.h"
 #include "signals.h"
 
 #define MAX_LINKS 4                      /* EP_MAX_NESTS */
-
-static struct epoll_event got[16];
-
-static int add(int ep, int fd, uint32_t events, uint64_t data)
-{
-    struct epoll_event event = {.events = events, .data.u64 = data};
-    return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &event);
-}
-
-static int del(int ep, int fd)
-{
-    return epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
-}
-
-static int ready(int ep)
-{
-    memset(got, 0, sizeof got);
-    return epoll_wait(ep, got, 16, 0);
-}
-
-static long long only(int ep, uint64_t data)
-{
-    if (ready(ep) != 1 || got[0].data.u64 != data)
-        return -1;
-    return got[0].events;
-}
 
 static int new_epoll(void)
 {

@@ -48,48 +48,9 @@
 /* The kernel's id in musl's timer_t (SIGEV_SIGNAL timers). */
 #define ID(timer) ((int)(intptr_t)(timer))
 
-static sigset_t set_of(uint64_t bits)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (int signo = 1; signo <= 64; signo++)
-        if (bits & signal_bit(signo))
-            sigaddset(&set, signo);
-    return set;
-}
-
-static void block(uint64_t bits)
-{
-    sigset_t set = set_of(bits);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-static void unblock(uint64_t bits)
-{
-    sigset_t set = set_of(bits);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-}
-
-static uint64_t pending_bits(void)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigpending(&set);
-    return signal_bits(&set);
-}
-
-/* Takes whatever of these signals is pending, unchecked. */
-static void discard(uint64_t bits)
-{
-    sigset_t set = set_of(bits);
-    struct timespec zero = {0, 0};
-    while (sigtimedwait(&set, NULL, &zero) > 0)
-        continue;
-}
-
 static int make(uint64_t bits, int flags)
 {
-    sigset_t set = set_of(bits);
+    sigset_t set = signal_set_of(bits);
     return signalfd(-1, &set, flags);
 }
 
@@ -124,7 +85,7 @@ static int only_sender_fields(const struct signalfd_siginfo *record)
 static void test_create(void)
 {
     CHECK_EQ(sizeof(struct signalfd_siginfo), 128);
-    block(signal_bit(SIGUSR1) | signal_bit(SIGUSR2));
+    block_signals(signal_bit(SIGUSR1) | signal_bit(SIGUSR2));
     int plain = make(signal_bit(SIGUSR1), 0);
     REQUIRE(plain >= 0);
     CHECK_EQ(fcntl(plain, F_GETFD), 0);
@@ -146,7 +107,7 @@ static void test_create(void)
     CHECK_ERRNO(get(both, 1), EAGAIN);
 
     /* A second call on the descriptor changes its mask, not its flags. */
-    sigset_t usr2 = set_of(signal_bit(SIGUSR2));
+    sigset_t usr2 = signal_set_of(signal_bit(SIGUSR2));
     CHECK_EQ(signalfd(plain, &usr2, SFD_CLOEXEC | SFD_NONBLOCK), plain);
     CHECK_EQ(fcntl(plain, F_GETFD), 0);
     CHECK_EQ(fcntl(plain, F_GETFL), O_RDWR);
@@ -180,7 +141,7 @@ static void test_create(void)
 
 static void test_create_errors(void)
 {
-    sigset_t usr1 = set_of(signal_bit(SIGUSR1));
+    sigset_t usr1 = signal_set_of(signal_bit(SIGUSR1));
     int fds[2];
     REQUIRE(pipe(fds) == 0);
     int closed = dup(fds[0]);
@@ -230,13 +191,13 @@ static void test_io_errors(void)
     /* A pending signal changes nothing for a short read. */
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_ERRNO(read(fd, buffer, RECORD - 1), EINVAL);
-    CHECK_EQ(pending_bits(), signal_bit(SIGUSR1));
+    CHECK_EQ(pending_signal_bits(), signal_bit(SIGUSR1));
     /* Whether the signal survives the fault is not checked (Linux 6.1
      * has taken it off the queue by then and loses it). */
     void *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(hole != MAP_FAILED);
     CHECK_ERRNO(read(fd, hole, RECORD), EFAULT);
-    discard(signal_bit(SIGUSR1));
+    discard_signals(signal_bit(SIGUSR1));
     munmap(hole, 4096);
     close(fd);
 }
@@ -246,7 +207,7 @@ static void test_senders(void)
     int fd = make(signal_bit(SIGUSR1) | signal_bit(SIGUSR2) | signal_bit(SIGRTMIN),
                   SFD_NONBLOCK);
     REQUIRE(fd >= 0);
-    block(signal_bit(SIGRTMIN));
+    block_signals(signal_bit(SIGRTMIN));
 
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_EQ(get(fd, 4), RECORD);
@@ -296,14 +257,14 @@ static void test_senders(void)
     CHECK_EQ(records[0].ssi_pid, getpid());
     CHECK(only_sender_fields(&records[0]));
     CHECK_ERRNO(get(fd, 4), EAGAIN);
-    CHECK_EQ(pending_bits(), 0);
-    unblock(signal_bit(SIGRTMIN));
+    CHECK_EQ(pending_signal_bits(), 0);
+    unblock_signals(signal_bit(SIGRTMIN));
     close(fd);
 }
 
 static void test_sigchld(void)
 {
-    block(signal_bit(SIGCHLD));
+    block_signals(signal_bit(SIGCHLD));
     int fd = make(signal_bit(SIGCHLD), 0);
     REQUIRE(fd >= 0);
     pid_t child = fork();
@@ -336,9 +297,9 @@ static void test_sigchld(void)
     int status = 0;
     CHECK_EQ(waitpid(child, &status, 0), child);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     close(fd);
-    unblock(signal_bit(SIGCHLD));
+    unblock_signals(signal_bit(SIGCHLD));
 }
 
 static long long now(void)
@@ -350,7 +311,7 @@ static long long now(void)
 
 static void test_timer(void)
 {
-    block(signal_bit(SIGALRM));
+    block_signals(signal_bit(SIGALRM));
     int fd = make(signal_bit(SIGALRM), 0);
     REQUIRE(fd >= 0);
     struct sigevent event;
@@ -376,12 +337,14 @@ static void test_timer(void)
     CHECK_EQ(records[0].ssi_uid, 0);
     CHECK_EQ(records[0].ssi_status, 0);
 
-    /* Every 1 ms while blocked: one record, the rest as overruns. */
+    /* Every 1 ms while blocked: one record, the rest as overruns. (One
+     * record is read: the timer is re-armed as its signal is taken, and
+     * an emulator may take a millisecond before a second read.) */
     struct itimerspec often = {{0, 1 * MS}, {0, 1 * MS}};
     long long start = now();
     CHECK_OK(timer_settime(timer, 0, &often, NULL));
     sleep_milliseconds(100);
-    CHECK_EQ(get(fd, 4), RECORD);
+    CHECK_EQ(get(fd, 1), RECORD);
     long long passed = now() - start;
     struct itimerspec off = {{0, 0}, {0, 0}};
     CHECK_OK(timer_settime(timer, 0, &off, NULL));
@@ -391,9 +354,9 @@ static void test_timer(void)
     CHECK_EQ(records[0].ssi_int, 99);
     CHECK_OK(timer_delete(timer));
     CHECK_OK(timer_delete(first));
-    discard(signal_bit(SIGALRM));
+    discard_signals(signal_bit(SIGALRM));
     close(fd);
-    unblock(signal_bit(SIGALRM));
+    unblock_signals(signal_bit(SIGALRM));
 }
 
 static void test_consumed(void)
@@ -405,41 +368,41 @@ static void test_consumed(void)
     /* The usual pattern: blocked, then read; the handler never runs. */
     CHECK_EQ(blocked_bits() & (usr1 | usr2), usr1 | usr2);
     CHECK_OK(kill(getpid(), SIGUSR1));
-    CHECK_EQ(pending_bits(), usr1);
+    CHECK_EQ(pending_signal_bits(), usr1);
     CHECK_EQ(get(fd, 1), RECORD);
     CHECK_EQ(records[0].ssi_signo, SIGUSR1);
-    CHECK_EQ(pending_bits(), 0);
-    unblock(usr1);
+    CHECK_EQ(pending_signal_bits(), 0);
+    unblock_signals(usr1);
     CHECK_EQ(sigusr1_handled, 0);
 
     /* Unblocked, it goes to its handler at once: nothing to read. */
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_EQ(sigusr1_handled, 1);
     CHECK_ERRNO(get(fd, 1), EAGAIN);
-    block(usr1);
+    block_signals(usr1);
 
     /* Not in the mask: not read, still pending. */
     CHECK_OK(kill(getpid(), SIGUSR2));
     CHECK_ERRNO(get(fd, 4), EAGAIN);
-    CHECK_EQ(pending_bits(), usr2);
+    CHECK_EQ(pending_signal_bits(), usr2);
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_EQ(get(fd, 4), RECORD);
     CHECK_EQ(records[0].ssi_signo, SIGUSR1);
-    CHECK_EQ(pending_bits(), usr2);
-    discard(usr2);
+    CHECK_EQ(pending_signal_bits(), usr2);
+    discard_signals(usr2);
 
     /* Blocked, an ignored signal is queued all the same; making it
      * ignored discards it. */
     signal(SIGUSR1, SIG_IGN);
     CHECK_OK(kill(getpid(), SIGUSR1));
-    CHECK_EQ(pending_bits(), usr1);
+    CHECK_EQ(pending_signal_bits(), usr1);
     CHECK_EQ(get(fd, 1), RECORD);
     CHECK_EQ(records[0].ssi_signo, SIGUSR1);
     signal(SIGUSR1, SIG_DFL);
     CHECK_OK(kill(getpid(), SIGUSR1));
-    CHECK_EQ(pending_bits(), usr1);
+    CHECK_EQ(pending_signal_bits(), usr1);
     signal(SIGUSR1, SIG_IGN);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     CHECK_ERRNO(get(fd, 1), EAGAIN);
     signal(SIGUSR1, SIG_DFL);
     close(fd);
@@ -453,13 +416,13 @@ static void test_several(void)
     for (int i = 0; i < count; i++)
         bits |= signal_bit(order[i]);
     bits |= signal_bit(SIGRTMIN + 1);
-    block(bits);
+    block_signals(bits);
     int fd = make(bits, SFD_NONBLOCK);
     REQUIRE(fd >= 0);
 
     for (int i = 0; i < count; i++)
         kill(getpid(), order[i]);
-    CHECK_EQ(pending_bits(), bits & ~signal_bit(SIGRTMIN + 1));
+    CHECK_EQ(pending_signal_bits(), bits & ~signal_bit(SIGRTMIN + 1));
     CHECK_EQ(get(fd, 10), count * RECORD);
     int got[7];
     for (int i = 0; i < count; i++)
@@ -472,7 +435,7 @@ static void test_several(void)
     CHECK_EQ(got[4], SIGUSR2);
     CHECK_EQ(got[5], SIGTERM);
     CHECK_EQ(got[6], SIGRTMIN);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     CHECK_ERRNO(get(fd, 10), EAGAIN);
 
     /* The thread's own signals come before the process's. */
@@ -493,7 +456,7 @@ static void test_several(void)
     CHECK_EQ(records[0].ssi_signo, SIGHUP);
     CHECK_EQ(records[1].ssi_signo, SIGUSR1);
     CHECK_EQ(records[2].ssi_signo, 0);
-    CHECK_EQ(pending_bits(), signal_bit(SIGUSR2));
+    CHECK_EQ(pending_signal_bits(), signal_bit(SIGUSR2));
     CHECK_EQ(get(fd, 10), RECORD);
     CHECK_EQ(records[0].ssi_signo, SIGUSR2);
 
@@ -541,15 +504,15 @@ static void test_several(void)
     }
     CHECK_EQ(get(fd, 1), RECORD);
     CHECK_EQ(records[0].ssi_int, 10);
-    CHECK_EQ(pending_bits(), signal_bit(SIGRTMIN));
+    CHECK_EQ(pending_signal_bits(), signal_bit(SIGRTMIN));
     CHECK_EQ(get(fd, 1), RECORD);
     CHECK_EQ(records[0].ssi_int, 20);
     CHECK_EQ(get(fd, 1), RECORD);
     CHECK_EQ(records[0].ssi_int, 30);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     CHECK_ERRNO(get(fd, 1), EAGAIN);
     close(fd);
-    unblock(bits & ~(signal_bit(SIGUSR1) | signal_bit(SIGUSR2)));
+    unblock_signals(bits & ~(signal_bit(SIGUSR1) | signal_bit(SIGUSR2)));
 }
 
 static void test_mask_update(void)
@@ -558,7 +521,7 @@ static void test_mask_update(void)
     int fd = make(usr1, SFD_NONBLOCK);
     CHECK_OK(kill(getpid(), SIGUSR2));
     CHECK_ERRNO(get(fd, 4), EAGAIN);
-    sigset_t only_usr2 = set_of(usr2);
+    sigset_t only_usr2 = signal_set_of(usr2);
     CHECK_EQ(signalfd(fd, &only_usr2, 0), fd);
     CHECK_EQ(get(fd, 4), RECORD);
     CHECK_EQ(records[0].ssi_signo, SIGUSR2);
@@ -566,8 +529,8 @@ static void test_mask_update(void)
     /* The old signal is no longer read. */
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_ERRNO(get(fd, 4), EAGAIN);
-    CHECK_EQ(pending_bits(), usr1);
-    sigset_t both = set_of(usr1 | usr2);
+    CHECK_EQ(pending_signal_bits(), usr1);
+    sigset_t both = signal_set_of(usr1 | usr2);
     CHECK_EQ(signalfd(fd, &both, SFD_CLOEXEC), fd);
     CHECK_OK(kill(getpid(), SIGUSR2));
     CHECK_EQ(get(fd, 4), 2 * RECORD);
@@ -575,12 +538,12 @@ static void test_mask_update(void)
     CHECK_EQ(records[1].ssi_signo, SIGUSR2);
 
     /* An empty mask reads nothing. */
-    sigset_t none = set_of(0);
+    sigset_t none = signal_set_of(0);
     CHECK_EQ(signalfd(fd, &none, 0), fd);
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_ERRNO(get(fd, 4), EAGAIN);
-    CHECK_EQ(pending_bits(), usr1);
-    discard(usr1);
+    CHECK_EQ(pending_signal_bits(), usr1);
+    discard_signals(usr1);
 
     /* A dup reads through the same mask. */
     int copy = dup(fd);
@@ -590,7 +553,7 @@ static void test_mask_update(void)
     CHECK_EQ(records[0].ssi_signo, SIGUSR2);
     close(copy);
     close(fd);
-    unblock(usr1 | usr2);
+    unblock_signals(usr1 | usr2);
     CHECK_EQ(blocked_bits(), 0);
 }
 

@@ -34,48 +34,9 @@
 #define USR1 signal_bit(SIGUSR1)
 #define USR2 signal_bit(SIGUSR2)
 
-static sigset_t set_of(uint64_t bits)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    for (int signo = 1; signo <= 64; signo++)
-        if (bits & signal_bit(signo))
-            sigaddset(&set, signo);
-    return set;
-}
-
-static void block(uint64_t bits)
-{
-    sigset_t set = set_of(bits);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-}
-
-static void unblock(uint64_t bits)
-{
-    sigset_t set = set_of(bits);
-    sigprocmask(SIG_UNBLOCK, &set, NULL);
-}
-
-static uint64_t pending_bits(void)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigpending(&set);
-    return signal_bits(&set);
-}
-
-/* Takes whatever of these signals is pending, unchecked. */
-static void discard(uint64_t bits)
-{
-    sigset_t set = set_of(bits);
-    struct timespec zero = {0, 0};
-    while (sigtimedwait(&set, NULL, &zero) > 0)
-        continue;
-}
-
 static int make(uint64_t bits, int flags)
 {
-    sigset_t set = set_of(bits);
+    sigset_t set = signal_set_of(bits);
     return signalfd(-1, &set, flags);
 }
 
@@ -121,7 +82,7 @@ static int wait_for(int ep, int timeout)
 
 static void test_poll_select(void)
 {
-    block(USR1 | USR2);
+    block_signals(USR1 | USR2);
     int fd = make(USR1, SFD_NONBLOCK);
     REQUIRE(fd >= 0);
     CHECK_EQ(poll_events(fd), 0);
@@ -142,18 +103,18 @@ static void test_poll_select(void)
     CHECK_EQ(select_view(fd), 0);
 
     /* A new mask takes the pending SIGUSR2 in. */
-    sigset_t both = set_of(USR1 | USR2);
+    sigset_t both = signal_set_of(USR1 | USR2);
     CHECK_EQ(signalfd(fd, &both, 0), fd);
     CHECK_EQ(poll_events(fd), POLLIN);
     CHECK_EQ(take(fd), SIGUSR2);
     CHECK_EQ(poll_events(fd), 0);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     close(fd);
 }
 
 static void test_epoll(void)
 {
-    block(USR1 | USR2 | signal_bit(SIGRTMIN));
+    block_signals(USR1 | USR2 | signal_bit(SIGRTMIN));
     int fd = make(USR1 | USR2 | signal_bit(SIGRTMIN), SFD_NONBLOCK);
     int ep = epoll_create1(0);
     REQUIRE(fd >= 0 && ep >= 0);
@@ -201,10 +162,10 @@ static void test_epoll(void)
     CHECK_EQ(records[2].ssi_signo, SIGRTMIN);
     CHECK_EQ(records[3].ssi_signo, SIGRTMIN);
     CHECK_EQ(wait_for(ep, 0), 0);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     close(ep);
     close(fd);
-    unblock(signal_bit(SIGRTMIN));
+    unblock_signals(signal_bit(SIGRTMIN));
 }
 
 static void test_waiting(void)
@@ -244,7 +205,7 @@ static void test_waiting(void)
 /* SIGUSR1 (handled, unblocked) interrupts a read of SIGUSR2 (blocked). */
 static void test_interrupted(void)
 {
-    unblock(USR1);
+    unblock_signals(USR1);
     int fd = make(USR2, 0);
     REQUIRE(fd >= 0);
     handle_sigusr1(0);
@@ -270,7 +231,7 @@ static void test_interrupted(void)
     CHECK_EQ(sigusr1_handled, 1);
     CHECK(exited_with(child, 0));
     signal(SIGUSR1, SIG_DFL);
-    block(USR1);
+    block_signals(USR1);
     close(fd);
 }
 
@@ -285,7 +246,7 @@ static void test_fork(void)
     pid_t child = fork();
     if (child == 0) {
         char byte;
-        CHECK_EQ(pending_bits(), 0);
+        CHECK_EQ(pending_signal_bits(), 0);
         CHECK_EQ(poll_events(fd), 0);
         CHECK_ERRNO(read(fd, records, sizeof records), EAGAIN);
         CHECK_OK(kill(getpid(), SIGUSR1));
@@ -298,7 +259,7 @@ static void test_fork(void)
         /* The parent has sent itself SIGUSR1 by now. */
         CHECK_EQ(poll_events(fd), 0);
         CHECK_ERRNO(read(fd, records, sizeof records), EAGAIN);
-        CHECK_EQ(pending_bits(), 0);
+        CHECK_EQ(pending_signal_bits(), 0);
         check_child_exit();
     }
     REQUIRE(child > 0);
@@ -369,12 +330,12 @@ static void test_threads(void)
     CHECK_OK(syscall(SYS_tgkill, getpid(), shared.tid, SIGUSR1));
     CHECK_EQ(poll_events(shared.fd), 0);
     CHECK_ERRNO(read(shared.fd, records, sizeof records), EAGAIN);
-    CHECK_EQ(pending_bits(), 0);         /* the thread's, not ours */
+    CHECK_EQ(pending_signal_bits(), 0);         /* the thread's, not ours */
     CHECK_EQ(raise(SIGUSR2), 0);
     CHECK_EQ(write(shared.to_thread[1], "g", 1), 1);
     CHECK_EQ(read(shared.to_main[0], &byte, 1), 1);
 
-    CHECK_EQ(pending_bits(), USR2);
+    CHECK_EQ(pending_signal_bits(), USR2);
     CHECK_OK(kill(getpid(), SIGUSR1));
     CHECK_EQ(write(shared.to_thread[1], "g", 1), 1);
     void *result = (void *)1;
@@ -383,7 +344,7 @@ static void test_threads(void)
     CHECK_EQ(take(shared.fd), SIGUSR2);
     CHECK_EQ(got_bytes, RECORD);
     CHECK_EQ(records[0].ssi_code, SI_TKILL);
-    CHECK_EQ(pending_bits(), 0);
+    CHECK_EQ(pending_signal_bits(), 0);
     close(shared.to_thread[0]);
     close(shared.to_thread[1]);
     close(shared.to_main[0]);
@@ -399,7 +360,7 @@ int main(void)
     test_interrupted();
     test_fork();
     test_threads();
-    discard(USR1 | USR2);
-    unblock(USR1 | USR2);
+    discard_signals(USR1 | USR2);
+    unblock_signals(USR1 | USR2);
     return check_finish("signalfd_poll");
 }

@@ -37,6 +37,46 @@ static inline uint64_t blocked_bits(void)
     return signal_bits(&set);
 }
 
+/* The signals of bits (bit n-1 for signal n) as a sigset_t. */
+static inline sigset_t signal_set_of(uint64_t bits)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int signo = 1; signo <= 64; signo++)
+        if (bits & signal_bit(signo))
+            sigaddset(&set, signo);
+    return set;
+}
+
+static inline void block_signals(uint64_t bits)
+{
+    sigset_t set = signal_set_of(bits);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static inline void unblock_signals(uint64_t bits)
+{
+    sigset_t set = signal_set_of(bits);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static inline uint64_t pending_signal_bits(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigpending(&set);
+    return signal_bits(&set);
+}
+
+/* Takes whatever of these signals is pending, unchecked. */
+static inline void discard_signals(uint64_t bits)
+{
+    sigset_t set = signal_set_of(bits);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&set, NULL, &zero) > 0)
+        continue;
+}
+
 /* Sleeps the whole time, handlers or not. */
 static inline void sleep_milliseconds(long milliseconds)
 {
