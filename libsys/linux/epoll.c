@@ -8,9 +8,10 @@
  * (epoll_core.h), found through the descriptor (by_fd, or the server's
  * EVENT_EPOLL_ID when the descriptor came some other way). Each watched
  * descriptor is a slot of a board its server lent the instance and this
- * process maps, so epoll_wait reads what is ready without a call to
- * anyone; it calls the boards' servers only to sleep (FILE_POLL on a
- * board keeps the thread's notification until the board changes).
+ * process maps (epoll_boards.c), so epoll_wait reads what is ready
+ * without a call to anyone; it calls the boards' servers only to sleep
+ * (FILE_POLL on a board keeps the thread's notification until the board
+ * changes).
  *
  * A fork copies the instances: the child's first use of one makes boards
  * of its own and watches through them again (its inherited mappings of
@@ -19,6 +20,7 @@
  * Linux.
  */
 #include "descriptors.h"
+#include "epoll_boards.h"
 #include "epoll_core.h"
 #include "personality.h"
 #include "poll.h"
@@ -42,179 +44,23 @@
 /* Linux's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */
 #define MAX_EVENTS          (0x7fffffff / (int64_t)sizeof(struct epoll_report))
 #define SIGSET_SIZE         8
-#define BOARD_SLOT_COUNT    1024
 
 static struct linux_lock epoll_lock;
 static struct epoll_instance *instances;
 static struct epoll_instance *by_fd[LINUX_MAX_FDS];
 static uint64_t registered_fds[LINUX_MAX_FDS / 64];    /* some item names the descriptor */
-static uint64_t board_slots_used[BOARD_SLOT_COUNT / 64];
-
-static uint32_t this_pid(void)
-{
-    return (uint32_t)linux_process_info()->pid;
-}
-
-/* ---- Memory and boards ---- */
-
-static int64_t map(uint64_t length, uint64_t flags, uint64_t capability)
-{
-    uint64_t mr[4] = {0, length, LINUX_PROT_READ | LINUX_PROT_WRITE, flags};
-    if (!capability)
-        return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 4, 0, 0, mr);
-    tern_set_cap(0, capability);
-    tern_set_mr(4, 0);
-    return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 5, 1, 0, mr);
-}
-
-static void unmap(const void *address, uint64_t length)
-{
-    linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, (uint64_t)(uintptr_t)address, length, 0,
-                  0);
-}
-
-static uint64_t take_board_slot(void)
-{
-    for (unsigned i = 0; i < BOARD_SLOT_COUNT; i++) {
-        if (!(board_slots_used[i / 64] & (1ULL << (i % 64)))) {
-            board_slots_used[i / 64] |= 1ULL << (i % 64);
-            return LINUX_SLOT_BOARD_BASE + i;
-        }
-    }
-    return 0;
-}
-
-static void give_back_board_slot(uint64_t slot)
-{
-    unsigned i = (unsigned)(slot - LINUX_SLOT_BOARD_BASE);
-    linux_slot_delete(slot);
-    board_slots_used[i / 64] &= ~(1ULL << (i % 64));
-}
-
-/* A new board from the server of the descriptor in target, mapped; its
- * index, or -errno. Only the mapping holds the board: it goes with the
- * instance's munmap, or with the process. */
-static int64_t new_board(struct epoll_instance *instance, uint64_t target)
-{
-    if (instance->board_count == EPOLL_MAX_BOARDS)
-        return -LINUX_ENOSPC;
-    uint64_t slot = take_board_slot();
-    if (!slot)
-        return -LINUX_ENOSPC;
-    uint64_t mr[4] = {0};
-    int64_t result = linux_call_receiving(slot, target, FILE_WATCH_BOARD, 0, 0, 0, mr);
-    if (result < 0) {
-        give_back_board_slot(slot);
-        return result == -LINUX_ENOSYS ? -LINUX_EPERM : result;
-    }
-    int64_t address = map(sizeof(struct watch_board_page), LINUX_MAP_SHARED, slot);
-    linux_request(slot, FILE_CLOSE, 1, this_pid(), 0, 0, 0);
-    if (address < 0) {
-        give_back_board_slot(slot);
-        return address;
-    }
-    struct epoll_board *board = &instance->boards[instance->board_count];
-    board->page = (struct watch_board_page *)address;
-    board->capability = slot;
-    board->used = 0;
-    __builtin_memset(board->items, 0xff, sizeof board->items);
-    return instance->board_count++;
-}
-
-static void drop_boards(struct epoll_instance *instance, bool close_them)
-{
-    for (uint32_t b = 0; b < instance->board_count; b++) {
-        struct epoll_board *board = &instance->boards[b];
-        unmap(board->page, sizeof *board->page);
-        if (close_them)
-            give_back_board_slot(board->capability);
-        board->page = 0;
-    }
-    instance->board_count = 0;
-}
-
-/* FILE_WATCH of the descriptor in target through slot of board b: the
- * description's handle, or -errno (-EXDEV: a board of another server). */
-static int64_t watch_through(struct epoll_instance *instance, uint16_t b, uint64_t target,
-                             struct epoll_item *item)
-{
-    struct epoll_board *board = &instance->boards[b];
-    int slot = epoll_board_free_slot(board);
-    if (slot < 0)
-        return -LINUX_EXDEV;
-    tern_set_cap(0, board->capability);
-    uint64_t mr[4] = {(uint64_t)slot, 0, 0, 0};
-    int64_t result = linux_call(target, FILE_WATCH, 1, 1, 0, mr);
-    if (result > 0) {
-        epoll_board_attach(instance, b, (uint16_t)slot, item);
-        item->description = (uint64_t)result;
-    }
-    return result == -LINUX_ENOSYS ? -LINUX_EPERM : result;
-}
-
-/* Watches the descriptor in target for item, through a board of its
- * server (a new one if none has room). */
-static int64_t watch(struct epoll_instance *instance, uint64_t target, struct epoll_item *item)
-{
-    for (uint32_t b = 0; b < instance->board_count; b++) {
-        int64_t result = watch_through(instance, (uint16_t)b, target, item);
-        if (result != -LINUX_EXDEV)
-            return result < 0 ? result : 0;
-    }
-    int64_t b = new_board(instance, target);
-    if (b < 0)
-        return b;
-    int64_t result = watch_through(instance, (uint16_t)b, target, item);
-    return result < 0 ? (result == -LINUX_EXDEV ? -LINUX_EIO : result) : 0;
-}
-
-static void unwatch(struct epoll_instance *instance, struct epoll_item *item)
-{
-    if (item->board == EPOLL_NO_ITEM)
-        return;
-    tern_set_cap(0, instance->boards[item->board].capability);
-    uint64_t mr[4] = {item->slot, 0, 0, 0};
-    int64_t target = linux_fd_capability(item->fd);
-    /* Any descriptor of the server reaches the board's slot; the board
-     * itself does when the item's descriptor is gone. */
-    linux_call(target >= 0 ? (uint64_t)target : instance->boards[item->board].capability,
-               FILE_UNWATCH, 1, 1, 0, mr);
-}
 
 /* ---- Instances ---- */
-
-/* A fork's child watches again through boards of its own. */
-static void rebuild(struct epoll_instance *instance)
-{
-    if (instance->pid == this_pid())
-        return;
-    drop_boards(instance, true);
-    instance->pid = this_pid();
-    for (uint32_t i = 0; i < instance->item_limit; i++) {
-        struct epoll_item *item = &instance->items[i];
-        if (!item->used || epoll_item_local(item))
-            continue;
-        item->board = item->slot = EPOLL_NO_ITEM;
-        int64_t target = item->fd >= 0 ? linux_fd_capability(item->fd) : -1;
-        if (target < 0 || watch(instance, (uint64_t)target, item) < 0)
-            epoll_item_free(instance, item);
-    }
-    /* What the parent had not noted yet is readiness the new boards show. */
-    epoll_note_changes(instance);
-    for (uint32_t i = 0; i < instance->item_limit; i++)
-        if (instance->items[i].used)
-            epoll_item_check(instance, &instance->items[i]);
-}
 
 static struct epoll_instance *new_instance(uint64_t id)
 {
     uint64_t size = (sizeof(struct epoll_instance) + LINUX_PAGE_SIZE - 1) &
                     ~(uint64_t)(LINUX_PAGE_SIZE - 1);
-    int64_t address = map(size, LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, 0);
+    int64_t address = epoll_map(size, LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, 0);
     if (address < 0)
         return 0;
     struct epoll_instance *instance = (struct epoll_instance *)address;
-    epoll_instance_init(instance, id, this_pid(), size);
+    epoll_instance_init(instance, id, epoll_process_id(), size);
     instance->next = instances;
     instances = instance;
     return instance;
@@ -233,8 +79,8 @@ static void destroy_instance(struct epoll_instance *instance)
         for (uint32_t i = 0; i < outer->item_limit; i++)
             if (outer->items[i].used && outer->items[i].inner == instance)
                 epoll_item_free(outer, &outer->items[i]);
-    drop_boards(instance, instance->pid == this_pid());
-    unmap(instance, instance->block_size);
+    epoll_drop_boards(instance, instance->pid == epoll_process_id());
+    epoll_unmap(instance, instance->block_size);
 }
 
 /* The instance epfd names, rebuilt after a fork; NULL with *error -EBADF
@@ -265,7 +111,7 @@ static struct epoll_instance *instance_of(int64_t epfd, int64_t *error)
         }
         by_fd[epfd] = instance;
     }
-    rebuild(instance);
+    epoll_rebuild(instance);
     return instance;
 }
 
@@ -308,7 +154,7 @@ static uint32_t local_events(struct epoll_item *item);
 
 static bool inner_ready(struct epoll_instance *inner)
 {
-    rebuild(inner);
+    epoll_rebuild(inner);
     epoll_note_changes(inner);
     return epoll_harvest(inner, 0, 1, true, local_events) > 0;
 }
@@ -502,14 +348,14 @@ static int64_t add(struct epoll_instance *instance, int64_t fd, uint64_t target,
     item->events = event->events;
     item->data = event->data;
     if (inner) {
-        rebuild(inner);
+        epoll_rebuild(inner);
         item->inner = inner;
     } else if (signalfd) {
         item->signalfd = true;
         item->signals = signals;
         item->signals_seen = linux_process_info()->signals_queued - 1;  /* new to it */
     } else {
-        int64_t result = watch(instance, target, item);
+        int64_t result = epoll_watch(instance, target, item);
         if (result < 0) {
             epoll_item_free(instance, item);
             return result;
@@ -580,7 +426,7 @@ int64_t sys_epoll_ctl(int64_t epfd, int64_t operation, int64_t fd,
             error = -LINUX_ENOENT;
             break;
         }
-        unwatch(instance, item);
+        epoll_unwatch(instance, item);
         epoll_item_free(instance, item);
         break;
     case EPOLL_CTL_MOD:
