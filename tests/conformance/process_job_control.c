@@ -473,6 +473,9 @@ static void block_and_note(void)
     note_pending_at(5);
     sigprocmask(SIG_UNBLOCK, &set, NULL);
     note_pending_at(6);
+    /* Until the parent has seen the continue: an exit first would be what
+     * its waitpid reports. */
+    note_pending_at(7);
     _exit(0);
 }
 
@@ -515,6 +518,7 @@ static void sigcont_and_the_stop_signals_discard_each_other(void)
     CHECK(continue_child(child));
     CHECK(wait_for_at_least(&shared->acknowledged, 6));
     CHECK_EQ(shared->pending[6], 0);
+    __atomic_store_n(&shared->step, 7, __ATOMIC_RELEASE);
     CHECK(exited_with(child, 0));
 }
 
