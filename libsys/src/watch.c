@@ -183,15 +183,10 @@ int watch_remove(struct watch_board *board, uint32_t slot)
     return 0;
 }
 
-void watch_list_woken(struct watch_list *list, uint32_t events)
+void watch_list_publish(struct watch_list *list, uint32_t events)
 {
     for (struct watch *watch = list->first; watch; watch = watch->next)
         publish(watch->board, watch->slot, watch->target.events(watch->target.object), events);
-}
-
-void watch_list_changed(struct watch_list *list)
-{
-    watch_list_woken(list, WATCH_WAKE_ALL);
 }
 
 void watch_list_forget(struct watch_list *list, uint64_t description)

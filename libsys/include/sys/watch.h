@@ -74,11 +74,20 @@ int watch_add(struct watch_board *board, uint32_t slot, uint64_t description,
 /* Stops the watch in slot (none there: 0 all the same). */
 int watch_remove(struct watch_board *board, uint32_t slot);
 
-/* A wake-up for every event (watch_list_woken with WATCH_WAKE_ALL). */
-void watch_list_changed(struct watch_list *list);
 /* The readiness may have changed, and woke those of events (poll's,
- * Linux's wake-up key; 0: none, the new readiness is only written). */
-void watch_list_woken(struct watch_list *list, uint32_t events);
+ * Linux's wake-up key; 0: none, the new readiness is only written). An
+ * object nobody watches costs a load (servers call this on every change). */
+void watch_list_publish(struct watch_list *list, uint32_t events);
+static inline void watch_list_woken(struct watch_list *list, uint32_t events)
+{
+    if (list->first)
+        watch_list_publish(list, events);
+}
+/* A wake-up for every event. */
+static inline void watch_list_changed(struct watch_list *list)
+{
+    watch_list_woken(list, WATCH_WAKE_ALL);
+}
 void watch_list_forget(struct watch_list *list, uint64_t description);
 void watch_list_drop(struct watch_list *list);
 
