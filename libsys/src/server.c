@@ -8,7 +8,6 @@
 #include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 #include "sys/syscall.h"
-#include "sys/protocol/watch.h"
 #include "sys/watch.h"
 #include "watch_server.h"
 
