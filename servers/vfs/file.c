@@ -271,6 +271,12 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffe
     return client_buffer_result(listing.written, status < 0 ? status : 0);
 }
 
+bool vfs_is_console(struct vfs *vfs, uint64_t handle)
+{
+    struct file_description *ofd = ofd_find(vfs, handle);
+    return ofd != NULL && device_is_console(ofd_node(ofd));
+}
+
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle)
 {
     struct file_description *ofd = ofd_find(vfs, handle);

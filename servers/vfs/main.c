@@ -429,13 +429,26 @@ static enum server_outcome poll_file(struct server_request *request)
                                              FILE_POLLWRNORM)));
 }
 
-/* epoll watches the console (for reading); every other file of vfs is a
- * file without poll to Linux's epoll_ctl (-EPERM). */
+/* The console open only for writing: always writable, so its watches
+ * are written once and never woken. */
+static struct watch_list console_writers;
+
+static uint32_t always_writable(const void *object)
+{
+    (void)object;
+    return FILE_POLLOUT | FILE_POLLWRNORM;
+}
+
+/* epoll watches the console; every other file of vfs is a file without
+ * poll to Linux's epoll_ctl (-EPERM). */
 static bool watch_file(uint64_t handle, struct watch_target *target)
 {
-    if (!vfs_reads_console(&vfs, handle))
+    if (vfs_reads_console(&vfs, handle))
+        console_input_watch(target);
+    else if (vfs_is_console(&vfs, handle))
+        *target = (struct watch_target){&console_writers, &console_writers, always_writable};
+    else
         return false;
-    console_input_watch(target);
     return true;
 }
 
