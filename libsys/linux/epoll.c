@@ -31,7 +31,6 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/event.h"
 #include "sys/protocol/file.h"
-#include "sys/protocol/procmgr.h"
 
 #define EPOLL_CTL_ADD       1
 #define EPOLL_CTL_DEL       2
@@ -56,7 +55,8 @@ static struct epoll_instance *new_instance(uint64_t id)
 {
     uint64_t size = (sizeof(struct epoll_instance) + LINUX_PAGE_SIZE - 1) &
                     ~(uint64_t)(LINUX_PAGE_SIZE - 1);
-    int64_t address = epoll_map(size, LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, 0);
+    int64_t address = sys_mmap(0, size, LINUX_PROT_READ | LINUX_PROT_WRITE,
+                               LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, -1, 0);
     if (address < 0)
         return 0;
     struct epoll_instance *instance = (struct epoll_instance *)address;
@@ -80,7 +80,7 @@ static void destroy_instance(struct epoll_instance *instance)
             if (outer->items[i].used && outer->items[i].inner == instance)
                 epoll_item_free(outer, &outer->items[i]);
     epoll_drop_boards(instance, instance->pid == epoll_process_id());
-    epoll_unmap(instance, instance->block_size);
+    sys_munmap((uint64_t)(uintptr_t)instance, instance->block_size);
 }
 
 /* The instance epfd names, rebuilt after a fork; NULL with *error -EBADF

@@ -10,30 +10,14 @@
 #include "epoll_boards.h"
 #include "personality.h"
 #include "server_call.h"
+#include "syscalls.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
-#include "sys/protocol/procmgr.h"
 
 #define BOARD_SLOT_COUNT    1024
 
 static uint64_t board_slots_used[BOARD_SLOT_COUNT / 64];
-
-int64_t epoll_map(uint64_t length, uint64_t flags, uint64_t capability)
-{
-    uint64_t mr[4] = {0, length, LINUX_PROT_READ | LINUX_PROT_WRITE, flags};
-    if (!capability)
-        return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 4, 0, 0, mr);
-    tern_set_cap(0, capability);
-    tern_set_mr(4, 0);
-    return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 5, 1, 0, mr);
-}
-
-void epoll_unmap(const void *address, uint64_t length)
-{
-    linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, (uint64_t)(uintptr_t)address, length, 0,
-                  0);
-}
 
 static uint64_t take_board_slot(void)
 {
@@ -69,7 +53,9 @@ static int64_t new_board(struct epoll_instance *instance, uint64_t target)
         give_back_board_slot(slot);
         return result == -LINUX_ENOSYS ? -LINUX_EPERM : result;
     }
-    int64_t address = epoll_map(sizeof(struct watch_board_page), LINUX_MAP_SHARED, slot);
+    int64_t address = linux_map_object(0, sizeof(struct watch_board_page),
+                                       LINUX_PROT_READ | LINUX_PROT_WRITE, LINUX_MAP_SHARED,
+                                       slot, 0);
     linux_request(slot, FILE_CLOSE, 1, epoll_process_id(), 0, 0, 0);
     if (address < 0) {
         give_back_board_slot(slot);
@@ -87,7 +73,7 @@ void epoll_drop_boards(struct epoll_instance *instance, bool close_them)
 {
     for (uint32_t b = 0; b < instance->board_count; b++) {
         struct epoll_board *board = &instance->boards[b];
-        epoll_unmap(board->page, sizeof *board->page);
+        sys_munmap((uint64_t)(uintptr_t)board->page, sizeof *board->page);
         if (close_them)
             give_back_board_slot(board->capability);
         board->page = 0;

@@ -17,12 +17,6 @@ static inline uint32_t epoll_process_id(void)
     return (uint32_t)linux_process_info()->pid;
 }
 
-/* mmap of length bytes, read and write: anonymous and private without a
- * capability, else shared memory of the object capability names. The
- * address or -errno. */
-int64_t epoll_map(uint64_t length, uint64_t flags, uint64_t capability);
-void epoll_unmap(const void *address, uint64_t length);
-
 /* Watches the descriptor in slot target for item through a board of its
  * server, a new one if none has room: 0, or -EPERM (it cannot be
  * polled), -ENOSPC (no board slot left), -ENOMEM... */

@@ -26,14 +26,22 @@ int64_t sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_
     if (offset & PAGE_MASK)
         return -LINUX_EINVAL;
     linux_futex_forget_keys();      /* MAP_FIXED may replace a mapping */
-    uint64_t mr[4] = {address, length, protection, flags};
-    if (flags & LINUX_MAP_ANONYMOUS)
+    if (flags & LINUX_MAP_ANONYMOUS) {
+        uint64_t mr[4] = {address, length, protection, flags};
         return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 4, 0, 0, mr);
-    /* A file: procmgr asks its server (sys/protocol/memory.h). */
+    }
     int64_t slot = linux_fd_capability(fd);
     if (slot < 0)
         return slot;
-    tern_set_cap(0, (uint64_t)slot);
+    return linux_map_object(address, length, protection, flags, (uint64_t)slot, offset);
+}
+
+int64_t linux_map_object(uint64_t address, uint64_t length, uint64_t protection,
+                         uint64_t flags, uint64_t slot, uint64_t offset)
+{
+    /* procmgr asks the object's server (sys/protocol/memory.h). */
+    uint64_t mr[4] = {address, length, protection, flags};
+    tern_set_cap(0, slot);
     tern_set_mr(4, offset);
     return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 5, 1, 0, mr);
 }

@@ -20,21 +20,6 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
 
-struct linux_siginfo {
-    int32_t signo;
-    int32_t error;
-    int32_t code;
-    int32_t pad;
-    union {
-        struct {
-            uint32_t pid;
-            uint32_t uid;
-            uint64_t value;         /* SIGCHLD's si_status, sigqueue's si_value */
-        } sender;
-        uint8_t bytes[112];
-    };
-};
-
 #define FPSIMD_MAGIC    0x46508001
 
 struct linux_fpsimd_context {

@@ -53,15 +53,6 @@ struct signalfd_record {
 };
 _Static_assert(sizeof(struct signalfd_record) == RECORD_SIZE, "signalfd_siginfo's size");
 
-/* What procmgr's PROC_SIGNAL_ACCEPT hands back (signal_frame.c's
- * struct linux_siginfo). */
-struct taken_info {
-    int32_t signo, error, code, pad;
-    uint32_t pid, uid;              /* a timer's: its id, its overrun */
-    uint64_t value;                 /* SIGCHLD's status, sigqueue's and a timer's value */
-    uint8_t rest[96];
-};
-
 static struct linux_lock signalfd_lock;
 static uint64_t ids[LINUX_MAX_FDS];        /* 0: not a signalfd */
 static uint64_t masks[LINUX_MAX_FDS];
@@ -132,26 +123,26 @@ int64_t sys_signalfd4(int64_t fd, const uint64_t *user_mask, uint64_t size, uint
 }
 
 /* Linux's signalfd_copyinfo: the fields each kind of signal has. */
-static void fill_record(struct signalfd_record *record, const struct taken_info *taken)
+static void fill_record(struct signalfd_record *record, const struct linux_siginfo *taken)
 {
     __builtin_memset(record, 0, sizeof *record);
     record->signo = (uint32_t)taken->signo;
     record->error = taken->error;
     record->code = taken->code;
     if (taken->code == LINUX_SI_TIMER) {
-        record->tid = taken->pid;
-        record->overrun = taken->uid;
-        record->value_ptr = taken->value;
-        record->value_int = (int32_t)taken->value;
+        record->tid = taken->sender.pid;
+        record->overrun = taken->sender.uid;
+        record->value_ptr = taken->sender.value;
+        record->value_int = (int32_t)taken->sender.value;
         return;
     }
-    record->pid = taken->pid;
-    record->uid = taken->uid;
+    record->pid = taken->sender.pid;
+    record->uid = taken->sender.uid;
     if (taken->code > 0 && taken->signo == LINUX_SIGCHLD) {
-        record->status = (int32_t)taken->value;
+        record->status = (int32_t)taken->sender.value;
     } else if (taken->code < 0) {       /* sigqueue, tkill...: Linux's SIL_RT */
-        record->value_ptr = taken->value;
-        record->value_int = (int32_t)taken->value;
+        record->value_ptr = taken->sender.value;
+        record->value_int = (int32_t)taken->sender.value;
     }
 }
 
@@ -159,7 +150,7 @@ static void fill_record(struct signalfd_record *record, const struct taken_info 
 static uint64_t take_records(uint64_t mask, struct signalfd_record *buffer, uint64_t count)
 {
     uint64_t taken = 0;
-    struct taken_info info;
+    struct linux_siginfo info;
     while (taken < count && linux_signal_accept(mask, &info) > 0)
         fill_record(&buffer[taken++], &info);
     return taken;

@@ -64,6 +64,24 @@ static inline bool linux_signal_deliverable(void)
     return (pending & ~linux_blocked_signals()) != 0 || linux_process_info()->stopped;
 }
 
+/* siginfo_t as the personality fills it (signal frames, sigtimedwait,
+ * signalfd's reads): a timer's si_timerid and si_overrun are where a
+ * sender's pid and uid are. */
+struct linux_siginfo {
+    int32_t signo;
+    int32_t error;
+    int32_t code;
+    int32_t pad;
+    union {
+        struct {
+            uint32_t pid;
+            uint32_t uid;
+            uint64_t value;         /* SIGCHLD's si_status, sigqueue's si_value */
+        } sender;
+        uint8_t bytes[112];
+    };
+};
+
 /* sigsuspend, ppoll and pselect6: mask is in force until a handler has
  * been set up (whose frame then remembers the mask from before) or the
  * call returns. */

@@ -134,6 +134,10 @@ int64_t sys_brk(uint64_t address);
 int64_t sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_t flags,
                  int64_t fd, uint64_t offset);
 int64_t sys_munmap(uint64_t address, uint64_t length);
+/* mmap of the object a descriptor capability in slot names (a file, a
+ * System V grant, an epoll board): the address or -errno. */
+int64_t linux_map_object(uint64_t address, uint64_t length, uint64_t protection,
+                         uint64_t flags, uint64_t slot, uint64_t offset);
 int64_t sys_mprotect(uint64_t address, uint64_t length, uint64_t protection);
 int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, uint64_t flags,
                    uint64_t new_address);

@@ -128,10 +128,7 @@ static int64_t map_grant(uint64_t slot, uint64_t address, uint64_t size, int64_t
     uint64_t placement = !address ? 0
                          : (flags & SYSV_SHM_REMAP) ? LINUX_MAP_FIXED
                                                     : LINUX_MAP_FIXED_NOREPLACE;
-    uint64_t mr[4] = {address, size, prot, LINUX_MAP_SHARED | placement};
-    tern_set_cap(0, slot);
-    tern_set_mr(4, 0);      /* the offset */
-    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 5, 1, 0, mr);
+    int64_t result = linux_map_object(address, size, prot, LINUX_MAP_SHARED | placement, slot, 0);
     /* Taken since range_in_use looked (another thread): still EINVAL. */
     return result == -LINUX_EEXIST ? -LINUX_EINVAL : result;
 }

@@ -141,7 +141,7 @@ static void publish(struct watch_board *board, uint32_t slot, uint32_t revents, 
     uint32_t old = __atomic_load_n(word, __ATOMIC_RELAXED), new;
     do {
         new = revents == WATCH_GONE ? WATCH_GONE
-                                    : (old & WATCH_WOKEN & ~WATCH_GONE) | (revents & WATCH_EVENTS) |
+                                    : (old & WATCH_WOKEN) | (revents & WATCH_EVENTS) |
                                           ((woken << WATCH_WOKEN_SHIFT) & WATCH_WOKEN);
     } while (!__atomic_compare_exchange_n(word, &old, new, true, __ATOMIC_RELAXED,
                                           __ATOMIC_RELAXED));

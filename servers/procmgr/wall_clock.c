@@ -11,7 +11,6 @@
 #include "procmgr.h"
 #include "request.h"
 #include "sys/counter.h"
-#include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
 #include "sys/protocol/common.h"
@@ -38,12 +37,6 @@ void wall_clock_info(uint64_t *realtime_seconds, uint64_t *realtime_counter)
     *realtime_counter = *realtime_seconds * frequency - epoch_offset;
 }
 
-static void write_word(struct process *process, uint64_t address, uint64_t value)
-{
-    uint64_t copied;
-    tern_vspace_write(process->space->vspace, address, sizeof value, (uint64_t)&value, &copied);
-}
-
 static void tell_processes(void)
 {
     uint64_t seconds, counter;
@@ -54,10 +47,12 @@ static void tell_processes(void)
             continue;
         /* The counter first: a reader between the two sees a time at
          * most a second off, once. */
-        write_word(process, LINUX_PROCESS_INFO +
-                       __builtin_offsetof(struct linux_process_info, realtime_counter), counter);
-        write_word(process, LINUX_PROCESS_INFO +
-                       __builtin_offsetof(struct linux_process_info, realtime_seconds), seconds);
+        space_write(process->space, LINUX_PROCESS_INFO +
+                        __builtin_offsetof(struct linux_process_info, realtime_counter),
+                    &counter, sizeof counter);
+        space_write(process->space, LINUX_PROCESS_INFO +
+                        __builtin_offsetof(struct linux_process_info, realtime_seconds),
+                    &seconds, sizeof seconds);
     }
 }
 

@@ -1,14 +1,16 @@
 /*
  * What the epoll tests (epoll_*.c) share: registering with an event's
- * data, and waiting into got[] (cleared first).
+ * data, waiting into got[] (cleared first), and draining a pipe.
  */
 #ifndef CONFORMANCE_EPOLL_H
 #define CONFORMANCE_EPOLL_H
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 static struct epoll_event got[16];
 
@@ -60,6 +62,17 @@ static inline long long only(int ep, uint64_t data)
     if (ready(ep) != 1 || got[0].data.u64 != data)
         return -1;
     return got[0].events;
+}
+
+/* Reads without waiting until nothing is left. */
+static inline void drain(int fd)
+{
+    char buffer[4096];
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    while (read(fd, buffer, sizeof buffer) > 0)
+        continue;
+    fcntl(fd, F_SETFL, flags);
 }
 
 #endif

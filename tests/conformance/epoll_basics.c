@@ -43,16 +43,6 @@
 
 #define NS 1000000000ll
 
-static void drain(int fd)
-{
-    char buffer[4096];
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    while (read(fd, buffer, sizeof buffer) > 0)
-        continue;
-    fcntl(fd, F_SETFL, flags);
-}
-
 /* Writes without waiting until the pipe is full. */
 static void fill(int fd)
 {

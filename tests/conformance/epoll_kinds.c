@@ -52,16 +52,6 @@ static int watching(int fd, uint32_t events)
     return ep;
 }
 
-static void drain(int fd)
-{
-    char buffer[4096];
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    while (read(fd, buffer, sizeof buffer) > 0)
-        continue;
-    fcntl(fd, F_SETFL, flags);
-}
-
 static void test_pipe(void)
 {
     int fds[2];

@@ -29,16 +29,6 @@ static int new_epoll(void)
     return ep;
 }
 
-static void drain(int fd)
-{
-    char buffer[64];
-    int flags = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    while (read(fd, buffer, sizeof buffer) > 0)
-        continue;
-    fcntl(fd, F_SETFL, flags);
-}
-
 static void close_all(int *fds, int count)
 {
     for (int i = 0; i < count; i++)
