@@ -14,6 +14,7 @@
 #include "poll.h"
 #include "server_call.h"
 #include "syscalls.h"
+#include "terminal.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/procmgr.h"
@@ -282,7 +283,9 @@ int64_t sys_getdents64(int64_t fd, uint64_t buffer, uint64_t length)
 #define LINUX_TIOCGPGRP     0x540f
 #define LINUX_TIOCSPGRP     0x5410
 #define LINUX_TIOCOUTQ      0x5411
+#define LINUX_TIOCSTI       0x5412
 #define LINUX_TIOCSWINSZ    0x5414
+#define LINUX_TIOCGSID      0x5429
 #define LINUX_FIONBIO       0x5421
 #define LINUX_TERMIOS_SIZE  36      /* the kernel's struct termios on arm64 */
 #define LINUX_WINSIZE_SIZE  8
@@ -306,7 +309,10 @@ static uint64_t ioctl_argument_size(uint32_t request)
     case LINUX_TIOCGPGRP:
     case LINUX_TIOCSPGRP:
     case LINUX_TIOCOUTQ:
+    case LINUX_TIOCGSID:
         return sizeof(int32_t);
+    case LINUX_TIOCSTI:
+        return 1;
     default:
         /* Newer requests carry a direction and their argument's size
          * (Linux's _IOC encoding: TFD_IOC_SET_TICKS is _IOW('T', 0, u64)). */
@@ -346,7 +352,10 @@ int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
         windows = 1;
     }
     uint64_t mr[4] = {command, argument, 0, 0};
-    return linux_call((uint64_t)slot, FILE_IOCTL, 2, 0, windows, mr);
+    int64_t result = linux_call((uint64_t)slot, FILE_IOCTL, 2, 0, windows, mr);
+    if (result == FILE_TERMINAL_REFERRAL)
+        return linux_terminal_ioctl(command, argument, mr);
+    return result;
 }
 
 int64_t sys_ftruncate(int64_t fd, int64_t length)

@@ -53,7 +53,9 @@ static uint64_t length_within(const char *text, uint64_t limit)
 }
 
 /* An endpoint and a notification bound to the server's thread, in the
- * server's fixed slots; the endpoint's slot in init is returned. */
+ * server's fixed slots; the endpoint's slot in init is returned. The
+ * notification is unbadged: its timeouts name their own badge, and the
+ * server may mint badged copies for others to signal it with. */
 static uint64_t give_endpoint(struct native_program *server)
 {
     uint64_t endpoint = memory_new_object(&memory, TERN_OBJECT_ENDPOINT, 0);
@@ -61,7 +63,7 @@ static uint64_t give_endpoint(struct native_program *server)
     if (!endpoint || !notification
         || !native_program_give(server, SERVER_SLOT_ENDPOINT, endpoint, TERN_RIGHTS_ALL, 0)
         || !native_program_give(server, SERVER_SLOT_NOTIFICATION, notification,
-                                TERN_RIGHTS_ALL, SERVER_TIMER_BADGE)
+                                TERN_RIGHTS_ALL, 0)
         || tern_tcb_bind_notification(server->tcb, notification) != TERN_OK) {
         tern_printf("init: cannot make the endpoint of %s\n", server->name);
         return 0;

@@ -49,6 +49,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
+    case PROC_TERMINAL: return handle_terminal(request);
     case PROC_TIMER_CREATE: return handle_timer_create(request);
     case PROC_TIMER_SETTIME: return handle_timer_settime(request);
     case PROC_TIMER_GETTIME: return handle_timer_gettime(request);
@@ -105,10 +106,12 @@ static enum server_outcome handle(struct server_request *message)
     return server_answer_values(message, request.result_count, request.results);
 }
 
-/* The bound notification: an interval timer's deadline passed. */
-static void timer_fired(uint64_t word)
+/* The bound notification: an interval timer's deadline passed, or vfs
+ * has signals from a terminal's keyboard. */
+static void notified(uint64_t word)
 {
-    (void)word;
+    if ((word & PROCMGR_TERMINAL_BADGE) == PROCMGR_TERMINAL_BADGE)
+        terminals_notified();
     timers_expired();
 }
 
@@ -116,7 +119,7 @@ static const struct server_config procmgr_server = {
     .name = "procmgr",
     .deferred_capacity = WAITING_CALLERS,
     .handle = handle,
-    .notified = timer_fired,
+    .notified = notified,
 };
 
 int root_main(const struct tern_boot_info *info)
@@ -139,5 +142,6 @@ int root_main(const struct tern_boot_info *info)
         tern_printf("procmgr: cannot read the personality /lib/tern/linux: error %d\n", -status);
         return 1;
     }
+    terminals_init();
     server_run();
 }

@@ -14,8 +14,6 @@
 #include "sys/syscall.h"
 #include "tern/ipc_buffer.h"
 
-#define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
-
 struct process *processes[ID_LIMIT];
 /* How many processes each IPC namespace has. */
 static struct ipc_namespaces ipc_namespaces;
@@ -145,6 +143,7 @@ struct process *process_new(struct process *parent)
                sizeof process->signal_disposition);
         process->no_child_zombies = parent->no_child_zombies;
         process->no_child_stops = parent->no_child_stops;
+        process->terminal = parent->terminal;
     }
     allotment_init(&process->objects);
     uint64_t cnode = allotment_new_object(&process->objects, TERN_OBJECT_CNODE, LINUX_CNODE_BITS);
@@ -403,6 +402,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->state != PROCESS_ALIVE)
         return;
     job_end(&process->job);             /* a stop under way ends untold */
+    terminal_process_exited(process);
     for (unsigned which = 0; which < 3; which++)
         timer_set(process, which, 0, 0);    /* its interval timers go with it */
     posix_timers_delete_all(process);

@@ -180,6 +180,8 @@ void handle_spawn(struct request *request)
     int status = process ? files_open_console(process, stdin_from_file) : -LINUX_EAGAIN;
     if (process)
         process->first_program = true;
+    if (status == 0 && !stdin_from_file)
+        terminal_attach_first_program(process);
     /* Open the program through vfs as procmgr (root). */
     uint64_t program = slot_allocate(server_memory.slots);
     if (status == 0 && !program)
@@ -438,8 +440,10 @@ void handle_process_groups(struct request *request, uint64_t label)
         return result(request, process_group_getsid(pid, target));
     case PROC_SETSID:
         value = process_group_setsid(&self);
-        if (value >= 0)
+        if (value >= 0) {
             caller->sid = caller->pgid = (uint64_t)value;
+            caller->terminal = 0;       /* a new session has no terminal yet */
+        }
         return result(request, value);
     default:        /* PROC_SETPGID */
         value = process_group_setpgid(&self, pid, target, (int64_t)request->mr[1],

@@ -34,6 +34,8 @@
 #define ID_LIMIT            32768           /* pids and tids: 1 .. ID_LIMIT - 1 */
 #define CNODE_DEPTH         64
 #define PAGE_SIZE           4096
+/* A capability to call a server with (the sessions procmgr mints). */
+#define CLIENT_RIGHTS (TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY)
 #define PROCESS_PRIORITY    100
 
 /* Where procmgr maps frames of other address spaces to fill them. */
@@ -153,6 +155,7 @@ struct process {
     bool no_child_zombies;              /* SIGCHLD's SA_NOCLDWAIT */
     bool no_child_stops;                /* SIGCHLD's SA_NOCLDSTOP */
     struct job_control job;             /* stopped or not (job_control.h) */
+    uint64_t terminal;                  /* its controlling terminal (terminal_requests.c); 0: none */
     uint64_t signals_queued;            /* mirrored in the info page (signals.c) */
     /* ITIMER_REAL (timers.c): counter deadline (0: not armed) and period. */
     uint64_t timer_deadline, timer_interval;
@@ -350,6 +353,16 @@ void posix_timers_delete_all(struct process *process);
  * instant of the realtime clock move with it. */
 void posix_timers_clock_set(uint64_t old, uint64_t new);
 
+/* terminal_requests.c: controlling terminals (terminal_control.h). */
+/* Give vfs procmgr's notification for the console's keyboard signals. */
+void terminals_init(void);
+/* init's first program, reading the console, has it as its terminal. */
+void terminal_attach_first_program(struct process *process);
+/* A process ends: a session leader's terminal is free. */
+void terminal_process_exited(struct process *process);
+/* The notification came from vfs: signals for foreground groups. */
+void terminals_notified(void);
+
 /* procmgr's notice session of server (exit_notices, sys/servers.h),
  * minted when first asked for; 0 for a server without one. */
 uint64_t server_notice_slot(enum server_id server);
@@ -408,6 +421,8 @@ bool signal_reaps_children(const struct process *process);
 /* A thread or process ends: what it has pending goes. */
 void signal_thread_gone(struct thread *thread);
 void signal_process_gone(struct process *process);
+/* Whether the process's group is orphaned (process_group.h). */
+bool process_group_orphaned(const struct process *process);
 /* The thread's blocked mask, as its personality keeps it. */
 uint64_t signal_blocked_mask(const struct thread *thread);
 

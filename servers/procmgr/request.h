@@ -59,6 +59,8 @@ void handle_dumpable(struct request *request);
 void handle_cpu_time(struct request *request);
 void handle_sysinfo(struct request *request);
 void handle_clock_set(struct request *request);
+/* terminal_requests.c */
+void handle_terminal(struct request *request);
 
 /* signal_requests.c */
 void handle_kill(struct request *request);

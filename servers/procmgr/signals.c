@@ -181,9 +181,8 @@ static void discard_everywhere(struct process *process, uint64_t set)
     }
 }
 
-/* Whether the process's group is orphaned (process_group.h): no member
- * has a parent in another group of the same session. */
-static bool group_orphaned(const struct process *process)
+/* No member has a parent in another group of the same session. */
+bool process_group_orphaned(const struct process *process)
 {
     for (uint64_t id = 1; id < ID_LIMIT; id++) {
         const struct process *member = processes[id];
@@ -315,7 +314,7 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
     case SIGNAL_STOPS:
         pending_discard(pending, signal, &heap);
         mirror_pending(process, thread);
-        if (signal_stop_applies(signal, group_orphaned(process)))
+        if (signal_stop_applies(signal, process_group_orphaned(process)))
             stop_process(process, signal);
         break;
     }
@@ -392,7 +391,7 @@ int signal_take(struct thread *thread, uint64_t blocked, bool accept, struct sig
             terminate(process, signal);
             return -1;
         case SIGNAL_ACTION_STOP: {
-            if (!signal_stop_applies(signal, group_orphaned(process)))
+            if (!signal_stop_applies(signal, process_group_orphaned(process)))
                 continue;
             /* This thread stops first, so that it is not interrupted
              * out of the call procmgr keeps. */

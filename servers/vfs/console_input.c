@@ -21,7 +21,11 @@ struct reader {
     bool small;         /* FILE_READ_SMALL: the line goes in the answer's registers */
 };
 
-static struct terminal terminal;
+static struct terminal *terminal;
+/* procmgr's notification for the keyboard's signals (0: none yet), and
+ * whether a session has the console, so its keyboard is watched. */
+static uint64_t listener;
+static bool controlled;
 static struct reader readers[READERS_MAX];     /* in arrival order */
 static unsigned reader_count;
 static uint64_t poll_interval;
@@ -36,9 +40,10 @@ static void echo(void *context, const char *bytes, size_t length)
         tern_debug_put_char(bytes[i]);
 }
 
-bool console_input_init(struct memory *memory, uint64_t timer_frequency)
+bool console_input_init(struct memory *memory, uint64_t timer_frequency,
+                        struct terminal *console)
 {
-    terminal_init(&terminal);
+    terminal = console;
     poll_interval = timer_frequency / POLLS_PER_SECOND;
     for (unsigned i = 0; i < POLLERS_MAX; i++)
         if (!(poller_slots[i] = slot_allocate(memory->slots)))
@@ -46,11 +51,19 @@ bool console_input_init(struct memory *memory, uint64_t timer_frequency)
     return true;
 }
 
+/* procmgr hears of signals for the foreground group. */
+static void announce_signals(void)
+{
+    if (terminal->signals && listener)
+        tern_signal(listener);
+}
+
 static void take_input(void)
 {
     int byte;
     while ((byte = tern_debug_get_char()) >= 0)
-        terminal_receive(&terminal, (char)byte, echo, 0);
+        terminal_receive(terminal, (char)byte, echo, 0);
+    announce_signals();
 }
 
 /* Give a reader what the terminal has: its result. A small reader's
@@ -61,8 +74,8 @@ static int64_t hand_over(uint64_t reply, uint64_t length, uint8_t *small_bytes)
     if (length > sizeof bytes)
         length = sizeof bytes;
     if (small_bytes)
-        return (int64_t)terminal_read(&terminal, (char *)small_bytes, length);
-    size_t got = terminal_read(&terminal, bytes, length);
+        return (int64_t)terminal_read(terminal, (char *)small_bytes, length);
+    size_t got = terminal_read(terminal, bytes, length);
     uint64_t copied;
     if (got && tern_reply_write_window(reply, 0, 0, got, (uint64_t)bytes, &copied) != TERN_OK)
         return -LINUX_EFAULT;
@@ -83,7 +96,7 @@ int64_t console_input_read(uint64_t reply, uint64_t length, bool nonblocking,
     take_input();
     if (length == 0)
         return 0;
-    if (terminal_readable(&terminal) && reader_count == 0) {
+    if (terminal_read_returns(terminal, length) && reader_count == 0) {
         int64_t result = hand_over(reply, length, small_bytes);
         publish_readiness();
         return result;
@@ -101,7 +114,7 @@ int64_t console_input_poll(uint64_t events, uint64_t notification)
 {
     take_input();
     int64_t ready = (int64_t)(events & (FILE_POLLOUT | FILE_POLLWRNORM));
-    if (terminal_readable(&terminal))
+    if (terminal_readable(terminal))
         return ready | (int64_t)(events & (FILE_POLLIN | FILE_POLLRDNORM));
     if (notification == 0 || !(events & (FILE_POLLIN | FILE_POLLRDNORM)))
         return ready;
@@ -127,7 +140,7 @@ static uint32_t console_events(const void *object)
 {
     (void)object;
     uint32_t events = FILE_POLLOUT | FILE_POLLWRNORM;
-    if (terminal_readable(&terminal))
+    if (terminal_readable(terminal))
         events |= FILE_POLLIN | FILE_POLLRDNORM;
     return events;
 }
@@ -135,14 +148,14 @@ static uint32_t console_events(const void *object)
 void console_input_watch(struct watch_target *target)
 {
     *target = (struct watch_target){&watches, &watches, console_events};
-    published_readable = terminal_readable(&terminal);
+    published_readable = terminal_readable(terminal);
     arm_timer();
 }
 
 /* Watches hear when a line comes and when the last is read. */
 static void publish_readiness(void)
 {
-    bool readable = terminal_readable(&terminal);
+    bool readable = terminal_readable(terminal);
     if (readable != published_readable) {
         published_readable = readable;
         watch_list_changed(&watches);
@@ -184,10 +197,10 @@ static void answer(const struct reader *reader)
 void console_input_tick(void)
 {
     take_input();
-    if (terminal_readable(&terminal))
+    if (terminal_readable(terminal))
         wake_pollers();
-    while (reader_count > 0 &&
-           (terminal_readable(&terminal) || !server_caller_waits(readers[0].reply))) {
+    while (reader_count > 0 && (terminal_read_returns(terminal, readers[0].length) ||
+                                !server_caller_waits(readers[0].reply))) {
         struct reader reader = readers[0];
         for (unsigned i = 1; i < reader_count; i++)
             readers[i - 1] = readers[i];
@@ -198,6 +211,37 @@ void console_input_tick(void)
             server_release_reply(reader.reply);   /* killed while waiting: takes nothing */
     }
     publish_readiness();
-    if (reader_count > 0 || pollers_wait() || watches.first)
+    if (reader_count > 0 || pollers_wait() || watches.first || controlled)
         arm_timer();
+}
+
+void console_input_changed(void)
+{
+    announce_signals();
+    console_input_tick();
+}
+
+void console_input_listen(uint64_t notification)
+{
+    if (listener)
+        memory_delete(&server_memory, listener);
+    listener = notification;
+}
+
+void console_input_control(bool has_session)
+{
+    controlled = has_session;
+    if (controlled)
+        arm_timer();
+}
+
+uint64_t console_input_take_signals(void)
+{
+    return terminal_take_signals(terminal);
+}
+
+void console_input_push(char byte)
+{
+    terminal_receive(terminal, byte, echo, 0);
+    console_input_changed();
 }

@@ -41,6 +41,7 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
                                           services->context};
     vfs->next_inode = 1;
     file_table_init(&vfs->files, services->allocate_page, services->context);
+    terminal_init(&vfs->console);
     node_pool_init(vfs);
     vfs->root = node_create(vfs, LINUX_S_IFDIR | 0755, 0, 0, VFS_MOUNT_ARCHIVE);
     if (vfs->root == NULL)

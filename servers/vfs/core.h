@@ -24,6 +24,7 @@
 #include "sys/file_table.h"
 #include "sys/linux_abi.h"
 #include "sys/page_tree.h"
+#include "terminal.h"
 
 #define VFS_PAGE_SIZE 4096
 _Static_assert(VFS_PAGE_SIZE == PAGE_TREE_PAGE_SIZE, "a file's pages are the services' pages");
@@ -91,6 +92,9 @@ struct vfs {
     /* The open file descriptions: their handles are the badges of the
      * descriptors vfs hands out, and their objects are nodes. */
     struct file_table files;
+    /* The console's line discipline: its settings, input and the
+     * signals its keyboard raised (main.c feeds it the UART's bytes). */
+    struct terminal console;
 };
 
 /* Builds "/" (read-only), /tmp (1777), /dev with its devices and

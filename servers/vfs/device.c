@@ -1,45 +1,11 @@
 /* The devices of /dev: see device.h. */
 #include "device.h"
 #include "sys/client_buffer.h"
+#include "sys/protocol/file.h"
 #include "sys/runtime.h"
 
 /* Bytes written to the console go out through a buffer this long. */
 #define CONSOLE_PIECE 256
-
-/* Linux's struct termios (TCGETS) on arm64: four tcflag_t, c_line and
- * NCCS = 19 control characters. */
-#define TERMIOS_CONTROL_CHARACTERS 19
-struct linux_termios {
-    uint32_t input_flags;
-    uint32_t output_flags;
-    uint32_t control_flags;
-    uint32_t local_flags;
-    uint8_t line_discipline;
-    uint8_t control_characters[TERMIOS_CONTROL_CHARACTERS];
-};
-_Static_assert(sizeof(struct linux_termios) == 36, "struct termios is 36 bytes on arm64");
-
-struct linux_winsize {
-    uint16_t rows;
-    uint16_t columns;
-    uint16_t x_pixels;
-    uint16_t y_pixels;
-};
-
-/* What a freshly opened Linux terminal reports (tty_std_termios): ICRNL
- * IXON; OPOST ONLCR; B38400 CS8 CREAD HUPCL; ISIG ICANON ECHO ECHOE
- * ECHOK ECHOCTL ECHOKE IEXTEN; and the usual control characters. */
-static const struct linux_termios console_termios = {
-    .input_flags = 0000400 | 0002000,
-    .output_flags = 0000001 | 0000004,
-    .control_flags = 0000017 | 0000060 | 0000200 | 0002000,
-    .local_flags = 0000001 | 0000002 | 0000010 | 0000020 | 0000040 | 0001000 | 0004000 |
-                   0100000,
-    .line_discipline = 0,
-    .control_characters = {3, 034, 0177, 025, 4, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0},
-};
-
-static const struct linux_winsize console_size = {.rows = 24, .columns = 80};
 
 int64_t device_read(const struct vfs_node *node, const struct client_buffer *buffer,
                     uint64_t length)
@@ -86,19 +52,72 @@ static int64_t copy_result(const struct client_buffer *argument, const void *val
     return client_buffer_copy_to(argument, 0, value, size) == size ? 0 : -LINUX_EFAULT;
 }
 
-int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
+/* Terminal ioctls (Linux's asm-generic/ioctls.h) beyond linux_abi.h's. */
+#define LINUX_TCSETS        0x5402
+#define LINUX_TCSETSW       0x5403
+#define LINUX_TCSETSF       0x5404
+#define LINUX_TCSBRK        0x5409
+#define LINUX_TIOCSCTTY     0x540e
+#define LINUX_TIOCGPGRP     0x540f
+#define LINUX_TIOCSPGRP     0x5410
+#define LINUX_TIOCOUTQ      0x5411
+#define LINUX_TIOCSTI       0x5412
+#define LINUX_TIOCSWINSZ    0x5414
+#define LINUX_TIOCNOTTY     0x5422
+#define LINUX_TIOCGSID      0x5429
+
+/* What the console's settings change to: from the argument. */
+static int64_t set_terminal(struct terminal *terminal, const struct client_buffer *argument,
+                            bool flush)
+{
+    struct linux_termios settings;
+    if (argument->copy_from_client(argument->context, 0, &settings, sizeof settings) != 0)
+        return -LINUX_EFAULT;
+    terminal_set(terminal, &settings, flush);
+    return 0;
+}
+
+static int64_t resize_terminal(struct terminal *terminal, const struct client_buffer *argument)
+{
+    struct linux_winsize size;
+    if (argument->copy_from_client(argument->context, 0, &size, sizeof size) != 0)
+        return -LINUX_EFAULT;
+    terminal_resize(terminal, &size);
+    return 0;
+}
+
+int64_t device_ioctl(struct vfs *vfs, const struct vfs_node *node, uint64_t request,
                      const struct client_buffer *argument)
 {
     if (!device_is_console(node))
         return -LINUX_ENOTTY;
-    int32_t nothing_to_read = 0;
+    struct terminal *terminal = &vfs->console;
+    int32_t count = (int32_t)terminal_input_count(terminal);
     switch (request) {
     case LINUX_TCGETS:
-        return copy_result(argument, &console_termios, sizeof(console_termios));
+        return copy_result(argument, &terminal->settings, sizeof terminal->settings);
+    case LINUX_TCSETS:
+    case LINUX_TCSETSW:         /* output is written at once: nothing to drain */
+    case LINUX_TCSETSF:
+        return set_terminal(terminal, argument, request == LINUX_TCSETSF);
     case LINUX_TIOCGWINSZ:
-        return copy_result(argument, &console_size, sizeof(console_size));
+        return copy_result(argument, &terminal->size, sizeof terminal->size);
+    case LINUX_TIOCSWINSZ:
+        return resize_terminal(terminal, argument);
     case LINUX_FIONREAD:
-        return copy_result(argument, &nothing_to_read, sizeof(nothing_to_read));
+        return copy_result(argument, &count, sizeof count);
+    case LINUX_TIOCOUTQ:
+        count = 0;
+        return copy_result(argument, &count, sizeof count);
+    case LINUX_TCSBRK:          /* tcdrain: nothing is ever left to send */
+        return 0;
+    case LINUX_TIOCSCTTY:
+    case LINUX_TIOCNOTTY:
+    case LINUX_TIOCGPGRP:
+    case LINUX_TIOCSPGRP:
+    case LINUX_TIOCGSID:
+    case LINUX_TIOCSTI:
+        return FILE_TERMINAL_REFERRAL;
     default:
         return -LINUX_ENOTTY;
     }

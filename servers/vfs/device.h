@@ -1,8 +1,8 @@
 /*
  * The character devices in /dev. The console writes through the
- * console_write service (the kernel's debug console) and has no input
- * yet: reads return end of file. It answers the terminal ioctls musl's
- * isatty() and programs that size their output ask. /dev/null swallows
+ * console_write service (the kernel's debug console); its input is
+ * main.c's (console_input.c), here reads return end of file. It answers
+ * the terminal ioctls through its line discipline (vfs->console). /dev/null swallows
  * writes and reads end of file; /dev/zero reads zeros.
  */
 #ifndef SERVERS_VFS_DEVICE_H
@@ -25,7 +25,9 @@ int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
 /* /dev/console, /dev/tty and /dev/stderr: the terminal. */
 bool device_is_console(const struct vfs_node *node);
 bool device_is_seekable(const struct vfs_node *node);
-int64_t device_ioctl(const struct vfs_node *node, uint64_t request,
+/* The console's ioctls work on vfs->console (terminal.h); the job-control
+ * ones and TIOCSTI answer FILE_TERMINAL_REFERRAL (sys/protocol/file.h). */
+int64_t device_ioctl(struct vfs *vfs, const struct vfs_node *node, uint64_t request,
                      const struct client_buffer *argument);
 
 #endif

@@ -292,7 +292,7 @@ int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,
         return -LINUX_EBADF;
     const struct vfs_node *node = ofd_node(ofd);
     if (node_type(node) == LINUX_S_IFCHR)
-        return device_ioctl(node, request, argument);
+        return device_ioctl(vfs, node, request, argument);
     if (node_type(node) == LINUX_S_IFREG && request == LINUX_FIONREAD) {
         /* Bytes left to read, as an int (Linux's do_vfs_ioctl). */
         uint64_t size = node->regular.data.size;

@@ -388,10 +388,20 @@ static enum server_outcome list_directory(struct server_request *request)
     return server_answer(request, vfs_getdents(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
+/* The console's job-control ioctls go to procmgr (FILE_TERMINAL_REFERRAL,
+ * sys/protocol/file.h); its others may change what its readers get. */
 static enum server_outcome ioctl_file(struct server_request *request)
 {
     struct client_buffer buffer = server_window_buffer(request);
-    return server_answer(request, vfs_ioctl(&vfs, request->badge, request->mr[0], &buffer));
+    int64_t result = vfs_ioctl(&vfs, request->badge, request->mr[0], &buffer);
+    if (result == FILE_TERMINAL_REFERRAL) {
+        uint64_t values[3] = {FILE_TERMINAL_REFERRAL, VFS_CONSOLE_TERMINAL,
+                              vfs_reads_console(&vfs, request->badge)};
+        return server_answer_values(request, 3, values);
+    }
+    if (result == 0 && vfs_is_console(&vfs, request->badge))
+        console_input_changed();
+    return server_answer(request, result);
 }
 
 static enum server_outcome truncate_file(struct server_request *request)
@@ -506,11 +516,42 @@ static enum server_outcome lend_page(struct server_request *request)
     return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
-/* Sessions, and the memory-object protocol through a descriptor; the
- * runtime hands the file protocol's requests through a descriptor
- * straight to file_operations. */
+/* procmgr's requests about the console's sessions (VFS_TERMINAL_*). */
+static enum server_outcome handle_procmgr(struct server_request *request)
+{
+    uint64_t label = tern_message_label(request->info);
+    if (label == VFS_TERMINAL_LISTEN) {
+        uint64_t notification = server_keep_capability(request, 0);
+        if (!notification)
+            return server_answer(request, -LINUX_EINVAL);
+        console_input_listen(notification);
+        return server_answer(request, 0);
+    }
+    if (tern_message_length(request->info) < 1 || request->mr[0] != VFS_CONSOLE_TERMINAL)
+        return server_answer(request, -LINUX_ENOTTY);
+    switch (label) {
+    case VFS_TERMINAL_TAKE_SIGNALS:
+        return server_answer(request, (int64_t)console_input_take_signals());
+    case VFS_TERMINAL_CONTROLLED:
+        console_input_control(tern_message_length(request->info) > 1 && request->mr[1]);
+        return server_answer(request, 0);
+    case VFS_TERMINAL_PUSH:
+        if (tern_message_length(request->info) < 2)
+            return server_answer(request, -LINUX_EINVAL);
+        console_input_push((char)request->mr[1]);
+        return server_answer(request, 0);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+/* Sessions (procmgr's own among them), and the memory-object protocol
+ * through a descriptor; the runtime hands the file protocol's requests
+ * through a descriptor straight to file_operations. */
 static enum server_outcome handle(struct server_request *request)
 {
+    if (request->badge == VFS_PROCMGR_BADGE)
+        return handle_procmgr(request);
     if (request->badge & VFS_SESSION_FLAG)
         return handle_session(request);
     return server_memory_request(request, map_file, lend_page);
@@ -536,7 +577,7 @@ static const struct server_config vfs_server = {
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &vfs_server);
-    if (!console_input_init(&server_memory, info->timer_frequency))
+    if (!console_input_init(&server_memory, info->timer_frequency, &vfs.console))
         server_stop("no slots for the console's pollers");
     const struct vfs_services services = {
         .allocate_page = server_allocate_page,

@@ -534,6 +534,44 @@ static void the_console_answers_terminal_ioctls(void)
     CHECK_EQ_U64(vfs_ioctl(&vfs, console, 0x1234, client(&window, size, 8)), -LINUX_ENOTTY);
 }
 
+static void the_consoles_settings_and_size_change(void)
+{
+    fresh_vfs();
+    uint64_t console = (uint64_t)open_path("/dev/console", LINUX_O_RDWR, 0);
+    struct client window;
+    uint8_t termios[36];
+    CHECK_EQ_U64(vfs_ioctl(&vfs, console, LINUX_TCGETS, client(&window, termios, 36)), 0);
+    termios[12] &= (uint8_t)~010;                   /* ECHO off */
+    CHECK_EQ_U64(vfs_ioctl(&vfs, console, 0x5402, client(&window, termios, 36)), 0);  /* TCSETS */
+    uint8_t again[36];
+    CHECK_EQ_U64(vfs_ioctl(&vfs, console, LINUX_TCGETS, client(&window, again, 36)), 0);
+    CHECK(memcmp(termios, again, 36) == 0);
+    CHECK_EQ_U64(vfs_ioctl(&vfs, console, 0x5402, client(&window, termios, 20)), -LINUX_EFAULT);
+    uint16_t size[4] = {50, 132, 0, 0};
+    CHECK_EQ_U64(vfs_ioctl(&vfs, console, 0x5414, client(&window, size, 8)), 0);  /* TIOCSWINSZ */
+    CHECK_EQ_U64(terminal_take_signals(&vfs.console), 1ULL << LINUX_SIGWINCH);
+    uint16_t read_back[4];
+    CHECK_EQ_U64(vfs_ioctl(&vfs, console, LINUX_TIOCGWINSZ, client(&window, read_back, 8)), 0);
+    CHECK_EQ_U64(read_back[0], 50);
+    CHECK_EQ_U64(read_back[1], 132);
+}
+
+static void the_consoles_job_control_is_referred_to_procmgr(void)
+{
+    fresh_vfs();
+    uint64_t console = (uint64_t)open_path("/dev/console", LINUX_O_RDWR, 0);
+    uint64_t null = (uint64_t)open_path("/dev/null", LINUX_O_RDWR, 0);
+    int32_t value = 0;
+    struct client window;
+    static const uint64_t requests[] = {0x540e, 0x5422, 0x540f, 0x5410, 0x5429, 0x5412};
+    for (unsigned i = 0; i < sizeof requests / sizeof requests[0]; i++) {
+        CHECK_EQ_U64(vfs_ioctl(&vfs, console, requests[i], client(&window, &value, 4)),
+                     FILE_TERMINAL_REFERRAL);
+        CHECK_EQ_U64(vfs_ioctl(&vfs, null, requests[i], client(&window, &value, 4)),
+                     -LINUX_ENOTTY);
+    }
+}
+
 static void files_and_other_devices_are_not_terminals(void)
 {
     fresh_vfs();
@@ -660,6 +698,8 @@ int main(void)
     RUN_TEST(the_console_writes_out_and_reads_end_of_file);
     RUN_TEST(dev_stderr_writes_on_the_consoles_diagnostics_channel);
     RUN_TEST(the_console_answers_terminal_ioctls);
+    RUN_TEST(the_consoles_settings_and_size_change);
+    RUN_TEST(the_consoles_job_control_is_referred_to_procmgr);
     RUN_TEST(files_and_other_devices_are_not_terminals);
     RUN_TEST(null_swallows_and_zero_reads_zeros);
     RUN_TEST(regular_files_take_no_seals);

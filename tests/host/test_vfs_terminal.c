@@ -1,5 +1,6 @@
-/* The console's canonical input mode (servers/vfs/terminal.c): editing,
- * echo, whole lines per read, end of file. */
+/* The console's line discipline (servers/vfs/terminal.c): canonical
+ * mode's editing, echo, whole lines per read and end of file; the
+ * keyboard's signals; raw input (ICANON off) with VMIN; settings. */
 #include <string.h>
 #include "check.h"
 #include "terminal.h"
@@ -119,6 +120,103 @@ static void a_full_line_keeps_room_for_its_newline(void)
     CHECK_EQ_U64(strlen(read_text(TERMINAL_LINE_MAX)), TERMINAL_LINE_MAX);
 }
 
+/* Settings as a program changes them with tcsetattr. */
+static void change_settings(uint32_t local_off, uint32_t local_on, uint8_t vmin)
+{
+    struct linux_termios settings = terminal.settings;
+    settings.local_flags = (settings.local_flags & ~local_off) | local_on;
+    settings.control_characters[6] = vmin;      /* VMIN */
+    terminal_set(&terminal, &settings, false);
+}
+
+#define ISIG    0000001
+#define ICANON  0000002
+#define ECHO    0000010
+#define NOFLSH  0000200
+
+static void interrupt_quit_and_suspend_raise_their_signals_and_flush_the_line(void)
+{
+    fresh();
+    type("abc\x03");
+    CHECK_EQ_STR(echoed, "abc^C");
+    CHECK_EQ_U64(terminal_take_signals(&terminal), 1ULL << 2);     /* SIGINT */
+    CHECK_EQ_U64(terminal_take_signals(&terminal), 0);
+    type("\r");
+    CHECK_EQ_STR(read_text(100), "\n");                            /* abc went */
+    type("\x1c\x1a");
+    CHECK_EQ_U64(terminal_take_signals(&terminal), (1ULL << 3) | (1ULL << 20));
+}
+
+static void noflsh_keeps_the_line_and_without_isig_the_characters_are_input(void)
+{
+    fresh();
+    change_settings(0, NOFLSH, 1);
+    type("ab\x03" "c\r");
+    CHECK_EQ_STR(read_text(100), "abc\n");
+    CHECK_EQ_U64(terminal_take_signals(&terminal), 1ULL << 2);
+    change_settings(ISIG, 0, 1);
+    type("\x03\r");
+    CHECK_EQ_U64(terminal_take_signals(&terminal), 0);
+    CHECK_EQ_STR(read_text(100), "\x03\n");
+}
+
+static void without_echo_nothing_is_shown(void)
+{
+    fresh();
+    change_settings(ECHO, 0, 1);
+    type("secret\x7f\r\x03");
+    CHECK_EQ_STR(echoed, "");
+    CHECK(!terminal_readable(&terminal));   /* the ^C flushed the finished line too */
+}
+
+static void raw_input_is_readable_byte_by_byte_with_vmin_one(void)
+{
+    fresh();
+    change_settings(ICANON | ECHO, 0, 1);
+    CHECK(!terminal_readable(&terminal));
+    CHECK(!terminal_read_returns(&terminal, 10));
+    type("x\x7f");
+    CHECK(terminal_readable(&terminal));
+    CHECK_EQ_U64(terminal_input_count(&terminal), 2);
+    CHECK_EQ_STR(read_text(100), "x\x7f");  /* no editing */
+    type("\r");
+    CHECK_EQ_STR(read_text(100), "\n");     /* ICRNL still */
+}
+
+static void vmin_counts_bytes_and_zero_returns_at_once(void)
+{
+    fresh();
+    change_settings(ICANON, 0, 3);
+    type("ab");
+    CHECK(!terminal_readable(&terminal));
+    CHECK(!terminal_read_returns(&terminal, 10));
+    CHECK(terminal_read_returns(&terminal, 2));     /* min(VMIN, length) */
+    type("c");
+    CHECK(terminal_readable(&terminal));
+    change_settings(0, 0, 0);
+    CHECK_EQ_STR(read_text(100), "abc");
+    CHECK(terminal_read_returns(&terminal, 10));
+    CHECK_EQ_STR(read_text(100), "");
+}
+
+static void leaving_canonical_mode_hands_over_the_line_being_typed(void)
+{
+    fresh();
+    type("half");
+    change_settings(ICANON, 0, 1);
+    CHECK_EQ_STR(read_text(100), "half");
+}
+
+static void setting_with_flush_discards_the_input(void)
+{
+    fresh();
+    type("line\rmore");
+    struct linux_termios settings = terminal.settings;
+    terminal_set(&terminal, &settings, true);
+    CHECK(!terminal_readable(&terminal));
+    CHECK_EQ_U64(terminal_input_count(&terminal), 0);
+}
+
 int main(void)
 {
     RUN_TEST(nothing_is_readable_until_a_line_ends);
@@ -130,5 +228,12 @@ int main(void)
     RUN_TEST(eof_on_an_empty_line_reads_as_end_of_file);
     RUN_TEST(eof_after_text_hands_over_the_text);
     RUN_TEST(a_full_line_keeps_room_for_its_newline);
+    RUN_TEST(interrupt_quit_and_suspend_raise_their_signals_and_flush_the_line);
+    RUN_TEST(noflsh_keeps_the_line_and_without_isig_the_characters_are_input);
+    RUN_TEST(without_echo_nothing_is_shown);
+    RUN_TEST(raw_input_is_readable_byte_by_byte_with_vmin_one);
+    RUN_TEST(vmin_counts_bytes_and_zero_returns_at_once);
+    RUN_TEST(leaving_canonical_mode_hands_over_the_line_being_typed);
+    RUN_TEST(setting_with_flush_discards_the_input);
     return check_report();
 }

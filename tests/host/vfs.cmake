@@ -15,6 +15,7 @@ set(VFS_CORE_SOURCES
     "${TERN_SERVERS}/vfs/permission.c"
     "${TERN_SERVERS}/vfs/pool.c"
     "${TERN_SERVERS}/vfs/regular.c"
+    "${TERN_SERVERS}/vfs/terminal.c"
     "${LIBSYS_SOURCES}/client_buffer.c"
     "${LIBSYS_SOURCES}/cpio.c"
     "${LIBSYS_SOURCES}/file_pages.c"
@@ -27,7 +28,7 @@ foreach(test test_vfs_namespace test_vfs_links test_vfs_files test_vfs_archive t
         "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")
 endforeach()
 
-# The console's input editing, on its own.
+# The console's line discipline, on its own.
 tern_host_test(test_vfs_terminal SOURCES test_vfs_terminal.c "${TERN_SERVERS}/vfs/terminal.c")
 target_include_directories(test_vfs_terminal PRIVATE
     "${TERN_SERVERS}/vfs" "${TERN_LIBSYS_INCLUDE}" "${TERN_KERNEL_SOURCES}/../include")

@@ -59,6 +59,15 @@
  * that a read's buffer is writable before it calls, since what the
  * server hands back is consumed).
  *
+ * A terminal's server answers the job-control ioctls (TIOCSCTTY,
+ * TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID) and TIOCSTI with
+ * FILE_TERMINAL_REFERRAL, the terminal's number in MR1 and in MR2 whether
+ * the description is open for reading: sessions and process groups are
+ * procmgr's, so the caller asks it (PROC_TERMINAL, procmgr.h), and a
+ * character is pushed into a terminal's input only with procmgr's leave
+ * (its permission rule is about the caller's session). Any other file
+ * answers them -ENOTTY, as every ioctl it does not know.
+ *
  * FILE_POLL answers at once with the poll(2) events (POLLIN, POLLOUT,
  * POLLHUP, POLLERR...) the descriptor has now among `events` (POLLHUP and
  * POLLERR always count). If none and a notification came, the server
@@ -71,6 +80,8 @@
 #define SYS_PROTOCOL_FILE_H
 
 #include <stdint.h>
+
+#define FILE_TERMINAL_REFERRAL  1   /* FILE_IOCTL's: ask procmgr (above) */
 
 enum file_label {
     FILE_READ = 0x100,

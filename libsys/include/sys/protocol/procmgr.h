@@ -62,6 +62,14 @@
  *   PROC_TIMER_DELETE  id                                     0
  *   PROC_CLOCK_SET     seconds, nanoseconds (valid)           0 (-EPERM but for root): the
  *                      time of day (clock_settime's CLOCK_REALTIME)
+ *   PROC_TERMINAL      tid, ioctl request, terminal, value, flags   the ioctl's result
+ *                      (TIOCGPGRP, TIOCGSID: the id): a job-control ioctl
+ *                      (TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID) or
+ *                      TIOCSTI a terminal's server referred here (FILE_TERMINAL_REFERRAL,
+ *                      file.h); value: the argument, or the int (char for TIOCSTI)
+ *                      it points at; flags: PROC_TERMINAL_READABLE (the descriptor
+ *                      is open for reading), PROC_TERMINAL_FAULTED (the argument
+ *                      could not be read)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -141,7 +149,11 @@ enum procmgr_label {
     PROC_TIMER_GETOVERRUN,
     PROC_TIMER_DELETE,
     PROC_CLOCK_SET,
+    PROC_TERMINAL,
 };
+
+#define PROC_TERMINAL_READABLE  1
+#define PROC_TERMINAL_FAULTED   2
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
  * which the personality raises for it. FROM_KERNEL: force_sig's si_code
@@ -186,6 +198,8 @@ struct linux_user_frame {
 
 /* procmgr's own timer notification (interval timers), not a sender. */
 #define PROCMGR_TIMER_BADGE         (1ULL << 63)
+/* Its notification as vfs holds it: a terminal's keyboard raised signals. */
+#define PROCMGR_TERMINAL_BADGE      (PROCMGR_TIMER_BADGE | 2)
 
 /* procmgr's own fixed slots (after enum server_slot). */
 enum procmgr_slot {

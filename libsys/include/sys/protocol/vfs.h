@@ -50,6 +50,21 @@
  * server by that name (mqueue.h). A queue has no other path operations:
  * VFS_CHMOD and VFS_CHOWN answer -EOPNOTSUPP, VFS_LINK -EXDEV, and
  * VFS_MKDIR, VFS_MKNOD and VFS_LINK into the directory -EPERM.
+ *
+ * procmgr keeps the terminals' sessions (file.h, FILE_TERMINAL_REFERRAL)
+ * and speaks to vfs about the console through a capability badged
+ * VFS_PROCMGR_BADGE, which no process holds:
+ *   VFS_TERMINAL_LISTEN        (cap 0: a notification)   0: vfs signals it
+ *                              when a terminal has signals for its
+ *                              foreground group (the keyboard's ^C, ^\, ^Z;
+ *                              SIGWINCH for a new window size)
+ *   VFS_TERMINAL_TAKE_SIGNALS  terminal                  the signals raised
+ *                              since last asked (bit n: signal n)
+ *   VFS_TERMINAL_CONTROLLED    terminal, controlled      0: whether a session
+ *                              has it (its keyboard is watched meanwhile, so
+ *                              a ^C reaches a job that reads nothing)
+ *   VFS_TERMINAL_PUSH          terminal, byte            0: the byte as if
+ *                              typed (TIOCSTI, once procmgr allowed it)
  */
 #ifndef SYS_PROTOCOL_VFS_H
 #define SYS_PROTOCOL_VFS_H
@@ -69,7 +84,12 @@ enum vfs_label {
     VFS_GETCWD,
     VFS_CHOWN,
     VFS_LINK,
+    VFS_TERMINAL_LISTEN,
+    VFS_TERMINAL_TAKE_SIGNALS,
+    VFS_TERMINAL_CONTROLLED,
+    VFS_TERMINAL_PUSH,
 };
+
 
 #define VFS_OPEN_EXEC   (1ULL << 40)
 #define VFS_OPENED_FIFO 1           /* VFS_OPEN's result for a FIFO */
@@ -81,6 +101,11 @@ enum vfs_label {
 #define VFS_SESSION_BADGE(uid, gid) SESSION_CREDENTIALS_BADGE(VFS_SESSION_FLAG, uid, gid)
 #define VFS_SESSION_UID(badge)  ((uint32_t)((badge) & 0xffffff))
 #define VFS_SESSION_GID(badge)  ((uint32_t)(((badge) >> 24) & 0xffffff))
+
+/* procmgr's capability: a session flag with bits no credentials have. */
+#define VFS_PROCMGR_BADGE       (VFS_SESSION_FLAG | (1ULL << 48))
+/* The console's terminal number: its device number, 5:1. */
+#define VFS_CONSOLE_TERMINAL    0x501
 
 /* vfs's own fixed slots (after enum server_slot). */
 enum vfs_slot {
