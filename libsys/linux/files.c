@@ -38,10 +38,10 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
  * in the personality, and the call ends with -EFAULT: a read's buffer is
  * touched for writing before the server hands over (and forgets) its
  * bytes. Returns -ENOSYS from a server that does not know them. */
-static int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length)
+static int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
 {
     linux_touch_pages(buffer, length, true);
-    uint64_t mr[4] = {length, 0, 0, 0};
+    mr[0] = length;
     int64_t result = linux_call(slot, FILE_READ_SMALL, 1, 0, 0, mr);
     if (result > 0) {
         if ((uint64_t)result > length)
@@ -52,9 +52,9 @@ static int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length)
     return result;
 }
 
-static int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length)
+static int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
 {
-    uint64_t mr[4] = {length, 0, 0, 0};
+    mr[0] = length;
     file_small_pack(mr, tern_ipc_buffer()->message, (const void *)(uintptr_t)buffer, length);
     return linux_write_call(slot, FILE_WRITE_SMALL, FILE_SMALL_REGISTERS(length), 0, 0, mr);
 }
@@ -62,18 +62,20 @@ static int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length)
 /* A buffer outside the user range (NULL...) goes through a window: the
  * server then fails only if it comes to copying, as Linux does (a read at
  * the end of a file is 0, a write without readers EPIPE). */
-static bool goes_small(uint64_t label, uint64_t buffer, uint64_t length)
+static bool goes_small(uint64_t label, uint64_t buffer, uint64_t length, uint64_t flags)
 {
     return length <= FILE_SMALL_MAX && (label == FILE_READ || label == FILE_WRITE) &&
-           (length == 0 || linux_user_range(buffer, length));
+           flags == 0 && (length == 0 || linux_user_range(buffer, length));
 }
 
-int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
-                            uint64_t offset)
+/* One transfer, with flags (FILE_FOREGROUND) in FILE_READ's or
+ * FILE_WRITE's second register; mr gets the reply's registers. */
+static int64_t transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                        uint64_t offset, uint64_t flags, uint64_t mr[4])
 {
-    if (goes_small(label, buffer, length)) {
-        int64_t result = label == FILE_READ ? read_small(slot, buffer, length)
-                                            : write_small(slot, buffer, length);
+    if (goes_small(label, buffer, length, flags)) {
+        int64_t result = label == FILE_READ ? read_small(slot, buffer, length, mr)
+                                            : write_small(slot, buffer, length, mr);
         if (result != -LINUX_ENOSYS)
             return result;
     }
@@ -82,9 +84,27 @@ int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint
     if (length > LINUX_MAX_RW_COUNT)
         length = LINUX_MAX_RW_COUNT;
     linux_set_window(0, buffer, length, reads ? TERN_WINDOW_WRITE : TERN_WINDOW_READ);
-    uint64_t mr[4] = {length, offset, 0, 0};
-    return reads ? linux_call(slot, label, positioned ? 2 : 1, 0, 1, mr)
-                 : linux_write_call(slot, label, positioned ? 2 : 1, 0, 1, mr);
+    mr[0] = length;
+    mr[1] = positioned ? offset : flags;
+    unsigned registers = positioned || flags ? 2 : 1;
+    return reads ? linux_call(slot, label, registers, 0, 1, mr)
+                 : linux_write_call(slot, label, registers, 0, 1, mr);
+}
+
+int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                            uint64_t offset)
+{
+    uint64_t mr[4] = {0, 0, 0, 0};
+    int64_t result = transfer(slot, label, buffer, length, offset, 0, mr);
+    /* A terminal a session has: procmgr says whether the caller is in
+     * its foreground first (sys/protocol/file.h). */
+    if (__builtin_expect(result == FILE_TERMINAL_ACCESS, 0)) {
+        bool reads = label == FILE_READ || label == FILE_PREAD;
+        result = linux_terminal_access(mr[1], reads);
+        if (result == 0)
+            result = transfer(slot, label, buffer, length, offset, FILE_FOREGROUND, mr);
+    }
+    return result;
 }
 
 static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t length,
@@ -355,6 +375,17 @@ int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
     int64_t result = linux_call((uint64_t)slot, FILE_IOCTL, 2, 0, windows, mr);
     if (result == FILE_TERMINAL_REFERRAL)
         return linux_terminal_ioctl(command, argument, mr);
+    /* A change to a terminal's settings: procmgr checks the caller is in
+     * its foreground first (sys/protocol/file.h). */
+    if (result == FILE_TERMINAL_ACCESS) {
+        result = linux_terminal_access(mr[1], false);
+        if (result == 0) {
+            if (windows)
+                linux_set_window(0, argument, size, TERN_WINDOW_READ | TERN_WINDOW_WRITE);
+            uint64_t again[4] = {command, argument, FILE_FOREGROUND, 0};
+            result = linux_call((uint64_t)slot, FILE_IOCTL, 3, 0, windows, again);
+        }
+    }
     return result;
 }
 

@@ -3,7 +3,9 @@
  * sys/protocol/file.h): TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP,
  * TIOCGSID and TIOCSTI. Sessions and process groups are procmgr's, so it
  * decides (PROC_TERMINAL); the personality reads the argument for it and
- * writes back the id TIOCGPGRP and TIOCGSID give.
+ * writes back the id TIOCGPGRP and TIOCGSID give. procmgr also says
+ * whether a caller outside the foreground group may read, write or set
+ * the terminal (FILE_TERMINAL_ACCESS).
  */
 #include "terminal.h"
 #include "personality.h"
@@ -39,4 +41,12 @@ int64_t linux_terminal_ioctl(uint32_t request, uint64_t argument, const uint64_t
         return 0;
     }
     return result;
+}
+
+int64_t linux_terminal_access(uint64_t terminal, bool reads)
+{
+    tern_set_mr(4, 0);
+    uint64_t request = reads ? PROC_TERMINAL_READ : PROC_TERMINAL_WRITE;
+    uint64_t mr[4] = {linux_thread_id(), request, terminal, 0};
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_TERMINAL, 5, 0, 0, mr);
 }

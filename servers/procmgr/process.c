@@ -402,7 +402,6 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->state != PROCESS_ALIVE)
         return;
     job_end(&process->job);             /* a stop under way ends untold */
-    terminal_process_exited(process);
     for (unsigned which = 0; which < 3; which++)
         timer_set(process, which, 0, 0);    /* its interval timers go with it */
     posix_timers_delete_all(process);
@@ -422,6 +421,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     allotment_release(&process->objects);
     process->state = PROCESS_ZOMBIE;
     process->wait_status = wait_status;
+    terminal_process_exited(process);   /* signals its terminal's foreground, not itself */
     reparent_children(process);
     struct process *parent = processes[process->ppid];
     /* init collects only the first program; other children of its it reaps. */

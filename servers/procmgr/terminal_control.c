@@ -29,20 +29,21 @@ int64_t terminal_get_session(const struct terminal_control *terminal,
     return (int64_t)terminal->sid;
 }
 
-/* A change to the terminal by a process outside its foreground (Linux's
- * tty_check_change): it goes ahead if SIGTTOU is ignored or blocked; an
- * orphaned group, which nobody would continue, gets -EIO; any other gets
- * SIGTTOU, and the call runs again once it is continued. */
-static int64_t check_change(const struct terminal_control *terminal,
-                            const struct terminal_caller *caller, struct terminal_effects *effects)
+int64_t terminal_check_access(const struct terminal_control *terminal,
+                              const struct terminal_caller *caller, unsigned signal,
+                              struct terminal_effects *effects)
 {
     if (!controls_caller(terminal, caller) || terminal->pgid == 0 ||
-        terminal->pgid == caller->ids.pgid || caller->ttou_ignored)
+        terminal->pgid == caller->ids.pgid)
         return 0;
+    /* A signal the caller will not see cannot stop it: a write goes
+     * ahead, a read fails. An orphaned group nobody would continue. */
+    if (signal == LINUX_SIGTTIN ? caller->ttin_ignored : caller->ttou_ignored)
+        return signal == LINUX_SIGTTIN ? -LINUX_EIO : 0;
     if (caller->group_orphaned)
         return -LINUX_EIO;
     effects->signal_group = caller->ids.pgid;
-    effects->signals[0] = LINUX_SIGTTOU;
+    effects->signals[0] = signal;
     return -LINUX_ERESTARTSYS;
 }
 
@@ -51,7 +52,7 @@ int64_t terminal_set_foreground(struct terminal_control *terminal,
                                 group_session_function *group_session, void *context,
                                 struct terminal_effects *effects)
 {
-    int64_t status = check_change(terminal, caller, effects);
+    int64_t status = terminal_check_access(terminal, caller, LINUX_SIGTTOU, effects);
     if (status == -LINUX_EIO)
         return -LINUX_ENOTTY;
     if (status < 0)

@@ -2,7 +2,8 @@
  * Controlling terminals, as Linux's tty layer keeps them: the session a
  * terminal controls and its foreground process group, and the rules of
  * TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP and TIOCGSID, and of a
- * process outside the foreground that touches its terminal (SIGTTOU).
+ * process outside the foreground that touches its terminal (SIGTTIN,
+ * SIGTTOU).
  * A terminal's server (vfs, for the console) refers these requests to
  * procmgr, which keeps sessions (docs/protocols/file.md). Plain C,
  * host-tested (tests/host/test_procmgr_terminal_control.c);
@@ -27,6 +28,7 @@ struct terminal_caller {
     struct process_ids ids;
     uint64_t terminal;      /* its controlling terminal's device; 0: none */
     bool ttou_ignored;      /* SIGTTOU blocked by the calling thread, or ignored */
+    bool ttin_ignored;      /* the same for SIGTTIN */
     bool group_orphaned;    /* its process group is (process_group.h) */
     bool privileged;        /* CAP_SYS_ADMIN's: root */
 };
@@ -52,6 +54,16 @@ int64_t terminal_get_foreground(const struct terminal_control *terminal,
  * controlling terminal and controls a session. */
 int64_t terminal_get_session(const struct terminal_control *terminal,
                              const struct terminal_caller *caller);
+
+/* A read (signal SIGTTIN), or a write under TOSTOP or a change of the
+ * settings (SIGTTOU), of the terminal by the caller (Linux's
+ * tty_check_change): 0 if it may (it is in the foreground, or this is not
+ * its controlling terminal); -EIO for an orphaned group, or a read with
+ * SIGTTIN ignored; else -ERESTARTSYS with the signal for its group in
+ * effects (a write or a change goes ahead when SIGTTOU is ignored). */
+int64_t terminal_check_access(const struct terminal_control *terminal,
+                              const struct terminal_caller *caller, unsigned signal,
+                              struct terminal_effects *effects);
 
 /* TIOCSPGRP of pgid (faulted: the caller could not read it): 0 with the
  * foreground changed; -ENOTTY unless it is the caller's controlling

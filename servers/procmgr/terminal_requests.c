@@ -130,12 +130,14 @@ static uint64_t group_session(void *context, uint64_t pgid)
 
 static struct terminal_caller caller_facts(struct process *process, struct thread *thread)
 {
-    bool ttou_ignored = process->signal_disposition[LINUX_SIGTTOU] == SIGNAL_IGNORE ||
-                        (signal_blocked_mask(thread) & LINUX_SIGNAL_BIT(LINUX_SIGTTOU));
+    uint64_t blocked = signal_blocked_mask(thread);
     return (struct terminal_caller){
         .ids = process_ids_of(process),
         .terminal = process->terminal,
-        .ttou_ignored = ttou_ignored,
+        .ttou_ignored = process->signal_disposition[LINUX_SIGTTOU] == SIGNAL_IGNORE ||
+                        (blocked & LINUX_SIGNAL_BIT(LINUX_SIGTTOU)),
+        .ttin_ignored = process->signal_disposition[LINUX_SIGTTIN] == SIGNAL_IGNORE ||
+                        (blocked & LINUX_SIGNAL_BIT(LINUX_SIGTTIN)),
         .group_orphaned = process_group_orphaned(process),
         .privileged = process->euid == 0,
     };
@@ -153,8 +155,9 @@ static int64_t push_input(const struct terminal_control *terminal,
     return vfs_terminal_call(VFS_TERMINAL_PUSH, 2, terminal->device, byte & 0xff);
 }
 
-/* PROC_TERMINAL: tid, ioctl request, terminal, value (the argument, or
- * what it points at), flags (PROC_TERMINAL_READABLE, _FAULTED). */
+/* PROC_TERMINAL: tid, ioctl request (or PROC_TERMINAL_READ, _WRITE),
+ * terminal, value (the argument, or what it points at), flags
+ * (PROC_TERMINAL_READABLE, _FAULTED). */
 void handle_terminal(struct request *request)
 {
     struct thread *thread = calling_thread(request);
@@ -177,6 +180,13 @@ void handle_terminal(struct request *request)
         return result(request, terminal_get_session(terminal, &caller));
     case LINUX_TIOCSTI:
         return result(request, push_input(terminal, &caller, faulted, value));
+    case PROC_TERMINAL_READ:
+    case PROC_TERMINAL_WRITE:
+        status = terminal_check_access(terminal, &caller,
+                                       argument(request, 1) == PROC_TERMINAL_READ ? LINUX_SIGTTIN
+                                                                                  : LINUX_SIGTTOU,
+                                       &effects);
+        break;
     case LINUX_TIOCSPGRP:
         status = terminal_set_foreground(terminal, &caller, (int32_t)value, faulted,
                                          group_session, 0, &effects);

@@ -235,6 +235,11 @@ void console_input_control(bool has_session)
         arm_timer();
 }
 
+bool console_input_controlled(void)
+{
+    return controlled;
+}
+
 uint64_t console_input_take_signals(void)
 {
     return terminal_take_signals(terminal);

@@ -50,6 +50,10 @@ void console_input_changed(void);
  * since last asked (bit n: signal n), and a byte pushed as if typed. */
 void console_input_listen(uint64_t notification);
 void console_input_control(bool has_session);
+/* Whether a session has the console: procmgr must say whether a caller is
+ * in its foreground before it reads, writes or sets it (vfs asks the
+ * caller to ask: FILE_TERMINAL_ACCESS, sys/protocol/file.h). */
+bool console_input_controlled(void);
 uint64_t console_input_take_signals(void);
 void console_input_push(char byte);
 

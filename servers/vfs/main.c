@@ -311,6 +311,34 @@ static enum server_outcome handle_session(struct server_request *request)
 
 /* ---- The file protocol ---- */
 
+/* ---- The console's job control (FILE_TERMINAL_ACCESS, file.h) ---- */
+
+#define LINUX_TCSETS    0x5402
+#define LINUX_TCSETSW   0x5403
+#define LINUX_TCSETSF   0x5404
+
+/* Whether the caller must ask procmgr before it reads the console (or
+ * writes under TOSTOP, or changes its settings): a session has the
+ * console and the request's flags do not say procmgr let it. */
+static bool asks_foreground(uint64_t flags, bool writes)
+{
+    if (!console_input_controlled() || (flags & FILE_FOREGROUND))
+        return false;
+    return !writes || terminal_stops_background_writes(&vfs.console);
+}
+
+/* The request's flags register (index), 0 if it has none. */
+static uint64_t flags_of(const struct server_request *request, unsigned index)
+{
+    return index < tern_message_length(request->info) ? request->mr[index] : 0;
+}
+
+static enum server_outcome ask_foreground(struct server_request *request)
+{
+    uint64_t values[2] = {(uint64_t)FILE_TERMINAL_ACCESS, VFS_CONSOLE_TERMINAL};
+    return server_answer_values(request, 2, values);
+}
+
 /* A read of the console that must wait for a line is deferred. */
 static enum server_outcome console_read(struct server_request *request, uint8_t *bytes)
 {
@@ -323,7 +351,8 @@ static enum server_outcome console_read(struct server_request *request, uint8_t 
 static enum server_outcome read_file(struct server_request *request)
 {
     if (vfs_reads_console(&vfs, request->badge))
-        return console_read(request, 0);
+        return asks_foreground(flags_of(request, 1), false) ? ask_foreground(request)
+                                                  : console_read(request, 0);
     struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, vfs_read(&vfs, request->badge, &buffer, request->mr[0]));
 }
@@ -333,6 +362,8 @@ static enum server_outcome read_file_small(struct server_request *request)
 {
     uint64_t length = request->mr[0];
     if (vfs_reads_console(&vfs, request->badge)) {
+        if (asks_foreground(flags_of(request, 1), false))
+            return ask_foreground(request);
         enum server_outcome outcome = console_read(request, server_small_bytes(request));
         int64_t result = (int64_t)request->mr[0];
         return outcome == SERVER_ANSWER ? server_answer_small_read(request, result) : outcome;
@@ -343,12 +374,16 @@ static enum server_outcome read_file_small(struct server_request *request)
 
 static enum server_outcome write_file(struct server_request *request)
 {
+    if (vfs_is_console(&vfs, request->badge) && asks_foreground(flags_of(request, 1), true))
+        return ask_foreground(request);
     struct client_buffer buffer = server_window_buffer(request);
     return server_answer(request, vfs_write(&vfs, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome write_file_small(struct server_request *request)
 {
+    if (vfs_is_console(&vfs, request->badge) && asks_foreground(0, true))
+        return ask_foreground(request);
     struct client_buffer buffer = server_small_buffer(request);
     return server_answer(request, vfs_write(&vfs, request->badge, &buffer, request->mr[0]));
 }
@@ -392,6 +427,10 @@ static enum server_outcome list_directory(struct server_request *request)
  * sys/protocol/file.h); its others may change what its readers get. */
 static enum server_outcome ioctl_file(struct server_request *request)
 {
+    uint64_t command = request->mr[0];
+    bool sets = command == LINUX_TCSETS || command == LINUX_TCSETSW || command == LINUX_TCSETSF;
+    if (sets && vfs_is_console(&vfs, request->badge) && asks_foreground(flags_of(request, 2), false))
+        return ask_foreground(request);
     struct client_buffer buffer = server_window_buffer(request);
     int64_t result = vfs_ioctl(&vfs, request->badge, request->mr[0], &buffer);
     if (result == FILE_TERMINAL_REFERRAL) {

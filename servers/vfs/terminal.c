@@ -14,6 +14,7 @@
 #define ECHONL  0000100
 #define NOFLSH  0000200
 #define ECHOCTL 0001000
+#define TOSTOP  0000400
 
 /* Indices of c_cc. */
 enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP };
@@ -230,6 +231,11 @@ void terminal_resize(struct terminal *terminal, const struct linux_winsize *size
     if (memcmp(&terminal->size, size, sizeof *size) != 0)
         terminal->signals |= 1ULL << LINUX_SIGWINCH;
     terminal->size = *size;
+}
+
+bool terminal_stops_background_writes(const struct terminal *terminal)
+{
+    return local_flag(terminal, TOSTOP);
 }
 
 uint64_t terminal_take_signals(struct terminal *terminal)

@@ -78,6 +78,8 @@ size_t terminal_input_count(const struct terminal *terminal);
 void terminal_set(struct terminal *terminal, const struct linux_termios *settings, bool flush);
 /* TIOCSWINSZ: a new size, and SIGWINCH for the foreground if it changed. */
 void terminal_resize(struct terminal *terminal, const struct linux_winsize *size);
+/* TOSTOP: a background process's write stops it (SIGTTOU). */
+bool terminal_stops_background_writes(const struct terminal *terminal);
 /* The signals typed since last asked, as a mask (bit n: signal n). */
 uint64_t terminal_take_signals(struct terminal *terminal);
 

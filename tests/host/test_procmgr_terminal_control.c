@@ -1,6 +1,6 @@
 /* Controlling terminals: TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP and
- * TIOCGSID as Linux's tty layer rules them, and SIGTTOU for a process
- * outside the foreground that sets the foreground group. */
+ * TIOCGSID as Linux's tty layer rules them, and SIGTTIN and SIGTTOU for a
+ * process outside the foreground that reads, writes or sets the terminal. */
 #include "check.h"
 #include "terminal_control.h"
 #include "sys/linux_abi.h"
@@ -209,6 +209,57 @@ static void the_leaders_end_frees_the_terminal_with_sighup_for_the_foreground(vo
     CHECK_EQ_U64(effects.session_detached, 10);
 }
 
+static void a_background_read_gets_sigttin_for_its_group_and_a_restart(void)
+{
+    struct terminal_control terminal = controlled_by_session_10();
+    struct terminal_caller background = caller(11, 11, 10, CONSOLE);
+    struct terminal_effects effects = { 0 };
+    CHECK_EQ_U64(terminal_check_access(&terminal, &background, LINUX_SIGTTIN, &effects),
+                 -LINUX_ERESTARTSYS);
+    CHECK_EQ_U64(effects.signal_group, 11);
+    CHECK_EQ_U64(effects.signals[0], LINUX_SIGTTIN);
+}
+
+static void a_background_read_ignoring_sigttin_or_orphaned_is_eio(void)
+{
+    struct terminal_control terminal = controlled_by_session_10();
+    struct terminal_caller background = caller(11, 11, 10, CONSOLE);
+    struct terminal_effects effects = { 0 };
+    background.ttin_ignored = true;
+    CHECK_EQ_U64(terminal_check_access(&terminal, &background, LINUX_SIGTTIN, &effects),
+                 -LINUX_EIO);
+    background.ttin_ignored = false;
+    background.group_orphaned = true;
+    CHECK_EQ_U64(terminal_check_access(&terminal, &background, LINUX_SIGTTIN, &effects),
+                 -LINUX_EIO);
+    CHECK_EQ_U64(effects.signal_group, 0);
+}
+
+static void the_foreground_and_processes_it_does_not_control_may_use_it(void)
+{
+    struct terminal_control terminal = controlled_by_session_10();
+    struct terminal_caller foreground = caller(12, 10, 10, CONSOLE);
+    struct terminal_caller stranger = caller(20, 20, 20, 0);
+    struct terminal_effects effects = { 0 };
+    CHECK_EQ_U64(terminal_check_access(&terminal, &foreground, LINUX_SIGTTIN, &effects), 0);
+    CHECK_EQ_U64(terminal_check_access(&terminal, &stranger, LINUX_SIGTTIN, &effects), 0);
+    CHECK_EQ_U64(terminal_check_access(&terminal, &stranger, LINUX_SIGTTOU, &effects), 0);
+    CHECK_EQ_U64(effects.signal_group, 0);
+}
+
+static void a_background_write_ignoring_sigttou_goes_ahead(void)
+{
+    struct terminal_control terminal = controlled_by_session_10();
+    struct terminal_caller background = caller(11, 11, 10, CONSOLE);
+    background.ttou_ignored = true;
+    struct terminal_effects effects = { 0 };
+    CHECK_EQ_U64(terminal_check_access(&terminal, &background, LINUX_SIGTTOU, &effects), 0);
+    background.ttou_ignored = false;
+    CHECK_EQ_U64(terminal_check_access(&terminal, &background, LINUX_SIGTTOU, &effects),
+                 -LINUX_ERESTARTSYS);
+    CHECK_EQ_U64(effects.signals[0], LINUX_SIGTTOU);
+}
+
 int main(void)
 {
     RUN_TEST(a_session_leader_takes_a_free_terminal_with_its_group_in_the_foreground);
@@ -222,6 +273,10 @@ int main(void)
     RUN_TEST(a_background_caller_gets_sigttou_for_its_group_and_a_restart);
     RUN_TEST(a_background_caller_ignoring_sigttou_goes_ahead);
     RUN_TEST(an_orphaned_background_group_gets_enotty);
+    RUN_TEST(a_background_read_gets_sigttin_for_its_group_and_a_restart);
+    RUN_TEST(a_background_read_ignoring_sigttin_or_orphaned_is_eio);
+    RUN_TEST(the_foreground_and_processes_it_does_not_control_may_use_it);
+    RUN_TEST(a_background_write_ignoring_sigttou_goes_ahead);
     RUN_TEST(a_member_detaching_loses_only_its_own_terminal);
     RUN_TEST(the_leader_detaching_frees_the_terminal_and_hangs_up_the_foreground);
     RUN_TEST(the_leaders_end_frees_the_terminal_with_sighup_for_the_foreground);

@@ -16,8 +16,8 @@
  * Results are Linux's.
  *
  *   label           registers in            windows          result
- *   FILE_READ       length                  0: buffer (W)    bytes read
- *   FILE_WRITE      length                  0: buffer (R)    bytes written
+ *   FILE_READ       length[, flags]         0: buffer (W)    bytes read
+ *   FILE_WRITE      length[, flags]         0: buffer (R)    bytes written
  *   FILE_PREAD      length, offset          0: buffer (W)    bytes read
  *   FILE_PWRITE     length, offset          0: buffer (R)    bytes written
  *   FILE_SEEK       offset, whence                           new offset
@@ -25,7 +25,7 @@
  *   FILE_GETDENTS   length                  0: buffer (W)    bytes (linux_dirent64 records)
  *   FILE_GET_FLAGS                                           status flags (O_ACCMODE|O_APPEND|O_NONBLOCK|...)
  *   FILE_SET_FLAGS  flags                                    0 (only O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME change)
- *   FILE_IOCTL      request, argument       0: argument buffer (R/W) if any   ioctl's result
+ *   FILE_IOCTL      request, argument[, flags]   0: argument buffer (R/W) if any   ioctl's result
  *   FILE_TRUNCATE   length                                   0
  *   FILE_RETAIN                                              0
  *   FILE_CLOSE      [the closer's pid]                       0
@@ -68,6 +68,18 @@
  * (its permission rule is about the caller's session). Any other file
  * answers them -ENOTTY, as every ioctl it does not know.
  *
+ * Only procmgr knows whether a caller is in its terminal's foreground
+ * group. While a session has a terminal, its server answers a FILE_READ
+ * or FILE_READ_SMALL, a FILE_WRITE or FILE_WRITE_SMALL under TOSTOP, and
+ * the FILE_IOCTLs that change its settings (TCSETS, TCSETSW, TCSETSF)
+ * with FILE_TERMINAL_ACCESS and the terminal's number in MR1, unless
+ * the request's flags register (FILE_READ's and FILE_WRITE's MR1,
+ * FILE_IOCTL's MR2) has FILE_FOREGROUND: the caller asks procmgr
+ * (PROC_TERMINAL, PROC_TERMINAL_READ or _WRITE), which stops a background
+ * group with SIGTTIN or SIGTTOU as Linux's terminals do, and then sends
+ * the request again with FILE_FOREGROUND (a process that sets it without
+ * asking only skips its own job control).
+ *
  * FILE_POLL answers at once with the poll(2) events (POLLIN, POLLOUT,
  * POLLHUP, POLLERR...) the descriptor has now among `events` (POLLHUP and
  * POLLERR always count). If none and a notification came, the server
@@ -82,6 +94,8 @@
 #include <stdint.h>
 
 #define FILE_TERMINAL_REFERRAL  1   /* FILE_IOCTL's: ask procmgr (above) */
+#define FILE_TERMINAL_ACCESS    (-4096)     /* ask procmgr first (above); no errno */
+#define FILE_FOREGROUND         1           /* the flags register's: procmgr said yes */
 
 enum file_label {
     FILE_READ = 0x100,

@@ -69,7 +69,8 @@
  *                      file.h); value: the argument, or the int (char for TIOCSTI)
  *                      it points at; flags: PROC_TERMINAL_READABLE (the descriptor
  *                      is open for reading), PROC_TERMINAL_FAULTED (the argument
- *                      could not be read)
+ *                      could not be read). Or PROC_TERMINAL_READ, _WRITE for the
+ *                      request: 0 if the caller may (FILE_TERMINAL_ACCESS, file.h)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -154,6 +155,10 @@ enum procmgr_label {
 
 #define PROC_TERMINAL_READABLE  1
 #define PROC_TERMINAL_FAULTED   2
+/* PROC_TERMINAL's requests that are not ioctls: may the caller read the
+ * terminal, or write or set it (FILE_TERMINAL_ACCESS, file.h)? */
+#define PROC_TERMINAL_READ      (1ULL << 32)
+#define PROC_TERMINAL_WRITE     (2ULL << 32)
 
 /* PROC_TGKILL flags: the signals Linux's kernel sends a thread itself,
  * which the personality raises for it. FROM_KERNEL: force_sig's si_code
