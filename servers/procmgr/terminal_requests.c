@@ -20,8 +20,9 @@
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 
-/* The terminals procmgr has heard of: the console, for now the only one. */
-#define TERMINALS_MAX 4
+/* The terminals procmgr keeps sessions for: vfs's console, the only one
+ * (a number a caller makes up finds nothing: ENOTTY). */
+#define TERMINALS_MAX 1
 
 /* The ioctls a terminal's server refers here. */
 #define LINUX_TIOCSCTTY     0x540e
@@ -31,22 +32,16 @@
 #define LINUX_TIOCNOTTY     0x5422
 #define LINUX_TIOCGSID      0x5429
 
-static struct terminal_control terminals[TERMINALS_MAX];
+static struct terminal_control terminals[TERMINALS_MAX] = {{ .device = VFS_CONSOLE_TERMINAL }};
 /* procmgr's capability to vfs for the console (VFS_PROCMGR_BADGE). */
 static uint64_t vfs_terminals;
 
 static struct terminal_control *terminal_find(uint64_t device)
 {
-    struct terminal_control *free_entry = 0;
-    for (unsigned i = 0; i < TERMINALS_MAX; i++) {
+    for (unsigned i = 0; i < TERMINALS_MAX; i++)
         if (terminals[i].device == device)
             return &terminals[i];
-        if (!free_entry && terminals[i].device == 0)
-            free_entry = &terminals[i];
-    }
-    if (free_entry)
-        *free_entry = (struct terminal_control){ .device = device };
-    return free_entry;
+    return 0;
 }
 
 static int64_t vfs_terminal_call(uint64_t label, unsigned length, uint64_t first, uint64_t second)
@@ -164,7 +159,7 @@ void handle_terminal(struct request *request)
     struct terminal_control *terminal = terminal_find(argument(request, 2));
     if (!thread)
         return result(request, -LINUX_ESRCH);
-    if (!terminal || argument(request, 2) == 0)
+    if (!terminal)
         return result(request, -LINUX_ENOTTY);
     uint64_t value = argument(request, 3), flags = argument(request, 4);
     bool faulted = flags & PROC_TERMINAL_FAULTED;
@@ -243,8 +238,6 @@ void terminals_notified(void)
 {
     for (unsigned i = 0; i < TERMINALS_MAX; i++) {
         struct terminal_control *terminal = &terminals[i];
-        if (terminal->device == 0)
-            continue;
         int64_t signals = vfs_terminal_call(VFS_TERMINAL_TAKE_SIGNALS, 1, terminal->device, 0);
         if (signals <= 0 || terminal->pgid == 0)
             continue;
