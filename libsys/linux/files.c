@@ -38,7 +38,7 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
  * in the personality, and the call ends with -EFAULT: a read's buffer is
  * touched for writing before the server hands over (and forgets) its
  * bytes. Returns -ENOSYS from a server that does not know them. */
-static int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
+static inline __attribute__((always_inline)) int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
 {
     linux_touch_pages(buffer, length, true);
     mr[0] = length;
@@ -52,7 +52,7 @@ static int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length, uint6
     return result;
 }
 
-static int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
+static inline __attribute__((always_inline)) int64_t write_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
 {
     mr[0] = length;
     file_small_pack(mr, tern_ipc_buffer()->message, (const void *)(uintptr_t)buffer, length);
@@ -70,7 +70,7 @@ static bool goes_small(uint64_t label, uint64_t buffer, uint64_t length, uint64_
 
 /* One transfer, with flags (FILE_FOREGROUND) in FILE_READ's or
  * FILE_WRITE's second register; mr gets the reply's registers. */
-static int64_t transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+static inline __attribute__((always_inline)) int64_t transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
                         uint64_t offset, uint64_t flags, uint64_t mr[4])
 {
     if (goes_small(label, buffer, length, flags)) {
