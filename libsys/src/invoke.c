@@ -144,6 +144,12 @@ enum tern_error tern_tcb_set_priority(uint64_t tcb, uint64_t priority)
     return invoke_with(tcb, TERN_TCB_SET_PRIORITY, args, 1, 0, 0);
 }
 
+enum tern_error tern_tcb_set_scheduling(uint64_t tcb, uint64_t priority, uint64_t flags)
+{
+    const uint64_t args[] = { priority, flags };
+    return invoke_with(tcb, TERN_TCB_SET_PRIORITY, args, 2, 0, 0);
+}
+
 enum tern_error tern_tcb_set_affinity(uint64_t tcb, uint64_t cpu)
 {
     const uint64_t args[] = { cpu };

@@ -270,6 +270,23 @@ static void equal_priorities_share_the_core(void)
     }
 }
 
+/* A FIFO thread keeps its core from another of its priority until it
+ * yields; then the other, round robin, gets its turn. */
+static void a_fifo_thread_keeps_its_turn(void)
+{
+    counter_a = counter_b = 0;
+    struct thread *first = thread_new(count_forever, (uint64_t)&counter_a, PRIORITY_MIDDLE, 0);
+    CHECK_OK(tern_tcb_set_scheduling(first->tcb, PRIORITY_MIDDLE, TERN_PRIORITY_FIFO));
+    thread_start(first);
+    thread_spawn(count_forever, (uint64_t)&counter_b, PRIORITY_MIDDLE, 0);
+    sleep_ticks(5);
+    CHECK(load(&counter_a) > 0);
+    CHECK_EQ(load(&counter_b), 0);
+    CHECK_OK(tern_tcb_set_scheduling(first->tcb, PRIORITY_MIDDLE, 0));   /* round robin again */
+    WAIT_FOR(&counter_b, 1);
+    CHECK_ERROR(tern_tcb_set_scheduling(first->tcb, PRIORITY_MIDDLE, 2), TERN_RANGE_ERROR);
+}
+
 /* A busy thread keeps a lower-priority one on its core from running. */
 static void lower_priority_waits(void)
 {
@@ -505,6 +522,7 @@ const struct test_case tcb_tests[] = {
     { "set_tls", set_tls },
     { "higher_priority_preempts_at_once", higher_priority_preempts_at_once },
     { "equal_priorities_share_the_core", equal_priorities_share_the_core },
+    { "a_fifo_thread_keeps_its_turn", a_fifo_thread_keeps_its_turn },
     { "lower_priority_waits", lower_priority_waits },
     { "priority_change_moves_a_queued_thread", priority_change_moves_a_queued_thread },
     { "yield_alternates", yield_alternates },

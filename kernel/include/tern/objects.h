@@ -33,6 +33,11 @@ enum tern_object_type {
 #define TERN_MAP_UNCACHED       1   /* device memory */
 
 /* TCB_WriteRegisters' first argument: flags. */
+/* TCB_SetPriority's flags: FIFO keeps the thread on its core at its
+ * priority until it blocks, yields or a higher one comes (no time slice
+ * ends its turn: Linux's SCHED_FIFO). */
+#define TERN_PRIORITY_FIFO              1
+
 #define TERN_WRITE_REGISTERS_RESUME     1   /* resume the thread after the write */
 #define TERN_WRITE_REGISTERS_IN_UPCALL  2   /* the thread is in its upcall afterwards */
 
@@ -48,7 +53,7 @@ enum tern_invocation {
     TERN_CNODE_REVOKE,              /* index, depth */
     /* TCB */
     TERN_TCB_CONFIGURE,             /* fault_ep_cptr (0 = unchanged), ipc_buffer_address; caps: cspace, vspace, ipc buffer frame */
-    TERN_TCB_SET_PRIORITY,          /* priority (0..255) */
+    TERN_TCB_SET_PRIORITY,          /* priority (0..255)[, flags: TERN_PRIORITY_FIFO] */
     TERN_TCB_SET_AFFINITY,          /* cpu */
     TERN_TCB_READ_REGISTERS,        /* -> pc, sp, spsr, x0..x30, tpidr_el0 */
     TERN_TCB_WRITE_REGISTERS,       /* flags (TERN_WRITE_REGISTERS_*), count, pc, sp, x0... */

@@ -183,14 +183,17 @@ void schedule(void)
         current_may_run = false;
     }
     if (current_may_run) {
+        /* A FIFO thread's turn ends only when it blocks or yields, or a
+         * higher priority comes. */
+        bool turn_over = state->slice_expired && !current->fifo;
         bool keep = !best || best->priority < current->priority ||
-                    (best->priority == current->priority && !state->slice_expired);
+                    (best->priority == current->priority && !turn_over);
         if (keep) {
             state->slice_expired = false;
             return;
         }
         /* Preempted by a higher priority: keep its turn at the head. */
-        if (state->slice_expired)
+        if (turn_over)
             run_queue_append(&state->ready, current);
         else
             run_queue_prepend(&state->ready, current);

@@ -192,6 +192,9 @@ enum tern_error tcb_decode(struct invocation *inv)
         /* No thread may raise another above its own priority. */
         if (arg0 > inv->caller->priority)
             return TERN_ILLEGAL_OPERATION;
+        if (inv->length > 1 && (invocation_arg(inv, 1) & ~(uint64_t)TERN_PRIORITY_FIFO))
+            return TERN_RANGE_ERROR;
+        tcb->fifo = inv->length > 1 && (invocation_arg(inv, 1) & TERN_PRIORITY_FIFO);
         thread_set_placement(tcb, (uint8_t)arg0, tcb->cpu);
         return TERN_OK;
     case TERN_TCB_SET_AFFINITY:

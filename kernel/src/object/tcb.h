@@ -55,6 +55,8 @@ struct tcb {
     uint8_t interrupt_pending;      /* TCB_Interrupt marked it, not yet acted on */
     uint8_t in_upcall;              /* runs its Linux upcall or interrupt entry */
     uint8_t interrupt_deferred;     /* as a server: a caller of a claimed reply was marked */
+    uint8_t fifo;                   /* no time slice (TERN_PRIORITY_FIFO); in padding, so the
+                                     * offsets vectors.S knows stay */
     uint32_t fault_pending;         /* enum tern_fault being sent, 0 if none */
     uint64_t fault_info[4];         /* the fault's details, see tern_fault */
     struct notification *bound_notification;

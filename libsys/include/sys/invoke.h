@@ -87,6 +87,8 @@ enum tern_error tern_tcb_configure(uint64_t tcb, uint64_t fault_endpoint, uint64
                                    uint64_t vspace, uint64_t ipc_buffer_frame,
                                    uint64_t ipc_buffer_address);
 enum tern_error tern_tcb_set_priority(uint64_t tcb, uint64_t priority);
+/* The same with flags (TERN_PRIORITY_FIFO; 0: round robin, time sliced). */
+enum tern_error tern_tcb_set_scheduling(uint64_t tcb, uint64_t priority, uint64_t flags);
 enum tern_error tern_tcb_set_affinity(uint64_t tcb, uint64_t cpu);
 enum tern_error tern_tcb_read_registers(uint64_t tcb, struct tern_user_registers *registers);
 /* Write the first count registers in struct tern_user_registers order
