@@ -76,12 +76,17 @@
 #define LINUX_NR_clock_gettime      113
 #define LINUX_NR_clock_getres       114
 #define LINUX_NR_clock_nanosleep    115
+#define LINUX_NR_sched_setparam     118
+#define LINUX_NR_sched_setscheduler 119
+#define LINUX_NR_sched_getscheduler 120
+#define LINUX_NR_sched_getparam     121
 #define LINUX_NR_sched_setaffinity  122
 #define LINUX_NR_sched_getaffinity  123
 #define LINUX_NR_getcpu             168
 #define LINUX_NR_sched_yield        124
 #define LINUX_NR_sched_get_priority_max 125
 #define LINUX_NR_sched_get_priority_min 126
+#define LINUX_NR_sched_rr_get_interval 127
 #define LINUX_NR_restart_syscall    128
 #define LINUX_NR_kill               129
 #define LINUX_NR_tkill              130

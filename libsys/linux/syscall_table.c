@@ -314,6 +314,13 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_getrandom: return sys_getrandom(POINTER(uint8_t *, 0), a[1], UINT(2));
     case LINUX_NR_prctl: return sys_prctl(INT(0), a[1]);
     case LINUX_NR_sched_yield: return sys_sched_yield();
+    case LINUX_NR_sched_setscheduler:
+        return sys_sched_setscheduler(INT(0), INT(1), POINTER(const int32_t *, 2));
+    case LINUX_NR_sched_setparam: return sys_sched_setparam(INT(0), POINTER(const int32_t *, 1));
+    case LINUX_NR_sched_getscheduler: return sys_sched_getscheduler(INT(0));
+    case LINUX_NR_sched_getparam: return sys_sched_getparam(INT(0), POINTER(int32_t *, 1));
+    case LINUX_NR_sched_rr_get_interval:
+        return sys_sched_rr_get_interval(INT(0), POINTER(struct linux_timespec *, 1));
     case LINUX_NR_sched_get_priority_max: return sys_sched_get_priority(INT(0), true);
     case LINUX_NR_sched_get_priority_min: return sys_sched_get_priority(INT(0), false);
     case LINUX_NR_sched_getaffinity:

@@ -127,7 +127,8 @@ int64_t sys_sched_yield(void)
 }
 
 /* Linux's priority ranges: 1-99 for the real-time policies, 0 for the
- * others; we schedule everything round robin at one priority. */
+ * others. procmgr keeps each thread's policy and maps it onto the
+ * kernel's priorities (servers/procmgr/scheduling.h). */
 #define SCHED_OTHER 0
 #define SCHED_FIFO  1
 #define SCHED_RR    2
@@ -147,6 +148,76 @@ int64_t sys_sched_get_priority(int64_t policy, bool maximum)
     default:
         return -LINUX_EINVAL;
     }
+}
+
+/* The scheduling calls name a thread (pid 0: the caller). */
+static int64_t scheduling_request(int64_t pid, uint64_t policy, uint64_t priority,
+                                  uint64_t answer[2])
+{
+    uint64_t target = (int32_t)pid == 0 ? 0 : (uint64_t)(int64_t)(int32_t)pid;
+    uint64_t mr[4] = {linux_thread_id(), target, policy, priority};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_SCHED_POLICY, 4, 0, 0, mr);
+    answer[0] = mr[1];
+    answer[1] = mr[2];
+    return result;
+}
+
+/* sched_setscheduler and sched_setparam (policy PROC_SCHED_KEEP). */
+static int64_t set_scheduling(int64_t pid, uint64_t policy, const int32_t *param)
+{
+    if (param == 0 || (int32_t)pid < 0)
+        return -LINUX_EINVAL;
+    uint64_t answer[2];
+    return scheduling_request(pid, policy, (uint64_t)(int64_t)*param, answer);  /* faults: EFAULT */
+}
+
+int64_t sys_sched_setscheduler(int64_t pid, int64_t policy, const int32_t *param)
+{
+    if ((int32_t)policy < 0)
+        return -LINUX_EINVAL;
+    return set_scheduling(pid, (uint64_t)(int64_t)(int32_t)policy, param);
+}
+
+int64_t sys_sched_setparam(int64_t pid, const int32_t *param)
+{
+    return set_scheduling(pid, PROC_SCHED_KEEP, param);
+}
+
+int64_t sys_sched_getscheduler(int64_t pid)
+{
+    if ((int32_t)pid < 0)
+        return -LINUX_EINVAL;
+    uint64_t answer[2];
+    int64_t result = scheduling_request(pid, PROC_SCHED_ASK, 0, answer);
+    return result < 0 ? result : (int64_t)answer[0];
+}
+
+int64_t sys_sched_getparam(int64_t pid, int32_t *param)
+{
+    if (param == 0 || (int32_t)pid < 0)
+        return -LINUX_EINVAL;
+    uint64_t answer[2];
+    int64_t result = scheduling_request(pid, PROC_SCHED_ASK, 0, answer);
+    if (result < 0)
+        return result;
+    *param = (int32_t)answer[1];                    /* faults: EFAULT */
+    return 0;
+}
+
+/* A time slice is the kernel's tick; a FIFO thread has none. */
+#define TIME_SLICE_NANOSECONDS 10000000
+
+int64_t sys_sched_rr_get_interval(int64_t pid, struct linux_timespec *interval)
+{
+    if ((int32_t)pid < 0)
+        return -LINUX_EINVAL;
+    uint64_t answer[2];
+    int64_t result = scheduling_request(pid, PROC_SCHED_ASK, 0, answer);
+    if (result < 0)
+        return result;
+    bool fifo = (answer[0] & ~(uint64_t)0x40000000) == SCHED_FIFO;
+    *interval = (struct linux_timespec){0, fifo ? 0 : TIME_SLICE_NANOSECONDS};  /* faults: EFAULT */
+    return 0;
 }
 
 /* Affinity masks: one word, for the 64 cores tern counts at most (Linux's

@@ -21,8 +21,7 @@ bool credentials_may_signal(const struct credentials *sender, const struct crede
         || from->effective == to->saved;
 }
 
-bool credentials_may_set_affinity(const struct credentials *caller,
-                                  const struct credentials *target)
+bool credentials_same_owner(const struct credentials *caller, const struct credentials *target)
 {
     return credentials_privileged(caller) || caller->user.effective == target->user.real
         || caller->user.effective == target->user.effective;

@@ -26,10 +26,10 @@ bool credentials_privileged(const struct credentials *credentials);
  * real or effective user id is the target's real or saved one. */
 bool credentials_may_signal(const struct credentials *sender, const struct credentials *target);
 
-/* sched_setaffinity on another's thread (Linux's check_same_owner): root,
- * or the caller's effective user id is the target's real or effective one. */
-bool credentials_may_set_affinity(const struct credentials *caller,
-                                  const struct credentials *target);
+/* sched_setaffinity and sched_setscheduler on another's thread (Linux's
+ * check_same_owner): root, or the caller's effective user id is the
+ * target's real or effective one. */
+bool credentials_same_owner(const struct credentials *caller, const struct credentials *target);
 
 /* pidfd_getfd (Linux's ptrace_may_access with PTRACE_MODE_ATTACH_REALCREDS):
  * root, or the caller's real user and group ids are each of the target's

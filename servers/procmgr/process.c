@@ -209,7 +209,8 @@ static unsigned core_in(uint64_t mask, unsigned current)
 }
 
 struct thread *thread_new(struct process *process, uint64_t tid, int area,
-                          uint64_t blocked_signals, uint64_t cpu_mask)
+                          uint64_t blocked_signals, uint64_t cpu_mask,
+                          const struct scheduling *scheduling)
 {
     struct space *space = process->space;
     if (area < 0)
@@ -223,6 +224,7 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     thread->process = process;
     thread->area = area;
     thread->cpu_mask = cpu_mask & cores_online() ? cpu_mask & cores_online() : cores_online();
+    thread->scheduling = scheduling ? *scheduling : (struct scheduling){SCHEDULING_OTHER, 0, false};
     thread->cpu = core_in(thread->cpu_mask, 0);
     uint64_t buffer = linux_thread_ipc_buffer(area);
     struct linux_thread_info info = { .tid = tid, .area = area,
@@ -249,7 +251,8 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
         || tern_tcb_configure(thread->tcb, 0, process->cnode, space->vspace,
                               thread->ipc_buffer_frame, buffer) != TERN_OK
         || tern_tcb_set_fault_handler(thread->tcb, thread->fault_endpoint) != TERN_OK
-        || tern_tcb_set_priority(thread->tcb, PROCESS_PRIORITY) != TERN_OK
+        || tern_tcb_set_scheduling(thread->tcb, scheduling_kernel_priority(&thread->scheduling),
+                                   scheduling_kernel_flags(&thread->scheduling)) != TERN_OK
         || tern_tcb_set_affinity(thread->tcb, thread->cpu) != TERN_OK)
         goto fail;
     process->threads[area] = thread;
@@ -262,6 +265,15 @@ fail:
     if (thread->tcb)
         tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
     heap_free(thread);
+    return 0;
+}
+
+int thread_set_scheduling(struct thread *thread, const struct scheduling *scheduling)
+{
+    if (tern_tcb_set_scheduling(thread->tcb, scheduling_kernel_priority(scheduling),
+                                scheduling_kernel_flags(scheduling)) != TERN_OK)
+        return -LINUX_EINVAL;
+    thread->scheduling = *scheduling;
     return 0;
 }
 

@@ -52,9 +52,10 @@ void handle_fork(struct request *request)
         return result(request, error);
     }
     child->space = space_fork(parent->space);
+    struct scheduling inherited = scheduling_inherited(&caller->scheduling);
     struct thread *thread = child->space ? thread_new(child, child->pid, caller->area,
                                                       signal_blocked_mask(caller),
-                                                      caller->cpu_mask) : 0;
+                                                      caller->cpu_mask, &inherited) : 0;
     uint64_t registers[TERN_USER_REGISTER_COUNT];
     frame_registers(request, request->mr[1], 0, registers);
     if (!thread || files_copy_all(parent, child) < 0
@@ -76,8 +77,9 @@ void handle_clone(struct request *request)
     if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         return result(request, -LINUX_EINVAL);
+    struct scheduling inherited = scheduling_inherited(&caller->scheduling);
     struct thread *thread = thread_new(request->process, 0, -1, signal_blocked_mask(caller),
-                                       caller->cpu_mask);
+                                       caller->cpu_mask, &inherited);
     if (!thread)
         return result(request, -LINUX_EAGAIN);
     uint64_t registers[TERN_USER_REGISTER_COUNT];
@@ -136,6 +138,8 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     uint64_t umask = LINUX_DEFAULT_UMASK;
     uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
     uint64_t cpu_mask = caller ? caller->cpu_mask : 0;      /* execve keeps the affinity */
+    struct scheduling scheduling = caller ? caller->scheduling      /* and the policy */
+                                          : (struct scheduling){SCHEDULING_OTHER, 0, false};
     if (caller)
         signal_keep(&signals_kept, caller);
     if (process->space) {
@@ -151,7 +155,8 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     process->dumpable = process->euid == process->uid && process->egid == process->gid;
     signal_reset_handlers(process);
     uint64_t no_cloexec[LINUX_MAX_FDS / 64] = { 0 };
-    struct thread *thread = thread_new(process, process->pid, 0, blocked_signals, cpu_mask);
+    struct thread *thread = thread_new(process, process->pid, 0, blocked_signals, cpu_mask,
+                                       &scheduling);
     uint64_t registers[] = { entry, stack_pointer, 0, 0 };
     if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0) {
         signal_thread_gone(&signals_kept);     /* what it kept goes too */
@@ -242,9 +247,6 @@ void handle_exit(struct request *request)
         thread_destroy(caller);
 }
 
-/* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
- * mask its new ones (sched_setaffinity: the caller's own threads, or
- * another user's only for root, as Linux's check_same_owner). */
 /* PROC_CPU_TIME: a thread's of the caller's process (the calling one,
  * or another: its clock by id), and a process's (the caller's for pid 0)
  * with its reaped children's. */
@@ -299,6 +301,9 @@ void handle_unshare(struct request *request)
     result(request, error);
 }
 
+/* PROC_SCHED_AFFINITY: thread tid's cores (sched_getaffinity), or with a
+ * mask its new ones (sched_setaffinity: the caller's own threads, or
+ * another user's only for root, as Linux's check_same_owner). */
 void handle_sched_affinity(struct request *request)
 {
     uint64_t tid = request->mr[0], mask = request->mr[1];
@@ -309,10 +314,40 @@ void handle_sched_affinity(struct request *request)
         return result(request, (int64_t)thread->cpu_mask);
     struct credentials caller = process_credentials(request->process);
     struct credentials owner = process_credentials(thread->process);
-    if (!credentials_may_set_affinity(&caller, &owner))
+    if (!credentials_same_owner(&caller, &owner))
         return result(request, -LINUX_EPERM);
     int status = thread_set_cpu_mask(thread, mask);
     result(request, status < 0 ? status : (int64_t)thread->cpu_mask);
+}
+
+/* PROC_SCHED_POLICY: a thread's policy and priority (sched_getscheduler,
+ * sched_getparam), or new ones (sched_setscheduler, sched_setparam), as
+ * scheduling.c decides; another user's thread only for root. */
+void handle_sched_policy(struct request *request)
+{
+    uint64_t target = argument(request, 1), policy = argument(request, 2);
+    struct thread *caller = calling_thread(request);
+    struct thread *thread = target ? (target < ID_LIMIT ? threads[target] : 0) : caller;
+    if (!caller || !thread || thread->process->state != PROCESS_ALIVE)
+        return result(request, -LINUX_ESRCH);
+    if (policy != PROC_SCHED_ASK) {
+        struct credentials asking = process_credentials(request->process);
+        struct credentials owner = process_credentials(thread->process);
+        struct scheduling changed;
+        int status = scheduling_change(&thread->scheduling, (int64_t)policy,
+                                       (int64_t)argument(request, 3), credentials_privileged(&asking),
+                                       &changed);
+        if (status == 0 && !credentials_same_owner(&asking, &owner))
+            status = -LINUX_EPERM;
+        if (status == 0)
+            status = thread_set_scheduling(thread, &changed);
+        if (status < 0)
+            return result(request, status);
+    }
+    request->results[0] = 0;
+    request->results[1] = (uint64_t)scheduling_policy_word(&thread->scheduling);
+    request->results[2] = thread->scheduling.priority;
+    request->result_count = 3;
 }
 
 /* none_ready: what a WNOHANG wait with nothing to report answers

@@ -19,6 +19,7 @@
 #include "job_control.h"
 #include "kill_rules.h"
 #include "pending_signals.h"
+#include "scheduling.h"
 #include "process_group.h"
 #include "process_ids.h"
 #include "signal_delivery.h"
@@ -114,6 +115,7 @@ struct thread {
      * the mask it took with; or 0. */
     uint64_t stop_reply, stop_blocked;
     uint64_t cpu_mask;                  /* sched_setaffinity's, cores online only */
+    struct scheduling scheduling;       /* sched_setscheduler's policy and priority */
     unsigned cpu;                       /* the core of the mask it runs on */
 };
 
@@ -245,9 +247,13 @@ uint64_t process_cpu_time(const struct process *process);
 int process_unshare_ipc_namespace(struct process *process);
 /* A new thread (tid: 0 picks one) in thread area `area` (-1 picks one) of
  * the process's current space, suspended, with nothing pending,
- * blocked_signals blocked, and cpu_mask's cores to run on (0: all). */
+ * blocked_signals blocked, cpu_mask's cores to run on (0: all), and the
+ * scheduling policy given (NULL: SCHED_OTHER). */
 struct thread *thread_new(struct process *process, uint64_t tid, int area,
-                          uint64_t blocked_signals, uint64_t cpu_mask);
+                          uint64_t blocked_signals, uint64_t cpu_mask,
+                          const struct scheduling *scheduling);
+/* sched_setscheduler: the thread runs with the policy from now on. */
+int thread_set_scheduling(struct thread *thread, const struct scheduling *scheduling);
 /* sched_setaffinity: the thread runs on a core of mask from now on (it
  * stays where it is if that core is in it). -EINVAL if mask names no
  * core online. */

@@ -54,6 +54,7 @@ void handle_get_ids(struct request *request);
 void handle_set_ids(struct request *request);
 void handle_process_groups(struct request *request, uint64_t label);
 void handle_sched_affinity(struct request *request);
+void handle_sched_policy(struct request *request);
 void handle_unshare(struct request *request);
 void handle_dumpable(struct request *request);
 void handle_cpu_time(struct request *request);

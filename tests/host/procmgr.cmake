@@ -27,6 +27,8 @@ procmgr_host_test(test_procmgr_kill_rules
             "${PROCMGR_DIR}/credentials.c")
 procmgr_host_test(test_procmgr_process_group
     SOURCES test_procmgr_process_group.c "${PROCMGR_DIR}/process_group.c")
+procmgr_host_test(test_procmgr_scheduling
+    SOURCES test_procmgr_scheduling.c "${PROCMGR_DIR}/scheduling.c")
 procmgr_host_test(test_procmgr_terminal_control
     SOURCES test_procmgr_terminal_control.c "${PROCMGR_DIR}/terminal_control.c")
 procmgr_host_test(test_procmgr_pending_signals

@@ -107,43 +107,43 @@ static void group_ids_do_not_count_for_signals(void)
 static void root_may_set_the_affinity_of_any_thread(void)
 {
     struct credentials target = user(1000, 1000, 1000);
-    CHECK(credentials_may_set_affinity(&root, &target));
+    CHECK(credentials_same_owner(&root, &target));
 }
 
 static void effective_uid_matching_target_real_uid_may_set_affinity(void)
 {
     struct credentials caller = user(3000, 1000, 3000), target = user(1000, 2000, 2000);
-    CHECK(credentials_may_set_affinity(&caller, &target));
+    CHECK(credentials_same_owner(&caller, &target));
 }
 
 static void effective_uid_matching_target_effective_uid_may_set_affinity(void)
 {
     struct credentials caller = user(3000, 1000, 3000), target = user(2000, 1000, 2000);
-    CHECK(credentials_may_set_affinity(&caller, &target));
+    CHECK(credentials_same_owner(&caller, &target));
 }
 
 static void real_uid_does_not_let_a_caller_set_affinity(void)
 {
     struct credentials caller = user(1000, 3000, 3000), target = user(1000, 1000, 1000);
-    CHECK(!credentials_may_set_affinity(&caller, &target));
+    CHECK(!credentials_same_owner(&caller, &target));
 }
 
 static void target_saved_uid_does_not_let_a_caller_set_affinity(void)
 {
     struct credentials caller = user(1000, 1000, 1000), target = user(2000, 2000, 1000);
-    CHECK(!credentials_may_set_affinity(&caller, &target));
+    CHECK(!credentials_same_owner(&caller, &target));
 }
 
 static void an_unprivileged_user_may_not_set_the_affinity_of_root(void)
 {
     struct credentials caller = user(1000, 1000, 1000);
-    CHECK(!credentials_may_set_affinity(&caller, &root));
+    CHECK(!credentials_same_owner(&caller, &root));
 }
 
 static void a_process_may_set_the_affinity_of_its_own_threads(void)
 {
     struct credentials caller = user(1000, 2000, 3000);
-    CHECK(credentials_may_set_affinity(&caller, &caller));
+    CHECK(credentials_same_owner(&caller, &caller));
 }
 
 /* ---- setuid, setgid ---- */

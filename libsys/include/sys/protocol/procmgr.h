@@ -39,6 +39,9 @@
  *   PROC_GETITIMER     which                                  0; remaining, interval
  *   PROC_SIGQUEUE      pid, tid (0: the process), signal, si_code, si_value, si_pid, si_uid   0
  *   PROC_SCHED_AFFINITY tid, mask (0: only ask)              the thread's mask of cores
+ *   PROC_SCHED_POLICY  tid, target tid (0: the caller), policy, priority   0; the target's
+ *                      policy (with SCHED_RESET_ON_FORK), its priority (policy
+ *                      PROC_SCHED_KEEP: sched_setparam; PROC_SCHED_ASK: only ask)
  *   PROC_UNSHARE       flags (CLONE_NEWIPC)                   0 (-EPERM but for root, -EINVAL
  *                      for other flags): the caller's process gets a new IPC namespace
  *   PROC_PIDFD_OPEN    pid, flags, slot                       0: a pidfd in the caller's CNode slot
@@ -151,7 +154,12 @@ enum procmgr_label {
     PROC_TIMER_DELETE,
     PROC_CLOCK_SET,
     PROC_TERMINAL,
+    PROC_SCHED_POLICY,
 };
+
+/* PROC_SCHED_POLICY's policy register: keep the policy, or change nothing. */
+#define PROC_SCHED_KEEP         ((uint64_t)-1)
+#define PROC_SCHED_ASK          ((uint64_t)-2)
 
 #define PROC_TERMINAL_READABLE  1
 #define PROC_TERMINAL_FAULTED   2

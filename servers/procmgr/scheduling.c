@@ -1,0 +1,80 @@
+/*
+ * Threads' scheduling policies (scheduling.h).
+ */
+#include "scheduling.h"
+#include "sys/linux_abi.h"
+#include "tern/objects.h"
+
+#define REAL_TIME_PRIORITY_MAX 99
+
+static bool real_time(unsigned policy)
+{
+    return policy == SCHEDULING_FIFO || policy == SCHEDULING_RR;
+}
+
+static bool known(int64_t policy)
+{
+    switch (policy) {
+    case SCHEDULING_OTHER: case SCHEDULING_FIFO: case SCHEDULING_RR:
+    case SCHEDULING_BATCH: case SCHEDULING_IDLE: case SCHEDULING_DEADLINE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+int scheduling_change(const struct scheduling *current, int64_t policy, int64_t priority,
+                      bool privileged, struct scheduling *changed)
+{
+    bool reset_on_fork = current->reset_on_fork;
+    if (policy == SCHEDULING_KEEP_POLICY) {
+        policy = current->policy;
+    } else {
+        reset_on_fork = (policy & SCHEDULING_RESET_ON_FORK) != 0;
+        policy &= ~(int64_t)SCHEDULING_RESET_ON_FORK;
+        if (!known(policy))
+            return -LINUX_EINVAL;
+    }
+    /* Linux reads sched_priority into an unsigned field: a negative one
+     * is out of range too. */
+    if (priority < 0 || priority > REAL_TIME_PRIORITY_MAX)
+        return -LINUX_EINVAL;
+    if (policy == SCHEDULING_DEADLINE || real_time((unsigned)policy) != (priority != 0))
+        return -LINUX_EINVAL;
+    if (!privileged) {
+        bool new_policy = (unsigned)policy != current->policy;
+        bool higher = priority > current->priority;
+        if (real_time((unsigned)policy) && (new_policy || higher))
+            return -LINUX_EPERM;
+        if (current->reset_on_fork && !reset_on_fork)
+            return -LINUX_EPERM;
+    }
+    *changed = (struct scheduling){(uint8_t)policy, (uint8_t)priority, reset_on_fork};
+    return 0;
+}
+
+int64_t scheduling_policy_word(const struct scheduling *scheduling)
+{
+    return scheduling->policy | (scheduling->reset_on_fork ? SCHEDULING_RESET_ON_FORK : 0);
+}
+
+unsigned scheduling_kernel_priority(const struct scheduling *scheduling)
+{
+    return SCHEDULING_BASE_PRIORITY + (real_time(scheduling->policy) ? scheduling->priority : 0);
+}
+
+uint64_t scheduling_kernel_flags(const struct scheduling *scheduling)
+{
+    return scheduling->policy == SCHEDULING_FIFO ? TERN_PRIORITY_FIFO : 0;
+}
+
+struct scheduling scheduling_inherited(const struct scheduling *creator)
+{
+    struct scheduling inherited = *creator;
+    if (creator->reset_on_fork) {
+        inherited.reset_on_fork = false;
+        if (real_time(creator->policy))
+            inherited = (struct scheduling){SCHEDULING_OTHER, 0, false};
+    }
+    return inherited;
+}

@@ -1,0 +1,58 @@
+/*
+ * Threads' scheduling policies, as Linux's sched_setscheduler and
+ * sched_setparam rule them, and the kernel priorities they come to.
+ * SCHED_OTHER, SCHED_BATCH and SCHED_IDLE share the processes' priority
+ * and its time slices (the kernel has no nice values to weigh them);
+ * SCHED_FIFO and SCHED_RR priority p runs at that priority + p, above
+ * every other thread of a process and below the servers, FIFO with no
+ * time slice (TERN_PRIORITY_FIFO). Plain C, host-tested
+ * (tests/host/test_procmgr_scheduling.c); scheduling_requests.c applies
+ * what these decide.
+ */
+#ifndef PROCMGR_SCHEDULING_H
+#define PROCMGR_SCHEDULING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SCHEDULING_OTHER            0
+#define SCHEDULING_FIFO             1
+#define SCHEDULING_RR               2
+#define SCHEDULING_BATCH            3
+#define SCHEDULING_IDLE             5
+#define SCHEDULING_DEADLINE         6
+#define SCHEDULING_RESET_ON_FORK    0x40000000
+/* sched_setparam: the thread keeps its policy. */
+#define SCHEDULING_KEEP_POLICY      (-1)
+
+#define SCHEDULING_BASE_PRIORITY    100     /* every process's threads' */
+
+struct scheduling {
+    uint8_t policy;
+    uint8_t priority;       /* 1-99 for FIFO and RR, 0 for the others */
+    bool reset_on_fork;
+};
+
+/* A change to current (policy: SCHED_* with SCHED_RESET_ON_FORK, or
+ * SCHEDULING_KEEP_POLICY; priority: sched_param's): 0 with the result in
+ * *changed, -EINVAL for a policy or priority Linux refuses (SCHED_DEADLINE
+ * needs sched_setattr's parameters), -EPERM for an unprivileged caller
+ * that asks for a real-time policy or a higher real-time priority
+ * (RLIMIT_RTPRIO is 0), or to clear SCHED_RESET_ON_FORK. Whose thread it
+ * may change at all is the caller's check. */
+int scheduling_change(const struct scheduling *current, int64_t policy, int64_t priority,
+                      bool privileged, struct scheduling *changed);
+
+/* sched_getscheduler's answer: the policy, with SCHED_RESET_ON_FORK. */
+int64_t scheduling_policy_word(const struct scheduling *scheduling);
+
+/* The kernel priority and TCB_SetPriority flags it runs with. */
+unsigned scheduling_kernel_priority(const struct scheduling *scheduling);
+uint64_t scheduling_kernel_flags(const struct scheduling *scheduling);
+
+/* A new thread's (clone, fork): the creator's, but back to SCHED_OTHER
+ * (a real-time policy) and without the flag when it has
+ * SCHED_RESET_ON_FORK. */
+struct scheduling scheduling_inherited(const struct scheduling *creator);
+
+#endif
