@@ -334,6 +334,19 @@ enum tern_error tern_reply_write_window(uint64_t reply, uint64_t window, uint64_
     return invoke_copy(reply, TERN_REPLY_WRITE_WINDOW, args, 4, copied);
 }
 
+enum tern_error tern_reply_compare_exchange(uint64_t reply, uint64_t window, uint64_t offset,
+                                            uint32_t expected, uint32_t desired,
+                                            uint32_t *previous)
+{
+    const uint64_t args[] = { window, offset, expected, desired };
+    uint64_t result = 0;
+    unsigned count = 0;
+    enum tern_error error = tern_invoke(reply, TERN_REPLY_COMPARE_EXCHANGE, args, 4, 0, 0,
+                                        &result, 1, &count);
+    *previous = (uint32_t)result;
+    return error;
+}
+
 enum tern_error tern_reply_set_interrupted_result(uint64_t reply, uint64_t value)
 {
     return invoke_with(reply, TERN_REPLY_SET_INTERRUPTED_RESULT, &value, 1, 0, 0);

@@ -1,6 +1,6 @@
 /* Message windows: a server copies from and to the memory a caller named
  * in its Call, through the Reply object, within bounds and rights, and
- * only while the caller waits. */
+ * only while the caller waits; and compare-exchanges a word there. */
 #include "ktest.h"
 
 #define WINDOW_LENGTH 64
@@ -222,6 +222,44 @@ static void windows_over_bad_memory(void)
     WAIT_FOR(&wc.done, 1);
 }
 
+/* Compare-exchange of a caller's word: it changes only when it holds the
+ * expected value, the old value comes back either way, and only an
+ * aligned word of a window open both ways counts. */
+static void compare_exchange_of_a_callers_word(void)
+{
+    uint64_t endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
+    uint64_t reply = object_new(TERN_OBJECT_REPLY, 0);
+    uint32_t *words = (uint32_t *)pages_new(1, RIGHTS_RW, 0);
+    words[1] = 7;
+    uint32_t previous = 0;
+    take_call(endpoint, reply, (uint64_t)words, TERN_WINDOW_READ | TERN_WINDOW_WRITE, 1);
+    CHECK_OK(tern_reply_compare_exchange(reply, 0, 4, 7, 9, &previous));
+    CHECK_EQ(previous, 7);
+    CHECK_EQ(words[1], 9);
+    CHECK_OK(tern_reply_compare_exchange(reply, 0, 4, 7, 11, &previous));
+    CHECK_EQ(previous, 9);
+    CHECK_EQ(words[1], 9);
+    CHECK_ERROR(tern_reply_compare_exchange(reply, 0, 2, 0, 1, &previous), TERN_RANGE_ERROR);
+    CHECK_ERROR(tern_reply_compare_exchange(reply, 0, WINDOW_LENGTH - 2, 0, 1, &previous),
+                TERN_RANGE_ERROR);
+    CHECK_ERROR(tern_reply_compare_exchange(reply, 1, 0, 0, 1, &previous), TERN_RANGE_ERROR);
+    tern_reply(reply, tern_message(0, 0, 0), 0);
+    WAIT_FOR(&wc.done, 1);
+    CHECK_ERROR(tern_reply_compare_exchange(reply, 0, 4, 9, 1, &previous), TERN_CALLER_GONE);
+
+    take_call(endpoint, reply, (uint64_t)words, TERN_WINDOW_READ, 1);
+    CHECK_ERROR(tern_reply_compare_exchange(reply, 0, 4, 9, 1, &previous),
+                TERN_INVALID_CAPABILITY);
+    tern_reply(reply, tern_message(0, 0, 0), 0);
+    WAIT_FOR(&wc.done, 1);
+    uint64_t read_only = pages_new(1, TERN_RIGHT_READ, 0);
+    take_call(endpoint, reply, read_only, TERN_WINDOW_READ | TERN_WINDOW_WRITE, 1);
+    CHECK_ERROR(tern_reply_compare_exchange(reply, 0, 0, 0, 1, &previous), TERN_FAULT);
+    tern_reply(reply, tern_message(0, 0, 0), 0);
+    WAIT_FOR(&wc.done, 1);
+    CHECK_EQ(words[1], 9);
+}
+
 /* A Call that names no window: every window index is out of range. */
 static void no_windows_named(void)
 {
@@ -249,6 +287,7 @@ const struct test_case window_tests[] = {
     { "caller_gone_after_suspend", caller_gone_after_suspend },
     { "caller_gone_after_delete", caller_gone_after_delete },
     { "windows_over_bad_memory", windows_over_bad_memory },
+    { "compare_exchange_of_a_callers_word", compare_exchange_of_a_callers_word },
     { "no_windows_named", no_windows_named },
     { "receiver_sees_the_window_count", receiver_sees_the_window_count },
     TEST_SUITE_END,

@@ -81,6 +81,7 @@ enum tern_invocation {
     TERN_REPLY_READ_WINDOW,         /* window, offset, length, dest_vaddr */
     TERN_REPLY_WRITE_WINDOW,        /* window, offset, length, src_vaddr */
     TERN_REPLY_SET_INTERRUPTED_RESULT,  /* value: MR0 of the caller's Call if an interrupt ends it */
+    TERN_REPLY_COMPARE_EXCHANGE,    /* window, offset, expected, desired -> the word before (32 bits) */
     /* IRQs */
     TERN_IRQ_CONTROL_GET,           /* irq, dest_index, dest_depth; cap0 = dest CNode */
     TERN_IRQ_HANDLER_ACK,

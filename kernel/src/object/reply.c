@@ -104,6 +104,41 @@ static enum tern_error set_interrupted_result(struct invocation *inv, struct rep
     return TERN_OK;
 }
 
+/* Reply_CompareExchange: window, offset, expected, desired. The 32-bit
+ * word at the offset (aligned, in a window the caller opened for reading
+ * and writing) becomes desired if it is expected, in one atomic step
+ * against the client's own threads (a futex word another core updates
+ * with its own atomics). The word as it was is the result. */
+static enum tern_error compare_exchange(struct invocation *inv, struct reply *reply)
+{
+    if (inv->length < 4)
+        return TERN_TRUNCATED_MESSAGE;
+    if (!reply->caller)
+        return TERN_CALLER_GONE;
+    reply_claim(reply, inv->caller);
+    uint64_t window_index = inv->args[0], offset = inv->args[1];
+    if (window_index >= reply->window_count)
+        return TERN_RANGE_ERROR;
+    const struct tern_message_window *window = &reply->windows[window_index];
+    uint64_t both = TERN_WINDOW_READ | TERN_WINDOW_WRITE;
+    if ((window->rights & both) != both)
+        return TERN_INVALID_CAPABILITY;
+    if (offset > window->length || window->length - offset < sizeof(uint32_t))
+        return TERN_RANGE_ERROR;
+    uint64_t address = window->address + offset;
+    if (address & (sizeof(uint32_t) - 1))
+        return TERN_RANGE_ERROR;
+    uint32_t *word = vspace_user_pointer(tcb_vspace(reply->caller), address, true);
+    if (!word)
+        return TERN_FAULT;
+    uint32_t expected = (uint32_t)inv->args[2];
+    __atomic_compare_exchange_n(word, &expected, (uint32_t)inv->args[3], false,
+                                __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    inv->results[0] = expected;         /* what it held: desired went in if this is expected */
+    inv->result_count = 1;
+    return TERN_OK;
+}
+
 /* Reply_ReadWindow / Reply_WriteWindow: window, offset, length, and the
  * server's own buffer address. */
 enum tern_error reply_decode(struct invocation *inv)
@@ -111,6 +146,8 @@ enum tern_error reply_decode(struct invocation *inv)
     struct reply *reply = (struct reply *)inv->slot->cap.object;
     if (inv->label == TERN_REPLY_SET_INTERRUPTED_RESULT)
         return set_interrupted_result(inv, reply);
+    if (inv->label == TERN_REPLY_COMPARE_EXCHANGE)
+        return compare_exchange(inv, reply);
     bool reading = inv->label == TERN_REPLY_READ_WINDOW;
     if (!reading && inv->label != TERN_REPLY_WRITE_WINDOW)
         return TERN_ILLEGAL_OPERATION;

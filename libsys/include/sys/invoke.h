@@ -145,6 +145,12 @@ enum tern_error tern_reply_read_window(uint64_t reply, uint64_t window, uint64_t
 enum tern_error tern_reply_write_window(uint64_t reply, uint64_t window, uint64_t offset,
                                         uint64_t length, uint64_t src_address,
                                         uint64_t *copied);
+/* The caller's aligned 32-bit word at offset in window (opened for
+ * reading and writing) becomes desired if it is expected, atomically
+ * against the caller's other threads; *previous gets what it held. */
+enum tern_error tern_reply_compare_exchange(uint64_t reply, uint64_t window, uint64_t offset,
+                                            uint32_t expected, uint32_t desired,
+                                            uint32_t *previous);
 /* What the caller's Call returns (MR0, label TERN_INTERRUPTED) if an
  * interrupt ends its wait: a partial result (docs/abi.md). */
 enum tern_error tern_reply_set_interrupted_result(uint64_t reply, uint64_t value);
