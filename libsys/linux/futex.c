@@ -11,6 +11,7 @@
  * FUTEX_CLOCK_REALTIME, which is the same clock here).
  */
 #include "clock_math.h"
+#include "futex_pi.h"
 #include "personality.h"
 #include "server_call.h"
 #include "syscall_numbers.h"
@@ -149,10 +150,13 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
 {
     uint64_t command = operation & LINUX_FUTEX_CMD_MASK;
     bool private = operation & LINUX_FUTEX_PRIVATE_FLAG;
-    if ((operation & LINUX_FUTEX_CLOCK_REALTIME) && command != LINUX_FUTEX_WAIT_BITSET)
+    bool clock_realtime = operation & LINUX_FUTEX_CLOCK_REALTIME;
+    if (clock_realtime && command != LINUX_FUTEX_WAIT_BITSET && command != LINUX_FUTEX_LOCK_PI2)
         return -LINUX_ENOSYS;
     if (address & 3)
         return -LINUX_EINVAL;
+    if (linux_futex_is_pi(command))
+        return linux_futex_pi(address, command, clock_realtime, timeout);
     uint64_t bitset = FUTEX_BITSET_MATCH_ANY;
     switch (command) {
     case LINUX_FUTEX_WAIT_BITSET:

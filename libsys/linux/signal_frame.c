@@ -209,8 +209,8 @@ static void enter_handler(struct linux_syscall_frame *frame, const struct taken_
 
 static bool is_restart_code(int64_t result)
 {
-    return result == -LINUX_ERESTARTSYS || result == -LINUX_ERESTARTNOHAND
-        || result == -LINUX_ERESTART_RESTARTBLOCK;
+    return result == -LINUX_ERESTARTSYS || result == -LINUX_ERESTARTNOINTR
+        || result == -LINUX_ERESTARTNOHAND || result == -LINUX_ERESTART_RESTARTBLOCK;
 }
 
 /* The syscall runs again when the thread resumes: its svc, its x0; for
@@ -244,7 +244,9 @@ static int64_t deliver(struct linux_syscall_frame *frame, int64_t x0, int64_t in
     }
     do {
         struct linux_sigaction action = linux_signal_action(taken.number);
-        if (interrupted == -LINUX_ERESTARTSYS && (action.flags & LINUX_SA_RESTART))
+        bool restarts = interrupted == -LINUX_ERESTARTNOINTR ||
+                        (interrupted == -LINUX_ERESTARTSYS && (action.flags & LINUX_SA_RESTART));
+        if (restarts)
             x0 = restart(frame, interrupted);
         else if (is_restart_code(interrupted))
             x0 = -LINUX_EINTR;

@@ -344,6 +344,7 @@ int64_t linux_syscall(struct linux_syscall_frame *frame)
     int64_t result = returning ? linux_signal_return(frame)
                                : dispatch(frame->x[8], frame->x, frame);
     bool interrupted = !returning && (result == -LINUX_ERESTARTSYS
+                                      || result == -LINUX_ERESTARTNOINTR
                                       || result == -LINUX_ERESTARTNOHAND
                                       || result == -LINUX_ERESTART_RESTARTBLOCK);
     /* The entry resumes the thread with the frame's registers, and where

@@ -45,6 +45,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_MQ_NOTIFIED: return handle_mq_notified(request);
     case PROC_SCHED_AFFINITY: return handle_sched_affinity(request);
     case PROC_SCHED_POLICY: return handle_sched_policy(request);
+    case PROC_FUTEX_PI: return handle_futex_pi(request);
     case PROC_UNSHARE: return handle_unshare(request);
     case PROC_DUMPABLE: return handle_dumpable(request);
     case PROC_CPU_TIME: return handle_cpu_time(request);

@@ -225,6 +225,7 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     thread->area = area;
     thread->cpu_mask = cpu_mask & cores_online() ? cpu_mask & cores_online() : cores_online();
     thread->scheduling = scheduling ? *scheduling : (struct scheduling){SCHEDULING_OTHER, 0, false};
+    thread->pi.base = thread->pi.effective = scheduling_kernel_priority(&thread->scheduling);
     thread->cpu = core_in(thread->cpu_mask, 0);
     uint64_t buffer = linux_thread_ipc_buffer(area);
     struct linux_thread_info info = { .tid = tid, .area = area,
@@ -270,10 +271,11 @@ fail:
 
 int thread_set_scheduling(struct thread *thread, const struct scheduling *scheduling)
 {
-    if (tern_tcb_set_scheduling(thread->tcb, scheduling_kernel_priority(scheduling),
+    thread->scheduling = *scheduling;
+    pi_futex_set_base(thread);      /* what PI futexes lend it stays */
+    if (tern_tcb_set_scheduling(thread->tcb, thread->pi.effective,
                                 scheduling_kernel_flags(scheduling)) != TERN_OK)
         return -LINUX_EINVAL;
-    thread->scheduling = *scheduling;
     return 0;
 }
 
@@ -327,6 +329,7 @@ void thread_destroy(struct thread *thread)
      * its memory comes back with the process's allotment. */
     tern_tcb_suspend(thread->tcb);
     wait_forget_thread(thread);
+    pi_futex_thread_gone(thread);
     signal_thread_gone(thread);
     tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
     memory_delete(&server_memory, thread->fault_endpoint);

@@ -19,6 +19,7 @@
 #include "job_control.h"
 #include "kill_rules.h"
 #include "pending_signals.h"
+#include "pi_chain.h"
 #include "scheduling.h"
 #include "process_group.h"
 #include "process_ids.h"
@@ -116,6 +117,10 @@ struct thread {
     uint64_t stop_reply, stop_blocked;
     uint64_t cpu_mask;                  /* sched_setaffinity's, cores online only */
     struct scheduling scheduling;       /* sched_setscheduler's policy and priority */
+    /* PI futexes (pi_futexes.c): its priorities and the locks it owns with
+     * waiters; while it waits for one, its kept reply and deadline. */
+    struct pi_thread pi;
+    uint64_t pi_reply, pi_deadline;
     unsigned cpu;                       /* the core of the mask it runs on */
 };
 
@@ -427,6 +432,18 @@ bool signal_reaps_children(const struct process *process);
 /* A thread or process ends: what it has pending goes. */
 void signal_thread_gone(struct thread *thread);
 void signal_process_gone(struct process *process);
+/* pi_futexes.c */
+/* A signal for a thread waiting for a PI futex: it goes, to try again
+ * after the handler (ERESTARTNOINTR); false if it was not waiting. */
+bool pi_futex_interrupt(struct thread *thread);
+/* A thread ends: it waits no more, and its locks go to their waiters. */
+void pi_futex_thread_gone(struct thread *thread);
+/* Its policy changed: its priority, with what it inherits. */
+void pi_futex_set_base(struct thread *thread);
+/* The earliest deadline of a PI waiter (0: none), and those past now. */
+uint64_t pi_futexes_soonest(void);
+void pi_futexes_expire(uint64_t now);
+
 /* Whether the process's group is orphaned (process_group.h). */
 bool process_group_orphaned(const struct process *process);
 /* The thread's blocked mask, as its personality keeps it. */

@@ -55,6 +55,8 @@ void handle_set_ids(struct request *request);
 void handle_process_groups(struct request *request, uint64_t label);
 void handle_sched_affinity(struct request *request);
 void handle_sched_policy(struct request *request);
+/* pi_futexes.c */
+void handle_futex_pi(struct request *request);
 void handle_unshare(struct request *request);
 void handle_dumpable(struct request *request);
 void handle_cpu_time(struct request *request);

@@ -29,6 +29,9 @@ static struct process *cpu_armed;   /* with a CPU-time timer, by cpu_timer_next 
 void timers_rearm(void)
 {
     uint64_t soonest = posix_timers_soonest();
+    uint64_t pi_soonest = pi_futexes_soonest();
+    if (pi_soonest && (!soonest || pi_soonest < soonest))
+        soonest = pi_soonest;
     if (cpu_armed || posix_timers_cpu_armed()) {
         uint64_t poll = tern_counter_now() + tern_counter_frequency() / CPU_TIMER_POLLS_PER_SECOND;
         if (!soonest || poll < soonest)
@@ -144,6 +147,7 @@ void timer_set(struct process *process, unsigned which, uint64_t value, uint64_t
 void timers_expired(void)
 {
     uint64_t now = tern_counter_now();
+    pi_futexes_expire(now);
     struct signal_info info = { .code = LINUX_SI_KERNEL };
     struct process *next;
     for (struct process *process = armed; process; process = next) {

@@ -27,6 +27,10 @@ procmgr_host_test(test_procmgr_kill_rules
             "${PROCMGR_DIR}/credentials.c")
 procmgr_host_test(test_procmgr_process_group
     SOURCES test_procmgr_process_group.c "${PROCMGR_DIR}/process_group.c")
+procmgr_host_test(test_procmgr_pi_chain
+    SOURCES test_procmgr_pi_chain.c "${PROCMGR_DIR}/pi_chain.c")
+procmgr_host_test(test_procmgr_pi_word
+    SOURCES test_procmgr_pi_word.c "${PROCMGR_DIR}/pi_word.c")
 procmgr_host_test(test_procmgr_scheduling
     SOURCES test_procmgr_scheduling.c "${PROCMGR_DIR}/scheduling.c")
 procmgr_host_test(test_procmgr_terminal_control

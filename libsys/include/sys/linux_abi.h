@@ -235,6 +235,7 @@ struct linux_dirent64 {
  * do: never seen by a program. The signal code turns them into -EINTR or
  * a restart (docs/personality.md, "Signals"). */
 #define LINUX_ERESTARTSYS       512     /* restart if the handler has SA_RESTART */
+#define LINUX_ERESTARTNOINTR    513     /* restart, handler or not */
 #define LINUX_ERESTARTNOHAND    514     /* restart only if no handler ran */
 /* Restart only if no handler ran, as restart_syscall, which goes on with
  * what the thread's restart block says (a sleep's deadline). */
@@ -285,6 +286,7 @@ struct linux_dirent64 {
 #define LINUX_FUTEX_CMP_REQUEUE     4
 #define LINUX_FUTEX_WAKE_OP         5
 #define LINUX_FUTEX_WAIT_BITSET     9
+#define LINUX_FUTEX_LOCK_PI2        13
 #define LINUX_FUTEX_WAKE_BITSET     10
 #define LINUX_FUTEX_PRIVATE_FLAG    128
 #define LINUX_FUTEX_CLOCK_REALTIME  256

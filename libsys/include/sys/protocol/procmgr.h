@@ -74,6 +74,9 @@
  *                      is open for reading), PROC_TERMINAL_FAULTED (the argument
  *                      could not be read). Or PROC_TERMINAL_READ, _WRITE for the
  *                      request: 0 if the caller may (FILE_TERMINAL_ACCESS, file.h)
+ *   PROC_FUTEX_PI      tid, operation, address, deadline       0 (a lock's answer waits until the
+ *                      caller owns it); window 0: the futex word (R/W); operation
+ *                      PROC_FUTEX_PI_LOCK, _TRYLOCK, _UNLOCK; deadline in counter ticks, 0: none
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -155,7 +158,13 @@ enum procmgr_label {
     PROC_CLOCK_SET,
     PROC_TERMINAL,
     PROC_SCHED_POLICY,
+    PROC_FUTEX_PI,
 };
+
+/* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
+#define PROC_FUTEX_PI_LOCK      0
+#define PROC_FUTEX_PI_TRYLOCK   1
+#define PROC_FUTEX_PI_UNLOCK    2
 
 /* PROC_SCHED_POLICY's policy register: keep the policy, or change nothing. */
 #define PROC_SCHED_KEEP         ((uint64_t)-1)

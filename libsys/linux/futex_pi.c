@@ -1,0 +1,60 @@
+/*
+ * PI futexes (FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI,
+ * FUTEX_UNLOCK_PI): procmgr keeps them, since the owner runs at its
+ * waiters' priority and priorities are procmgr's (PROC_FUTEX_PI; its
+ * servers/procmgr/pi_futexes.c). The word goes as window 0, which procmgr
+ * compare-exchanges; a lock a signal interrupts is tried again
+ * (-ERESTARTNOINTR).
+ */
+#include "futex_pi.h"
+#include "clock_math.h"
+#include "personality.h"
+#include "server_call.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/procmgr.h"
+
+#define LINUX_FUTEX_LOCK_PI     6
+#define LINUX_FUTEX_UNLOCK_PI   7
+#define LINUX_FUTEX_TRYLOCK_PI  8
+
+bool linux_futex_is_pi(uint64_t command)
+{
+    return command == LINUX_FUTEX_LOCK_PI || command == LINUX_FUTEX_UNLOCK_PI ||
+           command == LINUX_FUTEX_TRYLOCK_PI || command == LINUX_FUTEX_LOCK_PI2;
+}
+
+/* A lock's absolute timeout as a counter deadline: FUTEX_LOCK_PI's is on
+ * CLOCK_REALTIME, FUTEX_LOCK_PI2's on CLOCK_MONOTONIC unless
+ * FUTEX_CLOCK_REALTIME. 0: none. */
+static int64_t lock_deadline(const struct linux_timespec *timeout, bool realtime,
+                             uint64_t *deadline)
+{
+    *deadline = 0;
+    if (timeout == 0)
+        return 0;
+    if (!timespec_is_valid(timeout))
+        return -LINUX_EINVAL;
+    *deadline = realtime ? linux_realtime_deadline(timeout)
+                         : timespec_to_ticks(timeout, linux_counter_frequency());
+    if (*deadline == 0)
+        *deadline = 1;      /* the epoch itself: long past, not "forever" */
+    return 0;
+}
+
+int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
+                       const struct linux_timespec *timeout)
+{
+    uint64_t operation = command == LINUX_FUTEX_UNLOCK_PI    ? PROC_FUTEX_PI_UNLOCK
+                         : command == LINUX_FUTEX_TRYLOCK_PI ? PROC_FUTEX_PI_TRYLOCK
+                                                             : PROC_FUTEX_PI_LOCK;
+    uint64_t deadline = 0;
+    if (operation == PROC_FUTEX_PI_LOCK) {
+        bool realtime = command == LINUX_FUTEX_LOCK_PI || clock_realtime;
+        int64_t status = lock_deadline(timeout, realtime, &deadline);
+        if (status < 0)
+            return status;
+    }
+    linux_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ | TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {linux_thread_id(), operation, address, deadline};
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_FUTEX_PI, 4, 0, 1, mr);
+}

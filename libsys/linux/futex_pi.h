@@ -1,0 +1,20 @@
+/*
+ * PI futexes, which procmgr keeps (futex_pi.c).
+ */
+#ifndef LINUX_FUTEX_PI_H
+#define LINUX_FUTEX_PI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct linux_timespec;
+
+/* Whether a futex command is one of the PI ones futex_pi.c does. */
+bool linux_futex_is_pi(uint64_t command);
+
+/* FUTEX_LOCK_PI, FUTEX_LOCK_PI2 (clock_realtime: FUTEX_CLOCK_REALTIME),
+ * FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI of the aligned word at address. */
+int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
+                       const struct linux_timespec *timeout);
+
+#endif
