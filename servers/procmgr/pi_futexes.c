@@ -118,11 +118,17 @@ static int64_t lock(struct request *request, struct thread *caller, uint64_t key
                                               futex && futex->lock.waiters, &desired);
         if (step == PI_LOCK_DEADLOCK)
             return -LINUX_EDEADLK;
-        if (step == PI_LOCK_WAIT && trying)
-            return -LINUX_EAGAIN;
         struct thread *owner = step == PI_LOCK_WAIT ? owner_named(word) : 0;
         if (step == PI_LOCK_WAIT && !owner)
             return -LINUX_ESRCH;
+        /* A try fails on a held word once its owner is known to exist,
+         * as Linux's, which sets FUTEX_WAITERS on the way. */
+        if (step == PI_LOCK_WAIT && trying) {
+            status = exchange_word(request->reply, word, desired);
+            if (status == 0)
+                continue;
+            return status < 0 ? status : -LINUX_EAGAIN;
+        }
         /* procmgr already knows the owner: the word must agree. */
         if (owner && futex && futex->lock.owner && futex->lock.owner != &owner->pi)
             return -LINUX_EINVAL;
