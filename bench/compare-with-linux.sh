@@ -146,8 +146,11 @@ print_table() {
     echo "| case ($cores core(s)) | Linux ns | tern ns | ours/Linux |"
     echo "|---|---:|---:|---:|"
     awk -F '\t' '
+        function numeric(value) { return value ~ /^[0-9]+$/ }
+        # A value that is not a number ("not supported") is shown as it is.
         function grouped(number,   text) {
             if (number == "") return "-"
+            if (!numeric(number)) return number
             text = ""
             while (length(number) > 3) {
                 text = "," substr(number, length(number) - 2) text
@@ -162,7 +165,7 @@ print_table() {
                 name = order[i]
                 l = (name in linux) ? linux[name] : ""
                 o = (name in ours) ? ours[name] : ""
-                ratio = (l != "" && o != "" && l > 0) ? sprintf("%.2f", o / l) : "-"
+                ratio = (numeric(l) && numeric(o) && l > 0) ? sprintf("%.2f", o / l) : "-"
                 printf "| %s | %s | %s | %s |\n", name, grouped(l), grouped(o), ratio
             }
         }' "$work/linux.results" "$work/ours.results"
