@@ -151,12 +151,13 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
     uint64_t command = operation & LINUX_FUTEX_CMD_MASK;
     bool private = operation & LINUX_FUTEX_PRIVATE_FLAG;
     bool clock_realtime = operation & LINUX_FUTEX_CLOCK_REALTIME;
-    if (clock_realtime && command != LINUX_FUTEX_WAIT_BITSET && command != LINUX_FUTEX_LOCK_PI2)
+    if (clock_realtime && command != LINUX_FUTEX_WAIT_BITSET && command != LINUX_FUTEX_LOCK_PI2 &&
+        command != LINUX_FUTEX_WAIT_REQUEUE_PI)
         return -LINUX_ENOSYS;
     if (address & 3)
         return -LINUX_EINVAL;
     if (linux_futex_is_pi(command))
-        return linux_futex_pi(address, command, clock_realtime, timeout);
+        return linux_futex_pi(address, command, clock_realtime, timeout, value, address2, value3);
     uint64_t bitset = FUTEX_BITSET_MATCH_ANY;
     switch (command) {
     case LINUX_FUTEX_WAIT_BITSET:

@@ -1,6 +1,7 @@
 /*
  * PI futexes (FUTEX_LOCK_PI, FUTEX_LOCK_PI2, FUTEX_TRYLOCK_PI,
- * FUTEX_UNLOCK_PI): procmgr keeps them, since the owner runs at its
+ * FUTEX_UNLOCK_PI, FUTEX_WAIT_REQUEUE_PI, FUTEX_CMP_REQUEUE_PI): procmgr
+ * keeps them, since the owner runs at its
  * waiters' priority and priorities are procmgr's (PROC_FUTEX_PI; its
  * servers/procmgr/pi_futexes.c). The word goes as window 0, which procmgr
  * compare-exchanges; a lock a signal interrupts is tried again
@@ -16,11 +17,13 @@
 #define LINUX_FUTEX_LOCK_PI     6
 #define LINUX_FUTEX_UNLOCK_PI   7
 #define LINUX_FUTEX_TRYLOCK_PI  8
+#define LINUX_FUTEX_CMP_REQUEUE_PI  12
 
 bool linux_futex_is_pi(uint64_t command)
 {
     return command == LINUX_FUTEX_LOCK_PI || command == LINUX_FUTEX_UNLOCK_PI ||
-           command == LINUX_FUTEX_TRYLOCK_PI || command == LINUX_FUTEX_LOCK_PI2;
+           command == LINUX_FUTEX_TRYLOCK_PI || command == LINUX_FUTEX_LOCK_PI2 ||
+           command == LINUX_FUTEX_WAIT_REQUEUE_PI || command == LINUX_FUTEX_CMP_REQUEUE_PI;
 }
 
 /* A lock's absolute timeout as a counter deadline: FUTEX_LOCK_PI's is on
@@ -41,9 +44,49 @@ static int64_t lock_deadline(const struct linux_timespec *timeout, bool realtime
     return 0;
 }
 
-int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
-                       const struct linux_timespec *timeout)
+#define WORD_WINDOW (TERN_WINDOW_READ | TERN_WINDOW_WRITE)
+
+/* FUTEX_WAIT_REQUEUE_PI and FUTEX_CMP_REQUEUE_PI: the condition word at
+ * address and the PI word at address2. */
+static int64_t requeue(uint64_t address, uint64_t command, bool clock_realtime,
+                       const struct linux_timespec *timeout, uint64_t value, uint64_t address2,
+                       uint64_t value3)
 {
+    if (address2 & 3)
+        return -LINUX_EINVAL;
+    bool waits = command == LINUX_FUTEX_WAIT_REQUEUE_PI;
+    uint64_t fourth;            /* the deadline, or the count to requeue */
+    if (waits) {
+        int64_t status = lock_deadline(timeout, clock_realtime, &fourth);
+        if (status < 0)
+            return status;
+    } else {
+        /* FUTEX_CMP_REQUEUE_PI's timeout argument is the count to
+         * requeue; it wakes exactly one (the one that takes the lock). */
+        int32_t count = (int32_t)(uintptr_t)timeout;
+        if ((int32_t)value != 1 || count < 0)
+            return -LINUX_EINVAL;
+        fourth = (uint64_t)count;
+        value = value3;
+    }
+    if (address == address2)
+        return -LINUX_EINVAL;
+    linux_set_window(0, address, sizeof(uint32_t), WORD_WINDOW);
+    if (waits)
+        linux_set_window(1, address2, sizeof(uint32_t), WORD_WINDOW);
+    tern_set_mr(4, address2);
+    tern_set_mr(5, (uint32_t)value);
+    uint64_t operation = waits ? PROC_FUTEX_PI_WAIT_REQUEUE : PROC_FUTEX_PI_CMP_REQUEUE;
+    uint64_t mr[4] = {linux_thread_id(), operation, address, fourth};
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_FUTEX_PI, 6, 0, waits ? 2 : 1, mr);
+}
+
+int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
+                       const struct linux_timespec *timeout, uint64_t value, uint64_t address2,
+                       uint64_t value3)
+{
+    if (command == LINUX_FUTEX_WAIT_REQUEUE_PI || command == LINUX_FUTEX_CMP_REQUEUE_PI)
+        return requeue(address, command, clock_realtime, timeout, value, address2, value3);
     uint64_t operation = command == LINUX_FUTEX_UNLOCK_PI    ? PROC_FUTEX_PI_UNLOCK
                          : command == LINUX_FUTEX_TRYLOCK_PI ? PROC_FUTEX_PI_TRYLOCK
                                                              : PROC_FUTEX_PI_LOCK;
@@ -54,7 +97,7 @@ int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
         if (status < 0)
             return status;
     }
-    linux_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ | TERN_WINDOW_WRITE);
+    linux_set_window(0, address, sizeof(uint32_t), WORD_WINDOW);
     uint64_t mr[4] = {linux_thread_id(), operation, address, deadline};
     return linux_call(LINUX_SLOT_PROCMGR, PROC_FUTEX_PI, 4, 0, 1, mr);
 }

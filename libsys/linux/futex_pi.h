@@ -13,8 +13,11 @@ struct linux_timespec;
 bool linux_futex_is_pi(uint64_t command);
 
 /* FUTEX_LOCK_PI, FUTEX_LOCK_PI2 (clock_realtime: FUTEX_CLOCK_REALTIME),
- * FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI of the aligned word at address. */
+ * FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI of the aligned word at address;
+ * FUTEX_WAIT_REQUEUE_PI and FUTEX_CMP_REQUEUE_PI of the condition word at
+ * address onto the PI word at address2, with futex(2)'s other arguments. */
 int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
-                       const struct linux_timespec *timeout);
+                       const struct linux_timespec *timeout, uint64_t value, uint64_t address2,
+                       uint64_t value3);
 
 #endif

@@ -121,6 +121,13 @@ struct thread {
      * waiters; while it waits for one, its kept reply and deadline. */
     struct pi_thread pi;
     uint64_t pi_reply, pi_deadline;
+    unsigned pi_window;                 /* the kept reply's window that reaches the PI word */
+    /* FUTEX_WAIT_REQUEUE_PI: the condition word it waits on (0: none), the
+     * PI word it is to move to, its place among such waiters, and
+     * whether FUTEX_CMP_REQUEUE_PI moved it. */
+    uint64_t requeue_key, requeue_key2;
+    struct thread *requeue_next;
+    bool requeued;
     unsigned cpu;                       /* the core of the mask it runs on */
 };
 

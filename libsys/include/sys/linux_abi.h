@@ -286,6 +286,7 @@ struct linux_dirent64 {
 #define LINUX_FUTEX_CMP_REQUEUE     4
 #define LINUX_FUTEX_WAKE_OP         5
 #define LINUX_FUTEX_WAIT_BITSET     9
+#define LINUX_FUTEX_WAIT_REQUEUE_PI 11
 #define LINUX_FUTEX_LOCK_PI2        13
 #define LINUX_FUTEX_WAKE_BITSET     10
 #define LINUX_FUTEX_PRIVATE_FLAG    128

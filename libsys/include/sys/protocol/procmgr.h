@@ -76,7 +76,11 @@
  *                      request: 0 if the caller may (FILE_TERMINAL_ACCESS, file.h)
  *   PROC_FUTEX_PI      tid, operation, address, deadline       0 (a lock's answer waits until the
  *                      caller owns it); window 0: the futex word (R/W); operation
- *                      PROC_FUTEX_PI_LOCK, _TRYLOCK, _UNLOCK; deadline in counter ticks, 0: none
+ *                      PROC_FUTEX_PI_LOCK, _TRYLOCK, _UNLOCK; deadline in counter ticks, 0: none.
+ *                      PROC_FUTEX_PI_WAIT_REQUEUE: address the condition word, deadline,
+ *                      the PI word's address, the expected value; window 1: the PI word.
+ *                      PROC_FUTEX_PI_CMP_REQUEUE: address, the count to requeue, the PI
+ *                      word's address, the expected value: the count moved
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -165,6 +169,8 @@ enum procmgr_label {
 #define PROC_FUTEX_PI_LOCK      0
 #define PROC_FUTEX_PI_TRYLOCK   1
 #define PROC_FUTEX_PI_UNLOCK    2
+#define PROC_FUTEX_PI_WAIT_REQUEUE  3   /* FUTEX_WAIT_REQUEUE_PI */
+#define PROC_FUTEX_PI_CMP_REQUEUE   4   /* FUTEX_CMP_REQUEUE_PI */
 
 /* PROC_SCHED_POLICY's policy register: keep the policy, or change nothing. */
 #define PROC_SCHED_KEEP         ((uint64_t)-1)
