@@ -1,6 +1,7 @@
 /*
  * Futex wait queues: a fixed pool of waiters, linked into hash buckets in
- * arrival order. See core.h for what each operation promises.
+ * arrival order, and those with a deadline into one list in deadline
+ * order. See core.h for what each operation promises.
  */
 #include "core.h"
 
@@ -65,18 +66,54 @@ static void bucket_remove(struct futex_bucket *bucket, struct futex_waiter *wait
     waiter->previous = 0;
 }
 
+/* Puts a waiter with a deadline in deadline order, after those with the
+ * same one (they came first). Searched from the latest: deadlines mostly
+ * come in order, so the search mostly stops at once. */
+static void deadline_insert(struct futex_table *table, struct futex_waiter *waiter)
+{
+    struct futex_waiter *earlier = table->latest;
+    while (earlier && earlier->deadline > waiter->deadline)
+        earlier = earlier->earlier;
+    waiter->earlier = earlier;
+    waiter->later = earlier ? earlier->later : table->earliest;
+    if (waiter->later)
+        waiter->later->earlier = waiter;
+    else
+        table->latest = waiter;
+    if (earlier)
+        earlier->later = waiter;
+    else
+        table->earliest = waiter;
+    table->timed_waiter_count++;
+}
+
+static void deadline_remove(struct futex_table *table, struct futex_waiter *waiter)
+{
+    if (waiter->earlier)
+        waiter->earlier->later = waiter->later;
+    else
+        table->earliest = waiter->later;
+    if (waiter->later)
+        waiter->later->earlier = waiter->earlier;
+    else
+        table->latest = waiter->earlier;
+    waiter->earlier = 0;
+    waiter->later = 0;
+    table->timed_waiter_count--;
+}
+
 /* Takes the waiter out of its queue and back into the free list; returns
  * its handle, which is the caller's to answer or release. */
 static uint64_t forget_waiter(struct futex_table *table, struct futex_waiter *waiter)
 {
     uint64_t handle = waiter->handle;
     bucket_remove(bucket_of(table, waiter->key), waiter);
+    if (waiter->deadline)
+        deadline_remove(table, waiter);
     waiter->queued = false;
     waiter->next = table->free_waiters;
     table->free_waiters = waiter;
     table->waiter_count--;
-    if (waiter->deadline)
-        table->timed_waiter_count--;
     return handle;
 }
 
@@ -107,14 +144,13 @@ int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *r
         .pid = request->pid,
         .handle = request->handle,
         .deadline = request->deadline,
-        .sequence = table->next_sequence++,
         .bitset = request->bitset,
         .queued = true,
     };
     bucket_append(bucket_of(table, waiter->key), waiter);
     table->waiter_count++;
     if (waiter->deadline)
-        table->timed_waiter_count++;
+        deadline_insert(table, waiter);
     return FUTEX_QUEUED;
 }
 
@@ -187,38 +223,17 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
     return woken + requeued;
 }
 
-/* The queued waiter with the earliest deadline at or before limit (ties:
- * the first to arrive), or none. Every request asks (the timer follows
- * the earliest deadline), so without timed waiters it looks at nothing. */
-static struct futex_waiter *earliest_waiter(const struct futex_table *table, uint64_t limit)
-{
-    struct futex_waiter *earliest = 0;
-    if (table->timed_waiter_count == 0)
-        return 0;
-    for (unsigned i = 0; i < table->pool_size; i++) {
-        struct futex_waiter *waiter = &table->pool[i];
-        if (!waiter->queued || waiter->deadline == 0 || waiter->deadline > limit)
-            continue;
-        if (!earliest || waiter->deadline < earliest->deadline ||
-            (waiter->deadline == earliest->deadline && waiter->sequence < earliest->sequence))
-            earliest = waiter;
-    }
-    return earliest;
-}
-
 uint64_t futex_expire(struct futex_table *table, uint64_t now, futex_answer_function *answer,
                       void *context)
 {
-    struct futex_waiter *waiter;
-    while ((waiter = earliest_waiter(table, now)) != 0)
-        answer(context, forget_waiter(table, waiter), -LINUX_ETIMEDOUT);
+    while (table->earliest && table->earliest->deadline <= now)
+        answer(context, forget_waiter(table, table->earliest), -LINUX_ETIMEDOUT);
     return futex_earliest_deadline(table);
 }
 
 uint64_t futex_earliest_deadline(const struct futex_table *table)
 {
-    struct futex_waiter *waiter = earliest_waiter(table, UINT64_MAX);
-    return waiter ? waiter->deadline : 0;
+    return table->earliest ? table->earliest->deadline : 0;
 }
 
 bool futex_cancel(struct futex_table *table, uint64_t handle)

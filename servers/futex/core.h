@@ -52,7 +52,9 @@ struct futex_waiter {
     uint64_t pid;                   /* whose thread waits, for either kind */
     uint64_t handle;
     uint64_t deadline;              /* CNTVCT ticks, 0: none */
-    uint64_t sequence;              /* arrival order, to break deadline ties */
+    /* With a deadline: its neighbours in the table's deadline order. */
+    struct futex_waiter *earlier;
+    struct futex_waiter *later;
     uint32_t bitset;
     bool queued;
 };
@@ -73,7 +75,10 @@ struct futex_table {
     struct futex_waiter *free_waiters;
     unsigned waiter_count;
     unsigned timed_waiter_count;    /* of those, the ones with a deadline */
-    uint64_t next_sequence;
+    /* The waiters with a deadline, earliest first, ties in arrival order:
+     * every request asks for the earliest (the timer follows it). */
+    struct futex_waiter *earliest;
+    struct futex_waiter *latest;
 };
 
 /* FUTEX_WAIT registers and the caller's identity. key 0: private. */

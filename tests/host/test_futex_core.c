@@ -573,6 +573,22 @@ static void equal_deadlines_expire_in_arrival_order(void)
     CHECK_EQ_U64(world.answered[2], 102);
 }
 
+static void deadlines_in_any_order_expire_in_order(void)
+{
+    reset();
+    static const uint64_t deadlines[POOL_SIZE] = {50, 10, 30, 10, 70, 30, 20, 60};
+    for (unsigned i = 0; i < POOL_SIZE; i++)
+        wait_until(0x1000 + 4 * i, deadlines[i], 0, 100 + i);
+    CHECK(futex_cancel(&table, 102));
+    CHECK_EQ_U64(futex_earliest_deadline(&table), 10);
+    CHECK_EQ_U64(futex_expire(&table, 1000, answer, &world), 0);
+    static const uint64_t expected[] = {101, 103, 106, 105, 100, 107, 104};
+    CHECK_EQ_U64(world.answer_count, 7);
+    for (unsigned i = 0; i < 7; i++)
+        CHECK_EQ_U64(world.answered[i], expected[i]);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+}
+
 static void a_woken_waiter_no_longer_times_out(void)
 {
     reset();
@@ -721,6 +737,7 @@ int main(void)
     RUN_TEST(expire_times_out_passed_waiters_earliest_first);
     RUN_TEST(expire_at_the_exact_deadline_times_out);
     RUN_TEST(equal_deadlines_expire_in_arrival_order);
+    RUN_TEST(deadlines_in_any_order_expire_in_order);
     RUN_TEST(a_woken_waiter_no_longer_times_out);
     RUN_TEST(a_requeued_waiter_keeps_its_deadline);
     RUN_TEST(no_waiters_means_no_deadline);
