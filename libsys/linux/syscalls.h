@@ -246,6 +246,9 @@ int64_t linux_futex_wait_restart(void);
 int64_t linux_futex_wake_any(uint64_t address, uint64_t count);
 /* The process's mappings change: the futex keys remembered are stale. */
 void linux_futex_forget_keys(void);
+/* The key register of a futex request for the word at address: 0 for a
+ * private futex, procmgr's key for a shared one (or its -errno). */
+int64_t linux_futex_key(uint64_t address, bool private);
 
 /* sysv.c */
 struct sysv_sembuf;
