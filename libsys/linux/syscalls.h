@@ -250,6 +250,11 @@ void linux_futex_forget_keys(void);
  * private futex, procmgr's key for a shared one (or its -errno). */
 int64_t linux_futex_key(uint64_t address, bool private);
 
+/* futex_waitv.c */
+struct linux_futex_waitv;
+int64_t sys_futex_waitv(const struct linux_futex_waitv *waiters, uint32_t count, uint32_t flags,
+                        const struct linux_timespec *timeout, int32_t clock);
+
 /* sysv.c */
 struct sysv_sembuf;
 int64_t sys_shmget(int64_t key, uint64_t size, int64_t flags);

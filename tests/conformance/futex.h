@@ -3,6 +3,7 @@
 #define CONFORMANCE_FUTEX_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,20 @@
     ((((unsigned)(op) & 0xf) << 28) | (((unsigned)(cmp) & 0xf) << 24) |     \
      (((unsigned)(oparg) & 0xfff) << 12) | ((unsigned)(cmparg) & 0xfff))
 
+/* futex_waitv(2) (musl has no number for it yet). */
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+#define FUTEX_32 2
+#define FUTEX_WAITV_MAX 128
+
+struct futex_waitv {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t __reserved;
+};
+
 static inline long futex_wait(int *word, int expected,
                               const struct timespec *timeout, int flags)
 {
@@ -54,6 +69,13 @@ static inline long futex_wake_op(int *word, int count, int *word2, int count2,
 {
     return syscall(SYS_futex, word, FUTEX_WAKE_OP | flags, count, (long)count2,
                    word2, op);
+}
+
+/* futex_waitv with an absolute timeout on clock (NULL: none). */
+static inline long futex_waitv(struct futex_waitv *waiters, unsigned count,
+                               const struct timespec *timeout, int clock)
+{
+    return syscall(SYS_futex_waitv, waiters, count, 0, timeout, clock);
 }
 
 /* FUTEX_CMP_REQUEUE: wake `wake` waiters on `word`, move up to `move`

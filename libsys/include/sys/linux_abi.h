@@ -304,6 +304,9 @@ struct linux_dirent64 {
 #define LINUX_FUTEX_OP_CMP_LE       3
 #define LINUX_FUTEX_OP_CMP_GT       4
 #define LINUX_FUTEX_OP_CMP_GE       5
+/* futex_waitv(2)'s struct futex_waitv flags: the word's size (only
+ * FUTEX2_SIZE_U32, as Linux 6.1) and FUTEX_PRIVATE_FLAG. */
+#define LINUX_FUTEX2_SIZE_U32       2
 
 /* ioctl(2) on terminals and files */
 #define LINUX_TCGETS        0x5401
