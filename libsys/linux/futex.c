@@ -12,7 +12,7 @@
  * compares it and queues the waiter in one step. Timeouts become absolute
  * counter deadlines: relative for FUTEX_WAIT, absolute for
  * FUTEX_WAIT_BITSET (CLOCK_MONOTONIC, or CLOCK_REALTIME with
- * FUTEX_CLOCK_REALTIME, which is the same clock here).
+ * FUTEX_CLOCK_REALTIME: less the time of day at boot).
  */
 #include "clock_math.h"
 #include "futex_op.h"
@@ -172,15 +172,19 @@ static int64_t futex_wake_op(uint64_t key, uint64_t address, uint32_t count, uin
 }
 
 /* The deadline of a FUTEX_WAIT (relative timeout) or FUTEX_WAIT_BITSET
- * (absolute); 0 waits forever. */
+ * (absolute, on CLOCK_REALTIME with realtime); 0 waits forever. */
 static int64_t futex_deadline(const struct linux_timespec *timeout, bool absolute,
-                              uint64_t *deadline)
+                              bool realtime, uint64_t *deadline)
 {
     *deadline = 0;
     if (timeout == 0)
         return 0;
     if (!timespec_is_valid(timeout))
         return -LINUX_EINVAL;
+    if (realtime) {
+        *deadline = linux_realtime_deadline(timeout);
+        return 0;
+    }
     uint64_t ticks = timespec_to_ticks(timeout, linux_counter_frequency());
     *deadline = absolute ? ticks : deadline_after(linux_counter_now(), ticks);
     if (*deadline == 0)
@@ -222,7 +226,8 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
     case LINUX_FUTEX_WAIT:
     case LINUX_FUTEX_WAIT_BITSET: {
         uint64_t deadline;
-        int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET, &deadline);
+        int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET,
+                                        operation & LINUX_FUTEX_CLOCK_REALTIME, &deadline);
         if (result < 0)
             return result;
         return timed_futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset,
