@@ -6,9 +6,10 @@
  *
  * A WAIT or WAITV that blocks keeps its caller's reply object (a
  * deferred reply, sys/server.h): that object is the caller's handle in
- * the table, and waking the caller answers through it. Deadlines go to the kernel's
- * notification timer: the earliest pending one is always programmed, and
- * when it fires the bound notification ends the server's receive.
+ * the table, and waking the caller answers through it. Deadlines go to
+ * the kernel's notification timer: the earliest pending one is always
+ * programmed, and when it fires the bound notification ends the server's
+ * receive.
  *
  * Interruption: a signal for a thread blocked here cancels its IPC in the
  * kernel, which unbinds the caller from its reply object; the server then
@@ -118,6 +119,7 @@ static enum server_outcome handle_wait(struct server_request *request)
     int64_t result = -LINUX_ENOMEM;
     if (server_can_defer()) {
         result = futex_wait(&table, &wait, tern_counter_now(), read_word, &window);
+        /* The table is full: callers that vanished may make room. */
         if (result == -LINUX_ENOMEM && drop_vanished_callers())
             result = futex_wait(&table, &wait, tern_counter_now(), read_word, &window);
     }
@@ -144,6 +146,7 @@ static enum server_outcome handle_waitv(struct server_request *request)
     int64_t result = -LINUX_ENOMEM;
     if (server_can_defer()) {
         result = futex_waitv(&table, &waitv, tern_counter_now(), read_word, &window);
+        /* Too few free waiters: callers that vanished may make room. */
         if (result == -LINUX_ENOMEM && drop_vanished_callers())
             result = futex_waitv(&table, &waitv, tern_counter_now(), read_word, &window);
     }
