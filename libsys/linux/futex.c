@@ -4,13 +4,18 @@
  * and address. A shared one uses the key procmgr gives for the address,
  * the same in every process that maps the page.
  *
+ * FUTEX_WAKE_OP's operation on the second word happens here, in the
+ * process's own memory, as one atomic compare-and-swap loop; the server
+ * then wakes (protocol/futex.h says why that keeps Linux's guarantees).
+ *
  * The futex word travels as a read window of 4 bytes, so the server
  * compares it and queues the waiter in one step. Timeouts become absolute
  * counter deadlines: relative for FUTEX_WAIT, absolute for
  * FUTEX_WAIT_BITSET (CLOCK_MONOTONIC, or CLOCK_REALTIME with
- * FUTEX_CLOCK_REALTIME, which is the same clock here).
+ * FUTEX_CLOCK_REALTIME: less the time of day at boot).
  */
 #include "clock_math.h"
+#include "futex_op.h"
 #include "futex_pi.h"
 #include "personality.h"
 #include "server_call.h"
@@ -41,7 +46,7 @@ void linux_futex_forget_keys(void)
     linux_unlock(&key_cache_lock);
 }
 
-static int64_t futex_key(uint64_t address, bool private)
+int64_t linux_futex_key(uint64_t address, bool private)
 {
     if (private)
         return 0;
@@ -106,7 +111,7 @@ int64_t linux_futex_wait_restart(void)
     uint64_t address = thread->restart_arguments[0], bitset = thread->restart_arguments[2];
     uint32_t expected = (uint32_t)thread->restart_arguments[1];
     bool private = thread->restart_arguments[3];
-    int64_t key = futex_key(address, private);
+    int64_t key = linux_futex_key(address, private);
     if (key < 0)
         return key;
     return timed_futex_wait((uint64_t)key, address, expected, thread->restart_deadline, bitset,
@@ -122,22 +127,65 @@ int64_t linux_futex_wake_any(uint64_t address, uint64_t count)
 {
     /* Linux wakes the clear_child_tid word as a shared futex (musl waits
      * on it that way too, in __tl_sync), so the key is procmgr's. */
-    int64_t key = futex_key(address, false);
+    int64_t key = linux_futex_key(address, false);
     if (key < 0)
         return key;
     return futex_wake((uint64_t)key, address, count, FUTEX_BITSET_MATCH_ANY);
 }
 
+/* FUTEX_WAKE_OP's operation on the word, atomic against every other
+ * thread: returns the old value. A bad address faults here, and the call
+ * ends with EFAULT (nobody is woken, as in Linux). */
+static uint32_t operate_atomically(uint32_t *word, const struct futex_operation *operation)
+{
+    uint32_t old = __atomic_load_n(word, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(word, &old, futex_operation_apply(operation, old), true,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        continue;
+    return old;
+}
+
+/* FUTEX_WAKE_OP, in Linux's order: both keys (EINVAL for an unaligned
+ * second word), an unknown operation (ENOSYS, the word untouched), the
+ * operation, an unknown comparison (ENOSYS, the word changed), then the
+ * wakes: count on the first futex, count2 on the second if the
+ * comparison of the old value held. */
+static int64_t futex_wake_op(uint64_t key, uint64_t address, uint32_t count, uint64_t address2,
+                             uint32_t count2, uint32_t encoded, bool private)
+{
+    if (address2 & 3)
+        return -LINUX_EINVAL;
+    int64_t key2 = linux_futex_key(address2, private);
+    if (key2 < 0)
+        return key2;
+    struct futex_operation operation;
+    if (!futex_operation_decode(encoded, &operation))
+        return -LINUX_ENOSYS;
+    uint32_t old = operate_atomically((uint32_t *)(uintptr_t)address2, &operation);
+    int held = futex_operation_compare(&operation, old);
+    if (held < 0)
+        return held;
+    tern_set_mr(4, address2);
+    tern_set_mr(5, count2);
+    tern_set_mr(6, (uint64_t)held);
+    uint64_t mr[4] = {key, address, count, (uint64_t)key2};
+    return linux_call(LINUX_SLOT_FUTEX, FUTEX_WAKE_OP, 7, 0, 0, mr);
+}
+
 /* The deadline of a FUTEX_WAIT (relative timeout) or FUTEX_WAIT_BITSET
- * (absolute); 0 waits forever. */
+ * (absolute, on CLOCK_REALTIME with realtime); 0 waits forever. */
 static int64_t futex_deadline(const struct linux_timespec *timeout, bool absolute,
-                              uint64_t *deadline)
+                              bool realtime, uint64_t *deadline)
 {
     *deadline = 0;
     if (timeout == 0)
         return 0;
     if (!timespec_is_valid(timeout))
         return -LINUX_EINVAL;
+    if (realtime) {
+        *deadline = linux_realtime_deadline(timeout);
+        return 0;
+    }
     uint64_t ticks = timespec_to_ticks(timeout, linux_counter_frequency());
     *deadline = absolute ? ticks : deadline_after(linux_counter_now(), ticks);
     if (*deadline == 0)
@@ -170,11 +218,12 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
     case LINUX_FUTEX_WAKE:
     case LINUX_FUTEX_REQUEUE:
     case LINUX_FUTEX_CMP_REQUEUE:
+    case LINUX_FUTEX_WAKE_OP:
         break;
     default:
         return -LINUX_ENOSYS;
     }
-    int64_t key = futex_key(address, private);
+    int64_t key = linux_futex_key(address, private);
     if (key < 0)
         return key;
 
@@ -182,7 +231,8 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
     case LINUX_FUTEX_WAIT:
     case LINUX_FUTEX_WAIT_BITSET: {
         uint64_t deadline;
-        int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET, &deadline);
+        int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET,
+                                        operation & LINUX_FUTEX_CLOCK_REALTIME, &deadline);
         if (result < 0)
             return result;
         return timed_futex_wait((uint64_t)key, address, (uint32_t)value, deadline, bitset,
@@ -191,11 +241,15 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
     case LINUX_FUTEX_WAKE:
     case LINUX_FUTEX_WAKE_BITSET:
         return futex_wake((uint64_t)key, address, (uint32_t)value, bitset);
+    case LINUX_FUTEX_WAKE_OP:
+        /* The timeout argument is the second count. */
+        return futex_wake_op((uint64_t)key, address, (uint32_t)value, address2,
+                             (uint32_t)(uintptr_t)timeout, (uint32_t)value3, private);
     default: {
         /* (CMP_)REQUEUE: the timeout argument is the requeue count. */
         if (address2 & 3)
             return -LINUX_EINVAL;
-        int64_t key2 = futex_key(address2, private);
+        int64_t key2 = linux_futex_key(address2, private);
         if (key2 < 0)
             return key2;
         bool compare = command == LINUX_FUTEX_CMP_REQUEUE;

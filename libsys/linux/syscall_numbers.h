@@ -171,6 +171,7 @@
 #define LINUX_NR_pidfd_getfd        438
 #define LINUX_NR_epoll_pwait2       441
 #define LINUX_NR_faccessat2         439
+#define LINUX_NR_futex_waitv        449
 
 /* Numbers below this are counted one by one when unknown. */
 #define LINUX_NR_LIMIT              512

@@ -291,6 +291,9 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_futex:
         return sys_futex(a[0], UINT(1), UINT(2), POINTER(const struct linux_timespec *, 3), a[4],
                          UINT(5));
+    case LINUX_NR_futex_waitv:
+        return sys_futex_waitv(POINTER(const struct linux_futex_waitv *, 0), UINT(1), UINT(2),
+                               POINTER(const struct linux_timespec *, 3), INT(4));
     /* System V shared memory and semaphores */
     case LINUX_NR_shmget: return sys_shmget(INT(0), a[1], INT(2));
     case LINUX_NR_shmat: return sys_shmat(INT(0), a[1], INT(2));

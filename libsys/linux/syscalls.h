@@ -246,6 +246,14 @@ int64_t linux_futex_wait_restart(void);
 int64_t linux_futex_wake_any(uint64_t address, uint64_t count);
 /* The process's mappings change: the futex keys remembered are stale. */
 void linux_futex_forget_keys(void);
+/* The key register of a futex request for the word at address: 0 for a
+ * private futex, procmgr's key for a shared one (or its -errno). */
+int64_t linux_futex_key(uint64_t address, bool private);
+
+/* futex_waitv.c */
+struct linux_futex_waitv;
+int64_t sys_futex_waitv(const struct linux_futex_waitv *waiters, uint32_t count, uint32_t flags,
+                        const struct linux_timespec *timeout, int32_t clock);
 
 /* sysv.c */
 struct sysv_sembuf;

@@ -1,6 +1,8 @@
 /*
  * Futex wait queues: a fixed pool of waiters, linked into hash buckets in
- * arrival order. See core.h for what each operation promises.
+ * arrival order, those with a deadline into one list in deadline order,
+ * and each caller's waiters into a ring of siblings. See core.h for what
+ * each operation promises.
  */
 #include "core.h"
 
@@ -65,24 +67,112 @@ static void bucket_remove(struct futex_bucket *bucket, struct futex_waiter *wait
     waiter->previous = 0;
 }
 
-/* Takes the waiter out of its queue and back into the free list; returns
- * its handle, which is the caller's to answer or release. */
-static uint64_t forget_waiter(struct futex_table *table, struct futex_waiter *waiter)
+/* Puts a waiter with a deadline in deadline order, after those with the
+ * same one (they came first). Searched from the latest: deadlines mostly
+ * come in order, so the search mostly stops at once. */
+static void deadline_insert(struct futex_table *table, struct futex_waiter *waiter)
 {
-    uint64_t handle = waiter->handle;
+    struct futex_waiter *earlier = table->latest;
+    while (earlier && earlier->deadline > waiter->deadline)
+        earlier = earlier->earlier;
+    waiter->earlier = earlier;
+    waiter->later = earlier ? earlier->later : table->earliest;
+    if (waiter->later)
+        waiter->later->earlier = waiter;
+    else
+        table->latest = waiter;
+    if (earlier)
+        earlier->later = waiter;
+    else
+        table->earliest = waiter;
+    table->timed_waiter_count++;
+}
+
+static void deadline_remove(struct futex_table *table, struct futex_waiter *waiter)
+{
+    if (waiter->earlier)
+        waiter->earlier->later = waiter->later;
+    else
+        table->earliest = waiter->later;
+    if (waiter->later)
+        waiter->later->earlier = waiter->earlier;
+    else
+        table->latest = waiter->earlier;
+    waiter->earlier = 0;
+    waiter->later = 0;
+    table->timed_waiter_count--;
+}
+
+/* Takes the waiter out of its queue and back into the free list. */
+static void forget_waiter(struct futex_table *table, struct futex_waiter *waiter)
+{
     bucket_remove(bucket_of(table, waiter->key), waiter);
+    if (waiter->deadline)
+        deadline_remove(table, waiter);
     waiter->queued = false;
     waiter->next = table->free_waiters;
     table->free_waiters = waiter;
     table->waiter_count--;
-    if (waiter->deadline)
-        table->timed_waiter_count--;
+}
+
+/* Takes the waiter and its siblings (the caller's other futexes) out;
+ * returns the caller's handle, which is the caller's to answer or
+ * release. */
+static uint64_t forget_caller(struct futex_table *table, struct futex_waiter *waiter)
+{
+    uint64_t handle = waiter->handle;
+    struct futex_waiter *sibling = waiter;
+    do {
+        struct futex_waiter *leaving = sibling;
+        sibling = leaving->sibling;
+        forget_waiter(table, leaving);
+    } while (sibling != waiter);
     return handle;
+}
+
+/* Wakes the caller of a waiter found in bucket: answers it the waiter's
+ * index. Returns whether it was there to count, and in *next where the
+ * scan goes on: the caller's siblings left too, and if next was one of
+ * them the scan starts over (the woken are gone, and the waiters passed
+ * over still do not match). */
+static bool wake_caller(struct futex_table *table, struct futex_bucket *bucket,
+                        struct futex_waiter *waiter, struct futex_waiter **next,
+                        futex_answer_function *answer, void *context)
+{
+    uint32_t index = waiter->index;
+    bool counted = answer(context, forget_caller(table, waiter), index);
+    if (*next && !(*next)->queued)
+        *next = bucket->first;
+    return counted;
 }
 
 static bool is_aligned(uint64_t address)
 {
     return address % sizeof(uint32_t) == 0;
+}
+
+/* Takes a free waiter and queues it; the caller made sure one is free. */
+static struct futex_waiter *queue_waiter(struct futex_table *table, struct futex_key key,
+                                         uint64_t pid, uint64_t handle, uint64_t deadline,
+                                         uint32_t bitset, uint32_t index)
+{
+    struct futex_waiter *waiter = table->free_waiters;
+    table->free_waiters = waiter->next;
+    *waiter = (struct futex_waiter){
+        .sibling = waiter,
+        .key = key,
+        .pid = pid,
+        .handle = handle,
+        .deadline = deadline,
+        .bitset = bitset,
+        .index = index,
+        .queued = true,
+    };
+    bucket_append(bucket_of(table, key), waiter);
+    table->waiter_count++;
+    if (deadline)
+        deadline_insert(table, waiter);
+    return waiter;
 }
 
 int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *request,
@@ -91,31 +181,76 @@ int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *r
     if (request->bitset == 0 || !is_aligned(request->address))
         return -LINUX_EINVAL;
     uint32_t value;
-    int error = read_word(context, &value);
+    int error = read_word(context, request->address, &value);
     if (error)
         return error;
     if (value != request->expected)
         return -LINUX_EAGAIN;
     if (request->deadline != 0 && request->deadline <= now)
         return -LINUX_ETIMEDOUT;
-    struct futex_waiter *waiter = table->free_waiters;
-    if (!waiter)
+    if (!table->free_waiters)
         return -LINUX_ENOMEM;
-    table->free_waiters = waiter->next;
-    *waiter = (struct futex_waiter){
-        .key = futex_key_of(request->pid, request->key, request->address),
-        .pid = request->pid,
-        .handle = request->handle,
-        .deadline = request->deadline,
-        .sequence = table->next_sequence++,
-        .bitset = request->bitset,
-        .queued = true,
-    };
-    bucket_append(bucket_of(table, waiter->key), waiter);
-    table->waiter_count++;
-    if (waiter->deadline)
-        table->timed_waiter_count++;
+    queue_waiter(table, futex_key_of(request->pid, request->key, request->address),
+                 request->pid, request->handle, request->deadline, request->bitset, 0);
     return FUTEX_QUEUED;
+}
+
+int64_t futex_waitv(struct futex_table *table, const struct futex_waitv_request *request,
+                    uint64_t now, futex_read_word_function *read_word, void *context)
+{
+    const struct futex_waitv_entry *entries = request->entries;
+    if (request->count == 0 || request->count > FUTEX_WAITV_MAX)
+        return -LINUX_EINVAL;
+    /* Linux names every futex (the alignment check) before it reads any. */
+    for (uint32_t i = 0; i < request->count; i++) {
+        if (!is_aligned(entries[i].address))
+            return -LINUX_EINVAL;
+    }
+    for (uint32_t i = 0; i < request->count; i++) {
+        uint32_t value;
+        int error = read_word(context, entries[i].address, &value);
+        if (error)
+            return error;
+        if (value != entries[i].expected)
+            return -LINUX_EAGAIN;
+    }
+    if (request->deadline != 0 && request->deadline <= now)
+        return -LINUX_ETIMEDOUT;
+    if (table->pool_size - table->waiter_count < request->count)
+        return -LINUX_ENOMEM;
+    struct futex_waiter *first = 0, *last = 0;
+    for (uint32_t i = 0; i < request->count; i++) {
+        struct futex_key key = futex_key_of(request->pid, entries[i].key, entries[i].address);
+        struct futex_waiter *waiter = queue_waiter(table, key, request->pid, request->handle,
+                                                   request->deadline, ~0u, i);
+        if (last)
+            last->sibling = waiter;
+        else
+            first = waiter;
+        last = waiter;
+    }
+    last->sibling = first;
+    return FUTEX_QUEUED;
+}
+
+/* Wakes up to count callers waiting on key with a bitset that meets
+ * bitset, oldest first. Linux stops after the waiter that reaches count,
+ * so a count of 0 or less still wakes one. */
+static int64_t wake_futex(struct futex_table *table, struct futex_key key, int32_t count,
+                          uint32_t bitset, futex_answer_function *answer, void *context)
+{
+    int64_t limit = count > 0 ? count : 1;
+    struct futex_bucket *bucket = bucket_of(table, key);
+    int64_t woken = 0;
+    struct futex_waiter *next;
+    for (struct futex_waiter *waiter = bucket->first; waiter && woken < limit; waiter = next) {
+        next = waiter->next;
+        if (!keys_equal(waiter->key, key) || !(waiter->bitset & bitset))
+            continue;
+        if (wake_caller(table, bucket, waiter, &next, answer, context))
+            woken++;
+    }
+    return woken;
 }
 
 int64_t futex_wake(struct futex_table *table, const struct futex_wake_request *request,
@@ -123,19 +258,20 @@ int64_t futex_wake(struct futex_table *table, const struct futex_wake_request *r
 {
     if (request->bitset == 0 || !is_aligned(request->address))
         return -LINUX_EINVAL;
-    /* Linux stops after the waiter that reaches count, so a count of 0
-     * or less still wakes one. */
-    int64_t limit = request->count > 0 ? request->count : 1;
     struct futex_key key = futex_key_of(request->pid, request->key, request->address);
-    struct futex_bucket *bucket = bucket_of(table, key);
-    int64_t woken = 0;
-    struct futex_waiter *next;
-    for (struct futex_waiter *waiter = bucket->first; waiter && woken < limit; waiter = next) {
-        next = waiter->next;
-        if (!keys_equal(waiter->key, key) || !(waiter->bitset & request->bitset))
-            continue;
-        if (answer(context, forget_waiter(table, waiter), 0))
-            woken++;
+    return wake_futex(table, key, request->count, request->bitset, answer, context);
+}
+
+int64_t futex_wake_op(struct futex_table *table, const struct futex_wake_op_request *request,
+                      futex_answer_function *answer, void *context)
+{
+    if (!is_aligned(request->address) || !is_aligned(request->address2))
+        return -LINUX_EINVAL;
+    struct futex_key key = futex_key_of(request->pid, request->key, request->address);
+    int64_t woken = wake_futex(table, key, request->count, ~0u, answer, context);
+    if (request->wake2) {
+        struct futex_key key2 = futex_key_of(request->pid, request->key2, request->address2);
+        woken += wake_futex(table, key2, request->count2, ~0u, answer, context);
     }
     return woken;
 }
@@ -150,7 +286,7 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
         return -LINUX_EINVAL;
     if (request->compare) {
         uint32_t value;
-        int error = read_word(context, &value);
+        int error = read_word(context, request->address, &value);
         if (error)
             return error;
         if (value != request->expected)
@@ -171,7 +307,7 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
         if (!keys_equal(waiter->key, from))
             continue;
         if (woken < request->wake_count) {
-            if (answer(context, forget_waiter(table, waiter), 0))
+            if (wake_caller(table, bucket, waiter, &next, answer, context))
                 woken++;
             continue;
         }
@@ -187,38 +323,17 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
     return woken + requeued;
 }
 
-/* The queued waiter with the earliest deadline at or before limit (ties:
- * the first to arrive), or none. Every request asks (the timer follows
- * the earliest deadline), so without timed waiters it looks at nothing. */
-static struct futex_waiter *earliest_waiter(const struct futex_table *table, uint64_t limit)
-{
-    struct futex_waiter *earliest = 0;
-    if (table->timed_waiter_count == 0)
-        return 0;
-    for (unsigned i = 0; i < table->pool_size; i++) {
-        struct futex_waiter *waiter = &table->pool[i];
-        if (!waiter->queued || waiter->deadline == 0 || waiter->deadline > limit)
-            continue;
-        if (!earliest || waiter->deadline < earliest->deadline ||
-            (waiter->deadline == earliest->deadline && waiter->sequence < earliest->sequence))
-            earliest = waiter;
-    }
-    return earliest;
-}
-
 uint64_t futex_expire(struct futex_table *table, uint64_t now, futex_answer_function *answer,
                       void *context)
 {
-    struct futex_waiter *waiter;
-    while ((waiter = earliest_waiter(table, now)) != 0)
-        answer(context, forget_waiter(table, waiter), -LINUX_ETIMEDOUT);
+    while (table->earliest && table->earliest->deadline <= now)
+        answer(context, forget_caller(table, table->earliest), -LINUX_ETIMEDOUT);
     return futex_earliest_deadline(table);
 }
 
 uint64_t futex_earliest_deadline(const struct futex_table *table)
 {
-    struct futex_waiter *waiter = earliest_waiter(table, UINT64_MAX);
-    return waiter ? waiter->deadline : 0;
+    return table->earliest ? table->earliest->deadline : 0;
 }
 
 bool futex_cancel(struct futex_table *table, uint64_t handle)
@@ -226,7 +341,7 @@ bool futex_cancel(struct futex_table *table, uint64_t handle)
     for (unsigned i = 0; i < table->pool_size; i++) {
         struct futex_waiter *waiter = &table->pool[i];
         if (waiter->queued && waiter->handle == handle) {
-            forget_waiter(table, waiter);
+            forget_caller(table, waiter);
             return true;
         }
     }
@@ -240,7 +355,7 @@ unsigned futex_cancel_selected(struct futex_table *table, futex_select_function 
     for (unsigned i = 0; i < table->pool_size; i++) {
         struct futex_waiter *waiter = &table->pool[i];
         if (waiter->queued && select(context, waiter->handle)) {
-            forget_waiter(table, waiter);
+            forget_caller(table, waiter);
             cancelled++;
         }
     }
@@ -254,7 +369,7 @@ unsigned futex_cancel_process(struct futex_table *table, uint64_t pid,
     for (unsigned i = 0; i < table->pool_size; i++) {
         struct futex_waiter *waiter = &table->pool[i];
         if (waiter->queued && waiter->pid == pid) {
-            release(context, forget_waiter(table, waiter));
+            release(context, forget_caller(table, waiter));
             cancelled++;
         }
     }

@@ -1,13 +1,15 @@
 /*
- * The futex server: FUTEX_WAIT, FUTEX_WAKE and FUTEX_(CMP_)REQUEUE for
- * every process (sys/protocol/futex.h, docs/protocols/futex.md). The
- * queues live in core.c; this file binds them to the server runtime.
+ * The futex server: FUTEX_WAIT, FUTEX_WAKE, FUTEX_(CMP_)REQUEUE,
+ * FUTEX_WAKE_OP and FUTEX_WAITV for every process (sys/protocol/futex.h,
+ * docs/protocols/futex.md). The queues live in core.c; this file binds
+ * them to the server runtime.
  *
- * A WAIT that blocks keeps its caller's reply object (a deferred reply,
- * sys/server.h): that object is the waiter's handle in the table, and
- * waking the waiter answers through it. Deadlines go to the kernel's
- * notification timer: the earliest pending one is always programmed, and
- * when it fires the bound notification ends the server's receive.
+ * A WAIT or WAITV that blocks keeps its caller's reply object (a
+ * deferred reply, sys/server.h): that object is the caller's handle in
+ * the table, and waking the caller answers through it. Deadlines go to
+ * the kernel's notification timer: the earliest pending one is always
+ * programmed, and when it fires the bound notification ends the server's
+ * receive.
  *
  * Interruption: a signal for a thread blocked here cancels its IPC in the
  * kernel, which unbinds the caller from its reply object; the server then
@@ -27,16 +29,31 @@
 #include "sys/runtime.h"
 #include "sys/server.h"
 
-/* Waiters the server holds at once. */
-#define WAITER_CAPACITY 256
+/* Callers the server keeps waiting at once (a reply object each), and
+ * the futexes they may wait on in all (a waiter each; a FUTEX_WAITV
+ * takes as many as it has entries). */
+#define CALLER_CAPACITY 256
+#define WAITER_CAPACITY 1024
 
 static struct futex_waiter waiters[WAITER_CAPACITY];
 static struct futex_table table;
 
-/* Reads the futex word through window 0 of the request being decided. */
-static int read_word(void *context, uint32_t *value)
+/* The entries of the FUTEX_WAITV being decided (window 1). */
+static struct futex_waitv_entry waitv_entries[FUTEX_WAITV_MAX];
+
+/* Window 0 of a request, and the caller's address it starts at. */
+struct word_window {
+    struct server_request *request;
+    uint64_t base;
+};
+
+/* Reads the futex word at address through window 0; an address below
+ * the window's start wraps to an offset past its end, and fails. */
+static int read_word(void *context, uint64_t address, uint32_t *value)
 {
-    return server_read_window(context, 0, 0, value, sizeof *value);
+    struct word_window *window = context;
+    return server_read_window(window->request, 0, address - window->base, value,
+                              sizeof *value);
 }
 
 /* A waiter leaves the table: answer it if its caller is still there. */
@@ -57,11 +74,17 @@ static bool caller_vanished(void *context, uint64_t reply)
     return true;
 }
 
-/* Every reply object is taken: the waiters whose callers vanished give
- * theirs back. */
+/* Drops the callers that vanished while they waited; returns how many. */
+static unsigned drop_vanished_callers(void)
+{
+    return futex_cancel_selected(&table, caller_vanished, 0);
+}
+
+/* Every reply object is taken: the callers that vanished give theirs
+ * back. */
 static void prune(void)
 {
-    futex_cancel_selected(&table, caller_vanished, 0);
+    drop_vanished_callers();
 }
 
 /* Keeps the notification's timer on the earliest pending deadline. */
@@ -92,10 +115,41 @@ static enum server_outcome handle_wait(struct server_request *request)
         .bitset = (uint32_t)args[4],
         .handle = request->reply,
     };
-    /* The table has room for a waiter exactly when a reply object does. */
-    int64_t result = server_can_defer()
-                         ? futex_wait(&table, &wait, tern_counter_now(), read_word, request)
-                         : -LINUX_ENOMEM;
+    struct word_window window = {request, wait.address};
+    int64_t result = -LINUX_ENOMEM;
+    if (server_can_defer()) {
+        result = futex_wait(&table, &wait, tern_counter_now(), read_word, &window);
+        /* The table is full: callers that vanished may make room. */
+        if (result == -LINUX_ENOMEM && drop_vanished_callers())
+            result = futex_wait(&table, &wait, tern_counter_now(), read_word, &window);
+    }
+    if (result == FUTEX_QUEUED)
+        return SERVER_DEFER;
+    return server_answer(request, result);
+}
+
+static enum server_outcome handle_waitv(struct server_request *request)
+{
+    const uint64_t *args = request->mr;
+    if (tern_message_length(request->info) < 3 || args[0] == 0 || args[0] > FUTEX_WAITV_MAX)
+        return server_answer(request, -LINUX_EINVAL);
+    struct futex_waitv_request waitv = {
+        .pid = request->badge,
+        .entries = waitv_entries,
+        .count = (uint32_t)args[0],
+        .deadline = args[1],
+        .handle = request->reply,
+    };
+    if (server_read_window(request, 1, 0, waitv_entries, waitv.count * sizeof waitv_entries[0]))
+        return server_answer(request, -LINUX_EFAULT);
+    struct word_window window = {request, args[2]};
+    int64_t result = -LINUX_ENOMEM;
+    if (server_can_defer()) {
+        result = futex_waitv(&table, &waitv, tern_counter_now(), read_word, &window);
+        /* Too few free waiters: callers that vanished may make room. */
+        if (result == -LINUX_ENOMEM && drop_vanished_callers())
+            result = futex_waitv(&table, &waitv, tern_counter_now(), read_word, &window);
+    }
     if (result == FUTEX_QUEUED)
         return SERVER_DEFER;
     return server_answer(request, result);
@@ -116,6 +170,24 @@ static enum server_outcome handle_wake(struct server_request *request)
     return server_answer(request, futex_wake(&table, &wake, answer_waiter, 0));
 }
 
+static enum server_outcome handle_wake_op(struct server_request *request)
+{
+    const uint64_t *args = request->mr;
+    if (tern_message_length(request->info) < 7 || args[6] > 1)
+        return server_answer(request, -LINUX_EINVAL);
+    struct futex_wake_op_request wake_op = {
+        .pid = request->badge,
+        .key = args[0],
+        .address = args[1],
+        .count = (int32_t)(uint32_t)args[2],
+        .key2 = args[3],
+        .address2 = args[4],
+        .count2 = (int32_t)(uint32_t)args[5],
+        .wake2 = args[6] == 1,
+    };
+    return server_answer(request, futex_wake_op(&table, &wake_op, answer_waiter, 0));
+}
+
 static enum server_outcome handle_requeue(struct server_request *request)
 {
     const uint64_t *args = request->mr;
@@ -132,8 +204,9 @@ static enum server_outcome handle_requeue(struct server_request *request)
         .compare = args[6] == 1,
         .expected = (uint32_t)args[7],
     };
+    struct word_window window = {request, requeue.address};
     return server_answer(request, futex_requeue(&table, &requeue, read_word, answer_waiter,
-                                                request));
+                                                &window));
 }
 
 /* The badge of every request is the caller's pid. */
@@ -150,6 +223,12 @@ static enum server_outcome handle(struct server_request *request)
     case FUTEX_REQUEUE:
         outcome = handle_requeue(request);
         break;
+    case FUTEX_WAKE_OP:
+        outcome = handle_wake_op(request);
+        break;
+    case FUTEX_WAITV:
+        outcome = handle_waitv(request);
+        break;
     default:
         outcome = server_answer(request, -LINUX_ENOSYS);
         break;
@@ -160,7 +239,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config futex_server = {
     .name = "futex",
-    .deferred_capacity = WAITER_CAPACITY,
+    .deferred_capacity = CALLER_CAPACITY,
     .handle = handle,
     .notified = timer_fired,
     .prune = prune,

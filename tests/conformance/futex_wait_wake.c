@@ -1,6 +1,7 @@
 /* Raw FUTEX_WAIT and FUTEX_WAKE between threads: EAGAIN when the word
  * differs, ETIMEDOUT after a relative timeout (and FUTEX_WAIT_BITSET's
- * absolute one), exact wake counts, wake with no waiters, and the same
+ * absolute one, on CLOCK_MONOTONIC and with FUTEX_CLOCK_REALTIME on
+ * CLOCK_REALTIME), exact wake counts, wake with no waiters, and the same
  * with FUTEX_PRIVATE_FLAG. */
 #include <pthread.h>
 
@@ -26,6 +27,15 @@ static long long monotonic_ns(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     return now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+/* Whether clock reads deadline or later. */
+static int reached(int clock, const struct timespec *deadline)
+{
+    struct timespec now;
+    clock_gettime(clock, &now);
+    return now.tv_sec > deadline->tv_sec ||
+           (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
 }
 
 /* Four waiters asleep, then woken 2, 1, then the rest; counts exact. */
@@ -83,13 +93,24 @@ int main(void)
             deadline.tv_sec++;
             deadline.tv_nsec -= 1000000000;
         }
-        start = monotonic_ns();
         CHECK_ERRNO(syscall(SYS_futex, &value, FUTEX_WAIT_BITSET | flags, 5,
                             &deadline, NULL, FUTEX_BITSET_MATCH_ANY), ETIMEDOUT);
-        CHECK(monotonic_ns() - start >= 50000000LL);
+        CHECK(reached(CLOCK_MONOTONIC, &deadline));
         /* A deadline in the past. */
         CHECK_ERRNO(syscall(SYS_futex, &value, FUTEX_WAIT_BITSET | flags, 5,
                             &zero, NULL, FUTEX_BITSET_MATCH_ANY), ETIMEDOUT);
+        /* With FUTEX_CLOCK_REALTIME, an absolute CLOCK_REALTIME one. */
+        clock_gettime(CLOCK_REALTIME, &deadline);
+        deadline.tv_nsec += 50000000;
+        if (deadline.tv_nsec >= 1000000000) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000;
+        }
+        CHECK_ERRNO(syscall(SYS_futex, &value, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME | flags,
+                            5, &deadline, NULL, FUTEX_BITSET_MATCH_ANY), ETIMEDOUT);
+        CHECK(reached(CLOCK_REALTIME, &deadline));
+        CHECK_ERRNO(syscall(SYS_futex, &value, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME | flags,
+                            5, &zero, NULL, FUTEX_BITSET_MATCH_ANY), ETIMEDOUT);
 
         check_wake_counts(flags);
     }

@@ -411,7 +411,7 @@ int main(int argc, char **argv)
     const struct target targets[] = {
         {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_TERMINAL - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_TERMINAL_PUSH - VFS_OPEN + 1},
-        {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_REQUEUE - FUTEX_WAIT + 1},
+        {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_WAITV - FUTEX_WAIT + 1},
         {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
         {LINUX_SLOT_CWD, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + pipe_ends[0], FILE_READ, files},

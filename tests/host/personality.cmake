@@ -1,6 +1,6 @@
 # Host tests of the Linux personality's pure parts (libsys/linux): the
 # descriptor bitmaps, the iovec walk, the execve block, counter/timespec
-# conversion and statx from stat.
+# conversion, statx from stat and FUTEX_WAKE_OP's encoded operation.
 
 get_filename_component(PERSONALITY_DIR
     "${CMAKE_CURRENT_LIST_DIR}/../../libsys/linux" ABSOLUTE)
@@ -22,3 +22,5 @@ personality_host_test(test_personality_statx
     SOURCES "${CMAKE_CURRENT_LIST_DIR}/test_personality_statx.c" "${PERSONALITY_DIR}/statx.c")
 personality_host_test(test_personality_epoll_core
     SOURCES "${CMAKE_CURRENT_LIST_DIR}/test_personality_epoll_core.c" "${PERSONALITY_DIR}/epoll_core.c")
+personality_host_test(test_personality_futex_op
+    SOURCES "${CMAKE_CURRENT_LIST_DIR}/test_personality_futex_op.c" "${PERSONALITY_DIR}/futex_op.c")

@@ -1,6 +1,6 @@
 /* The futex server's wait queues (servers/futex/core.c): what FUTEX_WAIT,
- * FUTEX_WAKE and FUTEX_(CMP_)REQUEUE do to them, timeouts, cancellation
- * and the bounded pool. */
+ * FUTEX_WAITV, FUTEX_WAKE, FUTEX_WAKE_OP and FUTEX_(CMP_)REQUEUE do to
+ * them, timeouts, cancellation and the bounded pool. */
 #include "check.h"
 #include "futex/core.h"
 #include "sys/linux_abi.h"
@@ -8,12 +8,17 @@
 #define POOL_SIZE 8
 #define MAX_ANSWERS 64
 
-/* What the server around the core would see: the futex word, and the
- * answers waiters got. */
+/* What the server around the core would see: the futex words (all hold
+ * word but the one at odd_address, and the one at unreadable_address
+ * cannot be read), and the answers waiters got. */
 struct world {
     uint32_t word;
     int read_error;
+    uint64_t odd_address;       /* 0: none */
+    uint32_t odd_word;
+    uint64_t unreadable_address;    /* 0: none */
     unsigned reads;
+    uint64_t last_read;
     uint64_t answered[MAX_ANSWERS];
     int64_t results[MAX_ANSWERS];
     unsigned answer_count;
@@ -32,13 +37,16 @@ static void reset(void)
     memset(&world, 0, sizeof(world));
 }
 
-static int read_word(void *context, uint32_t *value)
+static int read_word(void *context, uint64_t address, uint32_t *value)
 {
     struct world *w = context;
     w->reads++;
+    w->last_read = address;
     if (w->read_error)
         return w->read_error;
-    *value = w->word;
+    if (address == w->unreadable_address)
+        return -LINUX_EFAULT;
+    *value = address == w->odd_address ? w->odd_word : w->word;
     return 0;
 }
 
@@ -121,6 +129,39 @@ static int64_t cmp_requeue(uint64_t address, int32_t wake_count, int32_t requeue
         .compare = true, .expected = expected,
     };
     return futex_requeue(&table, &request, read_word, answer, &world);
+}
+
+/* A caller of pid waits on count private futexes, at address,
+ * address + 4 ..., each with the world's word as expected. */
+static int64_t waitv_private(uint64_t pid, uint64_t address, uint32_t count, uint64_t deadline,
+                             uint64_t now, uint64_t handle)
+{
+    struct futex_waitv_entry entries[FUTEX_WAITV_MAX + 1];
+    for (uint32_t i = 0; i < count && i <= FUTEX_WAITV_MAX; i++)
+        entries[i] = (struct futex_waitv_entry){ .address = address + 4 * i, .expected = world.word };
+    struct futex_waitv_request request = {
+        .pid = pid, .entries = entries, .count = count, .deadline = deadline, .handle = handle,
+    };
+    return futex_waitv(&table, &request, now, read_word, &world);
+}
+
+static int64_t waitv_entries(const struct futex_waitv_entry *entries, uint32_t count,
+                             uint64_t handle)
+{
+    struct futex_waitv_request request = {
+        .pid = 1, .entries = entries, .count = count, .handle = handle,
+    };
+    return futex_waitv(&table, &request, 0, read_word, &world);
+}
+
+static int64_t wake_op(uint64_t address, int32_t count, uint64_t address2, int32_t count2,
+                       bool wake2)
+{
+    struct futex_wake_op_request request = {
+        .pid = 1, .address = address, .count = count, .address2 = address2,
+        .count2 = count2, .wake2 = wake2,
+    };
+    return futex_wake_op(&table, &request, answer, &world);
 }
 
 /* ---- FUTEX_WAIT ---- */
@@ -303,6 +344,287 @@ static void wake_does_not_count_a_vanished_caller(void)
     CHECK_EQ_U64(world.answer_count, 2);
     CHECK_EQ_U64(world.answered[1], 101);
     CHECK_EQ_U64(table.waiter_count, 1);
+}
+
+/* ---- FUTEX_WAITV ---- */
+
+static void waitv_queues_the_caller_on_every_futex(void)
+{
+    reset();
+    world.word = 5;
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 3, 0, 0, 100), FUTEX_QUEUED);
+    CHECK_EQ_U64(world.reads, 3);
+    CHECK_EQ_U64(table.waiter_count, 3);
+    CHECK_EQ_U64(world.answer_count, 0);
+}
+
+static void waitv_woken_on_any_futex_answers_its_index_and_leaves_the_others(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 3, 0, 0, 100);
+    CHECK_EQ_U64(wake(1, 0, 0x1008, 10, ~0u), 1);
+    CHECK_EQ_U64(world.answer_count, 1);
+    CHECK_EQ_U64(world.answered[0], 100);
+    CHECK_EQ_U64(world.results[0], 2);
+    CHECK_EQ_U64(table.waiter_count, 0);
+    CHECK_EQ_U64(wake(1, 0, 0x1000, 10, ~0u), 0);
+    CHECK_EQ_U64(wake(1, 0, 0x1004, 10, ~0u), 0);
+    CHECK_EQ_U64(world.answer_count, 1);
+}
+
+static void waitv_is_eagain_at_the_first_word_that_differs(void)
+{
+    reset();
+    world.word = 1;
+    world.odd_address = 0x1004;
+    world.odd_word = 2;
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 4, 0, 0, 100), -LINUX_EAGAIN);
+    CHECK_EQ_U64(world.reads, 2);
+    CHECK_EQ_U64(world.last_read, 0x1004);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_on_an_unreadable_word_is_efault(void)
+{
+    reset();
+    world.unreadable_address = 0x1008;
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 4, 0, 0, 100), -LINUX_EFAULT);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_with_an_unaligned_address_is_einval_before_reading(void)
+{
+    reset();
+    world.unreadable_address = 0x1000;
+    struct futex_waitv_entry entries[] = {
+        { .address = 0x1000 }, { .address = 0x2000 }, { .address = 0x3002 },
+    };
+    CHECK_EQ_U64(waitv_entries(entries, 3, 100), -LINUX_EINVAL);
+    CHECK_EQ_U64(world.reads, 0);
+}
+
+static void waitv_of_no_futex_or_too_many_is_einval(void)
+{
+    reset();
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 0, 0, 0, 100), -LINUX_EINVAL);
+    CHECK_EQ_U64(waitv_private(1, 0x1000, FUTEX_WAITV_MAX + 1, 0, 0, 100), -LINUX_EINVAL);
+    CHECK_EQ_U64(world.reads, 0);
+}
+
+static void waitv_past_its_deadline_times_out_unless_a_word_differs(void)
+{
+    reset();
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 2, 50, 50, 100), -LINUX_ETIMEDOUT);
+    world.odd_address = 0x1004;
+    world.odd_word = 9;
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 2, 50, 50, 100), -LINUX_EAGAIN);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_needs_a_free_waiter_for_every_entry(void)
+{
+    reset();
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 5, 0, 0, 100), FUTEX_QUEUED);
+    CHECK_EQ_U64(waitv_private(1, 0x2000, 4, 0, 0, 101), -LINUX_ENOMEM);
+    CHECK_EQ_U64(table.waiter_count, 5);
+    CHECK_EQ_U64(waitv_private(1, 0x2000, 3, 0, 0, 102), FUTEX_QUEUED);
+    CHECK_EQ_U64(wait_private(1, 0x3000, 103), -LINUX_ENOMEM);
+    /* Waking the first caller frees its five places. */
+    CHECK_EQ_U64(wake(1, 0, 0x1000, 1, ~0u), 1);
+    CHECK_EQ_U64(waitv_private(1, 0x3000, 5, 0, 0, 104), FUTEX_QUEUED);
+}
+
+static void waitv_of_the_most_futexes_linux_allows(void)
+{
+    struct futex_waiter big_pool[FUTEX_WAITV_MAX * 2];
+    futex_table_init(&table, big_pool, FUTEX_WAITV_MAX * 2);
+    memset(&world, 0, sizeof(world));
+    CHECK_EQ_U64(waitv_private(1, 0x10000, FUTEX_WAITV_MAX, 0, 0, 100), FUTEX_QUEUED);
+    CHECK_EQ_U64(waitv_private(1, 0x20000, FUTEX_WAITV_MAX, 0, 0, 101), FUTEX_QUEUED);
+    CHECK_EQ_U64(wait_private(1, 0x30000, 102), -LINUX_ENOMEM);
+    CHECK_EQ_U64(wake(1, 0, 0x10000 + 4 * (FUTEX_WAITV_MAX - 1), 1, ~0u), 1);
+    CHECK_EQ_U64(world.results[0], FUTEX_WAITV_MAX - 1);
+    CHECK_EQ_U64(table.waiter_count, FUTEX_WAITV_MAX);
+    CHECK_EQ_U64(wake(1, 0, 0x20000, 1, ~0u), 1);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_mixes_private_and_shared_futexes(void)
+{
+    reset();
+    struct futex_waitv_entry entries[] = {
+        { .address = 0x1000 }, { .key = 0x77, .address = 0x2000 },
+    };
+    CHECK_EQ_U64(waitv_entries(entries, 2, 100), FUTEX_QUEUED);
+    CHECK_EQ_U64(wake(2, 0, 0x1000, 1, ~0u), 0);
+    CHECK_EQ_U64(wake(2, 0x77, 0x9000, 1, ~0u), 1);
+    CHECK_EQ_U64(world.results[0], 1);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_waits_in_arrival_order_with_other_callers(void)
+{
+    reset();
+    wait_private(1, 0x1004, 100);
+    waitv_private(1, 0x1000, 2, 0, 0, 101);
+    wait_private(1, 0x1004, 102);
+    CHECK_EQ_U64(wake(1, 0, 0x1004, 2, ~0u), 2);
+    CHECK_EQ_U64(world.answered[0], 100);
+    CHECK_EQ_U64(world.answered[1], 101);
+    CHECK_EQ_U64(world.results[1], 1);
+    CHECK_EQ_U64(table.waiter_count, 1);
+}
+
+/* Twice on one futex, the caller is one waker's one wake; the scan goes
+ * on past its sibling to the next caller. */
+static void waitv_twice_on_one_futex_is_woken_once(void)
+{
+    reset();
+    struct futex_waitv_entry entries[] = { { .address = 0x1000 }, { .address = 0x1000 } };
+    CHECK_EQ_U64(waitv_entries(entries, 2, 100), FUTEX_QUEUED);
+    wait_private(1, 0x1000, 101);
+    CHECK_EQ_U64(wake(1, 0, 0x1000, 2, ~0u), 2);
+    CHECK_EQ_U64(world.answer_count, 2);
+    CHECK_EQ_U64(world.answered[0], 100);
+    CHECK_EQ_U64(world.results[0], 0);
+    CHECK_EQ_U64(world.answered[1], 101);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_of_a_vanished_caller_is_not_counted_and_leaves_entirely(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 3, 0, 0, 100);
+    wait_private(1, 0x1004, 101);
+    world.gone_handle = 100;
+    CHECK_EQ_U64(wake(1, 0, 0x1004, 1, ~0u), 1);
+    CHECK_EQ_U64(world.answer_count, 2);
+    CHECK_EQ_U64(world.answered[1], 101);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void waitv_times_out_once_for_all_its_futexes(void)
+{
+    reset();
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 3, 100, 0, 100), FUTEX_QUEUED);
+    CHECK_EQ_U64(table.timed_waiter_count, 3);
+    CHECK_EQ_U64(futex_earliest_deadline(&table), 100);
+    CHECK_EQ_U64(futex_expire(&table, 100, answer, &world), 0);
+    CHECK_EQ_U64(world.answer_count, 1);
+    CHECK_EQ_U64(world.results[0], -LINUX_ETIMEDOUT);
+    CHECK_EQ_U64(table.waiter_count, 0);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+}
+
+static void a_woken_waitv_no_longer_times_out(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 3, 100, 0, 100);
+    CHECK_EQ_U64(wake(1, 0, 0x1004, 1, ~0u), 1);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+    CHECK_EQ_U64(futex_earliest_deadline(&table), 0);
+}
+
+static void requeue_moves_one_futex_of_a_waitv(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 2, 0, 0, 100);
+    CHECK_EQ_U64(requeue(0x1004, 0, 1, 0x2000), 1);
+    CHECK_EQ_U64(wake(1, 0, 0x1004, 1, ~0u), 0);
+    CHECK_EQ_U64(wake(1, 0, 0x2000, 1, ~0u), 1);
+    CHECK_EQ_U64(world.results[0], 1);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void requeue_that_wakes_a_waitv_takes_it_off_its_other_futexes(void)
+{
+    reset();
+    struct futex_waitv_entry entries[] = { { .address = 0x1000 }, { .address = 0x1000 } };
+    waitv_entries(entries, 2, 100);
+    wait_private(1, 0x1000, 101);
+    wait_private(1, 0x1000, 102);
+    CHECK_EQ_U64(requeue(0x1000, 1, 1, 0x2000), 2);
+    CHECK_EQ_U64(world.answered[0], 100);
+    CHECK_EQ_U64(wake(1, 0, 0x1000, 10, ~0u), 1);
+    CHECK_EQ_U64(world.answered[1], 102);
+    CHECK_EQ_U64(wake(1, 0, 0x2000, 10, ~0u), 1);
+    CHECK_EQ_U64(world.answered[2], 101);
+}
+
+/* ---- FUTEX_WAKE_OP ---- */
+
+static void wake_op_wakes_both_futexes_when_the_comparison_held(void)
+{
+    reset();
+    for (unsigned i = 0; i < 2; i++) {
+        wait_private(1, 0x1000, 100 + i);
+        wait_private(1, 0x2000, 200 + i);
+    }
+    CHECK_EQ_U64(wake_op(0x1000, 1, 0x2000, 2, true), 3);
+    CHECK_EQ_U64(world.answered[0], 100);
+    CHECK_EQ_U64(world.answered[1], 200);
+    CHECK_EQ_U64(world.answered[2], 201);
+    CHECK_EQ_U64(table.waiter_count, 1);
+}
+
+static void wake_op_wakes_only_the_first_when_the_comparison_failed(void)
+{
+    reset();
+    wait_private(1, 0x1000, 100);
+    wait_private(1, 0x2000, 200);
+    CHECK_EQ_U64(wake_op(0x1000, 5, 0x2000, 5, false), 1);
+    CHECK_EQ_U64(world.answered[0], 100);
+    CHECK_EQ_U64(wake(1, 0, 0x2000, 1, ~0u), 1);
+}
+
+static void wake_op_counts_of_zero_or_less_wake_one_each(void)
+{
+    reset();
+    for (unsigned i = 0; i < 2; i++) {
+        wait_private(1, 0x1000, 100 + i);
+        wait_private(1, 0x2000, 200 + i);
+    }
+    CHECK_EQ_U64(wake_op(0x1000, 0, 0x2000, -1, true), 2);
+    CHECK_EQ_U64(table.waiter_count, 2);
+}
+
+static void wake_op_ignores_bitsets(void)
+{
+    reset();
+    struct futex_wait_request request = {
+        .pid = 1, .address = 0x2000, .bitset = 0x4, .handle = 100,
+    };
+    futex_wait(&table, &request, 0, read_word, &world);
+    CHECK_EQ_U64(wake_op(0x1000, 1, 0x2000, 1, true), 1);
+}
+
+static void wake_op_with_an_unaligned_address_is_einval(void)
+{
+    reset();
+    wait_private(1, 0x1000, 100);
+    CHECK_EQ_U64(wake_op(0x1002, 1, 0x2000, 1, true), -LINUX_EINVAL);
+    CHECK_EQ_U64(wake_op(0x1000, 1, 0x2001, 1, false), -LINUX_EINVAL);
+    CHECK_EQ_U64(table.waiter_count, 1);
+}
+
+static void wake_op_on_one_futex_twice_adds_both_counts(void)
+{
+    reset();
+    for (unsigned i = 0; i < 4; i++)
+        wait_private(1, 0x1000, 100 + i);
+    CHECK_EQ_U64(wake_op(0x1000, 1, 0x1000, 2, true), 3);
+    CHECK_EQ_U64(table.waiter_count, 1);
+}
+
+static void wake_op_wakes_a_waitv_on_both_futexes_once(void)
+{
+    reset();
+    struct futex_waitv_entry entries[] = { { .address = 0x2000 }, { .address = 0x1000 } };
+    waitv_entries(entries, 2, 100);
+    CHECK_EQ_U64(wake_op(0x1000, 1, 0x2000, 1, true), 1);
+    CHECK_EQ_U64(world.answer_count, 1);
+    CHECK_EQ_U64(world.results[0], 1);
+    CHECK_EQ_U64(table.waiter_count, 0);
 }
 
 /* ---- Keys ---- */
@@ -573,6 +895,22 @@ static void equal_deadlines_expire_in_arrival_order(void)
     CHECK_EQ_U64(world.answered[2], 102);
 }
 
+static void deadlines_in_any_order_expire_in_order(void)
+{
+    reset();
+    static const uint64_t deadlines[POOL_SIZE] = {50, 10, 30, 10, 70, 30, 20, 60};
+    for (unsigned i = 0; i < POOL_SIZE; i++)
+        wait_until(0x1000 + 4 * i, deadlines[i], 0, 100 + i);
+    CHECK(futex_cancel(&table, 102));
+    CHECK_EQ_U64(futex_earliest_deadline(&table), 10);
+    CHECK_EQ_U64(futex_expire(&table, 1000, answer, &world), 0);
+    static const uint64_t expected[] = {101, 103, 106, 105, 100, 107, 104};
+    CHECK_EQ_U64(world.answer_count, 7);
+    for (unsigned i = 0; i < 7; i++)
+        CHECK_EQ_U64(world.answered[i], expected[i]);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+}
+
 static void a_woken_waiter_no_longer_times_out(void)
 {
     reset();
@@ -678,6 +1016,48 @@ static void a_cancelled_waiter_frees_its_place_in_the_pool(void)
     CHECK_EQ_U64(wait_private(1, 0x1000, 300), FUTEX_QUEUED);
 }
 
+static unsigned selector_calls;
+
+static bool select_all_counting(void *context, uint64_t handle)
+{
+    (void)context;
+    (void)handle;
+    selector_calls++;
+    return true;
+}
+
+static void cancel_takes_a_waitv_off_every_futex(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 3, 100, 0, 100);
+    CHECK(futex_cancel(&table, 100));
+    CHECK_EQ_U64(table.waiter_count, 0);
+    CHECK_EQ_U64(table.timed_waiter_count, 0);
+    CHECK_EQ_U64(world.answer_count, 0);
+}
+
+static void cancel_selected_asks_once_for_a_waitv(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 3, 0, 0, 100);
+    wait_private(1, 0x2000, 101);
+    selector_calls = 0;
+    CHECK_EQ_U64(futex_cancel_selected(&table, select_all_counting, &world), 2);
+    CHECK_EQ_U64(selector_calls, 2);
+    CHECK_EQ_U64(table.waiter_count, 0);
+}
+
+static void cancel_process_releases_a_waitv_once(void)
+{
+    reset();
+    waitv_private(1, 0x1000, 3, 0, 0, 100);
+    waitv_private(2, 0x1000, 2, 0, 0, 200);
+    CHECK_EQ_U64(futex_cancel_process(&table, 1, release, &world), 1);
+    CHECK_EQ_U64(world.release_count, 1);
+    CHECK_EQ_U64(world.released[0], 100);
+    CHECK_EQ_U64(table.waiter_count, 2);
+}
+
 int main(void)
 {
     RUN_TEST(wait_blocks_when_the_word_holds_expected);
@@ -698,6 +1078,30 @@ int main(void)
     RUN_TEST(wake_on_an_unaligned_address_is_einval);
     RUN_TEST(wake_passes_over_waiters_whose_bitset_misses);
     RUN_TEST(wake_does_not_count_a_vanished_caller);
+    RUN_TEST(waitv_queues_the_caller_on_every_futex);
+    RUN_TEST(waitv_woken_on_any_futex_answers_its_index_and_leaves_the_others);
+    RUN_TEST(waitv_is_eagain_at_the_first_word_that_differs);
+    RUN_TEST(waitv_on_an_unreadable_word_is_efault);
+    RUN_TEST(waitv_with_an_unaligned_address_is_einval_before_reading);
+    RUN_TEST(waitv_of_no_futex_or_too_many_is_einval);
+    RUN_TEST(waitv_past_its_deadline_times_out_unless_a_word_differs);
+    RUN_TEST(waitv_needs_a_free_waiter_for_every_entry);
+    RUN_TEST(waitv_of_the_most_futexes_linux_allows);
+    RUN_TEST(waitv_mixes_private_and_shared_futexes);
+    RUN_TEST(waitv_waits_in_arrival_order_with_other_callers);
+    RUN_TEST(waitv_twice_on_one_futex_is_woken_once);
+    RUN_TEST(waitv_of_a_vanished_caller_is_not_counted_and_leaves_entirely);
+    RUN_TEST(waitv_times_out_once_for_all_its_futexes);
+    RUN_TEST(a_woken_waitv_no_longer_times_out);
+    RUN_TEST(requeue_moves_one_futex_of_a_waitv);
+    RUN_TEST(requeue_that_wakes_a_waitv_takes_it_off_its_other_futexes);
+    RUN_TEST(wake_op_wakes_both_futexes_when_the_comparison_held);
+    RUN_TEST(wake_op_wakes_only_the_first_when_the_comparison_failed);
+    RUN_TEST(wake_op_counts_of_zero_or_less_wake_one_each);
+    RUN_TEST(wake_op_ignores_bitsets);
+    RUN_TEST(wake_op_with_an_unaligned_address_is_einval);
+    RUN_TEST(wake_op_on_one_futex_twice_adds_both_counts);
+    RUN_TEST(wake_op_wakes_a_waitv_on_both_futexes_once);
     RUN_TEST(private_futexes_of_different_processes_never_match);
     RUN_TEST(different_addresses_never_match);
     RUN_TEST(shared_futexes_match_across_processes_and_addresses);
@@ -721,6 +1125,7 @@ int main(void)
     RUN_TEST(expire_times_out_passed_waiters_earliest_first);
     RUN_TEST(expire_at_the_exact_deadline_times_out);
     RUN_TEST(equal_deadlines_expire_in_arrival_order);
+    RUN_TEST(deadlines_in_any_order_expire_in_order);
     RUN_TEST(a_woken_waiter_no_longer_times_out);
     RUN_TEST(a_requeued_waiter_keeps_its_deadline);
     RUN_TEST(no_waiters_means_no_deadline);
@@ -730,5 +1135,8 @@ int main(void)
     RUN_TEST(cancel_selected_takes_out_what_the_selector_picks);
     RUN_TEST(cancel_process_removes_all_its_waiters);
     RUN_TEST(a_cancelled_waiter_frees_its_place_in_the_pool);
+    RUN_TEST(cancel_takes_a_waitv_off_every_futex);
+    RUN_TEST(cancel_selected_asks_once_for_a_waitv);
+    RUN_TEST(cancel_process_releases_a_waitv_once);
     return check_report();
 }

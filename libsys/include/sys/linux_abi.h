@@ -292,6 +292,24 @@ struct linux_dirent64 {
 #define LINUX_FUTEX_PRIVATE_FLAG    128
 #define LINUX_FUTEX_CLOCK_REALTIME  256
 #define LINUX_FUTEX_CMD_MASK        (~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME))
+/* FUTEX_WAKE_OP's encoded operation: FUTEX_OP(op, oparg, cmp, cmparg) =
+ * op << 28 | cmp << 24 | oparg << 12 | cmparg, the arguments signed
+ * 12-bit. */
+#define LINUX_FUTEX_OP_SET          0   /* word = oparg */
+#define LINUX_FUTEX_OP_ADD          1   /* word += oparg */
+#define LINUX_FUTEX_OP_OR           2   /* word |= oparg */
+#define LINUX_FUTEX_OP_ANDN         3   /* word &= ~oparg */
+#define LINUX_FUTEX_OP_XOR          4   /* word ^= oparg */
+#define LINUX_FUTEX_OP_OPARG_SHIFT  8   /* with op: oparg is 1 << oparg */
+#define LINUX_FUTEX_OP_CMP_EQ       0
+#define LINUX_FUTEX_OP_CMP_NE       1
+#define LINUX_FUTEX_OP_CMP_LT       2
+#define LINUX_FUTEX_OP_CMP_LE       3
+#define LINUX_FUTEX_OP_CMP_GT       4
+#define LINUX_FUTEX_OP_CMP_GE       5
+/* futex_waitv(2)'s struct futex_waitv flags: the word's size (only
+ * FUTEX2_SIZE_U32, as Linux 6.1) and FUTEX_PRIVATE_FLAG. */
+#define LINUX_FUTEX2_SIZE_U32       2
 
 /* ioctl(2) on terminals and files */
 #define LINUX_TCGETS        0x5401

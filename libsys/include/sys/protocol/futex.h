@@ -11,6 +11,10 @@
  *   FUTEX_WAKE      key, address, count, bitset                                     woken
  *   FUTEX_REQUEUE   key, address, wake_count, requeue_count,     0: the word (R) when compare
  *                   key2, address2, compare, expected                                woken + requeued
+ *   FUTEX_WAKE_OP   key, address, count, key2, address2,                            woken on both
+ *                   count2, wake2
+ *   FUTEX_WAITV     count, deadline, base                        0: the words (R)   index woken,
+ *                                                                1: the entries (R) -EAGAIN, -ETIMEDOUT
  *
  * The server reads the word through the window while it decides, so the
  * compare and the queueing are one step against every WAKE (Linux's
@@ -23,23 +27,65 @@
  * in Linux, a WAKE count of 0 or less still wakes one waiter, a negative
  * REQUEUE count is EINVAL, and both REQUEUE forms return woken + requeued.
  *
- * Other errors: EINVAL for an address not 4-byte aligned or a message
- * with too few registers; EFAULT when the word cannot be read through
- * window 0 (no window, too short, not readable, unmapped); ENOMEM when the
- * server holds as many waiters as it has room for (Linux never fails
- * that way); ENOSYS for an unknown label. A waiter whose call is cancelled
- * (a signal) is dropped without an answer.
+ * FUTEX_WAKE_OP wakes up to count waiters of the first futex and, if
+ * wake2 is 1, up to count2 of the second (any bitset, as Linux's
+ * futex_wake_op; a count of 0 or less wakes one). The personality does
+ * the operation on the second word itself, an atomic read-modify-write
+ * in the caller's own memory (a bad address faults there: EFAULT), and
+ * sends wake2 = whether the comparison of the old value held. Linux's
+ * guarantees still hold: the operation is one atomic instruction
+ * sequence against every other thread; a waiter queued before it
+ * (compared and queued in one step here) is queued before this message
+ * arrives, so it is woken, oldest first; a waiter that compares after
+ * the operation sees the new value. The one difference, a waiter that
+ * saw the new value and queued in the moment between the operation and
+ * this message may be among the woken, is a wake a futex user must
+ * expect anyway (it re-checks its word), and it never takes a place
+ * before an older waiter, since each queue is FIFO. wake2 other than 0
+ * or 1 is EINVAL.
  *
- * The server makes its reply objects (one per waiter) itself, from the
- * untyped memory and free slots its boot info lists.
+ * FUTEX_WAITV waits on count (1..FUTEX_WAITV_MAX) futexes at once, the
+ * entries in window 1 (struct futex_waitv_entry each, in the caller's
+ * order); window 0 spans every entry's word: base is its address, and
+ * the word of an entry at address is at offset address - base. The
+ * server compares all the words and queues the caller on every futex in
+ * one step (the first word that differs: -EAGAIN, nothing queued); a
+ * wake of any of them (FUTEX_WAKE, WAKE_OP, REQUEUE, counting it once)
+ * answers the entry's index and takes the caller off all the others; a
+ * requeue moves that entry alone. Entries wait with bitset ~0.
+ *
+ * Other errors: EINVAL for an address not 4-byte aligned, a FUTEX_WAITV
+ * count out of range or a message with too few registers; EFAULT when a
+ * word or the entries cannot be read through their window (no window,
+ * too short, not readable, unmapped); ENOMEM when the server holds as
+ * many waiting callers or words as it has room for (Linux never fails
+ * that way); ENOSYS for an unknown label. A waiter whose call is
+ * cancelled (a signal) is dropped without an answer.
+ *
+ * The server makes its reply objects (one per waiting caller) itself,
+ * from the untyped memory and free slots its boot info lists.
  */
 #ifndef SYS_PROTOCOL_FUTEX_H
 #define SYS_PROTOCOL_FUTEX_H
+
+#include <stdint.h>
 
 enum futex_label {
     FUTEX_WAIT = 0x400,
     FUTEX_WAKE,
     FUTEX_REQUEUE,
+    FUTEX_WAKE_OP,
+    FUTEX_WAITV,
+};
+
+/* Linux's limit on the futexes of one futex_waitv. */
+#define FUTEX_WAITV_MAX 128
+
+/* One futex of a FUTEX_WAITV, as window 1 carries them. */
+struct futex_waitv_entry {
+    uint64_t key;               /* 0: private */
+    uint64_t address;
+    uint32_t expected;          /* the value the word must hold to sleep */
 };
 
 #endif
