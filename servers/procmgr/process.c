@@ -312,8 +312,10 @@ void thread_destroy(struct thread *thread)
     struct process *process = thread->process;
     process->ended_threads_time += thread_cpu_time(thread);
     /* Deleting the TCB stops the thread wherever it is, cancelling its IPC;
-     * its memory comes back with the process's allotment. */
+     * its memory comes back with the process's allotment. It stops first,
+     * so that its robust list holds still while it is walked. */
     tern_tcb_suspend(thread->tcb);
+    thread_release_robust_list(thread);
     wait_forget_thread(thread);
     signal_thread_gone(thread);
     tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);

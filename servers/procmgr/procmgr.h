@@ -372,6 +372,10 @@ void terminal_process_exited(struct process *process);
 /* The notification came from vfs: signals for foreground groups. */
 void terminals_notified(void);
 
+/* robust_requests.c: the end of a thread walks its robust futex list (if
+ * it set one) in its process's memory, which must still be there. */
+void thread_release_robust_list(struct thread *thread);
+
 /* procmgr's notice session of server (exit_notices, sys/servers.h),
  * minted when first asked for; 0 for a server without one. */
 uint64_t server_notice_slot(enum server_id server);

@@ -71,6 +71,12 @@
  *                      is open for reading), PROC_TERMINAL_FAULTED (the argument
  *                      could not be read). Or PROC_TERMINAL_READ, _WRITE for the
  *                      request: 0 if the caller may (FILE_TERMINAL_ACCESS, file.h)
+ *   PROC_ROBUST_LIST   tid                                    0; the head set_robust_list
+ *                      gave that thread (get_robust_list: -ESRCH, -EPERM as ptrace's read
+ *                      check; 0 for a process whose thread of that id has ended)
+ *   PROC_ROBUST_RELEASE tid                                   0: the calling thread's robust
+ *                      list is walked now, as at its end, and unregistered (exit sends it
+ *                      before waking clear_child_tid's waiter, in Linux's order)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -151,6 +157,8 @@ enum procmgr_label {
     PROC_TIMER_DELETE,
     PROC_CLOCK_SET,
     PROC_TERMINAL,
+    PROC_ROBUST_LIST,
+    PROC_ROBUST_RELEASE,
 };
 
 #define PROC_TERMINAL_READABLE  1
