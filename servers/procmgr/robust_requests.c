@@ -107,8 +107,8 @@ void handle_robust_list(struct request *request)
 
 /* PROC_ROBUST_RELEASE: the calling thread, about to exit, has its list
  * walked first, so that the futex words are marked before the
- * personality wakes clear_child_tid's waiter (a pthread_join), as Linux
- * orders them. The thread waits in this call meanwhile. */
+ * personality wakes clear_child_tid's waiter (a joiner), as Linux orders
+ * them. The thread waits in this call meanwhile. */
 void handle_robust_release(struct request *request)
 {
     struct thread *caller = calling_thread(request);
