@@ -409,7 +409,7 @@ int main(int argc, char **argv)
     const uint32_t files = FILE_UNWATCH - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
-        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_TERMINAL - PROC_SPAWN + 1},
+        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_ROBUST_RELEASE - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_TERMINAL_PUSH - VFS_OPEN + 1},
         {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_REQUEUE - FUTEX_WAIT + 1},
         {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
