@@ -451,6 +451,12 @@ int main(int argc, char **argv)
         return 2;
     pid_t child = fork();
     if (child == 0) {
+        /* Its pidfd is of itself, not of the parent: what it sends
+         * through it (pidfd_send_signal) stays within the child. */
+        int own = (int)syscall(SYS_pidfd_open, getpid(), 0);
+        if (own < 0 || dup2(own, process) != process)
+            _exit(2);
+        close(own);
         take_segment_descriptors(segment);
         struct epoll_event event;
         epoll_wait(watcher, &event, 1, 0);
