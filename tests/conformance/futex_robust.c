@@ -1,5 +1,6 @@
 /* Robust futexes: a process-shared robust mutex whose owner dies (killed
- * with SIGKILL, exiting, exec'ing, a thread ending) is EOWNERDEAD for the
+ * with SIGKILL, by a fatal signal of its own, exiting, exec'ing, a thread
+ * ending) is EOWNERDEAD for the
  * next locker, which may make it consistent and go on; a waiter blocked
  * while the owner is killed wakes with EOWNERDEAD. Then the kernel's side
  * alone, with robust lists made by hand in MAP_SHARED memory: which words
@@ -41,7 +42,7 @@ struct raw_entry {
 enum { LIMIT_ENTRIES = ROBUST_LIST_LIMIT + 52 };
 
 struct shared {
-    pthread_mutex_t killed, killed_too, exited, execed, threaded, waited;
+    pthread_mutex_t killed, killed_too, aborted, exited, execed, threaded, waited;
     struct raw_head head;
     struct raw_entry entries[8];
     struct raw_entry pending;
@@ -85,10 +86,10 @@ static void wait_ready(void)
     REQUIRE(read(ready_pipe[0], &byte, 1) == 1);
 }
 
-enum then { PAUSE, EXIT, EXEC };
+enum then { PAUSE, ABORT, EXIT, EXEC };
 
 /* A child that locks mutex (and second, if any), says so, then waits to
- * be killed, exits or execs this program again. */
+ * be killed, aborts, exits or execs this program again. */
 static pid_t child_holding(pthread_mutex_t *mutex, pthread_mutex_t *second, enum then then,
                            const char *program)
 {
@@ -97,6 +98,8 @@ static pid_t child_holding(pthread_mutex_t *mutex, pthread_mutex_t *second, enum
         if (pthread_mutex_lock(mutex) != 0 || (second && pthread_mutex_lock(second) != 0))
             _exit(2);
         say_ready();
+        if (then == ABORT)
+            abort();
         if (then == EXIT)
             exit(0);
         if (then == EXEC) {
@@ -140,6 +143,11 @@ static void owner_killed(void)
     CHECK_EQ(pthread_mutex_trylock(&shared->killed_too), EOWNERDEAD);
     CHECK_EQ(pthread_mutex_unlock(&shared->killed_too), 0);
     CHECK_EQ(pthread_mutex_lock(&shared->killed_too), ENOTRECOVERABLE);
+
+    child = child_holding(&shared->aborted, 0, ABORT, 0);
+    status = end_status(child);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    check_recovered(&shared->aborted);
 }
 
 static void owner_exited_or_execed(const char *program)
@@ -430,6 +438,7 @@ int main(int argc, char **argv)
     REQUIRE(pipe(ready_pipe) == 0);
     robust_init(&shared->killed);
     robust_init(&shared->killed_too);
+    robust_init(&shared->aborted);
     robust_init(&shared->exited);
     robust_init(&shared->execed);
     robust_init(&shared->threaded);
@@ -444,7 +453,8 @@ int main(int argc, char **argv)
     raw_list_of_a_thread();
     robust_list_calls();
 
-    printf("robust mutexes after a kill, an exit, an exec, a thread's end, with a waiter; "
+    printf("robust mutexes after a kill, an abort, an exit, an exec, a thread's end, "
+           "with a waiter; "
            "hand-made lists: limit %d, a cycle, a bad pointer, a raw thread exit\n",
            ROBUST_LIST_LIMIT);
     return check_finish("futex_robust");
