@@ -29,7 +29,6 @@ struct linux_thread_state {
      * temporary mask has done its job (signals.h). */
     uint64_t mask_to_restore;
     uint64_t mask_is_temporary;
-    uint64_t robust_list_head;      /* set_robust_list: recorded only */
     char name[16];                  /* prctl(PR_SET_NAME) */
     /* The last write's reply marked PIPE_REPLY_SIGPIPE (linux_write_call):
      * a write that put bytes in before the last reader went still raises

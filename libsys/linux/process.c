@@ -162,6 +162,10 @@ int64_t sys_execve(const char *path, const char *const *argv, const char *const 
 int64_t sys_exit(int64_t status)
 {
     struct linux_thread_info *thread = linux_thread_info();
+    /* Its robust futexes are marked (procmgr walks the list) before a
+     * joiner can wake, as Linux's exit does it. */
+    if (thread->robust_list != 0)
+        linux_request(LINUX_SLOT_PROCMGR, PROC_ROBUST_RELEASE, 1, linux_thread_id(), 0, 0, 0);
     if (thread->clear_child_tid != 0) {
         /* What Linux does for CLONE_CHILD_CLEARTID: clear the word and
          * wake one waiter on it (pthread_join waits there). */

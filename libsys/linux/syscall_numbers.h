@@ -55,6 +55,7 @@
 #define LINUX_NR_unshare            97
 #define LINUX_NR_futex              98
 #define LINUX_NR_set_robust_list    99
+#define LINUX_NR_get_robust_list    100
 #define LINUX_NR_nanosleep          101
 #define LINUX_NR_sendfile           71
 #define LINUX_NR_pipe2              59

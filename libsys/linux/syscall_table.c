@@ -334,6 +334,8 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
         return sys_getcpu(POINTER(uint32_t *, 0), POINTER(uint32_t *, 1));
     case LINUX_NR_membarrier: return sys_membarrier(INT(0), UINT(1), INT(2));
     case LINUX_NR_set_robust_list: return sys_set_robust_list(a[0], a[1]);
+    case LINUX_NR_get_robust_list:
+        return sys_get_robust_list(INT(0), POINTER(uint64_t *, 1), POINTER(uint64_t *, 2));
     default:
         return unknown_syscall(number);
     }

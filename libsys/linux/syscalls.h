@@ -289,6 +289,7 @@ int64_t sys_sched_setaffinity(int64_t pid, uint64_t size, const uint8_t *mask);
 int64_t sys_getcpu(uint32_t *cpu, uint32_t *node);
 int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu);
 int64_t sys_set_robust_list(uint64_t head, uint64_t length);
+int64_t sys_get_robust_list(int64_t pid, uint64_t *head, uint64_t *length);
 
 /* syscall_table.c: prints the unknown system calls this process made, if
  * any, on the kernel console (at exit_group). */

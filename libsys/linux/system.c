@@ -276,13 +276,31 @@ int64_t sys_membarrier(uint64_t command, uint64_t flags, int64_t cpu)
     return tern_membarrier(command, flags, (int32_t)cpu);
 }
 
-/* The robust list is recorded, not walked at thread death yet. */
+/* The robust futex list's head (struct robust_list_head) is kept in the
+ * thread's info page, where procmgr walks the list when the thread ends
+ * (docs/protocols/procmgr.md). Any address is taken, as Linux takes it:
+ * a bad one only ends the walk. */
 #define ROBUST_LIST_HEAD_SIZE 24
 
 int64_t sys_set_robust_list(uint64_t head, uint64_t length)
 {
     if (length != ROBUST_LIST_HEAD_SIZE)
         return -LINUX_EINVAL;
-    linux_thread_state()->robust_list_head = head;
+    linux_thread_info()->robust_list = head;
+    return 0;
+}
+
+/* Another thread's head, and whether the caller may see it, are
+ * procmgr's to say (PROC_ROBUST_LIST). */
+int64_t sys_get_robust_list(int64_t pid, uint64_t *head, uint64_t *length)
+{
+    uint64_t tid = thread_named(pid);
+    uint64_t mr[4] = {tid, linux_thread_info()->robust_list, 0, 0};
+    int64_t result = tid == linux_thread_id()
+                         ? 0 : linux_call(LINUX_SLOT_PROCMGR, PROC_ROBUST_LIST, 1, 0, 0, mr);
+    if (result < 0)
+        return result;
+    *length = ROBUST_LIST_HEAD_SIZE;        /* a bad pointer faults: EFAULT */
+    *head = mr[1];
     return 0;
 }

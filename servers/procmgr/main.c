@@ -52,6 +52,8 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_SYSINFO: return handle_sysinfo(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TERMINAL: return handle_terminal(request);
+    case PROC_ROBUST_LIST: return handle_robust_list(request);
+    case PROC_ROBUST_RELEASE: return handle_robust_release(request);
     case PROC_TIMER_CREATE: return handle_timer_create(request);
     case PROC_TIMER_SETTIME: return handle_timer_settime(request);
     case PROC_TIMER_GETTIME: return handle_timer_gettime(request);

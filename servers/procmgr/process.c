@@ -326,8 +326,10 @@ void thread_destroy(struct thread *thread)
     struct process *process = thread->process;
     process->ended_threads_time += thread_cpu_time(thread);
     /* Deleting the TCB stops the thread wherever it is, cancelling its IPC;
-     * its memory comes back with the process's allotment. */
+     * its memory comes back with the process's allotment. It stops first,
+     * so that its robust list holds still while it is walked. */
     tern_tcb_suspend(thread->tcb);
+    thread_release_robust_list(thread);
     wait_forget_thread(thread);
     pi_futex_thread_gone(thread);
     signal_thread_gone(thread);

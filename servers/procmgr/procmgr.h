@@ -223,6 +223,15 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal);
 /* Write bytes into the space (its pages are made as needed). */
 int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length);
+/* Read bytes of the space as the program could (pages it has not touched
+ * yet are paged in): 0, or -EFAULT where it could not. */
+int space_read(struct space *space, uint64_t address, void *bytes, uint64_t length);
+/* An atomic compare-and-swap of the 4-byte-aligned word at address, which
+ * the program could write (its page is made writable as its own write
+ * would make it): 1 if the word held expected and now holds desired, 0
+ * if it held *found; -EFAULT (-ENOMEM) if it cannot be done. */
+int space_compare_exchange(struct space *space, uint64_t address, uint32_t expected,
+                           uint32_t desired, uint32_t *found);
 /* The fork copy of a whole address space. */
 struct space *space_fork(struct space *parent);
 /* mmap family: results as the syscalls return them. */
@@ -380,6 +389,10 @@ void terminal_attach_first_program(struct process *process);
 void terminal_process_exited(struct process *process);
 /* The notification came from vfs: signals for foreground groups. */
 void terminals_notified(void);
+
+/* robust_requests.c: the end of a thread walks its robust futex list (if
+ * it set one) in its process's memory, which must still be there. */
+void thread_release_robust_list(struct thread *thread);
 
 /* procmgr's notice session of server (exit_notices, sys/servers.h),
  * minted when first asked for; 0 for a server without one. */

@@ -64,6 +64,9 @@ void handle_sysinfo(struct request *request);
 void handle_clock_set(struct request *request);
 /* terminal_requests.c */
 void handle_terminal(struct request *request);
+/* robust_requests.c */
+void handle_robust_list(struct request *request);
+void handle_robust_release(struct request *request);
 
 /* signal_requests.c */
 void handle_kill(struct request *request);

@@ -464,6 +464,54 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
     return 0;
 }
 
+/* The page's entry, ready for procmgr to write through its own view of
+ * the frame: made, copied or asked of its object as a write needs. A
+ * write for the program (as_program) must be one its region allows;
+ * procmgr's own go anywhere, a page outside every region being the
+ * process info page. 0, with -errno in *error, if it cannot be. */
+static struct page_entry *page_for_writing(struct space *space, uint64_t page, bool as_program,
+                                           int *error)
+{
+    const struct region *region = address_map_lookup(&space->map, page);
+    if (as_program && (!region || !(region->prot & LINUX_PROT_WRITE))) {
+        *error = -LINUX_EFAULT;
+        return 0;
+    }
+    struct page_entry *entry = page_index_find(&space->pages, page);
+    bool read_only = entry && (entry->flags & PAGE_BORROWED) && !(entry->flags & PAGE_WRITABLE);
+    bool shared = entry && (entry->flags & PAGE_COPY_ON_WRITE);
+    if (entry && !read_only && !shared && entry->slot)
+        return entry;
+    *error = 0;
+    if (!region) {
+        *error = space_map_new_page(space, page, LINUX_PROT_READ);
+    } else {
+        enum fault_action action = prepare_page(space, page, true, !as_program, error);
+        if (action == FAULT_SEGV_MAPERR || action == FAULT_SEGV_ACCERR)
+            *error = -LINUX_EFAULT;
+    }
+    if (*error < 0)
+        return 0;
+    entry = page_index_find(&space->pages, page);
+    if (!entry)
+        *error = -LINUX_EFAULT;
+    return entry;
+}
+
+/* The bytes of an entry's frame in procmgr's address space (a borrowed
+ * one at scratch page 0 until contents_done), or 0 without memory. */
+static uint8_t *contents_of(const struct page_entry *entry)
+{
+    return entry->flags & PAGE_BORROWED ? scratch_map(0, entry->slot)
+                                        : frames_contents(entry->frame);
+}
+
+static void contents_done(const struct page_entry *entry)
+{
+    if (entry->flags & PAGE_BORROWED)
+        scratch_unmap(0);
+}
+
 int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length)
 {
     const uint8_t *source = bytes;
@@ -472,37 +520,67 @@ int space_write(struct space *space, uint64_t address, const void *bytes, uint64
         uint64_t chunk = PAGE_SIZE - (address - page);
         if (chunk > length)
             chunk = length;
-        struct page_entry *entry = page_index_find(&space->pages, page);
-        bool read_only = entry && (entry->flags & PAGE_BORROWED) && !(entry->flags & PAGE_WRITABLE);
-        bool shared = entry && (entry->flags & PAGE_COPY_ON_WRITE);
-        if (!entry || read_only || shared || !entry->slot) {
-            int error = 0;
-            if (!address_map_lookup(&space->map, page)) {
-                /* Outside every region: the process info page. */
-                error = space_map_new_page(space, page, LINUX_PROT_READ);
-            } else {
-                enum fault_action action = prepare_page(space, page, true, true, &error);
-                if (action == FAULT_SEGV_MAPERR || action == FAULT_SEGV_ACCERR)
-                    error = -LINUX_EFAULT;
-            }
-            if (error < 0)
-                return error;
-            entry = page_index_find(&space->pages, page);
-            if (!entry)
-                return -LINUX_EFAULT;
-        }
-        bool borrowed = entry->flags & PAGE_BORROWED;
-        uint8_t *mapped = borrowed ? scratch_map(0, entry->slot) : frames_contents(entry->frame);
+        int error;
+        struct page_entry *entry = page_for_writing(space, page, false, &error);
+        if (!entry)
+            return error;
+        uint8_t *mapped = contents_of(entry);
         if (!mapped)
             return -LINUX_ENOMEM;
         memcpy(mapped + (address - page), source, chunk);
-        if (borrowed)
-            scratch_unmap(0);
+        contents_done(entry);
         address += chunk;
         source += chunk;
         length -= chunk;
     }
     return 0;
+}
+
+int space_read(struct space *space, uint64_t address, void *bytes, uint64_t length)
+{
+    uint8_t *into = bytes;
+    while (length) {
+        uint64_t chunk = PAGE_SIZE - (address & (PAGE_SIZE - 1));
+        if (chunk > length)
+            chunk = length;
+        uint64_t copied;
+        if (tern_vspace_read(space->vspace, address, chunk, (uint64_t)into, &copied) != TERN_OK) {
+            /* Not mapped (yet): paged in as the program's own read
+             * would be, then read again. */
+            struct fault_signal signal;
+            if (space_handle_fault(space, address, false, &signal) < 0
+                || tern_vspace_read(space->vspace, address, chunk, (uint64_t)into, &copied)
+                       != TERN_OK)
+                return -LINUX_EFAULT;
+        }
+        address += chunk;
+        into += chunk;
+        length -= chunk;
+    }
+    return 0;
+}
+
+int space_compare_exchange(struct space *space, uint64_t address, uint32_t expected,
+                           uint32_t desired, uint32_t *found)
+{
+    if (address & 3)
+        return -LINUX_EFAULT;
+    uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
+    int error;
+    struct page_entry *entry = page_for_writing(space, page, true, &error);
+    if (!entry)
+        return error;
+    uint8_t *mapped = contents_of(entry);
+    if (!mapped)
+        return -LINUX_ENOMEM;
+    /* The frame's own word, so the swap is as atomic against the threads
+     * of other processes that map it as theirs against each other. */
+    *found = expected;
+    bool swapped = __atomic_compare_exchange_n((uint32_t *)(mapped + (address - page)), found,
+                                               desired, false, __ATOMIC_SEQ_CST,
+                                               __ATOMIC_SEQ_CST);
+    contents_done(entry);
+    return swapped;
 }
 
 /* ---- Scratch mappings in procmgr's own address space ---- */

@@ -409,7 +409,7 @@ int main(int argc, char **argv)
     const uint32_t files = FILE_UNWATCH - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const struct target targets[] = {
-        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_TERMINAL - PROC_SPAWN + 1},
+        {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_ROBUST_RELEASE - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_TERMINAL_PUSH - VFS_OPEN + 1},
         {LINUX_SLOT_FUTEX, FUTEX_WAIT, FUTEX_WAITV - FUTEX_WAIT + 1},
         {LINUX_SLOT_PIPE, PIPE_CREATE, PIPE_TEE - PIPE_CREATE + 1},
@@ -451,6 +451,12 @@ int main(int argc, char **argv)
         return 2;
     pid_t child = fork();
     if (child == 0) {
+        /* Its pidfd is of itself, not of the parent: what it sends
+         * through it (pidfd_send_signal) stays within the child. */
+        int own = (int)syscall(SYS_pidfd_open, getpid(), 0);
+        if (own < 0 || dup2(own, process) != process)
+            _exit(2);
+        close(own);
         take_segment_descriptors(segment);
         struct epoll_event event;
         epoll_wait(watcher, &event, 1, 0);

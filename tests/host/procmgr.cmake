@@ -1,7 +1,7 @@
 # Host tests of servers/procmgr's pure parts: the initial Linux stack, the
 # region map, the page index, and the policy cores (credentials, kill
 # rules, process groups, pending signals, signal delivery, job control,
-# wait matching).
+# wait matching, robust futex lists).
 # Its ELF parser is libsys's (libsys.cmake).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
@@ -47,3 +47,5 @@ procmgr_host_test(test_procmgr_fault
     SOURCES test_procmgr_fault.c "${PROCMGR_DIR}/fault.c")
 procmgr_host_test(test_procmgr_ipc_namespaces
     SOURCES test_procmgr_ipc_namespaces.c "${PROCMGR_DIR}/ipc_namespaces.c")
+procmgr_host_test(test_procmgr_robust_list
+    SOURCES test_procmgr_robust_list.c "${PROCMGR_DIR}/robust_list.c")

@@ -46,8 +46,10 @@ static inline uint64_t linux_thread_ipc_buffer(unsigned area)
 }
 
 /* Per-thread facts, in the IPC buffer page after struct tern_ipc_buffer.
- * procmgr writes them when it makes the thread; the personality keeps
- * clear_child_tid up to date (set_tid_address, CLONE_CHILD_CLEARTID).
+ * procmgr writes them when it makes the thread (a new thread, and the
+ * one of a fork or execve, has no robust list, as in Linux); the
+ * personality keeps clear_child_tid up to date (set_tid_address,
+ * CLONE_CHILD_CLEARTID) and robust_list (set_robust_list).
  *
  * Signals: procmgr holds the pending sets and mirrors them here (and in
  * the process info page for the process's own set) so the personality
@@ -70,6 +72,11 @@ struct linux_thread_info {
      * the one it runs on (getcpu): tern runs a thread on one core. */
     uint64_t cpu_mask;
     uint64_t cpu;
+    /* the personality's: set_robust_list's head (0: none). Here, not in
+     * the personality's own state, because procmgr walks the list when
+     * the thread ends (a process killed runs nothing of its own) and
+     * answers get_robust_list for other processes' threads. */
+    uint64_t robust_list;
 };
 
 /* The process info page: procmgr writes pid at start and after fork; the

@@ -81,6 +81,12 @@
  *                      the PI word's address, the expected value; window 1: the PI word.
  *                      PROC_FUTEX_PI_CMP_REQUEUE: address, the count to requeue, the PI
  *                      word's address, the expected value: the count moved
+ *   PROC_ROBUST_LIST   tid                                    0; the head set_robust_list
+ *                      gave that thread (get_robust_list: -ESRCH, -EPERM as ptrace's read
+ *                      check; 0 for a process whose thread of that id has ended)
+ *   PROC_ROBUST_RELEASE tid                                   0: the calling thread's robust
+ *                      list is walked now, as at its end, and unregistered (exit sends it
+ *                      before waking clear_child_tid's waiter, in Linux's order)
  *   PROC_MMAP          address, length, prot, flags           address
  *   PROC_MUNMAP        address, length                        0
  *   PROC_MPROTECT      address, length, prot                  0
@@ -163,6 +169,8 @@ enum procmgr_label {
     PROC_TERMINAL,
     PROC_SCHED_POLICY,
     PROC_FUTEX_PI,
+    PROC_ROBUST_LIST,
+    PROC_ROBUST_RELEASE,
 };
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
