@@ -9,7 +9,8 @@
  * with ETIMEDOUT; a signal's handler runs and the lock is tried again; a
  * thread that ends owning a word with a waiter leaves it to the waiter;
  * and a PTHREAD_PRIO_INHERIT mutex works between threads and between
- * processes. */
+ * processes, robust too: a waiter in another process gets EOWNERDEAD
+ * when the owner is killed. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -288,6 +289,52 @@ static void inherit_mutexes_exclude(void)
     CHECK_EQ(shared->counter, 10000);
 }
 
+/* A robust, process-shared PI mutex whose owner is killed while another
+ * process waits: the waiter has it, with EOWNERDEAD. */
+static void a_killed_owners_robust_mutex_goes_to_its_waiter(void)
+{
+    struct shared_state {
+        pthread_mutex_t mutex;
+        volatile int held;
+    } *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                     -1, 0);
+    REQUIRE(shared != MAP_FAILED);
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setprotocol(&attributes, PTHREAD_PRIO_INHERIT);
+    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    pthread_mutexattr_setpshared(&attributes, PTHREAD_PROCESS_SHARED);
+    REQUIRE(pthread_mutex_init(&shared->mutex, &attributes) == 0);
+    shared->held = 0;
+    pid_t owner = fork();
+    if (owner == 0) {
+        pthread_mutex_lock(&shared->mutex);
+        shared->held = 1;
+        for (;;)
+            pause();
+    }
+    CHECK(wait_for(&shared->held));
+    pid_t waiter = fork();
+    if (waiter == 0) {
+        int locked = pthread_mutex_lock(&shared->mutex);
+        CHECK_EQ(locked, EOWNERDEAD);
+        CHECK_EQ(pthread_mutex_consistent(&shared->mutex), 0);
+        CHECK_EQ(pthread_mutex_unlock(&shared->mutex), 0);
+        check_child_exit();
+    }
+    /* Until the waiter has set FUTEX_WAITERS, it is not waiting yet (musl
+     * keeps the lock word second in the mutex; the same binary runs on
+     * both systems). */
+    volatile uint32_t *word = (volatile uint32_t *)&shared->mutex + 1;
+    for (int i = 0; i < 10000 && !(*word & WAITERS); i++)
+        sleep_milliseconds(1);
+    kill(owner, SIGKILL);
+    waitpid(owner, NULL, 0);
+    check_child_passed(waiter);
+    CHECK_EQ(pthread_mutex_lock(&shared->mutex), 0);
+    CHECK_EQ(pthread_mutex_unlock(&shared->mutex), 0);
+}
+
 int main(void)
 {
     the_word_protocol();
@@ -296,5 +343,6 @@ int main(void)
     an_ending_owner_leaves_the_word_to_its_waiter();
     timeouts_end_a_wait();
     inherit_mutexes_exclude();
+    a_killed_owners_robust_mutex_goes_to_its_waiter();
     return check_finish("futex_pi");
 }
