@@ -118,8 +118,49 @@ int64_t linux_futex_wait_restart(void)
                             private);
 }
 
+/* The futex server's summary of who waits (sys/protocol/futex.h), mapped
+ * read-only at the first wake; NULL until then, and for good if it
+ * cannot be mapped (every wake then asks the server). */
+static const struct futex_summary *summary;
+static bool summary_tried;
+static struct linux_lock summary_lock;
+
+static const struct futex_summary *futex_summary(void)
+{
+    if (__builtin_expect(!__atomic_load_n(&summary_tried, __ATOMIC_ACQUIRE), 0)) {
+        linux_lock(&summary_lock);
+        if (!summary_tried) {
+            int64_t address = linux_map_object(0, LINUX_PAGE_SIZE, LINUX_PROT_READ,
+                                               LINUX_MAP_SHARED, LINUX_SLOT_FUTEX, 0);
+            if (address > 0)
+                summary = (const struct futex_summary *)(uintptr_t)address;
+            __atomic_store_n(&summary_tried, true, __ATOMIC_RELEASE);
+        }
+        linux_unlock(&summary_lock);
+    }
+    return summary;
+}
+
+/* Whether the summary says nobody waits on the futex (key 0: private),
+ * so that a wake need not ask. The program stored the word before it
+ * asked for the wake; the barrier orders that store before the count is
+ * read, as the server counts a waiter before it reads the word. */
+static bool nobody_waits(uint64_t key, uint64_t address)
+{
+    const struct futex_summary *waiters = futex_summary();
+    if (!waiters)
+        return false;
+    bool shared = key != 0;
+    unsigned bucket = futex_summary_bucket(shared, shared ? 0 : linux_process_info()->pid,
+                                           shared ? key : address);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return __atomic_load_n(&waiters->waiting[bucket], __ATOMIC_RELAXED) == 0;
+}
+
 static int64_t futex_wake(uint64_t key, uint64_t address, uint64_t count, uint64_t bitset)
 {
+    if (nobody_waits(key, address))
+        return 0;
     return linux_request(LINUX_SLOT_FUTEX, FUTEX_WAKE, 4, key, address, count, bitset);
 }
 

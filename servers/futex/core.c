@@ -29,17 +29,32 @@ static bool keys_equal(struct futex_key a, struct futex_key b)
     return a.shared == b.shared && a.pid == b.pid && a.word == b.word;
 }
 
-/* Addresses are 4-byte aligned and keys may be too, so mix every bit in
- * before taking the bucket (a 64-bit finalizer in the style of MurmurHash3). */
+static unsigned bucket_index(struct futex_key key)
+{
+    return futex_summary_bucket(key.shared, key.pid, key.word);
+}
+
 static struct futex_bucket *bucket_of(struct futex_table *table, struct futex_key key)
 {
-    uint64_t mixed = key.word ^ (key.pid * 0x9e3779b97f4a7c15ULL) ^ (key.shared ? 1 : 0);
-    mixed ^= mixed >> 33;
-    mixed *= 0xff51afd7ed558ccdULL;
-    mixed ^= mixed >> 33;
-    mixed *= 0xc4ceb9fe1a85ec53ULL;
-    mixed ^= mixed >> 33;
-    return &table->buckets[mixed % FUTEX_BUCKET_COUNT];
+    return &table->buckets[bucket_index(key)];
+}
+
+/* The summary's count of a bucket (sys/protocol/futex.h) goes up or down. */
+static void count_waiting(struct futex_table *table, unsigned bucket, int change)
+{
+    if (!table->summary)
+        return;
+    uint16_t *count = &table->summary->waiting[bucket];
+    __atomic_store_n(count, (uint16_t)(*count + change), __ATOMIC_RELAXED);
+}
+
+/* A waiter counts itself before its word is compared, and the count is
+ * seen before the word is read (a waker stores its word, then reads the
+ * count: one of the two sees the other's store). */
+static void announce_waiter(struct futex_table *table, unsigned bucket)
+{
+    count_waiting(table, bucket, 1);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 static void bucket_append(struct futex_bucket *bucket, struct futex_waiter *waiter)
@@ -106,7 +121,8 @@ static void deadline_remove(struct futex_table *table, struct futex_waiter *wait
 /* Takes the waiter out of its queue and back into the free list. */
 static void forget_waiter(struct futex_table *table, struct futex_waiter *waiter)
 {
-    bucket_remove(bucket_of(table, waiter->key), waiter);
+    bucket_remove(&table->buckets[waiter->bucket], waiter);
+    count_waiting(table, waiter->bucket, -1);
     if (waiter->deadline)
         deadline_remove(table, waiter);
     waiter->queued = false;
@@ -153,8 +169,8 @@ static bool is_aligned(uint64_t address)
 
 /* Takes a free waiter and queues it; the caller made sure one is free. */
 static struct futex_waiter *queue_waiter(struct futex_table *table, struct futex_key key,
-                                         uint64_t pid, uint64_t handle, uint64_t deadline,
-                                         uint32_t bitset, uint32_t index)
+                                         unsigned bucket, uint64_t pid, uint64_t handle,
+                                         uint64_t deadline, uint32_t bitset, uint32_t index)
 {
     struct futex_waiter *waiter = table->free_waiters;
     table->free_waiters = waiter->next;
@@ -166,9 +182,10 @@ static struct futex_waiter *queue_waiter(struct futex_table *table, struct futex
         .deadline = deadline,
         .bitset = bitset,
         .index = index,
+        .bucket = (uint16_t)bucket,
         .queued = true,
     };
-    bucket_append(bucket_of(table, key), waiter);
+    bucket_append(&table->buckets[bucket], waiter);     /* counted already: announce_waiter */
     table->waiter_count++;
     if (deadline)
         deadline_insert(table, waiter);
@@ -180,18 +197,23 @@ int64_t futex_wait(struct futex_table *table, const struct futex_wait_request *r
 {
     if (request->bitset == 0 || !is_aligned(request->address))
         return -LINUX_EINVAL;
+    struct futex_key key = futex_key_of(request->pid, request->key, request->address);
+    unsigned bucket = bucket_index(key);
+    announce_waiter(table, bucket);
     uint32_t value;
-    int error = read_word(context, request->address, &value);
-    if (error)
-        return error;
-    if (value != request->expected)
-        return -LINUX_EAGAIN;
-    if (request->deadline != 0 && request->deadline <= now)
-        return -LINUX_ETIMEDOUT;
-    if (!table->free_waiters)
-        return -LINUX_ENOMEM;
-    queue_waiter(table, futex_key_of(request->pid, request->key, request->address),
-                 request->pid, request->handle, request->deadline, request->bitset, 0);
+    int64_t result = read_word(context, request->address, &value);
+    if (result == 0 && value != request->expected)
+        result = -LINUX_EAGAIN;
+    else if (result == 0 && request->deadline != 0 && request->deadline <= now)
+        result = -LINUX_ETIMEDOUT;
+    else if (result == 0 && !table->free_waiters)
+        result = -LINUX_ENOMEM;
+    if (result < 0) {
+        count_waiting(table, bucket, -1);   /* the announcement goes; a waiter keeps it */
+        return result;
+    }
+    queue_waiter(table, key, bucket, request->pid, request->handle, request->deadline,
+                 request->bitset, 0);
     return FUTEX_QUEUED;
 }
 
@@ -206,31 +228,43 @@ int64_t futex_waitv(struct futex_table *table, const struct futex_waitv_request 
         if (!is_aligned(entries[i].address))
             return -LINUX_EINVAL;
     }
+    struct futex_key keys[FUTEX_WAITV_MAX];
+    unsigned buckets[FUTEX_WAITV_MAX];
     for (uint32_t i = 0; i < request->count; i++) {
+        keys[i] = futex_key_of(request->pid, entries[i].key, entries[i].address);
+        buckets[i] = bucket_index(keys[i]);
+        announce_waiter(table, buckets[i]);
+    }
+    int64_t result = 0;
+    for (uint32_t i = 0; i < request->count && result == 0; i++) {
         uint32_t value;
-        int error = read_word(context, entries[i].address, &value);
-        if (error)
-            return error;
-        if (value != entries[i].expected)
-            return -LINUX_EAGAIN;
+        result = read_word(context, entries[i].address, &value);
+        if (result == 0 && value != entries[i].expected)
+            result = -LINUX_EAGAIN;
     }
-    if (request->deadline != 0 && request->deadline <= now)
-        return -LINUX_ETIMEDOUT;
-    if (table->pool_size - table->waiter_count < request->count)
-        return -LINUX_ENOMEM;
-    struct futex_waiter *first = 0, *last = 0;
-    for (uint32_t i = 0; i < request->count; i++) {
-        struct futex_key key = futex_key_of(request->pid, entries[i].key, entries[i].address);
-        struct futex_waiter *waiter = queue_waiter(table, key, request->pid, request->handle,
-                                                   request->deadline, ~0u, i);
-        if (last)
-            last->sibling = waiter;
-        else
-            first = waiter;
-        last = waiter;
+    if (result == 0 && request->deadline != 0 && request->deadline <= now)
+        result = -LINUX_ETIMEDOUT;
+    if (result == 0 && table->pool_size - table->waiter_count < request->count)
+        result = -LINUX_ENOMEM;
+    if (result == 0) {
+        struct futex_waiter *first = 0, *last = 0;
+        for (uint32_t i = 0; i < request->count; i++) {
+            struct futex_waiter *waiter = queue_waiter(table, keys[i], buckets[i], request->pid,
+                                                       request->handle, request->deadline, ~0u,
+                                                       i);
+            if (last)
+                last->sibling = waiter;
+            else
+                first = waiter;
+            last = waiter;
+        }
+        last->sibling = first;
+        return FUTEX_QUEUED;
     }
-    last->sibling = first;
-    return FUTEX_QUEUED;
+    /* The announcements go; queued waiters keep theirs. */
+    for (uint32_t i = 0; i < request->count; i++)
+        count_waiting(table, buckets[i], -1);
+    return result;
 }
 
 /* Wakes up to count callers waiting on key with a bitset that meets
@@ -294,7 +328,8 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
     }
     struct futex_key from = futex_key_of(request->pid, request->key, request->address);
     struct futex_key to = futex_key_of(request->pid, request->key2, request->address2);
-    struct futex_bucket *bucket = bucket_of(table, from);
+    unsigned from_bucket = bucket_index(from), to_bucket = bucket_index(to);
+    struct futex_bucket *bucket = &table->buckets[from_bucket];
     /* Waiters to requeue are gathered first: appended at once, they could
      * land in the bucket being scanned and be met again. */
     struct futex_bucket moving = { 0 };
@@ -312,13 +347,16 @@ int64_t futex_requeue(struct futex_table *table, const struct futex_requeue_requ
             continue;
         }
         bucket_remove(bucket, waiter);
+        count_waiting(table, from_bucket, -1);
         bucket_append(&moving, waiter);
         requeued++;
     }
     for (struct futex_waiter *waiter = moving.first; waiter; waiter = next) {
         next = waiter->next;
         waiter->key = to;
-        bucket_append(bucket_of(table, to), waiter);
+        waiter->bucket = (uint16_t)to_bucket;
+        bucket_append(&table->buckets[to_bucket], waiter);
+        count_waiting(table, to_bucket, 1);
     }
     return woken + requeued;
 }

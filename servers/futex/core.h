@@ -67,10 +67,11 @@ struct futex_waiter {
     struct futex_waiter *later;
     uint32_t bitset;
     uint32_t index;                 /* its entry of a FUTEX_WAITV: the answer to a wake */
+    uint16_t bucket;                /* where its key hashes (bucket_index) */
     bool queued;
 };
 
-#define FUTEX_BUCKET_COUNT 128
+#define FUTEX_BUCKET_COUNT FUTEX_SUMMARY_BUCKETS   /* the summary counts each */
 
 /* Waiters of every futex that hashes to the bucket, oldest first: FIFO
  * per futex falls out of scanning in order. */
@@ -90,6 +91,8 @@ struct futex_table {
      * every request asks for the earliest (the timer follows it). */
     struct futex_waiter *earliest;
     struct futex_waiter *latest;
+    /* The counts clients read (sys/protocol/futex.h); NULL: none kept. */
+    struct futex_summary *summary;
 };
 
 /* FUTEX_WAIT registers and the caller's identity. key 0: private. */

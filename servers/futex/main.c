@@ -25,7 +25,9 @@
 #include "sys/linux_abi.h"
 #include "sys/print.h"
 #include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
 #include "sys/protocol/futex.h"
+#include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
 
@@ -209,11 +211,44 @@ static enum server_outcome handle_requeue(struct server_request *request)
                                                 &window));
 }
 
+/* ---- The summary (sys/protocol/futex.h) ---- */
+
+static struct futex_summary *summary;
+
+/* MEMORY_MAP of the summary: the page, read-only (EACCES for more). */
+static enum server_outcome map_summary(struct server_request *request)
+{
+    uint64_t offset = request->mr[0], length = request->mr[1], prot = request->mr[2];
+    if (offset != 0 || length > LINUX_PAGE_SIZE)
+        return server_answer(request, -LINUX_EINVAL);
+    if (prot & LINUX_PROT_WRITE)
+        return server_answer(request, -LINUX_EACCES);
+    server_answer_mapping(request, FUTEX_SUMMARY_IDENTITY, 0, 0);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome lend_summary(struct server_request *request)
+{
+    if (request->mr[0] != 0)
+        return server_answer(request, -LINUX_ENXIO);
+    if (request->mr[1] & MEMORY_PAGE_WRITE)
+        return server_answer(request, -LINUX_EACCES);
+    return server_answer_page(request, summary, false);
+}
+
 /* The badge of every request is the caller's pid. */
 static enum server_outcome handle(struct server_request *request)
 {
     enum server_outcome outcome;
     switch (tern_message_label(request->info)) {
+    case MEMORY_MAP:
+    case MEMORY_PAGE:
+        return server_memory_request(request, map_summary, lend_summary);
+    case FILE_RETAIN:
+    case FILE_CLOSE:
+        /* procmgr keeps the session as the summary mapping's descriptor
+         * and lets it go with the mapping: the summary lasts anyway. */
+        return server_answer(request, 0);
     case FUTEX_WAIT:
         outcome = handle_wait(request);
         break;
@@ -243,11 +278,17 @@ static const struct server_config futex_server = {
     .handle = handle,
     .notified = timer_fired,
     .prune = prune,
+    .lendable_pages = true,
 };
 
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &futex_server);
     futex_table_init(&table, waiters, WAITER_CAPACITY);
+    summary = server_allocate_page(0);
+    if (!summary)
+        server_stop("no page for the summary");
+    memset(summary, 0, LINUX_PAGE_SIZE);
+    table.summary = summary;
     server_run();
 }

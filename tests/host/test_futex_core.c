@@ -30,16 +30,29 @@ struct world {
 static struct futex_waiter pool[POOL_SIZE];
 static struct futex_table table;
 static struct world world;
+static struct futex_summary summary;
+static unsigned counted_at_read;    /* the summary's total when the word was last read */
+
+static unsigned summary_total(void)
+{
+    unsigned total = 0;
+    for (unsigned i = 0; i < FUTEX_SUMMARY_BUCKETS; i++)
+        total += summary.waiting[i];
+    return total;
+}
 
 static void reset(void)
 {
     futex_table_init(&table, pool, POOL_SIZE);
+    memset(&summary, 0, sizeof summary);
+    table.summary = &summary;
     memset(&world, 0, sizeof(world));
 }
 
 static int read_word(void *context, uint64_t address, uint32_t *value)
 {
     struct world *w = context;
+    counted_at_read = summary_total();
     w->reads++;
     w->last_read = address;
     if (w->read_error)
@@ -1058,6 +1071,71 @@ static void cancel_process_releases_a_waitv_once(void)
     CHECK_EQ_U64(table.waiter_count, 2);
 }
 
+/* ---- The summary clients read before a wake ---- */
+
+static unsigned private_bucket(uint64_t pid, uint64_t address)
+{
+    return futex_summary_bucket(false, pid, address);
+}
+
+static void a_waiter_is_counted_before_its_word_is_read_and_while_it_waits(void)
+{
+    reset();
+    CHECK_EQ_U64(wait_private(7, 0x1000, 11), FUTEX_QUEUED);
+    CHECK_EQ_U64(counted_at_read, 1);
+    CHECK_EQ_U64(summary.waiting[private_bucket(7, 0x1000)], 1);
+    CHECK_EQ_U64(summary_total(), 1);
+    CHECK_EQ_U64(wake(7, 0, 0x1000, 1, ~0u), 1);
+    CHECK_EQ_U64(summary_total(), 0);
+}
+
+static void a_wait_that_does_not_block_leaves_no_count(void)
+{
+    reset();
+    struct futex_wait_request request = {
+        .pid = 7, .address = 0x1000, .expected = world.word + 1, .bitset = ~0u, .handle = 11,
+    };
+    CHECK_EQ_U64(futex_wait(&table, &request, 0, read_word, &world), -LINUX_EAGAIN);
+    CHECK_EQ_U64(counted_at_read, 1);
+    CHECK_EQ_U64(summary_total(), 0);
+    world.unreadable_address = 0x2000;
+    request.address = 0x2000;
+    CHECK_EQ_U64(futex_wait(&table, &request, 0, read_word, &world), -LINUX_EFAULT);
+    CHECK_EQ_U64(summary_total(), 0);
+}
+
+static void a_shared_waiter_counts_in_its_keys_bucket(void)
+{
+    reset();
+    CHECK_EQ_U64(wait_shared(7, 0x5000, 0x1000, 11), FUTEX_QUEUED);
+    CHECK_EQ_U64(summary.waiting[futex_summary_bucket(true, 0, 0x5000)], 1);
+}
+
+static void a_requeue_moves_the_counts(void)
+{
+    reset();
+    CHECK_EQ_U64(wait_private(1, 0x1000, 11), FUTEX_QUEUED);
+    CHECK_EQ_U64(wait_private(1, 0x1000, 13), FUTEX_QUEUED);
+    CHECK_EQ_U64(requeue(0x1000, 0, 2, 0x3000), 2);
+    CHECK_EQ_U64(summary.waiting[private_bucket(1, 0x3000)], 2);
+    CHECK_EQ_U64(summary_total(), 2);
+    CHECK_EQ_U64(wake(1, 0, 0x3000, 2, ~0u), 2);
+    CHECK_EQ_U64(summary_total(), 0);
+}
+
+static void a_waitv_counts_each_futex_and_nothing_when_it_fails(void)
+{
+    reset();
+    CHECK_EQ_U64(waitv_private(1, 0x1000, 3, 0, 0, 11), FUTEX_QUEUED);
+    CHECK_EQ_U64(counted_at_read, 3);
+    CHECK_EQ_U64(summary_total(), 3);
+    CHECK_EQ_U64(wake(1, 0, 0x1004, 1, ~0u), 1);
+    CHECK_EQ_U64(summary_total(), 0);
+    world.unreadable_address = 0x2004;
+    CHECK_EQ_U64(waitv_private(1, 0x2000, 3, 0, 0, 13), -LINUX_EFAULT);
+    CHECK_EQ_U64(summary_total(), 0);
+}
+
 int main(void)
 {
     RUN_TEST(wait_blocks_when_the_word_holds_expected);
@@ -1138,5 +1216,10 @@ int main(void)
     RUN_TEST(cancel_takes_a_waitv_off_every_futex);
     RUN_TEST(cancel_selected_asks_once_for_a_waitv);
     RUN_TEST(cancel_process_releases_a_waitv_once);
+    RUN_TEST(a_waiter_is_counted_before_its_word_is_read_and_while_it_waits);
+    RUN_TEST(a_wait_that_does_not_block_leaves_no_count);
+    RUN_TEST(a_shared_waiter_counts_in_its_keys_bucket);
+    RUN_TEST(a_requeue_moves_the_counts);
+    RUN_TEST(a_waitv_counts_each_futex_and_nothing_when_it_fails);
     return check_report();
 }

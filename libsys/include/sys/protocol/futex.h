@@ -68,6 +68,7 @@
 #ifndef SYS_PROTOCOL_FUTEX_H
 #define SYS_PROTOCOL_FUTEX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum futex_label {
@@ -77,6 +78,35 @@ enum futex_label {
     FUTEX_WAKE_OP,
     FUTEX_WAITV,
 };
+
+/* The summary: a page the server lends read-only through any session
+ * (MEMORY_MAP and MEMORY_PAGE of sys/protocol/memory.h at offset 0),
+ * counting for each of its hash buckets the waiters queued there and the
+ * waits being decided. A FUTEX_WAKE finds nobody when its bucket counts
+ * none, so the client need not call: a waiter counts itself before the
+ * server compares its word, and a waker looks at the count after it
+ * stored its own (a barrier between on each side), so either the waker
+ * sees the count or the waiter sees the new word (EAGAIN). A count may
+ * be too high for a while (a cancelled waiter, another futex of the
+ * bucket), which costs a call, never a wake. */
+#define FUTEX_SUMMARY_BUCKETS   128
+#define FUTEX_SUMMARY_IDENTITY  (1ULL << 59)    /* MEMORY_MAP's: no file's */
+
+struct futex_summary {
+    uint16_t waiting[FUTEX_SUMMARY_BUCKETS];
+};
+
+/* The bucket of a futex: a private one by (pid, address), a shared one by
+ * procmgr's key (pid 0): Fibonacci hashing, the top 7 bits of a
+ * multiplication by 2^64 / phi, which every bit of the name reaches
+ * (addresses and keys are 4-byte aligned; pages are mixed in from above). */
+static inline unsigned futex_summary_bucket(bool shared, uint64_t pid, uint64_t word)
+{
+    uint64_t name = word ^ (word >> 12) ^ (pid << 32) ^ (shared ? 1 : 0);
+    return (unsigned)((name * 0x9e3779b97f4a7c15ULL) >> 57);
+}
+
+_Static_assert(FUTEX_SUMMARY_BUCKETS == 1 << 7, "the hash gives 7 bits");
 
 /* Linux's limit on the futexes of one futex_waitv. */
 #define FUTEX_WAITV_MAX 128
