@@ -75,13 +75,24 @@ static void set_word_window(uint64_t address)
     linux_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ);
 }
 
+/* The word is nearly always mapped (the program has just read it), so its
+ * window goes untouched at first; only a wait whose word the server could
+ * not read goes again with the page touched in (a page mapped lazily; a
+ * bad address faults then: EFAULT). */
 static int64_t futex_wait(uint64_t key, uint64_t address, uint32_t expected, uint64_t deadline,
                           uint64_t bitset)
 {
-    set_word_window(address);
-    tern_set_mr(4, bitset);
-    uint64_t mr[4] = {key, address, expected, deadline};
-    return linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 5, 0, 1, mr);
+    for (bool touched = false;; touched = true) {
+        if (touched)
+            set_word_window(address);
+        else
+            tern_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ);
+        tern_set_mr(4, bitset);
+        uint64_t mr[4] = {key, address, expected, deadline};
+        int64_t result = linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 5, 0, 1, mr);
+        if (result != -LINUX_EFAULT || touched)
+            return result;
+    }
 }
 
 /* A wait with a deadline (0: none), interrupted as Linux's futex_wait
@@ -119,25 +130,23 @@ int64_t linux_futex_wait_restart(void)
 }
 
 /* The futex server's summary of who waits (sys/protocol/futex.h), mapped
- * read-only at the first wake; NULL until then, and for good if it
- * cannot be mapped (every wake then asks the server). */
+ * read-only at the first wake; NULL until then, and NO_SUMMARY for good
+ * if it cannot be mapped (every wake then asks the server). */
+#define NO_SUMMARY ((const struct futex_summary *)1)
 static const struct futex_summary *summary;
-static bool summary_tried;
 static struct linux_lock summary_lock;
 
-static const struct futex_summary *futex_summary(void)
+/* The first wake maps the summary (once, whichever thread gets there). */
+__attribute__((noinline, cold)) static const struct futex_summary *map_summary(void)
 {
-    if (__builtin_expect(!__atomic_load_n(&summary_tried, __ATOMIC_ACQUIRE), 0)) {
-        linux_lock(&summary_lock);
-        if (!summary_tried) {
-            int64_t address = linux_map_object(0, LINUX_PAGE_SIZE, LINUX_PROT_READ,
-                                               LINUX_MAP_SHARED, LINUX_SLOT_FUTEX, 0);
-            if (address > 0)
-                summary = (const struct futex_summary *)(uintptr_t)address;
-            __atomic_store_n(&summary_tried, true, __ATOMIC_RELEASE);
-        }
-        linux_unlock(&summary_lock);
+    linux_lock(&summary_lock);
+    if (!summary) {
+        int64_t address = linux_map_object(0, LINUX_PAGE_SIZE, LINUX_PROT_READ,
+                                           LINUX_MAP_SHARED, LINUX_SLOT_FUTEX, 0);
+        __atomic_store_n(&summary, address > 0 ? (const struct futex_summary *)address
+                                               : NO_SUMMARY, __ATOMIC_RELEASE);
     }
+    linux_unlock(&summary_lock);
     return summary;
 }
 
@@ -145,10 +154,12 @@ static const struct futex_summary *futex_summary(void)
  * so that a wake need not ask. The program stored the word before it
  * asked for the wake; the barrier orders that store before the count is
  * read, as the server counts a waiter before it reads the word. */
-static bool nobody_waits(uint64_t key, uint64_t address)
+static inline bool nobody_waits(uint64_t key, uint64_t address)
 {
-    const struct futex_summary *waiters = futex_summary();
-    if (!waiters)
+    const struct futex_summary *waiters = __atomic_load_n(&summary, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(!waiters, 0))
+        waiters = map_summary();
+    if (waiters == NO_SUMMARY)
         return false;
     bool shared = key != 0;
     unsigned bucket = futex_summary_bucket(shared, shared ? 0 : linux_process_info()->pid,

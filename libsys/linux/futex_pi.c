@@ -14,17 +14,6 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
 
-#define LINUX_FUTEX_LOCK_PI     6
-#define LINUX_FUTEX_UNLOCK_PI   7
-#define LINUX_FUTEX_TRYLOCK_PI  8
-#define LINUX_FUTEX_CMP_REQUEUE_PI  12
-
-bool linux_futex_is_pi(uint64_t command)
-{
-    return command == LINUX_FUTEX_LOCK_PI || command == LINUX_FUTEX_UNLOCK_PI ||
-           command == LINUX_FUTEX_TRYLOCK_PI || command == LINUX_FUTEX_LOCK_PI2 ||
-           command == LINUX_FUTEX_WAIT_REQUEUE_PI || command == LINUX_FUTEX_CMP_REQUEUE_PI;
-}
 
 /* A lock's absolute timeout as a counter deadline: FUTEX_LOCK_PI's is on
  * CLOCK_REALTIME, FUTEX_LOCK_PI2's on CLOCK_MONOTONIC unless

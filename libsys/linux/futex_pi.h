@@ -9,8 +9,22 @@
 
 struct linux_timespec;
 
-/* Whether a futex command is one of the PI ones futex_pi.c does. */
-bool linux_futex_is_pi(uint64_t command);
+#define LINUX_FUTEX_LOCK_PI         6
+#define LINUX_FUTEX_UNLOCK_PI       7
+#define LINUX_FUTEX_TRYLOCK_PI      8
+#define LINUX_FUTEX_WAIT_REQUEUE_PI 11
+#define LINUX_FUTEX_CMP_REQUEUE_PI  12
+#define LINUX_FUTEX_LOCK_PI2        13
+
+/* Whether a futex command is one of the PI ones futex_pi.c does (one
+ * test: every futex call asks). */
+static inline bool linux_futex_is_pi(uint64_t command)
+{
+    const uint64_t pi = 1u << LINUX_FUTEX_LOCK_PI | 1u << LINUX_FUTEX_UNLOCK_PI |
+                        1u << LINUX_FUTEX_TRYLOCK_PI | 1u << LINUX_FUTEX_WAIT_REQUEUE_PI |
+                        1u << LINUX_FUTEX_CMP_REQUEUE_PI | 1u << LINUX_FUTEX_LOCK_PI2;
+    return command < 64 && ((pi >> command) & 1);
+}
 
 /* FUTEX_LOCK_PI, FUTEX_LOCK_PI2 (clock_realtime: FUTEX_CLOCK_REALTIME),
  * FUTEX_TRYLOCK_PI, FUTEX_UNLOCK_PI of the aligned word at address;

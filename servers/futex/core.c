@@ -8,9 +8,10 @@
 
 #include "sys/linux_abi.h"
 
-void futex_table_init(struct futex_table *table, struct futex_waiter *pool, unsigned pool_size)
+void futex_table_init(struct futex_table *table, struct futex_waiter *pool, unsigned pool_size,
+                      struct futex_summary *summary)
 {
-    *table = (struct futex_table){ .pool = pool, .pool_size = pool_size };
+    *table = (struct futex_table){ .pool = pool, .pool_size = pool_size, .summary = summary };
     for (unsigned i = pool_size; i-- > 0;) {
         pool[i] = (struct futex_waiter){ .next = table->free_waiters };
         table->free_waiters = &pool[i];
@@ -42,8 +43,6 @@ static struct futex_bucket *bucket_of(struct futex_table *table, struct futex_ke
 /* The summary's count of a bucket (sys/protocol/futex.h) goes up or down. */
 static void count_waiting(struct futex_table *table, unsigned bucket, int change)
 {
-    if (!table->summary)
-        return;
     uint16_t *count = &table->summary->waiting[bucket];
     __atomic_store_n(count, (uint16_t)(*count + change), __ATOMIC_RELAXED);
 }

@@ -91,7 +91,7 @@ struct futex_table {
      * every request asks for the earliest (the timer follows it). */
     struct futex_waiter *earliest;
     struct futex_waiter *latest;
-    /* The counts clients read (sys/protocol/futex.h); NULL: none kept. */
+    /* The counts clients read (sys/protocol/futex.h). */
     struct futex_summary *summary;
 };
 
@@ -152,8 +152,10 @@ struct futex_requeue_request {
  * table's until it is answered or cancelled). */
 #define FUTEX_QUEUED 1
 
-/* pool[0..pool_size) becomes the table's supply of waiters. */
-void futex_table_init(struct futex_table *table, struct futex_waiter *pool, unsigned pool_size);
+/* pool[0..pool_size) becomes the table's supply of waiters; summary
+ * (zeroed) the counts it keeps for clients. */
+void futex_table_init(struct futex_table *table, struct futex_waiter *pool, unsigned pool_size,
+                      struct futex_summary *summary);
 
 /* The name of the futex at address for pid, given the key register. */
 struct futex_key futex_key_of(uint64_t pid, uint64_t key, uint64_t address);

@@ -236,10 +236,9 @@ static enum server_outcome lend_summary(struct server_request *request)
     return server_answer_page(request, summary, false);
 }
 
-/* The badge of every request is the caller's pid. */
-static enum server_outcome handle(struct server_request *request)
+/* The summary's mapping, and any label the server does not know. */
+static enum server_outcome handle_summary(struct server_request *request)
 {
-    enum server_outcome outcome;
     switch (tern_message_label(request->info)) {
     case MEMORY_MAP:
     case MEMORY_PAGE:
@@ -249,6 +248,16 @@ static enum server_outcome handle(struct server_request *request)
         /* procmgr keeps the session as the summary mapping's descriptor
          * and lets it go with the mapping: the summary lasts anyway. */
         return server_answer(request, 0);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+/* The badge of every request is the caller's pid. */
+static enum server_outcome handle(struct server_request *request)
+{
+    enum server_outcome outcome;
+    switch (tern_message_label(request->info)) {
     case FUTEX_WAIT:
         outcome = handle_wait(request);
         break;
@@ -265,8 +274,7 @@ static enum server_outcome handle(struct server_request *request)
         outcome = handle_waitv(request);
         break;
     default:
-        outcome = server_answer(request, -LINUX_ENOSYS);
-        break;
+        return handle_summary(request);
     }
     program_timer();
     return outcome;
@@ -284,11 +292,10 @@ static const struct server_config futex_server = {
 int root_main(const struct tern_boot_info *info)
 {
     server_init(info, &futex_server);
-    futex_table_init(&table, waiters, WAITER_CAPACITY);
     summary = server_allocate_page(0);
     if (!summary)
         server_stop("no page for the summary");
     memset(summary, 0, LINUX_PAGE_SIZE);
-    table.summary = summary;
+    futex_table_init(&table, waiters, WAITER_CAPACITY, summary);
     server_run();
 }

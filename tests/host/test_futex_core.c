@@ -43,9 +43,8 @@ static unsigned summary_total(void)
 
 static void reset(void)
 {
-    futex_table_init(&table, pool, POOL_SIZE);
     memset(&summary, 0, sizeof summary);
-    table.summary = &summary;
+    futex_table_init(&table, pool, POOL_SIZE, &summary);
     memset(&world, 0, sizeof(world));
 }
 
@@ -450,7 +449,8 @@ static void waitv_needs_a_free_waiter_for_every_entry(void)
 static void waitv_of_the_most_futexes_linux_allows(void)
 {
     struct futex_waiter big_pool[FUTEX_WAITV_MAX * 2];
-    futex_table_init(&table, big_pool, FUTEX_WAITV_MAX * 2);
+    memset(&summary, 0, sizeof summary);
+    futex_table_init(&table, big_pool, FUTEX_WAITV_MAX * 2, &summary);
     memset(&world, 0, sizeof(world));
     CHECK_EQ_U64(waitv_private(1, 0x10000, FUTEX_WAITV_MAX, 0, 0, 100), FUTEX_QUEUED);
     CHECK_EQ_U64(waitv_private(1, 0x20000, FUTEX_WAITV_MAX, 0, 0, 101), FUTEX_QUEUED);
@@ -697,7 +697,8 @@ static void the_key_names_private_and_shared_futexes(void)
 static void many_futexes_sharing_buckets_stay_apart(void)
 {
     struct futex_waiter big_pool[256];
-    futex_table_init(&table, big_pool, 256);
+    memset(&summary, 0, sizeof summary);
+    futex_table_init(&table, big_pool, 256, &summary);
     memset(&world, 0, sizeof(world));
     /* More futexes than buckets, four waiters each. */
     for (uint64_t i = 0; i < 256; i++)
