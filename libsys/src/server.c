@@ -368,17 +368,15 @@ static void answer_and_receive(void)
 }
 
 /* The deadline the notification's timer holds (0: none, or spent). */
-static uint64_t programmed_deadline;
+uint64_t server_programmed_deadline;
 
-void server_program_timer(uint64_t deadline)
+void server_program_timer_now(uint64_t deadline)
 {
-    if (deadline == programmed_deadline)
-        return;
     enum tern_error error = tern_notification_set_timeout(
         SERVER_SLOT_NOTIFICATION, deadline, SERVER_NOTIFIED | SERVER_TIMER_BADGE);
     if (error != TERN_OK)
         tern_printf("%s: cannot set the timer: %s\n", config->name, tern_error_name(error));
-    programmed_deadline = deadline;
+    server_programmed_deadline = deadline;
 }
 
 void server_run(void)
@@ -390,7 +388,7 @@ void server_run(void)
     receive();
     for (;;) {
         if (request.info == 0 && (request.badge & SERVER_NOTIFIED)) {
-            programmed_deadline = 0;    /* it fired: spent */
+            server_programmed_deadline = 0;    /* it fired: spent */
             if (config->notified)
                 config->notified(request.badge);
             if (watch_due())

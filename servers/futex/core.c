@@ -368,11 +368,6 @@ uint64_t futex_expire(struct futex_table *table, uint64_t now, futex_answer_func
     return futex_earliest_deadline(table);
 }
 
-uint64_t futex_earliest_deadline(const struct futex_table *table)
-{
-    return table->earliest ? table->earliest->deadline : 0;
-}
-
 bool futex_cancel(struct futex_table *table, uint64_t handle)
 {
     for (unsigned i = 0; i < table->pool_size; i++) {

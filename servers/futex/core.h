@@ -208,7 +208,10 @@ uint64_t futex_expire(struct futex_table *table, uint64_t now, futex_answer_func
                       void *context);
 
 /* The earliest deadline of any waiter, 0 for none. */
-uint64_t futex_earliest_deadline(const struct futex_table *table);
+static inline uint64_t futex_earliest_deadline(const struct futex_table *table)
+{
+    return table->earliest ? table->earliest->deadline : 0;   /* asked after every request */
+}
 
 /* Takes the caller with handle out of the table (every futex it waits
  * on) without answering it; returns whether there was one. The

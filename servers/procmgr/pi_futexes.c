@@ -256,15 +256,23 @@ static void remove_condition_waiter(struct thread *thread)
     thread->requeue_key = 0;
 }
 
-static int64_t wait_requeue(struct request *request, struct thread *caller, uint64_t key,
-                            uint64_t key2, uint32_t expected, uint64_t deadline)
+/* The condition word (the caller's window 0) still holds expected: 0,
+ * else -EAGAIN (or -EFAULT). */
+static int64_t condition_holds(struct request *request, uint32_t expected)
 {
     uint32_t word;
     int64_t status = read_word((struct word_access){request->reply, 0}, &word);
     if (status < 0)
         return status;
-    if (word != expected)
-        return -LINUX_EAGAIN;
+    return word == expected ? 0 : -LINUX_EAGAIN;
+}
+
+static int64_t wait_requeue(struct request *request, struct thread *caller, uint64_t key,
+                            uint64_t key2, uint32_t expected, uint64_t deadline)
+{
+    int64_t status = condition_holds(request, expected);
+    if (status < 0)
+        return status;
     caller->requeue_key = key;
     caller->requeue_key2 = key2;
     caller->requeued = false;
@@ -283,12 +291,9 @@ static int64_t wait_requeue(struct request *request, struct thread *caller, uint
 static int64_t cmp_requeue(struct request *request, uint64_t key, uint64_t key2,
                            uint64_t requeue, uint32_t expected)
 {
-    uint32_t word;
-    int64_t status = read_word((struct word_access){request->reply, 0}, &word);
+    int64_t status = condition_holds(request, expected);
     if (status < 0)
         return status;
-    if (word != expected)
-        return -LINUX_EAGAIN;
     /* Every waiter of the word must be waiting to go to this PI word. */
     for (struct thread *waiter = condition_waiters; waiter; waiter = waiter->requeue_next)
         if (waiter->requeue_key == key && waiter->requeue_key2 != key2)

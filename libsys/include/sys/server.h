@@ -190,7 +190,13 @@ bool server_make_capability(uint64_t source, uint64_t rights, uint64_t badge);
  * fires, config->notified runs: it expires what is due and calls this
  * again, which sets the timer even for the same deadline (the kernel's
  * clock may have run ahead of the server's). */
-void server_program_timer(uint64_t deadline);
+extern uint64_t server_programmed_deadline;   /* 0: none, or spent */
+void server_program_timer_now(uint64_t deadline);
+static inline void server_program_timer(uint64_t deadline)
+{
+    if (deadline != server_programmed_deadline)    /* asked after every request */
+        server_program_timer_now(deadline);
+}
 
 /* Lets go of a caller kept waiting without answering it. */
 void server_release_reply(uint64_t reply);
