@@ -297,16 +297,6 @@ int64_t sys_getdents64(int64_t fd, uint64_t buffer, uint64_t length)
 
 /* ioctl requests whose argument points at memory, and its size; the
  * others pass the argument as a value. */
-#define LINUX_TCSETS        0x5402
-#define LINUX_TCSETSW       0x5403
-#define LINUX_TCSETSF       0x5404
-#define LINUX_TIOCGPGRP     0x540f
-#define LINUX_TIOCSPGRP     0x5410
-#define LINUX_TIOCOUTQ      0x5411
-#define LINUX_TIOCSTI       0x5412
-#define LINUX_TIOCSWINSZ    0x5414
-#define LINUX_TIOCGSID      0x5429
-#define LINUX_FIONBIO       0x5421
 #define LINUX_TERMIOS_SIZE  36      /* the kernel's struct termios on arm64 */
 #define LINUX_WINSIZE_SIZE  8
 /* Requests about the descriptor, not the file. */

@@ -226,8 +226,8 @@ static int64_t futex_wake_op(uint64_t key, uint64_t address, uint32_t count, uin
 
 /* The deadline of a FUTEX_WAIT (relative timeout) or FUTEX_WAIT_BITSET
  * (absolute, on CLOCK_REALTIME with realtime); 0 waits forever. */
-static int64_t futex_deadline(const struct linux_timespec *timeout, bool absolute,
-                              bool realtime, uint64_t *deadline)
+int64_t linux_futex_deadline(const struct linux_timespec *timeout, bool absolute, bool realtime,
+                             uint64_t *deadline)
 {
     *deadline = 0;
     if (timeout == 0)
@@ -283,7 +283,7 @@ int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
     case LINUX_FUTEX_WAIT:
     case LINUX_FUTEX_WAIT_BITSET: {
         uint64_t deadline;
-        int64_t result = futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET,
+        int64_t result = linux_futex_deadline(timeout, command == LINUX_FUTEX_WAIT_BITSET,
                                         operation & LINUX_FUTEX_CLOCK_REALTIME, &deadline);
         if (result < 0)
             return result;

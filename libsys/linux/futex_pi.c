@@ -8,30 +8,12 @@
  * (-ERESTARTNOINTR).
  */
 #include "futex_pi.h"
-#include "clock_math.h"
 #include "personality.h"
 #include "server_call.h"
+#include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
 
-
-/* A lock's absolute timeout as a counter deadline: FUTEX_LOCK_PI's is on
- * CLOCK_REALTIME, FUTEX_LOCK_PI2's on CLOCK_MONOTONIC unless
- * FUTEX_CLOCK_REALTIME. 0: none. */
-static int64_t lock_deadline(const struct linux_timespec *timeout, bool realtime,
-                             uint64_t *deadline)
-{
-    *deadline = 0;
-    if (timeout == 0)
-        return 0;
-    if (!timespec_is_valid(timeout))
-        return -LINUX_EINVAL;
-    *deadline = realtime ? linux_realtime_deadline(timeout)
-                         : timespec_to_ticks(timeout, linux_counter_frequency());
-    if (*deadline == 0)
-        *deadline = 1;      /* the epoch itself: long past, not "forever" */
-    return 0;
-}
 
 #define WORD_WINDOW (TERN_WINDOW_READ | TERN_WINDOW_WRITE)
 
@@ -46,7 +28,7 @@ static int64_t requeue(uint64_t address, uint64_t command, bool clock_realtime,
     bool waits = command == LINUX_FUTEX_WAIT_REQUEUE_PI;
     uint64_t fourth;            /* the deadline, or the count to requeue */
     if (waits) {
-        int64_t status = lock_deadline(timeout, clock_realtime, &fourth);
+        int64_t status = linux_futex_deadline(timeout, true, clock_realtime, &fourth);
         if (status < 0)
             return status;
     } else {
@@ -82,7 +64,7 @@ int64_t linux_futex_pi(uint64_t address, uint64_t command, bool clock_realtime,
     uint64_t deadline = 0;
     if (operation == PROC_FUTEX_PI_LOCK) {
         bool realtime = command == LINUX_FUTEX_LOCK_PI || clock_realtime;
-        int64_t status = lock_deadline(timeout, realtime, &deadline);
+        int64_t status = linux_futex_deadline(timeout, true, realtime, &deadline);
         if (status < 0)
             return status;
     }

@@ -6,15 +6,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "sys/linux_abi.h"
 
 struct linux_timespec;
-
-#define LINUX_FUTEX_LOCK_PI         6
-#define LINUX_FUTEX_UNLOCK_PI       7
-#define LINUX_FUTEX_TRYLOCK_PI      8
-#define LINUX_FUTEX_WAIT_REQUEUE_PI 11
-#define LINUX_FUTEX_CMP_REQUEUE_PI  12
-#define LINUX_FUTEX_LOCK_PI2        13
 
 /* Whether a futex command is one of the PI ones futex_pi.c does (one
  * test: every futex call asks). */

@@ -16,7 +16,6 @@
  * that spans them all, from the lowest to the end of the highest; the
  * server reads only the words, so the pages between need not exist.
  */
-#include "clock_math.h"
 #include "personality.h"
 #include "server_call.h"
 #include "syscalls.h"
@@ -43,17 +42,7 @@ static int64_t waitv_deadline(const struct linux_timespec *timeout, int32_t cloc
         return 0;
     if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
         return -LINUX_EINVAL;
-    struct linux_timespec limit = *timeout;
-    if (!timespec_is_valid(&limit))
-        return -LINUX_EINVAL;
-    if (clock == CLOCK_REALTIME) {
-        *deadline = linux_realtime_deadline(&limit);
-        return 0;
-    }
-    *deadline = timespec_to_ticks(&limit, linux_counter_frequency());
-    if (*deadline == 0)
-        *deadline = 1;      /* boot itself: long past, not "forever" */
-    return 0;
+    return linux_futex_deadline(timeout, true, clock == CLOCK_REALTIME, deadline);
 }
 
 /* The entries as the server takes them; false for flags Linux refuses:

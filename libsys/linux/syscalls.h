@@ -249,6 +249,12 @@ void linux_futex_forget_keys(void);
 /* The key register of a futex request for the word at address: 0 for a
  * private futex, procmgr's key for a shared one (or its -errno). */
 int64_t linux_futex_key(uint64_t address, bool private);
+/* A futex timeout's counter deadline: relative, or absolute (on
+ * CLOCK_REALTIME with realtime); 0 waits forever, -EINVAL for a bad
+ * timespec. FUTEX_LOCK_PI's is absolute on CLOCK_REALTIME, LOCK_PI2's on
+ * CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME. */
+int64_t linux_futex_deadline(const struct linux_timespec *timeout, bool absolute, bool realtime,
+                             uint64_t *deadline);
 
 /* futex_waitv.c */
 struct linux_futex_waitv;

@@ -129,21 +129,16 @@ int64_t sys_sched_yield(void)
 /* Linux's priority ranges: 1-99 for the real-time policies, 0 for the
  * others. procmgr keeps each thread's policy and maps it onto the
  * kernel's priorities (servers/procmgr/scheduling.h). */
-#define SCHED_OTHER 0
-#define SCHED_FIFO  1
-#define SCHED_RR    2
-#define SCHED_BATCH 3
-#define SCHED_IDLE  5
 
 int64_t sys_sched_get_priority(int64_t policy, bool maximum)
 {
     switch (policy) {
-    case SCHED_FIFO:
-    case SCHED_RR:
+    case LINUX_SCHED_FIFO:
+    case LINUX_SCHED_RR:
         return maximum ? 99 : 1;
-    case SCHED_OTHER:
-    case SCHED_BATCH:
-    case SCHED_IDLE:
+    case LINUX_SCHED_OTHER:
+    case LINUX_SCHED_BATCH:
+    case LINUX_SCHED_IDLE:
         return 0;
     default:
         return -LINUX_EINVAL;
@@ -215,7 +210,7 @@ int64_t sys_sched_rr_get_interval(int64_t pid, struct linux_timespec *interval)
     int64_t result = scheduling_request(pid, PROC_SCHED_ASK, 0, answer);
     if (result < 0)
         return result;
-    bool fifo = (answer[0] & ~(uint64_t)0x40000000) == SCHED_FIFO;
+    bool fifo = (answer[0] & ~(uint64_t)LINUX_SCHED_RESET_ON_FORK) == LINUX_SCHED_FIFO;
     *interval = (struct linux_timespec){0, fifo ? 0 : TIME_SLICE_NANOSECONDS};  /* faults: EFAULT */
     return 0;
 }

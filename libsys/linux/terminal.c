@@ -10,12 +10,8 @@
 #include "terminal.h"
 #include "personality.h"
 #include "server_call.h"
+#include "sys/linux_abi.h"
 #include "sys/protocol/procmgr.h"
-
-#define LINUX_TIOCGPGRP     0x540f
-#define LINUX_TIOCSPGRP     0x5410
-#define LINUX_TIOCSTI       0x5412
-#define LINUX_TIOCGSID      0x5429
 
 int64_t linux_terminal_ioctl(uint32_t request, uint64_t argument, const uint64_t referral[4])
 {

@@ -96,6 +96,16 @@ struct process_ids process_ids_of(const struct process *process)
     return (struct process_ids){ process->pid, process->ppid, process->pgid, process->sid };
 }
 
+uint64_t process_group_session(uint64_t pgid)
+{
+    /* A group lies in one session (setpgid sees to it), so its first
+     * member tells. */
+    for (uint64_t id = 1; id < ID_LIMIT; id++)
+        if (processes[id] && processes[id]->pgid == pgid)
+            return processes[id]->sid;
+    return 0;
+}
+
 /* child joins parent's children, as the youngest. */
 static void adopt(struct process *parent, struct process *child)
 {
@@ -224,7 +234,7 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     thread->process = process;
     thread->area = area;
     thread->cpu_mask = cpu_mask & cores_online() ? cpu_mask & cores_online() : cores_online();
-    thread->scheduling = scheduling ? *scheduling : (struct scheduling){SCHEDULING_OTHER, 0, false};
+    thread->scheduling = scheduling ? *scheduling : (struct scheduling){LINUX_SCHED_OTHER, 0, false};
     thread->pi.base = thread->pi.effective = scheduling_kernel_priority(&thread->scheduling);
     thread->cpu = core_in(thread->cpu_mask, 0);
     uint64_t buffer = linux_thread_ipc_buffer(area);

@@ -139,7 +139,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
     uint64_t cpu_mask = caller ? caller->cpu_mask : 0;      /* execve keeps the affinity */
     struct scheduling scheduling = caller ? caller->scheduling      /* and the policy */
-                                          : (struct scheduling){SCHEDULING_OTHER, 0, false};
+                                          : (struct scheduling){LINUX_SCHED_OTHER, 0, false};
     if (caller)
         signal_keep(&signals_kept, caller);
     if (process->space) {
@@ -444,15 +444,11 @@ void handle_set_ids(struct request *request)
     result(request, process_set_credentials(request->process, &credentials) ? 0 : -LINUX_ENOMEM);
 }
 
-/* Whether process group pgid exists in session sid (zombies count: they
- * keep their group until reaped). */
+/* Whether process group pgid exists in session sid. */
 static bool group_in_session(void *context, uint64_t pgid, uint64_t sid)
 {
     (void)context;
-    for (uint64_t id = 1; id < ID_LIMIT; id++)
-        if (processes[id] && processes[id]->pgid == pgid && processes[id]->sid == sid)
-            return true;
-    return false;
+    return process_group_session(pgid) == sid;
 }
 
 /* setpgid, getpgid, setsid, getsid: process_group.c decides. */

@@ -293,6 +293,9 @@ struct credentials process_credentials(const struct process *process);
 bool process_set_credentials(struct process *process, const struct credentials *credentials);
 /* Its pid, parent, process group and session, for the rules that relate processes. */
 struct process_ids process_ids_of(const struct process *process);
+/* The session of process group pgid, 0 if no process is in it (zombies
+ * count: they keep their group until reaped). */
+uint64_t process_group_session(uint64_t pgid);
 
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */

@@ -9,14 +9,14 @@
 
 static bool real_time(unsigned policy)
 {
-    return policy == SCHEDULING_FIFO || policy == SCHEDULING_RR;
+    return policy == LINUX_SCHED_FIFO || policy == LINUX_SCHED_RR;
 }
 
 static bool known(int64_t policy)
 {
     switch (policy) {
-    case SCHEDULING_OTHER: case SCHEDULING_FIFO: case SCHEDULING_RR:
-    case SCHEDULING_BATCH: case SCHEDULING_IDLE: case SCHEDULING_DEADLINE:
+    case LINUX_SCHED_OTHER: case LINUX_SCHED_FIFO: case LINUX_SCHED_RR:
+    case LINUX_SCHED_BATCH: case LINUX_SCHED_IDLE: case LINUX_SCHED_DEADLINE:
         return true;
     default:
         return false;
@@ -30,8 +30,8 @@ int scheduling_change(const struct scheduling *current, int64_t policy, int64_t 
     if (policy == SCHEDULING_KEEP_POLICY) {
         policy = current->policy;
     } else {
-        reset_on_fork = (policy & SCHEDULING_RESET_ON_FORK) != 0;
-        policy &= ~(int64_t)SCHEDULING_RESET_ON_FORK;
+        reset_on_fork = (policy & LINUX_SCHED_RESET_ON_FORK) != 0;
+        policy &= ~(int64_t)LINUX_SCHED_RESET_ON_FORK;
         if (!known(policy))
             return -LINUX_EINVAL;
     }
@@ -39,7 +39,7 @@ int scheduling_change(const struct scheduling *current, int64_t policy, int64_t 
      * is out of range too. */
     if (priority < 0 || priority > REAL_TIME_PRIORITY_MAX)
         return -LINUX_EINVAL;
-    if (policy == SCHEDULING_DEADLINE || real_time((unsigned)policy) != (priority != 0))
+    if (policy == LINUX_SCHED_DEADLINE || real_time((unsigned)policy) != (priority != 0))
         return -LINUX_EINVAL;
     if (!privileged) {
         bool new_policy = (unsigned)policy != current->policy;
@@ -55,7 +55,7 @@ int scheduling_change(const struct scheduling *current, int64_t policy, int64_t 
 
 int64_t scheduling_policy_word(const struct scheduling *scheduling)
 {
-    return scheduling->policy | (scheduling->reset_on_fork ? SCHEDULING_RESET_ON_FORK : 0);
+    return scheduling->policy | (scheduling->reset_on_fork ? LINUX_SCHED_RESET_ON_FORK : 0);
 }
 
 unsigned scheduling_kernel_priority(const struct scheduling *scheduling)
@@ -65,7 +65,7 @@ unsigned scheduling_kernel_priority(const struct scheduling *scheduling)
 
 uint64_t scheduling_kernel_flags(const struct scheduling *scheduling)
 {
-    return scheduling->policy == SCHEDULING_FIFO ? TERN_PRIORITY_FIFO : 0;
+    return scheduling->policy == LINUX_SCHED_FIFO ? TERN_PRIORITY_FIFO : 0;
 }
 
 struct scheduling scheduling_inherited(const struct scheduling *creator)
@@ -74,7 +74,7 @@ struct scheduling scheduling_inherited(const struct scheduling *creator)
     if (creator->reset_on_fork) {
         inherited.reset_on_fork = false;
         if (real_time(creator->policy))
-            inherited = (struct scheduling){SCHEDULING_OTHER, 0, false};
+            inherited = (struct scheduling){LINUX_SCHED_OTHER, 0, false};
     }
     return inherited;
 }

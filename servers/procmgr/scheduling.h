@@ -14,14 +14,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "sys/linux_abi.h"
 
-#define SCHEDULING_OTHER            0
-#define SCHEDULING_FIFO             1
-#define SCHEDULING_RR               2
-#define SCHEDULING_BATCH            3
-#define SCHEDULING_IDLE             5
-#define SCHEDULING_DEADLINE         6
-#define SCHEDULING_RESET_ON_FORK    0x40000000
 /* sched_setparam: the thread keeps its policy. */
 #define SCHEDULING_KEEP_POLICY      (-1)
 

@@ -24,14 +24,6 @@
  * (a number a caller makes up finds nothing: ENOTTY). */
 #define TERMINALS_MAX 1
 
-/* The ioctls a terminal's server refers here. */
-#define LINUX_TIOCSCTTY     0x540e
-#define LINUX_TIOCGPGRP     0x540f
-#define LINUX_TIOCSPGRP     0x5410
-#define LINUX_TIOCSTI       0x5412
-#define LINUX_TIOCNOTTY     0x5422
-#define LINUX_TIOCGSID      0x5429
-
 static struct terminal_control terminals[TERMINALS_MAX] = {{ .device = VFS_CONSOLE_TERMINAL }};
 /* procmgr's capability to vfs for the console (VFS_PROCMGR_BADGE). */
 static uint64_t vfs_terminals;
@@ -117,24 +109,27 @@ static void apply(struct terminal_control *terminal, bool was_controlled, struct
 static uint64_t group_session(void *context, uint64_t pgid)
 {
     (void)context;
-    for (uint64_t id = 1; id < ID_LIMIT; id++)
-        if (processes[id] && processes[id]->pgid == pgid)
-            return processes[id]->sid;
-    return 0;
+    return process_group_session(pgid);
+}
+
+/* Linux's is_ignored: the calling thread blocks the signal, or its
+ * process ignores it. */
+static bool ignores(const struct process *process, const struct thread *thread, unsigned signal)
+{
+    return process->signal_disposition[signal] == SIGNAL_IGNORE ||
+           (signal_blocked_mask(thread) & LINUX_SIGNAL_BIT(signal));
 }
 
 static struct terminal_caller caller_facts(struct process *process, struct thread *thread)
 {
-    uint64_t blocked = signal_blocked_mask(thread);
+    struct credentials credentials = process_credentials(process);
     return (struct terminal_caller){
         .ids = process_ids_of(process),
         .terminal = process->terminal,
-        .ttou_ignored = process->signal_disposition[LINUX_SIGTTOU] == SIGNAL_IGNORE ||
-                        (blocked & LINUX_SIGNAL_BIT(LINUX_SIGTTOU)),
-        .ttin_ignored = process->signal_disposition[LINUX_SIGTTIN] == SIGNAL_IGNORE ||
-                        (blocked & LINUX_SIGNAL_BIT(LINUX_SIGTTIN)),
+        .ttou_ignored = ignores(process, thread, LINUX_SIGTTOU),
+        .ttin_ignored = ignores(process, thread, LINUX_SIGTTIN),
         .group_orphaned = process_group_orphaned(process),
-        .privileged = process->euid == 0,
+        .privileged = credentials_privileged(&credentials),
     };
 }
 

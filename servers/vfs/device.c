@@ -52,20 +52,6 @@ static int64_t copy_result(const struct client_buffer *argument, const void *val
     return client_buffer_copy_to(argument, 0, value, size) == size ? 0 : -LINUX_EFAULT;
 }
 
-/* Terminal ioctls (Linux's asm-generic/ioctls.h) beyond linux_abi.h's. */
-#define LINUX_TCSETS        0x5402
-#define LINUX_TCSETSW       0x5403
-#define LINUX_TCSETSF       0x5404
-#define LINUX_TCSBRK        0x5409
-#define LINUX_TIOCSCTTY     0x540e
-#define LINUX_TIOCGPGRP     0x540f
-#define LINUX_TIOCSPGRP     0x5410
-#define LINUX_TIOCOUTQ      0x5411
-#define LINUX_TIOCSTI       0x5412
-#define LINUX_TIOCSWINSZ    0x5414
-#define LINUX_TIOCNOTTY     0x5422
-#define LINUX_TIOCGSID      0x5429
-
 /* What the console's settings change to: from the argument. */
 static int64_t set_terminal(struct terminal *terminal, const struct client_buffer *argument,
                             bool flush)

@@ -309,13 +309,7 @@ static enum server_outcome handle_session(struct server_request *request)
     return server_answer(request, result);
 }
 
-/* ---- The file protocol ---- */
-
 /* ---- The console's job control (FILE_TERMINAL_ACCESS, file.h) ---- */
-
-#define LINUX_TCSETS    0x5402
-#define LINUX_TCSETSW   0x5403
-#define LINUX_TCSETSF   0x5404
 
 /* Whether the caller must ask procmgr before it reads the console (or
  * writes under TOSTOP, or changes its settings): a session has the
@@ -338,6 +332,8 @@ static enum server_outcome ask_foreground(struct server_request *request)
     uint64_t values[2] = {(uint64_t)FILE_TERMINAL_ACCESS, VFS_CONSOLE_TERMINAL};
     return server_answer_values(request, 2, values);
 }
+
+/* ---- The file protocol ---- */
 
 /* A read of the console that must wait for a line is deferred. */
 static enum server_outcome console_read(struct server_request *request, uint8_t *bytes)

@@ -6,26 +6,26 @@
 #include "sys/linux_abi.h"
 #include "tern/objects.h"
 
-static const struct scheduling other = {SCHEDULING_OTHER, 0, false};
+static const struct scheduling other = {LINUX_SCHED_OTHER, 0, false};
 
 static void real_time_policies_take_priorities_1_to_99(void)
 {
     struct scheduling changed;
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_FIFO, 1, true, &changed), 0);
-    CHECK_EQ_U64(changed.policy, SCHEDULING_FIFO);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_FIFO, 1, true, &changed), 0);
+    CHECK_EQ_U64(changed.policy, LINUX_SCHED_FIFO);
     CHECK_EQ_U64(changed.priority, 1);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_RR, 99, true, &changed), 0);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_FIFO, 0, true, &changed), -LINUX_EINVAL);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_RR, 100, true, &changed), -LINUX_EINVAL);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_FIFO, -1, true, &changed), -LINUX_EINVAL);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_RR, 99, true, &changed), 0);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_FIFO, 0, true, &changed), -LINUX_EINVAL);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_RR, 100, true, &changed), -LINUX_EINVAL);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_FIFO, -1, true, &changed), -LINUX_EINVAL);
 }
 
 static void the_other_policies_take_priority_0_only(void)
 {
     struct scheduling changed;
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_BATCH, 0, true, &changed), 0);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_IDLE, 0, true, &changed), 0);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_OTHER, 1, true, &changed), -LINUX_EINVAL);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_BATCH, 0, true, &changed), 0);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_IDLE, 0, true, &changed), 0);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_OTHER, 1, true, &changed), -LINUX_EINVAL);
 }
 
 static void unknown_policies_and_deadline_are_einval(void)
@@ -33,17 +33,17 @@ static void unknown_policies_and_deadline_are_einval(void)
     struct scheduling changed;
     CHECK_EQ_U64(scheduling_change(&other, 4, 0, true, &changed), -LINUX_EINVAL);
     CHECK_EQ_U64(scheduling_change(&other, 7, 0, true, &changed), -LINUX_EINVAL);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_DEADLINE, 0, true, &changed),
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_DEADLINE, 0, true, &changed),
                  -LINUX_EINVAL);
     CHECK_EQ_U64(scheduling_change(&other, -5, 0, true, &changed), -LINUX_EINVAL);
 }
 
 static void setparam_keeps_the_policy(void)
 {
-    const struct scheduling fifo = {SCHEDULING_FIFO, 10, true};
+    const struct scheduling fifo = {LINUX_SCHED_FIFO, 10, true};
     struct scheduling changed;
     CHECK_EQ_U64(scheduling_change(&fifo, SCHEDULING_KEEP_POLICY, 20, true, &changed), 0);
-    CHECK_EQ_U64(changed.policy, SCHEDULING_FIFO);
+    CHECK_EQ_U64(changed.policy, LINUX_SCHED_FIFO);
     CHECK_EQ_U64(changed.priority, 20);
     CHECK(changed.reset_on_fork);
     CHECK_EQ_U64(scheduling_change(&fifo, SCHEDULING_KEEP_POLICY, 0, true, &changed),
@@ -55,32 +55,32 @@ static void setparam_keeps_the_policy(void)
 static void reset_on_fork_is_a_flag_of_the_policy(void)
 {
     struct scheduling changed;
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_RR | SCHEDULING_RESET_ON_FORK, 5, true,
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_RR | LINUX_SCHED_RESET_ON_FORK, 5, true,
                                    &changed), 0);
     CHECK(changed.reset_on_fork);
-    CHECK_EQ_U64(scheduling_policy_word(&changed), SCHEDULING_RR | SCHEDULING_RESET_ON_FORK);
-    CHECK_EQ_U64(scheduling_policy_word(&other), SCHEDULING_OTHER);
+    CHECK_EQ_U64(scheduling_policy_word(&changed), LINUX_SCHED_RR | LINUX_SCHED_RESET_ON_FORK);
+    CHECK_EQ_U64(scheduling_policy_word(&other), LINUX_SCHED_OTHER);
 }
 
 static void unprivileged_callers_get_no_real_time(void)
 {
     struct scheduling changed;
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_FIFO, 1, false, &changed), -LINUX_EPERM);
-    CHECK_EQ_U64(scheduling_change(&other, SCHEDULING_BATCH, 0, false, &changed), 0);
-    const struct scheduling fifo = {SCHEDULING_FIFO, 10, false};
-    CHECK_EQ_U64(scheduling_change(&fifo, SCHEDULING_FIFO, 5, false, &changed), 0);   /* lower */
-    CHECK_EQ_U64(scheduling_change(&fifo, SCHEDULING_FIFO, 11, false, &changed), -LINUX_EPERM);
-    CHECK_EQ_U64(scheduling_change(&fifo, SCHEDULING_RR, 5, false, &changed), -LINUX_EPERM);
-    CHECK_EQ_U64(scheduling_change(&fifo, SCHEDULING_OTHER, 0, false, &changed), 0);
-    const struct scheduling reset = {SCHEDULING_OTHER, 0, true};
-    CHECK_EQ_U64(scheduling_change(&reset, SCHEDULING_OTHER, 0, false, &changed), -LINUX_EPERM);
-    CHECK_EQ_U64(scheduling_change(&reset, SCHEDULING_OTHER, 0, true, &changed), 0);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_FIFO, 1, false, &changed), -LINUX_EPERM);
+    CHECK_EQ_U64(scheduling_change(&other, LINUX_SCHED_BATCH, 0, false, &changed), 0);
+    const struct scheduling fifo = {LINUX_SCHED_FIFO, 10, false};
+    CHECK_EQ_U64(scheduling_change(&fifo, LINUX_SCHED_FIFO, 5, false, &changed), 0);   /* lower */
+    CHECK_EQ_U64(scheduling_change(&fifo, LINUX_SCHED_FIFO, 11, false, &changed), -LINUX_EPERM);
+    CHECK_EQ_U64(scheduling_change(&fifo, LINUX_SCHED_RR, 5, false, &changed), -LINUX_EPERM);
+    CHECK_EQ_U64(scheduling_change(&fifo, LINUX_SCHED_OTHER, 0, false, &changed), 0);
+    const struct scheduling reset = {LINUX_SCHED_OTHER, 0, true};
+    CHECK_EQ_U64(scheduling_change(&reset, LINUX_SCHED_OTHER, 0, false, &changed), -LINUX_EPERM);
+    CHECK_EQ_U64(scheduling_change(&reset, LINUX_SCHED_OTHER, 0, true, &changed), 0);
 }
 
 static void real_time_runs_above_the_rest_and_fifo_without_slices(void)
 {
-    const struct scheduling fifo = {SCHEDULING_FIFO, 10, false};
-    const struct scheduling rr = {SCHEDULING_RR, 99, false};
+    const struct scheduling fifo = {LINUX_SCHED_FIFO, 10, false};
+    const struct scheduling rr = {LINUX_SCHED_RR, 99, false};
     CHECK_EQ_U64(scheduling_kernel_priority(&other), SCHEDULING_BASE_PRIORITY);
     CHECK_EQ_U64(scheduling_kernel_priority(&fifo), SCHEDULING_BASE_PRIORITY + 10);
     CHECK_EQ_U64(scheduling_kernel_priority(&rr), SCHEDULING_BASE_PRIORITY + 99);
@@ -91,18 +91,18 @@ static void real_time_runs_above_the_rest_and_fifo_without_slices(void)
 
 static void new_threads_inherit_unless_reset_on_fork(void)
 {
-    const struct scheduling fifo = {SCHEDULING_FIFO, 10, false};
+    const struct scheduling fifo = {LINUX_SCHED_FIFO, 10, false};
     struct scheduling inherited = scheduling_inherited(&fifo);
-    CHECK_EQ_U64(inherited.policy, SCHEDULING_FIFO);
+    CHECK_EQ_U64(inherited.policy, LINUX_SCHED_FIFO);
     CHECK_EQ_U64(inherited.priority, 10);
-    const struct scheduling reset = {SCHEDULING_RR, 10, true};
+    const struct scheduling reset = {LINUX_SCHED_RR, 10, true};
     inherited = scheduling_inherited(&reset);
-    CHECK_EQ_U64(inherited.policy, SCHEDULING_OTHER);
+    CHECK_EQ_U64(inherited.policy, LINUX_SCHED_OTHER);
     CHECK_EQ_U64(inherited.priority, 0);
     CHECK(!inherited.reset_on_fork);
-    const struct scheduling batch = {SCHEDULING_BATCH, 0, true};
+    const struct scheduling batch = {LINUX_SCHED_BATCH, 0, true};
     inherited = scheduling_inherited(&batch);
-    CHECK_EQ_U64(inherited.policy, SCHEDULING_BATCH);
+    CHECK_EQ_U64(inherited.policy, LINUX_SCHED_BATCH);
     CHECK(!inherited.reset_on_fork);
 }
 

@@ -285,8 +285,14 @@ struct linux_dirent64 {
 #define LINUX_FUTEX_REQUEUE         3
 #define LINUX_FUTEX_CMP_REQUEUE     4
 #define LINUX_FUTEX_WAKE_OP         5
+#define LINUX_FUTEX_LOCK_PI         6
+#define LINUX_FUTEX_UNLOCK_PI       7
+#define LINUX_FUTEX_TRYLOCK_PI      8
 #define LINUX_FUTEX_WAIT_BITSET     9
 #define LINUX_FUTEX_WAKE_BITSET     10
+#define LINUX_FUTEX_WAIT_REQUEUE_PI 11
+#define LINUX_FUTEX_CMP_REQUEUE_PI  12
+#define LINUX_FUTEX_LOCK_PI2        13
 #define LINUX_FUTEX_PRIVATE_FLAG    128
 #define LINUX_FUTEX_CLOCK_REALTIME  256
 #define LINUX_FUTEX_CMD_MASK        (~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME))
@@ -309,10 +315,32 @@ struct linux_dirent64 {
  * FUTEX2_SIZE_U32, as Linux 6.1) and FUTEX_PRIVATE_FLAG. */
 #define LINUX_FUTEX2_SIZE_U32       2
 
-/* ioctl(2) on terminals and files */
+/* sched_setscheduler(2)'s policies, and the flag that rides with one */
+#define LINUX_SCHED_OTHER           0
+#define LINUX_SCHED_FIFO            1
+#define LINUX_SCHED_RR              2
+#define LINUX_SCHED_BATCH           3
+#define LINUX_SCHED_IDLE            5
+#define LINUX_SCHED_DEADLINE        6
+#define LINUX_SCHED_RESET_ON_FORK   0x40000000
+
+/* ioctl(2) on terminals and files (asm-generic/ioctls.h) */
 #define LINUX_TCGETS        0x5401
+#define LINUX_TCSETS        0x5402
+#define LINUX_TCSETSW       0x5403
+#define LINUX_TCSETSF       0x5404
+#define LINUX_TCSBRK        0x5409
+#define LINUX_TIOCSCTTY     0x540e
+#define LINUX_TIOCGPGRP     0x540f
+#define LINUX_TIOCSPGRP     0x5410
+#define LINUX_TIOCOUTQ      0x5411
+#define LINUX_TIOCSTI       0x5412
 #define LINUX_TIOCGWINSZ    0x5413
+#define LINUX_TIOCSWINSZ    0x5414
 #define LINUX_FIONREAD      0x541b
+#define LINUX_FIONBIO       0x5421
+#define LINUX_TIOCNOTTY     0x5422
+#define LINUX_TIOCGSID      0x5429
 
 #define LINUX_PAGE_SIZE     4096
 #define LINUX_DEFAULT_UMASK 022         /* what init starts with on Linux */
