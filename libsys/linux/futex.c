@@ -87,9 +87,8 @@ static int64_t futex_wait(uint64_t key, uint64_t address, uint32_t expected, uin
             set_word_window(address);
         else
             tern_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ);
-        tern_set_mr(4, bitset);
-        uint64_t mr[4] = {key, address, expected, deadline};
-        int64_t result = linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 5, 0, 1, mr);
+        uint64_t mr[4] = {key, address, (uint64_t)(uint32_t)bitset << 32 | expected, deadline};
+        int64_t result = linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 4, 0, 1, mr);
         if (result != -LINUX_EFAULT || touched)
             return result;
     }

@@ -106,15 +106,15 @@ static void timer_fired(uint64_t word)
 static enum server_outcome handle_wait(struct server_request *request)
 {
     const uint64_t *args = request->mr;
-    if (tern_message_length(request->info) < 5)
+    if (tern_message_length(request->info) < 4)
         return server_answer(request, -LINUX_EINVAL);
     struct futex_wait_request wait = {
         .pid = request->badge,
         .key = args[0],
         .address = args[1],
         .expected = (uint32_t)args[2],
+        .bitset = (uint32_t)(args[2] >> 32),
         .deadline = args[3],
-        .bitset = (uint32_t)args[4],
         .handle = request->reply,
     };
     struct word_window window = {request, wait.address};

@@ -7,7 +7,8 @@
  * word, and the server then ignores the address except for its alignment.
  *
  *   label           registers in                                windows            result
- *   FUTEX_WAIT      key, address, expected, deadline, bitset     0: the word (R)    0, -EAGAIN, -ETIMEDOUT
+ *   FUTEX_WAIT      key, address, expected | bitset << 32,       0: the word (R)    0, -EAGAIN, -ETIMEDOUT
+ *                   deadline
  *   FUTEX_WAKE      key, address, count, bitset                                     woken
  *   FUTEX_REQUEUE   key, address, wake_count, requeue_count,     0: the word (R) when compare
  *                   key2, address2, compare, expected                                woken + requeued
@@ -23,7 +24,9 @@
  * makes FUTEX_REQUEUE, 1 FUTEX_CMP_REQUEUE (anything else is EINVAL).
  *
  * expected, bitset and the counts are Linux's 32-bit arguments: the server
- * uses the low 32 bits of their registers, the counts as signed ints. As
+ * uses the low 32 bits of their registers, the counts as signed ints
+ * (FUTEX_WAIT's two share one register: four registers in all, which the
+ * kernel's IPC fast path carries). As
  * in Linux, a WAKE count of 0 or less still wakes one waiter, a negative
  * REQUEUE count is EINVAL, and both REQUEUE forms return woken + requeued.
  *
