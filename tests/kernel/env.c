@@ -325,8 +325,7 @@ void sleep_ticks(unsigned ticks)
 {
     for (unsigned i = 0; i < ticks; i++) {
         uint64_t word;
-        /* A tick's time (the kernel's 100 Hz), whatever the timer's
-         * resolution. */
+        /* 10 ms, whatever the timer's resolution. */
         tern_notification_set_timeout(env.timer,
                                       tern_counter_now() + tern_counter_frequency() / 100, 1);
         tern_wait(env.timer, &word);

@@ -177,10 +177,9 @@ void process_start(struct process *process);
 
 /* ---- Time and waiting ---- */
 
-/* Block for about ticks timer ticks (a notification timeout with a past
- * deadline fires at the next tick of any core: ticks are 10 ms per core,
- * so with several cores a "tick" here can be shorter). Lower-priority
- * threads on the root task's core run meanwhile. */
+/* Block for about ticks times 10 ms (a notification timeout each; the
+ * kernel's own tick is 1 ms). Lower-priority threads on the root task's
+ * core run meanwhile. */
 void sleep_ticks(unsigned ticks);
 #define WAIT_TICKS 500          /* what a test waits for a helper, at most */
 

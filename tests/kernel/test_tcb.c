@@ -1,5 +1,6 @@
 /* Threads: configuration, registers, scheduling, cores. */
 #include "ktest.h"
+#include "sys/counter.h"
 
 static volatile uint64_t counter_a, counter_b, flag;
 
@@ -287,6 +288,63 @@ static void a_fifo_thread_keeps_its_turn(void)
     CHECK_ERROR(tern_tcb_set_scheduling(first->tcb, PRIORITY_MIDDLE, 2), TERN_RANGE_ERROR);
 }
 
+/* The wakeup turn: a thread woken from a wait runs within about a tick
+ * (a millisecond), though a busy thread of its priority has the core and
+ * most of a 10 ms slice left; a FIFO busy thread keeps the core. */
+static volatile uint64_t signalled_at, woke_at;
+static uint64_t wake_notification;
+
+static uint64_t milliseconds(uint64_t count)
+{
+    return tern_counter_frequency() / 1000 * count;
+}
+
+static void note_wakeup(uint64_t unused)
+{
+    (void)unused;
+    uint64_t word;
+    tern_wait(wake_notification, &word);
+    store(&woke_at, tern_counter_now());
+}
+
+static void signal_and_keep_busy(uint64_t unused)
+{
+    (void)unused;
+    uint64_t until = tern_counter_now() + milliseconds(1);     /* into its slice */
+    while (tern_counter_now() < until)
+        ;
+    store(&signalled_at, tern_counter_now());
+    tern_signal(wake_notification);
+    for (;;)
+        fetch_add(&counter_a, 1);
+}
+
+static uint64_t wakeup_delay(unsigned policy)
+{
+    signalled_at = woke_at = counter_a = 0;
+    wake_notification = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    thread_spawn(note_wakeup, 0, PRIORITY_MIDDLE, 0);
+    sleep_ticks(1);                     /* it waits */
+    struct thread *busy = thread_new(signal_and_keep_busy, 0, PRIORITY_MIDDLE, 0);
+    CHECK_OK(tern_tcb_set_scheduling(busy->tcb, PRIORITY_MIDDLE, policy));
+    thread_start(busy);
+    WAIT_FOR(&signalled_at, 1);
+    if (policy == TERN_PRIORITY_FIFO) {
+        sleep_ticks(3);
+        CHECK_EQ(load(&woke_at), 0);
+        CHECK_OK(tern_tcb_set_scheduling(busy->tcb, PRIORITY_MIDDLE, 0));
+    }
+    WAIT_FOR(&woke_at, 1);
+    CHECK(load(&counter_a) > 0);        /* the busy thread never blocked */
+    return load(&woke_at) - load(&signalled_at);
+}
+
+static void a_woken_thread_gets_its_turn(void)
+{
+    CHECK(wakeup_delay(0) < milliseconds(3));
+    CHECK(wakeup_delay(TERN_PRIORITY_FIFO) >= milliseconds(30));
+}
+
 /* A busy thread keeps a lower-priority one on its core from running. */
 static void lower_priority_waits(void)
 {
@@ -523,6 +581,7 @@ const struct test_case tcb_tests[] = {
     { "higher_priority_preempts_at_once", higher_priority_preempts_at_once },
     { "equal_priorities_share_the_core", equal_priorities_share_the_core },
     { "a_fifo_thread_keeps_its_turn", a_fifo_thread_keeps_its_turn },
+    { "a_woken_thread_gets_its_turn", a_woken_thread_gets_its_turn },
     { "lower_priority_waits", lower_priority_waits },
     { "priority_change_moves_a_queued_thread", priority_change_moves_a_queued_thread },
     { "yield_alternates", yield_alternates },

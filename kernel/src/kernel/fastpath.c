@@ -212,8 +212,7 @@ struct tcb *fastpath_receive(struct tcb *server)
 
     /* Wait, and run what the scheduler would pick next. */
     wait_on_endpoint(server, endpoint, (struct reply *)reply_cap->object);
-    run_queue_remove(&state->ready, next);
-    next->queued = 0;
+    scheduler_take(state, next);
     state->slice_expired = false;
     switch_thread(server, next);
     return next;

@@ -135,9 +135,11 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
         /* Interrupted in membarrier's wait: a core holding the lock may be
          * waiting for this one to stop its thread, which happens once the
          * wait ends; so never block on the lock here. */
-        while (!spin_trylock(&kernel_lock))
+        while (!spin_trylock(&kernel_lock)) {
             if (scheduler_stop_requested())
                 return;
+            spin_wait_hint();
+        }
         process_locked(&events);
         spin_unlock(&kernel_lock);
     }

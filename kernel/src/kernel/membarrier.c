@@ -81,7 +81,7 @@ static void barrier_on_cores(enum target target, struct vspace *caller_space, in
     for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
         while ((waiting & (1ULL << cpu)) &&
                __atomic_load_n(&barrier_requested[cpu], __ATOMIC_ACQUIRE))
-            ;
+            spin_wait_hint();
     irq_disable();
     kernel_lock_for_thread(true);   /* stopped meanwhile: re-executed later */
     dmb_ish();

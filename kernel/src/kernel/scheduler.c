@@ -25,10 +25,32 @@ void scheduler_init_cpu(unsigned cpu)
     state->current = &state->idle;
 }
 
-static void enqueue(struct tcb *thread)
+/*
+ * Time slices and the wakeup turn. The tick comes every millisecond; a
+ * thread's slice is SLICE_TICKS of them from when it was taken off the
+ * queue, after which an equal priority waiting goes first (round robin).
+ * A thread woken from a wait joins the back of its priority's queue, and
+ * round robin alone would run it only when the running thread's slice
+ * ends. Linux runs a woken thread sooner (CFS's wakeup preemption), and
+ * programs count on it: a thread that wakes a mutex's waiters and goes
+ * on locking and unlocking it calls FUTEX_WAKE for them, in vain, at
+ * every unlock until they have run. So a tick that finds a woken thread
+ * waiting on its core ends the running thread's turn as a slice's end
+ * does: a woken thread waits at most a millisecond per thread ahead of
+ * it. Threads that block before the tick (a ping-pong, a client calling
+ * a server) never meet it, and a CPU-bound thread nobody wakes beside
+ * keeps its whole slice.
+ */
+#define SLICE_TICKS 10
+
+/* Queue a thread on its core; woken: it comes from a wait. */
+static void enqueue(struct tcb *thread, bool woken)
 {
-    run_queue_append(&cpu_states[thread->cpu].ready, thread);
+    struct cpu_state *state = &cpu_states[thread->cpu];
+    run_queue_append(&state->ready, thread);
     thread->queued = 1;
+    thread->woken = woken;
+    state->woken_waiting += woken;
     if (thread->cpu != this_cpu_index())
         irq_send_ipi(thread->cpu);
 }
@@ -39,6 +61,8 @@ static void dequeue(struct tcb *thread)
         if (thread->queued && run_queue_contains(&cpu_states[cpu].ready, thread)) {
             run_queue_remove(&cpu_states[cpu].ready, thread);
             thread->queued = 0;
+            cpu_states[cpu].woken_waiting -= thread->woken;
+            thread->woken = 0;
             return;
         }
     }
@@ -56,7 +80,7 @@ void thread_make_runnable(struct tcb *thread)
         return;
     }
     if (!thread->queued)
-        enqueue(thread);
+        enqueue(thread, true);
 }
 
 /*
@@ -71,8 +95,10 @@ static void stop_on_other_core(struct tcb *thread)
     unsigned cpu = thread->on_cpu - 1;
     __atomic_store_n(&stop_request[cpu], thread, __ATOMIC_RELEASE);
     irq_send_ipi(cpu);
-    while (__atomic_load_n(&cpu_states[cpu].current, __ATOMIC_ACQUIRE) == thread)
+    while (__atomic_load_n(&cpu_states[cpu].current, __ATOMIC_ACQUIRE) == thread) {
         membarrier_answer_ipi(this_cpu_index());
+        spin_wait_hint();
+    }
 }
 
 void thread_block(struct tcb *thread, enum thread_state state)
@@ -114,6 +140,7 @@ void kernel_lock_for_thread(bool entered_by_svc)
         }
         if (spin_trylock(&kernel_lock))
             return;
+        spin_wait_hint();
     }
 }
 
@@ -127,20 +154,21 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
     thread->priority = priority;
     thread->cpu = cpu;
     if (was_queued) {
-        enqueue(thread);
+        enqueue(thread, false);
     } else if (thread->on_cpu && (unsigned)(thread->on_cpu - 1) != this_cpu_index()) {
         /* Running elsewhere: stop it there, then queue it where it now
          * belongs, so the change holds on return. */
         stop_on_other_core(thread);
         if (thread->state == THREAD_RUNNABLE)
-            enqueue(thread);
+            enqueue(thread, false);
     }
 }
 
 void scheduler_tick(void)
 {
     struct cpu_state *state = &cpu_states[this_cpu_index()];
-    state->slice_expired = true;
+    if (++state->slice_ticks >= SLICE_TICKS || state->woken_waiting)
+        state->slice_expired = true;
     /* CPU time, sampled as Linux's tick accounting does. */
     if (!state->current->is_idle)
         state->current->cpu_time += timer_frequency() / TIMER_TICKS_PER_SECOND;
@@ -179,7 +207,7 @@ void schedule(void)
     if (current_may_run && current->cpu != cpu) {
         /* Its affinity changed while it ran here: hand it over. */
         current->on_cpu = 0;
-        enqueue(current);
+        enqueue(current, false);
         current_may_run = false;
     }
     if (current_may_run) {
@@ -202,8 +230,7 @@ void schedule(void)
     state->slice_expired = false;
     best = run_queue_highest(&state->ready);
     if (best) {
-        run_queue_remove(&state->ready, best);
-        best->queued = 0;
+        scheduler_take(state, best);
         switch_to(state, best);
     } else {
         switch_to(state, &state->idle);

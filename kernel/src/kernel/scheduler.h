@@ -17,7 +17,11 @@
 struct cpu_state {
     struct tcb *current;        /* never 0: the idle thread when nothing runs */
     struct run_queue ready;
-    bool slice_expired;         /* a tick or a Yield: rotate equal priorities */
+    bool slice_expired;         /* rotate equal priorities: the slice's end, a
+                                 * woken thread waiting, or a Yield */
+    uint8_t slice_ticks;        /* ticks since current was taken off the queue */
+    uint32_t woken_waiting;     /* queued threads woken from a wait, not run since
+                                 * (both in what was padding: the size stays) */
     struct tcb idle;
 };
 
@@ -71,6 +75,16 @@ bool scheduler_stop_requested(void);
 /* A timer tick on this core. */
 void scheduler_tick(void);
 void scheduler_yield(void);
+
+/* Take next off this core's run queue (state): it runs now, a new slice. */
+static inline void scheduler_take(struct cpu_state *state, struct tcb *next)
+{
+    run_queue_remove(&state->ready, next);
+    next->queued = 0;
+    state->woken_waiting -= next->woken;
+    next->woken = 0;
+    state->slice_ticks = 0;
+}
 
 /* Pick this core's next thread and switch to it. */
 void schedule(void);

@@ -14,7 +14,7 @@ static inline void spin_lock(struct spinlock *lock)
 {
     while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
-            ;
+            spin_wait_hint();
 }
 
 static inline bool spin_trylock(struct spinlock *lock)

@@ -57,6 +57,7 @@ struct tcb {
     uint8_t interrupt_deferred;     /* as a server: a caller of a claimed reply was marked */
     uint8_t fifo;                   /* no time slice (TERN_PRIORITY_FIFO); in padding, so the
                                      * offsets vectors.S knows stay */
+    uint8_t woken;                  /* queued after a wait, not run since (the wakeup turn) */
     uint32_t fault_pending;         /* enum tern_fault being sent, 0 if none */
     uint64_t fault_info[4];         /* the fault's details, see tern_fault */
     struct notification *bound_notification;

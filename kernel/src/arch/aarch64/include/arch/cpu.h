@@ -20,6 +20,11 @@ static inline void dmb_ish(void) { __asm__ volatile("dmb ish" ::: "memory"); }
 static inline void wait_for_interrupt(void) { __asm__ volatile("wfi" ::: "memory"); }
 static inline void wait_for_event(void) { __asm__ volatile("wfe" ::: "memory"); }
 static inline void send_event(void) { __asm__ volatile("sev" ::: "memory"); }
+/* In a loop waiting for another core: a hint that this one does nothing.
+ * QEMU's single-threaded TCG (as under -icount) takes it to run the next
+ * virtual CPU, which may be the one the loop waits for; without it the
+ * waiter spins on until its time slice ends, up to 100 ms of guest time. */
+static inline void spin_wait_hint(void) { __asm__ volatile("yield" ::: "memory"); }
 
 static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define TIMER_TICKS_PER_SECOND 100
+#define TIMER_TICKS_PER_SECOND 1000
 
 /* On every core: start the periodic tick. */
 void timer_init_cpu(void);
