@@ -1,0 +1,113 @@
+/*
+ * The unix socket protocol (servers/unix; docs/protocols/unix.md): AF_UNIX
+ * sockets of the three types, SOCK_STREAM, SOCK_DGRAM and SOCK_SEQPACKET.
+ * A socket is a descriptor speaking the file protocol (file.h: read,
+ * write, poll, epoll's watches, FIONREAD, fcntl's flags, close; dup and
+ * fork through FILE_RETAIN), badged with its open file description in the
+ * unix server; the labels below add what is particular to sockets.
+ *
+ * A process reaches the server through its session (linux_session_slot(
+ * SERVER_UNIX), SESSION_BY_PROCESS: the badge carries its pid, euid and
+ * egid, which is how the server knows who connects or listens, for
+ * SO_PEERCRED). Calls that need the caller's identity go through the
+ * session and name the socket by passing its descriptor as capability 0:
+ * a capability to the server's own endpoint, which the kernel hands over
+ * as its badge (server_received_badge). The others go through the socket.
+ *
+ * A file-system name is a vfs node of type S_IFSOCK; vfs hands out, for
+ * a node being bound or connected to, a capability to this server badged
+ * UNIX_NODE_BADGE(inode) (VFS_BIND_SOCKET and VFS_SOCKET_NODE, vfs.h), and
+ * the personality passes it on as capability 1 (UNIX_BIND, UNIX_CONNECT)
+ * or 0 (UNIX_SEND): the server learns the node from the badge, which
+ * nobody else can make. An abstract name (sun_path[0] == 0) is the
+ * server's own; the personality sends it as the sockaddr's bytes.
+ *
+ *   label           through     registers in                   caps in       result; caps out
+ *   UNIX_SOCKET     session     type, flags                                  0; cap: the socket
+ *   UNIX_PAIR       session     type, flags                                  0; cap: one end (its
+ *                   peer waits in it until UNIX_TAKE_PEER)
+ *   UNIX_TAKE_PEER  socket                                                   0; cap: the other end
+ *                   of the pair made with it (once; -EINVAL after)
+ *   UNIX_BIND       session     address length; window 0:      0: socket     0
+ *                   the sockaddr_un (R)                        1: node (a path name)
+ *   UNIX_LISTEN     session     backlog                        0: socket     0
+ *   UNIX_CONNECT    session     address length, nonblocking;   0: socket     0
+ *                   window 0: the sockaddr_un (R)              1: node (a path name)
+ *   UNIX_ACCEPT     socket      flags (SOCK_NONBLOCK), nonblocking           0; cap: the new socket
+ *   UNIX_SEND       socket      length, flags, address length  0: node (a path    bytes sent
+ *                   window 0: the data (R); window 1: the         destination)
+ *                   destination sockaddr_un (R) when address length is not 0
+ *   UNIX_RECV       socket      length, flags, address room    bytes (MSG_TRUNC: the datagram's
+ *                   window 0: the buffer (W); window 1: room      length); MR1: msg_flags out
+ *                   for the sender's sockaddr_un (W)              (MSG_TRUNC, MSG_EOR); MR2: the
+ *                                                                 sender address's length
+ *   UNIX_SHUTDOWN   socket      how (SHUT_RD, SHUT_WR, SHUT_RDWR)            0
+ *   UNIX_NAME       socket      which (UNIX_NAME_OWN, UNIX_NAME_PEER);       the address's full
+ *                   window 0: room for a sockaddr_un (W)                     length (getsockname)
+ *   UNIX_GET_OPTION socket      option (SOL_SOCKET's SO_*)                   the value; SO_PEERCRED:
+ *                                                                 MR1 pid, MR2 uid, MR3 gid
+ *   UNIX_SET_OPTION socket      option, value                                0
+ *
+ * types and flags are Linux's (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET
+ * 5; SOCK_NONBLOCK is O_NONBLOCK; SOCK_CLOEXEC is the personality's); the
+ * address length is socklen_t's, checked as Linux's unix_validate_addr
+ * does (-EINVAL below sizeof(sa_family_t) or above sizeof(struct
+ * sockaddr_un), a family other than AF_UNIX). The message flags are
+ * Linux's MSG_* (MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL, MSG_TRUNC,
+ * MSG_NOSIGNAL, MSG_EOR); "nonblocking" is 1 when the descriptor is
+ * O_NONBLOCK or MSG_DONTWAIT is set, as the personality sees it.
+ *
+ * Blocking: a call that must wait (a read or UNIX_RECV of an empty
+ * socket, a send to a full one, an accept with nobody connecting, a
+ * connect to a full backlog) keeps the caller's reply until it can go on,
+ * unless nonblocking (-EAGAIN). A signal ends the wait (the personality
+ * returns -EINTR or restarts, as for pipes).
+ *
+ * Every reply to FILE_WRITE, FILE_WRITE_SMALL and UNIX_SEND carries a
+ * second register, UNIX_REPLY_SIGPIPE when Linux would raise SIGPIPE (a
+ * stream or seqpacket write after the peer or this side shut writing:
+ * -EPIPE), which the personality raises unless MSG_NOSIGNAL.
+ *
+ * Errors are Linux's (docs/protocols/unix.md): -EINVAL for a socket bound
+ * twice or a bad address, -EADDRINUSE for an abstract name in use,
+ * -ECONNREFUSED for a name nobody listens on, -EPROTOTYPE for a name of
+ * another type, -EISCONN, -ENOTCONN, -EOPNOTSUPP (listen or accept on a
+ * datagram socket), -EMSGSIZE, -EPIPE, -ECONNRESET, -EDESTADDRREQ, and
+ * -ENOSYS for an unknown label (the personality turns that into
+ * -ENOTSOCK: the descriptor is some other server's).
+ */
+#ifndef SYS_PROTOCOL_UNIX_H
+#define SYS_PROTOCOL_UNIX_H
+
+#include <stdint.h>
+#include "sys/protocol/pipe.h"
+
+enum unix_label {
+    UNIX_SOCKET = 0xc00,
+    UNIX_PAIR,
+    UNIX_TAKE_PEER,
+    UNIX_BIND,
+    UNIX_LISTEN,
+    UNIX_CONNECT,
+    UNIX_ACCEPT,
+    UNIX_SEND,
+    UNIX_RECV,
+    UNIX_SHUTDOWN,
+    UNIX_NAME,
+    UNIX_GET_OPTION,
+    UNIX_SET_OPTION,
+};
+
+/* Badges: sessions and vfs's nodes are marked; anything else is a
+ * socket's open file description. */
+#define UNIX_SESSION_FLAG       (1ULL << 62)
+#define UNIX_NODE_FLAG          (1ULL << 61)
+#define UNIX_NODE_BADGE(inode)  (UNIX_NODE_FLAG | (uint64_t)(inode))
+
+#define UNIX_NAME_OWN           0
+#define UNIX_NAME_PEER          1
+
+/* Reply register 1 of a write (above): the same mark as a pipe's. */
+#define UNIX_REPLY_SIGPIPE      PIPE_REPLY_SIGPIPE
+
+#endif
