@@ -121,6 +121,14 @@ int vfs_mkdir(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direc
 /* S_IFREG (or type 0) and S_IFIFO; other types are EPERM. */
 int vfs_mknod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
               const char *path, size_t length, uint32_t mode, uint64_t device);
+/* bind(2)'s node: a new S_IFSOCK node (-EEXIST if the path exists); its
+ * inode number in *inode. */
+int vfs_bind_socket(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+                    const char *path, size_t length, uint32_t mode, uint64_t *inode);
+/* connect(2)'s lookup: the socket node's inode number in *inode
+ * (-EACCES without write permission, -ECONNREFUSED if not a socket). */
+int vfs_socket_node(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+                    const char *path, size_t length, uint64_t *inode);
 /* unlinkat: flags 0 or AT_REMOVEDIR. */
 int vfs_unlink(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
                const char *path, size_t length, uint64_t flags);

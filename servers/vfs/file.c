@@ -177,6 +177,8 @@ static uint8_t dirent_type(const struct vfs_node *node)
         return LINUX_DT_CHR;
     case LINUX_S_IFIFO:
         return LINUX_DT_FIFO;
+    case LINUX_S_IFSOCK:
+        return LINUX_DT_SOCK;
     default:
         return LINUX_DT_UNKNOWN;
     }

@@ -29,6 +29,7 @@
 #include "sys/protocol/memory.h"
 #include "sys/protocol/mqueue.h"
 #include "sys/protocol/pipe.h"
+#include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
@@ -143,8 +144,10 @@ static unsigned registers_needed(uint64_t label)
     case VFS_STAT:
     case VFS_RENAME:
     case VFS_CHMOD:
+    case VFS_BIND_SOCKET:
         return 2;
     case VFS_GETCWD:
+    case VFS_SOCKET_NODE:
         return 1;
     default:
         return 0;
@@ -194,6 +197,29 @@ static enum server_outcome open_file(struct server_request *request,
     if (!fifo)
         vfs_close(&vfs, handle);
     return server_answer(request, fifo ? -LINUX_ENXIO : -LINUX_ENFILE);
+}
+
+/* VFS_BIND_SOCKET and VFS_SOCKET_NODE: the answer carries the node's
+ * capability, one to the unix server that names it (unix.h). */
+static enum server_outcome socket_node(struct server_request *request,
+                                       const struct vfs_credentials *who)
+{
+    const uint64_t *r = request->mr;
+    int error = read_path(request, 0, r[0], false);
+    if (error != 0)
+        return server_answer(request, error);
+    uint64_t directory = directory_argument(request, 0);
+    uint64_t inode;
+    if (tern_message_label(request->info) == VFS_BIND_SOCKET)
+        error = vfs_bind_socket(&vfs, who, directory, paths[0], r[0], (uint32_t)r[1], &inode);
+    else
+        error = vfs_socket_node(&vfs, who, directory, paths[0], r[0], &inode);
+    if (error != 0)
+        return server_answer(request, error);
+    server_answer(request, 0);
+    if (!server_give_capability(request, VFS_SLOT_UNIX, TERN_RIGHT_WRITE, UNIX_NODE_BADGE(inode)))
+        return server_answer(request, -LINUX_ENOMEM);
+    return SERVER_ANSWER;
 }
 
 static int64_t stat_path(struct server_request *request, const struct vfs_credentials *who)
@@ -301,8 +327,13 @@ static enum server_outcome handle_session(struct server_request *request)
                                         VFS_SESSION_GID(request->badge)};
     if (tern_message_length(request->info) < registers_needed(tern_message_label(request->info)))
         return server_answer(request, -LINUX_EINVAL);
-    if (tern_message_label(request->info) == VFS_OPEN)
+    switch (tern_message_label(request->info)) {
+    case VFS_OPEN:
         return open_file(request, &who);
+    case VFS_BIND_SOCKET:
+    case VFS_SOCKET_NODE:
+        return socket_node(request, &who);
+    }
     int64_t result = session_call(request, &who);
     if (result == VFS_CORE_IN_MQUEUE)
         return answer_in_mqueue(request, paths[0], request->mr[0]);

@@ -149,6 +149,9 @@ int vfs_open(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direct
     }
     if (node_type(node) == LINUX_S_IFIFO && !path_only)
         return open_fifo(node, handle);
+    /* A socket is reached by connect, not open (Linux's no_open). */
+    if (node_type(node) == LINUX_S_IFSOCK && !path_only)
+        return -LINUX_ENXIO;
 
     uint32_t kept = (uint32_t)(flags & KEPT_OPEN_FLAGS);
     if (!path_only)
@@ -187,13 +190,12 @@ int vfs_mknod(struct vfs *vfs, const struct vfs_credentials *who, uint64_t direc
         break;
     case LINUX_S_IFREG:
     case LINUX_S_IFIFO:
+    case LINUX_S_IFSOCK:
         break;
     case LINUX_S_IFCHR:
     case LINUX_S_IFBLK:
-    case LINUX_S_IFSOCK:
     case LINUX_S_IFDIR:
-        /* No device nodes or sockets by path yet: as for a caller
-         * without CAP_MKNOD. */
+        /* No device nodes: as for a caller without CAP_MKNOD. */
         return -LINUX_EPERM;
     default:
         return -LINUX_EINVAL;
@@ -468,4 +470,40 @@ int vfs_getcwd(struct vfs *vfs, uint64_t directory, char *path, size_t size)
         path[--end] = '/';
     }
     return (int)total;
+}
+
+int vfs_bind_socket(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+                    const char *path, size_t length, uint32_t mode, uint64_t *inode)
+{
+    struct lookup_result found;
+    int error = lookup_path(vfs, who, directory, path, length, &found);
+    if (error != 0)
+        return error;
+    if (found.last != LAST_NORMAL || found.node != NULL)
+        return -LINUX_EEXIST;
+    if (found.trailing_slash)
+        return -LINUX_ENOENT;
+    struct vfs_node *created;
+    error = create_node(vfs, who, &found, LINUX_S_IFSOCK | (mode & PERMISSION_BITS), &created);
+    if (error == 0)
+        *inode = created->inode;
+    return error;
+}
+
+/* Linux's unix_find_bsd: write permission on the node first, then its
+ * type. */
+int vfs_socket_node(struct vfs *vfs, const struct vfs_credentials *who, uint64_t directory,
+                    const char *path, size_t length, uint64_t *inode)
+{
+    struct vfs_node *node;
+    int error = lookup_existing(vfs, who, directory, path, length, 0, &node);
+    if (error != 0)
+        return error;
+    error = permission_check(node, who, MAY_WRITE);
+    if (error != 0)
+        return error;
+    if (node_type(node) != LINUX_S_IFSOCK)
+        return -LINUX_ECONNREFUSED;
+    *inode = node->inode;
+    return 0;
 }

@@ -596,6 +596,38 @@ static void mknod_makes_fifos_and_regular_files(void)
                  -LINUX_ENOENT);
 }
 
+/* bind(2)'s node and connect(2)'s lookup: a socket node is made once,
+ * found only with write permission, and never opened. */
+static void socket_nodes_are_bound_and_found(void)
+{
+    fresh_vfs();
+    uint64_t bound, found;
+    CHECK_EQ_U64(vfs_bind_socket(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/s", 6, 0755, &bound), 0);
+    struct linux_stat stat;
+    CHECK_EQ_U64(stat_path("/tmp/s", &stat), 0);
+    CHECK_EQ_U64(stat.st_mode, LINUX_S_IFSOCK | 0755);
+    CHECK_EQ_U64(stat.st_ino, bound);
+    CHECK_EQ_U64(vfs_bind_socket(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/s", 6, 0755, &found),
+                 -LINUX_EEXIST);
+    CHECK_EQ_U64(vfs_socket_node(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/s", 6, &found), 0);
+    CHECK_EQ_U64(found, bound);
+    CHECK_EQ_U64(vfs_socket_node(&vfs, &bob, VFS_ROOT_DIRECTORY, "/tmp/s", 6, &found),
+                 -LINUX_EACCES);
+    CHECK_EQ_U64(vfs_socket_node(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/none", 9, &found),
+                 -LINUX_ENOENT);
+    make_file_as(&alice, "/tmp/f", "x", 0644);
+    CHECK_EQ_U64(vfs_socket_node(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/f", 6, &found),
+                 -LINUX_ECONNREFUSED);
+    CHECK_EQ_U64(vfs_bind_socket(&vfs, &alice, VFS_ROOT_DIRECTORY, "/s", 2, 0755, &found),
+                 -LINUX_EROFS);
+    CHECK_EQ_U64(open_path("/tmp/s", LINUX_O_RDWR, 0), -LINUX_ENXIO);
+    CHECK(open_path("/tmp/s", LINUX_O_PATH, 0) > 0);
+    /* mknod makes one too (nobody listens on it). */
+    CHECK_EQ_U64(vfs_mknod(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/m", 6, LINUX_S_IFSOCK | 0600, 0),
+                 0);
+    CHECK_EQ_U64(vfs_socket_node(&vfs, &alice, VFS_ROOT_DIRECTORY, "/tmp/m", 6, &found), 0);
+}
+
 /* A name in /dev/mqueue is the mqueue server's: vfs says so for the
  * path operations that take one, and refuses the rest as Linux's mqueue
  * file system does (or, for chmod, as this one must). */
@@ -662,6 +694,7 @@ int main(void)
     RUN_TEST(getcwd_gives_the_absolute_path);
     RUN_TEST(a_removed_directory_takes_no_new_names);
     RUN_TEST(mknod_makes_fifos_and_regular_files);
+    RUN_TEST(socket_nodes_are_bound_and_found);
     RUN_TEST(paths_in_dev_mqueue_name_the_mqueue_servers_queues);
     return check_report();
 }

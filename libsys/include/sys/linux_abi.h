@@ -50,9 +50,21 @@
 #define LINUX_ELOOP         40
 #define LINUX_ENOMSG        42
 #define LINUX_EIDRM         43
+#define LINUX_ENODATA       61
+#define LINUX_ENOTSOCK      88
+#define LINUX_EDESTADDRREQ  89
 #define LINUX_EMSGSIZE      90
+#define LINUX_EPROTOTYPE    91
+#define LINUX_ENOPROTOOPT   92
+#define LINUX_EPROTONOSUPPORT 93
 #define LINUX_EOPNOTSUPP    95
+#define LINUX_EAFNOSUPPORT  97
+#define LINUX_EADDRINUSE    98
+#define LINUX_ECONNRESET    104
+#define LINUX_EISCONN       106
+#define LINUX_ENOTCONN      107
 #define LINUX_ETIMEDOUT     110
+#define LINUX_ECONNREFUSED  111
 #define LINUX_ECANCELED     125
 
 /* open(2) and fcntl(2) status flags (arm64 values) */
@@ -122,6 +134,7 @@
 #define LINUX_DT_DIR     4
 #define LINUX_DT_REG     8
 #define LINUX_DT_LNK     10
+#define LINUX_DT_SOCK    12
 
 /* struct stat as arm64 (asm-generic) lays it out: 128 bytes. */
 struct linux_stat {
@@ -346,5 +359,42 @@ struct linux_dirent64 {
 #define LINUX_DEFAULT_UMASK 022         /* what init starts with on Linux */
 #define LINUX_PATH_MAX      4096
 #define LINUX_NAME_MAX      255
+
+/* Sockets (AF_UNIX is the only family there is) */
+#define LINUX_AF_UNIX           1
+#define LINUX_SOCK_STREAM       1
+#define LINUX_SOCK_DGRAM        2
+#define LINUX_SOCK_SEQPACKET    5
+#define LINUX_SOCK_TYPE_MASK    0xf
+#define LINUX_SOCK_NONBLOCK     LINUX_O_NONBLOCK
+#define LINUX_SOCK_CLOEXEC      LINUX_O_CLOEXEC
+#define LINUX_SOL_SOCKET        1
+#define LINUX_SO_TYPE           3
+#define LINUX_SO_ERROR          4
+#define LINUX_SO_SNDBUF         7
+#define LINUX_SO_RCVBUF         8
+#define LINUX_SO_PASSCRED       16
+#define LINUX_SO_PEERCRED       17
+#define LINUX_SO_RCVLOWAT       18
+#define LINUX_SO_RCVTIMEO       20  /* struct timeval (the _OLD option; 64-bit time on arm64) */
+#define LINUX_SO_SNDTIMEO       21
+#define LINUX_SO_ACCEPTCONN     30
+#define LINUX_SO_PROTOCOL       38
+#define LINUX_SO_DOMAIN         39
+#define LINUX_SO_PEEK_OFF       42
+#define LINUX_MSG_OOB           0x1
+#define LINUX_MSG_PEEK          0x2
+#define LINUX_MSG_CTRUNC        0x8
+#define LINUX_MSG_TRUNC         0x20
+#define LINUX_MSG_DONTWAIT      0x40
+#define LINUX_MSG_EOR           0x80
+#define LINUX_MSG_WAITALL       0x100
+#define LINUX_MSG_NOSIGNAL      0x4000
+#define LINUX_MSG_CMSG_CLOEXEC  0x40000000
+#define LINUX_SHUT_RD           0
+#define LINUX_SHUT_WR           1
+#define LINUX_SHUT_RDWR         2
+#define LINUX_SOCKADDR_UN_SIZE  110     /* sizeof(struct sockaddr_un) */
+#define LINUX_SUN_PATH_OFFSET   2       /* offsetof(struct sockaddr_un, sun_path) */
 
 #endif

@@ -16,7 +16,7 @@
  *   label         registers in                     windows                result; caps
  *   VFS_OPEN      path_length, flags, mode         0: path                0; cap: the new descriptor
  *   VFS_MKDIR     path_length, mode                0: path                0
- *   VFS_MKNOD     path_length, mode, device        0: path                0 (S_IFIFO, S_IFREG)
+ *   VFS_MKNOD     path_length, mode, device        0: path                0 (S_IFIFO, S_IFREG, S_IFSOCK)
  *   VFS_UNLINK    path_length, flags (AT_REMOVEDIR)  0: path              0
  *   VFS_STAT      path_length, flags (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH)
  *                                                  0: path, 1: struct linux_stat (W)   0
@@ -33,6 +33,17 @@
  *                 (capability 0: old directory, capability 1: new directory;
  *                 flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH, with which an
  *                 empty old path names capability 0 itself)
+ *   VFS_BIND_SOCKET  path_length, mode             0: path                0; cap: the node's
+ *                 (a new node of type S_IFSOCK, as bind(2) makes: -EEXIST when the
+ *                 path exists; mode with the umask applied)
+ *   VFS_SOCKET_NODE  path_length                   0: path                0; cap: the node's
+ *                 (connect(2) and sendto(2)'s lookup: -ECONNREFUSED for a node that
+ *                 is not a socket, -EACCES without write permission on it)
+ *
+ * A socket node's capability is one to the unix server badged
+ * UNIX_NODE_BADGE(inode) (unix.h): the personality passes it to the
+ * unix server, which learns the node from the badge. Opening a socket
+ * node is -ENXIO, as on Linux.
  *
  * VFS_OPEN takes O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY,
  * O_NOFOLLOW, O_NONBLOCK, O_PATH and the access mode; O_CLOEXEC is the
@@ -88,6 +99,8 @@ enum vfs_label {
     VFS_TERMINAL_TAKE_SIGNALS,
     VFS_TERMINAL_CONTROLLED,
     VFS_TERMINAL_PUSH,
+    VFS_BIND_SOCKET,
+    VFS_SOCKET_NODE,
 };
 
 
@@ -111,6 +124,7 @@ enum vfs_label {
 enum vfs_slot {
     VFS_SLOT_PIPE = 16,             /* the pipe server's endpoint: mint FIFO capabilities */
     VFS_SLOT_MQUEUE,                /* its session of the mqueue server: list /dev/mqueue */
+    VFS_SLOT_UNIX,                  /* the unix server's endpoint: mint socket nodes' capabilities */
 };
 
 #endif
