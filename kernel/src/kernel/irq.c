@@ -24,6 +24,7 @@ static volatile uint64_t ipis_received[MAX_CPUS];
 
 struct interrupt_events {
     bool tick;
+    uint64_t tick_elapsed;      /* counter ticks since this core's previous tick */
     bool timeout;
     unsigned device_count;
     uint32_t device[MAX_PENDING_DEVICE_IRQS];
@@ -93,7 +94,7 @@ static void acknowledge_all(struct interrupt_events *events)
         if (irq == IRQ_SPURIOUS)
             break;
         if (irq == timer_irq) {
-            timer_tick();
+            events->tick_elapsed = timer_tick();
             timer_ticks[cpu]++;
             events->tick = true;
         } else if (irq == timeout_irq) {
@@ -117,7 +118,7 @@ static void acknowledge_all(struct interrupt_events *events)
 static void process_locked(const struct interrupt_events *events)
 {
     if (events->tick)
-        scheduler_tick();
+        scheduler_tick(events->tick_elapsed);
     if (events->tick || events->timeout)
         notification_timeouts_expire(timer_now());
     for (unsigned i = 0; i < events->device_count; i++)

@@ -164,14 +164,15 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
     }
 }
 
-void scheduler_tick(void)
+void scheduler_tick(uint64_t elapsed)
 {
     struct cpu_state *state = &cpu_states[this_cpu_index()];
     if (++state->slice_ticks >= SLICE_TICKS || state->woken_waiting)
         state->slice_expired = true;
-    /* CPU time, sampled as Linux's tick accounting does. */
+    /* CPU time, sampled as Linux's tick accounting does: the time since
+     * the last tick goes to the thread the tick finds running. */
     if (!state->current->is_idle)
-        state->current->cpu_time += timer_frequency() / TIMER_TICKS_PER_SECOND;
+        state->current->cpu_time += elapsed;
 }
 
 void scheduler_yield(void)

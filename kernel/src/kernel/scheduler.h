@@ -72,8 +72,8 @@ void kernel_lock_for_thread(bool entered_by_svc);
 /* Another core waits for this one to stop its current thread. */
 bool scheduler_stop_requested(void);
 
-/* A timer tick on this core. */
-void scheduler_tick(void);
+/* A timer tick on this core, elapsed counter ticks after the previous. */
+void scheduler_tick(uint64_t elapsed);
 void scheduler_yield(void);
 
 /* Take next off this core's run queue (state): it runs now, a new slice. */

@@ -74,7 +74,7 @@ struct tcb {
     struct cte fault_handler;
     struct fp_context fp;
     /* The time it has run, sampled: each timer tick that finds it
-     * current adds a tick's worth of counter ticks. */
+     * current adds the counter ticks since the previous tick. */
     uint64_t cpu_time;
 };
 #define TCB_SIZE_BITS 11

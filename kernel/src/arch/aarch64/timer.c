@@ -1,5 +1,7 @@
 #include "arch/cpu.h"
+#include "arch/memory_layout.h"
 #include "arch/timer.h"
+#include "kernel/smp.h"
 
 #define TIMER_ENABLE 1
 #define CNTKCTL_EL0_VIRTUAL_COUNTER (1 << 1)    /* EL0 may read CNTVCT_EL0 */
@@ -15,9 +17,13 @@ uint64_t timer_now(void)
     return read_sysreg(cntpct_el0);
 }
 
+/* When each core's last tick came (or its tick started). */
+static uint64_t last_tick[MAX_CPUS];
+
 static void arm_next_tick(void)
 {
     write_sysreg(cntp_tval_el0, timer_frequency() / TIMER_TICKS_PER_SECOND);
+    last_tick[this_cpu_index()] = timer_now();
 }
 
 void timer_init_cpu(void)
@@ -30,9 +36,11 @@ void timer_init_cpu(void)
     isb();
 }
 
-void timer_tick(void)
+uint64_t timer_tick(void)
 {
+    uint64_t previous = last_tick[this_cpu_index()];
     arm_next_tick();
+    return last_tick[this_cpu_index()] - previous;
 }
 
 void timer_set_timeout(uint64_t deadline)

@@ -10,8 +10,11 @@
 
 /* On every core: start the periodic tick. */
 void timer_init_cpu(void);
-/* From the interrupt handler: acknowledge the tick and arm the next. */
-void timer_tick(void);
+/* From the interrupt handler: acknowledge the tick and arm the next.
+ * Returns the counter ticks since the previous one: a tick taken late
+ * (an emulator's timer comes when its host gets to it) still accounts
+ * for all the time that passed. */
+uint64_t timer_tick(void);
 /* Stop this core's tick (an idle secondary core: nothing to preempt, and
  * the boot core's tick keeps time for timeouts), and start it again. */
 void timer_stop_tick(void);
