@@ -23,7 +23,6 @@
 #define PATH_MAX 4096
 /* SIGEV_THREAD's cookie, read from sigev_value.sival_ptr. */
 #define NOTIFY_COOKIE_LENGTH 32
-#define LINUX_ENOTSOCK 88
 /* The largest message a queue can have (HARD_MSGSIZEMAX): no receive
  * window need be longer. */
 #define LARGEST_MESSAGE (16u << 20)

@@ -1,0 +1,275 @@
+/*
+ * The unix socket server's state machine: AF_UNIX sockets of the three
+ * types as Linux 6.1's net/unix/af_unix.c keeps them, with no IPC in it
+ * (main.c binds it to sys/protocol/unix.h and sys/protocol/file.h).
+ *
+ * A socket is the object of open file descriptions in a struct
+ * file_table (sys/file_table.h): its handle is the badge of its
+ * descriptors. Its receive queue holds messages (a stream's segments, a
+ * datagram or a record) or, for a listening socket, the embryonic
+ * sockets of connections not yet accepted. A message's bytes are counted
+ * against its sender's send buffer until they are read, as Linux charges
+ * an skb's truesize to the sender's sk_wmem_alloc.
+ *
+ * Sockets are counted: their description (until the last descriptor
+ * goes, which releases the socket as unix_release_sock does), a peer
+ * pointing at them, each message they sent still queued, a listener's
+ * queue holding them, a waiter sending or connecting to them. Memory
+ * goes with the last count.
+ *
+ * Blocking as in the pipe core: a call that cannot go on waits on the
+ * queue of the socket whose change can let it on (its own for reads,
+ * accepts and stream writes; the receiver for a datagram to a full
+ * queue; the listener for a connect to a full backlog), holding its
+ * description. A changed socket's waiters run again in order. Client
+ * memory is reached only through the copy services, and a change is
+ * committed only once its copies worked, so a caller that vanished
+ * changes nothing.
+ */
+#ifndef SERVERS_UNIX_CORE_H
+#define SERVERS_UNIX_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sys/file_table.h"
+#include "sys/watch.h"
+
+/* What a call returns when its caller now waits. */
+#define UNIX_QUEUED INT64_MIN
+/* A copy service's result when the caller is no longer there. */
+#define UNIX_COPY_GONE 1
+
+/* Linux's socket types. */
+#define UNIX_STREAM     1
+#define UNIX_DGRAM      2
+#define UNIX_RAW        3   /* made a datagram socket, as Linux does */
+#define UNIX_SEQPACKET  5
+
+/* Linux's MSG_* flags the server knows. */
+#define UNIX_MSG_OOB        0x1
+#define UNIX_MSG_PEEK       0x2
+#define UNIX_MSG_TRUNC      0x20
+#define UNIX_MSG_DONTWAIT   0x40
+#define UNIX_MSG_EOR        0x80
+#define UNIX_MSG_WAITALL    0x100
+#define UNIX_MSG_NOSIGNAL   0x4000
+
+/* SOL_SOCKET's options (Linux's numbers). */
+#define UNIX_SO_TYPE        3
+#define UNIX_SO_ERROR       4
+#define UNIX_SO_SNDBUF      7
+#define UNIX_SO_RCVBUF      8
+#define UNIX_SO_PASSCRED    16
+#define UNIX_SO_PEERCRED    17
+#define UNIX_SO_RCVLOWAT    18
+#define UNIX_SO_ACCEPTCONN  30
+#define UNIX_SO_PROTOCOL    38
+#define UNIX_SO_DOMAIN      39
+#define UNIX_SO_PEEK_OFF    42
+
+/* Linux's defaults and limits: net.core.wmem_default and rmem_default
+ * (and the _max a setsockopt is clamped to), SOCK_MIN_SNDBUF and
+ * SOCK_MIN_RCVBUF, net.unix.max_dgram_qlen, net.core.somaxconn. */
+#define UNIX_BUFFER_DEFAULT     212992
+#define UNIX_SNDBUF_MINIMUM     4608
+#define UNIX_RCVBUF_MINIMUM     2304
+#define UNIX_DGRAM_QUEUE        10
+#define UNIX_SOMAXCONN          4096
+/* What a queued message costs its sender beyond its bytes: Linux's
+ * skb truesize overhead (struct sk_buff and skb_shared_info). */
+#define UNIX_MESSAGE_OVERHEAD   576
+/* The most bytes one stream segment takes (Linux: SKB_MAX_HEAD(0) +
+ * 32 KiB), and half the send buffer less 64. */
+#define UNIX_SEGMENT_MAX        36544
+
+/* sockaddr_un: sun_family and 108 bytes of path. A path name's length
+ * counts its NUL, so a 108-byte path without one is 111 (Linux's). */
+#define UNIX_ADDRESS_SIZE       110
+#define UNIX_ADDRESS_MAX        111
+#define UNIX_FAMILY             1       /* AF_UNIX */
+#define UNIX_FAMILY_UNSPEC      0
+
+/* shutdown's bits (Linux's RCV_SHUTDOWN, SEND_SHUTDOWN). */
+#define UNIX_SHUT_RECEIVE   1u
+#define UNIX_SHUT_SEND      2u
+#define UNIX_SHUT_BOTH      3u
+
+struct unix_credentials {
+    uint32_t pid, uid, gid;
+};
+
+/* A sockaddr_un as a caller gave it (length: its address length) with,
+ * for a path name, the vfs node it names (0: none was given). */
+struct unix_address {
+    uint32_t length;
+    uint64_t node;
+    uint8_t bytes[UNIX_ADDRESS_MAX + 1];
+};
+
+/* How a finished call that waited is answered. */
+struct unix_answer {
+    int64_t result;
+    unsigned registers;         /* 1, or 2 with values[0], or 3 */
+    uint64_t values[2];         /* MR1, MR2 */
+    uint64_t descriptor;        /* an accept's new socket: hand out a descriptor */
+};
+
+struct unix_services {
+    /* Zeroed blocks; NULL when out of memory. */
+    void *(*allocate)(void *context, size_t size);
+    void (*free)(void *context, void *block);
+    /* Bytes [offset, offset + length) of the caller's window: 0,
+     * -EFAULT, or UNIX_COPY_GONE. */
+    int (*copy_from_caller)(void *context, uint64_t caller, unsigned window, uint64_t offset,
+                            void *destination, uint64_t length);
+    int (*copy_to_caller)(void *context, uint64_t caller, unsigned window, uint64_t offset,
+                          const void *source, uint64_t length);
+    /* Answers a waiter: whether its caller took it (if not, the core
+     * undoes what the answer gave: an accepted socket goes back). */
+    bool (*answer)(void *context, uint64_t caller, const struct unix_answer *answer);
+    bool (*caller_waits)(void *context, uint64_t caller);
+    /* A waiter left without an answer: its handle is the server's again. */
+    void (*forget)(void *context, uint64_t caller);
+    /* A call waits again having done this much (bytes written or read):
+     * what its caller gets if a signal ends the wait. */
+    void (*progress)(void *context, uint64_t caller, uint64_t done);
+    /* A poller's notification: signal it once; the core forgets it. */
+    void (*notify)(void *context, uint64_t notification);
+    void *context;
+};
+
+enum unix_state {
+    UNIX_UNCONNECTED,       /* Linux's TCP_CLOSE */
+    UNIX_LISTENING,
+    UNIX_CONNECTED,         /* TCP_ESTABLISHED (a datagram socket: it has a peer) */
+};
+
+struct unix_message;
+struct unix_waiter;
+struct unix_poller;
+
+struct unix_queue {
+    struct unix_waiter *first, *last;
+};
+
+struct unix_socket {
+    uint32_t type;
+    enum unix_state state;
+    uint32_t references;
+    bool released;              /* its last description went (Linux's SOCK_DEAD) */
+    bool named;
+    bool dirty;                 /* on the core's list of sockets to settle */
+    uint8_t shutdown;           /* UNIX_SHUT_* */
+    int32_t error;              /* pending sk_err, a positive errno */
+    uint32_t woken;             /* wake-up keys since it was last settled */
+    struct unix_socket *peer;
+    struct unix_socket *listener;   /* an embryo's, until accepted */
+    struct unix_address name;
+    struct unix_credentials credentials;        /* its creator's (stat) */
+    struct unix_credentials peer_credentials;   /* SO_PEERCRED */
+    bool has_peer_credentials;
+    struct unix_message *first, *last;  /* the receive queue */
+    uint32_t queue_length;
+    uint64_t write_allocated;   /* Linux's sk_wmem_alloc */
+    int32_t send_buffer, receive_buffer, receive_lowat, peek_offset;
+    uint32_t backlog;           /* Linux's sk_max_ack_backlog */
+    bool pass_credentials;
+    uint64_t pair_handle;       /* UNIX_PAIR: the other end, until taken */
+    uint64_t inode;             /* for fstat */
+    struct unix_queue waiters;
+    struct unix_poller *pollers;
+    struct watch_list watches;
+    struct unix_socket *next_named, *next_dirty;
+    struct unix_socket *next_socket, *previous_socket;
+};
+
+struct unix_core {
+    struct unix_services services;
+    struct file_table *files;
+    struct unix_socket *named;          /* every bound socket */
+    struct unix_socket *sockets;        /* every socket */
+    struct unix_socket *dirty;
+    struct unix_waiter *waiters;        /* every waiter, for prune */
+    uint32_t autobind_next;
+    uint64_t next_inode;
+};
+
+/* A call from a caller that may wait: send, receive, accept or connect. */
+enum unix_call_kind {
+    UNIX_CALL_RECEIVE,
+    UNIX_CALL_SEND,
+    UNIX_CALL_ACCEPT,
+    UNIX_CALL_CONNECT,
+};
+
+struct unix_call {
+    enum unix_call_kind kind;
+    uint64_t handle;            /* the socket's description */
+    uint64_t caller;
+    uint64_t length;
+    uint32_t flags;             /* MSG_*; accept: SOCK_NONBLOCK for the new socket */
+    bool nonblocking;           /* besides MSG_DONTWAIT and the description's O_NONBLOCK */
+    bool message_answer;        /* UNIX_RECV's MR1 and MR2, UNIX_SEND's and FILE_WRITE's SIGPIPE mark */
+    uint64_t address_room;      /* a receive: room in window 1 for the sender's name */
+    bool has_address;           /* a send's destination, a connect's name */
+    struct unix_address address;
+    struct unix_credentials who;    /* a connect: the caller */
+    bool may_wait;              /* false: the server cannot keep the caller (-ENOMEM) */
+    /* Out, for an answer now (a waiter's go in struct unix_answer). */
+    bool sigpipe;
+    uint32_t message_flags;
+    uint32_t address_length;
+    uint64_t new_handle;        /* an accept's */
+};
+
+void unix_core_init(struct unix_core *core, const struct unix_services *services,
+                    struct file_table *files);
+
+/* socket(2): -ESOCKTNOSUPPORT for another type, -EINVAL for flags other
+ * than SOCK_NONBLOCK and SOCK_CLOEXEC, -ENFILE, -ENOMEM. */
+int64_t unix_create(struct unix_core *core, uint32_t type, uint32_t flags,
+                    const struct unix_credentials *who, uint64_t *handle);
+/* socketpair(2): one end in *handle, the other kept until unix_take_peer. */
+int64_t unix_create_pair(struct unix_core *core, uint32_t type, uint32_t flags,
+                         const struct unix_credentials *who, uint64_t *handle);
+int64_t unix_take_peer(struct unix_core *core, uint64_t handle, uint64_t *other);
+
+int64_t unix_bind(struct unix_core *core, uint64_t handle, const struct unix_address *address);
+int64_t unix_listen(struct unix_core *core, uint64_t handle, int64_t backlog,
+                    const struct unix_credentials *who);
+int64_t unix_shutdown(struct unix_core *core, uint64_t handle, uint64_t how);
+/* getsockname (peer false) and getpeername: the name's full length. */
+int64_t unix_name(struct unix_core *core, uint64_t handle, bool peer, struct unix_address *name);
+/* getsockopt: the value; SO_PEERCRED's credentials in *credentials. */
+int64_t unix_get_option(struct unix_core *core, uint64_t handle, uint64_t option,
+                        struct unix_credentials *credentials);
+int64_t unix_set_option(struct unix_core *core, uint64_t handle, uint64_t option,
+                        int64_t value);
+/* SIOCINQ (FIONREAD) and SIOCOUTQ. */
+int64_t unix_bytes_readable(struct unix_core *core, uint64_t handle);
+int64_t unix_bytes_unsent(struct unix_core *core, uint64_t handle);
+
+/* send, receive, accept and connect: the result, or UNIX_QUEUED. */
+int64_t unix_call(struct unix_core *core, struct unix_call *call);
+
+/* poll(2): the events among events (POLLHUP, POLLERR always count); if
+ * none and notification is not 0 it is kept (*kept) and signalled once
+ * when the socket changes. */
+int64_t unix_poll(struct unix_core *core, uint64_t handle, uint32_t events,
+                  uint64_t notification, bool *kept);
+uint32_t unix_events(const struct unix_socket *socket);
+bool unix_watch_target(struct unix_core *core, uint64_t handle, struct watch_target *target);
+struct unix_socket *unix_socket_of(struct unix_core *core, uint64_t handle);
+
+/* The file table's release: the socket's last description went. */
+void unix_release(struct unix_core *core, struct unix_socket *socket);
+/* FILE_CLOSE: one reference less, released with the last. */
+int unix_close(struct unix_core *core, uint64_t handle);
+
+/* Drops every waiter whose caller vanished; returns how many. */
+unsigned unix_prune(struct unix_core *core);
+unsigned unix_waiter_count(const struct unix_core *core);
+unsigned unix_socket_count(const struct unix_core *core);
+
+#endif

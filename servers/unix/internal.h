@@ -1,0 +1,109 @@
+/*
+ * What the pieces of the unix core share: core.c (sockets, names,
+ * connections, options, poll, release), transfer.c (send and receive,
+ * accept and connect as steps that finish or say which socket they wait
+ * on) and waiters.c (the queues, settling changed sockets, prune). Not
+ * for main.c.
+ */
+#ifndef SERVERS_UNIX_INTERNAL_H
+#define SERVERS_UNIX_INTERNAL_H
+
+#include "core.h"
+#include "sys/linux_abi.h"
+
+/* A message's bytes, in blocks of one size class of the heap (a block
+ * and its header fill a page), so memory freed by one size of message
+ * serves any other. */
+#define UNIX_CHUNK_BYTES (4096 - 16 - sizeof(void *))
+struct unix_chunk {
+    struct unix_chunk *next;
+    uint8_t bytes[UNIX_CHUNK_BYTES];
+};
+
+/* An entry of a receive queue: a message, or a listener's embryo. */
+struct unix_message {
+    struct unix_message *next;
+    struct unix_socket *sender;     /* counted; charged `charge` */
+    struct unix_socket *embryo;     /* counted; a listener's queue only */
+    uint64_t length;
+    uint64_t consumed;              /* a stream segment's bytes read */
+    uint64_t charge;
+    struct unix_chunk *chunks;
+};
+
+/* A call in progress: on the stack while it runs at once, copied into a
+ * record when it waits. */
+struct unix_waiter {
+    struct unix_waiter *next, *previous;    /* in its socket's queue */
+    struct unix_socket *waits_on;
+    struct unix_waiter *next_waiter, *previous_waiter;  /* core->waiters */
+    struct unix_call call;
+    struct unix_socket *socket;     /* the caller's; its description is held */
+    struct unix_socket *target;     /* counted: a send's receiver, a connect's listener */
+    struct unix_message *message;   /* a datagram made, waiting for room */
+    uint64_t done;                  /* bytes sent or received so far */
+    bool started;
+};
+
+enum step_outcome {
+    STEP_DONE,
+    STEP_WAIT,      /* on waits_on; what was done so far is in the waiter */
+    STEP_GONE,      /* the caller vanished during a copy: nothing changed this round */
+};
+
+struct step {
+    enum step_outcome outcome;
+    int64_t result;
+    struct unix_socket *waits_on;
+};
+
+/* ---- core.c ---- */
+void unix_hold(struct unix_socket *socket);
+void unix_put(struct unix_core *core, struct unix_socket *socket);
+/* Frees the socket if nothing counts it and it is not being settled. */
+void unix_free_if_unused(struct unix_core *core, struct unix_socket *socket);
+struct unix_socket *unix_new_socket(struct unix_core *core, uint32_t type,
+                                    const struct unix_credentials *who);
+/* The socket bound to address for a caller of type: -ECONNREFUSED,
+ * -EPROTOTYPE (a path name of another type), -EINVAL (a bad address). */
+int64_t unix_find(struct unix_core *core, const struct unix_address *address, uint32_t type,
+                  struct unix_socket **found);
+int64_t unix_check_address(const struct unix_address *address);
+/* unix_autobind: an abstract name of five hex digits, unless named. */
+int64_t unix_autobind(struct unix_core *core, struct unix_socket *socket);
+/* Releases a socket (its description went, or its listener's did). */
+void unix_release_socket(struct unix_core *core, struct unix_socket *socket, bool embryo);
+/* One reference less to a description, releasing its socket with the
+ * last, without settling (the caller settles). */
+int unix_close_description(struct unix_core *core, uint64_t handle);
+/* sock_error: the pending error, cleared (negative), or 0. */
+int64_t unix_take_error(struct unix_socket *socket);
+/* Whether the socket's queue is over its backlog (unix_recvq_full). */
+bool unix_queue_full(const struct unix_socket *socket);
+void unix_dgram_disconnected(struct unix_core *core, struct unix_socket *socket,
+                             struct unix_socket *old_peer);
+
+/* ---- transfer.c ---- */
+struct step unix_step(struct unix_core *core, struct unix_waiter *call);
+void unix_enqueue_message(struct unix_socket *socket, struct unix_message *message);
+/* Frees a message, uncharging its sender (which is marked changed). */
+void unix_free_message(struct unix_core *core, struct unix_message *message);
+/* Frees every message of the socket's queue (not a listener's). */
+void unix_purge(struct unix_core *core, struct unix_socket *socket);
+
+/* ---- waiters.c ---- */
+/* The socket changed: its waiters and pollers get another look, its
+ * watches a wake-up for woken (poll events, Linux's wake-up keys). */
+void unix_mark_changed(struct unix_core *core, struct unix_socket *socket, uint32_t woken);
+void unix_settle(struct unix_core *core);
+int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call);
+/* Notifies and forgets every poller of the socket. */
+void unix_drop_pollers(struct unix_core *core, struct unix_socket *socket);
+
+#define UNIX_WAKE_IN  (0x001 | 0x040)           /* POLLIN | POLLRDNORM */
+#define UNIX_WAKE_OUT (0x004 | 0x100 | 0x200)   /* POLLOUT | POLLWRNORM | POLLWRBAND */
+/* Not a poll event: a datagram left a receive queue, so the sockets
+ * connected to it may write again. */
+#define UNIX_WAKE_ROOM 0x80000000u
+
+#endif

@@ -1,0 +1,581 @@
+/*
+ * Host tests of the unix socket core (servers/unix): callers are indexes
+ * into callers[], each with two windows (data, address) of its own;
+ * blocks are counted so every test can check nothing leaks.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "check.h"
+#include "core.h"
+#include "sys/linux_abi.h"
+
+#define CALLERS 8
+#define WINDOW 300000
+#define POLLIN 0x001
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLRDHUP 0x2000
+
+struct fake_caller {
+    bool gone;
+    bool answered;
+    struct unix_answer answer;
+    uint64_t progress;
+    uint8_t window[2][WINDOW];
+    uint64_t window_size[2];
+};
+
+static struct fake_caller callers[CALLERS];
+static long blocks_live;
+static int notified;
+static struct file_table files;
+static struct unix_core core;
+
+static void *allocate(void *context, size_t size)
+{
+    (void)context;
+    blocks_live++;
+    return calloc(1, size);
+}
+
+static void release(void *context, void *block)
+{
+    (void)context;
+    if (block)
+        blocks_live--;
+    free(block);
+}
+
+static void *allocate_page(void *context)
+{
+    (void)context;
+    return aligned_alloc(4096, 4096);
+}
+
+static int copy_from(void *context, uint64_t caller, unsigned window, uint64_t offset,
+                     void *destination, uint64_t length)
+{
+    (void)context;
+    if (callers[caller].gone)
+        return UNIX_COPY_GONE;
+    if (offset + length > callers[caller].window_size[window])
+        return -LINUX_EFAULT;
+    memcpy(destination, callers[caller].window[window] + offset, length);
+    return 0;
+}
+
+static int copy_to(void *context, uint64_t caller, unsigned window, uint64_t offset,
+                   const void *source, uint64_t length)
+{
+    (void)context;
+    if (callers[caller].gone)
+        return UNIX_COPY_GONE;
+    if (offset + length > callers[caller].window_size[window])
+        return -LINUX_EFAULT;
+    memcpy(callers[caller].window[window] + offset, source, length);
+    return 0;
+}
+
+static bool answer(void *context, uint64_t caller, const struct unix_answer *message)
+{
+    (void)context;
+    if (callers[caller].gone)
+        return false;
+    callers[caller].answered = true;
+    callers[caller].answer = *message;
+    return true;
+}
+
+static bool caller_waits(void *context, uint64_t caller)
+{
+    (void)context;
+    return !callers[caller].gone;
+}
+
+static void forget(void *context, uint64_t caller)
+{
+    (void)context;
+    (void)caller;
+}
+
+static void progress(void *context, uint64_t caller, uint64_t done)
+{
+    (void)context;
+    callers[caller].progress = done;
+}
+
+static void notify(void *context, uint64_t notification)
+{
+    (void)context;
+    (void)notification;
+    notified++;
+}
+
+static const struct unix_credentials alice = {100, 1000, 1000};
+static const struct unix_credentials bob = {200, 2000, 2000};
+
+/* The description table's pages, which outlive the sockets they held. */
+static void drop_table(void)
+{
+    for (unsigned i = 0; i < FILE_TABLE_PAGES; i++)
+        free(files.pages[i]);
+    memset(&files, 0, sizeof files);
+}
+
+static void fresh(void)
+{
+    static const struct unix_services services = {
+        .allocate = allocate, .free = release, .copy_from_caller = copy_from,
+        .copy_to_caller = copy_to, .answer = answer, .caller_waits = caller_waits,
+        .forget = forget, .progress = progress, .notify = notify,
+    };
+    memset(callers, 0, sizeof callers);
+    for (int i = 0; i < CALLERS; i++)
+        callers[i].window_size[0] = callers[i].window_size[1] = WINDOW;
+    drop_table();
+    file_table_init(&files, allocate_page, 0);
+    unix_core_init(&core, &services, &files);
+    notified = 0;
+}
+
+static void check_empty(void)
+{
+    CHECK_EQ_U64(unix_waiter_count(&core), 0);
+    CHECK_EQ_U64(unix_socket_count(&core), 0);
+    CHECK_EQ_U64(blocks_live, 0);
+}
+
+static struct unix_address abstract_name(const char *name)
+{
+    struct unix_address address = {.length = (uint32_t)(3 + strlen(name)),
+                                   .bytes = {UNIX_FAMILY, 0, 0}};
+    memcpy(address.bytes + 3, name, strlen(name));
+    return address;
+}
+
+static uint64_t make(uint32_t type)
+{
+    uint64_t handle = 0;
+    CHECK_EQ_U64(unix_create(&core, type, 0, &alice, &handle), 0);
+    return handle;
+}
+
+static void make_pair(uint32_t type, uint64_t *a, uint64_t *b)
+{
+    CHECK_EQ_U64(unix_create_pair(&core, type, 0, &alice, a), 0);
+    CHECK_EQ_U64(unix_take_peer(&core, *a, b), 0);
+}
+
+static int64_t send_bytes(uint64_t handle, unsigned caller, const char *bytes, uint64_t length,
+                          uint32_t flags)
+{
+    memcpy(callers[caller].window[0], bytes, length);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = caller,
+                             .length = length, .flags = flags, .may_wait = true,
+                             .message_answer = true};
+    return unix_call(&core, &call);
+}
+
+static int64_t send_to(uint64_t handle, unsigned caller, const char *bytes, uint64_t length,
+                       const struct unix_address *to, uint32_t flags)
+{
+    memcpy(callers[caller].window[0], bytes, length);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = caller,
+                             .length = length, .flags = flags, .may_wait = true,
+                             .has_address = true, .address = *to, .message_answer = true};
+    return unix_call(&core, &call);
+}
+
+static int64_t receive(uint64_t handle, unsigned caller, uint64_t length, uint32_t flags,
+                       struct unix_call *out)
+{
+    struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = handle, .caller = caller,
+                             .length = length, .flags = flags, .may_wait = true,
+                             .message_answer = true, .address_room = UNIX_ADDRESS_SIZE};
+    int64_t result = unix_call(&core, &call);
+    if (out)
+        *out = call;
+    return result;
+}
+
+static int64_t connect_to(uint64_t handle, unsigned caller, const struct unix_address *to,
+                          const struct unix_credentials *who, bool nonblocking)
+{
+    struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = handle, .caller = caller,
+                             .has_address = true, .address = *to, .who = *who,
+                             .nonblocking = nonblocking, .may_wait = true};
+    return unix_call(&core, &call);
+}
+
+static int64_t accept_on(uint64_t handle, unsigned caller, bool nonblocking, uint64_t *child)
+{
+    struct unix_call call = {.kind = UNIX_CALL_ACCEPT, .handle = handle, .caller = caller,
+                             .nonblocking = nonblocking, .may_wait = true};
+    int64_t result = unix_call(&core, &call);
+    *child = call.new_handle;
+    return result;
+}
+
+static void close_all(uint64_t *handles, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++)
+        unix_close(&core, handles[i]);
+}
+
+static void test_stream_pair(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    CHECK_EQ_U64(unix_take_peer(&core, a, &b), -LINUX_EINVAL);
+    CHECK_EQ_U64(send_bytes(a, 0, "hello", 5, 0), 5);
+    CHECK_EQ_U64(send_bytes(a, 0, " world", 6, 0), 6);
+    CHECK_EQ_U64(unix_bytes_readable(&core, b), 11);
+    CHECK_EQ_U64(receive(b, 1, 3, UNIX_MSG_PEEK, 0), 3);
+    CHECK_EQ_U64(receive(b, 1, 100, 0, 0), 11);
+    CHECK(memcmp(callers[1].window[0], "hello world", 11) == 0);
+    /* Empty and nonblocking: EAGAIN; blocking: the reader waits. */
+    CHECK_EQ_U64(receive(b, 1, 10, UNIX_MSG_DONTWAIT, 0), -LINUX_EAGAIN);
+    CHECK_EQ_U64(receive(b, 2, 10, 0, 0), UNIX_QUEUED);
+    CHECK_EQ_U64(send_bytes(a, 0, "xyz", 3, 0), 3);
+    CHECK(callers[2].answered);
+    CHECK_EQ_U64(callers[2].answer.result, 3);
+    /* Credentials of a pair: the creator's. */
+    struct unix_credentials peer;
+    CHECK_EQ_U64(unix_get_option(&core, b, UNIX_SO_PEERCRED, &peer), 0);
+    CHECK_EQ_U64(peer.pid, 100);
+    CHECK_EQ_U64(unix_get_option(&core, b, UNIX_SO_TYPE, &peer), UNIX_STREAM);
+    /* Shut writing: the peer reads EOF, the writer gets EPIPE and SIGPIPE. */
+    CHECK_EQ_U64(unix_shutdown(&core, a, 1), 0);
+    CHECK_EQ_U64(receive(b, 1, 10, 0, 0), 0);
+    CHECK(unix_events(unix_socket_of(&core, b)) & POLLRDHUP);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = a, .caller = 0, .length = 1,
+                             .may_wait = true};
+    CHECK_EQ_U64(unix_call(&core, &call), -LINUX_EPIPE);
+    CHECK(call.sigpipe);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    check_empty();
+}
+
+static void test_stream_reset_and_hangup(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    CHECK_EQ_U64(send_bytes(a, 0, "unread", 6, 0), 6);
+    /* b closes with data unread: a's read says ECONNRESET once, then EOF. */
+    CHECK_EQ_U64(receive(a, 1, 10, 0, 0), UNIX_QUEUED);
+    unix_close(&core, b);
+    CHECK(callers[1].answered);
+    CHECK_EQ_U64(callers[1].answer.result, -LINUX_ECONNRESET);
+    CHECK_EQ_U64(receive(a, 1, 10, 0, 0), 0);
+    uint32_t events = unix_events(unix_socket_of(&core, a));
+    CHECK(events & POLLHUP);
+    CHECK(events & POLLIN);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = a, .caller = 0, .length = 1,
+                             .may_wait = true};
+    CHECK_EQ_U64(unix_call(&core, &call), -LINUX_EPIPE);
+    unix_close(&core, a);
+    check_empty();
+}
+
+static void test_stream_blocking_writer(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    static char big[WINDOW];
+    memset(big, 'x', sizeof big);
+    /* Nonblocking: what fits. */
+    int64_t first = send_bytes(a, 0, big, sizeof big, UNIX_MSG_DONTWAIT);
+    CHECK(first > 0 && first < (int64_t)sizeof big);
+    CHECK(!(unix_events(unix_socket_of(&core, a)) & POLLOUT));
+    CHECK_EQ_U64(send_bytes(a, 0, big, 10, UNIX_MSG_DONTWAIT), -LINUX_EAGAIN);
+    /* Blocking: waits, and finishes as the reader drains. */
+    CHECK_EQ_U64(send_bytes(a, 3, big, 100000, 0), UNIX_QUEUED);
+    uint64_t total = 0;
+    while (!callers[3].answered) {
+        int64_t got = receive(b, 1, 65536, UNIX_MSG_DONTWAIT, 0);
+        CHECK(got > 0);
+        if (got <= 0)
+            break;
+        total += (uint64_t)got;
+    }
+    CHECK_EQ_U64(callers[3].answer.result, 100000);
+    while (total < (uint64_t)first + 100000) {
+        int64_t got = receive(b, 1, 65536, UNIX_MSG_DONTWAIT, 0);
+        if (got <= 0)
+            break;
+        total += (uint64_t)got;
+    }
+    CHECK_EQ_U64(total, (uint64_t)first + 100000);
+    CHECK(unix_events(unix_socket_of(&core, a)) & POLLOUT);
+    /* A waiter whose caller went is pruned and changes nothing. */
+    CHECK_EQ_U64(receive(b, 4, 10, 0, 0), UNIX_QUEUED);
+    callers[4].gone = true;
+    CHECK_EQ_U64(unix_prune(&core), 1);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    check_empty();
+}
+
+static void test_waitall(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    CHECK_EQ_U64(receive(b, 1, 6, UNIX_MSG_WAITALL, 0), UNIX_QUEUED);
+    CHECK_EQ_U64(send_bytes(a, 0, "abc", 3, 0), 3);
+    CHECK(!callers[1].answered);
+    CHECK_EQ_U64(callers[1].progress, 3);
+    CHECK_EQ_U64(send_bytes(a, 0, "defg", 4, 0), 4);
+    CHECK(callers[1].answered);
+    CHECK_EQ_U64(callers[1].answer.result, 6);
+    CHECK(memcmp(callers[1].window[0], "abcdef", 6) == 0);
+    CHECK_EQ_U64(receive(b, 1, 6, 0, 0), 1);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    check_empty();
+}
+
+static void test_names(void)
+{
+    fresh();
+    uint64_t s = make(UNIX_STREAM), t = make(UNIX_STREAM), d = make(UNIX_DGRAM);
+    struct unix_address name = abstract_name("sock");
+    struct unix_address out;
+    CHECK_EQ_U64(unix_name(&core, s, false, &out), 2);
+    CHECK_EQ_U64(unix_bind(&core, s, &name), 0);
+    CHECK_EQ_U64(unix_bind(&core, s, &name), -LINUX_EINVAL);
+    CHECK_EQ_U64(unix_bind(&core, t, &name), -LINUX_EADDRINUSE);
+    /* Abstract names are per type. */
+    CHECK_EQ_U64(unix_bind(&core, d, &name), 0);
+    CHECK_EQ_U64(unix_name(&core, s, false, &out), name.length);
+    CHECK(memcmp(out.bytes, name.bytes, name.length) == 0);
+    CHECK_EQ_U64(unix_name(&core, s, true, &out), -LINUX_ENOTCONN);
+    /* Autobind: five hex digits, length 8. */
+    struct unix_address unnamed = {.length = 2, .bytes = {UNIX_FAMILY, 0}};
+    CHECK_EQ_U64(unix_bind(&core, t, &unnamed), 0);
+    CHECK_EQ_U64(unix_name(&core, t, false, &out), 8);
+    CHECK_EQ_U64(out.bytes[2], 0);
+    /* Bad addresses. */
+    struct unix_address bad = name;
+    bad.bytes[0] = 2;
+    uint64_t u = make(UNIX_STREAM);
+    CHECK_EQ_U64(unix_bind(&core, u, &bad), -LINUX_EINVAL);
+    bad = name;
+    bad.length = 111;
+    CHECK_EQ_U64(unix_bind(&core, u, &bad), -LINUX_EINVAL);
+    /* A path name: the node, and its bytes up to the NUL. */
+    uint64_t p = make(UNIX_STREAM);
+    struct unix_address path = {.length = 20, .node = 77, .bytes = {UNIX_FAMILY, 0, '/', 't'}};
+    CHECK_EQ_U64(unix_bind(&core, p, &path), 0);
+    CHECK_EQ_U64(unix_name(&core, p, false, &out), 5);
+    CHECK_EQ_U64(unix_bind(&core, u, &path), -LINUX_EADDRINUSE);
+    /* Connecting to a path of another type: EPROTOTYPE. */
+    uint64_t q = make(UNIX_SEQPACKET);
+    CHECK_EQ_U64(connect_to(q, 0, &path, &alice, false), -LINUX_EPROTOTYPE);
+    /* The name goes with the socket. */
+    unix_close(&core, s);
+    CHECK_EQ_U64(unix_bind(&core, u, &name), 0);
+    uint64_t created = 0;
+    CHECK_EQ_U64(unix_create(&core, 4, 0, &alice, &created), -LINUX_ESOCKTNOSUPPORT);
+    CHECK_EQ_U64(unix_create(&core, UNIX_STREAM, 1, &alice, &created), -LINUX_EINVAL);
+    uint64_t all[] = {t, d, u, p, q};
+    close_all(all, 5);
+    check_empty();
+}
+
+static void test_listen_connect_accept(void)
+{
+    fresh();
+    uint64_t listener = make(UNIX_STREAM);
+    struct unix_address name = abstract_name("srv");
+    CHECK_EQ_U64(unix_listen(&core, listener, 1, &bob), -LINUX_EINVAL);   /* unbound */
+    CHECK_EQ_U64(unix_bind(&core, listener, &name), 0);
+    CHECK_EQ_U64(unix_listen(&core, listener, 1, &bob), 0);
+    CHECK_EQ_U64(unix_get_option(&core, listener, UNIX_SO_ACCEPTCONN, 0), 1);
+    uint64_t c1 = make(UNIX_STREAM), c2 = make(UNIX_STREAM), c3 = make(UNIX_STREAM);
+    struct unix_address nobody = abstract_name("nobody");
+    CHECK_EQ_U64(connect_to(c1, 0, &nobody, &alice, false), -LINUX_ECONNREFUSED);
+    CHECK(!(unix_events(unix_socket_of(&core, listener)) & POLLIN));
+    CHECK_EQ_U64(connect_to(c1, 0, &name, &alice, false), 0);
+    CHECK(unix_events(unix_socket_of(&core, listener)) & POLLIN);
+    CHECK_EQ_U64(connect_to(c1, 0, &name, &alice, false), -LINUX_EISCONN);
+    /* backlog 1: two pending fit (Linux's queue > backlog), the third waits. */
+    CHECK_EQ_U64(connect_to(c2, 0, &name, &alice, false), 0);
+    CHECK_EQ_U64(connect_to(c3, 0, &name, &alice, true), -LINUX_EAGAIN);
+    CHECK_EQ_U64(connect_to(c3, 5, &name, &alice, false), UNIX_QUEUED);
+    /* The connector may write before the accept. */
+    CHECK_EQ_U64(send_bytes(c1, 0, "early", 5, 0), 5);
+    uint64_t s1 = 0, s2 = 0, s3 = 0;
+    CHECK_EQ_U64(accept_on(listener, 1, false, &s1), 0);
+    CHECK(callers[5].answered);
+    CHECK_EQ_U64(callers[5].answer.result, 0);
+    CHECK_EQ_U64(receive(s1, 1, 10, 0, 0), 5);
+    struct unix_credentials who;
+    CHECK_EQ_U64(unix_get_option(&core, s1, UNIX_SO_PEERCRED, &who), 0);
+    CHECK_EQ_U64(who.pid, alice.pid);
+    CHECK_EQ_U64(unix_get_option(&core, c1, UNIX_SO_PEERCRED, &who), 0);
+    CHECK_EQ_U64(who.pid, bob.pid);
+    struct unix_address out;
+    CHECK_EQ_U64(unix_name(&core, s1, false, &out), name.length);
+    CHECK_EQ_U64(unix_name(&core, c1, true, &out), name.length);
+    CHECK_EQ_U64(accept_on(listener, 1, false, &s2), 0);
+    CHECK_EQ_U64(accept_on(listener, 1, false, &s3), 0);
+    /* A blocking accept waits for the next connection. */
+    uint64_t none = 0;
+    CHECK_EQ_U64(accept_on(listener, 1, true, &none), -LINUX_EAGAIN);
+    CHECK_EQ_U64(accept_on(listener, 6, false, &none), UNIX_QUEUED);
+    uint64_t c4 = make(UNIX_STREAM);
+    CHECK_EQ_U64(connect_to(c4, 0, &name, &alice, false), 0);
+    CHECK(callers[6].answered);
+    CHECK(callers[6].answer.descriptor != 0);
+    uint64_t s4 = callers[6].answer.descriptor;
+    /* Type mismatch on an abstract name: nobody of that type. */
+    uint64_t q = make(UNIX_SEQPACKET);
+    CHECK_EQ_U64(connect_to(q, 0, &name, &alice, false), -LINUX_ECONNREFUSED);
+    /* A closed listener resets what it had not accepted. */
+    uint64_t c5 = make(UNIX_STREAM);
+    CHECK_EQ_U64(connect_to(c5, 0, &name, &alice, false), 0);
+    unix_close(&core, listener);
+    CHECK_EQ_U64(receive(c5, 1, 10, 0, 0), -LINUX_ECONNRESET);
+    uint64_t all[] = {c1, c2, c3, c4, c5, s1, s2, s3, s4, q};
+    close_all(all, 10);
+    check_empty();
+}
+
+static void test_datagrams(void)
+{
+    fresh();
+    uint64_t server = make(UNIX_DGRAM), client = make(UNIX_DGRAM);
+    struct unix_address name = abstract_name("log");
+    CHECK_EQ_U64(unix_bind(&core, server, &name), 0);
+    CHECK_EQ_U64(send_bytes(client, 0, "x", 1, 0), -LINUX_ENOTCONN);
+    CHECK_EQ_U64(send_to(client, 0, "first", 5, &name, 0), 5);
+    CHECK_EQ_U64(send_to(client, 0, "", 0, &name, 0), 0);
+    struct unix_call got;
+    CHECK_EQ_U64(receive(server, 1, 3, 0, &got), 3);
+    CHECK_EQ_U64(got.message_flags, UNIX_MSG_TRUNC);
+    CHECK_EQ_U64(got.address_length, 0);        /* an unnamed sender */
+    CHECK_EQ_U64(receive(server, 1, 3, 0, &got), 0);
+    CHECK_EQ_U64(receive(server, 1, 3, UNIX_MSG_DONTWAIT, 0), -LINUX_EAGAIN);
+    /* The queue holds max_dgram_qlen + 1, then senders wait or EAGAIN. */
+    int sent = 0;
+    while (send_to(client, 0, "d", 1, &name, UNIX_MSG_DONTWAIT) == 1 && sent < 100)
+        sent++;
+    CHECK_EQ_U64(sent, UNIX_DGRAM_QUEUE + 1);
+    CHECK_EQ_U64(send_to(client, 2, "w", 1, &name, 0), UNIX_QUEUED);
+    CHECK_EQ_U64(receive(server, 1, 3, 0, 0), 1);
+    CHECK(callers[2].answered);
+    CHECK_EQ_U64(callers[2].answer.result, 1);
+    /* Too big: EMSGSIZE. */
+    static char big[WINDOW];
+    CHECK_EQ_U64(send_to(client, 0, big, UNIX_BUFFER_DEFAULT, &name, 0), -LINUX_EMSGSIZE);
+    /* A connected datagram socket: its peer's datagrams only; recvfrom's name. */
+    uint64_t other = make(UNIX_DGRAM);
+    struct unix_address unnamed = {.length = 2, .bytes = {UNIX_FAMILY, 0}};
+    CHECK_EQ_U64(unix_bind(&core, other, &unnamed), 0);
+    struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = server, .has_address = true,
+                             .address = abstract_name("nope")};
+    CHECK_EQ_U64(unix_call(&core, &call), -LINUX_ECONNREFUSED);
+    while (receive(server, 1, 3, UNIX_MSG_DONTWAIT, 0) >= 0)
+        ;
+    struct unix_address out;
+    unix_name(&core, other, false, &out);
+    call = (struct unix_call){.kind = UNIX_CALL_CONNECT, .handle = server, .has_address = true,
+                              .address = out};
+    CHECK_EQ_U64(unix_call(&core, &call), 0);
+    CHECK_EQ_U64(send_to(client, 0, "no", 2, &name, 0), -LINUX_EPERM);
+    CHECK_EQ_U64(send_to(other, 0, "yes", 3, &name, 0), 3);
+    CHECK_EQ_U64(receive(server, 1, 10, 0, &got), 3);
+    CHECK_EQ_U64(got.address_length, 8);
+    CHECK(memcmp(callers[1].window[1], out.bytes, 8) == 0);
+    /* Its peer goes: the next send says ECONNREFUSED, then ENOTCONN. */
+    unix_close(&core, other);
+    CHECK_EQ_U64(send_bytes(server, 0, "?", 1, 0), -LINUX_ECONNREFUSED);
+    CHECK_EQ_U64(send_bytes(server, 0, "?", 1, 0), -LINUX_ENOTCONN);
+    unix_close(&core, server);
+    unix_close(&core, client);
+    check_empty();
+}
+
+static void test_seqpacket(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_SEQPACKET, &a, &b);
+    CHECK_EQ_U64(send_bytes(a, 0, "one", 3, 0), 3);
+    CHECK_EQ_U64(send_bytes(a, 0, "second", 6, 0), 6);
+    struct unix_call got;
+    CHECK_EQ_U64(receive(b, 1, 2, 0, &got), 2);
+    CHECK_EQ_U64(got.message_flags, UNIX_MSG_TRUNC);
+    CHECK_EQ_U64(receive(b, 1, 2, UNIX_MSG_TRUNC, &got), 6);
+    uint64_t lone = make(UNIX_SEQPACKET);
+    CHECK_EQ_U64(receive(lone, 1, 2, 0, 0), -LINUX_ENOTCONN);
+    CHECK_EQ_U64(send_bytes(lone, 0, "x", 1, 0), -LINUX_ENOTCONN);
+    unix_close(&core, a);
+    CHECK_EQ_U64(receive(b, 1, 2, UNIX_MSG_DONTWAIT, 0), 0);
+    CHECK_EQ_U64(send_bytes(b, 0, "x", 1, 0), -LINUX_EPIPE);
+    unix_close(&core, b);
+    unix_close(&core, lone);
+    check_empty();
+}
+
+static void test_options(void)
+{
+    fresh();
+    uint64_t s = make(UNIX_STREAM);
+    struct unix_credentials who;
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_PEERCRED, &who), 0);
+    CHECK_EQ_U64(who.pid, 0);
+    CHECK_EQ_U64(who.uid, 0xffffffffu);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_SNDBUF, 0), UNIX_BUFFER_DEFAULT);
+    CHECK_EQ_U64(unix_set_option(&core, s, UNIX_SO_SNDBUF, 1000), 0);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_SNDBUF, 0), UNIX_SNDBUF_MINIMUM);
+    CHECK_EQ_U64(unix_set_option(&core, s, UNIX_SO_SNDBUF, 10000), 0);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_SNDBUF, 0), 20000);
+    CHECK_EQ_U64(unix_set_option(&core, s, UNIX_SO_RCVBUF, -1), 0);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_RCVBUF, 0), 2 * UNIX_BUFFER_DEFAULT);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_DOMAIN, 0), 1);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_PROTOCOL, 0), 0);
+    CHECK_EQ_U64(unix_get_option(&core, s, UNIX_SO_ERROR, 0), 0);
+    CHECK_EQ_U64(unix_get_option(&core, s, 12345, 0), -LINUX_ENOPROTOOPT);
+    CHECK_EQ_U64(unix_set_option(&core, s, UNIX_SO_TYPE, 1), -LINUX_ENOPROTOOPT);
+    CHECK_EQ_U64(unix_shutdown(&core, s, 3), -LINUX_EINVAL);
+    /* An unconnected stream socket polls as hung up and writable. */
+    uint32_t events = unix_events(unix_socket_of(&core, s));
+    CHECK(events & POLLHUP);
+    CHECK(events & POLLOUT);
+    /* A poller is told once the socket changes. */
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    bool kept = false;
+    CHECK_EQ_U64(unix_poll(&core, b, POLLIN, 99, &kept), 0);
+    CHECK(kept);
+    CHECK_EQ_U64(send_bytes(a, 0, "!", 1, 0), 1);
+    CHECK_EQ_U64(notified, 1);
+    CHECK_EQ_U64(unix_bytes_readable(&core, b), 1);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    unix_close(&core, s);
+    check_empty();
+    CHECK_EQ_U64(unix_bytes_readable(&core, s), -LINUX_EBADF);
+}
+
+int main(void)
+{
+    test_stream_pair();
+    test_stream_reset_and_hangup();
+    test_stream_blocking_writer();
+    test_waitall();
+    test_listen_connect_accept();
+    test_datagrams();
+    test_seqpacket();
+    test_options();
+    test_names();
+    drop_table();
+    return check_report();
+}
