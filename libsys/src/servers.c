@@ -5,6 +5,7 @@
 #include "sys/protocol/mqueue.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/sysv.h"
+#include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
 
 const struct server_entry server_table[SERVER_COUNT] = {
@@ -16,7 +17,8 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .session = SESSION_BY_CREDENTIALS,
         .session_flag = VFS_SESSION_FLAG,
         .peers = {{SERVER_PIPE, VFS_SLOT_PIPE},     /* to hand out FIFOs */
-                  {SERVER_MQUEUE, VFS_SLOT_MQUEUE, MQUEUE_LISTING_BADGE}},  /* /dev/mqueue */
+                  {SERVER_MQUEUE, VFS_SLOT_MQUEUE, MQUEUE_LISTING_BADGE},   /* /dev/mqueue */
+                  {SERVER_UNIX, VFS_SLOT_UNIX}},    /* to name sockets bound in the tree */
         .boot_archive = true,
     },
     [SERVER_FUTEX] = {
@@ -68,6 +70,14 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .session = SESSION_BY_PROCESS,     /* root's alarm clocks */
         .session_flag = EVENT_SESSION_FLAG,
         .exit_notices = true,       /* pidfds become readable */
+    },
+    [SERVER_UNIX] = {
+        .name = "unix",
+        .program = "lib/tern/unix",
+        .cnode_bits = 12,
+        .memory_bits = 24,          /* 16 MiB of sockets and queued messages */
+        .session = SESSION_BY_PROCESS,     /* SO_PEERCRED's pid, uid and gid */
+        .session_flag = UNIX_SESSION_FLAG,
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

@@ -3,11 +3,12 @@
  * holds the capabilities its personality uses, and nothing stops it from
  * making native system calls with them itself. A child process does
  * FUZZ_CALLS such Calls, from a fixed xorshift sequence (or one seeded by
- * its argument), to procmgr, vfs, the futex, pipe, memfd, sysv, mqueue
- * and event servers, its working directory and its descriptors (a pipe's
+ * its argument), to procmgr, vfs, the futex, pipe, memfd, sysv, mqueue,
+ * event and unix servers, its working directory and its descriptors (a pipe's
  * two ends, a file, a directory, a memfd, a message queue, an eventfd, a
  * timerfd, a pidfd of itself, a System V segment's attach grant and
- * attachment, which it asks the sysv server and the grant for itself):
+ * attachment, which it asks the sysv server and the grant for itself, a
+ * unix socket pair it asks the unix server for):
  * each server's own
  * labels mostly (the file protocol's and the memory-object protocol's
  * through descriptors, which only procmgr sends otherwise), any label
@@ -50,6 +51,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -65,6 +67,7 @@
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/sysv.h"
+#include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
 #include "tern/ipc_buffer.h"
 #include "tern/message.h"
@@ -139,6 +142,10 @@ static uint64_t native_call(uint64_t cptr, tern_message_info info, uint64_t mr[4
                      : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
                      : "i"(TERN_SVC(TERN_SYS_CALL))
                      : "x6", "memory");
+    mr[0] = x2;
+    mr[1] = x3;
+    mr[2] = x4;
+    mr[3] = x5;
     return tern_message_label(x1);
 }
 
@@ -162,6 +169,10 @@ static struct tern_ipc_buffer *ipc_buffer(void)
  * attachment: descriptor slots no descriptor uses. */
 #define GRANT_SLOT      (LINUX_SLOT_FD_BASE + 1000)
 #define ATTACHMENT_SLOT (LINUX_SLOT_FD_BASE + 1001)
+/* A unix socket pair's ends, which no personality call makes yet. */
+#define SOCKET_SLOT     (LINUX_SLOT_FD_BASE + 1002)
+#define PEER_SLOT       (LINUX_SLOT_FD_BASE + 1003)
+#define UNIX_SESSION_SLOT (LINUX_SLOT_SESSIONS + SERVER_UNIX)
 
 /* A grant of segment from the sysv server, and an attachment from the
  * grant, as shmat and then procmgr would ask for them. */
@@ -176,6 +187,29 @@ static void take_segment_descriptors(int segment)
     buffer->receive_index = ATTACHMENT_SLOT;
     uint64_t map[4] = {0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED};
     native_call(GRANT_SLOT, tern_message(MEMORY_MAP, 0, 4), map);
+}
+
+/* A unix socket (UNIX_SOCKET) or pair's end (UNIX_PAIR) of type in
+ * SOCKET_SLOT, as the personality's socket(2) would ask for it: the
+ * server's answer. */
+static uint64_t take_socket(uint64_t label, uint64_t type)
+{
+    struct tern_ipc_buffer *buffer = ipc_buffer();
+    buffer->receive_cnode = LINUX_SLOT_CNODE;
+    buffer->receive_depth = 64;
+    buffer->receive_index = SOCKET_SLOT;
+    uint64_t made[4] = {type, 0, 0, 0};
+    native_call(UNIX_SESSION_SLOT, tern_message(label, 0, 2), made);
+    return made[0];
+}
+
+/* A stream socket pair's two ends, as socketpair(2) would ask for them. */
+static void take_socket_descriptors(void)
+{
+    take_socket(UNIX_PAIR, SOCK_STREAM);
+    ipc_buffer()->receive_index = PEER_SLOT;
+    uint64_t none[4] = {0};
+    native_call(SOCKET_SLOT, tern_message(UNIX_TAKE_PEER, 0, 0), none);
 }
 
 static void on_alarm(int signo)
@@ -245,6 +279,12 @@ static void check(int condition, const char *what)
 /* The servers still work: a pipe, a file, a child. */
 static void check_servers_work(void)
 {
+    /* The unix server still makes sockets and knows their type. */
+    check(take_socket(UNIX_SOCKET, SOCK_DGRAM) == 0, "a unix socket");
+    uint64_t option[4] = {SO_TYPE, 0, 0, 0};
+    native_call(SOCKET_SLOT, tern_message(UNIX_GET_OPTION, 0, 1), option);
+    check(option[0] == SOCK_DGRAM, "the unix socket's type");
+
     int fds[2];
     check(pipe(fds) == 0, "pipe");
     int watcher = epoll_create1(0);
@@ -408,6 +448,7 @@ int main(int argc, char **argv)
         return 2;
     const uint32_t files = FILE_UNWATCH - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
+    const uint32_t sockets = UNIX_SET_OPTION - UNIX_SOCKET + 1;
     const struct target targets[] = {
         {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_ROBUST_RELEASE - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_TERMINAL_PUSH - VFS_OPEN + 1},
@@ -435,6 +476,11 @@ int main(int argc, char **argv)
         {LINUX_SLOT_FD_BASE + process, EVENT_EVENTFD, EVENT_SIGNALFD - EVENT_EVENTFD + 1},
         {LINUX_SLOT_FD_BASE + watcher, EVENT_EVENTFD, EVENT_SIGNALFD - EVENT_EVENTFD + 1},
         {LINUX_SLOT_FD_BASE + watcher, FILE_READ, files},
+        {UNIX_SESSION_SLOT, UNIX_SOCKET, sockets},
+        {SOCKET_SLOT, UNIX_SOCKET, sockets},
+        {SOCKET_SLOT, FILE_READ, files},
+        {PEER_SLOT, UNIX_SOCKET, sockets},
+        {PEER_SLOT, FILE_READ, files},
         {LINUX_SLOT_BOARD_BASE, FILE_READ, files},
         {LINUX_SLOT_BOARD_BASE, MEMORY_MAP, memory},
         {LINUX_SLOT_BOARD_BASE + 1, FILE_READ, files},
@@ -458,6 +504,7 @@ int main(int argc, char **argv)
             _exit(2);
         close(own);
         take_segment_descriptors(segment);
+        take_socket_descriptors();
         struct epoll_event event;
         epoll_wait(watcher, &event, 1, 0);
         fuzz(targets, sizeof targets / sizeof targets[0], done);
@@ -474,6 +521,7 @@ int main(int argc, char **argv)
     check_servers_work();
     if (failures)
         return 1;
-    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv, mqueue and event server still work\n");
+    printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv, mqueue, event and unix server "
+           "still work\n");
     return 0;
 }

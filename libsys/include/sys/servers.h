@@ -21,6 +21,7 @@ enum server_id {
     SERVER_SYSV,
     SERVER_MQUEUE,
     SERVER_EVENT,
+    SERVER_UNIX,
     SERVER_PROCMGR,         /* last: it is started once the others run */
     SERVER_COUNT,
 };
@@ -58,7 +59,7 @@ struct server_peer {
     uint64_t badge;         /* 0: the endpoint itself */
 };
 
-#define SERVER_MAX_PEERS 2
+#define SERVER_MAX_PEERS 3
 
 struct server_entry {
     const char *name;

@@ -1,0 +1,477 @@
+/*
+ * The unix socket server: AF_UNIX sockets for every process
+ * (sys/protocol/unix.h, docs/protocols/unix.md). The state machine lives
+ * in core.c, transfer.c and waiters.c; this file binds it to the server
+ * runtime (sys/server.h) and the file protocol (sys/file_server.h).
+ *
+ * Badges say who speaks: a session (UNIX_SESSION_FLAG with the pid, euid
+ * and egid: SESSION_BY_PROCESS) makes sockets and binds, listens and
+ * connects them, naming the socket by its descriptor as capability 0; a
+ * vfs node (UNIX_NODE_FLAG) is never spoken through, only passed on; any
+ * other badge is a socket's open file description, which the core's
+ * file table checks.
+ *
+ * A call that must wait keeps its caller's reply object: it is the
+ * caller's handle in the core (a deferred reply), through which its
+ * windows are still reached (window 0: data; window 1: an address). A
+ * caller that vanished is seen when a window copy or the Reply says
+ * TERN_CALLER_GONE.
+ */
+#include "core.h"
+
+#include "sys/counter.h"
+#include "sys/file_server.h"
+#include "sys/invoke.h"
+#include "sys/linux_abi.h"
+#include "sys/memory.h"
+#include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
+#include "sys/protocol/unix.h"
+#include "sys/runtime.h"
+#include "sys/server.h"
+#include "sys/server_services.h"
+#include "sys/servers.h"
+#include "sys/syscall.h"
+
+/* Callers the server keeps waiting at once. */
+#define WAITER_CAPACITY 256
+/* st_dev of sockets: Linux's sockfs is an anonymous device too. */
+#define SOCKET_DEVICE 8
+#define SOCKET_MODE (LINUX_S_IFSOCK | 0777)
+#define SOCKET_BLOCK_SIZE 4096
+
+static struct file_table files;
+static struct unix_core core;
+
+/* The request being decided: its copies report a vanished caller. */
+static struct server_request *current;
+
+/* ---- The core's services ---- */
+
+static int copy_result(uint64_t reply, enum tern_error error)
+{
+    if (error == TERN_OK)
+        return 0;
+    if (error != TERN_CALLER_GONE)
+        return -LINUX_EFAULT;
+    if (current && reply == current->reply)
+        current->caller_gone = true;
+    return UNIX_COPY_GONE;
+}
+
+static int copy_from_caller(void *context, uint64_t reply, unsigned window, uint64_t offset,
+                            void *destination, uint64_t length)
+{
+    (void)context;
+    uint64_t copied;
+    return copy_result(reply, tern_reply_read_window(reply, window, offset, length,
+                                                     (uint64_t)destination, &copied));
+}
+
+static int copy_to_caller(void *context, uint64_t reply, unsigned window, uint64_t offset,
+                          const void *source, uint64_t length)
+{
+    (void)context;
+    uint64_t copied;
+    return copy_result(reply, tern_reply_write_window(reply, window, offset, length,
+                                                      (uint64_t)source, &copied));
+}
+
+/* An accepted socket goes as a descriptor; if none can be made the
+ * caller hears -ENFILE and the core puts the connection back (false). */
+static bool answer_waiter(void *context, uint64_t reply, const struct unix_answer *answer)
+{
+    (void)context;
+    uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)answer->result, answer->values[0],
+                                       answer->values[1]};
+    tern_message_info info = tern_message(0, 0, answer->registers);
+    if (answer->descriptor) {
+        if (!server_make_capability(SERVER_SLOT_ENDPOINT, SERVER_DESCRIPTOR_RIGHTS,
+                                    answer->descriptor)) {
+            mr[0] = (uint64_t)-LINUX_ENFILE;
+            server_answer_deferred(reply, info, mr);
+            return false;
+        }
+        info = tern_message(0, 1, answer->registers);
+    }
+    return server_answer_deferred(reply, info, mr);
+}
+
+static void record_progress(void *context, uint64_t reply, uint64_t done)
+{
+    (void)context;
+    tern_reply_set_interrupted_result(reply, done);
+}
+
+static void prune(void)
+{
+    current = 0;
+    unix_prune(&core);
+}
+
+/* ---- Helpers ---- */
+
+static bool lacks(const struct server_request *request, unsigned registers)
+{
+    return tern_message_length(request->info) < registers;
+}
+
+/* A call that may wait: answered now, or deferred. */
+static enum server_outcome run(struct server_request *request, struct unix_call *call)
+{
+    current = request;
+    call->caller = request->reply;
+    call->may_wait = server_can_defer();
+    int64_t result = unix_call(&core, call);
+    if (result == UNIX_QUEUED)
+        return SERVER_DEFER;
+    request->mr[0] = (uint64_t)result;
+    unsigned registers = 1;
+    if (call->kind == UNIX_CALL_SEND) {
+        request->mr[1] = call->sigpipe ? UNIX_REPLY_SIGPIPE : 0;
+        registers = 2;
+    } else if (call->kind == UNIX_CALL_RECEIVE && call->message_answer) {
+        request->mr[1] = call->message_flags;
+        request->mr[2] = call->address_length;
+        registers = 3;
+    }
+    request->answer = tern_message(0, 0, registers);
+    if (call->kind == UNIX_CALL_ACCEPT && result == 0 &&
+        !server_give_descriptor(request, SERVER_SLOT_ENDPOINT, call->new_handle)) {
+        unix_close(&core, call->new_handle);
+        return server_answer(request, -LINUX_ENFILE);
+    }
+    return SERVER_ANSWER;
+}
+
+/* An answer with a new socket's descriptor. */
+static enum server_outcome give_socket(struct server_request *request, int64_t result,
+                                       uint64_t handle)
+{
+    if (result < 0)
+        return server_answer(request, result);
+    server_answer(request, 0);
+    if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
+        return SERVER_ANSWER;
+    unix_close(&core, handle);
+    return server_answer(request, -LINUX_ENFILE);
+}
+
+/* A sockaddr_un of length bytes from window, and the vfs node
+ * capability index carries (a path name's). */
+static int64_t read_address(struct server_request *request, uint64_t length, unsigned window,
+                            unsigned node_index, struct unix_address *address)
+{
+    *address = (struct unix_address){0};
+    if (length > UNIX_ADDRESS_SIZE) {
+        /* Linux copies up to a sockaddr_storage, then rejects it. */
+        if (length > 128)
+            return -LINUX_EINVAL;
+        length = UNIX_ADDRESS_SIZE + 1;
+    }
+    address->length = (uint32_t)length;
+    uint64_t bytes = length > UNIX_ADDRESS_SIZE ? UNIX_ADDRESS_SIZE : length;
+    if (bytes && server_read_window(request, window, 0, address->bytes, bytes))
+        return -LINUX_EFAULT;
+    uint64_t badge;
+    if (server_received_badge(request, node_index, &badge) && (badge & UNIX_NODE_FLAG) &&
+        !(badge & UNIX_SESSION_FLAG))
+        address->node = badge & ~UNIX_NODE_FLAG;
+    return 0;
+}
+
+/* The socket named by capability 0 of a session's call, or 0. */
+static uint64_t named_socket(const struct server_request *request)
+{
+    uint64_t handle;
+    if (!server_received_badge(request, 0, &handle) ||
+        (handle & (UNIX_SESSION_FLAG | UNIX_NODE_FLAG)))
+        return 0;
+    return handle;
+}
+
+static struct unix_credentials caller_of(const struct server_request *request)
+{
+    return (struct unix_credentials){SESSION_PROCESS_PID(request->badge),
+                                     SESSION_PROCESS_UID(request->badge),
+                                     SESSION_PROCESS_GID(request->badge)};
+}
+
+/* ---- The file protocol on a socket ---- */
+
+static enum server_outcome read_socket(struct server_request *request)
+{
+    struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = request->badge,
+                             .length = request->mr[0]};
+    return run(request, &call);
+}
+
+static enum server_outcome write_socket(struct server_request *request)
+{
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = request->badge,
+                             .length = request->mr[0], .message_answer = true};
+    return run(request, &call);
+}
+
+static enum server_outcome stat_socket(struct server_request *request)
+{
+    struct unix_socket *socket = unix_socket_of(&core, request->badge);
+    if (!socket)
+        return server_answer(request, -LINUX_EBADF);
+    struct linux_stat stat = {
+        .st_dev = SOCKET_DEVICE,
+        .st_ino = socket->inode,
+        .st_mode = SOCKET_MODE,
+        .st_nlink = 1,
+        .st_uid = socket->credentials.uid,
+        .st_gid = socket->credentials.gid,
+        .st_blksize = SOCKET_BLOCK_SIZE,
+    };
+    return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
+}
+
+/* SIOCINQ (FIONREAD) and SIOCOUTQ (TIOCOUTQ), as an int. */
+static enum server_outcome ioctl_socket(struct server_request *request)
+{
+    int64_t amount;
+    if (request->mr[0] == LINUX_FIONREAD)
+        amount = unix_bytes_readable(&core, request->badge);
+    else if (request->mr[0] == LINUX_TIOCOUTQ)
+        amount = unix_bytes_unsent(&core, request->badge);
+    else
+        amount = unix_socket_of(&core, request->badge) ? -LINUX_ENOTTY : -LINUX_EBADF;
+    if (amount < 0)
+        return server_answer(request, amount);
+    int32_t value = (int32_t)amount;
+    return server_answer(request, server_write_window(request, 0, 0, &value, sizeof value));
+}
+
+static enum server_outcome poll_socket(struct server_request *request)
+{
+    uint32_t events = (uint32_t)request->mr[0];
+    bool kept;
+    int64_t ready = unix_poll(&core, request->badge, events, 0, &kept);
+    if (ready != 0 || !server_received_slot(request, 0))
+        return server_answer(request, ready);
+    uint64_t notification = server_keep_capability(request, 0);
+    if (!notification)
+        return server_answer(request, 0);
+    ready = unix_poll(&core, request->badge, events, notification, &kept);
+    if (!kept)
+        memory_delete(&server_memory, notification);
+    return server_answer(request, ready);
+}
+
+static void release_socket(void *object)
+{
+    unix_release(&core, object);
+}
+
+static bool watch_socket(uint64_t handle, struct watch_target *target)
+{
+    return unix_watch_target(&core, handle, target);
+}
+
+static const struct file_operations socket_operations = {
+    .read = read_socket,
+    .write = write_socket,
+    .stat = stat_socket,
+    .ioctl = ioctl_socket,
+    .poll = poll_socket,
+    .release = release_socket,
+    .watch = watch_socket,
+};
+static const struct file_server sockets_served = {.operations = &socket_operations,
+                                                  .files = &files};
+
+/* ---- Labels through a socket ---- */
+
+static enum server_outcome send_message(struct server_request *request)
+{
+    const uint64_t *mr = request->mr;
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = request->badge,
+                             .length = mr[0], .flags = (uint32_t)mr[1],
+                             .message_answer = true, .has_address = mr[2] != 0};
+    if (call.has_address) {
+        int64_t error = read_address(request, mr[2], 1, 0, &call.address);
+        if (error < 0) {
+            request->mr[1] = 0;
+            request->mr[0] = (uint64_t)error;
+            request->answer = tern_message(0, 0, 2);
+            return SERVER_ANSWER;
+        }
+    }
+    return run(request, &call);
+}
+
+static enum server_outcome receive_message(struct server_request *request)
+{
+    const uint64_t *mr = request->mr;
+    struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = request->badge,
+                             .length = mr[0], .flags = (uint32_t)mr[1],
+                             .address_room = mr[2], .message_answer = true};
+    return run(request, &call);
+}
+
+static enum server_outcome accept_connection(struct server_request *request)
+{
+    struct unix_call call = {.kind = UNIX_CALL_ACCEPT, .handle = request->badge,
+                             .flags = (uint32_t)request->mr[0] & LINUX_O_NONBLOCK,
+                             .nonblocking = request->mr[1] != 0};
+    return run(request, &call);
+}
+
+static enum server_outcome socket_name(struct server_request *request)
+{
+    struct unix_address name;
+    int64_t length = unix_name(&core, request->badge, request->mr[0] == UNIX_NAME_PEER, &name);
+    if (length < 0)
+        return server_answer(request, length);
+    uint64_t bytes = (uint64_t)length > UNIX_ADDRESS_SIZE ? UNIX_ADDRESS_SIZE : (uint64_t)length;
+    int error = server_write_window(request, 0, 0, name.bytes, bytes);
+    return server_answer(request, error < 0 ? error : length);
+}
+
+static enum server_outcome get_option(struct server_request *request)
+{
+    struct unix_credentials peer;
+    int64_t value = unix_get_option(&core, request->badge, request->mr[0], &peer);
+    if (value < 0 || request->mr[0] != UNIX_SO_PEERCRED)
+        return server_answer(request, value);
+    uint64_t answer[] = {0, peer.pid, peer.uid, peer.gid};
+    return server_answer_values(request, 4, answer);
+}
+
+static enum server_outcome handle_socket(struct server_request *request)
+{
+    const uint64_t *mr = request->mr;
+    switch (tern_message_label(request->info)) {
+    case UNIX_TAKE_PEER: {
+        uint64_t other = 0;
+        int64_t result = unix_take_peer(&core, request->badge, &other);
+        return give_socket(request, result, other);
+    }
+    case UNIX_ACCEPT:
+        return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
+                                 : accept_connection(request);
+    case UNIX_SEND:
+        if (lacks(request, 3)) {
+            request->mr[1] = 0;
+            return server_answer_values(request, 2, (uint64_t[]){(uint64_t)-LINUX_EINVAL, 0});
+        }
+        return send_message(request);
+    case UNIX_RECV:
+        return lacks(request, 3) ? server_answer(request, -LINUX_EINVAL)
+                                 : receive_message(request);
+    case UNIX_SHUTDOWN:
+        return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL)
+                                 : server_answer(request, unix_shutdown(&core, request->badge,
+                                                                        mr[0]));
+    case UNIX_NAME:
+        return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL) : socket_name(request);
+    case UNIX_GET_OPTION:
+        return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL) : get_option(request);
+    case UNIX_SET_OPTION:
+        return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
+                                 : server_answer(request, unix_set_option(&core, request->badge,
+                                                                          mr[0],
+                                                                          (int64_t)mr[1]));
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+/* ---- Labels through a session ---- */
+
+static enum server_outcome bind_socket(struct server_request *request)
+{
+    uint64_t handle = named_socket(request);
+    struct unix_address address;
+    int64_t error = read_address(request, request->mr[0], 0, 1, &address);
+    if (error < 0)
+        return server_answer(request, error);
+    return server_answer(request, handle ? unix_bind(&core, handle, &address) : -LINUX_EBADF);
+}
+
+static enum server_outcome connect_socket(struct server_request *request)
+{
+    struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = named_socket(request),
+                             .nonblocking = request->mr[1] != 0, .has_address = true,
+                             .who = caller_of(request)};
+    if (!call.handle)
+        return server_answer(request, -LINUX_EBADF);
+    int64_t error = read_address(request, request->mr[0], 0, 1, &call.address);
+    if (error < 0)
+        return server_answer(request, error);
+    return run(request, &call);
+}
+
+static enum server_outcome handle_session(struct server_request *request)
+{
+    const uint64_t *mr = request->mr;
+    struct unix_credentials who = caller_of(request);
+    uint64_t handle = 0;
+    switch (tern_message_label(request->info)) {
+    case UNIX_SOCKET:
+        if (lacks(request, 2))
+            return server_answer(request, -LINUX_EINVAL);
+        return give_socket(request, unix_create(&core, (uint32_t)mr[0], (uint32_t)mr[1], &who,
+                                                &handle), handle);
+    case UNIX_PAIR:
+        if (lacks(request, 2))
+            return server_answer(request, -LINUX_EINVAL);
+        return give_socket(request, unix_create_pair(&core, (uint32_t)mr[0], (uint32_t)mr[1],
+                                                     &who, &handle), handle);
+    case UNIX_BIND:
+        return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL) : bind_socket(request);
+    case UNIX_LISTEN:
+        if (lacks(request, 1))
+            return server_answer(request, -LINUX_EINVAL);
+        handle = named_socket(request);
+        return server_answer(request, handle ? unix_listen(&core, handle, (int64_t)mr[0], &who)
+                                             : -LINUX_EBADF);
+    case UNIX_CONNECT:
+        return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
+                                 : connect_socket(request);
+    default:
+        return server_answer(request, -LINUX_ENOSYS);
+    }
+}
+
+static enum server_outcome handle(struct server_request *request)
+{
+    current = request;
+    if (request->badge & UNIX_SESSION_FLAG)
+        return handle_session(request);
+    if (request->badge & UNIX_NODE_FLAG)
+        return server_answer(request, -LINUX_ENOSYS);
+    return handle_socket(request);
+}
+
+static const struct server_config unix_server = {
+    .name = "unix",
+    .deferred_capacity = WAITER_CAPACITY,
+    .handle = handle,
+    .descriptors = &sockets_served,
+    .session_badge_bits = UNIX_SESSION_FLAG | UNIX_NODE_FLAG,
+    .prune = prune,
+};
+
+int root_main(const struct tern_boot_info *info)
+{
+    server_init(info, &unix_server);
+    file_table_init(&files, server_allocate_page, 0);
+    const struct unix_services services = {
+        .allocate = server_core_allocate,
+        .free = server_core_free,
+        .copy_from_caller = copy_from_caller,
+        .copy_to_caller = copy_to_caller,
+        .answer = answer_waiter,
+        .caller_waits = server_core_caller_waits,
+        .forget = server_core_release_reply,
+        .progress = record_progress,
+        .notify = server_core_notify,
+    };
+    unix_core_init(&core, &services, &files);
+    server_run();
+}
