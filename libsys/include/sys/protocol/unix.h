@@ -65,8 +65,9 @@
  *
  * Every reply to FILE_WRITE, FILE_WRITE_SMALL and UNIX_SEND carries a
  * second register, UNIX_REPLY_SIGPIPE when Linux would raise SIGPIPE (a
- * stream or seqpacket write after the peer or this side shut writing:
- * -EPIPE), which the personality raises unless MSG_NOSIGNAL.
+ * stream write after the peer or this side shut writing: -EPIPE; a
+ * seqpacket socket's -EPIPE comes without, as Linux's unix_dgram_sendmsg
+ * raises none), which the personality raises unless MSG_NOSIGNAL.
  *
  * Errors are Linux's (docs/protocols/unix.md): -EINVAL for a socket bound
  * twice or a bad address, -EADDRINUSE for an abstract name in use,
