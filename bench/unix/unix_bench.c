@@ -22,7 +22,8 @@
  *     untimed run of the same.
  *
  * A case whose setup fails on a system (socketpair of the type,
- * memfd_create, a sendmsg with SCM_RIGHTS, or a receiver that got no
+ * memfd_create, ftruncate, filling the memfd through a mapping in a child
+ * that must not die, a sendmsg with SCM_RIGHTS, or a receiver that got no
  * descriptor) prints "supported=no why=..." and the others go on. Lines,
  * kept until the end (bench/support/report.h):
  *
@@ -48,6 +49,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -427,14 +429,43 @@ static void run_handovers(void)
         bench_report("handover kind=memfd supported=no why=%s\n", why);
         return;
     }
-    if (ftruncate(memfd, TOTAL) != 0)
-        bench_fail("ftruncate");
-    char *data = mmap(NULL, TOTAL, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    /* Filled through a mapping in a child first: a system whose memfd
+     * cannot hold 100 MiB (a failed ftruncate, or SIGBUS in the child)
+     * says "not supported" instead of ending the run. */
+    if (ftruncate(memfd, TOTAL) != 0) {
+        unsupported("ftruncate");
+        bench_report("handover kind=socket supported=no why=%s\n", why);
+        bench_report("handover kind=memfd supported=no why=%s\n", why);
+        close_or_fail(memfd);
+        return;
+    }
+    pid_t filler = bench_fork();
+    if (filler == 0) {
+        uint64_t *word = mmap(NULL, TOTAL, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+        if (word == MAP_FAILED)
+            _exit(1);
+        for (size_t i = 0; i < TOTAL / 8; i++)
+            word[i] = i * 0x9e3779b97f4a7c15ull;
+        _exit(0);
+    }
+    int status;
+    if (waitpid(filler, &status, 0) != filler)
+        bench_fail("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(why, sizeof why, "filling_a_100_MiB_memfd:%s",
+                 WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "mmap_failed");
+        for (char *c = why; *c; c++) {
+            if (*c == ' ')
+                *c = '_';
+        }
+        bench_report("handover kind=socket supported=no why=%s\n", why);
+        bench_report("handover kind=memfd supported=no why=%s\n", why);
+        close_or_fail(memfd);
+        return;
+    }
+    char *data = mmap(NULL, TOTAL, PROT_READ, MAP_SHARED, memfd, 0);
     if (data == MAP_FAILED)
         bench_fail("mmap of the memfd");
-    uint64_t *word = (uint64_t *)data;
-    for (size_t i = 0; i < TOTAL / 8; i++)
-        word[i] = i * 0x9e3779b97f4a7c15ull;
     uint64_t expected = sum_words(data, TOTAL);
 
     static const char *const names[] = {"socket", "memfd"};
