@@ -174,6 +174,26 @@
 #define LINUX_NR_faccessat2         439
 #define LINUX_NR_futex_waitv        449
 
+/* sockets */
+#define LINUX_NR_socket             198
+#define LINUX_NR_socketpair         199
+#define LINUX_NR_bind               200
+#define LINUX_NR_listen             201
+#define LINUX_NR_accept             202
+#define LINUX_NR_connect            203
+#define LINUX_NR_getsockname        204
+#define LINUX_NR_getpeername        205
+#define LINUX_NR_sendto             206
+#define LINUX_NR_recvfrom           207
+#define LINUX_NR_setsockopt         208
+#define LINUX_NR_getsockopt         209
+#define LINUX_NR_shutdown           210
+#define LINUX_NR_sendmsg            211
+#define LINUX_NR_recvmsg            212
+#define LINUX_NR_accept4            242
+#define LINUX_NR_recvmmsg           243
+#define LINUX_NR_sendmmsg           269
+
 /* Numbers below this are counted one by one when unknown. */
 #define LINUX_NR_LIMIT              512
 

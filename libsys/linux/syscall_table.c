@@ -108,6 +108,26 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_pidfd_send_signal:
         return sys_pidfd_send_signal(INT(0), INT(1), POINTER(const void *, 2), UINT(3));
     case LINUX_NR_pidfd_getfd: return sys_pidfd_getfd(INT(0), INT(1), UINT(2));
+    /* sockets */
+    case LINUX_NR_socket: return sys_socket(INT(0), INT(1), INT(2));
+    case LINUX_NR_socketpair:
+        return sys_socketpair(INT(0), INT(1), INT(2), POINTER(int32_t *, 3));
+    case LINUX_NR_bind: return sys_bind(INT(0), a[1], INT(2));
+    case LINUX_NR_listen: return sys_listen(INT(0), INT(1));
+    case LINUX_NR_accept: return sys_accept4(INT(0), a[1], a[2], 0);
+    case LINUX_NR_accept4: return sys_accept4(INT(0), a[1], a[2], INT(3));
+    case LINUX_NR_connect: return sys_connect(INT(0), a[1], INT(2));
+    case LINUX_NR_getsockname: return sys_getsockname(INT(0), a[1], a[2]);
+    case LINUX_NR_getpeername: return sys_getpeername(INT(0), a[1], a[2]);
+    case LINUX_NR_sendto: return sys_sendto(INT(0), a[1], a[2], UINT(3), a[4], INT(5));
+    case LINUX_NR_recvfrom: return sys_recvfrom(INT(0), a[1], a[2], UINT(3), a[4], a[5]);
+    case LINUX_NR_setsockopt: return sys_setsockopt(INT(0), INT(1), INT(2), a[3], INT(4));
+    case LINUX_NR_getsockopt: return sys_getsockopt(INT(0), INT(1), INT(2), a[3], a[4]);
+    case LINUX_NR_shutdown: return sys_shutdown(INT(0), INT(1));
+    case LINUX_NR_sendmsg: return sys_sendmsg(INT(0), a[1], UINT(2));
+    case LINUX_NR_recvmsg: return sys_recvmsg(INT(0), a[1], UINT(2));
+    case LINUX_NR_sendmmsg: return sys_sendmmsg(INT(0), a[1], UINT(2), UINT(3));
+    case LINUX_NR_recvmmsg: return sys_recvmmsg(INT(0), a[1], UINT(2), UINT(3), a[4]);
     case LINUX_NR_timerfd_create: return sys_timerfd_create(INT(0), UINT(1));
     case LINUX_NR_timerfd_settime:
         return sys_timerfd_settime(INT(0), INT(1), POINTER(const struct linux_itimerspec *, 2),

@@ -171,6 +171,29 @@ int64_t sys_pselect6(int64_t count, uint64_t *read_set, uint64_t *write_set,
 
 /* pipes.c, splice.c */
 int64_t sys_pipe2(int32_t *fds, uint64_t flags);
+/* sockets.c */
+int64_t sys_socket(int64_t domain, int64_t type, int64_t protocol);
+int64_t sys_socketpair(int64_t domain, int64_t type, int64_t protocol, int32_t *fds);
+int64_t sys_bind(int64_t fd, uint64_t address, int64_t length);
+int64_t sys_listen(int64_t fd, int64_t backlog);
+int64_t sys_accept4(int64_t fd, uint64_t address, uint64_t length_pointer, int64_t flags);
+int64_t sys_connect(int64_t fd, uint64_t address, int64_t length);
+int64_t sys_getsockname(int64_t fd, uint64_t address, uint64_t length_pointer);
+int64_t sys_getpeername(int64_t fd, uint64_t address, uint64_t length_pointer);
+int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
+                   uint64_t address, int64_t address_length);
+int64_t sys_recvfrom(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
+                     uint64_t address, uint64_t length_pointer);
+int64_t sys_sendmsg(int64_t fd, uint64_t message, uint64_t flags);
+int64_t sys_recvmsg(int64_t fd, uint64_t message, uint64_t flags);
+int64_t sys_sendmmsg(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags);
+int64_t sys_recvmmsg(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags,
+                     uint64_t timeout);
+int64_t sys_shutdown(int64_t fd, int64_t how);
+int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,
+                       uint64_t length_pointer);
+int64_t sys_setsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,
+                       int64_t length);
 int64_t sys_splice(int64_t in_fd, int64_t *in_offset, int64_t out_fd, int64_t *out_offset,
                    uint64_t length, uint64_t flags);
 int64_t sys_tee(int64_t in_fd, int64_t out_fd, uint64_t length, uint64_t flags);

@@ -1,0 +1,639 @@
+/*
+ * AF_UNIX sockets (sys/protocol/unix.h, docs/protocols/unix.md): each call
+ * is one or two calls to the unix server; a file-system name is first
+ * looked up or made by vfs, whose answer is the node's capability the
+ * unix server takes. A socket is a descriptor like any other, so read,
+ * write, poll, dup, fork and close need nothing here. A descriptor of
+ * another server answers the socket labels -ENOSYS: ENOTSOCK here.
+ *
+ * Not yet: control messages (SCM_RIGHTS, SCM_CREDENTIALS: sendmsg with a
+ * control buffer is -EOPNOTSUPP, recvmsg reports none), SO_RCVTIMEO and
+ * SO_SNDTIMEO, and a datagram gathered from several buffers beyond 4 KiB.
+ */
+#include "descriptors.h"
+#include "iovec.h"
+#include "paths.h"
+#include "personality.h"
+#include "server_call.h"
+#include "syscalls.h"
+#include "sys/linux_abi.h"
+#include "sys/protocol/procmgr.h"
+#include "sys/protocol/unix.h"
+#include "sys/protocol/vfs.h"
+#include "sys/syscall.h"
+
+#define SOCKET_FLAGS    (LINUX_SOCK_NONBLOCK | LINUX_SOCK_CLOEXEC)
+#define GATHERED_LIMIT  4096
+
+/* A sockaddr_un as the caller gave it, with a NUL after it (a path name
+ * need not carry its own). */
+struct socket_address {
+    uint8_t bytes[LINUX_SOCKADDR_UN_SIZE + 1];
+    uint64_t length;
+};
+
+static uint64_t unix_session(void)
+{
+    return linux_session_slot(SERVER_UNIX);
+}
+
+static int64_t not_a_socket(int64_t result)
+{
+    return result == -LINUX_ENOSYS ? -LINUX_ENOTSOCK : result;
+}
+
+/* Copies in a caller's address, checked as Linux's unix_validate_addr. */
+static int64_t read_address(uint64_t address, int64_t length, struct socket_address *name)
+{
+    if (length < (int64_t)sizeof(uint16_t) || length > LINUX_SOCKADDR_UN_SIZE)
+        return -LINUX_EINVAL;
+    if (!linux_user_range(address, (uint64_t)length))
+        return -LINUX_EFAULT;
+    linux_touch_pages(address, (uint64_t)length, false);
+    __builtin_memcpy(name->bytes, (const void *)(uintptr_t)address, (uint64_t)length);
+    name->bytes[length] = 0;
+    name->length = (uint64_t)length;
+    uint16_t family = (uint16_t)(name->bytes[0] | name->bytes[1] << 8);
+    return family == LINUX_AF_UNIX ? 0 : -LINUX_EINVAL;
+}
+
+/* A file-system name (not abstract, not the bare family of autobind). */
+static bool names_path(const struct socket_address *name)
+{
+    return name->length > LINUX_SUN_PATH_OFFSET && name->bytes[LINUX_SUN_PATH_OFFSET] != 0;
+}
+
+/* vfs's VFS_BIND_SOCKET or VFS_SOCKET_NODE for a path name: the node's
+ * capability lands in node. */
+static int64_t socket_node(uint64_t label, const struct socket_address *name, uint64_t node)
+{
+    uint64_t length;
+    const char *path = (const char *)&name->bytes[LINUX_SUN_PATH_OFFSET];
+    int64_t result = linux_path_argument(LINUX_AT_FDCWD, path, false, &length);
+    if (result < 0)
+        return result;
+    uint64_t mr[4] = {length, linux_apply_umask(0777), 0, 0};
+    return linux_call_receiving(node, LINUX_SLOT_VFS, label, label == VFS_BIND_SOCKET ? 2 : 1,
+                                1, 1, mr);
+}
+
+/* A call through the session that names the socket (capability 0) and,
+ * for a path name, its node (capability 1), with the address as window 0. */
+static int64_t call_with_name(uint64_t label, uint64_t socket, const struct socket_address *name,
+                              uint64_t node, uint64_t argument)
+{
+    tern_set_cap(0, socket);
+    if (node)
+        tern_set_cap(1, node);
+    linux_set_window(0, (uint64_t)(uintptr_t)name->bytes, name->length, TERN_WINDOW_READ);
+    uint64_t mr[4] = {name->length, argument, 0, 0};
+    return not_a_socket(linux_call(unix_session(), label, 2, node ? 2 : 1, 1, mr));
+}
+
+/* Copies a name the server gave (full_length bytes, at most room of
+ * them) out to the caller, and its full length, as Linux's
+ * move_addr_to_user. */
+static int64_t write_address(uint64_t address, uint64_t length_pointer, int32_t room,
+                             const uint8_t *name, uint64_t full_length)
+{
+    uint64_t copied = full_length < (uint64_t)room ? full_length : (uint64_t)room;
+    if (copied && !linux_user_range(address, copied))
+        return -LINUX_EFAULT;
+    linux_touch_pages(address, copied, true);
+    __builtin_memcpy((void *)(uintptr_t)address, name, copied);
+    *(int32_t *)(uintptr_t)length_pointer = (int32_t)full_length;
+    return 0;
+}
+
+/* The room a caller's socklen_t says it has, read where it points. */
+static int64_t read_room(uint64_t length_pointer, int32_t *room)
+{
+    if (!linux_user_range(length_pointer, sizeof *room))
+        return -LINUX_EFAULT;
+    linux_touch_pages(length_pointer, sizeof *room, true);
+    *room = *(const int32_t *)(uintptr_t)length_pointer;
+    return *room < 0 ? -LINUX_EINVAL : 0;
+}
+
+static int64_t check_type(int64_t domain, int64_t type, int64_t protocol)
+{
+    if (type & ~(int64_t)(LINUX_SOCK_TYPE_MASK | SOCKET_FLAGS))
+        return -LINUX_EINVAL;
+    if (domain != LINUX_AF_UNIX)
+        return -LINUX_EAFNOSUPPORT;
+    if (protocol != 0 && protocol != LINUX_AF_UNIX)
+        return -LINUX_EPROTONOSUPPORT;
+    return 0;
+}
+
+/* A new socket through the session (UNIX_SOCKET or UNIX_PAIR) into a
+ * reserved descriptor's slot. The server answers -ESOCKTNOSUPPORT or
+ * -EINVAL for the types it does not make. */
+static int64_t make_socket(uint64_t label, int64_t type, uint64_t slot)
+{
+    uint64_t mr[4] = {(uint64_t)(type & LINUX_SOCK_TYPE_MASK),
+                      (uint64_t)(type & LINUX_SOCK_NONBLOCK), 0, 0};
+    return linux_call_receiving(slot, unix_session(), label, 2, 0, 0, mr);
+}
+
+int64_t sys_socket(int64_t domain, int64_t type, int64_t protocol)
+{
+    int64_t result = check_type(domain, type, protocol);
+    if (result < 0)
+        return result;
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    result = make_socket(UNIX_SOCKET, type, linux_fd_slot((unsigned)fd));
+    return linux_fd_settle((unsigned)fd, result, type & LINUX_SOCK_CLOEXEC);
+}
+
+int64_t sys_socketpair(int64_t domain, int64_t type, int64_t protocol, int32_t *fds)
+{
+    int64_t result = check_type(domain, type, protocol);
+    if (result < 0)
+        return result;
+    if (!linux_user_range((uint64_t)(uintptr_t)fds, 2 * sizeof *fds))
+        return -LINUX_EFAULT;
+    linux_touch_pages((uint64_t)(uintptr_t)fds, 2 * sizeof *fds, true);
+    int64_t first = linux_fd_reserve(0);
+    if (first < 0)
+        return first;
+    int64_t second = linux_fd_reserve(0);
+    if (second < 0) {
+        linux_fd_release((unsigned)first);
+        return second;
+    }
+    uint64_t first_slot = linux_fd_slot((unsigned)first);
+    result = make_socket(UNIX_PAIR, type, first_slot);
+    if (result >= 0) {
+        uint64_t mr[4] = {0, 0, 0, 0};
+        result = linux_call_receiving(linux_fd_slot((unsigned)second), first_slot,
+                                      UNIX_TAKE_PEER, 0, 0, 0, mr);
+        if (result < 0)
+            linux_capability_close(first_slot);
+    }
+    bool cloexec = type & LINUX_SOCK_CLOEXEC;
+    linux_fd_settle((unsigned)first, result, cloexec);
+    linux_fd_settle((unsigned)second, result, cloexec);
+    if (result < 0)
+        return result;
+    fds[0] = (int32_t)first;
+    fds[1] = (int32_t)second;
+    return 0;
+}
+
+/* Takes a path name out of vfs again when the socket did not take it
+ * (bound already, or not a socket): Linux's unix_bind_bsd unlinks it. */
+static void unlink_name(const struct socket_address *name)
+{
+    uint64_t length;
+    const char *path = (const char *)&name->bytes[LINUX_SUN_PATH_OFFSET];
+    if (linux_path_argument(LINUX_AT_FDCWD, path, false, &length) == 0) {
+        uint64_t mr[4] = {length, 0, 0, 0};
+        linux_call(LINUX_SLOT_VFS, VFS_UNLINK, 2, 1, 1, mr);
+    }
+}
+
+int64_t sys_bind(int64_t fd, uint64_t address, int64_t length)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    struct socket_address name;
+    int64_t result = read_address(address, length, &name);
+    if (result < 0)
+        return result;
+    if (!names_path(&name))
+        return call_with_name(UNIX_BIND, (uint64_t)socket, &name, 0, 0);
+    uint64_t node = linux_scratch_slot();
+    result = socket_node(VFS_BIND_SOCKET, &name, node);
+    if (result < 0)
+        return result == -LINUX_EEXIST ? -LINUX_EADDRINUSE : result;
+    result = call_with_name(UNIX_BIND, (uint64_t)socket, &name, node, 0);
+    linux_slot_delete(node);
+    if (result < 0)
+        unlink_name(&name);
+    return result;
+}
+
+int64_t sys_listen(int64_t fd, int64_t backlog)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    tern_set_cap(0, (uint64_t)socket);
+    uint64_t mr[4] = {(uint64_t)backlog, 0, 0, 0};
+    return not_a_socket(linux_call(unix_session(), UNIX_LISTEN, 1, 1, 0, mr));
+}
+
+int64_t sys_connect(int64_t fd, uint64_t address, int64_t length)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    struct socket_address name;
+    int64_t result = read_address(address, length, &name);
+    if (result < 0)
+        return result;
+    if (!names_path(&name))
+        return call_with_name(UNIX_CONNECT, (uint64_t)socket, &name, 0, 0);
+    uint64_t node = linux_scratch_slot();
+    result = socket_node(VFS_SOCKET_NODE, &name, node);
+    if (result < 0)
+        return result;
+    result = call_with_name(UNIX_CONNECT, (uint64_t)socket, &name, node, 0);
+    linux_slot_delete(node);
+    return result;
+}
+
+/* UNIX_NAME through a socket's slot, copied out as getsockname does. */
+static int64_t name_of(uint64_t socket, uint64_t which, uint64_t address, uint64_t length_pointer,
+                       int32_t room)
+{
+    uint8_t name[LINUX_SOCKADDR_UN_SIZE];
+    linux_set_window(0, (uint64_t)(uintptr_t)name, sizeof name, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {which, 0, 0, 0};
+    int64_t result = not_a_socket(linux_call(socket, UNIX_NAME, 1, 0, 1, mr));
+    if (result < 0)
+        return result;
+    uint64_t full = (uint64_t)result < sizeof name ? (uint64_t)result : sizeof name;
+    return write_address(address, length_pointer, room, name, full);
+}
+
+int64_t sys_accept4(int64_t fd, uint64_t address, uint64_t length_pointer, int64_t flags)
+{
+    if (flags & ~(int64_t)SOCKET_FLAGS)
+        return -LINUX_EINVAL;
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    int32_t room = 0;
+    if (address) {
+        int64_t result = read_room(length_pointer, &room);
+        if (result < 0)
+            return result;
+    }
+    int64_t accepted = linux_fd_reserve(0);
+    if (accepted < 0)
+        return accepted;
+    uint64_t slot = linux_fd_slot((unsigned)accepted);
+    uint64_t mr[4] = {(uint64_t)(flags & LINUX_SOCK_NONBLOCK), 0, 0, 0};
+    int64_t result = not_a_socket(linux_call_receiving(slot, (uint64_t)socket, UNIX_ACCEPT, 2,
+                                                       0, 0, mr));
+    result = linux_fd_settle((unsigned)accepted, result, flags & LINUX_SOCK_CLOEXEC);
+    if (result >= 0 && address)
+        name_of(slot, UNIX_NAME_PEER, address, length_pointer, room);
+    return result;
+}
+
+static int64_t socket_name(int64_t fd, uint64_t which, uint64_t address, uint64_t length_pointer)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    int32_t room;
+    int64_t result = read_room(length_pointer, &room);
+    if (result < 0)
+        return result;
+    return name_of((uint64_t)socket, which, address, length_pointer, room);
+}
+
+int64_t sys_getsockname(int64_t fd, uint64_t address, uint64_t length_pointer)
+{
+    return socket_name(fd, UNIX_NAME_OWN, address, length_pointer);
+}
+
+int64_t sys_getpeername(int64_t fd, uint64_t address, uint64_t length_pointer)
+{
+    return socket_name(fd, UNIX_NAME_PEER, address, length_pointer);
+}
+
+int64_t sys_shutdown(int64_t fd, int64_t how)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    if (how < LINUX_SHUT_RD || how > LINUX_SHUT_RDWR)
+        return -LINUX_EINVAL;
+    return not_a_socket(linux_request((uint64_t)socket, UNIX_SHUTDOWN, 1, (uint64_t)how, 0, 0, 0));
+}
+
+/* ---- Data ---- */
+
+/* One UNIX_SEND of a buffer to the destination name (NULL: the peer). */
+static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
+                           const struct socket_address *name)
+{
+    uint64_t node = 0;
+    unsigned windows = 1;
+    if (name) {
+        if (names_path(name)) {
+            node = linux_scratch_slot();
+            int64_t result = socket_node(VFS_SOCKET_NODE, name, node);
+            if (result < 0)
+                return result;
+            tern_set_cap(0, node);
+        }
+        linux_set_window(1, (uint64_t)(uintptr_t)name->bytes, name->length, TERN_WINDOW_READ);
+        windows = 2;
+    }
+    if (length > LINUX_MAX_RW_COUNT)
+        length = LINUX_MAX_RW_COUNT;
+    linux_set_window(0, buffer, length, TERN_WINDOW_READ);
+    uint64_t mr[4] = {length, flags, name ? name->length : 0, 0};
+    int64_t result = linux_write_call(socket, UNIX_SEND, 3, node ? 1 : 0, windows, mr);
+    if (node)
+        linux_slot_delete(node);
+    return not_a_socket(result);
+}
+
+/* SIGPIPE for a stream that cannot take the data, unless MSG_NOSIGNAL. */
+static int64_t sent(int64_t result, uint64_t flags)
+{
+    bool marked = result > 0 && linux_thread_state()->reply_asked_sigpipe;
+    if ((result == -LINUX_EPIPE || marked) && !(flags & LINUX_MSG_NOSIGNAL))
+        linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
+    return result;
+}
+
+int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
+                   uint64_t address, int64_t address_length)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    struct socket_address name;
+    bool named = address && address_length;
+    if (named) {
+        int64_t result = read_address(address, address_length, &name);
+        if (result < 0)
+            return result;
+    }
+    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0), flags);
+}
+
+/* One UNIX_RECV into a buffer; the sender's name into name (room for a
+ * sockaddr_un) when it is not NULL, its length in *name_length, the
+ * message flags in *message_flags. */
+static int64_t receive_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
+                              uint8_t *name, uint64_t *name_length, uint64_t *message_flags)
+{
+    if (length > LINUX_MAX_RW_COUNT)
+        length = LINUX_MAX_RW_COUNT;
+    linux_set_window(0, buffer, length, TERN_WINDOW_WRITE);
+    if (name)
+        linux_set_window(1, (uint64_t)(uintptr_t)name, LINUX_SOCKADDR_UN_SIZE, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {length, flags, name ? LINUX_SOCKADDR_UN_SIZE : 0, 0};
+    int64_t result = not_a_socket(linux_call(socket, UNIX_RECV, 3, 0, name ? 2 : 1, mr));
+    if (result >= 0) {
+        *message_flags = mr[1];
+        *name_length = mr[2] < LINUX_SOCKADDR_UN_SIZE ? mr[2] : LINUX_SOCKADDR_UN_SIZE;
+    }
+    return result;
+}
+
+int64_t sys_recvfrom(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
+                     uint64_t address, uint64_t length_pointer)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    int32_t room = 0;
+    if (address) {
+        int64_t result = read_room(length_pointer, &room);
+        if (result < 0)
+            return result;
+    }
+    uint8_t name[LINUX_SOCKADDR_UN_SIZE];
+    uint64_t name_length = 0, message_flags = 0;
+    int64_t result = receive_buffer((uint64_t)socket, buffer, length, flags, address ? name : 0,
+                                    &name_length, &message_flags);
+    if (result >= 0 && address) {
+        int64_t error = write_address(address, length_pointer, room, name, name_length);
+        if (error < 0)
+            return error;
+    }
+    return result;
+}
+
+/* struct msghdr as arm64 lays it out. */
+struct linux_msghdr {
+    uint64_t name;
+    uint32_t name_length;
+    uint32_t padding;
+    uint64_t iov;
+    uint64_t iov_count;
+    uint64_t control;
+    uint64_t control_length;
+    int32_t flags;
+    uint32_t padding2;
+};
+
+/* The message's data as one buffer: its only one, or the small total
+ * gathered in (or to be scattered from) gathered; else the first. */
+static uint64_t message_buffer(const struct linux_iovec *iov, int64_t count, int64_t total,
+                               uint8_t *gathered, bool sending, uint64_t *length)
+{
+    if (count == 1 || total > GATHERED_LIMIT) {
+        *length = count ? iov[0].length : 0;
+        return count ? iov[0].base : 0;
+    }
+    if (sending)
+        iovec_gather(iov, (int)count, gathered);
+    *length = (uint64_t)total;
+    return (uint64_t)(uintptr_t)gathered;
+}
+
+static int64_t read_message_header(uint64_t message, struct linux_msghdr *header, bool writes)
+{
+    if (!linux_user_range(message, sizeof *header))
+        return -LINUX_EFAULT;
+    linux_touch_pages(message, sizeof *header, writes);
+    *header = *(const struct linux_msghdr *)(uintptr_t)message;
+    const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header->iov;
+    int64_t total = iovec_total_length(iov, (int64_t)header->iov_count);
+    if (total < 0)
+        return total;
+    if (header->iov_count && !linux_user_range(header->iov, header->iov_count * sizeof *iov))
+        return -LINUX_EFAULT;
+    return total;
+}
+
+static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    struct linux_msghdr header;
+    int64_t total = read_message_header(message, &header, false);
+    if (total < 0)
+        return total;
+    if (header.control_length)
+        return -LINUX_EOPNOTSUPP;
+    struct socket_address name;
+    bool named = header.name && header.name_length;
+    if (named) {
+        int64_t result = read_address(header.name, header.name_length, &name);
+        if (result < 0)
+            return result;
+    }
+    const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header.iov;
+    uint8_t gathered[GATHERED_LIMIT];
+    uint64_t length;
+    uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, true,
+                                     &length);
+    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0), flags);
+}
+
+static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    struct linux_msghdr header;
+    int64_t total = read_message_header(message, &header, true);
+    if (total < 0)
+        return total;
+    const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header.iov;
+    uint8_t gathered[GATHERED_LIMIT];
+    uint64_t length;
+    uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, false,
+                                     &length);
+    uint8_t name[LINUX_SOCKADDR_UN_SIZE];
+    uint64_t name_length = 0, message_flags = 0;
+    int64_t result = receive_buffer((uint64_t)socket, buffer, length,
+                                    flags & ~(uint64_t)LINUX_MSG_CMSG_CLOEXEC,
+                                    header.name ? name : 0, &name_length, &message_flags);
+    if (result < 0)
+        return result;
+    if (buffer == (uint64_t)(uintptr_t)gathered) {
+        uint64_t moved = (uint64_t)result < length ? (uint64_t)result : length;
+        iovec_scatter(iov, (int)header.iov_count, gathered, moved);
+    }
+    struct linux_msghdr *out = (struct linux_msghdr *)(uintptr_t)message;
+    if (header.name) {
+        uint64_t copied = name_length < header.name_length ? name_length : header.name_length;
+        if (copied && !linux_user_range(header.name, copied))
+            return -LINUX_EFAULT;
+        linux_touch_pages(header.name, copied, true);
+        __builtin_memcpy((void *)(uintptr_t)header.name, name, copied);
+        out->name_length = (uint32_t)name_length;
+    }
+    out->control_length = 0;
+    out->flags = (int32_t)message_flags;
+    return result;
+}
+
+int64_t sys_sendmsg(int64_t fd, uint64_t message, uint64_t flags)
+{
+    return send_message(fd, message, flags);
+}
+
+int64_t sys_recvmsg(int64_t fd, uint64_t message, uint64_t flags)
+{
+    return receive_message(fd, message, flags);
+}
+
+/* struct mmsghdr: a msghdr and the length it moved. */
+#define MMSGHDR_SIZE        64
+#define MMSGHDR_LENGTH      56
+#define LINUX_MSG_WAITFORONE 0x10000
+#define LINUX_UIO_MAXIOV_MESSAGES 1024
+
+/* sendmmsg and recvmmsg: one message after the other, the count done, or
+ * the first one's error when none went (Linux's __sys_sendmmsg). */
+static int64_t each_message(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags,
+                            bool sending)
+{
+    if (count > LINUX_UIO_MAXIOV_MESSAGES)
+        count = LINUX_UIO_MAXIOV_MESSAGES;
+    uint64_t done = 0;
+    for (; done < count; done++) {
+        uint64_t message = vector + done * MMSGHDR_SIZE;
+        int64_t result = sending ? send_message(fd, message, flags)
+                                 : receive_message(fd, message,
+                                                   flags & ~(uint64_t)LINUX_MSG_WAITFORONE);
+        if (result < 0)
+            return done ? (int64_t)done : result;
+        *(uint32_t *)(uintptr_t)(message + MMSGHDR_LENGTH) = (uint32_t)result;
+        if (!sending && (flags & LINUX_MSG_WAITFORONE))
+            flags = (flags & ~(uint64_t)LINUX_MSG_WAITFORONE) | LINUX_MSG_DONTWAIT;
+    }
+    return (int64_t)done;
+}
+
+int64_t sys_sendmmsg(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags)
+{
+    return each_message(fd, vector, count, flags, true);
+}
+
+int64_t sys_recvmmsg(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags,
+                     uint64_t timeout)
+{
+    if (timeout)
+        return -LINUX_EOPNOTSUPP;      /* not yet: a timeout across the messages */
+    return each_message(fd, vector, count, flags, false);
+}
+
+/* ---- Options ---- */
+
+/* Options of a level other than SOL_SOCKET: unix sockets have none
+ * (-EOPNOTSUPP), but a descriptor that is no socket is -ENOTSOCK first. */
+static int64_t other_level(uint64_t socket)
+{
+    int64_t result = not_a_socket(
+        linux_request(socket, UNIX_GET_OPTION, 1, LINUX_SO_TYPE, 0, 0, 0));
+    return result < 0 ? result : -LINUX_EOPNOTSUPP;
+}
+
+int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,
+                       uint64_t length_pointer)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    if (level != LINUX_SOL_SOCKET)
+        return other_level((uint64_t)socket);
+    int32_t room;
+    int64_t result = read_room(length_pointer, &room);
+    if (result < 0)
+        return result;
+    uint64_t mr[4] = {(uint64_t)option, 0, 0, 0};
+    result = not_a_socket(linux_call((uint64_t)socket, UNIX_GET_OPTION, 1, 0, 0, mr));
+    if (result < 0)
+        return result;
+    int32_t words[3] = {(int32_t)result, 0, 0};
+    uint64_t size = sizeof(int32_t);
+    if (option == LINUX_SO_PEERCRED) {
+        words[0] = (int32_t)mr[1];
+        words[1] = (int32_t)mr[2];
+        words[2] = (int32_t)mr[3];
+        size = sizeof words;
+    }
+    uint64_t copied = size < (uint64_t)room ? size : (uint64_t)room;
+    if (copied && !linux_user_range(value, copied))
+        return -LINUX_EFAULT;
+    linux_touch_pages(value, copied, true);
+    __builtin_memcpy((void *)(uintptr_t)value, words, copied);
+    *(int32_t *)(uintptr_t)length_pointer = (int32_t)copied;
+    return 0;
+}
+
+int64_t sys_setsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,
+                       int64_t length)
+{
+    int64_t socket = linux_fd_capability(fd);
+    if (socket < 0)
+        return socket;
+    if (level != LINUX_SOL_SOCKET)
+        return other_level((uint64_t)socket);
+    if (length < (int64_t)sizeof(int32_t))
+        return -LINUX_EINVAL;
+    if (!linux_user_range(value, sizeof(int32_t)))
+        return -LINUX_EFAULT;
+    linux_touch_pages(value, sizeof(int32_t), false);
+    int32_t number = *(const int32_t *)(uintptr_t)value;
+    return not_a_socket(linux_request((uint64_t)socket, UNIX_SET_OPTION, 2, (uint64_t)option,
+                                      (uint64_t)(int64_t)number, 0, 0));
+}
