@@ -129,12 +129,12 @@ int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
     return result;
 }
 
-/* A write that found no reader (a pipe's, later a socket's) raises
+/* A write that found no reader (a pipe's, a stream socket's) raises
  * SIGPIPE, as Linux's pipe_write does, also when it had put bytes in
- * before the last reader went (the server's reply says so). */
+ * before the last reader went: when the server's reply says so. */
 static int64_t written(int64_t result)
 {
-    if (result == -LINUX_EPIPE || (result > 0 && linux_thread_state()->reply_asked_sigpipe))
+    if ((result == -LINUX_EPIPE || result > 0) && linux_thread_state()->reply_asked_sigpipe)
         linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
     return result;
 }

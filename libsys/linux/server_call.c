@@ -40,9 +40,11 @@ int64_t linux_write_call(uint64_t endpoint, uint64_t label, unsigned length, uns
 {
     tern_message_info reply;
     int64_t result = call(endpoint, label, length, caps, windows, mr, &reply);
-    /* Only a reply of two or more registers has a register 1 to read. */
-    linux_thread_state()->reply_asked_sigpipe =
-        result >= 0 && tern_message_length(reply) >= 2 && (mr[1] & PIPE_REPLY_SIGPIPE);
+    /* Only a server's reply of two or more registers has a register 1
+     * to read (a call the kernel refused has none). */
+    linux_thread_state()->reply_asked_sigpipe = tern_message_label(reply) == 0 &&
+                                                tern_message_length(reply) >= 2 &&
+                                                (mr[1] & PIPE_REPLY_SIGPIPE);
     return result;
 }
 

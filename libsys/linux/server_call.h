@@ -24,8 +24,9 @@ int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned 
                    unsigned windows, uint64_t mr[4]);
 
 /* linux_call for a write: also records in the thread's state whether the
- * reply marked SIGPIPE (PIPE_REPLY_SIGPIPE, pipe.h), for a write that put
- * bytes in before the last reader went. */
+ * reply marked SIGPIPE (PIPE_REPLY_SIGPIPE, pipe.h, and unix.h): for
+ * -EPIPE, and for a write that put bytes in before the last reader went.
+ * A seqpacket socket's -EPIPE comes without it, as Linux raises none. */
 int64_t linux_write_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
                          unsigned windows, uint64_t mr[4]);
 

@@ -42,8 +42,22 @@ static int64_t not_a_socket(int64_t result)
     return result == -LINUX_ENOSYS ? -LINUX_ENOTSOCK : result;
 }
 
-/* Copies in a caller's address, checked as Linux's unix_validate_addr. */
-static int64_t read_address(uint64_t address, int64_t length, struct socket_address *name)
+/* The same through the session, which names the socket by its
+ * descriptor: the server answers -EBADF for one that is not its own. */
+static int64_t session_call(uint64_t label, unsigned length, unsigned caps, unsigned windows,
+                            uint64_t mr[4])
+{
+    int64_t result = linux_call(unix_session(), label, length, caps, windows, mr);
+    return result == -LINUX_EBADF ? -LINUX_ENOTSOCK : result;
+}
+
+#define LINUX_AF_UNSPEC 0
+
+/* Copies in a caller's address, checked as Linux's unix_validate_addr
+ * (but for AF_UNSPEC when unspecified_too: a datagram socket's connect
+ * to it disconnects, which the server decides). */
+static int64_t read_address(uint64_t address, int64_t length, struct socket_address *name,
+                            bool unspecified_too)
 {
     if (length < (int64_t)sizeof(uint16_t) || length > LINUX_SOCKADDR_UN_SIZE)
         return -LINUX_EINVAL;
@@ -54,13 +68,15 @@ static int64_t read_address(uint64_t address, int64_t length, struct socket_addr
     name->bytes[length] = 0;
     name->length = (uint64_t)length;
     uint16_t family = (uint16_t)(name->bytes[0] | name->bytes[1] << 8);
-    return family == LINUX_AF_UNIX ? 0 : -LINUX_EINVAL;
+    bool known = family == LINUX_AF_UNIX || (unspecified_too && family == LINUX_AF_UNSPEC);
+    return known ? 0 : -LINUX_EINVAL;
 }
 
 /* A file-system name (not abstract, not the bare family of autobind). */
 static bool names_path(const struct socket_address *name)
 {
-    return name->length > LINUX_SUN_PATH_OFFSET && name->bytes[LINUX_SUN_PATH_OFFSET] != 0;
+    return name->bytes[0] == LINUX_AF_UNIX && name->length > LINUX_SUN_PATH_OFFSET &&
+           name->bytes[LINUX_SUN_PATH_OFFSET] != 0;
 }
 
 /* vfs's VFS_BIND_SOCKET or VFS_SOCKET_NODE for a path name: the node's
@@ -87,7 +103,7 @@ static int64_t call_with_name(uint64_t label, uint64_t socket, const struct sock
         tern_set_cap(1, node);
     linux_set_window(0, (uint64_t)(uintptr_t)name->bytes, name->length, TERN_WINDOW_READ);
     uint64_t mr[4] = {name->length, argument, 0, 0};
-    return not_a_socket(linux_call(unix_session(), label, 2, node ? 2 : 1, 1, mr));
+    return session_call(label, 2, node ? 2 : 1, 1, mr);
 }
 
 /* Copies a name the server gave (full_length bytes, at most room of
@@ -115,10 +131,25 @@ static int64_t read_room(uint64_t length_pointer, int32_t *room)
     return *room < 0 ? -LINUX_EINVAL : 0;
 }
 
-static int64_t check_type(int64_t domain, int64_t type, int64_t protocol)
+#define LINUX_AF_INET   2
+#define LINUX_AF_INET6  10
+#define LINUX_NPROTO    46      /* families Linux numbers */
+#define LINUX_SOCK_MAX  11      /* types it numbers */
+
+/* Linux's checks in its order (__sys_socket, __sock_create, unix_create;
+ * the server refuses the types it does not make: -ESOCKTNOSUPPORT). AF_UNIX
+ * is the only family here; a pair of the internet families, which Linux
+ * has, is -EOPNOTSUPP there as here (they make no pairs). */
+static int64_t check_type(int64_t domain, int64_t type, int64_t protocol, bool pair)
 {
     if (type & ~(int64_t)(LINUX_SOCK_TYPE_MASK | SOCKET_FLAGS))
         return -LINUX_EINVAL;
+    if (domain < 0 || domain >= LINUX_NPROTO)
+        return -LINUX_EAFNOSUPPORT;
+    if ((type & LINUX_SOCK_TYPE_MASK) >= LINUX_SOCK_MAX)
+        return -LINUX_EINVAL;
+    if (pair && (domain == LINUX_AF_INET || domain == LINUX_AF_INET6))
+        return -LINUX_EOPNOTSUPP;
     if (domain != LINUX_AF_UNIX)
         return -LINUX_EAFNOSUPPORT;
     if (protocol != 0 && protocol != LINUX_AF_UNIX)
@@ -138,7 +169,7 @@ static int64_t make_socket(uint64_t label, int64_t type, uint64_t slot)
 
 int64_t sys_socket(int64_t domain, int64_t type, int64_t protocol)
 {
-    int64_t result = check_type(domain, type, protocol);
+    int64_t result = check_type(domain, type, protocol, false);
     if (result < 0)
         return result;
     int64_t fd = linux_fd_reserve(0);
@@ -150,7 +181,7 @@ int64_t sys_socket(int64_t domain, int64_t type, int64_t protocol)
 
 int64_t sys_socketpair(int64_t domain, int64_t type, int64_t protocol, int32_t *fds)
 {
-    int64_t result = check_type(domain, type, protocol);
+    int64_t result = check_type(domain, type, protocol, true);
     if (result < 0)
         return result;
     if (!linux_user_range((uint64_t)(uintptr_t)fds, 2 * sizeof *fds))
@@ -201,7 +232,7 @@ int64_t sys_bind(int64_t fd, uint64_t address, int64_t length)
     if (socket < 0)
         return socket;
     struct socket_address name;
-    int64_t result = read_address(address, length, &name);
+    int64_t result = read_address(address, length, &name, false);
     if (result < 0)
         return result;
     if (!names_path(&name))
@@ -224,7 +255,7 @@ int64_t sys_listen(int64_t fd, int64_t backlog)
         return socket;
     tern_set_cap(0, (uint64_t)socket);
     uint64_t mr[4] = {(uint64_t)backlog, 0, 0, 0};
-    return not_a_socket(linux_call(unix_session(), UNIX_LISTEN, 1, 1, 0, mr));
+    return session_call(UNIX_LISTEN, 1, 1, 0, mr);
 }
 
 int64_t sys_connect(int64_t fd, uint64_t address, int64_t length)
@@ -233,7 +264,7 @@ int64_t sys_connect(int64_t fd, uint64_t address, int64_t length)
     if (socket < 0)
         return socket;
     struct socket_address name;
-    int64_t result = read_address(address, length, &name);
+    int64_t result = read_address(address, length, &name, true);
     if (result < 0)
         return result;
     if (!names_path(&name))
@@ -321,6 +352,14 @@ int64_t sys_shutdown(int64_t fd, int64_t how)
 
 /* ---- Data ---- */
 
+/* Whether a socket is a datagram one: only they look a destination up
+ * (a stream socket's answer is -EISCONN or -EOPNOTSUPP, a seqpacket
+ * socket's ignores it, whatever the path names). */
+static bool is_datagram(uint64_t socket)
+{
+    return linux_request(socket, UNIX_GET_OPTION, 1, LINUX_SO_TYPE, 0, 0, 0) == LINUX_SOCK_DGRAM;
+}
+
 /* One UNIX_SEND of a buffer to the destination name (NULL: the peer). */
 static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
                            const struct socket_address *name)
@@ -328,7 +367,7 @@ static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, ui
     uint64_t node = 0;
     unsigned windows = 1;
     if (name) {
-        if (names_path(name)) {
+        if (names_path(name) && is_datagram(socket)) {
             node = linux_scratch_slot();
             int64_t result = socket_node(VFS_SOCKET_NODE, name, node);
             if (result < 0)
@@ -348,11 +387,13 @@ static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, ui
     return not_a_socket(result);
 }
 
-/* SIGPIPE for a stream that cannot take the data, unless MSG_NOSIGNAL. */
+/* SIGPIPE for a stream that cannot take the data, when the server's
+ * reply says so, unless MSG_NOSIGNAL. */
 static int64_t sent(int64_t result, uint64_t flags)
 {
-    bool marked = result > 0 && linux_thread_state()->reply_asked_sigpipe;
-    if ((result == -LINUX_EPIPE || marked) && !(flags & LINUX_MSG_NOSIGNAL))
+    bool marked = (result == -LINUX_EPIPE || result > 0) &&
+                  linux_thread_state()->reply_asked_sigpipe;
+    if (marked && !(flags & LINUX_MSG_NOSIGNAL))
         linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
     return result;
 }
@@ -366,7 +407,7 @@ int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
     struct socket_address name;
     bool named = address && address_length;
     if (named) {
-        int64_t result = read_address(address, address_length, &name);
+        int64_t result = read_address(address, address_length, &name, false);
         if (result < 0)
             return result;
     }
@@ -474,7 +515,7 @@ static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
     struct socket_address name;
     bool named = header.name && header.name_length;
     if (named) {
-        int64_t result = read_address(header.name, header.name_length, &name);
+        int64_t result = read_address(header.name, header.name_length, &name, false);
         if (result < 0)
             return result;
     }

@@ -601,8 +601,14 @@ struct step unix_step(struct unix_core *core, struct unix_waiter *call)
 {
     bool stream = call->socket->type == UNIX_STREAM;
     switch (call->call.kind) {
-    case UNIX_CALL_RECEIVE:
-        return stream ? stream_receive(core, call) : datagram_receive(core, call);
+    case UNIX_CALL_RECEIVE: {
+        struct step step = stream ? stream_receive(core, call) : datagram_receive(core, call);
+        /* A read takes readiness away: epoll's boards learn it (a
+         * change that wakes nobody, as a pipe's partial read). */
+        if (step.outcome == STEP_DONE)
+            unix_mark_changed(core, call->socket, 0);
+        return step;
+    }
     case UNIX_CALL_SEND:
         return stream ? stream_send(core, call) : datagram_send(core, call);
     case UNIX_CALL_ACCEPT:
