@@ -116,8 +116,10 @@ struct unix_answer {
 };
 
 struct unix_services {
-    /* Zeroed blocks; NULL when out of memory. */
+    /* Zeroed blocks, and blocks as they come (a message's bytes, which
+     * its copy fills); NULL when out of memory. */
     void *(*allocate)(void *context, size_t size);
+    void *(*allocate_unzeroed)(void *context, size_t size);
     void (*free)(void *context, void *block);
     /* Bytes [offset, offset + length) of the caller's window: 0,
      * -EFAULT, or UNIX_COPY_GONE. */

@@ -463,6 +463,7 @@ int root_main(const struct tern_boot_info *info)
     file_table_init(&files, server_allocate_page, 0);
     const struct unix_services services = {
         .allocate = server_core_allocate,
+        .allocate_unzeroed = server_core_allocate_unzeroed,
         .free = server_core_free,
         .copy_from_caller = copy_from_caller,
         .copy_to_caller = copy_to_caller,

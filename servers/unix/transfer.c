@@ -43,11 +43,12 @@ static struct unix_message *new_message(struct unix_core *core, uint64_t length)
     message->length = length;
     struct unix_chunk **link = &message->chunks;
     for (uint64_t held = 0; held < length; held += UNIX_CHUNK_BYTES) {
-        *link = services->allocate(services->context, sizeof **link);
+        *link = services->allocate_unzeroed(services->context, sizeof **link);
         if (!*link) {
             unix_free_message(core, message);
             return 0;
         }
+        (*link)->next = 0;
         link = &(*link)->next;
     }
     return message;

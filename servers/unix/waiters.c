@@ -251,7 +251,7 @@ int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call)
     }
     struct unix_waiter *waiter = 0;
     if (call->call.may_wait && file_table_retain(core->files, call->call.handle) == 0) {
-        waiter = core->services.allocate(core->services.context, sizeof *waiter);
+        waiter = core->services.allocate_unzeroed(core->services.context, sizeof *waiter);
         if (!waiter)
             unix_close_description(core, call->call.handle);
     }

@@ -39,6 +39,15 @@ static void *allocate(void *context, size_t size)
     return calloc(1, size);
 }
 
+/* Garbage in it, so that a core relying on zeros shows. */
+static void *allocate_unzeroed(void *context, size_t size)
+{
+    void *block = allocate(context, size);
+    if (block)
+        memset(block, 0xa5, size);
+    return block;
+}
+
 static void release(void *context, void *block)
 {
     (void)context;
@@ -126,7 +135,7 @@ static void drop_table(void)
 static void fresh(void)
 {
     static const struct unix_services services = {
-        .allocate = allocate, .free = release, .copy_from_caller = copy_from,
+        .allocate = allocate, .allocate_unzeroed = allocate_unzeroed, .free = release, .copy_from_caller = copy_from,
         .copy_to_caller = copy_to, .answer = answer, .caller_waits = caller_waits,
         .forget = forget, .progress = progress, .notify = notify,
     };
