@@ -336,12 +336,21 @@ static uint64_t wakeup_delay(unsigned policy)
     }
     WAIT_FOR(&woke_at, 1);
     CHECK(load(&counter_a) > 0);        /* the busy thread never blocked */
+    CHECK_OK(tern_tcb_suspend(busy->tcb));
     return load(&woke_at) - load(&signalled_at);
 }
 
 static void a_woken_thread_gets_its_turn(void)
 {
-    CHECK(wakeup_delay(0) < milliseconds(3));
+    /* The best of a few: under an emulator on a busy host a tick can come
+     * late (in guest time), which delays the turn as much as the tick;
+     * without the turn, every try waits for most of a 10 ms slice. */
+    uint64_t best = UINT64_MAX;
+    for (unsigned try = 0; try < 5; try++) {
+        uint64_t delay = wakeup_delay(0);
+        best = delay < best ? delay : best;
+    }
+    CHECK(best < milliseconds(3));
     CHECK(wakeup_delay(TERN_PRIORITY_FIFO) >= milliseconds(30));
 }
 
