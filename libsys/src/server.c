@@ -143,6 +143,11 @@ enum server_outcome server_answer_values(struct server_request *answered, unsign
 
 bool server_make_capability(uint64_t source, uint64_t rights, uint64_t badge)
 {
+    /* Without a badge, a copy: minting even badge 0 is refused for a
+     * capability already badged (another server's descriptor kept). */
+    if (!badge)
+        return tern_cnode_copy(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH, TERN_SLOT_CNODE,
+                               source, CNODE_DEPTH, rights) == TERN_OK;
     return tern_cnode_mint(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH, TERN_SLOT_CNODE, source,
                            CNODE_DEPTH, rights, badge) == TERN_OK;
 }

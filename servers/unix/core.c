@@ -430,22 +430,28 @@ static int64_t connect_datagram(struct unix_core *core, struct unix_socket *sock
 int64_t unix_call(struct unix_core *core, struct unix_call *call)
 {
     struct file_description *file = file_table_find(core->files, call->handle);
-    if (!file)
+    if (!file) {
+        unix_release_rights(core, call->rights);
         return -LINUX_EBADF;
+    }
     struct unix_socket *socket = file->object;
     if (file->flags & LINUX_O_NONBLOCK)
         call->nonblocking = true;
     if ((call->kind == UNIX_CALL_SEND || call->kind == UNIX_CALL_RECEIVE) &&
         (call->flags & UNIX_MSG_DONTWAIT))
         call->nonblocking = true;
-    if (call->kind == UNIX_CALL_CONNECT && socket->type == UNIX_DGRAM)
+    if (call->kind == UNIX_CALL_CONNECT && socket->type == UNIX_DGRAM) {
+        unix_release_rights(core, call->rights);
         return connect_datagram(core, socket, call);
+    }
     struct unix_waiter waiter = {.call = *call, .socket = socket};
     int64_t result = unix_run_call(core, &waiter);
     call->sigpipe = waiter.call.sigpipe;
     call->message_flags = waiter.call.message_flags;
     call->address_length = waiter.call.address_length;
     call->new_handle = waiter.call.new_handle;
+    call->rights_received = waiter.call.rights_received;
+    call->rights = 0;
     return result;
 }
 
@@ -485,6 +491,9 @@ void unix_release_socket(struct unix_core *core, struct unix_socket *socket, boo
     } else {
         unix_purge(core, socket);
     }
+    /* Descriptors staged and not sent, or received and not taken. */
+    unix_rights_free_list(core, &socket->staged);
+    unix_rights_free_list(core, &socket->held);
     if (socket->pair_handle) {
         uint64_t other = socket->pair_handle;
         socket->pair_handle = 0;

@@ -54,6 +54,11 @@
 #define UNIX_MSG_EOR        0x80
 #define UNIX_MSG_WAITALL    0x100
 #define UNIX_MSG_NOSIGNAL   0x4000
+#define UNIX_MSG_CTRUNC     0x8
+
+/* SCM_RIGHTS: Linux's SCM_MAX_FD, the most descriptors one message
+ * carries. */
+#define UNIX_MAX_RIGHTS     253
 
 /* SOL_SOCKET's options (Linux's numbers). */
 #define UNIX_SO_TYPE        3
@@ -107,11 +112,25 @@ struct unix_address {
     uint8_t bytes[UNIX_ADDRESS_MAX + 1];
 };
 
+/* A descriptor passed with SCM_RIGHTS, held by the server: one of its
+ * own sockets (socket: value is a description's handle, whose one
+ * reference the right owns) or another server's descriptor (value: the
+ * slot main.c kept it in, whose one reference, taken by the sender's
+ * FILE_RETAIN, the right owns). */
+struct unix_right {
+    uint64_t value;
+    bool socket;
+};
+
+/* Descriptors in order: a message's, those staged under a key, or those
+ * held for a receiver under a key (internal.h). */
+struct unix_rights;
+
 /* How a finished call that waited is answered. */
 struct unix_answer {
     int64_t result;
-    unsigned registers;         /* 1, or 2 with values[0], or 3 */
-    uint64_t values[2];         /* MR1, MR2 */
+    unsigned registers;         /* 1, or 2 with values[0], or 4 */
+    uint64_t values[3];         /* MR1, MR2, MR3 */
     uint64_t descriptor;        /* an accept's new socket: hand out a descriptor */
 };
 
@@ -138,6 +157,9 @@ struct unix_services {
     void (*progress)(void *context, uint64_t caller, uint64_t done);
     /* A poller's notification: signal it once; the core forgets it. */
     void (*notify)(void *context, uint64_t notification);
+    /* Drops another server's descriptor the server held (a right not
+     * delivered): FILE_CLOSE on it, and its slot freed. */
+    void (*release_right)(void *context, uint64_t slot);
     void *context;
 };
 
@@ -178,6 +200,8 @@ struct unix_socket {
     uint32_t backlog;           /* Linux's sk_max_ack_backlog */
     bool pass_credentials;
     uint64_t pair_handle;       /* UNIX_PAIR: the other end, until taken */
+    struct unix_rights *staged; /* UNIX_STAGE_RIGHTS's, per key */
+    struct unix_rights *held;   /* received, per key, until taken (UNIX_TAKE_RIGHT) */
     uint64_t inode;             /* for fstat */
     struct unix_queue waiters;
     struct unix_poller *pollers;
@@ -195,6 +219,7 @@ struct unix_core {
     struct unix_waiter *waiters;        /* every waiter, for prune */
     uint32_t autobind_next;
     uint64_t next_inode;
+    struct unix_rights *dropped;        /* rights to our sockets, closed when settling */
 };
 
 /* A call from a caller that may wait: send, receive, accept or connect. */
@@ -218,6 +243,13 @@ struct unix_call {
     struct unix_address address;
     struct unix_credentials who;    /* a connect: the caller */
     bool may_wait;              /* false: the server cannot keep the caller (-ENOMEM) */
+    /* A send's descriptors (the call owns them: they go with the message
+     * or are released: unix_gather_rights); a receive's key, under which
+     * the descriptors of the message it reads are held (0: released,
+     * MSG_CTRUNC). */
+    struct unix_rights *rights;
+    uint64_t key;
+    uint32_t rights_received;   /* out: how many are held under key */
     /* Out, for an answer now (a waiter's go in struct unix_answer). */
     bool sigpipe;
     uint32_t message_flags;
@@ -268,6 +300,32 @@ struct unix_socket *unix_socket_of(struct unix_core *core, uint64_t handle);
 void unix_release(struct unix_core *core, struct unix_socket *socket);
 /* FILE_CLOSE: one reference less, released with the last. */
 int unix_close(struct unix_core *core, uint64_t handle);
+
+/* SCM_RIGHTS. Each function here owns the rights it is given: what it
+ * does not keep it releases (a socket's description closed, another
+ * server's descriptor through services.release_right).
+ *
+ * UNIX_STAGE_RIGHTS: rights appended to those staged under key (not 0)
+ * on the socket; -EINVAL beyond UNIX_MAX_RIGHTS (everything staged
+ * under key released too), -EBADF, -ENOMEM. */
+int64_t unix_stage_rights(struct unix_core *core, uint64_t handle, uint64_t key,
+                          const struct unix_right *rights, unsigned count);
+/* A send's rights: those staged under key (0: none) then these, in
+ * *gathered (0 when there are none) for unix_call's call->rights. Errors
+ * as unix_stage_rights; all released then. */
+int64_t unix_gather_rights(struct unix_core *core, uint64_t handle, uint64_t key,
+                           const struct unix_right *rights, unsigned count,
+                           struct unix_rights **gathered);
+/* UNIX_TAKE_RIGHT: the next right held under key, now the caller's: 0,
+ * -ENOENT when none is left, -EBADF. */
+int64_t unix_take_right(struct unix_core *core, uint64_t handle, uint64_t key,
+                        struct unix_right *right);
+/* UNIX_DROP_RIGHTS: releases what is held under key. */
+int64_t unix_drop_rights(struct unix_core *core, uint64_t handle, uint64_t key);
+/* Releases one right (one the server could not hand over). */
+void unix_release_right(struct unix_core *core, const struct unix_right *right);
+/* Releases a set no call took (unix_call's rights when main.c gives up). */
+void unix_release_rights(struct unix_core *core, struct unix_rights *rights);
 
 /* Drops every waiter whose caller vanished; returns how many. */
 unsigned unix_prune(struct unix_core *core);

@@ -28,7 +28,17 @@ struct unix_message {
     uint64_t length;
     uint64_t consumed;              /* a stream segment's bytes read */
     uint64_t charge;
+    struct unix_rights *rights;     /* SCM_RIGHTS it carries, or 0 */
     struct unix_chunk *chunks;
+};
+
+/* A set of rights in order: a message's (key unused), or a socket's
+ * staged or held under key. taken: how many UNIX_TAKE_RIGHT gave. */
+struct unix_rights {
+    struct unix_rights *next;
+    uint64_t key;
+    uint32_t count, taken, capacity;
+    struct unix_right right[];
 };
 
 /* A call in progress: on the stack while it runs at once, copied into a
@@ -90,6 +100,18 @@ void unix_enqueue_message(struct unix_socket *socket, struct unix_message *messa
 void unix_free_message(struct unix_core *core, struct unix_message *message);
 /* Frees every message of the socket's queue (not a listener's). */
 void unix_purge(struct unix_core *core, struct unix_socket *socket);
+
+/* ---- rights.c ---- */
+/* Releases every right of the set not taken, and the set. */
+void unix_rights_free(struct unix_core *core, struct unix_rights *rights);
+/* Releases every set of a list. */
+void unix_rights_free_list(struct unix_core *core, struct unix_rights **list);
+/* A receive takes a message's rights: held under the call's key, or
+ * released (key 0: MSG_CTRUNC). */
+void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
+                         struct unix_message *message);
+/* Closes the descriptions of released rights to our sockets (settling). */
+bool unix_close_dropped(struct unix_core *core);
 
 /* ---- waiters.c ---- */
 /* The socket changed: its waiters and pollers get another look, its

@@ -83,7 +83,7 @@ static bool answer_waiter(void *context, uint64_t reply, const struct unix_answe
 {
     (void)context;
     uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)answer->result, answer->values[0],
-                                       answer->values[1]};
+                                       answer->values[1], answer->values[2]};
     tern_message_info info = tern_message(0, 0, answer->registers);
     if (answer->descriptor) {
         if (!server_make_capability(SERVER_SLOT_ENDPOINT, SERVER_DESCRIPTOR_RIGHTS,
@@ -133,7 +133,8 @@ static enum server_outcome run(struct server_request *request, struct unix_call 
     } else if (call->kind == UNIX_CALL_RECEIVE && call->message_answer) {
         request->mr[1] = call->message_flags;
         request->mr[2] = call->address_length;
-        registers = 3;
+        request->mr[3] = call->rights_received;
+        registers = 4;
     }
     request->answer = tern_message(0, 0, registers);
     if (call->kind == UNIX_CALL_ACCEPT && result == 0 &&
@@ -284,6 +285,128 @@ static const struct file_operations socket_operations = {
 static const struct file_server sockets_served = {.operations = &socket_operations,
                                                   .files = &files};
 
+/* ---- Descriptors passed (SCM_RIGHTS) ---- */
+
+/* Another server's descriptor the server held: its reference goes back
+ * (those servers never call this one: no cycle), and the slot. */
+static void release_right(void *context, uint64_t slot)
+{
+    (void)context;
+    uint64_t mr[TERN_MSG_REGISTERS] = {0};
+    tern_call(slot, tern_message(FILE_CLOSE, 0, 0), mr);
+    memory_delete(&server_memory, slot);
+}
+
+/* A descriptor that came as capability index and cannot be held: its
+ * reference goes back through the receive slot (the runtime empties
+ * it), or its description closes (one of ours). */
+static void refuse_capability(const struct server_request *request, unsigned index)
+{
+    uint64_t badge, slot = server_received_slot(request, index);
+    if (slot) {
+        uint64_t mr[TERN_MSG_REGISTERS] = {0};
+        tern_call(slot, tern_message(FILE_CLOSE, 0, 0), mr);
+    } else if (server_received_badge(request, index, &badge) &&
+               !(badge & (UNIX_SESSION_FLAG | UNIX_NODE_FLAG)) && unix_socket_of(&core, badge)) {
+        struct unix_right right = {badge, true};
+        unix_release_right(&core, &right);
+    }
+}
+
+/* Capabilities first.. of the request as rights: a badge of one of our
+ * sockets (its handle), or another server's descriptor kept in a slot.
+ * With error (a failure before), or one that cannot be held (-EBADF: a
+ * session's, a node's, a stale handle; -ENOMEM: no slot), every one is
+ * released and *count is 0. */
+static int64_t received_rights(struct server_request *request, unsigned first, int64_t error,
+                               struct unix_right rights[TERN_MSG_MAX_CAPS], unsigned *count)
+{
+    unsigned caps = tern_message_caps(request->info), held = 0, i;
+    for (i = first; i < caps && error >= 0; i++) {
+        uint64_t badge;
+        if (server_received_badge(request, i, &badge)) {
+            if ((badge & (UNIX_SESSION_FLAG | UNIX_NODE_FLAG)) || !unix_socket_of(&core, badge))
+                error = -LINUX_EBADF;
+            else
+                rights[held++] = (struct unix_right){badge, true};
+        } else if (server_received_slot(request, i)) {
+            uint64_t slot = server_keep_capability(request, i);
+            if (slot) {
+                rights[held++] = (struct unix_right){slot, false};
+            } else {
+                refuse_capability(request, i);
+                error = -LINUX_ENOMEM;
+            }
+        } else {
+            error = -LINUX_EBADF;
+        }
+    }
+    if (error < 0) {
+        for (; i < caps; i++)
+            refuse_capability(request, i);
+        for (unsigned j = 0; j < held; j++)
+            unix_release_right(&core, &rights[j]);
+        held = 0;
+    }
+    *count = held;
+    return error;
+}
+
+/* UNIX_SEND's descriptors: after the destination node, if capability 0
+ * is one; MR3 the staging key. With error (the send already failed) or
+ * one of its own, they and those staged under the key are released. */
+static int64_t send_rights(struct server_request *request, int64_t error,
+                           struct unix_rights **gathered)
+{
+    *gathered = 0;
+    uint64_t badge, key = lacks(request, 4) ? 0 : request->mr[3];
+    unsigned first = server_received_badge(request, 0, &badge) && (badge & UNIX_NODE_FLAG) &&
+                     !(badge & UNIX_SESSION_FLAG) ? 1 : 0;
+    struct unix_right rights[TERN_MSG_MAX_CAPS];
+    unsigned count = 0;
+    error = received_rights(request, first, error, rights, &count);
+    if (error < 0) {
+        struct unix_rights *staged = 0;
+        if (key && unix_gather_rights(&core, request->badge, key, 0, 0, &staged) == 0)
+            unix_release_rights(&core, staged);
+        return error;
+    }
+    return unix_gather_rights(&core, request->badge, key, rights, count, gathered);
+}
+
+static enum server_outcome stage_rights(struct server_request *request)
+{
+    struct unix_right rights[TERN_MSG_MAX_CAPS];
+    unsigned count = 0;
+    int64_t error = received_rights(request, 0, 0, rights, &count);
+    if (error < 0)
+        return server_answer(request, error);
+    return server_answer(request, unix_stage_rights(&core, request->badge, request->mr[0],
+                                                    rights, count));
+}
+
+/* The next descriptor held under the key, handed over with its
+ * reference: a copy of another server's capability (the server's own
+ * goes), or a new capability to one of our sockets. */
+static enum server_outcome take_right(struct server_request *request)
+{
+    struct unix_right right;
+    int64_t result = unix_take_right(&core, request->badge, request->mr[0], &right);
+    if (result < 0)
+        return server_answer(request, result);
+    server_answer(request, 0);
+    bool given = right.socket
+                     ? server_give_descriptor(request, SERVER_SLOT_ENDPOINT, right.value)
+                     : server_give_capability(request, right.value, SERVER_DESCRIPTOR_RIGHTS, 0);
+    if (!given) {
+        unix_release_right(&core, &right);
+        return server_answer(request, -LINUX_ENFILE);
+    }
+    if (!right.socket)
+        memory_delete(&server_memory, right.value);
+    return SERVER_ANSWER;
+}
+
 /* ---- Labels through a socket ---- */
 
 static enum server_outcome send_message(struct server_request *request)
@@ -292,14 +415,18 @@ static enum server_outcome send_message(struct server_request *request)
     struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = request->badge,
                              .length = mr[0], .flags = (uint32_t)mr[1],
                              .message_answer = true, .has_address = mr[2] != 0};
-    if (call.has_address) {
-        int64_t error = read_address(request, mr[2], 1, 0, &call.address);
-        if (error < 0) {
-            request->mr[1] = 0;
-            request->mr[0] = (uint64_t)error;
-            request->answer = tern_message(0, 0, 2);
-            return SERVER_ANSWER;
-        }
+    int64_t error = 0;
+    if (call.has_address)
+        error = read_address(request, mr[2], 1, 0, &call.address);
+    /* Passed descriptors: released with any error, else the call's. */
+    int64_t gathered = send_rights(request, error, &call.rights);
+    if (error >= 0)
+        error = gathered;
+    if (error < 0) {
+        request->mr[1] = 0;
+        request->mr[0] = (uint64_t)error;
+        request->answer = tern_message(0, 0, 2);
+        return SERVER_ANSWER;
     }
     return run(request, &call);
 }
@@ -309,7 +436,8 @@ static enum server_outcome receive_message(struct server_request *request)
     const uint64_t *mr = request->mr;
     struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = request->badge,
                              .length = mr[0], .flags = (uint32_t)mr[1],
-                             .address_room = mr[2], .message_answer = true};
+                             .address_room = mr[2], .message_answer = true,
+                             .key = lacks(request, 4) ? 0 : mr[3]};
     return run(request, &call);
 }
 
@@ -371,6 +499,20 @@ static enum server_outcome handle_socket(struct server_request *request)
         return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL) : socket_name(request);
     case UNIX_GET_OPTION:
         return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL) : get_option(request);
+    case UNIX_STAGE_RIGHTS:
+        if (lacks(request, 1)) {
+            struct unix_right none[TERN_MSG_MAX_CAPS];
+            unsigned count;
+            received_rights(request, 0, -LINUX_EINVAL, none, &count);
+            return server_answer(request, -LINUX_EINVAL);
+        }
+        return stage_rights(request);
+    case UNIX_TAKE_RIGHT:
+        return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL) : take_right(request);
+    case UNIX_DROP_RIGHTS:
+        return lacks(request, 1) ? server_answer(request, -LINUX_EINVAL)
+                                 : server_answer(request, unix_drop_rights(&core, request->badge,
+                                                                           mr[0]));
     case UNIX_SET_OPTION:
         return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
                                  : server_answer(request, unix_set_option(&core, request->badge,
@@ -472,6 +614,7 @@ int root_main(const struct tern_boot_info *info)
         .forget = server_core_release_reply,
         .progress = record_progress,
         .notify = server_core_notify,
+        .release_right = release_right,
     };
     unix_core_init(&core, &services, &files);
     server_run();

@@ -62,6 +62,8 @@ void unix_free_message(struct unix_core *core, struct unix_message *message)
         message->chunks = chunk->next;
         services->free(services->context, chunk);
     }
+    if (message->rights)
+        unix_rights_free(core, message->rights);
     struct unix_socket *sender = message->sender;
     if (sender) {
         sender->write_allocated -= message->charge;
@@ -228,7 +230,7 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
         }
         /* Copy out first: what reached the caller is taken afterwards. */
         uint64_t copied = 0, remaining = length - call->done;
-        bool fault = false;
+        bool fault = false, stop = false;
         struct unix_message *message = first;
         while (message && remaining) {
             uint64_t available = message->length - message->consumed - skip;
@@ -246,6 +248,12 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             skip = 0;
             if (!peek && chunk < available)
                 break;
+            /* A message with descriptors ends the read (Linux breaks
+             * after the skb whose fds it took, and a peek at one). */
+            if (message->rights) {
+                stop = true;
+                break;
+            }
             message = message->next;
         }
         if (call->done == 0 && (copied || !fault)) {
@@ -262,6 +270,9 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
                 uint64_t taken = minimum(left, head->length - head->consumed);
                 head->consumed += taken;
                 left -= taken;
+                /* Its descriptors go to the read that takes its first
+                 * byte (unix_detach_fds). */
+                unix_deliver_rights(core, call, head);
                 if (head->consumed == head->length) {
                     dequeue_first(socket);
                     unix_free_message(core, head);
@@ -271,7 +282,7 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
         call->done += copied;
         if (fault)
             return done(call->done ? (int64_t)call->done : -LINUX_EFAULT);
-        if (peek || call->done >= target)
+        if (peek || stop || call->done >= target)
             return done((int64_t)call->done);
     }
 }
@@ -325,6 +336,10 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
             return done(sent ? sent : -LINUX_EPIPE);
         }
         charge(socket, message);
+        /* The descriptors go with the first segment of the send
+         * (unix_stream_sendmsg's fds_sent). */
+        message->rights = call->call.rights;
+        call->call.rights = 0;
         unix_enqueue_message(peer, message);
         unix_mark_changed(core, peer, UNIX_WAKE_IN);
         call->done += size;
@@ -384,6 +399,8 @@ static struct step datagram_receive(struct unix_core *core, struct unix_waiter *
     bool was_full = unix_queue_full(socket);
     dequeue_first(socket);
     peek_backward(socket, message->length);
+    if (!error)
+        unix_deliver_rights(core, call, message);
     unix_free_message(core, message);
     if (was_full)
         unix_mark_changed(core, socket, UNIX_WAKE_ROOM);
@@ -449,6 +466,8 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
             return copy == UNIX_COPY_GONE ? gone : done(-LINUX_EFAULT);
         }
         charge(socket, message);
+        message->rights = call->call.rights;
+        call->call.rights = 0;
         call->message = message;
     }
     for (;;) {

@@ -61,9 +61,10 @@ static struct unix_answer answer_of(const struct unix_waiter *waiter, int64_t re
         answer.registers = 2;
         answer.values[0] = call->sigpipe;
     } else if (call->kind == UNIX_CALL_RECEIVE && call->message_answer) {
-        answer.registers = 3;
+        answer.registers = 4;
         answer.values[0] = call->message_flags;
         answer.values[1] = call->address_length;
+        answer.values[2] = call->rights_received;
     } else if (call->kind == UNIX_CALL_ACCEPT && result == 0) {
         answer.descriptor = call->new_handle;
     }
@@ -118,6 +119,7 @@ static void finish(struct unix_core *core, struct unix_waiter *waiter, bool answ
     }
     if (waiter->message)
         unix_free_message(core, waiter->message);
+    unix_rights_free(core, waiter->call.rights);
     if (waiter->target)
         unix_put(core, waiter->target);
     unix_close_description(core, waiter->call.handle);
@@ -219,7 +221,7 @@ static void wake_writers_to(struct unix_core *core, struct unix_socket *receiver
 void unix_settle(struct unix_core *core)
 {
     struct unix_socket *socket;
-    while ((socket = core->dirty)) {
+    while (unix_close_dropped(core), (socket = core->dirty)) {
         /* Off the list first: a change made while its calls run puts it
          * back; held meanwhile. */
         core->dirty = socket->next_dirty;
@@ -244,6 +246,7 @@ int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call)
     if (step.outcome != STEP_WAIT) {
         if (call->message)
             unix_free_message(core, call->message);
+        unix_rights_free(core, call->call.rights);
         if (call->target)
             unix_put(core, call->target);
         unix_settle(core);
@@ -258,6 +261,7 @@ int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call)
     if (!waiter) {
         if (call->message)
             unix_free_message(core, call->message);
+        unix_rights_free(core, call->call.rights);
         if (call->target)
             unix_put(core, call->target);
         unix_settle(core);

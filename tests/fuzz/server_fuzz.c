@@ -448,7 +448,7 @@ int main(int argc, char **argv)
         return 2;
     const uint32_t files = FILE_UNWATCH - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
-    const uint32_t sockets = UNIX_SET_OPTION - UNIX_SOCKET + 1;
+    const uint32_t sockets = UNIX_DROP_RIGHTS - UNIX_SOCKET + 1;
     const struct target targets[] = {
         {LINUX_SLOT_PROCMGR, PROC_SPAWN, PROC_ROBUST_RELEASE - PROC_SPAWN + 1},
         {LINUX_SLOT_VFS, VFS_OPEN, VFS_TERMINAL_PUSH - VFS_OPEN + 1},

@@ -121,6 +121,17 @@ static void notify(void *context, uint64_t notification)
     notified++;
 }
 
+/* Another server's descriptors the core released (FILE_CLOSE). */
+static int released;
+static uint64_t released_last;
+
+static void release_right(void *context, uint64_t slot)
+{
+    (void)context;
+    released++;
+    released_last = slot;
+}
+
 static const struct unix_credentials alice = {100, 1000, 1000};
 static const struct unix_credentials bob = {200, 2000, 2000};
 
@@ -138,7 +149,9 @@ static void fresh(void)
         .allocate = allocate, .allocate_unzeroed = allocate_unzeroed, .free = release, .copy_from_caller = copy_from,
         .copy_to_caller = copy_to, .answer = answer, .caller_waits = caller_waits,
         .forget = forget, .progress = progress, .notify = notify,
+        .release_right = release_right,
     };
+    released = 0;
     memset(callers, 0, sizeof callers);
     for (int i = 0; i < CALLERS; i++)
         callers[i].window_size[0] = callers[i].window_size[1] = WINDOW;
@@ -574,6 +587,240 @@ static void test_options(void)
     CHECK_EQ_U64(unix_bytes_readable(&core, s), -LINUX_EBADF);
 }
 
+/* ---- SCM_RIGHTS ---- */
+
+static struct unix_right slot_right(uint64_t slot)
+{
+    return (struct unix_right){slot, false};
+}
+
+/* A send with descriptors: staged under key, then these. */
+static int64_t send_rights(uint64_t handle, unsigned caller, const char *bytes, uint64_t length,
+                           uint64_t key, const struct unix_right *rights, unsigned count,
+                           bool nonblocking)
+{
+    memcpy(callers[caller].window[0], bytes, length);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = caller,
+                             .length = length, .may_wait = true, .message_answer = true,
+                             .nonblocking = nonblocking};
+    int64_t error = unix_gather_rights(&core, handle, key, rights, count, &call.rights);
+    if (error < 0)
+        return error;
+    return unix_call(&core, &call);
+}
+
+static int64_t receive_key(uint64_t handle, unsigned caller, uint64_t length, uint32_t flags,
+                           uint64_t key, struct unix_call *out)
+{
+    struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = handle, .caller = caller,
+                             .length = length, .flags = flags, .may_wait = true,
+                             .message_answer = true, .key = key};
+    int64_t result = unix_call(&core, &call);
+    *out = call;
+    return result;
+}
+
+static uint64_t take(uint64_t handle, uint64_t key)
+{
+    struct unix_right right = {0};
+    int64_t result = unix_take_right(&core, handle, key, &right);
+    return result < 0 ? (uint64_t)result : right.value;
+}
+
+static void test_rights_datagram(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_DGRAM, &a, &b);
+    struct unix_right two[] = {slot_right(101), slot_right(102)}, one[] = {slot_right(103)};
+    CHECK_EQ_U64(send_rights(a, 0, "one", 3, 0, two, 2, false), 3);
+    CHECK_EQ_U64(send_rights(a, 0, "two", 3, 0, one, 1, false), 3);
+    CHECK_EQ_U64(send_bytes(a, 0, "three", 5, 0), 5);
+    struct unix_call call;
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 7, &call), 3);
+    CHECK_EQ_U64(call.rights_received, 2);
+    CHECK_EQ_U64(call.message_flags, 0);
+    CHECK_EQ_U64(take(b, 7), 101);
+    CHECK_EQ_U64(take(b, 7), 102);
+    CHECK_EQ_U64(take(b, 7), -LINUX_ENOENT);
+    CHECK_EQ_U64(take(b, 99), -LINUX_ENOENT);
+    CHECK_EQ_U64(take(a + 12345, 7), -LINUX_EBADF);
+    /* A peek takes none. */
+    CHECK_EQ_U64(receive_key(b, 1, 10, UNIX_MSG_PEEK, 7, &call), 3);
+    CHECK_EQ_U64(call.rights_received, 0);
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 7, &call), 3);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(take(b, 7), 103);
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 7, &call), 5);
+    CHECK_EQ_U64(call.rights_received, 0);
+    CHECK_EQ_U64(released, 0);
+    /* Without a key: released, MSG_CTRUNC. One of our sockets passed (the
+     * sender's FILE_RETAIN first) goes back to its description. */
+    uint64_t s = make(UNIX_STREAM);
+    CHECK_EQ_U64(file_table_retain(&files, s), 0);
+    struct unix_right mixed[] = {{s, true}, slot_right(104)};
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, mixed, 2, false), 1);
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 0, &call), 1);
+    CHECK_EQ_U64(call.message_flags, UNIX_MSG_CTRUNC);
+    CHECK_EQ_U64(call.rights_received, 0);
+    CHECK_EQ_U64(released, 1);
+    /* Held and not all taken: UNIX_DROP_RIGHTS releases the rest. */
+    CHECK_EQ_U64(file_table_retain(&files, s), 0);
+    CHECK_EQ_U64(send_rights(a, 0, "y", 1, 0, mixed, 2, false), 1);
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 3, &call), 1);
+    CHECK_EQ_U64(call.rights_received, 2);
+    CHECK_EQ_U64(take(b, 3), s);       /* now the receiver's reference */
+    CHECK_EQ_U64(unix_drop_rights(&core, b, 3), 0);
+    CHECK_EQ_U64(released, 2);
+    CHECK_EQ_U64(take(b, 3), -LINUX_ENOENT);
+    unix_close(&core, s);              /* the reference taken */
+    unix_close(&core, s);              /* the creator's */
+    close_all((uint64_t[]){a, b}, 2);
+    check_empty();
+}
+
+static void test_rights_stream(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    struct unix_right one[] = {slot_right(201)}, other[] = {slot_right(202)};
+    CHECK_EQ_U64(send_bytes(a, 0, "abc", 3, 0), 3);
+    CHECK_EQ_U64(send_rights(a, 0, "def", 3, 0, one, 1, false), 3);
+    CHECK_EQ_U64(send_bytes(a, 0, "ghi", 3, 0), 3);
+    CHECK_EQ_U64(send_rights(a, 0, "jkl", 3, 0, other, 1, false), 3);
+    /* The read stops after the message with descriptors, and takes them. */
+    struct unix_call call;
+    CHECK_EQ_U64(receive_key(b, 1, 100, 0, 5, &call), 6);
+    CHECK(memcmp(callers[1].window[0], "abcdef", 6) == 0);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(take(b, 5), 201);
+    /* A peek stops there too, and takes none. */
+    CHECK_EQ_U64(receive_key(b, 1, 100, UNIX_MSG_PEEK, 5, &call), 6);
+    CHECK_EQ_U64(call.rights_received, 0);
+    /* Even MSG_WAITALL stops after it. */
+    CHECK_EQ_U64(receive_key(b, 1, 100, UNIX_MSG_WAITALL, 5, &call), 6);
+    CHECK_EQ_U64(call.rights_received, 1);
+    /* A second receive under the key replaces what was held: released. */
+    struct unix_right third[] = {slot_right(203)};
+    CHECK_EQ_U64(send_rights(a, 0, "mno", 3, 0, third, 1, false), 3);
+    CHECK_EQ_U64(receive_key(b, 1, 1, 0, 5, &call), 1);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(released, 1);
+    CHECK_EQ_U64(released_last, 202);
+    /* The rest of that message carries none. */
+    CHECK_EQ_U64(receive_key(b, 1, 100, 0, 6, &call), 2);
+    CHECK_EQ_U64(call.rights_received, 0);
+    CHECK_EQ_U64(take(b, 5), 203);
+    /* A send of no bytes carries none (Linux attaches to an skb). */
+    CHECK_EQ_U64(send_rights(a, 0, "", 0, 0, third, 1, false), 0);
+    CHECK_EQ_U64(released, 2);
+    close_all((uint64_t[]){a, b}, 2);
+    check_empty();
+}
+
+static void test_rights_staging(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_SEQPACKET, &a, &b);
+    struct unix_right three[] = {slot_right(1), slot_right(2), slot_right(3)};
+    CHECK_EQ_U64(unix_stage_rights(&core, a, 0, three, 1), -LINUX_EINVAL);
+    CHECK_EQ_U64(released, 1);
+    released = 0;
+    for (int i = 0; i < 84; i++)
+        CHECK_EQ_U64(unix_stage_rights(&core, a, 9, three, 3), 0);
+    CHECK_EQ_U64(unix_stage_rights(&core, a, 9, three, 1), 0);     /* 253 */
+    CHECK_EQ_U64(unix_stage_rights(&core, a, 9, three, 1), -LINUX_EINVAL);
+    CHECK_EQ_U64(released, 254);
+    /* 250 staged and 3 carried: 253 in one message, staged first. */
+    released = 0;
+    struct unix_right first[] = {slot_right(1000)};
+    CHECK_EQ_U64(unix_stage_rights(&core, a, 9, first, 1), 0);
+    for (int i = 0; i < 83; i++)
+        CHECK_EQ_U64(unix_stage_rights(&core, a, 9, three, 3), 0);
+    struct unix_right last[] = {slot_right(2000), slot_right(2001), slot_right(2002)};
+    CHECK_EQ_U64(send_rights(a, 0, "many", 4, 9, last, 3, false), 4);
+    struct unix_call call;
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 4, &call), 4);
+    CHECK_EQ_U64(call.rights_received, 253);
+    CHECK_EQ_U64(take(b, 4), 1000);
+    CHECK_EQ_U64(unix_drop_rights(&core, b, 4), 0);
+    CHECK_EQ_U64(released, 252);
+    /* 253 staged and one carried: -EINVAL, all 254 released. */
+    released = 0;
+    for (int i = 0; i < 84; i++)
+        CHECK_EQ_U64(unix_stage_rights(&core, a, 9, three, 3), 0);
+    CHECK_EQ_U64(unix_stage_rights(&core, a, 9, three, 1), 0);
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 9, three, 1, false), -LINUX_EINVAL);
+    CHECK_EQ_U64(released, 254);
+    /* Staged under another key and never sent: released at close; held
+     * and never taken too. */
+    released = 0;
+    CHECK_EQ_U64(unix_stage_rights(&core, a, 11, three, 3), 0);
+    CHECK_EQ_U64(send_rights(a, 0, "y", 1, 0, three, 2, false), 1);
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 4, &call), 1);
+    CHECK_EQ_U64(released, 0);
+    close_all((uint64_t[]){a, b}, 2);
+    CHECK_EQ_U64(released, 5);
+    check_empty();
+}
+
+static void test_rights_released(void)
+{
+    fresh();
+    struct unix_right two[] = {slot_right(1), slot_right(2)};
+    /* A failed send releases them: no peer. */
+    uint64_t d = make(UNIX_DGRAM);
+    CHECK_EQ_U64(send_rights(d, 0, "x", 1, 0, two, 2, false), -LINUX_ENOTCONN);
+    CHECK_EQ_U64(released, 2);
+    /* ... and what was staged for it. */
+    CHECK_EQ_U64(unix_stage_rights(&core, d, 5, two, 2), 0);
+    CHECK_EQ_U64(send_rights(d, 0, "x", 1, 5, two, 1, false), -LINUX_ENOTCONN);
+    CHECK_EQ_U64(released, 5);
+    /* A stream whose peer shut reading: EPIPE, released. */
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    CHECK_EQ_U64(unix_shutdown(&core, b, 0), 0);
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, two, 2, false), -LINUX_EPIPE);
+    CHECK_EQ_U64(released, 7);
+    close_all((uint64_t[]){a, b}, 2);
+    /* A message discarded unread at close releases its descriptors, one
+     * of our sockets among them (which then goes). */
+    released = 0;
+    make_pair(UNIX_STREAM, &a, &b);
+    uint64_t s = make(UNIX_DGRAM);
+    struct unix_right mixed[] = {{s, true}, slot_right(3)};
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, mixed, 2, false), 1);
+    unix_close(&core, b);
+    CHECK_EQ_U64(released, 1);
+    CHECK(!unix_socket_of(&core, s));
+    unix_close(&core, a);
+    /* A sender that waits and vanishes: released when it is pruned. */
+    released = 0;
+    uint64_t receiver = make(UNIX_DGRAM);
+    struct unix_address name = abstract_name("full");
+    CHECK_EQ_U64(unix_bind(&core, receiver, &name), 0);
+    uint64_t sender = make(UNIX_DGRAM);
+    for (int i = 0; i <= UNIX_DGRAM_QUEUE; i++)
+        CHECK_EQ_U64(send_to(sender, 0, "f", 1, &name, 0), 1);
+    memcpy(callers[2].window[0], "w", 1);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = sender, .caller = 2,
+                             .length = 1, .may_wait = true, .message_answer = true,
+                             .has_address = true, .address = name};
+    CHECK_EQ_U64(unix_gather_rights(&core, sender, 0, two, 2, &call.rights), 0);
+    CHECK_EQ_U64(unix_call(&core, &call), UNIX_QUEUED);
+    CHECK_EQ_U64(released, 0);
+    callers[2].gone = true;
+    CHECK_EQ_U64(unix_prune(&core), 1);
+    CHECK_EQ_U64(released, 2);
+    /* A bad socket: released. */
+    CHECK_EQ_U64(send_rights(sender + 0x100000, 0, "x", 1, 0, two, 2, false), -LINUX_EBADF);
+    CHECK_EQ_U64(released, 4);
+    close_all((uint64_t[]){receiver, sender, d}, 3);
+    check_empty();
+}
+
 int main(void)
 {
     test_stream_pair();
@@ -585,6 +832,10 @@ int main(void)
     test_seqpacket();
     test_options();
     test_names();
+    test_rights_datagram();
+    test_rights_stream();
+    test_rights_staging();
+    test_rights_released();
     drop_table();
     return check_report();
 }

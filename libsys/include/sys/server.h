@@ -127,7 +127,8 @@ enum server_outcome server_answer_values(struct server_request *request, unsigne
 
 /* A capability goes with the answer as capability 0: one derived from
  * the server's in slot source, with rights (at most the source's) and a
- * badge (endpoints only; 0: none). False if it could not be made. */
+ * badge (endpoints only; 0: the source's badge, if any: a copy). False
+ * if it could not be made. */
 bool server_give_capability(struct server_request *request, uint64_t source, uint64_t rights,
                             uint64_t badge);
 /* A new descriptor goes with the answer: a capability to the endpoint in

@@ -34,19 +34,29 @@
  *   UNIX_CONNECT    session     address length, nonblocking;   0: socket     0
  *                   window 0: the sockaddr_un (R)              1: node (a path name)
  *   UNIX_ACCEPT     socket      flags (SOCK_NONBLOCK), nonblocking           0; cap: the new socket
- *   UNIX_SEND       socket      length, flags, address length  0: node (a path    bytes sent
- *                   window 0: the data (R); window 1: the         destination)
- *                   destination sockaddr_un (R) when address length is not 0
- *   UNIX_RECV       socket      length, flags, address room    bytes (MSG_TRUNC: the datagram's
- *                   window 0: the buffer (W); window 1: room      length); MR1: msg_flags out
- *                   for the sender's sockaddr_un (W)              (MSG_TRUNC, MSG_EOR); MR2: the
- *                                                                 sender address's length
+ *   UNIX_SEND       socket      length, flags, address length, 0: node (a path    bytes sent
+ *                               staging key (0: none)          destination), then
+ *                   window 0: the data (R); window 1: the      up to 3 descriptors
+ *                   destination sockaddr_un (R) when address   (SCM_RIGHTS)
+ *                   length is not 0
+ *   UNIX_RECV       socket      length, flags, address room,   bytes (MSG_TRUNC: the datagram's
+ *                               key (0: takes no descriptors)  length); MR1: msg_flags out
+ *                   window 0: the buffer (W); window 1: room      (MSG_TRUNC, MSG_EOR, MSG_CTRUNC);
+ *                   for the sender's sockaddr_un (W)              MR2: the sender address's length;
+ *                                                                 MR3: descriptors now held under
+ *                                                                 (socket, key)
  *   UNIX_SHUTDOWN   socket      how (SHUT_RD, SHUT_WR, SHUT_RDWR)            0
  *   UNIX_NAME       socket      which (UNIX_NAME_OWN, UNIX_NAME_PEER);       the address's full
  *                   window 0: room for a sockaddr_un (W)                     length (getsockname)
  *   UNIX_GET_OPTION socket      option (SOL_SOCKET's SO_*)                   the value; SO_PEERCRED:
  *                                                                 MR1 pid, MR2 uid, MR3 gid
  *   UNIX_SET_OPTION socket      option, value                                0
+ *   UNIX_STAGE_RIGHTS socket    key (not 0)                    1 to 3        0
+ *                                                              descriptors
+ *   UNIX_TAKE_RIGHT socket      key                                          0; cap: the next held
+ *                   descriptor, in order (-ENOENT: none left)
+ *   UNIX_DROP_RIGHTS socket     key                                          0 (what is still held
+ *                   under key is released)
  *
  * types and flags are Linux's (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET
  * 5; SOCK_NONBLOCK is O_NONBLOCK; SOCK_CLOEXEC is the personality's); the
@@ -68,6 +78,22 @@
  * stream write after the peer or this side shut writing: -EPIPE; a
  * seqpacket socket's -EPIPE comes without, as Linux's unix_dgram_sendmsg
  * raises none), which the personality raises unless MSG_NOSIGNAL.
+ *
+ * SCM_RIGHTS: the personality sends FILE_RETAIN for each descriptor it
+ * passes, so each right the server holds owns one reference. A send's
+ * descriptors are those staged under its key (UNIX_STAGE_RIGHTS, more
+ * than 3), then its own capabilities after the node; at most 253 in a
+ * message (SCM_MAX_FD: -EINVAL beyond, and what was staged under the key
+ * is released). They go with the message (a stream: with the first bytes
+ * of the send); a send that fails releases them. A receive that reads a
+ * message with descriptors holds them for the receiver under (socket,
+ * key), replacing what was held there, and answers their number in MR3;
+ * a stream read stops after such a message. Key 0 (and FILE_READ):
+ * they are released, MSG_CTRUNC. UNIX_TAKE_RIGHT hands them out one per
+ * call, UNIX_DROP_RIGHTS releases the rest. A capability that is neither
+ * another server's nor one of this server's sockets is -EBADF. Staged
+ * and held descriptors go when the socket's description closes; a
+ * message's when it is discarded.
  *
  * Errors are Linux's (docs/protocols/unix.md): -EINVAL for a socket bound
  * twice or a bad address, -EADDRINUSE for an abstract name in use,
@@ -97,7 +123,13 @@ enum unix_label {
     UNIX_NAME,
     UNIX_GET_OPTION,
     UNIX_SET_OPTION,
+    UNIX_STAGE_RIGHTS,
+    UNIX_TAKE_RIGHT,
+    UNIX_DROP_RIGHTS,
 };
+
+/* SCM_MAX_FD: the most descriptors one message carries. */
+#define UNIX_MAX_RIGHTS_PER_MESSAGE 253
 
 /* Badges: sessions and vfs's nodes are marked; anything else is a
  * socket's open file description. */

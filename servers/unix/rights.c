@@ -1,0 +1,244 @@
+/*
+ * SCM_RIGHTS: descriptors a message carries (core.h's struct
+ * unix_right), staged on a socket under a sender's key before the send
+ * (UNIX_STAGE_RIGHTS), in flight with their message, and held for the
+ * receiver under its key once a receive took the message (UNIX_RECV),
+ * until UNIX_TAKE_RIGHT hands them over one by one or UNIX_DROP_RIGHTS
+ * lets them go.
+ *
+ * Every right owns one reference to its description. One not delivered
+ * is released: another server's through services.release_right at once;
+ * one of our sockets' by closing its description, which is put off to
+ * unix_settle (core->dropped), because closing a socket's last
+ * description releases it and purges its queue, which must not happen
+ * in the middle of a step walking some queue.
+ *
+ * Not done: Linux's in-flight garbage collector (unix_gc) for sockets
+ * passed over themselves in a cycle; such sockets live until the server
+ * does.
+ */
+#include "internal.h"
+
+static struct unix_rights **find(struct unix_rights **list, uint64_t key)
+{
+    while (*list && (*list)->key != key)
+        list = &(*list)->next;
+    return list;
+}
+
+static struct unix_rights *unlink_key(struct unix_rights **list, uint64_t key)
+{
+    struct unix_rights **link = find(list, key);
+    struct unix_rights *found = *link;
+    if (found)
+        *link = found->next;
+    return found;
+}
+
+/* Rights not in a set, released at once (a caller of the core, not a
+ * step: the closes may release sockets). */
+static void release_one(struct unix_core *core, const struct unix_right *right)
+{
+    if (right->socket)
+        unix_close_description(core, right->value);
+    else
+        core->services.release_right(core->services.context, right->value);
+}
+
+static void release_array(struct unix_core *core, const struct unix_right *rights, unsigned count)
+{
+    for (unsigned i = 0; i < count; i++)
+        release_one(core, &rights[i]);
+}
+
+void unix_release_right(struct unix_core *core, const struct unix_right *right)
+{
+    release_one(core, right);
+    unix_settle(core);
+}
+
+void unix_rights_free(struct unix_core *core, struct unix_rights *rights)
+{
+    if (!rights)
+        return;
+    uint32_t sockets = 0;
+    for (uint32_t i = rights->taken; i < rights->count; i++) {
+        if (rights->right[i].socket)
+            rights->right[sockets++] = rights->right[i];
+        else
+            core->services.release_right(core->services.context, rights->right[i].value);
+    }
+    if (!sockets) {
+        core->services.free(core->services.context, rights);
+        return;
+    }
+    rights->count = sockets;
+    rights->taken = 0;
+    rights->next = core->dropped;
+    core->dropped = rights;
+}
+
+void unix_rights_free_list(struct unix_core *core, struct unix_rights **list)
+{
+    while (*list) {
+        struct unix_rights *rights = *list;
+        *list = rights->next;
+        unix_rights_free(core, rights);
+    }
+}
+
+bool unix_close_dropped(struct unix_core *core)
+{
+    bool closed = false;
+    while (core->dropped) {
+        struct unix_rights *rights = core->dropped;
+        core->dropped = rights->next;
+        for (uint32_t i = 0; i < rights->count; i++)
+            unix_close_description(core, rights->right[i].value);
+        core->services.free(core->services.context, rights);
+        closed = true;
+    }
+    return closed;
+}
+
+void unix_release_rights(struct unix_core *core, struct unix_rights *rights)
+{
+    unix_rights_free(core, rights);
+    unix_settle(core);
+}
+
+/* count more rights at the end of *set (made if 0, with key): 0,
+ * -EINVAL beyond UNIX_MAX_RIGHTS or -ENOMEM, *set unchanged then. */
+static int64_t append(struct unix_core *core, struct unix_rights **set, uint64_t key,
+                      const struct unix_right *rights, unsigned count)
+{
+    struct unix_rights *old = *set;
+    uint32_t have = old ? old->count : 0;
+    if ((uint64_t)have + count > UNIX_MAX_RIGHTS)
+        return -LINUX_EINVAL;
+    if (!count)
+        return 0;
+    if (!old || have + count > old->capacity) {
+        uint32_t capacity = old ? old->capacity * 2 : 4;
+        if (capacity < have + count)
+            capacity = have + count;
+        if (capacity > UNIX_MAX_RIGHTS)
+            capacity = UNIX_MAX_RIGHTS;
+        struct unix_rights *grown = core->services.allocate(
+            core->services.context, sizeof *grown + capacity * sizeof grown->right[0]);
+        if (!grown)
+            return -LINUX_ENOMEM;
+        *grown = (struct unix_rights){.next = old ? old->next : 0, .key = key,
+                                      .capacity = capacity};
+        for (uint32_t i = 0; i < have; i++)
+            grown->right[i] = old->right[i];
+        grown->count = have;
+        if (old)
+            core->services.free(core->services.context, old);
+        *set = old = grown;
+    }
+    for (unsigned i = 0; i < count; i++)
+        old->right[old->count++] = rights[i];
+    return 0;
+}
+
+int64_t unix_stage_rights(struct unix_core *core, uint64_t handle, uint64_t key,
+                          const struct unix_right *rights, unsigned count)
+{
+    struct unix_socket *socket = unix_socket_of(core, handle);
+    int64_t error = !socket ? -LINUX_EBADF : !key || !count ? -LINUX_EINVAL : 0;
+    if (!error) {
+        struct unix_rights **link = find(&socket->staged, key);
+        error = append(core, link, key, rights, count);
+        if (error)
+            unix_rights_free(core, unlink_key(&socket->staged, key));
+    }
+    if (error)
+        release_array(core, rights, count);
+    unix_settle(core);
+    return error;
+}
+
+int64_t unix_gather_rights(struct unix_core *core, uint64_t handle, uint64_t key,
+                           const struct unix_right *rights, unsigned count,
+                           struct unix_rights **gathered)
+{
+    *gathered = 0;
+    struct unix_socket *socket = unix_socket_of(core, handle);
+    if (!socket) {
+        release_array(core, rights, count);
+        unix_settle(core);
+        return -LINUX_EBADF;
+    }
+    struct unix_rights *set = key ? unlink_key(&socket->staged, key) : 0;
+    int64_t error = append(core, &set, 0, rights, count);
+    if (error) {
+        unix_rights_free(core, set);
+        release_array(core, rights, count);
+        unix_settle(core);
+        return error;
+    }
+    if (set && !set->count) {
+        core->services.free(core->services.context, set);
+        set = 0;
+    }
+    if (set) {
+        set->next = 0;
+        set->key = 0;
+    }
+    *gathered = set;
+    return 0;
+}
+
+void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
+                         struct unix_message *message)
+{
+    struct unix_rights *rights = message->rights;
+    if (!rights)
+        return;
+    message->rights = 0;
+    struct unix_socket *socket = call->socket;
+    uint64_t key = call->call.key;
+    if (!key || socket->released) {
+        /* recvmsg without room for control messages: scm_recv closes
+         * the descriptors and says MSG_CTRUNC. */
+        call->call.message_flags |= UNIX_MSG_CTRUNC;
+        unix_rights_free(core, rights);
+        return;
+    }
+    /* What an earlier receive left under the key goes. */
+    unix_rights_free(core, unlink_key(&socket->held, key));
+    rights->key = key;
+    rights->taken = 0;
+    rights->next = socket->held;
+    socket->held = rights;
+    call->call.rights_received = rights->count;
+}
+
+int64_t unix_take_right(struct unix_core *core, uint64_t handle, uint64_t key,
+                        struct unix_right *right)
+{
+    struct unix_socket *socket = unix_socket_of(core, handle);
+    if (!socket)
+        return -LINUX_EBADF;
+    struct unix_rights **link = find(&socket->held, key);
+    struct unix_rights *rights = *link;
+    if (!rights)
+        return -LINUX_ENOENT;
+    *right = rights->right[rights->taken++];
+    if (rights->taken == rights->count) {
+        *link = rights->next;
+        core->services.free(core->services.context, rights);
+    }
+    return 0;
+}
+
+int64_t unix_drop_rights(struct unix_core *core, uint64_t handle, uint64_t key)
+{
+    struct unix_socket *socket = unix_socket_of(core, handle);
+    if (!socket)
+        return -LINUX_EBADF;
+    unix_rights_free(core, unlink_key(&socket->held, key));
+    unix_settle(core);
+    return 0;
+}
