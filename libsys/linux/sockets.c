@@ -6,9 +6,14 @@
  * write, poll, dup, fork and close need nothing here. A descriptor of
  * another server answers the socket labels -ENOSYS: ENOTSOCK here.
  *
- * Not yet: control messages (SCM_RIGHTS, SCM_CREDENTIALS: sendmsg with a
- * control buffer is -EOPNOTSUPP, recvmsg reports none), SO_RCVTIMEO and
- * SO_SNDTIMEO, and a datagram gathered from several buffers beyond 4 KiB.
+ * Descriptors travel with SCM_RIGHTS: the sender retains each (FILE_RETAIN,
+ * as dup does) and passes its capability, up to three a message, staging
+ * the rest first; the receiver takes them one by one into new
+ * descriptors (docs/protocols/unix.md).
+ *
+ * Not yet: SCM_CREDENTIALS (a sendmsg with one is -EOPNOTSUPP),
+ * SO_RCVTIMEO and SO_SNDTIMEO, recvmmsg's timeout, and a datagram
+ * gathered from several buffers beyond 4 KiB.
  */
 #include "descriptors.h"
 #include "iovec.h"
@@ -17,6 +22,7 @@
 #include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
+#include "sys/protocol/file.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
@@ -360,31 +366,149 @@ static bool is_datagram(uint64_t socket)
     return linux_request(socket, UNIX_GET_OPTION, 1, LINUX_SO_TYPE, 0, 0, 0) == LINUX_SOCK_DGRAM;
 }
 
-/* One UNIX_SEND of a buffer to the destination name (NULL: the peer). */
+/* ---- Descriptors passed (SCM_RIGHTS) ---- */
+
+#define LINUX_SCM_RIGHTS        1
+#define LINUX_SCM_CREDENTIALS   2
+#define LINUX_SCM_MAX_FD        253
+#define CMSG_HEADER_SIZE        16      /* struct cmsghdr */
+
+static uint64_t cmsg_align(uint64_t length)
+{
+    return (length + 7) & ~7ULL;
+}
+
+/* A sendmsg's SCM_RIGHTS descriptors: their slots, each retained (one
+ * more reference, which the message owns from then on). */
+struct passed_rights {
+    uint64_t slots[LINUX_SCM_MAX_FD];
+    unsigned count;
+};
+
+static void release_rights(const struct passed_rights *rights, unsigned from)
+{
+    uint64_t pid = (uint64_t)linux_process_info()->pid;
+    for (unsigned i = from; i < rights->count; i++)
+        linux_request(rights->slots[i], FILE_CLOSE, 1, pid, 0, 0, 0);
+}
+
+/* Reads a sendmsg's control messages as Linux's __scm_send does: another
+ * level's are ignored, SCM_RIGHTS's descriptors are gathered (at most
+ * 253), anything else is -EINVAL. Then retains them. */
+static int64_t read_control(uint64_t control, uint64_t length, struct passed_rights *rights)
+{
+    rights->count = 0;
+    if (!length)
+        return 0;
+    if (!linux_user_range(control, length))
+        return -LINUX_EFAULT;
+    linux_touch_pages(control, length, false);
+    for (uint64_t offset = 0; offset + CMSG_HEADER_SIZE <= length;) {
+        const uint8_t *header = (const uint8_t *)(uintptr_t)(control + offset);
+        uint64_t cmsg_length = *(const uint64_t *)header;
+        int32_t level = *(const int32_t *)(header + 8);
+        int32_t type = *(const int32_t *)(header + 12);
+        if (cmsg_length < CMSG_HEADER_SIZE || cmsg_length > length - offset)
+            return -LINUX_EINVAL;
+        if (level == LINUX_SOL_SOCKET && type == LINUX_SCM_CREDENTIALS)
+            return -LINUX_EOPNOTSUPP;       /* not yet */
+        if (level == LINUX_SOL_SOCKET && type != LINUX_SCM_RIGHTS)
+            return -LINUX_EINVAL;
+        if (level == LINUX_SOL_SOCKET) {
+            const int32_t *fds = (const int32_t *)(header + CMSG_HEADER_SIZE);
+            uint64_t count = (cmsg_length - CMSG_HEADER_SIZE) / sizeof *fds;
+            if (rights->count + count > LINUX_SCM_MAX_FD)
+                return -LINUX_EINVAL;
+            for (uint64_t i = 0; i < count; i++) {
+                int64_t slot = linux_fd_capability(fds[i]);
+                if (slot < 0)
+                    return slot;
+                rights->slots[rights->count++] = (uint64_t)slot;
+            }
+        }
+        offset += cmsg_align(cmsg_length);
+    }
+    for (unsigned i = 0; i < rights->count; i++) {
+        int64_t result = linux_request(rights->slots[i], FILE_RETAIN, 0, 0, 0, 0, 0);
+        if (result < 0) {
+            rights->count = i;
+            release_rights(rights, 0);
+            return result;
+        }
+    }
+    return 0;
+}
+
+/* All but the last few rights go ahead of the message, three a call,
+ * under this thread's key; the rest (*first on) go with it. */
+static int64_t stage_rights(uint64_t socket, const struct passed_rights *rights, unsigned room,
+                            unsigned *first)
+{
+    unsigned staged = 0;
+    while (rights->count - staged > room) {
+        unsigned batch = rights->count - staged - room;
+        batch = batch > TERN_MSG_MAX_CAPS ? TERN_MSG_MAX_CAPS : batch;
+        for (unsigned i = 0; i < batch; i++)
+            tern_set_cap(i, rights->slots[staged + i]);
+        uint64_t mr[4] = {linux_thread_id(), 0, 0, 0};
+        int64_t result = not_a_socket(linux_call(socket, UNIX_STAGE_RIGHTS, 1, batch, 0, mr));
+        if (result < 0) {
+            /* The unix server released what it had (a descriptor of
+             * another server kept none); the rest are still ours. */
+            release_rights(rights, result == -LINUX_ENOTSOCK ? staged : staged + batch);
+            return result;
+        }
+        staged += batch;
+    }
+    *first = staged;
+    return staged ? (int64_t)linux_thread_id() : 0;
+}
+
+/* One UNIX_SEND of a buffer to the destination name (NULL: the peer),
+ * with the descriptors passed (NULL: none), which the server releases if
+ * the send fails. */
 static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
-                           const struct socket_address *name)
+                           const struct socket_address *name, const struct passed_rights *rights)
 {
     uint64_t node = 0;
-    unsigned windows = 1;
+    unsigned windows = 1, caps = 0;
     if (name) {
         if (names_path(name) && is_datagram(socket)) {
             node = linux_scratch_slot();
             int64_t result = socket_node(VFS_SOCKET_NODE, name, node);
-            if (result < 0)
+            if (result < 0) {
+                if (rights)
+                    release_rights(rights, 0);
                 return result;
-            tern_set_cap(0, node);
+            }
+            tern_set_cap(caps++, node);
         }
         linux_set_window(1, (uint64_t)(uintptr_t)name->bytes, name->length, TERN_WINDOW_READ);
         windows = 2;
     }
+    uint64_t key = 0;
+    unsigned first = 0;
+    if (rights && rights->count) {
+        int64_t staged = stage_rights(socket, rights, TERN_MSG_MAX_CAPS - caps, &first);
+        if (staged < 0) {
+            if (node)
+                linux_slot_delete(node);
+            return staged;
+        }
+        key = (uint64_t)staged;
+        for (unsigned i = first; i < rights->count; i++)
+            tern_set_cap(caps++, rights->slots[i]);
+    }
     if (length > LINUX_MAX_RW_COUNT)
         length = LINUX_MAX_RW_COUNT;
     linux_set_window(0, buffer, length, TERN_WINDOW_READ);
-    uint64_t mr[4] = {length, flags, name ? name->length : 0, 0};
-    int64_t result = linux_write_call(socket, UNIX_SEND, 3, node ? 1 : 0, windows, mr);
+    uint64_t mr[4] = {length, flags, name ? name->length : 0, key};
+    int64_t result = not_a_socket(linux_write_call(socket, UNIX_SEND, 4, caps, windows, mr));
     if (node)
         linux_slot_delete(node);
-    return not_a_socket(result);
+    if (result == -LINUX_ENOTSOCK && rights)
+        release_rights(rights, first);      /* another server kept none */
+    return result;
 }
 
 /* SIGPIPE for a stream that cannot take the data, when the server's
@@ -411,25 +535,28 @@ int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
         if (result < 0)
             return result;
     }
-    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0), flags);
+    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, 0),
+                flags);
 }
 
 /* One UNIX_RECV into a buffer; the sender's name into name (room for a
  * sockaddr_un) when it is not NULL, its length in *name_length, the
  * message flags in *message_flags. */
 static int64_t receive_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
-                              uint8_t *name, uint64_t *name_length, uint64_t *message_flags)
+                              uint8_t *name, uint64_t *name_length, uint64_t *message_flags,
+                              uint64_t key, uint64_t *rights_held)
 {
     if (length > LINUX_MAX_RW_COUNT)
         length = LINUX_MAX_RW_COUNT;
     linux_set_window(0, buffer, length, TERN_WINDOW_WRITE);
     if (name)
         linux_set_window(1, (uint64_t)(uintptr_t)name, LINUX_SOCKADDR_UN_SIZE, TERN_WINDOW_WRITE);
-    uint64_t mr[4] = {length, flags, name ? LINUX_SOCKADDR_UN_SIZE : 0, 0};
-    int64_t result = not_a_socket(linux_call(socket, UNIX_RECV, 3, 0, name ? 2 : 1, mr));
+    uint64_t mr[4] = {length, flags, name ? LINUX_SOCKADDR_UN_SIZE : 0, key};
+    int64_t result = not_a_socket(linux_call(socket, UNIX_RECV, 4, 0, name ? 2 : 1, mr));
     if (result >= 0) {
         *message_flags = mr[1];
         *name_length = mr[2] < LINUX_SOCKADDR_UN_SIZE ? mr[2] : LINUX_SOCKADDR_UN_SIZE;
+        *rights_held = mr[3];
     }
     return result;
 }
@@ -447,9 +574,9 @@ int64_t sys_recvfrom(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flag
             return result;
     }
     uint8_t name[LINUX_SOCKADDR_UN_SIZE];
-    uint64_t name_length = 0, message_flags = 0;
+    uint64_t name_length = 0, message_flags = 0, rights_held = 0;
     int64_t result = receive_buffer((uint64_t)socket, buffer, length, flags, address ? name : 0,
-                                    &name_length, &message_flags);
+                                    &name_length, &message_flags, 0, &rights_held);
     if (result >= 0 && address) {
         int64_t error = write_address(address, length_pointer, room, name, name_length);
         if (error < 0)
@@ -510,8 +637,6 @@ static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
     int64_t total = read_message_header(message, &header, false);
     if (total < 0)
         return total;
-    if (header.control_length)
-        return -LINUX_EOPNOTSUPP;
     struct socket_address name;
     bool named = header.name && header.name_length;
     if (named) {
@@ -519,12 +644,52 @@ static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
         if (result < 0)
             return result;
     }
+    struct passed_rights rights;
+    int64_t retained = read_control(header.control, header.control_length, &rights);
+    if (retained < 0)
+        return retained;
     const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header.iov;
     uint8_t gathered[GATHERED_LIMIT];
     uint64_t length;
     uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, true,
                                      &length);
-    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0), flags);
+    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, &rights),
+                flags);
+}
+
+/* Takes the descriptors a received message carried (held under this
+ * thread's key) into new descriptors, as many as the control buffer
+ * holds (Linux's scm_detach_fds); the rest are dropped and the message
+ * marked MSG_CTRUNC. Returns the control length used. */
+static uint64_t take_rights(uint64_t socket, uint64_t held, uint64_t control, uint64_t room,
+                            bool cloexec, uint64_t *message_flags)
+{
+    uint64_t fit = room >= CMSG_HEADER_SIZE ? (room - CMSG_HEADER_SIZE) / sizeof(int32_t) : 0;
+    int32_t *fds = (int32_t *)(uintptr_t)(control + CMSG_HEADER_SIZE);
+    uint64_t taken = 0;
+    for (; taken < held && taken < fit; taken++) {
+        int64_t fd = linux_fd_reserve(0);
+        if (fd < 0)
+            break;
+        uint64_t mr[4] = {linux_thread_id(), 0, 0, 0};
+        int64_t result = linux_call_receiving(linux_fd_slot((unsigned)fd), socket,
+                                              UNIX_TAKE_RIGHT, 1, 0, 0, mr);
+        if (linux_fd_settle((unsigned)fd, result, cloexec) < 0)
+            break;
+        fds[taken] = (int32_t)fd;
+    }
+    if (taken < held) {
+        linux_request(socket, UNIX_DROP_RIGHTS, 1, linux_thread_id(), 0, 0, 0);
+        *message_flags |= LINUX_MSG_CTRUNC;
+    }
+    if (!taken)
+        return 0;
+    uint64_t *header = (uint64_t *)(uintptr_t)control;
+    header[0] = CMSG_HEADER_SIZE + taken * sizeof(int32_t);
+    ((int32_t *)header)[2] = LINUX_SOL_SOCKET;
+    ((int32_t *)header)[3] = LINUX_SCM_RIGHTS;
+    uint64_t used = cmsg_align(header[0]);
+    return used < room ? used : room;
 }
 
 static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
@@ -541,13 +706,26 @@ static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
     uint64_t length;
     uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, false,
                                      &length);
+    bool takes_rights = header.control && header.control_length >= CMSG_HEADER_SIZE;
+    if (takes_rights && !linux_user_range(header.control, header.control_length))
+        return -LINUX_EFAULT;
+    if (takes_rights)
+        linux_touch_pages(header.control, header.control_length, true);
     uint8_t name[LINUX_SOCKADDR_UN_SIZE];
-    uint64_t name_length = 0, message_flags = 0;
+    uint64_t name_length = 0, message_flags = 0, rights_held = 0;
     int64_t result = receive_buffer((uint64_t)socket, buffer, length,
                                     flags & ~(uint64_t)LINUX_MSG_CMSG_CLOEXEC,
-                                    header.name ? name : 0, &name_length, &message_flags);
+                                    header.name ? name : 0, &name_length, &message_flags,
+                                    takes_rights ? linux_thread_id() : 0, &rights_held);
     if (result < 0)
         return result;
+    uint64_t control_used = 0;
+    if (rights_held && takes_rights)
+        control_used = take_rights((uint64_t)socket, rights_held, header.control,
+                                   header.control_length, flags & LINUX_MSG_CMSG_CLOEXEC,
+                                   &message_flags);
+    else if (rights_held)
+        message_flags |= LINUX_MSG_CTRUNC;     /* the server released them */
     if (buffer == (uint64_t)(uintptr_t)gathered) {
         uint64_t moved = (uint64_t)result < length ? (uint64_t)result : length;
         iovec_scatter(iov, (int)header.iov_count, gathered, moved);
@@ -561,7 +739,7 @@ static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
         __builtin_memcpy((void *)(uintptr_t)header.name, name, copied);
         out->name_length = (uint32_t)name_length;
     }
-    out->control_length = 0;
+    out->control_length = control_used;
     out->flags = (int32_t)message_flags;
     return result;
 }
