@@ -132,6 +132,9 @@ struct unix_answer {
     unsigned registers;         /* 1, or 2 with values[0], or 4 */
     uint64_t values[3];         /* MR1, MR2, MR3 */
     uint64_t descriptor;        /* an accept's new socket: hand out a descriptor */
+    /* A small read's bytes (FILE_READ_SMALL), result of them, to send
+     * in the answer's registers from MR1 on; else NULL. */
+    const uint8_t *bytes;
 };
 
 struct unix_services {
@@ -250,6 +253,12 @@ struct unix_call {
     struct unix_rights *rights;
     uint64_t key;
     uint32_t rights_received;   /* out: how many are held under key */
+    /* A small call's data in the server (FILE_READ_SMALL, FILE_WRITE_SMALL:
+     * at most a few hundred bytes, and a stream read's SO_RCVLOWAT is 1):
+     * a write's bytes, or where a read puts them; NULL: the caller's
+     * window 0. A waiter keeps them in its record; its copies then claim
+     * the caller first (caller_waits), so its answer reaches it. */
+    uint8_t *bytes;
     /* Out, for an answer now (a waiter's go in struct unix_answer). */
     bool sigpipe;
     uint32_t message_flags;

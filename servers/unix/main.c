@@ -46,6 +46,24 @@ static struct unix_core core;
 /* The request being decided: its copies report a vanished caller. */
 static struct server_request *current;
 
+_Static_assert(FILE_SMALL_REGISTERS(FILE_SMALL_MAX) <= TERN_MSG_MAX_LENGTH,
+               "a small call fits the message registers");
+
+/* A small call's bytes, packed from register 1 on (file.h): in the
+ * request's registers, a small write's as they came and a small read's
+ * as its answer sends them. */
+static uint8_t *small_bytes(uint64_t *mr)
+{
+    return (uint8_t *)&mr[1];
+}
+
+/* A small read's answer: the result, then the bytes already in place. */
+static tern_message_info small_read_answer(uint64_t *mr, int64_t result)
+{
+    mr[0] = (uint64_t)result;
+    return tern_message(0, 0, FILE_SMALL_REGISTERS(result > 0 ? (uint64_t)result : 0));
+}
+
 /* ---- The core's services ---- */
 
 static int copy_result(uint64_t reply, enum tern_error error)
@@ -82,8 +100,21 @@ static int copy_to_caller(void *context, uint64_t reply, unsigned window, uint64
 static bool answer_waiter(void *context, uint64_t reply, const struct unix_answer *answer)
 {
     (void)context;
-    uint64_t mr[TERN_MSG_REGISTERS] = {(uint64_t)answer->result, answer->values[0],
-                                       answer->values[1], answer->values[2]};
+    /* Only the registers the answer sends are set (a small read's bytes
+     * fill up to 63 of them). */
+    uint64_t mr[TERN_MSG_MAX_LENGTH];
+    if (answer->bytes) {
+        /* Mostly a few bytes: a loop, cheaper than a call to memcpy. */
+        uint64_t count = answer->result > 0 ? (uint64_t)answer->result : 0;
+        uint8_t *bytes = small_bytes(mr);
+        for (uint64_t i = 0; i < count; i++)
+            bytes[i] = answer->bytes[i];
+        return server_answer_deferred(reply, small_read_answer(mr, answer->result), mr);
+    }
+    mr[0] = (uint64_t)answer->result;
+    mr[1] = answer->values[0];
+    mr[2] = answer->values[1];
+    mr[3] = answer->values[2];
     tern_message_info info = tern_message(0, 0, answer->registers);
     if (answer->descriptor) {
         if (!server_make_capability(SERVER_SLOT_ENDPOINT, SERVER_DESCRIPTOR_RIGHTS,
@@ -214,6 +245,40 @@ static enum server_outcome write_socket(struct server_request *request)
     return run(request, &call);
 }
 
+/* The bytes read go straight into the answer's registers. A stream
+ * socket whose SO_RCVLOWAT asks for more than a byte reads through a
+ * window (-ENOSYS sends the client there): its partial reads would wait
+ * again with bytes taken. */
+static enum server_outcome read_socket_small(struct server_request *request)
+{
+    struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = request->badge,
+                             .length = request->mr[0], .bytes = small_bytes(request->mr)};
+    if (call.length > FILE_SMALL_MAX)
+        return server_answer(request, -LINUX_EINVAL);
+    struct unix_socket *socket = unix_socket_of(&core, request->badge);
+    if (socket && socket->receive_lowat > 1 && socket->type == UNIX_STREAM)
+        return server_answer(request, -LINUX_ENOSYS);
+    current = request;
+    call.caller = request->reply;
+    call.may_wait = server_can_defer();
+    int64_t result = unix_call(&core, &call);
+    if (result == UNIX_QUEUED)
+        return SERVER_DEFER;
+    request->answer = small_read_answer(request->mr, result);
+    return SERVER_ANSWER;
+}
+
+static enum server_outcome write_socket_small(struct server_request *request)
+{
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = request->badge,
+                             .length = request->mr[0], .message_answer = true,
+                             .bytes = small_bytes(request->mr)};
+    if (call.length > FILE_SMALL_MAX ||
+        tern_message_length(request->info) < FILE_SMALL_REGISTERS(call.length))
+        return server_answer(request, -LINUX_EINVAL);
+    return run(request, &call);
+}
+
 static enum server_outcome stat_socket(struct server_request *request)
 {
     struct unix_socket *socket = unix_socket_of(&core, request->badge);
@@ -276,6 +341,8 @@ static bool watch_socket(uint64_t handle, struct watch_target *target)
 static const struct file_operations socket_operations = {
     .read = read_socket,
     .write = write_socket,
+    .read_small = read_socket_small,
+    .write_small = write_socket_small,
     .stat = stat_socket,
     .ioctl = ioctl_socket,
     .poll = poll_socket,

@@ -109,14 +109,35 @@ void unix_purge(struct unix_core *core, struct unix_socket *socket)
     }
 }
 
+/* A small call's bytes are in the server: a waiter run from its queue
+ * claims its caller first (as a window copy would), so that what it
+ * commits is answered; a call answered now has its caller. */
+static int claim_small(struct unix_core *core, const struct unix_waiter *call)
+{
+    if (!call->waits_on)
+        return 0;
+    return core->services.caller_waits(core->services.context, call->call.caller)
+               ? 0 : UNIX_COPY_GONE;
+}
+
 /* The caller's bytes [offset, offset + message's length) into message. */
 static int copy_in(struct unix_core *core, const struct unix_waiter *call,
                    struct unix_message *message, uint64_t offset)
 {
     const struct unix_services *services = &core->services;
     uint64_t copied = 0;
+    if (call->call.bytes) {
+        int error = claim_small(core, call);
+        if (error)
+            return error;
+    }
     for (struct unix_chunk *chunk = message->chunks; chunk; chunk = chunk->next) {
         uint64_t length = minimum(message->length - copied, UNIX_CHUNK_BYTES);
+        if (call->call.bytes) {
+            __builtin_memcpy(chunk->bytes, call->call.bytes + offset + copied, length);
+            copied += length;
+            continue;
+        }
         int error = services->copy_from_caller(services->context, call->call.caller, 0,
                                                offset + copied, chunk->bytes, length);
         if (error)
@@ -136,8 +157,21 @@ static int copy_out(struct unix_core *core, const struct unix_waiter *call,
     const struct unix_chunk *chunk = message->chunks;
     for (; from >= UNIX_CHUNK_BYTES; from -= UNIX_CHUNK_BYTES)
         chunk = chunk->next;
+    if (call->call.bytes) {
+        int error = claim_small(core, call);
+        if (error)
+            return error;
+    }
     while (length) {
         uint64_t part = minimum(length, UNIX_CHUNK_BYTES - from);
+        if (call->call.bytes) {
+            __builtin_memcpy(call->call.bytes + offset, chunk->bytes + from, part);
+            offset += part;
+            length -= part;
+            from = 0;
+            chunk = chunk->next;
+            continue;
+        }
         int error = services->copy_to_caller(services->context, call->call.caller, 0, offset,
                                              chunk->bytes + from, part);
         if (error)

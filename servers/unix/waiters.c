@@ -60,6 +60,8 @@ static struct unix_answer answer_of(const struct unix_waiter *waiter, int64_t re
     if (call->kind == UNIX_CALL_SEND) {
         answer.registers = 2;
         answer.values[0] = call->sigpipe;
+    } else if (call->kind == UNIX_CALL_RECEIVE && call->bytes) {
+        answer.bytes = call->bytes;
     } else if (call->kind == UNIX_CALL_RECEIVE && call->message_answer) {
         answer.registers = 4;
         answer.values[0] = call->message_flags;
@@ -254,7 +256,17 @@ int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call)
     }
     struct unix_waiter *waiter = 0;
     if (call->call.may_wait && file_table_retain(core->files, call->call.handle) == 0) {
-        waiter = core->services.allocate_unzeroed(core->services.context, sizeof *waiter);
+        /* A small call's bytes go after the record: the request's are
+         * gone once it waits. */
+        uint64_t room = call->call.bytes ? call->call.length : 0;
+        waiter = core->services.allocate_unzeroed(core->services.context,
+                                                  sizeof *waiter + room);
+        if (waiter && room) {
+            uint8_t *bytes = (uint8_t *)(waiter + 1);
+            if (call->call.kind == UNIX_CALL_SEND)
+                __builtin_memcpy(bytes, call->call.bytes, room);
+            call->call.bytes = bytes;
+        }
         if (!waiter)
             unix_close_description(core, call->call.handle);
     }

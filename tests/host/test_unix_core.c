@@ -21,6 +21,7 @@ struct fake_caller {
     bool gone;
     bool answered;
     struct unix_answer answer;
+    uint8_t small[512];     /* a small read's answered bytes */
     uint64_t progress;
     uint8_t window[2][WINDOW];
     uint64_t window_size[2];
@@ -93,6 +94,8 @@ static bool answer(void *context, uint64_t caller, const struct unix_answer *mes
         return false;
     callers[caller].answered = true;
     callers[caller].answer = *message;
+    if (message->bytes && message->result > 0)
+        memcpy(callers[caller].small, message->bytes, (size_t)message->result);
     return true;
 }
 
@@ -239,6 +242,27 @@ static int64_t accept_on(uint64_t handle, unsigned caller, bool nonblocking, uin
     return result;
 }
 
+/* FILE_READ_SMALL and FILE_WRITE_SMALL: the bytes in the server. */
+static int64_t send_small(uint64_t handle, unsigned caller, const char *bytes, uint64_t length,
+                          bool nonblocking)
+{
+    uint8_t registers[512];
+    memcpy(registers, bytes, length);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = caller,
+                             .length = length, .may_wait = true, .message_answer = true,
+                             .nonblocking = nonblocking, .bytes = registers};
+    int64_t result = unix_call(&core, &call);
+    memset(registers, 0x5a, sizeof registers);  /* the request's registers are gone */
+    return result;
+}
+
+static int64_t receive_small(uint64_t handle, unsigned caller, uint64_t length, uint8_t *into)
+{
+    struct unix_call call = {.kind = UNIX_CALL_RECEIVE, .handle = handle, .caller = caller,
+                             .length = length, .may_wait = true, .bytes = into};
+    return unix_call(&core, &call);
+}
+
 static void close_all(uint64_t *handles, unsigned count)
 {
     for (unsigned i = 0; i < count; i++)
@@ -338,6 +362,80 @@ static void test_stream_blocking_writer(void)
     CHECK_EQ_U64(receive(b, 4, 10, 0, 0), UNIX_QUEUED);
     callers[4].gone = true;
     CHECK_EQ_U64(unix_prune(&core), 1);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    check_empty();
+}
+
+static void test_small_calls(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    uint8_t bytes[512];
+    /* At once: the bytes come and go in the request's registers. */
+    CHECK_EQ_U64(send_small(a, 0, "ab", 2, false), 2);
+    CHECK_EQ_U64(send_bytes(a, 0, "cd", 2, 0), 2);
+    CHECK_EQ_U64(receive_small(b, 1, 10, bytes), 4);
+    CHECK(memcmp(bytes, "abcd", 4) == 0);
+    /* A small read that waits: its answer carries the bytes. */
+    CHECK_EQ_U64(receive_small(b, 2, 10, bytes), UNIX_QUEUED);
+    CHECK_EQ_U64(send_small(a, 0, "xyz", 3, false), 3);
+    CHECK(callers[2].answered);
+    CHECK_EQ_U64(callers[2].answer.result, 3);
+    CHECK(callers[2].answer.bytes != 0);
+    CHECK(memcmp(callers[2].small, "xyz", 3) == 0);
+    CHECK_EQ_U64(unix_bytes_readable(&core, b), 0);
+    /* Its caller went before the bytes came: they stay for the next read. */
+    CHECK_EQ_U64(receive_small(b, 3, 10, bytes), UNIX_QUEUED);
+    callers[3].gone = true;
+    CHECK_EQ_U64(send_small(a, 0, "kept", 4, false), 4);
+    CHECK(!callers[3].answered);
+    CHECK_EQ_U64(unix_waiter_count(&core), 0);
+    CHECK_EQ_U64(receive(b, 1, 10, 0, 0), 4);
+    CHECK(memcmp(callers[1].window[0], "kept", 4) == 0);
+    /* A small write that waits for room keeps its bytes in its record. */
+    static char big[WINDOW];
+    memset(big, 'x', sizeof big);
+    CHECK(send_bytes(a, 0, big, sizeof big, UNIX_MSG_DONTWAIT) > 0);
+    CHECK_EQ_U64(send_small(a, 4, "tail", 4, true), -LINUX_EAGAIN);
+    CHECK_EQ_U64(send_small(a, 4, "tail", 4, false), UNIX_QUEUED);
+    /* And one whose caller goes writes nothing. */
+    CHECK_EQ_U64(send_small(a, 5, "lost", 4, false), UNIX_QUEUED);
+    callers[5].gone = true;
+    uint64_t total = 0;
+    char last[4] = {0};
+    for (;;) {
+        int64_t got = receive(b, 1, 65536, UNIX_MSG_DONTWAIT, 0);
+        if (got <= 0)
+            break;
+        if (got >= 4)
+            memcpy(last, callers[1].window[0] + got - 4, 4);
+        total += (uint64_t)got;
+    }
+    CHECK(callers[4].answered);
+    CHECK_EQ_U64(callers[4].answer.result, 4);
+    CHECK_EQ_U64(callers[4].answer.registers, 2);
+    CHECK(!callers[5].answered);
+    CHECK(memcmp(last, "tail", 4) == 0);
+    CHECK_EQ_U64(unix_waiter_count(&core), 0);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    /* Datagrams: a small read that waits, and a small write's datagram. */
+    make_pair(UNIX_DGRAM, &a, &b);
+    CHECK_EQ_U64(receive_small(b, 6, 100, bytes), UNIX_QUEUED);
+    CHECK_EQ_U64(send_small(a, 0, "one", 3, false), 3);
+    CHECK(callers[6].answered);
+    CHECK_EQ_U64(callers[6].answer.result, 3);
+    CHECK(memcmp(callers[6].small, "one", 3) == 0);
+    CHECK_EQ_U64(send_small(a, 0, "two!", 4, false), 4);
+    CHECK_EQ_U64(receive_small(b, 1, 2, bytes), 2);
+    CHECK(memcmp(bytes, "tw", 2) == 0);
+    /* An empty datagram whose small reader went stays queued. */
+    CHECK_EQ_U64(receive_small(b, 7, 100, bytes), UNIX_QUEUED);
+    callers[7].gone = true;
+    CHECK_EQ_U64(send_small(a, 0, "", 0, false), 0);
+    CHECK_EQ_U64(unix_socket_of(&core, b)->queue_length, 1);
     unix_close(&core, a);
     unix_close(&core, b);
     check_empty();
@@ -827,6 +925,7 @@ int main(void)
     test_stream_reset_and_hangup();
     test_stream_blocking_writer();
     test_waitall();
+    test_small_calls();
     test_listen_connect_accept();
     test_datagrams();
     test_seqpacket();
