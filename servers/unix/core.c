@@ -396,8 +396,8 @@ int64_t unix_shutdown(struct unix_core *core, uint64_t handle, uint64_t how)
 static int64_t connect_datagram(struct unix_core *core, struct unix_socket *socket,
                                 const struct unix_call *call)
 {
-    const struct unix_address *address = &call->address;
-    if (!call->has_address || address->length < 2)
+    const struct unix_address *address = call->address;
+    if (!address || address->length < 2)
         return -LINUX_EINVAL;
     struct unix_socket *other = 0;
     if (address->bytes[0] != UNIX_FAMILY_UNSPEC || address->bytes[1] != 0) {
@@ -444,7 +444,15 @@ int64_t unix_call(struct unix_core *core, struct unix_call *call)
         unix_release_rights(core, call->rights);
         return connect_datagram(core, socket, call);
     }
-    struct unix_waiter waiter = {.call = *call, .socket = socket};
+    /* Only what a step reads is set: no zeroing of the whole record. */
+    struct unix_waiter waiter;
+    waiter.call = *call;
+    waiter.socket = socket;
+    waiter.waits_on = 0;
+    waiter.target = 0;
+    waiter.message = 0;
+    waiter.done = 0;
+    waiter.started = false;
     int64_t result = unix_run_call(core, &waiter);
     call->sigpipe = waiter.call.sigpipe;
     call->message_flags = waiter.call.message_flags;

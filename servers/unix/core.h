@@ -242,8 +242,9 @@ struct unix_call {
     bool nonblocking;           /* besides MSG_DONTWAIT and the description's O_NONBLOCK */
     bool message_answer;        /* UNIX_RECV's MR1 and MR2, UNIX_SEND's and FILE_WRITE's SIGPIPE mark */
     uint64_t address_room;      /* a receive: room in window 1 for the sender's name */
-    bool has_address;           /* a send's destination, a connect's name */
-    struct unix_address address;
+    /* A send's destination, a connect's name (NULL: none): the caller's
+     * while the call runs at once, a waiter's copy in its record. */
+    const struct unix_address *address;
     struct unix_credentials who;    /* a connect: the caller */
     bool may_wait;              /* false: the server cannot keep the caller (-ENOMEM) */
     /* A send's descriptors (the call owns them: they go with the message

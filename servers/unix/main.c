@@ -481,10 +481,13 @@ static enum server_outcome send_message(struct server_request *request)
     const uint64_t *mr = request->mr;
     struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = request->badge,
                              .length = mr[0], .flags = (uint32_t)mr[1],
-                             .message_answer = true, .has_address = mr[2] != 0};
+                             .message_answer = true};
+    struct unix_address address;
     int64_t error = 0;
-    if (call.has_address)
-        error = read_address(request, mr[2], 1, 0, &call.address);
+    if (mr[2] != 0) {
+        call.address = &address;
+        error = read_address(request, mr[2], 1, 0, &address);
+    }
     /* Passed descriptors: released with any error, else the call's. */
     int64_t gathered = send_rights(request, error, &call.rights);
     if (error >= 0)
@@ -605,11 +608,13 @@ static enum server_outcome bind_socket(struct server_request *request)
 static enum server_outcome connect_socket(struct server_request *request)
 {
     struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = named_socket(request),
-                             .nonblocking = request->mr[1] != 0, .has_address = true,
+                             .nonblocking = request->mr[1] != 0,
                              .who = caller_of(request)};
     if (!call.handle)
         return server_answer(request, -LINUX_EBADF);
-    int64_t error = read_address(request, request->mr[0], 0, 1, &call.address);
+    struct unix_address address;
+    call.address = &address;
+    int64_t error = read_address(request, request->mr[0], 0, 1, &address);
     if (error < 0)
         return server_answer(request, error);
     return run(request, &call);

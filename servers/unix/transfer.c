@@ -328,7 +328,7 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
         call->started = true;
         if (call->call.flags & UNIX_MSG_OOB)
             return done(-LINUX_EOPNOTSUPP);
-        if (call->call.has_address)
+        if (call->call.address)
             return done(socket->state == UNIX_CONNECTED ? -LINUX_EISCONN : -LINUX_EOPNOTSUPP);
         if (!socket->peer)
             return done(-LINUX_ENOTCONN);
@@ -460,12 +460,12 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
                 return done(error);
             if (socket->state != UNIX_CONNECTED)
                 return done(-LINUX_ENOTCONN);
-            call->call.has_address = false;
+            call->call.address = 0;
         }
         if (request->flags & UNIX_MSG_OOB)
             return done(-LINUX_EOPNOTSUPP);
-        if (request->has_address) {
-            int64_t error = unix_check_address(&request->address);
+        if (request->address) {
+            int64_t error = unix_check_address(request->address);
             if (error)
                 return done(error);
         } else {
@@ -506,10 +506,10 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
     }
     for (;;) {
         if (!call->target) {
-            if (!request->has_address)
+            if (!request->address)
                 return done(-LINUX_ECONNRESET);
             struct unix_socket *found;
-            int64_t error = unix_find(core, &request->address, socket->type, &found);
+            int64_t error = unix_find(core, request->address, socket->type, &found);
             if (error)
                 return done(error);
             call->target = found;
@@ -589,9 +589,9 @@ static struct step connect_step(struct unix_core *core, struct unix_waiter *call
     const struct unix_call *request = &call->call;
     if (!call->started) {
         call->started = true;
-        if (!request->has_address)
+        if (!request->address)
             return done(-LINUX_EINVAL);
-        int64_t error = unix_check_address(&request->address);
+        int64_t error = unix_check_address(request->address);
         if (!error)
             error = bind_for_credentials(core, socket);
         if (error)
@@ -600,7 +600,7 @@ static struct step connect_step(struct unix_core *core, struct unix_waiter *call
     for (;;) {
         if (!call->target) {
             struct unix_socket *found;
-            int64_t error = unix_find(core, &request->address, socket->type, &found);
+            int64_t error = unix_find(core, request->address, socket->type, &found);
             if (error)
                 return done(error);
             call->target = found;

@@ -173,6 +173,8 @@ static void forget_poller(struct unix_core *core, struct unix_poller **link)
 
 static void notify_ready_pollers(struct unix_core *core, struct unix_socket *socket)
 {
+    if (!socket->pollers)
+        return;
     uint32_t ready = unix_events(socket);
     struct unix_poller **link = &socket->pollers;
     while (*link) {
@@ -259,10 +261,16 @@ int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call)
         /* A small call's bytes go after the record: the request's are
          * gone once it waits. */
         uint64_t room = call->call.bytes ? call->call.length : 0;
+        uint64_t named = call->call.address ? sizeof *call->call.address : 0;
         waiter = core->services.allocate_unzeroed(core->services.context,
-                                                  sizeof *waiter + room);
+                                                  sizeof *waiter + named + room);
+        if (waiter && named) {
+            struct unix_address *address = (struct unix_address *)(waiter + 1);
+            *address = *call->call.address;
+            call->call.address = address;
+        }
         if (waiter && room) {
-            uint8_t *bytes = (uint8_t *)(waiter + 1);
+            uint8_t *bytes = (uint8_t *)(waiter + 1) + named;
             if (call->call.kind == UNIX_CALL_SEND)
                 __builtin_memcpy(bytes, call->call.bytes, room);
             call->call.bytes = bytes;

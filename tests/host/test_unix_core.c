@@ -208,7 +208,7 @@ static int64_t send_to(uint64_t handle, unsigned caller, const char *bytes, uint
     memcpy(callers[caller].window[0], bytes, length);
     struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = caller,
                              .length = length, .flags = flags, .may_wait = true,
-                             .has_address = true, .address = *to, .message_answer = true};
+                             .address = to, .message_answer = true};
     return unix_call(&core, &call);
 }
 
@@ -228,7 +228,7 @@ static int64_t connect_to(uint64_t handle, unsigned caller, const struct unix_ad
                           const struct unix_credentials *who, bool nonblocking)
 {
     struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = handle, .caller = caller,
-                             .has_address = true, .address = *to, .who = *who,
+                             .address = to, .who = *who,
                              .nonblocking = nonblocking, .may_wait = true};
     return unix_call(&core, &call);
 }
@@ -598,15 +598,14 @@ static void test_datagrams(void)
     uint64_t other = make(UNIX_DGRAM);
     struct unix_address unnamed = {.length = 2, .bytes = {UNIX_FAMILY, 0}};
     CHECK_EQ_U64(unix_bind(&core, other, &unnamed), 0);
-    struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = server, .has_address = true,
-                             .address = abstract_name("nope")};
+    struct unix_address nope = abstract_name("nope");
+    struct unix_call call = {.kind = UNIX_CALL_CONNECT, .handle = server, .address = &nope};
     CHECK_EQ_U64(unix_call(&core, &call), -LINUX_ECONNREFUSED);
     while (receive(server, 1, 3, UNIX_MSG_DONTWAIT, 0) >= 0)
         ;
     struct unix_address out;
     unix_name(&core, other, false, &out);
-    call = (struct unix_call){.kind = UNIX_CALL_CONNECT, .handle = server, .has_address = true,
-                              .address = out};
+    call = (struct unix_call){.kind = UNIX_CALL_CONNECT, .handle = server, .address = &out};
     CHECK_EQ_U64(unix_call(&core, &call), 0);
     CHECK_EQ_U64(send_to(client, 0, "no", 2, &name, 0), -LINUX_EPERM);
     CHECK_EQ_U64(send_to(other, 0, "yes", 3, &name, 0), 3);
@@ -905,7 +904,7 @@ static void test_rights_released(void)
     memcpy(callers[2].window[0], "w", 1);
     struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = sender, .caller = 2,
                              .length = 1, .may_wait = true, .message_answer = true,
-                             .has_address = true, .address = name};
+                             .address = &name};
     CHECK_EQ_U64(unix_gather_rights(&core, sender, 0, two, 2, &call.rights), 0);
     CHECK_EQ_U64(unix_call(&core, &call), UNIX_QUEUED);
     CHECK_EQ_U64(released, 0);
