@@ -11,14 +11,16 @@
 #include "core.h"
 #include "sys/linux_abi.h"
 
-/* A message's bytes, in blocks of one size class of the heap (a block
- * and its header fill a page), so memory freed by one size of message
- * serves any other. */
-#define UNIX_CHUNK_BYTES (4096 - 16 - sizeof(void *))
+/* A message's bytes, in blocks of at most UNIX_CHUNK_BYTES (a block and
+ * the heap's header fill 64 KiB): every chunk but the last is full, and
+ * the last is only as large as its bytes. A stream segment
+ * (UNIX_SEGMENT_MAX) is one chunk, so it moves in one window copy. */
+#define UNIX_CHUNK_BYTES (65536 - 16 - sizeof(void *))
 struct unix_chunk {
     struct unix_chunk *next;
     uint8_t bytes[UNIX_CHUNK_BYTES];
 };
+_Static_assert(UNIX_SEGMENT_MAX <= UNIX_CHUNK_BYTES, "a stream segment is one chunk");
 
 /* An entry of a receive queue: a message, or a listener's embryo. */
 struct unix_message {

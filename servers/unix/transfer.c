@@ -43,7 +43,9 @@ static struct unix_message *new_message(struct unix_core *core, uint64_t length)
     message->length = length;
     struct unix_chunk **link = &message->chunks;
     for (uint64_t held = 0; held < length; held += UNIX_CHUNK_BYTES) {
-        *link = services->allocate_unzeroed(services->context, sizeof **link);
+        uint64_t room = minimum(length - held, UNIX_CHUNK_BYTES);
+        *link = services->allocate_unzeroed(services->context,
+                                            offsetof(struct unix_chunk, bytes) + room);
         if (!*link) {
             unix_free_message(core, message);
             return 0;
