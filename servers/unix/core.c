@@ -453,6 +453,7 @@ int64_t unix_call(struct unix_core *core, struct unix_call *call)
     waiter.message = 0;
     waiter.done = 0;
     waiter.started = false;
+    waiter.answered = false;
     int64_t result = unix_run_call(core, &waiter);
     call->sigpipe = waiter.call.sigpipe;
     call->message_flags = waiter.call.message_flags;

@@ -55,6 +55,7 @@ struct unix_waiter {
     struct unix_message *message;   /* a datagram made, waiting for room */
     uint64_t done;                  /* bytes sent or received so far */
     bool started;
+    bool answered;                  /* by its step (unix_answer_first) */
 };
 
 enum step_outcome {
@@ -121,6 +122,12 @@ bool unix_close_dropped(struct unix_core *core);
 void unix_mark_changed(struct unix_core *core, struct unix_socket *socket, uint32_t woken);
 void unix_settle(struct unix_core *core);
 int64_t unix_run_call(struct unix_core *core, struct unix_waiter *call);
+/* A small read run from its queue has its bytes in the server, so no
+ * failed copy would tell that its caller went: it is answered before it
+ * takes them (whether the caller took the answer), and takes them only
+ * if so. */
+bool unix_answers_first(const struct unix_waiter *call);
+bool unix_answer_first(struct unix_core *core, struct unix_waiter *call, int64_t result);
 /* Notifies and forgets every poller of the socket. */
 void unix_drop_pollers(struct unix_core *core, struct unix_socket *socket);
 

@@ -37,10 +37,18 @@ static const struct step gone = {.outcome = STEP_GONE};
 static struct unix_message *new_message(struct unix_core *core, uint64_t length)
 {
     const struct unix_services *services = &core->services;
-    struct unix_message *message = services->allocate(services->context, sizeof *message);
+    /* Every field set here: no zeroing. */
+    struct unix_message *message = services->allocate_unzeroed(services->context,
+                                                               sizeof *message);
     if (!message)
         return 0;
+    message->next = 0;
+    message->sender = 0;
+    message->embryo = 0;
     message->length = length;
+    message->consumed = 0;
+    message->charge = 0;
+    message->chunks = 0;
     struct unix_chunk **link = &message->chunks;
     for (uint64_t held = 0; held < length; held += UNIX_CHUNK_BYTES) {
         uint64_t room = minimum(length - held, UNIX_CHUNK_BYTES);
@@ -159,11 +167,8 @@ static int copy_out(struct unix_core *core, const struct unix_waiter *call,
     const struct unix_chunk *chunk = message->chunks;
     for (; from >= UNIX_CHUNK_BYTES; from -= UNIX_CHUNK_BYTES)
         chunk = chunk->next;
-    if (call->call.bytes) {
-        int error = claim_small(core, call);
-        if (error)
-            return error;
-    }
+    /* A small read from its queue is answered before it takes the bytes
+     * (unix_answer_first): no claim. */
     while (length) {
         uint64_t part = minimum(length, UNIX_CHUNK_BYTES - from);
         if (call->call.bytes) {
@@ -297,6 +302,9 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             if (error == UNIX_COPY_GONE)
                 return gone;
         }
+        if (!peek && copied && unix_answers_first(call) &&
+            !unix_answer_first(core, call, (int64_t)(call->done + copied)))
+            return gone;
         if (peek) {
             peek_forward(socket, copied);
         } else {
@@ -316,6 +324,8 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             }
         }
         call->done += copied;
+        if (call->answered)
+            return done((int64_t)call->done);
         if (fault)
             return done(call->done ? (int64_t)call->done : -LINUX_EFAULT);
         if (peek || stop || call->done >= target)
@@ -430,6 +440,8 @@ static struct step datagram_receive(struct unix_core *core, struct unix_waiter *
         peek_forward(socket, size);
         return done(result);
     }
+    if (unix_answers_first(call) && !unix_answer_first(core, call, result))
+        return gone;
     /* Taken, even when it did not reach a faulting buffer (Linux's skb
      * is off the queue by then). */
     bool was_full = unix_queue_full(socket);

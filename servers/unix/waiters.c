@@ -73,6 +73,18 @@ static struct unix_answer answer_of(const struct unix_waiter *waiter, int64_t re
     return answer;
 }
 
+bool unix_answers_first(const struct unix_waiter *call)
+{
+    return call->waits_on && call->call.bytes && call->call.kind == UNIX_CALL_RECEIVE;
+}
+
+bool unix_answer_first(struct unix_core *core, struct unix_waiter *call, int64_t result)
+{
+    struct unix_answer answer = answer_of(call, result);
+    call->answered = true;
+    return core->services.answer(core->services.context, call->call.caller, &answer);
+}
+
 /* Puts an accepted socket back at the head of its listener's queue: its
  * caller was gone, and the connection waits for the next accept. */
 static void unaccept(struct unix_core *core, struct unix_waiter *waiter)
@@ -111,7 +123,10 @@ static void finish(struct unix_core *core, struct unix_waiter *waiter, bool answ
         core->waiters = waiter->next_waiter;
     if (waiter->next_waiter)
         waiter->next_waiter->previous_waiter = waiter->previous_waiter;
-    if (answer) {
+    if (waiter->answered) {
+        /* Answered by its step, or its caller went then: the reply
+         * object is the server's again either way. */
+    } else if (answer) {
         struct unix_answer message = answer_of(waiter, result);
         if (!services->answer(services->context, waiter->call.caller, &message) &&
             message.descriptor)
