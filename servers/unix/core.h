@@ -257,8 +257,9 @@ struct unix_call {
     /* A small call's data in the server (FILE_READ_SMALL, FILE_WRITE_SMALL:
      * at most a few hundred bytes, and a stream read's SO_RCVLOWAT is 1):
      * a write's bytes, or where a read puts them; NULL: the caller's
-     * window 0. A waiter keeps them in its record; its copies then claim
-     * the caller first (caller_waits), so its answer reaches it. */
+     * window 0. A waiter keeps them in its record: a write's copy then
+     * claims the caller first (caller_waits), a read is answered before
+     * it takes the bytes, so what either commits reaches its caller. */
     uint8_t *bytes;
     /* Out, for an answer now (a waiter's go in struct unix_answer). */
     bool sigpipe;
