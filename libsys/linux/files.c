@@ -18,6 +18,7 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/procmgr.h"
+#include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
 #include "sys/syscall.h"
 
@@ -104,6 +105,9 @@ int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint
         if (result == 0)
             result = transfer(slot, label, buffer, length, offset, FILE_FOREGROUND, mr);
     }
+    /* A unix socket whose receiver wants to know who writes. */
+    if (__builtin_expect(result == UNIX_IDENTITY_NEEDED, 0))
+        result = linux_socket_write_as(slot, buffer, length);
     return result;
 }
 

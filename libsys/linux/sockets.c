@@ -11,11 +11,19 @@
  * the rest first; the receiver takes them one by one into new
  * descriptors (docs/protocols/unix.md).
  *
- * Not yet: SCM_CREDENTIALS (a sendmsg with one is -EOPNOTSUPP),
- * SO_RCVTIMEO and SO_SNDTIMEO, recvmmsg's timeout, and a datagram
- * gathered from several buffers beyond 4 KiB.
+ * Credentials travel with SCM_CREDENTIALS and SO_PASSCRED: who sends is
+ * known to the server only through the session's badge, so a send that
+ * claims credentials or passes descriptors goes through the session
+ * (UNIX_SEND_AS), and a plain one the server answers
+ * UNIX_IDENTITY_NEEDED (the receiver wants to know) goes again that way;
+ * write() and writev() too (linux_socket_write_as). A receiver with
+ * SO_PASSCRED gets an SCM_CREDENTIALS message before any SCM_RIGHTS one.
+ *
+ * Not yet: SO_RCVTIMEO and SO_SNDTIMEO, recvmmsg's timeout, and a
+ * datagram gathered from several buffers beyond 4 KiB.
  */
 #include "descriptors.h"
+#include "file_transfer.h"
 #include "iovec.h"
 #include "paths.h"
 #include "personality.h"
@@ -392,12 +400,38 @@ static void release_rights(const struct passed_rights *rights, unsigned from)
         linux_request(rights->slots[i], FILE_CLOSE, 1, pid, 0, 0, 0);
 }
 
+/* A sendmsg's SCM_CREDENTIALS (struct ucred), the last one's. */
+struct claimed_credentials {
+    uint32_t pid, uid, gid;
+    bool claimed;
+};
+
+#define UCRED_SIZE 12
+
+/* A claimed pid that names no process is -ESRCH (Linux's find_get_pid),
+ * which only procmgr knows: asked (kill's signal 0) when the server
+ * would let the claim through, for root claiming another pid. The
+ * server checks the claim itself (unix_check_claim). */
+static int64_t check_claimed_pid(const struct claimed_credentials *claim)
+{
+    if (!claim->claimed || claim->uid == UINT32_MAX || claim->gid == UINT32_MAX ||
+        claim->pid == (uint32_t)linux_process_info()->pid || sys_geteuid() != 0)
+        return 0;
+    if ((int32_t)claim->pid <= 0)
+        return -LINUX_ESRCH;
+    int64_t result = sys_kill((int32_t)claim->pid, 0);
+    return result == -LINUX_ESRCH ? result : 0;
+}
+
 /* Reads a sendmsg's control messages as Linux's __scm_send does: another
  * level's are ignored, SCM_RIGHTS's descriptors are gathered (at most
- * 253), anything else is -EINVAL. Then retains them. */
-static int64_t read_control(uint64_t control, uint64_t length, struct passed_rights *rights)
+ * 253), SCM_CREDENTIALS's claim kept (its length must be a ucred's),
+ * anything else is -EINVAL. Then retains the descriptors. */
+static int64_t read_control(uint64_t control, uint64_t length, struct passed_rights *rights,
+                            struct claimed_credentials *claim)
 {
     rights->count = 0;
+    claim->claimed = false;
     if (!length)
         return 0;
     if (!linux_user_range(control, length))
@@ -410,11 +444,14 @@ static int64_t read_control(uint64_t control, uint64_t length, struct passed_rig
         int32_t type = *(const int32_t *)(header + 12);
         if (cmsg_length < CMSG_HEADER_SIZE || cmsg_length > length - offset)
             return -LINUX_EINVAL;
-        if (level == LINUX_SOL_SOCKET && type == LINUX_SCM_CREDENTIALS)
-            return -LINUX_EOPNOTSUPP;       /* not yet */
-        if (level == LINUX_SOL_SOCKET && type != LINUX_SCM_RIGHTS)
+        if (level == LINUX_SOL_SOCKET && type == LINUX_SCM_CREDENTIALS) {
+            if (cmsg_length != CMSG_HEADER_SIZE + UCRED_SIZE)
+                return -LINUX_EINVAL;
+            const uint32_t *ucred = (const uint32_t *)(header + CMSG_HEADER_SIZE);
+            *claim = (struct claimed_credentials){ucred[0], ucred[1], ucred[2], true};
+        } else if (level == LINUX_SOL_SOCKET && type != LINUX_SCM_RIGHTS) {
             return -LINUX_EINVAL;
-        if (level == LINUX_SOL_SOCKET) {
+        } else if (level == LINUX_SOL_SOCKET) {
             const int32_t *fds = (const int32_t *)(header + CMSG_HEADER_SIZE);
             uint64_t count = (cmsg_length - CMSG_HEADER_SIZE) / sizeof *fds;
             if (rights->count + count > LINUX_SCM_MAX_FD)
@@ -428,6 +465,9 @@ static int64_t read_control(uint64_t control, uint64_t length, struct passed_rig
         }
         offset += cmsg_align(cmsg_length);
     }
+    int64_t found = check_claimed_pid(claim);
+    if (found < 0)
+        return found;
     for (unsigned i = 0; i < rights->count; i++) {
         int64_t result = linux_request(rights->slots[i], FILE_RETAIN, 0, 0, 0, 0, 0);
         if (result < 0) {
@@ -464,14 +504,43 @@ static int64_t stage_rights(uint64_t socket, const struct passed_rights *rights,
     return staged ? (int64_t)linux_thread_id() : 0;
 }
 
+/* The send itself: UNIX_SEND through the socket, or UNIX_SEND_AS
+ * through the session with the socket as capability 0 and the claim (if
+ * any) in MR4-MR7; caps[0..count) follow. */
+static int64_t send_call(uint64_t socket, bool as, const uint64_t *caps, unsigned count,
+                         unsigned windows, uint64_t mr[4],
+                         const struct claimed_credentials *claim)
+{
+    unsigned index = 0;
+    if (as)
+        tern_set_cap(index++, socket);
+    for (unsigned i = 0; i < count; i++)
+        tern_set_cap(index++, caps[i]);
+    if (!as)
+        return not_a_socket(linux_write_call(socket, UNIX_SEND, 4, index, windows, mr));
+    bool claimed = claim && claim->claimed;
+    tern_set_mr(4, claimed ? claim->pid : 0);
+    tern_set_mr(5, claimed ? claim->uid : 0);
+    tern_set_mr(6, claimed ? claim->gid : 0);
+    tern_set_mr(7, claimed);
+    int64_t result = linux_write_call(unix_session(), UNIX_SEND_AS, 8, index, windows, mr);
+    return result == -LINUX_EBADF ? -LINUX_ENOTSOCK : result;
+}
+
 /* One UNIX_SEND of a buffer to the destination name (NULL: the peer),
  * with the descriptors passed (NULL: none), which the server releases if
- * the send fails. */
+ * the send fails, and the credentials claimed (NULL: none; one not
+ * claimed: the sender's identity is needed). One with descriptors or
+ * credentials goes through the session (UNIX_SEND_AS); so does
+ * a plain one again when the server needs its sender's identity. */
 static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
-                           const struct socket_address *name, const struct passed_rights *rights)
+                           const struct socket_address *name, const struct passed_rights *rights,
+                           const struct claimed_credentials *claim)
 {
+    bool as = claim || (rights && rights->count);
     uint64_t node = 0;
-    unsigned windows = 1, caps = 0;
+    uint64_t caps[TERN_MSG_MAX_CAPS];
+    unsigned windows = 1, count = 0;
     if (name) {
         if (names_path(name) && is_datagram(socket)) {
             node = linux_scratch_slot();
@@ -481,15 +550,14 @@ static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, ui
                     release_rights(rights, 0);
                 return result;
             }
-            tern_set_cap(caps++, node);
+            caps[count++] = node;
         }
-        linux_set_window(1, (uint64_t)(uintptr_t)name->bytes, name->length, TERN_WINDOW_READ);
         windows = 2;
     }
     uint64_t key = 0;
     unsigned first = 0;
     if (rights && rights->count) {
-        int64_t staged = stage_rights(socket, rights, TERN_MSG_MAX_CAPS - caps, &first);
+        int64_t staged = stage_rights(socket, rights, TERN_MSG_MAX_CAPS - count - 1, &first);
         if (staged < 0) {
             if (node)
                 linux_slot_delete(node);
@@ -497,18 +565,35 @@ static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, ui
         }
         key = (uint64_t)staged;
         for (unsigned i = first; i < rights->count; i++)
-            tern_set_cap(caps++, rights->slots[i]);
+            caps[count++] = rights->slots[i];
     }
     if (length > LINUX_MAX_RW_COUNT)
         length = LINUX_MAX_RW_COUNT;
-    linux_set_window(0, buffer, length, TERN_WINDOW_READ);
-    uint64_t mr[4] = {length, flags, name ? name->length : 0, key};
-    int64_t result = not_a_socket(linux_write_call(socket, UNIX_SEND, 4, caps, windows, mr));
+    int64_t result;
+    for (;;) {
+        linux_set_window(0, buffer, length, TERN_WINDOW_READ);
+        if (name)
+            linux_set_window(1, (uint64_t)(uintptr_t)name->bytes, name->length,
+                             TERN_WINDOW_READ);
+        uint64_t mr[4] = {length, flags, name ? name->length : 0, key};
+        result = send_call(socket, as, caps, count, windows, mr, claim);
+        if (result != UNIX_IDENTITY_NEEDED || as)
+            break;
+        as = true;      /* a plain send: nothing passed, nothing lost */
+    }
+    if (result == UNIX_IDENTITY_NEEDED)
+        result = -LINUX_EIO;        /* a server that asks again */
     if (node)
         linux_slot_delete(node);
     if (result == -LINUX_ENOTSOCK && rights)
         release_rights(rights, first);      /* another server kept none */
     return result;
+}
+
+int64_t linux_socket_write_as(uint64_t slot, uint64_t buffer, uint64_t length)
+{
+    struct claimed_credentials none = {0, 0, 0, false};
+    return send_buffer(slot, buffer, length, 0, 0, 0, &none);
 }
 
 /* SIGPIPE for a stream that cannot take the data, when the server's
@@ -535,7 +620,7 @@ int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
         if (result < 0)
             return result;
     }
-    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, 0),
+    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, 0, 0),
                 flags);
 }
 
@@ -544,7 +629,8 @@ int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
  * message flags in *message_flags. */
 static int64_t receive_buffer(uint64_t socket, uint64_t buffer, uint64_t length, uint64_t flags,
                               uint8_t *name, uint64_t *name_length, uint64_t *message_flags,
-                              uint64_t key, uint64_t *rights_held)
+                              uint64_t key, uint64_t *rights_held,
+                              struct claimed_credentials *credentials)
 {
     if (length > LINUX_MAX_RW_COUNT)
         length = LINUX_MAX_RW_COUNT;
@@ -554,9 +640,15 @@ static int64_t receive_buffer(uint64_t socket, uint64_t buffer, uint64_t length,
     uint64_t mr[4] = {length, flags, name ? LINUX_SOCKADDR_UN_SIZE : 0, key};
     int64_t result = not_a_socket(linux_call(socket, UNIX_RECV, 4, 0, name ? 2 : 1, mr));
     if (result >= 0) {
-        *message_flags = mr[1];
+        *message_flags = (uint32_t)mr[1];
         *name_length = mr[2] < LINUX_SOCKADDR_UN_SIZE ? mr[2] : LINUX_SOCKADDR_UN_SIZE;
         *rights_held = mr[3];
+        /* SO_PASSCRED: the credentials of what was read. */
+        bool passed = mr[1] & UNIX_RECV_CREDENTIALS;
+        if (credentials)
+            *credentials = (struct claimed_credentials){
+                passed ? (uint32_t)tern_get_mr(4) : 0, passed ? (uint32_t)tern_get_mr(5) : 0,
+                passed ? (uint32_t)tern_get_mr(6) : 0, passed};
     }
     return result;
 }
@@ -576,7 +668,7 @@ int64_t sys_recvfrom(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flag
     uint8_t name[LINUX_SOCKADDR_UN_SIZE];
     uint64_t name_length = 0, message_flags = 0, rights_held = 0;
     int64_t result = receive_buffer((uint64_t)socket, buffer, length, flags, address ? name : 0,
-                                    &name_length, &message_flags, 0, &rights_held);
+                                    &name_length, &message_flags, 0, &rights_held, 0);
     if (result >= 0 && address) {
         int64_t error = write_address(address, length_pointer, room, name, name_length);
         if (error < 0)
@@ -645,7 +737,8 @@ static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
             return result;
     }
     struct passed_rights rights;
-    int64_t retained = read_control(header.control, header.control_length, &rights);
+    struct claimed_credentials claim;
+    int64_t retained = read_control(header.control, header.control_length, &rights, &claim);
     if (retained < 0)
         return retained;
     const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header.iov;
@@ -653,8 +746,38 @@ static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
     uint64_t length;
     uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, true,
                                      &length);
-    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, &rights),
+    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, &rights,
+                            claim.claimed ? &claim : 0),
                 flags);
+}
+
+/* SCM_CREDENTIALS into the control buffer as Linux's put_cmsg: cut
+ * (MSG_CTRUNC) when it does not fit, nothing below a header. Returns the
+ * control length used. */
+static uint64_t put_credentials(uint64_t control, uint64_t room,
+                                const struct claimed_credentials *credentials,
+                                uint64_t *message_flags)
+{
+    uint64_t length = CMSG_HEADER_SIZE + UCRED_SIZE;
+    if (!control || room < CMSG_HEADER_SIZE) {
+        *message_flags |= LINUX_MSG_CTRUNC;
+        return 0;
+    }
+    if (room < length) {
+        *message_flags |= LINUX_MSG_CTRUNC;
+        length = room;
+    }
+    uint8_t message[CMSG_HEADER_SIZE + UCRED_SIZE];
+    *(uint64_t *)message = length;
+    ((int32_t *)message)[2] = LINUX_SOL_SOCKET;
+    ((int32_t *)message)[3] = LINUX_SCM_CREDENTIALS;
+    uint32_t *ucred = (uint32_t *)(message + CMSG_HEADER_SIZE);
+    ucred[0] = credentials->pid;
+    ucred[1] = credentials->uid;
+    ucred[2] = credentials->gid;
+    __builtin_memcpy((void *)(uintptr_t)control, message, length);
+    uint64_t used = cmsg_align(CMSG_HEADER_SIZE + UCRED_SIZE);
+    return used < room ? used : room;
 }
 
 /* Takes the descriptors a received message carried (held under this
@@ -713,17 +836,22 @@ static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
         linux_touch_pages(header.control, header.control_length, true);
     uint8_t name[LINUX_SOCKADDR_UN_SIZE];
     uint64_t name_length = 0, message_flags = 0, rights_held = 0;
+    struct claimed_credentials credentials;
     int64_t result = receive_buffer((uint64_t)socket, buffer, length,
                                     flags & ~(uint64_t)LINUX_MSG_CMSG_CLOEXEC,
                                     header.name ? name : 0, &name_length, &message_flags,
-                                    takes_rights ? linux_thread_id() : 0, &rights_held);
+                                    takes_rights ? linux_thread_id() : 0, &rights_held,
+                                    &credentials);
     if (result < 0)
         return result;
     uint64_t control_used = 0;
+    if (credentials.claimed)
+        control_used = put_credentials(takes_rights ? header.control : 0, header.control_length,
+                                       &credentials, &message_flags);
     if (rights_held && takes_rights)
-        control_used = take_rights((uint64_t)socket, rights_held, header.control,
-                                   header.control_length, flags & LINUX_MSG_CMSG_CLOEXEC,
-                                   &message_flags);
+        control_used += take_rights((uint64_t)socket, rights_held, header.control + control_used,
+                                    header.control_length - control_used,
+                                    flags & LINUX_MSG_CMSG_CLOEXEC, &message_flags);
     else if (rights_held)
         message_flags |= LINUX_MSG_CTRUNC;     /* the server released them */
     if (buffer == (uint64_t)(uintptr_t)gathered) {

@@ -460,6 +460,8 @@ int64_t unix_call(struct unix_core *core, struct unix_call *call)
     call->address_length = waiter.call.address_length;
     call->new_handle = waiter.call.new_handle;
     call->rights_received = waiter.call.rights_received;
+    call->credentials_answer = waiter.call.credentials_answer;
+    call->credentials = waiter.call.credentials;
     call->rights = 0;
     return result;
 }

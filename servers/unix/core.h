@@ -39,6 +39,18 @@
 #define UNIX_QUEUED INT64_MIN
 /* A copy service's result when the caller is no longer there. */
 #define UNIX_COPY_GONE 1
+/* A send's result when the message must carry its sender's credentials
+ * (SO_PASSCRED on either side) and the call does not say who sends (it
+ * came through the socket, not the session): nothing was done, and the
+ * caller sends again with its identity (UNIX_SEND_AS). Positive, above
+ * any byte count. */
+#define UNIX_NEEDS_IDENTITY ((int64_t)1 << 40)
+/* The credentials a receiver with SO_PASSCRED reads for a message that
+ * carries none (Linux's pid 0 and overflow ids, scm_recv's munged
+ * INVALID_UID and INVALID_GID). */
+#define UNIX_OVERFLOW_ID    65534
+/* UNIX_RECV's MR1 (above msg_flags): MR4-MR6 are the credentials. */
+#define UNIX_RECEIVED_CREDENTIALS ((uint64_t)1 << 32)
 
 /* Linux's socket types. */
 #define UNIX_STREAM     1
@@ -129,8 +141,8 @@ struct unix_rights;
 /* How a finished call that waited is answered. */
 struct unix_answer {
     int64_t result;
-    unsigned registers;         /* 1, or 2 with values[0], or 4 */
-    uint64_t values[3];         /* MR1, MR2, MR3 */
+    unsigned registers;         /* 1, or 2 with values[0], or 4, or 7 */
+    uint64_t values[6];         /* MR1 .. MR6 */
     uint64_t descriptor;        /* an accept's new socket: hand out a descriptor */
     /* A small read's bytes (FILE_READ_SMALL), result of them, to send
      * in the answer's registers from MR1 on; else NULL. */
@@ -261,6 +273,16 @@ struct unix_call {
      * claims the caller first (caller_waits), a read is answered before
      * it takes the bytes, so what either commits reaches its caller. */
     uint8_t *bytes;
+    /* SCM_CREDENTIALS. A send: identified when the caller's identity is
+     * known (UNIX_SEND_AS), sender the credentials its messages carry
+     * (the caller's, or claimed: then carried whatever SO_PASSCRED says,
+     * as Linux's explicit ones). A receive on a socket with SO_PASSCRED:
+     * out, credentials_answer and the credentials of what it read (a
+     * stream read does not go past a message with others). */
+    bool identified, claimed;
+    struct unix_credentials sender;
+    bool credentials_answer;
+    struct unix_credentials credentials;
     /* Out, for an answer now (a waiter's go in struct unix_answer). */
     bool sigpipe;
     uint32_t message_flags;
@@ -337,6 +359,15 @@ int64_t unix_drop_rights(struct unix_core *core, uint64_t handle, uint64_t key);
 void unix_release_right(struct unix_core *core, const struct unix_right *right);
 /* Releases a set no call took (unix_call's rights when main.c gives up). */
 void unix_release_rights(struct unix_core *core, struct unix_rights *rights);
+
+/* SCM_CREDENTIALS's check of claimed credentials against the caller's
+ * (Linux's scm_check_creds, with what a session's badge knows: its pid,
+ * euid and egid): -EINVAL for an id of -1, -EPERM for a pid other than
+ * the caller's or a uid or gid other than its effective one, unless the
+ * caller's euid is 0. Whether the pid names a process is not known here
+ * (the personality asks procmgr: -ESRCH). */
+int64_t unix_check_claim(const struct unix_credentials *caller,
+                         const struct unix_credentials *claim);
 
 /* Drops every waiter whose caller vanished; returns how many. */
 unsigned unix_prune(struct unix_core *core);

@@ -31,6 +31,8 @@ struct unix_message {
     uint64_t consumed;              /* a stream segment's bytes read */
     uint64_t charge;
     struct unix_rights *rights;     /* SCM_RIGHTS it carries, or 0 */
+    bool has_credentials;           /* SCM_CREDENTIALS it carries */
+    struct unix_credentials credentials;
     struct unix_chunk *chunks;
 };
 

@@ -112,9 +112,8 @@ static bool answer_waiter(void *context, uint64_t reply, const struct unix_answe
         return server_answer_deferred(reply, small_read_answer(mr, answer->result), mr);
     }
     mr[0] = (uint64_t)answer->result;
-    mr[1] = answer->values[0];
-    mr[2] = answer->values[1];
-    mr[3] = answer->values[2];
+    for (unsigned i = 0; i < 6; i++)
+        mr[1 + i] = answer->values[i];
     tern_message_info info = tern_message(0, 0, answer->registers);
     if (answer->descriptor) {
         if (!server_make_capability(SERVER_SLOT_ENDPOINT, SERVER_DESCRIPTOR_RIGHTS,
@@ -147,6 +146,17 @@ static bool lacks(const struct server_request *request, unsigned registers)
     return tern_message_length(request->info) < registers;
 }
 
+/* SO_PASSCRED: UNIX_RECV's MR4-MR6, marked in MR1. */
+static unsigned received_credentials(struct server_request *request,
+                                     const struct unix_call *call)
+{
+    request->mr[1] |= UNIX_RECEIVED_CREDENTIALS;
+    request->mr[4] = call->credentials.pid;
+    request->mr[5] = call->credentials.uid;
+    request->mr[6] = call->credentials.gid;
+    return 7;
+}
+
 /* A call that may wait: answered now, or deferred. */
 static enum server_outcome run(struct server_request *request, struct unix_call *call)
 {
@@ -166,6 +176,8 @@ static enum server_outcome run(struct server_request *request, struct unix_call 
         request->mr[2] = call->address_length;
         request->mr[3] = call->rights_received;
         registers = 4;
+        if (result >= 0 && call->credentials_answer)
+            registers = received_credentials(request, call);
     }
     request->answer = tern_message(0, 0, registers);
     if (call->kind == UNIX_CALL_ACCEPT && result == 0 &&
@@ -422,23 +434,24 @@ static int64_t received_rights(struct server_request *request, unsigned first, i
 /* UNIX_SEND's descriptors: after the destination node, if capability 0
  * is one; MR3 the staging key. With error (the send already failed) or
  * one of its own, they and those staged under the key are released. */
-static int64_t send_rights(struct server_request *request, int64_t error,
-                           struct unix_rights **gathered)
+static int64_t send_rights(struct server_request *request, uint64_t handle, unsigned node_index,
+                           int64_t error, struct unix_rights **gathered)
 {
     *gathered = 0;
     uint64_t badge, key = lacks(request, 4) ? 0 : request->mr[3];
-    unsigned first = server_received_badge(request, 0, &badge) && (badge & UNIX_NODE_FLAG) &&
-                     !(badge & UNIX_SESSION_FLAG) ? 1 : 0;
+    unsigned first = node_index +
+                     (server_received_badge(request, node_index, &badge) &&
+                      (badge & UNIX_NODE_FLAG) && !(badge & UNIX_SESSION_FLAG) ? 1 : 0);
     struct unix_right rights[TERN_MSG_MAX_CAPS];
     unsigned count = 0;
     error = received_rights(request, first, error, rights, &count);
     if (error < 0) {
         struct unix_rights *staged = 0;
-        if (key && unix_gather_rights(&core, request->badge, key, 0, 0, &staged) == 0)
+        if (key && unix_gather_rights(&core, handle, key, 0, 0, &staged) == 0)
             unix_release_rights(&core, staged);
         return error;
     }
-    return unix_gather_rights(&core, request->badge, key, rights, count, gathered);
+    return unix_gather_rights(&core, handle, key, rights, count, gathered);
 }
 
 static enum server_outcome stage_rights(struct server_request *request)
@@ -476,20 +489,25 @@ static enum server_outcome take_right(struct server_request *request)
 
 /* ---- Labels through a socket ---- */
 
-static enum server_outcome send_message(struct server_request *request)
+/* UNIX_SEND through the socket (handle its badge, the node at
+ * capability 0), or UNIX_SEND_AS (the socket at capability 0, the node
+ * at 1; call says who sends, error a failed claim). */
+static enum server_outcome send_from(struct server_request *request, struct unix_call *sending,
+                                     unsigned node_index, int64_t error)
 {
     const uint64_t *mr = request->mr;
-    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = request->badge,
-                             .length = mr[0], .flags = (uint32_t)mr[1],
-                             .message_answer = true};
+    struct unix_call call = *sending;
+    call.kind = UNIX_CALL_SEND;
+    call.length = mr[0];
+    call.flags = (uint32_t)mr[1];
+    call.message_answer = true;
     struct unix_address address;
-    int64_t error = 0;
-    if (mr[2] != 0) {
+    if (mr[2] != 0 && error >= 0) {
         call.address = &address;
-        error = read_address(request, mr[2], 1, 0, &address);
+        error = read_address(request, mr[2], 1, node_index, &address);
     }
     /* Passed descriptors: released with any error, else the call's. */
-    int64_t gathered = send_rights(request, error, &call.rights);
+    int64_t gathered = send_rights(request, call.handle, node_index, error, &call.rights);
     if (error >= 0)
         error = gathered;
     if (error < 0) {
@@ -499,6 +517,30 @@ static enum server_outcome send_message(struct server_request *request)
         return SERVER_ANSWER;
     }
     return run(request, &call);
+}
+
+static enum server_outcome send_message(struct server_request *request)
+{
+    struct unix_call call = {.handle = request->badge};
+    return send_from(request, &call, 0, 0);
+}
+
+/* UNIX_SEND_AS: who sends is the session's badge, or what it claims in
+ * MR4-MR6 (MR7 not 0), checked as Linux's scm_check_creds. */
+static enum server_outcome send_as(struct server_request *request)
+{
+    struct unix_call call = {.handle = named_socket(request), .identified = true,
+                             .sender = caller_of(request)};
+    int64_t error = call.handle ? 0 : -LINUX_EBADF;
+    if (request->mr[7]) {
+        struct unix_credentials claim = {(uint32_t)request->mr[4], (uint32_t)request->mr[5],
+                                         (uint32_t)request->mr[6]};
+        if (error >= 0)
+            error = unix_check_claim(&call.sender, &claim);
+        call.claimed = true;
+        call.sender = claim;
+    }
+    return send_from(request, &call, 1, error);
 }
 
 static enum server_outcome receive_message(struct server_request *request)
@@ -647,6 +689,12 @@ static enum server_outcome handle_session(struct server_request *request)
     case UNIX_CONNECT:
         return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
                                  : connect_socket(request);
+    case UNIX_SEND_AS:
+        if (lacks(request, 8)) {
+            struct unix_call none = {0};
+            return send_from(request, &none, 1, -LINUX_EINVAL);
+        }
+        return send_as(request);
     default:
         return server_answer(request, -LINUX_ENOSYS);
     }
@@ -670,6 +718,9 @@ static const struct server_config unix_server = {
     .session_badge_bits = UNIX_SESSION_FLAG | UNIX_NODE_FLAG,
     .prune = prune,
 };
+
+_Static_assert(UNIX_NEEDS_IDENTITY == UNIX_IDENTITY_NEEDED, "the sentinel of unix.h");
+_Static_assert(UNIX_RECEIVED_CREDENTIALS == UNIX_RECV_CREDENTIALS, "UNIX_RECV's mark");
 
 int root_main(const struct tern_boot_info *info)
 {

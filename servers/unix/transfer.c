@@ -232,6 +232,71 @@ static uint64_t peek_skip(const struct unix_waiter *call)
     return (call->call.flags & UNIX_MSG_PEEK) && offset >= 0 ? (uint64_t)offset : 0;
 }
 
+/* ---- Credentials (SCM_CREDENTIALS, SO_PASSCRED) ---- */
+
+/* What a receiver with SO_PASSCRED reads for a message (scm_recv). */
+static struct unix_credentials credentials_of(const struct unix_message *message)
+{
+    if (message->has_credentials)
+        return message->credentials;
+    return (struct unix_credentials){0, UNIX_OVERFLOW_ID, UNIX_OVERFLOW_ID};
+}
+
+static bool same_credentials(struct unix_credentials a, struct unix_credentials b)
+{
+    return a.pid == b.pid && a.uid == b.uid && a.gid == b.gid;
+}
+
+/* Linux's unix_passcred_enabled: the sender's or the receiver's. */
+static bool passes_credentials(const struct unix_socket *socket, const struct unix_socket *target)
+{
+    return socket->pass_credentials || (target && target->pass_credentials);
+}
+
+/* The credentials a message carries (unix_scm_to_skb, maybe_add_creds):
+ * claimed ones always, the sender's own when SO_PASSCRED asks. */
+static void attach_credentials(const struct unix_waiter *call, const struct unix_socket *target,
+                               struct unix_message *message)
+{
+    const struct unix_call *request = &call->call;
+    if (request->claimed ||
+        (request->identified && passes_credentials(call->socket, target))) {
+        message->has_credentials = true;
+        message->credentials = request->sender;
+    }
+}
+
+/* A send that does not say who sends, to a receiver that must learn it:
+ * the caller sends again with its identity (UNIX_NEEDS_IDENTITY). The
+ * receiver of a datagram with an address is looked up to see (the send
+ * looks it up again, and reports what it finds). */
+static bool identity_needed(struct unix_core *core, const struct unix_waiter *call)
+{
+    const struct unix_socket *socket = call->socket;
+    if (call->call.identified || socket->pass_credentials)
+        return !call->call.identified;
+    if (socket->type == UNIX_DGRAM && call->call.address) {
+        struct unix_socket *found;
+        if (unix_check_address(call->call.address) == 0 &&
+            unix_find(core, call->call.address, socket->type, &found) == 0)
+            return found->pass_credentials;
+        return false;
+    }
+    return socket->peer && socket->peer->pass_credentials;
+}
+
+int64_t unix_check_claim(const struct unix_credentials *caller,
+                         const struct unix_credentials *claim)
+{
+    if (claim->uid == UINT32_MAX || claim->gid == UINT32_MAX)
+        return -LINUX_EINVAL;
+    bool root = caller->uid == 0;
+    if (!root && (claim->pid != caller->pid || claim->uid != caller->uid ||
+                  claim->gid != caller->gid))
+        return -LINUX_EPERM;
+    return 0;
+}
+
 /* ---- Streams ---- */
 
 static struct step stream_receive(struct unix_core *core, struct unix_waiter *call)
@@ -245,6 +310,11 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             return done(-LINUX_EINVAL);
         if (flags & UNIX_MSG_OOB)
             return done(-LINUX_EOPNOTSUPP);
+        /* SO_PASSCRED: what was read comes with its credentials, and a
+         * read takes only messages of one sender's (Linux's check_creds;
+         * nothing read: zeros, as its scm_recv of a cleared cookie). */
+        call->call.credentials_answer = socket->pass_credentials;
+        call->call.credentials = (struct unix_credentials){0, 0, 0};
     }
     uint64_t length = call->call.length;
     uint64_t target = flags & UNIX_MSG_WAITALL
@@ -258,6 +328,12 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             skip -= first->length - first->consumed;
             first = first->next;
         }
+        bool by_sender = call->call.credentials_answer;
+        if (first && by_sender && call->done &&
+            !same_credentials(credentials_of(first), call->call.credentials))
+            return done((int64_t)call->done);
+        if (first && by_sender && !call->done)
+            call->call.credentials = credentials_of(first);
         if (!first) {
             if (call->done >= target)
                 return done((int64_t)call->done);
@@ -297,6 +373,11 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
                 break;
             }
             message = message->next;
+            if (message && by_sender &&
+                !same_credentials(credentials_of(message), call->call.credentials)) {
+                stop = true;
+                break;
+            }
         }
         if (call->done == 0 && (copied || !fault)) {
             int error = copy_sender(core, call, first->sender);
@@ -383,6 +464,7 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
             return done(sent ? sent : -LINUX_EPIPE);
         }
         charge(socket, message);
+        attach_credentials(call, peer, message);
         /* The descriptors go with the first segment of the send
          * (unix_stream_sendmsg's fds_sent). */
         message->rights = call->call.rights;
@@ -426,6 +508,8 @@ static struct step datagram_receive(struct unix_core *core, struct unix_waiter *
             return done(-LINUX_EAGAIN);
         return wait_on(socket);
     }
+    call->call.credentials_answer = socket->pass_credentials;
+    call->call.credentials = credentials_of(message);
     uint64_t available = message->length - skip;
     uint64_t size = minimum(call->call.length, available);
     call->call.message_flags = call->call.length < available ? UNIX_MSG_TRUNC : 0;
@@ -557,6 +641,7 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
             return done(-LINUX_EAGAIN);
         return wait_on(target);
     }
+    attach_credentials(call, target, call->message);
     unix_enqueue_message(target, call->message);
     call->message = 0;
     unix_mark_changed(core, target, UNIX_WAKE_IN);
@@ -679,6 +764,8 @@ struct step unix_step(struct unix_core *core, struct unix_waiter *call)
         return step;
     }
     case UNIX_CALL_SEND:
+        if (!call->started && identity_needed(core, call))
+            return done(UNIX_NEEDS_IDENTITY);
         return stream ? stream_send(core, call) : datagram_send(core, call);
     case UNIX_CALL_ACCEPT:
         return accept_step(core, call);

@@ -67,6 +67,13 @@ static struct unix_answer answer_of(const struct unix_waiter *waiter, int64_t re
         answer.values[0] = call->message_flags;
         answer.values[1] = call->address_length;
         answer.values[2] = call->rights_received;
+        if (result >= 0 && call->credentials_answer) {
+            answer.registers = 7;
+            answer.values[0] |= UNIX_RECEIVED_CREDENTIALS;
+            answer.values[3] = call->credentials.pid;
+            answer.values[4] = call->credentials.uid;
+            answer.values[5] = call->credentials.gid;
+        }
     } else if (call->kind == UNIX_CALL_ACCEPT && result == 0) {
         answer.descriptor = call->new_handle;
     }

@@ -918,6 +918,120 @@ static void test_rights_released(void)
     check_empty();
 }
 
+/* SCM_CREDENTIALS: a send with SO_PASSCRED on either side needs its
+ * sender's identity; the receiver reads the credentials; a stream read
+ * does not merge messages of different credentials; claims are checked. */
+static int64_t send_as(uint64_t handle, unsigned caller, const char *bytes, uint64_t length,
+                       const struct unix_credentials *who, const struct unix_credentials *claim)
+{
+    memcpy(callers[caller].window[0], bytes, length);
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = caller,
+                             .length = length, .may_wait = true, .message_answer = true,
+                             .identified = true, .sender = claim ? *claim : *who,
+                             .claimed = claim != 0};
+    return unix_call(&core, &call);
+}
+
+static void test_credentials(void)
+{
+    fresh();
+    static const uint32_t types[] = {UNIX_STREAM, UNIX_DGRAM, UNIX_SEQPACKET};
+    for (unsigned t = 0; t < 3; t++) {
+        uint32_t type = types[t];
+        uint64_t a, b;
+        make_pair(type, &a, &b);
+        struct unix_call out;
+        /* Nobody asks: a plain send goes; nothing reported. */
+        CHECK_EQ_U64(send_bytes(a, 0, "plain", 5, 0), 5);
+        CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 5);
+        CHECK(!out.credentials_answer);
+        /* The receiver asks: a plain send must say who it is. */
+        CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 1), 0);
+        CHECK_EQ_U64(send_bytes(a, 0, "x", 1, 0), UNIX_NEEDS_IDENTITY);
+        CHECK_EQ_U64(unix_bytes_readable(&core, b), 0);
+        CHECK_EQ_U64(send_as(a, 0, "alice", 5, &alice, 0), 5);
+        CHECK_EQ_U64(send_as(a, 0, "bob..", 5, &bob, 0), 5);
+        CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 5);
+        CHECK(out.credentials_answer);
+        CHECK_EQ_U64(out.credentials.pid, alice.pid);
+        CHECK_EQ_U64(out.credentials.uid, alice.uid);
+        CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 5);
+        CHECK_EQ_U64(out.credentials.pid, bob.pid);
+        CHECK_EQ_U64(out.credentials.gid, bob.gid);
+        /* A claim goes as claimed. */
+        struct unix_credentials claim = {7, 8, 9};
+        CHECK_EQ_U64(send_as(a, 0, "claim", 5, &alice, &claim), 5);
+        CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 5);
+        CHECK_EQ_U64(out.credentials.pid, 7);
+        CHECK_EQ_U64(out.credentials.uid, 8);
+        CHECK_EQ_U64(out.credentials.gid, 9);
+        /* Sent when nobody asked: none, which reads as pid 0 and the
+         * overflow ids. */
+        CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 0), 0);
+        CHECK_EQ_U64(send_bytes(a, 0, "none", 4, 0), 4);
+        CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 1), 0);
+        CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 4);
+        CHECK_EQ_U64(out.credentials.pid, 0);
+        CHECK_EQ_U64(out.credentials.uid, UNIX_OVERFLOW_ID);
+        /* The sender's own SO_PASSCRED asks too. */
+        CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 0), 0);
+        CHECK_EQ_U64(unix_set_option(&core, a, UNIX_SO_PASSCRED, 1), 0);
+        CHECK_EQ_U64(send_bytes(a, 0, "x", 1, 0), UNIX_NEEDS_IDENTITY);
+        unix_close(&core, a);
+        unix_close(&core, b);
+    }
+    /* A datagram to a name: the receiver found by it decides. */
+    uint64_t receiver = make(UNIX_DGRAM), sender = make(UNIX_DGRAM);
+    struct unix_address name = abstract_name("creds");
+    CHECK_EQ_U64(unix_bind(&core, receiver, &name), 0);
+    CHECK_EQ_U64(send_to(sender, 0, "a", 1, &name, 0), 1);
+    CHECK_EQ_U64(unix_set_option(&core, receiver, UNIX_SO_PASSCRED, 1), 0);
+    CHECK_EQ_U64(send_to(sender, 0, "b", 1, &name, 0), UNIX_NEEDS_IDENTITY);
+    unix_close(&core, sender);
+    unix_close(&core, receiver);
+    /* A stream read with SO_PASSCRED stops where the credentials change;
+     * without, it glues them. */
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 1), 0);
+    CHECK_EQ_U64(send_as(a, 0, "aa", 2, &alice, 0), 2);
+    CHECK_EQ_U64(send_as(a, 0, "AA", 2, &alice, 0), 2);
+    CHECK_EQ_U64(send_as(a, 0, "bb", 2, &bob, 0), 2);
+    struct unix_call out;
+    CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 4);
+    CHECK_EQ_U64(out.credentials.pid, alice.pid);
+    CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 2);
+    CHECK_EQ_U64(out.credentials.pid, bob.pid);
+    CHECK_EQ_U64(send_as(a, 0, "aa", 2, &alice, 0), 2);
+    CHECK_EQ_U64(send_as(a, 0, "bb", 2, &bob, 0), 2);
+    CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 0), 0);
+    CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 4);
+    CHECK(!out.credentials_answer);
+    /* Nothing to read but the end: zeros. */
+    CHECK_EQ_U64(unix_set_option(&core, b, UNIX_SO_PASSCRED, 1), 0);
+    CHECK_EQ_U64(unix_shutdown(&core, a, 1), 0);
+    CHECK_EQ_U64(receive(b, 1, 10, 0, &out), 0);
+    CHECK(out.credentials_answer);
+    CHECK_EQ_U64(out.credentials.uid, 0);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    check_empty();
+    /* Claims (scm_check_creds as far as a badge knows). */
+    struct unix_credentials root = {1, 0, 0};
+    struct unix_credentials own = alice, other = {alice.pid + 1, alice.uid, alice.gid};
+    CHECK_EQ_U64(unix_check_claim(&alice, &own), 0);
+    CHECK_EQ_U64(unix_check_claim(&alice, &other), -LINUX_EPERM);
+    own.uid = 0;
+    CHECK_EQ_U64(unix_check_claim(&alice, &own), -LINUX_EPERM);
+    own = alice;
+    own.gid = 0;
+    CHECK_EQ_U64(unix_check_claim(&alice, &own), -LINUX_EPERM);
+    own.gid = UINT32_MAX;
+    CHECK_EQ_U64(unix_check_claim(&alice, &own), -LINUX_EINVAL);
+    CHECK_EQ_U64(unix_check_claim(&root, &other), 0);
+    CHECK_EQ_U64(unix_check_claim(&root, &own), -LINUX_EINVAL);
+}
+
 int main(void)
 {
     test_stream_pair();
@@ -934,6 +1048,7 @@ int main(void)
     test_rights_stream();
     test_rights_staging();
     test_rights_released();
+    test_credentials();
     drop_table();
     return check_report();
 }

@@ -57,6 +57,31 @@
  *                   descriptor, in order (-ENOENT: none left)
  *   UNIX_DROP_RIGHTS socket     key                                          0 (what is still held
  *                   under key is released)
+ *   UNIX_SEND_AS    session     UNIX_SEND's MR0-MR3; MR4-MR6   0: socket,    as UNIX_SEND
+ *                               claimed pid, uid, gid; MR7:    then UNIX_SEND's
+ *                               1 if claimed (SCM_CREDENTIALS) caps
+ *                   windows as UNIX_SEND's
+ *
+ * SCM_CREDENTIALS and SO_PASSCRED: a message carries credentials when its
+ * sender claimed them (UNIX_SEND_AS with MR7) or when the sender's or the
+ * receiver's socket has SO_PASSCRED (then the sender's pid, euid and
+ * egid, from its session's badge). UNIX_SEND, FILE_WRITE and
+ * FILE_WRITE_SMALL say nobody's identity: when it is needed they answer
+ * UNIX_IDENTITY_NEEDED having done nothing (descriptors passed with
+ * UNIX_SEND are released: send them with UNIX_SEND_AS), and the
+ * personality sends again with UNIX_SEND_AS. A claim is checked against
+ * the badge as Linux's scm_check_creds does: -EINVAL for a uid or gid of
+ * -1, -EPERM for a pid, uid or gid not the caller's (pid, euid, egid)
+ * unless its euid is 0. Stricter than Linux: the real and saved ids are
+ * not in the badge, so an unprivileged process may claim only its
+ * effective ones; and an implicit message carries the effective ids
+ * where Linux's carries the real ones. Whether a pid names a process
+ * (-ESRCH) the personality asks procmgr before sending. UNIX_RECV on a
+ * socket with SO_PASSCRED answers 7 registers: UNIX_RECV_CREDENTIALS in
+ * MR1 and the credentials of what it read in MR4-MR6 (a message with
+ * none: pid 0, uid and gid 65534, Linux's; a stream read of nothing: 0,
+ * 0, 0); a stream read with SO_PASSCRED does not go past a message whose
+ * credentials differ from the first one's.
  *
  * types and flags are Linux's (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET
  * 5; SOCK_NONBLOCK is O_NONBLOCK; SOCK_CLOEXEC is the personality's); the
@@ -126,7 +151,16 @@ enum unix_label {
     UNIX_STAGE_RIGHTS,
     UNIX_TAKE_RIGHT,
     UNIX_DROP_RIGHTS,
+    UNIX_SEND_AS,
 };
+
+/* A send's answer when the receiver must learn who sends (SO_PASSCRED)
+ * and the call did not say: nothing was done; send again as
+ * UNIX_SEND_AS. Positive, above any byte count. */
+#define UNIX_IDENTITY_NEEDED    ((int64_t)1 << 40)
+/* UNIX_RECV's MR1, above msg_flags: MR4-MR6 are the message's
+ * credentials (SO_PASSCRED). */
+#define UNIX_RECV_CREDENTIALS   ((uint64_t)1 << 32)
 
 /* SCM_MAX_FD: the most descriptors one message carries. */
 #define UNIX_MAX_RIGHTS_PER_MESSAGE 253
