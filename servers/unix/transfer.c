@@ -49,6 +49,8 @@ static struct unix_message *new_message(struct unix_core *core, uint64_t length)
     message->consumed = 0;
     message->charge = 0;
     message->rights = 0;
+    message->has_credentials = false;
+    message->credentials = (struct unix_credentials){0, 0, 0};
     message->chunks = 0;
     struct unix_chunk **link = &message->chunks;
     for (uint64_t held = 0; held < length; held += UNIX_CHUNK_BYTES) {
