@@ -240,26 +240,41 @@ static void unlink_name(const struct socket_address *name)
     }
 }
 
-int64_t sys_bind(int64_t fd, uint64_t address, int64_t length)
+/* bind(2) and connect(2): label through the session, naming the socket
+ * and the address; a path name is vfs's first (vfs_label), and the call
+ * takes its node. *made_node: vfs made one (bind's), which a failed call
+ * leaves behind. */
+static int64_t call_by_name(uint64_t label, uint64_t vfs_label, int64_t fd, uint64_t address,
+                            int64_t length, struct socket_address *name, bool *made_node)
 {
+    *made_node = false;
     int64_t socket = linux_fd_capability(fd);
     if (socket < 0)
         return socket;
-    struct socket_address name;
-    int64_t result = read_address(address, length, &name, false);
+    int64_t result = read_address(address, length, name, label == UNIX_CONNECT);
     if (result < 0)
         return result;
-    if (!names_path(&name))
-        return call_with_name(UNIX_BIND, (uint64_t)socket, &name, 0, 0);
+    if (!names_path(name))
+        return call_with_name(label, (uint64_t)socket, name, 0, 0);
     uint64_t node = linux_scratch_slot();
-    result = socket_node(VFS_BIND_SOCKET, &name, node);
+    result = socket_node(vfs_label, name, node);
     if (result < 0)
-        return result == -LINUX_EEXIST ? -LINUX_EADDRINUSE : result;
-    result = call_with_name(UNIX_BIND, (uint64_t)socket, &name, node, 0);
+        return result;
+    *made_node = vfs_label == VFS_BIND_SOCKET;
+    result = call_with_name(label, (uint64_t)socket, name, node, 0);
     linux_slot_delete(node);
-    if (result < 0)
-        unlink_name(&name);
     return result;
+}
+
+int64_t sys_bind(int64_t fd, uint64_t address, int64_t length)
+{
+    struct socket_address name;
+    bool made_node;
+    int64_t result = call_by_name(UNIX_BIND, VFS_BIND_SOCKET, fd, address, length, &name,
+                                  &made_node);
+    if (result < 0 && made_node)
+        unlink_name(&name);
+    return result == -LINUX_EEXIST ? -LINUX_EADDRINUSE : result;
 }
 
 int64_t sys_listen(int64_t fd, int64_t backlog)
@@ -274,22 +289,9 @@ int64_t sys_listen(int64_t fd, int64_t backlog)
 
 int64_t sys_connect(int64_t fd, uint64_t address, int64_t length)
 {
-    int64_t socket = linux_fd_capability(fd);
-    if (socket < 0)
-        return socket;
     struct socket_address name;
-    int64_t result = read_address(address, length, &name, true);
-    if (result < 0)
-        return result;
-    if (!names_path(&name))
-        return call_with_name(UNIX_CONNECT, (uint64_t)socket, &name, 0, 0);
-    uint64_t node = linux_scratch_slot();
-    result = socket_node(VFS_SOCKET_NODE, &name, node);
-    if (result < 0)
-        return result;
-    result = call_with_name(UNIX_CONNECT, (uint64_t)socket, &name, node, 0);
-    linux_slot_delete(node);
-    return result;
+    bool made_node;
+    return call_by_name(UNIX_CONNECT, VFS_SOCKET_NODE, fd, address, length, &name, &made_node);
 }
 
 /* UNIX_NAME through a socket's slot, copied out as getsockname does. */
