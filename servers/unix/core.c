@@ -96,6 +96,8 @@ static int64_t open_socket(struct unix_core *core, struct unix_socket *socket, u
                                 handle);
     if (error < 0)
         unix_put(core, socket);
+    else
+        socket->handle = *handle;
     return error;
 }
 
@@ -514,6 +516,10 @@ void unix_release_socket(struct unix_core *core, struct unix_socket *socket, boo
     watch_list_drop(&socket->watches);
     /* Senders and connectors waiting on it look again. */
     unix_mark_changed(core, socket, WATCH_WAKE_ALL);
+    /* unix_release_sock: the collector runs when a socket goes while
+     * some are in flight (when settling: garbage.c). */
+    if (core->inflight)
+        core->collect = true;
 }
 
 static void release_description(struct unix_core *core, struct unix_socket *socket)

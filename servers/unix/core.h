@@ -218,6 +218,16 @@ struct unix_socket {
     struct unix_rights *staged; /* UNIX_STAGE_RIGHTS's, per key */
     struct unix_rights *held;   /* received, per key, until taken (UNIX_TAKE_RIGHT) */
     uint64_t inode;             /* for fstat */
+    /* Its description's handle (0: an embryo, none yet): the rights to
+     * it name it, and its references are the file table's. */
+    uint64_t handle;
+    /* Rights to it in messages (Linux's inflight: unix_inflight when a
+     * message takes them, unix_notinflight when it lets them go), and
+     * the garbage collector's marks (garbage.c). */
+    uint32_t inflight;
+    uint32_t gc_count;
+    bool gc_candidate;
+    struct unix_socket *gc_next, *gc_stack;   /* candidates; reachable to scan */
     struct unix_queue waiters;
     struct unix_poller *pollers;
     struct watch_list watches;
@@ -235,6 +245,8 @@ struct unix_core {
     uint32_t autobind_next;
     uint64_t next_inode;
     struct unix_rights *dropped;        /* rights to our sockets, closed when settling */
+    uint64_t inflight;                  /* every socket's in flight (unix_tot_inflight) */
+    bool collect;                       /* a socket was released with some in flight */
 };
 
 /* A call from a caller that may wait: send, receive, accept or connect. */
@@ -373,5 +385,10 @@ int64_t unix_check_claim(const struct unix_credentials *caller,
 unsigned unix_prune(struct unix_core *core);
 unsigned unix_waiter_count(const struct unix_core *core);
 unsigned unix_socket_count(const struct unix_core *core);
+/* The garbage collector (Linux's unix_gc) now, as unix_settle runs it
+ * after a socket was released while rights to sockets were in flight:
+ * how many sockets it found unreachable, released by the time it
+ * returns. */
+unsigned unix_collect(struct unix_core *core);
 
 #endif

@@ -115,8 +115,19 @@ void unix_rights_free_list(struct unix_core *core, struct unix_rights **list);
  * released (key 0: MSG_CTRUNC). */
 void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
                          struct unix_message *message);
+/* A message takes a set of rights (0: none), counting the sockets among
+ * them in flight; and lets them go (its rights, now 0, uncounted). */
+void unix_attach_rights(struct unix_core *core, struct unix_message *message,
+                        struct unix_rights *rights);
+struct unix_rights *unix_detach_rights(struct unix_core *core, struct unix_message *message);
 /* Closes the descriptions of released rights to our sockets (settling). */
 bool unix_close_dropped(struct unix_core *core);
+
+/* ---- garbage.c ---- */
+/* The collector: takes the unreachable sockets' messages that hold
+ * them off their queues and frees them, leaving the closes of their
+ * rights to settling (unix_settle runs it); how many it found. */
+unsigned unix_gc(struct unix_core *core);
 
 /* ---- waiters.c ---- */
 /* The socket changed: its waiters and pollers get another look, its

@@ -13,9 +13,9 @@
  * description releases it and purges its queue, which must not happen
  * in the middle of a step walking some queue.
  *
- * Not done: Linux's in-flight garbage collector (unix_gc) for sockets
- * passed over themselves in a cycle; such sockets live until the server
- * does.
+ * A right to one of our sockets in a message counts the socket in
+ * flight (unix_attach_rights, unix_detach_rights), for the garbage
+ * collector of sockets only messages hold (garbage.c).
  */
 #include "internal.h"
 
@@ -85,6 +85,41 @@ void unix_rights_free_list(struct unix_core *core, struct unix_rights **list)
         *list = rights->next;
         unix_rights_free(core, rights);
     }
+}
+
+static void count_inflight(struct unix_core *core, const struct unix_rights *rights, bool more)
+{
+    for (uint32_t i = rights->taken; i < rights->count; i++) {
+        if (!rights->right[i].socket)
+            continue;
+        struct unix_socket *socket = unix_socket_of(core, rights->right[i].value);
+        if (!socket)
+            continue;
+        if (more) {
+            socket->inflight++;
+            core->inflight++;
+        } else {
+            socket->inflight--;
+            core->inflight--;
+        }
+    }
+}
+
+void unix_attach_rights(struct unix_core *core, struct unix_message *message,
+                        struct unix_rights *rights)
+{
+    message->rights = rights;
+    if (rights)
+        count_inflight(core, rights, true);
+}
+
+struct unix_rights *unix_detach_rights(struct unix_core *core, struct unix_message *message)
+{
+    struct unix_rights *rights = message->rights;
+    message->rights = 0;
+    if (rights)
+        count_inflight(core, rights, false);
+    return rights;
 }
 
 bool unix_close_dropped(struct unix_core *core)
@@ -193,10 +228,9 @@ int64_t unix_gather_rights(struct unix_core *core, uint64_t handle, uint64_t key
 void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
                          struct unix_message *message)
 {
-    struct unix_rights *rights = message->rights;
+    struct unix_rights *rights = unix_detach_rights(core, message);
     if (!rights)
         return;
-    message->rights = 0;
     struct unix_socket *socket = call->socket;
     uint64_t key = call->call.key;
     if (!key || socket->released) {

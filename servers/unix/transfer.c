@@ -76,7 +76,7 @@ void unix_free_message(struct unix_core *core, struct unix_message *message)
         services->free(services->context, chunk);
     }
     if (message->rights)
-        unix_rights_free(core, message->rights);
+        unix_rights_free(core, unix_detach_rights(core, message));
     struct unix_socket *sender = message->sender;
     if (sender) {
         sender->write_allocated -= message->charge;
@@ -469,7 +469,7 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
         attach_credentials(call, peer, message);
         /* The descriptors go with the first segment of the send
          * (unix_stream_sendmsg's fds_sent). */
-        message->rights = call->call.rights;
+        unix_attach_rights(core, message, call->call.rights);
         call->call.rights = 0;
         unix_enqueue_message(peer, message);
         unix_mark_changed(core, peer, UNIX_WAKE_IN);
@@ -601,7 +601,7 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
             return copy == UNIX_COPY_GONE ? gone : done(-LINUX_EFAULT);
         }
         charge(socket, message);
-        message->rights = call->call.rights;
+        unix_attach_rights(core, message, call->call.rights);
         call->call.rights = 0;
         call->message = message;
     }
@@ -676,6 +676,7 @@ static struct step accept_step(struct unix_core *core, struct unix_waiter *call)
     dequeue_first(listener);
     core->services.free(core->services.context, entry);
     child->listener = 0;
+    child->handle = handle;
     child->pass_credentials = listener->pass_credentials;
     call->call.new_handle = handle;
     /* Room in the backlog: connectors waiting on it look again. */

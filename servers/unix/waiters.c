@@ -247,6 +247,7 @@ static void wake_writers_to(struct unix_core *core, struct unix_socket *receiver
 void unix_settle(struct unix_core *core)
 {
     struct unix_socket *socket;
+again:
     while (unix_close_dropped(core), (socket = core->dirty)) {
         /* Off the list first: a change made while its calls run puts it
          * back; held meanwhile. */
@@ -263,6 +264,14 @@ void unix_settle(struct unix_core *core)
         if (!socket->released)
             watch_list_woken(&socket->watches, woken & ~UNIX_WAKE_ROOM);
         unix_put(core, socket);
+    }
+    /* The collector, once nothing is in the middle of a queue: what it
+     * finds unreachable is released by the closes it leaves, which may
+     * want it again (then finding nothing more). */
+    if (core->collect) {
+        core->collect = false;
+        unix_gc(core);
+        goto again;
     }
 }
 

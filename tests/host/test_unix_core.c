@@ -1032,6 +1032,184 @@ static void test_credentials(void)
     CHECK_EQ_U64(unix_check_claim(&root, &own), -LINUX_EINVAL);
 }
 
+/* The garbage collector: sockets only messages in unreachable queues
+ * hold are released with what their queues hold. A right to one of our
+ * sockets owns a reference of its description, which the sender's
+ * FILE_RETAIN took (file_table_retain here). */
+static struct unix_right socket_right(uint64_t handle)
+{
+    CHECK_EQ_U64(file_table_retain(&files, handle), 0);
+    return (struct unix_right){handle, true};
+}
+
+static int64_t events_now(uint64_t handle, uint32_t events)
+{
+    bool kept;
+    return unix_poll(&core, handle, events, 0, &kept);
+}
+
+/* Releases a fresh socket: the collector runs (with some in flight). */
+static void run_collector(void)
+{
+    unix_close(&core, make(UNIX_DGRAM));
+}
+
+static void test_gc_self_cycle(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    struct unix_address name = abstract_name("self");
+    CHECK_EQ_U64(unix_bind(&core, b, &name), 0);
+    /* b over a, into b's own queue, with another server's descriptor. */
+    struct unix_right rights[] = {socket_right(b), slot_right(77)};
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, rights, 2, false), 1);
+    unix_close(&core, b);
+    /* Still there until a release runs the collector. */
+    CHECK(unix_socket_of(&core, b) != 0);
+    CHECK_EQ_U64(events_now(a, POLLIN | POLLOUT | POLLRDHUP), POLLOUT);
+    CHECK_EQ_U64(unix_collect(&core), 1);
+    CHECK(!unix_socket_of(&core, b));
+    CHECK_EQ_U64(released, 1);
+    CHECK_EQ_U64(released_last, 77);
+    CHECK_EQ_U64(events_now(a, POLLIN | POLLOUT | POLLRDHUP),
+                 POLLIN | POLLOUT | POLLRDHUP | POLLHUP);
+    uint64_t c = make(UNIX_STREAM);
+    CHECK_EQ_U64(unix_bind(&core, c, &name), 0);
+    /* Nothing left for it. */
+    CHECK_EQ_U64(unix_collect(&core), 0);
+    close_all((uint64_t[]){a, c}, 2);
+    check_empty();
+    /* The same, collected when an unrelated socket is released. */
+    fresh();
+    make_pair(UNIX_SEQPACKET, &a, &b);
+    struct unix_right self[] = {socket_right(b)};
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, self, 1, false), 1);
+    unix_close(&core, b);
+    CHECK(unix_socket_of(&core, b) != 0);
+    run_collector();
+    CHECK(!unix_socket_of(&core, b));
+    CHECK_EQ_U64(events_now(a, POLLHUP), POLLHUP);
+    unix_close(&core, a);
+    check_empty();
+}
+
+/* Each of two sockets in the other's queue; then a cycle of three,
+ * datagrams, with other servers' descriptors along. */
+static void test_gc_cycles(void)
+{
+    fresh();
+    uint64_t a1, b1, a2, b2;
+    make_pair(UNIX_STREAM, &a1, &b1);
+    make_pair(UNIX_STREAM, &a2, &b2);
+    struct unix_right to_b1[] = {socket_right(b2), slot_right(1)};
+    struct unix_right to_b2[] = {socket_right(b1), slot_right(2)};
+    CHECK_EQ_U64(send_rights(a1, 0, "x", 1, 0, to_b1, 2, false), 1);
+    CHECK_EQ_U64(send_rights(a2, 0, "y", 1, 0, to_b2, 2, false), 1);
+    CHECK_EQ_U64(send_bytes(a1, 0, "more", 4, 0), 4);
+    unix_close(&core, b1);
+    /* b2 is still held by its descriptor, and b1 through b2's queue. */
+    CHECK_EQ_U64(unix_collect(&core), 0);
+    CHECK(unix_socket_of(&core, b1) != 0);
+    unix_close(&core, b2);
+    run_collector();
+    CHECK(!unix_socket_of(&core, b1));
+    CHECK(!unix_socket_of(&core, b2));
+    CHECK_EQ_U64(released, 2);
+    /* b1 went with bytes unread: its peer's connection was reset. */
+    CHECK_EQ_U64(events_now(a1, POLLHUP), POLLHUP | POLLERR);
+    CHECK_EQ_U64(events_now(a2, POLLHUP), POLLHUP);
+    close_all((uint64_t[]){a1, a2}, 2);
+    check_empty();
+
+    fresh();
+    uint64_t a[3], b[3];
+    for (int i = 0; i < 3; i++)
+        make_pair(UNIX_DGRAM, &a[i], &b[i]);
+    /* b[i] in b[(i + 1) % 3]'s queue. */
+    for (int i = 0; i < 3; i++) {
+        struct unix_right carried[] = {socket_right(b[i]), slot_right(10 + (uint64_t)i)};
+        CHECK_EQ_U64(send_rights(a[(i + 1) % 3], 0, "z", 1, 0, carried, 2, false), 1);
+    }
+    for (int i = 0; i < 3; i++)
+        unix_close(&core, b[i]);
+    CHECK_EQ_U64(unix_collect(&core), 3);
+    for (int i = 0; i < 3; i++)
+        CHECK(!unix_socket_of(&core, b[i]));
+    CHECK_EQ_U64(released, 3);
+    close_all(a, 3);
+    check_empty();
+}
+
+/* A socket in flight to a queue a process can read is kept, and what it
+ * holds (a cycle hanging off it) too; then passed and received, it is
+ * nobody's garbage. */
+static void test_gc_reachable(void)
+{
+    fresh();
+    uint64_t carrier_a, carrier_b, a, b, c, d;
+    make_pair(UNIX_STREAM, &carrier_a, &carrier_b);
+    make_pair(UNIX_STREAM, &a, &b);
+    make_pair(UNIX_STREAM, &c, &d);
+    /* b in carrier_b's queue (which carrier_b's holder can read); d in
+     * b's queue; b in d's queue too (a cycle, reachable through b). */
+    struct unix_right first[] = {socket_right(b)};
+    CHECK_EQ_U64(send_rights(carrier_a, 0, "1", 1, 0, first, 1, false), 1);
+    struct unix_right second[] = {socket_right(d)};
+    CHECK_EQ_U64(send_rights(a, 0, "2", 1, 0, second, 1, false), 1);
+    struct unix_right third[] = {socket_right(b)};
+    CHECK_EQ_U64(send_rights(c, 0, "3", 1, 0, third, 1, false), 1);
+    unix_close(&core, b);
+    unix_close(&core, d);
+    run_collector();
+    CHECK_EQ_U64(unix_collect(&core), 0);
+    CHECK(unix_socket_of(&core, b) != 0);
+    CHECK(unix_socket_of(&core, d) != 0);
+    CHECK_EQ_U64(events_now(a, POLLIN | POLLOUT | POLLHUP), POLLOUT);
+    /* Received: b is the receiver's, and works. */
+    struct unix_call call;
+    CHECK_EQ_U64(receive_key(carrier_b, 1, 10, 0, 5, &call), 1);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(take(carrier_b, 5), b);
+    run_collector();
+    CHECK(unix_socket_of(&core, b) != 0);
+    CHECK_EQ_U64(send_bytes(b, 0, "alive", 5, 0), 5);
+    CHECK_EQ_U64(receive(a, 1, 10, 0, 0), 5);
+    CHECK(memcmp(callers[1].window[0], "alive", 5) == 0);
+    /* Closed again, b and d are a cycle no one reaches. */
+    unix_close(&core, b);
+    CHECK(unix_socket_of(&core, b) != 0);
+    run_collector();
+    CHECK(!unix_socket_of(&core, b));
+    CHECK(!unix_socket_of(&core, d));
+    CHECK_EQ_U64(events_now(a, POLLHUP), POLLHUP);
+    CHECK_EQ_U64(events_now(c, POLLHUP), POLLHUP);
+    close_all((uint64_t[]){carrier_a, carrier_b, a, c}, 4);
+    check_empty();
+}
+
+/* A listener in flight in the queue of one of its own connections not
+ * yet accepted: a cycle through the embryo. */
+static void test_gc_listener(void)
+{
+    fresh();
+    uint64_t listener = make(UNIX_STREAM), client = make(UNIX_STREAM);
+    struct unix_address name = abstract_name("listening");
+    CHECK_EQ_U64(unix_bind(&core, listener, &name), 0);
+    CHECK_EQ_U64(unix_listen(&core, listener, 5, &alice), 0);
+    CHECK_EQ_U64(connect_to(client, 0, &name, &alice, false), 0);
+    struct unix_right rights[] = {socket_right(listener), slot_right(5)};
+    CHECK_EQ_U64(send_rights(client, 0, "x", 1, 0, rights, 2, false), 1);
+    unix_close(&core, listener);
+    CHECK(unix_socket_of(&core, listener) != 0);
+    run_collector();
+    CHECK(!unix_socket_of(&core, listener));
+    CHECK_EQ_U64(released, 1);
+    CHECK(events_now(client, POLLHUP) & POLLHUP);
+    unix_close(&core, client);
+    check_empty();
+}
+
 int main(void)
 {
     test_stream_pair();
@@ -1049,6 +1227,10 @@ int main(void)
     test_rights_staging();
     test_rights_released();
     test_credentials();
+    test_gc_self_cycle();
+    test_gc_cycles();
+    test_gc_reachable();
+    test_gc_listener();
     drop_table();
     return check_report();
 }
