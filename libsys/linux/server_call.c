@@ -17,9 +17,11 @@ static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned
     uint64_t error = tern_message_label(*reply);
     if (error == TERN_INTERRUPTED) {
         /* A signal ended the wait. A write that had put bytes in says how
-         * many (the server left that with the reply object): its result. */
-        bool progressed = tern_message_length(*reply) >= 1 && (int64_t)mr[0] > 0;
-        return progressed ? (int64_t)mr[0] : -LINUX_ERESTARTSYS;
+         * many (the server left that with the reply object): its result;
+         * so does a wait that is not to be restarted (-EINTR: a socket's
+         * with SO_RCVTIMEO or SO_SNDTIMEO). */
+        bool left = tern_message_length(*reply) >= 1 && (int64_t)mr[0] != 0;
+        return left ? (int64_t)mr[0] : -LINUX_ERESTARTSYS;
     }
     if (error == TERN_FAILED_LOOKUP || error == TERN_INVALID_CAPABILITY)
         return -LINUX_EBADF;

@@ -19,7 +19,12 @@
  * write() and writev() too (linux_socket_write_as). A receiver with
  * SO_PASSCRED gets an SCM_CREDENTIALS message before any SCM_RIGHTS one.
  *
- * Not yet: SO_RCVTIMEO and SO_SNDTIMEO, recvmmsg's timeout, and a
+ * SO_RCVTIMEO and SO_SNDTIMEO are kept and timed by the server: a
+ * timed call that a signal interrupts ends with the -EINTR the server
+ * left with its reply (no restart, as Linux's), one that timed out with
+ * -EAGAIN or the count it moved (server_call.c passes both on).
+ *
+ * Not yet: recvmmsg's timeout, and a
  * datagram gathered from several buffers beyond 4 KiB.
  */
 #include "descriptors.h"
@@ -936,6 +941,59 @@ static int64_t other_level(uint64_t socket)
     return result < 0 ? result : -LINUX_EOPNOTSUPP;
 }
 
+/* SO_RCVTIMEO and SO_SNDTIMEO (and their _NEW numbers, the same
+ * struct on arm64): the server keeps Linux's timeo in jiffies at HZ 250
+ * (0: forever; UNIX_TIMEOUT_NEVER_WAITS: a negative time, as Linux's
+ * timeo of 0), as sock_set_timeout and sock_get_timeout convert it. */
+#define TIMEOUT_HZ                  250
+#define UNIX_TIMEOUT_NEVER_WAITS    UINT64_MAX
+#define MICROSECONDS                1000000
+
+static int64_t timeout_option(int64_t option)
+{
+    if (option == LINUX_SO_RCVTIMEO || option == LINUX_SO_RCVTIMEO_NEW)
+        return LINUX_SO_RCVTIMEO;
+    if (option == LINUX_SO_SNDTIMEO || option == LINUX_SO_SNDTIMEO_NEW)
+        return LINUX_SO_SNDTIMEO;
+    return 0;
+}
+
+static int64_t set_timeout(uint64_t socket, int64_t option, uint64_t value, int64_t length)
+{
+    int64_t time[2];
+    if (length < (int64_t)sizeof time)
+        return -LINUX_EINVAL;
+    if (!linux_user_range(value, sizeof time))
+        return -LINUX_EFAULT;
+    linux_touch_pages(value, sizeof time, false);
+    __builtin_memcpy(time, (const void *)(uintptr_t)value, sizeof time);
+    if (time[1] < 0 || time[1] >= MICROSECONDS)
+        return -LINUX_EDOM;
+    uint64_t jiffies = 0;
+    if (time[0] < 0)
+        jiffies = UNIX_TIMEOUT_NEVER_WAITS;
+    else if ((time[0] || time[1]) && time[0] < INT64_MAX / TIMEOUT_HZ - 1)
+        jiffies = (uint64_t)time[0] * TIMEOUT_HZ +
+                  ((uint64_t)time[1] + MICROSECONDS / TIMEOUT_HZ - 1) / (MICROSECONDS / TIMEOUT_HZ);
+    return not_a_socket(linux_request(socket, UNIX_SET_OPTION, 2, (uint64_t)option, jiffies,
+                                      0, 0));
+}
+
+static int64_t get_timeout(uint64_t socket, int64_t option, int64_t time[2])
+{
+    uint64_t mr[4] = {(uint64_t)option, 0, 0, 0};
+    int64_t result = not_a_socket(linux_call(socket, UNIX_GET_OPTION, 1, 0, 0, mr));
+    if (result < 0)
+        return result;
+    uint64_t jiffies = mr[1];
+    time[0] = time[1] = 0;
+    if (jiffies && jiffies != UNIX_TIMEOUT_NEVER_WAITS) {
+        time[0] = (int64_t)(jiffies / TIMEOUT_HZ);
+        time[1] = (int64_t)((jiffies % TIMEOUT_HZ) * MICROSECONDS / TIMEOUT_HZ);
+    }
+    return 0;
+}
+
 int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,
                        uint64_t length_pointer)
 {
@@ -948,6 +1006,19 @@ int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value
     int64_t result = read_room(length_pointer, &room);
     if (result < 0)
         return result;
+    if (timeout_option(option)) {
+        int64_t time[2];
+        result = get_timeout((uint64_t)socket, timeout_option(option), time);
+        if (result < 0)
+            return result;
+        uint64_t copied = sizeof time < (uint64_t)room ? sizeof time : (uint64_t)room;
+        if (copied && !linux_user_range(value, copied))
+            return -LINUX_EFAULT;
+        linux_touch_pages(value, copied, true);
+        __builtin_memcpy((void *)(uintptr_t)value, time, copied);
+        *(int32_t *)(uintptr_t)length_pointer = (int32_t)copied;
+        return 0;
+    }
     uint64_t mr[4] = {(uint64_t)option, 0, 0, 0};
     result = not_a_socket(linux_call((uint64_t)socket, UNIX_GET_OPTION, 1, 0, 0, mr));
     if (result < 0)
@@ -981,6 +1052,8 @@ int64_t sys_setsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value
         return -LINUX_EINVAL;
     if (!linux_user_range(value, sizeof(int32_t)))
         return -LINUX_EFAULT;
+    if (timeout_option(option))
+        return set_timeout((uint64_t)socket, timeout_option(option), value, length);
     linux_touch_pages(value, sizeof(int32_t), false);
     int32_t number = *(const int32_t *)(uintptr_t)value;
     return not_a_socket(linux_request((uint64_t)socket, UNIX_SET_OPTION, 2, (uint64_t)option,

@@ -84,6 +84,12 @@
 #define UNIX_SO_PROTOCOL    38
 #define UNIX_SO_DOMAIN      39
 #define UNIX_SO_PEEK_OFF    42
+#define UNIX_SO_RCVTIMEO    20
+#define UNIX_SO_SNDTIMEO    21
+
+/* SO_RCVTIMEO and SO_SNDTIMEO as the protocol carries them (unix.h):
+ * 0 waits forever, UNIX_TIMEOUT_NOW never waits, else jiffies at HZ 250. */
+#define UNIX_TIMEOUT_NOW    UINT64_MAX
 
 /* Linux's defaults and limits: net.core.wmem_default and rmem_default
  * (and the _max a setsockopt is clamped to), SOCK_MIN_SNDBUF and
@@ -214,6 +220,7 @@ struct unix_socket {
     int32_t send_buffer, receive_buffer, receive_lowat, peek_offset;
     uint32_t backlog;           /* Linux's sk_max_ack_backlog */
     bool pass_credentials;
+    uint64_t timeout[2];        /* SO_RCVTIMEO, SO_SNDTIMEO (main.c's) */
     uint64_t pair_handle;       /* UNIX_PAIR: the other end, until taken */
     struct unix_rights *staged; /* UNIX_STAGE_RIGHTS's, per key */
     struct unix_rights *held;   /* received, per key, until taken (UNIX_TAKE_RIGHT) */

@@ -97,9 +97,12 @@ static int copy_to_caller(void *context, uint64_t reply, unsigned window, uint64
 
 /* An accepted socket goes as a descriptor; if none can be made the
  * caller hears -ENFILE and the core puts the connection back (false). */
+static void timed_answered(uint64_t reply);
+
 static bool answer_waiter(void *context, uint64_t reply, const struct unix_answer *answer)
 {
     (void)context;
+    timed_answered(reply);
     /* Only the registers the answer sends are set (a small read's bytes
      * fill up to 63 of them). */
     uint64_t mr[TERN_MSG_MAX_LENGTH];
@@ -127,9 +130,12 @@ static bool answer_waiter(void *context, uint64_t reply, const struct unix_answe
     return server_answer_deferred(reply, info, mr);
 }
 
+static void timed_progress(uint64_t reply, uint64_t done);
+
 static void record_progress(void *context, uint64_t reply, uint64_t done)
 {
     (void)context;
+    timed_progress(reply, done);
     tern_reply_set_interrupted_result(reply, done);
 }
 
@@ -137,6 +143,159 @@ static void prune(void)
 {
     current = 0;
     unix_prune(&core);
+}
+
+/* ---- SO_RCVTIMEO and SO_SNDTIMEO ----
+ *
+ * A socket's timeouts are kept in it (core.h's timeout[], set and read
+ * here) but the core knows nothing of them: a call that waits on a socket
+ * with one gets an entry here with its deadline, and the notification's
+ * timer is kept on the earliest. When it fires, prune asks after every
+ * waiter: one whose deadline passed is reported gone, and its forgetting
+ * answers it instead, with what it had moved (the core's progress) or
+ * -EAGAIN, as Linux's sock_rcvtimeo/sock_sndtimeo waits end. Its reply
+ * object's interrupted result is -EINTR until it moves bytes, so a
+ * signal ends the call with -EINTR, not a restart (Linux's
+ * sock_intr_errno for a wait with a timeout). A call on a socket without
+ * a timeout costs one look at the socket; one whose timeout is a
+ * negative time never waits (Linux's timeo of 0). */
+#define TIMEOUT_HZ 250
+
+struct timed_caller {
+    uint64_t reply;             /* 0: a free entry */
+    uint64_t deadline;          /* counter ticks */
+    uint64_t done;              /* what the call moved (the core's progress) */
+    unsigned registers;         /* its answer's */
+    bool expired;
+};
+
+static struct timed_caller timed[WAITER_CAPACITY];
+static unsigned timed_count;
+
+static struct timed_caller *timed_of(uint64_t reply)
+{
+    if (!timed_count)
+        return 0;
+    for (unsigned i = 0; i < WAITER_CAPACITY; i++)
+        if (timed[i].reply == reply)
+            return &timed[i];
+    return 0;
+}
+
+static void timed_remove(struct timed_caller *entry)
+{
+    entry->reply = 0;
+    timed_count--;
+}
+
+static void timed_progress(uint64_t reply, uint64_t done)
+{
+    struct timed_caller *entry = timed_of(reply);
+    if (entry)
+        entry->done = done;
+}
+
+static void timed_answered(uint64_t reply)
+{
+    struct timed_caller *entry = timed_of(reply);
+    if (entry)
+        timed_remove(entry);
+}
+
+static uint64_t timeout_of(const struct unix_call *call)
+{
+    struct unix_socket *socket = unix_socket_of(&core, call->handle);
+    if (!socket)
+        return 0;
+    bool receiving = call->kind == UNIX_CALL_RECEIVE || call->kind == UNIX_CALL_ACCEPT;
+    return socket->timeout[receiving ? 0 : 1];
+}
+
+static uint64_t deadline_of(uint64_t jiffies)
+{
+    uint64_t frequency = tern_counter_frequency();
+    uint64_t seconds = jiffies / TIMEOUT_HZ, rest = jiffies % TIMEOUT_HZ;
+    uint64_t now = tern_counter_now();
+    if (seconds > (UINT64_MAX - now) / frequency / 2)
+        return UINT64_MAX;
+    return now + seconds * frequency + rest * frequency / TIMEOUT_HZ;
+}
+
+static void program_timer(void)
+{
+    uint64_t earliest = 0;
+    for (unsigned i = 0; timed_count && i < WAITER_CAPACITY; i++)
+        if (timed[i].reply && !timed[i].expired &&
+            (!earliest || timed[i].deadline < earliest))
+            earliest = timed[i].deadline;
+    server_program_timer(earliest);
+}
+
+/* unix_call for a caller that may wait (registers: its answer's), with
+ * the socket's timeout. */
+static int64_t call_timed(struct server_request *request, struct unix_call *call,
+                          unsigned registers)
+{
+    uint64_t timeout = timeout_of(call);
+    if (timeout == UNIX_TIMEOUT_NOW)
+        call->nonblocking = true;
+    struct timed_caller *entry = 0;
+    if (timeout && timeout != UNIX_TIMEOUT_NOW && call->may_wait) {
+        for (unsigned i = 0; i < WAITER_CAPACITY && !entry; i++)
+            if (!timed[i].reply)
+                entry = &timed[i];
+        if (entry) {
+            *entry = (struct timed_caller){.reply = request->reply,
+                                           .deadline = deadline_of(timeout),
+                                           .registers = registers};
+            timed_count++;
+        }
+    }
+    int64_t result = unix_call(&core, call);
+    if (!entry || entry->reply != request->reply)
+        return result;          /* untimed, or answered already */
+    if (result != UNIX_QUEUED) {
+        timed_remove(entry);
+        return result;
+    }
+    if (!entry->done)
+        tern_reply_set_interrupted_result(request->reply, (uint64_t)-LINUX_EINTR);
+    program_timer();
+    return result;
+}
+
+static void timer_fired(uint64_t word)
+{
+    (void)word;
+    prune();
+    program_timer();
+}
+
+static bool caller_waits(void *context, uint64_t reply)
+{
+    struct timed_caller *entry = timed_of(reply);
+    if (entry && entry->deadline <= tern_counter_now()) {
+        entry->expired = true;
+        return false;
+    }
+    return server_core_caller_waits(context, reply);
+}
+
+/* A waiter the core lets go: one whose time ran out is answered. */
+static void forget_caller(void *context, uint64_t reply)
+{
+    struct timed_caller *entry = timed_of(reply);
+    if (entry && entry->expired) {
+        uint64_t mr[TERN_MSG_MAX_LENGTH] = {0};
+        mr[0] = entry->done ? entry->done : (uint64_t)-LINUX_EAGAIN;
+        unsigned registers = entry->registers;
+        timed_remove(entry);
+        server_answer_deferred(reply, tern_message(0, 0, registers), mr);
+        return;
+    }
+    if (entry)
+        timed_remove(entry);
+    server_core_release_reply(context, reply);
 }
 
 /* ---- Helpers ---- */
@@ -163,7 +322,9 @@ static enum server_outcome run(struct server_request *request, struct unix_call 
     current = request;
     call->caller = request->reply;
     call->may_wait = server_can_defer();
-    int64_t result = unix_call(&core, call);
+    unsigned answered = call->kind == UNIX_CALL_SEND ? 2
+                      : call->kind == UNIX_CALL_RECEIVE && call->message_answer ? 4 : 1;
+    int64_t result = call_timed(request, call, answered);
     if (result == UNIX_QUEUED)
         return SERVER_DEFER;
     request->mr[0] = (uint64_t)result;
@@ -273,7 +434,7 @@ static enum server_outcome read_socket_small(struct server_request *request)
     current = request;
     call.caller = request->reply;
     call.may_wait = server_can_defer();
-    int64_t result = unix_call(&core, &call);
+    int64_t result = call_timed(request, &call, FILE_SMALL_REGISTERS(0));
     if (result == UNIX_QUEUED)
         return SERVER_DEFER;
     request->answer = small_read_answer(request->mr, result);
@@ -572,8 +733,17 @@ static enum server_outcome socket_name(struct server_request *request)
     return server_answer(request, error < 0 ? error : length);
 }
 
+/* SO_RCVTIMEO and SO_SNDTIMEO: 0, and the value in MR1. */
 static enum server_outcome get_option(struct server_request *request)
 {
+    uint64_t option = request->mr[0];
+    if (option == UNIX_SO_RCVTIMEO || option == UNIX_SO_SNDTIMEO) {
+        struct unix_socket *socket = unix_socket_of(&core, request->badge);
+        if (!socket)
+            return server_answer(request, -LINUX_EBADF);
+        uint64_t answer[] = {0, socket->timeout[option == UNIX_SO_RCVTIMEO ? 0 : 1]};
+        return server_answer_values(request, 2, answer);
+    }
     struct unix_credentials peer;
     int64_t value = unix_get_option(&core, request->badge, request->mr[0], &peer);
     if (value < 0 || request->mr[0] != UNIX_SO_PEERCRED)
@@ -626,6 +796,13 @@ static enum server_outcome handle_socket(struct server_request *request)
                                  : server_answer(request, unix_drop_rights(&core, request->badge,
                                                                            mr[0]));
     case UNIX_SET_OPTION:
+        if (!lacks(request, 2) && (mr[0] == UNIX_SO_RCVTIMEO || mr[0] == UNIX_SO_SNDTIMEO)) {
+            struct unix_socket *socket = unix_socket_of(&core, request->badge);
+            if (!socket)
+                return server_answer(request, -LINUX_EBADF);
+            socket->timeout[mr[0] == UNIX_SO_RCVTIMEO ? 0 : 1] = mr[1];
+            return server_answer(request, 0);
+        }
         return lacks(request, 2) ? server_answer(request, -LINUX_EINVAL)
                                  : server_answer(request, unix_set_option(&core, request->badge,
                                                                           mr[0],
@@ -717,6 +894,7 @@ static const struct server_config unix_server = {
     .descriptors = &sockets_served,
     .session_badge_bits = UNIX_SESSION_FLAG | UNIX_NODE_FLAG,
     .prune = prune,
+    .notified = timer_fired,
 };
 
 _Static_assert(UNIX_NEEDS_IDENTITY == UNIX_IDENTITY_NEEDED, "the sentinel of unix.h");
@@ -733,8 +911,8 @@ int root_main(const struct tern_boot_info *info)
         .copy_from_caller = copy_from_caller,
         .copy_to_caller = copy_to_caller,
         .answer = answer_waiter,
-        .caller_waits = server_core_caller_waits,
-        .forget = server_core_release_reply,
+        .caller_waits = caller_waits,
+        .forget = forget_caller,
         .progress = record_progress,
         .notify = server_core_notify,
         .release_right = release_right,

@@ -42,6 +42,7 @@
 #define LINUX_EROFS         30
 #define LINUX_EMLINK        31
 #define LINUX_EPIPE         32
+#define LINUX_EDOM          33
 #define LINUX_ERANGE        34
 #define LINUX_EDEADLK       35
 #define LINUX_ENAMETOOLONG  36
@@ -383,6 +384,8 @@ struct linux_dirent64 {
 #define LINUX_SO_PROTOCOL       38
 #define LINUX_SO_DOMAIN         39
 #define LINUX_SO_PEEK_OFF       42
+#define LINUX_SO_RCVTIMEO_NEW   66  /* __kernel_sock_timeval: the same layout on arm64 */
+#define LINUX_SO_SNDTIMEO_NEW   67
 #define LINUX_MSG_OOB           0x1
 #define LINUX_MSG_PEEK          0x2
 #define LINUX_MSG_CTRUNC        0x8
