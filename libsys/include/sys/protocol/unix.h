@@ -51,6 +51,9 @@
  *   UNIX_GET_OPTION socket      option (SOL_SOCKET's SO_*)                   the value; SO_PEERCRED:
  *                                                                 MR1 pid, MR2 uid, MR3 gid
  *   UNIX_SET_OPTION socket      option, value                                0
+ *                   (SO_RCVTIMEO, SO_SNDTIMEO: the value in jiffies at HZ
+ *                   250, 0 forever, UINT64_MAX never waits; UNIX_GET_OPTION
+ *                   answers it in MR1, MR0 0)
  *   UNIX_STAGE_RIGHTS socket    key (not 0)                    1 to 3        0
  *                                                              descriptors
  *   UNIX_TAKE_RIGHT socket      key                                          0; cap: the next held
@@ -96,7 +99,10 @@
  * socket, a send to a full one, an accept with nobody connecting, a
  * connect to a full backlog) keeps the caller's reply until it can go on,
  * unless nonblocking (-EAGAIN). A signal ends the wait (the personality
- * returns -EINTR or restarts, as for pipes).
+ * returns -EINTR or restarts, as for pipes). A socket's SO_RCVTIMEO or
+ * SO_SNDTIMEO ends the wait at its deadline: -EAGAIN, or the count moved;
+ * a signal ends such a wait with -EINTR (the reply's interrupted result),
+ * never restarted.
  *
  * Every reply to FILE_WRITE, FILE_WRITE_SMALL and UNIX_SEND carries a
  * second register, UNIX_REPLY_SIGPIPE when Linux would raise SIGPIPE (a
