@@ -24,9 +24,11 @@
  * left with its reply (no restart, as Linux's), one that timed out with
  * -EAGAIN or the count it moved (server_call.c passes both on).
  *
- * Not yet: recvmmsg's timeout, and a
- * datagram gathered from several buffers beyond 4 KiB.
+ * recvmmsg's timeout is Linux's: looked at after each message, never
+ * ending a wait. Not yet: a datagram gathered from several buffers
+ * beyond 4 KiB.
  */
+#include "clock_math.h"
 #include "descriptors.h"
 #include "file_transfer.h"
 #include "iovec.h"
@@ -896,9 +898,11 @@ int64_t sys_recvmsg(int64_t fd, uint64_t message, uint64_t flags)
 #define LINUX_UIO_MAXIOV_MESSAGES 1024
 
 /* sendmmsg and recvmmsg: one message after the other, the count done, or
- * the first one's error when none went (Linux's __sys_sendmmsg). */
+ * the first one's error when none went (Linux's __sys_sendmmsg). A
+ * deadline (counter ticks; 0: none) is looked at after each message, as
+ * Linux's do_recvmmsg does: it never ends a wait for one. */
 static int64_t each_message(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags,
-                            bool sending)
+                            bool sending, uint64_t deadline)
 {
     if (count > LINUX_UIO_MAXIOV_MESSAGES)
         count = LINUX_UIO_MAXIOV_MESSAGES;
@@ -913,21 +917,35 @@ static int64_t each_message(int64_t fd, uint64_t vector, uint64_t count, uint64_
         *(uint32_t *)(uintptr_t)(message + MMSGHDR_LENGTH) = (uint32_t)result;
         if (!sending && (flags & LINUX_MSG_WAITFORONE))
             flags = (flags & ~(uint64_t)LINUX_MSG_WAITFORONE) | LINUX_MSG_DONTWAIT;
+        if (deadline && linux_counter_now() >= deadline)
+            return (int64_t)done + 1;
     }
     return (int64_t)done;
 }
 
 int64_t sys_sendmmsg(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags)
 {
-    return each_message(fd, vector, count, flags, true);
+    return each_message(fd, vector, count, flags, true, 0);
 }
 
 int64_t sys_recvmmsg(int64_t fd, uint64_t vector, uint64_t count, uint64_t flags,
                      uint64_t timeout)
 {
-    if (timeout)
-        return -LINUX_EOPNOTSUPP;      /* not yet: a timeout across the messages */
-    return each_message(fd, vector, count, flags, false);
+    if (!timeout)
+        return each_message(fd, vector, count, flags, false, 0);
+    struct linux_timespec *left = (struct linux_timespec *)(uintptr_t)timeout;
+    if (!linux_user_range(timeout, sizeof *left))
+        return -LINUX_EFAULT;
+    linux_touch_pages(timeout, sizeof *left, true);
+    if (!timespec_is_valid(left))
+        return -LINUX_EINVAL;
+    uint64_t frequency = linux_counter_frequency();
+    uint64_t deadline = deadline_after(linux_counter_now(), timespec_to_ticks(left, frequency));
+    int64_t result = each_message(fd, vector, count, flags, false, deadline);
+    /* The time left goes back, as Linux's recvmmsg writes it. */
+    uint64_t now = linux_counter_now();
+    *left = ticks_to_timespec(now < deadline ? deadline - now : 0, frequency);
+    return result;
 }
 
 /* ---- Options ---- */
