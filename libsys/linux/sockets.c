@@ -25,8 +25,7 @@
  * -EAGAIN or the count it moved (server_call.c passes both on).
  *
  * recvmmsg's timeout is Linux's: looked at after each message, never
- * ending a wait. Not yet: a datagram gathered from several buffers
- * beyond 4 KiB.
+ * ending a wait.
  */
 #include "clock_math.h"
 #include "descriptors.h"
@@ -701,17 +700,53 @@ struct linux_msghdr {
 
 /* The message's data as one buffer: its only one, or the small total
  * gathered in (or to be scattered from) gathered; else the first. */
-static uint64_t message_buffer(const struct linux_iovec *iov, int64_t count, int64_t total,
-                               uint8_t *gathered, bool sending, uint64_t *length)
+/* A message's data as one buffer, as a datagram or record must go: its
+ * only buffer, or all of them gathered in (or to be scattered from) one
+ * here: on the stack up to 4 KiB, beyond in a mapping made for the call. */
+struct message_data {
+    const struct linux_iovec *iov;
+    int count;
+    uint64_t buffer, length;
+    uint64_t mapped;            /* the mapping's length, 0 if none */
+    uint8_t stack[GATHERED_LIMIT];
+};
+
+static int64_t message_data_open(struct message_data *data, const struct linux_iovec *iov,
+                                 int64_t count, int64_t total, bool sending)
 {
-    if (count == 1 || total > GATHERED_LIMIT) {
-        *length = count ? iov[0].length : 0;
-        return count ? iov[0].base : 0;
+    data->iov = iov;
+    data->count = (int)count;
+    data->mapped = 0;
+    if (count <= 1) {
+        data->buffer = count ? iov[0].base : 0;
+        data->length = count ? iov[0].length : 0;
+        return 0;
+    }
+    uint8_t *into = data->stack;
+    if (total > GATHERED_LIMIT) {
+        uint64_t size = ((uint64_t)total + LINUX_PAGE_SIZE - 1) & ~(uint64_t)(LINUX_PAGE_SIZE - 1);
+        int64_t address = sys_mmap(0, size, LINUX_PROT_READ | LINUX_PROT_WRITE,
+                                   LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS, -1, 0);
+        if (address < 0)
+            return address;
+        into = (uint8_t *)(uintptr_t)address;
+        data->mapped = size;
     }
     if (sending)
-        iovec_gather(iov, (int)count, gathered);
-    *length = (uint64_t)total;
-    return (uint64_t)(uintptr_t)gathered;
+        iovec_gather(iov, (int)count, into);
+    data->buffer = (uint64_t)(uintptr_t)into;
+    data->length = (uint64_t)total;
+    return 0;
+}
+
+/* Scatters a receive's moved bytes back (if gathered) and unmaps. */
+static void message_data_close(struct message_data *data, int64_t moved)
+{
+    if (data->count > 1 && moved > 0)
+        iovec_scatter(data->iov, data->count, (const uint8_t *)(uintptr_t)data->buffer,
+                      (uint64_t)moved < data->length ? (uint64_t)moved : data->length);
+    if (data->mapped)
+        sys_munmap(data->buffer, data->mapped);
 }
 
 static int64_t read_message_header(uint64_t message, struct linux_msghdr *header, bool writes)
@@ -750,14 +785,17 @@ static int64_t send_message(int64_t fd, uint64_t message, uint64_t flags)
     int64_t retained = read_control(header.control, header.control_length, &rights, &claim);
     if (retained < 0)
         return retained;
-    const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header.iov;
-    uint8_t gathered[GATHERED_LIMIT];
-    uint64_t length;
-    uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, true,
-                                     &length);
-    return sent(send_buffer((uint64_t)socket, buffer, length, flags, named ? &name : 0, &rights,
-                            claim.claimed ? &claim : 0),
-                flags);
+    struct message_data data;
+    int64_t opened = message_data_open(&data, (const struct linux_iovec *)(uintptr_t)header.iov,
+                                       (int64_t)header.iov_count, total, true);
+    if (opened < 0) {
+        release_rights(&rights, 0);
+        return opened;
+    }
+    int64_t result = send_buffer((uint64_t)socket, data.buffer, data.length, flags,
+                                 named ? &name : 0, &rights, claim.claimed ? &claim : 0);
+    message_data_close(&data, 0);
+    return sent(result, flags);
 }
 
 /* SCM_CREDENTIALS into the control buffer as Linux's put_cmsg: cut
@@ -833,24 +871,27 @@ static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
     int64_t total = read_message_header(message, &header, true);
     if (total < 0)
         return total;
-    const struct linux_iovec *iov = (const struct linux_iovec *)(uintptr_t)header.iov;
-    uint8_t gathered[GATHERED_LIMIT];
-    uint64_t length;
-    uint64_t buffer = message_buffer(iov, (int64_t)header.iov_count, total, gathered, false,
-                                     &length);
+    struct message_data data;
+    int64_t opened = message_data_open(&data, (const struct linux_iovec *)(uintptr_t)header.iov,
+                                       (int64_t)header.iov_count, total, false);
+    if (opened < 0)
+        return opened;
     bool takes_rights = header.control && header.control_length >= CMSG_HEADER_SIZE;
-    if (takes_rights && !linux_user_range(header.control, header.control_length))
+    if (takes_rights && !linux_user_range(header.control, header.control_length)) {
+        message_data_close(&data, 0);
         return -LINUX_EFAULT;
+    }
     if (takes_rights)
         linux_touch_pages(header.control, header.control_length, true);
     uint8_t name[LINUX_SOCKADDR_UN_SIZE];
     uint64_t name_length = 0, message_flags = 0, rights_held = 0;
     struct claimed_credentials credentials;
-    int64_t result = receive_buffer((uint64_t)socket, buffer, length,
+    int64_t result = receive_buffer((uint64_t)socket, data.buffer, data.length,
                                     flags & ~(uint64_t)LINUX_MSG_CMSG_CLOEXEC,
                                     header.name ? name : 0, &name_length, &message_flags,
                                     takes_rights ? linux_thread_id() : 0, &rights_held,
                                     &credentials);
+    message_data_close(&data, result);
     if (result < 0)
         return result;
     uint64_t control_used = 0;
@@ -863,10 +904,6 @@ static int64_t receive_message(int64_t fd, uint64_t message, uint64_t flags)
                                     flags & LINUX_MSG_CMSG_CLOEXEC, &message_flags);
     else if (rights_held)
         message_flags |= LINUX_MSG_CTRUNC;     /* the server released them */
-    if (buffer == (uint64_t)(uintptr_t)gathered) {
-        uint64_t moved = (uint64_t)result < length ? (uint64_t)result : length;
-        iovec_scatter(iov, (int)header.iov_count, gathered, moved);
-    }
     struct linux_msghdr *out = (struct linux_msghdr *)(uintptr_t)message;
     if (header.name) {
         uint64_t copied = name_length < header.name_length ? name_length : header.name_length;

@@ -174,6 +174,28 @@ static void test_fork(void)
     close(sv[0]);
 }
 
+/* A record gathered from several buffers, larger than a page, arrives
+ * whole and is scattered over the reader's buffers. */
+static void test_large_gathered_record(void)
+{
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
+    static char a[3000], b[3000], c[3000], x[5000], y[5000];
+    memset(a, 'a', sizeof a);
+    memset(b, 'b', sizeof b);
+    memset(c, 'c', sizeof c);
+    struct iovec out[3] = {{a, sizeof a}, {b, sizeof b}, {c, sizeof c}};
+    struct msghdr sending = {.msg_iov = out, .msg_iovlen = 3};
+    CHECK_EQ(sendmsg(sv[0], &sending, 0), 9000);
+    struct iovec in[2] = {{x, sizeof x}, {y, sizeof y}};
+    struct msghdr receiving = {.msg_iov = in, .msg_iovlen = 2};
+    CHECK_EQ(recvmsg(sv[1], &receiving, 0), 9000);
+    CHECK(x[0] == 'a' && x[2999] == 'a' && x[3000] == 'b' && x[4999] == 'b');
+    CHECK(y[0] == 'b' && y[999] == 'b' && y[1000] == 'c' && y[3999] == 'c');
+    close(sv[0]);
+    close(sv[1]);
+}
+
 int main(void)
 {
     memset(&name, 0, sizeof name);
@@ -183,5 +205,6 @@ int main(void)
     test_records();
     test_unconnected();
     test_fork();
+    test_large_gathered_record();
     return check_finish("unix_seqpacket");
 }
