@@ -14,7 +14,7 @@
 int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
                             uint64_t offset);
 
-/* sockets.c: a write to a unix socket whose server needs to know who
+/* socket_data.c: a write to a unix socket whose server needs to know who
  * writes (UNIX_IDENTITY_NEEDED: SO_PASSCRED), sent again through the
  * process's unix session (UNIX_SEND_AS). */
 int64_t linux_socket_write_as(uint64_t slot, uint64_t buffer, uint64_t length);

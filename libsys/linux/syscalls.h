@@ -171,7 +171,7 @@ int64_t sys_pselect6(int64_t count, uint64_t *read_set, uint64_t *write_set,
 
 /* pipes.c, splice.c */
 int64_t sys_pipe2(int32_t *fds, uint64_t flags);
-/* sockets.c */
+/* sockets.c, socket_data.c, socket_options.c */
 int64_t sys_socket(int64_t domain, int64_t type, int64_t protocol);
 int64_t sys_socketpair(int64_t domain, int64_t type, int64_t protocol, int32_t *fds);
 int64_t sys_bind(int64_t fd, uint64_t address, int64_t length);
