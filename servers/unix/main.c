@@ -18,6 +18,7 @@
  * TERN_CALLER_GONE.
  */
 #include "core.h"
+#include "timed_callers.h"
 
 #include "sys/counter.h"
 #include "sys/file_server.h"
@@ -35,6 +36,7 @@
 
 /* Callers the server keeps waiting at once. */
 #define WAITER_CAPACITY 256
+_Static_assert(TIMED_CALLERS_CAPACITY >= WAITER_CAPACITY, "every waiter can be timed");
 /* st_dev of sockets: Linux's sockfs is an anonymous device too. */
 #define SOCKET_DEVICE 8
 #define SOCKET_MODE (LINUX_S_IFSOCK | 0777)
@@ -45,6 +47,7 @@ static struct unix_core core;
 
 /* The request being decided: its copies report a vanished caller. */
 static struct server_request *current;
+static struct timed_callers timed;      /* SO_RCVTIMEO, SO_SNDTIMEO (below) */
 
 _Static_assert(FILE_SMALL_REGISTERS(FILE_SMALL_MAX) <= TERN_MSG_MAX_LENGTH,
                "a small call fits the message registers");
@@ -97,12 +100,12 @@ static int copy_to_caller(void *context, uint64_t reply, unsigned window, uint64
 
 /* An accepted socket goes as a descriptor; if none can be made the
  * caller hears -ENFILE and the core puts the connection back (false). */
-static void timed_answered(uint64_t reply);
-
 static bool answer_waiter(void *context, uint64_t reply, const struct unix_answer *answer)
 {
     (void)context;
-    timed_answered(reply);
+    struct timed_caller *timed_entry = timed_callers_find(&timed, reply);
+    if (timed_entry)
+        timed_callers_remove(&timed, timed_entry);
     /* Only the registers the answer sends are set (a small read's bytes
      * fill up to 63 of them). */
     uint64_t mr[TERN_MSG_MAX_LENGTH];
@@ -130,12 +133,12 @@ static bool answer_waiter(void *context, uint64_t reply, const struct unix_answe
     return server_answer_deferred(reply, info, mr);
 }
 
-static void timed_progress(uint64_t reply, uint64_t done);
-
 static void record_progress(void *context, uint64_t reply, uint64_t done)
 {
     (void)context;
-    timed_progress(reply, done);
+    struct timed_caller *entry = timed_callers_find(&timed, reply);
+    if (entry)
+        entry->done = done;
     tern_reply_set_interrupted_result(reply, done);
 }
 
@@ -159,49 +162,6 @@ static void prune(void)
  * sock_intr_errno for a wait with a timeout). A call on a socket without
  * a timeout costs one look at the socket; one whose timeout is a
  * negative time never waits (Linux's timeo of 0). */
-#define TIMEOUT_HZ 250
-
-struct timed_caller {
-    uint64_t reply;             /* 0: a free entry */
-    uint64_t deadline;          /* counter ticks */
-    uint64_t done;              /* what the call moved (the core's progress) */
-    unsigned registers;         /* its answer's */
-    bool expired;
-};
-
-static struct timed_caller timed[WAITER_CAPACITY];
-static unsigned timed_count;
-
-static struct timed_caller *timed_of(uint64_t reply)
-{
-    if (!timed_count)
-        return 0;
-    for (unsigned i = 0; i < WAITER_CAPACITY; i++)
-        if (timed[i].reply == reply)
-            return &timed[i];
-    return 0;
-}
-
-static void timed_remove(struct timed_caller *entry)
-{
-    entry->reply = 0;
-    timed_count--;
-}
-
-static void timed_progress(uint64_t reply, uint64_t done)
-{
-    struct timed_caller *entry = timed_of(reply);
-    if (entry)
-        entry->done = done;
-}
-
-static void timed_answered(uint64_t reply)
-{
-    struct timed_caller *entry = timed_of(reply);
-    if (entry)
-        timed_remove(entry);
-}
-
 static uint64_t timeout_of(const struct unix_call *call)
 {
     struct unix_socket *socket = unix_socket_of(&core, call->handle);
@@ -211,24 +171,9 @@ static uint64_t timeout_of(const struct unix_call *call)
     return socket->timeout[receiving ? 0 : 1];
 }
 
-static uint64_t deadline_of(uint64_t jiffies)
-{
-    uint64_t frequency = tern_counter_frequency();
-    uint64_t seconds = jiffies / TIMEOUT_HZ, rest = jiffies % TIMEOUT_HZ;
-    uint64_t now = tern_counter_now();
-    if (seconds > (UINT64_MAX - now) / frequency / 2)
-        return UINT64_MAX;
-    return now + seconds * frequency + rest * frequency / TIMEOUT_HZ;
-}
-
 static void program_timer(void)
 {
-    uint64_t earliest = 0;
-    for (unsigned i = 0; timed_count && i < WAITER_CAPACITY; i++)
-        if (timed[i].reply && !timed[i].expired &&
-            (!earliest || timed[i].deadline < earliest))
-            earliest = timed[i].deadline;
-    server_program_timer(earliest);
+    server_program_timer(timed_callers_earliest(&timed));
 }
 
 /* unix_call for a caller that may wait (registers: its answer's), with
@@ -241,21 +186,14 @@ static int64_t call_timed(struct server_request *request, struct unix_call *call
         call->nonblocking = true;
     struct timed_caller *entry = 0;
     if (timeout && timeout != UNIX_TIMEOUT_NOW && call->may_wait) {
-        for (unsigned i = 0; i < WAITER_CAPACITY && !entry; i++)
-            if (!timed[i].reply)
-                entry = &timed[i];
-        if (entry) {
-            *entry = (struct timed_caller){.reply = request->reply,
-                                           .deadline = deadline_of(timeout),
-                                           .registers = registers};
-            timed_count++;
-        }
+        uint64_t deadline = timed_deadline(tern_counter_now(), tern_counter_frequency(), timeout);
+        entry = timed_callers_add(&timed, request->reply, deadline, registers);
     }
     int64_t result = unix_call(&core, call);
     if (!entry || entry->reply != request->reply)
         return result;          /* untimed, or answered already */
     if (result != UNIX_QUEUED) {
-        timed_remove(entry);
+        timed_callers_remove(&timed, entry);
         return result;
     }
     if (!entry->done)
@@ -273,7 +211,7 @@ static void timer_fired(uint64_t word)
 
 static bool caller_waits(void *context, uint64_t reply)
 {
-    struct timed_caller *entry = timed_of(reply);
+    struct timed_caller *entry = timed_callers_find(&timed, reply);
     if (entry && entry->deadline <= tern_counter_now()) {
         entry->expired = true;
         return false;
@@ -284,17 +222,17 @@ static bool caller_waits(void *context, uint64_t reply)
 /* A waiter the core lets go: one whose time ran out is answered. */
 static void forget_caller(void *context, uint64_t reply)
 {
-    struct timed_caller *entry = timed_of(reply);
+    struct timed_caller *entry = timed_callers_find(&timed, reply);
     if (entry && entry->expired) {
         uint64_t mr[TERN_MSG_MAX_LENGTH] = {0};
         mr[0] = entry->done ? entry->done : (uint64_t)-LINUX_EAGAIN;
         unsigned registers = entry->registers;
-        timed_remove(entry);
+        timed_callers_remove(&timed, entry);
         server_answer_deferred(reply, tern_message(0, 0, registers), mr);
         return;
     }
     if (entry)
-        timed_remove(entry);
+        timed_callers_remove(&timed, entry);
     server_core_release_reply(context, reply);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "check.h"
 #include "core.h"
+#include "timed_callers.h"
 #include "sys/linux_abi.h"
 
 #define CALLERS 8
@@ -1210,8 +1211,35 @@ static void test_gc_listener(void)
     check_empty();
 }
 
+/* SO_RCVTIMEO's and SO_SNDTIMEO's callers: found, removed, the earliest
+ * deadline not yet expired, and jiffies (HZ 250) as counter ticks. */
+static void test_timed_callers(void)
+{
+    static struct timed_callers callers;
+    CHECK(timed_callers_find(&callers, 7) == 0);
+    CHECK_EQ_U64(timed_callers_earliest(&callers), 0);
+    struct timed_caller *late = timed_callers_add(&callers, 7, 900, 1);
+    struct timed_caller *soon = timed_callers_add(&callers, 8, 300, 4);
+    CHECK(late && soon);
+    CHECK(timed_callers_find(&callers, 8) == soon);
+    CHECK_EQ_U64(timed_callers_earliest(&callers), 300);
+    soon->expired = true;
+    CHECK_EQ_U64(timed_callers_earliest(&callers), 900);
+    timed_callers_remove(&callers, late);
+    CHECK(timed_callers_find(&callers, 7) == 0);
+    timed_callers_remove(&callers, soon);
+    CHECK_EQ_U64(callers.count, 0);
+    for (unsigned i = 0; i < TIMED_CALLERS_CAPACITY; i++)
+        CHECK(timed_callers_add(&callers, 100 + i, 1, 1) != 0);
+    CHECK(timed_callers_add(&callers, 99, 1, 1) == 0);      /* full: waits untimed */
+    CHECK_EQ_U64(timed_deadline(1000, 62500000, 250), 1000 + 62500000);
+    CHECK_EQ_U64(timed_deadline(1000, 62500000, 1), 1000 + 250000);
+    CHECK_EQ_U64(timed_deadline(1000, 62500000, UINT64_MAX / 2), UINT64_MAX);
+}
+
 int main(void)
 {
+    test_timed_callers();
     test_stream_pair();
     test_stream_reset_and_hangup();
     test_stream_blocking_writer();
