@@ -305,6 +305,22 @@ uint64_t server_keep_capability(const struct server_request *received, unsigned 
     return slot;
 }
 
+int64_t server_poll(struct server_request *request, server_poll_function *poll)
+{
+    uint32_t events = (uint32_t)request->mr[0];
+    bool kept;
+    int64_t ready = poll(request, events, 0, &kept);
+    if (ready != 0 || !server_received_slot(request, 0))
+        return ready;
+    uint64_t notification = server_keep_capability(request, 0);
+    if (!notification)
+        return 0;
+    ready = poll(request, events, notification, &kept);
+    if (!kept)
+        memory_delete(&server_memory, notification);
+    return ready;
+}
+
 /* Capabilities the handler did not keep are dropped. */
 static void empty_receive_slots(void)
 {

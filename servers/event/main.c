@@ -225,21 +225,19 @@ static int64_t poll_either(struct server_request *request, uint32_t events,
     }
 }
 
+/* A poll that kept a notification may have set a timer. */
+static int64_t poll_keeping(struct server_request *request, uint32_t events,
+                            uint64_t notification, bool *kept)
+{
+    int64_t ready = poll_either(request, events, notification, kept);
+    if (notification)
+        program_timer();
+    return ready;
+}
+
 static enum server_outcome poll_value(struct server_request *request)
 {
-    uint32_t events = (uint32_t)request->mr[0];
-    bool kept;
-    int64_t ready = poll_either(request, events, 0, &kept);
-    if (ready != 0 || !server_received_slot(request, 0))
-        return server_answer(request, ready);
-    uint64_t notification = server_keep_capability(request, 0);
-    if (!notification)
-        return server_answer(request, 0);
-    ready = poll_either(request, events, notification, &kept);
-    if (!kept)
-        memory_delete(&server_memory, notification);
-    program_timer();
-    return server_answer(request, ready);
+    return server_answer(request, server_poll(request, poll_keeping));
 }
 
 /* eventfd's and timerfd's noop_llseek: any seek leaves the position at

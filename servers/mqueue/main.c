@@ -212,20 +212,15 @@ static enum server_outcome read_status(struct server_request *request)
     return server_answer(request, count);
 }
 
+static int64_t poll_queue_now(struct server_request *request, uint32_t events,
+                              uint64_t notification, bool *kept)
+{
+    return mq_core_poll(&core, request->badge, events, notification, kept);
+}
+
 static enum server_outcome poll_queue(struct server_request *request)
 {
-    uint32_t events = (uint32_t)request->mr[0];
-    bool kept;
-    int64_t ready = mq_core_poll(&core, request->badge, events, 0, &kept);
-    if (ready != 0 || !server_received_slot(request, 0))
-        return server_answer(request, ready);
-    uint64_t notification = server_keep_capability(request, 0);
-    if (!notification)
-        return server_answer(request, 0);
-    ready = mq_core_poll(&core, request->badge, events, notification, &kept);
-    if (!kept)
-        memory_delete(&server_memory, notification);
-    return server_answer(request, ready);
+    return server_answer(request, server_poll(request, poll_queue_now));
 }
 
 /* FILE_PREAD: from an offset, as Linux's read of the queue's file at a

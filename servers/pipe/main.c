@@ -255,22 +255,17 @@ static enum server_outcome ioctl_end(struct server_request *request)
     return server_answer(request, server_write_window(request, 0, 0, &value, sizeof value));
 }
 
+static int64_t poll_end_now(struct server_request *request, uint32_t events,
+                            uint64_t notification, bool *kept)
+{
+    return pipe_poll(&server, request->badge, events, notification, kept);
+}
+
 /* FILE_POLL: a notification (capability 0) is kept only if the end is
  * not ready. */
 static enum server_outcome poll_end(struct server_request *request)
 {
-    uint32_t events = (uint32_t)request->mr[0];
-    bool kept;
-    int64_t ready = pipe_poll(&server, request->badge, events, 0, &kept);
-    if (ready != 0 || !server_received_slot(request, 0))
-        return server_answer(request, ready);
-    uint64_t notification = server_keep_capability(request, 0);
-    if (!notification)
-        return server_answer(request, 0);
-    ready = pipe_poll(&server, request->badge, events, notification, &kept);
-    if (!kept)
-        memory_delete(&server_memory, notification);
-    return server_answer(request, ready);
+    return server_answer(request, server_poll(request, poll_end_now));
 }
 
 static int64_t get_flags(uint64_t end)

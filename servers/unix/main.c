@@ -423,20 +423,15 @@ static enum server_outcome ioctl_socket(struct server_request *request)
     return server_answer(request, server_write_window(request, 0, 0, &value, sizeof value));
 }
 
+static int64_t poll_socket_now(struct server_request *request, uint32_t events,
+                               uint64_t notification, bool *kept)
+{
+    return unix_poll(&core, request->badge, events, notification, kept);
+}
+
 static enum server_outcome poll_socket(struct server_request *request)
 {
-    uint32_t events = (uint32_t)request->mr[0];
-    bool kept;
-    int64_t ready = unix_poll(&core, request->badge, events, 0, &kept);
-    if (ready != 0 || !server_received_slot(request, 0))
-        return server_answer(request, ready);
-    uint64_t notification = server_keep_capability(request, 0);
-    if (!notification)
-        return server_answer(request, 0);
-    ready = unix_poll(&core, request->badge, events, notification, &kept);
-    if (!kept)
-        memory_delete(&server_memory, notification);
-    return server_answer(request, ready);
+    return server_answer(request, server_poll(request, poll_socket_now));
 }
 
 static void release_socket(void *object)

@@ -240,4 +240,13 @@ uint64_t server_received_slot(const struct server_request *request, unsigned ind
  * did not come as a capability or no slot is free. */
 uint64_t server_keep_capability(const struct server_request *request, unsigned index);
 
+/* FILE_POLL (sys/protocol/file.h) for a server whose poll keeps a
+ * notification, to signal at the next change, only when nothing is
+ * ready: asked first without one; if nothing is ready and the caller sent
+ * a notification (capability 0), asked again with it, which is deleted
+ * unless poll kept it. Returns the events ready. */
+typedef int64_t server_poll_function(struct server_request *request, uint32_t events,
+                                     uint64_t notification, bool *kept);
+int64_t server_poll(struct server_request *request, server_poll_function *poll);
+
 #endif
