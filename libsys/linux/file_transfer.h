@@ -14,6 +14,10 @@
 int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
                             uint64_t offset);
 
+/* A write's result, after SIGPIPE is raised if the server's reply
+ * marked it (a pipe or stream socket without a reader, server_call.h). */
+int64_t linux_written(int64_t result);
+
 /* socket_data.c: a write to a unix socket whose server needs to know who
  * writes (UNIX_IDENTITY_NEEDED: SO_PASSCRED), sent again through the
  * process's unix session (UNIX_SEND_AS). */

@@ -136,7 +136,7 @@ int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 /* A write that found no reader (a pipe's, a stream socket's) raises
  * SIGPIPE, as Linux's pipe_write does, also when it had put bytes in
  * before the last reader went: when the server's reply says so. */
-static int64_t written(int64_t result)
+int64_t linux_written(int64_t result)
 {
     if ((result == -LINUX_EPIPE || result > 0) && linux_thread_state()->reply_asked_sigpipe)
         linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
@@ -145,7 +145,7 @@ static int64_t written(int64_t result)
 
 int64_t sys_write(int64_t fd, uint64_t buffer, uint64_t length)
 {
-    return written(transfer_fd(fd, FILE_WRITE, buffer, length, 0));
+    return linux_written(transfer_fd(fd, FILE_WRITE, buffer, length, 0));
 }
 
 int64_t sys_pread64(int64_t fd, uint64_t buffer, uint64_t length, int64_t offset)
@@ -268,7 +268,7 @@ int64_t sys_readv(int64_t fd, const struct linux_iovec *iov, int64_t count)
 
 int64_t sys_writev(int64_t fd, const struct linux_iovec *iov, int64_t count)
 {
-    return written(transfer_vector(fd, FILE_WRITE, iov, count, 0));
+    return linux_written(transfer_vector(fd, FILE_WRITE, iov, count, 0));
 }
 
 int64_t sys_preadv(int64_t fd, const struct linux_iovec *iov, int64_t count, int64_t offset)

@@ -23,7 +23,6 @@
 #include "syscalls.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
-#include "sys/protocol/procmgr.h"
 #include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
 #include "sys/syscall.h"
@@ -132,15 +131,10 @@ int64_t linux_socket_write_as(uint64_t slot, uint64_t buffer, uint64_t length)
     return send_buffer(slot, buffer, length, 0, 0, 0, &none);
 }
 
-/* SIGPIPE for a stream that cannot take the data, when the server's
- * reply says so, unless MSG_NOSIGNAL. */
+/* A write's SIGPIPE (linux_written), unless MSG_NOSIGNAL. */
 static int64_t sent(int64_t result, uint64_t flags)
 {
-    bool marked = (result == -LINUX_EPIPE || result > 0) &&
-                  linux_thread_state()->reply_asked_sigpipe;
-    if (marked && !(flags & LINUX_MSG_NOSIGNAL))
-        linux_raise_signal(LINUX_SIGPIPE, PROC_TGKILL_AS_KILL);
-    return result;
+    return flags & LINUX_MSG_NOSIGNAL ? result : linux_written(result);
 }
 
 int64_t sys_sendto(int64_t fd, uint64_t buffer, uint64_t length, uint64_t flags,
