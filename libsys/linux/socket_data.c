@@ -36,7 +36,7 @@
  * socket's ignores it, whatever the path names). */
 static bool socket_is_datagram(uint64_t socket)
 {
-    return linux_request(socket, UNIX_GET_OPTION, 1, LINUX_SO_TYPE, 0, 0, 0) == LINUX_SOCK_DGRAM;
+    return socket_type(socket) == LINUX_SOCK_DGRAM;
 }
 
 /* The send itself: UNIX_SEND through the socket, or UNIX_SEND_AS

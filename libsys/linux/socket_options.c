@@ -17,9 +17,8 @@
  * (-EOPNOTSUPP), but a descriptor that is no socket is -ENOTSOCK first. */
 static int64_t other_level(uint64_t socket)
 {
-    int64_t result = socket_result(
-        linux_request(socket, UNIX_GET_OPTION, 1, LINUX_SO_TYPE, 0, 0, 0));
-    return result < 0 ? result : -LINUX_EOPNOTSUPP;
+    int64_t type = socket_type(socket);
+    return type < 0 ? type : -LINUX_EOPNOTSUPP;
 }
 
 /* SO_RCVTIMEO and SO_SNDTIMEO (and their _NEW numbers, the same

@@ -9,7 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "sys/linux_abi.h"
+#include "server_call.h"
 #include "sys/linux_process.h"
+#include "sys/protocol/unix.h"
 
 /* A sockaddr_un as the caller gave it, with a NUL after it (a path name
  * need not carry its own). */
@@ -30,6 +32,13 @@ static inline uint64_t socket_session(void)
 static inline int64_t socket_result(int64_t result)
 {
     return result == -LINUX_ENOSYS ? -LINUX_ENOTSOCK : result;
+}
+
+/* A socket's type (SO_TYPE), or -ENOTSOCK for another server's
+ * descriptor. */
+static inline int64_t socket_type(uint64_t socket)
+{
+    return socket_result(linux_request(socket, UNIX_GET_OPTION, 1, LINUX_SO_TYPE, 0, 0, 0));
 }
 
 /* A file-system name (not abstract, not the bare family of autobind). */
