@@ -12,21 +12,29 @@
 #define PAGE_SIZE       4096
 #define MIN_CLASS_BITS  5
 #define MAX_CLASS_BITS  20
+#define LARGE_CLASS     64          /* a run of pages: its size in the header */
 #define HEAP_LIMIT      (HEAP_BASE + (1ULL << 34))
 
 /* Each block starts with its class, so heap_free knows where it goes. */
 struct block_header {
     uint64_t class_bits;
-    uint64_t padding;               /* keeps blocks 16-byte aligned */
+    uint64_t size;                  /* a large block's bytes, header included */
 };
 
 struct free_block {
     struct free_block *next;
 };
 
+/* A large block on the free list keeps its header. */
+struct free_large_block {
+    struct block_header header;
+    struct free_large_block *next;
+};
+
 static struct memory *heap_memory;
 static uint64_t heap_end = HEAP_BASE;
 static struct free_block *free_lists[MAX_CLASS_BITS + 1];
+static struct free_large_block *free_large_blocks;
 
 void memory_heap_init(struct memory *memory)
 {
@@ -50,14 +58,39 @@ static void *grow(uint64_t size)
     return (void *)start;
 }
 
+/* A run of pages for size bytes and the header: the first free one big
+ * enough, else new pages. */
+static struct block_header *take_large_block(size_t size)
+{
+    uint64_t bytes = (size + sizeof(struct block_header) + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    for (struct free_large_block **link = &free_large_blocks; *link; link = &(*link)->next) {
+        if ((*link)->header.size >= bytes) {
+            struct free_large_block *found = *link;
+            *link = found->next;
+            return &found->header;
+        }
+    }
+    struct block_header *header = grow(bytes);
+    if (header)
+        *header = (struct block_header){ LARGE_CLASS, bytes };
+    return header;
+}
+
+/* The bytes of a block after its header. */
+static uint64_t block_bytes(const struct block_header *header)
+{
+    uint64_t size = header->class_bits == LARGE_CLASS ? header->size : 1ULL << header->class_bits;
+    return size - sizeof *header;
+}
+
 /* A block of the class size fits in, its header set; NULL without memory. */
 static struct block_header *take_block(size_t size)
 {
+    if (size > (1ULL << MAX_CLASS_BITS) - sizeof(struct block_header))
+        return size < HEAP_LIMIT - HEAP_BASE ? take_large_block(size) : 0;
     unsigned class_bits = MIN_CLASS_BITS;
     while ((1ULL << class_bits) < size + sizeof(struct block_header))
         class_bits++;
-    if (class_bits > MAX_CLASS_BITS)
-        return 0;
     struct block_header *header;
     if (free_lists[class_bits]) {
         header = (struct block_header *)free_lists[class_bits];
@@ -91,7 +124,7 @@ void *heap_allocate(size_t size)
     struct block_header *header = take_block(size);
     if (!header)
         return 0;
-    memset(header + 1, 0, (1ULL << header->class_bits) - sizeof *header);
+    memset(header + 1, 0, block_bytes(header));
     return header + 1;
 }
 
@@ -100,6 +133,12 @@ void heap_free(void *block)
     if (!block)
         return;
     struct block_header *header = (struct block_header *)block - 1;
+    if (header->class_bits == LARGE_CLASS) {
+        struct free_large_block *freed = (struct free_large_block *)header;
+        freed->next = free_large_blocks;
+        free_large_blocks = freed;
+        return;
+    }
     unsigned class_bits = header->class_bits;
     struct free_block *freed = (struct free_block *)header;
     freed->next = free_lists[class_bits];
