@@ -5,15 +5,40 @@
 #include "server_call.h"
 #include "personality.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_process.h"
+#include "sys/protocol/common.h"
 #include "sys/protocol/pipe.h"
+#include "sys/protocol/procmgr.h"
 #include "sys/syscall.h"
 #include "tern/errors.h"
+
+/* A server out of pages answered SERVER_WANTS_MEMORY (the call did
+ * nothing): whether procmgr lent it memory, so the call is made again. */
+static bool lent_memory(tern_message_info reply, const uint64_t mr[4])
+{
+    if (tern_message_label(reply) != 0 || tern_message_length(reply) < 2 ||
+        (int64_t)mr[0] != -LINUX_ENOMEM || !(mr[1] & SERVER_WANTS_MEMORY))
+        return false;
+    uint64_t lend[4] = { SERVER_WANTS_MEMORY_ID(mr[1]) };
+    tern_message_info info = tern_call(LINUX_SLOT_PROCMGR, tern_message(PROC_LEND_MEMORY, 0, 1),
+                                       lend);
+    return tern_message_label(info) == 0 && lend[0] == 0;
+}
 
 static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
                     unsigned windows, uint64_t mr[4], tern_message_info *reply)
 {
     tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
+    /* The registers, the windows and registers past the fourth (in the
+     * IPC buffer, which a two-register answer leaves alone) are sent
+     * again as they were. */
+    uint64_t sent[4] = { mr[0], mr[1], mr[2], mr[3] };
     *reply = tern_call(endpoint, info, mr);
+    while (__builtin_expect(lent_memory(*reply, mr), 0)) {
+        for (unsigned i = 0; i < 4; i++)
+            mr[i] = sent[i];
+        *reply = tern_call(endpoint, info, mr);
+    }
     uint64_t error = tern_message_label(*reply);
     if (error == TERN_INTERRUPTED) {
         /* A signal ended the wait. A write that had put bytes in says how

@@ -42,6 +42,26 @@ static void zero_past_size(struct file_pages *file)
         memset(page + in_page, 0, PAGE_SIZE - in_page);
 }
 
+/* The bytes a write of length at offset copies (below offset's limit). */
+static uint64_t writable_bytes(uint64_t length, uint64_t offset)
+{
+    if (length > PAGE_TREE_MAX_SIZE - offset)
+        length = PAGE_TREE_MAX_SIZE - offset;
+    return length > CLIENT_BUFFER_MAX_TRANSFER ? CLIENT_BUFFER_MAX_TRANSFER : length;
+}
+
+int file_pages_reserve(struct file_pages *file, const struct page_tree_pages *pages,
+                       uint64_t length, uint64_t offset)
+{
+    if (length == 0 || offset >= PAGE_TREE_MAX_SIZE)
+        return 0;
+    uint64_t last = offset + writable_bytes(length, offset) - 1;
+    for (uint64_t index = offset / PAGE_SIZE; index <= last / PAGE_SIZE; index++)
+        if (page_tree_get(&file->tree, pages, index) == NULL)
+            return -LINUX_ENOSPC;
+    return 0;
+}
+
 int64_t file_pages_write(struct file_pages *file, const struct page_tree_pages *pages,
                          const struct client_buffer *buffer, uint64_t length, uint64_t offset)
 {
@@ -49,10 +69,7 @@ int64_t file_pages_write(struct file_pages *file, const struct page_tree_pages *
         return 0;
     if (offset >= PAGE_TREE_MAX_SIZE)
         return -LINUX_EFBIG;
-    if (length > PAGE_TREE_MAX_SIZE - offset)
-        length = PAGE_TREE_MAX_SIZE - offset;
-    if (length > CLIENT_BUFFER_MAX_TRANSFER)
-        length = CLIENT_BUFFER_MAX_TRANSFER;
+    length = writable_bytes(length, offset);
     if (offset + length > file->size)
         zero_past_size(file);
     uint64_t done = 0;

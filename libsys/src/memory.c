@@ -48,15 +48,25 @@ void slot_free(struct slot_allocator *slots, uint64_t slot)
 
 /* ---- Untyped memory ---- */
 
-void untyped_pool_add(struct untyped_pool *pool, uint64_t slot, unsigned size_bits)
+void untyped_pool_forget_full(struct untyped_pool *pool)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < pool->count; i++)
+        if (pool->untyped[i].exhausted_bits > 12)
+            pool->untyped[kept++] = pool->untyped[i];
+    pool->count = kept;
+}
+
+bool untyped_pool_add(struct untyped_pool *pool, uint64_t slot, unsigned size_bits)
 {
     if (pool->count == MEMORY_MAX_UNTYPED)
-        return;
+        return false;
     pool->untyped[pool->count].slot = slot;
     pool->untyped[pool->count].size_bits = size_bits;
     pool->untyped[pool->count].exhausted_bits = 64;
     pool->untyped[pool->count].used = false;
     pool->count++;
+    return true;
 }
 
 void memory_init(struct memory *memory, struct slot_allocator *slots, struct untyped_pool *pool,

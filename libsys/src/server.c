@@ -90,6 +90,38 @@ uint64_t server_page_frame(const void *page)
     return page_pool_frame(&pages, page);
 }
 
+/* ---- Borrowed memory (sys/protocol/common.h) ---- */
+
+enum server_outcome server_answer_wants_memory(struct server_request *request)
+{
+    if (!server_table[config->id].borrows_memory)
+        return server_answer(request, -LINUX_ENOMEM);
+    request->mr[0] = (uint64_t)-LINUX_ENOMEM;
+    request->mr[1] = SERVER_WANTS_MEMORY | config->id;
+    request->answer = tern_message(0, 0, 2);
+    return SERVER_ANSWER;
+}
+
+/* SERVER_TAKE_MEMORY: only procmgr sends it (and only through the
+ * unbadged endpoint), so the capability is untyped memory of MR0 bits. */
+static bool is_memory_lent(const struct server_request *received)
+{
+    return received->badge == 0 && tern_message_label(received->info) == SERVER_TAKE_MEMORY &&
+           server_table[config->id].borrows_memory;
+}
+
+static enum server_outcome take_memory(struct server_request *received)
+{
+    uint64_t slot = server_keep_capability(received, 0);
+    if (untyped.count == MEMORY_MAX_UNTYPED)
+        untyped_pool_forget_full(&untyped);
+    if (slot && untyped_pool_add(&untyped, slot, (unsigned)received->mr[0]))
+        return server_answer(received, 0);
+    if (slot)
+        memory_delete(&server_memory, slot);
+    return server_answer(received, -LINUX_ENOSPC);
+}
+
 /* ---- Reply objects ---- */
 
 /* A free reply object, made if none is and the limit allows; 0 if none. */
@@ -425,6 +457,7 @@ void server_run(void)
         enum server_outcome outcome =
             through_board()        ? watch_server_board_request(&request)
             : through_descriptor() ? file_server_handle(config->descriptors, &request)
+            : is_memory_lent(&request) ? take_memory(&request)
                                    : config->handle(&request);
         if (watch_due())
             watch_server_signal_due();

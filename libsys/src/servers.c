@@ -39,8 +39,9 @@ const struct server_entry server_table[SERVER_COUNT] = {
     [SERVER_MEMFD] = {
         .name = "memfd",
         .program = "lib/tern/memfd",
-        .cnode_bits = 14,           /* a slot for every page of memfds */
-        .memory_bits = 25,          /* 32 MiB of memory files */
+        .cnode_bits = 16,           /* a slot for every page of memfds (256 MiB) */
+        .memory_bits = 25,          /* 32 MiB of memory files to start with */
+        .borrows_memory = true,
         .session = SESSION_BY_PROCESS,
         .session_flag = MEMFD_SESSION_FLAG,
     },

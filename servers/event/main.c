@@ -478,6 +478,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config event_server = {
     .name = "event",
+    .id = SERVER_EVENT,
     .deferred_capacity = WAITER_CAPACITY,
     .handle = handle,
     .notified = timer_fired,

@@ -282,6 +282,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config futex_server = {
     .name = "futex",
+    .id = SERVER_FUTEX,
     .deferred_capacity = CALLER_CAPACITY,
     .handle = handle,
     .notified = timer_fired,

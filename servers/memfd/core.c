@@ -168,6 +168,11 @@ static int64_t write_at(struct memfd_core *core, struct file_description *ofd,
     uint64_t allowed = writable_length(memfd, length, offset);
     if (allowed == 0)
         return -LINUX_EPERM;
+    /* All or nothing for want of memory: the server borrows more and the
+     * write comes again (server_answer_wants_memory). */
+    int error = file_pages_reserve(&memfd->data, &core->pages, allowed, offset);
+    if (error != 0)
+        return error;
     int64_t result = file_pages_write(&memfd->data, &core->pages, buffer, allowed, offset);
     if (result > 0)
         touch(core, memfd);

@@ -39,6 +39,14 @@ static struct memfd_time now(void *context)
 
 /* ---- The file protocol ---- */
 
+/* A write that found no page for its first byte: the caller gets the
+ * server memory lent and writes again (server_answer_wants_memory). */
+static enum server_outcome answer_write(struct server_request *request, int64_t result)
+{
+    return result == -LINUX_ENOSPC ? server_answer_wants_memory(request)
+                                   : server_answer(request, result);
+}
+
 static enum server_outcome read_file(struct server_request *request)
 {
     struct client_buffer buffer = server_window_buffer(request);
@@ -48,7 +56,7 @@ static enum server_outcome read_file(struct server_request *request)
 static enum server_outcome write_file(struct server_request *request)
 {
     struct client_buffer buffer = server_window_buffer(request);
-    return server_answer(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
+    return answer_write(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
 }
 
 /* The runtime checked the small calls' lengths (sys/file_server.h). */
@@ -62,7 +70,7 @@ static enum server_outcome read_file_small(struct server_request *request)
 static enum server_outcome write_file_small(struct server_request *request)
 {
     struct client_buffer buffer = server_small_buffer(request);
-    return server_answer(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
+    return answer_write(request, memfd_write(&core, request->badge, &buffer, request->mr[0]));
 }
 
 static enum server_outcome pread_file(struct server_request *request)
@@ -75,8 +83,8 @@ static enum server_outcome pread_file(struct server_request *request)
 static enum server_outcome pwrite_file(struct server_request *request)
 {
     struct client_buffer buffer = server_window_buffer(request);
-    return server_answer(request, memfd_pwrite(&core, request->badge, &buffer, request->mr[0],
-                                               (int64_t)request->mr[1]));
+    return answer_write(request, memfd_pwrite(&core, request->badge, &buffer, request->mr[0],
+                                              (int64_t)request->mr[1]));
 }
 
 static enum server_outcome seek_file(struct server_request *request)
@@ -182,6 +190,8 @@ static enum server_outcome lend_page(struct server_request *request)
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
     int result = memfd_map_page(&core, request->badge, request->mr[0], write, &page);
+    if (result == -LINUX_ENOMEM)
+        return server_answer_wants_memory(request);
     return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 
@@ -223,6 +233,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config memfd_server = {
     .name = "memfd",
+    .id = SERVER_MEMFD,
     .handle = handle,
     .descriptors = &memfds_served,
     .session_badge_bits = MEMFD_SESSION_FLAG,

@@ -480,6 +480,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config mqueue_server = {
     .name = "mqueue",
+    .id = SERVER_MQUEUE,
     .deferred_capacity = WAITER_CAPACITY,
     .handle = handle,
     .notified = timer_fired,

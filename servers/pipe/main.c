@@ -416,6 +416,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config pipe_server = {
     .name = "pipe",
+    .id = SERVER_PIPE,
     .deferred_capacity = WAITER_CAPACITY,
     .handle = handle,
     .descriptors = &ends_served,

@@ -37,6 +37,16 @@ void chunks_count(uint64_t *total, uint64_t *free)
     *free = free_chunk_count << CHUNK_BITS;
 }
 
+uint64_t chunk_take(void)
+{
+    return free_chunk_count ? free_chunks[--free_chunk_count] : 0;
+}
+
+void chunk_put(uint64_t chunk)
+{
+    free_chunks[free_chunk_count++] = chunk;
+}
+
 static bool take_chunk(void *context, struct untyped_pool *pool)
 {
     (void)context;

@@ -50,6 +50,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_DUMPABLE: return handle_dumpable(request);
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
+    case PROC_LEND_MEMORY: return handle_lend_memory(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TERMINAL: return handle_terminal(request);
     case PROC_ROBUST_LIST: return handle_robust_list(request);
@@ -121,6 +122,7 @@ static void notified(uint64_t word)
 
 static const struct server_config procmgr_server = {
     .name = "procmgr",
+    .id = SERVER_PROCMGR,
     .deferred_capacity = WAITING_CALLERS,
     .handle = handle,
     .notified = notified,

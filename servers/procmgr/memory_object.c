@@ -2,6 +2,7 @@
 #include "memory_object.h"
 #include "procmgr.h"
 #include "sys/invoke.h"
+#include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/memory.h"
 #include "sys/runtime.h"
@@ -212,6 +213,13 @@ static uint64_t anonymous_frame(struct memory_object *object, uint64_t page)
     return frame;
 }
 
+/* Whether a server's answer asks for memory to be lent to it. */
+static bool wants_memory(tern_message_info info, const uint64_t mr[TERN_MSG_REGISTERS])
+{
+    return tern_message_label(info) == 0 && tern_message_length(info) >= 2 &&
+           (int64_t)mr[0] == -LINUX_ENOMEM && (mr[1] & SERVER_WANTS_MEMORY);
+}
+
 /* MEMORY_PAGE through the file's descriptor, the frame landing in a
  * fresh procmgr slot. */
 static int lent_frame(struct memory_object *object, uint64_t offset, bool write,
@@ -220,11 +228,18 @@ static int lent_frame(struct memory_object *object, uint64_t offset, bool write,
     uint64_t slot = slot_allocate(server_memory.slots);
     if (!slot)
         return -LINUX_ENOMEM;
-    uint64_t mr[TERN_MSG_REGISTERS] = { offset, write ? MEMORY_PAGE_WRITE : 0 };
-    tern_message_info info = server_call_receiving(object->descriptor,
-                                                   tern_message(MEMORY_PAGE, 0, 2), mr,
-                                                   TERN_SLOT_CNODE, slot);
-    int64_t result = tern_message_label(info) ? -LINUX_EIO : (int64_t)mr[0];
+    uint64_t mr[TERN_MSG_REGISTERS];
+    tern_message_info info;
+    int64_t result;
+    /* A server out of pages is lent memory and asked again, for as long
+     * as the lending policy allows (SERVER_WANTS_MEMORY). */
+    do {
+        mr[0] = offset;
+        mr[1] = write ? MEMORY_PAGE_WRITE : 0;
+        info = server_call_receiving(object->descriptor, tern_message(MEMORY_PAGE, 0, 2), mr,
+                                     TERN_SLOT_CNODE, slot);
+        result = tern_message_label(info) ? -LINUX_EIO : (int64_t)mr[0];
+    } while (wants_memory(info, mr) && lend_memory(SERVER_WANTS_MEMORY_ID(mr[1])) == 0);
     if (result == 0 && tern_message_caps(info) != 1)
         result = -LINUX_EIO;
     if (result < 0) {

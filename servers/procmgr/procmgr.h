@@ -192,6 +192,12 @@ void chunks_init(const struct tern_boot_info *info);
 /* The bytes of memory for processes, and of those no allotment has
  * (sysinfo's totalram and freeram). */
 void chunks_count(uint64_t *total, uint64_t *free);
+/* A free chunk's slot (0: none), and one given back unused. */
+uint64_t chunk_take(void);
+void chunk_put(uint64_t chunk);
+/* lending.c: lend server (its id in sys/servers.h) a chunk, if it may
+ * borrow and the policy allows (lending_policy.h): 0 or -errno. */
+int lend_memory(uint64_t server);
 void allotment_init(struct allotment *allotment);
 /* An untyped pool that takes chunks as it needs them. */
 void allotment_init_pool(struct untyped_pool *pool);

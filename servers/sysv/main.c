@@ -396,6 +396,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config sysv_server = {
     .name = "sysv",
+    .id = SERVER_SYSV,
     .deferred_capacity = WAITER_CAPACITY,
     .handle = handle,
     .descriptors = &segments_served,

@@ -822,6 +822,7 @@ static enum server_outcome handle(struct server_request *request)
 
 static const struct server_config unix_server = {
     .name = "unix",
+    .id = SERVER_UNIX,
     .deferred_capacity = WAITER_CAPACITY,
     .handle = handle,
     .descriptors = &sockets_served,

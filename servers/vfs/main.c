@@ -632,6 +632,7 @@ static void timer_fired(uint64_t word)
 
 static const struct server_config vfs_server = {
     .name = "vfs",
+    .id = SERVER_VFS,
     .deferred_capacity = WAITING_READERS,
     .handle = handle,
     .descriptors = &files_served,

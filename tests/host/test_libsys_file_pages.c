@@ -131,6 +131,28 @@ static void limits_are_efbig_and_enospc(void)
     CHECK_EQ_U64(pages_live, 0);
 }
 
+/* A reserve makes every page the write would need, or says it cannot;
+ * the write after it then never ends short. */
+static void a_reserve_makes_every_page_or_fails(void)
+{
+    struct file_pages file = {0};
+    page_budget = 3;                /* the index page and two data pages */
+    CHECK_EQ_U64(file_pages_reserve(&file, &pages, 3 * PAGE_TREE_PAGE_SIZE, 0), -LINUX_ENOSPC);
+    CHECK_EQ_U64(file.size, 0);
+    page_budget = 1;                /* the third data page */
+    CHECK_EQ_U64(file_pages_reserve(&file, &pages, 3 * PAGE_TREE_PAGE_SIZE, 0), 0);
+    page_budget = 0;
+    CHECK_EQ_U64(write_text(&file, "spans two pages", 2 * PAGE_TREE_PAGE_SIZE - 4), 15);
+    char bytes[4] = {1, 1, 1, 1};
+    struct client buffer;
+    CHECK_EQ_U64(file_pages_read(&file, client(&buffer, bytes, 4), 4, 0), 4);
+    CHECK(bytes[0] == 0 && bytes[3] == 0);      /* a reserved page reads as zeros */
+    CHECK_EQ_U64(file_pages_reserve(&file, &pages, 0, PAGE_TREE_MAX_SIZE), 0);
+    page_budget = -1;
+    file_pages_resize(&file, &pages, 0);
+    CHECK_EQ_U64(pages_live, 0);
+}
+
 int main(void)
 {
     what_is_written_reads_back();
@@ -139,5 +161,6 @@ int main(void)
     shrinking_frees_pages_and_zeroes_the_tail();
     a_failed_copy_writes_nothing_more();
     limits_are_efbig_and_enospc();
+    a_reserve_makes_every_page_or_fails();
     return check_report();
 }

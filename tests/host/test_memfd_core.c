@@ -16,10 +16,15 @@ static long pages_live;
 /* Every page handed out and not freed, so that a fresh core can free its
  * OFD table's pages, which a core keeps for good. */
 static void *live_pages[4096];
+static long page_budget = -1;           /* pages left to hand out; -1: no end */
 
 static void *allocate_page(void *context)
 {
     (void)context;
+    if (page_budget == 0)
+        return NULL;
+    if (page_budget > 0)
+        page_budget--;
     void *page = aligned_alloc(4096, 4096);
     live_pages[pages_live++] = page;
     return page;
@@ -188,6 +193,29 @@ static void reads_writes_and_seeks_are_a_files(void)
     close_all(handle);
 }
 
+/* Out of pages, a write writes nothing (so the server can borrow memory
+ * and take it again): neither the bytes, the size nor the offset move. */
+static void a_write_without_memory_writes_nothing(void)
+{
+    uint64_t handle = fresh(0);
+    CHECK_EQ_U64(write_text(handle, "abc"), 3);
+    static char big[3 * 4096];
+    memset(big, 'x', sizeof big);
+    struct client buffer;
+    page_budget = 1;
+    CHECK_EQ_U64(memfd_write(&core, handle, client(&buffer, big, sizeof big), sizeof big),
+                 -LINUX_ENOSPC);
+    page_budget = -1;
+    CHECK_EQ_U64(memfd_bytes_left(&core, handle), 0);
+    CHECK_EQ_U64(memfd_seek(&core, handle, 0, LINUX_SEEK_END), 3);
+    char bytes[8] = {0};
+    CHECK_EQ_U64(memfd_pread(&core, handle, client(&buffer, bytes, 8), 8, 0), 3);
+    CHECK_EQ_STR(bytes, "abc");
+    CHECK_EQ_U64(memfd_pwrite(&core, handle, client(&buffer, big, sizeof big), sizeof big, 3),
+                 sizeof big);
+    close_all(handle);
+}
+
 static void unknown_handles_are_ebadf(void)
 {
     uint64_t handle = fresh(0);
@@ -328,6 +356,7 @@ int main(void)
     huge_page_memfds_are_hugetlbfss();
     fstat_shows_linuxs_mode_and_owner();
     reads_writes_and_seeks_are_a_files();
+    a_write_without_memory_writes_nothing();
     unknown_handles_are_ebadf();
     without_allow_sealing_it_is_sealed_already();
     seal_checks_come_in_linuxs_order();

@@ -30,6 +30,13 @@ int64_t file_pages_read(const struct file_pages *file, const struct client_buffe
  * page), -EFAULT if none was written. */
 int64_t file_pages_write(struct file_pages *file, const struct page_tree_pages *pages,
                          const struct client_buffer *buffer, uint64_t length, uint64_t offset);
+/* Makes every page a write of length bytes at offset would copy to
+ * (those it makes are zero, and invisible past the end): 0, or -ENOSPC
+ * with some made, so that a write that must not end short for want of
+ * memory (a memfd's, which borrows more and tries again) writes all or
+ * nothing. */
+int file_pages_reserve(struct file_pages *file, const struct page_tree_pages *pages,
+                       uint64_t length, uint64_t offset);
 /* Sets the size (at most PAGE_TREE_MAX_SIZE), freeing pages past it. */
 void file_pages_resize(struct file_pages *file, const struct page_tree_pages *pages,
                        uint64_t size);

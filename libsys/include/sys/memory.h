@@ -45,7 +45,13 @@ struct untyped_pool {
     bool (*refill)(void *context, struct untyped_pool *pool);
     void *refill_context;
 };
-void untyped_pool_add(struct untyped_pool *pool, uint64_t slot, unsigned size_bits);
+/* False when the pool is full. */
+bool untyped_pool_add(struct untyped_pool *pool, uint64_t slot, unsigned size_bits);
+/* Drops the untypeds a page no longer fits in (a retype of a page or
+ * less failed there), to make room: their objects stay, the pool stops
+ * trying them, and nothing it is asked to release covers them any more
+ * (a server's own memory, which is never released). */
+void untyped_pool_forget_full(struct untyped_pool *pool);
 /* Make one object from the pool into slot (index, depth) of the CNode
  * dest_cnode names. */
 enum tern_error untyped_pool_retype(struct untyped_pool *pool, enum tern_object_type type,

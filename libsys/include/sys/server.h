@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "sys/memory.h"
+#include "sys/servers.h"
 #include "tern/boot_info.h"
 #include "tern/message.h"
 
@@ -62,6 +63,7 @@ struct file_server;
 
 struct server_config {
     const char *name;           /* for messages: "pipe: ..." */
+    enum server_id id;          /* its entry in the table of servers (sys/servers.h) */
     /* The most callers kept waiting at once (their reply objects are
      * made as they are needed). */
     unsigned deferred_capacity;
@@ -120,6 +122,12 @@ static inline enum server_outcome server_answer(struct server_request *request, 
     request->answer = tern_message(0, 0, 1);
     return SERVER_ANSWER;
 }
+
+/* A request that has done nothing found no page for what it must hold:
+ * -ENOMEM, and (if the server's entry may borrow memory) the caller is
+ * asked to get it lent some and call again (SERVER_WANTS_MEMORY,
+ * sys/protocol/common.h). */
+enum server_outcome server_answer_wants_memory(struct server_request *request);
 
 /* An answer of count registers from values. */
 enum server_outcome server_answer_values(struct server_request *request, unsigned count,

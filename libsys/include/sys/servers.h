@@ -69,6 +69,9 @@ struct server_entry {
      * (server_memory_bits); 0: all that is left once every other server
      * has its share. */
     unsigned memory_bits;
+    /* When that is used up, it may borrow more from procmgr's (memory
+     * files and segments: SERVER_TAKE_MEMORY, sys/protocol/common.h). */
+    bool borrows_memory;
     enum session_kind session;
     uint64_t session_flag;
     struct server_peer peers[SERVER_MAX_PEERS];
@@ -86,7 +89,8 @@ extern const struct server_entry server_table[SERVER_COUNT];
  * entry's memory_bits, but at most an eighth of the free memory
  * (free_bytes), so that a small board still boots every server and
  * leaves the most to processes. At least 2^20 (a server needs room for
- * its own pages); 0 for an entry that takes what is left. */
+ * its own pages); 0 for an entry that takes what is left. A server that
+ * borrows starts with this share and grows from there. */
 unsigned server_memory_bits(const struct server_entry *entry, uint64_t free_bytes);
 
 #endif

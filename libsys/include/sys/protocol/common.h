@@ -52,4 +52,19 @@ enum server_slot {
  * with it. */
 #define SERVER_CLOCK_SET        0xf03
 
+/* Memory a server borrows (docs/protocols/memory.md, "Borrowed memory").
+ * A server whose entry may borrow (borrows_memory, sys/servers.h) and
+ * that runs out of pages for a request that has done nothing yet answers
+ * -ENOMEM with SERVER_WANTS_MEMORY | its server id in MR1; the caller
+ * asks procmgr to lend it memory (PROC_LEND_MEMORY, or procmgr itself
+ * for MEMORY_PAGE) and calls again. procmgr lends it with
+ * SERVER_TAKE_MEMORY through the server's unbadged endpoint: cap 0 an
+ * untyped capability of 2^MR0 bytes, which the server adds to its pool
+ * and keeps (0), or drops when its pool has no room (-ENOSPC). The
+ * runtime answers it (sys/server.h) through badge 0 alone: no process
+ * holds a server's endpoint unbadged. */
+#define SERVER_TAKE_MEMORY      0xf04
+#define SERVER_WANTS_MEMORY     (1ULL << 62)
+#define SERVER_WANTS_MEMORY_ID(mr1) ((unsigned)((mr1) & 0xff))
+
 #endif

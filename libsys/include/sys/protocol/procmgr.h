@@ -56,6 +56,9 @@
  *                      process's, its reaped children's (counter ticks)
  *   PROC_SYSINFO                                              0; bytes of memory for processes,
  *                      those free, the threads that exist
+ *   PROC_LEND_MEMORY   server id                              0 once the server has been lent
+ *                      memory, -ENOMEM when procmgr lends it no more (a server's
+ *                      SERVER_WANTS_MEMORY answer, sys/protocol/common.h)
  *   PROC_TIMER_CREATE  clock, notify (-1: the default), signal, value, tid, the calling
  *                      thread (CLOCK_THREAD_CPUTIME_ID's)             the timer's id
  *   PROC_TIMER_SETTIME id, flags (TIMER_ABSTIME), value, interval (ticks), epoch offset
@@ -171,6 +174,7 @@ enum procmgr_label {
     PROC_FUTEX_PI,
     PROC_ROBUST_LIST,
     PROC_ROBUST_RELEASE,
+    PROC_LEND_MEMORY,
 };
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
