@@ -30,7 +30,8 @@ boot_test(raspi3b-direct 30 "${RASPI3B_FACTS}"
 # Firmware's part played by QEMU (-kernel u-boot.bin at 0x80000, -dtb),
 # the rest by the card: U-Boot's distro boot finds boot.scr on mmc 0:1.
 # snapshot=on keeps the card image unmodified (U-Boot may save its env).
-boot_test(raspi3b-uboot 60 "tern: loading Image from mmc;${RASPI3B_FACTS}"
+# The card's boot archive (the demo) comes along, and runs to its end.
+boot_test(raspi3b-uboot 150 "tern: loading Image from mmc;${RASPI3B_FACTS};== done: the system powers off when this script ends"
     qemu-system-aarch64 -M raspi3b -kernel ${RPI_UBOOT} -dtb ${RPI3_DTB}
     -drive if=sd,format=raw,file=${RPI_CARD},snapshot=on
     -display none -serial null -serial stdio)
