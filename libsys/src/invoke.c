@@ -115,6 +115,21 @@ enum tern_error tern_cnode_mutate(uint64_t cnode, uint64_t dest_index, uint64_t 
     return invoke_with(cnode, TERN_CNODE_MUTATE, args, 5, caps, 1);
 }
 
+enum tern_error tern_cnode_compare(uint64_t cnode, uint64_t index, uint64_t depth,
+                                   uint64_t other_cnode, uint64_t other_index,
+                                   uint64_t other_depth, uint64_t *order)
+{
+    const uint64_t args[] = { index, depth, other_index, other_depth };
+    const uint64_t caps[] = { other_cnode };
+    uint64_t result = 0;
+    unsigned count = 0;
+    enum tern_error error = tern_invoke(cnode, TERN_CNODE_COMPARE, args, 4, caps, 1, &result, 1,
+                                        &count);
+    if (order)
+        *order = error == TERN_OK && count >= 1 ? result : 0;
+    return error;
+}
+
 enum tern_error tern_cnode_delete(uint64_t cnode, uint64_t index, uint64_t depth)
 {
     const uint64_t args[] = { index, depth };
@@ -304,6 +319,20 @@ enum tern_error tern_vspace_write(uint64_t vspace, uint64_t address, uint64_t le
 {
     const uint64_t args[] = { address, length, src_address };
     return invoke_copy(vspace, TERN_VSPACE_WRITE, args, 3, copied);
+}
+
+enum tern_error tern_vspace_copy(uint64_t destination, uint64_t dest_address, uint64_t length,
+                                 uint64_t source, uint64_t src_address, uint64_t *copied)
+{
+    const uint64_t args[] = { dest_address, length, src_address };
+    const uint64_t caps[] = { source };
+    uint64_t result = 0;
+    unsigned count = 0;
+    enum tern_error error = tern_invoke(destination, TERN_VSPACE_COPY, args, 3, caps, 1,
+                                        &result, 1, &count);
+    if (copied)
+        *copied = error == TERN_OK && count >= 1 ? result : 0;
+    return error;
 }
 
 enum tern_error tern_vspace_set_upcall(uint64_t vspace, uint64_t entry)

@@ -58,6 +58,9 @@ void vspace_destroy(struct vspace *vspace) { record_destroy(CAP_VSPACE, vspace);
 
 void irq_handler_release(uint32_t irq) { record_destroy(CAP_IRQ_HANDLER, (void *)(uintptr_t)irq); }
 
+/* Compare's key comes from the counter (cnode.c). */
+uint64_t timer_now(void) { return 0x1234567; }
+
 void mapping_cap_unmap(struct cap *cap)
 {
     unmap_count++;
@@ -1090,6 +1093,58 @@ static void delete_and_revoke_invocations(void)
     teardown_cnode();
 }
 
+/* Compare: 0 for the same object and badge whatever the rights, 1 and
+ * 2 as a consistent order for anything else; errors for empty slots. */
+static enum tern_error compare(uint64_t a, uint64_t b, uint64_t *order)
+{
+    static struct invocation inv;
+    memset(&inv, 0, sizeof(inv));
+    inv.slot = &cnode_slot;
+    inv.label = TERN_CNODE_COMPARE;
+    inv.length = 4;
+    inv.args[0] = a, inv.args[1] = 64, inv.args[2] = b, inv.args[3] = 64;
+    inv.extra_caps[0] = &cnode_slot;
+    inv.extra_cap_count = 1;
+    enum tern_error error = cnode_decode(&inv);
+    *order = inv.result_count ? inv.results[0] : 99;
+    return error;
+}
+
+static void compare_orders_object_and_badge(void)
+{
+    static struct endpoint first, second;
+    setup_cnode();
+    first.cap_count = second.cap_count = 0;
+    cte_insert(0, &cnode[1], endpoint_cap(&first, 5));
+    cte_insert(&cnode[1], &cnode[2], cnode[1].cap);
+    cnode[2].cap.rights = TERN_RIGHT_WRITE;
+    cte_insert(0, &cnode[3], endpoint_cap(&first, 6));
+    cte_insert(0, &cnode[4], endpoint_cap(&second, 5));
+    uint64_t order;
+    CHECK_EQ_U64(compare(1, 2, &order), TERN_OK);
+    CHECK_EQ_U64(order, 0);
+    CHECK_EQ_U64(compare(1, 1, &order), TERN_OK);
+    CHECK_EQ_U64(order, 0);
+    /* Other badge, other object: never 0, and the reverse is the other way. */
+    uint64_t pairs[][2] = { { 1, 3 }, { 1, 4 }, { 3, 4 } };
+    uint64_t forward[3];
+    for (unsigned i = 0; i < 3; i++) {
+        uint64_t backward;
+        CHECK_EQ_U64(compare(pairs[i][0], pairs[i][1], &forward[i]), TERN_OK);
+        CHECK_EQ_U64(compare(pairs[i][1], pairs[i][0], &backward), TERN_OK);
+        CHECK(forward[i] == 1 || forward[i] == 2);
+        CHECK_EQ_U64(forward[i] + backward, 3);
+    }
+    /* Transitive: 1 < 3 and 3 < 4 mean 1 < 4 (and the same for >). */
+    if (forward[0] == forward[2])
+        CHECK_EQ_U64(forward[1], forward[0]);
+    CHECK_EQ_U64(compare(1, 9, &order), TERN_FAILED_LOOKUP);
+    CHECK_EQ_U64(compare(9, 1, &order), TERN_FAILED_LOOKUP);
+    CHECK_EQ_U64(compare(1, 1ULL << 60, &order), TERN_FAILED_LOOKUP);
+    CHECK_EQ_U64(invoke(TERN_CNODE_COMPARE, 3, 1, 64, 2, 0, 0, 0), TERN_TRUNCATED_MESSAGE);
+    teardown_cnode();
+}
+
 /* Deleting the invoked CNode's last cap through itself empties it. */
 static void delete_of_the_invoked_cnodes_own_cap(void)
 {
@@ -1156,5 +1211,6 @@ int main(void)
     RUN_TEST(copy_between_two_cnodes);
     RUN_TEST(delete_and_revoke_invocations);
     RUN_TEST(delete_of_the_invoked_cnodes_own_cap);
+    RUN_TEST(compare_orders_object_and_badge);
     return check_report();
 }

@@ -325,6 +325,43 @@ static void cnode_cycle_goes_with_revoke(void)
                                  ROOT_DEPTH, 1));
 }
 
+/* Compare: the same object and badge is 0, whatever the rights or the
+ * CNode; another badge or object 1 or 2, the reverse the other way. */
+static void compare_object_and_badge(void)
+{
+    uint64_t endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
+    uint64_t other = object_new(TERN_OBJECT_ENDPOINT, 0);
+    uint64_t badged = cap_mint(endpoint, TERN_RIGHTS_ALL, 0x21);
+    uint64_t copy = cap_copy(badged, TERN_RIGHT_WRITE);
+    uint64_t second_badge = cap_mint(endpoint, TERN_RIGHTS_ALL, 0x22);
+    uint64_t other_badged = cap_mint(other, TERN_RIGHTS_ALL, 0x21);
+    uint64_t order = 99;
+    CHECK_OK(tern_cnode_compare(ROOT_CNODE, badged, ROOT_DEPTH, ROOT_CNODE, copy, ROOT_DEPTH,
+                                &order));
+    CHECK_EQ(order, 0);
+    uint64_t pairs[][2] = { { badged, second_badge }, { badged, other_badged },
+                            { endpoint, badged } };
+    for (unsigned i = 0; i < 3; i++) {
+        uint64_t forward = 0, backward = 0;
+        CHECK_OK(tern_cnode_compare(ROOT_CNODE, pairs[i][0], ROOT_DEPTH, ROOT_CNODE,
+                                    pairs[i][1], ROOT_DEPTH, &forward));
+        CHECK_OK(tern_cnode_compare(ROOT_CNODE, pairs[i][1], ROOT_DEPTH, ROOT_CNODE,
+                                    pairs[i][0], ROOT_DEPTH, &backward));
+        CHECK(forward == 1 || forward == 2);
+        CHECK_EQ(forward + backward, 3);
+    }
+    uint64_t empty = slot_new();
+    CHECK_ERROR(tern_cnode_compare(ROOT_CNODE, badged, ROOT_DEPTH, ROOT_CNODE, empty,
+                                   ROOT_DEPTH, &order),
+                TERN_FAILED_LOOKUP);
+    CHECK_ERROR(tern_cnode_compare(ROOT_CNODE, badged, ROOT_DEPTH, endpoint, copy, ROOT_DEPTH,
+                                   &order),
+                TERN_INVALID_CAPABILITY);
+    CHECK_ERROR(tern_cnode_compare(ROOT_CNODE, badged, 65, ROOT_CNODE, copy, ROOT_DEPTH,
+                                   &order),
+                TERN_RANGE_ERROR);
+}
+
 const struct test_case cnode_tests[] = {
     { "copy_reaches_the_same_object", copy_reaches_the_same_object },
     { "mint_sets_the_badge", mint_sets_the_badge },
@@ -344,5 +381,6 @@ const struct test_case cnode_tests[] = {
     { "guards_and_depths", guards_and_depths },
     { "deleting_a_cnode_deletes_its_contents", deleting_a_cnode_deletes_its_contents },
     { "cnode_cycle_goes_with_revoke", cnode_cycle_goes_with_revoke },
+    { "compare_object_and_badge", compare_object_and_badge },
     TEST_SUITE_END,
 };

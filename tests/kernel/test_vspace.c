@@ -216,6 +216,68 @@ static void vspace_read_and_write(void)
     CHECK_ERROR(tern_vspace_read(vspace, TARGET, 8, (uint64_t)buffer, &copied), TERN_FAULT);
 }
 
+/* VSpace_Copy: from one address space straight into another, neither
+ * the caller's (procmgr's process_vm_readv/writev), with Read's rules. */
+static void vspace_copy_between_two(void)
+{
+    uint64_t from = object_new(TERN_OBJECT_VSPACE, 0), to = object_new(TERN_OBJECT_VSPACE, 0);
+    uint64_t source = object_new(TERN_OBJECT_FRAME_4K, 0);
+    uint64_t destination[2];
+    uint64_t view = va_new(3, false);
+    CHECK_OK(map_frame(from, source, TARGET, RIGHTS_RW));
+    CHECK_OK(map_frame(ROOT_VSPACE, cap_copy(source, TERN_RIGHTS_ALL), view, RIGHTS_RW));
+    for (unsigned i = 0; i < 2; i++) {
+        destination[i] = object_new(TERN_OBJECT_FRAME_4K, 0);
+        CHECK_OK(map_frame(to, destination[i], TARGET + (i + 4) * PAGE_SIZE, RIGHTS_RW));
+        CHECK_OK(map_frame(ROOT_VSPACE, cap_copy(destination[i], TERN_RIGHTS_ALL),
+                           view + (i + 1) * PAGE_SIZE, RIGHTS_RW));
+    }
+    uint8_t *seen = (uint8_t *)view;
+    for (unsigned i = 0; i < PAGE_SIZE; i++)
+        seen[i] = (uint8_t)(i * 5 + 3);
+
+    /* Into the second address space, across its page boundary. */
+    uint64_t copied = 0;
+    CHECK_OK(tern_vspace_copy(to, TARGET + 4 * PAGE_SIZE + 3000, 2000, from, TARGET + 100,
+                              &copied));
+    CHECK_EQ(copied, 2000);
+    CHECK(memcmp(seen + PAGE_SIZE + 3000, seen + 100, 2000) == 0);
+    CHECK_EQ(seen[PAGE_SIZE + 2999], 0);
+
+    /* Any page missing on either side, or read-only where it is
+     * written: nothing copied. */
+    memset(seen + PAGE_SIZE, 0x5a, PAGE_SIZE);
+    CHECK_ERROR(tern_vspace_copy(to, TARGET + 4 * PAGE_SIZE, 8, from, TARGET + PAGE_SIZE - 4,
+                                 &copied),
+                TERN_FAULT);
+    CHECK_ERROR(tern_vspace_copy(to, TARGET + 6 * PAGE_SIZE - 4, 8, from, TARGET, &copied),
+                TERN_FAULT);
+    CHECK_EQ(seen[PAGE_SIZE], 0x5a);
+    CHECK_OK(tern_frame_map(destination[0], to, TARGET + 4 * PAGE_SIZE, TERN_RIGHT_READ, 0));
+    CHECK_ERROR(tern_vspace_copy(to, TARGET + 4 * PAGE_SIZE, 8, from, TARGET, &copied),
+                TERN_FAULT);
+    /* ... and the other way round the read-only page is a fine source. */
+    CHECK_OK(tern_vspace_copy(from, TARGET, 8, to, TARGET + 4 * PAGE_SIZE, &copied));
+    CHECK_EQ(seen[0], 0x5a);
+
+    /* Rights: write on the destination, read on the source; VSpaces only. */
+    uint64_t read_only = cap_copy(to, TERN_RIGHT_READ);
+    uint64_t write_only = cap_copy(from, TERN_RIGHT_WRITE);
+    CHECK_ERROR(tern_vspace_copy(read_only, TARGET, 8, from, TARGET, &copied),
+                TERN_INVALID_CAPABILITY);
+    CHECK_ERROR(tern_vspace_copy(to, TARGET + 5 * PAGE_SIZE, 8, write_only, TARGET, &copied),
+                TERN_INVALID_CAPABILITY);
+    CHECK_ERROR(tern_vspace_copy(to, TARGET + 5 * PAGE_SIZE, 8, source, TARGET, &copied),
+                TERN_INVALID_CAPABILITY);
+    CHECK_ERROR(tern_vspace_copy(to, TARGET, (1 << 20) + 1, from, TARGET, &copied),
+                TERN_RANGE_ERROR);
+    const uint64_t args[] = { TARGET, 8, TARGET };
+    CHECK_ERROR(tern_invoke(to, TERN_VSPACE_COPY, args, 3, 0, 0, 0, 0, 0),
+                TERN_TRUNCATED_MESSAGE);
+    CHECK_OK(tern_vspace_copy(to, TARGET, 0, from, TARGET, &copied));
+    CHECK_EQ(copied, 0);
+}
+
 /* VSpace_WriteProtect: pages in the range (across page tables) become
  * read-only and stay mapped; pages outside it keep writing; a Frame_Map
  * at the same place gives the write permission back. */
@@ -288,6 +350,7 @@ const struct test_case vspace_tests[] = {
     { "page_table_errors", page_table_errors },
     { "large_frames", large_frames },
     { "vspace_read_and_write", vspace_read_and_write },
+    { "vspace_copy_between_two", vspace_copy_between_two },
     { "write_protect", write_protect },
     { "thread_in_a_new_vspace", thread_in_a_new_vspace },
     TEST_SUITE_END,

@@ -89,6 +89,9 @@ enum tern_invocation {
     TERN_IRQ_HANDLER_CLEAR,
     /* Timer (on a notification cap with the write right) */
     TERN_NOTIFICATION_SET_TIMEOUT,  /* deadline in CNTVCT_EL0 ticks (absolute, 0 = cancel), badge */
+    /* Added later, so the labels above keep their numbers. */
+    TERN_CNODE_COMPARE,             /* index, depth, other_index, other_depth; cap0 = other's CNode -> 0, 1, 2 */
+    TERN_VSPACE_COPY,               /* dest_vaddr, length, src_vaddr; cap0 = source VSpace: into the invoked one */
     TERN_INVOCATION_COUNT
 };
 

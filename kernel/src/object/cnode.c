@@ -56,6 +56,7 @@
  * otherwise both would hand out the same memory). A derived frame or page
  * table capability is unmapped.
  */
+#include "arch/timer.h"
 #include "object/objects.h"
 
 /* ---- Object lifetime ---- */
@@ -438,6 +439,67 @@ static enum tern_error decode_delete_or_revoke(struct invocation *inv)
     return TERN_OK;
 }
 
+/* ---- Compare: which object, and which badge, two capabilities name ---- */
+
+/* The identity Compare orders by: the object, and for endpoints and
+ * notifications the badge (a server tells its clients apart by it, so
+ * two badges are two things, as two open file descriptions are). Other
+ * capabilities' words say where they are mapped, not what they name. */
+static uint64_t compared_badge(const struct cap *cap)
+{
+    return cap->type == CAP_ENDPOINT || cap->type == CAP_NOTIFICATION ? cap->word : 0;
+}
+
+/* Objects are ordered by their address mixed with a key drawn when the
+ * kernel first compares, so the order a caller sees says nothing about
+ * where objects lie (Linux's kcmp obfuscates its pointers the same way).
+ * The mix is a bijection (XOR, then a multiplication by an odd number),
+ * so equal objects stay equal. The key is as good as the counter's value
+ * at that moment: unpredictable on hardware, not under -icount. */
+static uint64_t compare_key[2];
+
+static uint64_t mixed_object(uint64_t object)
+{
+    if (!compare_key[1]) {
+        uint64_t seed = timer_now() * 0x9e3779b97f4a7c15ULL;
+        compare_key[0] = seed ^ (seed >> 29);
+        compare_key[1] = (seed * 0xbf58476d1ce4e5b9ULL) | 1;
+    }
+    return (object ^ compare_key[0]) * compare_key[1];
+}
+
+/* Compare: index, depth in the invoked CNode; other_index, other_depth
+ * under the CNode capability extra_caps[0]. 0 if both name the same
+ * object with the same badge, else 1 (the first orders before) or 2: a
+ * total order that stays the same for as long as both objects live. */
+static enum tern_error decode_compare(struct invocation *inv)
+{
+    if (inv->length < 4 || inv->extra_cap_count < 1)
+        return TERN_TRUNCATED_MESSAGE;
+    const struct cap *other_root = &inv->extra_caps[0]->cap;
+    if (other_root->type != CAP_CNODE)
+        return TERN_INVALID_CAPABILITY;
+    enum tern_error error;
+    struct cte *first = lookup_argument_slot(&inv->slot->cap, inv->args[0], inv->args[1], &error);
+    if (!first)
+        return error;
+    struct cte *second = lookup_argument_slot(other_root, inv->args[2], inv->args[3], &error);
+    if (!second)
+        return error;
+    const struct cap *a = &first->cap, *b = &second->cap;
+    if (a->type == CAP_NULL || b->type == CAP_NULL)
+        return TERN_FAILED_LOOKUP;
+    uint64_t key_a[3] = { mixed_object(a->object), compared_badge(a), a->type };
+    uint64_t key_b[3] = { mixed_object(b->object), compared_badge(b), b->type };
+    uint64_t order = 0;
+    for (unsigned i = 0; i < 3 && order == 0; i++)
+        if (key_a[i] != key_b[i])
+            order = key_a[i] < key_b[i] ? 1 : 2;
+    inv->results[0] = order;
+    inv->result_count = 1;
+    return TERN_OK;
+}
+
 enum tern_error cnode_decode(struct invocation *inv)
 {
     switch (inv->label) {
@@ -449,6 +511,8 @@ enum tern_error cnode_decode(struct invocation *inv)
     case TERN_CNODE_DELETE:
     case TERN_CNODE_REVOKE:
         return decode_delete_or_revoke(inv);
+    case TERN_CNODE_COMPARE:
+        return decode_compare(inv);
     default:
         return TERN_ILLEGAL_OPERATION;
     }

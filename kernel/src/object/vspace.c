@@ -622,6 +622,35 @@ static enum tern_error decode_vspace_copy(struct invocation *inv, bool reading)
     return TERN_OK;
 }
 
+/* VSpace_Copy copies from the VSpace capability extra_caps[0] (READ)
+ * into the invoked one (WRITE), neither of them the caller's: procmgr,
+ * which holds every process's, copies process_vm_readv/writev's bytes
+ * straight from one process to the other, with no buffer of its own in
+ * between. Same rules as Read and Write: a fault anywhere copies nothing. */
+static enum tern_error decode_vspace_copy_between(struct invocation *inv)
+{
+    const struct cap *cap = &inv->slot->cap;
+    uint64_t destination_address = invocation_arg(inv, 0);
+    uint64_t length = invocation_arg(inv, 1);
+    uint64_t source_address = invocation_arg(inv, 2);
+
+    if (inv->length < 3 || inv->extra_cap_count < 1 || !inv->extra_caps[0])
+        return TERN_TRUNCATED_MESSAGE;
+    const struct cap *source_cap = &inv->extra_caps[0]->cap;
+    if (source_cap->type != CAP_VSPACE || !(source_cap->rights & TERN_RIGHT_READ) ||
+        !(cap->rights & TERN_RIGHT_WRITE))
+        return TERN_INVALID_CAPABILITY;
+    if (length > VSPACE_COPY_MAX)
+        return TERN_RANGE_ERROR;
+    enum tern_error error = vspace_copy(vspace_of_cap(cap), destination_address,
+                                        vspace_of_cap(source_cap), source_address, length);
+    if (error)
+        return error;
+    inv->results[0] = length;
+    inv->result_count = 1;
+    return TERN_OK;
+}
+
 static enum tern_error decode_set_upcall(struct invocation *inv)
 {
     const struct cap *cap = &inv->slot->cap;
@@ -724,6 +753,8 @@ enum tern_error vspace_decode(struct invocation *inv)
         return decode_set_upcall(inv);
     case TERN_VSPACE_WRITE_PROTECT:
         return decode_write_protect(inv);
+    case TERN_VSPACE_COPY:
+        return decode_vspace_copy_between(inv);
     default:
         return TERN_ILLEGAL_OPERATION;
     }

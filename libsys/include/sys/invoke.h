@@ -66,6 +66,13 @@ enum tern_error tern_cnode_mutate(uint64_t cnode, uint64_t dest_index, uint64_t 
 enum tern_error tern_cnode_delete(uint64_t cnode, uint64_t index, uint64_t depth);
 /* Delete every capability derived from the one in the slot. */
 enum tern_error tern_cnode_revoke(uint64_t cnode, uint64_t index, uint64_t depth);
+/* Whether the capability in (index, depth) of cnode and the one in
+ * (other_index, other_depth) of other_cnode name the same object with the
+ * same badge: *order 0 if so, else 1 (the first orders before) or 2, an
+ * order that does not show where the objects are. */
+enum tern_error tern_cnode_compare(uint64_t cnode, uint64_t index, uint64_t depth,
+                                   uint64_t other_cnode, uint64_t other_index,
+                                   uint64_t other_depth, uint64_t *order);
 
 /* ---- TCB ---- */
 
@@ -133,6 +140,10 @@ enum tern_error tern_vspace_read(uint64_t vspace, uint64_t address, uint64_t len
                                  uint64_t dest_address, uint64_t *copied);
 enum tern_error tern_vspace_write(uint64_t vspace, uint64_t address, uint64_t length,
                                   uint64_t src_address, uint64_t *copied);
+/* Copy length bytes from src_address in VSpace source to dest_address in
+ * VSpace destination (neither need be the caller's). */
+enum tern_error tern_vspace_copy(uint64_t destination, uint64_t dest_address, uint64_t length,
+                                 uint64_t source, uint64_t src_address, uint64_t *copied);
 /* The Linux syscall upcall entry of the address space, 0 for none. */
 enum tern_error tern_vspace_set_upcall(uint64_t vspace, uint64_t entry);
 enum tern_error tern_vspace_write_protect(uint64_t vspace, uint64_t address, uint64_t length);
