@@ -44,6 +44,9 @@ void linux_capability_close(uint64_t slot);
  * descriptor; registrations through it stay but it no longer names them),
  * or from was copied to to. */
 void linux_epoll_descriptor_closed(unsigned fd);
+/* kcmp's KCMP_EPOLL_TFD (epoll.c): whether epoll epfd watches tfd as its
+ * toff-th item of that number: 0, -ENOENT, -EBADF or -EINVAL. */
+int64_t linux_epoll_watches(int64_t epfd, int64_t tfd, uint64_t toff);
 void linux_epoll_descriptor_copied(unsigned from, unsigned to);
 /* signalfd's (signalfd.c): its mask goes with the descriptor. */
 void linux_signalfd_closed(unsigned fd);

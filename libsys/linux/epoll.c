@@ -115,6 +115,25 @@ static struct epoll_instance *instance_of(int64_t epfd, int64_t *error)
     return instance;
 }
 
+/* kcmp's KCMP_EPOLL_TFD about this process: whether epfd watches its
+ * descriptor tfd (Linux's ep_find_tfd: the toff-th item registered under
+ * that number; an item whose descriptor was closed here has none). 0,
+ * -ENOENT, or instance_of's -EBADF, -EINVAL. */
+int64_t linux_epoll_watches(int64_t epfd, int64_t tfd, uint64_t toff)
+{
+    int64_t error = 0;
+    linux_lock(&epoll_lock);
+    struct epoll_instance *instance = instance_of(epfd, &error);
+    uint64_t found = 0;
+    for (uint32_t i = 0; instance && i < instance->item_limit; i++)
+        if (instance->items[i].used && instance->items[i].fd == tfd && found++ == toff)
+            break;
+    linux_unlock(&epoll_lock);
+    if (!instance)
+        return error;
+    return found > toff ? 0 : -LINUX_ENOENT;
+}
+
 /* ---- Hooks of the descriptor table (descriptors.c) ---- */
 
 void linux_epoll_descriptor_closed(unsigned fd)

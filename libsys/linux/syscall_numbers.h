@@ -162,6 +162,9 @@
 #define LINUX_NR_madvise            233
 #define LINUX_NR_wait4              260
 #define LINUX_NR_prlimit64          261
+#define LINUX_NR_process_vm_readv   270
+#define LINUX_NR_process_vm_writev  271
+#define LINUX_NR_kcmp               272
 #define LINUX_NR_renameat2          276
 #define LINUX_NR_getrandom          278
 #define LINUX_NR_memfd_create       279

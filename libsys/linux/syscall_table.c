@@ -108,6 +108,11 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_pidfd_send_signal:
         return sys_pidfd_send_signal(INT(0), INT(1), POINTER(const void *, 2), UINT(3));
     case LINUX_NR_pidfd_getfd: return sys_pidfd_getfd(INT(0), INT(1), UINT(2));
+    case LINUX_NR_process_vm_readv:
+        return sys_process_vm_readv(INT(0), a[1], a[2], a[3], a[4], a[5]);
+    case LINUX_NR_process_vm_writev:
+        return sys_process_vm_writev(INT(0), a[1], a[2], a[3], a[4], a[5]);
+    case LINUX_NR_kcmp: return sys_kcmp(INT(0), INT(1), INT(2), a[3], a[4]);
     /* sockets */
     case LINUX_NR_socket: return sys_socket(INT(0), INT(1), INT(2));
     case LINUX_NR_socketpair:

@@ -235,6 +235,12 @@ int64_t sys_timer_delete(int64_t timer);
 int64_t sys_pidfd_open(int64_t pid, uint64_t flags);
 int64_t sys_pidfd_send_signal(int64_t pidfd, int64_t signal, const void *info, uint64_t flags);
 int64_t sys_pidfd_getfd(int64_t pidfd, int64_t target, uint64_t flags);
+/* cross_process.c */
+int64_t sys_process_vm_readv(int64_t pid, uint64_t local, uint64_t local_count, uint64_t remote,
+                             uint64_t remote_count, uint64_t flags);
+int64_t sys_process_vm_writev(int64_t pid, uint64_t local, uint64_t local_count,
+                              uint64_t remote, uint64_t remote_count, uint64_t flags);
+int64_t sys_kcmp(int64_t pid1, int64_t pid2, int64_t type, uint64_t idx1, uint64_t idx2);
 /* The pidfd as capability 0 of the next call to procmgr: 0, or -EBADF
  * if it is not open (waitid's P_PIDFD too). */
 int64_t linux_pidfd_argument(int64_t pidfd);

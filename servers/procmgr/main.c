@@ -51,6 +51,11 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
     case PROC_LEND_MEMORY: return handle_lend_memory(request);
+    case PROC_PROCESS_VM:
+        if (!request->process->space)
+            return result(request, -LINUX_EPERM);
+        return handle_process_vm(request);
+    case PROC_KCMP: return handle_kcmp(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TERMINAL: return handle_terminal(request);
     case PROC_ROBUST_LIST: return handle_robust_list(request);

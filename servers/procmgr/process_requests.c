@@ -77,6 +77,8 @@ void handle_clone(struct request *request)
     if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         return result(request, -LINUX_EINVAL);
+    if (flags & LINUX_CLONE_SYSVSEM)
+        request->process->has_undo_list = true;
     struct scheduling inherited = scheduling_inherited(&caller->scheduling);
     struct thread *thread = thread_new(request->process, 0, -1, signal_blocked_mask(caller),
                                        caller->cpu_mask, &inherited);
@@ -298,6 +300,9 @@ void handle_unshare(struct request *request)
     if (request->mr[0] & ~(uint64_t)LINUX_CLONE_NEWIPC)
         return result(request, -LINUX_EINVAL);
     int error = request->mr[0] ? process_unshare_ipc_namespace(request->process) : 0;
+    /* CLONE_NEWIPC takes CLONE_SYSVSEM with it: the SEM_UNDO list goes. */
+    if (request->mr[0] && error == 0)
+        request->process->has_undo_list = false;
     result(request, error);
 }
 

@@ -155,6 +155,11 @@ struct process {
      * (pidfd_getfd); lost when its effective ids change, set again by an
      * execve with equal real and effective ids, or prctl. */
     bool dumpable;
+    /* Linux's SEM_UNDO list (kcmp's KCMP_SYSVSEM): made when the process
+     * first makes a thread (clone's CLONE_SYSVSEM shares it), never for a
+     * fork child; a semop with SEM_UNDO makes one in Linux too, which is
+     * not told here (docs/personality.md). */
+    bool has_undo_list;
     /* CPU time in counter ticks: of its threads that ended, and of its
      * children and their own that it reaped (times' cutime). */
     uint64_t ended_threads_time, reaped_children_time;
@@ -227,6 +232,10 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
  * object does not have). */
 int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal);
+/* The page at address made ready for an access the program could make
+ * (write or not), as its own access would make it, and left alone if it
+ * is already: 0, or -errno where the program would fault (-EFAULT). */
+int space_prepare_access(struct space *space, uint64_t address, bool write);
 /* Write bytes into the space (its pages are made as needed). */
 int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length);
 /* Read bytes of the space as the program could (pages it has not touched
@@ -299,6 +308,13 @@ struct credentials process_credentials(const struct process *process);
 bool process_set_credentials(struct process *process, const struct credentials *credentials);
 /* Its pid, parent, process group and session, for the rules that relate processes. */
 struct process_ids process_ids_of(const struct process *process);
+/* inspect_access.c: whether caller may look into target as Linux's
+ * ptrace_may_access allows it with PTRACE_MODE_READ_REALCREDS (kcmp) or,
+ * with attach, _ATTACH_REALCREDS (process_vm_readv/writev): 0 or -EPERM. */
+int process_may_inspect(struct process *caller, struct process *target, bool attach);
+/* The process a Linux task id names (a process's pid, or any thread's
+ * tid, as find_task_by_vpid finds them; zombies too), or 0. */
+struct process *process_by_task_id(int64_t id);
 /* The session of process group pgid, 0 if no process is in it (zombies
  * count: they keep their group until reaped). */
 uint64_t process_group_session(uint64_t pgid);

@@ -95,6 +95,11 @@ int pidfd_wait_target(struct request *request, int64_t *pid, bool *nonblocking);
 int signal_deliver_from(struct process *sender, struct process *target, uint64_t signal,
                         const struct signal_info *info);
 
+/* process_vm.c: process_vm_readv and process_vm_writev */
+void handle_process_vm(struct request *request);
+/* kcmp_requests.c */
+void handle_kcmp(struct request *request);
+
 /* posix_timers.c */
 void handle_timer_create(struct request *request);
 void handle_timer_settime(struct request *request);

@@ -464,6 +464,21 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
     return 0;
 }
 
+int space_prepare_access(struct space *space, uint64_t address, bool write)
+{
+    uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
+    const struct region *region = address_map_lookup(&space->map, page);
+    struct fault_page state = page_state(space, page);
+    /* The fault path takes a fault on a page mapped for the access as a
+     * violation, so such a page is left alone. */
+    bool shared_or_lent = state.copy_on_write || (state.from_object && !state.writable);
+    bool ready = state.present && state.mapped && !(write && shared_or_lent);
+    if (ready && region && (region->prot & (write ? LINUX_PROT_WRITE : LINUX_PROT_READ)))
+        return 0;
+    struct fault_signal signal;
+    return space_handle_fault(space, page, write, &signal);
+}
+
 /* The page's entry, ready for procmgr to write through its own view of
  * the frame: made, copied or asked of its object as a write needs. A
  * write for the program (as_program) must be one its region allows;

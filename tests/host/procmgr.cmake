@@ -51,3 +51,5 @@ procmgr_host_test(test_procmgr_ipc_namespaces
     SOURCES test_procmgr_ipc_namespaces.c "${PROCMGR_DIR}/ipc_namespaces.c")
 procmgr_host_test(test_procmgr_robust_list
     SOURCES test_procmgr_robust_list.c "${PROCMGR_DIR}/robust_list.c")
+procmgr_host_test(test_procmgr_vm_transfer
+    SOURCES test_procmgr_vm_transfer.c "${PROCMGR_DIR}/vm_transfer.c")

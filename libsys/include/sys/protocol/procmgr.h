@@ -59,6 +59,13 @@
  *   PROC_LEND_MEMORY   server id                              0 once the server has been lent
  *                      memory, -ENOMEM when procmgr lends it no more (a server's
  *                      SERVER_WANTS_MEMORY answer, sys/protocol/common.h)
+ *   PROC_PROCESS_VM    pid, local iovecs, count, remote iovecs, count, flags, write
+ *                                                             bytes copied (process_vm_readv,
+ *                      or process_vm_writev when write is not 0; the arrays are read from
+ *                      the caller's memory; errors as Linux's)
+ *   PROC_KCMP          pid1, pid2, type, idx1, idx2, efd, tfd, slot faulted   0, 1 or 2
+ *                      (kcmp; efd and tfd: KCMP_EPOLL_TFD's slot, which the personality
+ *                      reads: slot faulted not 0 if it could not)
  *   PROC_TIMER_CREATE  clock, notify (-1: the default), signal, value, tid, the calling
  *                      thread (CLOCK_THREAD_CPUTIME_ID's)             the timer's id
  *   PROC_TIMER_SETTIME id, flags (TIMER_ABSTIME), value, interval (ticks), epoch offset
@@ -175,6 +182,8 @@ enum procmgr_label {
     PROC_ROBUST_LIST,
     PROC_ROBUST_RELEASE,
     PROC_LEND_MEMORY,
+    PROC_PROCESS_VM,
+    PROC_KCMP,
 };
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
