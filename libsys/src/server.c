@@ -337,6 +337,17 @@ uint64_t server_keep_capability(const struct server_request *received, unsigned 
     return slot;
 }
 
+uint64_t server_copy_capability(uint64_t source)
+{
+    uint64_t slot = slot_allocate(&slots);
+    if (slot && tern_cnode_copy(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE, source,
+                                CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
+        slot_free(&slots, slot);
+        return 0;
+    }
+    return slot;
+}
+
 int64_t server_poll(struct server_request *request, server_poll_function *poll)
 {
     uint32_t events = (uint32_t)request->mr[0];

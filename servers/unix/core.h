@@ -181,6 +181,10 @@ struct unix_services {
     /* Drops another server's descriptor the server held (a right not
      * delivered): FILE_CLOSE on it, and its slot freed. */
     void (*release_right)(void *context, uint64_t slot);
+    /* A duplicate of another server's descriptor the server held, for a
+     * peek (Linux's unix_peek_fds takes another reference to each file):
+     * a new slot that owns a reference of its own; 0 if none was made. */
+    uint64_t (*duplicate_right)(void *context, uint64_t slot);
     void *context;
 };
 

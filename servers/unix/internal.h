@@ -115,6 +115,11 @@ void unix_rights_free_list(struct unix_core *core, struct unix_rights **list);
  * released (key 0: MSG_CTRUNC). */
 void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
                          struct unix_message *message);
+/* A peek at a message with rights (Linux's unix_peek_fds): duplicates
+ * of them, held under the call's key as a receive's would be (key 0:
+ * none, MSG_CTRUNC); the message keeps its own. */
+void unix_peek_rights(struct unix_core *core, struct unix_waiter *call,
+                      const struct unix_message *message);
 /* A message takes a set of rights (0: none), counting the sockets among
  * them in flight; and lets them go (its rights, now 0, uncounted). */
 void unix_attach_rights(struct unix_core *core, struct unix_message *message,

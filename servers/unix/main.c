@@ -470,6 +470,24 @@ static void release_right(void *context, uint64_t slot)
     memory_delete(&server_memory, slot);
 }
 
+/* A peek's duplicate of another server's descriptor the server holds:
+ * a copy of the capability, with a reference of its own taken as the
+ * sender's personality took the first (FILE_RETAIN). */
+static uint64_t duplicate_right(void *context, uint64_t slot)
+{
+    (void)context;
+    uint64_t copy = server_copy_capability(slot);
+    if (!copy)
+        return 0;
+    uint64_t mr[TERN_MSG_REGISTERS] = {0};
+    tern_message_info info = tern_call(copy, tern_message(FILE_RETAIN, 0, 0), mr);
+    if (tern_message_label(info) != 0 || (int64_t)mr[0] < 0) {
+        memory_delete(&server_memory, copy);
+        return 0;
+    }
+    return copy;
+}
+
 /* A descriptor that came as capability index and cannot be held: its
  * reference goes back through the receive slot (the runtime empties
  * it), or its description closes (one of ours). */
@@ -850,6 +868,7 @@ int root_main(const struct tern_boot_info *info)
         .progress = record_progress,
         .notify = server_core_notify,
         .release_right = release_right,
+        .duplicate_right = duplicate_right,
     };
     unix_core_init(&core, &services, &files);
     server_run();

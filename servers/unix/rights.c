@@ -3,8 +3,8 @@
  * unix_right), staged on a socket under a sender's key before the send
  * (UNIX_STAGE_RIGHTS), in flight with their message, and held for the
  * receiver under its key once a receive took the message (UNIX_RECV),
- * until UNIX_TAKE_RIGHT hands them over one by one or UNIX_DROP_RIGHTS
- * lets them go.
+ * or duplicates of them a peek made (MSG_PEEK), until UNIX_TAKE_RIGHT
+ * hands them over one by one or UNIX_DROP_RIGHTS lets them go.
  *
  * Every right owns one reference to its description. One not delivered
  * is released: another server's through services.release_right at once;
@@ -225,28 +225,74 @@ int64_t unix_gather_rights(struct unix_core *core, uint64_t handle, uint64_t key
     return 0;
 }
 
-void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
-                         struct unix_message *message)
+/* Whether a receive can hold rights for its caller: not without a key
+ * (recvmsg without room for control messages: scm_recv closes the
+ * descriptors and says MSG_CTRUNC). */
+static bool receiver_holds(struct unix_waiter *call)
 {
-    struct unix_rights *rights = unix_detach_rights(core, message);
-    if (!rights)
-        return;
+    if (call->call.key && !call->socket->released)
+        return true;
+    call->call.message_flags |= UNIX_MSG_CTRUNC;
+    return false;
+}
+
+/* Rights held for the receiver under the call's key, replacing what an
+ * earlier receive left there. */
+static void hold(struct unix_core *core, struct unix_waiter *call, struct unix_rights *rights)
+{
     struct unix_socket *socket = call->socket;
     uint64_t key = call->call.key;
-    if (!key || socket->released) {
-        /* recvmsg without room for control messages: scm_recv closes
-         * the descriptors and says MSG_CTRUNC. */
-        call->call.message_flags |= UNIX_MSG_CTRUNC;
-        unix_rights_free(core, rights);
-        return;
-    }
-    /* What an earlier receive left under the key goes. */
     unix_rights_free(core, unlink_key(&socket->held, key));
     rights->key = key;
     rights->taken = 0;
     rights->next = socket->held;
     socket->held = rights;
     call->call.rights_received = rights->count;
+}
+
+void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
+                         struct unix_message *message)
+{
+    struct unix_rights *rights = unix_detach_rights(core, message);
+    if (!rights)
+        return;
+    if (receiver_holds(call))
+        hold(core, call, rights);
+    else
+        unix_rights_free(core, rights);
+}
+
+/* One more reference to what a right refers to, in *copy. */
+static bool duplicate(struct unix_core *core, const struct unix_right *right,
+                      struct unix_right *copy)
+{
+    *copy = *right;
+    if (right->socket)
+        return file_table_retain(core->files, right->value) == 0;
+    copy->value = core->services.duplicate_right(core->services.context, right->value);
+    return copy->value != 0;
+}
+
+void unix_peek_rights(struct unix_core *core, struct unix_waiter *call,
+                      const struct unix_message *message)
+{
+    const struct unix_rights *rights = message->rights;
+    if (!rights || !receiver_holds(call))
+        return;
+    uint32_t count = rights->count - rights->taken;
+    struct unix_rights *copies = core->services.allocate(
+        core->services.context, sizeof *copies + count * sizeof copies->right[0]);
+    if (!copies)
+        return;         /* scm_fp_dup failed: the peek gives none */
+    copies->capacity = count;
+    for (uint32_t i = rights->taken; i < rights->count; i++) {
+        if (!duplicate(core, &rights->right[i], &copies->right[copies->count])) {
+            unix_rights_free(core, copies);
+            return;
+        }
+        copies->count++;
+    }
+    hold(core, call, copies);
 }
 
 int64_t unix_take_right(struct unix_core *core, uint64_t handle, uint64_t key,

@@ -351,7 +351,7 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
         /* Copy out first: what reached the caller is taken afterwards. */
         uint64_t copied = 0, remaining = length - call->done;
         bool fault = false, stop = false;
-        struct unix_message *message = first;
+        struct unix_message *message = first, *with_rights = 0;
         while (message && remaining) {
             uint64_t available = message->length - message->consumed - skip;
             uint64_t chunk = minimum(available, remaining);
@@ -371,6 +371,7 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             /* A message with descriptors ends the read (Linux breaks
              * after the skb whose fds it took, and a peek at one). */
             if (message->rights) {
+                with_rights = message;
                 stop = true;
                 break;
             }
@@ -391,6 +392,9 @@ static struct step stream_receive(struct unix_core *core, struct unix_waiter *ca
             return gone;
         if (peek) {
             peek_forward(socket, copied);
+            /* The peeker gets duplicates of the descriptors it reached. */
+            if (with_rights)
+                unix_peek_rights(core, call, with_rights);
         } else {
             peek_backward(socket, copied);
             for (uint64_t left = copied; left;) {
@@ -525,6 +529,8 @@ static struct step datagram_receive(struct unix_core *core, struct unix_waiter *
     int64_t result = error ? error : (int64_t)(flags & UNIX_MSG_TRUNC ? available : size);
     if (flags & UNIX_MSG_PEEK) {
         peek_forward(socket, size);
+        if (!error)
+            unix_peek_rights(core, call, message);
         return done(result);
     }
     if (unix_answers_first(call) && !unix_answer_first(core, call, result))

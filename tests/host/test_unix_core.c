@@ -136,6 +136,21 @@ static void release_right(void *context, uint64_t slot)
     released_last = slot;
 }
 
+/* Duplicates the core made of another server's descriptors (a peek's):
+ * slot + DUPLICATE, or none while duplicates_fail. */
+#define DUPLICATE 5000
+static int duplicated;
+static bool duplicates_fail;
+
+static uint64_t duplicate_right(void *context, uint64_t slot)
+{
+    (void)context;
+    if (duplicates_fail)
+        return 0;
+    duplicated++;
+    return slot + DUPLICATE;
+}
+
 static const struct unix_credentials alice = {100, 1000, 1000};
 static const struct unix_credentials bob = {200, 2000, 2000};
 
@@ -153,9 +168,11 @@ static void fresh(void)
         .allocate = allocate, .allocate_unzeroed = allocate_unzeroed, .free = release, .copy_from_caller = copy_from,
         .copy_to_caller = copy_to, .answer = answer, .caller_waits = caller_waits,
         .forget = forget, .progress = progress, .notify = notify,
-        .release_right = release_right,
+        .release_right = release_right, .duplicate_right = duplicate_right,
     };
     released = 0;
+    duplicated = 0;
+    duplicates_fail = false;
     memset(callers, 0, sizeof callers);
     for (int i = 0; i < CALLERS; i++)
         callers[i].window_size[0] = callers[i].window_size[1] = WINDOW;
@@ -743,10 +760,24 @@ static void test_rights_datagram(void)
     CHECK_EQ_U64(take(b, 7), -LINUX_ENOENT);
     CHECK_EQ_U64(take(b, 99), -LINUX_ENOENT);
     CHECK_EQ_U64(take(a + 12345, 7), -LINUX_EBADF);
-    /* A peek takes none. */
+    /* A peek gets duplicates, each time; the message keeps its own. */
     CHECK_EQ_U64(receive_key(b, 1, 10, UNIX_MSG_PEEK, 7, &call), 3);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(take(b, 7), 103 + DUPLICATE);
+    CHECK_EQ_U64(receive_key(b, 1, 10, UNIX_MSG_PEEK, 7, &call), 3);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(duplicated, 2);
+    /* Without a key: MSG_CTRUNC, no duplicate made. */
+    CHECK_EQ_U64(receive_key(b, 1, 10, UNIX_MSG_PEEK, 0, &call), 3);
+    CHECK_EQ_U64(call.message_flags, UNIX_MSG_CTRUNC);
     CHECK_EQ_U64(call.rights_received, 0);
+    CHECK_EQ_U64(duplicated, 2);
+    CHECK_EQ_U64(released, 0);
+    /* The receive replaces the peek's duplicate not taken: released. */
     CHECK_EQ_U64(receive_key(b, 1, 10, 0, 7, &call), 3);
+    CHECK_EQ_U64(released, 1);
+    CHECK_EQ_U64(released_last, 103 + DUPLICATE);
+    released = 0;
     CHECK_EQ_U64(call.rights_received, 1);
     CHECK_EQ_U64(take(b, 7), 103);
     CHECK_EQ_U64(receive_key(b, 1, 10, 0, 7, &call), 5);
@@ -793,9 +824,11 @@ static void test_rights_stream(void)
     CHECK(memcmp(callers[1].window[0], "abcdef", 6) == 0);
     CHECK_EQ_U64(call.rights_received, 1);
     CHECK_EQ_U64(take(b, 5), 201);
-    /* A peek stops there too, and takes none. */
-    CHECK_EQ_U64(receive_key(b, 1, 100, UNIX_MSG_PEEK, 5, &call), 6);
-    CHECK_EQ_U64(call.rights_received, 0);
+    /* A peek stops there too, with duplicates of its descriptors. */
+    CHECK_EQ_U64(receive_key(b, 1, 100, UNIX_MSG_PEEK, 6, &call), 6);
+    CHECK_EQ_U64(call.rights_received, 1);
+    CHECK_EQ_U64(take(b, 6), 202 + DUPLICATE);
+    CHECK_EQ_U64(take(b, 6), -LINUX_ENOENT);
     /* Even MSG_WAITALL stops after it. */
     CHECK_EQ_U64(receive_key(b, 1, 100, UNIX_MSG_WAITALL, 5, &call), 6);
     CHECK_EQ_U64(call.rights_received, 1);
@@ -813,6 +846,43 @@ static void test_rights_stream(void)
     /* A send of no bytes carries none (Linux attaches to an skb). */
     CHECK_EQ_U64(send_rights(a, 0, "", 0, 0, third, 1, false), 0);
     CHECK_EQ_U64(released, 2);
+    close_all((uint64_t[]){a, b}, 2);
+    check_empty();
+}
+
+/* A peek's duplicates: one more reference to each of our sockets, a
+ * duplicate of another server's descriptor; when one cannot be made the
+ * peek gets none and what was duplicated goes back. */
+static void test_rights_peek(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_DGRAM, &a, &b);
+    uint64_t s = make(UNIX_STREAM);
+    CHECK_EQ_U64(file_table_retain(&files, s), 0);     /* the sender's FILE_RETAIN */
+    struct unix_right mixed[] = {{s, true}, slot_right(300)};
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, mixed, 2, false), 1);
+    struct unix_call call;
+    CHECK_EQ_U64(receive_key(b, 1, 10, UNIX_MSG_PEEK, 4, &call), 1);
+    CHECK_EQ_U64(call.rights_received, 2);
+    CHECK_EQ_U64(file_table_find(&files, s)->references, 3);
+    CHECK_EQ_U64(take(b, 4), s);
+    CHECK_EQ_U64(take(b, 4), 300 + DUPLICATE);
+    unix_close(&core, s);              /* the peeked reference */
+    duplicates_fail = true;
+    CHECK_EQ_U64(receive_key(b, 1, 10, UNIX_MSG_PEEK, 4, &call), 1);
+    CHECK_EQ_U64(call.rights_received, 0);
+    CHECK_EQ_U64(file_table_find(&files, s)->references, 2);
+    duplicates_fail = false;
+    CHECK_EQ_U64(released, 0);
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 4, &call), 1);
+    CHECK_EQ_U64(call.rights_received, 2);
+    CHECK_EQ_U64(take(b, 4), s);
+    CHECK_EQ_U64(unix_drop_rights(&core, b, 4), 0);
+    CHECK_EQ_U64(released, 1);
+    CHECK_EQ_U64(released_last, 300);
+    unix_close(&core, s);              /* the reference taken */
+    unix_close(&core, s);              /* the creator's */
     close_all((uint64_t[]){a, b}, 2);
     check_empty();
 }
@@ -1252,6 +1322,7 @@ int main(void)
     test_names();
     test_rights_datagram();
     test_rights_stream();
+    test_rights_peek();
     test_rights_staging();
     test_rights_released();
     test_credentials();

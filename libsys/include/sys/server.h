@@ -247,6 +247,10 @@ uint64_t server_received_slot(const struct server_request *request, unsigned ind
  * own, which the server now owns (memory_delete it when done); 0 if it
  * did not come as a capability or no slot is free. */
 uint64_t server_keep_capability(const struct server_request *request, unsigned index);
+/* A copy of the capability in the server's slot source (one it kept),
+ * with the same rights and badge, in a slot of its own (memory_delete it
+ * when done); 0 if no slot is free or the copy failed. */
+uint64_t server_copy_capability(uint64_t source);
 
 /* FILE_POLL (sys/protocol/file.h) for a server whose poll keeps a
  * notification, to signal at the next change, only when nothing is

@@ -119,8 +119,10 @@
  * of the send); a send that fails releases them. A receive that reads a
  * message with descriptors holds them for the receiver under (socket,
  * key), replacing what was held there, and answers their number in MR3;
- * a stream read stops after such a message. Key 0 (and FILE_READ):
- * they are released, MSG_CTRUNC. UNIX_TAKE_RIGHT hands them out one per
+ * a stream read stops after such a message. MSG_PEEK leaves them in
+ * the message and holds duplicates instead (each a reference of its
+ * own, as Linux's unix_peek_fds). Key 0 (and FILE_READ): they are
+ * released (a peek's: none made), MSG_CTRUNC. UNIX_TAKE_RIGHT hands them out one per
  * call, UNIX_DROP_RIGHTS releases the rest. A capability that is neither
  * another server's nor one of this server's sockets is -EBADF. Staged
  * and held descriptors go when the socket's description closes; a
