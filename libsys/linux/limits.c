@@ -51,6 +51,11 @@ unsigned linux_descriptor_limit(void)
     return soft < LINUX_MAX_FDS ? (unsigned)soft : LINUX_MAX_FDS;
 }
 
+uint64_t linux_descriptor_soft_limit(void)
+{
+    return __atomic_load_n(&limits[RLIMIT_NOFILE].soft, __ATOMIC_RELAXED);
+}
+
 uint64_t linux_memory_lock_limit(void)
 {
     return __atomic_load_n(&limits[RLIMIT_MEMLOCK].soft, __ATOMIC_RELAXED);

@@ -12,6 +12,10 @@
 
 /* The soft RLIMIT_NOFILE, at most LINUX_MAX_FDS. */
 unsigned linux_descriptor_limit(void);
+/* The soft RLIMIT_NOFILE as set (~0: unlimited), which also bounds the
+ * descriptors its user has in flight over unix sockets (the server
+ * keeps that count: socket_data.c). */
+uint64_t linux_descriptor_soft_limit(void);
 /* The soft RLIMIT_MEMLOCK, in bytes (~0: unlimited). */
 uint64_t linux_memory_lock_limit(void);
 /* The soft RLIMIT_MSGQUEUE, in bytes (~0: unlimited). */

@@ -16,6 +16,7 @@
 #include "descriptors.h"
 #include "file_transfer.h"
 #include "iovec.h"
+#include "limits.h"
 #include "paths.h"
 #include "personality.h"
 #include "server_call.h"
@@ -41,9 +42,12 @@ static bool socket_is_datagram(uint64_t socket)
 
 /* The send itself: UNIX_SEND through the socket, or UNIX_SEND_AS
  * through the session with the socket as capability 0 and the claim (if
- * any) in MR4-MR7; caps[0..count) follow. */
-static int64_t send_call(uint64_t socket, bool as, const uint64_t *caps, unsigned count,
-                         unsigned windows, uint64_t mr[4],
+ * any) in MR4-MR7, and when it passes descriptors (with_rights) the
+ * soft RLIMIT_NOFILE in MR8, which bounds its user's descriptors in
+ * flight (Linux's too_many_unix_fds; the server counts them);
+ * caps[0..count) follow. */
+static int64_t send_call(uint64_t socket, bool as, bool with_rights, const uint64_t *caps,
+                         unsigned count, unsigned windows, uint64_t mr[4],
                          const struct claimed_credentials *claim)
 {
     unsigned index = 0;
@@ -58,7 +62,10 @@ static int64_t send_call(uint64_t socket, bool as, const uint64_t *caps, unsigne
     tern_set_mr(5, claimed ? claim->uid : 0);
     tern_set_mr(6, claimed ? claim->gid : 0);
     tern_set_mr(7, claimed);
-    int64_t result = linux_write_call(socket_session(), UNIX_SEND_AS, 8, index, windows, mr);
+    if (with_rights)
+        tern_set_mr(8, linux_descriptor_soft_limit());
+    int64_t result = linux_write_call(socket_session(), UNIX_SEND_AS, with_rights ? 9 : 8, index,
+                                      windows, mr);
     return result == -LINUX_EBADF ? -LINUX_ENOTSOCK : result;
 }
 
@@ -72,7 +79,8 @@ static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, ui
                            const struct socket_address *name, const struct passed_rights *rights,
                            const struct claimed_credentials *claim)
 {
-    bool as = claim || (rights && rights->count);
+    bool with_rights = rights && rights->count;
+    bool as = claim || with_rights;
     uint64_t node = 0;
     uint64_t caps[TERN_MSG_MAX_CAPS];
     unsigned windows = 1, count = 0;
@@ -111,7 +119,7 @@ static int64_t send_buffer(uint64_t socket, uint64_t buffer, uint64_t length, ui
             linux_set_window(1, (uint64_t)(uintptr_t)name->bytes, name->length,
                              TERN_WINDOW_READ);
         uint64_t mr[4] = {length, flags, name ? name->length : 0, key};
-        result = send_call(socket, as, caps, count, windows, mr, claim);
+        result = send_call(socket, as, with_rights, caps, count, windows, mr, claim);
         if (result != UNIX_IDENTITY_NEEDED || as)
             break;
         as = true;      /* a plain send: nothing passed, nothing lost */

@@ -197,6 +197,7 @@ enum unix_state {
 struct unix_message;
 struct unix_waiter;
 struct unix_poller;
+struct unix_user;
 
 struct unix_queue {
     struct unix_waiter *first, *last;
@@ -257,6 +258,7 @@ struct unix_core {
     uint64_t next_inode;
     struct unix_rights *dropped;        /* rights to our sockets, closed when settling */
     uint64_t inflight;                  /* every socket's in flight (unix_tot_inflight) */
+    struct unix_user *users;            /* the users with descriptors in flight */
     bool collect;                       /* a socket was released with some in flight */
 };
 
@@ -289,6 +291,15 @@ struct unix_call {
     struct unix_rights *rights;
     uint64_t key;
     uint32_t rights_received;   /* out: how many are held under key */
+    /* Descriptors in flight per user (Linux's user->unix_inflight and
+     * too_many_unix_fds): an identified send's count against user (its
+     * session's euid) while a message holds them. A limited one (the
+     * sender said its RLIMIT_NOFILE soft limit and is not root) is
+     * -ETOOMANYREFS when its user already has more than rights_limit in
+     * flight. */
+    uint32_t user;
+    bool limited;
+    uint64_t rights_limit;
     /* A small call's data in the server (FILE_READ_SMALL, FILE_WRITE_SMALL:
      * at most a few hundred bytes, and a stream read's SO_RCVLOWAT is 1):
      * a write's bytes, or where a read puts them; NULL: the caller's
@@ -382,6 +393,9 @@ int64_t unix_drop_rights(struct unix_core *core, uint64_t handle, uint64_t key);
 void unix_release_right(struct unix_core *core, const struct unix_right *right);
 /* Releases a set no call took (unix_call's rights when main.c gives up). */
 void unix_release_rights(struct unix_core *core, struct unix_rights *rights);
+/* How many descriptors the user has in flight: sent by identified sends
+ * and not yet received or discarded. */
+uint64_t unix_user_inflight(const struct unix_core *core, uint32_t uid);
 
 /* SCM_CREDENTIALS's check of claimed credentials against the caller's
  * (Linux's scm_check_creds, with what a session's badge knows: its pid,

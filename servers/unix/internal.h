@@ -36,10 +36,19 @@ struct unix_message {
     struct unix_chunk *chunks;
 };
 
+/* A user's descriptors in flight (Linux's user_struct's unix_inflight):
+ * on core->users while it has some. */
+struct unix_user {
+    struct unix_user *next;
+    uint32_t uid;
+    uint64_t inflight;
+};
+
 /* A set of rights in order: a message's (key unused), or a socket's
  * staged or held under key. taken: how many UNIX_TAKE_RIGHT gave. */
 struct unix_rights {
     struct unix_rights *next;
+    struct unix_user *user;         /* a message's: counted against it (0: nobody) */
     uint64_t key;
     uint32_t count, taken, capacity;
     struct unix_right right[];
@@ -120,10 +129,15 @@ void unix_deliver_rights(struct unix_core *core, struct unix_waiter *call,
  * none, MSG_CTRUNC); the message keeps its own. */
 void unix_peek_rights(struct unix_core *core, struct unix_waiter *call,
                       const struct unix_message *message);
-/* A message takes a set of rights (0: none), counting the sockets among
- * them in flight; and lets them go (its rights, now 0, uncounted). */
-void unix_attach_rights(struct unix_core *core, struct unix_message *message,
-                        struct unix_rights *rights);
+/* Linux's too_many_unix_fds for a send with rights: -ETOOMANYREFS when
+ * it is limited and its user has more than its limit in flight; else 0. */
+int64_t unix_check_rights_limit(const struct unix_core *core, const struct unix_call *call);
+/* A message takes a send's rights (call->rights, then 0; none: nothing
+ * to do), counting the sockets among them in flight and, for an
+ * identified send, every one against its user: 0, or -ENOMEM (the call
+ * keeps them). And lets them go (its rights, now 0, uncounted). */
+int64_t unix_attach_rights(struct unix_core *core, struct unix_message *message,
+                           struct unix_call *call);
 struct unix_rights *unix_detach_rights(struct unix_core *core, struct unix_message *message);
 /* Closes the descriptions of released rights to our sockets (settling). */
 bool unix_close_dropped(struct unix_core *core);

@@ -638,11 +638,17 @@ static enum server_outcome send_message(struct server_request *request)
 }
 
 /* UNIX_SEND_AS: who sends is the session's badge, or what it claims in
- * MR4-MR6 (MR7 not 0), checked as Linux's scm_check_creds. */
+ * MR4-MR6 (MR7 not 0), checked as Linux's scm_check_creds. Its
+ * descriptors count against the badge's euid while in flight; MR8, sent
+ * with descriptors, is the sender's RLIMIT_NOFILE soft limit, which
+ * bounds them unless the sender is root (CAP_SYS_RESOURCE). */
 static enum server_outcome send_as(struct server_request *request)
 {
+    struct unix_credentials caller = caller_of(request);
     struct unix_call call = {.handle = named_socket(request), .identified = true,
-                             .sender = caller_of(request)};
+                             .sender = caller, .user = caller.uid,
+                             .limited = !lacks(request, 9) && caller.uid != 0,
+                             .rights_limit = request->mr[8]};
     int64_t error = call.handle ? 0 : -LINUX_EBADF;
     if (request->mr[7]) {
         struct unix_credentials claim = {(uint32_t)request->mr[4], (uint32_t)request->mr[5],

@@ -105,20 +105,85 @@ static void count_inflight(struct unix_core *core, const struct unix_rights *rig
     }
 }
 
-void unix_attach_rights(struct unix_core *core, struct unix_message *message,
-                        struct unix_rights *rights)
+/* ---- Descriptors in flight per user ----
+ *
+ * Linux counts every descriptor in a message against the user that sent
+ * it (unix_inflight, unix_notinflight), and refuses a send with
+ * descriptors while that user has more in flight than the sender's
+ * RLIMIT_NOFILE soft limit (too_many_unix_fds), unless it has
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN. The user here is the euid of the
+ * session that sent (Linux's is the real uid's user_struct), root is
+ * euid 0, and the limit is the one the sender's personality said: a
+ * process's limits live there (main.c). */
+
+static struct unix_user **find_user(struct unix_core *core, uint32_t uid)
 {
+    struct unix_user **link = &core->users;
+    while (*link && (*link)->uid != uid)
+        link = &(*link)->next;
+    return link;
+}
+
+uint64_t unix_user_inflight(const struct unix_core *core, uint32_t uid)
+{
+    for (const struct unix_user *user = core->users; user; user = user->next)
+        if (user->uid == uid)
+            return user->inflight;
+    return 0;
+}
+
+int64_t unix_check_rights_limit(const struct unix_core *core, const struct unix_call *call)
+{
+    if (!call->rights || !call->limited)
+        return 0;
+    return unix_user_inflight(core, call->user) > call->rights_limit ? -LINUX_ETOOMANYREFS : 0;
+}
+
+/* The rights' user's count goes down by theirs; gone at 0. */
+static void uncount_user(struct unix_core *core, struct unix_rights *rights)
+{
+    struct unix_user *user = rights->user;
+    rights->user = 0;
+    user->inflight -= rights->count - rights->taken;
+    if (user->inflight)
+        return;
+    struct unix_user **link = find_user(core, user->uid);
+    *link = user->next;
+    core->services.free(core->services.context, user);
+}
+
+int64_t unix_attach_rights(struct unix_core *core, struct unix_message *message,
+                           struct unix_call *call)
+{
+    struct unix_rights *rights = call->rights;
+    if (!rights)
+        return 0;
+    if (call->identified) {
+        struct unix_user **link = find_user(core, call->user);
+        if (!*link) {
+            *link = core->services.allocate(core->services.context, sizeof **link);
+            if (!*link)
+                return -LINUX_ENOMEM;
+            (*link)->uid = call->user;
+        }
+        rights->user = *link;
+        rights->user->inflight += rights->count - rights->taken;
+    }
+    call->rights = 0;
     message->rights = rights;
-    if (rights)
-        count_inflight(core, rights, true);
+    count_inflight(core, rights, true);
+    return 0;
 }
 
 struct unix_rights *unix_detach_rights(struct unix_core *core, struct unix_message *message)
 {
     struct unix_rights *rights = message->rights;
     message->rights = 0;
-    if (rights)
-        count_inflight(core, rights, false);
+    if (!rights)
+        return 0;
+    count_inflight(core, rights, false);
+    if (rights->user)
+        uncount_user(core, rights);
     return rights;
 }
 

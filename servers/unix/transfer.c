@@ -453,6 +453,11 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
                 return done(sent ? sent : -LINUX_EAGAIN);
             return wait_on(socket);
         }
+        /* The descriptors go with the first segment of the send
+         * (unix_stream_sendmsg's fds_sent), limited before its copy. */
+        error = unix_check_rights_limit(core, &call->call);
+        if (error)
+            return done(sent ? sent : error);
         uint64_t size = minimum(call->call.length - call->done,
                                 minimum((uint64_t)(socket->send_buffer / 2 - 64),
                                         UNIX_SEGMENT_MAX));
@@ -469,12 +474,13 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
             call->call.sigpipe = sent == 0;
             return done(sent ? sent : -LINUX_EPIPE);
         }
+        error = unix_attach_rights(core, message, &call->call);
+        if (error) {
+            unix_free_message(core, message);
+            return done(sent ? sent : error);
+        }
         charge(socket, message);
         attach_credentials(call, peer, message);
-        /* The descriptors go with the first segment of the send
-         * (unix_stream_sendmsg's fds_sent). */
-        unix_attach_rights(core, message, call->call.rights);
-        call->call.rights = 0;
         unix_enqueue_message(peer, message);
         unix_mark_changed(core, peer, UNIX_WAKE_IN);
         call->done += size;
@@ -598,6 +604,9 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
                 return done(-LINUX_EAGAIN);
             return wait_on(socket);
         }
+        error = unix_check_rights_limit(core, request);
+        if (error)
+            return done(error);
         struct unix_message *message = new_message(core, request->length);
         if (!message)
             return done(-LINUX_ENOMEM);
@@ -606,9 +615,12 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
             unix_free_message(core, message);
             return copy == UNIX_COPY_GONE ? gone : done(-LINUX_EFAULT);
         }
+        error = unix_attach_rights(core, message, &call->call);
+        if (error) {
+            unix_free_message(core, message);
+            return done(error);
+        }
         charge(socket, message);
-        unix_attach_rights(core, message, call->call.rights);
-        call->call.rights = 0;
         call->message = message;
     }
     for (;;) {

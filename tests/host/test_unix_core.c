@@ -887,6 +887,76 @@ static void test_rights_peek(void)
     check_empty();
 }
 
+/* A send by a session (identified) of count rights, by user uid with
+ * RLIMIT_NOFILE limit (0: root's, not limited). */
+static int64_t send_rights_as(uint64_t handle, uint32_t uid, uint64_t limit,
+                              const struct unix_right *rights, unsigned count)
+{
+    callers[0].window[0][0] = 'r';
+    struct unix_call call = {.kind = UNIX_CALL_SEND, .handle = handle, .caller = 0,
+                             .length = 1, .may_wait = true, .message_answer = true,
+                             .identified = true, .sender = {1, uid, uid}, .user = uid,
+                             .limited = limit != 0, .rights_limit = limit};
+    int64_t error = unix_gather_rights(&core, handle, 0, rights, count, &call.rights);
+    if (error < 0)
+        return error;
+    return unix_call(&core, &call);
+}
+
+/* Descriptors in flight are counted per user (Linux's unix_inflight):
+ * a limited send fails with -ETOOMANYREFS once its user has more than
+ * the limit in flight; receiving or discarding a message uncounts its
+ * descriptors, whoever sent them; a send that says nobody's identity is
+ * not counted. */
+static void test_rights_limit(void)
+{
+    fresh();
+    uint64_t a, b;
+    make_pair(UNIX_DGRAM, &a, &b);
+    struct unix_right one[] = {slot_right(1)}, three[] = {slot_right(2), slot_right(3),
+                                                          slot_right(4)};
+    /* Limit 2: three messages (0, 1 and 2 in flight before each), then no. */
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ_U64(send_rights_as(a, 1000, 2, one, 1), 1);
+    CHECK_EQ_U64(send_rights_as(a, 1000, 2, one, 1), -LINUX_ETOOMANYREFS);
+    CHECK_EQ_U64(released, 1);
+    CHECK_EQ_U64(unix_user_inflight(&core, 1000), 3);
+    /* Another user, and root, are not held back by it. */
+    CHECK_EQ_U64(send_rights_as(a, 2000, 2, three, 3), 1);
+    CHECK_EQ_U64(unix_user_inflight(&core, 2000), 3);
+    CHECK_EQ_U64(send_rights_as(a, 2000, 2, one, 1), -LINUX_ETOOMANYREFS);
+    CHECK_EQ_U64(send_rights_as(a, 0, 0, three, 3), 1);
+    CHECK_EQ_U64(unix_user_inflight(&core, 0), 3);
+    /* Not counted: a send that does not say who sends. */
+    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, one, 1, false), 1);
+    CHECK_EQ_U64(unix_user_inflight(&core, 1000), 3);
+    /* Data alone goes. */
+    CHECK_EQ_U64(send_bytes(a, 0, "d", 1, 0), 1);
+    /* One received (its descriptor released): one more goes. */
+    struct unix_call call;
+    CHECK_EQ_U64(receive_key(b, 1, 10, 0, 0, &call), 1);
+    CHECK_EQ_U64(unix_user_inflight(&core, 1000), 2);
+    CHECK_EQ_U64(send_rights_as(a, 1000, 2, one, 1), 1);
+    CHECK_EQ_U64(send_rights_as(a, 1000, 2, one, 1), -LINUX_ETOOMANYREFS);
+    /* A stream send is limited too, before its copy (Linux's
+     * unix_scm_to_skb comes before skb_copy_datagram_from_iter). */
+    uint64_t c, d;
+    make_pair(UNIX_STREAM, &c, &d);
+    callers[0].window_size[0] = 0;
+    CHECK_EQ_U64(send_rights_as(c, 1000, 2, one, 1), -LINUX_ETOOMANYREFS);
+    CHECK_EQ_U64(send_rights_as(c, 3000, 2, one, 1), -LINUX_EFAULT);
+    callers[0].window_size[0] = WINDOW;
+    CHECK_EQ_U64(send_rights_as(c, 3000, 2, one, 1), 1);
+    CHECK_EQ_U64(unix_user_inflight(&core, 3000), 1);
+    /* Discarded unread at close: nothing in flight, no count left. */
+    close_all((uint64_t[]){a, b, c, d}, 4);
+    CHECK_EQ_U64(unix_user_inflight(&core, 1000), 0);
+    CHECK_EQ_U64(unix_user_inflight(&core, 2000), 0);
+    CHECK_EQ_U64(unix_user_inflight(&core, 0), 0);
+    CHECK_EQ_U64(unix_user_inflight(&core, 3000), 0);
+    check_empty();
+}
+
 static void test_rights_staging(void)
 {
     fresh();
@@ -1132,15 +1202,18 @@ static void test_gc_self_cycle(void)
     make_pair(UNIX_STREAM, &a, &b);
     struct unix_address name = abstract_name("self");
     CHECK_EQ_U64(unix_bind(&core, b, &name), 0);
-    /* b over a, into b's own queue, with another server's descriptor. */
+    /* b over a, into b's own queue, with another server's descriptor:
+     * both in flight, counted against their sender. */
     struct unix_right rights[] = {socket_right(b), slot_right(77)};
-    CHECK_EQ_U64(send_rights(a, 0, "x", 1, 0, rights, 2, false), 1);
+    CHECK_EQ_U64(send_rights_as(a, 1000, 16, rights, 2), 1);
     unix_close(&core, b);
     /* Still there until a release runs the collector. */
     CHECK(unix_socket_of(&core, b) != 0);
     CHECK_EQ_U64(events_now(a, POLLIN | POLLOUT | POLLRDHUP), POLLOUT);
+    CHECK_EQ_U64(unix_user_inflight(&core, 1000), 2);
     CHECK_EQ_U64(unix_collect(&core), 1);
     CHECK(!unix_socket_of(&core, b));
+    CHECK_EQ_U64(unix_user_inflight(&core, 1000), 0);
     CHECK_EQ_U64(released, 1);
     CHECK_EQ_U64(released_last, 77);
     CHECK_EQ_U64(events_now(a, POLLIN | POLLOUT | POLLRDHUP),
@@ -1323,6 +1396,7 @@ int main(void)
     test_rights_datagram();
     test_rights_stream();
     test_rights_peek();
+    test_rights_limit();
     test_rights_staging();
     test_rights_released();
     test_credentials();

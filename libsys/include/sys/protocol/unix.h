@@ -63,6 +63,8 @@
  *   UNIX_SEND_AS    session     UNIX_SEND's MR0-MR3; MR4-MR6   0: socket,    as UNIX_SEND
  *                               claimed pid, uid, gid; MR7:    then UNIX_SEND's
  *                               1 if claimed (SCM_CREDENTIALS) caps
+ *                               MR8 (with descriptors): the sender's
+ *                               RLIMIT_NOFILE soft limit
  *                   windows as UNIX_SEND's
  *
  * SCM_CREDENTIALS and SO_PASSCRED: a message carries credentials when its
@@ -126,7 +128,10 @@
  * call, UNIX_DROP_RIGHTS releases the rest. A capability that is neither
  * another server's nor one of this server's sockets is -EBADF. Staged
  * and held descriptors go when the socket's description closes; a
- * message's when it is discarded.
+ * message's when it is discarded. A UNIX_SEND_AS's descriptors count
+ * against the session's euid while in flight; one that gives MR8 from a
+ * user other than root is -ETOOMANYREFS while that user has more than
+ * MR8 in flight (Linux's too_many_unix_fds).
  *
  * Errors are Linux's (docs/protocols/unix.md): -EINVAL for a socket bound
  * twice or a bad address, -EADDRINUSE for an abstract name in use,
