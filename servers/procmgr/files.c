@@ -112,14 +112,20 @@ void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t
 }
 
 /* Copy a descriptor capability (between process CNodes or within one) and
- * count the new reference. */
+ * count the new reference. A copy its server would not count (its
+ * description is gone) leaves the slot empty: the descriptor is not
+ * open, and the personality receives a new one's capability there. */
 static int copy_reference(struct process *from, uint64_t from_slot, struct process *to,
                           uint64_t to_slot)
 {
     if (tern_cnode_copy(to->cnode, to_slot, CNODE_DEPTH, from->cnode, from_slot, CNODE_DEPTH,
                         TERN_RIGHTS_ALL) != TERN_OK)
         return -LINUX_EBADF;
-    return file_call(to->cnode, to_slot, FILE_RETAIN) < 0 ? -LINUX_EBADF : 0;
+    if (file_call(to->cnode, to_slot, FILE_RETAIN) < 0) {
+        tern_cnode_delete(to->cnode, to_slot, CNODE_DEPTH);
+        return -LINUX_EBADF;
+    }
+    return 0;
 }
 
 int files_copy_all(struct process *parent, struct process *child)
