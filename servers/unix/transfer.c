@@ -661,6 +661,12 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
             return done(-LINUX_EAGAIN);
         return wait_on(target);
     }
+    /* A sender that waited with its datagram made is asked for first:
+     * once a signal took it away the datagram must not arrive (Linux's
+     * unix_wait_for_peer ends and the skb is freed), nor twice when the
+     * call is restarted. */
+    if (call->waits_on && !core->services.caller_waits(core->services.context, call->call.caller))
+        return gone;
     attach_credentials(call, target, call->message);
     unix_enqueue_message(target, call->message);
     call->message = 0;

@@ -1052,9 +1052,23 @@ static void test_rights_released(void)
     callers[2].gone = true;
     CHECK_EQ_U64(unix_prune(&core), 1);
     CHECK_EQ_U64(released, 2);
+    /* One that vanishes and then gets room: its datagram never arrives
+     * (Linux frees it), and its descriptors are released. */
+    memcpy(callers[3].window[0], "v", 1);
+    call = (struct unix_call){.kind = UNIX_CALL_SEND, .handle = sender, .caller = 3,
+                              .length = 1, .may_wait = true, .message_answer = true,
+                              .address = &name};
+    CHECK_EQ_U64(unix_gather_rights(&core, sender, 0, two, 2, &call.rights), 0);
+    CHECK_EQ_U64(unix_call(&core, &call), UNIX_QUEUED);
+    callers[3].gone = true;
+    for (int i = 0; i <= UNIX_DGRAM_QUEUE; i++)
+        CHECK_EQ_U64(receive(receiver, 4, 10, UNIX_MSG_DONTWAIT, 0), 1);
+    CHECK_EQ_U64(receive(receiver, 4, 10, UNIX_MSG_DONTWAIT, 0), -LINUX_EAGAIN);
+    CHECK_EQ_U64(unix_waiter_count(&core), 0);
+    CHECK_EQ_U64(released, 4);
     /* A bad socket: released. */
     CHECK_EQ_U64(send_rights(sender + 0x100000, 0, "x", 1, 0, two, 2, false), -LINUX_EBADF);
-    CHECK_EQ_U64(released, 4);
+    CHECK_EQ_U64(released, 6);
     close_all((uint64_t[]){receiver, sender, d}, 3);
     check_empty();
 }
