@@ -27,7 +27,8 @@
  * wakes a child, a System V message queue and a POSIX one carry
  * messages (the latter in priority order), an eventfd counts and wakes a
  * reader in a child, a timerfd expires, and a child is forked and waited
- * for.
+ * for. Last, children killed in the middle of a sendmsg with SCM_RIGHTS
+ * must leave no descriptor behind in the unix server (below).
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -42,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -54,6 +56,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -411,6 +414,230 @@ static void check_servers_work(void)
           "fork and wait");
 }
 
+/* ---- A client killed in the middle of sendmsg with descriptors ----
+ *
+ * A child passes pipe ends with SCM_RIGHTS and is killed (SIGKILL): while
+ * its datagram waits for room in a full receiver (made, the descriptors
+ * in it), while a stream send waits for room after its first segment
+ * took them, and after queueing a socket in its own queue with them.
+ * Nothing may leak: once every other reference is gone a pipe whose
+ * write end was in flight reads end of file, one whose read end was is
+ * EPIPE to write, so the unix server let go of the copies it held; the
+ * killed sender's waiting datagram never arrives (Linux frees it); and
+ * the server goes on working. */
+
+#define IN_FLIGHT 5     /* more than a message's 3 capabilities: staged too */
+
+/* sendmsg of one byte with fds, to a name (NULL: the peer). */
+static ssize_t send_fds_to(int socket, const struct sockaddr_un *to, const void *bytes,
+                           size_t length, const int *fds, int count)
+{
+    struct iovec vector = {(void *)bytes, length};
+    char control[CMSG_SPACE(sizeof(int) * IN_FLIGHT)];
+    struct msghdr message = {.msg_name = (void *)to, .msg_namelen = to ? sizeof *to : 0,
+                             .msg_iov = &vector, .msg_iovlen = 1, .msg_control = control,
+                             .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count)};
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+    memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)count);
+    return sendmsg(socket, &message, 0);
+}
+
+/* Whether ready(fd) holds within 10 s. */
+static bool eventually(bool (*ready)(int), int fd)
+{
+    for (int i = 0; i < 10000; i++) {
+        if (ready(fd))
+            return true;
+        usleep(1000);
+    }
+    return false;
+}
+
+static bool read_end_of_file(int reader)
+{
+    char bytes[64];
+    ssize_t count;
+    while ((count = read(reader, bytes, sizeof bytes)) > 0)
+        continue;
+    return count == 0;
+}
+
+static bool write_broken(int writer)
+{
+    return write(writer, "x", 1) == -1 && errno == EPIPE;
+}
+
+/* A socket's SIOCOUTQ (what its queued messages cost) and SIOCINQ. */
+static int outgoing(int socket)
+{
+    int bytes = -1;
+    return ioctl(socket, TIOCOUTQ, &bytes) == 0 ? bytes : -1;
+}
+
+static int incoming(int socket)
+{
+    int bytes = -1;
+    return ioctl(socket, FIONREAD, &bytes) == 0 ? bytes : -1;
+}
+
+/* value(fd) once it is at least least, or after 10 s. */
+static int wait_for_at_least(int (*value)(int), int fd, int least)
+{
+    int now = value(fd);
+    for (int i = 0; i < 10000 && now < least; i++) {
+        usleep(1000);
+        now = value(fd);
+    }
+    return now;
+}
+
+static bool killed(pid_t child)
+{
+    int status = 0;
+    return kill(child, SIGKILL) == 0 && waitpid(child, &status, 0) == child &&
+           WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+/* Two pipes, nonblocking: the first's write end and the second's read
+ * end go in flight. */
+static void make_pipes(int written[2], int read_from[2])
+{
+    check(pipe2(written, O_NONBLOCK) == 0 && pipe2(read_from, O_NONBLOCK) == 0, "pipes");
+}
+
+static void check_released(int written[2], int read_from[2], const char *what)
+{
+    char message[96];
+    snprintf(message, sizeof message, "%s: the pipe whose write end was in flight ends", what);
+    check(eventually(read_end_of_file, written[0]), message);
+    snprintf(message, sizeof message, "%s: the pipe whose read end was in flight breaks", what);
+    check(eventually(write_broken, read_from[1]), message);
+    close(written[0]);
+    close(read_from[1]);
+}
+
+static void killed_waiting_datagram(void)
+{
+    int written[2], read_from[2];
+    make_pipes(written, read_from);
+    struct sockaddr_un name = {.sun_family = AF_UNIX, .sun_path = "\0fuzz-full"};
+    int receiver = socket(AF_UNIX, SOCK_DGRAM, 0), sender = socket(AF_UNIX, SOCK_DGRAM, 0);
+    check(receiver >= 0 && sender >= 0 &&
+              bind(receiver, (struct sockaddr *)&name, sizeof name) == 0,
+          "a named datagram receiver");
+    /* What one queued datagram costs its sender (SIOCOUTQ). */
+    char byte;
+    check(sendto(sender, "u", 1, 0, (struct sockaddr *)&name, sizeof name) == 1, "sendto");
+    int unit = outgoing(sender);
+    check(recv(receiver, &byte, 1, 0) == 1 && outgoing(sender) == 0, "one datagram's cost");
+    int fds[IN_FLIGHT] = {written[1], read_from[0], written[1], read_from[0], written[1]};
+    pid_t child = fork();
+    if (child == 0) {
+        /* 11 fill the receiver (max_dgram_qlen 10), the 12th waits. */
+        for (int i = 0; i <= 10; i++)
+            sendto(sender, "f", 1, 0, (struct sockaddr *)&name, sizeof name);
+        send_fds_to(sender, &name, "w", 1, fds, IN_FLIGHT);
+        _exit(0);
+    }
+    close(written[1]);
+    close(read_from[0]);
+    /* The sender is the child's description too: its 12th datagram is
+     * made, and charged, when it waits. */
+    check(wait_for_at_least(outgoing, sender, 12 * unit) == 12 * unit,
+          "the datagram with descriptors waits for room");
+    check(child > 0 && killed(child), "the waiting sender is killed");
+    int received = 0;
+    for (int i = 0; i <= 10; i++)
+        received += recv(receiver, &byte, 1, MSG_DONTWAIT) == 1 && byte == 'f';
+    check(received == 11, "what was queued before is there");
+    check(recv(receiver, &byte, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN,
+          "the killed sender's datagram never arrives");
+    check_released(written, read_from, "a datagram waiting for room");
+    close(receiver);
+    close(sender);
+}
+
+static void killed_waiting_stream(void)
+{
+    int written[2], read_from[2], sv[2];
+    make_pipes(written, read_from);
+    check(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "a stream pair");
+    int fds[IN_FLIGHT] = {written[1], read_from[0], written[1], read_from[0], written[1]};
+    static char big[400000];      /* more than the send buffer holds */
+    pid_t child = fork();
+    if (child == 0) {
+        send_fds_to(sv[0], 0, big, sizeof big, fds, IN_FLIGHT);
+        _exit(0);
+    }
+    close(sv[0]);
+    close(written[1]);
+    close(read_from[0]);
+    /* Its first segment, with the descriptors, is queued: the rest waits. */
+    int queued = wait_for_at_least(incoming, sv[1], 1);
+    check(queued > 0 && queued < (int)sizeof big, "a stream send waits after a segment");
+    check(child > 0 && killed(child), "the waiting stream sender is killed");
+    /* Closed unread: the descriptors in its queue go. */
+    close(sv[1]);
+    check_released(written, read_from, "a stream send waiting for room");
+}
+
+/* A socket in its own queue, with pipe ends, from a child killed after:
+ * only the collector frees it, when some other socket is released. */
+static void killed_after_queueing(void)
+{
+    int written[2], read_from[2], ready[2];
+    make_pipes(written, read_from);
+    check(pipe(ready) == 0, "a pipe to wait on");
+    pid_t child = fork();
+    if (child == 0) {
+        int loop[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, loop) != 0)
+            _exit(1);
+        int fds[IN_FLIGHT] = {loop[1], written[1], read_from[0], loop[1], written[1]};
+        if (send_fds_to(loop[0], 0, "s", 1, fds, IN_FLIGHT) != 1)
+            _exit(1);
+        write(ready[1], "q", 1);
+        for (;;)
+            pause();
+    }
+    close(written[1]);
+    close(read_from[0]);
+    close(ready[1]);
+    char byte;
+    check(read(ready[0], &byte, 1) == 1, "the child queued its socket in itself");
+    close(ready[0]);
+    check(child > 0 && killed(child), "the child is killed");
+    /* A new pair still works, and its release runs the collector. */
+    int sv[2], passed = -1;
+    check(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "a new socket pair");
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec vector = {&byte, 1};
+    struct msghdr message = {.msg_iov = &vector, .msg_iovlen = 1, .msg_control = control,
+                             .msg_controllen = sizeof control};
+    check(send_fds_to(sv[0], 0, "n", 1, &written[0], 1) == 1 && recvmsg(sv[1], &message, 0) == 1,
+          "the new pair passes a descriptor");
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    if (header && header->cmsg_type == SCM_RIGHTS)
+        memcpy(&passed, CMSG_DATA(header), sizeof passed);
+    check(passed >= 0 && passed != written[0], "the descriptor arrives");
+    close(passed);
+    close(sv[0]);
+    close(sv[1]);
+    check_released(written, read_from, "a socket queued in itself");
+}
+
+static void check_killed_senders(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    killed_waiting_datagram();
+    killed_waiting_stream();
+    killed_after_queueing();
+    signal(SIGPIPE, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -519,6 +746,7 @@ int main(int argc, char **argv)
     shmctl(segment, IPC_RMID, NULL);    /* the child may have removed it already */
     mq_unlink("/server_fuzz");
     check_servers_work();
+    check_killed_senders();
     if (failures)
         return 1;
     printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv, mqueue, event and unix server "
