@@ -9,8 +9,8 @@
  * and 254 EINVAL (SCM_MAX_FD); a bad descriptor EBADF; a bad cmsg_len
  * EINVAL. (Sent with the raw sendmsg: musl's refuses 253 descriptors.)
  *
- * Pending (tests/conformance/pending/): tern's first unix socket server
- * has no SCM_RIGHTS yet. Passes on Linux 6.1. */
+ * MSG_PEEK's own descriptors are unix_peek_rights's; the per-user limit
+ * of descriptors in flight, unix_inflight_limit's. */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
