@@ -85,6 +85,9 @@ int64_t sys_getrandom(uint8_t *buffer, uint64_t length, uint64_t flags)
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+/* tern's own (docs/access.md): the access descriptor, read (argument -1)
+ * or tightened; far from Linux's numbers, which give EINVAL for it. */
+#define PR_TERN_ACCESS 0x54450001
 
 int64_t sys_prctl(uint64_t option, uint64_t argument)
 {
@@ -115,6 +118,8 @@ int64_t sys_prctl(uint64_t option, uint64_t argument)
         int64_t result = linux_request(LINUX_SLOT_PROCMGR, PROC_DUMPABLE, 1, argument, 0, 0, 0);
         return result < 0 ? result : 0;
     }
+    case PR_TERN_ACCESS:
+        return linux_request(LINUX_SLOT_PROCMGR, PROC_ACCESS, 1, argument, 0, 0, 0);
     default:
         return -LINUX_EINVAL;
     }

@@ -1,32 +1,31 @@
 /*
  * Who may look into another process: Linux's ptrace_may_access with the
- * _REALCREDS modes, which kcmp (PTRACE_MODE_READ) and process_vm_readv/
- * writev (PTRACE_MODE_ATTACH) ask (procmgr.h).
+ * _REALCREDS modes, then the target's access descriptor (access_model.h,
+ * docs/access.md).
  *
  * Linux's rules, in its order: a process may look at itself (any thread
  * of it); else the caller's real user and group ids must be each of the
  * target's real, effective and saved ones, or the caller is root
  * (CAP_SYS_PTRACE); a target that is not dumpable (prctl
  * PR_SET_DUMPABLE 0, or its ids changed) is root's alone while it has an
- * address space (a zombie has none). The modes differ only in what a
- * security module adds, Yama for attaching; Debian's kernel has Yama but
- * leaves it off (ptrace_scope 0), so attach and read decide alike here
- * (attach is kept for the access model that is to come).
+ * address space (a zombie has none). Reading and attaching differ only in
+ * what a security module adds, Yama for attaching; Debian's kernel has
+ * Yama but leaves it off (ptrace_scope 0), so Linux's part decides alike
+ * for every right, and the access descriptor tells them apart.
  */
 #include "procmgr.h"
 
-int process_may_inspect(struct process *caller, struct process *target, bool attach)
+int process_may_inspect(struct process *caller, struct process *target, enum access_right right)
 {
-    if (caller == target)
-        return 0;
     struct credentials from = process_credentials(caller), to = process_credentials(target);
-    bool privileged = credentials_privileged(&from);
-    if (!credentials_may_take_descriptors(&from, &to))
-        return -LINUX_EPERM;
-    if (!target->dumpable && target->space && !privileged)
-        return -LINUX_EPERM;
-    (void)attach;
-    return 0;
+    struct access_caller who = {
+        .self = caller == target,
+        .privileged = credentials_privileged(&from),
+        .same_user = credentials_may_take_descriptors(&from, &to) &&
+                     (target->dumpable || !target->space),
+        .level = caller->access.level,
+    };
+    return access_check(&target->access, &who, right);
 }
 
 struct process *process_by_task_id(int64_t id)

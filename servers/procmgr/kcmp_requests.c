@@ -124,8 +124,8 @@ void handle_kcmp(struct request *request)
     uint64_t type = argument(request, 2), first_index = argument(request, 3);
     if (!first || !second)
         return result(request, -LINUX_ESRCH);
-    if (process_may_inspect(request->process, first, false) < 0 ||
-        process_may_inspect(request->process, second, false) < 0)
+    if (process_may_inspect(request->process, first, ACCESS_QUERY) < 0 ||
+        process_may_inspect(request->process, second, ACCESS_QUERY) < 0)
         return result(request, -LINUX_EPERM);
     switch (type) {
     case KCMP_FILE:

@@ -119,9 +119,9 @@ void handle_pidfd_getfd(struct request *request)
         return result(request, -LINUX_EINVAL);
     if (!target || target->state != PROCESS_ALIVE)
         return result(request, -LINUX_ESRCH);
-    struct credentials from = process_credentials(caller), to = process_credentials(target);
-    if (!credentials_may_take_descriptors(&from, &to) ||
-        (!target->dumpable && !credentials_privileged(&from)))
+    /* Linux's PTRACE_MODE_ATTACH_REALCREDS: its descriptor table is
+     * read as its memory is. */
+    if (process_may_inspect(caller, target, ACCESS_VM_READ) < 0)
         return result(request, -LINUX_EPERM);
     if (fd >= LINUX_MAX_FDS || !files_is_open(target, fd) || slot < LINUX_SLOT_FD_BASE ||
         slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)

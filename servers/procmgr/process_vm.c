@@ -94,7 +94,7 @@ void handle_process_vm(struct request *request)
     struct process *target = process_by_task_id(pid);
     if (!target || !target->space)
         return result(request, -LINUX_ESRCH);
-    status = process_may_inspect(caller, target, true);
+    status = process_may_inspect(caller, target, writing ? ACCESS_VM_WRITE : ACCESS_VM_READ);
     if (status < 0)
         return result(request, status);
 

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "access_model.h"
 #include "address_map.h"
 #include "credentials.h"
 #include "job_control.h"
@@ -155,6 +156,9 @@ struct process {
      * (pidfd_getfd); lost when its effective ids change, set again by an
      * execve with equal real and effective ids, or prctl. */
     bool dumpable;
+    /* What it lets others do to it (access_model.h): Linux's rules
+     * unless it tightened them; kept across fork and execve. */
+    struct process_access access;
     /* Linux's SEM_UNDO list (kcmp's KCMP_SYSVSEM): made when the process
      * first makes a thread (clone's CLONE_SYSVSEM shares it), never for a
      * fork child; a semop with SEM_UNDO makes one in Linux too, which is
@@ -308,10 +312,12 @@ struct credentials process_credentials(const struct process *process);
 bool process_set_credentials(struct process *process, const struct credentials *credentials);
 /* Its pid, parent, process group and session, for the rules that relate processes. */
 struct process_ids process_ids_of(const struct process *process);
-/* inspect_access.c: whether caller may look into target as Linux's
- * ptrace_may_access allows it with PTRACE_MODE_READ_REALCREDS (kcmp) or,
- * with attach, _ATTACH_REALCREDS (process_vm_readv/writev): 0 or -EPERM. */
-int process_may_inspect(struct process *caller, struct process *target, bool attach);
+/* inspect_access.c: whether caller may use right on target: Linux's
+ * ptrace_may_access with the _REALCREDS modes (kcmp, get_robust_list:
+ * ACCESS_QUERY; process_vm_readv and pidfd_getfd: ACCESS_VM_READ;
+ * process_vm_writev: ACCESS_VM_WRITE), then the target's own access
+ * descriptor (access_model.h): 0 or -EPERM. */
+int process_may_inspect(struct process *caller, struct process *target, enum access_right right);
 /* The process a Linux task id names (a process's pid, or any thread's
  * tid, as find_task_by_vpid finds them; zombies too), or 0. */
 struct process *process_by_task_id(int64_t id);

@@ -62,6 +62,7 @@ void handle_dumpable(struct request *request);
 void handle_cpu_time(struct request *request);
 void handle_sysinfo(struct request *request);
 void handle_lend_memory(struct request *request);
+void handle_access(struct request *request);
 void handle_clock_set(struct request *request);
 /* terminal_requests.c */
 void handle_terminal(struct request *request);

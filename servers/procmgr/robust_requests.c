@@ -92,14 +92,10 @@ void handle_robust_list(struct request *request)
                            : tid > 0 && tid < ID_LIMIT ? processes[tid] : 0;
     if (!target)
         return result(request, -LINUX_ESRCH);
-    if (target != request->process) {
-        struct credentials caller = process_credentials(request->process);
-        struct credentials owner = process_credentials(target);
-        /* The dumpable check needs memory: a zombie has none to keep. */
-        bool undumpable = !target->dumpable && target->space && !credentials_privileged(&caller);
-        if (!credentials_may_take_descriptors(&caller, &owner) || undumpable)
-            return result(request, -LINUX_EPERM);
-    }
+    /* PTRACE_MODE_READ_REALCREDS (a zombie, with no memory, has no
+     * dumpable check). */
+    if (process_may_inspect(request->process, target, ACCESS_QUERY) < 0)
+        return result(request, -LINUX_EPERM);
     request->results[0] = 0;
     request->results[1] = thread ? head_of(thread) : 0;
     request->result_count = 2;

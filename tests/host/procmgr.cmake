@@ -1,7 +1,7 @@
 # Host tests of servers/procmgr's pure parts: the initial Linux stack, the
 # region map, the page index, and the policy cores (credentials, kill
 # rules, process groups, pending signals, signal delivery, job control,
-# wait matching, robust futex lists, lending memory to servers).
+# wait matching, robust futex lists, lending memory to servers, the access model).
 # Its ELF parser is libsys's (libsys.cmake).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
@@ -22,6 +22,8 @@ procmgr_host_test(test_procmgr_page_index
     SOURCES test_procmgr_page_index.c "${PROCMGR_DIR}/page_index.c")
 procmgr_host_test(test_procmgr_credentials
     SOURCES test_procmgr_credentials.c "${PROCMGR_DIR}/credentials.c")
+procmgr_host_test(test_procmgr_access_model
+    SOURCES test_procmgr_access_model.c "${PROCMGR_DIR}/access_model.c")
 procmgr_host_test(test_procmgr_lending_policy
     SOURCES test_procmgr_lending_policy.c "${PROCMGR_DIR}/lending_policy.c")
 procmgr_host_test(test_procmgr_kill_rules

@@ -63,6 +63,9 @@
  *                                                             bytes copied (process_vm_readv,
  *                      or process_vm_writev when write is not 0; the arrays are read from
  *                      the caller's memory; errors as Linux's)
+ *   PROC_ACCESS        wanted (-1: none)                      the caller's access descriptor
+ *                      as one word before (docs/access.md), replaced by wanted if that
+ *                      only tightens it (-EPERM otherwise, -EINVAL for a bad word)
  *   PROC_KCMP          pid1, pid2, type, idx1, idx2, efd, tfd, slot faulted   0, 1 or 2
  *                      (kcmp; efd and tfd: KCMP_EPOLL_TFD's slot, which the personality
  *                      reads: slot faulted not 0 if it could not)
@@ -184,6 +187,7 @@ enum procmgr_label {
     PROC_LEND_MEMORY,
     PROC_PROCESS_VM,
     PROC_KCMP,
+    PROC_ACCESS,
 };
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
