@@ -130,26 +130,39 @@ static void give_remaining_memory(struct native_program *procmgr)
     untyped.count = kept;
 }
 
-/* Map the archive's frames into a server's address space (copies: init
- * keeps its own mapping). */
+#define LARGE_PAGE_SIZE (1ULL << 21)
+
+/* Map the archive's frames into a server's address space as the kernel
+ * mapped them into init's (tern/boot_info.h: from a 2 MiB boundary, 2
+ * MiB frames among the 4 KiB ones), copies: init keeps its own mapping. */
 static bool hand_archive_to(struct native_program *server, const struct tern_boot_info *info)
 {
+    uint64_t offset = (info->boot_archive - TERN_ROOT_BOOT_ARCHIVE) & ~(uint64_t)4095;
+    uint64_t large = info->boot_archive_frames_large;
+    uint64_t large_end = large + info->boot_archive_frames_large_count;
     for (uint64_t i = 0; i < info->boot_archive_frames_count; i++) {
+        bool block = i >= large && i < large_end;
         uint64_t frame = slot_allocate(&slots);
-        enum tern_error error = tern_cnode_copy(TERN_SLOT_CNODE, frame, CNODE_DEPTH,
-                                                TERN_SLOT_CNODE,
-                                                info->boot_archive_frames_first + i, CNODE_DEPTH,
-                                                TERN_RIGHT_READ);
+        enum tern_error error = frame ? TERN_OK : TERN_NOT_ENOUGH_MEMORY;
         if (error == TERN_OK)
-            error = memory_map_frame(&memory, server->vspace, frame,
-                                     NATIVE_BOOT_ARCHIVE + i * 4096, TERN_RIGHT_READ, 0, 0);
+            error = tern_cnode_copy(TERN_SLOT_CNODE, frame, CNODE_DEPTH, TERN_SLOT_CNODE,
+                                    info->boot_archive_frames_first + i, CNODE_DEPTH,
+                                    TERN_RIGHT_READ);
+        uint64_t address = NATIVE_BOOT_ARCHIVE + offset;
+        if (error == TERN_OK)
+            error = block ? memory_map_large_frame(&memory, server->vspace, frame, address,
+                                                   TERN_RIGHT_READ)
+                          : memory_map_frame(&memory, server->vspace, frame, address,
+                                             TERN_RIGHT_READ, 0, 0);
         if (error != TERN_OK) {
             tern_printf("init: cannot map the boot archive for %s: %s\n", server->name,
                         tern_error_name(error));
             return false;
         }
+        offset += block ? LARGE_PAGE_SIZE : 4096;
     }
-    server->boot_info->boot_archive = NATIVE_BOOT_ARCHIVE + (info->boot_archive & 4095);
+    server->boot_info->boot_archive = NATIVE_BOOT_ARCHIVE +
+                                      (info->boot_archive - TERN_ROOT_BOOT_ARCHIVE);
     server->boot_info->boot_archive_size = info->boot_archive_size;
     return true;
 }

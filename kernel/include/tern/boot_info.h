@@ -20,6 +20,8 @@ enum tern_root_slot {
 };
 
 #define TERN_ROOT_CNODE_BITS    12
+/* Where the root task finds the boot archive mapped (boot_archive below). */
+#define TERN_ROOT_BOOT_ARCHIVE  0x7e00000000ULL
 #define TERN_BOOT_INFO_MAX_UNTYPED 192
 
 struct tern_untyped_description {
@@ -47,13 +49,20 @@ struct tern_boot_info {
     /* Frames of the root task's own image, slots [first, first + count). */
     uint64_t image_frames_first;
     uint64_t image_frames_count;
-    /* The boot archive (initrd), mapped read-only at this address (which
-     * is its offset into the first page), through the read-only frames in
-     * slots [first, first + count). */
+    /* The boot archive (initrd), mapped read-only at this address through
+     * the read-only frames in slots [first, first + count), in the order
+     * of their addresses: 4 KiB frames, except those at indices [large,
+     * large + large_count), which are 2 MiB frames (the archive's whole 2
+     * MiB blocks, so that a big archive takes few slots). The mapping
+     * starts at a 2 MiB boundary, frame by frame from its offset into
+     * that block (boot_archive & ~4095, mod 2 MiB), so large frames land
+     * at 2 MiB boundaries; init maps it the same way for vfs. */
     uint64_t boot_archive;
     uint64_t boot_archive_size;
     uint64_t boot_archive_frames_first;
     uint64_t boot_archive_frames_count;
+    uint64_t boot_archive_frames_large;
+    uint64_t boot_archive_frames_large_count;
     /* Slots [first, last) are empty. */
     uint64_t empty_first;
     uint64_t empty_last;

@@ -25,7 +25,7 @@
 #define ROOT_STACK_PAGES        16
 #define ROOT_IPC_BUFFER         0x7f10000000ULL
 #define ROOT_BOOT_INFO          0x7f20000000ULL
-#define ROOT_BOOT_ARCHIVE       0x7e00000000ULL
+#define ROOT_BOOT_ARCHIVE       TERN_ROOT_BOOT_ARCHIVE
 #define ROOT_PRIORITY           255
 
 struct root_builder {
@@ -178,24 +178,72 @@ static bool load_image(struct root_builder *b, const uint8_t *elf, uint64_t size
     return true;
 }
 
-static void map_boot_archive(struct root_builder *b, uint64_t start, uint64_t end)
+#define LARGE_PAGE_SIZE (1ULL << 21)
+
+/* Map a 2 MiB frame at address (2 MiB-aligned), making the page
+ * directory if it is missing. */
+static void map_large_frame(struct root_builder *b, struct cte *frame, uint64_t address)
+{
+    enum tern_error error = invoke_mapping(b, frame, TERN_FRAME_MAP, address, TERN_RIGHT_READ);
+    if (error == TERN_FAILED_LOOKUP) {
+        struct cte *directory = new_object(b, CAP_PAGE_DIRECTORY, 12, 0);
+        invoke_mapping(b, directory, TERN_PAGE_TABLE_MAP, address & ~((1ULL << 30) - 1), 0);
+        error = invoke_mapping(b, frame, TERN_FRAME_MAP, address, TERN_RIGHT_READ);
+    }
+    if (error != TERN_OK)
+        panic("root task: cannot map the archive's block at %lx: %d", address, error);
+}
+
+/* The archive's frames (boot_info.h): 4 KiB up to its first 2 MiB
+ * boundary, 2 MiB blocks, 4 KiB after the last; false if the root CNode
+ * cannot hold them with room to spare for init. */
+static bool map_boot_archive(struct root_builder *b, uint64_t start, uint64_t end)
 {
     uint64_t first = start & ~(uint64_t)(PAGE_SIZE - 1);
-    uint64_t count = (end - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    uint64_t last = (end + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t origin = first & ~(LARGE_PAGE_SIZE - 1);   /* mapped at ROOT_BOOT_ARCHIVE */
+    uint64_t large_start = (first + LARGE_PAGE_SIZE - 1) & ~(LARGE_PAGE_SIZE - 1);
+    uint64_t large_end = last & ~(LARGE_PAGE_SIZE - 1);
+    if (large_end <= large_start)
+        large_start = large_end = last;
+    uint64_t small = (large_start - first + last - large_end) / PAGE_SIZE;
+    uint64_t large = (large_end - large_start) / LARGE_PAGE_SIZE;
+    /* init copies every frame once more for vfs; leave it that room and
+     * a quarter of the CNode for everything else. */
+    uint64_t slots = 1ULL << TERN_ROOT_CNODE_BITS;
+    if (2 * (small + large) > slots - slots / 4 - b->next_slot) {
+        kprintf("tern: the boot archive (%lu MiB) is in too many pieces for the root CNode\n",
+                (end - start) >> 20);
+        return false;
+    }
+    struct tern_boot_info *info = b->info;
+    info->boot_archive_frames_first = b->next_slot;
+    info->boot_archive_frames_count = small + large;
+    info->boot_archive_frames_large = (large_start - first) / PAGE_SIZE;
+    info->boot_archive_frames_large_count = large;
     /* The frames' slots first, so they are consecutive: mapping them
      * takes slots for page tables. */
-    b->info->boot_archive_frames_first = b->next_slot;
-    b->info->boot_archive_frames_count = count;
-    for (uint64_t i = 0; i < count; i++) {
-        struct cap cap = { .type = CAP_FRAME, .rights = TERN_RIGHT_READ, .size_bits = 12,
-                           .object = first + i * PAGE_SIZE };
+    for (uint64_t at = first; at < last;) {
+        bool block = at >= large_start && at < large_end;
+        struct cap cap = { .type = CAP_FRAME, .rights = TERN_RIGHT_READ,
+                           .size_bits = block ? 21 : 12, .object = at };
         place_cap(new_slot(b), cap);
+        at += block ? LARGE_PAGE_SIZE : PAGE_SIZE;
     }
-    for (uint64_t i = 0; i < count; i++)
-        map_frame(b, &b->cnode[b->info->boot_archive_frames_first + i],
-                  ROOT_BOOT_ARCHIVE + i * PAGE_SIZE, TERN_RIGHT_READ);
-    b->info->boot_archive = ROOT_BOOT_ARCHIVE + (start - first);
-    b->info->boot_archive_size = end - start;
+    uint64_t slot = info->boot_archive_frames_first;
+    for (uint64_t at = first; at < last; slot++) {
+        uint64_t address = ROOT_BOOT_ARCHIVE + (at - origin);
+        if (at >= large_start && at < large_end) {
+            map_large_frame(b, &b->cnode[slot], address);
+            at += LARGE_PAGE_SIZE;
+        } else {
+            map_frame(b, &b->cnode[slot], address, TERN_RIGHT_READ);
+            at += PAGE_SIZE;
+        }
+    }
+    info->boot_archive = ROOT_BOOT_ARCHIVE + (start - origin);
+    info->boot_archive_size = end - start;
+    return true;
 }
 
 /* The rest of free memory, as the largest aligned power-of-two blocks. */
@@ -268,7 +316,8 @@ bool root_task_create(const struct board_facts *facts, struct free_memory *free_
                   TERN_RIGHT_READ | TERN_RIGHT_WRITE);
     map_frame(b, buffer_frame, ROOT_IPC_BUFFER, TERN_RIGHT_READ | TERN_RIGHT_WRITE);
     map_frame(b, info_frame, ROOT_BOOT_INFO, TERN_RIGHT_READ);
-    map_boot_archive(b, facts->initrd_start, facts->initrd_end);
+    if (!map_boot_archive(b, facts->initrd_start, facts->initrd_end))
+        return false;
 
     struct tcb *tcb = b->tcb;
     cte_insert(b->cnode_slot, &tcb->cspace_root, cnode_cap);
