@@ -45,7 +45,7 @@ static uint64_t next_untyped;
 
 static void put_char(char c)
 {
-    struct registers r = { .x0 = (uint8_t)c };
+    struct registers r = { .x0 = TERN_SLOT_CONSOLE, .x1 = (uint8_t)c };
     SYSCALL(TERN_SYS_DEBUG_PUT_CHAR, &r);
 }
 

@@ -65,7 +65,9 @@ static bool give_fixed_caps(struct native_program *program, uint64_t ipc_buffer_
         && native_program_give(program, TERN_SLOT_VSPACE, program->vspace, TERN_RIGHTS_ALL, 0)
         && native_program_give(program, TERN_SLOT_IPC_BUFFER, ipc_buffer_frame, TERN_RIGHTS_ALL, 0)
         && native_program_give(program, TERN_SLOT_BOOT_INFO, program->boot_info_frame,
-                               TERN_RIGHT_READ, 0);
+                               TERN_RIGHT_READ, 0)
+        /* Servers print their own diagnostics; vfs is the console. */
+        && native_program_give(program, TERN_SLOT_CONSOLE, TERN_SLOT_CONSOLE, TERN_RIGHTS_ALL, 0);
 }
 
 bool native_program_create(struct native_program *program, struct memory *memory,

@@ -100,10 +100,36 @@ static void power_off_needs_irq_control(void)
     CHECK_LABEL(tern_debug_power_off(1ULL << TERN_ROOT_CNODE_BITS), TERN_FAILED_LOOKUP);
 }
 
+/* The console needs the Console capability in TERN_SLOT_CONSOLE: with the
+ * slot empty or holding anything else, the byte goes nowhere and the call
+ * says why. (Checked once the capability is back: CHECK prints.) */
+static void console_needs_its_capability(void)
+{
+    uint64_t kept = slot_new(), notification = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    CHECK_OK(tern_cnode_move(ROOT_CNODE, kept, ROOT_DEPTH, ROOT_CNODE, TERN_SLOT_CONSOLE,
+                             ROOT_DEPTH));
+    enum tern_error empty = tern_debug_put_char('!');
+    int nothing = tern_debug_get_char();
+    enum tern_error moved = tern_cnode_move(ROOT_CNODE, TERN_SLOT_CONSOLE, ROOT_DEPTH,
+                                            ROOT_CNODE, notification, ROOT_DEPTH);
+    enum tern_error wrong = tern_debug_put_char('!');
+    enum tern_error back = tern_cnode_delete(ROOT_CNODE, TERN_SLOT_CONSOLE, ROOT_DEPTH);
+    if (back == TERN_OK)
+        back = tern_cnode_move(ROOT_CNODE, TERN_SLOT_CONSOLE, ROOT_DEPTH, ROOT_CNODE, kept,
+                               ROOT_DEPTH);
+    CHECK_OK(back);
+    CHECK_ERROR(empty, TERN_FAILED_LOOKUP);
+    CHECK(nothing == -1);
+    CHECK_OK(moved);
+    CHECK_ERROR(wrong, TERN_INVALID_CAPABILITY);
+    CHECK_OK(tern_debug_put_char(' '));
+}
+
 const struct test_case irq_tests[] = {
     { "line_is_released_with_its_last_handler", line_is_released_with_its_last_handler },
     { "control_get_and_handler", control_get_and_handler },
     { "control_get_errors", control_get_errors },
     { "power_off_needs_irq_control", power_off_needs_irq_control },
+    { "console_needs_its_capability", console_needs_its_capability },
     TEST_SUITE_END,
 };

@@ -16,6 +16,7 @@ enum tern_root_slot {
     TERN_SLOT_IRQ_CONTROL,
     TERN_SLOT_IPC_BUFFER,           /* frame of its IPC buffer */
     TERN_SLOT_BOOT_INFO,            /* frame of this page */
+    TERN_SLOT_CONSOLE,              /* the Console capability (DEBUG_PUT_CHAR, DEBUG_GET_CHAR) */
     TERN_SLOT_FIRST_FREE_FIXED,
 };
 

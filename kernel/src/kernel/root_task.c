@@ -304,6 +304,8 @@ bool root_task_create(const struct board_facts *facts, struct free_memory *free_
     vspace_init_object((struct vspace *)(b->vspace_slot->cap.object + PAGE_SIZE));
     place_cap(&b->cnode[TERN_SLOT_IRQ_CONTROL],
               (struct cap){ .type = CAP_IRQ_CONTROL, .rights = TERN_RIGHTS_ALL });
+    place_cap(&b->cnode[TERN_SLOT_CONSOLE],
+              (struct cap){ .type = CAP_CONSOLE, .rights = TERN_RIGHTS_ALL });
 
     struct cte *info_frame = new_object(b, CAP_FRAME, 12, &b->cnode[TERN_SLOT_BOOT_INFO]);
     b->info = phys_to_virt(info_frame->cap.object);

@@ -289,14 +289,27 @@ static void native_syscall(struct tcb *thread, unsigned number)
     case TERN_SYS_MEMBARRIER:
         c->x[0] = (uint64_t)membarrier(thread, c->x[0], c->x[1], c->x[2]);
         return;
-    case TERN_SYS_DEBUG_PUT_CHAR: {
-        char character = (char)c->x[0];
-        console_write(&character, 1);
+    case TERN_SYS_DEBUG_PUT_CHAR:
+    case TERN_SYS_DEBUG_GET_CHAR: {
+        /* The console's authority: the Console capability in x0, which
+         * the root task holds at boot and gives to vfs and the servers;
+         * Linux programs have none, so their bytes reach the console only
+         * through their descriptors (vfs). */
+        slot = cspace_lookup_cap(thread, c->x[0], &error);
+        if (!slot || slot->cap.type != CAP_CONSOLE) {
+            fail(thread, slot ? TERN_INVALID_CAPABILITY : error);
+            return;
+        }
+        if (number == TERN_SYS_DEBUG_PUT_CHAR) {
+            char character = (char)c->x[1];
+            console_write(&character, 1);
+            c->x[0] = 0;
+        } else {
+            c->x[0] = (uint64_t)(int64_t)console_read_char();
+        }
+        c->x[1] = 0;
         return;
     }
-    case TERN_SYS_DEBUG_GET_CHAR:
-        c->x[0] = (uint64_t)(int64_t)console_read_char();
-        return;
     case TERN_SYS_DEBUG_POWER_OFF:
         /* The machine's authority: the IRQControl capability, which only
          * the root task holds at boot. */

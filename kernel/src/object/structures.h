@@ -28,6 +28,7 @@ enum cap_type {
     CAP_VSPACE,
     CAP_IRQ_CONTROL,
     CAP_IRQ_HANDLER,
+    CAP_CONSOLE,            /* the kernel console's authority (no object) */
 };
 
 struct cap {

@@ -21,6 +21,8 @@
 #define SYS_SYSCALL_H
 
 #include <stdint.h>
+#include "tern/boot_info.h"
+#include "tern/errors.h"
 #include "tern/ipc_buffer.h"
 #include "tern/message.h"
 #include "tern/syscalls.h"
@@ -266,24 +268,26 @@ TERN_INLINE __attribute__((noreturn)) void tern_upcall_return(uint64_t result)
     __builtin_unreachable();
 }
 
-/* One byte to the kernel console. */
-TERN_INLINE void tern_debug_put_char(char character)
+/* One byte to the kernel console, with the Console capability in the
+ * caller's slot TERN_SLOT_CONSOLE as the authority (the root task's and
+ * every server's; Linux programs have none): 0, or the error. */
+TERN_INLINE enum tern_error tern_debug_put_char(char character)
 {
     uint64_t *no_mr = 0;
-    TERN_SYSCALL_REGISTERS((uint64_t)(unsigned char)character, 0, no_mr, 0);
+    TERN_SYSCALL_REGISTERS(TERN_SLOT_CONSOLE, (uint64_t)(unsigned char)character, no_mr, 0);
     TERN_SYSCALL_ASM(TERN_SYS_DEBUG_PUT_CHAR);
     (void)x0;
-    (void)x1;
+    return (enum tern_error)tern_message_label(x1);
 }
 
-/* A byte the kernel console has received, or -1 if none is waiting. */
+/* A byte the kernel console has received, or -1 if none is waiting (or
+ * the caller holds no Console capability). */
 TERN_INLINE int tern_debug_get_char(void)
 {
     uint64_t *no_mr = 0;
-    TERN_SYSCALL_REGISTERS(0, 0, no_mr, 0);
+    TERN_SYSCALL_REGISTERS(TERN_SLOT_CONSOLE, 0, no_mr, 0);
     TERN_SYSCALL_ASM(TERN_SYS_DEBUG_GET_CHAR);
-    (void)x1;
-    return (int)(int64_t)x0;
+    return tern_message_label(x1) ? -1 : (int)(int64_t)x0;
 }
 
 /* Stop the machine (PSCI SYSTEM_OFF; the kernel says "powering off"),
