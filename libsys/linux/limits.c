@@ -4,15 +4,20 @@
  * hard limit is refused (EPERM), lowering works; RLIMIT_NOFILE's soft
  * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
  * bounds what shmctl may lock, RLIMIT_MSGQUEUE's what mq_open may
- * create, and the rest are only recorded.
+ * create, RLIMIT_AS's what procmgr maps (told with PROC_ADDRESS_LIMIT),
+ * and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
+#include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_process.h"
+#include "sys/protocol/procmgr.h"
 
 #define RLIMIT_NOFILE       7
 #define RLIMIT_MEMLOCK      8
+#define RLIMIT_AS           9
 #define RLIMIT_MSGQUEUE     12
 #define RLIMIT_COUNT        16
 #define RLIM_INFINITY       (~0ULL)
@@ -96,6 +101,10 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit 
             limits[resource] = wanted;
     }
     linux_unlock(&limits_lock);
+    /* procmgr maps: it keeps the address space's limit (fork and execve
+     * keep it there as they keep this table). */
+    if (result == 0 && new_limit != 0 && resource == RLIMIT_AS)
+        linux_request(LINUX_SLOT_PROCMGR, PROC_ADDRESS_LIMIT, 1, wanted.soft, 0, 0, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;
     return result;

@@ -30,6 +30,7 @@ void address_map_init(struct address_map *map)
     map->count = 0;
     map->brk_start = 0;
     map->brk = 0;
+    map->limit = UINT64_MAX;
 }
 
 void address_map_copy(struct address_map *dest, const struct address_map *src)
@@ -38,6 +39,29 @@ void address_map_copy(struct address_map *dest, const struct address_map *src)
     memcpy(dest->regions, src->regions, src->count * sizeof(src->regions[0]));
     dest->brk_start = src->brk_start;
     dest->brk = src->brk;
+    dest->limit = src->limit;
+}
+
+/* The bytes of regions within [start, end). */
+static uint64_t mapped_within(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < map->count; i++) {
+        uint64_t from = map->regions[i].start > start ? map->regions[i].start : start;
+        uint64_t to = map->regions[i].end < end ? map->regions[i].end : end;
+        if (from < to)
+            bytes += to - from;
+    }
+    return bytes;
+}
+
+bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t length)
+{
+    if (map->limit == UINT64_MAX)
+        return true;
+    uint64_t after = mapped_within(map, 0, UINT64_MAX) - mapped_within(map, start, start + length)
+                   + length;
+    return after >= length && after <= map->limit;
 }
 
 /* The index of the first region that ends above address (count if none). */
@@ -317,7 +341,8 @@ uint64_t address_map_set_brk(struct address_map *map, uint64_t new_brk,
             return map->brk;
     } else if (new_top > old_top) {
         /* Like Linux, keep a page free between the heap and what follows. */
-        if (!address_map_is_free(map, old_top, new_top - old_top + PAGE_SIZE))
+        if (!address_map_is_free(map, old_top, new_top - old_top + PAGE_SIZE) ||
+            !address_map_may_map(map, old_top, new_top - old_top))
             return map->brk;
         struct region heap = {
             .start = old_top, .end = new_top,

@@ -44,6 +44,9 @@ struct address_map {
     unsigned count;
     struct region regions[ADDRESS_MAP_MAX_REGIONS];   /* sorted by start, never overlapping */
     uint64_t brk_start, brk;    /* the heap: [brk_start, page_up(brk)) is a REGION_HEAP */
+    /* RLIMIT_AS: the most bytes its regions may cover at once (Linux's
+     * may_expand_vm); kept across fork and execve. */
+    uint64_t limit;
 };
 
 /* Called for every piece of an old region that a change removes or
@@ -52,13 +55,17 @@ struct address_map {
 typedef void (*address_map_change)(void *context, const struct region *old, uint64_t start,
                                    uint64_t end);
 
-/* Empty, with no heap: execve sets brk_start = brk = the image's end. */
+/* Empty, with no heap (execve sets brk_start = brk = the image's end),
+ * and no limit. */
 void address_map_init(struct address_map *map);
 /* fork: dest becomes a copy of src. */
 void address_map_copy(struct address_map *dest, const struct address_map *src);
 
 /* The region holding address, or NULL. */
 const struct region *address_map_lookup(const struct address_map *map, uint64_t address);
+/* Whether mapping [start, start + length) (page-aligned), in place of
+ * whatever regions it covers, keeps the map within its limit. */
+bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t length);
 /* True if no region intersects [start, start + length). */
 bool address_map_is_free(const struct address_map *map, uint64_t start, uint64_t length);
 /* The highest free page-aligned range of length bytes (rounded up to pages)

@@ -57,6 +57,10 @@ static void dispatch(struct request *request, uint64_t label)
         return handle_process_vm(request);
     case PROC_KCMP: return handle_kcmp(request);
     case PROC_ACCESS: return handle_access(request);
+    case PROC_ADDRESS_LIMIT:
+        if (!request->process->space)
+            return result(request, -LINUX_EPERM);
+        return handle_address_limit(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TERMINAL: return handle_terminal(request);
     case PROC_ROBUST_LIST: return handle_robust_list(request);

@@ -145,6 +145,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     if (caller)
         signal_keep(&signals_kept, caller);
     if (process->space) {
+        space->map.limit = process->space->map.limit;      /* RLIMIT_AS stays */
         files_close_on_exec(process, survivors, &umask);
         for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
             if (process->threads[area])
@@ -293,6 +294,14 @@ void handle_dumpable(struct request *request)
     if (wanted != -1)
         request->process->dumpable = wanted;
     result(request, before);
+}
+
+/* PROC_ADDRESS_LIMIT: RLIMIT_AS's soft limit, which the personality
+ * keeps with the others and tells procmgr, which maps. */
+void handle_address_limit(struct request *request)
+{
+    request->process->space->map.limit = request->mr[0];
+    result(request, 0);
 }
 
 /* PROC_ACCESS: the caller's access descriptor as one word

@@ -60,7 +60,8 @@ int64_t space_mmap(struct space *space, const struct mapping *mapping)
         goto fail;
     uint64_t start = fixed ? address : address_map_place(&space->map, address, page_length);
     check = -LINUX_ENOMEM;
-    if (!start || detach_from_range(space, start, start + page_length) < 0)
+    if (!start || !address_map_may_map(&space->map, start, page_length) ||
+        detach_from_range(space, start, start + page_length) < 0)
         goto fail;
     struct region region = { .start = start, .end = start + page_length, .prot = mapping->prot,
                              .kind = mapping->shared ? REGION_SHARED : REGION_PRIVATE,

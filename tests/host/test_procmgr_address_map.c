@@ -650,6 +650,26 @@ static void mprotect_checks_follow_linux(void)
     CHECK_EQ_U64(address_map_check_mprotect(LINUX_MMAP_TOP, PAGE, R, &end), -LINUX_ENOMEM);
 }
 
+/* RLIMIT_AS: what is mapped, less what a new mapping replaces, plus the
+ * new one, stays within the limit; the heap counts too. */
+static void the_limit_bounds_what_is_mapped(void)
+{
+    reset();
+    CHECK(address_map_may_map(&map, 0x400000, 1ULL << 40));    /* no limit yet */
+    map.limit = 0x10000;                                        /* 16 pages */
+    CHECK_EQ_U64(insert(private_region(0x400000, 0x40c000, R)), 0);    /* 12 */
+    CHECK(address_map_may_map(&map, 0x800000, 0x4000));
+    CHECK(!address_map_may_map(&map, 0x800000, 0x5000));
+    CHECK(address_map_may_map(&map, 0x404000, 0xc000));         /* 4 of its own pages replaced */
+    CHECK(!address_map_may_map(&map, 0x404000, 0xd000));
+    map.brk_start = map.brk = 0x600000;
+    CHECK_EQ_U64(address_map_set_brk(&map, 0x604000, record, NULL), 0x604000);
+    CHECK_EQ_U64(address_map_set_brk(&map, 0x605000, record, NULL), 0x604000);   /* refused */
+    struct address_map copy;
+    address_map_copy(&copy, &map);
+    CHECK_EQ_U64(copy.limit, 0x10000);
+}
+
 int main(void)
 {
     RUN_TEST(empty_map_holds_nothing);
@@ -702,5 +722,6 @@ int main(void)
     RUN_TEST(mmap_fixed_checks_the_address);
     RUN_TEST(munmap_checks_follow_linux);
     RUN_TEST(mprotect_checks_follow_linux);
+    the_limit_bounds_what_is_mapped();
     return check_report();
 }

@@ -63,6 +63,8 @@
  *                                                             bytes copied (process_vm_readv,
  *                      or process_vm_writev when write is not 0; the arrays are read from
  *                      the caller's memory; errors as Linux's)
+ *   PROC_ADDRESS_LIMIT bytes                                  0: mmap, mremap and brk keep
+ *                      the caller's mappings within bytes (RLIMIT_AS; ~0: no limit)
  *   PROC_ACCESS        wanted (-1: none)                      the caller's access descriptor
  *                      as one word before (docs/access.md), replaced by wanted if that
  *                      only tightens it (-EPERM otherwise, -EINVAL for a bad word)
@@ -188,6 +190,7 @@ enum procmgr_label {
     PROC_PROCESS_VM,
     PROC_KCMP,
     PROC_ACCESS,
+    PROC_ADDRESS_LIMIT,
 };
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
