@@ -48,6 +48,8 @@ enum cpio_status cpio_read_entry(const void *archive, uint64_t length, uint64_t 
     const char *header = base + *offset;
     uint64_t name_size;
     if ((memcmp(header, "070701", MAGIC_LENGTH) && memcmp(header, "070702", MAGIC_LENGTH))
+        || !parse_field(header, FIELD_INODE, &entry->inode)
+        || !parse_field(header, FIELD_LINKS, &entry->links)
         || !parse_field(header, FIELD_MODE, &entry->mode)
         || !parse_field(header, FIELD_UID, &entry->uid)
         || !parse_field(header, FIELD_GID, &entry->gid)

@@ -38,10 +38,32 @@ static struct vfs_node *add_quietly(struct vfs *vfs, struct vfs_node *directory,
     return node;
 }
 
+/* The archive's hard links seen so far: its inode number and the node
+ * the first of them made (one page of them, while loading; past that a
+ * link is a file of its own). */
+struct hard_link {
+    uint64_t inode;
+    struct vfs_node *node;
+};
+struct hard_links {
+    struct hard_link *links;
+    unsigned count, capacity;
+};
+
+static struct vfs_node *linked_node(const struct hard_links *seen, uint64_t inode)
+{
+    for (unsigned i = 0; i < seen->count; i++)
+        if (seen->links[i].inode == inode)
+            return seen->links[i].node;
+    return NULL;
+}
+
 /* Adds one entry (a directory or regular file) with the directories
- * above it. Anything else, or a path through /tmp, /dev or "..", is
+ * above it; a regular file that is a hard link of one already added is
+ * another name of its node, which takes the data from whichever entry
+ * has it. Anything else, or a path through /tmp, /dev or "..", is
  * skipped. */
-static int add_entry(struct vfs *vfs, const struct cpio_entry *entry)
+static int add_entry(struct vfs *vfs, const struct cpio_entry *entry, struct hard_links *seen)
 {
     uint32_t type = entry->mode & LINUX_S_IFMT;
     size_t name_length = strlen(entry->name);
@@ -78,10 +100,27 @@ static int add_entry(struct vfs *vfs, const struct cpio_entry *entry)
             directory = node;
             continue;
         }
+        bool linked = type == LINUX_S_IFREG && entry->links > 1;
+        struct vfs_node *other = linked ? linked_node(seen, entry->inode) : NULL;
+        if (node == NULL && other != NULL) {
+            struct vfs_time modify_time = directory->modify_time;
+            struct vfs_time change_time = directory->change_time;
+            if (entry_add(vfs, directory, other, name, length) == NULL)
+                return -LINUX_ENOMEM;
+            directory->modify_time = modify_time;
+            directory->change_time = change_time;
+            if (entry->size > 0) {
+                other->regular.archive_bytes = entry->data;
+                other->regular.data.size = entry->size;
+            }
+            return 0;
+        }
         if (node == NULL) {
             node = add_quietly(vfs, directory, (uint32_t)entry->mode, name, length);
             if (node == NULL)
                 return -LINUX_ENOMEM;
+            if (linked && seen->count < seen->capacity)
+                seen->links[seen->count++] = (struct hard_link){ entry->inode, node };
         } else if (node_type(node) != type) {
             return 0;
         }
@@ -102,10 +141,15 @@ int vfs_load_archive(struct vfs *vfs, const void *archive, size_t size)
     uint64_t offset = 0;
     struct cpio_entry entry;
     enum cpio_status status;
-    while ((status = cpio_read_entry(archive, size, &offset, &entry)) == CPIO_ENTRY) {
-        int error = add_entry(vfs, &entry);
-        if (error != 0)
-            return error;
-    }
+    struct hard_links seen = { vfs->services.allocate_page(vfs->services.context), 0, 0 };
+    if (seen.links != NULL)
+        seen.capacity = VFS_PAGE_SIZE / sizeof *seen.links;
+    int error = 0;
+    while (error == 0 && (status = cpio_read_entry(archive, size, &offset, &entry)) == CPIO_ENTRY)
+        error = add_entry(vfs, &entry, &seen);
+    if (seen.links != NULL)
+        vfs->services.free_page(vfs->services.context, seen.links);
+    if (error != 0)
+        return error;
     return status == CPIO_END ? 0 : -LINUX_EINVAL;
 }

@@ -176,6 +176,34 @@ static void malformed_archives_are_einval(void)
     load_exactly(archive.bytes, 0);
 }
 
+/* Hard links (busybox's applets): cpio writes the data with the last
+ * name only; every name is the same node with all of it. */
+static void hard_links_are_one_file(void)
+{
+    fresh_vfs();
+    memset(&archive, 0, sizeof(archive));
+    cpio_add_link(&archive, "bin/ls", LINUX_S_IFREG | 0755, NULL, 0, 9, 3);
+    cpio_add_link(&archive, "bin/cat", LINUX_S_IFREG | 0755, NULL, 0, 9, 3);
+    cpio_add(&archive, "bin/other", LINUX_S_IFREG | 0755, "another", 0);
+    cpio_add_link(&archive, "bin/busybox", LINUX_S_IFREG | 0755, "the program", 0, 9, 3);
+    cpio_finish(&archive);
+    CHECK_EQ_U64(vfs_load_archive(&vfs, archive.bytes, archive.length), 0);
+    struct linux_stat ls, cat, busybox, other;
+    CHECK_EQ_U64(stat_path("/bin/ls", &ls), 0);
+    CHECK_EQ_U64(stat_path("/bin/cat", &cat), 0);
+    CHECK_EQ_U64(stat_path("/bin/busybox", &busybox), 0);
+    CHECK_EQ_U64(stat_path("/bin/other", &other), 0);
+    CHECK_EQ_U64(ls.st_ino, busybox.st_ino);
+    CHECK_EQ_U64(cat.st_ino, busybox.st_ino);
+    CHECK(other.st_ino != busybox.st_ino);
+    CHECK_EQ_U64(busybox.st_nlink, 3);
+    CHECK_EQ_U64(ls.st_size, 11);
+    int64_t handle = open_path("/bin/cat", LINUX_O_RDONLY, 0);
+    char bytes[16] = {0};
+    CHECK_EQ_U64(read_into((uint64_t)handle, bytes, sizeof bytes), 11);
+    CHECK_EQ_STR(bytes, "the program");
+}
+
 int main(void)
 {
     RUN_TEST(files_and_directories_appear_with_their_modes);
@@ -186,5 +214,6 @@ int main(void)
     RUN_TEST(a_later_entry_for_a_path_wins);
     RUN_TEST(an_archive_without_trailer_ends_at_its_size);
     RUN_TEST(malformed_archives_are_einval);
+    RUN_TEST(hard_links_are_one_file);
     return check_report();
 }

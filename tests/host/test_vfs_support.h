@@ -239,14 +239,16 @@ static inline void cpio_pad(struct cpio *archive)
         archive->bytes[archive->length++] = 0;
 }
 
-static inline void cpio_add(struct cpio *archive, const char *name, uint32_t mode, const char *data,
-                     uint32_t mtime)
+/* An entry that is one of links hard links of inode (links 1: none). */
+static inline void cpio_add_link(struct cpio *archive, const char *name, uint32_t mode,
+                                 const char *data, uint32_t mtime, uint32_t inode, uint32_t links)
 {
     size_t data_length = data != NULL ? strlen(data) : 0;
     char header[128];
     snprintf(header, sizeof(header),
-             "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 0u, mode, 7u, 7u,
-             1u, mtime, (unsigned)data_length, 0u, 0u, 0u, 0u, (unsigned)(strlen(name) + 1), 0u);
+             "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", inode, mode, 7u, 7u,
+             links, mtime, (unsigned)data_length, 0u, 0u, 0u, 0u, (unsigned)(strlen(name) + 1),
+             0u);
     memcpy(archive->bytes + archive->length, header, 110);
     archive->length += 110;
     memcpy(archive->bytes + archive->length, name, strlen(name) + 1);
@@ -256,6 +258,12 @@ static inline void cpio_add(struct cpio *archive, const char *name, uint32_t mod
         memcpy(archive->bytes + archive->length, data, data_length);
     archive->length += data_length;
     cpio_pad(archive);
+}
+
+static inline void cpio_add(struct cpio *archive, const char *name, uint32_t mode, const char *data,
+                            uint32_t mtime)
+{
+    cpio_add_link(archive, name, mode, data, mtime, 0, 1);
 }
 
 static inline void cpio_finish(struct cpio *archive)

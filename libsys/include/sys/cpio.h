@@ -15,6 +15,9 @@ struct cpio_entry {
     const char *name;           /* NUL-terminated, inside the archive */
     uint64_t mode;              /* st_mode: type and permission bits */
     uint64_t uid, gid;
+    /* Hard links share an inode number; cpio writes the data once, with
+     * the last of them (the others have size 0). */
+    uint64_t inode, links;
     uint64_t modify_time;       /* seconds since the epoch */
     const void *data;
     uint64_t size;
