@@ -30,11 +30,15 @@ boot_test(raspi3b-direct 30 "${RASPI3B_FACTS}"
 # Firmware's part played by QEMU (-kernel u-boot.bin at 0x80000, -dtb),
 # the rest by the card: U-Boot's distro boot finds boot.scr on mmc 0:1.
 # snapshot=on keeps the card image unmodified (U-Boot may save its env).
-# The card's boot archive (the demo) comes along, and runs to its end.
-boot_test(raspi3b-uboot 150 "tern: loading Image from mmc;${RASPI3B_FACTS};== done: the system powers off when this script ends"
+# The card's boot archive (the shell) comes along: a command typed at the
+# mini-UART answers, and exit ends it.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/raspi3b-shell-input "echo \"answer=$((6 * 7))\"\nexit\n")
+boot_test(raspi3b-uboot 150 "tern: loading Image from mmc;${RASPI3B_FACTS};answer=42;halted"
     qemu-system-aarch64 -M raspi3b -kernel ${RPI_UBOOT} -dtb ${RPI3_DTB}
     -drive if=sd,format=raw,file=${RPI_CARD},snapshot=on
     -display none -serial null -serial stdio)
+set_property(TEST boot.raspi3b-uboot PROPERTY
+             ENVIRONMENT EXPECT_BOOT_INPUT=${CMAKE_CURRENT_BINARY_DIR}/raspi3b-shell-input)
 
 # All board facts come from the device tree: no device address of QEMU
 # virt or of a Pi may be compiled into the kernel.
