@@ -88,12 +88,14 @@ static void a_read_only_file_maps_privately_for_writing(void)
     CHECK_EQ(unlink(path), 0);
 }
 
-/* A program file of the boot archive (Linux: of the initramfs). */
-static void an_archive_file_maps(void)
+/* A program file of the boot archive (Linux: of the initramfs): this
+ * program's own, by the path it was started with where there is no
+ * /proc/self/exe. */
+static void an_archive_file_maps(const char *own_path)
 {
     int fd = open("/proc/self/exe", O_RDONLY);
     if (fd < 0)
-        fd = open("/bin/memory_file_private", O_RDONLY);
+        fd = open(own_path, O_RDONLY);
     REQUIRE(fd >= 0);
     char header[4];
     CHECK_EQ(pread(fd, header, 4, 0), 4);
@@ -130,11 +132,12 @@ static void dev_zero_maps_zeros(void)
     CHECK_EQ(munmap((void *)shared, page), 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    (void)argc;
     a_written_page_becomes_the_processes_own();
     a_read_only_file_maps_privately_for_writing();
-    an_archive_file_maps();
+    an_archive_file_maps(argv[0]);
     dev_zero_maps_zeros();
     return check_finish("memory_file_private");
 }
