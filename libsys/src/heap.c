@@ -35,6 +35,12 @@ static struct memory *heap_memory;
 static uint64_t heap_end = HEAP_BASE;
 static struct free_block *free_lists[MAX_CLASS_BITS + 1];
 static struct free_large_block *free_large_blocks;
+static uint64_t bytes_in_use;
+
+uint64_t heap_bytes_in_use(void)
+{
+    return bytes_in_use;
+}
 
 void memory_heap_init(struct memory *memory)
 {
@@ -113,15 +119,24 @@ static struct block_header *take_block(size_t size)
     return header;
 }
 
-void *heap_allocate_unzeroed(size_t size)
+/* A block for size bytes, counted in use. */
+static struct block_header *hand_out(size_t size)
 {
     struct block_header *header = take_block(size);
+    if (header)
+        bytes_in_use += block_bytes(header);
+    return header;
+}
+
+void *heap_allocate_unzeroed(size_t size)
+{
+    struct block_header *header = hand_out(size);
     return header ? header + 1 : 0;
 }
 
 void *heap_allocate(size_t size)
 {
-    struct block_header *header = take_block(size);
+    struct block_header *header = hand_out(size);
     if (!header)
         return 0;
     memset(header + 1, 0, block_bytes(header));
@@ -133,6 +148,7 @@ void heap_free(void *block)
     if (!block)
         return;
     struct block_header *header = (struct block_header *)block - 1;
+    bytes_in_use -= block_bytes(header);
     if (header->class_bits == LARGE_CLASS) {
         struct free_large_block *freed = (struct free_large_block *)header;
         freed->next = free_large_blocks;

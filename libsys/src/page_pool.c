@@ -89,12 +89,14 @@ void *page_pool_allocate(struct page_pool *pool)
     if (pool->free_list) {
         struct page_pool_free_page *page = pool->free_list;
         pool->free_list = page->next;
+        pool->in_use++;
         return page;
     }
     if (pool->fresh == pool->fresh_end && !grow(pool))
         return 0;
     void *page = (void *)pool->fresh;
     pool->fresh += PAGE_SIZE;
+    pool->in_use++;
     return page;
 }
 
@@ -107,6 +109,7 @@ void page_pool_free(struct page_pool *pool, void *page)
     struct page_pool_free_page *freed = page;
     freed->next = pool->free_list;
     pool->free_list = freed;
+    pool->in_use--;
 }
 
 uint64_t page_pool_frame(const struct page_pool *pool, const void *page)

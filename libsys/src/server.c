@@ -122,6 +122,17 @@ static enum server_outcome take_memory(struct server_request *received)
     return server_answer(received, -LINUX_ENOSPC);
 }
 
+/* ---- Statistics (sys/protocol/common.h) ---- */
+
+static enum server_outcome answer_statistics(struct server_request *request)
+{
+    /* Every reply object made is free, or holds a waiting caller, or is
+     * the one this request came with. */
+    uint64_t values[] = { 0, pages.in_use, heap_bytes_in_use(),
+                          replies_made - server_free_reply_count - 1 };
+    return server_answer_values(request, 4, values);
+}
+
 /* ---- Reply objects ---- */
 
 /* A free reply object, made if none is and the limit allows; 0 if none. */
@@ -469,6 +480,7 @@ void server_run(void)
             through_board()        ? watch_server_board_request(&request)
             : through_descriptor() ? file_server_handle(config->descriptors, &request)
             : is_memory_lent(&request) ? take_memory(&request)
+            : tern_message_label(request.info) == SERVER_STATISTICS ? answer_statistics(&request)
                                    : config->handle(&request);
         if (watch_due())
             watch_server_signal_due();

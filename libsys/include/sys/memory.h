@@ -122,6 +122,7 @@ struct page_pool {
     uint64_t mapped_end, limit;     /* mapped up to mapped_end, never past limit */
     uint64_t fresh, fresh_end;      /* mapped, never handed out */
     struct page_pool_free_page *free_list;
+    uint64_t in_use;                /* pages handed out and not freed */
     /* Lendable: the frame capability of page i (from base), for every
      * page mapped; frame_capacity entries (heap memory). */
     bool lendable;
@@ -138,6 +139,9 @@ void page_pool_free(struct page_pool *pool, void *page);
 /* A lendable pool's page: the slot of its frame capability, or 0 for an
  * address the pool never mapped. */
 uint64_t page_pool_frame(const struct page_pool *pool, const void *page);
+
+/* The bytes of heap blocks handed out and not freed (their size classes'). */
+uint64_t heap_bytes_in_use(void);
 
 /* The program's own heap, in pages mapped into its address space from
  * HEAP_BASE upwards, with small blocks carved out of them by size class.

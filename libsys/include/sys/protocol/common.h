@@ -64,6 +64,12 @@ enum server_slot {
  * runtime answers it (sys/server.h) through badge 0 alone: no process
  * holds a server's endpoint unbadged. */
 #define SERVER_TAKE_MEMORY      0xf04
+
+/* What a server holds now, through any capability (the runtime answers,
+ * sys/server.h): 0; MR1 its data pages in use, MR2 its heap's bytes in
+ * use, MR3 the callers it keeps waiting. Tests compare them before and
+ * after a run to find what a server never gave back. */
+#define SERVER_STATISTICS       0xf05
 #define SERVER_WANTS_MEMORY     (1ULL << 62)
 #define SERVER_WANTS_MEMORY_ID(mr1) ((unsigned)((mr1) & 0xff))
 
