@@ -27,6 +27,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .cnode_bits = 12,
         .memory_bits = 20,
         .session = SESSION_BY_PID,
+        .exit_notices = true,       /* a dead process's waiters go */
     },
     [SERVER_PIPE] = {
         .name = "pipe",

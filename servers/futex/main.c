@@ -15,8 +15,10 @@
  * kernel, which unbinds the caller from its reply object; the server then
  * learns it is gone when a wake, a timeout or a full pool probes it, and
  * libsys returns -EINTR or restarts. A process that dies takes its
- * waiters with futex_cancel_process() once procmgr reports deaths (there
- * is no such message yet).
+ * waiters with it: procmgr's SERVER_PROCESS_ENDED (through the session of
+ * pid 0, which no process holds) has futex_cancel_process() let them go,
+ * so a thread that died waiting (its process ended by another thread's
+ * exit) holds no reply object afterwards.
  */
 #include "core.h"
 
@@ -74,6 +76,13 @@ static bool caller_vanished(void *context, uint64_t reply)
         return false;
     server_release_reply(reply);
     return true;
+}
+
+/* A waiter of a process that ended: its reply object is free again. */
+static void release_waiter(void *context, uint64_t reply)
+{
+    (void)context;
+    server_release_reply(reply);
 }
 
 /* Drops the callers that vanished while they waited; returns how many. */
@@ -272,6 +281,12 @@ static enum server_outcome handle(struct server_request *request)
         break;
     case FUTEX_WAITV:
         outcome = handle_waitv(request);
+        break;
+    case SERVER_PROCESS_ENDED:
+        if (request->badge != SESSION_NOTICE_BADGE(0) || tern_message_length(request->info) < 1)
+            return server_answer(request, -LINUX_EPERM);
+        futex_cancel_process(&table, request->mr[0], release_waiter, 0);
+        outcome = server_answer(request, 0);
         break;
     default:
         return handle_summary(request);
