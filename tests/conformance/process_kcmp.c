@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 
 #include "check.h"
+#include "idle_child.h"
 
 #define KCMP_FILE       0
 #define KCMP_VM         1
@@ -206,23 +207,6 @@ static void test_descriptions(int file)
         check_child_exit();
     }
     check_child_passed(child);
-}
-
-static pid_t idle_child(void)
-{
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        pause();
-        _exit(0);
-    }
-    return child;
-}
-
-static void end_idle_child(pid_t child)
-{
-    kill(child, SIGKILL);
-    waitpid(child, NULL, 0);
 }
 
 /* A user's process may not look at root's, nor at its own child while

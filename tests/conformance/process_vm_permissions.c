@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 
 #include "check.h"
+#include "idle_child.h"
 
 static char word[8] = "visible";
 
@@ -18,23 +19,6 @@ static long read_word(pid_t pid, char *into)
 {
     struct iovec local = { into, sizeof word }, remote = { word, sizeof word };
     return process_vm_readv(pid, &local, 1, &remote, 1, 0);
-}
-
-static pid_t idle_child(void)
-{
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        pause();
-        _exit(0);
-    }
-    return child;
-}
-
-static void end_idle_child(pid_t child)
-{
-    kill(child, SIGKILL);
-    waitpid(child, NULL, 0);
 }
 
 /* The user's process (the root parent's child). */
