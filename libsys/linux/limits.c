@@ -4,8 +4,8 @@
  * hard limit is refused (EPERM), lowering works; RLIMIT_NOFILE's soft
  * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
  * bounds what shmctl may lock, RLIMIT_MSGQUEUE's what mq_open may
- * create, RLIMIT_AS's what procmgr maps (told with PROC_ADDRESS_LIMIT),
- * and the rest are only recorded.
+ * create, RLIMIT_AS's what procmgr maps and RLIMIT_NPROC's the tasks it
+ * makes (told with PROC_RLIMIT), and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
@@ -18,6 +18,7 @@
 #define RLIMIT_NOFILE       7
 #define RLIMIT_MEMLOCK      8
 #define RLIMIT_AS           9
+#define RLIMIT_NPROC        6
 #define RLIMIT_MSGQUEUE     12
 #define RLIMIT_COUNT        16
 #define RLIM_INFINITY       (~0ULL)
@@ -101,10 +102,10 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit 
             limits[resource] = wanted;
     }
     linux_unlock(&limits_lock);
-    /* procmgr maps: it keeps the address space's limit (fork and execve
-     * keep it there as they keep this table). */
-    if (result == 0 && new_limit != 0 && resource == RLIMIT_AS)
-        linux_request(LINUX_SLOT_PROCMGR, PROC_ADDRESS_LIMIT, 1, wanted.soft, 0, 0, 0);
+    /* procmgr maps and makes tasks: it keeps those limits too (fork and
+     * execve keep them there as they keep this table). */
+    if (result == 0 && new_limit != 0 && (resource == RLIMIT_AS || resource == RLIMIT_NPROC))
+        linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 2, resource, wanted.soft, 0, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;
     return result;

@@ -57,10 +57,10 @@ static void dispatch(struct request *request, uint64_t label)
         return handle_process_vm(request);
     case PROC_KCMP: return handle_kcmp(request);
     case PROC_ACCESS: return handle_access(request);
-    case PROC_ADDRESS_LIMIT:
+    case PROC_RLIMIT:
         if (!request->process->space)
             return result(request, -LINUX_EPERM);
-        return handle_address_limit(request);
+        return handle_rlimit(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TERMINAL: return handle_terminal(request);
     case PROC_ROBUST_LIST: return handle_robust_list(request);
@@ -153,6 +153,7 @@ int root_main(const struct tern_boot_info *info)
     init_process.pid = init_process.pgid = init_process.sid = 1;
     init_process.state = PROCESS_ALIVE;
     init_process.access = access_default();
+    init_process.task_limit = UINT64_MAX;
     processes[1] = &init_process;
     int status = loader_init();
     if (status < 0) {

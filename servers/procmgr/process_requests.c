@@ -33,12 +33,33 @@ static void frame_registers(const struct request *request, uint64_t stack, uint6
         registers[34] = frame.tpidr_el0;
 }
 
+/* RLIMIT_NPROC, as Linux's copy_process checks it: one more task is
+ * EAGAIN while the caller's real user already has its limit of them
+ * (threads, and zombies until reaped), unless that user is root or the
+ * caller is privileged. */
+static bool over_task_limit(const struct process *caller)
+{
+    struct credentials credentials = process_credentials(caller);
+    if (caller->task_limit == UINT64_MAX || caller->uid == 0 ||
+        credentials_privileged(&credentials))
+        return false;
+    uint64_t tasks = 0;
+    for (unsigned pid = 1; pid < ID_LIMIT; pid++) {
+        const struct process *process = processes[pid];
+        if (process && process->uid == caller->uid)
+            tasks += process->state == PROCESS_ALIVE ? process->thread_count : 1;
+    }
+    return tasks >= caller->task_limit;
+}
+
 void handle_fork(struct request *request)
 {
     struct thread *caller = calling_thread(request);
     struct process *parent = request->process;
     if (!caller)
         return result(request, -LINUX_ESRCH);
+    if (over_task_limit(parent))
+        return result(request, -LINUX_EAGAIN);
     struct process *child = process_new(parent);
     if (!child)
         return result(request, -LINUX_EAGAIN);
@@ -77,6 +98,8 @@ void handle_clone(struct request *request)
     if ((flags & (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         != (LINUX_CLONE_VM | LINUX_CLONE_THREAD | LINUX_CLONE_SIGHAND))
         return result(request, -LINUX_EINVAL);
+    if (over_task_limit(request->process))
+        return result(request, -LINUX_EAGAIN);
     if (flags & LINUX_CLONE_SYSVSEM)
         request->process->has_undo_list = true;
     struct scheduling inherited = scheduling_inherited(&caller->scheduling);
@@ -296,13 +319,23 @@ void handle_dumpable(struct request *request)
     result(request, before);
 }
 
-/* PROC_ADDRESS_LIMIT: RLIMIT_AS's soft limit, which the personality
- * keeps with the others and tells procmgr, which maps. */
-void handle_address_limit(struct request *request)
+/* PROC_RLIMIT: a soft limit the personality keeps with the others and
+ * tells procmgr, which enforces it: RLIMIT_AS when it maps, RLIMIT_NPROC
+ * when it makes tasks. */
+void handle_rlimit(struct request *request)
 {
-    request->process->space->map.limit = request->mr[0];
-    result(request, 0);
+    switch (request->mr[0]) {
+    case PROC_RLIMIT_AS:
+        request->process->space->map.limit = request->mr[1];
+        return result(request, 0);
+    case PROC_RLIMIT_NPROC:
+        request->process->task_limit = request->mr[1];
+        return result(request, 0);
+    default:
+        return result(request, -LINUX_EINVAL);
+    }
 }
+
 
 /* PROC_ACCESS: the caller's access descriptor as one word
  * (access_model.h), and with MR0 not -1, the tightened one it asks for

@@ -159,6 +159,9 @@ struct process {
     /* What it lets others do to it (access_model.h): Linux's rules
      * unless it tightened them; kept across fork and execve. */
     struct process_access access;
+    /* RLIMIT_NPROC's soft limit (UINT64_MAX: none), told by the
+     * personality; fork copies it, execve keeps it. */
+    uint64_t task_limit;
     /* Linux's SEM_UNDO list (kcmp's KCMP_SYSVSEM): made when the process
      * first makes a thread (clone's CLONE_SYSVSEM shares it), never for a
      * fork child; a semop with SEM_UNDO makes one in Linux too, which is

@@ -63,7 +63,7 @@ void handle_cpu_time(struct request *request);
 void handle_sysinfo(struct request *request);
 void handle_lend_memory(struct request *request);
 void handle_access(struct request *request);
-void handle_address_limit(struct request *request);
+void handle_rlimit(struct request *request);
 void handle_clock_set(struct request *request);
 /* terminal_requests.c */
 void handle_terminal(struct request *request);

@@ -63,8 +63,11 @@
  *                                                             bytes copied (process_vm_readv,
  *                      or process_vm_writev when write is not 0; the arrays are read from
  *                      the caller's memory; errors as Linux's)
- *   PROC_ADDRESS_LIMIT bytes                                  0: mmap, mremap and brk keep
- *                      the caller's mappings within bytes (RLIMIT_AS; ~0: no limit)
+ *   PROC_RLIMIT        resource, soft limit                   0: the limits procmgr enforces,
+ *                      told by the personality, which keeps them all: RLIMIT_AS (mmap, mremap
+ *                      and brk keep the caller's mappings within it) and RLIMIT_NPROC (fork and
+ *                      clone give EAGAIN while the caller's real user has that many tasks,
+ *                      root exempt); ~0: no limit; -EINVAL for another resource
  *   PROC_ACCESS        wanted (-1: none)                      the caller's access descriptor
  *                      as one word before (docs/access.md), replaced by wanted if that
  *                      only tightens it (-EPERM otherwise, -EINVAL for a bad word)
@@ -190,8 +193,12 @@ enum procmgr_label {
     PROC_PROCESS_VM,
     PROC_KCMP,
     PROC_ACCESS,
-    PROC_ADDRESS_LIMIT,
+    PROC_RLIMIT,
 };
+
+/* PROC_RLIMIT's resources (Linux's numbers). */
+#define PROC_RLIMIT_NPROC       6
+#define PROC_RLIMIT_AS          9
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
 #define PROC_FUTEX_PI_LOCK      0
