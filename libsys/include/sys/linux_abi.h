@@ -46,12 +46,14 @@
 #define LINUX_ERANGE        34
 #define LINUX_EDEADLK       35
 #define LINUX_ENAMETOOLONG  36
+#define LINUX_ENOLCK        37
 #define LINUX_ENOSYS        38
 #define LINUX_ENOTEMPTY     39
 #define LINUX_ELOOP         40
 #define LINUX_ENOMSG        42
 #define LINUX_EIDRM         43
 #define LINUX_ENODATA       61
+#define LINUX_EOVERFLOW     75
 #define LINUX_ENOTSOCK      88
 #define LINUX_EDESTADDRREQ  89
 #define LINUX_EMSGSIZE      90
@@ -108,6 +110,30 @@
 #define LINUX_F_ADD_SEALS       1033
 #define LINUX_F_GET_SEALS       1034
 #define LINUX_FD_CLOEXEC        1
+/* Record locks (struct flock): POSIX ones, and OFD ones. */
+#define LINUX_F_GETLK           5
+#define LINUX_F_SETLK           6
+#define LINUX_F_SETLKW          7
+#define LINUX_F_OFD_GETLK       36
+#define LINUX_F_OFD_SETLK       37
+#define LINUX_F_OFD_SETLKW      38
+#define LINUX_F_RDLCK           0
+#define LINUX_F_WRLCK           1
+#define LINUX_F_UNLCK           2
+/* flock(2) */
+#define LINUX_LOCK_SH           1
+#define LINUX_LOCK_EX           2
+#define LINUX_LOCK_NB           4
+#define LINUX_LOCK_UN           8
+#define LINUX_LOCK_MAND         32
+
+struct linux_flock {
+    int16_t l_type;
+    int16_t l_whence;
+    int64_t l_start;
+    int64_t l_len;
+    int32_t l_pid;
+};
 
 #define LINUX_SEEK_SET  0
 #define LINUX_SEEK_CUR  1

@@ -1,0 +1,377 @@
+/* File locks: sys/file_locks.h. */
+#include "sys/file_locks.h"
+#include "sys/linux_abi.h"
+
+void file_locks_init(struct file_locks *locks, const struct file_lock_services *services)
+{
+    locks->locks = NULL;
+    locks->waiters = NULL;
+    locks->services = *services;
+}
+
+static bool same_owner(const struct file_lock *a, const struct file_lock *b)
+{
+    return a->kind == b->kind && a->owner == b->owner;
+}
+
+/* flock locks never meet POSIX or OFD ones (Linux keeps two lists). */
+static bool same_space(const struct file_lock *a, const struct file_lock *b)
+{
+    return (a->kind == FILE_LOCK_FLOCK) == (b->kind == FILE_LOCK_FLOCK);
+}
+
+static bool overlap(const struct file_lock *a, const struct file_lock *b)
+{
+    return a->start <= b->end && b->start <= a->end;
+}
+
+/* Whether existing is in the way of request: another owner's lock on the
+ * same bytes of the same file, one of them a write lock. */
+static bool conflicts(const struct file_lock *request, const struct file_lock *existing)
+{
+    return existing->file == request->file && same_space(request, existing) &&
+           !same_owner(request, existing) && overlap(request, existing) &&
+           (request->type == FILE_LOCK_WRITE || existing->type == FILE_LOCK_WRITE);
+}
+
+static const struct file_lock *first_conflict(const struct file_locks *locks,
+                                              const struct file_lock *request)
+{
+    for (const struct file_lock *lock = locks->locks; lock; lock = lock->next)
+        if (conflicts(request, lock))
+            return lock;
+    return NULL;
+}
+
+bool file_locks_test(const struct file_locks *locks, const struct file_lock *request,
+                     struct file_lock *conflict)
+{
+    const struct file_lock *found = first_conflict(locks, request);
+    if (found) {
+        *conflict = *found;
+        conflict->next = NULL;
+    }
+    return found != NULL;
+}
+
+static void free_lock(struct file_locks *locks, struct file_lock *lock)
+{
+    locks->services.free(locks->services.context, lock);
+}
+
+/* A waiter whose caller is gone: let go. */
+static bool still_waits(struct file_locks *locks, const struct file_lock_waiter *waiter)
+{
+    return locks->services.waiting(locks->services.context, waiter->token);
+}
+
+/* Linux's posix_locks_deadlock: from the owner in the way, follow what
+ * each POSIX owner waits for; reaching the asker's own is a deadlock.
+ * Waiters whose callers went do not count. */
+static bool would_deadlock(struct file_locks *locks, const struct file_lock *request,
+                           const struct file_lock *blocker)
+{
+    if (request->kind != FILE_LOCK_POSIX)
+        return false;
+    uint8_t kind = blocker->kind;
+    uint64_t owner = blocker->owner;
+    for (unsigned step = 0; step <= FILE_LOCKS_DEADLOCK_STEPS; step++) {
+        if (kind != FILE_LOCK_POSIX)
+            return false;
+        const struct file_lock_waiter *found = NULL;
+        for (const struct file_lock_waiter *waiter = locks->waiters; waiter && !found;
+             waiter = waiter->next)
+            if (waiter->request.kind == FILE_LOCK_POSIX && waiter->request.owner == owner &&
+                still_waits(locks, waiter))
+                found = waiter;
+        if (!found)
+            return false;
+        kind = found->blocker_kind;
+        owner = found->blocker_owner;
+        if (kind == FILE_LOCK_POSIX && owner == request->owner)
+            return true;
+    }
+    return false;
+}
+
+/* Puts a lock into the list (its order does not matter). */
+static void link_lock(struct file_locks *locks, struct file_lock *lock)
+{
+    lock->next = locks->locks;
+    locks->locks = lock;
+}
+
+/* A POSIX or OFD request without conflicts, for its owner: the owner's
+ * locks on the request's bytes are replaced, those of the same type that
+ * touch it are merged into it, and a lock cut in two by an unlock or a
+ * change of type keeps both ends (Linux's posix_lock_inode). The two
+ * records it may need are taken first, so -ENOLCK changes nothing. */
+static int apply_range(struct file_locks *locks, const struct file_lock *request)
+{
+    struct file_lock *spare[2];
+    for (unsigned i = 0; i < 2; i++) {
+        spare[i] = locks->services.allocate(locks->services.context, sizeof *spare[i]);
+        if (!spare[i]) {
+            if (i)
+                free_lock(locks, spare[0]);
+            return -LINUX_ENOLCK;
+        }
+    }
+    unsigned used = 0;
+    int64_t start = request->start, end = request->end;
+    struct file_lock **link = &locks->locks;
+    while (*link) {
+        struct file_lock *lock = *link;
+        bool mine = lock->file == request->file && same_owner(lock, request);
+        /* start - 1 and end + 1 without overflow: start >= 0, end <= OFFSET_MAX. */
+        bool touches = mine && lock->start - 1 <= end && start - 1 <= lock->end;
+        if (!touches) {
+            link = &lock->next;
+            continue;
+        }
+        if (lock->type == request->type) {
+            start = lock->start < start ? lock->start : start;
+            end = lock->end > end ? lock->end : end;
+        } else if (overlap(lock, request)) {
+            /* What sticks out on either side stays as it was. */
+            if (lock->start < request->start && lock->end > request->end) {
+                struct file_lock *tail = spare[used++];
+                *tail = *lock;
+                tail->start = request->end + 1;
+                link_lock(locks, tail);
+                lock->end = request->start - 1;
+                link = &lock->next;
+                continue;
+            }
+            if (lock->start < request->start) {
+                lock->end = request->start - 1;
+                link = &lock->next;
+                continue;
+            }
+            if (lock->end > request->end) {
+                lock->start = request->end + 1;
+                link = &lock->next;
+                continue;
+            }
+        } else {
+            link = &lock->next;     /* only adjacent, of another type */
+            continue;
+        }
+        *link = lock->next;         /* merged, or covered */
+        free_lock(locks, lock);
+    }
+    if (request->type != FILE_LOCK_UNLOCK) {
+        struct file_lock *lock = spare[used++];
+        *lock = *request;
+        lock->start = start;
+        lock->end = end;
+        link_lock(locks, lock);
+    }
+    while (used < 2)
+        free_lock(locks, spare[used++]);
+    return 0;
+}
+
+/* The flock lock of request's description on its file, if any. */
+static struct file_lock **flock_of(struct file_locks *locks, const struct file_lock *request)
+{
+    for (struct file_lock **link = &locks->locks; *link; link = &(*link)->next)
+        if ((*link)->file == request->file && same_owner(*link, request))
+            return link;
+    return NULL;
+}
+
+static int apply_flock(struct file_locks *locks, const struct file_lock *request)
+{
+    struct file_lock *lock = locks->services.allocate(locks->services.context, sizeof *lock);
+    if (!lock)
+        return -LINUX_ENOLCK;
+    *lock = *request;
+    link_lock(locks, lock);
+    return 0;
+}
+
+static int apply(struct file_locks *locks, const struct file_lock *request)
+{
+    return request->kind == FILE_LOCK_FLOCK ? apply_flock(locks, request)
+                                            : apply_range(locks, request);
+}
+
+/* Tries every waiter on file again, oldest first, until a pass grants
+ * nothing more (a grant that turns a write lock into a read lock may let
+ * an earlier one in). */
+static void wake(struct file_locks *locks, const void *file)
+{
+    bool granted = true;
+    while (granted) {
+        granted = false;
+        struct file_lock_waiter **link = &locks->waiters;
+        while (*link) {
+            struct file_lock_waiter *waiter = *link;
+            if (waiter->request.file != file) {
+                link = &waiter->next;
+                continue;
+            }
+            if (!still_waits(locks, waiter)) {
+                *link = waiter->next;
+                locks->services.drop(locks->services.context, waiter->token);
+                locks->services.free(locks->services.context, waiter);
+                continue;
+            }
+            const struct file_lock *blocker = first_conflict(locks, &waiter->request);
+            if (blocker) {
+                waiter->blocker_kind = blocker->kind;
+                waiter->blocker_owner = blocker->owner;
+                link = &waiter->next;
+                continue;
+            }
+            *link = waiter->next;
+            int result = apply(locks, &waiter->request);
+            locks->services.answer(locks->services.context, waiter->token, result);
+            locks->services.free(locks->services.context, waiter);
+            granted = granted || result == 0;
+        }
+    }
+}
+
+static int queue(struct file_locks *locks, const struct file_lock *request,
+                 const struct file_lock *blocker, uint64_t token)
+{
+    struct file_lock_waiter *waiter = locks->services.allocate(locks->services.context,
+                                                               sizeof *waiter);
+    if (!waiter)
+        return -LINUX_ENOLCK;
+    *waiter = (struct file_lock_waiter){
+        .request = *request,
+        .token = token,
+        .blocker_owner = blocker->owner,
+        .blocker_kind = blocker->kind,
+    };
+    waiter->request.next = NULL;
+    struct file_lock_waiter **link = &locks->waiters;
+    while (*link)
+        link = &(*link)->next;
+    *link = waiter;
+    return FILE_LOCKS_QUEUED;
+}
+
+int file_locks_set(struct file_locks *locks, const struct file_lock *request, bool wait,
+                   uint64_t token)
+{
+    bool released = false;
+    if (request->kind == FILE_LOCK_FLOCK) {
+        /* A conversion lets go of the old lock before it asks (Linux's
+         * flock_lock_inode), so others may get in between. */
+        struct file_lock **old = flock_of(locks, request);
+        if (old && (*old)->type == request->type)
+            return 0;
+        if (old) {
+            struct file_lock *lock = *old;
+            *old = lock->next;
+            free_lock(locks, lock);
+            released = true;
+        }
+    }
+    int result = 0;
+    if (request->type != FILE_LOCK_UNLOCK) {
+        const struct file_lock *blocker = first_conflict(locks, request);
+        if (blocker && !wait)
+            result = -LINUX_EAGAIN;
+        else if (blocker && would_deadlock(locks, request, blocker))
+            result = -LINUX_EDEADLK;
+        else if (blocker)
+            result = queue(locks, request, blocker, token);
+        else
+            result = apply(locks, request);
+    } else if (request->kind != FILE_LOCK_FLOCK) {
+        result = apply(locks, request);
+    }
+    /* Whatever changed may let waiters in: a lock gone, or a write lock
+     * that became a read lock. */
+    if (released || (result == 0 && request->kind != FILE_LOCK_FLOCK))
+        wake(locks, request->file);
+    return result;
+}
+
+/* Removes the locks on file that match (kind, owner), or all (match NULL). */
+static bool remove_locks(struct file_locks *locks, const void *file,
+                         bool (*match)(const struct file_lock *, uint64_t), uint64_t owner)
+{
+    bool removed = false;
+    struct file_lock **link = &locks->locks;
+    while (*link) {
+        struct file_lock *lock = *link;
+        if (lock->file == file && (!match || match(lock, owner))) {
+            *link = lock->next;
+            free_lock(locks, lock);
+            removed = true;
+        } else {
+            link = &lock->next;
+        }
+    }
+    return removed;
+}
+
+/* Answers -EBADF to the waiters on file that match (all: match NULL). */
+static void refuse_waiters(struct file_locks *locks, const void *file,
+                           bool (*match)(const struct file_lock *, uint64_t), uint64_t owner)
+{
+    struct file_lock_waiter **link = &locks->waiters;
+    while (*link) {
+        struct file_lock_waiter *waiter = *link;
+        if (waiter->request.file == file && (!match || match(&waiter->request, owner))) {
+            *link = waiter->next;
+            if (still_waits(locks, waiter))
+                locks->services.answer(locks->services.context, waiter->token, -LINUX_EBADF);
+            else
+                locks->services.drop(locks->services.context, waiter->token);
+            locks->services.free(locks->services.context, waiter);
+        } else {
+            link = &waiter->next;
+        }
+    }
+}
+
+static bool of_process(const struct file_lock *lock, uint64_t pid)
+{
+    return lock->kind == FILE_LOCK_POSIX && lock->owner == pid;
+}
+
+static bool of_description(const struct file_lock *lock, uint64_t handle)
+{
+    return lock->kind != FILE_LOCK_POSIX && lock->owner == handle;
+}
+
+void file_locks_close_process(struct file_locks *locks, const void *file, uint32_t pid)
+{
+    if (remove_locks(locks, file, of_process, pid))
+        wake(locks, file);
+}
+
+void file_locks_close_description(struct file_locks *locks, const void *file, uint64_t handle)
+{
+    refuse_waiters(locks, file, of_description, handle);
+    if (remove_locks(locks, file, of_description, handle))
+        wake(locks, file);
+}
+
+void file_locks_forget_file(struct file_locks *locks, const void *file)
+{
+    refuse_waiters(locks, file, NULL, 0);
+    remove_locks(locks, file, NULL, 0);
+}
+
+void file_locks_prune(struct file_locks *locks)
+{
+    struct file_lock_waiter **link = &locks->waiters;
+    while (*link) {
+        struct file_lock_waiter *waiter = *link;
+        if (still_waits(locks, waiter)) {
+            link = &waiter->next;
+            continue;
+        }
+        *link = waiter->next;
+        locks->services.drop(locks->services.context, waiter->token);
+        locks->services.free(locks->services.context, waiter);
+    }
+}
