@@ -43,10 +43,16 @@ static const struct file_lock *first_conflict(const struct file_locks *locks,
     return NULL;
 }
 
+/* F_GETLK reports the conflicting lock that starts first: Linux keeps a
+ * file's locks in order, each owner's by start, and finds that one when
+ * one owner is in the way. */
 bool file_locks_test(const struct file_locks *locks, const struct file_lock *request,
                      struct file_lock *conflict)
 {
-    const struct file_lock *found = first_conflict(locks, request);
+    const struct file_lock *found = NULL;
+    for (const struct file_lock *lock = locks->locks; lock; lock = lock->next)
+        if (conflicts(request, lock) && (!found || lock->start < found->start))
+            found = lock;
     if (found) {
         *conflict = *found;
         conflict->next = NULL;
@@ -353,6 +359,17 @@ void file_locks_close_description(struct file_locks *locks, const void *file, ui
     refuse_waiters(locks, file, of_description, handle);
     if (remove_locks(locks, file, of_description, handle))
         wake(locks, file);
+}
+
+bool file_locks_on(const struct file_locks *locks, const void *file)
+{
+    for (const struct file_lock *lock = locks->locks; lock; lock = lock->next)
+        if (lock->file == file)
+            return true;
+    for (const struct file_lock_waiter *waiter = locks->waiters; waiter; waiter = waiter->next)
+        if (waiter->request.file == file)
+            return true;
+    return false;
 }
 
 void file_locks_forget_file(struct file_locks *locks, const void *file)

@@ -402,6 +402,25 @@ static void a_flock_conversion_wakes_waiters(void)
     finish(&locks);
 }
 
+static void on_tells_whether_anything_is_on_a_file(void)
+{
+    struct file_locks locks;
+    start(&locks);
+    CHECK(!file_locks_on(&locks, &file_a));
+    set(&locks, posix(&file_a, 1, FILE_LOCK_WRITE, 0, 0));
+    CHECK(file_locks_on(&locks, &file_a));
+    CHECK(!file_locks_on(&locks, &file_b));
+    set(&locks, posix(&file_a, 1, FILE_LOCK_UNLOCK, 0, 0));
+    CHECK(!file_locks_on(&locks, &file_a));
+    set(&locks, flock_lock(&file_b, 20, FILE_LOCK_WRITE));
+    set_waiting(&locks, flock_lock(&file_b, 21, FILE_LOCK_WRITE), 1);
+    file_locks_close_description(&locks, &file_b, 20);
+    CHECK(file_locks_on(&locks, &file_b));      /* the waiter's, granted */
+    file_locks_close_description(&locks, &file_b, 21);
+    CHECK(!file_locks_on(&locks, &file_b));
+    finish(&locks);
+}
+
 static void prune_lets_go_of_vanished_waiters(void)
 {
     struct file_locks locks;
@@ -438,5 +457,6 @@ int main(void)
     flock_converts_and_shares();
     a_flock_conversion_wakes_waiters();
     prune_lets_go_of_vanished_waiters();
+    on_tells_whether_anything_is_on_a_file();
     return check_report();
 }

@@ -108,6 +108,8 @@ void file_locks_close_process(struct file_locks *locks, const void *file, uint32
 /* An OFD's last reference went: its OFD and flock locks go, and callers
  * waiting through it are answered -EBADF. */
 void file_locks_close_description(struct file_locks *locks, const void *file, uint64_t handle);
+/* Whether any lock or waiter is on file. */
+bool file_locks_on(const struct file_locks *locks, const void *file);
 /* The file itself went: everything on it goes (waiters: -EBADF). */
 void file_locks_forget_file(struct file_locks *locks, const void *file);
 /* Lets go of every waiter whose caller went. */
