@@ -1,5 +1,6 @@
 /* The file protocol's generic answers: sys/file_server.h. */
 #include "sys/file_server.h"
+#include "file_server_locks.h"
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
 #include "watch_server.h"
@@ -23,6 +24,9 @@ static const uint8_t registers_needed[] = {
     [FILE_READ_SMALL - FILE_READ] = 1,
     [FILE_WRITE_SMALL - FILE_READ] = 1,
     [FILE_ADD_SEALS - FILE_READ] = 1,
+    [FILE_LOCK - FILE_READ] = 4,
+    [FILE_GET_LOCK - FILE_READ] = 4,
+    [FILE_FLOCK - FILE_READ] = 1,
 };
 
 int64_t file_server_flags(const struct file_server *server, uint64_t handle)
@@ -57,15 +61,22 @@ static void forget_watches(const struct file_server *server, uint64_t handle)
         watch_list_forget(target.list, handle);
 }
 
-static int close_description(const struct file_server *server, uint64_t handle)
+/* FILE_CLOSE; named_pid: the closer said which process it is (pid). */
+static int close_description(const struct file_server *server, uint64_t handle,
+                             bool named_pid, uint32_t pid)
 {
     if (server->operations->close)
         return server->operations->close(handle);
     if (!server->files)
         return -LINUX_EBADF;
+    struct file_description *file = file_table_find(server->files, handle);
+    if (file)
+        file_server_locks_closing(file, handle, named_pid, pid);
     forget_watches(server, handle);
     void *last;
     int result = file_table_close(server->files, handle, &last);
+    if (last)
+        file_server_locks_description_gone(server->files, last);
     if (last && server->operations->release)
         server->operations->release(last);
     return result;
@@ -195,10 +206,13 @@ generic(const struct file_server *server, struct server_request *request, uint64
         return server_answer(request, set_flags(server, handle, request->mr[0]));
     case FILE_RETAIN:
         return server_answer(request, retain(server, handle));
-    case FILE_CLOSE:
-        if (server->operations->flush && tern_message_length(request->info) >= 1)
+    case FILE_CLOSE: {
+        bool named_pid = tern_message_length(request->info) >= 1;
+        if (server->operations->flush && named_pid)
             server->operations->flush(handle, (uint32_t)request->mr[0]);
-        return server_answer(request, close_description(server, handle));
+        return server_answer(request, close_description(server, handle, named_pid,
+                                                        (uint32_t)request->mr[0]));
+    }
     default:
         return server_answer(request, -LINUX_ENOSYS);
     }
@@ -227,8 +241,10 @@ enum server_outcome file_server_handle(const struct file_server *server,
         return server_answer(request, -LINUX_EINVAL);
     if (label == FILE_IOCTL && request->mr[0] == FIONBIO)
         return set_nonblocking(server, request);
-    if (label >= FILE_WATCH_BOARD)
+    if (label >= FILE_WATCH_BOARD && label <= FILE_UNWATCH)
         return watch_server_description_request(server, request);
+    if (label >= FILE_LOCK)
+        return file_server_lock_request(server, request);
     file_operation operation = operation_for(server->operations, label);
     if (operation == NULL)
         return generic(server, request, label);

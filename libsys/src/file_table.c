@@ -113,3 +113,11 @@ int file_table_set_flags(struct file_table *table, uint64_t handle, uint64_t fla
                          (uint32_t)(flags & FILE_TABLE_SETTABLE_FLAGS);
     return 0;
 }
+
+bool file_table_names(const struct file_table *table, const void *object)
+{
+    for (uint32_t index = 0; index < table->slots_made; index++)
+        if (slot(table, index)->object == object)
+            return true;
+    return false;
+}

@@ -9,6 +9,7 @@
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 #include "sys/watch.h"
+#include "file_server_locks.h"
 #include "watch_server.h"
 
 #define CNODE_DEPTH 64
@@ -162,6 +163,8 @@ bool server_make_spare_reply(void)
     }
     if (config->prune)
         config->prune();
+    if (config->descriptors && server_free_reply_count == 0)
+        file_server_locks_prune();
     return server_free_reply_count > 0;
 }
 

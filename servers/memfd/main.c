@@ -7,7 +7,8 @@
  * A session (SESSION_PROCESS_BADGE: the maker's pid and credentials)
  * speaks MEMFD_CREATE; a descriptor (badge: an OFD of the core's file
  * table) speaks the file protocol, seals included, and lends its pages
- * to procmgr. Every request is answered at once.
+ * to procmgr. Every request is answered at once but a wait for a file
+ * lock (the runtime's).
  */
 #include "core.h"
 #include "sys/counter.h"
@@ -23,6 +24,10 @@
 #include "sys/servers.h"
 
 static struct memfd_core core;
+
+/* Callers waiting for file locks at once (F_SETLKW, flock; the
+ * runtime's, sys/file_server.h): beyond them a wait is ENOLCK. */
+#define WAITING_FOR_LOCKS 64
 
 /* ---- The core's services ---- */
 
@@ -235,6 +240,7 @@ static const struct server_config memfd_server = {
     .name = "memfd",
     .id = SERVER_MEMFD,
     .handle = handle,
+    .deferred_capacity = WAITING_FOR_LOCKS,
     .descriptors = &memfds_served,
     .session_badge_bits = MEMFD_SESSION_FLAG,
     .lendable_pages = true,

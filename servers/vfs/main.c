@@ -43,6 +43,9 @@ _Static_assert(VFS_OPEN_EXEC == VFS_CORE_OPEN_EXEC, "the core knows VFS_OPEN_EXE
 #define NOT_A_VFS_DESCRIPTOR UINT64_MAX
 /* Console readers waiting for a line at once. */
 #define WAITING_READERS 16
+/* Callers waiting for file locks at once (F_SETLKW, flock): beyond
+ * them a wait is refused with ENOLCK. */
+#define WAITING_FOR_LOCKS 64
 
 static struct vfs vfs;
 static char paths[2][LINUX_PATH_MAX];
@@ -633,7 +636,7 @@ static void timer_fired(uint64_t word)
 static const struct server_config vfs_server = {
     .name = "vfs",
     .id = SERVER_VFS,
-    .deferred_capacity = WAITING_READERS,
+    .deferred_capacity = WAITING_READERS + WAITING_FOR_LOCKS,
     .handle = handle,
     .descriptors = &files_served,
     .session_badge_bits = VFS_SESSION_FLAG,

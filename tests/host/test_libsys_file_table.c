@@ -184,6 +184,24 @@ static void no_memory_for_slots_is_enomem(void)
     free_pages();
 }
 
+static void names_tells_whether_a_live_description_has_the_object(void)
+{
+    struct file_table table;
+    file_table_init(&table, allocate_page, NULL);
+    CHECK(!file_table_names(&table, &object_a));
+    uint64_t first, second;
+    file_table_open(&table, &object_a, 0, &first);
+    file_table_open(&table, &object_a, 0, &second);
+    CHECK(file_table_names(&table, &object_a));
+    CHECK(!file_table_names(&table, &object_b));
+    void *last;
+    file_table_close(&table, first, &last);
+    CHECK(file_table_names(&table, &object_a));
+    file_table_close(&table, second, &last);
+    CHECK(!file_table_names(&table, &object_a));
+    free_pages();
+}
+
 int main(void)
 {
     open_gives_a_nonzero_handle_that_finds_the_description();
@@ -196,5 +214,6 @@ int main(void)
     retain_stops_at_the_count_limit();
     the_table_fills_up_with_enfile();
     no_memory_for_slots_is_enomem();
+    names_tells_whether_a_live_description_has_the_object();
     return check_report();
 }

@@ -29,6 +29,13 @@
  *                          flags, and reference counting, with release
  *                          called when the last reference goes
  * Each checks first that the OFD exists (-EBADF).
+ *
+ * File locks (FILE_LOCK, FILE_GET_LOCK, FILE_FLOCK) are the runtime's
+ * alone, for any server with a file table (file_server_locks.c): locks
+ * on the description's object, dropped as FILE_CLOSE says (the closer's
+ * POSIX locks; on the last reference the description's own), and
+ * forgotten when the object's last description goes.
+ * A server without a file table answers them -EINVAL.
  */
 #ifndef SYS_FILE_SERVER_H
 #define SYS_FILE_SERVER_H
@@ -91,7 +98,7 @@ struct file_server {
 /* Whether label is one of the file protocol's (enum file_label). */
 static inline bool file_protocol_label(uint64_t label)
 {
-    return label >= FILE_READ && label <= FILE_UNWATCH;
+    return label >= FILE_READ && label <= FILE_FLOCK;
 }
 
 /* Answers a file-protocol request through a descriptor. */

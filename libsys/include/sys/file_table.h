@@ -70,6 +70,8 @@ void file_table_init(struct file_table *table, void *(*allocate_page)(void *cont
 int file_table_open(struct file_table *table, void *object, uint32_t flags, uint64_t *handle);
 /* The live OFD with this handle, or NULL. */
 struct file_description *file_table_find(const struct file_table *table, uint64_t handle);
+/* Whether a live OFD names object (a walk of every slot). */
+bool file_table_names(const struct file_table *table, const void *object);
 /* One more reference (FILE_RETAIN): 0, -EBADF, or -ENFILE at the count's limit. */
 int file_table_retain(struct file_table *table, uint64_t handle);
 /* One reference less (FILE_CLOSE): 0 or -EBADF. When that was the last,

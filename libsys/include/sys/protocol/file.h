@@ -37,6 +37,31 @@
  *   FILE_ADD_SEALS  seals                                    0 (F_ADD_SEALS)
  *   FILE_WATCH_BOARD, FILE_WATCH, FILE_UNWATCH: epoll's readiness
  *                   boards (sys/protocol/watch.h)
+ *   FILE_LOCK       command, start, end, pid                 0 (F_SETLK, F_SETLKW, F_OFD_SETLK[W])
+ *   FILE_GET_LOCK   command, start, end, pid                 type, start, end, pid (F_GETLK, F_OFD_GETLK)
+ *   FILE_FLOCK      command                                  0 (flock)
+ *
+ * Locks (sys/file_locks.h) are the runtime's for every server with a
+ * file table, on the file the description names (the server's object).
+ * The command register is FILE_LOCK_COMMAND(kind, type, wait): kind
+ * FILE_LOCK_POSIX (a lock of the process pid: the caller's word, as the
+ * closer's pid is) or FILE_LOCK_DESCRIPTION (the description's own; the
+ * pid register is not read), type Linux's F_RDLCK, F_WRLCK or F_UNLCK,
+ * wait (F_SETLKW) for a caller kept waiting until the lock is its. Bytes
+ * start..end, both included, 0 <= start <= end <= INT64_MAX: the
+ * personality turns l_whence, l_start and l_len into them (its errors,
+ * EINVAL and EOVERFLOW, are its own). A read lock through a description
+ * not open for reading, a write lock through one not open for writing:
+ * -EBADF; a conflict without wait: -EAGAIN; waiting that would deadlock
+ * (POSIX owners, the server's own files only): -EDEADLK. FILE_GET_LOCK's
+ * answer is F_UNLCK when nothing is in the way, else the lock that is
+ * (its pid -1 for an OFD lock). FILE_FLOCK's command has kind and range
+ * unused: LOCK_SH is F_RDLCK, LOCK_EX F_WRLCK, LOCK_UN F_UNLCK, and
+ * without LOCK_NB wait is set; a conflict is -EAGAIN (EWOULDBLOCK).
+ * A waiting caller that a signal interrupts is let go, never granted;
+ * it asks again if it restarts. FILE_CLOSE's pid drops that process's
+ * POSIX locks on the file; the description's last FILE_CLOSE its OFD and
+ * flock locks (and its own waiters get -EBADF).
  *
  * Seals are a tmpfs (shmem) file's: memfds take them (docs/protocols/
  * memfd.md), other tmpfs files show F_SEAL_SEAL and take none (EPERM);
@@ -121,7 +146,18 @@ enum file_label {
     FILE_WATCH_BOARD,
     FILE_WATCH,
     FILE_UNWATCH,
+    /* File locks (above) */
+    FILE_LOCK,
+    FILE_GET_LOCK,
+    FILE_FLOCK,
 };
+
+/* FILE_LOCK's, FILE_GET_LOCK's and FILE_FLOCK's command register. */
+#define FILE_LOCK_KIND(command)     ((command) & 0xff)
+#define FILE_LOCK_TYPE(command)     (((command) >> 8) & 0xff)
+#define FILE_LOCK_WAITS             (1u << 16)
+#define FILE_LOCK_COMMAND(kind, type, wait) \
+    ((uint64_t)(kind) | (uint64_t)(type) << 8 | ((wait) ? FILE_LOCK_WAITS : 0))
 
 /* Seals (fcntl F_ADD_SEALS), as Linux numbers them. */
 #define FILE_SEAL_SEAL          0x01
