@@ -14,9 +14,11 @@
 #include "sys/server.h"
 #include "sys/syscall.h"
 
-/* Send a file-protocol message without arguments through the descriptor
- * capability in slot of the process CNode. */
-int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
+/* Send a file-protocol message with length (0 or 1) registers, the one
+ * being argument, through the descriptor capability in slot of the
+ * process CNode. */
+static int64_t file_call_with(uint64_t cnode, uint64_t slot, uint64_t label, unsigned length,
+                              uint64_t argument)
 {
     uint64_t temporary = slot_allocate(server_memory.slots);
     if (!temporary)
@@ -24,12 +26,17 @@ int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
     int64_t result = -LINUX_EBADF;
     if (tern_cnode_copy(TERN_SLOT_CNODE, temporary, CNODE_DEPTH, cnode, slot, CNODE_DEPTH,
                         TERN_RIGHTS_ALL) == TERN_OK) {
-        uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
-        tern_message_info info = tern_call(temporary, tern_message(label, 0, 0), mr);
+        uint64_t mr[TERN_MSG_REGISTERS] = { argument };
+        tern_message_info info = tern_call(temporary, tern_message(label, 0, length), mr);
         result = tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
     }
     memory_delete(&server_memory, temporary);
     return result;
+}
+
+int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
+{
+    return file_call_with(cnode, slot, label, 0, 0);
 }
 
 static int read_info(struct process *process, struct linux_process_info *info)
@@ -72,9 +79,12 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     return space_write(process->space, LINUX_PROCESS_INFO, &info, sizeof info);
 }
 
+/* The process closes it, as its own close would (file.h): its pid goes
+ * with it, so the server drops what the process held on the file (its
+ * POSIX locks, at exit or exec too, as Linux's close does). */
 void files_close_slot(struct process *process, uint64_t slot)
 {
-    file_call(process->cnode, slot, FILE_CLOSE);
+    file_call_with(process->cnode, slot, FILE_CLOSE, 1, process->pid);
     tern_cnode_delete(process->cnode, slot, CNODE_DEPTH);
 }
 
