@@ -196,8 +196,15 @@ int64_t sys_fcntl(int64_t fd, int64_t command, uint64_t argument)
     case LINUX_F_ADD_SEALS:
     case LINUX_F_GET_SEALS:
         return linux_seal_fcntl((uint64_t)slot, command, argument);
+    case LINUX_F_GETLK:
+    case LINUX_F_SETLK:
+    case LINUX_F_SETLKW:
+    case LINUX_F_OFD_GETLK:
+    case LINUX_F_OFD_SETLK:
+    case LINUX_F_OFD_SETLKW:
+        return linux_lock_fcntl((uint64_t)slot, command, argument);
     default:
-        /* Record locks, leases: not yet. */
+        /* Leases, owners, signals: not yet. */
         return -LINUX_EINVAL;
     }
 }

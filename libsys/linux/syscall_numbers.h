@@ -14,6 +14,7 @@
 #define LINUX_NR_dup                23
 #define LINUX_NR_dup3               24
 #define LINUX_NR_fcntl              25
+#define LINUX_NR_flock              32
 #define LINUX_NR_ioctl              29
 #define LINUX_NR_mknodat            33
 #define LINUX_NR_mkdirat            34

@@ -77,6 +77,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_dup: return sys_dup(INT(0));
     case LINUX_NR_dup3: return sys_dup3(INT(0), INT(1), UINT(2));
     case LINUX_NR_fcntl: return sys_fcntl(INT(0), INT(1), a[2]);
+    case LINUX_NR_flock: return sys_flock(INT(0), UINT(1));
     case LINUX_NR_close: return sys_close(INT(0));
     /* pipes */
     case LINUX_NR_pipe2: return sys_pipe2(POINTER(int32_t *, 0), UINT(1));

@@ -265,6 +265,12 @@ int64_t sys_timerfd_gettime(int64_t fd, struct linux_itimerspec *current);
 /* fcntl's F_GET_SEALS and F_ADD_SEALS on the descriptor in slot. */
 int64_t linux_seal_fcntl(uint64_t slot, int64_t command, uint64_t argument);
 
+/* file_locks.c */
+/* fcntl's record locks (F_GETLK, F_SETLK, F_SETLKW, F_OFD_*) on the
+ * descriptor in slot; argument is the struct flock. */
+int64_t linux_lock_fcntl(uint64_t slot, int64_t command, uint64_t argument);
+int64_t sys_flock(int64_t fd, uint64_t operation);
+
 /* futex.c */
 int64_t sys_futex(uint64_t address, uint64_t operation, uint64_t value,
                   const struct linux_timespec *timeout, uint64_t address2, uint64_t value3);
