@@ -6,6 +6,7 @@ void file_locks_init(struct file_locks *locks, const struct file_lock_services *
 {
     locks->locks = NULL;
     locks->waiters = NULL;
+    locks->records = 0;
     locks->services = *services;
 }
 
@@ -60,9 +61,28 @@ bool file_locks_test(const struct file_locks *locks, const struct file_lock *req
     return found != NULL;
 }
 
+/* A record (a lock or a waiter), within the server's limit: one
+ * process's many small locks must not take the memory the server's
+ * other work needs (Linux's answer to running out is ENOLCK too). */
+static void *allocate_record(struct file_locks *locks, size_t size)
+{
+    if (locks->records == FILE_LOCKS_RECORDS_MAX)
+        return NULL;
+    void *record = locks->services.allocate(locks->services.context, size);
+    if (record)
+        locks->records++;
+    return record;
+}
+
+static void free_record(struct file_locks *locks, void *record)
+{
+    locks->records--;
+    locks->services.free(locks->services.context, record);
+}
+
 static void free_lock(struct file_locks *locks, struct file_lock *lock)
 {
-    locks->services.free(locks->services.context, lock);
+    free_record(locks, lock);
 }
 
 /* A waiter whose caller is gone: let go. */
@@ -110,13 +130,27 @@ static void link_lock(struct file_locks *locks, struct file_lock *lock)
 /* A POSIX or OFD request without conflicts, for its owner: the owner's
  * locks on the request's bytes are replaced, those of the same type that
  * touch it are merged into it, and a lock cut in two by an unlock or a
- * change of type keeps both ends (Linux's posix_lock_inode). The two
- * records it may need are taken first, so -ENOLCK changes nothing. */
+ * change of type keeps both ends (Linux's posix_lock_inode). The
+ * records it needs are taken first, so -ENOLCK changes nothing. */
+/* The records apply_range needs: one for the new lock unless it
+ * unlocks, one more if it cuts one of the owner's locks in two. */
+static unsigned records_needed(const struct file_locks *locks, const struct file_lock *request)
+{
+    unsigned needed = request->type != FILE_LOCK_UNLOCK;
+    for (const struct file_lock *lock = locks->locks; lock; lock = lock->next)
+        if (lock->file == request->file && same_owner(lock, request) &&
+            lock->type != request->type && lock->start < request->start &&
+            lock->end > request->end)
+            needed++;
+    return needed;
+}
+
 static int apply_range(struct file_locks *locks, const struct file_lock *request)
 {
     struct file_lock *spare[2];
-    for (unsigned i = 0; i < 2; i++) {
-        spare[i] = locks->services.allocate(locks->services.context, sizeof *spare[i]);
+    unsigned needed = records_needed(locks, request);
+    for (unsigned i = 0; i < needed; i++) {
+        spare[i] = allocate_record(locks, sizeof *spare[i]);
         if (!spare[i]) {
             if (i)
                 free_lock(locks, spare[0]);
@@ -173,7 +207,7 @@ static int apply_range(struct file_locks *locks, const struct file_lock *request
         lock->end = end;
         link_lock(locks, lock);
     }
-    while (used < 2)
+    while (used < needed)
         free_lock(locks, spare[used++]);
     return 0;
 }
@@ -189,7 +223,7 @@ static struct file_lock **flock_of(struct file_locks *locks, const struct file_l
 
 static int apply_flock(struct file_locks *locks, const struct file_lock *request)
 {
-    struct file_lock *lock = locks->services.allocate(locks->services.context, sizeof *lock);
+    struct file_lock *lock = allocate_record(locks, sizeof *lock);
     if (!lock)
         return -LINUX_ENOLCK;
     *lock = *request;
@@ -221,7 +255,7 @@ static void wake(struct file_locks *locks, const void *file)
             if (!still_waits(locks, waiter)) {
                 *link = waiter->next;
                 locks->services.drop(locks->services.context, waiter->token);
-                locks->services.free(locks->services.context, waiter);
+                free_record(locks, waiter);
                 continue;
             }
             const struct file_lock *blocker = first_conflict(locks, &waiter->request);
@@ -234,7 +268,7 @@ static void wake(struct file_locks *locks, const void *file)
             *link = waiter->next;
             int result = apply(locks, &waiter->request);
             locks->services.answer(locks->services.context, waiter->token, result);
-            locks->services.free(locks->services.context, waiter);
+            free_record(locks, waiter);
             granted = granted || result == 0;
         }
     }
@@ -243,8 +277,7 @@ static void wake(struct file_locks *locks, const void *file)
 static int queue(struct file_locks *locks, const struct file_lock *request,
                  const struct file_lock *blocker, uint64_t token)
 {
-    struct file_lock_waiter *waiter = locks->services.allocate(locks->services.context,
-                                                               sizeof *waiter);
+    struct file_lock_waiter *waiter = allocate_record(locks, sizeof *waiter);
     if (!waiter)
         return -LINUX_ENOLCK;
     *waiter = (struct file_lock_waiter){
@@ -331,7 +364,7 @@ static void refuse_waiters(struct file_locks *locks, const void *file,
                 locks->services.answer(locks->services.context, waiter->token, -LINUX_EBADF);
             else
                 locks->services.drop(locks->services.context, waiter->token);
-            locks->services.free(locks->services.context, waiter);
+            free_record(locks, waiter);
         } else {
             link = &waiter->next;
         }
@@ -389,6 +422,6 @@ void file_locks_prune(struct file_locks *locks)
         }
         *link = waiter->next;
         locks->services.drop(locks->services.context, waiter->token);
-        locks->services.free(locks->services.context, waiter);
+        free_record(locks, waiter);
     }
 }

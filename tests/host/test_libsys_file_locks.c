@@ -220,11 +220,41 @@ static void no_memory_changes_nothing(void)
     struct file_locks locks;
     start(&locks);
     set(&locks, posix(&file_a, 1, FILE_LOCK_WRITE, 0, 99));
+    /* A read lock in the middle needs two records: with one, nothing. */
     allocation_limit = 1;
-    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_UNLOCK, 40, 59)), -LINUX_ENOLCK);
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_READ, 40, 59)), -LINUX_ENOLCK);
     CHECK_EQ_U64(count_locks(&locks), 1);
     CHECK(holds(&locks, 1, FILE_LOCK_WRITE, 0, 99));
+    /* An unlock in the middle needs one. */
+    allocation_limit = 0;
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_UNLOCK, 40, 59)), -LINUX_ENOLCK);
+    CHECK(holds(&locks, 1, FILE_LOCK_WRITE, 0, 99));
+    /* Unlocking an end needs none. */
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_UNLOCK, 90, 99)), 0);
+    CHECK(holds(&locks, 1, FILE_LOCK_WRITE, 0, 89));
     allocation_limit = 1000000;
+    finish(&locks);
+}
+
+static void records_stop_at_the_limit_with_enolck(void)
+{
+    struct file_locks locks;
+    start(&locks);
+    /* Every other byte: no two locks merge. */
+    for (unsigned i = 0; i < FILE_LOCKS_RECORDS_MAX; i++)
+        set(&locks, posix(&file_a, 1, FILE_LOCK_WRITE, 2 * (int64_t)i, 2 * (int64_t)i));
+    CHECK_EQ_U64(count_locks(&locks), FILE_LOCKS_RECORDS_MAX);
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_WRITE, 2 * FILE_LOCKS_RECORDS_MAX,
+                                   2 * FILE_LOCKS_RECORDS_MAX)), -LINUX_ENOLCK);
+    CHECK_EQ_U64(set_waiting(&locks, posix(&file_a, 2, FILE_LOCK_WRITE, 0, 0), 1),
+                 -LINUX_ENOLCK);
+    /* Merging into a lock takes a record only for a moment; unlocking
+     * whole locks takes none. */
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_UNLOCK, 0, 0)), 0);
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_WRITE, 0, 2)), 0);
+    CHECK_EQ_U64(count_locks(&locks), FILE_LOCKS_RECORDS_MAX - 1);
+    CHECK_EQ_U64(set(&locks, posix(&file_a, 1, FILE_LOCK_UNLOCK, 0, FILE_LOCK_OFFSET_MAX)), 0);
+    CHECK_EQ_U64(count_locks(&locks), 0);
     finish(&locks);
 }
 
@@ -445,6 +475,7 @@ int main(void)
     adjacent_and_overlapping_locks_of_one_type_merge();
     an_upgrade_covering_the_lock_replaces_it();
     no_memory_changes_nothing();
+    records_stop_at_the_limit_with_enolck();
     a_waiter_gets_the_lock_when_it_goes();
     closing_a_file_drops_only_that_processes_posix_locks();
     a_vanished_waiter_is_dropped_not_granted();

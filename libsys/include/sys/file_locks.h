@@ -47,6 +47,9 @@ enum file_lock_kind {
 #define FILE_LOCK_OFFSET_MAX INT64_MAX
 /* Linux's MAX_DEADLK_ITERATIONS. */
 #define FILE_LOCKS_DEADLOCK_STEPS 10
+/* The most locks and waiters a server keeps at once; past them a request
+ * that needs a record is -ENOLCK. */
+#define FILE_LOCKS_RECORDS_MAX 4096
 /* file_locks_set's "the caller waits" (not an errno). */
 #define FILE_LOCKS_QUEUED 1
 
@@ -85,6 +88,7 @@ struct file_lock_services {
 struct file_locks {
     struct file_lock *locks;
     struct file_lock_waiter *waiters;   /* oldest first */
+    unsigned records;                   /* locks and waiters kept */
     struct file_lock_services services;
 };
 
