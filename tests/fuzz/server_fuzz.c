@@ -22,7 +22,8 @@
  * (an empty pipe, a futex). The child may end itself on the way (it may
  * unmap its own memory, say); what matters is that the servers survive.
  * Afterwards the parent checks that they still work: a pipe carries
- * data, a file is written and read back and mapped, so is a memfd, which
+ * data, a file is written and read back and mapped and locked (a child
+ * meets its POSIX lock and flock), so is a memfd, which
  * then takes a seal, a System V segment is attached twice and a semaphore
  * wakes a child, a System V message queue and a POSIX one carry
  * messages (the latter in priority order), an eventfd counts and wakes a
@@ -46,6 +47,7 @@
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -317,6 +319,19 @@ static void check_servers_work(void)
         check(pread(file, buffer, 1, 0) == 1 && buffer[0] == 'K', "write through the mapping");
         munmap(mapped, 4096);
     }
+    /* File locks: a child meets the parent's POSIX lock and flock. */
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    check(fcntl(file, F_SETLK, &lock) == 0 && flock(file, LOCK_EX | LOCK_NB) == 0,
+          "lock a file");
+    pid_t child = fork();
+    if (child == 0) {
+        int other = open("/tmp/server_fuzz_after", O_RDWR);
+        _exit(fcntl(other, F_SETLK, &lock) == -1 && errno == EAGAIN &&
+              flock(other, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK ? 0 : 1);
+    }
+    int status = 1;
+    check(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0, "a lock keeps another process out");
     close(file);
     check(unlink("/tmp/server_fuzz_after") == 0, "unlink");
 
@@ -405,10 +420,10 @@ static void check_servers_work(void)
     mq_close(queue);
     check(mq_unlink("/server_fuzz_after") == 0, "mq_unlink");
 
-    pid_t child = fork();
+    child = fork();
     if (child == 0)
         _exit(7);
-    int status = 0;
+    status = 0;
     check(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
               WEXITSTATUS(status) == 7,
           "fork and wait");
@@ -673,7 +688,7 @@ int main(int argc, char **argv)
         epoll_ctl(watcher, EPOLL_CTL_ADD, counter, &watched) != 0 ||
         epoll_ctl(watcher, EPOLL_CTL_ADD, queue, &watched) != 0)
         return 2;
-    const uint32_t files = FILE_UNWATCH - FILE_READ + 1;
+    const uint32_t files = FILE_FLOCK - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const uint32_t sockets = UNIX_DROP_RIGHTS - UNIX_SOCKET + 1;
     const struct target targets[] = {
