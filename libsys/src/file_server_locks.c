@@ -112,7 +112,9 @@ enum server_outcome file_server_lock_request(const struct file_server *server,
                                                   : NULL;
     if (!server->files)
         return server_answer(request, -LINUX_EINVAL);     /* no files to lock (a pipe's ends) */
-    if (!file)
+    /* An O_PATH description is no file to lock (Linux's fcntl and
+     * flock do not find it). */
+    if (!file || (file->flags & LINUX_O_PATH))
         return server_answer(request, -LINUX_EBADF);
     struct file_lock lock;
     if (!decode(request, file, &lock))

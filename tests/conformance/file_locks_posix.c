@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 
@@ -77,6 +78,14 @@ static void errors(int fd)
     CHECK_EQ(set_lock(writer, F_SETLK, F_UNLCK, SEEK_SET, 0, 1), 0);
     CHECK_EQ(close(reader), 0);
     CHECK_EQ(close(writer), 0);
+    /* An O_PATH descriptor locks nothing, and tests nothing. */
+    int path = open(PATH, O_PATH);
+    REQUIRE(path >= 0);
+    CHECK_ERRNO(set_lock(path, F_SETLK, F_RDLCK, SEEK_SET, 0, 1), EBADF);
+    CHECK_ERRNO(set_lock(path, F_GETLK, F_RDLCK, SEEK_SET, 0, 1), EBADF);
+    CHECK_ERRNO(set_lock(path, F_OFD_SETLK, F_RDLCK, SEEK_SET, 0, 1), EBADF);
+    CHECK_ERRNO(flock(path, LOCK_SH), EBADF);
+    CHECK_EQ(close(path), 0);
 }
 
 static void ranges(int fd)
