@@ -237,6 +237,59 @@ static int apply(struct file_locks *locks, const struct file_lock *request)
                                             : apply_range(locks, request);
 }
 
+/* The owner's locks on request's file, copied into *saved (a list), so a
+ * grant its caller never hears of can be taken back; false (and no
+ * list) without memory for them. */
+static bool remember(struct file_locks *locks, const struct file_lock *request,
+                     struct file_lock **saved)
+{
+    *saved = NULL;
+    for (const struct file_lock *lock = locks->locks; lock; lock = lock->next) {
+        if (lock->file != request->file || !same_owner(lock, request))
+            continue;
+        struct file_lock *copy = allocate_record(locks, sizeof *copy);
+        if (!copy) {
+            while (*saved) {
+                struct file_lock *next = (*saved)->next;
+                free_lock(locks, *saved);
+                *saved = next;
+            }
+            return false;
+        }
+        *copy = *lock;
+        copy->next = *saved;
+        *saved = copy;
+    }
+    return true;
+}
+
+/* Puts the owner's locks on request's file back as saved had them
+ * (restore), or lets saved go. */
+static void settle(struct file_locks *locks, const struct file_lock *request,
+                   struct file_lock *saved, bool restore)
+{
+    if (restore) {
+        struct file_lock **link = &locks->locks;
+        while (*link) {
+            struct file_lock *lock = *link;
+            if (lock->file == request->file && same_owner(lock, request)) {
+                *link = lock->next;
+                free_lock(locks, lock);
+            } else {
+                link = &lock->next;
+            }
+        }
+    }
+    while (saved) {
+        struct file_lock *next = saved->next;
+        if (restore)
+            link_lock(locks, saved);
+        else
+            free_lock(locks, saved);
+        saved = next;
+    }
+}
+
 /* Tries every waiter on file again, oldest first, until a pass grants
  * nothing more (a grant that turns a write lock into a read lock may let
  * an earlier one in). */
@@ -266,10 +319,13 @@ static void wake(struct file_locks *locks, const void *file)
                 continue;
             }
             *link = waiter->next;
+            struct file_lock *saved;
+            bool remembered = remember(locks, &waiter->request, &saved);
             int result = apply(locks, &waiter->request);
-            locks->services.answer(locks->services.context, waiter->token, result);
+            bool heard = locks->services.answer(locks->services.context, waiter->token, result);
+            settle(locks, &waiter->request, saved, result == 0 && !heard && remembered);
             free_record(locks, waiter);
-            granted = granted || result == 0;
+            granted = granted || (result == 0 && heard);
         }
     }
 }

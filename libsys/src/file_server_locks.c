@@ -23,11 +23,11 @@ static bool caller_waits(void *context, uint64_t reply)
     return server_caller_waits(reply);
 }
 
-static void answer(void *context, uint64_t reply, int64_t result)
+static bool answer(void *context, uint64_t reply, int64_t result)
 {
     (void)context;
     uint64_t mr[1] = {(uint64_t)result};
-    server_answer_deferred(reply, tern_message(0, 0, 1), mr);
+    return server_answer_deferred(reply, tern_message(0, 0, 1), mr);
 }
 
 static void drop(void *context, uint64_t reply)

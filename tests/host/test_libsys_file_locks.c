@@ -41,11 +41,17 @@ static bool waiting(void *context, uint64_t token)
     return token_waits[token];
 }
 
-static void answer(void *context, uint64_t token, int64_t result)
+/* A caller whose call ends just as it is answered. */
+static bool token_gone_at_answer[MAX_TOKENS + 1];
+
+static bool answer(void *context, uint64_t token, int64_t result)
 {
     (void)context;
-    token_answer[token] = result;
     token_waits[token] = false;
+    if (token_gone_at_answer[token])
+        return false;
+    token_answer[token] = result;
+    return true;
 }
 
 static void drop(void *context, uint64_t token)
@@ -64,6 +70,7 @@ static void start(struct file_locks *locks)
         token_waits[i] = true;
         token_answer[i] = NOT_ANSWERED;
         token_dropped[i] = false;
+        token_gone_at_answer[i] = false;
     }
     allocation_limit = 1000000;
 }
@@ -308,6 +315,29 @@ static void a_vanished_waiter_is_dropped_not_granted(void)
     finish(&locks);
 }
 
+static void a_grant_nobody_hears_is_taken_back(void)
+{
+    struct file_locks locks;
+    start(&locks);
+    /* Process 2 holds a read lock on 0..9 and waits to make 5..5 a
+     * write lock; its call ends as the grant goes out. */
+    set(&locks, posix(&file_a, 1, FILE_LOCK_READ, 5, 5));
+    set(&locks, posix(&file_a, 2, FILE_LOCK_READ, 0, 9));
+    CHECK_EQ_U64(set_waiting(&locks, posix(&file_a, 2, FILE_LOCK_WRITE, 5, 5), 3),
+                 FILE_LOCKS_QUEUED);
+    token_gone_at_answer[3] = true;
+    file_locks_close_process(&locks, &file_a, 1);
+    CHECK_EQ_U64(count_locks(&locks), 1);
+    CHECK(holds(&locks, 2, FILE_LOCK_READ, 0, 9));     /* as before it waited */
+    /* A flock waiter had given up its lock when it asked: none now. */
+    set(&locks, flock_lock(&file_b, 20, FILE_LOCK_WRITE));
+    set_waiting(&locks, flock_lock(&file_b, 21, FILE_LOCK_WRITE), 5);
+    token_gone_at_answer[5] = true;
+    file_locks_close_description(&locks, &file_b, 20);
+    CHECK(!file_locks_on(&locks, &file_b));
+    finish(&locks);
+}
+
 static void waiters_are_granted_in_order_and_readers_together(void)
 {
     struct file_locks locks;
@@ -480,6 +510,7 @@ int main(void)
     closing_a_file_drops_only_that_processes_posix_locks();
     a_vanished_waiter_is_dropped_not_granted();
     waiters_are_granted_in_order_and_readers_together();
+    a_grant_nobody_hears_is_taken_back();
     two_processes_waiting_for_each_other_deadlock();
     ofd_locks_are_not_deadlock_checked();
     ofd_and_posix_locks_conflict_even_in_one_process();

@@ -14,7 +14,9 @@
  * object); when locks go the file's waiters are tried again, first come
  * first, and each one granted is answered through the services. A waiter
  * whose caller went (a signal interrupted it, its thread ended) is let
- * go when found, never granted. Deadlock detection is Linux's: only
+ * go when found, never granted; a grant whose answer finds nobody (the
+ * caller went just then) is taken back, the owner's locks on the file
+ * as they were before it (unless there was no memory to remember them). Deadlock detection is Linux's: only
  * between POSIX owners, following "owner waits for owner" at most
  * FILE_LOCKS_DEADLOCK_STEPS times; it sees the waits of this server only
  * (locks of files of two servers cannot be followed across them).
@@ -78,8 +80,9 @@ struct file_lock_services {
     void (*free)(void *context, void *block);
     /* Whether the caller behind token still waits. */
     bool (*waiting)(void *context, uint64_t token);
-    /* Answers the caller behind token with result (0: the lock is its). */
-    void (*answer)(void *context, uint64_t token, int64_t result);
+    /* Answers the caller behind token with result (0: the lock is its);
+     * false if nobody was there to hear it. */
+    bool (*answer)(void *context, uint64_t token, int64_t result);
     /* Lets go of token, whose caller went. */
     void (*drop)(void *context, uint64_t token);
     void *context;
