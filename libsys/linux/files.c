@@ -16,6 +16,7 @@
 #include "syscalls.h"
 #include "terminal.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_userfault.h"
 #include "sys/protocol/file.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/unix.h"
@@ -364,9 +365,13 @@ int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
             return -LINUX_EFAULT;
         linux_set_window(0, argument, size, TERN_WINDOW_READ | TERN_WINDOW_WRITE);
         windows = 1;
+        if (__builtin_expect((command & 0xff00) == 0xaa00, 0))     /* userfaultfd's type */
+            windows = linux_userfault_windows(command, argument);
     }
     uint64_t mr[4] = {command, argument, 0, 0};
     int64_t result = linux_call((uint64_t)slot, FILE_IOCTL, 2, 0, windows, mr);
+    if (__builtin_expect(result == USERFAULT_SOURCE_UNMAPPED, 0))
+        return linux_userfault_copy_rest((uint64_t)slot, argument, mr[1]);
     if (result == FILE_TERMINAL_REFERRAL)
         return linux_terminal_ioctl(command, argument, mr);
     /* A change to a terminal's settings: procmgr checks the caller is in

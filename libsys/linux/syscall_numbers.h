@@ -169,6 +169,7 @@
 #define LINUX_NR_renameat2          276
 #define LINUX_NR_getrandom          278
 #define LINUX_NR_memfd_create       279
+#define LINUX_NR_userfaultfd        282
 #define LINUX_NR_membarrier         283
 #define LINUX_NR_statx              291
 #define LINUX_NR_pidfd_send_signal 424

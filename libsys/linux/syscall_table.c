@@ -96,6 +96,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
                                 POINTER(const struct linux_timespec *, 3),
                                 POINTER(const uint64_t *, 4), a[5]);
     case LINUX_NR_pidfd_open: return sys_pidfd_open(INT(0), UINT(1));
+    case LINUX_NR_userfaultfd: return sys_userfaultfd(UINT(0));
     case LINUX_NR_timer_create:
         return sys_timer_create(INT(0), POINTER(const struct linux_sigevent *, 1),
                                 POINTER(int32_t *, 2));

@@ -233,6 +233,14 @@ int64_t sys_timer_delete(int64_t timer);
 
 /* pidfd.c */
 int64_t sys_pidfd_open(int64_t pid, uint64_t flags);
+int64_t sys_userfaultfd(uint64_t flags);
+/* userfaultfd.c: the windows an ioctl of request needs beyond its
+ * argument's (window 0, set): UFFDIO_COPY's source as window 1. The
+ * count of windows in all. */
+unsigned linux_userfault_windows(uint32_t request, uint64_t argument);
+/* UFFDIO_COPY that procmgr found done bytes into a source page not
+ * mapped yet: the rest, with the source touched; the ioctl's result. */
+int64_t linux_userfault_copy_rest(uint64_t slot, uint64_t argument, uint64_t done);
 int64_t sys_pidfd_send_signal(int64_t pidfd, int64_t signal, const void *info, uint64_t flags);
 int64_t sys_pidfd_getfd(int64_t pidfd, int64_t target, uint64_t flags);
 /* cross_process.c */

@@ -137,7 +137,8 @@ uint64_t address_map_place(const struct address_map *map, uint64_t hint, uint64_
 static bool compatible(const struct region *low, const struct region *high)
 {
     if (low->end != high->start || low->kind != high->kind || low->prot != high->prot ||
-        low->write_forbidden != high->write_forbidden || low->object != high->object)
+        low->write_forbidden != high->write_forbidden || low->object != high->object ||
+        low->userfault != high->userfault || low->userfault_modes != high->userfault_modes)
         return false;
     return low->object == 0 || low->object_offset + (low->end - low->start) == high->object_offset;
 }
@@ -327,6 +328,51 @@ int address_map_protect(struct address_map *map, uint64_t start, uint64_t length
     }
     merge_between(map, first == 0 ? 0 : first - 1, last);
     return 0;
+}
+
+int address_map_set_userfault(struct address_map *map, uint64_t start, uint64_t end,
+                              uint32_t userfault, uint32_t modes)
+{
+    if (!range_is_valid(start, end))
+        return -LINUX_EINVAL;
+    unsigned first = first_ending_above(map, start);
+    unsigned last = first;      /* one past the last region reaching into the range */
+    while (last < map->count && map->regions[last].start < end)
+        last++;
+    if (first == last)
+        return 0;
+    bool split_low = map->regions[first].start < start;
+    bool split_high = map->regions[last - 1].end > end;
+    if (map->count + split_low + split_high > ADDRESS_MAP_MAX_REGIONS)
+        return -LINUX_ENOMEM;
+    if (split_low) {
+        split(map, first, start);
+        first++;
+        last++;
+    }
+    if (split_high)
+        split(map, last - 1, end);
+    for (unsigned index = first; index < last; index++) {
+        map->regions[index].userfault = userfault;
+        map->regions[index].userfault_modes = modes;
+    }
+    merge_between(map, first == 0 ? 0 : first - 1, last);
+    return 0;
+}
+
+void address_map_clear_userfault(struct address_map *map, uint32_t userfault)
+{
+    bool changed = false;
+    for (unsigned index = 0; index < map->count; index++) {
+        struct region *region = &map->regions[index];
+        if (region->userfault && (userfault == 0 || region->userfault == userfault)) {
+            region->userfault = 0;
+            region->userfault_modes = 0;
+            changed = true;
+        }
+    }
+    if (changed && map->count)
+        merge_between(map, 0, map->count - 1);
 }
 
 uint64_t address_map_set_brk(struct address_map *map, uint64_t new_brk,

@@ -38,6 +38,11 @@ struct region {
     /* PROT_WRITE can never be added (EACCES): a shared mapping of a file
      * not open for writing (Linux's VM_MAYWRITE cleared). */
     bool write_forbidden;
+    /* Registered with a userfaultfd (userfault.h): its context's id (0:
+     * none) and the UFFDIO_REGISTER modes. Linux splits VMAs the same
+     * way, so a registration covers whole regions. */
+    uint32_t userfault;
+    uint32_t userfault_modes;
 };
 
 struct address_map {
@@ -96,6 +101,16 @@ int address_map_remove(struct address_map *map, uint64_t start, uint64_t length,
  * whose prot changes through `changed`. */
 int address_map_protect(struct address_map *map, uint64_t start, uint64_t length, unsigned prot,
                         address_map_change changed, void *context);
+/* UFFDIO_REGISTER and UNREGISTER: the regions of [start, end) (page-
+ * aligned; holes are skipped) get userfault and modes (0, 0: none),
+ * split at start and end as needed. -LINUX_ENOMEM if a split would
+ * overflow the table (then nothing changed). */
+int address_map_set_userfault(struct address_map *map, uint64_t start, uint64_t end,
+                              uint32_t userfault, uint32_t modes);
+/* Every region registered with userfault (0: with any) is so no more, as
+ * when its descriptor goes or a fork's child inherits the map. */
+void address_map_clear_userfault(struct address_map *map, uint32_t userfault);
+
 /* brk(2): returns the new break, or the old one if the request is invalid
  * (below brk_start, above LINUX_MMAP_TOP, growing into another region or
  * within a page of it, or the table is full); new_brk 0 asks for the

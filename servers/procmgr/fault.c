@@ -1,6 +1,9 @@
 /* What a page fault needs: fault.h. */
 #include "fault.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_userfault.h"
+
+#define USERFAULT_MODE_MISSING LINUX_UFFDIO_REGISTER_MODE_MISSING
 
 static bool allows(const struct region *region, bool write)
 {
@@ -16,6 +19,9 @@ enum fault_action fault_decide(const struct region *region, struct fault_page pa
     if (!ignore_protection && !allows(region, write))
         return FAULT_SEGV_ACCERR;
     bool private_file = region->kind != REGION_SHARED && region->object != 0;
+    if (!page.present && !ignore_protection && region->object == 0 &&
+        (region->userfault_modes & USERFAULT_MODE_MISSING))
+        return FAULT_USERFAULT_MISSING;
     if (!page.present) {
         if (region->kind == REGION_SHARED)
             return FAULT_OBJECT_PAGE;

@@ -27,6 +27,9 @@ enum fault_action {
     FAULT_COPY_OBJECT_PAGE,     /* a frame of the space's own with a copy of the object's page */
     FAULT_COPY_ON_WRITE,        /* a write to a shared private frame: the space's own copy */
     FAULT_MAP_PRESENT,          /* the page's frame, mapped as the region allows */
+    /* A missing page of a range registered with a userfaultfd in MISSING
+     * mode: the thread waits for the descriptor's pager (userfault.h). */
+    FAULT_USERFAULT_MISSING,
 };
 
 struct fault_page {
@@ -39,7 +42,7 @@ struct fault_page {
 
 /* For an access (write or not) at a page of region (NULL: no region),
  * with procmgr's own writes (ignore_protection) allowed whatever the
- * region's protection. */
+ * region's protection; those never wait for a userfaultfd's pager. */
 enum fault_action fault_decide(const struct region *region, struct fault_page page, bool write,
                                bool ignore_protection);
 

@@ -20,6 +20,9 @@
 static int64_t file_call_with(uint64_t cnode, uint64_t slot, uint64_t label, unsigned length,
                               uint64_t argument)
 {
+    uint64_t handle;
+    if (userfault_owns(cnode, slot, &handle))
+        return userfault_file_call(handle, label);  /* procmgr's own: a call would never return */
     uint64_t temporary = slot_allocate(server_memory.slots);
     if (!temporary)
         return -LINUX_ENOMEM;

@@ -61,6 +61,10 @@ static void dispatch(struct request *request, uint64_t label)
         if (!request->process->space)
             return result(request, -LINUX_EPERM);
         return handle_rlimit(request);
+    case PROC_USERFAULTFD:
+        if (!request->process->space)
+            return result(request, -LINUX_EPERM);
+        return handle_userfaultfd(request);
     case PROC_CLOCK_SET: return handle_clock_set(request);
     case PROC_TERMINAL: return handle_terminal(request);
     case PROC_ROBUST_LIST: return handle_robust_list(request);
@@ -136,6 +140,10 @@ static const struct server_config procmgr_server = {
     .deferred_capacity = WAITING_CALLERS,
     .handle = handle,
     .notified = notified,
+    /* userfaultfd descriptors (userfault_requests.c): a file-protocol
+     * request through a badge that is no process's, init's or a fault's. */
+    .descriptors = &userfault_files,
+    .session_badge_bits = PROCMGR_BADGE_INIT | PROCMGR_FAULT_FLAG | PROCMGR_TIMER_BADGE,
 };
 
 int root_main(const struct tern_boot_info *info)
@@ -161,5 +169,6 @@ int root_main(const struct tern_boot_info *info)
         return 1;
     }
     terminals_init();
+    userfault_files_init();
     server_run();
 }

@@ -111,7 +111,17 @@ void handle_fault(struct request *request, uint64_t tid)
         address = request->mr[1];
         bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
         struct fault_signal unresolved;
-        if (space_handle_fault(process->space, address, write, &unresolved) == 0
+        int status = space_handle_fault(process->space, address, write, &unresolved);
+        if (status == SPACE_FAULT_USERFAULT) {
+            /* A userfaultfd's range: the thread waits for its pager. */
+            if (userfault_fault(request, thread, address, write) == 0) {
+                request->silent = false;
+                return;
+            }
+            status = -LINUX_EFAULT;
+            unresolved = (struct fault_signal){ LINUX_SIGBUS, LINUX_BUS_ADRERR };
+        }
+        if (status == 0
             || (in_personality && tern_tcb_write_registers(thread->tcb,
                    TERN_WRITE_REGISTERS_IN_UPCALL, 1,
                    &(uint64_t){ process->space->upcall_entry + TERN_UPCALL_FAULT_RETURN_OFFSET })

@@ -345,6 +345,7 @@ void thread_destroy(struct thread *thread)
     wait_forget_thread(thread);
     pi_futex_thread_gone(thread);
     signal_thread_gone(thread);
+    userfault_thread_gone(thread);
     tern_cnode_delete(TERN_SLOT_CNODE, thread->tcb, CNODE_DEPTH);
     memory_delete(&server_memory, thread->fault_endpoint);
     process->threads[thread->area] = 0;

@@ -25,6 +25,7 @@
 #include "process_group.h"
 #include "process_ids.h"
 #include "signal_delivery.h"
+#include "userfault.h"
 #include "wait_match.h"
 #include "page_index.h"
 #include "sys/linux_abi.h"
@@ -130,6 +131,10 @@ struct thread {
     struct thread *requeue_next;
     bool requeued;
     unsigned cpu;                       /* the core of the mask it runs on */
+    /* A fault it waits on in a userfaultfd range: its place in that
+     * context's queue (userfault.h; context NULL: none). */
+    struct userfault_waiter userfault;
+    struct userfault *userfault_context;
 };
 
 /* A wait4/waitid caller whose reply procmgr holds until a child changes. */
@@ -239,6 +244,14 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
  * object does not have). */
 int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal);
+/* space_handle_fault's answer for a missing page of a range registered
+ * with a userfaultfd: the thread is to wait for its pager. */
+#define SPACE_FAULT_USERFAULT 1
+/* UFFDIO_COPY and ZEROPAGE: whether the page is there (it is, however it
+ * got there); frame, a private frame of the pool (frames.h), placed at an
+ * absent page with its region's protection: 0 or -ENOMEM. */
+bool space_page_present(struct space *space, uint64_t page);
+int space_place_missing(struct space *space, uint64_t page, uint64_t frame);
 /* The page at address made ready for an access the program could make
  * (write or not), as its own access would make it, and left alone if it
  * is already: 0, or -errno where the program would fault (-EFAULT). */
@@ -331,6 +344,19 @@ uint64_t process_group_session(uint64_t pgid);
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
+
+/* userfault_requests.c: userfaultfd descriptors, which procmgr serves
+ * itself. Its file-protocol operations; a thread that ends leaves the
+ * fault queue it waits in; a space that goes leaves its contexts with no
+ * space. procmgr cannot call its own endpoint, so its file_call through
+ * one of these descriptors (found by userfault_owns) is done at once by
+ * userfault_file_call (FILE_RETAIN, FILE_CLOSE). */
+extern const struct file_server userfault_files;
+void userfault_files_init(void);
+void userfault_thread_gone(struct thread *thread);
+void userfault_space_gone(struct space *space);
+bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
+int64_t userfault_file_call(uint64_t handle, uint64_t label);
 /* Closes what the process's CNode slot holds (FILE_CLOSE, for a
  * descriptor) and empties it: a slot procmgr fills for it is empty
  * first, whatever the process put there. */

@@ -109,6 +109,12 @@ void handle_timer_gettime(struct request *request);
 void handle_timer_getoverrun(struct request *request);
 void handle_timer_delete(struct request *request);
 
+/* userfault_requests.c: userfaultfd(2); a fault at a missing page of a
+ * registered range (0: the thread waits, its reply kept; -errno: it
+ * cannot, and the fault is the signal's: SIGBUS with UFFD_FEATURE_SIGBUS). */
+void handle_userfaultfd(struct request *request);
+int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write);
+
 /* memory_requests.c */
 void handle_memory(struct request *request, uint64_t label);
 /* A fault of thread tid: paged in, or the signal Linux would send. */

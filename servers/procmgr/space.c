@@ -154,6 +154,7 @@ static void let_go_of_all(struct page_index *index)
 
 void space_destroy(struct space *space)
 {
+    userfault_space_gone(space);
     for_each_object(space, memory_object_release);
     let_go_of_all(&space->pages);
     let_go_of_all(&space->views);
@@ -437,6 +438,9 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
     case FAULT_MAP_PRESENT:
         *error = map_present(space, region, page);
         break;
+    case FAULT_USERFAULT_MISSING:
+        *error = SPACE_FAULT_USERFAULT;
+        break;
     default:
         *error = 0;
         break;
@@ -455,6 +459,8 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
                                                             : LINUX_SEGV_ACCERR };
         return -LINUX_EFAULT;
     }
+    if (error == SPACE_FAULT_USERFAULT)
+        return error;
     if (error < 0) {
         /* The object has no such page (past the end of a file), or no
          * memory for it: Linux's VM_FAULT_SIGBUS. */
@@ -476,7 +482,24 @@ int space_prepare_access(struct space *space, uint64_t address, bool write)
     if (ready && region && (region->prot & (write ? LINUX_PROT_WRITE : LINUX_PROT_READ)))
         return 0;
     struct fault_signal signal;
-    return space_handle_fault(space, page, write, &signal);
+    int result = space_handle_fault(space, page, write, &signal);
+    /* procmgr does not wait for a userfaultfd's pager (yet): -EFAULT. */
+    return result == SPACE_FAULT_USERFAULT ? -LINUX_EFAULT : result;
+}
+
+bool space_page_present(struct space *space, uint64_t page)
+{
+    return page_state(space, page).present;
+}
+
+int space_place_missing(struct space *space, uint64_t page, uint64_t frame)
+{
+    const struct region *region = address_map_lookup(&space->map, page);
+    if (!region) {
+        frames_release(frame);
+        return -LINUX_ENOENT;
+    }
+    return place_private(space, page, frame, region->prot);
 }
 
 /* The page's entry, ready for procmgr to write through its own view of

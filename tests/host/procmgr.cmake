@@ -16,6 +16,8 @@ endfunction()
 
 procmgr_host_test(test_procmgr_linux_stack
     SOURCES test_procmgr_linux_stack.c "${PROCMGR_DIR}/linux_stack.c")
+procmgr_host_test(test_procmgr_userfault
+    SOURCES test_procmgr_userfault.c "${PROCMGR_DIR}/userfault.c")
 procmgr_host_test(test_procmgr_address_map
     SOURCES test_procmgr_address_map.c "${PROCMGR_DIR}/address_map.c")
 procmgr_host_test(test_procmgr_page_index

@@ -668,10 +668,30 @@ static void the_limit_bounds_what_is_mapped(void)
     struct address_map copy;
     address_map_copy(&copy, &map);
     CHECK_EQ_U64(copy.limit, 0x10000);
+/* UFFDIO_REGISTER splits regions at the range's ends, as Linux splits
+ * VMAs; UNREGISTER and the descriptor's release merge them back. */
+static void a_registration_splits_and_its_end_merges(void)
+{
+    reset();
+    struct region region = private_region(0x100000, 0x110000, RW);
+    CHECK(address_map_insert(&map, &region, 0, 0) == 0);
+    CHECK(address_map_set_userfault(&map, 0x104000, 0x108000, 7, 1) == 0);
+    CHECK_EQ_U64(map.count, 3);
+    CHECK_EQ_U64(address_map_lookup(&map, 0x104000)->userfault, 7);
+    CHECK_EQ_U64(address_map_lookup(&map, 0x107fff)->userfault_modes, 1);
+    CHECK_EQ_U64(address_map_lookup(&map, 0x103fff)->userfault, 0);
+    CHECK_EQ_U64(address_map_lookup(&map, 0x108000)->userfault, 0);
+    CHECK(address_map_set_userfault(&map, 0x104000, 0x106000, 0, 0) == 0);
+    CHECK_EQ_U64(map.count, 3);
+    CHECK_EQ_U64(address_map_lookup(&map, 0x106000)->userfault, 7);
+    address_map_clear_userfault(&map, 7);
+    CHECK_EQ_U64(map.count, 1);
+    CHECK(address_map_set_userfault(&map, 0x100001, 0x104000, 7, 1) == -LINUX_EINVAL);
 }
 
 int main(void)
 {
+    a_registration_splits_and_its_end_merges();
     RUN_TEST(empty_map_holds_nothing);
     RUN_TEST(lookup_finds_start_but_not_end);
     RUN_TEST(regions_stay_sorted);

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "fault.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_userfault.h"
 
 #define R LINUX_PROT_READ
 #define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
@@ -148,8 +149,26 @@ static void only_what_a_shared_mapping_may_write_is_asked_writable(void)
     CHECK(!fault_wants_writable(&file, true));          /* it copies instead */
 }
 
+/* A range registered MISSING with a userfaultfd: a page never touched
+ * waits for the pager, a present one is as anywhere, procmgr's own
+ * writes never wait, and the protection is checked first. */
+static void a_missing_page_of_a_registered_range_waits_for_its_pager(void)
+{
+    struct region registered = anonymous(RW);
+    registered.userfault = 1;
+    registered.userfault_modes = LINUX_UFFDIO_REGISTER_MODE_MISSING;
+    CHECK_EQ_U64(fault_decide(&registered, absent, false, false), FAULT_USERFAULT_MISSING);
+    CHECK_EQ_U64(fault_decide(&registered, absent, true, false), FAULT_USERFAULT_MISSING);
+    CHECK_EQ_U64(fault_decide(&registered, own_unmapped, false, false), FAULT_MAP_PRESENT);
+    CHECK_EQ_U64(fault_decide(&registered, absent, true, true), FAULT_NEW_PAGE);
+    struct region read_only = registered;
+    read_only.prot = R;
+    CHECK_EQ_U64(fault_decide(&read_only, absent, true, false), FAULT_SEGV_ACCERR);
+}
+
 int main(void)
 {
+    a_missing_page_of_a_registered_range_waits_for_its_pager();
     no_region_is_maperr();
     an_access_the_protection_forbids_is_accerr();
     procmgrs_own_writes_ignore_the_protection();

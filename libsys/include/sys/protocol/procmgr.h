@@ -74,6 +74,8 @@
  *   PROC_KCMP          pid1, pid2, type, idx1, idx2, efd, tfd, slot faulted   0, 1 or 2
  *                      (kcmp; efd and tfd: KCMP_EPOLL_TFD's slot, which the personality
  *                      reads: slot faulted not 0 if it could not)
+ *   PROC_USERFAULTFD   flags, slot                            0: a userfaultfd descriptor in the
+ *                      caller's CNode slot, served by procmgr itself (docs/protocols/userfault.md)
  *   PROC_TIMER_CREATE  clock, notify (-1: the default), signal, value, tid, the calling
  *                      thread (CLOCK_THREAD_CPUTIME_ID's)             the timer's id
  *   PROC_TIMER_SETTIME id, flags (TIMER_ABSTIME), value, interval (ticks), epoch offset
@@ -194,6 +196,7 @@ enum procmgr_label {
     PROC_KCMP,
     PROC_ACCESS,
     PROC_RLIMIT,
+    PROC_USERFAULTFD,
 };
 
 /* PROC_RLIMIT's resources (Linux's numbers). */

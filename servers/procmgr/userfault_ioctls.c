@@ -1,0 +1,224 @@
+/*
+ * The UFFDIO ioctls of a userfaultfd descriptor (userfault_requests.c
+ * hands them here): the argument structure is window 0 of the request,
+ * as the personality names every ioctl's; UFFDIO_COPY's source bytes are
+ * window 1, which the personality names for it alone, so that the kernel
+ * copies them straight from the caller (whichever process that is, as
+ * Linux reads them from current->mm) into the new page's frame.
+ * Errors and their order are Linux 6.1's (fs/userfaultfd.c,
+ * mm/userfaultfd.c).
+ */
+#include "frames.h"
+#include "request.h"
+#include "userfault.h"
+#include "sys/linux_abi.h"
+
+#define PAGE 4096ULL
+
+typedef void wake_function(struct userfault *context, uint64_t start, uint64_t end);
+
+static enum server_outcome api(struct server_request *request, struct userfault *context)
+{
+    struct linux_uffdio_api argument;
+    if (server_read_window(request, 0, 0, &argument, sizeof argument) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    int status = userfault_api(context, &argument);
+    if (server_write_window(request, 0, 0, &argument, sizeof argument) < 0)
+        status = -LINUX_EFAULT;
+    return server_answer(request, status);
+}
+
+/* The regions register and unregister look at, as Linux's find_vma_prev
+ * then "vma->vm_start >= end": -ENOMEM with none ending above start,
+ * -EINVAL if the first starts at or past end; then each must be one a
+ * userfaultfd can take (anonymous private memory here: -EINVAL), and,
+ * with busy_for set, not registered with another (-EBUSY). */
+static int check_regions(const struct address_map *map, uint64_t start, uint64_t end,
+                         uint32_t busy_for)
+{
+    const struct region *first = 0;
+    for (unsigned i = 0; i < map->count && !first; i++)
+        if (map->regions[i].end > start)
+            first = &map->regions[i];
+    if (!first)
+        return -LINUX_ENOMEM;
+    if (first->start >= end)
+        return -LINUX_EINVAL;
+    for (const struct region *region = first;
+         region < map->regions + map->count && region->start < end; region++) {
+        if (region->object != 0)
+            return -LINUX_EINVAL;
+        if (busy_for && region->userfault && region->userfault != busy_for)
+            return -LINUX_EBUSY;
+    }
+    return 0;
+}
+
+static enum server_outcome register_range(struct server_request *request,
+                                          struct userfault *context)
+{
+    struct linux_uffdio_register argument;
+    if (server_read_window(request, 0, 0, &argument, sizeof argument - 8) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    int status = userfault_check_modes(argument.mode);
+    if (status == 0)
+        status = userfault_check_range(argument.range.start, argument.range.len);
+    if (status == 0 && !context->space)
+        status = -LINUX_ESRCH;
+    uint64_t start = argument.range.start, end = start + argument.range.len;
+    if (status == 0)
+        status = check_regions(&context->space->map, start, end, context->id);
+    if (status == 0)
+        status = address_map_set_userfault(&context->space->map, start, end, context->id,
+                                           (uint32_t)argument.mode);
+    if (status < 0)
+        return server_answer(request, status);
+    uint64_t ioctls = LINUX_UFFD_MISSING_RANGE_IOCTLS;
+    if (server_write_window(request, 0, 24, &ioctls, sizeof ioctls) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    return server_answer(request, 0);
+}
+
+static enum server_outcome unregister_range(struct server_request *request,
+                                            struct userfault *context, wake_function *wake)
+{
+    struct linux_uffdio_range range;
+    if (server_read_window(request, 0, 0, &range, sizeof range) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    int status = userfault_check_range(range.start, range.len);
+    if (status == 0 && !context->space)
+        status = -LINUX_ESRCH;
+    uint64_t start = range.start, end = start + range.len;
+    if (status == 0)
+        status = check_regions(&context->space->map, start, end, 0);
+    if (status == 0)
+        status = address_map_set_userfault(&context->space->map, start, end, 0, 0);
+    if (status == 0)
+        wake(context, start, end);      /* they fault again, as ordinary faults */
+    return server_answer(request, status);
+}
+
+/* The one region [start, end) lies in, registered: Linux's find_dst_vma
+ * (-ENOENT otherwise). */
+static int destination(struct userfault *context, uint64_t start, uint64_t end)
+{
+    if (!context->space)
+        return -LINUX_ESRCH;
+    const struct region *region = address_map_lookup(&context->space->map, start);
+    if (!region || end > region->end || !region->userfault)
+        return -LINUX_ENOENT;
+    return region->object ? -LINUX_EINVAL : 0;
+}
+
+/* Fills the missing pages of [start, start + length) from window 1 (copy)
+ * or with zeroes: the bytes done, or -errno if none was (-EEXIST for a
+ * page already there). *unmapped: it stopped at a source page the caller
+ * has not mapped yet. */
+static int64_t fill(struct server_request *request, struct space *space, uint64_t start,
+                    uint64_t length, bool copy, bool *unmapped)
+{
+    uint64_t done = 0;
+    int error = 0;
+    while (done < length && !error) {
+        uint64_t page = start + done;
+        if (space_page_present(space, page)) {
+            error = -LINUX_EEXIST;
+            break;
+        }
+        uint64_t frame = copy ? frames_new_unzeroed() : frames_new();
+        if (!frame) {
+            error = -LINUX_ENOMEM;
+            break;
+        }
+        if (copy && server_read_window(request, 1, done, frames_contents(frame), PAGE) < 0) {
+            frames_release(frame);
+            *unmapped = true;
+            error = -LINUX_EFAULT;
+            break;
+        }
+        error = space_place_missing(space, page, frame);
+        if (!error)
+            done += PAGE;
+    }
+    return done ? (int64_t)done : error;
+}
+
+/* UFFDIO_COPY and UFFDIO_ZEROPAGE: the result written back into the
+ * structure at result_offset, waiters of the range done woken unless
+ * DONTWAKE; -EAGAIN for a partial fill. */
+static enum server_outcome fill_range(struct server_request *request, struct userfault *context,
+                                      wake_function *wake, bool copy)
+{
+    struct linux_uffdio_copy argument = { 0 };
+    uint64_t start, length, mode, result_offset;
+    if (copy) {
+        if (server_read_window(request, 0, 0, &argument, 32) < 0)
+            return server_answer(request, -LINUX_EFAULT);
+        start = argument.dst, length = argument.len, mode = argument.mode, result_offset = 32;
+    } else {
+        struct linux_uffdio_zeropage zero;
+        if (server_read_window(request, 0, 0, &zero, 24) < 0)
+            return server_answer(request, -LINUX_EFAULT);
+        start = zero.range.start, length = zero.range.len, mode = zero.mode, result_offset = 24;
+    }
+    int status = userfault_check_range(start, length);
+    if (status == 0 && copy && argument.src + length <= argument.src)
+        status = -LINUX_EINVAL;
+    /* MODE_WP asks for a write-protected page: only in a WP range, and
+     * there are none. */
+    if (status == 0 && (mode & ~LINUX_UFFDIO_COPY_MODE_DONTWAKE))
+        status = -LINUX_EINVAL;
+    if (status < 0)
+        return server_answer(request, status);
+    int64_t done = destination(context, start, start + length);
+    bool unmapped = false;
+    if (done == 0)
+        done = fill(request, context->space, start, length, copy, &unmapped);
+    if (unmapped) {
+        /* The personality maps the rest of the source and asks again
+         * for it: what was done is reported then, and woken now. */
+        uint64_t bytes = done > 0 ? (uint64_t)done : 0;
+        if (bytes && !(mode & LINUX_UFFDIO_COPY_MODE_DONTWAKE))
+            wake(context, start, start + bytes);
+        request->mr[0] = (uint64_t)USERFAULT_SOURCE_UNMAPPED;
+        request->mr[1] = bytes;
+        request->answer = tern_message(0, 0, 2);
+        return SERVER_ANSWER;
+    }
+    if (server_write_window(request, 0, result_offset, &done, sizeof done) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    if (done < 0)
+        return server_answer(request, done);
+    if (!(mode & LINUX_UFFDIO_COPY_MODE_DONTWAKE))
+        wake(context, start, start + (uint64_t)done);
+    return server_answer(request, (uint64_t)done == length ? 0 : -LINUX_EAGAIN);
+}
+
+static enum server_outcome wake_only(struct server_request *request, struct userfault *context,
+                                     wake_function *wake)
+{
+    struct linux_uffdio_range range;
+    if (server_read_window(request, 0, 0, &range, sizeof range) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    int status = userfault_check_range(range.start, range.len);
+    if (status == 0)
+        wake(context, range.start, range.start + range.len);
+    return server_answer(request, status);
+}
+
+enum server_outcome userfault_ioctl(struct server_request *request, struct userfault *context,
+                                    wake_function *wake)
+{
+    uint32_t command = (uint32_t)request->mr[0];
+    if (command != LINUX_UFFDIO_API && !context->initialized)
+        return server_answer(request, -LINUX_EINVAL);
+    switch (command) {
+    case LINUX_UFFDIO_API: return api(request, context);
+    case LINUX_UFFDIO_REGISTER: return register_range(request, context);
+    case LINUX_UFFDIO_UNREGISTER: return unregister_range(request, context, wake);
+    case LINUX_UFFDIO_COPY: return fill_range(request, context, wake, true);
+    case LINUX_UFFDIO_ZEROPAGE: return fill_range(request, context, wake, false);
+    case LINUX_UFFDIO_WAKE: return wake_only(request, context, wake);
+    default: return server_answer(request, -LINUX_EINVAL);
+    }
+}
