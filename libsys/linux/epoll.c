@@ -182,6 +182,13 @@ static bool inner_ready(struct epoll_instance *inner)
  * while a signal of its mask is pending. */
 static uint32_t local_events(struct epoll_item *item)
 {
+    if (item->polled) {
+        /* A description gone (its last descriptor closed) is no longer
+         * ready: Linux drops the registration with the file. */
+        uint64_t ready = linux_poll_capability(item->capability,
+                                               item->events & EPOLL_EVENT_BITS, 0);
+        return ready & FILE_POLLNVAL ? 0 : (uint32_t)ready;
+    }
     if (item->inner)
         return inner_ready(item->inner) ? EPOLL_IN | EPOLL_RDNORM : 0;
     uint64_t pending = linux_signalfd_pending(item->signals);
@@ -211,6 +218,9 @@ static bool arm(struct epoll_instance *instance, uint64_t notification, unsigned
             changed |= arm(item->inner, notification, depth + 1);
         else if (item->used && item->signalfd)
             changed |= linux_signalfd_poll(item->signals, FILE_POLLIN, notification) != 0;
+        else if (item->used && item->polled)
+            changed |= (linux_poll_capability(item->capability, item->events & EPOLL_EVENT_BITS,
+                                              notification) & ~(uint64_t)FILE_POLLNVAL) != 0;
     }
     return changed;
 }

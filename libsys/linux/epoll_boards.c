@@ -14,6 +14,7 @@
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+#include "sys/protocol/watch.h"
 
 #define BOARD_SLOT_COUNT    1024
 
@@ -79,6 +80,15 @@ void epoll_drop_boards(struct epoll_instance *instance, bool close_them)
         board->page = 0;
     }
     instance->board_count = 0;
+    /* Polled items' copies too (a fork's child has none: the slot is
+     * only marked free, and its items are watched anew). */
+    for (uint32_t i = 0; i < instance->item_limit; i++) {
+        struct epoll_item *item = &instance->items[i];
+        if (item->used && item->polled) {
+            give_back_board_slot(item->capability);
+            item->polled = false;
+        }
+    }
 }
 
 /* FILE_WATCH of the descriptor in target through slot of board b: the
@@ -100,7 +110,25 @@ static int64_t watch_through(struct epoll_instance *instance, uint16_t b, uint64
     return result == -LINUX_ENOSYS ? -LINUX_EPERM : result;
 }
 
-int64_t epoll_watch(struct epoll_instance *instance, uint64_t target, struct epoll_item *item)
+/* A descriptor whose server lends no boards: item polls a copy of it. */
+static int64_t watch_by_polling(uint64_t target, struct epoll_item *item)
+{
+    uint64_t slot = take_board_slot();
+    if (!slot)
+        return -LINUX_ENOSPC;
+    if (tern_cnode_copy(LINUX_SLOT_CNODE, slot, LINUX_SLOT_DEPTH, LINUX_SLOT_CNODE, target,
+                        LINUX_SLOT_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
+        give_back_board_slot(slot);
+        return -LINUX_ENOMEM;
+    }
+    item->polled = true;
+    item->capability = slot;
+    item->board = item->slot = EPOLL_NO_ITEM;
+    return 0;
+}
+
+static int64_t watch_through_boards(struct epoll_instance *instance, uint64_t target,
+                                    struct epoll_item *item)
 {
     for (uint32_t b = 0; b < instance->board_count; b++) {
         int64_t result = watch_through(instance, (uint16_t)b, target, item);
@@ -114,8 +142,19 @@ int64_t epoll_watch(struct epoll_instance *instance, uint64_t target, struct epo
     return result < 0 ? (result == -LINUX_EXDEV ? -LINUX_EIO : result) : 0;
 }
 
+int64_t epoll_watch(struct epoll_instance *instance, uint64_t target, struct epoll_item *item)
+{
+    int64_t result = watch_through_boards(instance, target, item);
+    return result == WATCH_POLL_ONLY ? watch_by_polling(target, item) : result;
+}
+
 void epoll_unwatch(struct epoll_instance *instance, struct epoll_item *item)
 {
+    if (item->polled) {
+        give_back_board_slot(item->capability);
+        item->polled = false;
+        return;
+    }
     int64_t target = linux_fd_capability(item->fd);
     if (item->board == EPOLL_NO_ITEM || target < 0)
         return;

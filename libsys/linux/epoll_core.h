@@ -61,6 +61,10 @@ struct epoll_item {
     uint64_t description;       /* its server's handle of the watched description */
     struct epoll_instance *inner;   /* a nested epoll (no board), else NULL */
     bool signalfd;                  /* a signalfd (no board): its mask is signals */
+    /* A descriptor whose server lends no boards (WATCH_POLL_ONLY): polled
+     * through capability, a copy of it in a board slot. */
+    bool polled;
+    uint64_t capability;
     uint64_t signals;
     uint64_t signals_seen;          /* an edge-triggered one's: signals_queued when last looked */
     uint16_t board, slot;
@@ -138,7 +142,7 @@ void epoll_note_changes(struct epoll_instance *instance);
  * local_events at each harvest. */
 static inline bool epoll_item_local(const struct epoll_item *item)
 {
-    return item->inner || item->signalfd;
+    return item->inner || item->signalfd || item->polled;
 }
 
 /* Reports up to max ready events into reports (see above). With peek

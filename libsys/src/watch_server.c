@@ -64,6 +64,8 @@ enum server_outcome watch_server_description_request(const struct file_server *s
     if (flags < 0)
         return server_answer(request, flags);
     uint64_t label = tern_message_label(request->info);
+    if (server->poll_only)
+        return server_answer(request, label == FILE_UNWATCH ? -LINUX_EINVAL : WATCH_POLL_ONLY);
     struct watch_target target;
     if (label != FILE_UNWATCH &&
         (!server->operations->watch || !server->operations->watch(handle, &target)))

@@ -343,13 +343,23 @@ static int64_t poll_messages(struct server_request *request, uint32_t events,
         return FILE_POLLERR;
     if (object->core.unreported)
         return FILE_POLLIN;
-    for (unsigned i = 0; notification && i < 4; i++) {
-        if (!object->pollers[i]) {
-            object->pollers[i] = notification;
-            *kept = true;
-            break;
+    if (!notification)
+        return 0;
+    unsigned free = 0;
+    while (free < 4 && object->pollers[free])
+        free++;
+    if (free == 4) {
+        /* Full: the ones kept are woken now (a poller that wakes for
+         * nothing polls again), making room. */
+        for (unsigned i = 0; i < 4; i++) {
+            tern_signal(object->pollers[i]);
+            memory_delete(&server_memory, object->pollers[i]);
+            object->pollers[i] = 0;
         }
+        free = 0;
     }
+    object->pollers[free] = notification;
+    *kept = true;
     return 0;
 }
 
@@ -396,7 +406,10 @@ static const struct file_operations operations = {
     .close = close,
 };
 
-const struct file_server userfault_files = { .operations = &operations, .files = &files };
+/* poll_only: epoll polls these (sys/protocol/watch.h), since a board
+ * would be mapped by procmgr, which cannot call itself for its page. */
+const struct file_server userfault_files = { .operations = &operations, .files = &files,
+                                             .poll_only = true };
 
 void userfault_files_init(void)
 {

@@ -7,11 +7,14 @@
  * waits. UFFDIO_COPY is EEXIST for a page already there and returns the
  * bytes done, EAGAIN, when it stops at one; with MODE_DONTWAKE the thread
  * sleeps on until UFFDIO_WAKE. A blocking read waits for the next fault.
+ * epoll reports EPOLLIN while a message waits (EPOLLERR for a descriptor
+ * without O_NONBLOCK).
  * Closing the descriptor lets every waiting thread go on (its page filled
  * as any other). */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -201,6 +204,45 @@ static void close_releases(void)
     munmap(area, PAGE);
 }
 
+/* The pager waits in epoll_wait. */
+static void epoll_pager(void)
+{
+    int fd = userfault_open(O_NONBLOCK, 0);
+    REQUIRE(fd >= 0);
+    char *area = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(userfault_register(fd, area, PAGE) == 0);
+    int epoll = epoll_create1(0);
+    struct epoll_event event = { .events = EPOLLIN, .data.u64 = 77 };
+    CHECK_OK(epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event));
+    CHECK_EQ(epoll_wait(epoll, &event, 1, 0), 0);
+    pthread_t thread;
+    struct toucher toucher;
+    start_touching(&thread, &toucher, area + 9, 0);
+    event = (struct epoll_event){ 0 };
+    CHECK_EQ(epoll_wait(epoll, &event, 1, 10000), 1);
+    CHECK_EQ(event.events, EPOLLIN);
+    CHECK_EQ(event.data.u64, 77);
+    struct uffd_msg message;
+    CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
+    CHECK_EQ(epoll_wait(epoll, &event, 1, 0), 0);
+    struct uffdio_zeropage zero = { { address_of(area), PAGE }, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_ZEROPAGE, &zero));
+    pthread_join(thread, 0);
+    CHECK_EQ(toucher.seen, 0);
+    CHECK_OK(epoll_ctl(epoll, EPOLL_CTL_DEL, fd, 0));
+    close(fd);
+    /* Without O_NONBLOCK: EPOLLERR, as poll's POLLERR. */
+    fd = userfault_open(0, 0);
+    REQUIRE(fd >= 0);
+    event = (struct epoll_event){ .events = EPOLLIN, .data.u64 = 78 };
+    CHECK_OK(epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event));
+    CHECK_EQ(epoll_wait(epoll, &event, 1, 0), 1);
+    CHECK_EQ(event.events, EPOLLERR);
+    close(fd);
+    close(epoll);
+    munmap(area, PAGE);
+}
+
 int main(void)
 {
     int fd = userfault_open(O_NONBLOCK | O_CLOEXEC,
@@ -214,5 +256,6 @@ int main(void)
     close(fd);
     blocking_pager();
     close_releases();
+    epoll_pager();
     return check_finish("memory_userfaultfd_pager");
 }

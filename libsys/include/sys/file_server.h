@@ -93,6 +93,9 @@ struct file_server {
     /* The server's OFDs, for the generic get_flags, set_flags, retain
      * and close (NULL if the server keeps them itself). */
     struct file_table *files;
+    /* Its descriptors are polled but lend no boards: FILE_WATCH_BOARD
+     * and FILE_WATCH answer WATCH_POLL_ONLY (sys/protocol/watch.h). */
+    bool poll_only;
 };
 
 /* Whether label is one of the file protocol's (enum file_label). */

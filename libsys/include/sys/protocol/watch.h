@@ -44,6 +44,12 @@
  * anything references it: the subscriber maps it (procmgr holds a
  * reference per address space) and may then close its own reference,
  * so that the board goes with the last address space that maps it.
+ *
+ * A server that cannot lend boards answers FILE_WATCH_BOARD and
+ * FILE_WATCH with WATCH_POLL_ONLY (no errno): its descriptors can be
+ * polled, and epoll polls them itself (FILE_POLL with its notification,
+ * as poll(2) does). procmgr's userfaultfds are so: a board is mapped into
+ * a process by procmgr, which cannot call itself for the page.
  */
 #ifndef SYS_PROTOCOL_WATCH_H
 #define SYS_PROTOCOL_WATCH_H
@@ -51,6 +57,7 @@
 #include <stdint.h>
 
 #define WATCH_BOARD_FLAG    (1ULL << 60)
+#define WATCH_POLL_ONLY     (-4098)
 #define WATCH_BOARD_WORDS   16
 #define WATCH_BOARD_SLOTS   990
 /* A slot's parts (see above). */
