@@ -354,6 +354,9 @@ int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
 extern const struct file_server userfault_files;
 void userfault_files_init(void);
 void userfault_thread_gone(struct thread *thread);
+/* A signal for a thread waiting on a userfaultfd: it goes to take it,
+ * and faults again after (false: it waits on none). */
+bool userfault_interrupt(struct thread *thread);
 void userfault_space_gone(struct space *space);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
 int64_t userfault_file_call(uint64_t handle, uint64_t label);

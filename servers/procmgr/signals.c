@@ -128,7 +128,7 @@ static void interrupt(struct thread *thread)
         thread->paused_reply = 0;
         return;
     }
-    if (wait_interrupt(thread) || pi_futex_interrupt(thread))
+    if (wait_interrupt(thread) || pi_futex_interrupt(thread) || userfault_interrupt(thread))
         return;
     tern_tcb_interrupt(thread->tcb);
 }

@@ -91,6 +91,20 @@ void userfault_thread_gone(struct thread *thread)
     thread->userfault_context = 0;
 }
 
+bool userfault_interrupt(struct thread *thread)
+{
+    struct userfault *context = thread->userfault_context;
+    if (!context)
+        return false;
+    /* Marked first, so the fault's answer resumes it into the handler;
+     * back from it, the access faults again (a new message), as Linux's
+     * interruptible user faults return to take a signal. */
+    tern_tcb_interrupt(thread->tcb);
+    userfault_remove(context, &thread->userfault);
+    resume(0, &thread->userfault);
+    return true;
+}
+
 /* ---- Messages ---- */
 
 /* Up to max messages of waiters not yet reported, into messages. */
@@ -160,6 +174,9 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
         return -LINUX_EFAULT;   /* SIGBUS, BUS_ADRERR: the caller's */
     if (!server_can_defer())
         return -LINUX_ENOMEM;
+    /* A wait a signal ended (the kernel cancelled the fault's IPC) left
+     * its place: the thread faults anew. */
+    userfault_thread_gone(thread);
     thread->userfault = (struct userfault_waiter){ .reply = request->reply, .address = address,
                                                    .tid = (uint32_t)thread->tid, .write = write };
     thread->userfault_context = &object->core;

@@ -7,6 +7,10 @@
  * waits. UFFDIO_COPY is EEXIST for a page already there and returns the
  * bytes done, EAGAIN, when it stops at one; with MODE_DONTWAKE the thread
  * sleeps on until UFFDIO_WAKE. A blocking read waits for the next fault.
+ * A signal for a waiting thread runs its handler, and the access faults
+ * again after (a new message), as Linux's interruptible user faults do.
+ * A process killed while one of its threads waits, and another waits in
+ * read, dies as any other.
  * epoll reports EPOLLIN while a message waits (EPOLLERR for a descriptor
  * without O_NONBLOCK).
  * Closing the descriptor lets every waiting thread go on (its page filled
@@ -14,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -204,6 +209,70 @@ static void close_releases(void)
     munmap(area, PAGE);
 }
 
+static volatile int handled;
+
+static void note_signal(int signal)
+{
+    (void)signal;
+    handled++;
+}
+
+static void a_signal_interrupts_the_wait(void)
+{
+    int fd = userfault_open(O_NONBLOCK, 0);
+    REQUIRE(fd >= 0);
+    char *area = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(userfault_register(fd, area, PAGE) == 0);
+    struct sigaction action = { .sa_handler = note_signal };
+    sigaction(SIGUSR1, &action, 0);
+    pthread_t thread;
+    struct toucher toucher;
+    start_touching(&thread, &toucher, area + 3, 0);
+    struct uffd_msg message;
+    CHECK_EQ(next_message(fd, &message), sizeof message);
+    pthread_kill(thread, SIGUSR1);
+    for (int i = 0; i < 200 && !handled; i++)
+        pause_briefly();
+    CHECK_EQ(handled, 1);
+    CHECK_EQ(toucher.done, 0);
+    /* Back from the handler, the load faults again. */
+    CHECK_EQ(next_message(fd, &message), sizeof message);
+    CHECK_EQ(message.arg.pagefault.address, address_of(area));
+    struct uffdio_zeropage zero = { { address_of(area), PAGE }, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_ZEROPAGE, &zero));
+    pthread_join(thread, 0);
+    CHECK_EQ(toucher.done, 1);
+    close(fd);
+    munmap(area, PAGE);
+}
+
+static void killed_while_waiting(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        int fd = userfault_open(0, 0);
+        char *area = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                          -1, 0);
+        if (fd < 0 || userfault_register(fd, area, 2 * PAGE) != 0)
+            _exit(1);
+        pthread_t thread;
+        struct toucher toucher;
+        start_touching(&thread, &toucher, area, 1);
+        struct uffd_msg message;
+        if (read(fd, &message, sizeof message) != sizeof message)
+            _exit(1);
+        struct pager pager = { fd, 'D', 0 };
+        pthread_t reader;
+        pthread_create(&reader, 0, serve_one, &pager);      /* waits in read */
+        pause_briefly();
+        kill(getpid(), SIGKILL);
+        _exit(1);
+    }
+    int status = 0;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
 /* The pager waits in epoll_wait. */
 static void epoll_pager(void)
 {
@@ -257,5 +326,8 @@ int main(void)
     blocking_pager();
     close_releases();
     epoll_pager();
+    a_signal_interrupts_the_wait();
+    killed_while_waiting();
+    blocking_pager();       /* and all is as before */
     return check_finish("memory_userfaultfd_pager");
 }
