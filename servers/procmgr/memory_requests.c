@@ -93,6 +93,21 @@ void handle_memory(struct request *request, uint64_t label)
     }
 }
 
+/* Whether the personality's instruction at pc is an exclusive load
+ * (LDXR, LDAXR, any size): it faults as a read (ESR's WnR is 0), but the
+ * personality uses one only to begin an atomic read-modify-write, and it
+ * touches a system call's buffer for writing with one (linux_touch_pages),
+ * where Linux's copy_to_user would fault as a write. */
+static bool personality_writes_at(struct space *space, uint64_t pc)
+{
+    uint32_t instruction = 0;
+    uint64_t copied;
+    if (tern_vspace_read(space->vspace, pc, sizeof instruction, (uint64_t)&instruction, &copied)
+        != TERN_OK)
+        return false;
+    return (instruction & 0x3fff7c00u) == 0x085f7c00u;
+}
+
 /* A fault of one of the threads procmgr made: page it in, or the process
  * dies of the signal Linux would send. */
 void handle_fault(struct request *request, uint64_t tid)
@@ -114,7 +129,9 @@ void handle_fault(struct request *request, uint64_t tid)
         int status = space_handle_fault(process->space, address, write, &unresolved);
         if (status == SPACE_FAULT_USERFAULT) {
             /* A userfaultfd's range: the thread waits for its pager. */
-            if (userfault_fault(request, thread, address, write) == 0) {
+            if (in_personality && !write)
+                write = personality_writes_at(process->space, pc);
+            if (userfault_fault(request, thread, address, write, in_personality) == 0) {
                 request->silent = false;
                 return;
             }

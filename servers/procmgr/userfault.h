@@ -39,6 +39,9 @@ struct userfault {
     struct space *space;        /* its address space; NULL once that is gone */
     uint64_t features;          /* those UFFDIO_API enabled */
     bool initialized;           /* UFFDIO_API done */
+    /* UFFD_USER_MODE_ONLY: a fault a system call takes (here, the
+     * personality's) is not the pager's: EFAULT. */
+    bool user_mode_only;
     struct userfault_waiter *waiters, **last_waiter;   /* in the order they came */
     unsigned unreported;        /* waiters read(2) has not given yet */
 };

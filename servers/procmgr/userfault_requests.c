@@ -163,7 +163,8 @@ static void message_came(struct userfault_object *object)
 
 /* ---- The fault path ---- */
 
-int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write)
+int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write,
+                    bool in_system_call)
 {
     struct space *space = thread->process->space;
     const struct region *region = address_map_lookup(&space->map, address);
@@ -172,6 +173,8 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
         return -LINUX_EFAULT;
     if (object->core.features & LINUX_UFFD_FEATURE_SIGBUS)
         return -LINUX_EFAULT;   /* SIGBUS, BUS_ADRERR: the caller's */
+    if (in_system_call && object->core.user_mode_only)
+        return -LINUX_EFAULT;   /* Linux's kernel access: VM_FAULT_SIGBUS, so EFAULT */
     if (!server_can_defer())
         return -LINUX_ENOMEM;
     /* A wait a signal ended (the kernel cancelled the fault's IPC) left
@@ -205,6 +208,7 @@ void handle_userfaultfd(struct request *request)
     if (!object)
         return result(request, index < USERFAULT_LIMIT ? -LINUX_ENOMEM : -LINUX_ENFILE);
     userfault_init(&object->core, index + 1, process->space);
+    object->core.user_mode_only = flags & LINUX_UFFD_USER_MODE_ONLY;
     object->last_reader = &object->readers;
     status = file_table_open(&files, object, LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK),
                              &object->handle);
