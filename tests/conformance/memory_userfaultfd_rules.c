@@ -7,9 +7,12 @@
  * checks and the ioctls it answers for a MISSING range; UFFDIO_COPY's and
  * ZEROPAGE's checks (ENOENT outside a registered range, EINVAL for modes
  * and alignment); UFFDIO_UNREGISTER and WAKE; a fork's child keeps the
- * descriptor but not the registration (no UFFD_FEATURE_EVENT_FORK). */
+ * descriptor but not the registration (no UFFD_FEATURE_EVENT_FORK).
+ * With UFFD_FEATURE_SIGBUS a missing page is SIGBUS (BUS_ADRERR, the
+ * address) instead of a message. */
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #include "check.h"
@@ -171,11 +174,44 @@ static void registration(void)
     munmap(area, 3 * PAGE);
 }
 
+static char *volatile bus_address;     /* read by the handler: stored before the fault */
+
+static void on_bus_error(int signal, siginfo_t *info, void *context)
+{
+    (void)context;
+    _exit(signal != SIGBUS ? 3 : info->si_code != BUS_ADRERR ? 10 + info->si_code
+          : info->si_addr != bus_address ? 6 : 0);
+}
+
+static void sigbus_feature(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        int fd = userfaultfd(O_NONBLOCK);
+        struct uffdio_api api = { .api = UFFD_API, .features = 1ULL << 7 };  /* SIGBUS */
+        if (fd < 0 || ioctl(fd, UFFDIO_API, &api) != 0)
+            _exit(1);
+        char *area = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (userfault_register(fd, area, PAGE) != 0)
+            _exit(2);
+        struct sigaction action = { .sa_sigaction = on_bus_error, .sa_flags = SA_SIGINFO };
+        sigaction(SIGBUS, &action, 0);
+        bus_address = area + 100;
+        *(volatile char *)bus_address = 1;
+        _exit(4);
+    }
+    int status = 0;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     unprivileged();
     flags();
     before_the_api();
     registration();
+    sigbus_feature();
     return check_finish("memory_userfaultfd_rules");
 }
