@@ -106,6 +106,9 @@ int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint
         if (result == 0)
             result = transfer(slot, label, buffer, length, offset, FILE_FOREGROUND, mr);
     }
+    /* A userfaultfd's fork event: the child's descriptor is to be taken. */
+    if (__builtin_expect(result == USERFAULT_FORK_EVENT, 0))
+        result = linux_userfault_fork_event(slot, buffer, length, mr[1]);
     /* A unix socket whose receiver wants to know who writes. */
     if (__builtin_expect(result == UNIX_IDENTITY_NEEDED, 0))
         result = linux_socket_write_as(slot, buffer, length);

@@ -241,6 +241,11 @@ unsigned linux_userfault_windows(uint32_t request, uint64_t argument);
 /* UFFDIO_COPY that procmgr found done bytes into a source page not
  * mapped yet: the rest, with the source touched; the ioctl's result. */
 int64_t linux_userfault_copy_rest(uint64_t slot, uint64_t argument, uint64_t done);
+/* A read of a userfaultfd whose answer was USERFAULT_FORK_EVENT: the
+ * fork's child context taken as a new descriptor, and its message
+ * written into buffer; the read's result. */
+int64_t linux_userfault_fork_event(uint64_t slot, uint64_t buffer, uint64_t length,
+                                   uint64_t child);
 int64_t sys_pidfd_send_signal(int64_t pidfd, int64_t signal, const void *info, uint64_t flags);
 int64_t sys_pidfd_getfd(int64_t pidfd, int64_t target, uint64_t flags);
 /* cross_process.c */

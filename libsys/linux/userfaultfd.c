@@ -36,6 +36,27 @@ unsigned linux_userfault_windows(uint32_t request, uint64_t argument)
     return 2;
 }
 
+int64_t linux_userfault_fork_event(uint64_t slot, uint64_t buffer, uint64_t length,
+                                   uint64_t child)
+{
+    if (length < sizeof(struct linux_uffd_msg))
+        return -LINUX_EINVAL;
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    uint64_t mr[4] = {USERFAULT_TAKE_FORK, child, 0, 0};
+    int64_t result = linux_call_receiving(linux_fd_slot((unsigned)fd), slot, FILE_IOCTL, 2, 0, 0,
+                                          mr);
+    fd = linux_fd_settle((unsigned)fd, result, mr[1] & LINUX_O_CLOEXEC);
+    if (fd < 0)
+        return fd;
+    /* The buffer was touched for writing before the read. */
+    struct linux_uffd_msg message = { .event = LINUX_UFFD_EVENT_FORK };
+    message.arg.fork.ufd = (uint32_t)fd;
+    __builtin_memcpy((void *)(uintptr_t)buffer, &message, sizeof message);
+    return sizeof message;
+}
+
 int64_t linux_userfault_copy_rest(uint64_t slot, uint64_t argument, uint64_t done)
 {
     struct linux_uffdio_copy *copy = (struct linux_uffdio_copy *)(uintptr_t)argument;

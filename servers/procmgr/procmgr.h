@@ -358,6 +358,10 @@ void userfault_thread_gone(struct thread *thread);
  * and faults again after (false: it waits on none). */
 bool userfault_interrupt(struct thread *thread);
 void userfault_space_gone(struct space *space);
+/* fork: the child's copy of the map keeps the registrations of contexts
+ * with UFFD_FEATURE_EVENT_FORK, with a new context each (a fork event
+ * queued for the parent's), and loses the others. */
+void userfault_fork(struct space *parent, struct space *child);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
 int64_t userfault_file_call(uint64_t handle, uint64_t label);
 /* Closes what the process's CNode slot holds (FILE_CLOSE, for a

@@ -316,9 +316,6 @@ struct space *space_fork(struct space *parent)
     child->inherited = parent->inherited;
     child->inherited->users++;
     address_map_copy(&child->map, &parent->map);
-    /* Without UFFD_FEATURE_EVENT_FORK (not offered) a child's memory is
-     * its own pager's, as Linux's dup_userfaultfd leaves it. */
-    address_map_clear_userfault(&child->map, 0);
     for_each_object(child, memory_object_retain);
     child->upcall_entry = parent->upcall_entry;
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);
@@ -330,5 +327,6 @@ struct space *space_fork(struct space *parent)
         space_destroy(child);
         return 0;
     }
+    userfault_fork(parent, child);      /* a userfaultfd's registrations */
     return child;
 }

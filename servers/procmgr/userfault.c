@@ -27,12 +27,18 @@ int userfault_check_flags(uint64_t flags, bool privileged)
 int userfault_api(struct userfault *context, struct linux_uffdio_api *api)
 {
     uint64_t features = api->features;
-    if (api->api != LINUX_UFFD_API || (features & ~(uint64_t)USERFAULT_FEATURES) ||
-        context->initialized) {
+    int error = 0;
+    if (api->api != LINUX_UFFD_API || (features & ~(uint64_t)USERFAULT_FEATURES))
+        error = -LINUX_EINVAL;
+    else if ((features & LINUX_UFFD_FEATURE_EVENT_FORK) && !context->privileged)
+        error = -LINUX_EPERM;
+    else if (context->initialized)
+        error = -LINUX_EINVAL;
+    if (error) {
         /* Linux answers a second call after writing the offer, then
          * zeroes it: the caller sees zeroes either way. */
         *api = (struct linux_uffdio_api){ 0 };
-        return -LINUX_EINVAL;
+        return error;
     }
     api->features = USERFAULT_FEATURES;
     api->ioctls = LINUX_UFFD_API_IOCTLS;

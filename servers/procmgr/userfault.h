@@ -21,7 +21,7 @@
 
 /* The features this system offers (UFFDIO_API's answer). */
 #define USERFAULT_FEATURES (LINUX_UFFD_FEATURE_THREAD_ID | LINUX_UFFD_FEATURE_EXACT_ADDRESS | \
-                            LINUX_UFFD_FEATURE_SIGBUS)
+                            LINUX_UFFD_FEATURE_SIGBUS | LINUX_UFFD_FEATURE_EVENT_FORK)
 /* The register modes it takes. */
 #define USERFAULT_MODES LINUX_UFFDIO_REGISTER_MODE_MISSING
 
@@ -42,6 +42,11 @@ struct userfault {
     /* UFFD_USER_MODE_ONLY: a fault a system call takes (here, the
      * personality's) is not the pager's: EFAULT. */
     bool user_mode_only;
+    /* Its maker was privileged (Linux's CAP_SYS_PTRACE, asked at
+     * UFFDIO_API for UFFD_FEATURE_EVENT_FORK: the caller's there; here
+     * the maker's, as a descriptor's requests do not say who sends them). */
+    bool privileged;
+    uint32_t flags;             /* O_CLOEXEC, O_NONBLOCK as made: a fork's child context's too */
     struct userfault_waiter *waiters, **last_waiter;   /* in the order they came */
     unsigned unreported;        /* waiters read(2) has not given yet */
 };
@@ -54,8 +59,9 @@ void userfault_init(struct userfault *context, uint32_t id, struct space *space)
 int userfault_check_flags(uint64_t flags, bool privileged);
 
 /* UFFDIO_API: api is the caller's struct, rewritten with the answer
- * (zeroed on failure, as Linux's). 0, or -EINVAL for a wrong api, a
- * feature not offered, or a second call. */
+ * (zeroed on failure, as Linux's). 0, or -EINVAL for a wrong api or a
+ * feature not offered, -EPERM for UFFD_FEATURE_EVENT_FORK without
+ * privilege, -EINVAL for a second call. */
 int userfault_api(struct userfault *context, struct linux_uffdio_api *api);
 
 /* Linux's validate_range: 0 or -EINVAL (unaligned, empty, below the

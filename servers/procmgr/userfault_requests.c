@@ -37,12 +37,22 @@ struct userfault_reader {
     struct userfault_reader *next;
 };
 
+/* UFFD_EVENT_FORK: a fork's child context, which holds the one reference
+ * to its description until the reader takes it as a descriptor. */
+struct userfault_fork {
+    struct userfault_object *child;
+    bool reported;              /* a read gave it: USERFAULT_FORK_EVENT */
+    struct userfault_fork *next;
+};
+
 struct userfault_object {
     struct userfault core;
     uint64_t handle;            /* its OFD's */
     uint64_t own_slot;          /* a copy of the descriptor: procmgr knows its own by it */
     struct userfault_reader *readers, **last_reader;
     uint64_t pollers[4];        /* FILE_POLL's notifications, signalled at the next message */
+    struct userfault_fork *forks;   /* in the order they came */
+    unsigned forks_unreported;
 };
 
 static struct file_table files;
@@ -107,6 +117,28 @@ bool userfault_interrupt(struct thread *thread)
 
 /* ---- Messages ---- */
 
+/* Whether a read would give something now: a fault's message, or else a
+ * fork's (Linux reads faults first). */
+static bool has_message(const struct userfault_object *object)
+{
+    return object->core.unreported || object->forks_unreported;
+}
+
+/* The next fork event no read gave yet (marked given), or NULL. */
+static struct userfault_fork *next_fork(struct userfault_object *object)
+{
+    if (!object->forks_unreported)
+        return 0;
+    for (struct userfault_fork *fork = object->forks; fork; fork = fork->next) {
+        if (!fork->reported) {
+            fork->reported = true;
+            object->forks_unreported--;
+            return fork;
+        }
+    }
+    return 0;
+}
+
 /* Up to max messages of waiters not yet reported, into messages. */
 static unsigned take_messages(struct userfault_object *object, struct linux_uffd_msg *messages,
                               unsigned max)
@@ -121,6 +153,11 @@ static unsigned take_messages(struct userfault_object *object, struct linux_uffd
 /* Answers a reader kept waiting with what there is: whether it took any. */
 static bool serve_reader(struct userfault_object *object, struct userfault_reader *reader)
 {
+    if (!object->core.unreported) {
+        struct userfault_fork *fork = next_fork(object);
+        uint64_t event[2] = { (uint64_t)USERFAULT_FORK_EVENT, fork ? fork->child->handle : 0 };
+        return server_answer_deferred(reader->reply, tern_message(0, 0, 2), event);
+    }
     struct linux_uffd_msg messages[READ_BATCH];
     unsigned max = (unsigned)(reader->length / MESSAGE_SIZE);
     unsigned count = take_messages(object, messages, max < READ_BATCH ? max : READ_BATCH);
@@ -141,7 +178,7 @@ static bool serve_reader(struct userfault_object *object, struct userfault_reade
  * are told. */
 static void message_came(struct userfault_object *object)
 {
-    while (object->readers && object->core.unreported) {
+    while (object->readers && has_message(object)) {
         struct userfault_reader *reader = object->readers;
         object->readers = reader->next;
         if (!object->readers)
@@ -191,6 +228,120 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
 
 /* ---- Making one ---- */
 
+/* A context of space and its description (one reference), flags as
+ * userfaultfd(2) took them; NULL with -errno in *status. */
+static struct userfault_object *make_object(struct space *space, uint64_t flags,
+                                            bool privileged, int *status)
+{
+    unsigned index = 0;
+    while (index < USERFAULT_LIMIT && objects[index])
+        index++;
+    struct userfault_object *object = index < USERFAULT_LIMIT ? heap_allocate(sizeof *object) : 0;
+    if (!object) {
+        *status = index < USERFAULT_LIMIT ? -LINUX_ENOMEM : -LINUX_ENFILE;
+        return 0;
+    }
+    userfault_init(&object->core, index + 1, space);
+    object->core.user_mode_only = flags & LINUX_UFFD_USER_MODE_ONLY;
+    object->core.privileged = privileged;
+    object->core.flags = (uint32_t)(flags & (LINUX_O_CLOEXEC | LINUX_O_NONBLOCK));
+    object->last_reader = &object->readers;
+    *status = file_table_open(&files, object, LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK),
+                              &object->handle);
+    object->own_slot = *status < 0 ? 0 : slot_allocate(server_memory.slots);
+    if (*status < 0 || !object->own_slot ||
+        tern_cnode_mint(TERN_SLOT_CNODE, object->own_slot, CNODE_DEPTH, TERN_SLOT_CNODE,
+                        SERVER_SLOT_ENDPOINT, CNODE_DEPTH, SERVER_DESCRIPTOR_RIGHTS,
+                        object->handle) != TERN_OK) {
+        if (*status >= 0) {
+            void *last;
+            file_table_close(&files, object->handle, &last);
+        }
+        if (object->own_slot)
+            memory_delete(&server_memory, object->own_slot);
+        heap_free(object);
+        *status = *status < 0 ? *status : -LINUX_ENOMEM;
+        return 0;
+    }
+    objects[index] = object;
+    object_count++;
+    return object;
+}
+
+void userfault_fork(struct space *parent, struct space *child)
+{
+    for (unsigned i = 0; i < USERFAULT_LIMIT && object_count; i++) {
+        struct userfault_object *object = objects[i];
+        if (!object || object->core.space != parent)
+            continue;
+        uint32_t id = object->core.id;
+        bool registered = false;
+        for (unsigned r = 0; r < child->map.count; r++)
+            registered |= child->map.regions[r].userfault == id;
+        if (!registered)
+            continue;
+        /* Without UFFD_FEATURE_EVENT_FORK the child's memory is its own
+         * pager's, as Linux's dup_userfaultfd leaves it; with it, the
+         * child's regions get a context of their own, for the reader of
+         * this one to take (userfault_fork_child's message). */
+        struct userfault_fork *fork = 0;
+        struct userfault_object *twin = 0;
+        int status;
+        if (object->core.features & LINUX_UFFD_FEATURE_EVENT_FORK) {
+            fork = heap_allocate(sizeof *fork);
+            twin = fork ? make_object(child, object->core.flags, object->core.privileged, &status)
+                        : 0;
+        }
+        if (!twin) {
+            heap_free(fork);
+            address_map_clear_userfault(&child->map, id);
+            continue;
+        }
+        twin->core.features = object->core.features;
+        twin->core.initialized = true;
+        twin->core.user_mode_only = object->core.user_mode_only;
+        for (unsigned r = 0; r < child->map.count; r++)
+            if (child->map.regions[r].userfault == id)
+                child->map.regions[r].userfault = twin->core.id;
+        *fork = (struct userfault_fork){ .child = twin };
+        struct userfault_fork **last = &object->forks;
+        while (*last)
+            last = &(*last)->next;
+        *last = fork;
+        object->forks_unreported++;
+        message_came(object);
+    }
+    /* Registrations of contexts of other spaces cannot be (a context
+     * registers only its own space's regions), but none is kept blind. */
+    for (unsigned r = 0; r < child->map.count; r++) {
+        struct userfault_object *owner = object_by_id(child->map.regions[r].userfault);
+        if (child->map.regions[r].userfault && (!owner || owner->core.space != child))
+            address_map_clear_userfault(&child->map, child->map.regions[r].userfault);
+    }
+}
+
+/* FILE_IOCTL USERFAULT_TAKE_FORK, handle in MR1: the fork event's child
+ * context as a new descriptor (capability 0), its reference now the
+ * descriptor's; MR1 O_CLOEXEC if it is to be close-on-exec. */
+static enum server_outcome take_fork(struct server_request *request,
+                                     struct userfault_object *object)
+{
+    for (struct userfault_fork **link = &object->forks; *link; link = &(*link)->next) {
+        struct userfault_fork *fork = *link;
+        if (fork->child->handle != request->mr[1] || !fork->reported)
+            continue;
+        server_answer(request, 0);
+        if (!server_give_descriptor(request, SERVER_SLOT_ENDPOINT, fork->child->handle))
+            return server_answer(request, -LINUX_ENOMEM);
+        request->mr[1] = fork->child->core.flags & LINUX_O_CLOEXEC;
+        request->answer = tern_message(0, 1, 2);
+        *link = fork->next;
+        heap_free(fork);
+        return SERVER_ANSWER;
+    }
+    return server_answer(request, -LINUX_ENOENT);
+}
+
 void handle_userfaultfd(struct request *request)
 {
     struct process *process = request->process;
@@ -201,33 +352,10 @@ void handle_userfaultfd(struct request *request)
         return result(request, status);
     if (slot < LINUX_SLOT_FD_BASE || slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)
         return result(request, -LINUX_EINVAL);
-    unsigned index = 0;
-    while (index < USERFAULT_LIMIT && objects[index])
-        index++;
-    struct userfault_object *object = index < USERFAULT_LIMIT ? heap_allocate(sizeof *object) : 0;
+    struct userfault_object *object = make_object(process->space, flags,
+                                                  credentials_privileged(&credentials), &status);
     if (!object)
-        return result(request, index < USERFAULT_LIMIT ? -LINUX_ENOMEM : -LINUX_ENFILE);
-    userfault_init(&object->core, index + 1, process->space);
-    object->core.user_mode_only = flags & LINUX_UFFD_USER_MODE_ONLY;
-    object->last_reader = &object->readers;
-    status = file_table_open(&files, object, LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK),
-                             &object->handle);
-    object->own_slot = status < 0 ? 0 : slot_allocate(server_memory.slots);
-    if (status < 0 || !object->own_slot ||
-        tern_cnode_mint(TERN_SLOT_CNODE, object->own_slot, CNODE_DEPTH, TERN_SLOT_CNODE,
-                        SERVER_SLOT_ENDPOINT, CNODE_DEPTH, SERVER_DESCRIPTOR_RIGHTS,
-                        object->handle) != TERN_OK) {
-        if (status >= 0) {
-            void *last;
-            file_table_close(&files, object->handle, &last);
-        }
-        if (object->own_slot)
-            memory_delete(&server_memory, object->own_slot);
-        heap_free(object);
-        return result(request, status < 0 ? status : -LINUX_ENOMEM);
-    }
-    objects[index] = object;
-    object_count++;
+        return result(request, status);
     files_close_slot(process, slot);
     if (tern_cnode_copy(process->cnode, slot, CNODE_DEPTH, TERN_SLOT_CNODE, object->own_slot,
                         CNODE_DEPTH, TERN_RIGHTS_ALL) != TERN_OK) {
@@ -256,6 +384,14 @@ static void release(void *item)
     for (unsigned i = 0; i < 4; i++)
         if (object->pollers[i])
             memory_delete(&server_memory, object->pollers[i]);
+    /* Fork events no reader took: their children's contexts go (their
+     * registrations with them, their waiters retrying). */
+    while (object->forks) {
+        struct userfault_fork *fork = object->forks;
+        object->forks = fork->next;
+        userfault_file_call(fork->child->handle, FILE_CLOSE);
+        heap_free(fork);
+    }
     memory_delete(&server_memory, object->own_slot);
     objects[object->core.id - 1] = 0;
     object_count--;
@@ -311,6 +447,13 @@ static enum server_outcome read_either(struct server_request *request, bool smal
     uint64_t length = request->mr[0];
     if (!object->core.initialized || length < MESSAGE_SIZE)
         return server_answer(request, -LINUX_EINVAL);
+    if (!object->core.unreported && object->forks_unreported) {
+        struct userfault_fork *fork = next_fork(object);
+        request->mr[0] = (uint64_t)USERFAULT_FORK_EVENT;
+        request->mr[1] = fork->child->handle;
+        request->answer = tern_message(0, 0, 2);
+        return SERVER_ANSWER;
+    }
     if (!object->core.unreported) {
         if (file_server_flags(&userfault_files, request->badge) & LINUX_O_NONBLOCK)
             return server_answer(request, -LINUX_EAGAIN);
@@ -362,7 +505,7 @@ static int64_t poll_messages(struct server_request *request, uint32_t events,
     if (!object->core.initialized ||
         !(file_server_flags(&userfault_files, request->badge) & LINUX_O_NONBLOCK))
         return FILE_POLLERR;
-    if (object->core.unreported)
+    if (has_message(object))
         return FILE_POLLIN;
     if (!notification)
         return 0;
@@ -405,6 +548,8 @@ static enum server_outcome control(struct server_request *request)
     struct userfault_object *object = object_of(request->badge);
     if (!object)
         return server_answer(request, -LINUX_EBADF);
+    if ((uint32_t)request->mr[0] == USERFAULT_TAKE_FORK)
+        return take_fork(request, object);
     return userfault_ioctl(request, &object->core, wake_context);
 }
 

@@ -29,6 +29,10 @@ static void the_api_is_negotiated_once(void)
     CHECK_EQ_U64(api.features, 0);
     CHECK(!context.initialized);
     api = (struct linux_uffdio_api){ .api = LINUX_UFFD_API,
+                                     .features = LINUX_UFFD_FEATURE_EVENT_FORK };
+    CHECK_EQ_U64(userfault_api(&context, &api), (uint64_t)-LINUX_EPERM);
+    CHECK(!context.initialized);
+    api = (struct linux_uffdio_api){ .api = LINUX_UFFD_API,
                                      .features = LINUX_UFFD_FEATURE_THREAD_ID };
     CHECK_EQ_U64(userfault_api(&context, &api), 0);
     CHECK_EQ_U64(api.features, USERFAULT_FEATURES);
@@ -37,6 +41,12 @@ static void the_api_is_negotiated_once(void)
     api = (struct linux_uffdio_api){ .api = LINUX_UFFD_API };
     CHECK_EQ_U64(userfault_api(&context, &api), (uint64_t)-LINUX_EINVAL);
     CHECK_EQ_U64(api.ioctls, 0);
+    /* Privileged: a fork's events may be asked for. */
+    userfault_init(&context, 2, 0);
+    context.privileged = true;
+    api = (struct linux_uffdio_api){ .api = LINUX_UFFD_API,
+                                     .features = LINUX_UFFD_FEATURE_EVENT_FORK };
+    CHECK_EQ_U64(userfault_api(&context, &api), 0);
 }
 
 static void ranges_and_modes_are_checked(void)

@@ -56,6 +56,7 @@
 
 /* The events and a page fault's flags. */
 #define LINUX_UFFD_EVENT_PAGEFAULT      0x12
+#define LINUX_UFFD_EVENT_FORK           0x13
 #define LINUX_UFFD_PAGEFAULT_FLAG_WRITE 1ULL
 
 /* procmgr's answer to UFFDIO_COPY when the source page at MR1 bytes in
@@ -63,6 +64,16 @@
  * window copy does not fault pages in, so the personality touches the
  * rest of the source and asks again for it (no errno). */
 #define USERFAULT_SOURCE_UNMAPPED   (-4097)
+
+/* procmgr's answer to a read whose next message is UFFD_EVENT_FORK: the
+ * child's new descriptor is to be taken (no errno). MR1 is the child
+ * context's handle, which the personality hands back through the same
+ * descriptor in a FILE_IOCTL of USERFAULT_TAKE_FORK; the answer carries
+ * the new descriptor as capability 0 and, in MR1, O_CLOEXEC if it is to
+ * be close-on-exec. The personality then writes the message with the
+ * new descriptor's number. */
+#define USERFAULT_FORK_EVENT        (-4099)
+#define USERFAULT_TAKE_FORK         0x7ffeU     /* no _IOC direction: not a Linux request */
 
 struct linux_uffdio_range {
     uint64_t start, len;
@@ -101,6 +112,9 @@ struct linux_uffd_msg {
             uint32_t ptid;
             uint32_t pad;
         } pagefault;
+        struct {
+            uint32_t ufd;
+        } fork;
         uint64_t reserved[3];
     } arg;
 };
