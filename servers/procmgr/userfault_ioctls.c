@@ -15,7 +15,8 @@
 
 #define PAGE 4096ULL
 
-typedef void wake_function(struct userfault *context, uint64_t start, uint64_t end);
+/* Wakes the waiters in [start, end) of the context whose id is given. */
+typedef void wake_function(uint32_t id, uint64_t start, uint64_t end);
 
 static enum server_outcome api(struct server_request *request, struct userfault *context)
 {
@@ -91,10 +92,25 @@ static enum server_outcome unregister_range(struct server_request *request,
     uint64_t start = range.start, end = start + range.len;
     if (status == 0)
         status = check_regions(&context->space->map, start, end, 0);
+    /* Whichever context had a region of the range (Linux's unregister
+     * clears any), its waiters there fault again, as ordinary faults. */
+    uint32_t had[8];
+    unsigned had_count = 0;
+    const struct address_map *map = status == 0 ? &context->space->map : 0;
+    for (unsigned i = 0; map && i < map->count; i++) {
+        const struct region *region = &map->regions[i];
+        if (region->end <= start || region->start >= end || !region->userfault)
+            continue;
+        bool known = false;
+        for (unsigned j = 0; j < had_count; j++)
+            known |= had[j] == region->userfault;
+        if (!known && had_count < 8)
+            had[had_count++] = region->userfault;
+    }
     if (status == 0)
         status = address_map_set_userfault(&context->space->map, start, end, 0, 0);
-    if (status == 0)
-        wake(context, start, end);      /* they fault again, as ordinary faults */
+    for (unsigned j = 0; status == 0 && j < had_count; j++)
+        wake(had[j], start, end);
     return server_answer(request, status);
 }
 
@@ -179,7 +195,7 @@ static enum server_outcome fill_range(struct server_request *request, struct use
          * for it: what was done is reported then, and woken now. */
         uint64_t bytes = done > 0 ? (uint64_t)done : 0;
         if (bytes && !(mode & LINUX_UFFDIO_COPY_MODE_DONTWAKE))
-            wake(context, start, start + bytes);
+            wake(context->id, start, start + bytes);
         request->mr[0] = (uint64_t)USERFAULT_SOURCE_UNMAPPED;
         request->mr[1] = bytes;
         request->answer = tern_message(0, 0, 2);
@@ -190,7 +206,7 @@ static enum server_outcome fill_range(struct server_request *request, struct use
     if (done < 0)
         return server_answer(request, done);
     if (!(mode & LINUX_UFFDIO_COPY_MODE_DONTWAKE))
-        wake(context, start, start + (uint64_t)done);
+        wake(context->id, start, start + (uint64_t)done);
     return server_answer(request, (uint64_t)done == length ? 0 : -LINUX_EAGAIN);
 }
 
@@ -202,7 +218,7 @@ static enum server_outcome wake_only(struct server_request *request, struct user
         return server_answer(request, -LINUX_EFAULT);
     int status = userfault_check_range(range.start, range.len);
     if (status == 0)
-        wake(context, range.start, range.start + range.len);
+        wake(context->id, range.start, range.start + range.len);
     return server_answer(request, status);
 }
 

@@ -535,12 +535,13 @@ static enum server_outcome poll(struct server_request *request)
 /* ---- The ioctls (userfault_ioctls.c) ---- */
 
 enum server_outcome userfault_ioctl(struct server_request *request, struct userfault *context,
-                                    void (*wake)(struct userfault *context, uint64_t start,
-                                                 uint64_t end));
+                                    void (*wake)(uint32_t id, uint64_t start, uint64_t end));
 
-static void wake_context(struct userfault *context, uint64_t start, uint64_t end)
+static void wake_context(uint32_t id, uint64_t start, uint64_t end)
 {
-    wake_range(object_by_id(context->id), start, end);
+    struct userfault_object *object = object_by_id(id);
+    if (object)
+        wake_range(object, start, end);
 }
 
 static enum server_outcome control(struct server_request *request)
