@@ -375,6 +375,8 @@ int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
     int64_t result = linux_call((uint64_t)slot, FILE_IOCTL, 2, 0, windows, mr);
     if (__builtin_expect(result == USERFAULT_SOURCE_UNMAPPED, 0))
         return linux_userfault_copy_rest((uint64_t)slot, argument, mr[1]);
+    if (__builtin_expect(result == USERFAULT_DEVICE_REFERRAL, 0))
+        return linux_userfault_from_device((uint64_t)slot, argument);
     if (result == FILE_TERMINAL_REFERRAL)
         return linux_terminal_ioctl(command, argument, mr);
     /* A change to a terminal's settings: procmgr checks the caller is in

@@ -234,6 +234,9 @@ int64_t sys_timer_delete(int64_t timer);
 /* pidfd.c */
 int64_t sys_pidfd_open(int64_t pid, uint64_t flags);
 int64_t sys_userfaultfd(uint64_t flags);
+/* /dev/userfaultfd's USERFAULTFD_IOC_NEW (vfs referred it: the device's
+ * descriptor is in slot): a userfaultfd made with flags by procmgr. */
+int64_t linux_userfault_from_device(uint64_t slot, uint64_t flags);
 /* userfaultfd.c: the windows an ioctl of request needs beyond its
  * argument's (window 0, set): UFFDIO_COPY's source as window 1. The
  * count of windows in all. */

@@ -9,6 +9,7 @@
 #include "descriptors.h"
 #include "server_call.h"
 #include "syscalls.h"
+#include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/linux_userfault.h"
 #include "sys/protocol/file.h"
@@ -21,6 +22,17 @@ int64_t sys_userfaultfd(uint64_t flags)
         return fd;
     uint64_t mr[4] = {(uint32_t)flags, linux_fd_slot((unsigned)fd), 0, 0};
     int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_USERFAULTFD, 2, 0, 0, mr);
+    return linux_fd_settle((unsigned)fd, result, flags & LINUX_O_CLOEXEC);
+}
+
+int64_t linux_userfault_from_device(uint64_t slot, uint64_t flags)
+{
+    int64_t fd = linux_fd_reserve(0);
+    if (fd < 0)
+        return fd;
+    tern_set_cap(0, slot);
+    uint64_t mr[4] = {(uint32_t)flags | PROC_USERFAULTFD_DEVICE, linux_fd_slot((unsigned)fd), 0, 0};
+    int64_t result = linux_call(LINUX_SLOT_PROCMGR, PROC_USERFAULTFD, 2, 1, 0, mr);
     return linux_fd_settle((unsigned)fd, result, flags & LINUX_O_CLOEXEC);
 }
 

@@ -342,12 +342,30 @@ static enum server_outcome take_fork(struct server_request *request,
     return server_answer(request, -LINUX_ENOENT);
 }
 
+/* PROC_USERFAULTFD_DEVICE: whether capability 0 is a descriptor of
+ * vfs's /dev/userfaultfd, which only a caller the device's permissions
+ * let open holds (vfs answers USERFAULT_DEVICE_CHECK 0 for it alone;
+ * procmgr calls vfs, and vfs never calls procmgr). */
+static bool through_device(struct request *request)
+{
+    uint64_t device = server_received_slot(request->message, 0);
+    if (!device)
+        return false;
+    uint64_t mr[TERN_MSG_REGISTERS] = { USERFAULT_DEVICE_CHECK, 0 };
+    tern_message_info info = tern_call(device, tern_message(FILE_IOCTL, 0, 2), mr);
+    return tern_message_label(info) == 0 && mr[0] == 0;
+}
+
 void handle_userfaultfd(struct request *request)
 {
     struct process *process = request->process;
     uint64_t flags = request->mr[0], slot = request->mr[1];
     struct credentials credentials = process_credentials(process);
-    int status = userfault_check_flags(flags, credentials_privileged(&credentials));
+    bool device = flags & PROC_USERFAULTFD_DEVICE;
+    flags &= ~PROC_USERFAULTFD_DEVICE;
+    if (device && !through_device(request))
+        return result(request, -LINUX_EBADF);
+    int status = userfault_check_flags(flags, device || credentials_privileged(&credentials));
     if (status < 0)
         return result(request, status);
     if (slot < LINUX_SLOT_FD_BASE || slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)

@@ -70,6 +70,10 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
         error = add_device(vfs, dev, "null", 0666, VFS_DEVICE_NULL, DEVICE_NUMBER_NULL);
     if (error == 0)
         error = add_device(vfs, dev, "zero", 0666, VFS_DEVICE_ZERO, DEVICE_NUMBER_ZERO);
+    /* Root's alone, as devtmpfs makes Linux's. */
+    if (error == 0)
+        error = add_device(vfs, dev, "userfaultfd", 0600, VFS_DEVICE_USERFAULTFD,
+                           DEVICE_NUMBER_USERFAULTFD);
     if (error == 0)
         error = add_node(vfs, dev, "shm", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777, VFS_MOUNT_SHM,
                          &shm);

@@ -1,6 +1,7 @@
 /* The devices of /dev: see device.h. */
 #include "device.h"
 #include "sys/client_buffer.h"
+#include "sys/linux_userfault.h"
 #include "sys/protocol/file.h"
 #include "sys/runtime.h"
 
@@ -10,6 +11,8 @@
 int64_t device_read(const struct vfs_node *node, const struct client_buffer *buffer,
                     uint64_t length)
 {
+    if (device_is_userfaultfd(node))
+        return -LINUX_EINVAL;
     if (node->device != VFS_DEVICE_ZERO)
         return 0;   /* the console has no input yet; /dev/null is empty */
     if (length > CLIENT_BUFFER_MAX_TRANSFER)
@@ -20,6 +23,8 @@ int64_t device_read(const struct vfs_node *node, const struct client_buffer *buf
 int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
                      const struct client_buffer *buffer, uint64_t length)
 {
+    if (device_is_userfaultfd(node))
+        return -LINUX_EINVAL;
     if (length > CLIENT_BUFFER_MAX_TRANSFER)
         length = CLIENT_BUFFER_MAX_TRANSFER;
     if (!device_is_console(node))
@@ -40,6 +45,11 @@ int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
 bool device_is_console(const struct vfs_node *node)
 {
     return node->device == VFS_DEVICE_CONSOLE || node->device == VFS_DEVICE_CONSOLE_ERRORS;
+}
+
+bool device_is_userfaultfd(const struct vfs_node *node)
+{
+    return node->device == VFS_DEVICE_USERFAULTFD;
 }
 
 bool device_is_seekable(const struct vfs_node *node)
@@ -75,6 +85,12 @@ static int64_t resize_terminal(struct terminal *terminal, const struct client_bu
 int64_t device_ioctl(struct vfs *vfs, const struct vfs_node *node, uint64_t request,
                      const struct client_buffer *argument)
 {
+    if (device_is_userfaultfd(node)) {
+        /* Linux's userfaultfd_dev_ioctl: only USERFAULTFD_IOC_NEW. */
+        if (request == LINUX_USERFAULTFD_IOC_NEW)
+            return USERFAULT_DEVICE_REFERRAL;
+        return request == USERFAULT_DEVICE_CHECK ? 0 : -LINUX_EINVAL;
+    }
     if (!device_is_console(node))
         return -LINUX_ENOTTY;
     struct terminal *terminal = &vfs->console;

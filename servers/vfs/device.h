@@ -16,6 +16,8 @@
 #define DEVICE_NUMBER_CONSOLE_ERRORS ((5u << 8) | 3)   /* tern's own: /dev/stderr */
 #define DEVICE_NUMBER_NULL      ((1u << 8) | 3)
 #define DEVICE_NUMBER_ZERO      ((1u << 8) | 5)
+/* A misc device (major 10): Linux's minor is dynamic; this is one. */
+#define DEVICE_NUMBER_USERFAULTFD ((10u << 8) | 126)
 
 int64_t device_read(const struct vfs_node *node, const struct client_buffer *buffer,
                     uint64_t length);
@@ -26,7 +28,11 @@ int64_t device_write(struct vfs *vfs, const struct vfs_node *node,
 bool device_is_console(const struct vfs_node *node);
 bool device_is_seekable(const struct vfs_node *node);
 /* The console's ioctls work on vfs->console (terminal.h); the job-control
- * ones and TIOCSTI answer FILE_TERMINAL_REFERRAL (sys/protocol/file.h). */
+ * ones and TIOCSTI answer FILE_TERMINAL_REFERRAL (sys/protocol/file.h).
+ * /dev/userfaultfd's USERFAULTFD_IOC_NEW answers USERFAULT_DEVICE_REFERRAL
+ * and its USERFAULT_DEVICE_CHECK 0 (sys/linux_userfault.h); it reads
+ * and writes nothing (-EINVAL), as Linux's has no read or write. */
+bool device_is_userfaultfd(const struct vfs_node *node);
 int64_t device_ioctl(struct vfs *vfs, const struct vfs_node *node, uint64_t request,
                      const struct client_buffer *argument);
 

@@ -29,6 +29,7 @@ enum vfs_device {
     VFS_DEVICE_CONSOLE_ERRORS,      /* /dev/stderr: the console's diagnostics channel */
     VFS_DEVICE_NULL,
     VFS_DEVICE_ZERO,
+    VFS_DEVICE_USERFAULTFD,         /* /dev/userfaultfd: procmgr makes its descriptors */
 };
 
 struct vfs_entry;

@@ -311,15 +311,15 @@ static void getdents_lists_dot_dotdot_and_entries_with_types(void)
     struct client window;
     int64_t got = vfs_getdents(&vfs, handle, client(&window, bytes, sizeof(bytes)), sizeof(bytes));
     CHECK(got > 0);
-    const char *expected[] = {".", "..", "console", "tty", "stderr", "null", "zero", "shm",
-                              "mqueue"};
+    const char *expected[] = {".", "..", "console", "tty", "stderr", "null", "zero",
+                              "userfaultfd", "shm", "mqueue"};
     const uint8_t types[] = {LINUX_DT_DIR, LINUX_DT_DIR, LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_CHR,
-                             LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_DIR, LINUX_DT_DIR};
+                             LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_CHR, LINUX_DT_DIR, LINUX_DT_DIR};
     int64_t at = 0;
     struct linux_stat dev, slash;
     CHECK_EQ_U64(stat_path("/dev", &dev), 0);
     CHECK_EQ_U64(stat_path("/", &slash), 0);
-    for (int i = 0; i < 9; i++) {
+    for (int i = 0; i < 10; i++) {
         struct linux_dirent64 *entry = (struct linux_dirent64 *)&bytes[at];
         CHECK(at < got);
         CHECK_EQ_STR(entry->d_name, expected[i]);

@@ -75,6 +75,19 @@
 #define USERFAULT_FORK_EVENT        (-4099)
 #define USERFAULT_TAKE_FORK         0x7ffeU     /* no _IOC direction: not a Linux request */
 
+/* /dev/userfaultfd (6.1): USERFAULTFD_IOC_NEW makes a userfaultfd with
+ * the flags in its argument, without userfaultfd(2)'s privilege rule
+ * (the device's permissions are the rule). vfs owns the device and
+ * answers it USERFAULT_DEVICE_REFERRAL (no errno): the personality asks
+ * procmgr (PROC_USERFAULTFD with PROC_USERFAULTFD_DEVICE and the device's
+ * descriptor as capability 0), which asks the descriptor
+ * USERFAULT_DEVICE_CHECK (0 from vfs's /dev/userfaultfd only) before it
+ * skips the rule. */
+#define LINUX_USERFAULTFD_IOC_NEW   0xaa00U
+#define USERFAULT_DEVICE_REFERRAL   (-4100)
+#define USERFAULT_DEVICE_CHECK      0x7ffdU     /* no _IOC direction: not a Linux request */
+#define PROC_USERFAULTFD_DEVICE     (1ULL << 32)
+
 struct linux_uffdio_range {
     uint64_t start, len;
 };
