@@ -86,7 +86,9 @@ void handle_fork(struct request *request)
         process_reap(child);
         return result(request, -LINUX_ENOMEM);
     }
-    result(request, (int64_t)child->pid);
+    /* With UFFD_FEATURE_EVENT_FORK, the fork returns once its events are read. */
+    if (!userfault_fork_wait(request, caller, (int64_t)child->pid))
+        result(request, (int64_t)child->pid);
 }
 
 void handle_clone(struct request *request)

@@ -135,6 +135,14 @@ struct thread {
      * context's queue (userfault.h; context NULL: none). */
     struct userfault_waiter userfault;
     struct userfault *userfault_context;
+    /* A fork it made waits until its UFFD_EVENT_FORK messages are read
+     * (pending of them; its kept reply and the child's pid), as Linux's
+     * fork waits for the monitor: 0 pending: none. */
+    struct {
+        uint64_t reply;
+        int64_t pid;
+        unsigned pending;
+    } userfault_fork_wait;
 };
 
 /* A wait4/waitid caller whose reply procmgr holds until a child changes. */
@@ -362,6 +370,11 @@ void userfault_space_gone(struct space *space);
  * with UFFD_FEATURE_EVENT_FORK, with a new context each (a fork event
  * queued for the parent's), and loses the others. */
 void userfault_fork(struct space *parent, struct space *child);
+/* After a fork whose space_fork queued fork events: the forking thread's
+ * answer (the child's pid) waits until they are read; true if it does
+ * (request deferred). */
+struct request;
+bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
 int64_t userfault_file_call(uint64_t handle, uint64_t label);
 /* Closes what the process's CNode slot holds (FILE_CLOSE, for a

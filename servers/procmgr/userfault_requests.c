@@ -43,7 +43,15 @@ struct userfault_fork {
     struct userfault_object *child;
     bool reported;              /* a read gave it: USERFAULT_FORK_EVENT */
     struct userfault_fork *next;
+    /* The thread whose fork waits for it (its tid and kept reply; 0: none). */
+    uint32_t forker;
+    uint64_t forker_reply;
 };
+
+/* The fork events the last space_fork queued, for userfault_fork_wait. */
+#define FORK_EVENTS_HELD 8
+static struct userfault_fork *last_fork_events[FORK_EVENTS_HELD];
+static unsigned last_fork_event_count;
 
 struct userfault_object {
     struct userfault core;
@@ -91,7 +99,8 @@ static void wake_range(struct userfault_object *object, uint64_t start, uint64_t
     userfault_take_range(&object->core, start, end, resume, 0);
 }
 
-void userfault_thread_gone(struct thread *thread)
+/* The thread's place in a fault queue, if it has one, goes. */
+static void leave_queue(struct thread *thread)
 {
     struct userfault *context = thread->userfault_context;
     if (!context)
@@ -101,8 +110,22 @@ void userfault_thread_gone(struct thread *thread)
     thread->userfault_context = 0;
 }
 
+void userfault_thread_gone(struct thread *thread)
+{
+    if (thread->userfault_fork_wait.pending) {
+        server_release_reply(thread->userfault_fork_wait.reply);
+        thread->userfault_fork_wait.pending = 0;
+        thread->userfault_fork_wait.reply = 0;
+    }
+    leave_queue(thread);
+}
+
 bool userfault_interrupt(struct thread *thread)
 {
+    /* A fork waiting for its events is killable only, as Linux's: the
+     * signal waits until the fork returns (it has made the child). */
+    if (thread->userfault_fork_wait.pending)
+        return true;
     struct userfault *context = thread->userfault_context;
     if (!context)
         return false;
@@ -124,6 +147,38 @@ static bool has_message(const struct userfault_object *object)
     return object->core.unreported || object->forks_unreported;
 }
 
+/* A fork event was read, or goes unread: one less for its fork to wait
+ * for; the last lets the fork answer. */
+static void fork_event_done(struct userfault_fork *fork)
+{
+    struct thread *forker = fork->forker < ID_LIMIT ? threads[fork->forker] : 0;
+    if (forker && forker->userfault_fork_wait.pending &&
+        forker->userfault_fork_wait.reply == fork->forker_reply &&
+        --forker->userfault_fork_wait.pending == 0) {
+        uint64_t pid = (uint64_t)forker->userfault_fork_wait.pid;
+        answer_waiter(forker->userfault_fork_wait.reply, 1, &pid);
+        forker->userfault_fork_wait.reply = 0;
+    }
+    fork->forker = 0;
+}
+
+bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid)
+{
+    unsigned count = last_fork_event_count;
+    last_fork_event_count = 0;
+    if (!count || !server_can_defer())
+        return false;
+    forker->userfault_fork_wait.reply = request->reply;
+    forker->userfault_fork_wait.pid = pid;
+    forker->userfault_fork_wait.pending = count;
+    for (unsigned i = 0; i < count; i++) {
+        last_fork_events[i]->forker = (uint32_t)forker->tid;
+        last_fork_events[i]->forker_reply = request->reply;
+    }
+    request->deferred = true;
+    return true;
+}
+
 /* The next fork event no read gave yet (marked given), or NULL. */
 static struct userfault_fork *next_fork(struct userfault_object *object)
 {
@@ -133,6 +188,7 @@ static struct userfault_fork *next_fork(struct userfault_object *object)
         if (!fork->reported) {
             fork->reported = true;
             object->forks_unreported--;
+            fork_event_done(fork);
             return fork;
         }
     }
@@ -216,7 +272,7 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
         return -LINUX_ENOMEM;
     /* A wait a signal ended (the kernel cancelled the fault's IPC) left
      * its place: the thread faults anew. */
-    userfault_thread_gone(thread);
+    leave_queue(thread);
     thread->userfault = (struct userfault_waiter){ .reply = request->reply, .address = address,
                                                    .tid = (uint32_t)thread->tid, .write = write };
     thread->userfault_context = &object->core;
@@ -270,6 +326,7 @@ static struct userfault_object *make_object(struct space *space, uint64_t flags,
 
 void userfault_fork(struct space *parent, struct space *child)
 {
+    last_fork_event_count = 0;
     for (unsigned i = 0; i < USERFAULT_LIMIT && object_count; i++) {
         struct userfault_object *object = objects[i];
         if (!object || object->core.space != parent)
@@ -304,6 +361,8 @@ void userfault_fork(struct space *parent, struct space *child)
             if (child->map.regions[r].userfault == id)
                 child->map.regions[r].userfault = twin->core.id;
         *fork = (struct userfault_fork){ .child = twin };
+        if (last_fork_event_count < FORK_EVENTS_HELD)
+            last_fork_events[last_fork_event_count++] = fork;
         struct userfault_fork **last = &object->forks;
         while (*last)
             last = &(*last)->next;
@@ -407,6 +466,7 @@ static void release(void *item)
     while (object->forks) {
         struct userfault_fork *fork = object->forks;
         object->forks = fork->next;
+        fork_event_done(fork);      /* a fork waiting for it goes on */
         userfault_file_call(fork->child->handle, FILE_CLOSE);
         heap_free(fork);
     }

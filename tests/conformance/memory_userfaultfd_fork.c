@@ -2,13 +2,15 @@
  * userfaultfd that asked for it, under a context of its own, and the
  * reader of the parent's descriptor gets a UFFD_EVENT_FORK message with a
  * new descriptor of that context (taken as the read returns), through
- * which it serves the child's faults. Without the feature the child's
+ * which it serves the child's faults; the fork returns only once the
+ * event is read. Without the feature the child's
  * memory is its own (the parent's pager sees nothing). Only a privileged
  * caller may ask for it (EPERM, Linux's CAP_SYS_PTRACE). */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "check.h"
 #include "userfault.h"
@@ -23,6 +25,7 @@ struct monitor {
     int child_fd;
     uint64_t child_address;
     int served;
+    volatile int reading;       /* set just before the fork event's read */
 };
 
 /* Reads the fork event, then serves the child's one fault through the
@@ -32,6 +35,9 @@ static void *monitor(void *argument)
     struct monitor *monitor = argument;
     static char source[PAGE] __attribute__((aligned(PAGE)));
     memset(source, 'F', sizeof source);
+    struct timespec pause = { 0, 100 * 1000 * 1000 };
+    nanosleep(&pause, 0);       /* the fork is under way by now, most likely */
+    monitor->reading = 1;
     struct uffd_msg message;
     if (read(monitor->fd, &message, sizeof message) != sizeof message)
         return 0;
@@ -53,12 +59,13 @@ static void fork_events(void)
     REQUIRE(fd >= 0);
     char *area = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(userfault_register(fd, area, 2 * PAGE) == 0);
-    struct monitor state = { fd, 0, -1, 0, 0 };
+    struct monitor state = { fd, 0, -1, 0, 0, 0 };
     pthread_t thread;
     REQUIRE(pthread_create(&thread, 0, monitor, &state) == 0);
     pid_t child = fork();
     if (child == 0)
         _exit(area[PAGE + 5] == 'F' ? 0 : 1);
+    CHECK_EQ(state.reading, 1);         /* fork returned after the read began */
     int status = 0;
     CHECK_EQ(waitpid(child, &status, 0), child);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
