@@ -20,6 +20,7 @@
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
+#include "sys/protocol/vfs.h"
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 
@@ -403,15 +404,31 @@ static enum server_outcome take_fork(struct server_request *request,
 
 /* PROC_USERFAULTFD_DEVICE: whether capability 0 is a descriptor of
  * vfs's /dev/userfaultfd, which only a caller the device's permissions
- * let open holds (vfs answers USERFAULT_DEVICE_CHECK 0 for it alone;
- * procmgr calls vfs, and vfs never calls procmgr). */
+ * let open holds. procmgr hands it to vfs through its own capability
+ * (VFS_USERFAULTFD_DEVICE) rather than calling the descriptor: it calls
+ * no server but vfs, which never calls procmgr, so a descriptor of a
+ * server that may be calling procmgr now cannot make the two wait on
+ * each other. */
 static bool through_device(struct request *request)
 {
+    static uint64_t vfs;
     uint64_t device = server_received_slot(request->message, 0);
     if (!device)
         return false;
-    uint64_t mr[TERN_MSG_REGISTERS] = { USERFAULT_DEVICE_CHECK, 0 };
-    tern_message_info info = tern_call(device, tern_message(FILE_IOCTL, 0, 2), mr);
+    if (!vfs) {
+        uint64_t slot = slot_allocate(server_memory.slots);
+        if (!slot || tern_cnode_mint(TERN_SLOT_CNODE, slot, CNODE_DEPTH, TERN_SLOT_CNODE,
+                                     PROCMGR_SLOT_SERVERS + SERVER_VFS, CNODE_DEPTH,
+                                     CLIENT_RIGHTS, VFS_PROCMGR_BADGE) != TERN_OK) {
+            if (slot)
+                slot_free(server_memory.slots, slot);
+            return false;
+        }
+        vfs = slot;
+    }
+    uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
+    tern_set_cap(0, device);
+    tern_message_info info = tern_call(vfs, tern_message(VFS_USERFAULTFD_DEVICE, 1, 0), mr);
     return tern_message_label(info) == 0 && mr[0] == 0;
 }
 

@@ -178,6 +178,8 @@ int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffe
 /* Whether a read of handle is a read of the console's input, which the
  * server answers itself (it may have to wait: console_input.c). */
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle);
+/* Whether handle names an open description of /dev/userfaultfd. */
+bool vfs_is_userfaultfd_device(struct vfs *vfs, uint64_t handle);
 /* Whether handle is a description of the console, in any mode. */
 bool vfs_is_console(struct vfs *vfs, uint64_t handle);
 int64_t vfs_ioctl(struct vfs *vfs, uint64_t handle, uint64_t request,

@@ -87,9 +87,7 @@ int64_t device_ioctl(struct vfs *vfs, const struct vfs_node *node, uint64_t requ
 {
     if (device_is_userfaultfd(node)) {
         /* Linux's userfaultfd_dev_ioctl: only USERFAULTFD_IOC_NEW. */
-        if (request == LINUX_USERFAULTFD_IOC_NEW)
-            return USERFAULT_DEVICE_REFERRAL;
-        return request == USERFAULT_DEVICE_CHECK ? 0 : -LINUX_EINVAL;
+        return request == LINUX_USERFAULTFD_IOC_NEW ? USERFAULT_DEVICE_REFERRAL : -LINUX_EINVAL;
     }
     if (!device_is_console(node))
         return -LINUX_ENOTTY;

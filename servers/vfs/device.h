@@ -30,8 +30,8 @@ bool device_is_seekable(const struct vfs_node *node);
 /* The console's ioctls work on vfs->console (terminal.h); the job-control
  * ones and TIOCSTI answer FILE_TERMINAL_REFERRAL (sys/protocol/file.h).
  * /dev/userfaultfd's USERFAULTFD_IOC_NEW answers USERFAULT_DEVICE_REFERRAL
- * and its USERFAULT_DEVICE_CHECK 0 (sys/linux_userfault.h); it reads
- * and writes nothing (-EINVAL), as Linux's has no read or write. */
+ * (sys/linux_userfault.h), any other request -EINVAL; it reads and writes
+ * nothing (-EINVAL), as Linux's has no read or write. */
 bool device_is_userfaultfd(const struct vfs_node *node);
 int64_t device_ioctl(struct vfs *vfs, const struct vfs_node *node, uint64_t request,
                      const struct client_buffer *argument);

@@ -279,6 +279,13 @@ bool vfs_is_console(struct vfs *vfs, uint64_t handle)
     return ofd != NULL && device_is_console(ofd_node(ofd));
 }
 
+bool vfs_is_userfaultfd_device(struct vfs *vfs, uint64_t handle)
+{
+    struct file_description *ofd = ofd_find(vfs, handle);
+    return ofd != NULL && node_type(ofd_node(ofd)) == LINUX_S_IFCHR &&
+           device_is_userfaultfd(ofd_node(ofd));
+}
+
 bool vfs_reads_console(struct vfs *vfs, uint64_t handle)
 {
     struct file_description *ofd = ofd_find(vfs, handle);

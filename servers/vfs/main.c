@@ -596,6 +596,13 @@ static enum server_outcome handle_procmgr(struct server_request *request)
         console_input_listen(notification);
         return server_answer(request, 0);
     }
+    if (label == VFS_USERFAULTFD_DEVICE) {
+        /* One of ours comes as its badge; another server's as a capability. */
+        uint64_t badge;
+        bool device = server_received_badge(request, 0, &badge) && !(badge & VFS_SESSION_FLAG) &&
+                      vfs_is_userfaultfd_device(&vfs, badge);
+        return server_answer(request, device ? 0 : -LINUX_EBADF);
+    }
     if (tern_message_length(request->info) < 1 || request->mr[0] != VFS_CONSOLE_TERMINAL)
         return server_answer(request, -LINUX_ENOTTY);
     switch (label) {

@@ -80,12 +80,11 @@
  * (the device's permissions are the rule). vfs owns the device and
  * answers it USERFAULT_DEVICE_REFERRAL (no errno): the personality asks
  * procmgr (PROC_USERFAULTFD with PROC_USERFAULTFD_DEVICE and the device's
- * descriptor as capability 0), which asks the descriptor
- * USERFAULT_DEVICE_CHECK (0 from vfs's /dev/userfaultfd only) before it
- * skips the rule. */
+ * descriptor as capability 0), which hands it to vfs (VFS_USERFAULTFD_DEVICE,
+ * vfs.h) to learn it is the device's before it skips the rule: procmgr
+ * calls no server but vfs for it, whatever the caller sent. */
 #define LINUX_USERFAULTFD_IOC_NEW   0xaa00U
 #define USERFAULT_DEVICE_REFERRAL   (-4100)
-#define USERFAULT_DEVICE_CHECK      0x7ffdU     /* no _IOC direction: not a Linux request */
 #define PROC_USERFAULTFD_DEVICE     (1ULL << 32)
 
 struct linux_uffdio_range {

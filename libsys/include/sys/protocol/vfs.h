@@ -76,6 +76,10 @@
  *                              a ^C reaches a job that reads nothing)
  *   VFS_TERMINAL_PUSH          terminal, byte            0: the byte as if
  *                              typed (TIOCSTI, once procmgr allowed it)
+ *   VFS_USERFAULTFD_DEVICE     (cap 0: a descriptor)     0 if it is one of
+ *                              /dev/userfaultfd, else -EBADF (procmgr asks
+ *                              before USERFAULTFD_IOC_NEW skips userfaultfd's
+ *                              privilege rule: sys/linux_userfault.h)
  */
 #ifndef SYS_PROTOCOL_VFS_H
 #define SYS_PROTOCOL_VFS_H
@@ -101,6 +105,7 @@ enum vfs_label {
     VFS_TERMINAL_PUSH,
     VFS_BIND_SOCKET,
     VFS_SOCKET_NODE,
+    VFS_USERFAULTFD_DEVICE,
 };
 
 
