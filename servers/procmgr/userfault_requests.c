@@ -10,12 +10,13 @@
  *
  * A faulting thread's reply is kept in its struct thread (a thread waits
  * on one fault at a time), so a thread that ends takes its place in the
- * queue with it.
+ * queue with it. Fork events are userfault_fork.c's.
  */
 #include "frames.h"
 #include "request.h"
 #include "space_internal.h"
 #include "userfault.h"
+#include "userfault_objects.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -24,45 +25,9 @@
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 
-/* Contexts at once; an id is an index here plus one. */
-#define USERFAULT_LIMIT 256
 #define MESSAGE_SIZE    sizeof(struct linux_uffd_msg)
 /* The most messages one read gives: FILE_READ_SMALL's registers hold 15. */
 #define READ_BATCH      (FILE_SMALL_MAX / MESSAGE_SIZE)
-
-/* A read(2) waiting for a message. */
-struct userfault_reader {
-    uint64_t reply;
-    uint64_t length;
-    bool small;                 /* FILE_READ_SMALL: the messages go in registers */
-    struct userfault_reader *next;
-};
-
-/* UFFD_EVENT_FORK: a fork's child context, which holds the one reference
- * to its description until the reader takes it as a descriptor. */
-struct userfault_fork {
-    struct userfault_object *child;
-    bool reported;              /* a read gave it: USERFAULT_FORK_EVENT */
-    struct userfault_fork *next;
-    /* The thread whose fork waits for it (its tid and kept reply; 0: none). */
-    uint32_t forker;
-    uint64_t forker_reply;
-};
-
-/* The fork events the last space_fork queued, for userfault_fork_wait. */
-#define FORK_EVENTS_HELD 8
-static struct userfault_fork *last_fork_events[FORK_EVENTS_HELD];
-static unsigned last_fork_event_count;
-
-struct userfault_object {
-    struct userfault core;
-    uint64_t handle;            /* its OFD's */
-    uint64_t own_slot;          /* a copy of the descriptor: procmgr knows its own by it */
-    struct userfault_reader *readers, **last_reader;
-    uint64_t pollers[4];        /* FILE_POLL's notifications, signalled at the next message */
-    struct userfault_fork *forks;   /* in the order they came */
-    unsigned forks_unreported;
-};
 
 static struct file_table files;
 static struct userfault_object *objects[USERFAULT_LIMIT];
@@ -74,9 +39,14 @@ static struct userfault_object *object_of(uint64_t handle)
     return description ? description->object : 0;
 }
 
-static struct userfault_object *object_by_id(uint32_t id)
+struct userfault_object *userfault_object_by_id(uint32_t id)
 {
     return id && id <= USERFAULT_LIMIT ? objects[id - 1] : 0;
+}
+
+unsigned userfault_objects_live(void)
+{
+    return object_count;
 }
 
 static struct thread *thread_of(struct userfault_waiter *waiter)
@@ -148,54 +118,6 @@ static bool has_message(const struct userfault_object *object)
     return object->core.unreported || object->forks_unreported;
 }
 
-/* A fork event was read, or goes unread: one less for its fork to wait
- * for; the last lets the fork answer. */
-static void fork_event_done(struct userfault_fork *fork)
-{
-    struct thread *forker = fork->forker < ID_LIMIT ? threads[fork->forker] : 0;
-    if (forker && forker->userfault_fork_wait.pending &&
-        forker->userfault_fork_wait.reply == fork->forker_reply &&
-        --forker->userfault_fork_wait.pending == 0) {
-        uint64_t pid = (uint64_t)forker->userfault_fork_wait.pid;
-        answer_waiter(forker->userfault_fork_wait.reply, 1, &pid);
-        forker->userfault_fork_wait.reply = 0;
-    }
-    fork->forker = 0;
-}
-
-bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid)
-{
-    unsigned count = last_fork_event_count;
-    last_fork_event_count = 0;
-    if (!count || !server_can_defer())
-        return false;
-    forker->userfault_fork_wait.reply = request->reply;
-    forker->userfault_fork_wait.pid = pid;
-    forker->userfault_fork_wait.pending = count;
-    for (unsigned i = 0; i < count; i++) {
-        last_fork_events[i]->forker = (uint32_t)forker->tid;
-        last_fork_events[i]->forker_reply = request->reply;
-    }
-    request->deferred = true;
-    return true;
-}
-
-/* The next fork event no read gave yet (marked given), or NULL. */
-static struct userfault_fork *next_fork(struct userfault_object *object)
-{
-    if (!object->forks_unreported)
-        return 0;
-    for (struct userfault_fork *fork = object->forks; fork; fork = fork->next) {
-        if (!fork->reported) {
-            fork->reported = true;
-            object->forks_unreported--;
-            fork_event_done(fork);
-            return fork;
-        }
-    }
-    return 0;
-}
-
 /* Up to max messages of waiters not yet reported, into messages. */
 static unsigned take_messages(struct userfault_object *object, struct linux_uffd_msg *messages,
                               unsigned max)
@@ -211,7 +133,7 @@ static unsigned take_messages(struct userfault_object *object, struct linux_uffd
 static bool serve_reader(struct userfault_object *object, struct userfault_reader *reader)
 {
     if (!object->core.unreported) {
-        struct userfault_fork *fork = next_fork(object);
+        struct userfault_fork *fork = userfault_next_fork(object);
         uint64_t event[2] = { (uint64_t)USERFAULT_FORK_EVENT, fork ? fork->child->handle : 0 };
         return server_answer_deferred(reader->reply, tern_message(0, 0, 2), event);
     }
@@ -233,7 +155,7 @@ static bool serve_reader(struct userfault_object *object, struct userfault_reade
 
 /* A message came: the first reader still waiting takes it, and pollers
  * are told. */
-static void message_came(struct userfault_object *object)
+void userfault_message_came(struct userfault_object *object)
 {
     while (object->readers && has_message(object)) {
         struct userfault_reader *reader = object->readers;
@@ -262,7 +184,7 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
 {
     struct space *space = thread->process->space;
     const struct region *region = address_map_lookup(&space->map, address);
-    struct userfault_object *object = region ? object_by_id(region->userfault) : 0;
+    struct userfault_object *object = region ? userfault_object_by_id(region->userfault) : 0;
     if (!object || object->core.space != space)
         return -LINUX_EFAULT;
     if (object->core.features & LINUX_UFFD_FEATURE_SIGBUS)
@@ -279,7 +201,7 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
     thread->userfault_context = &object->core;
     userfault_enqueue(&object->core, &thread->userfault);
     request->deferred = true;
-    message_came(object);
+    userfault_message_came(object);
     return 0;
 }
 
@@ -287,7 +209,7 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
 
 /* A context of space and its description (one reference), flags as
  * userfaultfd(2) took them; NULL with -errno in *status. */
-static struct userfault_object *make_object(struct space *space, uint64_t flags,
+struct userfault_object *userfault_object_make(struct space *space, uint64_t flags,
                                             bool privileged, int *status)
 {
     unsigned index = 0;
@@ -323,83 +245,6 @@ static struct userfault_object *make_object(struct space *space, uint64_t flags,
     objects[index] = object;
     object_count++;
     return object;
-}
-
-void userfault_fork(struct space *parent, struct space *child)
-{
-    last_fork_event_count = 0;
-    for (unsigned i = 0; i < USERFAULT_LIMIT && object_count; i++) {
-        struct userfault_object *object = objects[i];
-        if (!object || object->core.space != parent)
-            continue;
-        uint32_t id = object->core.id;
-        bool registered = false;
-        for (unsigned r = 0; r < child->map.count; r++)
-            registered |= child->map.regions[r].userfault == id;
-        if (!registered)
-            continue;
-        /* Without UFFD_FEATURE_EVENT_FORK the child's memory is its own
-         * pager's, as Linux's dup_userfaultfd leaves it; with it, the
-         * child's regions get a context of their own, for the reader of
-         * this one to take (userfault_fork_child's message). */
-        struct userfault_fork *fork = 0;
-        struct userfault_object *twin = 0;
-        int status;
-        if (object->core.features & LINUX_UFFD_FEATURE_EVENT_FORK) {
-            fork = heap_allocate(sizeof *fork);
-            twin = fork ? make_object(child, object->core.flags, object->core.privileged, &status)
-                        : 0;
-        }
-        if (!twin) {
-            heap_free(fork);
-            address_map_clear_userfault(&child->map, id);
-            continue;
-        }
-        twin->core.features = object->core.features;
-        twin->core.initialized = true;
-        twin->core.user_mode_only = object->core.user_mode_only;
-        for (unsigned r = 0; r < child->map.count; r++)
-            if (child->map.regions[r].userfault == id)
-                child->map.regions[r].userfault = twin->core.id;
-        *fork = (struct userfault_fork){ .child = twin };
-        if (last_fork_event_count < FORK_EVENTS_HELD)
-            last_fork_events[last_fork_event_count++] = fork;
-        struct userfault_fork **last = &object->forks;
-        while (*last)
-            last = &(*last)->next;
-        *last = fork;
-        object->forks_unreported++;
-        message_came(object);
-    }
-    /* Registrations of contexts of other spaces cannot be (a context
-     * registers only its own space's regions), but none is kept blind. */
-    for (unsigned r = 0; r < child->map.count; r++) {
-        struct userfault_object *owner = object_by_id(child->map.regions[r].userfault);
-        if (child->map.regions[r].userfault && (!owner || owner->core.space != child))
-            address_map_clear_userfault(&child->map, child->map.regions[r].userfault);
-    }
-}
-
-/* FILE_IOCTL USERFAULT_TAKE_FORK, handle in MR1: the fork event's child
- * context as a new descriptor (capability 0), its reference now the
- * descriptor's; MR1 O_CLOEXEC if it is to be close-on-exec. */
-static enum server_outcome take_fork(struct server_request *request,
-                                     struct userfault_object *object)
-{
-    for (struct userfault_fork **link = &object->forks; *link; link = &(*link)->next) {
-        struct userfault_fork *fork = *link;
-        if (fork->child->handle != request->mr[1] || !fork->reported)
-            continue;
-        server_answer(request, 0);
-        if (!server_give_descriptor(request, SERVER_SLOT_ENDPOINT, fork->child->handle))
-            return server_answer(request, -LINUX_ENOMEM);
-        request->mr[1] = fork->child->core.flags & LINUX_O_CLOEXEC;
-        request->answer = tern_message(0, 1, 2);
-        *link = fork->next;
-        heap_free(fork);
-        return SERVER_ANSWER;
-    }
-    return server_answer(request, -LINUX_ENOENT);
 }
 
 /* PROC_USERFAULTFD_DEVICE: whether capability 0 is a descriptor of
@@ -446,7 +291,7 @@ void handle_userfaultfd(struct request *request)
         return result(request, status);
     if (slot < LINUX_SLOT_FD_BASE || slot >= LINUX_SLOT_FD_BASE + LINUX_MAX_FDS)
         return result(request, -LINUX_EINVAL);
-    struct userfault_object *object = make_object(process->space, flags,
+    struct userfault_object *object = userfault_object_make(process->space, flags,
                                                   credentials_privileged(&credentials), &status);
     if (!object)
         return result(request, status);
@@ -478,15 +323,7 @@ static void release(void *item)
     for (unsigned i = 0; i < 4; i++)
         if (object->pollers[i])
             memory_delete(&server_memory, object->pollers[i]);
-    /* Fork events no reader took: their children's contexts go (their
-     * registrations with them, their waiters retrying). */
-    while (object->forks) {
-        struct userfault_fork *fork = object->forks;
-        object->forks = fork->next;
-        fork_event_done(fork);      /* a fork waiting for it goes on */
-        userfault_file_call(fork->child->handle, FILE_CLOSE);
-        heap_free(fork);
-    }
+    userfault_forks_release(object);
     memory_delete(&server_memory, object->own_slot);
     objects[object->core.id - 1] = 0;
     object_count--;
@@ -543,7 +380,7 @@ static enum server_outcome read_either(struct server_request *request, bool smal
     if (!object->core.initialized || length < MESSAGE_SIZE)
         return server_answer(request, -LINUX_EINVAL);
     if (!object->core.unreported && object->forks_unreported) {
-        struct userfault_fork *fork = next_fork(object);
+        struct userfault_fork *fork = userfault_next_fork(object);
         request->mr[0] = (uint64_t)USERFAULT_FORK_EVENT;
         request->mr[1] = fork->child->handle;
         request->answer = tern_message(0, 0, 2);
@@ -634,7 +471,7 @@ enum server_outcome userfault_ioctl(struct server_request *request, struct userf
 
 static void wake_context(uint32_t id, uint64_t start, uint64_t end)
 {
-    struct userfault_object *object = object_by_id(id);
+    struct userfault_object *object = userfault_object_by_id(id);
     if (object)
         wake_range(object, start, end);
 }
@@ -645,7 +482,7 @@ static enum server_outcome control(struct server_request *request)
     if (!object)
         return server_answer(request, -LINUX_EBADF);
     if ((uint32_t)request->mr[0] == USERFAULT_TAKE_FORK)
-        return take_fork(request, object);
+        return userfault_take_fork(request, object);
     return userfault_ioctl(request, &object->core, wake_context);
 }
 
