@@ -668,6 +668,8 @@ static void the_limit_bounds_what_is_mapped(void)
     struct address_map copy;
     address_map_copy(&copy, &map);
     CHECK_EQ_U64(copy.limit, 0x10000);
+}
+
 /* UFFDIO_REGISTER splits regions at the range's ends, as Linux splits
  * VMAs; UNREGISTER and the descriptor's release merge them back. */
 static void a_registration_splits_and_its_end_merges(void)
