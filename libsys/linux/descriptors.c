@@ -12,6 +12,7 @@
  * thread can take it meanwhile.
  */
 #include "descriptors.h"
+#include "procfs.h"
 #include "fd_table.h"
 #include "limits.h"
 #include "personality.h"
@@ -97,6 +98,7 @@ int64_t linux_capability_duplicate(uint64_t from_slot, uint64_t to_slot)
         unsigned to = (unsigned)(to_slot - LINUX_SLOT_FD_BASE);
         linux_epoll_descriptor_copied(from, to);
         linux_signalfd_copied(from, to);
+        linux_procfs_copied(from, to);
     }
     return result < 0 ? result : 0;
 }
@@ -111,6 +113,7 @@ void linux_capability_close(uint64_t slot)
     if (slot >= LINUX_SLOT_FD_BASE) {
         linux_epoll_descriptor_closed((unsigned)(slot - LINUX_SLOT_FD_BASE));
         linux_signalfd_closed((unsigned)(slot - LINUX_SLOT_FD_BASE));
+        linux_procfs_closed((unsigned)(slot - LINUX_SLOT_FD_BASE));
     }
 }
 

@@ -18,6 +18,7 @@
 #include "sys/linux_abi.h"
 #include "sys/linux_userfault.h"
 #include "sys/protocol/file.h"
+#include "procfs.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/unix.h"
 #include "sys/protocol/vfs.h"
@@ -25,6 +26,8 @@
 
 int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
 {
+    if (linux_procfs_path(path))
+        return linux_procfs_open(path, flags);
     int64_t fd = linux_fd_reserve(0);
     if (fd < 0)
         return fd;
@@ -287,6 +290,10 @@ int64_t sys_pwritev(int64_t fd, const struct linux_iovec *iov, int64_t count, in
 
 int64_t sys_lseek(int64_t fd, int64_t offset, uint64_t whence)
 {
+    bool directory;
+    int64_t position = linux_procfs_seek(fd, offset, whence, &directory);
+    if (directory)
+        return position;
     int64_t slot = linux_fd_capability(fd);
     if (slot < 0)
         return slot;
@@ -295,6 +302,9 @@ int64_t sys_lseek(int64_t fd, int64_t offset, uint64_t whence)
 
 int64_t sys_getdents64(int64_t fd, uint64_t buffer, uint64_t length)
 {
+    int64_t listed;
+    if (linux_procfs_getdents(fd, buffer, length, &listed))
+        return listed;
     int64_t slot = linux_fd_capability(fd);
     if (slot < 0)
         return slot;

@@ -7,6 +7,7 @@
 #include "descriptors.h"
 #include "mqueue.h"
 #include "paths.h"
+#include "procfs.h"
 #include "personality.h"
 #include "server_call.h"
 #include "statx.h"
@@ -44,6 +45,11 @@ int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat,
         int64_t slot = linux_directory_capability(dirfd, path);
         return slot < 0 ? slot : stat_capability((uint64_t)slot, stat);
     }
+    if (linux_procfs_path(path)) {
+        int64_t answer = linux_procfs_stat(path, stat);
+        if (answer <= 0)
+            return answer;
+    }
     uint64_t length;
     int64_t result = linux_path_argument(dirfd, path, false, &length);
     if (result < 0)
@@ -62,7 +68,11 @@ int64_t sys_readlinkat(int64_t dirfd, const char *path, char *buffer, int64_t si
 {
     if (size <= 0)
         return -LINUX_EINVAL;
-    (void)buffer;
+    if (linux_procfs_path(path)) {
+        struct linux_stat named;
+        int64_t exists = linux_procfs_stat(path, &named);
+        return exists < 0 ? exists : linux_procfs_readlink(path, buffer, size);
+    }
     struct linux_stat status;
     int64_t result = sys_newfstatat(dirfd, path, &status, LINUX_AT_SYMLINK_NOFOLLOW);
     return result < 0 ? result : -LINUX_EINVAL;

@@ -12,6 +12,7 @@
 #include "frames.h"
 #include "request.h"
 #include "sys/print.h"
+#include "sys/runtime.h"
 
 /* Callers procmgr keeps waiting at once (wait4, waitid, sigsuspend): a
  * thread waits in one call at a time, so every thread may. */
@@ -50,6 +51,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_DUMPABLE: return handle_dumpable(request);
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
+    case PROC_PROCFS: return handle_procfs(request);
     case PROC_LEND_MEMORY: return handle_lend_memory(request);
     case PROC_PROCESS_VM:
         if (!request->process->space)
@@ -162,6 +164,10 @@ int root_main(const struct tern_boot_info *info)
     init_process.state = PROCESS_ALIVE;
     init_process.access = access_default();
     init_process.task_limit = UINT64_MAX;
+    /* What ps shows for it: a native program, never execve'd. */
+    memcpy(init_process.comm, "init", 5);
+    memcpy(init_process.command_line, "init", 5);
+    init_process.command_line_length = 5;
     processes[1] = &init_process;
     int status = loader_init();
     if (status < 0) {

@@ -6,6 +6,7 @@
  */
 #include "ipc_namespaces.h"
 #include "procmgr.h"
+#include "sys/counter.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/protocol/common.h"
@@ -22,6 +23,11 @@ struct thread *threads[ID_LIMIT];
 static uint64_t last_id;
 
 /* The next id no process or thread uses, as Linux hands them out. */
+uint64_t process_last_pid(void)
+{
+    return last_id;
+}
+
 static uint64_t id_allocate(void)
 {
     for (uint64_t tries = 1; tries < ID_LIMIT; tries++) {
@@ -143,6 +149,10 @@ struct process *process_new(struct process *parent)
         return 0;
     process->pid = pid;
     process->ppid = parent->pid;
+    process->start_counter = tern_counter_now();
+    memcpy(process->command_line, parent->command_line, sizeof process->command_line);
+    process->command_line_length = parent->command_line_length;
+    memcpy(process->comm, parent->comm, sizeof process->comm);
     process->pgid = process->sid = pid;    /* init's child leads a session of its own */
     if (parent->space) {
         process->pgid = parent->pgid;

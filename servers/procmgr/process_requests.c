@@ -178,6 +178,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         space_destroy(process->space);
     }
     process->space = space;
+    process_record_command(process, block, block_length, argc);
     posix_timers_delete_all(process);
     /* setup_new_exec: dumpable again unless its ids differ. */
     process->dumpable = process->euid == process->uid && process->egid == process->gid;

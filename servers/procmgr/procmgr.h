@@ -154,6 +154,8 @@ struct waiter {
 
 enum process_state { PROCESS_ALIVE, PROCESS_ZOMBIE };
 
+#define PROCESS_COMMAND_LINE_MAX 1024
+
 struct process {
     uint64_t pid, ppid, pgid, sid;
     /* Its children, oldest first (wait4 looks at them in that order),
@@ -207,10 +209,26 @@ struct process {
     int32_t next_timer_id;
     struct waiter waiters[8];
     unsigned waiter_count;
+    /* For /proc (procfs_requests.c): when it was made (counter ticks),
+     * its program's arguments as execve gave them (NUL-separated, the
+     * first PROCESS_COMMAND_LINE_MAX bytes) and its comm (argv[0]'s
+     * last component, at most 15 bytes); a fork child has its
+     * parent's. */
+    uint64_t start_counter;
+    char command_line[PROCESS_COMMAND_LINE_MAX];
+    uint32_t command_line_length;
+    char comm[16];
 };
 
 extern struct process *processes[ID_LIMIT];
 extern struct thread *threads[ID_LIMIT];
+
+/* process.c: the last pid handed out (/proc/loadavg). */
+uint64_t process_last_pid(void);
+/* procfs_requests.c: records the program's arguments (the execve
+ * block: path, then argc strings) as its command line and comm. */
+void process_record_command(struct process *process, const char *block, uint64_t length,
+                            unsigned argc);
 
 /* allotment.c */
 void chunks_init(const struct tern_boot_info *info);

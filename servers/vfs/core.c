@@ -77,6 +77,11 @@ int vfs_init(struct vfs *vfs, const struct vfs_services *services)
     if (error == 0)
         error = add_node(vfs, dev, "shm", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777, VFS_MOUNT_SHM,
                          &shm);
+    /* /proc: an empty read-only directory; the personality answers for
+     * what is under it, from procmgr (docs/personality.md, /proc). */
+    struct vfs_node *proc;
+    if (error == 0)
+        error = add_node(vfs, vfs->root, "proc", LINUX_S_IFDIR | 0555, VFS_MOUNT_DEV, &proc);
     /* Its names are the mqueue server's queues (lookup_names_queue). */
     if (error == 0)
         error = add_node(vfs, dev, "mqueue", LINUX_S_IFDIR | LINUX_S_ISVTX | 0777,

@@ -57,3 +57,5 @@ procmgr_host_test(test_procmgr_robust_list
     SOURCES test_procmgr_robust_list.c "${PROCMGR_DIR}/robust_list.c")
 procmgr_host_test(test_procmgr_vm_transfer
     SOURCES test_procmgr_vm_transfer.c "${PROCMGR_DIR}/vm_transfer.c")
+procmgr_host_test(test_procmgr_procfs_text
+    SOURCES test_procmgr_procfs_text.c "${PROCMGR_DIR}/procfs_text.c")

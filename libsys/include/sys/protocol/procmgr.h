@@ -68,6 +68,16 @@
  *                      and brk keep the caller's mappings within it) and RLIMIT_NPROC (fork and
  *                      clone give EAGAIN while the caller's real user has that many tasks,
  *                      root exempt); ~0: no limit; -EINVAL for another resource
+ *   PROC_PROCFS        file (enum proc_procfs_file), pid (0: the caller's), from, bytes
+ *                                                             the file's text in window 0 (as
+ *                      much as fits in its bytes), its whole length returned; -ESRCH for a pid
+ *                      that does not exist. PROC_PROCFS_PIDS writes the pids >= from as
+ *                      uint32_t, as many as fit, and returns their bytes;
+ *                      PROC_PROCFS_OWNER answers 0, the process's euid and egid
+ *                      (stat of /proc/<pid>). procmgr answers at once and calls no
+ *                      server meanwhile (docs/protocols/procmgr.md, /proc)
+ *   PROC_ADDRESS_LIMIT bytes                                  0: mmap, mremap and brk keep
+ *                      the caller's mappings within bytes (RLIMIT_AS; ~0: no limit)
  *   PROC_ACCESS        wanted (-1: none)                      the caller's access descriptor
  *                      as one word before (docs/access.md), replaced by wanted if that
  *                      only tightens it (-EPERM otherwise, -EINVAL for a bad word)
@@ -197,6 +207,23 @@ enum procmgr_label {
     PROC_ACCESS,
     PROC_RLIMIT,
     PROC_USERFAULTFD,
+    PROC_ADDRESS_LIMIT,
+    PROC_PROCFS,
+};
+
+/* PROC_PROCFS's files: /proc/<pid>/... and /proc/... */
+enum proc_procfs_file {
+    PROC_PROCFS_PIDS,
+    PROC_PROCFS_OWNER,
+    PROC_PROCFS_STAT,           /* /proc/<pid>/stat */
+    PROC_PROCFS_STATUS,
+    PROC_PROCFS_CMDLINE,
+    PROC_PROCFS_COMM,
+    PROC_PROCFS_MEMINFO,        /* /proc/meminfo */
+    PROC_PROCFS_UPTIME,
+    PROC_PROCFS_LOADAVG,
+    PROC_PROCFS_CPUINFO,
+    PROC_PROCFS_SYSTEM_STAT,    /* /proc/stat */
 };
 
 /* PROC_RLIMIT's resources (Linux's numbers). */
