@@ -26,8 +26,10 @@
 
 int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mode)
 {
-    if (linux_procfs_path(path))
-        return linux_procfs_open(path, flags);
+    char absolute[LINUX_PROCFS_PATH_MAX];
+    const char *in_proc = linux_procfs_path(dirfd, path, absolute);
+    if (in_proc)
+        return linux_procfs_open(in_proc, flags);
     int64_t fd = linux_fd_reserve(0);
     if (fd < 0)
         return fd;

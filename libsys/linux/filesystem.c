@@ -45,10 +45,13 @@ int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat,
         int64_t slot = linux_directory_capability(dirfd, path);
         return slot < 0 ? slot : stat_capability((uint64_t)slot, stat);
     }
-    if (linux_procfs_path(path)) {
-        int64_t answer = linux_procfs_stat(path, stat);
+    char absolute[LINUX_PROCFS_PATH_MAX];
+    const char *in_proc = linux_procfs_path(dirfd, path, absolute);
+    if (in_proc) {
+        int64_t answer = linux_procfs_stat(in_proc, stat, flags & LINUX_AT_SYMLINK_NOFOLLOW);
         if (answer <= 0)
             return answer;
+        path = "/proc";
     }
     uint64_t length;
     int64_t result = linux_path_argument(dirfd, path, false, &length);
@@ -68,10 +71,12 @@ int64_t sys_readlinkat(int64_t dirfd, const char *path, char *buffer, int64_t si
 {
     if (size <= 0)
         return -LINUX_EINVAL;
-    if (linux_procfs_path(path)) {
+    char absolute[LINUX_PROCFS_PATH_MAX];
+    const char *in_proc = linux_procfs_path(dirfd, path, absolute);
+    if (in_proc) {
         struct linux_stat named;
-        int64_t exists = linux_procfs_stat(path, &named);
-        return exists < 0 ? exists : linux_procfs_readlink(path, buffer, size);
+        int64_t exists = linux_procfs_stat(in_proc, &named, true);
+        return exists < 0 ? exists : linux_procfs_readlink(in_proc, buffer, size);
     }
     struct linux_stat status;
     int64_t result = sys_newfstatat(dirfd, path, &status, LINUX_AT_SYMLINK_NOFOLLOW);
@@ -269,6 +274,12 @@ int64_t sys_chdir(const char *path)
     /* A directory first (ENOENT, ENOTDIR), then the right to enter it
      * (EACCES), in Linux's order. */
     uint64_t scratch = linux_scratch_slot();
+    char absolute[LINUX_PROCFS_PATH_MAX];
+    const char *in_proc = linux_procfs_path(LINUX_AT_FDCWD, path, absolute);
+    if (in_proc) {
+        int64_t entered = linux_procfs_chdir(in_proc, scratch);
+        return entered < 0 ? entered : become_working_directory(scratch);
+    }
     int64_t result = linux_open_into(scratch, LINUX_AT_FDCWD, path,
                                      LINUX_O_DIRECTORY | LINUX_O_PATH, 0);
     if (result < 0)
@@ -279,6 +290,7 @@ int64_t sys_chdir(const char *path)
         linux_capability_close(scratch);
         return result;
     }
+    linux_procfs_working_directory(-1);
     return become_working_directory(scratch);
 }
 
@@ -297,6 +309,7 @@ int64_t sys_fchdir(int64_t fd)
     result = linux_capability_duplicate((uint64_t)slot, scratch);
     if (result < 0)
         return result;
+    linux_procfs_working_directory(fd);
     return become_working_directory(scratch);
 }
 

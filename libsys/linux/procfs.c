@@ -60,13 +60,16 @@ static uint32_t directory_position[LINUX_MAX_FDS];
 /* The next component of *path (slashes skipped), its length in *length. */
 static const char *component(const char **path, uint64_t *length)
 {
-    while (**path == '/')
-        (*path)++;
-    const char *start = *path;
-    while (**path && **path != '/')
-        (*path)++;
-    *length = (uint64_t)(*path - start);
-    return start;
+    for (;;) {
+        while (**path == '/')
+            (*path)++;
+        const char *start = *path;
+        while (**path && **path != '/')
+            (*path)++;
+        *length = (uint64_t)(*path - start);
+        if (*length != 1 || start[0] != '.')       /* "." names where it is */
+            return start;
+    }
 }
 
 static bool same(const char *a, uint64_t length, const char *b)
@@ -146,9 +149,68 @@ static int64_t owner(uint64_t pid, uint32_t *uid, uint32_t *gid, uint64_t *start
     return 0;
 }
 
-bool linux_procfs_path(const char *path)
+/* The working directory's, as directory_of's values: set by chdir and
+ * fchdir, in the info page, which procmgr keeps across fork and execve. */
+#define working_directory (linux_process_info()->procfs_directory)
+
+const char *linux_procfs_path(int64_t dirfd, const char *path, char buffer[LINUX_PROCFS_PATH_MAX])
 {
-    return recognise(path).kind != PROCFS_NONE;
+    if (path == 0 || !linux_user_range((uint64_t)(uintptr_t)path, 1) || path[0] == 0)
+        return 0;
+    if (path[0] == '/')
+        return recognise(path).kind != PROCFS_NONE ? path : 0;
+    uint32_t directory = 0;
+    if ((int32_t)dirfd == LINUX_AT_FDCWD)
+        directory = (uint32_t)working_directory;
+    else if (dirfd >= 0 && dirfd < LINUX_MAX_FDS)
+        directory = directory_of[dirfd];
+    if (!directory)
+        return 0;
+    /* "/proc" or "/proc/<pid>", "/", then the path. */
+    char prefix[24] = "/proc/";
+    unsigned used = 6;
+    if (directory > 1) {
+        char digits[12];
+        int count = 0;
+        for (uint32_t pid = directory - 1; pid; pid /= 10)
+            digits[count++] = (char)('0' + pid % 10);
+        while (count)
+            prefix[used++] = digits[--count];
+        prefix[used++] = '/';
+    }
+    unsigned length = 0;
+    for (; length < used; length++)
+        buffer[length] = prefix[length];
+    for (const char *c = path; *c; c++) {
+        if (length + 1 >= LINUX_PROCFS_PATH_MAX)
+            return 0;
+        buffer[length++] = *c;
+    }
+    buffer[length] = 0;
+    return recognise(buffer).kind != PROCFS_NONE ? buffer : 0;
+}
+
+int64_t linux_procfs_chdir(const char *path, uint64_t slot)
+{
+    struct procfs_name name = recognise(path);
+    if (name.kind == PROCFS_FILE)
+        return -LINUX_ENOTDIR;
+    if (name.kind == PROCFS_MISSING)
+        return -LINUX_ENOENT;
+    uint32_t uid, gid;
+    uint64_t start;
+    if (name.kind == PROCFS_PROCESS && owner(name.pid, &uid, &gid, &start) < 0)
+        return -LINUX_ENOENT;
+    int64_t result = linux_open_into(slot, LINUX_AT_FDCWD, "/proc",
+                                     LINUX_O_DIRECTORY | LINUX_O_PATH, 0);
+    if (result >= 0)
+        working_directory = name.pid + 1;
+    return result;
+}
+
+void linux_procfs_working_directory(int64_t fd)
+{
+    working_directory = fd >= 0 && fd < LINUX_MAX_FDS ? directory_of[fd] : 0;
 }
 
 /* A file's text as a sealed memfd in the reserved descriptor fd. */
@@ -218,13 +280,19 @@ int64_t linux_procfs_open(const char *path, uint64_t flags)
     return linux_fd_settle((unsigned)fd, result, flags & LINUX_O_CLOEXEC);
 }
 
-int64_t linux_procfs_stat(const char *path, struct linux_stat *stat)
+int64_t linux_procfs_stat(const char *path, struct linux_stat *stat, bool nofollow)
 {
     struct procfs_name name = recognise(path);
     if (name.kind == PROCFS_MISSING)
         return -LINUX_ENOENT;
     if (name.kind == PROCFS_ROOT)
         return 1;                       /* vfs's /proc */
+    if (nofollow && linux_procfs_readlink(path, 0, 0) == 0) {
+        /* lstat of /proc/self: the link itself */
+        *stat = (struct linux_stat){.st_dev = PROCFS_DEVICE, .st_ino = 2,
+                                    .st_mode = LINUX_S_IFLNK | 0777, .st_nlink = 1};
+        return 0;
+    }
     uint32_t uid = 0, gid = 0;
     uint64_t start = 0;
     if (name.pid && owner(name.pid, &uid, &gid, &start) < 0)
@@ -252,8 +320,13 @@ int64_t linux_procfs_readlink(const char *path, char *buffer, int64_t size)
     const char *rest = path;
     component(&rest, &length);
     const char *part = component(&rest, &length);
-    if (recognise(path).kind != PROCFS_PROCESS || !same(part, length, "self"))
+    const char *after = rest;
+    uint64_t trailing;
+    component(&after, &trailing);
+    if (recognise(path).kind != PROCFS_PROCESS || !same(part, length, "self") || trailing)
         return -LINUX_EINVAL;
+    if (buffer == 0)
+        return 0;                       /* only asking whether it is the link */
     char digits[24];
     int count = 0;
     for (uint64_t pid = (uint64_t)sys_getpid(); pid; pid /= 10)

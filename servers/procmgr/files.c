@@ -61,7 +61,7 @@ bool files_is_open(struct process *process, uint64_t fd)
 }
 
 int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],
-                     uint64_t umask)
+                     const struct files_kept *kept)
 {
     static struct linux_process_info info;
     memset(&info, 0, sizeof info);
@@ -70,7 +70,8 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
         tern_vspace_read(process->space->vspace, LINUX_PROCESS_INFO, sizeof info,
                          (uint64_t)&info, &copied);
     info.pid = process->pid;
-    info.umask = umask;
+    info.umask = kept->umask;
+    info.procfs_directory = kept->procfs_directory;
     info.pending_signals = process->pending.set;
     info.ignored_signals = signal_ignored_set(process);
     info.stopped = signal_process_stopping(process);
@@ -94,7 +95,7 @@ void files_close_slot(struct process *process, uint64_t slot)
 /* Close the descriptors the mask selects (all open ones when mask is 0);
  * the ones left open are written to survivors (may be 0). */
 static void close_selected(struct process *process, bool only_cloexec, uint64_t survivors[],
-                           uint64_t *umask)
+                           struct files_kept *kept)
 {
     static struct linux_process_info info;
     if (read_info(process, &info) < 0)
@@ -109,8 +110,8 @@ static void close_selected(struct process *process, bool only_cloexec, uint64_t 
     }
     if (survivors)
         memcpy(survivors, info.fd_open, sizeof info.fd_open);
-    if (umask)
-        *umask = info.umask;
+    if (kept)
+        *kept = (struct files_kept){info.umask, info.procfs_directory};
 }
 
 void files_close_all(struct process *process)
@@ -119,9 +120,9 @@ void files_close_all(struct process *process)
     files_close_slot(process, LINUX_SLOT_CWD);
 }
 
-void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t *umask)
+void files_close_on_exec(struct process *process, uint64_t survivors[], struct files_kept *kept)
 {
-    close_selected(process, true, survivors, umask);
+    close_selected(process, true, survivors, kept);
 }
 
 /* Copy a descriptor capability (between process CNodes or within one) and
@@ -152,7 +153,8 @@ int files_copy_all(struct process *parent, struct process *child)
         if (info.fd_open[fd / 64] & (1ULL << (fd % 64)))
             if (copy_reference(parent, linux_fd_slot(fd), child, linux_fd_slot(fd)) < 0)
                 info.fd_open[fd / 64] &= ~(1ULL << (fd % 64));
-    return files_write_info(child, info.fd_open, info.fd_cloexec, info.umask);
+    struct files_kept kept = {info.umask, info.procfs_directory};
+    return files_write_info(child, info.fd_open, info.fd_cloexec, &kept);
 }
 
 int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags)

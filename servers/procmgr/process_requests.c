@@ -162,7 +162,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     /* The point of no return: the old program goes. A first program
      * starts with descriptors 0-2 (files_open_console). */
     uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
-    uint64_t umask = LINUX_DEFAULT_UMASK;
+    struct files_kept kept = {LINUX_DEFAULT_UMASK, 0};
     uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
     uint64_t cpu_mask = caller ? caller->cpu_mask : 0;      /* execve keeps the affinity */
     struct scheduling scheduling = caller ? caller->scheduling      /* and the policy */
@@ -171,7 +171,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         signal_keep(&signals_kept, caller);
     if (process->space) {
         space->map.limit = process->space->map.limit;      /* RLIMIT_AS stays */
-        files_close_on_exec(process, survivors, &umask);
+        files_close_on_exec(process, survivors, &kept);
         for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
             if (process->threads[area])
                 thread_destroy(process->threads[area]);
@@ -187,7 +187,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     struct thread *thread = thread_new(process, process->pid, 0, blocked_signals, cpu_mask,
                                        &scheduling);
     uint64_t registers[] = { entry, stack_pointer, 0, 0 };
-    if (!thread || files_write_info(process, survivors, no_cloexec, umask) < 0) {
+    if (!thread || files_write_info(process, survivors, no_cloexec, &kept) < 0) {
         signal_thread_gone(&signals_kept);     /* what it kept goes too */
         return -LINUX_ENOMEM;
     }

@@ -63,6 +63,13 @@ static void describe(const struct process *process, const struct request *reques
         if (process->signal_disposition[signal] == SIGNAL_HANDLER)
             caught |= 1ULL << (signal - 1);
     }
+    uint64_t vsize = 0, resident = 0;
+    if (process->state == PROCESS_ALIVE && process->space) {
+        const struct address_map *map = &process->space->map;
+        for (unsigned i = 0; i < map->count; i++)
+            vsize += map->regions[i].end - map->regions[i].start;
+        resident = process->space->pages.count;     /* pages it has frames for */
+    }
     uint64_t cpu = process->state == PROCESS_ZOMBIE ? process->ended_threads_time
                                                     : process_cpu_time(process);
     *out = (struct procfs_process){
@@ -75,6 +82,8 @@ static void describe(const struct process *process, const struct request *reques
         .utime = ticks(cpu),
         .cutime = ticks(process->reaped_children_time),
         .start_time = ticks(process->start_counter),
+        .vsize_bytes = vsize,
+        .rss_pages = resident,
         .umask = LINUX_DEFAULT_UMASK,
         .signals_ignored = ignored,
         .signals_caught = caught,

@@ -405,18 +405,23 @@ bool files_is_open(struct process *process, uint64_t fd);
  * slot of the CNode that cnode names: 0 or -errno. */
 int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags);
 void files_close_all(struct process *process);
+/* The words of the info page that survive execve (and fork). */
+struct files_kept {
+    uint64_t umask;
+    uint64_t procfs_directory;      /* linux_process_info's */
+};
 /* execve: close the close-on-exec descriptors (read from the old space's
- * info page), and say which stay open and what the umask is. */
-void files_close_on_exec(struct process *process, uint64_t survivors[], uint64_t *umask);
+ * info page), and say which stay open and what else is kept. */
+void files_close_on_exec(struct process *process, uint64_t survivors[], struct files_kept *kept);
 int files_copy_all(struct process *parent, struct process *child);
 /* The working directory "/" and descriptors 0-2 on the console (stdin
  * from PROC_STDIN_FILE_PATH instead if asked), for the first program (its
  * info page is written when it is loaded). */
 int files_open_console(struct process *process, bool stdin_from_file);
 /* Write the process info page: pid, clocks, the descriptor bitmaps and
- * the umask (which survive execve). */
+ * what else survives execve. */
 int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],
-                     uint64_t umask);
+                     const struct files_kept *kept);
 
 /* wait.c */
 /* The child that wait4/waitid asked for with something to report (*event:

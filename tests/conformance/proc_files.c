@@ -210,6 +210,32 @@ static void self_is_a_link_to_the_pid(void)
     printf("/proc/self: a link to the pid\n");
 }
 
+/* busybox top: chdir("/proc"), then names relative to it. */
+static void relative_names_start_at_a_proc_directory(void)
+{
+    struct stat status;
+    CHECK_OK(lstat("/proc/self", &status));
+    CHECK(S_ISLNK(status.st_mode));
+    CHECK_OK(chdir("/proc"));
+    CHECK(slurp("stat") > 0 && strncmp(text, "cpu ", 4) == 0);
+    CHECK(slurp("self/status") > 0 && strncmp(text, "Name:", 5) == 0);
+    CHECK_OK(chdir("self"));
+    CHECK(slurp("status") > 0 && strncmp(text, "Name:", 5) == 0);
+    CHECK_OK(chdir("/"));
+    CHECK_ERRNO(open("status", O_RDONLY), ENOENT);
+    int proc = open("/proc", O_RDONLY | O_DIRECTORY);
+    CHECK(proc >= 0);
+    CHECK_OK(fstatat(proc, "meminfo", &status, 0));
+    CHECK(S_ISREG(status.st_mode));
+    int fd = openat(proc, "self/stat", O_RDONLY);
+    CHECK(fd >= 0);
+    char byte = 0;
+    CHECK(read(fd, &byte, 1) == 1 && byte >= '1' && byte <= '9');
+    close(fd);
+    close(proc);
+    printf("relative names: from a chdir into /proc and from a /proc descriptor\n");
+}
+
 static void meminfo_has_the_lines_free_reads(void)
 {
     CHECK(slurp("/proc/meminfo") > 0);
@@ -268,6 +294,7 @@ int main(int argc, char **argv)
     self_cmdline_is_the_arguments(argc, argv);
     a_child_is_seen_by_its_parent(argv);
     self_is_a_link_to_the_pid();
+    relative_names_start_at_a_proc_directory();
     meminfo_has_the_lines_free_reads();
     uptime_loadavg_stat_cpuinfo_parse();
     missing_names_are_enoent();

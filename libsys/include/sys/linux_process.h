@@ -102,6 +102,10 @@ struct linux_process_info {
      * threads (one merged with a pending standard signal is none): a
      * signalfd's edge-triggered epoll watch sees news by it. */
     uint64_t signals_queued;
+    /* The personality's (libsys/linux/procfs.c): the working directory
+     * as a /proc directory (0: not in /proc; 1: /proc; 1 + pid:
+     * /proc/<pid>), kept with the umask across fork and execve. */
+    uint64_t procfs_directory;
 };
 
 /*
