@@ -24,7 +24,7 @@
 #include "sys/protocol/procmgr.h"
 
 #define PROCFS_TEXT_MAX 16384
-#define PROCFS_DEVICE   4           /* st_dev of what /proc names */
+#define PROCFS_DEVICE   3           /* st_dev of vfs's /proc (on its /dev mount) */
 /* memfd's seals (F_ADD_SEALS): the text cannot change. */
 #define SEALED (0x1 | 0x2 | 0x4 | 0x8)  /* F_SEAL_SEAL, _SHRINK, _GROW, _WRITE */
 
