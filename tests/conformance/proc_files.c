@@ -284,7 +284,11 @@ static void missing_names_are_enoent(void)
 {
     CHECK_ERRNO(open("/proc/self/no-such-file", O_RDONLY), ENOENT);
     CHECK_ERRNO(open("/proc/999999/stat", O_RDONLY), ENOENT);
-    printf("missing files: ENOENT\n");
+    CHECK_ERRNO(access("/proc/999999", F_OK), ENOENT);
+    CHECK_OK(access("/proc/meminfo", R_OK));
+    CHECK_OK(access("/proc/self/", R_OK | X_OK));
+    CHECK_ERRNO(access("/proc/self/status", X_OK), EACCES);
+    printf("missing files: ENOENT; access: readable files, searchable directories\n");
 }
 
 int main(int argc, char **argv)
