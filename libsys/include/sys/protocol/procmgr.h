@@ -76,8 +76,6 @@
  *                      PROC_PROCFS_OWNER answers 0, the process's euid and egid
  *                      (stat of /proc/<pid>). procmgr answers at once and calls no
  *                      server meanwhile (docs/protocols/procmgr.md, /proc)
- *   PROC_ADDRESS_LIMIT bytes                                  0: mmap, mremap and brk keep
- *                      the caller's mappings within bytes (RLIMIT_AS; ~0: no limit)
  *   PROC_ACCESS        wanted (-1: none)                      the caller's access descriptor
  *                      as one word before (docs/access.md), replaced by wanted if that
  *                      only tightens it (-EPERM otherwise, -EINVAL for a bad word)
@@ -207,7 +205,6 @@ enum procmgr_label {
     PROC_ACCESS,
     PROC_RLIMIT,
     PROC_USERFAULTFD,
-    PROC_ADDRESS_LIMIT,
     PROC_PROCFS,
 };
 
