@@ -93,9 +93,19 @@ uint64_t server_page_frame(const void *page)
 
 /* ---- Borrowed memory (sys/protocol/common.h) ---- */
 
+/* Whether a slot is left to make a page's frame in: without one, more
+ * memory would not help, and asking for it would only take chunks. */
+static bool slot_left(void)
+{
+    uint64_t probe = slot_allocate(&slots);
+    if (probe)
+        slot_free(&slots, probe);
+    return probe != 0;
+}
+
 enum server_outcome server_answer_wants_memory(struct server_request *request)
 {
-    if (!server_table[config->id].borrows_memory)
+    if (!server_table[config->id].borrows_memory || !slot_left())
         return server_answer(request, -LINUX_ENOMEM);
     request->mr[0] = (uint64_t)-LINUX_ENOMEM;
     request->mr[1] = SERVER_WANTS_MEMORY | config->id;
