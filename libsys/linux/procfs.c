@@ -149,6 +149,20 @@ static int64_t owner(uint64_t pid, uint32_t *uid, uint32_t *gid, uint64_t *start
     return 0;
 }
 
+/* value in decimal at out (room for 20 digits): the digits' count. */
+static unsigned put_decimal(char *out, uint64_t value)
+{
+    char digits[20];
+    unsigned count = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    for (unsigned i = 0; i < count; i++)
+        out[i] = digits[count - 1 - i];
+    return count;
+}
+
 /* The working directory's, as directory_of's values: set by chdir and
  * fchdir, in the info page, which procmgr keeps across fork and execve. */
 #define working_directory (linux_process_info()->procfs_directory)
@@ -170,12 +184,7 @@ const char *linux_procfs_path(int64_t dirfd, const char *path, char buffer[LINUX
     char prefix[24] = "/proc/";
     unsigned used = 6;
     if (directory > 1) {
-        char digits[12];
-        int count = 0;
-        for (uint32_t pid = directory - 1; pid; pid /= 10)
-            digits[count++] = (char)('0' + pid % 10);
-        while (count)
-            prefix[used++] = digits[--count];
+        used += put_decimal(prefix + used, directory - 1);
         prefix[used++] = '/';
     }
     unsigned length = 0;
@@ -327,13 +336,11 @@ int64_t linux_procfs_readlink(const char *path, char *buffer, int64_t size)
         return -LINUX_EINVAL;
     if (buffer == 0)
         return 0;                       /* only asking whether it is the link */
-    char digits[24];
-    int count = 0;
-    for (uint64_t pid = (uint64_t)sys_getpid(); pid; pid /= 10)
-        digits[count++] = (char)('0' + pid % 10);
+    char digits[20];
+    unsigned count = put_decimal(digits, (uint64_t)sys_getpid());
     int64_t n = 0;
-    while (count && n < size)
-        buffer[n++] = digits[--count];
+    for (; n < size && (unsigned)n < count; n++)
+        buffer[n] = digits[n];
     return n;
 }
 
@@ -398,14 +405,7 @@ bool linux_procfs_getdents(int64_t fd, uint64_t buffer, uint64_t length, int64_t
             position = 1000 + found;
             next = position + 1;
             inode = (uint64_t)found << 8;
-            int count = 0;
-            char digits[12];
-            for (uint32_t n = found; n; n /= 10)
-                digits[count++] = (char)('0' + n % 10);
-            int i = 0;
-            while (count)
-                number[i++] = digits[--count];
-            number[i] = 0;
+            number[put_decimal(number, found)] = 0;
             type = DT_DIR;
         } else {
             break;

@@ -74,6 +74,19 @@ static int64_t get_timeout(uint64_t socket, int64_t option, int64_t time[2])
     return 0;
 }
 
+/* getsockopt's answer: as much of bytes as room holds, and its length. */
+static int64_t copy_option_out(uint64_t value, uint64_t length_pointer, int32_t room,
+                               const void *bytes, uint64_t size)
+{
+    uint64_t copied = size < (uint64_t)room ? size : (uint64_t)room;
+    if (copied && !linux_user_range(value, copied))
+        return -LINUX_EFAULT;
+    linux_touch_pages(value, copied, true);
+    __builtin_memcpy((void *)(uintptr_t)value, bytes, copied);
+    *(int32_t *)(uintptr_t)length_pointer = (int32_t)copied;
+    return 0;
+}
+
 int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,
                        uint64_t length_pointer)
 {
@@ -91,13 +104,7 @@ int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value
         result = get_timeout((uint64_t)socket, timeout_option(option), time);
         if (result < 0)
             return result;
-        uint64_t copied = sizeof time < (uint64_t)room ? sizeof time : (uint64_t)room;
-        if (copied && !linux_user_range(value, copied))
-            return -LINUX_EFAULT;
-        linux_touch_pages(value, copied, true);
-        __builtin_memcpy((void *)(uintptr_t)value, time, copied);
-        *(int32_t *)(uintptr_t)length_pointer = (int32_t)copied;
-        return 0;
+        return copy_option_out(value, length_pointer, room, time, sizeof time);
     }
     uint64_t mr[4] = {(uint64_t)option, 0, 0, 0};
     result = socket_result(linux_call((uint64_t)socket, UNIX_GET_OPTION, 1, 0, 0, mr));
@@ -111,13 +118,7 @@ int64_t sys_getsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value
         words[2] = (int32_t)mr[3];
         size = sizeof words;
     }
-    uint64_t copied = size < (uint64_t)room ? size : (uint64_t)room;
-    if (copied && !linux_user_range(value, copied))
-        return -LINUX_EFAULT;
-    linux_touch_pages(value, copied, true);
-    __builtin_memcpy((void *)(uintptr_t)value, words, copied);
-    *(int32_t *)(uintptr_t)length_pointer = (int32_t)copied;
-    return 0;
+    return copy_option_out(value, length_pointer, room, words, size);
 }
 
 int64_t sys_setsockopt(int64_t fd, int64_t level, int64_t option, uint64_t value,

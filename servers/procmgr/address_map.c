@@ -286,6 +286,24 @@ int address_map_remove(struct address_map *map, uint64_t start, uint64_t length,
     return 0;
 }
 
+/* Splits the first of regions [*first, *last) at start and the last at
+ * end, each where asked (*first and *last move with the regions);
+ * -ENOMEM, with nothing split, when the table has no room. */
+static int split_at_ends(struct address_map *map, unsigned *first, unsigned *last,
+                         uint64_t start, uint64_t end, bool split_low, bool split_high)
+{
+    if (map->count + split_low + split_high > ADDRESS_MAP_MAX_REGIONS)
+        return -LINUX_ENOMEM;
+    if (split_low) {
+        split(map, *first, start);
+        (*first)++;
+        (*last)++;
+    }
+    if (split_high)
+        split(map, *last - 1, end);
+    return 0;
+}
+
 int address_map_protect(struct address_map *map, uint64_t start, uint64_t length, unsigned prot,
                         address_map_change changed, void *context)
 {
@@ -307,16 +325,8 @@ int address_map_protect(struct address_map *map, uint64_t start, uint64_t length
         return -LINUX_EACCES;
     bool split_low = map->regions[first].start < start && map->regions[first].prot != prot;
     bool split_high = map->regions[last - 1].end > end && map->regions[last - 1].prot != prot;
-    if (map->count + split_low + split_high > ADDRESS_MAP_MAX_REGIONS)
+    if (split_at_ends(map, &first, &last, start, end, split_low, split_high) < 0)
         return -LINUX_ENOMEM;
-
-    if (split_low) {
-        split(map, first, start);
-        first++;
-        last++;
-    }
-    if (split_high)
-        split(map, last - 1, end);
     for (unsigned index = first; index < last; index++) {
         struct region *region = &map->regions[index];
         if (region->prot == prot)
@@ -341,17 +351,9 @@ int address_map_set_userfault(struct address_map *map, uint64_t start, uint64_t 
         last++;
     if (first == last)
         return 0;
-    bool split_low = map->regions[first].start < start;
-    bool split_high = map->regions[last - 1].end > end;
-    if (map->count + split_low + split_high > ADDRESS_MAP_MAX_REGIONS)
+    if (split_at_ends(map, &first, &last, start, end, map->regions[first].start < start,
+                      map->regions[last - 1].end > end) < 0)
         return -LINUX_ENOMEM;
-    if (split_low) {
-        split(map, first, start);
-        first++;
-        last++;
-    }
-    if (split_high)
-        split(map, last - 1, end);
     for (unsigned index = first; index < last; index++) {
         map->regions[index].userfault = userfault;
         map->regions[index].userfault_modes = modes;

@@ -228,8 +228,8 @@ void procfs_process_status(struct procfs_text *text, const struct procfs_process
     line(text, "nonvoluntary_ctxt_switches", 0);
 }
 
-/* meminfo's "Name:" padded to 16 columns, the value in 8, " kB". */
-static void meminfo_line(struct procfs_text *text, const char *name, uint64_t kilobytes)
+/* meminfo's "Name:" padded to 16 columns, then the value in 8. */
+static void meminfo_value(struct procfs_text *text, const char *name, uint64_t value)
 {
     size_t length = 0;
     while (name[length])
@@ -238,20 +238,20 @@ static void meminfo_line(struct procfs_text *text, const char *name, uint64_t ki
     procfs_append(text, ":", 1);
     for (size_t column = length + 1; column < 16; column++)
         procfs_append(text, " ", 1);
-    procfs_append_decimal(text, kilobytes, 8);
+    procfs_append_decimal(text, value, 8);
+}
+
+/* A line of kilobytes, " kB" after the value. */
+static void meminfo_line(struct procfs_text *text, const char *name, uint64_t kilobytes)
+{
+    meminfo_value(text, name, kilobytes);
     procfs_append_string(text, " kB\n");
 }
 
+/* A line of a count (huge pages), nothing after it. */
 static void meminfo_count(struct procfs_text *text, const char *name, uint64_t count)
 {
-    size_t length = 0;
-    while (name[length])
-        length++;
-    procfs_append(text, name, length);
-    procfs_append(text, ":", 1);
-    for (size_t column = length + 1; column < 16; column++)
-        procfs_append(text, " ", 1);
-    procfs_append_decimal(text, count, 8);
+    meminfo_value(text, name, count);
     procfs_append(text, "\n", 1);
 }
 
