@@ -34,6 +34,7 @@ static inline uint64_t tern_message_label(tern_message_info info) { return info 
 static inline unsigned tern_message_length(tern_message_info info) { return info & 0x7f; }
 static inline unsigned tern_message_caps(tern_message_info info) { return (info >> 7) & 3; }
 static inline unsigned tern_message_unwrapped(tern_message_info info) { return (info >> 9) & 7; }
+#define TERN_MESSAGE_UNWRAPPED_MASK (7ULL << 9)
 static inline unsigned tern_message_windows(tern_message_info info) { return (info >> 12) & 3; }
 
 #endif

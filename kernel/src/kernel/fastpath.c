@@ -30,6 +30,7 @@
 #include "kernel/ipc.h"
 #include "kernel/scheduler.h"
 #include "kernel/smp.h"
+#include "object/vspace_switch.h"
 #include "tern/message.h"
 #include "tern/syscalls.h"
 
@@ -55,68 +56,106 @@ static inline bool short_message(tern_message_info info)
 /* The other thread may run now instead of the current one, which is about
  * to block (its own priority does not matter then: a server answering a
  * lower-priority client runs the client next if nothing ranks higher). */
-static inline bool may_switch_to(const struct tcb *next, const struct tcb *current)
+static inline bool may_switch_to(const struct cpu_state *state, const struct tcb *next,
+                                 unsigned cpu)
 {
-    const struct run_queue *ready = &cpu_states[current->cpu].ready;
-    return next->cpu == current->cpu &&
-           (run_queue_is_empty(ready) || !run_queue_has_above(ready, next->priority));
+    return next->cpu == cpu && (likely(run_queue_is_empty(&state->ready)) ||
+                                !run_queue_has_above(&state->ready, next->priority));
 }
 
 static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge)
 {
     to->context.x[0] = badge;
-    tern_message_info info = from->context.x[1];
-    to->context.x[1] = tern_message_with_windows(
-        tern_message(tern_message_label(info), 0, tern_message_length(info)),
-        tern_message_windows(info));
+    /* The sender's label, length and windows; no capabilities (a short
+     * message has none), so none were unwrapped. */
+    to->context.x[1] = from->context.x[1] & ~TERN_MESSAGE_UNWRAPPED_MASK;
     to->context.x[2] = from->context.x[2];
     to->context.x[3] = from->context.x[3];
     to->context.x[4] = from->context.x[4];
     to->context.x[5] = from->context.x[5];
 }
 
-/* Switch this core from current to next: user thread state that lives
- * in system registers, and the address space. */
-static inline void switch_thread(struct tcb *current, struct tcb *next)
+/* Leave the kernel to next, which this core (cpu) now runs in place of
+ * previous (switch_thread did the rest). Two things are rare and done out
+ * of line: an ASID to drop (vspace_load's), and FP/SIMD state to move,
+ * which only a thread that has used it has (most servers never do). On
+ * the common way out no call returns, so the fast paths keep nothing in
+ * callee-saved registers. */
+static __attribute__((noinline, noreturn, cold)) void exit_the_long_way(struct tcb *previous,
+                                                                       struct tcb *next,
+                                                                       unsigned cpu)
 {
-    struct cpu_state *state = &cpu_states[current->cpu];
-    save_user_state(current);
-    load_user_registers(next);
-    if (next->fp_used || current->fp_used)
-        fpu_switch_to(next);    /* load its state, or trap its first use */
-    vspace_activate(tcb_vspace(next));
+    if (stale_asid[cpu])
+        vspace_flush_stale_asid(cpu);
+    if (next->fp_used | previous->fp_used) {
+        if (previous->fp_used)
+            fpu_save(&previous->fp);
+        fpu_switch_to(next);
+    }
+    kernel_exit_to(next);
+}
+
+static inline __attribute__((always_inline, noreturn)) void exit_to_switched(struct tcb *previous,
+                                                                           struct tcb *next,
+                                                                           unsigned cpu)
+{
+    if (unlikely(next->fp_used | previous->fp_used | stale_asid[cpu]))
+        exit_the_long_way(previous, next, cpu);
+    kernel_exit_to(next);
+}
+
+/* Switch this core (cpu, whose state is state) from current to next, in
+ * vspace: user thread state that lives in system registers, and the
+ * address space. exit_to_switched then leaves to next. */
+static inline void switch_thread(struct cpu_state *state, unsigned cpu, struct tcb *current,
+                                 struct tcb *next, struct vspace *vspace)
+{
+    current->context.tpidr_el0 = read_sysreg(tpidr_el0);
+    write_sysreg(tpidr_el0, next->context.tpidr_el0);
+    write_sysreg(tpidrro_el0, next->context.tpidrro_el0);
+    vspace_load(cpu, vspace);
     current->on_cpu = 0;
-    next->on_cpu = current->cpu + 1;
+    next->on_cpu = cpu + 1;
     state->current = next;
 }
 
-struct tcb *fastpath_call(struct tcb *caller)
+void fastpath_call(struct tcb *caller)
 {
     tern_message_info info = caller->context.x[1];
     if (unlikely(!short_message(info) || caller->interrupt_pending))
-        return 0;
+        return;
     const struct cap *cap = quick_lookup(caller, caller->context.x[0]);
     if (unlikely(!cap || cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_WRITE)))
-        return 0;
+        return;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     if (unlikely(endpoint->state != ENDPOINT_RECEIVING))
-        return 0;
+        return;
     struct tcb *server = endpoint->queue.head;
     struct reply *reply = server->reply;
+    unsigned cpu = caller->cpu;
+    struct cpu_state *state = &cpu_states[cpu];
+    struct vspace *vspace = tcb_vspace(server);
+    unsigned windows = tern_message_windows(info);
     if (unlikely(!reply || reply->caller || reply->server != server ||
-                 !may_switch_to(server, caller) ||
-                 !tcb_vspace(server) || (tern_message_windows(info) && !tcb_ipc_buffer(caller))))
-        return 0;
+                 !may_switch_to(state, server, cpu) || !vspace ||
+                 (windows && !tcb_ipc_buffer(caller))))
+        return;
 
-    /* Dequeue the server, hand it the message, bind the caller. */
-    thread_queue_remove(&endpoint->queue, server);
-    if (!endpoint->queue.head)
+    /* Dequeue the server (the queue's head), hand it the message, bind
+     * the caller. */
+    struct tcb *after = server->next;
+    endpoint->queue.head = after;
+    if (after)
+        after->previous = 0;
+    else {
+        endpoint->queue.tail = 0;
         endpoint->state = ENDPOINT_IDLE;
+    }
+    server->next = 0;
     server->blocked_on = 0;
     server->reply = 0;
     server->state = THREAD_RUNNABLE;
     copy_message(caller, server, cap->word);
-    unsigned windows = tern_message_windows(info);
     reply->window_count = 0;
     if (windows) {
         struct tern_ipc_buffer *buffer = tcb_ipc_buffer(caller);
@@ -130,8 +169,8 @@ struct tcb *fastpath_call(struct tcb *caller)
     caller->reply = reply;
     caller->sending_can_grant_reply = (cap->rights & TERN_RIGHT_GRANT_REPLY) != 0;
     caller->state = THREAD_BLOCKED_REPLY;
-    switch_thread(caller, server);
-    return server;
+    switch_thread(state, cpu, caller, server, vspace);
+    exit_to_switched(caller, server, cpu);
 }
 
 /* The answer of both reply paths: the caller leaves the reply object
@@ -173,77 +212,83 @@ static inline void wait_on_endpoint(struct tcb *server, struct endpoint *endpoin
     thread_queue_append(&endpoint->queue, server);
 }
 
-struct tcb *fastpath_reply_receive(struct tcb *server)
+void fastpath_reply_receive(struct tcb *server)
 {
     tern_message_info info = server->context.x[1];
     if (unlikely(!short_message(info)))
-        return 0;
+        return;
     const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
     if (unlikely(!receive_caps_usable(reply_cap, cap)))
-        return 0;
+        return;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     struct tcb *caller = reply->caller;
-    if (unlikely(!caller || caller->fault_pending || !may_wait_at_once(server, endpoint) ||
-                 !may_switch_to(caller, server)))
-        return 0;
+    if (unlikely(!caller))
+        return;
+    unsigned cpu = server->cpu;
+    struct cpu_state *state = &cpu_states[cpu];
+    struct vspace *vspace = tcb_vspace(caller);
+    if (unlikely(caller->fault_pending || !may_wait_at_once(server, endpoint) ||
+                 !may_switch_to(state, caller, cpu) || !vspace))
+        return;
 
     /* Answer the caller, then wait on the endpoint with the same reply. */
     answer_caller(reply, caller, server);
     caller->state = THREAD_RUNNABLE;
     wait_on_endpoint(server, endpoint, reply);
-    switch_thread(server, caller);
-    return caller;
+    switch_thread(state, cpu, server, caller, vspace);
+    exit_to_switched(server, caller, cpu);
 }
 
-struct tcb *fastpath_receive(struct tcb *server)
+void fastpath_receive(struct tcb *server)
 {
     const struct cap *reply_cap = quick_lookup(server, server->context.x[6]);
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
     if (unlikely(!receive_caps_usable(reply_cap, cap)))
-        return 0;
+        return;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
-    struct cpu_state *state = &cpu_states[server->cpu];
+    unsigned cpu = server->cpu;
+    struct cpu_state *state = &cpu_states[cpu];
     struct tcb *next = run_queue_highest(&state->ready);
     if (unlikely(!next || next->interrupt_pending || server->interrupt_pending ||
-                 !may_wait_at_once(server, endpoint)))
-        return 0;
+                 !may_wait_at_once(server, endpoint) || !tcb_vspace(next)))
+        return;
 
     /* Wait, and run what the scheduler would pick next. */
     wait_on_endpoint(server, endpoint, (struct reply *)reply_cap->object);
     scheduler_take(state, next);
     state->slice_expired = false;
-    switch_thread(server, next);
-    return next;
+    switch_thread(state, cpu, server, next, tcb_vspace(next));
+    exit_to_switched(server, next, cpu);
 }
 
-struct tcb *fastpath_reply(struct tcb *replier)
+void fastpath_reply(struct tcb *replier)
 {
     tern_message_info info = replier->context.x[1];
     if (unlikely(!short_message(info)))
-        return 0;
+        return;
     const struct cap *reply_cap = quick_lookup(replier, replier->context.x[6]);
     if (unlikely(!reply_cap || reply_cap->type != CAP_REPLY))
-        return 0;
+        return;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct tcb *caller = reply->caller;
     if (unlikely(!caller || caller->fault_pending))
-        return 0;
+        return;
     answer_caller(reply, caller, replier);
     thread_make_runnable(caller);
     set_return(replier, 0, tern_message(TERN_OK, 0, 0));
-    return replier;
+    kernel_exit_to(replier);
 }
 
-struct tcb *fastpath_reply_invocation(struct tcb *server)
+void fastpath_reply_invocation(struct tcb *server)
 {
     tern_message_info info = server->context.x[1];
     if (unlikely(!short_message(info) || tern_message_windows(info)))
-        return 0;
+        return;
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
     if (unlikely(!cap || cap->type != CAP_REPLY))
-        return 0;
+        return;
     struct invocation inv;      /* large: only what reply_decode reads is set */
     inv.caller = server;
     inv.slot = (struct cte *)cap;   /* the cap is the slot's first member */
@@ -258,24 +303,24 @@ struct tcb *fastpath_reply_invocation(struct tcb *server)
     for (unsigned i = 0; i < results && i < TERN_MSG_REGISTERS; i++)
         server->context.x[2 + i] = inv.results[i];
     set_return(server, 0, tern_message(error, 0, results));
-    return server;
+    kernel_exit_to(server);
 }
 
-struct tcb *fastpath_linux_syscall(struct tcb *thread)
+void fastpath_linux_syscall(struct tcb *thread)
 {
     struct vspace *vspace = tcb_vspace(thread);
     struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
     if (unlikely(!vspace || !vspace->upcall_entry || !buffer))
-        return 0;
+        return;
     upcall_enter(thread, buffer, vspace->upcall_entry + TERN_UPCALL_SYSCALL_OFFSET);
-    return thread;
+    kernel_exit_to(thread);
 }
 
-struct tcb *fastpath_upcall_return(struct tcb *thread)
+void fastpath_upcall_return(struct tcb *thread)
 {
     struct tern_ipc_buffer *buffer = tcb_ipc_buffer(thread);
     if (unlikely(!buffer || thread->interrupt_pending))
-        return 0;       /* the general path raises the fault, or diverts */
+        return;       /* the general path raises the fault, or diverts */
     upcall_leave(thread, buffer);
-    return thread;
+    kernel_exit_to(thread);
 }

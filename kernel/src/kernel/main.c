@@ -70,7 +70,7 @@ static void self_test_interrupts(unsigned cores)
 
 void kernel_main(const void *dtb, uint64_t dtb_physical, uint64_t image_base, uint64_t entry_el)
 {
-    write_sysreg(tpidr_el1, 0);
+    cpu_set_identity(0);
     cpu_mpidr[0] = mpidr_affinity();
 
     uint32_t dtb_size = device_tree_size(dtb);

@@ -1,16 +1,5 @@
 #include "kernel/run_queue.h"
 
-void thread_queue_append(struct thread_queue *queue, struct tcb *thread)
-{
-    thread->next = 0;
-    thread->previous = queue->tail;
-    if (queue->tail)
-        queue->tail->next = thread;
-    else
-        queue->head = thread;
-    queue->tail = thread;
-}
-
 static void thread_queue_prepend(struct thread_queue *queue, struct tcb *thread)
 {
     thread->previous = 0;
@@ -38,6 +27,7 @@ void thread_queue_remove(struct thread_queue *queue, struct tcb *thread)
 static void mark(struct run_queue *queue, unsigned priority)
 {
     queue->non_empty[priority / 64] |= 1ULL << (priority % 64);
+    queue->words_in_use |= 1ULL << (priority / 64);
 }
 
 void run_queue_append(struct run_queue *queue, struct tcb *thread)
@@ -56,18 +46,20 @@ void run_queue_remove(struct run_queue *queue, struct tcb *thread)
 {
     struct thread_queue *level = &queue->levels[thread->priority];
     thread_queue_remove(level, thread);
-    if (!level->head)
-        queue->non_empty[thread->priority / 64] &= ~(1ULL << (thread->priority % 64));
+    if (level->head)
+        return;
+    unsigned word = thread->priority / 64;
+    queue->non_empty[word] &= ~(1ULL << (thread->priority % 64));
+    if (!queue->non_empty[word])
+        queue->words_in_use &= ~(1ULL << word);
 }
 
 struct tcb *run_queue_highest(const struct run_queue *queue)
 {
-    for (int word = PRIORITY_LEVELS / 64 - 1; word >= 0; word--) {
-        uint64_t bits = queue->non_empty[word];
-        if (bits)
-            return queue->levels[word * 64 + 63 - __builtin_clzll(bits)].head;
-    }
-    return 0;
+    if (!queue->words_in_use)
+        return 0;
+    unsigned word = 63 - __builtin_clzll(queue->words_in_use);
+    return queue->levels[word * 64 + 63 - __builtin_clzll(queue->non_empty[word])].head;
 }
 
 bool run_queue_contains(const struct run_queue *queue, const struct tcb *thread)

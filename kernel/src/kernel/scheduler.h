@@ -12,9 +12,12 @@
 #include "arch/fpu.h"
 #include "arch/memory_layout.h"
 #include "kernel/run_queue.h"
+#include "kernel/smp.h"
 #include "kernel/spinlock.h"
 
-struct cpu_state {
+/* Aligned (so sized) to a power of two: the fast path finds a core's
+ * state with a shift, not a multiply. */
+struct __attribute__((aligned(8192))) cpu_state {
     struct tcb *current;        /* never 0: the idle thread when nothing runs */
     struct run_queue ready;
     bool slice_expired;         /* rotate equal priorities: the slice's end, a
@@ -33,9 +36,7 @@ void scheduler_init_cpu(unsigned cpu);
 
 static inline struct tcb *current_thread(void)
 {
-    unsigned cpu;
-    __asm__("mrs %0, tpidr_el1" : "=r"(cpu));
-    return cpu_states[cpu].current;
+    return cpu_states[this_cpu_index()].current;
 }
 
 /* A thread's user state that lives in system registers while it runs:
@@ -98,7 +99,7 @@ void restore_user_context(struct user_context *context) __attribute__((noreturn)
 
 /* Leave the kernel to current, which a fast path made this core's
  * current thread already. */
-static inline __attribute__((noreturn)) void kernel_exit_to(struct tcb *current)
+static inline __attribute__((always_inline, noreturn)) void kernel_exit_to(struct tcb *current)
 {
     spin_unlock(&kernel_lock);
     restore_user_context(&current->context);

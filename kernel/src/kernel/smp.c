@@ -90,9 +90,16 @@ unsigned smp_start_secondaries(const struct board_facts *facts)
     return online_count;
 }
 
+void cpu_set_identity(unsigned cpu)
+{
+    extern uint8_t cpu_stacks[];    /* head.S: MAX_CPUS stacks, in order */
+    write_sysreg(contextidr_el1, cpu);
+    write_sysreg(tpidr_el1, (uint64_t)&cpu_stacks[(cpu + 1) * KERNEL_STACK_SIZE]);
+}
+
 void secondary_main(unsigned cpu)
 {
-    write_sysreg(tpidr_el1, cpu);
+    cpu_set_identity(cpu);
     mmu_clear_user_space();
     scheduler_init_cpu(cpu);
     irq_init_cpu(cpu);

@@ -31,6 +31,9 @@
 /* What upcall_fastpath.S assumes (arch/upcall_offsets.h). */
 _Static_assert(UPCALL_ESR_LINUX_SVC == ESR_OF_SVC(TERN_SVC_LINUX), "upcall offsets");
 _Static_assert(UPCALL_ESR_RETURN == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN)), "upcall offsets");
+_Static_assert(UPCALL_SVC_CALL == TERN_SVC(TERN_SYS_CALL) &&
+               UPCALL_SVC_REPLY_RECV == TERN_SVC(TERN_SYS_REPLY_RECV) &&
+               UPCALL_SVC_RETURN == TERN_SVC(TERN_SYS_UPCALL_RETURN), "upcall offsets");
 _Static_assert(TCB_INTERRUPT_PENDING == offsetof(struct tcb, interrupt_pending), "upcall offsets");
 _Static_assert(TCB_IN_UPCALL == offsetof(struct tcb, in_upcall), "upcall offsets");
 _Static_assert(TCB_IPC_BUFFER_ADDRESS == offsetof(struct tcb, ipc_buffer_address), "upcall offsets");
@@ -333,34 +336,39 @@ static void linux_syscall(struct tcb *thread)
     raise_fault(thread, TERN_FAULT_UNKNOWN_SYSCALL, 0, 0, 0, 0);
 }
 
-/* The fast paths (kernel/fastpath.h): the thread to run when one did the
- * whole call, else 0. */
-static inline struct tcb *fast_path(struct tcb *thread, uint64_t esr)
+/* The fast paths (kernel/fastpath.h): each leaves the kernel if it did
+ * the whole call, and returns if not. */
+static inline void try_fast_path(struct tcb *thread, uint64_t esr)
 {
     switch (esr) {
-    case ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL)): {
-        struct tcb *server = fastpath_call(thread);
-        return server ? server : fastpath_reply_invocation(thread);
-    }
+    case ESR_OF_SVC(TERN_SVC(TERN_SYS_CALL)):
+        fastpath_call(thread);
+        fastpath_reply_invocation(thread);
+        break;
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY_RECV)):
-        return fastpath_reply_receive(thread);
+        fastpath_reply_receive(thread);
+        break;
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_RECV)):
-        return fastpath_receive(thread);
+        fastpath_receive(thread);
+        break;
     case ESR_OF_SVC(TERN_SVC_LINUX):
-        return fastpath_linux_syscall(thread);
+        fastpath_linux_syscall(thread);
+        break;
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN)):
-        return fastpath_upcall_return(thread);
+        fastpath_upcall_return(thread);
+        break;
     case ESR_OF_SVC(TERN_SVC(TERN_SYS_REPLY)):
-        return fastpath_reply(thread);
-    default:
-        return 0;
+        fastpath_reply(thread);
+        break;
     }
 }
 
-/* Everything the fast paths leave: a function of its own, so that the
- * entry keeps few registers to save before it knows it needs more. */
-static __attribute__((noinline, noreturn)) void handle_user_exception(struct tcb *thread,
-                                                                      uint64_t esr)
+/* Everything the fast paths leave, with the kernel lock held: a function
+ * of its own, so that the entry keeps few registers to save before it
+ * knows it needs more. Also entered from vectors.S (el0_call and
+ * el0_reply_receive) when their fast path declined. */
+__attribute__((noinline, noreturn)) void handle_user_exception(struct tcb *thread, uint64_t esr);
+void handle_user_exception(struct tcb *thread, uint64_t esr)
 {
     switch (ESR_CLASS(esr)) {
     case ESR_CLASS_SVC64: {
@@ -392,10 +400,8 @@ static __attribute__((noinline, noreturn)) void handle_user_exception(struct tcb
     kernel_exit();
 }
 
-void handle_user_sync(void)
+void handle_user_sync(struct tcb *thread, uint64_t esr)
 {
-    struct tcb *thread = current_thread();
-    uint64_t esr = read_sysreg(esr_el1);
     /* Yield with nothing else ready here is a no-op: no lock needed. Only
      * this core changes its current thread; a thread another core queues
      * for us meanwhile comes with an IPI, which reschedules. */
@@ -405,8 +411,6 @@ void handle_user_sync(void)
         restore_user_context(&thread->context);
     if (!spin_trylock(&kernel_lock))  /* free: nobody waits on this core */
         kernel_lock_for_thread(ESR_CLASS(esr) == ESR_CLASS_SVC64);
-    struct tcb *next = fast_path(thread, esr);
-    if (next)
-        kernel_exit_to(next);
+    try_fast_path(thread, esr);
     handle_user_exception(thread, esr);
 }

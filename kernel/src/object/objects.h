@@ -84,6 +84,8 @@ static inline struct vspace *vspace_of_cap(const struct cap *cap)
 }
 /* Make vspace the calling core's user address space. */
 void vspace_activate(struct vspace *vspace);
+/* (object/vspace_switch.h has the same for a VSpace that exists, inline,
+ * for the IPC fast path.) */
 /* Copy between user memory of two address spaces (either may be 0 for a
  * kernel buffer given as its kernel address), page by page through the
  * linear map; fails with TERN_FAULT without copying anything if any page

@@ -47,6 +47,7 @@
 #include "kernel/smp.h"
 #include "lib/string.h"
 #include "object/objects.h"
+#include "object/vspace_switch.h"
 
 #define USER_ADDRESS_LIMIT      (1ULL << VA_BITS)   /* TTBR0 covers [0, 2^39) */
 #define FRAME_4K_BITS           PAGE_SHIFT
@@ -69,13 +70,9 @@ static unsigned asids_free = MAX_ASIDS - 1;
 /* Next-fit, so a freed ASID is reused as late as possible. */
 static unsigned asid_next = 1;
 
-/* The VSpace each core's TTBR0 holds, and, for a core whose VSpace was
- * destroyed while it still held it (an idle core keeps the last thread's
- * address space), the ASID that TTBR0 still carries: it is freed only when
- * that core loads another TTBR0, since until then the core may keep walking
- * the freed L1 table and caching entries under that ASID. */
-static struct vspace *active_vspace[MAX_CPUS];
-static uint16_t stale_asid[MAX_CPUS];
+/* Each core's TTBR0 (object/vspace_switch.h). */
+struct vspace *active_vspace[MAX_CPUS];
+uint16_t stale_asid[MAX_CPUS];
 
 /* ---- Hardware operations (the host unit test replaces these) ---- */
 
@@ -778,13 +775,9 @@ void vspace_init_object(struct vspace *vspace)
     asid_table[asid] = vspace;
 }
 
-/* The calling core loaded a new TTBR0: an ASID its old one carried after
- * that VSpace was destroyed can now be flushed for good and reused. */
-static void drop_stale_asid(unsigned cpu)
+void vspace_flush_stale_asid(unsigned cpu)
 {
     uint16_t asid = stale_asid[cpu];
-    if (!asid)
-        return;
     stale_asid[cpu] = 0;
     tlb_flush_asid(asid);
     asid_release(asid);
@@ -793,19 +786,17 @@ static void drop_stale_asid(unsigned cpu)
 void vspace_activate(struct vspace *vspace)
 {
     unsigned cpu = current_cpu();
+    if (vspace) {
+        vspace_switch(cpu, vspace);
+        return;
+    }
     struct vspace *previous = active_vspace[cpu];
     if (previous)
         previous->running_on &= ~(1ULL << cpu);
-    active_vspace[cpu] = vspace;
-    if (vspace) {
-        vspace->running_on |= 1ULL << cpu;
-        /* TCR_EL1.A1 = 0: the ASID comes from TTBR0 bits 63:48, so the
-         * table and its ASID change in one write. */
-        set_user_translation_base(vspace->table_physical | ((uint64_t)vspace->asid << 48));
-    } else {
-        mmu_clear_user_space();
-    }
-    drop_stale_asid(cpu);
+    active_vspace[cpu] = 0;
+    mmu_clear_user_space();
+    if (stale_asid[cpu])
+        vspace_flush_stale_asid(cpu);
 }
 
 struct vspace *vspace_active_on(unsigned cpu)

@@ -1,4 +1,9 @@
 /*
+ * el0_sync_fast sorts a user thread's synchronous exceptions before any
+ * register but x0-x3 is saved: svc #0 and UpcallReturn are done here,
+ * Call and ReplyRecv go to their fast paths (el0_call, el0_reply_receive
+ * in vectors.S), anything else to the general entry.
+ *
  * The Linux upcall's way in (svc #0) and out (UpcallReturn) in a straight
  * line of assembly, ahead of the general entry: upcall_enter and
  * upcall_leave (kernel/interrupt.c) for a thread that carries on at once,
@@ -13,8 +18,7 @@
  * IPC buffer or upcall entry (a fault), or on the way out an interrupt to
  * deliver.
  */
-#include "arch/memory_layout.h"
-#include "arch/trap_frame.h"
+#include "arch/entry_macros.h"
 #include "arch/upcall_offsets.h"
 
 /* x1 = the thread's IPC buffer (kernel address), as tcb_ipc_buffer()
@@ -35,22 +39,6 @@
     add     x1, x1, x3
 .endm
 
-/* Takes the kernel lock if it is free, else leaves for the general entry
- * (which waits for it). Uses x0, x2, x3; no call, as x30 is the thread's. */
-.macro take_kernel_lock
-    adrp    x2, kernel_lock
-    add     x2, x2, :lo12:kernel_lock
-    mov     w3, #1
-1:  ldaxr   w0, [x2]
-    cbnz    w0, 2f
-    stxr    w0, w3, [x2]
-    cbnz    w0, 1b
-    b       3f
-2:  clrex
-    b       el0_sync_general
-3:
-.endm
-
     .text
     .globl  el0_sync_fast
 el0_sync_fast:
@@ -61,14 +49,17 @@ el0_sync_fast:
     stp     x2, x3, [sp, #16 * 1]
     mrs     x0, esr_el1
     mov     x1, #UPCALL_ESR_LINUX_SVC
-    cmp     x0, x1
-    b.eq    linux_svc
-    add     x1, x1, #(UPCALL_ESR_RETURN - UPCALL_ESR_LINUX_SVC)
-    cmp     x0, x1
+    sub     x0, x0, x1              /* an svc's immediate, if it is one */
+    cbz     x0, linux_svc
+    cmp     x0, #UPCALL_SVC_CALL
+    b.eq    el0_call                /* vectors.S */
+    cmp     x0, #UPCALL_SVC_REPLY_RECV
+    b.eq    el0_reply_receive
+    cmp     x0, #UPCALL_SVC_RETURN
     b.ne    el0_sync_general
 
     /* UpcallReturn: back to the program, unless an interrupt waits. */
-    take_kernel_lock
+    take_kernel_lock el0_sync_general
     ldrb    w0, [sp, #TCB_INTERRUPT_PENDING]
     cbnz    w0, unlock_and_go_general
     ipc_buffer unlock_and_go_general
@@ -86,7 +77,7 @@ el0_sync_fast:
 
     /* svc #0: into the upcall entry, on the upcall stack if it has one. */
 linux_svc:
-    take_kernel_lock
+    take_kernel_lock el0_sync_general
     ipc_buffer unlock_and_go_general
     ldrb    w0, [sp, #TCB_VSPACE_CAP_TYPE]
     cmp     w0, #UPCALL_CAP_VSPACE

@@ -10,73 +10,7 @@
  * then moves to this core's kernel stack and never returns: it leaves
  * through kernel_exit(), which restores whichever thread runs next.
  */
-#include "arch/memory_layout.h"
-#include "arch/trap_frame.h"
-
-.macro save_frame
-    sub     sp, sp, #TRAP_FRAME_SIZE
-    stp     x0, x1, [sp, #16 * 0]
-    stp     x2, x3, [sp, #16 * 1]
-    save_frame_from_x4
-.endm
-
-/* The rest of save_frame, once sp is lowered and x0-x3 are saved. */
-.macro save_frame_from_x4
-    stp     x4, x5, [sp, #16 * 2]
-    stp     x6, x7, [sp, #16 * 3]
-    stp     x8, x9, [sp, #16 * 4]
-    stp     x10, x11, [sp, #16 * 5]
-    stp     x12, x13, [sp, #16 * 6]
-    stp     x14, x15, [sp, #16 * 7]
-    stp     x16, x17, [sp, #16 * 8]
-    stp     x18, x19, [sp, #16 * 9]
-    stp     x20, x21, [sp, #16 * 10]
-    stp     x22, x23, [sp, #16 * 11]
-    stp     x24, x25, [sp, #16 * 12]
-    stp     x26, x27, [sp, #16 * 13]
-    stp     x28, x29, [sp, #16 * 14]
-    mrs     x21, sp_el0
-    stp     x30, x21, [sp, #16 * 15]
-    mrs     x22, elr_el1
-    mrs     x23, spsr_el1
-    stp     x22, x23, [sp, #16 * 16]
-.endm
-
-.macro restore_frame_and_return
-    ldp     x22, x23, [sp, #16 * 16]
-    msr     elr_el1, x22
-    msr     spsr_el1, x23
-    ldp     x30, x21, [sp, #16 * 15]
-    msr     sp_el0, x21
-    ldp     x0, x1, [sp, #16 * 0]
-    ldp     x2, x3, [sp, #16 * 1]
-    ldp     x4, x5, [sp, #16 * 2]
-    ldp     x6, x7, [sp, #16 * 3]
-    ldp     x8, x9, [sp, #16 * 4]
-    ldp     x10, x11, [sp, #16 * 5]
-    ldp     x12, x13, [sp, #16 * 6]
-    ldp     x14, x15, [sp, #16 * 7]
-    ldp     x16, x17, [sp, #16 * 8]
-    ldp     x18, x19, [sp, #16 * 9]
-    ldp     x20, x21, [sp, #16 * 10]
-    ldp     x22, x23, [sp, #16 * 11]
-    ldp     x24, x25, [sp, #16 * 12]
-    ldp     x26, x27, [sp, #16 * 13]
-    ldp     x28, x29, [sp, #16 * 14]
-    add     sp, sp, #TRAP_FRAME_SIZE
-    eret
-.endm
-
-/* sp = top of this core's kernel stack (TPIDR_EL1 = cpu index). */
-.macro use_kernel_stack
-    mrs     x0, tpidr_el1
-    adrp    x1, cpu_stacks
-    add     x1, x1, :lo12:cpu_stacks
-    add     x0, x0, #1
-    mov     x2, #KERNEL_STACK_SIZE
-    madd    x1, x0, x2, x1
-    mov     sp, x1
-.endm
+#include "arch/entry_macros.h"
 
 /* A slot for entries from user mode: save into the TCB, call handler(). */
 .macro user_vector handler
@@ -128,13 +62,49 @@ exception_return:
     restore_frame_and_return
 
 /* A user thread's synchronous exception that el0_sync_fast did not take:
- * sp is lowered and x0-x3 are saved already. */
+ * sp is lowered and x0-x3 are saved already. handle_user_sync(thread,
+ * esr): the TCB starts where its register area does, at sp. */
     .globl  el0_sync_general
 el0_sync_general:
     save_frame_from_x4
+    mov     x19, sp
     use_kernel_stack
     mov     x29, #0                 /* end of the frame-pointer chain */
+lock_and_handle:
+    mov     x0, x19
+    mrs     x1, esr_el1
     bl      handle_user_sync
+
+/* Call and ReplyRecv, from el0_sync_fast with x0-x3 saved: every register
+ * to the TCB, the kernel lock, then the C fast path (kernel/fastpath.c),
+ * which leaves the kernel itself when it does the call. When it returns
+ * it has changed nothing, and the general handler takes the call, with
+ * the lock held. x19 keeps the thread (the TCB, where sp was). */
+.macro enter_ipc_fast_path
+    save_frame_from_x4
+    mov     x19, sp
+    use_kernel_stack
+    mov     x29, #0
+    take_kernel_lock lock_and_handle
+    mov     x0, x19
+.endm
+
+    .globl  el0_call
+el0_call:
+    enter_ipc_fast_path
+    bl      fastpath_call
+    mov     x0, x19
+    bl      fastpath_reply_invocation
+    b       fast_path_declined
+
+    .globl  el0_reply_receive
+el0_reply_receive:
+    enter_ipc_fast_path
+    bl      fastpath_reply_receive
+fast_path_declined:
+    mov     x0, x19
+    mrs     x1, esr_el1
+    bl      handle_user_exception
 
 /* restore_user_context(struct user_context *): run a thread. */
     .globl  restore_user_context

@@ -8,6 +8,10 @@
 /* ESR_EL1 of an svc #0 (a Linux system call) and of UpcallReturn. */
 #define UPCALL_ESR_LINUX_SVC        0x56000000
 #define UPCALL_ESR_RETURN           0x5600010c
+/* The svc immediates (ESR - UPCALL_ESR_LINUX_SVC) el0_sync_fast sorts. */
+#define UPCALL_SVC_CALL             0x101
+#define UPCALL_SVC_REPLY_RECV       0x107
+#define UPCALL_SVC_RETURN           0x10c
 
 /* struct tcb */
 #define TCB_INTERRUPT_PENDING       343
