@@ -37,6 +37,10 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/* What quick_lookup finds where it cannot look: a null capability, which
+ * every caller's type check turns away. */
+static const struct cap no_cap;
+
 /* A capability in a single-level CSpace (guard + radix = 64 bits). */
 static inline const struct cap *quick_lookup(const struct tcb *thread, uint64_t cptr)
 {
@@ -44,7 +48,7 @@ static inline const struct cap *quick_lookup(const struct tcb *thread, uint64_t 
     unsigned radix = root->size_bits;
     if (unlikely(root->type != CAP_CNODE || root->word2 + radix != 64 ||
                  (cptr >> radix) != root->word))
-        return 0;
+        return &no_cap;
     return &((const struct cte *)root->object)[cptr & ((1ULL << radix) - 1)].cap;
 }
 
@@ -99,7 +103,7 @@ static inline __attribute__((always_inline, noreturn)) void exit_to_switched(str
                                                                            struct tcb *next,
                                                                            unsigned cpu)
 {
-    if (unlikely(next->fp_used | previous->fp_used | stale_asid[cpu]))
+    if (unlikely(next->fp_used) || unlikely(previous->fp_used) || unlikely(stale_asid[cpu]))
         exit_the_long_way(previous, next, cpu);
     kernel_exit_to(next);
 }
@@ -125,7 +129,7 @@ void fastpath_call(struct tcb *caller)
     if (unlikely(!short_message(info) || caller->interrupt_pending))
         return;
     const struct cap *cap = quick_lookup(caller, caller->context.x[0]);
-    if (unlikely(!cap || cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_WRITE)))
+    if (unlikely(cap->type != CAP_ENDPOINT || !(cap->rights & TERN_RIGHT_WRITE)))
         return;
     struct endpoint *endpoint = (struct endpoint *)cap->object;
     if (unlikely(endpoint->state != ENDPOINT_RECEIVING))
@@ -186,7 +190,7 @@ static inline void answer_caller(struct reply *reply, struct tcb *caller, struct
 /* A receive's capabilities: a reply object, and an endpoint to read. */
 static inline bool receive_caps_usable(const struct cap *reply_cap, const struct cap *cap)
 {
-    return reply_cap && reply_cap->type == CAP_REPLY && cap && cap->type == CAP_ENDPOINT &&
+    return reply_cap->type == CAP_REPLY && cap->type == CAP_ENDPOINT &&
            (cap->rights & TERN_RIGHT_READ);
 }
 
@@ -269,7 +273,7 @@ void fastpath_reply(struct tcb *replier)
     if (unlikely(!short_message(info)))
         return;
     const struct cap *reply_cap = quick_lookup(replier, replier->context.x[6]);
-    if (unlikely(!reply_cap || reply_cap->type != CAP_REPLY))
+    if (unlikely(reply_cap->type != CAP_REPLY))
         return;
     struct reply *reply = (struct reply *)reply_cap->object;
     struct tcb *caller = reply->caller;
@@ -287,7 +291,7 @@ void fastpath_reply_invocation(struct tcb *server)
     if (unlikely(!short_message(info) || tern_message_windows(info)))
         return;
     const struct cap *cap = quick_lookup(server, server->context.x[0]);
-    if (unlikely(!cap || cap->type != CAP_REPLY))
+    if (unlikely(cap->type != CAP_REPLY))
         return;
     struct invocation inv;      /* large: only what reply_decode reads is set */
     inv.caller = server;

@@ -102,7 +102,11 @@ void restore_user_context(struct user_context *context) __attribute__((noreturn)
 static inline __attribute__((always_inline, noreturn)) void kernel_exit_to(struct tcb *current)
 {
     spin_unlock(&kernel_lock);
-    restore_user_context(&current->context);
+    /* A jump, not a call: nothing comes back, so the caller need not set
+     * up a frame for it (the fast paths have none otherwise). */
+    register struct user_context *context __asm__("x0") = &current->context;
+    __asm__ volatile("b restore_user_context" : : "r"(context) : "memory");
+    __builtin_unreachable();
 }
 
 /* Release the kernel lock and wait for work: this core's idle loop. */

@@ -400,6 +400,23 @@ void handle_user_exception(struct tcb *thread, uint64_t esr)
     kernel_exit();
 }
 
+/* vectors.S: a Call (el0_call) or ReplyRecv (el0_reply_receive) that
+ * its fast path declined, with the kernel lock held. */
+__attribute__((noreturn)) void handle_declined_call(void);
+__attribute__((noreturn)) void handle_declined_fast_path(void);
+
+void handle_declined_call(void)
+{
+    struct tcb *thread = current_thread();
+    fastpath_reply_invocation(thread);
+    handle_user_exception(thread, read_sysreg(esr_el1));
+}
+
+void handle_declined_fast_path(void)
+{
+    handle_user_exception(current_thread(), read_sysreg(esr_el1));
+}
+
 void handle_user_sync(struct tcb *thread, uint64_t esr)
 {
     /* Yield with nothing else ready here is a no-op: no lock needed. Only

@@ -50,11 +50,11 @@ el0_sync_fast:
     mrs     x0, esr_el1
     mov     x1, #UPCALL_ESR_LINUX_SVC
     sub     x0, x0, x1              /* an svc's immediate, if it is one */
-    cbz     x0, linux_svc
     cmp     x0, #UPCALL_SVC_CALL
     b.eq    el0_call                /* vectors.S */
     cmp     x0, #UPCALL_SVC_REPLY_RECV
     b.eq    el0_reply_receive
+    cbz     x0, linux_svc
     cmp     x0, #UPCALL_SVC_RETURN
     b.ne    el0_sync_general
 
@@ -112,4 +112,6 @@ unlock_and_go_general:
     add     x2, x2, :lo12:kernel_lock
     stlr    wzr, [x2]
     b       el0_sync_general
+
+    kernel_lock_busy_exit el0_sync_general
 

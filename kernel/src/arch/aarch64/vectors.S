@@ -70,41 +70,45 @@ el0_sync_general:
     mov     x19, sp
     use_kernel_stack
     mov     x29, #0                 /* end of the frame-pointer chain */
-lock_and_handle:
     mov     x0, x19
     mrs     x1, esr_el1
     bl      handle_user_sync
 
 /* Call and ReplyRecv, from el0_sync_fast with x0-x3 saved: every register
- * to the TCB, the kernel lock, then the C fast path (kernel/fastpath.c),
- * which leaves the kernel itself when it does the call. When it returns
- * it has changed nothing, and the general handler takes the call, with
- * the lock held. x19 keeps the thread (the TCB, where sp was). */
+ * to the TCB, the kernel lock, then the C fast path (kernel/fastpath.c)
+ * with x0 = the thread (its TCB, where sp was), which leaves the kernel
+ * itself when it does the call. When it returns it has changed nothing,
+ * and the general handler takes the call, with the lock held. The fast
+ * path makes no frame, so only the ways out of it end the frame-pointer
+ * chain (x29 = 0). */
 .macro enter_ipc_fast_path
     save_frame_from_x4
-    mov     x19, sp
+    mov     x0, sp
     use_kernel_stack
-    mov     x29, #0
-    take_kernel_lock lock_and_handle
-    mov     x0, x19
+    take_kernel_lock ipc_lock_busy
 .endm
 
     .globl  el0_call
 el0_call:
     enter_ipc_fast_path
     bl      fastpath_call
-    mov     x0, x19
-    bl      fastpath_reply_invocation
-    b       fast_path_declined
+    mov     x29, #0
+    bl      handle_declined_call            /* kernel/syscall.c */
 
     .globl  el0_reply_receive
 el0_reply_receive:
     enter_ipc_fast_path
     bl      fastpath_reply_receive
-fast_path_declined:
-    mov     x0, x19
+    mov     x29, #0
+    bl      handle_declined_fast_path
+
+/* The kernel lock is taken: wait for it the general way. x0 = the thread. */
+ipc_lock_busy:
+    mov     x29, #0
     mrs     x1, esr_el1
-    bl      handle_user_exception
+    bl      handle_user_sync
+
+    kernel_lock_busy_exit ipc_lock_busy
 
 /* restore_user_context(struct user_context *): run a thread. */
     .globl  restore_user_context

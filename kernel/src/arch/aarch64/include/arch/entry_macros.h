@@ -65,27 +65,33 @@
     eret
 .endm
 
-/* sp = top of this core's kernel stack (TPIDR_EL1, cpu_set_identity). */
+/* sp = top of this core's kernel stack (TPIDR_EL1, cpu_set_identity).
+ * Uses x1. */
 .macro use_kernel_stack
-    mrs     x0, tpidr_el1
-    mov     sp, x0
+    mrs     x1, tpidr_el1
+    mov     sp, x1
 .endm
 
 /* Takes the kernel lock if it is free, else branches to busy (which
- * waits for it the general way). Uses x0, x2, x3 and no call, so that it
- * serves where x30 is still the thread's. */
+ * waits for it the general way) by way of kernel_lock_busy_exit, which
+ * the file places once per busy label, out of the straight line. Uses
+ * x1, x2, x3 and no call, so that it serves where x30 is still the
+ * thread's. */
 .macro take_kernel_lock busy
     adrp    x2, kernel_lock
     add     x2, x2, :lo12:kernel_lock
     mov     w3, #1
-1:  ldaxr   w0, [x2]
-    cbnz    w0, 2f
-    stxr    w0, w3, [x2]
-    cbnz    w0, 1b
-    b       3f
-2:  clrex
+1:  ldaxr   w1, [x2]
+    cbnz    w1, \busy\()_clrex
+    stxr    w1, w3, [x2]
+    cbnz    w1, 1b
+.endm
+
+/* The other half of take_kernel_lock busy: once per busy label. */
+.macro kernel_lock_busy_exit busy
+\busy\()_clrex:
+    clrex
     b       \busy
-3:
 .endm
 
 #endif
