@@ -80,22 +80,14 @@ static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge
 }
 
 /* Leave the kernel to next, which this core (cpu) now runs in place of
- * previous (switch_thread did the rest). Two things are rare and done out
- * of line: an ASID to drop (vspace_load's), and FP/SIMD state to move,
- * which only a thread that has used it has (most servers never do). On
- * the common way out no call returns, so the fast paths keep nothing in
- * callee-saved registers. */
-static __attribute__((noinline, noreturn, cold)) void exit_the_long_way(struct tcb *previous,
-                                                                       struct tcb *next,
-                                                                       unsigned cpu)
+ * previous (switch_thread did the rest): FP/SIMD usable if next owns the
+ * registers (arch/fpu.h). Dropping a stale ASID (vspace_load's) is rare
+ * and done out of line: on the common way out no call returns, so the
+ * fast paths keep nothing in callee-saved registers. */
+static __attribute__((noinline, noreturn, cold)) void exit_dropping_asid(struct tcb *next,
+                                                                        unsigned cpu)
 {
-    if (stale_asid[cpu])
-        vspace_flush_stale_asid(cpu);
-    if (next->fp_used | previous->fp_used) {
-        if (previous->fp_used)
-            fpu_save(&previous->fp);
-        fpu_switch_to(next);
-    }
+    vspace_flush_stale_asid(cpu);
     kernel_exit_to(next);
 }
 
@@ -103,8 +95,9 @@ static inline __attribute__((always_inline, noreturn)) void exit_to_switched(str
                                                                            struct tcb *next,
                                                                            unsigned cpu)
 {
-    if (unlikely(next->fp_used) || unlikely(previous->fp_used) || unlikely(stale_asid[cpu]))
-        exit_the_long_way(previous, next, cpu);
+    fpu_switch(cpu, previous, next);
+    if (unlikely(stale_asid[cpu]))
+        exit_dropping_asid(next, cpu);
     kernel_exit_to(next);
 }
 

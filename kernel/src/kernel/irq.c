@@ -103,6 +103,7 @@ static void acknowledge_all(struct interrupt_events *events)
         } else if (irq == controller->ipi_irq) {
             ipis_received[cpu]++;
             membarrier_answer_ipi(cpu);     /* a reschedule needs nothing more */
+            fpu_answer_flush_request(cpu);
         } else if (events->device_count < MAX_PENDING_DEVICE_IRQS) {
             /* Masked until the driver acknowledges it (IRQHandler_Ack). */
             controller->disable(irq);
@@ -137,6 +138,7 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
          * waiting for this one to stop its thread, which happens once the
          * wait ends; so never block on the lock here. */
         while (!spin_trylock(&kernel_lock)) {
+            fpu_answer_flush_request(this_cpu_index());
             if (scheduler_stop_requested())
                 return;
             spin_wait_hint();

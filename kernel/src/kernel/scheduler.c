@@ -23,6 +23,7 @@ void scheduler_init_cpu(unsigned cpu)
     state->idle.cpu = cpu;
     state->idle.on_cpu = cpu + 1;
     state->current = &state->idle;
+    fpu_init_cpu(cpu);      /* on the core itself, as for every core */
 }
 
 /*
@@ -115,6 +116,7 @@ static void switch_to_idle_unlocked(struct cpu_state *state, bool entered_by_svc
 {
     struct tcb *thread = state->current;
     save_user_state(thread);
+    fpu_release(this_cpu_index(), thread);
     if (entered_by_svc)
         thread->context.pc -= 4;
     mmu_clear_user_space();
@@ -133,6 +135,7 @@ void kernel_lock_for_thread(bool entered_by_svc)
 {
     struct cpu_state *state = &cpu_states[this_cpu_index()];
     for (;;) {
+        fpu_answer_flush_request(this_cpu_index());
         struct tcb *wanted = __atomic_load_n(&stop_request[this_cpu_index()], __ATOMIC_ACQUIRE);
         if (wanted && wanted == state->current) {
             switch_to_idle_unlocked(state, entered_by_svc);
@@ -149,6 +152,7 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
     /* Out of its run queue while the level it is on is still its
      * priority: dequeue finds it there. */
     bool was_queued = thread->queued;
+    bool moves = thread->cpu != cpu;
     if (was_queued)
         dequeue(thread);
     thread->priority = priority;
@@ -162,6 +166,8 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
         if (thread->state == THREAD_RUNNABLE)
             enqueue(thread, false);
     }
+    if (moves)
+        fpu_flush(thread);      /* its FP state may be live on the old core */
 }
 
 void scheduler_tick(uint64_t elapsed)
@@ -188,9 +194,9 @@ static void switch_to(struct cpu_state *state, struct tcb *next)
     if (!previous->is_idle)
         save_user_state(previous);
     previous->on_cpu = 0;
+    fpu_switch(this_cpu_index(), previous, next);
     if (!next->is_idle) {
         load_user_registers(next);
-        fpu_switch_to(next);
         vspace_activate(tcb_vspace(next));
     }
     next->on_cpu = this_cpu_index() + 1;

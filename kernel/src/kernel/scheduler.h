@@ -45,8 +45,6 @@ static inline struct tcb *current_thread(void)
 static inline void save_user_state(struct tcb *thread)
 {
     thread->context.tpidr_el0 = read_sysreg(tpidr_el0);
-    if (thread->fp_used)
-        fpu_save(&thread->fp);
 }
 
 static inline void load_user_registers(const struct tcb *thread)

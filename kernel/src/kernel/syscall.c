@@ -382,7 +382,7 @@ void handle_user_exception(struct tcb *thread, uint64_t esr)
         break;
     }
     case ESR_CLASS_FP_ACCESS:
-        fpu_first_use(thread);
+        fpu_access_trap(thread);
         break;
     case ESR_CLASS_INSTRUCTION_ABORT:
     case ESR_CLASS_DATA_ABORT:

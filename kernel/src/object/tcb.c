@@ -162,8 +162,8 @@ static enum tern_error decode_copy_fp_state(struct invocation *inv, struct tcb *
         return TERN_ILLEGAL_OPERATION;
     if (source == tcb)
         return TERN_OK;
-    if (source->on_cpu && source->fp_used)
-        fpu_save(&source->fp);
+    fpu_flush(source);
+    fpu_forget(tcb);
     tcb->fp = source->fp;
     tcb->fp_used = source->fp_used;
     return TERN_OK;
@@ -256,6 +256,7 @@ enum tern_error tcb_decode(struct invocation *inv)
 void tcb_destroy(struct tcb *tcb)
 {
     suspend(tcb);
+    fpu_forget(tcb);
     unbind_notification(tcb);
     /* As a server it will answer nobody: interrupts deferred to it take
      * effect, and its replies forget it. */

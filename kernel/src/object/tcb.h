@@ -37,7 +37,8 @@ struct tcb {
     uint8_t state;                  /* enum thread_state */
     uint8_t priority;               /* 0..255, higher runs first */
     uint8_t cpu;                    /* affinity: the core it runs on */
-    uint8_t fp_used;                /* has touched FP/SIMD: state is saved */
+    uint8_t fp_used;                /* has FP/SIMD state: in fp, or live in a core's
+                                     * registers (arch/fpu.h) */
     struct tcb *next;               /* run queue or blocking queue links */
     struct tcb *previous;
     /* What a blocked thread waits on, and how it will be answered. */

@@ -1,11 +1,17 @@
+/* FP/SIMD state, switched lazily (arch/fpu.h). */
 #include "arch/cpu.h"
 #include "arch/fpu.h"
 #include "arch/registers.h"
+#include "kernel/irq.h"
+#include "kernel/membarrier.h"
+#include "kernel/smp.h"
 #include "lib/string.h"
 
-#define CPACR_FPEN_TRAP_EL0 (1 << 20)
+struct tcb *fp_owner[MAX_CPUS];
+/* The thread another core wants this one's registers saved for. */
+static struct tcb *flush_request[MAX_CPUS];
 
-void fpu_save(struct fp_context *fp)
+static void fpu_save(struct fp_context *fp)
 {
     __asm__ volatile(
         "stp q0, q1, [%0, #32 * 0]\n"   "stp q2, q3, [%0, #32 * 1]\n"
@@ -37,21 +43,75 @@ static void fpu_restore(const struct fp_context *fp)
     write_sysreg(fpsr, fp->fpsr);
 }
 
-void fpu_switch_to(struct tcb *next)
+void fpu_init_cpu(unsigned cpu)
 {
-    if (next->fp_used) {
-        write_sysreg(cpacr_el1, CPACR_FPEN_ALL);
-        isb();
-        fpu_restore(&next->fp);
-    } else {
-        write_sysreg(cpacr_el1, CPACR_FPEN_TRAP_EL0);
-        isb();
+    fp_owner[cpu] = 0;
+    fpu_set_access(false);
+}
+
+void fpu_access_trap(struct tcb *thread)
+{
+    unsigned cpu = this_cpu_index();
+    if (fp_owner[cpu])
+        fpu_save(&fp_owner[cpu]->fp);
+    if (!thread->fp_used) {
+        memset(&thread->fp, 0, sizeof(thread->fp));
+        thread->fp_used = 1;
+    }
+    fpu_restore(&thread->fp);
+    fp_owner[cpu] = thread;
+    fpu_set_access(true);       /* thread is current, and now the owner */
+}
+
+/* This core (cpu) gives up thread's state: to its TCB, and the trap set
+ * (thread may be current: it no longer owns the registers). */
+static void release_here(unsigned cpu, struct tcb *thread)
+{
+    fpu_save(&thread->fp);
+    fpu_set_access(false);
+    __atomic_store_n(&fp_owner[cpu], 0, __ATOMIC_RELEASE);
+}
+
+void fpu_release(unsigned cpu, struct tcb *thread)
+{
+    if (fp_owner[cpu] == thread)
+        release_here(cpu, thread);
+}
+
+void fpu_flush(struct tcb *thread)
+{
+    if (!thread->fp_used)
+        return;
+    unsigned self = this_cpu_index();
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+        if (fp_owner[cpu] != thread)
+            continue;
+        if (cpu == self) {
+            release_here(cpu, thread);
+            continue;
+        }
+        __atomic_store_n(&flush_request[cpu], thread, __ATOMIC_RELEASE);
+        irq_send_ipi(cpu);
+        while (__atomic_load_n(&fp_owner[cpu], __ATOMIC_ACQUIRE) == thread) {
+            membarrier_answer_ipi(self);
+            spin_wait_hint();
+        }
     }
 }
 
-void fpu_first_use(struct tcb *thread)
+void fpu_forget(struct tcb *thread)
 {
-    memset(&thread->fp, 0, sizeof(thread->fp));
-    thread->fp_used = 1;
-    fpu_switch_to(thread);
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++)
+        if (fp_owner[cpu] == thread)
+            __atomic_store_n(&fp_owner[cpu], 0, __ATOMIC_RELEASE);
+}
+
+void fpu_answer_flush_request(unsigned cpu)
+{
+    struct tcb *thread = __atomic_load_n(&flush_request[cpu], __ATOMIC_ACQUIRE);
+    if (!thread)
+        return;
+    __atomic_store_n(&flush_request[cpu], 0, __ATOMIC_RELAXED);
+    if (fp_owner[cpu] == thread)
+        release_here(cpu, thread);
 }
