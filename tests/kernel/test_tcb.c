@@ -492,6 +492,74 @@ static void copy_fp_state(void)
     CHECK_EQ(load(&seen_fpcr), FPCR_TOWARD_ZERO);
 }
 
+/* ---- Lazy FP/SIMD switching (arch/fpu.h) ---- */
+
+static void needs_cores(unsigned cores);
+
+#define D8_OTHER        0x4004000000000000ULL   /* 2.5 */
+
+static uint64_t read_d8(void)
+{
+    uint64_t d8;
+    __asm__ volatile("fmov %0, d8" : "=r"(d8));
+    return d8;
+}
+
+static void write_d8(uint64_t d8)
+{
+    __asm__ volatile("fmov d8, %0" : : "r"(d8));
+}
+
+static uint64_t fp_wakeup;      /* a notification */
+
+/* Sets d8, waits to be woken (its state stays in its core's registers,
+ * or leaves them when another thread uses FP there), then reports d8. */
+static void hold_d8_across_a_wait(uint64_t d8)
+{
+    write_d8(d8);
+    store(&flag, 1);
+    uint64_t word;
+    tern_wait(fp_wakeup, &word);
+    store(&seen_d8, read_d8());
+    store(&flag, 2);
+}
+
+/* Two threads using FP on one core: each finds its own registers after
+ * the other used them (the trap saves the owner's and loads its own). */
+static void fp_state_kept_across_other_users(void)
+{
+    fp_wakeup = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    write_d8(D8_VALUE);
+    flag = 0;
+    struct thread *other = thread_spawn(hold_d8_across_a_wait, D8_OTHER, PRIORITY_HIGH, 0);
+    WAIT_FOR(&flag, 1);                 /* it owns the registers now */
+    CHECK_EQ(read_d8(), D8_VALUE);      /* this thread's again */
+    write_d8(0);
+    tern_signal(fp_wakeup);
+    WAIT_FOR(&flag, 2);
+    CHECK_EQ(load(&seen_d8), D8_OTHER);
+    (void)other;
+}
+
+/* A thread whose FP state is live on another core while it waits is
+ * moved here: that core hands the state over (fpu_flush asks it by IPI),
+ * and the thread finds its registers as it left them. */
+static void fp_state_follows_a_moved_thread(void)
+{
+    needs_cores(2);
+    fp_wakeup = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    flag = 0;
+    seen_d8 = 0;
+    struct thread *thread = thread_spawn(hold_d8_across_a_wait, D8_OTHER, PRIORITY_MIDDLE, 1);
+    WAIT_FOR(&flag, 1);
+    CHECK_OK(tern_tcb_set_affinity(thread->tcb, 0));
+    write_d8(D8_VALUE);                 /* this core's registers: the root task's */
+    tern_signal(fp_wakeup);
+    WAIT_FOR(&flag, 2);
+    CHECK_EQ(load(&seen_d8), D8_OTHER);
+    CHECK_EQ(read_d8(), D8_VALUE);
+}
+
 static void copy_fp_state_errors(void)
 {
     uint64_t tcb = object_new(TERN_OBJECT_TCB, 0);
@@ -597,6 +665,8 @@ const struct test_case tcb_tests[] = {
     { "binding_errors", binding_errors },
     { "copy_fp_state", copy_fp_state },
     { "copy_fp_state_errors", copy_fp_state_errors },
+    { "fp_state_kept_across_other_users", fp_state_kept_across_other_users },
+    { "fp_state_follows_a_moved_thread", fp_state_follows_a_moved_thread },
     { "runs_on_every_core", runs_on_every_core },
     { "suspend_on_another_core", suspend_on_another_core },
     { "affinity_moves_a_running_thread", affinity_moves_a_running_thread },
