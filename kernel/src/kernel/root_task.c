@@ -327,7 +327,7 @@ bool root_task_create(const struct board_facts *facts, struct free_memory *free_
     struct cap buffer_cap = buffer_frame->cap;
     buffer_cap.word = buffer_cap.word2 = 0;
     cte_insert(buffer_frame, &tcb->ipc_buffer_frame, buffer_cap);
-    tcb->ipc_buffer_address = ROOT_IPC_BUFFER;
+    tcb_set_ipc_buffer(tcb, ROOT_IPC_BUFFER);
     tcb->context.tpidrro_el0 = ROOT_IPC_BUFFER;
     tcb->context.sp = ROOT_STACK_TOP;
     tcb->context.x[0] = ROOT_BOOT_INFO;

@@ -36,15 +36,11 @@ _Static_assert(UPCALL_SVC_CALL == TERN_SVC(TERN_SYS_CALL) &&
                UPCALL_SVC_RETURN == TERN_SVC(TERN_SYS_UPCALL_RETURN), "upcall offsets");
 _Static_assert(TCB_INTERRUPT_PENDING == offsetof(struct tcb, interrupt_pending), "upcall offsets");
 _Static_assert(TCB_IN_UPCALL == offsetof(struct tcb, in_upcall), "upcall offsets");
-_Static_assert(TCB_IPC_BUFFER_ADDRESS == offsetof(struct tcb, ipc_buffer_address), "upcall offsets");
+_Static_assert(TCB_IPC_BUFFER == offsetof(struct tcb, ipc_buffer), "upcall offsets");
 _Static_assert(TCB_VSPACE_CAP_TYPE == offsetof(struct tcb, vspace_root.cap.type), "upcall offsets");
 _Static_assert(TCB_VSPACE_CAP_OBJECT == offsetof(struct tcb, vspace_root.cap.object),
                "upcall offsets");
 _Static_assert(TCB_IPC_FRAME_CAP_TYPE == offsetof(struct tcb, ipc_buffer_frame.cap.type),
-               "upcall offsets");
-_Static_assert(TCB_IPC_FRAME_CAP_SIZE_BITS ==
-                   offsetof(struct tcb, ipc_buffer_frame.cap.size_bits), "upcall offsets");
-_Static_assert(TCB_IPC_FRAME_CAP_OBJECT == offsetof(struct tcb, ipc_buffer_frame.cap.object),
                "upcall offsets");
 _Static_assert(UPCALL_CAP_FRAME == CAP_FRAME && UPCALL_CAP_VSPACE == CAP_VSPACE, "upcall offsets");
 _Static_assert(VSPACE_UPCALL_ENTRY == offsetof(struct vspace, upcall_entry), "upcall offsets");

@@ -111,13 +111,19 @@ static inline struct vspace *tcb_vspace(const struct tcb *tcb)
     return vspace_of_cap(&tcb->vspace_root.cap);
 }
 
-static inline struct tern_ipc_buffer *tcb_ipc_buffer(const struct tcb *tcb)
+/* The IPC buffer, at address in the frame the TCB's slot holds now. */
+static inline void tcb_set_ipc_buffer(struct tcb *tcb, uint64_t address)
 {
     const struct cap *frame = &tcb->ipc_buffer_frame.cap;
-    if (frame->type != CAP_FRAME)
-        return 0;
-    uint64_t offset = tcb->ipc_buffer_address & ((1ULL << frame->size_bits) - 1);
-    return phys_to_virt(frame->object + offset);
+    tcb->ipc_buffer_address = address;
+    tcb->ipc_buffer = phys_to_virt(frame->object + (address & ((1ULL << frame->size_bits) - 1)));
+}
+
+/* The TCB's IPC buffer, or 0 once its frame is gone (deleted or revoked:
+ * only tcb_set_ipc_buffer puts another there). */
+static inline struct tern_ipc_buffer *tcb_ipc_buffer(const struct tcb *tcb)
+{
+    return tcb->ipc_buffer_frame.cap.type == CAP_FRAME ? tcb->ipc_buffer : 0;
 }
 
 /* ---- endpoint.c, notification.c, reply.c ---- */

@@ -67,7 +67,7 @@ static enum tern_error decode_configure(struct invocation *inv, struct tcb *tcb)
     set_tcb_slot(&tcb->cspace_root, cspace);
     set_tcb_slot(&tcb->vspace_root, vspace);
     set_tcb_slot(&tcb->ipc_buffer_frame, buffer);
-    tcb->ipc_buffer_address = buffer_address;
+    tcb_set_ipc_buffer(tcb, buffer_address);
     tcb->context.tpidrro_el0 = buffer_address;
     return TERN_OK;
 }

@@ -77,6 +77,10 @@ struct tcb {
     /* The time it has run, sampled: each timer tick that finds it
      * current adds the counter ticks since the previous tick. */
     uint64_t cpu_time;
+    /* The IPC buffer's kernel address, set with ipc_buffer_address and
+     * good while ipc_buffer_frame holds a frame (tcb_ipc_buffer): the
+     * upcall's way in and out reads it on every Linux system call. */
+    struct tern_ipc_buffer *ipc_buffer;
 };
 #define TCB_SIZE_BITS 11
 _Static_assert(sizeof(struct tcb) <= (1 << TCB_SIZE_BITS), "TCB object size");

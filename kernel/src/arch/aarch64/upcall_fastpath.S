@@ -22,21 +22,12 @@
 #include "arch/upcall_offsets.h"
 
 /* x1 = the thread's IPC buffer (kernel address), as tcb_ipc_buffer()
- * computes it from the TCB at sp; to fail if it has none. Uses x0, x3. */
+ * reads it from the TCB at sp; to fail if it has none. Uses x0. */
 .macro ipc_buffer fail
     ldrb    w0, [sp, #TCB_IPC_FRAME_CAP_TYPE]
     cmp     w0, #UPCALL_CAP_FRAME
     b.ne    \fail
-    ldrb    w0, [sp, #TCB_IPC_FRAME_CAP_SIZE_BITS]
-    mov     x3, #1
-    lsl     x3, x3, x0
-    sub     x3, x3, #1
-    ldr     x1, [sp, #TCB_IPC_BUFFER_ADDRESS]
-    and     x1, x1, x3
-    ldr     x3, [sp, #TCB_IPC_FRAME_CAP_OBJECT]
-    add     x1, x1, x3
-    mov     x3, #LINEAR_MAP_BASE
-    add     x1, x1, x3
+    ldr     x1, [sp, #TCB_IPC_BUFFER]
 .endm
 
     .text

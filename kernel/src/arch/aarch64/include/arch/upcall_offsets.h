@@ -16,12 +16,10 @@
 /* struct tcb */
 #define TCB_INTERRUPT_PENDING       343
 #define TCB_IN_UPCALL               344
-#define TCB_IPC_BUFFER_ADDRESS      392
 #define TCB_VSPACE_CAP_TYPE         480
 #define TCB_VSPACE_CAP_OBJECT       488
 #define TCB_IPC_FRAME_CAP_TYPE      544
-#define TCB_IPC_FRAME_CAP_SIZE_BITS 546
-#define TCB_IPC_FRAME_CAP_OBJECT    552
+#define TCB_IPC_BUFFER              1208
 
 /* Capability types (enum cap_type). */
 #define UPCALL_CAP_FRAME            7
