@@ -135,6 +135,8 @@ static uint64_t copy_cap(uint64_t source)
 
 /* The benchmark's objects. */
 static uint64_t endpoint, reply, notification, server_tcb, waiter_tcb;
+/* The second server, which has used FP/SIMD, in the same address space. */
+static uint64_t fp_endpoint, fp_reply, fp_server_tcb;
 
 static inline uint64_t counter(void)
 {
@@ -151,6 +153,20 @@ static void server(void)
     for (;;) {
         r.x0 = endpoint;
         r.x6 = reply;
+        SYSCALL(TERN_SYS_REPLY_RECV, &r);
+    }
+}
+
+/* The same server after it used FP/SIMD once: the kernel switches FP
+ * lazily, so every switch to and from it opens and closes FP access. */
+static void fp_server(void)
+{
+    __asm__ volatile("fmov d8, xzr" : : : "memory");
+    struct registers r = { .x0 = fp_endpoint, .x6 = fp_reply };
+    SYSCALL(TERN_SYS_RECV, &r);
+    for (;;) {
+        r.x0 = fp_endpoint;
+        r.x6 = fp_reply;
         SYSCALL(TERN_SYS_REPLY_RECV, &r);
     }
 }
@@ -207,15 +223,20 @@ static void report(const char *name, uint64_t ticks, uint64_t operations)
     print(" ns per operation\n");
 }
 
-static uint64_t round_trips(unsigned length)
+static uint64_t round_trips_to(uint64_t server_endpoint, unsigned length)
 {
     struct registers r;
     uint64_t start = counter();
     for (unsigned i = 0; i < ITERATIONS; i++) {
-        r = (struct registers){ .x0 = endpoint, .x1 = tern_message(1, 0, length) };
+        r = (struct registers){ .x0 = server_endpoint, .x1 = tern_message(1, 0, length) };
         SYSCALL(TERN_SYS_CALL, &r);
     }
     return counter() - start;
+}
+
+static uint64_t round_trips(unsigned length)
+{
+    return round_trips_to(endpoint, length);
 }
 
 void benchmark_main(const struct tern_boot_info *boot_info)
@@ -256,6 +277,19 @@ void benchmark_main(const struct tern_boot_info *boot_info)
     report("Call+ReplyRecv round trip, one core, fast path", round_trips(1), ITERATIONS);
     report("Call+ReplyRecv round trip, one core, slow path (5-register message)",
            round_trips(5), ITERATIONS);
+
+    /* The second server: its own endpoint, reply, IPC buffer (the page
+     * after the first's) and half of the stack page. */
+    fp_endpoint = make(TERN_OBJECT_ENDPOINT, 0);
+    fp_reply = make(TERN_OBJECT_REPLY, 0);
+    fp_server_tcb = make(TERN_OBJECT_TCB, 0);
+    uint64_t fp_buffer_frame = make(TERN_OBJECT_FRAME_4K, 0);
+    map_frame(fp_buffer_frame, server_space, SERVER_BUFFER + 0x1000);
+    start_thread(fp_server_tcb, server_space, fp_buffer_frame, SERVER_BUFFER + 0x1000, fp_server,
+                 SERVER_STACK - 0x800, 100, 0);
+    round_trips_to(fp_endpoint, 1);
+    report("Call+ReplyRecv round trip, one core, fast path, the server has used FP/SIMD",
+           round_trips_to(fp_endpoint, 1), ITERATIONS);
 
     if (boot->cpu_count > 1) {
         uint64_t arg[] = { 1 };

@@ -81,9 +81,9 @@ static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge
 
 /* Leave the kernel to next, which this core (cpu) now runs in place of
  * previous (switch_thread did the rest): FP/SIMD usable if next owns the
- * registers (arch/fpu.h). Dropping a stale ASID (vspace_load's) is rare
- * and done out of line: on the common way out no call returns, so the
- * fast paths keep nothing in callee-saved registers. */
+ * registers (arch/fpu.h). Dropping a stale ASID (drop_asid, from
+ * vspace_load) is rare and done out of line: on the common way out no
+ * call returns, so the fast paths keep nothing in callee-saved registers. */
 static __attribute__((noinline, noreturn, cold)) void exit_dropping_asid(struct tcb *next,
                                                                         unsigned cpu)
 {
@@ -91,29 +91,30 @@ static __attribute__((noinline, noreturn, cold)) void exit_dropping_asid(struct 
     kernel_exit_to(next);
 }
 
-static inline __attribute__((always_inline, noreturn)) void exit_to_switched(struct tcb *previous,
-                                                                           struct tcb *next,
-                                                                           unsigned cpu)
+static inline __attribute__((always_inline, noreturn)) void exit_to_switched(
+    struct tcb *previous, struct tcb *next, unsigned cpu, bool drop_asid)
 {
     fpu_switch(cpu, previous, next);
-    if (unlikely(stale_asid[cpu]))
+    if (unlikely(drop_asid))
         exit_dropping_asid(next, cpu);
     kernel_exit_to(next);
 }
 
 /* Switch this core (cpu, whose state is state) from current to next, in
  * vspace: user thread state that lives in system registers, and the
- * address space. exit_to_switched then leaves to next. */
-static inline void switch_thread(struct cpu_state *state, unsigned cpu, struct tcb *current,
+ * address space. True if exit_to_switched, which then leaves to next,
+ * must drop a stale ASID. */
+static inline bool switch_thread(struct cpu_state *state, unsigned cpu, struct tcb *current,
                                  struct tcb *next, struct vspace *vspace)
 {
     current->context.tpidr_el0 = read_sysreg(tpidr_el0);
     write_sysreg(tpidr_el0, next->context.tpidr_el0);
     write_sysreg(tpidrro_el0, next->context.tpidrro_el0);
-    vspace_load(cpu, vspace);
+    bool drop_asid = vspace_load(cpu, vspace);
     current->on_cpu = 0;
     next->on_cpu = cpu + 1;
     state->current = next;
+    return drop_asid;
 }
 
 void fastpath_call(struct tcb *caller)
@@ -166,8 +167,8 @@ void fastpath_call(struct tcb *caller)
     caller->reply = reply;
     caller->sending_can_grant_reply = (cap->rights & TERN_RIGHT_GRANT_REPLY) != 0;
     caller->state = THREAD_BLOCKED_REPLY;
-    switch_thread(state, cpu, caller, server, vspace);
-    exit_to_switched(caller, server, cpu);
+    bool drop_asid = switch_thread(state, cpu, caller, server, vspace);
+    exit_to_switched(caller, server, cpu, drop_asid);
 }
 
 /* The answer of both reply paths: the caller leaves the reply object
@@ -234,8 +235,8 @@ void fastpath_reply_receive(struct tcb *server)
     answer_caller(reply, caller, server);
     caller->state = THREAD_RUNNABLE;
     wait_on_endpoint(server, endpoint, reply);
-    switch_thread(state, cpu, server, caller, vspace);
-    exit_to_switched(server, caller, cpu);
+    bool drop_asid = switch_thread(state, cpu, server, caller, vspace);
+    exit_to_switched(server, caller, cpu, drop_asid);
 }
 
 void fastpath_receive(struct tcb *server)
@@ -256,8 +257,8 @@ void fastpath_receive(struct tcb *server)
     wait_on_endpoint(server, endpoint, (struct reply *)reply_cap->object);
     scheduler_take(state, next);
     state->slice_expired = false;
-    switch_thread(state, cpu, server, next, tcb_vspace(next));
-    exit_to_switched(server, next, cpu);
+    bool drop_asid = switch_thread(state, cpu, server, next, tcb_vspace(next));
+    exit_to_switched(server, next, cpu, drop_asid);
 }
 
 void fastpath_reply(struct tcb *replier)
