@@ -32,11 +32,12 @@
  * own core, under the kernel lock or in fpu_answer_flush_request. */
 extern struct tcb *fp_owner[MAX_CPUS];
 
-/* Trap EL0's FP/SIMD use (or not) on the calling core. */
+/* Trap EL0's FP/SIMD use (or not) on the calling core. No ISB: only EL0
+ * is affected (FPEN lets EL1 use FP/SIMD either way), and the ERET back
+ * to it synchronizes the change. */
 static inline void fpu_set_access(bool open)
 {
     write_sysreg(cpacr_el1, open ? CPACR_FPEN_ALL : CPACR_FPEN_TRAP_EL0);
-    isb();
 }
 
 /* The calling core (cpu) switches from previous to next (two threads,
