@@ -5,7 +5,8 @@
  * caps, at most the register-borne message registers), single-level
  * CSpaces, the other thread on this core at a priority that would run it
  * anyway, and nothing else to deliver. Anything else takes the general
- * path, which gives the same result more slowly.
+ * path, which gives the same result more slowly. docs/fastpath.md lists
+ * every condition of every path, and tests/kernel breaks each in turn.
  *
  * A server's Recv that blocks (a caller it keeps waiting, as the pipe
  * server does with a reader) switches straight to the thread the
