@@ -20,18 +20,12 @@
 #define RLIMIT_AS           9
 #define RLIMIT_NPROC        6
 #define RLIMIT_MSGQUEUE     12
-#define RLIMIT_COUNT        16
 #define RLIM_INFINITY       (~0ULL)
 #define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
 
-struct linux_rlimit {
-    uint64_t soft;
-    uint64_t hard;
-};
-
 #define UNLIMITED           {RLIM_INFINITY, RLIM_INFINITY}
 
-static struct linux_rlimit limits[RLIMIT_COUNT] = {
+static const struct linux_resource_limit defaults[LINUX_RLIMIT_COUNT] = {
     UNLIMITED,                          /* RLIMIT_CPU */
     UNLIMITED,                          /* RLIMIT_FSIZE */
     UNLIMITED,                          /* RLIMIT_DATA */
@@ -51,35 +45,57 @@ static struct linux_rlimit limits[RLIMIT_COUNT] = {
 };
 static struct linux_lock limits_lock;
 
+/* The table lives in the process info page, where procmgr carries it
+ * across fork and execve; the first program fills in the defaults. */
+static struct linux_resource_limit *table(void)
+{
+    struct linux_process_info *info = linux_process_info();
+    if (!__atomic_load_n(&info->limits_set, __ATOMIC_ACQUIRE)) {
+        linux_lock(&limits_lock);
+        if (!info->limits_set) {
+            for (unsigned i = 0; i < LINUX_RLIMIT_COUNT; i++)
+                info->limits[i] = defaults[i];
+            __atomic_store_n(&info->limits_set, 1, __ATOMIC_RELEASE);
+        }
+        linux_unlock(&limits_lock);
+    }
+    return info->limits;
+}
+
+static uint64_t soft_limit(unsigned resource)
+{
+    return __atomic_load_n(&table()[resource].soft, __ATOMIC_RELAXED);
+}
+
 unsigned linux_descriptor_limit(void)
 {
-    uint64_t soft = __atomic_load_n(&limits[RLIMIT_NOFILE].soft, __ATOMIC_RELAXED);
+    uint64_t soft = soft_limit(RLIMIT_NOFILE);
     return soft < LINUX_MAX_FDS ? (unsigned)soft : LINUX_MAX_FDS;
 }
 
 uint64_t linux_descriptor_soft_limit(void)
 {
-    return __atomic_load_n(&limits[RLIMIT_NOFILE].soft, __ATOMIC_RELAXED);
+    return soft_limit(RLIMIT_NOFILE);
 }
 
 uint64_t linux_memory_lock_limit(void)
 {
-    return __atomic_load_n(&limits[RLIMIT_MEMLOCK].soft, __ATOMIC_RELAXED);
+    return soft_limit(RLIMIT_MEMLOCK);
 }
 
 uint64_t linux_message_queue_limit(void)
 {
-    return __atomic_load_n(&limits[RLIMIT_MSGQUEUE].soft, __ATOMIC_RELAXED);
+    return soft_limit(RLIMIT_MSGQUEUE);
 }
 
-int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,
-                      struct linux_rlimit *old_limit)
+int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resource_limit *new_limit,
+                      struct linux_resource_limit *old_limit)
 {
     if (pid != 0 && (uint64_t)pid != linux_process_info()->pid)
         return -LINUX_EPERM;    /* other processes' limits live in their own personality */
-    if (resource >= RLIMIT_COUNT)
+    if (resource >= LINUX_RLIMIT_COUNT)
         return -LINUX_EINVAL;
-    struct linux_rlimit wanted = {0, 0};
+    struct linux_resource_limit wanted = {0, 0};
     if (new_limit != 0) {
         wanted = *new_limit;
         if (wanted.soft > wanted.hard)
@@ -89,12 +105,13 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit 
     }
 
     /* Raising a hard limit takes privilege (CAP_SYS_RESOURCE: root here). */
+    struct linux_resource_limit *limits = table();  /* before the lock: it may take it */
     bool privileged = new_limit != 0
                    && wanted.hard > __atomic_load_n(&limits[resource].hard, __ATOMIC_RELAXED)
                    && sys_geteuid() == 0;
     int64_t result = 0;
     linux_lock(&limits_lock);
-    struct linux_rlimit current = limits[resource];
+    struct linux_resource_limit current = limits[resource];
     if (new_limit != 0) {
         if (wanted.hard > current.hard && !privileged)
             result = -LINUX_EPERM;
@@ -111,12 +128,12 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit 
     return result;
 }
 
-int64_t sys_getrlimit(uint64_t resource, struct linux_rlimit *limit)
+int64_t sys_getrlimit(uint64_t resource, struct linux_resource_limit *limit)
 {
     return sys_prlimit64(0, resource, 0, limit);
 }
 
-int64_t sys_setrlimit(uint64_t resource, const struct linux_rlimit *limit)
+int64_t sys_setrlimit(uint64_t resource, const struct linux_resource_limit *limit)
 {
     return sys_prlimit64(0, resource, limit, 0);
 }

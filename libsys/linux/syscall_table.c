@@ -335,10 +335,10 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
                               POINTER(const struct linux_timespec *, 3));
     /* limits */
     case LINUX_NR_prlimit64:
-        return sys_prlimit64(INT(0), UINT(1), POINTER(const struct linux_rlimit *, 2),
-                             POINTER(struct linux_rlimit *, 3));
-    case LINUX_NR_getrlimit: return sys_getrlimit(UINT(0), POINTER(struct linux_rlimit *, 1));
-    case LINUX_NR_setrlimit: return sys_setrlimit(UINT(0), POINTER(const struct linux_rlimit *, 1));
+        return sys_prlimit64(INT(0), UINT(1), POINTER(const struct linux_resource_limit *, 2),
+                             POINTER(struct linux_resource_limit *, 3));
+    case LINUX_NR_getrlimit: return sys_getrlimit(UINT(0), POINTER(struct linux_resource_limit *, 1));
+    case LINUX_NR_setrlimit: return sys_setrlimit(UINT(0), POINTER(const struct linux_resource_limit *, 1));
     /* the system and this thread */
     case LINUX_NR_uname: return sys_uname(POINTER(struct linux_utsname *, 0));
     case LINUX_NR_getrandom: return sys_getrandom(POINTER(uint8_t *, 0), a[1], UINT(2));

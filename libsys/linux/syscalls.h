@@ -14,7 +14,7 @@
 #include "statx.h"
 #include "sys/linux_abi.h"
 
-struct linux_rlimit;
+struct linux_resource_limit;
 struct linux_sigaction;
 struct linux_stack;
 struct linux_itimerval;
@@ -325,10 +325,10 @@ int64_t sys_semtimedop(int64_t semid, const struct sysv_sembuf *operations, uint
                        const struct linux_timespec *timeout);
 
 /* limits.c */
-int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_rlimit *new_limit,
-                      struct linux_rlimit *old_limit);
-int64_t sys_getrlimit(uint64_t resource, struct linux_rlimit *limit);
-int64_t sys_setrlimit(uint64_t resource, const struct linux_rlimit *limit);
+int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resource_limit *new_limit,
+                      struct linux_resource_limit *old_limit);
+int64_t sys_getrlimit(uint64_t resource, struct linux_resource_limit *limit);
+int64_t sys_setrlimit(uint64_t resource, const struct linux_resource_limit *limit);
 
 /* system.c */
 int64_t sys_uname(struct linux_utsname *name);

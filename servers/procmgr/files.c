@@ -72,6 +72,8 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     info.pid = process->pid;
     info.umask = kept->umask;
     info.procfs_directory = kept->procfs_directory;
+    info.limits_set = kept->limits_set;
+    memcpy(info.limits, kept->limits, sizeof info.limits);
     info.pending_signals = process->pending.set;
     info.ignored_signals = signal_ignored_set(process);
     info.stopped = signal_process_stopping(process);
@@ -94,6 +96,14 @@ void files_close_slot(struct process *process, uint64_t slot)
 
 /* Close the descriptors the mask selects (all open ones when mask is 0);
  * the ones left open are written to survivors (may be 0). */
+static void keep_from(const struct linux_process_info *info, struct files_kept *kept)
+{
+    kept->umask = info->umask;
+    kept->procfs_directory = info->procfs_directory;
+    kept->limits_set = info->limits_set;
+    memcpy(kept->limits, info->limits, sizeof kept->limits);
+}
+
 static void close_selected(struct process *process, bool only_cloexec, uint64_t survivors[],
                            struct files_kept *kept)
 {
@@ -111,7 +121,7 @@ static void close_selected(struct process *process, bool only_cloexec, uint64_t 
     if (survivors)
         memcpy(survivors, info.fd_open, sizeof info.fd_open);
     if (kept)
-        *kept = (struct files_kept){info.umask, info.procfs_directory};
+        keep_from(&info, kept);
 }
 
 void files_close_all(struct process *process)
@@ -153,7 +163,8 @@ int files_copy_all(struct process *parent, struct process *child)
         if (info.fd_open[fd / 64] & (1ULL << (fd % 64)))
             if (copy_reference(parent, linux_fd_slot(fd), child, linux_fd_slot(fd)) < 0)
                 info.fd_open[fd / 64] &= ~(1ULL << (fd % 64));
-    struct files_kept kept = {info.umask, info.procfs_directory};
+    static struct files_kept kept;
+    keep_from(&info, &kept);
     return files_write_info(child, info.fd_open, info.fd_cloexec, &kept);
 }
 

@@ -162,7 +162,8 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     /* The point of no return: the old program goes. A first program
      * starts with descriptors 0-2 (files_open_console). */
     uint64_t survivors[LINUX_MAX_FDS / 64] = { 7 };
-    struct files_kept kept = {LINUX_DEFAULT_UMASK, 0};
+    static struct files_kept kept;      /* a first program's: no limits_set, so the defaults */
+    kept = (struct files_kept){.umask = LINUX_DEFAULT_UMASK};
     uint64_t blocked_signals = caller ? signal_blocked_mask(caller) : 0;
     uint64_t cpu_mask = caller ? caller->cpu_mask : 0;      /* execve keeps the affinity */
     struct scheduling scheduling = caller ? caller->scheduling      /* and the policy */

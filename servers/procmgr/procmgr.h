@@ -406,9 +406,11 @@ bool files_is_open(struct process *process, uint64_t fd);
 int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags);
 void files_close_all(struct process *process);
 /* The words of the info page that survive execve (and fork). */
-struct files_kept {
+struct files_kept {                 /* linux_process_info's */
     uint64_t umask;
-    uint64_t procfs_directory;      /* linux_process_info's */
+    uint64_t procfs_directory;
+    uint64_t limits_set;
+    struct linux_resource_limit limits[LINUX_RLIMIT_COUNT];
 };
 /* execve: close the close-on-exec descriptors (read from the old space's
  * info page), and say which stay open and what else is kept. */

@@ -81,8 +81,18 @@ struct linux_thread_info {
 
 /* The process info page: procmgr writes pid at start and after fork; the
  * personality keeps the descriptor bitmaps, which procmgr reads on fork,
- * execve (close-on-exec) and exit (close every descriptor). */
-#define LINUX_MAX_FDS           1024
+ * execve (close-on-exec) and exit (close every descriptor).
+ *
+ * LINUX_MAX_FDS is the table's size: RLIMIT_NOFILE's soft limit is
+ * honoured up to it (its default hard limit, as Linux's), and beyond it
+ * a new descriptor is EMFILE as at the limit. Each descriptor takes a
+ * CNode slot (below), so it sets the CNode's size. */
+#define LINUX_MAX_FDS           4096
+#define LINUX_RLIMIT_COUNT      16
+struct linux_resource_limit {
+    uint64_t soft;
+    uint64_t hard;
+};
 struct linux_process_info {
     uint64_t pid;
     uint64_t umask;
@@ -106,6 +116,12 @@ struct linux_process_info {
      * as a /proc directory (0: not in /proc; 1: /proc; 1 + pid:
      * /proc/<pid>), kept with the umask across fork and execve. */
     uint64_t procfs_directory;
+    /* The personality's (libsys/linux/limits.c): getrlimit's table, here
+     * so that procmgr keeps it across fork and execve as Linux does;
+     * limits_set is 0 until the first program's personality writes the
+     * defaults. */
+    uint64_t limits_set;
+    struct linux_resource_limit limits[LINUX_RLIMIT_COUNT];
 };
 
 /*
@@ -114,7 +130,7 @@ struct linux_process_info {
  * of sys/servers.h sits at LINUX_SLOT_SESSIONS + its server_id, minted by
  * procmgr as the server's entry says.
  */
-#define LINUX_CNODE_BITS        12
+#define LINUX_CNODE_BITS        13
 enum linux_slot {
     LINUX_SLOT_CNODE = 1,           /* its own CNode: dup copies fd slots with it */
     LINUX_SLOT_CWD = 2,             /* file capability of the working directory */
@@ -131,7 +147,12 @@ enum linux_slot {
     LINUX_SLOT_FD_BASE = 2048,      /* descriptor n in LINUX_SLOT_FD_BASE + n */
     /* epoll's readiness boards (libsys/linux/epoll.c): 1024 slots */
     LINUX_SLOT_BOARD_BASE = LINUX_SLOT_FD_BASE + LINUX_MAX_FDS,
+    LINUX_SLOT_END = LINUX_SLOT_BOARD_BASE + 1024,
 };
+_Static_assert(LINUX_SLOT_THREAD_BASE + 2 * LINUX_MAX_THREADS <= LINUX_SLOT_FD_BASE,
+               "every thread area's two slots lie below the descriptors");
+_Static_assert(LINUX_SLOT_END <= 1 << LINUX_CNODE_BITS, "the CNode holds every slot");
+_Static_assert(sizeof(struct linux_process_info) <= 4096, "the process info fits its page");
 _Static_assert(LINUX_SLOT_SESSIONS + SERVER_COUNT <= LINUX_SLOT_THREAD_BASE,
                "every server's session has a slot");
 
