@@ -9,7 +9,8 @@
  * retype made. A space maps that capability or a copy of its own. The
  * pool counts the spaces that use each frame; with the last, the frame
  * goes back to the pool (its capability unmapped first by the caller) to
- * be handed out again, zeroed.
+ * be handed out again, zeroed; the pool gives a chunk back whole once
+ * none of its frames is used (frames.c).
  *
  * procmgr maps every frame of the pool in its own address space once,
  * when it makes it (a copy of its capability, at FRAME_WINDOW): copying

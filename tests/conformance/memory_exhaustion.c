@@ -1,0 +1,110 @@
+/* A child that takes memory until none is left does not take the system
+ * with it. Linux's OOM killer ends it with SIGKILL; tern answers ENOMEM
+ * from mmap (procmgr has no chunk left for it: docs/limits.md), and a
+ * page that cannot be had is SIGBUS or SIGSEGV. Either way, once it is
+ * reaped the system forks, pipes and maps again, and the free memory
+ * sysinfo reports is back to what it was before (less a little slack:
+ * Linux's own bookkeeping may keep a few pages). */
+#include <stdbool.h>
+#include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+
+#include "check.h"
+
+enum { out_of_memory = 3 };
+#define BIG     (64UL << 20)
+#define SMALL   (1UL << 20)
+#define SLACK   (4UL << 20)
+
+static unsigned long free_bytes(void)
+{
+    struct sysinfo info;
+    REQUIRE(sysinfo(&info) == 0);
+    return info.freeram * info.mem_unit;
+}
+
+/* Maps and fills pieces of size until a mapping is refused. */
+static void take_all(unsigned long size)
+{
+    for (;;) {
+        char *piece = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (piece == MAP_FAILED)
+            return;
+        for (unsigned long at = 0; at < size; at += 4096)
+            piece[at] = 1;          /* populated or not, every page is real */
+    }
+}
+
+static void hog(void)
+{
+    take_all(BIG);
+    take_all(SMALL);
+    _exit(errno == ENOMEM ? out_of_memory : 1);
+}
+
+/* What a healthy system does: fork, a pipe between two processes, a
+ * mapping of a few MiB written and read back. */
+static void still_works(void)
+{
+    int fds[2];
+    CHECK_EQ(pipe(fds), 0);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        char *memory = mmap(NULL, 8 << 20, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        CHECK(memory != MAP_FAILED);
+        if (memory != MAP_FAILED) {
+            memset(memory, 7, 8 << 20);
+            CHECK_EQ(memory[(8 << 20) - 1], 7);
+        }
+        CHECK_EQ(write(fds[1], "ok", 2), 2);
+        check_child_exit();
+    }
+    char answer[2] = {0};
+    CHECK_EQ(read(fds[0], answer, 2), 2);
+    CHECK(answer[0] == 'o' && answer[1] == 'k');
+    check_child_passed(child);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+/* Runs a hog and checks what it came to. */
+static void run_hog(void)
+{
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0)
+        hog();
+    int status;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    bool refused = WIFEXITED(status) && WEXITSTATUS(status) == out_of_memory;
+    bool killed = WIFSIGNALED(status) && (WTERMSIG(status) == SIGKILL ||
+                                          WTERMSIG(status) == SIGBUS ||
+                                          WTERMSIG(status) == SIGSEGV);
+    CHECK(refused || killed);
+    fprintf(stderr, "the hog %s\n", refused ? "was refused (ENOMEM)" : strsignal(WTERMSIG(status)));
+}
+
+int main(void)
+{
+    still_works();
+    /* The first time the system may keep some of what it needed to
+     * serve so much memory (its own tables, its page cache): after that,
+     * a hog takes nothing away for good. */
+    run_hog();
+    still_works();
+    unsigned long before = free_bytes();
+    for (int round = 0; round < 2; round++) {
+        run_hog();
+        still_works();
+        unsigned long after = free_bytes();
+        fprintf(stderr, "free before %lu KiB, after %lu KiB\n", before >> 10, after >> 10);
+        CHECK(after + SLACK >= before);
+    }
+
+    printf("a process that took all memory was stopped; the system still forks, pipes and maps\n");
+    return check_finish("memory_exhaustion");
+}
