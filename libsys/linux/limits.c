@@ -3,9 +3,10 @@
  * the defaults a Linux process started from a plain init has. Raising a
  * hard limit is refused (EPERM), lowering works; RLIMIT_NOFILE's soft
  * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
- * bounds what shmctl may lock, RLIMIT_MSGQUEUE's what mq_open may
- * create, RLIMIT_AS's what procmgr maps and RLIMIT_NPROC's the tasks it
- * makes (told with PROC_RLIMIT), and the rest are only recorded.
+ * bounds what shmctl may lock and what procmgr lets mlock and MAP_LOCKED
+ * lock, RLIMIT_MSGQUEUE's what mq_open may create, RLIMIT_AS's what
+ * procmgr maps and RLIMIT_NPROC's the tasks it makes (the three told
+ * with PROC_RLIMIT), and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
@@ -119,9 +120,10 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resourc
             limits[resource] = wanted;
     }
     linux_unlock(&limits_lock);
-    /* procmgr maps and makes tasks: it keeps those limits too (fork and
-     * execve keep them there as they keep this table). */
-    if (result == 0 && new_limit != 0 && (resource == RLIMIT_AS || resource == RLIMIT_NPROC))
+    /* procmgr maps, locks and makes tasks: it keeps those limits too
+     * (fork and execve keep them there as they keep this table). */
+    if (result == 0 && new_limit != 0
+        && (resource == RLIMIT_AS || resource == RLIMIT_NPROC || resource == RLIMIT_MEMLOCK))
         linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 2, resource, wanted.soft, 0, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;

@@ -70,9 +70,41 @@ int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, u
                          flags);
 }
 
-/* Advice, syncing anonymous memory and locking pages (nothing is ever
- * swapped) have nothing to do; the address is checked as Linux does. */
+/* Advice and syncing anonymous memory have nothing to do; the address
+ * is checked as Linux does. */
 int64_t sys_memory_hint(uint64_t address)
 {
     return (address & PAGE_MASK) ? -LINUX_EINVAL : 0;
+}
+
+/* Locking pages: nothing is ever swapped out, so a lock changes no page,
+ * but procmgr counts what is locked against RLIMIT_MEMLOCK as Linux does
+ * (PROC_MEMORY_LOCK). */
+#define LINUX_MLOCK_ONFAULT 1
+
+int64_t sys_mlock2(uint64_t address, uint64_t length, uint64_t flags)
+{
+    if (flags & ~(uint64_t)LINUX_MLOCK_ONFAULT)
+        return -LINUX_EINVAL;
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MEMORY_LOCK, 3, PROC_MEMORY_LOCK_RANGE, address,
+                         length, 0);
+}
+
+int64_t sys_munlock(uint64_t address, uint64_t length)
+{
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MEMORY_LOCK, 3, PROC_MEMORY_UNLOCK_RANGE,
+                         address, length, 0);
+}
+
+int64_t sys_mlockall(uint64_t flags)
+{
+    uint64_t known = LINUX_MCL_CURRENT | LINUX_MCL_FUTURE | LINUX_MCL_ONFAULT;
+    if (flags == 0 || (flags & ~known) || flags == LINUX_MCL_ONFAULT)
+        return -LINUX_EINVAL;
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MEMORY_LOCK, 3, PROC_MEMORY_LOCK_ALL, 0, flags, 0);
+}
+
+int64_t sys_munlockall(void)
+{
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MEMORY_LOCK, 3, PROC_MEMORY_UNLOCK_ALL, 0, 0, 0);
 }

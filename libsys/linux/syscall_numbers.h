@@ -160,6 +160,8 @@
 #define LINUX_NR_msync              227
 #define LINUX_NR_mlock              228
 #define LINUX_NR_munlock            229
+#define LINUX_NR_mlockall           230
+#define LINUX_NR_munlockall         231
 #define LINUX_NR_madvise            233
 #define LINUX_NR_wait4              260
 #define LINUX_NR_prlimit64          261
@@ -171,6 +173,7 @@
 #define LINUX_NR_memfd_create       279
 #define LINUX_NR_userfaultfd        282
 #define LINUX_NR_membarrier         283
+#define LINUX_NR_mlock2             284
 #define LINUX_NR_statx              291
 #define LINUX_NR_pidfd_send_signal 424
 #define LINUX_NR_pidfd_open         434

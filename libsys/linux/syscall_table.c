@@ -274,8 +274,11 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_mremap: return sys_mremap(a[0], a[1], a[2], UINT(3), a[4]);
     case LINUX_NR_madvise:
     case LINUX_NR_msync: return sys_memory_hint(a[0]);
-    case LINUX_NR_mlock:
-    case LINUX_NR_munlock: return 0;
+    case LINUX_NR_mlock: return sys_mlock2(a[0], a[1], 0);
+    case LINUX_NR_mlock2: return sys_mlock2(a[0], a[1], UINT(2));
+    case LINUX_NR_munlock: return sys_munlock(a[0], a[1]);
+    case LINUX_NR_mlockall: return sys_mlockall(INT(0));
+    case LINUX_NR_munlockall: return sys_munlockall();
     /* time */
     case LINUX_NR_clock_settime:
         return sys_clock_settime(INT(0), POINTER(const struct linux_timespec *, 1));

@@ -31,6 +31,8 @@ void address_map_init(struct address_map *map)
     map->brk_start = 0;
     map->brk = 0;
     map->limit = UINT64_MAX;
+    map->lock_limit = ADDRESS_MAP_LOCK_LIMIT;
+    map->lock_future = false;
 }
 
 void address_map_copy(struct address_map *dest, const struct address_map *src)
@@ -40,6 +42,9 @@ void address_map_copy(struct address_map *dest, const struct address_map *src)
     dest->brk_start = src->brk_start;
     dest->brk = src->brk;
     dest->limit = src->limit;
+    dest->lock_limit = src->lock_limit;
+    dest->lock_future = false;
+    address_map_set_all_locked(dest, false);
 }
 
 /* The bytes of regions within [start, end). */
@@ -138,7 +143,8 @@ static bool compatible(const struct region *low, const struct region *high)
 {
     if (low->end != high->start || low->kind != high->kind || low->prot != high->prot ||
         low->write_forbidden != high->write_forbidden || low->object != high->object ||
-        low->userfault != high->userfault || low->userfault_modes != high->userfault_modes)
+        low->userfault != high->userfault || low->userfault_modes != high->userfault_modes ||
+        low->locked != high->locked)
         return false;
     return low->object == 0 || low->object_offset + (low->end - low->start) == high->object_offset;
 }
@@ -374,6 +380,61 @@ void address_map_clear_userfault(struct address_map *map, uint32_t userfault)
         }
     }
     if (changed && map->count)
+        merge_between(map, 0, map->count - 1);
+}
+
+uint64_t address_map_locked_within(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < map->count; i++) {
+        const struct region *region = &map->regions[i];
+        uint64_t from = region->start > start ? region->start : start;
+        uint64_t to = region->end < end ? region->end : end;
+        if (region->locked && from < to)
+            bytes += to - from;
+    }
+    return bytes;
+}
+
+uint64_t address_map_mapped(const struct address_map *map)
+{
+    return mapped_within(map, 0, UINT64_MAX);
+}
+
+bool address_map_may_lock(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    uint64_t after = address_map_locked_within(map, 0, UINT64_MAX)
+                   - address_map_locked_within(map, start, end) + (end - start);
+    return after <= map->lock_limit;
+}
+
+int address_map_set_locked(struct address_map *map, uint64_t start, uint64_t end, bool locked)
+{
+    if (!range_is_valid(start, end))
+        return -LINUX_EINVAL;
+    /* Every page must be mapped, as for mprotect. */
+    unsigned first = first_ending_above(map, start);
+    unsigned last = first;
+    for (uint64_t covered = start; covered < end; last++) {
+        if (last == map->count || map->regions[last].start > covered)
+            return -LINUX_ENOMEM;
+        covered = map->regions[last].end;
+    }
+    bool split_low = map->regions[first].start < start && map->regions[first].locked != locked;
+    bool split_high = map->regions[last - 1].end > end && map->regions[last - 1].locked != locked;
+    if (split_at_ends(map, &first, &last, start, end, split_low, split_high) < 0)
+        return -LINUX_ENOMEM;
+    for (unsigned index = first; index < last; index++)
+        map->regions[index].locked = locked;
+    merge_between(map, first == 0 ? 0 : first - 1, last);
+    return 0;
+}
+
+void address_map_set_all_locked(struct address_map *map, bool locked)
+{
+    for (unsigned index = 0; index < map->count; index++)
+        map->regions[index].locked = locked;
+    if (map->count)
         merge_between(map, 0, map->count - 1);
 }
 

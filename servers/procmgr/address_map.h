@@ -43,6 +43,10 @@ struct region {
      * way, so a registration covers whole regions. */
     uint32_t userfault;
     uint32_t userfault_modes;
+    /* mlock, mlockall or MAP_LOCKED locked it (Linux's VM_LOCKED). Every
+     * page is resident anyway (nothing is swapped): only RLIMIT_MEMLOCK
+     * counts it. */
+    bool locked;
 };
 
 struct address_map {
@@ -52,7 +56,14 @@ struct address_map {
     /* RLIMIT_AS: the most bytes its regions may cover at once (Linux's
      * may_expand_vm); kept across fork and execve. */
     uint64_t limit;
+    /* RLIMIT_MEMLOCK: the most bytes its locked regions may cover
+     * (Linux's locked_vm against the limit), kept across execve; and
+     * whether mlockall(MCL_FUTURE) locks what is mapped from now on. */
+    uint64_t lock_limit;
+    bool lock_future;
 };
+/* RLIMIT_MEMLOCK's default, as the personality's table has it. */
+#define ADDRESS_MAP_LOCK_LIMIT (8ULL << 20)
 
 /* Called for every piece of an old region that a change removes or
  * re-protects, with the old region's facts (before the change) and the
@@ -61,9 +72,10 @@ typedef void (*address_map_change)(void *context, const struct region *old, uint
                                    uint64_t end);
 
 /* Empty, with no heap (execve sets brk_start = brk = the image's end),
- * and no limit. */
+ * no limit and the default lock limit. */
 void address_map_init(struct address_map *map);
-/* fork: dest becomes a copy of src. */
+/* fork: dest becomes a copy of src, but for its locks: a child locks
+ * nothing, now or in future (Linux's fork). */
 void address_map_copy(struct address_map *dest, const struct address_map *src);
 
 /* The region holding address, or NULL. */
@@ -111,6 +123,21 @@ int address_map_set_userfault(struct address_map *map, uint64_t start, uint64_t 
  * when its descriptor goes or a fork's child inherits the map. */
 void address_map_clear_userfault(struct address_map *map, uint32_t userfault);
 
+/* The bytes of locked regions within [start, end). */
+uint64_t address_map_locked_within(const struct address_map *map, uint64_t start, uint64_t end);
+/* The bytes of every region (Linux's total_vm). */
+uint64_t address_map_mapped(const struct address_map *map);
+/* mlock's limit (Linux's do_mlock): whether locking [start, end) keeps
+ * the locked bytes within lock_limit (what is locked already in the
+ * range is not counted twice). */
+bool address_map_may_lock(const struct address_map *map, uint64_t start, uint64_t end);
+/* mlock and munlock: every region of [start, end) (page-aligned) gets
+ * locked, split at start and end as needed. -LINUX_ENOMEM if a page of
+ * the range is not mapped or a split would overflow the table (then
+ * nothing changed). */
+int address_map_set_locked(struct address_map *map, uint64_t start, uint64_t end, bool locked);
+/* mlockall(MCL_CURRENT) and munlockall: every region gets locked. */
+void address_map_set_all_locked(struct address_map *map, bool locked);
 /* brk(2): returns the new break, or the old one if the request is invalid
  * (below brk_start, above LINUX_MMAP_TOP, growing into another region or
  * within a page of it, or the table is full); new_brk 0 asks for the

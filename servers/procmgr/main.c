@@ -97,6 +97,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_MREMAP:
     case PROC_FUTEX_KEY:
     case PROC_MAPPING:
+    case PROC_MEMORY_LOCK:
         if (!request->process->space)
             return result(request, -LINUX_EPERM);
         return handle_memory(request, label);

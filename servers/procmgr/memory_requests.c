@@ -52,6 +52,7 @@ void handle_mmap(struct request *request)
     mapping.offset = mapping.object ? mapping.offset : 0;
     if (status < 0)
         return result(request, status);
+    mapping.privileged = request->process->euid == 0;
     result(request, space_mmap(request->process->space, &mapping));
 }
 
@@ -76,6 +77,52 @@ static void handle_mapping(struct request *request, const struct space *space,
     result(request, -LINUX_ENOMEM);
 }
 
+/* PROC_MEMORY_LOCK: mlock, munlock, mlockall and munlockall, as
+ * Linux's mm/mlock.c counts them against RLIMIT_MEMLOCK; root has
+ * CAP_IPC_LOCK and is not limited. Nothing is ever swapped out, so a
+ * lock changes no page: only what later locks may take. */
+static int64_t memory_lock(struct process *process, uint64_t operation, uint64_t address,
+                           uint64_t length)
+{
+    struct address_map *map = &process->space->map;
+    bool privileged = process->euid == 0;
+    bool may_lock = map->lock_limit != 0 || privileged;    /* Linux's can_do_mlock */
+    switch (operation) {
+    case PROC_MEMORY_LOCK_RANGE:
+    case PROC_MEMORY_UNLOCK_RANGE: {
+        bool lock = operation == PROC_MEMORY_LOCK_RANGE;
+        if (lock && !may_lock)
+            return -LINUX_EPERM;
+        uint64_t start = address & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t end = (address + length + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+        if (end < start || (length && end == start))
+            return -LINUX_EINVAL;       /* the range wraps */
+        if (end == start)
+            return 0;
+        if (lock && !privileged && !address_map_may_lock(map, start, end))
+            return -LINUX_ENOMEM;
+        return address_map_set_locked(map, start, end, lock);
+    }
+    case PROC_MEMORY_LOCK_ALL: {
+        uint64_t flags = length;
+        if (!may_lock)
+            return -LINUX_EPERM;
+        if ((flags & LINUX_MCL_CURRENT) && !privileged && address_map_mapped(map) > map->lock_limit)
+            return -LINUX_ENOMEM;
+        map->lock_future = flags & LINUX_MCL_FUTURE;
+        if (flags & (LINUX_MCL_CURRENT))
+            address_map_set_all_locked(map, true);
+        return 0;
+    }
+    case PROC_MEMORY_UNLOCK_ALL:
+        map->lock_future = false;
+        address_map_set_all_locked(map, false);
+        return 0;
+    default:
+        return -LINUX_EINVAL;
+    }
+}
+
 void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
@@ -90,6 +137,8 @@ void handle_memory(struct request *request, uint64_t label)
         return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));
     case PROC_FUTEX_KEY: return result(request, space_futex_key(space, mr[0]));
     case PROC_MAPPING: return handle_mapping(request, space, mr[0]);
+    case PROC_MEMORY_LOCK:
+        return result(request, memory_lock(request->process, mr[0], mr[1], mr[2]));
     }
 }
 

@@ -172,6 +172,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         signal_keep(&signals_kept, caller);
     if (process->space) {
         space->map.limit = process->space->map.limit;      /* RLIMIT_AS stays */
+        space->map.lock_limit = process->space->map.lock_limit;    /* and RLIMIT_MEMLOCK */
         files_close_on_exec(process, survivors, &kept);
         for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
             if (process->threads[area])
@@ -325,7 +326,7 @@ void handle_dumpable(struct request *request)
 
 /* PROC_RLIMIT: a soft limit the personality keeps with the others and
  * tells procmgr, which enforces it: RLIMIT_AS when it maps, RLIMIT_NPROC
- * when it makes tasks. */
+ * when it makes tasks, RLIMIT_MEMLOCK when it locks. */
 void handle_rlimit(struct request *request)
 {
     switch (request->mr[0]) {
@@ -334,6 +335,9 @@ void handle_rlimit(struct request *request)
         return result(request, 0);
     case PROC_RLIMIT_NPROC:
         request->process->task_limit = request->mr[1];
+        return result(request, 0);
+    case PROC_RLIMIT_MEMLOCK:
+        request->process->space->map.lock_limit = request->mr[1];
         return result(request, 0);
     default:
         return result(request, -LINUX_EINVAL);

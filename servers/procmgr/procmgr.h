@@ -97,6 +97,7 @@ struct mapping {
     uint64_t object;
     uint64_t offset;                    /* in the object */
     bool write_forbidden;               /* address_map.h */
+    bool privileged;                    /* CAP_IPC_LOCK: MAP_LOCKED is not limited */
 };
 
 /* A fault procmgr cannot resolve: the signal and its si_code. */

@@ -60,13 +60,28 @@ int64_t space_mmap(struct space *space, const struct mapping *mapping)
         goto fail;
     uint64_t start = fixed ? address : address_map_place(&space->map, address, page_length);
     check = -LINUX_ENOMEM;
-    if (!start || !address_map_may_map(&space->map, start, page_length) ||
+    if (!start)
+        goto fail;
+    /* Locked memory, in Linux's order (do_mmap): none at all without
+     * RLIMIT_MEMLOCK, then the limit (mlock_future_ok: what a MAP_FIXED
+     * replaces still counts). */
+    bool locked = (flags & LINUX_MAP_LOCKED) || space->map.lock_future;
+    check = -LINUX_EPERM;
+    if ((flags & LINUX_MAP_LOCKED) && space->map.lock_limit == 0 && !mapping->privileged)
+        goto fail;
+    check = -LINUX_EAGAIN;
+    if (locked && !mapping->privileged
+        && address_map_locked_within(&space->map, 0, UINT64_MAX) + page_length
+               > space->map.lock_limit)
+        goto fail;
+    check = -LINUX_ENOMEM;
+    if (!address_map_may_map(&space->map, start, page_length) ||
         detach_from_range(space, start, start + page_length) < 0)
         goto fail;
     struct region region = { .start = start, .end = start + page_length, .prot = mapping->prot,
                              .kind = mapping->shared ? REGION_SHARED : REGION_PRIVATE,
                              .object = mapping->object, .object_offset = mapping->offset,
-                             .write_forbidden = mapping->write_forbidden };
+                             .write_forbidden = mapping->write_forbidden, .locked = locked };
     if (mapping->shared && !region.object) {
         region.object = memory_object_create_anonymous(page_length);
         region.object_offset = 0;

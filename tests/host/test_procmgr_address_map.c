@@ -691,8 +691,38 @@ static void a_registration_splits_and_its_end_merges(void)
     CHECK(address_map_set_userfault(&map, 0x100001, 0x104000, 7, 1) == -LINUX_EINVAL);
 }
 
+/* mlock splits regions at the range's ends and munlock merges them back;
+ * what is locked counts once against the limit; a fork's copy has
+ * nothing locked. */
+static void a_lock_splits_counts_once_and_is_not_inherited(void)
+{
+    reset();
+    map.lock_limit = 0x8000;                                    /* 8 pages */
+    CHECK_EQ_U64(insert(private_region(0x100000, 0x110000, RW)), 0);
+    CHECK(address_map_may_lock(&map, 0x104000, 0x10c000));
+    CHECK(!address_map_may_lock(&map, 0x104000, 0x10d000));
+    CHECK(address_map_set_locked(&map, 0x104000, 0x10c000, true) == 0);
+    CHECK_EQ_U64(map.count, 3);
+    CHECK_EQ_U64(address_map_locked_within(&map, 0, UINT64_MAX), 0x8000);
+    CHECK(address_map_may_lock(&map, 0x104000, 0x105000));      /* locked already */
+    CHECK(!address_map_may_lock(&map, 0x100000, 0x101000));
+    CHECK(address_map_set_locked(&map, 0x10f000, 0x111000, true) == -LINUX_ENOMEM);   /* hole */
+    CHECK_EQ_U64(map.count, 3);
+    struct address_map copy;
+    address_map_copy(&copy, &map);
+    CHECK_EQ_U64(copy.count, 1);
+    CHECK_EQ_U64(address_map_locked_within(&copy, 0, UINT64_MAX), 0);
+    CHECK_EQ_U64(copy.lock_limit, 0x8000);
+    CHECK(address_map_set_locked(&map, 0x104000, 0x10c000, false) == 0);
+    CHECK_EQ_U64(map.count, 1);
+    address_map_set_all_locked(&map, true);
+    CHECK_EQ_U64(address_map_locked_within(&map, 0x10f000, 0x120000), 0x1000);
+    CHECK_EQ_U64(address_map_mapped(&map), 0x10000);
+}
+
 int main(void)
 {
+    a_lock_splits_counts_once_and_is_not_inherited();
     a_registration_splits_and_its_end_merges();
     RUN_TEST(empty_map_holds_nothing);
     RUN_TEST(lookup_finds_start_but_not_end);

@@ -209,7 +209,11 @@ struct linux_dirent64 {
 #define LINUX_MAP_FIXED     0x10
 #define LINUX_MAP_ANONYMOUS 0x20
 #define LINUX_MAP_NORESERVE 0x4000
+#define LINUX_MAP_LOCKED    0x2000
 #define LINUX_MAP_POPULATE  0x8000
+#define LINUX_MCL_CURRENT   1
+#define LINUX_MCL_FUTURE    2
+#define LINUX_MCL_ONFAULT   4
 #define LINUX_MAP_FIXED_NOREPLACE 0x100000
 #define LINUX_MAP_FAILED    ((uint64_t)-1)
 

@@ -67,7 +67,8 @@
  *                      told by the personality, which keeps them all: RLIMIT_AS (mmap, mremap
  *                      and brk keep the caller's mappings within it) and RLIMIT_NPROC (fork and
  *                      clone give EAGAIN while the caller's real user has that many tasks,
- *                      root exempt); ~0: no limit; -EINVAL for another resource
+ *                      root exempt), RLIMIT_MEMLOCK (PROC_MEMORY_LOCK, MAP_LOCKED); ~0: no
+ *                      limit; -EINVAL for another resource
  *   PROC_PROCFS        file (enum proc_procfs_file), pid (0: the caller's), from, bytes
  *                                                             the file's text in window 0 (as
  *                      much as fits in its bytes), its whole length returned; -ESRCH for a pid
@@ -124,6 +125,12 @@
  *   PROC_MAPPING       address                                0; start, end, object key
  *                      (0: none), offset of start in it: the region holding address or the
  *                      first above it (-ENOMEM: none); shmdt finds attachments so
+ *   PROC_MEMORY_LOCK   operation, address, length or flags    0: PROC_MEMORY_LOCK_RANGE and
+ *                      _UNLOCK_RANGE (mlock, munlock), _ALL with mlockall's flags, _UNLOCK_ALL
+ *                      (munlockall); against RLIMIT_MEMLOCK (PROC_RLIMIT), root exempt:
+ *                      -EPERM to lock with a limit of 0, -ENOMEM past it or for a hole in the
+ *                      range; mmap with MAP_LOCKED (or after MCL_FUTURE) is -EPERM with a
+ *                      limit of 0 and -EAGAIN past it
  *
  * "frame" is struct linux_user_frame in message registers 4 onwards: the
  * registers the new thread or process starts with (x0 becomes 0; for
@@ -206,7 +213,14 @@ enum procmgr_label {
     PROC_RLIMIT,
     PROC_USERFAULTFD,
     PROC_PROCFS,
+    PROC_MEMORY_LOCK,
 };
+
+/* PROC_MEMORY_LOCK's operations. */
+#define PROC_MEMORY_LOCK_RANGE      0
+#define PROC_MEMORY_UNLOCK_RANGE    1
+#define PROC_MEMORY_LOCK_ALL        2
+#define PROC_MEMORY_UNLOCK_ALL      3
 
 /* PROC_PROCFS's files: /proc/<pid>/... and /proc/... */
 enum proc_procfs_file {
@@ -225,6 +239,7 @@ enum proc_procfs_file {
 
 /* PROC_RLIMIT's resources (Linux's numbers). */
 #define PROC_RLIMIT_NPROC       6
+#define PROC_RLIMIT_MEMLOCK     8
 #define PROC_RLIMIT_AS          9
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
