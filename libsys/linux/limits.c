@@ -5,8 +5,9 @@
  * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
  * bounds what shmctl may lock and what procmgr lets mlock and MAP_LOCKED
  * lock, RLIMIT_MSGQUEUE's what mq_open may create, RLIMIT_AS's what
- * procmgr maps and RLIMIT_NPROC's the tasks it makes (the three told
- * with PROC_RLIMIT), and the rest are only recorded.
+ * procmgr maps, RLIMIT_NPROC's the tasks it makes and RLIMIT_SIGPENDING's
+ * the signals it queues (the four told with PROC_RLIMIT), and the rest
+ * are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
@@ -20,6 +21,7 @@
 #define RLIMIT_MEMLOCK      8
 #define RLIMIT_AS           9
 #define RLIMIT_NPROC        6
+#define RLIMIT_SIGPENDING   11
 #define RLIMIT_MSGQUEUE     12
 #define RLIM_INFINITY       (~0ULL)
 #define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
@@ -123,7 +125,8 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resourc
     /* procmgr maps, locks and makes tasks: it keeps those limits too
      * (fork and execve keep them there as they keep this table). */
     if (result == 0 && new_limit != 0
-        && (resource == RLIMIT_AS || resource == RLIMIT_NPROC || resource == RLIMIT_MEMLOCK))
+        && (resource == RLIMIT_AS || resource == RLIMIT_NPROC || resource == RLIMIT_MEMLOCK
+            || resource == RLIMIT_SIGPENDING))
         linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 2, resource, wanted.soft, 0, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;

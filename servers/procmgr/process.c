@@ -182,6 +182,7 @@ struct process *process_new(struct process *parent)
     process->dumpable = parent->space ? parent->dumpable : true;
     process->access = parent->space ? parent->access : access_default();
     process->task_limit = parent->space ? parent->task_limit : UINT64_MAX;
+    process->pending_limit = parent->space ? parent->pending_limit : UINT64_MAX;
     adopt(parent, process);
     process->ipc_namespace = parent->ipc_namespace;
     ipc_namespace_join(&ipc_namespaces, process->ipc_namespace);

@@ -326,7 +326,8 @@ void handle_dumpable(struct request *request)
 
 /* PROC_RLIMIT: a soft limit the personality keeps with the others and
  * tells procmgr, which enforces it: RLIMIT_AS when it maps, RLIMIT_NPROC
- * when it makes tasks, RLIMIT_MEMLOCK when it locks. */
+ * when it makes tasks, RLIMIT_MEMLOCK when it locks, RLIMIT_SIGPENDING
+ * when it queues signals. */
 void handle_rlimit(struct request *request)
 {
     switch (request->mr[0]) {
@@ -335,6 +336,9 @@ void handle_rlimit(struct request *request)
         return result(request, 0);
     case PROC_RLIMIT_NPROC:
         request->process->task_limit = request->mr[1];
+        return result(request, 0);
+    case PROC_RLIMIT_SIGPENDING:
+        request->process->pending_limit = request->mr[1];
         return result(request, 0);
     case PROC_RLIMIT_MEMLOCK:
         request->process->space->map.lock_limit = request->mr[1];

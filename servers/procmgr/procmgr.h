@@ -178,6 +178,9 @@ struct process {
     /* RLIMIT_NPROC's soft limit (UINT64_MAX: none), told by the
      * personality; fork copies it, execve keeps it. */
     uint64_t task_limit;
+    /* RLIMIT_SIGPENDING's soft limit (UINT64_MAX: none), the same way:
+     * signals pending for its real user (signals.c). */
+    uint64_t pending_limit;
     /* Linux's SEM_UNDO list (kcmp's KCMP_SYSVSEM): made when the process
      * first makes a thread (clone's CLONE_SYSVSEM shares it), never for a
      * fork child; a semop with SEM_UNDO makes one in Linux too, which is
@@ -512,9 +515,11 @@ uint64_t server_notice_slot(enum server_id server);
  * another instance (sigqueue fails then; kill's still counts as sent). */
 int signal_send(struct process *process, struct thread *thread, unsigned signal,
                 const struct signal_info *info);
-/* Whether signal_send would take one more signal there (a real-time one
- * already pending queues only so many instances). */
-bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal);
+/* Whether signal_send would take one more signal with info there (a
+ * real-time one already pending queues only so many instances, and
+ * RLIMIT_SIGPENDING bounds its user's). */
+bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal,
+                      const struct signal_info *info);
 /* A fault the program may catch: true if a handler will run (the fault's
  * answer resumes the thread into it), false if the process must die. */
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address);

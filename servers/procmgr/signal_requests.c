@@ -94,7 +94,7 @@ void handle_sigqueue(struct request *request)
     if (status < 0)
         return result(request, status);
     if (target == request->process && signal) {
-        if (!signal_can_queue(target, thread, (unsigned)signal))
+        if (!signal_can_queue(target, thread, (unsigned)signal, &info))
             return result(request, -LINUX_EAGAIN);
         answer_before_signalling_self(request);
     }

@@ -271,6 +271,37 @@ static void continue_process(struct process *process)
     }
 }
 
+static uint64_t signals_in(const struct pending_signals *pending)
+{
+    return (uint64_t)__builtin_popcountll(pending->set) + pending->queue_length;
+}
+
+/* RLIMIT_SIGPENDING, as Linux's __sigqueue_alloc counts it: every signal
+ * pending with its information (each pending one and each queued
+ * instance) of every process of the target's real user, root's too. A
+ * signal kill or the system sends (si_code >= 0) is never refused; a
+ * real-time one sent with a negative si_code (sigqueue, tgkill, a
+ * timer's, a message queue's) is, once the count reaches the target's
+ * limit. (Linux keeps a standard signal then, without its information;
+ * here it keeps it with it.) */
+static bool over_pending_limit(const struct process *target, unsigned signal,
+                               const struct signal_info *info)
+{
+    if (target->pending_limit == UINT64_MAX || info->code >= 0 || signal < LINUX_SIGRTMIN)
+        return false;
+    uint64_t pending = 0;
+    for (unsigned pid = 1; pid < ID_LIMIT; pid++) {
+        const struct process *process = processes[pid];
+        if (!process || process->uid != target->uid)
+            continue;
+        pending += signals_in(&process->pending);
+        for (unsigned area = 0; area < LINUX_MAX_THREADS; area++)
+            if (process->threads[area])
+                pending += signals_in(&process->threads[area]->pending);
+    }
+    return pending >= target->pending_limit;
+}
+
 int signal_send(struct process *process, struct thread *thread, unsigned signal,
                 const struct signal_info *info)
 {
@@ -288,6 +319,8 @@ int signal_send(struct process *process, struct thread *thread, unsigned signal,
      * the pending word, or procmgr sees its new mask. */
     struct pending_signals *pending = pending_of(process, thread);
     bool merges = signal < LINUX_SIGRTMIN && (pending->set & LINUX_SIGNAL_BIT(signal));
+    if (over_pending_limit(process, signal, info))
+        return -LINUX_EAGAIN;
     int status = pending_add(pending, signal, info, &heap);
     if (status < 0)
         return status;
@@ -341,9 +374,11 @@ void signal_thread_ended(struct process *process)
         stop_progress(process);
 }
 
-bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal)
+bool signal_can_queue(struct process *process, struct thread *thread, unsigned signal,
+                      const struct signal_info *info)
 {
-    return pending_has_room(pending_of(process, thread), signal);
+    return pending_has_room(pending_of(process, thread), signal)
+        && !over_pending_limit(process, signal, info);
 }
 
 bool signal_fault(struct thread *thread, unsigned signal, int32_t code, uint64_t address)

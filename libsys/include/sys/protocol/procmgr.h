@@ -67,8 +67,10 @@
  *                      told by the personality, which keeps them all: RLIMIT_AS (mmap, mremap
  *                      and brk keep the caller's mappings within it) and RLIMIT_NPROC (fork and
  *                      clone give EAGAIN while the caller's real user has that many tasks,
- *                      root exempt), RLIMIT_MEMLOCK (PROC_MEMORY_LOCK, MAP_LOCKED); ~0: no
- *                      limit; -EINVAL for another resource
+ *                      root exempt), RLIMIT_MEMLOCK (PROC_MEMORY_LOCK, MAP_LOCKED),
+ *                      RLIMIT_SIGPENDING (a queued real-time signal is -EAGAIN while the
+ *                      target's real user has that many pending); ~0: no limit; -EINVAL for
+ *                      another resource
  *   PROC_PROCFS        file (enum proc_procfs_file), pid (0: the caller's), from, bytes
  *                                                             the file's text in window 0 (as
  *                      much as fits in its bytes), its whole length returned; -ESRCH for a pid
@@ -241,6 +243,7 @@ enum proc_procfs_file {
 #define PROC_RLIMIT_NPROC       6
 #define PROC_RLIMIT_MEMLOCK     8
 #define PROC_RLIMIT_AS          9
+#define PROC_RLIMIT_SIGPENDING  11
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
 #define PROC_FUTEX_PI_LOCK      0
