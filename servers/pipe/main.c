@@ -33,6 +33,7 @@
 #include "sys/file_server.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_process.h"
 #include "sys/memory.h"
 #include "sys/protocol/common.h"
 #include "sys/protocol/file.h"
@@ -42,7 +43,11 @@
 #include "sys/server_services.h"
 #include "sys/syscall.h"
 
-#define END_CAPACITY 4096
+/* Every end of every pipe and FIFO open at once, whoever holds it: four
+ * processes' worth at the highest RLIMIT_NOFILE (LINUX_MAX_FDS), so one
+ * process cannot take them all (no client is charged for its ends yet:
+ * docs/limits.md). */
+#define END_CAPACITY (4 * LINUX_MAX_FDS)
 /* Callers the server keeps waiting at once. */
 #define WAITER_CAPACITY 256
 /* st_dev of anonymous pipes: Linux's pipefs is an anonymous device too. */
