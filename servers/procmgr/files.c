@@ -110,13 +110,12 @@ static void close_selected(struct process *process, bool only_cloexec, uint64_t 
     static struct linux_process_info info;
     if (read_info(process, &info) < 0)
         return;
-    for (unsigned fd = 0; fd < LINUX_MAX_FDS; fd++) {
-        uint64_t bit = 1ULL << (fd % 64);
-        if (!(info.fd_open[fd / 64] & bit)
-            || (only_cloexec && !(info.fd_cloexec[fd / 64] & bit)))
-            continue;
-        files_close_slot(process, linux_fd_slot(fd));
-        info.fd_open[fd / 64] &= ~bit;
+    /* Word by word: most of the table is empty. */
+    for (unsigned word = 0; word < LINUX_MAX_FDS / 64; word++) {
+        uint64_t closing = info.fd_open[word] & (only_cloexec ? info.fd_cloexec[word] : ~0ULL);
+        info.fd_open[word] &= ~closing;
+        for (; closing; closing &= closing - 1)
+            files_close_slot(process, linux_fd_slot(word * 64 + __builtin_ctzll(closing)));
     }
     if (survivors)
         memcpy(survivors, info.fd_open, sizeof info.fd_open);
@@ -159,10 +158,12 @@ int files_copy_all(struct process *parent, struct process *child)
     if (result < 0)
         return result;
     copy_reference(parent, LINUX_SLOT_CWD, child, LINUX_SLOT_CWD);
-    for (unsigned fd = 0; fd < LINUX_MAX_FDS; fd++)
-        if (info.fd_open[fd / 64] & (1ULL << (fd % 64)))
+    for (unsigned word = 0; word < LINUX_MAX_FDS / 64; word++)
+        for (uint64_t open = info.fd_open[word]; open; open &= open - 1) {
+            unsigned fd = word * 64 + (unsigned)__builtin_ctzll(open);
             if (copy_reference(parent, linux_fd_slot(fd), child, linux_fd_slot(fd)) < 0)
-                info.fd_open[fd / 64] &= ~(1ULL << (fd % 64));
+                info.fd_open[word] &= ~(1ULL << (fd % 64));
+        }
     static struct files_kept kept;
     keep_from(&info, &kept);
     return files_write_info(child, info.fd_open, info.fd_cloexec, &kept);
