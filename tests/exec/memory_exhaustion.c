@@ -4,7 +4,11 @@
  * page that cannot be had is SIGBUS or SIGSEGV. Either way, once it is
  * reaped the system forks, pipes and maps again, and the free memory
  * sysinfo reports is back to what it was before (less a little slack:
- * Linux's own bookkeeping may keep a few pages). */
+ * Linux's own bookkeeping may keep a few pages).
+ *
+ * It passes on Linux too, but filling a machine's memory takes minutes
+ * under QEMU on a busy host, so it is not a conformance program: ctest's
+ * exec.memory-exhaustion runs it on tern with 256 MiB (tools/exec). */
 #include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/sysinfo.h>
@@ -97,13 +101,11 @@ int main(void)
     run_hog();
     still_works();
     unsigned long before = free_bytes();
-    for (int round = 0; round < 2; round++) {
-        run_hog();
-        still_works();
-        unsigned long after = free_bytes();
-        fprintf(stderr, "free before %lu KiB, after %lu KiB\n", before >> 10, after >> 10);
-        CHECK(after + SLACK >= before);
-    }
+    run_hog();
+    still_works();
+    unsigned long after = free_bytes();
+    fprintf(stderr, "free before %lu KiB, after %lu KiB\n", before >> 10, after >> 10);
+    CHECK(after + SLACK >= before);
 
     printf("a process that took all memory was stopped; the system still forks, pipes and maps\n");
     return check_finish("memory_exhaustion");
