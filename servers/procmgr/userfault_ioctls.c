@@ -166,27 +166,31 @@ static enum server_outcome fill_range(struct server_request *request, struct use
                                       wake_function *wake, bool copy)
 {
     struct linux_uffdio_copy argument = { 0 };
-    uint64_t start, length, mode, result_offset;
+    uint64_t start, length, mode, result_offset, modes;
     if (copy) {
         if (server_read_window(request, 0, 0, &argument, 32) < 0)
             return server_answer(request, -LINUX_EFAULT);
         start = argument.dst, length = argument.len, mode = argument.mode, result_offset = 32;
+        modes = LINUX_UFFDIO_COPY_MODE_DONTWAKE | LINUX_UFFDIO_COPY_MODE_WP;
     } else {
         struct linux_uffdio_zeropage zero;
         if (server_read_window(request, 0, 0, &zero, 24) < 0)
             return server_answer(request, -LINUX_EFAULT);
         start = zero.range.start, length = zero.range.len, mode = zero.mode, result_offset = 24;
+        modes = LINUX_UFFDIO_ZEROPAGE_MODE_DONTWAKE;
     }
     int status = userfault_check_range(start, length);
     if (status == 0 && copy && argument.src + length <= argument.src)
         status = -LINUX_EINVAL;
-    /* MODE_WP asks for a write-protected page: only in a WP range, and
-     * there are none. */
-    if (status == 0 && (mode & ~LINUX_UFFDIO_COPY_MODE_DONTWAKE))
+    if (status == 0 && (mode & ~modes))
         status = -LINUX_EINVAL;
     if (status < 0)
         return server_answer(request, status);
     int64_t done = destination(context, start, start + length);
+    /* MODE_WP asks for a write-protected page: only in a WP range, and
+     * arm64's 6.1 has none (REGISTER refuses MODE_WP). */
+    if (done == 0 && (mode & LINUX_UFFDIO_COPY_MODE_WP))
+        done = -LINUX_EINVAL;
     bool unmapped = false;
     if (done == 0)
         done = fill(request, context->space, start, length, copy, &unmapped);
@@ -208,6 +212,47 @@ static enum server_outcome fill_range(struct server_request *request, struct use
     if (!(mode & LINUX_UFFDIO_COPY_MODE_DONTWAKE))
         wake(context->id, start, start + (uint64_t)done);
     return server_answer(request, (uint64_t)done == length ? 0 : -LINUX_EAGAIN);
+}
+
+/* UFFDIO_WRITEPROTECT, as arm64's 6.1 answers it (it has the ioctl but
+ * no write-protect ranges): the checks, then -ENOENT, as
+ * mwriteprotect_range finds no WP-registered region. */
+static enum server_outcome write_protect(struct server_request *request,
+                                         struct userfault *context)
+{
+    struct { struct linux_uffdio_range range; uint64_t mode; } argument;
+    if (server_read_window(request, 0, 0, &argument, sizeof argument) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    int status = userfault_check_range(argument.range.start, argument.range.len);
+    uint64_t modes = LINUX_UFFDIO_WRITEPROTECT_MODE_WP | LINUX_UFFDIO_WRITEPROTECT_MODE_DONTWAKE;
+    if (status == 0 && ((argument.mode & ~modes) || argument.mode == modes))
+        status = -LINUX_EINVAL;     /* WP with DONTWAKE is refused too */
+    if (status == 0 && !context->space)
+        status = -LINUX_ESRCH;
+    return server_answer(request, status < 0 ? status : -LINUX_ENOENT);
+}
+
+/* UFFDIO_CONTINUE, as 6.1 answers it for the ranges this system
+ * registers (anonymous memory, where it needs shmem: -EINVAL once the
+ * range is found registered, -ENOENT if not); `mapped` gets the error. */
+static enum server_outcome continue_range(struct server_request *request,
+                                          struct userfault *context)
+{
+    struct { struct linux_uffdio_range range; uint64_t mode; } argument;
+    if (server_read_window(request, 0, 0, &argument, sizeof argument) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    uint64_t start = argument.range.start, length = argument.range.len;
+    int64_t status = userfault_check_range(start, length);
+    if (status == 0 && (argument.mode & ~LINUX_UFFDIO_CONTINUE_MODE_DONTWAKE))
+        status = -LINUX_EINVAL;
+    if (status < 0)
+        return server_answer(request, status);
+    status = destination(context, start, start + length);
+    if (status == 0)
+        status = -LINUX_EINVAL;
+    if (server_write_window(request, 0, 24, &status, sizeof status) < 0)
+        return server_answer(request, -LINUX_EFAULT);
+    return server_answer(request, status);
 }
 
 static enum server_outcome wake_only(struct server_request *request, struct userfault *context,
@@ -235,6 +280,8 @@ enum server_outcome userfault_ioctl(struct server_request *request, struct userf
     case LINUX_UFFDIO_COPY: return fill_range(request, context, wake, true);
     case LINUX_UFFDIO_ZEROPAGE: return fill_range(request, context, wake, false);
     case LINUX_UFFDIO_WAKE: return wake_only(request, context, wake);
+    case LINUX_UFFDIO_WRITEPROTECT: return write_protect(request, context);
+    case LINUX_UFFDIO_CONTINUE: return continue_range(request, context);
     default: return server_answer(request, -LINUX_EINVAL);
     }
 }

@@ -39,6 +39,10 @@ struct uffd_msg {
 #define _UFFDIO_WAKE        0x02
 #define _UFFDIO_COPY        0x03
 #define _UFFDIO_ZEROPAGE    0x04
+#define _UFFDIO_MOVE        0x05    /* 6.8 */
+#define _UFFDIO_WRITEPROTECT 0x06
+#define _UFFDIO_CONTINUE    0x07
+#define _UFFDIO_POISON      0x08    /* 6.6 */
 #define _UFFDIO_API         0x3F
 #define UFFDIO_API          _IOWR(UFFDIO, _UFFDIO_API, struct uffdio_api)
 #define UFFDIO_REGISTER     _IOWR(UFFDIO, _UFFDIO_REGISTER, struct uffdio_register)
@@ -46,9 +50,20 @@ struct uffd_msg {
 #define UFFDIO_WAKE         _IOR(UFFDIO, _UFFDIO_WAKE, struct uffdio_range)
 #define UFFDIO_COPY         _IOWR(UFFDIO, _UFFDIO_COPY, struct uffdio_copy)
 #define UFFDIO_ZEROPAGE     _IOWR(UFFDIO, _UFFDIO_ZEROPAGE, struct uffdio_zeropage)
+struct uffdio_writeprotect { struct uffdio_range range; uint64_t mode; };
+struct uffdio_continue { struct uffdio_range range; uint64_t mode; int64_t mapped; };
+struct uffdio_poison { struct uffdio_range range; uint64_t mode; int64_t updated; };
+struct uffdio_move { uint64_t dst, src, len, mode; int64_t move; };
+#define UFFDIO_WRITEPROTECT _IOWR(UFFDIO, _UFFDIO_WRITEPROTECT, struct uffdio_writeprotect)
+#define UFFDIO_CONTINUE     _IOWR(UFFDIO, _UFFDIO_CONTINUE, struct uffdio_continue)
+#define UFFDIO_POISON       _IOWR(UFFDIO, _UFFDIO_POISON, struct uffdio_poison)
+#define UFFDIO_MOVE         _IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
 
 #define UFFDIO_REGISTER_MODE_MISSING    1
 #define UFFDIO_REGISTER_MODE_WP         2
+#define UFFDIO_REGISTER_MODE_MINOR      4
+#define UFFDIO_WRITEPROTECT_MODE_WP     1
+#define UFFDIO_WRITEPROTECT_MODE_DONTWAKE 2
 #define UFFDIO_COPY_MODE_DONTWAKE       1
 #define UFFDIO_COPY_MODE_WP             2
 #define UFFD_FEATURE_THREAD_ID          (1ULL << 8)
