@@ -11,7 +11,8 @@
  *
  * The first program and its arguments come from the archive's file
  * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
- * else INIT_DEFAULT_COMMAND. Its stdin is the console, or the archive's
+ * else INIT_DEFAULT_COMMAND; its environment is PATH, HOME and TERM, and
+ * the kernel command line's NAME=VALUE words. Its stdin is the console, or the archive's
  * file PROC_STDIN_FILE_PATH if there is one. init prints "\033]tern-start\007" before it
  * starts and "\033]tern-exit;STATUS\007" (STATUS as wait4 reports it) when
  * it has exited, so a runner can tell the program's output from the
@@ -41,8 +42,15 @@ static struct untyped_pool untyped;
 static struct memory memory;
 
 static char command[COMMAND_MAX];
-static const char environment[] = "PATH=/bin:/usr/bin\0HOME=/\0TERM=linux";
-#define ENVIRONMENT_COUNT 3
+static const char fixed_environment[] = "PATH=/bin:/usr/bin\0HOME=/\0TERM=linux";
+#define FIXED_ENVIRONMENT_COUNT 3
+/* The first program's environment (NUL-separated): the fixed one, then
+ * the kernel command line's words that read_environment() takes. Each
+ * word and its NUL take no more room than the word and the blank after
+ * it did in the line. */
+static char environment[sizeof fixed_environment + TERN_BOOT_INFO_COMMAND_LINE_MAX];
+static uint64_t environment_length;
+static unsigned environment_count;
 
 static uint64_t length_within(const char *text, uint64_t limit)
 {
@@ -80,6 +88,51 @@ static void copy_facts(struct native_program *server, const struct tern_boot_inf
     server->boot_info->realtime_counter = info->realtime_counter;
 }
 
+/* Whether a command line word is NAME=VALUE with a NAME free of dots: Linux
+ * hands its init such words as environment variables, and keeps those
+ * whose name has a dot (module.option=) for itself. */
+static bool is_environment_word(const char *word, uint64_t length)
+{
+    for (uint64_t i = 0; i < length; i++) {
+        if (word[i] == '=')
+            return i > 0;
+        if (word[i] == '.')
+            return false;
+    }
+    return false;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The environment: the fixed variables, then every NAME=VALUE word of the
+ * kernel command line (words are separated by blanks; no quoting), so a
+ * line such as the Pi's cmdline.txt can steer the first program. */
+static void read_environment(const struct tern_boot_info *info)
+{
+    memcpy(environment, fixed_environment, sizeof fixed_environment);
+    environment_length = sizeof fixed_environment;
+    environment_count = FIXED_ENVIRONMENT_COUNT;
+    const char *line = info->command_line;
+    uint64_t line_length = length_within(line, sizeof info->command_line);
+    uint64_t at = 0;
+    while (at < line_length) {
+        while (at < line_length && is_blank(line[at]))
+            at++;
+        uint64_t start = at;
+        while (at < line_length && !is_blank(line[at]))
+            at++;
+        if (at > start && is_environment_word(line + start, at - start)) {
+            memcpy(environment + environment_length, line + start, at - start);
+            environment_length += at - start;
+            environment[environment_length++] = '\0';
+            environment_count++;
+        }
+    }
+}
+
 /* The command line: path and arguments, NUL-separated, as PROC_SPAWN's
  * block wants them (path, then argv with argv[0] = path). Returns the
  * block's length and sets *argc. */
@@ -93,9 +146,9 @@ static uint64_t read_command(const struct tern_boot_info *info, unsigned *argc)
         text = file.data;
         length = file.size;
     }
-    if (length >= (COMMAND_MAX - sizeof environment) / 2) {
+    if (length >= (COMMAND_MAX - environment_length) / 2) {
         tern_printf("init: %s is over %lu bytes: running %s\n", INIT_COMMAND_FILE,
-                    (COMMAND_MAX - sizeof environment) / 2, INIT_DEFAULT_COMMAND);
+                    (COMMAND_MAX - environment_length) / 2, INIT_DEFAULT_COMMAND);
         text = INIT_DEFAULT_COMMAND;
         length = strlen(INIT_DEFAULT_COMMAND) + 1;
     }
@@ -111,8 +164,8 @@ static uint64_t read_command(const struct tern_boot_info *info, unsigned *argc)
     for (uint64_t i = path_length + 1; i < total; i++)
         if (command[i] == '\0')
             (*argc)++;
-    memcpy(command + total, environment, sizeof environment);
-    return total + sizeof environment;
+    memcpy(command + total, environment, environment_length);
+    return total + environment_length;
 }
 
 /* Hand every untyped capability init has not touched to procmgr; init
@@ -241,7 +294,8 @@ static int64_t run_first_program(uint64_t procmgr, uint64_t block_length, unsign
                                  bool stdin_from_file)
 {
     tern_set_window(0, (uint64_t)command, block_length, TERN_WINDOW_READ);
-    uint64_t mr[TERN_MSG_REGISTERS] = { strlen(command), argc, ENVIRONMENT_COUNT, block_length };
+    uint64_t mr[TERN_MSG_REGISTERS] = { strlen(command), argc, environment_count,
+                                        block_length };
     tern_set_mr(4, stdin_from_file ? PROC_SPAWN_STDIN_FILE : 0);
     tern_message_info info = tern_call(procmgr, tern_message_with_windows(
                                            tern_message(PROC_SPAWN, 0, 5), 1), mr);
@@ -262,6 +316,7 @@ static int64_t run_first_program(uint64_t procmgr, uint64_t block_length, unsign
 int root_main(const struct tern_boot_info *info)
 {
     memory_init(&memory, &slots, &untyped, info, slot_bitmap);
+    read_environment(info);
     unsigned argc;
     uint64_t block_length = read_command(info, &argc);
     struct cpio_entry stdin_file;

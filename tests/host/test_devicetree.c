@@ -1624,6 +1624,42 @@ static void test_board_initrd_needs_both_bounds_in_order(void)
     free(blob.bytes);
 }
 
+/* /chosen bootargs is the command line, cut to fit with its NUL; a
+ * value without a NUL is no string and leaves it empty. */
+static void test_board_command_line_from_bootargs(void)
+{
+    struct builder *b = begin_board(WHOLE_BOARD);
+    begin_node(b, "chosen");
+    property_string(b, "bootargs", "coherent_pool=1M tern=conformance");
+    end_node(b);
+    struct blob blob = finish_board(b);
+    struct board_facts facts;
+    CHECK_EQ_U64(discover(&blob, &facts), BOARD_OK);
+    CHECK_EQ_STR(facts.command_line, "coherent_pool=1M tern=conformance");
+    free(blob.bytes);
+
+    char long_line[BOARD_COMMAND_LINE_MAX + 100];
+    memset(long_line, 'x', sizeof(long_line) - 1);
+    long_line[sizeof(long_line) - 1] = '\0';
+    b = begin_board(WHOLE_BOARD);
+    begin_node(b, "chosen");
+    property_string(b, "bootargs", long_line);
+    end_node(b);
+    blob = finish_board(b);
+    CHECK_EQ_U64(discover(&blob, &facts), BOARD_OK);
+    CHECK_EQ_U64(strlen(facts.command_line), BOARD_COMMAND_LINE_MAX - 1);
+    free(blob.bytes);
+
+    b = begin_board(WHOLE_BOARD);
+    begin_node(b, "chosen");
+    property(b, "bootargs", "tern=conformance", 16);
+    end_node(b);
+    blob = finish_board(b);
+    CHECK_EQ_U64(discover(&blob, &facts), BOARD_OK);
+    CHECK_EQ_STR(facts.command_line, "");
+    free(blob.bytes);
+}
+
 static void test_board_rejects_a_bad_blob_with_zeroed_facts(void)
 {
     struct blob blob = sample_blob();
@@ -1821,6 +1857,7 @@ int main(int argc, char **argv)
     RUN_TEST(test_board_reports_missing_cpus);
     RUN_TEST(test_board_finds_psci_by_compatible);
     RUN_TEST(test_board_initrd_needs_both_bounds_in_order);
+    RUN_TEST(test_board_command_line_from_bootargs);
     RUN_TEST(test_board_rejects_a_bad_blob_with_zeroed_facts);
     RUN_TEST(test_board_error_names);
 

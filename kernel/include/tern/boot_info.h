@@ -24,6 +24,9 @@ enum tern_root_slot {
 /* Where the root task finds the boot archive mapped (boot_archive below). */
 #define TERN_ROOT_BOOT_ARCHIVE  0x7e00000000ULL
 #define TERN_BOOT_INFO_MAX_UNTYPED 192
+/* The kernel command line's room, its NUL included: what is left of the
+ * page, with room for Linux-like lines and a Pi firmware's own prefix. */
+#define TERN_BOOT_INFO_COMMAND_LINE_MAX 768
 
 struct tern_untyped_description {
     uint64_t physical_address;
@@ -67,6 +70,10 @@ struct tern_boot_info {
     /* Slots [first, last) are empty. */
     uint64_t empty_first;
     uint64_t empty_last;
+    /* The kernel command line: the device tree's /chosen bootargs (the
+     * Pi firmware's cmdline.txt, U-Boot's bootargs, QEMU's -append), cut
+     * to fit and NUL-terminated; empty without one. */
+    char command_line[TERN_BOOT_INFO_COMMAND_LINE_MAX];
 };
 
 #endif

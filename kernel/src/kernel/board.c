@@ -340,6 +340,18 @@ static void discover_initrd(const struct devicetree *tree,
     }
 }
 
+static void discover_command_line(const struct devicetree *tree,
+                                  struct board_facts *facts)
+{
+    int chosen = devicetree_find_node(tree, "/chosen");
+    const char *bootargs = devicetree_property_string(tree, chosen, "bootargs");
+    if (bootargs == NULL)
+        return;
+    size_t length = strnlen(bootargs, sizeof(facts->command_line) - 1);
+    memcpy(facts->command_line, bootargs, length);
+    facts->command_line[length] = '\0';
+}
+
 /* An Arm PL031 real-time clock (QEMU virt has one; the Pi has none). */
 static void discover_rtc(const struct devicetree *tree, struct board_facts *facts)
 {
@@ -365,6 +377,7 @@ enum board_error board_discover(const void *dtb, uint64_t dtb_max_size,
     discover_cpus(&tree, facts);
     discover_psci(&tree, facts);
     discover_initrd(&tree, facts);
+    discover_command_line(&tree, facts);
     discover_rtc(&tree, facts);
     bool irq_controller_found = discover_irq_controller(&tree, facts);
 

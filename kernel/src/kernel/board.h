@@ -15,6 +15,7 @@
 #define BOARD_MAX_RESERVED_RANGES 16
 #define BOARD_MAX_CPUS            8
 #define BOARD_NAME_MAX            64
+#define BOARD_COMMAND_LINE_MAX    768     /* the boot info's, its NUL included */
 
 struct phys_range {
     uint64_t base;
@@ -94,6 +95,10 @@ struct board_facts {
     /* /chosen linux,initrd-start and linux,initrd-end, 0 when absent. */
     uint64_t initrd_start;
     uint64_t initrd_end;
+
+    /* /chosen bootargs, cut to fit and NUL-terminated; the root task gets
+     * it as its boot info's command_line. */
+    char command_line[BOARD_COMMAND_LINE_MAX];
 };
 
 enum board_error {

@@ -28,6 +28,10 @@
 #define ROOT_BOOT_ARCHIVE       TERN_ROOT_BOOT_ARCHIVE
 #define ROOT_PRIORITY           255
 
+_Static_assert(sizeof(struct tern_boot_info) <= PAGE_SIZE, "the boot info is one page");
+_Static_assert(BOARD_COMMAND_LINE_MAX == TERN_BOOT_INFO_COMMAND_LINE_MAX,
+               "the board's command line is the boot info's");
+
 struct root_builder {
     struct free_memory *free;
     struct cte *cnode;              /* the root CNode's slots */
@@ -344,6 +348,7 @@ bool root_task_create(const struct board_facts *facts, struct free_memory *free_
         info->realtime_seconds = pl031_read_seconds(facts->rtc_base);
         info->realtime_counter = timer_now();
     }
+    memcpy(info->command_line, facts->command_line, sizeof(info->command_line));
     hand_out_untyped(b);
     info->empty_first = b->next_slot;
     info->empty_last = 1ULL << TERN_ROOT_CNODE_BITS;
