@@ -40,6 +40,15 @@ boot_test(raspi3b-uboot 150 "tern: loading Image from mmc;${RASPI3B_FACTS};answe
 set_property(TEST boot.raspi3b-uboot PROPERTY
              ENVIRONMENT EXPECT_BOOT_INPUT=${CMAKE_CURRENT_BINARY_DIR}/raspi3b-shell-input)
 
+# The conformance suite on the Pi boot path, as docs/booting.md tells a
+# person to run it from the card: cmdline.txt edited to tern=conformance,
+# U-Boot booting the card's Image and archive; no test may fail.
+add_test(NAME boot.raspi3b-conformance
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/check-rpi4-suite
+                 ${RPI_CARD} ${RPI_UBOOT} ${RPI3_DTB} 900)
+set_tests_properties(boot.raspi3b-conformance PROPERTIES
+                     TIMEOUT 960 RUN_SERIAL ON LABELS boot)
+
 # All board facts come from the device tree: no device address of QEMU
 # virt or of a Pi may be compiled into the kernel.
 add_test(NAME test.rpi4-image-has-no-virt-addresses
