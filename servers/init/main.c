@@ -12,8 +12,8 @@
  * The first program and its arguments come from the archive's file
  * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
  * else INIT_DEFAULT_COMMAND; its environment is PATH, HOME and TERM, and
- * the kernel command line's NAME=VALUE words. Its stdin is the console, or the archive's
- * file PROC_STDIN_FILE_PATH if there is one. init prints "\033]tern-start\007" before it
+ * the kernel command line's NAME=VALUE words. Its stdin is the console,
+ * or the archive's file PROC_STDIN_FILE_PATH if there is one. init prints "\033]tern-start\007" before it
  * starts and "\033]tern-exit;STATUS\007" (STATUS as wait4 reports it) when
  * it has exited, so a runner can tell the program's output from the
  * machine's (tools/exec-output), and powers off.
