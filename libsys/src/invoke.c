@@ -55,6 +55,7 @@ const char *tern_error_name(uint64_t error)
         [TERN_CALLER_GONE] = "TERN_CALLER_GONE",
         [TERN_PERMISSION] = "TERN_PERMISSION",
         [TERN_INTERRUPTED] = "TERN_INTERRUPTED",
+        [TERN_SERVER_GONE] = "TERN_SERVER_GONE",
     };
     _Static_assert(ARRAY_LENGTH(names) == TERN_ERROR_COUNT, "a name for every error");
     return error < ARRAY_LENGTH(names) ? names[error] : "?";

@@ -299,9 +299,11 @@ static void deferred_then_reply_destroyed(void)
     CHECK_OK(tern_tcb_interrupt(t->tcb));
     CHECK_OK(tern_cnode_delete(ROOT_CNODE, reply, ROOT_DEPTH));
     park(endpoint, other_reply);
-    /* The caller lost its answer with the reply object (it is suspended,
-     * as before interrupts existed); the kernel carries on. */
-    check_still_waiting(0);
+    /* The caller lost its answer with the reply object: its Call fails
+     * (TERN_SERVER_GONE, as when a server dies), the interrupt still
+     * marked for its next one; the kernel carries on. */
+    WAIT_FOR(&c.calls_done, 1);
+    CHECK_LABEL(c.info[0], TERN_SERVER_GONE);
     uint64_t again = object_new(TERN_OBJECT_REPLY, 0);
     park(endpoint, again);
 }

@@ -200,6 +200,19 @@ static void caller_gone_after_delete(void)
     CHECK_ERROR(tern_reply_read_window(reply, 0, 0, 8, buffer, &copied), TERN_CALLER_GONE);
 }
 
+/* The server dies with the call: deleting the reply object the caller is
+ * bound to ends its Call with TERN_SERVER_GONE, rather than leaving it
+ * waiting for an answer nobody can give. */
+static void server_gone_when_the_reply_object_goes(void)
+{
+    uint64_t endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
+    uint64_t reply = object_new(TERN_OBJECT_REPLY, 0);
+    take_call(endpoint, reply, pages_new(1, RIGHTS_RW, 0), TERN_WINDOW_READ, 1);
+    CHECK_OK(tern_cnode_delete(ROOT_CNODE, reply, ROOT_DEPTH));
+    WAIT_FOR(&wc.done, 1);
+    CHECK_EQ(wc.label, TERN_SERVER_GONE);
+}
+
 /* A window over memory the caller does not have: the copy faults. A
  * writable window over a read-only page: writing faults. */
 static void windows_over_bad_memory(void)
@@ -286,6 +299,7 @@ const struct test_case window_tests[] = {
     { "server_reads_and_writes_windows", server_reads_and_writes_windows },
     { "caller_gone_after_suspend", caller_gone_after_suspend },
     { "caller_gone_after_delete", caller_gone_after_delete },
+    { "server_gone_when_the_reply_object_goes", server_gone_when_the_reply_object_goes },
     { "windows_over_bad_memory", windows_over_bad_memory },
     { "compare_exchange_of_a_callers_word", compare_exchange_of_a_callers_word },
     { "no_windows_named", no_windows_named },

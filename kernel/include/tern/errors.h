@@ -19,6 +19,7 @@ enum tern_error {
     TERN_CALLER_GONE,           /* the reply's caller no longer waits */
     TERN_PERMISSION,            /* not registered (membarrier) */
     TERN_INTERRUPTED,           /* TCB_Interrupt ended the blocked Call or Wait */
+    TERN_SERVER_GONE,           /* the reply object the Call waited on was destroyed */
     TERN_ERROR_COUNT
 };
 

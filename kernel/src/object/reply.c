@@ -79,14 +79,24 @@ void reply_send(struct reply *reply, struct tcb *replier)
     thread_make_runnable(caller);
 }
 
+/* The server's reply object is going (the server died, and init revoked
+ * its memory): the Call waiting on it fails with TERN_SERVER_GONE rather
+ * than waiting for ever. A thread waiting with a fault has no call to
+ * fail; it stays suspended, as it would with no fault handler. */
 void reply_destroy(struct reply *reply)
 {
     reply_forget_server(reply);
-    if (reply->caller) {
-        reply->caller->reply = 0;
-        thread_block(reply->caller, THREAD_INACTIVE);
-        reply->caller = 0;
+    struct tcb *caller = reply->caller;
+    if (!caller)
+        return;
+    reply->caller = 0;
+    caller->reply = 0;
+    if (caller->fault_pending) {
+        thread_block(caller, THREAD_INACTIVE);
+        return;
     }
+    set_return(caller, 0, tern_message(TERN_SERVER_GONE, 0, 0));
+    thread_make_runnable(caller);
 }
 
 /* Reply_SetInterruptedResult: value. A server that keeps a caller waiting
