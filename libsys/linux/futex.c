@@ -89,6 +89,11 @@ static int64_t futex_wait(uint64_t key, uint64_t address, uint32_t expected, uin
             tern_set_window(0, address, sizeof(uint32_t), TERN_WINDOW_READ);
         uint64_t mr[4] = {key, address, (uint64_t)(uint32_t)bitset << 32 | expected, deadline};
         int64_t result = linux_call(LINUX_SLOT_FUTEX, FUTEX_WAIT, 4, 0, 1, mr);
+        /* The futex server never answers -EIO: it died while we waited,
+         * and init starts it afresh. A wake-up then is a spurious one,
+         * which Linux allows and every waiter checks for. */
+        if (result == -LINUX_EIO)
+            return 0;
         if (result != -LINUX_EFAULT || touched)
             return result;
     }

@@ -51,7 +51,7 @@ static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned
     if (error == TERN_FAILED_LOOKUP || error == TERN_INVALID_CAPABILITY)
         return -LINUX_EBADF;
     if (error != 0)
-        return -LINUX_EIO;
+        return -LINUX_EIO;      /* TERN_SERVER_GONE: the server died during the call */
     return (int64_t)mr[0];
 }
 

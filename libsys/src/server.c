@@ -144,6 +144,34 @@ static enum server_outcome answer_statistics(struct server_request *request)
     return server_answer_values(request, 4, values);
 }
 
+/* ---- Faults (docs/servers.md, "When a server faults") ---- */
+
+/* SERVER_DEBUG_FAULT: a store nothing maps, for init to report. */
+static enum server_outcome debug_fault(struct server_request *request)
+{
+    if (!(server_boot_info->server_flags & SERVER_BOOT_FAULT_INJECTION))
+        return server_answer(request, -LINUX_EPERM);
+    *(volatile uint64_t *)SERVER_DEBUG_FAULT_ADDRESS = 0;
+    return server_answer(request, -LINUX_EIO);     /* not reached */
+}
+
+/* A server that faulted before and was put back failed: it keeps no
+ * state, so every request fails as the calls its death cut short did,
+ * and it holds nothing (its statistics are all 0). */
+static enum server_outcome answer_failed(struct server_request *request)
+{
+    if (tern_message_label(request->info) == SERVER_STATISTICS) {
+        uint64_t values[] = { 0, 0, 0, 0 };
+        return server_answer_values(request, 4, values);
+    }
+    return server_answer(request, -LINUX_EIO);
+}
+
+static inline bool failed(void)
+{
+    return __builtin_expect(server_boot_info->server_flags & SERVER_BOOT_FAILED, 0);
+}
+
 /* ---- Reply objects ---- */
 
 /* A free reply object, made if none is and the limit allows; 0 if none. */
@@ -489,12 +517,15 @@ void server_run(void)
         take_registers();
         request.caller_gone = false;
         request.answer = 0;
+        uint64_t label = tern_message_label(request.info);
         enum server_outcome outcome =
-            through_board()        ? watch_server_board_request(&request)
-            : through_descriptor() ? file_server_handle(config->descriptors, &request)
-            : is_memory_lent(&request) ? take_memory(&request)
-            : tern_message_label(request.info) == SERVER_STATISTICS ? answer_statistics(&request)
-                                   : config->handle(&request);
+            failed()                        ? answer_failed(&request)
+            : label == SERVER_DEBUG_FAULT   ? debug_fault(&request)
+            : through_board()               ? watch_server_board_request(&request)
+            : through_descriptor()          ? file_server_handle(config->descriptors, &request)
+            : is_memory_lent(&request)      ? take_memory(&request)
+            : label == SERVER_STATISTICS    ? answer_statistics(&request)
+                                            : config->handle(&request);
         if (watch_due())
             watch_server_signal_due();
         if (tern_message_caps(request.info))

@@ -28,6 +28,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 20,
         .session = SESSION_BY_PID,
         .exit_notices = true,       /* a dead process's waiters go */
+        .restartable = true,        /* its waiters wake (a spurious wake-up) and wait again */
     },
     [SERVER_PIPE] = {
         .name = "pipe",

@@ -7,7 +7,9 @@
  * its entry names and the endpoints of its peers; vfs the archive's
  * frames (mapped read-only); procmgr every server's endpoint (to mint
  * each process's sessions), a root session of vfs, and the rest of
- * memory for processes.
+ * memory for processes. A second thread, the keeper (keeper.h), is the
+ * servers' fault handler: it reports a server that faults and starts it
+ * again or puts a stand-in in its place.
  *
  * The first program and its arguments come from the archive's file
  * INIT_COMMAND_FILE (arguments separated by NULs; tools/exec writes it),
@@ -18,6 +20,7 @@
  * it has exited, so a runner can tell the program's output from the
  * machine's (tools/exec-output), and powers off.
  */
+#include "keeper.h"
 #include "native_program.h"
 #include "sys/cpio.h"
 #include "sys/invoke.h"
@@ -32,7 +35,6 @@
 
 #define INIT_COMMAND_FILE       "etc/tern/command"
 #define INIT_DEFAULT_COMMAND    "/bin/hello"
-#define SERVER_PRIORITY         200
 #define CNODE_DEPTH             64
 #define COMMAND_MAX             65536   /* path, arguments and environment */
 
@@ -60,23 +62,27 @@ static uint64_t length_within(const char *text, uint64_t limit)
     return length;
 }
 
-/* An endpoint and a notification bound to the server's thread, in the
- * server's fixed slots; the endpoint's slot in init is returned. The
+/* Each server's program, and what outlives it in init (a server that
+ * faults is built again on the same endpoint: keeper.h). */
+struct native_program init_servers[SERVER_COUNT];
+uint64_t init_server_endpoints[SERVER_COUNT];
+static uint64_t notifications[SERVER_COUNT];
+unsigned init_server_memory_bits[SERVER_COUNT];
+uint64_t init_server_flags;
+static const struct tern_boot_info *boot_info;
+
+/* An endpoint and a notification for each server, in init's slots. The
  * notification is unbadged: its timeouts name their own badge, and the
  * server may mint badged copies for others to signal it with. */
-static uint64_t give_endpoint(struct native_program *server)
+static bool make_endpoints(void)
 {
-    uint64_t endpoint = memory_new_object(&memory, TERN_OBJECT_ENDPOINT, 0);
-    uint64_t notification = memory_new_object(&memory, TERN_OBJECT_NOTIFICATION, 0);
-    if (!endpoint || !notification
-        || !native_program_give(server, SERVER_SLOT_ENDPOINT, endpoint, TERN_RIGHTS_ALL, 0)
-        || !native_program_give(server, SERVER_SLOT_NOTIFICATION, notification,
-                                TERN_RIGHTS_ALL, 0)
-        || tern_tcb_bind_notification(server->tcb, notification) != TERN_OK) {
-        tern_printf("init: cannot make the endpoint of %s\n", server->name);
-        return 0;
+    for (unsigned id = 0; id < SERVER_COUNT; id++) {
+        init_server_endpoints[id] = memory_new_object(&memory, TERN_OBJECT_ENDPOINT, 0);
+        notifications[id] = memory_new_object(&memory, TERN_OBJECT_NOTIFICATION, 0);
+        if (!init_server_endpoints[id] || !notifications[id])
+            return false;
     }
-    return endpoint;
+    return true;
 }
 
 static void copy_facts(struct native_program *server, const struct tern_boot_info *info)
@@ -131,6 +137,36 @@ static void read_environment(const struct tern_boot_info *info)
             environment_count++;
         }
     }
+bool init_build_server(unsigned id, struct memory *build, uint64_t flags)
+{
+    const struct server_entry *entry = &server_table[id];
+    struct native_program *server = &init_servers[id];
+    if (!native_program_create(server, build, (const void *)boot_info->boot_archive,
+                               boot_info->boot_archive_size, entry->program, entry->cnode_bits))
+        return false;
+    copy_facts(server, boot_info);
+    server->boot_info->server_flags = flags;
+    if (!native_program_give(server, SERVER_SLOT_ENDPOINT, init_server_endpoints[id],
+                             TERN_RIGHTS_ALL, 0)
+        || !native_program_give(server, SERVER_SLOT_NOTIFICATION, notifications[id],
+                                TERN_RIGHTS_ALL, 0)
+        || tern_tcb_bind_notification(server->tcb, notifications[id]) != TERN_OK
+        || !keeper_watch(server, id)) {
+        tern_printf("init: cannot give %s its endpoint\n", server->name);
+        return false;
+    }
+    return true;
+}
+
+bool init_give_peers(unsigned id)
+{
+    const struct server_entry *entry = &server_table[id];
+    for (unsigned i = 0; i < SERVER_MAX_PEERS && entry->peers[i].slot; i++)
+        if (!native_program_give(&init_servers[id], entry->peers[i].slot,
+                                 init_server_endpoints[entry->peers[i].server], TERN_RIGHTS_ALL,
+                                 entry->peers[i].badge))
+            return false;
+    return true;
 }
 
 /* The command line: path and arguments, NUL-separated, as PROC_SPAWN's
@@ -230,63 +266,50 @@ static uint64_t free_memory(const struct tern_boot_info *info)
     return total;
 }
 
-/* What init gives every server: an endpoint and notification, memory, the
+/* What init gives every server besides its endpoint: memory, the
  * endpoints of its peers, the boot archive if its entry asks. procmgr
  * also gets every server's endpoint (to mint each process's sessions),
  * its own root session of vfs, and all the memory left. */
-static bool give_capabilities(struct native_program programs[SERVER_COUNT],
-                              const uint64_t endpoints[SERVER_COUNT],
-                              const struct tern_boot_info *info)
+static bool give_capabilities(const struct tern_boot_info *info)
 {
     uint64_t session_rights = TERN_RIGHT_WRITE | TERN_RIGHT_GRANT | TERN_RIGHT_GRANT_REPLY;
-    struct native_program *procmgr = &programs[SERVER_PROCMGR];
+    struct native_program *procmgr = &init_servers[SERVER_PROCMGR];
     for (unsigned id = 0; id < SERVER_COUNT; id++) {
         const struct server_entry *entry = &server_table[id];
-        struct native_program *server = &programs[id];
+        struct native_program *server = &init_servers[id];
         unsigned memory_bits = server_memory_bits(entry, free_memory(info));
+        init_server_memory_bits[id] = memory_bits;
         if ((memory_bits && !native_program_give_untyped(server, &memory, memory_bits))
             || (entry->boot_archive && !hand_archive_to(server, info))
-            || !native_program_give(procmgr, PROCMGR_SLOT_SERVERS + id, endpoints[id],
-                                    TERN_RIGHTS_ALL, 0))
+            || !native_program_give(procmgr, PROCMGR_SLOT_SERVERS + id,
+                                    init_server_endpoints[id], TERN_RIGHTS_ALL, 0)
+            || !init_give_peers(id))
             return false;
-        for (unsigned i = 0; i < SERVER_MAX_PEERS && entry->peers[i].slot; i++)
-            if (!native_program_give(server, entry->peers[i].slot,
-                                     endpoints[entry->peers[i].server], TERN_RIGHTS_ALL,
-                                     entry->peers[i].badge))
-                return false;
     }
-    if (!native_program_give(procmgr, PROCMGR_SLOT_VFS_SESSION, endpoints[SERVER_VFS],
+    if (!native_program_give(procmgr, PROCMGR_SLOT_VFS_SESSION, init_server_endpoints[SERVER_VFS],
                              session_rights, VFS_SESSION_BADGE(0, 0)))
         return false;
     give_remaining_memory(procmgr);
     return true;
 }
 
-/* Every server of the table (sys/servers.h), started in its order. */
-static bool start_servers(const struct tern_boot_info *info, uint64_t *procmgr_endpoint)
+/* Every server of the table (sys/servers.h), started in its order, and
+ * the keeper that sees to them when they fault. */
+static bool start_servers(const struct tern_boot_info *info)
 {
-    static struct native_program programs[SERVER_COUNT];
-    uint64_t endpoints[SERVER_COUNT];
-    const void *archive = (const void *)info->boot_archive;
-    for (unsigned id = 0; id < SERVER_COUNT; id++) {
-        const struct server_entry *entry = &server_table[id];
-        if (!native_program_create(&programs[id], &memory, archive, info->boot_archive_size,
-                                   entry->program, entry->cnode_bits))
+    if (!keeper_init(&memory, info) || !make_endpoints())
+        return false;
+    for (unsigned id = 0; id < SERVER_COUNT; id++)
+        if (!init_build_server(id, keeper_build_memory(id), init_server_flags))
             return false;
-        copy_facts(&programs[id], info);
-        endpoints[id] = give_endpoint(&programs[id]);
-        if (!endpoints[id])
-            return false;
-    }
-    if (!give_capabilities(programs, endpoints, info)) {
+    if (!give_capabilities(info)) {
         tern_printf("init: cannot give the servers their capabilities\n");
         return false;
     }
     for (unsigned id = 0; id < SERVER_COUNT; id++)
-        if (!native_program_start(&programs[id], SERVER_PRIORITY))
+        if (!native_program_start(&init_servers[id], SERVER_PRIORITY))
             return false;
-    *procmgr_endpoint = endpoints[SERVER_PROCMGR];
-    return true;
+    return keeper_start();
 }
 
 /* Run the first program through procmgr and wait for it: its wait status. */
@@ -324,14 +347,19 @@ int root_main(const struct tern_boot_info *info)
                                           info->boot_archive_size, PROC_STDIN_FILE_PATH + 1,
                                           &stdin_file);
 
-    uint64_t procmgr_endpoint;
-    if (!start_servers(info, &procmgr_endpoint)) {
+    boot_info = info;
+    struct cpio_entry injection;
+    if (cpio_find_file((const void *)info->boot_archive, info->boot_archive_size,
+                       SERVER_FAULT_INJECTION_FILE, &injection))
+        init_server_flags |= SERVER_BOOT_FAULT_INJECTION;
+    if (!start_servers(info)) {
         tern_printf("init: the servers did not start\n");
         return 1;
     }
     uint64_t procmgr = slot_allocate(&slots);
-    if (tern_cnode_mint(TERN_SLOT_CNODE, procmgr, CNODE_DEPTH, TERN_SLOT_CNODE, procmgr_endpoint,
-                        CNODE_DEPTH, TERN_RIGHT_WRITE | TERN_RIGHT_GRANT, PROCMGR_BADGE_INIT)
+    if (tern_cnode_mint(TERN_SLOT_CNODE, procmgr, CNODE_DEPTH, TERN_SLOT_CNODE,
+                        init_server_endpoints[SERVER_PROCMGR], CNODE_DEPTH,
+                        TERN_RIGHT_WRITE | TERN_RIGHT_GRANT, PROCMGR_BADGE_INIT)
         != TERN_OK)
         return 1;
     tern_printf("\033]tern-start\007");

@@ -9,7 +9,6 @@
 
 #define PAGE_SIZE           4096
 #define INIT_SCRATCH        0x7d00000000ULL /* where init maps a frame to fill it */
-#define UNTYPED_FIRST_SLOT  1024            /* the program's untyped capabilities start here */
 #define CNODE_DEPTH         64
 
 /* A fresh frame, mapped at INIT_SCRATCH in init until unmapped. */
@@ -135,13 +134,41 @@ bool native_program_create(struct native_program *program, struct memory *memory
         goto out_of_memory;
     program->boot_info = (struct tern_boot_info *)info_address;
     program->boot_info->ipc_buffer = NATIVE_IPC_BUFFER;
-    program->boot_info->untyped_first = UNTYPED_FIRST_SLOT;
-    program->next_untyped_slot = UNTYPED_FIRST_SLOT;
+    program->boot_info->untyped_first = NATIVE_UNTYPED_FIRST_SLOT;
+    program->next_untyped_slot = NATIVE_UNTYPED_FIRST_SLOT;
     return true;
 
 out_of_memory:
     tern_printf("init: out of memory while loading %s\n", path);
     return false;
+}
+
+/* Page tables, the boot info and IPC buffer, its view, and room for the
+ * small objects (TCB, VSpace) and their alignment. */
+#define BUILD_EXTRA_PAGES   32
+#define CTE_SIZE            64      /* bytes per CNode slot (kernel/src/object/structures.h) */
+
+unsigned native_program_build_bits(const void *archive, uint64_t archive_size, const char *path,
+                                   unsigned cnode_bits)
+{
+    struct cpio_entry file;
+    struct elf_image image;
+    if (!cpio_find_file(archive, archive_size, path, &file) ||
+        elf_image_parse(file.data, file.size, 0, &image) != 0)
+        return 0;
+    uint64_t pages = NATIVE_STACK_PAGES + BUILD_EXTRA_PAGES;
+    for (unsigned i = 0; i < image.segment_count; i++) {
+        const struct elf_segment *segment = &image.segments[i];
+        uint64_t first = segment->address & ~(uint64_t)(PAGE_SIZE - 1);
+        pages += (segment->address + segment->memory_size - first + PAGE_SIZE - 1) / PAGE_SIZE;
+    }
+    /* The CNode goes first, at the untyped's start, so nothing is lost
+     * aligning it. */
+    uint64_t bytes = (CTE_SIZE << cnode_bits) + pages * PAGE_SIZE;
+    unsigned bits = 12;
+    while ((1ULL << bits) < bytes)
+        bits++;
+    return bits;
 }
 
 bool native_program_give(struct native_program *program, uint64_t slot, uint64_t init_slot,

@@ -17,6 +17,7 @@
 #define NATIVE_IPC_BUFFER       0x7f10000000ULL
 #define NATIVE_BOOT_INFO        0x7f20000000ULL
 #define NATIVE_BOOT_ARCHIVE     0x7e00000000ULL
+#define NATIVE_UNTYPED_FIRST_SLOT 1024  /* the program's untyped capabilities start here */
 
 struct native_program {
     const char *name;
@@ -35,6 +36,12 @@ struct native_program {
 bool native_program_create(struct native_program *program, struct memory *memory,
                            const void *archive, uint64_t archive_size, const char *path,
                            unsigned cnode_bits);
+/* The memory native_program_create takes to build the program called
+ * path with a CNode of that radix (its objects and the pages of its
+ * image, stack and page tables), as a power of two: an untyped of that
+ * size holds all of it. 0 if the archive has no such program. */
+unsigned native_program_build_bits(const void *archive, uint64_t archive_size, const char *path,
+                                   unsigned cnode_bits);
 /* Put a copy of init's capability in slot of the program's CNode, with
  * rights and (if non-zero) a badge. */
 bool native_program_give(struct native_program *program, uint64_t slot, uint64_t init_slot,

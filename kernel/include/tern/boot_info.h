@@ -74,6 +74,9 @@ struct tern_boot_info {
      * Pi firmware's cmdline.txt, U-Boot's bootargs, QEMU's -append), cut
      * to fit and NUL-terminated; empty without one. */
     char command_line[TERN_BOOT_INFO_COMMAND_LINE_MAX];
+    /* 0 for the root task; what init tells a server it starts
+     * (SERVER_BOOT_* in sys/servers.h). */
+    uint64_t server_flags;
 };
 
 #endif

@@ -81,7 +81,21 @@ struct server_entry {
      * sys/protocol/common.h) through SESSION_NOTICE_BADGE(session_flag):
      * only for sessions that carry the pid. */
     bool exit_notices;
+    /* It keeps nothing a client could not lose: when it faults, init
+     * starts it afresh rather than putting a failed one in its place
+     * (docs/servers.md, "When a server faults"). */
+    bool restartable;
 };
+
+/* What init says in a server's boot info (server_flags). */
+enum server_boot_flag {
+    /* SERVER_DEBUG_FAULT makes it fault (tests: the boot archive has
+     * SERVER_FAULT_INJECTION_FILE); else that label is refused. */
+    SERVER_BOOT_FAULT_INJECTION = 1 << 0,
+    /* It faulted before: it answers every request -EIO. */
+    SERVER_BOOT_FAILED = 1 << 1,
+};
+#define SERVER_FAULT_INJECTION_FILE "etc/tern/fault-injection"
 
 extern const struct server_entry server_table[SERVER_COUNT];
 

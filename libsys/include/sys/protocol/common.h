@@ -70,6 +70,14 @@ enum server_slot {
  * use, MR3 the callers it keeps waiting. Tests compare them before and
  * after a run to find what a server never gave back. */
 #define SERVER_STATISTICS       0xf05
+
+/* A test's way to make a server fault (the runtime's, through any
+ * capability): it stores to SERVER_DEBUG_FAULT_ADDRESS, which nothing
+ * maps, so that init reports it and puts the server back or a failed one
+ * in its place (docs/servers.md, "When a server faults"). Only when init
+ * started it with SERVER_BOOT_FAULT_INJECTION; else -EPERM. */
+#define SERVER_DEBUG_FAULT      0xf06
+#define SERVER_DEBUG_FAULT_ADDRESS 0xdead0000ULL
 #define SERVER_WANTS_MEMORY     (1ULL << 62)
 #define SERVER_WANTS_MEMORY_ID(mr1) ((unsigned)((mr1) & 0xff))
 
