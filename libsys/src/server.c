@@ -137,9 +137,13 @@ static enum server_outcome take_memory(struct server_request *received)
 
 static enum server_outcome answer_statistics(struct server_request *request)
 {
-    /* Every reply object made is free, or holds a waiting caller, or is
-     * the one this request came with. */
-    uint64_t values[] = { 0, pages.in_use, heap_bytes_in_use(),
+    /* A descriptor table's pages stay at its high-water mark
+     * (sys/file_table.h): they are not counted. Every reply object made
+     * is free, or holds a waiting caller, or is the one this request
+     * came with. */
+    const struct file_table *files = config->descriptors ? config->descriptors->files : NULL;
+    uint64_t table_pages = files ? files->slots_made / FILE_TABLE_PER_PAGE : 0;
+    uint64_t values[] = { 0, pages.in_use - table_pages, heap_bytes_in_use(),
                           replies_made - server_free_reply_count - 1 };
     return server_answer_values(request, 4, values);
 }

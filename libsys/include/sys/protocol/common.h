@@ -66,7 +66,8 @@ enum server_slot {
 #define SERVER_TAKE_MEMORY      0xf04
 
 /* What a server holds now, through any capability (the runtime answers,
- * sys/server.h): 0; MR1 its data pages in use, MR2 its heap's bytes in
+ * sys/server.h): 0; MR1 its data pages in use (but for its descriptor
+ * table's, which stay at their high-water mark), MR2 its heap's bytes in
  * use, MR3 the callers it keeps waiting. Tests compare them before and
  * after a run to find what a server never gave back. */
 #define SERVER_STATISTICS       0xf05
