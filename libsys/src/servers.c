@@ -37,6 +37,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 26,          /* 64 MiB of pipe buffers */
         .session = SESSION_BY_PID,
         .session_flag = PIPE_SESSION_FLAG,
+        .exit_notices = true,       /* waiters whose callers vanished go */
     },
     [SERVER_MEMFD] = {
         .name = "memfd",

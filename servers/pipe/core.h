@@ -254,8 +254,8 @@ int64_t pipe_status(struct pipe_server *server, uint64_t end, struct pipe_status
 /* Drops every waiter whose caller vanished; returns how many. */
 unsigned pipe_prune(struct pipe_server *server);
 
-/* Frees the finished waiter records kept for reuse (for tests: what
- * is left once every end is closed). */
+/* Frees the finished waiter records kept for reuse (when a process
+ * ends, and for tests: what is left once every end is closed). */
 void pipe_free_spare_records(struct pipe_server *server);
 
 /* How many callers wait (for tests and the pool). */
