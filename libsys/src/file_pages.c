@@ -42,6 +42,12 @@ static void zero_past_size(struct file_pages *file)
         memset(page + in_page, 0, PAGE_SIZE - in_page);
 }
 
+/* The pages that hold size bytes. */
+static uint64_t pages_covering(uint64_t size)
+{
+    return (size + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
 /* The bytes a write of length at offset copies (below offset's limit). */
 static uint64_t writable_bytes(uint64_t length, uint64_t offset)
 {
@@ -93,6 +99,11 @@ int64_t file_pages_write(struct file_pages *file, const struct page_tree_pages *
     }
     if (done > 0 && offset + done > file->size)
         file->size = offset + done;
+    /* Pages made (or reserved) past the end for what was not written go
+     * back: nothing else would free them, not even the file's release,
+     * and a write that fails at once could take every page there is. */
+    if (error != 0)
+        page_tree_truncate(&file->tree, pages, pages_covering(file->size));
     return client_buffer_result(done, error);
 }
 
@@ -101,8 +112,10 @@ void file_pages_resize(struct file_pages *file, const struct page_tree_pages *pa
 {
     if (size > file->size)
         zero_past_size(file);
+    /* Every page past the new end goes, those a reserve made past the old
+     * end and no write filled among them (resizing to 0 frees them all). */
+    page_tree_truncate(&file->tree, pages, pages_covering(size));
     if (size < file->size) {
-        page_tree_truncate(&file->tree, pages, (size + PAGE_SIZE - 1) / PAGE_SIZE);
         uint64_t in_page = size % PAGE_SIZE;
         uint8_t *page = page_tree_find(&file->tree, size / PAGE_SIZE);
         if (in_page != 0 && page != NULL)
