@@ -153,6 +153,29 @@ static uint64_t writable_length(const struct memfd *memfd, uint64_t length, uint
     return allowed;
 }
 
+/* How much of the client's first length bytes can be read, if they are
+ * readable from the start up to some point (a buffer that runs into
+ * unmapped memory): the last byte is tried, then the end found by
+ * halving. So a write whose buffer ends early reserves pages only for
+ * what it can copy, not for the whole length asked (up to every page the
+ * server could borrow, as the soak found). */
+static uint64_t readable_length(const struct client_buffer *buffer, uint64_t length)
+{
+    uint8_t byte;
+    if (buffer->copy_from_client(buffer->context, length - 1, &byte, 1) == 0)
+        return length;
+    /* Bytes before good can be read; byte bad cannot. */
+    uint64_t good = 0, bad = length - 1;
+    while (good < bad) {
+        uint64_t middle = good + (bad - good) / 2;
+        if (buffer->copy_from_client(buffer->context, middle, &byte, 1) == 0)
+            good = middle + 1;
+        else
+            bad = middle;
+    }
+    return good;
+}
+
 static int64_t write_at(struct memfd_core *core, struct file_description *ofd,
                         const struct client_buffer *buffer, uint64_t length, uint64_t offset)
 {
@@ -168,6 +191,9 @@ static int64_t write_at(struct memfd_core *core, struct file_description *ofd,
     uint64_t allowed = writable_length(memfd, length, offset);
     if (allowed == 0)
         return -LINUX_EPERM;
+    allowed = readable_length(buffer, allowed);
+    if (allowed == 0)
+        return -LINUX_EFAULT;
     /* All or nothing for want of memory: the server borrows more and the
      * write comes again (server_answer_wants_memory). */
     int error = file_pages_reserve(&memfd->data, &core->pages, allowed, offset);

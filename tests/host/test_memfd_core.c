@@ -216,6 +216,24 @@ static void a_write_without_memory_writes_nothing(void)
     close_all(handle);
 }
 
+/* A write whose buffer ends early writes what it can and takes pages
+ * only for that, however long a write it asks for (the soak found one
+ * of 2^40 bytes taking every page the server could borrow). */
+static void a_write_past_the_clients_buffer_takes_only_its_pages(void)
+{
+    uint64_t handle = fresh(0);
+    static char small[4096 + 10];
+    struct client buffer;
+    page_budget = 8;
+    CHECK_EQ_U64(memfd_write(&core, handle, client(&buffer, small, sizeof small), 1ULL << 40),
+                 sizeof small);
+    CHECK_EQ_U64(memfd_write(&core, handle, client(&buffer, small, 0), 1ULL << 30),
+                 -LINUX_EFAULT);
+    page_budget = -1;
+    CHECK_EQ_U64(memfd_seek(&core, handle, 0, LINUX_SEEK_END), sizeof small);
+    close_all(handle);
+}
+
 static void unknown_handles_are_ebadf(void)
 {
     uint64_t handle = fresh(0);
@@ -357,6 +375,7 @@ int main(void)
     fstat_shows_linuxs_mode_and_owner();
     reads_writes_and_seeks_are_a_files();
     a_write_without_memory_writes_nothing();
+    a_write_past_the_clients_buffer_takes_only_its_pages();
     unknown_handles_are_ebadf();
     without_allow_sealing_it_is_sealed_already();
     seal_checks_come_in_linuxs_order();
