@@ -133,17 +133,32 @@ static enum server_outcome take_memory(struct server_request *received)
     return server_answer(received, -LINUX_ENOSPC);
 }
 
+/* ---- Exit notices (sys/servers.h) ---- */
+
+/* procmgr's notice that a process ended: the callers the server keeps
+ * waiting that vanished with it (or with an interrupt) go now (prune),
+ * not only once reply objects run short, which may never happen: what
+ * it held for them would stay held. The handler then hears the notice. */
+static void prune_at_exit_notice(const struct server_request *received)
+{
+    if (config->prune && tern_message_label(received->info) == SERVER_PROCESS_ENDED &&
+        received->badge == SESSION_NOTICE_BADGE(server_table[config->id].session_flag) &&
+        server_table[config->id].exit_notices)
+        config->prune();
+}
+
 /* ---- Statistics (sys/protocol/common.h) ---- */
 
 static enum server_outcome answer_statistics(struct server_request *request)
 {
     /* A descriptor table's pages stay at its high-water mark
-     * (sys/file_table.h): they are not counted. Every reply object made
-     * is free, or holds a waiting caller, or is the one this request
-     * came with. */
+     * (sys/file_table.h), as do those the server says it keeps: they are
+     * not counted. Every reply object made is free, or holds a waiting
+     * caller, or is the one this request came with. */
     const struct file_table *files = config->descriptors ? config->descriptors->files : NULL;
-    uint64_t table_pages = files ? files->slots_made / FILE_TABLE_PER_PAGE : 0;
-    uint64_t values[] = { 0, pages.in_use - table_pages, heap_bytes_in_use(),
+    uint64_t kept = (files ? files->slots_made / FILE_TABLE_PER_PAGE : 0) +
+                    (config->kept_pages ? config->kept_pages() : 0);
+    uint64_t values[] = { 0, pages.in_use - kept, heap_bytes_in_use(),
                           replies_made - server_free_reply_count - 1 };
     return server_answer_values(request, 4, values);
 }
@@ -522,6 +537,7 @@ void server_run(void)
         request.caller_gone = false;
         request.answer = 0;
         uint64_t label = tern_message_label(request.info);
+        prune_at_exit_notice(&request);
         enum server_outcome outcome =
             failed()                        ? answer_failed(&request)
             : label == SERVER_DEBUG_FAULT   ? debug_fault(&request)

@@ -82,6 +82,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .memory_bits = 24,          /* 16 MiB of sockets and queued messages */
         .session = SESSION_BY_PROCESS,     /* SO_PEERCRED's pid, uid and gid */
         .session_flag = UNIX_SESSION_FLAG,
+        .exit_notices = true,       /* waiters whose callers vanished go */
     },
     [SERVER_PROCMGR] = {
         .name = "procmgr",

@@ -386,17 +386,16 @@ static enum server_outcome handle_end(struct server_request *request)
 static enum server_outcome handle_session(struct server_request *request)
 {
     /* procmgr's notice that a process ended (sys/servers.h, exit_notices):
-     * the waiters whose callers vanished go now, and the spare records
-     * with them, so that what the server holds (SERVER_STATISTICS) is
-     * back where it was once the processes are gone. A FIFO's open that
-     * a signal ended is seen only when the FIFO is opened again, which
-     * may never happen (the node unlinked): its waiter would keep the
-     * pipe, its end and a reply object for good. */
+     * the runtime has dropped the waiters whose callers vanished (prune);
+     * the spare records go too, so that what the server holds
+     * (SERVER_STATISTICS) is back where it was once the processes are
+     * gone. Without the notices, a FIFO's open that a signal ended would
+     * be seen only when the FIFO is opened again, which may never happen
+     * (the node unlinked): its waiter would keep the pipe, its end and a
+     * reply object for good. */
     if (request->badge == SESSION_NOTICE_BADGE(PIPE_SESSION_FLAG)) {
-        if (tern_message_label(request->info) == SERVER_PROCESS_ENDED) {
-            pipe_prune(&server);
+        if (tern_message_label(request->info) == SERVER_PROCESS_ENDED)
             pipe_free_spare_records(&server);
-        }
         return server_answer(request, 0);
     }
     if (tern_message_label(request->info) != PIPE_CREATE)

@@ -79,6 +79,7 @@ struct vfs_node;
 struct vfs_pool {
     void *free_records;
     size_t record_size;
+    uint64_t pages;         /* carved into records, and kept */
 };
 
 struct vfs {

@@ -640,6 +640,12 @@ static void timer_fired(uint64_t word)
     console_input_tick();
 }
 
+/* The pages of node and entry records, which pools keep (pool.h). */
+static uint64_t kept_pages(void)
+{
+    return vfs.nodes.pages + vfs.entries.pages;
+}
+
 static const struct server_config vfs_server = {
     .name = "vfs",
     .id = SERVER_VFS,
@@ -649,6 +655,7 @@ static const struct server_config vfs_server = {
     .session_badge_bits = VFS_SESSION_FLAG,
     .notified = timer_fired,
     .lendable_pages = true,
+    .kept_pages = kept_pages,
 };
 
 int root_main(const struct tern_boot_info *info)

@@ -10,6 +10,7 @@ void pool_init(struct vfs_pool *pool, size_t record_size)
 {
     pool->free_records = NULL;
     pool->record_size = record_size;
+    pool->pages = 0;
 }
 
 void *pool_take(struct vfs *vfs, struct vfs_pool *pool)
@@ -18,6 +19,7 @@ void *pool_take(struct vfs *vfs, struct vfs_pool *pool)
         uint8_t *page = vfs->services.allocate_page(vfs->services.context);
         if (page == NULL)
             return NULL;
+        pool->pages++;
         for (size_t offset = 0; offset + pool->record_size <= VFS_PAGE_SIZE;
              offset += pool->record_size)
             pool_give(pool, page + offset);

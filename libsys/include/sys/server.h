@@ -77,9 +77,14 @@ struct server_config {
      * timer): word has SERVER_NOTIFIED set. NULL: the server has none. A
      * timer set with server_program_timer is spent by then. */
     void (*notified)(uint64_t word);
-    /* Every reply object is taken: let go of waiters whose callers
-     * vanished (server_release_reply). NULL: nothing to prune. */
+    /* Every reply object is taken, or a process ended (exit_notices):
+     * let go of waiters whose callers vanished (server_release_reply).
+     * NULL: nothing to prune. */
     void (*prune)(void);
+    /* Data pages the server keeps at their high-water mark (pools of
+     * records that never give a page back), which SERVER_STATISTICS
+     * leaves out as it does a descriptor table's. NULL: none. */
+    uint64_t (*kept_pages)(void);
     /* Data pages the server can lend to other address spaces
      * (server_page_frame; sys/protocol/memory.h). */
     bool lendable_pages;
