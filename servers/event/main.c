@@ -421,7 +421,11 @@ static enum server_outcome handle_notice(struct server_request *request)
     const uint64_t *mr = request->mr;
     switch (tern_message_label(request->info)) {
     case SERVER_PROCESS_ENDED:
+        /* The runtime has dropped the waiters whose callers vanished;
+         * their spare records go too, so that what the server holds
+         * (SERVER_STATISTICS) is back where it was once processes end. */
         pidfd_process_ended(&pidfds, (uint32_t)mr[0]);
+        event_free_spares(&descriptors);
         return server_answer(request, 0);
     case SERVER_CLOCK_SET:
         timerfd_clock_set(&timerfds, mr[0]);

@@ -47,6 +47,15 @@ bool event_let_go(struct event_descriptors *descriptors, struct event_waiter *wa
     return last != 0;
 }
 
+void event_free_spares(struct event_descriptors *descriptors)
+{
+    while (descriptors->spare_waiters) {
+        struct event_waiter *spare = descriptors->spare_waiters;
+        descriptors->spare_waiters = spare->next;
+        descriptors->services.free(descriptors->services.context, spare);
+    }
+}
+
 bool event_prune(struct event_descriptors *descriptors, struct event_waiter **list)
 {
     const struct event_services *services = &descriptors->services;

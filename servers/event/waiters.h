@@ -77,6 +77,8 @@ int64_t event_wait(struct event_descriptors *descriptors, struct event_waiter **
 /* The waiter, off its list, lets go of its description: whether that was
  * the last reference, so the object went. */
 bool event_let_go(struct event_descriptors *descriptors, struct event_waiter *waiter);
+/* Frees the waiter records kept for the next wait (when a process ends). */
+void event_free_spares(struct event_descriptors *descriptors);
 /* Drops the waiters of list whose callers went: whether the object went
  * with the last of them (its lists were empty then). */
 bool event_prune(struct event_descriptors *descriptors, struct event_waiter **list);
