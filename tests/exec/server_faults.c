@@ -23,12 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sys/linux_process.h"
-#include "sys/protocol/common.h"
-#include "sys/servers.h"
+#include "server_statistics.h"
 #include "tern/errors.h"
-#include "tern/message.h"
-#include "tern/syscalls.h"
 
 static int failures;
 
@@ -38,20 +34,14 @@ static void check(int passed, const char *what)
     failures += !passed;
 }
 
-/* A native Call of a label with no arguments through the session of a
- * server: the answer's label (an error of the kernel's) and register 0. */
+/* A label with no arguments through the session of a server: the
+ * answer's label (an error of the kernel's) and register 0. */
 static uint64_t ask(unsigned server, uint64_t label, int64_t *result)
 {
-    register uint64_t x0 __asm__("x0") = LINUX_SLOT_SESSIONS + server;
-    register uint64_t x1 __asm__("x1") = tern_message(label, 0, 0);
-    register uint64_t x2 __asm__("x2") = 0, x3 __asm__("x3") = 0;
-    register uint64_t x4 __asm__("x4") = 0, x5 __asm__("x5") = 0;
-    __asm__ volatile("svc %6"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4), "+r"(x5)
-                     : "i"(TERN_SVC(TERN_SYS_CALL))
-                     : "x6", "memory");
-    *result = (int64_t)x2;
-    return tern_message_label(x1);
+    uint64_t mr[4];
+    uint64_t error = server_ask(server, label, mr);
+    *result = (int64_t)mr[0];
+    return error;
 }
 
 static void pause_a_little(void)
