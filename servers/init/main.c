@@ -137,6 +137,8 @@ static void read_environment(const struct tern_boot_info *info)
             environment_count++;
         }
     }
+}
+
 bool init_build_server(unsigned id, struct memory *build, uint64_t flags)
 {
     const struct server_entry *entry = &server_table[id];
