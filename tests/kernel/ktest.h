@@ -39,7 +39,7 @@ struct test_case {
 
 extern const struct test_case untyped_tests[], cnode_tests[], tcb_tests[], ipc_tests[],
     notification_tests[], vspace_tests[], fault_tests[], membarrier_tests[], window_tests[],
-    irq_tests[], interrupt_tests[], fuzz_tests[];
+    irq_tests[], interrupt_tests[], fastpath_tests[], fuzz_tests[];
 
 /* ---- Failing and skipping (root thread only) ---- */
 
@@ -213,6 +213,18 @@ bool spin_at_least(volatile uint64_t *word, uint64_t value, uint64_t spins);
  * Returns the message info (0 and FAILs after ticks ticks). */
 tern_message_info receive_within(uint64_t endpoint, uint64_t reply, uint64_t *badge,
                                  uint64_t mr[TERN_MSG_REGISTERS], unsigned ticks);
+
+/* ---- The interrupt entry (interrupt_upcall.S) ---- */
+
+/* An upcall entry whose interrupt entry records x0-x30 and sp here,
+ * counts the entry, and returns with every register intact. */
+struct interrupt_record {
+    uint64_t x[31];
+    uint64_t sp;
+    uint64_t entries;
+};
+extern struct interrupt_record interrupt_record;
+void interrupt_upcall_table(void);
 
 /* ---- Kinds of capability, by probing ---- */
 

@@ -20,6 +20,7 @@ static const struct {
     { "windows", window_tests },
     { "irq", irq_tests },
     { "interrupt", interrupt_tests },
+    { "fastpath", fastpath_tests },
     { "fuzz", fuzz_tests },
 };
 

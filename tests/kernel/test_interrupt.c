@@ -416,13 +416,7 @@ static void interrupting_oneself_marks(void)
 
 /* ---- The interrupt entry ---- */
 
-struct interrupt_record {
-    uint64_t x[31];
-    uint64_t sp;
-    uint64_t entries;
-};
 struct interrupt_record interrupt_record;       /* written by interrupt_upcall.S */
-void interrupt_upcall_table(void);
 
 static void use_interrupt_entry(void)
 {
