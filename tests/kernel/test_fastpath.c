@@ -6,8 +6,6 @@
  * skipped the check, or a general path that went wrong, fails it.
  *
  * Preconditions covered by tests elsewhere:
- *   Call, short message (caps, length > 4): ipc.sixty_four_message_registers,
- *     ipc.length_is_clamped, ipc.transfer_with_grant (each to a waiting server).
  *   Call, the capability is an endpoint: every invocation of a kernel
  *     object (cnode.*, tcb.*, ...), windows.no_windows_named (a notification).
  *   Call, a receiver waits: windows.* (take_call), interrupt.call_without_
@@ -23,10 +21,14 @@
  *   Reply-object invocations, the capability is a Reply object:
  *     windows.no_windows_named (window calls on a notification).
  *
- * Recv's "the server is not marked for an interrupt" has no outcome of its
- * own: the general path leaves a blocked receiver's mark as it is, as the
- * fast path would, so recv_by_a_marked_server checks only that the
- * general path keeps the mark.
+ * Three checks have no outcome of their own, so their tests check only
+ * what the general path does: Recv's "the server is not marked" (the
+ * general path leaves a blocked receiver's mark as it is, as the fast
+ * path would: recv_by_a_marked_server), Call's "the reply object holds no
+ * caller" (the caller it held is never answered either way:
+ * call_to_a_server_whose_reply_holds_a_caller), and the reply-object
+ * invocations' "no windows" (the general path ignores them too:
+ * reply_invocations_with_long_messages).
  */
 #include "ktest.h"
 #include "sys/counter.h"
@@ -35,6 +37,7 @@
 #define ANSWER          0x600d
 #define WRONG_ANSWER    0xbad
 #define RESCUE          0x5e5c      /* a rescuer's message (see rescuer) */
+#define WARMED_UP       0x3a2       /* see start_waiting */
 #define BADGE           0xb1
 #define OTHER_BADGE     0xb2
 #define FAULT_BADGE     0xfa17
@@ -119,6 +122,16 @@ static void check_still_waiting(struct client *c)
     CHECK_EQ(load(&c->done), 0);
 }
 
+/* A notification with a word pending: used where a reply capability
+ * belongs, it would give a fast path that took it for a Reply object a
+ * "caller" (the word lies where a reply keeps its caller). */
+static uint64_t notification_with_a_word(void)
+{
+    uint64_t notification = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    CHECK_LABEL(tern_signal(cap_mint(notification, RIGHTS_RW, 0x4)), TERN_OK);
+    return notification;
+}
+
 /* ---- Servers ---- */
 
 struct server {
@@ -150,12 +163,24 @@ static void server_holds_first_call(struct server *s)
     s->release = cap_mint(s->hold, RIGHTS_RW, 1);
 }
 
-/* Start the server and let it block in its first receive. */
+/* Every server first takes a Call from the root task and answers it at
+ * once (warm_up), so that its reply object is its own, claimed by it, as
+ * the Call fast path wants. Start the server, make that Call, and let
+ * the server block in its next receive. */
 static void start_waiting(struct thread *thread, struct server *s)
 {
     thread_start(thread);
     WAIT_FOR(&s->ready, 1);
     sleep_ticks(1);
+    CHECK_EQ(tern_message_label(tern_call(s->endpoint, tern_message(0, 0, 0), 0)), WARMED_UP);
+    sleep_ticks(1);
+}
+
+static void warm_up(struct server *s)
+{
+    store(&s->ready, 1);
+    tern_recv(s->endpoint, s->reply, 0, 0);
+    tern_reply(s->reply, tern_message(WARMED_UP, 0, 0), 0);
 }
 
 static void record(struct server *s, tern_message_info info, uint64_t badge,
@@ -186,7 +211,7 @@ static void echo_server(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = s->starts_with_reply_recv
         ? tern_reply_recv(s->endpoint, s->reply, tern_message(WRONG_ANSWER, 0, 0), &badge, mr)
         : tern_recv(s->endpoint, s->reply, &badge, mr);
@@ -229,12 +254,12 @@ static uint64_t two_level_cspace(void)
     return top;
 }
 
-static struct thread *thread_in_two_levels(thread_function *function, uint64_t argument,
-                                           unsigned priority)
+static struct thread *thread_in_cspace(thread_function *function, uint64_t argument,
+                                       unsigned priority, uint64_t cspace)
 {
     struct thread *thread = thread_new(function, argument, priority, 0);
-    CHECK_OK(tern_tcb_configure(thread->tcb, 0, two_level_cspace(), ROOT_VSPACE,
-                                thread->ipc_frame, thread->ipc_buffer));
+    CHECK_OK(tern_tcb_configure(thread->tcb, 0, cspace, ROOT_VSPACE, thread->ipc_frame,
+                                thread->ipc_buffer));
     return thread;
 }
 
@@ -282,10 +307,66 @@ static void take_and_park(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     tern_nb_recv(s->endpoint, s->other_reply, 0, 0);
+}
+
+/* Takes one Call into the receive slot given, noting its fifth message
+ * register in result, and answers. */
+static void take_long_call(uint64_t argument)
+{
+    struct server *s = (struct server *)argument;
+    uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
+    tern_set_receive_slot(ROOT_CNODE, s->given, ROOT_DEPTH);
+    warm_up(s);
+    tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
+    record(s, info, badge, mr);
+    s->result = tern_get_mr(4);
+    tern_reply(s->reply, tern_message(ANSWER, 0, 0), 0);
+}
+
+static struct server *start_long_call_server(void)
+{
+    struct server *s = server_init();
+    s->given = slot_new();
+    start_waiting(thread_new(take_long_call, (uint64_t)s, PRIORITY_MIDDLE, 0), s);
+    return s;
+}
+
+/* Call the server (take_long_call) with label LABEL and MRs 1-4, the
+ * rest of info as given (after setting the IPC buffer: starting a
+ * thread uses it). */
+static void call_long(struct server *s, tern_message_info info)
+{
+    uint64_t mr[TERN_MSG_REGISTERS] = { 1, 2, 3, 4 };
+    CHECK_EQ(tern_message_label(tern_call(s->endpoint, info, mr)), ANSWER);
+    CHECK_EQ(tern_message_label(s->info), LABEL);
+    for (unsigned i = 0; i < TERN_MSG_REGISTERS; i++)
+        CHECK_EQ(s->mr[i], i + 1);
+}
+
+/* Breaks "a short message" (five registers): the general path copies the
+ * fifth through the IPC buffers. */
+static void call_with_more_than_four_registers(void)
+{
+    struct server *s = start_long_call_server();
+    tern_set_mr(4, 0x55);
+    call_long(s, tern_message(LABEL, 0, 5));
+    CHECK_EQ(tern_message_length(s->info), 5);
+    CHECK_EQ(s->result, 0x55);
+}
+
+/* Breaks "a short message" (a capability): the general path transfers
+ * it to the server's receive slot. */
+static void call_with_a_capability(void)
+{
+    struct server *s = start_long_call_server();
+    tern_set_cap(0, object_new(TERN_OBJECT_NOTIFICATION, 0));
+    call_long(s, tern_message(LABEL, 1, 4));
+    CHECK_EQ(tern_message_caps(s->info), 1);
+    CHECK(slot_holds(s->given, TERN_OBJECT_NOTIFICATION));
 }
 
 /* Breaks "the caller is not marked": a marked caller's Call still reaches
@@ -305,15 +386,26 @@ static void call_by_a_marked_caller(void)
 }
 
 /* Breaks "the caller's CSpace is single-level": the general path looks
- * the endpoint up through both levels and the Call goes as any other. */
+ * the endpoint up through both levels and the Call goes as any other. The
+ * top CNode's slot 1 holds the endpoint too, but cptr 1 names the root
+ * CNode's slot 1 (the root task's TCB, which knows no such label): a
+ * lookup of one level would find the endpoint instead. */
 static void call_through_a_two_level_cspace(void)
 {
     struct server *s = start_echo_server(PRIORITY_MIDDLE);
-    client_init(&client, cap_mint(s->endpoint, TERN_RIGHTS_ALL, BADGE));
-    thread_start(thread_in_two_levels(client_call, (uint64_t)&client, PRIORITY_LOW));
+    uint64_t cspace = two_level_cspace();
+    CHECK_OK(tern_cnode_copy(cspace, ROOT_TCB, TOP_BITS, ROOT_CNODE, s->endpoint, ROOT_DEPTH,
+                             TERN_RIGHTS_ALL));
+    client_init(&client, ROOT_TCB);
+    thread_start(thread_in_cspace(client_call, (uint64_t)&client, PRIORITY_LOW, cspace));
     WAIT_FOR(&client.done, 1);
+    CHECK_LABEL(client.info, TERN_ILLEGAL_OPERATION);
+    CHECK_EQ(load(&s->received), 0);
+    client_init(&other_client, cap_mint(s->endpoint, TERN_RIGHTS_ALL, BADGE));
+    thread_start(thread_in_cspace(client_call, (uint64_t)&other_client, PRIORITY_LOW, cspace));
+    WAIT_FOR(&other_client.done, 1);
     check_received(s, BADGE);
-    check_echoed(&client);
+    check_echoed(&other_client);
 }
 
 /* A Call through cptr that must fail with error without reaching the
@@ -351,7 +443,7 @@ static void take_without_reply(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, 0, &badge, mr);
     record(s, info, badge, mr);
 }
@@ -374,7 +466,7 @@ static void take_two_then_reply(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     for (int i = 0; i < 2; i++) {
         tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
         record(s, info, badge, mr);
@@ -403,21 +495,22 @@ static void call_to_a_server_whose_reply_holds_a_caller(void)
     check_still_waiting(&client);
 }
 
-/* Breaks "the reply object is the server's own": the root task took and
- * answered a Call through it, so its last claim is the root task's. The
+/* Breaks "the reply object is the server's own": while the server waits
+ * with it, the root task takes and answers a Call through it, so its last
+ * claim is the root task's. The
  * general path moves the claim to the new server, which then holds an
  * interrupt back until it answers. */
 static void call_to_a_server_with_a_reply_claimed_by_another(void)
 {
     struct server *s = server_init();
     server_holds_first_call(s);
+    start_waiting(thread_new(echo_server, (uint64_t)s, PRIORITY_MIDDLE, 0), s);
     uint64_t first = object_new(TERN_OBJECT_ENDPOINT, 0);
     thread_spawn(client_call, (uint64_t)client_init(&other_client, first), PRIORITY_LOW, 0);
     receive_within(first, s->reply, 0, 0, WAIT_TICKS);
     CHECK_LABEL(tern_reply(s->reply, tern_message(ANSWER, 0, 0), 0), TERN_OK);
     WAIT_FOR(&other_client.done, 1);
 
-    start_waiting(thread_new(echo_server, (uint64_t)s, PRIORITY_MIDDLE, 0), s);
     struct thread *caller = thread_spawn(client_call, (uint64_t)client_init(&client, s->endpoint),
                                          PRIORITY_LOW, 0);
     WAIT_FOR(&s->received, 1);
@@ -471,7 +564,7 @@ static void take_and_read_window(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 }, copied = 0;
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     s->result = tern_reply_read_window(s->reply, 0, 0, 8, s->buffer, &copied);
@@ -508,7 +601,7 @@ static void answer_with_a_capability(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     tern_set_cap(0, s->given);
@@ -536,7 +629,8 @@ static void reply_recv_with_a_capability(void)
 static void reply_recv_through_a_two_level_cspace(void)
 {
     struct server *s = server_init();
-    start_waiting(thread_in_two_levels(echo_server, (uint64_t)s, PRIORITY_MIDDLE), s);
+    start_waiting(thread_in_cspace(echo_server, (uint64_t)s, PRIORITY_MIDDLE, two_level_cspace()),
+                  s);
     for (int round = 0; round < 2; round++) {
         client_init(&client, s->endpoint);
         client_call((uint64_t)&client);
@@ -551,7 +645,7 @@ static void answer_through_wrong_caps(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     info = tern_reply_recv(s->wrong_endpoint, s->wrong_reply,
@@ -577,7 +671,7 @@ static void reply_recv_with_a_non_reply_capability(void)
 {
     struct server *s = server_init();
     s->wrong_endpoint = s->endpoint;
-    s->wrong_reply = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    s->wrong_reply = notification_with_a_word();
     CHECK_EQ(call_wrongly_answered(s), ANSWER);
     CHECK_ERROR(s->result, TERN_INVALID_CAPABILITY);
 }
@@ -623,7 +717,7 @@ static void answer_a_fault(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     mr[0] = FAULT_ANSWER;       /* the faulting thread's new x0 */
@@ -677,7 +771,7 @@ static void park_claim_and_receive(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     info = tern_recv(s->endpoint, s->other_reply, &badge, mr);
@@ -833,12 +927,11 @@ static void recv_with_unusable_capabilities(void)
 {
     uint64_t endpoint = object_new(TERN_OBJECT_ENDPOINT, 0);
     uint64_t reply = object_new(TERN_OBJECT_REPLY, 0);
-    uint64_t notification = object_new(TERN_OBJECT_NOTIFICATION, 0);
     uint64_t write_only = cap_copy(endpoint, TERN_RIGHTS_ALL & ~TERN_RIGHT_READ);
     rescuer_ready(endpoint);
     CHECK_LABEL(tern_recv(endpoint | 1ULL << 40, reply, 0, 0), TERN_FAILED_LOOKUP);
     CHECK_LABEL(tern_recv(endpoint, reply | 1ULL << 40, 0, 0), TERN_FAILED_LOOKUP);
-    CHECK_LABEL(tern_recv(endpoint, notification, 0, 0), TERN_INVALID_CAPABILITY);
+    CHECK_LABEL(tern_recv(endpoint, notification_with_a_word(), 0, 0), TERN_INVALID_CAPABILITY);
     CHECK_LABEL(tern_recv(write_only, reply, 0, 0), TERN_INVALID_CAPABILITY);
     CHECK_EQ(load(&rescuer.ran), 0);
 }
@@ -948,7 +1041,7 @@ static void answer_by_reply(uint64_t argument)
 {
     struct server *s = (struct server *)argument;
     uint64_t badge = 0, mr[TERN_MSG_REGISTERS] = { 0 };
-    store(&s->ready, 1);
+    warm_up(s);
     tern_message_info info = tern_recv(s->endpoint, s->reply, &badge, mr);
     record(s, info, badge, mr);
     if (s->given)
@@ -986,7 +1079,7 @@ static void reply_with_more_than_four_registers(void)
 static void reply_with_a_non_reply_capability(void)
 {
     struct server *s = server_init();
-    s->given = object_new(TERN_OBJECT_NOTIFICATION, 0);
+    s->given = notification_with_a_word();
     check_answered_by_reply(s);
     CHECK_ERROR(s->result, TERN_INVALID_CAPABILITY);
 }
@@ -1051,7 +1144,7 @@ static void fp_server(uint64_t argument)
     struct server *s = (struct server *)argument;
     uint64_t d8 = D8_SERVER;
     write_d8(d8);
-    store(&s->ready, 1);
+    warm_up(s);
     tern_recv(s->endpoint, s->reply, 0, 0);
     for (;;) {
         if (read_d8() != d8)
@@ -1082,6 +1175,8 @@ static void fp_registers_kept_across_call_and_reply_recv(void)
 }
 
 const struct test_case fastpath_tests[] = {
+    { "call_with_more_than_four_registers", call_with_more_than_four_registers },
+    { "call_with_a_capability", call_with_a_capability },
     { "call_by_a_marked_caller", call_by_a_marked_caller },
     { "call_through_a_two_level_cspace", call_through_a_two_level_cspace },
     { "call_with_a_guard_that_does_not_match", call_with_a_guard_that_does_not_match },
