@@ -311,6 +311,18 @@ int64_t sys_semctl(int64_t semid, int64_t semnum, int64_t cmd, uint64_t argument
     return linux_call(LINUX_SLOT_SYSV, SYSV_SEMCTL, 4, 0, length ? 1 : 0, mr);
 }
 
+/* The caller's namespace's semopm now, as Linux compares it (unsigned),
+ * asked only for more than SYSV_SEMOPM operations: root may have raised
+ * it (/proc/sys/kernel/sem). */
+static uint64_t current_semopm(void)
+{
+    struct sysv_seminfo info;
+    linux_set_window(0, (uint64_t)(uintptr_t)&info, sizeof info, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {0, 0, SYSV_IPC_INFO, 0};
+    int64_t result = linux_call(LINUX_SLOT_SYSV, SYSV_SEMCTL, 4, 0, 1, mr);
+    return result < 0 ? SYSV_SEMOPM : (uint32_t)info.semopm;
+}
+
 int64_t sys_semtimedop(int64_t semid, const struct sysv_sembuf *operations, uint64_t count,
                        const struct linux_timespec *timeout)
 {
@@ -324,7 +336,7 @@ int64_t sys_semtimedop(int64_t semid, const struct sysv_sembuf *operations, uint
     }
     if (count < 1 || semid < 0)
         return -LINUX_EINVAL;
-    if (count > SYSV_SEMOPM)
+    if (count > SYSV_SEMOPM && count > current_semopm())
         return -LINUX_E2BIG;
     uint64_t bytes = count * sizeof *operations;
     if (!linux_user_range((uint64_t)(uintptr_t)operations, bytes))

@@ -20,6 +20,20 @@ int64_t sys_msgget(int64_t key, int64_t flags)
     return linux_request(LINUX_SLOT_SYSV, SYSV_MSGGET, 2, (uint64_t)key, (uint64_t)flags, 0, 0);
 }
 
+/* The caller's namespace's msgmax now (root may have changed it from
+ * SYSV_MSGMAX: /proc/sys/kernel/msgmax), asked only for texts and
+ * buffers longer than SYSV_MSGMAX: a text longer is EINVAL before its
+ * buffer is touched, and a receive touches no more of its buffer than a
+ * message can fill. */
+static uint64_t current_msgmax(void)
+{
+    struct sysv_msginfo info;
+    linux_set_window(0, (uint64_t)(uintptr_t)&info, sizeof info, TERN_WINDOW_WRITE);
+    uint64_t mr[4] = {0, SYSV_IPC_INFO, 0, 0};
+    int64_t result = linux_call(LINUX_SLOT_SYSV, SYSV_MSGCTL, 2, 0, 1, mr);
+    return result < 0 || info.msgmax < 0 ? SYSV_MSGMAX : (uint64_t)info.msgmax;
+}
+
 int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
 {
     /* Linux's order: the type is read, the sizes and the id checked,
@@ -27,7 +41,8 @@ int64_t sys_msgsnd(int64_t id, uint64_t buffer, uint64_t length, int64_t flags)
     if (!linux_user_range(buffer, TEXT_OFFSET))
         return -LINUX_EFAULT;
     int64_t type = *(const int64_t *)buffer;
-    if (length > SYSV_MSGMAX || (int64_t)length < 0 || (int32_t)id < 0 || type < 1)
+    if ((int64_t)length < 0 || (int32_t)id < 0 || type < 1 ||
+        (length > SYSV_MSGMAX && length > current_msgmax()))
         return -LINUX_EINVAL;
     if (length && !linux_user_range(buffer + TEXT_OFFSET, length))
         return -LINUX_EFAULT;
@@ -53,7 +68,8 @@ int64_t sys_msgrcv(int64_t id, uint64_t buffer, uint64_t size, int64_t type, int
     /* Only a text longer than a small one is copied to the window: a
      * buffer no longer needs none (and the call, four registers and no
      * window, takes the kernel's fast path). */
-    uint64_t window = size < SYSV_MSGMAX ? size : SYSV_MSGMAX;
+    uint64_t most = size > SYSV_MSGMAX ? current_msgmax() : SYSV_MSGMAX;
+    uint64_t window = size < most ? size : most;
     bool windowed = window > SYSV_MSG_SMALL_MAX;
     if (windowed)
         linux_set_window(0, buffer + TEXT_OFFSET, window, TERN_WINDOW_WRITE);

@@ -27,6 +27,7 @@ static const uint8_t registers_needed[] = {
     [FILE_LOCK - FILE_READ] = 4,
     [FILE_GET_LOCK - FILE_READ] = 4,
     [FILE_FLOCK - FILE_READ] = 1,
+    [FILE_PATH - FILE_READ] = 1,
 };
 
 int64_t file_server_flags(const struct file_server *server, uint64_t handle)
@@ -136,6 +137,59 @@ static enum server_outcome stat_anonymous(const struct file_server *server,
     return server_answer(request, server_write_window(request, 0, 0, &stat, sizeof stat));
 }
 
+int64_t file_server_path_numbered(char *name, const char *prefix, uint64_t number,
+                                  const char *suffix)
+{
+    int64_t length = 0;
+    while (*prefix)
+        name[length++] = *prefix++;
+    char digits[20];
+    unsigned count = 0;
+    do {
+        digits[count++] = (char)('0' + number % 10);
+        number /= 10;
+    } while (number);
+    while (count)
+        name[length++] = digits[--count];
+    while (*suffix)
+        name[length++] = *suffix++;
+    return length;
+}
+
+/* FILE_PATH: the server's own name for the OFD, or the anonymous
+ * inode's "anon_inode:[kind]". As much as fits in window 0 (MR0 its
+ * length) goes there. */
+static enum server_outcome answer_path(const struct file_server *server,
+                                       struct server_request *request)
+{
+    static char name[FILE_PATH_MAX];
+    int64_t length;
+    if (server->operations->path) {
+        length = server->operations->path(request->badge, name);
+    } else {
+        length = file_server_flags(server, request->badge);
+        if (length >= 0 && !server->anonymous_name)
+            length = -LINUX_ENOSYS;
+        if (length >= 0) {
+            length = 0;
+            for (const char *c = "anon_inode:["; *c; c++)
+                name[length++] = *c;
+            for (const char *c = server->anonymous_name; *c && length < FILE_PATH_MAX - 1; c++)
+                name[length++] = *c;
+            name[length++] = ']';
+        }
+    }
+    if (length < 0)
+        return server_answer(request, length);
+    if (length > FILE_PATH_MAX)
+        length = FILE_PATH_MAX;
+    uint64_t room = tern_message_windows(request->info) ? request->mr[0] : 0;
+    uint64_t copied = (uint64_t)length < room ? (uint64_t)length : room;
+    if (copied && server_write_window(request, 0, 0, name, copied) != 0)
+        return server_answer(request, -LINUX_EFAULT);
+    return server_answer(request, length);
+}
+
 static enum server_outcome poll_always_ready(const struct file_server *server,
                                              struct server_request *request)
 {
@@ -200,6 +254,8 @@ generic(const struct file_server *server, struct server_request *request, uint64
         return stat_anonymous(server, request);
     case FILE_POLL:
         return poll_always_ready(server, request);
+    case FILE_PATH:
+        return answer_path(server, request);
     case FILE_GET_FLAGS:
         return server_answer(request, file_server_flags(server, handle));
     case FILE_SET_FLAGS:
@@ -243,7 +299,7 @@ enum server_outcome file_server_handle(const struct file_server *server,
         return set_nonblocking(server, request);
     if (label >= FILE_WATCH_BOARD && label <= FILE_UNWATCH)
         return watch_server_description_request(server, request);
-    if (label >= FILE_LOCK)
+    if (label >= FILE_LOCK && label <= FILE_FLOCK)
         return file_server_lock_request(server, request);
     file_operation operation = operation_for(server->operations, label);
     if (operation == NULL)

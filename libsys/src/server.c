@@ -10,6 +10,7 @@
 #include "sys/syscall.h"
 #include "sys/watch.h"
 #include "file_server_locks.h"
+#include "server_settings.h"
 #include "watch_server.h"
 
 #define CNODE_DEPTH 64
@@ -68,6 +69,8 @@ void server_init(const struct tern_boot_info *info, const struct server_config *
         page_pool_init(&pages, &server_memory, SERVER_PAGES_BASE, SERVER_PAGES_LIMIT);
     if (config->descriptors)
         watch_server_init();
+    if (config->settings)
+        server_settings_init(config->settings, config->id);
     reply_limit = config->deferred_capacity + 1;
     free_replies = heap_allocate(reply_limit * sizeof *free_replies);
     if (!free_replies || !take_slots())
@@ -462,6 +465,22 @@ static inline bool through_descriptor(void)
            file_protocol_label(tern_message_label(request.info));
 }
 
+/* Whether the request is about a setting (sys/server.h): its opening
+ * through a session, or the file protocol through its descriptor. */
+static inline bool opens_setting(void)
+{
+    return config->settings && tern_message_label(request.info) == SERVER_SETTING_OPEN &&
+           (request.badge & config->session_badge_bits);
+}
+
+static inline bool through_setting(void)
+{
+    return config->settings &&
+           (request.badge & (SERVER_SETTING_FLAG | config->session_badge_bits)) ==
+               SERVER_SETTING_FLAG &&
+           file_protocol_label(tern_message_label(request.info));
+}
+
 /* Whether the request came through one of epoll's readiness boards. */
 static inline bool through_board(void)
 {
@@ -542,7 +561,9 @@ void server_run(void)
             failed()                        ? answer_failed(&request)
             : label == SERVER_DEBUG_FAULT   ? debug_fault(&request)
             : through_board()               ? watch_server_board_request(&request)
+            : through_setting()             ? server_settings_request(&request)
             : through_descriptor()          ? file_server_handle(config->descriptors, &request)
+            : opens_setting()               ? server_settings_open(&request)
             : is_memory_lent(&request)      ? take_memory(&request)
             : label == SERVER_STATISTICS    ? answer_statistics(&request)
                                             : config->handle(&request);

@@ -299,6 +299,26 @@ static bool watch_value(uint64_t handle, struct watch_target *target)
     }
 }
 
+/* FILE_PATH: the anonymous inode of its kind, as Linux names them
+ * (anon_inode_getfd's names). */
+static int64_t path_of(uint64_t handle, char *name)
+{
+    struct file_description *file = file_table_find(&files, handle);
+    if (!file)
+        return -LINUX_EBADF;
+    static const char *const kinds[] = {
+        [EVENT_KIND_EVENTFD] = "[eventfd]", [EVENT_KIND_TIMERFD] = "[timerfd]",
+        [EVENT_KIND_PIDFD] = "[pidfd]", [EVENT_KIND_EPOLL] = "[eventpoll]",
+        [EVENT_KIND_SIGNALFD] = "[signalfd]",
+    };
+    int64_t length = 0;
+    for (const char *c = "anon_inode:"; *c; c++)
+        name[length++] = *c;
+    for (const char *c = kinds[kind_of(file->object)]; *c; c++)
+        name[length++] = *c;
+    return length;
+}
+
 static const struct file_operations event_operations = {
     .read = read_value,
     .write = write_value,
@@ -309,6 +329,7 @@ static const struct file_operations event_operations = {
     .ioctl = control,
     .release = release_descriptor,
     .watch = watch_value,
+    .path = path_of,
 };
 static const struct file_server descriptors_served = {.operations = &event_operations,
                                                       .files = &files};

@@ -97,7 +97,49 @@ void memfd_release(struct memfd_core *core, void *object)
     if (--memfd->descriptions > 0)
         return;
     file_pages_resize(&memfd->data, &core->pages, 0);
+    if (memfd->path)
+        core->services.free(core->services.context, memfd->path);
     core->services.free(core->services.context, memfd);
+}
+
+int memfd_set_name(struct memfd_core *core, uint64_t handle, const char *name, uint64_t length,
+                   bool as_path)
+{
+    struct file_description *ofd = file_table_find(&core->files, handle);
+    if (!ofd)
+        return -LINUX_EBADF;
+    struct memfd *memfd = memfd_of_object(ofd->object);
+    static const char prefix[] = "/memfd:", suffix[] = " (deleted)";
+    uint64_t total = as_path ? length : sizeof prefix - 1 + length + sizeof suffix - 1;
+    char *path = core->services.allocate(core->services.context, total);
+    if (!path)
+        return -LINUX_ENOMEM;
+    uint64_t at = 0;
+    if (!as_path) {
+        memcpy(path, prefix, sizeof prefix - 1);
+        at = sizeof prefix - 1;
+    }
+    memcpy(path + at, name, length);
+    if (!as_path)
+        memcpy(path + at + length, suffix, sizeof suffix - 1);
+    memfd->path = path;
+    memfd->path_length = (uint32_t)total;
+    return 0;
+}
+
+int64_t memfd_path(struct memfd_core *core, uint64_t handle, char *path)
+{
+    struct file_description *ofd = file_table_find(&core->files, handle);
+    if (!ofd)
+        return -LINUX_EBADF;
+    const struct memfd *memfd = memfd_of_object(ofd->object);
+    if (!memfd->path) {
+        static const char unnamed[] = "/memfd: (deleted)";
+        memcpy(path, unnamed, sizeof unnamed - 1);
+        return sizeof unnamed - 1;
+    }
+    memcpy(path, memfd->path, memfd->path_length);
+    return memfd->path_length;
 }
 
 static bool readable(const struct file_description *ofd)

@@ -61,6 +61,9 @@ struct memfd {
      * the OFDs MEMORY_MAP made for them. */
     uint32_t mappings_that_may_write;
     struct memfd_time modify_time, change_time;
+    /* What FILE_PATH shows: "/memfd:NAME (deleted)" (memfd_set_name). */
+    char *path;
+    uint32_t path_length;
 };
 
 struct memfd_core {
@@ -77,6 +80,14 @@ void memfd_core_init(struct memfd_core *core, const struct memfd_services *servi
  * ENOMEM. */
 int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t uid, uint32_t gid,
                  uint64_t *handle);
+/* Names the new memfd behind handle for FILE_PATH: "/memfd:" name
+ * " (deleted)", as Linux shows a memfd, or the name as it is (as_path).
+ * -ENOMEM (it then shows "/memfd: (deleted)"). */
+int memfd_set_name(struct memfd_core *core, uint64_t handle, const char *name, uint64_t length,
+                   bool as_path);
+/* FILE_PATH: its name into path (room for FILE_PATH_MAX bytes), the
+ * length; -EBADF. */
+int64_t memfd_path(struct memfd_core *core, uint64_t handle, char *path);
 /* The last reference to an OFD went (file_table_close gave object): a
  * mapping's no longer counts, and the memfd goes with its last OFD. */
 void memfd_release(struct memfd_core *core, void *object);

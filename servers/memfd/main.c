@@ -153,6 +153,11 @@ static void close_description(uint64_t handle)
         memfd_release(&core, last);
 }
 
+static int64_t path_file(uint64_t handle, char *path)
+{
+    return memfd_path(&core, handle, path);
+}
+
 static const struct file_operations memfd_operations = {
     .read = read_file,
     .write = write_file,
@@ -168,6 +173,7 @@ static const struct file_operations memfd_operations = {
     .get_seals = get_seals,
     .add_seals = add_seals,
     .release = release_memfd,
+    .path = path_file,
 };
 static const struct file_server memfds_served = {.operations = &memfd_operations,
                                                  .files = &core.files};
@@ -202,12 +208,15 @@ static enum server_outcome lend_page(struct server_request *request)
 
 /* ---- Sessions ---- */
 
-/* MEMFD_CREATE: the name is read only to check it can be. */
+/* MEMFD_CREATE: the name is kept for FILE_PATH. */
 static enum server_outcome create(struct server_request *request)
 {
     if (tern_message_length(request->info) < 2)
         return server_answer(request, -LINUX_EINVAL);
     uint32_t flags = (uint32_t)request->mr[0];
+    bool as_path = request->mr[0] & MEMFD_SHOWN_AS_PATH;
+    if (request->mr[0] >> 32 & ~(MEMFD_SHOWN_AS_PATH >> 32))
+        return server_answer(request, -LINUX_EINVAL);
     uint64_t name_length = request->mr[1];
     char name[MEMFD_NAME_MAX];
     if (name_length > MEMFD_NAME_MAX)
@@ -220,6 +229,7 @@ static enum server_outcome create(struct server_request *request)
                              SESSION_PROCESS_GID(request->badge), &handle);
     if (error < 0)
         return server_answer(request, error);
+    memfd_set_name(&core, handle, name, name_length, as_path);
     server_answer(request, 0);
     if (server_give_descriptor(request, SERVER_SLOT_ENDPOINT, handle))
         return SERVER_ANSWER;

@@ -26,6 +26,32 @@ void mq_core_init(struct mq_core *core, const struct mq_core_services *services)
     file_table_init(&core->files, services->allocate_page, services->context);
 }
 
+const struct mq_limits *mq_core_limits(const struct mq_core *core, uint32_t namespace)
+{
+    static const struct mq_limits defaults = MQ_DEFAULT_LIMITS;
+    if (namespace == IPC_NAMESPACE_INITIAL)
+        return &core->limits;
+    for (const struct mq_namespace_limits *other = core->other_limits; other; other = other->next)
+        if (other->namespace == namespace)
+            return &other->limits;
+    return &defaults;
+}
+
+struct mq_limits *mq_core_limits_to_change(struct mq_core *core, uint32_t namespace)
+{
+    if (namespace == IPC_NAMESPACE_INITIAL)
+        return &core->limits;
+    for (struct mq_namespace_limits *other = core->other_limits; other; other = other->next)
+        if (other->namespace == namespace)
+            return &other->limits;
+    struct mq_namespace_limits *made = mq_allocate(core, sizeof *made);
+    if (!made)
+        return 0;
+    *made = (struct mq_namespace_limits){core->other_limits, namespace, MQ_DEFAULT_LIMITS};
+    core->other_limits = made;
+    return &made->limits;
+}
+
 /* ---- Names and permissions ---- */
 
 static bool privileged(const struct mq_caller *caller)
@@ -149,16 +175,17 @@ static int create(struct mq_core *core, const struct mq_caller *caller, const ch
                   uint64_t length, uint32_t mode, const int64_t *attributes,
                   struct mq_object **made)
 {
-    if (queues_in(core, caller->namespace) >= core->limits.queues_max && !privileged(caller))
+    const struct mq_limits *limits = mq_core_limits(core, caller->namespace);
+    if ((int64_t)queues_in(core, caller->namespace) >= limits->queues_max && !privileged(caller))
         return -LINUX_ENOSPC;
     int64_t max_messages, message_size;
     if (attributes) {
         max_messages = attributes[0];
         message_size = attributes[1];
     } else {
-        mq_attributes_default(&core->limits, &max_messages, &message_size);
+        mq_attributes_default(limits, &max_messages, &message_size);
     }
-    int error = mq_attributes_check(&core->limits, privileged(caller), max_messages,
+    int error = mq_attributes_check(limits, privileged(caller), max_messages,
                                     message_size);
     if (error < 0)
         return error;
@@ -272,6 +299,13 @@ const struct mq_object *mq_core_next_named(const struct mq_core *core, uint64_t 
 
 void mq_core_namespace_ended(struct mq_core *core, uint32_t namespace)
 {
+    for (struct mq_namespace_limits **link = &core->other_limits; *link; link = &(*link)->next)
+        if ((*link)->namespace == namespace) {
+            struct mq_namespace_limits *gone = *link;
+            *link = gone->next;
+            mq_release(core, gone);
+            break;
+        }
     struct mq_object *next;
     for (struct mq_object *object = core->objects; object; object = next) {
         next = object->next;

@@ -100,10 +100,18 @@ struct mq_object {
     struct mq_object *next, *previous;      /* among every queue */
 };
 
+/* Another IPC namespace's settings, once root changed one. */
+struct mq_namespace_limits {
+    struct mq_namespace_limits *next;
+    uint32_t namespace;
+    struct mq_limits limits;
+};
+
 struct mq_core {
     struct mq_core_services services;
     struct mq_services queue_services;
-    struct mq_limits limits;
+    struct mq_limits limits;    /* the initial namespace's (/proc/sys/fs/mqueue) */
+    struct mq_namespace_limits *other_limits;
     struct file_table files;
     struct mq_object *objects;  /* every queue, named or only open */
     uint32_t queue_count;       /* in every namespace */
@@ -118,6 +126,12 @@ struct mq_attributes {
 };
 
 void mq_core_init(struct mq_core *core, const struct mq_core_services *services);
+
+/* An IPC namespace's /proc/sys/fs/mqueue settings: Linux's defaults
+ * until root changes them (mq_core_limits_to_change: NULL without
+ * memory). They go with the namespace (mq_core_namespace_ended). */
+const struct mq_limits *mq_core_limits(const struct mq_core *core, uint32_t namespace);
+struct mq_limits *mq_core_limits_to_change(struct mq_core *core, uint32_t namespace);
 
 /* mq_open: name (without the slash musl strips) of length bytes; flags
  * Linux's (access mode, O_CREAT, O_EXCL, O_NONBLOCK); mode the

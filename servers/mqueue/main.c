@@ -275,6 +275,25 @@ static void flush_queue(uint64_t handle, uint32_t pid)
     mq_core_notify(&core, handle, (int32_t)pid, false, 0, 0, 0);
 }
 
+/* FILE_PATH: the queue's name in its file system, as Linux's d_path of
+ * the internal mqueue mount gives it: "/name", and " (deleted)" once
+ * unlinked. */
+static int64_t path_queue(uint64_t handle, char *name)
+{
+    struct file_description *file = file_table_find(&core.files, handle);
+    if (!file)
+        return -LINUX_EBADF;
+    const struct mq_object *object = file->object;
+    int64_t length = 0;
+    name[length++] = '/';
+    for (const char *c = object->name; *c; c++)
+        name[length++] = *c;
+    if (!object->named)
+        for (const char *c = " (deleted)"; *c; c++)
+            name[length++] = *c;
+    return length;
+}
+
 static const struct file_operations queue_operations = {
     .read = read_status,
     .pread = pread_status,
@@ -283,6 +302,7 @@ static const struct file_operations queue_operations = {
     .release = release_queue,
     .watch = watch_queue,
     .flush = flush_queue,
+    .path = path_queue,
 };
 static const struct file_server queues_served = {.operations = &queue_operations,
                                                  .files = &core.files};
@@ -478,6 +498,51 @@ static enum server_outcome handle(struct server_request *request)
     }
 }
 
+/* ---- Settings: /proc/sys/fs/mqueue, per IPC namespace ---- */
+
+enum { QUEUES_MAX, MSG_MAX, MSGSIZE_MAX, SETTINGS };
+
+/* Linux's mq_sysctl.c: queues_max any int, msg_max 1 to HARD_MSGMAX,
+ * msgsize_max 128 to HARD_MSGSIZEMAX. */
+static const struct server_setting settings[SETTINGS] = {
+    [QUEUES_MAX] = {"/proc/sys/fs/mqueue/queues_max", {1, false, -2147483647 - 1, 2147483647}},
+    [MSG_MAX] = {"/proc/sys/fs/mqueue/msg_max", {1, false, 1, MQ_HARD_MSGMAX}},
+    [MSGSIZE_MAX] = {"/proc/sys/fs/mqueue/msgsize_max", {1, false, 128, MQ_HARD_MSGSIZEMAX}},
+};
+
+static uint32_t namespace_of(uint32_t pid)
+{
+    return ipc_namespace_of(&members, pid);
+}
+
+static void get_setting(unsigned index, uint32_t namespace, uint64_t values[])
+{
+    const struct mq_limits *limits = mq_core_limits(&core, namespace);
+    values[0] = (uint64_t)(index == QUEUES_MAX ? limits->queues_max
+                           : index == MSG_MAX  ? limits->msg_max
+                                               : limits->msgsize_max);
+}
+
+static int set_setting(unsigned index, uint32_t namespace, const uint64_t values[],
+                       unsigned count)
+{
+    (void)count;
+    struct mq_limits *limits = mq_core_limits_to_change(&core, namespace);
+    if (!limits)
+        return -LINUX_ENOMEM;
+    int64_t value = (int32_t)values[0];
+    if (index == QUEUES_MAX)
+        limits->queues_max = value;
+    else if (index == MSG_MAX)
+        limits->msg_max = value;
+    else
+        limits->msgsize_max = value;
+    return 0;
+}
+
+static const struct server_settings settings_served = {settings, SETTINGS, namespace_of,
+                                                       get_setting, set_setting};
+
 static const struct server_config mqueue_server = {
     .name = "mqueue",
     .id = SERVER_MQUEUE,
@@ -487,6 +552,7 @@ static const struct server_config mqueue_server = {
     .descriptors = &queues_served,
     .session_badge_bits = MQUEUE_SESSION_FLAG,
     .prune = prune,
+    .settings = &settings_served,
 };
 
 int root_main(const struct tern_boot_info *info)

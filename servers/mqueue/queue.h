@@ -33,7 +33,7 @@
 struct mq_limits {
     int64_t msg_max, msgsize_max;           /* what an unprivileged mq_open may ask */
     int64_t msg_default, msgsize_default;   /* what mq_open without attributes gets */
-    uint32_t queues_max;                    /* queues an unprivileged creator may add to */
+    int64_t queues_max;                     /* queues an unprivileged creator may add to */
 };
 
 /* Linux's defaults (DFLT_MSGMAX, DFLT_MSGSIZEMAX, DFLT_MSG, DFLT_MSGSIZE,

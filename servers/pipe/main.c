@@ -298,6 +298,18 @@ static bool watch_end(uint64_t end, struct watch_target *target)
     return pipe_watch_target(&server, end, target);
 }
 
+/* FILE_PATH: "pipe:[inode]", as Linux's pipefs names a pipe. A FIFO
+ * has a path, which only vfs knows: it is shown by its node, the same
+ * way (docs/protocols/pipe.md). */
+static int64_t path_end(uint64_t end, char *name)
+{
+    struct pipe_status status;
+    int64_t error = pipe_status(&server, end, &status);
+    if (error != 0)
+        return error;
+    return file_server_path_numbered(name, "pipe:[", status.identity, "]");
+}
+
 static const struct file_operations end_operations = {
     .read = read_end,
     .write = write_end,
@@ -311,6 +323,7 @@ static const struct file_operations end_operations = {
     .retain = retain_end,
     .close = close_end,
     .watch = watch_end,
+    .path = path_end,
 };
 static const struct file_server ends_served = {.operations = &end_operations};
 

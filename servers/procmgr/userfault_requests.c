@@ -508,7 +508,8 @@ static const struct file_operations operations = {
 /* poll_only: epoll polls these (sys/protocol/watch.h), since a board
  * would be mapped by procmgr, which cannot call itself for its page. */
 const struct file_server userfault_files = { .operations = &operations, .files = &files,
-                                             .poll_only = true };
+                                             .poll_only = true,
+                                             .anonymous_name = "userfaultfd" };
 
 void userfault_files_init(void)
 {

@@ -20,6 +20,7 @@
  * when the reply objects run out (prune), or when its process ends.
  */
 #include "namespaces.h"
+#include "procfs.h"
 #include "sys/counter.h"
 #include "sys/file_server.h"
 #include "sys/invoke.h"
@@ -102,23 +103,32 @@ static void prune(void)
 static enum server_outcome semaphore_operations(struct server_request *request,
                                                 const struct sysv_caller *caller)
 {
-    static struct sysv_sembuf operations[SYSV_SEMOPM];
+    static struct sysv_sembuf usual[SYSV_SEMOPM];
     int32_t semid = (int32_t)request->mr[0];
     uint32_t count = (uint32_t)request->mr[1];
     if (count < 1 || semid < 0)
         return server_answer(request, -LINUX_EINVAL);
-    if (count > SYSV_SEMOPM)
+    if (count > (uint32_t)here->sem.max_operations)    /* the namespace's semopm */
         return server_answer(request, -LINUX_E2BIG);
+    /* More than the default SEMOPM (root raised it): a block of their own. */
+    struct sysv_sembuf *operations = count <= SYSV_SEMOPM
+                                         ? usual : heap_allocate(count * sizeof *operations);
+    if (!operations)
+        return server_answer(request, -LINUX_ENOMEM);
+    int64_t result = 0;
     if (count <= SYSV_SEMOP_INLINE) {
         if (tern_message_length(request->info) < SYSV_SEMOP_FIRST_MR + count)
-            return server_answer(request, -LINUX_EINVAL);
-        for (uint32_t i = 0; i < count; i++)
+            result = -LINUX_EINVAL;
+        for (uint32_t i = 0; i < count && result == 0; i++)
             operations[i] = sysv_sembuf_unpack(request->mr[SYSV_SEMOP_FIRST_MR + i]);
     } else if (server_read_window(request, 0, 0, operations, count * sizeof *operations)) {
-        return server_answer(request, -LINUX_EFAULT);
+        result = -LINUX_EFAULT;
     }
-    int64_t result = sem_operate(&here->sem, caller, semid, operations, count, request->mr[2],
-                                 tern_counter_now(), request->reply, server_can_defer());
+    if (result == 0)
+        result = sem_operate(&here->sem, caller, semid, operations, count, request->mr[2],
+                             tern_counter_now(), request->reply, server_can_defer());
+    if (operations != usual)
+        heap_free(operations);
     if (result == SEM_QUEUED)
         return SERVER_DEFER;
     return server_answer(request, result);
@@ -181,7 +191,7 @@ static enum server_outcome message_send(struct server_request *request,
     int32_t id = (int32_t)mr[0], flags = (int32_t)(mr[0] >> 32);
     uint64_t length = mr[1];
     int64_t type = (int64_t)mr[2];
-    if (length > SYSV_MSGMAX || id < 0 || type < 1)
+    if (length > (uint64_t)here->msg.max_message_size || id < 0 || type < 1)
         return server_answer(request, -LINUX_EINVAL);
     bool small = length <= SYSV_MSG_SMALL_MAX;
     if (small && tern_message_length(request->info) < SYSV_MSG_SMALL_REGISTERS(3, length))
@@ -272,12 +282,30 @@ static const uint8_t registers_needed[] = {
     [SYSV_MSGSND - SYSV_SHMGET] = 3,
     [SYSV_MSGRCV - SYSV_SHMGET] = 4,
     [SYSV_MSGCTL - SYSV_SHMGET] = 2,
+    [SYSV_PROCFS - SYSV_SHMGET] = 3,
 };
+
+/* SYSV_PROCFS: /proc/sysvipc/<which> from byte `from`, into window 0. */
+static enum server_outcome procfs_text(struct server_request *request)
+{
+    static char text[65536];
+    uint64_t which = request->mr[0], from = request->mr[1], room = request->mr[2];
+    if (which > SYSV_PROCFS_SHM || tern_message_windows(request->info) < 1)
+        return server_answer(request, -LINUX_EINVAL);
+    size_t length = sysv_procfs_text(here, which, text, sizeof text);
+    if (length > sizeof text)
+        length = sizeof text;       /* cut there */
+    uint64_t start = from < length ? from : length;
+    uint64_t copied = length - start < room ? length - start : room;
+    if (copied && server_write_window(request, 0, 0, text + start, copied))
+        return server_answer(request, -LINUX_EFAULT);
+    return server_answer(request, (int64_t)length);
+}
 
 static enum server_outcome handle_session(struct server_request *request)
 {
     uint64_t label = tern_message_label(request->info);
-    if (label < SYSV_SHMGET || label > SYSV_MSGCTL)
+    if (label < SYSV_SHMGET || label > SYSV_PROCFS)
         return server_answer(request, -LINUX_ENOSYS);
     if (tern_message_length(request->info) < registers_needed[label - SYSV_SHMGET])
         return server_answer(request, -LINUX_EINVAL);
@@ -313,6 +341,8 @@ static enum server_outcome handle_session(struct server_request *request)
         return message_receive(request, &caller);
     case SYSV_MSGCTL:
         return message_control(request, &caller);
+    case SYSV_PROCFS:
+        return procfs_text(request);
     default:
         return server_answer(request, sem_count(&here->sem, (int32_t)mr[0]));
     }
@@ -348,9 +378,15 @@ static int close_descriptor(uint64_t handle)
     return shm_close(DESCRIPTORS, handle);
 }
 
+static int64_t path_descriptor(uint64_t handle, char *name)
+{
+    return shm_path(DESCRIPTORS, handle, name);
+}
+
 static const struct file_operations segment_operations = {
     .retain = retain_descriptor,
     .close = close_descriptor,
+    .path = path_descriptor,
 };
 static const struct file_server segments_served = {.operations = &segment_operations,
                                                    .files = &namespaces.descriptors.files};
@@ -394,6 +430,45 @@ static enum server_outcome handle(struct server_request *request)
     return outcome;
 }
 
+/* ---- Settings: /proc/sys/kernel (procfs.h) ---- */
+
+/* A setting's namespace, made if it is new (the initial one's values
+ * stand in without memory for it). */
+static void get_setting(unsigned index, uint32_t namespace, uint64_t values[])
+{
+    struct sysv_namespace *found = sysv_namespace_by_id(&namespaces, namespace);
+    sysv_setting_get(found ? found : &namespaces.initial, index, values);
+}
+
+static int set_setting(unsigned index, uint32_t namespace, const uint64_t values[],
+                       unsigned count)
+{
+    struct sysv_namespace *found = sysv_namespace_by_id(&namespaces, namespace);
+    return found ? sysv_setting_set(found, index, values, count) : -LINUX_ENOMEM;
+}
+
+#define INT_MAXIMUM 2147483647
+/* Linux's ipc_sysctl.c: shmmax and shmall unsigned longs without bounds,
+ * shmmni and msgmni 0 to IPCMNI, msgmax and msgmnb 0 to INT_MAX, sem four
+ * ints (semmni checked by set). */
+static const struct server_setting settings[SYSV_SETTINGS] = {
+    [SYSV_SETTING_SHMMAX] = {"/proc/sys/kernel/shmmax", {1, true, 0, 0}},
+    [SYSV_SETTING_SHMALL] = {"/proc/sys/kernel/shmall", {1, true, 0, 0}},
+    [SYSV_SETTING_SHMMNI] = {"/proc/sys/kernel/shmmni", {1, false, 0, IPC_IDS_INDEXES}},
+    [SYSV_SETTING_MSGMAX] = {"/proc/sys/kernel/msgmax", {1, false, 0, INT_MAXIMUM}},
+    [SYSV_SETTING_MSGMNI] = {"/proc/sys/kernel/msgmni", {1, false, 0, IPC_IDS_INDEXES}},
+    [SYSV_SETTING_MSGMNB] = {"/proc/sys/kernel/msgmnb", {1, false, 0, INT_MAXIMUM}},
+    [SYSV_SETTING_SEM] = {"/proc/sys/kernel/sem", {4, false, -INT_MAXIMUM - 1, INT_MAXIMUM}},
+};
+
+static uint32_t namespace_of_process(uint32_t pid)
+{
+    return ipc_namespace_of(&namespaces.members, pid);
+}
+
+static const struct server_settings settings_served = {
+    settings, SYSV_SETTINGS, namespace_of_process, get_setting, set_setting};
+
 static const struct server_config sysv_server = {
     .name = "sysv",
     .id = SERVER_SYSV,
@@ -404,6 +479,7 @@ static const struct server_config sysv_server = {
     .notified = timer_fired,
     .prune = prune,
     .lendable_pages = true,
+    .settings = &settings_served,
 };
 
 int root_main(const struct tern_boot_info *info)

@@ -20,6 +20,8 @@ void msg_core_init(struct msg_core *core, const struct sysv_services *services,
     core->services = *services;
     core->replies = *replies;
     ipc_ids_init(&core->ids, SYSV_MSGMNI, &core->services);
+    core->max_message_size = SYSV_MSGMAX;
+    core->max_queue_bytes = SYSV_MSGMNB;
 }
 
 static int64_t now(struct msg_core *core)
@@ -44,7 +46,7 @@ int64_t msg_get(struct msg_core *core, const struct sysv_caller *caller, int32_t
     struct msg_queue *queue = core->services.allocate(core->services.context, sizeof *queue);
     if (!queue)
         return -LINUX_ENOMEM;
-    *queue = (struct msg_queue){ .qbytes = SYSV_MSGMNB };
+    *queue = (struct msg_queue){ .qbytes = (uint64_t)core->max_queue_bytes };
     int32_t id = ipc_ids_add(&core->ids, &queue->ipc, key, (uint32_t)flags, caller);
     if (id < 0) {
         core->services.free(core->services.context, queue);
@@ -336,7 +338,8 @@ static int64_t info(struct msg_core *core, int32_t cmd, const struct client_buff
     struct sysv_msginfo limits = {
         .msgpool = usage ? (int32_t)core->ids.in_use : SYSV_MSGPOOL,
         .msgmap = usage ? (int32_t)core->messages : SYSV_MSGMNB,
-        .msgmax = SYSV_MSGMAX, .msgmnb = SYSV_MSGMNB, .msgmni = SYSV_MSGMNI,
+        .msgmax = core->max_message_size, .msgmnb = core->max_queue_bytes,
+        .msgmni = (int32_t)core->ids.limit,
         .msgssz = SYSV_MSGSSZ,
         .msgtql = usage ? (int32_t)core->bytes : SYSV_MSGMNB,
         .msgseg = SYSV_MSGSEG,
@@ -386,7 +389,7 @@ static int64_t change(struct msg_core *core, const struct sysv_caller *caller, i
         remove_queue(core, queue);
         return 0;
     }
-    if (wanted.msg_qbytes > SYSV_MSGMNB && !ipc_privileged(caller))
+    if (wanted.msg_qbytes > (uint64_t)core->max_queue_bytes && !ipc_privileged(caller))
         return -LINUX_EPERM;
     error = ipc_object_set(object, &wanted.msg_perm, now(core));
     if (error < 0)

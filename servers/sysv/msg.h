@@ -75,6 +75,9 @@ struct msg_core {
     struct msg_replies replies;
     struct ipc_ids ids;
     uint64_t messages, bytes;   /* in every queue: MSG_INFO's msgmap, msgtql */
+    /* The namespace's settings (/proc/sys/kernel): msgmax, msgmnb;
+     * msgmni is ids.limit. */
+    int32_t max_message_size, max_queue_bytes;
 };
 
 void msg_core_init(struct msg_core *core, const struct sysv_services *services,

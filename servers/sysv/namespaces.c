@@ -40,7 +40,11 @@ static struct sysv_namespace *find(struct sysv_namespaces *all, uint32_t id)
 
 struct sysv_namespace *sysv_namespace_of(struct sysv_namespaces *all, uint32_t pid)
 {
-    uint32_t id = ipc_namespace_of(&all->members, pid);
+    return sysv_namespace_by_id(all, ipc_namespace_of(&all->members, pid));
+}
+
+struct sysv_namespace *sysv_namespace_by_id(struct sysv_namespaces *all, uint32_t id)
+{
     if (id == IPC_NAMESPACE_INITIAL)
         return &all->initial;
     struct sysv_namespace *namespace = find(all, id);

@@ -43,6 +43,9 @@ void sysv_namespaces_init(struct sysv_namespaces *all, const struct sysv_service
 /* The namespace of process pid, made if it is new; NULL without memory. */
 struct sysv_namespace *sysv_namespace_of(struct sysv_namespaces *all, uint32_t pid);
 
+/* Namespace id, made if it is new; NULL without memory. */
+struct sysv_namespace *sysv_namespace_by_id(struct sysv_namespaces *all, uint32_t id);
+
 /* procmgr's notices: pid is now in namespace id (its undo adjustments
  * in the old one are applied, as unshare's exit_sem); pid ended (its undo
  * adjustments and unused grants, in whichever namespace they are);

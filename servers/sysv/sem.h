@@ -89,6 +89,9 @@ struct sem_core {
     struct sem_replies replies;
     struct ipc_ids ids;
     uint64_t semaphores_in_use;     /* used_sems, against SEMMNS */
+    /* The namespace's settings (/proc/sys/kernel/sem, ints as Linux's
+     * sem_ctls): SEMMSL, SEMMNS, SEMOPM; SEMMNI is ids.limit. */
+    int32_t max_set_size, max_semaphores, max_operations;
     struct list waiters;            /* every waiter, the oldest first */
     struct list undo_buckets[SEM_UNDO_BUCKETS];         /* by pid */
 };

@@ -263,7 +263,7 @@ int64_t sem_operate(struct sem_core *core, const struct sysv_caller *caller, int
 {
     if (count < 1 || semid < 0)
         return -LINUX_EINVAL;
-    if (count > SYSV_SEMOPM)
+    if (count > (uint32_t)core->max_operations)    /* Linux compares them unsigned */
         return -LINUX_E2BIG;
     struct sem_set *set = (struct sem_set *)ipc_ids_find(&core->ids, semid);
     if (!set)

@@ -17,6 +17,9 @@ void sem_core_init(struct sem_core *core, const struct sysv_services *services,
     core->services = *services;
     core->replies = *replies;
     ipc_ids_init(&core->ids, SYSV_SEMMNI, &core->services);
+    core->max_set_size = SYSV_SEMMSL;
+    core->max_semaphores = SYSV_SEMMNS;
+    core->max_operations = SYSV_SEMOPM;
 }
 
 static int64_t now(struct sem_core *core)
@@ -30,7 +33,7 @@ static int64_t create(struct sem_core *core, const struct sysv_caller *caller, i
 {
     if (count == 0)
         return -LINUX_EINVAL;
-    if (core->semaphores_in_use + (uint32_t)count > SYSV_SEMMNS)
+    if ((int64_t)core->semaphores_in_use + count > core->max_semaphores)
         return -LINUX_ENOSPC;
     struct sem_set *set = core->services.allocate(
         core->services.context, sizeof *set + (uint32_t)count * sizeof set->semaphores[0]);
@@ -50,7 +53,7 @@ static int64_t create(struct sem_core *core, const struct sysv_caller *caller, i
 int64_t sem_get(struct sem_core *core, const struct sysv_caller *caller, int32_t key,
                 int32_t count, int32_t flags)
 {
-    if (count < 0 || count > SYSV_SEMMSL)
+    if (count < 0 || count > core->max_set_size)
         return -LINUX_EINVAL;
     struct ipc_object *found;
     int lookup = ipc_ids_lookup(&core->ids, key, flags, &found);
@@ -107,8 +110,9 @@ static int64_t info(struct sem_core *core, int32_t cmd, const struct client_buff
 {
     bool usage = cmd == SYSV_SEM_INFO;
     struct sysv_seminfo limits = {
-        .semmap = SYSV_SEMMAP, .semmni = SYSV_SEMMNI, .semmns = SYSV_SEMMNS,
-        .semmnu = SYSV_SEMMNU, .semmsl = SYSV_SEMMSL, .semopm = SYSV_SEMOPM,
+        .semmap = SYSV_SEMMAP, .semmni = (int32_t)core->ids.limit,
+        .semmns = core->max_semaphores, .semmnu = SYSV_SEMMNU, .semmsl = core->max_set_size,
+        .semopm = core->max_operations,
         .semume = SYSV_SEMUME, .semvmx = SYSV_SEMVMX,
         .semusz = usage ? (int32_t)core->ids.in_use : SYSV_SEMUSZ,
         .semaem = usage ? (int32_t)core->semaphores_in_use : SYSV_SEMAEM,

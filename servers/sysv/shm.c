@@ -37,6 +37,8 @@ void shm_core_init(struct shm_core *core, const struct sysv_services *services,
     core->services = *services;
     core->pages = (struct page_tree_pages){allocate_page, free_page, &core->services};
     ipc_ids_init(&core->ids, SYSV_SHMMNI, &core->services);
+    core->max_segment_size = SYSV_SHMMAX;
+    core->max_total_pages = SYSV_SHMALL;
     core->descriptors = descriptors;
     core->capacity = capacity;
 }
@@ -86,11 +88,11 @@ static bool huge_page_size_known(int32_t flags)
 static int64_t create(struct shm_core *core, const struct sysv_caller *caller, int32_t key,
                       uint64_t size, int32_t flags)
 {
-    if (size < SYSV_SHMMIN || size > SYSV_SHMMAX)
+    if (size < SYSV_SHMMIN || size > core->max_segment_size)
         return -LINUX_EINVAL;
     uint64_t pages = pages_of(size);
     if (core->pages_total + pages < core->pages_total ||
-        core->pages_total + pages > SYSV_SHMALL)
+        core->pages_total + pages > core->max_total_pages)
         return -LINUX_ENOSPC;
     if (flags & SYSV_SHM_HUGETLB) {
         /* Debian sets no huge pages aside (vm.nr_hugepages is 0). */
@@ -108,6 +110,7 @@ static int64_t create(struct shm_core *core, const struct sysv_caller *caller, i
         .size = size,
         .core = core,
         .inode = core->descriptors->next_inode,
+        .created_key = key,
         .cpid = caller->pid,
     };
     int32_t id = ipc_ids_add(&core->ids, &segment->ipc, key, (uint32_t)flags, caller);
@@ -170,9 +173,9 @@ static int64_t stat_segment(struct shm_core *core, const struct sysv_caller *cal
 static int64_t limits(struct shm_core *core, const struct client_buffer *buffer)
 {
     struct sysv_shminfo64 info = {
-        .shmmax = SYSV_SHMMAX, .shmmin = SYSV_SHMMIN,
-        .shmmni = SYSV_SHMMNI, .shmseg = SYSV_SHMMNI,
-        .shmall = SYSV_SHMALL,
+        .shmmax = core->max_segment_size, .shmmin = SYSV_SHMMIN,
+        .shmmni = core->ids.limit, .shmseg = core->ids.limit,
+        .shmall = core->max_total_pages,
     };
     if (buffer->copy_to_client(buffer->context, 0, &info, sizeof info) != 0)
         return -LINUX_EFAULT;

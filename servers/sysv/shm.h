@@ -41,6 +41,7 @@ struct shm_segment {
     struct shm_core *core;      /* its IPC namespace's */
     uint64_t size;              /* shm_segsz */
     uint64_t inode;             /* with SHM_DEVICE, its identity */
+    int32_t created_key;        /* its key when made: its file's name, "SYSV%08x" */
     struct page_tree pages;
     int64_t atime, dtime;
     uint32_t cpid, lpid;
@@ -76,6 +77,9 @@ struct shm_core {
     struct shm_descriptors *descriptors;
     uint64_t capacity;              /* bytes of memory there are: a bigger segment is ENOMEM */
     uint64_t pages_total;           /* shm_tot: of every segment, in pages */
+    /* The namespace's settings (/proc/sys/kernel): shmmax, shmall (in
+     * pages); shmmni is ids.limit. */
+    uint64_t max_segment_size, max_total_pages;
     struct list unused_grants;
 };
 
@@ -127,6 +131,9 @@ int shm_map_page(struct shm_core *core, uint64_t handle, uint64_t offset, bool w
  * shm_nattch (a fork attaches, sets shm_atime; each detach sets
  * shm_dtime), and a segment removed goes with its last. */
 int shm_retain(struct shm_core *core, uint64_t handle);
+/* FILE_PATH of a grant or attachment: "/SYSV" the key it was made with in
+ * 8 hex digits " (deleted)", as Linux names a segment's file; -EBADF. */
+int64_t shm_path(struct shm_core *core, uint64_t handle, char *name);
 int shm_close(struct shm_core *core, uint64_t handle);
 
 /* Process pid ended: grants it did not use go (it was killed inside

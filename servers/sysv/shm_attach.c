@@ -174,6 +174,23 @@ int shm_retain(struct shm_core *core, uint64_t handle)
     return error;
 }
 
+int64_t shm_path(struct shm_core *core, uint64_t handle, char *name)
+{
+    struct file_description *ofd = file_table_find(&core->descriptors->files, handle);
+    struct shm_segment *segment = ofd ? segment_of(ofd) : NULL;
+    if (!segment)
+        return -LINUX_EBADF;
+    static const char digits[] = "0123456789abcdef";
+    int64_t length = 0;
+    for (const char *c = "/SYSV"; *c; c++)
+        name[length++] = *c;
+    for (int shift = 28; shift >= 0; shift -= 4)
+        name[length++] = digits[((uint32_t)segment->created_key >> shift) & 0xf];
+    for (const char *c = " (deleted)"; *c; c++)
+        name[length++] = *c;
+    return length;
+}
+
 int shm_close(struct shm_core *core, uint64_t handle)
 {
     struct file_description *ofd = file_table_find(&core->descriptors->files, handle);

@@ -444,6 +444,15 @@ static bool watch_socket(uint64_t handle, struct watch_target *target)
     return unix_watch_target(&core, handle, target);
 }
 
+/* FILE_PATH: "socket:[inode]", as Linux's sockfs names every socket. */
+static int64_t path_socket(uint64_t handle, char *name)
+{
+    struct unix_socket *socket = unix_socket_of(&core, handle);
+    if (!socket)
+        return -LINUX_EBADF;
+    return file_server_path_numbered(name, "socket:[", socket->inode, "]");
+}
+
 static const struct file_operations socket_operations = {
     .read = read_socket,
     .write = write_socket,
@@ -454,6 +463,7 @@ static const struct file_operations socket_operations = {
     .poll = poll_socket,
     .release = release_socket,
     .watch = watch_socket,
+    .path = path_socket,
 };
 static const struct file_server sockets_served = {.operations = &socket_operations,
                                                   .files = &files};

@@ -174,6 +174,11 @@ int64_t vfs_pwrite(struct vfs *vfs, uint64_t handle, const struct client_buffer 
                    uint64_t length, int64_t offset);
 int64_t vfs_seek(struct vfs *vfs, uint64_t handle, int64_t offset, uint64_t whence);
 int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat);
+/* FILE_PATH: the OFD's file as Linux's d_path shows it, into path (room
+ * for FILE_PATH_MAX bytes, no NUL): its absolute path (a directory's one
+ * name, a file's first hard link depth first from "/"), or the path its
+ * last name had and " (deleted)" once it has none. Its length; -EBADF. */
+int64_t vfs_path(struct vfs *vfs, uint64_t handle, char *path);
 int64_t vfs_getdents(struct vfs *vfs, uint64_t handle, const struct client_buffer *buffer,
                      uint64_t length);
 /* Whether a read of handle is a read of the console's input, which the

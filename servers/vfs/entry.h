@@ -39,13 +39,23 @@ struct vfs_entry *entry_add(struct vfs *vfs, struct vfs_node *directory, struct 
 
 /* Takes the entry out of its directory and frees it: its node counts one
  * link less (its ctime changes, and the directory's mtime and ctime) and
- * is freed if nothing keeps it any more. */
+ * is freed if nothing keeps it any more. A node still open that loses
+ * its last name keeps the entry as node->removed_name. */
 void entry_remove(struct vfs *vfs, struct vfs_entry *entry);
 
 /* Renames: the entry moves to the end of directory's listing with a new
  * name, still naming its node. */
 void entry_move(struct vfs *vfs, struct vfs_entry *entry, struct vfs_node *directory,
                 const char *name, size_t name_length);
+
+/* The path of the name an entry is ("/tmp/a"; "/" for "/") into path,
+ * NUL-terminated: its length without the NUL. A length of size or more
+ * did not fit, and nothing was written. */
+size_t entry_path(const struct vfs *vfs, const struct vfs_entry *entry, char *path, size_t size);
+
+/* The first name of node (depth first from "/", in listing order), or
+ * NULL: a directory's one name, a file's first hard link. */
+struct vfs_entry *entry_naming(const struct vfs *vfs, const struct vfs_node *node);
 
 /* The directory holding a directory's name: "/" for "/", NULL once the
  * directory is removed. */

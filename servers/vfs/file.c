@@ -166,6 +166,33 @@ int vfs_fstat(struct vfs *vfs, uint64_t handle, struct linux_stat *stat)
     return 0;
 }
 
+int64_t vfs_path(struct vfs *vfs, uint64_t handle, char *path)
+{
+    struct file_description *ofd = ofd_find(vfs, handle);
+    if (ofd == NULL)
+        return -LINUX_EBADF;
+    const struct vfs_node *node = ofd_node(ofd);
+    const struct vfs_entry *name = node_is_unlinked(node) ? node->removed_name
+                                                           : entry_naming(vfs, node);
+    size_t length;
+    if (name == NULL) {
+        length = 0;                 /* nameless: no path left to show */
+    } else if (name->directory == NULL) {
+        length = name->name_length;      /* a removed name's path */
+        memcpy(path, name->name, length);
+    } else {
+        length = entry_path(vfs, name, path, LINUX_PATH_MAX);
+        if (length >= LINUX_PATH_MAX)
+            return -LINUX_ENAMETOOLONG;
+    }
+    if (node_is_unlinked(node)) {
+        static const char deleted[] = " (deleted)";
+        memcpy(path + length, deleted, sizeof deleted - 1);
+        length += sizeof deleted - 1;
+    }
+    return (int64_t)length;
+}
+
 static uint8_t dirent_type(const struct vfs_node *node)
 {
     switch (node_type(node)) {

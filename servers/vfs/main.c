@@ -536,6 +536,11 @@ static void release_node(void *node)
     vfs_release(&vfs, node);
 }
 
+static int64_t path_file(uint64_t handle, char *path)
+{
+    return vfs_path(&vfs, handle, path);
+}
+
 static const struct file_operations file_operations = {
     .read = read_file,
     .write = write_file,
@@ -554,6 +559,7 @@ static const struct file_operations file_operations = {
     .add_seals = add_seals,
     .release = release_node,
     .watch = watch_file,
+    .path = path_file,
 };
 static const struct file_server files_served = {.operations = &file_operations,
                                                 .files = &vfs.files};

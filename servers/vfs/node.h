@@ -46,6 +46,11 @@ struct vfs_node {
     uint64_t device_number;         /* st_rdev */
     struct vfs_time modify_time;
     struct vfs_time change_time;
+    /* Its last name, kept when that went while the node was open: an
+     * entry in no directory whose name is the path it had (its last
+     * LINUX_NAME_MAX bytes), which FILE_PATH shows with " (deleted)" as
+     * Linux's d_path does. NULL: none. */
+    struct vfs_entry *removed_name;
     union {
         struct {
             /* Its one name, whose directory is its parent ("/" has one

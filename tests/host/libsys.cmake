@@ -18,6 +18,8 @@ set_source_files_properties(libsys_string_renamed.c PROPERTIES COMPILE_OPTIONS -
 
 libsys_host_test(test_libsys_file_table
     SOURCES test_libsys_file_table.c "${LIBSYS_SOURCES}/file_table.c")
+libsys_host_test(test_libsys_setting_text
+    SOURCES test_libsys_setting_text.c "${LIBSYS_SOURCES}/setting_text.c")
 libsys_host_test(test_libsys_file_locks
     SOURCES test_libsys_file_locks.c "${LIBSYS_SOURCES}/file_locks.c")
 libsys_host_test(test_libsys_page_tree

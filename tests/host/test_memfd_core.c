@@ -368,6 +368,24 @@ static void lent_pages_are_the_files(void)
     close_all(handle);
 }
 
+static void the_name_shows_as_linuxs_readlink_shows_it(void)
+{
+    static char path[FILE_PATH_MAX];
+    uint64_t handle = fresh(0);
+    CHECK_EQ_U64(memfd_path(&core, handle, path), strlen("/memfd: (deleted)"));
+    CHECK(memcmp(path, "/memfd: (deleted)", 17) == 0);
+    CHECK_EQ_U64(memfd_set_name(&core, handle, "cache", 5, false), 0);
+    CHECK_EQ_U64(memfd_path(&core, handle, path), strlen("/memfd:cache (deleted)"));
+    CHECK(memcmp(path, "/memfd:cache (deleted)", 22) == 0);
+    close_all(handle);          /* the name goes with it */
+    handle = fresh(MEMFD_ALLOW_SEALING);
+    CHECK_EQ_U64(memfd_set_name(&core, handle, "/proc/7/status", 14, true), 0);
+    CHECK_EQ_U64(memfd_path(&core, handle, path), 14);
+    CHECK(memcmp(path, "/proc/7/status", 14) == 0);
+    CHECK_EQ_U64(memfd_path(&core, handle + 1, path), -LINUX_EBADF);
+    close_all(handle);
+}
+
 int main(void)
 {
     flags_are_linux_6_1s();
@@ -383,6 +401,7 @@ int main(void)
     the_write_seal_stops_writes_and_waits_for_mappings();
     the_future_write_seal_lets_existing_mappings_write();
     lent_pages_are_the_files();
+    the_name_shows_as_linuxs_readlink_shows_it();
     free_kept_pages();
     return check_report();
 }

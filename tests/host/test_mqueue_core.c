@@ -535,9 +535,42 @@ static void namespaces_have_their_own_names(void)
     CHECK_EQ_U64(core.queue_count, 1);
 }
 
+/* /proc/sys/fs/mqueue: each namespace's, Linux's defaults until root
+ * changes them, and what the next mq_open meets. */
+static void each_namespace_has_its_settings(void)
+{
+    reset();
+    CHECK_EQ_U64(mq_core_limits(&core, 1)->msg_max, 10);
+    struct mq_limits *limits = mq_core_limits_to_change(&core, 1);
+    limits->msg_max = 5;
+    limits->msgsize_max = 4096;
+    limits->queues_max = 0;
+    CHECK_EQ_U64(mq_core_limits(&core, 0)->msg_max, 10);
+    CHECK_EQ_U64(mq_core_limits(&core, 1)->msg_max, 5);
+    uint64_t handle;
+    /* Unprivileged: queues_max first, then the attributes' ceilings. */
+    CHECK_EQ_U64(mq_core_open(&core, &elsewhere, "q", 1, LINUX_O_RDWR | LINUX_O_CREAT, 0600,
+                              NULL, &handle), -LINUX_ENOSPC);
+    limits->queues_max = 256;
+    int64_t six[2] = {6, 16};
+    CHECK_EQ_U64(mq_core_open(&core, &elsewhere, "q", 1, LINUX_O_RDWR | LINUX_O_CREAT, 0600,
+                              six, &handle), -LINUX_EINVAL);
+    /* Without attributes: the defaults, within the limits. */
+    CHECK_EQ_U64(mq_core_open(&core, &elsewhere, "q", 1, LINUX_O_RDWR | LINUX_O_CREAT, 0600,
+                              NULL, &handle), 0);
+    struct mq_attributes attributes;
+    CHECK_EQ_U64(mq_core_attributes(&core, handle, false, 0, &attributes), 0);
+    CHECK(attributes.max_messages == 5 && attributes.message_size == 4096);
+    close_handle(handle);
+    /* They go with the namespace. */
+    mq_core_namespace_ended(&core, 1);
+    CHECK_EQ_U64(mq_core_limits(&core, 1)->msg_max, 10);
+}
+
 int main(void)
 {
     RUN_TEST(names_follow_linux_s_lookup);
+    RUN_TEST(each_namespace_has_its_settings);
     RUN_TEST(open_creates_finds_and_refuses);
     RUN_TEST(queues_are_charged_to_their_user);
     RUN_TEST(unlink_leaves_open_queues_working);

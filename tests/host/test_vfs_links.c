@@ -2,6 +2,7 @@
  * st_nlink counts the entries, unlink and rename work on one entry, and
  * every error Linux's linkat gives, in its order. */
 #include "test_vfs_support.h"
+#include "sys/protocol/file.h"
 
 static int link_at(const struct vfs_credentials *who, uint64_t old_directory,
                    const char *old_path, uint64_t new_directory, const char *new_path,
@@ -479,6 +480,53 @@ static void running_out_of_memory_makes_no_half_link(void)
     CHECK_EQ_U64(link_as(&root, "/tmp/a", name), 0);
 }
 
+/* FILE_PATH's name for handle, NUL-terminated in path; its length. */
+static int64_t path_of(int64_t handle, char *path)
+{
+    int64_t length = vfs_path(&vfs, (uint64_t)handle, path);
+    if (length >= 0)
+        path[length] = 0;
+    return length;
+}
+
+static void a_description_is_named_by_its_path_and_keeps_it_once_removed(void)
+{
+    fresh_vfs();
+    static char path[FILE_PATH_MAX + 1];
+    make_file_as(&root, "/tmp/a", "x", 0644);
+    int64_t file = open_path("/tmp/a", LINUX_O_RDONLY, 0);
+    CHECK_EQ_U64(path_of(file, path), 6);
+    CHECK_EQ_STR(path, "/tmp/a");
+    int64_t tmp = open_path("/tmp", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0);
+    CHECK_EQ_U64(path_of(tmp, path), 4);
+    CHECK_EQ_STR(path, "/tmp");
+    int64_t top = open_path("/", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0);
+    CHECK_EQ_U64(path_of(top, path), 1);
+    CHECK_EQ_STR(path, "/");
+    /* Renamed, linked, its first name unlinked: the name it has now. */
+    CHECK_EQ_U64(mkdir_as(&root, "/tmp/d", 0755), 0);
+    CHECK_EQ_U64(rename_as(&root, "/tmp/a", "/tmp/d/b"), 0);
+    path_of(file, path);
+    CHECK_EQ_STR(path, "/tmp/d/b");
+    CHECK_EQ_U64(link_as(&root, "/tmp/d/b", "/tmp/c"), 0);
+    CHECK_EQ_U64(unlink_as(&root, "/tmp/d/b", 0), 0);
+    path_of(file, path);
+    CHECK_EQ_STR(path, "/tmp/c");
+    /* Its last name gone: that path, deleted. */
+    CHECK_EQ_U64(unlink_as(&root, "/tmp/c", 0), 0);
+    CHECK_EQ_U64(path_of(file, path), strlen("/tmp/c (deleted)"));
+    CHECK_EQ_STR(path, "/tmp/c (deleted)");
+    /* A removed directory, the same. */
+    int64_t directory = open_path("/tmp/d", LINUX_O_RDONLY | LINUX_O_DIRECTORY, 0);
+    CHECK_EQ_U64(unlink_as(&root, "/tmp/d", LINUX_AT_REMOVEDIR), 0);
+    path_of(directory, path);
+    CHECK_EQ_STR(path, "/tmp/d (deleted)");
+    CHECK_EQ_U64(vfs_path(&vfs, 0x777, path), -LINUX_EBADF);
+    /* The kept names go with their nodes. */
+    CHECK_EQ_U64(vfs_close(&vfs, (uint64_t)file), 0);
+    CHECK_EQ_U64(vfs_close(&vfs, (uint64_t)directory), 0);
+}
+
 int main(void)
 {
     RUN_TEST(a_link_is_another_name_for_the_same_node);
@@ -508,5 +556,6 @@ int main(void)
     RUN_TEST(renaming_a_link_moves_that_name_only);
     RUN_TEST(renaming_over_a_link_drops_that_name);
     RUN_TEST(running_out_of_memory_makes_no_half_link);
+    RUN_TEST(a_description_is_named_by_its_path_and_keeps_it_once_removed);
     return check_report();
 }

@@ -24,6 +24,9 @@
  *   poll                   readable and writable at once (Linux's DEFAULT_POLLMASK)
  *   stat                   an anonymous inode: mode 0600 with no file type,
  *                          owned by root, as Linux's anon_inodefs shows it
+ *   path                   "anon_inode:[" the server's anonymous_name "]",
+ *                          as Linux's anon_inodefs files show (FILE_PATH;
+ *                          -ENOSYS without one)
  *   get_flags, set_flags, retain, close   the server's file table
  *                          (sys/file_table.h): F_GETFL, F_SETFL's settable
  *                          flags, and reference counting, with release
@@ -86,6 +89,10 @@ struct file_operations {
      * watch_list_changed wherever it wakes pollers, and
      * watch_list_forget when a description goes. */
     bool (*watch)(uint64_t handle, struct watch_target *target);
+    /* FILE_PATH: the OFD's name as Linux's d_path gives it (file.h),
+     * written to name (room for FILE_PATH_MAX bytes, no NUL needed): its
+     * length, or -EBADF. */
+    int64_t (*path)(uint64_t handle, char *name);
 };
 
 struct file_server {
@@ -96,13 +103,21 @@ struct file_server {
     /* Its descriptors are polled but lend no boards: FILE_WATCH_BOARD
      * and FILE_WATCH answer WATCH_POLL_ONLY (sys/protocol/watch.h). */
     bool poll_only;
+    /* The generic FILE_PATH's kind: "anon_inode:[" anonymous_name "]"
+     * ("userfaultfd"); NULL (and no path operation): -ENOSYS. */
+    const char *anonymous_name;
 };
 
 /* Whether label is one of the file protocol's (enum file_label). */
 static inline bool file_protocol_label(uint64_t label)
 {
-    return label >= FILE_READ && label <= FILE_FLOCK;
+    return label >= FILE_READ && label <= FILE_PATH;
 }
+
+/* For a path operation: prefix, number in decimal, then suffix ("pipe:["
+ * 12 "]") at name; the length. */
+int64_t file_server_path_numbered(char *name, const char *prefix, uint64_t number,
+                                  const char *suffix);
 
 /* Answers a file-protocol request through a descriptor. */
 enum server_outcome file_server_handle(const struct file_server *server,

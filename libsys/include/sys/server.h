@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include "sys/memory.h"
 #include "sys/servers.h"
+#include "sys/setting_text.h"
 #include "tern/boot_info.h"
 #include "tern/message.h"
 
@@ -60,6 +61,7 @@ enum server_outcome {
 };
 
 struct file_server;
+struct server_settings;
 
 struct server_config {
     const char *name;           /* for messages: "pipe: ..." */
@@ -88,6 +90,35 @@ struct server_config {
     /* Data pages the server can lend to other address spaces
      * (server_page_frame; sys/protocol/memory.h). */
     bool lendable_pages;
+    /* Its settings (Linux's /proc/sys files), which the runtime serves:
+     * below. NULL: none. */
+    const struct server_settings *settings;
+};
+
+/* ---- Settings ---- */
+
+/* What a server may let root change, as Linux's sysctl files: the
+ * runtime opens them (SERVER_SETTING_OPEN through a session,
+ * sys/protocol/common.h) and answers the file protocol through their
+ * descriptors (badged SERVER_SETTING_FLAG), reading and writing the
+ * values as text (sys/setting_text.h); the server only keeps the values.
+ * A descriptor names the IPC namespace of the process that opened it. */
+struct server_setting {
+    const char *path;               /* its /proc/sys file, as FILE_PATH shows it */
+    struct setting_format format;
+};
+
+struct server_settings {
+    const struct server_setting *settings;      /* by index */
+    unsigned count;
+    /* The IPC namespace of process pid (sys/ipc_namespace.h). */
+    uint32_t (*namespace_of)(uint32_t pid);
+    /* Setting index's values in namespace, its format.count of them. */
+    void (*get)(unsigned index, uint32_t namespace, uint64_t values[]);
+    /* A write gave its first count values (each within the format's
+     * bounds): they are the namespace's now; 0, or -errno to refuse one
+     * (Linux's own checks beyond the bounds: sem's semmni, -ERANGE). */
+    int (*set)(unsigned index, uint32_t namespace, const uint64_t values[], unsigned count);
 };
 
 /* The server's memory: slots of its CNode and its untyped memory, from

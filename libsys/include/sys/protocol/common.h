@@ -79,6 +79,17 @@ enum server_slot {
  * started it with SERVER_BOOT_FAULT_INJECTION; else -EPERM. */
 #define SERVER_DEBUG_FAULT      0xf06
 #define SERVER_DEBUG_FAULT_ADDRESS 0xdead0000ULL
+/* A server's setting (Linux's /proc/sys files: sys/server.h's
+ * server_settings), opened through a process's session: MR0 the
+ * setting's index in the server's table, MR1 open's flags. 0 and
+ * capability 0, a descriptor whose reads give the values as text and
+ * whose writes set them (sys/setting_text.h), in the IPC namespace of the
+ * opener; -ENOENT for an index the server has not, -EACCES for writing
+ * but by root (Linux's mode 0644 for its namespace's root). The runtime
+ * answers both; a setting's descriptor carries SERVER_SETTING_FLAG,
+ * which neither sessions nor other descriptors have. */
+#define SERVER_SETTING_OPEN     0xf07
+#define SERVER_SETTING_FLAG     (1ULL << 59)
 #define SERVER_WANTS_MEMORY     (1ULL << 62)
 #define SERVER_WANTS_MEMORY_ID(mr1) ((unsigned)((mr1) & 0xff))
 

@@ -40,6 +40,7 @@
  *   FILE_LOCK       command, start, end, pid                 0 (F_SETLK, F_SETLKW, F_OFD_SETLK[W])
  *   FILE_GET_LOCK   command, start, end, pid                 type, start, end, pid (F_GETLK, F_OFD_GETLK)
  *   FILE_FLOCK      command                                  0 (flock)
+ *   FILE_PATH       length (window 0's)     0: buffer (W)    the name's whole length
  *
  * Locks (sys/file_locks.h) are the runtime's for every server with a
  * file table, on the file the description names (the server's object).
@@ -105,6 +106,13 @@
  * the request again with FILE_FOREGROUND (a process that sets it without
  * asking only skips its own job control).
  *
+ * FILE_PATH answers what Linux's d_path gives for the description, the
+ * target readlink of /proc/<pid>/fd/N shows: a file's path ("/tmp/a",
+ * with " (deleted)" once its last name went), "pipe:[N]" and "socket:[N]"
+ * (N its st_ino), "anon_inode:[eventfd]" and the other anonymous kinds,
+ * "/memfd:NAME (deleted)". As much of it as fits goes to window 0 (no
+ * NUL), and the result is its whole length, at most FILE_PATH_MAX.
+ *
  * FILE_POLL answers at once with the poll(2) events (POLLIN, POLLOUT,
  * POLLHUP, POLLERR...) the descriptor has now among `events` (POLLHUP and
  * POLLERR always count). If none and a notification came, the server
@@ -150,7 +158,12 @@ enum file_label {
     FILE_LOCK,
     FILE_GET_LOCK,
     FILE_FLOCK,
+    FILE_PATH,
 };
+
+/* The longest name FILE_PATH gives: a path (PATH_MAX, its NUL included)
+ * and " (deleted)". */
+#define FILE_PATH_MAX   (4096 + 10)
 
 /* FILE_LOCK's, FILE_GET_LOCK's and FILE_FLOCK's command register. */
 #define FILE_LOCK_KIND(command)     ((command) & 0xff)

@@ -10,7 +10,10 @@
  *   MEMFD_CREATE   session   flags (MFD_*), length    0: the name     0; cap 0: the descriptor
  *
  * MEMFD_CREATE: the name (at most MEMFD_NAME_MAX bytes, without its NUL)
- * only names the file for people; flags other than MFD_CLOEXEC (the
+ * only names the file for people: FILE_PATH (file.h) shows it as
+ * "/memfd:NAME (deleted)", as Linux's readlink of /proc/<pid>/fd/N does,
+ * or as it is with MEMFD_SHOWN_AS_PATH (the personality's /proc files,
+ * which show the path they were opened by). Flags other than MFD_CLOEXEC (the
  * personality's business), MFD_ALLOW_SEALING and MFD_HUGETLB with a huge
  * page size are EINVAL, as on Linux 6.1 (which knows neither
  * MFD_NOEXEC_SEAL nor MFD_EXEC). A longer name is EINVAL, a name the
@@ -36,6 +39,8 @@ enum memfd_label {
 #define MEMFD_CLOEXEC           0x0001
 #define MEMFD_ALLOW_SEALING     0x0002
 #define MEMFD_HUGETLB           0x0004
+/* Not Linux's (MR0's upper half): FILE_PATH gives the name as it is. */
+#define MEMFD_SHOWN_AS_PATH     (1ULL << 32)
 /* With MFD_HUGETLB: log2 of the huge page size, in bits 26-31 (0: the
  * default, 2 MiB). */
 #define MEMFD_HUGE_SHIFT        26

@@ -24,6 +24,14 @@
  *   SYSV_MSGRCV    session   msqid, size, msgtyp, msgflg   the text (W)        length; MR1 mtype,
  *                                                                              a small text from MR2
  *   SYSV_MSGCTL    session   msqid, cmd                    the buffer (cmd's)  cmd's result
+ *   SYSV_PROCFS    session   which, from, bytes            the text (W)        its whole length
+ *
+ * SYSV_PROCFS: /proc/sysvipc/<which> (SYSV_PROCFS_MSG, _SEM, _SHM) of the
+ * caller's IPC namespace, in Linux's columns, from byte `from` on, as
+ * much as fits in bytes. The server's settings (/proc/sys/kernel's
+ * shmmax, shmall, shmmni, msgmax, msgmni, msgmnb and sem, in that order:
+ * enum sysv_setting of servers/sysv/procfs.h) open with
+ * SERVER_SETTING_OPEN (sys/protocol/common.h).
  *
  * The arguments are Linux's: ids, keys, flags, commands and semnum are C
  * ints (the low 32 bits of the register, signed), size a size_t, nsops an
@@ -82,7 +90,13 @@ enum sysv_label {
     SYSV_MSGSND,
     SYSV_MSGRCV,
     SYSV_MSGCTL,
+    SYSV_PROCFS,
 };
+
+/* SYSV_PROCFS's files. */
+#define SYSV_PROCFS_MSG         0
+#define SYSV_PROCFS_SEM         1
+#define SYSV_PROCFS_SHM         2
 
 /* Sessions are marked: descriptor handles never have this bit. */
 #define SYSV_SESSION_FLAG       (1ULL << 62)
