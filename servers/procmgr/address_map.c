@@ -144,9 +144,10 @@ static bool compatible(const struct region *low, const struct region *high)
     if (low->end != high->start || low->kind != high->kind || low->prot != high->prot ||
         low->write_forbidden != high->write_forbidden || low->object != high->object ||
         low->userfault != high->userfault || low->userfault_modes != high->userfault_modes ||
-        low->locked != high->locked)
+        low->locked != high->locked || low->image != high->image)
         return false;
-    return low->object == 0 || low->object_offset + (low->end - low->start) == high->object_offset;
+    return (low->object == 0 && !low->image) ||
+           low->object_offset + (low->end - low->start) == high->object_offset;
 }
 
 static void insert_at(struct address_map *map, unsigned index, const struct region *region)

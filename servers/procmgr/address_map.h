@@ -5,8 +5,8 @@
  *
  * Invariants: regions are sorted by start, page-aligned, never overlap,
  * and no two adjacent regions are compatible (same kind, prot and
- * write_forbidden, and the same object at contiguous offsets, or no
- * object): those are merged.
+ * write_forbidden, and the same object, or the program's image, at
+ * contiguous offsets, or neither): those are merged.
  */
 #ifndef PROCMGR_ADDRESS_MAP_H
 #define PROCMGR_ADDRESS_MAP_H
@@ -34,7 +34,11 @@ struct region {
     /* The memory object it maps (memory_object.h): always for
      * REGION_SHARED, for REGION_PRIVATE a file's; 0: none. */
     uint64_t object;
-    uint64_t object_offset;     /* byte offset of start within that object */
+    uint64_t object_offset;     /* byte offset of start within that object, or the file */
+    /* The program's own bytes as execve loaded them (no object: private
+     * pages made from the file): /proc/<pid>/maps names the program's
+     * file, at object_offset. */
+    bool image;
     /* PROT_WRITE can never be added (EACCES): a shared mapping of a file
      * not open for writing (Linux's VM_MAYWRITE cleared). */
     bool write_forbidden;

@@ -39,6 +39,13 @@ bool credentials_may_take_descriptors(const struct credentials *caller,
                                               all_are(&target->group, caller->group.real));
 }
 
+bool credentials_may_look_into(const struct credentials *caller,
+                               const struct credentials *target)
+{
+    return credentials_privileged(caller) || (all_are(&target->user, caller->user.effective) &&
+                                              all_are(&target->group, caller->group.effective));
+}
+
 /* setresuid's rule, the one the other calls are built on here: each id
  * may become one the triple already holds, or anything for root. */
 static int set_triple(bool privileged, struct id_triple *ids, const int64_t wanted[3])

@@ -37,6 +37,13 @@ bool credentials_same_owner(const struct credentials *caller, const struct crede
 bool credentials_may_take_descriptors(const struct credentials *caller,
                                       const struct credentials *target);
 
+/* /proc's fd, fdinfo, maps and exe (Linux's ptrace_may_access with
+ * PTRACE_MODE_READ_FSCREDS): root, or the caller's file-system user and
+ * group ids (its effective ones here) are each of the target's real,
+ * effective and saved ones. */
+bool credentials_may_look_into(const struct credentials *caller,
+                               const struct credentials *target);
+
 /* PROC_SET_IDS: which (enum proc_set_ids) with its arguments, each an id
  * or -1 to keep one (setuid and setgid use only the first). Changes the
  * user or group ids of credentials as the syscall does and returns 0, or

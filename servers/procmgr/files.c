@@ -42,6 +42,15 @@ int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
     return file_call_with(cnode, slot, label, 0, 0);
 }
 
+int64_t file_path_of(uint64_t descriptor, char *name, uint64_t room)
+{
+    tern_set_window(0, (uint64_t)name, room, TERN_WINDOW_WRITE);
+    uint64_t mr[TERN_MSG_REGISTERS] = { room };
+    tern_message_info info = tern_call(descriptor, tern_message_with_windows(
+                                                       tern_message(FILE_PATH, 0, 1), 1), mr);
+    return tern_message_label(info) ? -LINUX_EBADF : (int64_t)mr[0];
+}
+
 static int read_info(struct process *process, struct linux_process_info *info)
 {
     uint64_t copied;
@@ -58,6 +67,16 @@ bool files_is_open(struct process *process, uint64_t fd)
     static struct linux_process_info info;
     return fd < LINUX_MAX_FDS && read_info(process, &info) == 0 &&
            (info.fd_open[fd / 64] >> (fd % 64) & 1);
+}
+
+int files_read_bitmaps(struct process *process, uint64_t open[LINUX_MAX_FDS / 64],
+                       uint64_t cloexec[LINUX_MAX_FDS / 64])
+{
+    static struct linux_process_info info;
+    int result = read_info(process, &info);
+    memcpy(open, info.fd_open, sizeof info.fd_open);
+    memcpy(cloexec, info.fd_cloexec, sizeof info.fd_cloexec);
+    return result;
 }
 
 int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cloexec[],

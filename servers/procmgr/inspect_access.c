@@ -28,6 +28,20 @@ int process_may_inspect(struct process *caller, struct process *target, enum acc
     return access_check(&target->access, &who, right);
 }
 
+int process_may_look_into(struct process *caller, struct process *target,
+                          enum access_right right)
+{
+    struct credentials from = process_credentials(caller), to = process_credentials(target);
+    struct access_caller who = {
+        .self = caller == target,
+        .privileged = credentials_privileged(&from),
+        .same_user = credentials_may_look_into(&from, &to) &&
+                     (target->dumpable || !target->space),
+        .level = caller->access.level,
+    };
+    return access_check(&target->access, &who, right) < 0 ? -LINUX_EACCES : 0;
+}
+
 struct process *process_by_task_id(int64_t id)
 {
     if (id <= 0 || id >= ID_LIMIT)

@@ -78,6 +78,30 @@ static int add_region(struct space *space, uint64_t start, uint64_t end, unsigne
     return address_map_insert(&space->map, &region, 0, 0);
 }
 
+/* A segment's regions: the pages its file bytes reach are the image's
+ * (maps names the program there, at their offset in the file), the rest
+ * (its bss beyond them) anonymous, as Linux's ELF loader maps them. */
+static int add_image_regions(struct space *space, const struct elf_segment *segment)
+{
+    uint64_t start = segment->address & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t file_end = (segment->address + segment->file_size + PAGE_SIZE - 1)
+                      & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t end = (segment->address + segment->memory_size + PAGE_SIZE - 1)
+                 & ~(uint64_t)(PAGE_SIZE - 1);
+    if (segment->file_size && file_end > start) {
+        struct region image = { .start = start, .end = file_end, .prot = segment->prot,
+                                .kind = REGION_PRIVATE, .image = true,
+                                .object_offset = segment->file_offset
+                                               - (segment->address - start) };
+        int result = address_map_insert(&space->map, &image, 0, 0);
+        if (result < 0)
+            return result;
+    } else {
+        file_end = start;
+    }
+    return end > file_end ? add_region(space, file_end, end, segment->prot, REGION_PRIVATE) : 0;
+}
+
 /* The segment's file bytes, page by page, read straight into new frames
  * through procmgr's scratch page; the rest of the segment is made zeroed
  * on first touch. */
@@ -225,8 +249,7 @@ int loader_load(struct process *process, uint64_t file, const char *block,
         return -LINUX_ENOMEM;
     for (unsigned i = 0; i < image.segment_count && result == 0; i++) {
         const struct elf_segment *segment = &image.segments[i];
-        result = add_region(space, segment->address, segment->address + segment->memory_size,
-                            segment->prot, REGION_PRIVATE);
+        result = add_image_regions(space, segment);
         if (result == 0)
             result = load_segment(space, file, segment);
     }

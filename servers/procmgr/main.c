@@ -52,6 +52,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_CPU_TIME: return handle_cpu_time(request);
     case PROC_SYSINFO: return handle_sysinfo(request);
     case PROC_PROCFS: return handle_procfs(request);
+    case PROC_PROCFS_FD: return handle_procfs_descriptor(request);
     case PROC_LEND_MEMORY: return handle_lend_memory(request);
     case PROC_PROCESS_VM:
         if (!request->process->space)

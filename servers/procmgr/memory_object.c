@@ -264,6 +264,22 @@ int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame
     return *frame ? 0 : -LINUX_ENOMEM;
 }
 
+int64_t memory_object_describe(uint64_t id, char *name, uint64_t room, uint64_t *identity)
+{
+    struct memory_object *object = find(id);
+    if (!object)
+        return -LINUX_ENOENT;
+    if (object->lent) {
+        *identity = object->identity;
+        return file_path_of(object->descriptor, name, room);
+    }
+    static const char shared_anonymous[] = "/dev/zero (deleted)";
+    uint64_t length = sizeof shared_anonymous - 1;
+    memcpy(name, shared_anonymous, length < room ? length : room);
+    *identity = 1ULL << 32 | object->id;
+    return (int64_t)length;
+}
+
 uint64_t memory_object_key(uint64_t id)
 {
     struct memory_object *object = find(id);

@@ -50,6 +50,15 @@ int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame
  * file, so processes that map it separately meet on its futexes. */
 uint64_t memory_object_key(uint64_t id);
 
+/* /proc/<pid>/maps' facts about the object: its name into name (room
+ * bytes; its whole length returned), and in *identity its st_dev << 32 |
+ * st_ino. A lent object's name is its file's (FILE_PATH through the
+ * descriptor procmgr keeps, whose server answers at once and never calls
+ * procmgr); an anonymous one's is "/dev/zero (deleted)" on device 1, its
+ * id as inode, as Linux's shared anonymous memory shows. -errno (the
+ * object gone, the server's error). */
+int64_t memory_object_describe(uint64_t id, char *name, uint64_t room, uint64_t *identity);
+
 /* A procmgr slot holding a copy of frame (another owner's, or one that
  * is mapped already), or 0. */
 uint64_t memory_copy_frame(uint64_t frame);

@@ -153,6 +153,7 @@ struct process *process_new(struct process *parent)
     memcpy(process->command_line, parent->command_line, sizeof process->command_line);
     process->command_line_length = parent->command_line_length;
     memcpy(process->comm, parent->comm, sizeof process->comm);
+    process_share_executable(process, parent);
     process->pgid = process->sid = pid;    /* init's child leads a session of its own */
     if (parent->space) {
         process->pgid = parent->pgid;
@@ -175,6 +176,7 @@ struct process *process_new(struct process *parent)
                       64 - LINUX_CNODE_BITS)    /* for a CNode, Mint's data is the guard */
         || !mint_sessions(process, false)) {
         allotment_release(&process->objects);
+        process_drop_executable(process);
         heap_free(process);
         return 0;
     }
@@ -456,6 +458,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     if (process->space)
         space_destroy(process->space);
     process->space = 0;
+    process_drop_executable(process);
     process_tell_servers(SERVER_PROCESS_ENDED, process->pid, 0);
     leave_ipc_namespace(process);
     signal_process_gone(process);

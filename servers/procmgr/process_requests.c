@@ -227,9 +227,12 @@ void handle_spawn(struct request *request)
     if (status == 0) {
         status = exec_program(process, program, block, block_length, (unsigned)request->mr[1],
                               (unsigned)request->mr[2], 0);
-        file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
+        if (status == 0)
+            process_set_executable(process, program);     /* it keeps the file */
+        else
+            file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
     }
-    if (program)
+    if (program && status < 0)
         memory_delete(&server_memory, program);
     heap_free(block);
     if (status < 0) {
@@ -255,10 +258,22 @@ void handle_execve(struct request *request)
     if (!block)
         return result(request, -LINUX_EFAULT);
     block[block_length] = '\0';
+    unsigned area = caller->area;
     int status = exec_program(request->process, program, block, block_length,
                               (unsigned)request->mr[1], (unsigned)request->mr[2], caller);
     heap_free(block);
-    file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
+    /* The process keeps the file it runs now (/proc/<pid>/exe), with the
+     * reference the personality opened it with: the capability it sent
+     * from its thread's scratch slot goes from there, so the new image
+     * does not close it (sys/linux_process.h's scratch slots). */
+    uint64_t kept = status == 0 ? server_keep_capability(request->message, 0) : 0;
+    if (kept) {
+        tern_cnode_delete(request->process->cnode, linux_thread_scratch_slot(area),
+                          CNODE_DEPTH);
+        process_set_executable(request->process, kept);
+    } else {
+        file_call(TERN_SLOT_CNODE, program, FILE_CLOSE);
+    }
     if (status < 0)
         return result(request, status);
     request->silent = true;             /* the calling thread is gone */

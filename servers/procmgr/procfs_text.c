@@ -363,3 +363,41 @@ void procfs_cpuinfo(struct procfs_text *text, uint64_t cpu_count)
                                    "CPU revision\t: 3\n\n");
     }
 }
+
+/* seq_setwidth's width for a maps line: the name starts one past it. */
+#define MAPS_NAME_COLUMN 72
+
+void procfs_maps_line(struct procfs_text *text, const struct procfs_mapping *mapping)
+{
+    size_t line_start = text->length;
+    procfs_append_hex(text, mapping->start, 8);
+    procfs_append(text, "-", 1);
+    procfs_append_hex(text, mapping->end, 8);
+    char perms[6] = {' ', mapping->read ? 'r' : '-', mapping->write ? 'w' : '-',
+                     mapping->execute ? 'x' : '-', mapping->shared ? 's' : 'p', ' '};
+    procfs_append(text, perms, sizeof perms);
+    procfs_append_hex(text, mapping->offset, 8);
+    /* The device as Linux's MAJOR and MINOR of the st_dev stat gives
+     * (glibc's gnu_dev_major and gnu_dev_minor). */
+    uint64_t major = ((mapping->device >> 8) & 0xfff) | ((mapping->device >> 32) & ~0xfffULL);
+    uint64_t minor = (mapping->device & 0xff) | ((mapping->device >> 12) & ~0xffULL);
+    procfs_append(text, " ", 1);
+    procfs_append_hex(text, major, 2);
+    procfs_append(text, ":", 1);
+    procfs_append_hex(text, minor, 2);
+    procfs_append(text, " ", 1);
+    procfs_append_decimal(text, mapping->inode, 0);
+    procfs_append(text, " ", 1);
+    if (mapping->name) {
+        while (text->length - line_start < MAPS_NAME_COLUMN)
+            procfs_append(text, " ", 1);
+        procfs_append(text, " ", 1);
+        for (size_t i = 0; i < mapping->name_length; i++) {
+            if (mapping->name[i] == '\n')
+                procfs_append_string(text, "\\012");
+            else
+                procfs_append(text, &mapping->name[i], 1);
+        }
+    }
+    procfs_append(text, "\n", 1);
+}

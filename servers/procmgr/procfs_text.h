@@ -13,6 +13,7 @@
 #ifndef PROCMGR_PROCFS_TEXT_H
 #define PROCMGR_PROCFS_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,5 +78,20 @@ struct procfs_system {
 void procfs_stat(struct procfs_text *text, const struct procfs_system *system);
 /* /proc/cpuinfo: cpu_count arm64 entries. */
 void procfs_cpuinfo(struct procfs_text *text, uint64_t cpu_count);
+
+/* One line of /proc/<pid>/maps (fs/proc/task_mmu.c's show_map_vma). */
+struct procfs_mapping {
+    uint64_t start, end;
+    bool read, write, execute;
+    bool shared;                /* 's' (VM_MAYSHARE), else 'p' */
+    uint64_t offset;            /* bytes into the file */
+    uint64_t device;            /* st_dev as stat shows it (0: none) */
+    uint64_t inode;
+    const char *name;           /* a path or "[heap]", "[stack]"; NULL: none */
+    size_t name_length;
+};
+/* "start-end perms offset major:minor inode ", then the name from
+ * column 73 (a newline in it as "\012", as seq_file_path escapes it). */
+void procfs_maps_line(struct procfs_text *text, const struct procfs_mapping *mapping);
 
 #endif

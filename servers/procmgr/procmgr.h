@@ -222,6 +222,17 @@ struct process {
     char command_line[PROCESS_COMMAND_LINE_MAX];
     uint32_t command_line_length;
     char comm[16];
+    /* The file its program came from (/proc/<pid>/exe, and the image's
+     * regions in maps), shared with fork children; NULL: none (init, a
+     * zombie). */
+    struct executable *executable;
+};
+
+/* A program file a process runs: a vfs descriptor procmgr keeps (from
+ * execve or spawn), counted by the processes that run it. */
+struct executable {
+    uint64_t descriptor;                /* a procmgr slot */
+    uint32_t references;
 };
 
 extern struct process *processes[ID_LIMIT];
@@ -233,6 +244,12 @@ uint64_t process_last_pid(void);
  * block: path, then argc strings) as its command line and comm. */
 void process_record_command(struct process *process, const char *block, uint64_t length,
                             unsigned argc);
+/* procfs_requests.c: the process now runs the program in descriptor (a
+ * procmgr slot, which it takes; 0: unknown), in place of the one it ran;
+ * it lets go of it (exit); a fork child shares its parent's. */
+void process_set_executable(struct process *process, uint64_t descriptor);
+void process_drop_executable(struct process *process);
+void process_share_executable(struct process *child, const struct process *parent);
 
 /* allotment.c */
 void chunks_init(const struct tern_boot_info *info);
@@ -364,6 +381,11 @@ struct process_ids process_ids_of(const struct process *process);
  * process_vm_writev: ACCESS_VM_WRITE), then the target's own access
  * descriptor (access_model.h): 0 or -EPERM. */
 int process_may_inspect(struct process *caller, struct process *target, enum access_right right);
+/* The same with Linux's PTRACE_MODE_READ_FSCREDS (/proc's fd, fdinfo,
+ * maps, exe): the caller's effective ids stand for its file-system ids;
+ * -EACCES, as /proc answers. */
+int process_may_look_into(struct process *caller, struct process *target,
+                          enum access_right right);
 /* The process a Linux task id names (a process's pid, or any thread's
  * tid, as find_task_by_vpid finds them; zombies too), or 0. */
 struct process *process_by_task_id(int64_t id);
@@ -374,6 +396,10 @@ uint64_t process_group_session(uint64_t pgid);
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
+/* FILE_PATH through a file descriptor procmgr holds (a procmgr slot, a
+ * file of vfs, memfd or sysv, which never call procmgr): the name's
+ * whole length, as much of it as fits in room written to name. */
+int64_t file_path_of(uint64_t descriptor, char *name, uint64_t room);
 
 /* userfault_requests.c: userfaultfd descriptors, which procmgr serves
  * itself. Its file-protocol operations; a thread that ends leaves the
@@ -405,6 +431,10 @@ int64_t userfault_file_call(uint64_t handle, uint64_t label);
 void files_close_slot(struct process *process, uint64_t slot);
 /* Whether descriptor fd of the process is open (its info page says). */
 bool files_is_open(struct process *process, uint64_t fd);
+/* The process's open and close-on-exec descriptor bitmaps (its info
+ * page's): 0 or -EFAULT (no address space: none open). */
+int files_read_bitmaps(struct process *process, uint64_t open[LINUX_MAX_FDS / 64],
+                       uint64_t cloexec[LINUX_MAX_FDS / 64]);
 /* Opens path through procmgr's own vfs session (root) into the empty
  * slot of the CNode that cnode names: 0 or -errno. */
 int file_open(uint64_t cnode, uint64_t slot, const char *path, uint64_t flags);

@@ -63,6 +63,7 @@ void handle_cpu_time(struct request *request);
 void handle_sysinfo(struct request *request);
 /* procfs_requests.c */
 void handle_procfs(struct request *request);
+void handle_procfs_descriptor(struct request *request);
 void handle_lend_memory(struct request *request);
 void handle_access(struct request *request);
 void handle_rlimit(struct request *request);

@@ -100,6 +100,35 @@ static void regions_stay_sorted(void)
     CHECK(address_map_lookup(&map, 0x600800) == &map.regions[1]);
 }
 
+/* The program's own pages (image) merge only with the image's pages that
+ * follow them in the file, never with anonymous ones, and a split keeps
+ * the offset maps shows. */
+static void image_regions_merge_along_the_file_only(void)
+{
+    reset();
+    struct region text = private_region(0x400000, 0x402000, RW);
+    text.image = true;
+    text.object_offset = 0;
+    struct region more = private_region(0x402000, 0x403000, RW);
+    more.image = true;
+    more.object_offset = 0x2000;
+    insert(text);
+    insert(more);
+    CHECK_EQ_U64(map.count, 1);
+    check_region(0, 0x400000, 0x403000, RW);
+    insert(private_region(0x403000, 0x404000, RW));     /* bss: anonymous */
+    CHECK_EQ_U64(map.count, 2);
+    struct region elsewhere = private_region(0x404000, 0x405000, RW);
+    elsewhere.image = true;
+    elsewhere.object_offset = 0x9000;                   /* not where the file goes on */
+    insert(elsewhere);
+    CHECK_EQ_U64(map.count, 3);
+    CHECK_EQ_U64(address_map_protect(&map, 0x401000, 0x1000, R, record, NULL), 0);
+    CHECK_EQ_U64(map.count, 5);
+    CHECK(map.regions[1].image && map.regions[1].object_offset == 0x1000);
+    CHECK(map.regions[2].image && map.regions[2].object_offset == 0x2000);
+}
+
 static void unaligned_or_empty_insert_is_einval(void)
 {
     reset();
@@ -727,6 +756,7 @@ int main(void)
     RUN_TEST(empty_map_holds_nothing);
     RUN_TEST(lookup_finds_start_but_not_end);
     RUN_TEST(regions_stay_sorted);
+    RUN_TEST(image_regions_merge_along_the_file_only);
     RUN_TEST(unaligned_or_empty_insert_is_einval);
     RUN_TEST(adjacent_private_regions_with_equal_prot_merge);
     RUN_TEST(different_prot_or_kind_does_not_merge);

@@ -373,9 +373,22 @@ static void descriptors_are_taken_from_the_same_user_or_by_root(void)
     CHECK(!credentials_may_take_descriptors(&caller, &root));
 }
 
+static void proc_files_are_looked_into_by_the_effective_ids(void)
+{
+    /* A caller that took another effective id (seteuid) looks into that
+     * user's processes, not its real user's: PTRACE_MODE_READ_FSCREDS. */
+    struct credentials caller = user(1000, 2000, 1000), of_2000 = user(2000, 2000, 2000),
+                       of_1000 = user(1000, 1000, 1000);
+    CHECK(credentials_may_look_into(&caller, &of_2000));
+    CHECK(!credentials_may_look_into(&caller, &of_1000));
+    CHECK(credentials_may_look_into(&root, &of_1000));
+    CHECK(!credentials_may_look_into(&of_1000, &root));
+}
+
 int main(void)
 {
     RUN_TEST(root_may_signal_any_process);
+    RUN_TEST(proc_files_are_looked_into_by_the_effective_ids);
     RUN_TEST(an_effective_uid_of_zero_is_root_whatever_the_real_one);
     RUN_TEST(a_real_uid_of_zero_alone_is_not_root);
     RUN_TEST(sender_real_uid_matching_target_real_uid_may_signal);

@@ -132,6 +132,35 @@ static void cpuinfo_has_one_entry_a_core(void)
     CHECK(strstr(buffer, "CPU architecture: 8\n") != 0);
 }
 
+static void maps_lines_put_the_name_at_column_73(void)
+{
+    struct procfs_text text = fresh();
+    struct procfs_mapping file = {
+        .start = 0x400000, .end = 0x452000, .read = true, .execute = true,
+        .offset = 0x1000, .device = (8 << 8) | 1, .inode = 1234,
+        .name = "/bin/prog", .name_length = 9,
+    };
+    procfs_maps_line(&text, &file);
+    const char *expected = "00400000-00452000 r-xp 00001000 08:01 1234";
+    CHECK(strncmp(buffer, expected, strlen(expected)) == 0);
+    CHECK(buffer[72] == ' ' && buffer[71] == ' ');
+    CHECK(strcmp(buffer + 73, "/bin/prog\n") == 0);
+}
+
+static void anonymous_maps_lines_end_with_a_space(void)
+{
+    struct procfs_text text = fresh();
+    struct procfs_mapping anonymous = {.start = 0x7f0000000000, .end = 0x7f0000001000,
+                                       .read = true, .write = true, .shared = true};
+    procfs_maps_line(&text, &anonymous);
+    CHECK(strcmp(buffer, "7f0000000000-7f0000001000 rw-s 00000000 00:00 0 \n") == 0);
+    text = fresh();
+    struct procfs_mapping odd = {.start = 0x1000, .end = 0x2000, .name = "a\nb",
+                                 .name_length = 3};
+    procfs_maps_line(&text, &odd);
+    CHECK(strcmp(buffer + 73, "a\\012b\n") == 0);
+}
+
 int main(void)
 {
     appending_past_the_capacity_counts_without_writing();
@@ -143,5 +172,7 @@ int main(void)
     uptime_and_loadavg_are_one_line();
     system_stat_starts_with_the_total_then_each_core();
     cpuinfo_has_one_entry_a_core();
+    maps_lines_put_the_name_at_column_73();
+    anonymous_maps_lines_end_with_a_space();
     return check_report();
 }

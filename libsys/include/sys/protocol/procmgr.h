@@ -77,8 +77,20 @@
  *                      that does not exist. PROC_PROCFS_PIDS writes the pids >= from as
  *                      uint32_t, as many as fit, and returns their bytes;
  *                      PROC_PROCFS_OWNER answers 0, the process's euid and egid
- *                      (stat of /proc/<pid>). procmgr answers at once and calls no
- *                      server meanwhile (docs/protocols/procmgr.md, /proc)
+ *                      (stat of /proc/<pid>); PROC_PROCFS_FDS writes its open
+ *                      descriptors >= from as uint32_t, as PIDS does. Text files
+ *                      give their bytes from `from` on. FDS, MAPS and EXE are
+ *                      -EACCES unless the caller may look into the process (Linux's
+ *                      PTRACE_MODE_READ_FSCREDS), EXE -ENOENT for a zombie. procmgr
+ *                      answers at once; it calls no server but, for MAPS and EXE, the
+ *                      servers of the files it keeps for mappings and programs (vfs,
+ *                      memfd, sysv: FILE_PATH, FILE_STAT), which never call procmgr
+ *                      (docs/protocols/procmgr.md, /proc)
+ *   PROC_PROCFS_FD     pid (0: the caller's), fd, slot             0, whether fd is close-on-exec:
+ *                      a copy of the process's descriptor fd in the caller's CNode slot,
+ *                      counted by nobody (the caller only asks through it and deletes it:
+ *                      /proc/<pid>/fd/N and fdinfo/N); -ESRCH, -EACCES (as FDS), -ENOENT
+ *                      for a descriptor it has not
  *   PROC_ACCESS        wanted (-1: none)                      the caller's access descriptor
  *                      as one word before (docs/access.md), replaced by wanted if that
  *                      only tightens it (-EPERM otherwise, -EINVAL for a bad word)
@@ -216,6 +228,7 @@ enum procmgr_label {
     PROC_USERFAULTFD,
     PROC_PROCFS,
     PROC_MEMORY_LOCK,
+    PROC_PROCFS_FD,
 };
 
 /* PROC_MEMORY_LOCK's operations. */
@@ -237,6 +250,9 @@ enum proc_procfs_file {
     PROC_PROCFS_LOADAVG,
     PROC_PROCFS_CPUINFO,
     PROC_PROCFS_SYSTEM_STAT,    /* /proc/stat */
+    PROC_PROCFS_FDS,            /* /proc/<pid>/fd's and fdinfo's listing */
+    PROC_PROCFS_MAPS,           /* /proc/<pid>/maps */
+    PROC_PROCFS_EXE,            /* /proc/<pid>/exe's link */
 };
 
 /* PROC_RLIMIT's resources (Linux's numbers). */
