@@ -73,9 +73,10 @@ int64_t linux_open_into(uint64_t slot, int64_t dirfd, const char *path, uint64_t
 uint64_t linux_scratch_slot(void)
 {
     uint64_t slot = linux_thread_scratch_slot((unsigned)linux_thread_info()->area);
-    /* Every use ends by closing or moving what it put there, except a
-     * successful execve, whose program capability is still here in the
-     * new image: close it now (on an empty slot this does nothing). */
+    /* Every use ends by closing or moving what it put there (a
+     * successful execve's program: procmgr took it and emptied the
+     * slot); close what may be left (on an empty slot this does
+     * nothing). */
     linux_capability_close(slot);
     return slot;
 }

@@ -1,6 +1,7 @@
 /*
- * /proc in the personality (procfs.c): paths under it are answered with
- * procmgr's text (PROC_PROCFS) before they reach vfs.
+ * /proc in the personality (procfs.c): paths under it are answered
+ * before they reach vfs, with what procmgr, the descriptors' servers and
+ * the sysv and mqueue servers say (docs/personality.md, /proc).
  */
 #ifndef LINUX_PROCFS_H
 #define LINUX_PROCFS_H
@@ -25,10 +26,11 @@ void linux_procfs_working_directory(int64_t fd);
 /* openat of such a path: a new descriptor or -errno. */
 int64_t linux_procfs_open(const char *path, uint64_t flags);
 /* stat of such a path: 0 (filled), 1 (/proc itself: ask vfs) or -errno;
- * nofollow: lstat's (/proc/self is a link). */
+ * nofollow: lstat's (/proc/self, exe and fd/N are links). */
 int64_t linux_procfs_stat(const char *path, struct linux_stat *stat, bool nofollow);
-/* readlink of /proc/self: the pid's digits; -EINVAL for the others
- * (a buffer of 0: 0 for /proc/self). */
+/* readlink of /proc/self (the pid's digits), /proc/<pid>/exe (the
+ * program's path) and /proc/<pid>/fd/N (what the descriptor is): the
+ * bytes put in buffer; -EINVAL for what is no link. */
 int64_t linux_procfs_readlink(const char *path, char *buffer, int64_t size);
 /* getdents64 of a /proc directory descriptor: true (and *result) if fd
  * is one. */
