@@ -677,7 +677,10 @@ int main(int argc, char **argv)
     int counter = eventfd(1, EFD_SEMAPHORE);
     int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
     int process = (int)syscall(SYS_pidfd_open, getpid(), 0);
-    if (counter < 0 || timer < 0 || process < 0)
+    /* A setting the sysv server serves (read only: the fuzzing changes
+     * no limit the rest of the system lives by). */
+    int setting = open("/proc/sys/kernel/msgmax", O_RDONLY);
+    if (counter < 0 || timer < 0 || process < 0 || setting < 0)
         return 2;
     /* An epoll watching a pipe, an eventfd and a queue: the fuzzing child
      * makes its own readiness boards of the three servers (slots
@@ -688,7 +691,7 @@ int main(int argc, char **argv)
         epoll_ctl(watcher, EPOLL_CTL_ADD, counter, &watched) != 0 ||
         epoll_ctl(watcher, EPOLL_CTL_ADD, queue, &watched) != 0)
         return 2;
-    const uint32_t files = FILE_FLOCK - FILE_READ + 1;
+    const uint32_t files = FILE_PATH - FILE_READ + 1;
     const uint32_t memory = MEMORY_PAGE - MEMORY_MAP + 1;
     const uint32_t sockets = UNIX_DROP_RIGHTS - UNIX_SOCKET + 1;
     const struct target targets[] = {
@@ -707,7 +710,8 @@ int main(int argc, char **argv)
         {LINUX_SLOT_MEMFD, MEMFD_CREATE, 1},
         {LINUX_SLOT_FD_BASE + memfd, FILE_READ, files},
         {LINUX_SLOT_FD_BASE + memfd, MEMORY_MAP, memory},
-        {LINUX_SLOT_SYSV, SYSV_SHMGET, SYSV_MSGCTL - SYSV_SHMGET + 1},
+        {LINUX_SLOT_SYSV, SYSV_SHMGET, SYSV_PROCFS - SYSV_SHMGET + 1},
+        {LINUX_SLOT_FD_BASE + setting, FILE_READ, files},
         {LINUX_SLOT_MQUEUE, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, MQ_OPEN, MQ_LIST - MQ_OPEN + 1},
         {LINUX_SLOT_FD_BASE + queue, FILE_READ, files},
