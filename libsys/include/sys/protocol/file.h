@@ -110,8 +110,9 @@
  * target readlink of /proc/<pid>/fd/N shows: a file's path ("/tmp/a",
  * with " (deleted)" once its last name went), "pipe:[N]" and "socket:[N]"
  * (N its st_ino), "anon_inode:[eventfd]" and the other anonymous kinds,
- * "/memfd:NAME (deleted)". As much of it as fits goes to window 0 (no
- * NUL), and the result is its whole length, at most FILE_PATH_MAX.
+ * "/memfd:NAME (deleted)". As much of it as fits in window 0 (MR0 its
+ * length) goes there, without a NUL, and the result is its whole length,
+ * at most FILE_PATH_MAX.
  *
  * FILE_POLL answers at once with the poll(2) events (POLLIN, POLLOUT,
  * POLLHUP, POLLERR...) the descriptor has now among `events` (POLLHUP and
