@@ -73,7 +73,9 @@ bool keeper_init(struct memory *memory, const struct tern_boot_info *info)
         unsigned bits = native_program_build_bits((const void *)info->boot_archive,
                                                   info->boot_archive_size, entry->program,
                                                   entry->cnode_bits);
-        if (!bits || !carve_build(&builds[id], memory->slots, bits))
+        if (!bits)
+            continue;   /* not in the archive, or not a program: building it says which */
+        if (!carve_build(&builds[id], memory->slots, bits))
             goto short_of_memory;
     }
     return true;
