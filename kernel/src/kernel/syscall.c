@@ -30,7 +30,6 @@
 
 /* What upcall_fastpath.S assumes (arch/upcall_offsets.h). */
 _Static_assert(UPCALL_ESR_LINUX_SVC == ESR_OF_SVC(TERN_SVC_LINUX), "upcall offsets");
-_Static_assert(UPCALL_ESR_RETURN == ESR_OF_SVC(TERN_SVC(TERN_SYS_UPCALL_RETURN)), "upcall offsets");
 _Static_assert(UPCALL_SVC_CALL == TERN_SVC(TERN_SYS_CALL) &&
                UPCALL_SVC_REPLY_RECV == TERN_SVC(TERN_SYS_REPLY_RECV) &&
                UPCALL_SVC_RETURN == TERN_SVC(TERN_SYS_UPCALL_RETURN), "upcall offsets");

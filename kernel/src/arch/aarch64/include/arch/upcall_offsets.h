@@ -5,9 +5,8 @@
 #ifndef ARCH_UPCALL_OFFSETS_H
 #define ARCH_UPCALL_OFFSETS_H
 
-/* ESR_EL1 of an svc #0 (a Linux system call) and of UpcallReturn. */
+/* ESR_EL1 of an svc #0 (a Linux system call). */
 #define UPCALL_ESR_LINUX_SVC        0x56000000
-#define UPCALL_ESR_RETURN           0x5600010c
 /* The svc immediates (ESR - UPCALL_ESR_LINUX_SVC) el0_sync_fast sorts. */
 #define UPCALL_SVC_CALL             0x101
 #define UPCALL_SVC_REPLY_RECV       0x107
