@@ -42,6 +42,15 @@ int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label)
     return file_call_with(cnode, slot, label, 0, 0);
 }
 
+int file_stat_of(uint64_t descriptor, struct linux_stat *status)
+{
+    tern_set_window(0, (uint64_t)status, sizeof *status, TERN_WINDOW_WRITE);
+    uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
+    tern_message_info info = tern_call(descriptor, tern_message_with_windows(
+                                                       tern_message(FILE_STAT, 0, 0), 1), mr);
+    return tern_message_label(info) || (int64_t)mr[0] < 0 ? -LINUX_EIO : 0;
+}
+
 int64_t file_path_of(uint64_t descriptor, char *name, uint64_t room)
 {
     tern_set_window(0, (uint64_t)name, room, TERN_WINDOW_WRITE);

@@ -40,13 +40,8 @@ static int64_t file_pread(uint64_t file, void *buffer, uint64_t length, uint64_t
 static int64_t file_size(uint64_t file)
 {
     static struct linux_stat status;
-    tern_set_window(0, (uint64_t)&status, sizeof status, TERN_WINDOW_WRITE);
-    uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
-    tern_message_info info = tern_call(file, tern_message_with_windows(
-                                                 tern_message(FILE_STAT, 0, 0), 1), mr);
-    if (tern_message_label(info) || (int64_t)mr[0] < 0)
-        return -LINUX_EIO;
-    return status.st_size;
+    int error = file_stat_of(file, &status);
+    return error ? error : status.st_size;
 }
 
 /* Read and check the ELF headers of an image that ends below limit. */

@@ -189,12 +189,9 @@ static void system_text(struct procfs_text *text, uint64_t file)
 static int identity_of(uint64_t descriptor, uint64_t *device, uint64_t *inode)
 {
     static struct linux_stat status;
-    tern_set_window(0, (uint64_t)&status, sizeof status, TERN_WINDOW_WRITE);
-    uint64_t mr[TERN_MSG_REGISTERS] = { 0 };
-    tern_message_info info = tern_call(descriptor, tern_message_with_windows(
-                                                       tern_message(FILE_STAT, 0, 0), 1), mr);
-    if (tern_message_label(info) || (int64_t)mr[0] < 0)
-        return -LINUX_EIO;
+    int error = file_stat_of(descriptor, &status);
+    if (error)
+        return error;
     *device = status.st_dev;
     *inode = status.st_ino;
     return 0;

@@ -396,6 +396,10 @@ uint64_t process_group_session(uint64_t pgid);
 /* files.c: descriptors as procmgr sees them (capabilities in a process's
  * CNode, listed in its process info page). */
 int64_t file_call(uint64_t cnode, uint64_t slot, uint64_t label);
+/* FILE_STAT through a file descriptor procmgr holds (as file_path_of's):
+ * 0 with *status filled, or -EIO. */
+struct linux_stat;
+int file_stat_of(uint64_t descriptor, struct linux_stat *status);
 /* FILE_PATH through a file descriptor procmgr holds (a procmgr slot, a
  * file of vfs, memfd or sysv, which never call procmgr): the name's
  * whole length, as much of it as fits in room written to name. */
