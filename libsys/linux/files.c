@@ -1,9 +1,10 @@
 /*
  * Open files: openat and the calls on a descriptor, each one call of the
  * file protocol (protocol/file.h) to the server the descriptor's
- * capability names, with the user's buffer as the message window; a read
- * or write of at most FILE_SMALL_MAX bytes carries its bytes in the
- * message registers instead (FILE_READ_SMALL, FILE_WRITE_SMALL).
+ * capability names, with the user's buffer as the message window; a read,
+ * pread or write of at most FILE_SMALL_MAX bytes carries its bytes in the
+ * message registers instead (FILE_READ_SMALL, FILE_PREAD_SMALL,
+ * FILE_WRITE_SMALL).
  */
 #include "descriptors.h"
 #include "file_transfer.h"
@@ -40,16 +41,19 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
     return linux_fd_settle((unsigned)fd, result, flags & LINUX_O_CLOEXEC);
 }
 
-/* FILE_READ_SMALL and FILE_WRITE_SMALL: the bytes in the registers, and
- * the copies from and to the user's buffer done here. A bad buffer faults
- * in the personality, and the call ends with -EFAULT: a read's buffer is
- * touched for writing before the server hands over (and forgets) its
- * bytes. Returns -ENOSYS from a server that does not know them. */
-static inline __attribute__((always_inline)) int64_t read_small(uint64_t slot, uint64_t buffer, uint64_t length, uint64_t mr[4])
+/* FILE_READ_SMALL, FILE_PREAD_SMALL and FILE_WRITE_SMALL: the bytes in
+ * the registers, and the copies from and to the user's buffer done here.
+ * A bad buffer faults in the personality, and the call ends with -EFAULT:
+ * a read's buffer is touched for writing before the server hands over
+ * (and forgets) its bytes. Returns -ENOSYS from a server that does not
+ * know them. */
+static inline __attribute__((always_inline)) int64_t read_small(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length, uint64_t offset, uint64_t mr[4])
 {
     linux_touch_pages(buffer, length, true);
     mr[0] = length;
-    int64_t result = linux_call(slot, FILE_READ_SMALL, 1, 0, 0, mr);
+    mr[1] = offset;
+    int64_t result = label == FILE_PREAD ? linux_call(slot, FILE_PREAD_SMALL, 2, 0, 0, mr)
+                                         : linux_call(slot, FILE_READ_SMALL, 1, 0, 0, mr);
     if (result > 0) {
         if ((uint64_t)result > length)
             result = (int64_t)length;   /* a server never hands more than asked */
@@ -71,8 +75,9 @@ static inline __attribute__((always_inline)) int64_t write_small(uint64_t slot, 
  * the end of a file is 0, a write without readers EPIPE). */
 static bool goes_small(uint64_t label, uint64_t buffer, uint64_t length, uint64_t flags)
 {
-    return length <= FILE_SMALL_MAX && (label == FILE_READ || label == FILE_WRITE) &&
-           flags == 0 && (length == 0 || linux_user_range(buffer, length));
+    return length <= FILE_SMALL_MAX &&
+           (label == FILE_READ || label == FILE_PREAD || label == FILE_WRITE) && flags == 0 &&
+           (length == 0 || linux_user_range(buffer, length));
 }
 
 /* One transfer, with flags (FILE_FOREGROUND) in FILE_READ's or
@@ -81,8 +86,8 @@ static inline __attribute__((always_inline)) int64_t transfer(uint64_t slot, uin
                         uint64_t offset, uint64_t flags, uint64_t mr[4])
 {
     if (goes_small(label, buffer, length, flags)) {
-        int64_t result = label == FILE_READ ? read_small(slot, buffer, length, mr)
-                                            : write_small(slot, buffer, length, mr);
+        int64_t result = label == FILE_WRITE ? write_small(slot, buffer, length, mr)
+                                             : read_small(slot, label, buffer, length, offset, mr);
         if (result != -LINUX_ENOSYS)
             return result;
     }

@@ -28,6 +28,7 @@ static const uint8_t registers_needed[] = {
     [FILE_GET_LOCK - FILE_READ] = 4,
     [FILE_FLOCK - FILE_READ] = 1,
     [FILE_PATH - FILE_READ] = 1,
+    [FILE_PREAD_SMALL - FILE_READ] = 2,
 };
 
 int64_t file_server_flags(const struct file_server *server, uint64_t handle)
@@ -210,6 +211,7 @@ static file_operation operation_for(const struct file_operations *operations, ui
     case FILE_WRITE_SMALL: return operations->write_small;
     case FILE_PREAD: return operations->pread;
     case FILE_PWRITE: return operations->pwrite;
+    case FILE_PREAD_SMALL: return operations->pread_small;
     case FILE_SEEK: return operations->seek;
     case FILE_STAT: return operations->stat;
     case FILE_GETDENTS: return operations->getdents;
@@ -238,6 +240,9 @@ generic(const struct file_server *server, struct server_request *request, uint64
     case FILE_READ_SMALL:
     case FILE_WRITE_SMALL:
         return lacking(server, request, -LINUX_ENOSYS);
+    case FILE_PREAD_SMALL:
+        return lacking(server, request,
+                       server->operations->pread ? -LINUX_ENOSYS : -LINUX_ESPIPE);
     case FILE_PREAD:
     case FILE_PWRITE:
     case FILE_SEEK:
@@ -279,7 +284,7 @@ generic(const struct file_server *server, struct server_request *request, uint64
 static bool small_call_fits(const struct server_request *request, uint64_t label)
 {
     uint64_t length = request->mr[0];
-    if (label == FILE_READ_SMALL)
+    if (label == FILE_READ_SMALL || label == FILE_PREAD_SMALL)
         return length <= FILE_SMALL_MAX;
     if (label == FILE_WRITE_SMALL)
         return length <= FILE_SMALL_MAX &&

@@ -85,6 +85,13 @@ static enum server_outcome pread_file(struct server_request *request)
                                               (int64_t)request->mr[1]));
 }
 
+static enum server_outcome pread_file_small(struct server_request *request)
+{
+    struct client_buffer buffer = server_small_buffer(request);
+    return server_answer_small_read(request, memfd_pread(&core, request->badge, &buffer,
+                                                         request->mr[0], (int64_t)request->mr[1]));
+}
+
 static enum server_outcome pwrite_file(struct server_request *request)
 {
     struct client_buffer buffer = server_window_buffer(request);
@@ -165,6 +172,7 @@ static const struct file_operations memfd_operations = {
     .write_small = write_file_small,
     .pread = pread_file,
     .pwrite = pwrite_file,
+    .pread_small = pread_file_small,
     .seek = seek_file,
     .stat = stat_file,
     .ioctl = ioctl_file,

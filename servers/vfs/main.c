@@ -425,6 +425,13 @@ static enum server_outcome pread_file(struct server_request *request)
                                             (int64_t)request->mr[1]));
 }
 
+static enum server_outcome pread_file_small(struct server_request *request)
+{
+    struct client_buffer buffer = server_small_buffer(request);
+    return server_answer_small_read(request, vfs_pread(&vfs, request->badge, &buffer,
+                                                       request->mr[0], (int64_t)request->mr[1]));
+}
+
 static enum server_outcome pwrite_file(struct server_request *request)
 {
     struct client_buffer buffer = server_window_buffer(request);
@@ -548,6 +555,7 @@ static const struct file_operations file_operations = {
     .write_small = write_file_small,
     .pread = pread_file,
     .pwrite = pwrite_file,
+    .pread_small = pread_file_small,
     .seek = seek_file,
     .stat = stat_file,
     .getdents = list_directory,

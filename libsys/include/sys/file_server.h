@@ -7,7 +7,7 @@
  * Requests come through a descriptor: request->badge is the handle of
  * its open file description (OFD). Before any operation the runtime
  * checks the request has the registers its label needs and, for
- * read_small and write_small, a length they take (at most
+ * read_small, write_small and pread_small, a length they take (at most
  * FILE_SMALL_MAX, a write's bytes all there) (else -EINVAL), and answers
  * the generic ioctls (FIONBIO) itself, as Linux's do_vfs_ioctl does
  * before a file's own ioctl.
@@ -15,6 +15,8 @@
  * The generic answers, for an operation left NULL:
  *   read, write            -EINVAL (the file cannot be read or written)
  *   read_small, write_small -ENOSYS (the client falls back on read, write)
+ *   pread_small            -ENOSYS (the client falls back on pread); -ESPIPE
+ *                          without a pread
  *   pread, pwrite, seek    -ESPIPE
  *   getdents               -ENOTDIR
  *   truncate, sync         -EINVAL
@@ -62,6 +64,7 @@ struct file_operations {
     enum server_outcome (*write_small)(struct server_request *request);
     enum server_outcome (*pread)(struct server_request *request);
     enum server_outcome (*pwrite)(struct server_request *request);
+    enum server_outcome (*pread_small)(struct server_request *request);
     enum server_outcome (*seek)(struct server_request *request);
     enum server_outcome (*stat)(struct server_request *request);
     enum server_outcome (*getdents)(struct server_request *request);
@@ -111,7 +114,7 @@ struct file_server {
 /* Whether label is one of the file protocol's (enum file_label). */
 static inline bool file_protocol_label(uint64_t label)
 {
-    return label >= FILE_READ && label <= FILE_PATH;
+    return label >= FILE_READ && label <= FILE_PREAD_SMALL;
 }
 
 /* For a path operation: prefix, number in decimal, then suffix ("pipe:["

@@ -41,6 +41,7 @@
  *   FILE_GET_LOCK   command, start, end, pid                 type, start, end, pid (F_GETLK, F_OFD_GETLK)
  *   FILE_FLOCK      command                                  0 (flock)
  *   FILE_PATH       length (window 0's)     0: buffer (W)    the name's whole length
+ *   FILE_PREAD_SMALL  length (<= FILE_SMALL_MAX), offset     bytes read; the bytes in MR1..
  *
  * Locks (sys/file_locks.h) are the runtime's for every server with a
  * file table, on the file the description names (the server's object).
@@ -69,8 +70,8 @@
  * any other file has none: EINVAL, but EPERM for FILE_ADD_SEALS through a
  * description not open for writing (Linux checks that first).
  *
- * The SMALL calls are FILE_READ and FILE_WRITE with the data in the
- * message registers instead of a window: no window to name, no window
+ * The SMALL calls are FILE_READ, FILE_WRITE and FILE_PREAD with the data
+ * in the message registers instead of a window: no window to name, no window
  * copy, and up to 24 bytes (MR1..MR3) the message is short enough for
  * the kernel's IPC fast path both ways. Bytes are packed from MR1 on in
  * memory order, eight to a register, little-endian (byte i is bits
@@ -78,9 +79,11 @@
  * word has FILE_SMALL_REGISTERS(n) registers. A SMALL write's reply is a
  * FILE_WRITE's (a pipe's MR1 is its SIGPIPE mark, pipe.h); a SMALL
  * read's reply has the result in MR0 and, when it is positive, that many
- * bytes from MR1. A server that does not know them answers -ENOSYS and
- * the client falls back on FILE_READ/FILE_WRITE. Results and errors are
- * those of FILE_READ/FILE_WRITE, but the server never reports -EFAULT:
+ * bytes from MR1, and so has a SMALL pread's. A server that does not
+ * know them answers -ENOSYS and the client falls back on FILE_READ,
+ * FILE_WRITE or FILE_PREAD (a file without FILE_PREAD answers
+ * FILE_PREAD_SMALL -ESPIPE at once). Results and errors are those of
+ * the calls they stand for, but the server never reports -EFAULT:
  * the client copies between the registers and its buffer (and must check
  * that a read's buffer is writable before it calls, since what the
  * server hands back is consumed).
@@ -160,6 +163,7 @@ enum file_label {
     FILE_GET_LOCK,
     FILE_FLOCK,
     FILE_PATH,
+    FILE_PREAD_SMALL,
 };
 
 /* The longest name FILE_PATH gives: a path (PATH_MAX, its NUL included)
