@@ -9,8 +9,16 @@
  * on or off, as F_SETFL would set it. */
 #define FIONBIO 0x5421
 
-/* The message registers each label needs, by label - FILE_READ. */
-static const uint8_t registers_needed[] = {
+/* What the runtime checks of each label before its operation, by label -
+ * FILE_READ: the message registers it needs (the low bits), whether the
+ * runtime may answer it itself (CHECKED: FIONBIO, the watch and lock
+ * requests) and whether it is a small call, whose length is checked
+ * (SMALL), so that the other labels go to their operation after one look
+ * at this table. */
+#define REGISTERS_NEEDED    0x0f
+#define CHECKED             0x10
+#define SMALL               0x20
+static const uint8_t label_rules[] = {
     [FILE_READ - FILE_READ] = 1,
     [FILE_WRITE - FILE_READ] = 1,
     [FILE_PREAD - FILE_READ] = 2,
@@ -18,17 +26,20 @@ static const uint8_t registers_needed[] = {
     [FILE_SEEK - FILE_READ] = 2,
     [FILE_GETDENTS - FILE_READ] = 1,
     [FILE_SET_FLAGS - FILE_READ] = 1,
-    [FILE_IOCTL - FILE_READ] = 2,
+    [FILE_IOCTL - FILE_READ] = 2 | CHECKED,
     [FILE_TRUNCATE - FILE_READ] = 1,
     [FILE_POLL - FILE_READ] = 1,
-    [FILE_READ_SMALL - FILE_READ] = 1,
-    [FILE_WRITE_SMALL - FILE_READ] = 1,
+    [FILE_READ_SMALL - FILE_READ] = 1 | SMALL,
+    [FILE_WRITE_SMALL - FILE_READ] = 1 | SMALL,
     [FILE_ADD_SEALS - FILE_READ] = 1,
-    [FILE_LOCK - FILE_READ] = 4,
-    [FILE_GET_LOCK - FILE_READ] = 4,
-    [FILE_FLOCK - FILE_READ] = 1,
+    [FILE_WATCH_BOARD - FILE_READ] = CHECKED,
+    [FILE_WATCH - FILE_READ] = CHECKED,
+    [FILE_UNWATCH - FILE_READ] = CHECKED,
+    [FILE_LOCK - FILE_READ] = 4 | CHECKED,
+    [FILE_GET_LOCK - FILE_READ] = 4 | CHECKED,
+    [FILE_FLOCK - FILE_READ] = 1 | CHECKED,
     [FILE_PATH - FILE_READ] = 1,
-    [FILE_PREAD_SMALL - FILE_READ] = 2,
+    [FILE_PREAD_SMALL - FILE_READ] = 2 | SMALL,
 };
 
 int64_t file_server_flags(const struct file_server *server, uint64_t handle)
@@ -284,22 +295,17 @@ generic(const struct file_server *server, struct server_request *request, uint64
 static bool small_call_fits(const struct server_request *request, uint64_t label)
 {
     uint64_t length = request->mr[0];
-    if (label == FILE_READ_SMALL || label == FILE_PREAD_SMALL)
-        return length <= FILE_SMALL_MAX;
     if (label == FILE_WRITE_SMALL)
         return length <= FILE_SMALL_MAX &&
                tern_message_length(request->info) >= FILE_SMALL_REGISTERS(length);
-    return true;
+    return length <= FILE_SMALL_MAX;
 }
 
-enum server_outcome file_server_handle(const struct file_server *server,
-                                       struct server_request *request)
+/* The CHECKED and SMALL labels: the runtime answers FIONBIO and the
+ * watch and lock requests itself, and checks a small call's length. */
+static __attribute__((noinline)) enum server_outcome
+handle_checked(const struct file_server *server, struct server_request *request, uint64_t label)
 {
-    uint64_t label = tern_message_label(request->info);
-    if (!file_protocol_label(label))
-        return server_answer(request, -LINUX_ENOSYS);
-    if (tern_message_length(request->info) < registers_needed[label - FILE_READ])
-        return server_answer(request, -LINUX_EINVAL);
     if (label == FILE_IOCTL && request->mr[0] == FIONBIO)
         return set_nonblocking(server, request);
     if (label >= FILE_WATCH_BOARD && label <= FILE_UNWATCH)
@@ -309,7 +315,24 @@ enum server_outcome file_server_handle(const struct file_server *server,
     file_operation operation = operation_for(server->operations, label);
     if (operation == NULL)
         return generic(server, request, label);
-    if (!small_call_fits(request, label))
+    if ((label_rules[label - FILE_READ] & SMALL) && !small_call_fits(request, label))
         return server_answer(request, -LINUX_EINVAL);
+    return operation(request);
+}
+
+enum server_outcome file_server_handle(const struct file_server *server,
+                                       struct server_request *request)
+{
+    uint64_t label = tern_message_label(request->info);
+    if (!file_protocol_label(label))
+        return server_answer(request, -LINUX_ENOSYS);
+    uint8_t rules = label_rules[label - FILE_READ];
+    if (tern_message_length(request->info) < (rules & REGISTERS_NEEDED))
+        return server_answer(request, -LINUX_EINVAL);
+    if (rules & (CHECKED | SMALL))
+        return handle_checked(server, request, label);
+    file_operation operation = operation_for(server->operations, label);
+    if (operation == NULL)
+        return generic(server, request, label);
     return operation(request);
 }

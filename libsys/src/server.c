@@ -509,7 +509,7 @@ static inline void receive(void)
 
 /* Answers and receives the next request, in one system call when the
  * answer carries no capability. */
-static void answer_and_receive(void)
+static inline __attribute__((always_inline)) void answer_and_receive(void)
 {
     if (tern_message_caps(request.answer)) {
         reply(request.reply, request.answer, request.mr);
@@ -519,6 +519,21 @@ static void answer_and_receive(void)
     put_registers(request.answer, request.mr);
     request.info = tern_reply_recv(SERVER_SLOT_ENDPOINT, request.reply, request.answer,
                                    &request.badge, request.mr);
+}
+
+/* A request not answered at once (deferred, or its caller gone): the
+ * next one is received. */
+static void finish(enum server_outcome outcome)
+{
+    if (outcome == SERVER_DEFER) {
+        /* server_can_defer made sure there is another. */
+        request.reply = take_reply();
+        if (!request.reply)
+            server_stop("a caller was kept waiting without a spare reply object");
+    } else if (tern_message_caps(request.answer)) {
+        tern_cnode_delete(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH);
+    }
+    receive();
 }
 
 /* The deadline the notification's timer holds (0: none, or spent). */
@@ -533,14 +548,56 @@ void server_program_timer_now(uint64_t deadline)
     server_programmed_deadline = deadline;
 }
 
+/* The common request, settled in one test: a protocol's label (not the
+ * runtime's own, SERVER_PROCESS_ENDED and up) through a descriptor or
+ * the server's own capability (no session, board or setting bit in the
+ * badge), all in the CPU registers and with no capability. Everything
+ * the general route checks first (a failed server, notifications, failed
+ * receives, exit notices, the runtime's labels) has a label or a badge
+ * this excludes, so it goes where the general route would send it. */
+static bool plain_route;                /* false: every request takes the general route */
+static uint64_t routed_badge_bits;
+
+static inline bool plain_request(void)
+{
+    const tern_message_info caps_and_length = tern_message(0, TERN_MSG_MAX_CAPS, 0x7f);
+    uint64_t label = tern_message_label(request.info);
+    return (request.badge & routed_badge_bits) == 0 &&
+           (request.info & caps_and_length) <= TERN_MSG_REGISTERS &&
+           label - FILE_READ < SERVER_PROCESS_ENDED - FILE_READ;
+}
+
+static void plan_routes(void)
+{
+    plain_route = !failed();
+    routed_badge_bits = config->session_badge_bits | WATCH_BOARD_FLAG | SERVER_SETTING_FLAG;
+}
+
 void server_run(void)
 {
     request.reply = take_reply();
     if (!request.reply)
         server_stop("no memory for a reply object");
+    plan_routes();
     tern_set_receive_slot(TERN_SLOT_CNODE, receive_slots, CNODE_DEPTH);
     receive();
     for (;;) {
+        if (__builtin_expect(plain_route && plain_request(), 1)) {
+            request.caller_gone = false;
+            request.answer = 0;
+            enum server_outcome outcome =
+                config->descriptors && file_protocol_label(tern_message_label(request.info))
+                    ? file_server_handle(config->descriptors, &request)
+                    : config->handle(&request);
+            if (watch_due())
+                watch_server_signal_due();
+            if (__builtin_expect(outcome == SERVER_ANSWER && !request.caller_gone, 1)) {
+                answer_and_receive();
+                continue;
+            }
+            finish(outcome);
+            continue;
+        }
         if (request.info == 0 && (request.badge & SERVER_NOTIFIED)) {
             server_programmed_deadline = 0;    /* it fired: spent */
             if (config->notified)
@@ -575,14 +632,6 @@ void server_run(void)
             answer_and_receive();
             continue;
         }
-        if (outcome == SERVER_DEFER) {
-            /* server_can_defer made sure there is another. */
-            request.reply = take_reply();
-            if (!request.reply)
-                server_stop("a caller was kept waiting without a spare reply object");
-        } else if (tern_message_caps(request.answer)) {
-            tern_cnode_delete(TERN_SLOT_CNODE, answer_slot, CNODE_DEPTH);
-        }
-        receive();
+        finish(outcome);
     }
 }
