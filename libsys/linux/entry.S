@@ -13,7 +13,8 @@
  * exiting detached threads do), and a syscall never depends on how much
  * of it is left.
  *
- * The way back restores x1..x30 from the frame and returns through
+ * The way back restores x1..x30 from the frame (only those the C code may
+ * change when the frame was not rewritten) and returns through
  * UpcallReturn, which resumes at upcall_return_address with x0 = the
  * result, sp restored, and every other register as it is then. The
  * personality is built with -mgeneral-regs-only: FP/SIMD registers are
@@ -90,8 +91,22 @@ linux_fault_return_body:
 
 linux_upcall_body:
     save_frame
-    bl      linux_syscall               /* x0: the result */
-    b       linux_upcall_return
+    bl      linux_syscall               /* x0: the result; x1: frame rewritten */
+    cbnz    x1, linux_upcall_return
+    /* The frame as saved: x19..x28 are the program's still (the C code
+     * keeps them), the rest is restored. */
+    ldr     x1, [sp, #8]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldr     x18, [sp, #144]
+    ldp     x29, x30, [sp, #232]
+    svc     #LINUX_SVC_UPCALL_RETURN    /* sp: the program's again */
 
 linux_interrupt_body:
     save_frame

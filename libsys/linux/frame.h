@@ -3,7 +3,7 @@
  * registers at its `svc #0`, its stack pointer, and where it resumes. The
  * entry restores x1..x30 and sp from here on the way back (x0 becomes the
  * result), so a handler that changes the frame changes what the thread
- * resumes with.
+ * resumes with (and says so: linux_syscall_return).
  *
  * Included by entry.S too: the offsets below are checked against the C
  * layout in syscall_table.c.
@@ -38,7 +38,16 @@ struct linux_syscall_frame {
     uint64_t pstate;
 };
 
-int64_t linux_syscall(struct linux_syscall_frame *frame);
+/* What linux_syscall hands the entry, in x0 and x1: the result, and
+ * whether the frame was rewritten (a signal delivered or returned from).
+ * If not, x19..x28 are still the program's (the C code keeps them) and
+ * the entry restores only the registers C may have changed. */
+struct linux_syscall_return {
+    int64_t result;
+    uint64_t frame_rewritten;
+};
+
+struct linux_syscall_return linux_syscall(struct linux_syscall_frame *frame);
 #endif
 
 #endif

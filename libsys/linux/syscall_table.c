@@ -371,7 +371,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     }
 }
 
-int64_t linux_syscall(struct linux_syscall_frame *frame)
+struct linux_syscall_return linux_syscall(struct linux_syscall_frame *frame)
 {
     /* rt_sigreturn rewrites the whole frame: whatever x0 it restores is
      * not a syscall's result. */
@@ -382,11 +382,14 @@ int64_t linux_syscall(struct linux_syscall_frame *frame)
                                       || result == -LINUX_ERESTARTNOINTR
                                       || result == -LINUX_ERESTARTNOHAND
                                       || result == -LINUX_ERESTART_RESTARTBLOCK);
-    /* The entry resumes the thread with the frame's registers, and where
-     * and with which sp as linux_resume_with says; signals change both. */
+    /* The thread resumes where and with which sp linux_resume_with says,
+     * which only signals change (the kernel wrote the IPC buffer's copy
+     * at the svc, and nothing else writes it). */
     if (__builtin_expect(interrupted || linux_signal_deliverable()
                              || linux_thread_state()->mask_is_temporary, 0))
-        return linux_signals_after_syscall(frame, result, interrupted);
-    linux_resume_with(frame);
-    return result;
+        return (struct linux_syscall_return){
+            linux_signals_after_syscall(frame, result, interrupted), true};
+    if (returning)
+        linux_resume_with(frame);
+    return (struct linux_syscall_return){result, returning};
 }
