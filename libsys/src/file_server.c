@@ -213,7 +213,8 @@ static enum server_outcome poll_always_ready(const struct file_server *server,
 /* The operation for label, or NULL: operations is the server's table. */
 typedef enum server_outcome (*file_operation)(struct server_request *request);
 
-static file_operation operation_for(const struct file_operations *operations, uint64_t label)
+static inline __attribute__((always_inline)) file_operation
+operation_for(const struct file_operations *operations, uint64_t label)
 {
     switch (label) {
     case FILE_READ: return operations->read;
@@ -292,7 +293,7 @@ generic(const struct file_server *server, struct server_request *request, uint64
 
 /* Whether a small call's length is one it may have: at most
  * FILE_SMALL_MAX, and a write's bytes all came (file.h). */
-static bool small_call_fits(const struct server_request *request, uint64_t label)
+static inline bool small_call_fits(const struct server_request *request, uint64_t label)
 {
     uint64_t length = request->mr[0];
     if (label == FILE_WRITE_SMALL)
@@ -301,10 +302,25 @@ static bool small_call_fits(const struct server_request *request, uint64_t label
     return length <= FILE_SMALL_MAX;
 }
 
-/* The CHECKED and SMALL labels: the runtime answers FIONBIO and the
- * watch and lock requests itself, and checks a small call's length. */
+/* The operation for a label, or Linux's generic answer without one, after
+ * a small call's length is checked. */
+static inline __attribute__((always_inline)) enum server_outcome
+operate(const struct file_server *server, struct server_request *request, uint64_t label,
+        uint8_t rules)
+{
+    file_operation operation = operation_for(server->operations, label);
+    if (operation == NULL)
+        return generic(server, request, label);
+    if ((rules & SMALL) && !small_call_fits(request, label))
+        return server_answer(request, -LINUX_EINVAL);
+    return operation(request);
+}
+
+/* The CHECKED labels: the runtime answers FIONBIO and the watch and lock
+ * requests itself. */
 static __attribute__((noinline)) enum server_outcome
-handle_checked(const struct file_server *server, struct server_request *request, uint64_t label)
+handle_checked(const struct file_server *server, struct server_request *request, uint64_t label,
+               uint8_t rules)
 {
     if (label == FILE_IOCTL && request->mr[0] == FIONBIO)
         return set_nonblocking(server, request);
@@ -312,12 +328,7 @@ handle_checked(const struct file_server *server, struct server_request *request,
         return watch_server_description_request(server, request);
     if (label >= FILE_LOCK && label <= FILE_FLOCK)
         return file_server_lock_request(server, request);
-    file_operation operation = operation_for(server->operations, label);
-    if (operation == NULL)
-        return generic(server, request, label);
-    if ((label_rules[label - FILE_READ] & SMALL) && !small_call_fits(request, label))
-        return server_answer(request, -LINUX_EINVAL);
-    return operation(request);
+    return operate(server, request, label, rules);
 }
 
 enum server_outcome file_server_handle(const struct file_server *server,
@@ -329,10 +340,7 @@ enum server_outcome file_server_handle(const struct file_server *server,
     uint8_t rules = label_rules[label - FILE_READ];
     if (tern_message_length(request->info) < (rules & REGISTERS_NEEDED))
         return server_answer(request, -LINUX_EINVAL);
-    if (rules & (CHECKED | SMALL))
-        return handle_checked(server, request, label);
-    file_operation operation = operation_for(server->operations, label);
-    if (operation == NULL)
-        return generic(server, request, label);
-    return operation(request);
+    if (__builtin_expect(rules & CHECKED, 0))
+        return handle_checked(server, request, label, rules);
+    return operate(server, request, label, rules);
 }
