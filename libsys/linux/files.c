@@ -49,7 +49,11 @@ int64_t sys_openat(int64_t dirfd, const char *path, uint64_t flags, uint64_t mod
  * know them. */
 static inline __attribute__((always_inline)) int64_t read_small(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length, uint64_t offset, uint64_t mr[4])
 {
-    linux_touch_pages(buffer, length, true);
+    /* Most small buffers lie in one page: touched here, without a call. */
+    if (length != 0 && (buffer & 4095) + length <= 4096)
+        __atomic_fetch_add((uint8_t *)(uintptr_t)buffer, 0, __ATOMIC_RELAXED);
+    else
+        linux_touch_pages(buffer, length, true);
     mr[0] = length;
     mr[1] = offset;
     int64_t result = label == FILE_PREAD ? linux_call(slot, FILE_PREAD_SMALL, 2, 0, 0, mr)
@@ -103,25 +107,44 @@ static inline __attribute__((always_inline)) int64_t transfer(uint64_t slot, uin
                  : linux_write_call(slot, label, registers, 0, 1, mr);
 }
 
-int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
-                            uint64_t offset)
+/* The answers that are not results but ask the caller to do something
+ * first: FILE_TERMINAL_ACCESS, USERFAULT_FORK_EVENT (both below -4095,
+ * where no errno is) and UNIX_IDENTITY_NEEDED (above any byte count). */
+static inline bool is_referral(int64_t result)
 {
-    uint64_t mr[4] = {0, 0, 0, 0};
-    int64_t result = transfer(slot, label, buffer, length, offset, 0, mr);
+    _Static_assert(FILE_TERMINAL_ACCESS < -4095 && USERFAULT_FORK_EVENT < -4095,
+                   "referrals below the errnos");
+    return result < -4095 || result >= UNIX_IDENTITY_NEEDED;
+}
+
+static __attribute__((noinline, cold)) int64_t
+transfer_referred(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                  uint64_t offset, int64_t result, uint64_t mr[4])
+{
     /* A terminal a session has: procmgr says whether the caller is in
      * its foreground first (sys/protocol/file.h). */
-    if (__builtin_expect(result == FILE_TERMINAL_ACCESS, 0)) {
+    if (result == FILE_TERMINAL_ACCESS) {
         bool reads = label == FILE_READ || label == FILE_PREAD;
         result = linux_terminal_access(mr[1], reads);
         if (result == 0)
             result = transfer(slot, label, buffer, length, offset, FILE_FOREGROUND, mr);
     }
     /* A userfaultfd's fork event: the child's descriptor is to be taken. */
-    if (__builtin_expect(result == USERFAULT_FORK_EVENT, 0))
+    if (result == USERFAULT_FORK_EVENT)
         result = linux_userfault_fork_event(slot, buffer, length, mr[1]);
     /* A unix socket whose receiver wants to know who writes. */
-    if (__builtin_expect(result == UNIX_IDENTITY_NEEDED, 0))
+    if (result == UNIX_IDENTITY_NEEDED)
         result = linux_socket_write_as(slot, buffer, length);
+    return result;
+}
+
+int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                            uint64_t offset)
+{
+    uint64_t mr[4] = {0, 0, 0, 0};
+    int64_t result = transfer(slot, label, buffer, length, offset, 0, mr);
+    if (__builtin_expect(is_referral(result), 0))
+        return transfer_referred(slot, label, buffer, length, offset, result, mr);
     return result;
 }
 
@@ -136,14 +159,22 @@ static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t
     return linux_file_transfer((uint64_t)slot, label, buffer, length, (uint64_t)offset);
 }
 
+/* A signalfd's server cannot read it (-EINVAL): signals are the
+ * process's. Asked only then, so other reads pay nothing for it. */
+static __attribute__((noinline, cold)) int64_t read_refused(int64_t fd, uint64_t buffer,
+                                                            uint64_t length)
+{
+    uint64_t mask;
+    if (linux_signalfd_mask(fd, &mask))
+        return linux_signalfd_read(fd, mask, buffer, length);
+    return -LINUX_EINVAL;
+}
+
 int64_t sys_read(int64_t fd, uint64_t buffer, uint64_t length)
 {
     int64_t result = transfer_fd(fd, FILE_READ, buffer, length, 0);
-    /* A signalfd's server cannot read it (-EINVAL): signals are the
-     * process's. Asked only then, so other reads pay nothing for it. */
-    uint64_t mask;
-    if (result == -LINUX_EINVAL && linux_signalfd_mask(fd, &mask))
-        return linux_signalfd_read(fd, mask, buffer, length);
+    if (__builtin_expect(result == -LINUX_EINVAL, 0))
+        return read_refused(fd, buffer, length);
     return result;
 }
 

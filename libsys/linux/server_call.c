@@ -14,27 +14,32 @@
 
 /* A server out of pages answered SERVER_WANTS_MEMORY (the call did
  * nothing): whether procmgr lent it memory, so the call is made again. */
-static bool lent_memory(tern_message_info reply, const uint64_t mr[4])
+/* Whether a server's answer says it lacks memory to borrow
+ * (sys/protocol/common.h, "Borrowed memory"). */
+static inline bool wants_memory(tern_message_info reply, const uint64_t mr[4])
 {
-    if (tern_message_label(reply) != 0 || tern_message_length(reply) < 2 ||
-        (int64_t)mr[0] != -LINUX_ENOMEM || !(mr[1] & SERVER_WANTS_MEMORY))
-        return false;
+    return tern_message_label(reply) == 0 && tern_message_length(reply) >= 2 &&
+           (int64_t)mr[0] == -LINUX_ENOMEM && (mr[1] & SERVER_WANTS_MEMORY);
+}
+
+/* Asks procmgr to lend the server memory; whether it did. */
+static bool lend_memory(const uint64_t mr[4])
+{
     uint64_t lend[4] = { SERVER_WANTS_MEMORY_ID(mr[1]) };
     tern_message_info info = tern_call(LINUX_SLOT_PROCMGR, tern_message(PROC_LEND_MEMORY, 0, 1),
                                        lend);
     return tern_message_label(info) == 0 && lend[0] == 0;
 }
 
-static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
-                    unsigned windows, uint64_t mr[4], tern_message_info *reply)
+/* The answers but a plain result: memory to lend and the call again
+ * (the registers, the windows and registers past the fourth, in the IPC
+ * buffer, which a two-register answer leaves alone, as they were sent),
+ * and the kernel's errors. */
+static __attribute__((noinline)) int64_t call_settled(uint64_t endpoint, tern_message_info info,
+                                                      const uint64_t sent[4], uint64_t mr[4],
+                                                      tern_message_info *reply)
 {
-    tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
-    /* The registers, the windows and registers past the fourth (in the
-     * IPC buffer, which a two-register answer leaves alone) are sent
-     * again as they were. */
-    uint64_t sent[4] = { mr[0], mr[1], mr[2], mr[3] };
-    *reply = tern_call(endpoint, info, mr);
-    while (__builtin_expect(lent_memory(*reply, mr), 0)) {
+    while (wants_memory(*reply, mr) && lend_memory(mr)) {
         for (unsigned i = 0; i < 4; i++)
             mr[i] = sent[i];
         *reply = tern_call(endpoint, info, mr);
@@ -53,6 +58,18 @@ static int64_t call(uint64_t endpoint, uint64_t label, unsigned length, unsigned
     if (error != 0)
         return -LINUX_EIO;      /* TERN_SERVER_GONE: the server died during the call */
     return (int64_t)mr[0];
+}
+
+static inline __attribute__((always_inline)) int64_t
+call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps, unsigned windows,
+     uint64_t mr[4], tern_message_info *reply)
+{
+    tern_message_info info = tern_message_with_windows(tern_message(label, caps, length), windows);
+    uint64_t sent[4] = { mr[0], mr[1], mr[2], mr[3] };
+    *reply = tern_call(endpoint, info, mr);
+    if (__builtin_expect(tern_message_label(*reply) == 0 && !wants_memory(*reply, mr), 1))
+        return (int64_t)mr[0];
+    return call_settled(endpoint, info, sent, mr, reply);
 }
 
 int64_t linux_call(uint64_t endpoint, uint64_t label, unsigned length, unsigned caps,
