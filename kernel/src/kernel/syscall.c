@@ -32,7 +32,9 @@
 _Static_assert(UPCALL_ESR_LINUX_SVC == ESR_OF_SVC(TERN_SVC_LINUX), "upcall offsets");
 _Static_assert(UPCALL_SVC_CALL == TERN_SVC(TERN_SYS_CALL) &&
                UPCALL_SVC_REPLY_RECV == TERN_SVC(TERN_SYS_REPLY_RECV) &&
-               UPCALL_SVC_RETURN == TERN_SVC(TERN_SYS_UPCALL_RETURN), "upcall offsets");
+               UPCALL_SVC_RETURN == TERN_SVC(TERN_SYS_UPCALL_RETURN) &&
+               UPCALL_SVC_RECV == TERN_SVC(TERN_SYS_RECV) &&
+               UPCALL_SVC_REPLY == TERN_SVC(TERN_SYS_REPLY), "upcall offsets");
 _Static_assert(TCB_INTERRUPT_PENDING == offsetof(struct tcb, interrupt_pending), "upcall offsets");
 _Static_assert(TCB_IN_UPCALL == offsetof(struct tcb, in_upcall), "upcall offsets");
 _Static_assert(TCB_IPC_BUFFER == offsetof(struct tcb, ipc_buffer), "upcall offsets");

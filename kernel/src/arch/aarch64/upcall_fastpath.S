@@ -1,8 +1,9 @@
 /*
  * el0_sync_fast sorts a user thread's synchronous exceptions before any
  * register but x0-x3 is saved: svc #0 and UpcallReturn are done here,
- * Call and ReplyRecv go to their fast paths (el0_call, el0_reply_receive
- * in vectors.S), anything else to the general entry.
+ * Call, ReplyRecv, Recv and Reply go to their fast paths (el0_call,
+ * el0_reply_receive, el0_receive, el0_reply in vectors.S), anything else
+ * to the general entry.
  *
  * The Linux upcall's way in (svc #0) and out (UpcallReturn) in a straight
  * line of assembly, ahead of the general entry: upcall_enter and
@@ -47,9 +48,15 @@ el0_sync_fast:
     b.eq    el0_reply_receive
     cbz     x0, linux_svc
     cmp     x0, #UPCALL_SVC_RETURN
-    b.ne    el0_sync_general
+    b.eq    upcall_return
+    cmp     x0, #UPCALL_SVC_RECV
+    b.eq    el0_receive
+    cmp     x0, #UPCALL_SVC_REPLY
+    b.eq    el0_reply
+    b       el0_sync_general
 
     /* UpcallReturn: back to the program, unless an interrupt waits. */
+upcall_return:
     take_kernel_lock el0_sync_general
     ldrb    w0, [sp, #TCB_INTERRUPT_PENDING]
     cbnz    w0, unlock_and_go_general

@@ -74,8 +74,9 @@ el0_sync_general:
     mrs     x1, esr_el1
     bl      handle_user_sync
 
-/* Call and ReplyRecv, from el0_sync_fast with x0-x3 saved: every register
- * to the TCB, the kernel lock, then the C fast path (kernel/fastpath.c)
+/* Call, ReplyRecv, Recv and Reply, from el0_sync_fast with x0-x3 saved:
+ * every register to the TCB, the kernel lock, then the C fast path
+ * (kernel/fastpath.c)
  * with x0 = the thread (its TCB, where sp was), which leaves the kernel
  * itself when it does the call. When it returns it has changed nothing,
  * and the general handler takes the call, with the lock held. The fast
@@ -99,6 +100,20 @@ el0_call:
 el0_reply_receive:
     enter_ipc_fast_path
     bl      fastpath_reply_receive
+    mov     x29, #0
+    bl      handle_declined_fast_path
+
+    .globl  el0_receive
+el0_receive:
+    enter_ipc_fast_path
+    bl      fastpath_receive
+    mov     x29, #0
+    bl      handle_declined_fast_path
+
+    .globl  el0_reply
+el0_reply:
+    enter_ipc_fast_path
+    bl      fastpath_reply
     mov     x29, #0
     bl      handle_declined_fast_path
 

@@ -11,6 +11,8 @@
 #define UPCALL_SVC_CALL             0x101
 #define UPCALL_SVC_REPLY_RECV       0x107
 #define UPCALL_SVC_RETURN           0x10c
+#define UPCALL_SVC_RECV             0x104
+#define UPCALL_SVC_REPLY            0x106
 
 /* struct tcb */
 #define TCB_INTERRUPT_PENDING       343
