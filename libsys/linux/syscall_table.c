@@ -371,25 +371,37 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     }
 }
 
+static inline bool signals_to_look_at(void)
+{
+    return linux_signal_deliverable() || linux_thread_state()->mask_is_temporary;
+}
+
+/* rt_sigreturn rewrites the whole frame: whatever x0 it restores is not a
+ * syscall's result, and the thread resumes where the frame now says. */
+static __attribute__((noinline)) struct linux_syscall_return
+signal_returned(struct linux_syscall_frame *frame)
+{
+    int64_t result = linux_signal_return(frame);
+    if (signals_to_look_at())
+        return (struct linux_syscall_return){
+            linux_signals_after_syscall(frame, result, false), true};
+    linux_resume_with(frame);
+    return (struct linux_syscall_return){result, true};
+}
+
 struct linux_syscall_return linux_syscall(struct linux_syscall_frame *frame)
 {
-    /* rt_sigreturn rewrites the whole frame: whatever x0 it restores is
-     * not a syscall's result. */
-    bool returning = frame->x[8] == LINUX_NR_rt_sigreturn;
-    int64_t result = returning ? linux_signal_return(frame)
-                               : dispatch(frame->x[8], frame->x, frame);
-    bool interrupted = !returning && (result == -LINUX_ERESTARTSYS
-                                      || result == -LINUX_ERESTARTNOINTR
-                                      || result == -LINUX_ERESTARTNOHAND
-                                      || result == -LINUX_ERESTART_RESTARTBLOCK);
+    uint64_t number = frame->x[8];
+    if (__builtin_expect(number == LINUX_NR_rt_sigreturn, 0))
+        return signal_returned(frame);
+    int64_t result = dispatch(number, frame->x, frame);
+    bool interrupted = result == -LINUX_ERESTARTSYS || result == -LINUX_ERESTARTNOINTR ||
+                       result == -LINUX_ERESTARTNOHAND || result == -LINUX_ERESTART_RESTARTBLOCK;
     /* The thread resumes where and with which sp linux_resume_with says,
      * which only signals change (the kernel wrote the IPC buffer's copy
      * at the svc, and nothing else writes it). */
-    if (__builtin_expect(interrupted || linux_signal_deliverable()
-                             || linux_thread_state()->mask_is_temporary, 0))
+    if (__builtin_expect(interrupted || signals_to_look_at(), 0))
         return (struct linux_syscall_return){
             linux_signals_after_syscall(frame, result, interrupted), true};
-    if (returning)
-        linux_resume_with(frame);
-    return (struct linux_syscall_return){result, returning};
+    return (struct linux_syscall_return){result, false};
 }

@@ -29,12 +29,21 @@ static struct step wait_on(struct pipe_queue *queue)
 
 static const struct step gone = {.outcome = STEP_GONE};
 
+/* A byte at a time is common (a shell reads its input so): no call. */
+static inline void copy_bytes(uint8_t *to, const uint8_t *from, uint64_t length)
+{
+    if (length == 1)
+        *to = *from;
+    else
+        __builtin_memcpy(to, from, length);
+}
+
 /* Bytes to and from the caller: its buffer, or a small call's bytes. */
 static int copy_to_caller(struct pipe_server *server, const struct pipe_waiter *call,
                           uint64_t offset, const void *source, uint64_t length)
 {
     if (call->bytes) {
-        __builtin_memcpy(call->bytes + offset, source, length);
+        copy_bytes(call->bytes + offset, source, length);
         return 0;
     }
     return server->services.copy_to_caller(server->services.context, call->caller, offset,
@@ -45,7 +54,7 @@ static int copy_from_caller(struct pipe_server *server, const struct pipe_waiter
                             uint64_t offset, void *destination, uint64_t length)
 {
     if (call->bytes) {
-        __builtin_memcpy(destination, call->bytes + offset, length);
+        copy_bytes(destination, call->bytes + offset, length);
         return 0;
     }
     return server->services.copy_from_caller(server->services.context, call->caller, offset,

@@ -200,9 +200,14 @@ enum file_label {
 static inline void file_small_pack(uint64_t mr[4], uint64_t *message, const void *bytes,
                                    uint64_t count)
 {
-    /* The event descriptors' 8-byte values: one load, no call to memcpy. */
+    /* The event descriptors' 8-byte values and the single bytes a shell
+     * reads and writes one at a time: one load, no call to memcpy. */
     if (count == 8) {
         __builtin_memcpy(&mr[1], bytes, 8);
+        return;
+    }
+    if (count == 1) {
+        mr[1] = *(const uint8_t *)bytes;
         return;
     }
     uint64_t in_registers = count < FILE_SMALL_FAST ? count : FILE_SMALL_FAST;
@@ -218,6 +223,10 @@ static inline void file_small_unpack(void *bytes, const uint64_t mr[4], const ui
 {
     if (count == 8) {
         __builtin_memcpy(bytes, &mr[1], 8);
+        return;
+    }
+    if (count == 1) {
+        *(uint8_t *)bytes = (uint8_t)mr[1];
         return;
     }
     uint64_t in_registers = count < FILE_SMALL_FAST ? count : FILE_SMALL_FAST;
