@@ -142,13 +142,17 @@ static enum server_outcome answer_or_wait(struct server_request *request, int64_
 }
 
 /* A read of an eventfd or a timerfd: the value, or the caller waits
- * (a pidfd is not read: -EINVAL). */
+ * (a pidfd is not read: -EINVAL). Eventfds are read most: asked first,
+ * as one, which fails with -EBADF for anything else. */
 static int64_t read_either(struct server_request *request, bool small, uint64_t *value)
 {
+    int64_t result = eventfd_read(&eventfds, request->badge, request->reply, small,
+                                  request->mr[0], server_can_defer(), value);
+    if (result != -LINUX_EBADF)
+        return result;
     switch (request_kind(request)) {
     case EVENT_KIND_EVENTFD:
-        return eventfd_read(&eventfds, request->badge, request->reply, small, request->mr[0],
-                            server_can_defer(), value);
+        return result;
     case EVENT_KIND_TIMERFD:
         return timerfd_read(&timerfds, request->badge, request->reply, small, request->mr[0],
                             server_can_defer(), value);
