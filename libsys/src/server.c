@@ -573,7 +573,9 @@ static void plan_routes(void)
     routed_badge_bits = config->session_badge_bits | WATCH_BOARD_FLAG | SERVER_SETTING_FLAG;
 }
 
-void server_run(void)
+/* Not inlined into root_main by the link-time optimiser, so that
+ * profiles name the runtime's loop (bench/run-profile). */
+__attribute__((noinline)) void server_run(void)
 {
     request.reply = take_reply();
     if (!request.reply)
