@@ -92,9 +92,24 @@ linux_fault_return_body:
 linux_upcall_body:
     save_frame
     bl      linux_syscall               /* x0: the result; x1: frame rewritten */
-    cbnz    x1, linux_upcall_return
-    /* The frame as saved: x19..x28 are the program's still (the C code
-     * keeps them), the rest is restored. */
+    cbz     x1, restore_caller_saved    /* x19..x28: the program's still */
+    b       linux_upcall_return
+
+linux_interrupt_body:
+    save_frame
+    bl      linux_interrupted           /* x0: what the program's x0 becomes */
+
+/* Back to the program with the frame's registers and x0; sp, pc and
+ * PSTATE are the IPC buffer's, which linux_resume_with wrote from it.
+ * The C code keeps x19..x28, so a frame nobody rewrote needs only the
+ * rest (restore_caller_saved). */
+linux_upcall_return:
+    ldp     x19, x20, [sp, #152]
+    ldp     x21, x22, [sp, #168]
+    ldp     x23, x24, [sp, #184]
+    ldp     x25, x26, [sp, #200]
+    ldp     x27, x28, [sp, #216]
+restore_caller_saved:
     ldr     x1, [sp, #8]
     ldp     x2, x3, [sp, #16]
     ldp     x4, x5, [sp, #32]
@@ -106,31 +121,6 @@ linux_upcall_body:
     ldp     x16, x17, [sp, #128]
     ldr     x18, [sp, #144]
     ldp     x29, x30, [sp, #232]
-    svc     #LINUX_SVC_UPCALL_RETURN    /* sp: the program's again */
-
-linux_interrupt_body:
-    save_frame
-    bl      linux_interrupted           /* x0: what the program's x0 becomes */
-
-/* Back to the program with the frame's registers and x0; sp, pc and
- * PSTATE are the IPC buffer's, which linux_resume_with wrote from it. */
-linux_upcall_return:
-    ldr     x1, [sp, #8]
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #LINUX_FRAME_X30]
     svc     #LINUX_SVC_UPCALL_RETURN    /* sp: the program's again */
     .size linux_upcall_entry, . - linux_upcall_entry
 
