@@ -33,11 +33,13 @@
 
 /* ---- The IPC buffer ---- */
 
-/* This thread's IPC buffer: the kernel keeps its address in TPIDRRO_EL0. */
+/* This thread's IPC buffer: the kernel keeps its address in TPIDRRO_EL0.
+ * It never changes under a running function, so the read is not
+ * volatile: the compiler may reuse one read for several. */
 TERN_INLINE struct tern_ipc_buffer *tern_ipc_buffer(void)
 {
     uint64_t address;
-    __asm__ volatile("mrs %0, tpidrro_el0" : "=r"(address));
+    __asm__("mrs %0, tpidrro_el0" : "=r"(address));
     return (struct tern_ipc_buffer *)address;
 }
 
