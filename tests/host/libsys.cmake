@@ -26,6 +26,8 @@ libsys_host_test(test_libsys_page_tree
     SOURCES test_libsys_page_tree.c "${LIBSYS_SOURCES}/page_tree.c")
 libsys_host_test(test_libsys_servers
     SOURCES test_libsys_servers.c "${LIBSYS_SOURCES}/servers.c")
+libsys_host_test(test_libsys_client_accounts
+    SOURCES test_libsys_client_accounts.c "${LIBSYS_SOURCES}/client_accounts.c")
 libsys_host_test(test_libsys_file_pages
     SOURCES test_libsys_file_pages.c "${LIBSYS_SOURCES}/file_pages.c"
             "${LIBSYS_SOURCES}/page_tree.c" "${LIBSYS_SOURCES}/client_buffer.c")
