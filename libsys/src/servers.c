@@ -35,7 +35,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .program = "lib/tern/pipe",
         .cnode_bits = 12,
         .memory_bits = 26,          /* 64 MiB of pipe buffers */
-        .session = SESSION_BY_PID,
+        .session = SESSION_BY_PROCESS,     /* a pipe is charged to its maker and its user */
         .session_flag = PIPE_SESSION_FLAG,
         .exit_notices = true,       /* waiters whose callers vanished go */
     },

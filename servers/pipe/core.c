@@ -34,6 +34,8 @@ void pipe_server_init(struct pipe_server *server, const struct pipe_services *se
         .free_end = end_capacity ? 0 : NO_END,
         .next_inode = 1,
     };
+    client_accounts_init(&server->accounts, services->allocate, services->free,
+                         services->context, PIPE_PROCESS_ENDS, end_capacity / 2);
     for (unsigned i = 0; i < end_capacity; i++)
         ends[i] = (struct pipe_end){.next_free = i + 1 < end_capacity ? i + 1 : NO_END};
 }
@@ -119,6 +121,8 @@ void pipe_end_release(struct pipe_server *server, struct pipe_end *end)
         pipe->writers--;
     pipe_drop_pollers(server, pipe, end);
     watch_list_forget(&pipe->watches, pipe_handle_of(server, end));
+    if (pipe->charged)
+        client_uncharge(&server->accounts, &pipe->owner);
     end->pipe = 0;
     end->next_free = server->free_end;
     server->free_end = (unsigned)(end - server->ends);
@@ -166,16 +170,24 @@ void pipe_free(struct pipe_server *server, struct pipe *pipe)
     services->free(services->context, pipe);
 }
 
-int64_t pipe_create(struct pipe_server *server, uint32_t flags, uint64_t *end)
+int64_t pipe_create(struct pipe_server *server, uint32_t flags, uint32_t pid, uint32_t uid,
+                    uint64_t *end)
 {
     if (flags & ~(uint32_t)(LINUX_O_NONBLOCK | LINUX_O_DIRECT | LINUX_O_CLOEXEC))
         return -LINUX_EINVAL;
     struct pipe *pipe = new_pipe(server);
     if (!pipe)
         return -LINUX_ENOMEM;
+    int refused = client_charge(&server->accounts, pid, uid, &pipe->owner);
+    if (refused < 0) {
+        pipe_free(server, pipe);
+        return refused;
+    }
+    pipe->charged = true;
     pipe->inode = server->next_inode++;
     struct pipe_end *reader = new_end(server, pipe, LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK));
     if (!reader) {
+        client_uncharge(&server->accounts, &pipe->owner);
         pipe_free(server, pipe);
         return -LINUX_ENFILE;
     }
@@ -191,14 +203,27 @@ int64_t pipe_open_writer(struct pipe_server *server, uint64_t handle, uint32_t f
     if (!end)
         return -LINUX_EBADF;
     struct pipe *pipe = end->pipe;
+    if (pipe->charged) {
+        int refused = client_charge_owner(&server->accounts, &pipe->owner);
+        if (refused < 0)
+            return refused;
+    }
     struct pipe_end *writer =
         new_end(server, pipe, LINUX_O_WRONLY | (flags & (LINUX_O_NONBLOCK | LINUX_O_DIRECT)));
-    if (!writer)
+    if (!writer) {
+        if (pipe->charged)
+            client_uncharge(&server->accounts, &pipe->owner);
         return -LINUX_ENFILE;
+    }
     pipe->writer_opens++;
     *new_end_handle = pipe_handle_of(server, writer);
     pipe_settle(server);
     return 0;
+}
+
+void pipe_process_ended(struct pipe_server *server, uint32_t pid)
+{
+    client_process_ended(&server->accounts, pid);
 }
 
 static struct pipe *find_fifo(struct pipe_server *server, uint64_t node)

@@ -40,9 +40,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/client_accounts.h"
 #include "sys/watch.h"
 
 #define PIPE_PAGE_SIZE 4096u
+
+/* What a client may hold (sys/client_accounts.h): a pipe's ends are
+ * charged to the process that made it (pipe(2)) and to its user, as
+ * Linux charges a pipe's buffers to its maker's user. A process holds
+ * at most as many ends as it could hold descriptors (RLIMIT_NOFILE's
+ * highest, LINUX_MAX_FDS), then -EMFILE; a user other than root at most
+ * half of the server's ends, then -ENFILE (Linux's answer when a user
+ * is over pipe-user-pages-hard). FIFOs' ends are charged to nobody:
+ * vfs hands them out, and their opener's pid is not known here. */
+#define PIPE_PROCESS_ENDS 4096u
 
 /* What an operation returns when its caller now waits (the caller handle
  * is the core's until it is answered or forgotten). No result is ever
@@ -133,6 +144,8 @@ struct pipe {
     unsigned writer_opens;          /* w_counter */
     unsigned files;                 /* ends that name the pipe */
     bool fifo;
+    bool charged;                   /* each end is charged to owner (not a FIFO's) */
+    struct client_owner owner;
     bool dirty;                     /* on the server's list of pipes to settle */
     bool dead;                      /* its last end went: freed when settled */
     uint64_t node;                  /* a FIFO's node in vfs */
@@ -168,6 +181,7 @@ struct pipe_server {
     struct pipe_waiter *spare_waiters;  /* finished records kept for reuse (waiters.c) */
     unsigned spare_count;
     uint64_t next_inode;
+    struct client_accounts accounts;    /* what each client holds (ends) */
 };
 
 /* A read, write, splice or tee. */
@@ -195,14 +209,17 @@ struct pipe_status {
 void pipe_server_init(struct pipe_server *server, const struct pipe_services *services,
                       struct pipe_end *ends, unsigned end_capacity);
 
-/* A new pipe with its read end in *end (flags: O_NONBLOCK kept; O_DIRECT
- * is the writer's business, as Linux gives it only to the write end).
- * Errors: -EINVAL (flags other than O_NONBLOCK, O_DIRECT), -ENFILE (no
- * free end), -ENOMEM. */
-int64_t pipe_create(struct pipe_server *server, uint32_t flags, uint64_t *end);
+/* A new pipe for process pid of user uid, with its read end in *end
+ * (flags: O_NONBLOCK kept; O_DIRECT is the writer's business, as Linux
+ * gives it only to the write end). Errors: -EINVAL (flags other than
+ * O_NONBLOCK, O_DIRECT), -EMFILE (the process holds PIPE_PROCESS_ENDS),
+ * -ENFILE (its user holds its share, or no free end), -ENOMEM. */
+int64_t pipe_create(struct pipe_server *server, uint32_t flags, uint32_t pid, uint32_t uid,
+                    uint64_t *end);
 
 /* A write end of end's pipe (O_NONBLOCK, O_DIRECT from flags), as
- * opening /proc/self/fd/N for writing does: never waits. */
+ * opening /proc/self/fd/N for writing does: never waits. Charged to the
+ * pipe's maker: -EMFILE, -ENFILE as pipe_create. */
 int64_t pipe_open_writer(struct pipe_server *server, uint64_t end, uint32_t flags,
                          uint64_t *new_end);
 
@@ -250,6 +267,10 @@ bool pipe_watch_target(struct pipe_server *server, uint64_t end, struct watch_ta
 int64_t pipe_retain(struct pipe_server *server, uint64_t end);
 int64_t pipe_close(struct pipe_server *server, uint64_t end);
 int64_t pipe_status(struct pipe_server *server, uint64_t end, struct pipe_status *status);
+
+/* Process pid ended: what it made and others still hold stays charged
+ * to it alone (sys/client_accounts.h). */
+void pipe_process_ended(struct pipe_server *server, uint32_t pid);
 
 /* Drops every waiter whose caller vanished; returns how many. */
 unsigned pipe_prune(struct pipe_server *server);

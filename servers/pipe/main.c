@@ -4,8 +4,8 @@
  * in core.c, transfer.c and waiters.c; this file binds it to the server
  * runtime (sys/server.h) and the file protocol (sys/file_server.h).
  *
- * Badges say who speaks: PIPE_SESSION_BADGE(pid) a process's session
- * (PIPE_CREATE), PIPE_FIFO_BADGE(node) a FIFO vfs handed out
+ * Badges say who speaks: PIPE_SESSION_FLAG with a pid, uid and gid a
+ * process's session (PIPE_CREATE), PIPE_FIFO_BADGE(node) a FIFO vfs handed out
  * (PIPE_OPEN_FIFO); any other badge is an end's handle (the file protocol
  * and the rest of pipe.h), which the core checks.
  *
@@ -44,9 +44,9 @@
 #include "sys/syscall.h"
 
 /* Every end of every pipe and FIFO open at once, whoever holds it: four
- * processes' worth at the highest RLIMIT_NOFILE (LINUX_MAX_FDS), so one
- * process cannot take them all (no client is charged for its ends yet:
- * docs/limits.md). */
+ * processes' worth at the highest RLIMIT_NOFILE (LINUX_MAX_FDS). A
+ * process may hold LINUX_MAX_FDS of them, a user but root half
+ * (core.h, PIPE_PROCESS_ENDS; docs/limits.md). */
 #define END_CAPACITY (4 * LINUX_MAX_FDS)
 /* Callers the server keeps waiting at once. */
 #define WAITER_CAPACITY 256
@@ -407,8 +407,10 @@ static enum server_outcome handle_session(struct server_request *request)
      * (the node unlinked): its waiter would keep the pipe, its end and a
      * reply object for good. */
     if (request->badge == SESSION_NOTICE_BADGE(PIPE_SESSION_FLAG)) {
-        if (tern_message_label(request->info) == SERVER_PROCESS_ENDED)
+        if (tern_message_label(request->info) == SERVER_PROCESS_ENDED && !lacks(request, 1)) {
             pipe_free_spare_records(&server);
+            pipe_process_ended(&server, (uint32_t)request->mr[0]);
+        }
         return server_answer(request, 0);
     }
     if (tern_message_label(request->info) != PIPE_CREATE)
@@ -416,7 +418,9 @@ static enum server_outcome handle_session(struct server_request *request)
     if (lacks(request, 1))
         return server_answer(request, -LINUX_EINVAL);
     uint64_t reader = 0;
-    int64_t result = pipe_create(&server, (uint32_t)request->mr[0], &reader);
+    int64_t result = pipe_create(&server, (uint32_t)request->mr[0],
+                                 SESSION_PROCESS_PID(request->badge),
+                                 SESSION_PROCESS_UID(request->badge), &reader);
     return answer_end(request, result, reader);
 }
 

@@ -230,8 +230,8 @@ static void test_pipe2_flags_are_checked(void)
 {
     world_reset();
     uint64_t r;
-    CHECK_EQ_U64(pipe_create(&world.server, LINUX_O_APPEND, &r), (uint64_t)-LINUX_EINVAL);
-    CHECK_EQ_U64(pipe_create(&world.server, NONBLOCK | LINUX_O_DIRECT, &r), 0);
+    CHECK_EQ_U64(pipe_create(&world.server, LINUX_O_APPEND, MAKER_PID, MAKER_UID, &r), (uint64_t)-LINUX_EINVAL);
+    CHECK_EQ_U64(pipe_create(&world.server, NONBLOCK | LINUX_O_DIRECT, MAKER_PID, MAKER_UID, &r), 0);
     CHECK_EQ_U64(pipe_get_flags(&world.server, r), LINUX_O_RDONLY | NONBLOCK);
 }
 
@@ -535,11 +535,74 @@ static void test_end_table_full_is_enfile(void)
     world_reset();
     uint64_t r, w;
     unsigned made = 0;
-    while (pipe_create(&world.server, 0, &r) == 0)
+    while (pipe_create(&world.server, 0, MAKER_PID, MAKER_UID, &r) == 0)
         made++;
     CHECK_EQ_U64(made, END_CAPACITY);
-    CHECK_EQ_U64(pipe_create(&world.server, 0, &r), (uint64_t)-LINUX_ENFILE);
+    CHECK_EQ_U64(pipe_create(&world.server, 0, MAKER_PID, MAKER_UID, &r), (uint64_t)-LINUX_ENFILE);
     CHECK_EQ_U64(pipe_open_writer(&world.server, r - 0, 0, &w), (uint64_t)-LINUX_ENFILE);
+}
+
+/* A user but root holds at most half the ends, then -ENFILE, whichever
+ * of its processes asks; another user, and root, still make pipes; and
+ * the charges come back as ends close. */
+static void test_a_user_holds_half_the_ends(void)
+{
+    world_reset();
+    uint64_t r[END_CAPACITY], w[END_CAPACITY], extra;
+    unsigned pipes = 0;
+    for (; pipes < END_CAPACITY; pipes++) {
+        uint32_t pid = 200 + pipes % 3;     /* three processes of user 1000 */
+        if (pipe_create(&world.server, 0, pid, 1000, &r[pipes]) != 0)
+            break;
+        CHECK_EQ_U64(pipe_open_writer(&world.server, r[pipes], 0, &w[pipes]), 0);
+    }
+    CHECK_EQ_U64(pipes, END_CAPACITY / 4);
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 203, 1000, &extra), (uint64_t)-LINUX_ENFILE);
+    CHECK_EQ_U64(pipe_open_writer(&world.server, r[0], 0, &extra), (uint64_t)-LINUX_ENFILE);
+    CHECK_EQ_U64(client_user_charges(&world.server.accounts, 1000), END_CAPACITY / 2);
+    uint64_t other, root;
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 300, 1001, &other), 0);
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 301, 0, &root), 0);
+    /* A closed end makes room for one more, for any of the user's. */
+    CHECK_EQ_U64(pipe_close(&world.server, w[0]), 0);
+    CHECK_EQ_U64(pipe_open_writer(&world.server, r[0], 0, &w[0]), 0);
+    pipe_process_ended(&world.server, 200);
+    for (unsigned i = 0; i < pipes; i++) {
+        pipe_close(&world.server, r[i]);
+        pipe_close(&world.server, w[i]);
+    }
+    CHECK_EQ_U64(client_user_charges(&world.server.accounts, 1000), 0);
+    CHECK_EQ_U64(client_process_charges(&world.server.accounts, 201), 0);
+    pipe_close(&world.server, other);
+    pipe_close(&world.server, root);
+    CHECK_EQ_U64(client_user_charges(&world.server.accounts, 1001), 0);
+    CHECK_EQ_U64(client_process_charges(&world.server.accounts, 301), 0);
+}
+
+/* A process holds at most PIPE_PROCESS_ENDS ends, root too: -EMFILE,
+ * and its other processes go on. */
+static void test_a_process_holds_at_most_its_ends(void)
+{
+    world_reset();
+    struct pipe_end big[2 * PIPE_PROCESS_ENDS + 8];
+    const struct pipe_services services = world.server.services;
+    pipe_server_init(&world.server, &services, big, 2 * PIPE_PROCESS_ENDS + 8);
+    uint64_t r = 0, w = 0, first = 0;
+    unsigned made = 0;
+    while (pipe_create(&world.server, 0, 400, 0, &r) == 0)
+        first = first ? first : r, made++;
+    CHECK_EQ_U64(made, PIPE_PROCESS_ENDS);
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 400, 0, &r), (uint64_t)-LINUX_EMFILE);
+    CHECK_EQ_U64(pipe_open_writer(&world.server, first, 0, &w), (uint64_t)-LINUX_EMFILE);
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 401, 0, &r), 0);
+    CHECK_EQ_U64(pipe_open_writer(&world.server, r, 0, &w), 0);
+    for (unsigned i = 0; i < 2 * PIPE_PROCESS_ENDS + 8; i++) {
+        uint64_t end = (uint64_t)big[i].generation << 32 | (i + 1);
+        while (big[i].pipe)
+            pipe_close(&world.server, end);
+    }
+    CHECK_EQ_U64(client_process_charges(&world.server.accounts, 400), 0);
+    world_reset();
 }
 
 int main(void)
@@ -587,6 +650,8 @@ int main(void)
     test_out_of_pages_is_enomem_or_the_count();
     test_status_names_the_pipe();
     test_end_table_full_is_enfile();
+    test_a_user_holds_half_the_ends();
+    test_a_process_holds_at_most_its_ends();
     drop_everything();
     check_nothing_leaked();
     return check_report();

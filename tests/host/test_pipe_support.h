@@ -17,6 +17,9 @@
 
 #define MAX_CALLERS 32
 #define END_CAPACITY 64
+/* The process that makes the tests' pipes, as root (no user ceiling). */
+#define MAKER_PID 100
+#define MAKER_UID 0
 #define MAX_NOTIFICATIONS 64
 
 struct caller {
@@ -247,7 +250,7 @@ static inline bool has_pattern(const uint8_t *bytes, unsigned tag, uint64_t star
 /* A pipe as pipe2(flags) makes it. */
 static inline void make_pipe(uint32_t flags, uint64_t *read_end, uint64_t *write_end)
 {
-    CHECK_EQ_U64(pipe_create(&world.server, flags, read_end), 0);
+    CHECK_EQ_U64(pipe_create(&world.server, flags, MAKER_PID, MAKER_UID, read_end), 0);
     CHECK_EQ_U64(pipe_open_writer(&world.server, *read_end, flags, write_end), 0);
 }
 

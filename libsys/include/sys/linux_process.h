@@ -137,7 +137,7 @@ enum linux_slot {
     LINUX_SLOT_SESSIONS = 8,
     LINUX_SLOT_VFS = LINUX_SLOT_SESSIONS + SERVER_VFS,      /* badged with the credentials */
     LINUX_SLOT_FUTEX = LINUX_SLOT_SESSIONS + SERVER_FUTEX,  /* badged with the pid */
-    LINUX_SLOT_PIPE = LINUX_SLOT_SESSIONS + SERVER_PIPE,    /* badged with the pid */
+    LINUX_SLOT_PIPE = LINUX_SLOT_SESSIONS + SERVER_PIPE,    /* with the pid and credentials */
     LINUX_SLOT_MEMFD = LINUX_SLOT_SESSIONS + SERVER_MEMFD,  /* with the pid and credentials */
     LINUX_SLOT_SYSV = LINUX_SLOT_SESSIONS + SERVER_SYSV,    /* with the pid and credentials */
     LINUX_SLOT_MQUEUE = LINUX_SLOT_SESSIONS + SERVER_MQUEUE,    /* with the pid and credentials */

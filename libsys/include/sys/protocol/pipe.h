@@ -3,13 +3,17 @@
  * descriptor speaking the file protocol (file.h), badged with the end's
  * open file description in the pipe server; the calls below add what is
  * particular to pipes. A process reaches the server through
- * LINUX_SLOT_PIPE (a session badged PIPE_SESSION_BADGE(pid), minted by
- * procmgr); a FIFO through the capability vfs hands out when a FIFO node
+ * LINUX_SLOT_PIPE (a session badged PIPE_SESSION_FLAG with its pid, uid
+ * and gid, SESSION_BY_PROCESS in sys/servers.h, minted by procmgr: what
+ * it makes is charged to it and its user, docs/limits.md); a FIFO through the capability vfs hands out when a FIFO node
  * is opened (badged PIPE_FIFO_BADGE(node id), minted by vfs).
  *
  *   label            through      registers in              result; caps
  *   PIPE_CREATE      session      flags (O_NONBLOCK, O_DIRECT)   0; cap: the read end
+ *                    (-EMFILE: the process holds 4,096 ends; -ENFILE: its user,
+ *                    not root, holds half the server's, or none is free)
  *   PIPE_OPEN_WRITER a read end   flags                     0; cap: a write end of the same pipe
+ *                    (charged to the pipe's maker: -EMFILE, -ENFILE as above)
  *                    (any end of the pipe will do, as opening /proc/self/fd/N for
  *                    writing does; it never waits)
  *   PIPE_OPEN_FIFO   FIFO cap     flags (access mode, O_NONBLOCK)  0; cap: the end
@@ -57,7 +61,6 @@ enum pipe_label {
 /* Badges: sessions and FIFOs are marked; anything else is an end. */
 #define PIPE_SESSION_FLAG       (1ULL << 62)
 #define PIPE_FIFO_FLAG          (1ULL << 61)
-#define PIPE_SESSION_BADGE(pid) (PIPE_SESSION_FLAG | (uint64_t)(pid))
 #define PIPE_FIFO_BADGE(node)   (PIPE_FIFO_FLAG | (uint64_t)(node))
 
 /* Reply register 1 (see above). */
