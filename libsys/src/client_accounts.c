@@ -53,10 +53,8 @@ static struct client_account *find_or_make(struct client_accounts *accounts,
     account = accounts->allocate(accounts->context, sizeof *account);
     if (!account)
         return NULL;
-    account->kind = (uint8_t)kind;
-    account->id = id;
     struct client_account **head = bucket(accounts, kind, id);
-    account->next = *head;
+    *account = (struct client_account){.next = *head, .id = id, .kind = (uint8_t)kind};
     *head = account;
     return account;
 }

@@ -20,7 +20,7 @@ int eventfd_create(struct eventfd_core *core, uint64_t initial, uint32_t flags,
     struct eventfd *eventfd = services->allocate(services->context, sizeof *eventfd);
     if (!eventfd)
         return -LINUX_ENOMEM;
-    *eventfd = (struct eventfd){ .kind = EVENT_KIND_EVENTFD, .count = (uint32_t)initial,
+    *eventfd = (struct eventfd){ .head.kind = EVENT_KIND_EVENTFD, .count = (uint32_t)initial,
                                  .semaphore = flags & EVENTFD_SEMAPHORE };
     int error = file_table_open(core->descriptors->files, eventfd,
                                 LINUX_O_RDWR | (flags & LINUX_O_NONBLOCK), handle);

@@ -25,7 +25,7 @@
 #define EVENTFD_SEMAPHORE 1u
 
 struct eventfd {
-    enum event_kind kind;                       /* EVENT_KIND_EVENTFD */
+    struct event_object head;                   /* EVENT_KIND_EVENTFD */
     uint64_t count;
     bool semaphore;
     struct event_waiter *readers, *writers;     /* oldest first */

@@ -96,6 +96,7 @@ static enum event_kind kind_of(const void *object)
 static void release_object(void *context, void *object)
 {
     (void)context;
+    event_uncharge(&descriptors, object);
     switch (kind_of(object)) {
     case EVENT_KIND_EVENTFD:
         return eventfd_release(&eventfds, object);
@@ -387,6 +388,16 @@ static enum server_outcome query_pidfd(struct server_request *request)
 
 /* ---- Sessions ---- */
 
+/* What a session's caller made (error 0: handle's object) is charged to
+ * it and its user (waiters.h), or refused. */
+static int charge(const struct server_request *request, int error, uint64_t handle)
+{
+    if (error < 0)
+        return error;
+    return event_charge(&descriptors, handle, SESSION_PROCESS_PID(request->badge),
+                        SESSION_PROCESS_UID(request->badge));
+}
+
 static enum server_outcome give(struct server_request *request, int error, uint64_t handle)
 {
     if (error < 0)
@@ -413,7 +424,7 @@ static enum server_outcome make_timerfd(struct server_request *request)
         return server_answer(request, -LINUX_EPERM);
     bool wall = clock == EVENT_CLOCK_REALTIME || clock == EVENT_CLOCK_REALTIME_ALARM;
     int error = timerfd_create(&timerfds, wall, (uint32_t)request->mr[1], &handle);
-    return give(request, error, handle);
+    return give(request, charge(request, error, handle), handle);
 }
 
 /* The descriptor of an epoll instance or a signalfd, whose state is the
@@ -421,17 +432,17 @@ static enum server_outcome make_timerfd(struct server_request *request)
 static enum server_outcome make_personal(struct server_request *request, enum event_kind kind,
                                          uint32_t flags)
 {
-    enum event_kind *object = heap_allocate(sizeof *object);
+    struct event_object *object = heap_allocate(sizeof *object);
     if (!object)
         return server_answer(request, -LINUX_ENOMEM);
-    *object = kind;
+    object->kind = kind;
     uint64_t handle = 0;
     int64_t error = file_table_open(&files, object, LINUX_O_RDWR | flags, &handle);
     if (error < 0) {
         heap_free(object);
         return server_answer(request, error);
     }
-    enum server_outcome outcome = give(request, 0, handle);
+    enum server_outcome outcome = give(request, charge(request, 0, handle), handle);
     if (request->mr[0] == 0) {
         request->mr[1] = handle;
         request->answer = tern_message(0, tern_message_caps(request->answer), 2);
@@ -450,6 +461,7 @@ static enum server_outcome handle_notice(struct server_request *request)
          * their spare records go too, so that what the server holds
          * (SERVER_STATISTICS) is back where it was once processes end. */
         pidfd_process_ended(&pidfds, (uint32_t)mr[0]);
+        event_client_ended(&descriptors, (uint32_t)mr[0]);
         event_free_spares(&descriptors);
         return server_answer(request, 0);
     case SERVER_CLOCK_SET:
@@ -502,7 +514,7 @@ static enum server_outcome handle(struct server_request *request)
     uint64_t handle = 0;
     int error = eventfd_create(&eventfds, (uint32_t)request->mr[0], (uint32_t)request->mr[1],
                                &handle);
-    return give(request, error, handle);
+    return give(request, charge(request, error, handle), handle);
 }
 
 static const struct server_config event_server = {
@@ -535,6 +547,7 @@ int root_main(const struct tern_boot_info *info)
         },
         .files = &files,
     };
+    event_accounts_init(&descriptors);
     eventfd_core_init(&eventfds, &descriptors);
     timerfd_core_init(&timerfds, &descriptors);
     timerfds.epoch_offset = tern_counter_epoch_offset(info->realtime_seconds,

@@ -19,7 +19,7 @@ int pidfd_create(struct pidfd_core *core, uint32_t pid, bool ended, uint32_t fla
     struct pidfd *pidfd = services->allocate(services->context, sizeof *pidfd);
     if (!pidfd)
         return -LINUX_ENOMEM;
-    *pidfd = (struct pidfd){ .kind = EVENT_KIND_PIDFD, .pid = pid, .ended = ended };
+    *pidfd = (struct pidfd){ .head.kind = EVENT_KIND_PIDFD, .pid = pid, .ended = ended };
     int error = file_table_open(core->descriptors->files, pidfd, LINUX_O_RDWR | flags, handle);
     if (error < 0) {
         services->free(services->context, pidfd);

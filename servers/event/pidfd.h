@@ -14,7 +14,7 @@
 #include "waiters.h"
 
 struct pidfd {
-    enum event_kind kind;               /* EVENT_KIND_PIDFD */
+    struct event_object head;           /* EVENT_KIND_PIDFD */
     uint32_t pid;
     bool ended;                         /* the process exited (or was reaped) */
     struct event_poller *pollers;

@@ -18,7 +18,7 @@ int timerfd_create(struct timerfd_core *core, bool wall, uint32_t flags, uint64_
     struct timerfd *timerfd = services->allocate(services->context, sizeof *timerfd);
     if (!timerfd)
         return -LINUX_ENOMEM;
-    *timerfd = (struct timerfd){ .kind = EVENT_KIND_TIMERFD, .wall = wall };
+    *timerfd = (struct timerfd){ .head.kind = EVENT_KIND_TIMERFD, .wall = wall };
     int error = file_table_open(core->descriptors->files, timerfd, LINUX_O_RDWR | flags,
                                 handle);
     if (error < 0) {

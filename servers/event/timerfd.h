@@ -19,7 +19,7 @@
 #include "waiters.h"
 
 struct timerfd {
-    enum event_kind kind;               /* EVENT_KIND_TIMERFD */
+    struct event_object head;           /* EVENT_KIND_TIMERFD */
     bool wall;                          /* a CLOCK_REALTIME timer: absolute times from the epoch */
     uint64_t deadline;                  /* the next expiry; 0: disarmed */
     uint64_t interval;                  /* 0: it expires once */

@@ -12,6 +12,43 @@ void *event_find(struct event_descriptors *descriptors, uint64_t handle, enum ev
     return file->object;
 }
 
+void event_accounts_init(struct event_descriptors *descriptors)
+{
+    const struct event_services *services = &descriptors->services;
+    client_accounts_init(&descriptors->accounts, services->allocate, services->free,
+                         services->context, EVENT_PROCESS_OBJECTS, EVENT_USER_OBJECTS);
+}
+
+int event_charge(struct event_descriptors *descriptors, uint64_t handle, uint32_t pid,
+                 uint32_t uid)
+{
+    struct file_description *file = file_table_find(descriptors->files, handle);
+    if (!file)
+        return -LINUX_EBADF;
+    struct event_object *object = file->object;
+    int refused = client_charge(&descriptors->accounts, pid, uid, &object->owner);
+    if (refused < 0) {
+        void *last = 0;
+        file_table_close(descriptors->files, handle, &last);
+        if (last)
+            descriptors->services.release(descriptors->services.context, last);
+    }
+    return refused;
+}
+
+void event_uncharge(struct event_descriptors *descriptors, void *object)
+{
+    struct event_object *head = object;
+    if (head->owner.process)
+        client_uncharge(&descriptors->accounts, &head->owner);
+    head->owner = (struct client_owner){0};
+}
+
+void event_client_ended(struct event_descriptors *descriptors, uint32_t pid)
+{
+    client_process_ended(&descriptors->accounts, pid);
+}
+
 int64_t event_wait(struct event_descriptors *descriptors, struct event_waiter **list,
                    uint64_t handle, uint64_t caller, bool small, uint64_t value, bool may_wait)
 {

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/client_accounts.h"
 #include "sys/file_table.h"
 
 /* The first member of every descriptor's object. */
@@ -20,6 +21,22 @@ enum event_kind {
     EVENT_KIND_EPOLL,       /* an epoll instance: its registrations are the personality's */
     EVENT_KIND_SIGNALFD,    /* a signalfd: its mask and reads are the personality's */
 };
+
+/* The head of every descriptor's object: its kind, and the client it is
+ * charged to (sys/client_accounts.h; none for a pidfd, which procmgr
+ * makes for a process whose descriptors bound them). */
+struct event_object {
+    enum event_kind kind;
+    struct client_owner owner;
+};
+
+/* What a client may hold: a process as many objects as it could hold
+ * descriptors (RLIMIT_NOFILE's highest, LINUX_MAX_FDS), then -EMFILE; a
+ * user other than root half the descriptions the table has, then
+ * -ENFILE, as Linux's eventfd, timerfd_create, signalfd and
+ * epoll_create answer when files run out. */
+#define EVENT_PROCESS_OBJECTS 4096u
+#define EVENT_USER_OBJECTS (FILE_TABLE_CAPACITY / 2)
 
 /* What a read or write returns when its caller now waits. */
 #define EVENT_QUEUED INT64_MIN
@@ -64,7 +81,21 @@ struct event_descriptors {
     struct event_services services;
     struct file_table *files;
     struct event_waiter *spare_waiters;     /* kept for the next wait */
+    struct client_accounts accounts;        /* what each client holds */
 };
+
+/* The accounts' ceilings and memory (the services'): once, after the
+ * services are set. */
+void event_accounts_init(struct event_descriptors *descriptors);
+/* Charges the object of a description just made (handle) to process pid
+ * of user uid: 0, or -EMFILE, -ENFILE, -ENOMEM, and the description is
+ * closed (the object released). */
+int event_charge(struct event_descriptors *descriptors, uint64_t handle, uint32_t pid,
+                 uint32_t uid);
+/* Gives back what an object going (its release) was charged. */
+void event_uncharge(struct event_descriptors *descriptors, void *object);
+/* Process pid ended: what it made and others hold stays charged to it alone. */
+void event_client_ended(struct event_descriptors *descriptors, uint32_t pid);
 
 /* The object of handle if it is of kind (and its OFD's O_NONBLOCK in
  * *nonblocking), else NULL. */

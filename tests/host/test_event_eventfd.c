@@ -11,6 +11,7 @@ static struct eventfd_core core;
 static void release_object(void *context, void *object)
 {
     (void)context;
+    event_uncharge(&descriptors, object);   /* as the server's release does */
     eventfd_release(&core, object);
 }
 
@@ -28,7 +29,7 @@ static void close_handle(uint64_t handle)
     void *last;
     CHECK_EQ_U64(file_table_close(&files, handle, &last), 0);
     if (last)
-        eventfd_release(&core, last);
+        release_object(NULL, last);
 }
 
 static int64_t read_now(uint64_t handle, uint64_t *value)
@@ -174,6 +175,45 @@ static void poll_notifies_at_the_next_change(void)
     CHECK_EQ_U64(blocks_in_use(), 0);
 }
 
+/* Each eventfd is charged to its maker: a process makes at most
+ * EVENT_PROCESS_OBJECTS (-EMFILE, root too), a user but root at most
+ * EVENT_USER_OBJECTS (-ENFILE), whose refused object is gone; another
+ * user goes on, and closing gives the charges back. */
+static void eventfds_are_charged_to_their_maker_and_its_user(void)
+{
+    fresh_descriptors();
+    eventfd_core_init(&core, &descriptors);
+    static uint64_t handles[EVENT_USER_OBJECTS + 1];
+    unsigned made = 0;
+    for (;; made++) {
+        uint64_t handle = 0;
+        CHECK_EQ_U64(eventfd_create(&core, 0, 0, &handle), 0);
+        /* Processes 10, 11, 12 of user 1000, the first until refused. */
+        uint32_t pid = made < EVENT_PROCESS_OBJECTS ? 10 : 11 + made % 2;
+        int refused = event_charge(&descriptors, handle, pid, 1000);
+        if (refused < 0) {
+            CHECK_EQ_U64(refused, -LINUX_ENFILE);
+            CHECK(file_table_find(&files, handle) == NULL);
+            break;
+        }
+        handles[made] = handle;
+    }
+    CHECK_EQ_U64(made, EVENT_USER_OBJECTS);
+    uint64_t other = 0;
+    CHECK_EQ_U64(eventfd_create(&core, 0, 0, &other), 0);
+    CHECK_EQ_U64(event_charge(&descriptors, other, 10, 1000), -LINUX_EMFILE);
+    CHECK_EQ_U64(eventfd_create(&core, 0, 0, &other), 0);
+    CHECK_EQ_U64(event_charge(&descriptors, other, 20, 1001), 0);
+    CHECK_EQ_U64(client_user_charges(&descriptors.accounts, 1001), 1);
+    event_client_ended(&descriptors, 10);
+    for (unsigned i = 0; i < made; i++)
+        close_handle(handles[i]);
+    close_handle(other);
+    CHECK_EQ_U64(client_user_charges(&descriptors.accounts, 1000), 0);
+    CHECK_EQ_U64(client_user_charges(&descriptors.accounts, 1001), 0);
+    CHECK_EQ_U64(blocks_in_use(), 0);
+}
+
 int main(void)
 {
     RUN_TEST(reads_take_the_count_and_writes_add);
@@ -183,6 +223,7 @@ int main(void)
     RUN_TEST(waiting_writers_go_in_when_their_value_fits);
     RUN_TEST(a_waiter_holds_its_description);
     RUN_TEST(poll_notifies_at_the_next_change);
+    RUN_TEST(eventfds_are_charged_to_their_maker_and_its_user);
     free_spares();
     free_table();
     return check_report();

@@ -145,6 +145,7 @@ static void fresh_descriptors(void)
     notified = 0;
     clock_now = 0;
     file_table_init(&files, allocate_page, NULL);
+    event_accounts_init(&descriptors);
 }
 
 #endif

@@ -41,7 +41,7 @@ struct client_owner {
 };
 
 struct client_accounts {
-    void *(*allocate)(void *context, size_t size);  /* zeroed; NULL when out of memory */
+    void *(*allocate)(void *context, size_t size);  /* NULL when out of memory */
     void (*free)(void *context, void *block);
     void *context;
     uint32_t process_ceiling;       /* charges a process may hold */
