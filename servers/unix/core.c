@@ -15,6 +15,13 @@ void unix_core_init(struct unix_core *core, const struct unix_services *services
                     struct file_table *files)
 {
     *core = (struct unix_core){.services = *services, .files = files, .next_inode = 1};
+    client_accounts_init(&core->accounts, services->allocate, services->free, services->context,
+                         UNIX_PROCESS_SOCKETS, UNIX_USER_SOCKETS);
+}
+
+void unix_process_ended(struct unix_core *core, uint32_t pid)
+{
+    client_process_ended(&core->accounts, pid);
 }
 
 /* ---- Counting ---- */
@@ -34,6 +41,7 @@ void unix_free_if_unused(struct unix_core *core, struct unix_socket *socket)
         core->sockets = socket->next_socket;
     if (socket->next_socket)
         socket->next_socket->previous_socket = socket->previous_socket;
+    client_uncharge(&core->accounts, &socket->owner);
     core->services.free(core->services.context, socket);
 }
 
@@ -43,14 +51,21 @@ void unix_put(struct unix_core *core, struct unix_socket *socket)
     unix_free_if_unused(core, socket);
 }
 
-struct unix_socket *unix_new_socket(struct unix_core *core, uint32_t type,
-                                    const struct unix_credentials *who)
+int unix_new_socket(struct unix_core *core, uint32_t type, const struct unix_credentials *who,
+                    struct unix_socket **made)
 {
+    struct client_owner owner;
+    int refused = client_charge(&core->accounts, who->pid, who->uid, &owner);
+    if (refused < 0)
+        return refused;
     struct unix_socket *socket = core->services.allocate(core->services.context,
                                                          sizeof *socket);
-    if (!socket)
-        return 0;
+    if (!socket) {
+        client_uncharge(&core->accounts, &owner);
+        return -LINUX_ENOMEM;
+    }
     *socket = (struct unix_socket){
+        .owner = owner,
         .type = type,
         .references = 1,
         .credentials = *who,
@@ -66,7 +81,8 @@ struct unix_socket *unix_new_socket(struct unix_core *core, uint32_t type,
     if (core->sockets)
         core->sockets->previous_socket = socket;
     core->sockets = socket;
-    return socket;
+    *made = socket;
+    return 0;
 }
 
 struct unix_socket *unix_socket_of(struct unix_core *core, uint64_t handle)
@@ -107,9 +123,10 @@ int64_t unix_create(struct unix_core *core, uint32_t type, uint32_t flags,
     int64_t error = check_creation(&type, flags);
     if (error < 0)
         return error;
-    struct unix_socket *socket = unix_new_socket(core, type, who);
-    if (!socket)
-        return -LINUX_ENOMEM;
+    struct unix_socket *socket = 0;
+    error = unix_new_socket(core, type, who, &socket);
+    if (error < 0)
+        return error;
     return open_socket(core, socket, flags, handle);
 }
 
@@ -124,7 +141,7 @@ int64_t unix_create_pair(struct unix_core *core, uint32_t type, uint32_t flags,
         return error;
     error = unix_create(core, type, flags, who, &other);
     if (error < 0) {
-        unix_close_description(core, *handle);
+        unix_close(core, *handle);      /* settled: its charge comes back now */
         return error;
     }
     struct unix_socket *a = unix_socket_of(core, *handle), *b = unix_socket_of(core, other);

@@ -32,8 +32,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "sys/client_accounts.h"
 #include "sys/file_table.h"
 #include "sys/watch.h"
+
+/* What a client may hold (sys/client_accounts.h): each socket is charged
+ * to the process that made it (a connection's server side, to the
+ * listener's maker) and its user; a process holds as many as it could
+ * hold descriptors (RLIMIT_NOFILE's highest, LINUX_MAX_FDS), then
+ * socket and socketpair answer -EMFILE, a user but root half the
+ * descriptions the table has, then -ENFILE (connect: -ENOMEM, as
+ * Linux's when it cannot make the server's side). */
+#define UNIX_PROCESS_SOCKETS 4096u
+#define UNIX_USER_SOCKETS (FILE_TABLE_CAPACITY / 2)
 
 /* What a call returns when its caller now waits. */
 #define UNIX_QUEUED INT64_MIN
@@ -204,6 +215,7 @@ struct unix_queue {
 };
 
 struct unix_socket {
+    struct client_owner owner;  /* charged to its maker (a listener's embryo: the listener's) */
     uint32_t type;
     enum unix_state state;
     uint32_t references;
@@ -258,6 +270,7 @@ struct unix_core {
     uint64_t next_inode;
     struct unix_rights *dropped;        /* rights to our sockets, closed when settling */
     uint64_t inflight;                  /* every socket's in flight (unix_tot_inflight) */
+    struct client_accounts accounts;    /* what each client holds: sockets */
     struct unix_user *users;            /* the users with descriptors in flight */
     bool collect;                       /* a socket was released with some in flight */
 };
@@ -327,8 +340,13 @@ struct unix_call {
 void unix_core_init(struct unix_core *core, const struct unix_services *services,
                     struct file_table *files);
 
+/* Process pid ended: the sockets it made that others still hold stay
+ * charged to it alone (sys/client_accounts.h). */
+void unix_process_ended(struct unix_core *core, uint32_t pid);
+
 /* socket(2): -ESOCKTNOSUPPORT for another type, -EINVAL for flags other
- * than SOCK_NONBLOCK and SOCK_CLOEXEC, -ENFILE, -ENOMEM. */
+ * than SOCK_NONBLOCK and SOCK_CLOEXEC, -EMFILE (the process holds
+ * UNIX_PROCESS_SOCKETS), -ENFILE, -ENOMEM. */
 int64_t unix_create(struct unix_core *core, uint32_t type, uint32_t flags,
                     const struct unix_credentials *who, uint64_t *handle);
 /* socketpair(2): one end in *handle, the other kept until unix_take_peer. */

@@ -86,8 +86,10 @@ void unix_hold(struct unix_socket *socket);
 void unix_put(struct unix_core *core, struct unix_socket *socket);
 /* Frees the socket if nothing counts it and it is not being settled. */
 void unix_free_if_unused(struct unix_core *core, struct unix_socket *socket);
-struct unix_socket *unix_new_socket(struct unix_core *core, uint32_t type,
-                                    const struct unix_credentials *who);
+/* A socket charged to who (its account's ceilings, core.h) in *made:
+ * 0, -EMFILE, -ENFILE, -ENOMEM. */
+int unix_new_socket(struct unix_core *core, uint32_t type, const struct unix_credentials *who,
+                    struct unix_socket **made);
 /* The socket bound to address for a caller of type: -ECONNREFUSED,
  * -EPROTOTYPE (a path name of another type), -EINVAL (a bad address). */
 int64_t unix_find(struct unix_core *core, const struct unix_address *address, uint32_t type,

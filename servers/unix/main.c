@@ -811,6 +811,13 @@ static enum server_outcome handle_session(struct server_request *request)
     const uint64_t *mr = request->mr;
     struct unix_credentials who = caller_of(request);
     uint64_t handle = 0;
+    /* procmgr's notice that a process ended: the runtime has dropped its
+     * waiters (prune); its account is set aside (core.h). */
+    if (request->badge == SESSION_NOTICE_BADGE(UNIX_SESSION_FLAG)) {
+        if (tern_message_label(request->info) == SERVER_PROCESS_ENDED && !lacks(request, 1))
+            unix_process_ended(&core, (uint32_t)mr[0]);
+        return server_answer(request, 0);
+    }
     switch (tern_message_label(request->info)) {
     case UNIX_SOCKET:
         if (lacks(request, 2))

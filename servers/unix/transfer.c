@@ -748,7 +748,8 @@ static struct step connect_step(struct unix_core *core, struct unix_waiter *call
     }
     if (socket->state != UNIX_UNCONNECTED)
         return done(socket->state == UNIX_CONNECTED ? -LINUX_EISCONN : -LINUX_EINVAL);
-    struct unix_socket *child = unix_new_socket(core, socket->type, &listener->credentials);
+    struct unix_socket *child = 0;
+    unix_new_socket(core, socket->type, &listener->credentials, &child);
     struct unix_message *entry = child ? core->services.allocate(core->services.context,
                                                                  sizeof *entry) : 0;
     if (!entry) {

@@ -1394,9 +1394,65 @@ static void test_timed_callers(void)
     CHECK_EQ_U64(timed_deadline(1000, 62500000, UINT64_MAX / 2), UINT64_MAX);
 }
 
+/* Sockets are charged to their maker: a process makes at most
+ * UNIX_PROCESS_SOCKETS (-EMFILE from socket and socketpair, whose first
+ * end does not stay), a user but root at most UNIX_USER_SOCKETS
+ * (-ENFILE); another user still makes and uses a pair; a connection's
+ * server side is the listener's maker's; closing gives the charges back. */
+static void test_sockets_are_charged_to_their_maker(void)
+{
+    fresh();
+    static uint64_t handles[UNIX_USER_SOCKETS];
+    unsigned made = 0;
+    struct unix_credentials hoarder = {300, 3000, 3000};
+    for (; made < UNIX_PROCESS_SOCKETS; made++)
+        CHECK_EQ_U64(unix_create(&core, UNIX_DGRAM, 0, &hoarder, &handles[made]), 0);
+    uint64_t refused = 0;
+    CHECK_EQ_U64(unix_create(&core, UNIX_DGRAM, 0, &hoarder, &refused), -LINUX_EMFILE);
+    CHECK_EQ_U64(client_process_charges(&core.accounts, 300), UNIX_PROCESS_SOCKETS);
+    /* A pair needs two: with room for one, neither stays. */
+    unix_close(&core, handles[--made]);
+    CHECK_EQ_U64(unix_create_pair(&core, UNIX_STREAM, 0, &hoarder, &refused), -LINUX_EMFILE);
+    CHECK_EQ_U64(client_process_charges(&core.accounts, 300), UNIX_PROCESS_SOCKETS - 1);
+    /* Its user's other processes, up to the user's share. */
+    for (; made < UNIX_USER_SOCKETS; made++) {
+        hoarder.pid = 301 + made % 2;
+        CHECK_EQ_U64(unix_create(&core, UNIX_DGRAM, 0, &hoarder, &handles[made]), 0);
+    }
+    hoarder.pid = 303;
+    CHECK_EQ_U64(unix_create(&core, UNIX_DGRAM, 0, &hoarder, &refused), -LINUX_ENFILE);
+    /* Another user goes on. */
+    uint64_t a, b;
+    make_pair(UNIX_STREAM, &a, &b);
+    CHECK_EQ_U64(send_bytes(a, 1, "ok", 2, 0), 2);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, alice.uid), 2);
+    /* A connection to alice's listener: its server side is alice's. */
+    struct unix_address name = abstract_name("charged");
+    uint64_t listener = make(UNIX_STREAM);
+    CHECK_EQ_U64(unix_bind(&core, listener, &name), 0);
+    CHECK_EQ_U64(unix_listen(&core, listener, 4, &alice), 0);
+    uint64_t client = 0;
+    CHECK_EQ_U64(unix_create(&core, UNIX_STREAM, 0, &bob, &client), 0);
+    CHECK_EQ_U64(connect_to(client, 1, &name, &bob, false), 0);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, alice.uid), 4);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, bob.uid), 1);
+    unix_process_ended(&core, 300);
+    for (unsigned i = 0; i < made; i++)
+        unix_close(&core, handles[i]);
+    unix_close(&core, a);
+    unix_close(&core, b);
+    unix_close(&core, client);
+    unix_close(&core, listener);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, 3000), 0);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, alice.uid), 0);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, bob.uid), 0);
+    check_empty();
+}
+
 int main(void)
 {
     test_timed_callers();
+    test_sockets_are_charged_to_their_maker();
     test_stream_pair();
     test_stream_reset_and_hangup();
     test_stream_blocking_writer();
