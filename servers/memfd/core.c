@@ -30,6 +30,8 @@ void memfd_core_init(struct memfd_core *core, const struct memfd_services *servi
     core->pages = (struct page_tree_pages){allocate_page, free_page, &core->services};
     file_table_init(&core->files, services->allocate_page, services->context);
     core->next_inode = 1;
+    client_accounts_init(&core->accounts, services->allocate, services->free, services->context,
+                         MEMFD_PROCESS_FILES, MEMFD_USER_FILES);
 }
 
 /* The huge page size MFD_HUGETLB asks for, as its log2: one of arm64's
@@ -43,17 +45,23 @@ static unsigned huge_page_bits(uint32_t flags)
     return bits == 16 || bits == 21 || bits == 25 || bits == 30 ? bits : 0;
 }
 
-int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t uid, uint32_t gid,
-                 uint64_t *handle)
+int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t pid, uint32_t uid,
+                 uint32_t gid, uint64_t *handle)
 {
     if (!memfd_flags_valid(flags) || (flags & MEMFD_CLOEXEC))
         return -LINUX_EINVAL;   /* MFD_CLOEXEC is the caller's, never sent */
     bool huge = flags & MEMFD_HUGETLB;
     if (huge && huge_page_bits(flags) == 0)
         return -LINUX_ENODEV;
+    struct client_owner owner;
+    int refused = client_charge(&core->accounts, pid, uid, &owner);
+    if (refused < 0)
+        return refused;
     struct memfd *memfd = core->services.allocate(core->services.context, sizeof *memfd);
-    if (memfd == NULL)
+    if (memfd == NULL) {
+        client_uncharge(&core->accounts, &owner);
         return -LINUX_ENOMEM;
+    }
     struct memfd_time now = core->services.now(core->services.context);
     *memfd = (struct memfd){
         .inode = core->next_inode,
@@ -61,6 +69,7 @@ int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t uid, uint32_t
         .mode = LINUX_S_IFREG | 0777,
         .uid = uid,
         .gid = gid,
+        .owner = owner,
         .block_size = huge ? 1u << huge_page_bits(flags) : PAGE_SIZE,
         .descriptions = 1,
         .modify_time = now,
@@ -68,6 +77,7 @@ int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t uid, uint32_t
     };
     int error = file_table_open(&core->files, memfd, OFD_FLAGS, handle);
     if (error != 0) {
+        client_uncharge(&core->accounts, &owner);
         core->services.free(core->services.context, memfd);
         return error;
     }
@@ -99,6 +109,7 @@ void memfd_release(struct memfd_core *core, void *object)
     file_pages_resize(&memfd->data, &core->pages, 0);
     if (memfd->path)
         core->services.free(core->services.context, memfd->path);
+    client_uncharge(&core->accounts, &memfd->owner);
     core->services.free(core->services.context, memfd);
 }
 

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include "sys/client_buffer.h"
 #include "sys/file_pages.h"
+#include "sys/client_accounts.h"
 #include "sys/file_table.h"
 #include "sys/linux_abi.h"
 
@@ -55,6 +56,7 @@ struct memfd {
     uint32_t seals;                 /* FILE_SEAL_* (file.h) */
     uint32_t mode;                  /* LINUX_S_IFREG | 0777 */
     uint32_t uid, gid;              /* its maker's */
+    struct client_owner owner;      /* its maker's process and user, charged for it */
     uint32_t block_size;            /* st_blksize: a page, or the huge page size */
     uint32_t descriptions;          /* OFDs naming it, mappings' included */
     /* Mappings that may write (shared, not sealed against it when made):
@@ -71,15 +73,24 @@ struct memfd_core {
     struct page_tree_pages pages;   /* the services' page allocator, as file_pages takes it */
     struct file_table files;
     uint64_t next_inode;
+    struct client_accounts accounts;    /* what each client holds: memfds */
 };
+
+/* What a client may hold (sys/client_accounts.h): a process as many
+ * memfds as it could hold descriptors (RLIMIT_NOFILE's highest,
+ * LINUX_MAX_FDS), then -EMFILE; a user but root half the descriptions
+ * the table has, then -ENFILE. A memfd is its maker's until it goes,
+ * whoever holds it. (Its pages are the lending policy's: memory.md.) */
+#define MEMFD_PROCESS_FILES 4096u
+#define MEMFD_USER_FILES (FILE_TABLE_CAPACITY / 2)
 
 void memfd_core_init(struct memfd_core *core, const struct memfd_services *services);
 
 /* memfd_create: flags (MEMFD_* of memfd.h without MFD_CLOEXEC) checked as
- * Linux 6.1 does (EINVAL), the maker's ids; *handle gets the OFD. ENFILE,
- * ENOMEM. */
-int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t uid, uint32_t gid,
-                 uint64_t *handle);
+ * Linux 6.1 does (EINVAL), the maker's pid and ids; *handle gets the OFD.
+ * EMFILE, ENFILE (the ceilings above, or a full table), ENOMEM. */
+int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t pid, uint32_t uid,
+                 uint32_t gid, uint64_t *handle);
 /* Names the new memfd behind handle for FILE_PATH: "/memfd:" name
  * " (deleted)", as Linux shows a memfd, or the name as it is (as_path).
  * -ENOMEM (it then shows "/memfd: (deleted)"). */

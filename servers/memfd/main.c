@@ -233,6 +233,7 @@ static enum server_outcome create(struct server_request *request)
         return server_answer(request, -LINUX_EFAULT);
     uint64_t handle;
     int error = memfd_create(&core, flags & ~(uint32_t)MEMFD_CLOEXEC,
+                             SESSION_PROCESS_PID(request->badge),
                              SESSION_PROCESS_UID(request->badge),
                              SESSION_PROCESS_GID(request->badge), &handle);
     if (error < 0)

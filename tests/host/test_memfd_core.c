@@ -83,7 +83,7 @@ static uint64_t fresh(uint32_t flags)
     free_kept_pages();
     memfd_core_init(&core, &services);
     uint64_t handle = 0;
-    CHECK_EQ_U64(memfd_create(&core, flags, 1000, 100, &handle), 0);
+    CHECK_EQ_U64(memfd_create(&core, flags, 50, 1000, 100, &handle), 0);
     pages_at_start = pages_live;
     return handle;
 }
@@ -117,11 +117,11 @@ static void flags_are_linux_6_1s(void)
     handle = fresh(MEMFD_HUGETLB | 21u << MEMFD_HUGE_SHIFT);
     close_all(handle);
     /* MFD_NOEXEC_SEAL and MFD_EXEC came in Linux 6.3. */
-    CHECK_EQ_U64(memfd_create(&core, 0x8, 0, 0, &handle), -LINUX_EINVAL);
-    CHECK_EQ_U64(memfd_create(&core, 0x10, 0, 0, &handle), -LINUX_EINVAL);
-    CHECK_EQ_U64(memfd_create(&core, 0x40, 0, 0, &handle), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_create(&core, 0x8, 50, 0, 0, &handle), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_create(&core, 0x10, 50, 0, 0, &handle), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_create(&core, 0x40, 50, 0, 0, &handle), -LINUX_EINVAL);
     /* A huge page size without MFD_HUGETLB. */
-    CHECK_EQ_U64(memfd_create(&core, 21u << MEMFD_HUGE_SHIFT, 0, 0, &handle), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_create(&core, 21u << MEMFD_HUGE_SHIFT, 50, 0, 0, &handle), -LINUX_EINVAL);
 }
 
 /* What Linux 6.1 on arm64 does with MFD_HUGETLB and no huge pages set
@@ -129,9 +129,9 @@ static void flags_are_linux_6_1s(void)
 static void huge_page_memfds_are_hugetlbfss(void)
 {
     uint64_t handle;
-    CHECK_EQ_U64(memfd_create(&core, MEMFD_HUGETLB | 22u << MEMFD_HUGE_SHIFT, 0, 0, &handle),
+    CHECK_EQ_U64(memfd_create(&core, MEMFD_HUGETLB | 22u << MEMFD_HUGE_SHIFT, 50, 0, 0, &handle),
                  -LINUX_ENODEV);
-    CHECK_EQ_U64(memfd_create(&core, MEMFD_HUGETLB | 12u << MEMFD_HUGE_SHIFT, 0, 0, &handle),
+    CHECK_EQ_U64(memfd_create(&core, MEMFD_HUGETLB | 12u << MEMFD_HUGE_SHIFT, 50, 0, 0, &handle),
                  -LINUX_ENODEV);
     handle = fresh(MEMFD_HUGETLB | 16u << MEMFD_HUGE_SHIFT);
     struct linux_stat stat;
@@ -386,9 +386,45 @@ static void the_name_shows_as_linuxs_readlink_shows_it(void)
     close_all(handle);
 }
 
+/* Each memfd is charged to its maker until it goes: a process makes at
+ * most MEMFD_PROCESS_FILES (-EMFILE), a user but root MEMFD_USER_FILES
+ * (-ENFILE); another user, and root, go on; the charges come back. */
+static void memfds_are_charged_to_their_maker(void)
+{
+    uint64_t first = fresh(0);      /* process 50, user 1000 */
+    static uint64_t handles[MEMFD_USER_FILES];
+    unsigned made = 1;
+    for (; made < MEMFD_PROCESS_FILES; made++)
+        CHECK_EQ_U64(memfd_create(&core, 0, 50, 1000, 100, &handles[made]), 0);
+    uint64_t refused;
+    CHECK_EQ_U64(memfd_create(&core, 0, 50, 1000, 100, &refused), -LINUX_EMFILE);
+    for (; made < MEMFD_USER_FILES; made++)
+        CHECK_EQ_U64(memfd_create(&core, 0, 51 + made % 2, 1000, 100, &handles[made]), 0);
+    CHECK_EQ_U64(memfd_create(&core, 0, 53, 1000, 100, &refused), -LINUX_ENFILE);
+    uint64_t other, root;
+    CHECK_EQ_U64(memfd_create(&core, 0, 60, 1001, 100, &other), 0);
+    CHECK_EQ_U64(write_text(other, "mine"), 4);
+    CHECK_EQ_U64(memfd_create(&core, 0, 61, 0, 0, &root), 0);
+    /* A description more (dup) is no charge more. */
+    CHECK_EQ_U64(file_table_retain(&core.files, other), 0);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, 1001), 1);
+    close_one(other);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, 1001), 1);
+    close_one(other);
+    close_one(root);
+    for (unsigned i = 1; i < made; i++)
+        close_one(handles[i]);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, 1000), 1);
+    pages_at_start = pages_live;    /* the table grew, and keeps its pages */
+    close_all(first);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, 1000), 0);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, 1001), 0);
+}
+
 int main(void)
 {
     flags_are_linux_6_1s();
+    memfds_are_charged_to_their_maker();
     huge_page_memfds_are_hugetlbfss();
     fstat_shows_linuxs_mode_and_owner();
     reads_writes_and_seeks_are_a_files();
