@@ -28,8 +28,11 @@
  * wakes a child, a System V message queue and a POSIX one carry
  * messages (the latter in priority order), an eventfd counts and wakes a
  * reader in a child, a timerfd expires, and a child is forked and waited
- * for. Last, children killed in the middle of a sendmsg with SCM_RIGHTS
- * must leave no descriptor behind in the unix server (below).
+ * for. Then, children killed in the middle of a sendmsg with SCM_RIGHTS
+ * must leave no descriptor behind in the unix server (below). Last, a
+ * hoarder: processes of one unprivileged user make pipes, eventfds,
+ * socket pairs and memfds until the server refuses their user, and
+ * another user's process still makes and uses one (below).
  *
  * Left out, as they end the child at once or reach beyond it: procmgr's
  * exit, execve, fork, clone, spawn, kill, tgkill and sigqueue, and setitimer and
@@ -46,6 +49,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ipc.h>
+#include <sys/resource.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/eventfd.h>
@@ -77,6 +81,7 @@
 #include "tern/ipc_buffer.h"
 #include "tern/message.h"
 #include "tern/syscalls.h"
+#include "../exec/server_statistics.h"
 
 #define FUZZ_CALLS  6000
 #define FUZZ_SEED   0x9e3779b97f4a7c15ULL
@@ -653,6 +658,178 @@ static void check_killed_senders(void)
     signal(SIGPIPE, SIG_DFL);
 }
 
+/* ---- A hoarder ----
+ *
+ * Every object a server keeps for a client is charged to the client's
+ * process and user (sys/client_accounts.h, docs/limits.md). For each of
+ * the pipe, event, unix and memfd servers, processes of an unprivileged
+ * user (HOARDER_UID) make objects until refused: each first runs out of
+ * its own descriptors (RLIMIT_NOFILE raised to its hard limit, 4,096:
+ * EMFILE), and the next of the user is started, until the server
+ * refuses the user its share with ENFILE. Then a process of another
+ * user, and root, still make an object and use it; the hoarders are
+ * killed, and the server holds what it held before (SERVER_STATISTICS),
+ * so their charges and objects all went. */
+
+#define HOARDER_UID 2400
+#define OTHER_UID 2401
+#define MOST_HOARDERS 6
+#define SETTLE_TRIES 50     /* tenths of a second for exit notices to arrive */
+
+enum hoard_kind { HOARD_PIPE, HOARD_EVENTFD, HOARD_SOCKETS, HOARD_MEMFD };
+
+static const struct hoard {
+    enum hoard_kind kind;
+    const char *name;
+    unsigned server;
+} hoards[] = {
+    {HOARD_PIPE, "pipes", SERVER_PIPE},
+    {HOARD_EVENTFD, "eventfds", SERVER_EVENT},
+    {HOARD_SOCKETS, "socket pairs", SERVER_UNIX},
+    {HOARD_MEMFD, "memfds", SERVER_MEMFD},
+};
+
+/* One object of kind in fds (the second -1 for one descriptor): 0, or
+ * -1 with errno. */
+static int make_object(enum hoard_kind kind, int fds[2])
+{
+    fds[1] = -1;
+    switch (kind) {
+    case HOARD_PIPE:
+        return pipe(fds);
+    case HOARD_EVENTFD:
+        return (fds[0] = eventfd(0, 0)) < 0 ? -1 : 0;
+    case HOARD_SOCKETS:
+        return socketpair(AF_UNIX, SOCK_DGRAM, 0, fds);
+    case HOARD_MEMFD:
+        return (fds[0] = memfd_create("hoard", 0)) < 0 ? -1 : 0;
+    }
+    return -1;
+}
+
+/* It carries what it is for: bytes, a count, a file's contents. */
+static bool use_object(enum hoard_kind kind, const int fds[2])
+{
+    char byte = 0;
+    uint64_t value = 0;
+    switch (kind) {
+    case HOARD_PIPE:
+    case HOARD_SOCKETS:
+        return write(fds[1], "h", 1) == 1 && read(fds[0], &byte, 1) == 1 && byte == 'h';
+    case HOARD_EVENTFD:
+        return eventfd_write(fds[0], 3) == 0 && eventfd_read(fds[0], &value) == 0 && value == 3;
+    case HOARD_MEMFD:
+        return write(fds[0], "h", 1) == 1 && pread(fds[0], &byte, 1, 0) == 1 && byte == 'h';
+    }
+    return false;
+}
+
+struct hoarded {
+    int error;              /* why the last make failed */
+    unsigned made;
+};
+
+/* A hoarder of user HOARDER_UID: makes objects until refused, says how
+ * many and why, and keeps them until killed. */
+static void hoard(enum hoard_kind kind, int report)
+{
+    struct rlimit files;
+    getrlimit(RLIMIT_NOFILE, &files);
+    files.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &files) != 0 || setgid(HOARDER_UID) != 0 ||
+        setuid(HOARDER_UID) != 0)
+        _exit(2);
+    struct hoarded said = {0, 0};
+    int fds[2];
+    while (make_object(kind, fds) == 0)
+        said.made++;
+    said.error = errno;
+    write(report, &said, sizeof said);
+    for (;;)
+        pause();
+}
+
+/* A process of another user (uid, or root: 0) makes one and uses it. */
+static bool another_user_goes_on(enum hoard_kind kind, uid_t uid)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        if (uid && (setgid(uid) != 0 || setuid(uid) != 0))
+            _exit(2);
+        int fds[2];
+        bool used = make_object(kind, fds) == 0 && use_object(kind, fds);
+        _exit(used ? 0 : 1);
+    }
+    int status = 0;
+    return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
+}
+
+static bool holdings_back(unsigned server, const struct server_holdings *before)
+{
+    struct server_holdings now = {0};
+    for (int tries = 0; tries <= SETTLE_TRIES; tries++) {
+        if (server_holdings(server, &now) && now.pages == before->pages &&
+            now.heap_bytes == before->heap_bytes && now.waiting == before->waiting)
+            return true;
+        usleep(100000);
+    }
+    printf("server_fuzz: %s holds %llu pages, %llu heap bytes, %llu waiting; "
+           "before: %llu, %llu, %llu\n", server_names[server],
+           (unsigned long long)now.pages, (unsigned long long)now.heap_bytes,
+           (unsigned long long)now.waiting, (unsigned long long)before->pages,
+           (unsigned long long)before->heap_bytes, (unsigned long long)before->waiting);
+    return false;
+}
+
+static void check_hoarder(const struct hoard *hoard_of)
+{
+    char what[128];
+    struct server_holdings before = {0};
+    check(server_holdings(hoard_of->server, &before), "the server says what it holds");
+    int report[2];
+    check(pipe(report) == 0, "a pipe for the hoarders' reports");
+    pid_t hoarders[MOST_HOARDERS];
+    unsigned count = 0, made = 0;
+    struct hoarded said = {EMFILE, 0};
+    /* EMFILE: the hoarder's own descriptors ran out; another of its user. */
+    while (said.error == EMFILE && count < MOST_HOARDERS) {
+        pid_t child = fork();
+        if (child == 0) {
+            close(report[0]);
+            hoard(hoard_of->kind, report[1]);
+        }
+        hoarders[count++] = child;
+        if (child < 0 || read(report[0], &said, sizeof said) != sizeof said)
+            said = (struct hoarded){-1, 0};
+        made += said.made;
+    }
+    snprintf(what, sizeof what, "%s: the hoarding user is refused with ENFILE "
+             "(%u made by %u processes, the last refused with %d)",
+             hoard_of->name, made, count, said.error);
+    check(said.error == ENFILE, what);
+    printf("server_fuzz: a hoarder of %s: %u made by %u processes of one user\n",
+           hoard_of->name, made, count);
+    snprintf(what, sizeof what, "%s: another user makes and uses one", hoard_of->name);
+    check(another_user_goes_on(hoard_of->kind, OTHER_UID), what);
+    snprintf(what, sizeof what, "%s: root makes and uses one", hoard_of->name);
+    check(another_user_goes_on(hoard_of->kind, 0), what);
+    for (unsigned i = 0; i < count; i++)
+        if (hoarders[i] > 0)
+            killed(hoarders[i]);
+    close(report[0]);
+    close(report[1]);
+    snprintf(what, sizeof what, "%s: the server holds what it held before the hoarders",
+             hoard_of->name);
+    check(holdings_back(hoard_of->server, &before), what);
+}
+
+static void check_hoarders(void)
+{
+    for (unsigned i = 0; i < sizeof hoards / sizeof hoards[0]; i++)
+        check_hoarder(&hoards[i]);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -766,6 +943,7 @@ int main(int argc, char **argv)
     mq_unlink("/server_fuzz");
     check_servers_work();
     check_killed_senders();
+    check_hoarders();
     if (failures)
         return 1;
     printf("server_fuzz: procmgr, vfs, futex, pipe, memfd, sysv, mqueue, event and unix server "
