@@ -4,6 +4,7 @@
  * work is space.c's, with memory_object.c for what files lend.
  */
 #include "memory_object.h"
+#include "out_of_memory.h"
 #include "request.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
@@ -157,6 +158,30 @@ static bool personality_writes_at(struct space *space, uint64_t pc)
     return (instruction & 0x3fff7c00u) == 0x085f7c00u;
 }
 
+/* Memory for processes ran out at a fault of faulting's: Linux's OOM
+ * killer ends the process that holds the most pages with SIGKILL
+ * (out_of_memory.h). Whether that was another one, so that the fault
+ * may be tried again with what it gave back. */
+static bool killed_another_for(struct process *faulting)
+{
+    struct oom_choice choice = {0, 0};
+    for (unsigned pid = 1; pid < ID_LIMIT; pid++) {
+        struct process *process = processes[pid];
+        if (!process)
+            continue;
+        struct oom_candidate candidate = {
+            .pid = pid,
+            .pages = process->space ? process->space->pages.count : 0,
+            .exempt = process->state != PROCESS_ALIVE || !process->space,
+        };
+        oom_consider(&choice, &candidate);
+    }
+    if (choice.pid == 0 || choice.pid == faulting->pid)
+        return false;
+    process_exit(processes[choice.pid], LINUX_W_EXITCODE(0, LINUX_SIGKILL));
+    return true;
+}
+
 /* A fault of one of the threads procmgr made: page it in, or the process
  * dies of the signal Linux would send. */
 void handle_fault(struct request *request, uint64_t tid)
@@ -176,6 +201,15 @@ void handle_fault(struct request *request, uint64_t tid)
         bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
         struct fault_signal unresolved;
         int status = space_handle_fault(process->space, address, write, &unresolved);
+        if (status == SPACE_FAULT_OUT_OF_MEMORY) {
+            if (killed_another_for(process)) {
+                request->silent = false;    /* resume: the access faults again */
+                request->result_count = 0;
+                return;
+            }
+            process_exit(process, LINUX_W_EXITCODE(0, LINUX_SIGKILL));
+            return;
+        }
         if (status == SPACE_FAULT_USERFAULT) {
             /* A userfaultfd's range: the thread waits for its pager. */
             if (in_personality && !write)

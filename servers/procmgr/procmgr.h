@@ -288,12 +288,16 @@ int space_map_new_page(struct space *space, uint64_t address, unsigned prot);
 int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, unsigned prot);
 /* Resolve a fault at address (write: a write access): 0, or -errno and
  * the signal Linux would send (SIGSEGV, or SIGBUS for a page a mapped
- * object does not have). */
+ * object does not have), or SPACE_FAULT_OUT_OF_MEMORY. */
 int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal);
 /* space_handle_fault's answer for a missing page of a range registered
  * with a userfaultfd: the thread is to wait for its pager. */
 #define SPACE_FAULT_USERFAULT 1
+/* Its answer when no memory is left for the process's own page (a new
+ * one, a copy on write, the mapping of one it has): Linux's
+ * VM_FAULT_OOM, for the OOM killer (out_of_memory.h). */
+#define SPACE_FAULT_OUT_OF_MEMORY 2
 /* UFFDIO_COPY and ZEROPAGE: whether the page is there (it is, however it
  * got there); frame, a private frame of the pool (frames.h), placed at an
  * absent page with its region's protection: 0 or -ENOMEM. */

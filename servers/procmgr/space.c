@@ -461,6 +461,10 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
     }
     if (error == SPACE_FAULT_USERFAULT)
         return error;
+    bool private_memory = action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
+                          action == FAULT_MAP_PRESENT;
+    if (error == -LINUX_ENOMEM && private_memory)
+        return SPACE_FAULT_OUT_OF_MEMORY;
     if (error < 0) {
         /* The object has no such page (past the end of a file), or no
          * memory for it: Linux's VM_FAULT_SIGBUS. */
@@ -483,7 +487,10 @@ int space_prepare_access(struct space *space, uint64_t address, bool write)
         return 0;
     struct fault_signal signal;
     int result = space_handle_fault(space, page, write, &signal);
-    /* procmgr does not wait for a userfaultfd's pager (yet): -EFAULT. */
+    /* procmgr does not wait for a userfaultfd's pager (yet): -EFAULT;
+     * a system call's access that finds no memory is -ENOMEM. */
+    if (result == SPACE_FAULT_OUT_OF_MEMORY)
+        return -LINUX_ENOMEM;
     return result == SPACE_FAULT_USERFAULT ? -LINUX_EFAULT : result;
 }
 

@@ -1,10 +1,13 @@
 /* A child that takes memory until none is left does not take the system
- * with it. Linux's OOM killer ends it with SIGKILL; tern answers ENOMEM
- * from mmap (procmgr has no chunk left for it: docs/limits.md), and a
- * page that cannot be had is SIGBUS or SIGSEGV. Either way, once it is
- * reaped the system forks, pipes and maps again, and the free memory
- * sysinfo reports is back to what it was before (less a little slack:
- * Linux's own bookkeeping may keep a few pages).
+ * with it. As Linux's OOM killer, procmgr ends the process that holds the
+ * most memory with SIGKILL when a page cannot be had (or mmap answers
+ * ENOMEM: no chunk left for it, docs/limits.md): the hog itself, when it
+ * is the largest. Once it is reaped the system forks, pipes and maps
+ * again, and the free memory sysinfo reports is back to what it was
+ * before (less a little slack: Linux's own bookkeeping may keep a few
+ * pages). And when a process that holds more than half of the memory
+ * waits while another one needs more than is left, the holder, the
+ * largest, is the one killed, and the other goes on to the end.
  *
  * It passes on Linux too, but filling a machine's memory takes minutes
  * under QEMU on a busy host, so it is not a conformance program: ctest's
@@ -85,11 +88,54 @@ static void run_hog(void)
     int status;
     CHECK_EQ(waitpid(child, &status, 0), child);
     bool refused = WIFEXITED(status) && WEXITSTATUS(status) == out_of_memory;
-    bool killed = WIFSIGNALED(status) && (WTERMSIG(status) == SIGKILL ||
-                                          WTERMSIG(status) == SIGBUS ||
-                                          WTERMSIG(status) == SIGSEGV);
+    bool killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
     CHECK(refused || killed);
     fprintf(stderr, "the hog %s\n", refused ? "was refused (ENOMEM)" : strsignal(WTERMSIG(status)));
+}
+
+/* Maps and touches size bytes. */
+static void touch(unsigned long size)
+{
+    char *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED)
+        _exit(out_of_memory);
+    for (unsigned long at = 0; at < size; at += 4096)
+        memory[at] = 1;
+}
+
+/* A holder takes six tenths of the free memory and waits; a grower then
+ * takes five tenths, more than is left: the holder is killed, the grower
+ * finishes. */
+static void run_largest_goes(void)
+{
+    unsigned long free = free_bytes();
+    int ready[2];
+    REQUIRE(pipe(ready) == 0);
+    pid_t holder = fork();
+    REQUIRE(holder >= 0);
+    if (holder == 0) {
+        touch(free / 10 * 6);
+        write(ready[1], "r", 1);
+        for (;;)
+            pause();
+    }
+    char byte = 0;
+    CHECK_EQ(read(ready[0], &byte, 1), 1);
+    pid_t grower = fork();
+    REQUIRE(grower >= 0);
+    if (grower == 0) {
+        touch(free / 10 * 5);
+        _exit(0);
+    }
+    int status = 0;
+    CHECK_EQ(waitpid(grower, &status, 0), grower);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_EQ(waitpid(holder, &status, 0), holder);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    fprintf(stderr, "the holder %s, the grower finished\n",
+            WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "lived");
+    close(ready[0]);
+    close(ready[1]);
 }
 
 int main(void)
@@ -106,7 +152,13 @@ int main(void)
     unsigned long after = free_bytes();
     fprintf(stderr, "free before %lu KiB, after %lu KiB\n", before >> 10, after >> 10);
     CHECK(after + SLACK >= before);
+    run_largest_goes();
+    still_works();
+    unsigned long at_last = free_bytes();
+    fprintf(stderr, "free after the holder %lu KiB\n", at_last >> 10);
+    CHECK(at_last + SLACK >= before);
 
-    printf("a process that took all memory was stopped; the system still forks, pipes and maps\n");
+    printf("a process that took all memory was killed, or the largest one for it; the system "
+           "still forks, pipes and maps\n");
     return check_finish("memory_exhaustion");
 }

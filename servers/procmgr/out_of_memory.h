@@ -1,0 +1,34 @@
+/*
+ * Whom procmgr ends when memory for processes runs out, as Linux's OOM
+ * killer chooses (mm/oom_kill.c, oom_badness): the process that holds
+ * the most pages, which then dies of SIGKILL. A fault that finds no page
+ * for a process's private memory (a new page, a copy on write) asks;
+ * if another process is chosen, it goes and the fault is tried again,
+ * so the process that happened to fault lives on when it is not the
+ * hog. Plain C, host-tested (tests/host/test_procmgr_out_of_memory.c).
+ */
+#ifndef PROCMGR_OUT_OF_MEMORY_H
+#define PROCMGR_OUT_OF_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct oom_candidate {
+    uint32_t pid;
+    uint64_t pages;         /* the pages it has frames for (its VmRSS) */
+    bool exempt;            /* never chosen: no program (init), or already ending */
+};
+
+/* The choice so far, as the processes are looked at one by one: pid 0
+ * while none is chosen. */
+struct oom_choice {
+    uint32_t pid;
+    uint64_t pages;
+};
+
+/* candidate replaces the choice if it holds more pages (the first of
+ * equals stays, as Linux keeps the first it finds); exempt ones and ones
+ * without a page never do: nothing to free. */
+void oom_consider(struct oom_choice *choice, const struct oom_candidate *candidate);
+
+#endif
