@@ -47,6 +47,7 @@ const struct server_entry server_table[SERVER_COUNT] = {
         .borrows_memory = true,
         .session = SESSION_BY_PROCESS,
         .session_flag = MEMFD_SESSION_FLAG,
+        .exit_notices = true,       /* a memfd outliving its maker stays the dead maker's */
     },
     [SERVER_SYSV] = {
         .name = "sysv",

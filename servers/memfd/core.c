@@ -85,6 +85,11 @@ int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t pid, uint32_t
     return 0;
 }
 
+void memfd_process_ended(struct memfd_core *core, uint32_t pid)
+{
+    client_process_ended(&core->accounts, pid);
+}
+
 /* An OFD's object is its memfd; the low bit of the pointer marks a
  * mapping's OFD (memfds are aligned, so the bit is free). */
 #define MAPPING_MARK ((uintptr_t)1)

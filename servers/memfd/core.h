@@ -91,6 +91,9 @@ void memfd_core_init(struct memfd_core *core, const struct memfd_services *servi
  * EMFILE, ENFILE (the ceilings above, or a full table), ENOMEM. */
 int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t pid, uint32_t uid,
                  uint32_t gid, uint64_t *handle);
+/* Process pid ended: the memfds it made that others still hold stay
+ * charged to it alone (sys/client_accounts.h). */
+void memfd_process_ended(struct memfd_core *core, uint32_t pid);
 /* Names the new memfd behind handle for FILE_PATH: "/memfd:" name
  * " (deleted)", as Linux shows a memfd, or the name as it is (as_path).
  * -ENOMEM (it then shows "/memfd: (deleted)"). */

@@ -5,7 +5,7 @@
  * (sys/file_server.h) and the memory-object protocol (memory.h).
  *
  * A session (SESSION_PROCESS_BADGE: the maker's pid and credentials)
- * speaks MEMFD_CREATE; a descriptor (badge: an OFD of the core's file
+ * speaks MEMFD_CREATE, procmgr's notice session (pid 0) its exit notices; a descriptor (badge: an OFD of the core's file
  * table) speaks the file protocol, seals included, and lends its pages
  * to procmgr. Every request is answered at once but a wait for a file
  * lock (the runtime's).
@@ -250,6 +250,14 @@ static enum server_outcome handle(struct server_request *request)
 {
     if (!(request->badge & MEMFD_SESSION_FLAG))
         return server_memory_request(request, map_memfd, lend_page);
+    /* procmgr's notices: a process that ended has its account set aside
+     * (core.h); the namespace notices are no business of memfds. */
+    if (request->badge == SESSION_NOTICE_BADGE(MEMFD_SESSION_FLAG)) {
+        if (tern_message_label(request->info) == SERVER_PROCESS_ENDED &&
+            tern_message_length(request->info) >= 1)
+            memfd_process_ended(&core, (uint32_t)request->mr[0]);
+        return server_answer(request, 0);
+    }
     if (tern_message_label(request->info) == MEMFD_CREATE)
         return create(request);
     return server_answer(request, -LINUX_ENOSYS);

@@ -405,6 +405,9 @@ static void memfds_are_charged_to_their_maker(void)
     CHECK_EQ_U64(memfd_create(&core, 0, 60, 1001, 100, &other), 0);
     CHECK_EQ_U64(write_text(other, "mine"), 4);
     CHECK_EQ_U64(memfd_create(&core, 0, 61, 0, 0, &root), 0);
+    /* Its maker ended: a later process 60 starts from nothing. */
+    memfd_process_ended(&core, 60);
+    CHECK_EQ_U64(client_process_charges(&core.accounts, 60), 0);
     /* A description more (dup) is no charge more. */
     CHECK_EQ_U64(file_table_retain(&core.files, other), 0);
     CHECK_EQ_U64(client_user_charges(&core.accounts, 1001), 1);
