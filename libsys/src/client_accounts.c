@@ -10,6 +10,7 @@ struct client_account {
     uint8_t kind;
     bool ended;                     /* a process that ended: never found again */
     uint32_t charges;
+    uint64_t amount;                /* a user's: what the server measures (client_user_amount) */
 };
 
 void client_accounts_init(struct client_accounts *accounts,
@@ -124,6 +125,17 @@ void client_uncharge(struct client_accounts *accounts, const struct client_owner
         owner->user->charges--;
         drop_if_empty(accounts, owner->user);
     }
+}
+
+uint64_t client_user_amount(const struct client_owner *owner)
+{
+    return owner->user ? owner->user->amount : 0;
+}
+
+void client_user_amount_add(const struct client_owner *owner, int64_t delta)
+{
+    if (owner->user)
+        owner->user->amount += (uint64_t)delta;
 }
 
 void client_process_ended(struct client_accounts *accounts, uint32_t pid)

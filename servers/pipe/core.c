@@ -121,8 +121,13 @@ void pipe_end_release(struct pipe_server *server, struct pipe_end *end)
         pipe->writers--;
     pipe_drop_pollers(server, pipe, end);
     watch_list_forget(&pipe->watches, pipe_handle_of(server, end));
-    if (pipe->charged)
+    if (pipe->charged) {
+        /* The last end: the pages go back before the charge that keeps
+         * the user's account. */
+        if (pipe->files == 1)
+            client_user_amount_add(&pipe->owner, -(int64_t)pipe->accounted);
         client_uncharge(&server->accounts, &pipe->owner);
+    }
     end->pipe = 0;
     end->next_free = server->free_end;
     server->free_end = (unsigned)(end - server->ends);
@@ -136,16 +141,16 @@ void pipe_end_release(struct pipe_server *server, struct pipe_end *end)
 
 /* ---- Pipes ---- */
 
-static struct pipe *new_pipe(struct pipe_server *server)
+static struct pipe *new_pipe(struct pipe_server *server, unsigned slots)
 {
     const struct pipe_services *services = &server->services;
     struct pipe *pipe = services->allocate(services->context, sizeof(*pipe));
     if (!pipe)
         return 0;
     *pipe = (struct pipe){
-        .ring = services->allocate(services->context, DEFAULT_SLOTS * sizeof(struct pipe_buffer)),
-        .ring_size = DEFAULT_SLOTS,
-        .max_usage = DEFAULT_SLOTS,
+        .ring = services->allocate(services->context, slots * sizeof(struct pipe_buffer)),
+        .ring_size = slots,
+        .max_usage = slots,
         /* Linux starts both counters at 1, so an end that saw 0 (every
          * end but a non-blocking FIFO reader's) reports POLLHUP. */
         .reader_opens = 1,
@@ -170,24 +175,45 @@ void pipe_free(struct pipe_server *server, struct pipe *pipe)
     services->free(services->context, pipe);
 }
 
+/* Linux's alloc_pipe_info: a new pipe's slots, counted to its maker's
+ * user: DEFAULT_SLOTS, PIPE_MIN_SLOTS past the soft limit, 0 (nothing
+ * counted) past the hard one. */
+static unsigned count_new_pipe(const struct client_owner *owner)
+{
+    uint64_t held = client_user_amount(owner);
+    unsigned slots = DEFAULT_SLOTS;
+    if (owner->user && held + slots > PIPE_USER_PAGES_SOFT)
+        slots = PIPE_MIN_SLOTS;
+    if (owner->user && held + slots > PIPE_USER_PAGES_HARD)
+        return 0;
+    client_user_amount_add(owner, slots);
+    return slots;
+}
+
 int64_t pipe_create(struct pipe_server *server, uint32_t flags, uint32_t pid, uint32_t uid,
                     uint64_t *end)
 {
     if (flags & ~(uint32_t)(LINUX_O_NONBLOCK | LINUX_O_DIRECT | LINUX_O_CLOEXEC))
         return -LINUX_EINVAL;
-    struct pipe *pipe = new_pipe(server);
-    if (!pipe)
-        return -LINUX_ENOMEM;
-    int refused = client_charge(&server->accounts, pid, uid, &pipe->owner);
-    if (refused < 0) {
-        pipe_free(server, pipe);
+    struct client_owner owner;
+    int refused = client_charge(&server->accounts, pid, uid, &owner);
+    if (refused < 0)
         return refused;
+    unsigned slots = count_new_pipe(&owner);
+    struct pipe *pipe = slots ? new_pipe(server, slots) : 0;
+    if (!pipe) {
+        client_user_amount_add(&owner, -(int64_t)slots);
+        client_uncharge(&server->accounts, &owner);
+        return slots ? -LINUX_ENOMEM : -LINUX_ENFILE;
     }
     pipe->charged = true;
+    pipe->owner = owner;
+    pipe->accounted = slots;
     pipe->inode = server->next_inode++;
     struct pipe_end *reader = new_end(server, pipe, LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK));
     if (!reader) {
-        client_uncharge(&server->accounts, &pipe->owner);
+        client_user_amount_add(&owner, -(int64_t)slots);
+        client_uncharge(&server->accounts, &owner);
         pipe_free(server, pipe);
         return -LINUX_ENFILE;
     }
@@ -240,7 +266,7 @@ static struct pipe *fifo_pipe(struct pipe_server *server, uint64_t node)
     struct pipe *pipe = find_fifo(server, node);
     if (pipe)
         return pipe;
-    pipe = new_pipe(server);
+    pipe = new_pipe(server, DEFAULT_SLOTS);
     if (!pipe)
         return 0;
     pipe->fifo = true;
@@ -370,6 +396,12 @@ int64_t pipe_set_size(struct pipe_server *server, uint64_t handle, uint32_t size
         return -LINUX_EINVAL;
     if (slots > pipe->max_usage && bytes > PIPE_MAX_CAPACITY && !privileged)
         return -LINUX_EPERM;
+    /* Linux's too_many_pipe_buffers_soft, with the new size counted
+     * instead of the old (never for root's, or a FIFO's). */
+    uint64_t user_pages = client_user_amount(&pipe->owner) - pipe->accounted + slots;
+    if (slots > pipe->max_usage && pipe->charged && pipe->owner.user && !privileged &&
+        user_pages > PIPE_USER_PAGES_SOFT)
+        return -LINUX_EPERM;
     unsigned held = pipe_occupancy(pipe);
     if (slots < held)
         return -LINUX_EBUSY;
@@ -386,6 +418,10 @@ int64_t pipe_set_size(struct pipe_server *server, uint64_t handle, uint32_t size
     services->free(services->context, pipe->ring);
     pipe->ring = ring;
     pipe->ring_size = pipe->max_usage = slots;
+    if (pipe->charged) {
+        client_user_amount_add(&pipe->owner, (int64_t)slots - (int64_t)pipe->accounted);
+        pipe->accounted = slots;
+    }
     pipe->tail = 0;
     pipe->head = held;
     pipe_mark_changed(server, pipe, WATCH_WAKE_ALL);

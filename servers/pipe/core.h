@@ -54,6 +54,18 @@
  * is over pipe-user-pages-hard). FIFOs' ends are charged to nobody:
  * vfs hands them out, and their opener's pid is not known here. */
 #define PIPE_PROCESS_ENDS 4096u
+/* A user's pipes' capacity in pages, as Linux's pipe-user-pages-soft and
+ * pipe-user-pages-hard (root exempt): past the soft limit a new pipe
+ * gets PIPE_MIN_SLOTS pages instead of 16 and F_SETPIPE_SZ may not grow
+ * one (-EPERM); past the hard limit a new pipe is -ENFILE. Linux's soft
+ * limit is 16,384 pages (64 MiB) and its hard one unset; here every
+ * user's buffers come from the server's share, whose 64 MiB hold about
+ * 30 MiB of buffers (a hoarder that fills its pipes finds no more), so
+ * 8 MiB and 16 MiB: one user cannot fill them (128 whole pipes, then
+ * 1,024 of two pages). A FIFO's pages are nobody's. */
+#define PIPE_USER_PAGES_SOFT 2048u
+#define PIPE_USER_PAGES_HARD 4096u
+#define PIPE_MIN_SLOTS 2u           /* Linux's PIPE_MIN_DEF_BUFFERS */
 
 /* What an operation returns when its caller now waits (the caller handle
  * is the core's until it is answered or forgotten). No result is ever
@@ -146,6 +158,7 @@ struct pipe {
     bool fifo;
     bool charged;                   /* each end is charged to owner (not a FIFO's) */
     struct client_owner owner;
+    unsigned accounted;             /* its capacity in pages, counted to owner's user */
     bool dirty;                     /* on the server's list of pipes to settle */
     bool dead;                      /* its last end went: freed when settled */
     uint64_t node;                  /* a FIFO's node in vfs */
@@ -213,7 +226,8 @@ void pipe_server_init(struct pipe_server *server, const struct pipe_services *se
  * (flags: O_NONBLOCK kept; O_DIRECT is the writer's business, as Linux
  * gives it only to the write end). Errors: -EINVAL (flags other than
  * O_NONBLOCK, O_DIRECT), -EMFILE (the process holds PIPE_PROCESS_ENDS),
- * -ENFILE (its user holds its share, or no free end), -ENOMEM. */
+ * -ENFILE (its user holds its share of ends or is past
+ * PIPE_USER_PAGES_HARD, or no free end), -ENOMEM. */
 int64_t pipe_create(struct pipe_server *server, uint32_t flags, uint32_t pid, uint32_t uid,
                     uint64_t *end);
 
@@ -246,7 +260,8 @@ int64_t pipe_set_flags(struct pipe_server *server, uint64_t end, uint32_t flags)
 
 /* F_GETPIPE_SZ; F_SETPIPE_SZ with Linux's rules: size (an unsigned int)
  * rounded up to a power-of-two number of pages, at least one; -EINVAL
- * above 2^31; -EPERM when growing above PIPE_MAX_CAPACITY unprivileged;
+ * above 2^31; -EPERM when growing above PIPE_MAX_CAPACITY unprivileged,
+ * or past the maker's user's PIPE_USER_PAGES_SOFT;
  * -EBUSY when fewer slots than the buffers held; the new capacity. */
 int64_t pipe_get_size(struct pipe_server *server, uint64_t end);
 int64_t pipe_set_size(struct pipe_server *server, uint64_t end, uint32_t size, bool privileged);

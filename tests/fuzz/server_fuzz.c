@@ -663,7 +663,7 @@ static void check_killed_senders(void)
  * Every object a server keeps for a client is charged to the client's
  * process and user (sys/client_accounts.h, docs/limits.md). For each of
  * the pipe, event, unix and memfd servers, processes of an unprivileged
- * user (HOARDER_UID) make objects until refused: each first runs out of
+ * user (HOARDER_UID) make objects (and fill the pipes) until refused: each first runs out of
  * its own descriptors (RLIMIT_NOFILE raised to its hard limit, 4,096:
  * EMFILE), and the next of the user is started, until the server
  * refuses the user its share with ENFILE. Then a process of another
@@ -696,7 +696,7 @@ static int make_object(enum hoard_kind kind, int fds[2])
     fds[1] = -1;
     switch (kind) {
     case HOARD_PIPE:
-        return pipe(fds);
+        return pipe2(fds, O_NONBLOCK);
     case HOARD_EVENTFD:
         return (fds[0] = eventfd(0, 0)) < 0 ? -1 : 0;
     case HOARD_SOCKETS:
@@ -724,6 +724,16 @@ static bool use_object(enum hoard_kind kind, const int fds[2])
     return false;
 }
 
+/* A pipe hoarder fills its pipes too: the server's buffers are what
+ * its user's page limit keeps for the others. */
+static void fill(enum hoard_kind kind, const int fds[2])
+{
+    static char bytes[65536];
+    if (kind == HOARD_PIPE)
+        while (write(fds[1], bytes, sizeof bytes) > 0)
+            continue;
+}
+
 struct hoarded {
     int error;              /* why the last make failed */
     unsigned made;
@@ -741,8 +751,10 @@ static void hoard(enum hoard_kind kind, int report)
         _exit(2);
     struct hoarded said = {0, 0};
     int fds[2];
-    while (make_object(kind, fds) == 0)
+    while (make_object(kind, fds) == 0) {
+        fill(kind, fds);
         said.made++;
+    }
     said.error = errno;
     write(report, &said, sizeof said);
     for (;;)

@@ -130,6 +130,30 @@ static void an_ended_process_keeps_its_charges_apart_from_a_new_one(void)
     CHECK_EQ_U64(live_blocks, 0);
 }
 
+/* A user's amount lives with its account, across its processes; root
+ * has none. */
+static void a_user_measures_an_amount_across_its_processes(void)
+{
+    fresh(10, 10);
+    struct client_owner first, second, root;
+    CHECK_EQ_U64(client_charge(&accounts, 60, 1000, &first), 0);
+    CHECK_EQ_U64(client_charge(&accounts, 61, 1000, &second), 0);
+    client_user_amount_add(&first, 16);
+    client_user_amount_add(&second, 2);
+    CHECK_EQ_U64(client_user_amount(&first), 18);
+    CHECK_EQ_U64(client_user_amount(&second), 18);
+    client_user_amount_add(&first, -16);
+    CHECK_EQ_U64(client_user_amount(&second), 2);
+    CHECK_EQ_U64(client_charge(&accounts, 62, 0, &root), 0);
+    client_user_amount_add(&root, 16);
+    CHECK_EQ_U64(client_user_amount(&root), 0);
+    client_user_amount_add(&second, -2);
+    client_uncharge(&accounts, &first);
+    client_uncharge(&accounts, &second);
+    client_uncharge(&accounts, &root);
+    CHECK_EQ_U64(live_blocks, 0);
+}
+
 static void no_memory_for_an_account_is_enomem_and_leaves_nothing(void)
 {
     fresh(10, 10);
@@ -171,6 +195,7 @@ int main(void)
     charges_to_an_owner_go_to_its_maker();
     an_ended_process_keeps_its_charges_apart_from_a_new_one();
     no_memory_for_an_account_is_enomem_and_leaves_nothing();
+    a_user_measures_an_amount_across_its_processes();
     many_clients_share_the_buckets();
     return check_report();
 }

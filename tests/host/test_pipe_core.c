@@ -584,7 +584,7 @@ static void test_a_user_holds_half_the_ends(void)
 static void test_a_process_holds_at_most_its_ends(void)
 {
     world_reset();
-    struct pipe_end big[2 * PIPE_PROCESS_ENDS + 8];
+    static struct pipe_end big[2 * PIPE_PROCESS_ENDS + 8];
     const struct pipe_services services = world.server.services;
     pipe_server_init(&world.server, &services, big, 2 * PIPE_PROCESS_ENDS + 8);
     uint64_t r = 0, w = 0, first = 0;
@@ -602,6 +602,52 @@ static void test_a_process_holds_at_most_its_ends(void)
             pipe_close(&world.server, end);
     }
     CHECK_EQ_U64(client_process_charges(&world.server.accounts, 400), 0);
+    world_reset();
+}
+
+/* A user's pipes' pages, as Linux's pipe-user-pages-soft and -hard: 16
+ * pages a pipe until PIPE_USER_PAGES_SOFT, then 2, until
+ * PIPE_USER_PAGES_HARD: -ENFILE. Growing one past the soft limit is
+ * -EPERM but for the privileged; shrinking is not; root is never held;
+ * closing gives the pages back. */
+static void test_a_users_pipes_pages_are_limited(void)
+{
+    world_reset();
+    static struct pipe_end big[16384];
+    const struct pipe_services services = world.server.services;
+    pipe_server_init(&world.server, &services, big, 16384);
+    static uint64_t r[4096];
+    unsigned made = 0, full = 0;
+    for (; made < 4096; made++) {
+        if (pipe_create(&world.server, 0, 500 + made % 3, 1000, &r[made]) != 0)
+            break;
+        full += pipe_get_size(&world.server, r[made]) == PIPE_DEFAULT_CAPACITY;
+    }
+    CHECK_EQ_U64(full, PIPE_USER_PAGES_SOFT / 16);
+    CHECK_EQ_U64(made, full + (PIPE_USER_PAGES_HARD - PIPE_USER_PAGES_SOFT) / PIPE_MIN_SLOTS);
+    CHECK_EQ_U64(pipe_get_size(&world.server, r[made - 1]), PIPE_MIN_SLOTS * PIPE_PAGE_SIZE);
+    uint64_t extra;
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 503, 1000, &extra), (uint64_t)-LINUX_ENFILE);
+    /* Past the soft limit a pipe may shrink, not grow, but privileged. */
+    CHECK_EQ_U64(pipe_set_size(&world.server, r[0], 8192, false), 8192);
+    CHECK_EQ_U64(pipe_set_size(&world.server, r[0], 65536, false), (uint64_t)-LINUX_EPERM);
+    CHECK_EQ_U64(pipe_set_size(&world.server, r[0], 65536, true), 65536);
+    /* Another user, and root, still get whole pipes. */
+    uint64_t other, root;
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 600, 1001, &other), 0);
+    CHECK_EQ_U64(pipe_get_size(&world.server, other), PIPE_DEFAULT_CAPACITY);
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 601, 0, &root), 0);
+    CHECK_EQ_U64(pipe_set_size(&world.server, root, 1 << 20, true), 1 << 20);
+    /* The pages come back as pipes go: whole pipes again. */
+    for (unsigned i = 0; i < made; i++)
+        CHECK_EQ_U64(pipe_close(&world.server, r[i]), 0);
+    uint64_t again;
+    CHECK_EQ_U64(pipe_create(&world.server, 0, 500, 1000, &again), 0);
+    CHECK_EQ_U64(pipe_get_size(&world.server, again), PIPE_DEFAULT_CAPACITY);
+    pipe_close(&world.server, again);
+    pipe_close(&world.server, other);
+    pipe_close(&world.server, root);
+    CHECK_EQ_U64(client_user_charges(&world.server.accounts, 1000), 0);
     world_reset();
 }
 
@@ -652,6 +698,7 @@ int main(void)
     test_end_table_full_is_enfile();
     test_a_user_holds_half_the_ends();
     test_a_process_holds_at_most_its_ends();
+    test_a_users_pipes_pages_are_limited();
     drop_everything();
     check_nothing_leaked();
     return check_report();

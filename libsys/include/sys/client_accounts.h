@@ -20,6 +20,11 @@
  * others still use stays charged to it until it goes, and a later
  * process with the same pid starts from nothing.
  *
+ * Besides its objects, a user's account may measure something they hold
+ * (a pipe server's buffer pages, as Linux's pipe-user-pages): an amount
+ * the server adds to and checks against limits of its own. It must be
+ * given back before the last charge that keeps the account goes.
+ *
  * The user ceiling does not hold for root (uid 0), as Linux's per-user
  * limits (pipe-user-pages-hard, RLIMIT_NPROC) exempt the privileged;
  * the process ceiling holds for everyone, as RLIMIT_NOFILE does.
@@ -68,6 +73,11 @@ void client_uncharge(struct client_accounts *accounts, const struct client_owner
 
 /* Process pid ended: its account (if it holds charges) is set aside. */
 void client_process_ended(struct client_accounts *accounts, uint32_t pid);
+
+/* The amount an owner's user holds (0 for root: never measured), and a
+ * change to it (ignored for root). */
+uint64_t client_user_amount(const struct client_owner *owner);
+void client_user_amount_add(const struct client_owner *owner, int64_t delta);
 
 /* What a live process, or a user, holds now (for tests and statistics). */
 uint32_t client_process_charges(const struct client_accounts *accounts, uint32_t pid);
