@@ -666,35 +666,49 @@ static void check_killed_senders(void)
  * user (HOARDER_UID) make objects (and fill the pipes) until refused: each first runs out of
  * its own descriptors (RLIMIT_NOFILE raised to its hard limit, 4,096:
  * EMFILE), and the next of the user is started, until the server
- * refuses the user its share with ENFILE. Then a process of another
- * user, and root, still make an object and use it; the hoarders are
- * killed, and the server holds what it held before (SERVER_STATISTICS),
- * so their charges and objects all went. */
+ * refuses the user its share with ENFILE. POSIX message queues are
+ * the user's RLIMIT_MSGQUEUE's: EMFILE, for the next process of the user
+ * too. Then a process of another user, and root, still make an object
+ * and use it; the hoarders are killed (their queues unlinked), and the
+ * server holds what it held before (SERVER_STATISTICS), so their charges
+ * and objects all went. */
 
 #define HOARDER_UID 2400
 #define OTHER_UID 2401
 #define MOST_HOARDERS 6
 #define SETTLE_TRIES 50     /* tenths of a second for exit notices to arrive */
 
-enum hoard_kind { HOARD_PIPE, HOARD_EVENTFD, HOARD_SOCKETS, HOARD_MEMFD };
+enum hoard_kind { HOARD_PIPE, HOARD_EVENTFD, HOARD_SOCKETS, HOARD_MEMFD, HOARD_QUEUE };
 
 static const struct hoard {
     enum hoard_kind kind;
     const char *name;
     unsigned server;
+    int refusal;            /* the errno that refuses the hoarding user */
 } hoards[] = {
-    {HOARD_PIPE, "pipes", SERVER_PIPE},
-    {HOARD_EVENTFD, "eventfds", SERVER_EVENT},
-    {HOARD_SOCKETS, "socket pairs", SERVER_UNIX},
-    {HOARD_MEMFD, "memfds", SERVER_MEMFD},
+    {HOARD_PIPE, "pipes", SERVER_PIPE, ENFILE},
+    {HOARD_EVENTFD, "eventfds", SERVER_EVENT, ENFILE},
+    {HOARD_SOCKETS, "socket pairs", SERVER_UNIX, ENFILE},
+    {HOARD_MEMFD, "memfds", SERVER_MEMFD, ENFILE},
+    {HOARD_QUEUE, "message queues", SERVER_MQUEUE, EMFILE},
 };
 
-/* One object of kind in fds (the second -1 for one descriptor): 0, or
- * -1 with errno. */
-static int make_object(enum hoard_kind kind, int fds[2])
+/* The name of a process's index'th queue. */
+static void queue_name(char name[32], pid_t pid, unsigned index)
 {
+    snprintf(name, 32, "/hoard-%d-%u", (int)pid, index);
+}
+
+/* One object of kind in fds (the second -1 for one descriptor): 0, or
+ * -1 with errno. A queue is named for the process and index. */
+static int make_object(enum hoard_kind kind, int fds[2], unsigned index)
+{
+    char name[32];
     fds[1] = -1;
     switch (kind) {
+    case HOARD_QUEUE:
+        queue_name(name, getpid(), index);
+        return (fds[0] = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, NULL)) < 0 ? -1 : 0;
     case HOARD_PIPE:
         return pipe2(fds, O_NONBLOCK);
     case HOARD_EVENTFD:
@@ -720,6 +734,13 @@ static bool use_object(enum hoard_kind kind, const int fds[2])
         return eventfd_write(fds[0], 3) == 0 && eventfd_read(fds[0], &value) == 0 && value == 3;
     case HOARD_MEMFD:
         return write(fds[0], "h", 1) == 1 && pread(fds[0], &byte, 1, 0) == 1 && byte == 'h';
+    case HOARD_QUEUE: {
+        char message[8192];
+        unsigned priority = 0;
+        return mq_send(fds[0], "h", 1, 5) == 0 &&
+               mq_receive(fds[0], message, sizeof message, &priority) == 1 &&
+               message[0] == 'h' && priority == 5;
+    }
     }
     return false;
 }
@@ -751,7 +772,7 @@ static void hoard(enum hoard_kind kind, int report)
         _exit(2);
     struct hoarded said = {0, 0};
     int fds[2];
-    while (make_object(kind, fds) == 0) {
+    while (make_object(kind, fds, said.made) == 0) {
         fill(kind, fds);
         said.made++;
     }
@@ -769,7 +790,12 @@ static bool another_user_goes_on(enum hoard_kind kind, uid_t uid)
         if (uid && (setgid(uid) != 0 || setuid(uid) != 0))
             _exit(2);
         int fds[2];
-        bool used = make_object(kind, fds) == 0 && use_object(kind, fds);
+        bool used = make_object(kind, fds, 0) == 0 && use_object(kind, fds);
+        if (kind == HOARD_QUEUE) {
+            char name[32];
+            queue_name(name, getpid(), 0);
+            mq_unlink(name);
+        }
         _exit(used ? 0 : 1);
     }
     int status = 0;
@@ -802,33 +828,42 @@ static void check_hoarder(const struct hoard *hoard_of)
     int report[2];
     check(pipe(report) == 0, "a pipe for the hoarders' reports");
     pid_t hoarders[MOST_HOARDERS];
+    unsigned made_by[MOST_HOARDERS];
     unsigned count = 0, made = 0;
-    struct hoarded said = {EMFILE, 0};
-    /* EMFILE: the hoarder's own descriptors ran out; another of its user. */
-    while (said.error == EMFILE && count < MOST_HOARDERS) {
+    struct hoarded said = {EMFILE, 1};
+    /* EMFILE after some: the hoarder's own descriptors ran out (or its
+     * user's RLIMIT_MSGQUEUE); another of its user. */
+    while (said.error == EMFILE && said.made > 0 && count < MOST_HOARDERS) {
         pid_t child = fork();
         if (child == 0) {
             close(report[0]);
             hoard(hoard_of->kind, report[1]);
         }
-        hoarders[count++] = child;
+        hoarders[count] = child;
         if (child < 0 || read(report[0], &said, sizeof said) != sizeof said)
             said = (struct hoarded){-1, 0};
+        made_by[count++] = said.made;
         made += said.made;
     }
-    snprintf(what, sizeof what, "%s: the hoarding user is refused with ENFILE "
+    snprintf(what, sizeof what, "%s: the hoarding user is refused with %s "
              "(%u made by %u processes, the last refused with %d)",
-             hoard_of->name, made, count, said.error);
-    check(said.error == ENFILE, what);
+             hoard_of->name, strerror(hoard_of->refusal), made, count, said.error);
+    check(said.error == hoard_of->refusal && made > 0, what);
     printf("server_fuzz: a hoarder of %s: %u made by %u processes of one user\n",
            hoard_of->name, made, count);
     snprintf(what, sizeof what, "%s: another user makes and uses one", hoard_of->name);
     check(another_user_goes_on(hoard_of->kind, OTHER_UID), what);
     snprintf(what, sizeof what, "%s: root makes and uses one", hoard_of->name);
     check(another_user_goes_on(hoard_of->kind, 0), what);
-    for (unsigned i = 0; i < count; i++)
+    for (unsigned i = 0; i < count; i++) {
         if (hoarders[i] > 0)
             killed(hoarders[i]);
+        for (unsigned index = 0; hoard_of->kind == HOARD_QUEUE && index < made_by[i]; index++) {
+            char name[32];
+            queue_name(name, hoarders[i], index);
+            mq_unlink(name);
+        }
+    }
     close(report[0]);
     close(report[1]);
     snprintf(what, sizeof what, "%s: the server holds what it held before the hoarders",
