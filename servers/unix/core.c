@@ -669,10 +669,21 @@ int64_t unix_bytes_unsent(struct unix_core *core, uint64_t handle)
 
 /* ---- Poll ---- */
 
+enum unix_room unix_send_room(const struct unix_socket *socket)
+{
+    if (socket->write_allocated >= (uint64_t)socket->send_buffer)
+        return UNIX_ROOM_LATER;
+    if (client_user_amount(&socket->owner) < UNIX_USER_QUEUED_BYTES)
+        return UNIX_ROOM_NOW;
+    return socket->write_allocated ? UNIX_ROOM_LATER : UNIX_ROOM_NONE;
+}
+
+/* Poll's: a send would not wait (it may fail). */
 static bool writable(const struct unix_socket *socket)
 {
     return socket->state != UNIX_LISTENING &&
-           (socket->write_allocated << 2) <= (uint64_t)socket->send_buffer;
+           (socket->write_allocated << 2) <= (uint64_t)socket->send_buffer &&
+           unix_send_room(socket) != UNIX_ROOM_LATER;
 }
 
 /* unix_poll for streams, unix_dgram_poll for datagrams and records. */

@@ -45,6 +45,13 @@
  * Linux's when it cannot make the server's side). */
 #define UNIX_PROCESS_SOCKETS 4096u
 #define UNIX_USER_SOCKETS (FILE_TABLE_CAPACITY / 2)
+/* What a user's sockets may have queued (their messages' charges, as
+ * SIOCOUTQ counts them), root exempt: every socket's queue comes from
+ * the server's 16 MiB, which 35 full send buffers used up. Past it a
+ * send waits, or is -EAGAIN, as if its own buffer were full, while the
+ * socket has messages of its own queued (their reading wakes it); with
+ * none it is -ENOBUFS, Linux's answer when a send finds no memory. */
+#define UNIX_USER_QUEUED_BYTES (2u << 20)
 
 /* What a call returns when its caller now waits. */
 #define UNIX_QUEUED INT64_MIN

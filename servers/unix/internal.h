@@ -86,6 +86,13 @@ void unix_hold(struct unix_socket *socket);
 void unix_put(struct unix_core *core, struct unix_socket *socket);
 /* Frees the socket if nothing counts it and it is not being settled. */
 void unix_free_if_unused(struct unix_core *core, struct unix_socket *socket);
+/* Whether a send may queue a message now (sock_alloc_send_pskb's room),
+ * must wait for its socket's messages to be read (its send buffer is
+ * full, or its maker's user has UNIX_USER_QUEUED_BYTES queued), or
+ * never will (the user is over with nothing of this socket's queued). */
+enum unix_room { UNIX_ROOM_NOW, UNIX_ROOM_LATER, UNIX_ROOM_NONE };
+enum unix_room unix_send_room(const struct unix_socket *socket);
+
 /* A socket charged to who (its account's ceilings, core.h) in *made:
  * 0, -EMFILE, -ENFILE, -ENOMEM. */
 int unix_new_socket(struct unix_core *core, uint32_t type, const struct unix_credentials *who,

@@ -80,6 +80,7 @@ void unix_free_message(struct unix_core *core, struct unix_message *message)
     struct unix_socket *sender = message->sender;
     if (sender) {
         sender->write_allocated -= message->charge;
+        client_user_amount_add(&sender->owner, -(int64_t)message->charge);
         unix_mark_changed(core, sender, UNIX_WAKE_OUT);
         unix_put(core, sender);
     }
@@ -90,6 +91,7 @@ static void charge(struct unix_socket *sender, struct unix_message *message)
 {
     message->charge = message->length + UNIX_MESSAGE_OVERHEAD;
     sender->write_allocated += message->charge;
+    client_user_amount_add(&sender->owner, (int64_t)message->charge);
     message->sender = sender;
     unix_hold(sender);
 }
@@ -448,7 +450,9 @@ static struct step stream_send(struct unix_core *core, struct unix_waiter *call)
         struct unix_socket *peer = socket->peer;
         if (!peer)
             return done(sent ? sent : -LINUX_ENOTCONN);
-        if (socket->write_allocated >= (uint64_t)socket->send_buffer) {
+        if (unix_send_room(socket) == UNIX_ROOM_NONE)
+            return done(sent ? sent : -LINUX_ENOBUFS);
+        if (unix_send_room(socket) == UNIX_ROOM_LATER) {
             if (nonblocking(call))
                 return done(sent ? sent : -LINUX_EAGAIN);
             return wait_on(socket);
@@ -599,7 +603,9 @@ static struct step datagram_send(struct unix_core *core, struct unix_waiter *cal
             return done(error);
         if (socket->shutdown & UNIX_SHUT_SEND)
             return done(-LINUX_EPIPE);
-        if (socket->write_allocated >= (uint64_t)socket->send_buffer) {
+        if (unix_send_room(socket) == UNIX_ROOM_NONE)
+            return done(-LINUX_ENOBUFS);
+        if (unix_send_room(socket) == UNIX_ROOM_LATER) {
             if (nonblocking(call))
                 return done(-LINUX_EAGAIN);
             return wait_on(socket);

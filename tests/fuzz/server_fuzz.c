@@ -663,7 +663,7 @@ static void check_killed_senders(void)
  * Every object a server keeps for a client is charged to the client's
  * process and user (sys/client_accounts.h, docs/limits.md). For each of
  * the pipe, event, unix and memfd servers, processes of an unprivileged
- * user (HOARDER_UID) make objects (and fill the pipes) until refused: each first runs out of
+ * user (HOARDER_UID) make objects (and fill pipes and sockets) until refused: each first runs out of
  * its own descriptors (RLIMIT_NOFILE raised to its hard limit, 4,096:
  * EMFILE), and the next of the user is started, until the server
  * refuses the user its share with ENFILE. POSIX message queues are
@@ -714,7 +714,7 @@ static int make_object(enum hoard_kind kind, int fds[2], unsigned index)
     case HOARD_EVENTFD:
         return (fds[0] = eventfd(0, 0)) < 0 ? -1 : 0;
     case HOARD_SOCKETS:
-        return socketpair(AF_UNIX, SOCK_DGRAM, 0, fds);
+        return socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds);
     case HOARD_MEMFD:
         return (fds[0] = memfd_create("hoard", 0)) < 0 ? -1 : 0;
     }
@@ -745,13 +745,13 @@ static bool use_object(enum hoard_kind kind, const int fds[2])
     return false;
 }
 
-/* A pipe hoarder fills its pipes too: the server's buffers are what
- * its user's page limit keeps for the others. */
+/* A pipe or socket hoarder fills what it makes too: the server's
+ * buffers are what its user's limits keep for the others. */
 static void fill(enum hoard_kind kind, const int fds[2])
 {
     static char bytes[65536];
-    if (kind == HOARD_PIPE)
-        while (write(fds[1], bytes, sizeof bytes) > 0)
+    if (kind == HOARD_PIPE || kind == HOARD_SOCKETS)
+        while (write(fds[1], bytes, kind == HOARD_PIPE ? sizeof bytes : 4096) > 0)
             continue;
 }
 

@@ -1449,10 +1449,53 @@ static void test_sockets_are_charged_to_their_maker(void)
     check_empty();
 }
 
+/* A user's sockets may have UNIX_USER_QUEUED_BYTES queued: past it a
+ * send through a socket with messages of its own waits or is -EAGAIN,
+ * through one without -ENOBUFS; another user sends; reading gives the
+ * room back. */
+static void test_a_users_queued_bytes_are_limited(void)
+{
+    fresh();
+    static char chunk[4096];
+    enum { PAIRS = 64 };
+    uint64_t a[PAIRS], b[PAIRS];
+    unsigned pairs = 0;
+    int64_t refused = 0;
+    for (; pairs < PAIRS && refused != -LINUX_ENOBUFS; pairs++) {
+        make_pair(UNIX_DGRAM, &a[pairs], &b[pairs]);
+        while ((refused = send_bytes(a[pairs], 0, chunk, sizeof chunk, UNIX_MSG_DONTWAIT)) > 0)
+            continue;
+    }
+    CHECK_EQ_U64(refused, -LINUX_ENOBUFS);
+    uint64_t queued = 0;
+    for (unsigned i = 0; i < pairs; i++)
+        queued += (uint64_t)unix_bytes_unsent(&core, a[i]);
+    CHECK(queued >= UNIX_USER_QUEUED_BYTES && queued < UNIX_USER_QUEUED_BYTES + 8192);
+    /* One with messages of its own waits for them to be read. */
+    CHECK_EQ_U64(send_bytes(a[0], 0, chunk, sizeof chunk, UNIX_MSG_DONTWAIT), -LINUX_EAGAIN);
+    /* Another user goes on. */
+    uint64_t c = 0, d = 0;
+    CHECK_EQ_U64(unix_create_pair(&core, UNIX_DGRAM, 0, &bob, &c), 0);
+    CHECK_EQ_U64(unix_take_peer(&core, c, &d), 0);
+    CHECK_EQ_U64(send_bytes(c, 0, chunk, sizeof chunk, UNIX_MSG_DONTWAIT), sizeof chunk);
+    /* A read makes room for its sender. */
+    CHECK_EQ_U64(receive(b[0], 1, sizeof chunk, UNIX_MSG_DONTWAIT, 0), sizeof chunk);
+    CHECK_EQ_U64(send_bytes(a[0], 0, chunk, sizeof chunk, UNIX_MSG_DONTWAIT), sizeof chunk);
+    for (unsigned i = 0; i < pairs; i++) {
+        unix_close(&core, a[i]);
+        unix_close(&core, b[i]);
+    }
+    unix_close(&core, c);
+    unix_close(&core, d);
+    CHECK_EQ_U64(client_user_charges(&core.accounts, alice.uid), 0);
+    check_empty();
+}
+
 int main(void)
 {
     test_timed_callers();
     test_sockets_are_charged_to_their_maker();
+    test_a_users_queued_bytes_are_limited();
     test_stream_pair();
     test_stream_reset_and_hangup();
     test_stream_blocking_writer();
