@@ -196,7 +196,7 @@ static enum server_outcome message_send(struct server_request *request,
     bool small = length <= SYSV_MSG_SMALL_MAX;
     if (small && tern_message_length(request->info) < SYSV_MSG_SMALL_REGISTERS(3, length))
         return server_answer(request, -LINUX_EINVAL);
-    struct msg_message *message = msg_new(&here->msg, type, length);
+    struct msg_message *message = msg_new(&here->msg, caller, type, length);
     if (!message)
         return server_answer(request, -LINUX_ENOMEM);
     if (small)

@@ -13,11 +13,18 @@
 /* How a receiver picks a message (Linux's convert_mode). */
 enum search { SEARCH_ANY, SEARCH_EQUAL, SEARCH_NOT_EQUAL, SEARCH_AT_MOST, SEARCH_NUMBER };
 
+void msg_senders_init(struct client_accounts *senders, const struct sysv_services *services)
+{
+    client_accounts_init(senders, services->allocate, services->free, services->context,
+                         UINT32_MAX, UINT32_MAX);
+}
+
 void msg_core_init(struct msg_core *core, const struct sysv_services *services,
-                   const struct msg_replies *replies)
+                   const struct msg_replies *replies, struct client_accounts *senders)
 {
     memset(core, 0, sizeof *core);
     core->services = *services;
+    core->senders = senders;
     core->replies = *replies;
     ipc_ids_init(&core->ids, SYSV_MSGMNI, &core->services);
     core->max_message_size = SYSV_MSGMAX;
@@ -56,17 +63,30 @@ int64_t msg_get(struct msg_core *core, const struct sysv_caller *caller, int32_t
     return id;
 }
 
-struct msg_message *msg_new(struct msg_core *core, int64_t type, uint64_t length)
+struct msg_message *msg_new(struct msg_core *core, const struct sysv_caller *caller,
+                            int64_t type, uint64_t length)
 {
-    struct msg_message *message =
-        core->services.allocate_unzeroed(core->services.context, sizeof *message + length);
-    if (message)
-        *message = (struct msg_message){ .type = type, .length = length };
+    struct client_owner sender;
+    if (client_charge(core->senders, caller->pid, caller->uid, &sender) < 0)
+        return 0;
+    uint64_t cost = sizeof(struct msg_message) + length;
+    struct msg_message *message = 0;
+    if (client_user_amount(&sender) + cost <= MSG_USER_BYTES)
+        message = core->services.allocate_unzeroed(core->services.context, cost);
+    if (!message) {
+        client_uncharge(core->senders, &sender);
+        return 0;
+    }
+    *message = (struct msg_message){ .sender = sender, .type = type, .length = length };
+    client_user_amount_add(&sender, (int64_t)cost);
     return message;
 }
 
 void msg_free(struct msg_core *core, struct msg_message *message)
 {
+    client_user_amount_add(&message->sender,
+                           -(int64_t)(sizeof(struct msg_message) + message->length));
+    client_uncharge(core->senders, &message->sender);
     core->services.free(core->services.context, message);
 }
 

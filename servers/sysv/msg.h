@@ -23,14 +23,25 @@
 #include "ipc_ids.h"
 #include "list.h"
 #include "services.h"
+#include "sys/client_accounts.h"
 #include "sys/client_buffer.h"
 #include "sys/protocol/sysv.h"
 
 /* What msg_send and msg_receive return when the caller now waits. */
 #define MSG_QUEUED INT64_MIN
 
+/* What a user's messages may take, in every queue of every namespace
+ * (each message's text and record, counted to its sender's user until it
+ * is received or its queue goes; root exempt): the server's 16 MiB hold
+ * every queue, segment and set, which 508 full queues of one process
+ * used up. Past it msgsnd is -ENOMEM, Linux's answer when it cannot
+ * load a message. The accounts (sys/client_accounts.h) count messages
+ * too, without ceilings: a queue may hold thousands. */
+#define MSG_USER_BYTES (4u << 20)
+
 struct msg_message {
     struct list_link link;
+    struct client_owner sender;     /* whose user pays for it */
     int64_t type;
     uint64_t length;
     uint8_t text[];
@@ -78,16 +89,21 @@ struct msg_core {
     /* The namespace's settings (/proc/sys/kernel): msgmax, msgmnb;
      * msgmni is ids.limit. */
     int32_t max_message_size, max_queue_bytes;
+    struct client_accounts *senders;    /* every namespace's: MSG_USER_BYTES */
 };
 
 void msg_core_init(struct msg_core *core, const struct sysv_services *services,
-                   const struct msg_replies *replies);
+                   const struct msg_replies *replies, struct client_accounts *senders);
+/* The senders' accounts every namespace's core shares. */
+void msg_senders_init(struct client_accounts *senders, const struct sysv_services *services);
 
 /* msgget: the queue's id; ENOENT, EEXIST, EACCES, ENOSPC (MSGMNI), ENOMEM. */
 int64_t msg_get(struct msg_core *core, const struct sysv_caller *caller, int32_t key,
                 int32_t flags);
-/* A message of length bytes to fill in for msg_send, or NULL. */
-struct msg_message *msg_new(struct msg_core *core, int64_t type, uint64_t length);
+/* A message of length bytes from caller to fill in for msg_send, or
+ * NULL: no memory, or its user would be past MSG_USER_BYTES (-ENOMEM). */
+struct msg_message *msg_new(struct msg_core *core, const struct sysv_caller *caller,
+                            int64_t type, uint64_t length);
 void msg_free(struct msg_core *core, struct msg_message *message);
 /* msgsnd of message (the core's from then on, whatever the result): 0,
  * -errno (EINVAL, EACCES, EAGAIN, EIDRM...) or MSG_QUEUED (may_wait

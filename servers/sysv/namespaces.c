@@ -14,7 +14,7 @@ static void namespace_init(struct sysv_namespaces *all, struct sysv_namespace *n
     namespace->id = id;
     shm_core_init(&namespace->shm, &all->services, all->shm_capacity, &all->descriptors);
     sem_core_init(&namespace->sem, &all->services, &all->sem_replies);
-    msg_core_init(&namespace->msg, &all->services, &all->msg_replies);
+    msg_core_init(&namespace->msg, &all->services, &all->msg_replies, &all->senders);
 }
 
 void sysv_namespaces_init(struct sysv_namespaces *all, const struct sysv_services *services,
@@ -25,6 +25,7 @@ void sysv_namespaces_init(struct sysv_namespaces *all, const struct sysv_service
     all->sem_replies = *sem_replies;
     all->msg_replies = *msg_replies;
     all->shm_capacity = shm_capacity;
+    msg_senders_init(&all->senders, services);
     shm_descriptors_init(&all->descriptors, services);
     namespace_init(all, &all->initial, IPC_NAMESPACE_INITIAL);
     all->initial.next = 0;
@@ -95,6 +96,7 @@ void sysv_namespaces_process_ended(struct sysv_namespaces *all, uint32_t pid)
         sem_process_ended(&namespace->sem, pid);
         shm_process_ended(&namespace->shm, pid);
     }
+    client_process_ended(&all->senders, pid);
     ipc_namespace_enter(&all->members, pid, IPC_NAMESPACE_INITIAL);
     free_ended(all);
 }

@@ -34,6 +34,7 @@ struct sysv_namespaces {
     struct sem_replies sem_replies;
     struct msg_replies msg_replies;
     uint64_t shm_capacity;
+    struct client_accounts senders;     /* every namespace's messages (msg.h) */
 };
 
 void sysv_namespaces_init(struct sysv_namespaces *all, const struct sysv_services *services,

@@ -668,7 +668,8 @@ static void check_killed_senders(void)
  * EMFILE), and the next of the user is started, until the server
  * refuses the user its share with ENFILE. POSIX message queues are
  * the user's RLIMIT_MSGQUEUE's: EMFILE, for the next process of the user
- * too. Then a process of another user, and root, still make an object
+ * too; System V messages (8 KiB each, a queue full after another) its
+ * share of the sysv server's memory: ENOMEM from msgsnd, as well. Then a process of another user, and root, still make an object
  * and use it; the hoarders are killed (their queues unlinked), and the
  * server holds what it held before (SERVER_STATISTICS), so their charges
  * and objects all went. */
@@ -678,7 +679,9 @@ static void check_killed_senders(void)
 #define MOST_HOARDERS 6
 #define SETTLE_TRIES 50     /* tenths of a second for exit notices to arrive */
 
-enum hoard_kind { HOARD_PIPE, HOARD_EVENTFD, HOARD_SOCKETS, HOARD_MEMFD, HOARD_QUEUE };
+enum hoard_kind {
+    HOARD_PIPE, HOARD_EVENTFD, HOARD_SOCKETS, HOARD_MEMFD, HOARD_QUEUE, HOARD_SYSV_MESSAGE,
+};
 
 static const struct hoard {
     enum hoard_kind kind;
@@ -691,6 +694,7 @@ static const struct hoard {
     {HOARD_SOCKETS, "socket pairs", SERVER_UNIX, ENFILE},
     {HOARD_MEMFD, "memfds", SERVER_MEMFD, ENFILE},
     {HOARD_QUEUE, "message queues", SERVER_MQUEUE, EMFILE},
+    {HOARD_SYSV_MESSAGE, "System V messages", SERVER_SYSV, ENOMEM},
 };
 
 /* The name of a process's index'th queue. */
@@ -709,6 +713,20 @@ static int make_object(enum hoard_kind kind, int fds[2], unsigned index)
     case HOARD_QUEUE:
         queue_name(name, getpid(), index);
         return (fds[0] = mq_open(name, O_CREAT | O_EXCL | O_RDWR, 0600, NULL)) < 0 ? -1 : 0;
+    case HOARD_SYSV_MESSAGE: {
+        /* A message of 8 KiB, in a new queue when the last is full. */
+        static int queue = -1;
+        static struct { long type; char text[8192]; } message = {1, ""};
+        for (;;) {
+            if (queue < 0 && (queue = msgget(IPC_PRIVATE, 0600)) < 0)
+                return -1;
+            if (msgsnd(queue, &message, sizeof message.text, IPC_NOWAIT) == 0)
+                return (fds[0] = queue), 0;
+            if (errno != EAGAIN)
+                return -1;
+            queue = -1;
+        }
+    }
     case HOARD_PIPE:
         return pipe2(fds, O_NONBLOCK);
     case HOARD_EVENTFD:
@@ -734,6 +752,12 @@ static bool use_object(enum hoard_kind kind, const int fds[2])
         return eventfd_write(fds[0], 3) == 0 && eventfd_read(fds[0], &value) == 0 && value == 3;
     case HOARD_MEMFD:
         return write(fds[0], "h", 1) == 1 && pread(fds[0], &byte, 1, 0) == 1 && byte == 'h';
+    case HOARD_SYSV_MESSAGE: {
+        struct { long type; char text[8]; } message = {4, "h"};
+        return msgsnd(fds[0], &message, 1, 0) == 0 &&
+               msgrcv(fds[0], &message, sizeof message.text, 4, 0) == 1 &&
+               message.text[0] == 'h';
+    }
     case HOARD_QUEUE: {
         char message[8192];
         unsigned priority = 0;
@@ -796,6 +820,8 @@ static bool another_user_goes_on(enum hoard_kind kind, uid_t uid)
             queue_name(name, getpid(), 0);
             mq_unlink(name);
         }
+        if (kind == HOARD_SYSV_MESSAGE)
+            msgctl(fds[0], IPC_RMID, NULL);
         _exit(used ? 0 : 1);
     }
     int status = 0;
@@ -820,9 +846,38 @@ static bool holdings_back(unsigned server, const struct server_holdings *before)
     return false;
 }
 
+/* System V queues outlive their makers: root removes uid's. */
+static void remove_queues_of(uid_t uid)
+{
+    struct msginfo info;
+    int highest = msgctl(0, MSG_INFO, (struct msqid_ds *)&info);
+    for (int index = 0; index <= highest; index++) {
+        struct msqid_ds queue;
+        int id = msgctl(index, MSG_STAT, &queue);
+        if (id >= 0 && queue.msg_perm.uid == uid)
+            msgctl(id, IPC_RMID, NULL);
+    }
+}
+
+/* What a server grows once and keeps for good (the sysv server's table
+ * of queue ids) grows before the count: as many queues as a hoarder's
+ * messages fill, and more. */
+static void prime(enum hoard_kind kind)
+{
+    enum { QUEUES = 400 };
+    int queues[QUEUES];
+    if (kind != HOARD_SYSV_MESSAGE)
+        return;
+    for (unsigned i = 0; i < QUEUES; i++)
+        queues[i] = msgget(IPC_PRIVATE, 0600);
+    for (unsigned i = 0; i < QUEUES; i++)
+        msgctl(queues[i], IPC_RMID, NULL);
+}
+
 static void check_hoarder(const struct hoard *hoard_of)
 {
     char what[128];
+    prime(hoard_of->kind);
     struct server_holdings before = {0};
     check(server_holdings(hoard_of->server, &before), "the server says what it holds");
     int report[2];
@@ -864,6 +919,8 @@ static void check_hoarder(const struct hoard *hoard_of)
             mq_unlink(name);
         }
     }
+    if (hoard_of->kind == HOARD_SYSV_MESSAGE)
+        remove_queues_of(HOARDER_UID);
     close(report[0]);
     close(report[1]);
     snprintf(what, sizeof what, "%s: the server holds what it held before the hoarders",

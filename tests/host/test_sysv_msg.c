@@ -48,6 +48,7 @@ static void forget(void *context, uint64_t handle)
 }
 
 static const struct msg_replies replies = {answer, waits, forget, NULL};
+static struct client_accounts senders;
 
 /* Everything the last core held goes, then a fresh one. */
 static void fresh(void)
@@ -61,12 +62,13 @@ static void fresh(void)
         release(NULL, core.ids.objects);
     memset(&world, 0, sizeof world);
     CHECK_EQ_U64(blocks_live, 0);
-    msg_core_init(&core, &services, &replies);
+    msg_senders_init(&senders, &services);
+    msg_core_init(&core, &services, &replies, &senders);
 }
 
 static int64_t send(int32_t id, int64_t type, const char *text, int32_t flags, uint64_t handle)
 {
-    struct msg_message *message = msg_new(&core, type, strlen(text));
+    struct msg_message *message = msg_new(&core, &user, type, strlen(text));
     memcpy(message->text, text, strlen(text));
     return msg_send(&core, &user, id, message, flags, handle, true);
 }
@@ -198,12 +200,47 @@ static void removal_and_refusals(void)
           info.msgssz == 16 && info.msgseg == 0xffff);
 }
 
+/* A user's messages take at most MSG_USER_BYTES: then msgsnd is
+ * -ENOMEM for it (msg_new NULL), not for another user or root; a
+ * received message gives its bytes back, and so does a removed queue. */
+static void a_users_messages_are_limited(void)
+{
+    fresh();
+    enum { TEXT = 8192 };
+    unsigned sent = 0, queues = 0;
+    struct msg_message *message;
+    while ((message = msg_new(&core, &user, 1, TEXT)) != NULL) {
+        int64_t id = msg_get(&core, &user, SYSV_IPC_PRIVATE, 0600);
+        CHECK(id >= 0);
+        queues++;
+        CHECK_EQ_U64(msg_send(&core, &user, (int32_t)id, message, SYSV_IPC_NOWAIT, 0, true), 0);
+        sent++;
+    }
+    CHECK_EQ_U64(sent, MSG_USER_BYTES / (TEXT + sizeof(struct msg_message)));
+    message = msg_new(&core, &stranger, 1, TEXT);
+    CHECK(message != NULL);
+    msg_free(&core, message);
+    message = msg_new(&core, &root, 1, TEXT);
+    CHECK(message != NULL);
+    msg_free(&core, message);
+    /* One received: room for one more. */
+    static char text[TEXT + 1];
+    int64_t type = 0;
+    CHECK_EQ_U64(receive(0, TEXT, 0, SYSV_IPC_NOWAIT, text, &type), TEXT);
+    message = msg_new(&core, &user, 1, TEXT);
+    CHECK(message != NULL);
+    msg_free(&core, message);
+    fresh();
+    CHECK_EQ_U64(client_user_charges(&senders, user.uid), 0);
+}
+
 int main(void)
 {
     RUN_TEST(types_pick_messages);
     RUN_TEST(waiting_receivers_take_what_suits_them);
     RUN_TEST(senders_wait_for_room);
     RUN_TEST(removal_and_refusals);
+    RUN_TEST(a_users_messages_are_limited);
     fresh();
     if (core.ids.objects)
         release(NULL, core.ids.objects);

@@ -54,7 +54,7 @@ static void each_file_is_a_header_and_a_line_an_object(void)
                  "       key      semid perms      nsems   uid   gid  cuid  cgid      otime"
                  "      ctime\n");
     CHECK_EQ_U64(msg_get(&initial->msg, &user, 0x1234, SYSV_IPC_CREAT | 0640), 0);
-    struct msg_message *message = msg_new(&initial->msg, 1, 5);
+    struct msg_message *message = msg_new(&initial->msg, &user, 1, 5);
     memcpy(message->text, "hello", 5);
     CHECK_EQ_U64(msg_send(&initial->msg, &user, 0, message, 0, 0, false), 0);
     CHECK_EQ_STR(text_of(initial, SYSV_PROCFS_MSG),
