@@ -467,7 +467,9 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
         return SPACE_FAULT_OUT_OF_MEMORY;
     if (error < 0) {
         /* The object has no such page (past the end of a file), or no
-         * memory for it: Linux's VM_FAULT_SIGBUS. */
+         * memory for it (a memfd past what it may borrow): Linux's
+         * VM_FAULT_SIGBUS. The process's own memory is the OOM killer's
+         * (above). */
         *signal = (struct fault_signal){ LINUX_SIGBUS, LINUX_BUS_ADRERR };
         return error;
     }
