@@ -302,6 +302,9 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
  * got there); frame, a private frame of the pool (frames.h), placed at an
  * absent page with its region's protection: 0 or -ENOMEM. */
 bool space_page_present(struct space *space, uint64_t page);
+/* The pages the space has frames of its own for (not a memory object's
+ * it borrows): what ending it would give back, for the OOM killer. */
+uint64_t space_private_pages(struct space *space);
 int space_place_missing(struct space *space, uint64_t page, uint64_t frame);
 /* The page at address made ready for an access the program could make
  * (write or not), as its own access would make it, and left alone if it

@@ -496,6 +496,19 @@ int space_prepare_access(struct space *space, uint64_t address, bool write)
     return result == SPACE_FAULT_USERFAULT ? -LINUX_EFAULT : result;
 }
 
+static void count_private(void *context, struct page_entry *entry)
+{
+    if (!(entry->flags & PAGE_BORROWED))
+        ++*(uint64_t *)context;
+}
+
+uint64_t space_private_pages(struct space *space)
+{
+    uint64_t pages = 0;
+    page_index_for_each(&space->pages, count_private, &pages);
+    return pages;
+}
+
 bool space_page_present(struct space *space, uint64_t page)
 {
     return page_state(space, page).present;
