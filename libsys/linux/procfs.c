@@ -33,6 +33,7 @@
 #include "sys/protocol/memfd.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/protocol/sysv.h"
+#include "sys/digits.h"
 
 #define PROCFS_TEXT_MAX 16384
 #define PROCFS_DEVICE   3           /* st_dev of vfs's /proc (on its /dev mount) */
@@ -327,19 +328,6 @@ static int64_t descriptor_copy(uint64_t pid, uint64_t fd, bool *cloexec)
     return (int64_t)slot;
 }
 
-/* value in decimal at out (room for 20 digits): the digits' count. */
-static unsigned put_decimal(char *out, uint64_t value)
-{
-    char digits[20];
-    unsigned count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    for (unsigned i = 0; i < count; i++)
-        out[i] = digits[count - 1 - i];
-    return count;
-}
 
 /* A text being built: at most its capacity, NUL-terminated. */
 struct text {
@@ -356,17 +344,9 @@ static void append(struct text *text, const char *string)
 
 static void append_number(struct text *text, uint64_t value, unsigned base)
 {
-    char digits[24];
-    unsigned count = 0;
-    do {
-        digits[count++] = (char)('0' + value % base);
-        value /= base;
-    } while (value);
-    char reversed[25];
-    for (unsigned i = 0; i < count; i++)
-        reversed[i] = digits[count - 1 - i];
-    reversed[count] = 0;
-    append(text, reversed);
+    char digits[DIGITS_MAX + 1];
+    digits[digits_of(value, base, digits)] = 0;
+    append(text, digits);
 }
 
 /* A directory's path ("/proc/12/fd") into text. */
@@ -630,7 +610,7 @@ static int64_t link_target(const struct procfs_name *name)
 {
     int64_t length;
     if (name->kind == PROCFS_SELF) {
-        length = put_decimal(link_text, (uint64_t)sys_getpid());
+        length = digits_of((uint64_t)sys_getpid(), 10, link_text);
     } else if (name->kind == PROCFS_EXE) {
         length = ask(PROC_PROCFS_EXE, name->pid, 0, link_text, FILE_PATH_MAX);
         if (length == -LINUX_ESRCH)
@@ -884,7 +864,7 @@ static bool next_listed(enum procfs_directory directory, uint64_t pid, uint64_t 
             return false;
         *position = 2 + found;
     }
-    number[put_decimal(number, found)] = 0;
+    number[digits_of(found, 10, number)] = 0;
     return true;
 }
 

@@ -1,5 +1,6 @@
 /* The file protocol's generic answers: sys/file_server.h. */
 #include "sys/file_server.h"
+#include "sys/digits.h"
 #include "file_server_locks.h"
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
@@ -155,14 +156,7 @@ int64_t file_server_path_numbered(char *name, const char *prefix, uint64_t numbe
     int64_t length = 0;
     while (*prefix)
         name[length++] = *prefix++;
-    char digits[20];
-    unsigned count = 0;
-    do {
-        digits[count++] = (char)('0' + number % 10);
-        number /= 10;
-    } while (number);
-    while (count)
-        name[length++] = digits[--count];
+    length += digits_of(number, 10, &name[length]);
     while (*suffix)
         name[length++] = *suffix++;
     return length;

@@ -1,6 +1,7 @@
 /* The text of a server's settings: sys/setting_text.h. */
 #include "sys/setting_text.h"
 #include "sys/linux_abi.h"
+#include "sys/digits.h"
 
 #define INT_MAXIMUM 2147483647LL
 /* proc_get_long's buffer: a value and what follows it must fit in 21. */
@@ -133,17 +134,10 @@ int64_t setting_text_parse(const struct setting_format *format, const char *text
 
 static size_t put_decimal(char *text, uint64_t value, bool negative)
 {
-    char digits[20];
-    size_t count = 0, length = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
+    size_t length = 0;
     if (negative)
         text[length++] = '-';
-    while (count)
-        text[length++] = digits[--count];
-    return length;
+    return length + digits_of(value, 10, &text[length]);
 }
 
 size_t setting_text_format(const struct setting_format *format, const uint64_t *values,

@@ -3,6 +3,7 @@
 
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
+#include "sys/digits.h"
 
 /* Linux's bookkeeping a queue is charged for (arm64): a struct msg_msg
  * for every message it may hold, a struct posix_msg_tree_node for every
@@ -187,18 +188,12 @@ static size_t put_field(char *line, size_t at, const char *name, uint64_t value,
 {
     while (*name)
         line[at++] = *name++;
-    char digits[24];
-    unsigned count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    unsigned used = count + negative;
+    unsigned used = negative;
     if (negative)
         line[at++] = '-';
-    while (count)
-        line[at++] = digits[--count];
-    for (; used < width; used++)
+    unsigned count = digits_of(value, 10, &line[at]);
+    at += count;
+    for (used += count; used < width; used++)
         line[at++] = ' ';
     return at;
 }

@@ -1,5 +1,6 @@
 /* The text of /proc's files: procfs_text.h. */
 #include "procfs_text.h"
+#include "sys/digits.h"
 
 void procfs_append(struct procfs_text *text, const char *bytes, size_t length)
 {
@@ -18,16 +19,11 @@ void procfs_append_string(struct procfs_text *text, const char *string)
 
 void procfs_append_decimal(struct procfs_text *text, uint64_t value, unsigned width)
 {
-    char digits[24];
-    unsigned count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
+    char digits[DIGITS_MAX];
+    unsigned count = digits_of(value, 10, digits);
     for (unsigned pad = count; pad < width; pad++)
         procfs_append(text, " ", 1);
-    while (count)
-        procfs_append(text, &digits[--count], 1);
+    procfs_append(text, digits, count);
 }
 
 void procfs_append_hex(struct procfs_text *text, uint64_t value, unsigned width)

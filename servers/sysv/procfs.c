@@ -1,5 +1,6 @@
 /* What /proc shows of System V objects, and their settings: procfs.h. */
 #include "procfs.h"
+#include "sys/digits.h"
 
 /* ---- /proc/sysvipc ---- */
 
@@ -28,20 +29,15 @@ static void put_string(struct text *text, const char *string)
 static void put_number(struct text *text, int64_t value, bool is_signed, unsigned base,
                        unsigned width)
 {
-    char digits[24];
-    unsigned count = 0;
     bool negative = is_signed && value < 0;
     uint64_t magnitude = negative ? (uint64_t)-value : (uint64_t)value;
-    do {
-        digits[count++] = (char)('0' + magnitude % base);
-        magnitude /= base;
-    } while (magnitude);
-    if (negative)
-        digits[count++] = '-';
-    for (unsigned pad = count; pad < width; pad++)
+    char digits[DIGITS_MAX];
+    unsigned count = digits_of(magnitude, base, digits);
+    for (unsigned pad = count + negative; pad < width; pad++)
         put(text, " ", 1);
-    while (count)
-        put(text, &digits[--count], 1);
+    if (negative)
+        put(text, "-", 1);
+    put(text, digits, count);
 }
 
 /* " %<width>u" and its kin: the separator, then the number. */
