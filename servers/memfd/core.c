@@ -453,9 +453,10 @@ int memfd_map(struct memfd_core *core, uint64_t handle, uint32_t prot, bool shar
     return MEMORY_MAP_WRITABLE | MEMORY_MAP_DESCRIPTOR;
 }
 
-int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, bool write,
+int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, unsigned access,
                    void **page)
 {
+    bool write = access & MEMORY_PAGE_WRITE;
     struct file_description *ofd = file_table_find(&core->files, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
@@ -468,6 +469,10 @@ int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, bo
         return -LINUX_EPERM;
     if (offset >= memfd->data.size)
         return -LINUX_ENXIO;
+    if (access & MEMORY_PAGE_EXISTING) {
+        *page = page_tree_find(&memfd->data.tree, offset / PAGE_SIZE);
+        return *page != NULL ? 0 : -LINUX_ENOENT;
+    }
     *page = page_tree_get(&memfd->data.tree, &core->pages, offset / PAGE_SIZE);
     return *page != NULL ? 0 : -LINUX_ENOMEM;
 }

@@ -138,10 +138,11 @@ int memfd_add_seals(struct memfd_core *core, uint64_t handle, uint64_t seals);
  * (MEMORY_MAP_DESCRIPTOR; ENFILE, ENOMEM). */
 int memfd_map(struct memfd_core *core, uint64_t handle, uint32_t prot, bool shared,
               uint64_t *identity, uint64_t *mapping);
-/* MEMORY_PAGE: the page at offset, made (zeroed) if new; -ENXIO past the
- * end, -EPERM for a writable one against the WRITE seal, -EINVAL for an
- * unaligned offset, -ENOMEM. */
-int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, bool write,
+/* MEMORY_PAGE: the page at offset, made (zeroed) if new; access is
+ * MEMORY_PAGE_* (sys/protocol/memory.h). -ENXIO past the end, -EPERM
+ * for a writable one against the WRITE seal, -EINVAL for an unaligned
+ * offset, -ENOENT for a hole with MEMORY_PAGE_EXISTING, -ENOMEM. */
+int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, unsigned access,
                    void **page);
 
 #endif

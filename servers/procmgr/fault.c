@@ -4,6 +4,7 @@
 #include "sys/linux_userfault.h"
 
 #define USERFAULT_MODE_MISSING LINUX_UFFDIO_REGISTER_MODE_MISSING
+#define USERFAULT_MODE_MINOR LINUX_UFFDIO_REGISTER_MODE_MINOR
 
 static bool allows(const struct region *region, bool write)
 {
@@ -22,6 +23,9 @@ enum fault_action fault_decide(const struct region *region, struct fault_page pa
     if (!page.present && !ignore_protection && region->object == 0 &&
         (region->userfault_modes & USERFAULT_MODE_MISSING))
         return FAULT_USERFAULT_MISSING;
+    if (!page.present && page.in_object && !ignore_protection && region->kind == REGION_SHARED &&
+        (region->userfault_modes & USERFAULT_MODE_MINOR))
+        return FAULT_USERFAULT_MINOR;
     if (!page.present) {
         if (region->kind == REGION_SHARED)
             return FAULT_OBJECT_PAGE;

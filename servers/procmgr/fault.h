@@ -30,6 +30,10 @@ enum fault_action {
     /* A missing page of a range registered with a userfaultfd in MISSING
      * mode: the thread waits for the descriptor's pager (userfault.h). */
     FAULT_USERFAULT_MISSING,
+    /* A page of a shared range registered in MINOR mode that the object
+     * has but the space does not map yet: the thread waits for the
+     * pager, which maps it with UFFDIO_CONTINUE. */
+    FAULT_USERFAULT_MINOR,
 };
 
 struct fault_page {
@@ -38,6 +42,9 @@ struct fault_page {
     bool writable;              /* that frame may be written through */
     bool mapped;                /* mapped now (fork leaves a child's shared pages unmapped) */
     bool copy_on_write;         /* a private frame other spaces may share */
+    /* Not present, and the region's object has a page there (asked only
+     * where a MINOR registration needs to know: Linux's page cache). */
+    bool in_object;
 };
 
 /* For an access (write or not) at a page of region (NULL: no region),

@@ -27,6 +27,7 @@ struct memory_object {
     uint64_t descriptor;
     uint64_t held;
     uint64_t identity;
+    bool no_userfault;              /* MEMORY_MAP_NO_USERFAULT */
 };
 
 static struct memory_object *objects[OBJECT_LIMIT];
@@ -162,9 +163,16 @@ int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint
     object->descriptor = own ? own : descriptor;
     object->held = 1;
     object->identity = identity;
+    object->no_userfault = flags & MEMORY_MAP_NO_USERFAULT;
     *writable = flags & MEMORY_MAP_WRITABLE;
     *id = object->id;
     return 0;
+}
+
+bool memory_object_takes_userfault(uint64_t id)
+{
+    struct memory_object *object = find(id);
+    return object && !object->no_userfault;
 }
 
 void memory_object_retain(uint64_t id)
@@ -221,8 +229,8 @@ static bool wants_memory(tern_message_info info, const uint64_t mr[TERN_MSG_REGI
 }
 
 /* MEMORY_PAGE through the file's descriptor, the frame landing in a
- * fresh procmgr slot. */
-static int lent_frame(struct memory_object *object, uint64_t offset, bool write,
+ * fresh procmgr slot; existing: only a page the object has already. */
+static int lent_frame(struct memory_object *object, uint64_t offset, bool write, bool existing,
                       uint64_t *frame)
 {
     uint64_t slot = slot_allocate(server_memory.slots);
@@ -235,7 +243,7 @@ static int lent_frame(struct memory_object *object, uint64_t offset, bool write,
      * as the lending policy allows (SERVER_WANTS_MEMORY). */
     do {
         mr[0] = offset;
-        mr[1] = write ? MEMORY_PAGE_WRITE : 0;
+        mr[1] = (write ? MEMORY_PAGE_WRITE : 0) | (existing ? MEMORY_PAGE_EXISTING : 0);
         info = server_call_receiving(object->descriptor, tern_message(MEMORY_PAGE, 0, 2), mr,
                                      TERN_SLOT_CNODE, slot);
         result = tern_message_label(info) ? -LINUX_EIO : (int64_t)mr[0];
@@ -256,11 +264,27 @@ int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame
     if (!object)
         return -LINUX_ENXIO;
     if (object->lent)
-        return lent_frame(object, offset, write, frame);
+        return lent_frame(object, offset, write, false, frame);
     if (offset >= object->size)
         return -LINUX_ENXIO;
     uint64_t own = anonymous_frame(object, offset & ~(uint64_t)(PAGE_SIZE - 1));
     *frame = own ? memory_copy_frame(own) : 0;
+    return *frame ? 0 : -LINUX_ENOMEM;
+}
+
+int memory_object_existing_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame)
+{
+    struct memory_object *object = find(id);
+    if (!object)
+        return -LINUX_ENXIO;
+    if (object->lent)
+        return lent_frame(object, offset, write, true, frame);
+    if (offset >= object->size)
+        return -LINUX_ENXIO;
+    struct page_entry *entry = page_index_find(&object->pages, offset & ~(uint64_t)(PAGE_SIZE - 1));
+    if (!entry)
+        return -LINUX_ENOENT;
+    *frame = memory_copy_frame(entry->slot);
     return *frame ? 0 : -LINUX_ENOMEM;
 }
 

@@ -37,6 +37,10 @@ int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint
                            uint64_t length, uint64_t *id, bool *writable);
 #define MEMORY_OBJECT_ANONYMOUS 1
 
+/* Whether userfaultfd may register mappings of the object (Linux's
+ * shmem: not a System V segment, MEMORY_MAP_NO_USERFAULT). */
+bool memory_object_takes_userfault(uint64_t id);
+
 void memory_object_retain(uint64_t id);
 void memory_object_release(uint64_t id);
 
@@ -45,6 +49,10 @@ void memory_object_release(uint64_t id);
  * (a writable one, from a file not open for writing), -ENOMEM. write:
  * ask for a writable frame (an anonymous object's always are). */
 int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame);
+/* The same for a page the object has already, none being made: -ENOENT
+ * where it has none (a hole, as Linux's page cache has none there), for
+ * userfaultfd's MINOR mode. */
+int memory_object_existing_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame);
 
 /* What futex keys name the object by: the same for every object of one
  * file, so processes that map it separately meet on its futexes. */

@@ -210,11 +210,12 @@ void handle_fault(struct request *request, uint64_t tid)
             process_exit(process, LINUX_W_EXITCODE(0, LINUX_SIGKILL));
             return;
         }
-        if (status == SPACE_FAULT_USERFAULT) {
+        if (status == SPACE_FAULT_USERFAULT || status == SPACE_FAULT_USERFAULT_MINOR) {
             /* A userfaultfd's range: the thread waits for its pager. */
             if (in_personality && !write)
                 write = personality_writes_at(process->space, pc);
-            if (userfault_fault(request, thread, address, write, in_personality) == 0) {
+            bool minor = status == SPACE_FAULT_USERFAULT_MINOR;
+            if (userfault_fault(request, thread, address, write, minor, in_personality) == 0) {
                 request->silent = false;
                 return;
             }

@@ -291,13 +291,16 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
  * object does not have), or SPACE_FAULT_OUT_OF_MEMORY. */
 int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal);
-/* space_handle_fault's answer for a missing page of a range registered
- * with a userfaultfd: the thread is to wait for its pager. */
+/* space_handle_fault's answers for a missing page of a range registered
+ * with a userfaultfd in MISSING mode, and for a page of a MINOR range
+ * that the object has and the space does not map: the thread is to wait
+ * for its pager. */
 #define SPACE_FAULT_USERFAULT 1
+#define SPACE_FAULT_USERFAULT_MINOR 2
 /* Its answer when no memory is left for the process's own page (a new
  * one, a copy on write, the mapping of one it has): Linux's
  * VM_FAULT_OOM, for the OOM killer (out_of_memory.h). */
-#define SPACE_FAULT_OUT_OF_MEMORY 2
+#define SPACE_FAULT_OUT_OF_MEMORY 3
 /* UFFDIO_COPY and ZEROPAGE: whether the page is there (it is, however it
  * got there); frame, a private frame of the pool (frames.h), placed at an
  * absent page with its region's protection: 0 or -ENOMEM. */
@@ -305,6 +308,11 @@ bool space_page_present(struct space *space, uint64_t page);
 /* The pages the space has frames of its own for (not a memory object's
  * it borrows): what ending it would give back, for the OOM killer. */
 uint64_t space_private_pages(struct space *space);
+/* UFFDIO_CONTINUE: maps the page the shared region's object has at page
+ * (writable if the region is): 0, or -EEXIST if the space has it
+ * already, -EFAULT if the object has none (a hole, or past its end),
+ * -ENOENT outside a shared region, -ENOMEM. */
+int space_map_existing_object_page(struct space *space, uint64_t page);
 int space_place_missing(struct space *space, uint64_t page, uint64_t frame);
 /* The page at address made ready for an access the program could make
  * (write or not), as its own access would make it, and left alone if it

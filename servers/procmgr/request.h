@@ -113,13 +113,14 @@ void handle_timer_getoverrun(struct request *request);
 void handle_timer_delete(struct request *request);
 
 /* userfault_requests.c: userfaultfd(2); a fault at a missing page of a
- * registered range, in_system_call if the personality took it (0: the
+ * registered range (minor: a page a MINOR range's object has),
+ * in_system_call if the personality took it (0: the
  * thread waits, its reply kept; -errno: it cannot, and the fault is
  * SIGBUS, or EFAULT for the system call: UFFD_FEATURE_SIGBUS, and
  * UFFD_USER_MODE_ONLY for a system call's). */
 void handle_userfaultfd(struct request *request);
 int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write,
-                    bool in_system_call);
+                    bool minor, bool in_system_call);
 
 /* memory_requests.c */
 void handle_memory(struct request *request, uint64_t label);

@@ -14,6 +14,7 @@
 #include "space_internal.h"
 #include "sys/invoke.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_userfault.h"
 #include "sys/runtime.h"
 
 #define INITIAL_PAGE_CAPACITY 1024
@@ -412,6 +413,18 @@ static int map_present(struct space *space, const struct region *region, uint64_
     return 0;
 }
 
+/* Whether region's object has a page at page already (its server is
+ * asked: nothing is made). */
+static bool object_has_page(const struct region *region, uint64_t page)
+{
+    uint64_t frame;
+    if (memory_object_existing_page(region->object, region->object_offset + (page - region->start),
+                                    false, &frame) < 0)
+        return false;
+    free_frame_slot(frame);
+    return true;
+}
+
 /* Makes the page at address ready for the access (write or not), as a
  * fault needs it or, with ignore_protection, as procmgr's own writes do:
  * FAULT_NEW_PAGE when it is (the action is done), else what stops it. */
@@ -420,8 +433,12 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
 {
     uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
     const struct region *region = address_map_lookup(&space->map, page);
-    enum fault_action action = fault_decide(region, page_state(space, page), write,
-                                            ignore_protection);
+    struct fault_page state = page_state(space, page);
+    /* Only a MINOR registration asks the object whether it has the page. */
+    if (!state.present && !ignore_protection && region && region->kind == REGION_SHARED &&
+        (region->userfault_modes & LINUX_UFFDIO_REGISTER_MODE_MINOR))
+        state.in_object = object_has_page(region, page);
+    enum fault_action action = fault_decide(region, state, write, ignore_protection);
     switch (action) {
     case FAULT_NEW_PAGE:
         *error = space_map_new_page(space, page, region->prot);
@@ -441,6 +458,9 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
     case FAULT_USERFAULT_MISSING:
         *error = SPACE_FAULT_USERFAULT;
         break;
+    case FAULT_USERFAULT_MINOR:
+        *error = SPACE_FAULT_USERFAULT_MINOR;
+        break;
     default:
         *error = 0;
         break;
@@ -459,7 +479,7 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
                                                             : LINUX_SEGV_ACCERR };
         return -LINUX_EFAULT;
     }
-    if (error == SPACE_FAULT_USERFAULT)
+    if (error == SPACE_FAULT_USERFAULT || error == SPACE_FAULT_USERFAULT_MINOR)
         return error;
     bool private_memory = action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
                           action == FAULT_MAP_PRESENT;
@@ -493,7 +513,7 @@ int space_prepare_access(struct space *space, uint64_t address, bool write)
      * a system call's access that finds no memory is -ENOMEM. */
     if (result == SPACE_FAULT_OUT_OF_MEMORY)
         return -LINUX_ENOMEM;
-    return result == SPACE_FAULT_USERFAULT ? -LINUX_EFAULT : result;
+    return result > 0 ? -LINUX_EFAULT : result;
 }
 
 static void count_private(void *context, struct page_entry *entry)
@@ -512,6 +532,27 @@ uint64_t space_private_pages(struct space *space)
 bool space_page_present(struct space *space, uint64_t page)
 {
     return page_state(space, page).present;
+}
+
+int space_map_existing_object_page(struct space *space, uint64_t page)
+{
+    const struct region *region = address_map_lookup(&space->map, page);
+    if (!region || region->kind != REGION_SHARED)
+        return -LINUX_ENOENT;
+    if (page_state(space, page).present)
+        return -LINUX_EEXIST;
+    bool writable = fault_wants_writable(region, false);
+    uint64_t frame;
+    int result = memory_object_existing_page(region->object,
+                                             region->object_offset + (page - region->start),
+                                             writable, &frame);
+    if (result == -LINUX_ENOENT || result == -LINUX_ENXIO)
+        return -LINUX_EFAULT;   /* a hole, or past the end: Linux's mcontinue_atomic_pte */
+    if (result < 0)
+        return result;
+    struct page_entry entry = { page, (uint32_t)frame, 0,
+                                PAGE_BORROWED | (writable ? PAGE_WRITABLE : 0) };
+    return place(space, entry, region->prot);
 }
 
 int space_place_missing(struct space *space, uint64_t page, uint64_t frame)

@@ -64,6 +64,17 @@ int userfault_check_modes(uint64_t modes)
     return 0;
 }
 
+bool userfault_region_takes(const struct region *region, uint64_t modes)
+{
+    bool anonymous = region->object == 0;
+    bool shared = region->kind == REGION_SHARED;
+    if ((modes & LINUX_UFFDIO_REGISTER_MODE_MINOR) && !shared)
+        return false;
+    if ((modes & LINUX_UFFDIO_REGISTER_MODE_MISSING) && !anonymous)
+        return false;
+    return anonymous || shared;
+}
+
 void userfault_enqueue(struct userfault *context, struct userfault_waiter *waiter)
 {
     waiter->next = 0;
@@ -130,7 +141,8 @@ struct linux_uffd_msg userfault_message(const struct userfault *context,
     struct linux_uffd_msg message = { .event = LINUX_UFFD_EVENT_PAGEFAULT };
     bool exact = context->features & LINUX_UFFD_FEATURE_EXACT_ADDRESS;
     message.arg.pagefault.address = exact ? waiter->address : waiter->address & ~PAGE_MASK;
-    message.arg.pagefault.flags = waiter->write ? LINUX_UFFD_PAGEFAULT_FLAG_WRITE : 0;
+    message.arg.pagefault.flags = (waiter->write ? LINUX_UFFD_PAGEFAULT_FLAG_WRITE : 0) |
+                                  (waiter->minor ? LINUX_UFFD_PAGEFAULT_FLAG_MINOR : 0);
     if (context->features & LINUX_UFFD_FEATURE_THREAD_ID)
         message.arg.pagefault.ptid = waiter->tid;
     return message;

@@ -21,15 +21,19 @@
 
 /* The features this system offers (UFFDIO_API's answer). */
 #define USERFAULT_FEATURES (LINUX_UFFD_FEATURE_THREAD_ID | LINUX_UFFD_FEATURE_EXACT_ADDRESS | \
-                            LINUX_UFFD_FEATURE_SIGBUS | LINUX_UFFD_FEATURE_EVENT_FORK)
+                            LINUX_UFFD_FEATURE_SIGBUS | LINUX_UFFD_FEATURE_EVENT_FORK | \
+                            LINUX_UFFD_FEATURE_MINOR_SHMEM)
 /* The register modes it takes. */
-#define USERFAULT_MODES LINUX_UFFDIO_REGISTER_MODE_MISSING
+#define USERFAULT_MODES (LINUX_UFFDIO_REGISTER_MODE_MISSING | LINUX_UFFDIO_REGISTER_MODE_MINOR)
+
+struct region;
 
 struct userfault_waiter {
     uint64_t reply;             /* the faulting thread's, kept */
     uint64_t address;           /* where it faulted */
     uint32_t tid;
     bool write;
+    bool minor;                 /* a MINOR range's page the object has */
     bool reported;              /* read(2) gave its message */
     struct userfault_waiter *next;
 };
@@ -69,8 +73,17 @@ int userfault_api(struct userfault *context, struct linux_uffdio_api *api);
 int userfault_check_range(uint64_t start, uint64_t length);
 
 /* UFFDIO_REGISTER's mode: 0 or -EINVAL (none, unknown, or one this
- * system does not offer: WP and MINOR). */
+ * system does not offer: WP). */
 int userfault_check_modes(uint64_t modes);
+
+/* Whether a region may be registered with modes (0: unregistered), as
+ * Linux's vma_can_userfault: MISSING takes private anonymous memory,
+ * MINOR shared memory (Linux's shmem; the caller asks the object too,
+ * as System V segments are not: memory_object_takes_userfault), and
+ * unregistering either. Not here yet: MISSING on shared memory, and
+ * either on a private mapping of a memfd, which Linux takes
+ * (docs/protocols/userfault.md). */
+bool userfault_region_takes(const struct region *region, uint64_t modes);
 
 /* The queue: a waiter comes (its fields set by the caller); the next
  * one read(2) has not reported (marked reported), or NULL; every waiter

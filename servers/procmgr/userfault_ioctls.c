@@ -9,6 +9,7 @@
  * mm/userfaultfd.c).
  */
 #include "frames.h"
+#include "memory_object.h"
 #include "request.h"
 #include "userfault.h"
 #include "sys/linux_abi.h"
@@ -32,10 +33,10 @@ static enum server_outcome api(struct server_request *request, struct userfault 
 /* The regions register and unregister look at, as Linux's find_vma_prev
  * then "vma->vm_start >= end": -ENOMEM with none ending above start,
  * -EINVAL if the first starts at or past end; then each must be one a
- * userfaultfd can take (anonymous private memory here: -EINVAL), and,
+ * userfaultfd can take in modes (userfault_region_takes: -EINVAL), and,
  * with busy_for set, not registered with another (-EBUSY). */
 static int check_regions(const struct address_map *map, uint64_t start, uint64_t end,
-                         uint32_t busy_for)
+                         uint64_t modes, uint32_t busy_for)
 {
     const struct region *first = 0;
     for (unsigned i = 0; i < map->count && !first; i++)
@@ -47,7 +48,8 @@ static int check_regions(const struct address_map *map, uint64_t start, uint64_t
         return -LINUX_EINVAL;
     for (const struct region *region = first;
          region < map->regions + map->count && region->start < end; region++) {
-        if (region->object != 0)
+        if (!userfault_region_takes(region, modes) ||
+            (region->object && !memory_object_takes_userfault(region->object)))
             return -LINUX_EINVAL;
         if (busy_for && region->userfault && region->userfault != busy_for)
             return -LINUX_EBUSY;
@@ -68,13 +70,15 @@ static enum server_outcome register_range(struct server_request *request,
         status = -LINUX_ESRCH;
     uint64_t start = argument.range.start, end = start + argument.range.len;
     if (status == 0)
-        status = check_regions(&context->space->map, start, end, context->id);
+        status = check_regions(&context->space->map, start, end, argument.mode, context->id);
     if (status == 0)
         status = address_map_set_userfault(&context->space->map, start, end, context->id,
                                            (uint32_t)argument.mode);
     if (status < 0)
         return server_answer(request, status);
-    uint64_t ioctls = LINUX_UFFD_MISSING_RANGE_IOCTLS;
+    uint64_t ioctls = argument.mode & LINUX_UFFDIO_REGISTER_MODE_MINOR
+                          ? LINUX_UFFD_MINOR_RANGE_IOCTLS
+                          : LINUX_UFFD_MISSING_RANGE_IOCTLS;
     if (server_write_window(request, 0, 24, &ioctls, sizeof ioctls) < 0)
         return server_answer(request, -LINUX_EFAULT);
     return server_answer(request, 0);
@@ -91,7 +95,7 @@ static enum server_outcome unregister_range(struct server_request *request,
         status = -LINUX_ESRCH;
     uint64_t start = range.start, end = start + range.len;
     if (status == 0)
-        status = check_regions(&context->space->map, start, end, 0);
+        status = check_regions(&context->space->map, start, end, 0, 0);
     /* Whichever context had a region of the range (Linux's unregister
      * clears any), its waiters there fault again, as ordinary faults. */
     uint32_t had[8];
@@ -232,11 +236,15 @@ static enum server_outcome write_protect(struct server_request *request,
     return server_answer(request, status < 0 ? status : -LINUX_ENOENT);
 }
 
-/* UFFDIO_CONTINUE, as 6.1 answers it for the ranges this system
- * registers (anonymous memory, where it needs shmem: -EINVAL once the
- * range is found registered, -ENOENT if not); `mapped` gets the error. */
+/* UFFDIO_CONTINUE (Linux 6.1's mcopy_continue): the range must lie in
+ * one registered region (-ENOENT) of shared memory (-EINVAL for
+ * anonymous memory); then page by page the object's page is mapped:
+ * -EEXIST at a page mapped already, -EFAULT at one the object does not
+ * have. `mapped` gets the bytes done, or the error if none was; the
+ * waiters of the pages done are woken unless DONTWAKE; a partial one
+ * answers -EAGAIN. */
 static enum server_outcome continue_range(struct server_request *request,
-                                          struct userfault *context)
+                                          struct userfault *context, wake_function *wake)
 {
     struct { struct linux_uffdio_range range; uint64_t mode; } argument;
     if (server_read_window(request, 0, 0, &argument, sizeof argument) < 0)
@@ -245,14 +253,31 @@ static enum server_outcome continue_range(struct server_request *request,
     int64_t status = userfault_check_range(start, length);
     if (status == 0 && (argument.mode & ~LINUX_UFFDIO_CONTINUE_MODE_DONTWAKE))
         status = -LINUX_EINVAL;
+    if (status == 0 && !context->space)
+        status = -LINUX_ESRCH;      /* not written back, as Linux's */
     if (status < 0)
         return server_answer(request, status);
-    status = destination(context, start, start + length);
-    if (status == 0)
+    const struct region *region = address_map_lookup(&context->space->map, start);
+    if (!region || start + length > region->end || !region->userfault)
+        status = -LINUX_ENOENT;
+    else if (region->kind != REGION_SHARED)
         status = -LINUX_EINVAL;
-    if (server_write_window(request, 0, 24, &status, sizeof status) < 0)
+    uint64_t done = 0;
+    while (status == 0 && done < length) {
+        int error = space_map_existing_object_page(context->space, start + done);
+        if (error < 0)
+            status = error;
+        else
+            done += PAGE;
+    }
+    int64_t mapped = done ? (int64_t)done : status;
+    if (server_write_window(request, 0, 24, &mapped, sizeof mapped) < 0)
         return server_answer(request, -LINUX_EFAULT);
-    return server_answer(request, status);
+    if (mapped < 0)
+        return server_answer(request, mapped);
+    if (!(argument.mode & LINUX_UFFDIO_CONTINUE_MODE_DONTWAKE))
+        wake(context->id, start, start + done);
+    return server_answer(request, done == length ? 0 : -LINUX_EAGAIN);
 }
 
 static enum server_outcome wake_only(struct server_request *request, struct userfault *context,
@@ -281,7 +306,7 @@ enum server_outcome userfault_ioctl(struct server_request *request, struct userf
     case LINUX_UFFDIO_ZEROPAGE: return fill_range(request, context, wake, false);
     case LINUX_UFFDIO_WAKE: return wake_only(request, context, wake);
     case LINUX_UFFDIO_WRITEPROTECT: return write_protect(request, context);
-    case LINUX_UFFDIO_CONTINUE: return continue_range(request, context);
+    case LINUX_UFFDIO_CONTINUE: return continue_range(request, context, wake);
     default: return server_answer(request, -LINUX_EINVAL);
     }
 }

@@ -180,7 +180,7 @@ void userfault_message_came(struct userfault_object *object)
 /* ---- The fault path ---- */
 
 int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write,
-                    bool in_system_call)
+                    bool minor, bool in_system_call)
 {
     struct space *space = thread->process->space;
     const struct region *region = address_map_lookup(&space->map, address);
@@ -197,7 +197,8 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
      * its place: the thread faults anew. */
     leave_queue(thread);
     thread->userfault = (struct userfault_waiter){ .reply = request->reply, .address = address,
-                                                   .tid = (uint32_t)thread->tid, .write = write };
+                                                   .tid = (uint32_t)thread->tid, .write = write,
+                                                   .minor = minor };
     thread->userfault_context = &object->core;
     userfault_enqueue(&object->core, &thread->userfault);
     request->deferred = true;

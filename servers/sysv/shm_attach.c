@@ -137,7 +137,8 @@ int shm_map(struct shm_core *core, uint64_t handle, uint32_t prot, uint64_t *ide
     segment->lpid = grant->pid;
     let_go_of_segment(segment->core, grant);
     *identity = (uint64_t)SHM_DEVICE << 32 | segment->inode;
-    return MEMORY_MAP_DESCRIPTOR | (writable(ofd) ? MEMORY_MAP_WRITABLE : 0);
+    return MEMORY_MAP_DESCRIPTOR | MEMORY_MAP_NO_USERFAULT |
+           (writable(ofd) ? MEMORY_MAP_WRITABLE : 0);
 }
 
 int shm_map_page(struct shm_core *core, uint64_t handle, uint64_t offset, bool write,

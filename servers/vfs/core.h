@@ -217,8 +217,11 @@ int vfs_map(struct vfs *vfs, uint64_t handle, uint32_t prot, bool shared, uint64
  * page that reads, writes and every mapping of the file share. -EINVAL
  * for an unaligned offset, -EACCES for write through an OFD not open for
  * writing, -ENXIO when the page lies wholly past the end of the file,
- * -ENOMEM, -EBADF, -ENODEV. */
-int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, bool write, void **page);
+ * -ENOMEM, -EBADF, -ENODEV. access is MEMORY_PAGE_* (sys/protocol/
+ * memory.h): with MEMORY_PAGE_EXISTING nothing is made, -ENOENT for a
+ * hole (an archive file's pages are all there: its bytes). */
+int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, unsigned access,
+                 void **page);
 
 /* FILE_CLOSE: one reference less (the status flags and FILE_RETAIN are
  * the file table's, vfs->files). */

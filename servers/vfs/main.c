@@ -595,7 +595,8 @@ static enum server_outcome lend_page(struct server_request *request)
 {
     bool write = request->mr[1] & MEMORY_PAGE_WRITE;
     void *page;
-    int result = vfs_map_page(&vfs, request->badge, request->mr[0], write, &page);
+    int result = vfs_map_page(&vfs, request->badge, request->mr[0], (unsigned)request->mr[1],
+                              &page);
     return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }
 

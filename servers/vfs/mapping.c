@@ -11,6 +11,7 @@
 #include "device.h"
 #include "node.h"
 #include "ofd.h"
+#include "sys/protocol/memory.h"
 #include "sys/runtime.h"
 
 static bool readable(const struct file_description *ofd)
@@ -65,8 +66,10 @@ static void *archive_page(struct vfs *vfs, struct vfs_node *node, uint64_t offse
     return page;
 }
 
-int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, bool write, void **page)
+int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, unsigned access,
+                 void **page)
 {
+    bool write = access & MEMORY_PAGE_WRITE;
     struct file_description *ofd = mappable_ofd(vfs, handle);
     if (ofd == NULL)
         return -LINUX_EBADF;
@@ -79,6 +82,10 @@ int vfs_map_page(struct vfs *vfs, uint64_t handle, uint64_t offset, bool write, 
         return -LINUX_ENODEV;
     if (offset >= node->regular.data.size)
         return -LINUX_ENXIO;
+    if ((access & MEMORY_PAGE_EXISTING) && node->mount != VFS_MOUNT_ARCHIVE) {
+        *page = page_tree_find(&node->regular.data.tree, offset / VFS_PAGE_SIZE);
+        return *page != NULL ? 0 : -LINUX_ENOENT;
+    }
     *page = node->mount == VFS_MOUNT_ARCHIVE
                 ? archive_page(vfs, node, offset)
                 : page_tree_get(&node->regular.data.tree, &vfs->pages, offset / VFS_PAGE_SIZE);

@@ -250,7 +250,7 @@ static void unknown_handles_are_ebadf(void)
     CHECK_EQ_U64(memfd_get_seals(&core, bogus), -LINUX_EBADF);
     CHECK_EQ_U64(memfd_add_seals(&core, bogus, 1), -LINUX_EBADF);
     CHECK_EQ_U64(memfd_map(&core, bogus, RW, true, &identity, &mapping), -LINUX_EBADF);
-    CHECK_EQ_U64(memfd_map_page(&core, bogus, 0, false, &page), -LINUX_EBADF);
+    CHECK_EQ_U64(memfd_map_page(&core, bogus, 0, 0, &page), -LINUX_EBADF);
     close_all(handle);
 }
 
@@ -321,8 +321,8 @@ static void the_write_seal_stops_writes_and_waits_for_mappings(void)
     /* Sealed, a read-only shared mapping cannot come to write: no OFD. */
     CHECK_EQ_U64(memfd_map(&core, handle, LINUX_PROT_READ, true, &identity, &unused), 0);
     void *page;
-    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, true, &page), -LINUX_EPERM);
-    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, false, &page), 0);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, MEMORY_PAGE_WRITE, &page), -LINUX_EPERM);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, 0, &page), 0);
     close_all(handle);
 }
 
@@ -335,7 +335,7 @@ static void the_future_write_seal_lets_existing_mappings_write(void)
                  MEMORY_MAP_WRITABLE | MEMORY_MAP_DESCRIPTOR);
     CHECK_EQ_U64(memfd_add_seals(&core, handle, FILE_SEAL_FUTURE_WRITE), 0);
     void *page;
-    CHECK_EQ_U64(memfd_map_page(&core, mapping, 0, true, &page), 0);    /* the old mapping's */
+    CHECK_EQ_U64(memfd_map_page(&core, mapping, 0, MEMORY_PAGE_WRITE, &page), 0);    /* the old mapping's */
     CHECK_EQ_U64(memfd_map(&core, handle, RW, true, &identity, &unused), -LINUX_EPERM);
     CHECK_EQ_U64(memfd_map(&core, handle, LINUX_PROT_READ, true, &identity, &unused), 0);
     CHECK_EQ_U64(write_text(handle, "q"), -LINUX_EPERM);
@@ -356,15 +356,37 @@ static void lent_pages_are_the_files(void)
     CHECK_EQ_U64(identity >> 32, MEMFD_DEVICE);
     close_one(mapping);
     void *page = NULL;
-    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, true, &page), 0);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, MEMORY_PAGE_WRITE, &page), 0);
     CHECK(memcmp(page, "shared", 6) == 0);
     memcpy(page, "SH", 2);
     char bytes[6];
     struct client buffer;
     CHECK_EQ_U64(memfd_pread(&core, handle, client(&buffer, bytes, 6), 6, 0), 6);
     CHECK(memcmp(bytes, "SHared", 6) == 0);
-    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, false, &page), -LINUX_ENXIO);
-    CHECK_EQ_U64(memfd_map_page(&core, handle, 1, false, &page), -LINUX_EINVAL);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, 0, &page), -LINUX_ENXIO);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 1, 0, &page), -LINUX_EINVAL);
+    close_all(handle);
+}
+
+/* MEMORY_PAGE_EXISTING: a page the memfd has, and -ENOENT for a hole,
+ * which stays one. */
+static void existing_pages_are_lent_and_holes_are_not_made(void)
+{
+    uint64_t handle = fresh(0);
+    CHECK_EQ_U64(write_text(handle, "page"), 4);
+    CHECK_EQ_U64(memfd_truncate(&core, handle, 2 * 4096), 0);
+    void *page = NULL, *again = NULL;
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 0, MEMORY_PAGE_EXISTING, &page), 0);
+    CHECK(memcmp(page, "page", 4) == 0);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, MEMORY_PAGE_EXISTING, &again),
+                 -LINUX_ENOENT);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, MEMORY_PAGE_EXISTING, &again),
+                 -LINUX_ENOENT);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 2 * 4096, MEMORY_PAGE_EXISTING, &again),
+                 -LINUX_ENXIO);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, 0, &again), 0);
+    CHECK_EQ_U64(memfd_map_page(&core, handle, 4096, MEMORY_PAGE_EXISTING, &page), 0);
+    CHECK(page == again);
     close_all(handle);
 }
 
@@ -440,6 +462,7 @@ int main(void)
     the_write_seal_stops_writes_and_waits_for_mappings();
     the_future_write_seal_lets_existing_mappings_write();
     lent_pages_are_the_files();
+    existing_pages_are_lent_and_holes_are_not_made();
     the_name_shows_as_linuxs_readlink_shows_it();
     free_kept_pages();
     return check_report();

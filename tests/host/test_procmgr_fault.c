@@ -8,17 +8,17 @@
 #define R LINUX_PROT_READ
 #define RW (LINUX_PROT_READ | LINUX_PROT_WRITE)
 
-/* present, from_object, writable, mapped, copy_on_write */
-static const struct fault_page absent = {false, false, false, false, false};
-static const struct fault_page own = {true, false, true, true, false};
-static const struct fault_page object_read_only = {true, true, false, true, false};
-static const struct fault_page object_writable = {true, true, true, true, false};
+/* present, from_object, writable, mapped, copy_on_write, in_object */
+static const struct fault_page absent = {false, false, false, false, false, false};
+static const struct fault_page own = {true, false, true, true, false, false};
+static const struct fault_page object_read_only = {true, true, false, true, false, false};
+static const struct fault_page object_writable = {true, true, true, true, false, false};
 /* A private frame fork shared: the parent's, mapped read-only; the
  * child's, not mapped until it touches it. */
-static const struct fault_page shared_mapped = {true, false, false, true, true};
-static const struct fault_page shared_unmapped = {true, false, false, false, true};
+static const struct fault_page shared_mapped = {true, false, false, true, true, false};
+static const struct fault_page shared_unmapped = {true, false, false, false, true, false};
 /* Its frame, not mapped (PROT_NONE before, or after the sharing ended). */
-static const struct fault_page own_unmapped = {true, false, true, false, false};
+static const struct fault_page own_unmapped = {true, false, true, false, false, false};
 
 static struct region anonymous(unsigned prot)
 {
@@ -166,8 +166,32 @@ static void a_missing_page_of_a_registered_range_waits_for_its_pager(void)
     CHECK_EQ_U64(fault_decide(&read_only, absent, true, false), FAULT_SEGV_ACCERR);
 }
 
+/* A shared range registered MINOR: a page the object has that the
+ * space does not map waits for the pager; a hole is the object's new
+ * page at once; a mapped one is as anywhere; procmgr's own access and a
+ * forbidden one never wait. */
+static void a_minor_page_of_a_registered_range_waits_for_its_pager(void)
+{
+    struct region registered = shared(RW);
+    registered.userfault = 1;
+    registered.userfault_modes = LINUX_UFFDIO_REGISTER_MODE_MINOR;
+    struct fault_page cached = absent;
+    cached.in_object = true;
+    CHECK_EQ_U64(fault_decide(&registered, cached, false, false), FAULT_USERFAULT_MINOR);
+    CHECK_EQ_U64(fault_decide(&registered, cached, true, false), FAULT_USERFAULT_MINOR);
+    CHECK_EQ_U64(fault_decide(&registered, absent, false, false), FAULT_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&registered, object_writable, true, false), FAULT_SEGV_ACCERR);
+    CHECK_EQ_U64(fault_decide(&registered, cached, true, true), FAULT_OBJECT_PAGE);
+    struct region read_only = registered;
+    read_only.prot = R;
+    CHECK_EQ_U64(fault_decide(&read_only, cached, true, false), FAULT_SEGV_ACCERR);
+    struct region unregistered = shared(RW);
+    CHECK_EQ_U64(fault_decide(&unregistered, cached, false, false), FAULT_OBJECT_PAGE);
+}
+
 int main(void)
 {
+    a_minor_page_of_a_registered_range_waits_for_its_pager();
     a_missing_page_of_a_registered_range_waits_for_its_pager();
     no_region_is_maperr();
     an_access_the_protection_forbids_is_accerr();

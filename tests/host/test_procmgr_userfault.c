@@ -4,6 +4,7 @@
  * by range. */
 #include "check.h"
 #include "sys/linux_abi.h"
+#include "address_map.h"
 #include "userfault.h"
 
 static void unprivileged_callers_need_user_mode_only(void)
@@ -60,8 +61,30 @@ static void ranges_and_modes_are_checked(void)
     CHECK_EQ_U64(userfault_check_range((1ULL << 48) - 0x1000, 0x2000), (uint64_t)-LINUX_EINVAL);
     CHECK_EQ_U64(userfault_check_modes(LINUX_UFFDIO_REGISTER_MODE_MISSING), 0);
     CHECK_EQ_U64(userfault_check_modes(0), (uint64_t)-LINUX_EINVAL);
+    CHECK_EQ_U64(userfault_check_modes(LINUX_UFFDIO_REGISTER_MODE_MINOR), 0);
     CHECK_EQ_U64(userfault_check_modes(LINUX_UFFDIO_REGISTER_MODE_WP), (uint64_t)-LINUX_EINVAL);
     CHECK_EQ_U64(userfault_check_modes(1 << 5), (uint64_t)-LINUX_EINVAL);
+}
+
+static void missing_takes_anonymous_memory_and_minor_shared(void)
+{
+    const uint64_t missing = LINUX_UFFDIO_REGISTER_MODE_MISSING;
+    const uint64_t minor = LINUX_UFFDIO_REGISTER_MODE_MINOR;
+    struct region anonymous = { .kind = REGION_PRIVATE };
+    struct region shared = { .kind = REGION_SHARED, .object = 3 };
+    struct region private_file = { .kind = REGION_PRIVATE, .object = 4 };
+    CHECK(userfault_region_takes(&anonymous, missing));
+    CHECK(!userfault_region_takes(&anonymous, minor));
+    CHECK(!userfault_region_takes(&shared, missing));
+    CHECK(userfault_region_takes(&shared, minor));
+    CHECK(!userfault_region_takes(&shared, missing | minor));
+    CHECK(!userfault_region_takes(&anonymous, missing | minor));
+    CHECK(!userfault_region_takes(&private_file, missing));
+    CHECK(!userfault_region_takes(&private_file, minor));
+    /* Unregistering. */
+    CHECK(userfault_region_takes(&anonymous, 0));
+    CHECK(userfault_region_takes(&shared, 0));
+    CHECK(!userfault_region_takes(&private_file, 0));
 }
 
 static unsigned woken_count;
@@ -117,6 +140,10 @@ static void a_message_says_what_the_features_ask(void)
     message = userfault_message(&context, &waiter);
     CHECK_EQ_U64(message.arg.pagefault.address, 0x100123);
     CHECK_EQ_U64(message.arg.pagefault.ptid, 42);
+    waiter.minor = true;
+    message = userfault_message(&context, &waiter);
+    CHECK_EQ_U64(message.arg.pagefault.flags,
+                 LINUX_UFFD_PAGEFAULT_FLAG_WRITE | LINUX_UFFD_PAGEFAULT_FLAG_MINOR);
 }
 
 int main(void)
@@ -124,6 +151,7 @@ int main(void)
     unprivileged_callers_need_user_mode_only();
     the_api_is_negotiated_once();
     ranges_and_modes_are_checked();
+    missing_takes_anonymous_memory_and_minor_shared();
     faults_are_reported_once_in_order_and_woken_by_range();
     a_message_says_what_the_features_ask();
     return check_report();

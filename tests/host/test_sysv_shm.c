@@ -193,7 +193,7 @@ static void grants_map_once_with_the_access_asked(void)
     CHECK_EQ_U64(shm_map(&core, grant, LINUX_PROT_READ | LINUX_PROT_EXEC, &identity,
                          &attachment), -LINUX_EACCES);
     int flags = shm_map(&core, grant, LINUX_PROT_READ, &identity, &attachment);
-    CHECK_EQ_U64(flags, MEMORY_MAP_DESCRIPTOR);          /* never writable */
+    CHECK_EQ_U64(flags, MEMORY_MAP_DESCRIPTOR | MEMORY_MAP_NO_USERFAULT);  /* never writable */
     CHECK_EQ_U64(identity, (uint64_t)SHM_DEVICE << 32 | 1);
     CHECK_EQ_U64(shm_map(&core, grant, LINUX_PROT_READ, &identity, &attachment),
                  -LINUX_EBADF);                          /* used */
@@ -206,7 +206,7 @@ static void grants_map_once_with_the_access_asked(void)
     CHECK_EQ_U64(shm_close(&core, attachment), 0);
     CHECK_EQ_U64(shm_attach(&core, &root, id, SYSV_SHM_EXEC, &grant, &size), 0);
     CHECK(shm_map(&core, grant, RW | LINUX_PROT_EXEC, &identity, &attachment) ==
-          (MEMORY_MAP_DESCRIPTOR | MEMORY_MAP_WRITABLE));
+          (MEMORY_MAP_DESCRIPTOR | MEMORY_MAP_NO_USERFAULT | MEMORY_MAP_WRITABLE));
     CHECK_EQ_U64(shm_close(&core, grant), 0);
     CHECK_EQ_U64(shm_close(&core, attachment), 0);
     CHECK_EQ_U64(shm_attach(&core, &user, -1, 0, &grant, &size), -LINUX_EINVAL);

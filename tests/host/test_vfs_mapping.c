@@ -2,6 +2,7 @@
  * may be mapped and how, and the pages it lends, shared with read and
  * write. */
 #include "test_vfs_support.h"
+#include "sys/protocol/memory.h"
 
 #define PROT_READ_WRITE (LINUX_PROT_READ | LINUX_PROT_WRITE)
 
@@ -38,7 +39,7 @@ static void a_dev_shm_file_maps_as_a_tmpfs_file(void)
     CHECK_EQ_U64(vfs_map(&vfs, handle, PROT_READ_WRITE, true, &identity), VFS_MAP_WRITABLE);
     CHECK_EQ_U64(identity >> 32, 4);
     void *page;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, true, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, MEMORY_PAGE_WRITE, &page), 0);
     memcpy(page, "HE", 2);
     char bytes[6] = {0};
     CHECK_EQ_U64(vfs_pread(&vfs, handle, client(&(struct client){0}, bytes, 5), 5, 0), 5);
@@ -77,7 +78,7 @@ static void only_regular_files_and_dev_zero_map(void)
     CHECK_EQ_U64(vfs_map(&vfs, console, LINUX_PROT_READ, false, &identity), -LINUX_ENODEV);
     uint64_t directory = open_file("/tmp", LINUX_O_RDONLY | LINUX_O_DIRECTORY);
     CHECK_EQ_U64(vfs_map(&vfs, directory, LINUX_PROT_READ, false, &identity), -LINUX_ENODEV);
-    CHECK_EQ_U64(vfs_map_page(&vfs, directory, 0, false, &(void *){0}), -LINUX_ENODEV);
+    CHECK_EQ_U64(vfs_map_page(&vfs, directory, 0, 0, &(void *){0}), -LINUX_ENODEV);
 }
 
 static void o_path_and_unknown_descriptions_are_ebadf(void)
@@ -88,9 +89,9 @@ static void o_path_and_unknown_descriptions_are_ebadf(void)
     uint64_t identity;
     void *page;
     CHECK_EQ_U64(vfs_map(&vfs, path_only, LINUX_PROT_READ, false, &identity), -LINUX_EBADF);
-    CHECK_EQ_U64(vfs_map_page(&vfs, path_only, 0, false, &page), -LINUX_EBADF);
+    CHECK_EQ_U64(vfs_map_page(&vfs, path_only, 0, 0, &page), -LINUX_EBADF);
     CHECK_EQ_U64(vfs_map(&vfs, 12345, LINUX_PROT_READ, false, &identity), -LINUX_EBADF);
-    CHECK_EQ_U64(vfs_map_page(&vfs, 0, 0, false, &page), -LINUX_EBADF);
+    CHECK_EQ_U64(vfs_map_page(&vfs, 0, 0, 0, &page), -LINUX_EBADF);
 }
 
 static void a_lent_page_is_the_one_read_and_write_use(void)
@@ -99,7 +100,7 @@ static void a_lent_page_is_the_one_read_and_write_use(void)
     make_file_as(&root, "/tmp/f", "hello", 0644);
     uint64_t handle = open_file("/tmp/f", LINUX_O_RDWR);
     void *page = NULL;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, true, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, MEMORY_PAGE_WRITE, &page), 0);
     CHECK(page != NULL && memcmp(page, "hello", 5) == 0);
     /* A store through the mapping is what read() sees... */
     memcpy(page, "HE", 2);
@@ -112,7 +113,7 @@ static void a_lent_page_is_the_one_read_and_write_use(void)
     CHECK_EQ_U64(((char *)page)[4], 'J');
     /* Asking again lends the same page. */
     void *again = NULL;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, false, &again), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, 0, &again), 0);
     CHECK(again == page);
 }
 
@@ -122,11 +123,18 @@ static void a_hole_within_the_size_is_made_zeroed(void)
     uint64_t handle = open_file("/tmp/f", LINUX_O_RDWR | LINUX_O_CREAT);
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, 3 * VFS_PAGE_SIZE), 0);
     void *page = NULL;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 2 * VFS_PAGE_SIZE, true, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 2 * VFS_PAGE_SIZE, MEMORY_PAGE_WRITE, &page), 0);
     bool zeros = true;
     for (unsigned i = 0; i < VFS_PAGE_SIZE; i++)
         zeros &= ((uint8_t *)page)[i] == 0;
     CHECK(zeros);
+    /* MEMORY_PAGE_EXISTING: that page is the file's now, the first still
+     * a hole, and it stays one. */
+    void *again = NULL;
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 2 * VFS_PAGE_SIZE, MEMORY_PAGE_EXISTING, &again), 0);
+    CHECK(again == page);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, MEMORY_PAGE_EXISTING, &again), -LINUX_ENOENT);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, MEMORY_PAGE_EXISTING, &again), -LINUX_ENOENT);
 }
 
 static void pages_past_the_end_are_enxio(void)
@@ -136,10 +144,10 @@ static void pages_past_the_end_are_enxio(void)
     uint64_t handle = open_file("/tmp/f", LINUX_O_RDWR);
     void *page;
     /* The page holding the end is the file's; the next is not. */
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, false, &page), 0);
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, VFS_PAGE_SIZE, false, &page), -LINUX_ENXIO);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, 0, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, VFS_PAGE_SIZE, 0, &page), -LINUX_ENXIO);
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, 0), 0);
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, false, &page), -LINUX_ENXIO);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, 0, &page), -LINUX_ENXIO);
 }
 
 static void write_pages_need_a_writable_description(void)
@@ -148,9 +156,9 @@ static void write_pages_need_a_writable_description(void)
     make_file_as(&root, "/tmp/f", "hello", 0644);
     uint64_t handle = open_file("/tmp/f", LINUX_O_RDONLY);
     void *page;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, true, &page), -LINUX_EACCES);
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, false, &page), 0);
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 1, false, &page), -LINUX_EINVAL);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, MEMORY_PAGE_WRITE, &page), -LINUX_EACCES);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, 0, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 1, 0, &page), -LINUX_EINVAL);
 }
 
 static void bytes_a_mapping_wrote_past_the_end_read_as_zeros_once_the_file_grows(void)
@@ -159,7 +167,7 @@ static void bytes_a_mapping_wrote_past_the_end_read_as_zeros_once_the_file_grows
     make_file_as(&root, "/tmp/f", "abc", 0644);
     uint64_t handle = open_file("/tmp/f", LINUX_O_RDWR);
     void *page;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, true, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, MEMORY_PAGE_WRITE, &page), 0);
     memset((char *)page + 3, 'x', 10);          /* past the end: not the file's */
     CHECK_EQ_U64(vfs_truncate(&vfs, handle, 8), 0);
     char bytes[8];
@@ -185,12 +193,12 @@ static void an_archive_file_lends_a_copy_of_its_bytes(void)
     uint64_t identity;
     CHECK_EQ_U64(vfs_map(&vfs, handle, LINUX_PROT_READ, true, &identity), 0);
     void *page = NULL, *again = NULL;
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, false, &page), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, 0, &page), 0);
     CHECK(page != NULL && memcmp(page, "archived bytes", 14) == 0);
     CHECK_EQ_U64(((uint8_t *)page)[14], 0);     /* past the end: zeros */
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, false, &again), 0);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, 0, 0, &again), 0);
     CHECK(again == page);
-    CHECK_EQ_U64(vfs_map_page(&vfs, handle, VFS_PAGE_SIZE, false, &page), -LINUX_ENXIO);
+    CHECK_EQ_U64(vfs_map_page(&vfs, handle, VFS_PAGE_SIZE, 0, &page), -LINUX_ENXIO);
 }
 
 int main(void)

@@ -36,13 +36,16 @@
 
 /* What UFFDIO_API answers in ioctls, and UFFDIO_REGISTER for a range
  * registered MISSING (Linux's UFFD_API_IOCTLS; UFFD_API_RANGE_IOCTLS
- * without WRITEPROTECT and CONTINUE, which need WP and MINOR modes). */
+ * without WRITEPROTECT and CONTINUE, which need WP and MINOR modes);
+ * a MINOR range adds CONTINUE. */
 #define LINUX_UFFD_API_IOCTLS   ((1ULL << LINUX_UFFDIO_REGISTER_BIT) | \
                                  (1ULL << LINUX_UFFDIO_UNREGISTER_BIT) | \
                                  (1ULL << LINUX_UFFDIO_API_BIT))
 #define LINUX_UFFD_MISSING_RANGE_IOCTLS ((1ULL << LINUX_UFFDIO_WAKE_BIT) | \
                                          (1ULL << LINUX_UFFDIO_COPY_BIT) | \
                                          (1ULL << LINUX_UFFDIO_ZEROPAGE_BIT))
+#define LINUX_UFFD_MINOR_RANGE_IOCTLS (LINUX_UFFD_MISSING_RANGE_IOCTLS | \
+                                       (1ULL << LINUX_UFFDIO_CONTINUE_BIT))
 
 #define LINUX_UFFDIO_REGISTER_MODE_MISSING  1ULL
 #define LINUX_UFFDIO_REGISTER_MODE_WP       2ULL
@@ -59,12 +62,14 @@
 #define LINUX_UFFD_FEATURE_EVENT_FORK           (1ULL << 1)
 #define LINUX_UFFD_FEATURE_SIGBUS               (1ULL << 7)
 #define LINUX_UFFD_FEATURE_THREAD_ID            (1ULL << 8)
+#define LINUX_UFFD_FEATURE_MINOR_SHMEM          (1ULL << 10)
 #define LINUX_UFFD_FEATURE_EXACT_ADDRESS        (1ULL << 11)
 
 /* The events and a page fault's flags. */
 #define LINUX_UFFD_EVENT_PAGEFAULT      0x12
 #define LINUX_UFFD_EVENT_FORK           0x13
 #define LINUX_UFFD_PAGEFAULT_FLAG_WRITE 1ULL
+#define LINUX_UFFD_PAGEFAULT_FLAG_MINOR 4ULL
 
 /* procmgr's answer to UFFDIO_COPY when the source page at MR1 bytes in
  * (those before it copied) is not mapped in the caller yet: a kernel

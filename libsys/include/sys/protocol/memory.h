@@ -25,6 +25,8 @@
  * (/dev/zero: shared, or private, as the mapping is), and nothing more is
  * asked; MEMORY_MAP_WRITABLE, the mapping may be made writable later
  * (mprotect; without it, that is EACCES as on Linux);
+ * MEMORY_MAP_NO_USERFAULT, userfaultfd may not register mappings of it
+ * (System V segments: Linux's vma_is_shmem does not count them);
  * MEMORY_MAP_DESCRIPTOR, the answer carries a descriptor of the object
  * made for this mapping alone, which procmgr keeps and uses instead of
  * the one it was given, and closes when the mapping goes: the server
@@ -37,7 +39,11 @@
  * MEMORY_PAGE: the frame that holds bytes [offset, offset + 4096) of the
  * object (offset page-aligned), made (zeroed) if the object has none
  * there yet. access MEMORY_PAGE_WRITE asks for a writable frame, which
- * only a description opened for writing gets (-EACCES). -ENXIO: the page
+ * only a description opened for writing gets (-EACCES);
+ * MEMORY_PAGE_EXISTING asks only for a page the object has: -ENOENT for
+ * a hole, and nothing is made (userfaultfd's MINOR mode asks whether
+ * Linux's page cache would have the page; never of an object answered
+ * MEMORY_MAP_NO_USERFAULT). -ENXIO: the page
  * lies wholly past the end of the object (the access is SIGBUS), -ENOMEM.
  * The server answers at once: it never keeps procmgr waiting.
  *
@@ -67,8 +73,10 @@ enum memory_label {
 #define MEMORY_MAP_ANONYMOUS    1
 #define MEMORY_MAP_WRITABLE     2
 #define MEMORY_MAP_DESCRIPTOR   4
+#define MEMORY_MAP_NO_USERFAULT 8
 
 /* MEMORY_PAGE's access. */
 #define MEMORY_PAGE_WRITE       1
+#define MEMORY_PAGE_EXISTING    2
 
 #endif
