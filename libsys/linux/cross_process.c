@@ -11,6 +11,7 @@
 #include "server_call.h"
 #include "syscalls.h"
 #include "sys/linux_abi.h"
+#include "sys/linux_userfault.h"
 #include "sys/protocol/procmgr.h"
 
 #define KCMP_EPOLL_TFD  7
@@ -20,14 +21,21 @@ struct kcmp_epoll_slot {
     uint32_t efd, tfd, toff;
 };
 
+/* procmgr answers USERFAULT_ACCESS_AGAIN when the call waited for a
+ * userfaultfd's pager to fill a page: it is made again. */
 static int64_t process_vm(int64_t pid, uint64_t local, uint64_t local_count, uint64_t remote,
                           uint64_t remote_count, uint64_t flags, bool write)
 {
-    tern_set_mr(4, remote_count);
-    tern_set_mr(5, flags);
-    tern_set_mr(6, write);
-    uint64_t mr[4] = {(uint64_t)pid, local, local_count, remote};
-    return linux_call(LINUX_SLOT_PROCMGR, PROC_PROCESS_VM, 7, 0, 0, mr);
+    int64_t result;
+    do {
+        tern_set_mr(4, remote_count);
+        tern_set_mr(5, flags);
+        tern_set_mr(6, write);
+        tern_set_mr(7, linux_thread_id());
+        uint64_t mr[4] = {(uint64_t)pid, local, local_count, remote};
+        result = linux_call(LINUX_SLOT_PROCMGR, PROC_PROCESS_VM, 8, 0, 0, mr);
+    } while (result == USERFAULT_ACCESS_AGAIN);
+    return result;
 }
 
 int64_t sys_process_vm_readv(int64_t pid, uint64_t local, uint64_t local_count, uint64_t remote,

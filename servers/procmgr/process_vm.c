@@ -15,6 +15,14 @@
  * transfer there, as Linux's pinning does: the bytes before it count,
  * -EFAULT only when there are none.
  *
+ * A page a userfaultfd's pager is to fill (either side's) makes the call
+ * wait for the pager, as Linux's does: the calling thread (its id in
+ * register 7) is queued as a fault of that context would be, and once
+ * woken the call is answered USERFAULT_ACCESS_AGAIN, so the personality
+ * makes it again from the start (what was copied is copied again, to
+ * the same result; Linux goes on from the page instead). The wait is
+ * killable only, as Linux's remote access.
+ *
  * Both iovec arrays are read from the caller's memory here (vm_transfer.h
  * checks them as Linux does); the order of the errors is Linux's: flags
  * and counts, the local array, nothing to do (0), the remote array, the
@@ -23,26 +31,43 @@
  */
 #include "request.h"
 #include "sys/invoke.h"
+#include "sys/linux_userfault.h"
 #include "vm_transfer.h"
 
 static struct vm_iovec local_iovecs[VM_TRANSFER_MAX_IOVECS];
 static struct vm_iovec remote_iovecs[VM_TRANSFER_MAX_IOVECS];
 
+/* A page that stopped a piece because a userfaultfd's pager is to fill
+ * it: where, and the kind (SPACE_FAULT_USERFAULT or _MINOR; 0: none). */
+struct pager_page {
+    struct space *space;
+    uint64_t address;
+    bool write;
+    int kind;
+};
+
 /* Makes the pages of [address, address + length) ready for the access:
- * the bytes from address up to the first page that cannot be. */
-static uint64_t prepare_pages(struct space *space, uint64_t address, uint64_t length, bool write)
+ * the bytes from address up to the first page that cannot be (a pager's
+ * is noted in *pager). */
+static uint64_t prepare_pages(struct space *space, uint64_t address, uint64_t length, bool write,
+                              struct pager_page *pager)
 {
     uint64_t end = address + length;
-    for (uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1); page < end; page += PAGE_SIZE)
-        if (space_prepare_access(space, page, write) < 0)
+    for (uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1); page < end; page += PAGE_SIZE) {
+        int status = space_prepare_access(space, page, write);
+        if (status > 0)
+            *pager = (struct pager_page){ space, page, write, status };
+        if (status != 0)
             return page > address ? page - address : 0;
+    }
     return length;
 }
 
 /* Copies one piece: the bytes copied (all of length, or up to the first
  * page either side could not have). */
 static uint64_t copy_piece(struct space *local, uint64_t local_address, struct space *remote,
-                           uint64_t remote_address, uint64_t length, bool writing)
+                           uint64_t remote_address, uint64_t length, bool writing,
+                           struct pager_page *pager)
 {
     struct space *to = writing ? remote : local, *from = writing ? local : remote;
     uint64_t to_address = writing ? remote_address : local_address;
@@ -50,8 +75,8 @@ static uint64_t copy_piece(struct space *local, uint64_t local_address, struct s
     if (tern_vspace_copy(to->vspace, to_address, length, from->vspace, from_address, 0) ==
         TERN_OK)
         return length;
-    uint64_t ready = prepare_pages(remote, remote_address, length, writing);
-    uint64_t local_ready = prepare_pages(local, local_address, ready, !writing);
+    uint64_t ready = prepare_pages(remote, remote_address, length, writing, pager);
+    uint64_t local_ready = prepare_pages(local, local_address, ready, !writing, pager);
     if (local_ready == 0 ||
         tern_vspace_copy(to->vspace, to_address, local_ready, from->vspace, from_address, 0) !=
             TERN_OK)
@@ -69,7 +94,8 @@ static int read_iovecs(struct space *space, uint64_t address, uint64_t count,
 }
 
 /* PROC_PROCESS_VM: pid, local iovecs, their count, remote iovecs, their
- * count, flags, and whether to write (process_vm_writev). */
+ * count, flags, whether to write (process_vm_writev), and the calling
+ * thread's id. */
 void handle_process_vm(struct request *request)
 {
     struct process *caller = request->process;
@@ -102,13 +128,19 @@ void handle_process_vm(struct request *request)
     vm_walk_start(&walk, local_iovecs, (unsigned)local_count, remote_iovecs,
                   (unsigned)remote_count);
     uint64_t done = 0, local_address, remote_address, length;
+    struct pager_page pager = { .kind = 0 };
     while (vm_walk_next(&walk, VM_TRANSFER_COPY_MAX, &local_address, &remote_address, &length)) {
         uint64_t copied = copy_piece(caller->space, local_address, target->space,
-                                     remote_address, length, writing);
+                                     remote_address, length, writing, &pager);
         done += copied;
         if (copied < length)
             break;
         vm_walk_advance(&walk, length);
     }
+    struct thread *thread = calling_thread_in(request, 7);
+    if (pager.kind && thread &&
+        userfault_wait_for_access(request, thread, pager.space, pager.address, pager.write,
+                                  pager.kind) == 0)
+        return;     /* answered USERFAULT_ACCESS_AGAIN once the pager has done */
     result(request, done ? (int64_t)done : -LINUX_EFAULT);
 }

@@ -316,7 +316,10 @@ int space_map_existing_object_page(struct space *space, uint64_t page);
 int space_place_missing(struct space *space, uint64_t page, uint64_t frame);
 /* The page at address made ready for an access the program could make
  * (write or not), as its own access would make it, and left alone if it
- * is already: 0, or -errno where the program would fault (-EFAULT). */
+ * is already: 0, or -errno where the program would fault (-EFAULT; -ENOMEM
+ * where no memory is left), or
+ * SPACE_FAULT_USERFAULT or _MINOR where it would wait for a
+ * userfaultfd's pager. */
 int space_prepare_access(struct space *space, uint64_t address, bool write);
 /* Write bytes into the space (its pages are made as needed). */
 int space_write(struct space *space, uint64_t address, const void *bytes, uint64_t length);
@@ -430,7 +433,9 @@ extern const struct file_server userfault_files;
 void userfault_files_init(void);
 void userfault_thread_gone(struct thread *thread);
 /* A signal for a thread waiting on a userfaultfd: it goes to take it,
- * and faults again after (false: it waits on none). */
+ * and faults again after; true too for a wait only a kill ends (the
+ * signal stays pending until the call returns); false: it waits on
+ * none. */
 bool userfault_interrupt(struct thread *thread);
 void userfault_space_gone(struct space *space);
 /* fork: the child's copy of the map keeps the registrations of contexts

@@ -34,12 +34,19 @@ static inline void result(struct request *request, int64_t value)
     request->result_count = 1;
 }
 
-/* The calling thread, if the tid in register 0 is one of the caller's. */
-static inline struct thread *calling_thread(const struct request *request)
+/* The calling thread, if the tid in register index is one of the
+ * caller's. */
+static inline struct thread *calling_thread_in(const struct request *request, unsigned index)
 {
-    uint64_t tid = request->mr[0];
+    uint64_t tid = argument(request, index);
     struct thread *thread = tid < ID_LIMIT ? threads[tid] : 0;
     return thread && thread->process == request->process ? thread : 0;
+}
+
+/* The same for register 0, where most requests that name it have it. */
+static inline struct thread *calling_thread(const struct request *request)
+{
+    return calling_thread_in(request, 0);
 }
 
 /* process_requests.c */
@@ -121,6 +128,14 @@ void handle_timer_delete(struct request *request);
 void handle_userfaultfd(struct request *request);
 int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write,
                     bool minor, bool in_system_call);
+/* The same for procmgr's own access to space for thread's system call
+ * (process_vm_readv/writev; kind: SPACE_FAULT_USERFAULT or _MINOR):
+ * 0, the call waits (answered USERFAULT_ACCESS_AGAIN once the pager
+ * fills the page, or the wait ends, and killable only, as Linux's remote
+ * access); -EFAULT when the pager does not take it (SIGBUS feature,
+ * UFFD_USER_MODE_ONLY, no reply object to keep). */
+int userfault_wait_for_access(struct request *request, struct thread *thread,
+                              struct space *space, uint64_t address, bool write, int kind);
 
 /* memory_requests.c */
 void handle_memory(struct request *request, uint64_t label);

@@ -509,11 +509,8 @@ int space_prepare_access(struct space *space, uint64_t address, bool write)
         return 0;
     struct fault_signal signal;
     int result = space_handle_fault(space, page, write, &signal);
-    /* procmgr does not wait for a userfaultfd's pager (yet): -EFAULT;
-     * a system call's access that finds no memory is -ENOMEM. */
-    if (result == SPACE_FAULT_OUT_OF_MEMORY)
-        return -LINUX_ENOMEM;
-    return result > 0 ? -LINUX_EFAULT : result;
+    /* A system call's access that finds no memory is -ENOMEM. */
+    return result == SPACE_FAULT_OUT_OF_MEMORY ? -LINUX_ENOMEM : result;
 }
 
 static void count_private(void *context, struct page_entry *entry)

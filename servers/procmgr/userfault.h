@@ -34,6 +34,10 @@ struct userfault_waiter {
     uint32_t tid;
     bool write;
     bool minor;                 /* a MINOR range's page the object has */
+    /* Not the thread's own fault but procmgr's access for its system
+     * call (process_vm_readv/writev): answered USERFAULT_ACCESS_AGAIN,
+     * the call made again; only a kill ends the wait. */
+    bool for_call;
     bool reported;              /* read(2) gave its message */
     struct userfault_waiter *next;
 };

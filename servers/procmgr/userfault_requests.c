@@ -62,6 +62,11 @@ static void resume(void *context, struct userfault_waiter *waiter)
 {
     (void)context;
     thread_of(waiter)->userfault_context = 0;
+    if (waiter->for_call) {
+        uint64_t again[1] = { (uint64_t)USERFAULT_ACCESS_AGAIN };
+        server_answer_deferred(waiter->reply, tern_message(0, 0, 1), again);
+        return;
+    }
     server_answer_deferred(waiter->reply, tern_message(0, 0, 0), 0);
 }
 
@@ -100,6 +105,10 @@ bool userfault_interrupt(struct thread *thread)
     struct userfault *context = thread->userfault_context;
     if (!context)
         return false;
+    /* procmgr's access for a call waits on: Linux's remote access is
+     * killable only. */
+    if (thread->userfault.for_call)
+        return true;
     /* Marked first, so the fault's answer resumes it into the handler;
      * back from it, the access faults again (a new message), as Linux's
      * interruptible user faults return to take a signal. */
@@ -179,11 +188,13 @@ void userfault_message_came(struct userfault_object *object)
 
 /* ---- The fault path ---- */
 
-int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write,
-                    bool minor, bool in_system_call)
+/* thread waits, its request's reply kept, for the pager of the context
+ * that registered address in space; the waiter's fields but the reply
+ * and the thread's id come in `waiter`. */
+static int wait_for_pager(struct request *request, struct thread *thread, struct space *space,
+                          struct userfault_waiter waiter, bool in_system_call)
 {
-    struct space *space = thread->process->space;
-    const struct region *region = address_map_lookup(&space->map, address);
+    const struct region *region = address_map_lookup(&space->map, waiter.address);
     struct userfault_object *object = region ? userfault_object_by_id(region->userfault) : 0;
     if (!object || object->core.space != space)
         return -LINUX_EFAULT;
@@ -196,14 +207,30 @@ int userfault_fault(struct request *request, struct thread *thread, uint64_t add
     /* A wait a signal ended (the kernel cancelled the fault's IPC) left
      * its place: the thread faults anew. */
     leave_queue(thread);
-    thread->userfault = (struct userfault_waiter){ .reply = request->reply, .address = address,
-                                                   .tid = (uint32_t)thread->tid, .write = write,
-                                                   .minor = minor };
+    waiter.reply = request->reply;
+    waiter.tid = (uint32_t)thread->tid;
+    thread->userfault = waiter;
     thread->userfault_context = &object->core;
     userfault_enqueue(&object->core, &thread->userfault);
     request->deferred = true;
     userfault_message_came(object);
     return 0;
+}
+
+int userfault_fault(struct request *request, struct thread *thread, uint64_t address, bool write,
+                    bool minor, bool in_system_call)
+{
+    struct userfault_waiter waiter = { .address = address, .write = write, .minor = minor };
+    return wait_for_pager(request, thread, thread->process->space, waiter, in_system_call);
+}
+
+int userfault_wait_for_access(struct request *request, struct thread *thread,
+                              struct space *space, uint64_t address, bool write, int kind)
+{
+    struct userfault_waiter waiter = { .address = address, .write = write,
+                                       .minor = kind == SPACE_FAULT_USERFAULT_MINOR,
+                                       .for_call = true };
+    return wait_for_pager(request, thread, space, waiter, true) < 0 ? -LINUX_EFAULT : 0;
 }
 
 /* ---- Making one ---- */

@@ -77,6 +77,12 @@
  * rest of the source and asks again for it (no errno). */
 #define USERFAULT_SOURCE_UNMAPPED   (-4097)
 
+/* procmgr's answer to a PROC_PROCESS_VM call that waited for a
+ * userfaultfd's pager (a page it had to touch was a registered one's):
+ * the page is filled, or the wait ended otherwise, and the call is to be
+ * made again (no errno). */
+#define USERFAULT_ACCESS_AGAIN      (-4101)
+
 /* procmgr's answer to a read whose next message is UFFD_EVENT_FORK: the
  * child's new descriptor is to be taken (no errno). MR1 is the child
  * context's handle, which the personality hands back through the same

@@ -59,10 +59,12 @@
  *   PROC_LEND_MEMORY   server id                              0 once the server has been lent
  *                      memory, -ENOMEM when procmgr lends it no more (a server's
  *                      SERVER_WANTS_MEMORY answer, sys/protocol/common.h)
- *   PROC_PROCESS_VM    pid, local iovecs, count, remote iovecs, count, flags, write
+ *   PROC_PROCESS_VM    pid, local iovecs, count, remote iovecs, count, flags, write, tid
  *                                                             bytes copied (process_vm_readv,
  *                      or process_vm_writev when write is not 0; the arrays are read from
- *                      the caller's memory; errors as Linux's)
+ *                      the caller's memory; errors as Linux's); USERFAULT_ACCESS_AGAIN
+ *                      (sys/linux_userfault.h) after waiting for a userfaultfd's pager:
+ *                      the call is made again
  *   PROC_RLIMIT        resource, soft limit                   0: the limits procmgr enforces,
  *                      told by the personality, which keeps them all: RLIMIT_AS (mmap, mremap
  *                      and brk keep the caller's mappings within it) and RLIMIT_NPROC (fork and
