@@ -49,7 +49,8 @@ int64_t linux_map_object(uint64_t address, uint64_t length, uint64_t protection,
 int64_t sys_munmap(uint64_t address, uint64_t length)
 {
     linux_futex_forget_keys();
-    return linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, address, length, 0, 0);
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 3, address, length, linux_thread_id(),
+                         0);
 }
 
 int64_t sys_mprotect(uint64_t address, uint64_t length, uint64_t protection)

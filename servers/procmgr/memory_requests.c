@@ -124,6 +124,20 @@ static int64_t memory_lock(struct process *process, uint64_t operation, uint64_t
     }
 }
 
+/* PROC_MUNMAP: address, length, the calling thread's id. A context that
+ * asked for UFFD_EVENT_UNMAP and has memory registered in the range
+ * gets the event, and the answer waits until it is read. */
+static void handle_munmap(struct request *request, struct space *space)
+{
+    uint64_t address = argument(request, 0), length = argument(request, 1);
+    if (address_map_check_munmap(address, length) == 0)
+        userfault_unmap(space, address, address + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
+    int64_t status = space_munmap(space, address, length);
+    struct thread *thread = status == 0 ? calling_thread_in(request, 2) : 0;
+    if (!userfault_unmap_wait(request, thread, status))
+        result(request, status);
+}
+
 void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
@@ -131,7 +145,7 @@ void handle_memory(struct request *request, uint64_t label)
     switch (label) {
     case PROC_MMAP:
         return handle_mmap(request);
-    case PROC_MUNMAP: return result(request, space_munmap(space, mr[0], mr[1]));
+    case PROC_MUNMAP: return handle_munmap(request, space);
     case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
     case PROC_BRK: return result(request, space_brk(space, mr[0]));
     case PROC_MREMAP:

@@ -136,14 +136,15 @@ struct thread {
      * context's queue (userfault.h; context NULL: none). */
     struct userfault_waiter userfault;
     struct userfault *userfault_context;
-    /* A fork it made waits until its UFFD_EVENT_FORK messages are read
-     * (pending of them; its kept reply and the child's pid), as Linux's
-     * fork waits for the monitor: 0 pending: none. */
+    /* A call it made (fork, munmap) waits until the userfaultfd events
+     * it queued (UFFD_EVENT_FORK, UNMAP) are read (pending of them; its
+     * kept reply and the call's result), as Linux's calls wait for the
+     * monitor: 0 pending: none. */
     struct {
         uint64_t reply;
-        int64_t pid;
+        int64_t result;
         unsigned pending;
-    } userfault_fork_wait;
+    } userfault_event_wait;
 };
 
 /* A wait4/waitid caller whose reply procmgr holds until a child changes. */
@@ -447,6 +448,13 @@ void userfault_fork(struct space *parent, struct space *child);
  * (request deferred). */
 struct request;
 bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid);
+/* userfault_events.c: munmap of [start, end) in space queues
+ * UFFD_EVENT_UNMAP (that range) in each context that asked for it and
+ * has memory registered there, before the unmap; after it, the calling
+ * thread's answer (result) waits until they are read, killable only;
+ * true if it does (request deferred). */
+void userfault_unmap(struct space *space, uint64_t start, uint64_t end);
+bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_t result);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
 int64_t userfault_file_call(uint64_t handle, uint64_t label);
 /* Closes what the process's CNode slot holds (FILE_CLOSE, for a

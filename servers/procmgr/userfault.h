@@ -22,7 +22,7 @@
 /* The features this system offers (UFFDIO_API's answer). */
 #define USERFAULT_FEATURES (LINUX_UFFD_FEATURE_THREAD_ID | LINUX_UFFD_FEATURE_EXACT_ADDRESS | \
                             LINUX_UFFD_FEATURE_SIGBUS | LINUX_UFFD_FEATURE_EVENT_FORK | \
-                            LINUX_UFFD_FEATURE_MINOR_SHMEM)
+                            LINUX_UFFD_FEATURE_MINOR_SHMEM | LINUX_UFFD_FEATURE_EVENT_UNMAP)
 /* The register modes it takes. */
 #define USERFAULT_MODES (LINUX_UFFDIO_REGISTER_MODE_MISSING | LINUX_UFFDIO_REGISTER_MODE_MINOR)
 
@@ -57,6 +57,10 @@ struct userfault {
     uint32_t flags;             /* O_CLOEXEC, O_NONBLOCK as made: a fork's child context's too */
     struct userfault_waiter *waiters, **last_waiter;   /* in the order they came */
     unsigned unreported;        /* waiters read(2) has not given yet */
+    /* Events of changes to the space (UNMAP) not read yet: Linux's
+     * mmap_changing, while which COPY, ZEROPAGE, CONTINUE and
+     * WRITEPROTECT are -EAGAIN. */
+    unsigned changing;
 };
 
 void userfault_init(struct userfault *context, uint32_t id, struct space *space);

@@ -23,14 +23,7 @@ static unsigned last_fork_event_count;
  * for; the last lets the fork answer. */
 static void fork_event_done(struct userfault_fork *fork)
 {
-    struct thread *forker = fork->forker < ID_LIMIT ? threads[fork->forker] : 0;
-    if (forker && forker->userfault_fork_wait.pending &&
-        forker->userfault_fork_wait.reply == fork->forker_reply &&
-        --forker->userfault_fork_wait.pending == 0) {
-        uint64_t pid = (uint64_t)forker->userfault_fork_wait.pid;
-        answer_waiter(forker->userfault_fork_wait.reply, 1, &pid);
-        forker->userfault_fork_wait.reply = 0;
-    }
+    userfault_event_done(fork->forker, fork->forker_reply);
     fork->forker = 0;
 }
 
@@ -40,9 +33,9 @@ bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t
     last_fork_event_count = 0;
     if (!count || !server_can_defer())
         return false;
-    forker->userfault_fork_wait.reply = request->reply;
-    forker->userfault_fork_wait.pid = pid;
-    forker->userfault_fork_wait.pending = count;
+    forker->userfault_event_wait.reply = request->reply;
+    forker->userfault_event_wait.result = pid;
+    forker->userfault_event_wait.pending = count;
     for (unsigned i = 0; i < count; i++) {
         last_fork_events[i]->forker = (uint32_t)forker->tid;
         last_fork_events[i]->forker_reply = request->reply;

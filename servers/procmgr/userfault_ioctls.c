@@ -298,6 +298,13 @@ enum server_outcome userfault_ioctl(struct server_request *request, struct userf
     uint32_t command = (uint32_t)request->mr[0];
     if (command != LINUX_UFFDIO_API && !context->initialized)
         return server_answer(request, -LINUX_EINVAL);
+    /* While an event of a change to the space is unread (Linux's
+     * mmap_changing), what would fill or change pages waits: -EAGAIN
+     * before the argument is read. */
+    bool fills = command == LINUX_UFFDIO_COPY || command == LINUX_UFFDIO_ZEROPAGE ||
+                 command == LINUX_UFFDIO_CONTINUE || command == LINUX_UFFDIO_WRITEPROTECT;
+    if (fills && context->changing)
+        return server_answer(request, -LINUX_EAGAIN);
     switch (command) {
     case LINUX_UFFDIO_API: return api(request, context);
     case LINUX_UFFDIO_REGISTER: return register_range(request, context);

@@ -36,6 +36,16 @@ struct userfault_fork {
     uint64_t forker_reply;
 };
 
+/* Another event of the address space (UFFD_EVENT_UNMAP): its message,
+ * and the thread whose call waits until it is read (its tid and kept
+ * reply; 0: none). */
+struct userfault_event {
+    struct linux_uffd_msg message;
+    uint32_t waiter;
+    uint64_t waiter_reply;
+    struct userfault_event *next;
+};
+
 struct userfault_object {
     struct userfault core;
     uint64_t handle;            /* its OFD's */
@@ -44,6 +54,8 @@ struct userfault_object {
     uint64_t pollers[4];        /* FILE_POLL's notifications, signalled at the next message */
     struct userfault_fork *forks;   /* in the order they came */
     unsigned forks_unreported;
+    /* The other events no read gave yet, in the order they came. */
+    struct userfault_event *events, **last_event;
 };
 
 /* The context whose id regions carry, or NULL; how many there are. */
@@ -55,6 +67,15 @@ struct userfault_object *userfault_object_make(struct space *space, uint64_t fla
                                                bool privileged, int *status);
 /* A message came: the first reader waiting takes it, pollers are told. */
 void userfault_message_came(struct userfault_object *object);
+
+/* userfault_events.c: an event a call of the thread tid waits for was
+ * read, or goes unread (reply: the call's, kept), and with the last of
+ * them the call answers; the next event's message (the event gone, its
+ * call told): false with none; the events of a context whose last
+ * reference goes, each as if read. */
+void userfault_event_done(uint32_t tid, uint64_t reply);
+bool userfault_next_event(struct userfault_object *object, struct linux_uffd_msg *message);
+void userfault_events_release(struct userfault_object *object);
 
 /* userfault_fork.c: the next fork event no read gave yet (marked given,
  * its fork told), or NULL; USERFAULT_TAKE_FORK; the events of a context

@@ -88,10 +88,10 @@ static void leave_queue(struct thread *thread)
 
 void userfault_thread_gone(struct thread *thread)
 {
-    if (thread->userfault_fork_wait.pending) {
-        server_release_reply(thread->userfault_fork_wait.reply);
-        thread->userfault_fork_wait.pending = 0;
-        thread->userfault_fork_wait.reply = 0;
+    if (thread->userfault_event_wait.pending) {
+        server_release_reply(thread->userfault_event_wait.reply);
+        thread->userfault_event_wait.pending = 0;
+        thread->userfault_event_wait.reply = 0;
     }
     leave_queue(thread);
 }
@@ -100,7 +100,7 @@ bool userfault_interrupt(struct thread *thread)
 {
     /* A fork waiting for its events is killable only, as Linux's: the
      * signal waits until the fork returns (it has made the child). */
-    if (thread->userfault_fork_wait.pending)
+    if (thread->userfault_event_wait.pending)
         return true;
     struct userfault *context = thread->userfault_context;
     if (!context)
@@ -124,10 +124,18 @@ bool userfault_interrupt(struct thread *thread)
  * fork's (Linux reads faults first). */
 static bool has_message(const struct userfault_object *object)
 {
-    return object->core.unreported || object->forks_unreported;
+    return object->core.unreported || object->forks_unreported || object->events;
 }
 
-/* Up to max messages of waiters not yet reported, into messages. */
+/* Whether the next message is a fork's, which a read gives alone
+ * (faults and the other events first). */
+static bool fork_is_next(const struct userfault_object *object)
+{
+    return !object->core.unreported && !object->events && object->forks_unreported;
+}
+
+/* Up to max messages into messages: of waiters not yet reported, then
+ * of events. */
 static unsigned take_messages(struct userfault_object *object, struct linux_uffd_msg *messages,
                               unsigned max)
 {
@@ -135,13 +143,15 @@ static unsigned take_messages(struct userfault_object *object, struct linux_uffd
     struct userfault_waiter *waiter;
     while (count < max && (waiter = userfault_next_unreported(&object->core)))
         messages[count++] = userfault_message(&object->core, waiter);
+    while (count < max && userfault_next_event(object, &messages[count]))
+        count++;
     return count;
 }
 
 /* Answers a reader kept waiting with what there is: whether it took any. */
 static bool serve_reader(struct userfault_object *object, struct userfault_reader *reader)
 {
-    if (!object->core.unreported) {
+    if (fork_is_next(object)) {
         struct userfault_fork *fork = userfault_next_fork(object);
         uint64_t event[2] = { (uint64_t)USERFAULT_FORK_EVENT, fork ? fork->child->handle : 0 };
         return server_answer_deferred(reader->reply, tern_message(0, 0, 2), event);
@@ -253,6 +263,7 @@ struct userfault_object *userfault_object_make(struct space *space, uint64_t fla
     object->core.privileged = privileged;
     object->core.flags = (uint32_t)(flags & (LINUX_O_CLOEXEC | LINUX_O_NONBLOCK));
     object->last_reader = &object->readers;
+    object->last_event = &object->events;
     *status = file_table_open(&files, object, LINUX_O_RDONLY | (flags & LINUX_O_NONBLOCK),
                               &object->handle);
     object->own_slot = *status < 0 ? 0 : slot_allocate(server_memory.slots);
@@ -352,6 +363,7 @@ static void release(void *item)
         if (object->pollers[i])
             memory_delete(&server_memory, object->pollers[i]);
     userfault_forks_release(object);
+    userfault_events_release(object);
     memory_delete(&server_memory, object->own_slot);
     objects[object->core.id - 1] = 0;
     object_count--;
@@ -407,14 +419,14 @@ static enum server_outcome read_either(struct server_request *request, bool smal
     uint64_t length = request->mr[0];
     if (!object->core.initialized || length < MESSAGE_SIZE)
         return server_answer(request, -LINUX_EINVAL);
-    if (!object->core.unreported && object->forks_unreported) {
+    if (fork_is_next(object)) {
         struct userfault_fork *fork = userfault_next_fork(object);
         request->mr[0] = (uint64_t)USERFAULT_FORK_EVENT;
         request->mr[1] = fork->child->handle;
         request->answer = tern_message(0, 0, 2);
         return SERVER_ANSWER;
     }
-    if (!object->core.unreported) {
+    if (!has_message(object)) {
         if (file_server_flags(&userfault_files, request->badge) & LINUX_O_NONBLOCK)
             return server_answer(request, -LINUX_EAGAIN);
         struct userfault_reader *reader = server_can_defer() ? heap_allocate(sizeof *reader) : 0;

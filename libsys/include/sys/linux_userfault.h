@@ -60,6 +60,7 @@
 /* Features (uffdio_api.features). */
 #define LINUX_UFFD_FEATURE_PAGEFAULT_FLAG_WP    (1ULL << 0)
 #define LINUX_UFFD_FEATURE_EVENT_FORK           (1ULL << 1)
+#define LINUX_UFFD_FEATURE_EVENT_UNMAP          (1ULL << 6)
 #define LINUX_UFFD_FEATURE_SIGBUS               (1ULL << 7)
 #define LINUX_UFFD_FEATURE_THREAD_ID            (1ULL << 8)
 #define LINUX_UFFD_FEATURE_MINOR_SHMEM          (1ULL << 10)
@@ -68,6 +69,7 @@
 /* The events and a page fault's flags. */
 #define LINUX_UFFD_EVENT_PAGEFAULT      0x12
 #define LINUX_UFFD_EVENT_FORK           0x13
+#define LINUX_UFFD_EVENT_UNMAP          0x16
 #define LINUX_UFFD_PAGEFAULT_FLAG_WRITE 1ULL
 #define LINUX_UFFD_PAGEFAULT_FLAG_MINOR 4ULL
 
@@ -145,6 +147,9 @@ struct linux_uffd_msg {
         struct {
             uint32_t ufd;
         } fork;
+        struct {
+            uint64_t start, end;
+        } remove;               /* UNMAP's range */
         uint64_t reserved[3];
     } arg;
 };

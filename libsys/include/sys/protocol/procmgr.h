@@ -133,7 +133,8 @@
  *                      list is walked now, as at its end, and unregistered (exit sends it
  *                      before waking clear_child_tid's waiter, in Linux's order)
  *   PROC_MMAP          address, length, prot, flags           address
- *   PROC_MUNMAP        address, length                        0
+ *   PROC_MUNMAP        address, length, tid                   0 (once a userfaultfd's monitor
+ *                      read the UFFD_EVENT_UNMAP it made, if any)
  *   PROC_MPROTECT      address, length, prot                  0
  *   PROC_BRK           address (0 asks)                       the break
  *   PROC_MREMAP        address, old_length, new_length, flags new address

@@ -1,0 +1,122 @@
+/*
+ * userfaultfd events of an address space's changes other than fork
+ * (docs/protocols/userfault.md, "Unmap events"): munmap of registered
+ * memory queues UFFD_EVENT_UNMAP in each context that asked for it, a
+ * read gives it after the faults (userfault_requests.c), and the munmap
+ * answers once its events are read, as Linux's waits for the monitor.
+ * Until then the context's COPY, ZEROPAGE, CONTINUE and WRITEPROTECT are
+ * -EAGAIN (Linux's mmap_changing: userfault.h's `changing`).
+ */
+#include "request.h"
+#include "userfault.h"
+#include "userfault_objects.h"
+#include "sys/linux_abi.h"
+#include "sys/runtime.h"
+
+/* The events the last userfault_unmap queued, for userfault_unmap_wait. */
+#define EVENTS_HELD 8
+static struct userfault_event *last_events[EVENTS_HELD];
+static unsigned last_event_count;
+
+void userfault_event_done(uint32_t tid, uint64_t reply)
+{
+    struct thread *waiter = tid && tid < ID_LIMIT ? threads[tid] : 0;
+    if (waiter && waiter->userfault_event_wait.pending &&
+        waiter->userfault_event_wait.reply == reply &&
+        --waiter->userfault_event_wait.pending == 0) {
+        uint64_t result = (uint64_t)waiter->userfault_event_wait.result;
+        answer_waiter(waiter->userfault_event_wait.reply, 1, &result);
+        waiter->userfault_event_wait.reply = 0;
+    }
+}
+
+/* Takes the first event out: its call is told, the context changes no
+ * more for it. */
+static struct userfault_event *take_first(struct userfault_object *object)
+{
+    struct userfault_event *event = object->events;
+    object->events = event->next;
+    if (!object->events)
+        object->last_event = &object->events;
+    object->core.changing--;
+    for (unsigned i = 0; i < last_event_count; i++)
+        if (last_events[i] == event)
+            last_events[i] = 0;
+    userfault_event_done(event->waiter, event->waiter_reply);
+    return event;
+}
+
+bool userfault_next_event(struct userfault_object *object, struct linux_uffd_msg *message)
+{
+    if (!object->events)
+        return false;
+    struct userfault_event *event = take_first(object);
+    *message = event->message;
+    heap_free(event);
+    return true;
+}
+
+void userfault_events_release(struct userfault_object *object)
+{
+    while (object->events)
+        heap_free(take_first(object));
+}
+
+/* Whether space has memory in [start, end) registered with context id. */
+static bool registered_within(const struct space *space, uint32_t id, uint64_t start,
+                              uint64_t end)
+{
+    for (unsigned i = 0; i < space->map.count; i++) {
+        const struct region *region = &space->map.regions[i];
+        if (region->userfault == id && region->start < end && region->end > start)
+            return true;
+    }
+    return false;
+}
+
+void userfault_unmap(struct space *space, uint64_t start, uint64_t end)
+{
+    last_event_count = 0;
+    for (unsigned i = 0; i < USERFAULT_LIMIT && userfault_objects_live(); i++) {
+        struct userfault_object *object = userfault_object_by_id(i + 1);
+        if (!object || object->core.space != space ||
+            !(object->core.features & LINUX_UFFD_FEATURE_EVENT_UNMAP) ||
+            !registered_within(space, object->core.id, start, end))
+            continue;
+        struct userfault_event *event = heap_allocate(sizeof *event);
+        if (!event)
+            continue;       /* as Linux's, which drops the event without memory */
+        *event = (struct userfault_event){ .message = { .event = LINUX_UFFD_EVENT_UNMAP } };
+        event->message.arg.remove.start = start;
+        event->message.arg.remove.end = end;
+        *object->last_event = event;
+        object->last_event = &event->next;
+        object->core.changing++;
+        if (last_event_count < EVENTS_HELD)
+            last_events[last_event_count++] = event;
+        userfault_message_came(object);
+    }
+}
+
+bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_t result)
+{
+    unsigned count = 0;
+    for (unsigned i = 0; i < last_event_count; i++)
+        count += last_events[i] != 0;
+    if (!count || !thread || !server_can_defer()) {
+        last_event_count = 0;
+        return false;
+    }
+    thread->userfault_event_wait.reply = request->reply;
+    thread->userfault_event_wait.result = result;
+    thread->userfault_event_wait.pending = count;
+    for (unsigned i = 0; i < last_event_count; i++) {
+        if (last_events[i]) {
+            last_events[i]->waiter = (uint32_t)thread->tid;
+            last_events[i]->waiter_reply = request->reply;
+        }
+    }
+    last_event_count = 0;
+    request->deferred = true;
+    return true;
+}

@@ -1,0 +1,192 @@
+/* UFFD_EVENT_UNMAP (UFFD_FEATURE_EVENT_UNMAP): munmap of a range that
+ * holds memory registered with a userfaultfd that asked for the event
+ * queues an UNMAP message with the call's whole range (start, end), and
+ * returns only once the monitor has read it; meanwhile UFFDIO_COPY and
+ * ZEROPAGE are EAGAIN, with nothing written back. A read gives waiting
+ * faults before events. A munmap that touches no registered memory, or
+ * memory of a descriptor without the feature, makes no event. Closing
+ * the descriptor lets a waiting munmap return. */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "check.h"
+#include "userfault.h"
+
+#define PAGE 4096
+#define UFFD_FEATURE_EVENT_UNMAP (1ULL << 6)
+#define UFFD_EVENT_UNMAP 0x16
+
+struct remove_message {
+    uint8_t event, reserved1;
+    uint16_t reserved2;
+    uint32_t reserved3;
+    uint64_t start, end, reserved;
+} __attribute__((packed));
+
+static uint64_t address_of(const void *pointer)
+{
+    return (uint64_t)(uintptr_t)pointer;
+}
+
+static void pause_briefly(void)
+{
+    struct timespec pause = { 0, 50 * 1000 * 1000 };
+    nanosleep(&pause, 0);
+}
+
+struct unmapping {
+    void *start;
+    size_t length;
+    volatile int done;
+    int result;
+};
+
+static void *unmap(void *argument)
+{
+    struct unmapping *call = argument;
+    call->result = munmap(call->start, call->length);
+    __atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+static void *touch(void *argument)
+{
+    volatile char *address = argument;
+    (void)*address;
+    return 0;
+}
+
+static int message_waits(int fd)
+{
+    struct pollfd poller = { fd, POLLIN, 0 };
+    return poll(&poller, 1, 10000) == 1 && poller.revents == POLLIN;
+}
+
+/* pages of memory, the first `registered` of them registered. */
+static char *registered_area(int fd, unsigned pages, unsigned registered)
+{
+    char *area = mmap(0, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(area != MAP_FAILED);
+    REQUIRE(userfault_register(fd, area, registered * PAGE) == 0);
+    return area;
+}
+
+/* A munmap of part of the area waits until its event is read. */
+static void munmap_waits_for_its_event(int fd)
+{
+    char *area = registered_area(fd, 6, 4);
+    struct unmapping call = { area + PAGE, 2 * PAGE, 0, -1 };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, unmap, &call) == 0);
+    CHECK(message_waits(fd));
+    pause_briefly();
+    CHECK_EQ(__atomic_load_n(&call.done, __ATOMIC_ACQUIRE), 0);
+    static char source[PAGE];
+    struct uffdio_copy copy = { address_of(area), address_of(source), PAGE, 0, 7 };
+    CHECK_ERRNO(ioctl(fd, UFFDIO_COPY, &copy), EAGAIN);
+    CHECK_EQ(copy.copy, 7);
+    struct uffdio_zeropage zero = { { address_of(area), PAGE }, 0, 7 };
+    CHECK_ERRNO(ioctl(fd, UFFDIO_ZEROPAGE, &zero), EAGAIN);
+    CHECK_EQ(zero.zeropage, 7);
+    struct remove_message message;
+    CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
+    CHECK_EQ(message.event, UFFD_EVENT_UNMAP);
+    CHECK(message.start == address_of(area + PAGE));
+    CHECK(message.end == address_of(area + 3 * PAGE));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK_EQ(call.result, 0);
+    /* The rest is registered still, and COPY works again. */
+    CHECK_OK(ioctl(fd, UFFDIO_ZEROPAGE, &zero));
+    CHECK_EQ(zero.zeropage, PAGE);
+    CHECK_EQ(area[0], 0);
+
+    /* A munmap reaching past the registered memory: the call's range. */
+    call = (struct unmapping){ area + 3 * PAGE, 3 * PAGE, 0, -1 };
+    REQUIRE(pthread_create(&thread, 0, unmap, &call) == 0);
+    CHECK(message_waits(fd));
+    CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
+    CHECK_EQ(message.event, UFFD_EVENT_UNMAP);
+    CHECK(message.start == address_of(area + 3 * PAGE));
+    CHECK(message.end == address_of(area + 6 * PAGE));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK_EQ(call.result, 0);
+    /* Unregistered first, the last page goes with no event. */
+    struct uffdio_range range = { address_of(area), PAGE };
+    CHECK_OK(ioctl(fd, UFFDIO_UNREGISTER, &range));
+    CHECK_OK(munmap(area, PAGE));
+    CHECK_ERRNO(read(fd, &message, sizeof message), EAGAIN);
+}
+
+/* Faults come before events in a read. */
+static void faults_are_read_before_events(int fd)
+{
+    char *area = registered_area(fd, 2, 2);
+    pthread_t toucher, unmapper;
+    REQUIRE(pthread_create(&toucher, 0, touch, area) == 0);
+    CHECK(message_waits(fd));
+    struct unmapping call = { area + PAGE, PAGE, 0, -1 };
+    REQUIRE(pthread_create(&unmapper, 0, unmap, &call) == 0);
+    pause_briefly();
+    struct uffd_msg messages[2];
+    CHECK_EQ(read(fd, messages, sizeof messages), 2 * sizeof messages[0]);
+    CHECK_EQ(messages[0].event, UFFD_EVENT_PAGEFAULT);
+    CHECK(messages[0].arg.pagefault.address == address_of(area));
+    CHECK_EQ(messages[1].event, UFFD_EVENT_UNMAP);
+    REQUIRE(pthread_join(unmapper, 0) == 0);
+    CHECK_EQ(call.result, 0);
+    struct uffdio_zeropage zero = { { address_of(area), PAGE }, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_ZEROPAGE, &zero));
+    REQUIRE(pthread_join(toucher, 0) == 0);
+    struct uffdio_range range = { address_of(area), PAGE };
+    CHECK_OK(ioctl(fd, UFFDIO_UNREGISTER, &range));
+    CHECK_OK(munmap(area, PAGE));
+}
+
+/* No event where nothing registered goes, or without the feature. */
+static void no_event_otherwise(int fd)
+{
+    char *plain = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(plain != MAP_FAILED);
+    CHECK_OK(munmap(plain, PAGE));
+    struct remove_message message;
+    CHECK_ERRNO(read(fd, &message, sizeof message), EAGAIN);
+    int without = userfault_open(O_NONBLOCK | UFFD_USER_MODE_ONLY, 0);
+    REQUIRE(without >= 0);
+    char *area = registered_area(without, 2, 2);
+    CHECK_OK(munmap(area, 2 * PAGE));
+    CHECK_ERRNO(read(without, &message, sizeof message), EAGAIN);
+    close(without);
+}
+
+/* Closing the descriptor lets a waiting munmap return. */
+static void closing_releases_a_waiting_munmap(void)
+{
+    int fd = userfault_open(O_NONBLOCK | UFFD_USER_MODE_ONLY, UFFD_FEATURE_EVENT_UNMAP);
+    REQUIRE(fd >= 0);
+    char *area = registered_area(fd, 2, 2);
+    struct unmapping call = { area, 2 * PAGE, 0, -1 };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, unmap, &call) == 0);
+    CHECK(message_waits(fd));
+    CHECK_OK(close(fd));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK_EQ(call.result, 0);
+}
+
+int main(void)
+{
+    int fd = userfaultfd(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+    REQUIRE(fd >= 0);
+    struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_EVENT_UNMAP };
+    CHECK_OK(ioctl(fd, UFFDIO_API, &api));
+    CHECK(api.features & UFFD_FEATURE_EVENT_UNMAP);
+    munmap_waits_for_its_event(fd);
+    faults_are_read_before_events(fd);
+    no_event_otherwise(fd);
+    closing_releases_a_waiting_munmap();
+    close(fd);
+    return check_finish("memory_userfaultfd_unmap");
+}
