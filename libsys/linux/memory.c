@@ -28,7 +28,9 @@ int64_t sys_mmap(uint64_t address, uint64_t length, uint64_t protection, uint64_
     linux_futex_forget_keys();      /* MAP_FIXED may replace a mapping */
     if (flags & LINUX_MAP_ANONYMOUS) {
         uint64_t mr[4] = {address, length, protection, flags};
-        return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 4, 0, 0, mr);
+        tern_set_mr(4, 0);
+        tern_set_mr(5, linux_thread_id());
+        return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 6, 0, 0, mr);
     }
     int64_t slot = linux_fd_capability(fd);
     if (slot < 0)
@@ -43,7 +45,8 @@ int64_t linux_map_object(uint64_t address, uint64_t length, uint64_t protection,
     uint64_t mr[4] = {address, length, protection, flags};
     tern_set_cap(0, slot);
     tern_set_mr(4, offset);
-    return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 5, 1, 0, mr);
+    tern_set_mr(5, linux_thread_id());
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_MMAP, 6, 1, 0, mr);
 }
 
 int64_t sys_munmap(uint64_t address, uint64_t length)

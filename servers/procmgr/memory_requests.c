@@ -34,7 +34,10 @@ static int map_file(struct request *request, struct mapping *mapping)
     return 0;
 }
 
-/* PROC_MMAP: anonymous memory, or a file (capability 0, offset in MR4). */
+/* PROC_MMAP: anonymous memory, or a file (capability 0, offset in MR4);
+ * the calling thread's id in MR5. A MAP_FIXED mapping replaces what was
+ * there as munmap would: a userfaultfd's UNMAP event, and the answer
+ * waits until it is read. */
 void handle_mmap(struct request *request)
 {
     const uint64_t *mr = request->mr;
@@ -54,7 +57,14 @@ void handle_mmap(struct request *request)
     if (status < 0)
         return result(request, status);
     mapping.privileged = request->process->euid == 0;
-    result(request, space_mmap(request->process->space, &mapping));
+    struct space *space = request->process->space;
+    bool replaces = (mapping.flags & LINUX_MAP_FIXED) && !(mapping.flags & LINUX_MAP_FIXED_NOREPLACE);
+    if (replaces)
+        userfault_unmap(space, mapping.address, mapping.address + page_length);
+    int64_t address = space_mmap(space, &mapping);
+    struct thread *thread = replaces && address >= 0 ? calling_thread_in(request, 5) : 0;
+    if (!userfault_unmap_wait(request, thread, address))
+        result(request, address);
 }
 
 /* PROC_MAPPING: the region holding address, or the first above it: its

@@ -1,7 +1,8 @@
 /* UFFD_EVENT_UNMAP (UFFD_FEATURE_EVENT_UNMAP): munmap of a range that
  * holds memory registered with a userfaultfd that asked for the event
  * queues an UNMAP message with the call's whole range (start, end), and
- * returns only once the monitor has read it; meanwhile UFFDIO_COPY and
+ * returns only once the monitor has read it (so does a MAP_FIXED mmap
+ * over such memory, with the new mapping's range); meanwhile UFFDIO_COPY and
  * ZEROPAGE are EAGAIN, with nothing written back. A read gives waiting
  * faults before events. A munmap that touches no registered memory, or
  * memory of a descriptor without the feature, makes no event. Closing
@@ -49,6 +50,20 @@ static void *unmap(void *argument)
     struct unmapping *call = argument;
     call->result = munmap(call->start, call->length);
     __atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
+    return 0;
+}
+
+struct fixed_mapping {
+    void *start;
+    size_t length;
+    void *result;
+};
+
+static void *map_over(void *argument)
+{
+    struct fixed_mapping *call = argument;
+    call->result = mmap(call->start, call->length, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     return 0;
 }
 
@@ -120,6 +135,30 @@ static void munmap_waits_for_its_event(int fd)
     CHECK_ERRNO(read(fd, &message, sizeof message), EAGAIN);
 }
 
+/* A MAP_FIXED mmap over registered memory unmaps it: the event has the
+ * new mapping's range, and the new memory is not registered. */
+static void map_fixed_unmaps(int fd)
+{
+    char *area = registered_area(fd, 4, 2);
+    struct fixed_mapping call = { area + PAGE, 2 * PAGE, 0 };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, map_over, &call) == 0);
+    CHECK(message_waits(fd));
+    struct remove_message message;
+    CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
+    CHECK_EQ(message.event, UFFD_EVENT_UNMAP);
+    CHECK(message.start == address_of(area + PAGE));
+    CHECK(message.end == address_of(area + 3 * PAGE));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK(call.result == area + PAGE);
+    area[PAGE] = 'n';               /* not registered: no fault */
+    CHECK_EQ(area[PAGE], 'n');
+    struct uffdio_range range = { address_of(area), PAGE };
+    CHECK_OK(ioctl(fd, UFFDIO_UNREGISTER, &range));
+    CHECK_OK(munmap(area, 4 * PAGE));
+    CHECK_ERRNO(read(fd, &message, sizeof message), EAGAIN);
+}
+
 /* Faults come before events in a read. */
 static void faults_are_read_before_events(int fd)
 {
@@ -184,6 +223,7 @@ int main(void)
     CHECK_OK(ioctl(fd, UFFDIO_API, &api));
     CHECK(api.features & UFFD_FEATURE_EVENT_UNMAP);
     munmap_waits_for_its_event(fd);
+    map_fixed_unmaps(fd);
     faults_are_read_before_events(fd);
     no_event_otherwise(fd);
     closing_releases_a_waiting_munmap();

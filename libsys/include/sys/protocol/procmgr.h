@@ -132,7 +132,9 @@
  *   PROC_ROBUST_RELEASE tid                                   0: the calling thread's robust
  *                      list is walked now, as at its end, and unregistered (exit sends it
  *                      before waking clear_child_tid's waiter, in Linux's order)
- *   PROC_MMAP          address, length, prot, flags           address
+ *   PROC_MMAP          address, length, prot, flags, offset, tid
+ *                                                             address (a MAP_FIXED one once a
+ *                      userfaultfd's monitor read the UFFD_EVENT_UNMAP it made, if any)
  *   PROC_MUNMAP        address, length, tid                   0 (once a userfaultfd's monitor
  *                      read the UFFD_EVENT_UNMAP it made, if any)
  *   PROC_MPROTECT      address, length, prot                  0
