@@ -51,7 +51,7 @@ void memory_object_release(uint64_t id);
 int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame);
 /* The same for a page the object has already, none being made: -ENOENT
  * where it has none (a hole, as Linux's page cache has none there), for
- * userfaultfd's MINOR mode. */
+ * userfaultfd's registrations of shared memory. */
 int memory_object_existing_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame);
 
 /* What futex keys name the object by: the same for every object of one

@@ -304,7 +304,11 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
 #define SPACE_FAULT_OUT_OF_MEMORY 3
 /* UFFDIO_COPY and ZEROPAGE: whether the page is there (it is, however it
  * got there); frame, a private frame of the pool (frames.h), placed at an
- * absent page with its region's protection: 0 or -ENOMEM. */
+ * absent page with its region's protection: 0 or -ENOMEM. In shared
+ * memory the frame's bytes go to the object's new page instead, which
+ * is mapped (the frame goes back to the pool): -EEXIST if the object has
+ * a page there already, -EFAULT past its end, as Linux's
+ * shmem_mfill_atomic_pte. */
 bool space_page_present(struct space *space, uint64_t page);
 /* The pages the space has frames of its own for (not a memory object's
  * it borrows): what ending it would give back, for the OOM killer. */

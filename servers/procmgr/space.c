@@ -434,9 +434,10 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
     uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
     const struct region *region = address_map_lookup(&space->map, page);
     struct fault_page state = page_state(space, page);
-    /* Only a MINOR registration asks the object whether it has the page. */
+    /* Only a registration of shared memory asks the object whether it
+     * has the page. */
     if (!state.present && !ignore_protection && region && region->kind == REGION_SHARED &&
-        (region->userfault_modes & LINUX_UFFDIO_REGISTER_MODE_MINOR))
+        region->userfault_modes)
         state.in_object = object_has_page(region, page);
     enum fault_action action = fault_decide(region, state, write, ignore_protection);
     switch (action) {
@@ -552,6 +553,36 @@ int space_map_existing_object_page(struct space *space, uint64_t page)
     return place(space, entry, region->prot);
 }
 
+/* space_place_missing in shared memory: the object's page made with
+ * frame's bytes (the object must not have one yet), and mapped. */
+static int fill_object_page(struct space *space, const struct region *region, uint64_t page,
+                            uint64_t frame)
+{
+    uint64_t offset = region->object_offset + (page - region->start), own;
+    int result = memory_object_existing_page(region->object, offset, false, &own);
+    if (result == 0) {
+        free_frame_slot(own);
+        result = -LINUX_EEXIST;
+    } else if (result == -LINUX_ENOENT) {
+        result = memory_object_page(region->object, offset, true, &own);
+    }
+    if (result == -LINUX_ENXIO)
+        result = -LINUX_EFAULT;     /* past the end of the file */
+    uint8_t *into = result == 0 ? scratch_map(0, own) : 0;
+    if (into) {
+        memcpy(into, frames_contents(frame), PAGE_SIZE);
+        scratch_unmap(0);
+    } else if (result == 0) {
+        free_frame_slot(own);
+        result = -LINUX_ENOMEM;
+    }
+    frames_release(frame);
+    if (result < 0)
+        return result;
+    struct page_entry entry = { page, (uint32_t)own, 0, PAGE_BORROWED | PAGE_WRITABLE };
+    return place(space, entry, region->prot);
+}
+
 int space_place_missing(struct space *space, uint64_t page, uint64_t frame)
 {
     const struct region *region = address_map_lookup(&space->map, page);
@@ -559,6 +590,8 @@ int space_place_missing(struct space *space, uint64_t page, uint64_t frame)
         frames_release(frame);
         return -LINUX_ENOENT;
     }
+    if (region->kind == REGION_SHARED)
+        return fill_object_page(space, region, page, frame);
     return place_private(space, page, frame, region->prot);
 }
 

@@ -70,8 +70,6 @@ bool userfault_region_takes(const struct region *region, uint64_t modes)
     bool shared = region->kind == REGION_SHARED;
     if ((modes & LINUX_UFFDIO_REGISTER_MODE_MINOR) && !shared)
         return false;
-    if ((modes & LINUX_UFFDIO_REGISTER_MODE_MISSING) && !anonymous)
-        return false;
     return anonymous || shared;
 }
 

@@ -22,7 +22,8 @@
 /* The features this system offers (UFFDIO_API's answer). */
 #define USERFAULT_FEATURES (LINUX_UFFD_FEATURE_THREAD_ID | LINUX_UFFD_FEATURE_EXACT_ADDRESS | \
                             LINUX_UFFD_FEATURE_SIGBUS | LINUX_UFFD_FEATURE_EVENT_FORK | \
-                            LINUX_UFFD_FEATURE_MINOR_SHMEM | LINUX_UFFD_FEATURE_EVENT_UNMAP)
+                            LINUX_UFFD_FEATURE_MINOR_SHMEM | LINUX_UFFD_FEATURE_EVENT_UNMAP | \
+                            LINUX_UFFD_FEATURE_MISSING_SHMEM)
 /* The register modes it takes. */
 #define USERFAULT_MODES (LINUX_UFFDIO_REGISTER_MODE_MISSING | LINUX_UFFDIO_REGISTER_MODE_MINOR)
 
@@ -85,11 +86,11 @@ int userfault_check_range(uint64_t start, uint64_t length);
 int userfault_check_modes(uint64_t modes);
 
 /* Whether a region may be registered with modes (0: unregistered), as
- * Linux's vma_can_userfault: MISSING takes private anonymous memory,
- * MINOR shared memory (Linux's shmem; the caller asks the object too,
- * as System V segments are not: memory_object_takes_userfault), and
- * unregistering either. Not here yet: MISSING on shared memory, and
- * either on a private mapping of a memfd, which Linux takes
+ * Linux's vma_can_userfault: MISSING takes private anonymous memory and
+ * shared memory, MINOR shared memory only (Linux's shmem; the caller
+ * asks the object too, as System V segments are not:
+ * memory_object_takes_userfault), and unregistering either. Not here
+ * yet: a private mapping of a memfd, which Linux takes
  * (docs/protocols/userfault.md). */
 bool userfault_region_takes(const struct region *region, uint64_t modes);
 

@@ -119,7 +119,8 @@ static enum server_outcome unregister_range(struct server_request *request,
 }
 
 /* The one region [start, end) lies in, registered: Linux's find_dst_vma
- * (-ENOENT otherwise). */
+ * (-ENOENT otherwise); anonymous or shared memory (-EINVAL for a private
+ * mapping of a file, which no registration here has). */
 static int destination(struct userfault *context, uint64_t start, uint64_t end)
 {
     if (!context->space)
@@ -127,7 +128,7 @@ static int destination(struct userfault *context, uint64_t start, uint64_t end)
     const struct region *region = address_map_lookup(&context->space->map, start);
     if (!region || end > region->end || !region->userfault)
         return -LINUX_ENOENT;
-    return region->object ? -LINUX_EINVAL : 0;
+    return region->object && region->kind != REGION_SHARED ? -LINUX_EINVAL : 0;
 }
 
 /* Fills the missing pages of [start, start + length) from window 1 (copy)

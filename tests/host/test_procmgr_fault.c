@@ -189,8 +189,28 @@ static void a_minor_page_of_a_registered_range_waits_for_its_pager(void)
     CHECK_EQ_U64(fault_decide(&unregistered, cached, false, false), FAULT_OBJECT_PAGE);
 }
 
+/* A shared range registered MISSING: a hole waits for the pager, a page
+ * the object has is mapped at once; with MINOR too, that page waits as
+ * a minor fault. */
+static void a_hole_of_a_missing_shared_range_waits_for_its_pager(void)
+{
+    struct region registered = shared(RW);
+    registered.userfault = 1;
+    registered.userfault_modes = LINUX_UFFDIO_REGISTER_MODE_MISSING;
+    struct fault_page cached = absent;
+    cached.in_object = true;
+    CHECK_EQ_U64(fault_decide(&registered, absent, false, false), FAULT_USERFAULT_MISSING);
+    CHECK_EQ_U64(fault_decide(&registered, absent, true, false), FAULT_USERFAULT_MISSING);
+    CHECK_EQ_U64(fault_decide(&registered, cached, false, false), FAULT_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&registered, absent, true, true), FAULT_OBJECT_PAGE);
+    registered.userfault_modes |= LINUX_UFFDIO_REGISTER_MODE_MINOR;
+    CHECK_EQ_U64(fault_decide(&registered, absent, false, false), FAULT_USERFAULT_MISSING);
+    CHECK_EQ_U64(fault_decide(&registered, cached, false, false), FAULT_USERFAULT_MINOR);
+}
+
 int main(void)
 {
+    a_hole_of_a_missing_shared_range_waits_for_its_pager();
     a_minor_page_of_a_registered_range_waits_for_its_pager();
     a_missing_page_of_a_registered_range_waits_for_its_pager();
     no_region_is_maperr();

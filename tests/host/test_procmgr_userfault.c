@@ -66,7 +66,7 @@ static void ranges_and_modes_are_checked(void)
     CHECK_EQ_U64(userfault_check_modes(1 << 5), (uint64_t)-LINUX_EINVAL);
 }
 
-static void missing_takes_anonymous_memory_and_minor_shared(void)
+static void missing_takes_anonymous_and_shared_memory_and_minor_shared(void)
 {
     const uint64_t missing = LINUX_UFFDIO_REGISTER_MODE_MISSING;
     const uint64_t minor = LINUX_UFFDIO_REGISTER_MODE_MINOR;
@@ -75,9 +75,9 @@ static void missing_takes_anonymous_memory_and_minor_shared(void)
     struct region private_file = { .kind = REGION_PRIVATE, .object = 4 };
     CHECK(userfault_region_takes(&anonymous, missing));
     CHECK(!userfault_region_takes(&anonymous, minor));
-    CHECK(!userfault_region_takes(&shared, missing));
+    CHECK(userfault_region_takes(&shared, missing));
     CHECK(userfault_region_takes(&shared, minor));
-    CHECK(!userfault_region_takes(&shared, missing | minor));
+    CHECK(userfault_region_takes(&shared, missing | minor));
     CHECK(!userfault_region_takes(&anonymous, missing | minor));
     CHECK(!userfault_region_takes(&private_file, missing));
     CHECK(!userfault_region_takes(&private_file, minor));
@@ -151,7 +151,7 @@ int main(void)
     unprivileged_callers_need_user_mode_only();
     the_api_is_negotiated_once();
     ranges_and_modes_are_checked();
-    missing_takes_anonymous_memory_and_minor_shared();
+    missing_takes_anonymous_and_shared_memory_and_minor_shared();
     faults_are_reported_once_in_order_and_woken_by_range();
     a_message_says_what_the_features_ask();
     return check_report();

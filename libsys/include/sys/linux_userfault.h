@@ -60,6 +60,7 @@
 /* Features (uffdio_api.features). */
 #define LINUX_UFFD_FEATURE_PAGEFAULT_FLAG_WP    (1ULL << 0)
 #define LINUX_UFFD_FEATURE_EVENT_FORK           (1ULL << 1)
+#define LINUX_UFFD_FEATURE_MISSING_SHMEM        (1ULL << 5)
 #define LINUX_UFFD_FEATURE_EVENT_UNMAP          (1ULL << 6)
 #define LINUX_UFFD_FEATURE_SIGBUS               (1ULL << 7)
 #define LINUX_UFFD_FEATURE_THREAD_ID            (1ULL << 8)

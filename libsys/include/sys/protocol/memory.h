@@ -41,7 +41,7 @@
  * there yet. access MEMORY_PAGE_WRITE asks for a writable frame, which
  * only a description opened for writing gets (-EACCES);
  * MEMORY_PAGE_EXISTING asks only for a page the object has: -ENOENT for
- * a hole, and nothing is made (userfaultfd's MINOR mode asks whether
+ * a hole, and nothing is made (userfaultfd on shared memory asks whether
  * Linux's page cache would have the page; never of an object answered
  * MEMORY_MAP_NO_USERFAULT). -ENXIO: the page
  * lies wholly past the end of the object (the access is SIGBUS), -ENOMEM.
