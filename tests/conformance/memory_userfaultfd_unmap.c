@@ -6,10 +6,12 @@
  * ZEROPAGE are EAGAIN, with nothing written back. A read gives waiting
  * faults before events. A munmap that touches no registered memory, or
  * memory of a descriptor without the feature, makes no event. Closing
- * the descriptor lets a waiting munmap return. */
+ * the descriptor lets a waiting munmap return. The wait is killable
+ * only: a handled signal runs once munmap returns 0; SIGKILL ends it. */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -43,14 +45,27 @@ struct unmapping {
     size_t length;
     volatile int done;
     int result;
+    int error;
 };
 
 static void *unmap(void *argument)
 {
     struct unmapping *call = argument;
+    errno = 0;
     call->result = munmap(call->start, call->length);
+    call->error = errno;
     __atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
     return 0;
+}
+
+/* unmap, in a thread that takes SIGUSR1 (the others block it). */
+static void *unmap_taking_usr1(void *argument)
+{
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_UNBLOCK, &usr1, 0);
+    return unmap(argument);
 }
 
 struct fixed_mapping {
@@ -93,7 +108,7 @@ static char *registered_area(int fd, unsigned pages, unsigned registered)
 static void munmap_waits_for_its_event(int fd)
 {
     char *area = registered_area(fd, 6, 4);
-    struct unmapping call = { area + PAGE, 2 * PAGE, 0, -1 };
+    struct unmapping call = { area + PAGE, 2 * PAGE, 0, -1, 0 };
     pthread_t thread;
     REQUIRE(pthread_create(&thread, 0, unmap, &call) == 0);
     CHECK(message_waits(fd));
@@ -119,7 +134,7 @@ static void munmap_waits_for_its_event(int fd)
     CHECK_EQ(area[0], 0);
 
     /* A munmap reaching past the registered memory: the call's range. */
-    call = (struct unmapping){ area + 3 * PAGE, 3 * PAGE, 0, -1 };
+    call = (struct unmapping){ area + 3 * PAGE, 3 * PAGE, 0, -1, 0 };
     REQUIRE(pthread_create(&thread, 0, unmap, &call) == 0);
     CHECK(message_waits(fd));
     CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
@@ -166,7 +181,7 @@ static void faults_are_read_before_events(int fd)
     pthread_t toucher, unmapper;
     REQUIRE(pthread_create(&toucher, 0, touch, area) == 0);
     CHECK(message_waits(fd));
-    struct unmapping call = { area + PAGE, PAGE, 0, -1 };
+    struct unmapping call = { area + PAGE, PAGE, 0, -1, 0 };
     REQUIRE(pthread_create(&unmapper, 0, unmap, &call) == 0);
     pause_briefly();
     struct uffd_msg messages[2];
@@ -206,13 +221,77 @@ static void closing_releases_a_waiting_munmap(void)
     int fd = userfault_open(O_NONBLOCK | UFFD_USER_MODE_ONLY, UFFD_FEATURE_EVENT_UNMAP);
     REQUIRE(fd >= 0);
     char *area = registered_area(fd, 2, 2);
-    struct unmapping call = { area, 2 * PAGE, 0, -1 };
+    struct unmapping call = { area, 2 * PAGE, 0, -1, 0 };
     pthread_t thread;
     REQUIRE(pthread_create(&thread, 0, unmap, &call) == 0);
     CHECK(message_waits(fd));
     CHECK_OK(close(fd));
     REQUIRE(pthread_join(thread, 0) == 0);
     CHECK_EQ(call.result, 0);
+}
+
+static volatile sig_atomic_t signalled;
+
+static void note_signal(int signal)
+{
+    (void)signal;
+    signalled = 1;
+}
+
+/* In a child: a thread's munmap waits; SIGUSR1 (which only that thread
+ * takes) does not end it, and its handler runs once munmap returns 0
+ * after the event is read. Another munmap waits until SIGKILL. */
+static void the_wait_is_killable_only(void)
+{
+    int go[2], waiting[2];
+    REQUIRE(pipe(go) == 0 && pipe(waiting) == 0);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        sigset_t usr1;
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        pthread_sigmask(SIG_BLOCK, &usr1, 0);
+        struct sigaction action = { .sa_handler = note_signal };
+        sigaction(SIGUSR1, &action, 0);
+        int fd = userfault_open(O_NONBLOCK | UFFD_USER_MODE_ONLY, UFFD_FEATURE_EVENT_UNMAP);
+        REQUIRE(fd >= 0);
+        char *area = registered_area(fd, 2, 2);
+        struct unmapping call = { area, PAGE, 0, -1, 0 };
+        pthread_t thread;
+        REQUIRE(pthread_create(&thread, 0, unmap_taking_usr1, &call) == 0);
+        CHECK(message_waits(fd));
+        char byte = 'w';
+        REQUIRE(write(waiting[1], &byte, 1) == 1);
+        REQUIRE(read(go[0], &byte, 1) == 1);
+        CHECK_EQ(__atomic_load_n(&call.done, __ATOMIC_ACQUIRE), 0);
+        struct remove_message message;
+        CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
+        REQUIRE(pthread_join(thread, 0) == 0);
+        CHECK_EQ(call.result, 0);
+        CHECK_EQ(call.error, 0);
+        CHECK_EQ(signalled, 1);
+        byte = check_failures == 0 ? 'p' : 'f';     /* its verdict, as SIGKILL ends it */
+        REQUIRE(write(waiting[1], &byte, 1) == 1);
+        munmap(area + PAGE, PAGE);      /* waits for good */
+        check_child_exit();
+    }
+    char byte;
+    CHECK_EQ(read(waiting[0], &byte, 1), 1);
+    CHECK_OK(kill(child, SIGUSR1));
+    pause_briefly();
+    CHECK_EQ(write(go[1], "g", 1), 1);
+    CHECK_EQ(read(waiting[0], &byte, 1), 1);
+    CHECK_EQ(byte, 'p');
+    pause_briefly();
+    CHECK_OK(kill(child, SIGKILL));
+    int status;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    close(go[0]);
+    close(go[1]);
+    close(waiting[0]);
+    close(waiting[1]);
 }
 
 int main(void)
@@ -227,6 +306,7 @@ int main(void)
     faults_are_read_before_events(fd);
     no_event_otherwise(fd);
     closing_releases_a_waiting_munmap();
+    the_wait_is_killable_only();
     close(fd);
     return check_finish("memory_userfaultfd_unmap");
 }
