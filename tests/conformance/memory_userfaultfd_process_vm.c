@@ -6,8 +6,9 @@
  * every byte once the page is filled, the readable vectors before it
  * included. The wait is killable only: a handled signal runs once the
  * call returns, which it does with its bytes; SIGKILL ends the caller.
- * A pager that closes its descriptor releases the waiter (the page is
- * then a zero page). With UFFD_USER_MODE_ONLY such an access is not the
+ * A page of a MINOR range of shared memory waits the same way (flags
+ * MINOR) until UFFDIO_CONTINUE. A pager that closes its descriptor
+ * releases the waiter (the page is then a zero page). With UFFD_USER_MODE_ONLY such an access is not the
  * pager's: EFAULT. */
 #include <fcntl.h>
 #include <pthread.h>
@@ -182,6 +183,43 @@ static void another_process_waits_killably(int fd, char *area)
     close(verdict[1]);
 }
 
+#define UFFD_PAGEFAULT_FLAG_MINOR 4
+
+/* A page the memfd has, not mapped in the MINOR-registered mapping. */
+static void a_minor_page_waits_too(int fd)
+{
+    int memfd = memfd_create("process_vm", 0);
+    REQUIRE(memfd >= 0);
+    REQUIRE(ftruncate(memfd, PAGE) == 0 && pwrite(memfd, "m", 1, 0) == 1);
+    char *alias = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    char *registered = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    REQUIRE(alias != MAP_FAILED && registered != MAP_FAILED);
+    struct uffdio_register minor = { { address_of(registered), PAGE },
+                                     UFFDIO_REGISTER_MODE_MINOR, 0 };
+    REQUIRE(ioctl(fd, UFFDIO_REGISTER, &minor) == 0);
+    static char into[PAGE];
+    struct transfer call = { .pid = getpid(), .local_count = 1, .remote_count = 1 };
+    call.local[0] = (struct iovec){ into, PAGE };
+    call.remote[0] = (struct iovec){ registered, PAGE };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, transfer, &call) == 0);
+    while (!__atomic_load_n(&call.tid, __ATOMIC_ACQUIRE))
+        pause_briefly();
+    expect_fault(fd, registered, UFFD_PAGEFAULT_FLAG_MINOR, call.tid);
+    alias[1] = 'n';
+    struct uffdio_continue next = { { address_of(registered), PAGE }, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_CONTINUE, &next));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK_EQ(call.result, PAGE);
+    CHECK_EQ(into[0], 'm');
+    CHECK_EQ(into[1], 'n');
+    struct uffdio_range range = { address_of(registered), PAGE };
+    CHECK_OK(ioctl(fd, UFFDIO_UNREGISTER, &range));
+    munmap(alias, PAGE);
+    munmap(registered, PAGE);
+    close(memfd);
+}
+
 /* Closing the descriptor lets a waiting call go on: a zero page. */
 static void closing_the_descriptor_releases_the_waiter(int fd, char *area)
 {
@@ -228,6 +266,7 @@ int main(void)
     REQUIRE(userfault_register(fd, area, 8 * PAGE) == 0);
     a_thread_waits_for_the_pager(fd, area);
     another_process_waits_killably(fd, area);
+    a_minor_page_waits_too(fd);
     closing_the_descriptor_releases_the_waiter(fd, area);
     user_mode_only_is_efault();
     return check_finish("memory_userfaultfd_process_vm");
