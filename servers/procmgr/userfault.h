@@ -58,7 +58,7 @@ struct userfault {
     uint32_t flags;             /* O_CLOEXEC, O_NONBLOCK as made: a fork's child context's too */
     struct userfault_waiter *waiters, **last_waiter;   /* in the order they came */
     unsigned unreported;        /* waiters read(2) has not given yet */
-    /* Events of changes to the space (UNMAP) not read yet: Linux's
+    /* Events of changes to the space (FORK, UNMAP) not read yet: Linux's
      * mmap_changing, while which COPY, ZEROPAGE, CONTINUE and
      * WRITEPROTECT are -EAGAIN. */
     unsigned changing;

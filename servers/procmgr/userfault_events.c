@@ -5,7 +5,8 @@
  * read gives it after the faults (userfault_requests.c), and the munmap
  * answers once its events are read, as Linux's waits for the monitor.
  * Until then the context's COPY, ZEROPAGE, CONTINUE and WRITEPROTECT are
- * -EAGAIN (Linux's mmap_changing: userfault.h's `changing`).
+ * -EAGAIN (Linux's mmap_changing: userfault.h's `changing`, which fork
+ * events count too).
  */
 #include "request.h"
 #include "userfault.h"

@@ -53,6 +53,7 @@ struct userfault_fork *userfault_next_fork(struct userfault_object *object)
         if (!fork->reported) {
             fork->reported = true;
             object->forks_unreported--;
+            object->core.changing--;
             fork_event_done(fork);
             return fork;
         }
@@ -104,6 +105,7 @@ void userfault_fork(struct space *parent, struct space *child)
             last = &(*last)->next;
         *last = fork;
         object->forks_unreported++;
+        object->core.changing++;    /* the parent's space is changing too, as Linux's */
         userfault_message_came(object);
     }
     /* Registrations of contexts of other spaces cannot be (a context
@@ -141,6 +143,8 @@ void userfault_forks_release(struct userfault_object *object)
     while (object->forks) {
         struct userfault_fork *fork = object->forks;
         object->forks = fork->next;
+        if (!fork->reported)
+            object->core.changing--;
         fork_event_done(fork);      /* a fork waiting for it goes on */
         userfault_file_call(fork->child->handle, FILE_CLOSE);
         heap_free(fork);

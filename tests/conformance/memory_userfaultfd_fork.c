@@ -4,8 +4,10 @@
  * new descriptor of that context (taken as the read returns), through
  * which it serves the child's faults; the fork returns only once the
  * event is read. Without the feature the child's
- * memory is its own (the parent's pager sees nothing). Only a privileged
- * caller may ask for it (EPERM, Linux's CAP_SYS_PTRACE). */
+ * memory is its own (the parent's pager sees nothing). While the event is
+ * unread, UFFDIO_COPY and ZEROPAGE of the parent's are EAGAIN (nothing
+ * written back). Only a privileged caller may ask for it (EPERM, Linux's
+ * CAP_SYS_PTRACE). */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -87,6 +89,48 @@ static void fork_events(void)
     munmap(area, 2 * PAGE);
 }
 
+/* Polls for the fork event, tries ZEROPAGE, then reads the event. */
+static void *zero_before_reading(void *argument)
+{
+    struct monitor *monitor = argument;
+    struct pollfd poller = { monitor->fd, POLLIN, 0 };
+    if (poll(&poller, 1, 10000) != 1 || poller.revents != POLLIN)
+        return 0;
+    struct uffdio_zeropage zero = { { monitor->child_address, PAGE }, 0, 7 };
+    if (ioctl(monitor->fd, UFFDIO_ZEROPAGE, &zero) == -1 && errno == EAGAIN && zero.zeropage == 7)
+        monitor->served = 1;
+    struct uffd_msg message;
+    if (read(monitor->fd, &message, sizeof message) != sizeof message)
+        return 0;
+    monitor->fork_event = message.event;
+    monitor->child_fd = (int)message.arg.reserved[0];
+    return 0;
+}
+
+static void zeropage_waits_for_the_fork_event(void)
+{
+    int fd = userfault_open(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_EVENT_FORK);
+    REQUIRE(fd >= 0);
+    char *area = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(userfault_register(fd, area, PAGE) == 0);
+    struct monitor state = { fd, 0, -1, (uint64_t)(uintptr_t)area, 0, 0 };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, zero_before_reading, &state) == 0);
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    int status = 0;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    pthread_join(thread, 0);
+    CHECK_EQ(state.served, 1);
+    CHECK_EQ(state.fork_event, UFFD_EVENT_FORK);
+    struct uffdio_zeropage zero = { { (uint64_t)(uintptr_t)area, PAGE }, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_ZEROPAGE, &zero));
+    close(state.child_fd);
+    close(fd);
+    munmap(area, PAGE);
+}
+
 static void unprivileged(void)
 {
     pid_t child = fork();
@@ -107,6 +151,7 @@ static void unprivileged(void)
 int main(void)
 {
     fork_events();
+    zeropage_waits_for_the_fork_event();
     unprivileged();
     return check_finish("memory_userfaultfd_fork");
 }
