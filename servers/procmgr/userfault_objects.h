@@ -1,8 +1,8 @@
 /*
- * What userfault_requests.c (descriptors, faults, reads) and
- * userfault_fork.c (fork events) share of a userfaultfd: its object and
- * the helpers each needs of the other. Not for the rest of procmgr
- * (procmgr.h, request.h).
+ * What userfault_requests.c (descriptors, faults, reads),
+ * userfault_fork.c (fork events) and userfault_events.c (unmap events)
+ * share of a userfaultfd: its object and the helpers each needs of the
+ * others. Not for the rest of procmgr (procmgr.h, request.h).
  */
 #ifndef PROCMGR_USERFAULT_OBJECTS_H
 #define PROCMGR_USERFAULT_OBJECTS_H

@@ -10,7 +10,9 @@
  *
  * A faulting thread's reply is kept in its struct thread (a thread waits
  * on one fault at a time), so a thread that ends takes its place in the
- * queue with it. Fork events are userfault_fork.c's.
+ * queue with it (so does procmgr's access for a thread's process_vm
+ * call). Fork events are userfault_fork.c's, the others
+ * userfault_events.c's.
  */
 #include "frames.h"
 #include "request.h"
@@ -98,8 +100,9 @@ void userfault_thread_gone(struct thread *thread)
 
 bool userfault_interrupt(struct thread *thread)
 {
-    /* A fork waiting for its events is killable only, as Linux's: the
-     * signal waits until the fork returns (it has made the child). */
+    /* A call waiting for its events (a fork, a munmap) is killable only,
+     * as Linux's: the signal waits until the call returns (a fork has
+     * made the child). */
     if (thread->userfault_event_wait.pending)
         return true;
     struct userfault *context = thread->userfault_context;
@@ -120,8 +123,8 @@ bool userfault_interrupt(struct thread *thread)
 
 /* ---- Messages ---- */
 
-/* Whether a read would give something now: a fault's message, or else a
- * fork's (Linux reads faults first). */
+/* Whether a read would give something now: a fault's message, or else
+ * an event's (Linux reads faults first). */
 static bool has_message(const struct userfault_object *object)
 {
     return object->core.unreported || object->forks_unreported || object->events;
