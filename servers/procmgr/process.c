@@ -322,10 +322,10 @@ int thread_set_cpu_mask(struct thread *thread, uint64_t mask)
     return 0;
 }
 
-int thread_start(struct thread *thread, const uint64_t *registers, unsigned count)
+int thread_start(struct thread *thread, const uint64_t *registers, unsigned count, bool run)
 {
-    return tern_tcb_write_registers(thread->tcb, TERN_WRITE_REGISTERS_RESUME, count, registers)
-                   == TERN_OK
+    uint64_t flags = run ? TERN_WRITE_REGISTERS_RESUME : 0;
+    return tern_tcb_write_registers(thread->tcb, flags, count, registers) == TERN_OK
                ? 0 : -LINUX_EAGAIN;
 }
 

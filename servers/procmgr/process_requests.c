@@ -79,16 +79,21 @@ void handle_fork(struct request *request)
                                                       caller->cpu_mask, &inherited) : 0;
     uint64_t registers[TERN_USER_REGISTER_COUNT];
     frame_registers(request, request->mr[1], 0, registers);
+    /* With UFFD_FEATURE_EVENT_FORK, the fork returns, and the child
+     * runs, once its events are read, as Linux's. */
+    bool held = child->space && userfault_fork_events_unread();
     if (!thread || files_copy_all(parent, child) < 0
         || tern_tcb_copy_fp_state(thread->tcb, caller->tcb) != TERN_OK
-        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT, !held) < 0) {
         process_exit(child, 0);
         process_reap(child);
         return result(request, -LINUX_ENOMEM);
     }
-    /* With UFFD_FEATURE_EVENT_FORK, the fork returns once its events are read. */
-    if (!userfault_fork_wait(request, caller, (int64_t)child->pid))
+    if (!userfault_fork_wait(request, caller, (int64_t)child->pid, (uint32_t)thread->tid)) {
+        if (held)
+            tern_tcb_resume(thread->tcb);
         result(request, (int64_t)child->pid);
+    }
 }
 
 void handle_clone(struct request *request)
@@ -124,7 +129,7 @@ void handle_clone(struct request *request)
     if (flags & LINUX_CLONE_PARENT_SETTID)
         space_write(space, argument(request, PROC_CLONE_PARENT_TID_MR), &tid, sizeof tid);
     if (tern_tcb_copy_fp_state(thread->tcb, caller->tcb) != TERN_OK
-        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT) < 0) {
+        || thread_start(thread, registers, TERN_USER_REGISTER_COUNT, true) < 0) {
         thread_destroy(thread);
         return result(request, -LINUX_EAGAIN);
     }
@@ -195,7 +200,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
     }
     if (caller)
         signal_keep(thread, &signals_kept);
-    if (thread_start(thread, registers, 4) < 0)
+    if (thread_start(thread, registers, 4, true) < 0)
         return -LINUX_ENOMEM;
     signal_thread_started(thread);
     return 0;

@@ -139,11 +139,14 @@ struct thread {
     /* A call it made (fork, munmap) waits until the userfaultfd events
      * it queued (UFFD_EVENT_FORK, UNMAP) are read (pending of them; its
      * kept reply and the call's result), as Linux's calls wait for the
-     * monitor: 0 pending: none. */
+     * monitor: 0 pending: none. A fork's child does not run until then
+     * either: held is its thread's id (0: none), resumed with the
+     * answer, or when this thread ends. */
     struct {
         uint64_t reply;
         int64_t result;
         unsigned pending;
+        uint32_t held;
     } userfault_event_wait;
 };
 
@@ -384,8 +387,9 @@ int thread_set_scheduling(struct thread *thread, const struct scheduling *schedu
  * stays where it is if that core is in it). -EINVAL if mask names no
  * core online. */
 int thread_set_cpu_mask(struct thread *thread, uint64_t mask);
-/* Start it with struct tern_user_registers values (pc, sp, spsr, x0...). */
-int thread_start(struct thread *thread, const uint64_t *registers, unsigned count);
+/* Start it with struct tern_user_registers values (pc, sp, spsr, x0...);
+ * without run, its registers are set but it waits for tern_tcb_resume. */
+int thread_start(struct thread *thread, const uint64_t *registers, unsigned count, bool run);
 void thread_destroy(struct thread *thread);
 /* Every thread gone, its memory and capabilities released, a zombie for
  * its parent (wait_status as wait4 reports it). */
@@ -447,11 +451,18 @@ void userfault_space_gone(struct space *space);
  * with UFFD_FEATURE_EVENT_FORK, with a new context each (a fork event
  * queued for the parent's), and loses the others. */
 void userfault_fork(struct space *parent, struct space *child);
-/* After a fork whose space_fork queued fork events: the forking thread's
- * answer (the child's pid) waits until they are read; true if it does
- * (request deferred). */
+/* After a fork whose space_fork queued fork events (unread ones:
+ * userfault_fork_events_unread, when the child's thread is to be made
+ * without running it): the forking thread's answer (the child's pid)
+ * waits until they are read, and the child's thread (child_tid) is
+ * resumed then; true if it does (request deferred); false: the caller
+ * answers and lets the child run. */
 struct request;
-bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid);
+bool userfault_fork_events_unread(void);
+bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid,
+                         uint32_t child_tid);
+/* A thread's held fork child (userfault_event_wait.held) runs now. */
+void userfault_release_held(struct thread *waiter);
 /* userfault_events.c: munmap of [start, end) in space queues
  * UFFD_EVENT_UNMAP (that range) in each context that asked for it and
  * has memory registered there, before the unmap; after it, the calling

@@ -11,6 +11,7 @@
 #include "request.h"
 #include "userfault.h"
 #include "userfault_objects.h"
+#include "sys/invoke.h"
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
 
@@ -25,10 +26,20 @@ void userfault_event_done(uint32_t tid, uint64_t reply)
     if (waiter && waiter->userfault_event_wait.pending &&
         waiter->userfault_event_wait.reply == reply &&
         --waiter->userfault_event_wait.pending == 0) {
+        userfault_release_held(waiter);
         uint64_t result = (uint64_t)waiter->userfault_event_wait.result;
         answer_waiter(waiter->userfault_event_wait.reply, 1, &result);
         waiter->userfault_event_wait.reply = 0;
     }
+}
+
+void userfault_release_held(struct thread *waiter)
+{
+    uint32_t tid = waiter->userfault_event_wait.held;
+    struct thread *child = tid && tid < ID_LIMIT ? threads[tid] : 0;
+    if (child)
+        tern_tcb_resume(child->tcb);
+    waiter->userfault_event_wait.held = 0;
 }
 
 /* Takes the first event out: its call is told, the context changes no

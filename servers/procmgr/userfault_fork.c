@@ -27,19 +27,40 @@ static void fork_event_done(struct userfault_fork *fork)
     fork->forker = 0;
 }
 
-bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid)
+/* How many of the last space_fork's events no read gave yet (a reader
+ * waiting may have taken one as it came). */
+static unsigned fork_events_unread(void)
 {
-    unsigned count = last_fork_event_count;
-    last_fork_event_count = 0;
-    if (!count || !server_can_defer())
+    unsigned count = 0;
+    for (unsigned i = 0; i < last_fork_event_count; i++)
+        count += !last_fork_events[i]->reported;
+    return count;
+}
+
+bool userfault_fork_events_unread(void)
+{
+    return fork_events_unread() != 0;
+}
+
+bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t pid,
+                         uint32_t child_tid)
+{
+    unsigned count = fork_events_unread();
+    if (!count || !server_can_defer()) {
+        last_fork_event_count = 0;
         return false;
+    }
     forker->userfault_event_wait.reply = request->reply;
     forker->userfault_event_wait.result = pid;
     forker->userfault_event_wait.pending = count;
-    for (unsigned i = 0; i < count; i++) {
-        last_fork_events[i]->forker = (uint32_t)forker->tid;
-        last_fork_events[i]->forker_reply = request->reply;
+    forker->userfault_event_wait.held = child_tid;
+    for (unsigned i = 0; i < last_fork_event_count; i++) {
+        if (!last_fork_events[i]->reported) {
+            last_fork_events[i]->forker = (uint32_t)forker->tid;
+            last_fork_events[i]->forker_reply = request->reply;
+        }
     }
+    last_fork_event_count = 0;
     request->deferred = true;
     return true;
 }

@@ -91,6 +91,7 @@ static void leave_queue(struct thread *thread)
 void userfault_thread_gone(struct thread *thread)
 {
     if (thread->userfault_event_wait.pending) {
+        userfault_release_held(thread);     /* the fork made its child: it runs */
         server_release_reply(thread->userfault_event_wait.reply);
         thread->userfault_event_wait.pending = 0;
         thread->userfault_event_wait.reply = 0;

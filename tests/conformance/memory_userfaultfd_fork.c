@@ -6,11 +6,12 @@
  * event is read. Without the feature the child's
  * memory is its own (the parent's pager sees nothing). While the event is
  * unread, UFFDIO_COPY and ZEROPAGE of the parent's are EAGAIN (nothing
- * written back). Only a privileged caller may ask for it (EPERM, Linux's
+ * written back), and the child has not run yet. Only a privileged caller may ask for it (EPERM, Linux's
  * CAP_SYS_PTRACE). */
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -23,6 +24,7 @@
 
 struct monitor {
     int fd;
+    int from_child;             /* a pipe the child writes to first thing */
     uint8_t fork_event;
     int child_fd;
     uint64_t child_address;
@@ -61,7 +63,7 @@ static void fork_events(void)
     REQUIRE(fd >= 0);
     char *area = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(userfault_register(fd, area, 2 * PAGE) == 0);
-    struct monitor state = { fd, 0, -1, 0, 0, 0 };
+    struct monitor state = { fd, -1, 0, -1, 0, 0, 0 };
     pthread_t thread;
     REQUIRE(pthread_create(&thread, 0, monitor, &state) == 0);
     pid_t child = fork();
@@ -99,6 +101,10 @@ static void *zero_before_reading(void *argument)
     struct uffdio_zeropage zero = { { monitor->child_address, PAGE }, 0, 7 };
     if (ioctl(monitor->fd, UFFDIO_ZEROPAGE, &zero) == -1 && errno == EAGAIN && zero.zeropage == 7)
         monitor->served = 1;
+    struct timespec pause = { 0, 50 * 1000 * 1000 };
+    nanosleep(&pause, 0);       /* time enough for the child, were it running */
+    char byte;
+    monitor->reading = read(monitor->from_child, &byte, 1) == -1 && errno == EAGAIN;
     struct uffd_msg message;
     if (read(monitor->fd, &message, sizeof message) != sizeof message)
         return 0;
@@ -113,19 +119,66 @@ static void zeropage_waits_for_the_fork_event(void)
     REQUIRE(fd >= 0);
     char *area = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(userfault_register(fd, area, PAGE) == 0);
-    struct monitor state = { fd, 0, -1, (uint64_t)(uintptr_t)area, 0, 0 };
+    int from_child[2];
+    REQUIRE(pipe2(from_child, O_NONBLOCK) == 0);
+    struct monitor state = { fd, from_child[0], 0, -1, (uint64_t)(uintptr_t)area, 0, 0 };
     pthread_t thread;
     REQUIRE(pthread_create(&thread, 0, zero_before_reading, &state) == 0);
     pid_t child = fork();
     if (child == 0)
-        _exit(0);
+        _exit(write(from_child[1], "c", 1) == 1 ? 0 : 1);
     int status = 0;
     CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     pthread_join(thread, 0);
     CHECK_EQ(state.served, 1);
+    CHECK_EQ(state.reading, 1);         /* the child had not run */
+    close(from_child[0]);
+    close(from_child[1]);
     CHECK_EQ(state.fork_event, UFFD_EVENT_FORK);
     struct uffdio_zeropage zero = { { (uint64_t)(uintptr_t)area, PAGE }, 0, 0 };
     CHECK_OK(ioctl(fd, UFFDIO_ZEROPAGE, &zero));
+    close(state.child_fd);
+    close(fd);
+    munmap(area, PAGE);
+}
+
+/* Reads the fork event, already waiting in read when the fork comes. */
+static void *read_at_once(void *argument)
+{
+    struct monitor *monitor = argument;
+    __atomic_store_n(&monitor->reading, 1, __ATOMIC_RELEASE);
+    struct uffd_msg message;
+    if (read(monitor->fd, &message, sizeof message) != sizeof message)
+        return 0;
+    monitor->fork_event = message.event;
+    monitor->child_fd = (int)message.arg.reserved[0];
+    return 0;
+}
+
+/* A reader already waiting takes the event as it comes; the fork goes on. */
+static void a_waiting_reader_takes_the_event(void)
+{
+    int fd = userfault_open(O_CLOEXEC, UFFD_FEATURE_EVENT_FORK);
+    REQUIRE(fd >= 0);
+    char *area = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    REQUIRE(userfault_register(fd, area, PAGE) == 0);
+    struct monitor state = { fd, -1, 0, -1, 0, 0, 0 };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, read_at_once, &state) == 0);
+    while (!__atomic_load_n(&state.reading, __ATOMIC_ACQUIRE))
+        sched_yield();
+    struct timespec pause = { 0, 50 * 1000 * 1000 };
+    nanosleep(&pause, 0);       /* in read by now */
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    CHECK(child > 0);
+    int status = 0;
+    CHECK_EQ(waitpid(child, &status, 0), child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    pthread_join(thread, 0);
+    CHECK_EQ(state.fork_event, UFFD_EVENT_FORK);
     close(state.child_fd);
     close(fd);
     munmap(area, PAGE);
@@ -152,6 +205,7 @@ int main(void)
 {
     fork_events();
     zeropage_waits_for_the_fork_event();
+    a_waiting_reader_takes_the_event();
     unprivileged();
     return check_finish("memory_userfaultfd_fork");
 }
