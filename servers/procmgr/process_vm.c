@@ -15,8 +15,8 @@
  * transfer there, as Linux's pinning does: the bytes before it count,
  * -EFAULT only when there are none.
  *
- * A page a userfaultfd's pager is to fill (either side's) makes the call
- * wait for the pager, as Linux's does: the calling thread (its id in
+ * A page a userfaultfd's pager is to fill (either side's, or the iovec
+ * arrays') makes the call wait for the pager, as Linux's does: the calling thread (its id in
  * register 7) is queued as a fault of that context would be, and once
  * woken the call is answered USERFAULT_ACCESS_AGAIN, so the personality
  * makes it again from the start (what was copied is copied again, to
@@ -84,13 +84,28 @@ static uint64_t copy_piece(struct space *local, uint64_t local_address, struct s
     return local_ready;
 }
 
-/* Reads count iovecs at address of the caller into iovecs. */
+/* Reads count iovecs at address of the caller into iovecs; where that
+ * faults, a page a pager is to fill is noted in *pager. */
 static int read_iovecs(struct space *space, uint64_t address, uint64_t count,
-                       struct vm_iovec *iovecs)
+                       struct vm_iovec *iovecs, struct pager_page *pager)
 {
     if (count == 0)
         return 0;
-    return space_read(space, address, iovecs, count * sizeof *iovecs);
+    uint64_t bytes = count * sizeof *iovecs;
+    int status = space_read(space, address, iovecs, bytes);
+    if (status == -LINUX_EFAULT)
+        prepare_pages(space, address, bytes, false, pager);
+    return status;
+}
+
+/* Whether the call waits for the pager of the page pager names (it is
+ * answered USERFAULT_ACCESS_AGAIN later). */
+static bool waits_for_pager(struct request *request, const struct pager_page *pager)
+{
+    struct thread *thread = calling_thread_in(request, 7);
+    return pager->kind && thread &&
+           userfault_wait_for_access(request, thread, pager->space, pager->address, pager->write,
+                                     pager->kind) == 0;
 }
 
 /* PROC_PROCESS_VM: pid, local iovecs, their count, remote iovecs, their
@@ -105,13 +120,20 @@ void handle_process_vm(struct request *request)
     if (argument(request, 5) != 0 || local_count > VM_TRANSFER_MAX_IOVECS ||
         remote_count > VM_TRANSFER_MAX_IOVECS)
         return result(request, -LINUX_EINVAL);
-    int status = read_iovecs(caller->space, argument(request, 1), local_count, local_iovecs);
+    struct pager_page pager = { .kind = 0 };
+    int status = read_iovecs(caller->space, argument(request, 1), local_count, local_iovecs,
+                             &pager);
+    if (status < 0 && waits_for_pager(request, &pager))
+        return;
     if (status < 0)
         return result(request, status);
     int64_t total = vm_transfer_check_local(local_iovecs, (unsigned)local_count);
     if (total <= 0)
         return result(request, total);
-    status = read_iovecs(caller->space, argument(request, 3), remote_count, remote_iovecs);
+    status = read_iovecs(caller->space, argument(request, 3), remote_count, remote_iovecs,
+                         &pager);
+    if (status < 0 && waits_for_pager(request, &pager))
+        return;
     if (status == 0)
         status = vm_transfer_check_remote(remote_iovecs, (unsigned)remote_count);
     if (status <= 0)
@@ -128,7 +150,6 @@ void handle_process_vm(struct request *request)
     vm_walk_start(&walk, local_iovecs, (unsigned)local_count, remote_iovecs,
                   (unsigned)remote_count);
     uint64_t done = 0, local_address, remote_address, length;
-    struct pager_page pager = { .kind = 0 };
     while (vm_walk_next(&walk, VM_TRANSFER_COPY_MAX, &local_address, &remote_address, &length)) {
         uint64_t copied = copy_piece(caller->space, local_address, target->space,
                                      remote_address, length, writing, &pager);
@@ -137,10 +158,6 @@ void handle_process_vm(struct request *request)
             break;
         vm_walk_advance(&walk, length);
     }
-    struct thread *thread = calling_thread_in(request, 7);
-    if (pager.kind && thread &&
-        userfault_wait_for_access(request, thread, pager.space, pager.address, pager.write,
-                                  pager.kind) == 0)
-        return;     /* answered USERFAULT_ACCESS_AGAIN once the pager has done */
-    result(request, done ? (int64_t)done : -LINUX_EFAULT);
+    if (!waits_for_pager(request, &pager))
+        result(request, done ? (int64_t)done : -LINUX_EFAULT);
 }

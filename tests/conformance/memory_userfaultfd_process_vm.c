@@ -7,7 +7,8 @@
  * included. The wait is killable only: a handled signal runs once the
  * call returns, which it does with its bytes; SIGKILL ends the caller.
  * A page of a MINOR range of shared memory waits the same way (flags
- * MINOR) until UFFDIO_CONTINUE. A pager that closes its descriptor
+ * MINOR) until UFFDIO_CONTINUE, and so do iovec arrays in a missing
+ * page (the call goes on with what the pager put there). A pager that closes its descriptor
  * releases the waiter (the page is then a zero page). With UFFD_USER_MODE_ONLY such an access is not the
  * pager's: EFAULT. */
 #include <fcntl.h>
@@ -53,6 +54,20 @@ static void *transfer(void *argument)
                                            call->remote, call->remote_count, 0)
                        : process_vm_readv(call->pid, call->local, call->local_count,
                                           call->remote, call->remote_count, 0);
+    call->error = errno;
+    return 0;
+}
+
+/* transfer, with the local array at the registered area's page 7. */
+static char *array_area;
+
+static void *transfer_from_array(void *argument)
+{
+    struct transfer *call = argument;
+    call->tid = (int)syscall(SYS_gettid);
+    errno = 0;
+    call->result = process_vm_readv(call->pid, (struct iovec *)(array_area + 7 * PAGE), 1,
+                                    call->remote, 1, 0);
     call->error = errno;
     return 0;
 }
@@ -220,6 +235,29 @@ static void a_minor_page_waits_too(int fd)
     close(memfd);
 }
 
+/* The local iovec array lies in a missing page: the pager fills it with
+ * the array, and the call goes on. */
+static void an_iovec_array_waits_too(int fd, char *area)
+{
+    static char into[PAGE], present[PAGE];
+    memset(present, 'q', sizeof present);
+    struct iovec *array = (struct iovec *)(area + 7 * PAGE);
+    struct transfer call = { .pid = getpid(), .local_count = 1, .remote_count = 1 };
+    call.remote[0] = (struct iovec){ present, PAGE };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, transfer_from_array, &call) == 0);
+    while (!__atomic_load_n(&call.tid, __ATOMIC_ACQUIRE))
+        pause_briefly();
+    expect_fault(fd, array, 0, call.tid);
+    static struct iovec source[PAGE / sizeof(struct iovec)] __attribute__((aligned(PAGE)));
+    source[0] = (struct iovec){ into, PAGE };
+    struct uffdio_copy copy = { address_of(array), address_of(source), PAGE, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_COPY, &copy));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK_EQ(call.result, PAGE);
+    CHECK_EQ(into[0], 'q');
+}
+
 /* Closing the descriptor lets a waiting call go on: a zero page. */
 static void closing_the_descriptor_releases_the_waiter(int fd, char *area)
 {
@@ -267,6 +305,8 @@ int main(void)
     a_thread_waits_for_the_pager(fd, area);
     another_process_waits_killably(fd, area);
     a_minor_page_waits_too(fd);
+    array_area = area;
+    an_iovec_array_waits_too(fd, area);
     closing_the_descriptor_releases_the_waiter(fd, area);
     user_mode_only_is_efault();
     return check_finish("memory_userfaultfd_process_vm");
