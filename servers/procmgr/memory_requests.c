@@ -62,8 +62,7 @@ void handle_mmap(struct request *request)
     if (replaces)
         userfault_unmap(space, mapping.address, mapping.address + page_length);
     int64_t address = space_mmap(space, &mapping);
-    struct thread *thread = replaces && address >= 0 ? calling_thread_in(request, 5) : 0;
-    if (!userfault_unmap_wait(request, thread, address))
+    if (!replaces || !userfault_unmap_wait(request, calling_thread_in(request, 5), address))
         result(request, address);
 }
 
@@ -143,8 +142,7 @@ static void handle_munmap(struct request *request, struct space *space)
     if (address_map_check_munmap(address, length) == 0)
         userfault_unmap(space, address, address + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)));
     int64_t status = space_munmap(space, address, length);
-    struct thread *thread = status == 0 ? calling_thread_in(request, 2) : 0;
-    if (!userfault_unmap_wait(request, thread, status))
+    if (!userfault_unmap_wait(request, calling_thread_in(request, 2), status))
         result(request, status);
 }
 

@@ -463,11 +463,12 @@ bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t
                          uint32_t child_tid);
 /* A thread's held fork child (userfault_event_wait.held) runs now. */
 void userfault_release_held(struct thread *waiter);
-/* userfault_events.c: munmap of [start, end) in space queues
- * UFFD_EVENT_UNMAP (that range) in each context that asked for it and
- * has memory registered there, before the unmap; after it, the calling
- * thread's answer (result) waits until they are read, killable only;
- * true if it does (request deferred). */
+/* userfault_events.c: before munmap (or a MAP_FIXED mmap) of [start,
+ * end) in space, the contexts that asked for UFFD_EVENT_UNMAP and have
+ * memory registered there are noted; after it, with its result (-errno:
+ * nothing unmapped, no event), each gets the event (that range) and the
+ * calling thread's answer (result) waits until they are read, killable
+ * only: true if it does (request deferred; thread NULL: none waits). */
 void userfault_unmap(struct space *space, uint64_t start, uint64_t end);
 bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_t result);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);

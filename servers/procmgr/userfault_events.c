@@ -86,32 +86,61 @@ static bool registered_within(const struct space *space, uint32_t id, uint64_t s
     return false;
 }
 
+/* The unmap userfault_unmap noted: its range, and the contexts to tell
+ * once it is done. */
+static struct {
+    struct space *space;
+    uint64_t start, end;
+    uint32_t contexts[EVENTS_HELD];
+    unsigned count;
+} unmapping;
+
 void userfault_unmap(struct space *space, uint64_t start, uint64_t end)
 {
-    last_event_count = 0;
+    unmapping.space = space;
+    unmapping.start = start;
+    unmapping.end = end;
+    unmapping.count = 0;
     for (unsigned i = 0; i < USERFAULT_LIMIT && userfault_objects_live(); i++) {
         struct userfault_object *object = userfault_object_by_id(i + 1);
-        if (!object || object->core.space != space ||
-            !(object->core.features & LINUX_UFFD_FEATURE_EVENT_UNMAP) ||
-            !registered_within(space, object->core.id, start, end))
+        if (object && object->core.space == space &&
+            (object->core.features & LINUX_UFFD_FEATURE_EVENT_UNMAP) &&
+            registered_within(space, object->core.id, start, end) &&
+            unmapping.count < EVENTS_HELD)
+            unmapping.contexts[unmapping.count++] = object->core.id;
+    }
+}
+
+/* The noted unmap's events, queued: in last_events. */
+static void queue_events(void)
+{
+    last_event_count = 0;
+    for (unsigned i = 0; i < unmapping.count; i++) {
+        struct userfault_object *object = userfault_object_by_id(unmapping.contexts[i]);
+        if (!object || object->core.space != unmapping.space)
             continue;
         struct userfault_event *event = heap_allocate(sizeof *event);
         if (!event)
             continue;       /* as Linux's, which drops the event without memory */
         *event = (struct userfault_event){ .message = { .event = LINUX_UFFD_EVENT_UNMAP } };
-        event->message.arg.remove.start = start;
-        event->message.arg.remove.end = end;
+        event->message.arg.remove.start = unmapping.start;
+        event->message.arg.remove.end = unmapping.end;
         *object->last_event = event;
         object->last_event = &event->next;
         object->core.changing++;
-        if (last_event_count < EVENTS_HELD)
-            last_events[last_event_count++] = event;
+        last_events[last_event_count++] = event;
         userfault_message_came(object);
     }
+    unmapping.count = 0;
 }
 
 bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_t result)
 {
+    if (result < 0) {
+        unmapping.count = 0;    /* nothing was unmapped: no event */
+        return false;
+    }
+    queue_events();
     unsigned count = 0;
     for (unsigned i = 0; i < last_event_count; i++)
         count += last_events[i] != 0;
