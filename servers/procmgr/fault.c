@@ -20,11 +20,10 @@ enum fault_action fault_decide(const struct region *region, struct fault_page pa
     if (!ignore_protection && !allows(region, write))
         return FAULT_SEGV_ACCERR;
     bool private_file = region->kind != REGION_SHARED && region->object != 0;
-    bool shared = region->kind == REGION_SHARED;
-    if (!page.present && !ignore_protection && (region->object == 0 || shared) &&
-        !page.in_object && (region->userfault_modes & USERFAULT_MODE_MISSING))
+    if (!page.present && !ignore_protection && !page.in_object &&
+        (region->userfault_modes & USERFAULT_MODE_MISSING))
         return FAULT_USERFAULT_MISSING;
-    if (!page.present && page.in_object && !ignore_protection && shared &&
+    if (!page.present && page.in_object && !ignore_protection && region->object != 0 &&
         (region->userfault_modes & USERFAULT_MODE_MINOR))
         return FAULT_USERFAULT_MINOR;
     if (!page.present) {

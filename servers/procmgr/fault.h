@@ -28,12 +28,12 @@ enum fault_action {
     FAULT_COPY_ON_WRITE,        /* a write to a shared private frame: the space's own copy */
     FAULT_MAP_PRESENT,          /* the page's frame, mapped as the region allows */
     /* A missing page of a range registered with a userfaultfd in MISSING
-     * mode (of shared memory: one the object does not have either): the
-     * thread waits for the descriptor's pager (userfault.h). */
+     * mode (of a memory object's mapping: one the object does not have
+     * either): the thread waits for the descriptor's pager (userfault.h). */
     FAULT_USERFAULT_MISSING,
-    /* A page of a shared range registered in MINOR mode that the object
-     * has but the space does not map yet: the thread waits for the
-     * pager, which maps it with UFFDIO_CONTINUE. */
+    /* A page of a memory object's mapping registered in MINOR mode that
+     * the object has but the space does not map yet: the thread waits
+     * for the pager, which maps it with UFFDIO_CONTINUE. */
     FAULT_USERFAULT_MINOR,
 };
 
@@ -44,8 +44,8 @@ struct fault_page {
     bool mapped;                /* mapped now (fork leaves a child's shared pages unmapped) */
     bool copy_on_write;         /* a private frame other spaces may share */
     /* Not present, and the region's object has a page there (asked only
-     * where a registration of shared memory needs to know: Linux's page
-     * cache). */
+     * where a registration of an object's mapping needs to know: Linux's
+     * page cache). */
     bool in_object;
 };
 

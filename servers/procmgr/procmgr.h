@@ -316,10 +316,11 @@ bool space_page_present(struct space *space, uint64_t page);
 /* The pages the space has frames of its own for (not a memory object's
  * it borrows): what ending it would give back, for the OOM killer. */
 uint64_t space_private_pages(struct space *space);
-/* UFFDIO_CONTINUE: maps the page the shared region's object has at page
- * (writable if the region is): 0, or -EEXIST if the space has it
+/* UFFDIO_CONTINUE: maps the page the region's object has at page
+ * (writable if the region is shared and writable; a private mapping's
+ * is copied at its first write): 0, or -EEXIST if the space has it
  * already, -EFAULT if the object has none (a hole, or past its end),
- * -ENOENT outside a shared region, -ENOMEM. */
+ * -ENOENT outside an object's region, -ENOMEM. */
 int space_map_existing_object_page(struct space *space, uint64_t page);
 int space_place_missing(struct space *space, uint64_t page, uint64_t frame);
 /* The page at address made ready for an access the program could make

@@ -434,9 +434,9 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
     uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
     const struct region *region = address_map_lookup(&space->map, page);
     struct fault_page state = page_state(space, page);
-    /* Only a registration of shared memory asks the object whether it
-     * has the page. */
-    if (!state.present && !ignore_protection && region && region->kind == REGION_SHARED &&
+    /* Only a registration of an object's mapping asks the object whether
+     * it has the page. */
+    if (!state.present && !ignore_protection && region && region->object &&
         region->userfault_modes)
         state.in_object = object_has_page(region, page);
     enum fault_action action = fault_decide(region, state, write, ignore_protection);
@@ -535,7 +535,7 @@ bool space_page_present(struct space *space, uint64_t page)
 int space_map_existing_object_page(struct space *space, uint64_t page)
 {
     const struct region *region = address_map_lookup(&space->map, page);
-    if (!region || region->kind != REGION_SHARED)
+    if (!region || !region->object)
         return -LINUX_ENOENT;
     if (page_state(space, page).present)
         return -LINUX_EEXIST;

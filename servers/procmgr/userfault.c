@@ -66,11 +66,7 @@ int userfault_check_modes(uint64_t modes)
 
 bool userfault_region_takes(const struct region *region, uint64_t modes)
 {
-    bool anonymous = region->object == 0;
-    bool shared = region->kind == REGION_SHARED;
-    if ((modes & LINUX_UFFDIO_REGISTER_MODE_MINOR) && !shared)
-        return false;
-    return anonymous || shared;
+    return !(modes & LINUX_UFFDIO_REGISTER_MODE_MINOR) || region->object != 0;
 }
 
 void userfault_enqueue(struct userfault *context, struct userfault_waiter *waiter)

@@ -86,12 +86,11 @@ int userfault_check_range(uint64_t start, uint64_t length);
 int userfault_check_modes(uint64_t modes);
 
 /* Whether a region may be registered with modes (0: unregistered), as
- * Linux's vma_can_userfault: MISSING takes private anonymous memory and
- * shared memory, MINOR shared memory only (Linux's shmem; the caller
- * asks the object too, as System V segments are not:
- * memory_object_takes_userfault), and unregistering either. Not here
- * yet: a private mapping of a memfd, which Linux takes
- * (docs/protocols/userfault.md). */
+ * Linux's vma_can_userfault: MISSING takes anonymous memory and mappings
+ * of memory objects, shared or private (every file here is Linux's
+ * shmem: tmpfs, memfds; the caller asks the object too, as System V
+ * segments are not: memory_object_takes_userfault), MINOR only the
+ * latter, which have a page cache. */
 bool userfault_region_takes(const struct region *region, uint64_t modes);
 
 /* The queue: a waiter comes (its fields set by the caller); the next

@@ -119,16 +119,13 @@ static enum server_outcome unregister_range(struct server_request *request,
 }
 
 /* The one region [start, end) lies in, registered: Linux's find_dst_vma
- * (-ENOENT otherwise); anonymous or shared memory (-EINVAL for a private
- * mapping of a file, which no registration here has). */
+ * (-ENOENT otherwise). */
 static int destination(struct userfault *context, uint64_t start, uint64_t end)
 {
     if (!context->space)
         return -LINUX_ESRCH;
     const struct region *region = address_map_lookup(&context->space->map, start);
-    if (!region || end > region->end || !region->userfault)
-        return -LINUX_ENOENT;
-    return region->object && region->kind != REGION_SHARED ? -LINUX_EINVAL : 0;
+    return !region || end > region->end || !region->userfault ? -LINUX_ENOENT : 0;
 }
 
 /* Fills the missing pages of [start, start + length) from window 1 (copy)
@@ -238,8 +235,8 @@ static enum server_outcome write_protect(struct server_request *request,
 }
 
 /* UFFDIO_CONTINUE (Linux 6.1's mcopy_continue): the range must lie in
- * one registered region (-ENOENT) of shared memory (-EINVAL for
- * anonymous memory); then page by page the object's page is mapped:
+ * one registered region (-ENOENT) that maps a memory object (-EINVAL
+ * for anonymous memory); then page by page the object's page is mapped:
  * -EEXIST at a page mapped already, -EFAULT at one the object does not
  * have. `mapped` gets the bytes done, or the error if none was; the
  * waiters of the pages done are woken unless DONTWAKE; a partial one
@@ -261,7 +258,7 @@ static enum server_outcome continue_range(struct server_request *request,
     const struct region *region = address_map_lookup(&context->space->map, start);
     if (!region || start + length > region->end || !region->userfault)
         status = -LINUX_ENOENT;
-    else if (region->kind != REGION_SHARED)
+    else if (!region->object)
         status = -LINUX_EINVAL;
     uint64_t done = 0;
     while (status == 0 && done < length) {

@@ -6,7 +6,11 @@
  * ZEROPAGE put the page in the file, so every mapping and read(2) see
  * it: EEXIST for a page the file has already (mapped here or not),
  * EFAULT past the end of the file. Registered MISSING and MINOR at once,
- * a hole is a MISSING fault and a page the file has a MINOR one. */
+ * a hole is a MISSING fault and a page the file has a MINOR one.
+ * A private mapping of a memfd may be registered too: a hole is a
+ * MISSING fault, filled with a page of the mapping's own (the file stays
+ * as it was); a page the file has is a MINOR fault, which CONTINUE maps
+ * read-only, so that a write copies it. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
@@ -140,6 +144,30 @@ int main(void)
     CHECK_EQ(ioctls, UFFD_MISSING_IOCTLS | (1ULL << _UFFDIO_CONTINUE));
     missing_fault(fd, shared, 0, 0, 's');
     CHECK_EQ(shared[PAGE - 1], 's');
+
+    /* A private mapping of the memfd: pages 0 to 5 are the file's now,
+     * a hole past them once it grows. */
+    REQUIRE(ftruncate(memfd, (PAGES + 1) * PAGE) == 0);
+    char *private = mmap(0, (PAGES + 1) * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, memfd, 0);
+    REQUIRE(private != MAP_FAILED);
+    CHECK_OK(register_mode(fd, private, (PAGES + 1) * PAGE,
+                           UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_MINOR, &ioctls));
+    CHECK_EQ(ioctls, UFFD_MISSING_IOCTLS | (1ULL << _UFFDIO_CONTINUE));
+    missing_fault(fd, private + PAGES * PAGE, 0, 0, 'p');
+    CHECK_EQ(pread(memfd, &byte, 1, PAGES * PAGE), 1);
+    CHECK_EQ(byte, 0);                  /* the private page is the mapping's */
+    struct toucher toucher = { .address = private + PAGE, .write = 1 };
+    pthread_t thread;
+    REQUIRE(pthread_create(&thread, 0, touch, &toucher) == 0);
+    struct uffd_msg message;
+    CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
+    CHECK_EQ(message.arg.pagefault.flags, UFFD_PAGEFAULT_FLAG_MINOR | UFFD_PAGEFAULT_FLAG_WRITE);
+    CHECK(message.arg.pagefault.address == address_of(private + PAGE));
+    struct uffdio_continue next = { { address_of(private + PAGE), PAGE }, 0, 0 };
+    CHECK_OK(ioctl(fd, UFFDIO_CONTINUE, &next));
+    REQUIRE(pthread_join(thread, 0) == 0);
+    CHECK_EQ(toucher.seen, 'w');
+    CHECK_EQ(alias[PAGE], 'a');         /* the write copied the page */
     close(fd);
     return check_finish("memory_userfaultfd_shmem");
 }

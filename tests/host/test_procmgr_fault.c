@@ -208,8 +208,29 @@ static void a_hole_of_a_missing_shared_range_waits_for_its_pager(void)
     CHECK_EQ_U64(fault_decide(&registered, cached, false, false), FAULT_USERFAULT_MINOR);
 }
 
+/* A private mapping of a file registered: a hole waits (MISSING), a
+ * page the file has is the file's or its copy as ever, or waits as a
+ * minor fault (MINOR). */
+static void a_private_file_mapping_takes_both_modes(void)
+{
+    struct region registered = private_file(RW);
+    registered.userfault = 1;
+    registered.userfault_modes = LINUX_UFFDIO_REGISTER_MODE_MISSING;
+    struct fault_page cached = absent;
+    cached.in_object = true;
+    CHECK_EQ_U64(fault_decide(&registered, absent, true, false), FAULT_USERFAULT_MISSING);
+    CHECK_EQ_U64(fault_decide(&registered, cached, false, false), FAULT_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&registered, cached, true, false), FAULT_COPY_OBJECT_PAGE);
+    registered.userfault_modes = LINUX_UFFDIO_REGISTER_MODE_MINOR;
+    CHECK_EQ_U64(fault_decide(&registered, cached, true, false), FAULT_USERFAULT_MINOR);
+    CHECK_EQ_U64(fault_decide(&registered, absent, true, false), FAULT_COPY_OBJECT_PAGE);
+    CHECK_EQ_U64(fault_decide(&registered, object_read_only, true, false),
+                 FAULT_COPY_OBJECT_PAGE);
+}
+
 int main(void)
 {
+    a_private_file_mapping_takes_both_modes();
     a_hole_of_a_missing_shared_range_waits_for_its_pager();
     a_minor_page_of_a_registered_range_waits_for_its_pager();
     a_missing_page_of_a_registered_range_waits_for_its_pager();
