@@ -1,9 +1,11 @@
 /*
  * userfaultfd events of an address space's changes other than fork
  * (docs/protocols/userfault.md, "Unmap events"): munmap of registered
- * memory queues UFFD_EVENT_UNMAP in each context that asked for it, a
- * read gives it after the faults (userfault_requests.c), and the munmap
- * answers once its events are read, as Linux's waits for the monitor.
+ * memory (or a MAP_FIXED mmap over it) queues UFFD_EVENT_UNMAP in each
+ * context that asked for it, a read gives it after the faults
+ * (userfault_requests.c), and the call answers once its events are
+ * read, as Linux's waits for the monitor; the wait is the one a fork's
+ * events make too (userfault_fork.c), whose child is held until then.
  * Until then the context's COPY, ZEROPAGE, CONTINUE and WRITEPROTECT are
  * -EAGAIN (Linux's mmap_changing: userfault.h's `changing`, which fork
  * events count too).
@@ -15,7 +17,7 @@
 #include "sys/linux_abi.h"
 #include "sys/runtime.h"
 
-/* The events the last userfault_unmap queued, for userfault_unmap_wait. */
+/* The events queue_events queued last, for userfault_unmap_wait. */
 #define EVENTS_HELD 8
 static struct userfault_event *last_events[EVENTS_HELD];
 static unsigned last_event_count;
