@@ -76,6 +76,12 @@ int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, u
 
 /* Advice and syncing anonymous memory have nothing to do; the address
  * is checked as Linux does. */
+int64_t sys_madvise(uint64_t address, uint64_t length, int64_t advice)
+{
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MADVISE, 3, address, length,
+                         (uint64_t)advice, 0);
+}
+
 int64_t sys_memory_hint(uint64_t address)
 {
     return (address & PAGE_MASK) ? -LINUX_EINVAL : 0;

@@ -141,6 +141,7 @@ int64_t linux_map_object(uint64_t address, uint64_t length, uint64_t protection,
 int64_t sys_mprotect(uint64_t address, uint64_t length, uint64_t protection);
 int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, uint64_t flags,
                    uint64_t new_address);
+int64_t sys_madvise(uint64_t address, uint64_t length, int64_t advice);
 int64_t sys_memory_hint(uint64_t address);
 int64_t sys_mlock2(uint64_t address, uint64_t length, uint64_t flags);
 int64_t sys_munlock(uint64_t address, uint64_t length);

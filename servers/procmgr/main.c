@@ -94,6 +94,7 @@ static void dispatch(struct request *request, uint64_t label)
     case PROC_MMAP:
     case PROC_MUNMAP:
     case PROC_MPROTECT:
+    case PROC_MADVISE:
     case PROC_BRK:
     case PROC_MREMAP:
     case PROC_FUTEX_KEY:

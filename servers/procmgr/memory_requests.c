@@ -155,6 +155,7 @@ void handle_memory(struct request *request, uint64_t label)
         return handle_mmap(request);
     case PROC_MUNMAP: return handle_munmap(request, space);
     case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
+    case PROC_MADVISE: return result(request, space_madvise(space, mr[0], mr[1], (int)mr[2]));
     case PROC_BRK: return result(request, space_brk(space, mr[0]));
     case PROC_MREMAP:
         return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));

@@ -347,6 +347,9 @@ struct space *space_fork(struct space *parent);
 int64_t space_mmap(struct space *space, const struct mapping *mapping);
 int64_t space_munmap(struct space *space, uint64_t address, uint64_t length);
 int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, unsigned prot);
+/* madvise(2) (madvise.h): the pages of the range that the advice lets go
+ * are dropped, and a later access finds them as a first one would. */
+int64_t space_madvise(struct space *space, uint64_t address, uint64_t length, int advice);
 int64_t space_brk(struct space *space, uint64_t address);
 int64_t space_mremap(struct space *space, uint64_t address, uint64_t old_length,
                      uint64_t new_length, unsigned flags);

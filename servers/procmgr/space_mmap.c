@@ -3,6 +3,7 @@
  * mprotect, brk, and the futex keys of mapped memory. The regions are
  * address_map's; the pages that leave go as space.c drops them.
  */
+#include "madvise.h"
 #include "memory_object.h"
 #include "procmgr.h"
 #include "space_internal.h"
@@ -112,6 +113,29 @@ int64_t space_munmap(struct space *space, uint64_t address, uint64_t length)
     int result = address_map_remove(&space->map, address, length, drop_pages, &removal);
     finish_removal(&removal);
     return result;
+}
+
+/* address_map callback for madvise: the pages of [start, end) go, the
+ * region stays. */
+static void drop_advised(void *context, const struct region *region, uint64_t start,
+                         uint64_t end)
+{
+    (void)region;
+    for (uint64_t page = start; page < end; page += PAGE_SIZE)
+        drop_page(context, page);
+}
+
+int64_t space_madvise(struct space *space, uint64_t address, uint64_t length, int advice)
+{
+    /* Pages a fork shares copy-on-write become the space's own first, so
+     * that dropping them leaves the other space's alone. */
+    uint64_t end = address + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+    if (madvise_drops(advice) && address % PAGE_SIZE == 0 && end > address) {
+        int detached = detach_from_range(space, address, end);
+        if (detached < 0)
+            return detached;
+    }
+    return madvise_apply(&space->map, address, length, advice, drop_advised, space);
 }
 
 /* What mprotect changes: the space, and the prot its pages get. */

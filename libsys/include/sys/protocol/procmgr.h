@@ -138,6 +138,8 @@
  *   PROC_MUNMAP        address, length, tid                   0 (once a userfaultfd's monitor
  *                      read the UFFD_EVENT_UNMAP it made, if any)
  *   PROC_MPROTECT      address, length, prot                  0
+ *   PROC_MADVISE       address, length, advice                0 (madvise(2); the pages
+ *                      MADV_DONTNEED, _LOCKED and MADV_FREE name are gone)
  *   PROC_BRK           address (0 asks)                       the break
  *   PROC_MREMAP        address, old_length, new_length, flags new address
  *   PROC_FUTEX_KEY     address                                key (for a shared futex)
@@ -234,6 +236,7 @@ enum procmgr_label {
     PROC_PROCFS,
     PROC_MEMORY_LOCK,
     PROC_PROCFS_FD,
+    PROC_MADVISE,
 };
 
 /* PROC_MEMORY_LOCK's operations. */
