@@ -78,8 +78,8 @@ int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, u
  * is checked as Linux does. */
 int64_t sys_madvise(uint64_t address, uint64_t length, int64_t advice)
 {
-    return linux_request(LINUX_SLOT_PROCMGR, PROC_MADVISE, 3, address, length,
-                         (uint64_t)advice, 0);
+    return linux_request(LINUX_SLOT_PROCMGR, PROC_MADVISE, 4, address, length,
+                         (uint64_t)advice, linux_thread_id());
 }
 
 int64_t sys_memory_hint(uint64_t address)

@@ -146,6 +146,18 @@ static void handle_munmap(struct request *request, struct space *space)
         result(request, status);
 }
 
+/* PROC_MADVISE: address, length, advice, the calling thread's id. Pages
+ * of a userfaultfd's registered memory that go make UFFD_EVENT_REMOVE
+ * for a context that asked for it, and the answer waits until it is
+ * read. */
+static void handle_madvise(struct request *request, struct space *space)
+{
+    int64_t status = space_madvise(space, argument(request, 0), argument(request, 1),
+                                   (int)argument(request, 2));
+    if (!userfault_events_wait(request, calling_thread_in(request, 3), status))
+        result(request, status);
+}
+
 void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
@@ -155,7 +167,7 @@ void handle_memory(struct request *request, uint64_t label)
         return handle_mmap(request);
     case PROC_MUNMAP: return handle_munmap(request, space);
     case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
-    case PROC_MADVISE: return result(request, space_madvise(space, mr[0], mr[1], (int)mr[2]));
+    case PROC_MADVISE: return handle_madvise(request, space);
     case PROC_BRK: return result(request, space_brk(space, mr[0]));
     case PROC_MREMAP:
         return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));

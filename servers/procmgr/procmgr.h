@@ -475,6 +475,12 @@ void userfault_release_held(struct thread *waiter);
  * only: true if it does (request deferred; thread NULL: none waits). */
 void userfault_unmap(struct space *space, uint64_t start, uint64_t end);
 bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_t result);
+/* madvise dropped [start, end) of a region registered with context
+ * (0: none): the context gets UFFD_EVENT_REMOVE if it asked for it. The
+ * call then answers through userfault_events_wait, which queues what
+ * was noted and waits as userfault_unmap_wait does, whatever result. */
+void userfault_removed(struct space *space, uint32_t context, uint64_t start, uint64_t end);
+bool userfault_events_wait(struct request *request, struct thread *thread, int64_t result);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
 int64_t userfault_file_call(uint64_t handle, uint64_t label);
 /* Closes what the process's CNode slot holds (FILE_CLOSE, for a

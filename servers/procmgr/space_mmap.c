@@ -116,13 +116,13 @@ int64_t space_munmap(struct space *space, uint64_t address, uint64_t length)
 }
 
 /* address_map callback for madvise: the pages of [start, end) go, the
- * region stays. */
+ * region stays (and its userfaultfd hears of it). */
 static void drop_advised(void *context, const struct region *region, uint64_t start,
                          uint64_t end)
 {
-    (void)region;
     for (uint64_t page = start; page < end; page += PAGE_SIZE)
         drop_page(context, page);
+    userfault_removed(context, region->userfault, start, end);
 }
 
 int64_t space_madvise(struct space *space, uint64_t address, uint64_t length, int advice)

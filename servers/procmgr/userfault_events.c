@@ -2,7 +2,9 @@
  * userfaultfd events of an address space's changes other than fork
  * (docs/protocols/userfault.md, "Unmap events"): munmap of registered
  * memory (or a MAP_FIXED mmap over it) queues UFFD_EVENT_UNMAP in each
- * context that asked for it, a read gives it after the faults
+ * context that asked for it, madvise that drops its pages
+ * UFFD_EVENT_REMOVE (the range of each region), a read gives them after
+ * the faults
  * (userfault_requests.c), and the call answers once its events are
  * read, as Linux's waits for the monitor; the wait is the one a fork's
  * events make too (userfault_fork.c), whose child is held until then.
@@ -88,60 +90,82 @@ static bool registered_within(const struct space *space, uint32_t id, uint64_t s
     return false;
 }
 
-/* The unmap userfault_unmap noted: its range, and the contexts to tell
- * once it is done. */
+/* The events userfault_unmap and userfault_removed noted, to queue once
+ * the call is done: each one's context, kind and range. */
 static struct {
     struct space *space;
-    uint64_t start, end;
-    uint32_t contexts[EVENTS_HELD];
+    struct {
+        uint32_t context;
+        uint8_t event;
+        uint64_t start, end;
+    } events[EVENTS_HELD];
     unsigned count;
-} unmapping;
+} noted;
+
+static void note(struct space *space, uint32_t context, uint8_t event, uint64_t start,
+                 uint64_t end)
+{
+    if (noted.count && noted.space != space)
+        noted.count = 0;
+    noted.space = space;
+    if (noted.count < EVENTS_HELD)
+        noted.events[noted.count++] = (typeof(noted.events[0])){context, event, start, end};
+}
 
 void userfault_unmap(struct space *space, uint64_t start, uint64_t end)
 {
-    unmapping.space = space;
-    unmapping.start = start;
-    unmapping.end = end;
-    unmapping.count = 0;
+    noted.count = 0;
     for (unsigned i = 0; i < USERFAULT_LIMIT && userfault_objects_live(); i++) {
         struct userfault_object *object = userfault_object_by_id(i + 1);
         if (object && object->core.space == space &&
             (object->core.features & LINUX_UFFD_FEATURE_EVENT_UNMAP) &&
-            registered_within(space, object->core.id, start, end) &&
-            unmapping.count < EVENTS_HELD)
-            unmapping.contexts[unmapping.count++] = object->core.id;
+            registered_within(space, object->core.id, start, end))
+            note(space, object->core.id, LINUX_UFFD_EVENT_UNMAP, start, end);
     }
 }
 
-/* The noted unmap's events, queued: in last_events. */
+void userfault_removed(struct space *space, uint32_t context, uint64_t start, uint64_t end)
+{
+    struct userfault_object *object = context ? userfault_object_by_id(context) : 0;
+    if (object && object->core.space == space &&
+        (object->core.features & LINUX_UFFD_FEATURE_EVENT_REMOVE))
+        note(space, context, LINUX_UFFD_EVENT_REMOVE, start, end);
+}
+
+/* The noted events, queued: in last_events. */
 static void queue_events(void)
 {
     last_event_count = 0;
-    for (unsigned i = 0; i < unmapping.count; i++) {
-        struct userfault_object *object = userfault_object_by_id(unmapping.contexts[i]);
-        if (!object || object->core.space != unmapping.space)
+    for (unsigned i = 0; i < noted.count; i++) {
+        struct userfault_object *object = userfault_object_by_id(noted.events[i].context);
+        if (!object || object->core.space != noted.space)
             continue;
         struct userfault_event *event = heap_allocate(sizeof *event);
         if (!event)
             continue;       /* as Linux's, which drops the event without memory */
-        *event = (struct userfault_event){ .message = { .event = LINUX_UFFD_EVENT_UNMAP } };
-        event->message.arg.remove.start = unmapping.start;
-        event->message.arg.remove.end = unmapping.end;
+        *event = (struct userfault_event){ .message = { .event = noted.events[i].event } };
+        event->message.arg.remove.start = noted.events[i].start;
+        event->message.arg.remove.end = noted.events[i].end;
         *object->last_event = event;
         object->last_event = &event->next;
         object->core.changing++;
         last_events[last_event_count++] = event;
         userfault_message_came(object);
     }
-    unmapping.count = 0;
+    noted.count = 0;
 }
 
 bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_t result)
 {
     if (result < 0) {
-        unmapping.count = 0;    /* nothing was unmapped: no event */
+        noted.count = 0;        /* nothing was unmapped: no event */
         return false;
     }
+    return userfault_events_wait(request, thread, result);
+}
+
+bool userfault_events_wait(struct request *request, struct thread *thread, int64_t result)
+{
     queue_events();
     unsigned count = 0;
     for (unsigned i = 0; i < last_event_count; i++)

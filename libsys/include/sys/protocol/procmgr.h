@@ -138,8 +138,9 @@
  *   PROC_MUNMAP        address, length, tid                   0 (once a userfaultfd's monitor
  *                      read the UFFD_EVENT_UNMAP it made, if any)
  *   PROC_MPROTECT      address, length, prot                  0
- *   PROC_MADVISE       address, length, advice                0 (madvise(2); the pages
- *                      MADV_DONTNEED, _LOCKED and MADV_FREE name are gone)
+ *   PROC_MADVISE       address, length, advice, tid           0 (madvise(2); the pages
+ *                      MADV_DONTNEED, _LOCKED and MADV_FREE name are gone, once a
+ *                      userfaultfd's monitor read the UFFD_EVENT_REMOVE it made, if any)
  *   PROC_BRK           address (0 asks)                       the break
  *   PROC_MREMAP        address, old_length, new_length, flags new address
  *   PROC_FUTEX_KEY     address                                key (for a shared futex)
