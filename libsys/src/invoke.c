@@ -172,6 +172,12 @@ enum tern_error tern_tcb_set_affinity(uint64_t tcb, uint64_t cpu)
     return invoke_with(tcb, TERN_TCB_SET_AFFINITY, args, 1, 0, 0);
 }
 
+enum tern_error tern_tcb_set_affinity_following(uint64_t tcb, uint64_t cpu, uint64_t cores)
+{
+    const uint64_t args[] = { cpu, cores };
+    return invoke_with(tcb, TERN_TCB_SET_AFFINITY, args, 2, 0, 0);
+}
+
 enum tern_error tern_tcb_read_registers(uint64_t tcb, struct tern_user_registers *registers)
 {
     uint64_t values[TERN_USER_REGISTER_COUNT] = { 0 };

@@ -10,7 +10,8 @@
  *     object (cnode.*, tcb.*, ...), windows.no_windows_named (a notification).
  *   Call, a receiver waits: windows.* (take_call), interrupt.call_without_
  *     receiver_is_interrupted, ipc.deleting_endpoint_releases_caller.
- *   Call and ReplyRecv, the other thread on this core: ipc.calls_across_cores.
+ *   Call and ReplyRecv, the other thread on this core: ipc.calls_across_cores
+ *     (besides the tests of servers that follow callers here).
  *   ReplyRecv, short message (length > 4): ipc.sixty_four_message_registers.
  *   Recv, a thread ready to run next: every server's first Recv in ipc.*
  *     (start_server: the root task sleeps, nothing else is ready).
@@ -131,6 +132,10 @@ static uint64_t notification_with_a_word(void)
     CHECK_LABEL(tern_signal(cap_mint(notification, RIGHTS_RW, 0x4)), TERN_OK);
     return notification;
 }
+
+static uint64_t read_d8(void);
+static void write_d8(uint64_t d8);
+static void fp_server(uint64_t argument);
 
 /* ---- Servers ---- */
 
@@ -535,6 +540,98 @@ static void call_to_a_low_server_while_a_middle_thread_is_ready(void)
     check_echoed(&client);
     CHECK_EQ(load(&middle_at), 1);
     CHECK_EQ(s->at, 2);
+}
+
+/* ---- Servers that follow their callers (docs/multicore.md) ---- */
+
+/* Core 1 kept busy by a thread above every server: a server that answers
+ * while it spins does so from another core. */
+static volatile uint64_t spins;
+
+static struct thread *occupy_core_1(void)
+{
+    spins = 0;
+    struct thread *spinner = thread_spawn(count_forever, (uint64_t)&spins, PRIORITY_HIGH, 1);
+    WAIT_FOR(&spins, 1);
+    return spinner;
+}
+
+/* A server started on core 1 (whose first call it took there), waiting,
+ * and allowed to follow callers to cores 0 and 1 if follow. */
+static struct server *echo_server_on_core_1(bool follow)
+{
+    struct server *s = server_init();
+    struct thread *thread = thread_new(echo_server, (uint64_t)s, PRIORITY_MIDDLE, 1);
+    start_waiting(thread, s);
+    if (follow)
+        CHECK_OK(tern_tcb_set_affinity_following(thread->tcb, 1, 0x3));
+    return s;
+}
+
+/* Not a broken precondition, the one that changed: a server waiting on
+ * another core, whose affinity lets it follow its caller, takes the Call
+ * on the caller's core. Core 1 is busy, so the answer can come only from
+ * core 0; and the server stays there for the next calls. */
+static void call_to_a_server_that_follows_its_caller(void)
+{
+    if (boot_info->cpu_count < 2)
+        test_skip("needs 2 cores, has %lu", boot_info->cpu_count);
+    struct server *s = echo_server_on_core_1(true);
+    occupy_core_1();
+    client_init(&client, cap_mint(s->endpoint, TERN_RIGHTS_ALL, BADGE));
+    thread_spawn(client_call, (uint64_t)&client, PRIORITY_MIDDLE, 0);
+    WAIT_FOR(&client.done, 1);
+    check_received(s, BADGE);
+    check_echoed(&client);
+    for (uint64_t i = 0; i < 100; i++) {
+        uint64_t mr[TERN_MSG_REGISTERS] = { i, 0, 0, 0 };
+        CHECK_EQ(tern_message_label(tern_call(s->endpoint, tern_message(LABEL, 0, 1), mr)),
+                 LABEL + 1);
+        CHECK_EQ(mr[0], i + 1);
+    }
+    CHECK_EQ(load(&s->received), 101);
+}
+
+/* Breaks "the server may run on the caller's core": pinned to core 1, a
+ * server is woken there, and answers only when that core is free. */
+static void call_to_a_server_pinned_to_another_core(void)
+{
+    if (boot_info->cpu_count < 2)
+        test_skip("needs 2 cores, has %lu", boot_info->cpu_count);
+    struct server *s = echo_server_on_core_1(false);
+    struct thread *spinner = occupy_core_1();
+    client_init(&client, cap_mint(s->endpoint, TERN_RIGHTS_ALL, BADGE));
+    thread_spawn(client_call, (uint64_t)&client, PRIORITY_MIDDLE, 0);
+    check_still_waiting(&client);
+    CHECK_EQ(load(&s->received), 0);
+    CHECK_OK(tern_tcb_suspend(spinner->tcb));
+    WAIT_FOR(&client.done, 1);
+    check_received(s, BADGE);
+    check_echoed(&client);
+}
+
+/* Breaks "its FP/SIMD state is not live on its old core": a server that
+ * used FP on core 1, then may follow callers, is moved by the general
+ * path, which has core 1 save the state (an IPI) first; the server finds
+ * its d8 on core 0, and the caller keeps its own. */
+static void call_to_a_following_server_with_fp_state_on_its_core(void)
+{
+    if (boot_info->cpu_count < 2)
+        test_skip("needs 2 cores, has %lu", boot_info->cpu_count);
+    struct server *s = server_init();
+    struct thread *thread = thread_new(fp_server, (uint64_t)s, PRIORITY_MIDDLE, 1);
+    start_waiting(thread, s);
+    CHECK_OK(tern_tcb_set_affinity_following(thread->tcb, 1, 0x3));
+    occupy_core_1();
+    for (uint64_t round = 0; round < 20; round++) {
+        write_d8(D8_CLIENT + round);
+        CHECK_EQ(tern_message_label(tern_call(s->endpoint, tern_message(LABEL, 0, 0), 0)),
+                 ANSWER);
+        CHECK_EQ(read_d8(), D8_CLIENT + round);
+    }
+    write_d8(0);
+    CHECK_EQ(load(&s->received), 20);
+    CHECK_EQ(load(&s->result), 0);
 }
 
 /* Breaks "the server has a VSpace" (its capability revoked while it
@@ -1187,6 +1284,10 @@ const struct test_case fastpath_tests[] = {
       call_to_a_server_with_a_reply_claimed_by_another },
     { "call_to_a_low_server_while_a_middle_thread_is_ready",
       call_to_a_low_server_while_a_middle_thread_is_ready },
+    { "call_to_a_server_that_follows_its_caller", call_to_a_server_that_follows_its_caller },
+    { "call_to_a_server_pinned_to_another_core", call_to_a_server_pinned_to_another_core },
+    { "call_to_a_following_server_with_fp_state_on_its_core",
+      call_to_a_following_server_with_fp_state_on_its_core },
     { "call_to_a_server_without_vspace", call_to_a_server_without_vspace },
     { "call_with_windows_without_ipc_buffer", call_with_windows_without_ipc_buffer },
     { "reply_recv_with_a_capability", reply_recv_with_a_capability },

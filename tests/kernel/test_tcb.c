@@ -166,6 +166,15 @@ static void priority_and_affinity_ranges(void)
     CHECK_ERROR(tern_tcb_set_affinity(tcb, boot_info->cpu_count), TERN_RANGE_ERROR);
     CHECK_ERROR(tern_tcb_set_affinity(tcb, ~0ULL), TERN_RANGE_ERROR);
     CHECK_OK(tern_tcb_set_affinity(tcb, boot_info->cpu_count - 1));
+    /* The cores to follow callers to: online ones, the core among them. */
+    uint64_t online = (1ULL << boot_info->cpu_count) - 1;
+    CHECK_OK(tern_tcb_set_affinity_following(tcb, 0, online));
+    CHECK_OK(tern_tcb_set_affinity_following(tcb, boot_info->cpu_count - 1, online));
+    CHECK_ERROR(tern_tcb_set_affinity_following(tcb, 0, online << 1), TERN_RANGE_ERROR);
+    CHECK_ERROR(tern_tcb_set_affinity_following(tcb, 0, online + 1), TERN_RANGE_ERROR);
+    CHECK_ERROR(tern_tcb_set_affinity_following(tcb, 0, 0), TERN_RANGE_ERROR);
+    CHECK_ERROR(tern_tcb_set_affinity_following(tcb, boot_info->cpu_count, ~0ULL),
+                TERN_RANGE_ERROR);
     CHECK_ERROR(tern_invoke(tcb, TERN_TCB_SET_PRIORITY, 0, 0, 0, 0, 0, 0, 0),
                 TERN_TRUNCATED_MESSAGE);
     CHECK_ERROR(tern_invoke(tcb, TERN_TCB_SET_AFFINITY, 0, 0, 0, 0, 0, 0, 0),

@@ -54,7 +54,7 @@ enum tern_invocation {
     /* TCB */
     TERN_TCB_CONFIGURE,             /* fault_ep_cptr (0 = unchanged), ipc_buffer_address; caps: cspace, vspace, ipc buffer frame */
     TERN_TCB_SET_PRIORITY,          /* priority (0..255)[, flags: TERN_PRIORITY_FIFO] */
-    TERN_TCB_SET_AFFINITY,          /* cpu */
+    TERN_TCB_SET_AFFINITY,          /* cpu[, cores it may follow callers to: 1 << cpu if none] */
     TERN_TCB_READ_REGISTERS,        /* -> pc, sp, spsr, x0..x30, tpidr_el0 */
     TERN_TCB_WRITE_REGISTERS,       /* flags (TERN_WRITE_REGISTERS_*), count, pc, sp, x0... */
     TERN_TCB_RESUME,

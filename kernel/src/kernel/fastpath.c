@@ -3,8 +3,9 @@
  * the endpoint, and the server's ReplyRecv back to a caller, done in a
  * straight line when every condition below holds: a short message (no
  * caps, at most the register-borne message registers), single-level
- * CSpaces, the other thread on this core at a priority that would run it
- * anyway, and nothing else to deliver. Anything else takes the general
+ * CSpaces, the other thread on this core (or, for a Call, a server that
+ * may follow its caller here) at a priority that would run it anyway,
+ * and nothing else to deliver. Anything else takes the general
  * path, which gives the same result more slowly. docs/fastpath.md lists
  * every condition of every path, and tests/kernel breaks each in turn.
  *
@@ -58,14 +59,24 @@ static inline bool short_message(tern_message_info info)
     return tern_message_caps(info) == 0 && tern_message_length(info) <= TERN_MSG_REGISTERS;
 }
 
-/* The other thread may run now instead of the current one, which is about
- * to block (its own priority does not matter then: a server answering a
- * lower-priority client runs the client next if nothing ranks higher). */
-static inline bool may_switch_to(const struct cpu_state *state, const struct tcb *next,
-                                 unsigned cpu)
+/* The other thread, which may run on this core, may run now instead of
+ * the current one, which is about to block (its own priority does not
+ * matter then: a server answering a lower-priority client runs the
+ * client next if nothing ranks higher). */
+static inline bool may_switch_to(const struct cpu_state *state, const struct tcb *next)
 {
-    return next->cpu == cpu && (likely(run_queue_is_empty(&state->ready)) ||
-                                !run_queue_has_above(&state->ready, next->priority));
+    return likely(run_queue_is_empty(&state->ready)) ||
+           !run_queue_has_above(&state->ready, next->priority);
+}
+
+/* The server waiting for a Call may run on the caller's core (cpu): it
+ * is there, or it may follow the caller there (docs/multicore.md) and
+ * its FP/SIMD state is not live on its old core, whose flush (an IPI) is
+ * the general path's. A thread's state is live only on its own core. */
+static inline bool may_come_to(const struct tcb *server, unsigned cpu)
+{
+    return likely(server->cpu == cpu) ||
+           (tcb_may_follow_to(server, cpu) && fp_owner[server->cpu] != server);
 }
 
 static inline void copy_message(struct tcb *from, struct tcb *to, uint64_t badge)
@@ -136,7 +147,7 @@ void fastpath_call(struct tcb *caller)
     struct vspace *vspace = tcb_vspace(server);
     unsigned windows = tern_message_windows(info);
     if (unlikely(!reply || reply->caller || reply->server != server ||
-                 !may_switch_to(state, server, cpu) || !vspace ||
+                 !may_come_to(server, cpu) || !may_switch_to(state, server) || !vspace ||
                  (windows && !tcb_ipc_buffer(caller))))
         return;
 
@@ -154,6 +165,7 @@ void fastpath_call(struct tcb *caller)
     server->blocked_on = 0;
     server->reply = 0;
     server->state = THREAD_RUNNABLE;
+    server->cpu = cpu;                  /* it follows its caller */
     copy_message(caller, server, cap->word);
     reply->window_count = 0;
     if (windows) {
@@ -229,7 +241,7 @@ void fastpath_reply_receive(struct tcb *server)
     struct cpu_state *state = &cpu_states[cpu];
     struct vspace *vspace = tcb_vspace(caller);
     if (unlikely(caller->fault_pending || !may_wait_at_once(server, endpoint) ||
-                 !may_switch_to(state, caller, cpu) || !vspace))
+                 caller->cpu != cpu || !may_switch_to(state, caller) || !vspace))
         return;
 
     /* Answer the caller, then wait on the endpoint with the same reply. */

@@ -170,6 +170,15 @@ void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu)
         fpu_flush(thread);      /* its FP state may be live on the old core */
 }
 
+void thread_follow_caller(struct tcb *receiver, unsigned cpu)
+{
+    if (receiver->cpu == cpu || !tcb_may_follow_to(receiver, cpu) ||
+        run_queue_has_above(&cpu_states[cpu].ready, receiver->priority))
+        return;
+    fpu_flush(receiver);    /* an IPI only if its FP state is live on its old core */
+    receiver->cpu = cpu;
+}
+
 void scheduler_tick(uint64_t elapsed)
 {
     struct cpu_state *state = &cpu_states[this_cpu_index()];

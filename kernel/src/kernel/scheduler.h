@@ -63,6 +63,14 @@ void thread_block(struct tcb *thread, enum thread_state state);
  * there (and queued here, or where it now belongs). */
 void thread_set_placement(struct tcb *thread, uint8_t priority, uint8_t cpu);
 
+/* Servers follow callers (docs/multicore.md): receiver, blocked and about
+ * to be woken by a Call from this core (cpu), moves here if its
+ * follow_cores allow it and no thread ready here outranks it, so it runs
+ * as soon as the caller blocks, with no IPI (unless its FP/SIMD state is
+ * live on its old core: fpu_flush gets it). Otherwise it stays where it
+ * is, and is woken there. */
+void thread_follow_caller(struct tcb *receiver, unsigned cpu);
+
 /* Take the kernel lock on entry from a thread. While waiting, honour a
  * request from another core to stop running the current thread: switch to
  * idle and never return (a thread stopped in a system call re-executes it

@@ -50,6 +50,10 @@ void endpoint_send(struct endpoint *endpoint, struct tcb *sender, uint64_t badge
     if (endpoint->state == ENDPOINT_RECEIVING) {
         struct tcb *receiver = dequeue_first(endpoint);
         ipc_transfer(sender, receiver, badge, can_grant, endpoint);
+        /* A caller blocks: its core is free for the server. A Send's
+         * sender goes on, so its receiver stays on its own core. */
+        if (is_call && sender->on_cpu == this_cpu_index() + 1)
+            thread_follow_caller(receiver, this_cpu_index());
         thread_make_runnable(receiver);
         complete_send(sender, receiver, is_call);
         return;

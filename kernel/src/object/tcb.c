@@ -177,6 +177,25 @@ static void unbind_notification(struct tcb *tcb)
     }
 }
 
+/* SetAffinity: core[, follow_cores]. The thread runs on core; the mask
+ * (every core named online, core among them) says where it may follow a
+ * caller, and without one it stays on core. */
+static enum tern_error decode_set_affinity(struct invocation *inv, struct tcb *tcb)
+{
+    if (inv->length < 1)
+        return TERN_TRUNCATED_MESSAGE;
+    uint64_t cpu = invocation_arg(inv, 0);
+    if (cpu >= cpus_online())
+        return TERN_RANGE_ERROR;
+    uint64_t online = (1ULL << cpus_online()) - 1;  /* cpus_online() <= MAX_CPUS < 64 */
+    uint64_t cores = inv->length > 1 ? invocation_arg(inv, 1) : 1ULL << cpu;
+    if ((cores & ~online) || !((cores >> cpu) & 1))
+        return TERN_RANGE_ERROR;
+    tcb->follow_cores = cores;
+    thread_set_placement(tcb, tcb->priority, (uint8_t)cpu);
+    return TERN_OK;
+}
+
 enum tern_error tcb_decode(struct invocation *inv)
 {
     struct tcb *tcb = (struct tcb *)inv->slot->cap.object;
@@ -198,12 +217,7 @@ enum tern_error tcb_decode(struct invocation *inv)
         thread_set_placement(tcb, (uint8_t)arg0, tcb->cpu);
         return TERN_OK;
     case TERN_TCB_SET_AFFINITY:
-        if (inv->length < 1)
-            return TERN_TRUNCATED_MESSAGE;
-        if (arg0 >= cpus_online())
-            return TERN_RANGE_ERROR;
-        thread_set_placement(tcb, tcb->priority, (uint8_t)arg0);
-        return TERN_OK;
+        return decode_set_affinity(inv, tcb);
     case TERN_TCB_READ_REGISTERS:
         return decode_read_registers(inv, tcb);
     case TERN_TCB_WRITE_REGISTERS:

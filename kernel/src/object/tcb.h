@@ -81,8 +81,20 @@ struct tcb {
      * good while ipc_buffer_frame holds a frame (tcb_ipc_buffer): the
      * upcall's way in and out reads it on every Linux system call. */
     struct tern_ipc_buffer *ipc_buffer;
+    /* The cores the kernel may move the thread to when it follows a
+     * caller (bit n: core n; docs/multicore.md). A new TCB's is every
+     * core; TCB_SetAffinity sets it, to the one core named unless a mask
+     * comes with it. Out of the fast path's way: read only when a Call's
+     * server waits on another core. */
+    uint64_t follow_cores;
 };
 #define TCB_SIZE_BITS 11
+
+/* Whether thread may be moved to cpu to serve a caller there. */
+static inline int tcb_may_follow_to(const struct tcb *thread, unsigned cpu)
+{
+    return (thread->follow_cores >> cpu) & 1;
+}
 _Static_assert(sizeof(struct tcb) <= (1 << TCB_SIZE_BITS), "TCB object size");
 
 #endif

@@ -145,6 +145,7 @@ static struct cap make_object(enum tern_object_type type, uint64_t physical,
         tcb->state = THREAD_INACTIVE;
         tcb->priority = 0;
         tcb->cpu = 0;
+        tcb->follow_cores = ~0ULL;      /* a server follows its callers anywhere */
     } else if (type == TERN_OBJECT_VSPACE) {
         vspace_init_object(vspace_of_cap(&cap));
     }

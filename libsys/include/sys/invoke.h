@@ -96,7 +96,12 @@ enum tern_error tern_tcb_configure(uint64_t tcb, uint64_t fault_endpoint, uint64
 enum tern_error tern_tcb_set_priority(uint64_t tcb, uint64_t priority);
 /* The same with flags (TERN_PRIORITY_FIFO; 0: round robin, time sliced). */
 enum tern_error tern_tcb_set_scheduling(uint64_t tcb, uint64_t priority, uint64_t flags);
+/* Run on cpu, and stay there (a new thread may follow its callers to any
+ * core: docs/multicore.md). */
 enum tern_error tern_tcb_set_affinity(uint64_t tcb, uint64_t cpu);
+/* Run on cpu, and follow callers to the cores of mask cores (cpu among
+ * them). */
+enum tern_error tern_tcb_set_affinity_following(uint64_t tcb, uint64_t cpu, uint64_t cores);
 enum tern_error tern_tcb_read_registers(uint64_t tcb, struct tern_user_registers *registers);
 /* Write the first count registers in struct tern_user_registers order
  * (pc, sp, spsr, x0...) from values; resume the thread if resume. */
