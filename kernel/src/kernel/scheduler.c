@@ -278,12 +278,24 @@ void scheduler_allow_idle_without_tick(void)
     idle_without_tick = true;
 }
 
+/* The lock for the idle loop. Its holder may be waiting for this core to
+ * save a thread's FP/SIMD state that it still holds (fpu_flush: a thread
+ * that ran here and now moves, or is copied for a fork): the request's
+ * IPI is not taken with interrupts masked, so answer it while waiting. */
+static void kernel_lock_for_idle(unsigned cpu)
+{
+    while (!spin_trylock(&kernel_lock)) {
+        fpu_answer_flush_request(cpu);
+        spin_wait_hint();
+    }
+}
+
 void idle_loop_body(void)
 {
     unsigned cpu = this_cpu_index();
     for (;;) {
         bool tickless = cpu != 0 && idle_without_tick;
-        spin_lock(&kernel_lock);
+        kernel_lock_for_idle(cpu);
         if (run_queue_highest(&cpu_states[cpu].ready)) {
             if (tickless)
                 timer_start_tick();
