@@ -5,6 +5,7 @@
  * are told of).
  */
 #include "ipc_namespaces.h"
+#include "placement.h"
 #include "procmgr.h"
 #include "sys/counter.h"
 #include "sys/invoke.h"
@@ -227,10 +228,13 @@ static uint64_t cores_online(void)
     return cores >= 64 ? ~0ULL : (1ULL << cores) - 1;
 }
 
-/* The core of mask to run on: the current one if allowed, else the lowest. */
-static unsigned core_in(uint64_t mask, unsigned current)
+/* How many of procmgr's threads run on each core (placement.h). */
+static struct placement placement;
+
+static struct placement *placement_now(void)
 {
-    return (mask >> current) & 1 ? current : (unsigned)__builtin_ctzll(mask);
+    placement.cores = server_boot_info->cpu_count;
+    return &placement;
 }
 
 struct thread *thread_new(struct process *process, uint64_t tid, int area,
@@ -251,7 +255,7 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     thread->cpu_mask = cpu_mask & cores_online() ? cpu_mask & cores_online() : cores_online();
     thread->scheduling = scheduling ? *scheduling : (struct scheduling){LINUX_SCHED_OTHER, 0, false};
     thread->pi.base = thread->pi.effective = scheduling_kernel_priority(&thread->scheduling);
-    thread->cpu = core_in(thread->cpu_mask, 0);
+    thread->cpu = placement_choose(placement_now(), thread->cpu_mask);
     uint64_t buffer = linux_thread_ipc_buffer(area);
     struct linux_thread_info info = { .tid = tid, .area = area,
                                       .blocked_signals = blocked_signals,
@@ -284,6 +288,7 @@ struct thread *thread_new(struct process *process, uint64_t tid, int area,
     process->threads[area] = thread;
     process->thread_count++;
     threads[tid] = thread;
+    placement_add(&placement, thread->cpu);
     return thread;
 fail:
     if (thread->fault_endpoint)
@@ -309,9 +314,11 @@ int thread_set_cpu_mask(struct thread *thread, uint64_t mask)
     mask &= cores_online();
     if (!mask)
         return -LINUX_EINVAL;
-    unsigned cpu = core_in(mask, thread->cpu);
+    unsigned cpu = placement_rechoose(placement_now(), mask, thread->cpu);
     if (cpu != thread->cpu && tern_tcb_set_affinity(thread->tcb, cpu) != TERN_OK)
         return -LINUX_EINVAL;
+    placement_remove(&placement, thread->cpu);
+    placement_add(&placement, cpu);
     thread->cpu_mask = mask;
     thread->cpu = cpu;
     uint64_t info = linux_thread_ipc_buffer(thread->area) + LINUX_THREAD_INFO_OFFSET;
@@ -363,6 +370,7 @@ void thread_destroy(struct thread *thread)
     memory_delete(&server_memory, thread->fault_endpoint);
     process->threads[thread->area] = 0;
     process->thread_count--;
+    placement_remove(&placement, thread->cpu);
     threads[thread->tid] = 0;
     heap_free(thread);
     signal_thread_ended(process);       /* the others may all be stopped */

@@ -1,7 +1,8 @@
 # Host tests of servers/procmgr's pure parts: the initial Linux stack, the
 # region map, the page index, and the policy cores (credentials, kill
 # rules, process groups, pending signals, signal delivery, job control,
-# wait matching, robust futex lists, lending memory to servers, the access model).
+# wait matching, robust futex lists, thread placement, lending memory to
+# servers, the access model).
 # Its ELF parser is libsys's (libsys.cmake).
 
 set(PROCMGR_DIR "${TERN_SERVERS}/procmgr")
@@ -43,6 +44,8 @@ procmgr_host_test(test_procmgr_pi_word
     SOURCES test_procmgr_pi_word.c "${PROCMGR_DIR}/pi_word.c")
 procmgr_host_test(test_procmgr_scheduling
     SOURCES test_procmgr_scheduling.c "${PROCMGR_DIR}/scheduling.c")
+procmgr_host_test(test_procmgr_placement
+    SOURCES test_procmgr_placement.c "${PROCMGR_DIR}/placement.c")
 procmgr_host_test(test_procmgr_terminal_control
     SOURCES test_procmgr_terminal_control.c "${PROCMGR_DIR}/terminal_control.c")
 procmgr_host_test(test_procmgr_pending_signals
