@@ -11,6 +11,11 @@ echo
 echo "== fork, exec and wait: three children, one after the other"
 for n in 1 2 3; do /bin/hello "child $n"; done
 echo
+echo "== several cores: four processes at once, each placed on the least busy core"
+for n in 1 2 3 4; do /bin/whichcore "process $n" & done
+wait
+echo
+
 echo "== pipes: a pipeline of four processes, and command substitution"
 busybox seq 1 10 | busybox sort -rn | busybox head -3 | busybox tr '\n' ' '
 echo
