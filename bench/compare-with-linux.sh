@@ -27,13 +27,17 @@
 # tools/exec-output reads the console. The target directory is
 # $TERN_TARGET_DIR, else build/target after tools/build.
 #
-# Options: --cores N, --linux-only, --ours-only; $TERN_BENCH_TIME_LIMIT
+# --wall-clock boots both without -icount, with multi-threaded TCG (a host
+# thread per vCPU: -accel tcg,thread=multi), for what only wall time
+# shows: cores that really run at once (bench/run-cores-bench).
+#
+# Options: --cores N, --wall-clock, --linux-only, --ours-only; $TERN_BENCH_TIME_LIMIT
 # seconds for each system (default 1800). Exit status: 0 if every
 # system run succeeded, 1 if one failed (its output is shown), 2 for a
 # usage or build problem.
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-cores=1 run_linux=yes run_ours=yes failed=no
+cores=1 run_linux=yes run_ours=yes failed=no clock=icount
 time_limit=${TERN_BENCH_TIME_LIMIT:-1800}
 bench_arguments=()
 
@@ -41,6 +45,7 @@ bench_parse_options() {
     while [ $# -gt 0 ]; do
         case $1 in
         --cores) cores=$2; shift ;;
+        --wall-clock) clock=wall ;;
         --linux-only) run_ours=no ;;
         --ours-only) run_linux=no ;;
         -h|--help) sed -n "${bench_usage}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -82,7 +87,7 @@ run_on_linux() {
     (cd "$staging" && find . -mindepth 1 | LC_ALL=C sort |
         cpio --quiet -o -H newc -R 0:0) > "$work/linux.cpio"
 
-    echo "Booting Linux ($cores core(s), -icount shift=0)..." >&2
+    echo "Booting Linux ($cores core(s), $clock_text)..." >&2
     timeout "$time_limit" qemu-system-aarch64 "${qemu_options[@]}" \
         -kernel "$sysroot/boot/vmlinuz" -initrd "$work/linux.cpio" \
         -append "console=ttyAMA0 quiet panic=-1 nokaslr" -no-reboot \
@@ -106,7 +111,7 @@ run_on_ours() {
         report_failure tern "could not pack the boot archive" /dev/null
         return
     }
-    echo "Booting tern ($cores core(s), -icount shift=0)..." >&2
+    echo "Booting tern ($cores core(s), $clock_text)..." >&2
     timeout "$time_limit" qemu-system-aarch64 "${qemu_options[@]}" \
         -kernel "$target/Image" -initrd "$work/ours.cpio" < /dev/null |
         python3 "$root/tools/exec-output" no > "$work/ours.out" 2> "$work/ours.err"
@@ -185,7 +190,12 @@ bench_main() {
     work=$(mktemp -d "${TMPDIR:-/tmp}/$bench_name.XXXXXX")
     trap 'rm -rf "$work"' EXIT
     qemu_options=(-M virt,gic-version=3 -cpu cortex-a72 -smp "$cores" -m 1024M
-                  -icount shift=0 -nographic -nic none -monitor none -serial stdio)
+                  -nographic -nic none -monitor none -serial stdio)
+    if [ $clock = icount ]; then
+        qemu_options+=(-icount shift=0) clock_text="-icount shift=0"
+    else
+        qemu_options+=(-accel tcg,thread=multi) clock_text="wall clock, multi-threaded TCG"
+    fi
     [ $run_linux = yes ] && run_on_linux
     [ $run_ours = yes ] && run_on_ours
     local system
