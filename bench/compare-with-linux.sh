@@ -40,6 +40,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cores=1 run_linux=yes run_ours=yes failed=no clock=icount
 time_limit=${TERN_BENCH_TIME_LIMIT:-1800}
 bench_arguments=()
+# SRC:DEST items a runner adds to tern's boot archive (run-cores-bench-once:
+# the file that has procmgr spread programs over the cores).
+ours_extra_files=()
 
 bench_parse_options() {
     while [ $# -gt 0 ]; do
@@ -107,7 +110,7 @@ run_on_linux() {
 run_on_ours() {
     printf '%s\0' "/bin/$bench_name" "${bench_arguments[@]}" > "$work/command"
     "$root/boot/make-boot-archive" "$work/ours.cpio" "@$target/system.manifest" \
-        "$binary:bin/$bench_name" "$work/command:etc/tern/command" || {
+        "$binary:bin/$bench_name" "$work/command:etc/tern/command" "${ours_extra_files[@]}" || {
         report_failure tern "could not pack the boot archive" /dev/null
         return
     }

@@ -13,6 +13,7 @@
 #include "sys/protocol/common.h"
 #include "sys/runtime.h"
 #include "sys/server.h"
+#include "sys/servers.h"
 #include "sys/syscall.h"
 #include "tern/ipc_buffer.h"
 
@@ -228,12 +229,16 @@ static uint64_t cores_online(void)
     return cores >= 64 ? ~0ULL : (1ULL << cores) - 1;
 }
 
-/* How many of procmgr's threads run on each core (placement.h). */
+/* How many of procmgr's threads run on each core (placement.h). Without
+ * the boot archive's SERVER_SPREAD_FILE, placement sees one core: every
+ * thread starts on the lowest its mask allows, as before spreading
+ * (docs/multicore.md says why it is not yet the default). */
 static struct placement placement;
 
 static struct placement *placement_now(void)
 {
-    placement.cores = server_boot_info->cpu_count;
+    placement.cores = server_boot_info->server_flags & SERVER_BOOT_SPREAD
+                          ? server_boot_info->cpu_count : 1;
     return &placement;
 }
 
