@@ -62,17 +62,6 @@ static int next_message(int fd, struct uffd_msg *message)
     return (int)read(fd, message, sizeof *message);
 }
 
-static void pause_briefly(void)
-{
-    struct timespec pause = { 0, 50 * 1000 * 1000 };
-    nanosleep(&pause, 0);
-}
-
-static uint64_t address_of(const void *pointer)
-{
-    return (uint64_t)(uintptr_t)pointer;
-}
-
 static void copy_and_zero(int fd, char *area)
 {
     static char source[PAGE] __attribute__((aligned(PAGE)));

@@ -23,17 +23,6 @@
 
 #define PAGE 4096
 
-static uint64_t address_of(const void *pointer)
-{
-    return (uint64_t)(uintptr_t)pointer;
-}
-
-static void pause_briefly(void)
-{
-    struct timespec pause = { 0, 50 * 1000 * 1000 };
-    nanosleep(&pause, 0);
-}
-
 struct transfer {
     pid_t pid;
     struct iovec local[2], remote[2];

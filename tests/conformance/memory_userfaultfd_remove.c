@@ -18,24 +18,6 @@
 #define UFFD_FEATURE_EVENT_REMOVE (1ULL << 3)
 #define UFFD_EVENT_REMOVE 0x15
 
-struct remove_message {
-    uint8_t event, reserved1;
-    uint16_t reserved2;
-    uint32_t reserved3;
-    uint64_t start, end, reserved;
-} __attribute__((packed));
-
-static uint64_t address_of(const void *pointer)
-{
-    return (uint64_t)(uintptr_t)pointer;
-}
-
-static void pause_briefly(void)
-{
-    struct timespec pause = { 0, 50 * 1000 * 1000 };
-    nanosleep(&pause, 0);
-}
-
 struct advice {
     void *start;
     size_t length;
@@ -50,12 +32,6 @@ static void *advise(void *argument)
     call->result = madvise(call->start, call->length, call->advice);
     __atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
     return 0;
-}
-
-static int message_waits(int fd)
-{
-    struct pollfd poller = { fd, POLLIN, 0 };
-    return poll(&poller, 1, 10000) == 1 && poller.revents == POLLIN;
 }
 
 /* Fills the page at address through the pager (UFFDIO_COPY of value). */

@@ -39,11 +39,6 @@ static void *touch(void *argument)
     return 0;
 }
 
-static uint64_t address_of(const void *pointer)
-{
-    return (uint64_t)(uintptr_t)pointer;
-}
-
 static int register_mode(int fd, void *start, uint64_t length, uint64_t mode, uint64_t *ioctls)
 {
     struct uffdio_register argument = { { address_of(start), length }, mode, 0 };

@@ -22,24 +22,6 @@
 #define UFFD_FEATURE_EVENT_UNMAP (1ULL << 6)
 #define UFFD_EVENT_UNMAP 0x16
 
-struct remove_message {
-    uint8_t event, reserved1;
-    uint16_t reserved2;
-    uint32_t reserved3;
-    uint64_t start, end, reserved;
-} __attribute__((packed));
-
-static uint64_t address_of(const void *pointer)
-{
-    return (uint64_t)(uintptr_t)pointer;
-}
-
-static void pause_briefly(void)
-{
-    struct timespec pause = { 0, 50 * 1000 * 1000 };
-    nanosleep(&pause, 0);
-}
-
 struct unmapping {
     void *start;
     size_t length;
@@ -87,12 +69,6 @@ static void *touch(void *argument)
     volatile char *address = argument;
     (void)*address;
     return 0;
-}
-
-static int message_waits(int fd)
-{
-    struct pollfd poller = { fd, POLLIN, 0 };
-    return poll(&poller, 1, 10000) == 1 && poller.revents == POLLIN;
 }
 
 /* pages of memory, the first `registered` of them registered. */

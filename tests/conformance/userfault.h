@@ -6,9 +6,11 @@
 #ifndef CONFORMANCE_USERFAULT_H
 #define CONFORMANCE_USERFAULT_H
 
+#include <poll.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_userfaultfd
@@ -96,6 +98,33 @@ static inline int userfault_register(int fd, void *start, uint64_t length)
     struct uffdio_register argument = { { (uint64_t)(uintptr_t)start, length },
                                         UFFDIO_REGISTER_MODE_MISSING, 0 };
     return ioctl(fd, UFFDIO_REGISTER, &argument);
+}
+
+/* An UNMAP or REMOVE event's message: the range in arg.remove. */
+struct remove_message {
+    uint8_t event, reserved1;
+    uint16_t reserved2;
+    uint32_t reserved3;
+    uint64_t start, end, reserved;
+} __attribute__((packed));
+
+static inline uint64_t address_of(const void *pointer)
+{
+    return (uint64_t)(uintptr_t)pointer;
+}
+
+/* Time for another thread to get where it waits (50 ms). */
+static inline void pause_briefly(void)
+{
+    struct timespec pause = { 0, 50 * 1000 * 1000 };
+    nanosleep(&pause, 0);
+}
+
+/* Whether a message comes to fd within ten seconds. */
+static inline int message_waits(int fd)
+{
+    struct pollfd poller = { fd, POLLIN, 0 };
+    return poll(&poller, 1, 10000) == 1 && poller.revents == POLLIN;
 }
 
 #endif
