@@ -610,6 +610,22 @@ static void call_to_a_server_pinned_to_another_core(void)
     check_echoed(&client);
 }
 
+/* 20 Calls to fp_server, each with the caller's own d8 value, which the
+ * caller finds again after the answer; the server saw its own every
+ * time (its result stays 0). */
+static void d8_round_trips(struct server *s)
+{
+    for (uint64_t round = 0; round < 20; round++) {
+        write_d8(D8_CLIENT + round);
+        CHECK_EQ(tern_message_label(tern_call(s->endpoint, tern_message(LABEL, 0, 0), 0)),
+                 ANSWER);
+        CHECK_EQ(read_d8(), D8_CLIENT + round);
+    }
+    write_d8(0);
+    CHECK_EQ(load(&s->received), 20);
+    CHECK_EQ(load(&s->result), 0);
+}
+
 /* Breaks "its FP/SIMD state is not live on its old core": a server that
  * used FP on core 1, then may follow callers, is moved by the general
  * path, which has core 1 save the state (an IPI) first; the server finds
@@ -623,15 +639,7 @@ static void call_to_a_following_server_with_fp_state_on_its_core(void)
     start_waiting(thread, s);
     CHECK_OK(tern_tcb_set_affinity_following(thread->tcb, 1, 0x3));
     occupy_core_1();
-    for (uint64_t round = 0; round < 20; round++) {
-        write_d8(D8_CLIENT + round);
-        CHECK_EQ(tern_message_label(tern_call(s->endpoint, tern_message(LABEL, 0, 0), 0)),
-                 ANSWER);
-        CHECK_EQ(read_d8(), D8_CLIENT + round);
-    }
-    write_d8(0);
-    CHECK_EQ(load(&s->received), 20);
-    CHECK_EQ(load(&s->result), 0);
+    d8_round_trips(s);
 }
 
 /* Breaks "the server has a VSpace" (its capability revoked while it
@@ -1260,15 +1268,7 @@ static void fp_registers_kept_across_call_and_reply_recv(void)
 {
     struct server *s = server_init();
     start_waiting(thread_new(fp_server, (uint64_t)s, PRIORITY_MIDDLE, 0), s);
-    for (uint64_t round = 0; round < 20; round++) {
-        write_d8(D8_CLIENT + round);
-        CHECK_EQ(tern_message_label(tern_call(s->endpoint, tern_message(LABEL, 0, 0), 0)),
-                 ANSWER);
-        CHECK_EQ(read_d8(), D8_CLIENT + round);
-    }
-    write_d8(0);
-    CHECK_EQ(load(&s->received), 20);
-    CHECK_EQ(load(&s->result), 0);
+    d8_round_trips(s);
 }
 
 const struct test_case fastpath_tests[] = {
