@@ -128,6 +128,11 @@ static struct block_header *hand_out(size_t size)
     return header;
 }
 
+uint64_t heap_block_bytes(const void *block)
+{
+    return block ? block_bytes((const struct block_header *)block - 1) : 0;
+}
+
 void *heap_allocate_unzeroed(size_t size)
 {
     struct block_header *header = hand_out(size);

@@ -57,7 +57,7 @@ static bool room_for_frame(struct page_pool *pool, uint64_t address)
     memcpy(grown, pool->frames, pool->frame_capacity * sizeof *grown);
     heap_free(pool->frames);
     pool->frames = grown;
-    pool->frame_capacity = capacity;
+    pool->frame_capacity = heap_block_bytes(grown) / sizeof *grown;    /* all its class holds */
     return true;
 }
 

@@ -154,5 +154,8 @@ void *heap_allocate(size_t size);
  * once (a large copy). */
 void *heap_allocate_unzeroed(size_t size);
 void heap_free(void *block);
+/* The bytes a block may hold, and takes in heap_bytes_in_use: its size
+ * class's, at least the size asked (0 for NULL). */
+uint64_t heap_block_bytes(const void *block);
 
 #endif
