@@ -11,27 +11,39 @@
 #define OFD_FLAGS (LINUX_O_RDWR | LINUX_O_LARGEFILE)
 #define DEFAULT_HUGE_PAGE_BITS 21
 
+/* A page for a memfd, charged to its maker's user (root's are never
+ * counted: client_user_amount is 0), or NULL: out of pages, or over
+ * the user's ceiling (which user_refused tells apart). */
 static void *allocate_page(void *context)
 {
-    const struct memfd_services *services = context;
-    return services->allocate_page(services->context);
+    struct memfd *memfd = context;
+    struct memfd_core *core = memfd->core;
+    if (client_user_amount(&memfd->owner) >= core->user_page_ceiling) {
+        core->user_refused = true;
+        return NULL;
+    }
+    void *page = core->services.allocate_page(core->services.context);
+    if (page)
+        client_user_amount_add(&memfd->owner, 1);
+    return page;
 }
 
 static void free_page(void *context, void *page)
 {
-    const struct memfd_services *services = context;
-    services->free_page(services->context, page);
+    struct memfd *memfd = context;
+    client_user_amount_add(&memfd->owner, -1);
+    memfd->core->services.free_page(memfd->core->services.context, page);
 }
 
 void memfd_core_init(struct memfd_core *core, const struct memfd_services *services)
 {
     memset(core, 0, sizeof *core);
     core->services = *services;
-    core->pages = (struct page_tree_pages){allocate_page, free_page, &core->services};
     file_table_init(&core->files, services->allocate_page, services->context);
     core->next_inode = 1;
     client_accounts_init(&core->accounts, services->allocate, services->free, services->context,
                          MEMFD_PROCESS_FILES, MEMFD_USER_FILES);
+    core->user_page_ceiling = MEMFD_USER_PAGES;
 }
 
 /* The huge page size MFD_HUGETLB asks for, as its log2: one of arm64's
@@ -70,11 +82,13 @@ int memfd_create(struct memfd_core *core, uint32_t flags, uint32_t pid, uint32_t
         .uid = uid,
         .gid = gid,
         .owner = owner,
+        .core = core,
         .block_size = huge ? 1u << huge_page_bits(flags) : PAGE_SIZE,
         .descriptions = 1,
         .modify_time = now,
         .change_time = now,
     };
+    memfd->pages = (struct page_tree_pages){allocate_page, free_page, memfd};
     int error = file_table_open(&core->files, memfd, OFD_FLAGS, handle);
     if (error != 0) {
         client_uncharge(&core->accounts, &owner);
@@ -111,7 +125,7 @@ void memfd_release(struct memfd_core *core, void *object)
         memfd->mappings_that_may_write--;
     if (--memfd->descriptions > 0)
         return;
-    file_pages_resize(&memfd->data, &core->pages, 0);
+    file_pages_resize(&memfd->data, &memfd->pages, 0);
     if (memfd->path)
         core->services.free(core->services.context, memfd->path);
     client_uncharge(&core->accounts, &memfd->owner);
@@ -254,10 +268,11 @@ static int64_t write_at(struct memfd_core *core, struct file_description *ofd,
         return -LINUX_EFAULT;
     /* All or nothing for want of memory: the server borrows more and the
      * write comes again (server_answer_wants_memory). */
-    int error = file_pages_reserve(&memfd->data, &core->pages, allowed, offset);
+    core->user_refused = false;
+    int error = file_pages_reserve(&memfd->data, &memfd->pages, allowed, offset);
     if (error != 0)
-        return error;
-    int64_t result = file_pages_write(&memfd->data, &core->pages, buffer, allowed, offset);
+        return error == -LINUX_ENOSPC && core->user_refused ? -LINUX_ENOMEM : error;
+    int64_t result = file_pages_write(&memfd->data, &memfd->pages, buffer, allowed, offset);
     if (result > 0)
         touch(core, memfd);
     return result;
@@ -375,7 +390,7 @@ int memfd_truncate(struct memfd_core *core, uint64_t handle, int64_t length)
         (size > memfd->data.size && (memfd->seals & FILE_SEAL_GROW)))
         return -LINUX_EPERM;
     if (size != memfd->data.size) {
-        file_pages_resize(&memfd->data, &core->pages, size);
+        file_pages_resize(&memfd->data, &memfd->pages, size);
         touch(core, memfd);
     }
     return 0;
@@ -473,6 +488,9 @@ int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, un
         *page = page_tree_find(&memfd->data.tree, offset / PAGE_SIZE);
         return *page != NULL ? 0 : -LINUX_ENOENT;
     }
-    *page = page_tree_get(&memfd->data.tree, &core->pages, offset / PAGE_SIZE);
-    return *page != NULL ? 0 : -LINUX_ENOMEM;
+    core->user_refused = false;
+    *page = page_tree_get(&memfd->data.tree, &memfd->pages, offset / PAGE_SIZE);
+    if (*page == NULL)
+        return core->user_refused ? -LINUX_ENOMEM : -LINUX_ENOSPC;
+    return 0;
 }

@@ -57,6 +57,10 @@ struct memfd {
     uint32_t mode;                  /* LINUX_S_IFREG | 0777 */
     uint32_t uid, gid;              /* its maker's */
     struct client_owner owner;      /* its maker's process and user, charged for it */
+    struct memfd_core *core;
+    /* Where its pages come from: the core's, each charged to its maker's
+     * user (the account's amount, against user_page_ceiling). */
+    struct page_tree_pages pages;
     uint32_t block_size;            /* st_blksize: a page, or the huge page size */
     uint32_t descriptions;          /* OFDs naming it, mappings' included */
     /* Mappings that may write (shared, not sealed against it when made):
@@ -70,10 +74,11 @@ struct memfd {
 
 struct memfd_core {
     struct memfd_services services;
-    struct page_tree_pages pages;   /* the services' page allocator, as file_pages takes it */
     struct file_table files;
     uint64_t next_inode;
     struct client_accounts accounts;    /* what each client holds: memfds */
+    uint64_t user_page_ceiling;         /* MEMFD_USER_PAGES; tests make it smaller */
+    bool user_refused;                  /* the last page asked for was over it */
 };
 
 /* What a client may hold (sys/client_accounts.h): a process as many
@@ -83,6 +88,10 @@ struct memfd_core {
  * whoever holds it. (Its pages are the lending policy's: memory.md.) */
 #define MEMFD_PROCESS_FILES 4096u
 #define MEMFD_USER_FILES (FILE_TABLE_CAPACITY / 2)
+/* The pages (data and index) the memfds a user but root made may hold
+ * at once: half of the 65,536 the server can lend (its CNode), so that
+ * one user cannot take them all (-ENOMEM, docs/limits.md). */
+#define MEMFD_USER_PAGES 32768u
 
 void memfd_core_init(struct memfd_core *core, const struct memfd_services *services);
 
@@ -106,7 +115,10 @@ int64_t memfd_path(struct memfd_core *core, uint64_t handle, char *path);
  * mapping's no longer counts, and the memfd goes with its last OFD. */
 void memfd_release(struct memfd_core *core, void *object);
 
-/* The file protocol on an OFD (-EBADF for an unknown one). */
+/* The file protocol on an OFD (-EBADF for an unknown one). A write that
+ * finds no page writes nothing: -ENOSPC when the server has none (it
+ * borrows and the write comes again), -ENOMEM when the memfd's maker's
+ * user holds its ceiling of pages. */
 int64_t memfd_read(struct memfd_core *core, uint64_t handle, const struct client_buffer *buffer,
                    uint64_t length);
 int64_t memfd_write(struct memfd_core *core, uint64_t handle, const struct client_buffer *buffer,
@@ -141,7 +153,8 @@ int memfd_map(struct memfd_core *core, uint64_t handle, uint32_t prot, bool shar
 /* MEMORY_PAGE: the page at offset, made (zeroed) if new; access is
  * MEMORY_PAGE_* (sys/protocol/memory.h). -ENXIO past the end, -EPERM
  * for a writable one against the WRITE seal, -EINVAL for an unaligned
- * offset, -ENOENT for a hole with MEMORY_PAGE_EXISTING, -ENOMEM. */
+ * offset, -ENOENT for a hole with MEMORY_PAGE_EXISTING; -ENOSPC without
+ * a page (the server borrows), -ENOMEM for a user at its ceiling. */
 int memfd_map_page(struct memfd_core *core, uint64_t handle, uint64_t offset, unsigned access,
                    void **page);
 

@@ -210,7 +210,7 @@ static enum server_outcome lend_page(struct server_request *request)
     void *page;
     int result = memfd_map_page(&core, request->badge, request->mr[0], (unsigned)request->mr[1],
                                 &page);
-    if (result == -LINUX_ENOMEM)
+    if (result == -LINUX_ENOSPC)
         return server_answer_wants_memory(request);
     return result < 0 ? server_answer(request, result) : server_answer_page(request, page, write);
 }

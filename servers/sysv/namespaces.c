@@ -26,7 +26,7 @@ void sysv_namespaces_init(struct sysv_namespaces *all, const struct sysv_service
     all->msg_replies = *msg_replies;
     all->shm_capacity = shm_capacity;
     msg_senders_init(&all->senders, services);
-    shm_descriptors_init(&all->descriptors, services);
+    shm_descriptors_init(&all->descriptors, services, shm_capacity);
     namespace_init(all, &all->initial, IPC_NAMESPACE_INITIAL);
     all->initial.next = 0;
 }
@@ -97,6 +97,7 @@ void sysv_namespaces_process_ended(struct sysv_namespaces *all, uint32_t pid)
         shm_process_ended(&namespace->shm, pid);
     }
     client_process_ended(&all->senders, pid);
+    shm_descriptors_process_ended(&all->descriptors, pid);
     ipc_namespace_enter(&all->members, pid, IPC_NAMESPACE_INITIAL);
     free_ended(all);
 }

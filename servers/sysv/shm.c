@@ -11,23 +11,44 @@
 #define READ_PERMISSION 0444
 #define RLIMIT_UNLIMITED UINT64_MAX
 
+/* A page for a segment, charged to its creator's user (root's are
+ * never counted: client_user_amount is 0), or NULL. */
 static void *allocate_page(void *context)
 {
-    const struct sysv_services *services = context;
-    return services->allocate_page(services->context);
+    struct shm_segment *segment = context;
+    const struct sysv_services *services = &segment->core->services;
+    if (client_user_amount(&segment->creator) >= segment->core->descriptors->user_page_ceiling)
+        return NULL;
+    void *page = services->allocate_page(services->context);
+    if (page)
+        client_user_amount_add(&segment->creator, 1);
+    return page;
 }
 
 static void free_page(void *context, void *page)
 {
-    const struct sysv_services *services = context;
+    struct shm_segment *segment = context;
+    const struct sysv_services *services = &segment->core->services;
+    client_user_amount_add(&segment->creator, -1);
     services->free_page(services->context, page);
 }
 
+/* Segments are counted by shmmni, not by these accounts' ceilings. */
+#define UNCOUNTED UINT32_MAX
+
 void shm_descriptors_init(struct shm_descriptors *descriptors,
-                          const struct sysv_services *services)
+                          const struct sysv_services *services, uint64_t capacity)
 {
     file_table_init(&descriptors->files, services->allocate_page, services->context);
     descriptors->next_inode = 1;
+    client_accounts_init(&descriptors->creators, services->allocate, services->free,
+                         services->context, UNCOUNTED, UNCOUNTED);
+    descriptors->user_page_ceiling = capacity / 4 / PAGE_SIZE;
+}
+
+void shm_descriptors_process_ended(struct shm_descriptors *descriptors, uint32_t pid)
+{
+    client_process_ended(&descriptors->creators, pid);
 }
 
 void shm_core_init(struct shm_core *core, const struct sysv_services *services,
@@ -35,7 +56,6 @@ void shm_core_init(struct shm_core *core, const struct sysv_services *services,
 {
     memset(core, 0, sizeof *core);
     core->services = *services;
-    core->pages = (struct page_tree_pages){allocate_page, free_page, &core->services};
     ipc_ids_init(&core->ids, SYSV_SHMMNI, &core->services);
     core->max_segment_size = SYSV_SHMMAX;
     core->max_total_pages = SYSV_SHMALL;
@@ -63,7 +83,8 @@ static void destroy(struct shm_core *core, struct shm_segment *segment)
 {
     ipc_ids_remove(&core->ids, &segment->ipc);
     core->pages_total -= pages_of(segment->size);
-    page_tree_truncate(&segment->pages, &core->pages, 0);
+    page_tree_truncate(&segment->pages, &segment->charged_pages, 0);
+    client_uncharge(&core->descriptors->creators, &segment->creator);
     core->services.free(core->services.context, segment);
 }
 
@@ -102,19 +123,27 @@ static int64_t create(struct shm_core *core, const struct sysv_caller *caller, i
      * reserve it (shmem_acct_size). */
     if (!(flags & SYSV_SHM_NORESERVE) && size > core->capacity)
         return -LINUX_ENOMEM;
+    struct client_owner creator;
+    if (client_charge(&core->descriptors->creators, caller->pid, caller->uid, &creator) < 0)
+        return -LINUX_ENOMEM;
     struct shm_segment *segment =
         core->services.allocate(core->services.context, sizeof *segment);
-    if (!segment)
+    if (!segment) {
+        client_uncharge(&core->descriptors->creators, &creator);
         return -LINUX_ENOMEM;
+    }
     *segment = (struct shm_segment){
         .size = size,
         .core = core,
         .inode = core->descriptors->next_inode,
         .created_key = key,
         .cpid = caller->pid,
+        .creator = creator,
     };
+    segment->charged_pages = (struct page_tree_pages){allocate_page, free_page, segment};
     int32_t id = ipc_ids_add(&core->ids, &segment->ipc, key, (uint32_t)flags, caller);
     if (id < 0) {
+        client_uncharge(&core->descriptors->creators, &creator);
         core->services.free(core->services.context, segment);
         return id;
     }

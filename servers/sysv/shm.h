@@ -27,6 +27,7 @@
 #include "ipc_ids.h"
 #include "list.h"
 #include "services.h"
+#include "sys/client_accounts.h"
 #include "sys/client_buffer.h"
 #include "sys/file_table.h"
 #include "sys/page_tree.h"
@@ -43,6 +44,10 @@ struct shm_segment {
     uint64_t inode;             /* with SHM_DEVICE, its identity */
     int32_t created_key;        /* its key when made: its file's name, "SYSV%08x" */
     struct page_tree pages;
+    /* Where its pages come from: the server's, each charged to its
+     * creator's user (shm_descriptors' creators). */
+    struct page_tree_pages charged_pages;
+    struct client_owner creator;
     int64_t atime, dtime;
     uint32_t cpid, lpid;
     uint64_t attachments;       /* references to its attachments */
@@ -59,20 +64,27 @@ struct shm_grant {
 };
 
 /* What every IPC namespace's segments share: the descriptors (an
- * attachment's handle is its badge, so one table holds them all) and the
- * inode numbers that tell segments apart in procmgr's mappings. */
+ * attachment's handle is its badge, so one table holds them all), the
+ * inode numbers that tell segments apart in procmgr's mappings, and the
+ * accounts of the segments' creators, whose users' pages (data and
+ * index, as they are made) are held to a quarter of the server's memory,
+ * root's excepted, so that with its messages' quarter (msg.h) one user
+ * cannot take it all (docs/limits.md): past it a page is ENOMEM (SIGBUS
+ * for the process that touched it, as a memory cgroup's limit would end
+ * it on Linux). */
 struct shm_descriptors {
     struct file_table files;
     uint64_t next_inode;
+    struct client_accounts creators;
+    uint64_t user_page_ceiling;
 };
 
 void shm_descriptors_init(struct shm_descriptors *descriptors,
-                          const struct sysv_services *services);
+                          const struct sysv_services *services, uint64_t capacity);
 
 /* One IPC namespace's segments. */
 struct shm_core {
     struct sysv_services services;
-    struct page_tree_pages pages;   /* the services' page allocator, as page_tree takes it */
     struct ipc_ids ids;
     struct shm_descriptors *descriptors;
     uint64_t capacity;              /* bytes of memory there are: a bigger segment is ENOMEM */
@@ -137,7 +149,9 @@ int64_t shm_path(struct shm_core *core, uint64_t handle, char *name);
 int shm_close(struct shm_core *core, uint64_t handle);
 
 /* Process pid ended: grants it did not use go (it was killed inside
- * shmat). */
+ * shmat). The creators' accounts are every namespace's:
+ * shm_descriptors_process_ended. */
 void shm_process_ended(struct shm_core *core, uint32_t pid);
+void shm_descriptors_process_ended(struct shm_descriptors *descriptors, uint32_t pid);
 
 #endif

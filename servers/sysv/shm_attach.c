@@ -154,7 +154,7 @@ int shm_map_page(struct shm_core *core, uint64_t handle, uint64_t offset, bool w
         return -LINUX_EACCES;
     if (offset >= segment->size)
         return -LINUX_ENXIO;
-    *page = page_tree_get(&segment->pages, &core->pages, offset / PAGE_SIZE);
+    *page = page_tree_get(&segment->pages, &segment->charged_pages, offset / PAGE_SIZE);
     return *page ? 0 : -LINUX_ENOMEM;
 }
 

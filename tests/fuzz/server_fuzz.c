@@ -41,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -669,10 +670,13 @@ static void check_killed_senders(void)
  * refuses the user its share with ENFILE. POSIX message queues are
  * the user's RLIMIT_MSGQUEUE's: EMFILE, for the next process of the user
  * too; System V messages (8 KiB each, a queue full after another) its
- * share of the sysv server's memory: ENOMEM from msgsnd, as well. Then a process of another user, and root, still make an object
- * and use it; the hoarders are killed (their queues unlinked), and the
- * server holds what it held before (SERVER_STATISTICS), so their charges
- * and objects all went. */
+ * share of the sysv server's memory: ENOMEM from msgsnd, as well. Pages
+ * are the user's too: a hoarder writes a memfd until ENOMEM, and touches
+ * a System V segment until a page is refused (SIGBUS, said as ENOMEM).
+ * Then a process of another user, and root, still make an object and
+ * use it; the hoarders are killed (their queues and segments removed),
+ * and the server holds what it held before (SERVER_STATISTICS), so their
+ * charges and objects all went. */
 
 #define HOARDER_UID 2400
 #define OTHER_UID 2401
@@ -681,6 +685,7 @@ static void check_killed_senders(void)
 
 enum hoard_kind {
     HOARD_PIPE, HOARD_EVENTFD, HOARD_SOCKETS, HOARD_MEMFD, HOARD_QUEUE, HOARD_SYSV_MESSAGE,
+    HOARD_MEMFD_PAGES, HOARD_SYSV_PAGES,
 };
 
 static const struct hoard {
@@ -695,12 +700,58 @@ static const struct hoard {
     {HOARD_MEMFD, "memfds", SERVER_MEMFD, ENFILE},
     {HOARD_QUEUE, "message queues", SERVER_MQUEUE, EMFILE},
     {HOARD_SYSV_MESSAGE, "System V messages", SERVER_SYSV, ENOMEM},
+    {HOARD_MEMFD_PAGES, "memfd pages", SERVER_MEMFD, ENOMEM},
+    {HOARD_SYSV_PAGES, "System V segment pages", SERVER_SYSV, ENOMEM},
 };
 
 /* The name of a process's index'th queue. */
 static void queue_name(char name[32], pid_t pid, unsigned index)
 {
     snprintf(name, 32, "/hoard-%d-%u", (int)pid, index);
+}
+
+/* 64 KiB more of one memfd; fds[0] is the memfd. */
+static int make_memfd_pages(int fds[2])
+{
+    static int memfd = -1;
+    static char bytes[65536];
+    if (memfd < 0 && (memfd = memfd_create("hoard", 0)) < 0)
+        return -1;
+    fds[0] = memfd;
+    return write(memfd, bytes, sizeof bytes) == (ssize_t)sizeof bytes ? 0 : -1;
+}
+
+static sigjmp_buf page_refused;
+
+static void on_bus_error(int signal)
+{
+    (void)signal;
+    siglongjmp(page_refused, 1);
+}
+
+/* One more page of one System V segment as big as the sysv server's
+ * memory, touched; fds[0] is the segment's id. A page the server refuses
+ * is SIGBUS: ENOMEM here. */
+static int make_segment_page(int fds[2])
+{
+    enum { SEGMENT_BYTES = 16 << 20 };
+    static volatile char *segment;
+    static int id = -1;
+    static size_t touched;
+    if (id < 0) {
+        struct sigaction bus = {.sa_handler = on_bus_error};
+        if ((id = shmget(IPC_PRIVATE, SEGMENT_BYTES, 0600)) < 0 ||
+            (segment = shmat(id, NULL, 0)) == (void *)-1 || sigaction(SIGBUS, &bus, NULL) != 0)
+            return -1;
+    }
+    fds[0] = id;
+    if (touched == SEGMENT_BYTES)
+        return errno = ENOSPC, -1;
+    if (sigsetjmp(page_refused, 1))
+        return errno = ENOMEM, -1;
+    segment[touched] = 1;
+    touched += 4096;
+    return 0;
 }
 
 /* One object of kind in fds (the second -1 for one descriptor): 0, or
@@ -735,6 +786,10 @@ static int make_object(enum hoard_kind kind, int fds[2], unsigned index)
         return socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, fds);
     case HOARD_MEMFD:
         return (fds[0] = memfd_create("hoard", 0)) < 0 ? -1 : 0;
+    case HOARD_MEMFD_PAGES:
+        return make_memfd_pages(fds);
+    case HOARD_SYSV_PAGES:
+        return make_segment_page(fds);
     }
     return -1;
 }
@@ -751,7 +806,16 @@ static bool use_object(enum hoard_kind kind, const int fds[2])
     case HOARD_EVENTFD:
         return eventfd_write(fds[0], 3) == 0 && eventfd_read(fds[0], &value) == 0 && value == 3;
     case HOARD_MEMFD:
-        return write(fds[0], "h", 1) == 1 && pread(fds[0], &byte, 1, 0) == 1 && byte == 'h';
+    case HOARD_MEMFD_PAGES:
+        return pwrite(fds[0], "h", 1, 0) == 1 && pread(fds[0], &byte, 1, 0) == 1 && byte == 'h';
+    case HOARD_SYSV_PAGES: {
+        char *segment = shmat(fds[0], NULL, 0);
+        if (segment == (void *)-1)
+            return false;
+        segment[4096] = 'h';
+        bool kept = ((volatile char *)segment)[4096] == 'h';
+        return shmdt(segment) == 0 && kept;
+    }
     case HOARD_SYSV_MESSAGE: {
         struct { long type; char text[8]; } message = {4, "h"};
         return msgsnd(fds[0], &message, 1, 0) == 0 &&
@@ -822,6 +886,8 @@ static bool another_user_goes_on(enum hoard_kind kind, uid_t uid)
         }
         if (kind == HOARD_SYSV_MESSAGE)
             msgctl(fds[0], IPC_RMID, NULL);
+        if (kind == HOARD_SYSV_PAGES)
+            shmctl(fds[0], IPC_RMID, NULL);
         _exit(used ? 0 : 1);
     }
     int status = 0;
@@ -856,6 +922,19 @@ static void remove_queues_of(uid_t uid)
         int id = msgctl(index, MSG_STAT, &queue);
         if (id >= 0 && queue.msg_perm.uid == uid)
             msgctl(id, IPC_RMID, NULL);
+    }
+}
+
+/* So are segments. */
+static void remove_segments_of(uid_t uid)
+{
+    struct shm_info info;
+    int highest = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+    for (int index = 0; index <= highest; index++) {
+        struct shmid_ds segment;
+        int id = shmctl(index, SHM_STAT, &segment);
+        if (id >= 0 && segment.shm_perm.uid == uid)
+            shmctl(id, IPC_RMID, NULL);
     }
 }
 
@@ -921,6 +1000,8 @@ static void check_hoarder(const struct hoard *hoard_of)
     }
     if (hoard_of->kind == HOARD_SYSV_MESSAGE)
         remove_queues_of(HOARDER_UID);
+    if (hoard_of->kind == HOARD_SYSV_PAGES)
+        remove_segments_of(HOARDER_UID);
     close(report[0]);
     close(report[1]);
     snprintf(what, sizeof what, "%s: the server holds what it held before the hoarders",

@@ -11,7 +11,7 @@ tern_host_test(test_sysv_sem
 tern_host_test(test_sysv_shm
     SOURCES test_sysv_shm.c "${SYSV_SOURCES}/ipc_ids.c" "${SYSV_SOURCES}/shm.c"
             "${SYSV_SOURCES}/shm_attach.c" "${LIBSYS_SOURCES}/file_table.c"
-            "${LIBSYS_SOURCES}/page_tree.c")
+            "${LIBSYS_SOURCES}/page_tree.c" "${TERN_CLIENT_ACCOUNTS_SOURCE}")
 tern_host_test(test_sysv_msg
     SOURCES test_sysv_msg.c "${SYSV_SOURCES}/ipc_ids.c" "${SYSV_SOURCES}/msg.c"
             "${LIBSYS_SOURCES}/client_buffer.c" "${TERN_CLIENT_ACCOUNTS_SOURCE}")

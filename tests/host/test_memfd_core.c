@@ -219,6 +219,51 @@ static void a_write_without_memory_writes_nothing(void)
 /* A write whose buffer ends early writes what it can and takes pages
  * only for that, however long a write it asks for (the soak found one
  * of 2^40 bytes taking every page the server could borrow). */
+/* A user's memfds hold at most user_page_ceiling pages (index pages
+ * included): past it a write writes nothing and answers ENOMEM, and a
+ * page asked for a mapping ENOMEM (not ENOSPC: the server could borrow,
+ * but the user may not have more); others and root go on, and what a
+ * memfd frees the user may take again. */
+static void a_users_pages_are_held_to_its_ceiling(void)
+{
+    uint64_t mine = fresh(0);
+    core.user_page_ceiling = 6;
+    static char page[4096];
+    struct client buffer;
+    int64_t written;
+    unsigned pages = 0;
+    while ((written = memfd_write(&core, mine, client(&buffer, page, sizeof page),
+                                  sizeof page)) == (int64_t)sizeof page)
+        pages++;
+    CHECK_EQ_U64(written, -LINUX_ENOMEM);
+    CHECK(pages >= 4 && pages < 6);
+    CHECK_EQ_U64(memfd_truncate(&core, mine, (pages + 1) * 4096), 0);
+    void *lent;
+    CHECK_EQ_U64(memfd_map_page(&core, mine, pages * 4096, MEMORY_PAGE_WRITE, &lent),
+                 -LINUX_ENOMEM);
+    uint64_t theirs, roots;
+    CHECK_EQ_U64(memfd_create(&core, 0, 51, 1001, 100, &theirs), 0);
+    CHECK_EQ_U64(memfd_create(&core, 0, 52, 0, 0, &roots), 0);
+    CHECK_EQ_U64(memfd_write(&core, theirs, client(&buffer, page, sizeof page), sizeof page),
+                 sizeof page);
+    for (unsigned i = 0; i < 8; i++)
+        CHECK_EQ_U64(memfd_write(&core, roots, client(&buffer, page, sizeof page), sizeof page),
+                     sizeof page);
+    /* Without a page in the server, it is ENOSPC again: borrow and retry. */
+    page_budget = 0;
+    CHECK_EQ_U64(memfd_map_page(&core, theirs, 0, MEMORY_PAGE_WRITE, &lent), 0);
+    CHECK_EQ_U64(memfd_truncate(&core, theirs, 2 * 4096), 0);
+    CHECK_EQ_U64(memfd_map_page(&core, theirs, 4096, MEMORY_PAGE_WRITE, &lent), -LINUX_ENOSPC);
+    page_budget = -1;
+    CHECK_EQ_U64(memfd_truncate(&core, mine, 4096), 0);
+    CHECK_EQ_U64(memfd_map_page(&core, mine, 0, MEMORY_PAGE_WRITE, &lent), 0);
+    CHECK_EQ_U64(memfd_pwrite(&core, mine, client(&buffer, page, sizeof page), sizeof page, 4096),
+                 sizeof page);
+    close_one(theirs);
+    close_one(roots);
+    close_all(mine);
+}
+
 static void a_write_past_the_clients_buffer_takes_only_its_pages(void)
 {
     uint64_t handle = fresh(0);
@@ -455,6 +500,7 @@ int main(void)
     reads_writes_and_seeks_are_a_files();
     a_write_without_memory_writes_nothing();
     a_write_past_the_clients_buffer_takes_only_its_pages();
+    a_users_pages_are_held_to_its_ceiling();
     unknown_handles_are_ebadf();
     without_allow_sealing_it_is_sealed_already();
     seal_checks_come_in_linuxs_order();

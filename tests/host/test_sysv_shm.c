@@ -23,7 +23,7 @@ static void fresh(void)
         release(NULL, core.ids.objects);
     CHECK_EQ_U64(blocks_live, 0);
     CHECK_EQ_U64(pages_live, 0);
-    shm_descriptors_init(&descriptors, &services);
+    shm_descriptors_init(&descriptors, &services, CAPACITY);
     shm_core_init(&core, &services, CAPACITY, &descriptors);
 }
 
@@ -240,6 +240,42 @@ static void attachments_share_pages(void)
     CHECK_EQ_U64(pages_live, pages_before);              /* the data pages went too */
 }
 
+/* A user's segments hold at most a quarter of the server's memory in
+ * pages (index pages included): past it a page is ENOMEM (SIGBUS for
+ * whoever touched it); another user's and root's segments go on, and
+ * the pages come back with the segment. */
+static void a_users_pages_are_held_to_a_quarter_of_the_memory(void)
+{
+    fresh();
+    int32_t mine = new_segment(CAPACITY, 0600);
+    uint64_t attachment = attach(&user, mine, 0);
+    void *page;
+    uint64_t made = 0;
+    while (shm_map_page(&core, attachment, made * 4096, true, &page) == 0)
+        made++;
+    CHECK(made > CAPACITY / 4 / 4096 - 8 && made < CAPACITY / 4 / 4096);
+    CHECK_EQ_U64(shm_map_page(&core, attachment, made * 4096, true, &page), -LINUX_ENOMEM);
+    int64_t theirs = shm_get(&core, &stranger, SYSV_IPC_PRIVATE, 4096, 0600);
+    int64_t roots = shm_get(&core, &root, SYSV_IPC_PRIVATE, CAPACITY, 0600);
+    CHECK(theirs >= 0 && roots >= 0);
+    uint64_t their_attachment = attach(&stranger, (int32_t)theirs, 0);
+    uint64_t root_attachment = attach(&root, (int32_t)roots, 0);
+    CHECK_EQ_U64(shm_map_page(&core, their_attachment, 0, true, &page), 0);
+    for (uint64_t offset = 0; offset < CAPACITY * 3 / 4; offset += 4096)
+        CHECK_EQ_U64(shm_map_page(&core, root_attachment, offset, true, &page), 0);
+    CHECK_EQ_U64(control(&stranger, (int32_t)theirs, SYSV_IPC_RMID), 0);
+    CHECK_EQ_U64(control(&root, (int32_t)roots, SYSV_IPC_RMID), 0);
+    CHECK_EQ_U64(shm_close(&core, their_attachment), 0);
+    CHECK_EQ_U64(shm_close(&core, root_attachment), 0);
+    CHECK_EQ_U64(control(&user, mine, SYSV_IPC_RMID), 0);
+    CHECK_EQ_U64(shm_close(&core, attachment), 0);
+    int32_t again = new_segment(4096, 0600);
+    attachment = attach(&user, again, 0);
+    CHECK_EQ_U64(shm_map_page(&core, attachment, 0, true, &page), 0);
+    CHECK_EQ_U64(control(&user, again, SYSV_IPC_RMID), 0);
+    CHECK_EQ_U64(shm_close(&core, attachment), 0);
+}
+
 static void stat_set_and_info(void)
 {
     fresh();
@@ -308,6 +344,7 @@ int main(void)
     RUN_TEST(grants_hold_the_segment_until_used_or_closed);
     RUN_TEST(grants_map_once_with_the_access_asked);
     RUN_TEST(attachments_share_pages);
+    RUN_TEST(a_users_pages_are_held_to_a_quarter_of_the_memory);
     RUN_TEST(stat_set_and_info);
     RUN_TEST(lock_and_unlock);
     fresh();
