@@ -31,9 +31,7 @@ static int64_t whence_base(uint64_t slot, int16_t whence, int64_t *base)
     }
     if (whence == LINUX_SEEK_END) {
         struct linux_stat stat;
-        linux_set_window(0, (uint64_t)(uintptr_t)&stat, sizeof stat, TERN_WINDOW_WRITE);
-        uint64_t mr[4] = {0};
-        int64_t result = linux_call(slot, FILE_STAT, 0, 0, 1, mr);
+        int64_t result = linux_stat_capability(slot, &stat);
         if (result < 0)
             return result;
         *base = stat.st_size;

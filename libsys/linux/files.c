@@ -7,6 +7,7 @@
  * FILE_WRITE_SMALL).
  */
 #include "descriptors.h"
+#include "file_size_limit.h"
 #include "file_transfer.h"
 #include "iovec.h"
 #include "paths.h"
@@ -141,6 +142,12 @@ transfer_referred(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t lengt
 int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
                             uint64_t offset)
 {
+    if (__builtin_expect(linux_file_size_limited(), 0) &&
+        (label == FILE_WRITE || label == FILE_PWRITE)) {
+        int64_t refused = linux_write_within_size_limit(slot, label, offset, &length);
+        if (refused < 0)
+            return refused;
+    }
     uint64_t mr[4] = {0, 0, 0, 0};
     int64_t result = transfer(slot, label, buffer, length, offset, 0, mr);
     if (__builtin_expect(is_referral(result), 0))
@@ -441,6 +448,16 @@ int64_t sys_ioctl(int64_t fd, uint64_t request, uint64_t argument)
     return result;
 }
 
+static int64_t truncate_capability(uint64_t slot, uint64_t length)
+{
+    if (__builtin_expect(linux_file_size_limited(), 0)) {
+        int64_t refused = linux_truncate_within_size_limit(slot, length);
+        if (refused < 0)
+            return refused;
+    }
+    return linux_request(slot, FILE_TRUNCATE, 1, length, 0, 0, 0);
+}
+
 int64_t sys_ftruncate(int64_t fd, int64_t length)
 {
     int64_t slot = linux_fd_capability(fd);
@@ -448,7 +465,7 @@ int64_t sys_ftruncate(int64_t fd, int64_t length)
         return slot;
     if (length < 0)
         return -LINUX_EINVAL;
-    return linux_request((uint64_t)slot, FILE_TRUNCATE, 1, (uint64_t)length, 0, 0, 0);
+    return truncate_capability((uint64_t)slot, (uint64_t)length);
 }
 
 int64_t sys_truncate(const char *path, int64_t length)
@@ -463,7 +480,7 @@ int64_t sys_truncate(const char *path, int64_t length)
     }
     if (result < 0)
         return result;
-    result = linux_request(slot, FILE_TRUNCATE, 1, (uint64_t)length, 0, 0, 0);
+    result = truncate_capability(slot, (uint64_t)length);
     linux_capability_close(slot);
     return result;
 }

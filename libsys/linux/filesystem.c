@@ -17,7 +17,7 @@
 #include "sys/protocol/file.h"
 #include "sys/protocol/vfs.h"
 
-static int64_t stat_capability(uint64_t slot, struct linux_stat *stat)
+int64_t linux_stat_capability(uint64_t slot, struct linux_stat *stat)
 {
     linux_set_window(0, (uint64_t)(uintptr_t)stat, sizeof(*stat), TERN_WINDOW_WRITE);
     uint64_t mr[4] = {0};
@@ -31,7 +31,7 @@ int64_t sys_fstat(int64_t fd, struct linux_stat *stat)
         return slot;
     if (stat == 0)
         return -LINUX_EFAULT;
-    return stat_capability((uint64_t)slot, stat);
+    return linux_stat_capability((uint64_t)slot, stat);
 }
 
 int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat, uint64_t flags)
@@ -43,7 +43,7 @@ int64_t sys_newfstatat(int64_t dirfd, const char *path, struct linux_stat *stat,
     if ((flags & LINUX_AT_EMPTY_PATH) && path != 0 && path[0] == 0) {
         /* The object dirfd names itself, the working directory for AT_FDCWD. */
         int64_t slot = linux_directory_capability(dirfd, path);
-        return slot < 0 ? slot : stat_capability((uint64_t)slot, stat);
+        return slot < 0 ? slot : linux_stat_capability((uint64_t)slot, stat);
     }
     char absolute[LINUX_PROCFS_PATH_MAX];
     const char *in_proc = linux_procfs_path(dirfd, path, absolute);
@@ -316,7 +316,7 @@ int64_t sys_fchdir(int64_t fd)
     if (slot < 0)
         return slot;
     struct linux_stat stat;
-    int64_t result = stat_capability((uint64_t)slot, &stat);
+    int64_t result = linux_stat_capability((uint64_t)slot, &stat);
     if (result < 0)
         return result;
     if ((stat.st_mode & LINUX_S_IFMT) != LINUX_S_IFDIR)

@@ -6,8 +6,9 @@
  * bounds what shmctl may lock and what procmgr lets mlock and MAP_LOCKED
  * lock, RLIMIT_MSGQUEUE's what mq_open may create, RLIMIT_AS's what
  * procmgr maps, RLIMIT_NPROC's the tasks it makes and RLIMIT_SIGPENDING's
- * the signals it queues (the four told with PROC_RLIMIT), and the rest
- * are only recorded.
+ * the signals it queues (the four told with PROC_RLIMIT), RLIMIT_FSIZE's
+ * what a write or truncate may make of a regular file
+ * (file_size_limit.h), and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"

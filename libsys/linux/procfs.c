@@ -468,9 +468,7 @@ static int64_t fdinfo_text(const struct procfs_name *name, uint64_t from, void *
     int64_t flags = linux_request((uint64_t)slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);
     int64_t position = linux_request((uint64_t)slot, FILE_SEEK, 2, 0, LINUX_SEEK_CUR, 0, 0);
     struct linux_stat status = {0};
-    linux_set_window(0, (uint64_t)(uintptr_t)&status, sizeof status, TERN_WINDOW_WRITE);
-    uint64_t mr[4] = {0};
-    int64_t stated = linux_call((uint64_t)slot, FILE_STAT, 0, 0, 1, mr);
+    int64_t stated = linux_stat_capability((uint64_t)slot, &status);
     linux_slot_delete((uint64_t)slot);
     if (flags < 0 || stated < 0)
         return -LINUX_ENOENT;       /* closed meanwhile */
@@ -737,9 +735,7 @@ static int64_t stat_link_target(const struct procfs_name *name, struct linux_sta
         int64_t slot = descriptor_copy(name->pid, name->value, 0);
         if (slot < 0)
             return slot;
-        linux_set_window(0, (uint64_t)(uintptr_t)stat, sizeof *stat, TERN_WINDOW_WRITE);
-        uint64_t mr[4] = {0};
-        int64_t result = linux_call((uint64_t)slot, FILE_STAT, 0, 0, 1, mr);
+        int64_t result = linux_stat_capability((uint64_t)slot, stat);
         linux_slot_delete((uint64_t)slot);
         return result < 0 ? -LINUX_ENOENT : 0;
     }

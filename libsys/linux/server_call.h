@@ -34,6 +34,11 @@ int64_t linux_write_call(uint64_t endpoint, uint64_t label, unsigned length, uns
 int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64_t argument0,
                       uint64_t argument1, uint64_t argument2, uint64_t argument3);
 
+/* FILE_STAT through a capability: the file's struct linux_stat, 0 or
+ * -errno. */
+struct linux_stat;
+int64_t linux_stat_capability(uint64_t slot, struct linux_stat *stat);
+
 /* Names window index for the next call, after touching every page of it
  * so a lazily mapped page is mapped before the server copies (a kernel
  * window copy does not fault pages in). A write window's pages are
