@@ -47,8 +47,7 @@ void address_map_copy(struct address_map *dest, const struct address_map *src)
     address_map_set_all_locked(dest, false);
 }
 
-/* The bytes of regions within [start, end). */
-static uint64_t mapped_within(const struct address_map *map, uint64_t start, uint64_t end)
+uint64_t address_map_mapped_within(const struct address_map *map, uint64_t start, uint64_t end)
 {
     uint64_t bytes = 0;
     for (unsigned i = 0; i < map->count; i++) {
@@ -64,7 +63,7 @@ bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t
 {
     if (map->limit == UINT64_MAX)
         return true;
-    uint64_t after = mapped_within(map, 0, UINT64_MAX) - mapped_within(map, start, start + length)
+    uint64_t after = address_map_mapped(map) - address_map_mapped_within(map, start, start + length)
                    + length;
     return after >= length && after <= map->limit;
 }
@@ -399,7 +398,7 @@ uint64_t address_map_locked_within(const struct address_map *map, uint64_t start
 
 uint64_t address_map_mapped(const struct address_map *map)
 {
-    return mapped_within(map, 0, UINT64_MAX);
+    return address_map_mapped_within(map, 0, UINT64_MAX);
 }
 
 bool address_map_may_lock(const struct address_map *map, uint64_t start, uint64_t end)

@@ -129,8 +129,10 @@ void address_map_clear_userfault(struct address_map *map, uint32_t userfault);
 
 /* The bytes of locked regions within [start, end). */
 uint64_t address_map_locked_within(const struct address_map *map, uint64_t start, uint64_t end);
-/* The bytes of every region (Linux's total_vm). */
+/* The bytes of every region (Linux's total_vm); of regions within
+ * [start, end). */
 uint64_t address_map_mapped(const struct address_map *map);
+uint64_t address_map_mapped_within(const struct address_map *map, uint64_t start, uint64_t end);
 /* mlock's limit (Linux's do_mlock): whether locking [start, end) keeps
  * the locked bytes within lock_limit (what is locked already in the
  * range is not counted twice). */

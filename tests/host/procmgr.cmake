@@ -33,6 +33,8 @@ procmgr_host_test(test_procmgr_out_of_memory
     SOURCES test_procmgr_out_of_memory.c "${PROCMGR_DIR}/out_of_memory.c")
 procmgr_host_test(test_procmgr_madvise
     SOURCES test_procmgr_madvise.c "${PROCMGR_DIR}/madvise.c" "${PROCMGR_DIR}/address_map.c")
+procmgr_host_test(test_procmgr_remap
+    SOURCES test_procmgr_remap.c "${PROCMGR_DIR}/remap.c" "${PROCMGR_DIR}/address_map.c")
 procmgr_host_test(test_procmgr_kill_rules
     SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c"
             "${PROCMGR_DIR}/credentials.c")

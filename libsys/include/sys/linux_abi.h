@@ -217,6 +217,10 @@ struct linux_dirent64 {
 #define LINUX_MCL_ONFAULT   4
 #define LINUX_MAP_FIXED_NOREPLACE 0x100000
 #define LINUX_MAP_FAILED    ((uint64_t)-1)
+/* mremap(2) */
+#define LINUX_MREMAP_MAYMOVE   1
+#define LINUX_MREMAP_FIXED     2
+#define LINUX_MREMAP_DONTUNMAP 4
 
 /* Signals */
 #define LINUX_SIGHUP    1
