@@ -61,17 +61,15 @@ int64_t sys_mprotect(uint64_t address, uint64_t length, uint64_t protection)
     return linux_request(LINUX_SLOT_PROCMGR, PROC_MPROTECT, 3, address, length, protection, 0);
 }
 
-#define LINUX_MREMAP_FIXED 2
-
+/* The thread's id goes with it: a userfaultfd's events make it wait. */
 int64_t sys_mremap(uint64_t address, uint64_t old_length, uint64_t new_length, uint64_t flags,
                    uint64_t new_address)
 {
-    (void)new_address;
-    if (flags & LINUX_MREMAP_FIXED)
-        return -LINUX_EINVAL;   /* PROC_MREMAP takes no target address yet */
-    linux_futex_forget_keys();
-    return linux_request(LINUX_SLOT_PROCMGR, PROC_MREMAP, 4, address, old_length, new_length,
-                         flags);
+    linux_futex_forget_keys();      /* memory may move, or MREMAP_FIXED replace a mapping */
+    uint64_t mr[4] = {address, old_length, new_length, flags};
+    tern_set_mr(4, new_address);
+    tern_set_mr(5, linux_thread_id());
+    return linux_call(LINUX_SLOT_PROCMGR, PROC_MREMAP, 6, 0, 0, mr);
 }
 
 /* Advice and syncing anonymous memory have nothing to do; the address

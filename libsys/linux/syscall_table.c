@@ -271,7 +271,7 @@ static int64_t dispatch(uint64_t number, const uint64_t *arguments,
     case LINUX_NR_mmap: return sys_mmap(a[0], a[1], UINT(2), UINT(3), INT(4), a[5]);
     case LINUX_NR_munmap: return sys_munmap(a[0], a[1]);
     case LINUX_NR_mprotect: return sys_mprotect(a[0], a[1], UINT(2));
-    case LINUX_NR_mremap: return sys_mremap(a[0], a[1], a[2], UINT(3), a[4]);
+    case LINUX_NR_mremap: return sys_mremap(a[0], a[1], a[2], a[3], a[4]);
     case LINUX_NR_madvise: return sys_madvise(a[0], a[1], INT(2));
     case LINUX_NR_msync: return sys_memory_hint(a[0]);
     case LINUX_NR_mlock: return sys_mlock2(a[0], a[1], 0);

@@ -158,6 +158,19 @@ static void handle_madvise(struct request *request, struct space *space)
         result(request, status);
 }
 
+/* PROC_MREMAP: address, old length, new length, flags, MREMAP_FIXED's
+ * target (or the hint), the calling thread's id. The unmaps it makes and
+ * a move of registered memory give a userfaultfd's UNMAP and REMAP
+ * events, and the answer waits until they are read. */
+static void handle_mremap(struct request *request, struct space *space)
+{
+    const uint64_t *mr = request->mr;
+    int64_t status = space_mremap(space, mr[0], mr[1], mr[2], mr[3],
+                                  argument(request, 4), request->process->euid == 0);
+    if (!userfault_events_wait(request, calling_thread_in(request, 5), status))
+        result(request, status);
+}
+
 void handle_memory(struct request *request, uint64_t label)
 {
     struct space *space = request->process->space;
@@ -169,8 +182,7 @@ void handle_memory(struct request *request, uint64_t label)
     case PROC_MPROTECT: return result(request, space_mprotect(space, mr[0], mr[1], (unsigned)mr[2]));
     case PROC_MADVISE: return handle_madvise(request, space);
     case PROC_BRK: return result(request, space_brk(space, mr[0]));
-    case PROC_MREMAP:
-        return result(request, space_mremap(space, mr[0], mr[1], mr[2], (unsigned)mr[3]));
+    case PROC_MREMAP: return handle_mremap(request, space);
     case PROC_FUTEX_KEY: return result(request, space_futex_key(space, mr[0]));
     case PROC_MAPPING: return handle_mapping(request, space, mr[0]);
     case PROC_MEMORY_LOCK:

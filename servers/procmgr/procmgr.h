@@ -351,8 +351,12 @@ int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, u
  * are dropped, and a later access finds them as a first one would. */
 int64_t space_madvise(struct space *space, uint64_t address, uint64_t length, int advice);
 int64_t space_brk(struct space *space, uint64_t address);
+/* mremap(2) (remap.h), new_address MREMAP_FIXED's target or the hint;
+ * privileged: RLIMIT_MEMLOCK does not limit the caller. Userfaultfd
+ * events are noted for userfault_events_wait. */
 int64_t space_mremap(struct space *space, uint64_t address, uint64_t old_length,
-                     uint64_t new_length, unsigned flags);
+                     uint64_t new_length, uint64_t flags, uint64_t new_address,
+                     bool privileged);
 int64_t space_futex_key(struct space *space, uint64_t address);
 /* Map (a copy of) a frame procmgr holds at its scratch page which
  * (0 .. SCRATCH_PAGES - 1), and take it away again. */
@@ -467,9 +471,10 @@ bool userfault_fork_wait(struct request *request, struct thread *forker, int64_t
                          uint32_t child_tid);
 /* A thread's held fork child (userfault_event_wait.held) runs now. */
 void userfault_release_held(struct thread *waiter);
-/* userfault_events.c: before munmap (or a MAP_FIXED mmap) of [start,
- * end) in space, the contexts that asked for UFFD_EVENT_UNMAP and have
- * memory registered there are noted; after it, with its result (-errno:
+/* userfault_events.c: before munmap (or a MAP_FIXED mmap, or one of
+ * mremap's unmaps) of [start, end) in space, the contexts that asked for
+ * UFFD_EVENT_UNMAP and have memory registered there are noted (after
+ * what the call noted before); after the call, with its result (-errno:
  * nothing unmapped, no event), each gets the event (that range) and the
  * calling thread's answer (result) waits until they are read, killable
  * only: true if it does (request deferred; thread NULL: none waits). */
@@ -480,6 +485,13 @@ bool userfault_unmap_wait(struct request *request, struct thread *thread, int64_
  * call then answers through userfault_events_wait, which queues what
  * was noted and waits as userfault_unmap_wait does, whatever result. */
 void userfault_removed(struct space *space, uint32_t context, uint64_t start, uint64_t end);
+/* mremap moves [from, from + length) of a region registered with context
+ * (0: none) to `to`: a context that asked for UFFD_EVENT_REMAP gets it
+ * (answered as userfault_removed's) and true, the registration moving
+ * with the memory; false: the moved memory is not registered (Linux's
+ * mremap_userfaultfd_prep). */
+bool userfault_remapped(struct space *space, uint32_t context, uint64_t from, uint64_t to,
+                        uint64_t length);
 bool userfault_events_wait(struct request *request, struct thread *thread, int64_t result);
 bool userfault_owns(uint64_t cnode, uint64_t slot, uint64_t *handle);
 int64_t userfault_file_call(uint64_t handle, uint64_t label);

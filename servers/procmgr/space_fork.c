@@ -281,6 +281,16 @@ int detach_from_range(struct space *space, uint64_t start, uint64_t end)
     return detach(space);
 }
 
+/* Before pages of [start, end) move: detached even from an inherited
+ * index no other space shares (detach then takes every frame from it). */
+int own_inherited_range(struct space *space, uint64_t start, uint64_t end)
+{
+    struct inherited_pages *inherited = space->inherited;
+    if (!inherited || !page_index_has_range(&inherited->index, start, end))
+        return 0;
+    return detach(space);
+}
+
 static struct inherited_pages *inherited_create(void)
 {
     struct inherited_pages *inherited = heap_allocate(sizeof *inherited);

@@ -54,5 +54,10 @@ uint64_t private_copy_of(uint64_t source);
 /* Before pages of [start, end) leave the space: detached from an
  * inherited index it shares in that range (0, or -LINUX_ENOMEM). */
 int detach_from_range(struct space *space, uint64_t start, uint64_t end);
+/* Before pages of [start, end) move to other addresses: every inherited
+ * page of that range the space's own (the inherited index, keyed by
+ * address, cannot follow them), even if no other space shares it (0,
+ * or -LINUX_ENOMEM). */
+int own_inherited_range(struct space *space, uint64_t start, uint64_t end);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * The mmap family of an address space (procmgr.h): mmap, munmap,
- * mprotect, brk, and the futex keys of mapped memory. The regions are
+ * mprotect, brk, and the futex keys of mapped memory (mremap is
+ * space_remap.c's). The regions are
  * address_map's; the pages that leave go as space.c drops them.
  */
 #include "madvise.h"
@@ -188,13 +189,6 @@ int64_t space_brk(struct space *space, uint64_t address)
         return (int64_t)space->map.brk;
     struct removal removal = { .space = space };
     return (int64_t)address_map_set_brk(&space->map, address, drop_pages, &removal);
-}
-
-int64_t space_mremap(struct space *space, uint64_t address, uint64_t old_length,
-                     uint64_t new_length, unsigned flags)
-{
-    (void)space, (void)address, (void)old_length, (void)new_length, (void)flags;
-    return -LINUX_ENOSYS;   /* musl falls back to malloc, copy and free */
 }
 
 /* A shared mapping's futexes are named by its object's key and the

@@ -1,9 +1,10 @@
 /*
  * userfaultfd events of an address space's changes other than fork
  * (docs/protocols/userfault.md, "Unmap events"): munmap of registered
- * memory (or a MAP_FIXED mmap over it) queues UFFD_EVENT_UNMAP in each
- * context that asked for it, madvise that drops its pages
- * UFFD_EVENT_REMOVE (the range of each region), a read gives them after
+ * memory (or a MAP_FIXED mmap over it, or an mremap's shrink or move)
+ * queues UFFD_EVENT_UNMAP in each context that asked for it, madvise
+ * that drops its pages UFFD_EVENT_REMOVE (the range of each region),
+ * mremap that moves it UFFD_EVENT_REMAP, a read gives them after
  * the faults
  * (userfault_requests.c), and the call answers once its events are
  * read, as Linux's waits for the monitor; the wait is the one a fork's
@@ -90,37 +91,39 @@ static bool registered_within(const struct space *space, uint32_t id, uint64_t s
     return false;
 }
 
-/* The events userfault_unmap and userfault_removed noted, to queue once
- * the call is done: each one's context, kind and range. */
+/* The events userfault_unmap, userfault_removed and userfault_remapped
+ * noted, in the order the call made them, to queue once it is done:
+ * each one's context, kind and message arguments (UNMAP's and REMOVE's
+ * range, REMAP's from, to and length). */
 static struct {
     struct space *space;
     struct {
         uint32_t context;
         uint8_t event;
-        uint64_t start, end;
+        uint64_t arguments[3];
     } events[EVENTS_HELD];
     unsigned count;
 } noted;
 
-static void note(struct space *space, uint32_t context, uint8_t event, uint64_t start,
-                 uint64_t end)
+static void note(struct space *space, uint32_t context, uint8_t event, uint64_t first,
+                 uint64_t second, uint64_t third)
 {
     if (noted.count && noted.space != space)
         noted.count = 0;
     noted.space = space;
     if (noted.count < EVENTS_HELD)
-        noted.events[noted.count++] = (typeof(noted.events[0])){context, event, start, end};
+        noted.events[noted.count++] =
+            (typeof(noted.events[0])){context, event, {first, second, third}};
 }
 
 void userfault_unmap(struct space *space, uint64_t start, uint64_t end)
 {
-    noted.count = 0;
     for (unsigned i = 0; i < USERFAULT_LIMIT && userfault_objects_live(); i++) {
         struct userfault_object *object = userfault_object_by_id(i + 1);
         if (object && object->core.space == space &&
             (object->core.features & LINUX_UFFD_FEATURE_EVENT_UNMAP) &&
             registered_within(space, object->core.id, start, end))
-            note(space, object->core.id, LINUX_UFFD_EVENT_UNMAP, start, end);
+            note(space, object->core.id, LINUX_UFFD_EVENT_UNMAP, start, end, 0);
     }
 }
 
@@ -129,7 +132,18 @@ void userfault_removed(struct space *space, uint32_t context, uint64_t start, ui
     struct userfault_object *object = context ? userfault_object_by_id(context) : 0;
     if (object && object->core.space == space &&
         (object->core.features & LINUX_UFFD_FEATURE_EVENT_REMOVE))
-        note(space, context, LINUX_UFFD_EVENT_REMOVE, start, end);
+        note(space, context, LINUX_UFFD_EVENT_REMOVE, start, end, 0);
+}
+
+bool userfault_remapped(struct space *space, uint32_t context, uint64_t from, uint64_t to,
+                        uint64_t length)
+{
+    struct userfault_object *object = context ? userfault_object_by_id(context) : 0;
+    if (!object || object->core.space != space ||
+        !(object->core.features & LINUX_UFFD_FEATURE_EVENT_REMAP))
+        return false;
+    note(space, context, LINUX_UFFD_EVENT_REMAP, from, to, length);
+    return true;
 }
 
 /* The noted events, queued: in last_events. */
@@ -144,8 +158,8 @@ static void queue_events(void)
         if (!event)
             continue;       /* as Linux's, which drops the event without memory */
         *event = (struct userfault_event){ .message = { .event = noted.events[i].event } };
-        event->message.arg.remove.start = noted.events[i].start;
-        event->message.arg.remove.end = noted.events[i].end;
+        memcpy(event->message.arg.reserved, noted.events[i].arguments,
+               sizeof noted.events[i].arguments);
         *object->last_event = event;
         object->last_event = &event->next;
         object->core.changing++;

@@ -36,9 +36,9 @@ struct userfault_fork {
     uint64_t forker_reply;
 };
 
-/* Another event of the address space (UFFD_EVENT_UNMAP): its message,
- * and the thread whose call waits until it is read (its tid and kept
- * reply; 0: none). */
+/* Another event of the address space (UFFD_EVENT_UNMAP, REMOVE, REMAP):
+ * its message, and the thread whose call waits until it is read (its
+ * tid and kept reply; 0: none). */
 struct userfault_event {
     struct linux_uffd_msg message;
     uint32_t waiter;

@@ -60,6 +60,7 @@
 /* Features (uffdio_api.features). */
 #define LINUX_UFFD_FEATURE_PAGEFAULT_FLAG_WP    (1ULL << 0)
 #define LINUX_UFFD_FEATURE_EVENT_FORK           (1ULL << 1)
+#define LINUX_UFFD_FEATURE_EVENT_REMAP          (1ULL << 2)
 #define LINUX_UFFD_FEATURE_EVENT_REMOVE         (1ULL << 3)
 #define LINUX_UFFD_FEATURE_MISSING_SHMEM        (1ULL << 5)
 #define LINUX_UFFD_FEATURE_EVENT_UNMAP          (1ULL << 6)
@@ -71,6 +72,7 @@
 /* The events and a page fault's flags. */
 #define LINUX_UFFD_EVENT_PAGEFAULT      0x12
 #define LINUX_UFFD_EVENT_FORK           0x13
+#define LINUX_UFFD_EVENT_REMAP          0x14
 #define LINUX_UFFD_EVENT_REMOVE         0x15
 #define LINUX_UFFD_EVENT_UNMAP          0x16
 #define LINUX_UFFD_PAGEFAULT_FLAG_WRITE 1ULL
@@ -153,6 +155,9 @@ struct linux_uffd_msg {
         struct {
             uint64_t start, end;
         } remove;               /* UNMAP's range */
+        struct {
+            uint64_t from, to, len;
+        } remap;
         uint64_t reserved[3];
     } arg;
 };

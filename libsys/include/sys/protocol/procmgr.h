@@ -142,7 +142,10 @@
  *                      MADV_DONTNEED, _LOCKED and MADV_FREE name are gone, once a
  *                      userfaultfd's monitor read the UFFD_EVENT_REMOVE it made, if any)
  *   PROC_BRK           address (0 asks)                       the break
- *   PROC_MREMAP        address, old_length, new_length, flags new address
+ *   PROC_MREMAP        address, old_length, new_length, flags, new_address, tid
+ *                                                             the new address (once a
+ *                      userfaultfd's monitor read the UFFD_EVENT_UNMAP and REMAP it made, if
+ *                      any; new_address: MREMAP_FIXED's target, or the hint)
  *   PROC_FUTEX_KEY     address                                key (for a shared futex)
  *   PROC_MAPPING       address                                0; start, end, object key
  *                      (0: none), offset of start in it: the region holding address or the
