@@ -91,6 +91,10 @@ static int plan_move_to(const struct address_map *map, const struct region *regi
         old = plan->old_length = new;
     }
     int check = check_resize(map, region, address, old, new, freed, privileged);
+    /* The ranges do not overlap, but an empty old range may lie in the
+     * target, which takes its region: Linux finds none there then. */
+    if (plan->fixed && address >= target && address - target < new)
+        check = -LINUX_EFAULT;
     if (check == 0 && plan->dont_unmap && !may_expand(map, freed, old))
         check = -LINUX_ENOMEM;      /* the old range stays: the new one is all growth */
     if (!plan->fixed)

@@ -6,9 +6,10 @@
  *
  * Linux checks some arguments only after MREMAP_FIXED unmapped its
  * target and a shrinking move unmapped its tail, so a plan can say
- * "unmap these, then fail": none of those unmaps changes what the later
- * checks look at (the ranges do not meet the one the checks are about),
- * so the checks are made here, before anything changes.
+ * "unmap these, then fail". Those unmaps change what the later checks
+ * look at only when an empty old range lies in the target (the region
+ * is gone: EFAULT), so the checks are made here, before anything
+ * changes.
  */
 #ifndef PROCMGR_REMAP_H
 #define PROCMGR_REMAP_H

@@ -57,7 +57,10 @@ static void move_pages(struct space *space, uint64_t from, uint64_t to, uint64_t
  * UNMAP). */
 static int64_t move(struct space *space, const struct remap_plan *plan, uint64_t to)
 {
-    struct region old = *address_map_lookup(&space->map, plan->address);
+    const struct region *found = address_map_lookup(&space->map, plan->address);
+    if (!found)
+        return -LINUX_EFAULT;       /* remap_plan keeps it there; procmgr must not fault */
+    struct region old = *found;
     bool keep_userfault = userfault_remapped(space, old.userfault, plan->address, to,
                                              plan->event_length);
     int result;

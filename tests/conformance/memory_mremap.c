@@ -339,6 +339,14 @@ static void old_length_zero_duplicates_shared_memory(void)
     memory = anonymous(PAGE, MAP_PRIVATE);
     CHECK_ERRNO(mremap(memory, 0, PAGE, MREMAP_MAYMOVE), EINVAL);
     CHECK_OK(munmap(memory, PAGE));
+
+    /* An empty old range is no overlap, but a MREMAP_FIXED target
+     * holding it unmaps the mapping first: none is left to map again. */
+    memory = anonymous(2 * PAGE, MAP_SHARED);
+    CHECK_ERRNO(mremap(memory, 0, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, memory), EFAULT);
+    CHECK(!mapped(memory));
+    CHECK(mapped(memory + PAGE));
+    CHECK_OK(munmap(memory + PAGE, PAGE));
 }
 
 static void errors_in_linux_order(void)

@@ -157,6 +157,11 @@ static void fixed_checks_its_target_then_errs_after_the_unmaps(void)
     CHECK_EQ_U64(plan.late_error, 0);
     CHECK_EQ_U64(decide(0x100000, 0, PAGE, MAYMOVE | FIXED, 0x300000), 0);
     CHECK_EQ_U64(plan.late_error, -LINUX_EINVAL);
+    /* An empty old range is no overlap, but a target holding it takes
+     * its region away first. */
+    CHECK_EQ_U64(decide(0x109000, 0, PAGE, MAYMOVE | FIXED, 0x109000), 0);
+    CHECK_EQ_U64(plan.late_error, -LINUX_EFAULT);
+    CHECK_EQ_U64(decide(0x109000, 0, 2 * PAGE, MAYMOVE | FIXED, 0x108000), -LINUX_EINVAL);
 }
 
 static void dontunmap_moves_to_the_hint_or_the_target(void)
