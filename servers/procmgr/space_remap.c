@@ -74,8 +74,8 @@ static int64_t move(struct space *space, const struct remap_plan *plan, uint64_t
     uint64_t old_end = plan->address + plan->old_length;
     if (plan->old_length == 0)
         return (int64_t)to;         /* a duplicate: the old mapping stays as it was */
-    if (plan->dont_unmap)
-        address_map_set_locked(&space->map, plan->address, old_end, false);   /* as Linux's */
+    if (plan->dont_unmap)   /* the range left behind is unlocked, as Linux's */
+        address_map_set_locked(&space->map, plan->address, old_end, false);
     else if ((result = unmap(space, plan->address, old_end)) < 0)
         return result;
     return (int64_t)to;
