@@ -139,20 +139,40 @@ transfer_referred(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t lengt
     return result;
 }
 
-int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
-                            uint64_t offset)
+static inline __attribute__((always_inline)) int64_t
+transfer_answered(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length, uint64_t offset)
 {
-    if (__builtin_expect(linux_file_size_limited(), 0) &&
-        (label == FILE_WRITE || label == FILE_PWRITE)) {
-        int64_t refused = linux_write_within_size_limit(slot, label, offset, &length);
-        if (refused < 0)
-            return refused;
-    }
     uint64_t mr[4] = {0, 0, 0, 0};
     int64_t result = transfer(slot, label, buffer, length, offset, 0, mr);
     if (__builtin_expect(is_referral(result), 0))
         return transfer_referred(slot, label, buffer, length, offset, result, mr);
     return result;
+}
+
+/* A write while RLIMIT_FSIZE is set: out of the way of the others. */
+static __attribute__((noinline, cold)) int64_t
+write_within_size_limit(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                        uint64_t offset)
+{
+    int64_t refused = linux_write_within_size_limit(slot, label, offset, &length);
+    return refused < 0 ? refused : transfer_answered(slot, label, buffer, length, offset);
+}
+
+/* Inlined where the label is known, so that a read pays nothing for
+ * RLIMIT_FSIZE. */
+static inline __attribute__((always_inline)) int64_t
+file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length, uint64_t offset)
+{
+    if ((label == FILE_WRITE || label == FILE_PWRITE) &&
+        __builtin_expect(linux_file_size_limited(), 0))
+        return write_within_size_limit(slot, label, buffer, length, offset);
+    return transfer_answered(slot, label, buffer, length, offset);
+}
+
+int64_t linux_file_transfer(uint64_t slot, uint64_t label, uint64_t buffer, uint64_t length,
+                            uint64_t offset)
+{
+    return file_transfer(slot, label, buffer, length, offset);
 }
 
 static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t length,
@@ -163,7 +183,7 @@ static int64_t transfer_fd(int64_t fd, uint64_t label, uint64_t buffer, uint64_t
         return slot;
     if (offset < 0)
         return -LINUX_EINVAL;
-    return linux_file_transfer((uint64_t)slot, label, buffer, length, (uint64_t)offset);
+    return file_transfer((uint64_t)slot, label, buffer, length, (uint64_t)offset);
 }
 
 /* A signalfd's server cannot read it (-EINVAL): signals are the
