@@ -84,13 +84,11 @@ static int close_description(const struct file_server *server, uint64_t handle,
     if (!server->files)
         return -LINUX_EBADF;
     struct file_description *file = file_table_find(server->files, handle);
-    if (file)
-        file_server_locks_closing(file, handle, named_pid, pid);
+    if (file && named_pid)
+        file_server_locks_process_closing(file->object, pid);
     forget_watches(server, handle);
     void *last;
     int result = file_table_close(server->files, handle, &last);
-    if (last)
-        file_server_locks_description_gone(server->files, last);
     if (last && server->operations->release)
         server->operations->release(last);
     return result;

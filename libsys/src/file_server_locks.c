@@ -52,6 +52,22 @@ static struct file_locks *server_locks(void)
     return &locks;
 }
 
+/* An OFD of files' went with its last reference: FILE_CLOSE's, or one
+ * the server held itself (a reader waiting when the descriptor was
+ * closed). Its OFD and flock locks go, and callers waiting through it
+ * are refused; if it was object's last OFD, what else is left on object
+ * goes too (the POSIX locks of a process that never said it closed), so
+ * an object made later at the same address starts with none. */
+static void description_ended(const struct file_table *files, uint64_t handle,
+                              const void *object)
+{
+    struct file_locks *table = server_locks();
+    file_locks_close_description(table, object, handle);
+    /* The walk of the table only when something is left on the file. */
+    if (file_locks_on(table, object) && !file_table_names(files, object))
+        file_locks_forget_file(table, object);
+}
+
 /* The request's lock from its registers (file.h): false if they cannot
  * be one. */
 static bool decode(const struct server_request *request, const struct file_description *file,
@@ -127,6 +143,8 @@ enum server_outcome file_server_lock_request(const struct file_server *server,
      * waiting is refused as Linux refuses locks it has no memory for. */
     bool asks_to_wait = request->mr[0] & FILE_LOCK_WAITS;
     bool wait = asks_to_wait && (lock.type == FILE_LOCK_UNLOCK || server_can_defer());
+    /* Every way its OFDs end must reach the locks, not only FILE_CLOSE. */
+    server->files->description_ended = description_ended;
     int result = file_locks_set(server_locks(), &lock, wait, request->reply);
     if (result == FILE_LOCKS_QUEUED)
         return SERVER_DEFER;
@@ -135,22 +153,10 @@ enum server_outcome file_server_lock_request(const struct file_server *server,
     return server_answer(request, result);
 }
 
-void file_server_locks_closing(const struct file_description *file, uint64_t handle,
-                               bool named_pid, uint32_t pid)
+void file_server_locks_process_closing(const void *object, uint32_t pid)
 {
-    if (!started)
-        return;
-    if (named_pid)
-        file_locks_close_process(&locks, file->object, pid);
-    if (file->references == 1)
-        file_locks_close_description(&locks, file->object, handle);
-}
-
-void file_server_locks_description_gone(const struct file_table *files, const void *object)
-{
-    /* The walk of the table only when something is left on the file. */
-    if (started && file_locks_on(&locks, object) && !file_table_names(files, object))
-        file_locks_forget_file(&locks, object);
+    if (started)
+        file_locks_close_process(&locks, object, pid);
 }
 
 void file_server_locks_prune(void)

@@ -12,16 +12,10 @@
 /* FILE_LOCK, FILE_GET_LOCK, FILE_FLOCK through a description. */
 enum server_outcome file_server_lock_request(const struct file_server *server,
                                              struct server_request *request);
-/* A FILE_CLOSE of file (handle), before the file table counts it: the
- * closer's POSIX locks go if it named itself, and on the last reference
- * the description's own locks. */
-void file_server_locks_closing(const struct file_description *file, uint64_t handle,
-                               bool named_pid, uint32_t pid);
-/* A description of object went (after file_table_close): if it was the
- * object's last, what is left on it goes (the POSIX locks of a process
- * that never said it closed), so an object made later at the same
- * address starts with none. */
-void file_server_locks_description_gone(const struct file_table *files, const void *object);
+/* A FILE_CLOSE of a description of object by the process pid: its
+ * POSIX locks there go. The description's own locks go with its last
+ * reference, however that goes (the file table tells the runtime). */
+void file_server_locks_process_closing(const void *object, uint32_t pid);
 /* Lets go of lock waiters whose callers went (a reply object is wanted). */
 void file_server_locks_prune(void);
 

@@ -95,6 +95,8 @@ int file_table_close(struct file_table *table, uint64_t handle, void **last_obje
     description->object = NULL;
     description->next_free = table->free_head;
     table->free_head = (uint32_t)(handle & INDEX_MASK) + 1;
+    if (table->description_ended)
+        table->description_ended(table, handle, *last_object);
     return 0;
 }
 

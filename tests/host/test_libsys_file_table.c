@@ -1,6 +1,6 @@
 /*
  * Host tests of libsys's open file description table (sys/file_table.h):
- * handles, references, flags, and slot reuse.
+ * handles, references, flags, slot reuse, and the end of an OFD told.
  */
 #include <stdlib.h>
 #include "check.h"
@@ -202,6 +202,45 @@ static void names_tells_whether_a_live_description_has_the_object(void)
     free_pages();
 }
 
+/* What description_ended was told, and what the table showed then. */
+static unsigned ends_told;
+static uint64_t ended_handle;
+static const void *ended_object;
+static bool ended_handle_found, ended_object_named;
+
+static void note_end(const struct file_table *table, uint64_t handle, const void *object)
+{
+    ends_told++;
+    ended_handle = handle;
+    ended_object = object;
+    ended_handle_found = file_table_find(table, handle) != NULL;
+    ended_object_named = file_table_names(table, object);
+}
+
+static void only_the_last_reference_tells_of_the_end_once_the_slot_is_free(void)
+{
+    struct file_table table;
+    file_table_init(&table, allocate_page, NULL);
+    CHECK(table.description_ended == NULL);
+    table.description_ended = note_end;
+    ends_told = 0;
+    uint64_t handle;
+    file_table_open(&table, &object_a, 0, &handle);
+    file_table_retain(&table, handle);      /* as a server's waiter holds one */
+    void *last;
+    file_table_close(&table, handle, &last);
+    CHECK_EQ_U64(ends_told, 0);
+    file_table_close(&table, handle, &last);
+    CHECK_EQ_U64(ends_told, 1);
+    CHECK_EQ_U64(ended_handle, handle);
+    CHECK(ended_object == &object_a);
+    CHECK(!ended_handle_found);
+    CHECK(!ended_object_named);
+    CHECK_EQ_U64(file_table_close(&table, handle, &last), -LINUX_EBADF);
+    CHECK_EQ_U64(ends_told, 1);
+    free_pages();
+}
+
 int main(void)
 {
     open_gives_a_nonzero_handle_that_finds_the_description();
@@ -215,5 +254,6 @@ int main(void)
     the_table_fills_up_with_enfile();
     no_memory_for_slots_is_enomem();
     names_tells_whether_a_live_description_has_the_object();
+    only_the_last_reference_tells_of_the_end_once_the_slot_is_free();
     return check_report();
 }

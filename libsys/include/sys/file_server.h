@@ -37,9 +37,10 @@
  *
  * File locks (FILE_LOCK, FILE_GET_LOCK, FILE_FLOCK) are the runtime's
  * alone, for any server with a file table (file_server_locks.c): locks
- * on the description's object, dropped as FILE_CLOSE says (the closer's
- * POSIX locks; on the last reference the description's own), and
- * forgotten when the object's last description goes.
+ * on the description's object; the closer's POSIX locks go at
+ * FILE_CLOSE, the description's own with its last reference, whoever
+ * held that (the table tells: description_ended in sys/file_table.h),
+ * and all of them when the object's last description goes.
  * A server without a file table answers them -EINVAL.
  */
 #ifndef SYS_FILE_SERVER_H

@@ -58,6 +58,13 @@ struct file_table {
      * NULL when memory is exhausted. */
     void *(*allocate_page)(void *context);
     void *context;
+    /* Told of each OFD whose last reference went, however it went
+     * (FILE_CLOSE, or a reference the server held itself: a waiting
+     * caller's, a descriptor in flight), once its slot is free and
+     * before the server lets go of object; NULL (file_table_init): nobody
+     * is told. The file server runtime's locks follow OFDs this way. */
+    void (*description_ended)(const struct file_table *table, uint64_t handle,
+                              const void *object);
     struct file_description *pages[FILE_TABLE_PAGES];
     uint32_t slots_made;
     uint32_t free_head;         /* index + 1 of a free slot, 0: none */
@@ -75,8 +82,8 @@ bool file_table_names(const struct file_table *table, const void *object);
 /* One more reference (FILE_RETAIN): 0, -EBADF, or -ENFILE at the count's limit. */
 int file_table_retain(struct file_table *table, uint64_t handle);
 /* One reference less (FILE_CLOSE): 0 or -EBADF. When that was the last,
- * the OFD is gone and *last_object gets its object, which the server now
- * lets go of; else *last_object is NULL. */
+ * the OFD is gone (description_ended is told) and *last_object gets its
+ * object, which the server now lets go of; else *last_object is NULL. */
 int file_table_close(struct file_table *table, uint64_t handle, void **last_object);
 /* F_GETFL: the OFD's flags, or -EBADF. */
 int64_t file_table_get_flags(const struct file_table *table, uint64_t handle);
