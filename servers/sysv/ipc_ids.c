@@ -114,6 +114,34 @@ static struct ipc_object *find_key(const struct ipc_ids *ids, int32_t key)
     return NULL;
 }
 
+/* What a burst of objects grew goes back once they go: an empty table is
+ * freed, one used up to a quarter of it (by its highest index) or less
+ * halves, down to MIN_CYCLE. Without memory for the smaller one it stays. */
+static void shrink(struct ipc_ids *ids)
+{
+    const struct sysv_services *services = ids->services;
+    uint32_t used = (uint32_t)(ids->max_index + 1);
+    uint32_t capacity = ids->capacity;
+    while (capacity > MIN_CYCLE && used <= capacity / 4)
+        capacity /= 2;
+    if (used == 0) {
+        services->free(services->context, ids->objects);
+        ids->objects = NULL;
+        ids->capacity = 0;
+        return;
+    }
+    if (capacity == ids->capacity)
+        return;
+    struct ipc_object **objects = services->allocate(services->context,
+                                                     capacity * sizeof *objects);
+    if (!objects)
+        return;
+    memcpy(objects, ids->objects, used * sizeof *objects);
+    services->free(services->context, ids->objects);
+    ids->objects = objects;
+    ids->capacity = capacity;
+}
+
 void ipc_ids_remove(struct ipc_ids *ids, struct ipc_object *object)
 {
     int32_t index = object->id & (int32_t)(IPC_IDS_INDEXES - 1);
@@ -121,6 +149,7 @@ void ipc_ids_remove(struct ipc_ids *ids, struct ipc_object *object)
     ids->in_use--;
     while (ids->max_index >= 0 && !ids->objects[ids->max_index])
         ids->max_index--;
+    shrink(ids);
 }
 
 int32_t ipc_ids_highest_index(const struct ipc_ids *ids)

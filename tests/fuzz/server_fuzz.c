@@ -938,25 +938,9 @@ static void remove_segments_of(uid_t uid)
     }
 }
 
-/* What a server grows once and keeps for good (the sysv server's table
- * of queue ids) grows before the count: as many queues as a hoarder's
- * messages fill, and more. */
-static void prime(enum hoard_kind kind)
-{
-    enum { QUEUES = 400 };
-    int queues[QUEUES];
-    if (kind != HOARD_SYSV_MESSAGE)
-        return;
-    for (unsigned i = 0; i < QUEUES; i++)
-        queues[i] = msgget(IPC_PRIVATE, 0600);
-    for (unsigned i = 0; i < QUEUES; i++)
-        msgctl(queues[i], IPC_RMID, NULL);
-}
-
 static void check_hoarder(const struct hoard *hoard_of)
 {
     char what[128];
-    prime(hoard_of->kind);
     struct server_holdings before = {0};
     check(server_holdings(hoard_of->server, &before), "the server says what it holds");
     int report[2];

@@ -85,6 +85,31 @@ static void highest_index_follows_removals(void)
     CHECK_EQ_U64(ipc_ids_highest_index(&ids), 1);
 }
 
+/* The table shrinks as objects go, and is freed when none is left; ids
+ * go on cycling from where they were. */
+static void the_table_gives_back_what_it_grew(void)
+{
+    fresh();
+    for (unsigned i = 0; i < LIMIT; i++)
+        add(i, 0, 0600);
+    CHECK_EQ_U64(ids.capacity, 128);
+    for (unsigned i = 10; i < LIMIT; i++)
+        ipc_ids_remove(&ids, &objects[i]);
+    CHECK_EQ_U64(ids.capacity, 64);
+    for (unsigned i = 0; i < 10; i++)
+        CHECK(ipc_ids_find(&ids, objects[i].id) == &objects[i]);
+    for (unsigned i = 0; i < 10; i++)
+        ipc_ids_remove(&ids, &objects[i]);
+    CHECK(ids.objects == NULL);
+    CHECK_EQ_U64(ids.capacity, 0);
+    CHECK_EQ_U64(blocks_live, 0);
+    /* Index 0 again, past the few indexes one object may cycle through:
+     * its sequence number says it is new. */
+    int32_t again = add(0, 0, 0600);
+    CHECK_EQ_U64(again, 1 << SYSV_ID_INDEX_BITS);
+    CHECK(ipc_ids_find(&ids, again) == &objects[0]);
+}
+
 static void lookup_by_key(void)
 {
     fresh();
@@ -168,6 +193,7 @@ int main(void)
     RUN_TEST(indexes_cycle_and_ids_change_on_wrap);
     RUN_TEST(the_limit_is_enospc);
     RUN_TEST(highest_index_follows_removals);
+    RUN_TEST(the_table_gives_back_what_it_grew);
     RUN_TEST(lookup_by_key);
     RUN_TEST(permissions_by_owner_group_other);
     RUN_TEST(control_is_for_owner_creator_or_root);
