@@ -154,16 +154,21 @@ static void prune_at_exit_notice(const struct server_request *received)
 
 static enum server_outcome answer_statistics(struct server_request *request)
 {
-    /* A descriptor table's pages stay at its high-water mark
-     * (sys/file_table.h), as do those the server says it keeps, and a
-     * lendable pool's table of frames (memory borrowed is never given
-     * back): they are not counted. Every reply object made is free, or
-     * holds a waiting caller, or is the one this request came with. */
+    /* Left out, as they stay at their high-water mark: a descriptor
+     * table's pages (the server's and its settings', sys/file_table.h),
+     * those the server says it keeps, and a lendable pool's table of
+     * frames (the server's pages, or its readiness boards; memory
+     * borrowed is never given back); and the heap the server says
+     * follows something else. Every reply object made is free, or holds
+     * a waiting caller, or is the one this request came with. */
     const struct file_table *files = config->descriptors ? config->descriptors->files : NULL;
     uint64_t kept = (files ? files->slots_made / FILE_TABLE_PER_PAGE : 0) +
+                    (config->settings ? server_settings_table_pages() : 0) +
                     (config->kept_pages ? config->kept_pages() : 0);
-    uint64_t frame_table = heap_block_bytes(pages.frames);
-    uint64_t values[] = { 0, pages.in_use - kept, heap_bytes_in_use() - frame_table,
+    uint64_t kept_heap = heap_block_bytes(pages.frames) +
+                         (config->descriptors ? watch_server_frame_table_bytes() : 0) +
+                         (config->kept_heap_bytes ? config->kept_heap_bytes() : 0);
+    uint64_t values[] = { 0, pages.in_use - kept, heap_bytes_in_use() - kept_heap,
                           replies_made - server_free_reply_count - 1 };
     return server_answer_values(request, 4, values);
 }

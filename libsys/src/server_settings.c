@@ -221,3 +221,8 @@ enum server_outcome server_settings_request(struct server_request *request)
     request->badge &= ~SERVER_SETTING_FLAG;
     return file_server_handle(&settings_served, request);
 }
+
+uint64_t server_settings_table_pages(void)
+{
+    return files.slots_made / FILE_TABLE_PER_PAGE;
+}

@@ -157,3 +157,8 @@ enum server_outcome watch_server_board_request(struct server_request *request)
         return server_answer(request, -LINUX_EINVAL);
     }
 }
+
+uint64_t watch_server_frame_table_bytes(void)
+{
+    return heap_block_bytes(board_pages.frames);
+}

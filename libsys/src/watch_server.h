@@ -14,5 +14,8 @@ enum server_outcome watch_server_description_request(const struct file_server *s
                                                      struct server_request *request);
 /* Anything through a board (its badge has WATCH_BOARD_FLAG). */
 enum server_outcome watch_server_board_request(struct server_request *request);
+/* The heap of the boards' pool's table of frames, which stays at its
+ * high-water mark (SERVER_STATISTICS leaves it out). */
+uint64_t watch_server_frame_table_bytes(void);
 
 #endif

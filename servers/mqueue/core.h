@@ -118,7 +118,6 @@ struct mq_core {
     struct mq_user *users;      /* those with queues */
     uint64_t next_inode;
     struct mq_notice *notices, *last_notice;   /* oldest first */
-    struct mq_waiter *spare_waiters;
 };
 
 struct mq_attributes {

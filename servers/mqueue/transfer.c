@@ -9,26 +9,15 @@
 #include "sys/linux_abi.h"
 #include "sys/protocol/file.h"
 
-static struct mq_waiter *new_waiter(struct mq_core *core)
-{
-    struct mq_waiter *waiter = core->spare_waiters;
-    if (waiter)
-        core->spare_waiters = waiter->next;
-    else
-        waiter = mq_allocate(core, sizeof *waiter);
-    return waiter;
-}
-
-/* A finished waiter: its OFD reference goes (perhaps the last), the
- * record is kept for reuse. */
+/* A finished waiter: its OFD reference goes (perhaps the last), and so
+ * does its record. */
 static void finish_waiter(struct mq_core *core, struct mq_waiter *waiter)
 {
     void *last;
     file_table_close(&core->files, waiter->handle, &last);
     if (last)
         mq_core_release(core, last);
-    waiter->next = core->spare_waiters;
-    core->spare_waiters = waiter;
+    mq_release(core, waiter);
 }
 
 /* Queues the caller at the end of list, holding its OFD. */
@@ -36,12 +25,9 @@ static int64_t wait_on(struct mq_core *core, struct mq_waiter **list, uint64_t h
                        uint64_t caller, uint64_t deadline, struct mq_message *message,
                        uint64_t length)
 {
-    struct mq_waiter *waiter = new_waiter(core);
+    struct mq_waiter *waiter = mq_allocate(core, sizeof *waiter);
     if (!waiter || file_table_retain(&core->files, handle) < 0) {
-        if (waiter) {
-            waiter->next = core->spare_waiters;
-            core->spare_waiters = waiter;
-        }
+        mq_release(core, waiter);
         return -LINUX_ENOMEM;
     }
     *waiter = (struct mq_waiter){ .caller = caller, .handle = handle, .deadline = deadline,

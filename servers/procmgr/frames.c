@@ -193,3 +193,11 @@ void frames_release(uint64_t frame)
     if (chunk->unused_count == chunk->made && entry != carving)
         give_back(entry);
 }
+
+uint64_t frames_chunk_table_bytes(void)
+{
+    uint64_t bytes = 0;
+    for (uint32_t entry = 0; entry < chunk_entries; entry++)
+        bytes += heap_block_bytes(chunks[entry].unused);
+    return bytes;
+}

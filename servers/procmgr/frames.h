@@ -42,4 +42,9 @@ unsigned frames_users(uint64_t frame);
  * capability must not be mapped anywhere then. */
 void frames_release(uint64_t frame);
 
+/* The heap bytes of the tables of the chunks the pool holds, which
+ * follow the memory processes use (sysinfo's freeram shows that), not
+ * procmgr's own: SERVER_STATISTICS leaves them out. */
+uint64_t frames_chunk_table_bytes(void);
+
 #endif

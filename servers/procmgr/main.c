@@ -149,6 +149,7 @@ static const struct server_config procmgr_server = {
      * request through a badge that is no process's, init's or a fault's. */
     .descriptors = &userfault_files,
     .session_badge_bits = PROCMGR_BADGE_INIT | PROCMGR_FAULT_FLAG | PROCMGR_TIMER_BADGE,
+    .kept_heap_bytes = frames_chunk_table_bytes,
 };
 
 int root_main(const struct tern_boot_info *info)

@@ -33,12 +33,29 @@ static int add_device(struct vfs *vfs, struct vfs_node *dev, const char *name, u
     return 0;
 }
 
+static void *allocate_archive_copy(void *context)
+{
+    struct vfs *vfs = context;
+    void *page = vfs->services.allocate_page(vfs->services.context);
+    if (page)
+        vfs->archive_copy_pages++;
+    return page;
+}
+
+static void free_archive_copy(void *context, void *page)
+{
+    struct vfs *vfs = context;
+    vfs->archive_copy_pages--;
+    vfs->services.free_page(vfs->services.context, page);
+}
+
 int vfs_init(struct vfs *vfs, const struct vfs_services *services)
 {
     memset(vfs, 0, sizeof(*vfs));
     vfs->services = *services;
     vfs->pages = (struct page_tree_pages){services->allocate_page, services->free_page,
                                           services->context};
+    vfs->archive_copies = (struct page_tree_pages){allocate_archive_copy, free_archive_copy, vfs};
     vfs->next_inode = 1;
     file_table_init(&vfs->files, services->allocate_page, services->context);
     terminal_init(&vfs->console);

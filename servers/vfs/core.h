@@ -88,8 +88,12 @@ struct vfs {
     uint64_t next_inode;
     struct vfs_pool nodes;
     struct vfs_pool entries;
-    /* The services' page allocator, as a file's page tree takes it. */
+    /* The services' page allocator, as a file's page tree takes it; and
+     * the same, counting, for the copies of archive files' pages that
+     * mappings take, which stay for as long as vfs runs (mapping.c). */
     struct page_tree_pages pages;
+    struct page_tree_pages archive_copies;
+    uint64_t archive_copy_pages;
     /* The open file descriptions: their handles are the badges of the
      * descriptors vfs hands out, and their objects are nodes. */
     struct file_table files;

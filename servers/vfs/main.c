@@ -655,10 +655,11 @@ static void timer_fired(uint64_t word)
     console_input_tick();
 }
 
-/* The pages of node and entry records, which pools keep (pool.h). */
+/* The pages of node and entry records, which pools keep (pool.h), and
+ * the archive files' copies, kept while vfs runs (mapping.c). */
 static uint64_t kept_pages(void)
 {
-    return vfs.nodes.pages + vfs.entries.pages;
+    return vfs.nodes.pages + vfs.entries.pages + vfs.archive_copy_pages;
 }
 
 static const struct server_config vfs_server = {

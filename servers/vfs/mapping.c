@@ -57,7 +57,7 @@ static void *archive_page(struct vfs *vfs, struct vfs_node *node, uint64_t offse
     uint8_t *page = page_tree_find(&node->regular.data.tree, index);
     if (page != NULL)
         return page;
-    page = page_tree_get(&node->regular.data.tree, &vfs->pages, index);
+    page = page_tree_get(&node->regular.data.tree, &vfs->archive_copies, index);
     if (page == NULL)
         return NULL;
     uint64_t length = node->regular.data.size - offset;

@@ -36,7 +36,9 @@ void node_release(struct vfs *vfs, struct vfs_node *node)
         return;
     /* A removed directory was empty: only a file has anything to free. */
     if (node_type(node) == LINUX_S_IFREG)
-        page_tree_truncate(&node->regular.data.tree, &vfs->pages, 0);
+        page_tree_truncate(&node->regular.data.tree,
+                           node->mount == VFS_MOUNT_ARCHIVE ? &vfs->archive_copies : &vfs->pages,
+                           0);
     if (node->removed_name != NULL)
         pool_give(&vfs->entries, node->removed_name);
     pool_give(&vfs->nodes, node);

@@ -87,6 +87,10 @@ struct server_config {
      * records that never give a page back), which SERVER_STATISTICS
      * leaves out as it does a descriptor table's. NULL: none. */
     uint64_t (*kept_pages)(void);
+    /* Heap bytes that follow something other than what the server keeps
+     * for its clients (procmgr's tables of the chunks processes' memory
+     * comes from), which SERVER_STATISTICS leaves out too. NULL: none. */
+    uint64_t (*kept_heap_bytes)(void);
     /* Data pages the server can lend to other address spaces
      * (server_page_frame; sys/protocol/memory.h). */
     bool lendable_pages;
