@@ -31,6 +31,7 @@ void address_map_init(struct address_map *map)
     map->brk_start = 0;
     map->brk = 0;
     map->limit = UINT64_MAX;
+    map->data_limit = UINT64_MAX;
     map->lock_limit = ADDRESS_MAP_LOCK_LIMIT;
     map->lock_future = false;
 }
@@ -42,6 +43,7 @@ void address_map_copy(struct address_map *dest, const struct address_map *src)
     dest->brk_start = src->brk_start;
     dest->brk = src->brk;
     dest->limit = src->limit;
+    dest->data_limit = src->data_limit;
     dest->lock_limit = src->lock_limit;
     dest->lock_future = false;
     address_map_set_all_locked(dest, false);
@@ -59,13 +61,50 @@ uint64_t address_map_mapped_within(const struct address_map *map, uint64_t start
     return bytes;
 }
 
-bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t length)
+bool address_map_is_data(const struct region *region)
 {
-    if (map->limit == UINT64_MAX)
+    return region->kind != REGION_SHARED && region->kind != REGION_STACK &&
+           (region->prot & LINUX_PROT_WRITE);
+}
+
+uint64_t address_map_data_within(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < map->count; i++) {
+        const struct region *region = &map->regions[i];
+        uint64_t from = region->start > start ? region->start : start;
+        uint64_t to = region->end < end ? region->end : end;
+        if (from < to && address_map_is_data(region))
+            bytes += to - from;
+    }
+    return bytes;
+}
+
+/* Whether bytes there, growth more and `freed` of them gone, stay within
+ * limit (bytes + growth is never less than freed). */
+static bool within(uint64_t bytes, uint64_t growth, uint64_t freed, uint64_t limit)
+{
+    if (limit == UINT64_MAX)
         return true;
-    uint64_t after = address_map_mapped(map) - address_map_mapped_within(map, start, start + length)
-                   + length;
-    return after >= length && after <= map->limit;
+    uint64_t sum = bytes + growth;
+    return sum >= bytes && sum - freed <= limit;
+}
+
+bool address_map_may_expand(const struct address_map *map, uint64_t growth, uint64_t freed,
+                            uint64_t freed_data, bool data)
+{
+    return within(address_map_mapped(map), growth, freed, map->limit) &&
+           (!data || within(address_map_data_within(map, 0, UINT64_MAX), growth, freed_data,
+                            map->data_limit));
+}
+
+/* Linux's mmap_region counts what a mapping replaces (of any kind) off
+ * both its RLIMIT_AS and its RLIMIT_DATA growth. */
+bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t length,
+                         bool data)
+{
+    uint64_t replaced = address_map_mapped_within(map, start, start + length);
+    return address_map_may_expand(map, length, replaced, replaced, data);
 }
 
 /* The index of the first region that ends above address (count if none). */
@@ -451,7 +490,7 @@ uint64_t address_map_set_brk(struct address_map *map, uint64_t new_brk,
     } else if (new_top > old_top) {
         /* Like Linux, keep a page free between the heap and what follows. */
         if (!address_map_is_free(map, old_top, new_top - old_top + PAGE_SIZE) ||
-            !address_map_may_map(map, old_top, new_top - old_top))
+            !address_map_may_map(map, old_top, new_top - old_top, true))
             return map->brk;
         struct region heap = {
             .start = old_top, .end = new_top,

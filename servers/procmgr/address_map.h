@@ -60,6 +60,10 @@ struct address_map {
     /* RLIMIT_AS: the most bytes its regions may cover at once (Linux's
      * may_expand_vm); kept across fork and execve. */
     uint64_t limit;
+    /* RLIMIT_DATA: the most bytes its data regions may cover at once
+     * (private and writable, but the stack: Linux's is_data_mapping, its
+     * data_vm); kept across fork and execve. */
+    uint64_t data_limit;
     /* RLIMIT_MEMLOCK: the most bytes its locked regions may cover
      * (Linux's locked_vm against the limit), kept across execve; and
      * whether mlockall(MCL_FUTURE) locks what is mapped from now on. */
@@ -84,9 +88,20 @@ void address_map_copy(struct address_map *dest, const struct address_map *src);
 
 /* The region holding address, or NULL. */
 const struct region *address_map_lookup(const struct address_map *map, uint64_t address);
-/* Whether mapping [start, start + length) (page-aligned), in place of
- * whatever regions it covers, keeps the map within its limit. */
-bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t length);
+/* Whether a region is data (Linux's is_data_mapping): private and
+ * writable, and not the stack. */
+bool address_map_is_data(const struct region *region);
+/* The bytes data regions cover within [start, end). */
+uint64_t address_map_data_within(const struct address_map *map, uint64_t start, uint64_t end);
+/* Linux's may_expand_vm: whether growth more bytes, once `freed` mapped
+ * bytes, freed_data of them data, are gone, keep the map within
+ * RLIMIT_AS and, when what grows is data, within RLIMIT_DATA. */
+bool address_map_may_expand(const struct address_map *map, uint64_t growth, uint64_t freed,
+                            uint64_t freed_data, bool data);
+/* Whether mapping [start, start + length) (page-aligned), data or not, in
+ * place of whatever regions it covers, keeps the map within its limits. */
+bool address_map_may_map(const struct address_map *map, uint64_t start, uint64_t length,
+                         bool data);
 /* True if no region intersects [start, start + length). */
 bool address_map_is_free(const struct address_map *map, uint64_t start, uint64_t length);
 /* The highest free page-aligned range of length bytes (rounded up to pages)

@@ -177,6 +177,7 @@ static int exec_program(struct process *process, uint64_t file, const char *bloc
         signal_keep(&signals_kept, caller);
     if (process->space) {
         space->map.limit = process->space->map.limit;      /* RLIMIT_AS stays */
+        space->map.data_limit = process->space->map.data_limit;    /* and RLIMIT_DATA */
         space->map.lock_limit = process->space->map.lock_limit;    /* and RLIMIT_MEMLOCK */
         files_close_on_exec(process, survivors, &kept);
         for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
@@ -345,7 +346,8 @@ void handle_dumpable(struct request *request)
 }
 
 /* PROC_RLIMIT: a soft limit the personality keeps with the others and
- * tells procmgr, which enforces it: RLIMIT_AS when it maps, RLIMIT_NPROC
+ * tells procmgr, which enforces it: RLIMIT_AS and RLIMIT_DATA when it
+ * maps, RLIMIT_NPROC
  * when it makes tasks, RLIMIT_MEMLOCK when it locks, RLIMIT_SIGPENDING
  * when it queues signals. */
 void handle_rlimit(struct request *request)
@@ -353,6 +355,9 @@ void handle_rlimit(struct request *request)
     switch (request->mr[0]) {
     case PROC_RLIMIT_AS:
         request->process->space->map.limit = request->mr[1];
+        return result(request, 0);
+    case PROC_RLIMIT_DATA:
+        request->process->space->map.data_limit = request->mr[1];
         return result(request, 0);
     case PROC_RLIMIT_NPROC:
         request->process->task_limit = request->mr[1];

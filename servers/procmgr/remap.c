@@ -21,22 +21,12 @@ static uint64_t page_up(uint64_t length)
     return (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
-/* Linux's may_expand_vm: whether growth more bytes keep the map within
- * RLIMIT_AS once `freed` mapped bytes are gone. */
-static bool may_expand(const struct address_map *map, uint64_t freed, uint64_t growth)
-{
-    if (map->limit == UINT64_MAX)
-        return true;
-    uint64_t after = address_map_mapped(map) - freed + growth;
-    return after >= growth && after <= map->limit;
-}
-
 /* Linux's vma_to_resize: whether the region holding address may turn
  * [address, address + old) into new bytes (`freed` bytes unmapped
- * first). */
+ * first, freed_data of them data). */
 static int check_resize(const struct address_map *map, const struct region *region,
                         uint64_t address, uint64_t old, uint64_t new, uint64_t freed,
-                        bool privileged)
+                        uint64_t freed_data, bool privileged)
 {
     if (old == 0 && region->kind != REGION_SHARED)
         return -LINUX_EINVAL;       /* a duplicate of private memory would share nothing */
@@ -47,7 +37,7 @@ static int check_resize(const struct address_map *map, const struct region *regi
     if (region->locked && !privileged &&
         address_map_locked_within(map, 0, UINT64_MAX) + (new - old) > map->lock_limit)
         return -LINUX_EAGAIN;
-    if (!may_expand(map, freed, new - old))
+    if (!address_map_may_expand(map, new - old, freed, freed_data, address_map_is_data(region)))
         return -LINUX_ENOMEM;
     return 0;
 }
@@ -76,9 +66,11 @@ static int plan_move_to(const struct address_map *map, const struct region *regi
     if (plan->fixed && target > LINUX_MMAP_TOP - new)
         return -LINUX_ENOMEM;       /* above what mmap maps, as MAP_FIXED's */
     plan->action = REMAP_MOVE;
-    uint64_t freed = 0;
-    if (plan->fixed)
+    uint64_t freed = 0, freed_data = 0;
+    if (plan->fixed) {
         freed += address_map_mapped_within(map, target, target + new);
+        freed_data += address_map_data_within(map, target, target + new);
+    }
     if (old > new) {
         int check = address_map_check_munmap(address + new, old - new);
         if (check < 0) {
@@ -88,14 +80,16 @@ static int plan_move_to(const struct address_map *map, const struct region *regi
         plan->tail_start = address + new;
         plan->tail_end = address + old;
         freed += address_map_mapped_within(map, plan->tail_start, plan->tail_end);
+        freed_data += address_map_data_within(map, plan->tail_start, plan->tail_end);
         old = plan->old_length = new;
     }
-    int check = check_resize(map, region, address, old, new, freed, privileged);
+    int check = check_resize(map, region, address, old, new, freed, freed_data, privileged);
     /* The ranges do not overlap, but an empty old range may lie in the
      * target, which takes its region: Linux finds none there then. */
     if (plan->fixed && address >= target && address - target < new)
         check = -LINUX_EFAULT;
-    if (check == 0 && plan->dont_unmap && !may_expand(map, freed, old))
+    if (check == 0 && plan->dont_unmap &&
+        !address_map_may_expand(map, old, freed, freed_data, address_map_is_data(region)))
         check = -LINUX_ENOMEM;      /* the old range stays: the new one is all growth */
     if (!plan->fixed)
         return check;               /* nothing was unmapped first */
@@ -140,7 +134,7 @@ int remap_plan(const struct address_map *map, uint64_t address, uint64_t old_len
         plan->old_length = new;
         return 0;
     }
-    int check = check_resize(map, region, address, old, new, 0, privileged);
+    int check = check_resize(map, region, address, old, new, 0, 0, privileged);
     if (check < 0)
         return check;
     if (old == region->end - address && expandable(map, region->end, new - old)) {

@@ -77,7 +77,8 @@ int64_t space_mmap(struct space *space, const struct mapping *mapping)
                > space->map.lock_limit)
         goto fail;
     check = -LINUX_ENOMEM;
-    if (!address_map_may_map(&space->map, start, page_length) ||
+    bool data = !mapping->shared && (mapping->prot & LINUX_PROT_WRITE);
+    if (!address_map_may_map(&space->map, start, page_length, data) ||
         detach_from_range(space, start, start + page_length) < 0)
         goto fail;
     struct region region = { .start = start, .end = start + page_length, .prot = mapping->prot,
@@ -170,12 +171,33 @@ static void reprotect_pages(void *context, const struct region *old, uint64_t st
     }
 }
 
+/* The bytes of [start, end) that private, unwritable regions (but the
+ * stack) cover: data once made writable. */
+static uint64_t becoming_data(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    uint64_t bytes = 0;
+    for (unsigned i = 0; i < map->count; i++) {
+        struct region region = map->regions[i];
+        uint64_t from = region.start > start ? region.start : start;
+        uint64_t to = region.end < end ? region.end : end;
+        region.prot |= LINUX_PROT_WRITE;
+        if (from < to && !(map->regions[i].prot & LINUX_PROT_WRITE) && address_map_is_data(&region))
+            bytes += to - from;
+    }
+    return bytes;
+}
+
 int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, unsigned prot)
 {
     uint64_t end;
     int check = address_map_check_mprotect(address, length, prot, &end);
     if (check < 0 || end == address)
         return check;
+    /* Private memory made writable becomes data (Linux's mprotect_fixup
+     * checks RLIMIT_DATA). */
+    if ((prot & LINUX_PROT_WRITE) &&
+        !address_map_may_expand(&space->map, becoming_data(&space->map, address, end), 0, 0, true))
+        return -LINUX_ENOMEM;
     struct reprotection change = { space, prot };
     return address_map_protect(&space->map, address, end - address, prot, reprotect_pages,
                                &change);

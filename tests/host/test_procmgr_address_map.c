@@ -684,13 +684,13 @@ static void mprotect_checks_follow_linux(void)
 static void the_limit_bounds_what_is_mapped(void)
 {
     reset();
-    CHECK(address_map_may_map(&map, 0x400000, 1ULL << 40));    /* no limit yet */
+    CHECK(address_map_may_map(&map, 0x400000, 1ULL << 40, false));    /* no limit yet */
     map.limit = 0x10000;                                        /* 16 pages */
     CHECK_EQ_U64(insert(private_region(0x400000, 0x40c000, R)), 0);    /* 12 */
-    CHECK(address_map_may_map(&map, 0x800000, 0x4000));
-    CHECK(!address_map_may_map(&map, 0x800000, 0x5000));
-    CHECK(address_map_may_map(&map, 0x404000, 0xc000));         /* 4 of its own pages replaced */
-    CHECK(!address_map_may_map(&map, 0x404000, 0xd000));
+    CHECK(address_map_may_map(&map, 0x800000, 0x4000, false));
+    CHECK(!address_map_may_map(&map, 0x800000, 0x5000, false));
+    CHECK(address_map_may_map(&map, 0x404000, 0xc000, false));         /* 4 of its own pages replaced */
+    CHECK(!address_map_may_map(&map, 0x404000, 0xd000, false));
     map.brk_start = map.brk = 0x600000;
     CHECK_EQ_U64(address_map_set_brk(&map, 0x604000, record, NULL), 0x604000);
     CHECK_EQ_U64(address_map_set_brk(&map, 0x605000, record, NULL), 0x604000);   /* refused */
@@ -749,6 +749,33 @@ static void a_lock_splits_counts_once_and_is_not_inherited(void)
     CHECK_EQ_U64(address_map_mapped(&map), 0x10000);
 }
 
+/* RLIMIT_DATA: private writable regions but the stack (Linux's data_vm)
+ * stay within it; what a mapping replaces counts off its growth, of any
+ * kind, as Linux's mmap_region counts it; the heap is data; the limit
+ * goes with a fork. */
+static void the_data_limit_bounds_private_writable_memory(void)
+{
+    reset();
+    map.data_limit = 0x8000;                                    /* 8 pages */
+    CHECK_EQ_U64(insert(private_region(0x400000, 0x404000, R)), 0);      /* not data */
+    CHECK_EQ_U64(insert(private_region(0x500000, 0x506000, RW)), 0);  /* 6 of data */
+    struct region stack = private_region(0x7f0000, 0x800000, RW);
+    stack.kind = REGION_STACK;
+    CHECK_EQ_U64(insert(stack), 0);
+    CHECK_EQ_U64(address_map_data_within(&map, 0, UINT64_MAX), 0x6000);
+    CHECK(address_map_may_map(&map, 0x900000, 0x2000, true));
+    CHECK(!address_map_may_map(&map, 0x900000, 0x3000, true));
+    CHECK(address_map_may_map(&map, 0x900000, 0x100000, false));   /* read-only: no limit */
+    CHECK(address_map_may_map(&map, 0x400000, 0x5000, true));      /* 4 replaced: 1 grown */
+    CHECK(!address_map_may_map(&map, 0x400000, 0x7000, true));
+    map.brk_start = map.brk = 0x600000;
+    CHECK_EQ_U64(address_map_set_brk(&map, 0x602000, record, NULL), 0x602000);
+    CHECK_EQ_U64(address_map_set_brk(&map, 0x603000, record, NULL), 0x602000);   /* refused */
+    struct address_map copy;
+    address_map_copy(&copy, &map);
+    CHECK_EQ_U64(copy.data_limit, 0x8000);
+}
+
 int main(void)
 {
     a_lock_splits_counts_once_and_is_not_inherited();
@@ -805,5 +832,6 @@ int main(void)
     RUN_TEST(munmap_checks_follow_linux);
     RUN_TEST(mprotect_checks_follow_linux);
     the_limit_bounds_what_is_mapped();
+    the_data_limit_bounds_private_writable_memory();
     return check_report();
 }

@@ -67,7 +67,9 @@
  *                      the call is made again
  *   PROC_RLIMIT        resource, soft limit                   0: the limits procmgr enforces,
  *                      told by the personality, which keeps them all: RLIMIT_AS (mmap, mremap
- *                      and brk keep the caller's mappings within it) and RLIMIT_NPROC (fork and
+ *                      and brk keep the caller's mappings within it), RLIMIT_DATA (the same
+ *                      for its private writable ones but the stack, mprotect too) and
+ *                      RLIMIT_NPROC (fork and
  *                      clone give EAGAIN while the caller's real user has that many tasks,
  *                      root exempt), RLIMIT_MEMLOCK (PROC_MEMORY_LOCK, MAP_LOCKED),
  *                      RLIMIT_SIGPENDING (a queued real-time signal is -EAGAIN while the
@@ -268,6 +270,7 @@ enum proc_procfs_file {
 };
 
 /* PROC_RLIMIT's resources (Linux's numbers). */
+#define PROC_RLIMIT_DATA        2
 #define PROC_RLIMIT_NPROC       6
 #define PROC_RLIMIT_MEMLOCK     8
 #define PROC_RLIMIT_AS          9
