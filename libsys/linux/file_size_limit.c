@@ -6,8 +6,6 @@
 #include "sys/protocol/file.h"
 #include "sys/protocol/procmgr.h"
 
-#define LINUX_SIGXFSZ 25
-
 static uint64_t size_limit(void)
 {
     return __atomic_load_n(&linux_process_info()->limits[LINUX_RLIMIT_FSIZE].soft,

@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include "personality.h"
 
-#define LINUX_RLIMIT_FSIZE 1
-
 static inline bool linux_file_size_limited(void)
 {
     const struct linux_process_info *info = linux_process_info();

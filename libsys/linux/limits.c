@@ -5,9 +5,9 @@
  * limit bounds the descriptors handed out (EMFILE), RLIMIT_MEMLOCK's
  * bounds what shmctl may lock and what procmgr lets mlock and MAP_LOCKED
  * lock, RLIMIT_MSGQUEUE's what mq_open may create, RLIMIT_AS's and
- * RLIMIT_DATA's what procmgr maps, RLIMIT_NPROC's the tasks it makes and
- * RLIMIT_SIGPENDING's the signals it queues (the five told with
- * PROC_RLIMIT), RLIMIT_FSIZE's
+ * RLIMIT_DATA's what procmgr maps, RLIMIT_CPU's the CPU time it lets a
+ * process have, RLIMIT_NPROC's the tasks it makes and RLIMIT_SIGPENDING's
+ * the signals it queues (the six told with PROC_RLIMIT), RLIMIT_FSIZE's
  * what a write or truncate may make of a regular file
  * (file_size_limit.h), and the rest are only recorded.
  */
@@ -128,9 +128,10 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resourc
     /* procmgr maps, locks and makes tasks: it keeps those limits too
      * (fork and execve keep them there as they keep this table). */
     if (result == 0 && new_limit != 0
-        && (resource == RLIMIT_AS || resource == RLIMIT_DATA || resource == RLIMIT_NPROC
-            || resource == RLIMIT_MEMLOCK || resource == RLIMIT_SIGPENDING))
-        linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 2, resource, wanted.soft, 0, 0);
+        && (resource == LINUX_RLIMIT_CPU || resource == RLIMIT_AS || resource == RLIMIT_DATA
+            || resource == RLIMIT_NPROC || resource == RLIMIT_MEMLOCK
+            || resource == RLIMIT_SIGPENDING))
+        linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 3, resource, wanted.soft, wanted.hard, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;
     return result;

@@ -113,6 +113,15 @@ int files_write_info(struct process *process, uint64_t fd_open[], uint64_t fd_cl
     return space_write(process->space, LINUX_PROCESS_INFO, &info, sizeof info);
 }
 
+int files_set_soft_limit(struct process *process, unsigned resource, uint64_t soft)
+{
+    uint64_t address = LINUX_PROCESS_INFO + offsetof(struct linux_process_info, limits) +
+                       resource * sizeof(struct linux_resource_limit) +
+                       offsetof(struct linux_resource_limit, soft);
+    return process->space ? space_write(process->space, address, &soft, sizeof soft)
+                          : -LINUX_EFAULT;
+}
+
 /* The process closes it, as its own close would (file.h): its pid goes
  * with it, so the server drops what the process held on the file (its
  * POSIX locks, at exit or exec too, as Linux's close does). */

@@ -169,6 +169,7 @@ int root_main(const struct tern_boot_info *info)
     init_process.access = access_default();
     init_process.task_limit = UINT64_MAX;
     init_process.pending_limit = UINT64_MAX;
+    init_process.cpu_limit_soft = init_process.cpu_limit_hard = UINT64_MAX;
     /* What ps shows for it: a native program, never execve'd. */
     memcpy(init_process.comm, "init", 5);
     memcpy(init_process.command_line, "init", 5);

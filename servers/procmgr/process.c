@@ -187,6 +187,9 @@ struct process *process_new(struct process *parent)
     process->access = parent->space ? parent->access : access_default();
     process->task_limit = parent->space ? parent->task_limit : UINT64_MAX;
     process->pending_limit = parent->space ? parent->pending_limit : UINT64_MAX;
+    process->cpu_limit_soft = process->cpu_limit_hard = UINT64_MAX;
+    if (parent->space)
+        timer_set_cpu_limit(process, parent->cpu_limit_soft, parent->cpu_limit_hard);
     adopt(parent, process);
     process->ipc_namespace = parent->ipc_namespace;
     ipc_namespace_join(&ipc_namespaces, process->ipc_namespace);
@@ -460,6 +463,7 @@ void process_exit(struct process *process, uint64_t wait_status)
     job_end(&process->job);             /* a stop under way ends untold */
     for (unsigned which = 0; which < 3; which++)
         timer_set(process, which, 0, 0);    /* its interval timers go with it */
+    timer_set_cpu_limit(process, UINT64_MAX, UINT64_MAX);
     posix_timers_delete_all(process);
     for (unsigned area = 0; area < LINUX_MAX_THREADS && process->thread_count; area++)
         if (process->threads[area])

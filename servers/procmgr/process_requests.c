@@ -347,7 +347,8 @@ void handle_dumpable(struct request *request)
 
 /* PROC_RLIMIT: a soft limit the personality keeps with the others and
  * tells procmgr, which enforces it: RLIMIT_AS and RLIMIT_DATA when it
- * maps, RLIMIT_NPROC
+ * maps, RLIMIT_CPU (with the hard limit too) as the process runs,
+ * RLIMIT_NPROC
  * when it makes tasks, RLIMIT_MEMLOCK when it locks, RLIMIT_SIGPENDING
  * when it queues signals. */
 void handle_rlimit(struct request *request)
@@ -355,6 +356,11 @@ void handle_rlimit(struct request *request)
     switch (request->mr[0]) {
     case PROC_RLIMIT_AS:
         request->process->space->map.limit = request->mr[1];
+        return result(request, 0);
+    case PROC_RLIMIT_CPU:
+        timer_set_cpu_limit(request->process, request->mr[1],
+                            tern_message_length(request->info) >= 3 ? request->mr[2]
+                                                                    : UINT64_MAX);
         return result(request, 0);
     case PROC_RLIMIT_DATA:
         request->process->space->map.data_limit = request->mr[1];

@@ -212,6 +212,9 @@ struct process {
     /* ITIMER_VIRTUAL and ITIMER_PROF: a deadline on its CPU time (0: not
      * armed) and the period, and its place among processes with one. */
     uint64_t cpu_timer_deadline[2], cpu_timer_interval[2];
+    /* RLIMIT_CPU's soft and hard limits, in seconds (UINT64_MAX: none):
+     * SIGXCPU at the soft one, then each second, SIGKILL at the hard. */
+    uint64_t cpu_limit_soft, cpu_limit_hard;
     struct process *cpu_timer_next;
     struct posix_timer *posix_timers;   /* timer_create's (posix_timers.c) */
     int32_t next_timer_id;
@@ -499,6 +502,10 @@ int64_t userfault_file_call(uint64_t handle, uint64_t label);
  * descriptor) and empties it: a slot procmgr fills for it is empty
  * first, whatever the process put there. */
 void files_close_slot(struct process *process, uint64_t slot);
+/* Changes one soft limit in the process's info page, where its
+ * personality keeps them (RLIMIT_CPU's, which the kernel raises as it
+ * sends SIGXCPU): 0 or -EFAULT. */
+int files_set_soft_limit(struct process *process, unsigned resource, uint64_t soft);
 /* Whether descriptor fd of the process is open (its info page says). */
 bool files_is_open(struct process *process, uint64_t fd);
 /* The process's open and close-on-exec descriptor bitmaps (its info
@@ -559,8 +566,11 @@ void wait_forget_thread(struct thread *thread);
 void timer_get(struct process *process, unsigned which, uint64_t *remaining, uint64_t *interval);
 /* value 0 disarms; else the first expiry after value, then every interval. */
 void timer_set(struct process *process, unsigned which, uint64_t value, uint64_t interval);
+/* RLIMIT_CPU's limits, in seconds (UINT64_MAX: none), for a process
+ * that lives on: looked at with the CPU-time timers. */
+void timer_set_cpu_limit(struct process *process, uint64_t soft, uint64_t hard);
 /* The bound notification fired: SIGALRM (SIGVTALRM, SIGPROF) where a
- * deadline passed. */
+ * deadline passed, SIGXCPU and SIGKILL where RLIMIT_CPU's did. */
 void timers_expired(void);
 /* The kernel timeout goes to the soonest deadline of every timer. */
 void timers_rearm(void);

@@ -57,7 +57,8 @@ static void disarm(struct process *process)
 
 static bool cpu_timers_armed(const struct process *process)
 {
-    return process->cpu_timer_deadline[0] || process->cpu_timer_deadline[1];
+    return process->cpu_timer_deadline[0] || process->cpu_timer_deadline[1] ||
+           process->cpu_limit_soft != UINT64_MAX || process->cpu_limit_hard != UINT64_MAX;
 }
 
 static void leave_cpu_armed(struct process *process)
@@ -68,6 +69,19 @@ static void leave_cpu_armed(struct process *process)
             break;
         }
     }
+}
+
+/* Joins or leaves the processes whose CPU time is looked at, as it has
+ * a CPU-time timer or limit now or not (was_armed: before the change). */
+static void cpu_armed_changed(struct process *process, bool was_armed)
+{
+    if (was_armed && !cpu_timers_armed(process))
+        leave_cpu_armed(process);
+    if (!was_armed && cpu_timers_armed(process)) {
+        process->cpu_timer_next = cpu_armed;
+        cpu_armed = process;
+    }
+    timers_rearm();
 }
 
 static void cpu_timer_get(struct process *process, unsigned index, uint64_t *remaining,
@@ -84,13 +98,35 @@ static void cpu_timer_set(struct process *process, unsigned index, uint64_t valu
     bool was_armed = cpu_timers_armed(process);
     process->cpu_timer_deadline[index] = value ? process_cpu_time(process) + value : 0;
     process->cpu_timer_interval[index] = value ? interval : 0;
-    if (was_armed && !cpu_timers_armed(process))
-        leave_cpu_armed(process);
-    if (!was_armed && cpu_timers_armed(process)) {
-        process->cpu_timer_next = cpu_armed;
-        cpu_armed = process;
+    cpu_armed_changed(process, was_armed);
+}
+
+void timer_set_cpu_limit(struct process *process, uint64_t soft, uint64_t hard)
+{
+    bool was_armed = cpu_timers_armed(process);
+    process->cpu_limit_soft = soft;
+    process->cpu_limit_hard = hard;
+    cpu_armed_changed(process, was_armed);
+}
+
+/* Linux's check_process_timers for RLIMIT_CPU: SIGKILL at the hard
+ * limit; at the soft one SIGXCPU, and the soft limit a second later
+ * (the process's own getrlimit shows it) while below the hard. */
+static void cpu_limit_expired(struct process *process, uint64_t used)
+{
+    struct signal_info info = { .code = LINUX_SI_KERNEL };
+    uint64_t seconds = used / tern_counter_frequency();
+    if (process->cpu_limit_hard != UINT64_MAX && seconds >= process->cpu_limit_hard) {
+        signal_send(process, 0, LINUX_SIGKILL, &info);
+        return;
     }
-    timers_rearm();
+    if (process->cpu_limit_soft == UINT64_MAX || seconds < process->cpu_limit_soft)
+        return;
+    if (process->cpu_limit_soft < process->cpu_limit_hard) {
+        process->cpu_limit_soft++;
+        files_set_soft_limit(process, LINUX_RLIMIT_CPU, process->cpu_limit_soft);
+    }
+    signal_send(process, 0, LINUX_SIGXCPU, &info);      /* may end it */
 }
 
 /* The CPU-time timers whose deadline the process's CPU time passed. */
@@ -114,6 +150,8 @@ static void cpu_timers_expired(void)
             if (process->state != PROCESS_ALIVE)
                 break;
         }
+        if (process->state == PROCESS_ALIVE)
+            cpu_limit_expired(process, used);
     }
 }
 

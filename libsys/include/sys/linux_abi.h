@@ -250,6 +250,8 @@ struct linux_dirent64 {
 #define LINUX_NSIG      64
 #define LINUX_SIGTTIN   21
 #define LINUX_SIGTTOU   22
+#define LINUX_SIGXCPU   24
+#define LINUX_SIGXFSZ   25
 #define LINUX_SIGRTMIN  32
 #define LINUX_SIG_DFL   0
 #define LINUX_SIG_IGN   1

@@ -89,6 +89,8 @@ struct linux_thread_info {
  * CNode slot (below), so it sets the CNode's size. */
 #define LINUX_MAX_FDS           4096
 #define LINUX_RLIMIT_COUNT      16
+#define LINUX_RLIMIT_CPU        0
+#define LINUX_RLIMIT_FSIZE      1
 struct linux_resource_limit {
     uint64_t soft;
     uint64_t hard;

@@ -65,10 +65,12 @@
  *                      the caller's memory; errors as Linux's); USERFAULT_ACCESS_AGAIN
  *                      (sys/linux_userfault.h) after waiting for a userfaultfd's pager:
  *                      the call is made again
- *   PROC_RLIMIT        resource, soft limit                   0: the limits procmgr enforces,
+ *   PROC_RLIMIT        resource, soft limit[, hard]           0: the limits procmgr enforces,
  *                      told by the personality, which keeps them all: RLIMIT_AS (mmap, mremap
  *                      and brk keep the caller's mappings within it), RLIMIT_DATA (the same
- *                      for its private writable ones but the stack, mprotect too) and
+ *                      for its private writable ones but the stack, mprotect too),
+ *                      RLIMIT_CPU (hard limit in MR 2: SIGXCPU at the soft limit and each
+ *                      second after, which raises it, SIGKILL at the hard) and
  *                      RLIMIT_NPROC (fork and
  *                      clone give EAGAIN while the caller's real user has that many tasks,
  *                      root exempt), RLIMIT_MEMLOCK (PROC_MEMORY_LOCK, MAP_LOCKED),
@@ -270,6 +272,7 @@ enum proc_procfs_file {
 };
 
 /* PROC_RLIMIT's resources (Linux's numbers). */
+#define PROC_RLIMIT_CPU         0
 #define PROC_RLIMIT_DATA        2
 #define PROC_RLIMIT_NPROC       6
 #define PROC_RLIMIT_MEMLOCK     8
