@@ -6,8 +6,9 @@
  * bounds what shmctl may lock and what procmgr lets mlock and MAP_LOCKED
  * lock, RLIMIT_MSGQUEUE's what mq_open may create, RLIMIT_AS's and
  * RLIMIT_DATA's what procmgr maps, RLIMIT_CPU's the CPU time it lets a
- * process have, RLIMIT_NPROC's the tasks it makes and RLIMIT_SIGPENDING's
- * the signals it queues (the six told with PROC_RLIMIT), RLIMIT_FSIZE's
+ * process have, RLIMIT_RTPRIO's and RLIMIT_NICE's the policies it lets
+ * a thread take, RLIMIT_NPROC's the tasks it makes and RLIMIT_SIGPENDING's
+ * the signals it queues (the eight told with PROC_RLIMIT), RLIMIT_FSIZE's
  * what a write or truncate may make of a regular file
  * (file_size_limit.h), and the rest are only recorded.
  */
@@ -26,6 +27,8 @@
 #define RLIMIT_NPROC        6
 #define RLIMIT_SIGPENDING   11
 #define RLIMIT_MSGQUEUE     12
+#define RLIMIT_NICE         13
+#define RLIMIT_RTPRIO       14
 #define RLIM_INFINITY       (~0ULL)
 #define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
 
@@ -130,7 +133,8 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resourc
     if (result == 0 && new_limit != 0
         && (resource == LINUX_RLIMIT_CPU || resource == RLIMIT_AS || resource == RLIMIT_DATA
             || resource == RLIMIT_NPROC || resource == RLIMIT_MEMLOCK
-            || resource == RLIMIT_SIGPENDING))
+            || resource == RLIMIT_SIGPENDING || resource == RLIMIT_NICE
+            || resource == RLIMIT_RTPRIO))
         linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 3, resource, wanted.soft, wanted.hard, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;

@@ -188,6 +188,8 @@ struct process *process_new(struct process *parent)
     process->task_limit = parent->space ? parent->task_limit : UINT64_MAX;
     process->pending_limit = parent->space ? parent->pending_limit : UINT64_MAX;
     process->cpu_limit_soft = process->cpu_limit_hard = UINT64_MAX;
+    process->real_time_limit = parent->space ? parent->real_time_limit : 0;
+    process->nice_limit = parent->space ? parent->nice_limit : 0;
     if (parent->space)
         timer_set_cpu_limit(process, parent->cpu_limit_soft, parent->cpu_limit_hard);
     adopt(parent, process);

@@ -348,6 +348,7 @@ void handle_dumpable(struct request *request)
 /* PROC_RLIMIT: a soft limit the personality keeps with the others and
  * tells procmgr, which enforces it: RLIMIT_AS and RLIMIT_DATA when it
  * maps, RLIMIT_CPU (with the hard limit too) as the process runs,
+ * RLIMIT_RTPRIO and RLIMIT_NICE when a thread's policy changes,
  * RLIMIT_NPROC
  * when it makes tasks, RLIMIT_MEMLOCK when it locks, RLIMIT_SIGPENDING
  * when it queues signals. */
@@ -361,6 +362,12 @@ void handle_rlimit(struct request *request)
         timer_set_cpu_limit(request->process, request->mr[1],
                             tern_message_length(request->info) >= 3 ? request->mr[2]
                                                                     : UINT64_MAX);
+        return result(request, 0);
+    case PROC_RLIMIT_RTPRIO:
+        request->process->real_time_limit = request->mr[1];
+        return result(request, 0);
+    case PROC_RLIMIT_NICE:
+        request->process->nice_limit = request->mr[1];
         return result(request, 0);
     case PROC_RLIMIT_DATA:
         request->process->space->map.data_limit = request->mr[1];
@@ -441,9 +448,11 @@ void handle_sched_policy(struct request *request)
         struct credentials asking = process_credentials(request->process);
         struct credentials owner = process_credentials(thread->process);
         struct scheduling changed;
+        const struct scheduling_rights rights = {credentials_privileged(&asking),
+                                                 thread->process->real_time_limit,
+                                                 thread->process->nice_limit};
         int status = scheduling_change(&thread->scheduling, (int64_t)policy,
-                                       (int64_t)argument(request, 3), credentials_privileged(&asking),
-                                       &changed);
+                                       (int64_t)argument(request, 3), &rights, &changed);
         if (status == 0 && !credentials_same_owner(&asking, &owner))
             status = -LINUX_EPERM;
         if (status == 0)

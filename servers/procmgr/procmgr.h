@@ -215,6 +215,9 @@ struct process {
     /* RLIMIT_CPU's soft and hard limits, in seconds (UINT64_MAX: none):
      * SIGXCPU at the soft one, then each second, SIGKILL at the hard. */
     uint64_t cpu_limit_soft, cpu_limit_hard;
+    /* RLIMIT_RTPRIO and RLIMIT_NICE (Linux's defaults: 0), which
+     * sched_setscheduler reads for an unprivileged caller. */
+    uint64_t real_time_limit, nice_limit;
     struct process *cpu_timer_next;
     struct posix_timer *posix_timers;   /* timer_create's (posix_timers.c) */
     int32_t next_timer_id;

@@ -23,8 +23,12 @@ static bool known(int64_t policy)
     }
 }
 
+/* RLIMIT_NICE's value that lets a thread have nice 0 (Linux's
+ * nice_to_rlimit: 20 - nice). */
+#define NICE_ZERO_LIMIT 20
+
 int scheduling_change(const struct scheduling *current, int64_t policy, int64_t priority,
-                      bool privileged, struct scheduling *changed)
+                      const struct scheduling_rights *rights, struct scheduling *changed)
 {
     bool reset_on_fork = current->reset_on_fork;
     if (policy == SCHEDULING_KEEP_POLICY) {
@@ -41,10 +45,16 @@ int scheduling_change(const struct scheduling *current, int64_t policy, int64_t 
         return -LINUX_EINVAL;
     if (policy == LINUX_SCHED_DEADLINE || real_time((unsigned)policy) != (priority != 0))
         return -LINUX_EINVAL;
-    if (!privileged) {
+    if (!rights->privileged) {
         bool new_policy = (unsigned)policy != current->policy;
-        bool higher = priority > current->priority;
-        if (real_time((unsigned)policy) && (new_policy || higher))
+        if (real_time((unsigned)policy) &&
+            ((new_policy && rights->real_time_limit == 0) ||
+             ((uint64_t)priority > current->priority &&
+              (uint64_t)priority > rights->real_time_limit)))
+            return -LINUX_EPERM;
+        /* SCHED_IDLE is nice 20: back to nice 0 takes RLIMIT_NICE 20. */
+        if (current->policy == LINUX_SCHED_IDLE && policy != LINUX_SCHED_IDLE &&
+            rights->nice_limit < NICE_ZERO_LIMIT)
             return -LINUX_EPERM;
         if (current->reset_on_fork && !reset_on_fork)
             return -LINUX_EPERM;

@@ -27,15 +27,25 @@ struct scheduling {
     bool reset_on_fork;
 };
 
+/* What an unprivileged caller may ask for a thread: the thread's
+ * process's RLIMIT_RTPRIO and RLIMIT_NICE (Linux reads the target's). */
+struct scheduling_rights {
+    bool privileged;            /* CAP_SYS_NICE: root here */
+    uint64_t real_time_limit;   /* RLIMIT_RTPRIO: the highest real-time priority */
+    uint64_t nice_limit;        /* RLIMIT_NICE: 20 - the lowest nice value */
+};
+
 /* A change to current (policy: SCHED_* with SCHED_RESET_ON_FORK, or
  * SCHEDULING_KEEP_POLICY; priority: sched_param's): 0 with the result in
  * *changed, -EINVAL for a policy or priority Linux refuses (SCHED_DEADLINE
- * needs sched_setattr's parameters), -EPERM for an unprivileged caller
- * that asks for a real-time policy or a higher real-time priority
- * (RLIMIT_RTPRIO is 0), or to clear SCHED_RESET_ON_FORK. Whose thread it
- * may change at all is the caller's check. */
+ * needs sched_setattr's parameters). -EPERM, unless privileged, as
+ * Linux's user_check_sched_setscheduler: a real-time policy the thread
+ * has not with RLIMIT_RTPRIO 0, a real-time priority above both the
+ * thread's and RLIMIT_RTPRIO, leaving SCHED_IDLE without RLIMIT_NICE
+ * letting nice 0 in, clearing SCHED_RESET_ON_FORK. Whose thread it may
+ * change at all is the caller's check. */
 int scheduling_change(const struct scheduling *current, int64_t policy, int64_t priority,
-                      bool privileged, struct scheduling *changed);
+                      const struct scheduling_rights *rights, struct scheduling *changed);
 
 /* sched_getscheduler's answer: the policy, with SCHED_RESET_ON_FORK. */
 int64_t scheduling_policy_word(const struct scheduling *scheduling);

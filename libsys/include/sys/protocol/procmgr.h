@@ -70,7 +70,9 @@
  *                      and brk keep the caller's mappings within it), RLIMIT_DATA (the same
  *                      for its private writable ones but the stack, mprotect too),
  *                      RLIMIT_CPU (hard limit in MR 2: SIGXCPU at the soft limit and each
- *                      second after, which raises it, SIGKILL at the hard) and
+ *                      second after, which raises it, SIGKILL at the hard),
+ *                      RLIMIT_RTPRIO and RLIMIT_NICE (what an unprivileged
+ *                      sched_setscheduler may ask, as Linux's) and
  *                      RLIMIT_NPROC (fork and
  *                      clone give EAGAIN while the caller's real user has that many tasks,
  *                      root exempt), RLIMIT_MEMLOCK (PROC_MEMORY_LOCK, MAP_LOCKED),
@@ -278,6 +280,8 @@ enum proc_procfs_file {
 #define PROC_RLIMIT_MEMLOCK     8
 #define PROC_RLIMIT_AS          9
 #define PROC_RLIMIT_SIGPENDING  11
+#define PROC_RLIMIT_NICE        13
+#define PROC_RLIMIT_RTPRIO      14
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
 #define PROC_FUTEX_PI_LOCK      0
