@@ -134,6 +134,21 @@ static inline void check_child_passed(pid_t child)
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* checks() in a forked child, which leaves with check_child_exit(), and
+ * the parent's check that its checks passed: for what must not touch the
+ * test's own process (a resource limit, a user id). */
+static inline void check_in_child(void (*checks)(void))
+{
+    pid_t child = fork();
+    if (!CHECK(child >= 0))
+        return;
+    if (child == 0) {
+        checks();
+        check_child_exit();
+    }
+    check_child_passed(child);
+}
+
 /* Not testable here: the runner reports the test as skipped. */
 static inline __attribute__((noreturn)) void check_skip(const char *reason)
 {

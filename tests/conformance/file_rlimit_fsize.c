@@ -129,6 +129,13 @@ static void past_the_limit_with(void (*disposition)(int), int *status)
     unlink(PATH);
 }
 
+static void inherits_the_limit(void)
+{
+    struct rlimit inherited;
+    CHECK_EQ(getrlimit(RLIMIT_FSIZE, &inherited), 0);
+    CHECK_EQ(inherited.rlim_cur, LIMIT);
+}
+
 static void limited(void)
 {
     struct sigaction action = {.sa_sigaction = on_xfsz, .sa_flags = SA_SIGINFO};
@@ -145,15 +152,7 @@ static void limited(void)
     CHECK(WIFEXITED(status));
     CHECK_EQ(WEXITSTATUS(status), 0);
 
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        struct rlimit inherited;
-        CHECK_EQ(getrlimit(RLIMIT_FSIZE, &inherited), 0);
-        CHECK_EQ(inherited.rlim_cur, LIMIT);
-        check_child_exit();
-    }
-    check_child_passed(child);
+    check_in_child(inherits_the_limit);
 
     /* Unlimited again: nothing is cut. */
     set_limit(RLIM_INFINITY);
@@ -166,13 +165,6 @@ static void limited(void)
 
 int main(void)
 {
-    /* In a child: the limit is the child's alone. */
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        limited();
-        check_child_exit();
-    }
-    check_child_passed(child);
+    check_in_child(limited);    /* the limit is the child's alone */
     return check_finish("file_rlimit_fsize");
 }

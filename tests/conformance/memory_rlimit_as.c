@@ -24,6 +24,16 @@ static void set_limit(rlim_t soft)
     REQUIRE(setrlimit(RLIMIT_AS, &limit) == 0);
 }
 
+static void inherits_the_limit(void)
+{
+    struct rlimit inherited;
+    CHECK_EQ(getrlimit(RLIMIT_AS, &inherited), 0);
+    CHECK_EQ(inherited.rlim_cur, 64 * mib);
+    errno = 0;
+    CHECK(map(32 * mib) == MAP_FAILED);
+    CHECK_EQ(errno, ENOMEM);
+}
+
 static void limited(void)
 {
     set_limit(64 * mib);
@@ -49,18 +59,7 @@ static void limited(void)
     CHECK_EQ(munmap(third, 16 * mib), 0);
     CHECK(map(16 * mib) != MAP_FAILED);
 
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        struct rlimit inherited;
-        CHECK_EQ(getrlimit(RLIMIT_AS, &inherited), 0);
-        CHECK_EQ(inherited.rlim_cur, 64 * mib);
-        errno = 0;
-        CHECK(map(32 * mib) == MAP_FAILED);
-        CHECK_EQ(errno, ENOMEM);
-        check_child_exit();
-    }
-    check_child_passed(child);
+    check_in_child(inherits_the_limit);
 
     set_limit(RLIM_INFINITY);
     char *big = map(128 * mib);
@@ -70,13 +69,6 @@ static void limited(void)
 
 int main(void)
 {
-    /* In a child: the limit is the child's alone. */
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        limited();
-        check_child_exit();
-    }
-    check_child_passed(child);
+    check_in_child(limited);    /* the limit is the child's alone */
     return check_finish("memory_rlimit_as");
 }

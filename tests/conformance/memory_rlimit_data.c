@@ -38,6 +38,14 @@ static void set_limit(rlim_t soft)
         CHECK_EQ(errno, ENOMEM);                                            \
     } while (0)
 
+static void inherits_the_limit(void)
+{
+    struct rlimit inherited;
+    CHECK_EQ(getrlimit(RLIMIT_DATA, &inherited), 0);
+    CHECK_EQ(inherited.rlim_cur, 64 * mib);
+    CHECK_ENOMEM(map_data(48 * mib));
+}
+
 static void limited(void)
 {
     set_limit(64 * mib);
@@ -74,16 +82,7 @@ static void limited(void)
     char *again = map_data(32 * mib);
     CHECK(again != MAP_FAILED);
 
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        struct rlimit inherited;
-        CHECK_EQ(getrlimit(RLIMIT_DATA, &inherited), 0);
-        CHECK_EQ(inherited.rlim_cur, 64 * mib);
-        CHECK_ENOMEM(map_data(48 * mib));
-        check_child_exit();
-    }
-    check_child_passed(child);
+    check_in_child(inherits_the_limit);
 
     set_limit(RLIM_INFINITY);
     char *big = map_data(128 * mib);
@@ -94,13 +93,6 @@ static void limited(void)
 
 int main(void)
 {
-    /* In a child: the limit is the child's alone. */
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        limited();
-        check_child_exit();
-    }
-    check_child_passed(child);
+    check_in_child(limited);    /* the limit is the child's alone */
     return check_finish("memory_rlimit_data");
 }
