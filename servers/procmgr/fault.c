@@ -51,3 +51,18 @@ bool fault_wants_writable(const struct region *region, bool write)
         return false;
     return write || ((region->prot & LINUX_PROT_WRITE) && !region->write_forbidden);
 }
+
+bool fault_mapped_for(const struct region *region, struct fault_page page, bool write,
+                      bool execute)
+{
+    if (!region || !page.present || !page.mapped || region->prot == LINUX_PROT_NONE)
+        return false;
+    if (execute)
+        return (region->prot & LINUX_PROT_EXEC) != 0;
+    if (!write)
+        return true;        /* every mapping may be read (memory_rights_for) */
+    /* Mapped with write: the region's, but never a frame shared
+     * copy-on-write or an object's lent read-only (rights_for_page). */
+    return (region->prot & LINUX_PROT_WRITE) && !page.copy_on_write
+        && (!page.from_object || page.writable);
+}

@@ -55,6 +55,17 @@ struct fault_page {
 enum fault_action fault_decide(const struct region *region, struct fault_page page, bool write,
                                bool ignore_protection);
 
+/* Whether page (of region, 0 if none) is mapped for the access now: an
+ * instruction fetch (execute), a write, or else a read. A fault that
+ * finds it so was spurious: the hardware found the page unmapped or
+ * without the right, and procmgr mapped it since for another of the
+ * process's threads (one on another core that touched the page at the
+ * same moment, whose fault was answered first), or a break-before-make
+ * remapping was under way. The access is tried again, as Linux's spurious
+ * faults are; fault_decide would take it for a violation. */
+bool fault_mapped_for(const struct region *region, struct fault_page page, bool write,
+                      bool execute);
+
 /* Whether to ask the object for a writable frame: only what a write may
  * reach through the mapping (a shared mapping with PROT_WRITE, or
  * procmgr's own write); a private mapping's object pages stay

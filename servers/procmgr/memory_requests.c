@@ -14,6 +14,11 @@
 #define ESR_WRITE_NOT_READ  (1ULL << 6)
 #define ESR_CLASS(esr)      (((esr) >> 26) & 0x3f)
 #define ESR_CLASS_BRK       0x3c
+/* A data or instruction abort's fault status: its kind, level aside. */
+#define ESR_FAULT_KIND(esr)         ((esr) & 0x3c)
+#define FAULT_KIND_TRANSLATION      0x04
+#define FAULT_KIND_ACCESS_FLAG      0x08
+#define FAULT_KIND_PERMISSION       0x0c
 
 /* A file mapping: its descriptor (capability 0) says whether and how the
  * file maps (memory_object_map_file); 0 or -errno. */
@@ -229,6 +234,16 @@ static bool killed_another_for(struct process *faulting)
     return true;
 }
 
+/* Whether the hardware faulted on the page's mapping (missing, or without
+ * the access flag or the right), rather than on the access itself (an
+ * exclusive access out of alignment, say), which no mapping cures. */
+static bool faulted_on_the_mapping(uint64_t esr)
+{
+    uint64_t kind = ESR_FAULT_KIND(esr);
+    return kind == FAULT_KIND_TRANSLATION || kind == FAULT_KIND_ACCESS_FLAG
+        || kind == FAULT_KIND_PERMISSION;
+}
+
 /* A fault of one of the threads procmgr made: page it in, or the process
  * dies of the signal Linux would send. */
 void handle_fault(struct request *request, uint64_t tid)
@@ -246,6 +261,12 @@ void handle_fault(struct request *request, uint64_t tid)
         uint64_t pc = request->mr[0];
         address = request->mr[1];
         bool in_personality = pc >= LINUX_PERSONALITY && pc < LINUX_PROCESS_INFO;
+        if (faulted_on_the_mapping(request->mr[3])
+            && space_mapped_for(process->space, address, write, request->mr[2])) {
+            request->silent = false;    /* spurious: the access is tried again */
+            request->result_count = 0;
+            return;
+        }
         struct fault_signal unresolved;
         int status = space_handle_fault(process->space, address, write, &unresolved);
         if (status == SPACE_FAULT_OUT_OF_MEMORY) {

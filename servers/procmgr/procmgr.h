@@ -301,6 +301,10 @@ int space_map_shared_frame(struct space *space, uint64_t page, uint64_t frame, u
  * object does not have), or SPACE_FAULT_OUT_OF_MEMORY. */
 int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal);
+/* Whether the page at address is mapped for the access (an instruction
+ * fetch if execute, else a write or a read) already: a fault there was
+ * spurious (fault_mapped_for). */
+bool space_mapped_for(struct space *space, uint64_t address, bool write, bool execute);
 /* space_handle_fault's answers for a missing page of a range registered
  * with a userfaultfd in MISSING mode, and for a page of a MINOR range
  * that the object has and the space does not map: the thread is to wait

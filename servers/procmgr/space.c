@@ -514,6 +514,13 @@ int space_prepare_access(struct space *space, uint64_t address, bool write)
     return result == SPACE_FAULT_OUT_OF_MEMORY ? -LINUX_ENOMEM : result;
 }
 
+bool space_mapped_for(struct space *space, uint64_t address, bool write, bool execute)
+{
+    uint64_t page = address & ~(uint64_t)(PAGE_SIZE - 1);
+    return fault_mapped_for(address_map_lookup(&space->map, page), page_state(space, page), write,
+                            execute);
+}
+
 static void count_private(void *context, struct page_entry *entry)
 {
     if (!(entry->flags & PAGE_BORROWED))

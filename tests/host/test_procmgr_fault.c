@@ -111,6 +111,30 @@ static void a_present_page_that_faults_anyway_is_accerr(void)
     CHECK_EQ_U64(fault_decide(&file, object_read_only, false, false), FAULT_SEGV_ACCERR);
 }
 
+/* ...unless the mapping allows the access by the time procmgr looks: the
+ * fault was spurious (another thread's fault on the page was answered
+ * first), and the access is tried again. */
+static void a_page_mapped_for_the_access_since_is_spurious(void)
+{
+    struct region region = anonymous(RW);
+    CHECK(fault_mapped_for(&region, own, true, false));
+    CHECK(fault_mapped_for(&region, own, false, false));
+    CHECK(!fault_mapped_for(&region, own, false, true));        /* no PROT_EXEC */
+    CHECK(!fault_mapped_for(&region, absent, false, false));
+    CHECK(!fault_mapped_for(&region, own_unmapped, false, false));
+    CHECK(!fault_mapped_for(&region, shared_mapped, true, false));  /* still to copy */
+    CHECK(fault_mapped_for(&region, shared_mapped, false, false));
+    CHECK(!fault_mapped_for(0, absent, false, false));
+    struct region read_only = anonymous(R);
+    CHECK(!fault_mapped_for(&read_only, own, true, false));
+    struct region code = anonymous(R | LINUX_PROT_EXEC);
+    CHECK(fault_mapped_for(&code, own, false, true));
+    struct region file = shared(RW);
+    CHECK(fault_mapped_for(&file, object_writable, true, false));
+    CHECK(!fault_mapped_for(&file, object_read_only, true, false));  /* to ask writable */
+    CHECK(fault_mapped_for(&file, object_read_only, false, false));
+}
+
 static void a_write_to_a_page_fork_shared_copies_it(void)
 {
     struct region region = anonymous(RW);
@@ -242,6 +266,7 @@ int main(void)
     a_shared_page_lent_read_only_is_asked_again_to_write();
     a_private_file_mapping_copies_on_the_first_write();
     a_present_page_that_faults_anyway_is_accerr();
+    a_page_mapped_for_the_access_since_is_spurious();
     a_write_to_a_page_fork_shared_copies_it();
     a_page_present_but_unmapped_is_mapped();
     only_what_a_shared_mapping_may_write_is_asked_writable();
