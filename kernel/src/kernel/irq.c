@@ -116,7 +116,25 @@ static void acknowledge_all(struct interrupt_events *events)
     }
 }
 
-static void process_locked(const struct interrupt_events *events)
+/* What a core acknowledged but could not process (handle_irq gave way to
+ * a stop request), for the next time it holds the kernel lock. */
+static struct interrupt_events deferred[MAX_CPUS];
+
+static void defer(const struct interrupt_events *events)
+{
+    struct interrupt_events *kept = &deferred[this_cpu_index()];
+    kept->tick_elapsed += events->tick ? events->tick_elapsed : 0;
+    kept->tick |= events->tick;
+    kept->timeout |= events->timeout;
+    for (unsigned i = 0; i < events->device_count; i++) {
+        if (kept->device_count < MAX_PENDING_DEVICE_IRQS)
+            kept->device[kept->device_count++] = events->device[i];
+        else
+            kprintf("tern: cpu%u: interrupt %u lost\n", this_cpu_index(), events->device[i]);
+    }
+}
+
+static void process_events(const struct interrupt_events *events)
 {
     if (events->tick)
         scheduler_tick(events->tick_elapsed);
@@ -124,6 +142,22 @@ static void process_locked(const struct interrupt_events *events)
         notification_timeouts_expire(timer_now());
     for (unsigned i = 0; i < events->device_count; i++)
         irq_handler_deliver(events->device[i]);
+}
+
+void irq_process_deferred(void)
+{
+    struct interrupt_events *kept = &deferred[this_cpu_index()];
+    if (!kept->tick && !kept->timeout && !kept->device_count)
+        return;
+    struct interrupt_events events = *kept;
+    *kept = (struct interrupt_events){0};
+    process_events(&events);
+}
+
+static void process_locked(const struct interrupt_events *events)
+{
+    irq_process_deferred();
+    process_events(events);
 }
 
 /* An interrupt while the kernel ran (the idle loop, or a boot wait). */
@@ -139,8 +173,10 @@ void handle_irq(struct trap_frame *frame, unsigned long vector)
          * wait ends; so never block on the lock here. */
         while (!spin_trylock(&kernel_lock)) {
             fpu_answer_flush_request(this_cpu_index());
-            if (scheduler_stop_requested())
+            if (scheduler_stop_requested()) {
+                defer(&events);
                 return;
+            }
             spin_wait_hint();
         }
         process_locked(&events);

@@ -22,6 +22,10 @@ void irq_enable_line(uint32_t irq);
 void irq_disable_line(uint32_t irq);
 bool irq_is_reserved(uint32_t irq);     /* the timer's and the IPI's */
 void irq_handler_deliver(uint32_t irq);
+/* With the kernel lock: what this core's interrupt handler acknowledged
+ * but gave way before processing (a stop request while it waited for the
+ * lock): ticks, timeouts and device interrupts. */
+void irq_process_deferred(void);
 
 /* Interrupts taken so far by a core, for the boot self-test. */
 uint64_t irq_timer_ticks(unsigned cpu);

@@ -296,6 +296,7 @@ void idle_loop_body(void)
     for (;;) {
         bool tickless = cpu != 0 && idle_without_tick;
         kernel_lock_for_idle(cpu);
+        irq_process_deferred();
         if (run_queue_highest(&cpu_states[cpu].ready)) {
             if (tickless)
                 timer_start_tick();
