@@ -49,35 +49,52 @@ void address_map_copy(struct address_map *dest, const struct address_map *src)
     address_map_set_all_locked(dest, false);
 }
 
-uint64_t address_map_mapped_within(const struct address_map *map, uint64_t start, uint64_t end)
-{
-    uint64_t bytes = 0;
-    for (unsigned i = 0; i < map->count; i++) {
-        uint64_t from = map->regions[i].start > start ? map->regions[i].start : start;
-        uint64_t to = map->regions[i].end < end ? map->regions[i].end : end;
-        if (from < to)
-            bytes += to - from;
-    }
-    return bytes;
-}
-
-bool address_map_is_data(const struct region *region)
-{
-    return region->kind != REGION_SHARED && region->kind != REGION_STACK &&
-           (region->prot & LINUX_PROT_WRITE);
-}
-
-uint64_t address_map_data_within(const struct address_map *map, uint64_t start, uint64_t end)
+/* The bytes within [start, end) of the regions counts says count (all
+ * for NULL). */
+static uint64_t bytes_within(const struct address_map *map, uint64_t start, uint64_t end,
+                             bool (*counts)(const struct region *region))
 {
     uint64_t bytes = 0;
     for (unsigned i = 0; i < map->count; i++) {
         const struct region *region = &map->regions[i];
         uint64_t from = region->start > start ? region->start : start;
         uint64_t to = region->end < end ? region->end : end;
-        if (from < to && address_map_is_data(region))
+        if (from < to && (!counts || counts(region)))
             bytes += to - from;
     }
     return bytes;
+}
+
+uint64_t address_map_mapped_within(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    return bytes_within(map, start, end, NULL);
+}
+
+/* Private and not the stack: data while writable. */
+static bool private_memory(const struct region *region)
+{
+    return region->kind != REGION_SHARED && region->kind != REGION_STACK;
+}
+
+bool address_map_is_data(const struct region *region)
+{
+    return private_memory(region) && (region->prot & LINUX_PROT_WRITE);
+}
+
+static bool data_once_writable(const struct region *region)
+{
+    return private_memory(region) && !(region->prot & LINUX_PROT_WRITE);
+}
+
+uint64_t address_map_data_within(const struct address_map *map, uint64_t start, uint64_t end)
+{
+    return bytes_within(map, start, end, address_map_is_data);
+}
+
+uint64_t address_map_unwritable_data_within(const struct address_map *map, uint64_t start,
+                                            uint64_t end)
+{
+    return bytes_within(map, start, end, data_once_writable);
 }
 
 /* Whether bytes there, growth more and `freed` of them gone, stay within
@@ -422,17 +439,14 @@ void address_map_clear_userfault(struct address_map *map, uint32_t userfault)
         merge_between(map, 0, map->count - 1);
 }
 
+static bool is_locked(const struct region *region)
+{
+    return region->locked;
+}
+
 uint64_t address_map_locked_within(const struct address_map *map, uint64_t start, uint64_t end)
 {
-    uint64_t bytes = 0;
-    for (unsigned i = 0; i < map->count; i++) {
-        const struct region *region = &map->regions[i];
-        uint64_t from = region->start > start ? region->start : start;
-        uint64_t to = region->end < end ? region->end : end;
-        if (region->locked && from < to)
-            bytes += to - from;
-    }
-    return bytes;
+    return bytes_within(map, start, end, is_locked);
 }
 
 uint64_t address_map_mapped(const struct address_map *map)

@@ -91,8 +91,12 @@ const struct region *address_map_lookup(const struct address_map *map, uint64_t 
 /* Whether a region is data (Linux's is_data_mapping): private and
  * writable, and not the stack. */
 bool address_map_is_data(const struct region *region);
-/* The bytes data regions cover within [start, end). */
+/* The bytes data regions cover within [start, end); and those private
+ * regions but the stack cover that are not writable (data once they are:
+ * mprotect's RLIMIT_DATA). */
 uint64_t address_map_data_within(const struct address_map *map, uint64_t start, uint64_t end);
+uint64_t address_map_unwritable_data_within(const struct address_map *map, uint64_t start,
+                                            uint64_t end);
 /* Linux's may_expand_vm: whether growth more bytes, once `freed` mapped
  * bytes, freed_data of them data, are gone, keep the map within
  * RLIMIT_AS and, when what grows is data, within RLIMIT_DATA. */

@@ -171,22 +171,6 @@ static void reprotect_pages(void *context, const struct region *old, uint64_t st
     }
 }
 
-/* The bytes of [start, end) that private, unwritable regions (but the
- * stack) cover: data once made writable. */
-static uint64_t becoming_data(const struct address_map *map, uint64_t start, uint64_t end)
-{
-    uint64_t bytes = 0;
-    for (unsigned i = 0; i < map->count; i++) {
-        struct region region = map->regions[i];
-        uint64_t from = region.start > start ? region.start : start;
-        uint64_t to = region.end < end ? region.end : end;
-        region.prot |= LINUX_PROT_WRITE;
-        if (from < to && !(map->regions[i].prot & LINUX_PROT_WRITE) && address_map_is_data(&region))
-            bytes += to - from;
-    }
-    return bytes;
-}
-
 int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, unsigned prot)
 {
     uint64_t end;
@@ -196,7 +180,9 @@ int64_t space_mprotect(struct space *space, uint64_t address, uint64_t length, u
     /* Private memory made writable becomes data (Linux's mprotect_fixup
      * checks RLIMIT_DATA). */
     if ((prot & LINUX_PROT_WRITE) &&
-        !address_map_may_expand(&space->map, becoming_data(&space->map, address, end), 0, 0, true))
+        !address_map_may_expand(&space->map,
+                                address_map_unwritable_data_within(&space->map, address, end),
+                                0, 0, true))
         return -LINUX_ENOMEM;
     struct reprotection change = { space, prot };
     return address_map_protect(&space->map, address, end - address, prot, reprotect_pages,
