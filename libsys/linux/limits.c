@@ -8,9 +8,9 @@
  * RLIMIT_DATA's what procmgr maps, RLIMIT_CPU's the CPU time it lets a
  * process have, RLIMIT_RTPRIO's and RLIMIT_NICE's the policies it lets
  * a thread take, RLIMIT_NPROC's the tasks it makes and RLIMIT_SIGPENDING's
- * the signals it queues (the eight told with PROC_RLIMIT), RLIMIT_FSIZE's
- * what a write or truncate may make of a regular file
- * (file_size_limit.h), and the rest are only recorded.
+ * the signals it queues (procmgr's, told with PROC_RLIMIT:
+ * PROC_RLIMITS_ENFORCED), RLIMIT_FSIZE's what a write or truncate may make
+ * of a regular file (file_size_limit.h), and the rest are only recorded.
  */
 #include "limits.h"
 #include "personality.h"
@@ -20,15 +20,9 @@
 #include "sys/linux_process.h"
 #include "sys/protocol/procmgr.h"
 
-#define RLIMIT_DATA         2
 #define RLIMIT_NOFILE       7
 #define RLIMIT_MEMLOCK      8
-#define RLIMIT_AS           9
-#define RLIMIT_NPROC        6
-#define RLIMIT_SIGPENDING   11
 #define RLIMIT_MSGQUEUE     12
-#define RLIMIT_NICE         13
-#define RLIMIT_RTPRIO       14
 #define RLIM_INFINITY       (~0ULL)
 #define NOFILE_CEILING      1048576     /* Linux's fs.nr_open */
 
@@ -130,11 +124,7 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resourc
     linux_unlock(&limits_lock);
     /* procmgr maps, locks and makes tasks: it keeps those limits too
      * (fork and execve keep them there as they keep this table). */
-    if (result == 0 && new_limit != 0
-        && (resource == LINUX_RLIMIT_CPU || resource == RLIMIT_AS || resource == RLIMIT_DATA
-            || resource == RLIMIT_NPROC || resource == RLIMIT_MEMLOCK
-            || resource == RLIMIT_SIGPENDING || resource == RLIMIT_NICE
-            || resource == RLIMIT_RTPRIO))
+    if (result == 0 && new_limit != 0 && (PROC_RLIMITS_ENFORCED >> resource & 1))
         linux_request(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 3, resource, wanted.soft, wanted.hard, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;

@@ -282,6 +282,12 @@ enum proc_procfs_file {
 #define PROC_RLIMIT_SIGPENDING  11
 #define PROC_RLIMIT_NICE        13
 #define PROC_RLIMIT_RTPRIO      14
+/* Those resources, a bit each: the personality tells procmgr of every
+ * change to one of them. */
+#define PROC_RLIMITS_ENFORCED                                                   \
+    (1u << PROC_RLIMIT_CPU | 1u << PROC_RLIMIT_DATA | 1u << PROC_RLIMIT_NPROC |  \
+     1u << PROC_RLIMIT_MEMLOCK | 1u << PROC_RLIMIT_AS | 1u << PROC_RLIMIT_SIGPENDING | \
+     1u << PROC_RLIMIT_NICE | 1u << PROC_RLIMIT_RTPRIO)
 
 /* PROC_FUTEX_PI's operations (FUTEX_LOCK_PI and FUTEX_LOCK_PI2 lock). */
 #define PROC_FUTEX_PI_LOCK      0
