@@ -20,22 +20,24 @@ static int64_t refuse(void)
     return -LINUX_EFBIG;
 }
 
-static bool is_regular(uint64_t slot, struct linux_stat *stat)
+/* Whether the file is held to the limit: a regular file open for
+ * writing (any other call answers as it would without the limit: EBADF,
+ * EINVAL). Its status flags and stat in *flags and *stat then. */
+static bool held_to_limit(uint64_t slot, int64_t *flags, struct linux_stat *stat)
 {
-    return linux_stat_capability(slot, stat) == 0 &&
+    *flags = linux_request(slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);
+    return *flags >= 0 && (*flags & LINUX_O_ACCMODE) != LINUX_O_RDONLY &&
+           linux_stat_capability(slot, stat) == 0 &&
            (stat->st_mode & LINUX_S_IFMT) == LINUX_S_IFREG;
 }
 
 int64_t linux_write_within_size_limit(uint64_t slot, uint64_t label, uint64_t offset,
                                       uint64_t *length)
 {
-    /* An empty write writes nothing whatever the limit, and one the
-     * description may not make fails as it would without it (EBADF). */
-    if (*length == 0)
-        return 0;
-    int64_t flags = linux_request(slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);
+    /* An empty write writes nothing whatever the limit. */
+    int64_t flags;
     struct linux_stat stat;
-    if (flags < 0 || (flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || !is_regular(slot, &stat))
+    if (*length == 0 || !held_to_limit(slot, &flags, &stat))
         return 0;
     /* O_APPEND writes at the end, pwrite's offset or not (Linux's). */
     uint64_t position = offset;
@@ -57,10 +59,10 @@ int64_t linux_write_within_size_limit(uint64_t slot, uint64_t label, uint64_t of
 
 int64_t linux_truncate_within_size_limit(uint64_t slot, uint64_t length)
 {
+    int64_t flags;
     struct linux_stat stat;
-    int64_t flags = linux_request(slot, FILE_GET_FLAGS, 0, 0, 0, 0, 0);
-    if (flags < 0 || (flags & LINUX_O_ACCMODE) == LINUX_O_RDONLY || !is_regular(slot, &stat))
-        return 0;   /* the server's own answer (EINVAL, EBADF) comes first */
+    if (!held_to_limit(slot, &flags, &stat))
+        return 0;
     if (length > (uint64_t)stat.st_size && length > size_limit())
         return refuse();
     return 0;
