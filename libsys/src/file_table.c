@@ -123,3 +123,8 @@ bool file_table_names(const struct file_table *table, const void *object)
             return true;
     return false;
 }
+
+uint32_t file_table_pages(const struct file_table *table)
+{
+    return table->slots_made / FILE_TABLE_PER_PAGE;
+}

@@ -119,3 +119,8 @@ uint64_t page_pool_frame(const struct page_pool *pool, const void *page)
         return 0;
     return pool->frames[(address - pool->base) / PAGE_SIZE];
 }
+
+uint64_t page_pool_table_bytes(const struct page_pool *pool)
+{
+    return heap_block_bytes(pool->frames);
+}

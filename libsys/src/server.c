@@ -162,10 +162,10 @@ static enum server_outcome answer_statistics(struct server_request *request)
      * follows something else. Every reply object made is free, or holds
      * a waiting caller, or is the one this request came with. */
     const struct file_table *files = config->descriptors ? config->descriptors->files : NULL;
-    uint64_t kept = (files ? files->slots_made / FILE_TABLE_PER_PAGE : 0) +
+    uint64_t kept = (files ? file_table_pages(files) : 0) +
                     (config->settings ? server_settings_table_pages() : 0) +
                     (config->kept_pages ? config->kept_pages() : 0);
-    uint64_t kept_heap = heap_block_bytes(pages.frames) +
+    uint64_t kept_heap = page_pool_table_bytes(&pages) +
                          (config->descriptors ? watch_server_frame_table_bytes() : 0) +
                          (config->kept_heap_bytes ? config->kept_heap_bytes() : 0);
     uint64_t values[] = { 0, pages.in_use - kept, heap_bytes_in_use() - kept_heap,

@@ -224,5 +224,5 @@ enum server_outcome server_settings_request(struct server_request *request)
 
 uint64_t server_settings_table_pages(void)
 {
-    return files.slots_made / FILE_TABLE_PER_PAGE;
+    return file_table_pages(&files);
 }

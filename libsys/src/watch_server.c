@@ -160,5 +160,5 @@ enum server_outcome watch_server_board_request(struct server_request *request)
 
 uint64_t watch_server_frame_table_bytes(void)
 {
-    return heap_block_bytes(board_pages.frames);
+    return page_pool_table_bytes(&board_pages);
 }

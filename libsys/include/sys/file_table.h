@@ -85,6 +85,8 @@ int file_table_retain(struct file_table *table, uint64_t handle);
  * the OFD is gone (description_ended is told) and *last_object gets its
  * object, which the server now lets go of; else *last_object is NULL. */
 int file_table_close(struct file_table *table, uint64_t handle, void **last_object);
+/* The pages the table has made, which it keeps for good. */
+uint32_t file_table_pages(const struct file_table *table);
 /* F_GETFL: the OFD's flags, or -EBADF. */
 int64_t file_table_get_flags(const struct file_table *table, uint64_t handle);
 /* F_SETFL: the settable status flags become those of flags, the others

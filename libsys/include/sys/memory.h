@@ -139,6 +139,9 @@ void page_pool_free(struct page_pool *pool, void *page);
 /* A lendable pool's page: the slot of its frame capability, or 0 for an
  * address the pool never mapped. */
 uint64_t page_pool_frame(const struct page_pool *pool, const void *page);
+/* The heap a lendable pool's table of frames takes: it stays at the
+ * pool's high-water mark (0 for a pool that lends nothing). */
+uint64_t page_pool_table_bytes(const struct page_pool *pool);
 
 /* The bytes of heap blocks handed out and not freed (their size classes'). */
 uint64_t heap_bytes_in_use(void);
