@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -32,6 +33,18 @@ struct monitor {
     volatile int reading;       /* set just before the fork event's read */
 };
 
+/* Reads the fork event (arg.fork.ufd: the child's descriptor) into
+ * monitor: false if no message came. */
+static bool take_fork_event(struct monitor *monitor)
+{
+    struct uffd_msg message;
+    if (read(monitor->fd, &message, sizeof message) != sizeof message)
+        return false;
+    monitor->fork_event = message.event;
+    monitor->child_fd = (int)message.arg.reserved[0];
+    return true;
+}
+
 /* Reads the fork event, then serves the child's one fault through the
  * new descriptor. */
 static void *monitor(void *argument)
@@ -42,11 +55,9 @@ static void *monitor(void *argument)
     struct timespec pause = { 0, 100 * 1000 * 1000 };
     nanosleep(&pause, 0);       /* the fork is under way by now, most likely */
     monitor->reading = 1;
-    struct uffd_msg message;
-    if (read(monitor->fd, &message, sizeof message) != sizeof message)
+    if (!take_fork_event(monitor))
         return 0;
-    monitor->fork_event = message.event;
-    monitor->child_fd = (int)message.arg.reserved[0];     /* arg.fork.ufd */
+    struct uffd_msg message;
     if (read(monitor->child_fd, &message, sizeof message) != sizeof message)
         return 0;
     monitor->child_address = message.arg.pagefault.address;
@@ -101,15 +112,10 @@ static void *zero_before_reading(void *argument)
     struct uffdio_zeropage zero = { { monitor->child_address, PAGE }, 0, 7 };
     if (ioctl(monitor->fd, UFFDIO_ZEROPAGE, &zero) == -1 && errno == EAGAIN && zero.zeropage == 7)
         monitor->served = 1;
-    struct timespec pause = { 0, 50 * 1000 * 1000 };
-    nanosleep(&pause, 0);       /* time enough for the child, were it running */
+    pause_briefly();            /* time enough for the child, were it running */
     char byte;
     monitor->reading = read(monitor->from_child, &byte, 1) == -1 && errno == EAGAIN;
-    struct uffd_msg message;
-    if (read(monitor->fd, &message, sizeof message) != sizeof message)
-        return 0;
-    monitor->fork_event = message.event;
-    monitor->child_fd = (int)message.arg.reserved[0];
+    take_fork_event(monitor);
     return 0;
 }
 
@@ -148,11 +154,7 @@ static void *read_at_once(void *argument)
 {
     struct monitor *monitor = argument;
     __atomic_store_n(&monitor->reading, 1, __ATOMIC_RELEASE);
-    struct uffd_msg message;
-    if (read(monitor->fd, &message, sizeof message) != sizeof message)
-        return 0;
-    monitor->fork_event = message.event;
-    monitor->child_fd = (int)message.arg.reserved[0];
+    take_fork_event(monitor);
     return 0;
 }
 

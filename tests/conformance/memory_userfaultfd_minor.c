@@ -28,21 +28,6 @@
 #define UFFD_PAGEFAULT_FLAG_MINOR 4
 #define MINOR_IOCTLS (UFFD_MISSING_IOCTLS | (1ULL << _UFFDIO_CONTINUE))
 
-struct toucher {
-    volatile char *address;
-    int write;                  /* write 'w' instead of reading */
-    volatile char seen;
-};
-
-static void *touch(void *argument)
-{
-    struct toucher *toucher = argument;
-    if (toucher->write)
-        *toucher->address = 'w';
-    toucher->seen = *toucher->address;
-    return 0;
-}
-
 static int register_minor(int fd, void *start, uint64_t length, uint64_t *ioctls)
 {
     struct uffdio_register argument = { { (uint64_t)(uintptr_t)start, length },
@@ -65,9 +50,9 @@ static int continue_pages(int fd, char *start, uint64_t length, int64_t *mapped)
 static void minor_fault(int fd, char *registered, char *alias, unsigned page, int write,
                         char pager_byte)
 {
-    struct toucher toucher = { .address = registered + page * PAGE, .write = write };
+    struct byte_touch toucher = { .address = registered + page * PAGE, .write = write };
     pthread_t thread;
-    REQUIRE(pthread_create(&thread, 0, touch, &toucher) == 0);
+    REQUIRE(pthread_create(&thread, 0, touch_byte, &toucher) == 0);
     struct uffd_msg message;
     CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
     CHECK_EQ(message.event, UFFD_EVENT_PAGEFAULT);

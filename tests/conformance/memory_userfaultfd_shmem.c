@@ -24,21 +24,6 @@
 #define UFFD_FEATURE_MINOR_SHMEM (1ULL << 10)
 #define UFFD_PAGEFAULT_FLAG_MINOR 4
 
-struct toucher {
-    volatile char *address;
-    int write;
-    volatile char seen;
-};
-
-static void *touch(void *argument)
-{
-    struct toucher *toucher = argument;
-    if (toucher->write)
-        *toucher->address = 'w';
-    toucher->seen = *toucher->address;
-    return 0;
-}
-
 static int register_mode(int fd, void *start, uint64_t length, uint64_t mode, uint64_t *ioctls)
 {
     struct uffdio_register argument = { { address_of(start), length }, mode, 0 };
@@ -61,9 +46,9 @@ static int copy_page(int fd, char *page, char byte, int64_t *copied)
  * the page with a copy of byte. */
 static void missing_fault(int fd, char *page, int write, uint64_t flags, char byte)
 {
-    struct toucher toucher = { .address = page, .write = write };
+    struct byte_touch toucher = { .address = page, .write = write };
     pthread_t thread;
-    REQUIRE(pthread_create(&thread, 0, touch, &toucher) == 0);
+    REQUIRE(pthread_create(&thread, 0, touch_byte, &toucher) == 0);
     struct uffd_msg message;
     CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
     CHECK_EQ(message.event, UFFD_EVENT_PAGEFAULT);
@@ -151,9 +136,9 @@ int main(void)
     missing_fault(fd, private + PAGES * PAGE, 0, 0, 'p');
     CHECK_EQ(pread(memfd, &byte, 1, PAGES * PAGE), 1);
     CHECK_EQ(byte, 0);                  /* the private page is the mapping's */
-    struct toucher toucher = { .address = private + PAGE, .write = 1 };
+    struct byte_touch toucher = { .address = private + PAGE, .write = 1 };
     pthread_t thread;
-    REQUIRE(pthread_create(&thread, 0, touch, &toucher) == 0);
+    REQUIRE(pthread_create(&thread, 0, touch_byte, &toucher) == 0);
     struct uffd_msg message;
     CHECK_EQ(read(fd, &message, sizeof message), sizeof message);
     CHECK_EQ(message.arg.pagefault.flags, UFFD_PAGEFAULT_FLAG_MINOR | UFFD_PAGEFAULT_FLAG_WRITE);

@@ -127,4 +127,21 @@ static inline int message_waits(int fd)
     return poll(&poller, 1, 10000) == 1 && poller.revents == POLLIN;
 }
 
+/* A thread's touch of one byte (touch_byte, for pthread_create): a
+ * write of 'w' first if asked, then a read of what is there. */
+struct byte_touch {
+    volatile char *address;
+    int write;
+    volatile char seen;
+};
+
+static inline void *touch_byte(void *argument)
+{
+    struct byte_touch *touch = argument;
+    if (touch->write)
+        *touch->address = 'w';
+    touch->seen = *touch->address;
+    return 0;
+}
+
 #endif
