@@ -25,9 +25,12 @@ static uint64_t page_up(uint64_t length)
     return (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
+#define INITIAL_CAPACITY 16
+
 void address_map_init(struct address_map *map)
 {
-    map->count = 0;
+    map->count = map->capacity = 0;
+    map->regions = NULL;
     map->brk_start = 0;
     map->brk = 0;
     map->limit = UINT64_MAX;
@@ -36,10 +39,44 @@ void address_map_init(struct address_map *map)
     map->lock_future = false;
 }
 
-void address_map_copy(struct address_map *dest, const struct address_map *src)
+void address_map_release(struct address_map *map)
 {
+    address_map_storage_free(map->regions);
+    map->regions = NULL;
+    map->count = map->capacity = 0;
+}
+
+bool address_map_make_room(struct address_map *map, unsigned more)
+{
+    if (more > ADDRESS_MAP_MAX_REGIONS - map->count)
+        return false;
+    unsigned needed = map->count + more;
+    if (needed <= map->capacity)
+        return true;
+    unsigned capacity = map->capacity ? map->capacity : INITIAL_CAPACITY;
+    while (capacity < needed)
+        capacity *= 2;
+    if (capacity > ADDRESS_MAP_MAX_REGIONS)
+        capacity = ADDRESS_MAP_MAX_REGIONS;
+    struct region *regions = address_map_storage_new(capacity);
+    if (!regions)
+        return false;
+    if (map->count)
+        memcpy(regions, map->regions, map->count * sizeof *regions);
+    address_map_storage_free(map->regions);
+    map->regions = regions;
+    map->capacity = capacity;
+    return true;
+}
+
+bool address_map_copy(struct address_map *dest, const struct address_map *src)
+{
+    address_map_init(dest);
+    if (!address_map_make_room(dest, src->count))
+        return false;
     dest->count = src->count;
-    memcpy(dest->regions, src->regions, src->count * sizeof(src->regions[0]));
+    if (src->count)
+        memcpy(dest->regions, src->regions, src->count * sizeof(src->regions[0]));
     dest->brk_start = src->brk_start;
     dest->brk = src->brk;
     dest->limit = src->limit;
@@ -47,6 +84,7 @@ void address_map_copy(struct address_map *dest, const struct address_map *src)
     dest->lock_limit = src->lock_limit;
     dest->lock_future = false;
     address_map_set_all_locked(dest, false);
+    return true;
 }
 
 /* The bytes within [start, end) of the regions counts says count (all
@@ -328,7 +366,7 @@ int address_map_insert(struct address_map *map, const struct region *region,
         return -LINUX_EINVAL;
     unsigned after = map->count - regions_within(map, region->start, region->end) + 1 +
                      (range_splits_one_region(map, region->start, region->end) ? 1 : 0);
-    if (after > ADDRESS_MAP_MAX_REGIONS)
+    if (after > map->count && !address_map_make_room(map, after - map->count))
         return -LINUX_ENOMEM;
     unsigned index = carve(map, region->start, region->end, removed, context);
     insert_at(map, index, region);
@@ -342,7 +380,7 @@ int address_map_remove(struct address_map *map, uint64_t start, uint64_t length,
     uint64_t end = start + page_up(length);
     if (!range_is_valid(start, end))
         return -LINUX_EINVAL;
-    if (range_splits_one_region(map, start, end) && map->count == ADDRESS_MAP_MAX_REGIONS)
+    if (range_splits_one_region(map, start, end) && !address_map_make_room(map, 1))
         return -LINUX_ENOMEM;
     carve(map, start, end, removed, context);
     return 0;
@@ -354,7 +392,7 @@ int address_map_remove(struct address_map *map, uint64_t start, uint64_t length,
 static int split_at_ends(struct address_map *map, unsigned *first, unsigned *last,
                          uint64_t start, uint64_t end, bool split_low, bool split_high)
 {
-    if (map->count + split_low + split_high > ADDRESS_MAP_MAX_REGIONS)
+    if (!address_map_make_room(map, split_low + split_high))
         return -LINUX_ENOMEM;
     if (split_low) {
         split(map, *first, start);

@@ -14,7 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ADDRESS_MAP_MAX_REGIONS 512
+/* The most regions a map holds: Linux's default vm.max_map_count, past
+ * which its mmap, munmap and mprotect fail with ENOMEM. The table starts
+ * small and doubles as regions come. */
+#define ADDRESS_MAP_MAX_REGIONS 65530
 #define ADDRESS_MAP_PAGE_SIZE 4096ULL
 /* Nothing is mapped below this (Linux's default mmap_min_addr). */
 #define ADDRESS_MAP_LOWEST 0x10000ULL
@@ -54,8 +57,8 @@ struct region {
 };
 
 struct address_map {
-    unsigned count;
-    struct region regions[ADDRESS_MAP_MAX_REGIONS];   /* sorted by start, never overlapping */
+    unsigned count, capacity;
+    struct region *regions;     /* sorted by start, never overlapping */
     uint64_t brk_start, brk;    /* the heap: [brk_start, page_up(brk)) is a REGION_HEAP */
     /* RLIMIT_AS: the most bytes its regions may cover at once (Linux's
      * may_expand_vm); kept across fork and execve. */
@@ -79,12 +82,24 @@ struct address_map {
 typedef void (*address_map_change)(void *context, const struct region *old, uint64_t start,
                                    uint64_t end);
 
-/* Empty, with no heap (execve sets brk_start = brk = the image's end),
- * no limit and the default lock limit. */
+/* The table's storage, which the map's user provides (procmgr: its
+ * heap; the host tests: malloc): room for capacity regions, or NULL
+ * without memory; and storage given back (NULL: none). */
+struct region *address_map_storage_new(unsigned capacity);
+void address_map_storage_free(struct region *regions);
+
+/* Empty, with no table yet, no heap (execve sets brk_start = brk = the
+ * image's end), no limit and the default lock limit. */
 void address_map_init(struct address_map *map);
-/* fork: dest becomes a copy of src, but for its locks: a child locks
- * nothing, now or in future (Linux's fork). */
-void address_map_copy(struct address_map *dest, const struct address_map *src);
+/* The table given back; the map is empty (and may be used again). */
+void address_map_release(struct address_map *map);
+/* fork: dest (not initialised) becomes a copy of src, but for its locks:
+ * a child locks nothing, now or in future (Linux's fork). false without
+ * memory for its table (dest is then empty). */
+bool address_map_copy(struct address_map *dest, const struct address_map *src);
+/* Room in the table for `more` regions than it has: false past
+ * ADDRESS_MAP_MAX_REGIONS or without memory. */
+bool address_map_make_room(struct address_map *map, unsigned more);
 
 /* The region holding address, or NULL. */
 const struct region *address_map_lookup(const struct address_map *map, uint64_t address);

@@ -1,5 +1,6 @@
 /* Memory objects: memory_object.h. */
 #include "memory_object.h"
+#include "frames.h"
 #include "procmgr.h"
 #include "sys/invoke.h"
 #include "sys/protocol/common.h"
@@ -8,16 +9,20 @@
 #include "sys/runtime.h"
 #include "sys/syscall.h"
 
-#define OBJECT_LIMIT 1024
+/* The table of live objects starts with this many entries (in procmgr's
+ * image), doubles while it is at least half full, up to the limit, and
+ * halves again once an eighth full, where the live objects fit. */
+#define INITIAL_OBJECTS 1024
+#define OBJECT_LIMIT (1u << 20)
 
 struct memory_object {
     uint64_t id;
     uint64_t references;            /* address spaces that map it */
     uint64_t key;                   /* memory_object_key */
     bool lent;
-    /* Anonymous: its frames, by offset. */
+    /* Anonymous: its frames (frames.h: each holds one use), by offset,
+     * in an index that grows as pages are touched. */
     uint64_t size;
-    struct allotment objects;
     struct page_index pages;
     /* Lent: the descriptor procmgr keeps (the caller's, retained, or one
      * the server made for the mapping), the references to its open file
@@ -30,31 +35,91 @@ struct memory_object {
     bool no_userfault;              /* MEMORY_MAP_NO_USERFAULT */
 };
 
-static struct memory_object *objects[OBJECT_LIMIT];
+/* Each live object at its id modulo the capacity. Ids only grow, and ids
+ * that differ modulo the capacity differ modulo twice it, so the table
+ * can double with every object keeping an entry of its own. */
+static struct memory_object *first_table[INITIAL_OBJECTS];
+static struct memory_object **objects = first_table;
+static uint32_t capacity = INITIAL_OBJECTS, object_count;
 static uint64_t next_id = 1;
 
 static struct memory_object *find(uint64_t id)
 {
-    struct memory_object *object = objects[id % OBJECT_LIMIT];
+    struct memory_object *object = objects[id % capacity];
     return object && object->id == id ? object : 0;
 }
 
-/* A new object with one reference, in the table; 0 when it is full. Ids
- * only grow, so an id (and so a key) is never another object's later. */
+/* A table twice as big: false without memory or at the limit. */
+static bool grow_table(void)
+{
+    uint32_t grown = 2 * capacity;
+    struct memory_object **table = grown <= OBJECT_LIMIT ? heap_allocate(grown * sizeof *table) : 0;
+    if (!table)
+        return false;
+    for (uint32_t i = 0; i < capacity; i++)
+        if (objects[i])
+            table[objects[i]->id % grown] = objects[i];
+    if (objects != first_table)
+        heap_free(objects);
+    objects = table;
+    capacity = grown;
+    return true;
+}
+
+/* The table half the size when every live object has an entry of its
+ * own there; else, not tried again until half of them are gone. */
+static void shrink_table(void)
+{
+    static uint32_t try_below = UINT32_MAX;
+    if (object_count >= try_below)
+        return;
+    uint32_t half = capacity / 2;
+    struct memory_object **table = half == INITIAL_OBJECTS ? first_table
+                                                           : heap_allocate(half * sizeof *table);
+    if (!table)
+        return;
+    memset(table, 0, half * sizeof *table);
+    for (uint32_t i = 0; i < capacity; i++) {
+        struct memory_object *object = objects[i];
+        if (object && table[object->id % half]) {
+            if (table != first_table)
+                heap_free(table);
+            try_below = object_count / 2;
+            return;
+        }
+        if (object)
+            table[object->id % half] = object;
+    }
+    heap_free(objects);
+    objects = table;
+    capacity = half;
+    try_below = UINT32_MAX;
+}
+
+static void forget(struct memory_object *object)
+{
+    objects[object->id % capacity] = 0;
+    object_count--;
+    if (capacity > INITIAL_OBJECTS && 8 * object_count < capacity)
+        shrink_table();
+}
+
+/* A new object with one reference, in the table; 0 without memory or at
+ * the limit. An id (and so a key) is never another object's later. */
 static struct memory_object *create(void)
 {
-    for (unsigned tries = 0; tries < OBJECT_LIMIT; tries++, next_id++) {
-        if (objects[next_id % OBJECT_LIMIT])
-            continue;
-        struct memory_object *object = heap_allocate(sizeof *object);
-        if (!object)
-            return 0;
-        object->id = object->key = next_id++;
-        object->references = 1;
-        objects[object->id % OBJECT_LIMIT] = object;
-        return object;
-    }
-    return 0;
+    if (2 * (object_count + 1) > capacity && !grow_table() && object_count == capacity)
+        return 0;
+    while (objects[next_id % capacity])
+        next_id++;
+    struct memory_object *object = heap_allocate(sizeof *object);
+    if (!object)
+        return 0;
+    object->id = object->key = next_id++;
+    object->references = 1;
+    objects[object->id % capacity] = object;
+    object_count++;
+    return object;
 }
 
 uint64_t memory_copy_frame(uint64_t frame)
@@ -70,25 +135,21 @@ uint64_t memory_copy_frame(uint64_t frame)
 
 uint64_t memory_object_create_anonymous(uint64_t size)
 {
-    uint32_t capacity = 64;
-    while (capacity < 2 * (size / PAGE_SIZE) && capacity < (1u << 20))
-        capacity *= 2;
-    struct page_entry *entries = heap_allocate(capacity * sizeof *entries);
-    struct memory_object *object = entries ? create() : 0;
+    struct page_index pages;
+    struct memory_object *object = index_create(&pages, 16) ? create() : 0;
     if (!object) {
-        heap_free(entries);
+        heap_free(pages.entries);
         return 0;
     }
     object->size = size;
-    allotment_init(&object->objects);
-    page_index_init(&object->pages, entries, capacity);
+    object->pages = pages;
     return object->id;
 }
 
 /* The key of a live lent object of the same file, if there is one. */
 static uint64_t key_of_file(uint64_t identity)
 {
-    for (unsigned i = 0; i < OBJECT_LIMIT; i++)
+    for (uint32_t i = 0; i < capacity; i++)
         if (objects[i] && objects[i]->lent && objects[i]->identity == identity)
             return objects[i]->key;
     return 0;
@@ -149,7 +210,7 @@ int memory_object_map_file(uint64_t descriptor, unsigned prot, bool shared, uint
         if (own)
             let_go(own);
         if (object) {
-            objects[object->id % OBJECT_LIMIT] = 0;
+            forget(object);
             heap_free(object);
         }
         return object ? -LINUX_EBADF : -LINUX_ENOMEM;
@@ -199,25 +260,31 @@ void memory_object_release(uint64_t id)
     }
     if (object->references)
         return;
-    objects[id % OBJECT_LIMIT] = 0;
+    forget(object);
     if (object->lent) {
         let_go(object->descriptor);
     } else {
-        allotment_release(&object->objects);
+        for (uint32_t i = 0; i < object->pages.capacity; i++)
+            if (object->pages.entries[i].page != PAGE_INDEX_EMPTY)
+                frames_release(object->pages.entries[i].frame);
         heap_free(object->pages.entries);
     }
     heap_free(object);
 }
 
-/* An anonymous object's frame at page, made if new: its own slot. */
+/* An anonymous object's frame at page (frames.h), made zeroed if new;
+ * 0 without memory. */
 static uint64_t anonymous_frame(struct memory_object *object, uint64_t page)
 {
     struct page_entry *entry = page_index_find(&object->pages, page);
     if (entry)
-        return entry->slot;
-    uint64_t frame = allotment_new_object(&object->objects, TERN_OBJECT_FRAME_4K, 0);
-    if (!frame || page_index_insert(&object->pages, (struct page_entry){ page, (uint32_t)frame, 0, 0 }) < 0)
+        return entry->frame;
+    uint64_t frame = frames_new();
+    if (frame && index_insert(&object->pages, (struct page_entry){ .page = page,
+                                                                    .frame = (uint32_t)frame }) < 0) {
+        frames_release(frame);
         return 0;
+    }
     return frame;
 }
 
@@ -284,7 +351,7 @@ int memory_object_existing_page(uint64_t id, uint64_t offset, bool write, uint64
     struct page_entry *entry = page_index_find(&object->pages, offset & ~(uint64_t)(PAGE_SIZE - 1));
     if (!entry)
         return -LINUX_ENOENT;
-    *frame = memory_copy_frame(entry->slot);
+    *frame = memory_copy_frame(entry->frame);
     return *frame ? 0 : -LINUX_ENOMEM;
 }
 

@@ -290,6 +290,13 @@ enum tern_error allotment_map_frame(struct allotment *allotment, uint64_t vspace
                                     uint64_t address, uint64_t rights);
 
 /* space.c */
+/* Page indexes in procmgr's heap: empty storage for capacity entries
+ * (false without memory); room for `more` entries (0, or -LINUX_ENOMEM
+ * with the index as it was); an entry recorded, growing the index. */
+bool index_create(struct page_index *index, uint32_t capacity);
+int index_make_room(struct page_index *index, uint32_t more);
+int index_insert(struct page_index *index, struct page_entry entry);
+
 struct space *space_create(void);
 void space_destroy(struct space *space);
 /* A zeroed frame mapped at address with prot, recorded in the index. */

@@ -11,10 +11,6 @@
 /* arm64 Linux's TASK_SIZE with 48-bit addresses: a target's limit. */
 #define USER_ADDRESS_LIMIT (1ULL << 48)
 #define REMAP_FLAGS (LINUX_MREMAP_MAYMOVE | LINUX_MREMAP_FIXED | LINUX_MREMAP_DONTUNMAP)
-/* A move adds a region and may split two (Linux keeps the same margin
- * below its map count limit). */
-#define MOVE_REGIONS_NEEDED 3
-
 /* Rounds length up to whole pages; 0 if that overflows. */
 static uint64_t page_up(uint64_t length)
 {
@@ -61,7 +57,7 @@ static int plan_move_to(const struct address_map *map, const struct region *regi
         return -LINUX_EINVAL;
     if (address + old > target && target + new > address)
         return -LINUX_EINVAL;       /* the ranges overlap */
-    if (map->count + MOVE_REGIONS_NEEDED > ADDRESS_MAP_MAX_REGIONS)
+    if (ADDRESS_MAP_MAX_REGIONS - map->count < REMAP_MOVE_REGIONS)
         return -LINUX_ENOMEM;
     if (plan->fixed && target > LINUX_MMAP_TOP - new)
         return -LINUX_ENOMEM;       /* above what mmap maps, as MAP_FIXED's */
@@ -141,7 +137,7 @@ int remap_plan(const struct address_map *map, uint64_t address, uint64_t old_len
         plan->action = REMAP_GROW;
         return 0;
     }
-    if (!may_move || map->count + MOVE_REGIONS_NEEDED > ADDRESS_MAP_MAX_REGIONS)
+    if (!may_move || ADDRESS_MAP_MAX_REGIONS - map->count < REMAP_MOVE_REGIONS)
         return -LINUX_ENOMEM;
     plan->action = REMAP_MOVE;
     plan->new_address = 0;          /* placed as mmap without a hint places */

@@ -48,6 +48,12 @@ struct remap_plan {
     int late_error;
 };
 
+/* A move adds a region and may split two (Linux keeps the same margin
+ * below its map count limit): a move when the map has fewer than that
+ * left below ADDRESS_MAP_MAX_REGIONS is ENOMEM, and the caller makes
+ * the table room for them before it acts. */
+#define REMAP_MOVE_REGIONS 3
+
 /* Linux's sys_mremap up to the point where it acts: 0 with *plan filled,
  * or a negated errno with nothing to do. EINVAL for unknown flags,
  * MREMAP_FIXED without MREMAP_MAYMOVE, MREMAP_DONTUNMAP without it or

@@ -153,15 +153,28 @@ static void let_go_of_all(struct page_index *index)
             let_go_of(&index->entries[i]);
 }
 
+struct region *address_map_storage_new(unsigned capacity)
+{
+    return heap_allocate_unzeroed(capacity * sizeof(struct region));
+}
+
+void address_map_storage_free(struct region *regions)
+{
+    heap_free(regions);
+}
+
 void space_destroy(struct space *space)
 {
     userfault_space_gone(space);
-    for_each_object(space, memory_object_release);
+    /* The pages first: an object's frames may go back to the pool with
+     * it, and by then nothing may map them. */
     let_go_of_all(&space->pages);
     let_go_of_all(&space->views);
+    for_each_object(space, memory_object_release);
     if (space->inherited)
         inherited_release(space->inherited);
     allotment_release(&space->objects);
+    address_map_release(&space->map);
     heap_free(space->pages.entries);
     heap_free(space->views.entries);
     heap_free(space);

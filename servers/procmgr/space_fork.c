@@ -325,7 +325,10 @@ struct space *space_fork(struct space *parent)
         return 0;
     child->inherited = parent->inherited;
     child->inherited->users++;
-    address_map_copy(&child->map, &parent->map);
+    if (!address_map_copy(&child->map, &parent->map)) {
+        space_destroy(child);
+        return 0;
+    }
     for_each_object(child, memory_object_retain);
     child->upcall_entry = parent->upcall_entry;
     tern_vspace_set_upcall(child->vspace, child->upcall_entry);

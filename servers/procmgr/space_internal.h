@@ -17,13 +17,6 @@ struct inherited_pages {
     unsigned users;
 };
 
-/* Page indexes in procmgr's heap: empty storage for capacity entries
- * (false without memory); room for `more` entries (0, or -LINUX_ENOMEM
- * with the index as it was); an entry recorded, growing the index. */
-bool index_create(struct page_index *index, uint32_t capacity);
-int index_make_room(struct page_index *index, uint32_t more);
-int index_insert(struct page_index *index, struct page_entry entry);
-
 /* The space's inherited entry for page, or NULL. */
 struct page_entry *inherited_entry(struct space *space, uint64_t page);
 /* One space less uses the inherited frames; with the last they go. */

@@ -90,11 +90,14 @@ int64_t space_mremap(struct space *space, uint64_t address, uint64_t old_length,
                             privileged, &plan);
     if (result < 0)
         return result;
-    /* Pages a fork shares must be the space's own to move: the one step
-     * that may want memory, made before anything changes. */
+    /* Pages a fork shares must be the space's own to move, and the
+     * region table needs room: the steps that may want memory, made
+     * before anything changes. */
     if (plan.action == REMAP_MOVE && !plan.late_error &&
         (result = own_inherited_range(space, address, address + plan.old_length)) < 0)
         return result;
+    if (plan.action == REMAP_MOVE && !address_map_make_room(&space->map, REMAP_MOVE_REGIONS))
+        return -LINUX_ENOMEM;
     if (plan.fixed &&
         (result = unmap(space, plan.new_address, plan.new_address + plan.new_length)) < 0)
         return result;

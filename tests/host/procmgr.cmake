@@ -20,7 +20,8 @@ procmgr_host_test(test_procmgr_linux_stack
 procmgr_host_test(test_procmgr_userfault
     SOURCES test_procmgr_userfault.c "${PROCMGR_DIR}/userfault.c")
 procmgr_host_test(test_procmgr_address_map
-    SOURCES test_procmgr_address_map.c "${PROCMGR_DIR}/address_map.c")
+    SOURCES test_procmgr_address_map.c "${PROCMGR_DIR}/address_map.c"
+    address_map_storage.c)
 procmgr_host_test(test_procmgr_page_index
     SOURCES test_procmgr_page_index.c "${PROCMGR_DIR}/page_index.c")
 procmgr_host_test(test_procmgr_credentials
@@ -32,9 +33,11 @@ procmgr_host_test(test_procmgr_lending_policy
 procmgr_host_test(test_procmgr_out_of_memory
     SOURCES test_procmgr_out_of_memory.c "${PROCMGR_DIR}/out_of_memory.c")
 procmgr_host_test(test_procmgr_madvise
-    SOURCES test_procmgr_madvise.c "${PROCMGR_DIR}/madvise.c" "${PROCMGR_DIR}/address_map.c")
+    SOURCES test_procmgr_madvise.c "${PROCMGR_DIR}/madvise.c" "${PROCMGR_DIR}/address_map.c"
+    address_map_storage.c)
 procmgr_host_test(test_procmgr_remap
-    SOURCES test_procmgr_remap.c "${PROCMGR_DIR}/remap.c" "${PROCMGR_DIR}/address_map.c")
+    SOURCES test_procmgr_remap.c "${PROCMGR_DIR}/remap.c" "${PROCMGR_DIR}/address_map.c"
+    address_map_storage.c)
 procmgr_host_test(test_procmgr_kill_rules
     SOURCES test_procmgr_kill_rules.c "${PROCMGR_DIR}/kill_rules.c"
             "${PROCMGR_DIR}/credentials.c")

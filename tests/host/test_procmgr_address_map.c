@@ -27,6 +27,7 @@ static void record(void *context, const struct region *old, uint64_t start, uint
 
 static void reset(void)
 {
+    address_map_release(&map);     /* the last test's table */
     address_map_init(&map);
     change_count = 0;
 }
@@ -401,6 +402,37 @@ static void protect_a_whole_region_merges_with_neighbours(void)
     check_region(0, 0x400000, 0x403000, R);
 }
 
+/* --- the table's storage --------------------------------------------------- */
+
+extern bool address_map_storage_refused;        /* address_map_storage.c */
+
+/* The table starts empty and doubles as regions come; without memory
+ * for a bigger one, what needs it is refused and nothing changes. */
+static void the_table_grows_and_without_memory_refuses(void)
+{
+    reset();
+    CHECK_EQ_U64(map.capacity, 0);
+    for (uint64_t i = 0; i < 100; i++)
+        CHECK_EQ_U64(insert(private_region(0x400000 + i * 2 * PAGE, 0x400000 + i * 2 * PAGE + PAGE,
+                                           RW)), 0);
+    CHECK_EQ_U64(map.count, 100);
+    CHECK(map.capacity >= 100 && map.capacity < 256);
+    check_region(99, 0x400000 + 198 * PAGE, 0x400000 + 199 * PAGE, RW);
+    while (map.count < map.capacity)
+        insert(private_region(0x400000 + map.count * 2 * PAGE,
+                              0x400000 + map.count * 2 * PAGE + PAGE, RW));
+    address_map_storage_refused = true;
+    unsigned count = map.count;
+    change_count = 0;
+    CHECK_EQ_U64(insert(private_region(0x100000, 0x101000, R)), -LINUX_ENOMEM);
+    CHECK_EQ_U64(address_map_remove(&map, 0x400000, 4 * PAGE, record, NULL), 0);   /* no split */
+    CHECK_EQ_U64(map.count, count - 2);
+    struct address_map copy;
+    CHECK(!address_map_copy(&copy, &map));
+    CHECK_EQ_U64(copy.count, 0);
+    address_map_storage_refused = false;
+}
+
 /* --- a full table -------------------------------------------------------- */
 
 /* Fills the table with one-page regions two pages apart. */
@@ -614,7 +646,7 @@ static void copy_is_independent(void)
     start_heap();
     insert(private_region(0x400000, 0x401000, RX));
     address_map_set_brk(&map, 0x421000, record, NULL);
-    address_map_copy(&other, &map);
+    CHECK(address_map_copy(&other, &map));
     CHECK_EQ_U64(other.count, 2);
     CHECK_EQ_U64(other.brk_start, 0x420000);
     CHECK_EQ_U64(other.brk, 0x421000);
@@ -695,8 +727,9 @@ static void the_limit_bounds_what_is_mapped(void)
     CHECK_EQ_U64(address_map_set_brk(&map, 0x604000, record, NULL), 0x604000);
     CHECK_EQ_U64(address_map_set_brk(&map, 0x605000, record, NULL), 0x604000);   /* refused */
     struct address_map copy;
-    address_map_copy(&copy, &map);
+    CHECK(address_map_copy(&copy, &map));
     CHECK_EQ_U64(copy.limit, 0x10000);
+    address_map_release(&copy);
 }
 
 /* UFFDIO_REGISTER splits regions at the range's ends, as Linux splits
@@ -738,10 +771,11 @@ static void a_lock_splits_counts_once_and_is_not_inherited(void)
     CHECK(address_map_set_locked(&map, 0x10f000, 0x111000, true) == -LINUX_ENOMEM);   /* hole */
     CHECK_EQ_U64(map.count, 3);
     struct address_map copy;
-    address_map_copy(&copy, &map);
+    CHECK(address_map_copy(&copy, &map));
     CHECK_EQ_U64(copy.count, 1);
     CHECK_EQ_U64(address_map_locked_within(&copy, 0, UINT64_MAX), 0);
     CHECK_EQ_U64(copy.lock_limit, 0x8000);
+    address_map_release(&copy);
     CHECK(address_map_set_locked(&map, 0x104000, 0x10c000, false) == 0);
     CHECK_EQ_U64(map.count, 1);
     address_map_set_all_locked(&map, true);
@@ -772,8 +806,9 @@ static void the_data_limit_bounds_private_writable_memory(void)
     CHECK_EQ_U64(address_map_set_brk(&map, 0x602000, record, NULL), 0x602000);
     CHECK_EQ_U64(address_map_set_brk(&map, 0x603000, record, NULL), 0x602000);   /* refused */
     struct address_map copy;
-    address_map_copy(&copy, &map);
+    CHECK(address_map_copy(&copy, &map));
     CHECK_EQ_U64(copy.data_limit, 0x8000);
+    address_map_release(&copy);
 }
 
 int main(void)
@@ -806,6 +841,7 @@ int main(void)
     RUN_TEST(protect_over_a_hole_is_enomem_and_changes_nothing);
     RUN_TEST(protect_adding_write_where_it_is_forbidden_is_eacces);
     RUN_TEST(protect_a_whole_region_merges_with_neighbours);
+    RUN_TEST(the_table_grows_and_without_memory_refuses);
     RUN_TEST(full_table_refuses_a_new_region);
     RUN_TEST(full_table_accepts_a_replacement);
     RUN_TEST(full_table_refuses_a_splitting_unmap);

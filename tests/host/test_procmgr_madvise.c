@@ -37,6 +37,7 @@ static int advise(uint64_t start, uint64_t length, int advice)
  * a hole, then anonymous memory at 0x10a000-0x10c000. */
 static void set_up(void)
 {
+    address_map_release(&map);     /* the last test's table */
     address_map_init(&map);
     struct region regions[] = {
         {.start = 0x100000, .end = 0x104000, .prot = RW, .kind = REGION_PRIVATE},

@@ -30,6 +30,7 @@ static int decide(uint64_t address, uint64_t old_length, uint64_t new_length, ui
  * 0x3000); anonymous memory at 0x200000-0x201000 with nothing after. */
 static void set_up(void)
 {
+    address_map_release(&map);     /* the last test's table */
     address_map_init(&map);
     struct region regions[] = {
         {.start = 0x100000, .end = 0x104000, .prot = RW, .kind = REGION_PRIVATE},
