@@ -1,6 +1,7 @@
 /*
  * Private frames: the frames behind the pages an address space owns
- * (anonymous memory, the heap, stacks, a private file mapping's copies).
+ * (anonymous memory, the heap, stacks, a private file mapping's copies),
+ * and those of shared anonymous memory objects (memory_object.h).
  * They come from a pool of procmgr's own, not from the chunks of the
  * space that first touched them, because fork shares them copy-on-write:
  * a frame may outlive that space in its children (space.c).

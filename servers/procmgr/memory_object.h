@@ -2,7 +2,8 @@
  * Memory objects: what shared mappings map, and private mappings of a
  * file until they copy a page (space.c). Two kinds:
  *   - anonymous (MAP_SHARED | MAP_ANONYMOUS, /dev/zero's shared
- *     mappings): procmgr's own frames, made on first touch;
+ *     mappings): frames of procmgr's pool (frames.h), made on first
+ *     touch, the object holding one use of each;
  *   - lent (a file): its server's frames, asked for page by page through
  *     the descriptor the file was mapped with (sys/protocol/memory.h);
  *     procmgr keeps that descriptor, counted (FILE_RETAIN), or one the
