@@ -371,6 +371,18 @@ int64_t memory_object_describe(uint64_t id, char *name, uint64_t room, uint64_t 
     return (int64_t)length;
 }
 
+uint64_t memory_object_sole_pages(uint64_t id)
+{
+    struct memory_object *object = find(id);
+    return object && !object->lent && object->references == 1 ? object->pages.count : 0;
+}
+
+bool memory_object_is_anonymous(uint64_t id)
+{
+    struct memory_object *object = find(id);
+    return object && !object->lent;
+}
+
 uint64_t memory_object_key(uint64_t id)
 {
     struct memory_object *object = find(id);

@@ -55,6 +55,13 @@ int memory_object_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame
  * userfaultfd's registrations of shared memory. */
 int memory_object_existing_page(uint64_t id, uint64_t offset, bool write, uint64_t *frame);
 
+/* The pages an anonymous object has while one address space alone maps
+ * it (what that space's end gives back, for the OOM killer); else 0. */
+uint64_t memory_object_sole_pages(uint64_t id);
+/* Whether it is anonymous: its pages are procmgr's, so a fault that
+ * finds none left is out of memory, not past what a server lends. */
+bool memory_object_is_anonymous(uint64_t id);
+
 /* What futex keys name the object by: the same for every object of one
  * file, so processes that map it separately meet on its futexes. */
 uint64_t memory_object_key(uint64_t id);

@@ -15,10 +15,11 @@
 
 struct oom_candidate {
     uint32_t pid;
-    /* The pages it has frames of its own for: what its end gives back
-     * (Linux counts its rss; a memory object's pages it borrows would
-     * stay, so they do not count here: a process that holds only those
-     * is never chosen, and one kill never leads to another for nothing). */
+    /* What its end gives back: the pages it has frames of its own for,
+     * and those of shared anonymous memory only it maps (Linux counts
+     * its rss; pages of a file or of memory others map too would stay,
+     * so they do not count here: a process that holds only those is
+     * never chosen, and one kill never leads to another for nothing). */
     uint64_t pages;
     bool exempt;            /* never chosen: no program (init), or already ending */
 };

@@ -319,7 +319,8 @@ bool space_mapped_for(struct space *space, uint64_t address, bool write, bool ex
 #define SPACE_FAULT_USERFAULT 1
 #define SPACE_FAULT_USERFAULT_MINOR 2
 /* Its answer when no memory is left for the process's own page (a new
- * one, a copy on write, the mapping of one it has): Linux's
+ * one, a copy on write, the mapping of one it has) or for a page of
+ * shared anonymous memory: Linux's
  * VM_FAULT_OOM, for the OOM killer (out_of_memory.h). */
 #define SPACE_FAULT_OUT_OF_MEMORY 3
 /* UFFDIO_COPY and ZEROPAGE: whether the page is there (it is, however it
@@ -330,8 +331,9 @@ bool space_mapped_for(struct space *space, uint64_t address, bool write, bool ex
  * a page there already, -EFAULT past its end, as Linux's
  * shmem_mfill_atomic_pte. */
 bool space_page_present(struct space *space, uint64_t page);
-/* The pages the space has frames of its own for (not a memory object's
- * it borrows): what ending it would give back, for the OOM killer. */
+/* What ending the space would give back, for the OOM killer: the pages
+ * it has frames of its own for, and those of anonymous objects only it
+ * maps (not those others map too, or a file's). */
 uint64_t space_private_pages(struct space *space);
 /* UFFDIO_CONTINUE: maps the page the region's object has at page
  * (writable if the region is shared and writable; a private mapping's

@@ -100,16 +100,23 @@ struct space *space_create(void)
     return space_create_sized(INITIAL_PAGE_CAPACITY);
 }
 
+/* Region i's object if no region before it maps that object; else 0. */
+static uint64_t first_mapping_of_object(const struct space *space, unsigned i)
+{
+    uint64_t object = space->map.regions[i].object;
+    for (unsigned j = 0; j < i && object; j++)
+        if (space->map.regions[j].object == object)
+            return 0;
+    return object;
+}
+
 /* Objects count the address spaces that map them (once each, in however
  * many regions). Call visit once per object this space maps. */
 void for_each_object(struct space *space, void (*visit)(uint64_t id))
 {
     for (unsigned i = 0; i < space->map.count; i++) {
-        uint64_t object = space->map.regions[i].object;
-        bool seen = false;
-        for (unsigned j = 0; j < i && !seen; j++)
-            seen = space->map.regions[j].object == object;
-        if (object && !seen)
+        uint64_t object = first_mapping_of_object(space, i);
+        if (object)
             visit(object);
     }
 }
@@ -496,14 +503,16 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
     if (error == SPACE_FAULT_USERFAULT || error == SPACE_FAULT_USERFAULT_MINOR)
         return error;
     bool private_memory = action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
-                          action == FAULT_MAP_PRESENT;
+                          action == FAULT_MAP_PRESENT || (action == FAULT_OBJECT_PAGE &&
+                          memory_object_is_anonymous(address_map_lookup(&space->map,
+                                                                        address)->object));
     if (error == -LINUX_ENOMEM && private_memory)
         return SPACE_FAULT_OUT_OF_MEMORY;
     if (error < 0) {
         /* The object has no such page (past the end of a file), or no
          * memory for it (a memfd past what it may borrow): Linux's
-         * VM_FAULT_SIGBUS. The process's own memory is the OOM killer's
-         * (above). */
+         * VM_FAULT_SIGBUS. The process's own memory and shared anonymous
+         * memory are the OOM killer's (above). */
         *signal = (struct fault_signal){ LINUX_SIGBUS, LINUX_BUS_ADRERR };
         return error;
     }
@@ -544,6 +553,11 @@ uint64_t space_private_pages(struct space *space)
 {
     uint64_t pages = 0;
     page_index_for_each(&space->pages, count_private, &pages);
+    for (unsigned i = 0; i < space->map.count; i++) {
+        uint64_t object = first_mapping_of_object(space, i);
+        if (object)
+            pages += memory_object_sole_pages(object);
+    }
     return pages;
 }
 

@@ -1,5 +1,5 @@
-/* A child that takes memory until none is left does not take the system
- * with it. As Linux's OOM killer, procmgr ends the process that holds the
+/* A child that takes memory (private, or shared anonymous) until none
+ * is left does not take the system with it. As Linux's OOM killer, procmgr ends the process that holds the
  * most memory with SIGKILL when a page cannot be had (or mmap answers
  * ENOMEM: no chunk left for it, docs/limits.md): the hog itself, when it
  * is the largest. Once it is reaped the system forks, pipes and maps
@@ -31,12 +31,13 @@ static unsigned long free_bytes(void)
     return info.freeram * info.mem_unit;
 }
 
-/* Maps and fills pieces of size until a mapping is refused. */
-static void take_all(unsigned long size)
+/* Maps and fills pieces of size, private or shared (sharing), until a
+ * mapping is refused. */
+static void take_all(unsigned long size, int sharing)
 {
     for (;;) {
         char *piece = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+                           sharing | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
         if (piece == MAP_FAILED)
             return;
         for (unsigned long at = 0; at < size; at += 4096)
@@ -44,10 +45,10 @@ static void take_all(unsigned long size)
     }
 }
 
-static void hog(void)
+static void hog(int sharing)
 {
-    take_all(BIG);
-    take_all(SMALL);
+    take_all(BIG, sharing);
+    take_all(SMALL, sharing);
     _exit(errno == ENOMEM ? out_of_memory : 1);
 }
 
@@ -78,13 +79,14 @@ static void still_works(void)
     close(fds[1]);
 }
 
-/* Runs a hog and checks what it came to. */
-static void run_hog(void)
+/* Runs a hog of private or shared memory (sharing) and checks what it
+ * came to. */
+static void run_hog(int sharing)
 {
     pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0)
-        hog();
+        hog(sharing);
     int status;
     CHECK_EQ(waitpid(child, &status, 0), child);
     bool refused = WIFEXITED(status) && WEXITSTATUS(status) == out_of_memory;
@@ -144,13 +146,19 @@ int main(void)
     /* The first time the system may keep some of what it needed to
      * serve so much memory (its own tables, its page cache): after that,
      * a hog takes nothing away for good. */
-    run_hog();
+    run_hog(MAP_PRIVATE);
     still_works();
     unsigned long before = free_bytes();
-    run_hog();
+    run_hog(MAP_PRIVATE);
     still_works();
     unsigned long after = free_bytes();
     fprintf(stderr, "free before %lu KiB, after %lu KiB\n", before >> 10, after >> 10);
+    CHECK(after + SLACK >= before);
+    /* Shared anonymous memory only the hog maps is its own as well. */
+    run_hog(MAP_SHARED);
+    still_works();
+    after = free_bytes();
+    fprintf(stderr, "free after a shared hog %lu KiB\n", after >> 10);
     CHECK(after + SLACK >= before);
     run_largest_goes();
     still_works();
