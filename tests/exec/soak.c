@@ -72,11 +72,14 @@ static uint64_t pick(uint64_t count)
 
 /* ---- Arguments ---- */
 
-/* Three pages and an unmapped one after them: a length that runs past
- * the buffer meets a fault (EFAULT), never other data of the worker. */
+/* Three pages and an inaccessible one after them (PROT_NONE): a length
+ * that runs past the buffer meets a fault (EFAULT), never other data of
+ * the worker. Not unmapped: a later mmap could land in the hole, and a
+ * sigaction "from nowhere" then installs a handler at whatever that
+ * page holds (which once killed workers, on Linux as it would here). */
 #define BUFFER_SIZE (3 * 4096)
 static char *buffer;
-static char *unmapped;
+static char *unmapped;      /* never readable */
 
 static uint64_t any_pointer(void)
 {
@@ -148,7 +151,7 @@ static char queue_name[32];
  * watchdog), nor one that would stop or end the worker. */
 static long any_signal(void)
 {
-    static const long harmless[] = { 0, SIGCHLD, SIGWINCH, SIGURG, 65, -1 };
+    static const long harmless[] = { 0, SIGCHLD, SIGWINCH, SIGURG, SIGUSR1, SIGUSR2, 65, -1 };
     return harmless[pick(sizeof harmless / sizeof harmless[0])];
 }
 
@@ -402,7 +405,7 @@ static int work(unsigned sequence, unsigned index, uint64_t calls)
         return 3;
     buffer = mmap(NULL, BUFFER_SIZE + 4096, PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (buffer == MAP_FAILED || munmap(buffer + BUFFER_SIZE, 4096) != 0)
+    if (buffer == MAP_FAILED || mprotect(buffer + BUFFER_SIZE, 4096, PROT_NONE) != 0)
         return 3;
     unmapped = buffer + BUFFER_SIZE;
     struct rlimit descriptors = { DESCRIPTORS, DESCRIPTORS };
