@@ -108,7 +108,7 @@ void linux_capability_close(uint64_t slot)
     /* Linux's close does not report what the last reference's release
      * found; neither does this. The pid is the closer, for the server's
      * flush (file.h). */
-    linux_request(slot, FILE_CLOSE, 1, (uint64_t)linux_process_info()->pid, 0, 0, 0);
+    linux_close_call(slot, (uint64_t)linux_process_info()->pid);
     linux_slot_delete(slot);
     if (slot >= LINUX_SLOT_FD_BASE) {
         linux_epoll_descriptor_closed((unsigned)(slot - LINUX_SLOT_FD_BASE));

@@ -57,7 +57,7 @@ static int64_t new_board(struct epoll_instance *instance, uint64_t target)
     int64_t address = linux_map_object(0, sizeof(struct watch_board_page),
                                        LINUX_PROT_READ | LINUX_PROT_WRITE, LINUX_MAP_SHARED,
                                        slot, 0);
-    linux_request(slot, FILE_CLOSE, 1, epoll_process_id(), 0, 0, 0);
+    linux_close_call(slot, epoll_process_id());
     if (address < 0) {
         give_back_board_slot(slot);
         return address;
@@ -158,9 +158,13 @@ void epoll_unwatch(struct epoll_instance *instance, struct epoll_item *item)
     int64_t target = linux_fd_capability(item->fd);
     if (item->board == EPOLL_NO_ITEM || target < 0)
         return;
-    tern_set_cap(0, instance->boards[item->board].capability);
-    uint64_t mr[4] = {item->slot, 0, 0, 0};
-    linux_call((uint64_t)target, FILE_UNWATCH, 1, 1, 0, mr);
+    /* The server keeps the watch until told, whatever signal comes. */
+    int64_t result;
+    do {
+        tern_set_cap(0, instance->boards[item->board].capability);
+        uint64_t mr[4] = {item->slot, 0, 0, 0};
+        result = linux_call((uint64_t)target, FILE_UNWATCH, 1, 1, 0, mr);
+    } while (result == -LINUX_ERESTARTSYS);
 }
 
 void epoll_rebuild(struct epoll_instance *instance)

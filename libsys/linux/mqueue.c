@@ -192,7 +192,7 @@ int64_t sys_mq_timedsend(int64_t fd, const void *message, uint64_t length, uint6
         result = queue_call(fd, MQ_SEND, 3, 1, mr);
     }
     if (result == 0 && (mr[1] & MQ_SEND_NOTIFIED))
-        linux_request(LINUX_SLOT_PROCMGR, PROC_MQ_NOTIFIED, 0, 0, 0, 0, 0);
+        linux_request_uninterrupted(LINUX_SLOT_PROCMGR, PROC_MQ_NOTIFIED, 0, 0, 0, 0, 0);
     return result;
 }
 

@@ -154,7 +154,8 @@ int64_t sys_execve(const char *path, const char *const *argv, const char *const 
     result = linux_call(LINUX_SLOT_PROCMGR, PROC_EXECVE, 4, 1, 1, mr);
 
     /* Only a failed execve comes back. */
-    linux_request(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, (uint64_t)block, block_size, 0, 0);
+    linux_request_uninterrupted(LINUX_SLOT_PROCMGR, PROC_MUNMAP, 2, (uint64_t)block, block_size,
+                                0, 0);
     linux_capability_close(program);
     return result < 0 ? result : -LINUX_EIO;
 }
@@ -165,7 +166,8 @@ int64_t sys_exit(int64_t status)
     /* Its robust futexes are marked (procmgr walks the list) before a
      * joiner can wake, as Linux's exit does it. */
     if (thread->robust_list != 0)
-        linux_request(LINUX_SLOT_PROCMGR, PROC_ROBUST_RELEASE, 1, linux_thread_id(), 0, 0, 0);
+        linux_request_uninterrupted(LINUX_SLOT_PROCMGR, PROC_ROBUST_RELEASE, 1, linux_thread_id(),
+                                    0, 0, 0);
     if (thread->clear_child_tid != 0) {
         /* What Linux does for CLONE_CHILD_CLEARTID: clear the word and
          * wake one waiter on it (pthread_join waits there). */

@@ -542,7 +542,7 @@ static int64_t open_snapshot(unsigned fd, const struct procfs_name *name, text_s
     }
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
     if (result >= 0)
-        linux_request(linux_fd_slot(fd), FILE_ADD_SEALS, 1, SEALED, 0, 0, 0);
+        linux_request_uninterrupted(linux_fd_slot(fd), FILE_ADD_SEALS, 1, SEALED, 0, 0, 0);
     return result < 0 ? result : 0;
 }
 

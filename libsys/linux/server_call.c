@@ -7,6 +7,7 @@
 #include "sys/linux_abi.h"
 #include "sys/linux_process.h"
 #include "sys/protocol/common.h"
+#include "sys/protocol/file.h"
 #include "sys/protocol/pipe.h"
 #include "sys/protocol/procmgr.h"
 #include "sys/syscall.h"
@@ -97,6 +98,23 @@ int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64
 {
     uint64_t mr[4] = {argument0, argument1, argument2, argument3};
     return linux_call(endpoint, label, length, 0, 0, mr);
+}
+
+int64_t linux_request_uninterrupted(uint64_t endpoint, uint64_t label, unsigned length,
+                                    uint64_t argument0, uint64_t argument1,
+                                    uint64_t argument2, uint64_t argument3)
+{
+    int64_t result;
+    do
+        result = linux_request(endpoint, label, length, argument0, argument1, argument2,
+                               argument3);
+    while (result == -LINUX_ERESTARTSYS);
+    return result;
+}
+
+void linux_close_call(uint64_t slot, uint64_t pid)
+{
+    linux_request_uninterrupted(slot, FILE_CLOSE, 1, pid, 0, 0, 0);
 }
 
 #define PAGE_SIZE       4096ULL

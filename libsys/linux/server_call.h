@@ -34,6 +34,20 @@ int64_t linux_write_call(uint64_t endpoint, uint64_t label, unsigned length, uns
 int64_t linux_request(uint64_t endpoint, uint64_t label, unsigned length, uint64_t argument0,
                       uint64_t argument1, uint64_t argument2, uint64_t argument3);
 
+/* linux_request for a call that must reach the server whatever signal
+ * comes (a close, a detach, giving back what the server keeps for the
+ * caller), whose result the caller may not act on: a signal can end a
+ * call only before the server takes it (these are answered at once, never
+ * kept waiting), so it is made again until the server has it. The
+ * signal is delivered as the syscall returns. */
+int64_t linux_request_uninterrupted(uint64_t endpoint, uint64_t label, unsigned length,
+                                    uint64_t argument0, uint64_t argument1,
+                                    uint64_t argument2, uint64_t argument3);
+/* FILE_CLOSE through slot for the process pid, uninterrupted: the
+ * server's reference would stay for good once the slot goes. The result,
+ * as Linux's close, is not reported. */
+void linux_close_call(uint64_t slot, uint64_t pid);
+
 /* FILE_STAT through a capability: the file's struct linux_stat, 0 or
  * -errno. */
 struct linux_stat;

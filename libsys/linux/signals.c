@@ -344,7 +344,7 @@ void linux_signal_reset_action(unsigned signal)
     load_inherited_actions();
     actions[signal - 1] = (struct linux_sigaction){ .handler = LINUX_SIG_DFL };
     linux_unlock(&actions_lock);
-    linux_request(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 2, signal, 0, 0, 0);
+    linux_request_uninterrupted(LINUX_SLOT_PROCMGR, PROC_SIGACTION, 2, signal, 0, 0, 0);
 }
 
 void linux_raise_signal(unsigned signal, uint64_t how)

@@ -26,7 +26,7 @@ void socket_release_rights(const struct passed_rights *rights, unsigned from)
 {
     uint64_t pid = (uint64_t)linux_process_info()->pid;
     for (unsigned i = from; i < rights->count; i++)
-        linux_request(rights->slots[i], FILE_CLOSE, 1, pid, 0, 0, 0);
+        linux_close_call(rights->slots[i], pid);
 }
 
 #define UCRED_SIZE 12
@@ -178,7 +178,7 @@ uint64_t socket_take_rights(uint64_t socket, uint64_t held, uint64_t control, ui
         fds[taken] = (int32_t)fd;
     }
     if (taken < held) {
-        linux_request(socket, UNIX_DROP_RIGHTS, 1, linux_thread_id(), 0, 0, 0);
+        linux_request_uninterrupted(socket, UNIX_DROP_RIGHTS, 1, linux_thread_id(), 0, 0, 0);
         *message_flags |= LINUX_MSG_CTRUNC;
     }
     if (!taken)

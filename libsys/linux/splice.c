@@ -166,7 +166,8 @@ static int64_t file_to_pipe(const struct end *in, int64_t *in_offset, const stru
                                           (uint64_t)got, 0);
         int64_t unwritten = got - (put > 0 ? put : 0);
         if (in_offset == 0 && unwritten > 0)   /* give back what was read and not moved */
-            linux_request(in->slot, FILE_SEEK, 2, (uint64_t)-unwritten, LINUX_SEEK_CUR, 0, 0);
+            linux_request_uninterrupted(in->slot, FILE_SEEK, 2, (uint64_t)-unwritten,
+                                        LINUX_SEEK_CUR, 0, 0);
         if (put < 0)
             return done ? (int64_t)done : write_result(put);
         done += (uint64_t)put;

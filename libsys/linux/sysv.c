@@ -213,7 +213,7 @@ int64_t sys_shmdt(uint64_t address)
     if (!first_attachment(address, &region, &segment))
         return -LINUX_EINVAL;
     /* Who detaches (shm_lpid), before the last detach can remove it. */
-    linux_request(LINUX_SLOT_SYSV, SYSV_SHMDT, 1, (uint64_t)segment.shmid, 0, 0, 0);
+    linux_request_uninterrupted(LINUX_SLOT_SYSV, SYSV_SHMDT, 1, (uint64_t)segment.shmid, 0, 0, 0);
     sys_munmap(region.start, region.end - region.start);
     /* Pieces of it mprotect or munmap split off, up to its size. */
     uint64_t span = (segment.size + PAGE_MASK) & ~PAGE_MASK;
