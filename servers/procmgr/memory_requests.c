@@ -223,7 +223,7 @@ static bool killed_another_for(struct process *faulting)
             continue;
         struct oom_candidate candidate = {
             .pid = pid,
-            .pages = process->space ? space_private_pages(process->space) : 0,
+            .pages = process->space ? space_reclaimable_pages(process->space) : 0,
             .exempt = process->state != PROCESS_ALIVE || !process->space,
         };
         oom_consider(&choice, &candidate);

@@ -334,7 +334,7 @@ bool space_page_present(struct space *space, uint64_t page);
 /* What ending the space would give back, for the OOM killer: the pages
  * it has frames of its own for, and those of anonymous objects only it
  * maps (not those others map too, or a file's). */
-uint64_t space_private_pages(struct space *space);
+uint64_t space_reclaimable_pages(struct space *space);
 /* UFFDIO_CONTINUE: maps the page the region's object has at page
  * (writable if the region is shared and writable; a private mapping's
  * is copied at its first write): 0, or -EEXIST if the space has it

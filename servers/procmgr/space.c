@@ -502,11 +502,11 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
     }
     if (error == SPACE_FAULT_USERFAULT || error == SPACE_FAULT_USERFAULT_MINOR)
         return error;
-    bool private_memory = action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
+    bool procmgr_memory = action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
                           action == FAULT_MAP_PRESENT || (action == FAULT_OBJECT_PAGE &&
                           memory_object_is_anonymous(address_map_lookup(&space->map,
                                                                         address)->object));
-    if (error == -LINUX_ENOMEM && private_memory)
+    if (error == -LINUX_ENOMEM && procmgr_memory)
         return SPACE_FAULT_OUT_OF_MEMORY;
     if (error < 0) {
         /* The object has no such page (past the end of a file), or no
@@ -549,7 +549,7 @@ static void count_private(void *context, struct page_entry *entry)
         ++*(uint64_t *)context;
 }
 
-uint64_t space_private_pages(struct space *space)
+uint64_t space_reclaimable_pages(struct space *space)
 {
     uint64_t pages = 0;
     page_index_for_each(&space->pages, count_private, &pages);
