@@ -31,10 +31,10 @@
 # thread per vCPU: -accel tcg,thread=multi), for what only wall time
 # shows: cores that really run at once (bench/run-cores-bench).
 #
-# --no-spread has procmgr start tern's programs on the boot core instead of
-# spreading them over the cores (docs/multicore.md).
+# --spread has procmgr spread tern's programs over the cores
+# (docs/multicore.md: not yet the default).
 #
-# Options: --cores N, --wall-clock, --no-spread, --linux-only, --ours-only; $TERN_BENCH_TIME_LIMIT
+# Options: --cores N, --wall-clock, --spread, --linux-only, --ours-only; $TERN_BENCH_TIME_LIMIT
 # seconds for each system (default 1800). Exit status: 0 if every
 # system run succeeded, 1 if one failed (its output is shown), 2 for a
 # usage or build problem.
@@ -43,8 +43,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cores=1 run_linux=yes run_ours=yes failed=no clock=icount
 time_limit=${TERN_BENCH_TIME_LIMIT:-1800}
 bench_arguments=()
-# SRC:DEST items added to tern's boot archive (--no-spread: the file that
-# keeps procmgr from spreading programs over the cores).
+# SRC:DEST items added to tern's boot archive (--spread: the file that has
+# procmgr spread programs over the cores).
 ours_extra_files=()
 
 bench_parse_options() {
@@ -52,7 +52,7 @@ bench_parse_options() {
         case $1 in
         --cores) cores=$2; shift ;;
         --wall-clock) clock=wall ;;
-        --no-spread) ours_extra_files+=("$root/boot/no-spread:etc/tern/no-spread") ;;
+        --spread) ours_extra_files+=("$root/boot/demo/spread:etc/tern/spread") ;;
         --linux-only) run_ours=no ;;
         --ours-only) run_linux=no ;;
         -h|--help) sed -n "${bench_usage}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;

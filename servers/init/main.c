@@ -354,9 +354,9 @@ int root_main(const struct tern_boot_info *info)
     if (cpio_find_file((const void *)info->boot_archive, info->boot_archive_size,
                        SERVER_FAULT_INJECTION_FILE, &injection))
         init_server_flags |= SERVER_BOOT_FAULT_INJECTION;
-    struct cpio_entry no_spread;
-    if (!cpio_find_file((const void *)info->boot_archive, info->boot_archive_size,
-                        SERVER_NO_SPREAD_FILE, &no_spread))
+    struct cpio_entry spread;
+    if (cpio_find_file((const void *)info->boot_archive, info->boot_archive_size,
+                       SERVER_SPREAD_FILE, &spread))
         init_server_flags |= SERVER_BOOT_SPREAD;
     if (!start_servers(info)) {
         tern_printf("init: the servers did not start\n");

@@ -94,13 +94,13 @@ enum server_boot_flag {
     SERVER_BOOT_FAULT_INJECTION = 1 << 0,
     /* It faulted before: it answers every request -EIO. */
     SERVER_BOOT_FAILED = 1 << 1,
-    /* procmgr spreads programs' threads over the cores (docs/multicore.md),
-     * unless the boot archive has SERVER_NO_SPREAD_FILE: then every one
-     * starts on the lowest core its affinity allows. */
+    /* procmgr spreads programs' threads over the cores (the boot archive
+     * has SERVER_SPREAD_FILE: docs/multicore.md); else every one starts on
+     * the lowest core its affinity allows. */
     SERVER_BOOT_SPREAD = 1 << 2,
 };
 #define SERVER_FAULT_INJECTION_FILE "etc/tern/fault-injection"
-#define SERVER_NO_SPREAD_FILE "etc/tern/no-spread"
+#define SERVER_SPREAD_FILE "etc/tern/spread"
 
 extern const struct server_entry server_table[SERVER_COUNT];
 
