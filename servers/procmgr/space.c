@@ -489,6 +489,17 @@ static enum fault_action prepare_page(struct space *space, uint64_t address, boo
     return action;
 }
 
+/* Whether the page a fault wanted is of procmgr's memory (the process's
+ * own, or shared anonymous memory), whose lack is the OOM killer's,
+ * rather than a server's. Asked only when memory ran out. */
+static bool from_procmgr_memory(struct space *space, uint64_t address, enum fault_action action)
+{
+    if (action == FAULT_OBJECT_PAGE)
+        return memory_object_is_anonymous(address_map_lookup(&space->map, address)->object);
+    return action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
+           action == FAULT_MAP_PRESENT;
+}
+
 int space_handle_fault(struct space *space, uint64_t address, bool write,
                        struct fault_signal *signal)
 {
@@ -502,11 +513,7 @@ int space_handle_fault(struct space *space, uint64_t address, bool write,
     }
     if (error == SPACE_FAULT_USERFAULT || error == SPACE_FAULT_USERFAULT_MINOR)
         return error;
-    bool procmgr_memory = action == FAULT_NEW_PAGE || action == FAULT_COPY_ON_WRITE ||
-                          action == FAULT_MAP_PRESENT || (action == FAULT_OBJECT_PAGE &&
-                          memory_object_is_anonymous(address_map_lookup(&space->map,
-                                                                        address)->object));
-    if (error == -LINUX_ENOMEM && procmgr_memory)
+    if (error == -LINUX_ENOMEM && from_procmgr_memory(space, address, action))
         return SPACE_FAULT_OUT_OF_MEMORY;
     if (error < 0) {
         /* The object has no such page (past the end of a file), or no
