@@ -125,7 +125,8 @@ int64_t sys_prlimit64(int64_t pid, uint64_t resource, const struct linux_resourc
     /* procmgr maps, locks and makes tasks: it keeps those limits too
      * (fork and execve keep them there as they keep this table). */
     if (result == 0 && new_limit != 0 && (PROC_RLIMITS_ENFORCED >> resource & 1))
-        linux_request_uninterrupted(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 3, resource, wanted.soft, wanted.hard, 0);
+        linux_request_uninterrupted(LINUX_SLOT_PROCMGR, PROC_RLIMIT, 3, resource, wanted.soft,
+                                    wanted.hard, 0);
     if (result == 0 && old_limit != 0)
         *old_limit = current;
     return result;
