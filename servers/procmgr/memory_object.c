@@ -280,8 +280,8 @@ static uint64_t anonymous_frame(struct memory_object *object, uint64_t page)
     if (entry)
         return entry->frame;
     uint64_t frame = frames_new();
-    if (frame && index_insert(&object->pages, (struct page_entry){ .page = page,
-                                                                    .frame = (uint32_t)frame }) < 0) {
+    struct page_entry added = { .page = page, .frame = (uint32_t)frame };
+    if (frame && index_insert(&object->pages, added) < 0) {
         frames_release(frame);
         return 0;
     }
